@@ -1,0 +1,8 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native addon and Kubernetes client stay out of the server bundle; they load from node_modules.
+  serverExternalPackages: ["better-sqlite3", "@kubernetes/client-node"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
