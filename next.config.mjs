@@ -3,6 +3,8 @@ const nextConfig = {
   // Native addon and Kubernetes client stay out of the server bundle; they load from node_modules.
   serverExternalPackages: ["better-sqlite3", "@kubernetes/client-node"],
   poweredByHeader: false,
+  // forbidden() renders app/forbidden.tsx with status 403.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -1,0 +1,30 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+/** The handle inside db.transaction(); same query API. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+const globalForDb = globalThis as unknown as { berthDb?: { db: Db; sqlite: Database.Database } };
+
+/** The one SQLite handle, opened (and migrated) on first use so that `next build` never writes a database. */
+export function getDb(): Db {
+  if (!globalForDb.berthDb) {
+    const { dataDir } = env();
+    fs.mkdirSync(dataDir, { recursive: true });
+    const sqlite = new Database(path.join(dataDir, "berth.db"));
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder: path.join(process.cwd(), "db/migrations") });
+    globalForDb.berthDb = { db, sqlite };
+  }
+  return globalForDb.berthDb.db;
+}

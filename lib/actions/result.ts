@@ -1,0 +1,21 @@
+import type { FieldErrors } from "@/lib/validation";
+
+/** What every mutation returns: to a form, to a route handler, to a test. */
+export type Result<T> =
+  | { ok: true; data: T }
+  | { ok: false; status: number; error: string; fieldErrors?: FieldErrors };
+
+/** A refusal raised inside domain code; the wrapper turns it into a failed Result. */
+export class DomainError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422,
+    message: string,
+    readonly fieldErrors?: FieldErrors,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const notFound = (what: string) => new DomainError(404, `${what} not found`);
+export const conflict = (field: string, message: string) => new DomainError(409, message, { [field]: [message] });

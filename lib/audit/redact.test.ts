@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { REDACTED, redact } from "./redact";
+
+describe("redact", () => {
+  it("hides secrets at any depth and keeps the rest", () => {
+    const input = {
+      username: "ada",
+      password: "Secret-123",
+      passwordHash: "scrypt$…",
+      nested: { registry: { url: "r.example", token: "t", clientSecret: "s" }, list: [{ kubeconfig: "k" }] },
+      revokedAt: null,
+    };
+    expect(redact(input)).toEqual({
+      username: "ada",
+      password: REDACTED,
+      passwordHash: REDACTED,
+      nested: { registry: { url: "r.example", token: REDACTED, clientSecret: REDACTED }, list: [{ kubeconfig: REDACTED }] },
+      revokedAt: null,
+    });
+    expect(input.password).toBe("Secret-123");
+  });
+});

@@ -1,0 +1,47 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { apiTokens, users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { hashPassword } from "@/lib/auth/password";
+import { env } from "@/lib/env";
+import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
+
+/**
+ * First-start setup, idempotent: the `admin` user (password from BERTH_ADMIN_PASSWORD or
+ * generated and printed once) and the BERTH_BOOTSTRAP_TOKEN admin token.
+ */
+export async function bootstrap(): Promise<void> {
+  const db = getDb();
+  const { BERTH_ADMIN_PASSWORD, BERTH_BOOTSTRAP_TOKEN } = env();
+
+  let admin = db.select().from(users).where(eq(users.username, "admin")).get();
+  if (!admin) {
+    const password = BERTH_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
+    const passwordHash = await hashPassword(password);
+    admin = db.transaction((tx) => {
+      const created = tx.insert(users).values({ username: "admin", role: "admin", passwordHash, displayName: "Administrator" }).returning().get();
+      recordAudit(tx, null, "system", { action: "user.create", objectType: "user", objectId: created.id, objectName: "admin", after: { username: "admin", role: "admin" } });
+      return created;
+    });
+    if (!BERTH_ADMIN_PASSWORD) {
+      console.log(`\n  Berth created the user "admin" with the password: ${password}\n  It is shown only this once.\n`);
+    }
+  }
+
+  if (BERTH_BOOTSTRAP_TOKEN) {
+    const tokenHash = hashToken(BERTH_BOOTSTRAP_TOKEN);
+    if (!db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).get()) {
+      const adminId = admin.id;
+      db.transaction((tx) => {
+        const token = tx
+          .insert(apiTokens)
+          .values({ userId: adminId, name: "bootstrap", tokenHash, prefix: tokenDisplayPrefix(BERTH_BOOTSTRAP_TOKEN) })
+          .returning()
+          .get();
+        recordAudit(tx, null, "system", { action: "token.create", objectType: "token", objectId: token.id, objectName: "bootstrap", after: { owner: "admin" } });
+      });
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import "server-only";
+import path from "node:path";
+import { z } from "zod";
+
+const optional = z.string().trim().min(1).optional().catch(undefined);
+
+const envSchema = z.object({
+  BERTH_DATA_DIR: z.string().default("./data"),
+  PORT: z.coerce.number().int().positive().default(3000),
+  NEXTAUTH_URL: optional,
+  NEXTAUTH_SECRET: optional,
+  BERTH_ADMIN_PASSWORD: optional,
+  BERTH_BOOTSTRAP_TOKEN: optional,
+  BERTH_SESSION_MAX_AGE: z.coerce.number().int().positive().default(8 * 60 * 60),
+  BERTH_OIDC_ISSUER: optional,
+  BERTH_OIDC_CLIENT_ID: optional,
+  BERTH_OIDC_CLIENT_SECRET: optional,
+  BERTH_OIDC_GROUPS_CLAIM: z.string().default("groups"),
+  BERTH_OIDC_NAME: z.string().default("Single sign-on"),
+});
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string; oidcEnabled: boolean };
+
+let parsed: Env | undefined;
+
+/** The environment, parsed once. The only reader of process.env in the console. */
+export function env(): Env {
+  if (!parsed) {
+    const values = envSchema.parse(process.env);
+    parsed = {
+      ...values,
+      dataDir: path.resolve(values.BERTH_DATA_DIR),
+      oidcEnabled: Boolean(values.BERTH_OIDC_ISSUER && values.BERTH_OIDC_CLIENT_ID && values.BERTH_OIDC_CLIENT_SECRET),
+    };
+  }
+  return parsed;
+}

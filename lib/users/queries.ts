@@ -1,0 +1,65 @@
+import "server-only";
+import { asc, eq, inArray } from "drizzle-orm";
+import { getDb, type Tx } from "@/db";
+import { groupMembers, groups, users, type User } from "@/db/schema";
+import type { Actor } from "@/lib/permissions";
+import type { UserView } from "./schema";
+
+type Reader = ReturnType<typeof getDb> | Tx;
+
+/** Finds a user by numeric id or by username. */
+export function findUser(ref: string | number, db: Reader = getDb()): User | undefined {
+  const byId = typeof ref === "number" || /^\d+$/.test(ref);
+  return db
+    .select()
+    .from(users)
+    .where(byId ? eq(users.id, Number(ref)) : eq(users.username, String(ref)))
+    .get();
+}
+
+/** Group names per user id, for the given users. */
+export function groupNamesByUser(userIds: number[], db: Reader = getDb()): Map<number, string[]> {
+  const result = new Map<number, string[]>();
+  if (userIds.length === 0) return result;
+  const rows = db
+    .select({ userId: groupMembers.userId, name: groups.name })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(inArray(groupMembers.userId, userIds))
+    .orderBy(asc(groups.name))
+    .all();
+  for (const row of rows) result.set(row.userId, [...(result.get(row.userId) ?? []), row.name]);
+  return result;
+}
+
+export function toUserView(user: User, groupNames: string[]): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    authSource: user.authSource,
+    disabled: user.disabled,
+    groups: groupNames,
+    lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export function listUsers(): UserView[] {
+  const rows = getDb().select().from(users).orderBy(asc(users.username)).all();
+  const names = groupNamesByUser(rows.map((row) => row.id));
+  return rows.map((row) => toUserView(row, names.get(row.id) ?? []));
+}
+
+export function getUserView(ref: string | number): UserView | undefined {
+  const user = findUser(ref);
+  return user && toUserView(user, groupNamesByUser([user.id]).get(user.id) ?? []);
+}
+
+/** The actor for a user id, or null when the user is gone or disabled. */
+export function actorForUser(userId: number): Actor | null {
+  const user = findUser(userId);
+  if (!user || user.disabled) return null;
+  return { id: user.id, username: user.username, role: user.role, groups: groupNamesByUser([user.id]).get(user.id) ?? [] };
+}
