@@ -1,0 +1,226 @@
+/**
+ * The default-scheduler: binds pending pods to nodes. Per-node requested totals are kept
+ * incrementally from store events (never rescanned), pending pods are worked off in time slices so
+ * HTTP stays responsive, and unschedulable pods are retried when capacity frees or nodes change.
+ */
+import type { Store, StoreEvent } from "../contract";
+import { nowTimestamp } from "../server/objects";
+import type { EventRecorder } from "./events";
+import { isTerminal, podKey, type Node, type Pod } from "./model";
+import {
+  filterNode,
+  fitErrorMessage,
+  leastAllocatedScore,
+  nodeStateOf,
+  podRequestAmounts,
+  type Amounts,
+  type FilterFailure,
+  type NodeState,
+} from "./scheduling";
+
+const SCHEDULER_NAME = "default-scheduler";
+const SLICE_MS = 20;
+const RETRY_MS = 1000;
+
+interface Placement {
+  node: string;
+  requests: Amounts;
+}
+
+function needsScheduling(pod: Pod): boolean {
+  return (
+    !pod.spec.nodeName &&
+    (pod.spec.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME &&
+    !pod.metadata.deletionTimestamp &&
+    !isTerminal(pod) &&
+    !(Array.isArray(pod.spec.schedulingGates) && pod.spec.schedulingGates.length > 0)
+  );
+}
+
+export class Scheduler {
+  private readonly nodes = new Map<string, NodeState>();
+  private nodeList: NodeState[] = [];
+  /** Pods counted on a node, by uid. */
+  private readonly placed = new Map<string, Placement>();
+  private readonly queue = new Set<string>();
+  /** Pods that fit nowhere, with the message they were given. */
+  private readonly unschedulable = new Map<string, string>();
+  private scheduled = false;
+  private retryArmed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private rotation = 0;
+  private readonly unsubscribe: () => void;
+  /** Pods bound since start (the bench reads it). */
+  bound = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventRecorder,
+  ) {
+    for (const node of store.list("nodes")) this.upsertNode(node as Node);
+    for (const pod of store.list("pods")) this.account(pod as Pod);
+    this.unsubscribe = store.subscribe((event) => this.observe(event));
+    for (const pod of store.list("pods")) if (needsScheduling(pod as Pod)) this.enqueue(pod as Pod);
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private observe(event: StoreEvent): void {
+    if (event.resource === "nodes") {
+      if (event.type === "DELETED") this.removeNode(event.object.metadata.name!);
+      else this.upsertNode(event.object as Node);
+      this.retryUnschedulable();
+      return;
+    }
+    if (event.resource !== "pods") return;
+    const pod = event.object as Pod;
+    const freed = this.placed.has(pod.metadata.uid) && (event.type === "DELETED" || isTerminal(pod));
+    if (event.type === "DELETED") this.unplace(pod.metadata.uid);
+    else this.account(pod);
+    const key = podKey(pod.metadata.namespace, pod.metadata.name);
+    if (event.type !== "DELETED" && needsScheduling(pod)) {
+      if (!this.unschedulable.has(key)) this.enqueue(pod);
+    } else {
+      this.queue.delete(key);
+      this.unschedulable.delete(key);
+    }
+    if (freed) this.retryUnschedulable();
+  }
+
+  private upsertNode(node: Node): void {
+    const fresh = nodeStateOf(node);
+    const existing = this.nodes.get(fresh.name);
+    if (existing) {
+      fresh.requested = existing.requested;
+      fresh.podCount = existing.podCount;
+    }
+    this.nodes.set(fresh.name, fresh);
+    this.nodeList = [...this.nodes.values()];
+  }
+
+  private removeNode(name: string): void {
+    this.nodes.delete(name);
+    this.nodeList = [...this.nodes.values()];
+  }
+
+  /** Keeps node totals in step with a pod's binding and phase. */
+  private account(pod: Pod): void {
+    const uid = pod.metadata.uid;
+    const counts = Boolean(pod.spec.nodeName) && !isTerminal(pod);
+    const current = this.placed.get(uid);
+    if (current && (!counts || current.node !== pod.spec.nodeName)) this.unplace(uid);
+    if (counts && !this.placed.has(uid)) {
+      const placement = { node: pod.spec.nodeName!, requests: podRequestAmounts(pod.spec) };
+      this.placed.set(uid, placement);
+      this.adjust(placement, 1);
+    }
+  }
+
+  private unplace(uid: string): void {
+    const placement = this.placed.get(uid);
+    if (!placement) return;
+    this.placed.delete(uid);
+    this.adjust(placement, -1);
+  }
+
+  private adjust(placement: Placement, sign: 1 | -1): void {
+    const node = this.nodes.get(placement.node);
+    if (!node) return;
+    node.podCount += sign;
+    for (const [name, amount] of placement.requests) node.requested.set(name, (node.requested.get(name) ?? 0) + sign * amount);
+  }
+
+  private enqueue(pod: Pod): void {
+    this.queue.add(podKey(pod.metadata.namespace, pod.metadata.name));
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  /** Capacity changed: give unschedulable pods another try, at most once a second. */
+  private retryUnschedulable(): void {
+    if (this.unschedulable.size === 0 || this.retryArmed) return;
+    this.retryArmed = true;
+    this.retryTimer = setTimeout(() => {
+      this.retryArmed = false;
+      for (const key of this.unschedulable.keys()) this.queue.add(key);
+      if (!this.scheduled && this.queue.size) {
+        this.scheduled = true;
+        setImmediate(() => this.drain());
+      }
+    }, RETRY_MS);
+    this.retryTimer.unref?.();
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    const started = performance.now();
+    for (const key of this.queue) {
+      this.queue.delete(key);
+      const slash = key.indexOf("/");
+      const pod = this.store.get("pods", key.slice(0, slash), key.slice(slash + 1)) as Pod | undefined;
+      if (pod && needsScheduling(pod)) this.scheduleOne(pod, key);
+      if (performance.now() - started > SLICE_MS) break;
+    }
+    if (this.queue.size && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  private scheduleOne(pod: Pod, key: string): void {
+    const requests = podRequestAmounts(pod.spec);
+    const nodes = this.nodeList;
+    const failures: FilterFailure[] = [];
+    let best: NodeState | undefined;
+    let bestScore = -1;
+    const n = nodes.length;
+    const offset = n ? this.rotation++ % n : 0;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[(offset + i) % n];
+      const failure = filterNode(pod.spec, requests, node);
+      if (failure) {
+        failures.push(failure);
+        continue;
+      }
+      const score = leastAllocatedScore(requests, node);
+      if (score > bestScore) {
+        bestScore = score;
+        best = node;
+      }
+    }
+    if (best) this.bind(pod, best, key);
+    else this.markUnschedulable(pod, key, fitErrorMessage(n, failures));
+  }
+
+  private bind(pod: Pod, node: NodeState, key: string): void {
+    try {
+      const bound = this.store.update("pods", { ...pod, spec: { ...pod.spec, nodeName: node.name } }, { internal: true }) as Pod;
+      this.unschedulable.delete(key);
+      this.bound++;
+      const conditions = (bound.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled");
+      conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+      this.store.updateStatus("pods", { ...bound, status: { ...(bound.status ?? {}), conditions } }, { internal: true });
+      this.events.record(bound, "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.name}`, SCHEDULER_NAME);
+    } catch {
+      // Changed or deleted while queued; its event re-queues it if it still needs a node.
+    }
+  }
+
+  private markUnschedulable(pod: Pod, key: string, message: string): void {
+    const previous = this.unschedulable.get(key);
+    this.unschedulable.set(key, message);
+    if (previous === message) return;
+    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled");
+    conditions.push({ type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+    try {
+      this.store.updateStatus("pods", { ...pod, status: { ...(pod.status ?? {}), phase: "Pending", conditions } }, { internal: true });
+    } catch {
+      return;
+    }
+    this.events.record(pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME);
+  }
+}

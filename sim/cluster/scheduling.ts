@@ -1,0 +1,178 @@
+/**
+ * The scheduler's filters and failure message, modelled on kube-scheduler 1.30's default profile
+ * (NodeUnschedulable → TaintToleration → NodeAffinity → NodeResourcesFit) and its FitError text:
+ * `0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node
+ * affinity/selector. preemption: 0/6 nodes are available: 2 No preemption victims found for
+ * incoming pod, 4 Preemption is not helpful for scheduling.`
+ * Pure functions over plain numbers; the Scheduler keeps the per-node totals they read.
+ */
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration } from "./model";
+import { milliValue, parseQuantity, unitValue } from "./quantity";
+import { podRequests } from "./resources";
+
+/** Amounts as the scheduler counts them: cpu in millicores, everything else in whole units. */
+export type Amounts = Map<string, number>;
+
+export function toAmounts(list: Record<string, string | number> | undefined): Amounts {
+  const out: Amounts = new Map();
+  for (const [name, raw] of Object.entries(list ?? {})) {
+    try {
+      const q = parseQuantity(raw);
+      out.set(name, Number(name === "cpu" ? milliValue(q) : unitValue(q)));
+    } catch {
+      // nodes with malformed capacity simply offer none of that resource
+    }
+  }
+  return out;
+}
+
+/** A pod's requests in scheduler units (zero requests dropped: they never fail a fit). */
+export function podRequestAmounts(spec: PodSpec): Amounts {
+  const out: Amounts = new Map();
+  for (const [name, q] of Object.entries(podRequests(spec))) {
+    const amount = Number(name === "cpu" ? milliValue(q) : unitValue(q));
+    if (amount > 0) out.set(name, amount);
+  }
+  return out;
+}
+
+/** What the scheduler knows of one node. */
+export interface NodeState {
+  name: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+  unschedulable: boolean;
+  allocatable: Amounts;
+  requested: Amounts;
+  podCount: number;
+}
+
+export function nodeStateOf(node: Node): NodeState {
+  const taints = [...(node.spec?.taints ?? [])];
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  // The node lifecycle controller taints nodes that are not Ready; model that without a controller.
+  if (ready && ready.status !== "True" && !taints.some((t) => t.key === "node.kubernetes.io/not-ready")) {
+    taints.push({ key: "node.kubernetes.io/not-ready", effect: "NoSchedule" });
+  }
+  return {
+    name: node.metadata.name,
+    labels: node.metadata.labels ?? {},
+    taints,
+    unschedulable: Boolean(node.spec?.unschedulable),
+    allocatable: toAmounts(node.status?.allocatable ?? node.status?.capacity),
+    requested: new Map(),
+    podCount: 0,
+  };
+}
+
+export function tolerates(toleration: Toleration, taint: Taint): boolean {
+  if (toleration.effect && toleration.effect !== taint.effect) return false;
+  if (!toleration.key) return toleration.operator === "Exists";
+  if (toleration.key !== taint.key) return false;
+  if (toleration.operator === "Exists") return true;
+  return (toleration.value ?? "") === (taint.value ?? "");
+}
+
+function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
+  const values = req.values ?? [];
+  switch (req.operator) {
+    case "In":
+      return value !== undefined && values.includes(value);
+    case "NotIn":
+      return value === undefined || !values.includes(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
+    case "Gt":
+    case "Lt": {
+      if (value === undefined || values.length !== 1) return false;
+      const have = Number.parseInt(value, 10);
+      const want = Number.parseInt(values[0], 10);
+      if (Number.isNaN(have) || Number.isNaN(want)) return false;
+      return req.operator === "Gt" ? have > want : have < want;
+    }
+    default:
+      return false;
+  }
+}
+
+function termMatches(term: NodeSelectorTerm, node: NodeState): boolean {
+  const expressions = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
+  // An empty term matches nothing, as upstream.
+  if (expressions.length === 0 && fields.length === 0) return false;
+  return (
+    expressions.every((req) => requirementMatches(req, node.labels[req.key])) &&
+    fields.every((req) => req.key === "metadata.name" && requirementMatches(req, node.name))
+  );
+}
+
+/** nodeSelector plus required node affinity (terms are ORed, requirements ANDed). */
+export function matchesNodeAffinity(spec: PodSpec, node: NodeState): boolean {
+  for (const [key, value] of Object.entries(spec.nodeSelector ?? {})) if (node.labels[key] !== value) return false;
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (!terms) return true;
+  return terms.some((term) => termMatches(term, node));
+}
+
+export interface FilterFailure {
+  reasons: string[];
+  /** UnschedulableAndUnresolvable: preemption cannot help on this node. */
+  unresolvable: boolean;
+}
+
+export const UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
+
+/** Runs the filters in profile order and stops at the first failing plugin, as the framework does. */
+export function filterNode(spec: PodSpec, requests: Amounts, node: NodeState): FilterFailure | undefined {
+  const tolerations = spec.tolerations ?? [];
+  if (node.unschedulable && !tolerations.some((t) => tolerates(t, { key: UNSCHEDULABLE_TAINT, effect: "NoSchedule" }))) {
+    return { reasons: ["node(s) were unschedulable"], unresolvable: true };
+  }
+  for (const taint of node.taints) {
+    if (taint.effect !== "NoSchedule" && taint.effect !== "NoExecute") continue;
+    if (!tolerations.some((t) => tolerates(t, taint))) {
+      return { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`], unresolvable: true };
+    }
+  }
+  if (!matchesNodeAffinity(spec, node)) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
+  const reasons: string[] = [];
+  if (node.podCount + 1 > (node.allocatable.get("pods") ?? 0)) reasons.push("Too many pods");
+  for (const [name, amount] of requests) {
+    if ((node.requested.get(name) ?? 0) + amount > (node.allocatable.get(name) ?? 0)) reasons.push(`Insufficient ${name}`);
+  }
+  return reasons.length ? { reasons, unresolvable: false } : undefined;
+}
+
+/** Sorted "<count> <reason>" histogram, upstream's sortReasonsHistogram. */
+function histogram(counts: Map<string, number>): string {
+  return [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(", ");
+}
+
+/** The FitError message for a pod that fits nowhere, including the PostFilter (preemption) part. */
+export function fitErrorMessage(nodeCount: number, failures: FilterFailure[]): string {
+  if (nodeCount === 0) return "no nodes available to schedule pods";
+  const reasons = new Map<string, number>();
+  const preemption = new Map<string, number>();
+  for (const failure of failures) {
+    for (const reason of failure.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    const why = failure.unresolvable ? "Preemption is not helpful for scheduling" : "No preemption victims found for incoming pod";
+    preemption.set(why, (preemption.get(why) ?? 0) + 1);
+  }
+  return `0/${nodeCount} nodes are available: ${histogram(reasons)}. preemption: 0/${nodeCount} nodes are available: ${histogram(preemption)}.`;
+}
+
+const SCORE_DEFAULT_CPU = 100; // millicores: upstream's non-zero request for scoring
+const SCORE_DEFAULT_MEMORY = 200 * 1024 * 1024;
+
+/** NodeResourcesFit LeastAllocated score (0..100) over cpu and memory, counting empty requests as upstream's defaults. */
+export function leastAllocatedScore(requests: Amounts, node: NodeState): number {
+  const share = (name: string, fallback: number) => {
+    const capacity = node.allocatable.get(name) ?? 0;
+    if (capacity <= 0) return 0;
+    const used = (node.requested.get(name) ?? 0) + (requests.get(name) ?? fallback);
+    return Math.max(0, (capacity - used) / capacity);
+  };
+  return ((share("cpu", SCORE_DEFAULT_CPU) + share("memory", SCORE_DEFAULT_MEMORY)) / 2) * 100;
+}
