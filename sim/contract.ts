@@ -125,6 +125,9 @@ export interface DeleteOptions extends WriteOptions {
  * The object store: one global resourceVersion counter, events to subscribers in commit order.
  * All methods are synchronous; they throw StatusError on failure (NotFound, AlreadyExists,
  * Conflict when metadata.resourceVersion is set and stale, Invalid, Forbidden from admission).
+ * (Added by the core:) objects returned by get/list/create/update/delete are deep-frozen
+ * snapshots shared with every reader; copy before changing (`{ ...pod, status }` or
+ * structuredClone). Objects passed in are copied, never kept or frozen.
  */
 export interface Store {
   types(): ResourceType[];

@@ -1,0 +1,135 @@
+/**
+ * Programmatic entry: start a simulator (HTTPS API server + cluster behaviour) on a port, get its
+ * URL, token, CA and kubeconfig, and stop it. Used by sim/main.ts, by tests and by the console's
+ * start script.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { ClusterBehaviour, SeedOptions } from "../contract";
+import { CRDS } from "./builtin-types";
+import { crdNameAdmission, SPARK_APPLICATION_CRD, watchCrds } from "./crds";
+import type { VersionInfo } from "./discovery";
+import { Faults, type FaultSettings } from "./faults";
+import { createApiHandler } from "./http";
+import { renderKubeconfig, writeKubeconfig } from "./kubeconfig";
+import { ensureNamespaces, startNamespaceController, SYSTEM_NAMESPACES } from "./namespaces";
+import { autosave, loadState } from "./persistence";
+import { MemoryStore } from "./store";
+import { generateCertificates } from "./tls";
+import { WatchHub } from "./watch";
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Serve plain HTTP instead of HTTPS (kubectl then sends no token: auth is switched off). */
+  insecureHttp?: boolean;
+  /** Bearer token to require; random when omitted. */
+  token?: string;
+  /** Where to write a kubeconfig for this simulator. */
+  kubeconfigPath?: string;
+  /**
+   * Scheduler, kubelet, controllers and admission. Omitted: the one in sim/cluster is loaded.
+   * `null`: a bare API server (objects are stored and served but nothing acts on them).
+   */
+  behaviour?: ClusterBehaviour | null;
+  /** Demo cluster to seed when no saved state was loaded; `false` seeds nothing. */
+  seed?: Partial<SeedOptions> | false;
+  /** JSON state file: loaded at start if it exists, saved on changes and at stop. */
+  statePath?: string;
+  faults?: Partial<FaultSettings>;
+  /** Events kept for watch resumption (older resourceVersions answer 410). */
+  historyLimit?: number;
+  bookmarkIntervalMs?: number;
+  /** What /version reports. */
+  version?: VersionInfo;
+}
+
+export interface RunningSimulator {
+  /** https://127.0.0.1:PORT (or http:// with insecureHttp). */
+  url: string;
+  port: number;
+  token: string;
+  /** PEM of the CA that signed the server certificate (empty with insecureHttp). */
+  caPem: string;
+  /** The kubeconfig text (also written to kubeconfigPath when given). */
+  kubeconfig: string;
+  kubeconfigPath?: string;
+  store: MemoryStore;
+  faults: Faults;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SEED: SeedOptions = { nodes: 4, gpuNodes: 2, gpusPerNode: 4, pods: 0, namespaces: 1, seed: 1 };
+const DEFAULT_VERSION: VersionInfo = { major: "1", minor: "33", gitVersion: "v1.33.0-berth-sim" };
+
+/** The behaviour in sim/cluster, imported lazily so a bare API server does not load it. */
+async function loadClusterBehaviour(): Promise<ClusterBehaviour> {
+  const module = (await import("../cluster/index")) as { behaviour: ClusterBehaviour };
+  return module.behaviour;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = options.host ?? "127.0.0.1";
+  const secure = !options.insecureHttp;
+  const token = options.token ?? randomBytes(24).toString("hex");
+  const behaviour = options.behaviour === undefined ? await loadClusterBehaviour() : options.behaviour;
+
+  const store = new MemoryStore({ historyLimit: options.historyLimit });
+  for (const type of behaviour?.types ?? []) store.registerType(type);
+  store.addAdmission(crdNameAdmission);
+  for (const plugin of behaviour?.admission ?? []) store.addAdmission(plugin);
+
+  const loaded = options.statePath ? loadState(store, options.statePath) : false;
+  const stoppers: (() => void)[] = [watchCrds(store), startNamespaceController(store)];
+  ensureNamespaces(store, SYSTEM_NAMESPACES);
+  if (!store.get(CRDS, undefined, SPARK_APPLICATION_CRD.metadata.name!)) store.create(CRDS, SPARK_APPLICATION_CRD, { internal: true });
+  if (!loaded && options.seed !== false && behaviour) behaviour.seed(store, { ...DEFAULT_SEED, ...options.seed });
+  if (behaviour) stoppers.push(behaviour.start(store));
+  if (options.statePath) stoppers.push(autosave(store, options.statePath));
+
+  const watches = new WatchHub(store, { bookmarkIntervalMs: options.bookmarkIntervalMs });
+  const faults = new Faults({ dropWatches: () => watches.dropAll(), compact: () => store.compact() }, options.faults);
+  let address = "";
+  const handler = createApiHandler({
+    store,
+    watches,
+    faults,
+    token: secure ? token : undefined,
+    version: options.version ?? DEFAULT_VERSION,
+    routes: behaviour?.routes ?? [],
+    serverAddress: () => address,
+  });
+
+  const certificates = secure ? await generateCertificates(host === "127.0.0.1" || host === "localhost" ? [] : [host]) : undefined;
+  const server: Server = certificates ? createHttpsServer({ key: certificates.keyPem, cert: certificates.certPem }, handler) : createHttpServer(handler);
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 0; // watches and log follows stay open
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  address = `${urlHost}:${port}`;
+  const url = `${secure ? "https" : "http"}://${address}`;
+  const caPem = certificates?.caPem ?? "";
+  const kubeconfigInput = { server: url, token, caPem: certificates?.caPem };
+  const kubeconfig = renderKubeconfig(kubeconfigInput);
+  if (options.kubeconfigPath) writeKubeconfig(options.kubeconfigPath, kubeconfigInput);
+
+  let stopped = false;
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    watches.dropAll();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    for (const stopOne of stoppers.reverse()) stopOne(); // autosave's stop writes the final state
+  }
+
+  return { url, port, token, caPem, kubeconfig, kubeconfigPath: options.kubeconfigPath, store, faults, stop };
+}

@@ -1,0 +1,56 @@
+/** `--state FILE`: the whole store as JSON, loaded at start and saved (debounced) on change and at stop. */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { KubeObject, ResourceKey } from "../contract";
+import { CRDS } from "./builtin-types";
+import { typeFromCrd } from "./crds";
+import type { MemoryStore } from "./store";
+
+interface SavedState {
+  format: "berth-sim/v1";
+  resourceVersion: number;
+  objects: { resource: ResourceKey; object: KubeObject }[];
+}
+
+/** Loads a saved state if the file exists; returns whether anything was loaded. */
+export function loadState(store: MemoryStore, path: string): boolean {
+  if (!existsSync(path)) return false;
+  const state = JSON.parse(readFileSync(path, "utf8")) as SavedState;
+  if (state.format !== "berth-sim/v1") throw new Error(`${path}: not a berth-sim state file`);
+  store.load(state, (object, resource) => {
+    if (resource !== CRDS) return;
+    const type = typeFromCrd(object);
+    if (type) store.registerType(type);
+  });
+  return true;
+}
+
+export function saveState(store: MemoryStore, path: string): void {
+  const state: SavedState = { format: "berth-sim/v1", ...store.dump() };
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, JSON.stringify(state));
+  renameSync(temporary, path); // never leave a half-written file behind
+}
+
+/** Saves a few seconds after changes settle (at most every `maxDelayMs`); returns a stop function that saves once more. */
+export function autosave(store: MemoryStore, path: string, quietMs = 2000, maxDelayMs = 10_000): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let firstDirty = 0;
+  const flush = () => {
+    timer = undefined;
+    firstDirty = 0;
+    saveState(store, path);
+  };
+  const unsubscribe = store.subscribe(() => {
+    const now = Date.now();
+    if (!firstDirty) firstDirty = now;
+    clearTimeout(timer);
+    timer = setTimeout(flush, Math.max(0, Math.min(quietMs, firstDirty + maxDelayMs - now)));
+  });
+  return () => {
+    unsubscribe();
+    clearTimeout(timer);
+    saveState(store, path);
+  };
+}
