@@ -1,7 +1,8 @@
 /** Container log buffers and the `pods/log` subresource (follow, tail, since, timestamps, previous, limitBytes). */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RouteContext, StatusError } from "../contract";
+import type { RouteContext, StatusError, Store } from "../contract";
 import { badRequest, notFound } from "../server/errors";
+import { sendStatus } from "../server/respond";
 import type { Pod } from "./model";
 
 export interface LogLine {
@@ -48,7 +49,7 @@ export interface ContainerLogs {
   waitingReason?: string;
 }
 
-export type LogSource = (pod: Pod, container: string) => ContainerLogs | undefined;
+export type LogSource = (store: Store, pod: Pod, container: string) => ContainerLogs | undefined;
 
 /** RFC3339Nano as the kubelet writes it (nanoseconds padded from milliseconds). */
 export function rfc3339Nano(ms: number): string {
@@ -83,11 +84,6 @@ function intParam(url: URL, name: string): number | undefined {
 
 const boolParam = (url: URL, name: string) => url.searchParams.get(name) === "true" || url.searchParams.get(name) === "1";
 
-function sendError(res: ServerResponse, error: StatusError): void {
-  res.writeHead(error.status.code, { "Content-Type": "application/json" });
-  res.end(JSON.stringify(error.status));
-}
-
 /** Resolves the container a request means, or the apiserver's error for it. */
 export function resolveContainer(pod: Pod, requested: string | null): string | StatusError {
   const names = (pod.spec.containers ?? []).map((c) => c.name);
@@ -108,7 +104,7 @@ export function logRoute(source: LogSource) {
     const { namespace, name } = ctx.params;
     const pod = ctx.store.get("pods", namespace, name) as Pod | undefined;
     if (!pod) {
-      sendError(res, notFound({ plural: "pods", group: "" }, name));
+      sendStatus(res, notFound({ plural: "pods", group: "" }, name));
       return true;
     }
     let options: LogOptions;
@@ -122,22 +118,22 @@ export function logRoute(source: LogSource) {
         sinceMs: sinceSeconds !== undefined ? Date.now() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined,
       };
     } catch (error) {
-      sendError(res, error as StatusError);
+      sendStatus(res, error as StatusError);
       return true;
     }
     const container = resolveContainer(pod, ctx.url.searchParams.get("container"));
     if (typeof container !== "string") {
-      sendError(res, container);
+      sendStatus(res, container);
       return true;
     }
     const previous = boolParam(ctx.url, "previous");
-    const logs = source(pod, container);
+    const logs = source(ctx.store, pod, container);
     const buffer = previous ? logs?.previous : logs?.current;
     if (!buffer) {
       const message = previous
         ? `previous terminated container "${container}" in pod "${name}" not found`
         : `container "${container}" in pod "${name}" is waiting to start: ${logs?.waitingReason ?? "ContainerCreating"}`;
-      sendError(res, badRequest(message));
+      sendStatus(res, badRequest(message));
       return true;
     }
     streamLogs(req, res, buffer, options, boolParam(ctx.url, "follow") && !previous);
