@@ -11,7 +11,7 @@ import { badRequest, conflict, gone, invalid, methodNotAllowed, notFound, pathNo
 import { cloneObject, isPlainObject, nowTimestamp, toJson } from "./objects";
 import { applyJsonPatch, applyMergePatch, applyServerSide, applyStrategicMergePatch, fieldSet, PATCH_TYPES } from "./patch";
 import type { ResourcePath } from "./paths";
-import { mediaType, parseJson, readBody, sendJson, successStatus } from "./respond";
+import { mediaType, parseJson, readBody, readObjectBody, sendJson, successStatus } from "./respond";
 import { matches, parseFieldSelector, parseLabelSelector, type ObjectFilter } from "./selectors";
 import type { MemoryStore } from "./store";
 import { printerFor, toTable, type IncludeObject } from "./tables";
@@ -38,9 +38,9 @@ function writeOptions(url: URL, body?: Obj): WriteOptions {
   return { dryRun };
 }
 
-function objectBody(text: string, type: ResourceType): KubeObject {
-  const body = parseJson(text);
-  if (!isPlainObject(body)) throw badRequest(`Object '${type.kind}' is missing in '${text.slice(0, 100)}'`);
+async function objectBody(req: IncomingMessage, type: ResourceType): Promise<KubeObject> {
+  const body = await readObjectBody(req);
+  if (!isPlainObject(body)) throw badRequest(`Object '${type.kind}' is missing in '${JSON.stringify(body ?? "").slice(0, 100)}'`);
   if (!isPlainObject(body.metadata)) body.metadata = {};
   return body as unknown as KubeObject;
 }
@@ -200,7 +200,7 @@ function reconcileIdentity(object: KubeObject, path: ResourcePath): void {
 
 async function create(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
   if (path.type.namespaced && !path.namespace) throw methodNotAllowed("POST", path.type.kind);
-  const object = objectBody(await readBody(req), path.type);
+  const object = await objectBody(req, path.type);
   reconcileIdentity(object, path);
   const created = ctx.store.create(path.type.key, object, writeOptions(url));
   sendJson(res, 201, toJson(created));
@@ -214,7 +214,7 @@ function keepManagedFields(object: KubeObject, existing: KubeObject): void {
 }
 
 async function update(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext, status: boolean): Promise<void> {
-  const object = objectBody(await readBody(req), path.type);
+  const object = await objectBody(req, path.type);
   reconcileIdentity(object, path);
   const existing = requireObject(ctx, path);
   keepManagedFields(object, existing);

@@ -1,7 +1,8 @@
 /** Reading request bodies and writing JSON responses (every response carries a Content-Type). */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { StatusError } from "../contract";
-import { badRequest, statusError, unsupportedMediaType } from "./errors";
+import { badRequest, statusError } from "./errors";
+import { decodeProtobufObject, isProtobuf } from "./protobuf";
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -20,6 +21,10 @@ export function successStatus(code: number, details?: Record<string, unknown>) {
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString("utf8");
+}
+
+async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -27,12 +32,18 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw statusError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** A request body as JSON, decoding the protobuf kubectl ≥1.32 sends for built-in kinds. */
+export async function readObjectBody(req: IncomingMessage): Promise<unknown> {
+  const body = await readRawBody(req);
+  if (mediaType(req.headers["content-type"]) === "application/vnd.kubernetes.protobuf" || isProtobuf(body)) return decodeProtobufObject(body);
+  return parseJson(body.toString("utf8"));
 }
 
 /** Parses a JSON body; empty bodies are `undefined` (DELETE without options). */
 export function parseJson(text: string): unknown {
-  if (text.startsWith("k8s\u0000")) throw unsupportedMediaType(["application/json", "application/yaml"]);
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);

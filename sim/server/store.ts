@@ -150,10 +150,13 @@ export class MemoryStore implements Store {
     return this.history.slice(lo);
   }
 
-  /** Forgets all history: every resourceVersion older than now answers 410 (fault injection). */
+  /**
+   * Forgets all history (fault injection): every resourceVersion handed out so far answers 410.
+   * The counter moves on by one so lists made afterwards return a resumable version.
+   */
   compact(): void {
     this.history = [];
-    this.compactedRevision = this.revision;
+    this.compactedRevision = ++this.revision;
   }
 
   // ---- subscriptions and admission ---------------------------------------------------------
