@@ -11,7 +11,8 @@ import type { Result } from "./result";
  */
 export async function runServerAction<S extends z.ZodType, T>(mutation: Mutation<S, T>, input: unknown, revalidate: string[]): Promise<Result<T>> {
   const result = await executeMutation(mutation, input, await currentActor(), "ui");
-  if (result.ok) for (const path of revalidate) revalidatePath(path);
+  // "layout" covers the area and its detail pages (/users and /users/12).
+  if (result.ok) for (const path of revalidate) revalidatePath(path, "layout");
   return result;
 }
 

@@ -13,6 +13,17 @@ import { AuditTable } from "./_components/audit-table";
 export const metadata: Metadata = { title: "Audit log" };
 
 const PAGE_SIZE = 50;
+function FilterLabel({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-xs font-medium text-slate-700">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
 const inputClasses = "mt-1 block rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm";
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -29,9 +40,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader title="Audit log" description="Every change made in Berth, through the console or the API: who, when, what, and the values before and after (secrets redacted)." />
       <form method="get" aria-label="Filter audit events" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-        <label className="text-xs font-medium text-slate-700">
-          User
-          <select name="user" defaultValue={raw.user ?? ""} className={inputClasses}>
+        <FilterLabel id="audit-user" label="User">
+          <select id="audit-user" name="user" defaultValue={raw.user ?? ""} className={inputClasses}>
             <option value="">Anyone</option>
             <option value="system">system</option>
             {listUsers().map((user) => (
@@ -40,10 +50,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-xs font-medium text-slate-700">
-          Object type
-          <select name="objectType" defaultValue={raw.objectType ?? ""} className={inputClasses}>
+        </FilterLabel>
+        <FilterLabel id="audit-object-type" label="Object type">
+          <select id="audit-object-type" name="objectType" defaultValue={raw.objectType ?? ""} className={inputClasses}>
             <option value="">Any</option>
             {auditObjectTypes().map((type) => (
               <option key={type} value={type}>
@@ -51,15 +60,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-xs font-medium text-slate-700">
-          From
-          <input type="date" name="from" defaultValue={raw.from ?? ""} className={inputClasses} />
-        </label>
-        <label className="text-xs font-medium text-slate-700">
-          To
-          <input type="date" name="to" defaultValue={raw.to ?? ""} className={inputClasses} />
-        </label>
+        </FilterLabel>
+        <FilterLabel id="audit-from" label="From">
+          <input id="audit-from" type="date" name="from" defaultValue={raw.from ?? ""} className={inputClasses} />
+        </FilterLabel>
+        <FilterLabel id="audit-to" label="To">
+          <input id="audit-to" type="date" name="to" defaultValue={raw.to ?? ""} className={inputClasses} />
+        </FilterLabel>
         <button type="submit" className={buttonClasses("secondary")}>
           Filter
         </button>

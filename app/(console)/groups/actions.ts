@@ -5,7 +5,7 @@ import type { FormState } from "@/components/ui/form";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { addGroupMember, createGroup, deleteGroup, removeGroupMember, updateGroup } from "@/lib/groups/mutations";
 
-const GROUP_PAGES = ["/groups", "/groups/[id]", "/users", "/users/[id]"];
+const GROUP_PAGES = ["/groups", "/users"];
 
 export async function createGroupAction(_previous: FormState, formData: FormData) {
   return runServerAction(createGroup, formInput(formData), GROUP_PAGES);

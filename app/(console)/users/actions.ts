@@ -9,7 +9,7 @@ export async function createUserAction(_previous: FormState, formData: FormData)
 }
 
 export async function updateUserAction(_previous: FormState, formData: FormData) {
-  return runServerAction(updateUser, formInput(formData), ["/users", "/users/[id]"]);
+  return runServerAction(updateUser, formInput(formData), ["/users"]);
 }
 
 export async function resetPasswordAction(_previous: FormState, formData: FormData) {
@@ -17,5 +17,5 @@ export async function resetPasswordAction(_previous: FormState, formData: FormDa
 }
 
 export async function setUserDisabledAction(userId: number, disabled: boolean) {
-  return runServerAction(updateUser, { user: userId, disabled }, ["/users", "/users/[id]"]);
+  return runServerAction(updateUser, { user: userId, disabled }, ["/users"]);
 }

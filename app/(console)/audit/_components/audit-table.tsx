@@ -31,7 +31,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
             <Td className="whitespace-nowrap text-slate-500">{formatDateTime(event.at)}</Td>
             <Td className="whitespace-nowrap">
               {event.actor}
-              {event.source !== "ui" && <span className="ml-1.5 text-xs text-slate-400">via {event.source}</span>}
+              {event.source === "api" && <span className="ml-1.5 text-xs text-slate-400">via API</span>}
             </Td>
             <Td>
               <Badge tone={event.action.includes("failed") ? "red" : event.action.includes("delete") || event.action.includes("disable") || event.action.includes("revoke") ? "amber" : "gray"}>
