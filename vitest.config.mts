@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@": fileURLToPath(new URL("./", import.meta.url)),
+      "@berth/quantity": fileURLToPath(new URL("./packages/quantity/index.ts", import.meta.url)),
       // Server-only modules are unit-tested in Node, outside a React server bundle.
       "server-only": fileURLToPath(new URL("./node_modules/server-only/empty.js", import.meta.url)),
     },

@@ -9,7 +9,7 @@ import {
   parseQuantity,
   subtractQuantities,
   unitValue,
-} from "./quantity";
+} from "./index";
 
 describe("canonical quantities (apimachinery vectors)", () => {
   it.each([
