@@ -5,7 +5,7 @@
  */
 import type { AdmissionPlugin, KubeObject, ResourceKey, Store, StoreEvent } from "../contract";
 import { forbidden } from "../server/errors";
-import { admissionName, type Pod } from "./model";
+import { admissionName, isTerminal, type Pod } from "./model";
 import { formatQuantity, fromUnits, subtractQuantities } from "./quantity";
 import {
   exceededMessage,
@@ -27,6 +27,9 @@ interface Charge {
 }
 
 const QUOTAS = "resourcequotas";
+
+const sameLifecycle = (a: Pod, b: Pod): boolean =>
+  isTerminal(a) === isTerminal(b) && a.metadata.deletionTimestamp === b.metadata.deletionTimestamp;
 
 function subtractLists(into: ResourceList, remove: ResourceList): void {
   for (const [name, q] of Object.entries(remove)) into[name] = subtractQuantities(into[name] ?? fromUnits(0), q);
@@ -59,8 +62,13 @@ export class QuotaLedger {
   private charge(resource: ResourceKey, object: KubeObject): void {
     const uid = object.metadata.uid!;
     const namespace = object.metadata.namespace!;
-    const usage = objectUsage(resource, object);
     const previous = this.charges.get(uid);
+    // Pod resources are immutable: only leaving the running set (terminal, deleting) changes a charge.
+    if (previous && resource === "pods" && sameLifecycle(previous.object as Pod, object as Pod)) {
+      previous.object = object;
+      return;
+    }
+    const usage = objectUsage(resource, object);
     const totals = this.totalsOf(namespace);
     if (previous) subtractLists(totals, previous.usage);
     addLists(totals, usage);

@@ -8,6 +8,8 @@ import { nowTimestamp } from "../server/objects";
 import type { EventRecorder } from "./events";
 import { isTerminal, podKey, type Node, type Pod } from "./model";
 import {
+  compilePod,
+  feasibleNodesToFind,
   filterNode,
   fitErrorMessage,
   leastAllocatedScore,
@@ -19,7 +21,7 @@ import {
 } from "./scheduling";
 
 const SCHEDULER_NAME = "default-scheduler";
-const SLICE_MS = 20;
+const SLICE_MS = 40;
 const RETRY_MS = 1000;
 
 interface Placement {
@@ -173,25 +175,32 @@ export class Scheduler {
 
   private scheduleOne(pod: Pod, key: string): void {
     const requests = podRequestAmounts(pod.spec);
+    const fit = compilePod(pod.spec, requests);
     const nodes = this.nodeList;
+    const n = nodes.length;
+    const enough = feasibleNodesToFind(n);
     const failures: FilterFailure[] = [];
     let best: NodeState | undefined;
     let bestScore = -1;
-    const n = nodes.length;
-    const offset = n ? this.rotation++ % n : 0;
-    for (let i = 0; i < n; i++) {
-      const node = nodes[(offset + i) % n];
-      const failure = filterNode(pod.spec, requests, node);
+    let feasible = 0;
+    // Start where the last search stopped, as upstream does, so load spreads over all nodes.
+    const offset = n ? this.rotation % n : 0;
+    let visited = 0;
+    for (; visited < n && feasible < enough; visited++) {
+      const node = nodes[(offset + visited) % n];
+      const failure = filterNode(fit, node);
       if (failure) {
         failures.push(failure);
         continue;
       }
+      feasible++;
       const score = leastAllocatedScore(requests, node);
       if (score > bestScore) {
         bestScore = score;
         best = node;
       }
     }
+    this.rotation = offset + visited;
     if (best) this.bind(pod, best, key);
     else this.markUnschedulable(pod, key, fitErrorMessage(n, failures));
   }
@@ -201,9 +210,13 @@ export class Scheduler {
       const bound = this.store.update("pods", { ...pod, spec: { ...pod.spec, nodeName: node.name } }, { internal: true }) as Pod;
       this.unschedulable.delete(key);
       this.bound++;
-      const conditions = (bound.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled");
-      conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: nowTimestamp() });
-      this.store.updateStatus("pods", { ...bound, status: { ...(bound.status ?? {}), conditions } }, { internal: true });
+      // The kubelet's first status write (within ~100 ms) reports PodScheduled=True; only a pod that
+      // shows PodScheduled=False needs correcting now, which keeps a bind to one write.
+      if (bound.status?.conditions?.some((c) => c.type === "PodScheduled" && c.status !== "True")) {
+        const conditions = bound.status.conditions.filter((c) => c.type !== "PodScheduled");
+        conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+        this.store.updateStatus("pods", { ...bound, status: { ...bound.status, conditions } }, { internal: true });
+      }
       this.events.record(bound, "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.name}`, SCHEDULER_NAME);
     } catch {
       // Changed or deleted while queued; its event re-queues it if it still needs a node.

@@ -123,26 +123,65 @@ export interface FilterFailure {
 }
 
 export const UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
+const UNSCHEDULABLE: Taint = { key: UNSCHEDULABLE_TAINT, effect: "NoSchedule" };
+
+/** A pod's scheduling constraints, prepared once per attempt so the per-node loop allocates nothing. */
+export interface PodFit {
+  spec: PodSpec;
+  requests: [string, number][];
+  selector: [string, string][];
+  tolerations: Toleration[];
+  toleratesUnschedulable: boolean;
+}
+
+export function compilePod(spec: PodSpec, requests: Amounts = podRequestAmounts(spec)): PodFit {
+  const tolerations = spec.tolerations ?? [];
+  return {
+    spec,
+    requests: [...requests],
+    selector: Object.entries(spec.nodeSelector ?? {}),
+    tolerations,
+    toleratesUnschedulable: tolerations.some((t) => tolerates(t, UNSCHEDULABLE)),
+  };
+}
+
+function toleratedByAny(tolerations: Toleration[], taint: Taint): boolean {
+  for (let i = 0; i < tolerations.length; i++) if (tolerates(tolerations[i], taint)) return true;
+  return false;
+}
 
 /** Runs the filters in profile order and stops at the first failing plugin, as the framework does. */
-export function filterNode(spec: PodSpec, requests: Amounts, node: NodeState): FilterFailure | undefined {
-  const tolerations = spec.tolerations ?? [];
-  if (node.unschedulable && !tolerations.some((t) => tolerates(t, { key: UNSCHEDULABLE_TAINT, effect: "NoSchedule" }))) {
-    return { reasons: ["node(s) were unschedulable"], unresolvable: true };
-  }
-  for (const taint of node.taints) {
+export function filterNode(fit: PodFit, node: NodeState): FilterFailure | undefined {
+  if (node.unschedulable && !fit.toleratesUnschedulable) return { reasons: ["node(s) were unschedulable"], unresolvable: true };
+  for (let i = 0; i < node.taints.length; i++) {
+    const taint = node.taints[i];
     if (taint.effect !== "NoSchedule" && taint.effect !== "NoExecute") continue;
-    if (!tolerations.some((t) => tolerates(t, taint))) {
+    if (!toleratedByAny(fit.tolerations, taint)) {
       return { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`], unresolvable: true };
     }
   }
-  if (!matchesNodeAffinity(spec, node)) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
-  const reasons: string[] = [];
-  if (node.podCount + 1 > (node.allocatable.get("pods") ?? 0)) reasons.push("Too many pods");
-  for (const [name, amount] of requests) {
-    if ((node.requested.get(name) ?? 0) + amount > (node.allocatable.get(name) ?? 0)) reasons.push(`Insufficient ${name}`);
+  let selected = true;
+  for (let i = 0; i < fit.selector.length; i++) if (node.labels[fit.selector[i][0]] !== fit.selector[i][1]) selected = false;
+  if (!selected || (fit.spec.affinity && !matchesNodeAffinity(fit.spec, node))) {
+    return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
   }
-  return reasons.length ? { reasons, unresolvable: false } : undefined;
+  let reasons: string[] | undefined;
+  if (node.podCount + 1 > (node.allocatable.get("pods") ?? 0)) (reasons ??= []).push("Too many pods");
+  for (let i = 0; i < fit.requests.length; i++) {
+    const [name, amount] = fit.requests[i];
+    if ((node.requested.get(name) ?? 0) + amount > (node.allocatable.get(name) ?? 0)) (reasons ??= []).push(`Insufficient ${name}`);
+  }
+  return reasons ? { reasons, unresolvable: false } : undefined;
+}
+
+/**
+ * How many feasible nodes to find before scoring (upstream percentageOfNodesToScore: adaptive
+ * 50% − nodes/125, at least 5%, and never fewer than 100 nodes).
+ */
+export function feasibleNodesToFind(nodeCount: number): number {
+  if (nodeCount < 100) return nodeCount;
+  const percentage = Math.max(5, 50 - Math.floor(nodeCount / 125));
+  return Math.max(100, Math.floor((nodeCount * percentage) / 100));
 }
 
 /** Sorted "<count> <reason>" histogram, upstream's sortReasonsHistogram. */
@@ -168,11 +207,12 @@ const SCORE_DEFAULT_MEMORY = 200 * 1024 * 1024;
 
 /** NodeResourcesFit LeastAllocated score (0..100) over cpu and memory, counting empty requests as upstream's defaults. */
 export function leastAllocatedScore(requests: Amounts, node: NodeState): number {
-  const share = (name: string, fallback: number) => {
-    const capacity = node.allocatable.get(name) ?? 0;
-    if (capacity <= 0) return 0;
-    const used = (node.requested.get(name) ?? 0) + (requests.get(name) ?? fallback);
-    return Math.max(0, (capacity - used) / capacity);
-  };
-  return ((share("cpu", SCORE_DEFAULT_CPU) + share("memory", SCORE_DEFAULT_MEMORY)) / 2) * 100;
+  return ((freeShare(node, requests, "cpu", SCORE_DEFAULT_CPU) + freeShare(node, requests, "memory", SCORE_DEFAULT_MEMORY)) / 2) * 100;
+}
+
+function freeShare(node: NodeState, requests: Amounts, name: string, fallback: number): number {
+  const capacity = node.allocatable.get(name) ?? 0;
+  if (capacity <= 0) return 0;
+  const used = (node.requested.get(name) ?? 0) + (requests.get(name) ?? fallback);
+  return Math.max(0, (capacity - used) / capacity);
 }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { KubeObject, SeedOptions, Store } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import type { Node, Pod } from "./model";
-import { filterNode, leastAllocatedScore, nodeStateOf, podRequestAmounts, type NodeState } from "./scheduling";
+import { compilePod, filterNode, leastAllocatedScore, nodeStateOf, podRequestAmounts, type NodeState } from "./scheduling";
 
 export const KUBELET_VERSION = "v1.30.4";
 export const GPU_PRODUCT = "NVIDIA-A100-SXM4-40GB";
@@ -161,11 +161,12 @@ function demoPod(random: () => number, namespace: string, gpuAvailable: boolean)
 /** Places a pod the way the scheduler would (least allocated fit), or undefined if nothing fits. */
 function place(pod: Pod, nodes: NodeState[], start: number): NodeState | undefined {
   const requests = podRequestAmounts(pod.spec);
+  const fit = compilePod(pod.spec, requests);
   let best: NodeState | undefined;
   let bestScore = -1;
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[(start + i) % nodes.length];
-    if (filterNode(pod.spec, requests, node)) continue;
+    if (filterNode(fit, node)) continue;
     const score = leastAllocatedScore(requests, node);
     if (score > bestScore) {
       bestScore = score;
@@ -226,8 +227,13 @@ export function seedCluster(store: Store, options: SeedOptions): void {
   const gpuAvailable = options.gpuNodes > 0 && options.gpusPerNode > 0;
   const startedAt = nowTimestamp();
   for (let i = 0; i < options.pods; i++) {
-    const pod = demoPod(random, namespaces[i % namespaces.length], gpuAvailable);
-    const target = place(pod, states, i);
+    let pod = demoPod(random, namespaces[i % namespaces.length], gpuAvailable);
+    let target = place(pod, states, i);
+    // GPUs run out first: fall back to a CPU-only pod so the requested count still seeds.
+    if (!target && pod.metadata.labels?.app === "trainer") {
+      pod = demoPod(random, namespaces[i % namespaces.length], false);
+      target = place(pod, states, i);
+    }
     if (!target) continue; // the cluster is full: seed only what fits
     const node = byName.get(target.name)!;
     const host = nextIP.get(target.name) ?? 2;
