@@ -64,8 +64,8 @@ export function parseRange(text: string | undefined, asQuantity: boolean): Range
       return undefined;
     }
   };
-  // A leading "-" would be a negative number, so split on the last "-" that has digits on both sides.
-  const split = /^(.+?\d[a-zA-Z%]*)-(\d.*)$/.exec(text.trim());
+  // Split on the first "-" that is not a leading sign.
+  const split = /^(-?[^-]+)-(.+)$/.exec(text.trim());
   const low = parse(split ? split[1] : text);
   const high = split ? parse(split[2]) : low;
   if (low === undefined || high === undefined) return undefined;

@@ -125,7 +125,7 @@ export function decideJob(job: Job, seen: JobObservation, now: number): JobDecis
   if (spec.suspend) return { kind: "run", create: 0, removeExtra: seen.active.length };
   const wanted = completions !== null ? Math.min(parallelism, completions - seen.succeeded) : seen.succeeded > 0 ? 0 : parallelism;
   const missing = wanted - seen.active.length;
-  if (missing <= 0) return { kind: "run", create: 0, removeExtra: -missing };
+  if (missing <= 0) return { kind: "run", create: 0, removeExtra: missing < 0 ? -missing : 0 };
   const wait = seen.lastFailureAt === undefined ? 0 : seen.lastFailureAt + failureBackoffMs(seen.failed) - now;
   if (wait > 0) return { kind: "run", create: 0, removeExtra: 0, retryAfterMs: wait };
   return { kind: "run", create: missing, removeExtra: 0 };

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { imageCannotBePulled, parseDuration, parseRange, podBehaviour } from "./annotations";
+import type { Pod } from "./model";
+
+describe("annotation parsing", () => {
+  it("reads durations", () => {
+    expect(parseDuration("30s")).toBe(30_000);
+    expect(parseDuration("1m30s")).toBe(90_000);
+    expect(parseDuration("500ms")).toBe(500);
+    expect(parseDuration("2")).toBe(2000);
+    expect(parseDuration("soon")).toBeUndefined();
+  });
+
+  it("reads ranges of numbers and quantities", () => {
+    expect(parseRange("60-95", false)).toEqual({ min: 60, max: 95 });
+    expect(parseRange("80%", false)).toEqual({ min: 80, max: 80 });
+    expect(parseRange("500m", true)).toEqual({ min: 0.5, max: 0.5 });
+    expect(parseRange("1Gi-2Gi", true)).toEqual({ min: 1024 ** 3, max: 2 * 1024 ** 3 });
+    expect(parseRange("lots", true)).toBeUndefined();
+  });
+
+  it("knows which images cannot be pulled", () => {
+    expect(imageCannotBePulled("busybox:nonexistent")).toBe(true);
+    expect(imageCannotBePulled("registry:5000/app:does-not-exist")).toBe(true);
+    expect(imageCannotBePulled("registry:5000/app")).toBe(false);
+  });
+
+  it("builds a behaviour with defaults", () => {
+    const pod: Pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p", namespace: "n", uid: "u", annotations: { "sim.berth.dev/duration": "2s", "sim.berth.dev/exit-code": "3", "sim.berth.dev/log-lines": "a\nb" } },
+      spec: { containers: [{ name: "c", image: "x:1" }] },
+    };
+    expect(podBehaviour(pod)).toMatchObject({ durationMs: 2000, exitCode: 3, oom: false, imagePullFails: false, logLines: ["a", "b"], startDelayMs: 500, shutdownMs: 1000 });
+  });
+});
