@@ -91,12 +91,20 @@ describe("typed APIs", () => {
     );
     expect(merged.metadata?.labels).toEqual({ b: "2" });
     const strategic = await core.patchNamespacedPod(
-      { namespace: "cn", name: "patchy", body: { spec: { containers: [{ name: "main", env: [{ name: "B", value: "2" }] }] } } },
+      { namespace: "cn", name: "patchy", body: { spec: { containers: [{ name: "main", image: "busybox:2" }] } } },
       setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
     );
-    expect(strategic.spec?.containers[0].env?.map((e) => e.name)).toEqual(["A", "B"]);
-    expect(strategic.spec?.containers[0].image).toBe("busybox");
+    expect(strategic.spec?.containers[0].env?.map((e) => e.name)).toEqual(["A"]); // merged by name, not replaced
+    expect(strategic.spec?.containers[0].image).toBe("busybox:2");
     expect(strategic.metadata?.generation).toBe(2);
+    const refused = await apiError(
+      core.patchNamespacedPod(
+        { namespace: "cn", name: "patchy", body: { spec: { containers: [{ name: "main", env: [{ name: "B", value: "2" }] }] } } },
+        setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
+      ),
+    );
+    expect(refused.code).toBe(422);
+    expect(refused.body?.message).toMatch(/^Pod "patchy" is invalid: spec: Forbidden: pod updates may not change fields other than/);
   });
 
   it("deletes Jobs with Background propagation together with their pods", async () => {

@@ -130,13 +130,19 @@ describe.each(VERSIONS)("kubectl %s", (version) => {
       "rolebinding.rbac.authorization.k8s.io/reader created",
       "sparkapplication.sparkoperator.k8s.io/pi created",
     ]);
-    writeFileSync(file, manifest(ns, "busybox:2", "3").replace('- {name: A, value: "1"}\n', ""));
+    writeFileSync(file, manifest(ns, "busybox:2", "2"));
     const reapplied = await kubectl("apply", "-f", file);
     expect(reapplied.stdout).toContain("pod/web configured");
     expect(reapplied.stdout).toContain("configmap/settings unchanged");
     const pod = JSON.parse((await kubectl("get", "pod", "web", "-n", ns, "-o", "json")).stdout);
     expect(pod.spec.containers[0].image).toBe("busybox:2");
-    expect(pod.spec.containers[0].env).toEqual([{ name: "B", value: "3" }]);
+    expect(pod.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]).toContain("busybox:2");
+
+    // Only images may change on a running pod; the env merge is refused like upstream.
+    writeFileSync(file, manifest(ns, "busybox:2", "3").replace('- {name: A, value: "1"}\n', ""));
+    const refused = await kubectl("apply", "-f", file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('The Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`');
   });
 
   it("prints server-side tables, wide columns and selections", async () => {

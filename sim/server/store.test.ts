@@ -159,6 +159,19 @@ describe("MemoryStore", () => {
     expect(store.eventsSince(store.currentResourceVersion())).toEqual([]);
   });
 
+  it("refuses changes to immutable pod and job fields unless a controller makes them", () => {
+    const store = storeWithNamespace();
+    const p = store.create("pods", pod("p"));
+    expect(store.update("pods", { ...p, spec: { ...p.spec, containers: [{ name: "c", image: "busybox:2" }] } }).spec.containers[0].image).toBe("busybox:2");
+    const current = store.get("pods", "ns1", "p")!;
+    expect(failure(() => store.update("pods", { ...current, spec: { ...current.spec, restartPolicy: "Never" } }))).toMatchObject({ code: 422, reason: "Invalid" });
+    expect(store.update("pods", { ...current, spec: { ...current.spec, nodeName: "n1" } }, { internal: true }).spec.nodeName).toBe("n1");
+    const job = store.create("jobs.batch", { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "ns1" }, spec: { completions: 2, template: { spec: { containers: [] } } } });
+    const status = failure(() => store.update("jobs.batch", { ...job, spec: { ...job.spec, completions: 3 } }));
+    expect(status).toMatchObject({ code: 422, message: 'Job.batch "j" is invalid: spec.completions: Invalid value: 3: field is immutable' });
+    expect(store.update("jobs.batch", { ...job, spec: { ...job.spec, parallelism: 5 } }).spec.parallelism).toBe(5);
+  });
+
   it("bounds its history", () => {
     const store = new MemoryStore({ historyLimit: 10 });
     store.create("namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "ns1" } });

@@ -19,6 +19,7 @@ import type {
 import { BUILTIN_TYPES, NAMESPACES, PODS } from "./builtin-types";
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, statusError } from "./errors";
 import { cloneObject, deepEqual, deepFreeze, nowTimestamp } from "./objects";
+import { validateUpdate } from "./update-validation";
 
 /** A committed event with the revision it was committed at. */
 export interface HistoryEntry {
@@ -239,6 +240,7 @@ export class MemoryStore implements Store {
       meta.generation = deepEqual(existing.spec, object.spec) ? previous : previous + 1;
     }
 
+    if (!options.internal) validateUpdate(type, existing, object);
     this.admit("UPDATE", key, options, object, existing);
     return this.finishUpdate(type, object, existing, options);
   }
