@@ -13,6 +13,7 @@ export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", "data/**"],
+    globalSetup: ["test/cluster-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

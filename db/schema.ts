@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const timestamps = {
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
@@ -74,3 +74,133 @@ export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+// ---- Clusters, configs, policies, projects (issue 4) -------------------------------------------
+// Config bodies are JSON validated by each area's zod schema (lib/<area>/schema.ts); `version`
+// increases on every save so a stale edit is refused instead of overwriting someone else's.
+
+export const clusters = sqliteTable("clusters", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  /** AES-256-GCM ciphertext of the kubeconfig (lib/crypto/secret-box.ts); never leaves the server. */
+  kubeconfigEncrypted: text("kubeconfig_encrypted").notNull(),
+  context: text("context").notNull(),
+  /** The API server URL, kept in clear for display. */
+  server: text("server").notNull(),
+  embedded: integer("embedded", { mode: "boolean" }).notNull().default(false),
+  prometheusUrl: text("prometheus_url"),
+  version: integer("version").notNull().default(1),
+  reachable: integer("reachable", { mode: "boolean" }),
+  kubernetesVersion: text("kubernetes_version"),
+  lastCheckedAt: integer("last_checked_at", { mode: "timestamp_ms" }),
+  unreachableSince: integer("unreachable_since", { mode: "timestamp_ms" }),
+  lastError: text("last_error"),
+  ...timestamps,
+});
+
+/** What a group may do with a cluster: use (run on it) < operate (edit, cleanup) < manage (permissions). */
+export const clusterGrants = sqliteTable(
+  "cluster_grants",
+  {
+    clusterId: integer("cluster_id").notNull().references(() => clusters.id, { onDelete: "cascade" }),
+    groupId: integer("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+    level: text("level", { enum: ["use", "operate", "manage"] }).notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [primaryKey({ columns: [t.clusterId, t.groupId] })],
+);
+
+/** Who may use a config: everyone, or members of the listed groups (by name). */
+export type UsableBy = "all" | { groups: string[] };
+
+export const executionConfigs = sqliteTable("execution_configs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  /** null: the instance's default cluster. */
+  clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "restrict" }),
+  spec: text("spec", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  usableBy: text("usable_by", { mode: "json" }).notNull().$type<UsableBy>(),
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+export const sparkConfigs = sqliteTable("spark_configs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "restrict" }),
+  spec: text("spec", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  usableBy: text("usable_by", { mode: "json" }).notNull().$type<UsableBy>(),
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+export const namespacePolicies = sqliteTable("namespace_policies", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  /** A regular expression matched against whole namespace names; the lowest priority number wins. */
+  pattern: text("pattern").notNull(),
+  priority: integer("priority").notNull().default(100),
+  spec: text("spec", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+export const projects = sqliteTable("projects", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  key: text("key").notNull().unique(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  ownerGroupId: integer("owner_group_id").references(() => groups.id, { onDelete: "set null" }),
+  /** null: inherit the instance default. */
+  executionConfigId: integer("execution_config_id").references(() => executionConfigs.id, { onDelete: "restrict" }),
+  visualRecipeExecutionConfigId: integer("visual_recipe_execution_config_id").references(() => executionConfigs.id, { onDelete: "restrict" }),
+  sparkConfigId: integer("spark_config_id").references(() => sparkConfigs.id, { onDelete: "restrict" }),
+  clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "restrict" }),
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+/** Project roles are given to groups: admin (settings, overrides) > contributor > reader. */
+export const projectMembers = sqliteTable(
+  "project_members",
+  {
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    groupId: integer("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["admin", "contributor", "reader"] }).notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.groupId] })],
+);
+
+/** A recipe's, notebook's or ML task's own settings inside a project; null columns inherit. */
+export const projectOverrides = sqliteTable(
+  "project_overrides",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    objectId: text("object_id").notNull(),
+    activityType: text("activity_type").notNull(),
+    executionConfigId: integer("execution_config_id").references(() => executionConfigs.id, { onDelete: "restrict" }),
+    sparkConfigId: integer("spark_config_id").references(() => sparkConfigs.id, { onDelete: "restrict" }),
+    clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "restrict" }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("project_overrides_object_idx").on(t.projectId, t.objectId)],
+);
+
+/** Instance-wide settings, one JSON value per key (see lib/settings). */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).notNull().$type<unknown>(),
+  updatedAt: timestamps.updatedAt,
+});
+
+export type Cluster = typeof clusters.$inferSelect;
+export type ExecutionConfigRow = typeof executionConfigs.$inferSelect;
+export type SparkConfigRow = typeof sparkConfigs.$inferSelect;
+export type NamespacePolicyRow = typeof namespacePolicies.$inferSelect;
+export type Project = typeof projects.$inferSelect;

@@ -17,6 +17,8 @@ const envSchema = z.object({
   BERTH_OIDC_CLIENT_SECRET: optional,
   BERTH_OIDC_GROUPS_CLAIM: z.string().default("groups"),
   BERTH_OIDC_NAME: z.string().default("Single sign-on"),
+  /** Key for secrets at rest; when absent one is generated into the data dir. */
+  BERTH_SECRET_KEY: optional,
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; oidcEnabled: boolean };

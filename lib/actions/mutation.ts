@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getDb, type Tx } from "@/db";
 import { recordAudit, type AuditEntry, type AuditSource } from "@/lib/audit/record";
-import { can, type Actor, type Permission } from "@/lib/permissions";
+import { can, type Actor, type Permission, type Scope } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { DomainError, type Result } from "./result";
 
@@ -17,6 +17,11 @@ export interface Mutation<S extends z.ZodType, T> {
   /** Audit action name, e.g. "user.create". */
   name: string;
   permission: Permission;
+  /**
+   * For permissions granted per cluster or project: the scope the parsed input acts on. Without
+   * the unscoped permission, the actor needs it on this scope. May throw DomainError (404).
+   */
+  scope?: (input: z.output<S>) => Scope;
   schema: S;
   /** May do slow work (hashing) before calling ctx.write exactly once for the writes. */
   run(input: z.output<S>, ctx: MutationContext): Promise<T> | T;
@@ -37,9 +42,9 @@ export async function executeMutation<S extends z.ZodType, T>(
   source: AuditSource,
 ): Promise<Result<T>> {
   if (!actor) return { ok: false, status: 401, error: "Sign in to continue" };
-  if (!can(actor, mutation.permission)) {
-    return { ok: false, status: 403, error: `You do not have the permission "${mutation.permission}"` };
-  }
+  const refused = { ok: false, status: 403, error: `You do not have the permission "${mutation.permission}"` } as const;
+  const unscoped = can(actor, mutation.permission);
+  if (!unscoped && !mutation.scope) return refused;
   const parsed = mutation.schema.safeParse(rawInput);
   if (!parsed.success) {
     return { ok: false, status: 400, error: "Some fields are not valid", fieldErrors: fieldErrorsFrom(parsed.error) };
@@ -56,9 +61,12 @@ export async function executeMutation<S extends z.ZodType, T>(
     },
   };
   try {
+    if (!unscoped && !can(actor, mutation.permission, mutation.scope!(parsed.data))) return refused;
     return { ok: true, data: await mutation.run(parsed.data, ctx) };
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, status: error.status, error: error.message, fieldErrors: error.fieldErrors };
+    if (error instanceof DomainError) {
+      return { ok: false, status: error.status, error: error.message, fieldErrors: error.fieldErrors, details: error.details };
+    }
     throw error;
   }
 }

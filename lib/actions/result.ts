@@ -3,7 +3,7 @@ import type { FieldErrors } from "@/lib/validation";
 /** What every mutation returns: to a form, to a route handler, to a test. */
 export type Result<T> =
   | { ok: true; data: T }
-  | { ok: false; status: number; error: string; fieldErrors?: FieldErrors };
+  | { ok: false; status: number; error: string; fieldErrors?: FieldErrors; details?: Record<string, unknown> };
 
 /** A refusal raised inside domain code; the wrapper turns it into a failed Result. */
 export class DomainError extends Error {
@@ -11,6 +11,8 @@ export class DomainError extends Error {
     readonly status: 400 | 401 | 403 | 404 | 409 | 422,
     message: string,
     readonly fieldErrors?: FieldErrors,
+    /** Extra facts for the caller, e.g. the current object on a version conflict. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "DomainError";

@@ -10,8 +10,8 @@ import { actorForToken } from "@/lib/tokens/queries";
 export type RouteParams = { params: Promise<Record<string, string>> };
 
 /** JSON error body of the API: `{ error, fieldErrors? }`. */
-export function jsonError(status: number, error: string, fieldErrors?: Record<string, string[]>) {
-  return NextResponse.json(fieldErrors ? { error, fieldErrors } : { error }, { status });
+export function jsonError(status: number, error: string, fieldErrors?: Record<string, string[]>, details?: Record<string, unknown>) {
+  return NextResponse.json({ ...details, error, ...(fieldErrors ? { fieldErrors } : {}) }, { status });
 }
 
 /** The caller: a Bearer API token, else the browser session. */
@@ -41,7 +41,7 @@ export function apiRoute(options: { permission?: Permission }, handler: (ctx: Ap
       }
       return await handler({ actor, params: (await context.params) ?? {}, request });
     } catch (error) {
-      if (error instanceof DomainError) return jsonError(error.status, error.message, error.fieldErrors);
+      if (error instanceof DomainError) return jsonError(error.status, error.message, error.fieldErrors, error.details);
       console.error("API error", request.method, request.nextUrl.pathname, error);
       return jsonError(500, "Berth could not complete this request; the error was logged on the server");
     }
@@ -68,7 +68,9 @@ export async function respondWithMutation<S extends z.ZodType, T>(
   successStatus = 200,
 ): Promise<Response> {
   const result: Result<T> = await executeMutation(mutation, input, actor, "api");
-  return result.ok ? NextResponse.json(result.data, { status: successStatus }) : jsonError(result.status, result.error, result.fieldErrors);
+  return result.ok
+    ? NextResponse.json(result.data, { status: successStatus })
+    : jsonError(result.status, result.error, result.fieldErrors, result.details);
 }
 
 /** Query string parameters as a plain object (the last value of a repeated key). */

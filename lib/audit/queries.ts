@@ -9,6 +9,7 @@ export function listAuditEvents(query: AuditQuery): AuditEventView[] {
   const conditions: SQL[] = [];
   if (query.user) conditions.push(eq(auditEvents.actorName, query.user));
   if (query.objectType) conditions.push(eq(auditEvents.objectType, query.objectType));
+  if (query.objectId) conditions.push(eq(auditEvents.objectId, query.objectId));
   if (query.from) conditions.push(gte(auditEvents.at, query.from));
   if (query.to) conditions.push(lte(auditEvents.at, query.to));
   if (query.before) conditions.push(lt(auditEvents.id, query.before));

@@ -10,6 +10,7 @@ const dateParam = z
 export const auditQuerySchema = z.strictObject({
   user: z.string().trim().max(64).optional(),
   objectType: z.string().trim().max(64).optional(),
+  objectId: z.string().trim().max(64).optional(),
   from: dateParam.optional(),
   /** A bare date means the end of that day. */
   to: dateParam

@@ -1,8 +1,8 @@
 import "server-only";
 import { asc, eq, inArray } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
-import { groupMembers, groups, users, type User } from "@/db/schema";
-import type { Actor } from "@/lib/permissions";
+import { clusterGrants, groupMembers, groups, projectMembers, users, type User } from "@/db/schema";
+import { CLUSTER_LEVELS, PROJECT_ROLES, higher, type Actor, type ClusterLevel, type ProjectRole } from "@/lib/permissions";
 import type { UserView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -57,9 +57,21 @@ export function getUserView(ref: string | number): UserView | undefined {
   return user && toUserView(user, groupNamesByUser([user.id]).get(user.id) ?? []);
 }
 
-/** The actor for a user id, or null when the user is gone or disabled. */
+/** The actor for a user id with their groups' grants, or null when the user is gone or disabled. */
 export function actorForUser(userId: number): Actor | null {
-  const user = findUser(userId);
+  const db = getDb();
+  const user = findUser(userId, db);
   if (!user || user.disabled) return null;
-  return { id: user.id, username: user.username, role: user.role, groups: groupNamesByUser([user.id]).get(user.id) ?? [] };
+  const groupIds = db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user.id)).all().map((row) => row.id);
+  const clusterLevels: Record<number, ClusterLevel> = {};
+  const projectRoles: Record<number, ProjectRole> = {};
+  if (groupIds.length) {
+    for (const grant of db.select().from(clusterGrants).where(inArray(clusterGrants.groupId, groupIds)).all()) {
+      clusterLevels[grant.clusterId] = higher(CLUSTER_LEVELS, clusterLevels[grant.clusterId], grant.level);
+    }
+    for (const member of db.select().from(projectMembers).where(inArray(projectMembers.groupId, groupIds)).all()) {
+      projectRoles[member.projectId] = higher(PROJECT_ROLES, projectRoles[member.projectId], member.role);
+    }
+  }
+  return { id: user.id, username: user.username, role: user.role, groups: groupNamesByUser([user.id], db).get(user.id) ?? [], clusterLevels, projectRoles };
 }

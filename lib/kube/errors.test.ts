@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { describeKubeError } from "./errors";
+
+const apiException = (code: number, body: object) => Object.assign(new Error(`HTTP-Code: ${code}`), { code, body: JSON.stringify(body) });
+
+describe("describeKubeError", () => {
+  it("explains quota refusals with the cluster's own numbers", () => {
+    const failure = describeKubeError(apiException(403, { reason: "Forbidden", message: 'pods "x" is forbidden: exceeded quota: gpu, requested: requests.nvidia.com/gpu=2, used: requests.nvidia.com/gpu=3, limited: requests.nvidia.com/gpu=4' }));
+    expect(failure).toMatchObject({ status: 403, reason: "QuotaExceeded" });
+    expect(failure.message).toContain("limited: requests.nvidia.com/gpu=4");
+  });
+
+  it("maps conflicts, invalid objects with causes, and missing objects", () => {
+    expect(describeKubeError(apiException(409, { reason: "Conflict", message: "the object has been modified" }))).toMatchObject({ status: 409, reason: "Conflict" });
+    expect(describeKubeError(apiException(409, { reason: "AlreadyExists", message: 'pods "a" already exists' }))).toMatchObject({ reason: "AlreadyExists" });
+    const invalid = describeKubeError(apiException(422, { reason: "Invalid", message: "x", details: { causes: [{ field: "metadata.name", message: "must be DNS-1123" }] } }));
+    expect(invalid.message).toBe("The cluster found it invalid: metadata.name: must be DNS-1123");
+    expect(describeKubeError(apiException(404, { message: 'pods "a" not found' }))).toMatchObject({ status: 404, message: 'pods "a" not found' });
+  });
+
+  it("says unreachable for network failures, without a stack", () => {
+    const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }) });
+    expect(describeKubeError(refused)).toEqual({ status: 503, reason: "Unreachable", message: "The cluster cannot be reached (ECONNREFUSED)." });
+    expect(describeKubeError(apiException(401, {})).message).toContain("credentials");
+  });
+});

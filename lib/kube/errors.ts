@@ -1,0 +1,64 @@
+/** A Kubernetes failure in words a person can act on, with the HTTP status Berth answers with. */
+export interface KubeFailure {
+  status: number;
+  reason: "Unreachable" | "Forbidden" | "QuotaExceeded" | "Conflict" | "AlreadyExists" | "Invalid" | "NotFound" | "Unauthorized" | "Error";
+  message: string;
+}
+
+interface StatusBody {
+  message?: string;
+  reason?: string;
+  details?: { causes?: { field?: string; message?: string }[] };
+}
+
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+
+function statusBody(body: unknown): StatusBody | undefined {
+  if (typeof body === "string") {
+    try {
+      return JSON.parse(body) as StatusBody;
+    } catch {
+      return { message: body };
+    }
+  }
+  return body && typeof body === "object" ? (body as StatusBody) : undefined;
+}
+
+function networkCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Turns what @kubernetes/client-node throws (ApiException with a Status body, or a network
+ * error) into a plain-words failure. Never includes stack traces or credentials.
+ */
+export function describeKubeError(error: unknown): KubeFailure {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "number" && code >= 400) {
+    const body = statusBody((error as { body?: unknown }).body);
+    const message = body?.message ?? `The cluster answered HTTP ${code}`;
+    const causes = body?.details?.causes?.map((cause) => (cause.field ? `${cause.field}: ${cause.message}` : cause.message)).filter(Boolean);
+    if (code === 401) return { status: 502, reason: "Unauthorized", message: "The cluster refused Berth's credentials (401): the kubeconfig's token or certificate is not valid." };
+    if (code === 403 && /exceeded quota|must specify/.test(message)) return { status: 403, reason: "QuotaExceeded", message: `Refused by the namespace quota: ${message}` };
+    if (code === 403) return { status: 403, reason: "Forbidden", message: `The cluster refused Berth's account: ${message}` };
+    if (code === 404) return { status: 404, reason: "NotFound", message };
+    if (code === 409 && body?.reason === "AlreadyExists") return { status: 409, reason: "AlreadyExists", message };
+    if (code === 409) return { status: 409, reason: "Conflict", message: `Changed by someone else meanwhile: ${message}` };
+    if (code === 422) return { status: 422, reason: "Invalid", message: causes?.length ? `The cluster found it invalid: ${causes.join("; ")}` : message };
+    return { status: 502, reason: "Error", message: `The cluster answered HTTP ${code}: ${message}` };
+  }
+  const network = networkCode(error);
+  if (network && (NETWORK_CODES.has(network) || network.startsWith("ERR_TLS") || network.includes("CERT"))) {
+    return { status: 503, reason: "Unreachable", message: `The cluster cannot be reached (${network}).` };
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  if (/fetch failed|socket hang up|network|timeout|certificate/i.test(text)) {
+    return { status: 503, reason: "Unreachable", message: `The cluster cannot be reached (${text.slice(0, 200)}).` };
+  }
+  return { status: 502, reason: "Error", message: `The request to the cluster failed: ${text.slice(0, 300)}` };
+}
