@@ -1,0 +1,301 @@
+/**
+ * The cluster behaviour end to end: a simulator on port 0 driven through HTTP with
+ * @kubernetes/client-node and the real kubectl — scheduling failures, quota and LimitRange
+ * admission, a Job to completion, log following, metrics and the dcgm scrape.
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ApiException, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type RunningSimulator } from "../server/index";
+import { call, eventually } from "../server/testing/http-client";
+
+let sim: RunningSimulator;
+let dir: string;
+let kubeconfigPath: string;
+let core: CoreV1Api;
+let batch: BatchV1Api;
+
+function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("/usr/bin/kubectl", ["--kubeconfig", kubeconfigPath, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiException) return { code: error.code, message: JSON.parse(error.body as string).message };
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+const simplePod = (name: string, resources: NonNullable<V1Pod["spec"]>["containers"][number]["resources"] = {}, annotations: Record<string, string> = {}): V1Pod => ({
+  metadata: { name, annotations },
+  spec: { containers: [{ name: "main", image: "busybox:1.36", resources }] },
+});
+
+async function namespace(name: string): Promise<void> {
+  await core.createNamespace({ body: { metadata: { name } } });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "berth-sim-cluster-"));
+  kubeconfigPath = join(dir, "kubeconfig.yaml");
+  sim = await startSimulator({ kubeconfigPath, seed: { nodes: 4, gpuNodes: 2, gpusPerNode: 4, pods: 0, namespaces: 1, seed: 1 } });
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfig);
+  core = kc.makeApiClient(CoreV1Api);
+  batch = kc.makeApiClient(BatchV1Api);
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("scheduling and the pod lifecycle", () => {
+  it("runs a pod through ContainerCreating to Running with events", async () => {
+    await namespace("life");
+    await core.createNamespacedPod({ namespace: "life", body: simplePod("web", { requests: { cpu: "250m", memory: "64Mi" } }) });
+    const running = await eventually(async () => {
+      const pod = await core.readNamespacedPod({ namespace: "life", name: "web" });
+      return pod.status?.phase === "Running" && pod;
+    }, 5000, "web to run");
+    expect(running.spec?.nodeName).toMatch(/^sim-cpu-\d$/);
+    expect(running.status?.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
+    expect(running.status?.qosClass).toBe("Burstable");
+    expect(running.status?.conditions?.map((c) => `${c.type}=${c.status}`).sort()).toEqual(
+      ["ContainersReady=True", "Initialized=True", "PodReadyToStartContainers=True", "PodScheduled=True", "Ready=True"],
+    );
+    const events = await eventually(async () => {
+      const list = await core.listNamespacedEvent({ namespace: "life", fieldSelector: "involvedObject.name=web" });
+      const reasons = list.items.map((e) => e.reason);
+      return ["Scheduled", "Pulling", "Pulled", "Created", "Started"].every((r) => reasons.includes(r)) && list.items;
+    }, 3000, "lifecycle events");
+    expect(events.find((e) => e.reason === "Scheduled")?.message).toBe(`Successfully assigned life/web to ${running.spec?.nodeName}`);
+  });
+
+  it("leaves a pod asking for more GPUs than any node has Pending with the real message", async () => {
+    await namespace("gpu");
+    const body = simplePod("greedy", { limits: { "nvidia.com/gpu": "8" } });
+    body.spec!.tolerations = [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }];
+    await core.createNamespacedPod({ namespace: "gpu", body });
+    const expected =
+      "0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 2 No preemption victims found for incoming pod, 4 Preemption is not helpful for scheduling.";
+    // CPU nodes have no nvidia.com/gpu at all: they fail on resources too, so select GPU nodes only.
+    body.metadata!.name = "greedy-selected";
+    body.spec!.nodeSelector = { "nvidia.com/gpu.present": "true" };
+    await core.createNamespacedPod({ namespace: "gpu", body });
+    const condition = await eventually(async () => {
+      const pod = await core.readNamespacedPod({ namespace: "gpu", name: "greedy-selected" });
+      return pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
+    }, 3000, "Unschedulable condition");
+    expect(condition.reason).toBe("Unschedulable");
+    expect(condition.message).toBe(expected);
+    const plain = await core.readNamespacedPod({ namespace: "gpu", name: "greedy" });
+    expect(plain.status?.conditions?.[0].message).toBe(
+      "0/6 nodes are available: 6 Insufficient nvidia.com/gpu. preemption: 0/6 nodes are available: 6 No preemption victims found for incoming pod.",
+    );
+    const describe = await kubectl("describe", "pod", "-n", "gpu", "greedy-selected");
+    expect(describe.stdout).toContain("FailedScheduling");
+    expect((await core.readNamespacedPod({ namespace: "gpu", name: "greedy-selected" })).status?.phase).toBe("Pending");
+  });
+});
+
+describe("admission", () => {
+  it("refuses a pod over quota with the real 403 text and keeps status.used current", async () => {
+    await namespace("quota");
+    await core.createNamespacedResourceQuota({ namespace: "quota", body: { metadata: { name: "team-q" }, spec: { hard: { "requests.nvidia.com/gpu": "1", pods: "10", "count/jobs.batch": "1" } } } });
+    const gpuPod = (name: string) => {
+      const body = simplePod(name, { limits: { "nvidia.com/gpu": "1" } });
+      body.spec!.tolerations = [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }];
+      return body;
+    };
+    await core.createNamespacedPod({ namespace: "quota", body: gpuPod("first") });
+    const refused = await failure(core.createNamespacedPod({ namespace: "quota", body: gpuPod("second") }));
+    expect(refused.code).toBe(403);
+    expect(refused.message).toBe(
+      'pods "second" is forbidden: exceeded quota: team-q, requested: requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=1, limited: requests.nvidia.com/gpu=1',
+    );
+    const status = await eventually(async () => {
+      const q = await core.readNamespacedResourceQuota({ namespace: "quota", name: "team-q" });
+      return q.status?.used?.pods === "1" && q.status;
+    }, 3000, "quota status");
+    expect(status).toEqual({
+      hard: { "count/jobs.batch": "1", pods: "10", "requests.nvidia.com/gpu": "1" },
+      used: { "count/jobs.batch": "0", pods: "1", "requests.nvidia.com/gpu": "1" },
+    });
+
+    await core.createNamespacedResourceQuota({ namespace: "quota", body: { metadata: { name: "compute" }, spec: { hard: { "limits.cpu": "4", "requests.memory": "4Gi" } } } });
+    const missing = await failure(core.createNamespacedPod({ namespace: "quota", body: simplePod("bare") }));
+    expect(missing.message).toBe('pods "bare" is forbidden: failed quota: compute: must specify limits.cpu for: main; requests.memory for: main');
+    const viaKubectl = await kubectl("run", "-n", "quota", "k1", "--image=busybox:1.36");
+    expect(viaKubectl.stderr).toContain('Error from server (Forbidden): pods "k1" is forbidden: failed quota: compute: must specify limits.cpu for: k1; requests.memory for: k1');
+  });
+
+  it("applies LimitRange defaults and refuses what exceeds max", async () => {
+    await namespace("limits");
+    await core.createNamespacedLimitRange({
+      namespace: "limits",
+      body: { metadata: { name: "defaults" }, spec: { limits: [{ type: "Container", _default: { cpu: "500m", memory: "256Mi" }, defaultRequest: { cpu: "0.1", memory: "128Mi" }, max: { cpu: "2" } }] } },
+    });
+    const created = await core.createNamespacedPod({ namespace: "limits", body: simplePod("defaulted") });
+    expect(created.spec?.containers[0].resources).toEqual({ limits: { cpu: "500m", memory: "256Mi" }, requests: { cpu: "100m", memory: "128Mi" } });
+    expect(created.metadata?.annotations?.["kubernetes.io/limit-ranger"]).toBe("LimitRanger plugin set: cpu, memory request for container main; cpu, memory limit for container main");
+    const refused = await failure(core.createNamespacedPod({ namespace: "limits", body: simplePod("huge", { limits: { cpu: "4" } }) }));
+    expect(refused).toEqual({ code: 403, message: 'pods "huge" is forbidden: maximum cpu usage per Container is 2, but limit is 4' });
+  });
+
+  it("validates names and resources with 422 causes", async () => {
+    const bad = await failure(core.createNamespacedPod({ namespace: "default", body: simplePod("Bad_Name") }));
+    expect(bad.code).toBe(422);
+    expect(bad.message).toMatch(/^Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    const over = await failure(core.createNamespacedPod({ namespace: "default", body: simplePod("over", { requests: { cpu: "2" }, limits: { cpu: "1" } }) }));
+    expect(over.message).toBe('Pod "over" is invalid: spec.containers[0].resources.requests[cpu]: Invalid value: "2": must be less than or equal to cpu limit of 1');
+  });
+});
+
+describe("controllers", () => {
+  it("runs a Job to completion with job-name labels and events", async () => {
+    await namespace("jobs");
+    await batch.createNamespacedJob({
+      namespace: "jobs",
+      body: {
+        metadata: { name: "train" },
+        spec: {
+          completions: 2,
+          parallelism: 2,
+          template: { metadata: { annotations: { "sim.berth.dev/duration": "1s" } }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "python:3.12" }] } },
+        },
+      },
+    });
+    const job = await eventually(async () => {
+      const j = await batch.readNamespacedJob({ namespace: "jobs", name: "train" });
+      return j.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True") && j;
+    }, 8000, "the job to complete");
+    expect(job.status?.succeeded).toBe(2);
+    expect(job.status?.completionTime).toBeInstanceOf(Date);
+    const pods = await core.listNamespacedPod({ namespace: "jobs", labelSelector: "job-name=train" });
+    expect(pods.items).toHaveLength(2);
+    for (const pod of pods.items) {
+      expect(pod.metadata?.name).toMatch(/^train-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      expect(pod.metadata?.labels?.["batch.kubernetes.io/job-name"]).toBe("train");
+      expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "Job", name: "train", controller: true });
+      expect(pod.status?.containerStatuses?.[0].state?.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
+    }
+    const events = await core.listNamespacedEvent({ namespace: "jobs", fieldSelector: "involvedObject.name=train" });
+    expect(events.items.map((e) => e.reason).sort()).toEqual(["Completed", "SuccessfulCreate", "SuccessfulCreate"]);
+  });
+
+  it("fails a Job past its backoffLimit", async () => {
+    await batch.createNamespacedJob({
+      namespace: "jobs",
+      body: {
+        metadata: { name: "broken" },
+        spec: {
+          backoffLimit: 0,
+          template: { metadata: { annotations: { "sim.berth.dev/duration": "200ms", "sim.berth.dev/exit-code": "2" } }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "python:3.12" }] } },
+        },
+      },
+    });
+    const failed = await eventually(async () => {
+      const j = await batch.readNamespacedJob({ namespace: "jobs", name: "broken" });
+      return j.status?.conditions?.find((c) => c.type === "Failed");
+    }, 5000, "the job to fail");
+    expect(failed).toMatchObject({ status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" });
+  });
+
+  it("drives a SparkApplication through driver and executors to COMPLETED", async () => {
+    await namespace("spark");
+    const kc = new KubeConfig();
+    kc.loadFromString(sim.kubeconfig);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    await custom.createNamespacedCustomObject({
+      group: "sparkoperator.k8s.io",
+      version: "v1beta2",
+      namespace: "spark",
+      plural: "sparkapplications",
+      body: {
+        apiVersion: "sparkoperator.k8s.io/v1beta2",
+        kind: "SparkApplication",
+        metadata: { name: "pi" },
+        spec: { type: "Scala", mode: "cluster", image: "spark:3.5.0", mainApplicationFile: "local:///pi.jar", driver: { cores: 1, memory: "512m", annotations: { "sim.berth.dev/duration": "1500ms" } }, executor: { instances: 2, cores: 1, memory: "512m" } },
+      },
+    });
+    const running = await eventually(async () => {
+      const pods = await core.listNamespacedPod({ namespace: "spark", labelSelector: "spark-role=executor" });
+      return pods.items.length === 2 && pods.items;
+    }, 5000, "executors");
+    expect(running[0].metadata?.labels?.["sparkoperator.k8s.io/app-name"]).toBe("pi");
+    const status = await eventually(async () => {
+      const app = (await custom.getNamespacedCustomObject({ group: "sparkoperator.k8s.io", version: "v1beta2", namespace: "spark", plural: "sparkapplications", name: "pi" })) as { status?: { applicationState?: { state: string }; driverInfo?: { podName?: string }; executorState?: Record<string, string> } };
+      return app.status?.applicationState?.state === "COMPLETED" && app.status;
+    }, 6000, "the app to complete");
+    expect(status.driverInfo?.podName).toBe("pi-driver");
+    expect(Object.values(status.executorState ?? {})).toEqual(["COMPLETED", "COMPLETED"]);
+  });
+});
+
+describe("logs and metrics", () => {
+  it("follows logs with kubectl logs -f until the container exits", async () => {
+    await namespace("logs");
+    await core.createNamespacedPod({
+      namespace: "logs",
+      body: simplePod("chatty", {}, { "sim.berth.dev/log-lines": "one\ntwo\nthree", "sim.berth.dev/log-rate": "5", "sim.berth.dev/duration": "1500ms" }),
+    });
+    await eventually(async () => (await core.readNamespacedPod({ namespace: "logs", name: "chatty" })).status?.phase === "Running", 5000, "chatty to run");
+    const started = Date.now();
+    const output = await new Promise<string>((resolve) => {
+      let out = "";
+      const child = spawn("/usr/bin/kubectl", ["--kubeconfig", kubeconfigPath, "logs", "-f", "-n", "logs", "chatty"]);
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.on("close", () => resolve(out));
+    });
+    expect(output).toBe("one\ntwo\nthree\n");
+    expect(Date.now() - started).toBeLessThan(5000);
+    const tail = await call(sim, "GET", "/api/v1/namespaces/logs/pods/chatty/log?tailLines=1&timestamps=true");
+    expect(tail.headers["content-type"]).toBe("text/plain");
+    expect(tail.text).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z three\n$/);
+    const waiting = await core.createNamespacedPod({ namespace: "logs", body: simplePod("slow", {}, { "sim.berth.dev/start-delay": "30s" }) });
+    const early = await call(sim, "GET", `/api/v1/namespaces/logs/pods/${waiting.metadata?.name}/log`);
+    expect(early.status).toBe(400);
+    expect(early.json.message).toBe('container "main" in pod "slow" is waiting to start: ContainerCreating');
+  });
+
+  it("serves metrics.k8s.io for kubectl top and the dcgm scrape without a token", async () => {
+    await namespace("top");
+    const body = simplePod("trainer", { limits: { "nvidia.com/gpu": "1", cpu: "2", memory: "4Gi" } }, { "sim.berth.dev/gpu-util": "80", "sim.berth.dev/cpu": "1500m" });
+    body.spec!.tolerations = [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }];
+    await core.createNamespacedPod({ namespace: "top", body });
+    await eventually(async () => (await core.readNamespacedPod({ namespace: "top", name: "trainer" })).status?.phase === "Running", 5000, "trainer to run");
+    const top = await kubectl("top", "pods", "-n", "top");
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*\ntrainer\s+1500m\s+\d+Mi/);
+    const nodes = await kubectl("top", "nodes");
+    expect(nodes.stdout).toContain("sim-gpu-1");
+    const scrape = await call(sim, "GET", "/metrics/dcgm", { token: null });
+    expect(scrape.status).toBe(200);
+    expect(scrape.text).toMatch(/^DCGM_FI_DEV_GPU_UTIL\{gpu="\d",UUID="GPU-[0-9a-f-]+",.*modelName="NVIDIA A100-SXM4-40GB",Hostname="sim-gpu-\d".*container="main",namespace="top",pod="trainer"\} 80$/m);
+    expect(scrape.text).toMatch(/^DCGM_FI_DEV_FB_USED\{.*pod="trainer"\} \d+$/m);
+  });
+
+  it("honours the grace period: Killing, then gone", async () => {
+    await core.createNamespacedPod({ namespace: "life", body: simplePod("stopper", {}, { "sim.berth.dev/shutdown": "300ms" }) });
+    await eventually(async () => (await core.readNamespacedPod({ namespace: "life", name: "stopper" })).status?.phase === "Running", 5000, "stopper to run");
+    const deleted = await core.deleteNamespacedPod({ namespace: "life", name: "stopper" });
+    expect(deleted.metadata?.deletionGracePeriodSeconds).toBe(30);
+    await eventually(async () => {
+      const list = await core.listNamespacedPod({ namespace: "life", fieldSelector: "metadata.name=stopper" });
+      return list.items.length === 0;
+    }, 3000, "the pod to go");
+    const events = await core.listNamespacedEvent({ namespace: "life", fieldSelector: "involvedObject.name=stopper" });
+    expect(events.items.find((e) => e.reason === "Killing")?.message).toBe("Stopping container main");
+  });
+});
