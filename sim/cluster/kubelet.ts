@@ -88,10 +88,6 @@ export class Kubelet {
     return uid ? this.runtimes.get(uid) : undefined;
   }
 
-  allRuntimes(): IterableIterator<PodRuntime> {
-    return this.runtimes.values();
-  }
-
   /** Logs of a container for the pods/log route. */
   logs(pod: Pod, container: string): ContainerLogs | undefined {
     const rt = this.runtimes.get(pod.metadata.uid);

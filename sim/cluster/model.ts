@@ -125,14 +125,10 @@ export interface Node extends KubeObject {
   status?: NodeStatus;
 }
 
-export const isPod = (object: KubeObject): object is Pod => object.kind === "Pod";
-
 /** Phase Succeeded or Failed: the pod holds no resources any more. */
 export const isTerminal = (pod: Pod): boolean => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 
 export const podKey = (namespace: string | undefined, name: string | undefined): string => `${namespace ?? ""}/${name ?? ""}`;
-
-export const allContainers = (spec: PodSpec): Container[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 
 /**
  * The name admission errors print. Upstream admission runs before the name is generated, so a

@@ -4,8 +4,8 @@
  * evaluator tracks, the "must specify" constraint, and the exceeded-quota comparison.
  */
 import type { KubeObject, ResourceKey } from "../contract";
-import { admissionName, isTerminal, type Pod, type RawResourceList } from "./model";
-import { addQuantities, compareQuantities, formatQuantity, fromUnits, parseQuantity, type Quantity } from "./quantity";
+import { isTerminal, type Pod, type RawResourceList } from "./model";
+import { addQuantities, compareQuantities, formatQuantity, fromUnits, type Quantity } from "./quantity";
 import { isExtendedResource, podLimits, podRequests, qosClass, toResourceList, type ResourceList } from "./resources";
 
 export interface ResourceQuota extends KubeObject {
@@ -187,13 +187,3 @@ export function exceededMessage(quota: QuotaCheck, delta: ResourceList): string 
 }
 
 export const hardOf = (quota: ResourceQuota): ResourceList => toResourceList(quota.spec?.hard);
-
-/** The name quota errors print for this object (see admissionName). */
-export const quotaSubjectName = admissionName;
-
-/** Parse helper for status maps (`status.used` round-trips). */
-export const parseList = (raw: RawResourceList | undefined): ResourceList => {
-  const out: ResourceList = {};
-  for (const [k, v] of Object.entries(raw ?? {})) out[k] = parseQuantity(v);
-  return out;
-};

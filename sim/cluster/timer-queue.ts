@@ -29,10 +29,6 @@ export class TimerQueue {
     this.heap = [];
   }
 
-  get size(): number {
-    return this.heap.length;
-  }
-
   private arm(): void {
     const next = this.heap[0];
     if (!next || next.at >= this.armedFor) return;
