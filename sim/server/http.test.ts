@@ -77,6 +77,20 @@ describe("auth and errors", () => {
   });
 });
 
+describe("access reviews", () => {
+  it("allows every review and refuses verbs a kind does not serve", async () => {
+    const review = await call(sim, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", {
+      body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { verb: "delete", resource: "pods", namespace: "h" } } },
+    });
+    expect(review.status).toBe(201);
+    expect(review.json).toMatchObject({ kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { verb: "delete" } }, status: { allowed: true } });
+    const whoami = await call(sim, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
+    expect(whoami.json.status.userInfo.groups).toContain("system:masters");
+    const listed = await call(sim, "GET", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
+    expect(listed.json).toMatchObject({ code: 405, reason: "MethodNotAllowed" });
+  });
+});
+
 describe("lists", () => {
   it("returns Tables with the kubectl columns and row metadata", async () => {
     await call(sim, "POST", "/api/v1/namespaces/h/pods", { body: { metadata: { name: "tp", labels: { app: "t" } }, spec: { containers: [{ name: "c", image: "i" }] } } });

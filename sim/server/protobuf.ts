@@ -103,6 +103,15 @@ const KINDS: Record<string, Message> = {
     1: f("metadata", objectMeta),
     2: f("spec", msg({ 1: f("parallelism", "int"), 2: f("completions", "int"), 3: f("activeDeadlineSeconds", "int"), 4: f("selector", labelSelector), 5: f("manualSelector", "bool"), 6: f("template", podTemplateSpec), 7: f("backoffLimit", "int"), 8: f("ttlSecondsAfterFinished", "int"), 9: f("completionMode", "string"), 10: f("suspend", "bool") })),
   }),
+  "authorization.k8s.io/v1/SelfSubjectAccessReview": msg({
+    1: f("metadata", objectMeta),
+    2: f("spec", msg({
+      1: f("resourceAttributes", msg({ 1: f("namespace", "string"), 2: f("verb", "string"), 3: f("group", "string"), 4: f("version", "string"), 5: f("resource", "string"), 6: f("subresource", "string"), 7: f("name", "string") })),
+      2: f("nonResourceAttributes", msg({ 1: f("path", "string"), 2: f("verb", "string") })),
+    })),
+  }),
+  "authorization.k8s.io/v1/SelfSubjectRulesReview": msg({ 1: f("metadata", objectMeta), 2: f("spec", msg({ 1: f("namespace", "string") })) }),
+  "authentication.k8s.io/v1/SelfSubjectReview": msg({ 1: f("metadata", objectMeta) }),
   "rbac.authorization.k8s.io/v1/Role": msg({ 1: f("metadata", objectMeta), 2: f("rules", policyRule, true) }),
   "rbac.authorization.k8s.io/v1/RoleBinding": msg({
     1: f("metadata", objectMeta),

@@ -15,6 +15,7 @@ import { mediaType, parseJson, readBody, readObjectBody, sendJson, successStatus
 import { matches, parseFieldSelector, parseLabelSelector, type ObjectFilter } from "./selectors";
 import type { MemoryStore } from "./store";
 import { printerFor, toTable, type IncludeObject } from "./tables";
+import { answerReview, REVIEW_TYPES } from "./reviews";
 import type { WatchHub } from "./watch";
 
 export interface ResourceContext {
@@ -48,6 +49,7 @@ async function objectBody(req: IncomingMessage, type: ResourceType): Promise<Kub
 export async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
   const method = req.method ?? "GET";
   const { type, name, subresource } = path;
+  if (!type.verbs.includes(VERB_OF[method] ?? "") && !(method === "GET" && type.verbs.includes("list")) && !subresource) throw methodNotAllowed(method, type.kind);
   if (subresource) return handleSubresource(req, res, url, path, ctx);
   if (!name) {
     if (method === "GET") return isWatch(url) ? watch(req, res, url, path, ctx) : list(req, res, url, path, ctx);
@@ -72,6 +74,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       throw methodNotAllowed(method, type.kind);
   }
 }
+
+const VERB_OF: Record<string, string> = { GET: "get", POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
 
 const isWatch = (url: URL) => ["true", "1"].includes(url.searchParams.get("watch") ?? "");
 
@@ -201,6 +205,10 @@ function reconcileIdentity(object: KubeObject, path: ResourcePath): void {
 async function create(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
   if (path.type.namespaced && !path.namespace) throw methodNotAllowed("POST", path.type.kind);
   const object = await objectBody(req, path.type);
+  if (REVIEW_TYPES.includes(path.type)) {
+    sendJson(res, 201, answerReview(path.type, object as unknown as Obj));
+    return;
+  }
   reconcileIdentity(object, path);
   const created = ctx.store.create(path.type.key, object, writeOptions(url));
   sendJson(res, 201, toJson(created));

@@ -17,6 +17,7 @@ import type {
   WriteOptions,
 } from "../contract";
 import { BUILTIN_TYPES, NAMESPACES, PODS } from "./builtin-types";
+import { REVIEW_TYPES } from "./reviews";
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, statusError } from "./errors";
 import { cloneObject, deepEqual, deepFreeze, nowTimestamp } from "./objects";
 import { validateUpdate } from "./update-validation";
@@ -63,7 +64,7 @@ export class MemoryStore implements Store {
 
   constructor(options: StoreOptions = {}) {
     this.historyLimit = options.historyLimit ?? 50_000;
-    for (const type of BUILTIN_TYPES) this.registerType(type);
+    for (const type of [...BUILTIN_TYPES, ...REVIEW_TYPES]) this.registerType(type);
   }
 
   // ---- types -------------------------------------------------------------------------------
