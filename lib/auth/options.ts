@@ -7,7 +7,7 @@ import { users } from "@/db/schema";
 import { recordStandaloneAudit } from "@/lib/audit/record";
 import { env } from "@/lib/env";
 import { findUser } from "@/lib/users/queries";
-import { OIDC_PROVIDER_ID, oidcProvider, oidcUsername, syncOidcUser } from "./oidc";
+import { OIDC_PROVIDER_ID, oidcProvider, syncOidcUser } from "./oidc";
 import { verifyPassword } from "./password";
 import { sessionSecret } from "./secret";
 import { SignInThrottle } from "./throttle";
@@ -29,6 +29,15 @@ async function authorizeLocal(username: string, password: string, clientAddress:
   }
   throttle.recordSuccess(keys);
   return { id: String(user.id), name: user.username };
+}
+
+/**
+ * The Berth user behind next-auth's user object: credentials users carry the Berth id, OIDC users
+ * the provider's subject as id and the Berth username as name (see oidcProvider's profile).
+ */
+function berthUserFor(user: { id: string; name?: string | null }, provider: string | undefined) {
+  if (provider === OIDC_PROVIDER_ID) return user.name ? findUser(user.name) : undefined;
+  return findUser(Number(user.id));
 }
 
 let cachedOptions: NextAuthOptions | undefined;
@@ -64,12 +73,8 @@ export function authOptions(): NextAuthOptions {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
         return Boolean(profile && syncOidcUser(profile as Record<string, unknown>));
       },
-      jwt({ token, user, account, profile }) {
-        if (account?.provider === OIDC_PROVIDER_ID && profile) {
-          token.uid = findUser(oidcUsername(profile as Record<string, unknown>))?.id;
-        } else if (user) {
-          token.uid = Number(user.id);
-        }
+      jwt({ token, user, account }) {
+        if (user) token.uid = berthUserFor(user, account?.provider)?.id;
         return token;
       },
       session({ session, token }) {
@@ -77,11 +82,8 @@ export function authOptions(): NextAuthOptions {
       },
     },
     events: {
-      signIn({ user, account, profile }) {
-        const row =
-          account?.provider === OIDC_PROVIDER_ID && profile
-            ? findUser(oidcUsername(profile as Record<string, unknown>))
-            : findUser(Number(user.id));
+      signIn({ user, account }) {
+        const row = berthUserFor(user, account?.provider);
         if (!row) return;
         getDb().update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, row.id)).run();
         recordStandaloneAudit({ id: row.id, username: row.username, role: row.role, groups: [] }, "ui", {
