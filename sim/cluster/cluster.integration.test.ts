@@ -201,6 +201,7 @@ describe("controllers", () => {
         metadata: { name: "broken" },
         spec: {
           backoffLimit: 0,
+          ttlSecondsAfterFinished: 1,
           template: { metadata: { annotations: { "sim.berth.dev/duration": "200ms", "sim.berth.dev/exit-code": "2" } }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "python:3.12" }] } },
         },
       },
@@ -210,6 +211,13 @@ describe("controllers", () => {
       return j.status?.conditions?.find((c) => c.type === "Failed");
     }, 5000, "the job to fail");
     expect(failed).toMatchObject({ status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" });
+    // ttlSecondsAfterFinished: 1 — the finished job and, by cascade, its pod are removed.
+    await eventually(
+      () => batch.readNamespacedJob({ namespace: "jobs", name: "broken" }).then(() => false, (error: ApiException<unknown>) => error.code === 404),
+      3000,
+      "the job to be cleaned up",
+    );
+    await eventually(async () => (await core.listNamespacedPod({ namespace: "jobs", labelSelector: "job-name=broken" })).items.length === 0, 3000, "its pods to go");
   });
 
   it("drives a SparkApplication through driver and executors to COMPLETED", async () => {
