@@ -12,7 +12,8 @@ import { startSimulator, type RunningSimulator } from "./index";
 import { eventually } from "./testing/http-client";
 
 const BIN = "/usr/lib/google-cloud-sdk/bin";
-const VERSIONS = ["1.27", "1.33"].filter((v) => existsSync(`${BIN}/kubectl.${v}`));
+/** The oldest and newest supported; `SIM_KUBECTL_VERSIONS=1.27,1.28,…` runs others too. */
+const VERSIONS = (process.env.SIM_KUBECTL_VERSIONS ?? "1.27,1.33").split(",").filter((v) => existsSync(`${BIN}/kubectl.${v}`));
 
 let sim: RunningSimulator;
 let dir: string;
