@@ -1,0 +1,184 @@
+import { z } from "zod";
+import { versionSchema } from "@/lib/objects/versioned";
+import { CLUSTER_LEVELS } from "@/lib/permissions";
+import { descriptionSchema, groupNameSchema } from "@/lib/validation";
+import { chooseContext, summarizeKubeconfig } from "./kubeconfig";
+
+/** A cluster named by id or name, as in REST paths. */
+export const clusterRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
+
+/** A cluster name: DNS-1123 label (lowercase letters, digits, "-"), so it can appear in URLs and labels. */
+export const clusterNameSchema = z
+  .string({ error: "Name is required" })
+  .trim()
+  .min(1, { error: "Name is required", abort: true })
+  .max(63, { error: "Name must be at most 63 characters", abort: true })
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "Use lowercase letters, digits and '-', starting and ending with a letter or digit");
+
+const kubeconfigTextSchema = z
+  .string({ error: "Paste or upload a kubeconfig" })
+  .min(1, { error: "Paste or upload a kubeconfig", abort: true })
+  .max(512 * 1024, { error: "A kubeconfig must be at most 512 KiB", abort: true });
+
+/** Empty form fields mean "not given". */
+const optionalText = (schema: z.ZodString) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const contextSchema = z.string().trim().max(253, "Context must be at most 253 characters");
+
+/** An http(s) URL or nothing (empty clears it). */
+export const prometheusUrlSchema = z.preprocess(
+  (value) => (typeof value === "string" && value.trim() === "" ? null : value),
+  z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// URL" }).max(2000).nullable(),
+);
+
+/** Field errors for a kubeconfig and the chosen context: unparsable YAML, unknown context, no server. */
+function checkKubeconfig(value: { kubeconfig?: string; context?: string }, ctx: z.RefinementCtx) {
+  if (value.kubeconfig === undefined) return;
+  const choice = chooseContext(summarizeKubeconfig(value.kubeconfig), value.context);
+  if ("error" in choice) ctx.addIssue({ code: "custom", path: [choice.field], message: choice.error });
+}
+
+export const createClusterSchema = z
+  .strictObject({
+    name: clusterNameSchema,
+    description: descriptionSchema.default(""),
+    kubeconfig: kubeconfigTextSchema,
+    context: optionalText(contextSchema),
+    prometheusUrl: prometheusUrlSchema.optional(),
+  })
+  .superRefine(checkKubeconfig);
+export type CreateClusterInput = z.output<typeof createClusterSchema>;
+
+/** Fields left out keep their value; `kubeconfig` replaces the stored one. */
+export const updateClusterSchema = z
+  .strictObject({
+    cluster: clusterRefSchema,
+    version: z.preprocess((value) => (value === "" ? undefined : value), versionSchema.optional()),
+    name: clusterNameSchema.optional(),
+    description: descriptionSchema.optional(),
+    kubeconfig: optionalText(kubeconfigTextSchema),
+    context: optionalText(contextSchema),
+    prometheusUrl: prometheusUrlSchema.optional(),
+  })
+  .superRefine(checkKubeconfig);
+export type UpdateClusterInput = z.output<typeof updateClusterSchema>;
+
+export const deleteClusterSchema = z.strictObject({ cluster: clusterRefSchema });
+
+export const clusterLevelSchema = z.enum(CLUSTER_LEVELS, { error: "Choose use, operate or manage" });
+
+export const setClusterGrantsSchema = z
+  .strictObject({
+    cluster: clusterRefSchema,
+    grants: z.array(z.strictObject({ group: groupNameSchema, level: clusterLevelSchema })).max(1000),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.grants.forEach((grant, index) => {
+      if (seen.has(grant.group)) ctx.addIssue({ code: "custom", path: ["grants", index, "group"], message: `Group "${grant.group}" is listed twice` });
+      seen.add(grant.group);
+    });
+  });
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** Splits a selector on the commas that are not inside `in (…)` value lists. */
+function selectorRequirements(selector: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const char of selector) {
+    if (char === "(") depth++;
+    if (char === ")") depth--;
+    if (char === "," && depth === 0) {
+      parts.push(current.trim());
+      current = "";
+    } else current += char;
+  }
+  parts.push(current.trim());
+  return parts;
+}
+
+/** Whether one requirement of a Kubernetes label selector is well formed (key, !key, =, ==, !=, in, notin). */
+function validRequirement(requirement: string): boolean {
+  const set = /^(\S+)\s+(in|notin)\s*\(([^()]*)\)$/.exec(requirement);
+  if (set) return LABEL_KEY.test(set[1]) && set[3].split(",").every((value) => LABEL_VALUE.test(value.trim()));
+  const equality = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(requirement);
+  if (equality) return LABEL_KEY.test(equality[1]) && LABEL_VALUE.test(equality[3]);
+  return LABEL_KEY.test(requirement.replace(/^!\s*/, ""));
+}
+
+/** A Kubernetes label selector such as `app=spark,tier in (a,b),!canary`; empty means everything. */
+export const labelSelectorSchema = z
+  .string()
+  .trim()
+  .max(1000, "A label selector must be at most 1000 characters")
+  .refine((selector) => selector === "" || selectorRequirements(selector).every(validRequirement), "Use Kubernetes label selector syntax, e.g. app=spark,tier!=web");
+
+/** Form checkboxes send "on"; the API sends booleans. */
+const flag = z.preprocess((value) => (value === "on" || value === "true" ? true : value === "false" || value === "" ? false : value), z.boolean({ error: "Must be true or false" }));
+
+export const cleanupSchema = z.strictObject({
+  cluster: clusterRefSchema,
+  target: z.enum(["pods", "jobs"], { error: 'Choose "pods" or "jobs"' }),
+  includeFailed: flag.default(false),
+  labelSelector: labelSelectorSchema.default(""),
+  namespace: optionalText(z.string().trim().max(63)),
+  dryRun: flag,
+});
+export type CleanupInput = z.output<typeof cleanupSchema>;
+
+const dnsName = z
+  .string()
+  .trim()
+  .min(1, "Required")
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "Not a valid Kubernetes name");
+
+export const deletePodSchema = z.strictObject({ cluster: clusterRefSchema, namespace: dnsName, pod: dnsName });
+
+/** A cluster as pages and the API show it: never the kubeconfig or its token. */
+export const clusterViewSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  description: z.string(),
+  context: z.string(),
+  server: z.string(),
+  embedded: z.boolean(),
+  prometheusUrl: z.string().nullable(),
+  /** The saved configuration's revision (the row version), sent back on edit to detect conflicts. */
+  revision: z.number(),
+  reachable: z.boolean().nullable(),
+  /** The Kubernetes version string (e.g. v1.31.0), as in the API contract. Same as kubernetesVersion. */
+  version: z.string().nullable(),
+  kubernetesVersion: z.string().nullable(),
+  lastCheckedAt: z.string().nullable(),
+  unreachableSince: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ClusterView = z.infer<typeof clusterViewSchema>;
+
+export const clusterNodeSchema = z.object({
+  name: z.string(),
+  ready: z.boolean(),
+  allocatable: z.object({ cpu: z.string().nullable(), memory: z.string().nullable(), "nvidia.com/gpu": z.string().nullable() }),
+  labels: z.record(z.string(), z.string()),
+  taints: z.array(z.object({ key: z.string(), value: z.string().optional(), effect: z.string() })),
+});
+export type ClusterNode = z.infer<typeof clusterNodeSchema>;
+
+export const clusterDetailSchema = clusterViewSchema.extend({
+  nodes: z.array(clusterNodeSchema),
+  namespaces: z.array(z.string()),
+  grants: z.array(z.object({ group: z.string(), level: clusterLevelSchema })),
+});
+export type ClusterDetail = z.infer<typeof clusterDetailSchema>;
+
+export const cleanupResultSchema = z.union([
+  z.object({ dryRun: z.literal(true), wouldDelete: z.array(z.string()) }),
+  z.object({ dryRun: z.literal(false), deleted: z.array(z.string()), failed: z.array(z.object({ name: z.string(), error: z.string() })) }),
+]);
+export type CleanupResult = z.infer<typeof cleanupResultSchema>;
