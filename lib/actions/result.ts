@@ -8,7 +8,8 @@ export type Result<T> =
 /** A refusal raised inside domain code; the wrapper turns it into a failed Result. */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422,
+    /** 502/503: a Kubernetes cluster behind the request failed or could not be reached (lib/kube/errors.ts). */
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 502 | 503,
     message: string,
     readonly fieldErrors?: FieldErrors,
     /** Extra facts for the caller, e.g. the current object on a version conflict. */
