@@ -1,0 +1,66 @@
+import "server-only";
+import { asc, eq } from "drizzle-orm";
+import { getDb, type Tx } from "@/db";
+import { clusters, namespacePolicies, type Cluster, type NamespacePolicyRow } from "@/db/schema";
+import { isIdRef } from "@/lib/objects/versioned";
+import type { PolicySpec, PolicyView } from "./schema";
+
+type Reader = ReturnType<typeof getDb> | Tx;
+
+/** Finds a namespace policy by numeric id or by name. */
+export function findPolicy(ref: string | number, db: Reader = getDb()): NamespacePolicyRow | undefined {
+  return db
+    .select()
+    .from(namespacePolicies)
+    .where(isIdRef(ref) ? eq(namespacePolicies.id, Number(ref)) : eq(namespacePolicies.name, String(ref)))
+    .get();
+}
+
+/** The stored templates of a policy row, with absent parts as null. */
+export function policySpecOf(row: NamespacePolicyRow): PolicySpec {
+  const spec = row.spec as Partial<PolicySpec>;
+  return { resourceQuota: spec.resourceQuota ?? null, limitRange: spec.limitRange ?? null };
+}
+
+export function toPolicyView(row: NamespacePolicyRow): PolicyView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    pattern: row.pattern,
+    priority: row.priority,
+    ...policySpecOf(row),
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Every policy, in the order they are tried: lowest priority first, then by name. */
+export function listPolicies(db: Reader = getDb()): PolicyView[] {
+  return db.select().from(namespacePolicies).orderBy(asc(namespacePolicies.priority), asc(namespacePolicies.name)).all().map(toPolicyView);
+}
+
+export function getPolicyView(ref: string | number): PolicyView | undefined {
+  const row = findPolicy(ref);
+  return row && toPolicyView(row);
+}
+
+/** A cluster row by id or name (the clusters area owns these rows; policies only read them). */
+export function findClusterRow(ref: string | number, db: Reader = getDb()): Cluster | undefined {
+  return db
+    .select()
+    .from(clusters)
+    .where(isIdRef(ref) ? eq(clusters.id, Number(ref)) : eq(clusters.name, String(ref)))
+    .get();
+}
+
+/** Cluster names and ids for choosers, the embedded cluster first. */
+export function clusterChoices(db: Reader = getDb()): { id: number; name: string; embedded: boolean }[] {
+  return db
+    .select({ id: clusters.id, name: clusters.name, embedded: clusters.embedded })
+    .from(clusters)
+    .orderBy(asc(clusters.name))
+    .all()
+    .sort((a, b) => Number(b.embedded) - Number(a.embedded));
+}
