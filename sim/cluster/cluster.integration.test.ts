@@ -106,6 +106,26 @@ describe("scheduling and the pod lifecycle", () => {
     const describe = await kubectl("describe", "pod", "-n", "gpu", "greedy-selected");
     expect(describe.stdout).toContain("FailedScheduling");
     expect((await core.readNamespacedPod({ namespace: "gpu", name: "greedy-selected" })).status?.phase).toBe("Pending");
+
+    // Capacity arrives: a node with 8 GPUs joins and the waiting pod is retried and bound.
+    await core.deleteNamespacedPod({ namespace: "gpu", name: "greedy" });
+    sim.store.create(
+      "nodes",
+      {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name: "big-gpu", labels: { "nvidia.com/gpu.present": "true" } },
+        spec: {},
+        status: { allocatable: { cpu: "64", memory: "512Gi", pods: "110", "nvidia.com/gpu": "8" }, conditions: [{ type: "Ready", status: "True" }], addresses: [{ type: "InternalIP", address: "172.20.9.9" }] },
+      },
+      { internal: true },
+    );
+    const bound = await eventually(async () => {
+      const pod = await core.readNamespacedPod({ namespace: "gpu", name: "greedy-selected" });
+      return pod.spec?.nodeName && pod;
+    }, 4000, "the retry to bind");
+    expect(bound.spec?.nodeName).toBe("big-gpu");
+    expect(bound.status?.conditions?.find((c) => c.type === "PodScheduled")?.status).toBe("True");
   });
 });
 
@@ -201,7 +221,7 @@ describe("controllers", () => {
         metadata: { name: "broken" },
         spec: {
           backoffLimit: 0,
-          ttlSecondsAfterFinished: 1,
+          ttlSecondsAfterFinished: 2,
           template: { metadata: { annotations: { "sim.berth.dev/duration": "200ms", "sim.berth.dev/exit-code": "2" } }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "python:3.12" }] } },
         },
       },
@@ -211,10 +231,10 @@ describe("controllers", () => {
       return j.status?.conditions?.find((c) => c.type === "Failed");
     }, 5000, "the job to fail");
     expect(failed).toMatchObject({ status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" });
-    // ttlSecondsAfterFinished: 1 — the finished job and, by cascade, its pod are removed.
+    // ttlSecondsAfterFinished: 2 — the finished job and, by cascade, its pod are removed.
     await eventually(
       () => batch.readNamespacedJob({ namespace: "jobs", name: "broken" }).then(() => false, (error: ApiException<unknown>) => error.code === 404),
-      3000,
+      4000,
       "the job to be cleaned up",
     );
     await eventually(async () => (await core.listNamespacedPod({ namespace: "jobs", labelSelector: "job-name=broken" })).items.length === 0, 3000, "its pods to go");
