@@ -1,0 +1,70 @@
+import { Badge } from "@/components/ui/badge";
+import { Table, Td, Th } from "@/components/ui/table";
+import { listAuditEvents } from "@/lib/audit/queries";
+import { formatDateTime } from "@/lib/format";
+import { diffObjects } from "@/lib/objects/diff";
+import { FieldChanges } from "./field-changes";
+import { RestoreButton } from "./restore-button";
+import type { ObjectActionResult } from "./types";
+
+const SAVES_VERSION = (action: string) => /\.(create|update|restore|import)$/.test(action);
+
+/**
+ * The history of one object from the audit log, newest first: who, when, what changed. With a
+ * `restore` server action, every row that saved a version offers "Restore this version".
+ */
+export function ObjectHistory({
+  objectType,
+  objectId,
+  restore,
+  savesVersion = SAVES_VERSION,
+  limit = 50,
+}: {
+  objectType: string;
+  objectId: string | number;
+  /** A server action (usually bound to the object) that re-saves the `after` of an audit row. */
+  restore?: (auditEventId: number) => Promise<ObjectActionResult>;
+  /** Which actions saved a full version (others, such as "test", are shown but not restorable). */
+  savesVersion?: (action: string) => boolean;
+  limit?: number;
+}) {
+  const events = listAuditEvents({ objectType, objectId: String(objectId), limit });
+  const currentId = events.find((event) => event.after && savesVersion(event.action))?.id;
+  if (events.length === 0) return <p className="text-sm text-slate-500">No recorded changes yet.</p>;
+  return (
+    <Table label="History">
+      <thead>
+        <tr>
+          <Th>When</Th>
+          <Th>Who</Th>
+          <Th>Action</Th>
+          <Th>Changes</Th>
+          {restore && <Th className="sr-only">Restore</Th>}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {events.map((event) => (
+          <tr key={event.id}>
+            <Td className="whitespace-nowrap">{formatDateTime(event.at)}</Td>
+            <Td>
+              {event.actor}
+              {event.source === "api" && <span className="ml-1 text-xs text-slate-400">(API)</span>}
+            </Td>
+            <Td>
+              <Badge tone={event.action.endsWith(".delete") ? "red" : event.action.endsWith(".create") ? "green" : "gray"}>{event.action}</Badge>
+              {event.id === currentId && <span className="ml-2 text-xs text-slate-500">current</span>}
+            </Td>
+            <Td>
+              <FieldChanges label={`Changes of ${event.action} at ${formatDateTime(event.at)}`} changes={diffObjects(event.before, event.after)} />
+            </Td>
+            {restore && (
+              <Td className="text-right">
+                {event.after && event.id !== currentId && savesVersion(event.action) && <RestoreButton auditEventId={event.id} when={formatDateTime(event.at)} restore={restore} />}
+              </Td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
