@@ -261,6 +261,23 @@ describe("faults", () => {
   });
 });
 
+describe("restarts", () => {
+  it("never reuses resourceVersions: a watch resuming from an earlier run gets 410", async () => {
+    const earlier = await startSimulator({ behaviour: null });
+    await call(earlier, "POST", "/api/v1/namespaces/default/configmaps", { body: cm("old") });
+    const oldRv = (await call(earlier, "GET", "/api/v1/namespaces/default/configmaps")).json.metadata.resourceVersion;
+    await earlier.stop();
+    const later = await startSimulator({ behaviour: null });
+    try {
+      const watch = openWatch(later, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${oldRv}`);
+      await watch.done;
+      expect(watch.events).toEqual([{ type: "ERROR", object: expect.objectContaining({ code: 410, reason: "Expired" }) }]);
+    } finally {
+      await later.stop();
+    }
+  });
+});
+
 describe("state persistence", () => {
   it("saves on stop and loads on start, keeping resourceVersions moving forward", async () => {
     const dir = mkdtempSync(join(tmpdir(), "berth-sim-state-"));

@@ -31,6 +31,12 @@ export interface HistoryEntry {
 export interface StoreOptions {
   /** How many events watches can resume from before they get 410 Gone. */
   historyLimit?: number;
+  /**
+   * The first resourceVersion is above this. Defaults to the clock in milliseconds, so a
+   * restarted simulator never hands out versions an earlier run used: clients resuming from an
+   * old version get 410 and re-list instead of silently missing the restart.
+   */
+  initialRevision?: number;
 }
 
 const GENERATE_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
@@ -64,6 +70,7 @@ export class MemoryStore implements Store {
 
   constructor(options: StoreOptions = {}) {
     this.historyLimit = options.historyLimit ?? 50_000;
+    this.revision = this.compactedRevision = options.initialRevision ?? Date.now();
     for (const type of [...BUILTIN_TYPES, ...REVIEW_TYPES]) this.registerType(type);
   }
 
