@@ -7,9 +7,18 @@ export interface FaultSettings {
   latencyMs: number;
   /** Probability (0..1) that an API request fails with 500 InternalError. */
   errorRate: number;
-  /** Outage: API connections are reset until resumed; open watches are cut. */
+  /** Outage until resumed: open watches are cut and new API requests fail as `pauseMode` says. */
   paused: boolean;
+  /**
+   * How a paused API fails: `reset` drops the connection (an apiserver that is down), `503`
+   * answers ServiceUnavailable (a load balancer with no backend), `hang` holds each request
+   * until the pause ends and then serves it (a stalled network).
+   */
+  pauseMode: PauseMode;
 }
+
+export type PauseMode = "reset" | "503" | "hang";
+const PAUSE_MODES: PauseMode[] = ["reset", "503", "hang"];
 
 export interface FaultRequest extends Partial<FaultSettings> {
   dropWatchesNow?: boolean;
@@ -22,7 +31,8 @@ export interface FaultActions {
 }
 
 export class Faults {
-  settings: FaultSettings = { latencyMs: 0, errorRate: 0, paused: false };
+  settings: FaultSettings = { latencyMs: 0, errorRate: 0, paused: false, pauseMode: "reset" };
+  private resumeWaiters: (() => void)[] = [];
 
   constructor(private readonly actions: FaultActions, initial: Partial<FaultSettings> = {}) {
     this.update(initial);
@@ -34,15 +44,25 @@ export class Faults {
     if (request.latencyMs !== undefined) next.latencyMs = Math.max(0, Number(request.latencyMs) || 0);
     if (request.errorRate !== undefined) next.errorRate = Math.min(1, Math.max(0, Number(request.errorRate) || 0));
     if (request.paused !== undefined) next.paused = Boolean(request.paused);
+    if (request.pauseMode !== undefined) {
+      if (!PAUSE_MODES.includes(request.pauseMode)) throw new RangeError(`pauseMode must be one of ${PAUSE_MODES.join(", ")}`);
+      next.pauseMode = request.pauseMode;
+    }
     const pausing = next.paused && !this.settings.paused;
     this.settings = next;
     const result: { settings: FaultSettings; droppedWatches?: number; compacted?: boolean } = { settings: next };
     if (request.dropWatchesNow || pausing) result.droppedWatches = this.actions.dropWatches();
+    if (!next.paused) this.resumeWaiters.splice(0).forEach((resume) => resume());
     if (request.compactNow) {
       this.actions.compact();
       result.compacted = true;
     }
     return result;
+  }
+
+  /** Resolves when the pause ends (for `hang` mode). */
+  whenResumed(): Promise<void> {
+    return this.settings.paused ? new Promise((resolve) => this.resumeWaiters.push(resolve)) : Promise.resolve();
   }
 
   shouldFail(): boolean {

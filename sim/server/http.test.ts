@@ -259,6 +259,22 @@ describe("faults", () => {
     await call(sim, "POST", "/_sim/faults", { body: { paused: false } });
     expect((await call(sim, "GET", "/api/v1/namespaces")).status).toBe(200);
   });
+
+  it("can pause with 503s or by holding requests until resumed", async () => {
+    await call(sim, "POST", "/_sim/faults", { body: { paused: true, pauseMode: "503" } });
+    expect((await call(sim, "GET", "/api/v1/namespaces")).json).toMatchObject({ code: 503, reason: "ServiceUnavailable" });
+    await call(sim, "POST", "/_sim/faults", { body: { pauseMode: "hang" } });
+    let answered = false;
+    const held = call(sim, "GET", "/api/v1/namespaces").then((res) => {
+      answered = true;
+      return res;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(answered).toBe(false);
+    await call(sim, "POST", "/_sim/faults", { body: { paused: false, pauseMode: "reset" } });
+    expect((await held).status).toBe(200);
+    expect((await call(sim, "POST", "/_sim/faults", { body: { pauseMode: "sideways" } })).status).toBe(400);
+  });
 });
 
 describe("restarts", () => {

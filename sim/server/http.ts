@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { ExtraRoute } from "../contract";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, openApiV3Document, openApiV3Index, versionDocument, type VersionInfo } from "./discovery";
-import { internalError, isStatusError, pathNotFound, unauthorized } from "./errors";
+import { badRequest, internalError, isStatusError, pathNotFound, serviceUnavailable, unauthorized } from "./errors";
 import type { FaultRequest, Faults } from "./faults";
 import { compileRoute, matchRoute, parseResourcePath, type CompiledRoute } from "./paths";
 import { handleResource } from "./resources";
@@ -56,7 +56,11 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
     if (url.pathname === "/_sim/faults") {
       if (req.method === "POST" || req.method === "PUT") {
         const request = (parseJson(await readBody(req)) ?? {}) as FaultRequest;
-        sendJson(res, 200, faults.update(request));
+        try {
+          sendJson(res, 200, faults.update(request));
+        } catch (error) {
+          throw badRequest(error instanceof Error ? error.message : String(error));
+        }
       } else sendJson(res, 200, { settings: faults.settings, watches: watches.count, resourceVersion: store.currentResourceVersion() });
       return;
     }
@@ -93,8 +97,12 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
     const path = url.pathname.replace(/\/+$/, "") || "/";
     const admin = path.startsWith("/_sim/");
     if (faults.settings.paused && !admin) {
-      req.socket.destroy(); // outage: the client sees a reset connection
-      return;
+      if (faults.settings.pauseMode === "reset") {
+        req.socket.destroy();
+        return;
+      }
+      if (faults.settings.pauseMode === "503") throw serviceUnavailable("the server is currently unable to handle the request");
+      await faults.whenResumed();
     }
     if (HEALTH_PATHS.has(path)) {
       res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
