@@ -1,8 +1,8 @@
 import "server-only";
-import { PatchStrategy, type KubernetesObject, type V1LimitRange, type V1ResourceQuota } from "@kubernetes/client-node";
+import { PatchStrategy, type KubernetesObject, type V1LimitRange, type V1LimitRangeItem, type V1ResourceQuota } from "@kubernetes/client-node";
 import { diffPolicy, matchesNamespace, matchingPolicy, type ObservedPolicyObjects } from "@/lib/namespace-policies/drift";
 import { listPolicies } from "@/lib/namespace-policies/queries";
-import type { DriftItem, NamespaceDrift, NamespaceResult, PolicySpec } from "@/lib/namespace-policies/schema";
+import type { DriftItem, LimitRangeItem, NamespaceDrift, NamespaceResult, PolicySpec } from "@/lib/namespace-policies/schema";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, type KubeFailure } from "./errors";
 
@@ -47,6 +47,18 @@ async function kubeCall<T>(call: Promise<T>): Promise<T> {
   }
 }
 
+// client-node's typed models call a limit's `default` `_default` (a reserved word in its generator)
+// and drop an untyped `default` when serializing.
+function toTypedLimitItem(item: LimitRangeItem): V1LimitRangeItem {
+  const { default: defaults, ...rest } = item;
+  return { ...rest, ...(defaults ? { _default: defaults } : {}) };
+}
+
+function fromTypedLimitItem(item: V1LimitRangeItem): LimitRangeItem {
+  const { _default: defaults, ...rest } = item;
+  return { ...rest, type: item.type as LimitRangeItem["type"], ...(defaults ? { default: defaults } : {}) };
+}
+
 /** The ResourceQuota and LimitRange objects a policy's templates become in one namespace. */
 export function policyObjects(policy: PolicyTemplates, namespace: string): { resourceQuota: V1ResourceQuota | null; limitRange: V1LimitRange | null } {
   const metadata = (name: string) => ({ name, namespace, labels: { ...MANAGED_BY, [POLICY_LABEL]: policy.name } });
@@ -55,7 +67,7 @@ export function policyObjects(policy: PolicyTemplates, namespace: string): { res
       ? { apiVersion: "v1", kind: "ResourceQuota", metadata: metadata(QUOTA_NAME), spec: { hard: { ...policy.spec.resourceQuota.hard } } }
       : null,
     limitRange: policy.spec.limitRange
-      ? { apiVersion: "v1", kind: "LimitRange", metadata: metadata(LIMIT_RANGE_NAME), spec: { limits: policy.spec.limitRange.limits.map((item) => ({ ...item })) } }
+      ? { apiVersion: "v1", kind: "LimitRange", metadata: metadata(LIMIT_RANGE_NAME), spec: { limits: policy.spec.limitRange.limits.map(toTypedLimitItem) } }
       : null,
   };
 }
@@ -71,7 +83,7 @@ async function observe(cluster: ClusterConnection, namespace: string): Promise<{
     limits,
     observed: {
       resourceQuota: quota ? { hard: quota.spec?.hard ?? {} } : null,
-      limitRange: limits ? { limits: limits.spec?.limits ?? [] } : null,
+      limitRange: limits ? { limits: (limits.spec?.limits ?? []).map(fromTypedLimitItem) } : null,
     },
   };
 }

@@ -52,8 +52,7 @@ export const resourceQuotaTemplateSchema = z.strictObject({
   hard: quantityMapSchema.refine((hard) => Object.keys(hard).length > 0, "List at least one resource, e.g. requests.nvidia.com/gpu: 8"),
 });
 
-const LIMIT_SECTIONS = ["default", "defaultRequest", "min", "max"] as const;
-export type LimitSection = (typeof LIMIT_SECTIONS)[number];
+export type LimitSection = "default" | "defaultRequest" | "min" | "max";
 
 export const limitRangeItemSchema = z
   .strictObject({
