@@ -50,6 +50,7 @@ export const BUILTIN_TYPES: ResourceType[] = [
 
 export const NAMESPACES = "namespaces";
 export const PODS = "pods";
+export const NODES = "nodes";
 export const CRDS = "customresourcedefinitions.apiextensions.k8s.io";
 
 export const groupVersionOf = (type: ResourceType) => (type.group ? `${type.group}/${type.version}` : type.version);

@@ -314,7 +314,6 @@ function serverSideApply(res: ServerResponse, text: string, path: ResourcePath, 
   const previous = ((existing.metadata.managedFields ?? []) as ManagedFieldsEntry[]).find((m) => m.manager === manager && m.operation === "Apply");
   const merged = applyServerSide(existing as unknown as Obj, config as unknown as Obj, previous?.fieldsV1) as unknown as KubeObject;
   merged.metadata.managedFields = [...others, entry];
-  if (!config.metadata.resourceVersion) merged.metadata.resourceVersion = existing.metadata.resourceVersion;
   const updated = status ? ctx.store.updateStatus(type.key, merged, options) : ctx.store.update(type.key, merged, options);
   sendJson(res, 200, toJson(updated));
 }

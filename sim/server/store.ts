@@ -16,7 +16,7 @@ import type {
   StoreEvent,
   WriteOptions,
 } from "../contract";
-import { BUILTIN_TYPES, NAMESPACES, PODS } from "./builtin-types";
+import { BUILTIN_TYPES, CRDS, NAMESPACES, NODES, PODS } from "./builtin-types";
 import { REVIEW_TYPES } from "./reviews";
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, statusError } from "./errors";
 import { cloneObject, deepEqual, deepFreeze, nowTimestamp } from "./objects";
@@ -220,7 +220,7 @@ export class MemoryStore implements Store {
 
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
-    if ("spec" in object) meta.generation = 1;
+    if ("spec" in object || this.get(CRDS, undefined, key)) meta.generation = 1; // custom resources always track it
     else delete meta.generation;
     this.defaultStatusOnCreate(type, object, Boolean(options.internal));
 
@@ -370,7 +370,8 @@ export class MemoryStore implements Store {
       object.status = { phase: "Active" };
       return;
     }
-    if (internal || !type.subresources?.includes("status")) return;
+    // Nodes keep theirs: the kubelet registers a node with its capacity in one create.
+    if (internal || type.key === NODES || !type.subresources?.includes("status")) return;
     if (type.key === PODS) object.status = { phase: "Pending" };
     else delete object.status;
   }
