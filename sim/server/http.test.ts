@@ -207,6 +207,8 @@ describe("writes", () => {
     const second = await call(sim, "PATCH", `${path}&force=true`, { body: yaml("  a: '3'\n"), headers });
     expect(second.status).toBe(200);
     expect(second.json.data).toEqual({ a: "3" });
+    const again = await call(sim, "PATCH", path, { body: yaml("  a: '3'\n"), headers });
+    expect(again.json.metadata.resourceVersion).toBe(second.json.metadata.resourceVersion);
   });
 
   it("evicts and binds pods through their subresources", async () => {

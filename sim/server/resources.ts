@@ -8,7 +8,7 @@ import { parse as parseYaml } from "yaml";
 import type { DeleteOptions, KubeObject, ResourceType, WriteOptions } from "../contract";
 import { groupVersionOf, PODS, NAMESPACES } from "./builtin-types";
 import { badRequest, conflict, gone, invalid, methodNotAllowed, notFound, pathNotFound, statusError, unsupportedMediaType } from "./errors";
-import { cloneObject, isPlainObject, nowTimestamp, toJson } from "./objects";
+import { cloneObject, deepEqual, isPlainObject, nowTimestamp, toJson } from "./objects";
 import { applyJsonPatch, applyMergePatch, applyServerSide, applyStrategicMergePatch, fieldSet, PATCH_TYPES } from "./patch";
 import type { ResourcePath } from "./paths";
 import { mediaType, parseJson, readBody, readObjectBody, sendJson, successStatus } from "./respond";
@@ -313,6 +313,8 @@ function serverSideApply(res: ServerResponse, text: string, path: ResourcePath, 
   const others = ((existing.metadata.managedFields ?? []) as ManagedFieldsEntry[]).filter((m) => !(m.manager === manager && m.operation === "Apply"));
   const previous = ((existing.metadata.managedFields ?? []) as ManagedFieldsEntry[]).find((m) => m.manager === manager && m.operation === "Apply");
   const merged = applyServerSide(existing as unknown as Obj, config as unknown as Obj, previous?.fieldsV1) as unknown as KubeObject;
+  // Re-applying the same fields must stay a no-op, so the entry keeps its time then.
+  if (previous && deepEqual(previous.fieldsV1, entry.fieldsV1)) entry.time = previous.time;
   merged.metadata.managedFields = [...others, entry];
   const updated = status ? ctx.store.updateStatus(type.key, merged, options) : ctx.store.update(type.key, merged, options);
   sendJson(res, 200, toJson(updated));
