@@ -5,12 +5,13 @@ import { getDb } from "@/db";
 import { apiTokens, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
+import { registerEmbeddedCluster } from "@/lib/clusters/embedded";
 import { env } from "@/lib/env";
 import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
 
 /**
  * First-start setup, idempotent: the `admin` user (password from BERTH_ADMIN_PASSWORD or
- * generated and printed once) and the BERTH_BOOTSTRAP_TOKEN admin token.
+ * generated and printed once), the BERTH_BOOTSTRAP_TOKEN admin token, and the embedded cluster.
  */
 export async function bootstrap(): Promise<void> {
   const db = getDb();
@@ -44,4 +45,6 @@ export async function bootstrap(): Promise<void> {
       });
     }
   }
+
+  registerEmbeddedCluster();
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { auditEventViewSchema, auditQuerySchema } from "@/lib/audit/schema";
+import { cleanupBodySchema, cleanupResultSchema, clusterDetailSchema, clusterViewSchema, createClusterBodySchema, setClusterGrantsBodySchema, updateClusterBodySchema } from "@/lib/clusters/schema";
 import { createGroupSchema, groupViewSchema, setGroupMembersSchema, updateGroupSchema } from "@/lib/groups/schema";
 import type { Permission } from "@/lib/permissions";
 import { createTokenSchema, createdTokenSchema, tokenViewSchema } from "@/lib/tokens/schema";
@@ -43,4 +44,18 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "post", path: "/api/v1/tokens", summary: "Create an API token; its value is returned this once", tag: "tokens", permission: "tokens.own", body: createTokenSchema, response: createdTokenSchema, status: 201 },
   { method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke an API token", tag: "tokens", permission: "tokens.own" },
   { method: "get", path: "/api/v1/audit", summary: "Audit events, newest first", tag: "audit", permission: "audit.read", query: auditQuerySchema, response: z.array(auditEventViewSchema) },
+  // ---- Clusters (issue 4). GET /clusters/{cluster}: `version` is the Kubernetes version string;
+  // the saved configuration's row version is `revision`, sent back as `version` on PATCH. ----
+  { method: "get", path: "/api/v1/clusters", summary: "List clusters (never their kubeconfigs)", tag: "clusters", permission: "clusters.read", response: z.array(clusterViewSchema) },
+  { method: "post", path: "/api/v1/clusters", summary: "Attach a cluster from a kubeconfig; it is stored encrypted and never returned", tag: "clusters", permission: "clusters.create", body: createClusterBodySchema, response: clusterViewSchema, status: 201 },
+  { method: "get", path: "/api/v1/clusters/{cluster}", summary: "One cluster by id or name, with live status: reachable, version, nodes, namespaces", tag: "clusters", permission: "clusters.read", response: clusterDetailSchema },
+  { method: "patch", path: "/api/v1/clusters/{cluster}", summary: "Change name, description, context, kubeconfig or Prometheus URL (clusters.operate on it); `version` = the revision read", tag: "clusters", permission: "clusters.operate", body: updateClusterBodySchema, response: clusterViewSchema },
+  { method: "delete", path: "/api/v1/clusters/{cluster}", summary: "Remove a cluster (clusters.manage on it); refused while configs, projects or settings use it", tag: "clusters", permission: "clusters.manage" },
+  { method: "get", path: "/api/v1/clusters/{cluster}/grants", summary: "The groups' levels on a cluster", tag: "clusters", permission: "clusters.read" },
+  { method: "put", path: "/api/v1/clusters/{cluster}/grants", summary: "Replace the groups' levels (use, operate, manage) on a cluster (clusters.manage on it)", tag: "clusters", permission: "clusters.manage", body: setClusterGrantsBodySchema },
+  { method: "post", path: "/api/v1/clusters/{cluster}/cleanup", summary: "Delete finished pods or jobs matching a label selector; dryRun lists them only (clusters.operate on it)", tag: "clusters", permission: "clusters.operate", body: cleanupBodySchema, response: cleanupResultSchema },
+  { method: "get", path: "/api/v1/clusters/{cluster}/pods", summary: "Pods of a namespace (?namespace=) or of all namespaces", tag: "clusters", permission: "clusters.read" },
+  { method: "get", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "A describe-like view of a pod with its events", tag: "clusters", permission: "clusters.read" },
+  { method: "delete", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "Delete a pod (clusters.operate on it)", tag: "clusters", permission: "clusters.operate" },
+  // ---- end of clusters ----
 ];

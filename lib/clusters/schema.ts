@@ -38,41 +38,39 @@ function checkKubeconfig(value: { kubeconfig?: string; context?: string }, ctx: 
   if ("error" in choice) ctx.addIssue({ code: "custom", path: [choice.field], message: choice.error });
 }
 
-export const createClusterSchema = z
-  .strictObject({
-    name: clusterNameSchema,
-    description: descriptionSchema.default(""),
-    kubeconfig: kubeconfigTextSchema,
-    context: optionalText(contextSchema),
-    prometheusUrl: prometheusUrlSchema.optional(),
-  })
-  .superRefine(checkKubeconfig);
+const createClusterFields = z.strictObject({
+  name: clusterNameSchema,
+  description: descriptionSchema.default(""),
+  kubeconfig: kubeconfigTextSchema,
+  context: optionalText(contextSchema),
+  prometheusUrl: prometheusUrlSchema.optional(),
+});
+export const createClusterSchema = createClusterFields.superRefine(checkKubeconfig);
 export type CreateClusterInput = z.output<typeof createClusterSchema>;
 
 /** Fields left out keep their value; `kubeconfig` replaces the stored one. */
-export const updateClusterSchema = z
-  .strictObject({
-    cluster: clusterRefSchema,
-    version: z.preprocess((value) => (value === "" ? undefined : value), versionSchema.optional()),
-    name: clusterNameSchema.optional(),
-    description: descriptionSchema.optional(),
-    kubeconfig: optionalText(kubeconfigTextSchema),
-    context: optionalText(contextSchema),
-    prometheusUrl: prometheusUrlSchema.optional(),
-  })
-  .superRefine(checkKubeconfig);
+const updateClusterFields = z.strictObject({
+  cluster: clusterRefSchema,
+  /** The revision the editor read (ClusterView.revision); a stale one gets a 409 conflict. */
+  version: z.preprocess((value) => (value === "" ? undefined : value), versionSchema.optional()),
+  name: clusterNameSchema.optional(),
+  description: descriptionSchema.optional(),
+  kubeconfig: optionalText(kubeconfigTextSchema),
+  context: optionalText(contextSchema),
+  prometheusUrl: prometheusUrlSchema.optional(),
+});
+export const updateClusterSchema = updateClusterFields.superRefine(checkKubeconfig);
 export type UpdateClusterInput = z.output<typeof updateClusterSchema>;
 
 export const deleteClusterSchema = z.strictObject({ cluster: clusterRefSchema });
 
 export const clusterLevelSchema = z.enum(CLUSTER_LEVELS, { error: "Choose use, operate or manage" });
 
-export const setClusterGrantsSchema = z
-  .strictObject({
-    cluster: clusterRefSchema,
-    grants: z.array(z.strictObject({ group: groupNameSchema, level: clusterLevelSchema })).max(1000),
-  })
-  .superRefine((value, ctx) => {
+const setClusterGrantsFields = z.strictObject({
+  cluster: clusterRefSchema,
+  grants: z.array(z.strictObject({ group: groupNameSchema, level: clusterLevelSchema })).max(1000),
+});
+export const setClusterGrantsSchema = setClusterGrantsFields.superRefine((value, ctx) => {
     const seen = new Set<string>();
     value.grants.forEach((grant, index) => {
       if (seen.has(grant.group)) ctx.addIssue({ code: "custom", path: ["grants", index, "group"], message: `Group "${grant.group}" is listed twice` });
@@ -182,3 +180,9 @@ export const cleanupResultSchema = z.union([
   z.object({ dryRun: z.literal(false), deleted: z.array(z.string()), failed: z.array(z.object({ name: z.string(), error: z.string() })) }),
 ]);
 export type CleanupResult = z.infer<typeof cleanupResultSchema>;
+
+/** REST bodies without the refinements (zod cannot omit from refined objects), for the OpenAPI document. */
+export const createClusterBodySchema = createClusterFields;
+export const updateClusterBodySchema = updateClusterFields.omit({ cluster: true });
+export const setClusterGrantsBodySchema = setClusterGrantsFields.omit({ cluster: true });
+export const cleanupBodySchema = cleanupSchema.omit({ cluster: true });

@@ -1,0 +1,75 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { clusters } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-box";
+import { env } from "@/lib/env";
+import { loadKubeconfig } from "@/lib/kube/client";
+import { clusterAuditBody } from "./mutations";
+import { forgetClusterStatus } from "./status";
+
+export const EMBEDDED_CLUSTER_NAME = "embedded";
+
+/** The stored kubeconfig, or null when it cannot be decrypted (the secret key changed): then it is replaced. */
+function storedKubeconfig(encrypted: string): string | null {
+  try {
+    return decryptSecret(encrypted);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Registers the embedded simulator as the cluster "embedded" when `npm start` wrote its
+ * kubeconfig into the data dir. Its port, CA and token change at every start, so an existing
+ * registration gets the new kubeconfig (and a new version) when it differs. Audited as system.
+ */
+export function registerEmbeddedCluster(): void {
+  const file = path.join(env().dataDir, "embedded-kubeconfig.yaml");
+  if (!fs.existsSync(file)) return;
+  const kubeconfig = fs.readFileSync(file, "utf8");
+  let connection: { context: string; server: string };
+  try {
+    const config = loadKubeconfig(kubeconfig);
+    connection = { context: config.getCurrentContext(), server: config.getCurrentCluster()!.server };
+  } catch (error) {
+    console.error(`The embedded cluster's kubeconfig (${file}) cannot be used: ${error instanceof Error ? error.message : error}`);
+    return;
+  }
+  const db = getDb();
+  db.transaction((tx) => {
+    const existing = tx.select().from(clusters).where(eq(clusters.embedded, true)).get();
+    if (!existing) {
+      if (tx.select().from(clusters).where(eq(clusters.name, EMBEDDED_CLUSTER_NAME)).get()) {
+        console.error(`A cluster named "${EMBEDDED_CLUSTER_NAME}" that is not the embedded one exists: the embedded cluster is not registered.`);
+        return;
+      }
+      const created = tx
+        .insert(clusters)
+        .values({ name: EMBEDDED_CLUSTER_NAME, description: "The simulated cluster started with Berth", kubeconfigEncrypted: encryptSecret(kubeconfig), ...connection, embedded: true })
+        .returning()
+        .get();
+      recordAudit(tx, null, "system", { action: "cluster.create", objectType: "cluster", objectId: created.id, objectName: created.name, after: clusterAuditBody(created) });
+      return;
+    }
+    if (storedKubeconfig(existing.kubeconfigEncrypted) === kubeconfig && existing.context === connection.context) return;
+    const updated = tx
+      .update(clusters)
+      .set({ kubeconfigEncrypted: encryptSecret(kubeconfig), ...connection, version: existing.version + 1, reachable: null, unreachableSince: null, lastError: null, updatedAt: new Date() })
+      .where(eq(clusters.id, existing.id))
+      .returning()
+      .get();
+    recordAudit(tx, null, "system", {
+      action: "cluster.update",
+      objectType: "cluster",
+      objectId: updated.id,
+      objectName: updated.name,
+      before: clusterAuditBody(existing),
+      after: { ...clusterAuditBody(updated), connectionReplaced: true },
+    });
+    forgetClusterStatus(updated.id);
+  });
+}

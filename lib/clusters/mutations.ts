@@ -1,0 +1,214 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { V1Job, V1Pod } from "@kubernetes/client-node";
+import type { Tx } from "@/db";
+import { clusterGrants, clusters, groups, type Cluster } from "@/db/schema";
+import { defineMutation } from "@/lib/actions/mutation";
+import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { encryptSecret, decryptSecret } from "@/lib/crypto/secret-box";
+import { forgetKubeClients, kubeClients } from "@/lib/kube/client";
+import { jobOutcome } from "@/lib/kube/jobs";
+import { isFinishedPod } from "@/lib/kube/pods";
+import { withTimeout } from "@/lib/kube/timeout";
+import { assertFreshVersion } from "@/lib/objects/versioned";
+import { resolveConnection } from "./connection";
+import { kubeRefusal } from "./kube-refusal";
+import { clusterGrantsOf, findCluster, toClusterView } from "./queries";
+import { clusterReferences } from "./references";
+import { cleanupSchema, createClusterSchema, deleteClusterSchema, deletePodSchema, setClusterGrantsSchema, updateClusterSchema, type CleanupInput, type CleanupResult } from "./schema";
+import { forgetClusterStatus } from "./status";
+
+/** The cluster a path or form names, or a 404. */
+export function requireCluster(ref: string | number, tx?: Tx): Cluster {
+  const cluster = findCluster(ref, tx);
+  if (!cluster) throw notFound(`Cluster "${ref}"`);
+  return cluster;
+}
+
+/** For scoped permissions: the id of the cluster the input acts on. */
+const clusterScope = (input: { cluster: string | number }) => ({ cluster: requireCluster(input.cluster).id });
+
+/** What the audit log keeps of a cluster: never the kubeconfig. */
+export function clusterAuditBody(cluster: Cluster) {
+  return { name: cluster.name, description: cluster.description, context: cluster.context, server: cluster.server, prometheusUrl: cluster.prometheusUrl };
+}
+
+const clusterAudit = (cluster: Cluster) => ({ objectType: "cluster", objectId: cluster.id, objectName: cluster.name });
+
+export const createCluster = defineMutation({
+  name: "cluster.create",
+  permission: "clusters.create",
+  schema: createClusterSchema,
+  run(input, ctx) {
+    const connection = resolveConnection(input.kubeconfig, input.context);
+    const kubeconfigEncrypted = encryptSecret(input.kubeconfig);
+    return ctx.write((tx) => {
+      if (findCluster(input.name, tx)) throw conflict("name", `A cluster named "${input.name}" already exists`);
+      const cluster = tx
+        .insert(clusters)
+        .values({ name: input.name, description: input.description, kubeconfigEncrypted, ...connection, prometheusUrl: input.prometheusUrl ?? null })
+        .returning()
+        .get();
+      return { result: toClusterView(cluster), audit: { ...clusterAudit(cluster), after: clusterAuditBody(cluster) } };
+    });
+  },
+});
+
+export const updateCluster = defineMutation({
+  name: "cluster.update",
+  permission: "clusters.operate",
+  scope: clusterScope,
+  schema: updateClusterSchema,
+  run(input, ctx) {
+    const result = ctx.write((tx) => {
+      const before = requireCluster(input.cluster, tx);
+      assertFreshVersion(`Cluster ${before.name}`, before, input.version, toClusterView(before));
+      if (input.name && input.name !== before.name && findCluster(input.name, tx)) throw conflict("name", `A cluster named "${input.name}" already exists`);
+      const connectionChanged = input.kubeconfig !== undefined || (input.context !== undefined && input.context !== before.context);
+      const connection = connectionChanged
+        ? { ...resolveConnection(input.kubeconfig ?? decryptSecret(before.kubeconfigEncrypted), input.context ?? (input.kubeconfig ? undefined : before.context)) }
+        : {};
+      const after = tx
+        .update(clusters)
+        .set({
+          name: input.name ?? before.name,
+          description: input.description ?? before.description,
+          prometheusUrl: input.prometheusUrl === undefined ? before.prometheusUrl : input.prometheusUrl,
+          ...connection,
+          ...(input.kubeconfig !== undefined ? { kubeconfigEncrypted: encryptSecret(input.kubeconfig) } : {}),
+          // A new connection has not been probed yet.
+          ...(connectionChanged ? { reachable: null, kubernetesVersion: null, unreachableSince: null, lastError: null } : {}),
+          version: before.version + 1,
+          updatedAt: new Date(),
+        })
+        .where(eq(clusters.id, before.id))
+        .returning()
+        .get();
+      return {
+        result: toClusterView(after),
+        audit: {
+          ...clusterAudit(after),
+          before: clusterAuditBody(before),
+          after: { ...clusterAuditBody(after), ...(input.kubeconfig !== undefined ? { connectionReplaced: true } : {}) },
+        },
+      };
+    });
+    forgetClusterStatus(result.id);
+    return result;
+  },
+});
+
+export const deleteCluster = defineMutation({
+  name: "cluster.delete",
+  permission: "clusters.manage",
+  scope: clusterScope,
+  schema: deleteClusterSchema,
+  run(input, ctx) {
+    const result = ctx.write((tx) => {
+      const cluster = requireCluster(input.cluster, tx);
+      const references = clusterReferences(cluster, tx);
+      if (references.length) throw new DomainError(409, `Cluster ${cluster.name} is used by ${references.join(", ")}; change those first.`, undefined, { usedBy: references });
+      tx.delete(clusters).where(eq(clusters.id, cluster.id)).run();
+      return { result: { id: cluster.id, name: cluster.name }, audit: { ...clusterAudit(cluster), before: clusterAuditBody(cluster) } };
+    });
+    forgetKubeClients(result.id);
+    forgetClusterStatus(result.id);
+    return result;
+  },
+});
+
+/** Replaces the groups' levels on a cluster; every group must exist. */
+export const setClusterGrants = defineMutation({
+  name: "cluster.set-grants",
+  permission: "clusters.manage",
+  scope: clusterScope,
+  schema: setClusterGrantsSchema,
+  run(input, ctx) {
+    return ctx.write((tx) => {
+      const cluster = requireCluster(input.cluster, tx);
+      const found = input.grants.map((grant) => tx.select().from(groups).where(eq(groups.name, grant.group)).get());
+      const fieldErrors: Record<string, string[]> = {};
+      input.grants.forEach((grant, index) => {
+        if (!found[index]) fieldErrors[`grants.${index}.group`] = [`No group named "${grant.group}"`];
+      });
+      if (Object.keys(fieldErrors).length) throw new DomainError(422, "Unknown groups", fieldErrors);
+      const before = clusterGrantsOf(cluster.id, tx);
+      tx.delete(clusterGrants).where(eq(clusterGrants.clusterId, cluster.id)).run();
+      input.grants.forEach((grant, index) => tx.insert(clusterGrants).values({ clusterId: cluster.id, groupId: found[index]!.id, level: grant.level }).run());
+      const after = clusterGrantsOf(cluster.id, tx);
+      return { result: after, audit: { ...clusterAudit(cluster), before: { grants: before }, after: { grants: after } } };
+    });
+  },
+});
+
+const qualified = (object: V1Pod | V1Job) => `${object.metadata?.namespace}/${object.metadata?.name}`;
+
+/** The finished pods, or the complete (and with includeFailed, failed) jobs, a cleanup removes. */
+async function cleanupCandidates(cluster: Cluster, input: CleanupInput): Promise<(V1Pod | V1Job)[]> {
+  const { core, batch } = kubeClients(cluster);
+  const filter = { labelSelector: input.labelSelector || undefined };
+  if (input.target === "pods") {
+    const list = await withTimeout(input.namespace ? core.listNamespacedPod({ namespace: input.namespace, ...filter }) : core.listPodForAllNamespaces(filter), 8_000);
+    return list.items.filter(isFinishedPod);
+  }
+  const list = await withTimeout(input.namespace ? batch.listNamespacedJob({ namespace: input.namespace, ...filter }) : batch.listJobForAllNamespaces(filter), 8_000);
+  return list.items.filter((job) => jobOutcome(job) === "complete" || (input.includeFailed && jobOutcome(job) === "failed"));
+}
+
+/**
+ * Deletes finished pods or finished jobs (matching the label selector). With dryRun, only lists
+ * what would go, and nothing is written. Jobs go with their pods (background propagation).
+ */
+export const cleanupCluster = defineMutation({
+  name: "cluster.cleanup",
+  permission: "clusters.operate",
+  scope: clusterScope,
+  schema: cleanupSchema,
+  async run(input, ctx): Promise<CleanupResult> {
+    const cluster = requireCluster(input.cluster);
+    let candidates: (V1Pod | V1Job)[];
+    try {
+      candidates = await cleanupCandidates(cluster, input);
+    } catch (error) {
+      throw kubeRefusal(error, `list the ${input.target} to clean up`);
+    }
+    const names = candidates.map(qualified).sort();
+    if (input.dryRun) return { dryRun: true, wouldDelete: names };
+    const { core, batch } = kubeClients(cluster);
+    const deleted: string[] = [];
+    const failed: { name: string; error: string }[] = [];
+    for (const object of candidates) {
+      const target = { namespace: object.metadata!.namespace!, name: object.metadata!.name! };
+      try {
+        await (input.target === "pods" ? core.deleteNamespacedPod(target) : batch.deleteNamespacedJob({ ...target, propagationPolicy: "Background" }));
+        deleted.push(qualified(object));
+      } catch (error) {
+        failed.push({ name: qualified(object), error: kubeRefusal(error, `delete ${qualified(object)}`).message });
+      }
+    }
+    return ctx.write(() => ({
+      result: { dryRun: false, deleted: deleted.sort(), failed },
+      audit: {
+        ...clusterAudit(cluster),
+        after: { target: input.target, includeFailed: input.includeFailed, labelSelector: input.labelSelector, namespace: input.namespace ?? null, deleted, failed },
+      },
+    }));
+  },
+});
+
+export const deleteClusterPod = defineMutation({
+  name: "cluster.delete-pod",
+  permission: "clusters.operate",
+  scope: clusterScope,
+  schema: deletePodSchema,
+  async run(input, ctx) {
+    const cluster = requireCluster(input.cluster);
+    try {
+      await withTimeout(kubeClients(cluster).core.deleteNamespacedPod({ namespace: input.namespace, name: input.pod }), 8_000);
+    } catch (error) {
+      throw kubeRefusal(error, `delete pod ${input.namespace}/${input.pod}`);
+    }
+    const name = `${input.namespace}/${input.pod}`;
+    return ctx.write(() => ({ result: { deleted: name }, audit: { ...clusterAudit(cluster), after: { pod: name } } }));
+  },
+});

@@ -1,0 +1,65 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { clusters, type Cluster } from "@/db/schema";
+import { kubeClients } from "@/lib/kube/client";
+import { describeKubeError } from "@/lib/kube/errors";
+import { nodeSummary, type NodeSummary } from "@/lib/kube/nodes";
+import { withTimeout } from "@/lib/kube/timeout";
+
+/** How long one status probe may take, and how long its answer is reused. */
+const PROBE_TIMEOUT_MS = 4_000;
+const CACHE_MS = 5_000;
+
+export type ClusterStatus =
+  | { reachable: true; kubernetesVersion: string; nodes: NodeSummary[]; namespaces: string[]; checkedAt: Date }
+  | { reachable: false; unreachableSince: Date; lastError: string; checkedAt: Date };
+
+// Probes in flight or recent, per cluster id and row version: pages and API calls share them.
+const globalForStatus = globalThis as unknown as { berthClusterStatus?: Map<number, { version: number; at: number; status: Promise<ClusterStatus> }> };
+const cache = (globalForStatus.berthClusterStatus ??= new Map());
+
+async function probe(cluster: Cluster): Promise<ClusterStatus> {
+  const checkedAt = new Date();
+  try {
+    const { core, version } = kubeClients(cluster);
+    const [code, nodes, namespaces] = await withTimeout(Promise.all([version.getCode(), core.listNode(), core.listNamespace()]), PROBE_TIMEOUT_MS);
+    getDb()
+      .update(clusters)
+      .set({ reachable: true, kubernetesVersion: code.gitVersion, lastCheckedAt: checkedAt, unreachableSince: null, lastError: null })
+      .where(eq(clusters.id, cluster.id))
+      .run();
+    return {
+      reachable: true,
+      kubernetesVersion: code.gitVersion,
+      nodes: nodes.items.map(nodeSummary).sort((a, b) => a.name.localeCompare(b.name)),
+      namespaces: namespaces.items.map((namespace) => namespace.metadata?.name ?? "").sort(),
+      checkedAt,
+    };
+  } catch (error) {
+    const lastError = describeKubeError(error).message;
+    // Re-read: another probe may have recorded the first failure meanwhile.
+    const current = getDb().select({ unreachableSince: clusters.unreachableSince }).from(clusters).where(eq(clusters.id, cluster.id)).get();
+    const unreachableSince = current?.unreachableSince ?? checkedAt;
+    getDb().update(clusters).set({ reachable: false, lastCheckedAt: checkedAt, unreachableSince, lastError }).where(eq(clusters.id, cluster.id)).run();
+    return { reachable: false, unreachableSince, lastError, checkedAt };
+  }
+}
+
+/**
+ * Whether the cluster answers, its version, nodes and namespaces. Never throws: a failure is
+ * recorded on the cluster row (reachable=false, unreachableSince kept from the first failure,
+ * lastError in plain words) and returned. Answers are reused for a few seconds.
+ */
+export function clusterStatus(cluster: Cluster, options: { fresh?: boolean } = {}): Promise<ClusterStatus> {
+  const cached = cache.get(cluster.id);
+  if (!options.fresh && cached && cached.version === cluster.version && Date.now() - cached.at < CACHE_MS) return cached.status;
+  const status = probe(cluster);
+  cache.set(cluster.id, { version: cluster.version, at: Date.now(), status });
+  return status;
+}
+
+/** Drops a cluster's cached status (after its connection changed or it was removed). */
+export function forgetClusterStatus(clusterId: number): void {
+  cache.delete(clusterId);
+}

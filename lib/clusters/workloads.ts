@@ -1,0 +1,64 @@
+import "server-only";
+import type { Cluster } from "@/db/schema";
+import { kubeClients } from "@/lib/kube/client";
+import { jobSummary, type JobSummary } from "@/lib/kube/jobs";
+import { byLastSeenDescending, describePod, eventSummary, podSummary, type EventSummary, type PodDescription, type PodSummary } from "@/lib/kube/pods";
+import { withTimeout } from "@/lib/kube/timeout";
+import { kubeRefusal } from "./kube-refusal";
+
+const READ_TIMEOUT_MS = 8_000;
+
+const byNamespaceAndName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+
+/** Pods of one namespace, or of all namespaces; a DomainError in plain words when the cluster fails. */
+export async function listClusterPods(cluster: Cluster, namespace?: string): Promise<PodSummary[]> {
+  try {
+    const { core } = kubeClients(cluster);
+    const list = await withTimeout(namespace ? core.listNamespacedPod({ namespace }) : core.listPodForAllNamespaces(), READ_TIMEOUT_MS);
+    return list.items.map(podSummary).sort(byNamespaceAndName);
+  } catch (error) {
+    throw kubeRefusal(error, "list the pods");
+  }
+}
+
+/** Jobs of one namespace, or of all namespaces. */
+export async function listClusterJobs(cluster: Cluster, namespace?: string): Promise<JobSummary[]> {
+  try {
+    const { batch } = kubeClients(cluster);
+    const list = await withTimeout(namespace ? batch.listNamespacedJob({ namespace }) : batch.listJobForAllNamespaces(), READ_TIMEOUT_MS);
+    return list.items.map(jobSummary).sort(byNamespaceAndName);
+  } catch (error) {
+    throw kubeRefusal(error, "list the jobs");
+  }
+}
+
+/** Recent events, newest first (at most `limit`). */
+export async function listClusterEvents(cluster: Cluster, namespace?: string, limit = 200): Promise<(EventSummary & { namespace: string })[]> {
+  try {
+    const { core } = kubeClients(cluster);
+    const list = await withTimeout(namespace ? core.listNamespacedEvent({ namespace }) : core.listEventForAllNamespaces(), READ_TIMEOUT_MS);
+    return list.items
+      .map((event) => ({ ...eventSummary(event), namespace: event.metadata?.namespace ?? "" }))
+      .sort(byLastSeenDescending)
+      .slice(0, limit);
+  } catch (error) {
+    throw kubeRefusal(error, "list the events");
+  }
+}
+
+/** The describe-like detail of one pod, with the events about it. */
+export async function describeClusterPod(cluster: Cluster, namespace: string, name: string): Promise<PodDescription> {
+  try {
+    const { core } = kubeClients(cluster);
+    const [pod, events] = await withTimeout(
+      Promise.all([
+        core.readNamespacedPod({ namespace, name }),
+        core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }),
+      ]),
+      READ_TIMEOUT_MS,
+    );
+    return describePod(pod, events.items);
+  } catch (error) {
+    throw kubeRefusal(error, `read pod ${namespace}/${name}`);
+  }
+}

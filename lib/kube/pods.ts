@@ -1,0 +1,126 @@
+import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
+
+/** One line of a pod list: what `kubectl get pods -o wide` shows. */
+export interface PodSummary {
+  namespace: string;
+  name: string;
+  phase: string;
+  /** The waiting/terminated reason of the first unhappy container, else the pod's reason. */
+  reason: string | null;
+  ready: string;
+  restarts: number;
+  node: string | null;
+  createdAt: string | null;
+}
+
+export interface ContainerDescription {
+  name: string;
+  image: string;
+  ready: boolean;
+  restarts: number;
+  state: "waiting" | "running" | "terminated" | "unknown";
+  reason: string | null;
+  message: string | null;
+  exitCode: number | null;
+}
+
+export interface EventSummary {
+  type: string;
+  reason: string;
+  message: string;
+  object: string;
+  count: number;
+  lastSeen: string | null;
+}
+
+/** What `kubectl describe pod` shows that matters to a person: status, conditions, containers, events. */
+export interface PodDescription extends PodSummary {
+  podIP: string | null;
+  labels: Record<string, string>;
+  conditions: { type: string; status: string; reason: string | null; message: string | null }[];
+  containers: ContainerDescription[];
+  events: EventSummary[];
+}
+
+const time = (value: Date | string | undefined | null): string | null => (value ? new Date(value).toISOString() : null);
+
+/** A pod's phase, counting a pod being deleted as "Terminating" as kubectl does. */
+export function podPhase(pod: V1Pod): string {
+  if (pod.metadata?.deletionTimestamp) return "Terminating";
+  return pod.status?.phase ?? "Unknown";
+}
+
+/** Whether a pod has run to its end (Succeeded or Failed): what "delete finished pods" removes. */
+export function isFinishedPod(pod: V1Pod): boolean {
+  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+}
+
+function containerDescriptions(pod: V1Pod): ContainerDescription[] {
+  const statuses = new Map((pod.status?.containerStatuses ?? []).map((status) => [status.name, status]));
+  return (pod.spec?.containers ?? []).map((container) => {
+    const status = statuses.get(container.name);
+    const state = status?.state;
+    const detail = state?.terminated ?? state?.waiting;
+    return {
+      name: container.name,
+      image: container.image ?? "",
+      ready: status?.ready ?? false,
+      restarts: status?.restartCount ?? 0,
+      state: state?.terminated ? "terminated" : state?.running ? "running" : state?.waiting ? "waiting" : "unknown",
+      reason: detail?.reason ?? null,
+      message: detail?.message ?? null,
+      exitCode: state?.terminated?.exitCode ?? null,
+    };
+  });
+}
+
+/** The summary line of a pod. */
+export function podSummary(pod: V1Pod): PodSummary {
+  const containers = containerDescriptions(pod);
+  const unhappy = containers.find((container) => container.reason && container.reason !== "Completed");
+  return {
+    namespace: pod.metadata?.namespace ?? "",
+    name: pod.metadata?.name ?? "",
+    phase: podPhase(pod),
+    reason: unhappy?.reason ?? pod.status?.reason ?? null,
+    ready: `${containers.filter((container) => container.ready).length}/${containers.length}`,
+    restarts: containers.reduce((sum, container) => sum + container.restarts, 0),
+    node: pod.spec?.nodeName ?? null,
+    createdAt: time(pod.metadata?.creationTimestamp),
+  };
+}
+
+/** An event as one line: type, reason, message, the object it is about, how often and when last. */
+export function eventSummary(event: CoreV1Event): EventSummary {
+  const involved = event.involvedObject;
+  return {
+    type: event.type ?? "Normal",
+    reason: event.reason ?? "",
+    message: event.message ?? "",
+    object: `${(involved.kind ?? "").toLowerCase()}/${involved.name ?? ""}`,
+    count: event.count ?? 1,
+    lastSeen: time(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp),
+  };
+}
+
+/** Newest first, the order a person reads events in. */
+export function byLastSeenDescending(a: EventSummary, b: EventSummary): number {
+  return (b.lastSeen ?? "").localeCompare(a.lastSeen ?? "");
+}
+
+/** The describe-like view of a pod with the events about it. */
+export function describePod(pod: V1Pod, events: CoreV1Event[]): PodDescription {
+  return {
+    ...podSummary(pod),
+    podIP: pod.status?.podIP ?? null,
+    labels: pod.metadata?.labels ?? {},
+    conditions: (pod.status?.conditions ?? []).map((condition) => ({
+      type: condition.type,
+      status: condition.status,
+      reason: condition.reason ?? null,
+      message: condition.message ?? null,
+    })),
+    containers: containerDescriptions(pod),
+    events: events.map(eventSummary).sort(byLastSeenDescending),
+  };
+}
