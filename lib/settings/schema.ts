@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/** An execution config, Spark config or cluster named by name (or id); "" or null clears the setting. */
+export const objectRefOrNullSchema = z.preprocess(
+  (value) => (value === "" ? null : value),
+  z.union([z.number().int().positive(), z.string().trim().min(1).max(253, "Names are at most 253 characters")], { error: "Give a name, or null to clear" }).nullable(),
+);
+
+export const SETTING_FIELDS = ["defaultExecutionConfig", "defaultVisualRecipeExecutionConfig", "defaultSparkConfig", "defaultCluster"] as const;
+export type SettingField = (typeof SETTING_FIELDS)[number];
+
+export const updateSettingsSchema = z.strictObject({
+  defaultExecutionConfig: objectRefOrNullSchema.optional(),
+  defaultVisualRecipeExecutionConfig: objectRefOrNullSchema.optional(),
+  defaultSparkConfig: objectRefOrNullSchema.optional(),
+  defaultCluster: objectRefOrNullSchema.optional(),
+});
+export type UpdateSettingsInput = z.output<typeof updateSettingsSchema>;
+
+/** The instance defaults by name; a name is null when not set. `errors` names defaults whose object was deleted. */
+export const settingsViewSchema = z.object({
+  defaultExecutionConfig: z.string().nullable(),
+  defaultVisualRecipeExecutionConfig: z.string().nullable(),
+  defaultSparkConfig: z.string().nullable(),
+  defaultCluster: z.string().nullable(),
+  errors: z.record(z.string(), z.string()).optional(),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
