@@ -17,6 +17,7 @@ import type {
   WriteOptions,
 } from "../contract";
 import { BUILTIN_TYPES, CRDS, NAMESPACES, NODES, PODS } from "./builtin-types";
+import { KindIndex } from "./kind-index";
 import { REVIEW_TYPES } from "./reviews";
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, statusError } from "./errors";
 import { cloneObject, deepEqual, deepFreeze, nowTimestamp } from "./objects";
@@ -53,8 +54,8 @@ const refKey = (key: ResourceKey, namespace: string, name: string) => `${key}\u0
 
 export class MemoryStore implements Store {
   private readonly typesByKey = new Map<ResourceKey, ResourceType>();
-  /** kind -> namespace ("" for cluster scope) -> name -> frozen object */
-  private readonly objects = new Map<ResourceKey, Map<string, Map<string, KubeObject>>>();
+  /** kind -> its objects by namespace ("" for cluster scope) and name, all frozen */
+  private readonly objects = new Map<ResourceKey, KindIndex>();
   /** owner uid -> dependents, for ownerReference garbage collection */
   private readonly dependents = new Map<string, Set<string>>();
   private readonly listeners = new Set<(event: StoreEvent) => void>();
@@ -86,7 +87,7 @@ export class MemoryStore implements Store {
 
   registerType(type: ResourceType): void {
     this.typesByKey.set(type.key, type);
-    if (!this.objects.has(type.key)) this.objects.set(type.key, new Map());
+    if (!this.objects.has(type.key)) this.objects.set(type.key, new KindIndex());
   }
 
   /** Removes a type (a deleted CRD) together with all its objects, without events (like upstream). */
@@ -106,31 +107,21 @@ export class MemoryStore implements Store {
   get(key: ResourceKey, namespace: string | undefined, name: string): KubeObject | undefined {
     const type = this.typesByKey.get(key);
     if (!type) return undefined;
-    return this.objects.get(key)?.get(type.namespaced ? namespace ?? "" : CLUSTER)?.get(name);
+    return this.objects.get(key)?.get(type.namespaced ? namespace ?? "" : CLUSTER, name);
   }
 
   /** Objects of a kind (optionally in one namespace), sorted by namespace then name like etcd keys. */
   list(key: ResourceKey, namespace?: string): KubeObject[] {
-    const byNamespace = this.objects.get(key);
-    if (!byNamespace) return [];
-    const buckets = namespace !== undefined && this.typesByKey.get(key)?.namespaced
-      ? [namespace]
-      : [...byNamespace.keys()].sort();
-    const out: KubeObject[] = [];
-    for (const ns of buckets) {
-      const bucket = byNamespace.get(ns);
-      if (!bucket) continue;
-      const names = [...bucket.keys()].sort();
-      for (const name of names) out.push(bucket.get(name)!);
-    }
-    return out;
+    const index = this.objects.get(key);
+    if (!index) return [];
+    return index.list(namespace !== undefined && this.typesByKey.get(key)?.namespaced ? namespace : undefined);
   }
 
   /** How many objects of any namespaced kind live in a namespace. */
   countInNamespace(namespace: string): number {
     let count = 0;
-    for (const [key, byNamespace] of this.objects) {
-      if (this.typesByKey.get(key)?.namespaced) count += byNamespace.get(namespace)?.size ?? 0;
+    for (const [key, index] of this.objects) {
+      if (this.typesByKey.get(key)?.namespaced) count += index.count(namespace);
     }
     return count;
   }
@@ -406,7 +397,7 @@ export class MemoryStore implements Store {
     }
     for (const [key, type] of this.typesByKey) {
       if (!type.namespaced) continue;
-      for (const object of [...(this.objects.get(key)?.get(name)?.values() ?? [])]) {
+      for (const object of this.objects.get(key)?.list(name) ?? []) {
         if (object.metadata.deletionTimestamp) continue;
         try {
           this.delete(key, name, object.metadata.name!, { internal: true, propagationPolicy: "Background" });
@@ -450,10 +441,7 @@ export class MemoryStore implements Store {
 
   private place(type: ResourceType, object: KubeObject, previous?: KubeObject): void {
     const ns = type.namespaced ? object.metadata.namespace! : CLUSTER;
-    const byNamespace = this.objects.get(type.key)!;
-    let bucket = byNamespace.get(ns);
-    if (!bucket) byNamespace.set(ns, (bucket = new Map()));
-    bucket.set(object.metadata.name!, object);
+    this.objects.get(type.key)!.set(ns, object.metadata.name!, object);
     this.indexOwners(type, previous, "remove");
     this.indexOwners(type, object, "add");
   }
@@ -485,10 +473,7 @@ export class MemoryStore implements Store {
 
   private remove(kind: ResourceType, object: KubeObject): KubeObject {
     const ns = kind.namespaced ? object.metadata.namespace! : CLUSTER;
-    const bucket = this.objects.get(kind.key)?.get(ns);
-    const previous = bucket?.get(object.metadata.name!);
-    bucket?.delete(object.metadata.name!);
-    if (bucket?.size === 0) this.objects.get(kind.key)!.delete(ns);
+    const previous = this.objects.get(kind.key)?.delete(ns, object.metadata.name!);
     this.indexOwners(kind, previous, "remove");
     const last = cloneObject(object) as KubeObject;
     last.metadata.resourceVersion = String(++this.revision);
