@@ -1,0 +1,63 @@
+import "server-only";
+import { asc, eq } from "drizzle-orm";
+import { getDb, type Tx } from "@/db";
+import { clusters, executionConfigs, type ExecutionConfigRow } from "@/db/schema";
+import { isIdRef } from "@/lib/objects/versioned";
+import { mayUse, type Actor } from "@/lib/permissions";
+import type { ExecutionConfigInput, ExecutionConfigSpec, ExecutionConfigView } from "./schema";
+
+type Reader = ReturnType<typeof getDb> | Tx;
+
+export const EXECUTION_CONFIG_KIND = "ExecutionConfig";
+export const EXECUTION_CONFIG_OBJECT_TYPE = "execution-config";
+
+/** Finds a config row by numeric id or by name. */
+export function findExecutionConfig(ref: string | number, db: Reader = getDb()): ExecutionConfigRow | undefined {
+  return db
+    .select()
+    .from(executionConfigs)
+    .where(isIdRef(ref) ? eq(executionConfigs.id, Number(ref)) : eq(executionConfigs.name, String(ref)))
+    .get();
+}
+
+function clusterName(clusterId: number | null, db: Reader): string | null {
+  if (clusterId === null) return null;
+  return db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, clusterId)).get()?.name ?? null;
+}
+
+/** The whole body of a config as the create schema takes it: what history saves and YAML exports. */
+export function executionConfigBody(row: ExecutionConfigRow, db: Reader = getDb()): ExecutionConfigInput {
+  return {
+    name: row.name,
+    description: row.description,
+    cluster: clusterName(row.clusterId, db),
+    usableBy: row.usableBy,
+    ...(row.spec as unknown as ExecutionConfigSpec),
+  };
+}
+
+export function toExecutionConfigView(row: ExecutionConfigRow, actor: Actor | null, db: Reader = getDb()): ExecutionConfigView {
+  return {
+    ...executionConfigBody(row, db),
+    id: row.id,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    mayUse: actor ? mayUse(actor, row.usableBy) : false,
+  };
+}
+
+/**
+ * The configs an actor may see: all of them for those who manage configs, else only the ones
+ * their groups may use.
+ */
+export function listExecutionConfigs(actor: Actor, manage: boolean): ExecutionConfigView[] {
+  const db = getDb();
+  return db
+    .select()
+    .from(executionConfigs)
+    .orderBy(asc(executionConfigs.name))
+    .all()
+    .filter((row) => manage || mayUse(actor, row.usableBy))
+    .map((row) => toExecutionConfigView(row, actor, db));
+}

@@ -1,0 +1,237 @@
+import { canonicalQuantity, compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
+import { z } from "zod";
+import { descriptionSchema, groupNameSchema } from "@/lib/validation";
+import { affinitySchema, type Affinity } from "./affinity";
+import { ENV_VAR_NAME, dnsLabelSchema, labelValueProblem, optionalSubdomainSchema, qualifiedNameProblem } from "./kube-names";
+import { namespaceTemplateProblem } from "./namespace-template";
+
+export const PULL_POLICIES = ["IfNotPresent", "Always", "Never"] as const;
+export const WORKLOAD_TYPES = ["any", "visual-recipes", "user-code"] as const;
+export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
+/** Resource names Kubernetes knows without a domain prefix. */
+const NATIVE_RESOURCE = /^(cpu|memory|ephemeral-storage|hugepages-.+)$/;
+
+/** True for extended resources (`nvidia.com/gpu`): whole numbers, request must equal limit. */
+export const isExtendedResource = (name: string) => name.includes("/") && !name.startsWith("kubernetes.io/") && !name.startsWith("requests.");
+
+function resourceNameProblem(name: string): string | undefined {
+  if (!name.includes("/")) return NATIVE_RESOURCE.test(name) ? undefined : "unknown resource: use cpu, memory, ephemeral-storage, hugepages-<size> or a prefixed name such as nvidia.com/gpu";
+  return qualifiedNameProblem(name);
+}
+
+/** A Kubernetes quantity as text ("500m", "4Gi", "1"); numbers are accepted and turned into text. */
+const quantitySchema = z
+  .union([z.string(), z.number()], { error: "must be a quantity such as 500m, 2, 4Gi" })
+  .transform((value) => String(value).trim())
+  .refine((value) => isQuantity(value), "must be a Kubernetes quantity such as 500m, 2, 4Gi");
+
+const resourceListSchema = z
+  .record(z.string(), quantitySchema)
+  .default({})
+  .superRefine((list, ctx) => {
+    for (const [name, value] of Object.entries(list)) {
+      const problem = resourceNameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
+      else if (!isQuantity(value)) continue;
+      else if (parseQuantity(value).nano < 0n) ctx.addIssue({ code: "custom", path: [name], message: "must not be negative" });
+      else if (isExtendedResource(name) && parseQuantity(value).nano % 1_000_000_000n !== 0n) ctx.addIssue({ code: "custom", path: [name], message: "must be a whole number (extended resources cannot be split)" });
+    }
+  });
+
+export const resourcesSchema = z
+  .strictObject({ requests: resourceListSchema, limits: resourceListSchema })
+  .default({ requests: {}, limits: {} })
+  .superRefine(({ requests, limits }, ctx) => {
+    for (const [name, request] of Object.entries(requests)) {
+      const limit = limits[name];
+      if (resourceNameProblem(name) || !isQuantity(request) || (limit !== undefined && !isQuantity(limit))) continue;
+      if (isExtendedResource(name)) {
+        if (limit === undefined) ctx.addIssue({ code: "custom", path: ["limits", name], message: "is required for an extended resource (Kubernetes needs a limit equal to the request)" });
+        else if (compareQuantities(parseQuantity(request), parseQuantity(limit)) !== 0) ctx.addIssue({ code: "custom", path: ["limits", name], message: "must equal the request (Kubernetes does not overcommit extended resources)" });
+      } else if (limit !== undefined && compareQuantities(parseQuantity(request), parseQuantity(limit)) > 0) {
+        ctx.addIssue({ code: "custom", path: ["requests", name], message: `must be at most the limit (${canonicalQuantity(limit)})` });
+      }
+    }
+  })
+  .transform(({ requests, limits }) => ({ requests: canonicalList(requests), limits: canonicalList(limits) }));
+export type Resources = z.output<typeof resourcesSchema>;
+
+function canonicalList(list: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(list).map(([name, value]) => [name, canonicalQuantity(value)]));
+}
+
+const labelMapSchema = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+  .default({})
+  .superRefine((labels, ctx) => {
+    for (const [key, value] of Object.entries(labels)) {
+      const keyProblem = qualifiedNameProblem(key);
+      if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: `label key ${keyProblem}` });
+      const valueProblem = labelValueProblem(value);
+      if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: `label value ${valueProblem}` });
+    }
+  });
+
+export const tolerationSchema = z
+  .strictObject({
+    key: z.string().trim().default(""),
+    operator: z.enum(["Equal", "Exists"], { error: "operator must be Equal or Exists" }).default("Equal"),
+    value: z.string().trim().default(""),
+    effect: z.enum([...TAINT_EFFECTS, ""], { error: "effect must be NoSchedule, PreferNoSchedule, NoExecute or empty (all effects)" }).default(""),
+    tolerationSeconds: z.number({ error: "tolerationSeconds must be a number of seconds" }).int("tolerationSeconds must be a whole number").min(0, "tolerationSeconds must not be negative").optional(),
+  })
+  .superRefine((toleration, ctx) => {
+    if (toleration.key) {
+      const problem = qualifiedNameProblem(toleration.key);
+      if (problem) ctx.addIssue({ code: "custom", path: ["key"], message: `key ${problem}` });
+    } else if (toleration.operator !== "Exists") {
+      ctx.addIssue({ code: "custom", path: ["operator"], message: "operator must be Exists when the key is empty (tolerate every taint)" });
+    }
+    if (toleration.operator === "Exists" && toleration.value) ctx.addIssue({ code: "custom", path: ["value"], message: "value must be empty with operator Exists" });
+    if (toleration.value) {
+      const problem = labelValueProblem(toleration.value);
+      if (problem) ctx.addIssue({ code: "custom", path: ["value"], message: `value ${problem}` });
+    }
+    if (toleration.tolerationSeconds !== undefined && toleration.effect !== "NoExecute") {
+      ctx.addIssue({ code: "custom", path: ["tolerationSeconds"], message: "tolerationSeconds applies only to effect NoExecute" });
+    }
+  });
+export type Toleration = z.output<typeof tolerationSchema>;
+
+export const envVarSchema = z.strictObject({
+  name: z
+    .string({ error: "name is required" })
+    .trim()
+    .min(1, { error: "name is required", abort: true })
+    .regex(ENV_VAR_NAME, "name must consist of letters, digits, '_', '-' or '.', and not start with a digit"),
+  value: z.union([z.string(), z.number(), z.boolean()]).transform(String).default(""),
+});
+export type EnvVar = z.output<typeof envVarSchema>;
+
+export const usableBySchema = z
+  .union([z.literal("all"), z.strictObject({ groups: z.array(groupNameSchema).min(1, "choose at least one group, or everyone") })], {
+    error: 'usableBy must be "all" or {groups: [names]}',
+  })
+  .default("all");
+
+const namespaceSchema = z
+  .string({ error: "Namespace is required" })
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = namespaceTemplateProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** A container image reference: no spaces, a name with an optional tag and/or digest. */
+const imageSchema = z
+  .string({ error: "Image is required" })
+  .trim()
+  .min(1, { error: "Image is required", abort: true })
+  .max(512, "Image must be at most 512 characters")
+  .regex(/^[a-z0-9]([a-z0-9._\/:-]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i, "Image must be a reference such as python:3.12-slim or registry.example.com/team/app:1.0");
+
+const registrySchema = z
+  .string()
+  .trim()
+  .max(253, "Registry must be at most 253 characters")
+  .transform((value) => value.replace(/^https?:\/\//, "").replace(/\/+$/, ""))
+  .refine((value) => value === "" || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._-]+)*$/i.test(value), "Registry must be a host with an optional port and path, such as registry.example.com:5000/team")
+  .default("");
+
+const optionalQuantitySchema = z
+  .union([z.string(), z.number()])
+  .transform((value) => String(value).trim())
+  .refine((value) => value === "" || (isQuantity(value) && parseQuantity(value).nano > 0n), "must be a positive quantity such as 1Gi")
+  .transform((value) => (value === "" ? "" : canonicalQuantity(value)))
+  .default("");
+
+/** Every field of an execution config: shared by the form, the API and YAML import. */
+const executionConfigShape = {
+  name: dnsLabelSchema("Name"),
+  description: descriptionSchema.default(""),
+  image: imageSchema,
+  registry: registrySchema,
+  imagePullPolicy: z.enum(PULL_POLICIES, { error: "imagePullPolicy must be IfNotPresent, Always or Never" }).default("IfNotPresent"),
+  imagePullSecret: optionalSubdomainSchema("Image pull secret"),
+  /** A cluster name; null or "" = the instance's default cluster. */
+  cluster: z
+    .string()
+    .trim()
+    .max(63)
+    .nullable()
+    .transform((value) => value || null)
+    .default(null),
+  namespace: namespaceSchema,
+  createNamespace: z.boolean({ error: "createNamespace must be true or false" }).default(false),
+  resources: resourcesSchema,
+  nodeSelector: labelMapSchema,
+  tolerations: z.array(tolerationSchema).max(50, "at most 50 tolerations").default([]),
+  affinity: affinitySchema.default({}),
+  shmSize: optionalQuantitySchema,
+  env: z
+    .array(envVarSchema)
+    .max(200, "at most 200 environment variables")
+    .default([])
+    .superRefine((env, ctx) => {
+      const seen = new Set<string>();
+      env.forEach((variable, index) => {
+        if (seen.has(variable.name)) ctx.addIssue({ code: "custom", path: [index, "name"], message: `${variable.name} is set twice` });
+        seen.add(variable.name);
+      });
+    }),
+  serviceAccount: optionalSubdomainSchema("Service account"),
+  workloadType: z.enum(WORKLOAD_TYPES, { error: "workloadType must be any, visual-recipes or user-code" }).default("any"),
+  usableBy: usableBySchema,
+};
+
+export const createExecutionConfigSchema = z.strictObject(executionConfigShape);
+export type ExecutionConfigInput = z.output<typeof createExecutionConfigSchema>;
+
+/** A config named by id or name, as in REST paths. */
+export const executionConfigRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
+
+/**
+ * A change: any fields of the config, merged over the saved body and validated as a whole by
+ * createExecutionConfigSchema (request ≤ limit needs both sides). `version` guards against
+ * overwriting someone else's save.
+ */
+export const updateExecutionConfigSchema = z.looseObject({
+  config: executionConfigRefSchema,
+  version: z.coerce.number({ error: "Version must be a number" }).int().positive().optional(),
+});
+
+/** The PATCH body as documented: every field optional. */
+export const patchExecutionConfigBodySchema = createExecutionConfigSchema.partial().extend({ version: z.number().int().positive().optional() });
+
+export const deleteExecutionConfigSchema = z.strictObject({ config: executionConfigRefSchema });
+export const restoreExecutionConfigSchema = z.strictObject({ config: executionConfigRefSchema, auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive() });
+export const importExecutionConfigSchema = z.strictObject({ yaml: z.string({ error: "yaml is required" }).min(1, "Paste or upload a YAML document").max(200_000, "The document is too large") });
+
+/** What is stored in the `spec` column: every field but name, description, cluster and usableBy. */
+export type ExecutionConfigSpec = Omit<ExecutionConfigInput, "name" | "description" | "cluster" | "usableBy"> & { affinity: Affinity };
+
+export interface ExecutionConfigView extends ExecutionConfigSpec {
+  id: number;
+  name: string;
+  description: string;
+  cluster: string | null;
+  usableBy: "all" | { groups: string[] };
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Whether the caller may use it (admins may use everything). */
+  mayUse: boolean;
+}
+
+export const executionConfigViewSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  description: z.string(),
+  cluster: z.string().nullable(),
+  image: z.string(),
+  namespace: z.string(),
+  usableBy: z.union([z.literal("all"), z.object({ groups: z.array(z.string()) })]),
+  version: z.number(),
+  mayUse: z.boolean(),
+});
