@@ -1,0 +1,224 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ObjectHistory } from "@/components/objects/object-history";
+import { YamlExport } from "@/components/objects/yaml-export";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td, Th } from "@/components/ui/table";
+import { requireActor } from "@/lib/auth/session";
+import { listGroups } from "@/lib/groups/queries";
+import { can } from "@/lib/permissions";
+import { findVisibleProject, listOverrides, resolutionContext, toProjectView } from "@/lib/projects/queries";
+import { projectYaml } from "@/lib/projects/yaml";
+import { ACTIVITY_LABELS, ACTIVITY_TYPES, isSparkActivity } from "@/lib/resolution/activities";
+import { getSettingsView } from "@/lib/settings/queries";
+import { restoreProjectAction } from "../actions";
+import { EffectiveValueText } from "../_components/effective-value";
+import { DeleteOverrideButton, DeleteProjectButton, OverrideForm, ProjectSettingsForm, PutMemberForm, RemoveMemberButton } from "../_components/project-forms";
+
+export const metadata: Metadata = { title: "Project" };
+
+export default async function ProjectPage({ params }: { params: Promise<{ key: string }> }) {
+  const actor = await requireActor();
+  const project = findVisibleProject(actor, decodeURIComponent((await params).key));
+  if (!project) notFound();
+  const context = resolutionContext(project);
+  const { catalog } = context;
+  const view = toProjectView(project, undefined, catalog);
+  const overrides = listOverrides(project.id, undefined, catalog);
+  const defaults = getSettingsView(undefined, catalog);
+  const manage = can(actor, "projects.manage", { project: project.id });
+  const groups = manage ? listGroups().map((group) => group.name) : [];
+  const choices = {
+    executionConfigs: catalog.executionConfigs.map((config) => config.name),
+    sparkConfigs: catalog.sparkConfigs.map((config) => config.name),
+    clusters: catalog.clusters.map((cluster) => cluster.name),
+  };
+  const role = actor.role === "admin" ? "Berth admin" : actor.projectRoles?.[project.id];
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-3">
+            {view.name} <Badge>{view.key}</Badge>
+          </span>
+        }
+        description={view.description || undefined}
+        actions={manage ? <DeleteProjectButton projectId={project.id} projectKey={project.key} /> : undefined}
+      />
+      <div className="space-y-6">
+        <Card
+          title="Effective configuration"
+          description={`What each kind of work in this project runs with for you (${actor.username}${role ? `, ${role}` : ""}), and where each value comes from.`}
+        >
+          <Table label="Effective configuration">
+            <thead>
+              <tr>
+                <Th>Activity</Th>
+                <Th>Execution config</Th>
+                <Th>Spark config</Th>
+                <Th>Cluster</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {ACTIVITY_TYPES.map((activity) => {
+                const resolution = context.resolve(actor, activity);
+                const spark = isSparkActivity(activity);
+                return (
+                  <tr key={activity}>
+                    <Th scope="row" className="whitespace-nowrap bg-white normal-case tracking-normal text-slate-700">
+                      {ACTIVITY_LABELS[activity]}
+                    </Th>
+                    <Td>
+                      <EffectiveValueText effective={resolution.executionConfig} optional={spark} />
+                    </Td>
+                    <Td>
+                      <EffectiveValueText effective={resolution.sparkConfig} optional={!spark} />
+                    </Td>
+                    <Td>
+                      <EffectiveValueText effective={resolution.cluster} />
+                    </Td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </Table>
+        </Card>
+
+        <Card title="Overrides" description="A recipe, notebook or ML task may set its own values; what it leaves empty comes from the project.">
+          {overrides.length === 0 ? (
+            <p className="text-sm text-slate-500">No object overrides its settings.</p>
+          ) : (
+            <Table label="Overrides">
+              <thead>
+                <tr>
+                  <Th>Object</Th>
+                  <Th>Activity</Th>
+                  <Th>Execution config</Th>
+                  <Th>Spark config</Th>
+                  <Th>Cluster</Th>
+                  {manage && <Th className="sr-only">Remove</Th>}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {overrides.map((override) => {
+                  const resolution = context.resolve(actor, override.activityType, override.objectId);
+                  const spark = isSparkActivity(override.activityType);
+                  return (
+                    <tr key={override.objectId}>
+                      <Td className="font-mono">{override.objectId}</Td>
+                      <Td className="whitespace-nowrap">{ACTIVITY_LABELS[override.activityType]}</Td>
+                      <Td>
+                        <EffectiveValueText effective={resolution.executionConfig} optional={spark} />
+                      </Td>
+                      <Td>
+                        <EffectiveValueText effective={resolution.sparkConfig} optional={!spark} />
+                      </Td>
+                      <Td>
+                        <EffectiveValueText effective={resolution.cluster} />
+                      </Td>
+                      {manage && (
+                        <Td className="text-right">
+                          <DeleteOverrideButton projectId={project.id} objectId={override.objectId} />
+                        </Td>
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </Table>
+          )}
+          {manage && (
+            <div className="mt-5 border-t border-slate-100 pt-5">
+              <OverrideForm projectId={project.id} choices={choices} />
+            </div>
+          )}
+        </Card>
+
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title="Project settings" description="Only project administrators change these, and only to configs and clusters their groups may use.">
+            {manage ? (
+              <ProjectSettingsForm
+                project={view}
+                choices={choices}
+                groups={groups}
+                inherited={{
+                  executionConfig: defaults.defaultExecutionConfig,
+                  visualRecipeExecutionConfig: defaults.defaultVisualRecipeExecutionConfig,
+                  sparkConfig: defaults.defaultSparkConfig,
+                  cluster: defaults.defaultCluster,
+                }}
+              />
+            ) : (
+              <dl aria-label="Project settings" className="grid gap-3 text-sm sm:grid-cols-2">
+                {(
+                  [
+                    ["Owner group", view.ownerGroup],
+                    ["Execution config (user code)", view.executionConfig],
+                    ["Execution config (visual recipes)", view.visualRecipeExecutionConfig],
+                    ["Spark config", view.sparkConfig],
+                    ["Cluster", view.cluster],
+                  ] as const
+                ).map(([label, value]) => (
+                  <div key={label}>
+                    <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+                    <dd className="mt-0.5">{value ?? <span className="text-slate-400">inherit</span>}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+          </Card>
+
+          <Card title={`Members (${view.members.length})`} description="Groups and their role: admin (settings, members, overrides), contributor (runs work), reader.">
+            {view.members.length === 0 ? (
+              <p className="text-sm text-slate-500">No member groups yet.</p>
+            ) : (
+              <Table label="Members">
+                <thead>
+                  <tr>
+                    <Th>Group</Th>
+                    <Th>Role</Th>
+                    {manage && <Th className="sr-only">Remove</Th>}
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {view.members.map((member) => (
+                    <tr key={member.group}>
+                      <Td>
+                        {member.group}
+                        {member.group === view.ownerGroup && <span className="ml-2 text-xs text-slate-500">owner</span>}
+                      </Td>
+                      <Td>
+                        <Badge tone={member.role === "admin" ? "blue" : "gray"}>{member.role}</Badge>
+                      </Td>
+                      {manage && (
+                        <Td className="text-right">
+                          {member.group !== view.ownerGroup && <RemoveMemberButton projectId={project.id} projectKey={project.key} group={member.group} />}
+                        </Td>
+                      )}
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+            )}
+            {manage && (
+              <div className="mt-4 border-t border-slate-100 pt-4">
+                <PutMemberForm projectId={project.id} groups={groups} />
+              </div>
+            )}
+          </Card>
+        </div>
+
+        <Card title="History" description="Every saved version of the project's settings and members.">
+          <ObjectHistory objectType="project" objectId={project.id} restore={manage ? restoreProjectAction.bind(null, project.id) : undefined} />
+        </Card>
+
+        <Card title="YAML">
+          <YamlExport yaml={projectYaml(view)} href={`/api/v1/projects/${encodeURIComponent(project.key)}/yaml`} filename={`project-${project.key}.yaml`} />
+        </Card>
+      </div>
+    </>
+  );
+}
