@@ -49,33 +49,40 @@ async function objectBody(req: IncomingMessage, type: ResourceType): Promise<Kub
 export async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
   const method = req.method ?? "GET";
   const { type, name, subresource } = path;
-  if (!type.verbs.includes(VERB_OF[method] ?? "") && !(method === "GET" && type.verbs.includes("list")) && !subresource) throw methodNotAllowed(method, type.kind);
   if (subresource) return handleSubresource(req, res, url, path, ctx);
-  if (!name) {
-    if (method === "GET") return isWatch(url) ? watch(req, res, url, path, ctx) : list(req, res, url, path, ctx);
-    if (method === "POST") return create(req, res, url, path, ctx);
-    if (method === "DELETE") return deleteCollection(req, res, url, path, ctx);
-    throw methodNotAllowed(method, type.kind);
-  }
-  switch (method) {
-    case "GET":
-      if (isWatch(url)) {
-        url.searchParams.set("fieldSelector", [url.searchParams.get("fieldSelector"), `metadata.name=${name}`].filter(Boolean).join(","));
-        return watch(req, res, url, path, ctx);
-      }
+  const verb = verbOf(method, Boolean(name), isWatch(url));
+  if (!verb || !type.verbs.includes(verb)) throw methodNotAllowed(method, type.kind);
+  switch (verb) {
+    case "list":
+      return list(req, res, url, path, ctx);
+    case "watch":
+      // A watch on one object is a collection watch on its name.
+      if (name) url.searchParams.set("fieldSelector", [url.searchParams.get("fieldSelector"), `metadata.name=${name}`].filter(Boolean).join(","));
+      return watch(req, res, url, path, ctx);
+    case "get":
       return get(req, res, url, path, ctx);
-    case "PUT":
+    case "create":
+      return create(req, res, url, path, ctx);
+    case "update":
       return update(req, res, url, path, ctx, false);
-    case "PATCH":
+    case "patch":
       return patch(req, res, url, path, ctx, false);
-    case "DELETE":
+    case "delete":
       return remove(req, res, url, path, ctx);
     default:
-      throw methodNotAllowed(method, type.kind);
+      return deleteCollection(req, res, url, path, ctx);
   }
 }
 
-const VERB_OF: Record<string, string> = { GET: "get", POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+/** The API verb a request needs, as discovery advertises verbs. */
+function verbOf(method: string, named: boolean, watching: boolean): string | undefined {
+  if (method === "GET") return watching ? "watch" : named ? "get" : "list";
+  if (method === "POST" && !named) return "create";
+  if (method === "PUT" && named) return "update";
+  if (method === "PATCH" && named) return "patch";
+  if (method === "DELETE") return named ? "delete" : "deletecollection";
+  return undefined;
+}
 
 const isWatch = (url: URL) => ["true", "1"].includes(url.searchParams.get("watch") ?? "");
 
@@ -350,7 +357,6 @@ async function remove(req: IncomingMessage, res: ServerResponse, url: URL, path:
 
 async function deleteCollection(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
   const { type, namespace } = path;
-  if (!type.verbs.includes("deletecollection")) throw methodNotAllowed("deletecollection", type.kind);
   const options = deleteOptionsOf(url, parseJson(await readBody(req)));
   const filter = filterOf(url, type);
   const deleted: KubeObject[] = [];
