@@ -122,7 +122,7 @@ describe("scheduling and the pod lifecycle", () => {
     );
     const bound = await eventually(async () => {
       const pod = await core.readNamespacedPod({ namespace: "gpu", name: "greedy-selected" });
-      return pod.spec?.nodeName && pod;
+      return pod.spec?.nodeName ? pod : undefined;
     }, 4000, "the retry to bind");
     expect(bound.spec?.nodeName).toBe("big-gpu");
     expect(bound.status?.conditions?.find((c) => c.type === "PodScheduled")?.status).toBe("True");
@@ -238,6 +238,26 @@ describe("controllers", () => {
       "the job to be cleaned up",
     );
     await eventually(async () => (await core.listNamespacedPod({ namespace: "jobs", labelSelector: "job-name=broken" })).items.length === 0, 3000, "its pods to go");
+  });
+
+  it("holds a suspended Job and runs it once resumed", async () => {
+    await batch.createNamespacedJob({
+      namespace: "jobs",
+      body: {
+        metadata: { name: "later" },
+        spec: { suspend: true, template: { metadata: { annotations: { "sim.berth.dev/duration": "300ms" } }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "python:3.12" }] } } },
+      },
+    });
+    const suspended = await eventually(async () => (await batch.readNamespacedJob({ namespace: "jobs", name: "later" })).status?.conditions?.find((c) => c.type === "Suspended"), 3000, "Suspended");
+    expect(suspended).toMatchObject({ status: "True", reason: "JobSuspended", message: "Job suspended" });
+    expect((await core.listNamespacedPod({ namespace: "jobs", labelSelector: "job-name=later" })).items).toHaveLength(0);
+    const patched = await call(sim, "PATCH", "/apis/batch/v1/namespaces/jobs/jobs/later", { body: { spec: { suspend: false } }, headers: { "Content-Type": "application/merge-patch+json" } });
+    expect(patched.status).toBe(200);
+    const done = await eventually(async () => {
+      const j = await batch.readNamespacedJob({ namespace: "jobs", name: "later" });
+      return j.status?.conditions?.some((c) => c.type === "Complete") && j;
+    }, 5000, "the resumed job to complete");
+    expect(done.status?.conditions?.find((c) => c.type === "Suspended")).toMatchObject({ status: "False", reason: "JobResumed" });
   });
 
   it("drives a SparkApplication through driver and executors to COMPLETED", async () => {

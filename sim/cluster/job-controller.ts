@@ -185,6 +185,7 @@ export class JobController {
         this.scheduleTtl(job, stamp);
         return;
       case "run":
+        this.noteSuspension(job, status, stamp);
         this.writeStatus(job, status);
         if (decision.removeExtra > 0) for (const pod of active.slice(-decision.removeExtra)) this.deletePod(job, pod);
         if (decision.retryAfterMs !== undefined) this.timers.after(decision.retryAfterMs, () => this.markDirty(job.metadata.uid!));
@@ -194,6 +195,16 @@ export class JobController {
           this.timers.after(Math.max(0, due), () => this.markDirty(job.metadata.uid!));
         }
     }
+  }
+
+  /** The Suspended condition (True while spec.suspend, False/JobResumed after), with its events. */
+  private noteSuspension(job: Job, status: JobStatus, stamp: string): void {
+    const current = status.conditions?.find((c) => c.type === "Suspended");
+    const suspended = Boolean(job.spec.suspend);
+    if (suspended === (current?.status === "True") || (!suspended && !current)) return;
+    const next = suspended ? condition("Suspended", stamp, "JobSuspended", "Job suspended") : { ...condition("Suspended", stamp, "JobResumed", "Job resumed"), status: "False" as const };
+    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== "Suspended"), next];
+    this.events.record(job, "Normal", suspended ? "Suspended" : "Resumed", suspended ? "Job suspended" : "Job resumed", COMPONENT);
   }
 
   private createPods(job: Job, tally: Tally, count: number, now: number): void {
