@@ -3,6 +3,8 @@ import { auditEventViewSchema, auditQuerySchema } from "@/lib/audit/schema";
 import { cleanupBodySchema, cleanupResultSchema, clusterDetailSchema, clusterViewSchema, createClusterBodySchema, setClusterGrantsBodySchema, updateClusterBodySchema } from "@/lib/clusters/schema";
 import { createGroupSchema, groupViewSchema, setGroupMembersSchema, updateGroupSchema } from "@/lib/groups/schema";
 import type { Permission } from "@/lib/permissions";
+import { createProjectSchema, effectiveConfigQuerySchema, effectiveConfigViewSchema, importProjectSchema, overrideViewSchema, projectViewSchema, putOverrideSchema, restoreProjectSchema, setProjectMembersSchema, updateProjectSchema } from "@/lib/projects/schema";
+import { settingsViewSchema, updateSettingsSchema } from "@/lib/settings/schema";
 import { createTokenSchema, createdTokenSchema, tokenViewSchema } from "@/lib/tokens/schema";
 import { createUserSchema, resetPasswordSchema, updateUserSchema, userViewSchema } from "@/lib/users/schema";
 import { meSchema } from "./me";
@@ -58,4 +60,23 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "A describe-like view of a pod with its events", tag: "clusters", permission: "clusters.read" },
   { method: "delete", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "Delete a pod (clusters.operate on it)", tag: "clusters", permission: "clusters.operate" },
   // ---- end of clusters ----
+  // ---- Settings and projects (issue 4). Projects are named by key or id; configs and clusters by name. ----
+  { method: "get", path: "/api/v1/settings", summary: "The instance defaults, by name", tag: "settings", response: settingsViewSchema },
+  { method: "patch", path: "/api/v1/settings", summary: "Set instance defaults by name; null clears one", tag: "settings", permission: "settings.manage", body: updateSettingsSchema, response: settingsViewSchema },
+  { method: "get", path: "/api/v1/projects", summary: "The projects the caller may see", tag: "projects", response: z.array(projectViewSchema) },
+  { method: "post", path: "/api/v1/projects", summary: "Create a project; the owner group becomes a project admin", tag: "projects", permission: "projects.create", body: createProjectSchema, response: projectViewSchema, status: 201 },
+  { method: "post", path: "/api/v1/projects/import", summary: "Create or update a project from its YAML document `{ yaml }`", tag: "projects", permission: "projects.create", body: importProjectSchema, response: projectViewSchema },
+  { method: "get", path: "/api/v1/projects/{project}", summary: "One project (projects.read on it; else 404)", tag: "projects", response: projectViewSchema },
+  { method: "patch", path: "/api/v1/projects/{project}", summary: "Change settings (null = inherit), name, owner, members (projects.manage on it; only configs and clusters the caller may use); `version` = the version read", tag: "projects", permission: "projects.manage", body: withoutPathFields(updateProjectSchema, "project"), response: projectViewSchema },
+  { method: "delete", path: "/api/v1/projects/{project}", summary: "Delete a project with its members and overrides (projects.manage on it)", tag: "projects", permission: "projects.manage" },
+  { method: "put", path: "/api/v1/projects/{project}/members", summary: "Replace the member groups and their roles (projects.manage on it)", tag: "projects", permission: "projects.manage", body: withoutPathFields(setProjectMembersSchema, "project"), response: projectViewSchema },
+  { method: "get", path: "/api/v1/projects/{project}/overrides", summary: "The objects that override the project's settings", tag: "projects", response: z.array(overrideViewSchema) },
+  { method: "get", path: "/api/v1/projects/{project}/overrides/{objectId}", summary: "One object's override", tag: "projects", response: overrideViewSchema },
+  { method: "put", path: "/api/v1/projects/{project}/overrides/{objectId}", summary: "Set an object's override (absent or null = inherit the project's) (projects.manage on it)", tag: "projects", permission: "projects.manage", body: withoutPathFields(putOverrideSchema, "project", "objectId"), response: overrideViewSchema },
+  { method: "delete", path: "/api/v1/projects/{project}/overrides/{objectId}", summary: "Remove an object's override (projects.manage on it)", tag: "projects", permission: "projects.manage" },
+  { method: "get", path: "/api/v1/projects/{project}/effective-config", summary: "What an activity (of an object) runs with for the caller, with each value's origin; 403 when the caller may not use the config it runs with", tag: "projects", query: effectiveConfigQuerySchema, response: effectiveConfigViewSchema },
+  { method: "get", path: "/api/v1/projects/{project}/history", summary: "The project's changes, newest first (its audit events)", tag: "projects" },
+  { method: "post", path: "/api/v1/projects/{project}/restore", summary: "Save the version recorded by one of the project's audit events again `{ auditEventId, version? }`", tag: "projects", permission: "projects.manage", body: withoutPathFields(restoreProjectSchema, "project"), response: projectViewSchema },
+  { method: "get", path: "/api/v1/projects/{project}/yaml", summary: "The project as a YAML document (importable)", tag: "projects" },
+  // ---- end of settings and projects ----
 ];
