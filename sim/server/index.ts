@@ -67,8 +67,8 @@ const DEFAULT_VERSION: VersionInfo = { major: "1", minor: "33", gitVersion: "v1.
 
 /** The behaviour in sim/cluster, imported lazily so a bare API server does not load it. */
 async function loadClusterBehaviour(): Promise<ClusterBehaviour> {
-  const module = (await import("../cluster/index")) as { behaviour: ClusterBehaviour };
-  return module.behaviour;
+  const cluster = (await import("../cluster/index")) as { behaviour: ClusterBehaviour };
+  return cluster.behaviour;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {

@@ -67,22 +67,21 @@ export class WatchHub {
     req.socket.setNoDelay(true);
 
     let closed = false;
-    let timeout: NodeJS.Timeout | undefined;
-    let bookmarkTimer: NodeJS.Timeout | undefined;
+    const timers: { timeout?: NodeJS.Timeout; bookmarks?: NodeJS.Timeout } = {};
+    const active = this.active;
     let unsubscribe = () => {};
     const watch: ActiveWatch = {
       close() {
         if (closed) return;
         closed = true;
         unsubscribe();
-        clearTimeout(timeout);
-        clearInterval(bookmarkTimer);
-        hub.active.delete(watch);
+        clearTimeout(timers.timeout);
+        clearInterval(timers.bookmarks);
+        active.delete(watch);
         if (!res.writableEnded) res.end();
       },
     };
-    const hub = this;
-    this.active.add(watch);
+    active.add(watch);
     req.on("close", () => watch.close());
     res.on("error", () => watch.close());
 
@@ -140,7 +139,7 @@ export class WatchHub {
 
     // Upstream closes watches after 30-60 min when no timeout is given; kubectl get -w exits then.
     const timeoutMs = request.timeoutSeconds !== undefined ? request.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
-    timeout = setTimeout(() => watch.close(), timeoutMs);
-    if (request.allowBookmarks) bookmarkTimer = setInterval(() => bookmark(), this.bookmarkIntervalMs);
+    timers.timeout = setTimeout(() => watch.close(), timeoutMs);
+    if (request.allowBookmarks) timers.bookmarks = setInterval(() => bookmark(), this.bookmarkIntervalMs);
   }
 }
