@@ -37,6 +37,15 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
+/** Path segments, unescaped; a malformed escape is simply a path that does not exist. */
+function decodeSegments(path: string): string[] {
+  try {
+    return path.split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw pathNotFound();
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createApiHandler(options: ApiServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
@@ -119,7 +128,7 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
 
     if (await runExtraRoutes(req, res, url, true)) return;
     if (handleDiscovery(req, res, path)) return;
-    const resource = parseResourcePath(store, path.split("/").filter(Boolean).map(decodeURIComponent));
+    const resource = parseResourcePath(store, decodeSegments(path));
     if (!resource) throw pathNotFound();
     await handleResource(req, res, url, resource, { store, watches });
   }

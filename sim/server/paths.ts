@@ -66,6 +66,10 @@ export function matchRoute(compiled: CompiledRoute, method: string, path: string
   const m = compiled.pattern.exec(path);
   if (!m) return undefined;
   const params: Record<string, string> = {};
-  compiled.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+  try {
+    compiled.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+  } catch {
+    return undefined; // a malformed escape matches no route
+  }
   return params;
 }
