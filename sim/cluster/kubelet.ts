@@ -56,7 +56,8 @@ interface NodeNetwork {
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 const containerId = () => `containerd://${randomBytes(32).toString("hex")}`;
 
-function fullImageRef(image: string): string {
+/** The digest reference a runtime reports as imageID (`docker.io/library/busybox@sha256:…`). */
+export function imageID(image: string): string {
   const name = image.split("@")[0].replace(/:[^/:]+$/, "");
   const qualified = name.includes("/") ? (name.split("/")[0].includes(".") ? name : `docker.io/${name}`) : `docker.io/library/${name}`;
   return `${qualified}@sha256:${sha(image)}`;
@@ -198,7 +199,7 @@ export class Kubelet {
       return {
         name: c.name,
         image: c.image ?? "",
-        imageID: fullImageRef(c.image ?? ""),
+        imageID: imageID(c.image ?? ""),
         containerID: known?.containerID,
         init,
         restartCount: known?.restartCount ?? 0,

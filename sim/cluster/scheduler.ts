@@ -8,6 +8,7 @@ import { nowTimestamp } from "../server/objects";
 import type { EventRecorder } from "./events";
 import { isTerminal, podKey, type Node, type Pod } from "./model";
 import {
+  chargeNode,
   compilePod,
   feasibleNodesToFind,
   filterNode,
@@ -97,6 +98,8 @@ export class Scheduler {
     const existing = this.nodes.get(fresh.name);
     if (existing) {
       fresh.requested = existing.requested;
+      fresh.scoreCpu = existing.scoreCpu;
+      fresh.scoreMemory = existing.scoreMemory;
       fresh.podCount = existing.podCount;
     }
     this.nodes.set(fresh.name, fresh);
@@ -130,9 +133,7 @@ export class Scheduler {
 
   private adjust(placement: Placement, sign: 1 | -1): void {
     const node = this.nodes.get(placement.node);
-    if (!node) return;
-    node.podCount += sign;
-    for (const [name, amount] of placement.requests) node.requested.set(name, (node.requested.get(name) ?? 0) + sign * amount);
+    if (node) chargeNode(node, placement.requests, sign);
   }
 
   private enqueue(pod: Pod): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Node, PodSpec } from "./model";
 import {
+  chargeNode,
   compilePod,
   feasibleNodesToFind,
   filterNode,
@@ -104,10 +105,21 @@ describe("FitError message", () => {
 describe("scoring and search breadth", () => {
   it("prefers the least allocated node", () => {
     const busy = cpuNode("busy");
-    busy.requested.set("cpu", 3000);
+    chargeNode(busy, podRequestAmounts(spec({ cpu: "3" })), 1);
     const idle = cpuNode("idle");
     const requests = podRequestAmounts(spec({ cpu: "500m", memory: "1Gi" }));
     expect(leastAllocatedScore(requests, idle)).toBeGreaterThan(leastAllocatedScore(requests, busy));
+  });
+
+  it("spreads request-less pods by counting upstream's non-zero defaults", () => {
+    const a = cpuNode("a");
+    const b = cpuNode("b");
+    const none = podRequestAmounts({ containers: [{ name: "c", image: "x" }] });
+    chargeNode(a, none, 1);
+    expect(a.requested.size).toBe(0);
+    expect(leastAllocatedScore(none, b)).toBeGreaterThan(leastAllocatedScore(none, a));
+    chargeNode(a, none, -1);
+    expect(leastAllocatedScore(none, b)).toBe(leastAllocatedScore(none, a));
   });
 
   it("scores a share of large clusters as percentageOfNodesToScore does", () => {

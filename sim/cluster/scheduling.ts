@@ -44,6 +44,9 @@ export interface NodeState {
   unschedulable: boolean;
   allocatable: Amounts;
   requested: Amounts;
+  /** cpu (milli) and memory requested with upstream's non-zero defaults, which scoring uses so request-less pods still spread. */
+  scoreCpu: number;
+  scoreMemory: number;
   podCount: number;
 }
 
@@ -61,6 +64,8 @@ export function nodeStateOf(node: Node): NodeState {
     unschedulable: Boolean(node.spec?.unschedulable),
     allocatable: toAmounts(node.status?.allocatable ?? node.status?.capacity),
     requested: new Map(),
+    scoreCpu: 0,
+    scoreMemory: 0,
     podCount: 0,
   };
 }
@@ -205,14 +210,24 @@ export function fitErrorMessage(nodeCount: number, failures: FilterFailure[]): s
 const SCORE_DEFAULT_CPU = 100; // millicores: upstream's non-zero request for scoring
 const SCORE_DEFAULT_MEMORY = 200 * 1024 * 1024;
 
-/** NodeResourcesFit LeastAllocated score (0..100) over cpu and memory, counting empty requests as upstream's defaults. */
+/** The cpu/memory a pod counts for scoring: its requests, or upstream's defaults when it has none. */
+export const scoreCpuOf = (requests: Amounts): number => requests.get("cpu") ?? SCORE_DEFAULT_CPU;
+export const scoreMemoryOf = (requests: Amounts): number => requests.get("memory") ?? SCORE_DEFAULT_MEMORY;
+
+/** NodeResourcesFit LeastAllocated score (0..100) over cpu and memory, on non-zero requests. */
 export function leastAllocatedScore(requests: Amounts, node: NodeState): number {
-  return ((freeShare(node, requests, "cpu", SCORE_DEFAULT_CPU) + freeShare(node, requests, "memory", SCORE_DEFAULT_MEMORY)) / 2) * 100;
+  return ((freeShare(node.allocatable.get("cpu") ?? 0, node.scoreCpu + scoreCpuOf(requests)) + freeShare(node.allocatable.get("memory") ?? 0, node.scoreMemory + scoreMemoryOf(requests))) / 2) * 100;
 }
 
-function freeShare(node: NodeState, requests: Amounts, name: string, fallback: number): number {
-  const capacity = node.allocatable.get(name) ?? 0;
+function freeShare(capacity: number, used: number): number {
   if (capacity <= 0) return 0;
-  const used = (node.requested.get(name) ?? 0) + (requests.get(name) ?? fallback);
   return Math.max(0, (capacity - used) / capacity);
+}
+
+/** Adds (sign 1) or removes (−1) a pod's requests from a node's totals. */
+export function chargeNode(node: NodeState, requests: Amounts, sign: 1 | -1): void {
+  node.podCount += sign;
+  for (const [name, amount] of requests) node.requested.set(name, (node.requested.get(name) ?? 0) + sign * amount);
+  node.scoreCpu += sign * scoreCpuOf(requests);
+  node.scoreMemory += sign * scoreMemoryOf(requests);
 }

@@ -6,8 +6,9 @@
 import { createHash } from "node:crypto";
 import type { KubeObject, SeedOptions, Store } from "../contract";
 import { nowTimestamp } from "../server/objects";
+import { imageID } from "./kubelet";
 import type { Node, Pod } from "./model";
-import { compilePod, filterNode, leastAllocatedScore, nodeStateOf, podRequestAmounts, type NodeState } from "./scheduling";
+import { chargeNode, compilePod, filterNode, leastAllocatedScore, nodeStateOf, podRequestAmounts, type NodeState } from "./scheduling";
 
 export const KUBELET_VERSION = "v1.30.4";
 export const GPU_PRODUCT = "NVIDIA-A100-SXM4-40GB";
@@ -173,10 +174,7 @@ function place(pod: Pod, nodes: NodeState[], start: number): NodeState | undefin
       best = node;
     }
   }
-  if (best) {
-    best.podCount++;
-    for (const [name, amount] of requests) best.requested.set(name, (best.requested.get(name) ?? 0) + amount);
-  }
+  if (best) chargeNode(best, requests, 1);
   return best;
 }
 
@@ -194,7 +192,7 @@ function runningStatus(pod: Pod, node: Node, ip: string, startedAt: string) {
     containerStatuses: pod.spec.containers.map((c) => ({
       name: c.name,
       image: c.image,
-      imageID: `docker.io/library/${c.image}@sha256:${createHash("sha256").update(c.image ?? "").digest("hex")}`,
+      imageID: imageID(c.image ?? ""),
       containerID: `containerd://${createHash("sha256").update(`${pod.metadata.namespace}/${pod.metadata.name}/${c.name}`).digest("hex")}`,
       ready: true,
       started: true,
