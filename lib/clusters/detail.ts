@@ -1,6 +1,7 @@
 import "server-only";
-import { clusterGrantsOf, findCluster, toClusterView } from "./queries";
-import type { ClusterDetail } from "./schema";
+import type { NodeSummary } from "@/lib/kube/nodes";
+import { clusterGrantsOf, findCluster, listClusters, toClusterView } from "./queries";
+import type { ClusterDetail, ClusterView } from "./schema";
 import { clusterStatus } from "./status";
 
 /** A cluster with its live status (nodes, namespaces) and grants; undefined when there is no such cluster. */
@@ -16,4 +17,16 @@ export async function getClusterDetail(ref: string | number): Promise<ClusterDet
     namespaces: status.reachable ? status.namespaces : [],
     grants: clusterGrantsOf(cluster.id),
   };
+}
+
+/** Every cluster with its nodes (null when unreachable), probed in parallel: a dead one only costs its short timeout. */
+export async function listClustersWithNodes(): Promise<{ cluster: ClusterView; nodes: NodeSummary[] | null }[]> {
+  return Promise.all(
+    listClusters().map(async (view) => {
+      const row = findCluster(view.id);
+      if (!row) return { cluster: view, nodes: null };
+      const status = await clusterStatus(row);
+      return { cluster: toClusterView(findCluster(view.id) ?? row), nodes: status.reachable ? status.nodes : null };
+    }),
+  );
 }

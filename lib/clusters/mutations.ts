@@ -10,6 +10,7 @@ import { forgetKubeClients, kubeClients } from "@/lib/kube/client";
 import { jobOutcome } from "@/lib/kube/jobs";
 import { isFinishedPod } from "@/lib/kube/pods";
 import { withTimeout } from "@/lib/kube/timeout";
+import { conflictView } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { resolveConnection } from "./connection";
 import { kubeRefusal } from "./kube-refusal";
@@ -62,7 +63,8 @@ export const updateCluster = defineMutation({
   run(input, ctx) {
     const result = ctx.write((tx) => {
       const before = requireCluster(input.cluster, tx);
-      assertFreshVersion(`Cluster ${before.name}`, before, input.version, toClusterView(before));
+      // In a conflict, `version` is the revision the editor must send back (not the Kubernetes version).
+      assertFreshVersion(`Cluster ${before.name}`, before, input.version, conflictView("cluster", before.id, { ...toClusterView(before), version: before.version }, tx));
       if (input.name && input.name !== before.name && findCluster(input.name, tx)) throw conflict("name", `A cluster named "${input.name}" already exists`);
       const connectionChanged = input.kubeconfig !== undefined || (input.context !== undefined && input.context !== before.context);
       const connection = connectionChanged

@@ -2,8 +2,10 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { clusterGrants, clusters, groups, type Cluster } from "@/db/schema";
+import { decryptSecret } from "@/lib/crypto/secret-box";
 import type { ClusterLevel } from "@/lib/permissions";
 import { isIdRef } from "@/lib/objects/versioned";
+import { summarizeKubeconfig, type KubeconfigContext } from "./kubeconfig";
 import type { ClusterView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -56,4 +58,14 @@ export function clusterGrantsOf(clusterId: number, db: Reader = getDb()): { grou
     .where(eq(clusterGrants.clusterId, clusterId))
     .orderBy(asc(groups.name))
     .all();
+}
+
+/** The contexts of a cluster's stored kubeconfig (names and servers, no credentials), for choosing another. */
+export function clusterContexts(cluster: Cluster): KubeconfigContext[] {
+  try {
+    const summary = summarizeKubeconfig(decryptSecret(cluster.kubeconfigEncrypted));
+    return summary.ok ? summary.contexts : [];
+  } catch {
+    return [];
+  }
 }

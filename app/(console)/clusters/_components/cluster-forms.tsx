@@ -1,0 +1,67 @@
+"use client";
+
+import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
+import { TextareaField } from "@/components/objects/textarea-field";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ActionForm, Field, SelectField } from "@/components/ui/form";
+import type { KubeconfigContext } from "@/lib/clusters/kubeconfig";
+import type { ClusterView } from "@/lib/clusters/schema";
+import { CLUSTER_LEVELS } from "@/lib/permissions";
+import { deleteClusterAction, deleteClusterPodAction, setClusterGrantsAction, updateClusterAction } from "../actions";
+
+/** Edit name, description, context, Prometheus URL, or replace the kubeconfig; a stale revision gets a conflict. */
+export function EditClusterForm({ cluster, contexts }: { cluster: ClusterView; contexts: KubeconfigContext[] }) {
+  const [action, conflict] = useConflictAwareAction(updateClusterAction);
+  return (
+    <ActionForm action={action} label="Cluster settings" submitLabel="Save" resetOnSuccess={false} success={() => "Saved."}>
+      <ConflictNotice current={conflict} />
+      <input type="hidden" name="cluster" value={cluster.id} />
+      <input type="hidden" name="version" value={cluster.revision} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field name="name" label="Name" defaultValue={cluster.name} autoComplete="off" />
+        <Field name="description" label="Description" defaultValue={cluster.description} autoComplete="off" />
+        <SelectField
+          name="context"
+          label="Context"
+          defaultValue={cluster.context}
+          options={(contexts.length ? contexts : [{ name: cluster.context, server: cluster.server }]).map((context) => ({ value: context.name, label: `${context.name} — ${context.server ?? "no server"}` }))}
+        />
+        <Field name="prometheusUrl" label="Prometheus URL" type="url" defaultValue={cluster.prometheusUrl ?? ""} autoComplete="off" />
+      </div>
+      <TextareaField name="kubeconfig" label="Replace the kubeconfig (optional)" rows={6} hint="Leave empty to keep the stored one; the context above is then looked up in the new one." />
+    </ActionForm>
+  );
+}
+
+export function DeleteClusterButton({ cluster }: { cluster: ClusterView }) {
+  return (
+    <ConfirmButton label="Delete cluster" size="md" title={`Delete ${cluster.name}?`} confirmLabel="Delete cluster" onConfirm={() => deleteClusterAction(cluster.id)}>
+      Berth forgets this cluster and its kubeconfig. Nothing on the cluster itself is removed.
+    </ConfirmButton>
+  );
+}
+
+const LEVEL_OPTIONS = [{ value: "", label: "No access" }, ...CLUSTER_LEVELS.map((level) => ({ value: level, label: level }))];
+
+/** One level per group: use (run on it) < operate (edit, cleanup) < manage (permissions, delete). */
+export function ClusterGrantsForm({ clusterId, groups, grants }: { clusterId: number; groups: string[]; grants: { group: string; level: string }[] }) {
+  if (groups.length === 0) return <p className="text-sm text-slate-500">There are no groups yet: create one under Groups first.</p>;
+  return (
+    <ActionForm action={setClusterGrantsAction} label="Cluster permissions" submitLabel="Save permissions" resetOnSuccess={false} success={() => "Permissions saved."}>
+      <input type="hidden" name="cluster" value={clusterId} />
+      <div className="grid gap-4 sm:grid-cols-3">
+        {groups.map((group) => (
+          <SelectField key={group} name={`level:${group}`} label={group} defaultValue={grants.find((grant) => grant.group === group)?.level ?? ""} options={LEVEL_OPTIONS} />
+        ))}
+      </div>
+    </ActionForm>
+  );
+}
+
+export function DeletePodButton({ clusterId, namespace, pod, returnTo }: { clusterId: number; namespace: string; pod: string; returnTo?: string }) {
+  return (
+    <ConfirmButton label="Delete pod" title={`Delete pod ${namespace}/${pod}?`} confirmLabel="Delete pod" onConfirm={() => deleteClusterPodAction(clusterId, namespace, pod, returnTo)}>
+      Its containers are stopped. A pod owned by a Job or another controller may be replaced.
+    </ConfirmButton>
+  );
+}

@@ -1,0 +1,254 @@
+import Link from "next/link";
+import { ObjectHistory } from "@/components/objects/object-history";
+import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
+import { Table, Td, Th } from "@/components/ui/table";
+import type { Cluster } from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
+import { listClusterEvents, listClusterJobs, listClusterPods } from "@/lib/clusters/workloads";
+import { formatDateTime } from "@/lib/format";
+import type { NodeSummary } from "@/lib/kube/nodes";
+import { DeletePodButton } from "./cluster-forms";
+
+export const CLUSTER_TABS = [
+  { id: "nodes", label: "Nodes" },
+  { id: "pods", label: "Pods" },
+  { id: "jobs", label: "Jobs" },
+  { id: "events", label: "Events" },
+  { id: "cleanup", label: "Cleanup" },
+  { id: "permissions", label: "Permissions" },
+  { id: "settings", label: "Settings" },
+  { id: "history", label: "History" },
+] as const;
+export type ClusterTab = (typeof CLUSTER_TABS)[number]["id"];
+
+const none = <span className="text-slate-400">—</span>;
+
+export function TabNav({ clusterId, current }: { clusterId: number; current: ClusterTab }) {
+  return (
+    <nav aria-label="Cluster sections" className="mb-4 flex flex-wrap gap-1 border-b border-slate-200">
+      {CLUSTER_TABS.map((tab) => (
+        <Link
+          key={tab.id}
+          href={`/clusters/${clusterId}?tab=${tab.id}`}
+          aria-current={tab.id === current ? "page" : undefined}
+          className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${tab.id === current ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+        >
+          {tab.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+/** A GET form: the namespace filter of the pods, jobs and events tabs, server-rendered. */
+export function NamespaceFilter({ tab, namespaces, current }: { tab: ClusterTab; namespaces: string[]; current?: string }) {
+  return (
+    <form method="get" className="mb-4 flex items-end gap-2" aria-label="Namespace filter">
+      <input type="hidden" name="tab" value={tab} />
+      <label className="text-sm font-medium text-slate-800">
+        Namespace
+        <select name="namespace" defaultValue={current ?? ""} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <option value="">All namespaces</option>
+          {namespaces.map((namespace) => (
+            <option key={namespace} value={namespace}>
+              {namespace}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className={buttonClasses("secondary", "sm")}>
+        Show
+      </button>
+    </form>
+  );
+}
+
+/** Reads from the cluster, or the plain-words reason it failed (never a crash). */
+async function attempt<T>(read: () => Promise<T>): Promise<{ data: T } | { error: string }> {
+  try {
+    return { data: await read() };
+  } catch (error) {
+    if (error instanceof DomainError) return { error: error.message };
+    throw error;
+  }
+}
+
+function ReadFailure({ message }: { message: string }) {
+  return (
+    <p role="status" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+      {message}
+    </p>
+  );
+}
+
+export function NodesTab({ nodes }: { nodes: NodeSummary[] }) {
+  return (
+    <Table label="Nodes">
+      <thead>
+        <tr>
+          <Th>Name</Th>
+          <Th>Ready</Th>
+          <Th>CPU</Th>
+          <Th>Memory</Th>
+          <Th>GPUs</Th>
+          <Th>Labels</Th>
+          <Th>Taints</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {nodes.map((node) => (
+          <tr key={node.name}>
+            <Td className="font-medium">{node.name}</Td>
+            <Td>{node.ready ? <Badge tone="green">Ready</Badge> : <Badge tone="red">NotReady</Badge>}</Td>
+            <Td>{node.allocatable.cpu ?? none}</Td>
+            <Td>{node.allocatable.memory ?? none}</Td>
+            <Td>{node.allocatable["nvidia.com/gpu"] ?? none}</Td>
+            <Td className="max-w-md">
+              <div className="flex flex-wrap gap-1 font-mono text-[11px] text-slate-600">
+                {Object.entries(node.labels).map(([key, value]) => (
+                  <span key={key} className="rounded bg-slate-100 px-1">
+                    {key}={value}
+                  </span>
+                ))}
+              </div>
+            </Td>
+            <Td className="font-mono text-xs">{node.taints.length ? node.taints.map((taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect}`).join(", ") : none}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+export async function PodsTab({ cluster, namespace, operate }: { cluster: Cluster; namespace?: string; operate: boolean }) {
+  const pods = await attempt(() => listClusterPods(cluster, namespace));
+  if ("error" in pods) return <ReadFailure message={pods.error} />;
+  if (pods.data.length === 0) return <p className="text-sm text-slate-500">No pods{namespace ? ` in ${namespace}` : ""}.</p>;
+  return (
+    <Table label="Pods">
+      <thead>
+        <tr>
+          <Th>Namespace</Th>
+          <Th>Name</Th>
+          <Th>Phase</Th>
+          <Th>Ready</Th>
+          <Th>Restarts</Th>
+          <Th>Node</Th>
+          <Th>Created</Th>
+          {operate && <Th className="sr-only">Actions</Th>}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {pods.data.map((pod) => (
+          <tr key={`${pod.namespace}/${pod.name}`}>
+            <Td>{pod.namespace}</Td>
+            <Td>
+              <Link href={`/clusters/${cluster.id}/pods/${pod.namespace}/${pod.name}`} className="font-medium text-brand-600 hover:underline">
+                {pod.name}
+              </Link>
+            </Td>
+            <Td>
+              <PhaseBadge phase={pod.phase} />
+              {pod.reason && <span className="ml-1 text-xs text-slate-500">{pod.reason}</span>}
+            </Td>
+            <Td>{pod.ready}</Td>
+            <Td>{pod.restarts}</Td>
+            <Td className="font-mono text-xs">{pod.node ?? none}</Td>
+            <Td className="whitespace-nowrap">{pod.createdAt ? formatDateTime(pod.createdAt) : none}</Td>
+            {operate && (
+              <Td>
+                <DeletePodButton clusterId={cluster.id} namespace={pod.namespace} pod={pod.name} />
+              </Td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+export function PhaseBadge({ phase }: { phase: string }) {
+  const tone = phase === "Running" || phase === "Succeeded" ? "green" : phase === "Failed" ? "red" : phase === "Pending" || phase === "Terminating" ? "amber" : "gray";
+  return <Badge tone={tone}>{phase}</Badge>;
+}
+
+export async function JobsTab({ cluster, namespace }: { cluster: Cluster; namespace?: string }) {
+  const jobs = await attempt(() => listClusterJobs(cluster, namespace));
+  if ("error" in jobs) return <ReadFailure message={jobs.error} />;
+  if (jobs.data.length === 0) return <p className="text-sm text-slate-500">No jobs{namespace ? ` in ${namespace}` : ""}.</p>;
+  return (
+    <Table label="Jobs">
+      <thead>
+        <tr>
+          <Th>Namespace</Th>
+          <Th>Name</Th>
+          <Th>Outcome</Th>
+          <Th>Completions</Th>
+          <Th>Active</Th>
+          <Th>Failed pods</Th>
+          <Th>Created</Th>
+          <Th>Finished</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {jobs.data.map((job) => (
+          <tr key={`${job.namespace}/${job.name}`}>
+            <Td>{job.namespace}</Td>
+            <Td className="font-medium">{job.name}</Td>
+            <Td>
+              <Badge tone={job.outcome === "complete" ? "green" : job.outcome === "failed" ? "red" : "amber"}>{job.outcome}</Badge>
+            </Td>
+            <Td>{job.completions}</Td>
+            <Td>{job.active}</Td>
+            <Td>{job.failed}</Td>
+            <Td className="whitespace-nowrap">{job.createdAt ? formatDateTime(job.createdAt) : none}</Td>
+            <Td className="whitespace-nowrap">{job.finishedAt ? formatDateTime(job.finishedAt) : none}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+export async function EventsTab({ cluster, namespace }: { cluster: Cluster; namespace?: string }) {
+  const events = await attempt(() => listClusterEvents(cluster, namespace));
+  if ("error" in events) return <ReadFailure message={events.error} />;
+  if (events.data.length === 0) return <p className="text-sm text-slate-500">No events{namespace ? ` in ${namespace}` : ""}.</p>;
+  return <EventsTable events={events.data} showNamespace />;
+}
+
+export function EventsTable({ events, showNamespace = false }: { events: { namespace?: string; type: string; reason: string; message: string; object: string; count: number; lastSeen: string | null }[]; showNamespace?: boolean }) {
+  return (
+    <Table label="Events">
+      <thead>
+        <tr>
+          <Th>Last seen</Th>
+          <Th>Type</Th>
+          <Th>Reason</Th>
+          {showNamespace && <Th>Namespace</Th>}
+          <Th>Object</Th>
+          <Th>Message</Th>
+          <Th>Count</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {events.map((event, index) => (
+          <tr key={index}>
+            <Td className="whitespace-nowrap">{event.lastSeen ? formatDateTime(event.lastSeen) : none}</Td>
+            <Td>{event.type === "Warning" ? <Badge tone="amber">Warning</Badge> : <Badge>Normal</Badge>}</Td>
+            <Td>{event.reason}</Td>
+            {showNamespace && <Td>{event.namespace}</Td>}
+            <Td className="font-mono text-xs">{event.object}</Td>
+            <Td>{event.message}</Td>
+            <Td>{event.count}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+export function HistoryTab({ clusterId }: { clusterId: number }) {
+  return <ObjectHistory objectType="cluster" objectId={clusterId} />;
+}

@@ -1,0 +1,49 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import type { FormState } from "@/components/ui/form";
+import { formInput, runServerAction } from "@/lib/actions/server-action";
+import { cleanupCluster, createCluster, deleteCluster, deleteClusterPod, setClusterGrants, updateCluster } from "@/lib/clusters/mutations";
+import { CLUSTER_LEVELS, type ClusterLevel } from "@/lib/permissions";
+
+const CLUSTER_PAGES = ["/clusters"];
+
+export async function createClusterAction(_previous: FormState, formData: FormData) {
+  const result = await runServerAction(createCluster, formInput(formData), CLUSTER_PAGES);
+  if (!result.ok) return result;
+  redirect(`/clusters/${result.data.id}`);
+}
+
+export async function updateClusterAction(_previous: FormState, formData: FormData) {
+  return runServerAction(updateCluster, formInput(formData), CLUSTER_PAGES);
+}
+
+export async function deleteClusterAction(cluster: number) {
+  const result = await runServerAction(deleteCluster, { cluster }, CLUSTER_PAGES);
+  if (!result.ok) return result;
+  redirect("/clusters");
+}
+
+/** The grants form has one select per group, named `level:<group>`; an empty choice means no grant. */
+export async function setClusterGrantsAction(_previous: FormState, formData: FormData) {
+  const grants: { group: string; level: ClusterLevel }[] = [];
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith("level:") && CLUSTER_LEVELS.includes(value as ClusterLevel)) grants.push({ group: key.slice("level:".length), level: value as ClusterLevel });
+  }
+  return runServerAction(setClusterGrants, { cluster: String(formData.get("cluster") ?? ""), grants }, CLUSTER_PAGES);
+}
+
+/** Cleanup runs twice from the page: first as a dry run (the form), then for real after confirming. */
+export async function cleanupClusterAction(_previous: FormState, formData: FormData) {
+  return runServerAction(cleanupCluster, { ...formInput(formData), dryRun: true }, CLUSTER_PAGES);
+}
+
+export async function cleanupClusterNowAction(input: Record<string, unknown>) {
+  return runServerAction(cleanupCluster, { ...input, dryRun: false }, CLUSTER_PAGES);
+}
+
+export async function deleteClusterPodAction(cluster: number, namespace: string, pod: string, returnTo?: string) {
+  const result = await runServerAction(deleteClusterPod, { cluster, namespace, pod }, CLUSTER_PAGES);
+  if (!result.ok || !returnTo) return result;
+  redirect(returnTo);
+}
