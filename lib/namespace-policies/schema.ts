@@ -45,7 +45,12 @@ const quantitySchema = z
   .refine((value) => !isQuantity(value) || parseQuantity(value).nano >= 0n, "Must not be negative");
 
 /** resource name → quantity, as in ResourceQuota `hard` or LimitRange `max`. */
-export const quantityMapSchema = z.record(resourceNameSchema, quantitySchema);
+export const quantityMapSchema = z.record(z.string(), quantitySchema).superRefine((map, ctx) => {
+  for (const key of Object.keys(map)) {
+    const parsed = resourceNameSchema.safeParse(key);
+    if (!parsed.success) ctx.addIssue({ code: "custom", path: [key], message: parsed.error.issues[0].message });
+  }
+});
 export type QuantityMap = Record<string, string>;
 
 export const resourceQuotaTemplateSchema = z.strictObject({
@@ -121,7 +126,7 @@ export const updatePolicySchema = z.strictObject({
 
 export const deletePolicySchema = z.strictObject({ policy: policyRefSchema });
 
-export const restorePolicySchema = z.strictObject({ policy: policyRefSchema, event: z.coerce.number().int().positive(), version: versionSchema.optional() });
+export const restorePolicySchema = z.strictObject({ policy: policyRefSchema, auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive() });
 
 export const importPolicySchema = z.strictObject({ yaml: z.string().min(1, "Paste a YAML document").max(200_000) });
 

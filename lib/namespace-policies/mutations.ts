@@ -1,0 +1,218 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { namespacePolicies, type NamespacePolicyRow } from "@/db/schema";
+import { defineMutation, executeMutation } from "@/lib/actions/mutation";
+import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
+import type { AuditSource } from "@/lib/audit/record";
+import { applyPolicy, createNamespace, matchingNamespaces, namespaceExists, NamespaceError } from "@/lib/kube/namespaces";
+import { conflictView, versionToRestore } from "@/lib/objects/history";
+import { assertFreshVersion } from "@/lib/objects/versioned";
+import { fromYamlDocument } from "@/lib/objects/yaml";
+import type { Actor } from "@/lib/permissions";
+import { fieldErrorsFrom } from "@/lib/validation";
+import { diffPolicy, matchesNamespace } from "./drift";
+import { findClusterRow, findPolicy, policySpecOf, toPolicyView } from "./queries";
+import {
+  applyPolicySchema,
+  createPolicySchema,
+  deletePolicySchema,
+  restorePolicySchema,
+  updatePolicySchema,
+  type CreatePolicyInput,
+  type NamespaceResult,
+  type PolicyView,
+} from "./schema";
+
+export const POLICY_KIND = "NamespacePolicy";
+export const POLICY_OBJECT_TYPE = "namespace-policy";
+
+function requirePolicy(tx: Tx, ref: string | number): NamespacePolicyRow {
+  const row = findPolicy(ref, tx);
+  if (!row) throw notFound(`Namespace policy "${ref}"`);
+  return row;
+}
+
+/** An older body without the fields that are not part of a policy's input. */
+function withoutBookkeeping(body: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...body };
+  delete copy.version;
+  delete copy.restoredFrom;
+  return copy;
+}
+
+/** The full saved body, kept in the audit row so "restore this version" can save it again. */
+function policyBody(row: NamespacePolicyRow): Record<string, unknown> {
+  return { name: row.name, description: row.description, pattern: row.pattern, priority: row.priority, ...policySpecOf(row), version: row.version };
+}
+
+const audit = (row: NamespacePolicyRow) => ({ objectType: POLICY_OBJECT_TYPE, objectId: row.id, objectName: row.name });
+
+function insertPolicy(tx: Tx, input: CreatePolicyInput): NamespacePolicyRow {
+  if (findPolicy(input.name, tx)) throw conflict("name", `A namespace policy named "${input.name}" already exists`);
+  return tx
+    .insert(namespacePolicies)
+    .values({
+      name: input.name,
+      description: input.description,
+      pattern: input.pattern,
+      priority: input.priority,
+      spec: { resourceQuota: input.resourceQuota, limitRange: input.limitRange },
+    })
+    .returning()
+    .get();
+}
+
+export const createPolicy = defineMutation({
+  name: "namespace-policy.create",
+  permission: "policies.manage",
+  schema: createPolicySchema,
+  run(input, ctx) {
+    return ctx.write((tx) => {
+      const row = insertPolicy(tx, input);
+      return { result: toPolicyView(row), audit: { ...audit(row), after: policyBody(row) } };
+    });
+  },
+});
+
+type PolicyChanges = Partial<Pick<CreatePolicyInput, "description" | "pattern" | "priority" | "resourceQuota" | "limitRange">>;
+
+function savePolicy(tx: Tx, before: NamespacePolicyRow, changes: PolicyChanges): NamespacePolicyRow {
+  const spec = { ...policySpecOf(before) };
+  if (changes.resourceQuota !== undefined) spec.resourceQuota = changes.resourceQuota;
+  if (changes.limitRange !== undefined) spec.limitRange = changes.limitRange;
+  if (!spec.resourceQuota && !spec.limitRange) {
+    throw new DomainError(400, "Some fields are not valid", { resourceQuota: ["A policy needs a ResourceQuota or a LimitRange template"] });
+  }
+  return tx
+    .update(namespacePolicies)
+    .set({
+      description: changes.description ?? before.description,
+      pattern: changes.pattern ?? before.pattern,
+      priority: changes.priority ?? before.priority,
+      spec,
+      version: before.version + 1,
+      updatedAt: new Date(),
+    })
+    .where(eq(namespacePolicies.id, before.id))
+    .returning()
+    .get();
+}
+
+export const updatePolicy = defineMutation({
+  name: "namespace-policy.update",
+  permission: "policies.manage",
+  schema: updatePolicySchema,
+  run(input, ctx) {
+    return ctx.write((tx) => {
+      const before = requirePolicy(tx, input.policy);
+      assertFreshVersion("This namespace policy", before, input.version, conflictView(POLICY_OBJECT_TYPE, before.id, toPolicyView(before), tx));
+      const after = savePolicy(tx, before, input);
+      return { result: toPolicyView(after), audit: { ...audit(after), before: policyBody(before), after: policyBody(after) } };
+    });
+  },
+});
+
+export const deletePolicy = defineMutation({
+  name: "namespace-policy.delete",
+  permission: "policies.manage",
+  schema: deletePolicySchema,
+  run(input, ctx) {
+    return ctx.write((tx) => {
+      const row = requirePolicy(tx, input.policy);
+      tx.delete(namespacePolicies).where(eq(namespacePolicies.id, row.id)).run();
+      return { result: { id: row.id, name: row.name }, audit: { ...audit(row), before: policyBody(row) } };
+    });
+  },
+});
+
+/** Saves an older version (an audit row's `after`) again, as a new version. */
+export const restorePolicy = defineMutation({
+  name: "namespace-policy.restore",
+  permission: "policies.manage",
+  schema: restorePolicySchema,
+  run(input, ctx) {
+    return ctx.write((tx) => {
+      const before = requirePolicy(tx, input.policy);
+      const body = versionToRestore(POLICY_OBJECT_TYPE, before.id, input.auditEventId, policyBody(before), tx);
+      const parsed = createPolicySchema.safeParse({ ...withoutBookkeeping(body), name: before.name });
+      if (!parsed.success) throw new DomainError(422, "That version can no longer be saved as it is", fieldErrorsFrom(parsed.error));
+      const after = savePolicy(tx, before, parsed.data);
+      return {
+        result: toPolicyView(after),
+        audit: { ...audit(after), before: policyBody(before), after: { ...policyBody(after), restoredFrom: input.auditEventId } },
+      };
+    });
+  },
+});
+
+/**
+ * Imports a YAML document (kind NamespacePolicy): creates the policy, or saves it as the next
+ * version of the policy of that name, through the create or update mutation.
+ */
+export async function importPolicy(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<PolicyView>> {
+  const parsed = fromYamlDocument(yaml, POLICY_KIND, createPolicySchema);
+  if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
+  const existing = findPolicy(parsed.value.name);
+  if (!existing) return executeMutation(createPolicy, parsed.value, actor, source);
+  const { description, pattern, priority, resourceQuota, limitRange } = parsed.value;
+  return executeMutation(updatePolicy, { policy: existing.id, description, pattern, priority, resourceQuota, limitRange }, actor, source);
+}
+
+export interface ApplyPolicyOutcome {
+  policy: string;
+  cluster: string;
+  dryRun: boolean;
+  results: NamespaceResult[];
+}
+
+/**
+ * "Apply now": brings the chosen (default: every matching) namespace of a cluster in step with the
+ * policy. A real apply is audited with each namespace's changes; a dry run stores nothing.
+ */
+export const applyPolicyNow = defineMutation({
+  name: "namespace-policy.apply",
+  permission: "policies.manage",
+  schema: applyPolicySchema,
+  async run(input, ctx): Promise<ApplyPolicyOutcome> {
+    const policy = findPolicy(input.policy);
+    if (!policy) throw notFound(`Namespace policy "${input.policy}"`);
+    const cluster = findClusterRow(input.cluster);
+    if (!cluster) throw new DomainError(404, `Cluster "${input.cluster}" not found`, { cluster: [`No cluster named "${input.cluster}"`] });
+    const templates = { name: policy.name, spec: policySpecOf(policy) };
+    const results: NamespaceResult[] = [];
+    try {
+      const names = input.namespaces ?? (await matchingNamespaces(cluster, policy.pattern));
+      for (const namespace of names) {
+        if (!matchesNamespace(policy.pattern, namespace)) {
+          results.push({ namespace, status: "skipped", changes: [], error: `"${namespace}" does not match the pattern ${policy.pattern}` });
+          continue;
+        }
+        let created = false;
+        if (!(await namespaceExists(cluster, namespace))) {
+          if (!input.create) {
+            results.push({ namespace, status: "failed", changes: [], error: `Namespace "${namespace}" does not exist on ${cluster.name}` });
+            continue;
+          }
+          // A dry run reports the namespace as to be created and the whole template as missing.
+          if (!input.dryRun) created = await createNamespace(cluster, namespace);
+          else {
+            results.push({ namespace, status: "would-change", created: true, changes: diffPolicy(templates.spec, { resourceQuota: null, limitRange: null }) });
+            continue;
+          }
+        }
+        const result = await applyPolicy(cluster, templates, namespace, { dryRun: input.dryRun });
+        results.push(created ? { ...result, created } : result);
+      }
+    } catch (error) {
+      if (error instanceof NamespaceError) throw new DomainError(error.failure.status === 404 ? 404 : 422, `${cluster.name}: ${error.message}`, { cluster: [error.message] });
+      throw error;
+    }
+    const outcome = { policy: policy.name, cluster: cluster.name, dryRun: input.dryRun, results };
+    if (input.dryRun) return outcome;
+    return ctx.write(() => ({
+      result: outcome,
+      audit: { ...audit(policy), after: { cluster: cluster.name, results: results.map(({ namespace, status, changes, error }) => ({ namespace, status, changes: changes.length, ...(error ? { error } : {}) })) } },
+    }));
+  },
+});

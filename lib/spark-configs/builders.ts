@@ -1,0 +1,229 @@
+import YAML from "yaml";
+import { resolveNamespace } from "@/lib/execution-configs/namespace-template";
+import type { SparkConfigSpec } from "./schema";
+
+/** A Spark config as the builders need it. */
+export type SparkConfigBody = SparkConfigSpec & { name: string };
+
+/** The run a Spark job is built for. */
+export interface SparkRun {
+  /** The cluster's API server URL, e.g. https://10.0.0.1:6443. */
+  server: string;
+  user: string;
+  project?: string;
+  group?: string;
+  /** The job's name: a DNS-1123 label, unique per run (names the driver and per-job RBAC objects). */
+  jobName: string;
+  mainApplicationFile: string;
+  mainClass?: string;
+  arguments?: string[];
+}
+
+/** Where runners mount the executor pod fragment for spark-submit. */
+export const EXECUTOR_TEMPLATE_PATH = "/etc/berth/spark/executor-pod.yaml";
+/** Used when the image tag does not name a Spark version (the operator requires one). */
+const DEFAULT_SPARK_VERSION = "3.5.3";
+const SPARK_DEFAULTS = { executorInstances: 2, executorCores: 1, executorMemory: "1g", driverCores: 1, driverMemory: "1g" };
+
+/** Makes text usable as a label value: letters, digits, '-', '_', '.', at most 63, alphanumeric ends. */
+function labelValue(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
+}
+
+/** The `berth.dev/*` labels of every object a Spark job makes. */
+export function sparkLabels(config: SparkConfigBody, run: SparkRun): Record<string, string> {
+  const labels: Record<string, string> = { "berth.dev/job": labelValue(run.jobName), "berth.dev/spark-config": labelValue(config.name), "berth.dev/user": labelValue(run.user) };
+  if (run.project) labels["berth.dev/project"] = labelValue(run.project);
+  return Object.fromEntries(Object.entries(labels).filter(([, value]) => value));
+}
+
+/** The image reference with the registry in front when it does not already start with it. */
+export function sparkImage(config: SparkConfigBody): string {
+  if (!config.registry || config.image.startsWith(`${config.registry}/`)) return config.image;
+  return `${config.registry}/${config.image}`;
+}
+
+/** The namespace the job runs in: the managed template resolved for the run, else the conf's, else "default". */
+export function sparkNamespace(config: SparkConfigBody, run: SparkRun): string {
+  if (config.managed.enabled) return resolveNamespace(config.managed.namespace, { user: run.user, project: run.project, group: run.group });
+  return config.conf["spark.kubernetes.namespace"] ?? "default";
+}
+
+/** The name of the per-job service account (and its Role and RoleBinding). */
+export function perJobAccountName(jobName: string): string {
+  return `berth-spark-${jobName}`.slice(0, 63).replace(/-+$/, "");
+}
+
+/** The driver's service account: the per-job one in managed mode, else the conf's, else "default". */
+export function sparkServiceAccount(config: SparkConfigBody, run: SparkRun): string {
+  if (config.managed.enabled && config.managed.serviceAccountPerJob) return perJobAccountName(run.jobName);
+  return config.conf["spark.kubernetes.authenticate.driver.serviceAccountName"] ?? "default";
+}
+
+const apiServerUrl = (server: string) => (/^https?:\/\//.test(server) ? server : `https://${server}`);
+
+/**
+ * The spark-submit command line of a job: cluster mode against the cluster's API server, image,
+ * namespace, service account, berth.dev labels on driver and executors, the executor pod template,
+ * then the config's own conf, sorted.
+ */
+export function sparkSubmitArgs(config: SparkConfigBody, run: SparkRun): string[] {
+  const conf: Record<string, string> = {
+    "spark.kubernetes.container.image": sparkImage(config),
+    "spark.kubernetes.namespace": sparkNamespace(config, run),
+    "spark.kubernetes.authenticate.driver.serviceAccountName": sparkServiceAccount(config, run),
+  };
+  for (const [key, value] of Object.entries(sparkLabels(config, run))) {
+    conf[`spark.kubernetes.driver.label.${key}`] = value;
+    conf[`spark.kubernetes.executor.label.${key}`] = value;
+  }
+  if (config.executorPodTemplate.trim()) conf["spark.kubernetes.executor.podTemplateFile"] = EXECUTOR_TEMPLATE_PATH;
+  const own = Object.entries(config.conf)
+    .filter(([key]) => !(key in conf))
+    .sort(([a], [b]) => a.localeCompare(b));
+  const args = ["spark-submit", "--master", `k8s://${apiServerUrl(run.server)}`, "--deploy-mode", "cluster", "--name", run.jobName];
+  if (run.mainClass) args.push("--class", run.mainClass);
+  for (const [key, value] of [...Object.entries(conf), ...own]) args.push("--conf", `${key}=${value}`);
+  return [...args, run.mainApplicationFile, ...(run.arguments ?? [])];
+}
+
+type Mapping = Record<string, unknown>;
+const isMapping = (value: unknown): value is Mapping => Boolean(value) && typeof value === "object" && !Array.isArray(value);
+
+/** The executor fields a SparkApplication takes from a Pod fragment. */
+function executorFieldsFromFragment(text: string): Mapping {
+  const fragment: unknown = text.trim() ? YAML.parse(text) : null;
+  if (!isMapping(fragment)) return {};
+  const metadata = isMapping(fragment.metadata) ? fragment.metadata : {};
+  const spec = isMapping(fragment.spec) ? fragment.spec : {};
+  const container = Array.isArray(spec.containers) && isMapping(spec.containers[0]) ? spec.containers[0] : {};
+  const limits = isMapping(container.resources) && isMapping(container.resources.limits) ? container.resources.limits : {};
+  const fields: Mapping = {};
+  if (isMapping(metadata.labels)) fields.labels = metadata.labels;
+  if (isMapping(metadata.annotations)) fields.annotations = metadata.annotations;
+  for (const key of ["nodeSelector", "tolerations", "affinity", "securityContext", "schedulerName"]) if (spec[key] !== undefined) fields[key] = spec[key];
+  if (Array.isArray(container.env)) fields.env = container.env;
+  const gpu = limits["nvidia.com/gpu"];
+  if (gpu !== undefined) fields.gpu = { name: "nvidia.com/gpu", quantity: Number(gpu) };
+  // spark-operator v2 merges the whole fragment as the executor pod template as well.
+  fields.template = fragment;
+  return fields;
+}
+
+const intOr = (value: string | undefined, fallback: number) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : fallback);
+
+// Conf keys that become SparkApplication fields instead of staying in sparkConf.
+const LIFTED_KEYS = new Set([
+  "spark.executor.instances",
+  "spark.executor.cores",
+  "spark.executor.memory",
+  "spark.executor.memoryOverhead",
+  "spark.driver.cores",
+  "spark.driver.memory",
+  "spark.driver.memoryOverhead",
+  "spark.kubernetes.memoryOverheadFactor",
+  "spark.dynamicAllocation.enabled",
+  "spark.dynamicAllocation.minExecutors",
+  "spark.dynamicAllocation.initialExecutors",
+  "spark.dynamicAllocation.maxExecutors",
+  "spark.kubernetes.namespace",
+  "spark.kubernetes.authenticate.driver.serviceAccountName",
+]);
+
+function sparkType(file: string): "Python" | "R" | "Scala" {
+  if (/\.py$/i.test(file)) return "Python";
+  if (/\.r$/i.test(file)) return "R";
+  return "Scala";
+}
+
+/** The kubeflow spark-operator SparkApplication (sparkoperator.k8s.io/v1beta2) equivalent to sparkSubmitArgs. */
+export function sparkApplication(config: SparkConfigBody, run: SparkRun): Mapping {
+  const conf = config.conf;
+  const labels = sparkLabels(config, run);
+  const image = sparkImage(config);
+  const serviceAccount = sparkServiceAccount(config, run);
+  const sparkConf = Object.fromEntries(
+    Object.entries(conf)
+      .filter(([key]) => !LIFTED_KEYS.has(key))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+  const fromFragment = executorFieldsFromFragment(config.executorPodTemplate);
+  const executor: Mapping = {
+    ...fromFragment,
+    instances: intOr(conf["spark.executor.instances"], SPARK_DEFAULTS.executorInstances),
+    cores: intOr(conf["spark.executor.cores"], SPARK_DEFAULTS.executorCores),
+    memory: conf["spark.executor.memory"] ?? SPARK_DEFAULTS.executorMemory,
+    ...(conf["spark.executor.memoryOverhead"] ? { memoryOverhead: conf["spark.executor.memoryOverhead"] } : {}),
+    serviceAccount,
+    labels: { ...(isMapping(fromFragment.labels) ? fromFragment.labels : {}), ...labels },
+  };
+  const driver: Mapping = {
+    cores: intOr(conf["spark.driver.cores"], SPARK_DEFAULTS.driverCores),
+    memory: conf["spark.driver.memory"] ?? SPARK_DEFAULTS.driverMemory,
+    ...(conf["spark.driver.memoryOverhead"] ? { memoryOverhead: conf["spark.driver.memoryOverhead"] } : {}),
+    serviceAccount,
+    labels,
+  };
+  const dynamic = conf["spark.dynamicAllocation.enabled"] === "true";
+  const tagVersion = /:v?(\d+\.\d+(?:\.\d+)?)/.exec(image)?.[1];
+  return {
+    apiVersion: "sparkoperator.k8s.io/v1beta2",
+    kind: "SparkApplication",
+    metadata: { name: run.jobName, namespace: sparkNamespace(config, run), labels },
+    spec: {
+      type: sparkType(run.mainApplicationFile),
+      mode: "cluster",
+      image,
+      imagePullPolicy: "IfNotPresent",
+      mainApplicationFile: run.mainApplicationFile,
+      ...(run.mainClass ? { mainClass: run.mainClass } : {}),
+      ...(run.arguments?.length ? { arguments: run.arguments } : {}),
+      sparkVersion: tagVersion ?? DEFAULT_SPARK_VERSION,
+      ...(conf["spark.kubernetes.memoryOverheadFactor"] ? { memoryOverheadFactor: conf["spark.kubernetes.memoryOverheadFactor"] } : {}),
+      ...(Object.keys(sparkConf).length ? { sparkConf } : {}),
+      ...(dynamic
+        ? {
+            dynamicAllocation: {
+              enabled: true,
+              ...(conf["spark.dynamicAllocation.initialExecutors"] ? { initialExecutors: Number(conf["spark.dynamicAllocation.initialExecutors"]) } : {}),
+              ...(conf["spark.dynamicAllocation.minExecutors"] ? { minExecutors: Number(conf["spark.dynamicAllocation.minExecutors"]) } : {}),
+              ...(conf["spark.dynamicAllocation.maxExecutors"] ? { maxExecutors: Number(conf["spark.dynamicAllocation.maxExecutors"]) } : {}),
+            },
+          }
+        : {}),
+      restartPolicy: { type: "Never" },
+      driver,
+      executor,
+    },
+  };
+}
+
+/**
+ * The objects of "a service account per job": a ServiceAccount, a Role allowing what the Spark
+ * driver does in its namespace (executor pods, their services, config maps and volume claims) and
+ * the RoleBinding between them. The runner creates them before the job and deletes them after.
+ */
+export function perJobRbac(namespace: string, jobName: string) {
+  const name = perJobAccountName(jobName);
+  const metadata = { name, namespace, labels: { "berth.dev/job": labelValue(jobName), "app.kubernetes.io/managed-by": "berth" } };
+  const verbs = ["create", "get", "list", "watch", "update", "patch", "delete", "deletecollection"];
+  return {
+    serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata },
+    role: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata,
+      rules: [{ apiGroups: [""], resources: ["pods", "services", "configmaps", "persistentvolumeclaims"], verbs }],
+    },
+    roleBinding: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata,
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+      subjects: [{ kind: "ServiceAccount", name, namespace }],
+    },
+  };
+}
