@@ -158,6 +158,34 @@ describe("admission", () => {
     expect(missing.message).toBe('pods "bare" is forbidden: failed quota: compute: must specify limits.cpu for: main; requests.memory for: main');
     const viaKubectl = await kubectl("run", "-n", "quota", "k1", "--image=busybox:1.36");
     expect(viaKubectl.stderr).toContain('Error from server (Forbidden): pods "k1" is forbidden: failed quota: compute: must specify limits.cpu for: k1; requests.memory for: k1');
+
+    // Job pods are refused too: the controller reports it as FailedCreate, naming the generateName.
+    const gpuJob = (name: string) => ({
+      metadata: { name },
+      spec: {
+        template: {
+          spec: {
+            restartPolicy: "Never" as const,
+            tolerations: [{ key: "nvidia.com/gpu", operator: "Exists" as const }],
+            containers: [{ name: "main", image: "python:3.12", resources: { limits: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" } } }],
+          },
+        },
+      },
+    });
+    await batch.createNamespacedJob({ namespace: "quota", body: gpuJob("gpu-job") });
+    const failedCreate = await eventually(async () => {
+      const list = await core.listNamespacedEvent({ namespace: "quota", fieldSelector: "involvedObject.name=gpu-job" });
+      return list.items.find((e) => e.reason === "FailedCreate");
+    }, 3000, "FailedCreate");
+    expect(failedCreate.type).toBe("Warning");
+    expect(failedCreate.message).toBe(
+      'Error creating: pods "gpu-job-" is forbidden: exceeded quota: team-q, requested: requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=1, limited: requests.nvidia.com/gpu=1',
+    );
+    const secondJob = await failure(batch.createNamespacedJob({ namespace: "quota", body: gpuJob("gpu-job-2") }));
+    expect(secondJob).toEqual({
+      code: 403,
+      message: 'jobs.batch "gpu-job-2" is forbidden: exceeded quota: team-q, requested: count/jobs.batch=1, used: count/jobs.batch=1, limited: count/jobs.batch=1',
+    });
   });
 
   it("applies LimitRange defaults and refuses what exceeds max", async () => {
