@@ -12,6 +12,7 @@ import { CRDS } from "./builtin-types";
 import { crdNameAdmission, SPARK_APPLICATION_CRD, watchCrds } from "./crds";
 import type { VersionInfo } from "./discovery";
 import { Faults, type FaultSettings } from "./faults";
+import { startEventExpiry } from "./event-expiry";
 import { createApiHandler } from "./http";
 import { renderKubeconfig, writeKubeconfig } from "./kubeconfig";
 import { ensureNamespaces, startNamespaceController, SYSTEM_NAMESPACES } from "./namespaces";
@@ -43,6 +44,8 @@ export interface SimulatorOptions {
   /** Events kept for watch resumption (older resourceVersions answer 410). */
   historyLimit?: number;
   bookmarkIntervalMs?: number;
+  /** Events are deleted this long after they were last seen (default 1 h, as kube-apiserver). */
+  eventTtlMs?: number;
   /** What /version reports. */
   version?: VersionInfo;
 }
@@ -83,7 +86,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   for (const plugin of behaviour?.admission ?? []) store.addAdmission(plugin);
 
   const loaded = options.statePath ? loadState(store, options.statePath) : false;
-  const stoppers: (() => void)[] = [watchCrds(store), startNamespaceController(store)];
+  const stoppers: (() => void)[] = [watchCrds(store), startNamespaceController(store), startEventExpiry(store, options.eventTtlMs)];
   ensureNamespaces(store, SYSTEM_NAMESPACES);
   if (!store.get(CRDS, undefined, SPARK_APPLICATION_CRD.metadata.name!)) store.create(CRDS, SPARK_APPLICATION_CRD, { internal: true });
   if (!loaded && options.seed !== false && behaviour) behaviour.seed(store, { ...DEFAULT_SEED, ...options.seed });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject, StoreEvent } from "../contract";
 import { isStatusError } from "./errors";
+import { expireEvents } from "./event-expiry";
 import { MemoryStore } from "./store";
 
 function storeWithNamespace(name = "ns1"): MemoryStore {
@@ -170,6 +171,16 @@ describe("MemoryStore", () => {
     const status = failure(() => store.update("jobs.batch", { ...job, spec: { ...job.spec, completions: 3 } }));
     expect(status).toMatchObject({ code: 422, message: 'Job.batch "j" is invalid: spec.completions: Invalid value: 3: field is immutable' });
     expect(store.update("jobs.batch", { ...job, spec: { ...job.spec, parallelism: 5 } }).spec.parallelism).toBe(5);
+  });
+
+  it("expires events an hour after they were last seen", () => {
+    const store = storeWithNamespace();
+    const event = (name: string, lastTimestamp: string): KubeObject => ({ apiVersion: "v1", kind: "Event", metadata: { name, namespace: "ns1" }, lastTimestamp, involvedObject: {}, reason: "R", message: "m" });
+    const now = Date.parse("2026-01-01T12:00:00Z");
+    store.create("events", event("old", "2026-01-01T10:59:00Z"));
+    store.create("events", event("recent", "2026-01-01T11:30:00Z"));
+    expect(expireEvents(store, 3600_000, now)).toBe(1);
+    expect(store.list("events").map((e) => e.metadata.name)).toEqual(["recent"]);
   });
 
   it("bounds its history", () => {
