@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
 import type { ClusterBehaviour, SeedOptions } from "../contract";
 import { CRDS } from "./builtin-types";
 import { crdNameAdmission, SPARK_APPLICATION_CRD, watchCrds } from "./crds";
@@ -68,6 +69,16 @@ export interface RunningSimulator {
 export const DEFAULT_SEED: SeedOptions = { nodes: 4, gpuNodes: 2, gpusPerNode: 4, pods: 0, namespaces: 1, seed: 1 };
 const DEFAULT_VERSION: VersionInfo = { major: "1", minor: "33", gitVersion: "v1.33.0-berth-sim" };
 
+const WILDCARD_HOSTS = new Set(["0.0.0.0", "::"]);
+
+/** Names beyond 127.0.0.1/localhost the certificate must cover: the host, or every local address. */
+function certificateHosts(host: string): string[] {
+  if (host === "127.0.0.1" || host === "localhost") return [];
+  if (!WILDCARD_HOSTS.has(host)) return [host];
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === "IPv4").map((a) => a.address));
+  return [hostname(), ...addresses];
+}
+
 /** The behaviour in sim/cluster, imported lazily so a bare API server does not load it. */
 async function loadClusterBehaviour(): Promise<ClusterBehaviour> {
   const cluster = (await import("../cluster/index")) as { behaviour: ClusterBehaviour };
@@ -106,7 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     serverAddress: () => address,
   });
 
-  const certificates = secure ? await generateCertificates(host === "127.0.0.1" || host === "localhost" ? [] : [host]) : undefined;
+  const certificates = secure ? await generateCertificates(certificateHosts(host)) : undefined;
   const server: Server = certificates ? createHttpsServer({ key: certificates.keyPem, cert: certificates.certPem }, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0; // watches and log follows stay open
@@ -115,7 +126,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(":") ? `[${host}]` : host;
+  // Listening on every interface: clients on this machine still come in through loopback.
+  const reachable = WILDCARD_HOSTS.has(host) ? "127.0.0.1" : host;
+  const urlHost = reachable.includes(":") ? `[${reachable}]` : reachable;
   address = `${urlHost}:${port}`;
   const url = `${secure ? "https" : "http"}://${address}`;
   const caPem = certificates?.caPem ?? "";
