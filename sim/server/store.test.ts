@@ -129,6 +129,11 @@ describe("MemoryStore", () => {
     expect(store.get("namespaces", undefined, "ns1")).toBeUndefined();
   });
 
+  it("refuses to delete the system namespaces", () => {
+    const store = storeWithNamespace("default");
+    expect(failure(() => store.delete("namespaces", undefined, "default"))).toMatchObject({ code: 403, message: 'namespaces "default" is forbidden: this namespace may not be deleted' });
+  });
+
   it("runs admission plugins and honours dry runs", () => {
     const store = storeWithNamespace();
     store.addAdmission({

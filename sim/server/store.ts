@@ -40,6 +40,8 @@ export interface StoreOptions {
   initialRevision?: number;
 }
 
+/** Namespaces the NamespaceLifecycle admission plugin refuses to delete. */
+const IMMORTAL_NAMESPACES = new Set(["default", "kube-system", "kube-public"]);
 const GENERATE_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 const CLUSTER = ""; // namespace bucket for cluster-scoped kinds
 
@@ -276,6 +278,7 @@ export class MemoryStore implements Store {
     if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
       throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`);
     }
+    if (type.key === NAMESPACES && IMMORTAL_NAMESPACES.has(name)) throw forbidden(type, name, "this namespace may not be deleted");
     this.admit("DELETE", key, options, undefined, existing);
     if (options.dryRun) return existing;
 
