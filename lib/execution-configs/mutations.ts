@@ -29,23 +29,28 @@ function requireConfig(tx: Tx, ref: string | number): ExecutionConfigRow {
 
 /** Checks the names a body refers to (cluster, groups) and turns it into column values. */
 function columnsOf(tx: Tx, input: ExecutionConfigInput) {
+  const { name, description, cluster, usableBy, ...spec } = input;
   const fieldErrors: Record<string, string[]> = {};
   let clusterId: number | null = null;
-  if (input.cluster) {
-    const cluster = findCluster(input.cluster, tx);
-    if (cluster) clusterId = cluster.id;
-    else fieldErrors.cluster = [`No cluster named "${input.cluster}"`];
+  if (cluster) {
+    const row = findCluster(cluster, tx);
+    if (row) clusterId = row.id;
+    else fieldErrors.cluster = [`No cluster named "${cluster}"`];
   }
-  if (input.usableBy !== "all") {
-    const wanted = [...new Set(input.usableBy.groups)];
-    const found = tx.select({ name: groups.name }).from(groups).where(inArray(groups.name, wanted)).all().map((row) => row.name);
-    input.usableBy.groups.forEach((name, index) => {
-      if (!found.includes(name)) fieldErrors[`usableBy.groups.${index}`] = [`No group named "${name}"`];
+  if (usableBy !== "all") {
+    const found = tx.select({ name: groups.name }).from(groups).where(inArray(groups.name, usableBy.groups)).all().map((row) => row.name);
+    usableBy.groups.forEach((group, index) => {
+      if (!found.includes(group)) fieldErrors[`usableBy.groups.${index}`] = [`No group named "${group}"`];
     });
   }
   if (Object.keys(fieldErrors).length) throw new DomainError(422, "Some referenced objects do not exist", fieldErrors);
-  const { name, description, cluster: _cluster, usableBy, ...spec } = input;
-  return { name, description, clusterId, usableBy: usableBy === "all" ? ("all" as const) : { groups: [...new Set(usableBy.groups)] }, spec: spec satisfies ExecutionConfigSpec as Record<string, unknown> };
+  return {
+    name,
+    description,
+    clusterId,
+    usableBy: usableBy === "all" ? ("all" as const) : { groups: [...new Set(usableBy.groups)] },
+    spec: (spec satisfies ExecutionConfigSpec) as Record<string, unknown>,
+  };
 }
 
 function audit(row: ExecutionConfigRow) {

@@ -3,6 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { clusters, executionConfigs, type ExecutionConfigRow } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
+import { toYamlDocument } from "@/lib/objects/yaml";
 import { mayUse, type Actor } from "@/lib/permissions";
 import type { ExecutionConfigInput, ExecutionConfigSpec, ExecutionConfigView } from "./schema";
 
@@ -60,4 +61,10 @@ export function listExecutionConfigs(actor: Actor, manage: boolean): ExecutionCo
     .all()
     .filter((row) => manage || mayUse(actor, row.usableBy))
     .map((row) => toExecutionConfigView(row, actor, db));
+}
+
+/** The config as a YAML document (`kind: ExecutionConfig`), the form YAML import accepts. */
+export function executionConfigYaml(row: ExecutionConfigRow, db: Reader = getDb()): string {
+  const { name, description, ...spec } = executionConfigBody(row, db);
+  return toYamlDocument(EXECUTION_CONFIG_KIND, { name, description }, spec);
 }

@@ -1,0 +1,96 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { V1Pod } from "@kubernetes/client-node";
+import type { Cluster, ExecutionConfigRow } from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
+import { recordStandaloneAudit, type AuditSource } from "@/lib/audit/record";
+import { findCluster } from "@/lib/clusters/queries";
+import { fitsOnCluster } from "@/lib/kube/capacity-reader";
+import { ensureNamespace, NamespaceError } from "@/lib/kube/namespaces";
+import { PodBuildError, buildPod, type PodRun } from "@/lib/kube/pod-builder";
+import { runTestPod, type PodTestResult } from "@/lib/kube/pod-test";
+import { getDb } from "@/db";
+import { clusters } from "@/db/schema";
+import { asc } from "drizzle-orm";
+import type { Actor } from "@/lib/permissions";
+import { getInstanceDefaults } from "@/lib/settings/queries";
+import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigBody } from "./queries";
+
+/** The run a preview, fits and test use: the caller in project "sample", running a Python recipe. */
+export function sampleRun(actor: Actor, runId = "preview"): PodRun {
+  return { user: actor.username, project: "sample", group: actor.groups[0] ?? "users", activity: "python-recipe", runId };
+}
+
+/** The pod a config produces for a run; a config that cannot serve the run is a 422 with the reason. */
+export function podFor(row: ExecutionConfigRow, run: PodRun): V1Pod {
+  try {
+    return buildPod({ ...executionConfigBody(row), version: row.version }, run);
+  } catch (error) {
+    if (error instanceof PodBuildError) throw new DomainError(422, error.message, { namespace: [error.message] });
+    throw error;
+  }
+}
+
+/** The clusters a config may run on: its own, else the instance default, else every cluster. */
+export function targetClusters(row: ExecutionConfigRow): Cluster[] {
+  const id = row.clusterId ?? getInstanceDefaults().clusterId;
+  if (id !== null) {
+    const cluster = findCluster(id);
+    return cluster ? [cluster] : [];
+  }
+  return getDb().select().from(clusters).orderBy(asc(clusters.name)).all();
+}
+
+export interface ClusterFit {
+  cluster: string;
+  fits: number;
+  reason: string;
+  namespace: string;
+  reachable: boolean;
+}
+
+/** Per cluster the config may run on: how many of its pods fit now, and why. */
+export async function executionConfigFits(row: ExecutionConfigRow, actor: Actor): Promise<ClusterFit[]> {
+  const pod = podFor(row, sampleRun(actor));
+  const namespace = pod.metadata!.namespace!;
+  return Promise.all(
+    targetClusters(row).map(async (cluster) => {
+      const result = await fitsOnCluster(cluster, namespace, pod.spec!);
+      return { cluster: cluster.name, fits: result.fits, reason: result.reason, namespace, reachable: !("error" in result) };
+    }),
+  );
+}
+
+export interface ExecutionConfigTestResult extends PodTestResult {
+  cluster: string;
+}
+
+/**
+ * Starts a short pod with the config on its cluster and reports what happened (see runTestPod).
+ * The namespace is created (with its policy) when missing and the config allows it. Audited.
+ */
+export async function testExecutionConfig(row: ExecutionConfigRow, actor: Actor, source: AuditSource): Promise<ExecutionConfigTestResult> {
+  const [cluster] = targetClusters(row);
+  if (!cluster) throw new DomainError(422, "No cluster selected: set the config's cluster or the instance's default cluster", { cluster: ["No cluster selected"] });
+  const runId = `test-${randomBytes(3).toString("hex")}`;
+  // The simulator completes the pod after 2 s; a real cluster ignores the annotation.
+  const pod = podFor(row, { ...sampleRun(actor, runId), annotations: { "sim.berth.dev/duration": "2s" } });
+  const namespace = pod.metadata!.namespace!;
+  const spec = executionConfigBody(row);
+  let result: PodTestResult;
+  try {
+    await ensureNamespace(cluster, namespace, { create: spec.createNamespace });
+    result = await runTestPod(cluster, pod);
+  } catch (error) {
+    if (!(error instanceof NamespaceError)) throw error;
+    result = { outcome: "refused", reason: error.message, namespace, pod: pod.metadata!.name!, steps: { scheduled: false, pulled: false, ran: false }, events: [] };
+  }
+  recordStandaloneAudit(actor, source, {
+    action: "execution-config.test",
+    objectType: EXECUTION_CONFIG_OBJECT_TYPE,
+    objectId: row.id,
+    objectName: row.name,
+    after: { cluster: cluster.name, namespace, outcome: result.outcome, reason: result.reason },
+  });
+  return { cluster: cluster.name, ...result };
+}

@@ -1,0 +1,56 @@
+import type { V1Node, V1Pod, V1PodSpec, V1ResourceQuota } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { computeFits, nodeRefusal, podRequests, quotaAllowance } from "./capacity";
+
+const gpuTaint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
+const node = (name: string, allocatable: Record<string, string>, extra: Partial<V1Node> = {}): V1Node => ({
+  metadata: { name, labels: { "kubernetes.io/hostname": name, ...(allocatable["nvidia.com/gpu"] ? { "nvidia.com/gpu.present": "true" } : {}) } },
+  spec: allocatable["nvidia.com/gpu"] ? { taints: [gpuTaint] } : {},
+  status: { allocatable: { pods: "110", ...allocatable }, conditions: [{ type: "Ready", status: "True" }] },
+  ...extra,
+});
+const pod = (nodeName: string, requests: Record<string, string>, phase = "Running"): V1Pod => ({
+  spec: { nodeName, containers: [{ name: "c", resources: { requests, limits: requests } }] },
+  status: { phase },
+});
+const gpuSpec = (gpus: string): V1PodSpec => ({
+  containers: [{ name: "main", resources: { requests: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": gpus }, limits: { "nvidia.com/gpu": gpus } } }],
+  tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+});
+const nodes = [node("cpu-1", { cpu: "16", memory: "64Gi" }), node("gpu-1", { cpu: "64", memory: "512Gi", "nvidia.com/gpu": "4" }), node("gpu-2", { cpu: "64", memory: "512Gi", "nvidia.com/gpu": "4" })];
+
+describe("computeFits", () => {
+  it("counts copies per node from allocatable minus non-terminal requests", () => {
+    const pods = [pod("gpu-1", { "nvidia.com/gpu": "3" }), pod("gpu-2", { "nvidia.com/gpu": "3" }), pod("gpu-2", { "nvidia.com/gpu": "1" }, "Succeeded")];
+    const result = computeFits(gpuSpec("1"), nodes, pods, []);
+    expect(result).toMatchObject({ fits: 2, nodeFits: 2, quotaAllows: null, bottleneck: { resource: "nvidia.com/gpu", free: "2", allocatable: "8" } });
+    expect(result.reason).toBe("fits 2×: 2 of 8 nvidia.com/gpu free");
+    // 2 GPUs per copy: gpu-1 has 1 free, gpu-2 has 1 free: nothing fits although 2 are free in total.
+    expect(computeFits(gpuSpec("2"), nodes, pods, []).fits).toBe(0);
+  });
+
+  it("applies the namespace quota", () => {
+    const quota: V1ResourceQuota = { status: { hard: { "requests.nvidia.com/gpu": "4", pods: "10" }, used: { "requests.nvidia.com/gpu": "1", pods: "2" } } };
+    const result = computeFits(gpuSpec("1"), nodes, [], [quota]);
+    expect(result).toMatchObject({ fits: 3, nodeFits: 8, quotaAllows: 3 });
+    expect(result.reason).toBe("fits 3×: 8 of 8 nvidia.com/gpu free; quota allows 3 (requests.nvidia.com/gpu)");
+    expect(quotaAllowance(gpuSpec("1"), [{ status: { hard: { "requests.memory": "1536Mi", "limits.memory": "8Gi" }, used: {} } }])).toEqual({ allows: 1, key: "requests.memory" });
+  });
+
+  it("skips nodes whose taints, selector or readiness refuse the pod, and says why", () => {
+    const noToleration: V1PodSpec = { containers: [{ name: "main", resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } }] };
+    expect(computeFits(noToleration, nodes, [], []).reason).toBe("fits 0×: 0 of 0 nvidia.com/gpu free");
+    const onlyGpuNodes = { ...noToleration, nodeSelector: { "nvidia.com/gpu.present": "true" } };
+    expect(computeFits(onlyGpuNodes, nodes, [], []).reason).toBe("fits 0×: no node admits it: 1 node(s) didn't match the node selector/affinity, 2 node(s) untolerated taint {nvidia.com/gpu: present}");
+    expect(nodeRefusal(node("n", { cpu: "1" }, { status: { conditions: [{ type: "Ready", status: "False" }] } }), { containers: [] })).toBe("not ready");
+    const affinity: V1PodSpec = { containers: [], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["cpu-1"] }] }] } } } };
+    expect(nodes.map((candidate) => nodeRefusal(candidate, affinity) ?? "ok")).toEqual(["ok", expect.stringContaining("untolerated"), expect.stringContaining("untolerated")]);
+  });
+
+  it("reports the scarcest resource for CPU-only pods and respects the pod count", () => {
+    const spec: V1PodSpec = { containers: [{ name: "main", resources: { requests: { cpu: "4", memory: "1Gi" } } }] };
+    expect(computeFits(spec, [nodes[0]], [pod("cpu-1", { cpu: "6" })], []).reason).toBe("fits 2×: 10 of 16 cpu free");
+    expect(computeFits(spec, [node("tiny", { cpu: "16", memory: "64Gi", pods: "1" })], [], []).fits).toBe(1);
+    expect(podRequests({ containers: [{ name: "a", resources: { limits: { cpu: "2" } } }, { name: "b", resources: { requests: { cpu: "500m" } } }] }).get("cpu")).toBe(2_500_000_000n);
+  });
+});
