@@ -101,6 +101,9 @@ export class Scheduler {
       fresh.scoreCpu = existing.scoreCpu;
       fresh.scoreMemory = existing.scoreMemory;
       fresh.podCount = existing.podCount;
+    } else {
+      // Pods may already be bound to a node that (re)appears: count them.
+      for (const placement of this.placed.values()) if (placement.node === fresh.name) chargeNode(fresh, placement.requests, 1);
     }
     this.nodes.set(fresh.name, fresh);
     this.nodeList = [...this.nodes.values()];
