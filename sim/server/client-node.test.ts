@@ -9,13 +9,16 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  KubernetesObjectApi,
   makeInformer,
   PatchStrategy,
   setHeaderOptions,
   Watch,
   type KubernetesObject,
   type V1ConfigMap,
+  type V1LimitRange,
   type V1Pod,
+  type V1ResourceQuota,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "./index";
@@ -136,6 +139,24 @@ describe("typed APIs", () => {
     expect(withStatus.spec.ignored).toBeUndefined();
     const smp = await apiError(custom.patchNamespacedCustomObject({ ...base, name: "pi", body: { spec: {} } }, setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch)));
     expect(smp.code).toBe(415);
+  });
+
+  it("applies server-side through KubernetesObjectApi, with dry runs", async () => {
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const quota = { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "team", namespace: "cn" }, spec: { hard: { pods: "10", "requests.cpu": "4" } } };
+    const dry = await objects.patch(quota, undefined, "All", "berth", true, PatchStrategy.ServerSideApply);
+    expect(dry.metadata?.name).toBe("team");
+    expect((await apiError(core.readNamespacedResourceQuota({ namespace: "cn", name: "team" }))).code).toBe(404);
+    await objects.patch(quota, undefined, undefined, "berth", true, PatchStrategy.ServerSideApply);
+    const changed = { ...quota, spec: { hard: { pods: "20" } } };
+    const applied = (await objects.patch(changed, undefined, undefined, "berth", true, PatchStrategy.ServerSideApply)) as V1ResourceQuota;
+    expect(applied.spec?.hard).toEqual({ pods: "20" }); // requests.cpu was dropped by the same manager
+    // client-node's model names a limit's `default` `_default` and drops a plain `default` key.
+    const limits = { apiVersion: "v1", kind: "LimitRange", metadata: { name: "defaults", namespace: "cn" }, spec: { limits: [{ type: "Container", _default: { cpu: "500m" } }] } };
+    const range = (await objects.patch(limits, undefined, undefined, "berth", true, PatchStrategy.ServerSideApply)) as V1LimitRange;
+    expect(range.spec?.limits[0]._default).toEqual({ cpu: "500m" });
+    const listed = await objects.list("v1", "ResourceQuota", "cn");
+    expect(listed.items.map((q) => q.metadata?.name)).toEqual(["team"]);
   });
 
   it("rejects a wrong token with 401", async () => {
