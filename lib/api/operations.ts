@@ -2,6 +2,8 @@ import { z } from "zod";
 import { auditEventViewSchema, auditQuerySchema } from "@/lib/audit/schema";
 import { cleanupBodySchema, cleanupResultSchema, clusterDetailSchema, clusterViewSchema, createClusterBodySchema, setClusterGrantsBodySchema, updateClusterBodySchema } from "@/lib/clusters/schema";
 import { createGroupSchema, groupViewSchema, setGroupMembersSchema, updateGroupSchema } from "@/lib/groups/schema";
+import { applyOutcomeSchema, applyPolicySchema, createPolicySchema, driftReportSchema, importPolicySchema, policyViewSchema, restorePolicySchema, updatePolicySchema } from "@/lib/namespace-policies/schema";
+import { createSparkConfigSchema, importSparkConfigSchema, patchSparkConfigBodySchema, previewRunSchema, restoreSparkConfigSchema, sparkConfigViewSchema, sparkPreviewSchema } from "@/lib/spark-configs/schema";
 import type { Permission } from "@/lib/permissions";
 import { createProjectSchema, effectiveConfigQuerySchema, effectiveConfigViewSchema, importProjectSchema, overrideViewSchema, projectViewSchema, putOverrideSchema, restoreProjectSchema, setProjectMembersSchema, updateProjectSchema } from "@/lib/projects/schema";
 import { settingsViewSchema, updateSettingsSchema } from "@/lib/settings/schema";
@@ -79,4 +81,28 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "post", path: "/api/v1/projects/{project}/restore", summary: "Save the version recorded by one of the project's audit events again `{ auditEventId, version? }`", tag: "projects", permission: "projects.manage", body: withoutPathFields(restoreProjectSchema, "project"), response: projectViewSchema },
   { method: "get", path: "/api/v1/projects/{project}/yaml", summary: "The project as a YAML document (importable)", tag: "projects" },
   // ---- end of settings and projects ----
+  // ---- Spark configs and namespace policies (issue 4). Named by id or name. ----
+  { method: "get", path: "/api/v1/spark-configs", summary: "Spark configs: all for those who manage configs, else the ones the caller's groups may use", tag: "spark-configs", permission: "configs.read", response: z.array(sparkConfigViewSchema) },
+  { method: "post", path: "/api/v1/spark-configs", summary: "Create a Spark config", tag: "spark-configs", permission: "configs.manage", body: createSparkConfigSchema, response: sparkConfigViewSchema, status: 201 },
+  { method: "post", path: "/api/v1/spark-configs/import", summary: "Create or update a Spark config from its YAML document `{ yaml }`", tag: "spark-configs", permission: "configs.manage", body: importSparkConfigSchema, response: sparkConfigViewSchema },
+  { method: "get", path: "/api/v1/spark-configs/{config}", summary: "One Spark config", tag: "spark-configs", permission: "configs.read", response: sparkConfigViewSchema },
+  { method: "patch", path: "/api/v1/spark-configs/{config}", summary: "Change any fields (merged over the saved config and validated whole); `version` = the version read", tag: "spark-configs", permission: "configs.manage", body: patchSparkConfigBodySchema, response: sparkConfigViewSchema },
+  { method: "delete", path: "/api/v1/spark-configs/{config}", summary: "Delete a Spark config; refused while projects, overrides or the default setting use it", tag: "spark-configs", permission: "configs.manage" },
+  { method: "get", path: "/api/v1/spark-configs/{config}/preview", summary: "The spark-submit argv and SparkApplication for a sample run (query: user, project, group, jobName, mainApplicationFile)", tag: "spark-configs", permission: "configs.read", query: previewRunSchema, response: sparkPreviewSchema },
+  { method: "post", path: "/api/v1/spark-configs/{config}/preview", summary: "The same preview with the sample run as a JSON body", tag: "spark-configs", permission: "configs.read", body: previewRunSchema, response: sparkPreviewSchema },
+  { method: "get", path: "/api/v1/spark-configs/{config}/yaml", summary: "The Spark config as a YAML document (importable)", tag: "spark-configs", permission: "configs.read" },
+  { method: "get", path: "/api/v1/spark-configs/{config}/history", summary: "The config's changes, newest first (its audit events)", tag: "spark-configs", permission: "configs.read" },
+  { method: "post", path: "/api/v1/spark-configs/{config}/restore", summary: "Save the version recorded by one of the config's audit events again `{ auditEventId }`", tag: "spark-configs", permission: "configs.manage", body: withoutPathFields(restoreSparkConfigSchema, "config"), response: sparkConfigViewSchema },
+  { method: "get", path: "/api/v1/namespace-policies", summary: "Namespace policies, in the order they are tried (lowest priority first)", tag: "namespace-policies", permission: "policies.read", response: z.array(policyViewSchema) },
+  { method: "post", path: "/api/v1/namespace-policies", summary: "Create a namespace policy: pattern → ResourceQuota and LimitRange templates", tag: "namespace-policies", permission: "policies.manage", body: createPolicySchema, response: policyViewSchema, status: 201 },
+  { method: "post", path: "/api/v1/namespace-policies/import", summary: "Create or update a namespace policy from its YAML document `{ yaml }`", tag: "namespace-policies", permission: "policies.manage", body: importPolicySchema, response: policyViewSchema },
+  { method: "get", path: "/api/v1/namespace-policies/{policy}", summary: "One namespace policy", tag: "namespace-policies", permission: "policies.read", response: policyViewSchema },
+  { method: "patch", path: "/api/v1/namespace-policies/{policy}", summary: "Change a policy; `version` = the version read", tag: "namespace-policies", permission: "policies.manage", body: withoutPathFields(updatePolicySchema, "policy"), response: policyViewSchema },
+  { method: "delete", path: "/api/v1/namespace-policies/{policy}", summary: "Delete a namespace policy (objects already applied stay in the cluster)", tag: "namespace-policies", permission: "policies.manage" },
+  { method: "post", path: "/api/v1/namespace-policies/{policy}/apply", summary: "Apply now by server-side apply (fieldManager berth) to the cluster's matching namespaces or the listed ones (create: make missing ones); dryRun lists the changes only", tag: "namespace-policies", permission: "policies.manage", body: withoutPathFields(applyPolicySchema, "policy"), response: applyOutcomeSchema },
+  { method: "get", path: "/api/v1/namespace-policies/{policy}/diff", summary: "Drift between the templates and each matching namespace of a cluster (?cluster=name)", tag: "namespace-policies", permission: "policies.read", query: z.object({ cluster: z.string() }), response: driftReportSchema },
+  { method: "get", path: "/api/v1/namespace-policies/{policy}/yaml", summary: "The policy as a YAML document (importable)", tag: "namespace-policies", permission: "policies.read" },
+  { method: "get", path: "/api/v1/namespace-policies/{policy}/history", summary: "The policy's changes and applies, newest first (its audit events)", tag: "namespace-policies", permission: "policies.read" },
+  { method: "post", path: "/api/v1/namespace-policies/{policy}/restore", summary: "Save the version recorded by one of the policy's audit events again `{ auditEventId }`", tag: "namespace-policies", permission: "policies.manage", body: withoutPathFields(restorePolicySchema, "policy"), response: policyViewSchema },
+  // ---- end of Spark configs and namespace policies ----
 ];

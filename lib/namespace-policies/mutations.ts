@@ -20,6 +20,7 @@ import {
   restorePolicySchema,
   updatePolicySchema,
   type CreatePolicyInput,
+  type ApplyOutcome,
   type NamespaceResult,
   type PolicyView,
 } from "./schema";
@@ -159,13 +160,6 @@ export async function importPolicy(yaml: string, actor: Actor | null, source: Au
   return executeMutation(updatePolicy, { policy: existing.id, description, pattern, priority, resourceQuota, limitRange }, actor, source);
 }
 
-export interface ApplyPolicyOutcome {
-  policy: string;
-  cluster: string;
-  dryRun: boolean;
-  results: NamespaceResult[];
-}
-
 /**
  * "Apply now": brings the chosen (default: every matching) namespace of a cluster in step with the
  * policy. A real apply is audited with each namespace's changes; a dry run stores nothing.
@@ -174,7 +168,7 @@ export const applyPolicyNow = defineMutation({
   name: "namespace-policy.apply",
   permission: "policies.manage",
   schema: applyPolicySchema,
-  async run(input, ctx): Promise<ApplyPolicyOutcome> {
+  async run(input, ctx): Promise<ApplyOutcome> {
     const policy = findPolicy(input.policy);
     if (!policy) throw notFound(`Namespace policy "${input.policy}"`);
     const cluster = findClusterRow(input.cluster);

@@ -185,3 +185,9 @@ export type NamespaceResult = z.infer<typeof namespaceResultSchema>;
 
 export const namespaceDriftSchema = z.object({ namespace: z.string(), inSync: z.boolean(), drift: z.array(driftItemSchema), error: z.string().optional() });
 export type NamespaceDrift = z.infer<typeof namespaceDriftSchema>;
+
+export const applyOutcomeSchema = z.object({ policy: z.string(), cluster: z.string(), dryRun: z.boolean(), results: z.array(namespaceResultSchema) });
+export type ApplyOutcome = z.infer<typeof applyOutcomeSchema>;
+
+export const driftReportSchema = z.object({ policy: z.string(), cluster: z.string(), namespaces: z.array(namespaceDriftSchema) });
+export type DriftReport = z.infer<typeof driftReportSchema>;

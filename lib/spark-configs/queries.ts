@@ -3,7 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { clusters, sparkConfigs, type SparkConfigRow } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
-import { mayUse, type Actor } from "@/lib/permissions";
+import { can, mayUse, type Actor } from "@/lib/permissions";
 import type { SparkConfigInput, SparkConfigSpec, SparkConfigView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -62,6 +62,12 @@ export function listSparkConfigs(actor: Actor, manage: boolean): SparkConfigView
     .all()
     .filter((row) => manage || mayUse(actor, row.usableBy))
     .map((row) => toSparkConfigView(row, actor, db));
+}
+
+/** A config the actor may see (those who manage configs see all), else undefined. */
+export function findVisibleSparkConfig(actor: Actor, ref: string | number): SparkConfigRow | undefined {
+  const row = findSparkConfig(ref);
+  return row && (can(actor, "configs.manage") || mayUse(actor, row.usableBy)) ? row : undefined;
 }
 
 /** The API server URL of the cluster a config runs on (its own, else the embedded one), for previews. */

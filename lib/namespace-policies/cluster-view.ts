@@ -1,0 +1,28 @@
+import "server-only";
+import type { NamespacePolicyRow } from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
+import { matchingNamespaces, NamespaceError, policyDrift } from "@/lib/kube/namespaces";
+import { toYamlDocument } from "@/lib/objects/yaml";
+import { POLICY_KIND } from "./mutations";
+import { findClusterRow, policySpecOf } from "./queries";
+import type { DriftReport } from "./schema";
+
+/** Drift of every namespace of a cluster the policy's pattern matches. */
+export async function policyDriftReport(policy: NamespacePolicyRow, clusterRef: string | number): Promise<DriftReport> {
+  const cluster = findClusterRow(clusterRef);
+  if (!cluster) throw new DomainError(404, `Cluster "${clusterRef}" not found`, { cluster: [`No cluster named "${clusterRef}"`] });
+  try {
+    const names = await matchingNamespaces(cluster, policy.pattern);
+    const templates = { name: policy.name, spec: policySpecOf(policy) };
+    const namespaces = await Promise.all(names.map((namespace) => policyDrift(cluster, templates, namespace)));
+    return { policy: policy.name, cluster: cluster.name, namespaces };
+  } catch (error) {
+    if (error instanceof NamespaceError) throw new DomainError(422, `${cluster.name}: ${error.message}`, { cluster: [error.message] });
+    throw error;
+  }
+}
+
+/** The policy as a YAML document that import accepts. */
+export function policyYaml(row: NamespacePolicyRow): string {
+  return toYamlDocument(POLICY_KIND, { name: row.name, description: row.description }, { pattern: row.pattern, priority: row.priority, ...policySpecOf(row) });
+}
