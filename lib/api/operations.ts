@@ -10,6 +10,7 @@ import { settingsViewSchema, updateSettingsSchema } from "@/lib/settings/schema"
 import { createTokenSchema, createdTokenSchema, tokenViewSchema } from "@/lib/tokens/schema";
 import { createUserSchema, resetPasswordSchema, updateUserSchema, userViewSchema } from "@/lib/users/schema";
 import { meSchema } from "./me";
+import { createExecutionConfigSchema, executionConfigViewSchema, importExecutionConfigSchema, patchExecutionConfigBodySchema, previewRunSchema, restoreExecutionConfigSchema } from "@/lib/execution-configs/schema";
 
 /** One REST operation: the route handlers use these schemas, and the OpenAPI document is made from them. */
 export interface ApiOperation {
@@ -105,4 +106,19 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/namespace-policies/{policy}/history", summary: "The policy's changes and applies, newest first (its audit events)", tag: "namespace-policies", permission: "policies.read" },
   { method: "post", path: "/api/v1/namespace-policies/{policy}/restore", summary: "Save the version recorded by one of the policy's audit events again `{ auditEventId }`", tag: "namespace-policies", permission: "policies.manage", body: withoutPathFields(restorePolicySchema, "policy"), response: policyViewSchema },
   // ---- end of Spark configs and namespace policies ----
+  // ---- Execution configs (issue 4). Named by id or name. ----
+  { method: "get", path: "/api/v1/execution-configs", summary: "Execution configs: all for those who manage configs, else the ones the caller's groups may use (with mayUse)", tag: "execution-configs", permission: "configs.read", response: z.array(executionConfigViewSchema) },
+  { method: "post", path: "/api/v1/execution-configs", summary: "Create an execution config", tag: "execution-configs", permission: "configs.manage", body: createExecutionConfigSchema, response: executionConfigViewSchema, status: 201 },
+  { method: "post", path: "/api/v1/execution-configs/import", summary: "Create or update an execution config from its YAML document `{ yaml }`", tag: "execution-configs", permission: "configs.manage", body: importExecutionConfigSchema, response: executionConfigViewSchema },
+  { method: "get", path: "/api/v1/execution-configs/{config}", summary: "One execution config (403 when the caller's groups may not use it)", tag: "execution-configs", permission: "configs.read", response: executionConfigViewSchema },
+  { method: "patch", path: "/api/v1/execution-configs/{config}", summary: "Change any fields (merged over the saved config and validated whole); `version` = the version read, 409 with `current` when stale", tag: "execution-configs", permission: "configs.manage", body: patchExecutionConfigBodySchema, response: executionConfigViewSchema },
+  { method: "delete", path: "/api/v1/execution-configs/{config}", summary: "Delete an execution config; refused (409) while projects, overrides or default settings use it", tag: "execution-configs", permission: "configs.manage" },
+  { method: "get", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the sample run (the caller, project sample, activity python-recipe) `{ pod }`", tag: "execution-configs", permission: "configs.read" },
+  { method: "post", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the run described in the body `{ pod }`", tag: "execution-configs", permission: "configs.read", body: previewRunSchema },
+  { method: "get", path: "/api/v1/execution-configs/{config}/fits", summary: "Per cluster it may run on: how many of its pods fit now on free capacity and under the namespace quota `[{ cluster, fits, reason }]`", tag: "execution-configs", permission: "configs.read" },
+  { method: "post", path: "/api/v1/execution-configs/{config}/test", summary: "Start a short pod with it and report `{ outcome, reason, steps, events }` (succeeded, failed, unschedulable, refused, pull-failed, timeout)", tag: "execution-configs", permission: "configs.manage" },
+  { method: "get", path: "/api/v1/execution-configs/{config}/yaml", summary: "The config as a YAML document (importable)", tag: "execution-configs", permission: "configs.read" },
+  { method: "get", path: "/api/v1/execution-configs/{config}/history", summary: "The config's changes and tests, newest first (its audit events)", tag: "execution-configs", permission: "configs.read", response: z.array(auditEventViewSchema) },
+  { method: "post", path: "/api/v1/execution-configs/{config}/restore", summary: "Save the version recorded by one of the config's audit events again `{ auditEventId }`", tag: "execution-configs", permission: "configs.manage", body: withoutPathFields(restoreExecutionConfigSchema, "config"), response: executionConfigViewSchema },
+  // ---- end of execution configs ----
 ];

@@ -235,3 +235,14 @@ export const executionConfigViewSchema = z.looseObject({
   version: z.number(),
   mayUse: z.boolean(),
 });
+
+/** A preview's sample run; the user is always the caller. */
+export const previewRunSchema = z.strictObject({
+  project: z.string().trim().min(1).max(100).default("sample"),
+  group: z.string().trim().min(1).max(63).optional(),
+  activity: z.string().trim().min(1).max(63).default("python-recipe"),
+  runId: z.string().trim().min(1).max(63).default("preview"),
+  command: z.array(z.string()).max(100).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  image: z.string().trim().min(1).max(512).optional(),
+});
