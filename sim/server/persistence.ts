@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import type { KubeObject, ResourceKey } from "../contract";
 import { CRDS } from "./builtin-types";
 import { typeFromCrd } from "./crds";
+import { toJson } from "./objects";
 import type { MemoryStore } from "./store";
 
 interface SavedState {
@@ -26,10 +27,13 @@ export function loadState(store: MemoryStore, path: string): boolean {
 }
 
 export function saveState(store: MemoryStore, path: string): void {
-  const state: SavedState = { format: "berth-sim/v1", ...store.dump() };
+  const { resourceVersion, objects } = store.dump();
+  // Built from each object's cached JSON: saving 10k pods must not stall the API for long.
+  const items = objects.map(({ resource, object }) => `{"resource":${JSON.stringify(resource)},"object":${toJson(object)}}`);
+  const text = `{"format":"berth-sim/v1","resourceVersion":${resourceVersion},"objects":[${items.join(",")}]}`;
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.tmp`;
-  writeFileSync(temporary, JSON.stringify(state));
+  writeFileSync(temporary, text);
   renameSync(temporary, path); // never leave a half-written file behind
 }
 
