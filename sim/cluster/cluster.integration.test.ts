@@ -268,6 +268,35 @@ describe("controllers", () => {
     await eventually(async () => (await core.listNamespacedPod({ namespace: "jobs", labelSelector: "job-name=broken" })).items.length === 0, 3000, "its pods to go");
   });
 
+  it("runs an Indexed Job: one pod per index, completedIndexes", async () => {
+    await batch.createNamespacedJob({
+      namespace: "jobs",
+      body: {
+        metadata: { name: "shards" },
+        spec: {
+          completionMode: "Indexed",
+          completions: 3,
+          parallelism: 3,
+          template: { metadata: { annotations: { "sim.berth.dev/duration": "300ms" } }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "python:3.12" }] } },
+        },
+      },
+    });
+    const done = await eventually(async () => {
+      const j = await batch.readNamespacedJob({ namespace: "jobs", name: "shards" });
+      return j.status?.conditions?.some((c) => c.type === "Complete") && j;
+    }, 5000, "the indexed job to complete");
+    expect(done.status).toMatchObject({ succeeded: 3, completedIndexes: "0-2" });
+    const pods = await core.listNamespacedPod({ namespace: "jobs", labelSelector: "job-name=shards" });
+    const byIndex = pods.items.map((p) => [p.metadata?.annotations?.["batch.kubernetes.io/job-completion-index"], p.metadata?.name, p.spec?.hostname]).sort();
+    expect(byIndex.map(([i]) => i)).toEqual(["0", "1", "2"]);
+    for (const [i, name, hostname] of byIndex) {
+      expect(name).toMatch(new RegExp(`^shards-${i}-[a-z0-9]{5}$`));
+      expect(hostname).toBe(`shards-${i}`);
+    }
+    const missing = await failure(batch.createNamespacedJob({ namespace: "jobs", body: { metadata: { name: "nocount" }, spec: { completionMode: "Indexed", parallelism: 2, template: { spec: { restartPolicy: "Never", containers: [{ name: "m", image: "x" }] } } } } }));
+    expect(missing.message).toBe('Job.batch "nocount" is invalid: spec.completions: Required value: when completion mode is Indexed');
+  });
+
   it("holds a suspended Job and runs it once resumed", async () => {
     await batch.createNamespacedJob({
       namespace: "jobs",

@@ -18,6 +18,8 @@ const CREATE_RETRY_MAX_MS = 10_000;
 interface Tally {
   pods: Set<string>;
   succeeded: Set<string>;
+  /** Indexed mode: completion indexes that have a succeeded pod. */
+  succeededIndexes: Set<number>;
   failed: Set<string>;
   restarts: Map<string, number>;
   /** Counts carried over from status when the controller (re)starts with pods already gone. */
@@ -59,6 +61,7 @@ export class JobController {
       tally = {
         pods: new Set(),
         succeeded: new Set(),
+        succeededIndexes: new Set(parseIndexes(job.status?.completedIndexes)),
         failed: new Set(),
         restarts: new Map(),
         baseSucceeded: job.status?.succeeded ?? 0,
@@ -95,7 +98,11 @@ export class JobController {
     const uid = pod.metadata.uid;
     if (deleted) tally.pods.delete(uid);
     else tally.pods.add(uid);
-    if (pod.status?.phase === "Succeeded") tally.succeeded.add(uid);
+    if (pod.status?.phase === "Succeeded") {
+      tally.succeeded.add(uid);
+      const index = completionIndex(pod);
+      if (index !== undefined) tally.succeededIndexes.add(index);
+    }
     if (pod.status?.phase === "Failed" && !tally.failed.has(uid)) {
       tally.failed.add(uid);
       tally.lastFailureAt = Date.now();
@@ -141,11 +148,13 @@ export class JobController {
     const pods = tally.pods.size ? this.ownedPods(job, tally) : [];
     const live = pods.filter((p) => !isTerminal(p));
     const active = live.filter((p) => !p.metadata.deletionTimestamp);
+    const indexed = job.spec.completionMode === "Indexed";
     const seen: JobObservation = {
       active,
       ready: active.filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).length,
       terminating: live.length - active.length,
-      succeeded: tally.baseSucceeded + tally.succeeded.size,
+      // Indexed: an index counts once, however many of its pods succeeded.
+      succeeded: indexed ? tally.succeededIndexes.size : tally.baseSucceeded + tally.succeeded.size,
       failed: tally.baseFailed + tally.failed.size + [...tally.restarts.values()].reduce((a, b) => a + b, 0),
       lastFailureAt: tally.lastFailureAt,
     };
@@ -158,6 +167,7 @@ export class JobController {
       uncountedTerminatedPods: {},
     };
     if (seen.succeeded) status.succeeded = seen.succeeded;
+    if (indexed) status.completedIndexes = formatIndexes(tally.succeededIndexes);
     if (seen.failed) status.failed = seen.failed;
     if (!status.startTime && !job.spec.suspend) status.startTime = nowTimestamp();
     const stamp = nowTimestamp();
@@ -189,7 +199,7 @@ export class JobController {
         this.writeStatus(job, status);
         if (decision.removeExtra > 0) for (const pod of active.slice(-decision.removeExtra)) this.deletePod(job, pod);
         if (decision.retryAfterMs !== undefined) this.timers.after(decision.retryAfterMs, () => this.markDirty(job.metadata.uid!));
-        this.createPods(job, tally, decision.create, now);
+        this.createPods(job, tally, decision.create, now, indexed ? this.freeIndexes(job, tally, active, decision.create) : undefined);
         if (job.spec.activeDeadlineSeconds !== undefined && status.startTime) {
           const due = Date.parse(status.startTime) + job.spec.activeDeadlineSeconds * 1000 - now;
           this.timers.after(Math.max(0, due), () => this.markDirty(job.metadata.uid!));
@@ -207,7 +217,18 @@ export class JobController {
     this.events.record(job, "Normal", suspended ? "Suspended" : "Resumed", suspended ? "Job suspended" : "Job resumed", COMPONENT);
   }
 
-  private createPods(job: Job, tally: Tally, count: number, now: number): void {
+  /** The lowest indexes that neither succeeded nor have a running pod. */
+  private freeIndexes(job: Job, tally: Tally, active: Pod[], count: number): number[] {
+    const busy = new Set(active.map(completionIndex));
+    const free: number[] = [];
+    for (let i = 0; i < (job.spec.completions ?? 0) && free.length < count; i++) {
+      if (!tally.succeededIndexes.has(i) && !busy.has(i)) free.push(i);
+    }
+    return free;
+  }
+
+  private createPods(job: Job, tally: Tally, count: number, now: number, indexes?: number[]): void {
+    if (indexes) count = indexes.length;
     if (count <= 0) return;
     if (now < tally.createBlockedUntil) {
       this.timers.after(tally.createBlockedUntil - now, () => this.markDirty(job.metadata.uid!));
@@ -227,6 +248,7 @@ export class JobController {
         },
         spec: structuredClone(template.spec),
       };
+      if (indexes) indexPod(pod, job.metadata.name!, indexes[i]);
       try {
         const created = this.store.create("pods", pod, { internal: true });
         tally.pods.add(created.metadata.uid!);
@@ -289,3 +311,41 @@ function condition(type: JobCondition["type"], at: string, reason?: string, mess
 
 const lastTransition = (job: Job): string | undefined =>
   job.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True")?.lastTransitionTime;
+
+const INDEX_KEY = "batch.kubernetes.io/job-completion-index";
+
+const completionIndex = (pod: Pod): number | undefined => {
+  const raw = pod.metadata.annotations?.[INDEX_KEY];
+  return raw === undefined ? undefined : Number(raw);
+};
+
+/** What the controller adds to an Indexed Job's pod: name, index annotation/label, hostname, JOB_COMPLETION_INDEX. */
+function indexPod(pod: KubeObject, jobName: string, index: number): void {
+  pod.metadata.generateName = `${jobName}-${index}-`;
+  pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [INDEX_KEY]: String(index) };
+  pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [INDEX_KEY]: String(index) };
+  pod.spec.hostname = `${jobName}-${index}`;
+  const env = { name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${INDEX_KEY}']` } } };
+  for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) c.env = [...(c.env ?? []), env];
+}
+
+/** `status.completedIndexes` text: ascending ranges, `0-2,4`. */
+export function formatIndexes(indexes: Set<number>): string {
+  const sorted = [...indexes].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(j > i ? `${sorted[i]}-${sorted[j]}` : `${sorted[i]}`);
+    i = j;
+  }
+  return parts.join(",");
+}
+
+export function parseIndexes(text: string | undefined): number[] {
+  if (!text) return [];
+  return text.split(",").flatMap((part) => {
+    const [a, b] = part.split("-").map(Number);
+    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, k) => a + k);
+  });
+}

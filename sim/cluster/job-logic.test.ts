@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AdmissionAttributes } from "../contract";
 import { MemoryStore } from "../server/store";
 import { decideJob, failureBackoffMs, jobAdmissionPlugin, type Job, type JobObservation } from "./job-logic";
+import { formatIndexes, parseIndexes } from "./job-controller";
 import type { Pod } from "./model";
 
 const job = (spec: Partial<Job["spec"]> = {}, status: Job["status"] = {}): Job => ({
@@ -73,5 +74,13 @@ describe("Job admission", () => {
   it("refuses the defaulted Always restart policy like ValidateJob", () => {
     const object: Job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "bad", namespace: "ns", uid: "u2" }, spec: { template: { spec: { containers: [{ name: "c", image: "x" }] } } } };
     expect(() => admit(object)).toThrow('Job.batch "bad" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"');
+  });
+});
+
+describe("completed indexes", () => {
+  it("formats and parses ranges", () => {
+    expect(formatIndexes(new Set([4, 0, 1, 2, 7, 8]))).toBe("0-2,4,7-8");
+    expect(formatIndexes(new Set())).toBe("");
+    expect(parseIndexes("0-2,4,7-8")).toEqual([0, 1, 2, 4, 7, 8]);
   });
 });

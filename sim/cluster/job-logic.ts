@@ -1,5 +1,5 @@
 /**
- * batch/v1 Job semantics as of Kubernetes 1.30 (NonIndexed completion mode): API defaults and
+ * batch/v1 Job semantics as of Kubernetes 1.30 (NonIndexed and Indexed completion): API defaults and
  * validation, and a pure decision function the controller applies. Conditions follow 1.30:
  * `Complete` without a reason; `Failed` with BackoffLimitExceeded or DeadlineExceeded
  * (1.31's SuccessCriteriaMet/FailureTarget and CompletionsReached are deliberately not emitted).
@@ -39,6 +39,7 @@ export interface JobStatus {
   terminating?: number;
   startTime?: string;
   completionTime?: string;
+  completedIndexes?: string;
   conditions?: JobCondition[];
   uncountedTerminatedPods?: Record<string, never>;
 }
@@ -75,6 +76,11 @@ export const jobAdmissionPlugin: AdmissionPlugin = {
     const labels = jobPodLabels(job);
     spec.selector ??= { matchLabels: { "batch.kubernetes.io/controller-uid": labels["batch.kubernetes.io/controller-uid"] } };
     spec.template.metadata = { ...(spec.template.metadata ?? {}), labels: { ...(spec.template.metadata?.labels ?? {}), ...labels } };
+    if (spec.completionMode === "Indexed" && (spec.completions === null || spec.completions === undefined)) {
+      throw invalid("Job", "batch", job.metadata.name ?? "", [
+        { reason: "FieldValueRequired", message: "Required value: when completion mode is Indexed", field: "spec.completions" },
+      ]);
+    }
     const policy = spec.template.spec.restartPolicy;
     if (policy !== "OnFailure" && policy !== "Never") {
       throw invalid("Job", "batch", job.metadata.name ?? "", [
