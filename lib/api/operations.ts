@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { auditEventViewSchema, auditQuerySchema } from "@/lib/audit/schema";
 import { cleanupBodySchema, cleanupResultSchema, clusterDetailSchema, clusterViewSchema, createClusterBodySchema, setClusterGrantsBodySchema, updateClusterBodySchema } from "@/lib/clusters/schema";
+import { createExecutionConfigSchema, executionConfigViewSchema, importExecutionConfigSchema, patchExecutionConfigBodySchema, executionPreviewRunSchema, restoreExecutionConfigSchema } from "@/lib/execution-configs/schema";
 import { createGroupSchema, groupViewSchema, setGroupMembersSchema, updateGroupSchema } from "@/lib/groups/schema";
 import { applyOutcomeSchema, applyPolicySchema, createPolicySchema, driftReportSchema, importPolicySchema, policyViewSchema, restorePolicySchema, updatePolicySchema } from "@/lib/namespace-policies/schema";
 import { createSparkConfigSchema, importSparkConfigSchema, patchSparkConfigBodySchema, previewRunSchema, restoreSparkConfigSchema, sparkConfigViewSchema, sparkPreviewSchema } from "@/lib/spark-configs/schema";
@@ -10,7 +11,6 @@ import { settingsViewSchema, updateSettingsSchema } from "@/lib/settings/schema"
 import { createTokenSchema, createdTokenSchema, tokenViewSchema } from "@/lib/tokens/schema";
 import { createUserSchema, resetPasswordSchema, updateUserSchema, userViewSchema } from "@/lib/users/schema";
 import { meSchema } from "./me";
-import { createExecutionConfigSchema, executionConfigViewSchema, importExecutionConfigSchema, patchExecutionConfigBodySchema, previewRunSchema, restoreExecutionConfigSchema } from "@/lib/execution-configs/schema";
 
 /** One REST operation: the route handlers use these schemas, and the OpenAPI document is made from them. */
 export interface ApiOperation {
@@ -114,7 +114,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "patch", path: "/api/v1/execution-configs/{config}", summary: "Change any fields (merged over the saved config and validated whole); `version` = the version read, 409 with `current` when stale", tag: "execution-configs", permission: "configs.manage", body: patchExecutionConfigBodySchema, response: executionConfigViewSchema },
   { method: "delete", path: "/api/v1/execution-configs/{config}", summary: "Delete an execution config; refused (409) while projects, overrides or default settings use it", tag: "execution-configs", permission: "configs.manage" },
   { method: "get", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the sample run (the caller, project sample, activity python-recipe) `{ pod }`", tag: "execution-configs", permission: "configs.read" },
-  { method: "post", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the run described in the body `{ pod }`", tag: "execution-configs", permission: "configs.read", body: previewRunSchema },
+  { method: "post", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the run described in the body `{ pod }`", tag: "execution-configs", permission: "configs.read", body: executionPreviewRunSchema },
   { method: "get", path: "/api/v1/execution-configs/{config}/fits", summary: "Per cluster it may run on: how many of its pods fit now on free capacity and under the namespace quota `[{ cluster, fits, reason }]`", tag: "execution-configs", permission: "configs.read" },
   { method: "post", path: "/api/v1/execution-configs/{config}/test", summary: "Start a short pod with it and report `{ outcome, reason, steps, events }` (succeeded, failed, unschedulable, refused, pull-failed, timeout)", tag: "execution-configs", permission: "configs.manage" },
   { method: "get", path: "/api/v1/execution-configs/{config}/yaml", summary: "The config as a YAML document (importable)", tag: "execution-configs", permission: "configs.read" },

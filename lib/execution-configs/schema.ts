@@ -237,7 +237,7 @@ export const executionConfigViewSchema = z.looseObject({
 });
 
 /** A preview's sample run; the user is always the caller. */
-export const previewRunSchema = z.strictObject({
+export const executionPreviewRunSchema = z.strictObject({
   project: z.string().trim().min(1).max(100).default("sample"),
   group: z.string().trim().min(1).max(63).optional(),
   activity: z.string().trim().min(1).max(63).default("python-recipe"),

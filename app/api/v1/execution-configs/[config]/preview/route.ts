@@ -2,12 +2,12 @@ import { NextResponse } from "next/server";
 import { apiRoute, jsonError, readJsonBody } from "@/lib/api/handler";
 import { visibleExecutionConfig } from "@/lib/execution-configs/access";
 import { podFor, sampleRun } from "@/lib/execution-configs/cluster-actions";
-import { previewRunSchema } from "@/lib/execution-configs/schema";
+import { executionPreviewRunSchema } from "@/lib/execution-configs/schema";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 
 function preview(actor: Actor, ref: string, body: unknown) {
-  const parsed = previewRunSchema.safeParse(body);
+  const parsed = executionPreviewRunSchema.safeParse(body);
   if (!parsed.success) return jsonError(400, "Some fields are not valid", fieldErrorsFrom(parsed.error));
   const row = visibleExecutionConfig(ref, actor);
   const base = sampleRun(actor);
