@@ -103,6 +103,25 @@ describe("MemoryStore", () => {
     expect(store.get("pods", "ns1", "pending")).toBeUndefined();
   });
 
+  it("keeps objects with finalizers until the finalizers are removed", () => {
+    const store = storeWithNamespace();
+    store.create("configmaps", { ...cm("held"), metadata: { name: "held", namespace: "ns1", finalizers: ["example.com/hold"] } });
+    const marked = store.delete("configmaps", "ns1", "held");
+    expect(marked.metadata.deletionTimestamp).toBeDefined();
+    expect(store.get("configmaps", "ns1", "held")).toBeDefined();
+    const current = store.get("configmaps", "ns1", "held")!;
+    store.update("configmaps", { ...current, metadata: { ...current.metadata, finalizers: [] } });
+    expect(store.get("configmaps", "ns1", "held")).toBeUndefined();
+
+    store.create("pods", pod("fin", { metadata: { name: "fin", namespace: "ns1", finalizers: ["example.com/hold"] }, spec: { nodeName: "n1", containers: [] } }));
+    store.delete("pods", "ns1", "fin");
+    store.delete("pods", "ns1", "fin", { gracePeriodSeconds: 0, internal: true }); // the kubelet is done
+    const finPod = store.get("pods", "ns1", "fin")!;
+    expect(finPod.metadata.deletionGracePeriodSeconds).toBe(0);
+    store.update("pods", { ...finPod, metadata: { ...finPod.metadata, finalizers: [] } });
+    expect(store.get("pods", "ns1", "fin")).toBeUndefined();
+  });
+
   it("cascades to dependents (Background) or orphans them", () => {
     const store = storeWithNamespace();
     const job = store.create("jobs.batch", { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "ns1" }, spec: {} });

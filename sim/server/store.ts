@@ -263,7 +263,9 @@ export class MemoryStore implements Store {
     if (options.dryRun) return deepFreeze(object);
     const finalized = existing.metadata.deletionTimestamp && !(object.metadata.finalizers?.length);
     if (finalized && !(type.key === PODS && existing.metadata.deletionGracePeriodSeconds)) {
-      return this.remove(type, object);
+      const removed = this.remove(type, object);
+      this.collectDependents(removed, "Background");
+      return removed;
     }
     return this.commit("MODIFIED", type, object, existing);
   }
@@ -285,9 +287,10 @@ export class MemoryStore implements Store {
     if (type.key === NAMESPACES) return this.terminateNamespace(existing);
     if (type.key === PODS && this.needsGracefulPodDeletion(existing, options)) return this.markPodTerminating(type, existing, options);
     if (existing.metadata.finalizers?.length) {
-      if (existing.metadata.deletionTimestamp) return existing;
+      // Kept until its finalizers are removed (finishUpdate then removes it).
+      if (existing.metadata.deletionTimestamp && existing.metadata.deletionGracePeriodSeconds === 0) return existing;
       const marked = cloneObject(existing) as KubeObject;
-      marked.metadata.deletionTimestamp = nowTimestamp();
+      marked.metadata.deletionTimestamp ??= nowTimestamp();
       marked.metadata.deletionGracePeriodSeconds = 0;
       return this.commit("MODIFIED", type, marked, existing);
     }
