@@ -105,6 +105,61 @@ export function apiResourceList(store: Store, group: string, version: string) {
   };
 }
 
+// ---- aggregated discovery (apidiscovery.k8s.io) --------------------------------------------
+
+/** The aggregated discovery version a client accepts (v2, or v2beta1 for kubectl ≤1.29), if any. */
+export function aggregatedDiscoveryVersion(accept: string | undefined): "v2" | "v2beta1" | undefined {
+  for (const part of (accept ?? "").split(",")) {
+    const params = new Map(part.split(";").slice(1).map((p) => p.trim().split("=") as [string, string]));
+    if (params.get("g") !== "apidiscovery.k8s.io" || params.get("as") !== "APIGroupDiscoveryList") continue;
+    const version = params.get("v");
+    if (version === "v2" || version === "v2beta1") return version;
+  }
+  return undefined;
+}
+
+export const aggregatedContentType = (version: string) => `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
+
+function resourceDiscovery(type: ResourceType) {
+  return {
+    resource: type.plural,
+    responseKind: { group: type.group, version: type.version, kind: type.kind },
+    scope: type.namespaced ? "Namespaced" : "Cluster",
+    singularResource: type.singular,
+    verbs: type.verbs,
+    ...(type.shortNames?.length ? { shortNames: type.shortNames } : {}),
+    ...(type.categories?.length ? { categories: type.categories } : {}),
+    ...(type.subresources?.length
+      ? {
+          subresources: type.subresources.map((sub) => {
+            const info = SUBRESOURCE_VERBS[sub] ?? { verbs: ["get"] };
+            return { subresource: sub, responseKind: { group: info.group ?? type.group, version: info.version ?? type.version, kind: info.kind ?? type.kind }, verbs: info.verbs };
+          }),
+        }
+      : {}),
+  };
+}
+
+/** `/api` (core only) or `/apis` (every group) as one aggregated document. */
+export function aggregatedDiscovery(store: Store, core: boolean, version: string) {
+  const groups = new Map<string, Map<string, ResourceType[]>>();
+  for (const type of store.types()) {
+    if ((type.group === "") !== core) continue;
+    const versions = groups.get(type.group) ?? new Map<string, ResourceType[]>();
+    versions.set(type.version, [...(versions.get(type.version) ?? []), type]);
+    groups.set(type.group, versions);
+  }
+  return {
+    kind: "APIGroupDiscoveryList",
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items: [...groups].map(([name, versions]) => ({
+      metadata: name ? { name } : {},
+      versions: [...versions].map(([v, types]) => ({ version: v, resources: types.map(resourceDiscovery), freshness: "Current" })),
+    })),
+  };
+}
+
 // ---- OpenAPI --------------------------------------------------------------------------------
 
 /** The v3 index: one entry per served group-version, with a hash kubectl uses as cache key. */

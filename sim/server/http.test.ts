@@ -39,6 +39,19 @@ describe("discovery and OpenAPI", () => {
     expect((await call(sim, "GET", "/apis/nothing.example/v1")).status).toBe(404);
   });
 
+  it("serves aggregated discovery to clients that ask for it", async () => {
+    const accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+    const apis = await call(sim, "GET", "/apis", { headers: { Accept: accept } });
+    expect(apis.headers["content-type"]).toBe("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+    const batch = apis.json.items.find((g: { metadata: { name?: string } }) => g.metadata.name === "batch");
+    expect(batch.versions[0]).toMatchObject({ version: "v1", freshness: "Current" });
+    expect(batch.versions[0].resources[0]).toMatchObject({ resource: "jobs", scope: "Namespaced", responseKind: { group: "batch", version: "v1", kind: "Job" }, subresources: [{ subresource: "status" }] });
+    const core = await call(sim, "GET", "/api", { headers: { Accept: accept.replace("v=v2;", "v=v3;") } });
+    expect(core.headers["content-type"]).toBe("application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList");
+    expect(core.json.items).toHaveLength(1);
+    expect(core.json.items[0].versions[0].resources.map((r: { resource: string }) => r.resource)).toContain("pods");
+  });
+
   it("serves an empty protobuf /openapi/v2 and a minimal /openapi/v3", async () => {
     const v2 = await call(sim, "GET", "/openapi/v2", { headers: { Accept: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf" } });
     expect(v2.status).toBe(200);

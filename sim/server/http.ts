@@ -6,7 +6,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { ExtraRoute } from "../contract";
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, openApiV3Document, openApiV3Index, versionDocument, type VersionInfo } from "./discovery";
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  aggregatedDiscoveryVersion,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  openApiV3Document,
+  openApiV3Index,
+  versionDocument,
+  type VersionInfo,
+} from "./discovery";
 import { badRequest, internalError, isStatusError, pathNotFound, serviceUnavailable, unauthorized } from "./errors";
 import type { FaultRequest, Faults } from "./faults";
 import { compileRoute, matchRoute, parseResourcePath, type CompiledRoute } from "./paths";
@@ -80,6 +92,13 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
     if (req.method !== "GET") return false;
     const segments = path.split("/").filter(Boolean);
     let body: unknown;
+    const aggregated = (path === "/api" || path === "/apis") && aggregatedDiscoveryVersion(req.headers.accept);
+    if (aggregated) {
+      const text = JSON.stringify(aggregatedDiscovery(store, path === "/api", aggregated));
+      res.writeHead(200, { "Content-Type": aggregatedContentType(aggregated), "Content-Length": Buffer.byteLength(text) });
+      res.end(text);
+      return true;
+    }
     if (path === "/version") body = versionDocument(options.version);
     else if (path === "/api") body = apiVersions(options.serverAddress());
     else if (path === "/apis") body = apiGroupList(store);
