@@ -27,27 +27,35 @@ Options:
   --help                   this text
 `;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string", default: "6443" },
-    host: { type: "string", default: "127.0.0.1" },
-    kubeconfig: { type: "string", default: "./data/sim-kubeconfig.yaml" },
-    token: { type: "string" },
-    nodes: { type: "string", default: "4" },
-    "gpu-nodes": { type: "string", default: "2" },
-    "gpus-per-node": { type: "string", default: "4" },
-    pods: { type: "string", default: "0" },
-    namespaces: { type: "string", default: "1" },
-    seed: { type: "string", default: "1" },
-    state: { type: "string" },
-    "insecure-http": { type: "boolean", default: false },
-    "latency-ms": { type: "string", default: "0" },
-    "error-rate": { type: "string", default: "0" },
-    history: { type: "string" },
-    help: { type: "boolean", default: false },
-  },
-  strict: true,
-});
+const OPTIONS = {
+  port: { type: "string", default: "6443" },
+  host: { type: "string", default: "127.0.0.1" },
+  kubeconfig: { type: "string", default: "./data/sim-kubeconfig.yaml" },
+  token: { type: "string" },
+  nodes: { type: "string", default: "4" },
+  "gpu-nodes": { type: "string", default: "2" },
+  "gpus-per-node": { type: "string", default: "4" },
+  pods: { type: "string", default: "0" },
+  namespaces: { type: "string", default: "1" },
+  seed: { type: "string", default: "1" },
+  state: { type: "string" },
+  "insecure-http": { type: "boolean", default: false },
+  "latency-ms": { type: "string", default: "0" },
+  "error-rate": { type: "string", default: "0" },
+  history: { type: "string" },
+  help: { type: "boolean", default: false },
+} as const;
+
+function parseCommandLine() {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (error) {
+    console.error(`berth-sim: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    process.exit(2);
+  }
+}
+
+const values = parseCommandLine();
 
 function integer(name: string, text: string | undefined): number {
   const value = Number(text);
