@@ -1,0 +1,135 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { forbidden, notFound } from "next/navigation";
+import { Suspense } from "react";
+import YAML from "yaml";
+import { ObjectHistory } from "@/components/objects/object-history";
+import { YamlExport } from "@/components/objects/yaml-export";
+import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { DomainError } from "@/lib/actions/result";
+import { requirePermission } from "@/lib/auth/session";
+import { podFor, sampleRun } from "@/lib/execution-configs/cluster-actions";
+import { formatToleration } from "@/lib/execution-configs/form";
+import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigYaml, findExecutionConfig, toExecutionConfigView } from "@/lib/execution-configs/queries";
+import { formatDateTime } from "@/lib/format";
+import { can, mayUse } from "@/lib/permissions";
+import { restoreExecutionConfigAction, testExecutionConfigAction } from "../actions";
+import { DeleteExecutionConfigButton } from "../_components/config-buttons";
+import { FitsLine } from "../_components/fits-line";
+import { TestConfig } from "../_components/test-config";
+
+export const metadata: Metadata = { title: "Execution config" };
+
+function Facts({ items }: { items: [string, React.ReactNode][] }) {
+  return (
+    <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 text-sm">
+      {items.map(([term, value]) => (
+        <div key={term} className="contents">
+          <dt className="text-slate-500">{term}</dt>
+          <dd className="break-words text-slate-900">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const none = <span className="text-slate-400">—</span>;
+const list = (record: Record<string, string>) => (Object.keys(record).length ? <span className="font-mono text-xs">{Object.entries(record).map(([key, value]) => `${key}=${value}`).join(", ")}</span> : none);
+
+export default async function ExecutionConfigPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePermission("configs.read");
+  const row = findExecutionConfig(decodeURIComponent((await params).id));
+  if (!row) notFound();
+  const manage = can(actor, "configs.manage");
+  if (!manage && !mayUse(actor, row.usableBy)) forbidden();
+  const config = toExecutionConfigView(row, actor);
+
+  let preview: { yaml: string } | { error: string };
+  try {
+    preview = { yaml: YAML.stringify(podFor(row, sampleRun(actor))) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    preview = { error: error.message };
+  }
+  const restore = restoreExecutionConfigAction.bind(null, row.id);
+  const test = testExecutionConfigAction.bind(null, row.id);
+  const href = `/execution-configs/${encodeURIComponent(row.name)}`;
+
+  return (
+    <>
+      <PageHeader
+        title={config.name}
+        description={config.description || undefined}
+        actions={
+          manage ? (
+            <>
+              <Link href={`${href}/edit`} className={buttonClasses("secondary")}>
+                Edit
+              </Link>
+              <DeleteExecutionConfigButton configId={row.id} name={row.name} />
+            </>
+          ) : undefined
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Configuration" description={`Version ${config.version}, saved ${formatDateTime(config.updatedAt)}`}>
+          <Facts
+            items={[
+              ["Image", <span key="i" className="font-mono text-xs">{config.image}</span>],
+              ["Registry", config.registry || none],
+              ["Pull policy / secret", `${config.imagePullPolicy}${config.imagePullSecret ? ` / ${config.imagePullSecret}` : ""}`],
+              ["Cluster", config.cluster ?? "instance default"],
+              ["Namespace", <span key="n"><span className="font-mono text-xs">{config.namespace}</span>{config.createNamespace ? " (created if missing)" : ""}</span>],
+              ["Requests", list(config.resources.requests)],
+              ["Limits", list(config.resources.limits)],
+              ["/dev/shm", config.shmSize || none],
+              ["Node selector", list(config.nodeSelector)],
+              ["Tolerations", config.tolerations.length ? <span className="font-mono text-xs">{config.tolerations.map(formatToleration).join(", ")}</span> : none],
+              ["Affinity", Object.keys(config.affinity).length ? Object.keys(config.affinity).join(", ") : none],
+              ["Environment", config.env.length ? <span className="font-mono text-xs">{config.env.map((variable) => variable.name).join(", ")}</span> : none],
+              ["Service account", config.serviceAccount || none],
+              ["Workload type", config.workloadType],
+              [
+                "Usable by",
+                <span key="u" className="flex flex-wrap items-center gap-2">
+                  {config.usableBy === "all" ? "everyone" : config.usableBy.groups.join(", ")}
+                  <Badge tone={config.mayUse ? "green" : "amber"}>{config.mayUse ? "you may use it" : "you may not use it"}</Badge>
+                </span>,
+              ],
+            ]}
+          />
+        </Card>
+        <div className="space-y-6">
+          <Card title="Fits" description="How many such containers fit now on free capacity and under the namespace quota.">
+            <Suspense fallback={<p className="text-sm text-slate-500">Reading the cluster…</p>}>
+              <FitsLine row={row} actor={actor} />
+            </Suspense>
+          </Card>
+          {manage && (
+            <Card title="Test" description="Starts a short pod with this config and reports scheduled / pulled / ran / exit code, or why not. The pod is deleted afterwards.">
+              <TestConfig test={test} />
+            </Card>
+          )}
+        </div>
+        <Card title="Preview" description={`The exact Pod for a sample run: you (${actor.username}), project "sample", activity python-recipe.`} className="lg:col-span-2">
+          {"yaml" in preview ? (
+            <pre aria-label="Pod preview" className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+              {preview.yaml}
+            </pre>
+          ) : (
+            <p className="text-sm text-red-700">{preview.error}</p>
+          )}
+        </Card>
+        <Card title="YAML" description="Export to keep it in Git or copy it to another Berth; import it on the execution configs page." className="lg:col-span-2">
+          <YamlExport yaml={executionConfigYaml(row)} href={`/api/v1${href}/yaml`} filename={`${row.name}.yaml`} />
+        </Card>
+        <Card title="History" description="Every saved version and test, newest first." className="lg:col-span-2">
+          <ObjectHistory objectType={EXECUTION_CONFIG_OBJECT_TYPE} objectId={row.id} restore={manage ? restore : undefined} />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,143 @@
+"use client";
+
+import { useId, useState } from "react";
+import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
+import { TextareaField } from "@/components/objects/textarea-field";
+import type { ObjectActionResult } from "@/components/objects/types";
+import { ActionForm, CheckboxGroup, Field, SelectField, useFieldErrors } from "@/components/ui/form";
+
+type FormValues = Record<string, string | string[] | boolean>;
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <fieldset className="space-y-4 border-t border-slate-100 pt-4 first:border-0 first:pt-0">
+      <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+function Checkbox({ name, label, defaultChecked }: { name: string; label: string; defaultChecked: boolean }) {
+  const id = useId();
+  const errors = useFieldErrors(name);
+  return (
+    <div>
+      <label htmlFor={id} className="flex items-center gap-2 text-sm text-slate-800">
+        <input id={id} type="checkbox" name={name} defaultChecked={defaultChecked} className="rounded border-slate-300" />
+        {label}
+      </label>
+      {errors && <p className="mt-1 text-xs text-red-700">{errors.join(" ")}</p>}
+    </div>
+  );
+}
+
+function UsableBy({ initial, initialGroups, groupNames }: { initial: string; initialGroups: string[]; groupNames: string[] }) {
+  const [mode, setMode] = useState(initial);
+  const errors = useFieldErrors("usableBy");
+  return (
+    <div className="space-y-2">
+      <SelectField
+        name="usableBy"
+        label="Usable by"
+        value={mode}
+        onChange={(event) => setMode(event.target.value)}
+        options={[
+          { value: "all", label: "Everyone" },
+          { value: "groups", label: "Selected groups" },
+        ]}
+      />
+      {mode === "groups" && <CheckboxGroup name="usableBy.groups" label="Groups that may use it" options={groupNames} defaultChecked={initialGroups} />}
+      {errors && mode === "all" && <p className="text-xs text-red-700">{errors.join(" ")}</p>}
+    </div>
+  );
+}
+
+/**
+ * Create or edit an execution config. Editing sends the version that was read; a refused save
+ * (someone else saved first) shows their change.
+ */
+export function ExecutionConfigForm({
+  action,
+  values,
+  clusterNames,
+  groupNames,
+  configId,
+  version,
+}: {
+  action: (previous: unknown, formData: FormData) => Promise<ObjectActionResult>;
+  values: FormValues;
+  clusterNames: string[];
+  groupNames: string[];
+  configId?: number;
+  version?: number;
+}) {
+  const [wrapped, current] = useConflictAwareAction(action);
+  const text = (name: string) => String(values[name] ?? "");
+  return (
+    <ActionForm action={wrapped} label={configId ? "Edit execution config" : "New execution config"} submitLabel={configId ? "Save changes" : "Create execution config"} resetOnSuccess={false} className="space-y-6">
+      <ConflictNotice current={current} />
+      {configId !== undefined && <input type="hidden" name="config" value={configId} />}
+      {version !== undefined && <input type="hidden" name="version" value={version} />}
+      <Section title="Identity">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field name="name" label="Name" defaultValue={text("name")} autoComplete="off" hint="Lowercase letters, digits and '-' (a DNS-1123 label)." />
+          <Field name="description" label="Description" defaultValue={text("description")} autoComplete="off" />
+        </div>
+      </Section>
+      <Section title="Image">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field name="image" label="Container image" defaultValue={text("image")} placeholder="python:3.12-slim" hint="A base image tag; code environments replace it with their own image." />
+          <Field name="registry" label="Image registry URL" defaultValue={text("registry")} placeholder="registry.example.com:5000/team" hint="Prefixed to images that name no registry." />
+          <SelectField name="imagePullPolicy" label="Image pull policy" defaultValue={text("imagePullPolicy") || "IfNotPresent"} options={["IfNotPresent", "Always", "Never"].map((value) => ({ value, label: value }))} />
+          <Field name="imagePullSecret" label="Image pull secret" defaultValue={text("imagePullSecret")} hint="Name of a docker-registry secret in the namespace (optional)." />
+        </div>
+      </Section>
+      <Section title="Where it runs">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField name="cluster" label="Cluster" defaultValue={text("cluster")} options={[{ value: "", label: "Instance default cluster" }, ...clusterNames.map((name) => ({ value: name, label: name }))]} />
+          <Field name="namespace" label="Namespace" defaultValue={text("namespace")} placeholder="berth-${project}" hint="Fixed, or templated with ${user}, ${project}, ${group}." />
+          <Checkbox name="createNamespace" label="Create the namespace if it is missing (and apply its namespace policy)" defaultChecked={values.createNamespace === true} />
+          <Field name="serviceAccount" label="Service account" defaultValue={text("serviceAccount")} hint="Empty: the namespace's default." />
+        </div>
+      </Section>
+      <Section title="Resources">
+        <div className="grid gap-4 sm:grid-cols-4">
+          <Field name="resources.requests.cpu" label="CPU request" defaultValue={text("resources.requests.cpu")} placeholder="500m" />
+          <Field name="resources.limits.cpu" label="CPU limit" defaultValue={text("resources.limits.cpu")} placeholder="2" />
+          <Field name="resources.requests.memory" label="Memory request" defaultValue={text("resources.requests.memory")} placeholder="1Gi" />
+          <Field name="resources.limits.memory" label="Memory limit" defaultValue={text("resources.limits.memory")} placeholder="4Gi" />
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextareaField name="resources.requests" label="Custom requests" rows={2} defaultValue={text("resources.requests")} placeholder="nvidia.com/gpu=1" hint="One resource=quantity per line. Extended resources need the same limit." />
+          <TextareaField name="resources.limits" label="Custom limits" rows={2} defaultValue={text("resources.limits")} placeholder="nvidia.com/gpu=1" hint="One resource=quantity per line." />
+        </div>
+        <div className="grid gap-4 sm:grid-cols-4">
+          <Field name="shmSize" label="/dev/shm size" defaultValue={text("shmSize")} placeholder="1Gi" hint="Memory-backed; empty: the runtime's 64Mi." />
+        </div>
+      </Section>
+      <Section title="Scheduling">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextareaField name="nodeSelector" label="Node selector" rows={3} defaultValue={text("nodeSelector")} placeholder="nvidia.com/gpu.present=true" hint="One label key=value per line." />
+          <TextareaField name="tolerations" label="Tolerations" rows={3} defaultValue={text("tolerations")} placeholder="nvidia.com/gpu:NoSchedule" hint='One per line: key=value:Effect, key:Effect (any value), key, or * (every taint); add "for 300s" for NoExecute.' />
+        </div>
+        <TextareaField name="affinity" label="Affinity (YAML)" rows={5} defaultValue={text("affinity")} placeholder={"nodeAffinity:\n  requiredDuringSchedulingIgnoredDuringExecution:\n    nodeSelectorTerms: …"} hint="A Kubernetes Affinity: nodeAffinity, podAffinity, podAntiAffinity." />
+      </Section>
+      <Section title="Environment and use">
+        <TextareaField name="env" label="Environment variables" rows={3} defaultValue={text("env")} placeholder="OMP_NUM_THREADS=4" hint="One NAME=value per line." />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField
+            name="workloadType"
+            label="Workload type"
+            defaultValue={text("workloadType") || "any"}
+            options={[
+              { value: "any", label: "Any" },
+              { value: "visual-recipes", label: "Visual recipes" },
+              { value: "user-code", label: "User code" },
+            ]}
+          />
+          <UsableBy initial={text("usableBy") || "all"} initialGroups={(values["usableBy.groups"] as string[] | undefined) ?? []} groupNames={groupNames} />
+        </div>
+      </Section>
+    </ActionForm>
+  );
+}

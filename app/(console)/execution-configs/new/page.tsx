@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePermission } from "@/lib/auth/session";
+import { listClusters } from "@/lib/clusters/queries";
+import { listGroups } from "@/lib/groups/queries";
+import { createExecutionConfigAction } from "../actions";
+import { ExecutionConfigForm } from "../_components/execution-config-form";
+
+export const metadata: Metadata = { title: "New execution config" };
+
+export default async function NewExecutionConfigPage() {
+  await requirePermission("configs.manage");
+  return (
+    <>
+      <PageHeader title="New execution config" description="Every field is checked as Kubernetes would: quantities, names, labels, tolerations and affinity." />
+      <Card>
+        <ExecutionConfigForm
+          action={createExecutionConfigAction}
+          values={{ namespace: "berth-${project}", imagePullPolicy: "IfNotPresent", workloadType: "any", usableBy: "all", createNamespace: true }}
+          clusterNames={listClusters().map((cluster) => cluster.name)}
+          groupNames={listGroups().map((group) => group.name)}
+        />
+      </Card>
+    </>
+  );
+}

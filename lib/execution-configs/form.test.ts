@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { foldFieldErrors } from "@/components/objects/fold-field-errors";
+import { fieldErrorsFrom } from "@/lib/validation";
+import { FORM_FIELDS, executionConfigToForm, formToExecutionConfigInput, parseTolerationLine } from "./form";
+import { createExecutionConfigSchema } from "./schema";
+
+const form = {
+  name: "gpu",
+  description: "",
+  image: "python:3.12",
+  namespace: "berth-${user}",
+  createNamespace: "on",
+  "resources.requests.cpu": "1",
+  "resources.limits.cpu": "2",
+  "resources.requests.memory": "1Gi",
+  "resources.limits.memory": "",
+  "resources.requests": "nvidia.com/gpu=1",
+  "resources.limits": "nvidia.com/gpu=1",
+  nodeSelector: "nvidia.com/gpu.present=true",
+  tolerations: "nvidia.com/gpu:NoSchedule\nspot=yes:NoExecute for 60s\n*",
+  affinity: "",
+  env: "MODE=fast\nEMPTY",
+  usableBy: "groups",
+  "usableBy.groups": ["ml"],
+};
+
+describe("the execution config form", () => {
+  it("turns text fields into the API's input and back", () => {
+    const { input, fieldErrors } = formToExecutionConfigInput(form);
+    expect(fieldErrors).toEqual({});
+    const parsed = createExecutionConfigSchema.parse(input);
+    expect(parsed).toMatchObject({
+      createNamespace: true,
+      resources: { requests: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" }, limits: { cpu: "2", "nvidia.com/gpu": "1" } },
+      tolerations: [
+        { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+        { key: "spot", operator: "Equal", value: "yes", effect: "NoExecute", tolerationSeconds: 60 },
+        { key: "", operator: "Exists", effect: "" },
+      ],
+      env: [{ name: "MODE", value: "fast" }, { name: "EMPTY", value: "" }],
+      usableBy: { groups: ["ml"] },
+    });
+    const back = executionConfigToForm(parsed);
+    expect(back).toMatchObject({ tolerations: "nvidia.com/gpu:NoSchedule\nspot=yes:NoExecute for 60s\n*", "resources.requests": "nvidia.com/gpu=1", env: "MODE=fast\nEMPTY=" });
+    expect(createExecutionConfigSchema.parse(formToExecutionConfigInput({ ...back, createNamespace: "on" }).input)).toEqual(parsed);
+  });
+
+  it("reports unreadable lines and puts schema errors on the field that edits them", () => {
+    expect(formToExecutionConfigInput({ ...form, nodeSelector: "zone", tolerations: "a=b=c:X:Y" }).fieldErrors).toEqual({
+      nodeSelector: ["line 1: write key=value"],
+      tolerations: ['line 1: write key=value:Effect, key:Effect, key or * (optionally "for 300s")'],
+    });
+    const { input } = formToExecutionConfigInput({ ...form, "resources.limits": "nvidia.com/gpu=2", "resources.requests.cpu": "3" });
+    const parsed = createExecutionConfigSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    expect(foldFieldErrors(fieldErrorsFrom(parsed.error!), FORM_FIELDS)).toEqual({
+      "resources.requests.cpu": ["must be at most the limit (2)"],
+      "resources.limits": ["resources.limits.nvidia.com/gpu: must equal the request (Kubernetes does not overcommit extended resources)"],
+    });
+    expect(parseTolerationLine("bad key")).toBeUndefined();
+  });
+});
