@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePermission } from "@/lib/auth/session";
+import { createPolicyAction } from "../actions";
+import { PolicyForm } from "../_components/policy-forms";
+
+export const metadata: Metadata = { title: "New namespace policy" };
+
+export default async function NewPolicyPage() {
+  await requirePermission("policies.manage");
+  return (
+    <>
+      <PageHeader title="New namespace policy" description="After saving, apply it to the matching namespaces of a cluster from the policy's page (dry run first)." />
+      <Card>
+        <PolicyForm action={createPolicyAction} />
+      </Card>
+    </>
+  );
+}
