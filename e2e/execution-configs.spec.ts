@@ -1,0 +1,167 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { ExecutionConfigsPage } from "./pages/execution-configs-page";
+import { BOOTSTRAP_TOKEN } from "./support/env";
+
+const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
+const suffix = String(Date.now() % 1_000_000);
+const names = { gpu: `gpu-ec-${suffix}`, huge: `gpu-huge-${suffix}`, copy: `gpu-copy-${suffix}` };
+const shots = (name: string) => `test-results/screenshots/execution-configs-${name}.png`;
+
+test.use({ viewport: { width: 1280, height: 900 } });
+
+async function seed(request: APIRequestContext) {
+  const group = await request.post("/api/v1/groups", { headers: admin, data: { name: "ml" } });
+  expect([201, 409]).toContain(group.status());
+  await expect.poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), { timeout: 30_000 }).toBe(200);
+}
+
+test("admin creates a GPU config through the form, sees preview, fits and test, and restores a version", async ({ page, request }) => {
+  await seed(request);
+  const configs = new ExecutionConfigsPage(page);
+  await configs.openNew();
+  const form = configs.form("New execution config");
+  await configs.fill(form, {
+    name: names.gpu,
+    description: "One A100 for training",
+    image: "pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime",
+    cluster: "embedded",
+    namespace: "berth-${project}",
+    cpuRequest: "3",
+    cpuLimit: "2",
+    memoryRequest: "4Gi",
+    memoryLimit: "8Gi",
+    customRequests: "nvidia.com/gpu=1",
+    customLimits: "nvidia.com/gpu=2",
+    nodeSelector: "nvidia.com/gpu.present=true",
+    tolerations: "nvidia.com/gpu:NoSchedule",
+    affinity: "nodeAfinity: {}",
+    usableByGroups: ["ml"],
+  });
+  await form.getByRole("button", { name: "Create execution config" }).click();
+  await expect(form.getByRole("alert")).toContainText("Some fields are not valid");
+  await expect(form.getByLabel("CPU request", { exact: true })).toHaveAccessibleDescription("must be at most the limit (2)");
+  await expect(form.getByLabel("Custom limits", { exact: true })).toHaveAccessibleDescription(/resources\.limits\.nvidia\.com\/gpu: must equal the request/);
+  await expect(form.getByLabel("Affinity (YAML)", { exact: true })).toHaveAccessibleDescription(/affinity\.nodeAfinity: Unknown field/);
+  await page.screenshot({ path: shots("form-errors"), fullPage: true });
+
+  await configs.fill(form, { cpuRequest: "1", customLimits: "nvidia.com/gpu=1", affinity: "" });
+  await form.getByRole("button", { name: "Create execution config" }).click();
+  await expect(page.getByRole("heading", { name: names.gpu, level: 1 })).toBeVisible();
+
+  const preview = page.getByLabel("Pod preview");
+  await expect(preview).toContainText(`berth.dev/exec-config: ${names.gpu}`);
+  await expect(preview).toContainText("namespace: berth-sample");
+  await expect(preview).toContainText('nvidia.com/gpu: "1"');
+  await expect(page.getByRole("list", { name: "Fits" })).toContainText(/fits \d+×: \d+ of 8 nvidia\.com\/gpu free/);
+
+  const result = await configs.runTest();
+  await expect(result).toContainText("succeeded");
+  await expect(result).toContainText(/exited with code 0/);
+  await page.screenshot({ path: shots("detail"), fullPage: true });
+
+  // A change, then "restore this version" on the first version makes version 3 with the old image.
+  const patched = await request.patch(`/api/v1/execution-configs/${names.gpu}`, { headers: admin, data: { image: "pytorch/pytorch:latest", version: 1 } });
+  expect(patched.status(), await patched.text()).toBe(200);
+  await page.reload();
+  const history = page.getByRole("table", { name: "History" });
+  await expect(history.getByRole("row")).toHaveCount(4); // header, update, test, create
+  await history.getByRole("row").filter({ hasText: "execution-config.create" }).getByRole("button", { name: "Restore this version" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Restore" }).click();
+  await expect(page.getByText("Version 3, saved")).toBeVisible();
+  await expect(page.getByText("pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime").first()).toBeVisible();
+  await expect(history.getByRole("row").filter({ hasText: "execution-config.restore" })).toContainText("pytorch/pytorch:latest");
+});
+
+test("Test of a config asking more GPUs than any node has reports the scheduler's reason", async ({ page, request }) => {
+  await seed(request);
+  const created = await request.post("/api/v1/execution-configs", {
+    headers: admin,
+    data: {
+      name: names.huge,
+      image: "python:3.12-slim",
+      cluster: "embedded",
+      namespace: "berth-${user}",
+      createNamespace: true,
+      resources: { requests: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "16" }, limits: { "nvidia.com/gpu": "16" } },
+      tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+      usableBy: { groups: ["ml"] },
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const configs = new ExecutionConfigsPage(page);
+  await configs.open(names.huge);
+  await expect(page.getByRole("list", { name: "Fits" })).toContainText("fits 0×");
+  const result = await configs.runTest();
+  await expect(result).toContainText("unschedulable");
+  await expect(result).toContainText(/0\/\d+ nodes are available: .*Insufficient nvidia\.com\/gpu/);
+
+  const api = await request.post(`/api/v1/execution-configs/${names.huge}/test`, { headers: admin });
+  expect(await api.json()).toMatchObject({ outcome: "unschedulable", reason: expect.stringContaining("Insufficient nvidia.com/gpu") });
+});
+
+test("two sessions edit one config: the second save is refused with the other change shown", async ({ page, browser, request }) => {
+  await seed(request);
+  const name = `shared-${suffix}`;
+  const created = await request.post("/api/v1/execution-configs", { headers: admin, data: { name, image: "python:3.12-slim", namespace: "default" } });
+  expect(created.status(), await created.text()).toBe(201);
+
+  const first = new ExecutionConfigsPage(page);
+  const otherContext = await browser.newContext({ storageState: test.info().project.use.storageState as string });
+  const second = new ExecutionConfigsPage(await otherContext.newPage());
+  await first.openEdit(name);
+  await second.openEdit(name);
+
+  const firstForm = first.form("Edit execution config");
+  await firstForm.getByLabel("Description").fill("saved first");
+  await firstForm.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+
+  const secondForm = second.form("Edit execution config");
+  await secondForm.getByLabel("Container image").fill("python:3.13-slim");
+  await secondForm.getByRole("button", { name: "Save changes" }).click();
+  const notice = secondForm.getByRole("region", { name: "Conflicting change" });
+  await expect(notice).toContainText("admin saved version 2");
+  await expect(notice).toContainText("description");
+  await expect(notice).toContainText("saved first");
+  await expect(secondForm.getByRole("alert")).toContainText("changed by someone else");
+  await second.page.screenshot({ path: shots("conflict"), fullPage: true });
+  expect(await (await request.get(`/api/v1/execution-configs/${name}`, { headers: admin })).json()).toMatchObject({ image: "python:3.12-slim", version: 2 });
+
+  await notice.getByRole("button", { name: "Reload the current version" }).click();
+  await expect(secondForm.getByLabel("Description")).toHaveValue("saved first");
+  await secondForm.getByLabel("Container image").fill("python:3.13-slim");
+  await secondForm.getByRole("button", { name: "Save changes" }).click();
+  await expect(second.page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await otherContext.close();
+});
+
+test("YAML export, then import under a new name", async ({ page, request }) => {
+  await seed(request);
+  const source = `yaml-src-${suffix}`;
+  const created = await request.post("/api/v1/execution-configs", {
+    headers: admin,
+    data: { name: source, image: "python:3.12-slim", namespace: "berth-${project}", resources: { requests: { cpu: "1", "nvidia.com/gpu": "1" }, limits: { cpu: "2", "nvidia.com/gpu": "1" } }, usableBy: { groups: ["ml"] } },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const exported = await request.get(`/api/v1/execution-configs/${source}/yaml`, { headers: admin });
+  expect(exported.status()).toBe(200);
+  expect(exported.headers()["content-type"]).toContain("yaml");
+  const yaml = (await exported.text()).replace(`name: ${source}`, `name: ${names.copy}`);
+  expect(yaml).toContain("kind: ExecutionConfig");
+
+  const configs = new ExecutionConfigsPage(page);
+  await configs.openList();
+  const importForm = page.getByRole("form", { name: "Import execution config" });
+  await importForm.getByLabel("YAML document").fill(yaml.replace("nvidia.com/gpu: \"1\"", "nvidia.com/gpu: \"0.5\""));
+  await importForm.getByRole("button", { name: "Import execution config" }).click();
+  await expect(importForm.getByRole("list", { name: "Import errors" })).toContainText("resources.requests.nvidia.com/gpu");
+  await page.screenshot({ path: shots("list"), fullPage: true });
+
+  await importForm.getByLabel("YAML document").fill(yaml);
+  await importForm.getByRole("button", { name: "Import execution config" }).click();
+  await expect(page.getByRole("heading", { name: names.copy, level: 1 })).toBeVisible();
+  await expect(page.getByLabel("Pod preview")).toContainText(`berth.dev/exec-config: ${names.copy}`);
+  await configs.openList();
+  await expect(page.getByRole("table", { name: "Execution configs" }).getByRole("link", { name: names.copy })).toBeVisible();
+  await page.screenshot({ path: shots("list"), fullPage: true });
+});
