@@ -217,6 +217,12 @@ describe.each(VERSIONS)("kubectl %s", (version) => {
   });
 
   it("reports errors and deletes, waiting for the object to go", async () => {
+    const typo = join(dir, `${ns}-typo.yaml`);
+    writeFileSync(typo, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo, namespace: ${ns}}\ndatta: {a: "1"}\n`);
+    const strict = await kubectl("apply", "-f", typo);
+    expect(strict.stderr).toContain('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "datta"');
+    const warned = await kubectl("apply", "-f", typo, "--validate=warn");
+    expect(warned.stderr).toContain('Warning: unknown field "datta"');
     const missing = await kubectl("get", "pod", "nope", "-n", ns);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe('Error from server (NotFound): pods "nope" not found');

@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import type { DeleteOptions, KubeObject, ResourceType, WriteOptions } from "../contract";
 import { groupVersionOf, PODS, NAMESPACES } from "./builtin-types";
 import { badRequest, conflict, gone, invalid, methodNotAllowed, notFound, pathNotFound, statusError, unsupportedMediaType } from "./errors";
+import { checkUnknownFields, fieldValidationOf } from "./field-validation";
 import { cloneObject, deepEqual, isPlainObject, nowTimestamp, toJson } from "./objects";
 import { applyJsonPatch, applyMergePatch, applyServerSide, applyStrategicMergePatch, fieldSet, PATCH_TYPES } from "./patch";
 import type { ResourcePath } from "./paths";
@@ -216,9 +217,16 @@ async function create(req: IncomingMessage, res: ServerResponse, url: URL, path:
     sendJson(res, 201, answerReview(path.type, object as unknown as Obj));
     return;
   }
+  dropUnknownFields(res, url, path.type, object);
   reconcileIdentity(object, path);
   const created = ctx.store.create(path.type.key, object, writeOptions(url));
   sendJson(res, 201, toJson(created));
+}
+
+/** Unknown fields of built-in kinds: dropped, and refused (Strict) or reported (Warn). */
+function dropUnknownFields(res: ServerResponse, url: URL, type: ResourceType, object: KubeObject): void {
+  const warnings = checkUnknownFields(type, object, fieldValidationOf(url));
+  if (warnings.length) res.setHeader("Warning", warnings.map((w) => `299 - ${JSON.stringify(w)}`));
 }
 
 /** Managed fields a client did not send are kept, as upstream does for updates. */
@@ -230,6 +238,7 @@ function keepManagedFields(object: KubeObject, existing: KubeObject): void {
 
 async function update(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext, status: boolean): Promise<void> {
   const object = await objectBody(req, path.type);
+  dropUnknownFields(res, url, path.type, object);
   reconcileIdentity(object, path);
   const existing = requireObject(ctx, path);
   keepManagedFields(object, existing);
@@ -258,7 +267,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, url: URL, path: 
     if (!fieldManager) {
       throw invalid("PatchOptions", "meta.k8s.io", "", [{ reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" }]);
     }
-    return serverSideApply(res, text, path, ctx, fieldManager, options, status);
+    return serverSideApply(res, url, text, path, ctx, fieldManager, options, status);
   }
 
   const existing = requireObject(ctx, path);
@@ -270,6 +279,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, url: URL, path: 
   if (!isPlainObject(patched)) throw badRequest("the patch did not produce an object");
   const object = patched as unknown as KubeObject;
   if (!isPlainObject(object.metadata)) object.metadata = {};
+  dropUnknownFields(res, url, type, object);
   reconcileIdentity(object, path);
   const updated = status ? ctx.store.updateStatus(type.key, object, options) : ctx.store.update(type.key, object, options);
   sendJson(res, 200, toJson(updated));
@@ -285,7 +295,7 @@ interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-function serverSideApply(res: ServerResponse, text: string, path: ResourcePath, ctx: ResourceContext, manager: string, options: WriteOptions, status: boolean): void {
+function serverSideApply(res: ServerResponse, url: URL, text: string, path: ResourcePath, ctx: ResourceContext, manager: string, options: WriteOptions, status: boolean): void {
   const { type } = path;
   let applied: unknown;
   try {
@@ -299,6 +309,7 @@ function serverSideApply(res: ServerResponse, text: string, path: ResourcePath, 
   if (!config.apiVersion || !config.kind) {
     throw badRequest(`invalid object type: ${config.apiVersion ?? ""}, Kind=${config.kind ?? ""}`);
   }
+  dropUnknownFields(res, url, type, config);
   reconcileIdentity(config, path);
   const entry: ManagedFieldsEntry = {
     manager,
