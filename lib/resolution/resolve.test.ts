@@ -49,7 +49,7 @@ describe("resolveEffectiveConfig: origins", () => {
   it("takes every value from the instance when nothing else is set", () => {
     expect(resolveEffectiveConfig(input({}))).toEqual({
       executionConfig: { value: "cpu-small", origin: "instance" },
-      sparkConfig: { value: "spark-small", origin: "instance" },
+      sparkConfig: { value: "spark-small", origin: "instance", unused: true },
       cluster: { value: "embedded", origin: "instance" },
     });
   });
@@ -57,7 +57,7 @@ describe("resolveEffectiveConfig: origins", () => {
   it("prefers the project's settings over the instance", () => {
     const resolution = resolveEffectiveConfig(input({ project: { ...NOTHING, executionConfigId: 11, sparkConfigId: 21, clusterId: 2 } }));
     expect(resolution.executionConfig).toEqual({ value: "gpu-a100", origin: "project" });
-    expect(resolution.sparkConfig).toEqual({ value: "spark-ml", origin: "project" });
+    expect(resolution.sparkConfig).toEqual({ value: "spark-ml", origin: "project", unused: true });
     expect(resolution.cluster).toEqual({ value: "gpu-prod", origin: "project" });
   });
 
@@ -69,7 +69,7 @@ describe("resolveEffectiveConfig: origins", () => {
       }),
     );
     expect(resolution.executionConfig).toEqual({ value: "cpu-small", origin: "object" });
-    expect(resolution.sparkConfig).toEqual({ value: "spark-small", origin: "instance" });
+    expect(resolution.sparkConfig).toEqual({ value: "spark-small", origin: "instance", unused: true });
     expect(resolution.cluster).toEqual({ value: "gpu-prod", origin: "project" });
   });
 
@@ -117,7 +117,7 @@ describe("resolveEffectiveConfig: visual recipes and Spark", () => {
   it("requires a Spark config for Spark activities only", () => {
     const instance = { ...NOTHING, executionConfigId: 10, clusterId: 1 };
     expect(resolveEffectiveConfig(input({ instance, activity: "spark-recipe" })).sparkConfig).toEqual({ value: null, origin: null, error: "no Spark config selected" });
-    expect(resolveEffectiveConfig(input({ instance, activity: "python-recipe" })).sparkConfig).toEqual({ value: null, origin: null });
+    expect(resolveEffectiveConfig(input({ instance, activity: "python-recipe" })).sparkConfig).toEqual({ value: null, origin: null, unused: true });
   });
 
   it("does not require an execution config for Spark activities", () => {
@@ -161,6 +161,20 @@ describe("resolveEffectiveConfig: errors where they belong", () => {
       expect(resolution.executionConfig.error).toBeUndefined();
       expect(resolution.sparkConfig.error).toBeUndefined();
     }
+  });
+
+  it("does not refuse a Spark config to activities that do not run Spark", () => {
+    const project = { ...NOTHING, executionConfigId: 11, sparkConfigId: 21 };
+    const spark = resolveEffectiveConfig(input({ actor: outsider, project, activity: "spark-recipe" }));
+    expect(spark.executionConfig.error).toMatch(/^no usage permission/);
+    const python = resolveEffectiveConfig(input({ actor: outsider, project, activity: "python-recipe" }));
+    expect(python.sparkConfig).toEqual({ value: "spark-ml", origin: "project", unused: true });
+  });
+
+  it("still reports a deleted config the activity does not run with, as not blocking", () => {
+    const resolution = resolveEffectiveConfig(input({ project: { ...NOTHING, sparkConfigId: 99 } }));
+    expect(resolution.sparkConfig).toMatchObject({ value: null, origin: "project", unused: true, error: expect.stringMatching(/^config not found/) });
+    expect(blockingError(resolution, "python-recipe")).toBeUndefined();
   });
 
   it("refuses a restricted Spark config to outsiders", () => {

@@ -55,6 +55,8 @@ export interface EffectiveValue {
   origin: Origin | null;
   /** For a cluster that comes with the config rather than from a cluster setting. */
   via?: "executionConfig" | "sparkConfig";
+  /** The activity does not run with this config (a Spark config for anything but Spark). */
+  unused?: true;
   /** Why this value cannot be used: "config not found…", "no usage permission…", "no cluster selected". */
   error?: string;
 }
@@ -87,13 +89,16 @@ function resolveConfig(
   chosen: { id: number; origin: Origin } | null,
   configs: readonly ConfigFacts[],
   actor: Actor,
-  required: boolean,
+  { used, required }: { used: boolean; required: boolean },
 ): { effective: EffectiveValue; config?: ConfigFacts } {
-  if (!chosen) return { effective: { value: null, origin: null, ...(required ? { error: `no ${kind} selected` } : {}) } };
+  if (!chosen) return { effective: { value: null, origin: null, ...(required ? { error: `no ${kind} selected` } : used ? {} : { unused: true as const }) } };
   const config = configs.find((candidate) => candidate.id === chosen.id);
   if (!config) {
-    return { effective: { value: null, origin: chosen.origin, error: `config not found: the ${kind} #${chosen.id} set as ${ORIGIN_WORDS[chosen.origin]} was deleted` } };
+    // A broken reference is an error at the level that holds it, whether or not this activity uses it.
+    const error = `config not found: the ${kind} #${chosen.id} set as ${ORIGIN_WORDS[chosen.origin]} was deleted`;
+    return { effective: { value: null, origin: chosen.origin, error, ...(used ? {} : { unused: true as const }) } };
   }
+  if (!used) return { effective: { value: config.name, origin: chosen.origin, unused: true }, config };
   if (!mayUse(actor, config.usableBy)) {
     return { effective: { value: config.name, origin: chosen.origin, error: `no usage permission for ${kind} ${config.name}: your groups may not use it` }, config };
   }
@@ -120,9 +125,10 @@ export function resolveEffectiveConfig(input: ResolutionInput): Resolution {
     ["project", project.sparkConfigId],
     ["instance", instance.sparkConfigId],
   ]);
-  // Spark activities run with the Spark config; the others with the execution config.
-  const execution = resolveConfig("execution config", executionChoice, input.executionConfigs, actor, !spark);
-  const sparkConfig = resolveConfig("Spark config", sparkChoice, input.sparkConfigs, actor, spark);
+  // Spark activities need a Spark config; their driver runs in the execution config's container
+  // when one is set (as in DSS), so it is checked for them too but not required.
+  const execution = resolveConfig("execution config", executionChoice, input.executionConfigs, actor, { used: true, required: !spark });
+  const sparkConfig = resolveConfig("Spark config", sparkChoice, input.sparkConfigs, actor, { used: spark, required: spark });
 
   return {
     executionConfig: execution.effective,

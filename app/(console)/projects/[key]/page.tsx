@@ -11,13 +11,16 @@ import { listGroups } from "@/lib/groups/queries";
 import { can } from "@/lib/permissions";
 import { findVisibleProject, listOverrides, resolutionContext, toProjectView } from "@/lib/projects/queries";
 import { projectYaml } from "@/lib/projects/yaml";
-import { ACTIVITY_LABELS, ACTIVITY_TYPES, isSparkActivity } from "@/lib/resolution/activities";
+import { ACTIVITY_LABELS, ACTIVITY_TYPES } from "@/lib/resolution/activities";
 import { getSettingsView } from "@/lib/settings/queries";
 import { restoreProjectAction } from "../actions";
 import { EffectiveValueText } from "../_components/effective-value";
 import { DeleteOverrideButton, DeleteProjectButton, OverrideForm, ProjectSettingsForm, PutMemberForm, RemoveMemberButton } from "../_components/project-forms";
 
 export const metadata: Metadata = { title: "Project" };
+
+/** Every project change but a deletion records the whole project, so each can be restored. */
+const savesProjectVersion = (action: string) => action !== "project.delete";
 
 export default async function ProjectPage({ params }: { params: Promise<{ key: string }> }) {
   const actor = await requireActor();
@@ -65,17 +68,16 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
             <tbody className="divide-y divide-slate-100">
               {ACTIVITY_TYPES.map((activity) => {
                 const resolution = context.resolve(actor, activity);
-                const spark = isSparkActivity(activity);
                 return (
                   <tr key={activity}>
-                    <Th scope="row" className="whitespace-nowrap bg-white normal-case tracking-normal text-slate-700">
+                    <th scope="row" className="whitespace-nowrap px-4 py-2.5 text-left align-top font-medium text-slate-800">
                       {ACTIVITY_LABELS[activity]}
-                    </Th>
+                    </th>
                     <Td>
-                      <EffectiveValueText effective={resolution.executionConfig} optional={spark} />
+                      <EffectiveValueText effective={resolution.executionConfig} />
                     </Td>
                     <Td>
-                      <EffectiveValueText effective={resolution.sparkConfig} optional={!spark} />
+                      <EffectiveValueText effective={resolution.sparkConfig} />
                     </Td>
                     <Td>
                       <EffectiveValueText effective={resolution.cluster} />
@@ -105,16 +107,15 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
               <tbody className="divide-y divide-slate-100">
                 {overrides.map((override) => {
                   const resolution = context.resolve(actor, override.activityType, override.objectId);
-                  const spark = isSparkActivity(override.activityType);
                   return (
                     <tr key={override.objectId}>
                       <Td className="font-mono">{override.objectId}</Td>
                       <Td className="whitespace-nowrap">{ACTIVITY_LABELS[override.activityType]}</Td>
                       <Td>
-                        <EffectiveValueText effective={resolution.executionConfig} optional={spark} />
+                        <EffectiveValueText effective={resolution.executionConfig} />
                       </Td>
                       <Td>
-                        <EffectiveValueText effective={resolution.sparkConfig} optional={!spark} />
+                        <EffectiveValueText effective={resolution.sparkConfig} />
                       </Td>
                       <Td>
                         <EffectiveValueText effective={resolution.cluster} />
@@ -137,82 +138,85 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
           )}
         </Card>
 
-        <div className="grid gap-6 lg:grid-cols-2">
-          <Card title="Project settings" description="Only project administrators change these, and only to configs and clusters their groups may use.">
-            {manage ? (
-              <ProjectSettingsForm
-                project={view}
-                choices={choices}
-                groups={groups}
-                inherited={{
-                  executionConfig: defaults.defaultExecutionConfig,
-                  visualRecipeExecutionConfig: defaults.defaultVisualRecipeExecutionConfig,
-                  sparkConfig: defaults.defaultSparkConfig,
-                  cluster: defaults.defaultCluster,
-                }}
-              />
-            ) : (
-              <dl aria-label="Project settings" className="grid gap-3 text-sm sm:grid-cols-2">
-                {(
-                  [
-                    ["Owner group", view.ownerGroup],
-                    ["Execution config (user code)", view.executionConfig],
-                    ["Execution config (visual recipes)", view.visualRecipeExecutionConfig],
-                    ["Spark config", view.sparkConfig],
-                    ["Cluster", view.cluster],
-                  ] as const
-                ).map(([label, value]) => (
-                  <div key={label}>
-                    <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-                    <dd className="mt-0.5">{value ?? <span className="text-slate-400">inherit</span>}</dd>
-                  </div>
-                ))}
-              </dl>
-            )}
-          </Card>
+        <Card title="Project settings" description="Only project administrators change these, and only to configs and clusters their groups may use.">
+          {manage ? (
+            <ProjectSettingsForm
+              project={view}
+              choices={choices}
+              groups={groups}
+              inherited={{
+                executionConfig: defaults.defaultExecutionConfig,
+                visualRecipeExecutionConfig: defaults.defaultVisualRecipeExecutionConfig,
+                sparkConfig: defaults.defaultSparkConfig,
+                cluster: defaults.defaultCluster,
+              }}
+            />
+          ) : (
+            <dl aria-label="Project settings" className="grid gap-3 text-sm sm:grid-cols-2">
+              {(
+                [
+                  ["Owner group", view.ownerGroup],
+                  ["Execution config (user code)", view.executionConfig],
+                  ["Execution config (visual recipes)", view.visualRecipeExecutionConfig],
+                  ["Spark config", view.sparkConfig],
+                  ["Cluster", view.cluster],
+                ] as const
+              ).map(([label, value]) => (
+                <div key={label}>
+                  <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+                  <dd className="mt-0.5">{value ?? <span className="text-slate-400">inherit</span>}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </Card>
 
-          <Card title={`Members (${view.members.length})`} description="Groups and their role: admin (settings, members, overrides), contributor (runs work), reader.">
-            {view.members.length === 0 ? (
-              <p className="text-sm text-slate-500">No member groups yet.</p>
-            ) : (
-              <Table label="Members">
-                <thead>
-                  <tr>
-                    <Th>Group</Th>
-                    <Th>Role</Th>
-                    {manage && <Th className="sr-only">Remove</Th>}
+        <Card title={`Members (${view.members.length})`} description="Groups and their role: admin (settings, members, overrides), contributor (runs work), reader.">
+          {view.members.length === 0 ? (
+            <p className="text-sm text-slate-500">No member groups yet.</p>
+          ) : (
+            <Table label="Members">
+              <thead>
+                <tr>
+                  <Th>Group</Th>
+                  <Th>Role</Th>
+                  {manage && <Th className="sr-only">Remove</Th>}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {view.members.map((member) => (
+                  <tr key={member.group}>
+                    <Td>
+                      {member.group}
+                      {member.group === view.ownerGroup && <span className="ml-2 text-xs text-slate-500">owner</span>}
+                    </Td>
+                    <Td>
+                      <Badge tone={member.role === "admin" ? "blue" : "gray"}>{member.role}</Badge>
+                    </Td>
+                    {manage && (
+                      <Td className="text-right">
+                        {member.group !== view.ownerGroup && <RemoveMemberButton projectId={project.id} projectKey={project.key} group={member.group} />}
+                      </Td>
+                    )}
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {view.members.map((member) => (
-                    <tr key={member.group}>
-                      <Td>
-                        {member.group}
-                        {member.group === view.ownerGroup && <span className="ml-2 text-xs text-slate-500">owner</span>}
-                      </Td>
-                      <Td>
-                        <Badge tone={member.role === "admin" ? "blue" : "gray"}>{member.role}</Badge>
-                      </Td>
-                      {manage && (
-                        <Td className="text-right">
-                          {member.group !== view.ownerGroup && <RemoveMemberButton projectId={project.id} projectKey={project.key} group={member.group} />}
-                        </Td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-            )}
-            {manage && (
-              <div className="mt-4 border-t border-slate-100 pt-4">
-                <PutMemberForm projectId={project.id} groups={groups} />
-              </div>
-            )}
-          </Card>
-        </div>
+                ))}
+              </tbody>
+            </Table>
+          )}
+          {manage && (
+            <div className="mt-4 border-t border-slate-100 pt-4">
+              <PutMemberForm projectId={project.id} groups={groups} />
+            </div>
+          )}
+        </Card>
 
         <Card title="History" description="Every saved version of the project's settings and members.">
-          <ObjectHistory objectType="project" objectId={project.id} restore={manage ? restoreProjectAction.bind(null, project.id) : undefined} />
+          <ObjectHistory
+            objectType="project"
+            objectId={project.id}
+            savesVersion={savesProjectVersion}
+            restore={manage ? restoreProjectAction.bind(null, project.id) : undefined}
+          />
         </Card>
 
         <Card title="YAML">

@@ -109,7 +109,7 @@ export function OverrideForm({ projectId, choices }: { projectId: number; choice
 
 export function DeleteOverrideButton({ projectId, objectId }: { projectId: number; objectId: string }) {
   return (
-    <ConfirmButton label="Remove override" title={`Remove the override of ${objectId}?`} confirmLabel="Remove" onConfirm={() => deleteOverrideAction(projectId, objectId)}>
+    <ConfirmButton label="Remove" title={`Remove the override of ${objectId}?`} confirmLabel="Remove" onConfirm={() => deleteOverrideAction(projectId, objectId)}>
       {objectId} then inherits the project&apos;s settings.
     </ConfirmButton>
   );

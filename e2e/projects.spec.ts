@@ -1,0 +1,143 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { ProjectsPage } from "./pages/projects-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { BOOTSTRAP_TOKEN } from "./support/env";
+
+const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
+const suffix = String(Date.now() % 1_000_000);
+const names = {
+  gpu: `gpu-ml-${suffix}`,
+  cpu: `cpu-small-${suffix}`,
+  spark: `spark-small-${suffix}`,
+  outsiders: `sales-${suffix}`,
+  member: `ada${suffix}`,
+  outsider: `bob${suffix}`,
+};
+const PASSWORD = "Projects-e2e-pass-1";
+
+test.use({ viewport: { width: 1280, height: 900 } });
+
+async function post(request: APIRequestContext, path: string, data: unknown, accept = [201]) {
+  const response = await request.post(path, { headers: admin, data });
+  expect(accept, `${path}: ${await response.text()}`).toContain(response.status());
+  return response;
+}
+
+/** Groups, users, configs and the cluster grant, through the REST API as the bootstrap admin. */
+async function seed(request: APIRequestContext) {
+  await post(request, "/api/v1/groups", { name: "ml" }, [201, 409]);
+  await post(request, "/api/v1/groups", { name: names.outsiders });
+  await post(request, "/api/v1/users", { username: names.member, password: PASSWORD, groups: ["ml"] });
+  await post(request, "/api/v1/users", { username: names.outsider, password: PASSWORD, groups: [names.outsiders] });
+  await expect.poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), { timeout: 30_000 }).toBe(200);
+  const grants = await request.put("/api/v1/clusters/embedded/grants", {
+    headers: admin,
+    data: { grants: [{ group: "ml", level: "use" }, { group: names.outsiders, level: "use" }] },
+  });
+  expect(grants.status(), await grants.text()).toBe(200);
+  const resources = (gpu: boolean) => ({
+    requests: { cpu: "1", memory: "2Gi", ...(gpu ? { "nvidia.com/gpu": "1" } : {}) },
+    limits: { cpu: "2", memory: "4Gi", ...(gpu ? { "nvidia.com/gpu": "1" } : {}) },
+  });
+  const image = "python:3.12-slim";
+  await post(request, "/api/v1/execution-configs", { name: names.gpu, image, namespace: "berth-${project}", resources: resources(true), usableBy: { groups: ["ml"] } });
+  await post(request, "/api/v1/execution-configs", { name: names.cpu, image, namespace: "berth-${project}", resources: resources(false), usableBy: "all" });
+  await post(request, "/api/v1/spark-configs", { name: names.spark, image: "apache/spark:3.5.1", conf: { "spark.executor.instances": "2" }, usableBy: "all" });
+}
+
+test("admin sets defaults and sets up a project; an ml member sees the effective config with origins; an outsider is refused", async ({ page, browser, request }) => {
+  await seed(request);
+  const key = (await request.get("/api/v1/projects/churn", { headers: admin })).status() === 404 ? "churn" : `churn_${suffix}`;
+  const projects = new ProjectsPage(page);
+
+  await projects.setInstanceDefaults({ executionConfig: names.cpu, visualRecipeExecutionConfig: names.cpu, sparkConfig: names.spark, cluster: "embedded" });
+  await expect(page.getByLabel("Current defaults")).toContainText(names.cpu);
+  await page.screenshot({ path: "test-results/screenshots/projects-settings.png", fullPage: true });
+
+  await projects.createProject({ key, name: "Customer churn", ownerGroup: "ml" });
+  await projects.putMember(names.outsiders, "reader");
+  await projects.saveSettings({ executionConfig: names.gpu });
+  await expect(projects.settingsForm().getByRole("status")).toHaveText("Settings saved.");
+  await projects.saveOverride({ objectId: "train_churn_model", activityType: "ml-train", executionConfig: names.cpu });
+  await expect(projects.effectiveRow("Python recipe")).toContainText(`${names.gpu} — from project setting`);
+  await expect(projects.overrideRow("train_churn_model")).toContainText(`${names.cpu} — from object override`);
+  await page.screenshot({ path: "test-results/screenshots/projects-detail-admin.png", fullPage: true });
+
+  await page.goto("/projects");
+  await expect(page.getByRole("table", { name: "Projects" }).getByRole("link", { name: key, exact: true })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/projects-list.png", fullPage: true });
+
+  // A member of ml, in a fresh browser: the effective values and where each comes from.
+  const memberContext = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width: 1280, height: 900 } });
+  const memberPage = await memberContext.newPage();
+  await new SignInPage(memberPage).signInAndWait(names.member, PASSWORD);
+  const member = new ProjectsPage(memberPage);
+  await member.open(key);
+  const python = member.effectiveRow("Python recipe");
+  await expect(python).toContainText(`${names.gpu} — from project setting`);
+  await expect(python).toContainText("embedded — from instance default");
+  await expect(python).not.toContainText("no usage permission");
+  await expect(member.effectiveRow("Spark recipe")).toContainText(`${names.spark} — from instance default`);
+  await expect(member.overrideRow("train_churn_model")).toContainText(`${names.cpu} — from object override`);
+  await memberPage.screenshot({ path: "test-results/screenshots/projects-detail-member.png", fullPage: true });
+  const memberApi = await memberContext.request.get(`/api/v1/projects/${key}/effective-config?activity=python-recipe`);
+  expect(memberApi.status()).toBe(200);
+  expect(await memberApi.json()).toMatchObject({
+    executionConfig: { value: names.gpu, origin: "project" },
+    sparkConfig: { value: names.spark, origin: "instance" },
+    cluster: { value: "embedded", origin: "instance" },
+  });
+  const objectApi = await memberContext.request.get(`/api/v1/projects/${key}/effective-config?activity=ml-train&object=train_churn_model`);
+  expect(await objectApi.json()).toMatchObject({ executionConfig: { value: names.cpu, origin: "object" } });
+  await memberContext.close();
+
+  // A reader outside ml: the page names the refusal, the API answers 403.
+  const outsiderContext = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width: 1280, height: 900 } });
+  const outsiderPage = await outsiderContext.newPage();
+  await new SignInPage(outsiderPage).signInAndWait(names.outsider, PASSWORD);
+  const outsider = new ProjectsPage(outsiderPage);
+  await outsider.open(key);
+  await expect(outsider.effectiveRow("Python recipe")).toContainText(`no usage permission for execution config ${names.gpu}`);
+  await expect(outsider.overrideRow("train_churn_model")).not.toContainText("no usage permission");
+  await expect(outsider.settingsForm()).toHaveCount(0);
+  await outsiderPage.screenshot({ path: "test-results/screenshots/projects-detail-outsider.png", fullPage: true });
+  const refused = await outsiderContext.request.get(`/api/v1/projects/${key}/effective-config?activity=python-recipe`);
+  expect(refused.status()).toBe(403);
+  expect(await refused.json()).toMatchObject({ executionConfig: { value: names.gpu, origin: "project", error: expect.stringMatching(/^no usage permission/) } });
+  const patch = await outsiderContext.request.patch(`/api/v1/projects/${key}`, { data: { executionConfig: names.cpu } });
+  expect(patch.status()).toBe(403);
+  await outsiderContext.close();
+});
+
+test("bad input to settings and projects gives field errors, no 500, and writes nothing", async ({ page, request }) => {
+  const before = await (await request.get("/api/v1/projects", { headers: admin })).json();
+  const settingsBefore = await (await request.get("/api/v1/settings", { headers: admin })).json();
+  const bodies: [string, string, unknown][] = [
+    ["patch", "/api/v1/settings", { defaultExecutionConfig: "does-not-exist" }],
+    ["patch", "/api/v1/settings", { defaultCluster: 42.5 }],
+    ["patch", "/api/v1/settings", { unknown: 1 }],
+    ["patch", "/api/v1/settings", []],
+    ["post", "/api/v1/projects", { key: "9lives", name: "x" }],
+    ["post", "/api/v1/projects", { key: "a-b", name: "" }],
+    ["post", "/api/v1/projects", { key: "ok_key", name: "x", ownerGroup: "no-such-group" }],
+    ["post", "/api/v1/projects", { key: "ok_key", name: "x", members: [{ group: "ml", role: "boss" }] }],
+    ["post", "/api/v1/projects", { key: "ok_key", name: "x", executionConfig: "missing-config" }],
+    ["post", "/api/v1/projects", "not an object"],
+  ];
+  for (const [method, path, data] of bodies) {
+    const response = await request.fetch(path, { method, headers: admin, data });
+    expect([400, 409, 422], `${method} ${path} ${JSON.stringify(data)}`).toContain(response.status());
+    const body = await response.json();
+    expect(body.error).toBeTruthy();
+  }
+  expect(await (await request.get("/api/v1/projects", { headers: admin })).json()).toEqual(before);
+  expect(await (await request.get("/api/v1/settings", { headers: admin })).json()).toEqual(settingsBefore);
+
+  // The form shows the errors beside the fields.
+  await page.goto("/projects");
+  const form = page.getByRole("form", { name: "Create project" });
+  await form.getByLabel("Key").fill("9 lives");
+  await form.getByRole("button", { name: "Create project" }).click();
+  await expect(form.getByText("Use letters, digits or '_', starting with a letter")).toBeVisible();
+  await expect(form.getByText("Name is required")).toBeVisible();
+});
