@@ -22,12 +22,13 @@ function NameList({ label, names }: { label: string; names: string[] }) {
  * for real, after confirming.
  */
 export function CleanupForm({ clusterId, namespaces }: { clusterId: number; namespaces: string[] }) {
-  const [asked, setAsked] = useState<Record<string, unknown> | null>(null);
+  const [asked, setAsked] = useState<{ input: Record<string, unknown>; count: number } | null>(null);
   const [done, setDone] = useState<CleanupResult | null>(null);
   const dryRun = useCallback(async (previous: FormState, formData: FormData) => {
     setDone(null);
     const result = await cleanupClusterAction(previous, formData);
-    setAsked(result.ok ? formInputFromForm(formData) : null);
+    const listed = result.ok ? (result.data as Extract<CleanupResult, { dryRun: true }>).wouldDelete.length : 0;
+    setAsked(listed ? { input: formInputFromForm(formData), count: listed } : null);
     return result;
   }, []);
 
@@ -71,12 +72,12 @@ export function CleanupForm({ clusterId, namespaces }: { clusterId: number; name
       </ActionForm>
       {asked && (
         <ConfirmButton
-          label="Delete what the dry run listed"
+          label={`Delete the ${asked.count} listed`}
           size="md"
           title="Delete for real?"
           confirmLabel="Delete"
           onConfirm={async () => {
-            const result = await cleanupClusterNowAction(asked);
+            const result = await cleanupClusterNowAction(asked.input);
             if (result.ok) {
               setDone(result.data);
               setAsked(null);

@@ -24,6 +24,9 @@ export type ClusterTab = (typeof CLUSTER_TABS)[number]["id"];
 
 const none = <span className="text-slate-400">—</span>;
 
+/** Labels every node carries (arch, os, hostname): left out of the table so the telling ones stand out. */
+const STANDARD_LABEL = /^(beta\.)?kubernetes\.io\/(arch|os|hostname)$/;
+
 export function TabNav({ clusterId, current }: { clusterId: number; current: ClusterTab }) {
   return (
     <nav aria-label="Cluster sections" className="mb-4 flex flex-wrap gap-1 border-b border-slate-200">
@@ -99,18 +102,20 @@ export function NodesTab({ nodes }: { nodes: NodeSummary[] }) {
       <tbody className="divide-y divide-slate-100">
         {nodes.map((node) => (
           <tr key={node.name}>
-            <Td className="font-medium">{node.name}</Td>
+            <Td className="font-medium whitespace-nowrap">{node.name}</Td>
             <Td>{node.ready ? <Badge tone="green">Ready</Badge> : <Badge tone="red">NotReady</Badge>}</Td>
             <Td>{node.allocatable.cpu ?? none}</Td>
             <Td>{node.allocatable.memory ?? none}</Td>
             <Td>{node.allocatable["nvidia.com/gpu"] ?? none}</Td>
             <Td className="max-w-md">
               <div className="flex flex-wrap gap-1 font-mono text-[11px] text-slate-600">
-                {Object.entries(node.labels).map(([key, value]) => (
-                  <span key={key} className="rounded bg-slate-100 px-1">
-                    {key}={value}
-                  </span>
-                ))}
+                {Object.entries(node.labels)
+                  .filter(([key]) => !STANDARD_LABEL.test(key))
+                  .map(([key, value]) => (
+                    <span key={key} className="rounded bg-slate-100 px-1">
+                      {key}={value}
+                    </span>
+                  ))}
               </div>
             </Td>
             <Td className="font-mono text-xs">{node.taints.length ? node.taints.map((taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect}`).join(", ") : none}</Td>
