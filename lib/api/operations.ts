@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { auditEventViewSchema, auditQuerySchema } from "@/lib/audit/schema";
-import { cleanupBodySchema, cleanupResultSchema, clusterDetailSchema, clusterViewSchema, createClusterBodySchema, setClusterGrantsBodySchema, updateClusterBodySchema } from "@/lib/clusters/schema";
+import { cleanupBodySchema, cleanupResultSchema, clusterDetailSchema, clusterViewSchema, createClusterBodySchema, restoreClusterBodySchema, setClusterGrantsBodySchema, updateClusterBodySchema } from "@/lib/clusters/schema";
 import { createExecutionConfigSchema, executionConfigViewSchema, importExecutionConfigSchema, patchExecutionConfigBodySchema, executionPreviewRunSchema, restoreExecutionConfigSchema } from "@/lib/execution-configs/schema";
 import { createGroupSchema, groupViewSchema, setGroupMembersSchema, updateGroupSchema } from "@/lib/groups/schema";
 import { applyOutcomeSchema, applyPolicySchema, createPolicySchema, driftReportSchema, importPolicySchema, policyViewSchema, restorePolicySchema, updatePolicySchema } from "@/lib/namespace-policies/schema";
@@ -56,6 +56,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/clusters/{cluster}", summary: "One cluster by id or name, with live status: reachable, version, nodes, namespaces", tag: "clusters", permission: "clusters.read", response: clusterDetailSchema },
   { method: "patch", path: "/api/v1/clusters/{cluster}", summary: "Change name, description, context, kubeconfig or Prometheus URL (clusters.operate on it); `version` = the revision read", tag: "clusters", permission: "clusters.operate", body: updateClusterBodySchema, response: clusterViewSchema },
   { method: "delete", path: "/api/v1/clusters/{cluster}", summary: "Remove a cluster (clusters.manage on it); refused while configs, projects or settings use it", tag: "clusters", permission: "clusters.manage" },
+  { method: "post", path: "/api/v1/clusters/{cluster}/restore", summary: "Save an older version (name, description, context, Prometheus URL) again `{ auditEventId }`; the kubeconfig stays", tag: "clusters", permission: "clusters.operate", body: restoreClusterBodySchema, response: clusterViewSchema },
   { method: "get", path: "/api/v1/clusters/{cluster}/grants", summary: "The groups' levels on a cluster", tag: "clusters", permission: "clusters.read" },
   { method: "put", path: "/api/v1/clusters/{cluster}/grants", summary: "Replace the groups' levels (use, operate, manage) on a cluster (clusters.manage on it)", tag: "clusters", permission: "clusters.manage", body: setClusterGrantsBodySchema },
   { method: "post", path: "/api/v1/clusters/{cluster}/cleanup", summary: "Delete finished pods or jobs matching a label selector; dryRun lists them only (clusters.operate on it)", tag: "clusters", permission: "clusters.operate", body: cleanupBodySchema, response: cleanupResultSchema },

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-clusters-"));
@@ -23,6 +23,19 @@ describe("clusters against the simulated cluster", async () => {
   const { registerEmbeddedCluster } = await import("./embedded");
   const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
   const token = /token:\s*(\S+)/.exec(kubeconfig)![1];
+
+  // Every log line the cluster code writes during these tests; none may carry the token.
+  const logged: string[] = [];
+  for (const method of ["log", "info", "warn", "error"] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      logged.push(args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : typeof arg === "string" ? arg : JSON.stringify(arg))).join(" "));
+      original(...args);
+    };
+  }
+  afterAll(() => {
+    expect(logged.filter((line) => line.includes(token))).toEqual([]);
+  });
 
   const run = <T,>(mutation: Parameters<typeof executeMutation>[0], input: unknown, actor: Actor | null = admin) =>
     executeMutation(mutation, input, actor, "api") as Promise<{ ok: true; data: T } | { ok: false; status: number; error: string; fieldErrors?: Record<string, string[]> }>;
@@ -59,6 +72,15 @@ describe("clusters against the simulated cluster", async () => {
     const stale = await run(mutations.updateCluster, { cluster: "sim", version: cluster.version, description: "second" });
     expect(stale).toMatchObject({ ok: false, status: 409, fieldErrors: { version: [expect.stringContaining("changed by someone else")] } });
     expect(findCluster("sim")!.description).toBe("first");
+  });
+
+  it("restores an older version as a new one, keeping the kubeconfig", async () => {
+    const cluster = findCluster("sim")!;
+    const created = listAuditEvents({ objectType: "cluster", objectId: String(cluster.id), limit: 10 }).find((event) => event.action === "cluster.create")!;
+    const restored = await run(mutations.restoreCluster, { cluster: "sim", auditEventId: created.id });
+    expect(restored).toMatchObject({ ok: true, data: { description: "test cluster", revision: cluster.version + 1 } });
+    expect(findCluster("sim")!.kubeconfigEncrypted).toBe(cluster.kubeconfigEncrypted);
+    expect(await run(mutations.restoreCluster, { cluster: "sim", auditEventId: 999_999 })).toMatchObject({ ok: false, status: 404 });
   });
 
   it("lists finished pods on a dry run, deletes them for real, and leaves running ones", async () => {

@@ -10,13 +10,14 @@ import { forgetKubeClients, kubeClients } from "@/lib/kube/client";
 import { jobOutcome } from "@/lib/kube/jobs";
 import { isFinishedPod } from "@/lib/kube/pods";
 import { withTimeout } from "@/lib/kube/timeout";
-import { conflictView } from "@/lib/objects/history";
+import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
+import { fieldErrorsFrom } from "@/lib/validation";
 import { resolveConnection } from "./connection";
 import { kubeRefusal } from "./kube-refusal";
 import { clusterGrantsOf, findCluster, toClusterView } from "./queries";
 import { clusterReferences } from "./references";
-import { cleanupSchema, createClusterSchema, deleteClusterSchema, deletePodSchema, setClusterGrantsSchema, updateClusterSchema, type CleanupInput, type CleanupResult } from "./schema";
+import { cleanupSchema, createClusterSchema, deleteClusterSchema, deletePodSchema, restoreClusterSchema, setClusterGrantsSchema, updateClusterSchema, type CleanupInput, type CleanupResult } from "./schema";
 import { forgetClusterStatus } from "./status";
 
 /** The cluster a path or form names, or a 404. */
@@ -93,6 +94,55 @@ export const updateCluster = defineMutation({
           before: clusterAuditBody(before),
           after: { ...clusterAuditBody(after), ...(input.kubeconfig !== undefined ? { connectionReplaced: true } : {}) },
         },
+      };
+    });
+    forgetClusterStatus(result.id);
+    return result;
+  },
+});
+
+/**
+ * Saves the name, description, context and Prometheus URL of an older version again, as a new
+ * version. The kubeconfig is never in the audit log, so the current one is kept.
+ */
+export const restoreCluster = defineMutation({
+  name: "cluster.restore",
+  permission: "clusters.operate",
+  scope: clusterScope,
+  schema: restoreClusterSchema,
+  run(input, ctx) {
+    const result = ctx.write((tx) => {
+      const before = requireCluster(input.cluster, tx);
+      const body = versionToRestore("cluster", before.id, input.auditEventId, clusterAuditBody(before), tx);
+      const parsed = updateClusterSchema.safeParse({
+        cluster: before.id,
+        name: body.name,
+        description: body.description,
+        context: body.context,
+        prometheusUrl: body.prometheusUrl ?? "",
+      });
+      if (!parsed.success) throw new DomainError(422, "That version can no longer be saved as it is", fieldErrorsFrom(parsed.error));
+      const wanted = parsed.data;
+      if (wanted.name && wanted.name !== before.name && findCluster(wanted.name, tx)) throw conflict("name", `A cluster named "${wanted.name}" already exists`);
+      const connectionChanged = wanted.context !== undefined && wanted.context !== before.context;
+      const connection = connectionChanged ? resolveConnection(decryptSecret(before.kubeconfigEncrypted), wanted.context) : {};
+      const after = tx
+        .update(clusters)
+        .set({
+          name: wanted.name ?? before.name,
+          description: wanted.description ?? before.description,
+          prometheusUrl: wanted.prometheusUrl ?? null,
+          ...connection,
+          ...(connectionChanged ? { reachable: null, kubernetesVersion: null, unreachableSince: null, lastError: null } : {}),
+          version: before.version + 1,
+          updatedAt: new Date(),
+        })
+        .where(eq(clusters.id, before.id))
+        .returning()
+        .get();
+      return {
+        result: toClusterView(after),
+        audit: { ...clusterAudit(after), before: clusterAuditBody(before), after: { ...clusterAuditBody(after), restoredFrom: input.auditEventId } },
       };
     });
     forgetClusterStatus(result.id);

@@ -64,6 +64,12 @@ export type UpdateClusterInput = z.output<typeof updateClusterSchema>;
 
 export const deleteClusterSchema = z.strictObject({ cluster: clusterRefSchema });
 
+/** Saves an older version again: name, description, context and Prometheus URL (the kubeconfig stays). */
+export const restoreClusterSchema = z.strictObject({
+  cluster: clusterRefSchema,
+  auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive(),
+});
+
 export const clusterLevelSchema = z.enum(CLUSTER_LEVELS, { error: "Choose use, operate or manage" });
 
 const setClusterGrantsFields = z.strictObject({
@@ -186,3 +192,4 @@ export const createClusterBodySchema = createClusterFields;
 export const updateClusterBodySchema = updateClusterFields.omit({ cluster: true });
 export const setClusterGrantsBodySchema = setClusterGrantsFields.omit({ cluster: true });
 export const cleanupBodySchema = cleanupSchema.omit({ cluster: true });
+export const restoreClusterBodySchema = restoreClusterSchema.omit({ cluster: true });

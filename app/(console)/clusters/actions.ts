@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import type { FormState } from "@/components/ui/form";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
-import { cleanupCluster, createCluster, deleteCluster, deleteClusterPod, setClusterGrants, updateCluster } from "@/lib/clusters/mutations";
+import { cleanupCluster, createCluster, deleteCluster, deleteClusterPod, restoreCluster, setClusterGrants, updateCluster } from "@/lib/clusters/mutations";
 import { CLUSTER_LEVELS, type ClusterLevel } from "@/lib/permissions";
 
 const CLUSTER_PAGES = ["/clusters"];
@@ -16,6 +16,10 @@ export async function createClusterAction(_previous: FormState, formData: FormDa
 
 export async function updateClusterAction(_previous: FormState, formData: FormData) {
   return runServerAction(updateCluster, formInput(formData), CLUSTER_PAGES);
+}
+
+export async function restoreClusterAction(cluster: number, auditEventId: number) {
+  return runServerAction(restoreCluster, { cluster, auditEventId }, CLUSTER_PAGES);
 }
 
 export async function deleteClusterAction(cluster: number) {

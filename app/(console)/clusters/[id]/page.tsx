@@ -108,7 +108,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
       {tab === "settings" && (
         <Card title="Settings">{operate ? <EditClusterForm key={cluster.revision} cluster={cluster} contexts={clusterContexts(row)} /> : <NoAccess what="change it" />}</Card>
       )}
-      {tab === "history" && <HistoryTab clusterId={cluster.id} />}
+      {tab === "history" && <HistoryTab clusterId={cluster.id} operate={operate} />}
     </>
   );
 }

@@ -8,6 +8,7 @@ import { DomainError } from "@/lib/actions/result";
 import { listClusterEvents, listClusterJobs, listClusterPods } from "@/lib/clusters/workloads";
 import { formatDateTime } from "@/lib/format";
 import type { NodeSummary } from "@/lib/kube/nodes";
+import { restoreClusterAction } from "../actions";
 import { DeletePodButton } from "./cluster-forms";
 
 export const CLUSTER_TABS = [
@@ -254,6 +255,7 @@ export function EventsTable({ events, showNamespace = false }: { events: { names
   );
 }
 
-export function HistoryTab({ clusterId }: { clusterId: number }) {
-  return <ObjectHistory objectType="cluster" objectId={clusterId} />;
+/** The cluster's changes from the audit log; operators may restore a version (the kubeconfig stays as it is). */
+export function HistoryTab({ clusterId, operate }: { clusterId: number; operate: boolean }) {
+  return <ObjectHistory objectType="cluster" objectId={clusterId} restore={operate ? restoreClusterAction.bind(null, clusterId) : undefined} />;
 }
