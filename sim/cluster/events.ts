@@ -4,7 +4,6 @@
  */
 import type { KubeObject, Store } from "../contract";
 import { nowTimestamp } from "../server/objects";
-import type { TimerQueue } from "./timer-queue";
 
 export type EventType = "Normal" | "Warning";
 
@@ -24,9 +23,6 @@ interface Recent {
 }
 
 const RECENT_LIMIT = 4096;
-/** The apiserver's default --event-ttl. */
-export const EVENT_TTL_MS = 60 * 60 * 1000;
-const SWEEP_EVERY_MS = 5 * 60 * 1000;
 
 export class EventRecorder {
   private queue: Pending[] = [];
@@ -35,28 +31,6 @@ export class EventRecorder {
   private sequence = 0n;
 
   constructor(private readonly store: Store) {}
-
-  /** Deletes events whose lastTimestamp is older than the TTL, as etcd leases expire them upstream. */
-  expireOld(now = Date.now()): void {
-    for (const event of this.store.list("events")) {
-      const last = Date.parse((event.lastTimestamp as string | undefined) ?? event.metadata.creationTimestamp ?? "");
-      if (!(now - last > EVENT_TTL_MS)) continue;
-      try {
-        this.store.delete("events", event.metadata.namespace, event.metadata.name!, { internal: true });
-      } catch {
-        // Already gone.
-      }
-    }
-  }
-
-  /** Sweeps expired events every few minutes on the shared timer queue. */
-  startExpiry(timers: TimerQueue): void {
-    const sweep = () => {
-      this.expireOld();
-      timers.after(SWEEP_EVERY_MS, sweep);
-    };
-    timers.after(SWEEP_EVERY_MS, sweep);
-  }
 
   record(involved: KubeObject, type: EventType, reason: string, message: string, component: string, host?: string): void {
     this.queue.push({ involved, type, reason, message, component, host });

@@ -58,7 +58,6 @@ export const behaviour: ClusterBehaviour = {
   start(store) {
     const timers = new TimerQueue();
     const events = new EventRecorder(store);
-    events.startExpiry(timers);
     ledgerFor(store);
     const runtime: ClusterRuntime = {
       timers,
