@@ -110,7 +110,7 @@ describe("lists", () => {
     const table = (await call(sim, "GET", "/api/v1/namespaces/h/pods?labelSelector=app%3Dt", { headers: { Accept: TABLE } })).json;
     expect(table.kind).toBe("Table");
     expect(table.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(["Name", "Ready", "Status", "Restarts", "Age", "IP", "Node", "Nominated Node", "Readiness Gates"]);
-    expect(table.rows[0].cells.slice(0, 4)).toEqual(["tp", "0/1", "Pending", 0]);
+    expect(table.rows[0].cells.slice(0, 4)).toEqual(["tp", "0/1", "Pending", "0"]);
     expect(table.rows[0].object).toMatchObject({ kind: "PartialObjectMetadata", metadata: { name: "tp", namespace: "h", labels: { app: "t" } } });
     expect(table.metadata.resourceVersion).toMatch(/^\d+$/);
   });

@@ -120,7 +120,7 @@ const podPrinter: Printer = {
   cells(pod) {
     const { reason, ready, restarts, lastRestart } = podStatusText(pod);
     const total = pod.spec?.containers?.length ?? 0;
-    const restartText = lastRestart ? `${restarts} (${since(lastRestart)} ago)` : restarts;
+    const restartText = lastRestart ? `${restarts} (${since(lastRestart)} ago)` : String(restarts);
     const gates: { conditionType: string }[] = pod.spec?.readinessGates ?? [];
     const gateText = gates.length
       ? `${gates.filter((g) => (pod.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === g.conditionType && c.status === "True")).length}/${gates.length}`
