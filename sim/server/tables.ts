@@ -218,7 +218,7 @@ const configMapPrinter: Printer = {
 };
 
 const serviceAccountPrinter: Printer = {
-  columns: [NAME, col("Secrets", "Secrets is the list of secrets allowed to be used by pods running using this ServiceAccount.", "string"), AGE],
+  columns: [NAME, col("Secrets", "Secrets is the list of secrets allowed to be used by pods running using this ServiceAccount.", "integer"), AGE],
   cells: (sa) => [sa.metadata.name!, ((sa.secrets as unknown[]) ?? []).length, since(sa.metadata.creationTimestamp)],
 };
 
