@@ -11,7 +11,7 @@ describe("clusters against the simulated cluster", async () => {
   // Before the server modules load: they open the database in this data dir.
   process.env.BERTH_DATA_DIR = dataDir;
   const { getDb } = await import("@/db");
-  const { settings, users } = await import("@/db/schema");
+  const { executionConfigs, settings, users } = await import("@/db/schema");
   const { executeMutation } = await import("@/lib/actions/mutation");
   const { createGroup } = await import("@/lib/groups/mutations");
   const { listAuditEvents } = await import("@/lib/audit/queries");
@@ -141,10 +141,16 @@ describe("clusters against the simulated cluster", async () => {
     expect(await run(mutations.deleteCluster, { cluster: "sim" }, operator)).toMatchObject({ ok: false, status: 403 });
   });
 
-  it("refuses to delete a cluster the settings name", async () => {
+  it("refuses to delete a cluster that configs or settings name", async () => {
     const cluster = findCluster("sim")!;
-    getDb().insert(settings).values({ key: "defaultCluster", value: cluster.id }).run();
-    expect(await run(mutations.deleteCluster, { cluster: "sim" })).toMatchObject({ ok: false, status: 409, error: "Cluster sim is used by the setting defaultCluster; change those first." });
+    // Another setting holding the same number names an execution config, not this cluster.
+    getDb().insert(settings).values([{ key: "defaultCluster", value: cluster.id }, { key: "defaultExecutionConfig", value: cluster.id }]).run();
+    getDb().insert(executionConfigs).values({ name: "gpu-small", clusterId: cluster.id, spec: {}, usableBy: "all" }).run();
+    expect(await run(mutations.deleteCluster, { cluster: "sim" })).toMatchObject({
+      ok: false,
+      status: 409,
+      error: "Cluster sim is used by execution config gpu-small, the setting defaultCluster; change those first.",
+    });
     expect(findCluster("sim")).toBeDefined();
   });
 

@@ -5,7 +5,7 @@ import { executionConfigs, projectOverrides, projects, settings, sparkConfigs, t
 
 /**
  * Everything that names this cluster, in words ("execution config gpu-small"): a cluster in use
- * may not be deleted. Settings count when their value is the cluster's id.
+ * may not be deleted. Settings count when they name a cluster (defaultCluster…) and hold its id.
  */
 export function clusterReferences(cluster: Cluster, tx: Tx): string[] {
   const references = [
@@ -21,7 +21,7 @@ export function clusterReferences(cluster: Cluster, tx: Tx): string[] {
       .map((row) => `the override of ${row.objectId} in project ${row.key}`),
   ];
   for (const setting of tx.select().from(settings).all()) {
-    if (setting.value === cluster.id || setting.value === String(cluster.id)) references.push(`the setting ${setting.key}`);
+    if (/cluster/i.test(setting.key) && (setting.value === cluster.id || setting.value === String(cluster.id))) references.push(`the setting ${setting.key}`);
   }
   return references;
 }
