@@ -186,6 +186,15 @@ describe("watches", () => {
     expect(bookmark.object).toEqual({ kind: "Pod", apiVersion: "v1", metadata: { resourceVersion: expect.stringMatching(/^\d+$/) } });
   });
 
+  it("supports watch-list: initial events, then a bookmark marking their end", async () => {
+    const watch = openWatch(sim, "/api/v1/namespaces/h/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1");
+    await watch.done;
+    const end = watch.events.findIndex((e) => e.type === "BOOKMARK");
+    expect(watch.events.slice(0, end).every((e) => e.type === "ADDED")).toBe(true);
+    expect(end).toBeGreaterThan(0);
+    expect(watch.events[end].object.metadata.annotations).toEqual({ "k8s.io/initial-events-end": "true" });
+  });
+
   it("streams Table events for kubectl get -w", async () => {
     const watch = openWatch(sim, "/api/v1/namespaces/h/pods?watch=true&timeoutSeconds=1", { Accept: TABLE });
     await watch.done;
