@@ -1,0 +1,70 @@
+import { expect, test } from "@playwright/test";
+import { SparkConfigsPage } from "./pages/spark-configs-page";
+import { BOOTSTRAP_TOKEN } from "./support/env";
+
+const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
+
+test.use({ viewport: { width: 1280, height: 900 } });
+
+test("admin creates a Spark config with field errors first, then sees the spark-submit line and the SparkApplication", async ({ page, request }) => {
+  const spark = new SparkConfigsPage(page);
+  const name = `spark-gpu-${Date.now() % 100000}`;
+
+  await spark.startNew();
+  await spark.fill({ name, image: "apache/spark:3.5.3", conf: "spark.executor.instances=0\nspark.executor.memory=4Gi\nhadoop.tmp.dir=/tmp", managedNamespace: "Spark-${team}" });
+  await spark.submitNew();
+  const form = spark.form("New Spark config");
+  await expect(form.getByRole("alert")).toContainText("Some fields are not valid");
+  await expect(form.getByText(/spark\.executor\.instances must be a whole number of at least 1/)).toBeVisible();
+  await expect(form.getByText(/spark\.executor\.memory must be a JVM size/)).toBeVisible();
+  await expect(form.getByText(/keys start with "spark\."/)).toBeVisible();
+  await expect(form.getByText(/Unknown variable \$\{team\}/)).toBeVisible();
+  await spark.screenshot("new-errors");
+  expect((await (await request.get(`/api/v1/spark-configs/${name}`, { headers: admin })).status())).toBe(404);
+
+  await spark.fill({
+    conf: "spark.executor.instances=4\nspark.executor.memory=4g\nspark.executor.cores=2\nspark.kubernetes.memoryOverheadFactor=0.2",
+    managedNamespace: "spark-${project}",
+    perJobAccount: true,
+    executorPodYaml: "metadata:\n  labels:\n    team: ml\nspec:\n  nodeSelector:\n    nvidia.com/gpu.present: \"true\"\n",
+  });
+  await spark.submitNew();
+  await expect(page.getByRole("heading", { name: new RegExp(name), level: 1 })).toBeVisible();
+
+  const submit = spark.preview("spark-submit");
+  await expect(submit).toContainText("spark-submit");
+  await expect(submit).toContainText("--master k8s://https://");
+  await expect(submit).toContainText("--deploy-mode cluster");
+  await expect(submit).toContainText("--conf spark.kubernetes.namespace=spark-churn");
+  await expect(submit).toContainText("--conf spark.kubernetes.authenticate.driver.serviceAccountName=berth-spark-churn-prep-1");
+  await expect(submit).toContainText("--conf spark.executor.instances=4");
+  const application = spark.preview("SparkApplication");
+  await expect(application).toContainText("apiVersion: sparkoperator.k8s.io/v1beta2");
+  await expect(application).toContainText("kind: SparkApplication");
+  await expect(application).toContainText("instances: 4");
+  await expect(application).toContainText("nvidia.com/gpu.present");
+  await spark.screenshot("detail");
+
+  // The REST preview is the same builder.
+  const preview = await request.get(`/api/v1/spark-configs/${name}/preview?project=fraud`, { headers: admin });
+  expect(preview.status()).toBe(200);
+  const body = (await preview.json()) as { sparkSubmit: string[]; sparkApplication: { kind: string; metadata: { namespace: string }; spec: { executor: { instances: number } } } };
+  expect(body.sparkSubmit.slice(0, 5)).toEqual(["spark-submit", "--master", expect.stringMatching(/^k8s:\/\/https:\/\//), "--deploy-mode", "cluster"]);
+  expect(body.sparkSubmit).toContain("spark.kubernetes.namespace=spark-fraud");
+  expect(body.sparkApplication).toMatchObject({ kind: "SparkApplication", metadata: { namespace: "spark-fraud" }, spec: { executor: { instances: 4 } } });
+
+  // Someone else saves meanwhile: this page's save is refused with their change shown.
+  const patched = await request.patch(`/api/v1/spark-configs/${name}`, { headers: admin, data: { conf: { "spark.executor.instances": "6" }, version: 1 } });
+  expect(patched.status()).toBe(200);
+  const edit = spark.form("Edit Spark config");
+  await edit.getByLabel("Description").fill("GPU executors");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  const conflict = page.getByRole("region", { name: "Conflicting change" });
+  await expect(conflict).toContainText("your save was not applied");
+  await expect(conflict).toContainText("spark.executor.instances");
+  await spark.screenshot("conflict");
+
+  await spark.gotoList();
+  await expect(page.getByRole("table", { name: "Spark configs" }).getByRole("link", { name })).toBeVisible();
+  await spark.screenshot("list");
+});
