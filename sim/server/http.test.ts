@@ -233,6 +233,19 @@ describe("writes", () => {
     expect(again.json.metadata.resourceVersion).toBe(second.json.metadata.resourceVersion);
   });
 
+  it("reports apply conflicts between field managers unless forced", async () => {
+    const headers = { "Content-Type": "application/apply-patch+yaml" };
+    const body = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  a: "${value}"\n`;
+    const path = "/api/v1/namespaces/h/configmaps/shared";
+    expect((await call(sim, "PATCH", `${path}?fieldManager=alice`, { body: body("1"), headers })).status).toBe(201);
+    expect((await call(sim, "PATCH", `${path}?fieldManager=bob`, { body: body("1"), headers })).status).toBe(200);
+    const refused = await call(sim, "PATCH", `${path}?fieldManager=bob`, { body: body("2"), headers });
+    expect(refused.json).toMatchObject({ code: 409, reason: "Conflict", message: 'Apply failed with 1 conflict: conflict with "alice" using v1: .data.a' });
+    const forced = await call(sim, "PATCH", `${path}?fieldManager=bob&force=true`, { body: body("2"), headers });
+    expect(forced.json.data).toEqual({ a: "2" });
+    expect(forced.json.metadata.managedFields.map((m: { manager: string }) => m.manager)).toEqual(["bob"]);
+  });
+
   it("evicts and binds pods through their subresources", async () => {
     await call(sim, "POST", "/api/v1/namespaces/h/pods", { body: { metadata: { name: "sub" }, spec: { containers: [{ name: "c", image: "i" }] } } });
     const bound = await call(sim, "POST", "/api/v1/namespaces/h/pods/sub/binding", { body: { apiVersion: "v1", kind: "Binding", metadata: { name: "sub" }, target: { kind: "Node", name: "n1" } } });

@@ -157,8 +157,8 @@ function reorder(field: string, list: unknown[], order: unknown[]): unknown[] {
 /**
  * Server-side apply, simplified: the applied configuration is merged over the live object with
  * list merge keys (nulls mean "not managed", not "delete"); fields this manager owned before
- * (its managedFields set) but no longer applies are removed. Conflicts between managers are not
- * detected: `force` is accepted and changes nothing.
+ * (its managedFields set) but no longer applies are removed. Conflicts with other managers are
+ * checked beforehand (apply-conflicts.ts).
  */
 export function applyServerSide(live: Obj, applied: Obj, previousFields: Obj | undefined): Obj {
   const merged = mergeMap(live, applied, false) as Obj;

@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import type { DeleteOptions, KubeObject, ResourceType, WriteOptions } from "../contract";
 import { groupVersionOf, PODS, NAMESPACES } from "./builtin-types";
 import { badRequest, conflict, gone, invalid, methodNotAllowed, notFound, pathNotFound, statusError, unsupportedMediaType } from "./errors";
+import { resolveApplyConflicts, type ManagedFieldsEntry } from "./apply-conflicts";
 import { checkUnknownFields, fieldValidationOf } from "./field-validation";
 import { cloneObject, deepEqual, isPlainObject, nowTimestamp, toJson } from "./objects";
 import { applyJsonPatch, applyMergePatch, applyServerSide, applyStrategicMergePatch, fieldSet, PATCH_TYPES } from "./patch";
@@ -285,17 +286,9 @@ async function patch(req: IncomingMessage, res: ServerResponse, url: URL, path: 
   sendJson(res, 200, toJson(updated));
 }
 
-interface ManagedFieldsEntry {
-  manager: string;
-  operation: string;
-  apiVersion: string;
-  time: string;
-  fieldsType: string;
-  fieldsV1: Obj;
-  subresource?: string;
-}
 
 function serverSideApply(res: ServerResponse, url: URL, text: string, path: ResourcePath, ctx: ResourceContext, manager: string, options: WriteOptions, status: boolean): void {
+  const force = url.searchParams.get("force") === "true";
   const { type } = path;
   let applied: unknown;
   try {
@@ -328,8 +321,15 @@ function serverSideApply(res: ServerResponse, url: URL, text: string, path: Reso
     sendJson(res, 201, toJson(ctx.store.create(type.key, object, options)));
     return;
   }
-  const others = ((existing.metadata.managedFields ?? []) as ManagedFieldsEntry[]).filter((m) => !(m.manager === manager && m.operation === "Apply"));
-  const previous = ((existing.metadata.managedFields ?? []) as ManagedFieldsEntry[]).find((m) => m.manager === manager && m.operation === "Apply");
+  const entries = (existing.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+  const previous = entries.find((m) => m.manager === manager && m.operation === "Apply");
+  const others = resolveApplyConflicts(
+    entries.filter((m) => m !== previous),
+    config as unknown as Obj,
+    entry.fieldsV1,
+    existing as unknown as Obj,
+    force,
+  );
   const merged = applyServerSide(existing as unknown as Obj, config as unknown as Obj, previous?.fieldsV1) as unknown as KubeObject;
   // Re-applying the same fields must stay a no-op, so the entry keeps its time then.
   if (previous && deepEqual(previous.fieldsV1, entry.fieldsV1)) entry.time = previous.time;
