@@ -11,11 +11,15 @@ const tokenOf = (kubeconfig: string) => /token:\s*"?([^"\s]+)/.exec(kubeconfig)!
 
 test.use({ viewport: { width: 1280, height: 900 } });
 
-/** A pod in the embedded cluster that finishes after a second (the simulator's duration annotation). */
-async function finishedPod(name: string, label: string) {
+function embeddedClient<T extends k8s.ApiType>(api: new (config: k8s.Configuration) => T): T {
   const config = new k8s.KubeConfig();
   config.loadFromString(embeddedKubeconfig());
-  const core = config.makeApiClient(k8s.CoreV1Api);
+  return config.makeApiClient(api);
+}
+
+/** A pod in the embedded cluster that finishes after a second (the simulator's duration annotation). */
+async function finishedPod(name: string, label: string) {
+  const core = embeddedClient(k8s.CoreV1Api);
   await core.createNamespacedPod({
     namespace: "default",
     body: {
@@ -35,6 +39,11 @@ test("admin sees the embedded cluster, attaches a second one, grants a group, an
   const pod = `finished-${stamp}`;
   expect((await request.post("/api/v1/groups", { headers: admin, data: { name: group } })).status()).toBe(201);
   await finishedPod(pod, label);
+  const job = `job-${stamp}`;
+  await embeddedClient(k8s.BatchV1Api).createNamespacedJob({
+    namespace: "default",
+    body: { metadata: { name: job }, spec: { template: { metadata: { annotations: { "sim.berth.dev/duration": "2s" } }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "busybox" }] } } } },
+  });
 
   await clusters.gotoList();
   const embedded = clusters.row("embedded");
@@ -50,6 +59,7 @@ test("admin sees the embedded cluster, attaches a second one, grants a group, an
   await expect(page.getByRole("table", { name: "Pods" }).getByRole("link", { name: pod })).toBeVisible();
   await clusters.screenshot("detail-pods");
   await clusters.tab("Jobs");
+  await expect(page.getByRole("table", { name: "Jobs" }).getByRole("cell", { name: job })).toBeVisible();
   await clusters.screenshot("detail-jobs");
   await clusters.tab("Events");
   await expect(page.getByRole("table", { name: "Events" }).getByText(`pod/${pod}`).first()).toBeVisible();

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Cluster } from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
 import { kubeClients } from "@/lib/kube/client";
 import { jobSummary, type JobSummary } from "@/lib/kube/jobs";
 import { byLastSeenDescending, describePod, eventSummary, podSummary, type EventSummary, type PodDescription, type PodSummary } from "@/lib/kube/pods";
@@ -7,6 +8,7 @@ import { withTimeout } from "@/lib/kube/timeout";
 import { kubeRefusal } from "./kube-refusal";
 
 const READ_TIMEOUT_MS = 8_000;
+const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 const byNamespaceAndName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 
@@ -48,6 +50,8 @@ export async function listClusterEvents(cluster: Cluster, namespace?: string, li
 
 /** The describe-like detail of one pod, with the events about it. */
 export async function describeClusterPod(cluster: Cluster, namespace: string, name: string): Promise<PodDescription> {
+  // Names go into a field selector: anything but a Kubernetes name cannot be a pod.
+  if (!KUBERNETES_NAME.test(namespace) || !KUBERNETES_NAME.test(name)) throw new DomainError(404, `Pod ${namespace}/${name} not found`);
   try {
     const { core } = kubeClients(cluster);
     const [pod, events] = await withTimeout(
