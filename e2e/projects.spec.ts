@@ -141,3 +141,30 @@ test("bad input to settings and projects gives field errors, no 500, and writes 
   await expect(form.getByText("Use letters, digits or '_', starting with a letter")).toBeVisible();
   await expect(form.getByText("Name is required")).toBeVisible();
 });
+
+test("a stale save is refused with the other change; YAML round-trips; history restores a version", async ({ page, request }) => {
+  const key = `history_${suffix}`;
+  await post(request, "/api/v1/projects", { key, name: "History demo" });
+  const url = `/api/v1/projects/${key}`;
+  expect((await request.patch(url, { headers: admin, data: { description: "first edit", version: 1 } })).status()).toBe(200);
+  const stale = await request.patch(url, { headers: admin, data: { description: "second edit", version: 1 } });
+  expect(stale.status()).toBe(409);
+  expect(await stale.json()).toMatchObject({ current: { description: "first edit", version: 2, lastChange: { actor: "admin" } } });
+
+  const yaml = await (await request.get(`${url}/yaml`, { headers: admin })).text();
+  expect(yaml).toContain("kind: Project");
+  const imported = await request.post("/api/v1/projects/import", { headers: admin, data: { yaml: yaml.replace("displayName: History demo", "displayName: Imported name") } });
+  expect(imported.status(), await imported.text()).toBe(200);
+  expect(await imported.json()).toMatchObject({ key, name: "Imported name", description: "first edit", version: 3 });
+  const badImport = await request.post("/api/v1/projects/import", { headers: admin, data: { yaml: "kind: Project\napiVersion: berth.dev/v1\nmetadata: {name: 1bad}\nspec: {}\n" } });
+  expect(badImport.status()).toBe(400);
+  expect((await badImport.json()).fieldErrors).toMatchObject({ name: [expect.any(String)], displayName: [expect.any(String)] });
+
+  await page.goto(`/projects/${key}`);
+  const history = page.getByRole("table", { name: "History" });
+  await history.getByRole("row").filter({ hasText: "project.create" }).getByRole("button", { name: "Restore this version" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Restore" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("History demo");
+  await expect(history.getByText("project.restore")).toBeVisible();
+  expect(await (await request.get(url, { headers: admin })).json()).toMatchObject({ name: "History demo", description: "", version: 4 });
+});

@@ -26,6 +26,7 @@ describe("createProjectSchema", () => {
     [{ key: "chürn", name: "x" }, ["key"]],
     [{ key: "a".repeat(65), name: "x" }, ["key"]],
     [{ key: 12, name: "x" }, ["key"]],
+    [{ key: "Import", name: "x" }, ["key"]],
     [{ key: "churn", name: "" }, ["name"]],
     [{ key: "churn", name: "n".repeat(201) }, ["name"]],
     [{ key: "churn", name: "x", description: "d".repeat(1001) }, ["description"]],

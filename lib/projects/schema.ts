@@ -11,7 +11,9 @@ export const projectKeySchema = z
   .trim()
   .min(1, { error: "Key is required", abort: true })
   .max(64, { error: "Key must be at most 64 characters", abort: true })
-  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "Use letters, digits or '_', starting with a letter");
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "Use letters, digits or '_', starting with a letter")
+  // `/api/v1/projects/import` is the import endpoint, so no project may be addressed by that key.
+  .refine((key) => key.toLowerCase() !== "import", '"import" is reserved; choose another key');
 
 /** A project named by id or key, as in REST paths. */
 export const projectRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(64)], { error: "Project is required" });
@@ -144,6 +146,7 @@ const effectiveValueSchema = z.object({
   value: z.string().nullable(),
   origin: z.enum(["object", "project", "instance"]).nullable(),
   via: z.enum(["executionConfig", "sparkConfig"]).optional(),
+  unused: z.literal(true).optional(),
   error: z.string().optional(),
 });
 
