@@ -26,6 +26,8 @@ export const patternSchema = z
   .max(253, { error: "Pattern must be at most 253 characters", abort: true })
   .superRefine((pattern, ctx) => {
     try {
+      // The pattern as written first, so the message quotes it rather than Berth's wrapper.
+      new RegExp(pattern);
       wholeNameRegExp(pattern);
     } catch (error) {
       ctx.addIssue({ code: "custom", message: `Not a valid regular expression: ${(error as Error).message}` });

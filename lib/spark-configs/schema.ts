@@ -108,6 +108,8 @@ export function podFragmentProblem(text: string): string | undefined {
 export const podFragmentSchema = z
   .string({ error: "Executor pod YAML must be text" })
   .max(50_000, "Executor pod YAML must be at most 50000 characters")
+  // Browsers submit textarea lines with CRLF; store plain newlines so exports read as YAML blocks.
+  .transform((text) => text.replace(/\r\n?/g, "\n"))
   .superRefine((text, ctx) => {
     const problem = text.trim() ? podFragmentProblem(text) : undefined;
     if (problem) ctx.addIssue({ code: "custom", message: problem });

@@ -14,8 +14,16 @@ import type { ApplyOutcome } from "@/lib/namespace-policies/schema";
 
 const POLICY_PAGES = ["/namespace-policies"];
 
+/** Nested errors on the form field that edits them; a quota error names its resource line. */
 function onFormFields(result: ObjectActionResult): ObjectActionResult {
-  return result.ok ? result : { ...result, fieldErrors: foldFieldErrors(result.fieldErrors, POLICY_FORM_FIELDS) };
+  if (result.ok || !result.fieldErrors) return result;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const [path, messages] of Object.entries(result.fieldErrors)) {
+    const quotaKey = path.startsWith("resourceQuota.hard.") ? path.slice("resourceQuota.hard.".length) : undefined;
+    const field = quotaKey ? "resourceQuota" : path;
+    fieldErrors[field] = [...(fieldErrors[field] ?? []), ...messages.map((message) => (quotaKey ? `${quotaKey}: ${message}` : message))];
+  }
+  return { ...result, fieldErrors: foldFieldErrors(fieldErrors, POLICY_FORM_FIELDS) };
 }
 
 export async function createPolicyAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {

@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import type { ObjectActionResult } from "@/components/objects/types";
@@ -7,13 +8,21 @@ import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { currentActor } from "@/lib/auth/session";
 import { SPARK_FORM_FIELDS, sparkConfigFormInput } from "@/lib/spark-configs/form";
 import { createSparkConfig, deleteSparkConfig, importSparkConfig, restoreSparkConfig, updateSparkConfig } from "@/lib/spark-configs/mutations";
-import { revalidatePath } from "next/cache";
 
 const SPARK_PAGES = ["/spark-configs"];
 
-/** Nested errors ("conf.spark.executor.memory") shown on the form field that edits them. */
+/**
+ * Nested errors shown on the form field that edits them. Conf messages already name their key,
+ * so they join the conf field as they are; others keep their path ("usableBy.groups.0: …").
+ */
 function onFormFields(result: ObjectActionResult): ObjectActionResult {
-  return result.ok ? result : { ...result, fieldErrors: foldFieldErrors(result.fieldErrors, SPARK_FORM_FIELDS) };
+  if (result.ok || !result.fieldErrors) return result;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const [path, messages] of Object.entries(result.fieldErrors)) {
+    const field = path.startsWith("conf.") ? "conf" : path;
+    fieldErrors[field] = [...(fieldErrors[field] ?? []), ...messages];
+  }
+  return { ...result, fieldErrors: foldFieldErrors(fieldErrors, SPARK_FORM_FIELDS) };
 }
 
 const fromForm = (formData: FormData) => sparkConfigFormInput(formInput(formData, ["usableByGroups"]));

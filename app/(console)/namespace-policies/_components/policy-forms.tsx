@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState, useTransition } from "react";
+import YAML from "yaml";
 import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
 import { TextareaField } from "@/components/objects/textarea-field";
 import type { ObjectActionResult } from "@/components/objects/types";
@@ -65,10 +66,7 @@ export function PolicyForm({ policy, action }: { policy?: PolicyView; action: (p
   );
 }
 
-// JSON is valid YAML and keeps quantities as written; one limit per line reads well enough.
-function limitsText(limits: unknown[]): string {
-  return limits.map((item) => `- ${JSON.stringify(item)}`).join("\n");
-}
+const limitsText = (limits: unknown[]) => YAML.stringify(limits);
 
 const STATUS_TONE: Record<NamespaceResult["status"], "green" | "amber" | "gray" | "red" | "blue"> = {
   applied: "green",

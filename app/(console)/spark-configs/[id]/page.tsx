@@ -69,7 +69,7 @@ export default async function SparkConfigPage({ params }: { params: Promise<{ id
           description={`What a job produces with this config, for a sample run: user ${SAMPLE_RUN.user}, project ${SAMPLE_RUN.project}, group ${SAMPLE_RUN.group}, job ${SAMPLE_RUN.jobName}.`}
         >
           {preview.ok ? (
-            <div className="grid gap-4 xl:grid-cols-2">
+            <div className="space-y-4">
               <section aria-label="spark-submit">
                 <h3 className="mb-1 text-sm font-medium text-slate-800">spark-submit</h3>
                 <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">{shellLines(preview.sparkSubmit)}</pre>
