@@ -7,7 +7,8 @@ import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApiException, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { Writable } from "node:stream";
+import { ApiException, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Log, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "../server/index";
 import { call, eventually } from "../server/testing/http-client";
@@ -15,6 +16,7 @@ import { call, eventually } from "../server/testing/http-client";
 let sim: RunningSimulator;
 let dir: string;
 let kubeconfigPath: string;
+let kc: KubeConfig;
 let core: CoreV1Api;
 let batch: BatchV1Api;
 
@@ -49,7 +51,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "berth-sim-cluster-"));
   kubeconfigPath = join(dir, "kubeconfig.yaml");
   sim = await startSimulator({ kubeconfigPath, seed: { nodes: 4, gpuNodes: 2, gpusPerNode: 4, pods: 0, namespaces: 1, seed: 1 } });
-  const kc = new KubeConfig();
+  kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig);
   core = kc.makeApiClient(CoreV1Api);
   batch = kc.makeApiClient(BatchV1Api);
@@ -372,6 +374,26 @@ describe("logs and metrics", () => {
     const early = await call(sim, "GET", `/api/v1/namespaces/logs/pods/${waiting.metadata?.name}/log`);
     expect(early.status).toBe(400);
     expect(early.json.message).toBe('container "main" in pod "slow" is waiting to start: ContainerCreating');
+  });
+
+  it("follows logs with client-node's Log until the container exits", async () => {
+    await namespace("logs-node");
+    await core.createNamespacedPod({
+      namespace: "logs-node",
+      body: simplePod("talker", {}, { "sim.berth.dev/log-lines": "alpha\nbeta", "sim.berth.dev/log-rate": "5", "sim.berth.dev/duration": "1s" }),
+    });
+    await eventually(async () => (await core.readNamespacedPod({ namespace: "logs-node", name: "talker" })).status?.phase === "Running", 5000, "talker to run");
+    let output = "";
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        output += chunk.toString();
+        done();
+      },
+    });
+    const finished = new Promise<void>((resolve) => sink.on("finish", resolve));
+    await new Log(kc).log("logs-node", "talker", "main", sink, { follow: true });
+    await finished;
+    expect(output).toBe("alpha\nbeta\n");
   });
 
   it("serves metrics.k8s.io for kubectl top and the dcgm scrape without a token", async () => {
