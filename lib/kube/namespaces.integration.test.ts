@@ -96,4 +96,17 @@ describe("namespace policies on the simulated cluster", async () => {
     expect(await ensureNamespace(cluster, "team-new", { create: true })).toEqual({ namespace: "team-new", created: true, policy: null });
     expect(await ensureNamespace(cluster, "team-new", { create: true })).toEqual({ namespace: "team-new", created: false, policy: null });
   });
+
+  it("ensureNamespace applies the matching policy with the lowest priority to a namespace it creates", async () => {
+    const { getDb } = await import("@/db");
+    const { namespacePolicies } = await import("@/db/schema");
+    getDb().insert(namespacePolicies).values([
+      { name: "catch-all", pattern: ".*", priority: 1000, spec: { resourceQuota: { hard: { pods: "100" } }, limitRange: null } },
+      { name: "ml-auto", pattern: "ml-auto-.*", priority: 10, spec: GPU_POLICY },
+    ]).run();
+    expect(await ensureNamespace(cluster, "ml-auto-1", { create: true })).toEqual({ namespace: "ml-auto-1", created: true, policy: "ml-auto" });
+    const quota = await kubeClients(cluster).core.readNamespacedResourceQuota({ name: "berth-quota", namespace: "ml-auto-1" });
+    expect(quota.spec?.hard?.["requests.nvidia.com/gpu"]).toBe("2");
+    expect(quota.metadata?.labels?.["berth.dev/policy"]).toBe("ml-auto");
+  });
 });
