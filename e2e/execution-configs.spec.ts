@@ -155,7 +155,7 @@ test("YAML export, then import under a new name", async ({ page, request }) => {
   await importForm.getByLabel("YAML document").fill(yaml.replace("nvidia.com/gpu: \"1\"", "nvidia.com/gpu: \"0.5\""));
   await importForm.getByRole("button", { name: "Import execution config" }).click();
   await expect(importForm.getByRole("list", { name: "Import errors" })).toContainText("resources.requests.nvidia.com/gpu");
-  await page.screenshot({ path: shots("list"), fullPage: true });
+  await page.screenshot({ path: shots("import-errors"), fullPage: true });
 
   await importForm.getByLabel("YAML document").fill(yaml);
   await importForm.getByRole("button", { name: "Import execution config" }).click();

@@ -7,6 +7,14 @@ import { FieldChanges } from "./field-changes";
 import { RestoreButton } from "./restore-button";
 import type { ObjectActionResult } from "./types";
 
+const isEmpty = (value: unknown) => value === "" || value === null || (Array.isArray(value) && value.length === 0) || (typeof value === "object" && value !== null && Object.keys(value).length === 0);
+
+/** The changes of one row; a creation lists only the fields it set. */
+function shownChanges(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+  const changes = diffObjects(before, after);
+  return before ? changes : changes.filter((change) => !isEmpty(change.after));
+}
+
 const SAVES_VERSION = (action: string) => /\.(create|update|restore|import)$/.test(action);
 
 /**
@@ -55,7 +63,7 @@ export function ObjectHistory({
               {event.id === currentId && <span className="ml-2 text-xs text-slate-500">current</span>}
             </Td>
             <Td>
-              <FieldChanges label={`Changes of ${event.action} at ${formatDateTime(event.at)}`} changes={diffObjects(event.before, event.after)} />
+              <FieldChanges label={`Changes of ${event.action} at ${formatDateTime(event.at)}`} changes={shownChanges(event.before, event.after)} />
             </Td>
             {restore && (
               <Td className="text-right">

@@ -49,6 +49,13 @@ describe("createExecutionConfigSchema", () => {
     const errors = errorsOf({ ...valid, resources: { requests: { cpu: "lots", gpu: "1", "nvidia.com/": "1" }, limits: { memory: "-1Gi" } } });
     expect(Object.keys(errors).sort()).toEqual(["resources.limits.memory", "resources.requests.cpu", "resources.requests.gpu", "resources.requests.nvidia.com/"]);
     expect(errors["resources.requests.cpu"]).toEqual(["must be a Kubernetes quantity such as 500m, 2, 4Gi"]);
+    // Valid syntax, but parsing it would take minutes: refused at once.
+    const started = Date.now();
+    expect(errorsOf({ ...valid, resources: { requests: { cpu: "1e999999" }, limits: {} }, shmSize: "1e999999" })).toEqual({
+      "resources.requests.cpu": ["is out of range (at most 40 characters and an exponent of at most ±30)"],
+      shmSize: ["must be a positive quantity such as 1Gi"],
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("refuses bad names, images, registries and pull policies", () => {

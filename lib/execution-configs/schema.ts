@@ -20,10 +20,20 @@ function resourceNameProblem(name: string): string | undefined {
   return qualifiedNameProblem(name);
 }
 
+/**
+ * True when a quantity's text is small enough to parse: "1e999999" is valid syntax but would
+ * take minutes of big-integer arithmetic, and no resource is that large.
+ */
+export function quantityInRange(text: string): boolean {
+  const exponent = /[eE]([-+]?\d+)$/.exec(text);
+  return text.length <= 40 && (!exponent || Math.abs(Number(exponent[1])) <= 30);
+}
+
 /** A Kubernetes quantity as text ("500m", "4Gi", "1"); numbers are accepted and turned into text. */
 const quantitySchema = z
   .union([z.string(), z.number()], { error: "must be a quantity such as 500m, 2, 4Gi" })
   .transform((value) => String(value).trim())
+  .refine(quantityInRange, { error: "is out of range (at most 40 characters and an exponent of at most ±30)", abort: true })
   .refine((value) => isQuantity(value), "must be a Kubernetes quantity such as 500m, 2, 4Gi");
 
 const resourceListSchema = z
@@ -128,7 +138,7 @@ const imageSchema = z
   .string({ error: "Image is required" })
   .trim()
   .min(1, { error: "Image is required", abort: true })
-  .max(512, "Image must be at most 512 characters")
+  .max(512, { error: "Image must be at most 512 characters", abort: true })
   .regex(/^[a-z0-9]([a-z0-9._\/:-]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i, "Image must be a reference such as python:3.12-slim or registry.example.com/team/app:1.0");
 
 const registrySchema = z
@@ -142,7 +152,7 @@ const registrySchema = z
 const optionalQuantitySchema = z
   .union([z.string(), z.number()])
   .transform((value) => String(value).trim())
-  .refine((value) => value === "" || (isQuantity(value) && parseQuantity(value).nano > 0n), "must be a positive quantity such as 1Gi")
+  .refine((value) => value === "" || (quantityInRange(value) && isQuantity(value) && parseQuantity(value).nano > 0n), "must be a positive quantity such as 1Gi")
   .transform((value) => (value === "" ? "" : canonicalQuantity(value)))
   .default("");
 

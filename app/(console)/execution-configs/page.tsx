@@ -66,7 +66,7 @@ export default async function ExecutionConfigsPage() {
               {configs.map((config) => (
                 <tr key={config.id}>
                   <Td>
-                    <Link href={`/execution-configs/${encodeURIComponent(config.name)}`} className="font-medium text-brand-600 hover:underline">
+                    <Link href={`/execution-configs/${encodeURIComponent(config.name)}`} className="whitespace-nowrap font-medium text-brand-600 hover:underline">
                       {config.name}
                     </Link>
                     {config.description && <p className="text-xs text-slate-500">{config.description}</p>}

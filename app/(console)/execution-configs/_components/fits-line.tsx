@@ -20,7 +20,8 @@ export async function FitsLine({ row, actor }: { row: ExecutionConfigRow; actor:
         <li key={fit.cluster} className="flex flex-wrap items-baseline gap-2 text-sm">
           <span className="font-medium text-slate-900">{fit.cluster}</span>
           <Badge tone={!fit.reachable ? "red" : fit.fits > 0 ? "green" : "amber"}>{fit.reachable ? `fits ${fit.fits}×` : "unreachable"}</Badge>
-          <span className="text-slate-600">{fit.reason}</span>
+          {/* The badge already says "fits N×"; the rest of the reason explains it. */}
+          <span className="text-slate-600">{fit.reason.replace(/^fits \d+×: /, "")}</span>
           <span className="text-xs text-slate-400">namespace {fit.namespace}</span>
         </li>
       ))}
