@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { PolicySpec } from "@/lib/namespace-policies/schema";
 
 const GPU_POLICY: PolicySpec = {
@@ -10,10 +10,10 @@ const GPU_POLICY: PolicySpec = {
   limitRange: { limits: [{ type: "Container", default: { cpu: "1", memory: "1Gi" }, defaultRequest: { cpu: "500m", memory: "512Mi" }, max: { cpu: "8" } }] },
 };
 
+// A fresh database for this file, set before any server module reads the environment.
+process.env.BERTH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "berth-ns-"));
+
 describe("namespace policies on the simulated cluster", async () => {
-  beforeAll(() => {
-    process.env.BERTH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "berth-ns-"));
-  });
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { kubeClients, loadKubeconfig } = await import("./client");
   const { applyPolicy, createNamespace, ensureNamespace, matchingNamespaces, policyDrift, NamespaceError } = await import("./namespaces");

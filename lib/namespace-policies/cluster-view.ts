@@ -1,15 +1,16 @@
 import "server-only";
 import type { NamespacePolicyRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
+import { findCluster } from "@/lib/clusters/queries";
 import { matchingNamespaces, NamespaceError, policyDrift } from "@/lib/kube/namespaces";
 import { toYamlDocument } from "@/lib/objects/yaml";
 import { POLICY_KIND } from "./mutations";
-import { findClusterRow, policySpecOf } from "./queries";
+import { policySpecOf } from "./queries";
 import type { DriftReport } from "./schema";
 
 /** Drift of every namespace of a cluster the policy's pattern matches. */
 export async function policyDriftReport(policy: NamespacePolicyRow, clusterRef: string | number): Promise<DriftReport> {
-  const cluster = findClusterRow(clusterRef);
+  const cluster = findCluster(clusterRef);
   if (!cluster) throw new DomainError(404, `Cluster "${clusterRef}" not found`, { cluster: [`No cluster named "${clusterRef}"`] });
   try {
     const names = await matchingNamespaces(cluster, policy.pattern);

@@ -5,6 +5,7 @@ import { namespacePolicies, type NamespacePolicyRow } from "@/db/schema";
 import { defineMutation, executeMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
 import type { AuditSource } from "@/lib/audit/record";
+import { findCluster } from "@/lib/clusters/queries";
 import { applyPolicy, createNamespace, matchingNamespaces, namespaceExists, NamespaceError } from "@/lib/kube/namespaces";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
@@ -12,7 +13,7 @@ import { fromYamlDocument } from "@/lib/objects/yaml";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { diffPolicy, matchesNamespace } from "./drift";
-import { findClusterRow, findPolicy, policySpecOf, toPolicyView } from "./queries";
+import { findPolicy, policySpecOf, toPolicyView } from "./queries";
 import {
   applyPolicySchema,
   createPolicySchema,
@@ -171,7 +172,7 @@ export const applyPolicyNow = defineMutation({
   async run(input, ctx): Promise<ApplyOutcome> {
     const policy = findPolicy(input.policy);
     if (!policy) throw notFound(`Namespace policy "${input.policy}"`);
-    const cluster = findClusterRow(input.cluster);
+    const cluster = findCluster(input.cluster);
     if (!cluster) throw new DomainError(404, `Cluster "${input.cluster}" not found`, { cluster: [`No cluster named "${input.cluster}"`] });
     const templates = { name: policy.name, spec: policySpecOf(policy) };
     const results: NamespaceResult[] = [];

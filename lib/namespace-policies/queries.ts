@@ -1,7 +1,8 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
-import { clusters, namespacePolicies, type Cluster, type NamespacePolicyRow } from "@/db/schema";
+import { namespacePolicies, type NamespacePolicyRow } from "@/db/schema";
+import { listClusters } from "@/lib/clusters/queries";
 import { isIdRef } from "@/lib/objects/versioned";
 import type { PolicySpec, PolicyView } from "./schema";
 
@@ -46,21 +47,9 @@ export function getPolicyView(ref: string | number): PolicyView | undefined {
   return row && toPolicyView(row);
 }
 
-/** A cluster row by id or name (the clusters area owns these rows; policies only read them). */
-export function findClusterRow(ref: string | number, db: Reader = getDb()): Cluster | undefined {
-  return db
-    .select()
-    .from(clusters)
-    .where(isIdRef(ref) ? eq(clusters.id, Number(ref)) : eq(clusters.name, String(ref)))
-    .get();
-}
-
 /** Cluster names and ids for choosers, the embedded cluster first. */
-export function clusterChoices(db: Reader = getDb()): { id: number; name: string; embedded: boolean }[] {
-  return db
-    .select({ id: clusters.id, name: clusters.name, embedded: clusters.embedded })
-    .from(clusters)
-    .orderBy(asc(clusters.name))
-    .all()
+export function clusterChoices(): { id: number; name: string; embedded: boolean }[] {
+  return listClusters()
+    .map(({ id, name, embedded }) => ({ id, name, embedded }))
     .sort((a, b) => Number(b.embedded) - Number(a.embedded));
 }

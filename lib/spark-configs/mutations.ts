@@ -5,7 +5,7 @@ import { groups, projectOverrides, projects, settings, sparkConfigs, type SparkC
 import { defineMutation, executeMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
 import type { AuditSource } from "@/lib/audit/record";
-import { findClusterRow } from "@/lib/namespace-policies/queries";
+import { findCluster } from "@/lib/clusters/queries";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
@@ -25,7 +25,7 @@ function columnsOf(tx: Tx, input: SparkConfigInput) {
   const fieldErrors: Record<string, string[]> = {};
   let clusterId: number | null = null;
   if (input.cluster) {
-    const cluster = findClusterRow(input.cluster, tx);
+    const cluster = findCluster(input.cluster, tx);
     if (cluster) clusterId = cluster.id;
     else fieldErrors.cluster = [`No cluster named "${input.cluster}"`];
   }
