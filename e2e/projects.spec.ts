@@ -109,29 +109,60 @@ test("admin sets defaults and sets up a project; an ml member sees the effective
   await outsiderContext.close();
 });
 
-test("bad input to settings and projects gives field errors, no 500, and writes nothing", async ({ page, request }) => {
-  const before = await (await request.get("/api/v1/projects", { headers: admin })).json();
-  const settingsBefore = await (await request.get("/api/v1/settings", { headers: admin })).json();
-  const bodies: [string, string, unknown][] = [
-    ["patch", "/api/v1/settings", { defaultExecutionConfig: "does-not-exist" }],
-    ["patch", "/api/v1/settings", { defaultCluster: 42.5 }],
-    ["patch", "/api/v1/settings", { unknown: 1 }],
-    ["patch", "/api/v1/settings", []],
-    ["post", "/api/v1/projects", { key: "9lives", name: "x" }],
-    ["post", "/api/v1/projects", { key: "a-b", name: "" }],
-    ["post", "/api/v1/projects", { key: "ok_key", name: "x", ownerGroup: "no-such-group" }],
-    ["post", "/api/v1/projects", { key: "ok_key", name: "x", members: [{ group: "ml", role: "boss" }] }],
-    ["post", "/api/v1/projects", { key: "ok_key", name: "x", executionConfig: "missing-config" }],
-    ["post", "/api/v1/projects", "not an object"],
+/** Generated bad requests: each takes a valid body and spoils one field. */
+function badRequests(key: string): { method: string; path: string; data: unknown; notAnObject?: true }[] {
+  const long = (length: number) => "x".repeat(length);
+  const refs = [true, [], {}, 1.5, -3, "missing-config-zz", long(254)];
+  const spoil = (method: string, path: string, base: Record<string, unknown>, field: string, values: unknown[]) =>
+    values.map((value) => ({ method, path, data: { ...base, [field]: value } }));
+  const project = { key: "fuzz_ok", name: "Fuzz" };
+  const requests = [
+    ...spoil("post", "/api/v1/projects", project, "key", [null, 123, true, [], {}, "", " ", "1abc", "a-b", "a b", long(65), "import", "../x", "ключ", "a\u0000"]),
+    ...spoil("post", "/api/v1/projects", project, "name", [null, 1, [], {}, "", "   ", long(201)]),
+    ...spoil("post", "/api/v1/projects", project, "description", [1, [], {}, null, long(1001)]),
+    ...spoil("post", "/api/v1/projects", project, "ownerGroup", [1, [], {}, "bad group", "no-such-group-zz", long(64)]),
+    ...spoil("post", "/api/v1/projects", project, "members", ["ml", {}, [1], [{}], [{ group: "ml" }], [{ group: "ml", role: "boss" }], [{ group: "nope-zz", role: "admin" }], [{ group: "ml", role: "admin", extra: 1 }]]),
+    ...["executionConfig", "visualRecipeExecutionConfig", "sparkConfig", "cluster"].flatMap((field) => spoil("post", "/api/v1/projects", project, field, refs)),
+    ...spoil("post", "/api/v1/projects", project, "unknownField", [1, "x", null]),
+    ...["defaultExecutionConfig", "defaultVisualRecipeExecutionConfig", "defaultSparkConfig", "defaultCluster"].flatMap((field) => spoil("patch", "/api/v1/settings", {}, field, refs)),
+    ...spoil("patch", "/api/v1/settings", {}, "defaultQueue", ["x", null]),
+    ...spoil("patch", `/api/v1/projects/${key}`, {}, "version", ["x", 0, -1, 1.5, 999]),
+    ...["executionConfig", "sparkConfig", "cluster"].flatMap((field) => spoil("patch", `/api/v1/projects/${key}`, {}, field, refs)),
+    ...spoil("patch", `/api/v1/projects/${key}`, {}, "name", [null, "", long(201), 5]),
+    ...spoil("patch", `/api/v1/projects/${key}`, {}, "key", ["other"]),
+    ...spoil("put", `/api/v1/projects/${key}/members`, {}, "members", [null, "ml", [{ group: "ml" }], [{ group: "nope-zz", role: "reader" }]]),
+    ...spoil("put", `/api/v1/projects/${key}/overrides/fuzz_object`, { activityType: "python-recipe" }, "activityType", [null, "", "sql-recipe", 3, ["python-recipe"]]),
+    ...["executionConfig", "sparkConfig", "cluster"].flatMap((field) => spoil("put", `/api/v1/projects/${key}/overrides/fuzz_object`, { activityType: "python-recipe" }, field, refs)),
+    ...["a b", "_x", "-x", "é", long(129)].map((objectId) => ({ method: "put", path: `/api/v1/projects/${key}/overrides/${encodeURIComponent(objectId)}`, data: { activityType: "python-recipe" } })),
+    ...[[], "text", 42, null].map((data) => ({ method: "post", path: "/api/v1/projects", data, notAnObject: true as const })),
+    ...["", "kind: Project", "::not yaml::", "apiVersion: berth.dev/v1\nkind: Cluster\nmetadata: {name: x}\n"].map((yaml) => ({ method: "post", path: "/api/v1/projects/import", data: { yaml } })),
   ];
-  for (const [method, path, data] of bodies) {
+  return requests;
+}
+
+test("hundreds of bad inputs to settings and projects give 4xx with field errors, no 500, and write nothing", async ({ page, request }) => {
+  const key = `fuzz_${suffix}`;
+  await post(request, "/api/v1/groups", { name: "ml" }, [201, 409]);
+  await post(request, "/api/v1/projects", { key, name: "Fuzz target" });
+  const snapshot = async () => ({
+    projects: await (await request.get("/api/v1/projects", { headers: admin })).json(),
+    settings: await (await request.get("/api/v1/settings", { headers: admin })).json(),
+    overrides: await (await request.get(`/api/v1/projects/${key}/overrides`, { headers: admin })).json(),
+    lastAudit: (await (await request.get("/api/v1/audit?limit=1", { headers: admin })).json())[0]?.id,
+  });
+  const before = await snapshot();
+  const requests = badRequests(key);
+  expect(requests.length).toBeGreaterThan(150);
+  for (const { method, path, data, notAnObject } of requests) {
     const response = await request.fetch(path, { method, headers: admin, data });
-    expect([400, 409, 422], `${method} ${path} ${JSON.stringify(data)}`).toContain(response.status());
+    const label = `${method} ${path} ${JSON.stringify(data)} → ${response.status()}`;
+    expect([400, 404, 409, 422], label).toContain(response.status());
     const body = await response.json();
-    expect(body.error).toBeTruthy();
+    expect(body.error, label).toBeTruthy();
+    // A body that is not a JSON object has no fields to blame; the error says what is expected.
+    if (response.status() !== 404 && !notAnObject) expect(Object.keys(body.fieldErrors ?? {}).length, label).toBeGreaterThan(0);
   }
-  expect(await (await request.get("/api/v1/projects", { headers: admin })).json()).toEqual(before);
-  expect(await (await request.get("/api/v1/settings", { headers: admin })).json()).toEqual(settingsBefore);
+  expect(await snapshot()).toEqual(before);
 
   // The form shows the errors beside the fields.
   await page.goto("/projects");
