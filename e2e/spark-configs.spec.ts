@@ -64,7 +64,23 @@ test("admin creates a Spark config with field errors first, then sees the spark-
   await expect(conflict).toContainText("spark.executor.instances");
   await spark.screenshot("conflict");
 
+  // History shows both saves; restoring the first saves it again as version 3.
+  await page.reload();
+  const history = page.getByRole("table", { name: "History" });
+  await expect(history).toContainText("spark-config.update");
+  await history.getByRole("row").filter({ hasText: "spark-config.create" }).getByRole("button", { name: "Restore this version" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Restore" }).click();
+  await expect(page.getByText("version 3", { exact: true })).toBeVisible();
+  await expect(spark.preview("spark-submit")).toContainText("--conf spark.executor.instances=4");
+
+  // The exported YAML imports back as a new version.
+  const yaml = await (await request.get(`/api/v1/spark-configs/${name}/yaml`, { headers: admin })).text();
+  expect(yaml).toContain("kind: SparkConfig");
   await spark.gotoList();
-  await expect(page.getByRole("table", { name: "Spark configs" }).getByRole("link", { name })).toBeVisible();
+  const importForm = page.getByRole("form", { name: "Import YAML" });
+  await importForm.getByLabel("YAML document").fill(yaml.replace("description: \"\"", "description: Imported"));
+  await importForm.getByRole("button", { name: "Import YAML" }).click();
+  await expect(importForm.getByRole("status")).toHaveText("Spark config imported.");
+  await expect(page.getByRole("table", { name: "Spark configs" })).toContainText("Imported");
   await spark.screenshot("list");
 });
