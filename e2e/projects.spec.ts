@@ -198,4 +198,21 @@ test("a stale save is refused with the other change; YAML round-trips; history r
   await expect(page.getByRole("heading", { level: 1 })).toContainText("History demo");
   await expect(history.getByText("project.restore")).toBeVisible();
   expect(await (await request.get(url, { headers: admin })).json()).toMatchObject({ name: "History demo", description: "", version: 4 });
+
+  // Two tabs edit the same project: the second save is refused and shows the first one's change.
+  const other = await page.context().newPage();
+  const [first, second] = [new ProjectsPage(page), new ProjectsPage(other)];
+  await first.open(key);
+  await second.open(key);
+  await first.settingsForm().getByLabel("Description").fill("saved in the first tab");
+  await first.settingsForm().getByRole("button", { name: "Save settings" }).click();
+  await expect(first.settingsForm().getByRole("status")).toHaveText("Settings saved.");
+  await second.settingsForm().getByLabel("Description").fill("saved in the second tab");
+  await second.settingsForm().getByRole("button", { name: "Save settings" }).click();
+  const conflict = other.getByRole("region", { name: "Conflicting change" });
+  await expect(conflict).toContainText("admin saved version 5");
+  await expect(conflict).toContainText("saved in the first tab");
+  await other.screenshot({ path: "test-results/screenshots/projects-conflict.png", fullPage: true });
+  expect(await (await request.get(url, { headers: admin })).json()).toMatchObject({ description: "saved in the first tab", version: 5 });
+  await other.close();
 });
