@@ -52,7 +52,9 @@ test("admin creates a GPU config through the form, sees preview, fits and test, 
   await expect(preview).toContainText(`berth.dev/exec-config: ${names.gpu}`);
   await expect(preview).toContainText("namespace: berth-sample");
   await expect(preview).toContainText('nvidia.com/gpu: "1"');
-  await expect(page.getByRole("list", { name: "Fits" })).toContainText(/fits \d+×: \d+ of 8 nvidia\.com\/gpu free/);
+  const fits = page.getByRole("list", { name: "Fits" });
+  await expect(fits).toContainText(/fits \d+×/);
+  await expect(fits).toContainText(/\d+ of 8 nvidia\.com\/gpu free/);
 
   const result = await configs.runTest();
   await expect(result).toContainText("succeeded");
