@@ -40,10 +40,14 @@ export function sparkLabels(config: SparkConfigBody, run: SparkRun): Record<stri
   return Object.fromEntries(Object.entries(labels).filter(([, value]) => value));
 }
 
-/** The image reference with the registry in front when it does not already start with it. */
+/** The image of a config that names none: the upstream Apache Spark image. */
+export const DEFAULT_SPARK_IMAGE = "apache/spark:3.5.3";
+
+/** The image reference (the config's, else DEFAULT_SPARK_IMAGE) with the registry in front when it does not already start with it. */
 export function sparkImage(config: SparkConfigBody): string {
-  if (!config.registry || config.image.startsWith(`${config.registry}/`)) return config.image;
-  return `${config.registry}/${config.image}`;
+  const image = config.image || DEFAULT_SPARK_IMAGE;
+  if (!config.registry || image.startsWith(`${config.registry}/`)) return image;
+  return `${config.registry}/${image}`;
 }
 
 /** The namespace the job runs in: the managed template resolved for the run, else the conf's, else "default". */

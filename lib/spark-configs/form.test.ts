@@ -4,7 +4,7 @@ import { createSparkConfigSchema } from "./schema";
 
 describe("sparkConfigFormInput", () => {
   it("turns the flat form into the API body the schema accepts", () => {
-    const input = sparkConfigFormInput({
+    const { input, fieldErrors } = sparkConfigFormInput({
       name: "spark-small",
       image: "apache/spark:3.5.3",
       cluster: "",
@@ -17,6 +17,7 @@ describe("sparkConfigFormInput", () => {
       config: "3",
       version: "2",
     });
+    expect(fieldErrors).toBeUndefined();
     expect(input).toMatchObject({
       cluster: null,
       managed: { enabled: true, namespace: "spark-${user}", createNamespace: false, serviceAccountPerJob: true },
@@ -31,6 +32,10 @@ describe("sparkConfigFormInput", () => {
   });
 
   it("means everyone when usable by is not limited to groups", () => {
-    expect(sparkConfigFormInput({ name: "x", usableByMode: "all", usableByGroups: ["ml"] }).usableBy).toBe("all");
+    expect(sparkConfigFormInput({ name: "x", usableByMode: "all", usableByGroups: ["ml"] }).input.usableBy).toBe("all");
+  });
+
+  it("reports conf lines it cannot read on the conf field", () => {
+    expect(sparkConfigFormInput({ name: "x", conf: "spark.a=1\nnonsense" }).fieldErrors).toEqual({ conf: ["Line 2: write key=value"] });
   });
 });

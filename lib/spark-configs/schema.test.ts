@@ -22,10 +22,18 @@ describe("Spark config schema", () => {
     expect(parsed).toMatchObject({ cluster: null, registry: "", executorPodTemplate: "", usableBy: { groups: ["ml"] } });
   });
 
-  it("takes conf as key=value lines from the form", () => {
-    const parsed = createSparkConfigSchema.parse({ ...base, conf: "# sizes\nspark.executor.instances=3\n\nspark.executor.memory = 2g\n" });
-    expect(parsed.conf).toEqual({ "spark.executor.instances": "3", "spark.executor.memory": "2g" });
+  it("reads key=value lines for the form, and refuses conf as text on the API", () => {
+    expect(parseConfLines("# sizes\nspark.executor.instances=3\n\nspark.executor.memory = 2g\nspark.eventLog.dir hdfs:///logs\n").conf).toEqual({
+      "spark.executor.instances": "3",
+      "spark.executor.memory": "2g",
+      "spark.eventLog.dir": "hdfs:///logs",
+    });
     expect(parseConfLines("spark.a=1\nspark.a=2\nnovalue").problems).toEqual(["Line 2: spark.a is set twice", "Line 3: write key=value"]);
+    expect(errorsOf({ conf: "spark.executor.instances=2" }).conf).toEqual(["conf must be an object of key → value"]);
+  });
+
+  it("takes the upstream Spark image when none is named", () => {
+    expect(createSparkConfigSchema.parse({ name: "bare" })).toMatchObject({ image: "", conf: {}, usableBy: "all" });
   });
 
   const badConf: [string, Record<string, unknown>, string, RegExp][] = [
@@ -62,7 +70,7 @@ describe("Spark config schema", () => {
 
   it("refuses conf that is not an object of scalars", () => {
     expect(errorsOf({ conf: ["spark.a=1"] }).conf).toBeDefined();
-    expect(errorsOf({ conf: { "spark.a": { nested: 1 } } }).conf).toBeDefined();
+    expect(errorsOf({ conf: { "spark.a": { nested: 1 } } })["conf.spark.a"]).toEqual(["Conf values must be text, numbers or true/false"]);
   });
 
   it("refuses the namespace and service account in the conf while managed mode sets them", () => {
@@ -91,7 +99,6 @@ describe("Spark config schema", () => {
     expect(errorsOf({ managed: { enabled: false, extra: 1 } })["managed.extra"]).toEqual(["Unknown field"]);
     expect(errorsOf({ name: "Spark_Big" }).name).toBeDefined();
     expect(errorsOf({ name: "" }).name).toEqual(["Name is required"]);
-    expect(errorsOf({ image: "" }).image).toEqual(["Image is required"]);
     expect(errorsOf({ image: "has space:1" }).image).toBeDefined();
     expect(errorsOf({ registry: "not a host!" }).registry).toBeDefined();
     expect(errorsOf({ usableBy: "some" }).usableBy).toBeDefined();

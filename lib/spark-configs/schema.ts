@@ -5,38 +5,26 @@ import { namespaceTemplateProblem } from "@/lib/execution-configs/namespace-temp
 import { usableBySchema } from "@/lib/execution-configs/schema";
 import { versionSchema } from "@/lib/objects/versioned";
 import { descriptionSchema } from "@/lib/validation";
-import { MANAGED_SPARK_KEYS, parseConfLines, sparkConfRelationProblems, sparkKeyProblem, sparkValueProblem } from "./conf";
+import { MANAGED_SPARK_KEYS, sparkConfRelationProblems, sparkKeyProblem, sparkValueProblem } from "./conf";
 
 /** A Spark config named by id or name, as in REST paths. */
 export const sparkConfigRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
 
 const confValueSchema = z.union([z.string(), z.number(), z.boolean()], { error: "Conf values must be text, numbers or true/false" }).transform((value) => String(value).trim());
 
-/**
- * Spark conf: an object of key → value, or (from the form) `key=value` lines. Every key and value
- * is checked; problems are reported under `conf.<key>`.
- */
+/** Spark conf: an object of key → value. Every key and value is checked; problems are reported under `conf.<key>`. */
 export const sparkConfSchema = z
-  .union([
-    z.record(z.string(), confValueSchema),
-    z.string().transform((text, ctx) => {
-      const { conf, problems } = parseConfLines(text);
-      for (const message of problems) ctx.addIssue({ code: "custom", message });
-      return conf;
-    }),
-  ], { error: "conf must be an object of key → value" })
-  .pipe(
-    z.record(z.string(), z.string()).superRefine((conf, ctx) => {
-      if (Object.keys(conf).length > 300) ctx.addIssue({ code: "custom", message: "At most 300 conf entries" });
-      for (const [key, value] of Object.entries(conf)) {
-        const keyProblem = sparkKeyProblem(key);
-        const valueProblem = keyProblem ? undefined : sparkValueProblem(key, value);
-        if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
-        if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: `${key} ${valueProblem}` });
-      }
-      for (const { key, message } of sparkConfRelationProblems(conf)) ctx.addIssue({ code: "custom", path: [key], message });
-    }),
-  );
+  .record(z.string(), confValueSchema, { error: "conf must be an object of key → value" })
+  .superRefine((conf, ctx) => {
+    if (Object.keys(conf).length > 300) ctx.addIssue({ code: "custom", message: "At most 300 conf entries" });
+    for (const [key, value] of Object.entries(conf)) {
+      const keyProblem = sparkKeyProblem(key);
+      const valueProblem = keyProblem ? undefined : sparkValueProblem(key, value);
+      if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
+      if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: `${key} ${valueProblem}` });
+    }
+    for (const { key, message } of sparkConfRelationProblems(conf)) ctx.addIssue({ code: "custom", path: [key], message });
+  });
 
 export const managedModeSchema = z
   .strictObject({
@@ -55,12 +43,13 @@ export const managedModeSchema = z
 export type ManagedMode = z.output<typeof managedModeSchema>;
 const MANAGED_OFF: ManagedMode = { enabled: false, namespace: "", createNamespace: false, serviceAccountPerJob: false };
 
+/** A container image reference; "" = the upstream Spark image (DEFAULT_SPARK_IMAGE). */
 const imageSchema = z
-  .string({ error: "Image is required" })
+  .string({ error: "Image must be text" })
   .trim()
-  .min(1, { error: "Image is required", abort: true })
   .max(512, "Image must be at most 512 characters")
-  .regex(/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i, "Image must be a reference such as apache/spark:3.5.3 or registry.example.com/spark:3.5");
+  .refine((value) => value === "" || /^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i.test(value), "Image must be a reference such as apache/spark:3.5.3 or registry.example.com/spark:3.5")
+  .default("");
 
 const registrySchema = z
   .string()

@@ -26,15 +26,20 @@ function onFormFields(result: ObjectActionResult): ObjectActionResult {
 }
 
 const fromForm = (formData: FormData) => sparkConfigFormInput(formInput(formData, ["usableByGroups"]));
+const unreadable = (fieldErrors: Record<string, string[]>): ObjectActionResult => ({ ok: false, error: "Some fields are not valid", fieldErrors });
 
 export async function createSparkConfigAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
-  const result = await runServerAction(createSparkConfig, fromForm(formData), SPARK_PAGES);
+  const { input, fieldErrors } = fromForm(formData);
+  if (fieldErrors) return unreadable(fieldErrors);
+  const result = await runServerAction(createSparkConfig, input, SPARK_PAGES);
   if (!result.ok) return onFormFields(result);
   redirect(`/spark-configs/${encodeURIComponent(result.data.name)}`);
 }
 
 export async function updateSparkConfigAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
-  const result = await runServerAction(updateSparkConfig, fromForm(formData), SPARK_PAGES);
+  const { input, fieldErrors } = fromForm(formData);
+  if (fieldErrors) return unreadable(fieldErrors);
+  const result = await runServerAction(updateSparkConfig, input, SPARK_PAGES);
   if (!result.ok) return onFormFields(result);
   // A rename moves the page.
   if (result.data.name !== formData.get("originalName")) redirect(`/spark-configs/${encodeURIComponent(result.data.name)}`);

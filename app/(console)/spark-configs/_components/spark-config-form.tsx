@@ -6,6 +6,7 @@ import { TextareaField } from "@/components/objects/textarea-field";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ActionForm, CheckboxGroup, Field, SelectField, useFieldErrors } from "@/components/ui/form";
+import { DEFAULT_SPARK_IMAGE } from "@/lib/spark-configs/builders";
 import { KNOWN_SPARK_KEYS, confToLines } from "@/lib/spark-configs/conf";
 import type { SparkConfigView } from "@/lib/spark-configs/schema";
 import { deleteSparkConfigAction } from "../actions";
@@ -106,7 +107,7 @@ export function SparkConfigForm({
         <div className="grid gap-4 sm:grid-cols-2">
           <Field name="name" label="Name" defaultValue={value.name} autoComplete="off" hint="Lowercase letters, digits and '-'." />
           <Field name="description" label="Description" defaultValue={value.description} autoComplete="off" />
-          <Field name="image" label="Image" defaultValue={value.image} autoComplete="off" placeholder="apache/spark:3.5.3" hint="Base image tag of the driver and executors." />
+          <Field name="image" label="Image" defaultValue={value.image} autoComplete="off" placeholder="apache/spark:3.5.3" hint={`Base image of the driver and executors. Empty: ${DEFAULT_SPARK_IMAGE}.`} />
           <Field name="registry" label="Registry" defaultValue={value.registry} autoComplete="off" placeholder="registry.example.com/spark" hint="Prefixed to the image when set." />
           <SelectField
             name="cluster"
