@@ -80,6 +80,10 @@ describe("execution configs against the simulated cluster", async () => {
     const result = await testExecutionConfig(findExecutionConfig("small")!, admin, "api");
     expect(result).toMatchObject({ outcome: "succeeded", namespace: "berth-admin", steps: { scheduled: true, pulled: true, ran: true, exitCode: 0 } });
     expect(result.reason).toMatch(/exited with code 0/);
+    const { kubeClients } = await import("@/lib/kube/client");
+    const { findCluster } = await import("@/lib/clusters/queries");
+    const pods = await kubeClients(findCluster("sim")!).core.listNamespacedPod({ namespace: "berth-admin" });
+    expect(pods.items.filter((pod) => pod.metadata?.name === result.pod && !pod.metadata?.deletionTimestamp)).toEqual([]);
   }, 30_000);
 
   it("reports a bad image as pull-failed and a missing namespace as refused", async () => {
@@ -88,6 +92,19 @@ describe("execution configs against the simulated cluster", async () => {
     await run(mutations.createExecutionConfig, { name: "no-ns", image: "python:3.12", cluster: "sim", namespace: "missing-${user}" });
     expect(await testExecutionConfig(findExecutionConfig("no-ns")!, admin, "api")).toMatchObject({ outcome: "refused", reason: expect.stringContaining("does not exist") });
   }, 30_000);
+
+  it("applies the namespace quota: fits says what it allows, Test reports the quota's refusal", async () => {
+    const { kubeClients } = await import("@/lib/kube/client");
+    const { findCluster } = await import("@/lib/clusters/queries");
+    const { core } = kubeClients(findCluster("sim")!);
+    await core.createNamespace({ body: { metadata: { name: "quota-team" } } });
+    await core.createNamespacedResourceQuota({ namespace: "quota-team", body: { metadata: { name: "gpus" }, spec: { hard: { "requests.nvidia.com/gpu": "2" } } } });
+    await run(mutations.createExecutionConfig, { ...gpuConfig("gpu-quota", "3"), namespace: "quota-team" });
+    const [fit] = await executionConfigFits(findExecutionConfig("gpu-quota")!, admin);
+    expect(fit).toMatchObject({ fits: 0, reason: "fits 0×: 8 of 8 nvidia.com/gpu free; quota allows 0 (requests.nvidia.com/gpu)" });
+    const result = await testExecutionConfig(findExecutionConfig("gpu-quota")!, admin, "api");
+    expect(result).toMatchObject({ outcome: "refused", reason: expect.stringMatching(/^Refused by the namespace quota: .*exceeded quota: gpus/) });
+  });
 
   it("refuses a stale save with the other person's change, restores an old version, and blocks deleting a used config", async () => {
     const config = findExecutionConfig("gpu-one")!;
