@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/permissions";
+import { sparkImage } from "@/lib/spark-configs/builders";
 import { listSparkConfigs } from "@/lib/spark-configs/queries";
 import { importSparkConfigAction } from "./actions";
 
@@ -55,7 +56,7 @@ export default async function SparkConfigsPage() {
                     </Link>
                     {config.description && <p className="text-xs text-slate-500">{config.description}</p>}
                   </Td>
-                  <Td className="font-mono text-xs">{config.registry ? `${config.registry}/${config.image}` : config.image}</Td>
+                  <Td className="font-mono text-xs">{sparkImage(config)}</Td>
                   <Td>
                     {config.conf["spark.dynamicAllocation.enabled"] === "true"
                       ? `dynamic ${config.conf["spark.dynamicAllocation.minExecutors"] ?? "0"}–${config.conf["spark.dynamicAllocation.maxExecutors"] ?? "∞"}`
