@@ -119,6 +119,10 @@ describe("execution configs against the simulated cluster", async () => {
     const created = listAuditEvents({ objectType: "execution-config", objectId: String(config.id), limit: 10 }).find((event) => event.action === "execution-config.create")!;
     expect(await run(mutations.restoreExecutionConfig, { config: "gpu-one", auditEventId: created.id })).toMatchObject({ ok: true, data: { version: 3, image: "python:3.12-slim" } });
 
+    const { toExecutionConfigView } = await import("./queries");
+    const read = toExecutionConfigView(findExecutionConfig("gpu-one")!, admin);
+    expect(await run(mutations.updateExecutionConfig, { ...read, config: "gpu-one", description: "sent back whole" })).toMatchObject({ ok: true, data: { version: 4, description: "sent back whole" } });
+
     getDb().insert(projects).values({ key: "churn", name: "Churn", executionConfigId: config.id }).run();
     expect(await run(mutations.deleteExecutionConfig, { config: "gpu-one" })).toMatchObject({ ok: false, status: 409, error: expect.stringContaining("project churn") });
     expect(await run(mutations.deleteExecutionConfig, { config: "gpu-three" })).toMatchObject({ ok: true });

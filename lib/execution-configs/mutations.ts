@@ -21,6 +21,8 @@ import {
   type ExecutionConfigSpec,
 } from "./schema";
 
+const READ_ONLY_FIELDS = new Set(["config", "version", "id", "mayUse", "createdAt", "updatedAt"]);
+
 function requireConfig(tx: Tx, ref: string | number): ExecutionConfigRow {
   const row = findExecutionConfig(ref, tx);
   if (!row) throw notFound(`Execution config "${ref}"`);
@@ -103,7 +105,9 @@ export const updateExecutionConfig = defineMutation({
   permission: "configs.manage",
   schema: updateExecutionConfigSchema,
   run(input, ctx) {
-    const { config, version, ...changes } = input;
+    const { config, version } = input;
+    // Read-only fields of a GET are ignored, so a client may send back what it read.
+    const changes = Object.fromEntries(Object.entries(input).filter(([key]) => !READ_ONLY_FIELDS.has(key)));
     return ctx.write((tx) => {
       const before = requireConfig(tx, config);
       assertFreshVersion("This execution config", before, version, conflictView(EXECUTION_CONFIG_OBJECT_TYPE, before.id, toExecutionConfigView(before, ctx.actor, tx), tx));
