@@ -166,7 +166,7 @@ test("each fuzz baseline is valid, so its corruptions test the validation", asyn
     const payload = target.valid(`ok${Date.now() % 100000}`);
     const created = await request.post(target.endpoint, { headers, data: JSON.stringify(payload) });
     expect(created.status(), `${target.endpoint}: ${await created.text()}`).toBe(201);
-    const name = String(payload.name ?? payload.key);
+    const name = String(payload.key ?? payload.name);
     expect((await request.delete(`${target.endpoint}/${name}`, { headers })).status(), `DELETE ${target.endpoint}/${name}`).toBeLessThan(300);
   }
 });
