@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { ExecutionConfigsPage } from "./pages/execution-configs-page";
+import { SignInPage } from "./pages/sign-in-page";
 import { BOOTSTRAP_TOKEN } from "./support/env";
 
 const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
@@ -166,4 +167,38 @@ test("YAML export, then import under a new name", async ({ page, request }) => {
   await configs.openList();
   await expect(page.getByRole("table", { name: "Execution configs" }).getByRole("link", { name: names.copy })).toBeVisible();
   await page.screenshot({ path: shots("list"), fullPage: true });
+});
+
+test("a member of ml may use the ml config; a user outside ml neither sees nor reads it", async ({ browser, request }) => {
+  await seed(request);
+  const config = `ml-only-${suffix}`;
+  const password = "Configs-e2e-pass-1";
+  const users = { member: `mia${suffix}`, outsider: `otto${suffix}` };
+  expect((await request.post("/api/v1/execution-configs", { headers: admin, data: { name: config, image: "python:3.12-slim", namespace: "default", usableBy: { groups: ["ml"] } } })).status()).toBe(201);
+  expect((await request.post("/api/v1/users", { headers: admin, data: { username: users.member, password, groups: ["ml"] } })).status()).toBe(201);
+  expect((await request.post("/api/v1/users", { headers: admin, data: { username: users.outsider, password } })).status()).toBe(201);
+
+  for (const [username, allowed] of [[users.member, true], [users.outsider, false]] as const) {
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await new SignInPage(page).signInAndWait(username, password);
+    const configs = new ExecutionConfigsPage(page);
+    await configs.openList();
+    const link = page.getByRole("link", { name: config, exact: true });
+    const api = await page.request.get(`/api/v1/execution-configs/${config}`);
+    if (allowed) {
+      await expect(link).toBeVisible();
+      expect(await api.json()).toMatchObject({ name: config, mayUse: true });
+      await configs.open(config);
+      await expect(page.getByText("you may use it")).toBeVisible();
+      await expect(page.getByRole("button", { name: "Run test pod" })).toHaveCount(0);
+    } else {
+      await expect(link).toHaveCount(0);
+      expect(api.status()).toBe(403);
+      expect((await api.json()).error).toContain("no usage permission");
+      const response = await page.goto(`/execution-configs/${config}`);
+      expect(response?.status()).toBe(403);
+    }
+    await context.close();
+  }
 });
