@@ -1,17 +1,18 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { Cluster, ExecutionConfigRow } from "@/db/schema";
+import { asc } from "drizzle-orm";
+import { getDb } from "@/db";
+import { clusters, type Cluster, type ExecutionConfigRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { recordStandaloneAudit, type AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
 import { fitsOnCluster } from "@/lib/kube/capacity-reader";
+import { describeKubeError } from "@/lib/kube/errors";
 import { ensureNamespace, NamespaceError } from "@/lib/kube/namespaces";
 import { PodBuildError, buildPod, type PodRun } from "@/lib/kube/pod-builder";
 import { runTestPod, type PodTestResult } from "@/lib/kube/pod-test";
-import { getDb } from "@/db";
-import { clusters } from "@/db/schema";
-import { asc } from "drizzle-orm";
+import { withTimeout } from "@/lib/kube/timeout";
 import type { Actor } from "@/lib/permissions";
 import { getInstanceDefaults } from "@/lib/settings/queries";
 import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigBody } from "./queries";
@@ -79,11 +80,13 @@ export async function testExecutionConfig(row: ExecutionConfigRow, actor: Actor,
   const spec = executionConfigBody(row);
   let result: PodTestResult;
   try {
-    await ensureNamespace(cluster, namespace, { create: spec.createNamespace });
+    await withTimeout(ensureNamespace(cluster, namespace, { create: spec.createNamespace }), 15_000);
     result = await runTestPod(cluster, pod);
   } catch (error) {
-    if (!(error instanceof NamespaceError)) throw error;
-    result = { outcome: "refused", reason: error.message, namespace, pod: pod.metadata!.name!, steps: { scheduled: false, pulled: false, ran: false }, events: [] };
+    // The namespace is missing (and may not be created) or the cluster refused it: no pod was made.
+    const refused = error instanceof NamespaceError && error.failure.reason !== "Unreachable";
+    const reason = error instanceof NamespaceError ? error.message : describeKubeError(error).message;
+    result = { outcome: refused ? "refused" : "failed", reason, namespace, pod: pod.metadata!.name!, steps: { scheduled: false, pulled: false, ran: false }, events: [] };
   }
   recordStandaloneAudit(actor, source, {
     action: "execution-config.test",

@@ -106,6 +106,14 @@ describe("execution configs against the simulated cluster", async () => {
     expect(result).toMatchObject({ outcome: "refused", reason: expect.stringMatching(/^Refused by the namespace quota: .*exceeded quota: gpus/) });
   });
 
+  it("answers for an unreachable cluster with a plain reason, never an error", async () => {
+    const dead = kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/, "server: https://127.0.0.1:1");
+    getDb().insert(clusters).values({ name: "dead", kubeconfigEncrypted: encryptSecret(dead), context: loadKubeconfig(dead).getCurrentContext(), server: "https://127.0.0.1:1" }).run();
+    await run(mutations.createExecutionConfig, { name: "on-dead", image: "python:3.12", cluster: "dead", namespace: "default", createNamespace: true });
+    expect((await executionConfigFits(findExecutionConfig("on-dead")!, admin))[0]).toMatchObject({ cluster: "dead", fits: 0, reachable: false, reason: expect.stringContaining("cannot be reached") });
+    expect(await testExecutionConfig(findExecutionConfig("on-dead")!, admin, "api")).toMatchObject({ outcome: "failed", reason: expect.stringContaining("cannot be reached") });
+  });
+
   it("refuses a stale save with the other person's change, restores an old version, and blocks deleting a used config", async () => {
     const config = findExecutionConfig("gpu-one")!;
     expect(await run(mutations.updateExecutionConfig, { config: "gpu-one", version: 1, image: "python:3.13-slim" })).toMatchObject({ ok: true, data: { version: 2, image: "python:3.13-slim" } });

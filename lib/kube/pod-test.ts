@@ -2,6 +2,10 @@ import "server-only";
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError } from "./errors";
+import { withTimeout } from "./timeout";
+
+/** Each call to the cluster; a hanging cluster ends the test as failed, not as a hung request. */
+const CALL_TIMEOUT_MS = 8_000;
 
 export type PodTestOutcome = "succeeded" | "failed" | "unschedulable" | "refused" | "pull-failed" | "timeout";
 
@@ -54,7 +58,7 @@ export async function runTestPod(cluster: ClusterConnection, pod: V1Pod, timeout
   const base = { namespace, pod: name };
   const { core } = kubeClients(cluster);
   try {
-    await core.createNamespacedPod({ namespace, body: pod });
+    await withTimeout(core.createNamespacedPod({ namespace, body: pod }), CALL_TIMEOUT_MS);
   } catch (error) {
     const failure = describeKubeError(error);
     return { ...base, outcome: failure.reason === "Unreachable" ? "failed" : "refused", reason: failure.message, steps: steps(undefined), events: [] };
@@ -66,7 +70,7 @@ export async function runTestPod(cluster: ClusterConnection, pod: V1Pod, timeout
     while (!verdict && Date.now() < deadline) {
       await sleep(400);
       try {
-        last = await core.readNamespacedPod({ namespace, name });
+        last = await withTimeout(core.readNamespacedPod({ namespace, name }), CALL_TIMEOUT_MS);
         verdict = podTestVerdict(last);
       } catch (error) {
         verdict = { outcome: "failed", reason: describeKubeError(error).message };
@@ -76,13 +80,13 @@ export async function runTestPod(cluster: ClusterConnection, pod: V1Pod, timeout
     const result = verdict ?? { outcome: "timeout" as const, reason: `Not finished after ${Math.round(timeoutMs / 1000)} s (phase ${last?.status?.phase ?? "unknown"})` };
     return { ...base, ...result, steps: steps(last), events };
   } finally {
-    await core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 }).catch(() => undefined);
+    await withTimeout(core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 }), CALL_TIMEOUT_MS).catch(() => undefined);
   }
 }
 
 async function podEvents(cluster: ClusterConnection, namespace: string, name: string): Promise<PodTestResult["events"]> {
   try {
-    const list = await kubeClients(cluster).core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` });
+    const list = await withTimeout(kubeClients(cluster).core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` }), CALL_TIMEOUT_MS);
     return list.items
       .filter((event: CoreV1Event) => event.involvedObject?.name === name)
       .map((event) => ({ type: event.type ?? "Normal", reason: event.reason ?? "", message: event.message ?? "" }));
