@@ -58,5 +58,7 @@ describe("the execution config form", () => {
       "resources.limits": ["resources.limits.nvidia.com/gpu: must equal the request (Kubernetes does not overcommit extended resources)"],
     });
     expect(parseTolerationLine("bad key")).toBeUndefined();
+    const noGroups = createExecutionConfigSchema.safeParse(formToExecutionConfigInput({ ...form, "usableBy.groups": [] }).input);
+    expect(foldFieldErrors(fieldErrorsFrom(noGroups.error!), FORM_FIELDS)).toEqual({ "usableBy.groups": ["choose at least one group, or everyone"] });
   });
 });

@@ -31,6 +31,7 @@ export const FORM_FIELDS = [
   "serviceAccount",
   "workloadType",
   "usableBy",
+  "usableBy.groups",
   "version",
 ] as const;
 

@@ -47,7 +47,7 @@ function UsableBy({ initial, initialGroups, groupNames }: { initial: string; ini
         ]}
       />
       {mode === "groups" && <CheckboxGroup name="usableBy.groups" label="Groups that may use it" options={groupNames} defaultChecked={initialGroups} />}
-      {errors && mode === "all" && <p className="text-xs text-red-700">{errors.join(" ")}</p>}
+      {errors && <p className="text-xs text-red-700">{errors.join(" ")}</p>}
     </div>
   );
 }
