@@ -98,6 +98,10 @@ test("Test of a config asking more GPUs than any node has reports the scheduler'
   await expect(result).toContainText("unschedulable");
   await expect(result).toContainText(/0\/\d+ nodes are available: .*Insufficient nvidia\.com\/gpu/);
 
+  const preview = await request.post(`/api/v1/execution-configs/${names.huge}/preview`, { headers: admin, data: { project: "churn", activity: "notebook" } });
+  expect(await preview.json()).toMatchObject({ pod: { metadata: { namespace: "berth-admin", labels: { "berth.dev/project": "churn", "berth.dev/activity": "notebook" } } } });
+  const fits = await request.get(`/api/v1/execution-configs/${names.huge}/fits`, { headers: admin });
+  expect(await fits.json()).toEqual([expect.objectContaining({ cluster: "embedded", fits: 0, reason: expect.stringMatching(/^fits 0×/) })]);
   const api = await request.post(`/api/v1/execution-configs/${names.huge}/test`, { headers: admin });
   expect(await api.json()).toMatchObject({ outcome: "unschedulable", reason: expect.stringContaining("Insufficient nvidia.com/gpu") });
 });

@@ -17,9 +17,13 @@ import type { Actor } from "@/lib/permissions";
 import { getInstanceDefaults } from "@/lib/settings/queries";
 import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigBody } from "./queries";
 
-/** The run a preview, fits and test use: the caller in project "sample", running a Python recipe. */
-export function sampleRun(actor: Actor, runId = "preview"): PodRun {
-  return { user: actor.username, project: "sample", group: actor.groups[0] ?? "users", activity: "python-recipe", runId };
+/**
+ * The run a preview, fits and test use: the caller in project "sample", running a Python recipe,
+ * as the first of their groups that may use the config (what `${group}` resolves to).
+ */
+export function sampleRun(actor: Actor, row: Pick<ExecutionConfigRow, "usableBy">, runId = "preview"): PodRun {
+  const granting = row.usableBy === "all" ? actor.groups : actor.groups.filter((group) => (row.usableBy as { groups: string[] }).groups.includes(group));
+  return { user: actor.username, project: "sample", group: granting[0] ?? actor.groups[0] ?? "users", activity: "python-recipe", runId };
 }
 
 /** The pod a config produces for a run; a config that cannot serve the run is a 422 with the reason. */
@@ -52,7 +56,7 @@ export interface ClusterFit {
 
 /** Per cluster the config may run on: how many of its pods fit now, and why. */
 export async function executionConfigFits(row: ExecutionConfigRow, actor: Actor): Promise<ClusterFit[]> {
-  const pod = podFor(row, sampleRun(actor));
+  const pod = podFor(row, sampleRun(actor, row));
   const namespace = pod.metadata!.namespace!;
   return Promise.all(
     targetClusters(row).map(async (cluster) => {
@@ -75,7 +79,7 @@ export async function testExecutionConfig(row: ExecutionConfigRow, actor: Actor,
   if (!cluster) throw new DomainError(422, "No cluster selected: set the config's cluster or the instance's default cluster", { cluster: ["No cluster selected"] });
   const runId = `test-${randomBytes(3).toString("hex")}`;
   // The simulator completes the pod after 2 s; a real cluster ignores the annotation.
-  const pod = podFor(row, { ...sampleRun(actor, runId), annotations: { "sim.berth.dev/duration": "2s" } });
+  const pod = podFor(row, { ...sampleRun(actor, row, runId), annotations: { "sim.berth.dev/duration": "2s" } });
   const namespace = pod.metadata!.namespace!;
   const spec = executionConfigBody(row);
   let result: PodTestResult;

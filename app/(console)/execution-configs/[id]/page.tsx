@@ -49,7 +49,7 @@ export default async function ExecutionConfigPage({ params }: { params: Promise<
 
   let preview: { yaml: string } | { error: string };
   try {
-    preview = { yaml: YAML.stringify(podFor(row, sampleRun(actor))) };
+    preview = { yaml: YAML.stringify(podFor(row, sampleRun(actor, row))) };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     preview = { error: error.message };

@@ -10,7 +10,7 @@ function preview(actor: Actor, ref: string, body: unknown) {
   const parsed = executionPreviewRunSchema.safeParse(body);
   if (!parsed.success) return jsonError(400, "Some fields are not valid", fieldErrorsFrom(parsed.error));
   const row = visibleExecutionConfig(ref, actor);
-  const base = sampleRun(actor);
+  const base = sampleRun(actor, row);
   return NextResponse.json({ pod: podFor(row, { ...base, ...parsed.data, group: parsed.data.group ?? base.group }) });
 }
 
