@@ -97,6 +97,7 @@ test("Test of a config asking more GPUs than any node has reports the scheduler'
   const result = await configs.runTest();
   await expect(result).toContainText("unschedulable");
   await expect(result).toContainText(/0\/\d+ nodes are available: .*Insufficient nvidia\.com\/gpu/);
+  await page.screenshot({ path: shots("test-unschedulable") });
 
   const preview = await request.post(`/api/v1/execution-configs/${names.huge}/preview`, { headers: admin, data: { project: "churn", activity: "notebook" } });
   expect(await preview.json()).toMatchObject({ pod: { metadata: { namespace: "berth-admin", labels: { "berth.dev/project": "churn", "berth.dev/activity": "notebook" } } } });

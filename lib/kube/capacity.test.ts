@@ -26,7 +26,7 @@ describe("computeFits", () => {
     expect(result).toMatchObject({ fits: 2, nodeFits: 2, quotaAllows: null, bottleneck: { resource: "nvidia.com/gpu", free: "2", allocatable: "8" } });
     expect(result.reason).toBe("fits 2×: 2 of 8 nvidia.com/gpu free");
     // 2 GPUs per copy: gpu-1 has 1 free, gpu-2 has 1 free: nothing fits although 2 are free in total.
-    expect(computeFits(gpuSpec("2"), nodes, pods, []).fits).toBe(0);
+    expect(computeFits(gpuSpec("2"), nodes, pods, []).reason).toBe("fits 0×: 2 of 8 nvidia.com/gpu free; needs 2 per pod, at most 1 free on one node");
   });
 
   it("applies the namespace quota", () => {
@@ -39,7 +39,7 @@ describe("computeFits", () => {
 
   it("skips nodes whose taints, selector or readiness refuse the pod, and says why", () => {
     const noToleration: V1PodSpec = { containers: [{ name: "main", resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } }] };
-    expect(computeFits(noToleration, nodes, [], []).reason).toBe("fits 0×: 0 of 0 nvidia.com/gpu free");
+    expect(computeFits(noToleration, nodes, [], []).reason).toBe("fits 0×: 0 of 0 nvidia.com/gpu free; needs 1 per pod, at most 0 free on one node");
     const onlyGpuNodes = { ...noToleration, nodeSelector: { "nvidia.com/gpu.present": "true" } };
     expect(computeFits(onlyGpuNodes, nodes, [], []).reason).toBe("fits 0×: no node admits it: 1 node(s) didn't match the node selector/affinity, 2 node(s) untolerated taint {nvidia.com/gpu: present}");
     expect(nodeRefusal(node("n", { cpu: "1" }, { status: { conditions: [{ type: "Ready", status: "False" }] } }), { containers: [] })).toBe("not ready");

@@ -135,6 +135,7 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
   }
   const refusals = new Map<string, number>();
   const free: Amounts = new Map();
+  const mostFreeOnOneNode: Amounts = new Map();
   const allocatableTotal: Amounts = new Map();
   let nodeFits = 0;
   for (const node of nodes) {
@@ -151,6 +152,7 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
     for (const [name, need] of requests) {
       const available = nano(allocatable[name]) - (used.get(name) ?? 0n);
       free.set(name, (free.get(name) ?? 0n) + (available > 0n ? available : 0n));
+      if (available > (mostFreeOnOneNode.get(name) ?? 0n)) mostFreeOnOneNode.set(name, available);
       allocatableTotal.set(name, (allocatableTotal.get(name) ?? 0n) + nano(allocatable[name]));
       copies = Math.min(copies, floorDiv(available, need));
     }
@@ -169,8 +171,11 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
   const parts: string[] = [];
   if (eligible === 0) {
     parts.push(`no node admits it: ${[...refusals].map(([why, count]) => `${count} node(s) ${why}`).join(", ") || "the cluster has no nodes"}`);
-  } else if (bottleneck) {
+  } else if (bottleneck && need) {
     parts.push(`${bottleneck.free} of ${bottleneck.allocatable} ${bottleneck.resource} free`);
+    const mostOnOne = mostFreeOnOneNode.get(bottleneck.resource) ?? 0n;
+    // Free capacity split across nodes does not help a pod that needs more than any one node has.
+    if (nodeFits === 0 && need > mostOnOne) parts.push(`needs ${display(bottleneck.resource, need)} per pod, at most ${display(bottleneck.resource, mostOnOne)} free on one node`);
   } else {
     parts.push(`${eligible} eligible node(s)`);
   }
