@@ -21,8 +21,8 @@ function resourceNameProblem(name: string): string | undefined {
 }
 
 /**
- * True when a quantity's text is small enough to parse: "1e999999" is valid syntax but would
- * take minutes of big-integer arithmetic, and no resource is that large.
+ * True when a quantity's text is of a plausible size: "1e999999" is valid syntax, but Kubernetes
+ * would silently clamp it to 2^63-1, and no resource is that large: refuse it instead.
  */
 export function quantityInRange(text: string): boolean {
   const exponent = /[eE]([-+]?\d+)$/.exec(text);

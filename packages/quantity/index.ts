@@ -27,6 +27,9 @@ const NUMBER_PATTERN = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/;
 const EXPONENT_PATTERN = /^[eE]([+-]?[0-9]+)$/;
 
 const pow10 = (exp: number): bigint => 10n ** BigInt(exp);
+/** Kubernetes caps a quantity at 2^63-1 in magnitude (apimachinery quantity.go). */
+const MAX_NANO = (2n ** 63n - 1n) * NANO;
+const clamp = (nano: bigint): bigint => (nano > MAX_NANO ? MAX_NANO : nano < -MAX_NANO ? -MAX_NANO : nano);
 const abs = (v: bigint): bigint => (v < 0n ? -v : v);
 
 /** Divide rounding away from zero (Kubernetes rounds sub-nano precision up). */
@@ -59,13 +62,17 @@ export function parseQuantity(input: string | number): Quantity {
     if (!exp) throw new QuantityParseError(QUANTITY_REGEX_MESSAGE);
     format = "DecimalExponent";
     const e = Number(exp[1]) + 9;
+    // Decide out-of-range magnitudes before computing 10^e: "1e999999" must not take minutes.
+    const magnitude = abs(digits).toString().length - fraction.length + e;
+    if (digits !== 0n && magnitude > 40) return { nano: digits < 0n ? -MAX_NANO : MAX_NANO, format };
+    if (digits !== 0n && magnitude < -1) return { nano: digits < 0n ? -1n : 1n, format };
     if (e >= 0) multiplierNum = pow10(e);
     else {
       multiplierNum = 1n;
       multiplierDen = pow10(-e);
     }
   }
-  return { nano: divideUp(digits * multiplierNum, scale * multiplierDen), format };
+  return { nano: clamp(divideUp(digits * multiplierNum, scale * multiplierDen)), format };
 }
 
 function numberToText(value: number): string {

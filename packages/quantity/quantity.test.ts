@@ -87,3 +87,19 @@ describe("quantity arithmetic", () => {
     expect(unitValue(parseQuantity("1Ki"))).toBe(1024n);
   });
 });
+
+describe("out-of-range quantities", () => {
+  it("clamps huge exponents to 2^63-1 at once, as Kubernetes caps them", () => {
+    const started = Date.now();
+    expect(unitValue(parseQuantity("1e999999"))).toBe(2n ** 63n - 1n);
+    expect(unitValue(parseQuantity("-1e999999"))).toBe(-(2n ** 63n - 1n));
+    expect(unitValue(parseQuantity("16Ei"))).toBe(2n ** 63n - 1n);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("rounds tiny exponents up to one nano-unit, without computing 10^999999", () => {
+    expect(parseQuantity("1e-999999").nano).toBe(1n);
+    expect(parseQuantity("0e-999999").nano).toBe(0n);
+    expect(parseQuantity("1000e-12").nano).toBe(1n);
+  });
+});
