@@ -15,19 +15,22 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
 
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col bg-slate-900">
-        <Link href="/" className="flex items-center gap-2 px-5 py-4 text-white">
-          <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-500 text-sm font-bold">B</span>
-          <span className="text-base font-semibold tracking-tight">Berth</span>
-        </Link>
-        <Sidebar sections={sections} />
-        <div className="border-t border-white/10 px-5 py-3">
-          <Link href="/account" className="block truncate text-sm font-medium text-white hover:underline">
-            {actor.username}
+      {/* The dark column spans the whole page; its content stays in view while the page scrolls. */}
+      <aside className="w-56 shrink-0 bg-slate-900">
+        <div className="sticky top-0 flex h-screen flex-col">
+          <Link href="/" className="flex items-center gap-2 px-5 py-4 text-white">
+            <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-500 text-sm font-bold">B</span>
+            <span className="text-base font-semibold tracking-tight">Berth</span>
           </Link>
-          <div className="mt-0.5 flex items-center justify-between">
-            <span className="text-xs text-slate-400">{actor.role}</span>
-            <SignOutButton />
+          <Sidebar sections={sections} />
+          <div className="border-t border-white/10 px-5 py-3">
+            <Link href="/account" className="block truncate text-sm font-medium text-white hover:underline">
+              {actor.username}
+            </Link>
+            <div className="mt-0.5 flex items-center justify-between">
+              <span className="text-xs text-slate-400">{actor.role}</span>
+              <SignOutButton />
+            </div>
           </div>
         </div>
       </aside>

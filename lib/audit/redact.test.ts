@@ -9,6 +9,7 @@ describe("redact", () => {
       passwordHash: "scrypt$…",
       nested: { registry: { url: "r.example", token: "t", clientSecret: "s" }, list: [{ kubeconfig: "k" }] },
       revokedAt: null,
+      imagePullSecret: "regcred",
     };
     expect(redact(input)).toEqual({
       username: "ada",
@@ -16,6 +17,7 @@ describe("redact", () => {
       passwordHash: REDACTED,
       nested: { registry: { url: "r.example", token: REDACTED, clientSecret: REDACTED }, list: [{ kubeconfig: REDACTED }] },
       revokedAt: null,
+      imagePullSecret: "regcred",
     });
     expect(input.password).toBe("Secret-123");
   });
