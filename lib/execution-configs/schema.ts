@@ -1,5 +1,6 @@
 import { canonicalQuantity, compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
 import { z } from "zod";
+import type { UsableConfigView } from "@/lib/objects/usable-config";
 import { descriptionSchema, groupNameSchema } from "@/lib/validation";
 import { affinitySchema, type Affinity } from "./affinity";
 import { ENV_VAR_NAME, dnsLabelSchema, labelValueProblem, optionalSubdomainSchema, qualifiedNameProblem } from "./kube-names";
@@ -221,18 +222,7 @@ export const importExecutionConfigSchema = z.strictObject({ yaml: z.string({ err
 /** What is stored in the `spec` column: every field but name, description, cluster and usableBy. */
 export type ExecutionConfigSpec = Omit<ExecutionConfigInput, "name" | "description" | "cluster" | "usableBy"> & { affinity: Affinity };
 
-export interface ExecutionConfigView extends ExecutionConfigSpec {
-  id: number;
-  name: string;
-  description: string;
-  cluster: string | null;
-  usableBy: "all" | { groups: string[] };
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  /** Whether the caller may use it (admins may use everything). */
-  mayUse: boolean;
-}
+export type ExecutionConfigView = ExecutionConfigSpec & UsableConfigView;
 
 export const executionConfigViewSchema = z.looseObject({
   id: z.number(),

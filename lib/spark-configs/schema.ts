@@ -1,5 +1,6 @@
 import YAML from "yaml";
 import { z } from "zod";
+import type { UsableConfigView } from "@/lib/objects/usable-config";
 import { dnsLabelSchema } from "@/lib/execution-configs/kube-names";
 import { namespaceTemplateProblem } from "@/lib/execution-configs/namespace-template";
 import { usableBySchema } from "@/lib/execution-configs/schema";
@@ -149,18 +150,7 @@ export const importSparkConfigSchema = z.strictObject({ yaml: z.string({ error: 
 /** What the `spec` column holds: every field but name, description, cluster and usableBy. */
 export type SparkConfigSpec = Pick<SparkConfigInput, "conf" | "managed" | "image" | "registry" | "executorPodTemplate">;
 
-export interface SparkConfigView extends SparkConfigSpec {
-  id: number;
-  name: string;
-  description: string;
-  cluster: string | null;
-  usableBy: "all" | { groups: string[] };
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  /** Whether the caller may use it (admins may use everything). */
-  mayUse: boolean;
-}
+export type SparkConfigView = SparkConfigSpec & UsableConfigView;
 
 export const sparkConfigViewSchema = z.object({
   id: z.number(),
