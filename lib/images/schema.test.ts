@@ -130,6 +130,15 @@ describe("base image schema", () => {
     expect(Object.keys(errors).sort()).toEqual(["color", "dockerfileEnd", "name", "pythonVersions.0", "systemPackages.0", "tag"]);
   });
 
+  it("checks across fields while reporting the other problems too", () => {
+    const errors = baseErrors({ name: "Bad", fromImage: "nvidia/cuda:12.4.1-runtime-ubuntu22.04", cuda: { version: "12.1" } });
+    expect(Object.keys(errors).sort()).toEqual(["cuda.version", "name"]);
+    expect(codeEnvErrors({ name: "Bad", packages: ["ok", "pandas=1"] })).toEqual({
+      name: ["Name must use lowercase letters, digits and '-', starting and ending with a letter or digit"],
+      "packages.1": ['"pandas=1": use == for an exact version (pandas==1)'],
+    });
+  });
+
   it("accepts CUDA from a custom image that provides it, and a full version for the derived image", () => {
     expect(baseErrors({ fromImage: "nvidia/cuda:12.4.1-runtime-ubuntu22.04", cuda: { version: "12.4" } })).toEqual({});
     expect(baseErrors({ fromImage: "nvidia/cuda:12.4.1-runtime-ubuntu22.04", cuda: { version: "12.4.1" } })).toEqual({});
@@ -213,7 +222,7 @@ describe("code env schema", () => {
     ["--index-url https://x", /pip options/],
     ["./local/pkg", /local paths/],
     ["/abs/pkg.whl", /local paths/],
-    ["pandas=2.0", /use == for an exact version/],
+    ["pandas=2.0", /^"pandas=2.0": use == for an exact version \(pandas==2.0\)$/],
     ["pandas==two", /"two" is not a valid version/],
     ["pandas>=1.x", /not a valid version/],
     ["pandas~=1", /~= needs at least two version parts/],

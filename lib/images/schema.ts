@@ -327,16 +327,16 @@ export const normalizePythonName = (name: string) => name.toLowerCase().replace(
 function versionSpecifierProblem(spec: string): string | undefined {
   const match = SPECIFIER.exec(spec);
   if (!match) {
-    if (/^=(?!=)\s*\S/.test(spec)) return `"${spec}": use == for an exact version`;
+    if (/^=(?!=)\s*\S/.test(spec)) return "use == for an exact version";
     return `"${spec}" is not a version specifier: use ==, !=, >=, <=, >, <, ~= or === followed by a version`;
   }
   const [, operator, version] = match;
   if (operator === "===") return undefined;
   const wildcard = version.endsWith(".*");
-  if (wildcard && operator !== "==" && operator !== "!=") return `"${spec}": a .* wildcard works only with == and !=`;
+  if (wildcard && operator !== "==" && operator !== "!=") return `a .* wildcard works only with == and != (${spec})`;
   const bare = wildcard ? version.slice(0, -2) : version;
   if (!PEP440_VERSION.test(bare)) return `"${version}" is not a valid version (PEP 440), such as 1.2, 2.0.1 or 1.0rc1`;
-  if (operator === "~=" && !/^v?(\d+!)?\d+\.\d+/.test(bare)) return `"${spec}": ~= needs at least two version parts, such as ~=1.4`;
+  if (operator === "~=" && !/^v?(\d+!)?\d+\.\d+/.test(bare)) return `~= needs at least two version parts, such as ~=1.4 (${spec})`;
   return undefined;
 }
 
@@ -365,7 +365,8 @@ export function pythonRequirementProblem(text: string): string | undefined {
   const specifiers = rest.startsWith("(") && rest.endsWith(")") ? rest.slice(1, -1) : rest;
   for (const spec of specifiers.split(",")) {
     const problem = versionSpecifierProblem(spec.trim());
-    if (problem) return problem;
+    if (problem === "use == for an exact version") return `"${text}": use == for an exact version (${text.replace(/([^=!<>~])=(?!=)/, "$1==")})`;
+    if (problem) return `"${text}": ${problem}`;
   }
   return undefined;
 }
