@@ -30,6 +30,10 @@ export interface PodBehaviour {
   memory?: Range;
   gpuUtil?: Range;
   gpuMemory?: Range;
+  /** Kaniko builds: time per build step (`step-ms`); otherwise derived from duration or log-rate. */
+  stepMs?: number;
+  /** Kaniko builds: the first RUN whose command contains this fails (`fail-run`). */
+  failRun?: string;
 }
 
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
@@ -102,5 +106,8 @@ export function podBehaviour(pod: Pod): PodBehaviour {
     memory: parseRange(get("memory"), true),
     gpuUtil: parseRange(get("gpu-util"), false),
     gpuMemory: parseRange(get("gpu-memory"), true),
+    // A bare number is milliseconds here, as the name says (durations elsewhere default to seconds).
+    stepMs: /^\s*\d+(\.\d+)?\s*$/.test(get("step-ms") ?? "") ? Number(get("step-ms")) : parseDuration(get("step-ms")),
+    failRun: get("fail-run") || undefined,
   };
 }

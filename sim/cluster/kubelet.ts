@@ -9,17 +9,23 @@ import type { Store, StoreEvent } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import { podBehaviour, type PodBehaviour } from "./annotations";
 import type { EventRecorder } from "./events";
+import { isKanikoContainer } from "./kaniko-args";
+import { runKaniko, type BuildExit } from "./kaniko-run";
 import { LogBuffer, type ContainerLogs } from "./logs";
 import { isTerminal, podKey, type Container, type Node, type Pod } from "./model";
 import { renderStatus, type ContainerRuntime, type PodView } from "./pod-status";
 import { podRequestAmounts } from "./scheduling";
 import type { TimerQueue } from "./timer-queue";
+import { containerFiles, mountVolumes, type MountResult, type VolumeFiles } from "./volumes";
 
 const COMPONENT = "kubelet";
 const GPU = "nvidia.com/gpu";
 const MAX_BACKOFF_MS = 10_000;
 
 interface RunningContainer extends ContainerRuntime {
+  spec: Container;
+  /** Runs a simulated Kaniko build (kaniko-run.ts) instead of the pod's scripted behaviour. */
+  kaniko: boolean;
   logs?: LogBuffer;
   previousLogs?: LogBuffer;
   /** When the current instance started running (ms), for metrics. */
@@ -40,6 +46,9 @@ export interface PodRuntime extends PodView {
   /** Bumped on every transition: stale timers see a different epoch and do nothing. */
   epoch: number;
   pullAttempts: number;
+  mountAttempts: number;
+  /** The pod's volumes as mounted (ConfigMap and Secret keys as files), once they could be. */
+  volumes?: Map<string, VolumeFiles>;
   terminating: boolean;
   finished: boolean;
 }
@@ -197,6 +206,8 @@ export class Kubelet {
     const toRuntime = (c: Container, init: boolean): RunningContainer => {
       const known = (init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find((s) => s.name === c.name);
       return {
+        spec: c,
+        kaniko: !init && isKanikoContainer(c, pod.metadata.annotations),
         name: c.name,
         image: c.image ?? "",
         imageID: imageID(c.image ?? ""),
@@ -229,6 +240,7 @@ export class Kubelet {
       gpuIndices: [],
       epoch: 0,
       pullAttempts: 0,
+      mountAttempts: 0,
       terminating: false,
       finished: isTerminal(pod),
     };
@@ -279,12 +291,39 @@ export class Kubelet {
   private createSandbox(rt: PodRuntime): void {
     const net = this.networks.get(rt.nodeName)!;
     rt.hostIP ??= net.hostIP;
-    rt.podIP ??= this.allocateIP(net);
     rt.startTime ??= nowTimestamp();
+    if (!this.mount(rt)) return;
+    rt.podIP ??= this.allocateIP(net);
     rt.sandboxReady = true;
     this.transition(rt);
     this.writeStatus(rt);
     this.pull(rt);
+  }
+
+  private mountPod(rt: PodRuntime): MountResult | undefined {
+    const pod = this.podObject(rt);
+    return pod && mountVolumes(pod, (resource, name) => this.store.get(resource, rt.namespace, name));
+  }
+
+  /**
+   * Volumes are set up before the sandbox, as the kubelet's volume manager does: a missing
+   * ConfigMap or Secret (or key) leaves the pod in ContainerCreating with a FailedMount event,
+   * retried with back-off (500 ms doubling, capped at 10 s rather than upstream's 2 min) until
+   * the object appears.
+   */
+  private mount(rt: PodRuntime): boolean {
+    const result = this.mountPod(rt);
+    if (!result) return false;
+    if (result.ok) {
+      rt.volumes = result.volumes;
+      return true;
+    }
+    rt.mountAttempts++;
+    this.event(rt, "Warning", "FailedMount", result.message);
+    this.writeStatus(rt);
+    const delay = Math.min(500 * 2 ** (rt.mountAttempts - 1), MAX_BACKOFF_MS);
+    this.timers.after(delay, this.guard(rt, () => this.createSandbox(rt)));
+    return false;
   }
 
   private pull(rt: PodRuntime): void {
@@ -352,14 +391,53 @@ export class Kubelet {
     c.runningSince = Date.now();
     if (c.logs) c.previousLogs = c.logs;
     c.logs = new LogBuffer();
-    this.startLogs(rt, c);
+    this.startProcess(rt, c);
+  }
+
+  private startProcess(rt: PodRuntime, c: RunningContainer): void {
+    if (c.kaniko) this.startBuild(rt, c);
+    else this.startLogs(rt, c);
+  }
+
+  /** A Kaniko container builds from its mounted files, step by step, and exits on its own. */
+  private startBuild(rt: PodRuntime, c: RunningContainer): void {
+    if (!rt.volumes) {
+      // Resumed from saved state: mount again, as a restarted kubelet would.
+      const result = this.mountPod(rt);
+      rt.volumes = result?.ok ? result.volumes : new Map();
+    }
+    const instance = c.containerID;
+    runKaniko({
+      container: c.spec,
+      files: containerFiles(c.spec, rt.volumes),
+      behaviour: rt.behaviour,
+      logs: c.logs!,
+      timers: this.timers,
+      alive: () => this.runtimes.get(rt.uid) === rt && c.containerID === instance && Boolean(c.state.running) && !rt.terminating,
+      exited: (exit) => this.buildExited(rt, c, exit),
+    });
+  }
+
+  private buildExited(rt: PodRuntime, c: RunningContainer, exit: BuildExit): void {
+    c.state = {
+      terminated: {
+        exitCode: exit.exitCode,
+        reason: exit.reason,
+        ...(exit.message ? { message: exit.message } : {}),
+        startedAt: c.state.running?.startedAt,
+        finishedAt: nowTimestamp(),
+        containerID: c.containerID,
+      },
+    };
+    c.logs?.close();
+    this.settle(rt, [c]);
   }
 
   private resumeRunning(rt: PodRuntime): void {
     for (const c of rt.containers) {
       c.runningSince = Date.parse(c.state.running!.startedAt) || Date.now();
       c.logs = new LogBuffer();
-      this.startLogs(rt, c);
+      this.startProcess(rt, c);
     }
     this.scheduleEnd(rt);
     this.scheduleDeadline(rt);
@@ -383,12 +461,13 @@ export class Kubelet {
     emit();
   }
 
-  /** When the scripted duration elapses, every container exits (with the scripted code, or OOM). */
+  /** When the scripted duration elapses, every scripted container exits (with the scripted code, or OOM); Kaniko builds end on their own. */
   private scheduleEnd(rt: PodRuntime): void {
     const { durationMs, oom } = rt.behaviour;
     const runFor = durationMs ?? (oom ? 2000 : undefined);
-    if (runFor === undefined) return;
-    const started = Math.min(...rt.containers.map((c) => c.runningSince ?? Date.now()));
+    const scripted = rt.containers.filter((c) => !c.kaniko);
+    if (runFor === undefined || scripted.length === 0) return;
+    const started = Math.min(...scripted.map((c) => c.runningSince ?? Date.now()));
     this.timers.after(Math.max(0, started + runFor - Date.now()), this.guard(rt, () => this.exitAll(rt)));
   }
 
@@ -425,14 +504,36 @@ export class Kubelet {
     const { oom } = rt.behaviour;
     const exitCode = oom ? 137 : rt.behaviour.exitCode;
     const reason = oom ? "OOMKilled" : exitCode === 0 ? "Completed" : "Error";
-    if (exitCode !== 0 && !oom) for (const c of rt.containers) c.logs?.append(`sim: exiting with code ${exitCode}`);
-    this.killAll(rt, exitCode, reason);
-    const restart = rt.restartPolicy === "Always" || (rt.restartPolicy === "OnFailure" && exitCode !== 0);
-    if (!restart) {
-      this.finish(rt, exitCode === 0 ? "Succeeded" : "Failed");
+    const exiting = rt.containers.filter((c) => !c.kaniko && (c.state.running || c.state.waiting));
+    if (exitCode !== 0 && !oom) for (const c of exiting) c.logs?.append(`sim: exiting with code ${exitCode}`);
+    const now = nowTimestamp();
+    for (const c of exiting) {
+      c.state = { terminated: { exitCode, reason, startedAt: c.state.running?.startedAt, finishedAt: now, containerID: c.containerID } };
+      c.logs?.close();
+    }
+    this.settle(rt, exiting);
+  }
+
+  /** After containers exited: restart them by restartPolicy, or end the pod once every container has ended. */
+  private settle(rt: PodRuntime, exited: RunningContainer[]): void {
+    const restarting = exited.filter((c) => {
+      const code = c.state.terminated?.exitCode ?? 0;
+      return rt.restartPolicy === "Always" || (rt.restartPolicy === "OnFailure" && code !== 0);
+    });
+    if (restarting.length) {
+      this.backOff(rt, restarting);
       return;
     }
-    for (const c of rt.containers) {
+    if (rt.containers.every((c) => c.state.terminated)) {
+      this.finish(rt, rt.containers.every((c) => c.state.terminated?.exitCode === 0) ? "Succeeded" : "Failed");
+      return;
+    }
+    this.writeStatus(rt);
+  }
+
+  /** CrashLoopBackOff, then the containers start again. */
+  private backOff(rt: PodRuntime, restarting: RunningContainer[]): void {
+    for (const c of restarting) {
       c.restartCount++;
       const backoffS = Math.min(10 * 2 ** (c.restartCount - 1), 300);
       c.lastState = { terminated: c.state.terminated! };
@@ -441,19 +542,25 @@ export class Kubelet {
       };
       this.event(rt, "Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`);
     }
-    this.transition(rt);
+    // When only some containers restart, the others keep their pending timers: no epoch change.
+    const all = restarting.length === rt.containers.length;
+    if (all) this.transition(rt);
     this.writeStatus(rt);
-    // Real back-off is 10s doubling to 5 min; compressed tenfold so restarts are observable in tests.
-    const delay = Math.min(1000 * 2 ** (rt.containers[0]?.restartCount - 1 || 0), MAX_BACKOFF_MS);
-    this.timers.after(delay, this.guard(rt, () => {
-      for (const c of rt.containers) {
+    const restart = () => {
+      for (const c of restarting) {
         this.announceStart(rt, c, 0, false);
         this.run(rt, c);
       }
-      this.transition(rt);
+      if (all) this.transition(rt);
       this.writeStatus(rt);
-      this.scheduleEnd(rt);
-    }));
+      if (restarting.some((c) => !c.kaniko)) this.scheduleEnd(rt);
+    };
+    const ids = restarting.map((c) => c.containerID);
+    const stillWaiting = () =>
+      this.runtimes.get(rt.uid) === rt && !rt.terminating && !rt.finished && restarting.every((c, i) => c.containerID === ids[i] && c.state.waiting);
+    // Real back-off is 10s doubling to 5 min; compressed tenfold so restarts are observable in tests.
+    const delay = Math.min(1000 * 2 ** (restarting[0].restartCount - 1 || 0), MAX_BACKOFF_MS);
+    this.timers.after(delay, all ? this.guard(rt, restart) : () => stillWaiting() && restart());
   }
 
   private finish(rt: PodRuntime, phase: "Succeeded" | "Failed"): void {

@@ -12,10 +12,40 @@ export interface ResourceRequirements {
   limits?: RawResourceList;
 }
 
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  readOnly?: boolean;
+}
+
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+/** A ConfigMap or Secret reference as volumes and projections write it. */
+export interface ObjectVolumeSource {
+  items?: KeyToPath[];
+  optional?: boolean;
+}
+
+export interface Volume {
+  name: string;
+  configMap?: ObjectVolumeSource & { name?: string };
+  secret?: ObjectVolumeSource & { secretName?: string };
+  projected?: { sources?: { configMap?: ObjectVolumeSource & { name?: string }; secret?: ObjectVolumeSource & { name?: string } }[] };
+  [source: string]: unknown;
+}
+
 export interface Container {
   name: string;
   image?: string;
   imagePullPolicy?: string;
+  command?: string[];
+  args?: string[];
+  volumeMounts?: VolumeMount[];
   resources?: ResourceRequirements;
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
@@ -50,6 +80,7 @@ export interface NodeSelectorTerm {
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
+  volumes?: Volume[];
   nodeName?: string;
   nodeSelector?: Record<string, string>;
   tolerations?: Toleration[];
