@@ -56,6 +56,41 @@ export const createCluster = defineMutation({
   },
 });
 
+interface ClusterChanges {
+  name?: string;
+  description?: string;
+  prometheusUrl?: string | null;
+  context?: string;
+  kubeconfig?: string;
+}
+
+/**
+ * Writes changes over a cluster as its next version (fields left undefined keep their value).
+ * A new kubeconfig or context is checked and resets the probed status: it has not been probed yet.
+ */
+function saveClusterChanges(tx: Tx, before: Cluster, changes: ClusterChanges): Cluster {
+  if (changes.name && changes.name !== before.name && findCluster(changes.name, tx)) throw conflict("name", `A cluster named "${changes.name}" already exists`);
+  const connectionChanged = changes.kubeconfig !== undefined || (changes.context !== undefined && changes.context !== before.context);
+  const connection = connectionChanged
+    ? resolveConnection(changes.kubeconfig ?? decryptSecret(before.kubeconfigEncrypted), changes.context ?? (changes.kubeconfig ? undefined : before.context))
+    : {};
+  return tx
+    .update(clusters)
+    .set({
+      name: changes.name ?? before.name,
+      description: changes.description ?? before.description,
+      prometheusUrl: changes.prometheusUrl === undefined ? before.prometheusUrl : changes.prometheusUrl,
+      ...connection,
+      ...(changes.kubeconfig !== undefined ? { kubeconfigEncrypted: encryptSecret(changes.kubeconfig) } : {}),
+      ...(connectionChanged ? { reachable: null, kubernetesVersion: null, unreachableSince: null, lastError: null } : {}),
+      version: before.version + 1,
+      updatedAt: new Date(),
+    })
+    .where(eq(clusters.id, before.id))
+    .returning()
+    .get();
+}
+
 export const updateCluster = defineMutation({
   name: "cluster.update",
   permission: "clusters.operate",
@@ -66,27 +101,7 @@ export const updateCluster = defineMutation({
       const before = requireCluster(input.cluster, tx);
       // In a conflict, `version` is the revision the editor must send back (not the Kubernetes version).
       assertFreshVersion(`Cluster ${before.name}`, before, input.version, conflictView("cluster", before.id, { ...toClusterView(before), version: before.version }, tx));
-      if (input.name && input.name !== before.name && findCluster(input.name, tx)) throw conflict("name", `A cluster named "${input.name}" already exists`);
-      const connectionChanged = input.kubeconfig !== undefined || (input.context !== undefined && input.context !== before.context);
-      const connection = connectionChanged
-        ? { ...resolveConnection(input.kubeconfig ?? decryptSecret(before.kubeconfigEncrypted), input.context ?? (input.kubeconfig ? undefined : before.context)) }
-        : {};
-      const after = tx
-        .update(clusters)
-        .set({
-          name: input.name ?? before.name,
-          description: input.description ?? before.description,
-          prometheusUrl: input.prometheusUrl === undefined ? before.prometheusUrl : input.prometheusUrl,
-          ...connection,
-          ...(input.kubeconfig !== undefined ? { kubeconfigEncrypted: encryptSecret(input.kubeconfig) } : {}),
-          // A new connection has not been probed yet.
-          ...(connectionChanged ? { reachable: null, kubernetesVersion: null, unreachableSince: null, lastError: null } : {}),
-          version: before.version + 1,
-          updatedAt: new Date(),
-        })
-        .where(eq(clusters.id, before.id))
-        .returning()
-        .get();
+      const after = saveClusterChanges(tx, before, input);
       return {
         result: toClusterView(after),
         audit: {
@@ -122,24 +137,8 @@ export const restoreCluster = defineMutation({
         prometheusUrl: body.prometheusUrl ?? "",
       });
       if (!parsed.success) throw new DomainError(422, "That version can no longer be saved as it is", fieldErrorsFrom(parsed.error));
-      const wanted = parsed.data;
-      if (wanted.name && wanted.name !== before.name && findCluster(wanted.name, tx)) throw conflict("name", `A cluster named "${wanted.name}" already exists`);
-      const connectionChanged = wanted.context !== undefined && wanted.context !== before.context;
-      const connection = connectionChanged ? resolveConnection(decryptSecret(before.kubeconfigEncrypted), wanted.context) : {};
-      const after = tx
-        .update(clusters)
-        .set({
-          name: wanted.name ?? before.name,
-          description: wanted.description ?? before.description,
-          prometheusUrl: wanted.prometheusUrl ?? null,
-          ...connection,
-          ...(connectionChanged ? { reachable: null, kubernetesVersion: null, unreachableSince: null, lastError: null } : {}),
-          version: before.version + 1,
-          updatedAt: new Date(),
-        })
-        .where(eq(clusters.id, before.id))
-        .returning()
-        .get();
+      // The restored version's Prometheus URL is restored too, including "none".
+      const after = saveClusterChanges(tx, before, { ...parsed.data, prometheusUrl: parsed.data.prometheusUrl ?? null });
       return {
         result: toClusterView(after),
         audit: { ...clusterAudit(after), before: clusterAuditBody(before), after: { ...clusterAuditBody(after), restoredFrom: input.auditEventId } },
