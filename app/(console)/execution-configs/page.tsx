@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { UsableBy } from "@/components/objects/usable-by";
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
-import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -79,12 +79,7 @@ export default async function ExecutionConfigsPage() {
                   </Td>
                   <Td className="text-xs">{resourceSummary(config)}</Td>
                   <Td>
-                    {config.usableBy === "all" ? "everyone" : config.usableBy.groups.join(", ")}
-                    {!config.mayUse && (
-                      <span className="ml-2">
-                        <Badge tone="amber">you may not use it</Badge>
-                      </span>
-                    )}
+                    <UsableBy usableBy={config.usableBy} mayUse={config.mayUse} />
                   </Td>
                 </tr>
               ))}

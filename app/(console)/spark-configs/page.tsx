@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { UsableBy } from "@/components/objects/usable-by";
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
@@ -72,7 +73,9 @@ export default async function SparkConfigsPage() {
                     )}
                   </Td>
                   <Td>{config.cluster ?? <span className="text-slate-400">default</span>}</Td>
-                  <Td>{config.usableBy === "all" ? "everyone" : config.usableBy.groups.join(", ")}</Td>
+                  <Td>
+                    <UsableBy usableBy={config.usableBy} mayUse={config.mayUse} />
+                  </Td>
                 </tr>
               ))}
             </tbody>
