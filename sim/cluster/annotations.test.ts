@@ -34,4 +34,12 @@ describe("annotation parsing", () => {
     };
     expect(podBehaviour(pod)).toMatchObject({ durationMs: 2000, exitCode: 3, oom: false, imagePullFails: false, logLines: ["a", "b"], startDelayMs: 500, shutdownMs: 1000 });
   });
+
+  it("reads the Kaniko build annotations (a bare step-ms is milliseconds)", () => {
+    const pod = (annotations: Record<string, string>): Pod => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "n", uid: "u", annotations }, spec: { containers: [] } });
+    expect(podBehaviour(pod({ "sim.berth.dev/step-ms": "250", "sim.berth.dev/fail-run": "pip install" }))).toMatchObject({ stepMs: 250, failRun: "pip install" });
+    expect(podBehaviour(pod({ "sim.berth.dev/step-ms": "1s" })).stepMs).toBe(1000);
+    expect(podBehaviour(pod({})).stepMs).toBeUndefined();
+    expect(podBehaviour(pod({ "sim.berth.dev/fail-run": "" })).failRun).toBeUndefined();
+  });
 });

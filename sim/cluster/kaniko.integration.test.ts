@@ -185,6 +185,38 @@ describe("Kaniko build pods", () => {
     expect(job.status?.failed).toBe(1);
   });
 
+  it("rebuilds after a back-off under restartPolicy OnFailure, keeping the previous log", async () => {
+    await contextConfigMap("ctx-retry", "FROM alpine:3.20\nRUN make # berth-sim: fail\n");
+    const body = kanikoPod("build-retry", "ctx-retry", { "sim.berth.dev/step-ms": "30" });
+    body.spec!.restartPolicy = "OnFailure";
+    await core.createNamespacedPod({ namespace: NS, body });
+    const restarted = await eventually(async () => {
+      const pod = await core.readNamespacedPod({ namespace: NS, name: "build-retry" });
+      const status = pod.status?.containerStatuses?.[0];
+      return (status?.restartCount ?? 0) >= 1 && status;
+    }, 8000, "a restart");
+    expect(restarted.lastState?.terminated).toMatchObject({ exitCode: 1, reason: "Error" });
+    const previous = await core.readNamespacedPodLog({ namespace: NS, name: "build-retry", container: "kaniko", previous: true });
+    expect(previous.trimEnd().split("\n").at(-1)).toMatch(/^error building image: error building stage: failed to execute command/);
+    expect((await core.readNamespacedPod({ namespace: NS, name: "build-retry" })).status?.phase).toBe("Running");
+    await core.deleteNamespacedPod({ namespace: NS, name: "build-retry", gracePeriodSeconds: 0 });
+  });
+
+  it("lets a sidecar run on after the build, and ends the pod when both have exited", async () => {
+    await contextConfigMap("ctx-sidecar", "FROM alpine:3.20\nRUN echo hi\n");
+    const body = kanikoPod("build-sidecar", "ctx-sidecar", { "sim.berth.dev/step-ms": "30", "sim.berth.dev/duration": "2s" });
+    body.spec!.containers.push({ name: "sidecar", image: "busybox:1.36" });
+    await core.createNamespacedPod({ namespace: NS, body });
+    const midway = await eventually(async () => {
+      const pod = await core.readNamespacedPod({ namespace: NS, name: "build-sidecar" });
+      const [kaniko, sidecar] = pod.status?.containerStatuses ?? [];
+      return kaniko?.state?.terminated && sidecar?.state?.running && pod;
+    }, 5000, "the build to end before the sidecar");
+    expect(midway.status?.phase).toBe("Running");
+    const done = await phase("build-sidecar", "Succeeded", 6000);
+    expect(done.status?.containerStatuses?.map((c) => c.state?.terminated?.reason)).toEqual(["Completed", "Completed"]);
+  });
+
   it("waits in ContainerCreating with FailedMount while the ConfigMap is missing, then builds", async () => {
     await core.createNamespacedPod({ namespace: NS, body: kanikoPod("build-nocm", "ctx-late", { "sim.berth.dev/step-ms": "20" }) });
     const event = await eventually(async () => {

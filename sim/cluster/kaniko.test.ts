@@ -141,6 +141,8 @@ CMD ["python"]
     expect(lines).toContain("INFO Saving file /out/app for later use");
     expect(lines).toContain("INFO Building stage 'alpine:3.20' [idx: '2', base-idx: '-1']");
     expect(lines).not.toContain("INFO RUN echo never");
+    const fromImage = text(plan("FROM alpine\nCOPY --from=ghcr.io/astral-sh/uv:0.9.21 /uv /usr/local/bin/uv", ["--no-push"]).steps)[0];
+    expect(fromImage).toContain("INFO Retrieving image ghcr.io/astral-sh/uv:0.9.21 from registry ghcr.io");
     const chained = text(plan("FROM alpine AS base\nRUN echo a\nFROM base\nRUN echo b", ["--no-push"]).steps).flat();
     expect(chained).toContain("INFO Storing source image from stage 0 at path /kaniko/stages/0");
     expect(chained).toContain("INFO Base image from previous stage 0 found, using saved tar at path /kaniko/stages/0");

@@ -213,7 +213,9 @@ function planStages(dockerfile: Dockerfile, source: string, input: BuildInput): 
   const startup: LogEntry[] = [];
   if (files.exists(posix.join(options.context, ".dockerignore"))) startup.push(info(`Using dockerignore file: ${posix.join(options.context, ".dockerignore")}`));
   for (const stage of built) if (stage.name) startup.push(info(`Resolved base name ${baseName(stage)} to ${stage.name}`));
-  const remote = [...new Set(built.filter((s) => !isStage(s) && baseName(s) !== "scratch").map(baseName))];
+  // Images named by `COPY --from=<image>` are fetched up front too, as Kaniko's extra stages.
+  const copyImages = built.flatMap((s) => s.instructions.filter((i) => i.name === "COPY" && i.flags.from !== undefined && !stageRef(stages, i.flags.from, s.index)).map((i) => i.flags.from));
+  const remote = [...new Set([...built.filter((s) => !isStage(s) && baseName(s) !== "scratch").map(baseName), ...copyImages])];
   for (const image of remote) startup.push(info(`Retrieving image manifest ${image}`), info(`Retrieving image ${image} from registry ${registryOf(image) ?? "index.docker.io"}`));
   const deps = built
     .map((s) => ({ s, paths: built.flatMap((t) => t.instructions.filter((i) => i.name === "COPY" && i.flags.from !== undefined && stageRef(stages, i.flags.from, t.index) === s).map((i) => copyWords(i).slice(0, -1)).flat()) }))

@@ -103,7 +103,9 @@ export class Kubelet {
     const rt = this.runtimes.get(pod.metadata.uid);
     const c = rt && [...rt.containers, ...rt.initContainers].find((x) => x.name === container);
     if (!c) return undefined;
-    return { current: c.logs, previous: c.previousLogs, waitingReason: c.state.waiting?.reason };
+    // In CrashLoopBackOff the last instance is both what `logs` and `logs --previous` show, as upstream.
+    const backingOff = Boolean(c.state.waiting && c.logs?.closed);
+    return { current: c.logs, previous: backingOff ? c.logs : c.previousLogs, waitingReason: c.state.waiting?.reason };
   }
 
   private observe(event: StoreEvent): void {
