@@ -19,8 +19,8 @@ test("admin creates a group and a user, the user gets no admin pages, the audit 
   await new SignInPage(userPage).signInAndWait(username, password);
   const userConsole = new Console(userPage);
   await expect(userConsole.nav("Users")).toHaveCount(0);
-  // The page streams, so the browser gets the 403 page with HTTP 200; the API answers a real 403.
-  await userPage.goto("/users");
+  const response = await userPage.goto("/users");
+  expect(response?.status()).toBe(403);
   await expect(userPage.getByRole("heading", { name: "You may not open this page" })).toBeVisible();
   await userPage.goto("/audit");
   await expect(userPage.getByRole("heading", { name: "You may not open this page" })).toBeVisible();
