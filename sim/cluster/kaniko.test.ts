@@ -143,6 +143,8 @@ CMD ["python"]
     expect(lines).not.toContain("INFO RUN echo never");
     const fromImage = text(plan("FROM alpine\nCOPY --from=ghcr.io/astral-sh/uv:0.9.21 /uv /usr/local/bin/uv", ["--no-push"]).steps)[0];
     expect(fromImage).toContain("INFO Retrieving image ghcr.io/astral-sh/uv:0.9.21 from registry ghcr.io");
+    // A global ARG reaches a stage through `ARG NAME`, and expands in WORKDIR.
+    expect(text(plan("ARG DIR=/srv\nFROM a\nARG DIR\nWORKDIR $DIR/app", ["--no-push"]).steps).flat()).toContain("INFO Changed working directory to /srv/app");
     const chained = text(plan("FROM alpine AS base\nRUN echo a\nFROM base\nRUN echo b", ["--no-push"]).steps).flat();
     expect(chained).toContain("INFO Storing source image from stage 0 at path /kaniko/stages/0");
     expect(chained).toContain("INFO Base image from previous stage 0 found, using saved tar at path /kaniko/stages/0");

@@ -134,6 +134,8 @@ function missingSource(instruction: Instruction, context: string, files: Contain
 const goSlice = (items: string[]) => `[${items.join(" ")}]`;
 
 interface StageState {
+  /** Global ARGs: a stage sees one only after `ARG name` without a value. */
+  globals: Record<string, string | undefined>;
   shell: string[];
   workdir: string;
   vars: Record<string, string | undefined>;
@@ -177,7 +179,7 @@ function instructionSteps(instruction: Instruction, state: StageState, input: Bu
       for (const [k, v] of envAssignments(instruction)) state.vars[k] = expandVariables(v, state.vars);
       return { steps: [[head]] };
     case "ARG":
-      for (const [k, v] of argDeclarations(instruction)) state.vars[k] = options.buildArgs[k] ?? (v === undefined ? state.vars[k] : expandVariables(v, state.vars));
+      for (const [k, v] of argDeclarations(instruction)) state.vars[k] = options.buildArgs[k] ?? (v === undefined ? (state.vars[k] ?? state.globals[k]) : expandVariables(v, state.vars));
       return { steps: [[head]] };
     case "SHELL":
       state.shell = instruction.json ?? state.shell;
@@ -233,7 +235,7 @@ function planStages(dockerfile: Dockerfile, source: string, input: BuildInput): 
     else open.push(info(`Retrieving image manifest ${base}`), info("Returning cached image manifest"));
     open.push(info("Executing 0 build triggers"), info(`Building stage '${base}' [idx: '${stage.index}', base-idx: '${parent ? parent.index : -1}']`), unpackLine(stage));
     steps.push(open);
-    const state: StageState = { shell: ["/bin/sh", "-c"], workdir: "/", vars: {}, snapshotterReady: false };
+    const state: StageState = { globals, shell: ["/bin/sh", "-c"], workdir: "/", vars: {}, snapshotterReady: false };
     for (const instruction of stage.instructions) {
       const out = instructionSteps(instruction, state, input, failure);
       steps.push(...out.steps);
