@@ -204,3 +204,86 @@ export type ExecutionConfigRow = typeof executionConfigs.$inferSelect;
 export type SparkConfigRow = typeof sparkConfigs.$inferSelect;
 export type NamespacePolicyRow = typeof namespacePolicies.$inferSelect;
 export type Project = typeof projects.$inferSelect;
+
+// ---- Images (issue 5) ---------------------------------------------------------------------------
+// Base images and code envs are versioned JSON specs (lib/images/schema.ts); every build of either
+// is one image_builds row, whatever its outcome, so revisions and the build list share one table.
+
+export const baseImages = sqliteTable("base_images", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  /** The cluster that builds it; null: the instance's default cluster, else the embedded one. */
+  clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "restrict" }),
+  spec: text("spec", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  /** AES-256-GCM ciphertext of the registry's docker config JSON; never leaves the server. */
+  registryCredentialsEncrypted: text("registry_credentials_encrypted"),
+  /** The build whose image is this base image's current revision (no FK: builds reference images). */
+  currentBuildId: integer("current_build_id"),
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+export const codeEnvs = sqliteTable("code_envs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  spec: text("spec", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+export const IMAGE_BUILD_KINDS = ["base-image", "code-env"] as const;
+export const IMAGE_BUILD_STATUSES = ["queued", "running", "pushed", "failed", "cancelled"] as const;
+
+export const imageBuilds = sqliteTable(
+  "image_builds",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: IMAGE_BUILD_KINDS }).notNull(),
+    baseImageId: integer("base_image_id").references(() => baseImages.id, { onDelete: "set null" }),
+    codeEnvId: integer("code_env_id").references(() => codeEnvs.id, { onDelete: "set null" }),
+    clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "set null" }),
+    status: text("status", { enum: IMAGE_BUILD_STATUSES }).notNull().default("queued"),
+    inputsHash: text("inputs_hash").notNull(),
+    dockerfile: text("dockerfile").notNull(),
+    /** The destination reference pushed to. */
+    image: text("image").notNull(),
+    /** The FROM of a code-env build (its base image's reference). */
+    baseRef: text("base_ref"),
+    digest: text("digest"),
+    reason: text("reason"),
+    namespace: text("namespace"),
+    jobName: text("job_name"),
+    /** The last 64 KB of the build log, kept after the pod is gone. */
+    logTail: text("log_tail"),
+    startedBy: integer("started_by").references(() => users.id, { onDelete: "set null" }),
+    queuedAt: integer("queued_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    index("image_builds_status_idx").on(t.status, t.clusterId),
+    index("image_builds_base_image_idx").on(t.baseImageId),
+    index("image_builds_code_env_idx").on(t.codeEnvId),
+  ],
+);
+
+/** One image per (code env × base image reference of the configs it is built for). */
+export const codeEnvImages = sqliteTable(
+  "code_env_images",
+  {
+    codeEnvId: integer("code_env_id").notNull().references(() => codeEnvs.id, { onDelete: "cascade" }),
+    baseRef: text("base_ref").notNull(),
+    currentBuildId: integer("current_build_id"),
+  },
+  (t) => [primaryKey({ columns: [t.codeEnvId, t.baseRef] })],
+);
+
+export type BaseImageRow = typeof baseImages.$inferSelect;
+export type CodeEnvRow = typeof codeEnvs.$inferSelect;
+export type ImageBuildRow = typeof imageBuilds.$inferSelect;
+export type ImageBuildKind = (typeof IMAGE_BUILD_KINDS)[number];
+export type ImageBuildStatus = (typeof IMAGE_BUILD_STATUSES)[number];
+export type CodeEnvImageRow = typeof codeEnvImages.$inferSelect;

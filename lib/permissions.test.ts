@@ -17,6 +17,8 @@ describe("can", () => {
     expect(can(user, "configs.read")).toBe(true);
     expect(can(user, "users.read")).toBe(false);
     expect(can(user, "configs.manage")).toBe(false);
+    expect(can(user, "images.read")).toBe(true);
+    expect(can(user, "images.manage")).toBe(false);
     expect(can(user, "clusters.use")).toBe(false);
   });
 

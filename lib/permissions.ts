@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   "projects.read": "See a project and its effective settings (scoped to a project)",
   "projects.contribute": "Run work in a project (scoped to a project)",
   "projects.manage": "Change a project's settings, members and overrides (scoped to a project)",
+  "images.read": "See base images, code environments and their builds",
+  "images.manage": "Create, change, delete and build base images and code environments",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -50,7 +52,7 @@ export type Scope = { cluster: number } | { project: number };
 /** Unscoped grants of each role; admin has every permission everywhere. */
 const ROLE_GRANTS: Record<Role, readonly Permission[] | "all"> = {
   admin: "all",
-  user: ["tokens.own", "clusters.read", "configs.read", "policies.read"],
+  user: ["tokens.own", "clusters.read", "configs.read", "policies.read", "images.read"],
 };
 
 /** The least cluster level or project role that grants each scoped permission. */
