@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { registerEmbeddedCluster } from "@/lib/clusters/embedded";
 import { env } from "@/lib/env";
+import { ensureBuildRunner } from "@/lib/images/build-runner";
 import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
 
 /**
@@ -47,4 +48,6 @@ export async function bootstrap(): Promise<void> {
   }
 
   registerEmbeddedCluster();
+  // Builds queued before a restart continue; running ones are followed to their end.
+  ensureBuildRunner();
 }

@@ -1,0 +1,309 @@
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import { getDb } from "@/db";
+import { baseImages, clusters, imageBuilds, type Cluster, type ImageBuildRow } from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
+import { decryptSecret } from "@/lib/crypto/secret-box";
+import {
+  BuildKubeError,
+  buildPodState,
+  createBuildJob,
+  deleteBuildObjects,
+  followBuildLog,
+  listBuildPods,
+  readBuildJob,
+  readBuildLog,
+} from "@/lib/kube/image-builds";
+import { BUILD_LABEL, BUILD_NAMESPACE, buildObjectNames, findBuild, isFinished, kanikoImage, maxConcurrentBuilds, unfinishedBuilds } from "./builds";
+import { dockerConfigSecrets, failureFromLog, redactSecrets, splitLines, stripAnsi, tailBytes } from "./logs";
+
+const TICK_MS = 1000;
+/** A Job whose pod has not appeared after this long is looked at (it may have been deleted). */
+const POD_GRACE_MS = 15_000;
+const EMPTY_DOCKER_CONFIG = '{"auths":{}}';
+
+interface RunnerState {
+  timer: NodeJS.Timeout | null;
+  running: boolean;
+  again: boolean;
+}
+
+const globalForRunner = globalThis as unknown as { berthBuildRunner?: RunnerState };
+
+/**
+ * Starts this process's build runner once (idempotent): every second it starts queued builds
+ * while their cluster has fewer than `maxConcurrentBuilds` running, and follows running ones to
+ * their end. Also runs a pass at once, so a new build starts without waiting for the tick.
+ */
+export function ensureBuildRunner(): void {
+  const state = (globalForRunner.berthBuildRunner ??= { timer: null, running: false, again: false });
+  if (!state.timer) {
+    state.timer = setInterval(() => void runnerPass(state), TICK_MS);
+    state.timer.unref();
+  }
+  void runnerPass(state);
+}
+
+/** Stops the runner (tests end their process cleanly with it). */
+export function stopBuildRunner(): void {
+  const state = globalForRunner.berthBuildRunner;
+  if (state?.timer) clearInterval(state.timer);
+  if (state) state.timer = null;
+}
+
+async function runnerPass(state: RunnerState): Promise<void> {
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.running = true;
+  try {
+    do {
+      state.again = false;
+      await advanceBuilds();
+    } while (state.again);
+  } catch (error) {
+    console.error("Build runner pass failed:", error instanceof Error ? error.message : error);
+  } finally {
+    state.running = false;
+  }
+}
+
+function clusterOf(build: ImageBuildRow): Cluster | undefined {
+  return build.clusterId === null ? undefined : getDb().select().from(clusters).where(eq(clusters.id, build.clusterId)).get();
+}
+
+/** The docker config JSON a build pushes with: its base image's registry credentials, or none. */
+function dockerConfigOf(build: ImageBuildRow): string {
+  if (build.baseImageId === null) return EMPTY_DOCKER_CONFIG;
+  const encrypted = getDb().select({ value: baseImages.registryCredentialsEncrypted }).from(baseImages).where(eq(baseImages.id, build.baseImageId)).get()?.value;
+  return encrypted ? decryptSecret(encrypted) : EMPTY_DOCKER_CONFIG;
+}
+
+/** The strings to redact from a build's log (its registry credentials). */
+export function buildLogSecrets(build: ImageBuildRow): string[] {
+  try {
+    return dockerConfigSecrets(dockerConfigOf(build));
+  } catch {
+    return [];
+  }
+}
+
+function update(buildId: number, values: Partial<typeof imageBuilds.$inferInsert>): void {
+  getDb().update(imageBuilds).set(values).where(eq(imageBuilds.id, buildId)).run();
+}
+
+function cleanLog(build: ImageBuildRow, log: string): string {
+  return tailBytes(redactSecrets(stripAnsi(log), buildLogSecrets(build)));
+}
+
+async function advanceBuilds(): Promise<void> {
+  const builds = unfinishedBuilds();
+  const byCluster = new Map<number, ImageBuildRow[]>();
+  for (const build of builds) {
+    if (build.clusterId === null) {
+      update(build.id, { status: "failed", reason: "The cluster that was to build this image was removed", finishedAt: new Date() });
+      continue;
+    }
+    byCluster.set(build.clusterId, [...(byCluster.get(build.clusterId) ?? []), build]);
+  }
+  const limit = maxConcurrentBuilds();
+  for (const clusterBuilds of byCluster.values()) {
+    const cluster = clusterOf(clusterBuilds[0]);
+    if (!cluster) continue;
+    const started = clusterBuilds.filter((build) => build.jobName !== null);
+    try {
+      if (started.length) await followStartedBuilds(cluster, started);
+    } catch (error) {
+      // An unreachable cluster: try again next pass, the builds stay as they are.
+      if (!(error instanceof BuildKubeError)) throw error;
+    }
+    const active = unfinishedBuilds().filter((build) => build.clusterId === cluster.id && build.jobName !== null).length;
+    const waiting = clusterBuilds.filter((build) => build.jobName === null);
+    for (const build of waiting.slice(0, Math.max(0, limit - active))) await startBuild(cluster, build);
+  }
+}
+
+async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void> {
+  const fresh = findBuild(build.id);
+  if (!fresh || fresh.status !== "queued" || fresh.jobName) return;
+  const names = buildObjectNames(build.id);
+  // Claim it before creating anything, so a cancel in between deletes what was made.
+  update(build.id, { namespace: BUILD_NAMESPACE, jobName: names.job });
+  try {
+    await createBuildJob(cluster, {
+      namespace: BUILD_NAMESPACE,
+      labels: { [BUILD_LABEL]: String(build.id) },
+      jobName: names.job,
+      configMapName: names.configMap,
+      secretName: names.secret,
+      dockerfile: build.dockerfile,
+      dockerConfigJson: dockerConfigOf(build),
+      executorImage: kanikoImage(),
+      destination: build.image,
+    });
+  } catch (error) {
+    const reason = error instanceof BuildKubeError ? error.message : error instanceof Error ? error.message : String(error);
+    update(build.id, { status: "failed", reason: `The build could not start on cluster ${cluster.name}: ${reason}`, finishedAt: new Date() });
+    await deleteBuildObjects(cluster, BUILD_NAMESPACE, names).catch(() => undefined);
+  }
+}
+
+async function followStartedBuilds(cluster: Cluster, builds: ImageBuildRow[]): Promise<void> {
+  const pods = await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL);
+  for (const build of builds) {
+    const pod = pods.get(String(build.id));
+    if (!pod) {
+      await checkJobWithoutPod(cluster, build);
+      continue;
+    }
+    const state = buildPodState(pod);
+    const podName = pod.metadata?.name ?? "";
+    if (state.phase === "running" && build.status === "queued") update(build.id, { status: "running", startedAt: new Date() });
+    if (state.phase === "succeeded" || state.phase === "failed") {
+      const log = cleanLog(build, await readBuildLog(cluster, BUILD_NAMESPACE, podName));
+      const finished = { logTail: log, finishedAt: new Date(), startedAt: build.startedAt ?? new Date() };
+      // A cancel may have won the race; never overwrite a finished build.
+      if (isFinished(findBuild(build.id)?.status ?? "cancelled")) continue;
+      // Clean up first: a build shown as ended has left nothing behind in the cluster.
+      await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.id));
+      if (state.phase === "succeeded") update(build.id, { ...finished, status: "pushed", digest: state.digest });
+      else update(build.id, { ...finished, status: "failed", reason: failureFromLog(log) ?? `The build pod failed (${state.detail ?? "no reason given"})` });
+      if (state.phase === "succeeded") promoteIfNoCurrent(build.id);
+    }
+  }
+}
+
+async function checkJobWithoutPod(cluster: Cluster, build: ImageBuildRow): Promise<void> {
+  const claimedAt = build.startedAt ?? build.queuedAt;
+  if (Date.now() - claimedAt.getTime() < POD_GRACE_MS) return;
+  const job = await readBuildJob(cluster, BUILD_NAMESPACE, build.jobName!);
+  const failedCondition = job?.status?.conditions?.find((condition) => condition.type === "Failed" && condition.status === "True");
+  if (job && !failedCondition) return;
+  const reason = job ? `The build Job failed: ${failedCondition?.message ?? failedCondition?.reason ?? "no pod ran"}` : "The build Job was deleted outside Berth";
+  update(build.id, { status: "failed", reason, finishedAt: new Date() });
+  await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.id));
+}
+
+/** A base image's first successful build becomes its current revision. */
+function promoteIfNoCurrent(buildId: number): void {
+  const build = findBuild(buildId);
+  if (!build || build.kind !== "base-image" || build.baseImageId === null) return;
+  getDb()
+    .update(baseImages)
+    .set({ currentBuildId: build.id })
+    .where(and(eq(baseImages.id, build.baseImageId), isNull(baseImages.currentBuildId)))
+    .run();
+}
+
+/**
+ * Cancels a queued or running build: deletes its Job (and the pod with it), ConfigMap and
+ * Secret, keeps what the log had so far. A finished build is a 409.
+ */
+export async function cancelBuild(buildId: number): Promise<ImageBuildRow> {
+  const build = findBuild(buildId);
+  if (!build) throw new DomainError(404, `Build ${buildId} not found`);
+  if (isFinished(build.status)) throw new DomainError(409, `Build ${buildId} has already ended (${build.status})`);
+  const cluster = clusterOf(build);
+  let logTail = build.logTail;
+  if (cluster && build.jobName) {
+    try {
+      const pod = (await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL)).get(String(build.id));
+      if (pod?.metadata?.name) logTail = cleanLog(build, await readBuildLog(cluster, BUILD_NAMESPACE, pod.metadata.name));
+      await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.id));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new DomainError(503, `The build could not be cancelled: ${message}`);
+    }
+  }
+  update(build.id, { status: "cancelled", finishedAt: new Date(), logTail, reason: "Cancelled" });
+  return findBuild(build.id)!;
+}
+
+/**
+ * A build's log as lines (redacted, without colour codes). With `follow`, it waits for the pod
+ * to start and streams lines as the pod writes them, until the build ends or `signal` aborts;
+ * without, it returns what there is now. From the pod while it exists, else from the kept tail.
+ */
+export async function* buildLogStream(buildId: number, options: { follow: boolean; signal: AbortSignal }): AsyncGenerator<string> {
+  const { follow, signal } = options;
+  let build = findBuild(buildId);
+  if (!build) return;
+  const secrets = buildLogSecrets(build);
+  const clean = (line: string) => redactSecrets(stripAnsi(line), secrets);
+  const cluster = clusterOf(build);
+  let sent = false;
+  while (!signal.aborted && build) {
+    const pod = cluster && build.jobName && !isFinished(build.status) ? await podOf(cluster, build.id) : undefined;
+    if (pod && buildPodState(pod).phase !== "waiting") {
+      const podName = pod.metadata!.name!;
+      if (!follow) {
+        yield* (await readBuildLog(cluster!, BUILD_NAMESPACE, podName)).split("\n").filter(Boolean).map(clean);
+        return;
+      }
+      yield* followLines(cluster!, podName, signal, clean);
+      sent = true;
+      return;
+    }
+    if (isFinished(build.status) || !follow) {
+      if (!sent) yield* (build.logTail ?? "").split("\n").filter(Boolean).map(clean);
+      return;
+    }
+    await sleep(500, signal);
+    build = findBuild(buildId);
+  }
+}
+
+async function podOf(cluster: Cluster, buildId: number) {
+  try {
+    return (await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL)).get(String(buildId));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns the callback-driven log follow into an async sequence of whole lines. */
+async function* followLines(cluster: Cluster, podName: string, signal: AbortSignal, clean: (line: string) => string): AsyncGenerator<string> {
+  const queue: string[] = [];
+  let pending = "";
+  let done = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const follow = followBuildLog(
+    cluster,
+    BUILD_NAMESPACE,
+    podName,
+    (chunk) => {
+      const { lines, rest } = splitLines(pending, chunk);
+      pending = rest;
+      queue.push(...lines);
+      notify();
+    },
+    signal,
+  )
+    .catch(() => undefined)
+    .finally(() => {
+      done = true;
+      notify();
+    });
+  while (true) {
+    while (queue.length) yield clean(queue.shift()!);
+    if (done) break;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+  if (pending) yield clean(pending);
+  await follow;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-image-builds-"));
+
+describe("image builds against the simulated cluster", async () => {
+  // Before the server modules load: they open the database in this data dir.
+  process.env.BERTH_DATA_DIR = dataDir;
+  const { getDb } = await import("@/db");
+  const { clusters, users, imageBuilds } = await import("@/db/schema");
+  const { encryptSecret } = await import("@/lib/crypto/secret-box");
+  const { loadKubeconfig, kubeClients } = await import("@/lib/kube/client");
+  const { queueBuild, findBuild, toBuildView, BUILD_NAMESPACE } = await import("./builds");
+  const { ensureBuildRunner, stopBuildRunner, cancelBuild, buildLogStream } = await import("./build-runner");
+  const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
+  let clusterId = 0;
+  let userId = 0;
+
+  beforeAll(() => {
+    const db = getDb();
+    userId = db.insert(users).values({ username: "admin", role: "admin", passwordHash: "x" }).returning().get().id;
+    clusterId = db
+      .insert(clusters)
+      .values({ name: "sim", kubeconfigEncrypted: encryptSecret(kubeconfig), context: loadKubeconfig(kubeconfig).getCurrentContext(), server: "https://sim" })
+      .returning()
+      .get().id;
+  });
+  afterAll(() => stopBuildRunner());
+
+  const queue = (dockerfile: string, image: string) => {
+    const row = getDb().transaction((tx) => queueBuild(tx, { kind: "base-image", dockerfile, image, clusterId, startedBy: userId }));
+    ensureBuildRunner();
+    return row.id;
+  };
+
+  async function waitFor(id: number, statuses: string[], timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const build = findBuild(id)!;
+      if (statuses.includes(build.status)) return build;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`build ${id} is still ${findBuild(id)!.status}`);
+  }
+
+  it("runs a build queued → running → pushed with a digest, and cleans up its objects", async () => {
+    const id = queue("FROM python:3.12-slim\nRUN pip install numpy\nENV A=1\n", "registry.example/team/base:t1");
+    expect(findBuild(id)!.status).toBe("queued");
+    const running = await waitFor(id, ["running", "pushed"]);
+    expect(running.jobName).toBe(`berth-build-${id}`);
+    const pushed = await waitFor(id, ["pushed", "failed"]);
+    expect(pushed).toMatchObject({ status: "pushed", reason: null });
+    expect(pushed.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(pushed.logTail).toContain("RUN pip install numpy");
+    const view = toBuildView(pushed);
+    expect(view).toMatchObject({ id, status: "pushed", cluster: "sim", startedBy: "admin", image: "registry.example/team/base:t1" });
+    expect(view.durationMs).toBeGreaterThan(0);
+    const { core } = kubeClients(getDb().select().from(clusters).get()!);
+    await expect(core.readNamespacedConfigMap({ namespace: BUILD_NAMESPACE, name: `berth-build-${id}-context` })).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedSecret({ namespace: BUILD_NAMESPACE, name: `berth-build-${id}-registry` })).rejects.toMatchObject({ code: 404 });
+    const lines: string[] = [];
+    for await (const line of buildLogStream(id, { follow: true, signal: new AbortController().signal })) lines.push(line);
+    expect(lines.join("\n")).toContain("Pushed registry.example/team/base@sha256:");
+  });
+
+  it("fails a build whose RUN fails, naming the failing step", async () => {
+    const id = queue("FROM python:3.12-slim\nRUN echo ok\nRUN make all # berth-sim: fail\nRUN echo never\n", "registry.example/team/base:t2");
+    const failed = await waitFor(id, ["pushed", "failed"]);
+    expect(failed.status).toBe("failed");
+    expect(failed.reason).toContain("RUN make all # berth-sim: fail");
+    expect(failed.reason).toContain("error building image");
+    expect(failed.digest).toBeNull();
+  });
+
+  it("streams a running build's log line by line while it is written", async () => {
+    const steps = Array.from({ length: 12 }, (_, index) => `RUN echo step-${index}`).join("\n");
+    const id = queue(`FROM python:3.12-slim\n${steps}\n`, "registry.example/team/base:t3");
+    const arrivals: number[] = [];
+    const lines: string[] = [];
+    for await (const line of buildLogStream(id, { follow: true, signal: new AbortController().signal })) {
+      lines.push(line);
+      arrivals.push(Date.now());
+    }
+    expect(lines.some((line) => line.includes("RUN echo step-11"))).toBe(true);
+    // Lines arrive over time, not in one burst at the end.
+    expect(arrivals[arrivals.length - 1] - arrivals[0]).toBeGreaterThan(1500);
+    await waitFor(id, ["pushed"]);
+  });
+
+  it("cancels a running build (its Job is deleted) and queues a third build beyond the limit of 2", async () => {
+    const slow = Array.from({ length: 40 }, (_, index) => `RUN echo slow-${index}`).join("\n");
+    const ids = [1, 2, 3].map((n) => queue(`FROM python:3.12-slim\n${slow}\n`, `registry.example/team/slow:${n}`));
+    await waitFor(ids[0], ["running"]);
+    await waitFor(ids[1], ["running"]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(findBuild(ids[2])).toMatchObject({ status: "queued", jobName: null });
+    const cancelled = await cancelBuild(ids[0]);
+    expect(cancelled.status).toBe("cancelled");
+    const { batch } = kubeClients(getDb().select().from(clusters).get()!);
+    await expect(batch.readNamespacedJob({ namespace: BUILD_NAMESPACE, name: `berth-build-${ids[0]}` })).rejects.toMatchObject({ code: 404 });
+    await waitFor(ids[2], ["running"]);
+    await cancelBuild(ids[1]);
+    await cancelBuild(ids[2]);
+    await expect(cancelBuild(ids[2])).rejects.toMatchObject({ status: 409 });
+    expect(getDb().select().from(imageBuilds).all().filter((build) => build.status === "cancelled")).toHaveLength(3);
+  });
+});

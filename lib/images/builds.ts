@@ -1,0 +1,220 @@
+import "server-only";
+import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { getDb, type Tx } from "@/db";
+import {
+  baseImages,
+  clusters,
+  codeEnvs,
+  IMAGE_BUILD_KINDS,
+  IMAGE_BUILD_STATUSES,
+  settings,
+  users,
+  type Cluster,
+  type ImageBuildKind,
+  type ImageBuildRow,
+  type ImageBuildStatus,
+  imageBuilds,
+} from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
+import { EMBEDDED_CLUSTER_NAME } from "@/lib/clusters/embedded";
+import { getInstanceDefaults } from "@/lib/settings/queries";
+import { sha256Hex } from "./sha256";
+
+type Reader = ReturnType<typeof getDb> | Tx;
+
+/** The namespace every build Job runs in, on whichever cluster builds. */
+export const BUILD_NAMESPACE = "berth-builds";
+export const BUILD_LABEL = "berth.dev/build";
+export const DEFAULT_KANIKO_IMAGE = "gcr.io/kaniko-project/executor:v1.23.2";
+export const DEFAULT_MAX_CONCURRENT_BUILDS = 2;
+export const FINISHED_STATUSES: readonly ImageBuildStatus[] = ["pushed", "failed", "cancelled"];
+
+export const isFinished = (status: ImageBuildStatus) => FINISHED_STATUSES.includes(status);
+
+export interface QueueBuildInput {
+  kind: ImageBuildKind;
+  /**
+   * The base image built, or (for a code-env build) the base image whose registry credentials the
+   * push uses; its revisions list only base-image builds.
+   */
+  baseImageId?: number | null;
+  codeEnvId?: number | null;
+  /** The FROM of a code-env build. */
+  baseRef?: string | null;
+  dockerfile: string;
+  /** The destination reference. */
+  image: string;
+  /** What "rebuild needed" compares; defaults to the hash of the Dockerfile and the destination. */
+  inputsHash?: string;
+  /** The cluster that builds it (see resolveBuildCluster). */
+  clusterId: number;
+  startedBy: number | null;
+}
+
+/** Inserts a queued build; call ensureBuildRunner() after the transaction commits so it starts. */
+export function queueBuild(tx: Tx, input: QueueBuildInput): ImageBuildRow {
+  return tx
+    .insert(imageBuilds)
+    .values({
+      kind: input.kind,
+      baseImageId: input.baseImageId ?? null,
+      codeEnvId: input.codeEnvId ?? null,
+      baseRef: input.baseRef ?? null,
+      dockerfile: input.dockerfile,
+      image: input.image,
+      inputsHash: input.inputsHash ?? sha256Hex(`${input.dockerfile}\n${input.image}`),
+      clusterId: input.clusterId,
+      startedBy: input.startedBy,
+      status: "queued",
+    })
+    .returning()
+    .get();
+}
+
+/**
+ * The cluster that builds an image: the one chosen, else the instance's default cluster, else
+ * the embedded one. A 422 (on the field `cluster`) when there is none.
+ */
+export function resolveBuildCluster(clusterId: number | null, db: Reader = getDb()): Cluster {
+  const candidates = [clusterId, getInstanceDefaults(db).clusterId];
+  for (const id of candidates) {
+    if (id === null) continue;
+    const row = db.select().from(clusters).where(eq(clusters.id, id)).get();
+    if (row) return row;
+  }
+  const embedded = db.select().from(clusters).where(eq(clusters.name, EMBEDDED_CLUSTER_NAME)).get();
+  if (embedded) return embedded;
+  throw new DomainError(422, "No cluster can build this image: choose one, or set the instance's default cluster", { cluster: ["Choose the cluster that builds this image"] });
+}
+
+function numberSetting(key: string, db: Reader): number | null {
+  const value = db.select().from(settings).where(eq(settings.key, key)).get()?.value;
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+/** At most this many builds run at once per cluster (setting `maxConcurrentBuilds`); the rest wait queued. */
+export function maxConcurrentBuilds(db: Reader = getDb()): number {
+  return numberSetting("maxConcurrentBuilds", db) ?? DEFAULT_MAX_CONCURRENT_BUILDS;
+}
+
+/** The Kaniko executor image (setting `kanikoImage`). */
+export function kanikoImage(db: Reader = getDb()): string {
+  const value = db.select().from(settings).where(eq(settings.key, "kanikoImage")).get()?.value;
+  return typeof value === "string" && value.trim() ? value.trim() : DEFAULT_KANIKO_IMAGE;
+}
+
+/** A build as pages and the API show it. */
+export interface BuildView {
+  id: number;
+  kind: ImageBuildKind;
+  status: ImageBuildStatus;
+  image: string;
+  digest: string | null;
+  reason: string | null;
+  baseImage: string | null;
+  codeEnv: string | null;
+  baseRef: string | null;
+  cluster: string | null;
+  inputsHash: string;
+  startedBy: string | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** From start (or queueing) to the end, or to now while it runs; null while queued. */
+  durationMs: number | null;
+  namespace: string | null;
+  jobName: string | null;
+}
+
+/** Build duration: start (else queueing) to finish, or to `now` while running; null before it starts. */
+export function buildDurationMs(build: Pick<ImageBuildRow, "status" | "queuedAt" | "startedAt" | "finishedAt">, now: Date = new Date()): number | null {
+  if (build.status === "queued" && !build.finishedAt) return null;
+  const start = build.startedAt ?? build.queuedAt;
+  const end = build.finishedAt ?? now;
+  return Math.max(0, end.getTime() - start.getTime());
+}
+
+/** The view of a build row, with the names it refers to. Never includes the Dockerfile's secrets (it has none) or credentials. */
+export function toBuildView(row: ImageBuildRow, db: Reader = getDb()): BuildView {
+  const nameOf = <T extends { name: string }>(value: T | undefined) => value?.name ?? null;
+  const baseImage = row.baseImageId === null ? undefined : db.select({ name: baseImages.name }).from(baseImages).where(eq(baseImages.id, row.baseImageId)).get();
+  const codeEnv = row.codeEnvId === null ? undefined : db.select({ name: codeEnvs.name }).from(codeEnvs).where(eq(codeEnvs.id, row.codeEnvId)).get();
+  const cluster = row.clusterId === null ? undefined : db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, row.clusterId)).get();
+  const user = row.startedBy === null ? undefined : db.select({ username: users.username }).from(users).where(eq(users.id, row.startedBy)).get();
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    image: row.image,
+    digest: row.digest,
+    reason: row.reason,
+    baseImage: nameOf(baseImage),
+    codeEnv: nameOf(codeEnv),
+    baseRef: row.baseRef,
+    cluster: nameOf(cluster),
+    inputsHash: row.inputsHash,
+    startedBy: user?.username ?? null,
+    queuedAt: row.queuedAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    durationMs: buildDurationMs(row),
+    namespace: row.namespace,
+    jobName: row.jobName,
+  };
+}
+
+export function findBuild(id: number | string, db: Reader = getDb()): ImageBuildRow | undefined {
+  const numeric = Number(id);
+  if (!Number.isInteger(numeric) || numeric <= 0) return undefined;
+  return db.select().from(imageBuilds).where(eq(imageBuilds.id, numeric)).get();
+}
+
+export interface BuildFilters {
+  status?: ImageBuildStatus;
+  kind?: ImageBuildKind;
+  /** A substring of the destination image reference. */
+  image?: string;
+  baseImageId?: number;
+  codeEnvId?: number;
+  limit?: number;
+}
+
+/** Parses list filters from a query string; unknown values are refused with field errors. */
+export function parseBuildFilters(params: URLSearchParams): BuildFilters | { fieldErrors: Record<string, string[]> } {
+  const fieldErrors: Record<string, string[]> = {};
+  const status = params.get("status") || undefined;
+  const kind = params.get("kind") || undefined;
+  if (status && !(IMAGE_BUILD_STATUSES as readonly string[]).includes(status)) fieldErrors.status = [`status must be one of ${IMAGE_BUILD_STATUSES.join(", ")}`];
+  if (kind && !(IMAGE_BUILD_KINDS as readonly string[]).includes(kind)) fieldErrors.kind = [`kind must be one of ${IMAGE_BUILD_KINDS.join(", ")}`];
+  if (Object.keys(fieldErrors).length) return { fieldErrors };
+  return { status: status as ImageBuildStatus | undefined, kind: kind as ImageBuildKind | undefined, image: params.get("image")?.trim() || undefined };
+}
+
+/** Builds, newest first. */
+export function listBuilds(filters: BuildFilters = {}, db: Reader = getDb()): ImageBuildRow[] {
+  const conditions: SQL[] = [];
+  if (filters.status) conditions.push(eq(imageBuilds.status, filters.status));
+  if (filters.kind) conditions.push(eq(imageBuilds.kind, filters.kind));
+  if (filters.baseImageId !== undefined) conditions.push(eq(imageBuilds.baseImageId, filters.baseImageId));
+  if (filters.codeEnvId !== undefined) conditions.push(eq(imageBuilds.codeEnvId, filters.codeEnvId));
+  const rows = db
+    .select()
+    .from(imageBuilds)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(imageBuilds.id))
+    .limit(filters.limit ?? 500)
+    .all();
+  const needle = filters.image?.toLowerCase();
+  return needle ? rows.filter((row) => row.image.toLowerCase().includes(needle)) : rows;
+}
+
+/** Builds not finished yet, oldest first (the runner's work list). */
+export function unfinishedBuilds(db: Reader = getDb()): ImageBuildRow[] {
+  return db.select().from(imageBuilds).where(inArray(imageBuilds.status, ["queued", "running"])).orderBy(imageBuilds.id).all();
+}
+
+/** Kubernetes object names of a build. */
+export function buildObjectNames(buildId: number) {
+  const job = `berth-build-${buildId}`;
+  return { job, configMap: `${job}-context`, secret: `${job}-registry` };
+}

@@ -1,0 +1,207 @@
+import "server-only";
+import { PassThrough } from "node:stream";
+import { Log, type V1ConfigMap, type V1Job, type V1Pod, type V1Secret } from "@kubernetes/client-node";
+import { kubeClients, type ClusterConnection } from "./client";
+import { describeKubeError, type KubeFailure } from "./errors";
+import { createNamespace } from "./namespaces";
+import { withTimeout } from "./timeout";
+
+/** The container name of every build pod. */
+export const KANIKO_CONTAINER = "kaniko";
+const CALL_TIMEOUT_MS = 10_000;
+
+/** A Kubernetes call of a build that failed, in plain words. */
+export class BuildKubeError extends Error {
+  constructor(readonly failure: KubeFailure) {
+    super(failure.message);
+    this.name = "BuildKubeError";
+  }
+}
+
+async function call<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await withTimeout(promise, CALL_TIMEOUT_MS);
+  } catch (error) {
+    throw new BuildKubeError(describeKubeError(error));
+  }
+}
+
+const isNotFound = (error: unknown) => (error as { code?: unknown })?.code === 404 || (error instanceof BuildKubeError && error.failure.reason === "NotFound");
+
+/** What a build Job needs: names, the Dockerfile, the docker config JSON and the executor image. */
+export interface BuildJobSpec {
+  namespace: string;
+  labels: Record<string, string>;
+  jobName: string;
+  configMapName: string;
+  secretName: string;
+  dockerfile: string;
+  dockerConfigJson: string;
+  executorImage: string;
+  destination: string;
+}
+
+/** The ConfigMap, Secret and Job of one Kaniko build (pure, so the shapes are testable). */
+export function buildJobObjects(spec: BuildJobSpec): { configMap: V1ConfigMap; secret: V1Secret; job: V1Job } {
+  const metadata = (name: string) => ({ name, namespace: spec.namespace, labels: { ...spec.labels, "app.kubernetes.io/managed-by": "berth" } });
+  return {
+    configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: metadata(spec.configMapName), data: { Dockerfile: spec.dockerfile } },
+    secret: {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: metadata(spec.secretName),
+      type: "kubernetes.io/dockerconfigjson",
+      data: { ".dockerconfigjson": Buffer.from(spec.dockerConfigJson, "utf8").toString("base64") },
+    },
+    job: {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: metadata(spec.jobName),
+      spec: {
+        backoffLimit: 0,
+        template: {
+          metadata: { labels: { ...spec.labels } },
+          spec: {
+            restartPolicy: "Never",
+            containers: [
+              {
+                name: KANIKO_CONTAINER,
+                image: spec.executorImage,
+                args: ["--context=dir:///workspace", "--dockerfile=/workspace/Dockerfile", `--destination=${spec.destination}`, "--digest-file=/dev/termination-log"],
+                volumeMounts: [
+                  { name: "context", mountPath: "/workspace" },
+                  { name: "docker-config", mountPath: "/kaniko/.docker" },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "context", configMap: { name: spec.configMapName } },
+              { name: "docker-config", secret: { secretName: spec.secretName, items: [{ key: ".dockerconfigjson", path: "config.json" }] } },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Creates the namespace (if missing), then the build's ConfigMap, Secret and Job. */
+export async function createBuildJob(cluster: ClusterConnection, spec: BuildJobSpec): Promise<void> {
+  const { core, batch } = kubeClients(cluster);
+  try {
+    await createNamespace(cluster, spec.namespace);
+  } catch (error) {
+    throw new BuildKubeError(describeKubeError(error instanceof Error && "failure" in error ? (error as { failure: KubeFailure }).failure : error));
+  }
+  const { configMap, secret, job } = buildJobObjects(spec);
+  await call(core.createNamespacedConfigMap({ namespace: spec.namespace, body: configMap }));
+  await call(core.createNamespacedSecret({ namespace: spec.namespace, body: secret }));
+  await call(batch.createNamespacedJob({ namespace: spec.namespace, body: job }));
+}
+
+/** The build pods of a namespace, by the value of `label`. */
+export async function listBuildPods(cluster: ClusterConnection, namespace: string, label: string): Promise<Map<string, V1Pod>> {
+  const list = await call(kubeClients(cluster).core.listNamespacedPod({ namespace, labelSelector: label }));
+  const pods = new Map<string, V1Pod>();
+  for (const pod of list.items) {
+    const value = pod.metadata?.labels?.[label];
+    // A Job has one pod here (backoffLimit 0); keep the newest if the cluster made another.
+    const known = value ? pods.get(value) : undefined;
+    if (value && (!known || (pod.metadata?.creationTimestamp ?? 0) > (known.metadata?.creationTimestamp ?? 0))) pods.set(value, pod);
+  }
+  return pods;
+}
+
+/** The Job, or null when it is gone. */
+export async function readBuildJob(cluster: ClusterConnection, namespace: string, name: string): Promise<V1Job | null> {
+  try {
+    return await call(kubeClients(cluster).batch.readNamespacedJob({ namespace, name }));
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** The whole log of a build pod's container (empty when it has not started). */
+export async function readBuildLog(cluster: ClusterConnection, namespace: string, podName: string): Promise<string> {
+  try {
+    return await call(kubeClients(cluster).core.readNamespacedPodLog({ namespace, name: podName, container: KANIKO_CONTAINER }));
+  } catch (error) {
+    if (error instanceof BuildKubeError && (error.failure.status === 400 || error.failure.reason === "NotFound")) return "";
+    throw error;
+  }
+}
+
+/**
+ * Follows a build pod's log (client-node Log, follow) and calls `onChunk` with each piece of
+ * text; resolves when the container's log ends or `signal` aborts. Throws when it cannot start
+ * (e.g. the container is still waiting to start: 400).
+ */
+export async function followBuildLog(cluster: ClusterConnection, namespace: string, podName: string, onChunk: (text: string) => void, signal: AbortSignal): Promise<void> {
+  const { config } = kubeClients(cluster);
+  const stream = new PassThrough();
+  stream.setEncoding("utf8");
+  const ended = new Promise<void>((resolve) => {
+    stream.on("data", (chunk: string) => onChunk(chunk));
+    stream.on("end", () => resolve());
+    stream.on("close", () => resolve());
+    stream.on("error", () => resolve());
+  });
+  let controller: AbortController;
+  try {
+    controller = await new Log(config).log(namespace, podName, KANIKO_CONTAINER, stream, { follow: true });
+  } catch (error) {
+    throw new BuildKubeError(describeKubeError(error));
+  }
+  const abort = () => {
+    controller.abort();
+    stream.end();
+  };
+  if (signal.aborted) abort();
+  signal.addEventListener("abort", abort, { once: true });
+  try {
+    await ended;
+  } finally {
+    signal.removeEventListener("abort", abort);
+  }
+}
+
+/** Deletes a build's objects; ones already gone are fine. The Job's pod goes with it (Background). */
+export async function deleteBuildObjects(cluster: ClusterConnection, namespace: string, names: { job?: string; configMap?: string; secret?: string }): Promise<void> {
+  const { core, batch } = kubeClients(cluster);
+  const ignoreMissing = async (promise: Promise<unknown>) => {
+    try {
+      await call(promise);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  };
+  if (names.job) await ignoreMissing(batch.deleteNamespacedJob({ namespace, name: names.job, propagationPolicy: "Background" }));
+  if (names.configMap) await ignoreMissing(core.deleteNamespacedConfigMap({ namespace, name: names.configMap }));
+  if (names.secret) await ignoreMissing(core.deleteNamespacedSecret({ namespace, name: names.secret }));
+}
+
+/** What a build pod says about the build. */
+export type BuildPodState =
+  | { phase: "waiting"; detail: string | null }
+  | { phase: "running" }
+  | { phase: "succeeded"; digest: string | null }
+  | { phase: "failed"; detail: string | null };
+
+/** Reads a build pod's phase and its kaniko container's termination (digest or reason). */
+export function buildPodState(pod: V1Pod): BuildPodState {
+  const status = pod.status?.containerStatuses?.find((container) => container.name === KANIKO_CONTAINER);
+  const terminated = status?.state?.terminated;
+  const phase = pod.status?.phase;
+  if (phase === "Succeeded" || (terminated && terminated.exitCode === 0)) {
+    const digest = /sha256:[a-f0-9]{64}/.exec(terminated?.message ?? "")?.[0] ?? null;
+    return { phase: "succeeded", digest };
+  }
+  if (phase === "Failed" || terminated) {
+    const detail = terminated ? [terminated.reason, terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : null].filter(Boolean).join(", ") : (pod.status?.message ?? pod.status?.reason ?? null);
+    return { phase: "failed", detail: detail || null };
+  }
+  if (phase === "Running") return { phase: "running" };
+  const waiting = status?.state?.waiting;
+  return { phase: "waiting", detail: waiting ? [waiting.reason, waiting.message].filter(Boolean).join(": ") : null };
+}
