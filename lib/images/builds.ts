@@ -169,6 +169,13 @@ export function findBuild(id: number | string, db: Reader = getDb()): ImageBuild
   return db.select().from(imageBuilds).where(eq(imageBuilds.id, numeric)).get();
 }
 
+/** The build named in a path, or a 404. */
+export function requireBuild(ref: string | number, db: Reader = getDb()): ImageBuildRow {
+  const build = findBuild(ref, db);
+  if (!build) throw new DomainError(404, `Build ${ref} not found`);
+  return build;
+}
+
 export interface BuildFilters {
   status?: ImageBuildStatus;
   kind?: ImageBuildKind;
