@@ -132,6 +132,12 @@ describe("planCodeEnvImages: status", () => {
     expect(plan({ env: spec, builds: [newer, older] }).images[0]).toMatchObject({ status: "current", current: newer });
   });
 
+  it("takes an older push of the current inputs over a newer push of other inputs (a restored version)", () => {
+    const first = build({ baseRef: GPU_REF, inputsHash: hash, image: "gpu:ce-analytics-first" });
+    const second = build({ baseRef: GPU_REF, inputsHash: "edited-inputs", image: "gpu:ce-analytics-second" });
+    expect(plan({ env: spec, builds: [first, second] }).images[0]).toMatchObject({ status: "current", current: first, latest: second });
+  });
+
   it("ignores builds for other base references (a config moved to another image needs a new one)", () => {
     const elsewhere = build({ baseRef: "python:3.12-slim", inputsHash: codeEnvInputsHash(spec, "python:3.12-slim") });
     expect(plan({ env: spec, builds: [elsewhere] }).images[0]).toMatchObject({ status: "missing", current: null, latest: null });

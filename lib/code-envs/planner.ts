@@ -4,9 +4,10 @@
  *
  * A code env needs one image per distinct base image reference among the configs it is built
  * for (the reference a pod or Spark job would pull, registry prefix included). For each one the
- * current image is the latest pushed build of (env, base reference): there is no other state.
- * It is stale when it was built from other inputs (packages, fragments, Python version) or
- * before the base image at that reference was pushed again.
+ * current image is derived from the builds alone (no other state): the latest pushed build of
+ * (env, base reference) with the env's current inputs, else the latest pushed one, which is then
+ * stale (built from other packages, fragments or Python version). An image is also stale when
+ * the Berth base image at that reference was pushed again after the build pulled it.
  */
 import type { ImageBuildRow } from "@/db/schema";
 import { codeEnvBaseProblem, codeEnvDockerfile, codeEnvImageRef, codeEnvInputsHash } from "@/lib/images/dockerfile";
@@ -61,7 +62,7 @@ export interface PlannedImage {
   status: PlannedImageStatus;
   /** Why it is stale or missing, in words; null when current. */
   reason: string | null;
-  /** The latest pushed build: the image pods use now (even when stale). */
+  /** The pushed build pods use now: of the current inputs when there is one, else the latest (stale). */
   current: PlannerBuild | null;
   /** A queued or running build of the current inputs: no need to queue another. */
   building: PlannerBuild | null;
@@ -107,12 +108,15 @@ function imageFor(input: PlannerInput, baseRef: string, configs: PlannedImage["c
   const { env } = input;
   const parsed = parseImageReference(baseRef);
   const forRef = input.builds.filter((build) => build.baseRef === baseRef);
-  const current = newest(forRef.filter((build) => build.status === "pushed"));
+  const pushed = forRef.filter((build) => build.status === "pushed");
   const latest = newest(forRef);
   if (typeof parsed === "string") {
+    const current = newest(pushed);
     return { baseRef, configs, image: "", dockerfile: "", inputsHash: "", status: current ? "stale" : "missing", reason: null, current, building: null, latest, problem: `The base image reference ${baseRef} ${parsed}` };
   }
   const inputsHash = codeEnvInputsHash(env, baseRef);
+  // A push of the current inputs (e.g. after restoring an older version) is the image; else the latest push.
+  const current = newest(pushed.filter((build) => build.inputsHash === inputsHash)) ?? newest(pushed);
   const building = newest(forRef.filter((build) => ACTIVE.has(build.status) && build.inputsHash === inputsHash));
   const base = input.baseImages?.find((candidate) => candidate.ref === baseRef);
   const problem = base ? (codeEnvBaseProblem(env, base.spec) ?? null) : null;

@@ -11,7 +11,8 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { DomainError } from "@/lib/actions/result";
 import { requirePermission } from "@/lib/auth/session";
-import { podFor, sampleRun } from "@/lib/execution-configs/cluster-actions";
+import { codeEnvNames } from "@/lib/code-envs/queries";
+import { previewExecutionConfig, type ExecutionPreview } from "@/lib/execution-configs/preview";
 import { formatToleration } from "@/lib/execution-configs/form";
 import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigYaml, findExecutionConfig, toExecutionConfigView } from "@/lib/execution-configs/queries";
 import { formatDateTime } from "@/lib/format";
@@ -19,6 +20,7 @@ import { can, mayUse } from "@/lib/permissions";
 import { restoreExecutionConfigAction, testExecutionConfigAction } from "../actions";
 import { DeleteExecutionConfigButton } from "../_components/config-buttons";
 import { FitsLine } from "../_components/fits-line";
+import { PreviewCodeEnvPicker } from "../_components/preview-code-env-picker";
 import { TestConfig } from "../_components/test-config";
 
 export const metadata: Metadata = { title: "Execution config" };
@@ -39,7 +41,7 @@ function Facts({ items }: { items: [string, React.ReactNode][] }) {
 const none = <span className="text-slate-400">—</span>;
 const list = (record: Record<string, string>) => (Object.keys(record).length ? <span className="font-mono text-xs">{Object.entries(record).map(([key, value]) => `${key}=${value}`).join(", ")}</span> : none);
 
-export default async function ExecutionConfigPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ExecutionConfigPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ codeEnv?: string }> }) {
   const actor = await requirePermission("configs.read");
   const row = findExecutionConfig(decodeURIComponent((await params).id));
   if (!row) notFound();
@@ -47,9 +49,11 @@ export default async function ExecutionConfigPage({ params }: { params: Promise<
   if (!manage && !mayUse(actor, row.usableBy)) forbidden();
   const config = toExecutionConfigView(row, actor);
 
-  let preview: { yaml: string } | { error: string };
+  const codeEnv = (await searchParams).codeEnv || undefined;
+  let preview: { yaml: string; codeEnv?: ExecutionPreview["codeEnv"] } | { error: string };
   try {
-    preview = { yaml: YAML.stringify(podFor(row, sampleRun(actor, row))) };
+    const result = previewExecutionConfig(actor, row, { codeEnv });
+    preview = { yaml: YAML.stringify(result.pod), codeEnv: result.codeEnv };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     preview = { error: error.message };
@@ -115,6 +119,13 @@ export default async function ExecutionConfigPage({ params }: { params: Promise<
           )}
         </div>
         <Card title="Preview" description={`The exact Pod for a sample run: you (${actor.username}), project "sample", activity python-recipe.`} className="lg:col-span-2">
+          <PreviewCodeEnvPicker names={codeEnvNames()} selected={codeEnv} />
+          {"yaml" in preview && preview.codeEnv && (
+            <p className="mb-2 text-sm text-slate-700">
+              Runs the image of code env <Link href={`/code-envs/${encodeURIComponent(preview.codeEnv.name)}`} className="font-medium text-brand-600 hover:underline">{preview.codeEnv.name}</Link> built for this config
+              {preview.codeEnv.stale ? <> <Badge tone="amber">stale: the code env changed since</Badge></> : null}.
+            </p>
+          )}
           {"yaml" in preview ? (
             <pre aria-label="Pod preview" className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
               {preview.yaml}

@@ -1,0 +1,56 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import { Button, type ButtonVariant } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { deleteCodeEnvAction } from "../actions";
+
+type BuildAnswer = { ok: true; message: string } | { ok: false; error: string };
+
+/** A button that queues builds through a server action and says what it did. */
+export function BuildButton({ label, action, variant = "primary" }: { label: string; action: () => Promise<BuildAnswer>; variant?: ButtonVariant }) {
+  const router = useRouter();
+  const [answer, setAnswer] = useState<BuildAnswer | null>(null);
+  const [pending, startTransition] = useTransition();
+  return (
+    <span className="inline-flex flex-wrap items-center gap-2">
+      <Button
+        variant={variant}
+        disabled={pending}
+        onClick={() =>
+          startTransition(async () => {
+            setAnswer(await action());
+            router.refresh();
+          })
+        }
+      >
+        {pending ? "Queueing…" : label}
+      </Button>
+      {answer && (
+        <span role={answer.ok ? "status" : "alert"} className={`text-sm ${answer.ok ? "text-emerald-700" : "text-red-700"}`}>
+          {answer.ok ? answer.message : answer.error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Refreshes the page every few seconds while builds are queued or running, so statuses move on their own. */
+export function RefreshWhileBuilding({ active }: { active: boolean }) {
+  const router = useRouter();
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => router.refresh(), 3000);
+    return () => clearInterval(timer);
+  }, [active, router]);
+  return null;
+}
+
+export function DeleteCodeEnvButton({ codeEnv, name }: { codeEnv: number; name: string }) {
+  return (
+    <ConfirmButton label="Delete" size="md" title={`Delete ${name}?`} confirmLabel="Delete code env" onConfirm={() => deleteCodeEnvAction(codeEnv)}>
+      Its images stay in the registry; its build records remain in the build list. Refused while a build of it is in progress. This cannot be undone.
+    </ConfirmButton>
+  );
+}

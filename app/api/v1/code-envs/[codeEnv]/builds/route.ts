@@ -1,0 +1,25 @@
+import { NextResponse } from "next/server";
+import { apiRoute, jsonError } from "@/lib/api/handler";
+import { buildCodeEnv } from "@/lib/code-envs/mutations";
+import { codeEnvOr404 } from "@/lib/code-envs/queries";
+import { executeMutation } from "@/lib/actions/mutation";
+import { ensureBuildRunner } from "@/lib/images/build-runner";
+import { listBuilds, toBuildView } from "@/lib/images/builds";
+
+/** Every build of the code env, newest first. */
+export const GET = apiRoute({ permission: "images.read" }, ({ params }) => {
+  const row = codeEnvOr404(params.codeEnv);
+  return NextResponse.json(listBuilds({ kind: "code-env", codeEnvId: row.id }).map((build) => toBuildView(build)));
+});
+
+/**
+ * Builds what is missing or stale: 201 with the queued builds, or 200 with [] when nothing needs
+ * building (the reason in the X-Berth-Message header).
+ */
+export const POST = apiRoute({ permission: "images.manage" }, async ({ actor, params }) => {
+  const result = await executeMutation(buildCodeEnv, { codeEnv: decodeURIComponent(params.codeEnv) }, actor, "api");
+  if (!result.ok) return jsonError(result.status, result.error, result.fieldErrors, result.details);
+  const { queued, message } = result.data;
+  if (queued.length) ensureBuildRunner();
+  return NextResponse.json(queued, { status: queued.length ? 201 : 200, headers: message ? { "X-Berth-Message": message } : undefined });
+});
