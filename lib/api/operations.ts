@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { auditEventViewSchema, auditQuerySchema } from "@/lib/audit/schema";
 import { cleanupBodySchema, cleanupResultSchema, clusterDetailSchema, clusterViewSchema, createClusterBodySchema, restoreClusterBodySchema, setClusterGrantsBodySchema, updateClusterBodySchema } from "@/lib/clusters/schema";
-import { createExecutionConfigSchema, executionConfigViewSchema, importExecutionConfigSchema, patchExecutionConfigBodySchema, executionPreviewRunSchema, restoreExecutionConfigSchema } from "@/lib/execution-configs/schema";
+import { codeEnvViewSchema, createCodeEnvSchema, importCodeEnvSchema, queuedBuildSchema, restoreCodeEnvSchema } from "@/lib/code-envs/schema";
+import { patchCodeEnvBodySchema } from "@/lib/images/schema";
+import { executionPreviewRequestSchema } from "@/lib/execution-configs/preview-request";
+import { createExecutionConfigSchema, executionConfigViewSchema, importExecutionConfigSchema, patchExecutionConfigBodySchema, restoreExecutionConfigSchema } from "@/lib/execution-configs/schema";
 import { createGroupSchema, groupViewSchema, setGroupMembersSchema, updateGroupSchema } from "@/lib/groups/schema";
 import { applyOutcomeSchema, applyPolicySchema, createPolicySchema, driftReportSchema, importPolicySchema, policyViewSchema, restorePolicySchema, updatePolicySchema } from "@/lib/namespace-policies/schema";
 import { createSparkConfigSchema, importSparkConfigSchema, patchSparkConfigBodySchema, previewRunSchema, restoreSparkConfigSchema, sparkConfigViewSchema, sparkPreviewSchema } from "@/lib/spark-configs/schema";
@@ -116,8 +119,8 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/execution-configs/{config}", summary: "One execution config (403 when the caller's groups may not use it)", tag: "execution-configs", permission: "configs.read", response: executionConfigViewSchema },
   { method: "patch", path: "/api/v1/execution-configs/{config}", summary: "Change any fields (merged over the saved config and validated whole); `version` = the version read, 409 with `current` when stale", tag: "execution-configs", permission: "configs.manage", body: patchExecutionConfigBodySchema, response: executionConfigViewSchema },
   { method: "delete", path: "/api/v1/execution-configs/{config}", summary: "Delete an execution config; refused (409) while projects, overrides or default settings use it", tag: "execution-configs", permission: "configs.manage" },
-  { method: "get", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the sample run (the caller, project sample, activity python-recipe) `{ pod }`", tag: "execution-configs", permission: "configs.read" },
-  { method: "post", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the run described in the body `{ pod }`", tag: "execution-configs", permission: "configs.read", body: executionPreviewRunSchema },
+  { method: "get", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the sample run (the caller, project sample, activity python-recipe) `{ pod }`; `?codeEnv=NAME` runs that code env's image for this config (422 on codeEnv when it has none) `{ pod, codeEnv }`", tag: "execution-configs", permission: "configs.read", query: z.object({ codeEnv: z.string().optional() }) },
+  { method: "post", path: "/api/v1/execution-configs/{config}/preview", summary: "The Pod it produces for the run described in the body `{ pod }`; with `codeEnv`, the pod runs that code env's image", tag: "execution-configs", permission: "configs.read", body: executionPreviewRequestSchema },
   { method: "get", path: "/api/v1/execution-configs/{config}/fits", summary: "Per cluster it may run on: how many of its pods fit now on free capacity and under the namespace quota `[{ cluster, fits, reason }]`", tag: "execution-configs", permission: "configs.read" },
   { method: "post", path: "/api/v1/execution-configs/{config}/test", summary: "Start a short pod with it and report `{ outcome, reason, steps, events }` (succeeded, failed, unschedulable, refused, pull-failed, timeout)", tag: "execution-configs", permission: "configs.manage" },
   { method: "get", path: "/api/v1/execution-configs/{config}/yaml", summary: "The config as a YAML document (importable)", tag: "execution-configs", permission: "configs.read" },
@@ -145,4 +148,18 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/image-builds/{build}/logs", summary: "The build log (text/plain); `?follow=1` streams it until the build ends", tag: "images", permission: "images.read", query: z.object({ follow: z.string().optional() }) },
   { method: "post", path: "/api/v1/image-builds/{build}/cancel", summary: "Cancel a queued or running build (deletes its Job); 409 when it has ended", tag: "images", permission: "images.manage" },
   // ---- end of base images and image builds ----
+  // ---- Code environments (issue 5). Named by id or name. ----
+  { method: "get", path: "/api/v1/code-envs", summary: "Code envs, each with its images (one per base image of the configs it is built for) and their status", tag: "code-envs", permission: "images.read", response: z.array(codeEnvViewSchema) },
+  { method: "post", path: "/api/v1/code-envs", summary: "Create a code env `{name, language, packages, pythonVersion?, buildFor: {executionConfigs, sparkConfigs}, dockerfile* fragments}`", tag: "code-envs", permission: "images.manage", body: createCodeEnvSchema, response: codeEnvViewSchema, status: 201 },
+  { method: "post", path: "/api/v1/code-envs/import", summary: "Create or update a code env from its YAML document `{ yaml }`", tag: "code-envs", permission: "images.manage", body: importCodeEnvSchema, response: codeEnvViewSchema },
+  { method: "post", path: "/api/v1/code-envs/rebuild-stale", summary: "Queue builds for every missing or stale image of every code env: 201 `[{codeEnv, id, status, baseRef, image}]`, or 200 `[]`", tag: "code-envs", permission: "images.manage", response: z.array(queuedBuildSchema.extend({ codeEnv: z.string() })), status: 201 },
+  { method: "get", path: "/api/v1/code-envs/{codeEnv}", summary: "One code env with its images and their status", tag: "code-envs", permission: "images.read", response: codeEnvViewSchema },
+  { method: "patch", path: "/api/v1/code-envs/{codeEnv}", summary: "Change any fields (merged over the saved env and validated whole); `version` = the version read, 409 with `current` when stale", tag: "code-envs", permission: "images.manage", body: patchCodeEnvBodySchema.extend({ version: z.number().int().positive().optional() }), response: codeEnvViewSchema },
+  { method: "delete", path: "/api/v1/code-envs/{codeEnv}", summary: "Delete a code env; refused (409) while a build of it is queued or running", tag: "code-envs", permission: "images.manage" },
+  { method: "get", path: "/api/v1/code-envs/{codeEnv}/builds", summary: "The code env's builds, newest first", tag: "code-envs", permission: "images.read" },
+  { method: "post", path: "/api/v1/code-envs/{codeEnv}/builds", summary: "Build what is missing or stale: 201 `[{id, status, baseRef, image}]`, or 200 `[]` with the reason in the X-Berth-Message header", tag: "code-envs", permission: "images.manage", response: z.array(queuedBuildSchema), status: 201 },
+  { method: "get", path: "/api/v1/code-envs/{codeEnv}/yaml", summary: "The code env as a YAML document (importable)", tag: "code-envs", permission: "images.read" },
+  { method: "get", path: "/api/v1/code-envs/{codeEnv}/history", summary: "The code env's changes and build requests, newest first (its audit events)", tag: "code-envs", permission: "images.read", response: z.array(auditEventViewSchema) },
+  { method: "post", path: "/api/v1/code-envs/{codeEnv}/restore", summary: "Save the version recorded by one of the code env's audit events again `{ auditEventId }`", tag: "code-envs", permission: "images.manage", body: withoutPathFields(restoreCodeEnvSchema, "codeEnv"), response: codeEnvViewSchema },
+  // ---- end of code environments ----
 ];
