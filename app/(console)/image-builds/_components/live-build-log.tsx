@@ -22,7 +22,11 @@ export function LiveBuildLog({ build, initialLog }: { build: BuildView; initialL
   useEffect(() => {
     if (initialLog !== null) return;
     const source = new EventSource(`/api/stream/image-builds/${build.id}/logs`);
-    source.addEventListener("line", (event) => setLines((previous) => [...previous, (event as MessageEvent<string>).data]));
+    source.addEventListener("line", (event) => {
+      setLines((previous) => [...previous, (event as MessageEvent<string>).data]);
+      // Log lines come only from a started build pod.
+      setView((previous) => (previous.status === "queued" ? { ...previous, status: "running" } : previous));
+    });
     source.addEventListener("end", (event) => {
       setView(JSON.parse((event as MessageEvent<string>).data) as BuildView);
       setStreaming(false);
