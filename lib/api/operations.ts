@@ -147,6 +147,8 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/image-builds/{build}", summary: "One build `{ id, status, image, digest, reason, startedBy, durationMs, … }`", tag: "images", permission: "images.read" },
   { method: "get", path: "/api/v1/image-builds/{build}/logs", summary: "The build log (text/plain); `?follow=1` streams it until the build ends", tag: "images", permission: "images.read", query: z.object({ follow: z.string().optional() }) },
   { method: "post", path: "/api/v1/image-builds/{build}/cancel", summary: "Cancel a queued or running build (deletes its Job); 409 when it has ended", tag: "images", permission: "images.manage" },
+  { method: "get", path: "/api/v1/image-builds/settings", summary: "`{ maxConcurrentBuilds, kanikoImage }`: builds at once per cluster (default 2) and the Kaniko executor image", tag: "images", permission: "images.read" },
+  { method: "put", path: "/api/v1/image-builds/settings", summary: "Change `maxConcurrentBuilds` (1–50) and/or `kanikoImage` (null: the default)", tag: "images", permission: "settings.manage", body: z.object({ maxConcurrentBuilds: z.number().int().optional(), kanikoImage: z.string().nullable().optional() }) },
   // ---- end of base images and image builds ----
   // ---- Code environments (issue 5). Named by id or name. ----
   { method: "get", path: "/api/v1/code-envs", summary: "Code envs, each with its images (one per base image of the configs it is built for) and their status", tag: "code-envs", permission: "images.read", response: z.array(codeEnvViewSchema) },

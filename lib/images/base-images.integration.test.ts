@@ -17,7 +17,7 @@ describe("base images", async () => {
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { loadKubeconfig } = await import("@/lib/kube/client");
   const { listAuditEvents } = await import("@/lib/audit/queries");
-  const { findBuild } = await import("./builds");
+  const { findBuild, buildSettingsView } = await import("./builds");
   const { stopBuildRunner } = await import("./build-runner");
   const mutations = await import("./mutations");
   const { findBaseImage, toBaseImageView, baseImageYaml, baseImageDockerfileOf } = await import("./queries");
@@ -87,4 +87,14 @@ describe("base images", async () => {
     expect(await run(mutations.deleteBaseImage, { baseImage: "gpu-r" })).toMatchObject({ ok: true });
     expect(findBuild(id)).toMatchObject({ baseImageId: null, status: "pushed" });
   }, 70_000);
+
+  it("changes the build settings, refusing bad values with field errors", async () => {
+    expect(buildSettingsView()).toEqual({ maxConcurrentBuilds: 2, kanikoImage: "gcr.io/kaniko-project/executor:v1.23.2" });
+    const bad = await run(mutations.updateBuildSettings, { maxConcurrentBuilds: 0, kanikoImage: "Not An Image" });
+    expect(bad).toMatchObject({ ok: false, status: 400 });
+    if (!bad.ok) expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["kanikoImage", "maxConcurrentBuilds"]);
+    expect(await run(mutations.updateBuildSettings, { maxConcurrentBuilds: 3, kanikoImage: "mirror.example/kaniko-project/executor:v1.23.2" })).toMatchObject({ ok: true, data: { maxConcurrentBuilds: 3 } });
+    expect(await run(mutations.updateBuildSettings, { kanikoImage: null })).toMatchObject({ ok: true, data: { maxConcurrentBuilds: 3, kanikoImage: "gcr.io/kaniko-project/executor:v1.23.2" } });
+    expect(await run(mutations.updateBuildSettings, { maxConcurrentBuilds: 4 }, { id: 2, username: "ada", role: "user", groups: [] })).toMatchObject({ ok: false, status: 403 });
+  });
 });

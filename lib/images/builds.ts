@@ -103,6 +103,11 @@ export function kanikoImage(db: Reader = getDb()): string {
   return typeof value === "string" && value.trim() ? value.trim() : DEFAULT_KANIKO_IMAGE;
 }
 
+/** The build settings as pages and `GET /api/v1/image-builds/settings` show them. */
+export function buildSettingsView(db: Reader = getDb()): { maxConcurrentBuilds: number; kanikoImage: string } {
+  return { maxConcurrentBuilds: maxConcurrentBuilds(db), kanikoImage: kanikoImage(db) };
+}
+
 /** A build as pages and the API show it. */
 export interface BuildView {
   id: number;

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db";
-import { baseImages, imageBuilds, type BaseImageRow } from "@/db/schema";
+import { baseImages, imageBuilds, settings, type BaseImageRow } from "@/db/schema";
 import { defineMutation, executeMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
 import type { AuditSource } from "@/lib/audit/record";
@@ -14,11 +14,11 @@ import { fromYamlDocument } from "@/lib/objects/yaml";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { ensureBuildRunner, cancelBuild } from "./build-runner";
-import { findBuild, queueBuild, resolveBuildCluster, toBuildView, type BuildView } from "./builds";
+import { buildSettingsView, findBuild, queueBuild, resolveBuildCluster, toBuildView, type BuildView } from "./builds";
 import { checkRegistryCredentials, dockerConfigFor, registryCredentialsFields } from "./credentials";
 import { baseImageDockerfile, baseImageRef, inputsHash } from "./dockerfile";
 import { BASE_IMAGE_KIND, BASE_IMAGE_OBJECT_TYPE, baseImageBody, baseImageSpec, findBaseImage, toBaseImageView, type BaseImageView } from "./queries";
-import { baseImageSchema, type BaseImageSpec } from "./schema";
+import { baseImageSchema, imageReferenceProblem, type BaseImageSpec } from "./schema";
 
 const refSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)], { error: "baseImage must be a name or an id" });
 const READ_ONLY_FIELDS = new Set([
@@ -249,3 +249,36 @@ export async function importBaseImage(yaml: string, actor: Actor | null, source:
     ? executeMutation(updateBaseImage, { ...parsed.value, baseImage: existing.id }, actor, source)
     : executeMutation(createBaseImage, parsed.value, actor, source);
 }
+
+export const buildSettingsSchema = z.strictObject({
+  maxConcurrentBuilds: z.number({ error: "maxConcurrentBuilds must be a whole number from 1 to 50" }).int("maxConcurrentBuilds must be a whole number").min(1, "At least 1 build at a time").max(50, "At most 50 builds at a time").optional(),
+  kanikoImage: z
+    .string({ error: "kanikoImage must be an image reference" })
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = imageReferenceProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: `kanikoImage ${problem}` });
+    })
+    .nullable()
+    .optional(),
+});
+
+/** Sets how many builds run at once per cluster and which Kaniko executor image builds run (null: the default). */
+export const updateBuildSettings = defineMutation({
+  name: "settings.image-builds.update",
+  permission: "settings.manage",
+  schema: buildSettingsSchema,
+  run(input, ctx) {
+    return ctx.write((tx) => {
+      const before = buildSettingsView(tx);
+      const write = (key: string, value: number | string | null) => {
+        if (value === null) tx.delete(settings).where(eq(settings.key, key)).run();
+        else tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } }).run();
+      };
+      if (input.maxConcurrentBuilds !== undefined) write("maxConcurrentBuilds", input.maxConcurrentBuilds);
+      if (input.kanikoImage !== undefined) write("kanikoImage", input.kanikoImage);
+      const after = buildSettingsView(tx);
+      return { result: after, audit: { objectType: "settings", objectId: "instance", objectName: "image builds", before: { ...before }, after: { ...after } } };
+    });
+  },
+});

@@ -7,7 +7,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { IMAGE_BUILD_KINDS, IMAGE_BUILD_STATUSES } from "@/db/schema";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
-import { listBuilds, parseBuildFilters, toBuildView } from "@/lib/images/builds";
+import { buildSettingsView, listBuilds, parseBuildFilters, toBuildView } from "@/lib/images/builds";
 import { formatDuration } from "@/lib/images/revision";
 import { BuildStatusBadge } from "../images/_components/build-status";
 
@@ -26,7 +26,7 @@ export default async function ImageBuildsPage({ searchParams }: { searchParams: 
     <>
       <PageHeader
         title="Image builds"
-        description="Every build of base images and code environments, newest first. At most the configured number run at once per cluster; the rest wait queued."
+        description={`Every build of base images and code environments, newest first. At most ${buildSettingsView().maxConcurrentBuilds} run at once per cluster; the rest wait queued.`}
         actions={
           <Link href="/images" className={buttonClasses("secondary")}>
             Base images

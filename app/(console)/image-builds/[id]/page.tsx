@@ -32,10 +32,10 @@ export default async function ImageBuildPage({ params }: { params: Promise<{ id:
     );
   const facts: [string, React.ReactNode][] = [
     ["Of", owner],
-    ["Image", <span key="i" className="font-mono text-xs">{build.image}</span>],
-    ...(build.baseRef ? ([["Built on", <span key="f" className="font-mono text-xs">{build.baseRef}</span>]] as [string, React.ReactNode][]) : []),
+    ["Image", <span key="i" className="break-all font-mono text-xs">{build.image}</span>],
+    ...(build.baseRef ? ([["Built on", <span key="f" className="break-all font-mono text-xs">{build.baseRef}</span>]] as [string, React.ReactNode][]) : []),
     ["Cluster", build.cluster ?? none],
-    ["Job", build.jobName ? <span key="j" className="font-mono text-xs">{build.namespace}/{build.jobName}</span> : none],
+    ["Job", build.jobName ? <span key="j" className="break-all font-mono text-xs">{build.namespace}/{build.jobName}</span> : none],
     ["Started by", build.startedBy ?? none],
     ["Queued", formatDateTime(build.queuedAt)],
     ["Started", build.startedAt ? formatDateTime(build.startedAt) : none],

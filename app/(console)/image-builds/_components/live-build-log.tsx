@@ -75,7 +75,7 @@ export function LiveBuildLog({ build, initialLog }: { build: BuildView; initialL
         </p>
       )}
       {problem && <p className="text-sm text-red-700">{problem}</p>}
-      <pre ref={logRef} aria-label="Build log" className="h-[28rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+      <pre ref={logRef} aria-label="Build log" className="h-[28rem] overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
         {lines.length ? lines.join("\n") : view.status === "queued" ? "Waiting for the build to start…" : "No log."}
       </pre>
     </div>

@@ -1,0 +1,38 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { buildJobObjects, buildPodState } from "./image-builds";
+
+describe("Kaniko build objects", () => {
+  it("mounts the Dockerfile ConfigMap and the docker config Secret into a Job that never retries", () => {
+    const { configMap, secret, job } = buildJobObjects({
+      namespace: "berth-builds",
+      labels: { "berth.dev/build": "7" },
+      jobName: "berth-build-7",
+      configMapName: "berth-build-7-context",
+      secretName: "berth-build-7-registry",
+      dockerfile: "FROM alpine\n",
+      dockerConfigJson: '{"auths":{}}',
+      executorImage: "gcr.io/kaniko-project/executor:v1.23.2",
+      destination: "registry.example/team/base:1",
+    });
+    expect(configMap.data).toEqual({ Dockerfile: "FROM alpine\n" });
+    expect(secret).toMatchObject({ type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": Buffer.from('{"auths":{}}').toString("base64") } });
+    expect(job.spec).toMatchObject({ backoffLimit: 0, template: { metadata: { labels: { "berth.dev/build": "7" } }, spec: { restartPolicy: "Never" } } });
+    expect(job.spec?.template.spec?.containers[0].args).toEqual([
+      "--context=dir:///workspace",
+      "--dockerfile=/workspace/Dockerfile",
+      "--destination=registry.example/team/base:1",
+      "--digest-file=/dev/termination-log",
+    ]);
+    expect(job.spec?.template.spec?.volumes?.[1].secret?.items).toEqual([{ key: ".dockerconfigjson", path: "config.json" }]);
+  });
+
+  it("reads the digest from the termination message and the failure from the terminated state", () => {
+    const pod = (phase: string, terminated?: object, waiting?: object): V1Pod => ({ status: { phase, containerStatuses: [{ name: "kaniko", image: "", imageID: "", ready: false, restartCount: 0, state: { terminated, waiting } as never }] } });
+    const digest = `sha256:${"a".repeat(64)}`;
+    expect(buildPodState(pod("Succeeded", { exitCode: 0, message: digest }))).toEqual({ phase: "succeeded", digest });
+    expect(buildPodState(pod("Failed", { exitCode: 1, reason: "Error" }))).toEqual({ phase: "failed", detail: "Error, exit code 1" });
+    expect(buildPodState(pod("Running"))).toEqual({ phase: "running" });
+    expect(buildPodState(pod("Pending", undefined, { reason: "ContainerCreating" }))).toEqual({ phase: "waiting", detail: "ContainerCreating" });
+  });
+});
