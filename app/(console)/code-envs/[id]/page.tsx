@@ -75,6 +75,7 @@ export default async function CodeEnvPage({ params }: { params: Promise<{ id: st
         actions={
           manage ? (
             <>
+              {plan.images.length > 0 && <BuildButton label="Build what is stale" action={buildCodeEnvAction.bind(null, row.id)} />}
               <Link href={`${href}/edit`} className={buttonClasses("secondary")}>
                 Edit
               </Link>
@@ -85,25 +86,10 @@ export default async function CodeEnvPage({ params }: { params: Promise<{ id: st
       />
       <RefreshWhileBuilding active={plan.images.some((image) => image.building)} />
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card title="Settings" description={`Version ${row.version}, saved ${formatDateTime(row.updatedAt.toISOString())}`}>
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 text-sm">
-            <dt className="text-slate-500">Language</dt>
-            <dd>{env.language === "python" ? `Python${env.pythonVersion ? ` ${env.pythonVersion}` : " (the base image's python3)"}` : "R"}</dd>
-            <dt className="text-slate-500">Packages</dt>
-            <dd>{env.packages.length ? <ul className="font-mono text-xs">{env.packages.map((pkg) => <li key={pkg}>{pkg}</li>)}</ul> : none}</dd>
-            <dt className="text-slate-500">Execution configs</dt>
-            <dd>{targetText(env.buildFor.executionConfigs)}</dd>
-            <dt className="text-slate-500">Spark configs</dt>
-            <dd>{targetText(env.buildFor.sparkConfigs)}</dd>
-            <dt className="text-slate-500">Fragments</dt>
-            <dd>{fragments.length ? fragments.join(", ") : none}</dd>
-          </dl>
-        </Card>
         <Card
           title="Images"
           description="One per base image of the configs it is built for. Pods use the last pushed image; stale means the code env or its base changed since."
-          className="lg:col-span-2"
-          actions={manage && plan.images.length > 0 ? <BuildButton label="Build what is stale" action={buildCodeEnvAction.bind(null, row.id)} /> : undefined}
+          className="lg:col-span-3"
         >
           {plan.unknownConfigs.length > 0 && (
             <p className="mb-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -130,11 +116,25 @@ export default async function CodeEnvPage({ params }: { params: Promise<{ id: st
             </Table>
           )}
         </Card>
+        <Card title="Settings" description={`Version ${row.version}, saved ${formatDateTime(row.updatedAt.toISOString())}`} className={plan.images.length ? "" : "lg:col-span-3"}>
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 text-sm">
+            <dt className="text-slate-500">Language</dt>
+            <dd>{env.language === "python" ? `Python${env.pythonVersion ? ` ${env.pythonVersion}` : " (the base image's python3)"}` : "R"}</dd>
+            <dt className="text-slate-500">Packages</dt>
+            <dd>{env.packages.length ? <ul className="font-mono text-xs">{env.packages.map((pkg) => <li key={pkg}>{pkg}</li>)}</ul> : none}</dd>
+            <dt className="text-slate-500">Execution configs</dt>
+            <dd>{targetText(env.buildFor.executionConfigs)}</dd>
+            <dt className="text-slate-500">Spark configs</dt>
+            <dd>{targetText(env.buildFor.sparkConfigs)}</dd>
+            <dt className="text-slate-500">Fragments</dt>
+            <dd>{fragments.length ? fragments.join(", ") : none}</dd>
+          </dl>
+        </Card>
         {plan.images.length > 0 && (
-          <Card title="Dockerfiles" description="Exactly what the in-cluster builder receives for the current settings, one per base image." className="lg:col-span-3">
+          <Card title="Dockerfiles" description="Exactly what the in-cluster builder receives for the current settings, one per base image." className="lg:col-span-2">
             <div className="space-y-2">
               {plan.images.map((image) => (
-                <details key={image.baseRef}>
+                <details key={image.baseRef} open={plan.images.length === 1}>
                   <summary className="cursor-pointer font-mono text-xs text-slate-700">{image.baseRef}</summary>
                   <pre aria-label={`Dockerfile on ${image.baseRef}`} className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
                     {image.dockerfile || image.problem}

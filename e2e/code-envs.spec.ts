@@ -1,0 +1,106 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { CodeEnvsPage } from "./pages/code-envs-page";
+import { BOOTSTRAP_TOKEN } from "./support/env";
+
+const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
+const suffix = String(Date.now() % 1_000_000);
+const names = { gpu: `gpu-ce-${suffix}`, cpu: `cpu-ce-${suffix}`, env: `torch-${suffix}` };
+const GPU_BASE = "registry.example.com/team/gpu-base:12.4";
+
+test.use({ viewport: { width: 1280, height: 900 } });
+
+async function seed(request: APIRequestContext) {
+  const group = await request.post("/api/v1/groups", { headers: admin, data: { name: "ml" } });
+  expect([201, 409]).toContain(group.status());
+  await expect.poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), { timeout: 30_000 }).toBe(200);
+  const gpu = await request.post("/api/v1/execution-configs", {
+    headers: admin,
+    data: {
+      name: names.gpu,
+      image: "team/gpu-base:12.4",
+      registry: "registry.example.com",
+      cluster: "embedded",
+      namespace: "berth-${project}",
+      resources: { requests: { cpu: "1", memory: "2Gi", "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } },
+      nodeSelector: { "nvidia.com/gpu.present": "true" },
+      tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+      usableBy: { groups: ["ml"] },
+    },
+  });
+  expect(gpu.status(), await gpu.text()).toBe(201);
+  const cpu = await request.post("/api/v1/execution-configs", { headers: admin, data: { name: names.cpu, image: "python:3.12-slim", namespace: "berth-${project}", usableBy: "all" } });
+  expect(cpu.status(), await cpu.text()).toBe(201);
+}
+
+test("admin defines a code env for a GPU config, builds its image, and the config's preview pod runs it", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  await seed(request);
+  const envs = new CodeEnvsPage(page);
+  await envs.startNew();
+  await envs.fill({ name: names.env, packages: "# training\ntorch==2.5.1\npandas=2.2\n-r requirements.txt\n", executionConfigs: [names.gpu] });
+  await envs.submitNew();
+  const form = envs.form("New code env");
+  await expect(form.getByRole("alert")).toContainText("Some fields are not valid");
+  const packages = form.getByLabel("Packages", { exact: true });
+  await expect(packages).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByText(`"pandas=2.2": use == for an exact version (pandas==2.2)`)).toBeVisible();
+  await expect(form.getByText(`"-r requirements.txt": pip options`)).toBeVisible();
+  await envs.screenshot("form-errors");
+
+  await envs.fill({ packages: "# training\ntorch==2.5.1\nnumpy<2\n" });
+  await envs.submitNew();
+  await expect(page.getByRole("heading", { name: names.env, level: 1 })).toBeVisible();
+  const row = envs.imageRow(GPU_BASE);
+  await expect(row).toContainText("missing");
+  await expect(row).toContainText(names.gpu);
+  await expect(row).toContainText(new RegExp(`registry\\.example\\.com/team/gpu-base:ce-${names.env}-[0-9a-f]{12}`));
+  await envs.screenshot("detail-missing");
+
+  await expect(await envs.buildStale()).toContainText("Queued 1 build");
+  // The page refreshes itself while the build runs; the simulated Kaniko takes a few seconds.
+  await expect(row.getByText("current", { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(row.getByRole("link", { name: /Pushed #\d+/ })).toBeVisible();
+  await envs.screenshot("detail-built");
+
+  const view = await (await request.get(`/api/v1/code-envs/${names.env}`, { headers: admin })).json();
+  expect(view.counts).toEqual({ missing: 0, stale: 0, current: 1 });
+  const image: string = view.images[0].current.image;
+  const build = await (await request.get(`/api/v1/image-builds/${view.images[0].current.id}`, { headers: admin })).json();
+  expect(build).toMatchObject({ status: "pushed", image, digest: expect.stringMatching(/^sha256:/) });
+  const again = await request.post(`/api/v1/code-envs/${names.env}/builds`, { headers: admin });
+  expect(again.status()).toBe(200);
+  expect(await again.json()).toEqual([]);
+  expect(again.headers()["x-berth-message"]).toBe(`Every image of code env ${names.env} is current`);
+
+  // The execution config's preview, with the code env chosen, runs the env's image.
+  await page.goto(`/execution-configs/${names.gpu}`);
+  await page.getByRole("form", { name: "Preview with a code env" }).getByLabel("Code env").selectOption(names.env);
+  await page.getByRole("button", { name: "Show preview" }).click();
+  await expect(page.getByLabel("Pod preview")).toContainText(`image: ${image}`);
+  await expect(page.getByLabel("Pod preview")).toContainText("berth.dev/image-source: code-env");
+  await expect(page.getByText(`Runs the image of code env ${names.env}`)).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/code-envs-execution-config-preview.png", fullPage: true });
+  const preview = await request.get(`/api/v1/execution-configs/${names.gpu}/preview?codeEnv=${names.env}`, { headers: admin });
+  expect((await preview.json()).pod.spec.containers[0].image).toBe(image);
+
+  // A config the env is not built for: a clear 422 on codeEnv, in the API and on the page.
+  const refused = await request.get(`/api/v1/execution-configs/${names.cpu}/preview?codeEnv=${names.env}`, { headers: admin });
+  expect(refused.status()).toBe(422);
+  const message = `code env ${names.env} has no image for config ${names.cpu}: it is not built for it (add it to the code env's "build for")`;
+  expect(await refused.json()).toMatchObject({ error: message, fieldErrors: { codeEnv: [message] } });
+  await page.goto(`/execution-configs/${names.cpu}?codeEnv=${names.env}`);
+  await expect(page.getByText(message)).toBeVisible();
+
+  // Editing the packages makes the image stale; the list offers "Rebuild all stale".
+  const patched = await request.patch(`/api/v1/code-envs/${names.env}`, { headers: admin, data: { packages: ["torch==2.5.1", "numpy<2", "scipy"], version: 1 } });
+  expect(patched.status(), await patched.text()).toBe(200);
+  await envs.gotoList();
+  const listed = page.getByRole("table", { name: "Code environments" }).getByRole("row").filter({ hasText: names.env });
+  await expect(listed).toContainText("1 stale");
+  await expect(listed.getByRole("cell").nth(2)).toHaveText("3");
+  await expect(page.getByRole("button", { name: "Rebuild all stale" })).toBeVisible();
+  await envs.screenshot("list");
+  await envs.goto(names.env);
+  await expect(envs.imageRow(GPU_BASE)).toContainText("The code env changed since this image was built");
+  await envs.screenshot("detail-stale");
+});
