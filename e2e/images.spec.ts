@@ -54,6 +54,8 @@ test("admin defines a CUDA base image with R, previews its Dockerfile, builds it
 
   const buildId = await images.build();
   await expect(images.buildStatus()).toContainText(/queued|running/);
+  // The API's followed log streams the same build to its end.
+  const followed = request.get(`/api/v1/image-builds/${buildId}/logs?follow=1`, { headers: admin, timeout: 90_000 });
   // The log arrives while the build runs: a first part, then more lines later, before the end.
   await expect(images.buildLog()).toContainText("Retrieving image manifest nvidia/cuda:12.4.1-runtime-ubuntu22.04", { timeout: 30_000 });
   const early = (await images.buildLog().innerText()).split("\n").length;
@@ -67,12 +69,19 @@ test("admin defines a CUDA base image with R, previews its Dockerfile, builds it
   await expect(page.getByLabel("Digest")).toHaveText(/^sha256:[a-f0-9]{64}$/);
   await page.screenshot({ path: shots("build-log-pushed"), fullPage: true });
 
+  const followedLog = await (await followed).text();
+  expect(followedLog).toContain("RUN echo finishing step 12");
+  expect(followedLog).toContain("Pushed registry.example.com/team/gpu-r@sha256:");
   const build = await (await request.get(`/api/v1/image-builds/${buildId}`, { headers: admin })).json();
   expect(build).toMatchObject({ id: buildId, status: "pushed", startedBy: "admin", baseImage: names.gpu });
   expect(build.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
 
   await images.open(names.gpu);
   await expect(page.getByText("up to date")).toBeVisible();
+  await images.openList();
+  await expect(page.getByRole("table", { name: "Base images" }).getByRole("row", { name: new RegExp(names.gpu) })).toContainText("up to date");
+  await page.screenshot({ path: shots("list"), fullPage: true });
+  await images.open(names.gpu);
   await expect(images.revisions().getByRole("row", { name: new RegExp(`#${buildId}`) })).toContainText("current");
 
   // The password is nowhere: API answers, pages, logs, the database file.
