@@ -22,6 +22,7 @@ describe("code envs built on the simulated cluster", async () => {
   const { previewExecutionConfig } = await import("@/lib/execution-configs/preview");
   const { ensureBuildRunner, stopBuildRunner } = await import("@/lib/images/build-runner");
   const { findBuild } = await import("@/lib/images/builds");
+  const { buildBaseImage, createBaseImage } = await import("@/lib/images/mutations");
   const { listAuditEvents } = await import("@/lib/audit/queries");
   const mutations = await import("./mutations");
   const { findCodeEnv, toCodeEnvView, codeEnvYaml } = await import("./queries");
@@ -173,5 +174,32 @@ describe("code envs built on the simulated cluster", async () => {
     expect(await run(mutations.deleteCodeEnv, { codeEnv: "torch-env" })).toMatchObject({ ok: true });
     expect(findCodeEnv("torch-env")).toBeUndefined();
     expect(getDb().select().from(imageBuilds).all().filter((build) => build.kind === "code-env")).toHaveLength(2);
+  });
+
+  it("an image is stale once its Berth base image is pushed again; an R env cannot build on a base without R", async () => {
+    // A Berth base image pushed at exactly the reference the GPU config pulls.
+    expect(await run(createBaseImage, { name: "gpu-base", registry: { url: "registry.example.com", repository: "team/gpu-base" }, tag: "1.0" })).toMatchObject({ ok: true });
+    const pushBase = async () => {
+      const queued = await run(buildBaseImage, { baseImage: "gpu-base" });
+      if (!queued.ok) throw new Error(queued.error);
+      const pushed = await waitFor((queued.data as { id: number }).id, ["pushed", "failed"]);
+      expect(pushed).toMatchObject({ status: "pushed", image: GPU_IMAGE });
+    };
+    await pushBase();
+
+    expect(await run(mutations.createCodeEnv, { name: "on-base", language: "python", packages: ["requests"], buildFor: { executionConfigs: ["gpu-train"], sparkConfigs: "none" } })).toMatchObject({ ok: true });
+    const { queued } = await build("on-base");
+    const pushed = await waitFor(queued[0].id, ["pushed", "failed"]);
+    // The push uses the base image's registry credentials.
+    expect(pushed).toMatchObject({ status: "pushed", baseImageId: expect.any(Number) });
+    expect(toCodeEnvView(findCodeEnv("on-base")!).images[0].status).toBe("current");
+
+    await pushBase();
+    expect(toCodeEnvView(findCodeEnv("on-base")!).images[0]).toMatchObject({ status: "stale", reason: "Base image gpu-base was pushed again since this image was built" });
+    expect((await build("on-base")).queued).toHaveLength(1);
+
+    expect(await run(mutations.createCodeEnv, { name: "r-env", language: "r", packages: ["data.table"], buildFor: { executionConfigs: ["gpu-train"], sparkConfigs: "none" } })).toMatchObject({ ok: true });
+    expect(toCodeEnvView(findCodeEnv("r-env")!).images[0].problem).toBe("Code env r-env is an R env, but base image gpu-base has no R support");
+    expect(await build("r-env")).toMatchObject({ queued: [], message: "Code env r-env cannot be built on its remaining base images: Code env r-env is an R env, but base image gpu-base has no R support" });
   });
 });

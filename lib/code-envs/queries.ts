@@ -2,7 +2,8 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { baseImages, codeEnvs, executionConfigs, imageBuilds, sparkConfigs, type CodeEnvRow } from "@/db/schema";
-import { baseImageSchema, type CodeEnvSpec } from "@/lib/images/schema";
+import { baseImageSpec } from "@/lib/images/queries";
+import type { CodeEnvSpec } from "@/lib/images/schema";
 import { DomainError } from "@/lib/actions/result";
 import { isIdRef } from "@/lib/objects/versioned";
 import { toYamlDocument } from "@/lib/objects/yaml";
@@ -64,12 +65,10 @@ export function planContext(db: Reader = getDb()): PlanContext {
     .all();
   const byRef = new Map<string, PlanContext["baseImages"][number]>();
   for (const push of pushes) {
-    // The base image's saved settings tell whether it has R and which Pythons; skip one that no longer parses.
-    const spec = baseImageSchema.safeParse({ ...push.base.spec, name: push.base.name, description: push.base.description, cluster: null });
-    if (!spec.success) continue;
     const pushedAt = push.finishedAt ?? push.queuedAt;
     const known = byRef.get(push.ref);
-    if (!known || known.pushedAt < pushedAt) byRef.set(push.ref, { ref: push.ref, name: push.base.name, spec: spec.data, pushedAt, id: push.base.id, clusterId: push.base.clusterId });
+    // The base image's saved settings tell whether it has R and which Pythons.
+    if (!known || known.pushedAt < pushedAt) byRef.set(push.ref, { ref: push.ref, name: push.base.name, spec: baseImageSpec(push.base, db), pushedAt, id: push.base.id, clusterId: push.base.clusterId });
   }
   return { executionConfigs: execution, sparkConfigs: spark, baseImages: [...byRef.values()] };
 }
