@@ -123,3 +123,21 @@ test("a broken Dockerfile fragment ends in failed with the failing step shown", 
   await page.goto("/image-builds?status=failed");
   await expect(page.getByRole("table", { name: "Image builds" }).getByRole("link", { name: `#${buildId}` })).toBeVisible();
 });
+
+test("cancelling a running build from its page deletes its Job and ends it cancelled", async ({ page, request }) => {
+  await waitForEmbedded(request);
+  const name = `slow-${suffix}`;
+  const slow = Array.from({ length: 40 }, (_, index) => `RUN echo slow step ${index + 1}`).join("\n");
+  const created = await request.post("/api/v1/base-images", { headers: admin, data: { name, dockerfileEnd: slow, registry: { url: "registry.example.com", repository: "team/slow" } } });
+  expect(created.status()).toBe(201);
+  const images = new ImagesPage(page);
+  await images.open(name);
+  const buildId = await images.build();
+  await expect(images.buildLog()).toContainText("RUN echo slow step 1", { timeout: 30_000 });
+  await page.getByRole("button", { name: "Cancel build" }).click();
+  await page.getByRole("dialog", { name: `Cancel build #${buildId}?` }).getByRole("button", { name: "Cancel build" }).click();
+  await expect(images.buildStatus()).toContainText("cancelled", { timeout: 20_000 });
+  await expect(images.buildLog()).not.toContainText("Pushed");
+  expect(await (await request.get(`/api/v1/image-builds/${buildId}`, { headers: admin })).json()).toMatchObject({ status: "cancelled", digest: null });
+  expect((await request.post(`/api/v1/image-builds/${buildId}/cancel`, { headers: admin })).status()).toBe(409);
+});
