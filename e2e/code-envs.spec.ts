@@ -61,6 +61,11 @@ test("admin defines a code env for a GPU config, builds its image, and the confi
   await expect(row.getByText("current", { exact: true })).toBeVisible({ timeout: 60_000 });
   await expect(row.getByRole("link", { name: /Pushed #\d+/ })).toBeVisible();
   await envs.screenshot("detail-built");
+  // The build link leads to the build's own page (log and Dockerfile).
+  await row.getByRole("link", { name: /Pushed #\d+/ }).click();
+  await expect(page.getByRole("heading", { name: /^Build #\d+$/, level: 1 })).toBeVisible();
+  await expect(page.getByText(`FROM ${GPU_BASE}`).first()).toBeVisible();
+  await envs.screenshot("build-page");
 
   const view = await (await request.get(`/api/v1/code-envs/${names.env}`, { headers: admin })).json();
   expect(view.counts).toEqual({ missing: 0, stale: 0, current: 1 });
@@ -91,16 +96,21 @@ test("admin defines a code env for a GPU config, builds its image, and the confi
   await page.goto(`/execution-configs/${names.cpu}?codeEnv=${names.env}`);
   await expect(page.getByText(message)).toBeVisible();
 
-  // Editing the packages makes the image stale; the list offers "Rebuild all stale".
-  const patched = await request.patch(`/api/v1/code-envs/${names.env}`, { headers: admin, data: { packages: ["torch==2.5.1", "numpy<2", "scipy"], version: 1 } });
-  expect(patched.status(), await patched.text()).toBe(200);
+  // Editing the packages (through the form) makes the image stale; the list offers "Rebuild all stale".
+  await envs.goto(names.env);
+  await page.getByRole("link", { name: "Edit" }).click();
+  const edit = envs.form("Edit code env");
+  await expect(edit.getByLabel("Packages", { exact: true })).toHaveValue("torch==2.5.1\nnumpy<2");
+  await edit.getByLabel("Packages", { exact: true }).fill("torch==2.5.1\nnumpy<2\nscipy");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { name: names.env, level: 1 })).toBeVisible();
+  await expect(page.getByText("Version 2, saved")).toBeVisible();
+  await expect(envs.imageRow(GPU_BASE)).toContainText("The code env changed since this image was built");
+  await envs.screenshot("detail-stale");
   await envs.gotoList();
   const listed = page.getByRole("table", { name: "Code environments" }).getByRole("row").filter({ hasText: names.env });
   await expect(listed).toContainText("1 stale");
   await expect(listed.getByRole("cell").nth(2)).toHaveText("3");
   await expect(page.getByRole("button", { name: "Rebuild all stale" })).toBeVisible();
   await envs.screenshot("list");
-  await envs.goto(names.env);
-  await expect(envs.imageRow(GPU_BASE)).toContainText("The code env changed since this image was built");
-  await envs.screenshot("detail-stale");
 });
