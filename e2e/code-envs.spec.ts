@@ -111,6 +111,34 @@ test("admin defines a code env for a GPU config, builds its image, and the confi
   const listed = page.getByRole("table", { name: "Code environments" }).getByRole("row").filter({ hasText: names.env });
   await expect(listed).toContainText("1 stale");
   await expect(listed.getByRole("cell").nth(2)).toHaveText("3");
-  await expect(page.getByRole("button", { name: "Rebuild all stale" })).toBeVisible();
   await envs.screenshot("list");
+  await page.getByRole("button", { name: "Rebuild all stale" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Queued" })).toContainText(names.env);
+  await expect(listed).toContainText("1 current", { timeout: 60_000 });
+});
+
+test("the code env API validates packages and config names, and keeps versions", async ({ request }) => {
+  const name = `api-env-${suffix}`;
+  const bad = await request.post("/api/v1/code-envs", { headers: admin, data: { name, language: "r", packages: ["dplyr", "ggplot2==3.4"], buildFor: { executionConfigs: "all", sparkConfigs: "none" } } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).fieldErrors).toEqual({ "packages.1": [`"ggplot2==3.4": R packages take only a minimum version (name>=1.2.0); CRAN installs its latest release`] });
+  const unknown = await request.post("/api/v1/code-envs", { headers: admin, data: { name, language: "python", buildFor: { executionConfigs: ["no-such-config"], sparkConfigs: "none" } } });
+  expect(unknown.status()).toBe(422);
+  expect((await unknown.json()).fieldErrors).toEqual({ "buildFor.executionConfigs.0": ['No execution config named "no-such-config"'] });
+
+  const created = await request.post("/api/v1/code-envs", { headers: admin, data: { name, language: "r", packages: ["dplyr>=1.1.0"] } });
+  expect(created.status(), await created.text()).toBe(201);
+  expect(await created.json()).toMatchObject({ name, version: 1, buildFor: { executionConfigs: "none", sparkConfigs: "none" }, images: [] });
+  const nothing = await request.post(`/api/v1/code-envs/${name}/builds`, { headers: admin });
+  expect(nothing.status()).toBe(200);
+  expect(nothing.headers()["x-berth-message"]).toContain("is built for no config");
+  const stale = await request.patch(`/api/v1/code-envs/${name}`, { headers: admin, data: { description: "late", version: 7 } });
+  expect(stale.status()).toBe(409);
+  expect(await stale.json()).toMatchObject({ current: { version: 1 } });
+  const yaml = await request.get(`/api/v1/code-envs/${name}/yaml`, { headers: admin });
+  expect(await yaml.text()).toContain("kind: CodeEnv");
+  expect((await request.delete(`/api/v1/code-envs/${name}`, { headers: admin })).status()).toBe(200);
+  expect((await request.get(`/api/v1/code-envs/${name}`, { headers: admin })).status()).toBe(404);
+  const openapi = await (await request.get("/api/v1/openapi.json")).json();
+  expect(Object.keys(openapi.paths)).toContain("/api/v1/code-envs/{codeEnv}/builds");
 });
