@@ -135,9 +135,28 @@ test("the code env API validates packages and config names, and keeps versions",
   const stale = await request.patch(`/api/v1/code-envs/${name}`, { headers: admin, data: { description: "late", version: 7 } });
   expect(stale.status()).toBe(409);
   expect(await stale.json()).toMatchObject({ current: { version: 1 } });
+  expect((await request.patch(`/api/v1/code-envs/${name}`, { headers: admin, data: { packages: 5 } })).status()).toBe(400);
+  expect((await request.post("/api/v1/code-envs/no-such-env/builds", { headers: admin })).status()).toBe(404);
   const yaml = await request.get(`/api/v1/code-envs/${name}/yaml`, { headers: admin });
   expect(await yaml.text()).toContain("kind: CodeEnv");
   expect((await request.delete(`/api/v1/code-envs/${name}`, { headers: admin })).status()).toBe(200);
+  expect((await request.get(`/api/v1/code-envs/${name}`, { headers: admin })).status()).toBe(404);
+  // Malformed bodies are refused with field errors, never a 500, and write nothing.
+  for (const data of [
+    { name, language: 5 },
+    { name: null, language: "python" },
+    { name, language: "python", packages: "numpy" },
+    { name, language: "python", packages: [null, 3] },
+    { name, language: "python", buildFor: "all" },
+    { name, language: "python", buildFor: { executionConfigs: [], sparkConfigs: "some" } },
+    { name, language: "python", dockerfileEnd: "FROM ubuntu" },
+    { name, language: "python", pythonVersion: "2.7" },
+    { name, language: "python", surprise: true },
+  ]) {
+    const refused = await request.post("/api/v1/code-envs", { headers: admin, data });
+    expect(refused.status(), JSON.stringify(data)).toBe(400);
+    expect(Object.keys((await refused.json()).fieldErrors ?? {}).length, JSON.stringify(data)).toBeGreaterThan(0);
+  }
   expect((await request.get(`/api/v1/code-envs/${name}`, { headers: admin })).status()).toBe(404);
   const openapi = await (await request.get("/api/v1/openapi.json")).json();
   expect(Object.keys(openapi.paths)).toContain("/api/v1/code-envs/{codeEnv}/builds");
