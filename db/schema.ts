@@ -270,20 +270,8 @@ export const imageBuilds = sqliteTable(
   ],
 );
 
-/** One image per (code env × base image reference of the configs it is built for). */
-export const codeEnvImages = sqliteTable(
-  "code_env_images",
-  {
-    codeEnvId: integer("code_env_id").notNull().references(() => codeEnvs.id, { onDelete: "cascade" }),
-    baseRef: text("base_ref").notNull(),
-    currentBuildId: integer("current_build_id"),
-  },
-  (t) => [primaryKey({ columns: [t.codeEnvId, t.baseRef] })],
-);
-
 export type BaseImageRow = typeof baseImages.$inferSelect;
 export type CodeEnvRow = typeof codeEnvs.$inferSelect;
 export type ImageBuildRow = typeof imageBuilds.$inferSelect;
 export type ImageBuildKind = (typeof IMAGE_BUILD_KINDS)[number];
 export type ImageBuildStatus = (typeof IMAGE_BUILD_STATUSES)[number];
-export type CodeEnvImageRow = typeof codeEnvImages.$inferSelect;
