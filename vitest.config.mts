@@ -14,7 +14,8 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", "data/**"],
     globalSetup: ["test/cluster-setup.ts"],
-    testTimeout: 20_000,
+    // Integration tests wait on a real (simulated) cluster: leave headroom on a loaded 2-core machine.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
   },
 });

@@ -15,6 +15,7 @@ import {
   readBuildLog,
 } from "@/lib/kube/image-builds";
 import { BUILD_LABEL, BUILD_NAMESPACE, buildObjectNames, findBuild, isFinished, kanikoImage, maxConcurrentBuilds, unfinishedBuilds } from "./builds";
+import { publishBuildStatus } from "./build-events";
 import { dockerConfigSecrets, failureFromLog, redactSecrets, splitLines, stripAnsi, tailBytes } from "./logs";
 
 const TICK_MS = 1000;
@@ -91,6 +92,7 @@ export function buildLogSecrets(build: ImageBuildRow): string[] {
 
 function update(buildId: number, values: Partial<typeof imageBuilds.$inferInsert>): void {
   getDb().update(imageBuilds).set(values).where(eq(imageBuilds.id, buildId)).run();
+  if (values.status) publishBuildStatus({ id: buildId, status: values.status });
 }
 
 function cleanLog(build: ImageBuildRow, log: string): string {

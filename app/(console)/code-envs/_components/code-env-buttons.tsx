@@ -36,13 +36,24 @@ export function BuildButton({ label, action, variant = "primary" }: { label: str
   );
 }
 
-/** Refreshes the page every few seconds while builds are queued or running, so statuses move on their own. */
+/**
+ * While builds are queued or running, listens to build status changes pushed by the server and
+ * re-renders the page when one arrives (debounced), so statuses move on their own without polling.
+ */
 export function RefreshWhileBuilding({ active }: { active: boolean }) {
   const router = useRouter();
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => router.refresh(), 3000);
-    return () => clearInterval(timer);
+    const events = new EventSource("/api/stream/image-builds");
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    events.addEventListener("build", () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => router.refresh(), 250);
+    });
+    return () => {
+      clearTimeout(pending);
+      events.close();
+    };
   }, [active, router]);
   return null;
 }
