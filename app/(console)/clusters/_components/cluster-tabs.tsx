@@ -10,6 +10,7 @@ import { formatDateTime } from "@/lib/format";
 import type { NodeSummary } from "@/lib/kube/nodes";
 import { restoreClusterAction } from "../actions";
 import { DeletePodButton } from "./cluster-forms";
+import { none } from "@/components/ui/facts";
 
 export const CLUSTER_TABS = [
   { id: "nodes", label: "Nodes" },
@@ -22,8 +23,6 @@ export const CLUSTER_TABS = [
   { id: "history", label: "History" },
 ] as const;
 export type ClusterTab = (typeof CLUSTER_TABS)[number]["id"];
-
-const none = <span className="text-slate-400">—</span>;
 
 /** Labels every node carries (arch, os, hostname): left out of the table so the telling ones stand out. */
 const STANDARD_LABEL = /^(beta\.)?kubernetes\.io\/(arch|os|hostname)$/;

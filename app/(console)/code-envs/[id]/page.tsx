@@ -16,10 +16,10 @@ import { can } from "@/lib/permissions";
 import { buildCodeEnvAction, restoreCodeEnvAction } from "../actions";
 import { BuildButton, DeleteCodeEnvButton, RefreshWhileBuilding } from "../_components/code-env-buttons";
 import { ImageStatusBadge } from "../_components/image-status";
+import { none } from "@/components/ui/facts";
 
 export const metadata: Metadata = { title: "Code env" };
 
-const none = <span className="text-slate-400">—</span>;
 const targetText = (value: BuildFor["executionConfigs"]) => (Array.isArray(value) ? value.join(", ") : value === "all" ? "all" : "none");
 
 function BuildLink({ build, label }: { build: PlannerBuild | null; label: string }) {

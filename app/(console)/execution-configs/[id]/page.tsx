@@ -22,23 +22,10 @@ import { DeleteExecutionConfigButton } from "../_components/config-buttons";
 import { FitsLine } from "../_components/fits-line";
 import { PreviewCodeEnvPicker } from "../_components/preview-code-env-picker";
 import { TestConfig } from "../_components/test-config";
+import { Facts, none } from "@/components/ui/facts";
 
 export const metadata: Metadata = { title: "Execution config" };
 
-function Facts({ items }: { items: [string, React.ReactNode][] }) {
-  return (
-    <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 text-sm">
-      {items.map(([term, value]) => (
-        <div key={term} className="contents">
-          <dt className="text-slate-500">{term}</dt>
-          <dd className="break-words text-slate-900">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-const none = <span className="text-slate-400">—</span>;
 const list = (record: Record<string, string>) => (Object.keys(record).length ? <span className="font-mono text-xs">{Object.entries(record).map(([key, value]) => `${key}=${value}`).join(", ")}</span> : none);
 
 export default async function ExecutionConfigPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ codeEnv?: string }> }) {

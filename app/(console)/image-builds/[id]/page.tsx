@@ -11,10 +11,9 @@ import { can } from "@/lib/permissions";
 import { cancelBuildAction } from "../../images/actions";
 import { CancelBuildButton } from "../_components/cancel-build-button";
 import { LiveBuildLog } from "../_components/live-build-log";
+import { none } from "@/components/ui/facts";
 
 export const metadata: Metadata = { title: "Image build" };
-
-const none = <span className="text-slate-400">—</span>;
 
 export default async function ImageBuildPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePermission("images.read");

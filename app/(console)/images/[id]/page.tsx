@@ -22,23 +22,10 @@ import {
 } from "../actions";
 import { BuildStatusBadge, RevisionBadge } from "../_components/build-status";
 import { ActionButton, DeleteBaseImageButton, RegistryCredentialsForm } from "../_components/image-buttons";
+import { Facts, none } from "@/components/ui/facts";
 
 export const metadata: Metadata = { title: "Base image" };
 
-function Facts({ items }: { items: [string, React.ReactNode][] }) {
-  return (
-    <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 text-sm">
-      {items.map(([term, value]) => (
-        <div key={term} className="contents">
-          <dt className="text-slate-500">{term}</dt>
-          <dd className="break-words text-slate-900">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-const none = <span className="text-slate-400">—</span>;
 const mono = (text: string) => <span className="font-mono text-xs">{text}</span>;
 
 export default async function BaseImagePage({ params }: { params: Promise<{ id: string }> }) {
