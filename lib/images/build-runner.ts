@@ -14,7 +14,7 @@ import {
   readBuildJob,
   readBuildLog,
 } from "@/lib/kube/image-builds";
-import { BUILD_LABEL, BUILD_NAMESPACE, buildObjectNames, findBuild, isFinished, kanikoImage, maxConcurrentBuilds, unfinishedBuilds } from "./builds";
+import { BUILD_LABEL, BUILD_NAMESPACE, buildObjectNames, findBuild, isFinished, kanikoImage, maxConcurrentBuilds, newBuildJobName, unfinishedBuilds } from "./builds";
 import { publishBuildStatus } from "./build-events";
 import { dockerConfigSecrets, failureFromLog, redactSecrets, splitLines, stripAnsi, tailBytes } from "./logs";
 
@@ -129,13 +129,13 @@ async function advanceBuilds(): Promise<void> {
 async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void> {
   const fresh = findBuild(build.id);
   if (!fresh || fresh.status !== "queued" || fresh.jobName) return;
-  const names = buildObjectNames(build.id);
+  const names = buildObjectNames(newBuildJobName(build.id));
   // Claim it before creating anything, so a cancel in between deletes what was made.
   update(build.id, { namespace: BUILD_NAMESPACE, jobName: names.job });
   try {
     await createBuildJob(cluster, {
       namespace: BUILD_NAMESPACE,
-      labels: { [BUILD_LABEL]: String(build.id) },
+      labels: { [BUILD_LABEL]: names.job },
       jobName: names.job,
       configMapName: names.configMap,
       secretName: names.secret,
@@ -154,7 +154,7 @@ async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void>
 async function followStartedBuilds(cluster: Cluster, builds: ImageBuildRow[]): Promise<void> {
   const pods = await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL);
   for (const build of builds) {
-    const pod = pods.get(String(build.id));
+    const pod = pods.get(build.jobName!);
     if (!pod) {
       await checkJobWithoutPod(cluster, build);
       continue;
@@ -168,7 +168,7 @@ async function followStartedBuilds(cluster: Cluster, builds: ImageBuildRow[]): P
       // A cancel may have won the race; never overwrite a finished build.
       if (isFinished(findBuild(build.id)?.status ?? "cancelled")) continue;
       // Clean up first: a build shown as ended has left nothing behind in the cluster.
-      await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.id));
+      await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.jobName!));
       if (state.phase === "succeeded") update(build.id, { ...finished, status: "pushed", digest: state.digest });
       else update(build.id, { ...finished, status: "failed", reason: failureFromLog(log) ?? `The build pod failed (${state.detail ?? "no reason given"})` });
       if (state.phase === "succeeded") promoteIfNoCurrent(build.id);
@@ -184,7 +184,7 @@ async function checkJobWithoutPod(cluster: Cluster, build: ImageBuildRow): Promi
   if (job && !failedCondition) return;
   const reason = job ? `The build Job failed: ${failedCondition?.message ?? failedCondition?.reason ?? "no pod ran"}` : "The build Job was deleted outside Berth";
   update(build.id, { status: "failed", reason, finishedAt: new Date() });
-  await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.id));
+  await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.jobName!));
 }
 
 /** A base image's first successful build becomes its current revision. */
@@ -210,9 +210,9 @@ export async function cancelBuild(buildId: number): Promise<ImageBuildRow> {
   let logTail = build.logTail;
   if (cluster && build.jobName) {
     try {
-      const pod = (await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL)).get(String(build.id));
+      const pod = await podOf(cluster, build.jobName);
       if (pod?.metadata?.name) logTail = cleanLog(build, await readBuildLog(cluster, BUILD_NAMESPACE, pod.metadata.name));
-      await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.id));
+      await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.jobName));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new DomainError(503, `The build could not be cancelled: ${message}`);
@@ -236,7 +236,7 @@ export async function* buildLogStream(buildId: number, options: { follow: boolea
   const cluster = clusterOf(build);
   let sent = false;
   while (!signal.aborted && build) {
-    const pod = cluster && build.jobName && !isFinished(build.status) ? await podOf(cluster, build.id) : undefined;
+    const pod = cluster && build.jobName && !isFinished(build.status) ? await podOf(cluster, build.jobName) : undefined;
     if (pod && buildPodState(pod).phase !== "waiting") {
       const podName = pod.metadata!.name!;
       if (!follow) {
@@ -256,9 +256,10 @@ export async function* buildLogStream(buildId: number, options: { follow: boolea
   }
 }
 
-async function podOf(cluster: Cluster, buildId: number) {
+/** The pod of a started build, found by its Job name (the value of its build label). */
+async function podOf(cluster: Cluster, jobName: string) {
   try {
-    return (await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL)).get(String(buildId));
+    return (await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL)).get(jobName);
   } catch {
     return undefined;
   }

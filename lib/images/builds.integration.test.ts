@@ -49,7 +49,7 @@ describe("image builds against the simulated cluster", async () => {
     const id = queue("FROM python:3.12-slim\nRUN pip install numpy\nENV A=1\n", "registry.example/team/base:t1");
     expect(findBuild(id)!.status).toBe("queued");
     const running = await waitFor(id, ["running", "pushed"]);
-    expect(running.jobName).toBe(`berth-build-${id}`);
+    expect(running.jobName).toMatch(new RegExp(`^berth-build-${id}-[0-9a-f]{6}$`));
     const pushed = await waitFor(id, ["pushed", "failed"]);
     expect(pushed).toMatchObject({ status: "pushed", reason: null });
     expect(pushed.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -58,8 +58,8 @@ describe("image builds against the simulated cluster", async () => {
     expect(view).toMatchObject({ id, status: "pushed", cluster: "sim", startedBy: "admin", image: "registry.example/team/base:t1" });
     expect(view.durationMs).toBeGreaterThan(0);
     const { core } = kubeClients(getDb().select().from(clusters).get()!);
-    await expect(core.readNamespacedConfigMap({ namespace: BUILD_NAMESPACE, name: `berth-build-${id}-context` })).rejects.toMatchObject({ code: 404 });
-    await expect(core.readNamespacedSecret({ namespace: BUILD_NAMESPACE, name: `berth-build-${id}-registry` })).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedConfigMap({ namespace: BUILD_NAMESPACE, name: `${running.jobName}-context` })).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedSecret({ namespace: BUILD_NAMESPACE, name: `${running.jobName}-registry` })).rejects.toMatchObject({ code: 404 });
     const lines: string[] = [];
     for await (const line of buildLogStream(id, { follow: true, signal: new AbortController().signal })) lines.push(line);
     expect(lines.join("\n")).toContain("Pushed registry.example/team/base@sha256:");
@@ -99,7 +99,7 @@ describe("image builds against the simulated cluster", async () => {
     const cancelled = await cancelBuild(ids[0]);
     expect(cancelled.status).toBe("cancelled");
     const { batch } = kubeClients(getDb().select().from(clusters).get()!);
-    await expect(batch.readNamespacedJob({ namespace: BUILD_NAMESPACE, name: `berth-build-${ids[0]}` })).rejects.toMatchObject({ code: 404 });
+    await expect(batch.readNamespacedJob({ namespace: BUILD_NAMESPACE, name: cancelled.jobName! })).rejects.toMatchObject({ code: 404 });
     await waitFor(ids[2], ["running"]);
     await cancelBuild(ids[1]);
     await cancelBuild(ids[2]);

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import {
@@ -226,7 +227,14 @@ export function unfinishedBuilds(db: Reader = getDb()): ImageBuildRow[] {
 }
 
 /** Kubernetes object names of a build. */
-export function buildObjectNames(buildId: number) {
-  const job = `berth-build-${buildId}`;
+export function buildObjectNames(job: string) {
   return { job, configMap: `${job}-context`, secret: `${job}-registry` };
+}
+
+/**
+ * The Job name of a build, chosen when it starts: the id plus a random part, because another Berth
+ * (or another test database) building on the same cluster counts its builds from 1 too.
+ */
+export function newBuildJobName(buildId: number): string {
+  return `berth-build-${buildId}-${randomBytes(3).toString("hex")}`;
 }
