@@ -114,7 +114,8 @@ export const clusterGrants = sqliteTable(
 /** Who may use a config: everyone, or members of the listed groups (by name). */
 export type UsableBy = "all" | { groups: string[] };
 
-export const executionConfigs = sqliteTable("execution_configs", {
+/** The columns of a config that groups may be allowed to use (execution and Spark configs alike). */
+const usableConfigColumns = () => ({
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull().unique(),
   description: text("description").notNull().default(""),
@@ -126,16 +127,9 @@ export const executionConfigs = sqliteTable("execution_configs", {
   ...timestamps,
 });
 
-export const sparkConfigs = sqliteTable("spark_configs", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  name: text("name").notNull().unique(),
-  description: text("description").notNull().default(""),
-  clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "restrict" }),
-  spec: text("spec", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
-  usableBy: text("usable_by", { mode: "json" }).notNull().$type<UsableBy>(),
-  version: integer("version").notNull().default(1),
-  ...timestamps,
-});
+export const executionConfigs = sqliteTable("execution_configs", usableConfigColumns());
+
+export const sparkConfigs = sqliteTable("spark_configs", usableConfigColumns());
 
 export const namespacePolicies = sqliteTable("namespace_policies", {
   id: integer("id").primaryKey({ autoIncrement: true }),

@@ -3,19 +3,11 @@
 import { useId, useState } from "react";
 import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
 import { TextareaField } from "@/components/objects/textarea-field";
+import { FormSection, IdentityFields } from "@/components/objects/form-sections";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { ActionForm, CheckboxGroup, Field, SelectField, useFieldErrors } from "@/components/ui/form";
 
 type FormValues = Record<string, string | string[] | boolean>;
-
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <fieldset className="space-y-4 border-t border-slate-100 pt-4 first:border-0 first:pt-0">
-      <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</legend>
-      {children}
-    </fieldset>
-  );
-}
 
 function Checkbox({ name, label, defaultChecked }: { name: string; label: string; defaultChecked: boolean }) {
   const id = useId();
@@ -78,29 +70,24 @@ export function ExecutionConfigForm({
       <ConflictNotice current={current} />
       {configId !== undefined && <input type="hidden" name="config" value={configId} />}
       {version !== undefined && <input type="hidden" name="version" value={version} />}
-      <Section title="Identity">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field name="name" label="Name" defaultValue={text("name")} autoComplete="off" hint="Lowercase letters, digits and '-' (a DNS-1123 label)." />
-          <Field name="description" label="Description" defaultValue={text("description")} autoComplete="off" />
-        </div>
-      </Section>
-      <Section title="Image">
+      <IdentityFields name={text("name")} description={text("description")} />
+      <FormSection title="Image">
         <div className="grid gap-4 sm:grid-cols-2">
           <Field name="image" label="Container image" defaultValue={text("image")} placeholder="python:3.12-slim" hint="A base image tag; code environments replace it with their own image." />
           <Field name="registry" label="Image registry URL" defaultValue={text("registry")} placeholder="registry.example.com:5000/team" hint="Prefixed to images that name no registry." />
           <SelectField name="imagePullPolicy" label="Image pull policy" defaultValue={text("imagePullPolicy") || "IfNotPresent"} options={["IfNotPresent", "Always", "Never"].map((value) => ({ value, label: value }))} />
           <Field name="imagePullSecret" label="Image pull secret" defaultValue={text("imagePullSecret")} hint="Name of a docker-registry secret in the namespace (optional)." />
         </div>
-      </Section>
-      <Section title="Where it runs">
+      </FormSection>
+      <FormSection title="Where it runs">
         <div className="grid gap-4 sm:grid-cols-2">
           <SelectField name="cluster" label="Cluster" defaultValue={text("cluster")} options={[{ value: "", label: "Instance default cluster" }, ...clusterNames.map((name) => ({ value: name, label: name }))]} />
           <Field name="namespace" label="Namespace" defaultValue={text("namespace")} placeholder="berth-${project}" hint="Fixed, or templated with ${user}, ${project}, ${group}." />
           <Checkbox name="createNamespace" label="Create the namespace if it is missing (and apply its namespace policy)" defaultChecked={values.createNamespace === true} />
           <Field name="serviceAccount" label="Service account" defaultValue={text("serviceAccount")} hint="Empty: the namespace's default." />
         </div>
-      </Section>
-      <Section title="Resources">
+      </FormSection>
+      <FormSection title="Resources">
         <div className="grid gap-4 sm:grid-cols-4">
           <Field name="resources.requests.cpu" label="CPU request" defaultValue={text("resources.requests.cpu")} placeholder="500m" />
           <Field name="resources.limits.cpu" label="CPU limit" defaultValue={text("resources.limits.cpu")} placeholder="2" />
@@ -114,15 +101,15 @@ export function ExecutionConfigForm({
         <div className="grid gap-4 sm:grid-cols-4">
           <Field name="shmSize" label="/dev/shm size" defaultValue={text("shmSize")} placeholder="1Gi" hint="Memory-backed; empty: the runtime's 64Mi." />
         </div>
-      </Section>
-      <Section title="Scheduling">
+      </FormSection>
+      <FormSection title="Scheduling">
         <div className="grid gap-4 sm:grid-cols-2">
           <TextareaField name="nodeSelector" label="Node selector" rows={3} defaultValue={text("nodeSelector")} placeholder="nvidia.com/gpu.present=true" hint="One label key=value per line." />
           <TextareaField name="tolerations" label="Tolerations" rows={3} defaultValue={text("tolerations")} placeholder="nvidia.com/gpu:NoSchedule" hint='One per line: key=value:Effect, key:Effect (any value), key, or * (every taint); add "for 300s" for NoExecute.' />
         </div>
         <TextareaField name="affinity" label="Affinity (YAML)" rows={5} defaultValue={text("affinity")} placeholder={"nodeAffinity:\n  requiredDuringSchedulingIgnoredDuringExecution:\n    nodeSelectorTerms: …"} hint="A Kubernetes Affinity: nodeAffinity, podAffinity, podAntiAffinity." />
-      </Section>
-      <Section title="Environment and use">
+      </FormSection>
+      <FormSection title="Environment and use">
         <TextareaField name="env" label="Environment variables" rows={3} defaultValue={text("env")} placeholder="OMP_NUM_THREADS=4" hint="One NAME=value per line." />
         <div className="grid gap-4 sm:grid-cols-2">
           <SelectField
@@ -137,7 +124,7 @@ export function ExecutionConfigForm({
           />
           <UsableBy initial={text("usableBy") || "all"} initialGroups={(values["usableBy.groups"] as string[] | undefined) ?? []} groupNames={groupNames} />
         </div>
-      </Section>
+      </FormSection>
     </ActionForm>
   );
 }

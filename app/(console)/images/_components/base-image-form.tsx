@@ -3,19 +3,11 @@
 import { useId, useState } from "react";
 import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
 import { TextareaField } from "@/components/objects/textarea-field";
+import { FormSection, IdentityFields } from "@/components/objects/form-sections";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { ActionForm, Field, SelectField, useFieldErrors } from "@/components/ui/form";
 import { CUDA_IMAGE_VERSIONS, DEFAULT_FROM_IMAGE } from "@/lib/images/schema";
 import type { BaseImageFormValues } from "@/lib/images/form";
-
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <fieldset className="space-y-4 border-t border-slate-100 pt-4 first:border-0 first:pt-0">
-      <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</legend>
-      {children}
-    </fieldset>
-  );
-}
 
 function Checkbox({ name, label, checked, onChange }: { name: string; label: string; checked: boolean; onChange: (checked: boolean) => void }) {
   const id = useId();
@@ -57,13 +49,8 @@ export function BaseImageForm({
       <ConflictNotice current={current} />
       {baseImageId !== undefined && <input type="hidden" name="baseImage" value={baseImageId} />}
       {version !== undefined && <input type="hidden" name="version" value={version} />}
-      <Section title="Identity">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field name="name" label="Name" defaultValue={text("name")} autoComplete="off" hint="Lowercase letters, digits and '-' (a DNS-1123 label)." />
-          <Field name="description" label="Description" defaultValue={text("description")} autoComplete="off" />
-        </div>
-      </Section>
-      <Section title="Contents">
+      <IdentityFields name={text("name")} description={text("description")} />
+      <FormSection title="Contents">
         <div className="grid gap-4 sm:grid-cols-2">
           <Field name="fromImage" label="Starting image" defaultValue={text("fromImage")} placeholder={cuda ? "nvidia/cuda (from the CUDA version)" : DEFAULT_FROM_IMAGE} hint="Empty: the default (a slim Python image, or nvidia/cuda when CUDA is on)." />
           <Field name="pythonVersions" label="Python versions" defaultValue={text("pythonVersions")} placeholder="3.12" hint="Comma-separated, such as 3.11, 3.12; the first is python3." />
@@ -87,15 +74,15 @@ export function BaseImageForm({
           </datalist>
         </div>
         <TextareaField name="systemPackages" label="Extra system packages" rows={3} defaultValue={text("systemPackages")} placeholder={"git\nlibpq-dev"} hint="Debian packages, one per line (or separated by spaces), optionally name=version." />
-      </Section>
-      <Section title="Dockerfile fragments">
+      </FormSection>
+      <FormSection title="Dockerfile fragments">
         <div className="grid gap-4 sm:grid-cols-2">
           <TextareaField name="dockerfileStart" label="Dockerfile fragment at start" rows={4} defaultValue={text("dockerfileStart")} placeholder="RUN echo before Berth's steps" hint="Instructions after FROM, before Berth installs anything." />
           <TextareaField name="dockerfileEnd" label="Dockerfile fragment at end" rows={4} defaultValue={text("dockerfileEnd")} placeholder="ENV MY_SETTING=1" hint="Instructions after everything Berth installs." />
         </div>
         <TextareaField name="buildArgs" label="Build arguments" rows={2} defaultValue={text("buildArgs")} placeholder="PIP_INDEX_URL=https://pypi.example.com/simple" hint="One NAME=value per line; declared as ARG with that default." />
-      </Section>
-      <Section title="Where it is built and pushed">
+      </FormSection>
+      <FormSection title="Where it is built and pushed">
         <div className="grid gap-4 sm:grid-cols-2">
           <Field name="registry.url" label="Registry URL" defaultValue={text("registry.url")} placeholder="registry.example.com:5000" />
           <Field name="registry.repository" label="Repository" defaultValue={text("registry.repository")} placeholder="team/base-images" />
@@ -107,7 +94,7 @@ export function BaseImageForm({
             options={[{ value: "", label: "Instance default cluster (else embedded)" }, ...clusterNames.map((name) => ({ value: name, label: name }))]}
           />
         </div>
-      </Section>
+      </FormSection>
     </ActionForm>
   );
 }
