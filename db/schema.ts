@@ -269,3 +269,70 @@ export type CodeEnvRow = typeof codeEnvs.$inferSelect;
 export type ImageBuildRow = typeof imageBuilds.$inferSelect;
 export type ImageBuildKind = (typeof IMAGE_BUILD_KINDS)[number];
 export type ImageBuildStatus = (typeof IMAGE_BUILD_STATUSES)[number];
+
+// ---- Runs (issue 6) -----------------------------------------------------------------------------
+// A run is one submitted activity: the request, what the resolver decided (kept as submitted), and
+// what the cluster did with it. The record outlives its pods (retention), so status, events and the
+// end of the log are copied here when the run finishes.
+
+export const RUN_STATUSES = ["queued", "pending", "running", "succeeded", "failed", "aborted", "lost"] as const;
+export const RUN_WORKLOADS = ["pod", "spark-application", "spark-driver"] as const;
+
+/** One step of a run's phase timeline. */
+export interface RunTransition {
+  status: (typeof RUN_STATUSES)[number];
+  at: string;
+  reason?: string;
+}
+
+export const runs = sqliteTable(
+  "runs",
+  {
+    /** Random, lower-case; also the `berth.dev/run` label of the run's pods (unique across installations). */
+    id: text("id").primaryKey(),
+    projectId: integer("project_id").references(() => projects.id, { onDelete: "set null" }),
+    project: text("project").notNull(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    username: text("username").notNull(),
+    activity: text("activity").notNull(),
+    clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "set null" }),
+    cluster: text("cluster").notNull(),
+    executionConfig: text("execution_config"),
+    sparkConfig: text("spark_config"),
+    codeEnv: text("code_env"),
+    namespace: text("namespace").notNull(),
+    workload: text("workload", { enum: RUN_WORKLOADS }).notNull(),
+    /** What was asked: command, script, env, per-run choices. */
+    request: text("request", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** The resolver's effective config with origins, as it was at submit. */
+    resolution: text("resolution", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    warnings: text("warnings", { mode: "json" }).notNull().$type<string[]>().default([]),
+    /** Whole nvidia.com/gpu requested by the run's pods (driver + executors for Spark). */
+    gpus: integer("gpus").notNull().default(0),
+    status: text("status", { enum: RUN_STATUSES }).notNull().default("queued"),
+    /** Plain-words why: pending, failed or lost. */
+    reason: text("reason"),
+    exitCode: integer("exit_code"),
+    pods: text("pods", { mode: "json" }).notNull().$type<string[]>().default([]),
+    timeline: text("timeline", { mode: "json" }).notNull().$type<RunTransition[]>().default([]),
+    /** Events about the run's objects, kept when it finishes. */
+    events: text("events", { mode: "json" }).$type<Record<string, unknown>[]>(),
+    /** The last KBs of the log, kept when it finishes. */
+    logTail: text("log_tail"),
+    createdAt: timestamps.createdAt,
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** When the retention cleanup removed the run's cluster objects. */
+    cleanedUpAt: integer("cleaned_up_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("runs_status_idx").on(t.status),
+    index("runs_project_idx").on(t.projectId, t.createdAt),
+    index("runs_user_idx").on(t.userId, t.createdAt),
+    index("runs_cluster_idx").on(t.clusterId, t.status),
+  ],
+);
+
+export type RunRow = typeof runs.$inferSelect;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type RunWorkload = (typeof RUN_WORKLOADS)[number];
