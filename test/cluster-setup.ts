@@ -3,12 +3,8 @@
  * its own process and reached only through the kubeconfig it writes (as `npm start` does).
  * Tests read the path with `inject("kubeconfigPath")`.
  */
-import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import readline from "node:readline";
 import type { TestProject } from "vitest/node";
+import { startClusterProcess } from "./cluster-process";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,25 +13,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-test-cluster-"));
-  const kubeconfigPath = path.join(dir, "kubeconfig.yaml");
-  const sim = spawn(process.execPath, ["--import", "tsx", "sim/main.ts", "--port", "0", "--kubeconfig", kubeconfigPath, "--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4"], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("test cluster did not start in 30 s")), 30_000);
-    sim.on("exit", (code) => reject(new Error(`test cluster exited with code ${code}`)));
-    readline.createInterface({ input: sim.stdout! }).on("line", (line) => {
-      if (/listening on/i.test(line)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  project.provide("kubeconfigPath", kubeconfigPath);
-  return () => {
-    sim.kill("SIGTERM");
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
+  const cluster = await startClusterProcess(["--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4"]);
+  project.provide("kubeconfigPath", cluster.kubeconfigPath);
+  return () => cluster.stop();
 }

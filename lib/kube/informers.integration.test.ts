@@ -1,0 +1,115 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { V1Pod } from "@kubernetes/client-node";
+import type { InformerEvent } from "./informers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
+import { simFaults } from "@/test/sim-admin";
+
+// A private cluster: these tests take its API down, which the shared test cluster must not see.
+describe("shared informers against a cluster that fails", async () => {
+  let cluster: ClusterProcess;
+  beforeAll(async () => {
+    process.env.BERTH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "berth-informers-"));
+    cluster = await startClusterProcess(["--nodes", "2", "--gpu-nodes", "0"]);
+  });
+  afterAll(() => cluster?.stop());
+
+  const { encryptSecret } = await import("@/lib/crypto/secret-box");
+  const { kubeClients, loadKubeconfig } = await import("./client");
+  const { acquireInformer, informerCounts, restartDelayMs } = await import("./informers");
+
+  const connection = () => {
+    const text = fs.readFileSync(cluster.kubeconfigPath, "utf8");
+    return { id: 9001, version: 1, kubeconfigEncrypted: encryptSecret(text), context: loadKubeconfig(text).getCurrentContext() };
+  };
+  const simAdmin = (change?: Record<string, unknown>) => simFaults(cluster.kubeconfigPath, change);
+  const pod = (name: string, duration: string): V1Pod => ({
+    metadata: { name, namespace: "default", annotations: { "sim.berth.dev/duration": duration } },
+    spec: { restartPolicy: "Never", containers: [{ name: "main", image: "busybox" }] },
+  });
+  const until = async (what: string, check: () => boolean, timeoutMs = 15_000) => {
+    const started = Date.now();
+    while (!check()) {
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it("backs off from 250 ms doubling to 30 s", () => {
+    expect([1, 2, 3, 8, 20].map(restartDelayMs)).toEqual([250, 500, 1000, 30_000, 30_000]);
+  });
+
+  it("shares one watch between holders, strips managedFields and reports changes", async () => {
+    const first = acquireInformer(connection(), "pods");
+    const second = acquireInformer(connection(), "pods");
+    expect(second.informer).toBe(first.informer);
+    await first.informer.whenSynced();
+    expect(informerCounts().pods).toBe(1);
+    expect((await simAdmin()).watches).toBe(1);
+
+    const events: InformerEvent<V1Pod>[] = [];
+    const unsubscribe = first.informer.subscribe((event) => events.push(event));
+    await kubeClients(connection()).core.createNamespacedPod({ namespace: "default", body: pod("shared-one", "1s") });
+    await until("the pod to succeed", () => first.informer.get("default", "shared-one")?.status?.phase === "Succeeded");
+    const cached = first.informer.get("default", "shared-one")!;
+    expect(cached.metadata?.managedFields).toBeUndefined();
+    expect(events[0]).toMatchObject({ type: "add", object: { metadata: { name: "shared-one" } } });
+    expect(events.filter((event) => event.type === "update").length).toBeGreaterThan(0);
+
+    await kubeClients(connection()).core.deleteNamespacedPod({ namespace: "default", name: "shared-one", gracePeriodSeconds: 0 });
+    await until("the delete event", () => events.some((event) => event.type === "delete"));
+    expect(first.informer.get("default", "shared-one")).toBeUndefined();
+    unsubscribe();
+    first.release();
+    second.release();
+  });
+
+  it("goes stale when the API fails, restarts by itself and misses no final state", async () => {
+    const { informer, release } = acquireInformer(connection(), "pods");
+    await informer.whenSynced();
+    const statuses: boolean[] = [];
+    const unsubscribe = informer.subscribe((event) => {
+      if (event.type === "status") statuses.push(event.status.stale);
+    });
+    await kubeClients(connection()).core.createNamespacedPod({ namespace: "default", body: pod("through-outage", "2s") });
+    await until("the pod to run", () => informer.get("default", "through-outage")?.status?.phase === "Running");
+
+    // The outage cuts the watch; the pod finishes while nobody can watch it.
+    await simAdmin({ paused: true, pauseMode: "503" });
+    await until("the informer to report stale", () => informer.status().stale);
+    expect(informer.status().staleSince).toMatch(/^\d{4}-/);
+    expect(informer.status().error).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await simAdmin({ paused: false });
+
+    await until("the informer to recover", () => !informer.status().stale, 40_000);
+    await until("the final phase", () => informer.get("default", "through-outage")?.status?.phase === "Succeeded");
+    expect(statuses).toEqual([true, false]);
+    expect((await simAdmin()).watches).toBe(1);
+    unsubscribe();
+    release();
+  });
+
+  it("relists after a 410 and ends equal to the server, each object once", async () => {
+    const { informer, release } = acquireInformer(connection(), "pods");
+    await informer.whenSynced();
+    const adds: string[] = [];
+    const deletes: string[] = [];
+    const unsubscribe = informer.subscribe((event) => {
+      if (event.type === "add") adds.push(event.object.metadata!.name!);
+      if (event.type === "delete") deletes.push(event.object.metadata!.name!);
+    });
+    // Compact history, then cut the watch: the resumed watch answers 410 and the informer relists.
+    await simAdmin({ compactNow: true, dropWatchesNow: true });
+    await kubeClients(connection()).core.createNamespacedPod({ namespace: "default", body: pod("after-compaction", "30s") });
+    await until("the new pod", () => informer.get("default", "after-compaction") !== undefined);
+    const server = await kubeClients(connection()).core.listPodForAllNamespaces();
+    expect(informer.list().map((item) => item.metadata!.name).sort()).toEqual(server.items.map((item) => item.metadata!.name).sort());
+    expect(adds).toEqual(["after-compaction"]);
+    expect(deletes).toEqual([]);
+    unsubscribe();
+    release();
+  });
+});

@@ -1,0 +1,307 @@
+import "server-only";
+import * as k8s from "@kubernetes/client-node";
+import { kubeClients, type ClusterConnection } from "@/lib/kube/client";
+import { describeKubeError } from "@/lib/kube/errors";
+
+/**
+ * Shared informers: one list+watch per (cluster, kind) in this server process, whatever the number
+ * of pages, runs and dashboards reading it. Each is reference-counted, keeps objects without
+ * managedFields, and restarts itself with backoff — client-node's ListWatch stops for good after a
+ * failed list or a non-410 watch error, and a cluster that comes back must heal without a reload.
+ */
+
+export interface KindObject {
+  pods: k8s.V1Pod;
+  nodes: k8s.V1Node;
+  resourcequotas: k8s.V1ResourceQuota;
+  events: k8s.CoreV1Event;
+  namespaces: k8s.V1Namespace;
+}
+export type WatchedKind = keyof KindObject;
+
+export interface InformerStatus {
+  /** The first list has arrived: list() is the cluster's state (as of the last event). */
+  synced: boolean;
+  /** The watch is down and being retried; list() may be out of date since staleSince. */
+  stale: boolean;
+  staleSince: string | null;
+  error: string | null;
+}
+
+export type InformerEvent<T> = { type: "add" | "update" | "delete"; object: T } | { type: "status"; status: InformerStatus };
+
+export interface SharedInformer<T> {
+  list(namespace?: string): readonly T[];
+  get(namespace: string, name: string): T | undefined;
+  status(): InformerStatus;
+  /** Resolves once the first list has arrived; rejects after timeoutMs with the last error. */
+  whenSynced(timeoutMs?: number): Promise<void>;
+  /** Live events from now on (read list() for the current state); returns the unsubscribe function. */
+  subscribe(listener: (event: InformerEvent<T>) => void): () => void;
+}
+
+type AnyObject = KindObject[WatchedKind];
+type ListFn = () => Promise<k8s.KubernetesListObject<AnyObject>>;
+
+const PATHS: Record<WatchedKind, string> = {
+  pods: "/api/v1/pods",
+  nodes: "/api/v1/nodes",
+  resourcequotas: "/api/v1/resourcequotas",
+  events: "/api/v1/events",
+  namespaces: "/api/v1/namespaces",
+};
+
+function listFunction(core: k8s.CoreV1Api, kind: WatchedKind): ListFn {
+  switch (kind) {
+    case "pods":
+      return () => core.listPodForAllNamespaces();
+    case "nodes":
+      return () => core.listNode();
+    case "resourcequotas":
+      return () => core.listResourceQuotaForAllNamespaces();
+    case "events":
+      return () => core.listEventForAllNamespaces();
+    case "namespaces":
+      return () => core.listNamespace();
+  }
+}
+
+/** Backoff after consecutive failures: 250 ms doubling to 30 s. */
+export function restartDelayMs(failures: number): number {
+  return Math.min(30_000, 250 * 2 ** Math.max(0, failures - 1));
+}
+
+/** A short outage (a dropped watch that reconnects at once) is not shown as stale. */
+const STALE_AFTER_MS = 2_000;
+/** An informer nobody holds is kept this long, so a page reload does not relist. */
+const IDLE_STOP_MS = 60_000;
+
+function stripManagedFields(object: AnyObject | undefined): void {
+  if (object?.metadata?.managedFields) delete object.metadata.managedFields;
+}
+
+class ClusterInformer implements SharedInformer<AnyObject> {
+  private listWatch: k8s.ListWatch<AnyObject> | null = null;
+  private readonly listeners = new Set<(event: InformerEvent<AnyObject>) => void>();
+  private current: InformerStatus = { synced: false, stale: false, staleSince: null, error: null };
+  private failures = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private staleTimer: NodeJS.Timeout | null = null;
+  private syncWaiters: (() => void)[] = [];
+  private stopped = false;
+  holders = 0;
+  idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly connection: ClusterConnection,
+    readonly kind: WatchedKind,
+  ) {}
+
+  start(): void {
+    const clients = kubeClients(this.connection);
+    const list = listFunction(clients.core, this.kind);
+    const realWatch = new k8s.Watch(clients.config);
+    // ListWatch says nothing when a (re)started watch connects; wrapping the watch call tells us the
+    // cluster answers again, and lets us drop managedFields before objects enter the cache.
+    const watch = {
+      watch: async (path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, object: AnyObject, raw?: unknown) => void, done: (error: unknown) => void) => {
+        // Watch.watch reports a refused connection or an error status through done() before it
+        // returns, so only a watch that did not end that way is a connected one.
+        let endedAtOnce = false;
+        let returned = false;
+        const request = await realWatch.watch(
+          path,
+          query,
+          (phase, object: AnyObject, raw) => {
+            stripManagedFields(object);
+            callback(phase, object, raw);
+          },
+          (error: unknown) => {
+            if (!returned && error) endedAtOnce = true;
+            done(error);
+          },
+        );
+        returned = true;
+        if (!endedAtOnce) this.connected();
+        return request;
+      },
+    } as unknown as k8s.Watch;
+    const listWithoutManagedFields: ListFn = async () => {
+      const result = await list();
+      for (const item of result.items) stripManagedFields(item);
+      return result;
+    };
+    const listWatch = new k8s.ListWatch<AnyObject>(PATHS[this.kind], watch, listWithoutManagedFields, false);
+    listWatch.on(k8s.ADD, (object) => this.emit({ type: "add", object }));
+    listWatch.on(k8s.UPDATE, (object) => this.emit({ type: "update", object }));
+    listWatch.on(k8s.DELETE, (object) => this.emit({ type: "delete", object }));
+    listWatch.on(k8s.ERROR, (error) => this.failed(error));
+    this.listWatch = listWatch;
+    void listWatch.start().catch((error: unknown) => this.failed(error));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of [this.restartTimer, this.staleTimer, this.idleTimer]) if (timer) clearTimeout(timer);
+    void this.listWatch?.stop();
+    this.listeners.clear();
+  }
+
+  /** Moves holders and subscribers to a replacement, telling subscribers every old object is gone. */
+  handOverTo(next: ClusterInformer): void {
+    const leaving = this.list();
+    const listeners = [...this.listeners];
+    next.holders = this.holders;
+    this.stop();
+    for (const listener of listeners) {
+      next.subscribe(listener);
+      for (const object of leaving) listener({ type: "delete", object });
+    }
+  }
+
+  list(namespace?: string): readonly AnyObject[] {
+    return this.listWatch?.list(namespace) ?? [];
+  }
+
+  get(namespace: string, name: string): AnyObject | undefined {
+    return this.listWatch?.get(name, namespace);
+  }
+
+  status(): InformerStatus {
+    return { ...this.current };
+  }
+
+  whenSynced(timeoutMs = 30_000): Promise<void> {
+    if (this.current.synced) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.syncWaiters = this.syncWaiters.filter((waiter) => waiter !== done);
+        reject(new Error(this.current.error ?? `The ${this.kind} of the cluster did not arrive within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.syncWaiters.push(done);
+    });
+  }
+
+  subscribe(listener: (event: InformerEvent<AnyObject>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: InformerEvent<AnyObject>): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // One broken subscriber must not starve the others or stop the informer.
+        console.error(`berth: informer listener for ${this.kind} failed`, error);
+      }
+    }
+  }
+
+  private setStatus(next: Partial<InformerStatus>): void {
+    const before = this.current;
+    this.current = { ...before, ...next };
+    if (before.synced !== this.current.synced || before.stale !== this.current.stale || before.error !== this.current.error) {
+      this.emit({ type: "status", status: this.status() });
+    }
+  }
+
+  /** The watch is up again: the list (if one was needed) has been applied before this point. */
+  private connected(): void {
+    this.failures = 0;
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = null;
+    this.setStatus({ synced: true, stale: false, staleSince: null, error: null });
+    for (const waiter of this.syncWaiters.splice(0)) waiter();
+  }
+
+  private failed(error: unknown): void {
+    if (this.stopped) return;
+    this.failures += 1;
+    const message = describeKubeError(error).message;
+    if (!this.staleTimer && !this.current.stale) {
+      const since = new Date().toISOString();
+      this.staleTimer = setTimeout(() => {
+        this.staleTimer = null;
+        this.setStatus({ stale: true, staleSince: since, error: this.current.error ?? message });
+      }, STALE_AFTER_MS);
+    }
+    this.current = { ...this.current, error: message };
+    if (this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopped || !this.listWatch) return;
+      // start() resumes from the last resourceVersion; a 410 there makes ListWatch relist, and the
+      // relist reports deletions of objects that vanished meanwhile, so no final state is lost.
+      void this.listWatch.start().catch((next: unknown) => this.failed(next));
+    }, restartDelayMs(this.failures));
+  }
+}
+
+// One registry per server process, kept across module reloads in development.
+const globalForInformers = globalThis as unknown as { berthInformers?: Map<string, ClusterInformer> };
+const registry = (globalForInformers.berthInformers ??= new Map());
+
+const keyOf = (clusterId: number, kind: WatchedKind) => `${clusterId}/${kind}`;
+
+/** The shared informer of a cluster's kind (all namespaces), started on first use; release() when done. */
+export function acquireInformer<K extends WatchedKind>(cluster: ClusterConnection, kind: K): { informer: SharedInformer<KindObject[K]>; release(): void } {
+  const key = keyOf(cluster.id, kind);
+  let entry = registry.get(key);
+  if (entry && entry.connection.version !== cluster.version) {
+    // A changed kubeconfig: the old watch may point at another server. Subscribers see the old
+    // objects leave and the new cluster's arrive, so incremental state stays right.
+    const next = new ClusterInformer(cluster, kind);
+    entry.handOverTo(next);
+    entry = next;
+    registry.set(key, entry);
+    entry.start();
+  }
+  if (!entry) {
+    entry = new ClusterInformer(cluster, kind);
+    registry.set(key, entry);
+    entry.start();
+  }
+  const held = entry;
+  held.holders += 1;
+  if (held.idleTimer) {
+    clearTimeout(held.idleTimer);
+    held.idleTimer = null;
+  }
+  let released = false;
+  return {
+    informer: held as unknown as SharedInformer<KindObject[K]>,
+    release() {
+      if (released) return;
+      released = true;
+      held.holders -= 1;
+      if (held.holders > 0) return;
+      held.idleTimer = setTimeout(() => {
+        if (held.holders > 0 || registry.get(key) !== held) return;
+        held.stop();
+        registry.delete(key);
+      }, IDLE_STOP_MS);
+      held.idleTimer.unref?.();
+    },
+  };
+}
+
+/** Stops every informer of a cluster at once (it was removed). */
+export function stopClusterInformers(clusterId: number): void {
+  for (const [key, entry] of registry) {
+    if (entry.connection.id !== clusterId) continue;
+    entry.stop();
+    registry.delete(key);
+  }
+}
+
+/** How many informers run, per kind: what "50 pages, one watch" is checked against. */
+export function informerCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of registry.values()) counts[entry.kind] = (counts[entry.kind] ?? 0) + 1;
+  return counts;
+}
