@@ -195,4 +195,6 @@ export interface SeedOptions {
   pods: number;
   namespaces: number;
   seed: number;
+  /** One ResourceQuota per demo namespace, its hard limits above what the seeded pods use. */
+  quotas?: boolean;
 }

@@ -19,6 +19,7 @@ Options:
   --pods N                 demo pods to seed (default 0)
   --namespaces N           demo namespaces to seed (default 1)
   --seed N                 random seed for the demo data (default 1)
+  --quotas                 one ResourceQuota per demo namespace (hard limits above the seeded use)
   --state FILE             load state from FILE if it exists; save it on changes and at exit
   --insecure-http          plain HTTP, no authentication (debugging only)
   --latency-ms N           fault: delay every API request
@@ -38,6 +39,7 @@ const OPTIONS = {
   pods: { type: "string", default: "0" },
   namespaces: { type: "string", default: "1" },
   seed: { type: "string", default: "1" },
+  quotas: { type: "boolean", default: false },
   state: { type: "string" },
   "insecure-http": { type: "boolean", default: false },
   "latency-ms": { type: "string", default: "0" },
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
       pods: integer("pods", values.pods),
       namespaces: integer("namespaces", values.namespaces),
       seed: integer("seed", values.seed),
+      quotas: values.quotas,
     },
     statePath: values.state,
     faults: { latencyMs: integer("latency-ms", values["latency-ms"]), errorRate: Number(values["error-rate"]) || 0 },

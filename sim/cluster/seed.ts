@@ -203,7 +203,56 @@ function runningStatus(pod: Pod, node: Node, ip: string, startedAt: string) {
   };
 }
 
-/** Seeds nodes, demo namespaces and running demo pods. */
+interface NamespaceUsage {
+  cpuMillis: number;
+  memoryBytes: number;
+  gpus: number;
+  pods: number;
+}
+
+function addUsage(usage: Map<string, NamespaceUsage>, namespace: string, pod: Pod): void {
+  const requests = podRequestAmounts(pod.spec);
+  const total = usage.get(namespace) ?? { cpuMillis: 0, memoryBytes: 0, gpus: 0, pods: 0 };
+  total.cpuMillis += requests.get("cpu") ?? 0;
+  total.memoryBytes += requests.get("memory") ?? 0;
+  total.gpus += requests.get(GPU) ?? 0;
+  total.pods += 1;
+  usage.set(namespace, total);
+}
+
+/**
+ * One quota per demo namespace whose hard limits are 1.05–2.5× what the seeded pods use, so
+ * quota pressure spreads from "nearly full" to "plenty left" (its own PRNG stream: seeding with
+ * or without quotas places the same pods).
+ */
+function seedQuotas(store: Store, namespaces: string[], usage: Map<string, NamespaceUsage>, seed: number): void {
+  const random = randomFrom(seed ^ 0x5eed);
+  for (const namespace of namespaces) {
+    const used = usage.get(namespace) ?? { cpuMillis: 0, memoryBytes: 0, gpus: 0, pods: 0 };
+    const factor = 1.05 + random() * 1.45;
+    const above = (amount: number, minimum: number) => Math.max(minimum, Math.ceil(amount * factor));
+    store.create(
+      "resourcequotas",
+      {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: { name: "demo-quota", namespace, labels: { "app.kubernetes.io/part-of": "berth-demo" } },
+        spec: {
+          hard: {
+            "requests.cpu": `${above(used.cpuMillis, 1000)}m`,
+            "requests.memory": `${above(used.memoryBytes / 2 ** 20, 1024)}Mi`,
+            [`requests.${GPU}`]: String(above(used.gpus, 1)),
+            pods: String(above(used.pods, 10)),
+            "count/jobs.batch": "20",
+          },
+        },
+      },
+      { internal: true },
+    );
+  }
+}
+
+/** Seeds nodes, demo namespaces, running demo pods and (with `quotas`) a quota per namespace. */
 export function seedCluster(store: Store, options: SeedOptions): void {
   const nodes: Node[] = [];
   for (let i = 0; i < options.nodes; i++) nodes.push(store.create("nodes", nodeObject(`sim-cpu-${i + 1}`, i, 0), { internal: true }) as Node);
@@ -224,6 +273,7 @@ export function seedCluster(store: Store, options: SeedOptions): void {
   const nextIP = new Map<string, number>();
   const gpuAvailable = options.gpuNodes > 0 && options.gpusPerNode > 0;
   const startedAt = nowTimestamp();
+  const usage = new Map<string, NamespaceUsage>();
   for (let i = 0; i < options.pods; i++) {
     let pod = demoPod(random, namespaces[i % namespaces.length], gpuAvailable);
     let target = place(pod, states, i);
@@ -241,8 +291,10 @@ export function seedCluster(store: Store, options: SeedOptions): void {
     delete (seeded.metadata as { uid?: string }).uid;
     try {
       store.create("pods", seeded, { internal: true });
+      addUsage(usage, pod.metadata.namespace!, pod);
     } catch {
       // A generated name collided: skip this one, the rest still seed.
     }
   }
+  if (options.quotas) seedQuotas(store, namespaces, usage, options.seed);
 }

@@ -24,6 +24,7 @@ import type { FaultRequest, Faults } from "./faults";
 import { compileRoute, matchRoute, parseResourcePath, type CompiledRoute } from "./paths";
 import { handleResource } from "./resources";
 import { parseJson, readBody, sendJson, sendStatus } from "./respond";
+import type { RequestStats } from "./stats";
 import type { MemoryStore } from "./store";
 import type { WatchHub } from "./watch";
 
@@ -31,6 +32,7 @@ export interface ApiServerOptions {
   store: MemoryStore;
   watches: WatchHub;
   faults: Faults;
+  stats: RequestStats;
   /** Bearer token every API request must carry; undefined allows anonymous access. */
   token?: string;
   version: VersionInfo;
@@ -61,7 +63,7 @@ function decodeSegments(path: string): string[] {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createApiHandler(options: ApiServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { store, watches, faults, token } = options;
+  const { store, watches, faults, stats, token } = options;
   const compiled: CompiledRoute[] = options.routes.map(compileRoute);
 
   async function runExtraRoutes(req: IncomingMessage, res: ServerResponse, url: URL, authenticated: boolean): Promise<boolean> {
@@ -83,6 +85,15 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
           throw badRequest(error instanceof Error ? error.message : String(error));
         }
       } else sendJson(res, 200, { settings: faults.settings, watches: watches.count, resourceVersion: store.currentResourceVersion() });
+      return;
+    }
+    if (url.pathname === "/_sim/stats") {
+      if (req.method === "POST" || req.method === "PUT") {
+        const request = parseJson(await readBody(req)) as { reset?: unknown } | undefined;
+        if (request?.reset !== true) throw badRequest('POST /_sim/stats takes {"reset": true}');
+        stats.reset();
+      }
+      sendJson(res, 200, stats.snapshot());
       return;
     }
     throw pathNotFound();
@@ -149,7 +160,7 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
     if (handleDiscovery(req, res, path)) return;
     const resource = parseResourcePath(store, decodeSegments(path));
     if (!resource) throw pathNotFound();
-    await handleResource(req, res, url, resource, { store, watches });
+    await handleResource(req, res, url, resource, { store, watches, stats });
   }
 
   return (req, res) => {

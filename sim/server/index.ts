@@ -18,6 +18,7 @@ import { createApiHandler } from "./http";
 import { renderKubeconfig, writeKubeconfig } from "./kubeconfig";
 import { ensureNamespaces, startNamespaceController, SYSTEM_NAMESPACES } from "./namespaces";
 import { autosave, loadState } from "./persistence";
+import { RequestStats } from "./stats";
 import { MemoryStore } from "./store";
 import { generateCertificates } from "./tls";
 import { WatchHub } from "./watch";
@@ -63,6 +64,8 @@ export interface RunningSimulator {
   kubeconfigPath?: string;
   store: MemoryStore;
   faults: Faults;
+  /** Request counters per resource and verb, and open watches (also at `GET /_sim/stats`). */
+  stats: RequestStats;
   stop(): Promise<void>;
 }
 
@@ -106,11 +109,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const watches = new WatchHub(store, { bookmarkIntervalMs: options.bookmarkIntervalMs });
   const faults = new Faults({ dropWatches: () => watches.dropAll(), compact: () => store.compact() }, options.faults);
+  const stats = new RequestStats(() => watches.openByResource());
   let address = "";
   const handler = createApiHandler({
     store,
     watches,
     faults,
+    stats,
     token: secure ? token : undefined,
     version: options.version ?? DEFAULT_VERSION,
     routes: behaviour?.routes ?? [],
@@ -147,5 +152,5 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     for (const stopOne of stoppers.reverse()) stopOne(); // autosave's stop writes the final state
   }
 
-  return { url, port, token, caPem, kubeconfig, kubeconfigPath: options.kubeconfigPath, store, faults, stop };
+  return { url, port, token, caPem, kubeconfig, kubeconfigPath: options.kubeconfigPath, store, faults, stats, stop };
 }

@@ -18,11 +18,14 @@ import { matches, parseFieldSelector, parseLabelSelector, type ObjectFilter } fr
 import type { MemoryStore } from "./store";
 import { printerFor, toTable, type IncludeObject } from "./tables";
 import { answerReview, REVIEW_TYPES } from "./reviews";
+import type { RequestStats } from "./stats";
 import type { WatchHub } from "./watch";
 
 export interface ResourceContext {
   store: MemoryStore;
   watches: WatchHub;
+  /** Counts every request per resource and verb when given. */
+  stats?: RequestStats;
 }
 
 type Obj = Record<string, unknown>;
@@ -51,8 +54,13 @@ async function objectBody(req: IncomingMessage, type: ResourceType): Promise<Kub
 export async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
   const method = req.method ?? "GET";
   const { type, name, subresource } = path;
-  if (subresource) return handleSubresource(req, res, url, path, ctx);
+  if (subresource) {
+    // Subresource verbs follow the method; POST on a named subresource (binding, eviction) creates.
+    ctx.stats?.record(`${type.key}/${subresource}`, verbOf(method, Boolean(name), false) ?? "create");
+    return handleSubresource(req, res, url, path, ctx);
+  }
   const verb = verbOf(method, Boolean(name), isWatch(url));
+  if (verb) ctx.stats?.record(type.key, verb);
   if (!verb || !type.verbs.includes(verb)) throw methodNotAllowed(method, type.kind);
   switch (verb) {
     case "list":

@@ -32,6 +32,8 @@ export interface WatchHubOptions {
 }
 
 interface ActiveWatch {
+  /** The watched resource's type key. */
+  resource: string;
   close(): void;
 }
 
@@ -47,6 +49,13 @@ export class WatchHub {
 
   get count(): number {
     return this.active.size;
+  }
+
+  /** Open watches per resource type key. */
+  openByResource(): Record<string, number> {
+    const open: Record<string, number> = {};
+    for (const watch of this.active) open[watch.resource] = (open[watch.resource] ?? 0) + 1;
+    return open;
   }
 
   /** Ends every open watch cleanly, like an apiserver restart; clients resume from their last RV. */
@@ -71,6 +80,7 @@ export class WatchHub {
     const active = this.active;
     let unsubscribe = () => {};
     const watch: ActiveWatch = {
+      resource: type.key,
       close() {
         if (closed) return;
         closed = true;
