@@ -13,20 +13,36 @@ import {
   listBuildPods,
   readBuildJob,
   readBuildLog,
+  watchedBuildPods,
 } from "@/lib/kube/image-builds";
+import { acquireInformer, type SharedInformer } from "@/lib/kube/informers";
+import type { V1Pod } from "@kubernetes/client-node";
 import { BUILD_LABEL, BUILD_NAMESPACE, buildObjectNames, findBuild, isFinished, kanikoImage, maxConcurrentBuilds, newBuildJobName, unfinishedBuilds } from "./builds";
 import { publishBuildStatus } from "./build-events";
 import { dockerConfigSecrets, failureFromLog, redactSecrets, splitLines, stripAnsi, tailBytes } from "./logs";
 
-const TICK_MS = 1000;
+/**
+ * Build pods are followed through the cluster's shared pods informer: a pass runs on every change
+ * of a build pod. The tick only starts queued builds and looks at Jobs whose pod never came; it
+ * reads the database and the informer's cache, not the cluster.
+ */
+const TICK_MS = 5000;
 /** A Job whose pod has not appeared after this long is looked at (it may have been deleted). */
 const POD_GRACE_MS = 15_000;
 const EMPTY_DOCKER_CONFIG = '{"auths":{}}';
+
+interface WatchedCluster {
+  version: number;
+  informer: SharedInformer<V1Pod>;
+  stop(): void;
+}
 
 interface RunnerState {
   timer: NodeJS.Timeout | null;
   running: boolean;
   again: boolean;
+  /** The pods informer held per cluster while it has started builds. */
+  watched: Map<number, WatchedCluster>;
 }
 
 const globalForRunner = globalThis as unknown as { berthBuildRunner?: RunnerState };
@@ -37,7 +53,7 @@ const globalForRunner = globalThis as unknown as { berthBuildRunner?: RunnerStat
  * their end. Also runs a pass at once, so a new build starts without waiting for the tick.
  */
 export function ensureBuildRunner(): void {
-  const state = (globalForRunner.berthBuildRunner ??= { timer: null, running: false, again: false });
+  const state = (globalForRunner.berthBuildRunner ??= { timer: null, running: false, again: false, watched: new Map() });
   if (!state.timer) {
     state.timer = setInterval(() => void runnerPass(state), TICK_MS);
     state.timer.unref();
@@ -50,6 +66,8 @@ export function stopBuildRunner(): void {
   const state = globalForRunner.berthBuildRunner;
   if (state?.timer) clearInterval(state.timer);
   if (state) state.timer = null;
+  for (const watched of state?.watched.values() ?? []) watched.stop();
+  state?.watched.clear();
 }
 
 async function runnerPass(state: RunnerState): Promise<void> {
@@ -61,7 +79,7 @@ async function runnerPass(state: RunnerState): Promise<void> {
   try {
     do {
       state.again = false;
-      await advanceBuilds();
+      await advanceBuilds(state);
     } while (state.again);
   } catch (error) {
     console.error("Build runner pass failed:", error instanceof Error ? error.message : error);
@@ -99,7 +117,35 @@ function cleanLog(build: ImageBuildRow, log: string): string {
   return tailBytes(redactSecrets(stripAnsi(log), buildLogSecrets(build)));
 }
 
-async function advanceBuilds(): Promise<void> {
+/** The cluster's pods informer, held while it has started builds; build pod changes run a pass. */
+function watchCluster(state: RunnerState, cluster: Cluster): SharedInformer<V1Pod> {
+  const known = state.watched.get(cluster.id);
+  if (known && known.version === cluster.version) return known.informer;
+  known?.stop();
+  const { informer, release } = acquireInformer(cluster, "pods");
+  const unsubscribe = informer.subscribe((event) => {
+    if (event.type === "status" || event.object.metadata?.labels?.[BUILD_LABEL]) void runnerPass(state);
+  });
+  state.watched.set(cluster.id, {
+    version: cluster.version,
+    informer,
+    stop() {
+      unsubscribe();
+      release();
+    },
+  });
+  return informer;
+}
+
+function unwatchIdleClusters(state: RunnerState, busy: Set<number>): void {
+  for (const [clusterId, watched] of state.watched) {
+    if (busy.has(clusterId)) continue;
+    watched.stop();
+    state.watched.delete(clusterId);
+  }
+}
+
+async function advanceBuilds(state: RunnerState): Promise<void> {
   const builds = unfinishedBuilds();
   const byCluster = new Map<number, ImageBuildRow[]>();
   for (const build of builds) {
@@ -115,15 +161,19 @@ async function advanceBuilds(): Promise<void> {
     if (!cluster) continue;
     const started = clusterBuilds.filter((build) => build.jobName !== null);
     try {
-      if (started.length) await followStartedBuilds(cluster, started);
+      if (started.length) await followStartedBuilds(cluster, watchCluster(state, cluster), started);
     } catch (error) {
       // An unreachable cluster: try again next pass, the builds stay as they are.
       if (!(error instanceof BuildKubeError)) throw error;
     }
     const active = unfinishedBuilds().filter((build) => build.clusterId === cluster.id && build.jobName !== null).length;
     const waiting = clusterBuilds.filter((build) => build.jobName === null);
-    for (const build of waiting.slice(0, Math.max(0, limit - active))) await startBuild(cluster, build);
+    for (const build of waiting.slice(0, Math.max(0, limit - active))) {
+      watchCluster(state, cluster);
+      await startBuild(cluster, build);
+    }
   }
+  unwatchIdleClusters(state, new Set(unfinishedBuilds().flatMap((build) => (build.clusterId !== null && build.jobName !== null ? [build.clusterId] : []))));
 }
 
 async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void> {
@@ -151,8 +201,8 @@ async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void>
   }
 }
 
-async function followStartedBuilds(cluster: Cluster, builds: ImageBuildRow[]): Promise<void> {
-  const pods = await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL);
+async function followStartedBuilds(cluster: Cluster, informer: SharedInformer<V1Pod>, builds: ImageBuildRow[]): Promise<void> {
+  const pods = await watchedBuildPods(informer, BUILD_NAMESPACE, BUILD_LABEL);
   for (const build of builds) {
     const pod = pods.get(build.jobName!);
     if (!pod) {

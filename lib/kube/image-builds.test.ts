@@ -1,6 +1,6 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { buildJobObjects, buildPodState } from "./image-builds";
+import { buildJobObjects, buildPodState, buildPodsByLabel } from "./image-builds";
 
 describe("Kaniko build objects", () => {
   it("mounts the Dockerfile ConfigMap and the docker config Secret into a Job that never retries", () => {
@@ -34,5 +34,22 @@ describe("Kaniko build objects", () => {
     expect(buildPodState(pod("Failed", { exitCode: 1, reason: "Error" }))).toEqual({ phase: "failed", detail: "Error, exit code 1" });
     expect(buildPodState(pod("Running"))).toEqual({ phase: "running" });
     expect(buildPodState(pod("Pending", undefined, { reason: "ContainerCreating" }))).toEqual({ phase: "waiting", detail: "ContainerCreating" });
+  });
+});
+
+describe("buildPodsByLabel", () => {
+  const pod = (name: string, job: string | undefined, created: Date | string): V1Pod => ({
+    metadata: { name, labels: job ? { "berth.dev/build": job } : {}, creationTimestamp: created as Date },
+  });
+
+  it("keys pods by their Job and keeps the newest, whether times come as Dates (list) or strings (watch)", () => {
+    const pods = buildPodsByLabel(
+      [pod("old", "job-a", new Date("2026-01-01T00:00:00Z")), pod("new", "job-a", "2026-01-01T00:00:05Z"), pod("b", "job-b", "2026-01-01T00:00:00Z"), pod("stray", undefined, "2026-01-02T00:00:00Z")],
+      "berth.dev/build",
+    );
+    expect([...pods].map(([job, found]) => [job, found.metadata?.name])).toEqual([
+      ["job-a", "new"],
+      ["job-b", "b"],
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import { Log, type V1ConfigMap, type V1Job, type V1Pod, type V1Secret } from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, type KubeFailure } from "./errors";
+import type { SharedInformer } from "./informers";
 import { createNamespace } from "./namespaces";
 import { withTimeout } from "./timeout";
 
@@ -99,17 +100,36 @@ export async function createBuildJob(cluster: ClusterConnection, spec: BuildJobS
   await call(batch.createNamespacedJob({ namespace: spec.namespace, body: job }));
 }
 
-/** The build pods of a namespace, by the value of `label`. */
+/** Build pods by the value of `label` (their Job's name); the newest when a Job made two. */
+export function buildPodsByLabel(pods: readonly V1Pod[], label: string): Map<string, V1Pod> {
+  const byJob = new Map<string, V1Pod>();
+  const created = (pod: V1Pod | undefined) => new Date(pod?.metadata?.creationTimestamp ?? 0).getTime();
+  for (const pod of pods) {
+    const value = pod.metadata?.labels?.[label];
+    if (value && created(pod) >= created(byJob.get(value))) byJob.set(value, pod);
+  }
+  return byJob;
+}
+
+/** The build pods of a namespace, by the value of `label`, read from the cluster once. */
 export async function listBuildPods(cluster: ClusterConnection, namespace: string, label: string): Promise<Map<string, V1Pod>> {
   const list = await call(kubeClients(cluster).core.listNamespacedPod({ namespace, labelSelector: label }));
-  const pods = new Map<string, V1Pod>();
-  for (const pod of list.items) {
-    const value = pod.metadata?.labels?.[label];
-    // A Job has one pod here (backoffLimit 0); keep the newest if the cluster made another.
-    const known = value ? pods.get(value) : undefined;
-    if (value && (!known || (pod.metadata?.creationTimestamp ?? 0) > (known.metadata?.creationTimestamp ?? 0))) pods.set(value, pod);
+  return buildPodsByLabel(list.items, label);
+}
+
+/**
+ * The build pods of a namespace from the cluster's shared pods informer (no request per call).
+ * Fails like a request when the informer has not synced or is stale, so callers keep builds as
+ * they are until the cluster answers again.
+ */
+export async function watchedBuildPods(informer: SharedInformer<V1Pod>, namespace: string, label: string): Promise<Map<string, V1Pod>> {
+  try {
+    await informer.whenSynced(10_000);
+  } catch (error) {
+    throw new BuildKubeError({ status: 503, reason: "Unreachable", message: error instanceof Error ? error.message : String(error) });
   }
-  return pods;
+  if (informer.status().stale) throw new BuildKubeError({ status: 503, reason: "Unreachable", message: informer.status().error ?? "The cluster is not answering" });
+  return buildPodsByLabel(informer.list(namespace), label);
 }
 
 /** The Job, or null when it is gone. */
