@@ -51,19 +51,40 @@ const PATHS: Record<WatchedKind, string> = {
   namespaces: "/api/v1/namespaces",
 };
 
-function listFunction(core: k8s.CoreV1Api, kind: WatchedKind): ListFn {
+type PageFn = (page: { limit: number; _continue?: string }) => Promise<k8s.KubernetesListObject<AnyObject>>;
+
+function pageFunction(core: k8s.CoreV1Api, kind: WatchedKind): PageFn {
   switch (kind) {
     case "pods":
-      return () => core.listPodForAllNamespaces();
+      return (page) => core.listPodForAllNamespaces(page);
     case "nodes":
-      return () => core.listNode();
+      return (page) => core.listNode(page);
     case "resourcequotas":
-      return () => core.listResourceQuotaForAllNamespaces();
+      return (page) => core.listResourceQuotaForAllNamespaces(page);
     case "events":
-      return () => core.listEventForAllNamespaces();
+      return (page) => core.listEventForAllNamespaces(page);
     case "namespaces":
-      return () => core.listNamespace();
+      return (page) => core.listNamespace(page);
   }
+}
+
+/** Objects per list page: a 10,000-pod list in one response would hold tens of MB twice while parsed. */
+const PAGE_SIZE = 500;
+
+/** The whole list, read page by page; the snapshot's resourceVersion is the first page's. */
+function pagedList(core: k8s.CoreV1Api, kind: WatchedKind): ListFn {
+  const page = pageFunction(core, kind);
+  return async () => {
+    const first = await page({ limit: PAGE_SIZE });
+    const items = [...first.items];
+    for (let next = first.metadata?._continue; next; ) {
+      const more = await page({ limit: PAGE_SIZE, _continue: next });
+      items.push(...more.items);
+      next = more.metadata?._continue;
+    }
+    for (const item of items) stripManagedFields(item);
+    return { ...first, metadata: { ...first.metadata, _continue: undefined }, items };
+  };
 }
 
 /** Backoff after consecutive failures: 250 ms doubling to 30 s. */
@@ -99,7 +120,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
 
   start(): void {
     const clients = kubeClients(this.connection);
-    const list = listFunction(clients.core, this.kind);
+    const list = pagedList(clients.core, this.kind);
     const realWatch = new k8s.Watch(clients.config);
     // ListWatch says nothing when a (re)started watch connects; wrapping the watch call tells us the
     // cluster answers again, and lets us drop managedFields before objects enter the cache.
@@ -126,12 +147,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
         return request;
       },
     } as unknown as k8s.Watch;
-    const listWithoutManagedFields: ListFn = async () => {
-      const result = await list();
-      for (const item of result.items) stripManagedFields(item);
-      return result;
-    };
-    const listWatch = new k8s.ListWatch<AnyObject>(PATHS[this.kind], watch, listWithoutManagedFields, false);
+    const listWatch = new k8s.ListWatch<AnyObject>(PATHS[this.kind], watch, list, false);
     listWatch.on(k8s.ADD, (object) => this.emit({ type: "add", object }));
     listWatch.on(k8s.UPDATE, (object) => this.emit({ type: "update", object }));
     listWatch.on(k8s.DELETE, (object) => this.emit({ type: "delete", object }));
