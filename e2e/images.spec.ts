@@ -141,3 +141,21 @@ test("cancelling a running build from its page deletes its Job and ends it cance
   expect(await (await request.get(`/api/v1/image-builds/${buildId}`, { headers: admin })).json()).toMatchObject({ status: "cancelled", digest: null });
   expect((await request.post(`/api/v1/image-builds/${buildId}/cancel`, { headers: admin })).status()).toBe(409);
 });
+
+test("admin changes how many builds run at once on the settings page; a bad number is refused in place", async ({ page, request }) => {
+  await page.goto("/settings");
+  const form = page.getByRole("form", { name: "Image builds" });
+  const limit = form.getByLabel("Builds at once per cluster");
+  await limit.fill("0");
+  await form.getByRole("button", { name: "Save build settings" }).click();
+  await expect(form.getByText("At least 1 build at a time")).toBeVisible();
+  expect((await (await request.get("/api/v1/image-builds/settings", { headers: admin })).json()).maxConcurrentBuilds).toBe(2);
+
+  await limit.fill("3");
+  await form.getByRole("button", { name: "Save build settings" }).click();
+  await expect(form.getByRole("status")).toHaveText("Build settings saved.");
+  await page.screenshot({ path: shots("build-settings"), fullPage: true });
+  expect((await (await request.get("/api/v1/image-builds/settings", { headers: admin })).json()).maxConcurrentBuilds).toBe(3);
+  // Back to the default, so the other build tests see the limit they expect.
+  expect((await request.put("/api/v1/image-builds/settings", { headers: admin, data: { maxConcurrentBuilds: 2 } })).status()).toBe(200);
+});

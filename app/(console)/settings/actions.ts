@@ -2,8 +2,19 @@
 
 import type { FormState } from "@/components/ui/form";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
+import { updateBuildSettings } from "@/lib/images/mutations";
 import { updateSettings } from "@/lib/settings/mutations";
 
 export async function updateSettingsAction(_previous: FormState, formData: FormData) {
   return runServerAction(updateSettings, formInput(formData), ["/settings", "/projects"]);
+}
+
+/** A whole-number form field as a number, or as typed when it is not one (so the schema names the problem). */
+function wholeNumberOrText(value: unknown): unknown {
+  return typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+}
+
+export async function updateBuildSettingsAction(_previous: FormState, formData: FormData) {
+  const input = formInput(formData);
+  return runServerAction(updateBuildSettings, { maxConcurrentBuilds: wholeNumberOrText(input.maxConcurrentBuilds), kanikoImage: input.kanikoImage === "" ? null : input.kanikoImage }, ["/settings", "/image-builds"]);
 }

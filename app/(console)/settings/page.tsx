@@ -4,8 +4,10 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireActor } from "@/lib/auth/session";
 import { can } from "@/lib/permissions";
 import { loadCatalog } from "@/lib/resolution/catalog";
+import { buildSettingsView, DEFAULT_KANIKO_IMAGE } from "@/lib/images/builds";
 import { getSettingsView } from "@/lib/settings/queries";
 import type { SettingField } from "@/lib/settings/schema";
+import { BuildSettingsForm } from "./_components/build-settings-form";
 import { SettingsForm } from "./_components/settings-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -44,6 +46,11 @@ export default async function SettingsPage() {
         {can(actor, "settings.manage") && (
           <Card title="Change defaults" description="Only administrators change these; each change is in the audit log.">
             <SettingsForm current={current} executionConfigs={names(catalog.executionConfigs)} sparkConfigs={names(catalog.sparkConfigs)} clusters={names(catalog.clusters)} />
+          </Card>
+        )}
+        {can(actor, "settings.manage") && (
+          <Card title="Image builds" description="How base images and code environments are built in the clusters.">
+            <BuildSettingsForm current={buildSettingsView()} defaultKanikoImage={DEFAULT_KANIKO_IMAGE} />
           </Card>
         )}
       </div>
