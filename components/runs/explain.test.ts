@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { explainRun, parseQuotaFigures } from "./explain";
+
+const QUOTA =
+  'pods "run-abc" is forbidden: exceeded quota: berth-quota, requested: limits.nvidia.com/gpu=2,requests.nvidia.com/gpu=2, used: limits.nvidia.com/gpu=0,requests.nvidia.com/gpu=0, limited: limits.nvidia.com/gpu=1,requests.nvidia.com/gpu=1';
+
+describe("parseQuotaFigures", () => {
+  it("reads requested, used and limited per resource from the apiserver's refusal", () => {
+    expect(parseQuotaFigures(QUOTA)).toEqual([
+      { resource: "limits.nvidia.com/gpu", requested: "2", used: "0", limited: "1" },
+      { resource: "requests.nvidia.com/gpu", requested: "2", used: "0", limited: "1" },
+    ]);
+    expect(parseQuotaFigures("exceeded quota: q")).toBeUndefined();
+    expect(parseQuotaFigures("Over the quota berth-quota of namespace ml: requests.nvidia.com/gpu: asks 8, 4 in use, limit 8; pods: asks 1, 3 in use, limit 20")).toEqual([
+      { resource: "requests.nvidia.com/gpu", requested: "8", used: "4", limited: "8" },
+      { resource: "pods", requested: "1", used: "3", limited: "20" },
+    ]);
+  });
+});
+
+describe("explainRun", () => {
+  it("names the quota and its numbers", () => {
+    const explained = explainRun("failed", QUOTA);
+    expect(explained?.headline).toBe("Over the namespace quota (limits.nvidia.com/gpu, requests.nvidia.com/gpu)");
+    expect(explained?.quota).toHaveLength(2);
+    expect(explained?.advice).toContain("requests.nvidia.com/gpu requested 2, already used 0 of 1");
+  });
+
+  it("says which resource no node has free", () => {
+    const explained = explainRun("pending", "0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node affinity/selector.");
+    expect(explained?.headline).toBe("No node has enough free nvidia.com/gpu");
+    expect(explained?.advice).toMatch(/GPUs/);
+    expect(explainRun("pending", "No node has 2 free nvidia.com/gpu: 0/6 nodes are available: 2 Insufficient nvidia.com/gpu")?.headline).toBe("No node has enough free nvidia.com/gpu");
+  });
+
+  it("explains image pulls, OOM kills, selectors and taints", () => {
+    expect(explainRun("pending", "ImagePullBackOff: Back-off pulling image")?.headline).toMatch(/could not be pulled/);
+    expect(explainRun("failed", "OOMKilled")?.advice).toMatch(/memory limit/);
+    expect(explainRun("failed", null, 137)?.headline).toMatch(/OOMKilled/);
+    expect(explainRun("pending", "0/6 nodes are available: 6 node(s) didn't match Pod's node affinity/selector.")?.headline).toMatch(/node selector/);
+    expect(explainRun("pending", "0/6 nodes are available: 2 node(s) had untolerated taint {gpu: true}")?.headline).toMatch(/tainted/);
+  });
+
+  it("falls back to the exit code for other failures, and says nothing for a healthy run", () => {
+    expect(explainRun("failed", "Error", 3)?.headline).toBe("The command exited with code 3");
+    expect(explainRun("running", null)).toBeUndefined();
+    expect(explainRun("succeeded", null, 0)).toBeUndefined();
+  });
+});

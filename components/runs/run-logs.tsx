@@ -1,0 +1,110 @@
+"use client";
+
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { buttonClasses } from "@/components/ui/button";
+
+/** Lines kept on screen; the download has the whole log. */
+const MAX_LINES = 5_000;
+
+type StreamState = "connecting" | "streaming" | "ended" | "failed";
+
+/**
+ * The run's log from its log stream (`/api/stream/runs/{id}/logs`): lines appear as the pods write
+ * them, driver and executors merged with `[pod]` prefixes for Spark, or one pod's alone. Stays
+ * scrolled to the end unless the reader scrolls up. When a stream stops before the run ends (a
+ * dropped connection), it starts again at the run's next change and replaces what is shown.
+ */
+export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string; pods: string[]; live: boolean; prefixed: boolean; change: string }) {
+  const [pod, setPod] = useState("");
+  const [lines, setLines] = useState<string[]>([]);
+  const [state, setState] = useState<StreamState>("connecting");
+  const [problem, setProblem] = useState<string | null>(null);
+  const source = useRef<EventSource | null>(null);
+  const logRef = useRef<HTMLPreElement>(null);
+  const pinned = useRef(true);
+  const url = `/api/stream/runs/${runId}/logs${pod ? `?pod=${encodeURIComponent(pod)}` : ""}`;
+
+  const follow = useCallback((target: string) => {
+    source.current?.close();
+    const stream = new EventSource(target);
+    source.current = stream;
+    // The first lines of a new stream replace what an earlier one showed (it replays the log).
+    let fresh = true;
+    stream.onopen = () => setState("streaming");
+    stream.addEventListener("lines", (event) => {
+      const { lines: received } = JSON.parse((event as MessageEvent<string>).data) as { lines: string[] };
+      const replace = fresh;
+      fresh = false;
+      setLines((previous) => [...(replace ? [] : previous), ...received].slice(-MAX_LINES));
+    });
+    stream.addEventListener("end", (event) => {
+      const { error } = JSON.parse((event as MessageEvent<string>).data) as { error?: string };
+      stream.close();
+      if (fresh) setLines([]);
+      setProblem(error ?? null);
+      setState(error ? "failed" : "ended");
+    });
+    // Never let the browser reconnect by itself: it would replay the log into what is shown.
+    stream.onerror = () => {
+      stream.close();
+      setState("failed");
+    };
+  }, []);
+
+  useEffect(() => {
+    follow(url);
+    return () => source.current?.close();
+  }, [follow, url]);
+
+  // The run moved on: a stream that stopped early follows again. Read through a ref so that only
+  // the run's change restarts it, not the stream settling.
+  const latest = useRef({ restart: false, url });
+  useEffect(() => {
+    latest.current = { restart: state === "failed" || (state === "ended" && live), url };
+  });
+  useEffect(() => {
+    if (latest.current.restart) follow(latest.current.url);
+  }, [change, follow]);
+
+  useLayoutEffect(() => {
+    const element = logRef.current;
+    if (element && pinned.current) element.scrollTop = element.scrollHeight;
+  }, [lines]);
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-3 text-sm">
+        {pods.length > 1 && (
+          <label className="flex items-center gap-2 text-slate-700">
+            Pod
+            <select value={pod} onChange={(event) => setPod(event.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+              <option value="">{prefixed ? "All pods (merged)" : "All pods"}</option>
+              {pods.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <span role="status" aria-label="Log status" className="text-xs text-slate-500">
+          {state === "connecting" ? "connecting…" : state === "streaming" ? "following the log live…" : state === "failed" ? (problem ?? "the log stream stopped; it resumes at the run's next change") : "complete"}
+        </span>
+        <a href={`/api/v1/runs/${runId}/logs${pod ? `?pod=${encodeURIComponent(pod)}` : ""}`} download={`run-${runId}${pod ? `-${pod}` : ""}.log`} className={`ml-auto ${buttonClasses("secondary", "sm")}`}>
+          Download log
+        </a>
+      </div>
+      <pre
+        ref={logRef}
+        aria-label="Run log"
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
+        }}
+        className="h-[26rem] overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
+      >
+        {lines.length ? lines.join("\n") : live ? "No output yet." : "No log."}
+      </pre>
+    </div>
+  );
+}
