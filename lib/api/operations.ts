@@ -13,6 +13,7 @@ import { createProjectSchema, effectiveConfigQuerySchema, effectiveConfigViewSch
 import { settingsViewSchema, updateSettingsSchema } from "@/lib/settings/schema";
 import { createTokenSchema, createdTokenSchema, tokenViewSchema } from "@/lib/tokens/schema";
 import { createUserSchema, resetPasswordSchema, updateUserSchema, userViewSchema } from "@/lib/users/schema";
+import { listRunsQuerySchema, runViewSchema, submitRunSchema } from "@/lib/runs/schema";
 import { meSchema } from "./me";
 import { registryCredentialsFields } from "@/lib/images/credentials";
 import { baseImageSchema, patchBaseImageBodySchema } from "@/lib/images/schema";
@@ -164,4 +165,10 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/code-envs/{codeEnv}/history", summary: "The code env's changes and build requests, newest first (its audit events)", tag: "code-envs", permission: "images.read", response: z.array(auditEventViewSchema) },
   { method: "post", path: "/api/v1/code-envs/{codeEnv}/restore", summary: "Save the version recorded by one of the code env's audit events again `{ auditEventId }`", tag: "code-envs", permission: "images.manage", body: withoutPathFields(restoreCodeEnvSchema, "codeEnv"), response: codeEnvViewSchema },
   // ---- end of code environments ----
+  // ---- Runs (issue 6): runs-core. Runs are named by id (the pods' berth.dev/run label). ----
+  { method: "get", path: "/api/v1/runs", summary: "The runs the caller may see (admins all; others their own and those of projects they may read), newest first", tag: "runs", query: listRunsQuerySchema, response: z.array(runViewSchema) },
+  { method: "post", path: "/api/v1/runs", summary: "Submit a run: the project's resolved config (per-run choices within what the caller may use) → one Pod, or a SparkApplication / spark-submit driver pod. 403 `{error}` when the caller's groups may not use the config or cluster (nothing is created); 422 `fieldErrors` for bad input; a quota refusal leaves it `queued` with the numbers. `annotations` is a test hook: only the simulator's `sim.berth.dev/*` pod annotations", tag: "runs", permission: "projects.contribute", body: submitRunSchema, response: runViewSchema, status: 201 },
+  { method: "get", path: "/api/v1/runs/{id}", summary: "One run: status (queued pending running succeeded failed aborted lost), reason in plain words, pods, times, resolution with origins", tag: "runs", response: runViewSchema },
+  { method: "post", path: "/api/v1/runs/{id}/abort", summary: "Abort a run (its submitter or a project manager): deletes its pods, SparkApplication and per-job service account; 409 when it has already finished", tag: "runs", response: runViewSchema },
+  // ---- end of runs (runs-core) ----
 ];
