@@ -1,0 +1,149 @@
+import net from "node:net";
+import { describe, expect, it } from "vitest";
+import { chartPoints, groupByPod, parseMatrix, parseVector, podFigures, prometheusApiUrl, readUtilization, utilizationQueries, type KnownPod } from "./prometheus";
+
+const gpu = (index: number, pod?: { namespace: string; pod: string }) => ({ gpu: String(index), UUID: `GPU-${index}`, Hostname: "gpu-node-1", ...(pod ?? {}) });
+const vector = (samples: { metric: Record<string, string>; value: number }[]) => ({
+  status: "success",
+  data: { resultType: "vector", result: samples.map((sample) => ({ metric: sample.metric, value: [1_764_244_800, String(sample.value)] })) },
+});
+
+describe("prometheusApiUrl", () => {
+  it("keeps a base path and encodes the query", () => {
+    expect(prometheusApiUrl("https://metrics.example.com/prometheus/", "/api/v1/query", { query: 'avg(X{pod!=""})' })).toBe(
+      "https://metrics.example.com/prometheus/api/v1/query?query=avg%28X%7Bpod%21%3D%22%22%7D%29",
+    );
+    expect(prometheusApiUrl("http://127.0.0.1:9090", "/api/v1/query_range", { query: "up", start: "1", end: "2", step: "60" })).toBe("http://127.0.0.1:9090/api/v1/query_range?query=up&start=1&end=2&step=60");
+  });
+});
+
+describe("parsing Prometheus answers", () => {
+  it("reads an instant vector, dropping NaN samples", () => {
+    const body = { status: "success", data: { resultType: "vector", result: [{ metric: { pod: "a" }, value: [1, "42.5"] }, { metric: { pod: "b" }, value: [1, "NaN"] }] } };
+    expect(parseVector(body)).toEqual([{ metric: { pod: "a" }, value: 42.5 }]);
+  });
+
+  it("reads a range matrix", () => {
+    const body = { status: "success", data: { resultType: "matrix", result: [{ metric: {}, values: [[60, "1"], [120, "2"]] }] } };
+    expect(parseMatrix(body)).toEqual([{ metric: {}, values: [[60, 1], [120, 2]] }]);
+  });
+
+  it("turns an error answer or an unexpected type into a plain message", () => {
+    expect(() => parseVector({ status: "error", errorType: "bad_data", error: 'parse error at char 5: unexpected "}"' })).toThrow('Prometheus refused the query: parse error at char 5: unexpected "}"');
+    expect(() => parseVector({ status: "success", data: { resultType: "matrix", result: [] } })).toThrow("something other than an instant vector");
+    expect(() => parseMatrix({ status: "success", data: { resultType: "vector", result: [] } })).toThrow("something other than a range matrix");
+  });
+});
+
+describe("utilizationQueries", () => {
+  it("asks for held GPUs' average and memory, and the idle window as max/avg over time", () => {
+    expect(utilizationQueries()).toEqual({
+      chartUtilization: 'avg(DCGM_FI_DEV_GPU_UTIL{pod!=""})',
+      chartMemoryGiB: 'sum(DCGM_FI_DEV_FB_USED{pod!=""}) / 1024',
+      utilizationNow: "DCGM_FI_DEV_GPU_UTIL",
+      memoryNow: "DCGM_FI_DEV_FB_USED",
+      idleMax: "max_over_time(DCGM_FI_DEV_GPU_UTIL[1800s])",
+      idleAverage: "avg_over_time(DCGM_FI_DEV_GPU_UTIL[1800s])",
+    });
+  });
+});
+
+describe("groupByPod", () => {
+  it("groups GPUs by their pod, reading exported_* labels too, and leaves free GPUs out", () => {
+    const samples = parseVector(
+      vector([
+        { metric: gpu(0, { namespace: "ml", pod: "train" }), value: 80 },
+        { metric: gpu(1, { namespace: "ml", pod: "train" }), value: 60 },
+        { metric: { ...gpu(2), exported_namespace: "ml", exported_pod: "serve" }, value: 10 },
+        { metric: gpu(3), value: 0 },
+      ]),
+    );
+    expect([...groupByPod(samples).values()]).toEqual([
+      { namespace: "ml", name: "train", values: [80, 60] },
+      { namespace: "ml", name: "serve", values: [10] },
+    ]);
+  });
+});
+
+describe("chartPoints", () => {
+  it("gives one point per step with null where Prometheus has no sample", () => {
+    const range = { start: new Date(0), end: new Date(180_000), stepSeconds: 60 };
+    const points = chartPoints([{ metric: {}, values: [[0, 50], [120, 75.25]] }], [{ metric: {}, values: [[60, 12.345]] }], range);
+    expect(points).toEqual([
+      { time: "1970-01-01T00:00:00.000Z", utilization: 50, memoryUsedGiB: null },
+      { time: "1970-01-01T00:01:00.000Z", utilization: null, memoryUsedGiB: 12.3 },
+      { time: "1970-01-01T00:02:00.000Z", utilization: 75.3, memoryUsedGiB: null },
+      { time: "1970-01-01T00:03:00.000Z", utilization: null, memoryUsedGiB: null },
+    ]);
+  });
+});
+
+describe("podFigures", () => {
+  const NOW = 10_000_000;
+  const pods: Record<string, KnownPod> = {
+    "ml/train": { namespace: "ml", name: "train", run: "r1", project: "vision", user: "alice", gpus: 2, startedAt: NOW - 3_600_000 },
+    "ml/lazy": { namespace: "ml", name: "lazy", run: "r2", project: "nlp", user: "bob", gpus: 1, startedAt: NOW - 3_600_000 },
+    "ml/fresh": { namespace: "ml", name: "fresh", run: null, project: null, user: null, gpus: 1, startedAt: NOW - 60_000 },
+  };
+  const known = (namespace: string, name: string) => pods[`${namespace}/${name}`];
+  const samples = (values: Record<string, number[]>) =>
+    Object.entries(values).flatMap(([key, list]) => {
+      const [namespace, pod] = key.split("/");
+      return list.map((value, index) => ({ metric: gpu(index, { namespace, pod }), value }));
+    });
+
+  it("joins utilization and memory to the pods' project and user", () => {
+    const { pods: rows } = podFigures(
+      { utilizationNow: samples({ "ml/train": [80, 61], "other/unknown": [30] }), memoryNow: samples({ "ml/train": [1000, 2000.4] }), idleMax: [], idleAverage: [] },
+      known,
+      NOW,
+    );
+    expect(rows).toEqual([
+      { namespace: "ml", name: "train", run: "r1", project: "vision", user: "alice", gpus: 2, utilization: 70.5, memoryUsedMiB: 3000 },
+      { namespace: "other", name: "unknown", run: null, project: null, user: null, gpus: 1, utilization: 30, memoryUsedMiB: 0 },
+    ]);
+  });
+
+  it("flags pods whose GPUs all stayed under 5 % for the window, held long enough", () => {
+    const { idle } = podFigures(
+      {
+        utilizationNow: [],
+        memoryNow: [],
+        idleMax: samples({ "ml/train": [4, 90], "ml/lazy": [3], "ml/fresh": [0], "other/gone": [0] }),
+        idleAverage: samples({ "ml/lazy": [1.26] }),
+      },
+      known,
+      NOW,
+    );
+    expect(idle).toEqual([{ namespace: "ml", name: "lazy", run: "r2", project: "nlp", user: "bob", gpus: 1, utilization: 1.3 }]);
+  });
+});
+
+describe("readUtilization", () => {
+  it("says where to set the URL when the cluster has none, without asking anything", async () => {
+    expect(await readUtilization(null, () => undefined)).toEqual({ status: "unconfigured", configured: false, hint: expect.stringContaining("Prometheus URL") });
+  });
+
+  it("reports an unreachable Prometheus as unavailable, with no numbers", async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const view = await readUtilization(`http://127.0.0.1:${port}`, () => undefined);
+    expect(view).toEqual({ status: "unavailable", configured: true, available: false, message: expect.stringMatching(/could not be reached \(ECONNREFUSED\)/), error: expect.any(String) });
+  });
+
+  it("gives up on a Prometheus that does not answer in time", async () => {
+    const hanging = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const { port } = hanging.address() as net.AddressInfo;
+    try {
+      const started = Date.now();
+      const view = await readUtilization(`http://127.0.0.1:${port}`, () => undefined, { timeoutMs: 300 });
+      expect(view).toMatchObject({ status: "unavailable", message: "Prometheus did not answer within 0.3 s" });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      hanging.close();
+    }
+  });
+});
