@@ -8,6 +8,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { registerEmbeddedCluster } from "@/lib/clusters/embedded";
 import { env } from "@/lib/env";
 import { ensureBuildRunner } from "@/lib/images/build-runner";
+import { ensureRunReconciler } from "@/lib/runs/reconciler";
 import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
 
 /**
@@ -50,4 +51,6 @@ export async function bootstrap(): Promise<void> {
   registerEmbeddedCluster();
   // Builds queued before a restart continue; running ones are followed to their end.
   ensureBuildRunner();
+  // Runs' statuses follow their pods again; runs whose pods vanished meanwhile are reconciled.
+  ensureRunReconciler();
 }

@@ -171,4 +171,9 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/runs/{id}", summary: "One run: status (queued pending running succeeded failed aborted lost), reason in plain words, pods, times, resolution with origins", tag: "runs", response: runViewSchema },
   { method: "post", path: "/api/v1/runs/{id}/abort", summary: "Abort a run (its submitter or a project manager): deletes its pods, SparkApplication and per-job service account; 409 when it has already finished", tag: "runs", response: runViewSchema },
   // ---- end of runs (runs-core) ----
+  // ---- Runs live (issue 6): runs-live. Logs, streams and run settings. ----
+  { method: "get", path: "/api/v1/runs/{id}/logs", summary: "The run's log as text/plain; `follow=1` streams it until the run's pods end; Spark runs merge driver and executors, each line prefixed `[pod-name] `, `pod=` narrows to one pod; `download=1` sets Content-Disposition. After the retention cleanup: the last `logTailKb` KB kept in the database", tag: "runs", query: z.object({ follow: z.enum(["0", "1", "true", "false"]).optional(), pod: z.string().optional(), download: z.enum(["0", "1"]).optional() }) },
+  { method: "get", path: "/api/v1/runs/settings", summary: "`{ retentionSeconds, logTailKb }`: how long a finished run's pods stay on the cluster (default 3600) and how many KB of its log the run keeps (default 64)", tag: "runs", response: z.object({ retentionSeconds: z.number().int(), logTailKb: z.number().int() }) },
+  { method: "put", path: "/api/v1/runs/settings", summary: "Change `retentionSeconds` (0–604800) and/or `logTailKb` (1–1024); null restores the default", tag: "runs", permission: "settings.manage", body: z.object({ retentionSeconds: z.number().int().nullable().optional(), logTailKb: z.number().int().nullable().optional() }), response: z.object({ retentionSeconds: z.number().int(), logTailKb: z.number().int() }) },
+  // ---- end of runs live ----
 ];

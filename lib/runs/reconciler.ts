@@ -1,0 +1,446 @@
+import "server-only";
+import type { CoreV1Event, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
+import { and, eq, inArray, notInArray } from "drizzle-orm";
+import { getDb } from "@/db";
+import { clusters, runs, type Cluster, type RunRow } from "@/db/schema";
+import { describeKubeError } from "@/lib/kube/errors";
+import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
+import { describePod, eventSummary, type EventSummary, type PodDescription } from "@/lib/kube/pods";
+import { listPodEvents } from "@/lib/kube/run-pods";
+import { publishClusterWatch, publishRunChange, runChangeOf, subscribeRunChanges } from "./events";
+import { keptLogTail, type RunLogSource } from "./logs";
+import { findRun } from "./queries";
+import { onRunSettingsChange, RetentionTimer, runSettings } from "./retention";
+import { launchRun } from "./submit";
+import { appendTransition, deriveRunStatus, FINAL_RUN_STATUSES, isFinalRunStatus, type DerivedRunStatus } from "./status";
+
+/** The label that ties a pod to its run (the run id). */
+export const RUN_LABEL = "berth.dev/run";
+
+/**
+ * Keeps every run's row true after submit: one subscriber per cluster on the shared pods informer
+ * (no watch of its own), which derives each run's status from its pods, writes it in a
+ * transaction and publishes the change. Final runs keep their events and log tail; their pods go
+ * after the retention period (see retention.ts).
+ */
+
+/** How long a run may have no pods before Berth decides they are gone (abort and relists settle first). */
+const PODS_GONE_GRACE_MS = 3_000;
+
+type PodListener = (pods: V1Pod[]) => void;
+
+const runIdOf = (pod: V1Pod): string | undefined => pod.metadata?.labels?.[RUN_LABEL];
+const uidOf = (pod: V1Pod): string => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+
+/** A run's row changes as the pods say: status, reason, exit code, pod names, timeline, times. */
+export function runUpdateFrom(row: RunRow, derived: DerivedRunStatus, podNames: string[], now: Date): Partial<RunRow> | null {
+  const update: Partial<RunRow> = {};
+  const final = isFinalRunStatus(derived.status);
+  const startedAt = row.startedAt ?? (derived.status === "running" || (final && derived.startedAt) ? (derived.startedAt ?? now) : null);
+  if (derived.status !== row.status) {
+    update.status = derived.status;
+    update.timeline = appendTransition(row.timeline, { status: derived.status, at: final ? (derived.finishedAt ?? now) : derived.status === "running" ? (startedAt ?? now) : now, reason: derived.reason, startedAt: derived.startedAt });
+  }
+  if (derived.reason !== row.reason) update.reason = derived.reason;
+  if (derived.exitCode !== row.exitCode) update.exitCode = derived.exitCode;
+  if (startedAt && !row.startedAt) update.startedAt = startedAt;
+  if (final && !row.finishedAt) update.finishedAt = derived.finishedAt ?? now;
+  const names = [...new Set([...row.pods, ...podNames])];
+  if (names.length !== row.pods.length) update.pods = names;
+  return Object.keys(update).length ? update : null;
+}
+
+/** The run's pods' events, newest first, and its log tail, for the row of a run that has ended. */
+async function finalRecord(cluster: Cluster, run: RunRow, pods: readonly V1Pod[]): Promise<{ events: EventSummary[]; logTail: string }> {
+  let events: CoreV1Event[] = [];
+  try {
+    events = await listPodEvents(cluster, run.namespace, run.pods);
+  } catch (error) {
+    console.warn(`berth: could not keep the events of run ${run.id}: ${describeKubeError(error).message}`);
+  }
+  const logTail = await keptLogTail(cluster, run, pods, runSettings().logTailKb * 1024);
+  return { events: events.map(eventSummary).sort((a, b) => (b.lastSeen ?? "").localeCompare(a.lastSeen ?? "")), logTail };
+}
+
+class ClusterRuns {
+  private readonly pods: { informer: SharedInformer<V1Pod>; release(): void };
+  private readonly quotas: { informer: SharedInformer<V1ResourceQuota>; release(): void };
+  /** Pods by run id and uid, kept from the informer's events. */
+  private readonly byRun = new Map<string, Map<string, V1Pod>>();
+  /** The last state of pods deleted while their run was live: what the run became if nothing else says. */
+  private readonly lastSeen = new Map<string, V1Pod[]>();
+  private readonly goneTimers = new Map<string, NodeJS.Timeout>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private wasStale = false;
+  private firstSyncDone = false;
+
+  constructor(
+    readonly cluster: Cluster,
+    private readonly owner: RunReconciler,
+  ) {
+    this.pods = acquireInformer(cluster, "pods");
+    this.quotas = acquireInformer(cluster, "resourcequotas");
+    this.unsubscribe.push(this.pods.informer.subscribe((event) => this.onPodEvent(event)));
+    this.unsubscribe.push(this.quotas.informer.subscribe((event) => this.onQuotaEvent(event)));
+    for (const pod of this.pods.informer.list()) this.remember(pod);
+    void this.pods.informer
+      .whenSynced()
+      .then(() => this.afterSync())
+      .catch(() => undefined);
+  }
+
+  stop(): void {
+    for (const stop of this.unsubscribe) stop();
+    for (const timer of this.goneTimers.values()) clearTimeout(timer);
+    this.pods.release();
+    this.quotas.release();
+  }
+
+  podsOf(runId: string): V1Pod[] {
+    return [...(this.byRun.get(runId)?.values() ?? [])];
+  }
+
+  status(): InformerStatus {
+    return this.pods.informer.status();
+  }
+
+  private remember(pod: V1Pod): string | undefined {
+    const runId = runIdOf(pod);
+    if (!runId) return undefined;
+    let pods = this.byRun.get(runId);
+    if (!pods) this.byRun.set(runId, (pods = new Map()));
+    pods.set(uidOf(pod), pod);
+    return runId;
+  }
+
+  private onPodEvent(event: InformerEvent<V1Pod>): void {
+    if (event.type === "status") return this.onStatus(event.status);
+    const runId = runIdOf(event.object);
+    if (!runId) return;
+    if (event.type === "delete") {
+      const pods = this.byRun.get(runId);
+      pods?.delete(uidOf(event.object));
+      this.lastSeen.set(runId, [...(this.lastSeen.get(runId) ?? []).filter((pod) => uidOf(pod) !== uidOf(event.object)), event.object]);
+      if (!pods?.size) this.byRun.delete(runId);
+    } else {
+      this.remember(event.object);
+    }
+    this.owner.podsChanged(runId, this.podsOf(runId));
+    this.reconcile(runId);
+  }
+
+  private onStatus(status: InformerStatus): void {
+    publishClusterWatch({ clusterId: this.cluster.id, stale: status.stale, staleSince: status.staleSince, error: status.error });
+    if (status.stale) this.wasStale = true;
+    else if (status.synced && (this.wasStale || !this.firstSyncDone)) {
+      // Back from an outage: whatever happened meanwhile is in the cache now (replayed or relisted).
+      this.wasStale = false;
+      this.afterSync();
+    }
+  }
+
+  private afterSync(): void {
+    for (const pod of this.pods.informer.list()) this.remember(pod);
+    const firstSync = !this.firstSyncDone;
+    this.firstSyncDone = true;
+    this.reconcileAll(firstSync);
+  }
+
+  private onQuotaEvent(event: InformerEvent<V1ResourceQuota>): void {
+    if (event.type === "status") return;
+    const namespace = event.object.metadata?.namespace;
+    if (namespace) this.owner.quotaChanged(this.cluster, namespace);
+  }
+
+  /** Re-derives every live run of this cluster; at the first sync, runs whose pods vanished while nobody watched are lost. */
+  private reconcileAll(firstSync: boolean): void {
+    const live = getDb()
+      .select()
+      .from(runs)
+      .where(and(eq(runs.clusterId, this.cluster.id), notInArray(runs.status, [...FINAL_RUN_STATUSES])))
+      .all();
+    for (const run of live) {
+      if (this.byRun.has(run.id)) this.reconcile(run.id);
+      else if (firstSync && run.status !== "queued" && run.createdAt < this.owner.startedAt) this.markGone(run.id, "its pods were deleted while Berth was not watching");
+      else if (this.lastSeen.has(run.id)) this.schedulePodsGone(run.id);
+    }
+  }
+
+  /** Brings one run's row in line with its pods, in a transaction, and publishes the change. */
+  reconcile(runId: string): void {
+    const pods = this.podsOf(runId);
+    if (!pods.length) {
+      // No pods yet (a SparkApplication's driver is on its way) is not gone: only pods seen leaving are.
+      if (this.lastSeen.has(runId)) this.schedulePodsGone(runId);
+      return;
+    }
+    const pending = this.goneTimers.get(runId);
+    if (pending) clearTimeout(pending);
+    this.goneTimers.delete(runId);
+    this.lastSeen.delete(runId);
+    const derived = deriveRunStatus(pods);
+    if (!derived) return;
+    this.apply(runId, derived, pods);
+  }
+
+  private apply(runId: string, derived: DerivedRunStatus, pods: readonly V1Pod[]): void {
+    const names = pods.map((pod) => pod.metadata?.name ?? "").filter(Boolean);
+    const saved = getDb().transaction((tx) => {
+      const row = findRun(runId, tx);
+      if (!row || row.clusterId !== this.cluster.id || isFinalRunStatus(row.status)) return undefined;
+      const update = runUpdateFrom(row, derived, names, new Date());
+      if (!update) return undefined;
+      return tx.update(runs).set(update).where(eq(runs.id, runId)).returning().get();
+    });
+    if (!saved) return;
+    publishRunChange(runChangeOf(saved));
+    if (isFinalRunStatus(saved.status)) void this.keepFinalRecord(saved, pods);
+  }
+
+  private async keepFinalRecord(run: RunRow, pods: readonly V1Pod[]): Promise<void> {
+    const record = await finalRecord(this.cluster, run, pods);
+    const saved = getDb()
+      .update(runs)
+      .set({ events: record.events as unknown as Record<string, unknown>[], logTail: record.logTail })
+      .where(eq(runs.id, run.id))
+      .returning()
+      .get();
+    if (saved) publishRunChange(runChangeOf(saved));
+    this.owner.runFinished();
+  }
+
+  private schedulePodsGone(runId: string): void {
+    if (this.goneTimers.has(runId)) return;
+    const timer = setTimeout(() => {
+      this.goneTimers.delete(runId);
+      if (this.byRun.has(runId)) return;
+      const last = this.lastSeen.get(runId);
+      if (!last) return;
+      this.lastSeen.delete(runId);
+      const derived = deriveRunStatus(last);
+      // A pod deleted after it ended tells how the run ended; one deleted before, that it was cut short.
+      if (derived && isFinalRunStatus(derived.status)) this.apply(runId, derived, last);
+      else this.markGone(runId, "its pods were deleted outside Berth before they finished");
+    }, PODS_GONE_GRACE_MS);
+    timer.unref?.();
+    this.goneTimers.set(runId, timer);
+  }
+
+  /** Records `lost` for a live run whose pods are gone (a run aborted meanwhile stays aborted). */
+  private markGone(runId: string, why: string): void {
+    const now = new Date();
+    const saved = getDb().transaction((tx) => {
+      const row = findRun(runId, tx);
+      if (!row || row.clusterId !== this.cluster.id || row.status === "queued" || isFinalRunStatus(row.status)) return undefined;
+      const reason = `Lost: ${why}`;
+      return tx
+        .update(runs)
+        .set({ status: "lost", reason, finishedAt: now, timeline: appendTransition(row.timeline, { status: "lost", at: now, reason }) })
+        .where(eq(runs.id, runId))
+        .returning()
+        .get();
+    });
+    if (!saved) return;
+    publishRunChange(runChangeOf(saved));
+    this.owner.runFinished();
+  }
+}
+
+class RunReconciler {
+  started = false;
+  private readonly clusters = new Map<number, ClusterRuns>();
+  private readonly podListeners = new Map<string, Set<PodListener>>();
+  private readonly retention = new RetentionTimer();
+  /** Runs created before this process started may have lost their pods while nobody watched. */
+  readonly startedAt = new Date();
+  private readonly retrying = new Set<string>();
+
+  start(): void {
+    onRunSettingsChange(() => this.retention.wake());
+    // A run submitted to a cluster Berth does not follow yet starts following it.
+    subscribeRunChanges((change) => {
+      if (change.clusterId !== null && !this.clusters.has(change.clusterId) && !isFinalRunStatus(change.status)) this.watch(change.clusterId);
+    });
+    const clusterIds = getDb()
+      .selectDistinct({ clusterId: runs.clusterId })
+      .from(runs)
+      .where(notInArray(runs.status, [...FINAL_RUN_STATUSES]))
+      .all()
+      .map((row) => row.clusterId)
+      .filter((id): id is number => id !== null);
+    for (const id of clusterIds) this.watch(id);
+    this.retention.wake();
+  }
+
+  /** Starts following the runs of a cluster (idempotent); a kubeconfig change re-acquires its informers. */
+  watch(clusterId: number): void {
+    const cluster = getDb().select().from(clusters).where(eq(clusters.id, clusterId)).get();
+    if (!cluster) return;
+    const current = this.clusters.get(clusterId);
+    if (current && current.cluster.version === cluster.version) return;
+    current?.stop();
+    this.clusters.set(clusterId, new ClusterRuns(cluster, this));
+  }
+
+  reconcile(runId: string): void {
+    const run = findRun(runId);
+    if (run?.clusterId != null) this.clusters.get(run.clusterId)?.reconcile(runId);
+  }
+
+  podsOf(runId: string): V1Pod[] {
+    for (const cluster of this.clusters.values()) {
+      const pods = cluster.podsOf(runId);
+      if (pods.length) return pods;
+    }
+    return [];
+  }
+
+  watchStatus(clusterId: number): InformerStatus | null {
+    return this.clusters.get(clusterId)?.status() ?? null;
+  }
+
+  subscribePods(runId: string, listener: PodListener): () => void {
+    let listeners = this.podListeners.get(runId);
+    if (!listeners) this.podListeners.set(runId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (!listeners.size) this.podListeners.delete(runId);
+    };
+  }
+
+  podsChanged(runId: string, pods: V1Pod[]): void {
+    for (const listener of this.podListeners.get(runId) ?? []) listener(pods);
+  }
+
+  runFinished(): void {
+    this.retention.wake();
+  }
+
+  /** A quota of a namespace changed: its queued runs may fit now. */
+  quotaChanged(cluster: Cluster, namespace: string): void {
+    const queued = getDb()
+      .select()
+      .from(runs)
+      .where(and(eq(runs.clusterId, cluster.id), eq(runs.namespace, namespace), inArray(runs.status, ["queued"])))
+      .orderBy(runs.createdAt)
+      .all();
+    for (const run of queued) {
+      if (this.retrying.has(run.id)) continue;
+      this.retrying.add(run.id);
+      // launchRun never throws: it records pending, still queued (with the quota's numbers) or failed.
+      void launchRun(run).finally(() => this.retrying.delete(run.id));
+    }
+  }
+}
+
+const globalForReconciler = globalThis as unknown as { berthRunReconciler?: RunReconciler };
+
+function reconciler(): RunReconciler {
+  return (globalForReconciler.berthRunReconciler ??= new RunReconciler());
+}
+
+/** Starts the run reconciler once per server process: it follows every cluster that has live runs. */
+export function ensureRunReconciler(): void {
+  const instance = reconciler();
+  if (instance.started) return;
+  instance.started = true;
+  instance.start();
+}
+
+/** Follows the runs of a cluster from now on (call after creating a run's pods there); idempotent. */
+export function watchRunsOn(clusterId: number): void {
+  reconciler().watch(clusterId);
+}
+
+/** Re-derives one run's row from the pods Berth sees now (e.g. right after its pod was created). */
+export function reconcileRun(runId: string): void {
+  reconciler().reconcile(runId);
+}
+
+/** The run's pods as the shared informer sees them (empty when not followed or gone). */
+export function runPods(runId: string): V1Pod[] {
+  return reconciler().podsOf(runId);
+}
+
+/** Whether Berth's watch of a cluster is current (null when it does not follow that cluster). */
+export function clusterWatchStatus(clusterId: number): InformerStatus | null {
+  return reconciler().watchStatus(clusterId);
+}
+
+/** Calls `listener` with the run's pods on every change of one of them, until the returned function is called. */
+export function subscribeRunPods(runId: string, listener: (pods: V1Pod[]) => void): () => void {
+  return reconciler().subscribePods(runId, listener);
+}
+
+/** A run's live log source for lib/runs/logs.ts: its pods as the informer sees them, woken by their changes. */
+export function liveRunSource(run: RunRow): RunLogSource {
+  if (run.clusterId !== null && !isFinalRunStatus(run.status)) watchRunsOn(run.clusterId);
+  const cluster = run.clusterId === null ? undefined : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
+  return {
+    cluster,
+    pods: () => runPods(run.id),
+    subscribe(listener) {
+      const stopPods = subscribeRunPods(run.id, () => listener());
+      const stopRun = subscribeRunChanges((change) => {
+        if (change.id === run.id) listener();
+      });
+      return () => {
+        stopPods();
+        stopRun();
+      };
+    },
+    isFinal() {
+      const current = findRun(run.id);
+      return !current || isFinalRunStatus(current.status);
+    },
+  };
+}
+
+/** Pod views are sent at most this often, so a burst of pod and event changes is one update. */
+const POD_VIEW_DEBOUNCE_MS = 50;
+
+/**
+ * Describe-like views of a run's pods with their events (from the shared events informer, held
+ * while the caller keeps this open), pushed to `send` whenever the pods or their events change.
+ */
+export function livePodDescriptions(run: RunRow, send: (pods: PodDescription[]) => void): { update(pods: V1Pod[]): void; stop(): void } {
+  const cluster = run.clusterId === null || run.cleanedUpAt ? undefined : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
+  const events = cluster ? acquireInformer(cluster, "events") : null;
+  let pods: V1Pod[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const flush = () => {
+    timer = null;
+    if (stopped) return;
+    const all = events?.informer.list(run.namespace) ?? [];
+    send(
+      pods.map((pod) =>
+        describePod(
+          pod,
+          all.filter((event) => event.involvedObject.kind === "Pod" && event.involvedObject.name === pod.metadata?.name),
+        ),
+      ),
+    );
+  };
+  const schedule = () => {
+    if (!timer && !stopped) timer = setTimeout(flush, POD_VIEW_DEBOUNCE_MS);
+  };
+  const unsubscribe = events?.informer.subscribe((event) => {
+    if (event.type === "status") return;
+    if (event.object.metadata?.namespace === run.namespace && pods.some((pod) => pod.metadata?.name === event.object.involvedObject.name)) schedule();
+  });
+  return {
+    update(next) {
+      pods = next;
+      schedule();
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      unsubscribe?.();
+      events?.release();
+    },
+  };
+}
