@@ -1,0 +1,16 @@
+import { NextResponse } from "next/server";
+import { DomainError } from "@/lib/actions/result";
+import { apiRoute, searchParamsObject } from "@/lib/api/handler";
+import { dashboardQuerySchema } from "@/lib/dashboard/schema";
+import { dashboardSnapshot } from "@/lib/dashboard/service";
+import { fieldErrorsFrom } from "@/lib/validation";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Running pods, GPU allocation and quota use of every cluster the caller may read (`?cluster=` for one). */
+export const GET = apiRoute({ permission: "clusters.read" }, async ({ actor, request }) => {
+  const query = dashboardQuerySchema.safeParse(searchParamsObject(request));
+  if (!query.success) throw new DomainError(400, "The query is not valid", fieldErrorsFrom(query.error));
+  return NextResponse.json(await dashboardSnapshot(actor, { cluster: query.data.cluster }));
+});

@@ -1,0 +1,259 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Actor } from "@/lib/permissions";
+import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
+import { simFaults } from "@/test/sim-admin";
+
+const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
+const NAMESPACE = "dash-quota";
+const FREE_NAMESPACE = "dash-free";
+const GPU = "nvidia.com/gpu";
+
+/** What the dashboard must show, computed straight from the cluster's lists (as kubectl would). */
+async function fromCluster(core: CoreV1Api) {
+  const [pods, nodes, quotas] = await Promise.all([core.listPodForAllNamespaces(), core.listNode(), core.listResourceQuotaForAllNamespaces()]);
+  const running = pods.items.filter((pod) => pod.status?.phase === "Running");
+  const gpusOf = (pod: V1Pod) => (pod.spec?.containers ?? []).reduce((sum, container) => sum + Number(container.resources?.limits?.[GPU] ?? container.resources?.requests?.[GPU] ?? 0), 0);
+  return {
+    runningPods: running.length,
+    pendingPods: pods.items.filter((pod) => pod.status?.phase === "Pending").length,
+    gpu: {
+      allocatable: nodes.items.reduce((sum, node) => sum + Number(node.status?.allocatable?.[GPU] ?? 0), 0),
+      requested: running.reduce((sum, pod) => sum + gpusOf(pod), 0),
+    },
+    quotas: quotas.items
+      .map((quota) => ({ namespace: quota.metadata!.namespace!, name: quota.metadata!.name!, hard: quota.status?.hard ?? {}, used: quota.status?.used ?? {} }))
+      .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)),
+  };
+}
+
+describe("the dashboard against the simulated cluster", async () => {
+  process.env.BERTH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "berth-dashboard-"));
+  const { getDb } = await import("@/db");
+  const { users } = await import("@/db/schema");
+  const { executeMutation } = await import("@/lib/actions/mutation");
+  const { createCluster } = await import("@/lib/clusters/mutations");
+  const { kubeClients } = await import("@/lib/kube/client");
+  const { findCluster } = await import("@/lib/clusters/queries");
+  const { acquireInformer } = await import("@/lib/kube/informers");
+  const { dashboardSnapshot, subscribeDashboard } = await import("./service");
+  const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
+  let core: CoreV1Api;
+  let privateCluster: ClusterProcess | undefined;
+
+  /** The dashboard's figures for one cluster, in the shape fromCluster() gives. */
+  async function fromDashboard(cluster: string) {
+    const { clusters } = await dashboardSnapshot(admin, { cluster });
+    const [section] = clusters;
+    return {
+      runningPods: section.runningPods,
+      pendingPods: section.pendingPods,
+      gpu: { allocatable: section.gpu.allocatable, requested: section.gpu.requested },
+      quotas: section.quotas
+        .map(({ namespace, name, hard, used }) => ({ namespace, name, hard, used }))
+        .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)),
+    };
+  }
+
+  /** Compares until both agree (watch events take a moment), then returns the agreed figures. */
+  async function expectAgreement(timeoutMs = 15_000) {
+    const started = Date.now();
+    for (;;) {
+      const expected = await fromCluster(core);
+      const actual = await fromDashboard("sim");
+      if (JSON.stringify(actual) === JSON.stringify(expected) || Date.now() - started > timeoutMs) {
+        expect(actual).toEqual(expected);
+        return actual;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function until<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+    const started = Date.now();
+    for (;;) {
+      const value = await read();
+      if (check(value)) return value;
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  const pod = (name: string, options: { namespace?: string; gpus?: number; duration?: string; exitCode?: number; project?: string; nodeSelector?: Record<string, string> } = {}): V1Pod => ({
+    metadata: {
+      name,
+      namespace: options.namespace ?? NAMESPACE,
+      labels: options.project ? { "berth.dev/run": `run-${name}`, "berth.dev/project": options.project, "berth.dev/user": "alice", "berth.dev/activity": "python-recipe" } : {},
+      annotations: {
+        ...(options.duration ? { "sim.berth.dev/duration": options.duration } : {}),
+        ...(options.exitCode !== undefined ? { "sim.berth.dev/exit-code": String(options.exitCode) } : {}),
+      },
+    },
+    spec: {
+      restartPolicy: "Never",
+      nodeSelector: options.nodeSelector,
+      // The GPU nodes are tainted, as real GPU pools usually are.
+      tolerations: options.gpus ? [{ key: GPU, operator: "Exists", effect: "NoSchedule" }] : undefined,
+      containers: [
+        {
+          name: "main",
+          image: "python:3.12",
+          resources: {
+            requests: { cpu: "100m", memory: "64Mi", ...(options.gpus ? { [GPU]: String(options.gpus) } : {}) },
+            limits: { cpu: "100m", memory: "64Mi", ...(options.gpus ? { [GPU]: String(options.gpus) } : {}) },
+          },
+        },
+      ],
+    },
+  });
+
+  beforeAll(async () => {
+    getDb().insert(users).values({ username: "admin", role: "admin", passwordHash: "x" }).run();
+    const created = await executeMutation(createCluster, { name: "sim", kubeconfig }, admin, "api");
+    expect(created.ok).toBe(true);
+    core = kubeClients(findCluster("sim")!).core;
+    for (const name of [NAMESPACE, FREE_NAMESPACE]) await core.createNamespace({ body: { metadata: { name } } }).catch(() => undefined);
+    await core.createNamespacedResourceQuota({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: "berth-quota", labels: { "berth.dev/policy": "gpu-teams" } },
+        spec: { hard: { pods: "10", "requests.cpu": "2", "requests.memory": "1Gi", [`requests.${GPU}`]: "2" } },
+      },
+    });
+  });
+
+  afterAll(() => privateCluster?.stop());
+
+  it("agrees with the cluster from the start", async () => {
+    await expectAgreement();
+  });
+
+  it("agrees exactly after pods are created, finish, fail and are deleted", async () => {
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: pod("gpu-a", { gpus: 1, project: "vision" }) });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: pod("gpu-b", { gpus: 1, project: "nlp" }) });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: pod("short", { duration: "1s", project: "vision" }) });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: pod("broken", { duration: "1s", exitCode: 3, project: "vision" }) });
+    await core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod("nowhere", { namespace: FREE_NAMESPACE, nodeSelector: { "berth.dev/no-such-node": "true" } }) });
+
+    // All running, finished or refused a node: the cluster has settled.
+    await until(
+      "the pods to settle",
+      () => core.listNamespacedPod({ namespace: NAMESPACE }),
+      (list) => {
+        const phase = (name: string) => list.items.find((item) => item.metadata?.name === name)?.status?.phase;
+        return phase("gpu-a") === "Running" && phase("gpu-b") === "Running" && phase("short") === "Succeeded" && phase("broken") === "Failed";
+      },
+    );
+    const agreed = await expectAgreement();
+    expect(agreed.quotas).toContainEqual(expect.objectContaining({ namespace: NAMESPACE, name: "berth-quota", used: expect.objectContaining({ [`requests.${GPU}`]: "2" }) }));
+
+    const { clusters } = await dashboardSnapshot(admin, { cluster: "sim" });
+    const section = clusters[0];
+    expect(section).toMatchObject({ name: "sim", synced: true, stale: false, staleSince: null, prometheus: false });
+    expect(section.failedLastHour).toBeGreaterThanOrEqual(1);
+    expect(section.failed).toContainEqual(expect.objectContaining({ namespace: NAMESPACE, name: "broken", project: "vision", run: "run-broken" }));
+    expect(section.pending).toContainEqual(expect.objectContaining({ namespace: FREE_NAMESPACE, name: "nowhere", reason: expect.stringMatching(/nodes are available/) }));
+    const quota = section.quotas.find((candidate) => candidate.namespace === NAMESPACE)!;
+    expect(quota).toMatchObject({ policy: "gpu-teams", projects: ["nlp", "vision"], pressure: 1, pressureResource: `requests.${GPU}`, warning: true });
+    expect(section.quotas[0].pressure).toBe(1);
+    const holders = section.gpu.nodes.flatMap((node) => node.pods.map((holder) => ({ node: node.node, ...holder })));
+    expect(holders.filter((holder) => holder.namespace === NAMESPACE).map((holder) => [holder.name, holder.project, holder.gpus]).sort()).toEqual([
+      ["gpu-a", "vision", 1],
+      ["gpu-b", "nlp", 1],
+    ]);
+    expect(section.gpu.projects).toEqual(expect.arrayContaining([{ project: "vision", gpus: 1 }, { project: "nlp", gpus: 1 }]));
+    expect(section.breakdown.namespace).toContainEqual({ key: NAMESPACE, running: 2, pending: 0, gpus: 2 });
+    expect(section.breakdown.project).toContainEqual(expect.objectContaining({ key: "not from Berth", pending: expect.any(Number) }));
+
+    for (const name of ["gpu-a", "gpu-b", "short", "broken"]) await core.deleteNamespacedPod({ namespace: NAMESPACE, name, gracePeriodSeconds: 0 });
+    await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name: "nowhere", gracePeriodSeconds: 0 });
+    await until("the pods to be gone", () => core.listNamespacedPod({ namespace: NAMESPACE }), (list) => list.items.length === 0);
+    const after = await expectAgreement();
+    expect(after.quotas).toContainEqual(expect.objectContaining({ namespace: NAMESPACE, used: expect.objectContaining({ pods: "0", [`requests.${GPU}`]: "0" }) }));
+  });
+
+  it("signals a change to streams within 250 ms of the cluster's event, once per burst", async () => {
+    const cluster = findCluster("sim")!;
+    const signals: number[] = [];
+    const unsubscribe = subscribeDashboard([cluster.id], (ids) => {
+      if (ids.includes(cluster.id)) signals.push(Date.now());
+    });
+    try {
+      const seen = new Promise<number>((resolve) => {
+        const { informer, release } = acquireInformer(cluster, "pods");
+        const stop = informer.subscribe((event) => {
+          if (event.type !== "status" && event.object.metadata?.name === "signal-0") {
+            stop();
+            release();
+            resolve(Date.now());
+          }
+        });
+      });
+      await Promise.all(Array.from({ length: 5 }, (_, i) => core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod(`signal-${i}`, { namespace: FREE_NAMESPACE }) })));
+      const eventAt = await seen;
+      await until("a change signal", async () => signals.length, (count) => count > 0, 5_000);
+      expect(signals[0] - eventAt).toBeLessThan(250);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Five pods created at once, each with several updates: a handful of signals, not one per event.
+      expect(signals.length).toBeLessThan(10);
+    } finally {
+      unsubscribe();
+      for (let i = 0; i < 5; i++) await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name: `signal-${i}`, gracePeriodSeconds: 0 });
+    }
+  });
+
+  it("marks an unreachable cluster stale while the others keep updating", async () => {
+    privateCluster = await startClusterProcess(["--nodes", "1", "--gpu-nodes", "1", "--gpus-per-node", "2"]);
+    const created = await executeMutation(createCluster, { name: "flaky", kubeconfig: fs.readFileSync(privateCluster.kubeconfigPath, "utf8") }, admin, "api");
+    expect(created.ok).toBe(true);
+    const both = await dashboardSnapshot(admin);
+    expect(both.clusters.map((cluster) => [cluster.name, cluster.synced, cluster.stale, cluster.gpu.allocatable])).toEqual([
+      ["flaky", true, false, 2],
+      ["sim", true, false, 8],
+    ]);
+
+    await simFaults(privateCluster.kubeconfigPath, { paused: true });
+    const stale = await until(
+      "the flaky cluster to be stale",
+      () => dashboardSnapshot(admin),
+      (snapshot) => snapshot.clusters.find((cluster) => cluster.name === "flaky")!.stale,
+    );
+    const flaky = stale.clusters.find((cluster) => cluster.name === "flaky")!;
+    expect(flaky.staleSince).toEqual(expect.any(String));
+    expect(flaky.error).toEqual(expect.any(String));
+    expect(flaky.gpu.allocatable).toBe(2);
+    expect(stale.clusters.find((cluster) => cluster.name === "sim")!.stale).toBe(false);
+
+    await core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod("while-flaky", { namespace: FREE_NAMESPACE }) });
+    await expectAgreement();
+    await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name: "while-flaky", gracePeriodSeconds: 0 });
+
+    await simFaults(privateCluster.kubeconfigPath, { paused: false });
+    await until(
+      "the flaky cluster to recover",
+      () => dashboardSnapshot(admin, { cluster: "flaky" }),
+      (snapshot) => !snapshot.clusters[0].stale,
+      40_000,
+    );
+  });
+
+  it("answers 404 for an unknown cluster and shows readers every cluster they may read", async () => {
+    await expect(dashboardSnapshot(admin, { cluster: "nope" })).rejects.toMatchObject({ status: 404 });
+    const reader: Actor = { id: 2, username: "reader", role: "user", groups: [] };
+    expect((await dashboardSnapshot(reader)).clusters.map((cluster) => cluster.name)).toEqual(["flaky", "sim"]);
+  });
+
+  it("answers a request from the cached aggregates quickly", async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const started = performance.now();
+      await dashboardSnapshot(admin, { cluster: "sim" });
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    expect(times[25]).toBeLessThan(5);
+  });
+});

@@ -1,0 +1,324 @@
+import "server-only";
+import type { V1Node, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
+import { asc } from "drizzle-orm";
+import { getDb } from "@/db";
+import { clusters, type Cluster } from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
+import { findCluster } from "@/lib/clusters/queries";
+import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
+import { can, type Actor } from "@/lib/permissions";
+import { ClusterAggregator, type ClusterAggregates, type WatchEvent } from "./aggregate";
+import { readUtilization, type UtilizationView } from "./prometheus";
+
+/**
+ * One aggregator per cluster, fed by the shared informers (the same watches the runs use), kept
+ * while somebody looks at the dashboard. A request reads a cached view, rebuilt only after a change
+ * (or every few seconds, for "failed in the last hour"); a stream is told of changes at most every
+ * CHANGE_DELAY_MS.
+ */
+
+const FEED_KINDS = ["pods", "nodes", "resourcequotas"] as const;
+type FeedKind = (typeof FEED_KINDS)[number];
+
+/** How long the first request waits for a cluster's first lists before answering "not synced". */
+const FIRST_SYNC_WAIT_MS = 10_000;
+/** Changes are gathered this long before streams hear of them (the issue allows 250 ms). */
+export const CHANGE_DELAY_MS = 100;
+/** A view is rebuilt at least this often, so time-based figures (failed in the last hour) move on. */
+const VIEW_MAX_AGE_MS = 5_000;
+/** A cluster nobody has looked at for this long stops being aggregated (its informers are released). */
+const IDLE_RELEASE_MS = 10 * 60_000;
+const SWEEP_MS = 60_000;
+/** Prometheus is asked at most this often per cluster, whatever the number of open dashboards. */
+const UTILIZATION_CACHE_MS = 15_000;
+
+/** One cluster's section of `GET /api/v1/dashboard`. */
+export interface ClusterDashboard extends ClusterAggregates {
+  id: number;
+  name: string;
+  /** The first lists have arrived. */
+  synced: boolean;
+  /** The cluster cannot be watched now: the figures are as of staleSince. */
+  stale: boolean;
+  staleSince: string | null;
+  error: string | null;
+  /** A Prometheus URL is set on the cluster (GPU utilization: GET /api/v1/dashboard/gpu-utilization). */
+  prometheus: boolean;
+  generatedAt: string;
+}
+
+export interface DashboardSnapshot {
+  clusters: ClusterDashboard[];
+  generatedAt: string;
+}
+
+interface Feed {
+  clusterId: number;
+  rowVersion: number;
+  name: string;
+  prometheusConfigured: boolean;
+  aggregator: ClusterAggregator;
+  statuses: Record<FeedKind, InformerStatus>;
+  /** Settles when all three informers have synced or the first wait timed out. */
+  firstSync: Promise<void>;
+  firstSyncSettled: boolean;
+  /** Bumped by status changes, which the aggregator's version does not see. */
+  statusVersion: number;
+  streams: number;
+  lastUsed: number;
+  view: { key: string; at: number; value: ClusterDashboard } | null;
+  dispose(): void;
+}
+
+type ChangeListener = (clusterIds: number[]) => void;
+
+interface DashboardState {
+  feeds: Map<number, Feed>;
+  listeners: Set<ChangeListener>;
+  changed: Set<number>;
+  changeTimer: NodeJS.Timeout | null;
+  sweepTimer: NodeJS.Timeout | null;
+  utilization: Map<number, { url: string | null; at: number; view: Promise<UtilizationView> }>;
+}
+
+// One state per server process, kept across module reloads in development.
+const globalForDashboard = globalThis as unknown as { berthDashboard?: DashboardState };
+const state: DashboardState = (globalForDashboard.berthDashboard ??= { feeds: new Map(), listeners: new Set(), changed: new Set(), changeTimer: null, sweepTimer: null, utilization: new Map() });
+
+function signalChange(clusterId: number): void {
+  state.changed.add(clusterId);
+  if (state.changeTimer || state.listeners.size === 0) {
+    if (state.listeners.size === 0) state.changed.clear();
+    return;
+  }
+  state.changeTimer = setTimeout(() => {
+    state.changeTimer = null;
+    const ids = [...state.changed];
+    state.changed.clear();
+    for (const listener of state.listeners) {
+      try {
+        listener(ids);
+      } catch (error) {
+        console.error("berth: dashboard change listener failed", error);
+      }
+    }
+  }, CHANGE_DELAY_MS);
+}
+
+function applyTo(aggregator: ClusterAggregator, kind: FeedKind, event: WatchEvent<unknown>): boolean {
+  if (kind === "pods") return aggregator.applyPod(event as WatchEvent<V1Pod>);
+  if (kind === "nodes") return aggregator.applyNode(event as WatchEvent<V1Node>);
+  return aggregator.applyQuota(event as WatchEvent<V1ResourceQuota>);
+}
+
+function replaceIn(aggregator: ClusterAggregator, kind: FeedKind, items: readonly unknown[]): boolean {
+  if (kind === "pods") return aggregator.replacePods(items as V1Pod[]);
+  if (kind === "nodes") return aggregator.replaceNodes(items as V1Node[]);
+  return aggregator.replaceQuotas(items as V1ResourceQuota[]);
+}
+
+function startFeed(cluster: Cluster): Feed {
+  const aggregator = new ClusterAggregator();
+  const cleanups: (() => void)[] = [];
+  const informers: SharedInformer<unknown>[] = [];
+  const feed: Feed = {
+    clusterId: cluster.id,
+    rowVersion: cluster.version,
+    name: cluster.name,
+    prometheusConfigured: Boolean(cluster.prometheusUrl),
+    aggregator,
+    statuses: {} as Record<FeedKind, InformerStatus>,
+    firstSync: Promise.resolve(),
+    firstSyncSettled: false,
+    statusVersion: 0,
+    streams: 0,
+    lastUsed: Date.now(),
+    view: null,
+    dispose: () => cleanups.forEach((cleanup) => cleanup()),
+  };
+  for (const kind of FEED_KINDS) {
+    const { informer, release } = acquireInformer(cluster, kind);
+    informers.push(informer as SharedInformer<unknown>);
+    feed.statuses[kind] = informer.status();
+    // list() then subscribe() in one turn: no event can fall between the two.
+    replaceIn(aggregator, kind, informer.list());
+    const unsubscribe = (informer as SharedInformer<unknown>).subscribe((event: InformerEvent<unknown>) => {
+      if (event.type === "status") {
+        const wasSynced = feed.statuses[kind].synced;
+        feed.statuses[kind] = event.status;
+        feed.statusVersion += 1;
+        // Reconcile with the cache whenever it (re)synchronises: cheap insurance against a missed event.
+        if (event.status.synced && !wasSynced) replaceIn(aggregator, kind, informer.list());
+        signalChange(cluster.id);
+      } else if (applyTo(aggregator, kind, event)) {
+        signalChange(cluster.id);
+      }
+    });
+    cleanups.push(unsubscribe, release);
+  }
+  const synced = Promise.all(informers.map((informer) => informer.whenSynced(FIRST_SYNC_WAIT_MS)));
+  feed.firstSync = synced.then(
+    () => {
+      feed.firstSyncSettled = true;
+    },
+    () => {
+      feed.firstSyncSettled = true;
+    },
+  );
+  return feed;
+}
+
+function ensureSweep(): void {
+  if (state.sweepTimer) return;
+  state.sweepTimer = setInterval(() => {
+    const now = Date.now();
+    for (const [id, feed] of state.feeds) {
+      if (feed.streams === 0 && now - feed.lastUsed > IDLE_RELEASE_MS) {
+        feed.dispose();
+        state.feeds.delete(id);
+      }
+    }
+    if (state.feeds.size === 0 && state.sweepTimer) {
+      clearInterval(state.sweepTimer);
+      state.sweepTimer = null;
+    }
+  }, SWEEP_MS);
+  state.sweepTimer.unref?.();
+}
+
+/** The cluster's feed, started on first use and restarted when its connection changed. */
+function feedFor(cluster: Cluster): Feed {
+  let feed = state.feeds.get(cluster.id);
+  if (feed && feed.rowVersion !== cluster.version) {
+    feed.dispose();
+    feed = undefined;
+  }
+  if (!feed) {
+    feed = startFeed(cluster);
+    state.feeds.set(cluster.id, feed);
+    ensureSweep();
+  }
+  feed.name = cluster.name;
+  feed.prometheusConfigured = Boolean(cluster.prometheusUrl);
+  feed.lastUsed = Date.now();
+  return feed;
+}
+
+/** Drops the feeds of clusters that no longer exist. */
+function forgetRemoved(existing: Set<number>): void {
+  for (const [id, feed] of state.feeds) {
+    if (existing.has(id)) continue;
+    feed.dispose();
+    state.feeds.delete(id);
+  }
+}
+
+function clusterView(feed: Feed): ClusterDashboard {
+  const now = Date.now();
+  const key = `${feed.aggregator.version}/${feed.statusVersion}/${feed.name}/${feed.prometheusConfigured}`;
+  if (feed.view && feed.view.key === key && now - feed.view.at < VIEW_MAX_AGE_MS) return feed.view.value;
+  const statuses = FEED_KINDS.map((kind) => feed.statuses[kind]);
+  const staleSince = statuses.map((status) => status.staleSince).filter((since): since is string => since !== null).sort()[0] ?? null;
+  const value: ClusterDashboard = {
+    id: feed.clusterId,
+    name: feed.name,
+    synced: statuses.every((status) => status.synced),
+    stale: statuses.some((status) => status.stale),
+    staleSince,
+    error: statuses.find((status) => status.error)?.error ?? null,
+    prometheus: feed.prometheusConfigured,
+    ...feed.aggregator.snapshot(),
+    generatedAt: new Date(now).toISOString(),
+  };
+  feed.view = { key, at: now, value };
+  return value;
+}
+
+/** The clusters the actor may see on the dashboard (one, when `cluster` names it). */
+function visibleClusters(actor: Actor, cluster?: string): Cluster[] {
+  if (cluster) {
+    const row = findCluster(cluster);
+    if (!row) throw new DomainError(404, `Cluster "${cluster}" not found`);
+    if (!can(actor, "clusters.read", { cluster: row.id })) throw new DomainError(403, `You may not see cluster "${row.name}"`);
+    return [row];
+  }
+  const rows = getDb().select().from(clusters).orderBy(asc(clusters.name)).all();
+  forgetRemoved(new Set(rows.map((row) => row.id)));
+  return rows.filter((row) => can(actor, "clusters.read", { cluster: row.id }));
+}
+
+/**
+ * `GET /api/v1/dashboard`: every cluster the actor may read (or the one named), from the
+ * aggregators. Only the first request for a cluster waits for its lists (at most a few seconds).
+ */
+export async function dashboardSnapshot(actor: Actor, options: { cluster?: string } = {}): Promise<DashboardSnapshot> {
+  const feeds = visibleClusters(actor, options.cluster).map(feedFor);
+  await Promise.all(feeds.filter((feed) => !feed.firstSyncSettled).map((feed) => feed.firstSync));
+  return { clusters: feeds.map(clusterView), generatedAt: new Date().toISOString() };
+}
+
+/** One cluster's section, if the actor may see it and it is being aggregated. */
+export function clusterDashboard(actor: Actor, clusterId: number): ClusterDashboard | null {
+  const feed = state.feeds.get(clusterId);
+  if (!feed || !can(actor, "clusters.read", { cluster: clusterId })) return null;
+  feed.lastUsed = Date.now();
+  return clusterView(feed);
+}
+
+/** The aggregator of a cluster that is being aggregated (for metrics joins and live GPU-hours). */
+export function clusterAggregator(clusterId: number): ClusterAggregator | null {
+  return state.feeds.get(clusterId)?.aggregator ?? null;
+}
+
+/** Makes sure a cluster is aggregated and returns its aggregator once its first lists are in. */
+export async function ensureClusterAggregator(cluster: Cluster): Promise<ClusterAggregator> {
+  const feed = feedFor(cluster);
+  if (!feed.firstSyncSettled) await feed.firstSync;
+  return feed.aggregator;
+}
+
+/**
+ * Calls `listener` with the ids of clusters whose figures changed, at most every CHANGE_DELAY_MS,
+ * and keeps those clusters aggregated while subscribed. Returns the unsubscribe function.
+ */
+export function subscribeDashboard(clusterIds: number[], listener: ChangeListener): () => void {
+  const held = clusterIds.map((id) => state.feeds.get(id)).filter((feed): feed is Feed => Boolean(feed));
+  for (const feed of held) feed.streams += 1;
+  state.listeners.add(listener);
+  return () => {
+    state.listeners.delete(listener);
+    for (const feed of held) {
+      feed.streams -= 1;
+      feed.lastUsed = Date.now();
+    }
+  };
+}
+
+/**
+ * `GET /api/v1/dashboard/gpu-utilization`: the cluster's DCGM figures from its Prometheus, joined
+ * to the pods holding the GPUs (project, user, run). Shared by every caller for a few seconds.
+ */
+export async function gpuUtilization(actor: Actor, cluster: string): Promise<UtilizationView> {
+  const [row] = visibleClusters(actor, cluster);
+  const cached = state.utilization.get(row.id);
+  if (cached && cached.url === row.prometheusUrl && Date.now() - cached.at < UTILIZATION_CACHE_MS) return cached.view;
+  const view = (async () => {
+    const aggregator = row.prometheusUrl ? await ensureClusterAggregator(row) : null;
+    const holders = new Map((aggregator?.gpuPods() ?? []).map((pod) => [`${pod.namespace}/${pod.name}`, pod]));
+    return readUtilization(row.prometheusUrl, (namespace, name) => holders.get(`${namespace}/${name}`));
+  })();
+  state.utilization.set(row.id, { url: row.prometheusUrl, at: Date.now(), view });
+  // A failure to reach the cluster itself is not kept: the next request tries again.
+  view.catch(() => state.utilization.delete(row.id));
+  return view;
+}
+
+/** The running GPU pods Berth did not start, on the clusters being aggregated (for GPU-hours). */
+export function foreignGpuPods(): { clusterId: number; gpus: number; startedAt: number | null }[] {
+  return [...state.feeds.values()].flatMap((feed) =>
+    feed.aggregator
+      .gpuPods()
+      .filter((pod) => !pod.fromBerth)
+      .map((pod) => ({ clusterId: feed.clusterId, gpus: pod.gpus, startedAt: pod.startedAt })),
+  );
+}
