@@ -27,6 +27,7 @@ describe("run reconciler against the simulator", async () => {
   const { ensureRunReconciler, liveRunSource, watchRunsOn } = await import("./reconciler");
   const { runLogLines } = await import("./logs");
   const { runSettings, updateRunSettings } = await import("./retention");
+  const { launchRun } = await import("./submit");
 
   const NAMESPACE = "default";
   let runCounter = 0;
@@ -41,7 +42,12 @@ describe("run reconciler against the simulator", async () => {
       .get();
   };
 
-  const addRun = (clusterRow: { id: number; name: string }, status: RunStatus = "queued", createdAt = new Date()): RunRow => {
+  const addRun = (
+    clusterRow: { id: number; name: string },
+    status: RunStatus = "queued",
+    createdAt = new Date(),
+    extra: Partial<Pick<RunRow, "namespace" | "workload" | "resolution">> = {},
+  ): RunRow => {
     runCounter += 1;
     const id = `t${String(runCounter).padStart(4, "0")}${Math.random().toString(36).slice(2, 7)}`;
     return getDb()
@@ -60,6 +66,7 @@ describe("run reconciler against the simulator", async () => {
         status,
         timeline: [{ status, at: createdAt.toISOString() }],
         createdAt,
+        ...extra,
       })
       .returning()
       .get();
@@ -175,13 +182,72 @@ describe("run reconciler against the simulator", async () => {
     expect(changes.some((change) => change.status === "lost" && [run.id, relisted.id].includes(change.id))).toBe(false);
   });
 
-  it("reconciles at start: a live run whose pods vanished while nobody watched is lost", async () => {
+  it("reconciles at start: a live run takes its status from the cluster, or is lost when its pods vanished while nobody watched", async () => {
     const other = addCluster("private-restarted");
     const vanished = addRun(other, "running", new Date(Date.now() - 60_000));
+    const finishedMeanwhile = addRun(other, "pending", new Date(Date.now() - 60_000));
+    await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(finishedMeanwhile.id, { "sim.berth.dev/duration": "200ms", "sim.berth.dev/start-delay": "100ms" }) });
+    // Nobody follows this cluster yet: the pod ends unseen.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(row(finishedMeanwhile.id).status).toBe("pending");
     watchRunsOn(other.id);
+    await until("the finished run to be seen", () => row(finishedMeanwhile.id).status === "succeeded");
+    expect(row(finishedMeanwhile.id).timeline.map((step) => step.status)).toEqual(["pending", "running", "succeeded"]);
     await until("the vanished run to be lost", () => row(vanished.id).status === "lost");
     expect(row(vanished.id).reason).toBe("Lost: its pods were deleted while Berth was not watching");
     expect(row(vanished.id).timeline.at(-1)).toMatchObject({ status: "lost" });
+  });
+
+  it("follows a Spark run by its driver, and merges driver and executor logs with their pod names", async () => {
+    const run = addRun(main, "queued", new Date(), { workload: "spark-application" });
+    const labels = { "berth.dev/run": run.id };
+    await kubeClients(main).custom.createNamespacedCustomObject({
+      group: "sparkoperator.k8s.io",
+      version: "v1beta2",
+      namespace: NAMESPACE,
+      plural: "sparkapplications",
+      body: {
+        apiVersion: "sparkoperator.k8s.io/v1beta2",
+        kind: "SparkApplication",
+        metadata: { name: `job-${run.id}`, namespace: NAMESPACE, labels },
+        spec: {
+          type: "Python",
+          mode: "cluster",
+          image: "spark:3.5.0",
+          mainApplicationFile: "local:///opt/job.py",
+          sparkVersion: "3.5.0",
+          driver: { cores: 1, memory: "512m", labels, annotations: { "sim.berth.dev/duration": "3s", "sim.berth.dev/log-lines": "driver up\ndriver done" } },
+          executor: { instances: 2, cores: 1, memory: "512m", labels, annotations: { "sim.berth.dev/log-lines": "executor task" } },
+        },
+      },
+    });
+    await until("the Spark run to succeed", () => row(run.id).status === "succeeded", 40_000);
+    await until("the kept merged log", () => Boolean(row(run.id).logTail));
+    const saved = row(run.id);
+    expect(saved.pods.length).toBeGreaterThanOrEqual(3);
+    expect(saved.timeline.map((step) => step.status)).toEqual(["queued", "pending", "running", "succeeded"]);
+    const driver = saved.pods.find((name) => name.endsWith("-driver"))!;
+    const lines = saved.logTail!.split("\n").filter(Boolean);
+    expect(lines).toEqual(expect.arrayContaining([`[${driver}] driver up`, `[${driver}] driver done`]));
+    expect(lines.filter((line) => / executor task$/.test(line) && /-exec-\d\] /.test(line)).length).toBe(2);
+  });
+
+  it("retries a run queued over quota when the namespace's quota frees up", async () => {
+    const namespace = "quota-team";
+    await core().createNamespace({ body: { metadata: { name: namespace } } });
+    await core().createNamespacedResourceQuota({ namespace, body: { metadata: { name: "team-q" }, spec: { hard: { pods: "1" } } } });
+    await core().createNamespacedPod({ namespace, body: { metadata: { name: "blocker" }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "busybox" }] } } });
+    const workload = { apiVersion: "v1", kind: "Pod", ...runPod("placeholder", { "sim.berth.dev/duration": "500ms" }) };
+    const run = addRun(main, "queued", new Date(), { namespace, resolution: { objects: { supporting: [], workload: {} } } });
+    const manifest = { ...workload, metadata: { ...workload.metadata, name: `run-${run.id}`, namespace, labels: { "berth.dev/run": run.id } } };
+    getDb().update(runs).set({ resolution: { objects: { supporting: [], workload: manifest } } }).where(eq(runs.id, run.id)).run();
+    const queued = await launchRun(row(run.id));
+    expect(queued.status).toBe("queued");
+    expect(queued.reason).toBe(`Over the quota team-q of namespace ${namespace}: pods: asks 1, 1 in use, limit 1`);
+
+    await core().deleteNamespacedPod({ namespace, name: "blocker", gracePeriodSeconds: 0 });
+    await until("the queued run to be retried and succeed", () => row(run.id).status === "succeeded", 30_000);
+    expect(row(run.id).timeline.map((step) => step.status)).toEqual(["queued", "pending", "running", "succeeded"]);
   });
 
   it("deletes finished runs' pods after the retention period, keeping the record", async () => {
