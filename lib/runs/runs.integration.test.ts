@@ -46,7 +46,7 @@ describe("runs against the simulated cluster", async () => {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const id = url.split("/")[4];
-    const params: Promise<Record<string, string>> = Promise.resolve(id ? { id } : {});
+    const params: Promise<Record<string, string>> = Promise.resolve(id ? { id } : ({} as Record<string, string>));
     const handler = url.endsWith("/abort") ? abortRoute.POST : id ? runRoute.GET : method === "GET" ? runsRoute.GET : runsRoute.POST;
     const response = await handler(request, { params });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> & { fieldErrors?: Record<string, string[]> } };
