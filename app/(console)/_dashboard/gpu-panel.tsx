@@ -1,0 +1,103 @@
+import Link from "next/link";
+import type { GpuHolder, GpuNode } from "@/lib/dashboard/aggregate";
+import { podHref } from "./links";
+import { Meter } from "./meter";
+import type { ClusterDashboard } from "./types";
+
+/** Colours for GPU holders on the node map, by project (stable: hashed from the name). */
+const PALETTE = ["bg-sky-500", "bg-violet-500", "bg-emerald-500", "bg-amber-500", "bg-rose-500", "bg-teal-500", "bg-indigo-500", "bg-lime-600"];
+const NODE_MAP_LIMIT = 64;
+
+export function SubHeading({ children }: { children: React.ReactNode }) {
+  return <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">{children}</h3>;
+}
+
+function colorOf(key: string): string {
+  let hash = 0;
+  for (const char of key) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return PALETTE[hash % PALETTE.length];
+}
+
+const holderKey = (pod: GpuHolder) => pod.project ?? pod.namespace;
+const holderTitle = (pod: GpuHolder) => `${pod.namespace}/${pod.name}${pod.project ? ` · project ${pod.project}` : ""}${pod.user ? ` · ${pod.user}` : ""} · ${pod.gpus} GPU`;
+
+export function GpuAllocation({ cluster }: { cluster: ClusterDashboard }) {
+  const { allocatable, requested, projects } = cluster.gpu;
+  if (allocatable === 0 && requested === 0) return <p className="text-sm text-slate-500">This cluster has no GPU nodes.</p>;
+  return (
+    <div className="space-y-3">
+      <SubHeading>Allocated</SubHeading>
+      <Meter label={`${cluster.name} GPU allocation`} value={requested} max={allocatable} text={`${requested} of ${allocatable} GPUs`} />
+      {projects.length > 0 && (
+        <ul aria-label={`${cluster.name} GPUs by project`} className="space-y-1.5">
+          {projects.map((row) => (
+            <li key={row.project} className="grid grid-cols-[8rem_1fr] items-center gap-2 text-xs">
+              <span className="truncate text-slate-700" title={row.project}>
+                {row.project}
+              </span>
+              <Meter label={`${cluster.name} GPUs of project ${row.project}`} value={row.gpus} max={allocatable} text={`${row.gpus} GPU${row.gpus === 1 ? "" : "s"}`} warnAt={2} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function NodeRow({ clusterId, node }: { clusterId: number; node: GpuNode }) {
+  // Kubernetes hands out GPUs by count, not index: fill the node's slots in holder order.
+  const slots: (GpuHolder | null)[] = node.pods.flatMap((pod) => Array.from({ length: pod.gpus }, () => pod));
+  while (slots.length < node.allocatable) slots.push(null);
+  return (
+    <li className="flex items-center gap-3">
+      <span className="w-36 shrink-0 truncate font-mono text-xs text-slate-700" title={node.node}>
+        {node.node}
+      </span>
+      <span role="img" aria-label={`${node.node}: ${node.requested} of ${node.allocatable} GPUs taken`} className="flex flex-wrap gap-1">
+        {slots.map((pod, index) =>
+          pod ? (
+            <Link key={index} href={podHref(clusterId, pod)} title={holderTitle(pod)} className={`h-5 w-5 rounded ${colorOf(holderKey(pod))} ring-1 ring-inset ring-black/10`}>
+              <span className="sr-only">{holderTitle(pod)}</span>
+            </Link>
+          ) : (
+            <span key={index} title="free" className="h-5 w-5 rounded border border-dashed border-slate-300 bg-slate-50" />
+          ),
+        )}
+      </span>
+      <span className="text-xs tabular-nums text-slate-500">
+        {node.requested}/{node.allocatable}
+      </span>
+    </li>
+  );
+}
+
+/** Which GPUs of which node are taken, and by whom (colour = project; hover or focus for the pod). */
+export function GpuNodeMap({ cluster }: { cluster: ClusterDashboard }) {
+  const nodes = cluster.gpu.nodes;
+  if (nodes.length === 0) return null;
+  // Busiest nodes first when there are more than fit: free nodes are summed up.
+  const shown = nodes.length > NODE_MAP_LIMIT ? [...nodes].sort((a, b) => b.requested - a.requested).slice(0, NODE_MAP_LIMIT) : nodes;
+  const holders = new Map<string, GpuHolder>();
+  for (const node of shown) for (const pod of node.pods) if (!holders.has(holderKey(pod))) holders.set(holderKey(pod), pod);
+  return (
+    <div>
+      <SubHeading>Nodes: who holds which GPU</SubHeading>
+      <ul aria-label={`${cluster.name} GPU node map`} className="space-y-1.5">
+        {shown.map((node) => (
+          <NodeRow key={node.node} clusterId={cluster.id} node={node} />
+        ))}
+      </ul>
+      {nodes.length > shown.length && <p className="mt-1 text-xs text-slate-500">and {nodes.length - shown.length} more GPU nodes</p>}
+      {holders.size > 0 && (
+        <ul aria-label={`${cluster.name} GPU holders legend`} className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600">
+          {[...holders.entries()].map(([key, pod]) => (
+            <li key={key} className="flex items-center gap-1">
+              <span aria-hidden className={`h-2.5 w-2.5 rounded-sm ${colorOf(key)}`} />
+              {pod.project ? `project ${pod.project}` : `namespace ${pod.namespace}`}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+"use client";
+
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Table, Td, Th } from "@/components/ui/table";
+import { formatDateTime } from "@/lib/format";
+import { ClusterSection } from "./cluster-section";
+import { GpuHoursPanel } from "./gpu-hours-panel";
+import type { DashboardSnapshot } from "./types";
+import { useDashboard, type StreamState } from "./use-dashboard";
+import { UtilizationBlock } from "./utilization-chart";
+
+const STREAM_LABEL: Record<StreamState, { text: string; tone: "gray" | "green" | "amber" }> = {
+  connecting: { text: "connecting…", tone: "gray" },
+  live: { text: "live", tone: "green" },
+  reconnecting: { text: "reconnecting…", tone: "amber" },
+};
+
+function ClusterOverview({ view }: { view: DashboardSnapshot }) {
+  return (
+    <Table label="Clusters at a glance">
+      <thead>
+        <tr>
+          <Th>Cluster</Th>
+          <Th className="text-right">Running</Th>
+          <Th className="text-right">Pending</Th>
+          <Th className="text-right">Failed (1 h)</Th>
+          <Th className="text-right">GPUs requested</Th>
+          <Th className="text-right">Quotas ≥ 90 %</Th>
+          <Th>State</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {view.clusters.map((cluster) => (
+          <tr key={cluster.id}>
+            <Td className="font-medium">
+              <a href={`#cluster-${cluster.id}`} className="text-brand-700 hover:underline">
+                {cluster.name}
+              </a>
+            </Td>
+            <Td className="text-right tabular-nums">{cluster.runningPods}</Td>
+            <Td className="text-right tabular-nums">{cluster.pendingPods}</Td>
+            <Td className="text-right tabular-nums">{cluster.failedLastHour}</Td>
+            <Td className="text-right tabular-nums">
+              {cluster.gpu.requested} / {cluster.gpu.allocatable}
+            </Td>
+            <Td className="text-right tabular-nums">{cluster.quotas.filter((quota) => quota.warning).length}</Td>
+            <Td>{cluster.stale ? <Badge tone="amber">stale{cluster.staleSince ? ` since ${formatDateTime(cluster.staleSince)}` : ""}</Badge> : <Badge tone="green">current</Badge>}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+/** The dashboard's client side: the server's first snapshot, then whatever the stream pushes. */
+export function LiveDashboard({ initial }: { initial: DashboardSnapshot }) {
+  const { data, stream } = useDashboard(initial);
+  const status = STREAM_LABEL[stream];
+  return (
+    <div className="space-y-8">
+      <div className="flex items-center gap-2 text-xs text-slate-500">
+        <span role="status" aria-label="Live updates">
+          <Badge tone={status.tone}>{status.text}</Badge>
+        </span>
+        <span>Figures as of {formatDateTime(data.generatedAt)}</span>
+      </div>
+      {data.clusters.length === 0 ? (
+        <EmptyState title="No cluster is attached">Attach a cluster to see what runs on it, its GPUs and its quotas.</EmptyState>
+      ) : (
+        <>
+          {data.clusters.length > 1 && <ClusterOverview view={data} />}
+          {data.clusters.map((cluster) => (
+            <ClusterSection key={cluster.id} cluster={cluster} utilization={<UtilizationBlock clusterId={cluster.id} cluster={cluster.name} prometheus={cluster.prometheus} />} />
+          ))}
+        </>
+      )}
+      <GpuHoursPanel />
+    </div>
+  );
+}
