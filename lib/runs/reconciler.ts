@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { clusters, runs, type Cluster, type RunRow } from "@/db/schema";
 import { describeKubeError } from "@/lib/kube/errors";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
-import { describePod, eventSummary, type EventSummary, type PodDescription } from "@/lib/kube/pods";
+import { byLastSeenDescending, describePod, eventSummary, type EventSummary, type PodDescription } from "@/lib/kube/pods";
 import { listPodEvents } from "@/lib/kube/run-pods";
 import { publishClusterWatch, publishRunChange, runChangeOf, subscribeRunChanges } from "./events";
 import { keptLogTail, type RunLogSource } from "./logs";
@@ -32,18 +32,24 @@ type PodListener = (pods: V1Pod[]) => void;
 const runIdOf = (pod: V1Pod): string | undefined => pod.metadata?.labels?.[RUN_LABEL];
 const uidOf = (pod: V1Pod): string => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 
-/** A run's row changes as the pods say: status, reason, exit code, pod names, timeline, times. */
+/** When a run reached the status its pods show: the containers' start or end when known, else now. */
+function reachedAt(derived: DerivedRunStatus, now: Date): Date {
+  if (derived.status === "running") return derived.startedAt ?? now;
+  if (isFinalRunStatus(derived.status)) return derived.finishedAt ?? now;
+  return now;
+}
+
+/** A run's row changes as the pods say: status, reason, exit code, pod names, timeline, times; null when nothing changed. */
 export function runUpdateFrom(row: RunRow, derived: DerivedRunStatus, podNames: string[], now: Date): Partial<RunRow> | null {
   const update: Partial<RunRow> = {};
   const final = isFinalRunStatus(derived.status);
-  const startedAt = row.startedAt ?? (derived.status === "running" || (final && derived.startedAt) ? (derived.startedAt ?? now) : null);
   if (derived.status !== row.status) {
     update.status = derived.status;
-    update.timeline = appendTransition(row.timeline, { status: derived.status, at: final ? (derived.finishedAt ?? now) : derived.status === "running" ? (startedAt ?? now) : now, reason: derived.reason, startedAt: derived.startedAt });
+    update.timeline = appendTransition(row.timeline, { status: derived.status, at: reachedAt(derived, now), reason: derived.reason, startedAt: derived.startedAt });
   }
   if (derived.reason !== row.reason) update.reason = derived.reason;
   if (derived.exitCode !== row.exitCode) update.exitCode = derived.exitCode;
-  if (startedAt && !row.startedAt) update.startedAt = startedAt;
+  if (!row.startedAt && (derived.status === "running" || (final && derived.startedAt))) update.startedAt = derived.startedAt ?? now;
   if (final && !row.finishedAt) update.finishedAt = derived.finishedAt ?? now;
   const names = [...new Set([...row.pods, ...podNames])];
   if (names.length !== row.pods.length) update.pods = names;
@@ -59,7 +65,7 @@ async function finalRecord(cluster: Cluster, run: RunRow, pods: readonly V1Pod[]
     console.warn(`berth: could not keep the events of run ${run.id}: ${describeKubeError(error).message}`);
   }
   const logTail = await keptLogTail(cluster, run, pods, runSettings().logTailKb * 1024);
-  return { events: events.map(eventSummary).sort((a, b) => (b.lastSeen ?? "").localeCompare(a.lastSeen ?? "")), logTail };
+  return { events: events.map(eventSummary).sort(byLastSeenDescending), logTail };
 }
 
 class ClusterRuns {
