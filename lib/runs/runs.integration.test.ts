@@ -102,6 +102,8 @@ describe("runs against the simulated cluster", async () => {
     expect(await executeMutation(createExecutionConfig, gpu, admin, "api")).toMatchObject({ ok: true });
     const cpu = { name: "cpu-small", image: "python:3.12-slim", cluster: "sim", namespace: `runs-\${project}-${suffix}`, createNamespace: true, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } } };
     expect(await executeMutation(createExecutionConfig, cpu, admin, "api")).toMatchObject({ ok: true });
+    const fixed = { ...cpu, name: "fixed-ns", namespace: `absent-${suffix}`, createNamespace: false };
+    expect(await executeMutation(createExecutionConfig, fixed, admin, "api")).toMatchObject({ ok: true });
     const spark = {
       name: "spark-small",
       cluster: "sim",
@@ -224,6 +226,14 @@ describe("runs against the simulated cluster", async () => {
     expect(result.data).toMatchObject({ status: "queued", pods: [], namespace: ns("runs-quota") });
     expect(result.data.reason).toMatch(/quota berth-quota of namespace runs-quota-\w+: requests\.nvidia\.com\/gpu: asks 2, 0 in use, limit 1/);
     expect(await podsOf(ns("runs-quota"), queuedRunId)).toEqual([]);
+  });
+
+  it("records a run the cluster refuses as failed, with the reason in plain words", async () => {
+    const result = await executeMutation(submitRun, { project: "churn", activity: "python-recipe", executionConfig: "fixed-ns" }, actor(ids.alice), "api");
+    if (!result.ok) throw new Error(result.error);
+    expect(result.data).toMatchObject({ status: "failed", reason: `Namespace "absent-${suffix}" does not exist on the cluster, and this config does not create it`, pods: [] });
+    expect(result.data.finishedAt).toEqual(expect.any(String));
+    expect(result.data.timeline.map((step) => step.status)).toEqual(["queued", "failed"]);
   });
 
   let sparkRunId = "";
