@@ -263,7 +263,10 @@ export async function readUtilization(
   options: { now?: Date; idleWindowSeconds?: number; timeoutMs?: number } = {},
 ): Promise<UtilizationView> {
   if (!prometheusUrl) return { status: "unconfigured", configured: false, hint: PROMETHEUS_HINT };
-  const end = options.now ?? new Date();
+  const now = options.now ?? new Date();
+  // Steps on whole minutes: Prometheus answers at start + k × step, which the points are matched on.
+  const stepMs = CHART_STEP_SECONDS * 1000;
+  const end = new Date(Math.floor(now.getTime() / stepMs) * stepMs);
   const range = { start: new Date(end.getTime() - CHART_MINUTES * 60_000), end, stepSeconds: CHART_STEP_SECONDS };
   const queries = utilizationQueries(options.idleWindowSeconds);
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -271,13 +274,13 @@ export async function readUtilization(
     const [chartUtilization, chartMemory, utilizationNow, memoryNow, idleMax, idleAverage] = await Promise.all([
       queryRange(prometheusUrl, queries.chartUtilization, range, timeoutMs),
       queryRange(prometheusUrl, queries.chartMemoryGiB, range, timeoutMs),
-      queryInstant(prometheusUrl, queries.utilizationNow, { time: end, timeoutMs }),
-      queryInstant(prometheusUrl, queries.memoryNow, { time: end, timeoutMs }),
-      queryInstant(prometheusUrl, queries.idleMax, { time: end, timeoutMs }),
-      queryInstant(prometheusUrl, queries.idleAverage, { time: end, timeoutMs }),
+      queryInstant(prometheusUrl, queries.utilizationNow, { time: now, timeoutMs }),
+      queryInstant(prometheusUrl, queries.memoryNow, { time: now, timeoutMs }),
+      queryInstant(prometheusUrl, queries.idleMax, { time: now, timeoutMs }),
+      queryInstant(prometheusUrl, queries.idleAverage, { time: now, timeoutMs }),
     ]);
-    const { pods, idle } = podFigures({ utilizationNow, memoryNow, idleMax, idleAverage }, known, end.getTime(), options.idleWindowSeconds);
-    return { status: "ok", configured: true, available: true, points: chartPoints(chartUtilization, chartMemory, range), pods, idle, generatedAt: end.toISOString() };
+    const { pods, idle } = podFigures({ utilizationNow, memoryNow, idleMax, idleAverage }, known, now.getTime(), options.idleWindowSeconds);
+    return { status: "ok", configured: true, available: true, points: chartPoints(chartUtilization, chartMemory, range), pods, idle, generatedAt: now.toISOString() };
   } catch (error) {
     const message = error instanceof PrometheusError ? error.message : `Prometheus could not be queried: ${(error as Error).message}`;
     return { status: "unavailable", configured: true, available: false, message, error: message };

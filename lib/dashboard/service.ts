@@ -30,7 +30,7 @@ const VIEW_MAX_AGE_MS = 5_000;
 const IDLE_RELEASE_MS = 10 * 60_000;
 const SWEEP_MS = 60_000;
 /** Prometheus is asked at most this often per cluster, whatever the number of open dashboards. */
-const UTILIZATION_CACHE_MS = 15_000;
+const UTILIZATION_CACHE_MS = 10_000;
 
 /** One cluster's section of `GET /api/v1/dashboard`. */
 export interface ClusterDashboard extends ClusterAggregates {
