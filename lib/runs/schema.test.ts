@@ -46,6 +46,11 @@ describe("submitRunSchema", () => {
     expect(errorsOf({ project: "p", activity: "python-notebook" })).toEqual({});
   });
 
+  it("refuses a per-run config of the kind the activity does not use", () => {
+    expect(errorsOf({ project: "p", activity: "spark-recipe", script: "x", executionConfig: "cpu" })).toEqual({ executionConfig: ["A spark-recipe run uses a Spark config, not an execution config"] });
+    expect(errorsOf({ project: "p", activity: "ml-score", sparkConfig: "spark" })).toEqual({ sparkConfig: ["A ml-score run uses an execution config, not a Spark config"] });
+  });
+
   it("limits sizes: arguments, script, env count and total", () => {
     expect(errorsOf({ project: "p", activity: "python-recipe", command: Array.from({ length: 257 }, () => "a") })).toEqual({ command: ["At most 256 arguments"] });
     expect(errorsOf({ project: "p", activity: "python-recipe", script: "x".repeat(100_001) })).toEqual({ script: [expect.stringContaining("at most 100000")] });

@@ -93,10 +93,14 @@ export const submitRunSchema = z.strictObject(submitRunShape).superRefine((input
   const hasCommand = Boolean(input.command?.length);
   const hasScript = Boolean(input.script?.trim());
   if (hasCommand && hasScript) ctx.addIssue({ code: "custom", path: ["script"], message: "Give a command or a script, not both" });
-  if (isSparkActivity(input.activity) && !hasCommand && !hasScript) {
+  const spark = isSparkActivity(input.activity);
+  if (spark && !hasCommand && !hasScript) {
     const message = "A Spark run needs its application: a command [file, arguments…] or a script";
     ctx.addIssue({ code: "custom", path: ["command"], message });
   }
+  // Say so rather than silently ignore a choice the run would not use.
+  if (spark && input.executionConfig) ctx.addIssue({ code: "custom", path: ["executionConfig"], message: `A ${input.activity} run uses a Spark config, not an execution config` });
+  if (!spark && input.sparkConfig) ctx.addIssue({ code: "custom", path: ["sparkConfig"], message: `A ${input.activity} run uses an execution config, not a Spark config` });
 });
 export type SubmitRunInput = z.output<typeof submitRunSchema>;
 

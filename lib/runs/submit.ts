@@ -10,7 +10,7 @@ import { executionConfigBody, findExecutionConfig } from "@/lib/execution-config
 import { describeKubeError, type KubeFailure } from "@/lib/kube/errors";
 import { ensureNamespace, NamespaceError } from "@/lib/kube/namespaces";
 import { PodBuildError, resolveImage } from "@/lib/kube/pod-builder";
-import { createRunObjects, RunKubeError, sparkOperatorInstalled } from "@/lib/kube/run-workloads";
+import { createRunObjects, deleteRunObjects, RunKubeError, sparkOperatorInstalled } from "@/lib/kube/run-workloads";
 import { can, mayUse, type Actor } from "@/lib/permissions";
 import { findProject } from "@/lib/projects/queries";
 import { isSparkActivity, type ActivityType } from "@/lib/resolution/activities";
@@ -23,6 +23,7 @@ import type { UsableBy } from "@/db/schema";
 import type { FieldErrors } from "@/lib/validation";
 import { publishRunChange, runChangeOf } from "./events";
 import { newRunId } from "./ids";
+import { findRun } from "./queries";
 import { configGpus, podRunObjects, sparkApplicationRunObjects, sparkDriverRunObjects, type RunIdentity, type RunPayload } from "./objects";
 import { submitRunSchema, type EffectiveChoice, type SubmitRunInput } from "./schema";
 import { appendTransition, formatQuotaRefusal } from "./status";
@@ -198,7 +199,10 @@ function failureOf(error: unknown): { failure: KubeFailure; object?: string } {
   return { failure: describeKubeError(error) };
 }
 
-/** Saves what the cluster said about a run that was still queued; a run the reconciler moved on meanwhile keeps its state. */
+/**
+ * Saves what the cluster said about a run that was still queued, and returns the run as stored: a
+ * run the reconciler or an abort moved on meanwhile keeps its state.
+ */
 function recordLaunchOutcome(row: RunRow, change: Pick<RunRow, "status" | "reason"> & Partial<Pick<RunRow, "pods" | "finishedAt">>): RunRow {
   const at = new Date();
   const timeline = change.status === row.status ? row.timeline : appendTransition(row.timeline, { status: change.status, at, reason: change.reason });
@@ -208,7 +212,7 @@ function recordLaunchOutcome(row: RunRow, change: Pick<RunRow, "status" | "reaso
     .where(and(eq(runs.id, row.id), eq(runs.status, "queued")))
     .returning()
     .get();
-  const current = saved ?? getDb().select().from(runs).where(eq(runs.id, row.id)).get() ?? row;
+  const current = saved ?? findRun(row.id) ?? row;
   publishRunChange(runChangeOf(current));
   return current;
 }
@@ -227,7 +231,10 @@ function recordLaunchFailure(row: RunRow, error: unknown): RunRow {
  * a retry when quota frees up (calling this again is safe: existing objects are kept); any other
  * refusal → failed with the cluster's words. Never throws.
  */
-export async function launchRun(row: RunRow): Promise<RunRow> {
+export async function launchRun(queued: RunRow): Promise<RunRow> {
+  // The caller's copy may be stale (a retry after an abort): only a run still queued is launched.
+  const row = findRun(queued.id) ?? queued;
+  if (row.status !== "queued") return row;
   const objects = runObjectsOf(row);
   const cluster = row.clusterId === null ? undefined : findCluster(row.clusterId);
   if (!objects || !cluster) {
@@ -238,7 +245,10 @@ export async function launchRun(row: RunRow): Promise<RunRow> {
   try {
     await ensureNamespace(cluster, row.namespace, { create: Boolean(createNamespace) });
     await createRunObjects(cluster, objects);
-    return recordLaunchOutcome(row, { status: "pending", reason: null, pods: firstPods(objects) });
+    const launched = recordLaunchOutcome(row, { status: "pending", reason: null, pods: firstPods(objects) });
+    // Aborted while its objects were being created (e.g. a retry of a queued run): take them down again.
+    if (launched.status === "aborted") await deleteRunObjects(cluster, row.id, row.namespace, objects).catch(() => undefined);
+    return launched;
   } catch (error) {
     const { failure } = failureOf(error);
     if (failure.reason === "QuotaExceeded" && /exceeded quota/.test(failure.message)) {
