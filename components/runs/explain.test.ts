@@ -44,6 +44,7 @@ describe("explainRun", () => {
   it("falls back to the exit code for other failures, and says nothing for a healthy run", () => {
     expect(explainRun("failed", "Error", 3)?.headline).toBe("The command exited with code 3");
     expect(explainRun("running", null)).toBeUndefined();
+    expect(explainRun("pending", "Scheduled on node sim-gpu-1; pulling the image and creating the container")?.headline).toBe("Scheduled on node sim-gpu-1; pulling the image and creating the container");
     expect(explainRun("succeeded", null, 0)).toBeUndefined();
   });
 });

@@ -105,6 +105,6 @@ export function explainRun(status: ExplainedStatus, reason: string | null | unde
   if (status === "lost") {
     return { headline: "The run's pods disappeared", advice: "Its pods were removed while Berth was not watching, so its end is unknown. Submit it again if needed." };
   }
-  if (status === "pending" && text) return { headline: "Waiting for the cluster", advice: "The cluster has not started the run yet." };
+  if ((status === "pending" || status === "queued") && text) return { headline: text, advice: "Nothing is wrong so far: the run starts as soon as its container is created." };
   return undefined;
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { buttonClasses } from "@/components/ui/button";
 
 /** Lines kept on screen; the download has the whole log. */
@@ -22,6 +22,7 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
   const source = useRef<EventSource | null>(null);
   const logRef = useRef<HTMLPreElement>(null);
   const pinned = useRef(true);
+  const selectId = useId();
   const url = `/api/stream/runs/${runId}/logs${pod ? `?pod=${encodeURIComponent(pod)}` : ""}`;
 
   const follow = useCallback((target: string) => {
@@ -75,9 +76,9 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3 text-sm">
         {pods.length > 1 && (
-          <label className="flex items-center gap-2 text-slate-700">
-            Pod
-            <select value={pod} onChange={(event) => setPod(event.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+          <div className="flex items-center gap-2 text-slate-700">
+            <label htmlFor={selectId}>Pod</label>
+            <select id={selectId} value={pod} onChange={(event) => setPod(event.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
               <option value="">{prefixed ? "All pods (merged)" : "All pods"}</option>
               {pods.map((name) => (
                 <option key={name} value={name}>
@@ -85,7 +86,7 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
         <span role="status" aria-label="Log status" className="text-xs text-slate-500">
           {state === "connecting" ? "connecting…" : state === "streaming" ? "following the log live…" : state === "failed" ? (problem ?? "the log stream stopped; it resumes at the run's next change") : "complete"}
@@ -101,7 +102,7 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
           const element = event.currentTarget;
           pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
         }}
-        className="h-[26rem] overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
+        className="max-h-[26rem] min-h-[8rem] overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
       >
         {lines.length ? lines.join("\n") : live ? "No output yet." : "No log."}
       </pre>

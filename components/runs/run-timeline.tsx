@@ -51,6 +51,7 @@ export function RunTimeline({ timeline, status, now }: { timeline: RunTransition
               <p className={`text-sm font-medium ${step.at || step.dot === "current" ? "text-slate-900" : "text-slate-400"}`}>{step.status === "finished" ? "succeeded / failed" : step.status}</p>
               <p className="text-xs text-slate-500">{step.at ? formatClock(step.at) : step.dot === "current" ? "now" : "—"}</p>
               {span !== null && <p className="text-xs text-slate-500">{step.dot === "current" ? `for ${formatSpan(span)}` : `lasted ${formatSpan(span)}`}</p>}
+              {step.at && index === steps.length - 1 && times[0] !== null && <p className="text-xs text-slate-500">{formatSpan(new Date(step.at).getTime() - times[0])} after submit</p>}
             </div>
           </li>
         );

@@ -9,8 +9,12 @@ export function WhyCallout({ status, reason, exitCode }: { status: RunStatus; re
   const explained = explainRun(status, reason, exitCode);
   if (!explained && !reason) return null;
   const failed = status === "failed" || status === "lost";
-  const title = failed ? "Why it failed" : status === "pending" || status === "queued" ? "Why it is pending" : status === "aborted" ? "Why it stopped" : "Note";
-  const tone = failed ? "border-red-200 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-950";
+  const title = failed ? "Why it failed" : status === "pending" ? "Why it is pending" : status === "queued" ? "Why it is queued" : status === "aborted" ? "Why it stopped" : "While it runs";
+  const tone = failed
+    ? "border-red-200 bg-red-50 text-red-900"
+    : status === "pending" || status === "queued"
+      ? "border-amber-300 bg-amber-50 text-amber-950"
+      : "border-slate-200 bg-white text-slate-800";
   return (
     <section aria-label={title} className={`rounded-lg border px-5 py-4 ${tone}`}>
       <p className="text-xs font-semibold uppercase tracking-wide opacity-70">{title}</p>

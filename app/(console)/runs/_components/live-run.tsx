@@ -84,7 +84,8 @@ export function LiveRun({
 
   const final = isFinalStatus(run.status);
   const events = pods.length > 0 ? podEvents(pods) : keptEvents;
-  const podNames = pods.length > 0 ? pods.map((pod) => pod.name) : run.pods;
+  // Every pod the run had (executors end before the run is over), for the log's pod choice.
+  const podNames = [...new Set([...run.pods, ...pods.map((pod) => pod.name)])];
   const spark = run.workload !== "pod";
   const duration = run.startedAt ? (run.finishedAt ? Date.parse(run.finishedAt) : now) : null;
   const facts: [string, React.ReactNode][] = [
