@@ -123,7 +123,9 @@ describe("runs against the simulated cluster", async () => {
     ids.churn = project("churn", execId("gpu-large"));
     ids.quota = project("quota", execId("gpu-large"));
     const outsiders = project("outsiders", execId("gpu-large"));
-    for (const projectId of [ids.churn, ids.quota]) db.insert(schema.projectMembers).values({ projectId, groupId: ml, role: "contributor" }).run();
+    const bare = db.insert(schema.projects).values({ key: "bare", name: "bare" }).returning().get().id;
+    for (const projectId of [ids.churn, ids.quota, bare]) db.insert(schema.projectMembers).values({ projectId, groupId: ml, role: "contributor" }).run();
+    db.insert(schema.projectMembers).values({ projectId: bare, groupId: sales, role: "contributor" }).run();
     db.insert(schema.projectMembers).values({ projectId: outsiders, groupId: sales, role: "contributor" }).run();
     db.insert(schema.projectMembers).values({ projectId: ids.churn, groupId: sales, role: "reader" }).run();
     db.insert(schema.projectMembers).values({ projectId: ids.churn, groupId: interns, role: "contributor" }).run();
@@ -212,6 +214,11 @@ describe("runs against the simulated cluster", async () => {
     expect(Object.keys(body.fieldErrors!).sort()).toEqual(["activity", "annotations.berth.dev/run", "command", "env"]);
     const unknown = await api("POST", "/api/v1/runs", tokens.alice, { project: "churn", activity: "python-recipe", executionConfig: "nope", cluster: "nowhere" });
     expect(unknown).toMatchObject({ status: 422, body: { fieldErrors: { executionConfig: ['No execution config named "nope"'], cluster: ['No cluster named "nowhere"'] } } });
+    // A project that resolves no config: 422 before any permission on configs is looked at.
+    const bare = await api("POST", "/api/v1/runs", tokens.bob, { project: "bare", activity: "python-recipe" });
+    expect(bare).toMatchObject({ status: 422, body: { error: "This run cannot start: no execution config selected", fieldErrors: { executionConfig: ["no execution config selected"] } } });
+    const noEnv = await api("POST", "/api/v1/runs", tokens.alice, { project: "churn", activity: "python-recipe", codeEnv: "nope" });
+    expect(noEnv).toMatchObject({ status: 422, body: { fieldErrors: { codeEnv: ['No code env named "nope"'] } } });
     const noProject = await api("POST", "/api/v1/runs", tokens.alice, { project: "ghost", activity: "python-recipe" });
     expect(noProject).toMatchObject({ status: 422, body: { fieldErrors: { project: ['No project "ghost"'] } } });
     expect(getDb().select().from(schema.runs).all()).toHaveLength(before);
