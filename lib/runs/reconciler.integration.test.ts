@@ -24,7 +24,7 @@ describe("run reconciler against the simulator", async () => {
   const { kubeClients, loadKubeconfig } = await import("@/lib/kube/client");
   const { executeMutation } = await import("@/lib/actions/mutation");
   const { subscribeClusterWatch, subscribeRunChanges } = await import("./events");
-  const { ensureRunReconciler, liveRunSource, watchRunsOn } = await import("./reconciler");
+  const { ensureRunReconciler, keepRunRecord, liveRunSource, watchRunsOn } = await import("./reconciler");
   const { runLogLines } = await import("./logs");
   const { runSettings, updateRunSettings } = await import("./retention");
   const { launchRun } = await import("./submit");
@@ -248,6 +248,16 @@ describe("run reconciler against the simulator", async () => {
     await core().deleteNamespacedPod({ namespace, name: "blocker", gracePeriodSeconds: 0 });
     await until("the queued run to be retried and succeed", () => row(run.id).status === "succeeded", 30_000);
     expect(row(run.id).timeline.map((step) => step.status)).toEqual(["queued", "pending", "running", "succeeded"]);
+  });
+
+  it("keeps a live run's events and log on request, for an abort that is about to delete its pods", async () => {
+    const run = addRun(main);
+    await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(run.id, { "sim.berth.dev/log-lines": "epoch 1\nepoch 2" }) });
+    await until("the run to run", () => row(run.id).status === "running");
+    await keepRunRecord(row(run.id));
+    expect(row(run.id).logTail).toBe("epoch 1\nepoch 2\n");
+    expect((row(run.id).events ?? []).map((event) => event.reason)).toContain("Started");
+    await core().deleteNamespacedPod({ namespace: NAMESPACE, name: `run-${run.id}`, gracePeriodSeconds: 0 });
   });
 
   it("deletes finished runs' pods after the retention period, keeping the record", async () => {

@@ -7,7 +7,7 @@ import { describeKubeError } from "@/lib/kube/errors";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
 import { byLastSeenDescending, describePod, eventSummary, type EventSummary, type PodDescription } from "@/lib/kube/pods";
 import { listPodEvents } from "@/lib/kube/run-pods";
-import { publishClusterWatch, publishRunChange, runChangeOf, subscribeRunChanges } from "./events";
+import { publishClusterWatch, publishRunChange, runChangeOf, subscribeRunChanges, type ClusterWatchChange } from "./events";
 import { keptLogTail, type RunLogSource } from "./logs";
 import { findRun } from "./queries";
 import { onRunSettingsChange, RetentionTimer, runSettings } from "./retention";
@@ -203,6 +203,17 @@ class ClusterRuns {
     if (isFinalRunStatus(saved.status)) void this.keepFinalRecord(saved, pods);
   }
 
+  /** Keeps events and log tail of a run about to lose its pods (abort), as an ending run does. */
+  async keepRecordNow(run: RunRow): Promise<void> {
+    const pods = this.podsOf(run.id);
+    const record = await finalRecord(this.cluster, { ...run, pods: [...new Set([...run.pods, ...pods.map((pod) => pod.metadata?.name ?? "").filter(Boolean)])] }, pods);
+    getDb()
+      .update(runs)
+      .set({ events: record.events as unknown as Record<string, unknown>[], logTail: record.logTail })
+      .where(eq(runs.id, run.id))
+      .run();
+  }
+
   private async keepFinalRecord(run: RunRow, pods: readonly V1Pod[]): Promise<void> {
     const record = await finalRecord(this.cluster, run, pods);
     const saved = getDb()
@@ -293,6 +304,10 @@ class RunReconciler {
     if (run?.clusterId != null) this.clusters.get(run.clusterId)?.reconcile(runId);
   }
 
+  async keepRecord(run: RunRow): Promise<void> {
+    if (run.clusterId !== null) await this.clusters.get(run.clusterId)?.keepRecordNow(run);
+  }
+
   podsOf(runId: string): V1Pod[] {
     for (const cluster of this.clusters.values()) {
       const pods = cluster.podsOf(runId);
@@ -303,6 +318,13 @@ class RunReconciler {
 
   watchStatus(clusterId: number): InformerStatus | null {
     return this.clusters.get(clusterId)?.status() ?? null;
+  }
+
+  watchStatuses(): ClusterWatchChange[] {
+    return [...this.clusters.entries()].map(([clusterId, followed]) => {
+      const { stale, staleSince, error } = followed.status();
+      return { clusterId, stale, staleSince, error };
+    });
   }
 
   subscribePods(runId: string, listener: PodListener): () => void {
@@ -364,6 +386,14 @@ export function reconcileRun(runId: string): void {
   reconciler().reconcile(runId);
 }
 
+/**
+ * Keeps a live run's pod events and log tail in its row now: for abort, to call before deleting
+ * the pods (a run that ends by itself keeps them without this). Never throws for cluster failures.
+ */
+export async function keepRunRecord(run: RunRow): Promise<void> {
+  await reconciler().keepRecord(run);
+}
+
 /** The run's pods as the shared informer sees them (empty when not followed or gone). */
 export function runPods(runId: string): V1Pod[] {
   return reconciler().podsOf(runId);
@@ -372,6 +402,11 @@ export function runPods(runId: string): V1Pod[] {
 /** Whether Berth's watch of a cluster is current (null when it does not follow that cluster). */
 export function clusterWatchStatus(clusterId: number): InformerStatus | null {
   return reconciler().watchStatus(clusterId);
+}
+
+/** The watch status of every cluster Berth follows runs on (for a page that opens while one is stale). */
+export function clusterWatchStatuses(): ClusterWatchChange[] {
+  return reconciler().watchStatuses();
 }
 
 /** Calls `listener` with the run's pods on every change of one of them, until the returned function is called. */
