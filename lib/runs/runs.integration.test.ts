@@ -84,6 +84,7 @@ describe("runs against the simulated cluster", async () => {
       .values({ name: "sim", kubeconfigEncrypted: encryptSecret(kubeconfig), context: loadKubeconfig(kubeconfig).getCurrentContext(), server: "https://127.0.0.1:6443" })
       .returning()
       .get().id;
+    db.insert(schema.clusters).values({ name: "other", kubeconfigEncrypted: encryptSecret(kubeconfig), context: loadKubeconfig(kubeconfig).getCurrentContext(), server: "https://other" }).run();
     // alice and bob may use the cluster; carol (interns) may not.
     db.insert(schema.clusterGrants).values({ clusterId: ids.cluster, groupId: ml, level: "use" }).run();
     db.insert(schema.clusterGrants).values({ clusterId: ids.cluster, groupId: sales, level: "use" }).run();
@@ -202,7 +203,7 @@ describe("runs against the simulated cluster", async () => {
   it("takes a per-run config within what the user may use, and refuses a cluster the user's groups may not use", async () => {
     const { status, body } = await api("POST", "/api/v1/runs", tokens.bob, { project: "outsiders", activity: "python-recipe", executionConfig: "cpu-small", annotations: { "sim.berth.dev/duration": "1s" } });
     expect(status).toBe(201);
-    expect(body).toMatchObject({ status: "pending", executionConfig: "cpu-small", gpus: 0, warnings: [], resolution: { executionConfig: { value: "cpu-small", origin: "run", from: "from chosen for this run" } } });
+    expect(body).toMatchObject({ status: "pending", executionConfig: "cpu-small", gpus: 0, warnings: [], resolution: { executionConfig: { value: "cpu-small", origin: "run", from: "chosen for this run" } } });
     const refused = await executeMutation(submitRun, { project: "churn", activity: "python-recipe", executionConfig: "cpu-small" }, actor(ids.carol), "api");
     expect(refused).toMatchObject({ ok: false, status: 403, error: "group interns may not use cluster sim" });
   });
@@ -217,6 +218,8 @@ describe("runs against the simulated cluster", async () => {
     // A project that resolves no config: 422 before any permission on configs is looked at.
     const bare = await api("POST", "/api/v1/runs", tokens.bob, { project: "bare", activity: "python-recipe" });
     expect(bare).toMatchObject({ status: 422, body: { error: "This run cannot start: no execution config selected", fieldErrors: { executionConfig: ["no execution config selected"] } } });
+    const pinned = await api("POST", "/api/v1/runs", tokens.alice, { project: "churn", activity: "python-recipe", executionConfig: "cpu-small", cluster: "other" });
+    expect(pinned).toMatchObject({ status: 422, body: { fieldErrors: { cluster: ["Config cpu-small runs only on cluster sim"] } } });
     const noEnv = await api("POST", "/api/v1/runs", tokens.alice, { project: "churn", activity: "python-recipe", codeEnv: "nope" });
     expect(noEnv).toMatchObject({ status: 422, body: { fieldErrors: { codeEnv: ['No code env named "nope"'] } } });
     const noProject = await api("POST", "/api/v1/runs", tokens.alice, { project: "ghost", activity: "python-recipe" });

@@ -60,14 +60,19 @@ function runOverride(input: SubmitRunInput, catalog: Catalog) {
   return override;
 }
 
-/** An effective value as stored on the run: per-run choices (the override level here) say "run". */
+/** Where a value came from in words; per-run choices are resolved as the object-override level. */
+function originWords(effective: EffectiveValue): string {
+  const words = describeOrigin(effective);
+  return effective.origin === "object" ? words.replace("from object override", "chosen for this run").replace("object override", "chosen for this run") : words;
+}
+
+/** An effective value as stored on the run: per-run choices say "run". */
 function choiceOf(effective: EffectiveValue): EffectiveChoice {
-  const origin = effective.origin === "object" ? "run" : effective.origin;
-  return { value: effective.value, origin, from: describeOrigin(effective).replace("object override", "chosen for this run") };
+  return { value: effective.value, origin: effective.origin === "object" ? "run" : effective.origin, from: originWords(effective) };
 }
 
 function summaryOf(resolution: Resolution, spark: boolean): string {
-  const part = (what: string, effective: EffectiveValue) => `${what} ${effective.value} (${describeOrigin(effective).replace("object override", "chosen for this run")})`;
+  const part = (what: string, effective: EffectiveValue) => `${what} ${effective.value} (${originWords(effective)})`;
   const running = spark ? part("Spark config", resolution.sparkConfig) : part("execution config", resolution.executionConfig);
   return `${running}; ${part("cluster", resolution.cluster)}`;
 }
@@ -118,10 +123,11 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
     const message = `This run cannot start: ${blocking}`;
     throw new DomainError(422, message, { [blockingField(resolution, spark)]: [blocking] });
   }
-  const pinned = resolution.cluster.via !== undefined;
-  if (input.cluster && pinned && resolution.cluster.value !== input.cluster) {
+  const cluster = findCluster(resolution.cluster.value!)!;
+  // A config pinned to a cluster runs there whatever the cluster setting: a different per-run cluster cannot be honoured.
+  if (override.clusterId !== null && resolution.cluster.via !== undefined && override.clusterId !== cluster.id) {
     const config = spark ? resolution.sparkConfig.value : resolution.executionConfig.value;
-    const message = `Config ${config} runs only on cluster ${resolution.cluster.value}`;
+    const message = `Config ${config} runs only on cluster ${cluster.name}`;
     throw new DomainError(422, message, { cluster: [message] });
   }
 
@@ -130,7 +136,6 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
   if (!mayUse(actor, configFacts.usableBy)) {
     throw new DomainError(403, `${refusedWho(actor)} may not use ${spark ? "Spark config" : "config"} ${configFacts.name}`);
   }
-  const cluster = findCluster(resolution.cluster.value!)!;
   if (!can(actor, "clusters.use", { cluster: cluster.id })) {
     throw new DomainError(403, `${refusedWho(actor)} may not use cluster ${cluster.name}`);
   }
