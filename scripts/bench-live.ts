@@ -1,0 +1,271 @@
+/**
+ * `npm run bench:live`: issue 6's live target — a pod phase change reaches an open run page in
+ * < 300 ms p95 on the embedded cluster — measured with 1 and then 50 open run pages, plus the
+ * apiserver watches those pages cost.
+ *
+ * The simulator (the embedded cluster's shape) and the console (production build) start as
+ * `npm start` starts them. Runs are submitted through `POST /api/v1/runs` with the simulator's
+ * pod annotations (start delay, duration), so each run's pod goes Pending → Running → Succeeded
+ * by itself. The change's time is when the bench's own watch on the apiserver sees the new phase;
+ * the page's time is when the run page's stream (`/api/stream/runs/{id}`, signed in with a
+ * session cookie) delivers the new run status (`event: run`) and the new pod phase
+ * (`event: pods`). One more run is followed in Chromium on the run page itself, to the moment the
+ * status badge's text changes in the DOM. Exits 0 whatever the figures.
+ * `BERTH_BENCH_SMOKE=1` runs fewer runs, to check the harness quickly.
+ */
+import fs from "node:fs";
+import { chromium } from "@playwright/test";
+import {
+  apiOk,
+  ms,
+  now,
+  openSse,
+  percentile,
+  printTable,
+  signIn,
+  simCallOk,
+  simStats,
+  simWatch,
+  startConsole,
+  startSimulator,
+  tempDataDir,
+  waitFor,
+  type Console,
+  type ResultRow,
+  type Session,
+  type SimStats,
+  type Simulator,
+  type WatchEvent,
+} from "./bench-harness";
+
+const SMOKE = process.env.BERTH_BENCH_SMOKE === "1";
+const RUNS_ONE_PAGE = SMOKE ? 2 : 12;
+const RUNS_MANY_PAGES = SMOKE ? 1 : 3;
+const PAGES = SMOKE ? 5 : 50;
+const BROWSER_RUNS = SMOKE ? 1 : 3;
+const TARGET_P95_MS = 300;
+const RUN_LABEL = "berth.dev/run";
+const PROJECT = "bench";
+const CONFIG = "bench-cpu";
+
+/** The pod phases a run goes through once its pod exists, and the run status each one means. */
+const TRANSITIONS = [
+  { phase: "Running", status: "running" },
+  { phase: "Succeeded", status: "succeeded" },
+] as const;
+
+interface Samples {
+  /** Apiserver event → `event: run` with the new status. */
+  status: number[];
+  /** Apiserver event → `event: pods` with the new phase. */
+  pods: number[];
+}
+
+/** When the bench's own apiserver watch first saw each run's pod reach a phase: run id → phase → time. */
+type PhaseTimes = Map<string, Map<string, number>>;
+
+function recordPhase(times: PhaseTimes, event: WatchEvent): void {
+  const run = event.object.metadata.labels?.[RUN_LABEL];
+  const phase = event.object.status?.phase;
+  if (!run || !phase || event.type === "DELETED") return;
+  const phases = times.get(run) ?? new Map<string, number>();
+  if (!phases.has(phase)) phases.set(phase, event.at);
+  times.set(run, phases);
+}
+
+async function submitRun(app: Console, startDelay: string, duration: string): Promise<string> {
+  const run = await apiOk<{ id: string }>(app, "POST", "/api/v1/runs", {
+    project: PROJECT,
+    activity: "python-recipe",
+    command: ["python", "-c", "print('bench')"],
+    annotations: { "sim.berth.dev/start-delay": startDelay, "sim.berth.dev/duration": duration },
+  });
+  return run.id;
+}
+
+interface PageTimes {
+  status: Map<string, number>;
+  phase: Map<string, number>;
+}
+
+/**
+ * Submits one run, opens `pages` run-page streams on it, and waits until every stream has seen
+ * it succeed. Transitions that happened before all streams were open are not counted.
+ */
+async function followRun(app: Console, session: Session, phases: PhaseTimes, pages: number, startDelay: string, samples: Samples, sim: Simulator): Promise<SimStats> {
+  const id = await submitRun(app, startDelay, "1s");
+  const pageTimes: PageTimes[] = [];
+  const streams = await Promise.all(
+    Array.from({ length: pages }, () => {
+      const times: PageTimes = { status: new Map(), phase: new Map() };
+      pageTimes.push(times);
+      return openSse(`${app.baseUrl}/api/stream/runs/${id}`, session, (message) => {
+        const data = JSON.parse(message.data) as { status?: string; pods?: { phase: string }[] };
+        if (message.event === "run" && data.status && !times.status.has(data.status)) times.status.set(data.status, message.at);
+        if (message.event === "pods") for (const pod of data.pods ?? []) if (!times.phase.has(pod.phase)) times.phase.set(pod.phase, message.at);
+      });
+    }),
+  );
+  const allOpen = now();
+  const stats = await simStats(sim);
+  try {
+    await waitFor(`run ${id} to succeed on ${pages} page(s)`, () => pageTimes.every((t) => t.status.has("succeeded") || t.status.has("failed")), 60_000);
+    const seen = phases.get(id);
+    for (const { phase, status } of TRANSITIONS) {
+      const changedAt = seen?.get(phase);
+      if (changedAt === undefined || changedAt < allOpen) continue;
+      for (const times of pageTimes) {
+        const statusAt = times.status.get(status);
+        const phaseAt = times.phase.get(phase);
+        if (statusAt !== undefined) samples.status.push(statusAt - changedAt);
+        if (phaseAt !== undefined) samples.pods.push(phaseAt - changedAt);
+      }
+    }
+  } finally {
+    for (const stream of streams) stream.close();
+  }
+  return stats;
+}
+
+/**
+ * In the page: records every text the run status badge shows, with its time (epoch ms), until it
+ * shows `succeeded`. A string, so that no bundler helper leaks into the page.
+ */
+const OBSERVE_STATUS = `new Promise((resolve) => {
+  const badge = document.querySelector('[role="status"][aria-label="Run status"]');
+  if (!badge) return resolve({ error: "no run status element" });
+  const seen = [{ text: badge.textContent.trim(), at: performance.timeOrigin + performance.now() }];
+  const observer = new MutationObserver(() => {
+    const text = badge.textContent.trim();
+    if (text === seen[seen.length - 1].text) return;
+    seen.push({ text, at: performance.timeOrigin + performance.now() });
+    if (text === "succeeded" || text === "failed") {
+      observer.disconnect();
+      resolve({ seen });
+    }
+  });
+  observer.observe(badge, { subtree: true, childList: true, characterData: true });
+  setTimeout(() => { observer.disconnect(); resolve({ seen, error: "timed out" }); }, 60000);
+})`;
+
+async function browserSamples(app: Console, session: Session, phases: PhaseTimes): Promise<{ samples: number[]; notes: string[] }> {
+  const samples: number[] = [];
+  const notes: string[] = [];
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  try {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: session.name, value: session.value, url: app.baseUrl, httpOnly: true, sameSite: "Lax" }]);
+    for (let i = 0; i < BROWSER_RUNS; i++) {
+      const page = await context.newPage();
+      const id = await submitRun(app, "4s", "1500ms");
+      await page.goto(`${app.baseUrl}/runs/${id}`, { waitUntil: "load" });
+      const openedAt = now();
+      const result = (await page.evaluate(OBSERVE_STATUS)) as { seen?: { text: string; at: number }[]; error?: string };
+      if (result.error) notes.push(`browser run ${id}: ${result.error}`);
+      const seen = phases.get(id);
+      for (const { phase, status } of TRANSITIONS) {
+        const changedAt = seen?.get(phase);
+        const shownAt = result.seen?.find((s) => s.text === status)?.at;
+        if (changedAt !== undefined && changedAt > openedAt && shownAt !== undefined) samples.push(shownAt - changedAt);
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return { samples, notes };
+}
+
+const openWatchTotal = (stats: SimStats) => Object.values(stats.watches).reduce((sum, w) => sum + w.open, 0);
+const openWatchList = (stats: SimStats) =>
+  Object.entries(stats.watches)
+    .filter(([, w]) => w.open > 0)
+    .map(([resource, w]) => `${resource} ${w.open}`)
+    .join(", ") || "none";
+const listTotal = (stats: SimStats) => Object.values(stats.lists).reduce((a, b) => a + b, 0);
+
+function latencyRow(measure: string, values: number[], withTarget: boolean): ResultRow {
+  const p95 = percentile(values, 95);
+  return {
+    measure: `${measure} (${values.length} samples)`,
+    target: withTarget ? `p95 < ${TARGET_P95_MS} ms` : undefined,
+    measured: values.length ? `p50 ${ms(percentile(values, 50))}, p95 ${ms(p95)}, max ${ms(Math.max(...values))}` : "no samples",
+    pass: withTarget ? values.length > 0 && p95 < TARGET_P95_MS : undefined,
+  };
+}
+
+async function main(): Promise<void> {
+  const rows: ResultRow[] = [];
+  const notes: string[] = [];
+  const dataDir = tempDataDir("bench-live");
+  const sim = await startSimulator(dataDir, ["--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4"]);
+  console.log("Starting the console (production build)…");
+  const app = await startConsole(dataDir);
+  let stopWatch = () => {};
+  try {
+    const session = await signIn(app);
+    await apiOk(app, "POST", "/api/v1/execution-configs", { name: CONFIG, image: "python:3.12-slim", namespace: "berth-bench", usableBy: "all" });
+    await apiOk(app, "POST", "/api/v1/projects", { key: PROJECT, name: "Bench", executionConfig: CONFIG, cluster: "embedded" });
+
+    const phases: PhaseTimes = new Map();
+    const listed = await simCallOk(sim, "GET", `/api/v1/pods?labelSelector=${RUN_LABEL}`);
+    const fromVersion = listed.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;
+    stopWatch = await simWatch(sim, `/api/v1/pods?labelSelector=${RUN_LABEL}&resourceVersion=${fromVersion}`, (event) => recordPhase(phases, event));
+
+    // Warm-up: the first run starts the console's informers and loads the routes.
+    await followRun(app, session, phases, 1, "500ms", { status: [], pods: [] }, sim);
+
+    console.log(`${RUNS_ONE_PAGE} runs with 1 open run page…`);
+    const one: Samples = { status: [], pods: [] };
+    const statsOne: SimStats[] = [];
+    for (let i = 0; i < RUNS_ONE_PAGE; i++) statsOne.push(await followRun(app, session, phases, 1, "1s", one, sim));
+    console.log(`${RUNS_MANY_PAGES} runs with ${PAGES} open run pages each…`);
+    const many: Samples = { status: [], pods: [] };
+    const statsMany: SimStats[] = [];
+    for (let i = 0; i < RUNS_MANY_PAGES; i++) statsMany.push(await followRun(app, session, phases, PAGES, "3s", many, sim));
+
+    rows.push(latencyRow("pod phase change → run status on 1 page (event: run)", one.status, true));
+    rows.push(latencyRow("pod phase change → pod phase on 1 page (event: pods)", one.pods, false));
+    rows.push(latencyRow(`pod phase change → run status on ${PAGES} pages (event: run)`, many.status, true));
+    rows.push(latencyRow(`pod phase change → pod phase on ${PAGES} pages (event: pods)`, many.pods, false));
+
+    const oneWatches = statsOne[statsOne.length - 1];
+    const manyWatches = statsMany[statsMany.length - 1];
+    rows.push({ measure: "apiserver watches open, 1 run page", measured: `${openWatchTotal(oneWatches)} (${openWatchList(oneWatches)})` });
+    rows.push({
+      measure: `apiserver watches open, ${PAGES} run pages`,
+      target: "= with 1",
+      measured: `${openWatchTotal(manyWatches)} (${openWatchList(manyWatches)})`,
+      pass: openWatchTotal(manyWatches) <= openWatchTotal(oneWatches),
+    });
+    const after = await simStats(sim);
+    rows.push({
+      measure: `apiserver LISTs while the ${PAGES}-page runs were followed`,
+      target: "0",
+      measured: String(listTotal(after) - listTotal(statsMany[0])),
+      pass: listTotal(after) === listTotal(statsMany[0]),
+    });
+
+    console.log(`${BROWSER_RUNS} run(s) followed on the run page in Chromium…`);
+    const browser = await browserSamples(app, session, phases);
+    rows.push(latencyRow("pod phase change → status badge text in Chromium's DOM", browser.samples, true));
+    notes.push(...browser.notes);
+  } finally {
+    stopWatch();
+    await app.stop();
+    await sim.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  printTable("bench:live — run page latency on the embedded cluster (4 CPU nodes, 2 GPU nodes)", rows, notes);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error("bench:live could not run:", error instanceof Error ? error.stack ?? error.message : error);
+    process.exit(1);
+  },
+);
