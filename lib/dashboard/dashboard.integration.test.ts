@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
 import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
@@ -40,6 +41,11 @@ describe("the dashboard against the simulated cluster", async () => {
   const { findCluster } = await import("@/lib/clusters/queries");
   const { acquireInformer } = await import("@/lib/kube/informers");
   const { dashboardSnapshot, subscribeDashboard } = await import("./service");
+  const { createToken } = await import("@/lib/tokens/mutations");
+  const dashboardRoute = await import("@/app/api/v1/dashboard/route");
+  const utilizationRoute = await import("@/app/api/v1/dashboard/gpu-utilization/route");
+  const gpuHoursRoute = await import("@/app/api/v1/dashboard/gpu-hours/route");
+  const streamRoute = await import("@/app/api/stream/dashboard/route");
   const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
   let core: CoreV1Api;
   let privateCluster: ClusterProcess | undefined;
@@ -255,5 +261,45 @@ describe("the dashboard against the simulated cluster", async () => {
     }
     times.sort((a, b) => a - b);
     expect(times[25]).toBeLessThan(5);
+  });
+
+  it("serves the routes to a token holder: JSON, field errors, CSV and the SSE snapshot", async () => {
+    const created = await executeMutation(createToken, { name: "dashboard" }, admin, "api");
+    if (!created.ok) throw new Error(created.error);
+    const { token } = created.data as { token: string };
+    const call = (url: string, signal?: AbortSignal) => new NextRequest(`http://berth.test${url}`, { headers: { Authorization: `Bearer ${token}` }, signal });
+    const params = { params: Promise.resolve({}) };
+
+    const all = await dashboardRoute.GET(call("/api/v1/dashboard"), params);
+    expect(all.status).toBe(200);
+    const body = (await all.json()) as { clusters: { name: string; runningPods: number; gpu: { allocatable: number } }[]; generatedAt: string };
+    expect(body.clusters.map((cluster) => cluster.name)).toEqual(["flaky", "sim"]);
+    expect(body.clusters[1].gpu.allocatable).toBe(8);
+    expect((await dashboardRoute.GET(call("/api/v1/dashboard?cluster=nope"), params)).status).toBe(404);
+
+    expect(await (await utilizationRoute.GET(call("/api/v1/dashboard/gpu-utilization?cluster=sim"), params)).json()).toMatchObject({ status: "unconfigured", configured: false });
+    const missing = await utilizationRoute.GET(call("/api/v1/dashboard/gpu-utilization"), params);
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ fieldErrors: { cluster: [expect.any(String)] } });
+
+    const bad = await gpuHoursRoute.GET(call("/api/v1/dashboard/gpu-hours?from=yesterday&by=team"), params);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ fieldErrors: { from: [expect.stringContaining("date")], by: ["by must be project or group"] } });
+    const csv = await gpuHoursRoute.GET(call("/api/v1/dashboard/gpu-hours?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&by=group&format=csv"), params);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(csv.headers.get("content-disposition")).toBe('attachment; filename="gpu-hours-by-group-2026-11-01-2026-11-02.csv"');
+    expect(await csv.text()).toBe("group,gpu_hours,runs,from,to\r\n");
+
+    const abort = new AbortController();
+    const stream = await streamRoute.GET(call("/api/stream/dashboard?cluster=sim", abort.signal));
+    expect(stream.headers.get("content-type")).toBe("text/event-stream");
+    const reader = stream.body!.getReader();
+    let text = "";
+    const snapshotEvent = /event: snapshot\ndata: (.*)\n\n/;
+    while (!snapshotEvent.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    const data = JSON.parse(snapshotEvent.exec(text)![1]) as { clusters: { name: string }[] };
+    expect(data.clusters.map((cluster) => cluster.name)).toEqual(["sim"]);
+    abort.abort();
+    await reader.cancel();
   });
 });

@@ -64,7 +64,6 @@ interface Feed {
   firstSyncSettled: boolean;
   /** Bumped by status changes, which the aggregator's version does not see. */
   statusVersion: number;
-  streams: number;
   lastUsed: number;
   view: { key: string; at: number; value: ClusterDashboard } | null;
   dispose(): void;
@@ -79,11 +78,13 @@ interface DashboardState {
   changeTimer: NodeJS.Timeout | null;
   sweepTimer: NodeJS.Timeout | null;
   utilization: Map<number, { url: string | null; at: number; view: Promise<UtilizationView> }>;
+  /** Open streams per cluster id: a watched cluster is never released as idle, even when its feed is replaced. */
+  streams: Map<number, number>;
 }
 
 // One state per server process, kept across module reloads in development.
 const globalForDashboard = globalThis as unknown as { berthDashboard?: DashboardState };
-const state: DashboardState = (globalForDashboard.berthDashboard ??= { feeds: new Map(), listeners: new Set(), changed: new Set(), changeTimer: null, sweepTimer: null, utilization: new Map() });
+const state: DashboardState = (globalForDashboard.berthDashboard ??= { feeds: new Map(), listeners: new Set(), changed: new Set(), changeTimer: null, sweepTimer: null, utilization: new Map(), streams: new Map() });
 
 function signalChange(clusterId: number): void {
   state.changed.add(clusterId);
@@ -131,7 +132,6 @@ function startFeed(cluster: Cluster): Feed {
     firstSync: Promise.resolve(),
     firstSyncSettled: false,
     statusVersion: 0,
-    streams: 0,
     lastUsed: Date.now(),
     view: null,
     dispose: () => cleanups.forEach((cleanup) => cleanup()),
@@ -173,7 +173,7 @@ function ensureSweep(): void {
   state.sweepTimer = setInterval(() => {
     const now = Date.now();
     for (const [id, feed] of state.feeds) {
-      if (feed.streams === 0 && now - feed.lastUsed > IDLE_RELEASE_MS) {
+      if (!state.streams.get(id) && now - feed.lastUsed > IDLE_RELEASE_MS) {
         feed.dispose();
         state.feeds.delete(id);
       }
@@ -282,14 +282,16 @@ export async function ensureClusterAggregator(cluster: Cluster): Promise<Cluster
  * and keeps those clusters aggregated while subscribed. Returns the unsubscribe function.
  */
 export function subscribeDashboard(clusterIds: number[], listener: ChangeListener): () => void {
-  const held = clusterIds.map((id) => state.feeds.get(id)).filter((feed): feed is Feed => Boolean(feed));
-  for (const feed of held) feed.streams += 1;
+  for (const id of clusterIds) state.streams.set(id, (state.streams.get(id) ?? 0) + 1);
   state.listeners.add(listener);
   return () => {
     state.listeners.delete(listener);
-    for (const feed of held) {
-      feed.streams -= 1;
-      feed.lastUsed = Date.now();
+    for (const id of clusterIds) {
+      const left = (state.streams.get(id) ?? 1) - 1;
+      if (left > 0) state.streams.set(id, left);
+      else state.streams.delete(id);
+      const feed = state.feeds.get(id);
+      if (feed) feed.lastUsed = Date.now();
     }
   };
 }
