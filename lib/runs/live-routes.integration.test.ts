@@ -42,7 +42,7 @@ describe("run logs, run settings and run streams over HTTP", async () => {
 
   const request = (url: string, token: string = tokens.admin, init: { method?: string; body?: string; signal?: AbortSignal } = {}) =>
     new NextRequest(new URL(url, "http://berth.test"), { ...init, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
-  const params = (values: Record<string, string>) => ({ params: Promise.resolve(values) });
+  const params = <T extends Record<string, string>>(values: T) => ({ params: Promise.resolve(values) });
   const until = async (what: string, check: () => boolean, timeoutMs = 20_000) => {
     const started = Date.now();
     while (!check()) {
