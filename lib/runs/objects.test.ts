@@ -85,7 +85,7 @@ describe("Spark runs", () => {
     expect(spec.mainApplicationFile).toBe("local:///opt/app/prep.py");
     expect(spec.arguments).toEqual(["--day", "1"]);
     expect(spec.driver).toMatchObject({ labels: berthLabels, annotations: { "sim.berth.dev/duration": "3s" }, env: [{ name: "DAY", value: "1" }], serviceAccount: "berth-spark-berth-spark-recipe-k3x9a0b1c2" });
-    expect(spec.executor).toMatchObject({ labels: berthLabels, instances: 3, gpu: { name: "nvidia.com/gpu", quantity: 1 } });
+    expect(spec.executor).toMatchObject({ labels: berthLabels, instances: 3, gpu: { name: "nvidia.com/gpu", quantity: 1 }, env: [{ name: "DAY", value: "1" }] });
   });
 
   it("mount a script from a ConfigMap as the application", () => {
@@ -108,6 +108,7 @@ describe("Spark runs", () => {
     expect(container.command).toContain("spark.driver.host=$(BERTH_POD_IP)");
     expect(container.command).toContain("spark.kubernetes.executor.label.berth.dev/run=k3x9a0b1c2");
     expect(container.command).toContain("spark.kubernetes.executor.annotation.sim.berth.dev/duration=3s");
+    expect(container.command).toContain("spark.executorEnv.DAY=1");
     expect(container.env.map((variable) => variable.name)).toEqual(["DAY", "BERTH_POD_IP"]);
     expect(container.resources).toEqual({ requests: { cpu: "1", memory: "2Gi" } });
     expect(container.volumeMounts.map((mount) => mount.mountPath)).toEqual(["/etc/berth/spark"]);

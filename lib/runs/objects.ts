@@ -139,7 +139,7 @@ function sparkBasics({ config, identity, payload, server }: SparkContext) {
 
 const envList = (env: Record<string, string> | undefined) => Object.entries(env ?? {}).map(([name, value]) => ({ name, value }));
 
-/** A SparkApplication for the spark-operator: driver and executors labelled `berth.dev/*`, the run's env on the driver. */
+/** A SparkApplication for the spark-operator: driver and executors labelled `berth.dev/*`, with the run's env. */
 export function sparkApplicationRunObjects(context: SparkContext): { objects: RunObjects; plan: SparkPlan } {
   const { payload } = context;
   const { jobName, labels, supporting, scriptMap, application, plan } = sparkBasics(context);
@@ -165,6 +165,7 @@ export function sparkApplicationRunObjects(context: SparkContext): { objects: Ru
       executor: {
         ...executor,
         labels: { ...mapping(executor.labels), ...labels },
+        ...(payload.env ? { env: [...(Array.isArray(executor.env) ? executor.env : []), ...envList(payload.env)] } : {}),
         ...(Object.keys(annotations).length ? { annotations: { ...mapping(executor.annotations), ...annotations } } : {}),
       },
     },
@@ -198,6 +199,7 @@ export function sparkDriverRunObjects(context: SparkContext): { objects: RunObje
   };
   for (const [key, value] of Object.entries(runLabels(identity))) extraConf[`spark.kubernetes.executor.label.${key}`] = value;
   for (const [key, value] of Object.entries(payload.annotations ?? {})) extraConf[`spark.kubernetes.executor.annotation.${key}`] = value;
+  for (const [name, value] of Object.entries(payload.env ?? {})) extraConf[`spark.executorEnv.${name}`] = value;
   if (payload.image) extraConf["spark.kubernetes.container.image"] = payload.image;
   // spark-submit reads the executor pod fragment from a file: mounted from a ConfigMap of the run.
   const templateDir = EXECUTOR_TEMPLATE_PATH.slice(0, EXECUTOR_TEMPLATE_PATH.lastIndexOf("/"));
