@@ -20,8 +20,11 @@ import { readUtilization, type UtilizationView } from "./prometheus";
 const FEED_KINDS = ["pods", "nodes", "resourcequotas"] as const;
 type FeedKind = (typeof FEED_KINDS)[number];
 
-/** How long the first request waits for a cluster's first lists before answering "not synced". */
-const FIRST_SYNC_WAIT_MS = 10_000;
+/**
+ * How long the first request waits for a cluster's first lists (10k pods take about a second)
+ * before answering "not synced"; a cluster known to be unreachable is not waited for.
+ */
+const FIRST_SYNC_WAIT_MS = 5_000;
 /** Changes are gathered this long before streams hear of them (the issue allows 250 ms). */
 export const CHANGE_DELAY_MS = 100;
 /** A view is rebuilt at least this often, so time-based figures (failed in the last hour) move on. */
@@ -29,6 +32,7 @@ const VIEW_MAX_AGE_MS = 5_000;
 /** A cluster nobody has looked at for this long stops being aggregated (its informers are released). */
 const IDLE_RELEASE_MS = 10 * 60_000;
 const SWEEP_MS = 60_000;
+const STREAM_REFRESH_MS = 60_000;
 /** Prometheus is asked at most this often per cluster, whatever the number of open dashboards. */
 const UTILIZATION_CACHE_MS = 10_000;
 
@@ -76,6 +80,8 @@ interface DashboardState {
   listeners: Set<ChangeListener>;
   changed: Set<number>;
   changeTimer: NodeJS.Timeout | null;
+  /** While streams are open: re-sends views now and then, as "failed in the last hour" moves with time alone. */
+  refreshTimer: NodeJS.Timeout | null;
   sweepTimer: NodeJS.Timeout | null;
   utilization: Map<number, { url: string | null; at: number; view: Promise<UtilizationView> }>;
   /** Open streams per cluster id: a watched cluster is never released as idle, even when its feed is replaced. */
@@ -84,7 +90,7 @@ interface DashboardState {
 
 // One state per server process, kept across module reloads in development.
 const globalForDashboard = globalThis as unknown as { berthDashboard?: DashboardState };
-const state: DashboardState = (globalForDashboard.berthDashboard ??= { feeds: new Map(), listeners: new Set(), changed: new Set(), changeTimer: null, sweepTimer: null, utilization: new Map(), streams: new Map() });
+const state: DashboardState = (globalForDashboard.berthDashboard ??= { feeds: new Map(), listeners: new Set(), changed: new Set(), changeTimer: null, refreshTimer: null, sweepTimer: null, utilization: new Map(), streams: new Map() });
 
 function signalChange(clusterId: number): void {
   state.changed.add(clusterId);
@@ -252,8 +258,9 @@ function visibleClusters(actor: Actor, cluster?: string): Cluster[] {
  * aggregators. Only the first request for a cluster waits for its lists (at most a few seconds).
  */
 export async function dashboardSnapshot(actor: Actor, options: { cluster?: string } = {}): Promise<DashboardSnapshot> {
-  const feeds = visibleClusters(actor, options.cluster).map(feedFor);
-  await Promise.all(feeds.filter((feed) => !feed.firstSyncSettled).map((feed) => feed.firstSync));
+  const rows = visibleClusters(actor, options.cluster);
+  const feeds = rows.map(feedFor);
+  await Promise.all(feeds.filter((feed, index) => !feed.firstSyncSettled && rows[index].reachable !== false).map((feed) => feed.firstSync));
   return { clusters: feeds.map(clusterView), generatedAt: new Date().toISOString() };
 }
 
@@ -284,8 +291,16 @@ export async function ensureClusterAggregator(cluster: Cluster): Promise<Cluster
 export function subscribeDashboard(clusterIds: number[], listener: ChangeListener): () => void {
   for (const id of clusterIds) state.streams.set(id, (state.streams.get(id) ?? 0) + 1);
   state.listeners.add(listener);
+  state.refreshTimer ??= setInterval(() => {
+    for (const id of state.streams.keys()) signalChange(id);
+  }, STREAM_REFRESH_MS);
+  state.refreshTimer.unref?.();
   return () => {
     state.listeners.delete(listener);
+    if (state.listeners.size === 0 && state.refreshTimer) {
+      clearInterval(state.refreshTimer);
+      state.refreshTimer = null;
+    }
     for (const id of clusterIds) {
       const left = (state.streams.get(id) ?? 1) - 1;
       if (left > 0) state.streams.set(id, left);
