@@ -17,7 +17,7 @@ import { listRunsQuerySchema, runViewSchema, submitRunSchema } from "@/lib/runs/
 import { meSchema } from "./me";
 import { registryCredentialsFields } from "@/lib/images/credentials";
 import { baseImageSchema, patchBaseImageBodySchema } from "@/lib/images/schema";
-import { dashboardQuerySchema, gpuHoursQuerySchema, utilizationQuerySchema } from "@/lib/dashboard/schema";
+import { dashboardQuerySchema, dashboardSnapshotSchema, gpuHoursQuerySchema, gpuHoursViewSchema, utilizationQuerySchema } from "@/lib/dashboard/schema";
 
 /** One REST operation: the route handlers use these schemas, and the OpenAPI document is made from them. */
 export interface ApiOperation {
@@ -178,8 +178,8 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "put", path: "/api/v1/runs/settings", summary: "Change `retentionSeconds` (0–604800) and/or `logTailKb` (1–1024); null restores the default", tag: "runs", permission: "settings.manage", body: z.object({ retentionSeconds: z.number().int().nullable().optional(), logTailKb: z.number().int().nullable().optional() }), response: z.object({ retentionSeconds: z.number().int(), logTailKb: z.number().int() }) },
   // ---- end of runs live ----
   // ---- Dashboard (issue 7). `?cluster=` takes a cluster's id or name. ----
-  { method: "get", path: "/api/v1/dashboard", summary: "Per cluster the caller may read: `{name, stale, staleSince, runningPods, pendingPods, failedLastHour, pending[], breakdown, gpu: {allocatable, requested, nodes[], projects[]}, quotas: [{namespace, name, hard, used, pressure, policy, projects}]}`; GPUs in whole nvidia.com/gpu, quota maps keyed as in the ResourceQuota", tag: "dashboard", permission: "clusters.read", query: dashboardQuerySchema },
+  { method: "get", path: "/api/v1/dashboard", summary: "Per cluster the caller may read: `{name, stale, staleSince, runningPods, pendingPods, failedLastHour, pending[], breakdown, gpu: {allocatable, requested, nodes[], projects[]}, quotas: [{namespace, name, hard, used, pressure, policy, projects}]}`; GPUs in whole nvidia.com/gpu, quota maps keyed as in the ResourceQuota", tag: "dashboard", permission: "clusters.read", query: dashboardQuerySchema, response: dashboardSnapshotSchema },
   { method: "get", path: "/api/v1/dashboard/gpu-utilization", summary: "DCGM GPU utilization and memory from the cluster's Prometheus: the last hour's series, per pod (with project and user) and idle GPUs (< 5 % for 30 min); `status` unconfigured | unavailable | ok", tag: "dashboard", permission: "clusters.read", query: utilizationQuerySchema },
-  { method: "get", path: "/api/v1/dashboard/gpu-hours", summary: "GPU-hours per project or group (the project's owner group) over a period, from run records and live pod lifetimes; `format=csv` for a CSV file", tag: "dashboard", permission: "clusters.read", query: gpuHoursQuerySchema },
+  { method: "get", path: "/api/v1/dashboard/gpu-hours", summary: "GPU-hours per project or group (the project's owner group) over a period, from run records and live pod lifetimes; `format=csv` for a CSV file", tag: "dashboard", permission: "clusters.read", query: gpuHoursQuerySchema, response: gpuHoursViewSchema },
   // ---- end of dashboard ----
 ];

@@ -42,6 +42,7 @@ describe("the dashboard against the simulated cluster", async () => {
   const { acquireInformer } = await import("@/lib/kube/informers");
   const { dashboardSnapshot, subscribeDashboard } = await import("./service");
   const { createToken } = await import("@/lib/tokens/mutations");
+  const { dashboardSnapshotSchema, gpuHoursViewSchema } = await import("./schema");
   const dashboardRoute = await import("@/app/api/v1/dashboard/route");
   const utilizationRoute = await import("@/app/api/v1/dashboard/gpu-utilization/route");
   const gpuHoursRoute = await import("@/app/api/v1/dashboard/gpu-hours/route");
@@ -272,7 +273,8 @@ describe("the dashboard against the simulated cluster", async () => {
 
     const all = await dashboardRoute.GET(call("/api/v1/dashboard"), params);
     expect(all.status).toBe(200);
-    const body = (await all.json()) as { clusters: { name: string; runningPods: number; gpu: { allocatable: number } }[]; generatedAt: string };
+    // The documented response schema holds for a real answer.
+    const body = dashboardSnapshotSchema.parse(await all.json());
     expect(body.clusters.map((cluster) => cluster.name)).toEqual(["flaky", "sim"]);
     expect(body.clusters[1].gpu.allocatable).toBe(8);
     expect((await dashboardRoute.GET(call("/api/v1/dashboard?cluster=nope"), params)).status).toBe(404);
@@ -289,6 +291,8 @@ describe("the dashboard against the simulated cluster", async () => {
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("content-disposition")).toBe('attachment; filename="gpu-hours-by-group-2026-11-01-2026-11-02.csv"');
     expect(await csv.text()).toBe("group,gpu_hours,runs,from,to\r\n");
+    const json = await gpuHoursRoute.GET(call("/api/v1/dashboard/gpu-hours?by=project"), params);
+    expect(gpuHoursViewSchema.parse(await json.json())).toMatchObject({ by: "project", rows: [] });
 
     const abort = new AbortController();
     const stream = await streamRoute.GET(call("/api/stream/dashboard?cluster=sim", abort.signal));

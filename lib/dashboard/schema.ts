@@ -26,3 +26,56 @@ export const gpuHoursQuerySchema = z
   .refine((query) => !query.from || !query.to || Date.parse(query.from) < Date.parse(query.to), { message: "from must be before to", path: ["from"] });
 
 export type GpuHoursQuery = z.infer<typeof gpuHoursQuerySchema>;
+
+// ---- Response shapes (documented in /api/v1/openapi.json; the integration test parses real answers with them) ----
+
+const podRefShape = { namespace: z.string(), name: z.string(), run: z.string().nullable(), project: z.string().nullable(), user: z.string().nullable() };
+const breakdownRowSchema = z.object({ key: z.string(), running: z.number().int(), pending: z.number().int(), gpus: z.number().int() });
+
+export const quotaViewSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  hard: z.record(z.string(), z.string()).describe("As in the ResourceQuota's status.hard"),
+  used: z.record(z.string(), z.string()).describe("As in the ResourceQuota's status.used"),
+  pressure: z.number().describe("The highest used/hard ratio"),
+  pressureResource: z.string().nullable(),
+  warning: z.boolean().describe("pressure ≥ 0.9"),
+  policy: z.string().nullable().describe("The namespace policy that applied it (label berth.dev/policy)"),
+  projects: z.array(z.string()),
+  resources: z.array(z.object({ resource: z.string(), hard: z.string(), used: z.string(), ratio: z.number() })),
+});
+
+export const clusterDashboardSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  synced: z.boolean(),
+  stale: z.boolean(),
+  staleSince: z.string().nullable(),
+  error: z.string().nullable(),
+  prometheus: z.boolean().describe("A Prometheus URL is set (utilization: /api/v1/dashboard/gpu-utilization)"),
+  totalPods: z.number().int(),
+  runningPods: z.number().int(),
+  pendingPods: z.number().int(),
+  failedLastHour: z.number().int(),
+  pending: z.array(z.object({ ...podRefShape, reason: z.string(), since: z.string().nullable(), gpus: z.number().int() })),
+  failed: z.array(z.object({ ...podRefShape, finishedAt: z.string() })),
+  breakdown: z.object({ namespace: z.array(breakdownRowSchema), project: z.array(breakdownRowSchema), execConfig: z.array(breakdownRowSchema), user: z.array(breakdownRowSchema), activity: z.array(breakdownRowSchema) }),
+  gpu: z.object({
+    allocatable: z.number().int().describe("Whole nvidia.com/gpu allocatable on the nodes"),
+    requested: z.number().int().describe("Whole nvidia.com/gpu requested by running pods"),
+    nodes: z.array(z.object({ node: z.string(), allocatable: z.number().int(), requested: z.number().int(), pods: z.array(z.object({ ...podRefShape, gpus: z.number().int() })) })),
+    projects: z.array(z.object({ project: z.string(), gpus: z.number().int() })),
+  }),
+  quotas: z.array(quotaViewSchema),
+  generatedAt: z.string(),
+});
+
+export const dashboardSnapshotSchema = z.object({ clusters: z.array(clusterDashboardSchema), generatedAt: z.string() });
+
+export const gpuHoursViewSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  by: z.enum(["project", "group"]),
+  rows: z.array(z.object({ key: z.string(), gpuHours: z.number(), runs: z.number().int() })),
+  totalGpuHours: z.number(),
+});
