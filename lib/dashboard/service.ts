@@ -128,6 +128,8 @@ function startFeed(cluster: Cluster): Feed {
   const aggregator = new ClusterAggregator();
   const cleanups: (() => void)[] = [];
   const informers: SharedInformer<unknown>[] = [];
+  // An informer handed over to a new connection keeps its subscribers: a disposed feed ignores them.
+  let disposed = false;
   const feed: Feed = {
     clusterId: cluster.id,
     rowVersion: cluster.version,
@@ -140,7 +142,10 @@ function startFeed(cluster: Cluster): Feed {
     statusVersion: 0,
     lastUsed: Date.now(),
     view: null,
-    dispose: () => cleanups.forEach((cleanup) => cleanup()),
+    dispose: () => {
+      disposed = true;
+      cleanups.forEach((cleanup) => cleanup());
+    },
   };
   for (const kind of FEED_KINDS) {
     const { informer, release } = acquireInformer(cluster, kind);
@@ -149,6 +154,7 @@ function startFeed(cluster: Cluster): Feed {
     // list() then subscribe() in one turn: no event can fall between the two.
     replaceIn(aggregator, kind, informer.list());
     const unsubscribe = (informer as SharedInformer<unknown>).subscribe((event: InformerEvent<unknown>) => {
+      if (disposed) return;
       if (event.type === "status") {
         const wasSynced = feed.statuses[kind].synced;
         feed.statuses[kind] = event.status;
