@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import * as k8s from "@kubernetes/client-node";
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { DashboardPage } from "./pages/dashboard-page";
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
 import { setClusterPrometheusUrl, startEmbeddedClusterPrometheus, type TestPrometheus } from "./support/prometheus";
@@ -13,76 +12,94 @@ const GPU = "nvidia.com/gpu";
 test.use({ viewport: { width: 1440, height: 1000 } });
 test.describe.configure({ mode: "serial" });
 
-function embeddedCore(): k8s.CoreV1Api {
-  const config = new k8s.KubeConfig();
-  config.loadFromString(embeddedKubeconfig());
-  return config.makeApiClient(k8s.CoreV1Api);
-}
-
 const stamp = Date.now();
-const namespace = `dash-${stamp}`;
-const project = `vision-${stamp}`;
-const quota = "gpu-quota";
+const suffix = String(stamp % 1_000_000);
+const namespace = `dash-${suffix}`;
+const project = `dash_${suffix}`;
+const execConfig = `dash-gpu-${suffix}`;
+/** The quota a namespace policy puts in the namespaces it matches (lib/kube/namespaces.ts). */
+const quota = "berth-quota";
 
 let prometheus: TestPrometheus | null = null;
+
+async function post(request: APIRequestContext, url: string, data: unknown) {
+  const response = await request.post(url, { headers: admin, data });
+  expect(response.status(), `${url}: ${await response.text()}`).toBe(201);
+  return response.json();
+}
+
+/** A GPU execution config in its own namespace, a namespace policy giving that namespace a GPU quota, and a project using both. */
+async function seed(request: APIRequestContext) {
+  await post(request, "/api/v1/namespace-policies", { name: `dash-quota-${suffix}`, pattern: namespace, resourceQuota: { hard: { [`requests.${GPU}`]: "4", pods: "10" } } });
+  await post(request, "/api/v1/execution-configs", {
+    name: execConfig,
+    image: "python:3.12-slim",
+    cluster: "embedded",
+    namespace,
+    createNamespace: true,
+    resources: { requests: { cpu: "500m", memory: "1Gi", [GPU]: "2" }, limits: { cpu: "1", memory: "2Gi", [GPU]: "2" } },
+    tolerations: [{ key: GPU, operator: "Exists", effect: "NoSchedule" }],
+    usableBy: "all",
+  });
+  await post(request, "/api/v1/projects", { key: project, name: "Dashboard e2e", executionConfig: execConfig, cluster: "embedded" });
+}
 
 test.beforeAll(async ({ request }) => {
   prometheus = await startEmbeddedClusterPrometheus();
   await setClusterPrometheusUrl(request, "embedded", prometheus.url);
-  const core = embeddedCore();
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
-  await core.createNamespacedResourceQuota({ namespace, body: { metadata: { name: quota }, spec: { hard: { [`requests.${GPU}`]: "4", pods: "10" } } } });
+  await seed(request);
 });
 
 test.afterAll(async ({ request }) => {
   await prometheus?.stop();
   await setClusterPrometheusUrl(request, "embedded", null);
-  await embeddedCore().deleteNamespace({ name: namespace }).catch(() => undefined);
 });
 
-test("a GPU pod moves the allocation and the quota bar without a reload; with Prometheus stopped utilization is unavailable and allocation stays", async ({ page }) => {
+test("a GPU run moves the allocation and the quota bar without a reload; with Prometheus stopped utilization is unavailable and allocation stays", async ({ page, request }) => {
   const dashboard = new DashboardPage(page);
   await dashboard.goto();
   await dashboard.waitUntilLive();
+  // Marks this document: still there at the end means nothing reloaded the page.
+  await page.evaluate(() => ((window as unknown as { berthNoReload: boolean }).berthNoReload = true));
   const allocation = dashboard.gpuAllocation("embedded");
   await expect(allocation).toHaveAttribute("aria-valuemax", "8");
   const before = Number(await allocation.getAttribute("aria-valuenow"));
-  const quotaBar = dashboard.quotaBar("embedded", namespace, quota, `requests.${GPU}`);
-  await expect(quotaBar).toHaveAttribute("aria-valuetext", "0 / 4");
   await expect(dashboard.utilization("embedded").getByRole("img", { name: /Average utilization/ })).toBeVisible();
   await dashboard.screenshot("before-run");
 
-  // Runs (issue 6) were not submittable through the API when this spec was written: the pod a GPU
-  // run would start is created directly, with the labels Berth's pod builder sets.
-  await embeddedCore().createNamespacedPod({
-    namespace,
-    body: {
-      metadata: {
-        name: "train-0",
-        labels: { "berth.dev/project": project, "berth.dev/user": "admin", "berth.dev/activity": "python", "berth.dev/exec-config": "gpu-small" },
-        annotations: { "sim.berth.dev/duration": "30m", "sim.berth.dev/gpu-util": "80" },
-      },
-      spec: { restartPolicy: "Never", containers: [{ name: "main", image: "pytorch/pytorch", resources: { limits: { [GPU]: "2" } } }] },
-    },
-  });
+  const run = (await post(request, "/api/v1/runs", {
+    project,
+    activity: "ml-train",
+    command: ["python", "train.py"],
+    annotations: { "sim.berth.dev/duration": "30m", "sim.berth.dev/gpu-util": "70-90" },
+  })) as { id: string };
 
-  await expect(allocation).toHaveAttribute("aria-valuenow", String(before + 2));
+  const quotaBar = dashboard.quotaBar("embedded", namespace, quota, `requests.${GPU}`);
+  await expect(allocation).toHaveAttribute("aria-valuenow", String(before + 2), { timeout: 20_000 });
   await expect(quotaBar).toHaveAttribute("aria-valuetext", "2 / 4");
   await expect(dashboard.projectGpus("embedded", project)).toHaveAttribute("aria-valuenow", "2");
-  await expect(dashboard.nodeMap("embedded").getByRole("link", { name: new RegExp(`^${namespace}/train-0 · project ${project}`) })).toHaveCount(2);
+  const holders = dashboard.nodeMap("embedded").getByRole("link", { name: new RegExp(`^${namespace}/\\S+ · project ${project} · admin · 2 GPU$`) });
+  await expect(holders).toHaveCount(2);
+  await expect(holders.first()).toHaveAttribute("href", `/runs/${run.id}`);
   await dashboard.groupBy("embedded", "Project");
-  await expect(dashboard.breakdown("embedded", "project").getByRole("row", { name: new RegExp(`^${project} 1 0 2$`) })).toBeVisible();
+  await expect(dashboard.breakdown("embedded", "project").getByRole("row", { name: `${project} 1 0 2`, exact: true })).toBeVisible();
+  await dashboard.groupBy("embedded", "Execution config");
+  await expect(dashboard.breakdown("embedded", "execution config").getByRole("row", { name: `${execConfig} 1 0 2`, exact: true })).toBeVisible();
+  // Prometheus has scraped the pod's GPUs at least once within the next refresh.
+  await expect(dashboard.utilization("embedded").getByRole("table", { name: "embedded GPU utilization by pod" })).toContainText(namespace, { timeout: 30_000 });
   await dashboard.screenshot("gpu-run");
 
   await prometheus!.stop();
-  await expect(dashboard.utilization("embedded")).toContainText("Utilization unavailable", { timeout: 45_000 });
+  await expect(dashboard.utilization("embedded").getByRole("status")).toContainText("Utilization unavailable", { timeout: 30_000 });
   await expect(allocation).toHaveAttribute("aria-valuenow", String(before + 2));
   await expect(quotaBar).toHaveAttribute("aria-valuetext", "2 / 4");
   await dashboard.screenshot("prometheus-down");
 
-  await embeddedCore().deleteNamespacedPod({ namespace, name: "train-0" });
-  await expect(allocation).toHaveAttribute("aria-valuenow", String(before));
+  const aborted = await request.post(`/api/v1/runs/${run.id}/abort`, { headers: admin });
+  expect(aborted.status(), await aborted.text()).toBe(200);
+  await expect(allocation).toHaveAttribute("aria-valuenow", String(before), { timeout: 20_000 });
   await expect(quotaBar).toHaveAttribute("aria-valuetext", "0 / 4");
+  expect(await page.evaluate(() => (window as unknown as { berthNoReload?: boolean }).berthNoReload)).toBe(true);
 });
 
 test("a cluster that cannot be reached is marked stale while the embedded one stays current", async ({ page, request }) => {
