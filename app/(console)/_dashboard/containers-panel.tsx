@@ -3,9 +3,10 @@
 import Link from "next/link";
 import { useState } from "react";
 import { Table, Td, Th } from "@/components/ui/table";
-import { NOT_FROM_BERTH, type BreakdownRow, type Dimension } from "@/lib/dashboard/aggregate";
+import { NOT_FROM_BERTH, type Dimension } from "@/lib/dashboard/aggregate";
 import { formatDateTime } from "@/lib/format";
 import { podHref } from "./links";
+import { capRows, orderBreakdown } from "./view-model";
 import type { ClusterDashboard } from "./types";
 
 const DIMENSION_LABELS: Record<Dimension, string> = {
@@ -20,16 +21,10 @@ const BREAKDOWN_ROWS = 25;
 /** Pending and failed pods listed by name; the count says how many more there are. */
 const LIST_ROWS = 10;
 
-/** Busiest first; the "not from Berth" group last so Berth's own work reads first. */
-function orderRows(rows: BreakdownRow[]): BreakdownRow[] {
-  return [...rows].sort((a, b) => Number(a.key === NOT_FROM_BERTH) - Number(b.key === NOT_FROM_BERTH) || b.running + b.pending - (a.running + a.pending) || a.key.localeCompare(b.key));
-}
-
 export function Breakdown({ cluster }: { cluster: ClusterDashboard }) {
   const [dimension, setDimension] = useState<Dimension>("project");
-  const rows = orderRows(cluster.breakdown[dimension]);
-  const shown = rows.slice(0, BREAKDOWN_ROWS);
-  const hidden = rows.slice(BREAKDOWN_ROWS);
+  const rows = orderBreakdown(cluster.breakdown[dimension]);
+  const { shown, rest } = capRows(rows, BREAKDOWN_ROWS);
   return (
     <div className="space-y-2">
       <label className="flex items-center gap-2 text-xs font-medium text-slate-600">
@@ -68,12 +63,12 @@ export function Breakdown({ cluster }: { cluster: ClusterDashboard }) {
                 <Td className="text-right tabular-nums">{row.gpus}</Td>
               </tr>
             ))}
-            {hidden.length > 0 && (
+            {rest && (
               <tr>
-                <Td className="text-slate-500">and {hidden.length} more</Td>
-                <Td className="text-right tabular-nums text-slate-500">{hidden.reduce((sum, row) => sum + row.running, 0)}</Td>
-                <Td className="text-right tabular-nums text-slate-500">{hidden.reduce((sum, row) => sum + row.pending, 0)}</Td>
-                <Td className="text-right tabular-nums text-slate-500">{hidden.reduce((sum, row) => sum + row.gpus, 0)}</Td>
+                <Td className="text-slate-500">and {rest.count} more</Td>
+                <Td className="text-right tabular-nums text-slate-500">{rest.running}</Td>
+                <Td className="text-right tabular-nums text-slate-500">{rest.pending}</Td>
+                <Td className="text-right tabular-nums text-slate-500">{rest.gpus}</Td>
               </tr>
             )}
           </tbody>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { GpuHolder, GpuNode } from "@/lib/dashboard/aggregate";
 import { podHref } from "./links";
 import { Meter } from "./meter";
+import { nodeSlots, nodesToDraw } from "./view-model";
 import type { ClusterDashboard } from "./types";
 
 /** Colours for GPU holders on the node map, by project (stable: hashed from the name). */
@@ -45,12 +46,10 @@ export function GpuAllocation({ cluster }: { cluster: ClusterDashboard }) {
 }
 
 function NodeRow({ clusterId, node }: { clusterId: number; node: GpuNode }) {
-  // Kubernetes hands out GPUs by count, not index: fill the node's slots in holder order.
-  const slots: (GpuHolder | null)[] = node.pods.flatMap((pod) => Array.from({ length: pod.gpus }, () => pod));
-  while (slots.length < node.allocatable) slots.push(null);
+  const slots = nodeSlots(node);
   return (
     <li className="flex items-center gap-3">
-      <span className="w-36 shrink-0 truncate font-mono text-xs text-slate-700" title={node.node}>
+      <span className="w-32 shrink-0 truncate font-mono text-xs text-slate-700" title={node.node}>
         {node.node}
       </span>
       <span role="img" aria-label={`${node.node}: ${node.requested} of ${node.allocatable} GPUs taken`} className="flex flex-wrap gap-1">
@@ -75,14 +74,13 @@ function NodeRow({ clusterId, node }: { clusterId: number; node: GpuNode }) {
 export function GpuNodeMap({ cluster }: { cluster: ClusterDashboard }) {
   const nodes = cluster.gpu.nodes;
   if (nodes.length === 0) return null;
-  // Busiest nodes first when there are more than fit: free nodes are summed up.
-  const shown = nodes.length > NODE_MAP_LIMIT ? [...nodes].sort((a, b) => b.requested - a.requested).slice(0, NODE_MAP_LIMIT) : nodes;
+  const shown = nodesToDraw(nodes, NODE_MAP_LIMIT);
   const holders = new Map<string, GpuHolder>();
   for (const node of shown) for (const pod of node.pods) if (!holders.has(holderKey(pod))) holders.set(holderKey(pod), pod);
   return (
     <div>
       <SubHeading>Nodes: who holds which GPU</SubHeading>
-      <ul aria-label={`${cluster.name} GPU node map`} className="space-y-1.5">
+      <ul aria-label={`${cluster.name} GPU node map`} className="grid gap-x-6 gap-y-1.5 2xl:grid-cols-2">
         {shown.map((node) => (
           <NodeRow key={node.node} clusterId={cluster.id} node={node} />
         ))}

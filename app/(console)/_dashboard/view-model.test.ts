@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { NOT_FROM_BERTH, type GpuNode } from "@/lib/dashboard/aggregate";
+import { podHref } from "./links";
+import { capRows, nodeSlots, nodesToDraw, orderBreakdown } from "./view-model";
+
+const row = (key: string, running: number, pending = 0, gpus = 0) => ({ key, running, pending, gpus });
+const holder = (name: string, gpus: number) => ({ namespace: "ml", name, run: null, project: "vision", user: "ana", gpus });
+const node = (name: string, allocatable: number, pods: ReturnType<typeof holder>[]): GpuNode => ({ node: name, allocatable, requested: pods.reduce((sum, pod) => sum + pod.gpus, 0), pods });
+
+describe("dashboard view model", () => {
+  it("orders a breakdown busiest first with the pods not from Berth last", () => {
+    const rows = [row(NOT_FROM_BERTH, 50), row("vision", 2, 1), row("churn", 3), row("audio", 3)];
+    expect(orderBreakdown(rows).map((r) => r.key)).toEqual(["audio", "churn", "vision", NOT_FROM_BERTH]);
+  });
+
+  it("caps a breakdown and sums what it leaves out", () => {
+    const rows = [row("a", 5, 0, 1), row("b", 4, 1, 2), row("c", 3, 2, 0)];
+    expect(capRows(rows, 3)).toEqual({ shown: rows, rest: null });
+    expect(capRows(rows, 1)).toEqual({ shown: [rows[0]], rest: { count: 2, running: 7, pending: 3, gpus: 2 } });
+  });
+
+  it("fills a node's GPU slots with its holders in order, the rest free", () => {
+    const slots = nodeSlots(node("gpu-1", 4, [holder("a", 1), holder("b", 2)]));
+    expect(slots.map((slot) => slot?.name ?? null)).toEqual(["a", "b", "b", null]);
+    // Over-committed: every held GPU is still drawn.
+    expect(nodeSlots(node("gpu-2", 1, [holder("c", 2)]))).toHaveLength(2);
+  });
+
+  it("draws the busiest nodes when there are more than fit", () => {
+    const nodes = [node("n1", 4, []), node("n2", 4, [holder("a", 3)]), node("n3", 4, [holder("b", 1)]), node("n0", 4, [holder("c", 1)])];
+    expect(nodesToDraw(nodes, 10)).toEqual(nodes);
+    expect(nodesToDraw(nodes, 3).map((n) => n.node)).toEqual(["n2", "n0", "n3"]);
+  });
+
+  it("drills down to the run when the pod has one, else to the cluster's pod page", () => {
+    expect(podHref(3, { namespace: "ml", name: "p-0", run: "r_abc", project: null, user: null })).toBe("/runs/r_abc");
+    expect(podHref(3, { namespace: "kube-system", name: "dns", run: null, project: null, user: null })).toBe("/clusters/3/pods/kube-system/dns");
+  });
+});

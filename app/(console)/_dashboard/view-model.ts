@@ -1,0 +1,31 @@
+import { NOT_FROM_BERTH, type BreakdownRow, type GpuHolder, type GpuNode } from "@/lib/dashboard/aggregate";
+
+/** Busiest groups first; "not from Berth" last so Berth's own work reads first. */
+export function orderBreakdown(rows: readonly BreakdownRow[]): BreakdownRow[] {
+  return [...rows].sort((a, b) => Number(a.key === NOT_FROM_BERTH) - Number(b.key === NOT_FROM_BERTH) || b.running + b.pending - (a.running + a.pending) || a.key.localeCompare(b.key));
+}
+
+/** The first `limit` rows and the sum of the rest (null when nothing is left out). */
+export function capRows(rows: readonly BreakdownRow[], limit: number): { shown: BreakdownRow[]; rest: { count: number; running: number; pending: number; gpus: number } | null } {
+  const hidden = rows.slice(limit);
+  if (hidden.length === 0) return { shown: [...rows], rest: null };
+  const sum = (pick: (row: BreakdownRow) => number) => hidden.reduce((total, row) => total + pick(row), 0);
+  return { shown: rows.slice(0, limit), rest: { count: hidden.length, running: sum((row) => row.running), pending: sum((row) => row.pending), gpus: sum((row) => row.gpus) } };
+}
+
+/**
+ * A node's GPUs as slots, each the pod holding it or null when free. Kubernetes hands out GPUs
+ * by count, not by index, so holders fill the slots in order; an over-committed node (requests
+ * above allocatable, e.g. after the node shrank) shows every holder's slots.
+ */
+export function nodeSlots(node: GpuNode): (GpuHolder | null)[] {
+  const slots: (GpuHolder | null)[] = node.pods.flatMap((pod) => Array.from({ length: pod.gpus }, () => pod));
+  while (slots.length < node.allocatable) slots.push(null);
+  return slots;
+}
+
+/** The nodes the map draws: all when they fit, else the busiest `limit` (ties by name). */
+export function nodesToDraw(nodes: readonly GpuNode[], limit: number): GpuNode[] {
+  if (nodes.length <= limit) return [...nodes];
+  return [...nodes].sort((a, b) => b.requested - a.requested || a.node.localeCompare(b.node)).slice(0, limit);
+}
