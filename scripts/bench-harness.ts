@@ -172,6 +172,20 @@ export interface SimStats {
   requests: Record<string, Record<string, number>>;
 }
 
+/** Watches open per resource, less the bench's own (`own`), so only the console's are left. */
+export function consoleWatches(stats: SimStats, own: Record<string, number>): Record<string, number> {
+  const open: Record<string, number> = {};
+  for (const [resource, watch] of Object.entries(stats.watches)) {
+    const count = watch.open - (own[resource] ?? 0);
+    if (count > 0) open[resource] = count;
+  }
+  return open;
+}
+
+export const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
+export const describeCounts = (counts: Record<string, number>): string =>
+  Object.keys(counts).length ? Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ") : "none";
+
 export const simStats = async (sim: Simulator): Promise<SimStats> => (await simCallOk(sim, "GET", "/_sim/stats")).json<SimStats>();
 
 export interface WatchEvent {
