@@ -75,6 +75,7 @@ describe("GPU utilization from a real Prometheus", async () => {
     expect(busy.memoryUsedMiB).toBeGreaterThan(0);
     expect(lazy).toMatchObject({ project: "nlp", gpus: 1 });
     expect(lazy.utilization).toBeLessThanOrEqual(3);
+    expect(view.projects).toEqual(expect.arrayContaining([expect.objectContaining({ project: "vision", gpus: 1 }), expect.objectContaining({ project: "nlp", gpus: 1 })]));
     expect(view.points).toHaveLength(61);
     expect(view.points.at(-1)!.utilization).toEqual(expect.any(Number));
     // Within the real 30-minute window nobody has been idle long enough yet.

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { chartPoints, groupByPod, parseMatrix, parseVector, podFigures, prometheusApiUrl, readUtilization, utilizationQueries, type KnownPod } from "./prometheus";
+import { chartPoints, groupByPod, parseMatrix, parseVector, podFigures, projectFigures, prometheusApiUrl, readUtilization, utilizationQueries, type KnownPod } from "./prometheus";
 
 const gpu = (index: number, pod?: { namespace: string; pod: string }) => ({ gpu: String(index), UUID: `GPU-${index}`, Hostname: "gpu-node-1", ...(pod ?? {}) });
 const vector = (samples: { metric: Record<string, string>; value: number }[]) => ({
@@ -116,6 +116,16 @@ describe("podFigures", () => {
       NOW,
     );
     expect(idle).toEqual([{ namespace: "ml", name: "lazy", run: "r2", project: "nlp", user: "bob", gpus: 1, utilization: 1.3 }]);
+  });
+});
+
+describe("projectFigures", () => {
+  it("weights each pod's utilization by its GPUs, per project", () => {
+    const pod = (project: string | null, gpus: number, utilization: number) => ({ namespace: "ml", name: "x", run: null, project, user: null, gpus, utilization, memoryUsedMiB: 0 });
+    expect(projectFigures([pod("vision", 3, 90), pod("vision", 1, 10), pod(null, 2, 50)], "not from Berth")).toEqual([
+      { project: "not from Berth", gpus: 2, utilization: 50 },
+      { project: "vision", gpus: 4, utilization: 70 },
+    ]);
   });
 });
 

@@ -5,6 +5,8 @@
  * as unavailable, never replaced by estimates.
  */
 
+import { NOT_FROM_BERTH } from "./aggregate";
+
 /** A pod as the dashboard's aggregator knows it, to name the project and user behind a GPU. */
 export interface KnownPod {
   namespace: string;
@@ -50,6 +52,13 @@ export interface IdleGpuPod {
   utilization: number;
 }
 
+/** GPUs of a project's pods (as DCGM reports them) and their average utilization now. */
+export interface ProjectUtilization {
+  project: string;
+  gpus: number;
+  utilization: number;
+}
+
 export interface UtilizationPoint {
   time: string;
   /** Average utilization of the GPUs held by pods, percent; null where Prometheus has no sample. */
@@ -66,6 +75,7 @@ export type UtilizationView =
       available: true;
       points: UtilizationPoint[];
       pods: PodUtilization[];
+      projects: ProjectUtilization[];
       idle: IdleGpuPod[];
       generatedAt: string;
     };
@@ -198,17 +208,18 @@ export function groupByPod(samples: Sample[]): Map<string, PerPod> {
 const average = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-/** The chart's points: one per step over the window, null where a series has no sample. */
+/** The chart's points: one per step from the start (Prometheus answers at start + k × step), null where a series has no sample. */
 export function chartPoints(utilization: Series[], memory: Series[], range: { start: Date; end: Date; stepSeconds: number }): UtilizationPoint[] {
-  const util = new Map((utilization[0]?.values ?? []).map(([time, value]) => [Math.round(time), value]));
-  const used = new Map((memory[0]?.values ?? []).map(([time, value]) => [Math.round(time), value]));
+  // Timestamps compared in whole milliseconds: Prometheus keeps millisecond precision.
+  const byMs = (series: Series[]) => new Map((series[0]?.values ?? []).map(([time, value]) => [Math.round(time * 1000), value]));
+  const util = byMs(utilization);
+  const used = byMs(memory);
   const points: UtilizationPoint[] = [];
-  const first = Math.ceil(range.start.getTime() / 1000);
-  for (let time = first; time <= range.end.getTime() / 1000; time += range.stepSeconds) {
+  for (let time = range.start.getTime(); time <= range.end.getTime(); time += range.stepSeconds * 1000) {
     const utilValue = util.get(time);
     const usedValue = used.get(time);
     points.push({
-      time: new Date(time * 1000).toISOString(),
+      time: new Date(time).toISOString(),
       utilization: utilValue === undefined ? null : round1(utilValue),
       memoryUsedGiB: usedValue === undefined ? null : round1(usedValue),
     });
@@ -221,6 +232,19 @@ interface UtilizationSamples {
   memoryNow: Sample[];
   idleMax: Sample[];
   idleAverage: Sample[];
+}
+
+/** Per-project GPUs and average utilization, weighting each pod by its GPUs (pods of no project: NOT_FROM_BERTH). */
+export function projectFigures(pods: PodUtilization[], unlabelled: string): ProjectUtilization[] {
+  const totals = new Map<string, { gpus: number; sum: number }>();
+  for (const pod of pods) {
+    const key = pod.project ?? unlabelled;
+    const total = totals.get(key) ?? { gpus: 0, sum: 0 };
+    total.gpus += pod.gpus;
+    total.sum += pod.utilization * pod.gpus;
+    totals.set(key, total);
+  }
+  return [...totals].map(([project, total]) => ({ project, gpus: total.gpus, utilization: round1(total.sum / Math.max(1, total.gpus)) })).sort((a, b) => a.project.localeCompare(b.project));
 }
 
 /** Per-pod utilization now and the idle GPU holders, joined to the pods the aggregator knows. */
@@ -264,9 +288,8 @@ export async function readUtilization(
 ): Promise<UtilizationView> {
   if (!prometheusUrl) return { status: "unconfigured", configured: false, hint: PROMETHEUS_HINT };
   const now = options.now ?? new Date();
-  // Steps on whole minutes: Prometheus answers at start + k × step, which the points are matched on.
-  const stepMs = CHART_STEP_SECONDS * 1000;
-  const end = new Date(Math.floor(now.getTime() / stepMs) * stepMs);
+  // The last step is now, so a Prometheus that started a moment ago already shows a point.
+  const end = now;
   const range = { start: new Date(end.getTime() - CHART_MINUTES * 60_000), end, stepSeconds: CHART_STEP_SECONDS };
   const queries = utilizationQueries(options.idleWindowSeconds);
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -280,7 +303,8 @@ export async function readUtilization(
       queryInstant(prometheusUrl, queries.idleAverage, { time: now, timeoutMs }),
     ]);
     const { pods, idle } = podFigures({ utilizationNow, memoryNow, idleMax, idleAverage }, known, now.getTime(), options.idleWindowSeconds);
-    return { status: "ok", configured: true, available: true, points: chartPoints(chartUtilization, chartMemory, range), pods, idle, generatedAt: now.toISOString() };
+    const projects = projectFigures(pods, NOT_FROM_BERTH);
+    return { status: "ok", configured: true, available: true, points: chartPoints(chartUtilization, chartMemory, range), pods, projects, idle, generatedAt: now.toISOString() };
   } catch (error) {
     const message = error instanceof PrometheusError ? error.message : `Prometheus could not be queried: ${(error as Error).message}`;
     return { status: "unavailable", configured: true, available: false, message, error: message };
