@@ -68,6 +68,15 @@ async function finalRecord(cluster: Cluster, run: RunRow, pods: readonly V1Pod[]
   return { events: events.map(eventSummary).sort(byLastSeenDescending), logTail };
 }
 
+function saveRecord(runId: string, record: { events: EventSummary[]; logTail: string }): RunRow | undefined {
+  return getDb()
+    .update(runs)
+    .set({ events: record.events as unknown as Record<string, unknown>[], logTail: record.logTail })
+    .where(eq(runs.id, runId))
+    .returning()
+    .get();
+}
+
 class ClusterRuns {
   private readonly pods: { informer: SharedInformer<V1Pod>; release(): void };
   private readonly quotas: { informer: SharedInformer<V1ResourceQuota>; release(): void };
@@ -200,30 +209,25 @@ class ClusterRuns {
     });
     if (!saved) return;
     publishRunChange(runChangeOf(saved));
-    if (isFinalRunStatus(saved.status)) void this.keepFinalRecord(saved, pods);
+    if (isFinalRunStatus(saved.status)) {
+      void this.keepFinalRecord(saved, pods).catch((error: unknown) => console.error(`berth: could not keep the record of run ${runId}`, error));
+    }
   }
 
   /** Keeps events and log tail of a run about to lose its pods (abort), as an ending run does. */
   async keepRecordNow(run: RunRow): Promise<void> {
     const pods = this.podsOf(run.id);
-    const record = await finalRecord(this.cluster, { ...run, pods: [...new Set([...run.pods, ...pods.map((pod) => pod.metadata?.name ?? "").filter(Boolean)])] }, pods);
-    getDb()
-      .update(runs)
-      .set({ events: record.events as unknown as Record<string, unknown>[], logTail: record.logTail })
-      .where(eq(runs.id, run.id))
-      .run();
+    const names = pods.map((pod) => pod.metadata?.name ?? "").filter(Boolean);
+    saveRecord(run.id, await finalRecord(this.cluster, { ...run, pods: [...new Set([...run.pods, ...names])] }, pods));
   }
 
   private async keepFinalRecord(run: RunRow, pods: readonly V1Pod[]): Promise<void> {
-    const record = await finalRecord(this.cluster, run, pods);
-    const saved = getDb()
-      .update(runs)
-      .set({ events: record.events as unknown as Record<string, unknown>[], logTail: record.logTail })
-      .where(eq(runs.id, run.id))
-      .returning()
-      .get();
-    if (saved) publishRunChange(runChangeOf(saved));
-    this.owner.runFinished();
+    try {
+      const saved = saveRecord(run.id, await finalRecord(this.cluster, run, pods));
+      if (saved) publishRunChange(runChangeOf(saved));
+    } finally {
+      this.owner.runFinished();
+    }
   }
 
   private schedulePodsGone(runId: string): void {
@@ -296,7 +300,13 @@ class RunReconciler {
     const current = this.clusters.get(clusterId);
     if (current && current.cluster.version === cluster.version) return;
     current?.stop();
-    this.clusters.set(clusterId, new ClusterRuns(cluster, this));
+    this.clusters.delete(clusterId);
+    try {
+      this.clusters.set(clusterId, new ClusterRuns(cluster, this));
+    } catch (error) {
+      // An unusable kubeconfig must not break whoever published the run change (e.g. a submit).
+      console.error(`berth: cannot follow the runs of cluster ${cluster.name}: ${describeKubeError(error).message}`);
+    }
   }
 
   reconcile(runId: string): void {
