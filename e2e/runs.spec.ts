@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import fs from "node:fs";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { RunsPage } from "./pages/runs-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
@@ -26,6 +27,16 @@ let project = "churn";
 
 const kubectl = (...args: string[]) =>
   execFileSync("/usr/bin/kubectl", ["--kubeconfig", path.join(DATA_DIR, "embedded-kubeconfig.yaml"), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+/** Starts or ends an outage of the embedded cluster's API through the simulator's faults endpoint. */
+async function setClusterOutage(paused: boolean) {
+  const kubeconfig = fs.readFileSync(path.join(DATA_DIR, "embedded-kubeconfig.yaml"), "utf8");
+  const server = /server: (\S+)/.exec(kubeconfig)![1];
+  const token = /token:\s*"?([^"\s]+)/.exec(kubeconfig)![1];
+  const sim = await playwrightRequest.newContext({ ignoreHTTPSErrors: true });
+  const response = await sim.post(`${server}/_sim/faults`, { headers: bearer(token), data: { paused, pauseMode: "reset" } });
+  expect(response.status(), await response.text()).toBe(200);
+  await sim.dispose();
+}
 /** Names of the pods carrying a label selector, in every namespace. */
 const podsLabelled = (selector: string) => kubectl("get", "pods", "-A", "-l", selector, "-o", "jsonpath={.items[*].metadata.name}").split(/\s+/).filter(Boolean);
 
@@ -106,6 +117,32 @@ test.beforeAll(async ({ browser, request }) => {
 
 test.afterAll(async () => {
   await member?.context.close();
+});
+
+test("the new-run form offers only what the user may use and shows every field error beside its field", async () => {
+  const runs = new RunsPage(member.page);
+  await runs.openList();
+  await member.page.getByRole("link", { name: "New run" }).click();
+  const form = runs.form();
+  const configs = form.getByLabel("Execution config");
+  await expect(configs.getByRole("option", { name: names.gpu })).toHaveCount(1);
+  await expect(configs.getByRole("option", { name: names.small })).toHaveCount(1);
+  await form.getByLabel("Project").selectOption(project);
+  await form.getByLabel("Activity type").selectOption("ml-train");
+  await expect(form.getByText(`Left empty: ${names.gpu} (from project setting)`)).toBeVisible();
+  await runs.screenshot("new");
+
+  await form.getByLabel("Activity type").selectOption("spark-recipe");
+  await form.getByLabel("Environment (NAME=value per line)").fill("GOOD=1\n1BAD=2");
+  await form.getByText("Simulated behaviour (embedded cluster only)").click();
+  await form.getByLabel("Simulated pod behaviour (name=value per line)").fill("duration");
+  await form.getByRole("button", { name: "Submit run" }).click();
+  await expect(form.getByRole("alert")).toContainText("Some fields are not valid");
+  await expect(form.getByLabel("Command (one argument per line)")).toHaveAccessibleDescription(/A Spark run needs its application/);
+  await expect(form.getByLabel("Environment (NAME=value per line)")).toHaveAccessibleDescription(/"1BAD" is not a valid variable name/);
+  await expect(form.getByLabel("Simulated pod behaviour (name=value per line)")).toHaveAccessibleDescription("line 1: write name=value, e.g. duration=20s");
+  await expect(form.getByLabel("Environment (NAME=value per line)")).toHaveValue("GOOD=1\n1BAD=2");
+  await runs.screenshot("new-errors");
 });
 
 test("an ml member submits an ml-train run through the form and watches it go pending → running → succeeded live, with its log streaming", async () => {
@@ -270,6 +307,8 @@ test("the runs list shows every run the user may see with its status, filters by
   const { id } = (await submitted.json()) as { id: string };
   await expect(runs.row(id)).toBeVisible();
   await expect(runs.row(id)).toContainText("Python recipe");
+  await expect(runs.row(id)).toContainText("running", { timeout: 15_000 });
+  await runs.screenshot("list-live");
   await expect(runs.row(id)).toContainText("succeeded", { timeout: 20_000 });
 
   await runs.openList("?status=failed");
@@ -280,4 +319,30 @@ test("the runs list shows every run the user may see with its status, filters by
   await expect(member.page).toHaveURL(/status=aborted/);
   await expect(runs.table().getByRole("row").filter({ hasText: "failed" })).toHaveCount(0);
   await runs.screenshot("list-filtered");
+});
+
+test("when the cluster cannot be reached the run page and the list say since when, and recover by themselves", async () => {
+  const runs = new RunsPage(member.page);
+  const submitted = await member.context.request.post("/api/v1/runs", {
+    data: { project, activity: "python-recipe", executionConfig: names.small, command: ["python", "serve.py"], annotations: { "sim.berth.dev/duration": "120s", "sim.berth.dev/log-lines": "serving" } },
+  });
+  expect(submitted.status(), await submitted.text()).toBe(201);
+  const { id } = (await submitted.json()) as { id: string };
+  await runs.openRun(id);
+  await expect(runs.status()).toHaveText("running", { timeout: 15_000 });
+  await setClusterOutage(true);
+  try {
+    await expect(member.page.getByRole("status", { name: "Stale" })).toContainText(/Stale since \d{2}:\d{2}:\d{2} UTC/, { timeout: 20_000 });
+    await runs.screenshot("stale");
+    await runs.openList();
+    await expect(member.page.getByRole("status", { name: "Stale" })).toContainText("embedded");
+    await runs.openRun(id);
+  } finally {
+    await setClusterOutage(false);
+  }
+  await expect(member.page.getByRole("status", { name: "Stale" })).toHaveCount(0, { timeout: 40_000 });
+  await expect(runs.status()).toHaveText("running");
+  await runs.abort();
+  await expect(runs.status()).toHaveText("aborted");
+  await expect.poll(() => podsLabelled(`berth.dev/run=${id}`), { timeout: 15_000 }).toEqual([]);
 });

@@ -18,7 +18,7 @@ export function RunsTable({ runs, now }: { runs: readonly RunView[]; now: number
           <Th>Project</Th>
           <Th>User</Th>
           <Th>Activity</Th>
-          <Th>Execution config</Th>
+          <Th>Config</Th>
           <Th>Cluster</Th>
           <Th>Age</Th>
           <Th className="text-right">GPUs</Th>
@@ -34,7 +34,7 @@ export function RunsTable({ runs, now }: { runs: readonly RunView[]; now: number
             </Td>
             <Td className="max-w-xs">
               <RunStatusBadge status={run.status} />
-              {run.reason && (run.status === "pending" || run.status === "queued" || run.status === "failed" || run.status === "lost") && (
+              {run.reason && (run.status === "pending" || run.status === "queued" || run.status === "failed" || run.status === "lost" || run.status === "aborted") && (
                 <p className="mt-1 line-clamp-2 text-xs text-slate-500" title={run.reason}>
                   {run.reason}
                 </p>
@@ -43,7 +43,7 @@ export function RunsTable({ runs, now }: { runs: readonly RunView[]; now: number
             <Td>{run.project}</Td>
             <Td>{run.user}</Td>
             <Td className="whitespace-nowrap">{activityLabel(run.activity)}</Td>
-            <Td>{run.sparkConfig ? `${run.executionConfig ?? "—"} + ${run.sparkConfig}` : (run.executionConfig ?? "—")}</Td>
+            <Td className="whitespace-nowrap">{run.sparkConfig ? `Spark: ${run.sparkConfig}` : (run.executionConfig ?? "—")}</Td>
             <Td>{run.cluster}</Td>
             <Td className="whitespace-nowrap" title={run.createdAt}>
               {now === null ? "—" : formatAge(run.createdAt, now)}

@@ -9,6 +9,7 @@ import { listClusters } from "@/lib/clusters/queries";
 import { can } from "@/lib/permissions";
 import { listProjectsFor } from "@/lib/projects/queries";
 import { ACTIVITY_LABELS, ACTIVITY_TYPES } from "@/lib/resolution/activities";
+import { clusterWatchStatus } from "@/lib/runs/reconciler";
 import { listRunsFor } from "@/lib/runs/queries";
 import { listRunsQuerySchema } from "@/lib/runs/schema";
 import { LiveRuns } from "./_components/live-runs";
@@ -43,6 +44,12 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const runs = listRunsFor(actor, { ...filters, limit });
   const projects = listProjectsFor(actor);
   const mayRun = projects.some((project) => can(actor, "projects.contribute", { project: project.id }));
+  const clusters = listClusters();
+  // Clusters whose runs Berth follows, with whether that watch is current (for "stale since").
+  const watches = clusters.flatMap((cluster) => {
+    const status = clusterWatchStatus(cluster.id);
+    return status ? [{ clusterId: cluster.id, stale: status.stale, staleSince: status.staleSince, error: status.error }] : [];
+  });
   return (
     <>
       <PageHeader
@@ -62,10 +69,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           <FilterSelect name="project" label="Project" value={filters.project} options={projects.map((project) => ({ value: project.key, label: project.key }))} />
           <label className="text-sm text-slate-700">
             User
-            <input name="user" defaultValue={filters.user ?? ""} placeholder="username" className={controlClasses} />
+            <input name="user" defaultValue={filters.user ?? ""} placeholder="username" className={`${controlClasses} w-36`} />
           </label>
           <FilterSelect name="activity" label="Activity" value={filters.activity} options={ACTIVITY_TYPES.map((activity) => ({ value: activity, label: ACTIVITY_LABELS[activity] }))} />
-          <FilterSelect name="cluster" label="Cluster" value={filters.cluster} options={listClusters().map((cluster) => ({ value: cluster.name, label: cluster.name }))} />
+          <FilterSelect name="cluster" label="Cluster" value={filters.cluster} options={clusters.map((cluster) => ({ value: cluster.name, label: cluster.name }))} />
           <button type="submit" className={buttonClasses("secondary")}>
             Filter
           </button>
@@ -80,7 +87,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
             The filters were ignored: {invalid.join("; ")}
           </p>
         )}
-        <LiveRuns initialRuns={runs} filters={filters} limit={limit} />
+        <LiveRuns initialRuns={runs} filters={filters} limit={limit} clusters={Object.fromEntries(clusters.map((cluster) => [cluster.id, cluster.name]))} initialWatches={watches} />
       </div>
     </>
   );

@@ -1,10 +1,11 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { applyRunChange, insertRun, type RunFilters } from "@/components/runs/runs-cache";
 import { RunsTable } from "@/components/runs/runs-table";
+import { StaleBanner, type ClusterWatch } from "@/components/runs/stale-banner";
 import { useEventSource } from "@/components/runs/use-event-source";
 import { useNow } from "@/components/runs/use-now";
 import type { RunChange } from "@/lib/runs/events";
@@ -24,7 +25,21 @@ async function fetchJson<T>(url: string): Promise<T> {
  * cache; a run not yet listed is fetched alone. The whole list is re-read only after the stream
  * reconnects (changes may have been missed while it was down).
  */
-export function LiveRuns({ initialRuns, filters, limit }: { initialRuns: RunView[]; filters: RunFilters; limit: number }) {
+export function LiveRuns({
+  initialRuns,
+  filters,
+  limit,
+  clusters,
+  initialWatches,
+}: {
+  initialRuns: RunView[];
+  filters: RunFilters;
+  limit: number;
+  /** Cluster names by id, to name a cluster whose watch goes stale. */
+  clusters: Record<number, string>;
+  initialWatches: ClusterWatch[];
+}) {
+  const [watches, setWatches] = useState<Record<number, ClusterWatch>>(() => Object.fromEntries(initialWatches.map((watch) => [watch.clusterId, watch])));
   const queryClient = useQueryClient();
   const queryKey = useMemo(() => ["runs", "list", filters, limit], [filters, limit]);
   const { data: runs } = useQuery({ queryKey, queryFn: () => fetchJson<RunView[]>(listUrl(filters, limit)), initialData: initialRuns, staleTime: Infinity });
@@ -58,11 +73,23 @@ export function LiveRuns({ initialRuns, filters, limit }: { initialRuns: RunView
     [queryClient, queryKey, filters, limit],
   );
 
-  useEventSource("/api/stream/runs", { run: onRun }, () => void queryClient.invalidateQueries({ queryKey: ["runs", "list"] }));
+  useEventSource(
+    "/api/stream/runs",
+    { run: onRun, cluster: (data) => setWatches((previous) => ({ ...previous, [(data as ClusterWatch).clusterId]: data as ClusterWatch })) },
+    () => void queryClient.invalidateQueries({ queryKey: ["runs", "list"] }),
+  );
 
-  if (runs.length === 0) {
-    const filtered = Object.values(filters).some(Boolean);
-    return <EmptyState title={filtered ? "No run matches these filters" : "No runs yet"}>{filtered ? "Clear a filter to see more runs." : "Submit one with “New run”; it appears here and updates live."}</EmptyState>;
-  }
-  return <RunsTable runs={runs} now={now} />;
+  const filtered = Object.values(filters).some(Boolean);
+  return (
+    <>
+      {Object.values(watches).map((watch) => (
+        <StaleBanner key={watch.clusterId} cluster={clusters[watch.clusterId] ?? `#${watch.clusterId}`} watch={watch} />
+      ))}
+      {runs.length === 0 ? (
+        <EmptyState title={filtered ? "No run matches these filters" : "No runs yet"}>{filtered ? "Clear a filter to see more runs." : "Submit one with “New run”; it appears here and updates live."}</EmptyState>
+      ) : (
+        <RunsTable runs={runs} now={now} />
+      )}
+    </>
+  );
 }
