@@ -129,7 +129,7 @@ test("the new-run form offers only what the user may use and shows every field e
   await expect(configs.getByRole("option", { name: names.small })).toHaveCount(1);
   await form.getByLabel("Project").selectOption(project);
   await form.getByLabel("Activity type").selectOption("ml-train");
-  await expect(form.getByText(`Left empty: ${names.gpu} (from project setting)`)).toBeVisible();
+  await expect(form.getByText(`Left empty: ${names.gpu} — from project setting`)).toBeVisible();
   await runs.screenshot("new");
 
   await form.getByLabel("Activity type").selectOption("spark-recipe");

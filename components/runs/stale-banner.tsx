@@ -14,7 +14,7 @@ export function StaleBanner({ cluster, watch }: { cluster: string; watch: Cluste
   return (
     <p role="status" aria-label="Stale" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
       <span className="font-semibold">Stale since {watch.staleSince ? formatClock(watch.staleSince) : "a moment ago"}:</span> Berth cannot reach the cluster {cluster}
-      {watch.error ? ` (${watch.error})` : ""}. This shows the last known state and updates by itself when the cluster answers again.
+      {watch.error ? ` (${watch.error.replace(/\.$/, "")})` : ""}. This shows the last known state and updates by itself when the cluster answers again.
     </p>
   );
 }

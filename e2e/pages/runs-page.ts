@@ -99,6 +99,8 @@ export class RunsPage {
   }
 
   async screenshot(name: string) {
+    // From the top, so the sticky sidebar is drawn where a reader sees it.
+    await this.page.evaluate(() => window.scrollTo(0, 0));
     await this.page.screenshot({ path: `test-results/screenshots/runs-${name}.png`, fullPage: true });
   }
 }

@@ -15,10 +15,10 @@ import { NewRunForm, type RunDefaults } from "../_components/new-run-form";
 
 export const metadata: Metadata = { title: "New run" };
 
-/** "gpu-ml (from project setting)", or why the default cannot be used. */
+/** "gpu-ml — from project setting", or why the default cannot be used. */
 function defaultText(effective: EffectiveValue): string {
   if (effective.error) return effective.value ? `${effective.value}: ${effective.error}` : effective.error;
-  return effective.value ? `${effective.value} (${describeOrigin(effective)})` : "none";
+  return effective.value ? `${effective.value} — ${describeOrigin(effective)}` : "none";
 }
 
 export default async function NewRunPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
