@@ -37,6 +37,7 @@ import {
   startSimulator,
   tempDataDir,
   timeKubectl,
+  tokenHeaders,
   total,
   waitFor,
   type ResultRow,
@@ -135,16 +136,6 @@ async function main(): Promise<void> {
     const runningInCluster = async () =>
       (await simCallOk(sim, "GET", "/api/v1/pods?fieldSelector=status.phase%3DRunning")).json<{ items: unknown[] }>().items.length;
 
-    // kubectl: the first call also pays for discovery, as a user's first call would.
-    const kubectlRuns: number[] = [];
-    let kubectlBytes = 0;
-    for (let i = 0; i < 3; i++) {
-      const result = await timeKubectl(sim, ["get", "pods", "-A", "-o", "json"]);
-      kubectlRuns.push(result.wallMs);
-      kubectlBytes = result.bytes;
-    }
-    const kubectlMedian = percentile(kubectlRuns, 50);
-
     // Dashboard JSON: wait until the console's informers hold every running pod, then time it.
     console.log("Waiting for the dashboard to show the seeded pods…");
     const expectedRunning = await runningInCluster();
@@ -158,14 +149,30 @@ async function main(): Promise<void> {
         return figures && figures.stale !== true && figures.runningPods === expectedRunning;
       }, 180_000, 250);
       notes.push(`dashboard synced ${((now() - syncStarted) / 1000).toFixed(1)} s after its first request (${((now() - started) / 1000).toFixed(0)} s into the bench)`);
+    }
+
+    // kubectl once the console is idle again: the first call also pays for discovery, as a user's first call would.
+    await sleep(2000);
+    const kubectlRuns: number[] = [];
+    let kubectlBytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const result = await timeKubectl(sim, ["get", "pods", "-A", "-o", "json"]);
+      kubectlRuns.push(result.wallMs);
+      kubectlBytes = result.bytes;
+    }
+    const kubectlMedian = percentile(kubectlRuns, 50);
+
+    if (dashboardBuilt) {
       for (let i = 0; i < 5; i++) await api(app, "GET", "/api/v1/dashboard");
+      let bytes = 0;
       for (let i = 0; i < JSON_REQUESTS; i++) {
         const t = now();
-        const res = await fetch(`${app.baseUrl}/api/v1/dashboard`, { headers: { Cookie: session.cookie } });
-        await res.arrayBuffer();
+        const res = await fetch(`${app.baseUrl}/api/v1/dashboard`, { headers: tokenHeaders });
+        bytes = (await res.arrayBuffer()).byteLength;
         jsonTimes.push(now() - t);
         if (!res.ok) throw new Error(`GET /api/v1/dashboard → ${res.status}`);
       }
+      notes.push(`dashboard JSON: ${(bytes / 1024).toFixed(0)} KiB, requested with the API token, one at a time`);
     }
     const jsonP50 = percentile(jsonTimes, 50);
     const jsonP95 = percentile(jsonTimes, 95);
