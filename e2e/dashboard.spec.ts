@@ -87,6 +87,7 @@ test("a GPU run moves the allocation and the quota bar without a reload; with Pr
   await expect(dashboard.breakdown("embedded", "execution config").getByRole("row", { name: `${execConfig} 1 0 2`, exact: true })).toBeVisible();
   // Prometheus has scraped the pod's GPUs at least once within the next refresh.
   await expect(dashboard.utilization("embedded").getByRole("table", { name: "embedded GPU utilization by pod" })).toContainText(namespace, { timeout: 30_000 });
+  await dashboard.chartsDrawn();
   await dashboard.screenshot("gpu-run");
 
   await prometheus!.stop();
@@ -99,6 +100,15 @@ test("a GPU run moves the allocation and the quota bar without a reload; with Pr
   expect(aborted.status(), await aborted.text()).toBe(200);
   await expect(allocation).toHaveAttribute("aria-valuenow", String(before), { timeout: 20_000 });
   await expect(quotaBar).toHaveAttribute("aria-valuetext", "0 / 4");
+
+  // The run's GPU-hours (from its record), in the table and the CSV of the same period.
+  await dashboard.choosePeriod("Last 24 hours");
+  const projectRow = dashboard.gpuHoursTable().getByRole("row").filter({ hasText: project });
+  await expect(projectRow.getByRole("cell").last()).toHaveText("1");
+  const csv = await dashboard.downloadCsv();
+  expect(csv).toContain(project);
+  await dashboard.chartsDrawn();
+  await dashboard.screenshot("gpu-hours");
   expect(await page.evaluate(() => (window as unknown as { berthNoReload?: boolean }).berthNoReload)).toBe(true);
 });
 
@@ -112,6 +122,9 @@ test("a cluster that cannot be reached is marked stale while the embedded one st
     await expect(dashboard.section(name).getByRole("status", { name: `${name} is stale` })).toContainText(/^Stale since/, { timeout: 30_000 });
     await expect(dashboard.gpuAllocation("embedded")).toHaveAttribute("aria-valuemax", "8");
     await expect(page.getByRole("table", { name: "Clusters at a glance" }).getByRole("row", { name: new RegExp(`^${name} `) })).toContainText("stale");
+    // A cluster that never answered has no figures to show, rather than zeros.
+    await expect(dashboard.section(name).getByRole("definition", { name: "Running pods" })).toHaveCount(0);
+    await dashboard.chartsDrawn();
     await dashboard.screenshot("stale-cluster");
   } finally {
     await request.delete(`/api/v1/clusters/${name}`, { headers: admin });

@@ -54,6 +54,28 @@ export class DashboardPage {
     return this.page.getByRole("region", { name: "GPU-hours" });
   }
 
+  async choosePeriod(label: string) {
+    await this.gpuHours().getByRole("combobox", { name: "Period" }).selectOption({ label });
+  }
+
+  gpuHoursTable(by = "project"): Locator {
+    return this.gpuHours().getByRole("table", { name: `GPU-hours per ${by}` });
+  }
+
+  /** Clicks "Download CSV" and returns the file's text. */
+  async downloadCsv(): Promise<string> {
+    const [download] = await Promise.all([this.page.waitForEvent("download"), this.gpuHours().getByRole("link", { name: "Download CSV" }).click()]);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  /** Charts load after the figures (next/dynamic): wait for them before a screenshot. */
+  async chartsDrawn() {
+    await expect(this.page.getByText("Drawing the chart…")).toHaveCount(0);
+  }
+
   async screenshot(name: string) {
     await this.page.screenshot({ path: `test-results/screenshots/dashboard-${name}.png`, fullPage: true });
   }

@@ -23,19 +23,33 @@ export function ClusterSection({ cluster, utilization }: { cluster: ClusterDashb
           Cluster {cluster.name}
         </h2>
       </div>
-      {cluster.stale && (
+      {cluster.stale && !cluster.synced && (
+        <p role="status" aria-label={`${cluster.name} is stale`} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <strong className="font-semibold">Stale since {cluster.staleSince ? formatDateTime(cluster.staleSince) : "the first attempt"}</strong>: the cluster has not answered yet, so
+          there are no figures to show.{cluster.error && <span className="block text-xs text-amber-800">{cluster.error}</span>}
+        </p>
+      )}
+      {cluster.stale && cluster.synced && (
         <p role="status" aria-label={`${cluster.name} is stale`} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           <strong className="font-semibold">Stale since {cluster.staleSince ? formatDateTime(cluster.staleSince) : "the last update"}</strong>: the cluster does not answer, these are its
           last known figures.{cluster.error && <span className="block text-xs text-amber-800">{cluster.error}</span>}
         </p>
       )}
+      {(cluster.synced || !cluster.stale) && <ClusterFigures cluster={cluster} utilization={utilization} />}
+    </section>
+  );
+}
+
+function ClusterFigures({ cluster, utilization }: { cluster: ClusterDashboard; utilization: React.ReactNode }) {
+  return (
+    <>
       <dl aria-label={`${cluster.name} counts`} className="grid grid-cols-2 gap-3 md:grid-cols-4">
         <Stat label="Running pods" value={cluster.runningPods} />
         <Stat label="Pending pods" value={cluster.pendingPods} tone={cluster.pendingPods > 0 ? "text-amber-700" : undefined} />
         <Stat label="Failed in the last hour" value={cluster.failedLastHour} tone={cluster.failedLastHour > 0 ? "text-red-700" : undefined} />
         <Stat label="GPUs requested" value={`${cluster.gpu.requested} / ${cluster.gpu.allocatable}`} />
       </dl>
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid items-start gap-4 xl:grid-cols-2">
         <Card title="Running containers" description="Running and pending pods by Berth's labels; other pods are grouped as “not from Berth”.">
           <div className="space-y-4">
             <Breakdown cluster={cluster} />
@@ -54,6 +68,6 @@ export function ClusterSection({ cluster, utilization }: { cluster: ClusterDashb
       <Card title="Quotas" description="Used against hard for every ResourceQuota, the most pressed first.">
         <QuotaPanel cluster={cluster} />
       </Card>
-    </section>
+    </>
   );
 }

@@ -1,11 +1,15 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useState } from "react";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { GpuHoursGrouping, GpuHoursView } from "./types";
+
+const GpuHoursBars = dynamic(() => import("./charts").then((charts) => charts.GpuHoursBars), { ssr: false, loading: () => <p className="text-xs text-slate-500">Drawing the chart…</p> });
+/** GPU-hours come from Berth's run records (not Kubernetes) and grow while runs hold GPUs: re-read once a minute. */
+const REFRESH_MS = 60_000;
 
 const PERIODS = [
   { id: "24h", label: "Last 24 hours", hours: 24 },
@@ -15,10 +19,10 @@ const PERIODS = [
 type PeriodId = (typeof PERIODS)[number]["id"];
 const CHART_BARS = 15;
 
-/** The API's query for a period ending now, rounded to the minute so the CSV link matches the table. */
+/** The API's query for a period ending now. */
 function periodQuery(period: PeriodId, by: GpuHoursGrouping): URLSearchParams {
   const hours = PERIODS.find((candidate) => candidate.id === period)!.hours;
-  const to = new Date(Math.ceil(Date.now() / 60_000) * 60_000);
+  const to = new Date();
   const from = new Date(to.getTime() - hours * 3_600_000);
   return new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), by });
 }
@@ -33,10 +37,14 @@ async function fetchGpuHours(query: URLSearchParams): Promise<GpuHoursView> {
 export function GpuHoursPanel() {
   const [period, setPeriod] = useState<PeriodId>("7d");
   const [by, setBy] = useState<GpuHoursGrouping>("project");
-  // Past usage changes slowly: read when the choice changes, not on an interval.
-  const query = periodQuery(period, by);
-  const { data, error, isPending } = useQuery({ queryKey: ["dashboard", "gpu-hours", query.toString()], queryFn: () => fetchGpuHours(query), staleTime: 60_000 });
-  const csvHref = `/api/v1/dashboard/gpu-hours?${query}&format=csv`;
+  const { data, error, isPending } = useQuery({
+    queryKey: ["dashboard", "gpu-hours", period, by],
+    queryFn: () => fetchGpuHours(periodQuery(period, by)),
+    refetchInterval: REFRESH_MS,
+    staleTime: REFRESH_MS / 2,
+  });
+  // The CSV covers exactly the period of the table shown.
+  const csvHref = data ? `/api/v1/dashboard/gpu-hours?${new URLSearchParams({ from: data.from, to: data.to, by: data.by, format: "csv" })}` : null;
   const rows = data ? [...data.rows].sort((a, b) => b.gpuHours - a.gpuHours || a.key.localeCompare(b.key)) : [];
 
   return (
@@ -45,9 +53,11 @@ export function GpuHoursPanel() {
         title="GPU-hours"
         description="Whole GPUs × hours held by running pods, from run records and pod lifetimes."
         actions={
-          <a href={csvHref} download={`gpu-hours-${by}-${period}.csv`} className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50">
-            Download CSV
-          </a>
+          csvHref && (
+            <a href={csvHref} download className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50">
+              Download CSV
+            </a>
+          )
         }
       >
         <div className="mb-3 flex flex-wrap gap-4 text-xs font-medium text-slate-600">
@@ -76,17 +86,9 @@ export function GpuHoursPanel() {
         ) : rows.length === 0 ? (
           <p className="text-sm text-slate-500">No GPU was used in this period.</p>
         ) : (
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="grid items-start gap-4 lg:grid-cols-2">
             <div className="h-56" role="img" aria-label={`GPU-hours per ${by}`}>
-              <ResponsiveContainer width="100%" height="100%">
-                <BarChart data={rows.slice(0, CHART_BARS)} layout="vertical" margin={{ top: 0, right: 12, bottom: 0, left: 8 }}>
-                  <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" horizontal={false} />
-                  <XAxis type="number" tick={{ fontSize: 11 }} />
-                  <YAxis type="category" dataKey="key" width={110} tick={{ fontSize: 11 }} />
-                  <Tooltip formatter={(value) => [`${Number(value).toFixed(2)} GPU-h`, "used"]} />
-                  <Bar dataKey="gpuHours" fill="#0284c7" isAnimationActive={false} />
-                </BarChart>
-              </ResponsiveContainer>
+              <GpuHoursBars rows={rows.slice(0, CHART_BARS)} />
             </div>
             <Table label={`GPU-hours per ${by}`}>
               <thead>

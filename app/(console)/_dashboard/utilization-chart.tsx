@@ -2,10 +2,12 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import dynamic from "next/dynamic";
 import { SubHeading } from "./gpu-panel";
 import { clusterSettingsHref, podHref } from "./links";
 import type { UtilizationView } from "./types";
+
+const UtilizationArea = dynamic(() => import("./charts").then((charts) => charts.UtilizationArea), { ssr: false, loading: () => <p className="text-xs text-slate-500">Drawing the chart…</p> });
 
 /**
  * Prometheus has no watch: this is the one part of the dashboard the browser refreshes on an
@@ -71,15 +73,7 @@ export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId
     <div role="group" aria-label={`${cluster} GPU utilization`} className="space-y-2">
       {heading}
       <div className="h-40" role="img" aria-label={`Average utilization of ${cluster}'s allocated GPUs over the last hour`}>
-        <ResponsiveContainer width="100%" height="100%">
-          <AreaChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-            <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} />
-            <YAxis domain={[0, 100]} tick={{ fontSize: 11 }} unit="%" />
-            <Tooltip formatter={(value) => [`${value} %`, "GPU utilization"]} />
-            <Area type="monotone" dataKey="utilization" stroke="#0284c7" fill="#bae6fd" isAnimationActive={false} connectNulls={false} />
-          </AreaChart>
-        </ResponsiveContainer>
+        <UtilizationArea points={points} />
       </div>
       {data.pods.length > 0 && (
         <table aria-label={`${cluster} GPU utilization by pod`} className="w-full text-xs">
