@@ -98,11 +98,12 @@ describe("run reconciler against the simulator", async () => {
     subscribeClusterWatch((change) => watchChanges.push(change));
     ensureRunReconciler();
     ensureRunReconciler();
-    // One pods watch and one quota watch, shared, however many runs it follows.
+    // One watch each of pods, quotas and events, shared, however many runs it follows.
     let watches = 0;
     const started = Date.now();
-    while (watches < 2 && Date.now() - started < 15_000) watches = (await simFaults(cluster.kubeconfigPath)).watches;
-    expect(watches).toBe(2);
+    while (watches < 3 && Date.now() - started < 15_000) watches = (await simFaults(cluster.kubeconfigPath)).watches;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await simFaults(cluster.kubeconfigPath)).watches).toBe(3);
   });
 
   it("takes a run from queued through pending and running to succeeded, publishing each change in order, and keeps its events and log", async () => {
@@ -139,6 +140,22 @@ describe("run reconciler against the simulator", async () => {
     await core().deleteNamespacedPod({ namespace: NAMESPACE, name: `run-${run.id}`, gracePeriodSeconds: 0 });
     await until("the deleted pod's run to be lost", () => row(run.id).status === "lost");
     expect(row(run.id).reason).toBe("Lost: its pods were deleted outside Berth before they finished");
+  });
+
+  it("says why a scheduled pod cannot start from the kubelet's warning, and moves on once it can", async () => {
+    const run = addRun(main);
+    const configMap = `script-${run.id}`;
+    await core().createNamespacedPod({
+      namespace: NAMESPACE,
+      body: runPod(run.id, { "sim.berth.dev/duration": "500ms" }, {
+        containers: [{ name: "main", image: "python:3.12", volumeMounts: [{ name: "script", mountPath: "/opt/script" }] }],
+        volumes: [{ name: "script", configMap: { name: configMap } }],
+      }),
+    });
+    await until("the mount failure to be the reason", () => /FailedMount/.test(row(run.id).reason ?? ""));
+    expect(row(run.id).reason).toMatch(new RegExp(`^The container cannot start on node sim-\\S+ \\(FailedMount\\): MountVolume.SetUp failed for volume "script" : configmap "${configMap}" not found$`));
+    await core().createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: configMap }, data: { "job.py": "print(1)" } } });
+    await until("the run to succeed once mounted", () => row(run.id).status === "succeeded", 30_000);
   });
 
   it("records the exit code and reason of a failed run", async () => {

@@ -80,6 +80,9 @@ function saveRecord(runId: string, record: { events: EventSummary[]; logTail: st
 class ClusterRuns {
   private readonly pods: { informer: SharedInformer<V1Pod>; release(): void };
   private readonly quotas: { informer: SharedInformer<V1ResourceQuota>; release(): void };
+  private readonly events: { informer: SharedInformer<CoreV1Event>; release(): void };
+  /** Warning events about pods, by namespace/name: why a scheduled pod cannot start. */
+  private readonly warnings = new Map<string, Map<string, CoreV1Event>>();
   /** Pods by run id and uid, kept from the informer's events. */
   private readonly byRun = new Map<string, Map<string, V1Pod>>();
   /** The last state of pods deleted while their run was live: what the run became if nothing else says. */
@@ -95,8 +98,11 @@ class ClusterRuns {
   ) {
     this.pods = acquireInformer(cluster, "pods");
     this.quotas = acquireInformer(cluster, "resourcequotas");
+    this.events = acquireInformer(cluster, "events");
     this.unsubscribe.push(this.pods.informer.subscribe((event) => this.onPodEvent(event)));
     this.unsubscribe.push(this.quotas.informer.subscribe((event) => this.onQuotaEvent(event)));
+    this.unsubscribe.push(this.events.informer.subscribe((event) => this.onEvent(event)));
+    for (const event of this.events.informer.list()) this.rememberWarning(event);
     for (const pod of this.pods.informer.list()) this.remember(pod);
     void this.pods.informer
       .whenSynced()
@@ -109,6 +115,7 @@ class ClusterRuns {
     for (const timer of this.goneTimers.values()) clearTimeout(timer);
     this.pods.release();
     this.quotas.release();
+    this.events.release();
   }
 
   podsOf(runId: string): V1Pod[] {
@@ -128,6 +135,36 @@ class ClusterRuns {
     return runId;
   }
 
+  private rememberWarning(event: CoreV1Event): string | undefined {
+    const involved = event.involvedObject;
+    if (event.type !== "Warning" || involved?.kind !== "Pod" || !involved.name) return undefined;
+    const key = `${involved.namespace ?? event.metadata?.namespace}/${involved.name}`;
+    let events = this.warnings.get(key);
+    if (!events) this.warnings.set(key, (events = new Map()));
+    events.set(event.metadata?.uid ?? event.metadata?.name ?? "", event);
+    return key;
+  }
+
+  /** A warning about a pod of a live run may explain why it is still pending. */
+  private onEvent(event: InformerEvent<CoreV1Event>): void {
+    if (event.type === "status") return;
+    if (event.type === "delete") {
+      const involved = event.object.involvedObject;
+      this.warnings.get(`${involved?.namespace ?? event.object.metadata?.namespace}/${involved?.name}`)?.delete(event.object.metadata?.uid ?? event.object.metadata?.name ?? "");
+      return;
+    }
+    const key = this.rememberWarning(event.object);
+    if (!key) return;
+    const [namespace, name] = key.split("/");
+    const pod = this.pods.informer.get(namespace, name);
+    const runId = pod && runIdOf(pod);
+    if (runId && pod.status?.phase === "Pending") this.reconcile(runId);
+  }
+
+  private warningsAbout(pods: readonly V1Pod[]): CoreV1Event[] {
+    return pods.flatMap((pod) => [...(this.warnings.get(`${pod.metadata?.namespace}/${pod.metadata?.name}`)?.values() ?? [])]);
+  }
+
   private onPodEvent(event: InformerEvent<V1Pod>): void {
     if (event.type === "status") return this.onStatus(event.status);
     const runId = runIdOf(event.object);
@@ -137,6 +174,7 @@ class ClusterRuns {
       pods?.delete(uidOf(event.object));
       this.lastSeen.set(runId, [...(this.lastSeen.get(runId) ?? []).filter((pod) => uidOf(pod) !== uidOf(event.object)), event.object]);
       if (!pods?.size) this.byRun.delete(runId);
+      this.warnings.delete(`${event.object.metadata?.namespace}/${event.object.metadata?.name}`);
     } else {
       this.remember(event.object);
     }
@@ -193,7 +231,7 @@ class ClusterRuns {
     if (pending) clearTimeout(pending);
     this.goneTimers.delete(runId);
     this.lastSeen.delete(runId);
-    const derived = deriveRunStatus(pods);
+    const derived = deriveRunStatus(pods, this.warningsAbout(pods));
     if (!derived) return;
     this.apply(runId, derived, pods);
   }

@@ -94,6 +94,27 @@ describe("pending", () => {
     expect(result).toEqual({ status: "pending", reason: "Scheduled on node sim-cpu-2; pulling the image and creating the container", exitCode: null, startedAt: null, finishedAt: null });
   });
 
+  it("says why a scheduled pod cannot start from the kubelet's newest warning about it", () => {
+    const stuck = pod({ phase: "Pending", node: "sim-cpu-1", conditions: [{ type: "PodScheduled", status: "True" }], containerStatuses: [container({ waiting: { reason: "ContainerCreating" } })] });
+    const event = (reason: string, message: string, at: string, name = "run-abc") => ({
+      metadata: { name: `${name}.${at}` },
+      involvedObject: { kind: "Pod", name },
+      type: "Warning",
+      reason,
+      message,
+      lastTimestamp: new Date(at),
+    });
+    const events = [
+      event("FailedMount", 'MountVolume.SetUp failed for volume "script" : configmap "old" not found', "2026-11-27T10:00:01Z"),
+      event("FailedMount", 'MountVolume.SetUp failed for volume "script" : configmap "job-script" not found', "2026-11-27T10:00:09Z"),
+      event("FailedMount", "about another pod", "2026-11-27T10:00:10Z", "other"),
+    ];
+    expect(podRunStatus(stuck, events).reason).toBe(
+      'The container cannot start on node sim-cpu-1 (FailedMount): MountVolume.SetUp failed for volume "script" : configmap "job-script" not found',
+    );
+    expect(deriveRunStatus([stuck], events)?.reason).toContain("FailedMount");
+  });
+
   it("explains a container that cannot be configured and a pod the scheduler has not seen yet", () => {
     const config = podRunStatus(
       pod({ phase: "Pending", node: "sim-cpu-1", containerStatuses: [container({ waiting: { reason: "CreateContainerConfigError", message: 'secret "creds" not found' } })] }),

@@ -2,7 +2,7 @@
  * Pure derivation of a run's live status from its pods, in words a data scientist can act on.
  * No I/O: the reconciler feeds it pods from the shared informer; tests feed it pod shapes.
  */
-import type { V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Event, V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
 import { addQuantities, formatQuantity, isQuantity, parseQuantity } from "@berth/quantity";
 import type { RunStatus, RunTransition } from "@/db/schema";
 
@@ -99,8 +99,20 @@ function allContainerStatuses(pod: V1Pod): V1ContainerStatus[] {
   return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
 }
 
-/** Why a pod that has not finished is still pending, in plain words. */
-export function pendingReason(pod: V1Pod): string {
+/** Events seen while a pod waits on its node that say why it cannot start (the kubelet's words). */
+const BLOCKING_EVENTS = new Set(["FailedMount", "FailedAttachVolume", "FailedCreatePodSandBox", "FailedCreatePodContainer", "Failed", "FailedSync"]);
+
+/** The newest Warning event about the pod that says why it cannot start, if any. */
+function blockingEvent(pod: V1Pod, events: readonly CoreV1Event[]): CoreV1Event | undefined {
+  const name = pod.metadata?.name;
+  const seen = (event: CoreV1Event) => toDate(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp)?.getTime() ?? 0;
+  return events
+    .filter((event) => event.type === "Warning" && event.involvedObject?.name === name && BLOCKING_EVENTS.has(event.reason ?? ""))
+    .sort((a, b) => seen(b) - seen(a))[0];
+}
+
+/** Why a pod that has not finished is still pending, in plain words; `events` about it explain a stuck start. */
+export function pendingReason(pod: V1Pod, events: readonly CoreV1Event[] = []): string {
   const scheduled = pod.status?.conditions?.find((condition) => condition.type === "PodScheduled");
   if (scheduled?.status === "False") {
     if (scheduled.reason === "Unschedulable" && scheduled.message) return unschedulableReason(pod, scheduled.message);
@@ -119,6 +131,8 @@ export function pendingReason(pod: V1Pod): string {
   }
   const node = pod.spec?.nodeName;
   if (!node) return "Waiting for the scheduler to place the pod";
+  const blocked = blockingEvent(pod, events);
+  if (blocked) return `The container cannot start on node ${node} (${blocked.reason}): ${blocked.message ?? "no message"}`;
   const waitingReason = allContainerStatuses(pod).find((status) => status.state?.waiting?.reason)?.state?.waiting?.reason;
   if (waitingReason === "PodInitializing") return `Running init containers on node ${node}`;
   return `Scheduled on node ${node}; pulling the image and creating the container`;
@@ -180,8 +194,8 @@ function finishedAt(pod: V1Pod): Date | null {
   return latest(ends) ?? latest((pod.status?.conditions ?? []).map((condition) => toDate(condition.lastTransitionTime)));
 }
 
-/** The status one pod shows by itself. */
-export function podRunStatus(pod: V1Pod): DerivedRunStatus {
+/** The status one pod shows (with the events about it, for why it is pending). */
+export function podRunStatus(pod: V1Pod, events: readonly CoreV1Event[] = []): DerivedRunStatus {
   const phase = pod.status?.phase;
   if (phase === "Succeeded") {
     const terminated = terminatedState(pod);
@@ -196,23 +210,23 @@ export function podRunStatus(pod: V1Pod): DerivedRunStatus {
     const reason = crashing ? `The container "${crashing.name}" keeps crashing and is being restarted (CrashLoopBackOff)` : null;
     return { status: "running", reason, exitCode: null, startedAt: runningSince(pod), finishedAt: null };
   }
-  if (phase === "Pending") return { status: "pending", reason: pendingReason(pod), exitCode: null, startedAt: null, finishedAt: null };
+  if (phase === "Pending") return { status: "pending", reason: pendingReason(pod, events), exitCode: null, startedAt: null, finishedAt: null };
   return { status: "pending", reason: "The node stopped reporting the pod's status (phase Unknown)", exitCode: null, startedAt: null, finishedAt: null };
 }
 
 /**
- * A run's status from its pods: the deciding pod (Spark driver, else the newest) sets it. A
- * running Spark job whose executors cannot start says why. Null when the run has no pods.
+ * A run's status from its pods (and the events about them): the deciding pod (Spark driver, else
+ * the newest) sets it. A running Spark job whose executors cannot start says why. Null without pods.
  */
-export function deriveRunStatus(pods: readonly V1Pod[]): DerivedRunStatus | null {
+export function deriveRunStatus(pods: readonly V1Pod[], events: readonly CoreV1Event[] = []): DerivedRunStatus | null {
   const deciding = decidingPod(pods);
   if (!deciding) return null;
-  const derived = podRunStatus(deciding);
+  const derived = podRunStatus(deciding, events);
   if (derived.status !== "running" || derived.reason) return derived;
   const waiting = pods.filter((pod) => sparkRole(pod) === "executor" && pod.status?.phase === "Pending" && !pod.metadata?.deletionTimestamp);
   if (!waiting.length) return derived;
   const executors = waiting.length === 1 ? "1 executor is" : `${waiting.length} executors are`;
-  return { ...derived, reason: `The driver runs; ${executors} waiting: ${pendingReason(waiting[0])}` };
+  return { ...derived, reason: `The driver runs; ${executors} waiting: ${pendingReason(waiting[0], events)}` };
 }
 
 /**
