@@ -26,7 +26,7 @@ type FeedKind = (typeof FEED_KINDS)[number];
  */
 const FIRST_SYNC_WAIT_MS = 5_000;
 /** Changes are gathered this long before streams hear of them (the issue allows 250 ms). */
-export const CHANGE_DELAY_MS = 100;
+const CHANGE_DELAY_MS = 100;
 /** A view is rebuilt at least this often, so time-based figures (failed in the last hour) move on. */
 const VIEW_MAX_AGE_MS = 5_000;
 /** A cluster nobody has looked at for this long stops being aggregated (its informers are released). */
