@@ -15,7 +15,7 @@ import { launchRun } from "./submit";
 import { appendTransition, deriveRunStatus, FINAL_RUN_STATUSES, isFinalRunStatus, type DerivedRunStatus } from "./status";
 
 /** The label that ties a pod to its run (the run id). */
-export const RUN_LABEL = "berth.dev/run";
+const RUN_LABEL = "berth.dev/run";
 
 /**
  * Keeps every run's row true after submit: one subscriber per cluster on the shared pods informer
@@ -347,11 +347,6 @@ class RunReconciler {
     }
   }
 
-  reconcile(runId: string): void {
-    const run = findRun(runId);
-    if (run?.clusterId != null) this.clusters.get(run.clusterId)?.reconcile(runId);
-  }
-
   async keepRecord(run: RunRow): Promise<void> {
     if (run.clusterId !== null) await this.clusters.get(run.clusterId)?.keepRecordNow(run);
   }
@@ -427,11 +422,6 @@ export function ensureRunReconciler(): void {
 /** Follows the runs of a cluster from now on (call after creating a run's pods there); idempotent. */
 export function watchRunsOn(clusterId: number): void {
   reconciler().watch(clusterId);
-}
-
-/** Re-derives one run's row from the pods Berth sees now (e.g. right after its pod was created). */
-export function reconcileRun(runId: string): void {
-  reconciler().reconcile(runId);
 }
 
 /**
