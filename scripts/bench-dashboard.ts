@@ -284,7 +284,7 @@ async function main(): Promise<void> {
         if (i === paints.length - 1 && i === 4) {
           const shots = path.join(root, "test-results", "screenshots");
           fs.mkdirSync(shots, { recursive: true });
-          await page.screenshot({ path: path.join(shots, "bench-dashboard-10k.png"), fullPage: true });
+          await page.screenshot({ path: path.join(shots, `bench-dashboard-${PODS}-pods.png`), fullPage: true });
         }
         await page.close();
       }
@@ -294,7 +294,7 @@ async function main(): Promise<void> {
       rows.push({ measure: "dashboard page first-contentful-paint (median of 4 after the first)", target: "< 1.5 s", measured: ms(fcp), pass: fcp < 1500 });
       rows.push({ measure: "dashboard page load end (median of 4)", measured: ms(loaded) });
       rows.push({ measure: "first load: first-contentful-paint / load end", target: "< 1.5 s", measured: `${ms(paints[0].fcp)} / ${ms(paints[0].loaded)}`, pass: paints[0].fcp < 1500 });
-      notes.push("screenshot: test-results/screenshots/bench-dashboard-10k.png");
+      notes.push(`screenshot: test-results/screenshots/bench-dashboard-${PODS}-pods.png`);
     } finally {
       await browser.close();
     }
@@ -302,7 +302,7 @@ async function main(): Promise<void> {
     // RSS of the console server with the 10k pods cached (after everything above).
     const pid = app.serverPid();
     const rss = pid ? rssMiB(pid) : undefined;
-    rows.push({ measure: "console server RSS (VmRSS), 10k pods cached", target: "< 400 MB", measured: rss ? `${(rss * 1.048576).toFixed(0)} MB (${rss.toFixed(0)} MiB)` : "n/a", pass: rss !== undefined && rss * 1.048576 < 400 });
+    rows.push({ measure: `console server RSS (VmRSS), ${PODS} pods cached`, target: "< 400 MB", measured: rss ? `${(rss * 1.048576).toFixed(0)} MB (${rss.toFixed(0)} MiB)` : "n/a", pass: rss !== undefined && rss * 1.048576 < 400 });
     if (pid) notes.push(`server process ${pid}: ${commandOf(pid).slice(0, 80)}`);
     if (!dashboardBuilt) notes.push("the dashboard API is not built yet: its rows are MISS");
   } finally {
