@@ -33,7 +33,7 @@ export function GpuHoursBars({ rows }: { rows: { key: string; gpuHours: number }
         <XAxis type="number" tick={{ fontSize: 11 }} />
         <YAxis type="category" dataKey="key" width={110} tick={{ fontSize: 11 }} />
         <Tooltip formatter={(value) => [`${Number(value).toFixed(2)} GPU-h`, "used"]} />
-        <Bar dataKey="gpuHours" fill="#0284c7" isAnimationActive={false} />
+        <Bar dataKey="gpuHours" fill="#0284c7" maxBarSize={22} isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>
   );

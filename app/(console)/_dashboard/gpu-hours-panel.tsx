@@ -18,6 +18,9 @@ const PERIODS = [
 ] as const;
 type PeriodId = (typeof PERIODS)[number]["id"];
 const CHART_BARS = 15;
+/** The bar chart grows with its rows: one bar does not fill a tall box. */
+const CHART_ROW_PX = 30;
+const CHART_AXIS_PX = 40;
 
 /** The API's query for a period ending now. */
 function periodQuery(period: PeriodId, by: GpuHoursGrouping): URLSearchParams {
@@ -87,7 +90,7 @@ export function GpuHoursPanel() {
           <p className="text-sm text-slate-500">No GPU was used in this period.</p>
         ) : (
           <div className="grid items-start gap-4 lg:grid-cols-2">
-            <div className="h-56" role="img" aria-label={`GPU-hours per ${by}`}>
+            <div style={{ height: CHART_AXIS_PX + Math.min(rows.length, CHART_BARS) * CHART_ROW_PX }} role="img" aria-label={`GPU-hours per ${by}`}>
               <GpuHoursBars rows={rows.slice(0, CHART_BARS)} />
             </div>
             <Table label={`GPU-hours per ${by}`}>

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -10,10 +11,11 @@ import type { DashboardSnapshot } from "./types";
 import { useDashboard, type StreamState } from "./use-dashboard";
 import { UtilizationBlock } from "./utilization-chart";
 
-const STREAM_LABEL: Record<StreamState, { text: string; tone: "gray" | "green" | "amber" }> = {
+const STREAM_LABEL: Record<StreamState, { text: string; tone: "gray" | "green" | "amber" | "red" }> = {
   connecting: { text: "connecting…", tone: "gray" },
   live: { text: "live", tone: "green" },
   reconnecting: { text: "reconnecting…", tone: "amber" },
+  closed: { text: "not live: reload the page", tone: "red" },
 };
 
 function ClusterOverview({ view }: { view: DashboardSnapshot }) {
@@ -31,23 +33,25 @@ function ClusterOverview({ view }: { view: DashboardSnapshot }) {
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
-        {view.clusters.map((cluster) => (
-          <tr key={cluster.id}>
-            <Td className="font-medium">
-              <a href={`#cluster-${cluster.id}`} className="text-brand-700 hover:underline">
-                {cluster.name}
-              </a>
-            </Td>
-            <Td className="text-right tabular-nums">{cluster.runningPods}</Td>
-            <Td className="text-right tabular-nums">{cluster.pendingPods}</Td>
-            <Td className="text-right tabular-nums">{cluster.failedLastHour}</Td>
-            <Td className="text-right tabular-nums">
-              {cluster.gpu.requested} / {cluster.gpu.allocatable}
-            </Td>
-            <Td className="text-right tabular-nums">{cluster.quotas.filter((quota) => quota.warning).length}</Td>
-            <Td>{cluster.stale ? <Badge tone="amber">stale{cluster.staleSince ? ` since ${formatDateTime(cluster.staleSince)}` : ""}</Badge> : <Badge tone="green">current</Badge>}</Td>
-          </tr>
-        ))}
+        {view.clusters.map((cluster) => {
+          // A cluster that never answered has no figures: a dash, not zeros.
+          const figure = (value: ReactNode) => (cluster.synced ? value : "—");
+          return (
+            <tr key={cluster.id}>
+              <Td className="font-medium">
+                <a href={`#cluster-${cluster.id}`} className="text-brand-700 hover:underline">
+                  {cluster.name}
+                </a>
+              </Td>
+              <Td className="text-right tabular-nums">{figure(cluster.runningPods)}</Td>
+              <Td className="text-right tabular-nums">{figure(cluster.pendingPods)}</Td>
+              <Td className="text-right tabular-nums">{figure(cluster.failedLastHour)}</Td>
+              <Td className="text-right tabular-nums">{figure(`${cluster.gpu.requested} / ${cluster.gpu.allocatable}`)}</Td>
+              <Td className="text-right tabular-nums">{figure(cluster.quotas.filter((quota) => quota.warning).length)}</Td>
+              <Td>{cluster.stale ? <Badge tone="amber">stale{cluster.staleSince ? ` since ${formatDateTime(cluster.staleSince)}` : ""}</Badge> : <Badge tone="green">current</Badge>}</Td>
+            </tr>
+          );
+        })}
       </tbody>
     </Table>
   );

@@ -7,7 +7,7 @@ import type { ClusterDashboard, DashboardSnapshot } from "./types";
 export const DASHBOARD_QUERY_KEY = ["dashboard"] as const;
 const STREAM_URL = "/api/stream/dashboard";
 
-export type StreamState = "connecting" | "live" | "reconnecting";
+export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
 
 /**
  * The dashboard's data in react-query, seeded with the server-rendered snapshot and kept current
@@ -28,8 +28,9 @@ export function useDashboard(initial: DashboardSnapshot): { data: DashboardSnaps
   useEffect(() => {
     const source = new EventSource(STREAM_URL);
     source.onopen = () => setStream("live");
-    // EventSource reconnects by itself; the first message after that is a full snapshot.
-    source.onerror = () => setStream("reconnecting");
+    // EventSource reconnects by itself after a dropped stream (the first message then is a full
+    // snapshot); a refused one (e.g. 403) is closed for good.
+    source.onerror = () => setStream(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
     source.addEventListener("snapshot", (event) => {
       queryClient.setQueryData(DASHBOARD_QUERY_KEY, JSON.parse((event as MessageEvent<string>).data) as DashboardSnapshot);
     });
