@@ -43,6 +43,10 @@ describe("explainRun", () => {
 
   it("falls back to the exit code for other failures, and says nothing for a healthy run", () => {
     expect(explainRun("failed", "Error", 3)?.headline).toBe("The command exited with code 3");
+    expect(explainRun("failed", 'namespaces "x" is forbidden: cannot create', null)?.headline).toBe('namespaces "x" is forbidden: cannot create');
+    expect(explainRun("running", 'The container "main" keeps crashing and is being restarted (CrashLoopBackOff)')?.headline).toBe("The container keeps crashing");
+    expect(explainRun("failed", "The pod was evicted from node sim-cpu-1: low memory")?.headline).toMatch(/evicted/);
+    expect(explainRun("failed", "The run took longer than its time limit of 60 s and was stopped")?.headline).toMatch(/time limit/);
     expect(explainRun("running", null)).toBeUndefined();
     expect(explainRun("pending", "Scheduled on node sim-gpu-1; pulling the image and creating the container")?.headline).toBe("Scheduled on node sim-gpu-1; pulling the image and creating the container");
     expect(explainRun("succeeded", null, 0)).toBeUndefined();

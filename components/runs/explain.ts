@@ -96,11 +96,23 @@ export function explainRun(status: ExplainedStatus, reason: string | null | unde
   if (/unreachable|stale|cannot reach|could not reach/i.test(text)) {
     return { headline: "The cluster cannot be reached", advice: "Berth keeps trying and shows the run's last known state; it updates by itself when the cluster answers again." };
   }
-  if (status === "failed") {
+  if (/CrashLoopBackOff|keeps crashing/i.test(text)) {
     return {
-      headline: exitCode != null ? `The command exited with code ${exitCode}` : "The run failed",
-      advice: exitCode != null && exitCode !== 0 ? "The program itself reported an error: the end of the log usually says why." : "See the events and the log below.",
+      headline: "The container keeps crashing",
+      advice: "The program exits with an error soon after it starts and Kubernetes keeps restarting it. The log of the last attempt usually says why.",
     };
+  }
+  if (/evicted/i.test(text)) {
+    return { headline: "The pod was evicted from its node", advice: "The node ran short of memory or disk, or was drained. Submitting the run again usually works." };
+  }
+  if (/time limit|DeadlineExceeded/i.test(text)) {
+    return { headline: "The run took longer than its time limit", advice: "It was stopped when its deadline passed. Ask for a longer limit, or make the run shorter." };
+  }
+  if (status === "failed") {
+    if (exitCode != null && exitCode !== 0) {
+      return { headline: `The command exited with code ${exitCode}`, advice: "The program itself reported an error: the end of the log usually says why." };
+    }
+    return { headline: text || "The run failed", advice: "The events and the log below say more." };
   }
   if (status === "lost") {
     return { headline: "The run's pods disappeared", advice: "Its pods were removed while Berth was not watching, so its end is unknown. Submit it again if needed." };

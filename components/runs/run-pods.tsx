@@ -32,27 +32,43 @@ function ContainerLine({ container }: { container: PodDescription["containers"][
 }
 
 /** The run's pods (driver first, then executors) with their containers' states and exit codes. */
-export function RunPods({ pods }: { pods: RunPodView[] }) {
-  if (pods.length === 0) return <p className="text-sm text-slate-500">No pod on the cluster (not created yet, or already cleaned up).</p>;
+export function RunPods({ pods, gone = [] }: { pods: RunPodView[]; gone?: string[] }) {
+  const removed =
+    gone.length > 0 ? (
+      <p className="mt-3 text-xs text-slate-500">
+        No longer on the cluster: <span className="break-all font-mono">{gone.join(", ")}</span>
+      </p>
+    ) : null;
+  if (pods.length === 0) {
+    return (
+      <>
+        <p className="text-sm text-slate-500">No pod on the cluster (not created yet, or already cleaned up).</p>
+        {removed}
+      </>
+    );
+  }
   const order = (pod: RunPodView) => (pod.role === "driver" ? 0 : pod.role === "executor" ? 2 : 1);
   const sorted = [...pods].sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
   return (
-    <ul aria-label="Pods" className="divide-y divide-slate-100">
-      {sorted.map((pod) => (
-        <li key={pod.name} aria-label={`Pod ${pod.name}`} className="py-3 first:pt-0 last:pb-0">
-          <div className="flex flex-wrap items-center gap-2">
-            {pod.role && <Badge tone={pod.role === "driver" ? "blue" : "gray"}>{pod.role}</Badge>}
-            <span className="break-all font-mono text-xs font-medium text-slate-900">{pod.name}</span>
-            <Badge tone={PHASE_TONE[pod.phase] ?? "gray"}>{pod.phase}</Badge>
-            <span className="text-xs text-slate-500">{pod.node ? `on ${pod.node}` : "not scheduled"}</span>
-          </div>
-          <ul className="mt-1.5 space-y-0.5 pl-1">
-            {pod.containers.map((container) => (
-              <ContainerLine key={container.name} container={container} />
-            ))}
-          </ul>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul aria-label="Pods" className="divide-y divide-slate-100">
+        {sorted.map((pod) => (
+          <li key={pod.name} aria-label={`Pod ${pod.name}`} className="py-3 first:pt-0 last:pb-0">
+            <div className="flex flex-wrap items-center gap-2">
+              {pod.role && <Badge tone={pod.role === "driver" ? "blue" : "gray"}>{pod.role}</Badge>}
+              <span className="break-all font-mono text-xs font-medium text-slate-900">{pod.name}</span>
+              <Badge tone={PHASE_TONE[pod.phase] ?? "gray"}>{pod.phase}</Badge>
+              <span className="text-xs text-slate-500">{pod.node ? `on ${pod.node}` : "not scheduled"}</span>
+            </div>
+            <ul className="mt-1.5 space-y-0.5 pl-1">
+              {pod.containers.map((container) => (
+                <ContainerLine key={container.name} container={container} />
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      {removed}
+    </>
   );
 }

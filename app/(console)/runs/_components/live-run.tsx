@@ -175,7 +175,7 @@ export function LiveRun({
           </Card>
         </div>
         <Card title={spark ? "Pods: driver and executors" : "Pod"} description={final ? "As the cluster last reported them." : "Live from the cluster."}>
-          <RunPods pods={withRole(pods)} />
+          <RunPods pods={withRole(pods)} gone={podNames.filter((name) => !pods.some((pod) => pod.name === name))} />
         </Card>
         <Card title="Log" description={spark ? "Driver and executors merged in time order, each line prefixed with its pod; pick one pod to read it alone." : final ? "The run's output (kept after its pod is removed)." : "Streamed live as the run writes it."}>
           <RunLogs runId={run.id} pods={podNames} live={!final} prefixed={spark} change={`${run.status}:${podNames.join(",")}`} />
