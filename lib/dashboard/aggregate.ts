@@ -438,14 +438,6 @@ export class ClusterAggregator {
     return [...this.gpuHolders.values()].flatMap((holders) => [...holders.values()]);
   }
 
-  /** The slim record of a pod by namespace and name, among the running GPU holders. */
-  findGpuPod(namespace: string, name: string): SlimPod | undefined {
-    for (const holders of this.gpuHolders.values()) {
-      for (const pod of holders.values()) if (pod.namespace === namespace && pod.name === name) return pod;
-    }
-    return undefined;
-  }
-
   /** The dashboard's numbers now. Costs the number of groups, quotas, GPU nodes and failures, not of pods. */
   snapshot(): ClusterAggregates {
     const now = this.clock();
