@@ -40,6 +40,7 @@ import {
   tokenHeaders,
   total,
   waitFor,
+  whoListed,
   type ResultRow,
   type SimStats,
   type SseStream,
@@ -231,6 +232,7 @@ async function main(): Promise<void> {
 
       // Watches and LISTs: 1 open dashboard for 30 s, then 50 for 30 s.
       await sleep(2000);
+      const windowsFrom = new Date().toISOString();
       const oneA = await simStats(sim);
       await sleep(WINDOW_MS);
       const oneB = await simStats(sim);
@@ -260,6 +262,8 @@ async function main(): Promise<void> {
         pass: total(listsOne) + total(listsOpening) + total(listsFifty) === 0,
       });
       notes.push("watch counts leave out the bench's own pods watch (it times the pod changes)");
+      const listers = whoListed(fiftyB, windowsFrom);
+      if (listers) notes.push(`LISTs during the windows (last 50): ${listers}`);
       notes.push(`watch requests started over both windows: ${startedDuring} (a watch ending by timeout resumes with a new request, no LIST)`);
     } else {
       rows.push({ measure: "pod change → dashboard SSE p95", target: "< 300 ms", measured: `stream not built (HTTP ${streamProbe})`, pass: false });

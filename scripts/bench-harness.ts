@@ -170,6 +170,18 @@ export interface SimStats {
   lists: Record<string, number>;
   watches: Record<string, { open: number; started: number }>;
   requests: Record<string, Record<string, number>>;
+  recentLists: { at: string; path: string }[];
+}
+
+/** The LISTs made after `afterIso` (grouped by path, continue tokens left out), to tell who listed. */
+export function whoListed(stats: SimStats, afterIso: string): string {
+  const counts = new Map<string, number>();
+  for (const list of stats.recentLists) {
+    if (list.at <= afterIso) continue;
+    const path = list.path.replace(/[?&]continue=[^&]*/, "");
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+  }
+  return [...counts].map(([path, n]) => `${n}× ${path}`).join(", ");
 }
 
 /** Watches open per resource, less the bench's own (`own`), so only the console's are left. */

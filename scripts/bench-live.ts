@@ -33,6 +33,7 @@ import {
   tempDataDir,
   total,
   waitFor,
+  whoListed,
   type Console,
   type ResultRow,
   type Session,
@@ -98,6 +99,7 @@ interface PageTimes {
  * it succeed. Transitions that happened before all streams were open are not counted.
  */
 async function followRun(app: Console, session: Session, phases: PhaseTimes, pages: number, startDelay: string, samples: Samples, sim: Simulator): Promise<RunCounts> {
+  const submittedAt = new Date().toISOString();
   const before = await simStats(sim);
   const id = await submitRun(app, startDelay, "1s");
   const pageTimes: PageTimes[] = [];
@@ -135,13 +137,16 @@ async function followRun(app: Console, session: Session, phases: PhaseTimes, pag
   } finally {
     for (const stream of streams) stream.close();
   }
-  return { whileOpen, lists: listsBetween(before, await simStats(sim)) };
+  const after = await simStats(sim);
+  return { whileOpen, lists: listsBetween(before, after), listed: whoListed(after, submittedAt) };
 }
 
 /** What one followed run cost the apiserver: the watches open while its pages were, and the LISTs from submit to end. */
 interface RunCounts {
   whileOpen: SimStats;
   lists: Record<string, number>;
+  /** Which LISTs, by path. */
+  listed: string;
 }
 
 function listsBetween(before: SimStats, after: SimStats): Record<string, number> {
@@ -277,6 +282,8 @@ async function main(): Promise<void> {
       pass: total(listsMany) <= total(listsOne),
     });
     notes.push("watch counts leave out the bench's own pods watch (it times the phase changes)");
+    const lastListed = statsMany[statsMany.length - 1].listed;
+    if (lastListed) notes.push(`LISTs during the last ${PAGES}-page run: ${lastListed}`);
 
     console.log(`${BROWSER_RUNS} run(s) followed on the run page in Chromium…`);
     const browser = await browserSamples(app, session, phases);

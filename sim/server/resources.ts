@@ -56,11 +56,11 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const { type, name, subresource } = path;
   if (subresource) {
     // Subresource verbs follow the method; POST on a named subresource (binding, eviction) creates.
-    ctx.stats?.record(`${type.key}/${subresource}`, verbOf(method, Boolean(name), false) ?? "create");
+    ctx.stats?.record(`${type.key}/${subresource}`, verbOf(method, Boolean(name), false) ?? "create", `${url.pathname}${url.search}`);
     return handleSubresource(req, res, url, path, ctx);
   }
   const verb = verbOf(method, Boolean(name), isWatch(url));
-  if (verb) ctx.stats?.record(type.key, verb);
+  if (verb) ctx.stats?.record(type.key, verb, `${url.pathname}${url.search}`);
   if (!verb || !type.verbs.includes(verb)) throw methodNotAllowed(method, type.kind);
   switch (verb) {
     case "list":

@@ -37,6 +37,7 @@ describe("request stats", () => {
     expect(stats.requests.pods).toEqual({ create: 1, get: 1, list: 2, watch: 1 });
     expect(stats.requests["pods/status"]).toEqual({ patch: 1 });
     expect(Date.parse(stats.since)).not.toBeNaN();
+    expect(stats.recentLists.map((l: { path: string }) => l.path)).toEqual(["/api/v1/pods", "/api/v1/namespaces/default/pods", "/api/v1/nodes"]);
 
     pods.stop();
     nodes.stop();
@@ -53,6 +54,7 @@ describe("request stats", () => {
     await eventually(async () => (await call(sim, "GET", "/_sim/stats")).json.watches.configmaps?.open === 1, 5000, "the watch to open");
     const reset = (await call(sim, "POST", "/_sim/stats", { body: { reset: true } })).json;
     expect(reset.lists).toEqual({});
+    expect(reset.recentLists).toEqual([]);
     expect(reset.watches).toEqual({ configmaps: { open: 1, started: 0 } });
     expect(sim.stats.snapshot().watches.configmaps.open).toBe(1);
     watch.stop();

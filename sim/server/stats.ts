@@ -16,24 +16,34 @@ export interface StatsSnapshot {
   watches: Record<string, { open: number; started: number }>;
   /** Every request the API core served, per resource (`pods`, `jobs.batch`, `pods/status`…) and verb. */
   requests: Record<string, Record<string, number>>;
+  /** The last LISTs (at most RECENT_LISTS), oldest first: when, and the path with its query, to tell who lists. */
+  recentLists: { at: string; path: string }[];
 }
+
+const RECENT_LISTS = 50;
 
 export class RequestStats {
   private counts = new Map<string, Map<string, number>>();
+  private recentLists: { at: string; path: string }[] = [];
   private since = new Date();
 
   constructor(private readonly openWatches: OpenWatchCounter) {}
 
   /** Counts one request: `resource` is the type key, with `/subresource` for subresource calls. */
-  record(resource: string, verb: string): void {
+  record(resource: string, verb: string, path: string): void {
     let verbs = this.counts.get(resource);
     if (!verbs) this.counts.set(resource, (verbs = new Map()));
     verbs.set(verb, (verbs.get(verb) ?? 0) + 1);
+    if (verb === "list") {
+      this.recentLists.push({ at: new Date().toISOString(), path });
+      if (this.recentLists.length > RECENT_LISTS) this.recentLists.shift();
+    }
   }
 
   /** Starts counting again from zero (open watches stay what they are). */
   reset(): void {
     this.counts = new Map();
+    this.recentLists = [];
     this.since = new Date();
   }
 
@@ -51,6 +61,6 @@ export class RequestStats {
     for (const [resource, open] of Object.entries(this.openWatches())) {
       watches[resource] = { open, started: watches[resource]?.started ?? 0 };
     }
-    return { since: this.since.toISOString(), lists, watches, requests };
+    return { since: this.since.toISOString(), lists, watches, requests, recentLists: [...this.recentLists] };
   }
 }
