@@ -17,6 +17,8 @@ const suffix = String(stamp % 1_000_000);
 const namespace = `dash-${suffix}`;
 const project = `dash_${suffix}`;
 const execConfig = `dash-gpu-${suffix}`;
+/** More GPUs than any node has, in a namespace without quota: its pod stays Pending. */
+const hugeConfig = `dash-huge-${suffix}`;
 /** The quota a namespace policy puts in the namespaces it matches (lib/kube/namespaces.ts). */
 const quota = "berth-quota";
 
@@ -38,6 +40,16 @@ async function seed(request: APIRequestContext) {
     namespace,
     createNamespace: true,
     resources: { requests: { cpu: "500m", memory: "1Gi", [GPU]: "2" }, limits: { cpu: "1", memory: "2Gi", [GPU]: "2" } },
+    tolerations: [{ key: GPU, operator: "Exists", effect: "NoSchedule" }],
+    usableBy: "all",
+  });
+  await post(request, "/api/v1/execution-configs", {
+    name: hugeConfig,
+    image: "python:3.12-slim",
+    cluster: "embedded",
+    namespace: `dash-huge-${suffix}`,
+    createNamespace: true,
+    resources: { requests: { cpu: "500m", memory: "1Gi", [GPU]: "16" }, limits: { cpu: "1", memory: "2Gi", [GPU]: "16" } },
     tolerations: [{ key: GPU, operator: "Exists", effect: "NoSchedule" }],
     usableBy: "all",
   });
@@ -64,6 +76,8 @@ test("a GPU run moves the allocation and the quota bar without a reload; with Pr
   const allocation = dashboard.gpuAllocation("embedded");
   await expect(allocation).toHaveAttribute("aria-valuemax", "8");
   const before = Number(await allocation.getAttribute("aria-valuenow"));
+  const running = dashboard.count("embedded", "Running pods");
+  const runningBefore = Number(await running.textContent());
   await expect(dashboard.utilization("embedded").getByRole("img", { name: /Average utilization/ })).toBeVisible();
   await dashboard.screenshot("before-run");
 
@@ -77,6 +91,7 @@ test("a GPU run moves the allocation and the quota bar without a reload; with Pr
   const quotaBar = dashboard.quotaBar("embedded", namespace, quota, `requests.${GPU}`);
   await expect(allocation).toHaveAttribute("aria-valuenow", String(before + 2), { timeout: 20_000 });
   await expect(quotaBar).toHaveAttribute("aria-valuetext", "2 / 4");
+  await expect(running).toHaveText(String(runningBefore + 1));
   await expect(dashboard.projectGpus("embedded", project)).toHaveAttribute("aria-valuenow", "2");
   const holders = dashboard.nodeMap("embedded").getByRole("link", { name: new RegExp(`^${namespace}/\\S+ · project ${project} · admin · 2 GPU$`) });
   await expect(holders).toHaveCount(2);
@@ -112,6 +127,36 @@ test("a GPU run moves the allocation and the quota bar without a reload; with Pr
   expect(await page.evaluate(() => (window as unknown as { berthNoReload?: boolean }).berthNoReload)).toBe(true);
 });
 
+test("pending pods say why and failures of the last hour are listed, each linking to its run", async ({ page, request }) => {
+  const dashboard = new DashboardPage(page);
+  await dashboard.goto();
+  await dashboard.waitUntilLive();
+  const failedCount = dashboard.count("embedded", "Failed in the last hour");
+  const failedBefore = Number(await failedCount.textContent());
+
+  const failing = (await post(request, "/api/v1/runs", {
+    project,
+    activity: "ml-train",
+    command: ["python", "crash.py"],
+    annotations: { "sim.berth.dev/duration": "1s", "sim.berth.dev/exit-code": "2" },
+  })) as { id: string };
+  const huge = (await post(request, "/api/v1/runs", { project, activity: "ml-train", executionConfig: hugeConfig, command: ["python", "big.py"] })) as { id: string };
+
+  await expect(failedCount).toHaveText(String(failedBefore + 1), { timeout: 20_000 });
+  const failed = dashboard.section("embedded").getByRole("list", { name: "embedded failed pods" });
+  await expect(failed.getByRole("link", { name: new RegExp(`^${namespace}/`) }).first()).toHaveAttribute("href", `/runs/${failing.id}`);
+  const pending = dashboard.section("embedded").getByRole("list", { name: "embedded pending pods" });
+  const hugeItem = pending.getByRole("listitem").filter({ hasText: `dash-huge-${suffix}/` });
+  await expect(hugeItem.getByRole("link")).toHaveAttribute("href", `/runs/${huge.id}`);
+  await expect(hugeItem).toContainText("16 GPU");
+  await expect(hugeItem).toContainText(/nvidia\.com\/gpu/);
+  await dashboard.screenshot("pending-failed");
+
+  const aborted = await request.post(`/api/v1/runs/${huge.id}/abort`, { headers: admin });
+  expect(aborted.status(), await aborted.text()).toBe(200);
+  await expect(hugeItem).toHaveCount(0);
+});
+
 test("a cluster that cannot be reached is marked stale while the embedded one stays current", async ({ page, request }) => {
   const dashboard = new DashboardPage(page);
   const name = `gone-${stamp}`;
@@ -123,7 +168,8 @@ test("a cluster that cannot be reached is marked stale while the embedded one st
     await expect(dashboard.gpuAllocation("embedded")).toHaveAttribute("aria-valuemax", "8");
     await expect(page.getByRole("table", { name: "Clusters at a glance" }).getByRole("row", { name: new RegExp(`^${name} `) })).toContainText("stale");
     // A cluster that never answered has no figures to show, rather than zeros.
-    await expect(dashboard.section(name).getByRole("definition", { name: "Running pods" })).toHaveCount(0);
+    await expect(dashboard.count(name, "Running pods")).toHaveCount(0);
+    await expect(dashboard.count("embedded", "Running pods")).toHaveText(/^\d+$/);
     await dashboard.chartsDrawn();
     await dashboard.screenshot("stale-cluster");
   } finally {

@@ -31,7 +31,7 @@ export class DashboardPage {
   }
 
   count(cluster: string, label: string): Locator {
-    return this.section(cluster).getByRole("definition", { name: label, exact: true });
+    return this.section(cluster).getByRole("group", { name: label, exact: true }).getByRole("definition");
   }
 
   nodeMap(cluster: string): Locator {

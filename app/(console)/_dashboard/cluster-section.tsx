@@ -7,10 +7,23 @@ import type { ClusterDashboard } from "./types";
 
 function Stat({ label, value, tone = "text-slate-900" }: { label: string; value: string | number; tone?: string }) {
   return (
-    <div className="rounded-md border border-slate-200 bg-white px-4 py-3">
+    // A named group per figure: a <dd> cannot carry a name of its own.
+    <div role="group" aria-label={label} className="rounded-md border border-slate-200 bg-white px-4 py-3">
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
-      <dd aria-label={label} className={`mt-1 text-2xl font-semibold tabular-nums ${tone}`}>{value}</dd>
+      <dd className={`mt-1 text-2xl font-semibold tabular-nums ${tone}`}>{value}</dd>
     </div>
+  );
+}
+
+/** The cluster cannot be watched: since when, why, and whether the figures below are its last known ones. */
+function StaleBanner({ cluster }: { cluster: ClusterDashboard }) {
+  const since = cluster.staleSince ? formatDateTime(cluster.staleSince) : cluster.synced ? "the last update" : "the first attempt";
+  return (
+    <p role="status" aria-label={`${cluster.name} is stale`} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      <strong className="font-semibold">Stale since {since}</strong>:{" "}
+      {cluster.synced ? "the cluster does not answer, these are its last known figures." : "the cluster has not answered yet, so there are no figures to show."}
+      {cluster.error && <span className="block text-xs text-amber-800">{cluster.error}</span>}
+    </p>
   );
 }
 
@@ -18,23 +31,10 @@ function Stat({ label, value, tone = "text-slate-900" }: { label: string; value:
 export function ClusterSection({ cluster, utilization }: { cluster: ClusterDashboard; utilization: React.ReactNode }) {
   return (
     <section aria-labelledby={`cluster-${cluster.id}`} className="space-y-4">
-      <div className="flex flex-wrap items-baseline gap-3">
-        <h2 id={`cluster-${cluster.id}`} className="text-lg font-semibold text-slate-900">
-          Cluster {cluster.name}
-        </h2>
-      </div>
-      {cluster.stale && !cluster.synced && (
-        <p role="status" aria-label={`${cluster.name} is stale`} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          <strong className="font-semibold">Stale since {cluster.staleSince ? formatDateTime(cluster.staleSince) : "the first attempt"}</strong>: the cluster has not answered yet, so
-          there are no figures to show.{cluster.error && <span className="block text-xs text-amber-800">{cluster.error}</span>}
-        </p>
-      )}
-      {cluster.stale && cluster.synced && (
-        <p role="status" aria-label={`${cluster.name} is stale`} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          <strong className="font-semibold">Stale since {cluster.staleSince ? formatDateTime(cluster.staleSince) : "the last update"}</strong>: the cluster does not answer, these are its
-          last known figures.{cluster.error && <span className="block text-xs text-amber-800">{cluster.error}</span>}
-        </p>
-      )}
+      <h2 id={`cluster-${cluster.id}`} className="text-lg font-semibold text-slate-900">
+        Cluster {cluster.name}
+      </h2>
+      {cluster.stale && <StaleBanner cluster={cluster} />}
       {(cluster.synced || !cluster.stale) && <ClusterFigures cluster={cluster} utilization={utilization} />}
     </section>
   );
