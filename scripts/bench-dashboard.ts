@@ -14,6 +14,7 @@
  * short windows, to check the harness in a minute.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import {
@@ -23,7 +24,6 @@ import {
   openSse,
   percentile,
   printTable,
-  root,
   rssMiB,
   commandOf,
   consoleWatches,
@@ -58,6 +58,8 @@ const POD_CHANGES = SMOKE ? 4 : 20;
 const STREAMS = SMOKE ? 5 : 50;
 const WINDOW_MS = SMOKE ? 3_000 : 30_000;
 const CHURN_NAMESPACE = "bench-churn";
+/** Outside test-results/, which every Playwright run empties. */
+const SCREENSHOT = path.join(os.tmpdir(), "berth-bench", `dashboard-${PODS}-pods.png`);
 const CLUSTER = "embedded";
 
 interface ClusterFigures {
@@ -276,6 +278,7 @@ async function main(): Promise<void> {
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
     });
     try {
+      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
       await context.addCookies([{ name: session.name, value: session.value, url: app.baseUrl, httpOnly: true, sameSite: "Lax" }]);
       const paints: { fcp: number; loaded: number }[] = [];
@@ -286,9 +289,7 @@ async function main(): Promise<void> {
         if (timing.path !== "/") throw new Error(`The dashboard page redirected to ${timing.path}`);
         paints.push(timing);
         if (i === paints.length - 1 && i === 4) {
-          const shots = path.join(root, "test-results", "screenshots");
-          fs.mkdirSync(shots, { recursive: true });
-          await page.screenshot({ path: path.join(shots, `bench-dashboard-${PODS}-pods.png`), fullPage: true });
+          await page.screenshot({ path: SCREENSHOT, fullPage: true });
         }
         await page.close();
       }
@@ -298,7 +299,7 @@ async function main(): Promise<void> {
       rows.push({ measure: "dashboard page first-contentful-paint (median of 4 after the first)", target: "< 1.5 s", measured: ms(fcp), pass: fcp < 1500 });
       rows.push({ measure: "dashboard page load end (median of 4)", measured: ms(loaded) });
       rows.push({ measure: "first load: first-contentful-paint / load end", target: "< 1.5 s", measured: `${ms(paints[0].fcp)} / ${ms(paints[0].loaded)}`, pass: paints[0].fcp < 1500 });
-      notes.push(`screenshot: test-results/screenshots/bench-dashboard-${PODS}-pods.png`);
+      notes.push(`screenshot of the last load: ${SCREENSHOT}`);
     } finally {
       await browser.close();
     }
