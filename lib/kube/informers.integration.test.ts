@@ -112,4 +112,24 @@ describe("shared informers against a cluster that fails", async () => {
     unsubscribe();
     release();
   });
+
+  it("follows a changed kubeconfig on the same informer: old objects leave, new ones arrive, handles stay valid", async () => {
+    const first = acquireInformer(connection(), "pods");
+    await first.informer.whenSynced();
+    const before = first.informer.list().length;
+    expect(before).toBeGreaterThan(0);
+    const seen = { add: 0, delete: 0 };
+    const unsubscribe = first.informer.subscribe((event) => {
+      if (event.type === "add" || event.type === "delete") seen[event.type] += 1;
+    });
+    const second = acquireInformer({ ...connection(), version: 2 }, "pods");
+    expect(second.informer).toBe(first.informer);
+    await second.informer.whenSynced();
+    await until("the new list", () => seen.add === before);
+    expect(seen.delete).toBe(before);
+    expect((await simAdmin()).watches).toBe(1);
+    unsubscribe();
+    first.release();
+    second.release();
+  });
 });

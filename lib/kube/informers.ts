@@ -114,7 +114,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
   idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly connection: ClusterConnection,
+    public connection: ClusterConnection,
     readonly kind: WatchedKind,
   ) {}
 
@@ -143,17 +143,19 @@ class ClusterInformer implements SharedInformer<AnyObject> {
           },
         );
         returned = true;
-        if (!endedAtOnce) this.connected();
+        if (!endedAtOnce && current()) this.connected();
         return request;
       },
     } as unknown as k8s.Watch;
     const listWatch = new k8s.ListWatch<AnyObject>(PATHS[this.kind], watch, list, false);
-    listWatch.on(k8s.ADD, (object) => this.emit({ type: "add", object }));
-    listWatch.on(k8s.UPDATE, (object) => this.emit({ type: "update", object }));
-    listWatch.on(k8s.DELETE, (object) => this.emit({ type: "delete", object }));
-    listWatch.on(k8s.ERROR, (error) => this.failed(error));
+    // A list or watch of a connection replaced by reconnect() may still answer: ignore it.
+    const current = () => this.listWatch === listWatch;
+    listWatch.on(k8s.ADD, (object) => current() && this.emit({ type: "add", object }));
+    listWatch.on(k8s.UPDATE, (object) => current() && this.emit({ type: "update", object }));
+    listWatch.on(k8s.DELETE, (object) => current() && this.emit({ type: "delete", object }));
+    listWatch.on(k8s.ERROR, (error) => current() && this.failed(error));
     this.listWatch = listWatch;
-    void listWatch.start().catch((error: unknown) => this.failed(error));
+    void listWatch.start().catch((error: unknown) => current() && this.failed(error));
   }
 
   stop(): void {
@@ -163,16 +165,23 @@ class ClusterInformer implements SharedInformer<AnyObject> {
     this.listeners.clear();
   }
 
-  /** Moves holders and subscribers to a replacement, telling subscribers every old object is gone. */
-  handOverTo(next: ClusterInformer): void {
+  /**
+   * Follows a changed kubeconfig: the old watch may point at another server, so it is dropped and
+   * subscribers see every old object leave before the new list arrives. Holders and subscribers
+   * stay attached to this same informer, so their release and unsubscribe keep working.
+   */
+  reconnect(connection: ClusterConnection): void {
     const leaving = this.list();
-    const listeners = [...this.listeners];
-    next.holders = this.holders;
-    this.stop();
-    for (const listener of listeners) {
-      next.subscribe(listener);
-      for (const object of leaving) listener({ type: "delete", object });
-    }
+    for (const timer of [this.restartTimer, this.staleTimer]) if (timer) clearTimeout(timer);
+    this.restartTimer = this.staleTimer = null;
+    this.failures = 0;
+    const previous = this.listWatch;
+    this.listWatch = null;
+    void previous?.stop();
+    for (const object of leaving) this.emit({ type: "delete", object });
+    this.connection = connection;
+    this.setStatus({ synced: false, stale: false, staleSince: null, error: null });
+    this.start();
   }
 
   list(namespace?: string): readonly AnyObject[] {
@@ -268,15 +277,7 @@ const keyOf = (clusterId: number, kind: WatchedKind) => `${clusterId}/${kind}`;
 export function acquireInformer<K extends WatchedKind>(cluster: ClusterConnection, kind: K): { informer: SharedInformer<KindObject[K]>; release(): void } {
   const key = keyOf(cluster.id, kind);
   let entry = registry.get(key);
-  if (entry && entry.connection.version !== cluster.version) {
-    // A changed kubeconfig: the old watch may point at another server. Subscribers see the old
-    // objects leave and the new cluster's arrive, so incremental state stays right.
-    const next = new ClusterInformer(cluster, kind);
-    entry.handOverTo(next);
-    entry = next;
-    registry.set(key, entry);
-    entry.start();
-  }
+  if (entry && entry.connection.version !== cluster.version) entry.reconnect(cluster);
   if (!entry) {
     entry = new ClusterInformer(cluster, kind);
     registry.set(key, entry);
