@@ -9,6 +9,7 @@ import type { Actor } from "@/lib/permissions";
 import { mayAbortRun, maySeeRun } from "./access";
 import { publishRunChange, runChangeOf } from "./events";
 import { findRun } from "./queries";
+import { keepRunRecord } from "./reconciler";
 import { abortRunSchema } from "./schema";
 import { appendTransition, isFinalRunStatus } from "./status";
 import { RUN_OBJECT_TYPE } from "./submit";
@@ -44,6 +45,9 @@ export const abortRun = defineMutation({
     if (isFinalRunStatus(row.status)) throw finishedConflict(row);
     const cluster = row.clusterId === null ? undefined : findCluster(row.clusterId);
     if (cluster) {
+      // Events and the end of the log go with the pods: keep them first. Keeping is best effort;
+      // a log that cannot be read must not stop the abort.
+      if (row.status !== "queued") await keepRunRecord(row).catch(() => undefined);
       try {
         await deleteRunObjects(cluster, row.id, row.namespace, runObjectsOf(row));
       } catch (error) {

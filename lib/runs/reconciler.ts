@@ -348,7 +348,12 @@ class RunReconciler {
   }
 
   async keepRecord(run: RunRow): Promise<void> {
-    if (run.clusterId !== null) await this.clusters.get(run.clusterId)?.keepRecordNow(run);
+    if (run.clusterId === null) return;
+    const followed = this.clusters.get(run.clusterId);
+    if (followed) return followed.keepRecordNow(run);
+    // Not followed (yet): the run's recorded pod names are enough to read events and logs.
+    const cluster = getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
+    if (cluster) saveRecord(run.id, await finalRecord(cluster, run, []));
   }
 
   podsOf(runId: string): V1Pod[] {

@@ -289,6 +289,8 @@ describe("runs against the simulated cluster", async () => {
     const aborted = await api("POST", `/api/v1/runs/${gpuRunId}/abort`, tokens.alice, {});
     expect(aborted).toMatchObject({ status: 200, body: { status: "aborted", reason: "Aborted by alice" } });
     expect((aborted.body.timeline as { status: string }[]).map((step) => step.status)).toEqual(["queued", "pending", "aborted"]);
+    // What happened to its pods is kept before they go (the scheduler's event at least).
+    expect(findRun(gpuRunId)?.events?.length).toBeGreaterThan(0);
     expect(await eventually(() => podsOf(ns("runs-churn"), gpuRunId), (list) => list.length === 0)).toEqual([]);
 
     const spark = await executeMutation(abortRun, { id: sparkRunId }, actor(ids.admin), "api");
