@@ -102,6 +102,7 @@ test("a GPU run moves the allocation and the quota bar without a reload; with Pr
   await expect(dashboard.breakdown("embedded", "execution config").getByRole("row", { name: `${execConfig} 1 0 2`, exact: true })).toBeVisible();
   // Prometheus has scraped the pod's GPUs at least once within the next refresh.
   await expect(dashboard.utilization("embedded").getByRole("table", { name: "embedded GPU utilization by pod" })).toContainText(namespace, { timeout: 30_000 });
+  await expect(dashboard.utilization("embedded").getByRole("list", { name: "embedded GPU utilization by project" })).toContainText(`${project} `);
   await dashboard.chartsDrawn();
   await dashboard.screenshot("gpu-run");
 

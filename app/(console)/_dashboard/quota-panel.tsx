@@ -50,7 +50,7 @@ export function QuotaPanel({ cluster }: { cluster: ClusterDashboard }) {
           {warnings} quota{warnings === 1 ? " is" : "s are"} at {Math.round(QUOTA_WARNING_RATIO * 100)} % or more of a limit.
         </p>
       )}
-      <ul aria-label={`${cluster.name} quotas`} className="space-y-2">
+      <ul aria-label={`${cluster.name} quotas`} className="grid gap-2 xl:grid-cols-2">
         {shown.map((quota) => (
           <QuotaItem key={`${quota.namespace}/${quota.name}`} cluster={cluster.name} quota={quota} />
         ))}

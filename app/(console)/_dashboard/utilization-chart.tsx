@@ -75,6 +75,15 @@ export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId
       <div className="h-40" role="img" aria-label={`Average utilization of ${cluster}'s allocated GPUs over the last hour`}>
         <UtilizationArea points={points} />
       </div>
+      {data.projects.length > 0 && (
+        <ul aria-label={`${cluster} GPU utilization by project`} className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
+          {data.projects.map((project) => (
+            <li key={project.project}>
+              <span className="font-medium text-slate-800">{project.project}</span> {project.utilization.toFixed(0)} % of {project.gpus} GPU{project.gpus === 1 ? "" : "s"}
+            </li>
+          ))}
+        </ul>
+      )}
       {data.pods.length > 0 && (
         <table aria-label={`${cluster} GPU utilization by pod`} className="w-full text-xs">
           <thead>

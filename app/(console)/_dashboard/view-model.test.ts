@@ -28,8 +28,13 @@ describe("dashboard view model", () => {
 
   it("draws the busiest nodes when there are more than fit", () => {
     const nodes = [node("n1", 4, []), node("n2", 4, [holder("a", 3)]), node("n3", 4, [holder("b", 1)]), node("n0", 4, [holder("c", 1)])];
-    expect(nodesToDraw(nodes, 10)).toEqual(nodes);
-    expect(nodesToDraw(nodes, 3).map((n) => n.node)).toEqual(["n2", "n0", "n3"]);
+    expect(nodesToDraw(nodes, 10).map((n) => n.node)).toEqual(["n0", "n1", "n2", "n3"]);
+    expect(nodesToDraw(nodes, 3).map((n) => n.node)).toEqual(["n0", "n2", "n3"]);
+  });
+
+  it("orders node names naturally", () => {
+    const nodes = ["gpu-10", "gpu-2", "gpu-1"].map((name) => node(name, 8, []));
+    expect(nodesToDraw(nodes, 64).map((n) => n.node)).toEqual(["gpu-1", "gpu-2", "gpu-10"]);
   });
 
   it("drills down to the run when the pod has one, else to the cluster's pod page", () => {

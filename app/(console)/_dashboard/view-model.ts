@@ -24,8 +24,10 @@ export function nodeSlots(node: GpuNode): (GpuHolder | null)[] {
   return slots;
 }
 
-/** The nodes the map draws: all when they fit, else the busiest `limit` (ties by name). */
+const naturalOrder = new Intl.Collator("en", { numeric: true }).compare;
+
+/** The nodes the map draws, in natural name order (gpu-2 before gpu-10): all when they fit, else the busiest `limit`. */
 export function nodesToDraw(nodes: readonly GpuNode[], limit: number): GpuNode[] {
-  if (nodes.length <= limit) return [...nodes];
-  return [...nodes].sort((a, b) => b.requested - a.requested || a.node.localeCompare(b.node)).slice(0, limit);
+  const chosen = nodes.length <= limit ? [...nodes] : [...nodes].sort((a, b) => b.requested - a.requested || naturalOrder(a.node, b.node)).slice(0, limit);
+  return chosen.sort((a, b) => naturalOrder(a.node, b.node));
 }
