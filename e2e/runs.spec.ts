@@ -274,6 +274,19 @@ test("through the API with tokens: the same run succeeds for a member; a user ou
   const { id } = (await submitted.json()) as { id: string };
   await expect.poll(async () => (await (await member.context.request.get(`/api/v1/runs/${id}`, { headers: bearer(memberToken) })).json()).status, { timeout: 30_000 }).toBe("succeeded");
   expect(await (await member.context.request.get(`/api/v1/runs/${id}/logs`, { headers: bearer(memberToken) })).text()).toContain("api epoch 1");
+  // A GPU run that does not fit: its reason names the scheduler's; the API aborts it and kubectl sees no pod left.
+  const huge = await member.context.request.post("/api/v1/runs", { headers: bearer(memberToken), data: { project, activity: "ml-train", command: ["python", "train.py"], executionConfig: names.huge } });
+  expect(huge.status(), await huge.text()).toBe(201);
+  const hugeId = ((await huge.json()) as { id: string }).id;
+  await expect
+    .poll(async () => ((await (await member.context.request.get(`/api/v1/runs/${hugeId}`, { headers: bearer(memberToken) })).json()) as { reason?: string }).reason, { timeout: 15_000 })
+    .toMatch(/Insufficient nvidia\.com\/gpu/);
+  expect(podsLabelled(`berth.dev/run=${hugeId}`)).toHaveLength(1);
+  const aborted = await member.context.request.post(`/api/v1/runs/${hugeId}/abort`, { headers: bearer(memberToken) });
+  expect(aborted.status(), await aborted.text()).toBe(200);
+  expect(await aborted.json()).toMatchObject({ id: hugeId, status: "aborted" });
+  await expect.poll(() => podsLabelled(`berth.dev/run=${hugeId}`), { timeout: 15_000 }).toEqual([]);
+
   const invalid = await member.context.request.post("/api/v1/runs", { headers: bearer(memberToken), data: { project, activity: "sql-recipe", env: { "1BAD": "x" } } });
   expect(invalid.status()).toBe(422);
   expect(Object.keys((await invalid.json()).fieldErrors)).toEqual(expect.arrayContaining(["activity", "env"]));
