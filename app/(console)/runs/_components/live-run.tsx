@@ -87,7 +87,7 @@ export function LiveRun({
   // Every pod the run had (executors end before the run is over), for the log's pod choice.
   const podNames = [...new Set([...run.pods, ...pods.map((pod) => pod.name)])];
   const spark = run.workload !== "pod";
-  const duration = run.startedAt ? (run.finishedAt ? Date.parse(run.finishedAt) : now) : null;
+  const ranUntil = run.finishedAt ? Date.parse(run.finishedAt) : now;
   const facts: [string, React.ReactNode][] = [
     ["Project", <Link key="p" href={`/projects/${encodeURIComponent(run.project)}`} className="text-brand-600 hover:underline">{run.project}</Link>],
     ["Activity", activityLabel(run.activity)],
@@ -95,7 +95,7 @@ export function LiveRun({
     ["Submitted", formatClock(run.createdAt)],
     ["Started", run.startedAt ? formatClock(run.startedAt) : none],
     ["Finished", run.finishedAt ? formatClock(run.finishedAt) : none],
-    ["Ran for", run.startedAt && duration !== null ? formatSpan(duration - Date.parse(run.startedAt)) : none],
+    ["Ran for", run.startedAt && ranUntil !== null ? formatSpan(ranUntil - Date.parse(run.startedAt)) : none],
     ["GPUs", String(run.gpus)],
     ["Exit code", run.exitCode !== undefined ? <span key="x" className={run.exitCode === 0 ? "" : "font-semibold text-red-700"}>{run.exitCode}</span> : none],
     ["Workload", run.workload === "pod" ? "pod" : run.workload === "spark-application" ? "SparkApplication (driver + executors)" : "Spark driver pod (client mode) + executors"],
