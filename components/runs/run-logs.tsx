@@ -3,6 +3,24 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { buttonClasses } from "@/components/ui/button";
 
+/** Colours of the `[pod]` prefixes of a merged log, so each pod's lines are easy to follow. */
+const PREFIX_COLOURS = ["text-sky-300", "text-amber-300", "text-emerald-300", "text-fuchsia-300", "text-orange-300", "text-teal-300"];
+
+/** Merged lines with each `[pod]` prefix coloured by pod (the driver first in the list gets the first colour). */
+function PrefixedLines({ lines, pods }: { lines: string[]; pods: string[] }) {
+  const colourOf = (pod: string) => PREFIX_COLOURS[Math.max(0, pods.indexOf(pod)) % PREFIX_COLOURS.length];
+  return lines.map((line, index) => {
+    const match = /^\[([^\]]+)\] /.exec(line);
+    return (
+      <span key={index}>
+        {match ? <span className={colourOf(match[1])}>{match[0]}</span> : null}
+        {match ? line.slice(match[0].length) : line}
+        {index < lines.length - 1 ? "\n" : ""}
+      </span>
+    );
+  });
+}
+
 /** Lines kept on screen; the download has the whole log. */
 const MAX_LINES = 5_000;
 
@@ -104,7 +122,7 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
         }}
         className="max-h-[26rem] min-h-[8rem] overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
       >
-        {lines.length ? lines.join("\n") : live ? "No output yet." : "No log."}
+        {lines.length === 0 ? (live ? "No output yet." : "No log.") : prefixed ? <PrefixedLines lines={lines} pods={pods} /> : lines.join("\n")}
       </pre>
     </div>
   );
