@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import { Card } from "@/components/ui/card";
@@ -36,15 +36,20 @@ async function fetchGpuHours(query: URLSearchParams): Promise<GpuHoursView> {
   return (await response.json()) as GpuHoursView;
 }
 
-/** GPU-hours per project or group over a chosen period, from run records and pod lifetimes; downloadable as CSV. */
-export function GpuHoursPanel() {
+/**
+ * GPU-hours per project or group over a chosen period, from run records and pod lifetimes;
+ * downloadable as CSV. `gpuHolding` identifies who holds GPUs now (from the live snapshot).
+ */
+export function GpuHoursPanel({ gpuHolding }: { gpuHolding: string }) {
   const [period, setPeriod] = useState<PeriodId>("7d");
   const [by, setBy] = useState<GpuHoursGrouping>("project");
   const { data, error, isPending } = useQuery({
-    queryKey: ["dashboard", "gpu-hours", period, by],
+    // Re-read as soon as GPUs are taken or given back somewhere (a run started or ended), not only every minute.
+    queryKey: ["dashboard", "gpu-hours", period, by, gpuHolding],
     queryFn: () => fetchGpuHours(periodQuery(period, by)),
     refetchInterval: REFRESH_MS,
     staleTime: REFRESH_MS / 2,
+    placeholderData: keepPreviousData,
   });
   // The CSV covers exactly the period of the table shown.
   const csvHref = data ? `/api/v1/dashboard/gpu-hours?${new URLSearchParams({ from: data.from, to: data.to, by: data.by, format: "csv" })}` : null;

@@ -70,7 +70,7 @@ export function LiveDashboard({ initial }: { initial: DashboardSnapshot }) {
         <span>Figures as of {formatDateTime(data.generatedAt)}</span>
       </div>
       {data.clusters.length === 0 ? (
-        <EmptyState title="No cluster is attached">Attach a cluster to see what runs on it, its GPUs and its quotas.</EmptyState>
+        <EmptyState title="No cluster to show">No cluster is attached, or none you may see. Once one is, this page shows what runs on it, its GPUs and its quotas.</EmptyState>
       ) : (
         <>
           {data.clusters.length > 1 && <ClusterOverview view={data} />}
@@ -79,7 +79,7 @@ export function LiveDashboard({ initial }: { initial: DashboardSnapshot }) {
           ))}
         </>
       )}
-      <GpuHoursPanel />
+      <GpuHoursPanel gpuHolding={data.clusters.map((cluster) => `${cluster.id}:${cluster.gpu.requested}`).join(",")} />
     </div>
   );
 }
