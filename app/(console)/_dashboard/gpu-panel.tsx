@@ -52,7 +52,7 @@ export function GpuAllocation({ cluster }: { cluster: ClusterDashboard }) {
 function NodeSlots({ clusterId, node, compact }: { clusterId: number; node: GpuNode; compact: boolean }) {
   const size = compact ? "h-3 w-3 rounded-sm" : "h-5 w-5 rounded";
   return (
-    <span role="img" aria-label={`${node.node}: ${node.requested} of ${node.allocatable} GPUs taken`} className="flex flex-wrap gap-1">
+    <span role="img" aria-label={`${node.node}: ${node.requested} of ${node.allocatable} GPUs taken`} className={`flex flex-wrap ${compact ? "gap-0.5" : "gap-1"}`}>
       {nodeSlots(node).map((pod, index) =>
         pod ? (
           <Link key={index} href={podHref(clusterId, pod)} title={holderTitle(pod)} className={`${size} ${colorOf(holderKey(pod))} ring-1 ring-inset ring-black/10`}>
@@ -114,7 +114,7 @@ export function GpuNodeMap({ cluster }: { cluster: ClusterDashboard }) {
       <SubHeading>Nodes: who holds which GPU</SubHeading>
       <ul
         aria-label={`${cluster.name} GPU node map`}
-        className={compact ? "grid grid-cols-[repeat(auto-fill,minmax(6.5rem,1fr))] gap-x-3 gap-y-2" : "grid gap-x-6 gap-y-1.5 2xl:grid-cols-2"}
+        className={compact ? "grid grid-cols-[repeat(auto-fill,minmax(7.5rem,1fr))] gap-x-3 gap-y-2" : "grid gap-x-6 gap-y-1.5 2xl:grid-cols-2"}
       >
         {shown.map((node) => (
           <NodeItem key={node.node} clusterId={cluster.id} node={node} compact={compact} />

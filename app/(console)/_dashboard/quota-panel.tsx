@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { QUOTA_WARNING_RATIO, type QuotaView } from "@/lib/dashboard/aggregate";
 import { Meter } from "./meter";
+import { readableQuantity } from "./view-model";
 import type { ClusterDashboard } from "./types";
 
 /** Quotas shown in full; the calmer rest is counted. */
@@ -28,7 +29,7 @@ function QuotaItem({ cluster, quota }: { cluster: string; quota: QuotaView }) {
               label={`${cluster} quota ${quota.namespace}/${quota.name} ${resource.resource}`}
               value={resource.ratio}
               max={1}
-              text={`${resource.used} / ${resource.hard}`}
+              text={`${readableQuantity(resource.resource, resource.used)} / ${readableQuantity(resource.resource, resource.hard)}`}
               warnAt={QUOTA_WARNING_RATIO}
             />
           </li>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NOT_FROM_BERTH, type GpuNode } from "@/lib/dashboard/aggregate";
 import { podHref } from "./links";
-import { capRows, nodeSlots, nodesToDraw, orderBreakdown } from "./view-model";
+import { capRows, nodeSlots, nodesToDraw, orderBreakdown, readableQuantity } from "./view-model";
 
 const row = (key: string, running: number, pending = 0, gpus = 0) => ({ key, running, pending, gpus });
 const holder = (name: string, gpus: number) => ({ namespace: "ml", name, run: null, project: "vision", user: "ana", gpus });
@@ -40,5 +40,16 @@ describe("dashboard view model", () => {
   it("drills down to the run when the pod has one, else to the cluster's pod page", () => {
     expect(podHref(3, { namespace: "ml", name: "p-0", run: "r_abc", project: null, user: null })).toBe("/runs/r_abc");
     expect(podHref(3, { namespace: "kube-system", name: "dns", run: null, project: null, user: null })).toBe("/clusters/3/pods/kube-system/dns");
+  });
+
+  it("writes quota amounts for reading: memory in Gi/Mi, CPU in cores, counts as given", () => {
+    expect(readableQuantity("requests.memory", "244352Mi")).toBe("238.6Gi");
+    expect(readableQuantity("limits.memory", "512Mi")).toBe("512Mi");
+    expect(readableQuantity("requests.storage", "1Ti")).toBe("1024Gi");
+    expect(readableQuantity("requests.cpu", "58450m")).toBe("58.5");
+    expect(readableQuantity("cpu", "4")).toBe("4");
+    expect(readableQuantity("pods", "100")).toBe("100");
+    expect(readableQuantity("requests.nvidia.com/gpu", "6")).toBe("6");
+    expect(readableQuantity("requests.memory", "lots")).toBe("lots");
   });
 });

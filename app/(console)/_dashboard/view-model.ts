@@ -1,3 +1,4 @@
+import { isQuantity, parseQuantity, toNumber } from "@berth/quantity";
 import { NOT_FROM_BERTH, type BreakdownRow, type GpuHolder, type GpuNode } from "@/lib/dashboard/aggregate";
 
 /** Busiest groups first; "not from Berth" last so Berth's own work reads first. */
@@ -30,4 +31,24 @@ const naturalOrder = new Intl.Collator("en", { numeric: true }).compare;
 export function nodesToDraw(nodes: readonly GpuNode[], limit: number): GpuNode[] {
   const chosen = nodes.length <= limit ? [...nodes] : [...nodes].sort((a, b) => b.requested - a.requested || naturalOrder(a.node, b.node)).slice(0, limit);
   return chosen.sort((a, b) => naturalOrder(a.node, b.node));
+}
+
+const GI = 2 ** 30;
+const MI = 2 ** 20;
+const oneDecimal = (value: number) => String(Math.round(value * 10) / 10);
+
+/**
+ * A quota amount for reading: memory and storage in Gi/Mi, CPU in cores; counts and anything
+ * unparsable as the ResourceQuota wrote them.
+ */
+export function readableQuantity(resource: string, value: string): string {
+  if (!isQuantity(value)) return value;
+  const amount = toNumber(parseQuantity(value));
+  if (/memory|storage/.test(resource)) {
+    if (amount >= GI) return `${oneDecimal(amount / GI)}Gi`;
+    if (amount >= MI) return `${oneDecimal(amount / MI)}Mi`;
+    return value;
+  }
+  if (/(^|\.)cpu$/.test(resource)) return oneDecimal(amount);
+  return value;
 }
