@@ -40,11 +40,12 @@ export function RunPods({ pods, gone = [] }: { pods: RunPodView[]; gone?: string
       </p>
     ) : null;
   if (pods.length === 0) {
-    return (
-      <>
-        <p className="text-sm text-slate-500">No pod on the cluster (not created yet, or already cleaned up).</p>
-        {removed}
-      </>
+    return gone.length > 0 ? (
+      <p className="text-sm text-slate-500">
+        No longer on the cluster: <span className="break-all font-mono text-xs">{gone.join(", ")}</span>
+      </p>
+    ) : (
+      <p className="text-sm text-slate-500">No pod on the cluster yet.</p>
     );
   }
   const order = (pod: RunPodView) => (pod.role === "driver" ? 0 : pod.role === "executor" ? 2 : 1);
