@@ -20,15 +20,11 @@ import path from "node:path";
 import { chromium } from "@playwright/test";
 import {
   api,
-  ms,
   now,
   openSse,
-  percentile,
   printTable,
   rssMiB,
   commandOf,
-  consoleWatches,
-  describeCounts,
   signIn,
   simCallOk,
   simStats,
@@ -39,14 +35,12 @@ import {
   tempDataDir,
   timeKubectl,
   tokenHeaders,
-  total,
   waitFor,
-  whoListed,
   type ResultRow,
-  type SimStats,
   type SseStream,
   type WatchEvent,
 } from "./bench-harness";
+import { consoleWatches, describeCounts, listsBetween, ms, percentile, total, whoListed } from "./bench-figures";
 
 const SMOKE = process.env.BERTH_BENCH_SMOKE === "1";
 const CPU_NODES = SMOKE ? 16 : 436;
@@ -135,14 +129,6 @@ const OBSERVE_RUNNING = `(() => {
 
 /** The bench's own watch on the apiserver (the churn namespace's pods), left out of the console's count. */
 const OWN_WATCHES = { pods: 1 };
-function listsBetween(before: SimStats, after: SimStats): Record<string, number> {
-  const delta: Record<string, number> = {};
-  for (const [resource, count] of Object.entries(after.lists)) {
-    const grown = count - (before.lists[resource] ?? 0);
-    if (grown) delta[resource] = grown;
-  }
-  return delta;
-}
 
 async function main(): Promise<void> {
   const rows: ResultRow[] = [];
@@ -329,9 +315,6 @@ async function main(): Promise<void> {
         const timing = (await page.evaluate(PAINT_TIMING)) as { fcp: number; loaded: number; path: string };
         if (timing.path !== "/") throw new Error(`The dashboard page redirected to ${timing.path}`);
         paints.push(timing);
-        if (i === paints.length - 1 && i === 4) {
-          await page.screenshot({ path: SCREENSHOT, fullPage: true });
-        }
         await page.close();
       }
       const warm = paints.slice(1);
@@ -340,7 +323,6 @@ async function main(): Promise<void> {
       rows.push({ measure: "dashboard page first-contentful-paint (median of 4 after the first)", target: "< 1.5 s", measured: ms(fcp), pass: fcp < 1500 });
       rows.push({ measure: "dashboard page load end (median of 4)", measured: ms(loaded) });
       rows.push({ measure: "first load: first-contentful-paint / load end", target: "< 1.5 s", measured: `${ms(paints[0].fcp)} / ${ms(paints[0].loaded)}`, pass: paints[0].fcp < 1500 });
-      notes.push(`screenshot of the last load: ${SCREENSHOT}`);
 
       // A pod change to the dashboard's "Running pods" figure in the DOM.
       const page = await context.newPage();
@@ -371,6 +353,8 @@ async function main(): Promise<void> {
       } else {
         rows.push({ measure: 'pod change → "Running pods" in Chromium\'s DOM', target: "< 300 ms", measured: "no Running pods figure on the page", pass: false });
       }
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      notes.push(`screenshot of the live page after the changes: ${SCREENSHOT}`);
       await page.close();
     } finally {
       await browser.close();

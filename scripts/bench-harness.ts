@@ -18,6 +18,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import readline from "node:readline";
 import { parse as parseYaml } from "yaml";
+import type { SimStats } from "./bench-figures";
 
 export const root = path.resolve(import.meta.dirname, "..");
 export const ADMIN_PASSWORD = "Bench-admin-Pass-1";
@@ -25,14 +26,6 @@ export const BOOTSTRAP_TOKEN = "berth-bench-bootstrap-token-0123456789";
 
 export const now = (): number => performance.timeOrigin + performance.now();
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-export const ms = (value: number): string => (Number.isFinite(value) ? `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms` : "n/a");
 
 /** Polls until `check` gives a truthy value; throws with `what` after the timeout. */
 export async function waitFor<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 25): Promise<T> {
@@ -164,39 +157,6 @@ export async function simCallOk(sim: Simulator, method: string, pathname: string
   if (res.status >= 300) throw new Error(`${method} ${pathname} → ${res.status}: ${res.text.slice(0, 300)}`);
   return res;
 }
-
-export interface SimStats {
-  since: string;
-  lists: Record<string, number>;
-  watches: Record<string, { open: number; started: number }>;
-  requests: Record<string, Record<string, number>>;
-  recentLists: { at: string; path: string }[];
-}
-
-/** The LISTs made after `afterIso` (grouped by path, continue tokens left out), to tell who listed. */
-export function whoListed(stats: SimStats, afterIso: string): string {
-  const counts = new Map<string, number>();
-  for (const list of stats.recentLists) {
-    if (list.at <= afterIso) continue;
-    const path = list.path.replace(/[?&]continue=[^&]*/, "");
-    counts.set(path, (counts.get(path) ?? 0) + 1);
-  }
-  return [...counts].map(([path, n]) => `${n}× ${path}`).join(", ");
-}
-
-/** Watches open per resource, less the bench's own (`own`), so only the console's are left. */
-export function consoleWatches(stats: SimStats, own: Record<string, number>): Record<string, number> {
-  const open: Record<string, number> = {};
-  for (const [resource, watch] of Object.entries(stats.watches)) {
-    const count = watch.open - (own[resource] ?? 0);
-    if (count > 0) open[resource] = count;
-  }
-  return open;
-}
-
-export const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
-export const describeCounts = (counts: Record<string, number>): string =>
-  Object.keys(counts).length ? Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ") : "none";
 
 export const simStats = async (sim: Simulator): Promise<SimStats> => (await simCallOk(sim, "GET", "/_sim/stats")).json<SimStats>();
 

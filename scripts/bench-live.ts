@@ -17,12 +17,8 @@ import fs from "node:fs";
 import { chromium } from "@playwright/test";
 import {
   apiOk,
-  consoleWatches,
-  describeCounts,
-  ms,
   now,
   openSse,
-  percentile,
   printTable,
   signIn,
   simCallOk,
@@ -31,16 +27,14 @@ import {
   startConsole,
   startSimulator,
   tempDataDir,
-  total,
   waitFor,
-  whoListed,
   type Console,
   type ResultRow,
   type Session,
-  type SimStats,
   type Simulator,
   type WatchEvent,
 } from "./bench-harness";
+import { consoleWatches, describeCounts, listsBetween, ms, percentile, type SimStats, total, whoListed } from "./bench-figures";
 
 const SMOKE = process.env.BERTH_BENCH_SMOKE === "1";
 const RUNS_ONE_PAGE = SMOKE ? 2 : 12;
@@ -147,12 +141,6 @@ interface RunCounts {
   lists: Record<string, number>;
   /** Which LISTs, by path. */
   listed: string;
-}
-
-function listsBetween(before: SimStats, after: SimStats): Record<string, number> {
-  const delta: Record<string, number> = {};
-  for (const [resource, count] of Object.entries(after.lists)) if (count > (before.lists[resource] ?? 0)) delta[resource] = count - (before.lists[resource] ?? 0);
-  return delta;
 }
 
 /** LISTs per run, averaged over runs, by resource. */
