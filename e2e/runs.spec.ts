@@ -235,6 +235,18 @@ test("a run killed for memory fails with OOMKilled explained and its exit code",
   await runs.screenshot("failed");
 });
 
+test("a run whose image cannot be pulled says so while it waits", async () => {
+  const runs = new RunsPage(member.page);
+  await runs.submit({ project, activity: "python-recipe", command: ["python", "job.py"], executionConfig: names.small, simulated: "image-pull=fail" });
+  await runs.openedRunId();
+  await expect(runs.status()).toHaveText("pending");
+  await expect(runs.why()).toContainText("The container image could not be pulled", { timeout: 15_000 });
+  await expect(runs.why()).toContainText(/ErrImagePull|ImagePullBackOff/);
+  await runs.screenshot("pending-image-pull");
+  await runs.abort();
+  await expect(runs.status()).toHaveText("aborted");
+});
+
 test("a Spark run shows its driver and executors, with their logs merged and one pod's log on its own", async () => {
   const runs = new RunsPage(member.page);
   await runs.submit({
