@@ -132,4 +132,19 @@ describe("shared informers against a cluster that fails", async () => {
     first.release();
     second.release();
   });
+
+  it("narrows to one namespace, and to Warning events, with a watch of its own", async () => {
+    const { core } = kubeClients(connection());
+    await core.createNamespace({ body: { metadata: { name: "narrow" } } });
+    const scoped = acquireInformer(connection(), "pods", "narrow");
+    const warnings = acquireInformer(connection(), "warning-events");
+    await Promise.all([scoped.informer.whenSynced(), warnings.informer.whenSynced()]);
+    await core.createNamespacedPod({ namespace: "narrow", body: { ...pod("cannot-pull", "30s"), metadata: { name: "cannot-pull", namespace: "narrow", annotations: { "sim.berth.dev/image-pull": "fail" } } } });
+    await core.createNamespacedPod({ namespace: "default", body: pod("elsewhere", "30s") });
+    await until("the Warning about the pull", () => warnings.informer.list("narrow").some((event) => event.reason === "Failed" || event.reason === "BackOff"));
+    expect(warnings.informer.list().every((event) => event.type === "Warning")).toBe(true);
+    expect(scoped.informer.list().map((item) => item.metadata?.name)).toEqual(["cannot-pull"]);
+    scoped.release();
+    warnings.release();
+  });
 });

@@ -4,8 +4,8 @@ import { kubeClients, type ClusterConnection } from "@/lib/kube/client";
 import { describeKubeError } from "@/lib/kube/errors";
 
 /**
- * Shared informers: one list+watch per (cluster, kind) in this server process, whatever the number
- * of pages, runs and dashboards reading it. Each is reference-counted, keeps objects without
+ * Shared informers: one list+watch per (cluster, kind[, namespace]) in this server process, whatever
+ * the number of pages, runs and dashboards reading it. Each is reference-counted, keeps objects without
  * managedFields, and restarts itself with backoff — client-node's ListWatch stops for good after a
  * failed list or a non-410 watch error, and a cluster that comes back must heal without a reload.
  */
@@ -15,9 +15,13 @@ export interface KindObject {
   nodes: k8s.V1Node;
   resourcequotas: k8s.V1ResourceQuota;
   events: k8s.CoreV1Event;
+  /** Warning events only: what explains a stuck pod, without every Normal event of a busy cluster. */
+  "warning-events": k8s.CoreV1Event;
   namespaces: k8s.V1Namespace;
 }
 export type WatchedKind = keyof KindObject;
+/** Kinds that live in namespaces: their informer may be narrowed to one. */
+export type NamespacedKind = Exclude<WatchedKind, "nodes" | "namespaces">;
 
 export interface InformerStatus {
   /** The first list has arrived: list() is the cluster's state (as of the last event). */
@@ -43,26 +47,34 @@ export interface SharedInformer<T> {
 type AnyObject = KindObject[WatchedKind];
 type ListFn = () => Promise<k8s.KubernetesListObject<AnyObject>>;
 
-const PATHS: Record<WatchedKind, string> = {
-  pods: "/api/v1/pods",
-  nodes: "/api/v1/nodes",
-  resourcequotas: "/api/v1/resourcequotas",
-  events: "/api/v1/events",
-  namespaces: "/api/v1/namespaces",
+const RESOURCES: Record<WatchedKind, { resource: string; fieldSelector?: string }> = {
+  pods: { resource: "pods" },
+  nodes: { resource: "nodes" },
+  resourcequotas: { resource: "resourcequotas" },
+  events: { resource: "events" },
+  "warning-events": { resource: "events", fieldSelector: "type=Warning" },
+  namespaces: { resource: "namespaces" },
 };
 
-type PageFn = (page: { limit: number; _continue?: string }) => Promise<k8s.KubernetesListObject<AnyObject>>;
+function watchPath(kind: WatchedKind, namespace: string | undefined): string {
+  const { resource } = RESOURCES[kind];
+  return namespace ? `/api/v1/namespaces/${namespace}/${resource}` : `/api/v1/${resource}`;
+}
 
-function pageFunction(core: k8s.CoreV1Api, kind: WatchedKind): PageFn {
+type Page = { limit: number; _continue?: string; fieldSelector?: string };
+type PageFn = (page: Page) => Promise<k8s.KubernetesListObject<AnyObject>>;
+
+function pageFunction(core: k8s.CoreV1Api, kind: WatchedKind, namespace: string | undefined): PageFn {
   switch (kind) {
     case "pods":
-      return (page) => core.listPodForAllNamespaces(page);
+      return (page) => (namespace ? core.listNamespacedPod({ namespace, ...page }) : core.listPodForAllNamespaces(page));
+    case "resourcequotas":
+      return (page) => (namespace ? core.listNamespacedResourceQuota({ namespace, ...page }) : core.listResourceQuotaForAllNamespaces(page));
+    case "events":
+    case "warning-events":
+      return (page) => (namespace ? core.listNamespacedEvent({ namespace, ...page }) : core.listEventForAllNamespaces(page));
     case "nodes":
       return (page) => core.listNode(page);
-    case "resourcequotas":
-      return (page) => core.listResourceQuotaForAllNamespaces(page);
-    case "events":
-      return (page) => core.listEventForAllNamespaces(page);
     case "namespaces":
       return (page) => core.listNamespace(page);
   }
@@ -72,13 +84,14 @@ function pageFunction(core: k8s.CoreV1Api, kind: WatchedKind): PageFn {
 const PAGE_SIZE = 500;
 
 /** The whole list, read page by page; the snapshot's resourceVersion is the first page's. */
-function pagedList(core: k8s.CoreV1Api, kind: WatchedKind): ListFn {
-  const page = pageFunction(core, kind);
+function pagedList(core: k8s.CoreV1Api, kind: WatchedKind, namespace: string | undefined): ListFn {
+  const page = pageFunction(core, kind, namespace);
+  const { fieldSelector } = RESOURCES[kind];
   return async () => {
-    const first = await page({ limit: PAGE_SIZE });
+    const first = await page({ limit: PAGE_SIZE, fieldSelector });
     const items = [...first.items];
     for (let next = first.metadata?._continue; next; ) {
-      const more = await page({ limit: PAGE_SIZE, _continue: next });
+      const more = await page({ limit: PAGE_SIZE, _continue: next, fieldSelector });
       items.push(...more.items);
       next = more.metadata?._continue;
     }
@@ -116,11 +129,12 @@ class ClusterInformer implements SharedInformer<AnyObject> {
   constructor(
     public connection: ClusterConnection,
     readonly kind: WatchedKind,
+    readonly namespace: string | undefined,
   ) {}
 
   start(): void {
     const clients = kubeClients(this.connection);
-    const list = pagedList(clients.core, this.kind);
+    const list = pagedList(clients.core, this.kind, this.namespace);
     const realWatch = new k8s.Watch(clients.config);
     // ListWatch says nothing when a (re)started watch connects; wrapping the watch call tells us the
     // cluster answers again, and lets us drop managedFields before objects enter the cache.
@@ -147,7 +161,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
         return request;
       },
     } as unknown as k8s.Watch;
-    const listWatch = new k8s.ListWatch<AnyObject>(PATHS[this.kind], watch, list, false);
+    const listWatch = new k8s.ListWatch<AnyObject>(watchPath(this.kind, this.namespace), watch, list, false, undefined, RESOURCES[this.kind].fieldSelector);
     // A list or watch of a connection replaced by reconnect() may still answer: ignore it.
     const current = () => this.listWatch === listWatch;
     listWatch.on(k8s.ADD, (object) => current() && this.emit({ type: "add", object }));
@@ -271,15 +285,22 @@ class ClusterInformer implements SharedInformer<AnyObject> {
 const globalForInformers = globalThis as unknown as { berthInformers?: Map<string, ClusterInformer> };
 const registry = (globalForInformers.berthInformers ??= new Map());
 
-const keyOf = (clusterId: number, kind: WatchedKind) => `${clusterId}/${kind}`;
+const keyOf = (clusterId: number, kind: WatchedKind, namespace: string | undefined) => `${clusterId}/${kind}/${namespace ?? ""}`;
 
-/** The shared informer of a cluster's kind (all namespaces), started on first use; release() when done. */
-export function acquireInformer<K extends WatchedKind>(cluster: ClusterConnection, kind: K): { informer: SharedInformer<KindObject[K]>; release(): void } {
-  const key = keyOf(cluster.id, kind);
+/**
+ * The shared informer of a cluster's kind — in all namespaces, or in one for a namespaced kind —
+ * started on first use; release() when done.
+ */
+export function acquireInformer<K extends WatchedKind>(
+  cluster: ClusterConnection,
+  kind: K,
+  namespace?: K extends NamespacedKind ? string : never,
+): { informer: SharedInformer<KindObject[K]>; release(): void } {
+  const key = keyOf(cluster.id, kind, namespace);
   let entry = registry.get(key);
   if (entry && entry.connection.version !== cluster.version) entry.reconnect(cluster);
   if (!entry) {
-    entry = new ClusterInformer(cluster, kind);
+    entry = new ClusterInformer(cluster, kind, namespace);
     registry.set(key, entry);
     entry.start();
   }

@@ -98,7 +98,7 @@ class ClusterRuns {
   ) {
     this.pods = acquireInformer(cluster, "pods");
     this.quotas = acquireInformer(cluster, "resourcequotas");
-    this.events = acquireInformer(cluster, "events");
+    this.events = acquireInformer(cluster, "warning-events");
     this.unsubscribe.push(this.pods.informer.subscribe((event) => this.onPodEvent(event)));
     this.unsubscribe.push(this.quotas.informer.subscribe((event) => this.onQuotaEvent(event)));
     this.unsubscribe.push(this.events.informer.subscribe((event) => this.onEvent(event)));
@@ -490,7 +490,8 @@ const POD_VIEW_DEBOUNCE_MS = 50;
  */
 export function livePodDescriptions(run: RunRow, send: (pods: PodDescription[]) => void): { update(pods: V1Pod[]): void; stop(): void } {
   const cluster = run.clusterId === null || run.cleanedUpAt ? undefined : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
-  const events = cluster ? acquireInformer(cluster, "events") : null;
+  // Only the run's namespace: a busy cluster's every event would be a large list for one page.
+  const events = cluster ? acquireInformer(cluster, "events", run.namespace) : null;
   let pods: V1Pod[] = [];
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
