@@ -24,3 +24,10 @@ describe("describeKubeError", () => {
     expect(describeKubeError(apiException(401, {})).message).toContain("credentials");
   });
 });
+
+describe("describeKubeError of Berth's own wrapped failures", () => {
+  it("passes their words through instead of wrapping them again", () => {
+    const failure = { status: 503, reason: "Unreachable" as const, message: "The cluster cannot be reached (ECONNRESET)." };
+    expect(describeKubeError(Object.assign(new Error(failure.message), { failure }))).toBe(failure);
+  });
+});

@@ -3,6 +3,8 @@ export interface KubeFailure {
   status: number;
   reason: "Unreachable" | "Forbidden" | "QuotaExceeded" | "Conflict" | "AlreadyExists" | "Invalid" | "NotFound" | "Unauthorized" | "Error";
   message: string;
+  /** The cluster's own HTTP status when it answered with one Berth does not name (e.g. 400). */
+  clusterStatus?: number;
 }
 
 interface StatusBody {
@@ -38,6 +40,9 @@ function networkCode(error: unknown): string | undefined {
  * error) into a plain-words failure. Never includes stack traces or credentials.
  */
 export function describeKubeError(error: unknown): KubeFailure {
+  // Berth's own errors (PodReadError, RunKubeError, BuildKubeError…) already carry the words.
+  const described = (error as { failure?: KubeFailure } | null)?.failure;
+  if (described && typeof described.message === "string" && typeof described.status === "number") return described;
   const code = (error as { code?: unknown })?.code;
   if (typeof code === "number" && code >= 400) {
     const body = statusBody((error as { body?: unknown }).body);
@@ -50,7 +55,7 @@ export function describeKubeError(error: unknown): KubeFailure {
     if (code === 409 && body?.reason === "AlreadyExists") return { status: 409, reason: "AlreadyExists", message };
     if (code === 409) return { status: 409, reason: "Conflict", message: `Changed by someone else meanwhile: ${message}` };
     if (code === 422) return { status: 422, reason: "Invalid", message: causes?.length ? `The cluster found it invalid: ${causes.join("; ")}` : message };
-    return { status: 502, reason: "Error", message: `The cluster answered HTTP ${code}: ${message}` };
+    return { status: 502, reason: "Error", message: `The cluster answered HTTP ${code}: ${message}`, clusterStatus: code };
   }
   const network = networkCode(error);
   if (network && (NETWORK_CODES.has(network) || network.startsWith("ERR_TLS") || network.includes("CERT"))) {

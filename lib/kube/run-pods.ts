@@ -30,7 +30,8 @@ async function call<T>(promise: Promise<T>): Promise<T> {
   }
 }
 
-const isGone = (error: unknown) => error instanceof PodReadError && (error.failure.reason === "NotFound" || error.failure.status === 400);
+/** A pod that is gone, or whose container has not started (400: "waiting to start"), has no log to read. */
+const isGone = (error: unknown) => error instanceof PodReadError && (error.failure.reason === "NotFound" || error.failure.clusterStatus === 400);
 
 /** Events about the named pods of a namespace, one list per pod by involvedObject.name. */
 export async function listPodEvents(cluster: ClusterConnection, namespace: string, podNames: readonly string[]): Promise<CoreV1Event[]> {
