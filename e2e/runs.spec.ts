@@ -273,6 +273,12 @@ test("a Spark run shows its driver and executors, with their logs merged and one
   expect(podsLabelled(`berth.dev/run=${id}`).length).toBeGreaterThanOrEqual(1);
   // The executors go with the driver; the page still names them.
   await expect(member.page.getByText("No longer on the cluster")).toContainText("-exec-", { timeout: 15_000 });
+  // Their lines were kept as they ran: the ended run's log still merges driver and executors.
+  await expect
+    .poll(async () => (await member.context.request.get(`/api/v1/runs/${id}/logs`)).text(), { timeout: 15_000 })
+    .toMatch(/\[[a-z0-9-]+-exec-\d\] stage 3 of 3/);
+  await member.page.reload();
+  await expect(runs.log()).toContainText(/\[[a-z0-9-]+-exec-\d\] /, { timeout: 15_000 });
   await runs.screenshot("spark-succeeded");
 });
 

@@ -57,12 +57,12 @@ export async function readPodLog(cluster: ClusterConnection, namespace: string, 
 
 /**
  * Follows a pod container's log (client-node Log with follow) and calls `onChunk` with each piece
- * of text; resolves when the log ends (the container stopped) or `signal` aborts. Throws when it
+ * of text (lines prefixed with their RFC 3339 time with `timestamps`); resolves when the log ends (the container stopped) or `signal` aborts. Throws when it
  * cannot start, e.g. 400 while the container is still waiting to start.
  */
 export async function followPodLog(
   cluster: ClusterConnection,
-  target: { namespace: string; podName: string; container: string },
+  target: { namespace: string; podName: string; container: string; timestamps?: boolean },
   onChunk: (text: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
@@ -77,7 +77,7 @@ export async function followPodLog(
   });
   let controller: AbortController;
   try {
-    controller = await new Log(config).log(target.namespace, target.podName, target.container, stream, { follow: true });
+    controller = await new Log(config).log(target.namespace, target.podName, target.container, stream, { follow: true, timestamps: target.timestamps });
   } catch (error) {
     throw new PodReadError(describeKubeError(error));
   }

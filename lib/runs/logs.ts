@@ -62,17 +62,28 @@ function logTargets(run: RunRow, pods: readonly V1Pod[], only?: string): LogTarg
   return targets.filter((target) => target.pod && (!only || target.pod === only));
 }
 
-async function readMerged(cluster: Cluster, run: RunRow, targets: readonly LogTarget[]): Promise<string> {
+/** A pod's log captured earlier (timestamped), for pods no longer there to read. */
+export interface CapturedLog {
+  pod: string;
+  text: string;
+}
+
+async function readMerged(cluster: Cluster, run: RunRow, targets: readonly LogTarget[], captured: readonly CapturedLog[] = []): Promise<string> {
   const logs = await Promise.all(
     targets.map(async ({ pod, container }) => ({ pod, text: await readPodLog(cluster, run.namespace, pod, container, { timestamps: true }) })),
   );
-  return mergePodLogs(logs, prefixesLines(run));
+  // A pod read empty (gone by now) gives way to what was captured of it.
+  const read = new Set(logs.filter((log) => log.text).map((log) => log.pod));
+  return mergePodLogs([...logs, ...captured.filter((log) => !read.has(log.pod))], prefixesLines(run));
 }
 
-/** The last `maxBytes` of the run's log, to keep in its row when it ends ("" when unreadable). */
-export async function keptLogTail(cluster: Cluster, run: RunRow, pods: readonly V1Pod[], maxBytes: number): Promise<string> {
+/**
+ * The last `maxBytes` of the run's log, to keep in its row when it ends ("" when unreadable);
+ * `captured` adds the logs of pods already gone (Spark executors end with their driver).
+ */
+export async function keptLogTail(cluster: Cluster, run: RunRow, pods: readonly V1Pod[], maxBytes: number, captured: readonly CapturedLog[] = []): Promise<string> {
   try {
-    return tailBytes(await readMerged(cluster, run, logTargets(run, pods)), maxBytes);
+    return tailBytes(await readMerged(cluster, run, logTargets(run, pods), captured), maxBytes);
   } catch (error) {
     console.warn(`berth: could not keep the log of run ${run.id}: ${describeKubeError(error).message}`);
     return "";
@@ -109,9 +120,12 @@ export async function* runLogLines(run: RunRow, source: RunLogSource, options: {
   const prefixed = prefixesLines(run);
   const selected = () => source.pods().filter((pod) => !options.pod || pod.metadata?.name === options.pod);
   const cluster = source.cluster;
-  // A run that has ended has nothing more to say: its log is read whole.
+  // A run that has ended has nothing more to say: its log is read whole — from its kept record
+  // once some of its pods are gone (Spark executors go with their driver), else from the pods.
   if (!follow || !cluster || run.cleanedUpAt || source.isFinal()) {
-    const targets = cluster && !run.cleanedUpAt ? logTargets(run, source.pods(), options.pod) : [];
+    const present = new Set(source.pods().map((pod) => pod.metadata?.name));
+    const someGone = source.isFinal() && Boolean(run.logTail) && run.pods.some((name) => !present.has(name));
+    const targets = cluster && !run.cleanedUpAt && !someGone ? logTargets(run, source.pods(), options.pod) : [];
     let text = "";
     try {
       if (cluster && targets.length) text = await readMerged(cluster, run, targets);

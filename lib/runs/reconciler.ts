@@ -6,13 +6,14 @@ import { clusters, runs, type Cluster, type RunRow } from "@/db/schema";
 import { describeKubeError } from "@/lib/kube/errors";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
 import { byLastSeenDescending, describePod, eventSummary, type EventSummary, type PodDescription } from "@/lib/kube/pods";
-import { listPodEvents } from "@/lib/kube/run-pods";
+import { followPodLog, listPodEvents } from "@/lib/kube/run-pods";
+import { tailBytes } from "@/lib/images/logs";
 import { publishClusterWatch, publishRunChange, runChangeOf, subscribeRunChanges, type ClusterWatchChange } from "./events";
-import { keptLogTail, type RunLogSource } from "./logs";
+import { keptLogTail, logContainer, type CapturedLog, type RunLogSource } from "./logs";
 import { findRun } from "./queries";
 import { onRunSettingsChange, RetentionTimer, runSettings } from "./retention";
 import { launchRun } from "./submit";
-import { appendTransition, deriveRunStatus, FINAL_RUN_STATUSES, isFinalRunStatus, type DerivedRunStatus } from "./status";
+import { appendTransition, deriveRunStatus, FINAL_RUN_STATUSES, isFinalRunStatus, sparkRole, type DerivedRunStatus } from "./status";
 
 /** The label that ties a pod to its run (the run id). */
 const RUN_LABEL = "berth.dev/run";
@@ -57,14 +58,14 @@ export function runUpdateFrom(row: RunRow, derived: DerivedRunStatus, podNames: 
 }
 
 /** The run's pods' events, newest first, and its log tail, for the row of a run that has ended. */
-async function finalRecord(cluster: Cluster, run: RunRow, pods: readonly V1Pod[]): Promise<{ events: EventSummary[]; logTail: string }> {
+async function finalRecord(cluster: Cluster, run: RunRow, pods: readonly V1Pod[], captured: readonly CapturedLog[] = []): Promise<{ events: EventSummary[]; logTail: string }> {
   let events: CoreV1Event[] = [];
   try {
     events = await listPodEvents(cluster, run.namespace, run.pods);
   } catch (error) {
     console.warn(`berth: could not keep the events of run ${run.id}: ${describeKubeError(error).message}`);
   }
-  const logTail = await keptLogTail(cluster, run, pods, runSettings().logTailKb * 1024);
+  const logTail = await keptLogTail(cluster, run, pods, runSettings().logTailKb * 1024, captured);
   return { events: events.map(eventSummary).sort(byLastSeenDescending), logTail };
 }
 
@@ -88,6 +89,11 @@ class ClusterRuns {
   /** The last state of pods deleted while their run was live: what the run became if nothing else says. */
   private readonly lastSeen = new Map<string, V1Pod[]>();
   private readonly goneTimers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Spark executors' logs, followed while they run: the driver deletes its executors when it ends,
+   * before the run's log could be read, so their lines are kept from here. By run id, then pod.
+   */
+  private readonly executorLogs = new Map<string, Map<string, { text: string; following: AbortController }>>();
   private readonly unsubscribe: (() => void)[] = [];
   private wasStale = false;
   private firstSyncDone = false;
@@ -113,6 +119,7 @@ class ClusterRuns {
   stop(): void {
     for (const stop of this.unsubscribe) stop();
     for (const timer of this.goneTimers.values()) clearTimeout(timer);
+    for (const runId of [...this.executorLogs.keys()]) this.capturedLogs(runId);
     this.pods.release();
     this.quotas.release();
     this.events.release();
@@ -177,6 +184,7 @@ class ClusterRuns {
       this.warnings.delete(`${event.object.metadata?.namespace}/${event.object.metadata?.name}`);
     } else {
       this.remember(event.object);
+      this.captureExecutorLog(runId, event.object);
     }
     this.owner.podsChanged(runId, this.podsOf(runId));
     this.reconcile(runId);
@@ -256,12 +264,43 @@ class ClusterRuns {
   async keepRecordNow(run: RunRow): Promise<void> {
     const pods = this.podsOf(run.id);
     const names = pods.map((pod) => pod.metadata?.name ?? "").filter(Boolean);
-    saveRecord(run.id, await finalRecord(this.cluster, { ...run, pods: [...new Set([...run.pods, ...names])] }, pods));
+    saveRecord(run.id, await finalRecord(this.cluster, { ...run, pods: [...new Set([...run.pods, ...names])] }, pods, this.capturedLogs(run.id)));
+  }
+
+  /** Starts following a running Spark executor's log (once per pod; again after a failed start). */
+  private captureExecutorLog(runId: string, pod: V1Pod): void {
+    const name = pod.metadata?.name;
+    const running = pod.status?.containerStatuses?.some((status) => status.state?.running);
+    if (!name || !running || sparkRole(pod) !== "executor") return;
+    let logs = this.executorLogs.get(runId);
+    if (!logs) this.executorLogs.set(runId, (logs = new Map()));
+    if (logs.has(name)) return;
+    const entry = { text: "", following: new AbortController() };
+    logs.set(name, entry);
+    const maxBytes = runSettings().logTailKb * 1024;
+    void followPodLog(
+      this.cluster,
+      { namespace: pod.metadata?.namespace ?? "", podName: name, container: logContainer(pod), timestamps: true },
+      (chunk) => (entry.text = tailBytes(entry.text + chunk, maxBytes)),
+      entry.following.signal,
+    ).catch(() => {
+      if (!entry.text) logs.delete(name);
+    });
+  }
+
+  /** What was captured of a run's executors, and the end of capturing them. */
+  private capturedLogs(runId: string): CapturedLog[] {
+    const logs = this.executorLogs.get(runId);
+    this.executorLogs.delete(runId);
+    return [...(logs ?? [])].map(([pod, entry]) => {
+      entry.following.abort();
+      return { pod, text: entry.text };
+    });
   }
 
   private async keepFinalRecord(run: RunRow, pods: readonly V1Pod[]): Promise<void> {
     try {
-      const saved = saveRecord(run.id, await finalRecord(this.cluster, run, pods));
+      const saved = saveRecord(run.id, await finalRecord(this.cluster, run, pods, this.capturedLogs(run.id)));
       if (saved) publishRunChange(runChangeOf(saved));
     } finally {
       this.owner.runFinished();
@@ -300,6 +339,7 @@ class ClusterRuns {
         .get();
     });
     if (!saved) return;
+    this.capturedLogs(runId);
     publishRunChange(runChangeOf(saved));
     this.owner.runFinished();
   }
