@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { registerEmbeddedCluster } from "@/lib/clusters/embedded";
 import { env } from "@/lib/env";
+import { startDashboardFeeds } from "@/lib/dashboard/service";
 import { ensureBuildRunner } from "@/lib/images/build-runner";
 import { ensureRunReconciler } from "@/lib/runs/reconciler";
 import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
@@ -53,4 +54,6 @@ export async function bootstrap(): Promise<void> {
   ensureBuildRunner();
   // Runs' statuses follow their pods again; runs whose pods vanished meanwhile are reconciled.
   ensureRunReconciler();
+  // The dashboard's figures are ready before anyone asks.
+  startDashboardFeeds();
 }

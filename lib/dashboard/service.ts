@@ -283,6 +283,22 @@ export function clusterAggregator(clusterId: number): ClusterAggregator | null {
   return state.feeds.get(clusterId)?.aggregator ?? null;
 }
 
+/**
+ * Starts aggregating every cluster (at server start): the dashboard is the first page an admin
+ * opens, and its first request should not wait for a 10,000-pod list. Feeds nobody reads are
+ * released after IDLE_RELEASE_MS as usual.
+ */
+export function startDashboardFeeds(): void {
+  for (const cluster of getDb().select().from(clusters).all()) {
+    try {
+      feedFor(cluster);
+    } catch (error) {
+      // An unusable kubeconfig shows as an error on the dashboard; it must not stop the server.
+      console.error(`berth: cannot aggregate cluster ${cluster.name}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+}
+
 /** Makes sure a cluster is aggregated and returns its aggregator once its first lists are in. */
 export async function ensureClusterAggregator(cluster: Cluster): Promise<ClusterAggregator> {
   const feed = feedFor(cluster);

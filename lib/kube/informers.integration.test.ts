@@ -147,4 +147,13 @@ describe("shared informers against a cluster that fails", async () => {
     scoped.release();
     warnings.release();
   });
+
+  it("reports an unusable kubeconfig as a stale informer instead of throwing", async () => {
+    const broken = { id: 9002, version: 1, kubeconfigEncrypted: encryptSecret("apiVersion: v1\nkind: Config\n"), context: "" };
+    const { informer, release } = acquireInformer(broken, "nodes");
+    await until("the informer to report stale", () => informer.status().stale);
+    expect(informer.status()).toMatchObject({ synced: false, stale: true, error: expect.stringContaining("context") });
+    await expect(informer.whenSynced(100)).rejects.toThrow(/context/);
+    release();
+  });
 });

@@ -1,6 +1,6 @@
 import "server-only";
 import * as k8s from "@kubernetes/client-node";
-import { kubeClients, type ClusterConnection } from "@/lib/kube/client";
+import { kubeClients, type ClusterConnection, type KubeClients } from "@/lib/kube/client";
 import { describeKubeError } from "@/lib/kube/errors";
 
 /**
@@ -133,7 +133,14 @@ class ClusterInformer implements SharedInformer<AnyObject> {
   ) {}
 
   start(): void {
-    const clients = kubeClients(this.connection);
+    let clients: KubeClients;
+    try {
+      clients = kubeClients(this.connection);
+    } catch (error) {
+      // An unusable kubeconfig is reported like an unreachable cluster, and retried with backoff.
+      this.failed(error);
+      return;
+    }
     const list = pagedList(clients.core, this.kind, this.namespace);
     const realWatch = new k8s.Watch(clients.config);
     // ListWatch says nothing when a (re)started watch connects; wrapping the watch call tells us the
@@ -273,7 +280,8 @@ class ClusterInformer implements SharedInformer<AnyObject> {
     if (this.restartTimer) return;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      if (this.stopped || !this.listWatch) return;
+      if (this.stopped) return;
+      if (!this.listWatch) return this.start();
       // start() resumes from the last resourceVersion; a 410 there makes ListWatch relist, and the
       // relist reports deletions of objects that vanished meanwhile, so no final state is lost.
       void this.listWatch.start().catch((next: unknown) => this.failed(next));
