@@ -5,7 +5,6 @@ import { baseImages, clusters, imageBuilds, type Cluster, type ImageBuildRow } f
 import { DomainError } from "@/lib/actions/result";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import {
-  BuildKubeError,
   buildPodState,
   createBuildJob,
   deleteBuildObjects,
@@ -15,6 +14,7 @@ import {
   readBuildLog,
   watchedBuildPods,
 } from "@/lib/kube/image-builds";
+import { KubeCallError } from "@/lib/kube/errors";
 import { acquireInformer, type SharedInformer } from "@/lib/kube/informers";
 import type { V1Pod } from "@kubernetes/client-node";
 import { BUILD_LABEL, BUILD_NAMESPACE, buildObjectNames, findBuild, isFinished, kanikoImage, maxConcurrentBuilds, newBuildJobName, unfinishedBuilds } from "./builds";
@@ -164,7 +164,7 @@ async function advanceBuilds(state: RunnerState): Promise<void> {
       if (started.length) await followStartedBuilds(cluster, watchCluster(state, cluster), started);
     } catch (error) {
       // An unreachable cluster: try again next pass, the builds stay as they are.
-      if (!(error instanceof BuildKubeError)) throw error;
+      if (!(error instanceof KubeCallError)) throw error;
     }
     const active = unfinishedBuilds().filter((build) => build.clusterId === cluster.id && build.jobName !== null).length;
     const waiting = clusterBuilds.filter((build) => build.jobName === null);
@@ -195,7 +195,7 @@ async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void>
       destination: build.image,
     });
   } catch (error) {
-    const reason = error instanceof BuildKubeError ? error.message : error instanceof Error ? error.message : String(error);
+    const reason = error instanceof KubeCallError ? error.message : error instanceof Error ? error.message : String(error);
     update(build.id, { status: "failed", reason: `The build could not start on cluster ${cluster.name}: ${reason}`, finishedAt: new Date() });
     await deleteBuildObjects(cluster, BUILD_NAMESPACE, names).catch(() => undefined);
   }

@@ -7,6 +7,19 @@ export interface KubeFailure {
   clusterStatus?: number;
 }
 
+/** A Kubernetes call that failed, carrying what describeKubeError made of it. */
+export class KubeCallError extends Error {
+  constructor(readonly failure: KubeFailure) {
+    super(failure.message);
+    this.name = "KubeCallError";
+  }
+}
+
+/** A log that cannot be read because its pod is gone or its container has not started (400). */
+export function isUnreadableLog(error: unknown): boolean {
+  return error instanceof KubeCallError && (error.failure.reason === "NotFound" || error.failure.clusterStatus === 400);
+}
+
 interface StatusBody {
   message?: string;
   reason?: string;
@@ -40,7 +53,7 @@ function networkCode(error: unknown): string | undefined {
  * error) into a plain-words failure. Never includes stack traces or credentials.
  */
 export function describeKubeError(error: unknown): KubeFailure {
-  // Berth's own errors (PodReadError, RunKubeError, BuildKubeError…) already carry the words.
+  // Berth's own errors (KubeCallError and its kind) already carry the words.
   const described = (error as { failure?: KubeFailure } | null)?.failure;
   if (described && typeof described.message === "string" && typeof described.status === "number") return described;
   const code = (error as { code?: unknown })?.code;

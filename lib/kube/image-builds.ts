@@ -2,32 +2,15 @@ import "server-only";
 import { PassThrough } from "node:stream";
 import { Log, type V1ConfigMap, type V1Job, type V1Pod, type V1Secret } from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection } from "./client";
-import { describeKubeError, type KubeFailure } from "./errors";
+import { describeKubeError, isUnreadableLog, KubeCallError } from "./errors";
 import type { SharedInformer } from "./informers";
 import { createNamespace } from "./namespaces";
-import { withTimeout } from "./timeout";
+import { callCluster } from "./timeout";
 
 /** The container name of every build pod. */
 export const KANIKO_CONTAINER = "kaniko";
-const CALL_TIMEOUT_MS = 10_000;
 
-/** A Kubernetes call of a build that failed, in plain words. */
-export class BuildKubeError extends Error {
-  constructor(readonly failure: KubeFailure) {
-    super(failure.message);
-    this.name = "BuildKubeError";
-  }
-}
-
-async function call<T>(promise: Promise<T>): Promise<T> {
-  try {
-    return await withTimeout(promise, CALL_TIMEOUT_MS);
-  } catch (error) {
-    throw new BuildKubeError(describeKubeError(error));
-  }
-}
-
-const isNotFound = (error: unknown) => (error as { code?: unknown })?.code === 404 || (error instanceof BuildKubeError && error.failure.reason === "NotFound");
+const isNotFound = (error: unknown) => (error as { code?: unknown })?.code === 404 || (error instanceof KubeCallError && error.failure.reason === "NotFound");
 
 /** What a build Job needs: names, the Dockerfile, the docker config JSON and the executor image. */
 export interface BuildJobSpec {
@@ -92,12 +75,12 @@ export async function createBuildJob(cluster: ClusterConnection, spec: BuildJobS
   try {
     await createNamespace(cluster, spec.namespace);
   } catch (error) {
-    throw new BuildKubeError(describeKubeError(error instanceof Error && "failure" in error ? (error as { failure: KubeFailure }).failure : error));
+    throw new KubeCallError(describeKubeError(error));
   }
   const { configMap, secret, job } = buildJobObjects(spec);
-  await call(core.createNamespacedConfigMap({ namespace: spec.namespace, body: configMap }));
-  await call(core.createNamespacedSecret({ namespace: spec.namespace, body: secret }));
-  await call(batch.createNamespacedJob({ namespace: spec.namespace, body: job }));
+  await callCluster(core.createNamespacedConfigMap({ namespace: spec.namespace, body: configMap }));
+  await callCluster(core.createNamespacedSecret({ namespace: spec.namespace, body: secret }));
+  await callCluster(batch.createNamespacedJob({ namespace: spec.namespace, body: job }));
 }
 
 /** Build pods by the value of `label` (their Job's name); the newest when a Job made two. */
@@ -113,7 +96,7 @@ export function buildPodsByLabel(pods: readonly V1Pod[], label: string): Map<str
 
 /** The build pods of a namespace, by the value of `label`, read from the cluster once. */
 export async function listBuildPods(cluster: ClusterConnection, namespace: string, label: string): Promise<Map<string, V1Pod>> {
-  const list = await call(kubeClients(cluster).core.listNamespacedPod({ namespace, labelSelector: label }));
+  const list = await callCluster(kubeClients(cluster).core.listNamespacedPod({ namespace, labelSelector: label }));
   return buildPodsByLabel(list.items, label);
 }
 
@@ -126,16 +109,16 @@ export async function watchedBuildPods(informer: SharedInformer<V1Pod>, namespac
   try {
     await informer.whenSynced(10_000);
   } catch (error) {
-    throw new BuildKubeError({ status: 503, reason: "Unreachable", message: error instanceof Error ? error.message : String(error) });
+    throw new KubeCallError({ status: 503, reason: "Unreachable", message: error instanceof Error ? error.message : String(error) });
   }
-  if (informer.status().stale) throw new BuildKubeError({ status: 503, reason: "Unreachable", message: informer.status().error ?? "The cluster is not answering" });
+  if (informer.status().stale) throw new KubeCallError({ status: 503, reason: "Unreachable", message: informer.status().error ?? "The cluster is not answering" });
   return buildPodsByLabel(informer.list(namespace), label);
 }
 
 /** The Job, or null when it is gone. */
 export async function readBuildJob(cluster: ClusterConnection, namespace: string, name: string): Promise<V1Job | null> {
   try {
-    return await call(kubeClients(cluster).batch.readNamespacedJob({ namespace, name }));
+    return await callCluster(kubeClients(cluster).batch.readNamespacedJob({ namespace, name }));
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
@@ -145,9 +128,9 @@ export async function readBuildJob(cluster: ClusterConnection, namespace: string
 /** The whole log of a build pod's container (empty when it has not started). */
 export async function readBuildLog(cluster: ClusterConnection, namespace: string, podName: string): Promise<string> {
   try {
-    return await call(kubeClients(cluster).core.readNamespacedPodLog({ namespace, name: podName, container: KANIKO_CONTAINER }));
+    return await callCluster(kubeClients(cluster).core.readNamespacedPodLog({ namespace, name: podName, container: KANIKO_CONTAINER }));
   } catch (error) {
-    if (error instanceof BuildKubeError && (error.failure.status === 400 || error.failure.reason === "NotFound")) return "";
+    if (isUnreadableLog(error)) return "";
     throw error;
   }
 }
@@ -171,7 +154,7 @@ export async function followBuildLog(cluster: ClusterConnection, namespace: stri
   try {
     controller = await new Log(config).log(namespace, podName, KANIKO_CONTAINER, stream, { follow: true });
   } catch (error) {
-    throw new BuildKubeError(describeKubeError(error));
+    throw new KubeCallError(describeKubeError(error));
   }
   const abort = () => {
     controller.abort();
@@ -191,7 +174,7 @@ export async function deleteBuildObjects(cluster: ClusterConnection, namespace: 
   const { core, batch } = kubeClients(cluster);
   const ignoreMissing = async (promise: Promise<unknown>) => {
     try {
-      await call(promise);
+      await callCluster(promise);
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }

@@ -2,42 +2,23 @@ import "server-only";
 import { PassThrough } from "node:stream";
 import { Log, type CoreV1Event } from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection } from "./client";
-import { describeKubeError, type KubeFailure } from "./errors";
-import { withTimeout } from "./timeout";
+import { describeKubeError, isUnreadableLog, KubeCallError } from "./errors";
+import { callCluster } from "./timeout";
 
 /**
  * The Kubernetes reads of the run reconciler and the run log routes besides the shared
  * informers: events about a run's pods, and their logs (read and followed).
  */
 
-const CALL_TIMEOUT_MS = 10_000;
 /** A log read for a kept tail or a non-following request never asks for more lines than this. */
 const MAX_LOG_LINES = 20_000;
 
-/** A read about a run's pods that failed, in plain words. */
-export class PodReadError extends Error {
-  constructor(readonly failure: KubeFailure) {
-    super(failure.message);
-    this.name = "PodReadError";
-  }
-}
-
-async function call<T>(promise: Promise<T>): Promise<T> {
-  try {
-    return await withTimeout(promise, CALL_TIMEOUT_MS);
-  } catch (error) {
-    throw new PodReadError(describeKubeError(error));
-  }
-}
-
-/** A pod that is gone, or whose container has not started (400: "waiting to start"), has no log to read. */
-const isGone = (error: unknown) => error instanceof PodReadError && (error.failure.reason === "NotFound" || error.failure.clusterStatus === 400);
 
 /** Events about the named pods of a namespace, one list per pod by involvedObject.name. */
 export async function listPodEvents(cluster: ClusterConnection, namespace: string, podNames: readonly string[]): Promise<CoreV1Event[]> {
   const { core } = kubeClients(cluster);
   const lists = await Promise.all(
-    podNames.map((name) => call(core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }))),
+    podNames.map((name) => callCluster(core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }))),
   );
   return lists.flatMap((list) => list.items);
 }
@@ -48,9 +29,9 @@ export async function listPodEvents(cluster: ClusterConnection, namespace: strin
  */
 export async function readPodLog(cluster: ClusterConnection, namespace: string, podName: string, container?: string, options: { timestamps?: boolean } = {}): Promise<string> {
   try {
-    return await call(kubeClients(cluster).core.readNamespacedPodLog({ namespace, name: podName, container, tailLines: MAX_LOG_LINES, timestamps: options.timestamps }));
+    return await callCluster(kubeClients(cluster).core.readNamespacedPodLog({ namespace, name: podName, container, tailLines: MAX_LOG_LINES, timestamps: options.timestamps }));
   } catch (error) {
-    if (isGone(error)) return "";
+    if (isUnreadableLog(error)) return "";
     throw error;
   }
 }
@@ -79,7 +60,7 @@ export async function followPodLog(
   try {
     controller = await new Log(config).log(target.namespace, target.podName, target.container, stream, { follow: true, timestamps: target.timestamps });
   } catch (error) {
-    throw new PodReadError(describeKubeError(error));
+    throw new KubeCallError(describeKubeError(error));
   }
   const abort = () => {
     controller.abort();

@@ -1,7 +1,7 @@
 import "server-only";
 import type { KubeManifest, RunObjects } from "@/lib/runs/views";
 import { kubeClients, type ClusterConnection } from "./client";
-import { describeKubeError, type KubeFailure } from "./errors";
+import { describeKubeError, KubeCallError, type KubeFailure } from "./errors";
 import { LABEL_PREFIX } from "./pod-builder";
 import { withTimeout } from "./timeout";
 
@@ -12,13 +12,13 @@ export const SPARK_OPERATOR_GROUP = "sparkoperator.k8s.io";
 export const SPARK_OPERATOR_VERSION = "v1beta2";
 
 /** A refusal or failure of the cluster while creating or deleting a run's objects, in plain words. */
-export class RunKubeError extends Error {
+export class RunKubeError extends KubeCallError {
   constructor(
-    readonly failure: KubeFailure,
+    failure: KubeFailure,
     /** The object the cluster refused, e.g. "Pod berth-ml-train-abc". */
     readonly object: string,
   ) {
-    super(failure.message);
+    super(failure);
     this.name = "RunKubeError";
   }
 }
