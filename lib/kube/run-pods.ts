@@ -13,7 +13,6 @@ import { callCluster } from "./timeout";
 /** A log read for a kept tail or a non-following request never asks for more lines than this. */
 const MAX_LOG_LINES = 20_000;
 
-
 /** Events about the named pods of a namespace, one list per pod by involvedObject.name. */
 export async function listPodEvents(cluster: ClusterConnection, namespace: string, podNames: readonly string[]): Promise<CoreV1Event[]> {
   const { core } = kubeClients(cluster);
