@@ -7,6 +7,7 @@ import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound } from "@/lib/actions/result";
 import { encryptSecret, decryptSecret } from "@/lib/crypto/secret-box";
 import { forgetKubeClients, kubeClients } from "@/lib/kube/client";
+import { stopClusterInformers } from "@/lib/kube/informers";
 import { jobOutcome } from "@/lib/kube/jobs";
 import { isFinishedPod } from "@/lib/kube/pods";
 import { withTimeout } from "@/lib/kube/timeout";
@@ -163,6 +164,8 @@ export const deleteCluster = defineMutation({
       return { result: { id: cluster.id, name: cluster.name }, audit: { ...clusterAudit(cluster), before: clusterAuditBody(cluster) } };
     });
     forgetKubeClients(result.id);
+    // Its watches end now, not when the last page or feed lets go of them.
+    stopClusterInformers(result.id);
     forgetClusterStatus(result.id);
     return result;
   },

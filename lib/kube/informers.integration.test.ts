@@ -18,7 +18,7 @@ describe("shared informers against a cluster that fails", async () => {
 
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { kubeClients, loadKubeconfig } = await import("./client");
-  const { acquireInformer, informerCounts, restartDelayMs } = await import("./informers");
+  const { acquireInformer, informerCounts, restartDelayMs, stopClusterInformers } = await import("./informers");
 
   const connection = () => {
     const text = fs.readFileSync(cluster.kubeconfigPath, "utf8");
@@ -155,5 +155,15 @@ describe("shared informers against a cluster that fails", async () => {
     expect(informer.status()).toMatchObject({ synced: false, stale: true, error: expect.stringContaining("context") });
     await expect(informer.whenSynced(100)).rejects.toThrow(/context/);
     release();
+  });
+
+  it("ends every watch of a removed cluster at once, even while held", async () => {
+    const removed = { ...connection(), id: 9003 };
+    const held = acquireInformer(removed, "namespaces");
+    await held.informer.whenSynced();
+    const before = (await simAdmin()).watches;
+    stopClusterInformers(9003);
+    await expect.poll(async () => (await simAdmin()).watches, { timeout: 5_000 }).toBe(before - 1);
+    held.release();
   });
 });
