@@ -1,10 +1,10 @@
 import "server-only";
-import { PassThrough } from "node:stream";
-import { Log, type V1ConfigMap, type V1Job, type V1Pod, type V1Secret } from "@kubernetes/client-node";
+import type { V1ConfigMap, V1Job, V1Pod, V1Secret } from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, isUnreadableLog, KubeCallError } from "./errors";
 import type { SharedInformer } from "./informers";
 import { createNamespace } from "./namespaces";
+import { followPodLog } from "./run-pods";
 import { callCluster } from "./timeout";
 
 /** The container name of every build pod. */
@@ -140,33 +140,8 @@ export async function readBuildLog(cluster: ClusterConnection, namespace: string
  * text; resolves when the container's log ends or `signal` aborts. Throws when it cannot start
  * (e.g. the container is still waiting to start: 400).
  */
-export async function followBuildLog(cluster: ClusterConnection, namespace: string, podName: string, onChunk: (text: string) => void, signal: AbortSignal): Promise<void> {
-  const { config } = kubeClients(cluster);
-  const stream = new PassThrough();
-  stream.setEncoding("utf8");
-  const ended = new Promise<void>((resolve) => {
-    stream.on("data", (chunk: string) => onChunk(chunk));
-    stream.on("end", () => resolve());
-    stream.on("close", () => resolve());
-    stream.on("error", () => resolve());
-  });
-  let controller: AbortController;
-  try {
-    controller = await new Log(config).log(namespace, podName, KANIKO_CONTAINER, stream, { follow: true });
-  } catch (error) {
-    throw new KubeCallError(describeKubeError(error));
-  }
-  const abort = () => {
-    controller.abort();
-    stream.end();
-  };
-  if (signal.aborted) abort();
-  signal.addEventListener("abort", abort, { once: true });
-  try {
-    await ended;
-  } finally {
-    signal.removeEventListener("abort", abort);
-  }
+export function followBuildLog(cluster: ClusterConnection, namespace: string, podName: string, onChunk: (text: string) => void, signal: AbortSignal): Promise<void> {
+  return followPodLog(cluster, { namespace, podName, container: KANIKO_CONTAINER }, onChunk, signal);
 }
 
 /** Deletes a build's objects; ones already gone are fine. The Job's pod goes with it (Background). */

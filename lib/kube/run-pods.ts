@@ -6,8 +6,8 @@ import { describeKubeError, isUnreadableLog, KubeCallError } from "./errors";
 import { callCluster } from "./timeout";
 
 /**
- * The Kubernetes reads of the run reconciler and the run log routes besides the shared
- * informers: events about a run's pods, and their logs (read and followed).
+ * Pod reads besides the shared informers: events about a run's pods, and pod logs read and
+ * followed (runs, and image builds' Kaniko pods).
  */
 
 /** A log read for a kept tail or a non-following request never asks for more lines than this. */
