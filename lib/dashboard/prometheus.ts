@@ -28,7 +28,8 @@ const REQUEST_TIMEOUT_MS = 3_000;
 const CHART_MINUTES = 60;
 const CHART_STEP_SECONDS = 60;
 
-export interface PodUtilization {
+/** A pod holding GPUs as DCGM reports it, joined to Berth's labels. */
+interface GpuPod {
   namespace: string;
   name: string;
   run: string | null;
@@ -36,18 +37,15 @@ export interface PodUtilization {
   user: string | null;
   /** GPUs reported by DCGM for the pod. */
   gpus: number;
+}
+
+export interface PodUtilization extends GpuPod {
   /** Average over the pod's GPUs now, in percent. */
   utilization: number;
   memoryUsedMiB: number;
 }
 
-export interface IdleGpuPod {
-  namespace: string;
-  name: string;
-  run: string | null;
-  project: string | null;
-  user: string | null;
-  gpus: number;
+export interface IdleGpuPod extends GpuPod {
   /** Average utilization over the idle window, in percent. */
   utilization: number;
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { EventsTable } from "@/components/kube/events-table";
 import { ObjectHistory } from "@/components/objects/object-history";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
@@ -221,37 +222,6 @@ export async function EventsTab({ cluster, namespace }: { cluster: Cluster; name
   if ("error" in events) return <ReadFailure message={events.error} />;
   if (events.data.length === 0) return <p className="text-sm text-slate-500">No events{namespace ? ` in ${namespace}` : ""}.</p>;
   return <EventsTable events={events.data} showNamespace />;
-}
-
-export function EventsTable({ events, showNamespace = false }: { events: { namespace?: string; type: string; reason: string; message: string; object: string; count: number; lastSeen: string | null }[]; showNamespace?: boolean }) {
-  return (
-    <Table label="Events">
-      <thead>
-        <tr>
-          <Th>Last seen</Th>
-          <Th>Type</Th>
-          <Th>Reason</Th>
-          {showNamespace && <Th>Namespace</Th>}
-          <Th>Object</Th>
-          <Th>Message</Th>
-          <Th>Count</Th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {events.map((event, index) => (
-          <tr key={index}>
-            <Td className="whitespace-nowrap">{event.lastSeen ? formatDateTime(event.lastSeen) : none}</Td>
-            <Td>{event.type === "Warning" ? <Badge tone="amber">Warning</Badge> : <Badge>Normal</Badge>}</Td>
-            <Td>{event.reason}</Td>
-            {showNamespace && <Td>{event.namespace}</Td>}
-            <Td className="font-mono text-xs">{event.object}</Td>
-            <Td>{event.message}</Td>
-            <Td>{event.count}</Td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
-  );
 }
 
 /** The cluster's changes from the audit log; operators may restore a version (the kubeconfig stays as it is). */

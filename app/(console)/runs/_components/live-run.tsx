@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { formatClock, formatSpan } from "@/components/runs/format";
 import { RunEffectiveConfig } from "@/components/runs/run-effective-config";
-import { RunEvents } from "@/components/runs/run-events";
+import { EventsTable } from "@/components/kube/events-table";
 import { RunLogs } from "@/components/runs/run-logs";
 import { RunPods, type RunPodView } from "@/components/runs/run-pods";
 import { isFinalStatus, RunStatusBadge } from "@/components/runs/run-status-badge";
@@ -181,7 +181,7 @@ export function LiveRun({
           <RunLogs runId={run.id} pods={podNames} live={!final} prefixed={spark} change={`${run.status}:${podNames.join(",")}`} />
         </Card>
         <Card title="Events">
-          <RunEvents events={events} />
+          {events.length ? <EventsTable events={events} formatTime={formatClock} /> : <p className="text-sm text-slate-500">No events.</p>}
         </Card>
       </div>
     </>

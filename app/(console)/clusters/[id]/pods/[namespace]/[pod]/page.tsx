@@ -13,7 +13,8 @@ import { formatDateTime } from "@/lib/format";
 import type { PodDescription } from "@/lib/kube/pods";
 import { can } from "@/lib/permissions";
 import { DeletePodButton } from "../../../../_components/cluster-forms";
-import { EventsTable, PhaseBadge } from "../../../../_components/cluster-tabs";
+import { EventsTable } from "@/components/kube/events-table";
+import { PhaseBadge } from "../../../../_components/cluster-tabs";
 
 export const metadata: Metadata = { title: "Pod" };
 
