@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PERMISSIONS } from "@/lib/permissions";
-import { API_OPERATIONS } from "./operations";
+import { API_OPERATIONS, type ApiOperation } from "./operations";
 
 const errorSchema = z.object({ error: z.string(), fieldErrors: z.record(z.string(), z.array(z.string())).optional() });
 
@@ -11,6 +11,45 @@ const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
+
+/** The refusals every operation may answer with, shared through `components.responses`. */
+const ERROR_RESPONSES = {
+  BadRequest: errorResponse("Invalid input (body, query or path): every problem, by field"),
+  Unauthorized: errorResponse("No valid token or session"),
+  Forbidden: errorResponse("Missing permission, or a cross-site request with the session cookie"),
+  NotFound: errorResponse("No such object, or one the caller may not see"),
+  Conflict: errorResponse("Conflict with the saved state: a stale version, a duplicate, or an object still in use"),
+  PayloadTooLarge: errorResponse("The request body is larger than Berth accepts"),
+  UnsupportedMediaType: errorResponse("A session-cookie request whose body is not JSON"),
+  Unprocessable: errorResponse("Well-formed input that names something missing or not allowed, by field"),
+};
+type ErrorResponseName = keyof typeof ERROR_RESPONSES;
+
+/** Which refusals an operation documents: what its inputs and its method make possible. */
+function errorResponsesOf(op: ApiOperation): Record<string, { $ref: string }> {
+  if (op.auth === false) return {};
+  const write = op.method !== "get";
+  const codes: [string, ErrorResponseName, boolean][] = [
+    ["400", "BadRequest", true],
+    ["401", "Unauthorized", true],
+    ["403", "Forbidden", true],
+    // Path names, and query parameters naming a cluster or project, may name nothing.
+    ["404", "NotFound", true],
+    ["409", "Conflict", write],
+    ["413", "PayloadTooLarge", write],
+    ["415", "UnsupportedMediaType", write],
+    ["422", "Unprocessable", true],
+  ];
+  return Object.fromEntries(codes.filter(([, , applies]) => applies).map(([code, name]) => [code, { $ref: `#/components/responses/${name}` }]));
+}
+
+/** The success response: a JSON body from the operation's schema, its text form, or no documented body. */
+function successResponse(op: ApiOperation) {
+  const content: Record<string, unknown> = {};
+  if (op.response) content["application/json"] = { schema: jsonSchema(op.response, "output") };
+  if (op.text) content[op.text] = { schema: { type: "string" } };
+  return { description: "Success", ...(Object.keys(content).length ? { content } : {}) };
+}
 
 /** The OpenAPI 3 document, generated from the same zod schemas the route handlers parse with. */
 export function openApiDocument(serverUrl: string) {
@@ -41,11 +80,9 @@ export function openApiDocument(serverUrl: string) {
       parameters: [...pathParams, ...queryParams],
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } } : {}),
       responses: {
-        [success]: { description: "Success", ...(op.response ? { content: { "application/json": { schema: jsonSchema(op.response, "output") } } } : {}) },
-        ...(op.body || op.query ? { "400": errorResponse("Invalid input: every problem, by field") } : {}),
-        ...(op.auth === false ? {} : { "401": errorResponse("No valid token or session"), "403": errorResponse("Missing permission") }),
-        ...(op.path.includes("{") ? { "404": errorResponse("No such object") } : {}),
-        ...(op.method === "post" || op.method === "put" ? { "409": errorResponse("Conflict or duplicate") } : {}),
+        [success]: successResponse(op),
+        ...(op.alsoStatus ? { [String(op.alsoStatus)]: successResponse(op) } : {}),
+        ...errorResponsesOf(op),
       },
     };
   }
@@ -58,6 +95,7 @@ export function openApiDocument(serverUrl: string) {
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
       schemas: { Error: jsonSchema(errorSchema, "output") },
+      responses: ERROR_RESPONSES,
     },
   };
 }

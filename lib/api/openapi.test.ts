@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { openApiDocument } from "./openapi";
+
+type Operation = { responses: Record<string, { $ref?: string; content?: Record<string, unknown> }>; security?: unknown[] };
+const document = openApiDocument("http://localhost");
+const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+  Object.entries(methods as Record<string, Operation>).map(([method, operation]) => ({ label: `${method.toUpperCase()} ${path}`, method, operation })),
+);
+
+// A fuzzer (scripts/fuzz-api.ts) checks every answer against this document: each refusal a
+// handler can give has to be in it, or a correct answer reads as an undocumented one.
+describe("the OpenAPI document's responses", () => {
+  it("documents every refusal an authenticated operation can give", () => {
+    for (const { label, method, operation } of operations) {
+      if (operation.security?.length === 0) continue;
+      const expected = ["400", "401", "403", "404", "422", ...(method === "get" ? [] : ["409", "413", "415"])];
+      for (const code of expected) expect(operation.responses[code]?.$ref, `${label} ${code}`).toMatch(/^#\/components\/responses\//);
+    }
+    for (const ref of operations.flatMap(({ operation }) => Object.values(operation.responses).flatMap((response) => response.$ref ?? []))) {
+      expect(document.components.responses).toHaveProperty(ref.split("/").pop()!);
+    }
+  });
+
+  it("documents the media types of text answers", () => {
+    const media = (label: string, code = "200") => Object.keys(operations.find((op) => op.label === label)!.operation.responses[code].content ?? {});
+    expect(media("GET /api/v1/dashboard/gpu-hours")).toEqual(["application/json", "text/csv"]);
+    expect(media("GET /api/v1/execution-configs/{config}/yaml")).toEqual(["application/yaml"]);
+    expect(media("GET /api/v1/runs/{id}/logs")).toEqual(["text/plain"]);
+    expect(media("GET /api/v1/base-images/{baseImage}/dockerfile")).toEqual(["text/plain"]);
+  });
+
+  it("documents both answers of a build request: 201 with builds, 200 when nothing needed building", () => {
+    for (const label of ["POST /api/v1/code-envs/rebuild-stale", "POST /api/v1/code-envs/{codeEnv}/builds"]) {
+      const { responses } = operations.find((op) => op.label === label)!.operation;
+      expect(responses["201"].content).toBeDefined();
+      expect(responses["200"]).toEqual(responses["201"]);
+    }
+  });
+});

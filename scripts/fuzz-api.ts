@@ -1,0 +1,252 @@
+/**
+ * `npm test`'s API fuzzing: schemathesis (a pinned PyPI release, in a virtualenv outside the work
+ * tree keyed by test/fuzz/requirements.txt) against /api/v1/openapi.json of a fresh console, once
+ * with a plain user's token and once with an admin token. Every response must be documented and
+ * match its schema, none may be a 5xx, and a refused (4xx) request must change nothing in the
+ * database (test/fuzz/berth_hooks.py). Exits non-zero on any failure.
+ *
+ * BERTH_FUZZ_PORT (default 3300) and BERTH_FUZZ_EXAMPLES (per operation, default 6) tune it.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const fuzzDir = path.join(root, "test", "fuzz");
+const port = Number(process.env.BERTH_FUZZ_PORT ?? 3300);
+const examples = Number(process.env.BERTH_FUZZ_EXAMPLES ?? 6);
+const baseUrl = `http://localhost:${port}`;
+const ADMIN_PASSWORD = "Admin-fuzz-Pass-1";
+const BOOTSTRAP_TOKEN = `berth-fuzz-bootstrap-${crypto.randomBytes(12).toString("hex")}`;
+const USER = { username: "fuzz-user", password: "Plain-member-pass-1" };
+
+/** The virtualenv holding schemathesis, installed only when the pinned requirements have none yet. */
+function fuzzVenv(): string {
+  const requirements = path.join(fuzzDir, "requirements.txt");
+  const hash = crypto.createHash("sha256").update(fs.readFileSync(requirements)).digest("hex").slice(0, 12);
+  const venv = path.join(os.homedir(), ".cache", "berth", `py-${hash}`);
+  if (fs.existsSync(path.join(venv, "bin", "schemathesis"))) return venv;
+  console.log(`Installing schemathesis into ${venv}…`);
+  fs.rmSync(venv, { recursive: true, force: true });
+  const steps: [string, string[]][] = [
+    ["python3", ["-m", "venv", venv]],
+    [path.join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", "-r", requirements]],
+  ];
+  for (const [command, args] of steps) {
+    const result = spawnSync(command, args, { stdio: "inherit" });
+    if (result.status !== 0) {
+      fs.rmSync(venv, { recursive: true, force: true });
+      throw new Error(`${command} ${args.join(" ")} failed (exit code ${result.status})`);
+    }
+  }
+  return venv;
+}
+
+/** The hooks' own tests: the state digest must see a changed row, and ignore audit rows and background columns. */
+function checkHooks(venv: string) {
+  const result = spawnSync(path.join(venv, "bin", "python"), ["-m", "unittest", "-q", "test_berth_hooks"], {
+    cwd: fuzzDir,
+    stdio: "inherit",
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+  });
+  if (result.status !== 0) throw new Error("The fuzzing hooks' own tests failed (test/fuzz/test_berth_hooks.py)");
+}
+
+/** The console as `npm start` runs it, on its own port and data dir; its output goes to a file. */
+function startConsole(dataDir: string, logFile: string): ChildProcess {
+  const log = fs.openSync(logFile, "a");
+  return spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], {
+    cwd: root,
+    stdio: ["ignore", log, log],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      BERTH_DATA_DIR: dataDir,
+      BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      BERTH_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
+      NEXTAUTH_URL: baseUrl,
+    },
+  });
+}
+
+/** Fails fast when something else already listens on the port: it would answer in place of this console. */
+async function ensurePortFree() {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", () => reject(new Error(`Port ${port} is in use: set BERTH_FUZZ_PORT to a free port`)));
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+}
+
+async function waitForHealth(server: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`The console exited (code ${server.exitCode}) before it answered`);
+    const ok = await fetch(`${baseUrl}/api/health`).then((res) => res.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`The console did not answer ${baseUrl}/api/health within ${timeoutMs / 1000} s`);
+}
+
+async function api<T>(method: string, route: string, token: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl}${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** A plain user's API token: the user signs in as the sign-in form does, then creates a token. */
+async function plainUserToken(adminToken: string): Promise<{ userId: number; token: string; tokenId: number }> {
+  const user = await api<{ id: number }>("POST", "/api/v1/users", adminToken, { ...USER, role: "user" });
+  const jar = new Map<string, string>();
+  const remember = (res: Response) => {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const equals = pair.indexOf("=");
+      jar.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim());
+    }
+  };
+  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  remember(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, ...USER, callbackUrl: `${baseUrl}/`, json: "true" }),
+  });
+  remember(signIn);
+  const created = await fetch(`${baseUrl}/api/v1/tokens`, {
+    method: "POST",
+    headers: { Cookie: cookie(), "Content-Type": "application/json", Origin: baseUrl, "Sec-Fetch-Site": "same-origin" },
+    body: JSON.stringify({ name: "fuzz" }),
+  });
+  if (created.status !== 201) throw new Error(`The plain user could not create a token: ${created.status} ${await created.text()}`);
+  const { id, token } = (await created.json()) as { id: number; token: string };
+  return { userId: user.id, token, tokenId: id };
+}
+
+interface PassResult {
+  name: string;
+  exitCode: number;
+  operations: number;
+  requests: number;
+  seconds: number;
+}
+
+/** One schemathesis run with one identity; `protect` names the path values no write may target. */
+function fuzzPass(binary: string, name: string, token: string, dbPath: string, protect: Record<string, string[]>, reportDir: string): PassResult {
+  const report = path.join(reportDir, `${name}.ndjson`);
+  const started = Date.now();
+  const args = [
+    "--config-file", path.join(fuzzDir, "schemathesis.toml"),
+    "run", `${baseUrl}/api/v1/openapi.json`,
+    "--header", `Authorization: Bearer ${token}`,
+    "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,ignored_auth,refused_request_changes_nothing",
+    "--phases", "examples,coverage,fuzzing",
+    "--max-examples", String(examples),
+    // One request at a time: the before/after digest of a refused request must see only its own effect.
+    "--workers", "1",
+    "--seed", "1",
+    "--request-timeout", "30",
+    "--suppress-health-check", "all",
+    "--exclude-path", "/api/v1/openapi.json",
+    "--report", "ndjson", "--report-ndjson-path", report,
+    "--output-truncate", "true",
+  ];
+  const result = spawnSync(binary, args, {
+    cwd: reportDir,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      PYTHONPATH: fuzzDir,
+      PYTHONDONTWRITEBYTECODE: "1",
+      SCHEMATHESIS_HOOKS: "berth_hooks",
+      BERTH_FUZZ_DB: dbPath,
+      BERTH_FUZZ_PROTECT: JSON.stringify(protect),
+      NO_COLOR: "1",
+    },
+  });
+  return { name, exitCode: result.status ?? 1, ...countRequests(report), seconds: (Date.now() - started) / 1000 };
+}
+
+/** Operations tested and HTTP requests made, read from schemathesis's event stream. */
+function countRequests(report: string): { operations: number; requests: number } {
+  if (!fs.existsSync(report)) return { operations: 0, requests: 0 };
+  const operations = new Set<string>();
+  let requests = 0;
+  for (const line of fs.readFileSync(report, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const event = JSON.parse(line) as Record<string, Record<string, unknown>>;
+    const finished = event.ScenarioFinished;
+    if (!finished) continue;
+    const label = finished.label ?? (finished.recorder as { label?: string } | undefined)?.label;
+    if (typeof label === "string") operations.add(label);
+    const interactions = (finished.recorder as { interactions?: Record<string, unknown> } | undefined)?.interactions;
+    if (interactions) requests += Object.keys(interactions).length;
+  }
+  return { operations: operations.size, requests };
+}
+
+async function main() {
+  const started = Date.now();
+  await ensurePortFree();
+  const venv = fuzzVenv();
+  checkHooks(venv);
+  const binary = path.join(venv, "bin", "schemathesis");
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-fuzz-"));
+  const logFile = path.join(dataDir, "console.log");
+  const server = startConsole(dataDir, logFile);
+  const stop = () => {
+    if (server.exitCode === null) server.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  let failed = true;
+  try {
+    await waitForHealth(server, 300_000);
+    const me = await api<{ id: number }>("GET", "/api/v1/me", BOOTSTRAP_TOKEN);
+    const adminTokens = await api<{ id: number }[]>("GET", "/api/v1/tokens", BOOTSTRAP_TOKEN);
+    const clusters = await api<{ id: number; name: string }[]>("GET", "/api/v1/clusters", BOOTSTRAP_TOKEN);
+    const user = await plainUserToken(BOOTSTRAP_TOKEN);
+    const dbPath = path.join(dataDir, "berth.db");
+
+    // The plain user first: the admin pass may disable or delete that user.
+    const protectUser = { user: [String(user.userId), USER.username], id: [String(user.tokenId)] };
+    const userPass = fuzzPass(binary, "user", user.token, dbPath, protectUser, dataDir);
+    // The admin pass may change anything but the identity it runs as and the embedded cluster.
+    const protectAdmin = {
+      user: [String(me.id), "admin"],
+      id: adminTokens.map((token) => String(token.id)),
+      cluster: clusters.flatMap((cluster) => [String(cluster.id), cluster.name]),
+    };
+    const adminPass = fuzzPass(binary, "admin", BOOTSTRAP_TOKEN, dbPath, protectAdmin, dataDir);
+
+    const passes = [userPass, adminPass];
+    failed = passes.some((pass) => pass.exitCode !== 0);
+    const detail = passes.map((pass) => `${pass.name} ${pass.operations} operations, ${pass.requests} requests, ${pass.seconds.toFixed(0)} s`).join("; ");
+    console.log(`API fuzzing ${failed ? "FAILED" : "passed"}: ${detail}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+  } finally {
+    stop();
+    if (failed) {
+      const errors = fs.readFileSync(logFile, "utf8").split("\n").filter((line) => /error/i.test(line));
+      if (errors.length) console.log(`Console errors (${logFile}):\n${errors.slice(-40).join("\n")}`);
+    } else {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
