@@ -1,9 +1,9 @@
 import "server-only";
-import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { tightenDataDir, touchPrivateFile } from "@/lib/data-dir";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
@@ -17,8 +17,11 @@ const globalForDb = globalThis as unknown as { berthDb?: { db: Db; sqlite: Datab
 export function getDb(): Db {
   if (!globalForDb.berthDb) {
     const { dataDir } = env();
-    fs.mkdirSync(dataDir, { recursive: true });
-    const sqlite = new Database(path.join(dataDir, "berth.db"));
+    tightenDataDir(dataDir);
+    const file = path.join(dataDir, "berth.db");
+    // SQLite gives the -wal and -shm files the database file's mode, so that one is made 0600 first.
+    touchPrivateFile(file);
+    const sqlite = new Database(file);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");

@@ -17,8 +17,14 @@ export const users = sqliteTable("users", {
   authSource: text("auth_source", { enum: ["local", "oidc"] }).notNull().default("local"),
   disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
   lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
+  /**
+   * The identity provider's account an OIDC user is bound to at first sign-in: later sign-ins
+   * match on (issuer, subject) only, never on a name the provider lets people choose.
+   */
+  oidcIssuer: text("oidc_issuer"),
+  oidcSubject: text("oidc_subject"),
   ...timestamps,
-});
+}, (t) => [uniqueIndex("users_oidc_identity_idx").on(t.oidcIssuer, t.oidcSubject)]);
 
 export const groups = sqliteTable("groups", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -131,6 +137,9 @@ export const executionConfigs = sqliteTable("execution_configs", usableConfigCol
 
 export const sparkConfigs = sqliteTable("spark_configs", usableConfigColumns());
 
+/** Pod Security Admission levels (`pod-security.kubernetes.io/enforce`), loosest first. */
+export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
+
 export const namespacePolicies = sqliteTable("namespace_policies", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull().unique(),
@@ -138,6 +147,8 @@ export const namespacePolicies = sqliteTable("namespace_policies", {
   /** A regular expression matched against whole namespace names; the lowest priority number wins. */
   pattern: text("pattern").notNull(),
   priority: integer("priority").notNull().default(100),
+  /** The Pod Security Admission level enforced in the namespaces the policy governs. */
+  podSecurity: text("pod_security", { enum: POD_SECURITY_LEVELS }).notNull().default("baseline"),
   spec: text("spec", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
   version: integer("version").notNull().default(1),
   ...timestamps,

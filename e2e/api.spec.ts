@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
+import { BOOTSTRAP_TOKEN, DATA_DIR, SAME_ORIGIN } from "./support/env";
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const admin = auth(BOOTSTRAP_TOKEN);
@@ -43,7 +43,7 @@ test("me: bootstrap token 200, none 401, revoked 401, non-admin on admin endpoin
   const csrf = (await (await request.get("/api/auth/csrf")).json()).csrfToken as string;
   const signIn = await request.post("/api/auth/callback/credentials", { form: { csrfToken: csrf, username, password: "Api-user-pass-1", json: "true" } });
   expect(signIn.ok()).toBe(true);
-  const tokenResponse = await request.post("/api/v1/tokens", { data: { name: "ci" } });
+  const tokenResponse = await request.post("/api/v1/tokens", { headers: SAME_ORIGIN, data: { name: "ci" } });
   expect(tokenResponse.status()).toBe(201);
   const { id, token } = await tokenResponse.json();
   expect(token).toMatch(/^berth_/);

@@ -155,6 +155,12 @@ function badPayloads(target: Target, count: number, seed: number): Payload[] {
   return payloads;
 }
 
+/** The newest audit row of a change; refused requests are audited too, under "refusal". */
+async function lastChangeAuditId(request: APIRequestContext): Promise<number | undefined> {
+  const events = (await (await request.get("/api/v1/audit?limit=200", { headers })).json()) as { id: number; objectType: string }[];
+  return events.find((event) => event.objectType !== "refusal")?.id;
+}
+
 async function count(request: APIRequestContext, path: string): Promise<number> {
   const response = await request.get(path, { headers });
   expect(response.status(), `GET ${path}`).toBe(200);
@@ -176,7 +182,7 @@ test("hundreds of bad inputs: 4xx with field errors, no 500, nothing written", a
   let sent = 0;
   for (const [index, target] of TARGETS.entries()) {
     const before = await count(request, target.list);
-    const auditBefore = (await (await request.get("/api/v1/audit?limit=1", { headers })).json())[0]?.id;
+    const auditBefore = await lastChangeAuditId(request);
     for (const payload of badPayloads(target, 80, 1000 + index)) {
       const response = await request.post(target.endpoint, { headers, data: JSON.stringify(payload) });
       const label = `${target.endpoint} ${JSON.stringify(payload).slice(0, 200)}`;
@@ -188,7 +194,7 @@ test("hundreds of bad inputs: 4xx with field errors, no 500, nothing written", a
       sent++;
     }
     expect(await count(request, target.list), `${target.endpoint}: nothing written`).toBe(before);
-    expect((await (await request.get("/api/v1/audit?limit=1", { headers })).json())[0]?.id, `${target.endpoint}: no audit row`).toBe(auditBefore);
+    expect(await lastChangeAuditId(request), `${target.endpoint}: no audit row of a change`).toBe(auditBefore);
   }
   expect(sent).toBeGreaterThanOrEqual(300);
 });

@@ -12,6 +12,7 @@ import { SSO_ACCOUNTS } from "./support/sso-accounts";
 test.use({ storageState: { cookies: [], origins: [] } });
 
 const REFUSED = "Your account is disabled or was refused by the identity provider.";
+const NAME_TAKEN = "Your identity provider's user name already belongs to another Berth account. Ask a Berth administrator.";
 
 let admin: APIRequestContext;
 let provider: APIRequestContext;
@@ -120,14 +121,48 @@ test("a user disabled in Berth cannot sign in through SSO", async ({ page }) => 
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 });
 
-test("an SSO account named like a local user cannot sign in as that user", async ({ page }) => {
+/** The provider account signs in and Berth refuses it: the name belongs to someone else. */
+async function expectNameTaken(page: Page, login: string) {
   const sso = new SsoSignInPage(page);
   await sso.open();
-  // The provider's account "admin" is not Berth's local admin.
-  await sso.signIn("admin");
+  await sso.signIn(login);
+  await expect(page).toHaveURL(/\/sign-in\?.*error=NameTaken/);
+  await expect(new SignInPage(page).error()).toHaveText(NAME_TAKEN);
+  await page.goto("/account");
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+}
 
-  await expect(page).toHaveURL(/\/sign-in\?.*error=AccessDenied/);
-  await expect(new SignInPage(page).error()).toHaveText(REFUSED);
+test("an SSO account named like a local user cannot sign in as that user", async ({ page }) => {
+  // The provider's account "admin" is not Berth's local admin.
+  await expectNameTaken(page, "admin");
   expect((await berthUser("admin")).authSource).toBe("local");
   expect((await berthGroups()).map((group) => group.name)).not.toContain("admins");
+});
+
+test("an SSO account whose preferred_username is the local user ana does not get ana's session", async ({ page }) => {
+  const created = await admin.post("/api/v1/users", { data: { username: "ana", password: "Local-e2e-Pass-1", groups: [] } });
+  expect(created.status()).toBe(201);
+
+  await expectNameTaken(page, "ana");
+
+  const ana = await berthUser("ana");
+  expect(ana).toMatchObject({ authSource: "local", groups: [] });
+  expect(ana.lastSignInAt).toBeNull();
+  const audit: AuditEventView[] = await (await admin.get("/api/v1/audit?objectType=session")).json();
+  expect(audit.find((event) => event.action === "session.sign-in-failed" && event.objectName === "ana")?.after).toMatchObject({ reason: "the name belongs to another user", subject: "sub-ana-impostor" });
+});
+
+test("another provider account with an SSO user's preferred_username does not get that user's session", async ({ page, browser }) => {
+  // sso-ana (sub-ana) has signed in before, in a browser of her own; sub-ana-twin says it is "sso-ana" too.
+  const hers = await browser.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
+  const herPage = await hers.newPage();
+  await new SsoSignInPage(herPage).open();
+  await new SsoSignInPage(herPage).signIn("sso-ana");
+  await expect(herPage.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await hers.close();
+
+  await expectNameTaken(page, "ana-twin");
+  const ana = await berthUser("sso-ana");
+  expect(ana.groups).not.toContain("twins");
+  expect((await berthGroups()).map((group) => group.name)).not.toContain("twins");
 });

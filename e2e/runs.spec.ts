@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { RunsPage } from "./pages/runs-page";
 import { SignInPage } from "./pages/sign-in-page";
-import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
+import { BOOTSTRAP_TOKEN, DATA_DIR, SAME_ORIGIN } from "./support/env";
 
 const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -283,7 +283,7 @@ test("a Spark run shows its driver and executors, with their logs merged and one
 });
 
 test("through the API with tokens: the same run succeeds for a member; a user outside the config's groups gets 403 and nothing reaches the cluster", async ({ browser }) => {
-  const memberToken = (await (await member.context.request.post("/api/v1/tokens", { data: { name: "runs-e2e" } })).json()).token as string;
+  const memberToken = (await (await member.context.request.post("/api/v1/tokens", { headers: SAME_ORIGIN, data: { name: "runs-e2e" } })).json()).token as string;
   const submitted = await member.context.request.post("/api/v1/runs", {
     headers: bearer(memberToken),
     data: { project, activity: "ml-train", command: ["python", "train.py"], env: { EPOCHS: "1" }, annotations: { "sim.berth.dev/duration": "2s", "sim.berth.dev/log-lines": "api epoch 1" } },
@@ -310,7 +310,7 @@ test("through the API with tokens: the same run succeeds for a member; a user ou
   expect(Object.keys((await invalid.json()).fieldErrors)).toEqual(expect.arrayContaining(["activity", "env"]));
 
   const outsider = await signedIn(browser, names.outsider);
-  const outsiderToken = (await (await outsider.context.request.post("/api/v1/tokens", { data: { name: "runs-e2e" } })).json()).token as string;
+  const outsiderToken = (await (await outsider.context.request.post("/api/v1/tokens", { headers: SAME_ORIGIN, data: { name: "runs-e2e" } })).json()).token as string;
   const refused = await outsider.context.request.post("/api/v1/runs", { headers: bearer(outsiderToken), data: { project, activity: "ml-train", command: ["python", "train.py"] } });
   expect(refused.status()).toBe(403);
   expect((await refused.json()).error).toMatch(new RegExp(`may not use.*${names.gpu}`));

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
+import { SAME_ORIGIN } from "./support/env";
 
 test("admin creates a group and a user, the user gets no admin pages, the audit log shows it all", async ({ page, browser }) => {
   const admin = new Console(page);
@@ -85,7 +86,7 @@ test("a wrong password is refused with a plain message", async ({ browser }) => 
 test("a disabled user is signed out at the next request", async ({ page, browser, request }) => {
   const username = `dis${Date.now() % 100000}`;
   const password = "Disabled-soon-77";
-  expect((await request.post("/api/v1/users", { data: { username, password } })).status()).toBe(201);
+  expect((await request.post("/api/v1/users", { headers: SAME_ORIGIN, data: { username, password } })).status()).toBe(201);
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const userPage = await context.newPage();

@@ -19,6 +19,20 @@ const envSchema = z.object({
   BERTH_OIDC_NAME: z.string().default("Single sign-on"),
   /** Key for secrets at rest; when absent one is generated into the data dir. */
   BERTH_SECRET_KEY: optional,
+  /**
+   * How many reverse proxies in front of Berth append to X-Forwarded-For ("off" or 0: none, the
+   * header is ignored). Sign-in throttling and audit rows use the address the outermost one saw.
+   */
+  BERTH_TRUST_PROXY: z
+    .string()
+    .trim()
+    .default("off")
+    .transform((value, ctx) => {
+      if (["", "off", "false", "0"].includes(value.toLowerCase())) return 0;
+      if (/^[1-9]\d?$/.test(value)) return Number(value);
+      ctx.addIssue({ code: "custom", message: 'BERTH_TRUST_PROXY must be "off" or the number of proxies (1-99)' });
+      return z.NEVER;
+    }),
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; oidcEnabled: boolean };

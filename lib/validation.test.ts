@@ -11,6 +11,13 @@ describe("fieldErrorsFrom", () => {
     expect(Object.keys(errors).sort()).toEqual(["isAdmin", "password", "username"]);
     expect(errors.isAdmin).toEqual(["Unknown field"]);
   });
+
+  it("names unknown fields called like Object.prototype's members", () => {
+    const body = JSON.parse('{"__proto__": 1, "constructor": 2, "toString": 3, "name": "x"}');
+    const result = z.strictObject({ name: z.string() }).safeParse(body);
+    const errors = fieldErrorsFrom(result.error!);
+    expect(JSON.parse(JSON.stringify(errors))).toEqual(JSON.parse('{"__proto__": ["Unknown field"], "constructor": ["Unknown field"], "toString": ["Unknown field"]}'));
+  });
 });
 
 describe("names and passwords", () => {

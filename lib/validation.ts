@@ -4,7 +4,8 @@ export type FieldErrors = Record<string, string[]>;
 
 /** Every problem of a failed parse, keyed by field path ("_form" for the object itself). */
 export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
-  const fieldErrors: FieldErrors = {};
+  // No prototype: a client's field may be called "__proto__" or "constructor".
+  const fieldErrors: FieldErrors = Object.create(null);
   const add = (field: string, message: string) => (fieldErrors[field] ??= []).push(message);
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {

@@ -40,7 +40,8 @@ process.on("SIGTERM", () => stopAll(0));
 
 /** Starts the simulator and resolves once it prints its ready line. */
 function startEmbeddedCluster(): Promise<void> {
-  fs.mkdirSync(dataDir, { recursive: true });
+  // Owner-only: the simulator writes its kubeconfig and state here before the console tightens the dir.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const kubeconfig = path.join(dataDir, "embedded-kubeconfig.yaml");
   const args = [
     "--import", "tsx", path.join(root, "sim", "main.ts"),

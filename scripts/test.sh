@@ -37,3 +37,5 @@ echo "== lint"; npx eslint --max-warnings 0 .
 echo "== typecheck"; npm run --silent typecheck
 echo "== unit and integration (vitest)"; npx vitest run
 echo "== end-to-end (Playwright)"; npx playwright test
+# After Playwright, whose server start leaves a current build for the fuzzer's console.
+echo "== API fuzzing (schemathesis)"; npx tsx scripts/fuzz-api.ts

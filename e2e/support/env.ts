@@ -5,6 +5,8 @@ import path from "node:path";
 /** Settings shared by the Playwright config, the server it starts, and the specs. */
 export const E2E_PORT = Number(process.env.BERTH_E2E_PORT ?? 3100);
 export const BASE_URL = `http://localhost:${E2E_PORT}`;
+/** What a console page sends with a change made with the session cookie (the API refuses such a change without it). */
+export const SAME_ORIGIN = { Origin: BASE_URL };
 export const ADMIN_PASSWORD = "Admin-e2e-Pass-1";
 export const BOOTSTRAP_TOKEN = "berth-e2e-bootstrap-token-0123456789";
 export const ADMIN_STATE = path.join(import.meta.dirname, "..", ".auth", "admin.json");

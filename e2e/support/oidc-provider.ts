@@ -116,7 +116,11 @@ export async function startOidcProvider(): Promise<http.Server> {
       const account = accounts.get(sub);
       if (!account) return undefined;
       // Read at each token and userinfo request, so a changed groups claim shows at the next sign-in.
-      return { accountId: sub, claims: () => ({ sub, ...account, email_verified: true }) };
+      return {
+        accountId: sub,
+        // `login` is the form's field, not a claim.
+        claims: () => ({ sub, preferred_username: account.preferred_username, name: account.name, email: account.email, groups: account.groups, email_verified: true }),
+      };
     },
     async loadExistingGrant(ctx) {
       const { client, session, result, provider } = ctx.oidc;
@@ -139,7 +143,7 @@ export async function startOidcProvider(): Promise<http.Server> {
     if (details.prompt.name !== "login") return send(res, 501, "text/plain", `Prompt "${details.prompt.name}" is not implemented`);
     if (req.method !== "POST") return send(res, 200, "text/html", signInPage(details.uid));
     const form = new URLSearchParams(await readBody(req));
-    const sub = [...accounts].find(([, account]) => account.preferred_username === form.get("username"))?.[0];
+    const sub = [...accounts].find(([, account]) => (account.login ?? account.preferred_username) === form.get("username"))?.[0];
     if (!sub || form.get("password") !== SSO_PASSWORD) return send(res, 401, "text/html", signInPage(details.uid, "Unknown username or wrong password."));
     await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
   }

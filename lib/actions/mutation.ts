@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getDb, type Tx } from "@/db";
 import { recordAudit, type AuditEntry, type AuditSource } from "@/lib/audit/record";
+import { recordRefusedChange } from "@/lib/audit/refusals";
 import { can, type Actor, type Permission, type Scope } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { DomainError, type Result } from "./result";
@@ -33,9 +34,21 @@ export function defineMutation<S extends z.ZodType, T>(mutation: Mutation<S, T>)
 
 /**
  * The one path of every change, from the UI or the API: permission → zod parse → domain code
- * (writes in a transaction with its audit row). Never throws for expected refusals.
+ * (writes in a transaction with its audit row). Never throws for expected refusals; refusals
+ * (401, 403, invalid input) are audited too, rate-limited.
  */
 export async function executeMutation<S extends z.ZodType, T>(
+  mutation: Mutation<S, T>,
+  rawInput: unknown,
+  actor: Actor | null,
+  source: AuditSource,
+): Promise<Result<T>> {
+  const result = await attemptMutation(mutation, rawInput, actor, source);
+  if (!result.ok) recordRefusedChange({ action: mutation.name, actor, source }, result);
+  return result;
+}
+
+async function attemptMutation<S extends z.ZodType, T>(
   mutation: Mutation<S, T>,
   rawInput: unknown,
   actor: Actor | null,

@@ -9,7 +9,7 @@ export type Result<T> =
 export class DomainError extends Error {
   constructor(
     /** 502/503: a Kubernetes cluster behind the request failed or could not be reached (lib/kube/errors.ts). */
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 502 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 502 | 503,
     message: string,
     readonly fieldErrors?: FieldErrors,
     /** Extra facts for the caller, e.g. the current object on a version conflict. */

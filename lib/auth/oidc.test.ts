@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupsFromClaim, normalizeName, oidcUsername } from "./oidc";
+import { groupsFromClaim, identityFromAccountId, normalizeName, oidcAccountId, oidcUsername } from "./oidc";
 
 describe("normalizeName", () => {
   it("lowercases and replaces runs of other characters with one dash", () => {
@@ -64,12 +64,20 @@ describe("oidcUsername", () => {
   });
 
   it("falls back to the email's local part, then to sub", () => {
-    expect(oidcUsername({ sub: "123", email: "Carl.Berg@example.com" })).toBe("carl.berg");
+    expect(oidcUsername({ sub: "123", email: "Carl.Berg@example.com", email_verified: true })).toBe("carl.berg");
     expect(oidcUsername({ sub: "Subject-42" })).toBe("subject-42");
   });
 
   it("skips a candidate with no usable character", () => {
-    expect(oidcUsername({ sub: "s1", preferred_username: "@@@", email: "dora@example.com" })).toBe("dora");
+    expect(oidcUsername({ sub: "s1", preferred_username: "@@@", email: "dora@example.com", email_verified: true })).toBe("dora");
+  });
+
+  it("never takes a name from an email the provider has not verified", () => {
+    expect(oidcUsername({ sub: "s1", email: "ana@example.com" })).toBe("s1");
+    expect(oidcUsername({ sub: "s1", email: "ana@example.com", email_verified: false })).toBe("s1");
+    expect(oidcUsername({ sub: "s1", email: "ana@example.com", email_verified: "false" })).toBe("s1");
+    // Some providers send the claim as a string.
+    expect(oidcUsername({ sub: "s1", email: "ana@example.com", email_verified: "true" })).toBe("ana");
   });
 
   it("ignores claims that are not strings", () => {
@@ -79,5 +87,18 @@ describe("oidcUsername", () => {
   it("is empty when no claim gives a name", () => {
     expect(oidcUsername({})).toBe("");
     expect(oidcUsername({ sub: "###" })).toBe("");
+  });
+});
+
+describe("oidcAccountId", () => {
+  it("round-trips an issuer and subject, whatever characters they hold", () => {
+    const identity = { issuer: "https://sso.example/realms/a", subject: 'a"b,c' };
+    expect(identityFromAccountId(oidcAccountId(identity))).toEqual(identity);
+  });
+
+  it("is null for ids it did not make", () => {
+    expect(identityFromAccountId("12")).toBeNull();
+    expect(identityFromAccountId("sub-ana")).toBeNull();
+    expect(identityFromAccountId('["only-one"]')).toBeNull();
   });
 });

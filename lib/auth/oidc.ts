@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Provider } from "next-auth/providers/index";
-import { getDb } from "@/db";
+import { getDb, type Db, type Tx } from "@/db";
 import { groupMembers, groups, users, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { env } from "@/lib/env";
@@ -31,13 +31,15 @@ export function oidcProvider(): Provider | null {
         const userinfo = await client.userinfo(tokens.access_token);
         // OIDC Core 5.3.2: userinfo must be about the ID token's subject.
         if (userinfo.sub !== idClaims.sub) throw new Error("The userinfo response is for another subject than the ID token");
-        return { ...idClaims, ...userinfo };
+        // The account is bound by the ID token's (verified) issuer and subject: userinfo cannot change them.
+        return { ...idClaims, ...userinfo, iss: idClaims.iss, sub: idClaims.sub };
       },
     },
-    // `name` carries the Berth username, as the credentials provider's user does, so the signIn
-    // event (which gets this object, not the raw claims) can find the Berth user.
+    // The id carries the provider account (issuer, subject): the signIn event and the jwt callback
+    // get this object, not the raw claims, and find the Berth user bound to that account.
     profile(profile: Record<string, unknown>) {
-      return { id: String(profile.sub), name: oidcUsername(profile), email: typeof profile.email === "string" ? profile.email : null };
+      const identity = oidcIdentity(profile);
+      return { id: identity ? oidcAccountId(identity) : String(profile.sub), name: oidcUsername(profile), email: typeof profile.email === "string" ? profile.email : null };
     },
   };
 }
@@ -66,12 +68,18 @@ export function groupsFromClaim(value: unknown): string[] {
   return [...new Set(raw.filter((item): item is string => typeof item === "string").map((item) => normalizeName(item.trim(), 63)).filter(Boolean))];
 }
 
+/** True when the provider says it verified the email (a boolean, or the string "true" some providers send). */
+export function emailVerified(profile: Record<string, unknown>): boolean {
+  return profile.email_verified === true || profile.email_verified === "true";
+}
+
 /**
- * The Berth username for a provider profile: preferred_username, else the email, without any
- * "@domain" part; else sub. Empty when none of them has a usable character.
+ * The Berth username for a provider profile's first sign-in: preferred_username, else the
+ * verified email, without any "@domain" part; else sub. An unverified email is never used: anyone
+ * may type any address at some providers. Empty when none of them has a usable character.
  */
 export function oidcUsername(profile: Record<string, unknown>): string {
-  for (const candidate of [profile.preferred_username, profile.email]) {
+  for (const candidate of [profile.preferred_username, emailVerified(profile) ? profile.email : undefined]) {
     const name = typeof candidate === "string" ? normalizeName(candidate.replace(/@.*$/, ""), 64) : "";
     if (name) return name;
   }
@@ -83,54 +91,146 @@ function optionalClaim(profile: Record<string, unknown>, claim: string, maxLengt
   return typeof value === "string" && value.trim() ? value.trim().slice(0, maxLength) : null;
 }
 
+/** An account at an identity provider: what an SSO user is bound to. */
+export interface OidcIdentity {
+  issuer: string;
+  subject: string;
+}
+
+/** The identity provider's account behind a profile: its issuer and subject, as the ID token named them. */
+export function oidcIdentity(profile: Record<string, unknown>): OidcIdentity | null {
+  const { iss, sub } = profile;
+  return typeof iss === "string" && iss && typeof sub === "string" && sub ? { issuer: iss, subject: sub } : null;
+}
+
+/** next-auth's id for a provider account: its issuer and subject together. */
+export function oidcAccountId(identity: OidcIdentity): string {
+  return JSON.stringify([identity.issuer, identity.subject]);
+}
+
+/** The provider account an id made by oidcAccountId names; null for anything else. */
+export function identityFromAccountId(id: string): OidcIdentity | null {
+  try {
+    const value: unknown = JSON.parse(id);
+    return Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string" ? { issuer: value[0], subject: value[1] } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The Berth user bound to a provider account, if any. */
+export function findOidcUser(identity: OidcIdentity, db: Tx | Db = getDb()): User | undefined {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.oidcIssuer, identity.issuer), eq(users.oidcSubject, identity.subject)))
+    .get();
+}
+
+export type OidcRefusal = "no-identity" | "no-name" | "name-taken" | "disabled";
+export type OidcSyncResult = { ok: true; user: User } | { ok: false; reason: OidcRefusal; username?: string };
+
+const REFUSAL_TEXT: Record<OidcRefusal, string> = {
+  "no-identity": "the provider's profile has no issuer or subject",
+  "no-name": "the provider's profile gives no usable name",
+  "name-taken": "the name belongs to another user",
+  disabled: "the user is disabled",
+};
+
 /**
  * Creates or updates the Berth user for an OIDC sign-in and makes their provider-sourced group
- * memberships match the groups claim. Local groups are left alone. Returns null (sign-in refused)
- * for disabled users, for a name that belongs to a local user, and for a profile without a usable name.
+ * memberships match the groups claim. Local groups are left alone.
+ *
+ * A provider account is bound to one Berth user at its first sign-in, by (issuer, subject); later
+ * sign-ins find that user whatever name the provider sends. A first sign-in whose name already
+ * belongs to someone else (a local user, or an SSO user bound to another subject) is refused: a
+ * name chosen at the provider never grants another person's account. An SSO user created before
+ * subjects were stored is bound when the verified email matches the one on record.
  */
-export function syncOidcUser(profile: Record<string, unknown>): User | null {
+export function syncOidcUser(profile: Record<string, unknown>): OidcSyncResult {
   const settings = env();
+  const identity = oidcIdentity(profile);
   const username = oidcUsername(profile);
-  if (!username) return null;
   const claimGroups = groupsFromClaim(profile[settings.BERTH_OIDC_GROUPS_CLAIM]);
   const displayName = optionalClaim(profile, "name", 200);
-  const email = optionalClaim(profile, "email", 320);
-  return getDb().transaction((tx) => {
-    const refuse = (reason: string) => {
-      recordAudit(tx, null, "system", { action: "session.sign-in-failed", objectType: "session", objectName: username, after: { method: OIDC_PROVIDER_ID, reason } });
-      return null;
+  const email = emailVerified(profile) ? optionalClaim(profile, "email", 320) : null;
+  return getDb().transaction((tx): OidcSyncResult => {
+    const refuse = (reason: OidcRefusal, name = username): OidcSyncResult => {
+      recordAudit(tx, null, "system", {
+        action: "session.sign-in-failed",
+        objectType: "session",
+        objectName: name || null,
+        after: { method: OIDC_PROVIDER_ID, reason: REFUSAL_TEXT[reason], ...(identity ? { issuer: identity.issuer, subject: identity.subject } : {}) },
+      });
+      return { ok: false, reason, ...(name ? { username: name } : {}) };
     };
-    let user = tx.select().from(users).where(eq(users.username, username)).get();
-    if (!user) {
-      user = tx.insert(users).values({ username, authSource: "oidc", displayName, email }).returning().get();
-      recordAudit(tx, null, "system", { action: "user.create", objectType: "user", objectId: user.id, objectName: username, after: { username, authSource: "oidc" } });
-    } else if (user.authSource !== "oidc") {
-      // The provider does not own local accounts: a matching preferred_username must not sign in as them (e.g. as `admin`).
-      return refuse("the name belongs to a local user");
-    } else if (user.displayName !== displayName || user.email !== email) {
-      user = tx.update(users).set({ displayName, email, updatedAt: new Date() }).where(eq(users.id, user.id)).returning().get();
-    }
-    if (user.disabled) return refuse("the user is disabled");
+    if (!identity) return refuse("no-identity");
 
-    for (const name of claimGroups) {
-      if (!tx.select().from(groups).where(eq(groups.name, name)).get()) {
-        tx.insert(groups).values({ name, source: "oidc", description: "From the identity provider" }).run();
+    let user = findOidcUser(identity, tx);
+    if (!user) {
+      if (!username) return refuse("no-name");
+      const holder = tx.select().from(users).where(eq(users.username, username)).get();
+      const legacyMatch =
+        holder?.authSource === "oidc" && !holder.oidcSubject && email !== null && holder.email?.toLowerCase() === email.toLowerCase();
+      if (holder && !legacyMatch) return refuse("name-taken");
+      if (holder) {
+        user = tx.update(users).set({ oidcIssuer: identity.issuer, oidcSubject: identity.subject, updatedAt: new Date() }).where(eq(users.id, holder.id)).returning().get();
+        recordAudit(tx, null, "system", { action: "user.oidc-bind", objectType: "user", objectId: user.id, objectName: username, after: { issuer: identity.issuer, subject: identity.subject } });
+      } else {
+        user = tx
+          .insert(users)
+          .values({ username, authSource: "oidc", displayName, email, oidcIssuer: identity.issuer, oidcSubject: identity.subject })
+          .returning()
+          .get();
+        recordAudit(tx, null, "system", {
+          action: "user.create",
+          objectType: "user",
+          objectId: user.id,
+          objectName: username,
+          after: { username, authSource: "oidc", issuer: identity.issuer, subject: identity.subject },
+        });
       }
     }
-    const providerGroups = tx.select().from(groups).where(eq(groups.source, "oidc")).all();
-    const current = tx
-      .select({ groupId: groupMembers.groupId })
-      .from(groupMembers)
-      .where(and(eq(groupMembers.userId, user.id), inArray(groupMembers.groupId, providerGroups.map((group) => group.id))))
-      .all()
-      .map((row) => row.groupId);
-    const wanted = providerGroups.filter((group) => claimGroups.includes(group.name)).map((group) => group.id);
-    for (const groupId of current.filter((id) => !wanted.includes(id))) {
-      tx.delete(groupMembers).where(and(eq(groupMembers.userId, user.id), eq(groupMembers.groupId, groupId))).run();
+    if (user.displayName !== displayName || user.email !== email) {
+      user = tx.update(users).set({ displayName, email, updatedAt: new Date() }).where(eq(users.id, user.id)).returning().get();
     }
-    for (const groupId of wanted.filter((id) => !current.includes(id))) {
-      tx.insert(groupMembers).values({ userId: user.id, groupId }).run();
+    if (user.disabled) return refuse("disabled", user.username);
+    syncProviderGroups(tx, user, claimGroups);
+    return { ok: true, user };
+  });
+}
+
+/** Makes a user's memberships of provider-sourced groups match the claim; audits what changed. */
+function syncProviderGroups(tx: Tx, user: User, claimGroups: string[]): void {
+  for (const name of claimGroups) {
+    if (!tx.select().from(groups).where(eq(groups.name, name)).get()) {
+      const created = tx.insert(groups).values({ name, source: "oidc", description: "From the identity provider" }).returning().get();
+      recordAudit(tx, null, "system", { action: "group.create", objectType: "group", objectId: created.id, objectName: name, after: { name, source: "oidc" } });
     }
-    return user;
+  }
+  const providerGroups = tx.select().from(groups).where(eq(groups.source, "oidc")).all();
+  const current = tx
+    .select({ groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(and(eq(groupMembers.userId, user.id), inArray(groupMembers.groupId, providerGroups.map((group) => group.id))))
+    .all()
+    .map((row) => row.groupId);
+  const wanted = providerGroups.filter((group) => claimGroups.includes(group.name)).map((group) => group.id);
+  const removed = current.filter((id) => !wanted.includes(id));
+  const added = wanted.filter((id) => !current.includes(id));
+  for (const groupId of removed) {
+    tx.delete(groupMembers).where(and(eq(groupMembers.userId, user.id), eq(groupMembers.groupId, groupId))).run();
+  }
+  for (const groupId of added) {
+    tx.insert(groupMembers).values({ userId: user.id, groupId }).run();
+  }
+  if (added.length === 0 && removed.length === 0) return;
+  const names = (ids: number[]) => providerGroups.filter((group) => ids.includes(group.id)).map((group) => group.name).sort();
+  recordAudit(tx, null, "system", {
+    action: "user.groups-sync",
+    objectType: "user",
+    objectId: user.id,
+    objectName: user.username,
+    after: { added: names(added), removed: names(removed) },
   });
 }

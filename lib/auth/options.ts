@@ -5,39 +5,40 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { recordStandaloneAudit } from "@/lib/audit/record";
+import { recordRefusal } from "@/lib/audit/refusals";
 import { env } from "@/lib/env";
 import { findUser } from "@/lib/users/queries";
-import { OIDC_PROVIDER_ID, oidcProvider, syncOidcUser } from "./oidc";
-import { verifyPassword } from "./password";
+import { trustedClientAddress } from "./client-address";
+import { localAuthorizer } from "./credentials";
+import { OIDC_PROVIDER_ID, findOidcUser, identityFromAccountId, oidcProvider, syncOidcUser } from "./oidc";
+import { dummyPasswordHash, verifyPassword } from "./password";
+import { safeCallbackPath } from "./redirect";
 import { sessionSecret } from "./secret";
 import { SignInThrottle } from "./throttle";
 
-const throttle = ((globalThis as { berthSignInThrottle?: SignInThrottle }).berthSignInThrottle ??= new SignInThrottle());
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Checks a username and password; slows down repeated failures per username and per client. */
-async function authorizeLocal(username: string, password: string, clientAddress: string) {
-  const keys = [`user:${username}`, `ip:${clientAddress}`];
-  const delay = throttle.delayMs(keys);
-  if (delay) await sleep(delay);
-  const user = findUser(username);
-  const valid = Boolean(user?.passwordHash && !user.disabled && (await verifyPassword(password, user.passwordHash)));
-  if (!valid || !user) {
-    throttle.recordFailure(keys);
-    recordStandaloneAudit(null, "ui", { action: "session.sign-in-failed", objectType: "session", objectName: username.slice(0, 64) });
-    return null;
-  }
-  throttle.recordSuccess(keys);
-  return { id: String(user.id), name: user.username };
-}
+const authorizeLocal = localAuthorizer({
+  throttle: ((globalThis as { berthSignInThrottle?: SignInThrottle }).berthSignInThrottle ??= new SignInThrottle()),
+  findUser: (username) => findUser(username),
+  verifyPassword,
+  dummyHash: dummyPasswordHash,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  onFailure: (username, address) =>
+    recordRefusal({
+      actor: null,
+      source: "ui",
+      address,
+      entry: { action: "session.sign-in-failed", objectType: "session", objectName: username.slice(0, 64), after: address ? { address } : null },
+    }),
+});
 
 /**
- * The Berth user behind next-auth's user object: credentials users carry the Berth id, OIDC users
- * the provider's subject as id and the Berth username as name (see oidcProvider's profile).
+ * The Berth user behind next-auth's user object: credentials users carry the Berth id; OIDC users
+ * the provider account (issuer, subject) they are bound to (see oidcProvider's profile).
  */
-function berthUserFor(user: { id: string; name?: string | null }, provider: string | undefined) {
-  if (provider === OIDC_PROVIDER_ID) return user.name ? findUser(user.name) : undefined;
-  return findUser(Number(user.id));
+function berthUserFor(user: { id: string }, provider: string | undefined) {
+  if (provider !== OIDC_PROVIDER_ID) return findUser(Number(user.id));
+  const identity = identityFromAccountId(user.id);
+  return identity ? findOidcUser(identity) : undefined;
 }
 
 let cachedOptions: NextAuthOptions | undefined;
@@ -61,9 +62,7 @@ export function authOptions(): NextAuthOptions {
           const username = String(credentials?.username ?? "").trim().toLowerCase();
           const password = String(credentials?.password ?? "");
           if (!username || !password) return null;
-          const forwarded = request?.headers?.["x-forwarded-for"];
-          const clientAddress = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || "local";
-          return authorizeLocal(username, password, clientAddress);
+          return authorizeLocal(username, password, trustedClientAddress(request?.headers?.["x-forwarded-for"]));
         },
       }),
       ...(oidc ? [oidc] : []),
@@ -71,7 +70,11 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       signIn({ account, profile }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
-        return Boolean(profile && syncOidcUser(profile as Record<string, unknown>));
+        if (!profile) return false;
+        const synced = syncOidcUser(profile as Record<string, unknown>);
+        // A name that belongs to someone else gets its own message: the person can do something about it.
+        if (!synced.ok && synced.reason === "name-taken") return "/sign-in?error=NameTaken";
+        return synced.ok;
       },
       jwt({ token, user, account }) {
         if (user) token.uid = berthUserFor(user, account?.provider)?.id;
@@ -79,6 +82,10 @@ export function authOptions(): NextAuthOptions {
       },
       session({ session, token }) {
         return { ...session, userId: typeof token.uid === "number" ? token.uid : undefined };
+      },
+      // Where next-auth sends the browser after an SSO sign-in or a sign-out: the console only.
+      redirect({ url, baseUrl }) {
+        return `${baseUrl.replace(/\/$/, "")}${safeCallbackPath(url, [baseUrl])}`;
       },
     },
     events: {

@@ -27,3 +27,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(key, expected);
 }
+
+let dummyHash: Promise<string> | undefined;
+
+/** A hash of a random password with the same parameters, checked for unknown users so a sign-in takes as long whether or not the name exists. */
+export function dummyPasswordHash(): Promise<string> {
+  return (dummyHash ??= hashPassword(randomBytes(16).toString("base64")));
+}

@@ -127,7 +127,9 @@ describe("clusters against the simulated cluster", async () => {
 
   it("checks operate and manage per cluster through group grants", async () => {
     await run(createGroup, { name: "ops" });
-    const user: Actor = { id: 9, username: "ada", role: "user", groups: ["ops"], clusterLevels: {} };
+    // A real row: refused and accepted changes are both audited against the acting user.
+    const ada = getDb().insert(users).values({ username: "ada", role: "user", passwordHash: "x" }).returning().get();
+    const user: Actor = { id: ada.id, username: "ada", role: "user", groups: ["ops"], clusterLevels: {} };
     const cluster = findCluster("sim")!;
     expect(await run(mutations.updateCluster, { cluster: "sim", description: "x" }, user)).toMatchObject({ ok: false, status: 403 });
     expect(await run(mutations.setClusterGrants, { cluster: "sim", grants: [{ group: "ops", level: "operate" }, { group: "ghosts", level: "use" }] })).toMatchObject({

@@ -1,5 +1,7 @@
 import "server-only";
 import type { NodeSummary } from "@/lib/kube/nodes";
+import type { Actor } from "@/lib/permissions";
+import { mayReadCluster } from "./access";
 import { clusterGrantsOf, findCluster, listClusters, toClusterView } from "./queries";
 import type { ClusterDetail, ClusterView } from "./schema";
 import { clusterStatus } from "./status";
@@ -19,14 +21,16 @@ export async function getClusterDetail(ref: string | number): Promise<ClusterDet
   };
 }
 
-/** Every cluster with its nodes (null when unreachable), probed in parallel: a dead one only costs its short timeout. */
-export async function listClustersWithNodes(): Promise<{ cluster: ClusterView; nodes: NodeSummary[] | null }[]> {
+/** Every cluster the actor may read with its nodes (null when unreachable), probed in parallel: a dead one only costs its short timeout. */
+export async function listClustersWithNodes(actor: Actor): Promise<{ cluster: ClusterView; nodes: NodeSummary[] | null }[]> {
   return Promise.all(
-    listClusters().map(async (view) => {
-      const row = findCluster(view.id);
-      if (!row) return { cluster: view, nodes: null };
-      const status = await clusterStatus(row);
-      return { cluster: toClusterView(findCluster(view.id) ?? row), nodes: status.reachable ? status.nodes : null };
-    }),
+    listClusters()
+      .filter((view) => mayReadCluster(actor, view.id))
+      .map(async (view) => {
+        const row = findCluster(view.id);
+        if (!row) return { cluster: view, nodes: null };
+        const status = await clusterStatus(row);
+        return { cluster: toClusterView(findCluster(view.id) ?? row), nodes: status.reachable ? status.nodes : null };
+      }),
   );
 }

@@ -13,6 +13,7 @@ import { isFinishedPod } from "@/lib/kube/pods";
 import { withTimeout } from "@/lib/kube/timeout";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
+import { can, type Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { resolveConnection } from "./connection";
 import { kubeRefusal } from "./kube-refusal";
@@ -68,10 +69,15 @@ interface ClusterChanges {
 /**
  * Writes changes over a cluster as its next version (fields left undefined keep their value).
  * A new kubeconfig or context is checked and resets the probed status: it has not been probed yet.
+ * It changes whose credentials Berth acts with on the cluster, so it needs manage there, where
+ * operate may change the rest.
  */
-function saveClusterChanges(tx: Tx, before: Cluster, changes: ClusterChanges): Cluster {
+function saveClusterChanges(tx: Tx, actor: Actor, before: Cluster, changes: ClusterChanges): Cluster {
   if (changes.name && changes.name !== before.name && findCluster(changes.name, tx)) throw conflict("name", `A cluster named "${changes.name}" already exists`);
   const connectionChanged = changes.kubeconfig !== undefined || (changes.context !== undefined && changes.context !== before.context);
+  if (connectionChanged && !can(actor, "clusters.manage", { cluster: before.id })) {
+    throw new DomainError(403, 'Replacing the kubeconfig or its context needs the permission "clusters.manage" on this cluster');
+  }
   const connection = connectionChanged
     ? resolveConnection(changes.kubeconfig ?? decryptSecret(before.kubeconfigEncrypted), changes.context ?? (changes.kubeconfig ? undefined : before.context))
     : {};
@@ -102,7 +108,7 @@ export const updateCluster = defineMutation({
       const before = requireCluster(input.cluster, tx);
       // In a conflict, `version` is the revision the editor must send back (not the Kubernetes version).
       assertFreshVersion(`Cluster ${before.name}`, before, input.version, conflictView("cluster", before.id, { ...toClusterView(before), version: before.version }, tx));
-      const after = saveClusterChanges(tx, before, input);
+      const after = saveClusterChanges(tx, ctx.actor, before, input);
       return {
         result: toClusterView(after),
         audit: {
@@ -139,7 +145,7 @@ export const restoreCluster = defineMutation({
       });
       if (!parsed.success) throw new DomainError(422, "That version can no longer be saved as it is", fieldErrorsFrom(parsed.error));
       // The restored version's Prometheus URL is restored too, including "none".
-      const after = saveClusterChanges(tx, before, { ...parsed.data, prometheusUrl: parsed.data.prometheusUrl ?? null });
+      const after = saveClusterChanges(tx, ctx.actor, before, { ...parsed.data, prometheusUrl: parsed.data.prometheusUrl ?? null });
       return {
         result: toClusterView(after),
         audit: { ...clusterAudit(after), before: clusterAuditBody(before), after: { ...clusterAuditBody(after), restoredFrom: input.auditEventId } },

@@ -3,6 +3,7 @@ import { versionSchema } from "@/lib/objects/versioned";
 import { CLUSTER_LEVELS } from "@/lib/permissions";
 import { descriptionSchema, groupNameSchema } from "@/lib/validation";
 import { chooseContext, summarizeKubeconfig } from "./kubeconfig";
+import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "./kubeconfig-policy";
 
 /** A cluster named by id or name, as in REST paths. */
 export const clusterRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
@@ -31,10 +32,20 @@ export const prometheusUrlSchema = z.preprocess(
   z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// URL" }).max(2000).nullable(),
 );
 
-/** Field errors for a kubeconfig and the chosen context: unparsable YAML, unknown context, no server. */
+/**
+ * Field errors for a kubeconfig and the chosen context: unparsable YAML, a field outside the
+ * allow-list (each named), unknown context, no server. What the instance settings decide (exec
+ * plugins, skipping TLS verification) is checked again on the server, which knows them.
+ */
 function checkKubeconfig(value: { kubeconfig?: string; context?: string }, ctx: z.RefinementCtx) {
   if (value.kubeconfig === undefined) return;
-  const choice = chooseContext(summarizeKubeconfig(value.kubeconfig), value.context);
+  const summary = summarizeKubeconfig(value.kubeconfig);
+  const vetted = summary.ok ? vetKubeconfigText(value.kubeconfig, SETTINGS_DECIDE_POLICY) : null;
+  if (vetted && !vetted.ok) {
+    for (const problem of vetted.problems) ctx.addIssue({ code: "custom", path: ["kubeconfig"], message: problem.message });
+    return;
+  }
+  const choice = chooseContext(summary, value.context);
   if ("error" in choice) ctx.addIssue({ code: "custom", path: [choice.field], message: choice.error });
 }
 

@@ -8,6 +8,7 @@ import type { AuditSource } from "@/lib/audit/record";
 import { queueBuild, resolveBuildCluster } from "@/lib/images/builds";
 import type { CodeEnvSpec } from "@/lib/images/schema";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
+import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import { can, type Actor } from "@/lib/permissions";
@@ -223,6 +224,8 @@ export async function rebuildStaleCodeEnvs(actor: Actor | null, source: AuditSou
  * that name, through the create or update mutation so permissions and audit apply.
  */
 export async function importCodeEnv(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<CodeEnvView>> {
+  const refused = importRefusal(actor, createCodeEnv.permission, yaml);
+  if (refused) return refused;
   const parsed = fromYamlDocument(yaml, CODE_ENV_KIND, createCodeEnvSchema);
   if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
   const existing = findCodeEnv(parsed.value.name);

@@ -146,8 +146,8 @@ export function codeEnvNames(db: Reader = getDb()): string[] {
 
 /** A code env by id or name, else a 404 DomainError. */
 export function codeEnvOr404(ref: string): CodeEnvRow {
-  const row = findCodeEnv(decodeURIComponent(ref));
-  if (!row) throw new DomainError(404, `Code env "${decodeURIComponent(ref)}" not found`);
+  const row = findCodeEnv(ref);
+  if (!row) throw new DomainError(404, `Code env "${ref}" not found`);
   return row;
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { ensurePrivateDir, writePrivateFileOnce } from "@/lib/data-dir";
 import { env } from "@/lib/env";
 
 const VERSION = "v1";
@@ -13,12 +14,8 @@ function secretKey(): Buffer {
   const { BERTH_SECRET_KEY, dataDir } = env();
   if (BERTH_SECRET_KEY) return (cachedKey = createHash("sha256").update(BERTH_SECRET_KEY).digest());
   const file = path.join(dataDir, "secret.key");
-  fs.mkdirSync(dataDir, { recursive: true });
-  try {
-    fs.writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  }
+  ensurePrivateDir(dataDir);
+  writePrivateFileOnce(file, randomBytes(32).toString("base64"));
   return (cachedKey = Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64"));
 }
 

@@ -247,10 +247,13 @@ describe("the dashboard against the simulated cluster", async () => {
     );
   });
 
-  it("answers 404 for an unknown cluster and shows readers every cluster they may read", async () => {
+  it("answers 404 for an unknown cluster and shows readers only the clusters granted to their groups", async () => {
     await expect(dashboardSnapshot(admin, { cluster: "nope" })).rejects.toMatchObject({ status: 404 });
     const reader: Actor = { id: 2, username: "reader", role: "user", groups: [] };
-    expect((await dashboardSnapshot(reader)).clusters.map((cluster) => cluster.name)).toEqual(["flaky", "sim"]);
+    expect((await dashboardSnapshot(reader)).clusters).toEqual([]);
+    const granted: Actor = { ...reader, clusterLevels: { [findCluster("sim")!.id]: "use" } };
+    expect((await dashboardSnapshot(granted)).clusters.map((cluster) => cluster.name)).toEqual(["sim"]);
+    await expect(dashboardSnapshot(granted, { cluster: "flaky" })).rejects.toMatchObject({ status: 404 });
   });
 
   it("answers a request from the cached aggregates quickly", async () => {

@@ -103,6 +103,17 @@ describe("GPU-hours", async () => {
       ]);
     });
 
+    it("shows a user only the projects they may read, on the clusters granted to them", () => {
+      const reader: Actor = { id: 5, username: "rita", role: "user", groups: ["ml-team"], clusterLevels: { [cluster.id]: "use" }, projectRoles: { [vision.id]: "reader" } };
+      const foreign = () => [{ clusterId: cluster.id, gpus: 1, startedAt: now - H }];
+      expect(gpuHours(reader, { ...period, by: "project" }, foreign, now).rows).toEqual([
+        { key: "vision", gpuHours: 6, runs: 2 },
+        { key: NOT_FROM_BERTH, gpuHours: 1, runs: 0 },
+      ]);
+      const noGrant: Actor = { ...reader, clusterLevels: {} };
+      expect(gpuHours(noGrant, { ...period, by: "project" }, foreign, now).rows).toEqual([]);
+    });
+
     it("exports CSV with a header, the period on every row, and safe cells", () => {
       const csv = gpuHoursCsv({ from: "a", to: "b", by: "project", rows: [{ key: "vision", gpuHours: 6, runs: 2 }, { key: "=cmd,x", gpuHours: 0.5, runs: 1 }], totalGpuHours: 6.5 });
       expect(csv).toBe("project,gpu_hours,runs,from,to\r\nvision,6.000,2,a,b\r\n\"'=cmd,x\",0.500,1,a,b\r\n");

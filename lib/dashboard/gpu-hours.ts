@@ -2,7 +2,9 @@ import "server-only";
 import { and, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { getDb } from "@/db";
 import { clusters, groups, projects, runs } from "@/db/schema";
-import { can, type Actor } from "@/lib/permissions";
+import { mayReadCluster } from "@/lib/clusters/access";
+import type { Actor } from "@/lib/permissions";
+import { maySeeRun } from "@/lib/runs/access";
 import { NOT_FROM_BERTH } from "./aggregate";
 
 /**
@@ -64,17 +66,20 @@ export function runEnd(run: { status: string; startedAt: Date; finishedAt: Date 
   return run.status === "running" ? now : run.startedAt.getTime();
 }
 
-/** Run records that held GPUs during [from, to), grouped by project key or the project's owner group. */
+/**
+ * Run records that held GPUs during [from, to), grouped by project key or the project's owner
+ * group: only runs the actor may see (their project readable, or their own) on clusters they may read.
+ */
 function runUsages(actor: Actor, by: GpuHoursGrouping, from: Date, to: Date, now: number): GpuUsage[] {
   const rows = getDb()
-    .select({ project: runs.project, clusterId: runs.clusterId, gpus: runs.gpus, status: runs.status, startedAt: runs.startedAt, finishedAt: runs.finishedAt, group: groups.name })
+    .select({ project: runs.project, projectId: runs.projectId, userId: runs.userId, clusterId: runs.clusterId, gpus: runs.gpus, status: runs.status, startedAt: runs.startedAt, finishedAt: runs.finishedAt, group: groups.name })
     .from(runs)
     .leftJoin(projects, eq(projects.id, runs.projectId))
     .leftJoin(groups, eq(groups.id, projects.ownerGroupId))
     .where(and(gt(runs.gpus, 0), isNotNull(runs.startedAt), lt(runs.startedAt, to), or(isNull(runs.finishedAt), gt(runs.finishedAt, from))))
     .all();
   return rows
-    .filter((row) => row.clusterId === null || can(actor, "clusters.read", { cluster: row.clusterId }))
+    .filter((row) => maySeeRun(actor, row) && (row.clusterId === null || mayReadCluster(actor, row.clusterId)))
     .map((row) => ({
       key: by === "project" ? row.project : (row.group ?? NO_GROUP),
       gpus: row.gpus,
@@ -96,7 +101,7 @@ export function gpuHours(actor: Actor, query: { from: Date; to: Date; by: GpuHou
       .from(clusters)
       .all()
       .map((row) => row.id)
-      .filter((id) => can(actor, "clusters.read", { cluster: id })),
+      .filter((id) => mayReadCluster(actor, id)),
   );
   for (const pod of foreignPods()) {
     if (!visible.has(pod.clusterId) || pod.startedAt === null) continue;

@@ -4,9 +4,10 @@ import { asc } from "drizzle-orm";
 import { getDb } from "@/db";
 import { clusters, type Cluster } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
+import { mayReadCluster } from "@/lib/clusters/access";
 import { findCluster } from "@/lib/clusters/queries";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
-import { can, type Actor } from "@/lib/permissions";
+import type { Actor } from "@/lib/permissions";
 import { ClusterAggregator, type ClusterAggregates, type WatchEvent } from "./aggregate";
 import { readUtilization, type UtilizationView } from "./prometheus";
 
@@ -250,13 +251,13 @@ function clusterView(feed: Feed): ClusterDashboard {
 function visibleClusters(actor: Actor, cluster?: string): Cluster[] {
   if (cluster) {
     const row = findCluster(cluster);
-    if (!row) throw new DomainError(404, `Cluster "${cluster}" not found`);
-    if (!can(actor, "clusters.read", { cluster: row.id })) throw new DomainError(403, `You may not see cluster "${row.name}"`);
+    // A cluster the actor may not read is not told to exist: 404, as for the cluster's own pages.
+    if (!row || !mayReadCluster(actor, row.id)) throw new DomainError(404, `Cluster "${cluster}" not found`);
     return [row];
   }
   const rows = getDb().select().from(clusters).orderBy(asc(clusters.name)).all();
   forgetRemoved(new Set(rows.map((row) => row.id)));
-  return rows.filter((row) => can(actor, "clusters.read", { cluster: row.id }));
+  return rows.filter((row) => mayReadCluster(actor, row.id));
 }
 
 /**
@@ -273,7 +274,7 @@ export async function dashboardSnapshot(actor: Actor, options: { cluster?: strin
 /** One cluster's section, if the actor may see it and it is being aggregated. */
 export function clusterDashboard(actor: Actor, clusterId: number): ClusterDashboard | null {
   const feed = state.feeds.get(clusterId);
-  if (!feed || !can(actor, "clusters.read", { cluster: clusterId })) return null;
+  if (!feed || !mayReadCluster(actor, clusterId)) return null;
   feed.lastUsed = Date.now();
   return clusterView(feed);
 }

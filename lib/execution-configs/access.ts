@@ -9,7 +9,7 @@ import { findExecutionConfig } from "./queries";
  * use (404 when it does not exist, 403 when it is not theirs to use).
  */
 export function visibleExecutionConfig(ref: string, actor: Actor): ExecutionConfigRow {
-  const row = findExecutionConfig(decodeURIComponent(ref));
+  const row = findExecutionConfig(ref);
   if (!row) throw new DomainError(404, `Execution config "${ref}" not found`);
   if (!can(actor, "configs.manage") && !mayUse(actor, row.usableBy)) {
     throw new DomainError(403, `no usage permission: your groups may not use execution config "${row.name}"`);

@@ -10,7 +10,7 @@ import { findCluster } from "@/lib/clusters/queries";
 import { fitsOnCluster } from "@/lib/kube/capacity-reader";
 import { describeKubeError } from "@/lib/kube/errors";
 import { ensureNamespace, NamespaceError } from "@/lib/kube/namespaces";
-import { PodBuildError, buildPod, type PodRun } from "@/lib/kube/pod-builder";
+import { PodBuildError, RunEnvError, buildPod, type PodRun } from "@/lib/kube/pod-builder";
 import { runTestPod, type PodTestResult } from "@/lib/kube/pod-test";
 import { withTimeout } from "@/lib/kube/timeout";
 import type { Actor } from "@/lib/permissions";
@@ -31,6 +31,7 @@ export function podFor(row: ExecutionConfigRow, run: PodRun): V1Pod {
   try {
     return buildPod({ ...executionConfigBody(row), version: row.version }, run);
   } catch (error) {
+    if (error instanceof RunEnvError) throw new DomainError(422, error.message, { env: error.problems });
     if (error instanceof PodBuildError) throw new DomainError(422, error.message, { namespace: [error.message] });
     throw error;
   }

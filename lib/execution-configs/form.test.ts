@@ -45,6 +45,16 @@ describe("the execution config form", () => {
     expect(createExecutionConfigSchema.parse(formToExecutionConfigInput({ ...back, createNamespace: "on" }).input)).toEqual(parsed);
   });
 
+  it("reads pinned variables and allowed reserved names, and gives them back", () => {
+    const { input } = formToExecutionConfigInput({ ...form, pinnedEnv: "NVIDIA_VISIBLE_DEVICES=void", allowedReservedEnv: "CUDA_VISIBLE_DEVICES\n\nNVIDIA_DRIVER_*" });
+    const parsed = createExecutionConfigSchema.parse(input);
+    expect(parsed.env).toEqual([{ name: "MODE", value: "fast" }, { name: "EMPTY", value: "" }, { name: "NVIDIA_VISIBLE_DEVICES", value: "void", pinned: true }]);
+    expect(parsed.allowedReservedEnv).toEqual(["CUDA_VISIBLE_DEVICES", "NVIDIA_DRIVER_*"]);
+    expect(executionConfigToForm(parsed)).toMatchObject({ env: "MODE=fast\nEMPTY=", pinnedEnv: "NVIDIA_VISIBLE_DEVICES=void", allowedReservedEnv: "CUDA_VISIBLE_DEVICES\nNVIDIA_DRIVER_*" });
+    const bad = createExecutionConfigSchema.safeParse({ ...input, allowedReservedEnv: ["NOT A NAME"] });
+    expect(foldFieldErrors(fieldErrorsFrom(bad.error!), FORM_FIELDS)).toEqual({ allowedReservedEnv: ['"NOT A NAME" is not a variable name or a prefix such as NVIDIA_*'] });
+  });
+
   it("reports unreadable lines and puts schema errors on the field that edits them", () => {
     expect(formToExecutionConfigInput({ ...form, nodeSelector: "zone", tolerations: "a=b=c:X:Y" }).fieldErrors).toEqual({
       nodeSelector: ["line 1: write key=value"],

@@ -28,6 +28,9 @@ export const FORM_FIELDS = [
   "affinity",
   "shmSize",
   "env",
+  "pinnedEnv",
+  "allowedReservedEnv",
+  "runAsUser",
   "serviceAccount",
   "workloadType",
   "usableBy",
@@ -110,13 +113,20 @@ export function formToExecutionConfigInput(form: Record<string, unknown>): { inp
     tolerations,
     affinity: form.affinity ?? "",
     shmSize: form.shmSize ?? "",
-    env: keyValues("env", form.env, fieldErrors, true).map(([name, value]) => ({ name, value })),
+    env: [
+      ...keyValues("env", form.env, fieldErrors, true).map(([name, value]) => ({ name, value })),
+      ...keyValues("pinnedEnv", form.pinnedEnv, fieldErrors, true).map(([name, value]) => ({ name, value, pinned: true })),
+    ],
+    allowedReservedEnv: lines(form.allowedReservedEnv).map(({ line }) => line),
+    runAsUser: String(form.runAsUser ?? "").trim() === "" ? null : Number(String(form.runAsUser).trim()),
     serviceAccount: form.serviceAccount ?? "",
     workloadType: form.workloadType || undefined,
     usableBy: form.usableBy === "groups" ? { groups } : "all",
   };
   return { input, fieldErrors };
 }
+
+const envLines = (env: ExecutionConfigInput["env"]) => env.map((variable) => `${variable.name}=${variable.value}`).join("\n");
 
 /** A saved config as the form's initial values. */
 export function executionConfigToForm(config: ExecutionConfigInput): Record<string, string | string[] | boolean> {
@@ -147,7 +157,10 @@ export function executionConfigToForm(config: ExecutionConfigInput): Record<stri
     tolerations: config.tolerations.map(formatToleration).join("\n"),
     affinity: Object.keys(config.affinity).length ? YAML.stringify(config.affinity) : "",
     shmSize: config.shmSize,
-    env: config.env.map((variable) => `${variable.name}=${variable.value}`).join("\n"),
+    env: envLines(config.env.filter((variable) => !variable.pinned)),
+    pinnedEnv: envLines(config.env.filter((variable) => variable.pinned)),
+    allowedReservedEnv: (config.allowedReservedEnv ?? []).join("\n"),
+    runAsUser: config.runAsUser ? String(config.runAsUser) : "",
     serviceAccount: config.serviceAccount,
     workloadType: config.workloadType,
     usableBy: config.usableBy === "all" ? "all" : "groups",

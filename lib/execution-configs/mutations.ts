@@ -7,6 +7,7 @@ import { DomainError, conflict, notFound, type Result } from "@/lib/actions/resu
 import type { AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
+import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import type { Actor } from "@/lib/permissions";
@@ -177,6 +178,8 @@ export const deleteExecutionConfig = defineMutation({
  * of that name. Goes through the create or update mutation, so permissions and audit apply.
  */
 export async function importExecutionConfig(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<ReturnType<typeof toExecutionConfigView>>> {
+  const refused = importRefusal(actor, createExecutionConfig.permission, yaml);
+  if (refused) return refused;
   const parsed = fromYamlDocument(yaml, EXECUTION_CONFIG_KIND, createExecutionConfigSchema);
   if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
   const existing = findExecutionConfig(parsed.value.name);

@@ -6,10 +6,13 @@ import { codeEnvImageFor } from "@/lib/code-envs/queries";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { podFor, sampleRun } from "./cluster-actions";
+import { resolveNamespaceDetail, type ResolvedNamespace } from "./namespace-template";
 import { executionPreviewRequestSchema } from "./preview-request";
 
 export interface ExecutionPreview {
   pod: V1Pod;
+  /** The namespace the run's template resolves to, and why it carries a hash suffix when it does. */
+  namespace: ResolvedNamespace;
   /** The code env whose image the pod runs, when one was asked for. */
   codeEnv?: { name: string; image: string; buildId: number; stale: boolean };
 }
@@ -24,6 +27,9 @@ export function previewExecutionConfig(actor: Actor, row: ExecutionConfigRow, bo
   const { codeEnv, ...run } = parsed.data;
   const base = sampleRun(actor, row);
   const envImage = codeEnv ? codeEnvImageFor(codeEnv, "execution", row.name) : undefined;
-  const pod = podFor(row, { ...base, ...run, group: run.group ?? base.group, image: envImage?.image ?? run.image });
-  return envImage && codeEnv ? { pod, codeEnv: { name: codeEnv, ...envImage } } : { pod };
+  const sample = { ...base, ...run, group: run.group ?? base.group, image: envImage?.image ?? run.image };
+  const pod = podFor(row, sample);
+  // podFor succeeded, so the template resolves for this run.
+  const namespace = resolveNamespaceDetail(String(row.spec.namespace), sample);
+  return envImage && codeEnv ? { pod, namespace, codeEnv: { name: codeEnv, ...envImage } } : { pod, namespace };
 }

@@ -34,6 +34,9 @@ export function executionConfigBody(row: ExecutionConfigRow, db: Reader = getDb(
     cluster: clusterName(row.clusterId, db),
     usableBy: row.usableBy,
     ...(row.spec as unknown as ExecutionConfigSpec),
+    // Configs saved before the field existed have none.
+    allowedReservedEnv: (row.spec as Partial<ExecutionConfigSpec>).allowedReservedEnv ?? [],
+    runAsUser: (row.spec as Partial<ExecutionConfigSpec>).runAsUser ?? null,
   };
 }
 

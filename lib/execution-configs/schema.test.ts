@@ -116,7 +116,8 @@ describe("createExecutionConfigSchema", () => {
 
 describe("resolveNamespace", () => {
   it("substitutes DNS-safe values and refuses missing ones", () => {
-    expect(resolveNamespace("team-${group}-${user}", { user: "Jane.Doe", group: "ML_team" })).toBe("team-ml-team-jane-doe");
+    expect(resolveNamespace("team-${group}-${user}", { user: "jane", group: "ml" })).toBe("team-ml-jane");
+    expect(resolveNamespace("team-${group}-${user}", { user: "Jane.Doe", group: "ML_team" })).toMatch(/^team-ml-team-jane-doe--[a-z0-9]{8}$/);
     expect(resolveNamespace("fixed", {})).toBe("fixed");
     expect(() => resolveNamespace("x-${group}", { user: "a" })).toThrow("uses ${group} but the run has no group");
     expect(resolveNamespace("${project}", { project: "p".repeat(80) })).toHaveLength(63);

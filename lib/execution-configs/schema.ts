@@ -5,6 +5,7 @@ import { descriptionSchema, groupNameSchema } from "@/lib/validation";
 import { affinitySchema, type Affinity } from "./affinity";
 import { ENV_VAR_NAME, dnsLabelSchema, labelValueProblem, optionalSubdomainSchema, qualifiedNameProblem } from "./kube-names";
 import { namespaceTemplateProblem } from "./namespace-template";
+import { allowedEnvPatternProblem } from "./reserved-env";
 
 export const PULL_POLICIES = ["IfNotPresent", "Always", "Never"] as const;
 export const WORKLOAD_TYPES = ["any", "visual-recipes", "user-code"] as const;
@@ -117,6 +118,8 @@ export const envVarSchema = z.strictObject({
     .min(1, { error: "name is required", abort: true })
     .regex(ENV_VAR_NAME, "name must consist of letters, digits, '_', '-' or '.', and not start with a digit"),
   value: z.union([z.string(), z.number(), z.boolean()]).transform(String).default(""),
+  /** A pinned variable cannot be set by a run (its value is the config's). */
+  pinned: z.boolean({ error: "pinned must be true or false" }).optional(),
 });
 export type EnvVar = z.output<typeof envVarSchema>;
 
@@ -191,6 +194,26 @@ const executionConfigShape = {
         seen.add(variable.name);
       });
     }),
+  /** Reserved names (see reserved-env.ts) runs of this config may set, e.g. CUDA_VISIBLE_DEVICES or NVIDIA_*. */
+  allowedReservedEnv: z
+    .array(z.string({ error: "Each allowed name must be text" }).trim())
+    .max(50, "at most 50 allowed names")
+    .default([])
+    .superRefine((patterns, ctx) => {
+      // The message quotes the entry, so it is reported on the whole field the form edits.
+      for (const pattern of patterns) {
+        const problem = allowedEnvPatternProblem(pattern);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }
+    }),
+  /** Run as this non-root user id (sets runAsNonRoot): what a Pod Security "restricted" namespace requires. null: the image's user. */
+  runAsUser: z
+    .number({ error: "runAsUser must be a user id" })
+    .int("runAsUser must be a whole number")
+    .min(1, "runAsUser must be a non-root user id (1 or more)")
+    .max(2_147_483_647, "runAsUser must be at most 2147483647")
+    .nullable()
+    .default(null),
   serviceAccount: optionalSubdomainSchema("Service account"),
   workloadType: z.enum(WORKLOAD_TYPES, { error: "workloadType must be any, visual-recipes or user-code" }).default("any"),
   usableBy: usableBySchema,

@@ -24,7 +24,8 @@ export const createGroup = defineMutation({
   schema: createGroupSchema,
   run(input, ctx) {
     return ctx.write((tx) => {
-      if (findGroup(input.name, tx)) throw conflict("name", `A group named "${input.name}" already exists`);
+      // By name only: a name made of digits would be looked up as an id.
+      if (tx.select({ id: groups.id }).from(groups).where(eq(groups.name, input.name)).get()) throw conflict("name", `A group named "${input.name}" already exists`);
       const group = tx.insert(groups).values({ name: input.name, description: input.description }).returning().get();
       return {
         result: toGroupView(group, []),

@@ -3,10 +3,9 @@ import type { BaseImageRow } from "@/db/schema";
 import { notFound } from "@/lib/actions/result";
 import { findBaseImage } from "./queries";
 
-/** The base image named in a path (id or name), or a 404. */
+/** The base image named in a path (id or name, as Next decoded it), or a 404. */
 export function requireBaseImageRef(ref: string): BaseImageRow {
-  const name = decodeURIComponent(ref);
-  const row = findBaseImage(name);
-  if (!row) throw notFound(`Base image "${name}"`);
+  const row = findBaseImage(ref);
+  if (!row) throw notFound(`Base image "${ref}"`);
   return row;
 }

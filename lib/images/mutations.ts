@@ -9,6 +9,7 @@ import type { AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
+import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion, versionSchema } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import type { Actor } from "@/lib/permissions";
@@ -242,6 +243,8 @@ export const cancelImageBuild = defineMutation({
  * of that name. Goes through the create or update mutation, so permissions and audit apply.
  */
 export async function importBaseImage(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<BaseImageView>> {
+  const refused = importRefusal(actor, createBaseImage.permission, yaml);
+  if (refused) return refused;
   const parsed = fromYamlDocument(yaml, BASE_IMAGE_KIND, baseImageSchema);
   if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
   const existing = findBaseImage(parsed.value.name);

@@ -1,7 +1,10 @@
 import "server-only";
 import * as k8s from "@kubernetes/client-node";
 import type { Cluster } from "@/db/schema";
+import { STRICT_KUBECONFIG_POLICY, vetKubeconfigText, type KubeconfigPolicy, type KubeconfigProblem } from "@/lib/clusters/kubeconfig-policy";
 import { decryptSecret } from "@/lib/crypto/secret-box";
+import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
+import type { KubeFailure } from "./errors";
 
 /** What lib/kube needs of a cluster row: enough to build (and cache) its client. */
 export type ClusterConnection = Pick<Cluster, "id" | "version" | "kubeconfigEncrypted" | "context">;
@@ -16,26 +19,57 @@ export interface KubeClients {
   version: k8s.VersionApi;
 }
 
-// One set of clients per cluster and version: a changed kubeconfig (new version) gets new clients.
-const globalForKube = globalThis as unknown as { berthKubeClients?: Map<number, { version: number; clients: KubeClients }> };
+// One set of clients per cluster, version and kubeconfig policy: a changed kubeconfig (new
+// version) or a switch an admin turned off gets new clients, vetted again.
+const globalForKube = globalThis as unknown as { berthKubeClients?: Map<number, { version: number; policy: string; clients: KubeClients }> };
 const cache = (globalForKube.berthKubeClients ??= new Map());
 
-/** Loads a kubeconfig text and selects a context; throws with a plain message when it is unusable. */
-export function loadKubeconfig(text: string, context?: string): k8s.KubeConfig {
+/**
+ * A kubeconfig Berth cannot use: no such context, no server, or `problems` with fields Berth (or
+ * this instance's settings) does not allow. Carries a plain failure, so it shows as the cluster's
+ * last error; problems name keys, never values.
+ */
+export class UnusableKubeconfig extends Error {
+  readonly failure: KubeFailure;
+  constructor(
+    message: string,
+    readonly problems: KubeconfigProblem[] = [],
+  ) {
+    super(message);
+    this.name = "UnusableKubeconfig";
+    this.failure = { status: 502, reason: "Error", message };
+  }
+}
+
+/**
+ * Vets a kubeconfig text against the allow-list and `policy`, builds a client configuration from
+ * the vetted fields only (never client-node's own parser of the text, which reads files and keeps
+ * plugins), and selects a context. Throws UnusableKubeconfig, in plain words.
+ */
+export function loadKubeconfig(text: string, context?: string, policy: KubeconfigPolicy = STRICT_KUBECONFIG_POLICY): k8s.KubeConfig {
+  const vetted = vetKubeconfigText(text, policy);
+  if (!vetted.ok) throw new UnusableKubeconfig(`The kubeconfig is refused: ${vetted.problems.map((problem) => problem.message).join("; ")}`, vetted.problems);
   const config = new k8s.KubeConfig();
-  config.loadFromString(text);
+  config.loadFromOptions(vetted.options);
   const chosen = context || config.getCurrentContext();
-  if (!chosen || !config.getContextObject(chosen)) throw new Error(context ? `The kubeconfig has no context "${context}"` : "The kubeconfig has no current context: choose one");
+  if (!chosen || !config.getContextObject(chosen)) throw new UnusableKubeconfig(context ? `The kubeconfig has no context "${context}"` : "The kubeconfig has no current context: choose one");
   config.setCurrentContext(chosen);
-  if (!config.getCurrentCluster()?.server) throw new Error(`Context "${chosen}" names no cluster with a server URL`);
+  if (!config.getCurrentCluster()?.server) throw new UnusableKubeconfig(`Context "${chosen}" names no cluster with a server URL`);
   return config;
 }
 
-/** The API clients of a cluster, built once from its decrypted kubeconfig. */
+/**
+ * The API clients of a cluster, built once from its decrypted kubeconfig, vetted again under the
+ * instance's current kubeconfig policy: one stored while an admin allowed exec plugins stops
+ * working when that is turned off.
+ */
 export function kubeClients(cluster: ClusterConnection): KubeClients {
+  const policy = instanceKubeconfigPolicy();
+  const policyKey = JSON.stringify(policy);
   const cached = cache.get(cluster.id);
-  if (cached && cached.version === cluster.version) return cached.clients;
-  const config = loadKubeconfig(decryptSecret(cluster.kubeconfigEncrypted), cluster.context);
+  if (cached && cached.version === cluster.version && cached.policy === policyKey) return cached.clients;
+  cache.delete(cluster.id);
+  const config = loadKubeconfig(decryptSecret(cluster.kubeconfigEncrypted), cluster.context, policy);
   const clients: KubeClients = {
     config,
     core: config.makeApiClient(k8s.CoreV1Api),
@@ -45,11 +79,16 @@ export function kubeClients(cluster: ClusterConnection): KubeClients {
     objects: k8s.KubernetesObjectApi.makeApiClient(config),
     version: config.makeApiClient(k8s.VersionApi),
   };
-  cache.set(cluster.id, { version: cluster.version, clients });
+  cache.set(cluster.id, { version: cluster.version, policy: policyKey, clients });
   return clients;
 }
 
 /** Forgets a cluster's clients (after it is removed). */
 export function forgetKubeClients(clusterId: number): void {
   cache.delete(clusterId);
+}
+
+/** Forgets every cluster's clients (after the kubeconfig policy changed). */
+export function forgetAllKubeClients(): void {
+  cache.clear();
 }

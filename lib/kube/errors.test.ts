@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { describeKubeError } from "./errors";
 
 const apiException = (code: number, body: object) => Object.assign(new Error(`HTTP-Code: ${code}`), { code, body: JSON.stringify(body) });
@@ -22,6 +22,18 @@ describe("describeKubeError", () => {
     const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }) });
     expect(describeKubeError(refused)).toEqual({ status: 503, reason: "Unreachable", message: "The cluster cannot be reached (ECONNREFUSED)." });
     expect(describeKubeError(apiException(401, {})).message).toContain("credentials");
+  });
+});
+
+describe("describeKubeError of a client's or credential plugin's own text", () => {
+  it("answers a classified sentence and never echoes the text (a plugin's stderr may hold anything)", () => {
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    const stderr = "error: token for alice@example.com is hunter2";
+    expect(describeKubeError(new Error(stderr))).toEqual({ status: 502, reason: "Error", message: "The request to the cluster failed (the server log has the details)." });
+    expect(describeKubeError(new Error(`request timed out: ${stderr}`)).message).toBe("The cluster did not answer in time.");
+    expect(describeKubeError(Object.assign(new Error("self-signed certificate"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" })).message).toBe("The cluster's TLS certificate was not accepted (DEPTH_ZERO_SELF_SIGNED_CERT).");
+    expect(quiet).toHaveBeenCalled();
+    quiet.mockRestore();
   });
 });
 

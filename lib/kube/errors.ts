@@ -71,12 +71,16 @@ export function describeKubeError(error: unknown): KubeFailure {
     return { status: 502, reason: "Error", message: `The cluster answered HTTP ${code}: ${message}`, clusterStatus: code };
   }
   const network = networkCode(error);
-  if (network && (NETWORK_CODES.has(network) || network.startsWith("ERR_TLS") || network.includes("CERT"))) {
-    return { status: 503, reason: "Unreachable", message: `The cluster cannot be reached (${network}).` };
+  if (network && (network.startsWith("ERR_TLS") || network.includes("CERT"))) {
+    return { status: 503, reason: "Unreachable", message: `The cluster's TLS certificate was not accepted (${network}).` };
   }
+  if (network && NETWORK_CODES.has(network)) return { status: 503, reason: "Unreachable", message: `The cluster cannot be reached (${network}).` };
+  // Anything else is a client or credential plugin's own text (a plugin's stderr, a file path):
+  // users get a classified sentence, the server log the details.
   const text = error instanceof Error ? error.message : String(error);
-  if (/fetch failed|socket hang up|network|timeout|certificate/i.test(text)) {
-    return { status: 503, reason: "Unreachable", message: `The cluster cannot be reached (${text.slice(0, 200)}).` };
-  }
-  return { status: 502, reason: "Error", message: `The request to the cluster failed: ${text.slice(0, 300)}` };
+  console.error(`berth: a request to a cluster failed: ${text.slice(0, 500)}`);
+  if (/timeout|timed out/i.test(text)) return { status: 503, reason: "Unreachable", message: "The cluster did not answer in time." };
+  if (/certificate|tls|ssl/i.test(text)) return { status: 503, reason: "Unreachable", message: "The cluster's TLS certificate was not accepted." };
+  if (/fetch failed|socket hang up|network/i.test(text)) return { status: 503, reason: "Unreachable", message: "The cluster cannot be reached." };
+  return { status: 502, reason: "Error", message: "The request to the cluster failed (the server log has the details)." };
 }

@@ -27,6 +27,16 @@ describe("Kaniko build objects", () => {
     expect(job.spec?.template.spec?.volumes?.[1].secret?.items).toEqual([{ key: ".dockerconfigjson", path: "config.json" }]);
   });
 
+  it("runs Kaniko with RuntimeDefault seccomp, no privilege escalation and only the capabilities it needs as root", () => {
+    const { job } = buildJobObjects({ namespace: "b", labels: {}, jobName: "j", configMapName: "c", secretName: "s", dockerfile: "FROM alpine\n", dockerConfigJson: "{}", executorImage: "kaniko", destination: "r/x:1" });
+    const pod = job.spec!.template.spec!;
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETFCAP", "SETGID", "SETUID"] },
+    });
+  });
+
   it("reads the digest from the termination message and the failure from the terminated state", () => {
     const pod = (phase: string, terminated?: object, waiting?: object): V1Pod => ({ status: { phase, containerStatuses: [{ name: "kaniko", image: "", imageID: "", ready: false, restartCount: 0, state: { terminated, waiting } as never }] } });
     const digest = `sha256:${"a".repeat(64)}`;

@@ -1,9 +1,10 @@
 import "server-only";
-import type { V1ConfigMap, V1Job, V1Pod, V1Secret } from "@kubernetes/client-node";
+import type { V1ConfigMap, V1Job, V1Pod, V1Secret, V1SecurityContext } from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, isUnreadableLog, KubeCallError } from "./errors";
 import type { SharedInformer } from "./informers";
 import { createNamespace } from "./namespaces";
+import { hardenedPodSecurity } from "./pod-builder";
 import { followPodLog } from "./run-pods";
 import { callCluster } from "./timeout";
 
@@ -24,6 +25,18 @@ export interface BuildJobSpec {
   executorImage: string;
   destination: string;
 }
+
+/**
+ * Kaniko unpacks base images and runs RUN steps as root inside its own container, so it cannot
+ * drop every capability as Berth's other pods do: it keeps the file-ownership ones unpacking
+ * needs (CHOWN, DAC_OVERRIDE, FOWNER, SETFCAP) and SETUID/SETGID for `USER` steps, as found in
+ * GoogleContainerTools/kaniko#778 and #1171 and shipwright-io/build's Kaniko strategy. All are in
+ * Pod Security "baseline"; it cannot run under "restricted" (root).
+ */
+const KANIKO_SECURITY: V1SecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETFCAP", "SETGID", "SETUID"] },
+};
 
 /** The ConfigMap, Secret and Job of one Kaniko build (pure, so the shapes are testable). */
 export function buildJobObjects(spec: BuildJobSpec): { configMap: V1ConfigMap; secret: V1Secret; job: V1Job } {
@@ -47,9 +60,11 @@ export function buildJobObjects(spec: BuildJobSpec): { configMap: V1ConfigMap; s
           metadata: { labels: { ...spec.labels } },
           spec: {
             restartPolicy: "Never",
+            securityContext: hardenedPodSecurity(),
             containers: [
               {
                 name: KANIKO_CONTAINER,
+                securityContext: KANIKO_SECURITY,
                 image: spec.executorImage,
                 args: ["--context=dir:///workspace", "--dockerfile=/workspace/Dockerfile", `--destination=${spec.destination}`, "--digest-file=/dev/termination-log"],
                 volumeMounts: [

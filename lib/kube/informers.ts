@@ -345,6 +345,14 @@ export function stopClusterInformers(clusterId: number): void {
   }
 }
 
+/**
+ * Restarts every informer on a freshly built client (after the kubeconfig policy changed), so a
+ * kubeconfig the new policy refuses stops being used now, not at the watch's next reconnect.
+ */
+export function reconnectAllInformers(): void {
+  for (const entry of registry.values()) entry.reconnect(entry.connection);
+}
+
 /** How many informers run, per kind: what "50 pages, one watch" is checked against. */
 export function informerCounts(): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -97,6 +97,28 @@ describe("namespace policies on the simulated cluster", async () => {
     expect(await ensureNamespace(cluster, "team-new", { create: true })).toEqual({ namespace: "team-new", created: false, policy: null });
   });
 
+  it("labels the namespaces it creates for Pod Security Admission: enforce baseline at the latest version", async () => {
+    expect(await createNamespace(cluster, "psa-default")).toBe(true);
+    const labels = (await kubeClients(cluster).core.readNamespace({ name: "psa-default" })).metadata?.labels;
+    expect(labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "latest", "app.kubernetes.io/managed-by": "berth" });
+    await ensureNamespace(cluster, "psa-ensured", { create: true });
+    expect((await kubeClients(cluster).core.readNamespace({ name: "psa-ensured" })).metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+  });
+
+  it("applies a policy's Pod Security level to a namespace: dry run reports it, apply sets it, drift shows a hand edit", async () => {
+    const { core } = kubeClients(cluster);
+    await core.createNamespace({ body: { metadata: { name: "psa-handmade" } } });
+    const restricted = { ...policy, podSecurity: "restricted" as const };
+    const dry = await applyPolicy(cluster, restricted, "psa-handmade", { dryRun: true });
+    expect(dry.changes).toContainEqual({ object: "Namespace", kind: "missing", key: "pod-security.kubernetes.io/enforce", expected: "restricted" });
+    expect((await core.readNamespace({ name: "psa-handmade" })).metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBeUndefined();
+    expect(await applyPolicy(cluster, restricted, "psa-handmade", { dryRun: false })).toMatchObject({ status: "applied" });
+    expect((await core.readNamespace({ name: "psa-handmade" })).metadata?.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" });
+    expect(await policyDrift(cluster, restricted, "psa-handmade")).toMatchObject({ inSync: true });
+    await core.patchNamespace({ name: "psa-handmade", body: [{ op: "replace", path: "/metadata/labels/pod-security.kubernetes.io~1enforce", value: "privileged" }] });
+    expect((await policyDrift(cluster, restricted, "psa-handmade")).drift).toEqual([{ object: "Namespace", kind: "different", key: "pod-security.kubernetes.io/enforce", expected: "restricted", actual: "privileged" }]);
+  });
+
   it("ensureNamespace applies the matching policy with the lowest priority to a namespace it creates", async () => {
     const { getDb } = await import("@/db");
     const { namespacePolicies } = await import("@/db/schema");
@@ -108,5 +130,8 @@ describe("namespace policies on the simulated cluster", async () => {
     const quota = await kubeClients(cluster).core.readNamespacedResourceQuota({ name: "berth-quota", namespace: "ml-auto-1" });
     expect(quota.spec?.hard?.["requests.nvidia.com/gpu"]).toBe("2");
     expect(quota.metadata?.labels?.["berth.dev/policy"]).toBe("ml-auto");
+    getDb().insert(namespacePolicies).values({ name: "psa-open", pattern: "psa-open-.*", priority: 5, podSecurity: "privileged", spec: { resourceQuota: { hard: { pods: "5" } }, limitRange: null } }).run();
+    await ensureNamespace(cluster, "psa-open-1", { create: true });
+    expect((await kubeClients(cluster).core.readNamespace({ name: "psa-open-1" })).metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
   });
 });

@@ -1,8 +1,8 @@
 import "server-only";
 import { PatchStrategy, type KubernetesObject, type V1LimitRange, type V1LimitRangeItem, type V1ResourceQuota } from "@kubernetes/client-node";
-import { diffPolicy, matchesNamespace, matchingPolicy, type ObservedPolicyObjects } from "@/lib/namespace-policies/drift";
+import { diffPolicy, matchesNamespace, matchingPolicy, podSecurityDrift, podSecurityLabels, type ObservedPolicyObjects } from "@/lib/namespace-policies/drift";
 import { listPolicies } from "@/lib/namespace-policies/queries";
-import type { DriftItem, LimitRangeItem, NamespaceDrift, NamespaceResult, PolicySpec } from "@/lib/namespace-policies/schema";
+import type { DriftItem, LimitRangeItem, NamespaceDrift, NamespaceResult, PodSecurityLevel, PolicySpec } from "@/lib/namespace-policies/schema";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, type KubeFailure } from "./errors";
 
@@ -13,10 +13,14 @@ export const LIMIT_RANGE_NAME = "berth-limits";
 export const POLICY_LABEL = "berth.dev/policy";
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "berth" };
 
-/** A policy as lib/kube needs it: its name (for the label) and its templates. */
+/** The Pod Security Admission level of namespaces Berth creates when no policy says otherwise. */
+export const DEFAULT_POD_SECURITY: PodSecurityLevel = "baseline";
+
+/** A policy as lib/kube needs it: its name (for the label), its templates and its Pod Security level (default baseline). */
 export interface PolicyTemplates {
   name: string;
   spec: PolicySpec;
+  podSecurity?: PodSecurityLevel;
 }
 
 /** A Kubernetes call that failed, in plain words (see describeKubeError). */
@@ -72,15 +76,17 @@ export function policyObjects(policy: PolicyTemplates, namespace: string): { res
   };
 }
 
-async function observe(cluster: ClusterConnection, namespace: string): Promise<{ observed: ObservedPolicyObjects; quota: V1ResourceQuota | null; limits: V1LimitRange | null }> {
+async function observe(cluster: ClusterConnection, namespace: string): Promise<{ observed: ObservedPolicyObjects; quota: V1ResourceQuota | null; limits: V1LimitRange | null; labels: Record<string, string> }> {
   const { core } = kubeClients(cluster);
-  const [quota, limits] = await Promise.all([
+  const [quota, limits, object] = await Promise.all([
     orNull(core.readNamespacedResourceQuota({ name: QUOTA_NAME, namespace })),
     orNull(core.readNamespacedLimitRange({ name: LIMIT_RANGE_NAME, namespace })),
+    kubeCall(core.readNamespace({ name: namespace })),
   ]);
   return {
     quota,
     limits,
+    labels: object.metadata?.labels ?? {},
     observed: {
       resourceQuota: quota ? { hard: quota.spec?.hard ?? {} } : null,
       limitRange: limits ? { limits: (limits.spec?.limits ?? []).map(fromTypedLimitItem) } : null,
@@ -104,10 +110,16 @@ export async function namespaceExists(cluster: ClusterConnection, namespace: str
   return (await orNull(kubeClients(cluster).core.readNamespace({ name: namespace }))) !== null;
 }
 
-/** Creates a namespace labelled as made by Berth; one that already exists is fine. Returns whether it was created. */
-export async function createNamespace(cluster: ClusterConnection, namespace: string): Promise<boolean> {
+/**
+ * Creates a namespace labelled as made by Berth, with Pod Security Admission enforcing `podSecurity`
+ * (baseline unless a policy says otherwise), so pods that Berth's users or their Spark drivers
+ * create there cannot be privileged or mount the node; one that already exists is fine. Returns
+ * whether it was created.
+ */
+export async function createNamespace(cluster: ClusterConnection, namespace: string, podSecurity: PodSecurityLevel = DEFAULT_POD_SECURITY): Promise<boolean> {
   try {
-    await kubeClients(cluster).core.createNamespace({ body: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { ...MANAGED_BY } } } });
+    const labels = { ...MANAGED_BY, ...podSecurityLabels(podSecurity) };
+    await kubeClients(cluster).core.createNamespace({ body: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } } });
     return true;
   } catch (error) {
     const failure = describeKubeError(error);
@@ -119,8 +131,8 @@ export async function createNamespace(cluster: ClusterConnection, namespace: str
 /** Drift between a policy's templates and one namespace's objects. */
 export async function policyDrift(cluster: ClusterConnection, policy: PolicyTemplates, namespace: string): Promise<NamespaceDrift> {
   try {
-    const { observed } = await observe(cluster, namespace);
-    const drift = diffPolicy(policy.spec, observed);
+    const { observed, labels } = await observe(cluster, namespace);
+    const drift = [...podSecurityDrift(policy.podSecurity ?? DEFAULT_POD_SECURITY, labels), ...diffPolicy(policy.spec, observed)];
     return { namespace, inSync: drift.length === 0, drift };
   } catch (error) {
     const message = error instanceof NamespaceError ? error.message : describeKubeError(error).message;
@@ -133,18 +145,22 @@ async function serverSideApply(cluster: ClusterConnection, object: KubernetesObj
 }
 
 /**
- * Brings one namespace in step with a policy by server-side apply (fieldManager `berth`):
- * `berth-quota` and `berth-limits`, and removes them when the policy no longer has that template.
+ * Brings one namespace in step with a policy by server-side apply (fieldManager `berth`): its
+ * Pod Security Admission labels, `berth-quota` and `berth-limits`, and removes the latter two
+ * when the policy no longer has that template.
  * With dryRun the cluster validates the objects (`dryRun=All`) and nothing is stored; the result
  * lists what would change. Never throws: a refusal is a "failed" result with the cluster's words.
  */
 export async function applyPolicy(cluster: ClusterConnection, policy: PolicyTemplates, namespace: string, options: { dryRun: boolean }): Promise<NamespaceResult> {
   let changes: DriftItem[] = [];
   try {
-    const { observed, quota, limits } = await observe(cluster, namespace);
-    changes = diffPolicy(policy.spec, observed);
+    const { observed, quota, limits, labels } = await observe(cluster, namespace);
+    const level = policy.podSecurity ?? DEFAULT_POD_SECURITY;
+    changes = [...podSecurityDrift(level, labels), ...diffPolicy(policy.spec, observed)];
     const wanted = policyObjects(policy, namespace);
-    for (const object of [wanted.resourceQuota, wanted.limitRange]) {
+    // Only the Pod Security labels are applied to the Namespace: its other labels stay their owners'.
+    const namespaceLabels = { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: podSecurityLabels(level) } };
+    for (const object of [namespaceLabels, wanted.resourceQuota, wanted.limitRange]) {
       if (object) await serverSideApply(cluster, object as KubernetesObject, options.dryRun);
     }
     // Only objects Berth made (labelled with a policy) are removed; a hand-made one of that name stays.
@@ -181,10 +197,10 @@ export async function ensureNamespace(cluster: ClusterConnection, namespace: str
   if (!options.create) {
     throw new NamespaceError({ status: 404, reason: "NotFound", message: `Namespace "${namespace}" does not exist on the cluster, and this config does not create it` });
   }
-  const created = await createNamespace(cluster, namespace);
-  const policy = created ? matchingPolicy(listPolicies(), namespace) : undefined;
-  if (!policy) return { namespace, created, policy: null };
-  const templates = { name: policy.name, spec: { resourceQuota: policy.resourceQuota, limitRange: policy.limitRange } };
+  const policy = matchingPolicy(listPolicies(), namespace);
+  const created = await createNamespace(cluster, namespace, policy?.podSecurity);
+  if (!policy || !created) return { namespace, created, policy: null };
+  const templates = { name: policy.name, spec: { resourceQuota: policy.resourceQuota, limitRange: policy.limitRange }, podSecurity: policy.podSecurity };
   const result = await applyPolicy(cluster, templates, namespace, { dryRun: false });
   if (result.status === "failed") {
     throw new NamespaceError({ status: 502, reason: "Error", message: `Namespace "${namespace}" was created, but policy "${policy.name}" could not be applied: ${result.error}` });

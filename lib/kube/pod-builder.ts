@@ -1,6 +1,7 @@
-import type { V1Container, V1EnvVar, V1Pod, V1Toleration, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import type { V1Container, V1EnvVar, V1Pod, V1PodSecurityContext, V1SecurityContext, V1Toleration, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
 import type { ExecutionConfigSpec } from "@/lib/execution-configs/schema";
 import { namespaceSafe, resolveNamespace } from "@/lib/execution-configs/namespace-template";
+import { runEnvProblems } from "@/lib/execution-configs/reserved-env";
 
 /** What the pod builder needs of an execution config: its name, version and body. */
 export interface PodConfig extends ExecutionConfigSpec {
@@ -29,7 +30,29 @@ export class PodBuildError extends Error {
   name = "PodBuildError";
 }
 
+/** Thrown when a run's env sets a reserved or pinned variable; one message per variable. */
+export class RunEnvError extends PodBuildError {
+  name = "RunEnvError";
+  constructor(readonly problems: string[]) {
+    super(problems.join("; "));
+  }
+}
+
 export const LABEL_PREFIX = "berth.dev/";
+
+/**
+ * The container securityContext of every pod Berth builds: no setuid/file-capability escalation,
+ * no Linux capabilities, as Pod Security Admission "restricted" asks (runAsNonRoot is left to the
+ * image: most data-science images run as root, and "baseline", Berth's default, allows it).
+ */
+export function hardenedContainerSecurity(): V1SecurityContext {
+  return { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+}
+
+/** The pod securityContext of every pod Berth builds: the runtime's default seccomp filter for all its containers. */
+export function hardenedPodSecurity(): V1PodSecurityContext {
+  return { seccompProfile: { type: "RuntimeDefault" } };
+}
 
 /** A string made into a valid label value (≤ 63 characters, alphanumeric at both ends). */
 export function labelValue(value: string): string {
@@ -58,7 +81,10 @@ function podName(run: PodRun): string {
   return base || "berth-run";
 }
 
+/** The config's env with the run's over it; a reserved or pinned name in the run's env is a RunEnvError. */
 function envList(config: PodConfig, run: PodRun): V1EnvVar[] {
+  const problems = runEnvProblems({ env: config.env, allowedReservedEnv: config.allowedReservedEnv ?? [] }, run.env, `config ${config.name}`);
+  if (problems.length) throw new RunEnvError(problems);
   const merged = new Map<string, string>(config.env.map((variable) => [variable.name, variable.value]));
   for (const [name, value] of Object.entries(run.env ?? {})) merged.set(name, value);
   return [...merged].map(([name, value]) => ({ name, value }));
@@ -105,6 +131,7 @@ export function buildPod(config: PodConfig, run: PodRun): V1Pod {
     ...(env.length ? { env } : {}),
     ...(Object.keys(resources).length ? { resources } : {}),
     ...(volumeMounts.length ? { volumeMounts } : {}),
+    securityContext: hardenedContainerSecurity(),
   };
   const hasAffinity = Object.keys(config.affinity).length > 0;
   return {
@@ -130,6 +157,7 @@ export function buildPod(config: PodConfig, run: PodRun): V1Pod {
     },
     spec: {
       restartPolicy: "Never",
+      securityContext: { ...hardenedPodSecurity(), ...(config.runAsUser ? { runAsNonRoot: true, runAsUser: config.runAsUser } : {}) },
       containers: [container],
       ...(config.serviceAccount ? { serviceAccountName: config.serviceAccount } : {}),
       ...(config.imagePullSecret ? { imagePullSecrets: [{ name: config.imagePullSecret }] } : {}),

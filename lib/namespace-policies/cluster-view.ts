@@ -14,7 +14,7 @@ export async function policyDriftReport(policy: NamespacePolicyRow, clusterRef: 
   if (!cluster) throw new DomainError(404, `Cluster "${clusterRef}" not found`, { cluster: [`No cluster named "${clusterRef}"`] });
   try {
     const names = await matchingNamespaces(cluster, policy.pattern);
-    const templates = { name: policy.name, spec: policySpecOf(policy) };
+    const templates = { name: policy.name, spec: policySpecOf(policy), podSecurity: policy.podSecurity };
     const namespaces = await Promise.all(names.map((namespace) => policyDrift(cluster, templates, namespace)));
     return { policy: policy.name, cluster: cluster.name, namespaces };
   } catch (error) {
@@ -25,5 +25,5 @@ export async function policyDriftReport(policy: NamespacePolicyRow, clusterRef: 
 
 /** The policy as a YAML document that import accepts. */
 export function policyYaml(row: NamespacePolicyRow): string {
-  return toYamlDocument(POLICY_KIND, { name: row.name, description: row.description }, { pattern: row.pattern, priority: row.priority, ...policySpecOf(row) });
+  return toYamlDocument(POLICY_KIND, { name: row.name, description: row.description }, { pattern: row.pattern, priority: row.priority, podSecurity: row.podSecurity, ...policySpecOf(row) });
 }

@@ -1,5 +1,5 @@
 import { compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
-import type { DriftItem, LimitRangeItem, LimitSection, PolicySpec, QuantityMap } from "./schema";
+import type { DriftItem, LimitRangeItem, LimitSection, PodSecurityLevel, PolicySpec, QuantityMap } from "./schema";
 import { wholeNameRegExp } from "./schema";
 
 /** The parts of the cluster's ResourceQuota and LimitRange a policy governs (null: absent). */
@@ -56,6 +56,28 @@ export function diffPolicy(spec: PolicySpec, observed: ObservedPolicyObjects): D
       const actualMaps = limitItemMaps(found);
       for (const section of SECTIONS) items.push(...diffMaps("LimitRange", `${type}.${section}.`, expectedMaps[section], actualMaps[section]));
     }
+  }
+  return items;
+}
+
+export const POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
+export const POD_SECURITY_ENFORCE_VERSION = "pod-security.kubernetes.io/enforce-version";
+
+/**
+ * The Pod Security Admission labels of a level: enforce it against the policies of the
+ * cluster's own Kubernetes version ("latest"), so upgrades tighten rather than freeze them.
+ */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+  return { [POD_SECURITY_ENFORCE]: level, [POD_SECURITY_ENFORCE_VERSION]: "latest" };
+}
+
+/** What differs between the Pod Security labels a level asks for and a namespace's labels. */
+export function podSecurityDrift(level: PodSecurityLevel, labels: Record<string, string>): DriftItem[] {
+  const items: DriftItem[] = [];
+  for (const [key, expected] of Object.entries(podSecurityLabels(level))) {
+    const actual = labels[key];
+    if (actual === undefined) items.push({ object: "Namespace", kind: "missing", key, expected });
+    else if (actual !== expected) items.push({ object: "Namespace", kind: "different", key, expected, actual });
   }
   return items;
 }

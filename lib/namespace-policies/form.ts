@@ -2,7 +2,7 @@ import YAML from "yaml";
 import type { FieldErrors } from "@/lib/validation";
 
 /** The policy form's field names, for folding nested errors ("resourceQuota.hard.pods") onto them. */
-export const POLICY_FORM_FIELDS = ["name", "description", "pattern", "priority", "resourceQuota", "limitRange", "version"] as const;
+export const POLICY_FORM_FIELDS = ["name", "description", "pattern", "priority", "podSecurity", "resourceQuota", "limitRange", "version"] as const;
 
 /** `resource=quantity` lines as a map, with the lines that are not. */
 export function parseQuantityLines(text: string): { map: Record<string, string>; problems: string[] } {
@@ -48,6 +48,7 @@ export function policyFormInput(form: Record<string, unknown>): { input: Record<
     description: form.description ?? "",
     pattern: form.pattern,
     priority: form.priority === "" || form.priority === undefined ? 100 : form.priority,
+    ...(form.podSecurity ? { podSecurity: form.podSecurity } : {}),
     resourceQuota: Object.keys(quota.map).length ? { hard: quota.map } : null,
     limitRange,
   };

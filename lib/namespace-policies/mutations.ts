@@ -8,11 +8,12 @@ import type { AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
 import { applyPolicy, createNamespace, matchingNamespaces, namespaceExists, NamespaceError } from "@/lib/kube/namespaces";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
+import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
-import { diffPolicy, matchesNamespace } from "./drift";
+import { diffPolicy, matchesNamespace, podSecurityDrift } from "./drift";
 import { findPolicy, policySpecOf, toPolicyView } from "./queries";
 import {
   applyPolicySchema,
@@ -45,13 +46,16 @@ function withoutBookkeeping(body: Record<string, unknown>): Record<string, unkno
 
 /** The full saved body, kept in the audit row so "restore this version" can save it again. */
 function policyBody(row: NamespacePolicyRow): Record<string, unknown> {
-  return { name: row.name, description: row.description, pattern: row.pattern, priority: row.priority, ...policySpecOf(row), version: row.version };
+  return { name: row.name, description: row.description, pattern: row.pattern, priority: row.priority, podSecurity: row.podSecurity, ...policySpecOf(row), version: row.version };
 }
 
 const audit = (row: NamespacePolicyRow) => ({ objectType: POLICY_OBJECT_TYPE, objectId: row.id, objectName: row.name });
 
 function insertPolicy(tx: Tx, input: CreatePolicyInput): NamespacePolicyRow {
-  if (findPolicy(input.name, tx)) throw conflict("name", `A namespace policy named "${input.name}" already exists`);
+  // By name only: a name made of digits would be looked up as an id.
+  if (tx.select({ id: namespacePolicies.id }).from(namespacePolicies).where(eq(namespacePolicies.name, input.name)).get()) {
+    throw conflict("name", `A namespace policy named "${input.name}" already exists`);
+  }
   return tx
     .insert(namespacePolicies)
     .values({
@@ -59,6 +63,7 @@ function insertPolicy(tx: Tx, input: CreatePolicyInput): NamespacePolicyRow {
       description: input.description,
       pattern: input.pattern,
       priority: input.priority,
+      podSecurity: input.podSecurity,
       spec: { resourceQuota: input.resourceQuota, limitRange: input.limitRange },
     })
     .returning()
@@ -77,7 +82,7 @@ export const createPolicy = defineMutation({
   },
 });
 
-type PolicyChanges = Partial<Pick<CreatePolicyInput, "description" | "pattern" | "priority" | "resourceQuota" | "limitRange">>;
+type PolicyChanges = Partial<Pick<CreatePolicyInput, "description" | "pattern" | "priority" | "podSecurity" | "resourceQuota" | "limitRange">>;
 
 function savePolicy(tx: Tx, before: NamespacePolicyRow, changes: PolicyChanges): NamespacePolicyRow {
   const spec = { ...policySpecOf(before) };
@@ -92,6 +97,7 @@ function savePolicy(tx: Tx, before: NamespacePolicyRow, changes: PolicyChanges):
       description: changes.description ?? before.description,
       pattern: changes.pattern ?? before.pattern,
       priority: changes.priority ?? before.priority,
+      podSecurity: changes.podSecurity ?? before.podSecurity,
       spec,
       version: before.version + 1,
       updatedAt: new Date(),
@@ -153,12 +159,14 @@ export const restorePolicy = defineMutation({
  * version of the policy of that name, through the create or update mutation.
  */
 export async function importPolicy(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<PolicyView>> {
+  const refused = importRefusal(actor, createPolicy.permission, yaml);
+  if (refused) return refused;
   const parsed = fromYamlDocument(yaml, POLICY_KIND, createPolicySchema);
   if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
   const existing = findPolicy(parsed.value.name);
   if (!existing) return executeMutation(createPolicy, parsed.value, actor, source);
-  const { description, pattern, priority, resourceQuota, limitRange } = parsed.value;
-  return executeMutation(updatePolicy, { policy: existing.id, description, pattern, priority, resourceQuota, limitRange }, actor, source);
+  const { description, pattern, priority, podSecurity, resourceQuota, limitRange } = parsed.value;
+  return executeMutation(updatePolicy, { policy: existing.id, description, pattern, priority, podSecurity, resourceQuota, limitRange }, actor, source);
 }
 
 /**
@@ -174,7 +182,7 @@ export const applyPolicyNow = defineMutation({
     if (!policy) throw notFound(`Namespace policy "${input.policy}"`);
     const cluster = findCluster(input.cluster);
     if (!cluster) throw new DomainError(404, `Cluster "${input.cluster}" not found`, { cluster: [`No cluster named "${input.cluster}"`] });
-    const templates = { name: policy.name, spec: policySpecOf(policy) };
+    const templates = { name: policy.name, spec: policySpecOf(policy), podSecurity: policy.podSecurity };
     const results: NamespaceResult[] = [];
     try {
       const names = input.namespaces ?? (await matchingNamespaces(cluster, policy.pattern));
@@ -190,9 +198,9 @@ export const applyPolicyNow = defineMutation({
             continue;
           }
           // A dry run reports the namespace as to be created and the whole template as missing.
-          if (!input.dryRun) created = await createNamespace(cluster, namespace);
+          if (!input.dryRun) created = await createNamespace(cluster, namespace, policy.podSecurity);
           else {
-            results.push({ namespace, status: "would-change", created: true, changes: diffPolicy(templates.spec, { resourceQuota: null, limitRange: null }) });
+            results.push({ namespace, status: "would-change", created: true, changes: [...podSecurityDrift(policy.podSecurity, {}), ...diffPolicy(templates.spec, { resourceQuota: null, limitRange: null })] });
             continue;
           }
         }

@@ -30,6 +30,7 @@ export function toPolicyView(row: NamespacePolicyRow): PolicyView {
     description: row.description,
     pattern: row.pattern,
     priority: row.priority,
+    podSecurity: row.podSecurity,
     ...policySpecOf(row),
     version: row.version,
     createdAt: row.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorsFrom } from "@/lib/validation";
-import { diffPolicy, matchesNamespace, matchingPolicy } from "./drift";
+import { diffPolicy, matchesNamespace, matchingPolicy, podSecurityDrift, podSecurityLabels } from "./drift";
 import { createPolicySchema, type PolicySpec } from "./schema";
 
 const base = { name: "ml-gpu", pattern: "^ml-.*", resourceQuota: { hard: { "requests.nvidia.com/gpu": "8" } } };
@@ -44,6 +44,23 @@ describe("namespace policy schema", () => {
     [{ limitRange: { limits: [{ type: "Container", max: { cpu: "lots" } }] } }, "limitRange.limits.0.max.cpu", /quantity/],
   ])("refuses %j", (input, field, message) => {
     expect(errorsOf(input)[field]?.join(" ")).toMatch(message);
+  });
+});
+
+describe("Pod Security level", () => {
+  it("defaults to baseline, takes restricted and privileged, and refuses anything else", () => {
+    expect(createPolicySchema.parse(base).podSecurity).toBe("baseline");
+    expect(createPolicySchema.parse({ ...base, podSecurity: "restricted" }).podSecurity).toBe("restricted");
+    expect(errorsOf({ podSecurity: "open" })).toEqual({ podSecurity: ["Pod security must be privileged, baseline or restricted"] });
+  });
+
+  it("becomes the enforce labels at the latest version, and their drift", () => {
+    expect(podSecurityLabels("restricted")).toEqual({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" });
+    expect(podSecurityDrift("baseline", podSecurityLabels("baseline"))).toEqual([]);
+    expect(podSecurityDrift("baseline", { "pod-security.kubernetes.io/enforce": "privileged" })).toEqual([
+      { object: "Namespace", kind: "different", key: "pod-security.kubernetes.io/enforce", expected: "baseline", actual: "privileged" },
+      { object: "Namespace", kind: "missing", key: "pod-security.kubernetes.io/enforce-version", expected: "latest" },
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
 import { z } from "zod";
+import { POD_SECURITY_LEVELS } from "@/db/schema";
 import { versionSchema } from "@/lib/objects/versioned";
 import { descriptionSchema } from "@/lib/validation";
 
@@ -97,6 +98,16 @@ export const limitRangeTemplateSchema = z.strictObject({
     .refine((limits) => new Set(limits.map((item) => item.type)).size === limits.length, "One entry per type (Container, Pod)"),
 });
 
+export { POD_SECURITY_LEVELS };
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+
+/**
+ * The Pod Security Admission level a policy enforces: "baseline" (Berth's default) refuses
+ * privileged, hostPath, hostNetwork/PID/IPC and added capabilities beyond the default set;
+ * "restricted" also requires non-root, no privilege escalation and a seccomp profile.
+ */
+export const podSecuritySchema = z.enum(POD_SECURITY_LEVELS, { error: "Pod security must be privileged, baseline or restricted" });
+
 /** What a policy puts into each matching namespace. */
 export const policySpecSchema = z.strictObject({
   resourceQuota: resourceQuotaTemplateSchema.nullable().default(null),
@@ -108,6 +119,7 @@ const policyFields = {
   description: descriptionSchema.default(""),
   pattern: patternSchema,
   priority: z.coerce.number({ error: "Priority must be a number" }).int("Priority must be a whole number").min(0, "Priority must be 0 or more").max(100_000, "Priority must be at most 100000").default(100),
+  podSecurity: podSecuritySchema.default("baseline"),
   ...policySpecSchema.shape,
 };
 
@@ -122,6 +134,7 @@ export const updatePolicySchema = z.strictObject({
   description: policyFields.description.optional(),
   pattern: patternSchema.optional(),
   priority: policyFields.priority.optional(),
+  podSecurity: podSecuritySchema.optional(),
   resourceQuota: resourceQuotaTemplateSchema.nullable().optional(),
   limitRange: limitRangeTemplateSchema.nullable().optional(),
 });
@@ -157,19 +170,20 @@ export const policyViewSchema = z.object({
   description: z.string(),
   pattern: z.string(),
   priority: z.number(),
+  podSecurity: podSecuritySchema,
   resourceQuota: resourceQuotaTemplateSchema.nullable(),
   limitRange: limitRangeTemplateSchema.nullable(),
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export type PolicyView = { id: number; name: string; description: string; pattern: string; priority: number; version: number; createdAt: string; updatedAt: string } & PolicySpec;
+export type PolicyView = { id: number; name: string; description: string; pattern: string; priority: number; podSecurity: PodSecurityLevel; version: number; createdAt: string; updatedAt: string } & PolicySpec;
 
 /** One difference between a policy's template and what a namespace holds. */
 export const driftItemSchema = z.object({
-  object: z.enum(["ResourceQuota", "LimitRange"]),
+  object: z.enum(["ResourceQuota", "LimitRange", "Namespace"]),
   kind: z.enum(["missing-object", "extra-object", "missing", "different", "extra"]),
-  /** e.g. "requests.nvidia.com/gpu" or "Container.max.cpu"; absent for whole objects. */
+  /** e.g. "requests.nvidia.com/gpu", "Container.max.cpu" or a Namespace label; absent for whole objects. */
   key: z.string().optional(),
   expected: z.string().optional(),
   actual: z.string().optional(),

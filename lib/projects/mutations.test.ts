@@ -60,7 +60,10 @@ describe("projects and settings against a real database", async () => {
       actor(adminId),
       "api",
     );
-    expect(saved).toEqual({ ok: true, data: { defaultExecutionConfig: "cpu-small", defaultVisualRecipeExecutionConfig: "doomed", defaultSparkConfig: "spark-small", defaultCluster: "embedded" } });
+    expect(saved).toEqual({
+      ok: true,
+      data: { defaultExecutionConfig: "cpu-small", defaultVisualRecipeExecutionConfig: "doomed", defaultSparkConfig: "spark-small", defaultCluster: "embedded", allowKubeconfigExecPlugins: false, allowInsecureKubeconfigTls: false },
+    });
     expect(listAuditEvents({ objectType: "settings", limit: 5 })).toHaveLength(1);
   });
 

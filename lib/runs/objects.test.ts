@@ -114,6 +114,17 @@ describe("Spark runs", () => {
     expect(container.volumeMounts.map((mount) => mount.mountPath)).toEqual(["/etc/berth/spark"]);
   });
 
+  it("harden the driver pod Berth builds and the driver and executors of a SparkApplication", () => {
+    const hardened = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+    const pod = sparkDriverRunObjects(context).objects.workload.spec as { securityContext: unknown; containers: { securityContext: unknown; command: string[] }[] };
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.containers[0].securityContext).toEqual(hardened);
+    // The user's application and arguments come last, after every option of Berth's.
+    expect(pod.containers[0].command.slice(-3)).toEqual(["local:///opt/app/prep.py", "--day", "1"]);
+    const app = sparkApplicationRunObjects(context).objects.workload.spec as { driver: Record<string, unknown>; executor: Record<string, unknown> };
+    for (const side of [app.driver, app.executor]) expect(side).toMatchObject({ securityContext: hardened, podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } } });
+  });
+
   it("reads Spark memory as Kubernetes quantities", () => {
     expect(sparkMemoryQuantity("4g")).toBe("4Gi");
     expect(sparkMemoryQuantity("512m")).toBe("512Mi");

@@ -4,9 +4,9 @@
  * re-created later from what was stored.
  */
 import type { V1Pod } from "@kubernetes/client-node";
-import { buildPod, labelValue, LABEL_PREFIX, type PodConfig } from "@/lib/kube/pod-builder";
+import { buildPod, hardenedContainerSecurity, hardenedPodSecurity, labelValue, LABEL_PREFIX, type PodConfig } from "@/lib/kube/pod-builder";
 import type { ActivityType } from "@/lib/resolution/activities";
-import { EXECUTOR_TEMPLATE_PATH, perJobRbac, sparkApplication, sparkImage, sparkLabels, sparkNamespace, sparkServiceAccount, sparkSubmitArgs, type SparkConfigBody } from "@/lib/spark-configs/builders";
+import { EXECUTOR_TEMPLATE_PATH, perJobRbac, sparkApplication, sparkImage, sparkLabels, sparkNamespace, sparkServiceAccount, sparkSubmitArgs, withApplication, type SparkConfigBody } from "@/lib/spark-configs/builders";
 import type { KubeManifest, RunObjects } from "./views";
 
 /** Records the resolution on the run's objects (`kubectl describe` shows where the config came from). */
@@ -123,7 +123,7 @@ function sparkBasics({ config, identity, payload, server }: SparkContext) {
   const labels = { ...sparkLabels(config, sparkRun), ...runLabels(identity) };
   const supporting: KubeManifest[] = [];
   if (config.managed.enabled && config.managed.serviceAccountPerJob) {
-    const rbac = perJobRbac(namespace, jobName);
+    const rbac = perJobRbac(namespace, jobName, config.conf);
     for (const object of [rbac.serviceAccount, rbac.role, rbac.roleBinding]) {
       supporting.push({ ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, ...runLabels(identity) } } } as KubeManifest);
     }
@@ -157,12 +157,16 @@ export function sparkApplicationRunObjects(context: SparkContext): { objects: Ru
       ...(payload.image ? { image: payload.image } : {}),
       driver: {
         ...driver,
+        securityContext: hardenedContainerSecurity(),
+        podSecurityContext: hardenedPodSecurity(),
         labels: { ...mapping(driver.labels), ...labels },
         ...(Object.keys(annotations).length ? { annotations } : {}),
         ...(payload.env ? { env: envList(payload.env) } : {}),
         ...(scriptMap ? { configMaps: [{ name: scriptMap.metadata.name, path: SCRIPT_DIR }] } : {}),
       },
       executor: {
+        securityContext: hardenedContainerSecurity(),
+        podSecurityContext: hardenedPodSecurity(),
         ...executor,
         labels: { ...mapping(executor.labels), ...labels },
         ...(payload.env ? { env: [...(Array.isArray(executor.env) ? executor.env : []), ...envList(payload.env)] } : {}),
@@ -220,8 +224,8 @@ export function sparkDriverRunObjects(context: SparkContext): { objects: RunObje
     ...(scriptMap ? [{ name: "script", mountPath: SCRIPT_DIR, readOnly: true }] : []),
     ...(templateMap ? [{ name: "executor-template", mountPath: templateDir, readOnly: true }] : []),
   ];
-  const tail = 1 + sparkRun.arguments.length;
-  const command = [...args.slice(0, args.length - tail), ...Object.entries(extraConf).flatMap(([key, value]) => ["--conf", `${key}=${value}`]), ...args.slice(args.length - tail)];
+  const options = args.slice(0, args.length - 1 - sparkRun.arguments.length);
+  const command = withApplication([...options, ...Object.entries(extraConf).flatMap(([key, value]) => ["--conf", `${key}=${value}`])], sparkRun);
   const conf = config.conf;
   const pod: V1Pod = {
     apiVersion: "v1",
@@ -234,6 +238,7 @@ export function sparkDriverRunObjects(context: SparkContext): { objects: RunObje
     },
     spec: {
       restartPolicy: "Never",
+      securityContext: hardenedPodSecurity(),
       serviceAccountName: sparkServiceAccount(config, sparkRun),
       containers: [
         {
@@ -243,6 +248,7 @@ export function sparkDriverRunObjects(context: SparkContext): { objects: RunObje
           env: [...envList(payload.env), { name: "BERTH_POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
           resources: { requests: { cpu: conf["spark.driver.cores"] ?? "1", memory: sparkMemoryQuantity(conf["spark.driver.memory"]) } },
           ...(volumeMounts.length ? { volumeMounts } : {}),
+          securityContext: hardenedContainerSecurity(),
         },
       ],
       ...(volumes.length ? { volumes } : {}),

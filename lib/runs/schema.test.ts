@@ -40,6 +40,16 @@ describe("submitRunSchema", () => {
     });
   });
 
+  it("refuses a Spark application file that spark-submit would read as an option", () => {
+    for (const file of ["--conf", "--conf=spark.kubernetes.executor.volumes.hostPath.h.mount.path=/", "-v"]) {
+      expect(errorsOf({ project: "p", activity: "spark-recipe", command: [file, "spark.kubernetes.driver.volumes.hostPath.h.mount.path=/", "local:///app.py"] })).toEqual({
+        command: [expect.stringContaining("must not start with '-'")],
+      });
+    }
+    // Arguments after the application file are the application's, whatever they look like.
+    expect(errorsOf({ project: "p", activity: "spark-recipe", command: ["local:///app.py", "--conf", "x=y"] })).toEqual({});
+  });
+
   it("refuses a command and a script together, and a Spark run without either", () => {
     expect(errorsOf({ project: "p", activity: "python-recipe", command: ["python"], script: "print(1)" })).toEqual({ script: ["Give a command or a script, not both"] });
     expect(errorsOf({ project: "p", activity: "spark-recipe" })).toEqual({ command: [expect.stringContaining("A Spark run needs its application")] });

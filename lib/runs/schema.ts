@@ -3,6 +3,7 @@ import { RUN_STATUSES } from "@/db/schema";
 import { ENV_VAR_NAME } from "@/lib/execution-configs/kube-names";
 import { activityTypeSchema, projectRefSchema } from "@/lib/projects/schema";
 import { isSparkActivity } from "@/lib/resolution/activities";
+import { applicationFileProblem } from "@/lib/spark-configs/builders";
 import { isRunId } from "./ids";
 
 /** The simulator's pod-behaviour annotations: the only ones a request may set (a test hook). */
@@ -97,6 +98,11 @@ export const submitRunSchema = z.strictObject(submitRunShape).superRefine((input
   if (spark && !hasCommand && !hasScript) {
     const message = "A Spark run needs its application: a command [file, arguments…] or a script";
     ctx.addIssue({ code: "custom", path: ["command"], message });
+  }
+  const file = input.command?.[0];
+  if (spark && file !== undefined) {
+    const problem = applicationFileProblem(file);
+    if (problem) ctx.addIssue({ code: "custom", path: ["command"], message: problem });
   }
   // Say so rather than silently ignore a choice the run would not use.
   if (spark && input.executionConfig) ctx.addIssue({ code: "custom", path: ["executionConfig"], message: `A ${input.activity} run uses a Spark config, not an execution config` });

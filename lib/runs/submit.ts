@@ -9,7 +9,8 @@ import { codeEnvImageFor } from "@/lib/code-envs/queries";
 import { executionConfigBody, findExecutionConfig } from "@/lib/execution-configs/queries";
 import { describeKubeError, type KubeFailure } from "@/lib/kube/errors";
 import { ensureNamespace, NamespaceError } from "@/lib/kube/namespaces";
-import { PodBuildError, resolveImage } from "@/lib/kube/pod-builder";
+import { PodBuildError, resolveImage, RunEnvError } from "@/lib/kube/pod-builder";
+import { runEnvProblems } from "@/lib/execution-configs/reserved-env";
 import { createRunObjects, deleteRunObjects, RunKubeError, sparkOperatorInstalled } from "@/lib/kube/run-workloads";
 import { can, mayUse, type Actor } from "@/lib/permissions";
 import { findProject } from "@/lib/projects/queries";
@@ -155,6 +156,9 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
   let build: RunPlan["build"];
   if (spark) {
     const config = sparkConfigBody(findSparkConfig(configFacts.id)!);
+    // A Spark config has no env of its own to pin or allow: reserved names are always refused.
+    const envProblems = runEnvProblems({ env: [], allowedReservedEnv: [] }, input.env, `Spark config ${config.name}`);
+    if (envProblems.length) throw new DomainError(422, envProblems.join("; "), { env: envProblems });
     try {
       // The only part that can fail: a namespace template this run cannot fill (e.g. ${group} without a group).
       sparkNamespace(config, { server: cluster.server, user: identity.user, project: identity.project, group: identity.group, jobName: "", mainApplicationFile: "" });
@@ -173,6 +177,7 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
     try {
       objects = podRunObjects(config, identity, payload);
     } catch (error) {
+      if (error instanceof RunEnvError) throw new DomainError(422, error.message, { env: error.problems });
       if (error instanceof PodBuildError) throw invalid("executionConfig", error.message);
       throw error;
     }

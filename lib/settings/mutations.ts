@@ -3,18 +3,25 @@ import { eq } from "drizzle-orm";
 import { settings } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError } from "@/lib/actions/result";
+import { forgetAllKubeClients } from "@/lib/kube/client";
+import { reconnectAllInformers } from "@/lib/kube/informers";
 import { findInCatalog, KIND_WORDS, loadCatalog } from "@/lib/resolution/catalog";
 import type { FieldErrors } from "@/lib/validation";
+import { KUBECONFIG_SETTINGS, type KubeconfigSetting } from "./kubeconfig-policy";
 import { getSettingsView, SETTING_TARGETS } from "./queries";
 import { SETTING_FIELDS, updateSettingsSchema } from "./schema";
 
-/** Sets or clears instance defaults; names that match nothing are field errors and nothing is saved. */
+/**
+ * Sets or clears instance defaults and the kubeconfig switches; names that match nothing are field
+ * errors and nothing is saved. A changed switch applies to stored kubeconfigs at once: every
+ * cluster's clients and watches are rebuilt under the new policy.
+ */
 export const updateSettings = defineMutation({
   name: "settings.update",
   permission: "settings.manage",
   schema: updateSettingsSchema,
   run(input, ctx) {
-    return ctx.write((tx) => {
+    const result = ctx.write((tx) => {
       const catalog = loadCatalog(tx);
       const before = getSettingsView(tx, catalog);
       const fieldErrors: FieldErrors = {};
@@ -32,16 +39,22 @@ export const updateSettings = defineMutation({
         else fieldErrors[field] = [`No ${KIND_WORDS[kind]} named "${ref}"`];
       }
       if (Object.keys(fieldErrors).length) throw new DomainError(422, "Some defaults name nothing that exists", fieldErrors);
-      for (const [key, id] of changes) {
-        if (id === null) tx.delete(settings).where(eq(settings.key, key)).run();
+      const switches = (Object.keys(KUBECONFIG_SETTINGS) as KubeconfigSetting[]).filter((key) => input[key] !== undefined).map((key): [string, boolean] => [key, input[key]!]);
+      for (const [key, value] of [...changes, ...switches]) {
+        if (value === null) tx.delete(settings).where(eq(settings.key, key)).run();
         else
           tx.insert(settings)
-            .values({ key, value: id })
-            .onConflictDoUpdate({ target: settings.key, set: { value: id, updatedAt: new Date() } })
+            .values({ key, value })
+            .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } })
             .run();
       }
       const after = getSettingsView(tx, catalog);
       return { result: after, audit: { objectType: "settings", objectId: "instance", objectName: "instance defaults", before, after } };
     });
+    if ((Object.keys(KUBECONFIG_SETTINGS) as KubeconfigSetting[]).some((key) => input[key] !== undefined)) {
+      forgetAllKubeClients();
+      reconnectAllInformers();
+    }
+    return result;
   },
 });

@@ -3,6 +3,7 @@ import { getDb, type Tx } from "@/db";
 import { settings } from "@/db/schema";
 import { loadCatalog, type Catalog, type CatalogKind } from "@/lib/resolution/catalog";
 import type { InstanceDefaults } from "@/lib/resolution/resolve";
+import { instanceKubeconfigPolicy } from "./kubeconfig-policy";
 import type { SettingField, SettingsView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -29,7 +30,15 @@ export function getInstanceDefaults(db: Reader = getDb()): InstanceDefaults {
 /** The defaults by name, for the settings page and `GET /api/v1/settings`. */
 export function getSettingsView(db: Reader = getDb(), catalog: Catalog = loadCatalog(db)): SettingsView {
   const defaults = getInstanceDefaults(db);
-  const view: SettingsView = { defaultExecutionConfig: null, defaultVisualRecipeExecutionConfig: null, defaultSparkConfig: null, defaultCluster: null };
+  const policy = instanceKubeconfigPolicy(db);
+  const view: SettingsView = {
+    defaultExecutionConfig: null,
+    defaultVisualRecipeExecutionConfig: null,
+    defaultSparkConfig: null,
+    defaultCluster: null,
+    allowKubeconfigExecPlugins: policy.allowExecPlugins,
+    allowInsecureKubeconfigTls: policy.allowInsecureTls,
+  };
   const errors: Record<string, string> = {};
   for (const [field, target] of Object.entries(SETTING_TARGETS) as [SettingField, (typeof SETTING_TARGETS)[SettingField]][]) {
     const id = defaults[target.key];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { perJobRbac, sparkApplication, sparkSubmitArgs, type SparkConfigBody, type SparkRun } from "./builders";
+import { perJobRbac, SparkArgumentError, sparkApplication, sparkSubmitArgs, type SparkConfigBody, type SparkRun } from "./builders";
 
 const managed: SparkConfigBody = {
   name: "spark-gpu",
@@ -62,6 +62,17 @@ describe("sparkSubmitArgs", () => {
   it("refuses a run the namespace template cannot resolve", () => {
     expect(() => sparkSubmitArgs(managed, { ...run, project: undefined })).toThrow(/has no project/);
   });
+
+  it("never lets the application file or a user argument be read as a spark-submit option", () => {
+    for (const file of ["--conf", "--conf=spark.kubernetes.executor.volumes.hostPath.h.mount.path=/", "-v", "-"]) {
+      expect(() => sparkSubmitArgs(managed, { ...run, mainApplicationFile: file })).toThrow(SparkArgumentError);
+      expect(() => sparkApplication(managed, { ...run, mainApplicationFile: file })).toThrow(SparkArgumentError);
+    }
+    // Arguments after the application belong to the application, even when they look like options.
+    const args = sparkSubmitArgs(managed, { ...run, arguments: ["--conf", "spark.kubernetes.executor.volumes.hostPath.h.mount.path=/"] });
+    expect(args.slice(-3)).toEqual([run.mainApplicationFile, "--conf", "spark.kubernetes.executor.volumes.hostPath.h.mount.path=/"]);
+    expect(args.filter((arg) => arg.includes("hostPath"))).toHaveLength(1);
+  });
 });
 
 describe("sparkApplication", () => {
@@ -121,8 +132,7 @@ describe("perJobRbac", () => {
     expect(serviceAccount).toMatchObject({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "berth-spark-churn-prep-7", namespace: "spark-churn", labels: { "berth.dev/job": "churn-prep-7" } } });
     expect(role.kind).toBe("Role");
     expect(role.metadata.namespace).toBe("spark-churn");
-    expect(role.rules[0].resources).toEqual(["pods", "services", "configmaps", "persistentvolumeclaims"]);
-    expect(role.rules[0].verbs).toContain("deletecollection");
+    expect(role.rules.map((rule) => rule.resources)).toEqual([["pods"], ["configmaps"], ["services"]]);
     expect(roleBinding).toMatchObject({
       kind: "RoleBinding",
       roleRef: { kind: "Role", name: "berth-spark-churn-prep-7", apiGroup: "rbac.authorization.k8s.io" },
@@ -132,5 +142,19 @@ describe("perJobRbac", () => {
 
   it("keeps names within 63 characters", () => {
     expect(perJobRbac("ns", "j".repeat(63)).serviceAccount.metadata.name).toHaveLength(63);
+  });
+
+  it("grants only what the Spark driver does: executor pods, its config map, deleting its service; no PVCs unless on-demand", () => {
+    const { role } = perJobRbac("spark-churn", "churn-prep-7");
+    const verbs = (resource: string) => role.rules.filter((rule) => rule.resources.includes(resource)).flatMap((rule) => rule.verbs).sort();
+    expect(role.rules.every((rule) => rule.apiGroups.length === 1 && rule.apiGroups[0] === "")).toBe(true);
+    expect(verbs("pods")).toEqual(["create", "delete", "deletecollection", "get", "list", "patch", "watch"]);
+    expect(verbs("configmaps")).toEqual(["create", "delete", "deletecollection", "list"]);
+    // The driver never creates a service (the submitter does, in cluster mode); it deletes its own at the end.
+    expect(verbs("services")).toEqual(["delete", "deletecollection", "list"]);
+    expect(verbs("persistentvolumeclaims")).toEqual([]);
+    for (const resource of ["secrets", "serviceaccounts", "roles", "rolebindings", "*"]) expect(verbs(resource)).toEqual([]);
+    const onDemand = perJobRbac("spark-churn", "churn-prep-7", { "spark.kubernetes.executor.volumes.persistentVolumeClaim.data.options.claimName": "OnDemand" });
+    expect(onDemand.role.rules.find((rule) => rule.resources.includes("persistentvolumeclaims"))?.verbs.sort()).toEqual(["create", "delete", "deletecollection", "list"]);
   });
 });

@@ -19,6 +19,29 @@ export interface SparkRun {
   arguments?: string[];
 }
 
+/** Thrown when a run's application file would be read by spark-submit as an option. */
+export class SparkArgumentError extends Error {
+  name = "SparkArgumentError";
+}
+
+/**
+ * Why an application file cannot be given to spark-submit, or undefined. spark-submit reads its
+ * options until the first argument that does not start with '-' (SparkSubmitOptionParser): that
+ * one is the application, and everything after it goes to the application untouched. So a file
+ * starting with '-' would be parsed as an option such as `--conf spark.kubernetes…hostPath…`.
+ */
+export function applicationFileProblem(file: string): string | undefined {
+  if (file.trim() === "") return "The application file must not be empty";
+  if (file.startsWith("-")) return `The application file must not start with '-' ("${file.slice(0, 40)}" would be read by spark-submit as an option)`;
+  return undefined;
+}
+
+function checkedApplicationFile(file: string): string {
+  const problem = applicationFileProblem(file);
+  if (problem) throw new SparkArgumentError(problem);
+  return file;
+}
+
 /** Where runners mount the executor pod fragment for spark-submit. */
 export const EXECUTOR_TEMPLATE_PATH = "/etc/berth/spark/executor-pod.yaml";
 /** Used when the image tag does not name a Spark version (the operator requires one). */
@@ -91,7 +114,12 @@ export function sparkSubmitArgs(config: SparkConfigBody, run: SparkRun): string[
   const args = ["spark-submit", "--master", `k8s://${apiServerUrl(run.server)}`, "--deploy-mode", "cluster", "--name", run.jobName];
   if (run.mainClass) args.push("--class", run.mainClass);
   for (const [key, value] of [...Object.entries(conf), ...own]) args.push("--conf", `${key}=${value}`);
-  return [...args, run.mainApplicationFile, ...(run.arguments ?? [])];
+  return withApplication(args, run);
+}
+
+/** spark-submit options, then the application file, then the user's arguments: nothing of the user's comes before the file. */
+export function withApplication(options: readonly string[], run: Pick<SparkRun, "mainApplicationFile" | "arguments">): string[] {
+  return [...options, checkedApplicationFile(run.mainApplicationFile), ...(run.arguments ?? [])];
 }
 
 type Mapping = Record<string, unknown>;
@@ -182,7 +210,7 @@ export function sparkApplication(config: SparkConfigBody, run: SparkRun): Mappin
       mode: "cluster",
       image,
       imagePullPolicy: "IfNotPresent",
-      mainApplicationFile: run.mainApplicationFile,
+      mainApplicationFile: checkedApplicationFile(run.mainApplicationFile),
       ...(run.mainClass ? { mainClass: run.mainClass } : {}),
       ...(run.arguments?.length ? { arguments: run.arguments } : {}),
       sparkVersion: tagVersion ?? DEFAULT_SPARK_VERSION,
@@ -205,22 +233,57 @@ export function sparkApplication(config: SparkConfigBody, run: SparkRun): Mappin
   };
 }
 
+type PolicyRule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+
+/** Whether the conf asks Spark to create executor PVCs itself (`…persistentVolumeClaim.<name>.options.claimName=OnDemand`). */
+function usesOnDemandClaims(conf: Record<string, string>): boolean {
+  return Object.entries(conf).some(([key, value]) => /^spark\.kubernetes\.executor\.volumes\.persistentVolumeClaim\.[^.]+\.options\.claimName$/.test(key) && value.toLowerCase() === "ondemand");
+}
+
+/**
+ * The Role of the per-job account: exactly the calls the Spark driver makes, read off Apache
+ * Spark's resource-managers/kubernetes (scheduler/cluster/k8s, Spark 3.5–4.0). The driver's token
+ * is also the user's code's token, so nothing more is granted.
+ * - pods: `ExecutorPodsAllocator` gets the driver pod (owner of the executors) and creates
+ *   executor pods; `ExecutorPodsWatchSnapshotSource` / `ExecutorPodsPollingSnapshotSource` watch and
+ *   list them; `KubernetesClusterSchedulerBackend` labels them with their executor id (`edit`, a
+ *   patch) and deletes them by label when scaling down or stopping (delete / deletecollection).
+ * - configmaps: `KubernetesClusterSchedulerBackend.setUpExecutorConfigMap` creates the executors'
+ *   conf map and `stop` deletes it by label.
+ * - services: `stop` deletes the driver's service by label
+ *   (spark.kubernetes.driver.service.deleteOnTermination); the service itself is made by whoever
+ *   submits in cluster mode (the spark-operator), never by the driver.
+ * - persistentvolumeclaims: only with on-demand executor claims (`claimName=OnDemand`):
+ *   `ExecutorPodsAllocator.requestNewExecutors` creates them, `getReusablePVCs` lists them, `stop`
+ *   deletes them by label.
+ * Deleting by label is a collection delete or a list then deletes, depending on the fabric8
+ * client version Spark ships, hence list with deletecollection.
+ */
+function sparkDriverRules(conf: Record<string, string>): PolicyRule[] {
+  const rules: PolicyRule[] = [
+    { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "patch", "delete", "deletecollection"] },
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "list", "delete", "deletecollection"] },
+    { apiGroups: [""], resources: ["services"], verbs: ["list", "delete", "deletecollection"] },
+  ];
+  if (usesOnDemandClaims(conf)) rules.push({ apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["create", "list", "delete", "deletecollection"] });
+  return rules;
+}
+
 /**
  * The objects of "a service account per job": a ServiceAccount, a Role allowing what the Spark
- * driver does in its namespace (executor pods, their services, config maps and volume claims) and
- * the RoleBinding between them. The runner creates them before the job and deletes them after.
+ * driver does in its namespace (see sparkDriverRules) and the RoleBinding between them. The
+ * runner creates them before the job and deletes them after.
  */
-export function perJobRbac(namespace: string, jobName: string) {
+export function perJobRbac(namespace: string, jobName: string, conf: Record<string, string> = {}) {
   const name = perJobAccountName(jobName);
   const metadata = { name, namespace, labels: { "berth.dev/job": labelValue(jobName), "app.kubernetes.io/managed-by": "berth" } };
-  const verbs = ["create", "get", "list", "watch", "update", "patch", "delete", "deletecollection"];
   return {
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata },
     role: {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
       metadata,
-      rules: [{ apiGroups: [""], resources: ["pods", "services", "configmaps", "persistentvolumeclaims"], verbs }],
+      rules: sparkDriverRules(conf),
     },
     roleBinding: {
       apiVersion: "rbac.authorization.k8s.io/v1",

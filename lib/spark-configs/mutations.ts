@@ -7,6 +7,7 @@ import { DomainError, conflict, notFound, type Result } from "@/lib/actions/resu
 import type { AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
+import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import type { Actor } from "@/lib/permissions";
@@ -160,6 +161,8 @@ export const deleteSparkConfig = defineMutation({
  * that name, through the create or update mutation so permissions and audit apply.
  */
 export async function importSparkConfig(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<SparkConfigView>> {
+  const refused = importRefusal(actor, createSparkConfig.permission, yaml);
+  if (refused) return refused;
   const parsed = fromYamlDocument(yaml, SPARK_CONFIG_KIND, createSparkConfigSchema);
   if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
   const existing = findSparkConfig(parsed.value.name);

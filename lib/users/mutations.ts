@@ -36,7 +36,8 @@ export const createUser = defineMutation({
   async run(input, ctx) {
     const passwordHash = await hashPassword(input.password);
     return ctx.write((tx) => {
-      if (findUser(input.username, tx)) throw conflict("username", `A user named "${input.username}" already exists`);
+      // By name only: a username made of digits would be looked up as an id.
+      if (tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get()) throw conflict("username", `A user named "${input.username}" already exists`);
       const groupRows = input.groups.length ? tx.select().from(groups).where(inArray(groups.name, input.groups)).all() : [];
       const missing = input.groups.filter((name) => !groupRows.some((group) => group.name === name));
       if (missing.length) throw new DomainError(422, "Unknown groups", { groups: missing.map((name) => `No group named "${name}"`) });

@@ -12,6 +12,7 @@ import { logRoute } from "./logs";
 import { METRICS_TYPES, metricsRoutes } from "./metrics";
 import { nameValidationPlugin } from "./names";
 import { podDefaultsPlugin, podValidationPlugin } from "./pod-admission";
+import { podSecurityPlugin } from "./pod-security";
 import { forgetLedger, ledgerFor, resourceQuotaPlugin } from "./quota-controller";
 import { Scheduler } from "./scheduler";
 import { seedCluster } from "./seed";
@@ -35,7 +36,7 @@ export const clusterRuntime = (store: Store): ClusterRuntime | undefined => runt
 
 /**
  * Order matters and follows the apiserver: names, decode-time defaults, LimitRanger's mutation,
- * object validation, LimitRanger's validation, Job defaults, and ResourceQuota last so it charges
+ * object validation, LimitRanger's validation, PodSecurity, Job defaults, and ResourceQuota last so it charges
  * exactly what will be stored.
  */
 const admission: AdmissionPlugin[] = [
@@ -44,6 +45,7 @@ const admission: AdmissionPlugin[] = [
   limitRangeDefaultsPlugin,
   podValidationPlugin,
   limitRangeValidationPlugin,
+  podSecurityPlugin,
   jobAdmissionPlugin,
   resourceQuotaPlugin,
 ];

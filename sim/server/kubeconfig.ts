@@ -1,5 +1,5 @@
 /** The kubeconfig clients use to reach the simulator: one cluster, one token user, one context. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { stringify } from "yaml";
 
@@ -27,6 +27,8 @@ export function renderKubeconfig({ server, token, caPem, name = "berth-sim" }: K
 }
 
 export function writeKubeconfig(path: string, input: KubeconfigInput): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, renderKubeconfig(input), { mode: 0o600 });
+  // `mode` applies only when the file is created: an older kubeconfig keeps no wider mode.
+  chmodSync(path, 0o600);
 }

@@ -1,5 +1,5 @@
 /** `--state FILE`: the whole store as JSON, loaded at start and saved (debounced) on change and at stop. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { KubeObject, ResourceKey } from "../contract";
 import { CRDS } from "./builtin-types";
@@ -31,9 +31,13 @@ export function saveState(store: MemoryStore, path: string): void {
   // Built from each object's cached JSON: saving 10k pods must not stall the API for long.
   const items = objects.map(({ resource, object }) => `{"resource":${JSON.stringify(resource)},"object":${toJson(object)}}`);
   const text = `{"format":"berth-sim/v1","resourceVersion":${resourceVersion},"objects":[${items.join(",")}]}`;
-  mkdirSync(dirname(path), { recursive: true });
+  // The state holds Secrets and service-account tokens: owner-only, like the rest of Berth's data dir.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.tmp`;
-  writeFileSync(temporary, text);
+  // A leftover temporary file would keep its older mode: `mode` applies only when a file is created.
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, text, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
   renameSync(temporary, path); // never leave a half-written file behind
 }
 

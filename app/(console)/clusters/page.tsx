@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Clusters" };
 
 export default async function ClustersPage() {
   const actor = await requirePermission("clusters.read");
-  const clusters = await listClustersWithNodes();
+  const clusters = await listClustersWithNodes(actor);
   const attach = can(actor, "clusters.create") ? (
     <Link href="/clusters/new" className={buttonClasses("primary")}>
       Attach cluster
@@ -25,7 +25,9 @@ export default async function ClustersPage() {
       <PageHeader title="Clusters" description="Where work runs: attached Kubernetes clusters, their nodes, capacity and health." actions={attach} />
       {clusters.length === 0 ? (
         <EmptyState title="No clusters yet" action={attach}>
-          Attach one by pasting its kubeconfig. The embedded simulated cluster appears here by itself when Berth runs with it.
+          {attach
+            ? "Attach one by pasting its kubeconfig. The embedded simulated cluster appears here by itself when Berth runs with it."
+            : "Clusters appear here once one of your groups is granted use, operate or manage on them."}
         </EmptyState>
       ) : (
         <Table label="Clusters">

@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
+import { mayReadCluster } from "@/lib/clusters/access";
 import { clusterContexts, clusterGrantsOf, findCluster, toClusterView } from "@/lib/clusters/queries";
 import { clusterStatus } from "@/lib/clusters/status";
 import { formatDateTime } from "@/lib/format";
@@ -33,7 +34,7 @@ function NoAccess({ what }: { what: string }) {
 export default async function ClusterPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ tab?: string; namespace?: string }> }) {
   const actor = await requirePermission("clusters.read");
   const row = findCluster(decodeURIComponent((await params).id));
-  if (!row) notFound();
+  if (!row || !mayReadCluster(actor, row.id)) notFound();
   const query = await searchParams;
   const tab: ClusterTab = CLUSTER_TABS.find((candidate) => candidate.id === query.tab)?.id ?? "nodes";
   const namespace = query.namespace || undefined;
@@ -106,7 +107,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
         </Card>
       )}
       {tab === "settings" && (
-        <Card title="Settings">{operate ? <EditClusterForm key={cluster.revision} cluster={cluster} contexts={clusterContexts(row)} /> : <NoAccess what="change it" />}</Card>
+        <Card title="Settings">{operate ? <EditClusterForm key={cluster.revision} cluster={cluster} contexts={clusterContexts(row)} manage={manage} /> : <NoAccess what="change it" />}</Card>
       )}
       {tab === "history" && <HistoryTab clusterId={cluster.id} operate={operate} />}
     </>

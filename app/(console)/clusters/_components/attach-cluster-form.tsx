@@ -4,12 +4,19 @@ import { useMemo, useState, type ChangeEvent } from "react";
 import { TextareaField } from "@/components/objects/textarea-field";
 import { ActionForm, Field, SelectField } from "@/components/ui/form";
 import { summarizeKubeconfig } from "@/lib/clusters/kubeconfig";
+import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/clusters/kubeconfig-policy";
 import { createClusterAction } from "../actions";
 
 /** Paste or upload a kubeconfig; its contexts are listed as soon as it parses, so one can be chosen. */
 export function AttachClusterForm() {
   const [kubeconfig, setKubeconfig] = useState("");
   const summary = useMemo(() => (kubeconfig.trim() ? summarizeKubeconfig(kubeconfig) : null), [kubeconfig]);
+  // The same allow-list the server applies, so refused fields show while pasting, not only on submit.
+  const refused = useMemo(() => {
+    if (!summary?.ok) return [];
+    const vetted = vetKubeconfigText(kubeconfig, SETTINGS_DECIDE_POLICY);
+    return vetted.ok ? [] : vetted.problems.map((problem) => problem.message);
+  }, [kubeconfig, summary]);
 
   async function upload(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
@@ -35,9 +42,16 @@ export function AttachClusterForm() {
         rows={10}
         value={kubeconfig}
         onChange={(event) => setKubeconfig(event.target.value)}
-        hint="Stored encrypted. It is never shown again, not even to administrators."
+        hint="Stored encrypted. It is never shown again, not even to administrators. Only inline credentials (token, client certificate and key data) and https servers are accepted: no file paths, exec plugins or auth providers."
       />
       {summary && !summary.ok && <p className="text-xs text-amber-700">{summary.error}</p>}
+      {refused.length > 0 && (
+        <ul className="list-disc pl-5 text-xs text-amber-700">
+          {refused.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
+        </ul>
+      )}
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
           name="context"

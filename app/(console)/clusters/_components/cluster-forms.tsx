@@ -10,7 +10,8 @@ import { CLUSTER_LEVELS } from "@/lib/permissions";
 import { deleteClusterAction, deleteClusterPodAction, setClusterGrantsAction, updateClusterAction } from "../actions";
 
 /** Edit name, description, context, Prometheus URL, or replace the kubeconfig; a stale revision gets a conflict. */
-export function EditClusterForm({ cluster, contexts }: { cluster: ClusterView; contexts: KubeconfigContext[] }) {
+/** `manage`: may replace the kubeconfig or switch its context (operators may change the rest). */
+export function EditClusterForm({ cluster, contexts, manage }: { cluster: ClusterView; contexts: KubeconfigContext[]; manage: boolean }) {
   const [action, conflict] = useConflictAwareAction(updateClusterAction);
   return (
     <ActionForm action={action} label="Cluster settings" submitLabel="Save" resetOnSuccess={false} success={() => "Saved."}>
@@ -24,11 +25,20 @@ export function EditClusterForm({ cluster, contexts }: { cluster: ClusterView; c
           name="context"
           label="Context"
           defaultValue={cluster.context}
+          disabled={!manage}
+          hint={manage ? undefined : "Switching the context needs manage on this cluster."}
           options={(contexts.length ? contexts : [{ name: cluster.context, server: cluster.server }]).map((context) => ({ value: context.name, label: `${context.name} — ${context.server ?? "no server"}` }))}
         />
         <Field name="prometheusUrl" label="Prometheus URL" type="url" defaultValue={cluster.prometheusUrl ?? ""} autoComplete="off" />
       </div>
-      <TextareaField name="kubeconfig" label="Replace the kubeconfig (optional)" rows={6} hint="Leave empty to keep the stored one; the context above is then looked up in the new one." />
+      {manage && (
+        <TextareaField
+          name="kubeconfig"
+          label="Replace the kubeconfig (optional)"
+          rows={6}
+          hint="Leave empty to keep the stored one; the context above is then looked up in the new one. Only inline credentials (token, client certificate and key data) and https servers are accepted."
+        />
+      )}
     </ActionForm>
   );
 }

@@ -37,10 +37,10 @@ export default async function ExecutionConfigPage({ params, searchParams }: { pa
   const config = toExecutionConfigView(row, actor);
 
   const codeEnv = (await searchParams).codeEnv || undefined;
-  let preview: { yaml: string; codeEnv?: ExecutionPreview["codeEnv"] } | { error: string };
+  let preview: { yaml: string; namespace: ExecutionPreview["namespace"]; codeEnv?: ExecutionPreview["codeEnv"] } | { error: string };
   try {
     const result = previewExecutionConfig(actor, row, { codeEnv });
-    preview = { yaml: YAML.stringify(result.pod), codeEnv: result.codeEnv };
+    preview = { yaml: YAML.stringify(result.pod), namespace: result.namespace, codeEnv: result.codeEnv };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     preview = { error: error.message };
@@ -111,6 +111,12 @@ export default async function ExecutionConfigPage({ params, searchParams }: { pa
             <p className="mb-2 text-sm text-slate-700">
               Runs the image of code env <Link href={`/code-envs/${encodeURIComponent(preview.codeEnv.name)}`} className="font-medium text-brand-600 hover:underline">{preview.codeEnv.name}</Link> built for this config
               {preview.codeEnv.stale ? <> <Badge tone="amber">stale: the code env changed since</Badge></> : null}.
+            </p>
+          )}
+          {"yaml" in preview && (
+            <p className="mb-2 text-sm text-slate-700">
+              Namespace for this run: <span className="font-mono text-xs">{preview.namespace.namespace}</span>
+              {preview.namespace.disambiguated ? ` (a hash suffix keeps it apart from other runs' namespaces: ${preview.namespace.disambiguated})` : null}
             </p>
           )}
           {"yaml" in preview ? (

@@ -100,6 +100,7 @@ export function ExecutionConfigForm({
         </div>
         <div className="grid gap-4 sm:grid-cols-4">
           <Field name="shmSize" label="/dev/shm size" defaultValue={text("shmSize")} placeholder="1Gi" hint="Memory-backed; empty: the runtime's 64Mi." />
+          <Field name="runAsUser" label="Run as user id" inputMode="numeric" defaultValue={text("runAsUser")} placeholder="1000" hint={`Non-root; needed in "restricted" namespaces. Empty: the image's user.`} />
         </div>
       </FormSection>
       <FormSection title="Scheduling">
@@ -110,7 +111,18 @@ export function ExecutionConfigForm({
         <TextareaField name="affinity" label="Affinity (YAML)" rows={5} defaultValue={text("affinity")} placeholder={"nodeAffinity:\n  requiredDuringSchedulingIgnoredDuringExecution:\n    nodeSelectorTerms: …"} hint="A Kubernetes Affinity: nodeAffinity, podAffinity, podAntiAffinity." />
       </FormSection>
       <FormSection title="Environment and use">
-        <TextareaField name="env" label="Environment variables" rows={3} defaultValue={text("env")} placeholder="OMP_NUM_THREADS=4" hint="One NAME=value per line." />
+        <TextareaField name="env" label="Environment variables" rows={3} defaultValue={text("env")} placeholder="OMP_NUM_THREADS=4" hint="One NAME=value per line; a run may override them." />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextareaField name="pinnedEnv" label="Pinned environment variables" rows={2} defaultValue={text("pinnedEnv")} placeholder="OMP_NUM_THREADS=4" hint="One NAME=value per line; runs cannot override them." />
+          <TextareaField
+            name="allowedReservedEnv"
+            label="Reserved names runs may set"
+            rows={2}
+            defaultValue={text("allowedReservedEnv")}
+            placeholder="CUDA_VISIBLE_DEVICES"
+            hint="One name or PREFIX_* per line. Runs may not set NVIDIA_*, CUDA_VISIBLE_DEVICES, KUBERNETES_*, SPARK_*, BERTH_* and other device or platform variables unless listed here."
+          />
+        </div>
         <div className="grid gap-4 sm:grid-cols-2">
           <SelectField
             name="workloadType"

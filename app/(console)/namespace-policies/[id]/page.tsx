@@ -42,7 +42,7 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
       <PageHeader
         title={
           <span className="flex items-center gap-3">
-            {policy.name} <Badge>priority {policy.priority}</Badge> <Badge>version {policy.version}</Badge>
+            {policy.name} <Badge>priority {policy.priority}</Badge> <Badge>pod security {policy.podSecurity}</Badge> <Badge>version {policy.version}</Badge>
           </span>
         }
         description={policy.description || undefined}

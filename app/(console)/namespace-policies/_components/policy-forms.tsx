@@ -8,7 +8,7 @@ import type { ObjectActionResult } from "@/components/objects/types";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
-import { ActionForm, Field } from "@/components/ui/form";
+import { ActionForm, Field, SelectField } from "@/components/ui/form";
 import { Table, Td, Th } from "@/components/ui/table";
 import { quantityLines } from "@/lib/namespace-policies/form";
 import type { ApplyOutcome, NamespaceResult, PolicyView } from "@/lib/namespace-policies/schema";
@@ -44,6 +44,17 @@ export function PolicyForm({ policy, action }: { policy?: PolicyView; action: (p
           <Field name="description" label="Description" defaultValue={policy?.description} autoComplete="off" />
           <Field name="pattern" label="Namespace pattern" defaultValue={policy?.pattern} autoComplete="off" placeholder="^ml-.*" hint="A regular expression matched against whole namespace names." />
           <Field name="priority" label="Priority" type="number" min={0} defaultValue={policy?.priority ?? 100} hint="When several policies match, the lowest number wins." />
+          <SelectField
+            name="podSecurity"
+            label="Pod security"
+            defaultValue={policy?.podSecurity ?? "baseline"}
+            options={[
+              { value: "baseline", label: "Baseline (default): no privileged pods, host paths or host network" },
+              { value: "restricted", label: "Restricted: also non-root, no privilege escalation" },
+              { value: "privileged", label: "Privileged: no restrictions" },
+            ]}
+            hint="Enforced by the cluster's Pod Security Admission (label pod-security.kubernetes.io/enforce) in every namespace the policy governs."
+          />
         </div>
         <TextareaField
           name="resourceQuota"

@@ -7,7 +7,7 @@ import { toBaseImageView } from "@/lib/images/queries";
 export const GET = apiRoute({ permission: "images.read" }, ({ params }) => NextResponse.json(toBaseImageView(requireBaseImageRef(params.baseImage))));
 
 export const PATCH = apiRoute({ permission: "images.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(updateBaseImage, { ...(await readJsonBody(request)), baseImage: decodeURIComponent(params.baseImage) }, actor),
+  respondWithMutation(updateBaseImage, { ...(await readJsonBody(request)), baseImage: params.baseImage }, actor),
 );
 
-export const DELETE = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(deleteBaseImage, { baseImage: decodeURIComponent(params.baseImage) }, actor));
+export const DELETE = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(deleteBaseImage, { baseImage: params.baseImage }, actor));

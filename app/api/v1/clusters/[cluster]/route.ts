@@ -1,10 +1,10 @@
 import { NextResponse } from "next/server";
 import { apiRoute, jsonError, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { getClusterDetail } from "@/lib/clusters/detail";
 import { deleteCluster, updateCluster } from "@/lib/clusters/mutations";
+import { readableClusterDetail } from "@/lib/clusters/reads";
 
-export const GET = apiRoute({ permission: "clusters.read" }, async ({ params }) => {
-  const cluster = await getClusterDetail(params.cluster);
+export const GET = apiRoute({ permission: "clusters.read" }, async ({ actor, params }) => {
+  const cluster = await readableClusterDetail(actor, params.cluster);
   return cluster ? NextResponse.json(cluster) : jsonError(404, `Cluster "${params.cluster}" not found`);
 });
 

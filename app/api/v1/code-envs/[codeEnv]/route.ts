@@ -6,7 +6,7 @@ import { codeEnvOr404, toCodeEnvView } from "@/lib/code-envs/queries";
 export const GET = apiRoute({ permission: "images.read" }, ({ params }) => NextResponse.json(toCodeEnvView(codeEnvOr404(params.codeEnv))));
 
 export const PATCH = apiRoute({ permission: "images.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(updateCodeEnv, { ...(await readJsonBody(request)), codeEnv: decodeURIComponent(params.codeEnv) }, actor),
+  respondWithMutation(updateCodeEnv, { ...(await readJsonBody(request)), codeEnv: params.codeEnv }, actor),
 );
 
-export const DELETE = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(deleteCodeEnv, { codeEnv: decodeURIComponent(params.codeEnv) }, actor));
+export const DELETE = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(deleteCodeEnv, { codeEnv: params.codeEnv }, actor));

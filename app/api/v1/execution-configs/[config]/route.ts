@@ -7,7 +7,7 @@ import { toExecutionConfigView } from "@/lib/execution-configs/queries";
 export const GET = apiRoute({ permission: "configs.read" }, ({ actor, params }) => NextResponse.json(toExecutionConfigView(visibleExecutionConfig(params.config, actor), actor)));
 
 export const PATCH = apiRoute({ permission: "configs.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(updateExecutionConfig, { ...(await readJsonBody(request)), config: decodeURIComponent(params.config) }, actor),
+  respondWithMutation(updateExecutionConfig, { ...(await readJsonBody(request)), config: params.config }, actor),
 );
 
-export const DELETE = apiRoute({ permission: "configs.manage" }, ({ actor, params }) => respondWithMutation(deleteExecutionConfig, { config: decodeURIComponent(params.config) }, actor));
+export const DELETE = apiRoute({ permission: "configs.manage" }, ({ actor, params }) => respondWithMutation(deleteExecutionConfig, { config: params.config }, actor));

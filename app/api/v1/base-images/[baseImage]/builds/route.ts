@@ -7,4 +7,4 @@ import { baseImageRevisions } from "@/lib/images/queries";
 /** The base image's builds (revisions), newest first. */
 export const GET = apiRoute({ permission: "images.read" }, ({ params }) => NextResponse.json(baseImageRevisions(requireBaseImageRef(params.baseImage))));
 
-export const POST = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(buildBaseImage, { baseImage: decodeURIComponent(params.baseImage) }, actor, 201));
+export const POST = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(buildBaseImage, { baseImage: params.baseImage }, actor, 201));

@@ -3,7 +3,7 @@ import { clearRegistryCredentials, setRegistryCredentials } from "@/lib/images/m
 
 /** Sets the registry credentials `{ username, password }` or `{ dockerConfigJson }`; the answer never contains them. */
 export const PUT = apiRoute({ permission: "images.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(setRegistryCredentials, { ...(await readJsonBody(request)), baseImage: decodeURIComponent(params.baseImage) }, actor),
+  respondWithMutation(setRegistryCredentials, { ...(await readJsonBody(request)), baseImage: params.baseImage }, actor),
 );
 
-export const DELETE = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(clearRegistryCredentials, { baseImage: decodeURIComponent(params.baseImage) }, actor));
+export const DELETE = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(clearRegistryCredentials, { baseImage: params.baseImage }, actor));

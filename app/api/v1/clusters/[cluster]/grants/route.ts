@@ -1,12 +1,9 @@
 import { NextResponse } from "next/server";
-import { apiRoute, jsonError, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { clusterGrantsOf, findCluster } from "@/lib/clusters/queries";
+import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { setClusterGrants } from "@/lib/clusters/mutations";
+import { readableClusterGrants } from "@/lib/clusters/reads";
 
-export const GET = apiRoute({ permission: "clusters.read" }, ({ params }) => {
-  const cluster = findCluster(params.cluster);
-  return cluster ? NextResponse.json(clusterGrantsOf(cluster.id)) : jsonError(404, `Cluster "${params.cluster}" not found`);
-});
+export const GET = apiRoute({ permission: "clusters.read" }, ({ actor, params }) => NextResponse.json(readableClusterGrants(actor, params.cluster)));
 
 export const PUT = apiRoute({}, async ({ actor, params, request }) =>
   respondWithMutation(setClusterGrants, { ...(await readJsonBody(request)), cluster: params.cluster }, actor),

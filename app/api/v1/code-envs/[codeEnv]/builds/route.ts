@@ -17,7 +17,7 @@ export const GET = apiRoute({ permission: "images.read" }, ({ params }) => {
  * building (the reason in the X-Berth-Message header).
  */
 export const POST = apiRoute({ permission: "images.manage" }, async ({ actor, params }) => {
-  const result = await executeMutation(buildCodeEnv, { codeEnv: decodeURIComponent(params.codeEnv) }, actor, "api");
+  const result = await executeMutation(buildCodeEnv, { codeEnv: params.codeEnv }, actor, "api");
   if (!result.ok) return jsonError(result.status, result.error, result.fieldErrors, result.details);
   const { queued, message } = result.data;
   if (queued.length) ensureBuildRunner();

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { DomainError } from "@/lib/actions/result";
 import { requirePermission } from "@/lib/auth/session";
+import { mayReadCluster } from "@/lib/clusters/access";
 import { findCluster } from "@/lib/clusters/queries";
 import { describeClusterPod } from "@/lib/clusters/workloads";
 import { formatDateTime } from "@/lib/format";
@@ -22,7 +23,7 @@ export default async function PodPage({ params }: { params: Promise<{ id: string
   const actor = await requirePermission("clusters.read");
   const { id, namespace, pod: name } = await params;
   const cluster = findCluster(decodeURIComponent(id));
-  if (!cluster) notFound();
+  if (!cluster || !mayReadCluster(actor, cluster.id)) notFound();
   const back = `/clusters/${cluster.id}?tab=pods`;
   let pod: PodDescription;
   try {
