@@ -6,6 +6,8 @@ import { apiTokens, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { registerEmbeddedCluster } from "@/lib/clusters/embedded";
+import { setKubeconfigPolicy } from "@/lib/kube/client";
+import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
 import { env } from "@/lib/env";
 import { startDashboardFeeds } from "@/lib/dashboard/service";
 import { ensureBuildRunner } from "@/lib/images/build-runner";
@@ -49,6 +51,8 @@ export async function bootstrap(): Promise<void> {
     }
   }
 
+  // Stored kubeconfigs are vetted under the switches an admin set, before any client is built.
+  setKubeconfigPolicy(instanceKubeconfigPolicy());
   registerEmbeddedCluster();
   // Builds queued before a restart continue; running ones are followed to their end.
   ensureBuildRunner();

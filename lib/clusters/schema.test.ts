@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { chooseContext, summarizeKubeconfig } from "./kubeconfig";
 import { cleanupSchema, createClusterSchema, labelSelectorSchema, setClusterGrantsSchema, updateClusterSchema } from "./schema";
@@ -98,5 +99,29 @@ describe("labelSelectorSchema and cleanupSchema", () => {
   it("needs a target and an explicit dryRun; form checkboxes say on", () => {
     expect(cleanupSchema.parse({ cluster: "c", target: "jobs", includeFailed: "on", dryRun: "on" })).toMatchObject({ includeFailed: true, dryRun: true, labelSelector: "" });
     expect(errorsOf(cleanupSchema.safeParse({ cluster: "c", target: "nodes" }))).toEqual({ target: ['Choose "pods" or "jobs"'], dryRun: ["Must be true or false"] });
+  });
+});
+
+describe("the shared schema reports a refused kubeconfig key as a field error", () => {
+  const kubeconfigWith = (cluster: Record<string, unknown>, user: Record<string, unknown>) =>
+    stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "prod", cluster: { server: "https://10.0.0.1:6443", ...cluster } }],
+      users: [{ name: "admin", user: { token: "s3cr3t", ...user } }],
+      contexts: [{ name: "prod-admin", context: { cluster: "prod", user: "admin" } }],
+      "current-context": "prod-admin",
+    });
+  const errors = (schema: typeof createClusterSchema | typeof updateClusterSchema, input: object) => {
+    const parsed = schema.safeParse(input);
+    return parsed.success ? {} : fieldErrorsFrom(parsed.error);
+  };
+
+  it("on create and on update", () => {
+    const kubeconfig = kubeconfigWith({}, { "client-key": "/etc/berth/secret-key" });
+    expect(errors(createClusterSchema, { name: "prod", kubeconfig })).toEqual({ kubeconfig: [expect.stringMatching(/^users\[0\]\.user\.client-key is not allowed: it makes Berth read a file/)] });
+    expect(errors(updateClusterSchema, { cluster: "prod", kubeconfig })).toEqual({ kubeconfig: [expect.stringMatching(/^users\[0\]\.user\.client-key is not allowed/)] });
+    const proxied = kubeconfigWith({ "proxy-url": "http://attacker.example:3128" }, {});
+    expect(errors(createClusterSchema, { name: "prod", kubeconfig: proxied })).toEqual({ kubeconfig: [expect.stringMatching(/^clusters\[0\]\.cluster\.proxy-url is not allowed/)] });
   });
 });

@@ -1,9 +1,8 @@
 import "server-only";
 import * as k8s from "@kubernetes/client-node";
 import type { Cluster } from "@/db/schema";
-import { STRICT_KUBECONFIG_POLICY, vetKubeconfigText, type KubeconfigPolicy, type KubeconfigProblem } from "@/lib/clusters/kubeconfig-policy";
+import { STRICT_KUBECONFIG_POLICY, vetKubeconfigText, type KubeconfigPolicy, type KubeconfigProblem } from "./kubeconfig-policy";
 import { decryptSecret } from "@/lib/crypto/secret-box";
-import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
 import type { KubeFailure } from "./errors";
 
 /** What lib/kube needs of a cluster row: enough to build (and cache) its client. */
@@ -19,10 +18,30 @@ export interface KubeClients {
   version: k8s.VersionApi;
 }
 
-// One set of clients per cluster, version and kubeconfig policy: a changed kubeconfig (new
-// version) or a switch an admin turned off gets new clients, vetted again.
-const globalForKube = globalThis as unknown as { berthKubeClients?: Map<number, { version: number; policy: string; clients: KubeClients }> };
+// One set of clients per cluster and version: a changed kubeconfig (new version) gets new clients.
+// A changed kubeconfig policy empties the cache, so every stored kubeconfig is vetted again.
+const globalForKube = globalThis as unknown as {
+  berthKubeClients?: Map<number, { version: number; clients: KubeClients }>;
+  berthKubeconfigPolicy?: KubeconfigPolicy;
+};
 const cache = (globalForKube.berthKubeClients ??= new Map());
+
+/** The policy clients are built under: strict until the instance settings say otherwise. */
+export function currentKubeconfigPolicy(): KubeconfigPolicy {
+  return globalForKube.berthKubeconfigPolicy ?? STRICT_KUBECONFIG_POLICY;
+}
+
+/**
+ * Sets the policy stored kubeconfigs are vetted under (at start and when an admin changes a
+ * switch). A change forgets every cached client: one stored while exec plugins were allowed
+ * stops working at its next use once they are not.
+ */
+export function setKubeconfigPolicy(policy: KubeconfigPolicy): boolean {
+  if (JSON.stringify(policy) === JSON.stringify(currentKubeconfigPolicy())) return false;
+  globalForKube.berthKubeconfigPolicy = { ...policy };
+  cache.clear();
+  return true;
+}
 
 /**
  * A kubeconfig Berth cannot use: no such context, no server, or `problems` with fields Berth (or
@@ -64,12 +83,10 @@ export function loadKubeconfig(text: string, context?: string, policy: Kubeconfi
  * working when that is turned off.
  */
 export function kubeClients(cluster: ClusterConnection): KubeClients {
-  const policy = instanceKubeconfigPolicy();
-  const policyKey = JSON.stringify(policy);
   const cached = cache.get(cluster.id);
-  if (cached && cached.version === cluster.version && cached.policy === policyKey) return cached.clients;
+  if (cached && cached.version === cluster.version) return cached.clients;
   cache.delete(cluster.id);
-  const config = loadKubeconfig(decryptSecret(cluster.kubeconfigEncrypted), cluster.context, policy);
+  const config = loadKubeconfig(decryptSecret(cluster.kubeconfigEncrypted), cluster.context, currentKubeconfigPolicy());
   const clients: KubeClients = {
     config,
     core: config.makeApiClient(k8s.CoreV1Api),
@@ -79,16 +96,11 @@ export function kubeClients(cluster: ClusterConnection): KubeClients {
     objects: k8s.KubernetesObjectApi.makeApiClient(config),
     version: config.makeApiClient(k8s.VersionApi),
   };
-  cache.set(cluster.id, { version: cluster.version, policy: policyKey, clients });
+  cache.set(cluster.id, { version: cluster.version, clients });
   return clients;
 }
 
 /** Forgets a cluster's clients (after it is removed). */
 export function forgetKubeClients(clusterId: number): void {
   cache.delete(clusterId);
-}
-
-/** Forgets every cluster's clients (after the kubeconfig policy changed). */
-export function forgetAllKubeClients(): void {
-  cache.clear();
 }

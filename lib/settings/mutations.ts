@@ -3,11 +3,11 @@ import { eq } from "drizzle-orm";
 import { settings } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError } from "@/lib/actions/result";
-import { forgetAllKubeClients } from "@/lib/kube/client";
+import { setKubeconfigPolicy } from "@/lib/kube/client";
 import { reconnectAllInformers } from "@/lib/kube/informers";
 import { findInCatalog, KIND_WORDS, loadCatalog } from "@/lib/resolution/catalog";
 import type { FieldErrors } from "@/lib/validation";
-import { KUBECONFIG_SETTINGS, type KubeconfigSetting } from "./kubeconfig-policy";
+import { instanceKubeconfigPolicy, KUBECONFIG_SETTINGS, type KubeconfigSetting } from "./kubeconfig-policy";
 import { getSettingsView, SETTING_TARGETS } from "./queries";
 import { SETTING_FIELDS, updateSettingsSchema } from "./schema";
 
@@ -51,10 +51,7 @@ export const updateSettings = defineMutation({
       const after = getSettingsView(tx, catalog);
       return { result: after, audit: { objectType: "settings", objectId: "instance", objectName: "instance defaults", before, after } };
     });
-    if ((Object.keys(KUBECONFIG_SETTINGS) as KubeconfigSetting[]).some((key) => input[key] !== undefined)) {
-      forgetAllKubeClients();
-      reconnectAllInformers();
-    }
+    if (setKubeconfigPolicy(instanceKubeconfigPolicy())) reconnectAllInformers();
     return result;
   },
 });

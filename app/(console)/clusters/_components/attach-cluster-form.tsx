@@ -4,7 +4,7 @@ import { useMemo, useState, type ChangeEvent } from "react";
 import { TextareaField } from "@/components/objects/textarea-field";
 import { ActionForm, Field, SelectField } from "@/components/ui/form";
 import { summarizeKubeconfig } from "@/lib/clusters/kubeconfig";
-import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/clusters/kubeconfig-policy";
+import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
 import { createClusterAction } from "../actions";
 
 /** Paste or upload a kubeconfig; its contexts are listed as soon as it parses, so one can be chosen. */
