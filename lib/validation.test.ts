@@ -17,6 +17,8 @@ describe("fieldErrorsFrom", () => {
     const result = z.strictObject({ name: z.string() }).safeParse(body);
     const errors = fieldErrorsFrom(result.error!);
     expect(JSON.parse(JSON.stringify(errors))).toEqual(JSON.parse('{"__proto__": ["Unknown field"], "constructor": ["Unknown field"], "toString": ["Unknown field"]}'));
+    // A plain object: a server action hands field errors to a client component, and React refuses others.
+    expect(Object.getPrototypeOf(errors)).toBe(Object.prototype);
   });
 });
 

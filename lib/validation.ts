@@ -4,7 +4,7 @@ export type FieldErrors = Record<string, string[]>;
 
 /** Every problem of a failed parse, keyed by field path ("_form" for the object itself). */
 export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
-  // No prototype: a client's field may be called "__proto__" or "constructor".
+  // No prototype while filling: a client's field may be called "__proto__" or "constructor".
   const fieldErrors: FieldErrors = Object.create(null);
   const add = (field: string, message: string) => (fieldErrors[field] ??= []).push(message);
   for (const issue of error.issues) {
@@ -14,7 +14,9 @@ export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
       add(issue.path.join(".") || "_form", issue.message);
     }
   }
-  return fieldErrors;
+  // A plain object again (spreading defines "__proto__" as an own key): React refuses to pass
+  // null-prototype objects from a server action to the browser.
+  return { ...fieldErrors };
 }
 
 /** A login name: lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit. */
