@@ -335,6 +335,7 @@ test("the runs list shows every run the user may see with its status, filters by
 
   // A new run appears and moves on without a reload.
   const submitted = await member.context.request.post("/api/v1/runs", {
+    headers: SAME_ORIGIN,
     data: { project, activity: "python-recipe", executionConfig: names.small, command: ["python", "-c", "print(1)"], annotations: { "sim.berth.dev/duration": "3s", "sim.berth.dev/start-delay": "2s" } },
   });
   expect(submitted.status(), await submitted.text()).toBe(201);
@@ -358,6 +359,7 @@ test("the runs list shows every run the user may see with its status, filters by
 test("when the cluster cannot be reached the run page and the list say since when, and recover by themselves", async () => {
   const runs = new RunsPage(member.page);
   const submitted = await member.context.request.post("/api/v1/runs", {
+    headers: SAME_ORIGIN,
     data: { project, activity: "python-recipe", executionConfig: names.small, command: ["python", "serve.py"], annotations: { "sim.berth.dev/duration": "120s", "sim.berth.dev/log-lines": "serving" } },
   });
   expect(submitted.status(), await submitted.text()).toBe(201);

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 /**
  * What an instance lets a kubeconfig do beyond the safe subset. Both are off unless an admin turns
  * them on (instance settings), because each hands the kubeconfig's author power over Berth's host
- * or its traffic; docs/security-kubeconfig.md says what each risks.
+ * or its traffic; docs/security.md says what each risks.
  */
 export interface KubeconfigPolicy {
   /** `users[].user.exec`: runs the named program on the Berth server, with Berth's environment. */

@@ -16,9 +16,9 @@ export const updateSettingsSchema = z.strictObject({
   defaultVisualRecipeExecutionConfig: objectRefOrNullSchema.optional(),
   defaultSparkConfig: objectRefOrNullSchema.optional(),
   defaultCluster: objectRefOrNullSchema.optional(),
-  /** Lets kubeconfigs run exec credential plugins on the Berth server (docs/security-kubeconfig.md). */
+  /** Lets kubeconfigs run exec credential plugins on the Berth server (docs/security.md). */
   allowKubeconfigExecPlugins: switchSchema.optional(),
-  /** Lets kubeconfigs skip verifying the cluster's TLS certificate (docs/security-kubeconfig.md). */
+  /** Lets kubeconfigs skip verifying the cluster's TLS certificate (docs/security.md). */
   allowInsecureKubeconfigTls: switchSchema.optional(),
 });
 export type UpdateSettingsInput = z.output<typeof updateSettingsSchema>;
