@@ -3,13 +3,25 @@ import base from "./vitest.config.mjs";
 
 // The real-cluster tier: tests against kube-apiserver, kube-controller-manager, kube-scheduler and
 // kwok (scripts/real-cluster.ts), run as Berth's least-privilege ServiceAccount. Same aliases and
-// exclusions as the simulator tier; only its own files and its own cluster.
+// exclusions as the simulator tier; its own files, and the console's integration suites, which run
+// on both clusters (test/cluster-kind.ts is the parameter; what needs the simulator says why).
+// Not here: the reconciler's, Spark driver's and informers' suites, which start a private simulator
+// of their own to inject outages, 410s and resets through its fault endpoint.
+const CONSOLE_SUITES = [
+  "lib/runs/{runs,live-routes,workload-security}.integration.test.ts",
+  "lib/dashboard/{dashboard,prometheus}.integration.test.ts",
+  "lib/kube/namespaces.integration.test.ts",
+  "lib/images/{builds,base-images}.integration.test.ts",
+  "lib/clusters/{clusters,read-scope}.integration.test.ts",
+  "lib/execution-configs/execution-configs.integration.test.ts",
+];
+
 export default defineConfig({
   ...base,
   test: {
     ...base.test,
     // BERTH_REAL_TESTS=glob[,glob…] runs other suites (the simulator tier's integration tests) here.
-    include: process.env.BERTH_REAL_TESTS?.split(",") ?? ["**/*.real.test.ts"],
+    include: process.env.BERTH_REAL_TESTS?.split(",") ?? ["**/*.real.test.ts", ...CONSOLE_SUITES],
     exclude: (base.test?.exclude ?? []).filter((pattern) => pattern !== "**/*.real.test.ts"),
     globalSetup: ["test/real-cluster/setup.ts"],
     // A real control plane reacts in seconds, not milliseconds (controllers, kwok stage delays).

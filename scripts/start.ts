@@ -1,12 +1,14 @@
 /**
  * `npm start`: builds the console if the build is missing or older than the sources, starts the
- * embedded Kubernetes simulator (unless BERTH_EMBEDDED_CLUSTER=off) with its kubeconfig in the
- * data dir, then serves the console with `next start` on PORT. Stops both together.
+ * embedded Kubernetes simulator (BERTH_EMBEDDED_CLUSTER=real: the real control plane of
+ * scripts/real-cluster.ts; off: none) with its kubeconfig in the data dir, then serves the console
+ * with `next start` on PORT. Stops both together.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { embeddedClusterCommand, embeddedClusterMode, type EmbeddedClusterMode } from "./embedded-cluster";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.env.PORT ?? "3000";
@@ -38,27 +40,25 @@ function stopAll(code: number) {
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
 
-/** Starts the simulator and resolves once it prints its ready line. */
-function startEmbeddedCluster(): Promise<void> {
-  // Owner-only: the simulator writes its kubeconfig and state here before the console tightens the dir.
+/** Starts the embedded cluster and resolves once it prints its ready line. */
+function startEmbeddedCluster(mode: Exclude<EmbeddedClusterMode, "off">): Promise<void> {
+  // Owner-only: the cluster writes its kubeconfig and state here before the console tightens the dir.
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const kubeconfig = path.join(dataDir, "embedded-kubeconfig.yaml");
-  const args = [
-    "--import", "tsx", path.join(root, "sim", "main.ts"),
-    "--port", process.env.BERTH_EMBEDDED_CLUSTER_PORT ?? "0",
-    "--kubeconfig", kubeconfig,
-    "--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4",
-    "--state", path.join(dataDir, "embedded-cluster-state.json"),
-  ];
-  const sim = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(sim);
-  sim.on("exit", (code) => {
+  const command = embeddedClusterCommand(mode, { root, dataDir, kubeconfig, port: process.env.BERTH_EMBEDDED_CLUSTER_PORT });
+  if (command.prepareArgs) {
+    const prepared = spawnSync(process.execPath, command.prepareArgs, { cwd: root, stdio: "inherit" });
+    if (prepared.status !== 0) return Promise.reject(new Error(`Preparing ${command.description} failed (see above).`));
+  }
+  const cluster = spawn(process.execPath, command.args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(cluster);
+  cluster.on("exit", (code) => {
     console.error(`The embedded cluster stopped (exit code ${code}).`);
     stopAll(code ?? 1);
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("The embedded cluster did not start within 60 s")), 60_000);
-    readline.createInterface({ input: sim.stdout! }).on("line", (line) => {
+    const timer = setTimeout(() => reject(new Error(`${command.description} did not start within ${command.readyTimeoutMs / 1000} s`)), command.readyTimeoutMs);
+    readline.createInterface({ input: cluster.stdout! }).on("line", (line) => {
       console.log(`[cluster] ${line}`);
       if (/listening on/i.test(line)) {
         clearTimeout(timer);
@@ -70,8 +70,9 @@ function startEmbeddedCluster(): Promise<void> {
 }
 
 async function main() {
+  const mode = embeddedClusterMode(process.env.BERTH_EMBEDDED_CLUSTER);
   buildIfNeeded();
-  if (process.env.BERTH_EMBEDDED_CLUSTER !== "off") await startEmbeddedCluster();
+  if (mode !== "off") await startEmbeddedCluster(mode);
   const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
     cwd: root,
     stdio: "inherit",

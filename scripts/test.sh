@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: lint, type-check, unit and integration tests (vitest), then end-to-end (Playwright
-# in Debian's Chromium). Installs only what a fresh machine lacks, when run as root: Chromium, and
+# `npm test`: lint, type-check, unit and integration tests (vitest) on the simulator, then on a real
+# control plane (kube-apiserver and friends with kwok nodes), then end-to-end (Playwright in Debian's
+# Chromium). Installs only what a fresh machine lacks, when run as root: Chromium, and
 # Prometheus (the dashboard's tests query a real one; test/prometheus.ts starts it, never systemd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,12 @@ fi
 echo "== lint"; npx eslint --max-warnings 0 .
 echo "== typecheck"; npm run --silent typecheck
 echo "== unit and integration (vitest)"; npx vitest run
+# The same integration suites on a real control plane, as Berth's deploy/ ServiceAccount. Its
+# binaries are built from Go modules into a cache outside the tree: on a fresh machine the first
+# build takes about 25 minutes on 2 cores (Go 1.26+ and the Go module proxy needed), then seconds.
+echo "== real control plane: binaries (first build ≈ 25 min on 2 cores, cached afterwards)"
+npm run --silent cluster:real -- --prepare-only
+echo "== real control plane (vitest.real.config.mts)"; npm run --silent test:real
 echo "== end-to-end (Playwright)"; npx playwright test
 # After Playwright, whose server start leaves a current build for the fuzzer's console.
 echo "== API fuzzing (schemathesis)"; npx tsx scripts/fuzz-api.ts

@@ -25,6 +25,7 @@ Options:
   --latency-ms N           fault: delay every API request
   --error-rate R           fault: fail this fraction (0..1) of API requests with 500
   --history N              watch history kept for resumption (default 50000 events)
+  --deny VERB:RESOURCE     refuse this to the simulator's user with RBAC's 403 (repeatable; e.g. delete:pods)
   --help                   this text
 `;
 
@@ -45,6 +46,7 @@ const OPTIONS = {
   "latency-ms": { type: "string", default: "0" },
   "error-rate": { type: "string", default: "0" },
   history: { type: "string" },
+  deny: { type: "string", multiple: true },
   help: { type: "boolean", default: false },
 } as const;
 
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     statePath: values.state,
     faults: { latencyMs: integer("latency-ms", values["latency-ms"]), errorRate: Number(values["error-rate"]) || 0 },
     historyLimit: values.history ? integer("history", values.history) : undefined,
+    deny: values.deny,
   });
   console.log(`berth-sim listening on ${sim.url} (kubeconfig: ${sim.kubeconfigPath})`);
 

@@ -39,6 +39,8 @@ describe("explainRun", () => {
     expect(explainRun("failed", null, 137)?.headline).toMatch(/OOMKilled/);
     expect(explainRun("pending", "0/6 nodes are available: 6 node(s) didn't match Pod's node affinity/selector.")?.headline).toMatch(/node selector/);
     expect(explainRun("pending", "0/6 nodes are available: 2 node(s) had untolerated taint {gpu: true}")?.headline).toMatch(/tainted/);
+    // kube-scheduler 1.37 no longer names the taint.
+    expect(explainRun("pending", "0/2 nodes are available: 2 node(s) had untolerated taint(s). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")?.headline).toMatch(/tainted/);
   });
 
   it("falls back to the exit code for other failures, and says nothing for a healthy run", () => {

@@ -10,6 +10,14 @@ export interface ClusterWatch {
 
 /** "Stale since …": the cluster cannot be reached, so what the page shows may be out of date. */
 export function StaleBanner({ cluster, watch }: { cluster: string; watch: ClusterWatch | null | undefined }) {
+  // A watch that fails without going stale lacks a permission ("Berth's account may not …"): not an outage.
+  if (!watch?.stale && watch?.error) {
+    return (
+      <p role="status" aria-label="Missing permission" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        On cluster {cluster}: {watch.error}
+      </p>
+    );
+  }
   if (!watch?.stale) return null;
   return (
     <p role="status" aria-label="Stale" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">

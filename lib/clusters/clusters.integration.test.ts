@@ -116,7 +116,8 @@ describe("clusters against the simulated cluster", async () => {
     });
     await batch.createNamespacedJob({ namespace: "default", body: job("done", { "sim.berth.dev/duration": "1s" }) });
     await batch.createNamespacedJob({ namespace: "default", body: job("broken", { "sim.berth.dev/duration": "1s", "sim.berth.dev/exit-code": "3" }) });
-    const outcomes = async () => (await batch.listNamespacedJob({ namespace: "default", labelSelector: "suite=jobs" })).items.map((item) => item.status?.conditions?.find((c) => c.status === "True")?.type).sort();
+    // Terminal conditions only: a real Job first gets SuccessCriteriaMet or FailureTarget.
+    const outcomes = async () => (await batch.listNamespacedJob({ namespace: "default", labelSelector: "suite=jobs" })).items.map((item) => item.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True")?.type).sort();
     await expect.poll(outcomes, { timeout: 15_000 }).toEqual(["Complete", "Failed"]);
     const input = { cluster: "sim", target: "jobs", labelSelector: "suite=jobs", dryRun: true };
     expect(await run(mutations.cleanupCluster, input)).toEqual({ ok: true, data: { dryRun: true, wouldDelete: ["default/done"] } });

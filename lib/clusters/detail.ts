@@ -17,6 +17,7 @@ export async function getClusterDetail(ref: string | number): Promise<ClusterDet
     ...view,
     nodes: status.reachable ? status.nodes : [],
     namespaces: status.reachable ? status.namespaces : [],
+    permissions: status.reachable ? status.permissions : null,
     grants: clusterGrantsOf(cluster.id),
   };
 }

@@ -185,9 +185,29 @@ export const clusterNodeSchema = z.object({
 });
 export type ClusterNode = z.infer<typeof clusterNodeSchema>;
 
+/** Which of the permissions Berth needs its account on the cluster lacks (null: the cluster or its access reviews did not answer). */
+export const clusterPermissionsSchema = z.object({
+  ok: z.boolean(),
+  missing: z.array(
+    z.object({
+      verb: z.string(),
+      resource: z.string(),
+      /** The API group, "" for the core group. */
+      group: z.string(),
+      /** Absent: needed across the cluster (Berth works in every namespace it creates). */
+      namespace: z.string().optional(),
+      /** The Berth feature that needs it. */
+      feature: z.string(),
+      /** "Berth's account may not …". */
+      message: z.string(),
+    }),
+  ),
+});
+
 export const clusterDetailSchema = clusterViewSchema.extend({
   nodes: z.array(clusterNodeSchema),
   namespaces: z.array(z.string()),
+  permissions: clusterPermissionsSchema.nullable(),
   grants: z.array(z.object({ group: z.string(), level: clusterLevelSchema })),
 });
 export type ClusterDetail = z.infer<typeof clusterDetailSchema>;

@@ -2,6 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { clusters, type Cluster } from "@/db/schema";
+import { checkPermissions, type PermissionCheck } from "@/lib/kube/access-review";
 import { kubeClients } from "@/lib/kube/client";
 import { describeKubeError } from "@/lib/kube/errors";
 import { nodeSummary, type NodeSummary } from "@/lib/kube/nodes";
@@ -12,18 +13,34 @@ const PROBE_TIMEOUT_MS = 4_000;
 const CACHE_MS = 5_000;
 
 export type ClusterStatus =
-  | { reachable: true; kubernetesVersion: string; nodes: NodeSummary[]; namespaces: string[]; checkedAt: Date }
+  | { reachable: true; kubernetesVersion: string; nodes: NodeSummary[]; namespaces: string[]; permissions: PermissionCheck | null; checkedAt: Date }
   | { reachable: false; unreachableSince: Date; lastError: string; checkedAt: Date };
 
 // Probes in flight or recent, per cluster id and row version: pages and API calls share them.
 const globalForStatus = globalThis as unknown as { berthClusterStatus?: Map<number, { version: number; at: number; status: Promise<ClusterStatus> }> };
 const cache = (globalForStatus.berthClusterStatus ??= new Map());
 
+/** A cluster that answers but not its access reviews is still reachable; its permissions are unknown (null). */
+function unknownPermissions(error: unknown): null {
+  console.error(`berth: checking Berth's permissions on a cluster failed: ${describeKubeError(error).message}`);
+  return null;
+}
+
+/** A list Berth's account may not read is shown as empty (the permissions say why), not as an outage. */
+function emptyWhenForbidden(error: unknown): { items: never[] } {
+  if (describeKubeError(error).permission) return { items: [] };
+  throw error;
+}
+
 async function probe(cluster: Cluster): Promise<ClusterStatus> {
   const checkedAt = new Date();
   try {
-    const { core, version } = kubeClients(cluster);
-    const [code, nodes, namespaces] = await withTimeout(Promise.all([version.getCode(), core.listNode(), core.listNamespace()]), PROBE_TIMEOUT_MS);
+    const clients = kubeClients(cluster);
+    const { core, version } = clients;
+    const [code, nodes, namespaces, permissions] = await withTimeout(
+      Promise.all([version.getCode(), core.listNode().catch(emptyWhenForbidden), core.listNamespace().catch(emptyWhenForbidden), checkPermissions(clients).catch(unknownPermissions)]),
+      PROBE_TIMEOUT_MS,
+    );
     getDb()
       .update(clusters)
       .set({ reachable: true, kubernetesVersion: code.gitVersion, lastCheckedAt: checkedAt, unreachableSince: null, lastError: null })
@@ -34,6 +51,7 @@ async function probe(cluster: Cluster): Promise<ClusterStatus> {
       kubernetesVersion: code.gitVersion,
       nodes: nodes.items.map(nodeSummary).sort((a, b) => a.name.localeCompare(b.name)),
       namespaces: namespaces.items.map((namespace) => namespace.metadata?.name ?? "").sort(),
+      permissions,
       checkedAt,
     };
   } catch (error) {
@@ -47,7 +65,8 @@ async function probe(cluster: Cluster): Promise<ClusterStatus> {
 }
 
 /**
- * Whether the cluster answers, its version, nodes and namespaces. Never throws: a failure is
+ * Whether the cluster answers, its version, nodes and namespaces, and which of the permissions
+ * Berth needs its account lacks. Never throws: a failure is
  * recorded on the cluster row (reachable=false, unreachableSince kept from the first failure,
  * lastError in plain words) and returned. Answers are reused for a few seconds.
  */

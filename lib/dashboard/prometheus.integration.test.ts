@@ -2,8 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject } from "vitest";
 import type { Actor } from "@/lib/permissions";
+import { onSimulatorOnly } from "@/test/cluster-kind";
 import { startPrometheus, type TestPrometheus } from "@/test/prometheus";
 
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
@@ -24,6 +25,7 @@ describe("GPU utilization from a real Prometheus", async () => {
   const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
   let prometheus: TestPrometheus;
   let core: CoreV1Api;
+  const simOnly = onSimulatorOnly("the simulator serves the dcgm-exporter endpoint Prometheus scrapes; kwok's nodes export no GPU metrics");
 
   const gpuPod = (name: string, util: string, project: string): V1Pod => ({
     metadata: { name, namespace: NAMESPACE, labels: { "berth.dev/run": `run-${name}`, "berth.dev/project": project, "berth.dev/user": "alice" }, annotations: { "sim.berth.dev/gpu-util": util } },
@@ -44,7 +46,7 @@ describe("GPU utilization from a real Prometheus", async () => {
     }
   }
 
-  beforeAll(async () => {
+  simOnly.beforeAll(async () => {
     prometheus = await startPrometheus(kubeconfig);
     getDb().insert(users).values({ username: "admin", role: "admin", passwordHash: "x" }).run();
     const created = await executeMutation(createCluster, { name: "sim", kubeconfig, prometheusUrl: prometheus.url }, admin, "api");
@@ -55,12 +57,12 @@ describe("GPU utilization from a real Prometheus", async () => {
     await core.createNamespacedPod({ namespace: NAMESPACE, body: gpuPod("lazy", "1-3", "nlp") });
   }, 60_000);
 
-  afterAll(async () => {
+  simOnly.afterAll(async () => {
     await prometheus?.stop();
     for (const name of ["busy", "lazy"]) await core?.deleteNamespacedPod({ namespace: NAMESPACE, name, gracePeriodSeconds: 0 }).catch(() => undefined);
   });
 
-  it("joins each pod's DCGM utilization and memory to its project and user", async () => {
+  simOnly("joins each pod's DCGM utilization and memory to its project and user", async () => {
     const view = await until(
       "both pods in Prometheus",
       () => gpuUtilization(admin, "sim"),
@@ -82,7 +84,7 @@ describe("GPU utilization from a real Prometheus", async () => {
     expect(view.idle).toEqual([]);
   });
 
-  it("flags a pod holding a GPU below 5 % for the whole window as idle, not a busy one", async () => {
+  simOnly("flags a pod holding a GPU below 5 % for the whole window as idle, not a busy one", async () => {
     const cluster = findCluster("sim")!;
     const aggregator = clusterAggregator(cluster.id)!;
     const holders = () => new Map(aggregator.gpuPods().map((pod) => [`${pod.namespace}/${pod.name}`, pod]));
@@ -96,7 +98,7 @@ describe("GPU utilization from a real Prometheus", async () => {
     expect(view.idle.filter((pod) => pod.namespace === NAMESPACE)).toEqual([{ namespace: NAMESPACE, name: "lazy", run: "run-lazy", project: "nlp", user: "alice", gpus: 1, utilization: expect.any(Number) }]);
   });
 
-  it("says unavailable once Prometheus is gone, with no numbers", async () => {
+  simOnly("says unavailable once Prometheus is gone, with no numbers", async () => {
     const url = prometheus.url;
     await prometheus.stop();
     const view = await readUtilization(url, () => undefined);

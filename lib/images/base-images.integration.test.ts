@@ -4,6 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
+import { onSimulatorOnly } from "@/test/cluster-kind";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-base-images-"));
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
@@ -71,7 +72,7 @@ describe("base images", async () => {
     expect(dump).not.toContain(Buffer.from(`robot:${PASSWORD}`).toString("base64"));
   });
 
-  it("builds, makes the first pushed build current, and shows 'rebuild needed' after an input changes", async () => {
+  onSimulatorOnly("the simulator plays Kaniko (build steps, log, digest, push); kwok runs the build pod but builds nothing")("builds, makes the first pushed build current, and shows 'rebuild needed' after an input changes", async () => {
     const queued = await run(mutations.buildBaseImage, { baseImage: "gpu-r" });
     expect(queued).toMatchObject({ ok: true, data: { status: "queued", baseImage: "gpu-r", startedBy: "admin" } });
     const id = queued.ok ? (queued.data as { id: number }).id : 0;

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
+import { NO_POD_LOGS, onSimulatorOnly } from "@/test/cluster-kind";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-image-builds-"));
 
@@ -17,6 +18,7 @@ describe("image builds against the simulated cluster", async () => {
   const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
   let clusterId = 0;
   let userId = 0;
+  const simOnly = onSimulatorOnly("the simulator plays Kaniko (build steps, log, digest, push); kwok runs the build pod but builds nothing");
 
   beforeAll(() => {
     const db = getDb();
@@ -45,7 +47,7 @@ describe("image builds against the simulated cluster", async () => {
     throw new Error(`build ${id} is still ${findBuild(id)!.status}`);
   }
 
-  it("runs a build queued → running → pushed with a digest, and cleans up its objects", async () => {
+  simOnly("runs a build queued → running → pushed with a digest, and cleans up its objects", async () => {
     const id = queue("FROM python:3.12-slim\nRUN pip install numpy\nENV A=1\n", "registry.example/team/base:t1");
     expect(findBuild(id)!.status).toBe("queued");
     const running = await waitFor(id, ["running", "pushed"]);
@@ -65,7 +67,7 @@ describe("image builds against the simulated cluster", async () => {
     expect(lines.join("\n")).toContain("Pushed registry.example/team/base@sha256:");
   });
 
-  it("fails a build whose RUN fails, naming the failing step", async () => {
+  simOnly("fails a build whose RUN fails, naming the failing step", async () => {
     const id = queue("FROM python:3.12-slim\nRUN echo ok\nRUN make all # berth-sim: fail\nRUN echo never\n", "registry.example/team/base:t2");
     const failed = await waitFor(id, ["pushed", "failed"]);
     expect(failed.status).toBe("failed");
@@ -74,7 +76,7 @@ describe("image builds against the simulated cluster", async () => {
     expect(failed.digest).toBeNull();
   });
 
-  it("streams a running build's log line by line while it is written", async () => {
+  simOnly("streams a running build's log line by line while it is written", async () => {
     const steps = Array.from({ length: 12 }, (_, index) => `RUN echo step-${index}`).join("\n");
     const id = queue(`FROM python:3.12-slim\n${steps}\n`, "registry.example/team/base:t3");
     const arrivals: number[] = [];
@@ -89,7 +91,7 @@ describe("image builds against the simulated cluster", async () => {
     await waitFor(id, ["pushed"]);
   });
 
-  it("cancels a running build (its Job is deleted) and queues a third build beyond the limit of 2", async () => {
+  onSimulatorOnly(`${NO_POD_LOGS}; cancelling keeps the build's log first and refuses (503) when it cannot be read`)("cancels a running build (its Job is deleted) and queues a third build beyond the limit of 2", async () => {
     const slow = Array.from({ length: 40 }, (_, index) => `RUN echo slow-${index}`).join("\n");
     const ids = [1, 2, 3].map((n) => queue(`FROM python:3.12-slim\n${slow}\n`, `registry.example/team/slow:${n}`));
     await waitFor(ids[0], ["running"]);

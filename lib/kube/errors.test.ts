@@ -43,3 +43,26 @@ describe("describeKubeError of Berth's own wrapped failures", () => {
     expect(describeKubeError(Object.assign(new Error(failure.message), { failure }))).toBe(failure);
   });
 });
+
+describe("describeKubeError of an RBAC refusal", () => {
+  const forbidden = (message: string, details: object) => apiException(403, { kind: "Status", status: "Failure", reason: "Forbidden", code: 403, message, details });
+
+  it("says what Berth's account may not do, read from the cluster's own message", () => {
+    const failure = describeKubeError(forbidden('pods "p" is forbidden: User "system:serviceaccount:berth:berth" cannot delete resource "pods" in API group "" in the namespace "team-a"', { name: "p", kind: "pods" }));
+    expect(failure).toMatchObject({ status: 403, reason: "Forbidden", permission: { verb: "delete", resource: "pods", group: "", namespace: "team-a" } });
+    expect(failure.message).toBe('Berth\'s account may not delete pods in namespace "team-a".');
+  });
+
+  it("names the group and says when the refusal is cluster-wide", () => {
+    const failure = describeKubeError(forbidden('jobs.batch is forbidden: User "system:serviceaccount:berth:berth" cannot list resource "jobs" in API group "batch" at the cluster scope', { group: "batch", kind: "jobs" }));
+    expect(failure).toMatchObject({ reason: "Forbidden", permission: { verb: "list", resource: "jobs", group: "batch" } });
+    expect(failure.permission?.namespace).toBeUndefined();
+    expect(failure.message).toBe("Berth's account may not list jobs.batch across the cluster.");
+  });
+
+  it("keeps the cluster's words when its message has another wording", () => {
+    const failure = describeKubeError(forbidden("access denied", { kind: "nodes" }));
+    expect(failure).toMatchObject({ reason: "Forbidden", message: "The cluster refused Berth's account: access denied" });
+    expect(failure.permission).toBeUndefined();
+  });
+});

@@ -5,6 +5,37 @@ export interface KubeFailure {
   message: string;
   /** The cluster's own HTTP status when it answered with one Berth does not name (e.g. 400). */
   clusterStatus?: number;
+  /** What Berth's account was refused, when a 403 named it (RBAC's own wording). */
+  permission?: RefusedPermission;
+}
+
+/** One thing an account may or may not do on a cluster: a verb on a resource, in a namespace or across the cluster. */
+export interface RefusedPermission {
+  verb: string;
+  /** The plural resource, with its subresource after a slash (pods/log). */
+  resource: string;
+  /** The API group, "" for the core group. */
+  group: string;
+  /** Absent when refused across the cluster (cluster-scoped kinds, lists in all namespaces). */
+  namespace?: string;
+}
+
+/** "Berth's account may not delete pods in namespace "a"": how a refused permission is told everywhere. */
+export function mayNotMessage(permission: RefusedPermission): string {
+  const resource = permission.group ? `${permission.resource}.${permission.group}` : permission.resource;
+  const where = permission.namespace ? `in namespace "${permission.namespace}"` : "across the cluster";
+  return `Berth's account may not ${permission.verb} ${resource} ${where}.`;
+}
+
+// The authorizer's wording (k8s.io/apiserver pkg/endpoints/handlers/responsewriters/errors.go
+// forbiddenMessage): `cannot <verb> resource "<r>" in API group "<g>" (in the namespace "<ns>" | at the cluster scope)`.
+const RBAC_REFUSAL = /cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/;
+
+function refusedPermission(message: string): RefusedPermission | undefined {
+  const match = RBAC_REFUSAL.exec(message);
+  if (!match) return undefined;
+  const [, verb, resource, group, namespace] = match;
+  return namespace ? { verb, resource, group, namespace } : { verb, resource, group };
 }
 
 /** A Kubernetes call that failed, carrying what describeKubeError made of it. */
@@ -63,6 +94,8 @@ export function describeKubeError(error: unknown): KubeFailure {
     const causes = body?.details?.causes?.map((cause) => (cause.field ? `${cause.field}: ${cause.message}` : cause.message)).filter(Boolean);
     if (code === 401) return { status: 502, reason: "Unauthorized", message: "The cluster refused Berth's credentials (401): the kubeconfig's token or certificate is not valid." };
     if (code === 403 && /exceeded quota|must specify/.test(message)) return { status: 403, reason: "QuotaExceeded", message: `Refused by the namespace quota: ${message}` };
+    const permission = code === 403 ? refusedPermission(message) : undefined;
+    if (permission) return { status: 403, reason: "Forbidden", message: mayNotMessage(permission), permission };
     if (code === 403) return { status: 403, reason: "Forbidden", message: `The cluster refused Berth's account: ${message}` };
     if (code === 404) return { status: 404, reason: "NotFound", message };
     if (code === 409 && body?.reason === "AlreadyExists") return { status: 409, reason: "AlreadyExists", message };

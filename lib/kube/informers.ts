@@ -1,7 +1,7 @@
 import "server-only";
 import * as k8s from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection, type KubeClients } from "@/lib/kube/client";
-import { describeKubeError } from "@/lib/kube/errors";
+import { describeKubeError, mayNotMessage, type KubeFailure } from "@/lib/kube/errors";
 
 /**
  * Shared informers: one list+watch per (cluster, kind[, namespace]) in this server process, whatever
@@ -30,6 +30,11 @@ export interface InformerStatus {
   stale: boolean;
   staleSince: string | null;
   error: string | null;
+  /**
+   * Berth's account may not list or watch this kind (403): `error` says what it lacks. Not an
+   * outage, so never stale; retried with backoff, so a granted permission heals it.
+   */
+  forbidden: boolean;
 }
 
 export type InformerEvent<T> = { type: "add" | "update" | "delete"; object: T } | { type: "status"; status: InformerStatus };
@@ -117,7 +122,7 @@ function stripManagedFields(object: AnyObject | undefined): void {
 class ClusterInformer implements SharedInformer<AnyObject> {
   private listWatch: k8s.ListWatch<AnyObject> | null = null;
   private readonly listeners = new Set<(event: InformerEvent<AnyObject>) => void>();
-  private current: InformerStatus = { synced: false, stale: false, staleSince: null, error: null };
+  private current: InformerStatus = { synced: false, stale: false, staleSince: null, error: null, forbidden: false };
   private failures = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private staleTimer: NodeJS.Timeout | null = null;
@@ -201,7 +206,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
     void previous?.stop();
     for (const object of leaving) this.emit({ type: "delete", object });
     this.connection = connection;
-    this.setStatus({ synced: false, stale: false, staleSince: null, error: null });
+    this.setStatus({ synced: false, stale: false, staleSince: null, error: null, forbidden: false });
     this.start();
   }
 
@@ -251,7 +256,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
   private setStatus(next: Partial<InformerStatus>): void {
     const before = this.current;
     this.current = { ...before, ...next };
-    if (before.synced !== this.current.synced || before.stale !== this.current.stale || before.error !== this.current.error) {
+    if (before.synced !== this.current.synced || before.stale !== this.current.stale || before.error !== this.current.error || before.forbidden !== this.current.forbidden) {
       this.emit({ type: "status", status: this.status() });
     }
   }
@@ -261,22 +266,37 @@ class ClusterInformer implements SharedInformer<AnyObject> {
     this.failures = 0;
     if (this.staleTimer) clearTimeout(this.staleTimer);
     this.staleTimer = null;
-    this.setStatus({ synced: true, stale: false, staleSince: null, error: null });
+    this.setStatus({ synced: true, stale: false, staleSince: null, error: null, forbidden: false });
     for (const waiter of this.syncWaiters.splice(0)) waiter();
+  }
+
+  /** What went wrong, in words; a refused watch carries no Status body, so its permission is named here. */
+  private describe(error: unknown): KubeFailure {
+    if ((error as { statusCode?: unknown } | null)?.statusCode === 403) {
+      const permission = { verb: "watch", resource: RESOURCES[this.kind].resource, group: "", ...(this.namespace ? { namespace: this.namespace } : {}) };
+      return { status: 403, reason: "Forbidden", message: mayNotMessage(permission), permission };
+    }
+    return describeKubeError(error);
   }
 
   private failed(error: unknown): void {
     if (this.stopped) return;
     this.failures += 1;
-    const message = describeKubeError(error).message;
-    if (!this.staleTimer && !this.current.stale) {
+    const failure = this.describe(error);
+    const message = failure.message;
+    if (failure.permission) {
+      // A missing permission is not an outage: say what is missing, and keep retrying in case it is granted.
+      if (this.staleTimer) clearTimeout(this.staleTimer);
+      this.staleTimer = null;
+      this.setStatus({ stale: false, staleSince: null, error: message, forbidden: true });
+    } else if (!this.staleTimer && !this.current.stale) {
       const since = new Date().toISOString();
       this.staleTimer = setTimeout(() => {
         this.staleTimer = null;
         this.setStatus({ stale: true, staleSince: since, error: this.current.error ?? message });
       }, STALE_AFTER_MS);
     }
-    this.current = { ...this.current, error: message };
+    this.current = { ...this.current, error: message, forbidden: Boolean(failure.permission) };
     if (this.restartTimer) return;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

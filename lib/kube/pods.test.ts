@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { V1Job, V1Node, V1Pod } from "@kubernetes/client-node";
 import { jobOutcome, jobSummary } from "./jobs";
 import { nodeSummary } from "./nodes";
-import { describePod, isFinishedPod, podSummary } from "./pods";
+import { describePod, eventSummary, isFinishedPod, podSummary } from "./pods";
 
 const pod: V1Pod = {
   metadata: { name: "train", namespace: "ml", creationTimestamp: new Date("2026-11-27T10:00:00Z"), labels: { app: "train" } },
@@ -33,6 +33,14 @@ describe("pod helpers", () => {
       ["BackOff", "pod/train"],
       ["Scheduled", "pod/train"],
     ]);
+  });
+
+  it("counts a repeated events.k8s.io event by its series and dates it by the series' last observation", () => {
+    // kube-scheduler records through events.k8s.io: no count or lastTimestamp, a series on repeats.
+    const scheduled = { involvedObject: { kind: "Pod", name: "train" }, metadata: { creationTimestamp: new Date("2026-11-27T10:00:00Z") }, reason: "FailedScheduling", message: "0/6 nodes are available", eventTime: new Date("2026-11-27T10:00:00.123Z"), reportingComponent: "default-scheduler", source: {} };
+    expect(eventSummary(scheduled)).toMatchObject({ count: 1, lastSeen: "2026-11-27T10:00:00.123Z" });
+    const repeated = { ...scheduled, series: { count: 4, lastObservedTime: new Date("2026-11-27T10:07:30.500Z") } };
+    expect(eventSummary(repeated)).toMatchObject({ count: 4, lastSeen: "2026-11-27T10:07:30.500Z" });
   });
 
   it("calls Succeeded and Failed pods finished", () => {

@@ -98,8 +98,9 @@ export function eventSummary(event: CoreV1Event): EventSummary {
     reason: event.reason ?? "",
     message: event.message ?? "",
     object: `${(involved.kind ?? "").toLowerCase()}/${involved.name ?? ""}`,
-    count: event.count ?? 1,
-    lastSeen: time(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp),
+    // events.k8s.io events (kube-scheduler's) leave count and lastTimestamp empty; repeats live in the series.
+    count: event.series?.count ?? event.count ?? 1,
+    lastSeen: time(event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp),
   };
 }
 

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { describe, expect, inject, it } from "vitest";
+import { NO_POD_LOGS, onSimulatorOnly } from "@/test/cluster-kind";
 
 // The runs-live HTTP routes called as Next calls them, with an API token, on the shared test cluster.
 describe("run logs, run settings and run streams over HTTP", async () => {
@@ -65,7 +66,7 @@ describe("run logs, run settings and run streams over HTTP", async () => {
     expect(await reset.json()).toEqual({ retentionSeconds: 3600, logTailKb: 64 });
   });
 
-  it("follows a run's log as text until its pod ends, then serves it whole and as a download", async () => {
+  it("follows the run's pod on the cluster", async () => {
     watchRunsOn(cluster.id);
     await kubeClients(cluster).core.createNamespacedPod({
       namespace,
@@ -75,6 +76,9 @@ describe("run logs, run settings and run streams over HTTP", async () => {
       },
     });
     await until("the run to be pending", () => row().status !== "queued");
+  });
+
+  onSimulatorOnly(NO_POD_LOGS)("follows a run's log as text until its pod ends, then serves it whole and as a download", async () => {
     const followed = await logsRoute.GET(request(`/api/v1/runs/${runId}/logs?follow=1`), params({ id: runId }));
     expect(followed.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(await followed.text()).toBe("step 1\nstep 2\nstep 3\n");
@@ -99,6 +103,7 @@ describe("run logs, run settings and run streams over HTTP", async () => {
   });
 
   it("streams one run's state and pods as Server-Sent Events", async () => {
+    await until("the run to succeed", () => row().status === "succeeded");
     const aborted = new AbortController();
     const response = await runStream.GET(request(`/api/stream/runs/${runId}`, tokens.admin, { signal: aborted.signal }), params({ id: runId }));
     expect(response.headers.get("content-type")).toBe("text/event-stream");

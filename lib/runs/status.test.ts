@@ -70,6 +70,11 @@ describe("pending", () => {
     expect(podRunStatus(pod({ phase: "Pending", conditions: unschedulable("0/2 nodes are available: 2 node(s) had untolerated taint {a: b}.") })).reason).toMatch(
       /^Every node has a taint the pod does not tolerate: 0\/2 nodes/,
     );
+    // kube-scheduler 1.37's wording: the taint is not named, and every node counts in the preemption tail.
+    const current = "0/2 nodes are available: 2 node(s) had untolerated taint(s). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.";
+    expect(podRunStatus(pod({ phase: "Pending", conditions: unschedulable(current) })).reason).toBe(
+      "Every node has a taint the pod does not tolerate: 0/2 nodes are available: 2 node(s) had untolerated taint(s)",
+    );
   });
 
   it("names the image and the registry's message when the pull fails", () => {

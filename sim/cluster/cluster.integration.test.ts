@@ -82,6 +82,8 @@ describe("scheduling and the pod lifecycle", () => {
       return ["Scheduled", "Pulling", "Pulled", "Created", "Started"].every((r) => reasons.includes(r)) && list.items;
     }, 3000, "lifecycle events");
     expect(events.find((e) => e.reason === "Scheduled")?.message).toBe(`Successfully assigned life/web to ${running.spec?.nodeName}`);
+    // kube-scheduler records through events.k8s.io: an action, no count or core timestamps.
+    expect(events.find((e) => e.reason === "Scheduled")).toMatchObject({ action: "Binding", reportingComponent: "default-scheduler", source: {}, lastTimestamp: null });
   });
 
   it("leaves a pod asking for more GPUs than any node has Pending with the real message", async () => {
@@ -90,7 +92,7 @@ describe("scheduling and the pod lifecycle", () => {
     body.spec!.tolerations = [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }];
     await core.createNamespacedPod({ namespace: "gpu", body });
     const expected =
-      "0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 2 No preemption victims found for incoming pod, 4 Preemption is not helpful for scheduling.";
+      "0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 6 Preemption is not helpful for scheduling.";
     // CPU nodes have no nvidia.com/gpu at all: they fail on resources too, so select GPU nodes only.
     body.metadata!.name = "greedy-selected";
     body.spec!.nodeSelector = { "nvidia.com/gpu.present": "true" };
@@ -101,9 +103,10 @@ describe("scheduling and the pod lifecycle", () => {
     }, 3000, "Unschedulable condition");
     expect(condition.reason).toBe("Unschedulable");
     expect(condition.message).toBe(expected);
+    expect(condition.observedGeneration).toBe(1);
     const plain = await core.readNamespacedPod({ namespace: "gpu", name: "greedy" });
     expect(plain.status?.conditions?.[0].message).toBe(
-      "0/6 nodes are available: 6 Insufficient nvidia.com/gpu. preemption: 0/6 nodes are available: 6 No preemption victims found for incoming pod.",
+      "0/6 nodes are available: 6 Insufficient nvidia.com/gpu. preemption: 0/6 nodes are available: 6 Preemption is not helpful for scheduling.",
     );
     const describe = await kubectl("describe", "pod", "-n", "gpu", "greedy-selected");
     expect(describe.stdout).toContain("FailedScheduling");
@@ -232,6 +235,13 @@ describe("controllers", () => {
     }, 8000, "the job to complete");
     expect(job.status?.succeeded).toBe(2);
     expect(job.status?.completionTime).toBeInstanceOf(Date);
+    // int32 with omitempty upstream: a finished Job has no `active` at all.
+    expect(job.status).not.toHaveProperty("active");
+    // As the 1.31+ job controller: the success criteria condition first, then Complete, both with the reason.
+    expect(job.status?.conditions?.map((c) => [c.type, c.status, c.reason, c.message])).toEqual([
+      ["SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods"],
+      ["Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods"],
+    ]);
     const pods = await core.listNamespacedPod({ namespace: "jobs", labelSelector: "job-name=train" });
     expect(pods.items).toHaveLength(2);
     for (const pod of pods.items) {
@@ -261,6 +271,11 @@ describe("controllers", () => {
       return j.status?.conditions?.find((c) => c.type === "Failed");
     }, 5000, "the job to fail");
     expect(failed).toMatchObject({ status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" });
+    const conditions = (await batch.readNamespacedJob({ namespace: "jobs", name: "broken" })).status?.conditions ?? [];
+    expect(conditions.map((c) => [c.type, c.reason])).toEqual([
+      ["FailureTarget", "BackoffLimitExceeded"],
+      ["Failed", "BackoffLimitExceeded"],
+    ]);
     // ttlSecondsAfterFinished: 2 — the finished job and, by cascade, its pod are removed.
     await eventually(
       () => batch.readNamespacedJob({ namespace: "jobs", name: "broken" }).then(() => false, (error: ApiException<unknown>) => error.code === 404),

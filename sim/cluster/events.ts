@@ -1,6 +1,8 @@
 /**
- * core/v1 Event recording as client-go's recorder does it: `<object>.<hex nanos>` names, repeats
- * of the same reason and message folded into `count`, writes batched off the caller's stack.
+ * Event recording as client-go's recorders do it: `<object>.<hex nanos>` names, writes batched off
+ * the caller's stack. `record` is tools/record (core/v1: repeats of the same reason and message
+ * folded into `count`); `recordAction` is tools/events, the events.k8s.io recorder kube-scheduler
+ * uses (an `action` and a microsecond `eventTime`, no count or timestamps, repeats in `series`).
  */
 import type { KubeObject, Store } from "../contract";
 import { nowTimestamp } from "../server/objects";
@@ -14,6 +16,8 @@ interface Pending {
   message: string;
   component: string;
   host?: string;
+  /** events.k8s.io: what was done, and by which instance of the component. */
+  action?: { action: string; instance: string };
 }
 
 interface Recent {
@@ -37,6 +41,12 @@ export class EventRecorder {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
+  }
+
+  /** An events.k8s.io event (tools/events' Eventf), as kube-scheduler records Scheduled and FailedScheduling. */
+  recordAction(involved: KubeObject, type: EventType, reason: string, action: string, message: string, component: string, instance: string): void {
+    this.record(involved, type, reason, message, component);
+    this.queue[this.queue.length - 1].action = { action, instance };
   }
 
   private uniqueSuffix(): string {
@@ -68,25 +78,52 @@ export class EventRecorder {
       const existing = this.store.get("events", seen.namespace, seen.name);
       if (existing) {
         seen.count++;
-        this.store.update("events", { ...existing, count: seen.count, lastTimestamp: now }, { internal: true });
+        const repeat = e.action ? { series: { count: seen.count, lastObservedTime: microTime() } } : { count: seen.count, lastTimestamp: now };
+        this.store.update("events", { ...existing, ...repeat }, { internal: true });
         return;
       }
     }
     const name = `${meta.name}.${this.uniqueSuffix()}`;
+    const involvedObject = {
+      kind: e.involved.kind,
+      namespace: meta.namespace,
+      name: meta.name,
+      uid: meta.uid,
+      apiVersion: e.involved.apiVersion,
+      resourceVersion: meta.resourceVersion,
+    };
+    if (e.action) {
+      // What the core/v1 view of an events.k8s.io Event carries: the deprecated fields stay empty.
+      this.store.create(
+        "events",
+        {
+          apiVersion: "v1",
+          kind: "Event",
+          metadata: { name, namespace },
+          involvedObject,
+          reason: e.reason,
+          message: e.message,
+          source: {},
+          firstTimestamp: null,
+          lastTimestamp: null,
+          type: e.type,
+          eventTime: microTime(),
+          action: e.action.action,
+          reportingComponent: e.component,
+          reportingInstance: e.action.instance,
+        },
+        { internal: true },
+      );
+      this.remember(key, namespace, name);
+      return;
+    }
     this.store.create(
       "events",
       {
         apiVersion: "v1",
         kind: "Event",
         metadata: { name, namespace },
-        involvedObject: {
-          kind: e.involved.kind,
-          namespace: meta.namespace,
-          name: meta.name,
-          uid: meta.uid,
-          apiVersion: e.involved.apiVersion,
-          resourceVersion: meta.resourceVersion,
-        },
+        involvedObject,
         reason: e.reason,
         message: e.message,
         source: e.host ? { component: e.component, host: e.host } : { component: e.component },
@@ -100,7 +137,14 @@ export class EventRecorder {
       },
       { internal: true },
     );
+    this.remember(key, namespace, name);
+  }
+
+  private remember(key: string, namespace: string, name: string): void {
     this.recent.set(key, { namespace, name, count: 1 });
     if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
   }
 }
+
+/** metav1.MicroTime as serialised: six fractional digits. */
+const microTime = (): string => new Date().toISOString().replace(/Z$/, "000Z");

@@ -166,6 +166,8 @@ export class JobController {
       terminating: seen.terminating,
       uncountedTerminatedPods: {},
     };
+    // JobStatus.active is an int32 with omitempty: a Job with no running pods has none.
+    if (!status.active) delete status.active;
     if (seen.succeeded) status.succeeded = seen.succeeded;
     if (indexed) status.completedIndexes = formatIndexes(tally.succeededIndexes);
     if (seen.failed) status.failed = seen.failed;
@@ -178,8 +180,10 @@ export class JobController {
         return;
       case "fail": {
         for (const pod of active) this.deletePod(job, pod);
-        status.active = 0;
-        status.conditions = [...(status.conditions ?? []), condition("Failed", stamp, decision.reason, decision.message)];
+        delete status.active;
+        // As pkg/controller/job/job_controller.go (1.31+): FailureTarget marks the decision, Failed follows
+        // once the pods are gone; both carry the reason. Here the pods go at once, so both land together.
+        status.conditions = [...(status.conditions ?? []), condition("FailureTarget", stamp, decision.reason, decision.message), condition("Failed", stamp, decision.reason, decision.message)];
         this.writeStatus(job, status);
         this.events.record(job, "Warning", decision.reason, decision.message, COMPONENT);
         this.scheduleTtl(job, stamp);
@@ -187,9 +191,9 @@ export class JobController {
       }
       case "complete":
         for (const pod of active) this.deletePod(job, pod);
-        status.active = 0;
+        delete status.active;
         status.completionTime = stamp;
-        status.conditions = [...(status.conditions ?? []), condition("Complete", stamp)];
+        status.conditions = [...(status.conditions ?? []), condition("SuccessCriteriaMet", stamp, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE), condition("Complete", stamp, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE)];
         this.writeStatus(job, status);
         this.events.record(job, "Normal", "Completed", "Job completed", COMPONENT);
         this.scheduleTtl(job, stamp);
@@ -301,6 +305,9 @@ export class JobController {
     });
   }
 }
+
+const COMPLETIONS_REACHED = "CompletionsReached";
+const COMPLETIONS_REACHED_MESSAGE = "Reached expected number of succeeded pods";
 
 function condition(type: JobCondition["type"], at: string, reason?: string, message?: string): JobCondition {
   const out: JobCondition = { type, status: "True", lastProbeTime: at, lastTransitionTime: at };

@@ -1,8 +1,8 @@
 /**
- * batch/v1 Job semantics as of Kubernetes 1.30 (NonIndexed and Indexed completion): API defaults and
- * validation, and a pure decision function the controller applies. Conditions follow 1.30:
- * `Complete` without a reason; `Failed` with BackoffLimitExceeded or DeadlineExceeded
- * (1.31's SuccessCriteriaMet/FailureTarget and CompletionsReached are deliberately not emitted).
+ * batch/v1 Job semantics (NonIndexed and Indexed completion): API defaults and validation, and a
+ * pure decision function the controller applies. Conditions follow 1.31+: `SuccessCriteriaMet` then
+ * `Complete` with CompletionsReached; `FailureTarget` then `Failed` with BackoffLimitExceeded or
+ * DeadlineExceeded.
  */
 import type { AdmissionPlugin, KubeObject } from "../contract";
 import { invalid } from "../server/errors";
@@ -23,7 +23,7 @@ export interface JobSpec {
 }
 
 export interface JobCondition {
-  type: "Complete" | "Failed" | "Suspended";
+  type: "Complete" | "Failed" | "Suspended" | "SuccessCriteriaMet" | "FailureTarget";
   status: "True" | "False";
   reason?: string;
   message?: string;

@@ -100,6 +100,8 @@ export interface PodCondition {
   message?: string;
   lastProbeTime: string | null;
   lastTransitionTime: string;
+  /** The pod generation the writer acted on (PodObservedGenerationTracking, on by default since 1.34). */
+  observedGeneration?: number;
 }
 
 export interface ContainerState {

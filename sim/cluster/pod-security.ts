@@ -54,6 +54,15 @@ function containersOf(spec: PodSpec): Container[] {
 
 const contextOf = (container: Container) => (container.securityContext ?? {}) as SecurityContext;
 
+/** A check's ID (its file name in policy/, e.g. hostPathVolumes) and its message. */
+type Violation = [id: string, text: string];
+
+/** Baseline checks a restricted check replaces: capabilities_restricted, restrictedVolumes, seccompProfile_restricted. */
+const OVERRIDDEN_AT_RESTRICTED = new Set(["capabilities_baseline", "hostPathVolumes", "seccompProfile_baseline"]);
+
+/** Who sets a forbidden field, as the checks word it: `pod`, `container "a"`, or `pod and container "a"`. */
+const setters = (pod: boolean, containers: string | undefined): string => [pod ? "pod" : "", containers ?? ""].filter(Boolean).join(" and ");
+
 /** Containers whose context matches, as `container "a"` / `containers "a", "b"`. */
 function offenders(spec: PodSpec, matches: (context: SecurityContext, container: Container) => boolean): string | undefined {
   const names = containersOf(spec)
@@ -63,77 +72,114 @@ function offenders(spec: PodSpec, matches: (context: SecurityContext, container:
 }
 
 /** Baseline's checks (check_privileged, hostNamespaces, hostPathVolumes, hostPorts, capabilities_baseline, seccompProfile_baseline, procMount, sysctls, seLinuxOptions, windowsHostProcess). */
-function baselineViolations(spec: PodSpec): string[] {
-  const out: string[] = [];
+function baselineViolations(spec: PodSpec): Violation[] {
+  const out: Violation[] = [];
   const pod = (spec.securityContext ?? {}) as SecurityContext & { sysctls?: { name: string }[] };
   const hostProcess = offenders(spec, (context) => context.windowsOptions?.hostProcess === true);
-  if (pod.windowsOptions?.hostProcess || hostProcess) out.push("hostProcess (pod or containers must not set securityContext.windowsOptions.hostProcess=true)");
+  if (pod.windowsOptions?.hostProcess || hostProcess) out.push(["windowsHostProcess", `hostProcess (${setters(Boolean(pod.windowsOptions?.hostProcess), hostProcess)} must not set securityContext.windowsOptions.hostProcess=true)`]);
   const hostNamespaces = (["hostNetwork", "hostPID", "hostIPC"] as const).filter((field) => spec[field] === true);
-  if (hostNamespaces.length) out.push(`host namespaces (${hostNamespaces.map((field) => `${field}=true`).join(", ")})`);
+  if (hostNamespaces.length) out.push(["hostNamespaces", `host namespaces (${hostNamespaces.map((field) => `${field}=true`).join(", ")})`]);
   const privileged = offenders(spec, (context) => context.privileged === true);
-  if (privileged) out.push(`privileged (${privileged} must not set securityContext.privileged=true)`);
+  if (privileged) out.push(["privileged", `privileged (${privileged} must not set securityContext.privileged=true)`]);
   const capabilityNames = new Set<string>();
   const withCapabilities = offenders(spec, (context) => {
     const extra = (context.capabilities?.add ?? []).filter((name) => !BASELINE_CAPABILITIES.has(name));
     extra.forEach((name) => capabilityNames.add(name));
     return extra.length > 0;
   });
-  if (withCapabilities) out.push(`non-default capabilities (${withCapabilities} must not include ${quoted([...capabilityNames])} in securityContext.capabilities.add)`);
+  if (withCapabilities) out.push(["capabilities_baseline", `non-default capabilities (${withCapabilities} must not include ${quoted([...capabilityNames])} in securityContext.capabilities.add)`]);
   const hostPaths = (spec.volumes ?? []).filter((volume) => volume.hostPath !== undefined).map((volume) => volume.name);
-  if (hostPaths.length) out.push(`hostPath volumes (${plural(hostPaths.length, "volume", "volumes")} ${quoted(hostPaths)})`);
+  if (hostPaths.length) out.push(["hostPathVolumes", `hostPath volumes (${plural(hostPaths.length, "volume", "volumes")} ${quoted(hostPaths)})`]);
   const hostPorts = new Set<number>();
   const withHostPorts = offenders(spec, (_, container) => {
     const ports = ((container.ports as { hostPort?: number }[] | undefined) ?? []).map((port) => port.hostPort ?? 0).filter((port) => port !== 0);
     ports.forEach((port) => hostPorts.add(port));
     return ports.length > 0;
   });
-  if (withHostPorts) out.push(`hostPort (${withHostPorts} ${plural(hostPorts.size, "uses hostPort", "use hostPorts")} ${[...hostPorts].join(", ")})`);
-  const seLinux = offenders(spec, (context) => !SELINUX_TYPES.has(context.seLinuxOptions?.type ?? "") || Boolean(context.seLinuxOptions?.user || context.seLinuxOptions?.role));
-  if (seLinux || !SELINUX_TYPES.has(pod.seLinuxOptions?.type ?? "") || pod.seLinuxOptions?.user || pod.seLinuxOptions?.role) out.push("seLinuxOptions (pod or containers must not set forbidden securityContext.seLinuxOptions)");
+  if (withHostPorts) out.push(["hostPorts", `hostPort (${withHostPorts} ${plural(hostPorts.size, "uses hostPort", "use hostPorts")} ${[...hostPorts].join(", ")})`]);
+  // check_seLinuxOptions.go: who sets what, then the forbidden types and whether user or role is set.
+  const badTypes = new Set<string>();
+  let userSet = false;
+  let roleSet = false;
+  const badSeLinux = (options: SecurityContext["seLinuxOptions"]) => {
+    const badType = !SELINUX_TYPES.has(options?.type ?? "");
+    if (badType) badTypes.add(options!.type!);
+    if (options?.user) userSet = true;
+    if (options?.role) roleSet = true;
+    return badType || Boolean(options?.user || options?.role);
+  };
+  const podSeLinux = badSeLinux(pod.seLinuxOptions);
+  const seLinux = offenders(spec, (context) => badSeLinux(context.seLinuxOptions));
+  if (podSeLinux || seLinux) {
+    const types = [...badTypes].sort();
+    const what = [types.length ? `${plural(types.length, "type", "types")} ${quoted(types)}` : "", userSet ? "user may not be set" : "", roleSet ? "role may not be set" : ""].filter(Boolean);
+    out.push(["seLinuxOptions", `seLinuxOptions (${setters(podSeLinux, seLinux)} set forbidden securityContext.seLinuxOptions: ${what.join("; ")})`]);
+  }
   const procMount = offenders(spec, (context) => context.procMount !== undefined && context.procMount !== "Default");
-  if (procMount) out.push(`procMount (${procMount} must not set securityContext.procMount to "Unmasked")`);
+  if (procMount) out.push(["procMount", `procMount (${procMount} must not set securityContext.procMount to "Unmasked")`]);
   const unconfined = offenders(spec, (context) => context.seccompProfile?.type === "Unconfined");
-  if (pod.seccompProfile?.type === "Unconfined") out.push('seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")');
-  if (unconfined) out.push(`seccompProfile (${unconfined} must not set securityContext.seccompProfile.type to "Unconfined")`);
+  const podUnconfined = pod.seccompProfile?.type === "Unconfined";
+  if (podUnconfined || unconfined) out.push(["seccompProfile_baseline", `seccompProfile (${setters(podUnconfined, unconfined)} must not set securityContext.seccompProfile.type to "Unconfined")`]);
   const sysctls = (pod.sysctls ?? []).map((sysctl) => sysctl.name).filter((name) => !SAFE_SYSCTLS.has(name));
-  if (sysctls.length) out.push(`forbidden sysctls (${sysctls.join(", ")})`);
+  if (sysctls.length) out.push(["sysctls", `forbidden sysctls (${sysctls.join(", ")})`]);
   return out;
 }
 
 /** Restricted's additional checks (check_restrictedVolumes, allowPrivilegeEscalation, runAsNonRoot, runAsUser, seccompProfile_restricted, capabilities_restricted). */
-function restrictedViolations(spec: PodSpec): string[] {
-  const out: string[] = [];
+function restrictedViolations(spec: PodSpec): Violation[] {
+  const out: Violation[] = [];
   const pod = (spec.securityContext ?? {}) as SecurityContext;
   const restricted = (spec.volumes ?? []).flatMap((volume) => {
     const type = Object.keys(volume).find((key) => key !== "name");
     return type && !RESTRICTED_VOLUMES.has(type) ? [`volume ${JSON.stringify(volume.name)} uses restricted volume type ${JSON.stringify(type)}`] : [];
   });
-  if (restricted.length) out.push(`restricted volume types (${restricted.join("; ")})`);
+  if (restricted.length) out.push(["restrictedVolumes", `restricted volume types (${restricted.join("; ")})`]);
   const escalation = offenders(spec, (context) => context.allowPrivilegeEscalation !== false);
-  if (escalation) out.push(`allowPrivilegeEscalation != false (${escalation} must set securityContext.allowPrivilegeEscalation=false)`);
+  if (escalation) out.push(["allowPrivilegeEscalation", `allowPrivilegeEscalation != false (${escalation} must set securityContext.allowPrivilegeEscalation=false)`]);
   const dropAll = offenders(spec, (context) => !(context.capabilities?.drop ?? []).includes("ALL"));
-  const extra = offenders(spec, (context) => (context.capabilities?.add ?? []).some((name) => name !== "NET_BIND_SERVICE"));
+  const added = new Set<string>();
+  const extra = offenders(spec, (context) => {
+    const names = (context.capabilities?.add ?? []).filter((name) => name !== "NET_BIND_SERVICE");
+    names.forEach((name) => added.add(name));
+    return names.length > 0;
+  });
   if (dropAll || extra) {
-    const parts = [dropAll && `${dropAll} must set securityContext.capabilities.drop=["ALL"]`, extra && `${extra} must not include capabilities other than "NET_BIND_SERVICE" in securityContext.capabilities.add`].filter(Boolean);
-    out.push(`unrestricted capabilities (${parts.join("; ")})`);
+    const parts = [dropAll && `${dropAll} must set securityContext.capabilities.drop=["ALL"]`, extra && `${extra} must not include ${quoted([...added])} in securityContext.capabilities.add`].filter(Boolean);
+    out.push(["capabilities_restricted", `unrestricted capabilities (${parts.join("; ")})`]);
   }
   const nonRoot = offenders(spec, (context) => context.runAsNonRoot === false || (context.runAsNonRoot === undefined && pod.runAsNonRoot !== true));
-  if (pod.runAsNonRoot === false || nonRoot) out.push(`runAsNonRoot != true (pod or ${nonRoot ?? "containers"} must set securityContext.runAsNonRoot=true)`);
+  if (pod.runAsNonRoot === false || nonRoot) out.push(["runAsNonRoot", `runAsNonRoot != true (pod or ${nonRoot ?? "containers"} must set securityContext.runAsNonRoot=true)`]);
   const root = offenders(spec, (context) => context.runAsUser === 0);
-  if (pod.runAsUser === 0 || root) out.push(`runAsUser=0 (pod or ${root ?? "containers"} must not set runAsUser=0)`);
+  if (pod.runAsUser === 0 || root) out.push(["runAsUser", `runAsUser=0 (${setters(pod.runAsUser === 0, root)} must not set runAsUser=0)`]);
+  // check_seccompProfile_restricted.go: an explicitly bad type (pod or containers) is named first;
+  // only without one are containers left unset by both levels asked to set a profile.
+  const allowedSeccomp = (type: string) => type === "RuntimeDefault" || type === "Localhost";
   const podSeccomp = pod.seccompProfile?.type;
-  const seccomp = offenders(spec, (context) => {
-    const type = context.seccompProfile?.type ?? podSeccomp;
-    return type !== "RuntimeDefault" && type !== "Localhost";
+  const badValues = new Set<string>();
+  const podBad = podSeccomp !== undefined && !allowedSeccomp(podSeccomp);
+  if (podBad) badValues.add(podSeccomp);
+  const explicit = offenders(spec, (context) => {
+    const type = context.seccompProfile?.type;
+    if (type === undefined || allowedSeccomp(type)) return false;
+    badValues.add(type);
+    return true;
   });
-  if (seccomp) out.push(`seccompProfile (pod or ${seccomp} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")`);
+  const implicit = offenders(spec, (context) => context.seccompProfile?.type === undefined && podSeccomp === undefined);
+  if (podBad || explicit) out.push(["seccompProfile_restricted", `seccompProfile (${setters(podBad, explicit)} must not set securityContext.seccompProfile.type to ${quoted([...badValues].sort())})`]);
+  else if (implicit) out.push(["seccompProfile_restricted", `seccompProfile (pod or ${implicit} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")`]);
   return out;
 }
 
 /** Why a pod spec breaks a Pod Security level, in the apiserver's words; empty when it complies. */
 export function podSecurityViolations(level: PodSecurityLevel, spec: PodSpec): string[] {
   if (level === "privileged") return [];
-  return level === "baseline" ? baselineViolations(spec) : [...baselineViolations(spec), ...restrictedViolations(spec)];
+  // As pod-security-admission's registry: each level's checks by ID, baseline's first; at restricted
+  // the checks that replace a baseline check (overrides) drop it.
+  const byId = (a: Violation, b: Violation) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const baseline = baselineViolations(spec).sort(byId);
+  if (level === "baseline") return baseline.map(([, text]) => text);
+  const restricted = restrictedViolations(spec).sort(byId);
+  return [...baseline.filter(([id]) => !OVERRIDDEN_AT_RESTRICTED.has(id)), ...restricted].map(([, text]) => text);
 }
 
 function levelOf(namespace: KubeObject | undefined): PodSecurityLevel | undefined {

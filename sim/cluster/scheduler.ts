@@ -3,6 +3,7 @@
  * incrementally from store events (never rescanned), pending pods are worked off in time slices so
  * HTTP stays responsive, and unschedulable pods are retried when capacity frees or nodes change.
  */
+import os from "node:os";
 import type { Store, StoreEvent } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import type { EventRecorder } from "./events";
@@ -22,6 +23,8 @@ import {
 } from "./scheduling";
 
 const SCHEDULER_NAME = "default-scheduler";
+// The reporting instance kube-scheduler gives its events.k8s.io recorder: `<scheduler name>-<hostname>`.
+const SCHEDULER_INSTANCE = `${SCHEDULER_NAME}-${os.hostname()}`;
 const SLICE_MS = 40;
 const RETRY_MS = 1000;
 
@@ -221,7 +224,7 @@ export class Scheduler {
         conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: nowTimestamp() });
         this.store.updateStatus("pods", { ...bound, status: { ...bound.status, conditions } }, { internal: true });
       }
-      this.events.record(bound, "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.name}`, SCHEDULER_NAME);
+      this.events.recordAction(bound, "Normal", "Scheduled", "Binding", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.name}`, SCHEDULER_NAME, SCHEDULER_INSTANCE);
     } catch {
       // Changed or deleted while queued; its event re-queues it if it still needs a node.
     }
@@ -232,12 +235,14 @@ export class Scheduler {
     this.unschedulable.set(key, message);
     if (previous === message) return;
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled");
-    conditions.push({ type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+    // pkg/scheduler/schedule_one.go stamps the pod generation it tried to schedule.
+    const observedGeneration = pod.metadata.generation ?? 1;
+    conditions.push({ type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: nowTimestamp(), observedGeneration });
     try {
       this.store.updateStatus("pods", { ...pod, status: { ...(pod.status ?? {}), phase: "Pending", conditions } }, { internal: true });
     } catch {
       return;
     }
-    this.events.record(pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME);
+    this.events.recordAction(pod, "Warning", "FailedScheduling", "Scheduling", message, SCHEDULER_NAME, SCHEDULER_INSTANCE);
   }
 }

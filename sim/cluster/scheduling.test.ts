@@ -41,15 +41,17 @@ describe("filters", () => {
     expect(check(spec({ cpu: "3", memory: "1Gi" }), n)).toBeUndefined();
     n.requested.set("cpu", 2000);
     expect(check(spec({ cpu: "3" }), n)).toEqual({ reasons: ["Insufficient cpu"], unresolvable: false });
+    // More than the node has at all: 1.37's NodeResourcesFit calls it unresolvable (no preemption can help).
+    expect(check(spec({ cpu: "5" }), n)).toEqual({ reasons: ["Insufficient cpu"], unresolvable: true });
     expect(check(spec({ cpu: "3", memory: "9Gi" }), n)?.reasons).toEqual(["Insufficient cpu", "Insufficient memory"]);
     expect(check(spec({ "nvidia.com/gpu": "1" }), n)?.reasons).toEqual(["Insufficient nvidia.com/gpu"]);
     n.podCount = 110;
     expect(check(spec({}), n)?.reasons).toEqual(["Too many pods"]);
   });
 
-  it("reports untolerated taints in the 1.30 wording and honours tolerations", () => {
+  it("reports untolerated taints in the 1.37 wording and honours tolerations", () => {
     const g = gpuNode("g");
-    expect(check(spec({ "nvidia.com/gpu": "1" }), g)).toEqual({ reasons: ["node(s) had untolerated taint {nvidia.com/gpu: present}"], unresolvable: true });
+    expect(check(spec({ "nvidia.com/gpu": "1" }), g)).toEqual({ reasons: ["node(s) had untolerated taint(s)"], unresolvable: true });
     const tolerant = spec({ "nvidia.com/gpu": "1" }, { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] });
     expect(check(tolerant, g)).toBeUndefined();
     expect(tolerates({ operator: "Exists" }, { key: "k", effect: "NoExecute" })).toBe(true);
@@ -61,7 +63,7 @@ describe("filters", () => {
     const cordoned = node("c", { cpu: "4", pods: "10" }, { spec: { unschedulable: true } });
     expect(check(spec({}), cordoned)).toEqual({ reasons: ["node(s) were unschedulable"], unresolvable: true });
     const notReady = nodeStateOf({ apiVersion: "v1", kind: "Node", metadata: { name: "n", uid: "n" }, status: { allocatable: { pods: "10" }, conditions: [{ type: "Ready", status: "False" }] } });
-    expect(check(spec({}), notReady)?.reasons).toEqual(["node(s) had untolerated taint {node.kubernetes.io/not-ready: }"]);
+    expect(check(spec({}), notReady)?.reasons).toEqual(["node(s) had untolerated taint(s)"]);
   });
 
   it("matches nodeSelector and every required node affinity operator", () => {
@@ -89,7 +91,13 @@ describe("FitError message", () => {
     const pod = spec({ "nvidia.com/gpu": "8" }, { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists" }], nodeSelector: { "nvidia.com/gpu.present": "true" } });
     const failures = nodes.map((n) => check(pod, n)!);
     expect(fitErrorMessage(6, failures)).toBe(
-      "0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 2 No preemption victims found for incoming pod, 4 Preemption is not helpful for scheduling.",
+      "0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 6 Preemption is not helpful for scheduling.",
+    );
+    const fitsAlone = spec({ cpu: "3" });
+    const full = cpuNode("full");
+    full.requested.set("cpu", 2000);
+    expect(fitErrorMessage(2, [check(fitsAlone, full)!, check(fitsAlone, gpuNode("g"))!])).toBe(
+      "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s). preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
     );
     expect(fitErrorMessage(0, [])).toBe("no nodes available to schedule pods");
   });

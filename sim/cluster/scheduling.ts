@@ -1,9 +1,9 @@
 /**
- * The scheduler's filters and failure message, modelled on kube-scheduler 1.30's default profile
+ * The scheduler's filters and failure message, modelled on kube-scheduler 1.37's default profile
  * (NodeUnschedulable → TaintToleration → NodeAffinity → NodeResourcesFit) and its FitError text:
- * `0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node
- * affinity/selector. preemption: 0/6 nodes are available: 2 No preemption victims found for
- * incoming pod, 4 Preemption is not helpful for scheduling.`
+ * `0/6 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s), 3 node(s)
+ * didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 1 No preemption
+ * victims found for incoming pod, 5 Preemption is not helpful for scheduling.`
  * Pure functions over plain numbers; the Scheduler keeps the per-node totals they read.
  */
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration } from "./model";
@@ -162,7 +162,8 @@ export function filterNode(fit: PodFit, node: NodeState): FilterFailure | undefi
     const taint = node.taints[i];
     if (taint.effect !== "NoSchedule" && taint.effect !== "NoExecute") continue;
     if (!toleratedByAny(fit.tolerations, taint)) {
-      return { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`], unresolvable: true };
+      // pkg/scheduler/framework/plugins/tainttoleration (1.37) no longer names the taint.
+      return { reasons: ["node(s) had untolerated taint(s)"], unresolvable: true };
     }
   }
   let selected = true;
@@ -171,12 +172,16 @@ export function filterNode(fit: PodFit, node: NodeState): FilterFailure | undefi
     return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
   }
   let reasons: string[] | undefined;
+  let unresolvable = false;
   if (node.podCount + 1 > (node.allocatable.get("pods") ?? 0)) (reasons ??= []).push("Too many pods");
   for (let i = 0; i < fit.requests.length; i++) {
     const [name, amount] = fit.requests[i];
-    if ((node.requested.get(name) ?? 0) + amount > (node.allocatable.get(name) ?? 0)) (reasons ??= []).push(`Insufficient ${name}`);
+    const allocatable = node.allocatable.get(name) ?? 0;
+    if ((node.requested.get(name) ?? 0) + amount > allocatable) (reasons ??= []).push(`Insufficient ${name}`);
+    // noderesources/fit.go (1.37): a request larger than the whole node is UnschedulableAndUnresolvable.
+    if (amount > allocatable) unresolvable = true;
   }
-  return reasons ? { reasons, unresolvable: false } : undefined;
+  return reasons ? { reasons, unresolvable } : undefined;
 }
 
 /**

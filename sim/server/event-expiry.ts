@@ -8,7 +8,8 @@ import type { MemoryStore } from "./store";
 const EVENTS = "events";
 
 function lastSeen(event: KubeObject): number {
-  const stamp = (event.lastTimestamp as string | undefined) ?? (event.eventTime as string | undefined) ?? event.metadata.creationTimestamp;
+  const series = event.series as { lastObservedTime?: string } | undefined;
+  const stamp = series?.lastObservedTime ?? (event.lastTimestamp as string | undefined) ?? (event.eventTime as string | undefined) ?? event.metadata.creationTimestamp;
   return stamp ? Date.parse(stamp) : 0;
 }
 

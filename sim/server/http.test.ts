@@ -79,6 +79,11 @@ describe("auth and errors", () => {
   it("answers unknown paths, bad selectors, mismatched namespaces and bad patch types with Status", async () => {
     const unknown = await call(sim, "GET", "/api/v1/widgets");
     expect(unknown.json).toMatchObject({ code: 404, reason: "NotFound", message: "the server could not find the requested resource" });
+    // Outside a served group-version the real apiserver's mux answers plain text, not a Status.
+    for (const path of ["/apis/example.com/v1/widgets", "/nothing"]) {
+      const outside = await call(sim, "GET", path);
+      expect([outside.status, outside.headers["content-type"], outside.text]).toEqual([404, "text/plain; charset=utf-8", "404 page not found\n"]);
+    }
     expect((await call(sim, "GET", "/api/v1/pods?labelSelector=a%20in%20(")).status).toBe(400);
     const mismatch = await call(sim, "POST", "/api/v1/namespaces/h/configmaps", { body: { ...cm("x"), metadata: { name: "x", namespace: "other" } } });
     expect(mismatch.json).toMatchObject({ code: 400, message: "the namespace of the provided object does not match the namespace sent on the request" });

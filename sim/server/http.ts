@@ -23,6 +23,7 @@ import { badRequest, internalError, isStatusError, pathNotFound, serviceUnavaila
 import type { FaultRequest, Faults } from "./faults";
 import { compileRoute, matchRoute, parseResourcePath, type CompiledRoute } from "./paths";
 import { handleResource } from "./resources";
+import type { Denials } from "./reviews";
 import { parseJson, readBody, sendJson, sendStatus } from "./respond";
 import type { RequestStats } from "./stats";
 import type { MemoryStore } from "./store";
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   routes: ExtraRoute[];
   /** host:port advertised in /api. */
   serverAddress: () => string;
+  /** What the simulator's user may not do (--deny). */
+  denials?: Denials;
 }
 
 const HEALTH_PATHS = new Set(["/healthz", "/livez", "/readyz"]);
@@ -63,7 +66,7 @@ function decodeSegments(path: string): string[] {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createApiHandler(options: ApiServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { store, watches, faults, stats, token } = options;
+  const { store, watches, faults, stats, token, denials } = options;
   const compiled: CompiledRoute[] = options.routes.map(compileRoute);
 
   async function runExtraRoutes(req: IncomingMessage, res: ServerResponse, url: URL, authenticated: boolean): Promise<boolean> {
@@ -131,6 +134,12 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
     return true;
   }
 
+  function servesGroupVersion(segments: string[]): boolean {
+    const [root, group, version] = segments[0] === "api" ? ["api", "", segments[1]] : [segments[0], segments[1], segments[2]];
+    if ((root !== "api" && root !== "apis") || !version) return false;
+    return store.types().some((type) => type.group === group && type.version === version);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "https://sim.invalid");
     const path = url.pathname.replace(/\/+$/, "") || "/";
@@ -158,9 +167,16 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
 
     if (await runExtraRoutes(req, res, url, true)) return;
     if (handleDiscovery(req, res, path)) return;
-    const resource = parseResourcePath(store, decodeSegments(path));
-    if (!resource) throw pathNotFound();
-    await handleResource(req, res, url, resource, { store, watches, stats });
+    const segments = decodeSegments(path);
+    const resource = parseResourcePath(store, segments);
+    if (!resource) {
+      if (servesGroupVersion(segments)) throw pathNotFound();
+      // Outside every served group-version the real apiserver's mux answers (NotFoundHandler), in plain text.
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+      res.end("404 page not found\n");
+      return;
+    }
+    await handleResource(req, res, url, resource, { store, watches, stats, denials });
   }
 
   return (req, res) => {

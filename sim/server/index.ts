@@ -18,6 +18,7 @@ import { createApiHandler } from "./http";
 import { renderKubeconfig, writeKubeconfig } from "./kubeconfig";
 import { ensureNamespaces, startNamespaceController, SYSTEM_NAMESPACES } from "./namespaces";
 import { autosave, loadState } from "./persistence";
+import { Denials } from "./reviews";
 import { RequestStats } from "./stats";
 import { MemoryStore } from "./store";
 import { generateCertificates } from "./tls";
@@ -50,6 +51,8 @@ export interface SimulatorOptions {
   eventTtlMs?: number;
   /** What /version reports. */
   version?: VersionInfo;
+  /** Verbs on resources the simulator's user may not do ("delete:pods", "get:pods/log"): 403 and `allowed: false` reviews. */
+  deny?: string[];
 }
 
 export interface RunningSimulator {
@@ -92,6 +95,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const host = options.host ?? "127.0.0.1";
   const secure = !options.insecureHttp;
   const token = options.token ?? randomBytes(24).toString("hex");
+  // Before anything starts: a malformed rule must not leave a half-started simulator behind.
+  const denials = new Denials(options.deny);
   const behaviour = options.behaviour === undefined ? await loadClusterBehaviour() : options.behaviour;
 
   const store = new MemoryStore({ historyLimit: options.historyLimit });
@@ -120,6 +125,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     version: options.version ?? DEFAULT_VERSION,
     routes: behaviour?.routes ?? [],
     serverAddress: () => address,
+    denials,
   });
 
   const certificates = secure ? await generateCertificates(certificateHosts(host)) : undefined;

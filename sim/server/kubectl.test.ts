@@ -162,7 +162,7 @@ describe.each(VERSIONS)("kubectl %s", (version) => {
     const yaml = parseYaml((await kubectl("get", "sparkapp", "pi", "-n", ns, "-o", "yaml")).stdout);
     expect(yaml).toMatchObject({ apiVersion: "sparkoperator.k8s.io/v1beta2", kind: "SparkApplication", spec: { image: "spark:3.5" } });
     const quota = await kubectl("get", "quota", "-n", ns);
-    expect(quota.stdout).toMatch(/quota\s+\S+\s+pods: 0\/10, requests.cpu: 0\/4/);
+    expect(quota.stdout).toMatch(/^NAME\s+REQUEST\s+LIMIT\s+AGE\nquota\s+pods: 0\/10, requests.cpu: 0\/4\s+\S+\n$/);
     const described = await kubectl("describe", "pod", "web", "-n", ns);
     expect(described.stdout).toMatch(/Name:\s+web/);
     expect(described.stdout).toMatch(/Image:\s+busybox:2/);

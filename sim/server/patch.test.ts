@@ -16,6 +16,8 @@ describe("JSON patch and merge patch", () => {
   it("applies RFC 6902 operations and refuses failed tests with 422", () => {
     expect(applyJsonPatch(pod, [{ op: "replace", path: "/spec/containers/0/image", value: "busybox:2" }]).spec.containers[0].image).toBe("busybox:2");
     expect(() => applyJsonPatch(pod, [{ op: "test", path: "/metadata/name", value: "q" }])).toThrow(/rejected our request/);
+    // The real apiserver keeps the patch library's reason to itself.
+    expect(() => applyJsonPatch(pod, [{ op: "remove", path: "/metadata/nothing" }])).toThrow(/^the server rejected our request due to an error in our request$/);
   });
 
   it("merges objects, deletes nulls and replaces lists (RFC 7386)", () => {

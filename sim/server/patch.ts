@@ -20,9 +20,9 @@ export function applyJsonPatch<T>(target: T, operations: unknown): T {
   if (!Array.isArray(operations)) throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
   try {
     return jsonPatch.applyPatch(structuredClone(target), operations as Operation[], true, true).newDocument;
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw statusError(422, "Invalid", `the server rejected our request due to an error in our request: ${message}`);
+  } catch {
+    // The real apiserver answers with the generic text and empty details, not the patch library's reason.
+    throw statusError(422, "Invalid", "the server rejected our request due to an error in our request", {});
   }
 }
 

@@ -17,7 +17,7 @@ import { mediaType, parseJson, readBody, readObjectBody, sendJson, successStatus
 import { matches, parseFieldSelector, parseLabelSelector, type ObjectFilter } from "./selectors";
 import type { MemoryStore } from "./store";
 import { printerFor, toTable, type IncludeObject } from "./tables";
-import { answerReview, REVIEW_TYPES } from "./reviews";
+import { answerReview, REVIEW_TYPES, type Denials } from "./reviews";
 import type { RequestStats } from "./stats";
 import type { WatchHub } from "./watch";
 
@@ -26,6 +26,8 @@ export interface ResourceContext {
   watches: WatchHub;
   /** Counts every request per resource and verb when given. */
   stats?: RequestStats;
+  /** What the simulator's user may not do (--deny). */
+  denials?: Denials;
 }
 
 type Obj = Record<string, unknown>;
@@ -56,12 +58,15 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const { type, name, subresource } = path;
   if (subresource) {
     // Subresource verbs follow the method; POST on a named subresource (binding, eviction) creates.
-    ctx.stats?.record(`${type.key}/${subresource}`, verbOf(method, Boolean(name), false) ?? "create", `${url.pathname}${url.search}`);
+    const subresourceVerb = verbOf(method, Boolean(name), false) ?? "create";
+    ctx.stats?.record(`${type.key}/${subresource}`, subresourceVerb, `${url.pathname}${url.search}`);
+    ctx.denials?.check(subresourceVerb, path);
     return handleSubresource(req, res, url, path, ctx);
   }
   const verb = verbOf(method, Boolean(name), isWatch(url));
   if (verb) ctx.stats?.record(type.key, verb, `${url.pathname}${url.search}`);
   if (!verb || !type.verbs.includes(verb)) throw methodNotAllowed(method, type.kind);
+  ctx.denials?.check(verb, path);
   switch (verb) {
     case "list":
       return list(req, res, url, path, ctx);
@@ -223,7 +228,7 @@ async function create(req: IncomingMessage, res: ServerResponse, url: URL, path:
   if (path.type.namespaced && !path.namespace) throw methodNotAllowed("POST", path.type.kind);
   const object = await objectBody(req, path.type);
   if (REVIEW_TYPES.includes(path.type)) {
-    sendJson(res, 201, answerReview(path.type, object as unknown as Obj));
+    sendJson(res, 201, answerReview(path.type, object as unknown as Obj, ctx.denials));
     return;
   }
   dropUnknownFields(res, url, path.type, object);

@@ -143,7 +143,11 @@ describe("MemoryStore", () => {
     const terminating = store.delete("namespaces", undefined, "ns1");
     expect(terminating.status.phase).toBe("Terminating");
     expect(store.get("configmaps", "ns1", "a")).toBeUndefined();
-    expect(failure(() => store.create("configmaps", cm("b")))).toMatchObject({ code: 403, message: 'configmaps "b" is forbidden: unable to create new content in namespace ns1 because it is being terminated' });
+    expect(failure(() => store.create("configmaps", cm("b")))).toMatchObject({
+      code: 403,
+      message: 'configmaps "b" is forbidden: unable to create new content in namespace ns1 because it is being terminated',
+      details: { causes: [{ reason: "NamespaceTerminating", message: "namespace ns1 is being terminated", field: "metadata.namespace" }] },
+    });
     store.delete("pods", "ns1", "bound", { gracePeriodSeconds: 0, internal: true });
     expect(store.get("namespaces", undefined, "ns1")).toBeUndefined();
   });

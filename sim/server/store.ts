@@ -346,7 +346,10 @@ export class MemoryStore implements Store {
     const ns = this.get(NAMESPACES, undefined, namespace);
     if (!ns) throw notFound({ plural: "namespaces", group: "" }, namespace);
     if (ns.metadata.deletionTimestamp) {
-      throw forbidden(type, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+      // As staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle: the cause names the namespace.
+      const error = forbidden(type, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+      error.status.details = { ...error.status.details, causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }] };
+      throw error;
     }
   }
 

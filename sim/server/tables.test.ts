@@ -67,15 +67,40 @@ describe("tables", () => {
       kind: "Node",
       metadata: { name: "n", labels: { "node-role.kubernetes.io/gpu": "", "node-role.kubernetes.io/worker": "" } },
       spec: { unschedulable: true },
-      status: { conditions: [{ type: "Ready", status: "True" }], nodeInfo: { kubeletVersion: "v1.30.4" } },
+      status: { conditions: [{ type: "Ready", status: "True" }], nodeInfo: { kubeletVersion: "v1.30.4", kernelVersion: "6.1.0-18-amd64", architecture: "amd64" } },
     };
     const cells = printerFor(store, type("nodes")).cells(node);
     expect(cells.slice(0, 3)).toEqual(["n", "Ready,SchedulingDisabled", "gpu,worker"]);
     expect(cells[4]).toBe("v1.30.4");
+    expect(cells[8]).toBe("6.1.0-18-amd64 (amd64)");
   });
 
-  it("prints quotas as used/hard per resource", () => {
+  it("prints events.k8s.io-style events with their series and reporting controller", () => {
+    const at = new Date(Date.now() - 60_000).toISOString().replace("Z", "000Z");
+    const event: KubeObject = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "p.1", namespace: "ns" },
+      involvedObject: { kind: "Pod", name: "p" },
+      type: "Warning",
+      reason: "FailedScheduling",
+      message: "0/1 nodes are available",
+      source: {},
+      eventTime: at,
+      firstTimestamp: null,
+      lastTimestamp: null,
+      reportingComponent: "default-scheduler",
+      reportingInstance: "default-scheduler-host",
+      series: { count: 3, lastObservedTime: new Date(Date.now() - 5_000).toISOString().replace("Z", "000Z") },
+    };
+    const cells = printerFor(store, type("events")).cells(event);
+    expect(cells).toEqual(["5s", "Warning", "FailedScheduling", "pod/p", "", "default-scheduler, default-scheduler-host", "0/1 nodes are available", "60s", "3", "p.1"]);
+  });
+
+  it("prints quotas as used/hard per resource, AGE last as 1.37 does", () => {
     const quota: KubeObject = { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: {}, status: { hard: { pods: "10", "limits.cpu": "4" }, used: { pods: "2", "limits.cpu": "1" } } };
-    expect(printerFor(store, type("resourcequotas")).cells(quota).slice(2)).toEqual(["pods: 2/10", "limits.cpu: 1/4"]);
+    const printer = printerFor(store, type("resourcequotas"));
+    expect(printer.columns.map((column) => column.name)).toEqual(["Name", "Request", "Limit", "Age"]);
+    expect(printer.cells(quota).slice(0, 3)).toEqual(["q", "pods: 2/10", "limits.cpu: 1/4"]);
   });
 });

@@ -153,7 +153,9 @@ const nodePrinter: Printer = {
     }
     const address = (type: string) => (node.status?.addresses ?? []).find((a: { type: string }) => a.type === type)?.address;
     const info = node.status?.nodeInfo ?? {};
-    return [node.metadata.name!, status, roles.size ? [...roles].sort().join(",") : "<none>", since(node.metadata.creationTimestamp), info.kubeletVersion ?? "", orNone(address("InternalIP")), orNone(address("ExternalIP")), orNone(info.osImage), orNone(info.kernelVersion), orNone(info.containerRuntimeVersion)];
+    // 1.37's printer adds the architecture to the kernel, as `uname -r` plus the machine.
+    const kernel = info.kernelVersion && info.architecture ? `${info.kernelVersion} (${info.architecture})` : info.kernelVersion;
+    return [node.metadata.name!, status, roles.size ? [...roles].sort().join(",") : "<none>", since(node.metadata.creationTimestamp), info.kubeletVersion ?? "", orNone(address("InternalIP")), orNone(address("ExternalIP")), orNone(info.osImage), orNone(kernel), orNone(info.containerRuntimeVersion)];
   },
 };
 
@@ -178,11 +180,15 @@ const eventPrinter: Printer = {
   cells(event) {
     const involved = (event.involvedObject ?? {}) as { kind?: string; name?: string; fieldPath?: string };
     const source = (event.source ?? {}) as { component?: string; host?: string };
-    const last = (event.lastTimestamp as string | undefined) ?? (event.eventTime as string | undefined) ?? event.metadata.creationTimestamp;
+    // events.k8s.io events (printEvent upstream): the series holds the count and the last observation.
+    const series = event.series as { count?: number; lastObservedTime?: string } | undefined;
     const first = (event.firstTimestamp as string | undefined) ?? (event.eventTime as string | undefined) ?? event.metadata.creationTimestamp;
-    const count = (event.count as number | undefined) ?? 1;
-    const lastSeen = count > 1 ? `${since(last)} (x${count} over ${since(first)})` : since(last);
-    const sourceText = source.host ? `${source.component ?? ""}, ${source.host}` : source.component ?? "";
+    const last = series?.lastObservedTime ?? (event.lastTimestamp as string | undefined) ?? first;
+    const count = series?.count ?? (event.count as number | undefined) ?? 1;
+    const lastSeen = !series && count > 1 ? `${since(last)} (x${count} over ${since(first)})` : since(last);
+    const component = source.component || (event.reportingComponent as string | undefined) || "";
+    const instance = source.host || (event.reportingInstance as string | undefined) || "";
+    const sourceText = instance ? `${component}, ${instance}` : component;
     return [lastSeen, String(event.type ?? ""), String(event.reason ?? ""), `${(involved.kind ?? "").toLowerCase()}/${involved.name ?? ""}`, involved.fieldPath ?? "", sourceText, String(event.message ?? ""), since(first), String(count), event.metadata.name!];
   },
 };
@@ -197,9 +203,10 @@ function quotaSummary(object: KubeObject, limits: boolean): string {
     .join(", ");
 }
 
+// Column order of pkg/printers/internalversion/printers.go in 1.37: AGE moved after LIMIT.
 const quotaPrinter: Printer = {
-  columns: [NAME, AGE, col("Request", "Request represents a minimum amount of cpu/memory that a container may consume."), col("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.")],
-  cells: (q) => [q.metadata.name!, since(q.metadata.creationTimestamp), quotaSummary(q, false), quotaSummary(q, true)],
+  columns: [NAME, col("Request", "Request represents a minimum amount of cpu/memory that a container may consume."), col("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."), AGE],
+  cells: (q) => [q.metadata.name!, quotaSummary(q, false), quotaSummary(q, true), since(q.metadata.creationTimestamp)],
 };
 
 const createdAtPrinter: Printer = {

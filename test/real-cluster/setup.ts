@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import "../cluster-kind";
 import { startClusterProcess } from "../cluster-process";
 import { serviceAccountKubeconfig } from "./service-account";
 
@@ -34,6 +35,7 @@ export default async function setup(project: TestProject) {
     fs.writeFileSync(berthPath, await serviceAccountKubeconfig(fs.readFileSync(cluster.kubeconfigPath, "utf8"), { namespace: "berth", name: "berth" }), { mode: 0o600 });
     project.provide("kubeconfigPath", berthPath);
     project.provide("adminKubeconfigPath", cluster.kubeconfigPath);
+    project.provide("clusterKind", "real");
   } catch (error) {
     cluster.stop();
     throw error;

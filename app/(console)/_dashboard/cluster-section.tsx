@@ -35,6 +35,12 @@ export function ClusterSection({ cluster, utilization }: { cluster: ClusterDashb
         Cluster {cluster.name}
       </h2>
       {cluster.stale && <StaleBanner cluster={cluster} />}
+      {/* Not stale but an error: Berth's account may not read something (a missing permission is not an outage). */}
+      {!cluster.stale && cluster.error && (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {cluster.error}
+        </p>
+      )}
       {(cluster.synced || !cluster.stale) && <ClusterFigures cluster={cluster} utilization={utilization} />}
     </section>
   );

@@ -15,6 +15,7 @@ import { CleanupForm } from "../_components/cleanup-form";
 import { ClusterGrantsForm, DeleteClusterButton, EditClusterForm } from "../_components/cluster-forms";
 import { CLUSTER_TABS, EventsTab, HistoryTab, JobsTab, NamespaceFilter, NodesTab, PodsTab, TabNav, type ClusterTab } from "../_components/cluster-tabs";
 import { ClusterStatusBadge } from "../_components/status-badge";
+import { MissingPermissions } from "./_components/missing-permissions";
 
 export const metadata: Metadata = { title: "Cluster" };
 
@@ -65,6 +66,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
             Unreachable since {formatDateTime(status.unreachableSince)}, last error: {status.lastError}
           </p>
         )}
+        {status.reachable && status.permissions && <MissingPermissions permissions={status.permissions} />}
         <dl className="grid gap-4 sm:grid-cols-3 lg:grid-cols-6">
           <Fact label="Status">
             <ClusterStatusBadge cluster={cluster} />
