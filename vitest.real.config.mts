@@ -12,7 +12,7 @@ const CONSOLE_SUITES = [
   "lib/dashboard/{dashboard,prometheus}.integration.test.ts",
   "lib/kube/namespaces.integration.test.ts",
   "lib/images/{builds,base-images}.integration.test.ts",
-  "lib/clusters/{clusters,read-scope}.integration.test.ts",
+  "lib/clusters/{clusters,read-scope,permissions}.integration.test.ts",
   "lib/execution-configs/execution-configs.integration.test.ts",
 ];
 

@@ -3,12 +3,72 @@ import os from "node:os";
 import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import YAML from "yaml";
 import type { Actor } from "@/lib/permissions";
-import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
+import { startClusterProcess } from "@/test/cluster-process";
+import { adminKubeconfigPath, clusterKind } from "@/test/cluster-kind";
+import { serviceAccountKubeconfig } from "@/test/real-cluster/service-account";
 
-// The simulator tier's side of the real tier's permissions test: a simulator started with
-// --deny refuses `list nodes`, `delete pods` and `watch events` as RBAC would, and Berth says so in words.
-describe("Berth's own permissions, on a simulator that denies some", async () => {
+interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+/** What the lesser account lacks, as deploy/clusterrole.yaml names it: a (resource, verb) each. */
+const WITHHELD = [
+  ["nodes", "list"],
+  ["pods", "delete"],
+  ["events", "watch"],
+] as const;
+
+interface LesserAccount {
+  kubeconfig: string;
+  /** May do everything on the same cluster, to arrange what the lesser account may not. */
+  admin: k8s.KubeConfig;
+  stop(): Promise<unknown> | void;
+}
+
+/**
+ * An account that lacks WITHHELD. On the simulator, one started with `--deny` (it refuses as RBAC
+ * would); on the real control plane, a ServiceAccount bound to deploy/'s ClusterRole less those
+ * verbs — so the same checks hold where RBAC is real.
+ */
+async function lesserAccount(suffix: string): Promise<LesserAccount> {
+  if (clusterKind() === "simulator") {
+    const sim = await startClusterProcess(["--nodes", "1", "--gpu-nodes", "0", ...WITHHELD.flatMap(([resource, verb]) => ["--deny", `${verb}:${resource}`])]);
+    const admin = new k8s.KubeConfig();
+    admin.loadFromFile(sim.kubeconfigPath);
+    return { kubeconfig: fs.readFileSync(sim.kubeconfigPath, "utf8"), admin, stop: () => sim.stop() };
+  }
+  const admin = new k8s.KubeConfig();
+  admin.loadFromFile(adminKubeconfigPath());
+  const core = admin.makeApiClient(k8s.CoreV1Api);
+  const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
+  const name = `berth-lesser-${suffix}`;
+  const role = YAML.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../deploy/clusterrole.yaml"), "utf8")) as { rules: PolicyRule[] };
+  const rules = role.rules.map((rule) => ({
+    ...rule,
+    verbs: rule.verbs.filter((verb) => !WITHHELD.some(([resource, withheld]) => rule.resources.includes(resource) && verb === withheld)),
+  }));
+  await rbac.createClusterRole({ body: { metadata: { name }, rules } });
+  await core.createNamespacedServiceAccount({ namespace: "berth", body: { metadata: { name } } });
+  await rbac.createClusterRoleBinding({
+    body: { metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name }, subjects: [{ kind: "ServiceAccount", name, namespace: "berth" }] },
+  });
+  const kubeconfig = await serviceAccountKubeconfig(fs.readFileSync(adminKubeconfigPath(), "utf8"), { namespace: "berth", name });
+  return {
+    kubeconfig,
+    admin,
+    stop: () =>
+      Promise.allSettled([rbac.deleteClusterRoleBinding({ name }), rbac.deleteClusterRole({ name }), core.deleteNamespacedServiceAccount({ namespace: "berth", name })]),
+  };
+}
+
+// Berth under its own account ("allowing": the simulator's, or deploy/'s ServiceAccount on the
+// real control plane) and under one that lacks WITHHELD: its own check names what is missing, and
+// what needs it fails with "may not", not as an outage.
+describe("Berth's own permissions on a cluster", async () => {
   process.env.BERTH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "berth-permissions-"));
   const { getDb } = await import("@/db");
   const schema = await import("@/db/schema");
@@ -21,7 +81,9 @@ describe("Berth's own permissions, on a simulator that denies some", async () =>
   const { clusterDetailSchema } = await import("@/lib/clusters/schema");
   const { actorForUser } = await import("@/lib/users/queries");
 
-  let denying: ClusterProcess;
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const namespace = `perm-${suffix}`;
+  let lesser: LesserAccount;
   let actor: Actor;
   const releases: (() => void)[] = [];
 
@@ -34,28 +96,28 @@ describe("Berth's own permissions, on a simulator that denies some", async () =>
   }
 
   beforeAll(async () => {
-    denying = await startClusterProcess(["--nodes", "1", "--gpu-nodes", "0", "--deny", "list:nodes", "--deny", "delete:pods", "--deny", "watch:events"]);
-    const kubeconfig = fs.readFileSync(denying.kubeconfigPath, "utf8");
-    const core = loadKubeconfig(kubeconfig).makeApiClient(k8s.CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: "perm" } } });
-    await core.createNamespacedPod({ namespace: "perm", body: { metadata: { name: "victim" }, spec: { containers: [{ name: "main", image: "python:3.12-slim" }] } } });
+    lesser = await lesserAccount(suffix);
+    const core = lesser.admin.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await core.createNamespacedPod({ namespace, body: { metadata: { name: "victim" }, spec: { containers: [{ name: "main", image: "python:3.12-slim" }] } } });
     addCluster("allowing", fs.readFileSync(inject("kubeconfigPath"), "utf8"));
-    addCluster("denying", kubeconfig);
+    addCluster("lesser", lesser.kubeconfig);
     actor = actorForUser(getDb().insert(schema.users).values({ username: "admin", role: "admin", passwordHash: "x" }).returning().get().id)!;
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     for (const release of releases) release();
-    denying?.stop();
+    await lesser?.admin.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: namespace }).catch(() => undefined);
+    await lesser?.stop();
   });
 
-  it("finds nothing missing on a simulator that allows everything", async () => {
+  it("finds nothing missing under Berth's own account (deploy/'s ClusterRole on the real control plane)", async () => {
     expect(clusterDetailSchema.parse(await readableClusterDetail(actor, "allowing")).permissions).toEqual({ ok: true, missing: [] });
   });
 
-  it("names the denied permissions as missing, with the feature each serves, and stays reachable without its nodes", async () => {
-    const detail = clusterDetailSchema.parse(await readableClusterDetail(actor, "denying"));
-    expect({ reachable: detail.reachable, lastError: detail.lastError, nodes: detail.nodes, namespaces: detail.namespaces }).toEqual({ reachable: true, lastError: null, nodes: [], namespaces: expect.arrayContaining(["perm"]) });
+  it("names the withheld permissions as missing, with the feature each serves, and stays reachable without its nodes", async () => {
+    const detail = clusterDetailSchema.parse(await readableClusterDetail(actor, "lesser"));
+    expect({ reachable: detail.reachable, lastError: detail.lastError, nodes: detail.nodes, namespaces: detail.namespaces }).toEqual({ reachable: true, lastError: null, nodes: [], namespaces: expect.arrayContaining([namespace]) });
     expect(detail.permissions?.ok).toBe(false);
     expect(detail.permissions?.missing).toEqual([
       { verb: "list", resource: "nodes", group: "", feature: expect.stringContaining("nodes"), message: "Berth's account may not list nodes across the cluster." },
@@ -64,17 +126,19 @@ describe("Berth's own permissions, on a simulator that denies some", async () =>
     ]);
   });
 
-  it("refuses deleting a pod with Berth's \"may not delete pods\" message", async () => {
-    const result = await executeMutation(deleteClusterPod, { cluster: "denying", namespace: "perm", pod: "victim" }, actor, "api");
-    expect(result).toMatchObject({ ok: false, status: 403, error: 'Could not delete pod perm/victim: Berth\'s account may not delete pods in namespace "perm".' });
+  it("refuses deleting a pod with Berth's \"may not delete pods\" message, not as an outage, and the pod stays", async () => {
+    const result = await executeMutation(deleteClusterPod, { cluster: "lesser", namespace, pod: "victim" }, actor, "api");
+    expect(result).toEqual({ ok: false, status: 403, error: `Could not delete pod ${namespace}/victim: Berth's account may not delete pods in namespace "${namespace}".` });
+    await expect(lesser.admin.makeApiClient(k8s.CoreV1Api).readNamespacedPod({ namespace, name: "victim" })).resolves.toBeTruthy();
   });
 
   it("reports the events informer's refused watch as a missing permission, never as stale", async () => {
-    const row = getDb().select().from(schema.clusters).all().find((cluster) => cluster.name === "denying")!;
+    const row = getDb().select().from(schema.clusters).all().find((cluster) => cluster.name === "lesser")!;
     const { informer, release } = acquireInformer(row, "events");
     releases.push(release);
     const deadline = Date.now() + 20_000;
     while (!informer.status().forbidden && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Past the 2 s after which an outage turns stale, and through a retry or two.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(informer.status()).toMatchObject({ stale: false, staleSince: null, forbidden: true, error: "Berth's account may not watch events across the cluster." });
   });
