@@ -81,7 +81,7 @@ export type Group = typeof groups.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
-// ---- Clusters, configs, policies, projects (issue 4) -------------------------------------------
+// ---- Clusters, configs, policies, projects ----
 // Config bodies are JSON validated by each area's zod schema (lib/<area>/schema.ts); `version`
 // increases on every save so a stale edit is refused instead of overwriting someone else's.
 
@@ -210,7 +210,7 @@ export type SparkConfigRow = typeof sparkConfigs.$inferSelect;
 export type NamespacePolicyRow = typeof namespacePolicies.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 
-// ---- Images (issue 5) ---------------------------------------------------------------------------
+// ---- Images ----
 // Base images and code envs are versioned JSON specs (lib/images/schema.ts); every build of either
 // is one image_builds row, whatever its outcome, so revisions and the build list share one table.
 
@@ -281,7 +281,7 @@ export type ImageBuildRow = typeof imageBuilds.$inferSelect;
 export type ImageBuildKind = (typeof IMAGE_BUILD_KINDS)[number];
 export type ImageBuildStatus = (typeof IMAGE_BUILD_STATUSES)[number];
 
-// ---- Runs (issue 6) -----------------------------------------------------------------------------
+// ---- Runs ----
 // A run is one submitted activity: the request, what the resolver decided (kept as submitted), and
 // what the cluster did with it. The record outlives its pods (retention), so status, events and the
 // end of the log are copied here when the run finishes.

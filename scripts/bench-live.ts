@@ -1,5 +1,5 @@
 /**
- * `npm run bench:live`: issue 6's live target — a pod phase change reaches an open run page in
+ * `npm run bench:live`: the live target — a pod phase change reaches an open run page in
  * < 300 ms p95 on the embedded cluster — measured with 1 and then 50 open run pages, plus the
  * apiserver watches those pages cost.
  *

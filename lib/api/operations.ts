@@ -60,7 +60,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "post", path: "/api/v1/tokens", summary: "Create an API token; its value is returned this once", tag: "tokens", permission: "tokens.own", body: createTokenSchema, response: createdTokenSchema, status: 201 },
   { method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke an API token", tag: "tokens", permission: "tokens.own" },
   { method: "get", path: "/api/v1/audit", summary: "Audit events, newest first", tag: "audit", permission: "audit.read", query: auditQuerySchema, response: z.array(auditEventViewSchema) },
-  // ---- Clusters (issue 4). GET /clusters/{cluster}: `version` is the Kubernetes version string;
+  // ---- Clusters. GET /clusters/{cluster}: `version` is the Kubernetes version string;
   // the saved configuration's row version is `revision`, sent back as `version` on PATCH. ----
   { method: "get", path: "/api/v1/clusters", summary: "List the clusters the caller may read: admins all, others those granted to their groups (never their kubeconfigs)", tag: "clusters", permission: "clusters.read", response: z.array(clusterViewSchema) },
   { method: "post", path: "/api/v1/clusters", summary: "Attach a cluster from a kubeconfig; it is stored encrypted and never returned. Only inline credentials and https servers: any other kubeconfig field is a field error naming it (docs/security.md)", tag: "clusters", permission: "clusters.create", body: createClusterBodySchema, response: clusterViewSchema, status: 201 },
@@ -75,7 +75,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "A describe-like view of a pod with its events", tag: "clusters", permission: "clusters.read" },
   { method: "delete", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "Delete a pod (clusters.operate on it)", tag: "clusters", permission: "clusters.operate" },
   // ---- end of clusters ----
-  // ---- Settings and projects (issue 4). Projects are named by key or id; configs and clusters by name. ----
+  // ---- Settings and projects. Projects are named by key or id; configs and clusters by name. ----
   { method: "get", path: "/api/v1/settings", summary: "The instance defaults, by name", tag: "settings", response: settingsViewSchema },
   { method: "patch", path: "/api/v1/settings", summary: "Set instance defaults by name (null clears one) and the kubeconfig switches allowKubeconfigExecPlugins / allowInsecureKubeconfigTls", tag: "settings", permission: "settings.manage", body: updateSettingsSchema, response: settingsViewSchema },
   { method: "get", path: "/api/v1/projects", summary: "The projects the caller may see", tag: "projects", response: z.array(projectViewSchema) },
@@ -94,7 +94,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "post", path: "/api/v1/projects/{project}/restore", summary: "Save the version recorded by one of the project's audit events again `{ auditEventId, version? }`", tag: "projects", permission: "projects.manage", body: withoutPathFields(restoreProjectSchema, "project"), response: projectViewSchema },
   { method: "get", path: "/api/v1/projects/{project}/yaml", summary: "The project as a YAML document (importable)", tag: "projects", text: "application/yaml" },
   // ---- end of settings and projects ----
-  // ---- Spark configs and namespace policies (issue 4). Named by id or name. ----
+  // ---- Spark configs and namespace policies. Named by id or name. ----
   { method: "get", path: "/api/v1/spark-configs", summary: "Spark configs: all for those who manage configs, else the ones the caller's groups may use", tag: "spark-configs", permission: "configs.read", response: z.array(sparkConfigViewSchema) },
   { method: "post", path: "/api/v1/spark-configs", summary: "Create a Spark config", tag: "spark-configs", permission: "configs.manage", body: createSparkConfigSchema, response: sparkConfigViewSchema, status: 201 },
   { method: "post", path: "/api/v1/spark-configs/import", summary: "Create or update a Spark config from its YAML document `{ yaml }`", tag: "spark-configs", permission: "configs.manage", body: importSparkConfigSchema, response: sparkConfigViewSchema },
@@ -118,7 +118,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/namespace-policies/{policy}/history", summary: "The policy's changes and applies, newest first (its audit events)", tag: "namespace-policies", permission: "policies.read" },
   { method: "post", path: "/api/v1/namespace-policies/{policy}/restore", summary: "Save the version recorded by one of the policy's audit events again `{ auditEventId }`", tag: "namespace-policies", permission: "policies.manage", body: withoutPathFields(restorePolicySchema, "policy"), response: policyViewSchema },
   // ---- end of Spark configs and namespace policies ----
-  // ---- Execution configs (issue 4). Named by id or name. ----
+  // ---- Execution configs. Named by id or name. ----
   { method: "get", path: "/api/v1/execution-configs", summary: "Execution configs: all for those who manage configs, else the ones the caller's groups may use (with mayUse)", tag: "execution-configs", permission: "configs.read", response: z.array(executionConfigViewSchema) },
   { method: "post", path: "/api/v1/execution-configs", summary: "Create an execution config", tag: "execution-configs", permission: "configs.manage", body: createExecutionConfigSchema, response: executionConfigViewSchema, status: 201 },
   { method: "post", path: "/api/v1/execution-configs/import", summary: "Create or update an execution config from its YAML document `{ yaml }`", tag: "execution-configs", permission: "configs.manage", body: importExecutionConfigSchema, response: executionConfigViewSchema },
@@ -133,7 +133,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/execution-configs/{config}/history", summary: "The config's changes and tests, newest first (its audit events)", tag: "execution-configs", permission: "configs.read", response: z.array(auditEventViewSchema) },
   { method: "post", path: "/api/v1/execution-configs/{config}/restore", summary: "Save the version recorded by one of the config's audit events again `{ auditEventId }`", tag: "execution-configs", permission: "configs.manage", body: withoutPathFields(restoreExecutionConfigSchema, "config"), response: executionConfigViewSchema },
   // ---- end of execution configs ----
-  // ---- Base images and image builds (issue 5). Base images named by id or name; builds by id. ----
+  // ---- Base images and image builds. Base images named by id or name; builds by id. ----
   { method: "get", path: "/api/v1/base-images", summary: "Base images, with the current revision, the latest build and `revisionState` (never-built, up-to-date, rebuild-needed)", tag: "images", permission: "images.read" },
   { method: "post", path: "/api/v1/base-images", summary: "Create a base image", tag: "images", permission: "images.manage", body: baseImageSchema, status: 201 },
   { method: "post", path: "/api/v1/base-images/import", summary: "Create or update a base image from its YAML document `{ yaml }`", tag: "images", permission: "images.manage", body: z.object({ yaml: z.string() }) },
@@ -156,7 +156,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/image-builds/settings", summary: "`{ maxConcurrentBuilds, kanikoImage }`: builds at once per cluster (default 2) and the Kaniko executor image", tag: "images", permission: "images.read" },
   { method: "put", path: "/api/v1/image-builds/settings", summary: "Change `maxConcurrentBuilds` (1–50) and/or `kanikoImage` (null: the default)", tag: "images", permission: "settings.manage", body: z.object({ maxConcurrentBuilds: z.number().int().optional(), kanikoImage: z.string().nullable().optional() }) },
   // ---- end of base images and image builds ----
-  // ---- Code environments (issue 5). Named by id or name. ----
+  // ---- Code environments. Named by id or name. ----
   { method: "get", path: "/api/v1/code-envs", summary: "Code envs, each with its images (one per base image of the configs it is built for) and their status", tag: "code-envs", permission: "images.read", response: z.array(codeEnvViewSchema) },
   { method: "post", path: "/api/v1/code-envs", summary: "Create a code env `{name, language, packages, pythonVersion?, buildFor: {executionConfigs, sparkConfigs}, dockerfile* fragments}`", tag: "code-envs", permission: "images.manage", body: createCodeEnvSchema, response: codeEnvViewSchema, status: 201 },
   { method: "post", path: "/api/v1/code-envs/import", summary: "Create or update a code env from its YAML document `{ yaml }`", tag: "code-envs", permission: "images.manage", body: importCodeEnvSchema, response: codeEnvViewSchema },
@@ -170,18 +170,18 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/code-envs/{codeEnv}/history", summary: "The code env's changes and build requests, newest first (its audit events)", tag: "code-envs", permission: "images.read", response: z.array(auditEventViewSchema) },
   { method: "post", path: "/api/v1/code-envs/{codeEnv}/restore", summary: "Save the version recorded by one of the code env's audit events again `{ auditEventId }`", tag: "code-envs", permission: "images.manage", body: withoutPathFields(restoreCodeEnvSchema, "codeEnv"), response: codeEnvViewSchema },
   // ---- end of code environments ----
-  // ---- Runs (issue 6): runs-core. Runs are named by id (the pods' berth.dev/run label). ----
+  // ---- Runs. Runs are named by id (the pods' berth.dev/run label). ----
   { method: "get", path: "/api/v1/runs", summary: "The runs the caller may see (admins all; others their own and those of projects they may read), newest first", tag: "runs", query: listRunsQuerySchema, response: z.array(runViewSchema) },
   { method: "post", path: "/api/v1/runs", summary: "Submit a run: the project's resolved config (per-run choices within what the caller may use) → one Pod, or a SparkApplication / spark-submit driver pod. 403 `{error}` when the caller's groups may not use the config or cluster (nothing is created); 422 `fieldErrors` for bad input; a quota refusal leaves it `queued` with the numbers. `annotations` is a test hook: only the simulator's `sim.berth.dev/*` pod annotations", tag: "runs", permission: "projects.contribute", body: submitRunSchema, response: runViewSchema, status: 201 },
   { method: "get", path: "/api/v1/runs/{id}", summary: "One run: status (queued pending running succeeded failed aborted lost), reason in plain words, pods, times, resolution with origins", tag: "runs", response: runViewSchema },
   { method: "post", path: "/api/v1/runs/{id}/abort", summary: "Abort a run (its submitter or a project manager): deletes its pods, SparkApplication and per-job service account; 409 when it has already finished", tag: "runs", response: runViewSchema },
   // ---- end of runs (runs-core) ----
-  // ---- Runs live (issue 6): runs-live. Logs, streams and run settings. ----
+  // ---- Runs live. Logs, streams and run settings. ----
   { method: "get", path: "/api/v1/runs/{id}/logs", summary: "The run's log as text/plain; `follow=1` streams it until the run's pods end; Spark runs merge driver and executors, each line prefixed `[pod-name] `, `pod=` narrows to one pod; `download=1` sets Content-Disposition. After the retention cleanup: the last `logTailKb` KB kept in the database", tag: "runs", query: z.object({ follow: z.enum(["0", "1", "true", "false"]).optional(), pod: z.string().optional(), download: z.enum(["0", "1"]).optional() }), text: "text/plain" },
   { method: "get", path: "/api/v1/runs/settings", summary: "`{ retentionSeconds, logTailKb }`: how long a finished run's pods stay on the cluster (default 3600) and how many KB of its log the run keeps (default 64)", tag: "runs", response: z.object({ retentionSeconds: z.number().int(), logTailKb: z.number().int() }) },
   { method: "put", path: "/api/v1/runs/settings", summary: "Change `retentionSeconds` (0–604800) and/or `logTailKb` (1–1024); null restores the default", tag: "runs", permission: "settings.manage", body: z.object({ retentionSeconds: z.number().int().nullable().optional(), logTailKb: z.number().int().nullable().optional() }), response: z.object({ retentionSeconds: z.number().int(), logTailKb: z.number().int() }) },
   // ---- end of runs live ----
-  // ---- Dashboard (issue 7). `?cluster=` takes a cluster's id or name. ----
+  // ---- Dashboard. `?cluster=` takes a cluster's id or name. ----
   { method: "get", path: "/api/v1/dashboard", summary: "Per cluster the caller may read: `{name, stale, staleSince, runningPods, pendingPods, failedLastHour, pending[], breakdown, gpu: {allocatable, requested, nodes[], projects[]}, quotas: [{namespace, name, hard, used, pressure, policy, projects}]}`; GPUs in whole nvidia.com/gpu, quota maps keyed as in the ResourceQuota", tag: "dashboard", permission: "clusters.read", query: dashboardQuerySchema, response: dashboardSnapshotSchema },
   { method: "get", path: "/api/v1/dashboard/gpu-utilization", summary: "DCGM GPU utilization and memory from the cluster's Prometheus: the last hour's series, per pod (with project and user) and idle GPUs (< 5 % for 30 min); `status` unconfigured | unavailable | ok", tag: "dashboard", permission: "clusters.read", query: utilizationQuerySchema },
   { method: "get", path: "/api/v1/dashboard/gpu-hours", summary: "GPU-hours per project or group (the project's owner group) over a period, from run records and live pod lifetimes; `format=csv` for a CSV file", tag: "dashboard", permission: "clusters.read", query: gpuHoursQuerySchema, response: gpuHoursViewSchema, text: "text/csv" },
