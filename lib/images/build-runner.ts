@@ -261,7 +261,8 @@ export async function cancelBuild(buildId: number): Promise<ImageBuildRow> {
   if (cluster && build.jobName) {
     try {
       const pod = await podOf(cluster, build.jobName);
-      if (pod?.metadata?.name) logTail = cleanLog(build, await readBuildLog(cluster, BUILD_NAMESPACE, pod.metadata.name));
+      // The log is kept when it can be read; a log the cluster cannot serve must not stop the cancel.
+      if (pod?.metadata?.name) logTail = await readBuildLog(cluster, BUILD_NAMESPACE, pod.metadata.name).then((log) => cleanLog(build, log), () => logTail);
       await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.jobName));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
