@@ -206,3 +206,20 @@ test.describe("security headers", () => {
     expect(violations).toEqual([]);
   });
 });
+
+test("an admin turns the kubeconfig exec switch on and off on the settings page, each risk stated beside it", async ({ page, request }) => {
+  const switches = async () => (await (await request.get("/api/v1/settings", { headers: admin })).json()) as { allowKubeconfigExecPlugins: boolean; allowInsecureKubeconfigTls: boolean };
+  await page.goto("/settings");
+  const form = page.getByRole("form", { name: "Kubeconfig safety" });
+  await expect(form.getByText(/run anything here/)).toBeVisible();
+  await form.getByLabel("Exec credential plugins").selectOption("on");
+  await form.getByRole("button", { name: "Save kubeconfig switches" }).click();
+  await expect(form.getByRole("status")).toHaveText("Kubeconfig switches saved.");
+  expect(await switches()).toEqual(expect.objectContaining({ allowKubeconfigExecPlugins: true, allowInsecureKubeconfigTls: false }));
+  await page.screenshot({ path: "test-results/screenshots/kubeconfig-switches.png", fullPage: true });
+  // Off again, as every other test expects.
+  await form.getByLabel("Exec credential plugins").selectOption("off");
+  await form.getByRole("button", { name: "Save kubeconfig switches" }).click();
+  await expect(form.getByRole("status")).toHaveText("Kubeconfig switches saved.");
+  expect((await switches()).allowKubeconfigExecPlugins).toBe(false);
+});

@@ -18,3 +18,17 @@ export async function updateBuildSettingsAction(_previous: FormState, formData: 
   const input = formInput(formData);
   return runServerAction(updateBuildSettings, { maxConcurrentBuilds: wholeNumberOrText(input.maxConcurrentBuilds), kanikoImage: input.kanikoImage === "" ? null : input.kanikoImage }, ["/settings", "/image-builds"]);
 }
+
+/** "on"/"off" from the form as the booleans the schema takes; anything else as typed, so the schema names it. */
+function switchValue(value: unknown): unknown {
+  return value === "on" ? true : value === "off" ? false : value;
+}
+
+export async function updateKubeconfigSwitchesAction(_previous: FormState, formData: FormData) {
+  const input = formInput(formData);
+  return runServerAction(
+    updateSettings,
+    { allowKubeconfigExecPlugins: switchValue(input.allowKubeconfigExecPlugins), allowInsecureKubeconfigTls: switchValue(input.allowInsecureKubeconfigTls) },
+    ["/settings", "/clusters"],
+  );
+}

@@ -8,6 +8,7 @@ import { buildSettingsView, DEFAULT_KANIKO_IMAGE } from "@/lib/images/builds";
 import { getSettingsView } from "@/lib/settings/queries";
 import type { SettingField } from "@/lib/settings/schema";
 import { BuildSettingsForm } from "./_components/build-settings-form";
+import { KubeconfigSwitchesForm } from "./_components/kubeconfig-switches-form";
 import { SettingsForm } from "./_components/settings-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -51,6 +52,14 @@ export default async function SettingsPage() {
         {can(actor, "settings.manage") && (
           <Card title="Image builds" description="How base images and code environments are built in the clusters.">
             <BuildSettingsForm current={buildSettingsView()} defaultKanikoImage={DEFAULT_KANIKO_IMAGE} />
+          </Card>
+        )}
+        {can(actor, "settings.manage") && (
+          <Card
+            title="Kubeconfig safety"
+            description="Kubeconfigs may hold only inline credentials and https servers. These switches widen that for every cluster; turning one off applies at once to kubeconfigs stored while it was on."
+          >
+            <KubeconfigSwitchesForm current={current} />
           </Card>
         )}
       </div>
