@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { clusters, type Cluster } from "@/db/schema";
 import { checkPermissions, type PermissionCheck } from "@/lib/kube/access-review";
-import { kubeClients } from "@/lib/kube/client";
+import { kubeClients, type KubeClients } from "@/lib/kube/client";
 import { describeKubeError } from "@/lib/kube/errors";
 import { nodeSummary, type NodeSummary } from "@/lib/kube/nodes";
 import { withTimeout } from "@/lib/kube/timeout";
@@ -19,6 +19,25 @@ export type ClusterStatus =
 // Probes in flight or recent, per cluster id and row version: pages and API calls share them.
 const globalForStatus = globalThis as unknown as { berthClusterStatus?: Map<number, { version: number; at: number; status: Promise<ClusterStatus> }> };
 const cache = (globalForStatus.berthClusterStatus ??= new Map());
+
+// Berth's permissions change far less often than a cluster's nodes, and one check is an access
+// review per rule: checked at most once a minute per cluster and row version (a new kubeconfig
+// is checked at once), not at every status probe.
+const PERMISSIONS_CACHE_MS = 60_000;
+const globalForPermissions = globalThis as unknown as { berthClusterPermissions?: Map<number, { version: number; at: number; check: Promise<PermissionCheck | null> }> };
+const permissionsCache = (globalForPermissions.berthClusterPermissions ??= new Map());
+
+function cachedPermissions(cluster: Cluster, clients: KubeClients): Promise<PermissionCheck | null> {
+  const cached = permissionsCache.get(cluster.id);
+  if (cached && cached.version === cluster.version && Date.now() - cached.at < PERMISSIONS_CACHE_MS) return cached.check;
+  const check = checkPermissions(clients).catch(unknownPermissions);
+  permissionsCache.set(cluster.id, { version: cluster.version, at: Date.now(), check });
+  // An unknown answer is asked again at the next probe rather than kept for a minute.
+  void check.then((result) => {
+    if (result === null && permissionsCache.get(cluster.id)?.check === check) permissionsCache.delete(cluster.id);
+  });
+  return check;
+}
 
 /** A cluster that answers but not its access reviews is still reachable; its permissions are unknown (null). */
 function unknownPermissions(error: unknown): null {
@@ -38,7 +57,7 @@ async function probe(cluster: Cluster): Promise<ClusterStatus> {
     const clients = kubeClients(cluster);
     const { core, version } = clients;
     const [code, nodes, namespaces, permissions] = await withTimeout(
-      Promise.all([version.getCode(), core.listNode().catch(emptyWhenForbidden), core.listNamespace().catch(emptyWhenForbidden), checkPermissions(clients).catch(unknownPermissions)]),
+      Promise.all([version.getCode(), core.listNode().catch(emptyWhenForbidden), core.listNamespace().catch(emptyWhenForbidden), cachedPermissions(cluster, clients)]),
       PROBE_TIMEOUT_MS,
     );
     getDb()
@@ -81,4 +100,5 @@ export function clusterStatus(cluster: Cluster, options: { fresh?: boolean } = {
 /** Drops a cluster's cached status (after its connection changed or it was removed). */
 export function forgetClusterStatus(clusterId: number): void {
   cache.delete(clusterId);
+  permissionsCache.delete(clusterId);
 }
