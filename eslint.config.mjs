@@ -5,6 +5,16 @@ const config = [
   ...nextVitals,
   ...nextTs,
   { ignores: [".next/**", "node_modules/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    // One stray `.only` would shrink a whole run to one test and still pass.
+    files: ["**/*.test.ts", "**/*.spec.ts", "e2e/**/*.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["it", "test", "describe"].map((object) => ({ object, property: "only", message: "Focused tests must not be committed: CI would run only them." })),
+      ],
+    },
+  },
 ];
 
 export default config;
