@@ -1,5 +1,5 @@
 /**
- * `npm run bench:dashboard`: issue 7's performance targets, measured side by side in one run on
+ * `npm run bench:dashboard`: the dashboard's performance targets, measured side by side in one run on
  * the simulator seeded with 10,000 running pods on 500 nodes (64 with 8 GPUs) in 100 namespaces,
  * each with a ResourceQuota, attached to the console as the cluster "embedded":
  * - `GET /api/v1/dashboard` p50/p95 (informers synced, 60 sequential requests) vs the wall time of
@@ -13,6 +13,10 @@
  * Prints a table of target, measured and PASS/MISS; exits 0 whatever the figures (1 only when the
  * bench itself cannot run). `BERTH_BENCH_SMOKE=1` runs the same steps on a small cluster with
  * short windows, to check the harness in a minute.
+ *
+ * `-- --cluster real` (or `BERTH_BENCH_CLUSTER=real`) runs it on the real control plane of
+ * scripts/real-cluster.ts instead: the same nodes, and the simulator's seeded namespaces, pods and
+ * quotas copied into it through the admin kubeconfig (kwok runs the pods).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -26,23 +30,29 @@ import {
   rssMiB,
   commandOf,
   signIn,
+  simCall,
   simCallOk,
   simStats,
   simWatch,
   sleep,
   startConsole,
+  startRealCluster,
   startSimulator,
   tempDataDir,
   timeKubectl,
   tokenHeaders,
   waitFor,
+  type Console,
   type ResultRow,
+  type Simulator,
   type SseStream,
   type WatchEvent,
 } from "./bench-harness";
 import { consoleWatches, describeCounts, listsBetween, ms, percentile, total, whoListed } from "./bench-figures";
 
 const SMOKE = process.env.BERTH_BENCH_SMOKE === "1";
+const clusterArg = process.argv.indexOf("--cluster");
+const REAL = (clusterArg >= 0 ? process.argv[clusterArg + 1] : process.env.BERTH_BENCH_CLUSTER) === "real";
 const CPU_NODES = SMOKE ? 16 : 436;
 const GPU_NODES = SMOKE ? 4 : 64;
 const GPUS_PER_NODE = 8;
@@ -130,23 +140,146 @@ const OBSERVE_RUNNING = `(() => {
 /** The bench's own watch on the apiserver (the churn namespace's pods), left out of the console's count. */
 const OWN_WATCHES = { pods: 1 };
 
+/** Runs `work` over `items` with at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+/** POST that retries what a busy apiserver answers (429, 5xx) and takes 409 as already there. */
+async function createObject(cluster: Simulator, pathname: string, body: unknown): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await simCall(cluster, "POST", pathname, body);
+    if (res.status < 300 || res.status === 409) return;
+    if ((res.status !== 429 && res.status < 500) || attempt >= 10) throw new Error(`POST ${pathname} → ${res.status}: ${res.text.slice(0, 300)}`);
+    await sleep(200 * (attempt + 1));
+  }
+}
+
+interface SeededObject {
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: Record<string, unknown> & { containers?: { name: string; image: string; resources?: unknown }[] };
+}
+
+/**
+ * Seeds the real cluster with exactly the simulator's population: a simulator started with the
+ * same seed options is listed and its demo namespaces, pods (on the nodes the simulator placed them
+ * on, so the scheduler's 50 QPS client does not pace 10,000 bindings) and quotas are created here.
+ * Quotas come after the pods: until its controller has filled a quota's status, admission may
+ * refuse pods ("status unknown for quota"), and every admitted pod updates its namespace's quota
+ * object, which serialises the creates. Returns the pods created.
+ */
+async function copySeededPopulation(real: Simulator, seedArgs: string[]): Promise<number> {
+  const seedDir = tempDataDir("bench-dashboard-seed");
+  const sim = await startSimulator(seedDir, seedArgs);
+  let pods: SeededObject[];
+  let quotas: SeededObject[];
+  try {
+    const demo = "labelSelector=app.kubernetes.io%2Fpart-of%3Dberth-demo";
+    pods = (await simCallOk(sim, "GET", `/api/v1/pods?${demo}`)).json<{ items: SeededObject[] }>().items;
+    quotas = (await simCallOk(sim, "GET", `/api/v1/resourcequotas?${demo}`)).json<{ items: SeededObject[] }>().items;
+  } finally {
+    await sim.stop();
+    fs.rmSync(seedDir, { recursive: true, force: true });
+  }
+  const namespaces = [...new Set(pods.map((pod) => pod.metadata.namespace!))];
+  const started = now();
+  await eachLimited(namespaces, 10, (name) => createObject(real, "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } }));
+  // A pod is refused until its namespace's default ServiceAccount exists.
+  await waitFor("a default ServiceAccount in every demo namespace", async () => {
+    const accounts = (await simCallOk(real, "GET", "/api/v1/serviceaccounts?fieldSelector=metadata.name%3Ddefault")).json<{ items: SeededObject[] }>().items;
+    const ready = new Set(accounts.map((account) => account.metadata.namespace));
+    return namespaces.every((name) => ready.has(name));
+  }, 120_000, 500);
+  let created = 0;
+  await eachLimited(pods, 24, async (pod) => {
+    const spec = pod.spec as { nodeName?: string; tolerations?: unknown; nodeSelector?: unknown };
+    await createObject(real, `/api/v1/namespaces/${pod.metadata.namespace}/pods`, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, labels: pod.metadata.labels, annotations: pod.metadata.annotations },
+      spec: {
+        nodeName: spec.nodeName,
+        containers: pod.spec.containers!.map((c) => ({ name: c.name, image: c.image, resources: c.resources })),
+        ...(spec.tolerations ? { tolerations: spec.tolerations } : {}),
+        ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
+      },
+    });
+    if (++created % 1000 === 0) console.log(`  ${created}/${pods.length} pods created (${((now() - started) / 1000).toFixed(0)} s)`);
+  });
+  await eachLimited(quotas, 10, (quota) =>
+    createObject(real, `/api/v1/namespaces/${quota.metadata.namespace}/resourcequotas`, {
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: quota.metadata.name, namespace: quota.metadata.namespace, labels: quota.metadata.labels },
+      spec: quota.spec,
+    }),
+  );
+  const runningCount = async () =>
+    (await simCallOk(real, "GET", "/api/v1/pods?fieldSelector=status.phase%3DRunning")).json<{ items: unknown[] }>().items.length;
+  await waitFor(`kwok to run all ${pods.length} pods`, async () => (await runningCount()) >= pods.length, 20 * 60_000, 5000);
+  console.log(`Copied ${namespaces.length} namespaces, ${pods.length} pods (all Running) and ${quotas.length} quotas in ${((now() - started) / 1000).toFixed(0)} s`);
+  return pods.length;
+}
+
+/**
+ * Starts the real control plane with the bench's nodes and copies the seeded population into it;
+ * `running.cluster` is set as soon as it runs, so that the caller stops it whatever fails next.
+ * Returns it with the watches other clients (controllers, scheduler, kwok) hold before the
+ * console starts, which the apiserver's counters cannot tell from the console's.
+ */
+async function startSeededRealCluster(
+  dataDir: string,
+  nodeArgs: string[],
+  seedArgs: string[],
+  running: { cluster?: Simulator },
+  notes: string[],
+  started: number,
+): Promise<{ cluster: Simulator; ownWatches: Record<string, number> }> {
+  console.log(`Starting the real control plane with ${CPU_NODES + GPU_NODES} kwok nodes (${GPU_NODES} × ${GPUS_PER_NODE} GPUs)…`);
+  const cluster = (running.cluster = await startRealCluster(dataDir, nodeArgs));
+  notes.push(`real control plane up ${((now() - started) / 1000).toFixed(0)} s into the bench`);
+  console.log(`Copying the simulator's seeded population: ${PODS} pods in ${NAMESPACES} namespaces with quotas…`);
+  const copied = await copySeededPopulation(cluster, seedArgs);
+  notes.push(`${copied} pods copied from the simulator's seed and Running ${((now() - started) / 1000).toFixed(0)} s into the bench`);
+  await sleep(5000); // let the controllers settle before counting their watches
+  const others = consoleWatches(await simStats(cluster), {});
+  const ownWatches = { ...others };
+  for (const [resource, count] of Object.entries(OWN_WATCHES)) ownWatches[resource] = (ownWatches[resource] ?? 0) + count;
+  notes.push(`real cluster: watches and LISTs come from the apiserver's /metrics, which count every client; the ${total(others)} watches open before the console started (controllers, scheduler, kwok) are left out`);
+  return { cluster, ownWatches };
+}
+
 async function main(): Promise<void> {
   const rows: ResultRow[] = [];
   const notes: string[] = [];
   const dataDir = tempDataDir("bench-dashboard");
   const started = now();
-  console.log(`Seeding the simulator: ${PODS} pods on ${CPU_NODES + GPU_NODES} nodes (${GPU_NODES} × ${GPUS_PER_NODE} GPUs), ${NAMESPACES} namespaces with quotas…`);
-  const sim = await startSimulator(dataDir, [
-    "--nodes", String(CPU_NODES), "--gpu-nodes", String(GPU_NODES), "--gpus-per-node", String(GPUS_PER_NODE),
-    "--pods", String(PODS), "--namespaces", String(NAMESPACES), "--quotas", "--seed", "1",
-  ]);
-  console.log("Starting the console (production build)…");
-  const app = await startConsole(dataDir);
+  const nodeArgs = ["--nodes", String(CPU_NODES), "--gpu-nodes", String(GPU_NODES), "--gpus-per-node", String(GPUS_PER_NODE)];
+  const seedArgs = [...nodeArgs, "--pods", String(PODS), "--namespaces", String(NAMESPACES), "--quotas", "--seed", "1"];
+  /** What has started so far, for the finally block to stop even when a later step fails. */
+  const running: { cluster?: Simulator; app?: Console } = {};
   const streams: SseStream[] = [];
   const stopWatches: (() => void)[] = [];
   try {
+    let sim: Simulator;
+    let ownWatches: Record<string, number> = OWN_WATCHES;
+    if (REAL) {
+      ({ cluster: sim, ownWatches } = await startSeededRealCluster(dataDir, nodeArgs, seedArgs, running, notes, started));
+    } else {
+      console.log(`Seeding the simulator: ${PODS} pods on ${CPU_NODES + GPU_NODES} nodes (${GPU_NODES} × ${GPUS_PER_NODE} GPUs), ${NAMESPACES} namespaces with quotas…`);
+      sim = running.cluster = await startSimulator(dataDir, seedArgs);
+    }
+    console.log("Starting the console (production build)…");
+    const app = (running.app = await startConsole(dataDir));
     const session = await signIn(app);
     await simCallOk(sim, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: CHURN_NAMESPACE } });
+    if (sim.kind === "real") {
+      // A pod is refused until the namespace's default ServiceAccount exists.
+      await waitFor("the churn namespace's default ServiceAccount", async () => (await simCall(sim, "GET", `/api/v1/namespaces/${CHURN_NAMESPACE}/serviceaccounts/default`)).status === 200, 60_000, 100);
+    }
     const runningInCluster = async () =>
       (await simCallOk(sim, "GET", "/api/v1/pods?fieldSelector=status.phase%3DRunning")).json<{ items: unknown[] }>().items.length;
 
@@ -271,8 +404,8 @@ async function main(): Promise<void> {
       await sleep(WINDOW_MS);
       const fiftyB = await simStats(sim);
       const delivered = streams.filter((s) => s.messages.length > 0).length;
-      const watchesOne = consoleWatches(oneB, OWN_WATCHES);
-      const watchesFifty = consoleWatches(fiftyB, OWN_WATCHES);
+      const watchesOne = consoleWatches(oneB, ownWatches);
+      const watchesFifty = consoleWatches(fiftyB, ownWatches);
       const listsOne = listsBetween(oneA, oneB);
       const listsOpening = listsBetween(oneB, fiftyA);
       const listsFifty = listsBetween(fiftyA, fiftyB);
@@ -369,11 +502,11 @@ async function main(): Promise<void> {
   } finally {
     for (const stream of streams) stream.close();
     for (const stop of stopWatches) stop();
-    await app.stop();
-    await sim.stop();
+    await running.app?.stop();
+    await running.cluster?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  printTable(`bench:dashboard${SMOKE ? " (smoke)" : ""} — ${PODS} pods, ${CPU_NODES + GPU_NODES} nodes (${GPU_NODES} with GPUs), ${NAMESPACES} namespaces`, rows, notes);
+  printTable(`bench:dashboard${SMOKE ? " (smoke)" : ""}${REAL ? " on the real control plane" : ""} — ${PODS} pods, ${CPU_NODES + GPU_NODES} nodes (${GPU_NODES} with GPUs), ${NAMESPACES} namespaces`, rows, notes);
 }
 
 main().then(

@@ -74,10 +74,17 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => pr
 
 // ---- the simulator --------------------------------------------------------------------------
 
+/**
+ * The cluster a bench runs against: the simulator, or the real control plane of
+ * scripts/real-cluster.ts (which authenticates its admin with a client certificate, not a token).
+ */
 export interface Simulator {
+  kind: "simulator" | "real";
   url: string;
-  token: string;
+  token?: string;
   caPem: string;
+  certPem?: string;
+  keyPem?: string;
   kubeconfigPath: string;
   pid: number;
   stop(): Promise<void>;
@@ -109,12 +116,55 @@ export async function startSimulator(dataDir: string, args: string[]): Promise<S
     users: { user: { token: string } }[];
   };
   return {
+    kind: "simulator",
     url: config.clusters[0].cluster.server,
     caPem: Buffer.from(config.clusters[0].cluster["certificate-authority-data"], "base64").toString("utf8"),
     token: config.users[0].user.token,
     kubeconfigPath,
     pid: child.pid!,
     stop: () => stopChild(child),
+  };
+}
+
+/**
+ * Starts the real control plane (scripts/real-cluster.ts: etcd, kube-apiserver, controller
+ * manager, scheduler and kwok nodes) writing its admin kubeconfig where the console registers the
+ * cluster "embedded", as `startSimulator` does. It builds the binaries first when they are not
+ * cached, which takes about 25 minutes on 2 cores.
+ */
+export async function startRealCluster(dataDir: string, args: string[]): Promise<Simulator> {
+  const kubeconfigPath = path.join(dataDir, "embedded-kubeconfig.yaml");
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "real-cluster.ts"), "--port", "0", "--kubeconfig", kubeconfigPath, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.add(child);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("The real cluster did not start within 60 min")), 60 * 60_000);
+    child.once("exit", (code) => reject(new Error(`The real cluster exited with code ${code} before listening`)));
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (line.startsWith("[real-cluster]")) console.error(line);
+      if (/listening on/i.test(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const config = parseYaml(fs.readFileSync(kubeconfigPath, "utf8")) as {
+    clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
+    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
+  };
+  const decode = (data: string) => Buffer.from(data, "base64").toString("utf8");
+  return {
+    kind: "real",
+    url: config.clusters[0].cluster.server,
+    caPem: decode(config.clusters[0].cluster["certificate-authority-data"]),
+    certPem: decode(config.users[0].user["client-certificate-data"]),
+    keyPem: decode(config.users[0].user["client-key-data"]),
+    kubeconfigPath,
+    pid: child.pid!,
+    // The script stops five components one after another, each with its own 10 s grace.
+    stop: () => stopChild(child, 90_000),
   };
 }
 
@@ -127,9 +177,11 @@ export interface SimResponse {
 const simAgents = new WeakMap<Simulator, Agent>();
 function agentFor(sim: Simulator): Agent {
   let agent = simAgents.get(sim);
-  if (!agent) simAgents.set(sim, (agent = new Agent({ ca: sim.caPem, keepAlive: true })));
+  if (!agent) simAgents.set(sim, (agent = new Agent({ ca: sim.caPem, cert: sim.certPem, key: sim.keyPem, keepAlive: true })));
   return agent;
 }
+
+const authorization = (sim: Simulator): Record<string, string> => (sim.token ? { Authorization: `Bearer ${sim.token}` } : {});
 
 /** One request to the simulator's API with its token. */
 export function simCall(sim: Simulator, method: string, pathname: string, body?: unknown, contentType = "application/json"): Promise<SimResponse> {
@@ -137,7 +189,7 @@ export function simCall(sim: Simulator, method: string, pathname: string, body?:
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       new URL(pathname, sim.url),
-      { method, agent: agentFor(sim), headers: { Authorization: `Bearer ${sim.token}`, Accept: "application/json", ...(payload ? { "Content-Type": contentType } : {}) } },
+      { method, agent: agentFor(sim), headers: { ...authorization(sim), Accept: "application/json", ...(payload ? { "Content-Type": contentType } : {}) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -158,7 +210,39 @@ export async function simCallOk(sim: Simulator, method: string, pathname: string
   return res;
 }
 
-export const simStats = async (sim: Simulator): Promise<SimStats> => (await simCallOk(sim, "GET", "/_sim/stats")).json<SimStats>();
+/**
+ * The apiserver's request counters. The simulator counts them itself (`/_sim/stats`); a real
+ * apiserver's come from its /metrics, which count every client's requests (controllers, scheduler,
+ * kwok) and keep no list of recent LISTs.
+ */
+export async function simStats(sim: Simulator): Promise<SimStats> {
+  if (sim.kind === "simulator") return (await simCallOk(sim, "GET", "/_sim/stats")).json<SimStats>();
+  return statsFromMetrics((await simCallOk(sim, "GET", "/metrics", undefined)).text);
+}
+
+/**
+ * LISTs per resource from `apiserver_request_total`, open watches from
+ * `apiserver_longrunning_requests`; a WATCH is counted in `apiserver_request_total` when it ends,
+ * so started = ended + open.
+ */
+function statsFromMetrics(text: string): SimStats {
+  const lists: SimStats["lists"] = {};
+  const watches: SimStats["watches"] = {};
+  for (const line of text.split("\n")) {
+    const match = /^(apiserver_request_total|apiserver_longrunning_requests)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[2].matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]));
+    const value = Number(match[3]);
+    const resource = labels.subresource ? `${labels.resource}/${labels.subresource}` : labels.resource;
+    if (!resource || !value) continue;
+    if (labels.verb === "LIST" && match[1] === "apiserver_request_total") lists[resource] = (lists[resource] ?? 0) + value;
+    if (labels.verb !== "WATCH") continue;
+    const watch = (watches[resource] ??= { open: 0, started: 0 });
+    watch.started += value;
+    if (match[1] === "apiserver_longrunning_requests") watch.open += value;
+  }
+  return { since: new Date().toISOString(), lists, watches, requests: {}, recentLists: [] };
+}
 
 export interface WatchEvent {
   type: string;
@@ -172,7 +256,7 @@ export function simWatch(sim: Simulator, pathname: string, onEvent: (event: Watc
     const separator = pathname.includes("?") ? "&" : "?";
     const req = httpsRequest(
       new URL(`${pathname}${separator}watch=1`, sim.url),
-      { agent: new Agent({ ca: sim.caPem }), headers: { Authorization: `Bearer ${sim.token}` } },
+      { agent: new Agent({ ca: sim.caPem, cert: sim.certPem, key: sim.keyPem }), headers: authorization(sim) },
       (res) => {
         let buffer = "";
         res.on("data", (chunk: Buffer) => {
