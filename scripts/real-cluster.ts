@@ -19,6 +19,7 @@ import readline from "node:readline";
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
 import YAML from "yaml";
+import { seededNodeShape } from "../sim/cluster/node-shape";
 
 const root = path.resolve(import.meta.dirname, "..");
 const moduleDir = path.join(root, "test", "real-cluster");
@@ -372,33 +373,16 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 }
 
 // ---------------------------------------------------------------------------------------------
-// Nodes: the simulator's shapes (sim/cluster/seed.ts), marked for kwok
-
-const GPU = "nvidia.com/gpu";
+// Nodes: the simulator's shapes (sim/cluster/node-shape.ts), marked for kwok
 
 function nodeManifest(name: string, index: number, gpus: number, kubeletVersion: string): { node: k8s.V1Node; status: k8s.V1NodeStatus } {
-  const capacity: Record<string, string> =
-    gpus > 0 ? { cpu: "64", memory: "512Gi", pods: "110", "ephemeral-storage": "1Ti", [GPU]: String(gpus) } : { cpu: "16", memory: "64Gi", pods: "110", "ephemeral-storage": "200Gi" };
-  const labels: Record<string, string> = {
-    "beta.kubernetes.io/arch": "amd64",
-    "beta.kubernetes.io/os": "linux",
-    "kubernetes.io/arch": "amd64",
-    "kubernetes.io/hostname": name,
-    "kubernetes.io/os": "linux",
-    "node-role.kubernetes.io/worker": "",
-    "node.kubernetes.io/instance-type": gpus > 0 ? `sim.gpu-a100x${gpus}` : "sim.cpu-16",
-    "topology.kubernetes.io/zone": `sim-zone-${"abc"[index % 3]}`,
-    type: "kwok",
-    ...(gpus > 0 ? { "nvidia.com/gpu.present": "true", "nvidia.com/gpu.product": "NVIDIA-A100-SXM4-40GB", "nvidia.com/gpu.count": String(gpus), "nvidia.com/gpu.memory": "40960" } : {}),
-  };
-  // kwok hands out pod IPs from the node's podCIDR; its own default range would overlap the services'.
-  const cidr = `10.${244 + (index >> 8)}.${index & 255}.0/24`;
+  const { capacity, labels, podCIDR: cidr, taints } = seededNodeShape(name, index, gpus);
   return {
     node: {
       apiVersion: "v1",
       kind: "Node",
       metadata: { name, labels, annotations: { "node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake" } },
-      spec: { podCIDR: cidr, podCIDRs: [cidr], ...(gpus > 0 ? { taints: [{ key: GPU, value: "present", effect: "NoSchedule" }] } : {}) },
+      spec: { podCIDR: cidr, podCIDRs: [cidr], ...(taints.length ? { taints } : {}) },
     },
     status: {
       capacity,

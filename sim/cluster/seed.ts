@@ -8,11 +8,11 @@ import type { KubeObject, SeedOptions, Store } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import { imageID } from "./kubelet";
 import type { Node, Pod } from "./model";
+import { GPU_RESOURCE, seededNodeShape } from "./node-shape";
 import { chargeNode, compilePod, filterNode, leastAllocatedScore, nodeStateOf, podRequestAmounts, type NodeState } from "./scheduling";
 
 export const KUBELET_VERSION = "v1.30.4";
-export const GPU_PRODUCT = "NVIDIA-A100-SXM4-40GB";
-const GPU = "nvidia.com/gpu";
+const GPU = GPU_RESOURCE;
 
 /** mulberry32: a tiny deterministic PRNG. */
 export function randomFrom(seed: number): () => number {
@@ -32,29 +32,7 @@ const uuidFrom = (text: string) => {
 };
 
 function nodeObject(name: string, index: number, gpus: number): KubeObject {
-  const capacity: Record<string, string> =
-    gpus > 0
-      ? { cpu: "64", memory: "512Gi", pods: "110", "ephemeral-storage": "1Ti", [GPU]: String(gpus) }
-      : { cpu: "16", memory: "64Gi", pods: "110", "ephemeral-storage": "200Gi" };
-  const labels: Record<string, string> = {
-    "beta.kubernetes.io/arch": "amd64",
-    "beta.kubernetes.io/os": "linux",
-    "kubernetes.io/arch": "amd64",
-    "kubernetes.io/hostname": name,
-    "kubernetes.io/os": "linux",
-    "node-role.kubernetes.io/worker": "",
-    "node.kubernetes.io/instance-type": gpus > 0 ? `sim.gpu-a100x${gpus}` : "sim.cpu-16",
-    "topology.kubernetes.io/zone": `sim-zone-${"abc"[index % 3]}`,
-    "type": "kwok",
-  };
-  if (gpus > 0) {
-    Object.assign(labels, {
-      "nvidia.com/gpu.present": "true",
-      "nvidia.com/gpu.product": GPU_PRODUCT,
-      "nvidia.com/gpu.count": String(gpus),
-      "nvidia.com/gpu.memory": "40960",
-    });
-  }
+  const { capacity, labels, podCIDR: cidr, taints } = seededNodeShape(name, index, gpus);
   const now = nowTimestamp();
   const condition = (type: string, status: string, reason: string, message: string) => ({
     type,
@@ -64,7 +42,6 @@ function nodeObject(name: string, index: number, gpus: number): KubeObject {
     lastHeartbeatTime: now,
     lastTransitionTime: now,
   });
-  const cidr = `10.${244 + (index >> 8)}.${index & 255}.0/24`;
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -76,7 +53,7 @@ function nodeObject(name: string, index: number, gpus: number): KubeObject {
     spec: {
       podCIDR: cidr,
       podCIDRs: [cidr],
-      ...(gpus > 0 ? { taints: [{ key: GPU, value: "present", effect: "NoSchedule" }] } : {}),
+      ...(taints.length ? { taints } : {}),
     },
     status: {
       capacity,
