@@ -92,49 +92,21 @@ export class EventRecorder {
       apiVersion: e.involved.apiVersion,
       resourceVersion: meta.resourceVersion,
     };
-    if (e.action) {
-      // What the core/v1 view of an events.k8s.io Event carries: the deprecated fields stay empty.
-      this.store.create(
-        "events",
-        {
-          apiVersion: "v1",
-          kind: "Event",
-          metadata: { name, namespace },
-          involvedObject,
-          reason: e.reason,
-          message: e.message,
-          source: {},
-          firstTimestamp: null,
-          lastTimestamp: null,
-          type: e.type,
-          eventTime: microTime(),
-          action: e.action.action,
-          reportingComponent: e.component,
-          reportingInstance: e.action.instance,
-        },
-        { internal: true },
-      );
-      this.remember(key, namespace, name);
-      return;
-    }
+    // An events.k8s.io-style Event (the scheduler's) as its core/v1 view shows it: the deprecated
+    // fields stay empty; a kubelet-style one counts and stamps them.
+    const style = e.action
+      ? { source: {}, firstTimestamp: null, lastTimestamp: null, eventTime: microTime(), action: e.action.action, reportingInstance: e.action.instance }
+      : {
+          source: e.host ? { component: e.component, host: e.host } : { component: e.component },
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+          eventTime: null,
+          reportingInstance: e.host ?? "",
+        };
     this.store.create(
       "events",
-      {
-        apiVersion: "v1",
-        kind: "Event",
-        metadata: { name, namespace },
-        involvedObject,
-        reason: e.reason,
-        message: e.message,
-        source: e.host ? { component: e.component, host: e.host } : { component: e.component },
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-        type: e.type,
-        eventTime: null,
-        reportingComponent: e.component,
-        reportingInstance: e.host ?? "",
-      },
+      { apiVersion: "v1", kind: "Event", metadata: { name, namespace }, involvedObject, reason: e.reason, message: e.message, type: e.type, reportingComponent: e.component, ...style },
       { internal: true },
     );
     this.remember(key, namespace, name);
