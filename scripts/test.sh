@@ -34,15 +34,30 @@ if [ ! -x /usr/bin/prometheus ]; then
   fi
 fi
 
-echo "== lint"; npx eslint --max-warnings 0 .
-echo "== typecheck"; npm run --silent typecheck
-echo "== unit and integration (vitest)"; npx vitest run
+# Each step's output is also kept, so the run can end with one summary of what was tested.
+logs=$(mktemp -d "${TMPDIR:-/tmp}/berth-test-XXXXXX")
+step() {
+  local name=$1; shift
+  echo "== $name"
+  "$@" 2>&1 | tee "$logs/$name.log"
+}
+counts() { sed -e 's/\x1b\[[0-9;]*m//g' "$logs/$1.log" | grep -E "$2" | sed -e 's/^ *//' -e 's/  */ /g' | paste -sd ';' | sed 's/;/; /g'; }
+
+step lint npx eslint --max-warnings 0 .
+step typecheck npm run --silent typecheck
+step vitest npx vitest run
 # The same integration suites on a real control plane, as Berth's deploy/ ServiceAccount. Its
 # binaries are built from Go modules into a cache outside the tree: on a fresh machine the first
 # build takes about 25 minutes on 2 cores (Go 1.26+ and the Go module proxy needed), then seconds.
-echo "== real control plane: binaries (first build ≈ 25 min on 2 cores, cached afterwards)"
-npm run --silent cluster:real -- --prepare-only
-echo "== real control plane (vitest.real.config.mts)"; npm run --silent test:real
-echo "== end-to-end (Playwright)"; npx playwright test
+step real-binaries npm run --silent cluster:real -- --prepare-only
+step real npm run --silent test:real
+step e2e npx playwright test
 # After Playwright, whose server start leaves a current build for the fuzzer's console.
-echo "== API fuzzing (schemathesis)"; npx tsx scripts/fuzz-api.ts
+step fuzz npx tsx scripts/fuzz-api.ts
+
+echo "== summary: every step passed (logs in $logs)"
+echo "lint and typecheck: clean"
+echo "vitest on the simulator: $(counts vitest '^ *(Test Files|Tests) ')"
+echo "vitest on the real control plane: $(counts real '^ *(Test Files|Tests) ')"
+echo "Playwright in Chromium: $(counts e2e '^ *[0-9]+ (passed|failed|flaky|skipped|did not run)')"
+echo "$(counts fuzz '^API fuzzing ')"
