@@ -34,6 +34,23 @@ if [ ! -x /usr/bin/prometheus ]; then
   fi
 fi
 
+# The binaries the suites call, checked before anything starts: a missing one fails here in plain
+# words instead of as a skipped or oddly failing test later. The kubectl matrix is printed.
+kubectl_dir=/usr/lib/google-cloud-sdk/bin
+kubectl_versions=${SIM_KUBECTL_VERSIONS:-1.27,1.33}
+missing=()
+for tool in /usr/bin/kubectl go openssl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for version in ${kubectl_versions//,/ }; do [ -x "$kubectl_dir/kubectl.$version" ] || missing+=("$kubectl_dir/kubectl.$version"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "npm test needs these and cannot find them: ${missing[*]} (kubectl.<minor> come with the google-cloud-sdk kubectl packages; Go 1.26+ builds the real control plane)." >&2
+  exit 1
+fi
+client_version() { "$1" version --client 2>/dev/null | sed -n -e 's/.*GitVersion:"\([^"]*\)".*/\1/p' -e t -e 's/^Client Version: //p'; }
+echo "kubectl for the integration, real control plane and end-to-end tests: /usr/bin/kubectl $(client_version /usr/bin/kubectl)"
+for version in ${kubectl_versions//,/ }; do
+  echo "kubectl for the simulator's compatibility suite: $kubectl_dir/kubectl.$version $(client_version "$kubectl_dir/kubectl.$version")"
+done
+
 # Each step's output is also kept, so the run can end with one summary of what was tested.
 logs=$(mktemp -d "${TMPDIR:-/tmp}/berth-test-XXXXXX")
 step() {

@@ -5,22 +5,13 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { clusters } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-box";
+import { decryptSecret, encryptSecret, UnreadableSecretError } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import { loadKubeconfig } from "@/lib/kube/client";
 import { clusterAuditBody } from "./mutations";
 import { forgetClusterStatus } from "./status";
 
 export const EMBEDDED_CLUSTER_NAME = "embedded";
-
-/** The stored kubeconfig, or null when it cannot be decrypted (the secret key changed): then it is replaced. */
-function storedKubeconfig(encrypted: string): string | null {
-  try {
-    return decryptSecret(encrypted);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Registers the embedded simulator as the cluster "embedded" when `npm start` wrote its
@@ -55,7 +46,19 @@ export function registerEmbeddedCluster(): void {
       recordAudit(tx, null, "system", { action: "cluster.create", objectType: "cluster", objectId: created.id, objectName: created.name, after: clusterAuditBody(created) });
       return;
     }
-    if (storedKubeconfig(existing.kubeconfigEncrypted) === kubeconfig && existing.context === connection.context) return;
+    let stored: string;
+    try {
+      stored = decryptSecret(existing.kubeconfigEncrypted);
+    } catch (error) {
+      if (!(error instanceof UnreadableSecretError)) throw error;
+      // Replacing it would hide that the secret key changed, and every other stored secret with it.
+      console.error(
+        `The embedded cluster's stored kubeconfig cannot be decrypted (${error.message}): it was left as it is. ` +
+          `Restart Berth with the key it was saved with, or delete the cluster "${existing.name}" to register it anew.`,
+      );
+      return;
+    }
+    if (stored === kubeconfig && existing.context === connection.context) return;
     const updated = tx
       .update(clusters)
       .set({ kubeconfigEncrypted: encryptSecret(kubeconfig), ...connection, version: existing.version + 1, reachable: null, unreachableSince: null, lastError: null, updatedAt: new Date() })

@@ -2,8 +2,8 @@ import "server-only";
 import * as k8s from "@kubernetes/client-node";
 import type { Cluster } from "@/db/schema";
 import { STRICT_KUBECONFIG_POLICY, vetKubeconfigText, type KubeconfigPolicy, type KubeconfigProblem } from "./kubeconfig-policy";
-import { decryptSecret } from "@/lib/crypto/secret-box";
-import type { KubeFailure } from "./errors";
+import { decryptSecret, UnreadableSecretError } from "@/lib/crypto/secret-box";
+import { KubeCallError, type KubeFailure } from "./errors";
 
 /** What lib/kube needs of a cluster row: enough to build (and cache) its client. */
 export type ClusterConnection = Pick<Cluster, "id" | "version" | "kubeconfigEncrypted" | "context">;
@@ -77,6 +77,20 @@ export function loadKubeconfig(text: string, context?: string, policy: Kubeconfi
   return config;
 }
 
+/** The cluster's kubeconfig in clear; a key mismatch is said as what to do, not as a crypto error. */
+function storedKubeconfig(cluster: ClusterConnection): string {
+  try {
+    return decryptSecret(cluster.kubeconfigEncrypted);
+  } catch (error) {
+    if (!(error instanceof UnreadableSecretError)) throw error;
+    throw new KubeCallError({
+      status: 503,
+      reason: "Error",
+      message: `Berth cannot decrypt this cluster's stored kubeconfig (${error.message}): restart Berth with the key it was saved with, or paste the kubeconfig again.`,
+    });
+  }
+}
+
 /**
  * The API clients of a cluster, built once from its decrypted kubeconfig, vetted again under the
  * instance's current kubeconfig policy: one stored while an admin allowed exec plugins stops
@@ -86,7 +100,7 @@ export function kubeClients(cluster: ClusterConnection): KubeClients {
   const cached = cache.get(cluster.id);
   if (cached && cached.version === cluster.version) return cached.clients;
   cache.delete(cluster.id);
-  const config = loadKubeconfig(decryptSecret(cluster.kubeconfigEncrypted), cluster.context, currentKubeconfigPolicy());
+  const config = loadKubeconfig(storedKubeconfig(cluster), cluster.context, currentKubeconfigPolicy());
   const clients: KubeClients = {
     config,
     core: config.makeApiClient(k8s.CoreV1Api),
