@@ -94,6 +94,18 @@ test("admin sees the embedded cluster, attaches a second one, grants a group, an
 
   await clusters.tab("Settings");
   await clusters.screenshot("detail-settings");
+  // GPU metric labels: each field checked as a Prometheus label name, then saved and shown.
+  const settings = page.getByRole("form", { name: "Cluster settings" });
+  await settings.getByLabel("Pod label").fill("exported-pod");
+  await settings.getByRole("button", { name: "Save" }).click();
+  await expect(settings.getByText("Use a Prometheus label name: letters, digits and _, not starting with a digit")).toBeVisible();
+  await expect(settings.getByText("Required", { exact: true })).toBeVisible();
+  await settings.getByLabel("Pod label").fill("exported_pod");
+  await settings.getByLabel("Namespace label").fill("exported_namespace");
+  await settings.getByRole("button", { name: "Save" }).click();
+  // The saved revision re-renders the page: the form starts afresh and the summary shows the labels.
+  await expect(page.getByText("GPU metric labels: pod exported_pod, namespace exported_namespace")).toBeVisible();
+  await expect(settings.getByLabel("Pod label")).toHaveValue("exported_pod");
   await clusters.tab("History");
   const history = page.getByRole("table", { name: "History" });
   for (const action of ["cluster.create", "cluster.set-grants", "cluster.cleanup"]) await expect(history.getByText(action, { exact: true })).toBeVisible();

@@ -159,3 +159,27 @@ test("admin changes how many builds run at once on the settings page; a bad numb
   // Back to the default, so the other build tests see the limit they expect.
   expect((await request.put("/api/v1/image-builds/settings", { headers: admin, data: { maxConcurrentBuilds: 2 } })).status()).toBe(200);
 });
+
+test("admin chooses the BuildKit executor and the builder's resources; a request above its limit is refused in place", async ({ page, request }) => {
+  const settings = async () => (await request.get("/api/v1/image-builds/settings", { headers: admin })).json();
+  try {
+    await page.goto("/settings");
+    const form = page.getByRole("form", { name: "Image builds" });
+    await form.getByLabel("Executor", { exact: true }).selectOption("buildkit");
+    await form.getByLabel("Memory request", { exact: true }).fill("8Gi");
+    await form.getByRole("button", { name: "Save build settings" }).click();
+    await expect(form.getByText("must not exceed the memory limit (4Gi)")).toBeVisible();
+    expect(await settings()).toMatchObject({ executor: "kaniko", resources: { requests: { memory: "1Gi" } } });
+
+    await form.getByLabel("Executor", { exact: true }).selectOption("buildkit");
+    await form.getByLabel("Memory request", { exact: true }).fill("2Gi");
+    await form.getByLabel("CPU limit", { exact: true }).fill("2");
+    await form.getByRole("button", { name: "Save build settings" }).click();
+    await expect(form.getByRole("status")).toHaveText("Build settings saved.");
+    expect(await settings()).toMatchObject({ executor: "buildkit", resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } });
+  } finally {
+    // Back to the defaults, so the other build tests build with Kaniko as they expect.
+    const reset = { executor: null, resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: null, memory: "4Gi" } } };
+    expect((await request.put("/api/v1/image-builds/settings", { headers: admin, data: reset })).status()).toBe(200);
+  }
+});

@@ -22,11 +22,12 @@ describe("embeddedClusterMode", () => {
 describe("embeddedClusterCommand", () => {
   const options = { root: "/app", dataDir: "/data", kubeconfig: "/data/embedded-kubeconfig.yaml", port: undefined };
 
-  it("starts the simulator with its state file and no build step", () => {
+  it("starts the simulator with its state file, a finite run time for unscripted runs, and no build step", () => {
     const command = embeddedClusterCommand("simulator", options);
     expect(command.args).toEqual([
       "--import", "tsx", "/app/sim/main.ts", "--port", "0", "--kubeconfig", "/data/embedded-kubeconfig.yaml",
       "--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4", "--state", "/data/embedded-cluster-state.json",
+      "--default-run-seconds", "60",
     ]);
     expect(command.prepareArgs).toBeNull();
   });

@@ -7,6 +7,9 @@ import path from "node:path";
 
 export type EmbeddedClusterMode = "simulator" | "real" | "off";
 
+/** How long an unscripted run lasts on the embedded simulator (its `--default-run-seconds`). */
+export const EMBEDDED_DEFAULT_RUN_SECONDS = 60;
+
 /** The mode a BERTH_EMBEDDED_CLUSTER value asks for; unset (or "on") is the simulator. */
 export function embeddedClusterMode(value: string | undefined): EmbeddedClusterMode {
   const mode = value?.trim().toLowerCase() ?? "";
@@ -33,8 +36,12 @@ export function embeddedClusterCommand(
   const shape = ["--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4"];
   const port = options.port ?? "0";
   if (mode === "simulator") {
+    // The simulator runs no code: a run that scripts no duration would otherwise stay `running`
+    // until aborted. A minute is long enough to watch it start, follow its log and see its usage,
+    // and short enough that a first try reaches `succeeded` while the person is still looking.
+    const defaultRun = ["--default-run-seconds", String(EMBEDDED_DEFAULT_RUN_SECONDS)];
     return {
-      args: ["--import", "tsx", path.join(options.root, "sim", "main.ts"), "--port", port, "--kubeconfig", options.kubeconfig, ...shape, "--state", path.join(options.dataDir, "embedded-cluster-state.json")],
+      args: ["--import", "tsx", path.join(options.root, "sim", "main.ts"), "--port", port, "--kubeconfig", options.kubeconfig, ...shape, "--state", path.join(options.dataDir, "embedded-cluster-state.json"), ...defaultRun],
       prepareArgs: null,
       readyTimeoutMs: 60_000,
       description: "the embedded simulator",

@@ -183,9 +183,32 @@ export interface ClusterBehaviour {
   admission: AdmissionPlugin[];
   routes: ExtraRoute[];
   /** Starts scheduler, kubelet, controllers; returns a stop function. */
-  start(store: Store): () => void;
+  start(store: Store, options?: ClusterOptions): () => void;
   /** Seeds nodes and demo objects from the CLI options. */
   seed(store: Store, options: SeedOptions): void;
+}
+
+/** How the simulated cluster's add-ons are installed (flags of sim/main.ts). */
+export interface ClusterOptions {
+  spark?: SparkOperatorOptions;
+  kubelet?: KubeletOptions;
+}
+
+/** How the simulated kubelet runs pods that script nothing. */
+export interface KubeletOptions {
+  /**
+   * How long the containers of a run-to-completion pod (restartPolicy Never or OnFailure) without
+   * a `sim.berth.dev/duration` run before exiting 0 (`--default-run-seconds`). Omitted: until deleted.
+   */
+  defaultRunMs?: number;
+}
+
+/** The Kubeflow spark-operator's install options the simulator honours. */
+export interface SparkOperatorOptions {
+  /** Namespaces the operator acts in (helm `spark.jobNamespaces`); empty or omitted: all. */
+  jobNamespaces?: string[];
+  /** Whether its mutating pod webhook is installed (helm `webhook.enable`). */
+  webhook?: boolean;
 }
 
 export interface SeedOptions {

@@ -26,6 +26,10 @@ Options:
   --error-rate R           fault: fail this fraction (0..1) of API requests with 500
   --history N              watch history kept for resumption (default 50000 events)
   --deny VERB:RESOURCE     refuse this to the simulator's user with RBAC's 403 (repeatable; e.g. delete:pods)
+  --spark-job-namespaces L the spark-operator acts only in these namespaces (comma-separated; default all)
+  --spark-webhook          install the spark-operator's mutating pod webhook (default: not installed)
+  --default-run-seconds N  pods that run to completion (restartPolicy Never/OnFailure) and script no
+                           sim.berth.dev/duration exit 0 after N seconds (default: run until deleted)
   --help                   this text
 `;
 
@@ -47,6 +51,9 @@ const OPTIONS = {
   "error-rate": { type: "string", default: "0" },
   history: { type: "string" },
   deny: { type: "string", multiple: true },
+  "spark-job-namespaces": { type: "string" },
+  "spark-webhook": { type: "boolean", default: false },
+  "default-run-seconds": { type: "string" },
   help: { type: "boolean", default: false },
 } as const;
 
@@ -95,6 +102,13 @@ async function main(): Promise<void> {
     faults: { latencyMs: integer("latency-ms", values["latency-ms"]), errorRate: Number(values["error-rate"]) || 0 },
     historyLimit: values.history ? integer("history", values.history) : undefined,
     deny: values.deny,
+    cluster: {
+      kubelet: { defaultRunMs: values["default-run-seconds"] === undefined ? undefined : integer("default-run-seconds", values["default-run-seconds"]) * 1000 },
+      spark: {
+        jobNamespaces: (values["spark-job-namespaces"] ?? "").split(",").map((name) => name.trim()).filter(Boolean),
+        webhook: values["spark-webhook"],
+      },
+    },
   });
   console.log(`berth-sim listening on ${sim.url} (kubeconfig: ${sim.kubeconfigPath})`);
 

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DCGM_JOB, kubeconfigCluster, prometheusConfig, startPrometheus, type TestPrometheus } from "./prometheus";
+import { DCGM_JOB, EXPORTER_TARGET, SERVICE_MONITOR_JOB, kubeconfigCluster, prometheusConfig, startPrometheus, type TestPrometheus } from "./prometheus";
 
 interface VectorResult {
   metric: Record<string, string>;
@@ -22,6 +22,12 @@ describe("prometheusConfig", () => {
     expect(text).toContain("metrics_path: /metrics/dcgm");
     expect(text).toContain('ca_file: "/tmp/x/ca.pem"');
     expect(text).toContain('targets: ["127.0.0.1:6443"]');
+  });
+
+  it("scrapes as a ServiceMonitor would: the exporter pod's target labels, honor_labels false", () => {
+    const text = prometheusConfig(new URL("https://127.0.0.1:6443"), null, "servicemonitor");
+    expect(text).toContain("honor_labels: false");
+    for (const label of ["namespace", "pod", "container", "job"]) expect(text).toMatch(new RegExp(`source_labels: \\[__meta_kubernetes_\\w+\\]\\n\\s+target_label: ${label}\\n`));
   });
 });
 
@@ -47,6 +53,17 @@ describe("the test Prometheus against the simulated cluster", () => {
     expect(memory.value[1]).toBe("8");
     const [up] = await instantQuery(prometheus.url, `up{job="${DCGM_JOB}"}`);
     expect(up.value[1]).toBe("1");
+  });
+
+  it("behind the ServiceMonitor layout, keeps dcgm-exporter's pod labels as exported_* and the exporter's as pod/namespace", async () => {
+    const layered = await startPrometheus(kubeconfig, { layout: "servicemonitor" });
+    try {
+      const series = await instantQuery(layered.url, `DCGM_FI_DEV_GPU_UTIL{job="${SERVICE_MONITOR_JOB}"}`);
+      expect(series).toHaveLength(8);
+      for (const { metric } of series) expect(metric).toMatchObject({ namespace: EXPORTER_TARGET.namespace, pod: EXPORTER_TARGET.pod, container: EXPORTER_TARGET.container, service: EXPORTER_TARGET.service });
+    } finally {
+      await layered.stop();
+    }
   });
 
   it("stops for good: the port no longer answers", async () => {

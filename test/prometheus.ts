@@ -56,21 +56,61 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** prometheus.yml scraping the dcgm endpoint of the cluster every second. */
-export function prometheusConfig(target: URL, caFile: string | null): string {
+/**
+ * How Prometheus scrapes dcgm-exporter. "plain": the exporter's labels as they are (a static
+ * scrape, or a ServiceMonitor with honorLabels: true). "servicemonitor": what prometheus-operator
+ * generates for a ServiceMonitor by default (pkg/prometheus/promcfg.go, generateServiceMonitorConfig:
+ * `honor_labels: false`, and relabelings that set `namespace`, `service`, `pod`, `container`,
+ * `endpoint` and `job` from the target's Kubernetes metadata), so the exporter pod's own `pod`,
+ * `namespace` and `container` clash with dcgm-exporter's and Prometheus renames the latter to
+ * `exported_*`.
+ */
+export type ScrapeLayout = "plain" | "servicemonitor";
+
+/** The exporter pod the "servicemonitor" layout pretends to scrape (the GPU Operator's names). */
+export const EXPORTER_TARGET = { namespace: "gpu-operator", pod: "nvidia-dcgm-exporter-7xk2p", container: "nvidia-dcgm-exporter", service: "nvidia-dcgm-exporter", endpoint: "gpu-metrics" } as const;
+/** The `job` label of the "servicemonitor" layout: prometheus-operator sets it to the Service's name. */
+export const SERVICE_MONITOR_JOB = EXPORTER_TARGET.service;
+
+/** The `job` label the layout's series carry. */
+export const jobOf = (layout: ScrapeLayout) => (layout === "plain" ? DCGM_JOB : SERVICE_MONITOR_JOB);
+
+/** prometheus.yml scraping the dcgm endpoint of the cluster every second, in the given layout. */
+export function prometheusConfig(target: URL, caFile: string | null, layout: ScrapeLayout = "plain"): string {
   const tls = caFile ? `    tls_config:\n      ca_file: ${JSON.stringify(caFile)}\n` : "";
-  return [
-    "global:",
-    "  scrape_interval: 1s",
-    "  evaluation_interval: 1s",
-    "scrape_configs:",
-    `  - job_name: ${DCGM_JOB}`,
+  const common = [
     `    scheme: ${target.protocol.replace(":", "")}`,
     "    metrics_path: /metrics/dcgm",
     "    scrape_timeout: 1s",
-    tls + `    static_configs:\n      - targets: [${JSON.stringify(target.host)}]`,
-    "",
-  ].join("\n");
+  ];
+  const job =
+    layout === "plain"
+      ? [`  - job_name: ${DCGM_JOB}`, ...common, tls + `    static_configs:\n      - targets: [${JSON.stringify(target.host)}]`]
+      : [
+          // The static target stands in for Kubernetes service discovery: the same meta labels, then
+          // the relabelings prometheus-operator writes for a ServiceMonitor endpoint.
+          `  - job_name: serviceMonitor/${EXPORTER_TARGET.namespace}/${EXPORTER_TARGET.service}/0`,
+          "    honor_labels: false",
+          ...common,
+          tls + "    static_configs:",
+          `      - targets: [${JSON.stringify(target.host)}]`,
+          "        labels:",
+          `          __meta_kubernetes_namespace: ${EXPORTER_TARGET.namespace}`,
+          `          __meta_kubernetes_service_name: ${EXPORTER_TARGET.service}`,
+          `          __meta_kubernetes_pod_name: ${EXPORTER_TARGET.pod}`,
+          `          __meta_kubernetes_pod_container_name: ${EXPORTER_TARGET.container}`,
+          `          __meta_kubernetes_endpoint_port_name: ${EXPORTER_TARGET.endpoint}`,
+          "    relabel_configs:",
+          ...[
+            ["__meta_kubernetes_namespace", "namespace"],
+            ["__meta_kubernetes_service_name", "service"],
+            ["__meta_kubernetes_pod_name", "pod"],
+            ["__meta_kubernetes_pod_container_name", "container"],
+            ["__meta_kubernetes_service_name", "job"],
+            ["__meta_kubernetes_endpoint_port_name", "endpoint"],
+          ].map(([source, label]) => `      - source_labels: [${source}]\n        target_label: ${label}`),
+        ];
+  return ["global:", "  scrape_interval: 1s", "  evaluation_interval: 1s", "scrape_configs:", ...job, ""].join("\n");
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,10 +148,11 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * Starts Prometheus scraping the dcgm endpoint of the cluster the kubeconfig points at, and
+ * Starts Prometheus scraping the dcgm endpoint of the cluster the kubeconfig points at (plainly, or
+ * as a ServiceMonitor would), and
  * resolves once it is ready and its first scrape is stored (a DCGM_FI_DEV_GPU_UTIL series exists).
  */
-export async function startPrometheus(kubeconfigText: string, { readyTimeoutMs = 30_000 } = {}): Promise<TestPrometheus> {
+export async function startPrometheus(kubeconfigText: string, { readyTimeoutMs = 30_000, layout = "plain" as ScrapeLayout } = {}): Promise<TestPrometheus> {
   if (!fs.existsSync(PROMETHEUS_BINARY)) {
     throw new Error(`${PROMETHEUS_BINARY} is missing: install Debian's prometheus package (scripts/test.sh does it when run as root)`);
   }
@@ -123,7 +164,7 @@ export async function startPrometheus(kubeconfigText: string, { readyTimeoutMs =
     fs.writeFileSync(caFile, cluster.caPem);
   }
   const configFile = path.join(dir, "prometheus.yml");
-  fs.writeFileSync(configFile, prometheusConfig(new URL(cluster.server), caFile));
+  fs.writeFileSync(configFile, prometheusConfig(new URL(cluster.server), caFile, layout));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
@@ -167,7 +208,7 @@ export async function startPrometheus(kubeconfigText: string, { readyTimeoutMs =
       if (Date.now() > deadline) throw new Error(`Prometheus was not ready within ${readyTimeoutMs} ms: ${output.join("").trim()}`);
       await sleep(200);
     }
-    while (!(await hasSeries(url, `DCGM_FI_DEV_GPU_UTIL{job="${DCGM_JOB}"}`))) {
+    while (!(await hasSeries(url, `DCGM_FI_DEV_GPU_UTIL{job="${jobOf(layout)}"}`))) {
       if (Date.now() > deadline) throw new Error(`Prometheus stored no dcgm scrape of ${cluster.server} within ${readyTimeoutMs} ms (check ${url}/api/v1/targets): ${output.join("").trim()}`);
       await sleep(250);
     }

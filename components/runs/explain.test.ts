@@ -43,6 +43,15 @@ describe("explainRun", () => {
     expect(explainRun("pending", "0/2 nodes are available: 2 node(s) had untolerated taint(s). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.")?.headline).toMatch(/tainted/);
   });
 
+  it("blames a failed init container, not the user's command, and says who adds such containers", () => {
+    const failed = explainRun("failed", 'The init container "istio-init" failed with exit code 1 (Init:Error): iptables-restore failed', 1);
+    expect(failed?.headline).toBe('The init container "istio-init" failed before the run started');
+    expect(failed?.advice).toMatch(/not executed/);
+    expect(explainRun("pending", 'The init container "istio-init" failed with exit code 1 and is being restarted (Init:CrashLoopBackOff)')?.headline).toBe(
+      'The init container "istio-init" failed before the run started',
+    );
+  });
+
   it("falls back to the exit code for other failures, and says nothing for a healthy run", () => {
     expect(explainRun("failed", "Error", 3)?.headline).toBe("The command exited with code 3");
     expect(explainRun("failed", 'namespaces "x" is forbidden: cannot create', null)?.headline).toBe('namespaces "x" is forbidden: cannot create');

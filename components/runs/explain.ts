@@ -75,6 +75,15 @@ export function explainRun(status: ExplainedStatus, reason: string | null | unde
       advice: "Check the image name and tag of the execution config or code env, that the image was pushed, and that the registry credentials (image pull secret) are right. The run stays pending until the image can be pulled.",
     };
   }
+  // Before the crash and exit-code rules: the code that failed is not the user's.
+  const init = /The init container "([^"]+)" failed/.exec(text);
+  if (init) {
+    return {
+      headline: `The init container "${init[1]}" failed before the run started`,
+      advice:
+        "An init container runs before the run's own container, which was never started, so your code was not executed. Init containers Berth does not create are usually added by an admission webhook (a service mesh such as Istio, a secrets agent); its log, and the cluster's admins, say why it fails.",
+    };
+  }
   if (/OOMKilled/i.test(text) || (status === "failed" && exitCode === 137)) {
     return {
       headline: "Out of memory: the container was killed (OOMKilled)",

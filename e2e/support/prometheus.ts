@@ -11,10 +11,13 @@ import { BOOTSTRAP_TOKEN, DATA_DIR } from "./env";
 
 export type { TestPrometheus };
 
-/** Starts Prometheus scraping the embedded cluster; resolves when its first scrape is stored. */
+/**
+ * Starts Prometheus scraping the embedded cluster as a ServiceMonitor does (the GPU Operator's usual
+ * install: workload labels arrive as exported_*); resolves when its first scrape is stored.
+ */
 export function startEmbeddedClusterPrometheus(): Promise<TestPrometheus> {
   const kubeconfig = fs.readFileSync(path.join(DATA_DIR, "embedded-kubeconfig.yaml"), "utf8");
-  return startPrometheus(kubeconfig);
+  return startPrometheus(kubeconfig, { layout: "servicemonitor" });
 }
 
 /** Sets (or clears, with null) a cluster's Prometheus URL with the bootstrap token. */

@@ -1,6 +1,6 @@
 import type { V1Node, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { ClusterAggregator, NOT_FROM_BERTH, PENDING_LIST_LIMIT, UNLABELLED, pendingReason, podGpus, quotaRecord, slimPod } from "./aggregate";
+import { ClusterAggregator, NOT_FROM_BERTH, PENDING_LIST_LIMIT, UNLABELLED, pendingReason, podGpus, podMayHoldGpu, quotaRecord, slimPod } from "./aggregate";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");
 
@@ -73,10 +73,20 @@ describe("slimPod", () => {
       activity: "notebook",
       execConfig: "gpu-small",
       gpus: 2,
+      mayHoldGpu: true,
       pendingReason: null,
       startedAt: NOW - 30_000,
       finishedAt: null,
     });
+  });
+
+  it("knows which pods may be given an NVIDIA device: whole GPUs, MIG profiles, resource claims", () => {
+    const withResources = (resources: Record<string, string>) => ({ metadata: { uid: "u", name: "p", namespace: "n" }, spec: { containers: [{ name: "c", resources: { limits: resources } }] } });
+    expect(podMayHoldGpu(withResources({ "nvidia.com/gpu": "1" }))).toBe(true);
+    expect(podMayHoldGpu(withResources({ "nvidia.com/mig-1g.5gb": "1" }))).toBe(true);
+    expect(podMayHoldGpu({ metadata: {}, spec: { containers: [{ name: "c" }], resourceClaims: [{ name: "gpu", resourceClaimName: "a100" }] } })).toBe(true);
+    // dcgm-exporter itself sees every GPU without asking for one.
+    expect(podMayHoldGpu(withResources({ cpu: "100m", memory: "128Mi" }))).toBe(false);
   });
 
   it("reads times given as strings (watch JSON) like Dates (list objects)", () => {
@@ -292,6 +302,22 @@ describe("ClusterAggregator: GPUs", () => {
     aggregator.applyNode({ type: "delete", object: node("gpu-1", 2) });
     expect(aggregator.snapshot().gpu).toMatchObject({ allocatable: 4, requested: 2 });
   });
+
+  it("counts a time-sliced node's physical GPUs once: nvidia.com/gpu there counts replicas", () => {
+    const aggregator = make();
+    aggregator.applyNode({ type: "add", object: node("gpu-1", 4) });
+    expect(aggregator.snapshot().gpu).toMatchObject({ allocatable: 4, physical: 4 });
+    const sliced = node("gpu-1", 8);
+    sliced.metadata!.labels = { "nvidia.com/gpu.replicas": "4" };
+    expect(aggregator.applyNode({ type: "update", object: sliced })).toBe(true);
+    const { gpu } = aggregator.snapshot();
+    expect(gpu).toMatchObject({ allocatable: 8, physical: 2 });
+    expect(gpu.nodes).toEqual([{ node: "gpu-1", allocatable: 8, requested: 0, replicas: 4, pods: [] }]);
+    // Only the label changing is a change too.
+    const plain = node("gpu-1", 8);
+    expect(aggregator.applyNode({ type: "update", object: plain })).toBe(true);
+    expect(aggregator.snapshot().gpu).toMatchObject({ allocatable: 8, physical: 8 });
+  });
 });
 
 describe("ClusterAggregator: quotas", () => {
@@ -370,5 +396,19 @@ describe("ClusterAggregator: relists", () => {
     relisted.replacePods(pods);
     expect(incremental.snapshot()).toEqual(relisted.snapshot());
     expect(incremental.snapshot()).toMatchObject({ totalPods: 10_000, runningPods: 9_000, pendingPods: 1_000 });
+  });
+});
+
+describe("ClusterAggregator.podNamed", () => {
+  it("finds any pod by namespace and name, following a pod recreated under the same name", () => {
+    const aggregator = new ClusterAggregator(() => NOW);
+    const named = (uid: string, phase = "Running"): V1Pod => ({ metadata: { uid, name: "exporter", namespace: "gpu-operator" }, spec: { containers: [{ name: "c" }] }, status: { phase } });
+    aggregator.applyPod({ type: "add", object: named("old") });
+    expect(aggregator.podNamed("gpu-operator", "exporter")).toMatchObject({ uid: "old", gpus: 0, mayHoldGpu: false });
+    aggregator.applyPod({ type: "add", object: named("new", "Pending") });
+    aggregator.applyPod({ type: "delete", object: named("old") });
+    expect(aggregator.podNamed("gpu-operator", "exporter")).toMatchObject({ uid: "new" });
+    aggregator.applyPod({ type: "delete", object: named("new") });
+    expect(aggregator.podNamed("gpu-operator", "exporter")).toBeUndefined();
   });
 });

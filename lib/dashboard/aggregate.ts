@@ -49,6 +49,8 @@ export interface SlimPod {
   execConfig: string | null;
   /** Whole nvidia.com/gpu the pod requests. */
   gpus: number;
+  /** It asks for an NVIDIA device of any kind (nvidia.com/gpu, a MIG profile) or has resource claims (DRA). */
+  mayHoldGpu: boolean;
   /** Why a Pending pod does not run yet, in the cluster's words. */
   pendingReason: string | null;
   /** Epoch ms: the pod's start (status.startTime), else its creation. */
@@ -79,6 +81,16 @@ export function podGpus(pod: V1Pod): number {
   const regular = (pod.spec?.containers ?? []).reduce((sum, container) => sum + containerGpus(container), 0);
   const init = Math.max(0, ...(pod.spec?.initContainers ?? []).map(containerGpus));
   return Math.max(regular, init);
+}
+
+const NVIDIA_RESOURCE = /^nvidia\.com\//;
+
+/** Whether a pod may be given an NVIDIA device: any nvidia.com/* request or limit, or a resource claim. */
+export function podMayHoldGpu(pod: V1Pod): boolean {
+  if ((pod.spec?.resourceClaims?.length ?? 0) > 0) return true;
+  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((container) =>
+    [...Object.keys(container.resources?.requests ?? {}), ...Object.keys(container.resources?.limits ?? {})].some((name) => NVIDIA_RESOURCE.test(name)),
+  );
 }
 
 const clip = (text: string) => (text.length > REASON_MAX_LENGTH ? `${text.slice(0, REASON_MAX_LENGTH - 1)}…` : text);
@@ -126,6 +138,7 @@ export function slimPod(pod: V1Pod, now: number): SlimPod | null {
     activity: labels[LABELS.activity] || null,
     execConfig: labels[LABELS.execConfig] || null,
     gpus: podGpus(pod),
+    mayHoldGpu: podMayHoldGpu(pod),
     pendingReason: phase === "Pending" ? pendingReason(pod) : null,
     startedAt: ms(pod.status?.startTime) ?? ms(pod.metadata?.creationTimestamp),
     finishedAt: phase === "Failed" ? (failedAt(pod) ?? now) : null,
@@ -179,7 +192,21 @@ export interface GpuNode {
   node: string;
   allocatable: number;
   requested: number;
+  /** Set when the node time-slices its GPUs: each physical GPU is advertised this many times. */
+  replicas?: number;
   pods: GpuHolder[];
+}
+
+/**
+ * The label NVIDIA GPU feature discovery puts on a node whose device plugin time-slices GPUs
+ * (k8s-device-plugin `sharing.timeSlicing`): nvidia.com/gpu then counts replicas, not GPUs.
+ */
+export const GPU_REPLICAS_LABEL = "nvidia.com/gpu.replicas";
+
+/** How many times the node advertises each physical GPU (1 unless time-sliced). */
+export function nodeGpuReplicas(node: V1Node): number {
+  const replicas = Math.floor(Number(node.metadata?.labels?.[GPU_REPLICAS_LABEL] ?? 1));
+  return Number.isFinite(replicas) && replicas > 1 ? replicas : 1;
 }
 
 export interface QuotaResource {
@@ -221,6 +248,8 @@ export interface ClusterAggregates {
   gpu: {
     /** Sum of the nodes' allocatable nvidia.com/gpu. */
     allocatable: number;
+    /** The physical GPUs behind it: allocatable ÷ replicas on time-sliced nodes, each GPU once. */
+    physical: number;
     /** Whole GPUs requested by running pods. */
     requested: number;
     nodes: GpuNode[];
@@ -299,6 +328,8 @@ export type WatchEvent<T> = { type: "add" | "update" | "delete"; object: T };
  */
 export class ClusterAggregator {
   private readonly pods = new Map<string, SlimPod>();
+  /** uid by `namespace/name`, to join metrics that name pods. */
+  private readonly uidByName = new Map<string, string>();
   private readonly pendingPods = new Map<string, SlimPod>();
   private readonly failedPods = new Map<string, SlimPod>();
   private readonly tallies = new Map<Dimension, Map<string, Tally>>(DIMENSIONS.map((dimension) => [dimension, new Map()]));
@@ -307,6 +338,8 @@ export class ClusterAggregator {
   /** Running or pending Berth pods per namespace and project: who uses a namespace's quota. */
   private readonly namespaceProjects = new Map<string, Map<string, number>>();
   private readonly nodeGpus = new Map<string, number>();
+  /** Time-sliced nodes only: replicas per physical GPU. */
+  private readonly nodeReplicas = new Map<string, number>();
   private readonly quotas = new Map<string, QuotaRecord>();
   private running = 0;
   private requestedGpus = 0;
@@ -326,8 +359,10 @@ export class ClusterAggregator {
     if (previous && next && sameSlim(previous, next)) return false;
     if (!previous && !next) return false;
     if (previous) this.count(previous, -1);
+    if (previous && this.uidByName.get(`${previous.namespace}/${previous.name}`) === uid) this.uidByName.delete(`${previous.namespace}/${previous.name}`);
     if (next) {
       this.pods.set(uid, next);
+      this.uidByName.set(`${next.namespace}/${next.name}`, uid);
       this.count(next, 1);
     } else {
       this.pods.delete(uid);
@@ -346,7 +381,10 @@ export class ClusterAggregator {
     if (!name) return false;
     const previous = this.nodeGpus.get(name);
     const next = event.type === "delete" ? undefined : wholeUnits(event.object.status?.allocatable?.[GPU_RESOURCE]);
-    if (previous === next) return false;
+    const replicas = event.type === "delete" ? 1 : nodeGpuReplicas(event.object);
+    if (previous === next && (this.nodeReplicas.get(name) ?? 1) === replicas) return false;
+    if (replicas > 1) this.nodeReplicas.set(name, replicas);
+    else this.nodeReplicas.delete(name);
     this.allocatableGpus += (next ?? 0) - (previous ?? 0);
     if (next === undefined) this.nodeGpus.delete(name);
     else this.nodeGpus.set(name, next);
@@ -433,6 +471,18 @@ export class ClusterAggregator {
     }
   }
 
+  private physicalGpus(): number {
+    let physical = 0;
+    for (const [name, gpus] of this.nodeGpus) physical += Math.ceil(gpus / (this.nodeReplicas.get(name) ?? 1));
+    return physical;
+  }
+
+  /** The record of the pod with this name, in any phase. */
+  podNamed(namespace: string, name: string): SlimPod | undefined {
+    const uid = this.uidByName.get(`${namespace}/${name}`);
+    return uid === undefined ? undefined : this.pods.get(uid);
+  }
+
   /** The pod records of running GPU holders (few): for joining metrics and live GPU-hours. */
   gpuPods(): SlimPod[] {
     return [...this.gpuHolders.values()].flatMap((holders) => [...holders.values()]);
@@ -456,7 +506,8 @@ export class ClusterAggregator {
     const nodes = [...gpuNodeNames].sort().map((node) => {
       const holders = [...(this.gpuHolders.get(node)?.values() ?? [])].map((pod) => ({ ...podRef(pod), gpus: pod.gpus }));
       holders.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-      return { node, allocatable: this.nodeGpus.get(node) ?? 0, requested: holders.reduce((sum, pod) => sum + pod.gpus, 0), pods: holders };
+      const replicas = this.nodeReplicas.get(node);
+      return { node, allocatable: this.nodeGpus.get(node) ?? 0, requested: holders.reduce((sum, pod) => sum + pod.gpus, 0), ...(replicas ? { replicas } : {}), pods: holders };
     });
     const projects = breakdown.project.filter((row) => row.gpus > 0).map((row) => ({ project: row.key, gpus: row.gpus }));
     const quotas = [...this.quotas.values()]
@@ -481,7 +532,7 @@ export class ClusterAggregator {
       pending,
       failed: recentFailures.slice(0, FAILED_LIST_LIMIT).map((pod) => ({ ...podRef(pod), finishedAt: new Date(pod.finishedAt ?? now).toISOString() })),
       breakdown,
-      gpu: { allocatable: this.allocatableGpus, requested: this.requestedGpus, nodes, projects },
+      gpu: { allocatable: this.allocatableGpus, physical: this.physicalGpus(), requested: this.requestedGpus, nodes, projects },
       quotas,
     };
   }

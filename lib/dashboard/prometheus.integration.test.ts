@@ -95,7 +95,7 @@ describe("GPU utilization from a real Prometheus", async () => {
       (candidate) => candidate.status === "ok" && candidate.idle.some((pod) => pod.name === "lazy"),
     );
     if (view.status !== "ok") throw new Error("not ok");
-    expect(view.idle.filter((pod) => pod.namespace === NAMESPACE)).toEqual([{ namespace: NAMESPACE, name: "lazy", run: "run-lazy", project: "nlp", user: "alice", gpus: 1, utilization: expect.any(Number) }]);
+    expect(view.idle.filter((pod) => pod.namespace === NAMESPACE)).toEqual([{ namespace: NAMESPACE, name: "lazy", run: "run-lazy", project: "nlp", user: "alice", gpus: 1, sharedGpus: 0, utilization: expect.any(Number) }]);
   });
 
   simOnly("says unavailable once Prometheus is gone, with no numbers", async () => {

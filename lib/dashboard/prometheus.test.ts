@@ -1,6 +1,6 @@
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { chartPoints, groupByPod, parseMatrix, parseVector, podFigures, projectFigures, prometheusApiUrl, readUtilization, utilizationQueries, type KnownPod } from "./prometheus";
+import { chartPoints, groupByPod, heldGpuSeries, parseMatrix, parseVector, podFigures, projectFigures, prometheusApiUrl, readUtilization, utilizationQueries, type KnownPod } from "./prometheus";
 
 const gpu = (index: number, pod?: { namespace: string; pod: string }) => ({ gpu: String(index), UUID: `GPU-${index}`, Hostname: "gpu-node-1", ...(pod ?? {}) });
 const vector = (samples: { metric: Record<string, string>; value: number }[]) => ({
@@ -36,15 +36,20 @@ describe("parsing Prometheus answers", () => {
 });
 
 describe("utilizationQueries", () => {
-  it("asks for held GPUs' average and memory, and the idle window as max/avg over time", () => {
+  it("keeps one series per GPU and owner labels, and asks for the idle window as max/avg over time", () => {
+    const by = "max by (Hostname, UUID, gpu, exported_namespace, exported_pod, namespace, pod)";
     expect(utilizationQueries()).toEqual({
-      chartUtilization: 'avg(DCGM_FI_DEV_GPU_UTIL{pod!=""})',
-      chartMemoryGiB: 'sum(DCGM_FI_DEV_FB_USED{pod!=""}) / 1024',
-      utilizationNow: "DCGM_FI_DEV_GPU_UTIL",
-      memoryNow: "DCGM_FI_DEV_FB_USED",
-      idleMax: "max_over_time(DCGM_FI_DEV_GPU_UTIL[1800s])",
-      idleAverage: "avg_over_time(DCGM_FI_DEV_GPU_UTIL[1800s])",
+      chartUtilization: `${by} (DCGM_FI_DEV_GPU_UTIL)`,
+      chartMemory: `${by} (DCGM_FI_DEV_FB_USED)`,
+      utilizationNow: `${by} (DCGM_FI_DEV_GPU_UTIL)`,
+      memoryNow: `${by} (DCGM_FI_DEV_FB_USED)`,
+      idleMax: `${by} (max_over_time(DCGM_FI_DEV_GPU_UTIL[1800s]))`,
+      idleAverage: `${by} (avg_over_time(DCGM_FI_DEV_GPU_UTIL[1800s]))`,
     });
+  });
+
+  it("keeps only the cluster's own label names when they are set", () => {
+    expect(utilizationQueries({ pod: "workload_pod", namespace: "workload_ns" }, 60).idleMax).toBe("max by (Hostname, UUID, gpu, workload_ns, workload_pod) (max_over_time(DCGM_FI_DEV_GPU_UTIL[60s]))");
   });
 });
 
@@ -59,9 +64,39 @@ describe("groupByPod", () => {
       ]),
     );
     expect([...groupByPod(samples).values()]).toEqual([
-      { namespace: "ml", name: "train", values: [80, 60] },
-      { namespace: "ml", name: "serve", values: [10] },
+      { namespace: "ml", name: "train", values: [80, 60], gpuKeys: ["gpu-node-1/GPU-0", "gpu-node-1/GPU-1"] },
+      { namespace: "ml", name: "serve", values: [10], gpuKeys: ["gpu-node-1/GPU-2"] },
     ]);
+  });
+});
+
+describe("GPU owners behind a ServiceMonitor", () => {
+  // honor_labels: false renames dcgm-exporter's pod/namespace/container to exported_* and puts the
+  // exporter pod's own target labels in their place.
+  const exporter = { namespace: "gpu-operator", pod: "nvidia-dcgm-exporter-7xk2p", container: "nvidia-dcgm-exporter" };
+
+  it("attributes a GPU to the exported_* workload, not to the exporter pod", () => {
+    const samples = parseVector(
+      vector([
+        { metric: { ...gpu(0), ...exporter, exported_namespace: "ml", exported_pod: "train", exported_container: "main" }, value: 80 },
+        { metric: { ...gpu(1), ...exporter, exported_namespace: "ml", exported_pod: "train", exported_container: "main" }, value: 60 },
+        { metric: { ...gpu(2), ...exporter }, value: 0 },
+      ]),
+    );
+    const exporterPod = (namespace: string, name: string) => (namespace === exporter.namespace && name === exporter.pod ? { namespace, name, run: null, project: null, user: null, gpus: 0, startedAt: 0, mayHoldGpu: false } : undefined);
+    expect([...groupByPod(samples, "auto", exporterPod).values()]).toEqual([{ namespace: "ml", name: "train", values: [80, 60], gpuKeys: ["gpu-node-1/GPU-0", "gpu-node-1/GPU-1"] }]);
+  });
+
+  it("knows the exporter's own labels on a free GPU: from the cluster, or from the series beside it", () => {
+    const free = { metric: { ...gpu(3), ...exporter }, value: 0 };
+    const exporterPod = (namespace: string, name: string) => (namespace === exporter.namespace && name === exporter.pod ? { namespace, name, run: null, project: null, user: null, gpus: 0, startedAt: 0, mayHoldGpu: false } : undefined);
+    // Nothing held on the node, but the cluster says the exporter pod asks for no GPU.
+    expect([...groupByPod([free], "auto", exporterPod).keys()]).toEqual([]);
+    // The cluster does not know it; another GPU of the same scrape has exported_* beside the same pair.
+    const held = { metric: { ...gpu(0), ...exporter, exported_namespace: "ml", exported_pod: "train" }, value: 50 };
+    expect([...groupByPod([held, free], "auto", () => undefined).keys()]).toEqual(["ml/train"]);
+    // With the cluster's own label names, no guessing.
+    expect([...groupByPod([held, free], { pod: "pod", namespace: "namespace" }, () => undefined).keys()]).toEqual([`${exporter.namespace}/${exporter.pod}`]);
   });
 });
 
@@ -81,15 +116,16 @@ describe("chartPoints", () => {
 describe("podFigures", () => {
   const NOW = 10_000_000;
   const pods: Record<string, KnownPod> = {
-    "ml/train": { namespace: "ml", name: "train", run: "r1", project: "vision", user: "alice", gpus: 2, startedAt: NOW - 3_600_000 },
-    "ml/lazy": { namespace: "ml", name: "lazy", run: "r2", project: "nlp", user: "bob", gpus: 1, startedAt: NOW - 3_600_000 },
-    "ml/fresh": { namespace: "ml", name: "fresh", run: null, project: null, user: null, gpus: 1, startedAt: NOW - 60_000 },
+    "ml/train": { namespace: "ml", name: "train", run: "r1", project: "vision", user: "alice", gpus: 2, startedAt: NOW - 3_600_000, mayHoldGpu: true },
+    "ml/lazy": { namespace: "ml", name: "lazy", run: "r2", project: "nlp", user: "bob", gpus: 1, startedAt: NOW - 3_600_000, mayHoldGpu: true },
+    "ml/fresh": { namespace: "ml", name: "fresh", run: null, project: null, user: null, gpus: 1, startedAt: NOW - 60_000, mayHoldGpu: true },
   };
   const known = (namespace: string, name: string) => pods[`${namespace}/${name}`];
   const samples = (values: Record<string, number[]>) =>
     Object.entries(values).flatMap(([key, list]) => {
       const [namespace, pod] = key.split("/");
-      return list.map((value, index) => ({ metric: gpu(index, { namespace, pod }), value }));
+      // Each pod on its own node: distinct physical GPUs.
+      return list.map((value, index) => ({ metric: { ...gpu(index, { namespace, pod }), Hostname: `node-of-${pod}` }, value }));
     });
 
   it("joins utilization and memory to the pods' project and user", () => {
@@ -99,8 +135,8 @@ describe("podFigures", () => {
       NOW,
     );
     expect(rows).toEqual([
-      { namespace: "ml", name: "train", run: "r1", project: "vision", user: "alice", gpus: 2, utilization: 70.5, memoryUsedMiB: 3000 },
-      { namespace: "other", name: "unknown", run: null, project: null, user: null, gpus: 1, utilization: 30, memoryUsedMiB: 0 },
+      { namespace: "ml", name: "train", run: "r1", project: "vision", user: "alice", gpus: 2, sharedGpus: 0, utilization: 70.5, memoryUsedMiB: 3000 },
+      { namespace: "other", name: "unknown", run: null, project: null, user: null, gpus: 1, sharedGpus: 0, utilization: 30, memoryUsedMiB: 0 },
     ]);
   });
 
@@ -115,13 +151,44 @@ describe("podFigures", () => {
       known,
       NOW,
     );
-    expect(idle).toEqual([{ namespace: "ml", name: "lazy", run: "r2", project: "nlp", user: "bob", gpus: 1, utilization: 1.3 }]);
+    expect(idle).toEqual([{ namespace: "ml", name: "lazy", run: "r2", project: "nlp", user: "bob", gpus: 1, sharedGpus: 0, utilization: 1.3 }]);
+  });
+});
+
+describe("time-sliced GPUs", () => {
+  // dcgm-exporter with --kubernetes-virtual-gpus: one series per sharing pod, same UUID and Hostname, a `vgpu` label each.
+  const NOW = 10_000_000;
+  const known = (namespace: string, name: string): KnownPod => ({ namespace, name, run: `run-${name}`, project: name === "c" ? "nlp" : "vision", user: null, gpus: 1, startedAt: NOW - 3_600_000, mayHoldGpu: true });
+  const shared = (index: number, pod: string, vgpu: string, value: number) => ({ metric: { ...gpu(index, { namespace: "ml", pod }), vgpu }, value });
+
+  it("counts a physical GPU once however many pods share it, and marks it shared", () => {
+    const utilizationNow = [shared(0, "a", "0", 70), shared(0, "b", "1", 70), shared(1, "c", "0", 20), shared(2, "a", "0", 10)];
+    const memoryNow = [shared(0, "a", "0", 8000), shared(0, "b", "1", 8000)];
+    const figures = podFigures({ utilizationNow, memoryNow, idleMax: [], idleAverage: [] }, known, NOW);
+    expect(figures.gpusHeld).toBe(3);
+    expect(figures.pods.map(({ name, gpus, sharedGpus, utilization }) => ({ name, gpus, sharedGpus, utilization }))).toEqual([
+      { name: "a", gpus: 2, sharedGpus: 1, utilization: 40 },
+      { name: "b", gpus: 1, sharedGpus: 1, utilization: 70 },
+      { name: "c", gpus: 1, sharedGpus: 0, utilization: 20 },
+    ]);
+    // vision holds GPUs 0 (a and b) and 2 (a): two GPUs, not three.
+    expect(figures.projectsOf("not from Berth")).toEqual([
+      { project: "nlp", gpus: 1, utilization: 20 },
+      { project: "vision", gpus: 2, utilization: 40 },
+    ]);
+  });
+
+  it("charts each shared GPU once", () => {
+    const series = (pod: string, index: number, values: [number, number][]) => ({ metric: { ...gpu(index, { namespace: "ml", pod }) }, values });
+    const chart = heldGpuSeries([series("a", 0, [[60, 90]]), series("b", 0, [[60, 90]]), series("c", 1, [[60, 30]])], [series("a", 0, [[60, 2048]]), series("b", 0, [[60, 2048]])]);
+    expect(chart.utilization).toEqual([{ metric: {}, values: [[60, 60]] }]);
+    expect(chart.memory).toEqual([{ metric: {}, values: [[60, 2]] }]);
   });
 });
 
 describe("projectFigures", () => {
   it("weights each pod's utilization by its GPUs, per project", () => {
-    const pod = (project: string | null, gpus: number, utilization: number) => ({ namespace: "ml", name: "x", run: null, project, user: null, gpus, utilization, memoryUsedMiB: 0 });
+    const pod = (project: string | null, gpus: number, utilization: number) => ({ namespace: "ml", name: "x", run: null, project, user: null, gpus, sharedGpus: 0, utilization, memoryUsedMiB: 0 });
     expect(projectFigures([pod("vision", 3, 90), pod("vision", 1, 10), pod(null, 2, 50)], "not from Berth")).toEqual([
       { project: "not from Berth", gpus: 2, utilization: 50 },
       { project: "vision", gpus: 4, utilization: 70 },

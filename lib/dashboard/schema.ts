@@ -62,8 +62,9 @@ export const clusterDashboardSchema = z.object({
   breakdown: z.object({ namespace: z.array(breakdownRowSchema), project: z.array(breakdownRowSchema), execConfig: z.array(breakdownRowSchema), user: z.array(breakdownRowSchema), activity: z.array(breakdownRowSchema) }),
   gpu: z.object({
     allocatable: z.number().int().describe("Whole nvidia.com/gpu allocatable on the nodes"),
+    physical: z.number().int().describe("The physical GPUs behind them: a time-sliced node (label nvidia.com/gpu.replicas) advertises each GPU replicas times"),
     requested: z.number().int().describe("Whole nvidia.com/gpu requested by running pods"),
-    nodes: z.array(z.object({ node: z.string(), allocatable: z.number().int(), requested: z.number().int(), pods: z.array(z.object({ ...podRefShape, gpus: z.number().int() })) })),
+    nodes: z.array(z.object({ node: z.string(), allocatable: z.number().int(), requested: z.number().int(), replicas: z.number().int().optional(), pods: z.array(z.object({ ...podRefShape, gpus: z.number().int() })) })),
     projects: z.array(z.object({ project: z.string(), gpus: z.number().int() })),
   }),
   quotas: z.array(quotaViewSchema),

@@ -84,7 +84,8 @@ interface DashboardState {
   /** While streams are open: re-sends views now and then, as "failed in the last hour" moves with time alone. */
   refreshTimer: NodeJS.Timeout | null;
   sweepTimer: NodeJS.Timeout | null;
-  utilization: Map<number, { url: string | null; at: number; view: Promise<UtilizationView> }>;
+  /** `source`: the Prometheus URL and GPU label names the view was read with. */
+  utilization: Map<number, { source: string; at: number; view: Promise<UtilizationView> }>;
   /** Open streams per cluster id: a watched cluster is never released as idle, even when its feed is replaced. */
   streams: Map<number, number>;
 }
@@ -341,13 +342,13 @@ export function subscribeDashboard(clusterIds: number[], listener: ChangeListene
 export async function gpuUtilization(actor: Actor, cluster: string): Promise<UtilizationView> {
   const [row] = visibleClusters(actor, cluster);
   const cached = state.utilization.get(row.id);
-  if (cached && cached.url === row.prometheusUrl && Date.now() - cached.at < UTILIZATION_CACHE_MS) return cached.view;
+  const source = JSON.stringify([row.prometheusUrl, row.gpuMetricLabels]);
+  if (cached && cached.source === source && Date.now() - cached.at < UTILIZATION_CACHE_MS) return cached.view;
   const view = (async () => {
     const aggregator = row.prometheusUrl ? await ensureClusterAggregator(row) : null;
-    const holders = new Map((aggregator?.gpuPods() ?? []).map((pod) => [`${pod.namespace}/${pod.name}`, pod]));
-    return readUtilization(row.prometheusUrl, (namespace, name) => holders.get(`${namespace}/${name}`));
+    return readUtilization(row.prometheusUrl, (namespace, name) => aggregator?.podNamed(namespace, name), { labels: row.gpuMetricLabels ?? "auto" });
   })();
-  state.utilization.set(row.id, { url: row.prometheusUrl, at: Date.now(), view });
+  state.utilization.set(row.id, { source, at: Date.now(), view });
   // A failure to reach the cluster itself is not kept: the next request tries again.
   view.catch(() => state.utilization.delete(row.id));
   return view;

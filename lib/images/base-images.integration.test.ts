@@ -90,12 +90,38 @@ describe("base images", async () => {
   }, 70_000);
 
   it("changes the build settings, refusing bad values with field errors", async () => {
-    expect(buildSettingsView()).toEqual({ maxConcurrentBuilds: 2, kanikoImage: "gcr.io/kaniko-project/executor:v1.23.2" });
+    expect(buildSettingsView()).toEqual({
+      maxConcurrentBuilds: 2,
+      kanikoImage: "gcr.io/kaniko-project/executor:v1.23.2",
+      executor: "kaniko",
+      buildkitImage: "moby/buildkit:v0.23.2-rootless",
+      namespace: "berth-builds",
+      resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: null, memory: "4Gi" } },
+    });
     const bad = await run(mutations.updateBuildSettings, { maxConcurrentBuilds: 0, kanikoImage: "Not An Image" });
     expect(bad).toMatchObject({ ok: false, status: 400 });
     if (!bad.ok) expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["kanikoImage", "maxConcurrentBuilds"]);
     expect(await run(mutations.updateBuildSettings, { maxConcurrentBuilds: 3, kanikoImage: "mirror.example/kaniko-project/executor:v1.23.2" })).toMatchObject({ ok: true, data: { maxConcurrentBuilds: 3 } });
     expect(await run(mutations.updateBuildSettings, { kanikoImage: null })).toMatchObject({ ok: true, data: { maxConcurrentBuilds: 3, kanikoImage: "gcr.io/kaniko-project/executor:v1.23.2" } });
     expect(await run(mutations.updateBuildSettings, { maxConcurrentBuilds: 4 }, { id: 2, username: "ada", role: "user", groups: [] })).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it("chooses the executor, the build namespace and the builder's requests and limits, with field errors for each bad value", async () => {
+    const bad = await run(mutations.updateBuildSettings, {
+      executor: "docker",
+      buildkitImage: "Not An Image",
+      namespace: "Builds_1",
+      resources: { requests: { cpu: "lots", memory: "8Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+    });
+    expect(bad).toMatchObject({ ok: false, status: 400 });
+    if (!bad.ok) expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["buildkitImage", "executor", "namespace", "resources.requests.cpu", "resources.requests.memory"]);
+    const changed = await run(mutations.updateBuildSettings, {
+      executor: "buildkit",
+      namespace: "ml-builds",
+      resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "", memory: null } },
+    });
+    expect(changed).toMatchObject({ ok: true, data: { executor: "buildkit", namespace: "ml-builds", resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: null, memory: null } } } });
+    const reset = await run(mutations.updateBuildSettings, { executor: null, namespace: null });
+    expect(reset).toMatchObject({ ok: true, data: { executor: "kaniko", namespace: "berth-builds", resources: { limits: { memory: null } } } });
   });
 });

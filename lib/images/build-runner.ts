@@ -9,6 +9,7 @@ import {
   createBuildJob,
   deleteBuildObjects,
   followBuildLog,
+  jobPodRefusal,
   listBuildPods,
   readBuildJob,
   readBuildLog,
@@ -16,15 +17,32 @@ import {
 } from "@/lib/kube/image-builds";
 import { KubeCallError } from "@/lib/kube/errors";
 import { acquireInformer, type SharedInformer } from "@/lib/kube/informers";
-import type { V1Pod } from "@kubernetes/client-node";
-import { BUILD_LABEL, BUILD_NAMESPACE, buildObjectNames, findBuild, isFinished, kanikoImage, maxConcurrentBuilds, newBuildJobName, unfinishedBuilds } from "./builds";
+import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
+import { buildRefusalReason, isTransientRefusal } from "./build-refusal";
+import {
+  BUILD_LABEL,
+  BUILD_NAMESPACE,
+  buildExecutor,
+  buildkitImage,
+  buildNamespace,
+  buildObjectNames,
+  buildResources,
+  findBuild,
+  isFinished,
+  kanikoImage,
+  maxConcurrentBuilds,
+  newBuildJobName,
+  unfinishedBuilds,
+} from "./builds";
 import { publishBuildStatus } from "./build-events";
 import { dockerConfigSecrets, failureFromLog, redactSecrets, splitLines, stripAnsi, tailBytes } from "./logs";
 
 /**
  * Build pods are followed through the cluster's shared pods informer: a pass runs on every change
- * of a build pod. The tick only starts queued builds and looks at Jobs whose pod never came; it
- * reads the database and the informer's cache, not the cluster.
+ * of a build pod, and on every `FailedCreate` of a build Job seen by the shared Warning-events
+ * informer (the Job controller's only trace of a pod the apiserver refused). The tick only starts
+ * queued builds and looks at Jobs whose pod never came; it reads the database and the informers'
+ * caches, not the cluster.
  */
 const TICK_MS = 5000;
 /** A Job whose pod has not appeared after this long is looked at (it may have been deleted). */
@@ -34,6 +52,7 @@ const EMPTY_DOCKER_CONFIG = '{"auths":{}}';
 interface WatchedCluster {
   version: number;
   informer: SharedInformer<V1Pod>;
+  warnings: SharedInformer<CoreV1Event>;
   stop(): void;
 }
 
@@ -88,6 +107,9 @@ async function runnerPass(state: RunnerState): Promise<void> {
   }
 }
 
+/** The namespace a started build's objects are in (builds started before it was a setting: the default). */
+const namespaceOf = (build: ImageBuildRow): string => build.namespace ?? BUILD_NAMESPACE;
+
 function clusterOf(build: ImageBuildRow): Cluster | undefined {
   return build.clusterId === null ? undefined : getDb().select().from(clusters).where(eq(clusters.id, build.clusterId)).get();
 }
@@ -117,24 +139,37 @@ function cleanLog(build: ImageBuildRow, log: string): string {
   return tailBytes(redactSecrets(stripAnsi(log), buildLogSecrets(build)));
 }
 
-/** The cluster's pods informer, held while it has started builds; build pod changes run a pass. */
-function watchCluster(state: RunnerState, cluster: Cluster): SharedInformer<V1Pod> {
+const isBuildJobRefusal = (event: CoreV1Event) => event.reason === "FailedCreate" && event.involvedObject?.kind === "Job" && Boolean(event.involvedObject.name?.startsWith("berth-build-"));
+
+/**
+ * The cluster's pods and Warning-events informers, held while it has started builds; build pod
+ * changes and refused build pods run a pass.
+ */
+function watchCluster(state: RunnerState, cluster: Cluster): WatchedCluster {
   const known = state.watched.get(cluster.id);
-  if (known && known.version === cluster.version) return known.informer;
+  if (known && known.version === cluster.version) return known;
   known?.stop();
-  const { informer, release } = acquireInformer(cluster, "pods");
-  const unsubscribe = informer.subscribe((event) => {
+  const pods = acquireInformer(cluster, "pods");
+  const warnings = acquireInformer(cluster, "warning-events");
+  const unsubscribePods = pods.informer.subscribe((event) => {
     if (event.type === "status" || event.object.metadata?.labels?.[BUILD_LABEL]) void runnerPass(state);
   });
-  state.watched.set(cluster.id, {
-    version: cluster.version,
-    informer,
-    stop() {
-      unsubscribe();
-      release();
-    },
+  const unsubscribeWarnings = warnings.informer.subscribe((event) => {
+    if (event.type !== "status" && event.type !== "delete" && isBuildJobRefusal(event.object)) void runnerPass(state);
   });
-  return informer;
+  const watched: WatchedCluster = {
+    version: cluster.version,
+    informer: pods.informer,
+    warnings: warnings.informer,
+    stop() {
+      unsubscribePods();
+      unsubscribeWarnings();
+      pods.release();
+      warnings.release();
+    },
+  };
+  state.watched.set(cluster.id, watched);
+  return watched;
 }
 
 function unwatchIdleClusters(state: RunnerState, busy: Set<number>): void {
@@ -180,45 +215,50 @@ async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void>
   const fresh = findBuild(build.id);
   if (!fresh || fresh.status !== "queued" || fresh.jobName) return;
   const names = buildObjectNames(newBuildJobName(build.id));
+  const namespace = buildNamespace();
+  const executor = buildExecutor();
   // Claim it before creating anything, so a cancel in between deletes what was made.
-  update(build.id, { namespace: BUILD_NAMESPACE, jobName: names.job });
+  update(build.id, { namespace, jobName: names.job, executor });
   try {
     await createBuildJob(cluster, {
-      namespace: BUILD_NAMESPACE,
+      namespace,
       labels: { [BUILD_LABEL]: names.job },
       jobName: names.job,
       configMapName: names.configMap,
       secretName: names.secret,
       dockerfile: build.dockerfile,
       dockerConfigJson: dockerConfigOf(build),
-      executorImage: kanikoImage(),
+      executor,
+      executorImage: executor === "buildkit" ? buildkitImage() : kanikoImage(),
+      resources: buildResources(),
       destination: build.image,
     });
   } catch (error) {
     const reason = error instanceof KubeCallError ? error.message : error instanceof Error ? error.message : String(error);
     update(build.id, { status: "failed", reason: `The build could not start on cluster ${cluster.name}: ${reason}`, finishedAt: new Date() });
-    await deleteBuildObjects(cluster, BUILD_NAMESPACE, names).catch(() => undefined);
+    await deleteBuildObjects(cluster, namespace, names).catch(() => undefined);
   }
 }
 
-async function followStartedBuilds(cluster: Cluster, informer: SharedInformer<V1Pod>, builds: ImageBuildRow[]): Promise<void> {
-  const pods = await watchedBuildPods(informer, BUILD_NAMESPACE, BUILD_LABEL);
+async function followStartedBuilds(cluster: Cluster, watched: WatchedCluster, builds: ImageBuildRow[]): Promise<void> {
+  const podsByNamespace = new Map<string, Map<string, V1Pod>>();
+  for (const namespace of new Set(builds.map(namespaceOf))) podsByNamespace.set(namespace, await watchedBuildPods(watched.informer, namespace, BUILD_LABEL));
   for (const build of builds) {
-    const pod = pods.get(build.jobName!);
+    const namespace = namespaceOf(build);
+    const pod = podsByNamespace.get(namespace)!.get(build.jobName!);
     if (!pod) {
-      await checkJobWithoutPod(cluster, build);
+      await checkJobWithoutPod(cluster, watched.warnings, build);
       continue;
     }
     const state = buildPodState(pod);
-    const podName = pod.metadata?.name ?? "";
     if (state.phase === "running" && build.status === "queued") update(build.id, { status: "running", startedAt: new Date() });
     if (state.phase === "succeeded" || state.phase === "failed") {
-      const log = cleanLog(build, await readBuildLog(cluster, BUILD_NAMESPACE, podName));
+      const log = cleanLog(build, await readBuildLog(cluster, namespace, pod));
       const finished = { logTail: log, finishedAt: new Date(), startedAt: build.startedAt ?? new Date() };
       // A cancel may have won the race; never overwrite a finished build.
       if (isFinished(findBuild(build.id)?.status ?? "cancelled")) continue;
       // Clean up first: a build shown as ended has left nothing behind in the cluster.
-      await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.jobName!));
+      await deleteBuildObjects(cluster, namespace, buildObjectNames(build.jobName!));
       if (state.phase === "succeeded") update(build.id, { ...finished, status: "pushed", digest: state.digest });
       else update(build.id, { ...finished, status: "failed", reason: failureFromLog(log) ?? `The build pod failed (${state.detail ?? "no reason given"})` });
       if (state.phase === "succeeded") promoteIfNoCurrent(build.id);
@@ -226,15 +266,30 @@ async function followStartedBuilds(cluster: Cluster, informer: SharedInformer<V1
   }
 }
 
-async function checkJobWithoutPod(cluster: Cluster, build: ImageBuildRow): Promise<void> {
+/**
+ * A started build without a pod: the apiserver refused the pod (the Job controller's FailedCreate
+ * event says why; it retries for ever, so the build would wait for ever), the Job failed, or it was
+ * deleted. A refusal that may heal by itself gets the grace period first.
+ */
+async function checkJobWithoutPod(cluster: Cluster, warnings: SharedInformer<CoreV1Event>, build: ImageBuildRow): Promise<void> {
   const claimedAt = build.startedAt ?? build.queuedAt;
-  if (Date.now() - claimedAt.getTime() < POD_GRACE_MS) return;
-  const job = await readBuildJob(cluster, BUILD_NAMESPACE, build.jobName!);
+  const inGrace = Date.now() - claimedAt.getTime() < POD_GRACE_MS;
+  const refusal = jobPodRefusal(warnings.list(namespaceOf(build)), build.jobName!);
+  if (refusal && (!inGrace || !isTransientRefusal(refusal.message))) {
+    // A cancel may have won the race; never overwrite a finished build.
+    if (isFinished(findBuild(build.id)?.status ?? "cancelled")) return;
+    await deleteBuildObjects(cluster, namespaceOf(build), buildObjectNames(build.jobName!));
+    const executor = build.executor === "buildkit" ? "buildkit" : "kaniko";
+    update(build.id, { status: "failed", reason: buildRefusalReason(refusal.message, namespaceOf(build), executor), finishedAt: new Date() });
+    return;
+  }
+  if (inGrace) return;
+  const job = await readBuildJob(cluster, namespaceOf(build), build.jobName!);
   const failedCondition = job?.status?.conditions?.find((condition) => condition.type === "Failed" && condition.status === "True");
   if (job && !failedCondition) return;
   const reason = job ? `The build Job failed: ${failedCondition?.message ?? failedCondition?.reason ?? "no pod ran"}` : "The build Job was deleted outside Berth";
   update(build.id, { status: "failed", reason, finishedAt: new Date() });
-  await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.jobName!));
+  await deleteBuildObjects(cluster, namespaceOf(build), buildObjectNames(build.jobName!));
 }
 
 /** A base image's first successful build becomes its current revision. */
@@ -260,10 +315,10 @@ export async function cancelBuild(buildId: number): Promise<ImageBuildRow> {
   let logTail = build.logTail;
   if (cluster && build.jobName) {
     try {
-      const pod = await podOf(cluster, build.jobName);
+      const pod = await podOf(cluster, build);
       // The log is kept when it can be read; a log the cluster cannot serve must not stop the cancel.
-      if (pod?.metadata?.name) logTail = await readBuildLog(cluster, BUILD_NAMESPACE, pod.metadata.name).then((log) => cleanLog(build, log), () => logTail);
-      await deleteBuildObjects(cluster, BUILD_NAMESPACE, buildObjectNames(build.jobName));
+      if (pod?.metadata?.name) logTail = await readBuildLog(cluster, namespaceOf(build), pod).then((log) => cleanLog(build, log), () => logTail);
+      await deleteBuildObjects(cluster, namespaceOf(build), buildObjectNames(build.jobName));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new DomainError(503, `The build could not be cancelled: ${message}`);
@@ -287,14 +342,13 @@ export async function* buildLogStream(buildId: number, options: { follow: boolea
   const cluster = clusterOf(build);
   let sent = false;
   while (!signal.aborted && build) {
-    const pod = cluster && build.jobName && !isFinished(build.status) ? await podOf(cluster, build.jobName) : undefined;
+    const pod = cluster && build.jobName && !isFinished(build.status) ? await podOf(cluster, build) : undefined;
     if (pod && buildPodState(pod).phase !== "waiting") {
-      const podName = pod.metadata!.name!;
       if (!follow) {
-        yield* (await readBuildLog(cluster!, BUILD_NAMESPACE, podName)).split("\n").filter(Boolean).map(clean);
+        yield* (await readBuildLog(cluster!, namespaceOf(build), pod)).split("\n").filter(Boolean).map(clean);
         return;
       }
-      yield* followLines(cluster!, podName, signal, clean);
+      yield* followLines(cluster!, namespaceOf(build), pod, signal, clean);
       sent = true;
       return;
     }
@@ -308,16 +362,16 @@ export async function* buildLogStream(buildId: number, options: { follow: boolea
 }
 
 /** The pod of a started build, found by its Job name (the value of its build label). */
-async function podOf(cluster: Cluster, jobName: string) {
+async function podOf(cluster: Cluster, build: ImageBuildRow) {
   try {
-    return (await listBuildPods(cluster, BUILD_NAMESPACE, BUILD_LABEL)).get(jobName);
+    return (await listBuildPods(cluster, namespaceOf(build), BUILD_LABEL)).get(build.jobName!);
   } catch {
     return undefined;
   }
 }
 
 /** Turns the callback-driven log follow into an async sequence of whole lines. */
-async function* followLines(cluster: Cluster, podName: string, signal: AbortSignal, clean: (line: string) => string): AsyncGenerator<string> {
+async function* followLines(cluster: Cluster, namespace: string, pod: V1Pod, signal: AbortSignal, clean: (line: string) => string): AsyncGenerator<string> {
   const queue: string[] = [];
   let pending = "";
   let done = false;
@@ -328,8 +382,8 @@ async function* followLines(cluster: Cluster, podName: string, signal: AbortSign
   };
   const follow = followBuildLog(
     cluster,
-    BUILD_NAMESPACE,
-    podName,
+    namespace,
+    pod,
     (chunk) => {
       const { lines, rest } = splitLines(pending, chunk);
       pending = rest;

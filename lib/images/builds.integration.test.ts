@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { onSimulatorOnly } from "@/test/cluster-kind";
+import { adminKubeConfig, onSimulatorOnly } from "@/test/cluster-kind";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-image-builds-"));
 
@@ -10,7 +10,9 @@ describe("image builds against the simulated cluster", async () => {
   // Before the server modules load: they open the database in this data dir.
   process.env.BERTH_DATA_DIR = dataDir;
   const { getDb } = await import("@/db");
-  const { clusters, users, imageBuilds } = await import("@/db/schema");
+  const { clusters, users, imageBuilds, settings } = await import("@/db/schema");
+  const { eq } = await import("drizzle-orm");
+  const { CoreV1Api } = await import("@kubernetes/client-node");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { loadKubeconfig, kubeClients } = await import("@/lib/kube/client");
   const { queueBuild, findBuild, toBuildView, BUILD_NAMESPACE } = await import("./builds");
@@ -107,5 +109,84 @@ describe("image builds against the simulated cluster", async () => {
     await cancelBuild(ids[2]);
     await expect(cancelBuild(ids[2])).rejects.toMatchObject({ status: 409 });
     expect(getDb().select().from(imageBuilds).all().filter((build) => build.status === "cancelled")).toHaveLength(3);
+  });
+
+  /** Runs `body` with a build setting set, and puts the default back after. */
+  async function withSetting(key: string, value: unknown, body: () => Promise<void>) {
+    getDb().insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+    try {
+      await body();
+    } finally {
+      getDb().delete(settings).where(eq(settings.key, key)).run();
+    }
+  }
+
+  it("fails a build whose pod the namespace's quota refuses, naming the quota, instead of leaving it queued", async () => {
+    // A namespace of its own, so the quota refuses no other suite's builds.
+    const namespace = `berth-builds-quota-${process.pid}`;
+    const admin = adminKubeConfig().makeApiClient(CoreV1Api);
+    await admin.createNamespace({ body: { metadata: { name: namespace } } });
+    // Requires a CPU limit on every container; the default build resources set none.
+    await admin.createNamespacedResourceQuota({ namespace, body: { metadata: { name: "build-quota" }, spec: { hard: { "limits.cpu": "8", "limits.memory": "16Gi" } } } });
+    // The apiserver admits pods against a quota only once its controller has written its status.
+    for (let quota = await admin.readNamespacedResourceQuota({ namespace, name: "build-quota" }); !quota.status?.hard; quota = await admin.readNamespacedResourceQuota({ namespace, name: "build-quota" })) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    try {
+      await withSetting("buildNamespace", namespace, async () => {
+        const id = queue("FROM python:3.12-slim\nRUN echo refused\n", "registry.example/team/base:quota");
+        const failed = await waitFor(id, ["failed", "pushed"], 45_000);
+        expect(failed.status).toBe("failed");
+        expect(failed.namespace).toBe(namespace);
+        expect(failed.reason).toContain("quota build-quota");
+        expect(failed.reason).toContain("limits.cpu");
+        // Nothing is left behind: the refused Job is gone.
+        await expect(adminKubeConfig().makeApiClient((await import("@kubernetes/client-node")).BatchV1Api).readNamespacedJob({ namespace, name: failed.jobName! })).rejects.toMatchObject({ code: 404 });
+      });
+    } finally {
+      await admin.deleteNamespace({ name: namespace });
+    }
+  });
+
+  simOnly("builds with rootless BuildKit when it is the executor: pushed with its digest, log kept, a failing RUN named", async () => {
+    // A namespace Berth creates itself, at the Pod Security level rootless BuildKit needs.
+    const namespace = `berth-builds-buildkit-${process.pid}`;
+    await withSetting("buildNamespace", namespace, () =>
+      withSetting("buildExecutor", "buildkit", async () => {
+        const id = queue("FROM python:3.12-slim\nRUN pip install numpy\nENV A=1\n", "registry.example/team/base:bk1");
+        const pushed = await waitFor(id, ["pushed", "failed"]);
+        expect(pushed).toMatchObject({ status: "pushed", reason: null, executor: "buildkit", namespace });
+        expect(pushed.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+        expect(pushed.logTail).toContain("[2/2] RUN pip install numpy");
+        expect(pushed.logTail).toContain(`pushing manifest for registry.example/team/base:bk1@${pushed.digest}`);
+        const failing = queue("FROM python:3.12-slim\nRUN echo ok\nRUN make all # berth-sim: fail\n", "registry.example/team/base:bk2");
+        const failed = await waitFor(failing, ["pushed", "failed"]);
+        expect(failed.status).toBe("failed");
+        expect(failed.reason).toContain("RUN make all # berth-sim: fail — error: failed to solve: process");
+      }),
+    );
+    const labels = (await adminKubeConfig().makeApiClient(CoreV1Api).readNamespace({ name: namespace })).metadata?.labels;
+    expect(labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    await adminKubeConfig().makeApiClient(CoreV1Api).deleteNamespace({ name: namespace });
+  });
+
+  it("fails a BuildKit build in a namespace whose Pod Security level refuses it, saying what it needs", async () => {
+    const namespace = `berth-builds-baseline-${process.pid}`;
+    const admin = adminKubeConfig().makeApiClient(CoreV1Api);
+    await admin.createNamespace({ body: { metadata: { name: namespace, labels: { "pod-security.kubernetes.io/enforce": "baseline" } } } });
+    try {
+      await withSetting("buildNamespace", namespace, () =>
+        withSetting("buildExecutor", "buildkit", async () => {
+          const id = queue("FROM python:3.12-slim\nRUN echo refused\n", "registry.example/team/base:bk3");
+          const failed = await waitFor(id, ["failed", "pushed"], 45_000);
+          expect(failed.status).toBe("failed");
+          expect(failed.reason).toContain(`Pod Security "baseline" of namespace ${namespace} refuses `);
+          expect(failed.reason).toContain('seccompProfile (container "buildkit" must not set securityContext.seccompProfile.type to "Unconfined")');
+          expect(failed.reason).toContain('rootless BuildKit needs Pod Security "privileged"');
+        }),
+      );
+    } finally {
+      await admin.deleteNamespace({ name: namespace });
+    }
   });
 });

@@ -26,7 +26,44 @@ type Reader = ReturnType<typeof getDb> | Tx;
 /** The namespace every build Job runs in, on whichever cluster builds. */
 export const BUILD_NAMESPACE = "berth-builds";
 export const BUILD_LABEL = "berth.dev/build";
+/**
+ * Upstream Kaniko (GoogleContainerTools/kaniko) was archived in June 2025: this last upstream
+ * image still builds but gets no fixes; docs/image-builds.md names the alternatives.
+ */
 export const DEFAULT_KANIKO_IMAGE = "gcr.io/kaniko-project/executor:v1.23.2";
+/** BuildKit's rootless image, run daemonless as moby/buildkit examples/kubernetes/job.rootless.yaml does. */
+export const DEFAULT_BUILDKIT_IMAGE = "moby/buildkit:v0.23.2-rootless";
+export const BUILD_EXECUTORS = ["kaniko", "buildkit"] as const;
+export type BuildExecutor = (typeof BUILD_EXECUTORS)[number];
+
+export interface BuildResources {
+  requests: { cpu: string | null; memory: string | null };
+  limits: { cpu: string | null; memory: string | null };
+}
+
+/**
+ * A build unpacks a base image and runs package installs: half a core and 1 GiB are asked for so
+ * the scheduler places it where that is free, memory is capped so a runaway build cannot starve
+ * the node, and CPU is not (a CPU limit only throttles a build, it never protects a neighbour).
+ */
+export const DEFAULT_BUILD_RESOURCES: BuildResources = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: null, memory: "4Gi" } };
+/** Setting key → where it sits in BuildResources. */
+export const BUILD_RESOURCE_SETTINGS = {
+  buildCpuRequest: ["requests", "cpu"],
+  buildMemoryRequest: ["requests", "memory"],
+  buildCpuLimit: ["limits", "cpu"],
+  buildMemoryLimit: ["limits", "memory"],
+} as const satisfies Record<string, readonly ["requests" | "limits", "cpu" | "memory"]>;
+
+export interface BuildSettingsView {
+  maxConcurrentBuilds: number;
+  kanikoImage: string;
+  executor: BuildExecutor;
+  buildkitImage: string;
+  /** Where new build Jobs run. */
+  namespace: string;
+  resources: BuildResources;
+}
 export const DEFAULT_MAX_CONCURRENT_BUILDS = 2;
 export const FINISHED_STATUSES: readonly ImageBuildStatus[] = ["pushed", "failed", "cancelled"];
 
@@ -98,15 +135,56 @@ export function maxConcurrentBuilds(db: Reader = getDb()): number {
   return numberSetting("maxConcurrentBuilds", db) ?? DEFAULT_MAX_CONCURRENT_BUILDS;
 }
 
+function stringSetting(key: string, db: Reader): string | null {
+  const value = db.select().from(settings).where(eq(settings.key, key)).get()?.value;
+  return typeof value === "string" && value.trim() ? value.trim() : null;
+}
+
 /** The Kaniko executor image (setting `kanikoImage`). */
 export function kanikoImage(db: Reader = getDb()): string {
-  const value = db.select().from(settings).where(eq(settings.key, "kanikoImage")).get()?.value;
-  return typeof value === "string" && value.trim() ? value.trim() : DEFAULT_KANIKO_IMAGE;
+  return stringSetting("kanikoImage", db) ?? DEFAULT_KANIKO_IMAGE;
+}
+
+/** The rootless BuildKit image (setting `buildkitImage`). */
+export function buildkitImage(db: Reader = getDb()): string {
+  return stringSetting("buildkitImage", db) ?? DEFAULT_BUILDKIT_IMAGE;
+}
+
+/** Which executor builds images (setting `buildExecutor`): Kaniko unless BuildKit is chosen. */
+export function buildExecutor(db: Reader = getDb()): BuildExecutor {
+  const value = stringSetting("buildExecutor", db);
+  return (BUILD_EXECUTORS as readonly string[]).includes(value ?? "") ? (value as BuildExecutor) : "kaniko";
+}
+
+/** The namespace new build Jobs run in (setting `buildNamespace`); a started build keeps its own. */
+export function buildNamespace(db: Reader = getDb()): string {
+  return stringSetting("buildNamespace", db) ?? BUILD_NAMESPACE;
+}
+
+/** The builder container's requests and limits (settings `build{Cpu,Memory}{Request,Limit}`; null: none). */
+export function buildResources(db: Reader = getDb()): BuildResources {
+  const read = (key: keyof typeof BUILD_RESOURCE_SETTINGS) => {
+    const row = db.select().from(settings).where(eq(settings.key, key)).get();
+    // A stored null means "none", which differs from "not set" (the default).
+    if (!row) return DEFAULT_BUILD_RESOURCES[BUILD_RESOURCE_SETTINGS[key][0]][BUILD_RESOURCE_SETTINGS[key][1]] ?? null;
+    return typeof row.value === "string" && row.value.trim() ? row.value.trim() : null;
+  };
+  return {
+    requests: { cpu: read("buildCpuRequest"), memory: read("buildMemoryRequest") },
+    limits: { cpu: read("buildCpuLimit"), memory: read("buildMemoryLimit") },
+  };
 }
 
 /** The build settings as pages and `GET /api/v1/image-builds/settings` show them. */
-export function buildSettingsView(db: Reader = getDb()): { maxConcurrentBuilds: number; kanikoImage: string } {
-  return { maxConcurrentBuilds: maxConcurrentBuilds(db), kanikoImage: kanikoImage(db) };
+export function buildSettingsView(db: Reader = getDb()): BuildSettingsView {
+  return {
+    maxConcurrentBuilds: maxConcurrentBuilds(db),
+    kanikoImage: kanikoImage(db),
+    executor: buildExecutor(db),
+    buildkitImage: buildkitImage(db),
+    namespace: buildNamespace(db),
+    resources: buildResources(db),
+  };
 }
 
 /** A build as pages and the API show it. */
@@ -130,6 +208,8 @@ export interface BuildView {
   durationMs: number | null;
   namespace: string | null;
   jobName: string | null;
+  /** The executor that ran it; null while queued. */
+  executor: BuildExecutor | null;
 }
 
 /** Build duration: start (else queueing) to finish, or to `now` while running; null before it starts. */
@@ -166,6 +246,7 @@ export function toBuildView(row: ImageBuildRow, db: Reader = getDb()): BuildView
     durationMs: buildDurationMs(row),
     namespace: row.namespace,
     jobName: row.jobName,
+    executor: row.executor ?? (row.jobName ? "kaniko" : null),
   };
 }
 

@@ -25,6 +25,22 @@ describe("build logs", () => {
     expect(failureFromLog("INFO[0001] all fine")).toBeNull();
   });
 
+  it("names the failing step and the error in a BuildKit (buildctl --progress=plain) log", () => {
+    const log = [
+      "#4 [1/3] FROM docker.io/library/python:3.12-slim@sha256:abc",
+      "#4 DONE 0.3s",
+      "#5 [2/3] RUN make all",
+      "#5 0.105 make: not found",
+      '#5 ERROR: process "/bin/sh -c make all" did not complete successfully: exit code: 127',
+      "------",
+      " > [2/3] RUN make all:",
+      "0.105 make: not found",
+      "------",
+      'error: failed to solve: process "/bin/sh -c make all" did not complete successfully: exit code: 127',
+    ].join("\n");
+    expect(failureFromLog(log)).toBe('RUN make all — error: failed to solve: process "/bin/sh -c make all" did not complete successfully: exit code: 127');
+  });
+
   it("keeps the last bytes from a whole line, strips colours and splits streamed chunks into lines", () => {
     const log = Array.from({ length: 100 }, (_, index) => `line ${index}`).join("\n");
     const tail = tailBytes(log, 40);

@@ -61,10 +61,20 @@ export function dockerConfigSecrets(configJson: string): string[] {
 
 // Kaniko prefixes lines with `INFO[0003] ` (or a timestamp); errors are printed bare.
 const LOG_PREFIX = /^(?:INFO|WARN|ERRO|FATA|DEBU)\[[^\]]*\]\s*/;
+// BuildKit's plain progress names a step `#5 [2/3] RUN …` (or `[builder 2/3]`); its summary ` > [2/3] RUN …:`.
+const BUILDKIT_STEP = /^#\d+ \[[^\]]*\d+\/\d+\] (.*)$/;
+
+/** A log line as the instruction it starts, when it starts one (Kaniko's or BuildKit's wording). */
+function stepOf(line: string): string | undefined {
+  const text = line.replace(LOG_PREFIX, "");
+  const instruction = BUILDKIT_STEP.exec(text)?.[1] ?? text;
+  return /^(RUN|COPY|ADD|FROM|WORKDIR|USER|ENV|ARG) /.test(instruction) ? instruction : undefined;
+}
 
 /**
- * Why a build failed, from its log: the executor's `error building image: …` or `Error: …` line,
- * with the step that was running (the last RUN/COPY/… line before it) when there is one.
+ * Why a build failed, from its log: the executor's `error building image: …`, `Error: …` or
+ * (BuildKit) `error: failed to solve: …` line, with the step that was running (the last RUN/COPY/…
+ * line before it) when there is one.
  */
 export function failureFromLog(log: string): string | null {
   const lines = stripAnsi(log).split("\n").map((line) => line.trimEnd()).filter(Boolean);
@@ -73,8 +83,8 @@ export function failureFromLog(log: string): string | null {
   const error = lines[errorIndex].replace(LOG_PREFIX, "");
   const step = lines
     .slice(0, errorIndex)
-    .map((line) => line.replace(LOG_PREFIX, ""))
-    .findLast((line) => /^(RUN|COPY|ADD|FROM|WORKDIR|USER|ENV|ARG) /.test(line));
+    .map(stepOf)
+    .findLast((instruction) => instruction !== undefined);
   return step ? `${step} — ${error}` : error;
 }
 

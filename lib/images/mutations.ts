@@ -1,5 +1,6 @@
 import "server-only";
 import { and, eq, inArray, ne } from "drizzle-orm";
+import { isQuantity, parseQuantity } from "@berth/quantity";
 import { z } from "zod";
 import type { Tx } from "@/db";
 import { baseImages, imageBuilds, settings, type BaseImageRow } from "@/db/schema";
@@ -7,6 +8,8 @@ import { defineMutation, executeMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
 import type { AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
+import { dnsLabelSchema } from "@/lib/execution-configs/kube-names";
+import { quantityInRange } from "@/lib/execution-configs/schema";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { importRefusal } from "@/lib/objects/import";
@@ -15,7 +18,7 @@ import { fromYamlDocument } from "@/lib/objects/yaml";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { ensureBuildRunner, cancelBuild } from "./build-runner";
-import { buildSettingsView, findBuild, queueBuild, resolveBuildCluster, toBuildView, type BuildView } from "./builds";
+import { BUILD_EXECUTORS, BUILD_RESOURCE_SETTINGS, buildSettingsView, findBuild, queueBuild, resolveBuildCluster, toBuildView, type BuildView } from "./builds";
 import { checkRegistryCredentials, dockerConfigFor, registryCredentialsFields } from "./credentials";
 import { baseImageDockerfile, baseImageRef, inputsHash } from "./dockerfile";
 import { BASE_IMAGE_KIND, BASE_IMAGE_OBJECT_TYPE, baseImageBody, baseImageSpec, findBaseImage, toBaseImageView, type BaseImageView } from "./queries";
@@ -253,20 +256,55 @@ export async function importBaseImage(yaml: string, actor: Actor | null, source:
     : executeMutation(createBaseImage, parsed.value, actor, source);
 }
 
-export const buildSettingsSchema = z.strictObject({
-  maxConcurrentBuilds: z.number({ error: "maxConcurrentBuilds must be a whole number from 1 to 50" }).int("maxConcurrentBuilds must be a whole number").min(1, "At least 1 build at a time").max(50, "At most 50 builds at a time").optional(),
-  kanikoImage: z
-    .string({ error: "kanikoImage must be an image reference" })
+const executorImageSchema = (field: string) =>
+  z
+    .string({ error: `${field} must be an image reference` })
     .trim()
     .superRefine((value, ctx) => {
       const problem = imageReferenceProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: `kanikoImage ${problem}` });
+      if (problem) ctx.addIssue({ code: "custom", message: `${field} ${problem}` });
     })
     .nullable()
-    .optional(),
-});
+    .optional();
 
-/** Sets how many builds run at once per cluster and which Kaniko executor image builds run (null: the default). */
+/** A cpu or memory quantity of the builder container; null (or "") leaves it unset. */
+const buildQuantitySchema = z
+  .union([z.string(), z.number(), z.null()], { error: "must be a quantity such as 500m, 2, 4Gi, or empty for none" })
+  .transform((value) => (value === null ? null : String(value).trim() || null))
+  .refine((value) => value === null || (quantityInRange(value) && isQuantity(value) && parseQuantity(value).nano > 0n), "must be a positive Kubernetes quantity such as 500m, 2, 4Gi, or empty for none")
+  .optional();
+
+const cpuMemorySchema = z.strictObject({ cpu: buildQuantitySchema, memory: buildQuantitySchema });
+
+export const buildSettingsSchema = z
+  .strictObject({
+    maxConcurrentBuilds: z.number({ error: "maxConcurrentBuilds must be a whole number from 1 to 50" }).int("maxConcurrentBuilds must be a whole number").min(1, "At least 1 build at a time").max(50, "At most 50 builds at a time").optional(),
+    kanikoImage: executorImageSchema("kanikoImage"),
+    buildkitImage: executorImageSchema("buildkitImage"),
+    executor: z.enum(BUILD_EXECUTORS, { error: `executor must be one of ${BUILD_EXECUTORS.join(", ")}` }).nullable().optional(),
+    namespace: dnsLabelSchema("namespace").nullable().optional(),
+    resources: z.strictObject({ requests: cpuMemorySchema.optional(), limits: cpuMemorySchema.optional() }).optional(),
+  })
+  .superRefine(
+    (input, ctx) => {
+      const quantity = (value: unknown) => (typeof value === "string" && quantityInRange(value.trim()) && isQuantity(value.trim()) ? parseQuantity(value.trim()) : null);
+      for (const name of ["cpu", "memory"] as const) {
+        const request = quantity(input?.resources?.requests?.[name]);
+        const limit = quantity(input?.resources?.limits?.[name]);
+        if (request && limit && request.nano > limit.nano) {
+          ctx.addIssue({ code: "custom", path: ["resources", "requests", name], message: `must not exceed the ${name} limit (${String(input.resources?.limits?.[name]).trim()})` });
+        }
+      }
+    },
+    // Also when another field is wrong, so every problem is reported at once.
+    { when: () => true },
+  );
+
+/**
+ * Sets how many builds run at once per cluster, the executor (Kaniko or BuildKit) and its image,
+ * the namespace new builds run in, and the builder's requests and limits (null: the default for
+ * images, executor and namespace; none for a request or limit). Started builds keep what they had.
+ */
 export const updateBuildSettings = defineMutation({
   name: "settings.image-builds.update",
   permission: "settings.manage",
@@ -280,6 +318,14 @@ export const updateBuildSettings = defineMutation({
       };
       if (input.maxConcurrentBuilds !== undefined) write("maxConcurrentBuilds", input.maxConcurrentBuilds);
       if (input.kanikoImage !== undefined) write("kanikoImage", input.kanikoImage);
+      if (input.buildkitImage !== undefined) write("buildkitImage", input.buildkitImage);
+      if (input.executor !== undefined) write("buildExecutor", input.executor);
+      if (input.namespace !== undefined) write("buildNamespace", input.namespace);
+      // "" stores "none", which differs from an absent row (the default).
+      for (const [key, [list, name]] of Object.entries(BUILD_RESOURCE_SETTINGS)) {
+        const value = input.resources?.[list]?.[name];
+        if (value !== undefined) write(key, value ?? "");
+      }
       const after = buildSettingsView(tx);
       return { result: after, audit: { objectType: "settings", objectId: "instance", objectName: "image builds", before: { ...before }, after: { ...after } } };
     });

@@ -39,6 +39,7 @@ export const BERTH_PERMISSIONS: readonly RequiredPermission[] = [
   ...rules(["create", "delete"], "", ["serviceaccounts"], true, "Spark: a service account per job"),
   ...rules(["create", "delete"], "rbac.authorization.k8s.io", ["roles", "rolebindings"], true, "Spark: a service account per job"),
   ...rules(["create", "delete"], "sparkoperator.k8s.io", ["sparkapplications"], true, "Spark runs on clusters with the spark-operator"),
+  ...rules(["list", "watch"], "sparkoperator.k8s.io", ["sparkapplications"], true, "Spark runs: the spark-operator's state of each application"),
 ];
 
 /** A permission Berth lacks, as the API shows it (no namespace: it is needed across the cluster). */

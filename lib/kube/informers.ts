@@ -2,6 +2,7 @@ import "server-only";
 import * as k8s from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection, type KubeClients } from "@/lib/kube/client";
 import { describeKubeError, mayNotMessage, type KubeFailure } from "@/lib/kube/errors";
+import { SPARK_APPLICATION, type SparkApplicationObject } from "@/lib/kube/spark-applications";
 
 /**
  * Shared informers: one list+watch per (cluster, kind[, namespace]) in this server process, whatever
@@ -18,6 +19,8 @@ export interface KindObject {
   /** Warning events only: what explains a stuck pod, without every Normal event of a busy cluster. */
   "warning-events": k8s.CoreV1Event;
   namespaces: k8s.V1Namespace;
+  /** The spark-operator's applications: acquire only on a cluster that serves the CRD. */
+  sparkapplications: SparkApplicationObject;
 }
 export type WatchedKind = keyof KindObject;
 /** Kinds that live in namespaces: their informer may be narrowed to one. */
@@ -52,25 +55,34 @@ export interface SharedInformer<T> {
 type AnyObject = KindObject[WatchedKind];
 type ListFn = () => Promise<k8s.KubernetesListObject<AnyObject>>;
 
-const RESOURCES: Record<WatchedKind, { resource: string; fieldSelector?: string }> = {
+const RESOURCES: Record<WatchedKind, { resource: string; fieldSelector?: string; group?: string; version?: string }> = {
   pods: { resource: "pods" },
   nodes: { resource: "nodes" },
   resourcequotas: { resource: "resourcequotas" },
   events: { resource: "events" },
   "warning-events": { resource: "events", fieldSelector: "type=Warning" },
   namespaces: { resource: "namespaces" },
+  sparkapplications: { resource: SPARK_APPLICATION.plural, group: SPARK_APPLICATION.group, version: SPARK_APPLICATION.version },
 };
 
 function watchPath(kind: WatchedKind, namespace: string | undefined): string {
-  const { resource } = RESOURCES[kind];
-  return namespace ? `/api/v1/namespaces/${namespace}/${resource}` : `/api/v1/${resource}`;
+  const { resource, group, version } = RESOURCES[kind];
+  const root = group ? `/apis/${group}/${version}` : "/api/v1";
+  return namespace ? `${root}/namespaces/${namespace}/${resource}` : `${root}/${resource}`;
 }
 
 type Page = { limit: number; _continue?: string; fieldSelector?: string };
 type PageFn = (page: Page) => Promise<k8s.KubernetesListObject<AnyObject>>;
 
-function pageFunction(core: k8s.CoreV1Api, kind: WatchedKind, namespace: string | undefined): PageFn {
+function pageFunction({ core, custom }: Pick<KubeClients, "core" | "custom">, kind: WatchedKind, namespace: string | undefined): PageFn {
   switch (kind) {
+    case "sparkapplications": {
+      const { group, version, plural } = SPARK_APPLICATION;
+      return (page) =>
+        (namespace
+          ? custom.listNamespacedCustomObject({ group, version, plural, namespace, ...page })
+          : custom.listClusterCustomObject({ group, version, plural, ...page })) as Promise<k8s.KubernetesListObject<AnyObject>>;
+    }
     case "pods":
       return (page) => (namespace ? core.listNamespacedPod({ namespace, ...page }) : core.listPodForAllNamespaces(page));
     case "resourcequotas":
@@ -89,8 +101,8 @@ function pageFunction(core: k8s.CoreV1Api, kind: WatchedKind, namespace: string 
 const PAGE_SIZE = 500;
 
 /** The whole list, read page by page; the snapshot's resourceVersion is the first page's. */
-function pagedList(core: k8s.CoreV1Api, kind: WatchedKind, namespace: string | undefined): ListFn {
-  const page = pageFunction(core, kind, namespace);
+function pagedList(clients: Pick<KubeClients, "core" | "custom">, kind: WatchedKind, namespace: string | undefined): ListFn {
+  const page = pageFunction(clients, kind, namespace);
   const { fieldSelector } = RESOURCES[kind];
   return async () => {
     const first = await page({ limit: PAGE_SIZE, fieldSelector });
@@ -146,7 +158,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
       this.failed(error);
       return;
     }
-    const list = pagedList(clients.core, this.kind, this.namespace);
+    const list = pagedList(clients, this.kind, this.namespace);
     const realWatch = new k8s.Watch(clients.config);
     // ListWatch says nothing when a (re)started watch connects; wrapping the watch call tells us the
     // cluster answers again, and lets us drop managedFields before objects enter the cache.
@@ -273,7 +285,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
   /** What went wrong, in words; a refused watch carries no Status body, so its permission is named here. */
   private describe(error: unknown): KubeFailure {
     if ((error as { statusCode?: unknown } | null)?.statusCode === 403) {
-      const permission = { verb: "watch", resource: RESOURCES[this.kind].resource, group: "", ...(this.namespace ? { namespace: this.namespace } : {}) };
+      const permission = { verb: "watch", resource: RESOURCES[this.kind].resource, group: RESOURCES[this.kind].group ?? "", ...(this.namespace ? { namespace: this.namespace } : {}) };
       return { status: 403, reason: "Forbidden", message: mayNotMessage(permission), permission };
     }
     return describeKubeError(error);

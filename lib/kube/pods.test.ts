@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { V1Job, V1Node, V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Event, V1Job, V1Node, V1Pod } from "@kubernetes/client-node";
 import { jobOutcome, jobSummary } from "./jobs";
 import { nodeSummary } from "./nodes";
 import { describePod, eventSummary, isFinishedPod, podSummary } from "./pods";
@@ -41,6 +41,46 @@ describe("pod helpers", () => {
     expect(eventSummary(scheduled)).toMatchObject({ count: 1, lastSeen: "2026-11-27T10:00:00.123Z" });
     const repeated = { ...scheduled, series: { count: 4, lastObservedTime: new Date("2026-11-27T10:07:30.500Z") } };
     expect(eventSummary(repeated)).toMatchObject({ count: 4, lastSeen: "2026-11-27T10:07:30.500Z" });
+  });
+
+  it("reads an events.k8s.io-style event through core/v1: count 0 is once, watch strings with microseconds, the latest time wins", () => {
+    const fromWatch = {
+      involvedObject: { kind: "Pod", name: "train" },
+      metadata: { creationTimestamp: "2026-11-27T10:00:00Z" },
+      reason: "FailedScheduling",
+      count: 0,
+      eventTime: "2026-11-27T10:00:02.123456Z",
+      firstTimestamp: "2026-11-27T10:00:00Z",
+    } as unknown as CoreV1Event;
+    expect(eventSummary(fromWatch)).toMatchObject({ count: 1, lastSeen: "2026-11-27T10:00:02.123Z" });
+    const repeated = { ...fromWatch, lastTimestamp: "2026-11-27T10:00:00Z", series: { count: 3, lastObservedTime: "2026-11-27T10:04:00.000001Z" } } as unknown as CoreV1Event;
+    expect(eventSummary(repeated)).toMatchObject({ count: 3, lastSeen: "2026-11-27T10:04:00.000Z" });
+  });
+
+  it("shows init containers as kubectl does: Init:Error in the summary, each one described before the app's, sidecars marked", () => {
+    const initFailed: V1Pod = {
+      metadata: { name: "train", namespace: "ml" },
+      spec: {
+        initContainers: [{ name: "istio-init", image: "istio/proxyv2" }, { name: "istio-proxy", image: "istio/proxyv2", restartPolicy: "Always" }],
+        containers: [{ name: "main", image: "python:3.12" }],
+      },
+      status: {
+        phase: "Failed",
+        initContainerStatuses: [
+          { name: "istio-init", image: "istio/proxyv2", imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: "Error", message: "iptables failed" } } },
+          { name: "istio-proxy", image: "istio/proxyv2", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } } },
+        ],
+        containerStatuses: [{ name: "main", image: "python:3.12", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } } }],
+      },
+    };
+    expect(podSummary(initFailed)).toMatchObject({ reason: "Init:Error", ready: "0/1" });
+    expect(describePod(initFailed, []).containers.map((container) => [container.name, container.kind ?? "app", container.reason])).toEqual([
+      ["istio-init", "init", "Error"],
+      ["istio-proxy", "sidecar", "PodInitializing"],
+      ["main", "app", "PodInitializing"],
+    ]);
+    const looping = { ...initFailed, status: { ...initFailed.status, phase: "Pending", initContainerStatuses: [{ ...initFailed.status!.initContainerStatuses![0], state: { waiting: { reason: "CrashLoopBackOff" } } }] } };
+    expect(podSummary(looping).reason).toBe("Init:CrashLoopBackOff");
   });
 
   it("calls Succeeded and Failed pods finished", () => {

@@ -22,6 +22,8 @@ export interface ContainerDescription {
   reason: string | null;
   message: string | null;
   exitCode: number | null;
+  /** Set for init containers: `sidecar` for a native sidecar (restartPolicy Always), else `init`. */
+  kind?: "init" | "sidecar";
 }
 
 export interface EventSummary {
@@ -55,9 +57,9 @@ export function isFinishedPod(pod: V1Pod): boolean {
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 
-function containerDescriptions(pod: V1Pod): ContainerDescription[] {
-  const statuses = new Map((pod.status?.containerStatuses ?? []).map((status) => [status.name, status]));
-  return (pod.spec?.containers ?? []).map((container) => {
+function containerDescriptions(pod: V1Pod, init = false): ContainerDescription[] {
+  const statuses = new Map(((init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses) ?? []).map((status) => [status.name, status]));
+  return ((init ? pod.spec?.initContainers : pod.spec?.containers) ?? []).map((container) => {
     const status = statuses.get(container.name);
     const state = status?.state;
     const detail = state?.terminated ?? state?.waiting;
@@ -70,8 +72,23 @@ function containerDescriptions(pod: V1Pod): ContainerDescription[] {
       reason: detail?.reason ?? null,
       message: detail?.message ?? null,
       exitCode: state?.terminated?.exitCode ?? null,
+      ...(init ? { kind: container.restartPolicy === "Always" ? ("sidecar" as const) : ("init" as const) } : {}),
     };
   });
+}
+
+/**
+ * kubectl's `Init:<reason>` for a pod held up by an init container: one that exited non-zero
+ * (`Init:Error`) or waits for anything but its turn (`Init:CrashLoopBackOff`). Null otherwise.
+ */
+function initReason(pod: V1Pod): string | null {
+  for (const status of pod.status?.initContainerStatuses ?? []) {
+    const terminated = status.state?.terminated;
+    if (terminated && terminated.exitCode !== 0) return `Init:${terminated.reason ?? `ExitCode:${terminated.exitCode}`}`;
+    const waiting = status.state?.waiting?.reason;
+    if (waiting && waiting !== "PodInitializing") return `Init:${waiting}`;
+  }
+  return null;
 }
 
 /** The summary line of a pod. */
@@ -82,12 +99,31 @@ export function podSummary(pod: V1Pod): PodSummary {
     namespace: pod.metadata?.namespace ?? "",
     name: pod.metadata?.name ?? "",
     phase: podPhase(pod),
-    reason: unhappy?.reason ?? pod.status?.reason ?? null,
+    reason: initReason(pod) ?? unhappy?.reason ?? pod.status?.reason ?? null,
     ready: `${containers.filter((container) => container.ready).length}/${containers.length}`,
     restarts: containers.reduce((sum, container) => sum + container.restarts, 0),
     node: pod.spec?.nodeName ?? null,
     createdAt: time(pod.metadata?.creationTimestamp),
   };
+}
+
+/**
+ * When an event was last seen, in both styles: core/v1 recorders set `lastTimestamp`, events.k8s.io
+ * recorders (kube-scheduler, and core/v1 events newer components write) set a microsecond
+ * `eventTime` and keep repeats in `series.lastObservedTime`. The latest of them counts.
+ */
+export function eventLastSeen(event: CoreV1Event): Date | null {
+  const times = [event.series?.lastObservedTime, event.lastTimestamp, event.eventTime, event.firstTimestamp]
+    .map((value) => (value ? new Date(value).getTime() : Number.NaN))
+    .filter((value) => Number.isFinite(value));
+  if (times.length) return new Date(Math.max(...times));
+  return event.metadata?.creationTimestamp ? new Date(event.metadata.creationTimestamp) : null;
+}
+
+/** How often an event happened: its series' count (events.k8s.io style), else `count`, at least once. */
+export function eventCount(event: CoreV1Event): number {
+  const count = event.series?.count ?? event.count;
+  return count && count > 0 ? count : 1;
 }
 
 /** An event as one line: type, reason, message, the object it is about, how often and when last. */
@@ -98,9 +134,8 @@ export function eventSummary(event: CoreV1Event): EventSummary {
     reason: event.reason ?? "",
     message: event.message ?? "",
     object: `${(involved.kind ?? "").toLowerCase()}/${involved.name ?? ""}`,
-    // events.k8s.io events (kube-scheduler's) leave count and lastTimestamp empty; repeats live in the series.
-    count: event.series?.count ?? event.count ?? 1,
-    lastSeen: time(event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp),
+    count: eventCount(event),
+    lastSeen: time(eventLastSeen(event)),
   };
 }
 
@@ -121,7 +156,7 @@ export function describePod(pod: V1Pod, events: CoreV1Event[]): PodDescription {
       reason: condition.reason ?? null,
       message: condition.message ?? null,
     })),
-    containers: containerDescriptions(pod),
+    containers: [...containerDescriptions(pod, true), ...containerDescriptions(pod)],
     events: events.map(eventSummary).sort(byLastSeenDescending),
   };
 }

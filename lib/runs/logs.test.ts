@@ -27,4 +27,15 @@ describe("run logs", () => {
     expect(logContainer({ spec: { containers: [{ name: "sidecar" }, { name: "main" }] } })).toBe("main");
     expect(logContainer({ spec: { containers: [{ name: "spark-kubernetes-driver" }] } })).toBe("spark-kubernetes-driver");
   });
+
+  it("reads the workload's container, not a sidecar a webhook injected before it", () => {
+    // Injected first, as some webhooks do: the Spark container or the pod's own one is still the log.
+    expect(logContainer({ spec: { containers: [{ name: "istio-proxy" }, { name: "spark-kubernetes-driver" }] } })).toBe("spark-kubernetes-driver");
+    expect(logContainer({ spec: { containers: [{ name: "linkerd-proxy" }, { name: "executor" }] } })).toBe("executor");
+    // Istio's injector names the application's container in kubectl's default-container annotation.
+    const annotated = { metadata: { annotations: { "kubectl.kubernetes.io/default-container": "trainer" } }, spec: { containers: [{ name: "proxy" }, { name: "trainer" }] } };
+    expect(logContainer(annotated)).toBe("trainer");
+    // A native sidecar is an init container: never the log, whatever it is called.
+    expect(logContainer({ spec: { initContainers: [{ name: "main", restartPolicy: "Always" }], containers: [{ name: "notebook" }] } })).toBe("notebook");
+  });
 });

@@ -11,10 +11,28 @@ import { sparkRole } from "./status";
  * cleaned up. Spark runs merge driver and executors, each line prefixed with `[pod-name] `.
  */
 
-/** The container whose log is the run's: `main` (Berth's pods), else the first one (Spark's). */
+/** The annotation kubectl reads for its default container; Istio's injector sets it to the application's. */
+const DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+/** The containers Spark names its driver and executor (spark-operator keeps them). */
+const SPARK_CONTAINERS = ["spark-kubernetes-driver", "spark-kubernetes-executor"];
+/** Proxies and agents that admission webhooks add as plain containers, sometimes ahead of the workload's. */
+const INJECTED_SIDECARS = new Set(["istio-proxy", "linkerd-proxy", "vault-agent", "cloud-sql-proxy", "envoy", "datadog-agent"]);
+
+/**
+ * The container whose log is the run's: the one the pod names as kubectl's default, else `main`
+ * (Berth's pods), else Spark's, else the first that is not an injected sidecar. Only
+ * `spec.containers` are candidates: native sidecars are init containers.
+ */
 export function logContainer(pod: V1Pod): string {
-  const containers = pod.spec?.containers ?? [];
-  return (containers.find((container) => container.name === "main") ?? containers[0])?.name ?? "main";
+  const containers = (pod.spec?.containers ?? []).map((container) => container.name);
+  const named = pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
+  const choice =
+    (named && containers.includes(named) ? named : undefined) ??
+    containers.find((name) => name === "main") ??
+    containers.find((name) => SPARK_CONTAINERS.includes(name)) ??
+    containers.find((name) => !INJECTED_SIDECARS.has(name)) ??
+    containers[0];
+  return choice ?? "main";
 }
 
 /** Whether a run's lines carry their pod's name: Spark runs, whose log is several pods'. */

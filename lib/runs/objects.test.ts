@@ -84,14 +84,36 @@ describe("Spark runs", () => {
     const spec = app.spec as { mainApplicationFile: string; arguments: string[]; driver: Record<string, unknown>; executor: Record<string, unknown> };
     expect(spec.mainApplicationFile).toBe("local:///opt/app/prep.py");
     expect(spec.arguments).toEqual(["--day", "1"]);
-    expect(spec.driver).toMatchObject({ labels: berthLabels, annotations: { "sim.berth.dev/duration": "3s" }, env: [{ name: "DAY", value: "1" }], serviceAccount: "berth-spark-berth-spark-recipe-k3x9a0b1c2" });
-    expect(spec.executor).toMatchObject({ labels: berthLabels, instances: 3, gpu: { name: "nvidia.com/gpu", quantity: 1 }, env: [{ name: "DAY", value: "1" }] });
+    expect(spec.driver).toMatchObject({ labels: berthLabels, annotations: { "sim.berth.dev/duration": "3s" }, serviceAccount: "berth-spark-berth-spark-recipe-k3x9a0b1c2" });
+    expect(spec.driver.template).toMatchObject({ spec: { containers: [{ name: "spark-kubernetes-driver", env: [{ name: "DAY", value: "1" }] }] } });
+    expect(spec.executor).toMatchObject({ labels: berthLabels, instances: 3 });
+    expect(spec.executor.template).toMatchObject({
+      spec: { containers: [{ name: "spark-kubernetes-executor", resources: { limits: { "nvidia.com/gpu": 1 } }, env: [{ name: "DAY", value: "1" }] }] },
+    });
+  });
+
+  it("put GPUs, tolerations, env and mounts in pod templates, never in fields only the operator's webhook applies", () => {
+    const withTolerations = { ...sparkConfig, executorPodTemplate: `spec:\n  tolerations:\n    - key: nvidia.com/gpu\n      operator: Exists\n${sparkConfig.executorPodTemplate.slice("spec:\n".length)}` };
+    const { objects } = sparkApplicationRunObjects({ ...context, config: withTolerations, payload: { ...sparkPayload, command: undefined, script: "print('spark')" } });
+    const spec = objects.workload.spec as { driver: Record<string, unknown>; executor: Record<string, unknown> };
+    const webhookOnly = ["env", "envFrom", "configMaps", "volumeMounts", "gpu", "tolerations", "nodeSelector", "affinity", "securityContext", "podSecurityContext", "schedulerName", "sidecars", "initContainers"];
+    for (const side of [spec.driver, spec.executor]) for (const field of webhookOnly) expect(side[field], field).toBeUndefined();
+    expect(spec.executor.template).toMatchObject({ spec: { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists" }] } });
+    expect(spec.driver.template).toMatchObject({
+      spec: {
+        volumes: [{ name: "berth-script", configMap: { name: "berth-spark-recipe-k3x9a0b1c2-script" } }],
+        containers: [{ name: "spark-kubernetes-driver", volumeMounts: [{ name: "berth-script", mountPath: "/etc/berth/run", readOnly: true }] }],
+      },
+    });
   });
 
   it("mount a script from a ConfigMap as the application", () => {
     const { objects } = sparkApplicationRunObjects({ ...context, payload: { ...sparkPayload, command: undefined, script: "print('spark')" } });
     expect(objects.supporting.at(-1)).toMatchObject({ kind: "ConfigMap", metadata: { name: "berth-spark-recipe-k3x9a0b1c2-script" }, data: { "main.py": "print('spark')" } });
-    expect(objects.workload.spec).toMatchObject({ mainApplicationFile: "local:///etc/berth/run/main.py", driver: { configMaps: [{ name: "berth-spark-recipe-k3x9a0b1c2-script", path: "/etc/berth/run" }] } });
+    expect(objects.workload.spec).toMatchObject({
+      mainApplicationFile: "local:///etc/berth/run/main.py",
+      driver: { template: { spec: { volumes: [{ name: "berth-script", configMap: { name: "berth-spark-recipe-k3x9a0b1c2-script" } }] } } },
+    });
   });
 
   it("without the operator, become a driver pod running spark-submit in client mode", () => {
@@ -122,7 +144,9 @@ describe("Spark runs", () => {
     // The user's application and arguments come last, after every option of Berth's.
     expect(pod.containers[0].command.slice(-3)).toEqual(["local:///opt/app/prep.py", "--day", "1"]);
     const app = sparkApplicationRunObjects(context).objects.workload.spec as { driver: Record<string, unknown>; executor: Record<string, unknown> };
-    for (const side of [app.driver, app.executor]) expect(side).toMatchObject({ securityContext: hardened, podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } } });
+    for (const side of [app.driver, app.executor]) {
+      expect(side.template).toMatchObject({ spec: { securityContext: { seccompProfile: { type: "RuntimeDefault" } }, containers: [{ securityContext: hardened }] } });
+    }
   });
 
   it("reads Spark memory as Kubernetes quantities", () => {

@@ -4,9 +4,10 @@
  * re-created later from what was stored.
  */
 import type { V1Pod } from "@kubernetes/client-node";
+import { configGpuCount } from "@/lib/execution-configs/gpu";
 import { buildPod, hardenedContainerSecurity, hardenedPodSecurity, labelValue, LABEL_PREFIX, type PodConfig } from "@/lib/kube/pod-builder";
 import type { ActivityType } from "@/lib/resolution/activities";
-import { EXECUTOR_TEMPLATE_PATH, perJobRbac, sparkApplication, sparkImage, sparkLabels, sparkNamespace, sparkServiceAccount, sparkSubmitArgs, withApplication, type SparkConfigBody } from "@/lib/spark-configs/builders";
+import { EXECUTOR_TEMPLATE_PATH, perJobRbac, SPARK_CONTAINER, sparkApplication, sparkImage, sparkLabels, sparkNamespace, sparkServiceAccount, sparkSubmitArgs, withApplication, type SparkConfigBody } from "@/lib/spark-configs/builders";
 import type { KubeManifest, RunObjects } from "./views";
 
 /** Records the resolution on the run's objects (`kubectl describe` shows where the config came from). */
@@ -62,9 +63,9 @@ function wholeGpus(quantity: string | undefined): number {
   return quantity && /^\d+$/.test(quantity) ? Number(quantity) : 0;
 }
 
-/** GPUs one pod of an execution config asks for (extended resources: the limit, or the request). */
-export function configGpus(config: Pick<PodConfig, "resources">): number {
-  return Math.max(wholeGpus(config.resources.limits[GPU]), wholeGpus(config.resources.requests[GPU]));
+/** GPUs one pod of an execution config asks for: its GPU field, else nvidia.com/gpu in its resources. */
+export function configGpus(config: Pick<PodConfig, "resources" | "gpu">): number {
+  return configGpuCount(config);
 }
 
 /** The one Pod of a non-Spark run, from the same builder as the config preview. */
@@ -132,14 +133,62 @@ function sparkBasics({ config, identity, payload, server }: SparkContext) {
   if (scriptMap) supporting.push(scriptMap);
   const application = sparkApplication(config, sparkRun);
   const executor = mapping(mapping(application.spec).executor);
-  const gpus = wholeGpus(String(mapping(executor.gpu).quantity ?? "")) * Number(executor.instances ?? 0);
+  const gpus = templateGpus(mapping(executor.template)) * Number(executor.instances ?? 0);
   const plan: SparkPlan = { namespace, createNamespace: config.managed.enabled && config.managed.createNamespace, gpus, driverPod: `${jobName}-driver` };
   return { jobName, sparkRun, namespace, labels, supporting, scriptMap, application, plan };
 }
 
 const envList = (env: Record<string, string> | undefined) => Object.entries(env ?? {}).map(([name, value]) => ({ name, value }));
 
-/** A SparkApplication for the spark-operator: driver and executors labelled `berth.dev/*`, with the run's env. */
+/** Whole GPUs the Spark container of a pod template asks for. */
+function templateGpus(template: Mapping): number {
+  const containers = mapping(template.spec).containers;
+  const first = mapping(Array.isArray(containers) ? containers[0] : undefined);
+  const resources = mapping(first.resources);
+  return Math.max(wholeGpus(String(mapping(resources.limits)[GPU] ?? "")), wholeGpus(String(mapping(resources.requests)[GPU] ?? "")));
+}
+
+/**
+ * A pod template for one Spark role with Berth's hardening, the run's env and mounts merged into
+ * its Spark container (the first, renamed as the operator tells spark-submit to look for it).
+ */
+function sparkRoleTemplate(
+  template: Mapping,
+  container: string,
+  extra: { env: { name: string; value: string }[]; volumes: Mapping[]; volumeMounts: Mapping[] },
+): Mapping {
+  const spec = mapping(template.spec);
+  const containers = Array.isArray(spec.containers) ? spec.containers.map(mapping) : [];
+  const [first, ...rest] = containers.length ? containers : [{}];
+  const own = (key: string) => (Array.isArray(first[key]) ? (first[key] as unknown[]) : []);
+  const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
+  return {
+    ...template,
+    spec: {
+      ...spec,
+      securityContext: { ...hardenedPodSecurity(), ...mapping(spec.securityContext) },
+      ...(volumes.length || extra.volumes.length ? { volumes: [...volumes, ...extra.volumes] } : {}),
+      containers: [
+        {
+          ...first,
+          name: container,
+          securityContext: { ...hardenedContainerSecurity(), ...mapping(first.securityContext) },
+          ...(own("env").length || extra.env.length ? { env: [...own("env"), ...extra.env] } : {}),
+          ...(own("volumeMounts").length || extra.volumeMounts.length ? { volumeMounts: [...own("volumeMounts"), ...extra.volumeMounts] } : {}),
+        },
+        ...rest,
+      ],
+    },
+  };
+}
+
+/**
+ * A SparkApplication for the spark-operator: driver and executors labelled `berth.dev/*`, with the
+ * run's env, script mount and hardening in their pod templates, which spark-submit applies itself
+ * (spark.kubernetes.{driver,executor}.podTemplateFile): the operator's webhook, the only one that
+ * applies the `env`, `configMaps`, `gpu`, `tolerations` and security context fields, is optional
+ * and acts only in the operator's job namespaces.
+ */
 export function sparkApplicationRunObjects(context: SparkContext): { objects: RunObjects; plan: SparkPlan } {
   const { payload } = context;
   const { jobName, labels, supporting, scriptMap, application, plan } = sparkBasics(context);
@@ -147,6 +196,9 @@ export function sparkApplicationRunObjects(context: SparkContext): { objects: Ru
   const driver = mapping(spec.driver);
   const executor = mapping(spec.executor);
   const annotations = { ...payload.annotations };
+  const env = envList(payload.env);
+  const scriptVolume = scriptMap ? [{ name: "berth-script", configMap: { name: scriptMap.metadata.name } }] : [];
+  const scriptMount = scriptMap ? [{ name: "berth-script", mountPath: SCRIPT_DIR, readOnly: true }] : [];
   const workload: KubeManifest = {
     ...application,
     apiVersion: String(application.apiVersion),
@@ -157,20 +209,15 @@ export function sparkApplicationRunObjects(context: SparkContext): { objects: Ru
       ...(payload.image ? { image: payload.image } : {}),
       driver: {
         ...driver,
-        securityContext: hardenedContainerSecurity(),
-        podSecurityContext: hardenedPodSecurity(),
         labels: { ...mapping(driver.labels), ...labels },
         ...(Object.keys(annotations).length ? { annotations } : {}),
-        ...(payload.env ? { env: envList(payload.env) } : {}),
-        ...(scriptMap ? { configMaps: [{ name: scriptMap.metadata.name, path: SCRIPT_DIR }] } : {}),
+        template: sparkRoleTemplate(mapping(driver.template), SPARK_CONTAINER.driver, { env, volumes: scriptVolume, volumeMounts: scriptMount }),
       },
       executor: {
-        securityContext: hardenedContainerSecurity(),
-        podSecurityContext: hardenedPodSecurity(),
         ...executor,
         labels: { ...mapping(executor.labels), ...labels },
-        ...(payload.env ? { env: [...(Array.isArray(executor.env) ? executor.env : []), ...envList(payload.env)] } : {}),
         ...(Object.keys(annotations).length ? { annotations: { ...mapping(executor.annotations), ...annotations } } : {}),
+        template: sparkRoleTemplate(mapping(executor.template), SPARK_CONTAINER.executor, { env, volumes: [], volumeMounts: [] }),
       },
     },
   };

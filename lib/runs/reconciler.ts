@@ -3,17 +3,22 @@ import type { CoreV1Event, V1Pod, V1ResourceQuota } from "@kubernetes/client-nod
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { clusters, runs, type Cluster, type RunRow } from "@/db/schema";
+import { env } from "@/lib/env";
 import { describeKubeError } from "@/lib/kube/errors";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
 import { byLastSeenDescending, describePod, eventSummary, type EventSummary, type PodDescription } from "@/lib/kube/pods";
 import { followPodLog, listPodEvents } from "@/lib/kube/run-pods";
+import { deleteRunObjects } from "@/lib/kube/run-workloads";
+import type { SparkApplicationObject } from "@/lib/kube/spark-applications";
 import { tailBytes } from "@/lib/images/logs";
 import { publishClusterWatch, publishRunChange, runChangeOf, subscribeRunChanges, type ClusterWatchChange } from "./events";
 import { keptLogTail, logContainer, type CapturedLog, type RunLogSource } from "./logs";
 import { findRun } from "./queries";
 import { onRunSettingsChange, RetentionTimer, runSettings } from "./retention";
+import { deriveSparkRunStatus, operatorSilentReason } from "./spark-status";
 import { launchRun } from "./submit";
 import { appendTransition, deriveRunStatus, FINAL_RUN_STATUSES, isFinalRunStatus, sparkRole, type DerivedRunStatus } from "./status";
+import { runObjectsOf } from "./views";
 
 /** The label that ties a pod to its run (the run id). */
 const RUN_LABEL = "berth.dev/run";
@@ -94,6 +99,12 @@ class ClusterRuns {
    * before the run's log could be read, so their lines are kept from here. By run id, then pod.
    */
   private readonly executorLogs = new Map<string, Map<string, { text: string; following: AbortController }>>();
+  /** SparkApplications, followed from the first run that uses the spark-operator on this cluster. */
+  private apps: { informer: SharedInformer<SparkApplicationObject>; release(): void } | null = null;
+  private readonly appByRun = new Map<string, SparkApplicationObject>();
+  /** Runs whose application has no status yet: when the operator's silence ends them. */
+  private readonly silenceTimers = new Map<string, NodeJS.Timeout>();
+  private appsSynced = false;
   private readonly unsubscribe: (() => void)[] = [];
   private wasStale = false;
   private firstSyncDone = false;
@@ -119,7 +130,9 @@ class ClusterRuns {
   stop(): void {
     for (const stop of this.unsubscribe) stop();
     for (const timer of this.goneTimers.values()) clearTimeout(timer);
+    for (const timer of this.silenceTimers.values()) clearTimeout(timer);
     for (const runId of [...this.executorLogs.keys()]) this.capturedLogs(runId);
+    this.apps?.release();
     this.pods.release();
     this.quotas.release();
     this.events.release();
@@ -221,14 +234,148 @@ class ClusterRuns {
       .where(and(eq(runs.clusterId, this.cluster.id), notInArray(runs.status, [...FINAL_RUN_STATUSES])))
       .all();
     for (const run of live) {
+      if (run.workload === "spark-application") {
+        // Whether its pods are gone is the application's to say: it may never have had any.
+        this.followApps();
+        if (this.apps?.informer.status().synced) this.reconcileSparkRun(run, firstSync);
+        else if (this.byRun.has(run.id)) this.reconcile(run.id);
+        continue;
+      }
       if (this.byRun.has(run.id)) this.reconcile(run.id);
       else if (firstSync && run.status !== "queued" && run.createdAt < this.owner.startedAt) this.markGone(run.id, "its pods were deleted while Berth was not watching");
       else if (this.lastSeen.has(run.id)) this.schedulePodsGone(run.id);
     }
   }
 
+  /** Starts following SparkApplications (once): only clusters whose runs use the spark-operator serve the kind. */
+  followApps(): void {
+    if (this.apps) return;
+    const apps = (this.apps = acquireInformer(this.cluster, "sparkapplications"));
+    this.unsubscribe.push(apps.informer.subscribe((event) => this.onAppEvent(event)));
+    for (const app of apps.informer.list()) this.rememberApp(app);
+    void apps.informer
+      .whenSynced()
+      .then(() => this.reconcileSparkRuns())
+      .catch(() => undefined);
+  }
+
+  private rememberApp(app: SparkApplicationObject): string | undefined {
+    const runId = app.metadata?.labels?.[RUN_LABEL];
+    if (runId) this.appByRun.set(runId, app);
+    return runId;
+  }
+
+  private onAppEvent(event: InformerEvent<SparkApplicationObject>): void {
+    if (event.type === "status") {
+      if (event.status.synced) this.reconcileSparkRuns();
+      return;
+    }
+    const runId = event.object.metadata?.labels?.[RUN_LABEL];
+    if (!runId) return;
+    if (event.type === "delete") {
+      this.appByRun.delete(runId);
+      this.clearSilence(runId);
+      return;
+    }
+    this.rememberApp(event.object);
+    this.reconcile(runId);
+  }
+
+  /** Every live run of this cluster that uses the spark-operator, once the applications are listed. */
+  private reconcileSparkRuns(): void {
+    const firstSync = !this.appsSynced;
+    this.appsSynced = true;
+    const live = getDb()
+      .select()
+      .from(runs)
+      .where(and(eq(runs.clusterId, this.cluster.id), eq(runs.workload, "spark-application"), notInArray(runs.status, [...FINAL_RUN_STATUSES])))
+      .all();
+    for (const run of live) this.reconcileSparkRun(run, firstSync);
+  }
+
+  private reconcileSparkRun(run: RunRow, firstSync: boolean): void {
+    if (this.appByRun.has(run.id) || this.byRun.has(run.id)) return this.reconcile(run.id);
+    // No application: one deleted while nobody watched leaves a run that will never end by itself.
+    if (firstSync && run.status !== "queued" && run.createdAt < this.owner.startedAt) {
+      this.markGone(run.id, "its SparkApplication was deleted while Berth was not watching");
+    }
+  }
+
+  /** A run changed (e.g. was just submitted): one that uses the spark-operator needs its application followed. */
+  runChanged(runId: string): void {
+    // Once followed, the applications' own events drive their runs.
+    if (this.apps) return;
+    const row = findRun(runId);
+    if (row?.workload !== "spark-application" || isFinalRunStatus(row.status)) return;
+    this.followApps();
+  }
+
+  /** Brings a run that uses the spark-operator in line with its application and pods. */
+  private reconcileSpark(runId: string, app: SparkApplicationObject): void {
+    const pods = this.podsOf(runId);
+    // The application says how the run ends: pods leaving (executors, a cleaned-up driver) are no loss.
+    const pending = this.goneTimers.get(runId);
+    if (pending) clearTimeout(pending);
+    this.goneTimers.delete(runId);
+    this.lastSeen.delete(runId);
+    const derived = deriveSparkRunStatus(app, pods, this.warningsAbout(pods));
+    if (!derived) return this.awaitOperator(runId, app);
+    this.clearSilence(runId);
+    this.apply(runId, derived, pods);
+  }
+
+  private clearSilence(runId: string): void {
+    const timer = this.silenceTimers.get(runId);
+    if (timer) clearTimeout(timer);
+    this.silenceTimers.delete(runId);
+  }
+
+  /**
+   * An application without a status: the operator has not picked it up. It acts only in its job
+   * namespaces, and says nothing about others, so silence past the grace period ends the run.
+   */
+  private awaitOperator(runId: string, app: SparkApplicationObject): void {
+    if (this.silenceTimers.has(runId)) return;
+    const graceMs = env().BERTH_SPARK_OPERATOR_GRACE_SECONDS * 1000;
+    const created = app.metadata?.creationTimestamp ? new Date(app.metadata.creationTimestamp).getTime() : Date.now();
+    const timer = setTimeout(() => {
+      this.silenceTimers.delete(runId);
+      const current = this.appByRun.get(runId);
+      if (!current || current.status?.applicationState?.state || this.podsOf(runId).length) return;
+      void this.endUnhandled(runId, app.metadata?.namespace ?? "", graceMs);
+    }, Math.max(0, created + graceMs - Date.now()));
+    timer.unref?.();
+    this.silenceTimers.set(runId, timer);
+  }
+
+  /** Fails a run the operator never picked up, and removes its objects so the operator cannot start it unseen later. */
+  private async endUnhandled(runId: string, namespace: string, graceMs: number): Promise<void> {
+    const now = new Date();
+    const reason = operatorSilentReason(namespace, graceMs);
+    const saved = getDb().transaction((tx) => {
+      const row = findRun(runId, tx);
+      if (!row || row.clusterId !== this.cluster.id || isFinalRunStatus(row.status)) return undefined;
+      return tx
+        .update(runs)
+        .set({ status: "failed", reason, finishedAt: now, timeline: appendTransition(row.timeline, { status: "failed", at: now, reason }) })
+        .where(eq(runs.id, runId))
+        .returning()
+        .get();
+    });
+    if (!saved) return;
+    publishRunChange(runChangeOf(saved));
+    this.owner.runFinished();
+    try {
+      await deleteRunObjects(this.cluster, saved.id, saved.namespace, runObjectsOf(saved));
+    } catch (error) {
+      console.warn(`berth: could not remove the objects of run ${runId}: ${describeKubeError(error).message}`);
+    }
+  }
+
   /** Brings one run's row in line with its pods, in a transaction, and publishes the change. */
   reconcile(runId: string): void {
+    const app = this.appByRun.get(runId);
+    if (app) return this.reconcileSpark(runId, app);
     const pods = this.podsOf(runId);
     if (!pods.length) {
       // No pods yet (a SparkApplication's driver is on its way) is not gone: only pods seen leaving are.
@@ -358,7 +505,9 @@ class RunReconciler {
     onRunSettingsChange(() => this.retention.wake());
     // A run submitted to a cluster Berth does not follow yet starts following it.
     subscribeRunChanges((change) => {
-      if (change.clusterId !== null && !this.clusters.has(change.clusterId) && !isFinalRunStatus(change.status)) this.watch(change.clusterId);
+      if (change.clusterId === null || isFinalRunStatus(change.status)) return;
+      if (!this.clusters.has(change.clusterId)) this.watch(change.clusterId);
+      this.clusters.get(change.clusterId)?.runChanged(change.id);
     });
     const clusterIds = getDb()
       .selectDistinct({ clusterId: runs.clusterId })

@@ -68,7 +68,7 @@ describe("pending", () => {
       "No node has 100 free cpu: 0/6 nodes are available: 2 node(s) had untolerated taint {nvidia.com/gpu: present}, 4 Insufficient cpu",
     );
     expect(podRunStatus(pod({ phase: "Pending", conditions: unschedulable("0/2 nodes are available: 2 node(s) had untolerated taint {a: b}.") })).reason).toMatch(
-      /^Every node has a taint the pod does not tolerate: 0\/2 nodes/,
+      /^Every node has a taint the pod does not tolerate \(a: b\): 0\/2 nodes/,
     );
     // kube-scheduler 1.37's wording: the taint is not named, and every node counts in the preemption tail.
     const current = "0/2 nodes are available: 2 node(s) had untolerated taint(s). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.";

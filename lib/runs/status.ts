@@ -5,6 +5,7 @@
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
 import { addQuantities, formatQuantity, isQuantity, parseQuantity } from "@berth/quantity";
 import type { RunStatus, RunTransition } from "@/db/schema";
+import { eventLastSeen } from "@/lib/kube/pods";
 
 /** The statuses a run's pods can show; queued, aborted and lost are decided by Berth itself. */
 export type LiveRunStatus = "pending" | "running" | "succeeded" | "failed";
@@ -59,10 +60,28 @@ export function decidingPod(pods: readonly V1Pod[]): V1Pod | null {
   return [...pool].sort((a, b) => created(b) - created(a))[0] ?? null;
 }
 
-/** Text of the scheduler's message without the preemption tail or the final period, as kubectl users read it. */
+/**
+ * The node summary of the scheduler's message, without what PostFilter plugins append and without
+ * the final period. kube-scheduler's FitError.Error (pkg/scheduler/framework/types.go, v1.37) writes
+ * "0/N nodes are available: <PreFilter message>." or "…: <sorted histogram>." and then, after a
+ * space, the PostFilter plugins' reasons joined by ", " (schedule_one.go): "preemption: …", and on
+ * schedulers running DynamicResources first, "no new claims to deallocate, preemption: …". The
+ * histogram's reasons hold no ". ", so the summary ends at the first one.
+ */
 export function schedulerMessage(message: string): string {
+  const summary = /^(.*?\b\d+\/\d+ nodes are available:.*?)\.(?:\s|$)/s.exec(message.trim());
+  if (summary) return summary[1].trim();
   return message.replace(/\s*preemption:.*$/s, "").trim().replace(/\.$/, "");
 }
+
+/**
+ * Untolerated taints in every scheduler's words: "node(s) had taint {k: v}, that the pod didn't
+ * tolerate" (up to 1.24), "node(s) had untolerated taint {k: v}" (1.25–1.36, naming one taint),
+ * "node(s) had untolerated taint(s)" (1.37, naming none) and "node(s) had taints that the pod
+ * didn't tolerate" (the plugin's generic reason).
+ */
+const UNTOLERATED_TAINT = /node\(s\) had (?:untolerated taint|taints? .*?that the pod didn't tolerate)/;
+const NAMED_TAINT = /node\(s\) had (?:untolerated )?taint \{([^}]*)\}/;
 
 /** What the pod's containers ask for a resource (requests, else limits), summed; null when none asks or it is unreadable. */
 function requestedAmount(pod: V1Pod, resource: string): string | null {
@@ -83,7 +102,10 @@ export function unschedulableReason(pod: V1Pod, message: string): string {
     return `No node has ${amount ? `${amount} free ${resource}` : `enough free ${resource}`}: ${text}`;
   }
   if (/didn't match Pod's node affinity\/selector/.test(text)) return `No node matches the pod's node selector or affinity: ${text}`;
-  if (/untolerated taint/.test(text)) return `Every node has a taint the pod does not tolerate: ${text}`;
+  if (UNTOLERATED_TAINT.test(text)) {
+    const named = NAMED_TAINT.exec(text);
+    return `Every node has a taint the pod does not tolerate${named ? ` (${named[1]})` : ""}: ${text}`;
+  }
   if (/Too many pods/.test(text)) return `Every node is full (too many pods): ${text}`;
   if (/unschedulable/.test(text)) return `Every node is cordoned (unschedulable): ${text}`;
   return `The scheduler cannot place the pod: ${text}`;
@@ -105,10 +127,29 @@ const BLOCKING_EVENTS = new Set(["FailedMount", "FailedAttachVolume", "FailedCre
 /** The newest Warning event about the pod that says why it cannot start, if any. */
 function blockingEvent(pod: V1Pod, events: readonly CoreV1Event[]): CoreV1Event | undefined {
   const name = pod.metadata?.name;
-  const seen = (event: CoreV1Event) => toDate(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp)?.getTime() ?? 0;
+  const seen = (event: CoreV1Event) => eventLastSeen(event)?.getTime() ?? 0;
   return events
     .filter((event) => event.type === "Warning" && event.involvedObject?.name === name && BLOCKING_EVENTS.has(event.reason ?? ""))
     .sort((a, b) => seen(b) - seen(a))[0];
+}
+
+/**
+ * An init container that failed (Init:Error) or keeps failing (Init:CrashLoopBackOff), named with
+ * its exit code: often one a webhook injected (istio-init), which the user never wrote. Native
+ * sidecars (init containers with restartPolicy Always) count only when they fail too.
+ */
+export function failedInitContainer(pod: V1Pod): string | null {
+  for (const status of pod.status?.initContainerStatuses ?? []) {
+    const terminated = status.state?.terminated;
+    const looping = status.state?.waiting?.reason === "CrashLoopBackOff";
+    const exit = terminated ?? (looping ? status.lastState?.terminated : undefined);
+    if (!exit || exit.exitCode === 0) continue;
+    const kind = looping ? "Init:CrashLoopBackOff" : `Init:${exit.reason ?? "Error"}`;
+    const restarting = looping ? " and is being restarted" : "";
+    const detail = exit.message?.trim() ? `: ${exit.message.trim()}` : "";
+    return `The init container "${status.name}" failed with exit code ${exit.exitCode}${restarting} (${kind})${detail}`;
+  }
+  return null;
 }
 
 /** Why a pod that has not finished is still pending, in plain words; `events` about it explain a stuck start. */
@@ -129,12 +170,17 @@ export function pendingReason(pod: V1Pod, events: readonly CoreV1Event[] = []): 
       return `The container "${status.name}" cannot be created (${waiting.reason})${waiting.message ? `: ${waiting.message}` : ""}`;
     }
   }
+  const initFailure = failedInitContainer(pod);
+  if (initFailure) return initFailure;
   const node = pod.spec?.nodeName;
   if (!node) return "Waiting for the scheduler to place the pod";
   const blocked = blockingEvent(pod, events);
   if (blocked) return `The container cannot start on node ${node} (${blocked.reason}): ${blocked.message ?? "no message"}`;
   const waitingReason = allContainerStatuses(pod).find((status) => status.state?.waiting?.reason)?.state?.waiting?.reason;
-  if (waitingReason === "PodInitializing") return `Running init containers on node ${node}`;
+  // A started native sidecar keeps running beside the app: it is not what the pod waits for.
+  const sidecars = new Set((pod.spec?.initContainers ?? []).filter((container) => container.restartPolicy === "Always").map((container) => container.name));
+  const initializing = (pod.status?.initContainerStatuses ?? []).some((status) => (status.state?.running && !sidecars.has(status.name)) || status.state?.waiting);
+  if (waitingReason === "PodInitializing" || initializing) return `Running init containers on node ${node}`;
   return `Scheduled on node ${node}; pulling the image and creating the container`;
 }
 
@@ -163,6 +209,11 @@ export function failureReason(pod: V1Pod): { reason: string; exitCode: number | 
   if (podReason === "DeadlineExceeded") {
     const seconds = pod.spec?.activeDeadlineSeconds;
     return { reason: `The run took longer than its time limit${seconds ? ` of ${seconds} s` : ""} and was stopped${podMessage ? `: ${podMessage}` : ""}`, exitCode };
+  }
+  const initFailure = terminated ? null : failedInitContainer(pod);
+  if (initFailure) {
+    const initExit = (pod.status?.initContainerStatuses ?? []).map((status) => status.state?.terminated ?? status.lastState?.terminated).find((state) => state && state.exitCode !== 0);
+    return { reason: initFailure, exitCode: initExit?.exitCode ?? null };
   }
   if (terminated) {
     const { status, state } = terminated;

@@ -101,11 +101,14 @@ describe("sparkApplication", () => {
       cores: 2,
       memory: "4g",
       serviceAccount: "berth-spark-churn-prep-7",
-      nodeSelector: { gpu: "true" },
-      gpu: { name: "nvidia.com/gpu", quantity: 1 },
       labels: { team: "ml", "berth.dev/job": "churn-prep-7" },
     });
-    expect(app.spec.executor.template).toMatchObject({ spec: { nodeSelector: { gpu: "true" } } });
+    // The webhook that would apply these fields acts only in the operator's job namespaces, if installed at all.
+    expect(app.spec.executor.nodeSelector).toBeUndefined();
+    expect(app.spec.executor.gpu).toBeUndefined();
+    expect(app.spec.executor.template).toMatchObject({
+      spec: { nodeSelector: { gpu: "true" }, containers: [{ name: "spark-kubernetes-executor", resources: { limits: { "nvidia.com/gpu": 1 } } }] },
+    });
     expect(app.spec.dynamicAllocation).toBeUndefined();
   });
 

@@ -125,23 +125,29 @@ export function withApplication(options: readonly string[], run: Pick<SparkRun, 
 type Mapping = Record<string, unknown>;
 const isMapping = (value: unknown): value is Mapping => Boolean(value) && typeof value === "object" && !Array.isArray(value);
 
-/** The executor fields a SparkApplication takes from a Pod fragment. */
+/** The container names the spark-operator gives spark-submit for the pod templates (podTemplateContainerName). */
+export const SPARK_CONTAINER = { driver: "spark-kubernetes-driver", executor: "spark-kubernetes-executor" } as const;
+
+/**
+ * The executor fields a SparkApplication takes from a Pod fragment. Everything of the pod goes in
+ * `executor.template`, which spark-submit reads as spark.kubernetes.executor.podTemplateFile: the
+ * operator's webhook, which would apply `gpu`, `tolerations`, `nodeSelector` or `env` fields,
+ * acts only in its job namespaces and may not be installed at all (kubeflow/spark-operator v2
+ * submission.go executorPodTemplateOption; a role with a template is not labelled for mutation).
+ * Labels and annotations also go to fields, which spark-submit passes on as conf.
+ */
 function executorFieldsFromFragment(text: string): Mapping {
   const fragment: unknown = text.trim() ? YAML.parse(text) : null;
   if (!isMapping(fragment)) return {};
   const metadata = isMapping(fragment.metadata) ? fragment.metadata : {};
   const spec = isMapping(fragment.spec) ? fragment.spec : {};
-  const container = Array.isArray(spec.containers) && isMapping(spec.containers[0]) ? spec.containers[0] : {};
-  const limits = isMapping(container.resources) && isMapping(container.resources.limits) ? container.resources.limits : {};
+  const containers = Array.isArray(spec.containers) ? spec.containers.filter(isMapping) : [];
   const fields: Mapping = {};
   if (isMapping(metadata.labels)) fields.labels = metadata.labels;
   if (isMapping(metadata.annotations)) fields.annotations = metadata.annotations;
-  for (const key of ["nodeSelector", "tolerations", "affinity", "securityContext", "schedulerName"]) if (spec[key] !== undefined) fields[key] = spec[key];
-  if (Array.isArray(container.env)) fields.env = container.env;
-  const gpu = limits["nvidia.com/gpu"];
-  if (gpu !== undefined) fields.gpu = { name: "nvidia.com/gpu", quantity: Number(gpu) };
-  // spark-operator v2 merges the whole fragment as the executor pod template as well.
-  fields.template = fragment;
+  // Spark builds the executor from the container named as the operator says, else the first one.
+  const [first, ...rest] = containers.length ? containers : [{}];
+  fields.template = { ...fragment, spec: { ...spec, containers: [{ ...first, name: SPARK_CONTAINER.executor }, ...rest] } };
   return fields;
 }
 

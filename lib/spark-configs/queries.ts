@@ -4,6 +4,8 @@ import { getDb, type Tx } from "@/db";
 import { clusters, sparkConfigs, type SparkConfigRow } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
 import { can, mayUse, type Actor } from "@/lib/permissions";
+import { getInstanceDefaults } from "@/lib/settings/queries";
+import { operatorNamespaceProblem } from "./operator-namespaces";
 import type { SparkConfigInput, SparkConfigSpec, SparkConfigView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -75,4 +77,19 @@ export function previewServer(row: SparkConfigRow, db: Reader = getDb()): string
   const own = row.clusterId === null ? undefined : db.select({ server: clusters.server }).from(clusters).where(eq(clusters.id, row.clusterId)).get();
   const fallback = own ?? db.select({ server: clusters.server }).from(clusters).where(eq(clusters.embedded, true)).get();
   return fallback?.server ?? "https://kubernetes.default.svc";
+}
+
+/**
+ * Why Spark runs of a config would not be handled by the spark-operator of its cluster (its own,
+ * else the instance default), from the job namespaces recorded for that cluster; null when fine or not known.
+ */
+export function operatorNamespaceWarning(row: SparkConfigRow, db: Reader = getDb()): string | null {
+  const clusterId = row.clusterId ?? getInstanceDefaults(db).clusterId;
+  if (clusterId === null) return null;
+  const cluster = db.select({ name: clusters.name, sparkJobNamespaces: clusters.sparkJobNamespaces }).from(clusters).where(eq(clusters.id, clusterId)).get();
+  if (!cluster) return null;
+  const spec = row.spec as unknown as SparkConfigSpec;
+  const namespace = spec.managed.enabled ? spec.managed.namespace : (spec.conf["spark.kubernetes.namespace"] ?? "default");
+  const problem = operatorNamespaceProblem(namespace, cluster.sparkJobNamespaces);
+  return problem ? `Cluster ${cluster.name}: ${problem}.` : null;
 }

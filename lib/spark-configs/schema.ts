@@ -7,6 +7,7 @@ import { usableBySchema } from "@/lib/execution-configs/schema";
 import { versionSchema } from "@/lib/objects/versioned";
 import { descriptionSchema } from "@/lib/validation";
 import { MANAGED_SPARK_KEYS, sparkConfRelationProblems, sparkKeyProblem, sparkValueProblem } from "./conf";
+import { imageReferenceProblem } from "@/lib/images/schema";
 
 /** A Spark config named by id or name, as in REST paths. */
 export const sparkConfigRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
@@ -49,7 +50,10 @@ const imageSchema = z
   .string({ error: "Image must be text" })
   .trim()
   .max(512, "Image must be at most 512 characters")
-  .refine((value) => value === "" || /^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i.test(value), "Image must be a reference such as apache/spark:3.5.3 or registry.example.com/spark:3.5")
+  .superRefine((value, ctx) => {
+    const problem = value === "" ? undefined : imageReferenceProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: `Image ${problem}` });
+  })
   .default("");
 
 const registrySchema = z

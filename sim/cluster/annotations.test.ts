@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageCannotBePulled, parseDuration, parseRange, podBehaviour } from "./annotations";
+import { imageCannotBePulled, parseDuration, parseInitExitCodes, parseRange, podBehaviour } from "./annotations";
 import type { Pod } from "./model";
 
 describe("annotation parsing", () => {
@@ -9,6 +9,14 @@ describe("annotation parsing", () => {
     expect(parseDuration("500ms")).toBe(500);
     expect(parseDuration("2")).toBe(2000);
     expect(parseDuration("soon")).toBeUndefined();
+  });
+
+  it("reads init container exit codes by name, or a bare code for the first init container that is not a sidecar", () => {
+    const pod = { metadata: { name: "p", namespace: "n", uid: "u" }, spec: { initContainers: [{ name: "proxy", restartPolicy: "Always" }, { name: "istio-init" }, { name: "setup" }], containers: [] } } as unknown as Pod;
+    expect([...parseInitExitCodes("istio-init=1, setup=2", pod)]).toEqual([["istio-init", 1], ["setup", 2]]);
+    expect([...parseInitExitCodes("3", pod)]).toEqual([["istio-init", 3]]);
+    expect([...parseInitExitCodes("nonsense", pod)]).toEqual([]);
+    expect([...parseInitExitCodes(undefined, pod)]).toEqual([]);
   });
 
   it("reads ranges of numbers and quantities", () => {

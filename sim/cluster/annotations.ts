@@ -34,6 +34,8 @@ export interface PodBehaviour {
   stepMs?: number;
   /** Kaniko builds: the first RUN whose command contains this fails (`fail-run`). */
   failRun?: string;
+  /** Exit codes of init containers by name (`init-exit-code`); the others complete with 0. */
+  initExitCodes: Map<string, number>;
 }
 
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
@@ -84,6 +86,22 @@ export function imageCannotBePulled(image: string | undefined): boolean {
   return tag === "nonexistent" || tag === "does-not-exist";
 }
 
+/** `istio-init=1,setup=2`, or a bare code for the first init container that is not a native sidecar. */
+export function parseInitExitCodes(text: string | undefined, pod: Pod): Map<string, number> {
+  const codes = new Map<string, number>();
+  if (!text?.trim()) return codes;
+  if (/^\s*-?\d+\s*$/.test(text)) {
+    const first = (pod.spec.initContainers ?? []).find((c) => c.restartPolicy !== "Always");
+    if (first) codes.set(first.name, Number.parseInt(text, 10));
+    return codes;
+  }
+  for (const pair of text.split(",")) {
+    const match = /^\s*([^=\s]+)\s*=\s*(-?\d+)\s*$/.exec(pair);
+    if (match) codes.set(match[1], Number.parseInt(match[2], 10));
+  }
+  return codes;
+}
+
 const truthy = (v: string | undefined) => v !== undefined && ["true", "1", "yes", ""].includes(v.trim().toLowerCase());
 
 export function podBehaviour(pod: Pod): PodBehaviour {
@@ -109,5 +127,6 @@ export function podBehaviour(pod: Pod): PodBehaviour {
     // A bare number is milliseconds here, as the name says (durations elsewhere default to seconds).
     stepMs: /^\s*\d+(\.\d+)?\s*$/.test(get("step-ms") ?? "") ? Number(get("step-ms")) : parseDuration(get("step-ms")),
     failRun: get("fail-run") || undefined,
+    initExitCodes: parseInitExitCodes(get("init-exit-code"), pod),
   };
 }

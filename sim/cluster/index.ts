@@ -2,7 +2,7 @@
  * The cluster behaviour the core wires in (sim/contract.ts ClusterBehaviour): admission plugins,
  * the scheduler, kubelet and controllers, pods/log and metrics routes, and the demo seed.
  */
-import type { AdmissionPlugin, ClusterBehaviour, Store } from "../contract";
+import type { AdmissionPlugin, ClusterBehaviour, ClusterOptions, Store } from "../contract";
 import { EventRecorder } from "./events";
 import { jobAdmissionPlugin } from "./job-logic";
 import { JobController } from "./job-controller";
@@ -57,7 +57,7 @@ export const behaviour: ClusterBehaviour = {
     { method: "GET", path: "/api/v1/namespaces/:namespace/pods/:name/log", handler: logRoute((store, pod, container) => runtimes.get(store)?.kubelet.logs(pod, container)) },
     ...metricsRoutes((store) => (uid) => runtimes.get(store)?.kubelet.runtime(uid)?.gpuIndices ?? []),
   ],
-  start(store) {
+  start(store, options: ClusterOptions = {}) {
     const timers = new TimerQueue();
     const events = new EventRecorder(store);
     ledgerFor(store);
@@ -65,9 +65,9 @@ export const behaviour: ClusterBehaviour = {
       timers,
       events,
       scheduler: new Scheduler(store, events),
-      kubelet: new Kubelet(store, timers, events),
+      kubelet: new Kubelet(store, timers, events, options.kubelet),
       jobs: new JobController(store, timers, events),
-      spark: new SparkController(store, events),
+      spark: new SparkController(store, events, options.spark),
     };
     runtimes.set(store, runtime);
     return () => {

@@ -259,8 +259,13 @@ export class JobController {
         tally.createFailures = 0;
         this.events.record(job, "Normal", "SuccessfulCreate", `Created pod: ${created.metadata.name}`, COMPONENT);
       } catch (error) {
+        // kube-controller-manager v1.37 pkg/controller/controller_utils.go RealPodControl.createPods:
+        // a refused pod (quota, Pod Security, missing service account…) leaves only this Warning
+        // event, `Error creating: <apiserver error>`, and the Job retries with backoff, never failing;
+        // no event while the namespace is being deleted (cause NamespaceTerminating).
         const message = isStatusError(error) ? error.status.message : String(error);
-        this.events.record(job, "Warning", "FailedCreate", `Error creating: ${message}`, COMPONENT);
+        const terminating = isStatusError(error) && Boolean(error.status.details?.causes?.some((cause) => cause.reason === "NamespaceTerminating"));
+        if (!terminating) this.events.record(job, "Warning", "FailedCreate", `Error creating: ${message}`, COMPONENT);
         tally.createFailures++;
         const wait = Math.min(1000 * 2 ** (tally.createFailures - 1), CREATE_RETRY_MAX_MS);
         tally.createBlockedUntil = now + wait;

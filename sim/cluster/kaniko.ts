@@ -72,14 +72,14 @@ function dockerfilePath(options: KanikoOptions, files: ContainerFiles): string |
 }
 
 /** Stage a reference (name or index) points to, if it is an earlier stage. */
-function stageRef(stages: Stage[], ref: string, before: number): Stage | undefined {
+export function stageRef(stages: Stage[], ref: string, before: number): Stage | undefined {
   const lower = ref.toLowerCase();
   const found = /^\d+$/.test(ref) ? stages[Number(ref)] : stages.find((s) => s.name === lower);
   return found && found.index < before ? found : undefined;
 }
 
-/** The stages Kaniko builds (`--skip-unused-stages`, its default): the target and what it needs. */
-function neededStages(stages: Stage[], target: Stage): Set<number> {
+/** The stages Kaniko builds (`--skip-unused-stages`, its default): the target and what it needs. BuildKit builds the same. */
+export function neededStages(stages: Stage[], target: Stage): Set<number> {
   const needed = new Set<number>();
   const visit = (stage: Stage) => {
     if (needed.has(stage.index)) return;
@@ -97,7 +97,7 @@ function neededStages(stages: Stage[], target: Stage): Set<number> {
 }
 
 /** Sources and destination of COPY/ADD, in JSON or whitespace form. */
-function copyWords(instruction: Instruction): string[] {
+export function copyWords(instruction: Instruction): string[] {
   const json = instruction.args.startsWith("[") ? (() => {
     try {
       const parsed: unknown = JSON.parse(instruction.args);
@@ -111,8 +111,8 @@ function copyWords(instruction: Instruction): string[] {
 
 const globToRegExp = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
 
-/** Kaniko's error for a COPY/ADD source missing from the context, or undefined when all are there. */
-function missingSource(instruction: Instruction, context: string, files: ContainerFiles, vars: Record<string, string | undefined>): string | undefined {
+/** The first COPY/ADD source missing from the context (`glob` when a pattern matched nothing), or undefined when all are there. */
+export function findMissingSource(instruction: Instruction, context: string, files: ContainerFiles, vars: Record<string, string | undefined>): { path: string; source: string; glob: boolean } | undefined {
   if (instruction.flags.from !== undefined) return undefined;
   const words = copyWords(instruction).slice(0, -1);
   for (const word of words) {
@@ -122,12 +122,20 @@ function missingSource(instruction: Instruction, context: string, files: Contain
     if (/[*?[]/.test(source)) {
       const pattern = globToRegExp(path);
       const matches = files.list(context).some((file) => pattern.test(file) || file.split("/").some((_, i, parts) => pattern.test(parts.slice(0, i + 1).join("/"))));
-      if (!matches) return "error building image: error building stage: failed to get files used from context: copy failed: no source files specified";
+      if (!matches) return { path, source, glob: true };
     } else if (!files.exists(path)) {
-      return `error building image: error building stage: failed to get files used from context: failed to get fileinfo for ${path}: lstat ${path}: no such file or directory`;
+      return { path, source, glob: false };
     }
   }
   return undefined;
+}
+
+/** Kaniko's error for a COPY/ADD source missing from the context, or undefined when all are there. */
+function missingSource(instruction: Instruction, context: string, files: ContainerFiles, vars: Record<string, string | undefined>): string | undefined {
+  const missing = findMissingSource(instruction, context, files, vars);
+  if (!missing) return undefined;
+  if (missing.glob) return "error building image: error building stage: failed to get files used from context: copy failed: no source files specified";
+  return `error building image: error building stage: failed to get files used from context: failed to get fileinfo for ${missing.path}: lstat ${missing.path}: no such file or directory`;
 }
 
 /** Go's fmt of a []string: `[-c pip install x]`. */

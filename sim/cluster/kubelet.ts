@@ -5,12 +5,13 @@
  * renders of an in-memory record (pod-status.ts), so the store sees one write per transition.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Store, StoreEvent } from "../contract";
+import type { KubeletOptions, Store, StoreEvent } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import { podBehaviour, type PodBehaviour } from "./annotations";
 import type { EventRecorder } from "./events";
+import { isBuildkitContainer } from "./buildkit";
 import { isKanikoContainer } from "./kaniko-args";
-import { runKaniko, type BuildExit } from "./kaniko-run";
+import { runBuild, type BuildExit } from "./kaniko-run";
 import { LogBuffer, type ContainerLogs } from "./logs";
 import { isTerminal, podKey, type Container, type Node, type Pod } from "./model";
 import { renderStatus, type ContainerRuntime, type PodView } from "./pod-status";
@@ -24,8 +25,10 @@ const MAX_BACKOFF_MS = 10_000;
 
 interface RunningContainer extends ContainerRuntime {
   spec: Container;
-  /** Runs a simulated Kaniko build (kaniko-run.ts) instead of the pod's scripted behaviour. */
+  /** Runs a simulated Kaniko or BuildKit build (kaniko-run.ts) instead of the pod's scripted behaviour. */
   kaniko: boolean;
+  /** The build is BuildKit's (buildctl), not Kaniko's. */
+  buildkit?: boolean;
   logs?: LogBuffer;
   previousLogs?: LogBuffer;
   /** When the current instance started running (ms), for metrics. */
@@ -83,6 +86,7 @@ export class Kubelet {
     private readonly store: Store,
     private readonly timers: TimerQueue,
     private readonly events: EventRecorder,
+    private readonly options: KubeletOptions = {},
   ) {
     this.unsubscribe = store.subscribe((event) => this.observe(event));
     for (const pod of store.list("pods")) this.markDirty(podKey(pod.metadata.namespace, pod.metadata.name));
@@ -209,14 +213,17 @@ export class Kubelet {
       const known = (init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find((s) => s.name === c.name);
       return {
         spec: c,
-        kaniko: !init && isKanikoContainer(c, pod.metadata.annotations),
+        kaniko: !init && (isKanikoContainer(c, pod.metadata.annotations) || isBuildkitContainer(c, pod.metadata.annotations)),
+        buildkit: !init && isBuildkitContainer(c, pod.metadata.annotations),
         name: c.name,
         image: c.image ?? "",
         imageID: imageID(c.image ?? ""),
         containerID: known?.containerID,
         init,
+        sidecar: init && c.restartPolicy === "Always",
         restartCount: known?.restartCount ?? 0,
-        state: known?.state ?? { waiting: { reason: init ? "PodInitializing" : "ContainerCreating" } },
+        // Behind init containers the app waits in PodInitializing (kubelet_pods.go), else ContainerCreating.
+        state: known?.state ?? { waiting: { reason: init || pod.spec.initContainers?.length ? "PodInitializing" : "ContainerCreating" } },
         lastState: known?.lastState ?? {},
       };
     };
@@ -359,14 +366,64 @@ export class Kubelet {
   }
 
   private startAll(rt: PodRuntime, pullMs: number): void {
-    const now = nowTimestamp();
-    for (const c of rt.initContainers) {
-      this.announceStart(rt, c, pullMs, true);
+    if (this.runInits(rt, 0, pullMs, true)) this.startMains(rt, pullMs, true);
+  }
+
+  /**
+   * Init containers in order from `from`, as the kubelet runs them (kubelet_pods.go,
+   * kuberuntime_container.go, v1.30): a regular one completes at once (with its scripted exit code),
+   * a native sidecar (restartPolicy Always) starts and keeps running beside the app. False when one
+   * failed: the pod fails under restartPolicy Never, else that container restarts with back-off
+   * (Init:CrashLoopBackOff) while the app waits in PodInitializing.
+   */
+  private runInits(rt: PodRuntime, from: number, pullMs: number, freshPull: boolean): boolean {
+    for (let index = from; index < rt.initContainers.length; index++) {
+      const c = rt.initContainers[index];
+      this.announceStart(rt, c, pullMs, freshPull);
+      if (c.sidecar) {
+        this.run(rt, c);
+        continue;
+      }
+      const exitCode = rt.behaviour.initExitCodes.get(c.name) ?? 0;
+      const now = nowTimestamp();
       c.containerID = containerId();
-      c.state = { terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now, containerID: c.containerID } };
+      if (c.logs) c.previousLogs = c.logs;
+      c.logs = new LogBuffer();
+      c.logs.append(exitCode === 0 ? `sim: init container ${c.name} completed` : `sim: init container ${c.name} exiting with code ${exitCode}`);
+      c.logs.close();
+      const reason = exitCode === 0 ? "Completed" : "Error";
+      c.state = { terminated: { exitCode, reason, startedAt: now, finishedAt: now, containerID: c.containerID } };
+      if (exitCode !== 0) {
+        this.initFailed(rt, c, index);
+        return false;
+      }
     }
+    return true;
+  }
+
+  private initFailed(rt: PodRuntime, c: RunningContainer, index: number): void {
+    if (rt.restartPolicy === "Never") {
+      this.finish(rt, "Failed");
+      return;
+    }
+    c.restartCount++;
+    const backoffS = Math.min(10 * 2 ** (c.restartCount - 1), 300);
+    c.lastState = { terminated: c.state.terminated! };
+    c.state = { waiting: { reason: "CrashLoopBackOff", message: `back-off ${backoffS}s restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})` } };
+    this.event(rt, "Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`);
+    this.transition(rt);
+    this.writeStatus(rt);
+    // Compressed tenfold, as for app containers.
+    const delay = Math.min(1000 * 2 ** (c.restartCount - 1), MAX_BACKOFF_MS);
+    this.timers.after(delay, this.guard(rt, () => {
+      if (this.runInits(rt, index, 0, false)) this.startMains(rt, 0, false);
+      else this.writeStatus(rt);
+    }));
+  }
+
+  private startMains(rt: PodRuntime, pullMs: number, freshPull: boolean): void {
     for (const c of rt.containers) {
-      this.announceStart(rt, c, pullMs, true);
+      this.announceStart(rt, c, pullMs, freshPull);
       this.run(rt, c);
     }
     rt.phase = "Running";
@@ -409,7 +466,7 @@ export class Kubelet {
       rt.volumes = result?.ok ? result.volumes : new Map();
     }
     const instance = c.containerID;
-    runKaniko({
+    runBuild({
       container: c.spec,
       files: containerFiles(c.spec, rt.volumes),
       behaviour: rt.behaviour,
@@ -417,7 +474,7 @@ export class Kubelet {
       timers: this.timers,
       alive: () => this.runtimes.get(rt.uid) === rt && c.containerID === instance && Boolean(c.state.running) && !rt.terminating,
       exited: (exit) => this.buildExited(rt, c, exit),
-    });
+    }, c.buildkit ? "buildkit" : "kaniko");
   }
 
   private buildExited(rt: PodRuntime, c: RunningContainer, exit: BuildExit): void {
@@ -436,7 +493,7 @@ export class Kubelet {
   }
 
   private resumeRunning(rt: PodRuntime): void {
-    for (const c of rt.containers) {
+    for (const c of [...rt.containers, ...rt.initContainers.filter((init) => init.sidecar && init.state.running)]) {
       c.runningSince = Date.parse(c.state.running!.startedAt) || Date.now();
       c.logs = new LogBuffer();
       this.startProcess(rt, c);
@@ -448,6 +505,11 @@ export class Kubelet {
   private startLogs(rt: PodRuntime, c: RunningContainer): void {
     const logs = c.logs!;
     const { logLines, logRate } = rt.behaviour;
+    // The scripted lines are the app's; a native sidecar only says it started.
+    if (c.sidecar) {
+      logs.append(`sim: sidecar ${c.name} started (image ${c.image}) on ${rt.nodeName}`);
+      return;
+    }
     if (!logRate) {
       for (const line of logLines ?? [`sim: container ${c.name} started (image ${c.image}) on ${rt.nodeName}`]) logs.append(line);
       return;
@@ -463,10 +525,15 @@ export class Kubelet {
     emit();
   }
 
-  /** When the scripted duration elapses, every scripted container exits (with the scripted code, or OOM); Kaniko builds end on their own. */
+  /**
+   * When the scripted duration elapses, every scripted container exits (with the scripted code, or
+   * OOM); Kaniko builds end on their own. Without a duration, a run-to-completion pod ends after
+   * the default run time when one is set, and a server (restartPolicy Always) runs until deleted.
+   */
   private scheduleEnd(rt: PodRuntime): void {
     const { durationMs, oom } = rt.behaviour;
-    const runFor = durationMs ?? (oom ? 2000 : undefined);
+    const defaultRunMs = rt.restartPolicy === "Always" ? undefined : this.options.defaultRunMs;
+    const runFor = durationMs ?? (oom ? 2000 : defaultRunMs);
     const scripted = rt.containers.filter((c) => !c.kaniko);
     if (runFor === undefined || scripted.length === 0) return;
     const started = Math.min(...scripted.map((c) => c.runningSince ?? Date.now()));
@@ -493,7 +560,7 @@ export class Kubelet {
 
   private killAll(rt: PodRuntime, exitCode: number, reason: string): void {
     const now = nowTimestamp();
-    for (const c of rt.containers) {
+    for (const c of [...rt.containers, ...rt.initContainers.filter((init) => init.sidecar)]) {
       if (!c.state.running && !c.state.waiting) continue;
       c.state = {
         terminated: { exitCode, reason, startedAt: c.state.running?.startedAt, finishedAt: now, containerID: c.containerID },
@@ -566,6 +633,12 @@ export class Kubelet {
   }
 
   private finish(rt: PodRuntime, phase: "Succeeded" | "Failed"): void {
+    // Native sidecars are stopped once the app containers have ended; they do not decide the phase.
+    const now = nowTimestamp();
+    for (const c of rt.initContainers.filter((init) => init.sidecar && init.state.running)) {
+      c.state = { terminated: { exitCode: 0, reason: "Completed", startedAt: c.state.running?.startedAt, finishedAt: now, containerID: c.containerID } };
+      c.logs?.close();
+    }
     rt.phase = phase;
     rt.finished = true;
     rt.sandboxReady = false;

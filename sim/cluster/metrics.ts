@@ -118,7 +118,22 @@ export type GpuAssignment = (podUid: string) => number[];
 /** The assignment in force for a store (the routes are shared; the kubelet is per store). */
 export type GpuLookup = (store: Store) => GpuAssignment;
 
-/** dcgm-exporter's exposition: one line per GPU per metric, with the owning pod's labels when allocated. */
+/**
+ * Time-slicing (k8s-device-plugin `sharing.timeSlicing.replicas`): the node advertises every
+ * physical GPU `replicas` times as nvidia.com/gpu and GPU feature discovery labels it
+ * `nvidia.com/gpu.replicas`. Device index i the kubelet hands out is replica i % replicas of
+ * physical GPU floor(i / replicas).
+ */
+export const GPU_REPLICAS_LABEL = "nvidia.com/gpu.replicas";
+
+/**
+ * dcgm-exporter's exposition (NVIDIA/dcgm-exporter 4.x): one line per GPU per metric, labelled
+ * `gpu`, `UUID`, `pci_bus_id`, `device`, `modelName`, `Hostname`, `DCGM_FI_DRIVER_VERSION`, plus
+ * `container`, `namespace`, `pod` of the pod holding it (internal/pkg/transformation/kubernetes.go,
+ * const.go: the pod mapper reads the kubelet's pod-resources API). A time-sliced GPU gets one line
+ * per sharing pod with a `vgpu` label (the `--kubernetes-virtual-gpus` mode, toDeviceToSharingPods);
+ * its values are the whole device's, the same on every line.
+ */
 export function dcgmText(store: Store, gpusOf: GpuAssignment, now = Date.now()): string {
   const util: string[] = [];
   const used: string[] = [];
@@ -127,31 +142,49 @@ export function dcgmText(store: Store, gpusOf: GpuAssignment, now = Date.now()):
   for (const node of store.list("nodes") as Node[]) {
     const count = Number(node.status?.capacity?.[GPU] ?? 0);
     if (!Number.isFinite(count) || count <= 0) continue;
+    const replicas = Math.max(1, Math.floor(Number(node.metadata.labels?.[GPU_REPLICAS_LABEL] ?? 1)) || 1);
+    const physical = Math.ceil(count / replicas);
     const hostname = node.metadata.name;
     const product = node.metadata.labels?.["nvidia.com/gpu.product"] ?? "NVIDIA-A100-SXM4-40GB";
     const modelName = product.replace(/^NVIDIA-/, "NVIDIA ");
-    const owners = new Map<number, Pod>();
-    for (const pod of byNode.get(hostname) ?? []) for (const index of gpusOf(pod.metadata.uid)) owners.set(index, pod);
-    for (let gpu = 0; gpu < count; gpu++) {
+    const owners = new Map<number, { pod: Pod; replica: number }[]>();
+    for (const pod of byNode.get(hostname) ?? []) {
+      for (const index of gpusOf(pod.metadata.uid)) {
+        const gpu = Math.floor(index / replicas);
+        const sharers = owners.get(gpu) ?? [];
+        // A pod given two replicas of one GPU still sees one device.
+        if (!sharers.some((sharer) => sharer.pod === pod)) sharers.push({ pod, replica: index % replicas });
+        owners.set(gpu, sharers);
+      }
+    }
+    for (let gpu = 0; gpu < physical; gpu++) {
       const uuidHex = createHash("sha1").update(`${hostname}/${gpu}`).digest("hex");
       const uuid = `GPU-${uuidHex.slice(0, 8)}-${uuidHex.slice(8, 12)}-${uuidHex.slice(12, 16)}-${uuidHex.slice(16, 20)}-${uuidHex.slice(20, 32)}`;
-      const pod = owners.get(gpu);
-      let labels = `gpu="${gpu}",UUID="${uuid}",pci_bus_id="00000000:${(0x07 + gpu * 8).toString(16).toUpperCase().padStart(2, "0")}:00.0",device="nvidia${gpu}",modelName="${modelName}",Hostname="${hostname}",DCGM_FI_DRIVER_VERSION="535.129.03"`;
+      const device = `gpu="${gpu}",UUID="${uuid}",pci_bus_id="00000000:${(0x07 + gpu * 8).toString(16).toUpperCase().padStart(2, "0")}:00.0",device="nvidia${gpu}",modelName="${modelName}",Hostname="${hostname}",DCGM_FI_DRIVER_VERSION="535.129.03"`;
+      const sharers = owners.get(gpu) ?? [];
+      // The device's figures: each sharer's own load, added up (time slices of one GPU).
       let utilValue = 0;
       let usedMiB = 0;
-      if (pod) {
+      for (const { pod } of sharers) {
         const behaviour = podBehaviour(pod);
-        const container = pod.spec.containers.find((c) => c.resources?.limits?.[GPU]) ?? pod.spec.containers[0];
-        labels += `,container="${container.name}",namespace="${pod.metadata.namespace}",pod="${pod.metadata.name}"`;
-        utilValue = Math.round(sample(behaviour.gpuUtil ?? { min: 60, max: 95 }, `${pod.metadata.uid}/${gpu}/util`, now));
+        utilValue += sample(behaviour.gpuUtil ?? { min: 60, max: 95 }, `${pod.metadata.uid}/${gpu}/util`, now);
         const memoryRange = behaviour.gpuMemory
           ? { min: behaviour.gpuMemory.min / MIB, max: behaviour.gpuMemory.max / MIB }
           : { min: GPU_MEMORY_MIB * 0.4, max: GPU_MEMORY_MIB * 0.8 };
-        usedMiB = Math.min(GPU_MEMORY_MIB, Math.round(sample(memoryRange, `${pod.metadata.uid}/${gpu}/fb`, now)));
+        usedMiB += sample(memoryRange, `${pod.metadata.uid}/${gpu}/fb`, now);
       }
-      util.push(`DCGM_FI_DEV_GPU_UTIL{${labels}} ${utilValue}`);
-      used.push(`DCGM_FI_DEV_FB_USED{${labels}} ${usedMiB}`);
-      free.push(`DCGM_FI_DEV_FB_FREE{${labels}} ${GPU_MEMORY_MIB - usedMiB}`);
+      utilValue = Math.min(100, Math.round(utilValue));
+      usedMiB = Math.min(GPU_MEMORY_MIB, Math.round(usedMiB));
+      const lines = sharers.length === 0 ? [device] : sharers.map(({ pod, replica }) => {
+        const container = pod.spec.containers.find((c) => c.resources?.limits?.[GPU]) ?? pod.spec.containers[0];
+        const vgpu = replicas > 1 ? `,vgpu="${replica}"` : "";
+        return `${device},container="${container.name}",namespace="${pod.metadata.namespace}",pod="${pod.metadata.name}"${vgpu}`;
+      });
+      for (const labels of lines) {
+        util.push(`DCGM_FI_DEV_GPU_UTIL{${labels}} ${utilValue}`);
+        used.push(`DCGM_FI_DEV_FB_USED{${labels}} ${usedMiB}`);
+        free.push(`DCGM_FI_DEV_FB_FREE{${labels}} ${GPU_MEMORY_MIB - usedMiB}`);
+      }
     }
   }
   return [

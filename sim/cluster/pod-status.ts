@@ -11,6 +11,8 @@ export interface ContainerRuntime {
   imageID: string;
   containerID?: string;
   init: boolean;
+  /** A native sidecar: an init container with restartPolicy Always, running beside the app. */
+  sidecar?: boolean;
   restartCount: number;
   state: ContainerState;
   lastState: ContainerState;
@@ -40,6 +42,8 @@ export interface PodView {
 
 const isRunning = (c: ContainerRuntime) => Boolean(c.state.running);
 const isTerminatedOk = (c: ContainerRuntime) => c.state.terminated?.exitCode === 0;
+/** kubelet_pods.go (v1.30): a regular init container is done once it exited 0, a sidecar once it started. */
+const isInitDone = (c: ContainerRuntime) => isTerminatedOk(c) || (Boolean(c.sidecar) && (isRunning(c) || Boolean(c.state.terminated)));
 
 function setCondition(view: PodView, type: string, status: "True" | "False", now: string, reason?: string, message?: string): void {
   const previous = view.conditions.get(type);
@@ -50,9 +54,9 @@ function setCondition(view: PodView, type: string, status: "True" | "False", now
 /** Derives the conditions from the containers, then renders the whole status. */
 export function renderStatus(view: PodView, base: PodStatus, now: string): PodStatus {
   const terminal = view.phase === "Succeeded" || view.phase === "Failed";
-  const initDone = view.initContainers.every(isTerminatedOk);
+  const initDone = view.initContainers.every(isInitDone);
   const unready = view.containers.filter((c) => !isRunning(c)).map((c) => c.name);
-  const pendingInit = view.initContainers.filter((c) => !isTerminatedOk(c)).map((c) => c.name);
+  const pendingInit = view.initContainers.filter((c) => !isInitDone(c)).map((c) => c.name);
 
   setCondition(view, "PodReadyToStartContainers", view.sandboxReady ? "True" : "False", now);
   if (initDone) setCondition(view, "Initialized", "True", now);
@@ -91,7 +95,7 @@ export function renderStatus(view: PodView, base: PodStatus, now: string): PodSt
     status.podIPs = [{ ip: view.podIP }];
   }
   if (view.startTime) status.startTime = view.startTime;
-  if (view.initContainers.length) status.initContainerStatuses = view.initContainers.map((c) => containerStatus(c, false));
+  if (view.initContainers.length) status.initContainerStatuses = view.initContainers.map((c) => containerStatus(c, Boolean(c.sidecar) && !terminal));
   status.containerStatuses = view.containers.map((c) => containerStatus(c, !terminal && initDone));
   if (base.qosClass) status.qosClass = base.qosClass;
   return status;

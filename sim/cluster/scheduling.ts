@@ -4,6 +4,12 @@
  * `0/6 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s), 3 node(s)
  * didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 1 No preemption
  * victims found for incoming pod, 5 Preemption is not helpful for scheduling.`
+ * Upstream (kubernetes v1.37.2): `pkg/scheduler/framework/types.go` FitError.Error writes the node
+ * summary, then after a space the PostFilter plugins' reasons joined by ", " (`schedule_one.go`);
+ * DynamicResources' PostFilter adds no reason for a pod without claims, so only DefaultPreemption's
+ * "preemption: …" follows. The taint reason is `framework/plugins/tainttoleration/taint_toleration.go`'s
+ * "node(s) had untolerated taint(s)" (older schedulers named one taint: "node(s) had untolerated
+ * taint {k: v}", before that "node(s) had taint {k: v}, that the pod didn't tolerate").
  * Pure functions over plain numbers; the Scheduler keeps the per-node totals they read.
  */
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration } from "./model";

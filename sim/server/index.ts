@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
-import type { ClusterBehaviour, SeedOptions } from "../contract";
+import type { ClusterBehaviour, ClusterOptions, SeedOptions } from "../contract";
 import { CRDS } from "./builtin-types";
 import { crdNameAdmission, SPARK_APPLICATION_CRD, watchCrds } from "./crds";
 import type { VersionInfo } from "./discovery";
@@ -53,6 +53,8 @@ export interface SimulatorOptions {
   version?: VersionInfo;
   /** Verbs on resources the simulator's user may not do ("delete:pods", "get:pods/log"): 403 and `allowed: false` reviews. */
   deny?: string[];
+  /** How the simulated add-ons are installed (e.g. the spark-operator's job namespaces and webhook). */
+  cluster?: ClusterOptions;
 }
 
 export interface RunningSimulator {
@@ -109,7 +111,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   ensureNamespaces(store, SYSTEM_NAMESPACES);
   if (!store.get(CRDS, undefined, SPARK_APPLICATION_CRD.metadata.name!)) store.create(CRDS, SPARK_APPLICATION_CRD, { internal: true });
   if (!loaded && options.seed !== false && behaviour) behaviour.seed(store, { ...DEFAULT_SEED, ...options.seed });
-  if (behaviour) stoppers.push(behaviour.start(store));
+  if (behaviour) stoppers.push(behaviour.start(store, options.cluster));
   if (options.statePath) stoppers.push(autosave(store, options.statePath));
 
   const watches = new WatchHub(store, { bookmarkIntervalMs: options.bookmarkIntervalMs });

@@ -40,6 +40,11 @@ describe("pod STATUS column", () => {
     expect(podStatusText(pod(exit)).reason).toBe("ExitCode:3");
     const init = { phase: "Pending", initContainerStatuses: [{ name: "i", state: { waiting: { reason: "PodInitializing" } } }] };
     expect(podStatusText({ ...pod(init), spec: { initContainers: [{ name: "i" }], containers: [{ name: "a" }] } }).reason).toBe("Init:0/1");
+    // A started native sidecar does not hold the pod in Init; a failed init container shows as Init:Error.
+    const sidecar = { phase: "Running", initContainerStatuses: [{ name: "proxy", started: true, state: { running: {} } }], containerStatuses: [{ name: "a", ready: true, state: { running: {} } }] };
+    expect(podStatusText({ ...pod(sidecar), spec: { initContainers: [{ name: "proxy", restartPolicy: "Always" }], containers: [{ name: "a" }] } }).reason).toBe("Running");
+    const initFailed = { phase: "Failed", initContainerStatuses: [{ name: "i", state: { terminated: { exitCode: 1, reason: "Error" } } }] };
+    expect(podStatusText({ ...pod(initFailed), spec: { initContainers: [{ name: "i" }], containers: [{ name: "a" }] } }).reason).toBe("Init:Error");
     expect(podStatusText(pod({ phase: "Running" }, { deletionTimestamp: new Date().toISOString() })).reason).toBe("Terminating");
     expect(podStatusText(pod({ phase: "Failed", reason: "Evicted" })).reason).toBe("Evicted");
   });

@@ -53,6 +53,7 @@ const col = (name: string, description: string, type: Column["type"] = "string",
 interface ContainerStatus {
   name?: string;
   ready?: boolean;
+  started?: boolean;
   restartCount?: number;
   state?: { waiting?: { reason?: string }; running?: object; terminated?: { reason?: string; exitCode?: number; signal?: number } };
   lastState?: { terminated?: { finishedAt?: string } };
@@ -74,6 +75,9 @@ export function podStatusText(pod: KubeObject): { reason: string; ready: number;
     const terminated = c.state?.terminated;
     const waiting = c.state?.waiting;
     if (terminated && terminated.exitCode === 0) return;
+    // A native sidecar (restartPolicy Always) that has started does not hold the pod in Init (printPod, kubectl 1.29+).
+    const sidecar = (pod.spec?.initContainers ?? []).some((spec: { name?: string; restartPolicy?: string }) => spec.name === c.name && spec.restartPolicy === "Always");
+    if (sidecar && c.started) return;
     initializing = true;
     if (terminated) reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
     else if (waiting?.reason && waiting.reason !== "PodInitializing") reason = `Init:${waiting.reason}`;

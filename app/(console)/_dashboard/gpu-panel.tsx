@@ -32,6 +32,11 @@ export function GpuAllocation({ cluster }: { cluster: ClusterDashboard }) {
     <div className="space-y-3">
       <SubHeading>Allocated</SubHeading>
       <Meter label={`${cluster.name} GPU allocation`} value={requested} max={allocatable} text={`${requested} of ${allocatable} GPUs`} />
+      {cluster.gpu.physical !== allocatable && (
+        <p className="text-xs text-slate-500">
+          Time-sliced: the {allocatable} schedulable GPUs are {cluster.gpu.physical} physical GPU{cluster.gpu.physical === 1 ? "" : "s"}.
+        </p>
+      )}
       {projects.length > 0 && (
         <ul aria-label={`${cluster.name} GPUs by project`} className="space-y-1.5">
           {projects.map((row) => (

@@ -75,6 +75,11 @@ export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId
       <div className="h-40" role="img" aria-label={`Average utilization of ${cluster}'s allocated GPUs over the last hour`}>
         <UtilizationArea points={points} />
       </div>
+      {data.gpusHeld > 0 && (
+        <p className="text-xs text-slate-500">
+          {data.gpusHeld} physical GPU{data.gpusHeld === 1 ? "" : "s"} held by pods (a time-sliced GPU counts once)
+        </p>
+      )}
       {data.projects.length > 0 && (
         <ul aria-label={`${cluster} GPU utilization by project`} className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
           {data.projects.map((project) => (
@@ -105,7 +110,14 @@ export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId
                       {pod.namespace}/{pod.name}
                     </Link>
                   </td>
-                  <td className="py-1 text-right tabular-nums">{pod.gpus}</td>
+                  <td className="py-1 text-right tabular-nums">
+                    {pod.gpus}
+                    {pod.sharedGpus > 0 && (
+                      <span className="ml-1 text-slate-500" title="Time-sliced with other pods: utilization is the whole device's">
+                        ({pod.sharedGpus} shared)
+                      </span>
+                    )}
+                  </td>
                   <td className="py-1 text-right tabular-nums">{pod.utilization.toFixed(0)} %</td>
                   <td className="py-1 text-right tabular-nums">{(pod.memoryUsedMiB / 1024).toFixed(1)} GiB</td>
                 </tr>

@@ -16,7 +16,23 @@ function wholeNumberOrText(value: unknown): unknown {
 
 export async function updateBuildSettingsAction(_previous: FormState, formData: FormData) {
   const input = formInput(formData);
-  return runServerAction(updateBuildSettings, { maxConcurrentBuilds: wholeNumberOrText(input.maxConcurrentBuilds), kanikoImage: input.kanikoImage === "" ? null : input.kanikoImage }, ["/settings", "/image-builds"]);
+  // An empty image, executor or namespace field means "the default"; an empty request or limit means "none".
+  const orDefault = (value: unknown) => (value === "" ? null : value);
+  return runServerAction(
+    updateBuildSettings,
+    {
+      maxConcurrentBuilds: wholeNumberOrText(input.maxConcurrentBuilds),
+      executor: orDefault(input.executor),
+      kanikoImage: orDefault(input.kanikoImage),
+      buildkitImage: orDefault(input.buildkitImage),
+      namespace: orDefault(input.namespace),
+      resources: {
+        requests: { cpu: input["resources.requests.cpu"], memory: input["resources.requests.memory"] },
+        limits: { cpu: input["resources.limits.cpu"], memory: input["resources.limits.memory"] },
+      },
+    },
+    ["/settings", "/image-builds"],
+  );
 }
 
 /** "on"/"off" from the form as the booleans the schema takes; anything else as typed, so the schema names it. */

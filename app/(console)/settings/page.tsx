@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireActor } from "@/lib/auth/session";
 import { can } from "@/lib/permissions";
 import { loadCatalog } from "@/lib/resolution/catalog";
-import { buildSettingsView, DEFAULT_KANIKO_IMAGE } from "@/lib/images/builds";
+import { BUILD_NAMESPACE, buildSettingsView, DEFAULT_BUILDKIT_IMAGE, DEFAULT_KANIKO_IMAGE } from "@/lib/images/builds";
 import { getSettingsView } from "@/lib/settings/queries";
 import type { SettingField } from "@/lib/settings/schema";
 import { BuildSettingsForm } from "./_components/build-settings-form";
@@ -51,7 +51,7 @@ export default async function SettingsPage() {
         )}
         {can(actor, "settings.manage") && (
           <Card title="Image builds" description="How base images and code environments are built in the clusters.">
-            <BuildSettingsForm current={buildSettingsView()} defaultKanikoImage={DEFAULT_KANIKO_IMAGE} />
+            <BuildSettingsForm current={buildSettingsView()} defaultKanikoImage={DEFAULT_KANIKO_IMAGE} defaultBuildkitImage={DEFAULT_BUILDKIT_IMAGE} defaultNamespace={BUILD_NAMESPACE} />
           </Card>
         )}
         {can(actor, "settings.manage") && (

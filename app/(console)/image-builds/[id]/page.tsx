@@ -9,6 +9,7 @@ import { findBuild, isFinished, toBuildView } from "@/lib/images/builds";
 import { formatDuration } from "@/lib/images/revision";
 import { can } from "@/lib/permissions";
 import { cancelBuildAction } from "../../images/actions";
+import { RefreshOnBuildStatus } from "../_components/refresh-on-status";
 import { CancelBuildButton } from "../_components/cancel-build-button";
 import { LiveBuildLog } from "../_components/live-build-log";
 import { none } from "@/components/ui/facts";
@@ -35,9 +36,10 @@ export default async function ImageBuildPage({ params }: { params: Promise<{ id:
     ...(build.baseRef ? ([["Built on", <span key="f" className="break-all font-mono text-xs">{build.baseRef}</span>]] as [string, React.ReactNode][]) : []),
     ["Cluster", build.cluster ?? none],
     ["Job", build.jobName ? <span key="j" className="break-all font-mono text-xs">{build.namespace}/{build.jobName}</span> : none],
+    ["Executor", build.executor === "buildkit" ? "BuildKit (rootless)" : build.executor === "kaniko" ? "Kaniko" : none],
     ["Started by", build.startedBy ?? none],
     ["Queued", formatDateTime(build.queuedAt)],
-    ["Started", build.startedAt ? formatDateTime(build.startedAt) : none],
+    ["Started", build.startedAt ? formatDateTime(build.startedAt) : build.status === "queued" ? "not yet (queued)" : none],
     ["Finished", build.finishedAt ? formatDateTime(build.finishedAt) : none],
     ["Duration", formatDuration(build.durationMs)],
   ];
@@ -55,9 +57,10 @@ export default async function ImageBuildPage({ params }: { params: Promise<{ id:
           </>
         }
       />
+      {!finished && <RefreshOnBuildStatus id={build.id} status={build.status} />}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Build">
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 text-sm">
+          <dl aria-label="Build facts" className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 text-sm">
             {facts.map(([term, value]) => (
               <div key={term} className="contents">
                 <dt className="text-slate-500">{term}</dt>

@@ -129,7 +129,10 @@ export default async function PodPage({ params }: { params: Promise<{ id: string
             <tbody className="divide-y divide-slate-100">
               {pod.containers.map((container) => (
                 <tr key={container.name}>
-                  <Td className="font-medium">{container.name}</Td>
+                  <Td className="font-medium">
+                    {container.name}
+                    {container.kind && <span className="ml-1 text-xs font-normal text-slate-500">({container.kind === "sidecar" ? "sidecar" : "init container"})</span>}
+                  </Td>
                   <Td className="font-mono text-xs">{container.image}</Td>
                   <Td>
                     <Badge tone={container.state === "running" ? "green" : container.state === "waiting" ? "amber" : "gray"}>{container.state}</Badge>

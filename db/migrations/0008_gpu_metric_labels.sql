@@ -1,0 +1,1 @@
+ALTER TABLE `clusters` ADD `gpu_metric_labels` text;

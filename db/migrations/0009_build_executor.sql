@@ -1,0 +1,1 @@
+ALTER TABLE `image_builds` ADD `executor` text;

@@ -1,0 +1,1 @@
+ALTER TABLE `clusters` ADD `spark_job_namespaces` text;
