@@ -8,7 +8,8 @@ import base from "./vitest.config.mjs";
 // Not here: the reconciler's, Spark driver's and informers' suites, which start a private simulator
 // of their own to inject outages, 410s and resets through its fault endpoint.
 const CONSOLE_SUITES = [
-  "lib/runs/{runs,live-routes,workload-security}.integration.test.ts",
+  "lib/runs/{runs,live-routes,workload-security,admission}.integration.test.ts",
+  "lib/namespace-policies/apply.integration.test.ts",
   "lib/dashboard/{dashboard,prometheus}.integration.test.ts",
   "lib/kube/namespaces.integration.test.ts",
   "lib/images/{builds,base-images}.integration.test.ts",

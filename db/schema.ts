@@ -95,7 +95,13 @@ export const clusters = sqliteTable("clusters", {
   /** The API server URL, kept in clear for display. */
   server: text("server").notNull(),
   embedded: integer("embedded", { mode: "boolean" }).notNull().default(false),
+  /** Every signed-in user may run work on it (the "use" level), whatever their groups. */
+  usableByAll: integer("usable_by_all", { mode: "boolean" }).notNull().default(false),
   prometheusUrl: text("prometheus_url"),
+  /** The labels of dcgm-exporter's series that name a GPU's pod; null: "auto" (exported_* first, then plain). */
+  gpuMetricLabels: text("gpu_metric_labels", { mode: "json" }).$type<{ pod: string; namespace: string; container?: string }>(),
+  /** The namespaces its spark-operator acts in (helm spark.jobNamespaces); null: all, or not known. */
+  sparkJobNamespaces: text("spark_job_namespaces", { mode: "json" }).$type<string[]>(),
   version: integer("version").notNull().default(1),
   reachable: integer("reachable", { mode: "boolean" }),
   kubernetesVersion: text("kubernetes_version"),
@@ -260,6 +266,8 @@ export const imageBuilds = sqliteTable(
     reason: text("reason"),
     namespace: text("namespace"),
     jobName: text("job_name"),
+    /** The executor that ran it, chosen when it starts (null: not started, or started before BuildKit was offered: Kaniko). */
+    executor: text("executor", { enum: ["kaniko", "buildkit"] }),
     /** The last 64 KB of the build log, kept after the pod is gone. */
     logTail: text("log_tail"),
     startedBy: integer("started_by").references(() => users.id, { onDelete: "set null" }),
@@ -306,6 +314,10 @@ export const runs = sqliteTable(
     userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
     username: text("username").notNull(),
     activity: text("activity").notNull(),
+    /** What the run is called in lists: given, or defaulted from its object or its script. */
+    name: text("name"),
+    /** The recipe, notebook or ML task it runs (its per-object overrides applied); null: none named. */
+    object: text("object"),
     clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "set null" }),
     cluster: text("cluster").notNull(),
     executionConfig: text("execution_config"),
@@ -341,6 +353,7 @@ export const runs = sqliteTable(
     index("runs_project_idx").on(t.projectId, t.createdAt),
     index("runs_user_idx").on(t.userId, t.createdAt),
     index("runs_cluster_idx").on(t.clusterId, t.status),
+    index("runs_object_idx").on(t.projectId, t.object),
   ],
 );
 

@@ -17,7 +17,7 @@ const suffix = String(stamp % 1_000_000);
 const namespace = `dash-${suffix}`;
 const project = `dash_${suffix}`;
 const execConfig = `dash-gpu-${suffix}`;
-/** More GPUs than any node has, in a namespace without quota: its pod stays Pending. */
+/** A whole GPU node's worth, in a namespace without quota: with two such runs holding both GPU nodes, a third stays Pending. */
 const hugeConfig = `dash-huge-${suffix}`;
 /** The quota a namespace policy puts in the namespaces it matches (lib/kube/namespaces.ts). */
 const quota = "berth-quota";
@@ -49,7 +49,7 @@ async function seed(request: APIRequestContext) {
     cluster: "embedded",
     namespace: `dash-huge-${suffix}`,
     createNamespace: true,
-    resources: { requests: { cpu: "500m", memory: "1Gi", [GPU]: "16" }, limits: { cpu: "1", memory: "2Gi", [GPU]: "16" } },
+    resources: { requests: { cpu: "500m", memory: "1Gi", [GPU]: "4" }, limits: { cpu: "1", memory: "2Gi", [GPU]: "4" } },
     tolerations: [{ key: GPU, operator: "Exists", effect: "NoSchedule" }],
     usableBy: "all",
   });
@@ -141,21 +141,25 @@ test("pending pods say why and failures of the last hour are listed, each linkin
     command: ["python", "crash.py"],
     annotations: { "sim.berth.dev/duration": "1s", "sim.berth.dev/exit-code": "2" },
   })) as { id: string };
+  // A run asking more than any node has is refused at submit; this one waits for GPUs the two before it hold.
+  const fillers: { id: string }[] = [];
+  for (const name of ["fill-1.py", "fill-2.py"]) fillers.push(await post(request, "/api/v1/runs", { project, activity: "ml-train", executionConfig: hugeConfig, command: ["python", name] }));
   const huge = (await post(request, "/api/v1/runs", { project, activity: "ml-train", executionConfig: hugeConfig, command: ["python", "big.py"] })) as { id: string };
 
   await expect(failedCount).toHaveText(String(failedBefore + 1), { timeout: 20_000 });
   const failed = dashboard.section("embedded").getByRole("list", { name: "embedded failed pods" });
   await expect(failed.getByRole("link", { name: new RegExp(`^${namespace}/`) }).first()).toHaveAttribute("href", `/runs/${failing.id}`);
   const pending = dashboard.section("embedded").getByRole("list", { name: "embedded pending pods" });
-  const hugeItem = pending.getByRole("listitem").filter({ hasText: `dash-huge-${suffix}/` });
+  const hugeItem = pending.getByRole("listitem").filter({ hasText: `dash-huge-${suffix}/` }).filter({ hasText: huge.id });
   await expect(hugeItem.getByRole("link")).toHaveAttribute("href", `/runs/${huge.id}`);
-  await expect(hugeItem).toContainText("16 GPU");
+  await expect(hugeItem).toContainText("4 GPU");
   await expect(hugeItem).toContainText(/nvidia\.com\/gpu/);
   await dashboard.screenshot("pending-failed");
 
   const aborted = await request.post(`/api/v1/runs/${huge.id}/abort`, { headers: admin });
   expect(aborted.status(), await aborted.text()).toBe(200);
   await expect(hugeItem).toHaveCount(0);
+  for (const filler of fillers) expect((await request.post(`/api/v1/runs/${filler.id}/abort`, { headers: admin })).status()).toBe(200);
 });
 
 test("a cluster that cannot be reached is marked stale while the embedded one stays current", async ({ page, request }) => {

@@ -21,13 +21,21 @@ test("admin creates a GPU quota policy, dry-runs it, applies it to a new namespa
   await new Console(page).nav("Namespace policies").click();
   await expect(page.getByRole("heading", { name: "Namespace policies", level: 1 })).toBeVisible();
 
-  await policies.create({ name, pattern: "ml-(", quota: "requests.nvidia.com/gpu=lots" });
+  await policies.create({ name, pattern: "re:ml-(", quota: "requests.nvidia.com/gpu=lots" });
   await policies.form().getByRole("button", { name: "Create policy" }).click();
-  await expect(policies.form().getByText(/Not a valid regular expression/)).toBeVisible();
+  // On the field (the live preview below says it too).
+  await expect(policies.form().getByLabel("Namespace pattern")).toHaveAccessibleDescription(/Not a valid regular expression/);
   await expect(policies.form().getByText(/Not a Kubernetes quantity/)).toBeVisible();
   await policies.screenshot("new-errors");
 
-  await policies.form().getByLabel("Namespace pattern").fill(`ml-e2e-.*`);
+  // The form previews, as the pattern is typed, which namespaces of the cluster it matches.
+  const preview = policies.form().getByRole("region", { name: "Matching namespaces" });
+  await policies.form().getByLabel("Namespace pattern").fill("kube-*");
+  await expect(preview.getByRole("status")).toContainText("kube-system");
+  await policies.screenshot("pattern-preview");
+  await policies.form().getByLabel("Namespace pattern").fill("kube-.*");
+  await expect(preview.getByRole("status")).toContainText("re:kube-.*");
+  await policies.form().getByLabel("Namespace pattern").fill(`ml-e2e-*`);
   await policies.form().getByLabel("ResourceQuota (hard)").fill("requests.nvidia.com/gpu=4\nlimits.nvidia.com/gpu=4\npods=20\nrequests.memory=64Gi");
   await policies.form().getByLabel("LimitRange (limits YAML)").fill("- type: Container\n  default: { cpu: '1', memory: 1Gi }\n  defaultRequest: { cpu: 500m, memory: 512Mi }\n");
   await policies.form().getByRole("button", { name: "Create policy" }).click();
@@ -45,7 +53,7 @@ test("admin creates a GPU quota policy, dry-runs it, applies it to a new namespa
   await expect(dryRun.getByRole("row", { name: new RegExp(namespace) })).toContainText("would-change");
   await expect(dryRun).toContainText("to be created");
   await expect(dryRun).toContainText("ResourceQuota missing");
-  expect(() => kubectl("get", "namespace", namespace)).toThrow();
+  expect(() => kubectl("get", "namespace", namespace)).toThrow(/Error from server \(NotFound\)/);
   await policies.screenshot("dry-run");
 
   await apply.getByRole("button", { name: "Apply to 1 namespace(s)" }).click();
@@ -89,16 +97,29 @@ test("the apply API refuses bad input with field errors and a dry run changes no
   const bad = await request.post("/api/v1/namespace-policies", { headers: admin, data: { name, pattern: "(", resourceQuota: { hard: { pods: "-3" } } } });
   expect(bad.status()).toBe(400);
   expect(Object.keys((await bad.json()).fieldErrors)).toEqual(expect.arrayContaining(["pattern", "resourceQuota.hard.pods"]));
-  const created = await request.post("/api/v1/namespace-policies", { headers: admin, data: { name, pattern: "api-ns-.*", resourceQuota: { hard: { pods: "3" } } } });
+  const created = await request.post("/api/v1/namespace-policies", { headers: admin, data: { name, pattern: "api-ns-*", resourceQuota: { hard: { pods: "3" } } } });
   expect(created.status()).toBe(201);
   const namespace = `api-ns-${Date.now() % 100000}`;
   const dry = await request.post(`/api/v1/namespace-policies/${name}/apply`, { headers: admin, data: { cluster: "embedded", namespaces: [namespace], create: true, dryRun: true } });
   expect(dry.status()).toBe(200);
   expect((await dry.json()).results).toEqual([expect.objectContaining({ namespace, status: "would-change", created: true })]);
-  expect(() => kubectl("get", "namespace", namespace)).toThrow();
+  expect(() => kubectl("get", "namespace", namespace)).toThrow(/Error from server \(NotFound\)/);
   const noCluster = await request.post(`/api/v1/namespace-policies/${name}/apply`, { headers: admin, data: { cluster: "nowhere" } });
   expect(noCluster.status()).toBe(404);
   const applied = await request.post(`/api/v1/namespace-policies/${name}/apply`, { headers: admin, data: { cluster: "embedded", namespaces: [namespace], create: true } });
   expect((await applied.json()).results[0]).toMatchObject({ namespace, status: "applied", created: true });
   expect(JSON.parse(kubectl("get", "resourcequota", "-n", namespace, "-o", "json")).items[0].spec.hard.pods).toBe("3");
+});
+
+test("a policy form with an unreadable quota line still shows every other field's error, in words", async ({ page }) => {
+  const policies = new NamespacePoliciesPage(page);
+  await policies.create({ name: "Not A Name", pattern: "team-*", quota: "pods=4\nnot a line", limits: "- type: Bogus\n  max: { cpu: lots }" });
+  const form = policies.form();
+  await form.getByRole("button", { name: "Create policy" }).click();
+  await expect(form.getByRole("alert")).toContainText("Some fields are not valid");
+  await expect(form.getByLabel("ResourceQuota (hard)")).toHaveAccessibleDescription(/Line 2: write resource=quantity/);
+  await expect(form.getByLabel("Name", { exact: true })).toHaveAccessibleDescription(/lowercase/);
+  await expect(form.getByLabel("LimitRange (limits YAML)")).toHaveAccessibleDescription(/Limit 1: Type must be Container or Pod.*Limit 1, max cpu: Not a Kubernetes quantity/);
+  expect(await form.textContent()).not.toMatch(/limitRange\.|resourceQuota\./);
+  await policies.screenshot("form-errors");
 });

@@ -139,17 +139,17 @@ test("an SSO account named like a local user cannot sign in as that user", async
   expect((await berthGroups()).map((group) => group.name)).not.toContain("admins");
 });
 
-test("an SSO account whose preferred_username is the local user ana does not get ana's session", async ({ page }) => {
-  const created = await admin.post("/api/v1/users", { data: { username: "ana", password: "Local-e2e-Pass-1", groups: [] } });
+test("an SSO account whose preferred_username is the local user lena does not get lena's session", async ({ page }) => {
+  const created = await admin.post("/api/v1/users", { data: { username: "lena", password: "Local-e2e-Pass-1", groups: [] } });
   expect(created.status()).toBe(201);
 
-  await expectNameTaken(page, "ana");
+  await expectNameTaken(page, "lena");
 
-  const ana = await berthUser("ana");
-  expect(ana).toMatchObject({ authSource: "local", groups: [] });
-  expect(ana.lastSignInAt).toBeNull();
+  const lena = await berthUser("lena");
+  expect(lena).toMatchObject({ authSource: "local", groups: [] });
+  expect(lena.lastSignInAt).toBeNull();
   const audit: AuditEventView[] = await (await admin.get("/api/v1/audit?objectType=session")).json();
-  expect(audit.find((event) => event.action === "session.sign-in-failed" && event.objectName === "ana")?.after).toMatchObject({ reason: "the name belongs to another user", subject: "sub-ana-impostor" });
+  expect(audit.find((event) => event.action === "session.sign-in-failed" && event.objectName === "lena")?.after).toMatchObject({ reason: "the name belongs to another user", subject: "sub-lena-impostor" });
 });
 
 test("another provider account with an SSO user's preferred_username does not get that user's session", async ({ page, browser }) => {

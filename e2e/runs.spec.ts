@@ -69,7 +69,7 @@ async function seed(request: APIRequestContext) {
   const common = { image, cluster: "embedded", createNamespace: true };
   await post(request, "/api/v1/execution-configs", { ...common, name: names.gpu, namespace: "berth-${project}", resources: gpuResources(1), tolerations: gpuToleration, usableBy: { groups: ["ml"] } });
   await post(request, "/api/v1/execution-configs", { ...common, name: names.huge, namespace: "berth-${project}", resources: gpuResources(16), tolerations: gpuToleration, usableBy: { groups: ["ml"] } });
-  await post(request, "/api/v1/execution-configs", { ...common, name: names.quota, namespace: names.quotaNamespace, resources: gpuResources(2), tolerations: gpuToleration, usableBy: { groups: ["ml"] } });
+  await post(request, "/api/v1/execution-configs", { ...common, name: names.quota, namespace: names.quotaNamespace, resources: gpuResources(1), tolerations: gpuToleration, usableBy: { groups: ["ml"] } });
   await post(request, "/api/v1/execution-configs", {
     ...common,
     name: names.small,
@@ -190,26 +190,20 @@ test("an ml member submits an ml-train run through the form and watches it go pe
   expect(labels).toMatchObject({ "berth.dev/run": id, "berth.dev/project": project, "berth.dev/user": names.member, "berth.dev/activity": "ml-train", "berth.dev/exec-config": names.gpu });
 });
 
-test("a GPU run that does not fit says why in the scheduler's words; aborting it deletes its pod, as kubectl confirms", async () => {
+test("a GPU run that can never fit is refused on the form with the numbers, and nothing reaches the cluster", async () => {
   const runs = new RunsPage(member.page);
   await runs.submit({ project, activity: "ml-train", command: ["python", "train.py"], executionConfig: names.huge });
-  const id = await runs.openedRunId();
-  await expect(runs.status()).toHaveText("pending");
-  await expect(runs.why()).toContainText("No node has enough free nvidia.com/gpu");
-  await expect(runs.why()).toContainText(/0\/\d+ nodes are available: .*Insufficient nvidia\.com\/gpu/);
-  await expect(runs.events()).toContainText("FailedScheduling");
-  await runs.screenshot("pending-gpu");
-  expect(podsLabelled(`berth.dev/run=${id}`)).toHaveLength(1);
-
-  await runs.abort();
-  await expect(runs.status()).toHaveText("aborted");
-  await expect(runs.page.getByRole("button", { name: "Abort run" })).toHaveCount(0);
-  await expect(runs.timeline().getByRole("listitem", { name: /^aborted at / })).toBeVisible();
-  await expect.poll(() => podsLabelled(`berth.dev/run=${id}`), { timeout: 15_000 }).toEqual([]);
-  await runs.screenshot("aborted");
+  const alert = runs.form().getByRole("alert");
+  await expect(alert).toContainText(/This run can never start on cluster embedded: no node has 16 nvidia\.com\/gpu allocatable \(largest: 4 on [\w-]+\)/);
+  await expect(runs.form().getByLabel("Execution config")).toHaveAccessibleDescription(/no node has 16 nvidia\.com\/gpu allocatable/);
+  await runs.screenshot("refused-never-fits");
+  expect(podsLabelled("berth.dev/activity=ml-train,berth.dev/exec-config=" + names.huge)).toEqual([]);
 });
 
-test("a run over its namespace's GPU quota waits queued and shows the quota's numbers", async () => {
+test("a run over its namespace's GPU quota waits queued and shows the quota's numbers", async ({ request }) => {
+  // The first run takes the quota's one GPU; the next one could start once it finishes.
+  const holder = (await (await post(request, "/api/v1/runs", { project, activity: "ml-train", command: ["python", "hold.py"], executionConfig: names.quota, annotations: { "sim.berth.dev/duration": "600s" } })).json()) as { id: string; status: string };
+  expect(holder.status).toBe("pending");
   const runs = new RunsPage(member.page);
   await runs.submit({ project, activity: "ml-train", command: ["python", "train.py"], executionConfig: names.quota });
   const id = await runs.openedRunId();
@@ -217,11 +211,12 @@ test("a run over its namespace's GPU quota waits queued and shows the quota's nu
   const why = runs.why();
   await expect(why).toContainText("Over the namespace quota");
   const quota = why.getByRole("table", { name: "Quota" });
-  await expect(quota.getByRole("row").filter({ hasText: "requests.nvidia.com/gpu" })).toContainText(/requests\.nvidia\.com\/gpu\s*2\s*0\s*1/);
+  await expect(quota.getByRole("row").filter({ hasText: "requests.nvidia.com/gpu" })).toContainText(/requests\.nvidia\.com\/gpu\s*1\s*1\s*1/);
   await runs.screenshot("queued");
   expect(podsLabelled(`berth.dev/run=${id}`)).toEqual([]);
   await runs.abort();
   await expect(runs.status()).toHaveText("aborted");
+  expect((await request.post(`/api/v1/runs/${holder.id}/abort`, { headers: admin })).status()).toBe(200);
 });
 
 test("a run killed for memory fails with OOMKilled explained and its exit code", async () => {
@@ -235,16 +230,21 @@ test("a run killed for memory fails with OOMKilled explained and its exit code",
   await runs.screenshot("failed");
 });
 
-test("a run whose image cannot be pulled says so while it waits", async () => {
+test("a run whose image cannot be pulled says so while it waits; aborting it deletes its pod, as kubectl confirms", async () => {
   const runs = new RunsPage(member.page);
   await runs.submit({ project, activity: "python-recipe", command: ["python", "job.py"], executionConfig: names.small, simulated: "image-pull=fail" });
-  await runs.openedRunId();
+  const id = await runs.openedRunId();
   await expect(runs.status()).toHaveText("pending");
   await expect(runs.why()).toContainText("The container image could not be pulled", { timeout: 15_000 });
   await expect(runs.why()).toContainText(/ErrImagePull|ImagePullBackOff/);
   await runs.screenshot("pending-image-pull");
+  expect(podsLabelled(`berth.dev/run=${id}`)).toHaveLength(1);
   await runs.abort();
   await expect(runs.status()).toHaveText("aborted");
+  await expect(runs.page.getByRole("button", { name: "Abort run" })).toHaveCount(0);
+  await expect(runs.timeline().getByRole("listitem", { name: /^aborted at / })).toBeVisible();
+  await expect.poll(() => podsLabelled(`berth.dev/run=${id}`), { timeout: 15_000 }).toEqual([]);
+  await runs.screenshot("aborted");
 });
 
 test("a Spark run shows its driver and executors, with their logs merged and one pod's log on its own", async () => {
@@ -292,18 +292,25 @@ test("through the API with tokens: the same run succeeds for a member; a user ou
   const { id } = (await submitted.json()) as { id: string };
   await expect.poll(async () => (await (await member.context.request.get(`/api/v1/runs/${id}`, { headers: bearer(memberToken) })).json()).status, { timeout: 30_000 }).toBe("succeeded");
   expect(await (await member.context.request.get(`/api/v1/runs/${id}/logs`, { headers: bearer(memberToken) })).text()).toContain("api epoch 1");
-  // A GPU run that does not fit: its reason names the scheduler's; the API aborts it and kubectl sees no pod left.
+  // A GPU run that can never fit is refused with the numbers, and nothing is recorded.
   const huge = await member.context.request.post("/api/v1/runs", { headers: bearer(memberToken), data: { project, activity: "ml-train", command: ["python", "train.py"], executionConfig: names.huge } });
-  expect(huge.status(), await huge.text()).toBe(201);
-  const hugeId = ((await huge.json()) as { id: string }).id;
+  expect(huge.status(), await huge.text()).toBe(422);
+  expect(await huge.json()).toMatchObject({ error: expect.stringMatching(/^This run can never start on cluster embedded: no node has 16 nvidia\.com\/gpu allocatable \(largest: 4 on [\w-]+\)$/) });
+  // A run waiting on its image: its reason names the kubelet's; the API aborts it and kubectl sees no pod left.
+  const waiting = await member.context.request.post("/api/v1/runs", {
+    headers: bearer(memberToken),
+    data: { project, activity: "ml-train", command: ["python", "train.py"], annotations: { "sim.berth.dev/image-pull": "fail" } },
+  });
+  expect(waiting.status(), await waiting.text()).toBe(201);
+  const waitingId = ((await waiting.json()) as { id: string }).id;
   await expect
-    .poll(async () => ((await (await member.context.request.get(`/api/v1/runs/${hugeId}`, { headers: bearer(memberToken) })).json()) as { reason?: string }).reason, { timeout: 15_000 })
-    .toMatch(/Insufficient nvidia\.com\/gpu/);
-  expect(podsLabelled(`berth.dev/run=${hugeId}`)).toHaveLength(1);
-  const aborted = await member.context.request.post(`/api/v1/runs/${hugeId}/abort`, { headers: bearer(memberToken) });
+    .poll(async () => ((await (await member.context.request.get(`/api/v1/runs/${waitingId}`, { headers: bearer(memberToken) })).json()) as { reason?: string }).reason, { timeout: 15_000 })
+    .toMatch(/ErrImagePull|ImagePullBackOff/);
+  expect(podsLabelled(`berth.dev/run=${waitingId}`)).toHaveLength(1);
+  const aborted = await member.context.request.post(`/api/v1/runs/${waitingId}/abort`, { headers: bearer(memberToken) });
   expect(aborted.status(), await aborted.text()).toBe(200);
-  expect(await aborted.json()).toMatchObject({ id: hugeId, status: "aborted" });
-  await expect.poll(() => podsLabelled(`berth.dev/run=${hugeId}`), { timeout: 15_000 }).toEqual([]);
+  expect(await aborted.json()).toMatchObject({ id: waitingId, status: "aborted" });
+  await expect.poll(() => podsLabelled(`berth.dev/run=${waitingId}`), { timeout: 15_000 }).toEqual([]);
 
   const invalid = await member.context.request.post("/api/v1/runs", { headers: bearer(memberToken), data: { project, activity: "sql-recipe", env: { "1BAD": "x" } } });
   expect(invalid.status()).toBe(422);

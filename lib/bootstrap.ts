@@ -6,8 +6,10 @@ import { apiTokens, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { registerEmbeddedCluster } from "@/lib/clusters/embedded";
+import { reportUnreadableStoredSecrets } from "@/lib/crypto/stored-secrets";
 import { setKubeconfigPolicy } from "@/lib/kube/client";
 import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
+import { seedStartingPoints } from "@/lib/settings/starting-points";
 import { env } from "@/lib/env";
 import { startDashboardFeeds } from "@/lib/dashboard/service";
 import { ensureBuildRunner } from "@/lib/images/build-runner";
@@ -16,7 +18,8 @@ import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
 
 /**
  * First-start setup, idempotent: the `admin` user (password from BERTH_ADMIN_PASSWORD or
- * generated and printed once), the BERTH_BOOTSTRAP_TOKEN admin token, and the embedded cluster.
+ * generated and printed once), the BERTH_BOOTSTRAP_TOKEN admin token, the embedded cluster, and
+ * on its first start with that cluster the starting points (see seedStartingPoints).
  */
 export async function bootstrap(): Promise<void> {
   const db = getDb();
@@ -53,7 +56,11 @@ export async function bootstrap(): Promise<void> {
 
   // Stored kubeconfigs are vetted under the switches an admin set, before any client is built.
   setKubeconfigPolicy(instanceKubeconfigPolicy());
+  // A changed secret key is said once, naming what it cannot open, before anything fails on it.
+  reportUnreadableStoredSecrets();
   registerEmbeddedCluster();
+  // A fresh install can run work at once: default cluster and a small config, seeded once.
+  seedStartingPoints();
   // Builds queued before a restart continue; running ones are followed to their end.
   ensureBuildRunner();
   // Runs' statuses follow their pods again; runs whose pods vanished meanwhile are reconciled.

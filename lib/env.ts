@@ -20,6 +20,11 @@ const envSchema = z.object({
   /** Key for secrets at rest; when absent one is generated into the data dir. */
   BERTH_SECRET_KEY: optional,
   /**
+   * How long a SparkApplication may go without a status before its run ends as "the Spark
+   * operator is not handling namespace X" (an operator acts only in its job namespaces).
+   */
+  BERTH_SPARK_OPERATOR_GRACE_SECONDS: z.coerce.number().positive().default(30),
+  /**
    * How many reverse proxies in front of Berth append to X-Forwarded-For ("off" or 0: none, the
    * header is ignored). Sign-in throttling and audit rows use the address the outermost one saw.
    */

@@ -14,7 +14,7 @@ export interface NavSection {
 
 /** The console's navigation, as data: the sidebar and the honest empty states read it. */
 export const NAVIGATION: NavSection[] = [
-  { items: [{ href: "/", label: "Dashboard" }, { href: "/runs", label: "Runs" }] },
+  { items: [{ href: "/", label: "Dashboard" }, { href: "/runs", label: "Runs" }, { href: "/runs/queue", label: "Queue" }] },
   {
     title: "Execution",
     items: [
@@ -27,7 +27,7 @@ export const NAVIGATION: NavSection[] = [
   {
     title: "Images",
     items: [
-      { href: "/images", label: "Images" },
+      { href: "/images", label: "Base images" },
       { href: "/code-envs", label: "Code envs" },
     ],
   },

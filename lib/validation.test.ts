@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { fieldErrorsFrom, groupNameSchema, passwordSchema, usernameSchema } from "./validation";
+import { fieldErrorsFrom, groupNameSchema, passwordSchema, usernameSchema, withSchemaErrors } from "./validation";
 
 describe("fieldErrorsFrom", () => {
   it("reports every field, and unknown fields by name", () => {
@@ -56,5 +56,13 @@ describe("createUserSchema", async () => {
   });
   it("defaults role and groups", () => {
     expect(createUserSchema.parse({ username: "bob", password: "Strong-pass-9" })).toMatchObject({ role: "user", groups: [] });
+  });
+});
+
+describe("withSchemaErrors", () => {
+  it("adds the schema's errors of the fields the form reader did not refuse", () => {
+    const schema = z.strictObject({ name: usernameSchema, quota: z.record(z.string(), z.string()).nullable(), priority: z.number() });
+    const errors = withSchemaErrors({ quota: ["Line 2: write resource=quantity"] }, schema, { name: "Bad Name", quota: null, priority: "x" });
+    expect(errors).toEqual({ quota: ["Line 2: write resource=quantity"], name: [expect.stringMatching(/lowercase/)], priority: [expect.any(String)] });
   });
 });

@@ -19,6 +19,76 @@ export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
   return { ...fieldErrors };
 }
 
+/** A camelCase key in words: "defaultRequest" → "default request". */
+export const keyInWords = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+
+/**
+ * Keys of Berth's own nested objects. Any other key is a name the user chose (a quantity's
+ * resource, a Spark conf key) that may itself contain dots, so it is shown whole.
+ */
+const STRUCTURAL_KEYS = new Set(["limits", "requests", "max", "min", "default", "defaultRequest", "hard", "type", "groups", "effect", "key", "value", "operator", "name", "version", "url", "repository", "executionConfigs", "sparkConfigs"]);
+
+const singular = (word: string) => (word.endsWith("ies") ? `${word.slice(0, -3)}y` : word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word);
+
+/**
+ * Where inside a form field an error is, in words, from the path below the field: list indexes
+ * count from 1 and take the list's name ("limits.0.max.nvidia.com/gpu" → "Limit 1, max
+ * nvidia.com/gpu"; a bare index → "Entry 2"). A last key the message starts with is left out
+ * ("limits.0.type" with "Type must be…" → "Limit 1").
+ */
+export function pathInWords(segments: readonly string[], message = "", startsSentence = true): string {
+  const parts: string[] = [];
+  let words: string[] = [];
+  let chosenFirst = false;
+  const flush = () => {
+    if (words.length) parts.push(words.join(" "));
+    words = [];
+  };
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index];
+    if (segment === "") continue;
+    if (/^\d+$/.test(segment)) {
+      const noun = words.length ? singular(words.pop()!) : "entry";
+      flush();
+      parts.push(`${noun} ${Number(segment) + 1}`);
+    } else if (STRUCTURAL_KEYS.has(segment)) {
+      words.push(keyInWords(segment));
+    } else {
+      chosenFirst ||= parts.length === 0 && words.length === 0;
+      words.push(segments.slice(index).join("."));
+      break;
+    }
+  }
+  flush();
+  if (parts.length > 1 && message.toLowerCase().startsWith(parts[parts.length - 1].toLowerCase())) parts.pop();
+  const text = parts.join(", ");
+  // A name the user chose keeps its case; Berth's own words start a sentence.
+  return chosenFirst || !startsSentence ? text : text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Field errors of several sources as one, each message once per field. */
+export function mergeFieldErrors(...sources: (FieldErrors | undefined)[]): FieldErrors {
+  const merged: FieldErrors = {};
+  for (const source of sources) {
+    for (const [field, messages] of Object.entries(source ?? {})) {
+      const list = (merged[field] ??= []);
+      for (const message of messages) if (!list.includes(message)) list.push(message);
+    }
+  }
+  return merged;
+}
+
+/**
+ * The errors of a form that could not be read whole: the reader's (unreadable lines), plus the
+ * schema's for every field the reader did not already refuse, so one bad line hides nothing.
+ */
+export function withSchemaErrors(readErrors: FieldErrors, schema: z.ZodType, input: unknown, onFormFields: (errors: FieldErrors) => FieldErrors | undefined = (errors) => errors): FieldErrors {
+  const parsed = schema.safeParse(input);
+  const schemaErrors = parsed.success ? {} : (onFormFields(fieldErrorsFrom(parsed.error)) ?? {});
+  const others = Object.fromEntries(Object.entries(schemaErrors).filter(([field]) => !(field in readErrors)));
+  return mergeFieldErrors(readErrors, others);
+}
+
 /** A login name: lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit. */
 export const usernameSchema = z
   .string({ error: "Username is required" })

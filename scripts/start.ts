@@ -73,10 +73,15 @@ async function main() {
   const mode = embeddedClusterMode(process.env.BERTH_EMBEDDED_CLUSTER);
   buildIfNeeded();
   if (mode !== "off") await startEmbeddedCluster(mode);
-  const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], {
+  // Idle connections stay open longer than Node's 5 s default and than common proxies' 60 s idle
+  // timeout: otherwise a proxy (or an API client) reusing a connection the server just closed gets a reset.
+  const nextArgs = ["start", "-p", port, "--keepAliveTimeout", "65000"];
+  const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), ...nextArgs], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, BERTH_DATA_DIR: dataDir, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}` },
+    // NEXTAUTH_URL only when the operator sets it: a default would send every browser to localhost
+    // after signing out and make requests from any other host look cross-site.
+    env: { ...process.env, BERTH_DATA_DIR: dataDir },
   });
   children.push(next);
   next.on("exit", (code) => stopAll(code ?? 0));

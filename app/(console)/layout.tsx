@@ -2,7 +2,9 @@ import Link from "next/link";
 import { Providers } from "@/components/console/providers";
 import { Sidebar } from "@/components/console/sidebar";
 import { SignOutButton } from "@/components/console/sign-out-button";
+import { signOutTarget } from "@/lib/auth/redirect";
 import { requireActor } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { NAVIGATION } from "@/lib/navigation";
 import { can } from "@/lib/permissions";
 
@@ -29,7 +31,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             </Link>
             <div className="mt-0.5 flex items-center justify-between">
               <span className="text-xs text-slate-400">{actor.role}</span>
-              <SignOutButton />
+              <SignOutButton target={signOutTarget(env().NEXTAUTH_URL)} />
             </div>
           </div>
         </div>

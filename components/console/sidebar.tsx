@@ -10,6 +10,11 @@ function isActive(pathname: string, href: string) {
 
 export function Sidebar({ sections }: { sections: NavSection[] }) {
   const pathname = usePathname();
+  // The most specific entry is the current one: /runs/queue is "Queue", not also "Runs".
+  const current = sections
+    .flatMap((section) => section.items.map((item) => item.href))
+    .filter((href) => isActive(pathname, href))
+    .sort((a, b) => b.length - a.length)[0];
   return (
     <nav aria-label="Main" className="flex-1 space-y-5 overflow-y-auto px-3 py-4">
       {sections.map((section, index) => (
@@ -17,7 +22,7 @@ export function Sidebar({ sections }: { sections: NavSection[] }) {
           {section.title && <p className="px-2 pb-1 text-[11px] font-semibold uppercase tracking-wider text-slate-400">{section.title}</p>}
           <ul className="space-y-0.5">
             {section.items.map((item) => {
-              const active = isActive(pathname, item.href);
+              const active = item.href === current;
               return (
                 <li key={item.href}>
                   <Link

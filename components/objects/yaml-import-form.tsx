@@ -2,11 +2,14 @@
 
 import { startTransition, useActionState, useId, useRef, type ChangeEvent, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { fileInputClasses } from "@/components/ui/form";
+import { foldFieldErrors } from "./fold-field-errors";
 import type { ObjectActionResult } from "./types";
 
 /**
  * Paste or upload a YAML document of an object and import it (a server action that calls
- * `fromYamlDocument` then the create or update mutation). Every field error is listed by path.
+ * `fromYamlDocument` then the create or update mutation). Every field error is listed, saying in
+ * words which field of the document it is about.
  */
 export function YamlImportForm({
   action,
@@ -36,7 +39,7 @@ export function YamlImportForm({
     startTransition(() => dispatch(formData));
   }
 
-  const errors = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
+  const errors = state && !state.ok ? Object.entries(foldFieldErrors(state.fieldErrors, ["yaml"]) ?? {}) : [];
   return (
     <form aria-label={label} onSubmit={onSubmit} noValidate className="space-y-3">
       {state && !state.ok && (
@@ -45,7 +48,7 @@ export function YamlImportForm({
           {errors.length > 0 && (
             <ul aria-label="Import errors" className="mt-1 list-disc space-y-0.5 pl-5 text-xs">
               {errors.flatMap(([field, messages]) =>
-                messages.map((message) => <li key={`${field}:${message}`}>{field === "_form" || field === "yaml" ? message : `${field}: ${message}`}</li>),
+                messages.map((message) => <li key={`${field}:${message}`}>{message}</li>),
               )}
             </ul>
           )}
@@ -74,7 +77,7 @@ export function YamlImportForm({
         <label htmlFor={fileId} className="text-sm text-slate-700">
           Or upload a file
         </label>
-        <input id={fileId} type="file" accept=".yaml,.yml,text/yaml,text/plain" onChange={loadFile} className="text-sm" />
+        <input id={fileId} type="file" accept=".yaml,.yml,text/yaml,text/plain" onChange={loadFile} className={fileInputClasses} />
       </div>
       <Button type="submit" disabled={pending}>
         {pending ? "Importing…" : label}

@@ -16,9 +16,16 @@ function Choice({ choice }: { choice: EffectiveChoice }) {
  */
 export function RunEffectiveConfig({ run }: { run: RunView }) {
   const { resolution } = run;
+  // A Spark run's pods come from its Spark config alone: the execution config the project resolves
+  // to (and its GPUs) plays no part, so it is not shown as if it did.
+  const spark = run.workload !== "pod" || Boolean(resolution.sparkConfig);
   const rows: [string, React.ReactNode][] = [
-    ["Execution config", <Choice key="e" choice={resolution.executionConfig} />],
-    ...(resolution.sparkConfig ? ([["Spark config", <Choice key="s" choice={resolution.sparkConfig} />]] as [string, React.ReactNode][]) : []),
+    ...(spark
+      ? ([
+          ["Spark config", resolution.sparkConfig ? <Choice key="s" choice={resolution.sparkConfig} /> : <span key="s" className="text-slate-400">not set</span>],
+          ["Execution config", <span key="e" className="text-slate-400">not used by Spark runs</span>],
+        ] as [string, React.ReactNode][])
+      : ([["Execution config", <Choice key="e" choice={resolution.executionConfig} />]] as [string, React.ReactNode][])),
     ["Cluster", <Choice key="c" choice={resolution.cluster} />],
     ["Namespace", <span key="n" className="font-mono text-xs">{run.namespace}</span>],
     ["Image", <span key="i" className="break-all font-mono text-xs">{resolution.image || "—"}</span>],

@@ -7,6 +7,7 @@ const run = (id: string, overrides: Partial<RunView> = {}): RunView => ({
   id,
   status: "pending",
   reason: "Waiting for the scheduler to place the pod",
+  name: "train.py",
   project: "churn",
   activity: "ml-train",
   user: "ada",

@@ -28,7 +28,10 @@ export function RunsTable({ runs, now }: { runs: readonly RunView[]; now: number
         {runs.map((run) => (
           <tr key={run.id} aria-label={`Run ${run.id}`}>
             <Td>
-              <Link href={`/runs/${run.id}`} className="font-mono font-medium text-brand-600 hover:underline">
+              <span className="block max-w-[16rem] truncate font-medium text-slate-900" title={run.name}>
+                {run.name}
+              </span>
+              <Link href={`/runs/${run.id}`} className="font-mono text-xs text-brand-600 hover:underline">
                 {run.id}
               </Link>
             </Td>

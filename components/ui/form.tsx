@@ -1,6 +1,6 @@
 "use client";
 
-import { createContext, startTransition, useActionState, useContext, useEffect, useId, useRef, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { createContext, startTransition, useActionState, useContext, useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import { Button, type ButtonVariant } from "./button";
 
 /** What a form's server action answers (structurally the same as a mutation Result). */
@@ -11,18 +11,26 @@ export type FormState =
 
 export type FormAction = (previous: FormState, formData: FormData) => Promise<FormState>;
 
-const FormStateContext = createContext<{ state: FormState; pending: boolean }>({ state: null, pending: false });
+const NONE: ReadonlySet<string> = new Set();
 
-/** Errors of one field from the last submission. */
+const FormStateContext = createContext<{ state: FormState; pending: boolean; edited: ReadonlySet<string> }>({ state: null, pending: false, edited: NONE });
+
+/** Errors of one field from the last submission, each once; none once the field is edited again. */
 export function useFieldErrors(name: string): string[] | undefined {
-  const { state } = useContext(FormStateContext);
-  return state && !state.ok ? state.fieldErrors?.[name] : undefined;
+  const { state, edited } = useContext(FormStateContext);
+  const errors = state && !state.ok && !edited.has(name) ? state.fieldErrors?.[name] : undefined;
+  return errors?.length ? [...new Set(errors)] : undefined;
 }
+
+/** Classes of a file input, so its button looks like the console's other buttons. */
+export const fileInputClasses =
+  "block text-sm text-slate-600 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-700 file:shadow-sm hover:file:bg-slate-50";
 
 /**
  * A form bound to a server action. Submitting keeps what the user typed when the action refuses
- * it (React would otherwise reset the form), shows every field error beside its field, and
- * resets the form after a success.
+ * it (React would otherwise reset the form), shows every field error beside its field until that
+ * field is edited, confirms a success ("Saved." unless `success` says more), and resets the form
+ * after a success.
  */
 export function ActionForm({
   action,
@@ -45,6 +53,9 @@ export function ActionForm({
 }) {
   const [state, dispatch, pending] = useActionState(action, null);
   const formRef = useRef<HTMLFormElement>(null);
+  // Fields edited since the last answer: their errors describe a value that is gone.
+  const [editedSince, setEditedSince] = useState<{ state: FormState; fields: ReadonlySet<string> }>({ state: null, fields: NONE });
+  const edited = editedSince.state === state ? editedSince.fields : NONE;
 
   useEffect(() => {
     if (state?.ok && resetOnSuccess) formRef.current?.reset();
@@ -56,19 +67,30 @@ export function ActionForm({
     startTransition(() => dispatch(formData));
   }
 
-  const formErrors = state && !state.ok ? state.fieldErrors?._form : undefined;
+  function onEdit(event: FormEvent<HTMLFormElement>) {
+    const name = (event.target as { name?: unknown }).name;
+    if (typeof name !== "string" || !state || state.ok || !state.fieldErrors?.[name] || edited.has(name)) return;
+    setEditedSince({ state, fields: new Set([...edited, name]) });
+  }
+
+  const fieldErrors = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
+  const formErrors = [...new Set(fieldErrors.find(([field]) => field === "_form")?.[1] ?? [])].filter((message) => state && !state.ok && message !== state.error);
+  // Once every field named in the refusal has been edited, the refusal no longer describes the form.
+  const allEdited = fieldErrors.length > 0 && formErrors.length === 0 && fieldErrors.every(([field]) => field === "_form" || edited.has(field));
   return (
-    <FormStateContext value={{ state, pending }}>
-      <form ref={formRef} aria-label={label} onSubmit={onSubmit} noValidate className={className}>
-        {state && !state.ok && (
+    <FormStateContext value={{ state, pending, edited }}>
+      <form ref={formRef} aria-label={label} onSubmit={onSubmit} onInput={onEdit} onChange={onEdit} noValidate className={className}>
+        {state && !state.ok && !allEdited && (
           <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
             <p className="font-medium">{state.error}</p>
-            {formErrors?.map((message) => <p key={message}>{message}</p>)}
+            {formErrors.map((message) => (
+              <p key={message}>{message}</p>
+            ))}
           </div>
         )}
-        {state?.ok && success && (
+        {state?.ok && (
           <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-            {success(state.data)}
+            {success ? success(state.data) : "Saved."}
           </div>
         )}
         {children}

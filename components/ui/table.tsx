@@ -17,3 +17,12 @@ export function Th({ className = "", ...props }: ThHTMLAttributes<HTMLTableCellE
 export function Td({ className = "", ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
   return <td className={`px-4 py-2.5 align-top text-slate-700 ${className}`} {...props} />;
 }
+
+/** The header of a column of row buttons: named "Actions" for screen readers, blank to the eye. */
+export function ThActions() {
+  return (
+    <Th>
+      <span className="sr-only">Actions</span>
+    </Th>
+  );
+}

@@ -65,7 +65,7 @@ export class ExecutionConfigsPage {
     for (const [label, value] of text) if (value !== undefined) await form.getByLabel(label, { exact: true }).fill(value);
     if (values.cluster !== undefined) await form.getByLabel("Cluster").selectOption(values.cluster);
     if (values.usableByGroups) {
-      await form.getByLabel("Usable by").selectOption("groups");
+      await form.getByRole("group", { name: "Usable by" }).getByRole("radio", { name: "Selected groups" }).check();
       const groups = form.getByRole("group", { name: "Groups that may use it" });
       for (const group of values.usableByGroups) await groups.getByLabel(group, { exact: true }).check();
     }

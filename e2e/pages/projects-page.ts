@@ -72,6 +72,6 @@ export class ProjectsPage {
   }
 
   overrideRow(objectId: string): Locator {
-    return this.page.getByRole("table", { name: "Overrides" }).getByRole("row").filter({ hasText: objectId });
+    return this.page.getByRole("table", { name: "Objects" }).getByRole("row").filter({ hasText: objectId });
   }
 }

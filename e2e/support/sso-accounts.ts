@@ -22,8 +22,8 @@ export const SSO_ACCOUNTS: Record<string, SsoAccount> = {
   "sub-dora": { preferred_username: "sso-dora", name: "Dora Kim", email: "dora@sso.example", groups: ["gpu-users"] },
   // Claims the name of Berth's local admin.
   "sub-mallory": { preferred_username: "admin", name: "Mallory", email: "mallory@sso.example", groups: ["admins"] },
-  // Claims the name of a local user the spec creates.
-  "sub-ana-impostor": { preferred_username: "ana", name: "Not Ana", email: "not-ana@sso.example", groups: ["admins"] },
+  // Claims the name of a local user the spec creates (not "ana": the first-day spec's data scientist).
+  "sub-lena-impostor": { preferred_username: "lena", name: "Not Lena", email: "not-lena@sso.example", groups: ["admins"] },
   // Another person at the provider whose preferred_username is the SSO user sso-ana's name.
   "sub-ana-twin": { login: "ana-twin", preferred_username: "sso-ana", name: "Ana Twin", email: "twin@sso.example", groups: ["twins"] },
 };

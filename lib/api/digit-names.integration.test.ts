@@ -21,7 +21,7 @@ describe("creating an object whose name is only digits, twice", async () => {
   const cases: [string, Promise<{ POST: Handler }>, Record<string, unknown>][] = [
     ["/api/v1/groups", import("@/app/api/v1/groups/route"), { name: "0" }],
     ["/api/v1/users", import("@/app/api/v1/users/route"), { username: "0", password: "Digits-only-name-1" }],
-    ["/api/v1/namespace-policies", import("@/app/api/v1/namespace-policies/route"), { name: "0", pattern: "digits-.*", resourceQuota: { hard: { pods: "10" } } }],
+    ["/api/v1/namespace-policies", import("@/app/api/v1/namespace-policies/route"), { name: "0", pattern: "digits-*", resourceQuota: { hard: { pods: "10" } } }],
   ];
 
   it.each(cases)("POST %s: 201, then 409 on the name", async (route, loaded, body) => {

@@ -14,6 +14,7 @@ import { settingsViewSchema, updateSettingsSchema } from "@/lib/settings/schema"
 import { createTokenSchema, createdTokenSchema, tokenViewSchema } from "@/lib/tokens/schema";
 import { createUserSchema, resetPasswordSchema, updateUserSchema, userViewSchema } from "@/lib/users/schema";
 import { listRunsQuerySchema, runViewSchema, submitRunSchema } from "@/lib/runs/schema";
+import { waitingRunSchema } from "@/lib/runs/queue-schema";
 import { meSchema } from "./me";
 import { registryCredentialsFields } from "@/lib/images/credentials";
 import { baseImageSchema, patchBaseImageBodySchema } from "@/lib/images/schema";
@@ -65,14 +66,14 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/clusters", summary: "List the clusters the caller may read: admins all, others those granted to their groups (never their kubeconfigs)", tag: "clusters", permission: "clusters.read", response: z.array(clusterViewSchema) },
   { method: "post", path: "/api/v1/clusters", summary: "Attach a cluster from a kubeconfig; it is stored encrypted and never returned. Only inline credentials and https servers: any other kubeconfig field is a field error naming it (docs/security.md)", tag: "clusters", permission: "clusters.create", body: createClusterBodySchema, response: clusterViewSchema, status: 201 },
   { method: "get", path: "/api/v1/clusters/{cluster}", summary: "One cluster by id or name, with live status: reachable, version, nodes, namespaces, and `permissions: {ok, missing: [{verb, resource, group, namespace?, feature, message}]}` (what Berth's account on the cluster lacks of what Berth needs, asked by SelfSubjectAccessReview; null while the cluster or its access reviews do not answer); 404 for a cluster the caller has no grant on", tag: "clusters", permission: "clusters.read", response: clusterDetailSchema },
-  { method: "patch", path: "/api/v1/clusters/{cluster}", summary: "Change name, description or Prometheus URL (clusters.operate on it), context or kubeconfig (clusters.manage on it); `version` = the revision read", tag: "clusters", permission: "clusters.operate", body: updateClusterBodySchema, response: clusterViewSchema },
+  { method: "patch", path: "/api/v1/clusters/{cluster}", summary: "Change name, description, Prometheus URL, GPU metric labels or Spark operator job namespaces (`sparkJobNamespaces`: where its spark-operator acts; Spark runs elsewhere are refused) (clusters.operate on it), context or kubeconfig (clusters.manage on it); `version` = the revision read", tag: "clusters", permission: "clusters.operate", body: updateClusterBodySchema, response: clusterViewSchema },
   { method: "delete", path: "/api/v1/clusters/{cluster}", summary: "Remove a cluster (clusters.manage on it); refused while configs, projects or settings use it", tag: "clusters", permission: "clusters.manage" },
   { method: "post", path: "/api/v1/clusters/{cluster}/restore", summary: "Save an older version (name, description, context, Prometheus URL) again `{ auditEventId }`; the kubeconfig stays", tag: "clusters", permission: "clusters.operate", body: restoreClusterBodySchema, response: clusterViewSchema },
   { method: "get", path: "/api/v1/clusters/{cluster}/grants", summary: "The groups' levels on a cluster (404 without a grant on it)", tag: "clusters", permission: "clusters.read" },
-  { method: "put", path: "/api/v1/clusters/{cluster}/grants", summary: "Replace the groups' levels (use, operate, manage) on a cluster (clusters.manage on it)", tag: "clusters", permission: "clusters.manage", body: setClusterGrantsBodySchema },
+  { method: "put", path: "/api/v1/clusters/{cluster}/grants", summary: "Replace the groups' levels (use, operate, manage) on a cluster (clusters.manage on it); `everyone: true|false` sets whether every signed-in user may use it (absent: unchanged)", tag: "clusters", permission: "clusters.manage", body: setClusterGrantsBodySchema },
   { method: "post", path: "/api/v1/clusters/{cluster}/cleanup", summary: "Delete finished pods or jobs matching a label selector; dryRun lists them only (clusters.operate on it)", tag: "clusters", permission: "clusters.operate", body: cleanupBodySchema, response: cleanupResultSchema },
-  { method: "get", path: "/api/v1/clusters/{cluster}/pods", summary: "Pods of a namespace (?namespace=) or of all namespaces (404 without a grant on the cluster)", tag: "clusters", permission: "clusters.read" },
-  { method: "get", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "A describe-like view of a pod with its events", tag: "clusters", permission: "clusters.read" },
+  { method: "get", path: "/api/v1/clusters/{cluster}/pods", summary: "Pods of a namespace (?namespace=) or of all namespaces (404 without a grant on the cluster); each with `run`: the Berth run it belongs to (its berth.dev/run label), or null", tag: "clusters", permission: "clusters.read" },
+  { method: "get", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "A describe-like view of a pod with its events (each counted and dated in either event style: `count`/`lastTimestamp` or `series`/`eventTime`); `containers` lists init containers first, marked `kind: init | sidecar`, then the pod's own", tag: "clusters", permission: "clusters.read" },
   { method: "delete", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", summary: "Delete a pod (clusters.operate on it)", tag: "clusters", permission: "clusters.operate" },
   // ---- end of clusters ----
   // ---- Settings and projects. Projects are named by key or id; configs and clusters by name. ----
@@ -112,7 +113,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/namespace-policies/{policy}", summary: "One namespace policy", tag: "namespace-policies", permission: "policies.read", response: policyViewSchema },
   { method: "patch", path: "/api/v1/namespace-policies/{policy}", summary: "Change a policy; `version` = the version read", tag: "namespace-policies", permission: "policies.manage", body: withoutPathFields(updatePolicySchema, "policy"), response: policyViewSchema },
   { method: "delete", path: "/api/v1/namespace-policies/{policy}", summary: "Delete a namespace policy (objects already applied stay in the cluster)", tag: "namespace-policies", permission: "policies.manage" },
-  { method: "post", path: "/api/v1/namespace-policies/{policy}/apply", summary: "Apply now by server-side apply (fieldManager berth) to the cluster's matching namespaces or the listed ones (create: make missing ones); dryRun lists the changes only", tag: "namespace-policies", permission: "policies.manage", body: withoutPathFields(applyPolicySchema, "policy"), response: applyOutcomeSchema },
+  { method: "post", path: "/api/v1/namespace-policies/{policy}/apply", summary: "Apply now by server-side apply (fieldManager berth) to the cluster's matching namespaces or the listed ones (create: make missing ones); answers the namespaces it touched; dryRun lists the changes only", tag: "namespace-policies", permission: "policies.manage", body: withoutPathFields(applyPolicySchema, "policy"), response: applyOutcomeSchema },
   { method: "get", path: "/api/v1/namespace-policies/{policy}/diff", summary: "Drift between the templates and each matching namespace of a cluster (?cluster=name)", tag: "namespace-policies", permission: "policies.read", query: z.object({ cluster: z.string() }), response: driftReportSchema },
   { method: "get", path: "/api/v1/namespace-policies/{policy}/yaml", summary: "The policy as a YAML document (importable)", tag: "namespace-policies", permission: "policies.read", text: "application/yaml" },
   { method: "get", path: "/api/v1/namespace-policies/{policy}/history", summary: "The policy's changes and applies, newest first (its audit events)", tag: "namespace-policies", permission: "policies.read" },
@@ -150,11 +151,30 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/base-images/{baseImage}/history", summary: "The base image's changes and builds started, newest first (its audit events)", tag: "images", permission: "images.read" },
   { method: "post", path: "/api/v1/base-images/{baseImage}/restore", summary: "Save the version recorded by one of its audit events again `{ auditEventId }`", tag: "images", permission: "images.manage", body: z.object({ auditEventId: z.number().int().positive() }) },
   { method: "get", path: "/api/v1/image-builds", summary: "Builds of base images and code envs, newest first (?status=&kind=base-image|code-env&image=substring)", tag: "images", permission: "images.read", query: z.object({ status: z.enum(["queued", "running", "pushed", "failed", "cancelled"]).optional(), kind: z.enum(["base-image", "code-env"]).optional(), image: z.string().optional() }) },
-  { method: "get", path: "/api/v1/image-builds/{build}", summary: "One build `{ id, status, image, digest, reason, startedBy, durationMs, … }`", tag: "images", permission: "images.read" },
+  { method: "get", path: "/api/v1/image-builds/{build}", summary: "One build `{ id, status, image, digest, reason, startedBy, durationMs, executor, namespace, … }`; a build whose pod the cluster refused (quota, Pod Security, service account) is `failed` with the refusal as `reason`", tag: "images", permission: "images.read" },
   { method: "get", path: "/api/v1/image-builds/{build}/logs", summary: "The build log (text/plain); `?follow=1` streams it until the build ends", tag: "images", permission: "images.read", query: z.object({ follow: z.string().optional() }), text: "text/plain" },
   { method: "post", path: "/api/v1/image-builds/{build}/cancel", summary: "Cancel a queued or running build (deletes its Job); 409 when it has ended", tag: "images", permission: "images.manage" },
-  { method: "get", path: "/api/v1/image-builds/settings", summary: "`{ maxConcurrentBuilds, kanikoImage }`: builds at once per cluster (default 2) and the Kaniko executor image", tag: "images", permission: "images.read" },
-  { method: "put", path: "/api/v1/image-builds/settings", summary: "Change `maxConcurrentBuilds` (1–50) and/or `kanikoImage` (null: the default)", tag: "images", permission: "settings.manage", body: z.object({ maxConcurrentBuilds: z.number().int().optional(), kanikoImage: z.string().nullable().optional() }) },
+  { method: "get", path: "/api/v1/image-builds/settings", summary: "`{ maxConcurrentBuilds, kanikoImage, executor, buildkitImage, namespace, resources: { requests: { cpu, memory }, limits: { cpu, memory } } }`: builds at once per cluster (default 2), the executor (`kaniko` default, or rootless `buildkit`) and their images, the namespace new builds run in (default berth-builds), the builder container's requests and limits (null: none)", tag: "images", permission: "images.read" },
+  {
+    method: "put",
+    path: "/api/v1/image-builds/settings",
+    summary: "Change any of `maxConcurrentBuilds` (1–50), `executor`, `kanikoImage`, `buildkitImage`, `namespace` (null: the default) and `resources.{requests,limits}.{cpu,memory}` (a quantity; null or \"\": none)",
+    tag: "images",
+    permission: "settings.manage",
+    body: z.object({
+      maxConcurrentBuilds: z.number().int().optional(),
+      kanikoImage: z.string().nullable().optional(),
+      buildkitImage: z.string().nullable().optional(),
+      executor: z.enum(["kaniko", "buildkit"]).nullable().optional(),
+      namespace: z.string().nullable().optional(),
+      resources: z
+        .object({
+          requests: z.object({ cpu: z.string().nullable().optional(), memory: z.string().nullable().optional() }).optional(),
+          limits: z.object({ cpu: z.string().nullable().optional(), memory: z.string().nullable().optional() }).optional(),
+        })
+        .optional(),
+    }),
+  },
   // ---- end of base images and image builds ----
   // ---- Code environments. Named by id or name. ----
   { method: "get", path: "/api/v1/code-envs", summary: "Code envs, each with its images (one per base image of the configs it is built for) and their status", tag: "code-envs", permission: "images.read", response: z.array(codeEnvViewSchema) },
@@ -172,8 +192,9 @@ export const API_OPERATIONS: ApiOperation[] = [
   // ---- end of code environments ----
   // ---- Runs. Runs are named by id (the pods' berth.dev/run label). ----
   { method: "get", path: "/api/v1/runs", summary: "The runs the caller may see (admins all; others their own and those of projects they may read), newest first", tag: "runs", query: listRunsQuerySchema, response: z.array(runViewSchema) },
-  { method: "post", path: "/api/v1/runs", summary: "Submit a run: the project's resolved config (per-run choices within what the caller may use) → one Pod, or a SparkApplication / spark-submit driver pod. 403 `{error}` when the caller's groups may not use the config or cluster (nothing is created); 422 `fieldErrors` for bad input; a quota refusal leaves it `queued` with the numbers. `annotations` is a test hook: only the simulator's `sim.berth.dev/*` pod annotations", tag: "runs", permission: "projects.contribute", body: submitRunSchema, response: runViewSchema, status: 201 },
-  { method: "get", path: "/api/v1/runs/{id}", summary: "One run: status (queued pending running succeeded failed aborted lost), reason in plain words, pods, times, resolution with origins", tag: "runs", response: runViewSchema },
+  { method: "post", path: "/api/v1/runs", summary: "Submit a run: the project's resolved config (per-run choices within what the caller may use) → one Pod, or a SparkApplication / spark-submit driver pod. 403 `{error}` when the caller's groups may not use the config or cluster (nothing is created); 422 `fieldErrors` for bad input; a quota refusal leaves it `queued` with the numbers; a run that could never start (more than the namespace quota's hard limit, or than any node it may use has allocatable, taints and selectors counted) is a 422 with the numbers on `executionConfig`, unless the cluster could not be read. `object` names the recipe, notebook or ML task: its override in the project applies (origin `object`); `name` defaults to the object, else the script's file or first word. A run that resolves no config or cluster is a 422 saying what an admin sets where, or whom to ask. `annotations` is a test hook: only the simulator's `sim.berth.dev/*` pod annotations", tag: "runs", permission: "projects.contribute", body: submitRunSchema, response: runViewSchema, status: 201 },
+  { method: "get", path: "/api/v1/runs/queue", summary: "The queue: queued and pending runs the caller may see, oldest first, each with its place among its cluster's waiting runs and why it waits", tag: "runs", response: z.array(waitingRunSchema) },
+  { method: "get", path: "/api/v1/runs/{id}", summary: "One run: name, object, status (queued pending running succeeded failed aborted lost), reason in plain words, executionConfig (name), pods, times, resolution with origins (run, object, project, instance)", tag: "runs", response: runViewSchema },
   { method: "post", path: "/api/v1/runs/{id}/abort", summary: "Abort a run (its submitter or a project manager): deletes its pods, SparkApplication and per-job service account; 409 when it has already finished", tag: "runs", response: runViewSchema },
   // ---- end of runs (runs-core) ----
   // ---- Runs live. Logs, streams and run settings. ----
@@ -183,7 +204,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   // ---- end of runs live ----
   // ---- Dashboard. `?cluster=` takes a cluster's id or name. ----
   { method: "get", path: "/api/v1/dashboard", summary: "Per cluster the caller may read: `{name, stale, staleSince, runningPods, pendingPods, failedLastHour, pending[], breakdown, gpu: {allocatable, requested, nodes[], projects[]}, quotas: [{namespace, name, hard, used, pressure, policy, projects}]}`; GPUs in whole nvidia.com/gpu, quota maps keyed as in the ResourceQuota", tag: "dashboard", permission: "clusters.read", query: dashboardQuerySchema, response: dashboardSnapshotSchema },
-  { method: "get", path: "/api/v1/dashboard/gpu-utilization", summary: "DCGM GPU utilization and memory from the cluster's Prometheus: the last hour's series, per pod (with project and user) and idle GPUs (< 5 % for 30 min); `status` unconfigured | unavailable | ok", tag: "dashboard", permission: "clusters.read", query: utilizationQuerySchema },
+  { method: "get", path: "/api/v1/dashboard/gpu-utilization", summary: "DCGM GPU utilization and memory from the cluster's Prometheus: the last hour's series, per pod (with project and user; `sharedGpus` of its GPUs are time-sliced) and idle GPUs (< 5 % for 30 min); `gpusHeld` counts each physical GPU once; pods named by the cluster's `gpuMetricLabels`; `status` unconfigured | unavailable | ok", tag: "dashboard", permission: "clusters.read", query: utilizationQuerySchema },
   { method: "get", path: "/api/v1/dashboard/gpu-hours", summary: "GPU-hours per project or group (the project's owner group) over a period, from run records and live pod lifetimes; `format=csv` for a CSV file", tag: "dashboard", permission: "clusters.read", query: gpuHoursQuerySchema, response: gpuHoursViewSchema, text: "text/csv" },
   // ---- end of dashboard ----
 ];

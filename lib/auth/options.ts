@@ -53,6 +53,12 @@ export function authOptions(): NextAuthOptions {
     session: { strategy: "jwt", maxAge },
     jwt: { maxAge },
     pages: { signIn: "/sign-in", error: "/sign-in" },
+    logger: {
+      // Without NEXTAUTH_URL Berth follows the request's host (see signOutTarget); the warning would say otherwise.
+      warn(code) {
+        if (code !== "NEXTAUTH_URL") console.warn(`[next-auth][warn][${code}]`);
+      },
+    },
     providers: [
       CredentialsProvider({
         id: "credentials",

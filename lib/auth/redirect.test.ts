@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "./redirect";
+import { safeCallbackPath, signOutTarget } from "./redirect";
 
 describe("safeCallbackPath", () => {
   it("keeps same-origin paths with their query and fragment", () => {
@@ -47,5 +47,21 @@ describe("safeCallbackPath", () => {
   it("answers / for nothing", () => {
     expect(safeCallbackPath(undefined)).toBe("/");
     expect(safeCallbackPath("")).toBe("/");
+  });
+});
+
+describe("signOutTarget", () => {
+  it("is a path on the host the browser used when NEXTAUTH_URL is not set, never localhost", () => {
+    expect(signOutTarget(undefined)).toBe("/sign-in");
+  });
+
+  it("is the sign-in page under NEXTAUTH_URL when it is set", () => {
+    expect(signOutTarget("https://berth.example.com")).toBe("https://berth.example.com/sign-in");
+    expect(signOutTarget("https://berth.example.com/")).toBe("https://berth.example.com/sign-in");
+    expect(signOutTarget("https://example.com/berth/")).toBe("https://example.com/berth/sign-in");
+  });
+
+  it("falls back to the path when NEXTAUTH_URL is not a URL", () => {
+    expect(signOutTarget("berth.example.com")).toBe("/sign-in");
   });
 });

@@ -29,3 +29,20 @@ function sameOrigin(a: string, b: string) {
     return false;
   }
 }
+
+/**
+ * Where the browser goes after signing out: the sign-in page under NEXTAUTH_URL when it is set,
+ * else a path, which the browser resolves against the host it is on. next-auth's own sign-out
+ * redirect is absolute, built from NEXTAUTH_URL or else http://localhost:3000, whatever host the
+ * console was reached on.
+ */
+export function signOutTarget(nextauthUrl: string | undefined): string {
+  if (!nextauthUrl) return "/sign-in";
+  try {
+    const base = new URL(nextauthUrl);
+    if (base.protocol !== "http:" && base.protocol !== "https:") return "/sign-in";
+    return new URL("sign-in", base.href.endsWith("/") ? base.href : `${base.href}/`).href;
+  } catch {
+    return "/sign-in";
+  }
+}

@@ -83,6 +83,22 @@ describe("clusters against the simulated cluster", async () => {
     expect(await run(mutations.restoreCluster, { cluster: "sim", auditEventId: 999_999 })).toMatchObject({ ok: false, status: 404 });
   });
 
+  it("keeps the GPU metric labels: auto by default, named ones validated, audited and restored", async () => {
+    expect(listClusters().find((view) => view.name === "sim")!.gpuMetricLabels).toBe("auto");
+    const refused = await run(mutations.updateCluster, { cluster: "sim", gpuMetricLabels: { pod: "exported-pod", namespace: "" } });
+    expect(refused).toMatchObject({ ok: false, status: 400, fieldErrors: { "gpuMetricLabels.pod": [expect.stringContaining("Prometheus label name")], "gpuMetricLabels.namespace": ["Required"] } });
+    const before = findCluster("sim")!;
+    const saved = await run(mutations.updateCluster, { cluster: "sim", gpuMetricLabels: { pod: "exported_pod", namespace: "exported_namespace", container: "" } });
+    expect(saved).toMatchObject({ ok: true, data: { gpuMetricLabels: { pod: "exported_pod", namespace: "exported_namespace" } } });
+    const audit = listAuditEvents({ objectType: "cluster", objectId: String(before.id), limit: 1 })[0];
+    expect(audit).toMatchObject({ action: "cluster.update", before: { gpuMetricLabels: "auto" }, after: { gpuMetricLabels: { pod: "exported_pod", namespace: "exported_namespace" } } });
+    const restored = await run(mutations.restoreCluster, { cluster: "sim", auditEventId: audit.id });
+    expect(restored).toMatchObject({ ok: true });
+    const back = await run(mutations.updateCluster, { cluster: "sim", gpuMetricLabels: "auto" });
+    expect(back).toMatchObject({ ok: true, data: { gpuMetricLabels: "auto" } });
+    expect(findCluster("sim")!.gpuMetricLabels).toBeNull();
+  });
+
   it("lists finished pods on a dry run, deletes them for real, and leaves running ones", async () => {
     const cluster = findCluster("sim")!;
     const { core } = kubeClients(cluster);

@@ -19,7 +19,7 @@ import { resolveConnection } from "./connection";
 import { kubeRefusal } from "./kube-refusal";
 import { clusterGrantsOf, findCluster, toClusterView } from "./queries";
 import { clusterReferences } from "./references";
-import { cleanupSchema, createClusterSchema, deleteClusterSchema, deletePodSchema, restoreClusterSchema, setClusterGrantsSchema, updateClusterSchema, type CleanupInput, type CleanupResult } from "./schema";
+import { cleanupSchema, createClusterSchema, deleteClusterSchema, deletePodSchema, restoreClusterSchema, setClusterGrantsSchema, updateClusterSchema, type CleanupInput, type CleanupResult, type GpuMetricLabelsInput } from "./schema";
 import { forgetClusterStatus } from "./status";
 
 /** The cluster a path or form names, or a 404. */
@@ -34,7 +34,7 @@ const clusterScope = (input: { cluster: string | number }) => ({ cluster: requir
 
 /** What the audit log keeps of a cluster: never the kubeconfig. */
 export function clusterAuditBody(cluster: Cluster) {
-  return { name: cluster.name, description: cluster.description, context: cluster.context, server: cluster.server, prometheusUrl: cluster.prometheusUrl };
+  return { name: cluster.name, description: cluster.description, context: cluster.context, server: cluster.server, prometheusUrl: cluster.prometheusUrl, gpuMetricLabels: cluster.gpuMetricLabels ?? "auto", sparkJobNamespaces: cluster.sparkJobNamespaces ?? null };
 }
 
 const clusterAudit = (cluster: Cluster) => ({ objectType: "cluster", objectId: cluster.id, objectName: cluster.name });
@@ -50,7 +50,7 @@ export const createCluster = defineMutation({
       if (findCluster(input.name, tx)) throw conflict("name", `A cluster named "${input.name}" already exists`);
       const cluster = tx
         .insert(clusters)
-        .values({ name: input.name, description: input.description, kubeconfigEncrypted, ...connection, prometheusUrl: input.prometheusUrl ?? null })
+        .values({ name: input.name, description: input.description, kubeconfigEncrypted, ...connection, prometheusUrl: input.prometheusUrl ?? null, gpuMetricLabels: storedGpuLabels(input.gpuMetricLabels) ?? null, sparkJobNamespaces: input.sparkJobNamespaces ?? null })
         .returning()
         .get();
       return { result: toClusterView(cluster), audit: { ...clusterAudit(cluster), after: clusterAuditBody(cluster) } };
@@ -58,10 +58,18 @@ export const createCluster = defineMutation({
   },
 });
 
+/** The column's value: null for "auto", undefined when not given. */
+function storedGpuLabels(labels: GpuMetricLabelsInput | undefined): Cluster["gpuMetricLabels"] | undefined {
+  if (labels === undefined) return undefined;
+  return labels === "auto" ? null : labels;
+}
+
 interface ClusterChanges {
   name?: string;
   description?: string;
   prometheusUrl?: string | null;
+  gpuMetricLabels?: GpuMetricLabelsInput;
+  sparkJobNamespaces?: string[] | null;
   context?: string;
   kubeconfig?: string;
 }
@@ -87,6 +95,8 @@ function saveClusterChanges(tx: Tx, actor: Actor, before: Cluster, changes: Clus
       name: changes.name ?? before.name,
       description: changes.description ?? before.description,
       prometheusUrl: changes.prometheusUrl === undefined ? before.prometheusUrl : changes.prometheusUrl,
+      gpuMetricLabels: changes.gpuMetricLabels === undefined ? before.gpuMetricLabels : storedGpuLabels(changes.gpuMetricLabels),
+      sparkJobNamespaces: changes.sparkJobNamespaces === undefined ? before.sparkJobNamespaces : changes.sparkJobNamespaces,
       ...connection,
       ...(changes.kubeconfig !== undefined ? { kubeconfigEncrypted: encryptSecret(changes.kubeconfig) } : {}),
       ...(connectionChanged ? { reachable: null, kubernetesVersion: null, unreachableSince: null, lastError: null } : {}),
@@ -142,6 +152,9 @@ export const restoreCluster = defineMutation({
         description: body.description,
         context: body.context,
         prometheusUrl: body.prometheusUrl ?? "",
+        // Versions saved before the setting existed used "auto".
+        gpuMetricLabels: body.gpuMetricLabels ?? "auto",
+        sparkJobNamespaces: body.sparkJobNamespaces ?? null,
       });
       if (!parsed.success) throw new DomainError(422, "That version can no longer be saved as it is", fieldErrorsFrom(parsed.error));
       // The restored version's Prometheus URL is restored too, including "none".
@@ -177,7 +190,7 @@ export const deleteCluster = defineMutation({
   },
 });
 
-/** Replaces the groups' levels on a cluster; every group must exist. */
+/** Replaces the groups' levels on a cluster (and, when given, whether everyone may use it); every group must exist. */
 export const setClusterGrants = defineMutation({
   name: "cluster.set-grants",
   permission: "clusters.manage",
@@ -195,8 +208,13 @@ export const setClusterGrants = defineMutation({
       const before = clusterGrantsOf(cluster.id, tx);
       tx.delete(clusterGrants).where(eq(clusterGrants.clusterId, cluster.id)).run();
       input.grants.forEach((grant, index) => tx.insert(clusterGrants).values({ clusterId: cluster.id, groupId: found[index]!.id, level: grant.level }).run());
+      const everyone = input.everyone ?? cluster.usableByAll;
+      if (everyone !== cluster.usableByAll) tx.update(clusters).set({ usableByAll: everyone, updatedAt: new Date() }).where(eq(clusters.id, cluster.id)).run();
       const after = clusterGrantsOf(cluster.id, tx);
-      return { result: after, audit: { ...clusterAudit(cluster), before: { grants: before }, after: { grants: after } } };
+      return {
+        result: after,
+        audit: { ...clusterAudit(cluster), before: { grants: before, usableByAll: cluster.usableByAll }, after: { grants: after, usableByAll: everyone } },
+      };
     });
   },
 });

@@ -125,3 +125,27 @@ describe("the shared schema reports a refused kubeconfig key as a field error", 
     expect(errors(createClusterSchema, { name: "prod", kubeconfig: proxied })).toEqual({ kubeconfig: [expect.stringMatching(/^clusters\[0\]\.cluster\.proxy-url is not allowed/)] });
   });
 });
+
+describe("GPU metric labels", () => {
+  const parse = (gpuMetricLabels: unknown) => updateClusterSchema.safeParse({ cluster: "prod", gpuMetricLabels });
+  const errors = (gpuMetricLabels: unknown) => {
+    const parsed = parse(gpuMetricLabels);
+    return parsed.success ? {} : fieldErrorsFrom(parsed.error);
+  };
+
+  it('reads "auto", null and all-empty fields as auto, and keeps named labels', () => {
+    for (const auto of ["auto", null, "", { pod: "", namespace: "", container: "" }]) expect(parse(auto)).toMatchObject({ success: true, data: { gpuMetricLabels: "auto" } });
+    expect(parse({ pod: "exported_pod", namespace: "exported_namespace", container: "" })).toMatchObject({ success: true, data: { gpuMetricLabels: { pod: "exported_pod", namespace: "exported_namespace" } } });
+    expect(updateClusterSchema.parse({ cluster: "prod" }).gpuMetricLabels).toBeUndefined();
+  });
+
+  it("takes only Prometheus label names, each field on its own", () => {
+    expect(errors({ pod: "pod-name", namespace: "__name__", container: "1c" })).toEqual({
+      "gpuMetricLabels.pod": ["Use a Prometheus label name: letters, digits and _, not starting with a digit"],
+      "gpuMetricLabels.namespace": ["Names starting with __ are reserved by Prometheus"],
+      "gpuMetricLabels.container": ["Use a Prometheus label name: letters, digits and _, not starting with a digit"],
+    });
+    expect(errors({ pod: "workload_pod" })).toEqual({ "gpuMetricLabels.namespace": ["Required"] });
+    expect(errors("plain")).toEqual({ gpuMetricLabels: ['Use "auto" or { pod, namespace, container } label names'] });
+  });
+});

@@ -4,6 +4,7 @@ import { CLUSTER_LEVELS } from "@/lib/permissions";
 import { descriptionSchema, groupNameSchema } from "@/lib/validation";
 import { chooseContext, summarizeKubeconfig } from "./kubeconfig";
 import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
+import { sparkJobNamespacesSchema } from "@/lib/spark-configs/operator-namespaces";
 
 /** A cluster named by id or name, as in REST paths. */
 export const clusterRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
@@ -32,6 +33,45 @@ export const prometheusUrlSchema = z.preprocess(
   z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// URL" }).max(2000).nullable(),
 );
 
+/** A Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*; names starting "__" are Prometheus's own). */
+const prometheusLabelNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "Required", abort: true })
+  .max(100, { error: "A label name must be at most 100 characters", abort: true })
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "Use a Prometheus label name: letters, digits and _, not starting with a digit")
+  .refine((name) => !name.startsWith("__"), "Names starting with __ are reserved by Prometheus");
+
+/**
+ * Which labels of dcgm-exporter's series name the pod holding a GPU. "auto" (or empty fields)
+ * reads `exported_pod`/`exported_namespace` (a ServiceMonitor's layout) and else `pod`/`namespace`.
+ */
+export const gpuMetricLabelsSchema = z
+  .preprocess(
+    (value) => {
+      // null stands for "auto" inside: a union with "auto" would hide the fields' own errors.
+      if (value === null || value === "" || value === "auto") return null;
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        const fields = value as Record<string, unknown>;
+        const blank = (key: string) => fields[key] === undefined || fields[key] === null || (typeof fields[key] === "string" && (fields[key] as string).trim() === "");
+        if (blank("pod") && blank("namespace") && blank("container")) return null;
+        // A missing name is reported on its field ("Required"), not as a mismatch of the whole setting.
+        const rest = Object.fromEntries(Object.entries(fields).filter(([key]) => key !== "container"));
+        return { ...rest, pod: fields.pod ?? "", namespace: fields.namespace ?? "", ...(blank("container") ? {} : { container: fields.container }) };
+      }
+      return value;
+    },
+    z
+      .strictObject(
+        { pod: prometheusLabelNameSchema, namespace: prometheusLabelNameSchema, container: prometheusLabelNameSchema.optional() },
+        { error: 'Use "auto" or { pod, namespace, container } label names' },
+      )
+      .nullable(),
+  )
+  .transform((value) => value ?? ("auto" as const))
+  .describe('The labels of dcgm-exporter series naming the pod that holds a GPU: "auto" (or null, or all fields empty) reads exported_pod/exported_namespace when present, else pod/namespace; or { pod, namespace, container } Prometheus label names');
+export type GpuMetricLabelsInput = z.output<typeof gpuMetricLabelsSchema>;
+
 /**
  * Field errors for a kubeconfig and the chosen context: unparsable YAML, a field outside the
  * allow-list (each named), unknown context, no server. What the instance settings decide (exec
@@ -55,6 +95,8 @@ const createClusterFields = z.strictObject({
   kubeconfig: kubeconfigTextSchema,
   context: optionalText(contextSchema),
   prometheusUrl: prometheusUrlSchema.optional(),
+  gpuMetricLabels: gpuMetricLabelsSchema.optional(),
+  sparkJobNamespaces: sparkJobNamespacesSchema.optional(),
 });
 export const createClusterSchema = createClusterFields.superRefine(checkKubeconfig);
 export type CreateClusterInput = z.output<typeof createClusterSchema>;
@@ -69,6 +111,8 @@ const updateClusterFields = z.strictObject({
   kubeconfig: optionalText(kubeconfigTextSchema),
   context: optionalText(contextSchema),
   prometheusUrl: prometheusUrlSchema.optional(),
+  gpuMetricLabels: gpuMetricLabelsSchema.optional(),
+  sparkJobNamespaces: sparkJobNamespacesSchema.optional(),
 });
 export const updateClusterSchema = updateClusterFields.superRefine(checkKubeconfig);
 export type UpdateClusterInput = z.output<typeof updateClusterSchema>;
@@ -86,6 +130,8 @@ export const clusterLevelSchema = z.enum(CLUSTER_LEVELS, { error: "Choose use, o
 const setClusterGrantsFields = z.strictObject({
   cluster: clusterRefSchema,
   grants: z.array(z.strictObject({ group: groupNameSchema, level: clusterLevelSchema })).max(1000),
+  /** Every signed-in user may run work on it ("use"), whatever their groups; absent: unchanged. */
+  everyone: z.boolean({ error: "everyone must be true or false" }).optional(),
 });
 export const setClusterGrantsSchema = setClusterGrantsFields.superRefine((value, ctx) => {
     const seen = new Set<string>();
@@ -161,7 +207,13 @@ export const clusterViewSchema = z.object({
   context: z.string(),
   server: z.string(),
   embedded: z.boolean(),
+  /** Every signed-in user may run work on it ("use"), whatever their groups. */
+  usableByAll: z.boolean(),
   prometheusUrl: z.string().nullable(),
+  /** The labels naming a GPU's pod in dcgm-exporter's series: "auto" or the names set for this cluster. */
+  gpuMetricLabels: z.union([z.literal("auto"), z.object({ pod: z.string(), namespace: z.string(), container: z.string().optional() })]),
+  /** The namespaces its spark-operator acts in; null: all, or not known. */
+  sparkJobNamespaces: z.array(z.string()).nullable(),
   /** The saved configuration's revision (the row version), sent back on edit to detect conflicts. */
   revision: z.number(),
   reachable: z.boolean().nullable(),

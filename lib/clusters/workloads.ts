@@ -12,12 +12,20 @@ const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 const byNamespaceAndName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 
+/** The label Berth puts on every pod of a run: the run's id. */
+const RUN_LABEL = "berth.dev/run";
+
+export interface ClusterPod extends PodSummary {
+  /** The Berth run the pod belongs to (its berth.dev/run label), or null. */
+  run: string | null;
+}
+
 /** Pods of one namespace, or of all namespaces; a DomainError in plain words when the cluster fails. */
-export async function listClusterPods(cluster: Cluster, namespace?: string): Promise<PodSummary[]> {
+export async function listClusterPods(cluster: Cluster, namespace?: string): Promise<ClusterPod[]> {
   try {
     const { core } = kubeClients(cluster);
     const list = await withTimeout(namespace ? core.listNamespacedPod({ namespace }) : core.listPodForAllNamespaces(), READ_TIMEOUT_MS);
-    return list.items.map(podSummary).sort(byNamespaceAndName);
+    return list.items.map((pod) => ({ ...podSummary(pod), run: pod.metadata?.labels?.[RUN_LABEL] ?? null })).sort(byNamespaceAndName);
   } catch (error) {
     throw kubeRefusal(error, "list the pods");
   }

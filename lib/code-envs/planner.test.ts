@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { baseImageSchema, codeEnvSchema, type BaseImageInput, type CodeEnvInput } from "@/lib/images/schema";
-import { codeEnvDockerfile, codeEnvImageRef, codeEnvInputsHash } from "@/lib/images/dockerfile";
+import { codeEnvDockerfile, codeEnvInputsHash } from "@/lib/images/dockerfile";
 import { codeEnvImageForConfig, imagesToBuild, planCodeEnvImages, type PlannerBuild, type PlannerExecutionConfig, type PlannerInput, type PlannerSparkConfig } from "./planner";
 
 const env = (input: Partial<CodeEnvInput> = {}) =>
@@ -83,7 +83,7 @@ describe("planCodeEnvImages: which images", () => {
   it("gives each image the generator's reference, Dockerfile and inputs hash for its base", () => {
     const spec = env();
     const [cpu, gpu] = plan({ env: spec }).images;
-    expect(gpu.image).toBe(codeEnvImageRef(spec, GPU_REF));
+    expect(gpu.image).toBe(`registry.example.com/team/gpu:ce-analytics-${codeEnvInputsHash(spec, GPU_REF).slice(0, 12)}`);
     expect(gpu.image).toMatch(/^registry\.example\.com\/team\/gpu:ce-analytics-[0-9a-f]{12}$/);
     expect(gpu.dockerfile).toBe(codeEnvDockerfile(spec, GPU_REF));
     expect(gpu.dockerfile).toContain(`FROM ${GPU_REF}\n`);
@@ -206,5 +206,46 @@ describe("codeEnvImageForConfig", () => {
     const both = plan({ env: env({ buildFor: { executionConfigs: "none", sparkConfigs: ["spark-default"] } }) });
     expect(codeEnvImageForConfig(both, "execution", "spark-default")).toMatchObject({ problem: expect.stringContaining("no image for config spark-default") });
     expect(codeEnvImageForConfig(both, "spark", "spark-default")).toMatchObject({ problem: expect.stringContaining("no image for Spark config spark-default") });
+  });
+});
+
+describe("planCodeEnvImages: where images are pushed", () => {
+  const hash12 = (spec: ReturnType<typeof env>, baseRef: string) => codeEnvInputsHash(spec, baseRef).slice(0, 12);
+  const only = (configs: PlannerExecutionConfig[], extra: Partial<PlannerInput> = {}) => plan({ executionConfigs: configs, ...extra }).images[0];
+
+  it("never pushes to the upstream repository of a public base image: without a registry the image cannot be built, and says why", () => {
+    const image = only([{ name: "torch", image: "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", registry: "" }]);
+    expect(image.image).toBe("");
+    expect(image.problem).toBe("No registry to push this image to: set the registry of execution config torch, or run it on a base image built in Berth");
+    expect(imagesToBuild(plan({ executionConfigs: [{ name: "torch", image: "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", registry: "" }] }))).toEqual([]);
+    // The same for a base that names its upstream host.
+    expect(only([{ name: "ghcr", image: "ghcr.io/org/img:1", registry: "" }]).problem).toMatch(/No registry to push this image to/);
+  });
+
+  it("pushes to the execution config's registry, even when the config's image names another host", () => {
+    const spec = env();
+    const mirrored = only([{ name: "torch", image: "pytorch/pytorch:2.5.1", registry: "registry.example.com/ml" }]);
+    expect(mirrored.baseRef).toBe("registry.example.com/ml/pytorch/pytorch:2.5.1");
+    expect(mirrored.image).toBe(`registry.example.com/ml/pytorch/pytorch:ce-analytics-${hash12(spec, mirrored.baseRef)}`);
+    const upstream = only([{ name: "ghcr", image: "ghcr.io/org/img:1", registry: "registry.example.com/ml" }]);
+    expect(upstream.baseRef).toBe("ghcr.io/org/img:1");
+    expect(upstream.image).toBe(`registry.example.com/ml/org/img:ce-analytics-${hash12(spec, "ghcr.io/org/img:1")}`);
+    expect(upstream.problem).toBeNull();
+  });
+
+  it("pushes next to a base image built in Berth, in that base image's registry and repository", () => {
+    const spec = env();
+    const ref = "harbor.example.com/ml/pytorch-base:b-0123456789ab";
+    const baseImages = [{ ref, name: "pytorch-base", spec: baseImageSchema.parse({ name: "pytorch-base", registry: { url: "harbor.example.com", repository: "ml/pytorch-base" } }), pushedAt: new Date("2026-11-27T09:00:00Z") }];
+    const image = only([{ name: "berth-base", image: ref, registry: "" }], { baseImages });
+    expect(image.problem).toBeNull();
+    expect(image.image).toBe(`harbor.example.com/ml/pytorch-base:ce-analytics-${hash12(spec, ref)}`);
+  });
+});
+
+describe("planCodeEnvImages: execution configs naming a Berth base image", () => {
+  it("cannot build on a base image that has no revision yet, and says so", () => {
+    const image = plan({ executionConfigs: [{ name: "torch", image: "berth:base-image/torch-base", registry: "", problem: "base image torch-base has no built revision yet: build it first" }] }).images[0];
+    expect(image).toMatchObject({ image: "", problem: "Execution config torch: base image torch-base has no built revision yet: build it first" });
   });
 });

@@ -10,10 +10,11 @@
  * the Berth base image at that reference was pushed again after the build pulled it.
  */
 import type { ImageBuildRow } from "@/db/schema";
-import { codeEnvBaseProblem, codeEnvDockerfile, codeEnvImageRef, codeEnvInputsHash } from "@/lib/images/dockerfile";
+import { codeEnvBaseProblem, codeEnvDockerfile, codeEnvInputsHash } from "@/lib/images/dockerfile";
 import { parseImageReference, type BaseImageSpec, type CodeEnvSpec } from "@/lib/images/schema";
 import { resolveImage } from "@/lib/kube/pod-builder";
 import { sparkImage, type SparkConfigBody } from "@/lib/spark-configs/builders";
+import { codeEnvPushTarget } from "./push-target";
 
 export type ConfigKind = "execution" | "spark";
 
@@ -22,6 +23,8 @@ export interface PlannerExecutionConfig {
   name: string;
   image: string;
   registry: string;
+  /** Why its image cannot be built on (a Berth base image never built), when it cannot. */
+  problem?: string;
 }
 
 /** A Spark config as the planner needs it. */
@@ -55,7 +58,7 @@ export interface PlannedImage {
   baseRef: string;
   /** The configs whose pods (or Spark jobs) run on this base reference. */
   configs: { kind: ConfigKind; name: string }[];
-  /** The reference this env's image is pushed to for the current inputs. */
+  /** The reference this env's image is pushed to for the current inputs (see codeEnvPushTarget); "" when there is no registry to push to (see problem). */
   image: string;
   dockerfile: string;
   inputsHash: string;
@@ -104,7 +107,7 @@ const newest = (builds: PlannerBuild[]) => builds.reduce<PlannerBuild | null>((b
 /** When a build pulled its base: its start, else its queueing. */
 const pulledAt = (build: PlannerBuild) => build.startedAt ?? build.queuedAt;
 
-function imageFor(input: PlannerInput, baseRef: string, configs: PlannedImage["configs"]): PlannedImage {
+function imageFor(input: PlannerInput, baseRef: string, configs: PlannedImage["configs"], registries: string[]): PlannedImage {
   const { env } = input;
   const parsed = parseImageReference(baseRef);
   const forRef = input.builds.filter((build) => build.baseRef === baseRef);
@@ -119,7 +122,8 @@ function imageFor(input: PlannerInput, baseRef: string, configs: PlannedImage["c
   const current = newest(pushed.filter((build) => build.inputsHash === inputsHash)) ?? newest(pushed);
   const building = newest(forRef.filter((build) => ACTIVE.has(build.status) && build.inputsHash === inputsHash));
   const base = input.baseImages?.find((candidate) => candidate.ref === baseRef);
-  const problem = base ? (codeEnvBaseProblem(env, base.spec) ?? null) : null;
+  const target = codeEnvPushTarget(env, baseRef, { berthBase: base?.spec, configs: configs.map((config, index) => ({ ...config, registry: registries[index] })) });
+  const problem = "problem" in target ? target.problem : base ? (codeEnvBaseProblem(env, base.spec) ?? null) : null;
 
   let status: PlannedImageStatus = "current";
   let reason: string | null = null;
@@ -133,23 +137,27 @@ function imageFor(input: PlannerInput, baseRef: string, configs: PlannedImage["c
     status = "stale";
     reason = `Base image ${base.name} was pushed again since this image was built`;
   }
-  return { baseRef, configs, image: codeEnvImageRef(env, baseRef), dockerfile: codeEnvDockerfile(env, baseRef), inputsHash, status, reason, current, building, latest, problem };
+  return { baseRef, configs, image: "image" in target ? target.image : "", dockerfile: codeEnvDockerfile(env, baseRef), inputsHash, status, reason, current, building, latest, problem };
 }
 
 /** The images a code env needs, each with its Dockerfile, inputs hash and build status. */
 export function planCodeEnvImages(input: PlannerInput): CodeEnvPlan {
   const execution = selected(input.executionConfigs, input.env.buildFor.executionConfigs);
   const spark = selected(input.sparkConfigs, input.env.buildFor.sparkConfigs);
-  const byRef = new Map<string, PlannedImage["configs"]>();
-  const add = (baseRef: string, kind: ConfigKind, name: string) => {
-    const configs = byRef.get(baseRef) ?? [];
-    configs.push({ kind, name });
-    byRef.set(baseRef, configs);
+  const byRef = new Map<string, { configs: PlannedImage["configs"]; registries: string[]; problem?: string }>();
+  const add = (baseRef: string, kind: ConfigKind, name: string, registry: string, problem?: string) => {
+    const group = byRef.get(baseRef) ?? { configs: [], registries: [], problem };
+    group.configs.push({ kind, name });
+    group.registries.push(registry);
+    byRef.set(baseRef, group);
   };
-  for (const config of execution.chosen) add(executionConfigBaseRef(config), "execution", config.name);
-  for (const config of spark.chosen) add(sparkConfigBaseRef(config), "spark", config.name);
+  for (const config of execution.chosen) add(config.problem ? config.image : executionConfigBaseRef(config), "execution", config.name, config.registry, config.problem);
+  for (const config of spark.chosen) add(sparkConfigBaseRef(config), "spark", config.name, config.registry);
 
-  const images = [...byRef].map(([baseRef, configs]) => imageFor(input, baseRef, configs));
+  const images = [...byRef].map(([baseRef, { configs, registries, problem }]) => {
+    const image = imageFor(input, baseRef, configs, registries);
+    return problem ? { ...image, image: "", dockerfile: "", problem: `Execution config ${configs[0].name}: ${problem}` } : image;
+  });
   const counts: Record<PlannedImageStatus, number> = { missing: 0, stale: 0, current: 0 };
   for (const image of images) counts[image.status] += 1;
   return {

@@ -2,6 +2,8 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { baseImages, codeEnvs, executionConfigs, imageBuilds, sparkConfigs, type CodeEnvRow } from "@/db/schema";
+import { baseImageNameOf } from "@/lib/images/base-image-ref";
+import { currentBaseImageRevision } from "@/lib/images/base-image-resolve";
 import { baseImageSpec } from "@/lib/images/queries";
 import type { CodeEnvSpec } from "@/lib/images/schema";
 import { DomainError } from "@/lib/actions/result";
@@ -42,6 +44,17 @@ export interface PlanContext {
   baseImages: (PushedBaseImage & { id: number; clusterId: number | null })[];
 }
 
+/**
+ * An execution config as the planner sees it: one naming a Berth base image builds on that base
+ * image's current revision (its pushed reference, so the env is pushed to that base image's registry).
+ */
+function configImage(name: string, image: string, registry: string, db: Reader): PlannerExecutionConfig {
+  const baseImage = baseImageNameOf(image);
+  if (baseImage === null) return { name, image, registry };
+  const revision = currentBaseImageRevision(baseImage, db);
+  return "problem" in revision ? { name, image, registry, problem: revision.problem } : { name, image: revision.pushedRef, registry: "" };
+}
+
 /** Reads the configs and the Berth base images pushed so far (each pushed reference, with its latest push). */
 export function planContext(db: Reader = getDb()): PlanContext {
   const execution = db
@@ -49,7 +62,7 @@ export function planContext(db: Reader = getDb()): PlanContext {
     .from(executionConfigs)
     .orderBy(asc(executionConfigs.name))
     .all()
-    .map(({ name, spec }) => ({ name, image: String(spec.image ?? ""), registry: String(spec.registry ?? "") }));
+    .map(({ name, spec }) => configImage(name, String(spec.image ?? ""), String(spec.registry ?? ""), db));
   const spark = db
     .select({ name: sparkConfigs.name, spec: sparkConfigs.spec })
     .from(sparkConfigs)

@@ -7,6 +7,7 @@ import { clusters, type Cluster, type ExecutionConfigRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { recordStandaloneAudit, type AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
+import { BaseImageUnavailable, withBaseImageResolved } from "@/lib/images/base-image-resolve";
 import { fitsOnCluster } from "@/lib/kube/capacity-reader";
 import { describeKubeError } from "@/lib/kube/errors";
 import { ensureNamespace, NamespaceError } from "@/lib/kube/namespaces";
@@ -29,8 +30,10 @@ export function sampleRun(actor: Actor, row: Pick<ExecutionConfigRow, "usableBy"
 /** The pod a config produces for a run; a config that cannot serve the run is a 422 with the reason. */
 export function podFor(row: ExecutionConfigRow, run: PodRun): V1Pod {
   try {
-    return buildPod({ ...executionConfigBody(row), version: row.version }, run);
+    // A config naming a Berth base image previews and tests its current revision, by digest.
+    return buildPod(withBaseImageResolved({ ...executionConfigBody(row), version: row.version }), run);
   } catch (error) {
+    if (error instanceof BaseImageUnavailable) throw new DomainError(422, `Execution config ${row.name} cannot run: ${error.message}`, { image: [error.message] });
     if (error instanceof RunEnvError) throw new DomainError(422, error.message, { env: error.problems });
     if (error instanceof PodBuildError) throw new DomainError(422, error.message, { namespace: [error.message] });
     throw error;

@@ -63,6 +63,22 @@ describe("execution configs against the simulated cluster", async () => {
     expect((await executionConfigFits(findExecutionConfig("gpu-three")!, admin))[0]).toMatchObject({ fits: 2, reason: "fits 2×: 8 of 8 nvidia.com/gpu free" });
   });
 
+  it("tolerates the GPU nodes' taint for GPU configs, old and new, and says so when a config does not", async () => {
+    const base = { image: "python:3.12-slim", cluster: "sim", namespace: "berth-${project}", createNamespace: true };
+    // Asked in resources, with no toleration of its own: it gets the GPU toleration.
+    await run(mutations.createExecutionConfig, { ...base, name: "gpu-legacy", resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } });
+    expect((await executionConfigFits(findExecutionConfig("gpu-legacy")!, admin))[0]).toMatchObject({ fits: 8, reason: "fits 8×: 8 of 8 nvidia.com/gpu free" });
+    await run(mutations.createExecutionConfig, { ...base, name: "gpu-field", gpu: { count: 2, type: "NVIDIA-A100-SXM4-40GB" } });
+    expect((await executionConfigFits(findExecutionConfig("gpu-field")!, admin))[0]).toMatchObject({ fits: 4, reason: "fits 4×: 8 of 8 nvidia.com/gpu free" });
+    await run(mutations.createExecutionConfig, { ...base, name: "gpu-h100", gpu: { count: 1, type: "H100" } });
+    expect((await executionConfigFits(findExecutionConfig("gpu-h100")!, admin))[0]).toMatchObject({ fits: 0, reason: "fits 0×: 8 nvidia.com/gpu on 6 nodes not matching the node selector/affinity" });
+    await run(mutations.createExecutionConfig, { ...base, name: "gpu-no-key", gpu: { count: 1, tolerationKey: "" } });
+    expect((await executionConfigFits(findExecutionConfig("gpu-no-key")!, admin))[0]).toMatchObject({
+      fits: 0,
+      reason: "fits 0×: 8 nvidia.com/gpu on 2 nodes tainted nvidia.com/gpu=present:NoSchedule: this config does not tolerate it",
+    });
+  });
+
   it("tests a config asking 16 GPUs: unschedulable with the scheduler's message", async () => {
     await run(mutations.createExecutionConfig, gpuConfig("gpu-huge", "16"));
     const result = await testExecutionConfig(findExecutionConfig("gpu-huge")!, admin, "api");

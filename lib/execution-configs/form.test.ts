@@ -65,10 +65,24 @@ describe("the execution config form", () => {
     expect(parsed.success).toBe(false);
     expect(foldFieldErrors(fieldErrorsFrom(parsed.error!), FORM_FIELDS)).toEqual({
       "resources.requests.cpu": ["must be at most the limit (2)"],
-      "resources.limits": ["resources.limits.nvidia.com/gpu: must equal the request (Kubernetes does not overcommit extended resources)"],
+      "resources.limits": ["nvidia.com/gpu: must equal the request (Kubernetes does not overcommit extended resources)"],
     });
     expect(parseTolerationLine("bad key")).toBeUndefined();
     const noGroups = createExecutionConfigSchema.safeParse(formToExecutionConfigInput({ ...form, "usableBy.groups": [] }).input);
     expect(foldFieldErrors(fieldErrorsFrom(noGroups.error!), FORM_FIELDS)).toEqual({ "usableBy.groups": ["choose at least one group, or everyone"] });
+  });
+
+  it("reads the GPU fields, gives them back, and puts their errors on them", () => {
+    const gpuForm = { ...form, "resources.requests": "", "resources.limits": "", "gpu.count": "2", "gpu.type": "NVIDIA-A100-SXM4-40GB", "gpu.tolerationKey": "nvidia.com/gpu" };
+    const parsed = createExecutionConfigSchema.parse(formToExecutionConfigInput(gpuForm).input);
+    expect(parsed.gpu).toEqual({ count: 2, type: "NVIDIA-A100-SXM4-40GB", tolerationKey: "nvidia.com/gpu" });
+    expect(executionConfigToForm(parsed)).toMatchObject({ "gpu.count": "2", "gpu.type": "NVIDIA-A100-SXM4-40GB", "gpu.tolerationKey": "nvidia.com/gpu" });
+    // An empty count is none; the key may be cleared on purpose.
+    expect(createExecutionConfigSchema.parse(formToExecutionConfigInput({ ...gpuForm, "gpu.count": "", "gpu.type": "", "gpu.tolerationKey": "" }).input).gpu).toEqual({ count: 0, type: "", tolerationKey: "" });
+    const twice = createExecutionConfigSchema.safeParse(formToExecutionConfigInput({ ...form, "gpu.count": "1", "gpu.type": "x y" }).input);
+    expect(foldFieldErrors(fieldErrorsFrom(twice.error!), FORM_FIELDS)).toMatchObject({
+      "gpu.count": ["GPUs are also asked in resources (nvidia.com/gpu): set them in one place"],
+      "gpu.type": [expect.stringContaining("type")],
+    });
   });
 });

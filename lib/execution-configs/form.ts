@@ -1,5 +1,6 @@
 import YAML from "yaml";
 import type { FieldErrors } from "@/lib/validation";
+import { NO_GPU } from "./gpu";
 import type { ExecutionConfigInput, Toleration } from "./schema";
 
 /**
@@ -23,6 +24,9 @@ export const FORM_FIELDS = [
   "resources.limits.memory",
   "resources.requests",
   "resources.limits",
+  "gpu.count",
+  "gpu.type",
+  "gpu.tolerationKey",
   "nodeSelector",
   "tolerations",
   "affinity",
@@ -76,6 +80,16 @@ export function formatToleration(toleration: Toleration): string {
   return `${head}${toleration.effect ? `:${toleration.effect}` : ""}${toleration.tolerationSeconds !== undefined ? ` for ${toleration.tolerationSeconds}s` : ""}`;
 }
 
+/** The GPU fields; an empty count is none, and a form without the key field keeps the default key. */
+function gpuInput(form: Record<string, unknown>): Record<string, unknown> {
+  const count = String(form["gpu.count"] ?? "").trim();
+  return {
+    count: count === "" ? 0 : Number(count),
+    type: String(form["gpu.type"] ?? ""),
+    ...(form["gpu.tolerationKey"] === undefined ? {} : { tolerationKey: String(form["gpu.tolerationKey"]) }),
+  };
+}
+
 /** The form's fields as the API's input, plus the errors of lines that could not be read at all. */
 export function formToExecutionConfigInput(form: Record<string, unknown>): { input: Record<string, unknown>; fieldErrors: FieldErrors } {
   const fieldErrors: FieldErrors = {};
@@ -109,6 +123,7 @@ export function formToExecutionConfigInput(form: Record<string, unknown>): { inp
     namespace: form.namespace,
     createNamespace: form.createNamespace === "on" || form.createNamespace === "true",
     resources: { requests: resourceList("requests"), limits: resourceList("limits") },
+    gpu: gpuInput(form),
     nodeSelector: Object.fromEntries(keyValues("nodeSelector", form.nodeSelector, fieldErrors)),
     tolerations,
     affinity: form.affinity ?? "",
@@ -135,6 +150,7 @@ export function executionConfigToForm(config: ExecutionConfigInput): Record<stri
       .filter(([name]) => name !== "cpu" && name !== "memory")
       .map(([name, value]) => `${name}=${value}`)
       .join("\n");
+  const gpu = config.gpu ?? NO_GPU;
   return {
     name: config.name,
     description: config.description,
@@ -151,6 +167,9 @@ export function executionConfigToForm(config: ExecutionConfigInput): Record<stri
     "resources.limits.memory": config.resources.limits.memory ?? "",
     "resources.requests": extra(config.resources.requests),
     "resources.limits": extra(config.resources.limits),
+    "gpu.count": gpu.count ? String(gpu.count) : "",
+    "gpu.type": gpu.type,
+    "gpu.tolerationKey": gpu.tolerationKey,
     nodeSelector: Object.entries(config.nodeSelector)
       .map(([key, value]) => `${key}=${value}`)
       .join("\n"),

@@ -1,11 +1,12 @@
 import "server-only";
 import { and, eq, inArray, ne, or } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { executionConfigs, groups, projectOverrides, projects, settings, type ExecutionConfigRow } from "@/db/schema";
+import { baseImages, executionConfigs, groups, projectOverrides, projects, settings, type ExecutionConfigRow } from "@/db/schema";
 import { defineMutation, executeMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
 import type { AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
+import { BASE_IMAGE_PREFIX, baseImageNameOf } from "@/lib/images/base-image-ref";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
@@ -45,6 +46,10 @@ function columnsOf(tx: Tx, input: ExecutionConfigInput) {
     usableBy.groups.forEach((group, index) => {
       if (!found.includes(group)) fieldErrors[`usableBy.groups.${index}`] = [`No group named "${group}"`];
     });
+  }
+  const baseImage = baseImageNameOf(spec.image);
+  if (baseImage !== null && !tx.select({ id: baseImages.id }).from(baseImages).where(eq(baseImages.name, baseImage)).get()) {
+    fieldErrors.image = [`No base image named "${baseImage}" (images named ${BASE_IMAGE_PREFIX}<name> are base images built in Berth)`];
   }
   if (Object.keys(fieldErrors).length) throw new DomainError(422, "Some referenced objects do not exist", fieldErrors);
   return {

@@ -5,6 +5,7 @@ import { clusters, executionConfigs, type ExecutionConfigRow } from "@/db/schema
 import { isIdRef } from "@/lib/objects/versioned";
 import { toYamlDocument } from "@/lib/objects/yaml";
 import { mayUse, type Actor } from "@/lib/permissions";
+import { NO_GPU } from "./gpu";
 import type { ExecutionConfigInput, ExecutionConfigSpec, ExecutionConfigView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -37,6 +38,8 @@ export function executionConfigBody(row: ExecutionConfigRow, db: Reader = getDb(
     // Configs saved before the field existed have none.
     allowedReservedEnv: (row.spec as Partial<ExecutionConfigSpec>).allowedReservedEnv ?? [],
     runAsUser: (row.spec as Partial<ExecutionConfigSpec>).runAsUser ?? null,
+    // Such configs ask GPUs in resources, if at all: read there (configGpuCount), with the default toleration key.
+    gpu: (row.spec as Partial<ExecutionConfigSpec>).gpu ?? { ...NO_GPU },
   };
 }
 

@@ -3,9 +3,12 @@ import { z } from "zod";
 import type { UsableConfigView } from "@/lib/objects/usable-config";
 import { descriptionSchema, groupNameSchema } from "@/lib/validation";
 import { affinitySchema, type Affinity } from "./affinity";
+import { GPU_RESOURCE, GPU_TYPE_LABEL, NO_GPU } from "./gpu";
 import { ENV_VAR_NAME, dnsLabelSchema, labelValueProblem, optionalSubdomainSchema, qualifiedNameProblem } from "./kube-names";
 import { namespaceTemplateProblem } from "./namespace-template";
 import { allowedEnvPatternProblem } from "./reserved-env";
+import { baseImageNameOf } from "@/lib/images/base-image-ref";
+import { imageReferenceProblem } from "@/lib/images/schema";
 
 export const PULL_POLICIES = ["IfNotPresent", "Always", "Never"] as const;
 export const WORKLOAD_TYPES = ["any", "visual-recipes", "user-code"] as const;
@@ -143,7 +146,11 @@ const imageSchema = z
   .trim()
   .min(1, { error: "Image is required", abort: true })
   .max(512, { error: "Image must be at most 512 characters", abort: true })
-  .regex(/^[a-z0-9]([a-z0-9._\/:-]*[a-z0-9])?(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i, "Image must be a reference such as python:3.12-slim or registry.example.com/team/app:1.0");
+  .superRefine((value, ctx) => {
+    // A Berth base image is checked against the stored base images when the config is saved.
+    const problem = baseImageNameOf(value) === null ? imageReferenceProblem(value) : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: `Image ${problem}` });
+  });
 
 const registrySchema = z
   .string()
@@ -159,6 +166,30 @@ const optionalQuantitySchema = z
   .refine((value) => value === "" || (quantityInRange(value) && isQuantity(value) && parseQuantity(value).nano > 0n), "must be a positive quantity such as 1Gi")
   .transform((value) => (value === "" ? "" : canonicalQuantity(value)))
   .default("");
+
+/** GPUs per pod, an optional GPU model (a node selector) and the GPU nodes' taint key to tolerate. */
+export const gpuSchema = z
+  .strictObject({
+    count: z.number({ error: "count must be a whole number of GPUs" }).int("count must be a whole number of GPUs").min(0, "count must not be negative").max(64, "count must be at most 64").default(0),
+    type: z
+      .string({ error: "type must be text" })
+      .trim()
+      .default("")
+      .superRefine((value, ctx) => {
+        const problem = value ? labelValueProblem(value) : undefined;
+        if (problem) ctx.addIssue({ code: "custom", message: `type ${problem}` });
+      }),
+    tolerationKey: z
+      .string({ error: "tolerationKey must be text" })
+      .trim()
+      .default(NO_GPU.tolerationKey)
+      .superRefine((value, ctx) => {
+        const problem = value ? qualifiedNameProblem(value) : undefined;
+        if (problem) ctx.addIssue({ code: "custom", message: `key ${problem}` });
+      }),
+  })
+  .default({ ...NO_GPU });
+export type GpuInput = z.output<typeof gpuSchema>;
 
 /** Every field of an execution config: shared by the form, the API and YAML import. */
 const executionConfigShape = {
@@ -179,6 +210,7 @@ const executionConfigShape = {
   namespace: namespaceSchema,
   createNamespace: z.boolean({ error: "createNamespace must be true or false" }).default(false),
   resources: resourcesSchema,
+  gpu: gpuSchema,
   nodeSelector: labelMapSchema,
   tolerations: z.array(tolerationSchema).max(50, "at most 50 tolerations").default([]),
   affinity: affinitySchema.default({}),
@@ -219,7 +251,20 @@ const executionConfigShape = {
   usableBy: usableBySchema,
 };
 
-export const createExecutionConfigSchema = z.strictObject(executionConfigShape);
+const executionConfigObject = z.strictObject(executionConfigShape);
+
+/** The GPU field against the fields it overlaps: resources (configs written before it) and the node selector. */
+function gpuConflicts(config: z.output<typeof executionConfigObject>, ctx: z.RefinementCtx) {
+  const { gpu, resources, nodeSelector } = config;
+  if (gpu.type && gpu.count === 0) ctx.addIssue({ code: "custom", path: ["gpu", "type"], message: "choose how many GPUs before their type" });
+  if (gpu.count > 0 && (resources.requests[GPU_RESOURCE] !== undefined || resources.limits[GPU_RESOURCE] !== undefined)) {
+    ctx.addIssue({ code: "custom", path: ["gpu", "count"], message: `GPUs are also asked in resources (${GPU_RESOURCE}): set them in one place` });
+  }
+  const selected = nodeSelector[GPU_TYPE_LABEL];
+  if (gpu.type && selected !== undefined && selected !== gpu.type) ctx.addIssue({ code: "custom", path: ["gpu", "type"], message: `differs from the node selector ${GPU_TYPE_LABEL}=${selected}` });
+}
+
+export const createExecutionConfigSchema = executionConfigObject.superRefine(gpuConflicts);
 export type ExecutionConfigInput = z.output<typeof createExecutionConfigSchema>;
 
 /** A config named by id or name, as in REST paths. */
@@ -236,7 +281,7 @@ export const updateExecutionConfigSchema = z.looseObject({
 });
 
 /** The PATCH body as documented: every field optional. */
-export const patchExecutionConfigBodySchema = createExecutionConfigSchema.partial().extend({ version: z.number().int().positive().optional() });
+export const patchExecutionConfigBodySchema = executionConfigObject.partial().extend({ version: z.number().int().positive().optional() });
 
 export const deleteExecutionConfigSchema = z.strictObject({ config: executionConfigRefSchema });
 export const restoreExecutionConfigSchema = z.strictObject({ config: executionConfigRefSchema, auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive() });
@@ -255,6 +300,9 @@ export const executionConfigViewSchema = z.looseObject({
   image: z.string(),
   namespace: z.string(),
   usableBy: z.union([z.literal("all"), z.object({ groups: z.array(z.string()) })]),
+  gpu: z
+    .object({ count: z.number(), type: z.string(), tolerationKey: z.string() })
+    .describe("GPUs per pod, the GPU model (node selector nvidia.com/gpu.product) and the GPU nodes' taint key tolerated; a config asking nvidia.com/gpu in resources instead has count 0 here and gets the same toleration"),
   version: z.number(),
   mayUse: z.boolean(),
 });

@@ -43,7 +43,8 @@ function podLimits(spec: V1PodSpec | undefined): Amounts {
 
 const terminal = (pod: V1Pod) => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 
-function tolerates(toleration: V1Toleration, taint: V1Taint): boolean {
+/** Whether a toleration tolerates a taint, as the scheduler matches them (an empty key with Exists tolerates all). */
+export function tolerates(toleration: V1Toleration, taint: V1Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   if (!toleration.key) return toleration.operator === "Exists";
   if (toleration.key !== taint.key) return false;
@@ -71,21 +72,133 @@ function matchesRequirement(labels: Record<string, string>, requirement: V1NodeS
   }
 }
 
+/** Taints the scheduler honours (NoSchedule, NoExecute) that the pod does not tolerate. */
+function untoleratedTaints(node: V1Node, spec: V1PodSpec): V1Taint[] {
+  return (node.spec?.taints ?? []).filter(
+    (taint) => (taint.effect === "NoSchedule" || taint.effect === "NoExecute") && !(spec.tolerations ?? []).some((toleration) => tolerates(toleration, taint)),
+  );
+}
+
+const taintText = (taint: V1Taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect}`;
+
+/**
+ * Taints Kubernetes itself puts on a node for a passing state (not ready, cordoned, still
+ * starting): they say nothing about whether the pod could ever run there.
+ */
+const transientTaint = (taint: V1Taint) => taint.key.startsWith("node.kubernetes.io/") || taint.key.startsWith("node.cloudprovider.kubernetes.io/");
+
+function matchesSelector(node: V1Node, spec: V1PodSpec): boolean {
+  const labels = node.metadata?.labels ?? {};
+  const selectorMismatch = Object.entries(spec.nodeSelector ?? {}).some(([key, value]) => labels[key] !== value);
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const affinityMismatch = terms?.length ? !terms.some((term) => (term.matchExpressions ?? []).every((requirement) => matchesRequirement(labels, requirement))) : false;
+  return !selectorMismatch && !affinityMismatch;
+}
+
+const SELECTOR_REFUSAL = "not matching the node selector/affinity";
+
 /** Why the scheduler would never place the pod on this node (before resources), or undefined. */
 export function nodeRefusal(node: V1Node, spec: V1PodSpec): string | undefined {
   const ready = node.status?.conditions?.find((condition) => condition.type === "Ready");
   if (ready && ready.status !== "True") return "not ready";
   if (node.spec?.unschedulable) return "unschedulable";
-  const untolerated = (node.spec?.taints ?? []).find(
-    (taint) => (taint.effect === "NoSchedule" || taint.effect === "NoExecute") && !(spec.tolerations ?? []).some((toleration) => tolerates(toleration, taint)),
-  );
-  if (untolerated) return `untolerated taint {${untolerated.key}${untolerated.value ? `: ${untolerated.value}` : ""}}`;
-  const labels = node.metadata?.labels ?? {};
-  const selectorMismatch = Object.entries(spec.nodeSelector ?? {}).some(([key, value]) => labels[key] !== value);
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  const affinityMismatch = terms?.length ? !terms.some((term) => (term.matchExpressions ?? []).every((requirement) => matchesRequirement(labels, requirement))) : false;
-  if (selectorMismatch || affinityMismatch) return "didn't match the node selector/affinity";
+  const [untolerated] = untoleratedTaints(node, spec);
+  if (untolerated) return `tainted ${taintText(untolerated)}`;
+  if (!matchesSelector(node, spec)) return SELECTOR_REFUSAL;
   return undefined;
+}
+
+/** Like nodeRefusal, but only for what lasts: taints the pod does not tolerate and selectors it does not match. */
+function permanentRefusal(node: V1Node, spec: V1PodSpec): string | undefined {
+  const untolerated = untoleratedTaints(node, spec).find((taint) => !transientTaint(taint));
+  if (untolerated) return `tainted ${taintText(untolerated)}`;
+  if (!matchesSelector(node, spec)) return SELECTOR_REFUSAL;
+  return undefined;
+}
+
+const nodesWord = (count: number) => `${count} ${count === 1 ? "node" : "nodes"}`;
+
+/**
+ * Nodes left out, grouped by why, in words: "8 nvidia.com/gpu on 2 nodes tainted
+ * nvidia.com/gpu=present:NoSchedule: this config does not tolerate it". With `onlyHolding`, only
+ * groups that hold some of `resource` are told (CPU nodes a GPU pod skips are no news).
+ */
+function excludedWords(excluded: { node: V1Node; why: string }[], resource: string | undefined, onlyHolding: boolean): string[] {
+  const groups = new Map<string, { count: number; amount: bigint }>();
+  for (const { node, why } of excluded) {
+    const group = groups.get(why) ?? { count: 0, amount: 0n };
+    group.count += 1;
+    group.amount += resource ? nano(node.status?.allocatable?.[resource]) : 0n;
+    groups.set(why, group);
+  }
+  const words: string[] = [];
+  for (const [why, { count, amount }] of [...groups].sort(([, a], [, b]) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0))) {
+    if (onlyHolding && amount === 0n) continue;
+    const what = resource && amount > 0n ? `${display(resource, amount)} ${resource} on ${nodesWord(count)}` : nodesWord(count);
+    words.push(why.startsWith("tainted ") ? `${what} ${why}: this config does not tolerate it` : `${what} ${why}`);
+  }
+  return words;
+}
+
+/** The resource a headline speaks of: an extended one (GPUs) if requested, else the first requested. */
+function headlineResource(requests: [string, bigint][]): string | undefined {
+  return (requests.find(([name]) => name.includes("/")) ?? requests[0])?.[0];
+}
+
+const quotaName = (quota: V1ResourceQuota) => `quota ${quota.metadata?.name ?? "(unnamed)"}${quota.metadata?.namespace ? ` of namespace ${quota.metadata.namespace}` : ""}`;
+
+/**
+ * Why a pod could never start, whatever other work finishes: it asks more than a namespace
+ * quota's hard limit, or no node it may use (taints it does not tolerate and selectors it does
+ * not match rule a node out; readiness and cordons pass) has that much allocatable. Empty when
+ * it may start some day. Without nodes nothing is judged: an autoscaler may still add them.
+ * Quotas with scopes are skipped: whether they apply depends on the pod's priority or QoS class.
+ */
+export function neverFitsProblems(spec: V1PodSpec, nodes: V1Node[], quotas: V1ResourceQuota[]): string[] {
+  const problems: string[] = [];
+  const requests = podRequests(spec);
+  const limits = podLimits(spec);
+  for (const quota of quotas) {
+    if (quota.spec?.scopes?.length || quota.spec?.scopeSelector) continue;
+    for (const [key, hard] of Object.entries(quota.status?.hard ?? quota.spec?.hard ?? {})) {
+      const perPod = quotaUsePerPod(key, requests, limits);
+      if (!perPod || perPod <= nano(hard)) continue;
+      const resource = key === "pods" || key === "count/pods" ? "pod" : key.replace(/^(requests|limits)\./, "");
+      const asked = resource === "pod" ? "1 pod" : `${display(resource, perPod)} ${resource}`;
+      problems.push(`the pod asks ${asked}, but ${quotaName(quota)} allows at most ${display(resource, nano(hard))} (${key})`);
+    }
+  }
+  if (nodes.length === 0) return problems;
+  const asked = [...requests].filter(([, amount]) => amount > 0n);
+  const excluded: { node: V1Node; why: string }[] = [];
+  const usable: V1Node[] = [];
+  for (const node of nodes) {
+    const why = permanentRefusal(node, spec);
+    if (why) excluded.push({ node, why });
+    else usable.push(node);
+  }
+  const resource = headlineResource(asked);
+  if (usable.length === 0) {
+    problems.push(`no node admits it: ${excludedWords(excluded, resource, false).join("; ")}`);
+    return problems;
+  }
+  const holds = (node: V1Node, name: string, need: bigint) => nano(node.status?.allocatable?.[name]) >= need;
+  const roomForPod = (node: V1Node) => node.status?.allocatable?.pods === undefined || nano(node.status.allocatable.pods) >= 1_000_000_000n;
+  if (usable.some((node) => roomForPod(node) && asked.every(([name, need]) => holds(node, name, need)))) return problems;
+  const beyondEveryNode = asked.filter(([name, need]) => !usable.some((node) => holds(node, name, need)));
+  if (beyondEveryNode.length) {
+    const [name, need] = beyondEveryNode.find(([candidate]) => candidate === resource) ?? beyondEveryNode[0];
+    const largest = usable.reduce((best, node) => (nano(node.status?.allocatable?.[name]) > nano(best.status?.allocatable?.[name]) ? node : best));
+    const most = nano(largest.status?.allocatable?.[name]);
+    const words = most === 0n ? `no node it may use has ${name}` : `no node has ${display(name, need)} ${name} allocatable (largest: ${display(name, most)} on ${largest.metadata?.name})`;
+    // Where that resource is instead (e.g. GPUs on tainted nodes) is the useful half of the answer.
+    problems.push([words, ...excludedWords(excluded, name, true)].join("; "));
+  } else if (asked.length) {
+    problems.push(`no node has ${asked.map(([name, need]) => `${display(name, need)} ${name}`).join(" and ")} allocatable together`);
+  } else {
+    problems.push("no node has room for another pod");
+  }
+  return problems;
 }
 
 function display(resource: string, value: bigint): string {
@@ -133,7 +246,7 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
     if (!pod.spec?.nodeName || terminal(pod)) continue;
     podsByNode.set(pod.spec.nodeName, [...(podsByNode.get(pod.spec.nodeName) ?? []), pod]);
   }
-  const refusals = new Map<string, number>();
+  const excluded: { node: V1Node; why: string }[] = [];
   const free: Amounts = new Map();
   const mostFreeOnOneNode: Amounts = new Map();
   const allocatableTotal: Amounts = new Map();
@@ -141,7 +254,7 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
   for (const node of nodes) {
     const refusal = nodeRefusal(node, spec);
     if (refusal) {
-      refusals.set(refusal, (refusals.get(refusal) ?? 0) + 1);
+      excluded.push({ node, why: refusal });
       continue;
     }
     const bound = podsByNode.get(node.metadata?.name ?? "") ?? [];
@@ -158,7 +271,7 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
     }
     nodeFits += copies === Number.MAX_SAFE_INTEGER ? 0 : copies;
   }
-  const eligible = nodes.length - [...refusals.values()].reduce((sum, count) => sum + count, 0);
+  const eligible = nodes.length - excluded.length;
   const quota = quotaAllowance(spec, quotas);
   const fits = quota ? Math.min(nodeFits, quota.allows) : nodeFits;
   // The headline resource: an extended one (GPUs) if requested, else the scarcest relative to the need.
@@ -168,14 +281,20 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
     [];
   const bottleneck = resource && need ? { resource, free: display(resource, free.get(resource) ?? 0n), allocatable: display(resource, allocatableTotal.get(resource) ?? 0n) } : undefined;
 
+  // Taints, selectors and quota are told apart: each needs a different fix.
   const parts: string[] = [];
   if (eligible === 0) {
-    parts.push(`no node admits it: ${[...refusals].map(([why, count]) => `${count} node(s) ${why}`).join(", ") || "the cluster has no nodes"}`);
+    parts.push(nodes.length ? excludedWords(excluded, resource, false).join("; ") : "the cluster has no nodes");
   } else if (bottleneck && need) {
-    parts.push(`${bottleneck.free} of ${bottleneck.allocatable} ${bottleneck.resource} free`);
-    const mostOnOne = mostFreeOnOneNode.get(bottleneck.resource) ?? 0n;
-    // Free capacity split across nodes does not help a pod that needs more than any one node has.
-    if (nodeFits === 0 && need > mostOnOne) parts.push(`needs ${display(bottleneck.resource, need)} per pod, at most ${display(bottleneck.resource, mostOnOne)} free on one node`);
+    const elsewhere = excludedWords(excluded, bottleneck.resource, true);
+    // "0 of 0 free" says nothing when the resource sits on nodes the pod may not use.
+    if ((allocatableTotal.get(bottleneck.resource) ?? 0n) > 0n || !elsewhere.length) {
+      parts.push(`${bottleneck.free} of ${bottleneck.allocatable} ${bottleneck.resource} free`);
+      const mostOnOne = mostFreeOnOneNode.get(bottleneck.resource) ?? 0n;
+      // Free capacity split across nodes does not help a pod that needs more than any one node has.
+      if (nodeFits === 0 && need > mostOnOne) parts.push(`needs ${display(bottleneck.resource, need)} per pod, at most ${display(bottleneck.resource, mostOnOne)} free on one node`);
+    }
+    parts.push(...elsewhere);
   } else {
     parts.push(`${eligible} eligible node(s)`);
   }

@@ -89,7 +89,7 @@ describe("namespace policies on the simulated cluster", async () => {
   });
 
   it("lists matching namespaces and reports a cluster refusal as a failed result", async () => {
-    expect(await matchingNamespaces(cluster, "ml-.*")).toEqual(["ml-test"]);
+    expect(await matchingNamespaces(cluster, "ml-*")).toEqual(["ml-test"]);
     const result = await applyPolicy(cluster, policy, "no-such-namespace", { dryRun: true });
     expect(result).toMatchObject({ status: "failed", error: expect.stringContaining("not found") });
   });
@@ -126,14 +126,14 @@ describe("namespace policies on the simulated cluster", async () => {
     const { getDb } = await import("@/db");
     const { namespacePolicies } = await import("@/db/schema");
     getDb().insert(namespacePolicies).values([
-      { name: "catch-all", pattern: ".*", priority: 1000, spec: { resourceQuota: { hard: { pods: "100" } }, limitRange: null } },
-      { name: "ml-auto", pattern: "ml-auto-.*", priority: 10, spec: GPU_POLICY },
+      { name: "catch-all", pattern: "*", priority: 1000, spec: { resourceQuota: { hard: { pods: "100" } }, limitRange: null } },
+      { name: "ml-auto", pattern: "ml-auto-*", priority: 10, spec: GPU_POLICY },
     ]).run();
     expect(await ensureNamespace(cluster, "ml-auto-1", { create: true })).toEqual({ namespace: "ml-auto-1", created: true, policy: "ml-auto" });
     const quota = await kubeClients(cluster).core.readNamespacedResourceQuota({ name: "berth-quota", namespace: "ml-auto-1" });
     expect(quota.spec?.hard?.["requests.nvidia.com/gpu"]).toBe("2");
     expect(quota.metadata?.labels?.["berth.dev/policy"]).toBe("ml-auto");
-    getDb().insert(namespacePolicies).values({ name: "psa-open", pattern: "psa-open-.*", priority: 5, podSecurity: "privileged", spec: { resourceQuota: { hard: { pods: "5" } }, limitRange: null } }).run();
+    getDb().insert(namespacePolicies).values({ name: "psa-open", pattern: "psa-open-*", priority: 5, podSecurity: "privileged", spec: { resourceQuota: { hard: { pods: "5" } }, limitRange: null } }).run();
     await ensureNamespace(cluster, "psa-open-1", { create: true });
     expect((await kubeClients(cluster).core.readNamespace({ name: "psa-open-1" })).metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
   });

@@ -1,12 +1,15 @@
 import type { V1Container, V1EnvVar, V1Pod, V1PodSecurityContext, V1SecurityContext, V1Toleration, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import { GPU_RESOURCE, GPU_TYPE_LABEL, gpuToleration, type GpuSpec } from "@/lib/execution-configs/gpu";
 import type { ExecutionConfigSpec } from "@/lib/execution-configs/schema";
 import { namespaceSafe, resolveNamespace } from "@/lib/execution-configs/namespace-template";
 import { runEnvProblems } from "@/lib/execution-configs/reserved-env";
 
 /** What the pod builder needs of an execution config: its name, version and body. */
-export interface PodConfig extends ExecutionConfigSpec {
+export interface PodConfig extends Omit<ExecutionConfigSpec, "gpu"> {
   name: string;
   version?: number;
+  /** Absent on configs saved before the field existed. */
+  gpu?: GpuSpec;
 }
 
 /** One run of an activity: who runs what, where. */
@@ -119,10 +122,20 @@ export function buildPod(config: PodConfig, run: PodRun): V1Pod {
     volumeMounts.push({ name: "dshm", mountPath: "/dev/shm" });
   }
   const env = envList(config, run);
+  // The GPU field asks as Kubernetes needs an extended resource: the limit, and an equal request.
+  const gpus: Record<string, string> = config.gpu?.count ? { [GPU_RESOURCE]: String(config.gpu.count) } : {};
+  const requests = { ...config.resources.requests, ...gpus };
+  const limits = { ...config.resources.limits, ...gpus };
   const resources = {
-    ...(Object.keys(config.resources.requests).length ? { requests: { ...config.resources.requests } } : {}),
-    ...(Object.keys(config.resources.limits).length ? { limits: { ...config.resources.limits } } : {}),
+    ...(Object.keys(requests).length ? { requests } : {}),
+    ...(Object.keys(limits).length ? { limits } : {}),
   };
+  const nodeSelector: Record<string, string> = { ...config.nodeSelector, ...(config.gpu?.count && config.gpu.type ? { [GPU_TYPE_LABEL]: config.gpu.type } : {}) };
+  const tolerations = config.tolerations.map(toleration);
+  const gpuTaint = gpuToleration(config);
+  // A toleration the config already has for the GPU taint (or for every taint) is enough.
+  const covered = gpuTaint && tolerations.some((existing) => !existing.key || (existing.key === gpuTaint.key && existing.operator === "Exists" && (!existing.effect || existing.effect === "NoSchedule")));
+  if (gpuTaint && !covered) tolerations.push(gpuTaint);
   const container: V1Container = {
     name: "main",
     image,
@@ -161,8 +174,8 @@ export function buildPod(config: PodConfig, run: PodRun): V1Pod {
       containers: [container],
       ...(config.serviceAccount ? { serviceAccountName: config.serviceAccount } : {}),
       ...(config.imagePullSecret ? { imagePullSecrets: [{ name: config.imagePullSecret }] } : {}),
-      ...(Object.keys(config.nodeSelector).length ? { nodeSelector: { ...config.nodeSelector } } : {}),
-      ...(config.tolerations.length ? { tolerations: config.tolerations.map(toleration) } : {}),
+      ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
+      ...(tolerations.length ? { tolerations } : {}),
       ...(hasAffinity ? { affinity: config.affinity } : {}),
       ...(volumes.length ? { volumes } : {}),
     },

@@ -2,7 +2,7 @@ import "server-only";
 import type { NamespacePolicyRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
-import { matchingNamespaces, NamespaceError, policyDrift } from "@/lib/kube/namespaces";
+import { listNamespaceNames, matchingNamespaces, NamespaceError, policyDrift } from "@/lib/kube/namespaces";
 import { toYamlDocument } from "@/lib/objects/yaml";
 import { POLICY_KIND } from "./mutations";
 import { policySpecOf } from "./queries";
@@ -19,6 +19,18 @@ export async function policyDriftReport(policy: NamespacePolicyRow, clusterRef: 
     return { policy: policy.name, cluster: cluster.name, namespaces };
   } catch (error) {
     if (error instanceof NamespaceError) throw new DomainError(422, `${cluster.name}: ${error.message}`, { cluster: [error.message] });
+    throw error;
+  }
+}
+
+/** Every namespace name of a cluster, for previewing which of them a pattern matches. */
+export async function clusterNamespaceNames(clusterRef: string | number): Promise<string[]> {
+  const cluster = findCluster(clusterRef);
+  if (!cluster) throw new DomainError(404, `Cluster "${clusterRef}" not found`, { cluster: [`No cluster named "${clusterRef}"`] });
+  try {
+    return await listNamespaceNames(cluster);
+  } catch (error) {
+    if (error instanceof NamespaceError) throw new DomainError(502, `${cluster.name}: ${error.message}`);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
 import type { DriftItem, LimitRangeItem, LimitSection, PodSecurityLevel, PolicySpec, QuantityMap } from "./schema";
-import { wholeNameRegExp } from "./schema";
+import { matchesPattern } from "./pattern";
 
 /** The parts of the cluster's ResourceQuota and LimitRange a policy governs (null: absent). */
 export interface ObservedPolicyObjects {
@@ -89,11 +89,5 @@ export function matchingPolicy<P extends { name: string; pattern: string; priori
     .sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name))[0];
 }
 
-/** Whether a pattern matches the whole namespace name; an invalid stored pattern matches nothing. */
-export function matchesNamespace(pattern: string, namespace: string): boolean {
-  try {
-    return wholeNameRegExp(pattern).test(namespace);
-  } catch {
-    return false;
-  }
-}
+/** Whether a pattern (glob, or `re:` regular expression) matches the whole namespace name; an invalid stored pattern matches nothing. */
+export const matchesNamespace = matchesPattern;

@@ -6,7 +6,7 @@ describe("policy form", () => {
   it("reads quota lines and LimitRange YAML into the API body", () => {
     const { input, fieldErrors } = policyFormInput({
       name: "ml-gpu",
-      pattern: "ml-.*",
+      pattern: "ml-*",
       priority: "",
       resourceQuota: "requests.nvidia.com/gpu=8\n# comment\npods: 20\n",
       limitRange: "- type: Container\n  default:\n    cpu: '1'\n",

@@ -14,6 +14,7 @@ import { fromYamlDocument } from "@/lib/objects/yaml";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { diffPolicy, matchesNamespace, podSecurityDrift } from "./drift";
+import { patternProblem, REGEX_PREFIX } from "./pattern";
 import { findPolicy, policySpecOf, toPolicyView } from "./queries";
 import {
   applyPolicySchema,
@@ -36,11 +37,16 @@ function requirePolicy(tx: Tx, ref: string | number): NamespacePolicyRow {
   return row;
 }
 
-/** An older body without the fields that are not part of a policy's input. */
+/**
+ * An older body without the fields that are not part of a policy's input. A pattern that is no
+ * valid glob but a valid regular expression was saved when patterns were regular expressions
+ * (every pattern saved since is checked): it is restored with the prefix re:, meaning the same.
+ */
 function withoutBookkeeping(body: Record<string, unknown>): Record<string, unknown> {
   const copy = { ...body };
   delete copy.version;
   delete copy.restoredFrom;
+  if (typeof copy.pattern === "string" && patternProblem(copy.pattern) && !patternProblem(`${REGEX_PREFIX}${copy.pattern}`)) copy.pattern = `${REGEX_PREFIX}${copy.pattern}`;
   return copy;
 }
 
@@ -211,7 +217,8 @@ export const applyPolicyNow = defineMutation({
       if (error instanceof NamespaceError) throw new DomainError(error.failure.status === 404 ? 404 : 422, `${cluster.name}: ${error.message}`, { cluster: [error.message] });
       throw error;
     }
-    const outcome = { policy: policy.name, cluster: cluster.name, dryRun: input.dryRun, results };
+    const touched = results.filter((result) => result.status === "applied" || result.status === "would-change" || result.created).map((result) => result.namespace).sort();
+    const outcome = { policy: policy.name, cluster: cluster.name, dryRun: input.dryRun, touched, results };
     if (input.dryRun) return outcome;
     return ctx.write(() => ({
       result: outcome,

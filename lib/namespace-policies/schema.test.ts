@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { diffPolicy, matchesNamespace, matchingPolicy, podSecurityDrift, podSecurityLabels } from "./drift";
+import { previewPattern } from "./pattern";
 import { createPolicySchema, type PolicySpec } from "./schema";
 
-const base = { name: "ml-gpu", pattern: "^ml-.*", resourceQuota: { hard: { "requests.nvidia.com/gpu": "8" } } };
+const base = { name: "ml-gpu", pattern: "ml-*", resourceQuota: { hard: { "requests.nvidia.com/gpu": "8" } } };
 
 function errorsOf(input: Record<string, unknown>) {
   const parsed = createPolicySchema.safeParse({ ...base, ...input });
@@ -22,8 +23,12 @@ describe("namespace policy schema", () => {
 
   it.each([
     [{ pattern: "" }, "pattern", /required/],
-    [{ pattern: "ml-(" }, "pattern", /Not a valid regular expression/],
-    [{ pattern: "[z-a]" }, "pattern", /Not a valid regular expression/],
+    [{ pattern: "re:ml-(" }, "pattern", /Not a valid regular expression/],
+    [{ pattern: "re:[z-a]" }, "pattern", /Not a valid regular expression/],
+    [{ pattern: "re:" }, "pattern", /regular expression after re:/],
+    // Dots and anchors never appear in a namespace name: a regex written without its prefix is refused, not read as a glob.
+    [{ pattern: "^ml-.*" }, "pattern", /For a regular expression write re: first, e\.g\. re:\^ml-\.\*/],
+    [{ pattern: "ML-*" }, "pattern", /lowercase letters/],
     [{ priority: -1 }, "priority", /0 or more/],
     [{ priority: 1.5 }, "priority", /whole number/],
     [{ priority: "high" }, "priority", /number/],
@@ -66,16 +71,27 @@ describe("Pod Security level", () => {
 
 describe("matching", () => {
   const policies = [
-    { name: "catch-all", pattern: ".*", priority: 1000 },
-    { name: "ml", pattern: "^ml-.*", priority: 10 },
-    { name: "ml-gpu", pattern: "ml-gpu-.*", priority: 5 },
+    { name: "catch-all", pattern: "*", priority: 1000 },
+    { name: "ml", pattern: "re:^ml-.*", priority: 10 },
+    { name: "ml-gpu", pattern: "ml-gpu-*", priority: 5 },
   ];
 
-  it("matches whole names only", () => {
-    expect(matchesNamespace("ml-.*", "ml-test")).toBe(true);
+  it("reads a pattern as a glob that matches the whole name", () => {
+    expect(matchesNamespace("berth-*", "berth-churn")).toBe(true);
+    expect(matchesNamespace("berth-*", "xberth-churn")).toBe(false);
+    expect(matchesNamespace("berth-*", "berth")).toBe(false);
+    expect(matchesNamespace("team-?", "team-a")).toBe(true);
+    expect(matchesNamespace("team-?", "team-ab")).toBe(false);
+    expect(matchesNamespace("*-dev", "churn-dev")).toBe(true);
     expect(matchesNamespace("ml", "ml-test")).toBe(false);
-    expect(matchesNamespace("ml|dev", "xml")).toBe(false);
-    expect(matchesNamespace("(", "x")).toBe(false);
+  });
+
+  it("reads a re: pattern as a regular expression that matches the whole name", () => {
+    expect(matchesNamespace("re:ml-.*", "ml-test")).toBe(true);
+    expect(matchesNamespace("re:ml|dev", "xml")).toBe(false);
+    expect(matchesNamespace("re:(", "x")).toBe(false);
+    // Without the prefix these are not globs, so they match nothing rather than something unexpected.
+    expect(matchesNamespace("ml-.*", "ml-test")).toBe(false);
   });
 
   it("picks the lowest priority among matches", () => {
@@ -124,5 +140,16 @@ describe("diffPolicy", () => {
       { object: "LimitRange", kind: "missing", key: "Container.max.cpu", expected: "8" },
       { object: "LimitRange", kind: "extra", key: "Pod.max.memory", actual: "1Gi" },
     ]);
+  });
+});
+
+describe("previewPattern", () => {
+  const names = ["berth-churn", "berth-dev", "default", "xberth-churn"];
+  it("lists the namespaces a pattern matches, or why it matches nothing", () => {
+    expect(previewPattern("berth-*", names)).toEqual({ matches: ["berth-churn", "berth-dev"] });
+    expect(previewPattern(" re:.*berth-churn ", names)).toEqual({ matches: ["berth-churn", "xberth-churn"] });
+    expect(previewPattern("team-*", names)).toEqual({ matches: [] });
+    expect(previewPattern("", names)).toEqual({ problem: expect.stringMatching(/Write a pattern/) });
+    expect(previewPattern("berth-.*", names)).toEqual({ problem: expect.stringMatching(/re:berth-\.\*/) });
   });
 });

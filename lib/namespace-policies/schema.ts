@@ -3,6 +3,7 @@ import { z } from "zod";
 import { POD_SECURITY_LEVELS } from "@/db/schema";
 import { versionSchema } from "@/lib/objects/versioned";
 import { descriptionSchema } from "@/lib/validation";
+import { patternProblem } from "./pattern";
 
 /** A policy named by id or name, as in REST paths. */
 export const policyRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
@@ -15,25 +16,20 @@ export const policyNameSchema = z
   .max(63, { error: "Name must be at most 63 characters", abort: true })
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Use lowercase letters, digits and '-', starting and ending with a letter or digit");
 
-/** Compiles a policy pattern so that it must match the whole namespace name. */
-export function wholeNameRegExp(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`);
-}
-
+/**
+ * A namespace pattern: a glob (`berth-*`, `team-?`) or, with the prefix `re:`, a regular
+ * expression; either must match the whole namespace name (see ./pattern).
+ */
 export const patternSchema = z
   .string({ error: "Pattern is required" })
   .trim()
   .min(1, { error: "Pattern is required", abort: true })
   .max(253, { error: "Pattern must be at most 253 characters", abort: true })
   .superRefine((pattern, ctx) => {
-    try {
-      // The pattern as written first, so the message quotes it rather than Berth's wrapper.
-      new RegExp(pattern);
-      wholeNameRegExp(pattern);
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: `Not a valid regular expression: ${(error as Error).message}` });
-    }
-  });
+    const problem = patternProblem(pattern);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .describe("Matched against whole namespace names: a glob (berth-*, team-?), or with the prefix re: a regular expression (re:^ml-(a|b)$)");
 
 // Quota resource names: "pods", "requests.cpu", "requests.nvidia.com/gpu", "count/jobs.batch".
 const resourceNameSchema = z
@@ -202,7 +198,14 @@ export type NamespaceResult = z.infer<typeof namespaceResultSchema>;
 export const namespaceDriftSchema = z.object({ namespace: z.string(), inSync: z.boolean(), drift: z.array(driftItemSchema), error: z.string().optional() });
 export type NamespaceDrift = z.infer<typeof namespaceDriftSchema>;
 
-export const applyOutcomeSchema = z.object({ policy: z.string(), cluster: z.string(), dryRun: z.boolean(), results: z.array(namespaceResultSchema) });
+export const applyOutcomeSchema = z.object({
+  policy: z.string(),
+  cluster: z.string(),
+  dryRun: z.boolean(),
+  /** The namespaces the apply changed or created (a dry run: would change or create), sorted. */
+  touched: z.array(z.string()).describe("The namespaces the apply changed or created (a dry run: would change or create), sorted"),
+  results: z.array(namespaceResultSchema),
+});
 export type ApplyOutcome = z.infer<typeof applyOutcomeSchema>;
 
 export const driftReportSchema = z.object({ policy: z.string(), cluster: z.string(), namespaces: z.array(namespaceDriftSchema) });

@@ -20,6 +20,7 @@ describe("diffObjects", () => {
 
   it("formats values as short text", () => {
     expect(formatFieldValue(undefined)).toBe("—");
+    expect(formatFieldValue(null)).toBe("none");
     expect(formatFieldValue("")).toBe('""');
     expect(formatFieldValue({ groups: ["ml"] })).toBe('{"groups":["ml"]}');
   });

@@ -37,6 +37,7 @@ export function diffObjects(before: Record<string, unknown> | null | undefined, 
 /** A field value as short text for a diff table. */
 export function formatFieldValue(value: unknown): string {
   if (value === undefined) return "—";
+  if (value === null) return "none";
   if (typeof value === "string") return value === "" ? '""' : value;
   return JSON.stringify(value);
 }

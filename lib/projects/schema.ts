@@ -144,7 +144,7 @@ export type OverrideView = z.infer<typeof overrideViewSchema>;
 
 const effectiveValueSchema = z.object({
   value: z.string().nullable(),
-  origin: z.enum(["object", "project", "instance"]).nullable(),
+  origin: z.enum(["run", "object", "project", "instance"]).nullable(),
   via: z.enum(["executionConfig", "sparkConfig"]).optional(),
   unused: z.literal(true).optional(),
   error: z.string().optional(),

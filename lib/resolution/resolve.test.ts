@@ -73,6 +73,18 @@ describe("resolveEffectiveConfig: origins", () => {
     expect(resolution.cluster).toEqual({ value: "gpu-prod", origin: "project" });
   });
 
+  it("puts a run's own choices above the object's override, and the override above the project", () => {
+    const override = { executionConfigId: 11, sparkConfigId: null, clusterId: 2 };
+    const withObject = resolveEffectiveConfig(input({ project: { ...NOTHING, executionConfigId: 12 }, override }));
+    expect(withObject.executionConfig).toEqual({ value: "gpu-a100", origin: "object" });
+    expect(withObject.cluster).toEqual({ value: "gpu-prod", origin: "object" });
+    const chosen = resolveEffectiveConfig(input({ override, run: { executionConfigId: 10, sparkConfigId: null, clusterId: null } }));
+    expect(chosen.executionConfig).toEqual({ value: "cpu-small", origin: "run" });
+    expect(chosen.cluster).toEqual({ value: "gpu-prod", origin: "object" });
+    expect(describeOrigin(chosen.executionConfig)).toBe("chosen for this run");
+    expect(describeOrigin(chosen.cluster)).toBe("from object override");
+  });
+
   it("takes the cluster from the object override", () => {
     const resolution = resolveEffectiveConfig(input({ project: { ...NOTHING, clusterId: 2 }, override: { executionConfigId: null, sparkConfigId: null, clusterId: 1 } }));
     expect(resolution.cluster).toEqual({ value: "embedded", origin: "object" });

@@ -2,8 +2,8 @@ import { can, mayUse, type Actor } from "@/lib/permissions";
 import type { UsableBy } from "@/db/schema";
 import { isSparkActivity, isVisualActivity, type ActivityType } from "./activities";
 
-/** Where an effective value was set: on the object itself, on its project, or as an instance default. */
-export type Origin = "object" | "project" | "instance";
+/** Where an effective value was set: chosen for one run, on the object itself, on its project, or as an instance default. */
+export type Origin = "run" | "object" | "project" | "instance";
 
 /** An execution or Spark config as the resolver needs it: plain data, no database. */
 export interface ConfigFacts {
@@ -41,6 +41,8 @@ export interface ResolutionInput {
   instance: InstanceDefaults;
   project: ProjectSettings;
   override?: ObjectOverride | null;
+  /** Choices made for one run, above the object's override. */
+  run?: ObjectOverride | null;
   activity: ActivityType;
   executionConfigs: readonly ConfigFacts[];
   sparkConfigs: readonly ConfigFacts[];
@@ -67,18 +69,18 @@ export interface Resolution {
   cluster: EffectiveValue;
 }
 
-const ORIGIN_WORDS: Record<Origin, string> = { object: "object override", project: "project setting", instance: "instance default" };
+const ORIGIN_WORDS: Record<Origin, string> = { run: "chosen for this run", object: "object override", project: "project setting", instance: "instance default" };
 
-/** "from project setting", for "cluster: gpu-prod — from project setting". */
+/** "from project setting", for "cluster: gpu-prod — from project setting"; "chosen for this run" for a per-run choice. */
 export function describeOrigin(effective: EffectiveValue): string {
   if (!effective.origin) return "not set";
   const level = ORIGIN_WORDS[effective.origin];
   if (effective.via === "executionConfig") return `from the execution config (${level})`;
   if (effective.via === "sparkConfig") return `from the Spark config (${level})`;
-  return `from ${level}`;
+  return effective.origin === "run" ? level : `from ${level}`;
 }
 
-/** The most specific level that sets a value: object, then project, then instance. */
+/** The most specific level that sets a value: run, object, project, then instance. */
 function firstSet(levels: [Origin, number | null | undefined][]): { id: number; origin: Origin } | null {
   for (const [origin, id] of levels) if (id != null) return { id, origin };
   return null;
@@ -107,7 +109,7 @@ function resolveConfig(
 
 /**
  * What an activity of a project's object runs with, and why: each value comes from the most
- * specific level that sets it (object → project → instance). Pure, so the page, the API and the
+ * specific level that sets it (run → object → project → instance). Pure, so the page, the API and the
  * runs share it and tests can cover every path.
  */
 export function resolveEffectiveConfig(input: ResolutionInput): Resolution {
@@ -115,12 +117,15 @@ export function resolveEffectiveConfig(input: ResolutionInput): Resolution {
   const spark = isSparkActivity(activity);
   const visual = isVisualActivity(activity);
 
+  const { run } = input;
   const executionChoice = firstSet([
+    ["run", run?.executionConfigId],
     ["object", override?.executionConfigId],
     ["project", visual ? project.visualRecipeExecutionConfigId : project.executionConfigId],
     ["instance", visual ? instance.visualRecipeExecutionConfigId : instance.executionConfigId],
   ]);
   const sparkChoice = firstSet([
+    ["run", run?.sparkConfigId],
     ["object", override?.sparkConfigId],
     ["project", project.sparkConfigId],
     ["instance", instance.sparkConfigId],
@@ -137,13 +142,14 @@ export function resolveEffectiveConfig(input: ResolutionInput): Resolution {
   };
 }
 
-/** A config pinned to a cluster runs there; otherwise the cluster setting applies (object → project → instance). */
+/** A config pinned to a cluster runs there; otherwise the cluster setting applies (run → object → project → instance). */
 function resolveCluster(input: ResolutionInput, running: { effective: EffectiveValue; config?: ConfigFacts }, via: "executionConfig" | "sparkConfig"): EffectiveValue {
   const { config, effective } = running;
   const chosen =
     config?.clusterId != null && effective.origin
       ? { id: config.clusterId, origin: effective.origin, via }
       : firstSet([
+          ["run", input.run?.clusterId],
           ["object", input.override?.clusterId],
           ["project", input.project.clusterId],
           ["instance", input.instance.clusterId],

@@ -14,6 +14,16 @@ export function findRun(id: string, db: Reader = getDb()): RunRow | undefined {
   return db.select().from(runs).where(eq(runs.id, id)).get();
 }
 
+/** Which of these ids are runs the actor may see (pods name their run; a link must not lead to a 404). */
+export function visibleRunIds(actor: Actor, ids: string[]): Set<string> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Set();
+  const found: RunRow[] = [];
+  // SQLite limits bound parameters per statement.
+  for (let start = 0; start < unique.length; start += 500) found.push(...getDb().select().from(runs).where(inArray(runs.id, unique.slice(start, start + 500))).all());
+  return new Set(found.filter((row) => maySeeRun(actor, row)).map((row) => row.id));
+}
+
 /** The run if the actor may see it; undefined otherwise, so others cannot tell it exists. */
 export function findVisibleRun(actor: Actor, id: string): RunRow | undefined {
   const row = findRun(id);

@@ -117,10 +117,10 @@ describe("runs against the simulated cluster", async () => {
       usableBy: { groups: ["ml"] },
     };
     expect(await executeMutation(createSparkConfig, spark, admin, "api")).toMatchObject({ ok: true });
-    // Every runs-* namespace of this file gets a generous quota; the "quota" project's only 1 GPU.
+    // Every runs-* namespace of this file gets a generous quota; the "quota" project's only 2 GPUs.
     const policy = (name: string, pattern: string, priority: number, gpus: string) => executeMutation(createPolicy, { name, pattern, priority, resourceQuota: { hard: { pods: "20", "requests.nvidia.com/gpu": gpus } } }, admin, "api");
-    expect(await policy(`runs-${suffix}`, `runs-.*-${suffix}`, 100, "8")).toMatchObject({ ok: true });
-    expect(await policy(`tight-${suffix}`, `runs-quota-${suffix}`, 10, "1")).toMatchObject({ ok: true });
+    expect(await policy(`runs-${suffix}`, `runs-*-${suffix}`, 100, "8")).toMatchObject({ ok: true });
+    expect(await policy(`tight-${suffix}`, `runs-quota-${suffix}`, 10, "2")).toMatchObject({ ok: true });
     const execId = (name: string) => db.select().from(schema.executionConfigs).all().find((row) => row.name === name)!.id;
     const sparkId = db.select().from(schema.sparkConfigs).get()!.id;
     const project = (key: string, executionConfigId: number) =>
@@ -221,7 +221,14 @@ describe("runs against the simulated cluster", async () => {
     expect(unknown).toMatchObject({ status: 422, body: { fieldErrors: { executionConfig: ['No execution config named "nope"'], cluster: ['No cluster named "nowhere"'] } } });
     // A project that resolves no config: 422 before any permission on configs is looked at.
     const bare = await api("POST", "/api/v1/runs", tokens.bob, { project: "bare", activity: "python-recipe" });
-    expect(bare).toMatchObject({ status: 422, body: { error: "This run cannot start: no execution config selected", fieldErrors: { executionConfig: ["no execution config selected"] } } });
+    // A user is told whom to ask; an admin what to set and where.
+    const askAdmins = "no execution config selected. Ask a Berth admin (admin) to set an execution config for this project.";
+    expect(bare).toMatchObject({ status: 422, body: { error: `This run cannot start: ${askAdmins}`, fieldErrors: { executionConfig: [askAdmins] } } });
+    const asAdmin = await api("POST", "/api/v1/runs", tokens.admin, { project: "bare", activity: "python-recipe" });
+    expect(asAdmin).toMatchObject({
+      status: 422,
+      body: { error: "This run cannot start: no execution config selected. Set an execution config as an instance default in Settings, or for project bare on its page: /settings or /projects/bare." },
+    });
     const pinned = await api("POST", "/api/v1/runs", tokens.alice, { project: "churn", activity: "python-recipe", executionConfig: "cpu-small", cluster: "other" });
     expect(pinned).toMatchObject({ status: 422, body: { fieldErrors: { cluster: ["Config cpu-small runs only on cluster sim"] } } });
     const noEnv = await api("POST", "/api/v1/runs", tokens.alice, { project: "churn", activity: "python-recipe", codeEnv: "nope" });
@@ -231,15 +238,44 @@ describe("runs against the simulated cluster", async () => {
     expect(getDb().select().from(schema.runs).all()).toHaveLength(before);
   });
 
+  it("applies the named object's override with origin object, and names runs after their object or script", async () => {
+    const cpu = getDb().select().from(schema.executionConfigs).all().find((row) => row.name === "cpu-small")!;
+    getDb().insert(schema.projectOverrides).values({ projectId: ids.churn, objectId: "prepare_features", activityType: "python-recipe", executionConfigId: cpu.id }).run();
+    const quick = { "sim.berth.dev/duration": "1s" };
+    const { status, body } = await api("POST", "/api/v1/runs", tokens.alice, { project: "churn", activity: "python-recipe", object: "prepare_features", script: "print(1)", annotations: quick });
+    expect(status, JSON.stringify(body)).toBe(201);
+    expect(body).toMatchObject({
+      name: "prepare_features",
+      object: "prepare_features",
+      executionConfig: "cpu-small",
+      resolution: { executionConfig: { value: "cpu-small", origin: "object", from: "from override of prepare_features" }, cluster: { origin: "object" } },
+    });
+    const [pod] = await podsOf(ns("runs-churn"), body.id as string);
+    expect(pod.metadata!.annotations!["berth.dev/resolution"]).toBe("execution config cpu-small (from override of prepare_features); cluster sim (from the execution config (override of prepare_features))");
+    const read = await api("GET", `/api/v1/runs/${body.id}`, tokens.alice);
+    expect(read.body).toMatchObject({ name: "prepare_features", object: "prepare_features", executionConfig: "cpu-small" });
+    // A per-run choice still wins over the object's override; a given name is kept.
+    const named = await api("POST", "/api/v1/runs", tokens.alice, { project: "churn", activity: "python-recipe", object: "prepare_features", name: "Nightly features", executionConfig: "cpu-small", script: "print(2)", annotations: quick });
+    expect(named.body).toMatchObject({ name: "Nightly features", resolution: { executionConfig: { origin: "run", from: "chosen for this run" } } });
+    const plain = await api("POST", "/api/v1/runs", tokens.bob, { project: "outsiders", activity: "python-recipe", executionConfig: "cpu-small", script: "import os\nprint(os.getcwd())", annotations: quick });
+    expect(plain.body).toMatchObject({ name: "import" });
+    expect(plain.body.object).toBeUndefined();
+  });
+
   let queuedRunId = "";
 
   it("keeps a run over quota queued, with the quota's numbers as its reason", async () => {
+    // The first run takes the quota's 2 GPUs; the second could start once it finishes.
+    const holder = await executeMutation(submitRun, { project: "quota", activity: "ml-train", command: ["python", "train.py"], annotations: { "sim.berth.dev/duration": "600s" } }, actor(ids.alice), "api");
+    if (!holder.ok) throw new Error(holder.error);
+    expect(holder.data.status).toBe("pending");
     const result = await executeMutation(submitRun, { project: "quota", activity: "ml-train", command: ["python", "train.py"] }, actor(ids.alice), "api");
     if (!result.ok) throw new Error(result.error);
     queuedRunId = result.data.id;
     expect(result.data).toMatchObject({ status: "queued", pods: [], namespace: ns("runs-quota") });
-    expect(result.data.reason).toMatch(/quota berth-quota of namespace runs-quota-\w+: requests\.nvidia\.com\/gpu: asks 2, 0 in use, limit 1/);
+    expect(result.data.reason).toMatch(/quota berth-quota of namespace runs-quota-\w+: requests\.nvidia\.com\/gpu: asks 2, 2 in use, limit 2/);
     expect(await podsOf(ns("runs-quota"), queuedRunId)).toEqual([]);
+    expect(await executeMutation(abortRun, { id: holder.data.id }, actor(ids.alice), "api")).toMatchObject({ ok: true, data: { status: "aborted" } });
   });
 
   it("records a run the cluster refuses as failed, with the reason in plain words", async () => {

@@ -30,6 +30,21 @@ describe("submitRunSchema", () => {
     });
   });
 
+  it("takes the run's object and name; empty ones mean none; a bad object id is refused on its field", () => {
+    const parsed = submitRunSchema.parse({ project: "churn", activity: "python-recipe", object: " prepare_features ", name: " Nightly features " });
+    expect(parsed).toMatchObject({ object: "prepare_features", name: "Nightly features" });
+    expect(submitRunSchema.parse({ project: "churn", activity: "python-recipe", name: null }).name).toBeUndefined();
+    // The API documents an object id or nothing; the form leaves an empty field out.
+    expect(errorsOf({ project: "churn", activity: "python-recipe", object: "" })).toEqual({ object: ["Object id is required"] });
+    expect(submitRunFormSchema.parse({ project: "churn", activity: "python-recipe", object: " ", script: "print(1)" }).object).toBeUndefined();
+    expect(errorsOf({ project: "churn", activity: "python-recipe", object: "a b", name: "x".repeat(101) })).toEqual({
+      object: ["Use letters, digits, '.', '_' or '-', starting with a letter or digit"],
+      name: ["The name must be at most 100 characters"],
+    });
+    const form = submitRunFormSchema.parse({ project: "churn", activity: "python-recipe", object: "prepare_features", name: "", script: "print(1)" });
+    expect(form).toMatchObject({ object: "prepare_features", name: undefined });
+  });
+
   it("reports every bad field at once", () => {
     expect(errorsOf({ project: "", activity: "sql-query", command: "python x.py", env: { "1BAD": "x", "BAD NAME": "y" }, extra: 1 })).toEqual({
       project: expect.any(Array),

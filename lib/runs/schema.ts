@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { RUN_STATUSES } from "@/db/schema";
 import { ENV_VAR_NAME } from "@/lib/execution-configs/kube-names";
-import { activityTypeSchema, projectRefSchema } from "@/lib/projects/schema";
+import { activityTypeSchema, objectIdSchema, projectRefSchema } from "@/lib/projects/schema";
 import { isSparkActivity } from "@/lib/resolution/activities";
 import { applicationFileProblem } from "@/lib/spark-configs/builders";
 import { isRunId } from "./ids";
@@ -19,6 +19,7 @@ export const RUN_LIMITS = {
   envTotal: 100_000,
   annotations: 20,
   annotationValue: 4_096,
+  name: 100,
 } as const;
 
 /** A config or cluster chosen for this run by name; "" or null = what the project resolves. */
@@ -73,9 +74,21 @@ const annotationsSchema = z
     }
   });
 
+/** A run's name as people write it; "" or null = defaulted from the object or the script. */
+const runNameSchema = z
+  .string({ error: "name must be text" })
+  .trim()
+  .max(RUN_LIMITS.name, `The name must be at most ${RUN_LIMITS.name} characters`)
+  .nullish()
+  .transform((value) => value || undefined);
+
 const submitRunShape = {
   project: projectRefSchema,
   activity: activityTypeSchema,
+  /** The recipe, notebook or ML task this run is of: its per-object overrides apply. */
+  object: objectIdSchema.optional(),
+  /** Shown in lists; defaults to the object, else the script's file or first word. */
+  name: runNameSchema,
   /** The argv of the main container (Spark: the application file, then its arguments). */
   command: commandSchema.optional(),
   /** Code run by the activity's interpreter (python -c / Rscript -e; Spark: the application). */
@@ -140,6 +153,8 @@ function formToRequest(raw: unknown): unknown {
   return {
     project: text("project"),
     activity: text("activity"),
+    ...(text("object").trim() ? { object: text("object") } : {}),
+    name: text("name"),
     ...(command.length ? { command } : {}),
     ...(text("script").trim() ? { script: text("script") } : {}),
     ...(Object.keys(env).length ? { env } : {}),
@@ -199,8 +214,12 @@ export const runViewSchema = z.object({
   status: z.enum(RUN_STATUSES),
   /** Why it is pending, queued, failed or lost, in plain words. */
   reason: z.string().optional(),
+  /** Given at submit, or defaulted from the object or the script. */
+  name: z.string(),
   project: z.string(),
   activity: z.string(),
+  /** The recipe, notebook or ML task the run is of, when it named one. */
+  object: z.string().optional(),
   user: z.string(),
   executionConfig: z.string().nullable(),
   sparkConfig: z.string().optional(),

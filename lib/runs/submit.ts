@@ -9,25 +9,30 @@ import { codeEnvImageFor } from "@/lib/code-envs/queries";
 import { executionConfigBody, findExecutionConfig } from "@/lib/execution-configs/queries";
 import { describeKubeError, type KubeFailure } from "@/lib/kube/errors";
 import { ensureNamespace, NamespaceError } from "@/lib/kube/namespaces";
+import { BaseImageUnavailable, withBaseImageResolved } from "@/lib/images/base-image-resolve";
 import { PodBuildError, resolveImage, RunEnvError } from "@/lib/kube/pod-builder";
 import { runEnvProblems } from "@/lib/execution-configs/reserved-env";
 import { createRunObjects, deleteRunObjects, RunKubeError, sparkOperatorInstalled } from "@/lib/kube/run-workloads";
 import { can, mayUse, type Actor } from "@/lib/permissions";
-import { findProject } from "@/lib/projects/queries";
+import { findOverride, findProject } from "@/lib/projects/queries";
 import { isSparkActivity, type ActivityType } from "@/lib/resolution/activities";
 import { findInCatalog, KIND_WORDS, loadCatalog, type Catalog, type CatalogKind } from "@/lib/resolution/catalog";
-import { blockingError, describeOrigin, resolveEffectiveConfig, type EffectiveValue, type Resolution } from "@/lib/resolution/resolve";
+import { blockingError, describeOrigin, resolveEffectiveConfig, type EffectiveValue, type ObjectOverride, type Resolution } from "@/lib/resolution/resolve";
 import { getInstanceDefaults } from "@/lib/settings/queries";
 import { findSparkConfig, sparkConfigBody } from "@/lib/spark-configs/queries";
 import { sparkImage, sparkNamespace } from "@/lib/spark-configs/builders";
+import { unhandledNamespaceRefusal } from "@/lib/spark-configs/operator-namespaces";
 import type { UsableBy } from "@/db/schema";
 import type { FieldErrors } from "@/lib/validation";
+import { cannotStartHelp, cannotStartWords } from "./cannot-start";
 import { publishRunChange, runChangeOf } from "./events";
+import { defaultRunName } from "./names";
 import { newRunId } from "./ids";
 import { findRun } from "./queries";
 import { configGpus, podRunObjects, sparkApplicationRunObjects, sparkDriverRunObjects, type RunIdentity, type RunPayload } from "./objects";
 import { submitRunSchema, type EffectiveChoice, type SubmitRunInput } from "./schema";
 import { appendTransition, formatQuotaRefusal } from "./status";
+import { refuseNeverFits } from "./admission";
 import { runObjectsOf, toRunView, type RunObjects, type StoredRunRequest, type StoredRunResolution } from "./views";
 import { runWarnings } from "./warnings";
 
@@ -46,8 +51,8 @@ export function refusedWho(actor: Actor): string {
   return `${actor.groups.length === 1 ? "group" : "groups"} ${actor.groups.join(", ")}`;
 }
 
-/** The per-run choices as an object-level override (ids); unknown names are 422s on their fields. */
-function runOverride(input: SubmitRunInput, catalog: Catalog) {
+/** The per-run choices as the resolver's run level (ids); unknown names are 422s on their fields. */
+function runChoices(input: SubmitRunInput, catalog: Catalog): ObjectOverride {
   const fieldErrors: FieldErrors = {};
   const pick = (kind: CatalogKind, field: "executionConfig" | "sparkConfig" | "cluster"): number | null => {
     const name = input[field];
@@ -61,19 +66,25 @@ function runOverride(input: SubmitRunInput, catalog: Catalog) {
   return override;
 }
 
-/** Where a value came from in words; per-run choices are resolved as the object-override level. */
-function originWords(effective: EffectiveValue): string {
+/** The object's override as the resolver takes it; an object without one inherits everything. */
+function objectOverride(project: Project, objectId: string | undefined): ObjectOverride | null {
+  const row = objectId ? findOverride(project.id, objectId) : undefined;
+  return row ? { executionConfigId: row.executionConfigId, sparkConfigId: row.sparkConfigId, clusterId: row.clusterId } : null;
+}
+
+/** Where a value came from in words, naming the object whose override set it. */
+function originWords(effective: EffectiveValue, objectId: string | undefined): string {
   const words = describeOrigin(effective);
-  return effective.origin === "object" ? words.replace("from object override", "chosen for this run").replace("object override", "chosen for this run") : words;
+  return effective.origin === "object" && objectId ? words.replace("object override", `override of ${objectId}`) : words;
 }
 
-/** An effective value as stored on the run: per-run choices say "run". */
-function choiceOf(effective: EffectiveValue): EffectiveChoice {
-  return { value: effective.value, origin: effective.origin === "object" ? "run" : effective.origin, from: originWords(effective) };
+/** An effective value as stored on the run, with its origin (run, object, project or instance). */
+function choiceOf(effective: EffectiveValue, objectId: string | undefined): EffectiveChoice {
+  return { value: effective.value, origin: effective.origin, from: originWords(effective, objectId) };
 }
 
-function summaryOf(resolution: Resolution, spark: boolean): string {
-  const part = (what: string, effective: EffectiveValue) => `${what} ${effective.value} (${originWords(effective)})`;
+function summaryOf(resolution: Resolution, spark: boolean, objectId: string | undefined): string {
+  const part = (what: string, effective: EffectiveValue) => `${what} ${effective.value} (${originWords(effective, objectId)})`;
   const running = spark ? part("Spark config", resolution.sparkConfig) : part("execution config", resolution.executionConfig);
   return `${running}; ${part("cluster", resolution.cluster)}`;
 }
@@ -115,14 +126,22 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
   const activity: ActivityType = input.activity;
   const spark = isSparkActivity(activity);
   const catalog = loadCatalog();
-  const override = runOverride(input, catalog);
+  const override = runChoices(input, catalog);
   // Resolved as if allowed to use everything, so "no config selected" (422) and "not yours to
   // use" (403) are told apart, in that order.
-  const resolution = resolveEffectiveConfig({ instance: getInstanceDefaults(), project, override, activity, actor: { ...actor, role: "admin" }, ...catalog });
+  const resolution = resolveEffectiveConfig({
+    instance: getInstanceDefaults(),
+    project,
+    override: objectOverride(project, input.object),
+    run: override,
+    activity,
+    actor: { ...actor, role: "admin" },
+    ...catalog,
+  });
   const blocking = blockingError(resolution, activity);
   if (blocking) {
-    const message = `This run cannot start: ${blocking}`;
-    throw new DomainError(422, message, { [blockingField(resolution, spark)]: [blocking] });
+    const advice = cannotStartWords(cannotStartHelp(blocking, project, actor));
+    throw new DomainError(422, `This run cannot start: ${blocking}. ${advice}`, { [blockingField(resolution, spark)]: [`${blocking}. ${advice}`] });
   }
   const cluster = findCluster(resolution.cluster.value!)!;
   // A config pinned to a cluster runs there whatever the cluster setting: a different per-run cluster cannot be honoured.
@@ -149,7 +168,7 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
     env: input.env,
     image: envImage,
     annotations: input.annotations,
-    resolutionSummary: summaryOf(resolution, spark),
+    resolutionSummary: summaryOf(resolution, spark, input.object),
   };
   const invalid = (field: "executionConfig" | "sparkConfig", message: string) => new DomainError(422, message, { [field]: [message] });
 
@@ -172,11 +191,14 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
     };
   } else {
     const row = findExecutionConfig(configFacts.id)!;
-    const config = { ...executionConfigBody(row), version: row.version };
     let objects: RunObjects;
+    let config: ReturnType<typeof executionConfigBody> & { version: number };
     try {
+      // A config naming a Berth base image runs its current revision, pinned by digest now.
+      config = withBaseImageResolved({ ...executionConfigBody(row), version: row.version });
       objects = podRunObjects(config, identity, payload);
     } catch (error) {
+      if (error instanceof BaseImageUnavailable) throw invalid("executionConfig", `Execution config ${row.name} cannot run: ${error.message}`);
       if (error instanceof RunEnvError) throw new DomainError(422, error.message, { env: error.problems });
       if (error instanceof PodBuildError) throw invalid("executionConfig", error.message);
       throw error;
@@ -291,6 +313,10 @@ export const submitRun = defineMutation({
       }
     }
     const built = plan.build(mode);
+    // The spark-operator acts only in its job namespaces: an application elsewhere would wait for nothing.
+    const unhandled = mode === "spark-application" ? unhandledNamespaceRefusal(plan.cluster, built.namespace) : null;
+    if (unhandled) throw new DomainError(422, unhandled, { sparkConfig: [unhandled] });
+    await refuseNeverFits(plan.cluster, built);
     const warnings = runWarnings(input.activity, { gpus: built.gpus });
     const request: StoredRunRequest = {
       ...(input.command ? { command: input.command } : {}),
@@ -303,9 +329,9 @@ export const submitRun = defineMutation({
       ...(input.annotations ? { annotations: input.annotations } : {}),
     };
     const summary = {
-      executionConfig: choiceOf(plan.resolution.executionConfig),
-      ...(plan.spark ? { sparkConfig: choiceOf(plan.resolution.sparkConfig) } : {}),
-      cluster: choiceOf(plan.resolution.cluster),
+      executionConfig: choiceOf(plan.resolution.executionConfig, input.object),
+      ...(plan.spark ? { sparkConfig: choiceOf(plan.resolution.sparkConfig, input.object) } : {}),
+      cluster: choiceOf(plan.resolution.cluster, input.object),
       image: built.image,
       createNamespace: built.createNamespace,
     };
@@ -321,6 +347,8 @@ export const submitRun = defineMutation({
           userId: ctx.actor.id,
           username: ctx.actor.username,
           activity: input.activity,
+          name: input.name ?? defaultRunName(input),
+          object: input.object ?? null,
           clusterId: plan.cluster.id,
           cluster: plan.cluster.name,
           executionConfig: plan.executionConfig,
@@ -345,7 +373,7 @@ export const submitRun = defineMutation({
           objectType: RUN_OBJECT_TYPE,
           objectId: inserted.id,
           objectName: `${plan.project.key} ${input.activity}`,
-          after: { ...request, ...summary, namespace: built.namespace, workload: mode, warnings },
+          after: { name: inserted.name, ...(input.object ? { object: input.object } : {}), ...request, ...summary, namespace: built.namespace, workload: mode, warnings },
         },
       };
     });

@@ -1,5 +1,6 @@
 import type { RunRow } from "@/db/schema";
 import { redact } from "@/lib/audit/redact";
+import { defaultRunName } from "./names";
 import type { EffectiveChoice, RunResolutionView, RunView } from "./schema";
 
 /** What `runs.request` holds: the run as asked (per-run choices only when given). */
@@ -70,8 +71,11 @@ export function toRunView(row: RunRow): RunView {
     id: row.id,
     status: row.status,
     ...(row.reason ? { reason: row.reason } : {}),
+    // Runs recorded before names existed get the name they would get today.
+    name: row.name ?? defaultRunName({ object: row.object, command: request.command, script: request.script, activity: row.activity }),
     project: row.project,
     activity: row.activity,
+    ...(row.object ? { object: row.object } : {}),
     user: row.username,
     executionConfig: row.executionConfig,
     ...(row.sparkConfig ? { sparkConfig: row.sparkConfig } : {}),

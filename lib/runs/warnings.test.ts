@@ -14,6 +14,13 @@ describe("run warnings", () => {
     expect(TENSORBOARD_WARNING).toContain("no GPU");
   });
 
+  it("says what the TensorBoard limitation is without claiming Berth serves TensorBoard", () => {
+    expect(TENSORBOARD_WARNING).toContain("Berth does not serve TensorBoard");
+    expect(TENSORBOARD_WARNING).not.toMatch(/served from the Berth host/);
+    // The limitation of a DSS-like setup: the visualisation host starts TensorBoard from the model's code env.
+    expect(TENSORBOARD_WARNING).toMatch(/code env/);
+  });
+
   it("says nothing otherwise", () => {
     expect(runWarnings("ml-train", { gpus: 0 })).toEqual([]);
     expect(runWarnings("ml-score", { gpus: 2 })).toEqual([]);

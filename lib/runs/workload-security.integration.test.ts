@@ -77,7 +77,7 @@ describe("workload security against the simulated cluster", async () => {
       managed: { enabled: true, namespace: `sec-spark-\${project}-${suffix}`, createNamespace: true, serviceAccountPerJob: true },
     };
     expect(await executeMutation(createSparkConfig, spark, admin, "api")).toMatchObject({ ok: true });
-    expect(await executeMutation(createPolicy, { name: `strict-${suffix}`, pattern: `strict-.*-${suffix}`, podSecurity: "restricted", resourceQuota: { hard: { pods: "5" } } }, admin, "api")).toMatchObject({ ok: true });
+    expect(await executeMutation(createPolicy, { name: `strict-${suffix}`, pattern: `strict-*-${suffix}`, podSecurity: "restricted", resourceQuota: { hard: { pods: "5" } } }, admin, "api")).toMatchObject({ ok: true });
     const cpuId = db.select().from(schema.executionConfigs).all().find((row) => row.name === "cpu")!.id;
     const sparkId = db.select().from(schema.sparkConfigs).get()!.id;
     const project = db.insert(schema.projects).values({ key: "churn", name: "churn", executionConfigId: cpuId, sparkConfigId: sparkId, clusterId }).returning().get().id;

@@ -1,7 +1,7 @@
 import "server-only";
 import { asc, eq, inArray } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
-import { clusterGrants, groupMembers, groups, projectMembers, users, type User } from "@/db/schema";
+import { clusterGrants, clusters, groupMembers, groups, projectMembers, users, type User } from "@/db/schema";
 import { CLUSTER_LEVELS, PROJECT_ROLES, higher, type Actor, type ClusterLevel, type ProjectRole } from "@/lib/permissions";
 import type { UserView } from "./schema";
 
@@ -65,6 +65,8 @@ export function actorForUser(userId: number): Actor | null {
   const groupIds = db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user.id)).all().map((row) => row.id);
   const clusterLevels: Record<number, ClusterLevel> = {};
   const projectRoles: Record<number, ProjectRole> = {};
+  // A cluster usable by everyone grants "use" without a group (a group may still grant more).
+  for (const cluster of db.select({ id: clusters.id }).from(clusters).where(eq(clusters.usableByAll, true)).all()) clusterLevels[cluster.id] = "use";
   if (groupIds.length) {
     for (const grant of db.select().from(clusterGrants).where(inArray(clusterGrants.groupId, groupIds)).all()) {
       clusterLevels[grant.clusterId] = higher(CLUSTER_LEVELS, clusterLevels[grant.clusterId], grant.level);

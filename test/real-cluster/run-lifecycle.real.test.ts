@@ -64,7 +64,7 @@ describe("a run on the real control plane, as Berth's ServiceAccount", async () 
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
     };
     expect(await executeMutation(createExecutionConfig, cpu, actor(ids.admin), "api")).toMatchObject({ ok: true });
-    const policy = { name: `runs-${suffix}`, pattern: `runs-.*-${suffix}`, priority: 100, resourceQuota: { hard: { pods: "20", "requests.cpu": "4" } } };
+    const policy = { name: `runs-${suffix}`, pattern: `runs-*-${suffix}`, priority: 100, resourceQuota: { hard: { pods: "20", "requests.cpu": "4" } } };
     expect(await executeMutation(createPolicy, policy, actor(ids.admin), "api")).toMatchObject({ ok: true });
     const executionConfigId = db.select().from(schema.executionConfigs).all().find((row) => row.name === "cpu-small")!.id;
     const project = db.insert(schema.projects).values({ key: "churn", name: "churn", executionConfigId, clusterId }).returning().get().id;

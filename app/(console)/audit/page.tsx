@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -13,6 +14,7 @@ import { AuditTable } from "./_components/audit-table";
 export const metadata: Metadata = { title: "Audit log" };
 
 const PAGE_SIZE = 50;
+const FILTER_LABELS = { user: "User", objectType: "Object type", objectId: "Object", from: "From", to: "To", before: "Older than" };
 function FilterLabel({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
   return (
     <div>
@@ -76,7 +78,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </form>
       {!parsed.success && (
         <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {Object.entries(errors).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join(" · ")}
+          {(foldFieldErrors(errors, [], FILTER_LABELS)?._form ?? []).join(" · ")}
         </p>
       )}
       {events.length === 0 ? <EmptyState title="No events match these filters" /> : <AuditTable events={events} />}

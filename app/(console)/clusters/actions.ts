@@ -5,6 +5,7 @@ import type { FormState } from "@/components/ui/form";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { cleanupCluster, createCluster, deleteCluster, deleteClusterPod, restoreCluster, setClusterGrants, updateCluster } from "@/lib/clusters/mutations";
 import { CLUSTER_LEVELS, type ClusterLevel } from "@/lib/permissions";
+import { nestGpuMetricLabels } from "./_components/form-input";
 
 const CLUSTER_PAGES = ["/clusters"];
 
@@ -15,7 +16,7 @@ export async function createClusterAction(_previous: FormState, formData: FormDa
 }
 
 export async function updateClusterAction(_previous: FormState, formData: FormData) {
-  return runServerAction(updateCluster, formInput(formData), CLUSTER_PAGES);
+  return runServerAction(updateCluster, nestGpuMetricLabels(formInput(formData)), CLUSTER_PAGES);
 }
 
 export async function restoreClusterAction(cluster: number, auditEventId: number) {
@@ -34,7 +35,7 @@ export async function setClusterGrantsAction(_previous: FormState, formData: For
   for (const [key, value] of formData.entries()) {
     if (key.startsWith("level:") && CLUSTER_LEVELS.includes(value as ClusterLevel)) grants.push({ group: key.slice("level:".length), level: value as ClusterLevel });
   }
-  return runServerAction(setClusterGrants, { cluster: String(formData.get("cluster") ?? ""), grants }, CLUSTER_PAGES);
+  return runServerAction(setClusterGrants, { cluster: String(formData.get("cluster") ?? ""), grants, everyone: formData.get("everyone") === "on" }, CLUSTER_PAGES);
 }
 
 /** Cleanup runs twice from the page: first as a dry run (the form), then for real after confirming. */

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { UsableBy } from "@/components/objects/usable-by";
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
+import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,6 +12,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { listExecutionConfigs } from "@/lib/execution-configs/queries";
 import type { ExecutionConfigView } from "@/lib/execution-configs/schema";
 import { can } from "@/lib/permissions";
+import { startingPoints } from "@/lib/settings/starting-points";
 import { importExecutionConfigAction } from "./actions";
 
 export const metadata: Metadata = { title: "Execution configs" };
@@ -33,6 +35,8 @@ export default async function ExecutionConfigsPage() {
   const actor = await requirePermission("configs.read");
   const manage = can(actor, "configs.manage");
   const configs = listExecutionConfigs(actor, manage);
+  // The config Berth seeded on its first start: a starting point an admin may change or delete.
+  const seeded = startingPoints()?.executionConfigId ?? null;
   return (
     <>
       <PageHeader
@@ -69,6 +73,11 @@ export default async function ExecutionConfigsPage() {
                     <Link href={`/execution-configs/${encodeURIComponent(config.name)}`} className="whitespace-nowrap font-medium text-brand-600 hover:underline">
                       {config.name}
                     </Link>
+                    {config.id === seeded && (
+                      <span className="ml-2">
+                        <Badge tone="amber">starting point</Badge>
+                      </span>
+                    )}
                     {config.description && <p className="text-xs text-slate-500">{config.description}</p>}
                   </Td>
                   <Td className="font-mono text-xs">{config.image}</Td>

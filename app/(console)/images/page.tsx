@@ -12,7 +12,7 @@ import { can } from "@/lib/permissions";
 import { importBaseImageAction } from "./actions";
 import { BuildStatusBadge, RevisionBadge } from "./_components/build-status";
 
-export const metadata: Metadata = { title: "Images" };
+export const metadata: Metadata = { title: "Base images" };
 
 export default async function ImagesPage() {
   const actor = await requirePermission("images.read");

@@ -1,34 +1,47 @@
 "use server";
 
+import type { ZodType } from "zod";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { executeMutation } from "@/lib/actions/mutation";
-import type { Result } from "@/lib/actions/result";
+import { DomainError, type Result } from "@/lib/actions/result";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { currentActor } from "@/lib/auth/session";
+import { clusterNamespaceNames } from "@/lib/namespace-policies/cluster-view";
 import { POLICY_FORM_FIELDS, policyFormInput } from "@/lib/namespace-policies/form";
 import { applyPolicyNow, createPolicy, deletePolicy, importPolicy, restorePolicy, updatePolicy } from "@/lib/namespace-policies/mutations";
-import type { ApplyOutcome } from "@/lib/namespace-policies/schema";
+import { createPolicySchema, updatePolicySchema, type ApplyOutcome } from "@/lib/namespace-policies/schema";
+import { can } from "@/lib/permissions";
+import { withSchemaErrors, type FieldErrors } from "@/lib/validation";
 
 const POLICY_PAGES = ["/namespace-policies"];
 
 /** Nested errors on the form field that edits them; a quota error names its resource line. */
 function onFormFields(result: ObjectActionResult): ObjectActionResult {
   if (result.ok || !result.fieldErrors) return result;
+  return { ...result, fieldErrors: policyFieldErrors(result.fieldErrors) };
+}
+
+function policyFieldErrors(errors: FieldErrors): FieldErrors | undefined {
   const fieldErrors: Record<string, string[]> = {};
-  for (const [path, messages] of Object.entries(result.fieldErrors)) {
+  for (const [path, messages] of Object.entries(errors)) {
     const quotaKey = path.startsWith("resourceQuota.hard.") ? path.slice("resourceQuota.hard.".length) : undefined;
     const field = quotaKey ? "resourceQuota" : path;
     fieldErrors[field] = [...(fieldErrors[field] ?? []), ...messages.map((message) => (quotaKey ? `${quotaKey}: ${message}` : message))];
   }
-  return { ...result, fieldErrors: foldFieldErrors(fieldErrors, POLICY_FORM_FIELDS) };
+  return foldFieldErrors(fieldErrors, POLICY_FORM_FIELDS);
+}
+
+/** Text the form could not read, refused together with every other field's error. */
+function unreadable(readErrors: FieldErrors, schema: ZodType, input: unknown): ObjectActionResult {
+  return { ok: false, error: "Some fields are not valid", fieldErrors: withSchemaErrors(readErrors, schema, input, policyFieldErrors) };
 }
 
 export async function createPolicyAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
   const { input, fieldErrors } = policyFormInput(formInput(formData));
-  if (fieldErrors) return { ok: false, error: "Some fields are not valid", fieldErrors };
+  if (fieldErrors) return unreadable(fieldErrors, createPolicySchema, input);
   const result = await runServerAction(createPolicy, input, POLICY_PAGES);
   if (!result.ok) return onFormFields(result);
   redirect(`/namespace-policies/${encodeURIComponent(result.data.name)}`);
@@ -36,7 +49,7 @@ export async function createPolicyAction(_previous: unknown, formData: FormData)
 
 export async function updatePolicyAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
   const { input, fieldErrors } = policyFormInput(formInput(formData));
-  if (fieldErrors) return { ok: false, error: "Some fields are not valid", fieldErrors };
+  if (fieldErrors) return unreadable(fieldErrors, updatePolicySchema, input);
   return onFormFields(await runServerAction(updatePolicy, input, POLICY_PAGES));
 }
 
@@ -55,6 +68,18 @@ export async function applyPolicyAction(policy: number, request: { cluster: stri
   const result = await executeMutation(applyPolicyNow, { policy, ...request }, await currentActor(), "ui");
   if (result.ok && !request.dryRun) revalidatePath("/namespace-policies", "layout");
   return result;
+}
+
+/** The cluster's namespace names, for the form's live preview of what a pattern matches. Reads only. */
+export async function clusterNamespacesAction(cluster: string): Promise<Result<string[]>> {
+  const actor = await currentActor();
+  if (!actor || !can(actor, "policies.manage")) return { ok: false, status: 403, error: 'You do not have the permission "policies.manage"' };
+  try {
+    return { ok: true, data: await clusterNamespaceNames(cluster) };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, status: error.status, error: error.message };
+    throw error;
+  }
 }
 
 export async function deletePolicyAction(policy: number) {

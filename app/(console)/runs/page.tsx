@@ -16,11 +16,13 @@ import { LiveRuns } from "./_components/live-runs";
 
 export const metadata: Metadata = { title: "Runs" };
 
-const controlClasses = "block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm";
+// One height for selects, the text input and the buttons, so the filter row lines up.
+const controlClasses = "mt-1 block h-9 rounded-md border border-slate-300 bg-white px-3 text-sm shadow-sm";
+const labelClasses = "block text-sm text-slate-700";
 
 function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: { value: string; label: string }[] }) {
   return (
-    <label className="text-sm text-slate-700">
+    <label className={labelClasses}>
       {label}
       <select name={name} defaultValue={value ?? ""} className={controlClasses}>
         <option value="">Any</option>
@@ -67,17 +69,17 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         <form role="search" aria-label="Filter runs" className="flex flex-wrap items-end gap-3" method="get">
           <FilterSelect name="status" label="Status" value={filters.status} options={RUN_STATUSES.map((status) => ({ value: status, label: status }))} />
           <FilterSelect name="project" label="Project" value={filters.project} options={projects.map((project) => ({ value: project.key, label: project.key }))} />
-          <label className="text-sm text-slate-700">
+          <label className={labelClasses}>
             User
             <input name="user" defaultValue={filters.user ?? ""} placeholder="username" className={`${controlClasses} w-36`} />
           </label>
           <FilterSelect name="activity" label="Activity" value={filters.activity} options={ACTIVITY_TYPES.map((activity) => ({ value: activity, label: ACTIVITY_LABELS[activity] }))} />
           <FilterSelect name="cluster" label="Cluster" value={filters.cluster} options={clusters.map((cluster) => ({ value: cluster.name, label: cluster.name }))} />
-          <button type="submit" className={buttonClasses("secondary")}>
+          <button type="submit" className={`${buttonClasses("secondary")} h-9`}>
             Filter
           </button>
           {Object.keys(given).length > 0 && (
-            <Link href="/runs" className="py-2 text-sm font-medium text-brand-600 hover:underline">
+            <Link href="/runs" className="inline-flex h-9 items-center text-sm font-medium text-brand-600 hover:underline">
               Clear filters
             </Link>
           )}

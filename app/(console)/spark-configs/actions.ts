@@ -8,29 +8,38 @@ import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { currentActor } from "@/lib/auth/session";
 import { SPARK_FORM_FIELDS, sparkConfigFormInput } from "@/lib/spark-configs/form";
 import { createSparkConfig, deleteSparkConfig, importSparkConfig, restoreSparkConfig, updateSparkConfig } from "@/lib/spark-configs/mutations";
+import { createSparkConfigSchema } from "@/lib/spark-configs/schema";
+import { withSchemaErrors, type FieldErrors } from "@/lib/validation";
 
 const SPARK_PAGES = ["/spark-configs"];
 
 /**
  * Nested errors shown on the form field that edits them. Conf messages already name their key,
- * so they join the conf field as they are; others keep their path ("usableBy.groups.0: …").
+ * so they join the conf field as they are; others say where in words ("Group 1: …").
  */
-function onFormFields(result: ObjectActionResult): ObjectActionResult {
-  if (result.ok || !result.fieldErrors) return result;
+function sparkFieldErrors(errors: FieldErrors): FieldErrors | undefined {
   const fieldErrors: Record<string, string[]> = {};
-  for (const [path, messages] of Object.entries(result.fieldErrors)) {
+  for (const [path, messages] of Object.entries(errors)) {
     const field = path.startsWith("conf.") ? "conf" : path;
     fieldErrors[field] = [...(fieldErrors[field] ?? []), ...messages];
   }
-  return { ...result, fieldErrors: foldFieldErrors(fieldErrors, SPARK_FORM_FIELDS) };
+  return foldFieldErrors(fieldErrors, SPARK_FORM_FIELDS);
 }
 
+const onFormFields = (result: ObjectActionResult): ObjectActionResult => (result.ok || !result.fieldErrors ? result : { ...result, fieldErrors: sparkFieldErrors(result.fieldErrors) });
+
 const fromForm = (formData: FormData) => sparkConfigFormInput(formInput(formData, ["usableByGroups"]));
-const unreadable = (fieldErrors: Record<string, string[]>): ObjectActionResult => ({ ok: false, error: "Some fields are not valid", fieldErrors });
+
+/** Conf lines the form could not read, refused together with every other field's error. */
+function unreadable(readErrors: FieldErrors, input: Record<string, unknown>): ObjectActionResult {
+  // The create schema checks the fields an edit shares with it; the edit's config and version are not among them.
+  const spec = Object.fromEntries(Object.entries(input).filter(([key]) => key !== "config" && key !== "version"));
+  return { ok: false, error: "Some fields are not valid", fieldErrors: withSchemaErrors(readErrors, createSparkConfigSchema, spec, sparkFieldErrors) };
+}
 
 export async function createSparkConfigAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
   const { input, fieldErrors } = fromForm(formData);
-  if (fieldErrors) return unreadable(fieldErrors);
+  if (fieldErrors) return unreadable(fieldErrors, input);
   const result = await runServerAction(createSparkConfig, input, SPARK_PAGES);
   if (!result.ok) return onFormFields(result);
   redirect(`/spark-configs/${encodeURIComponent(result.data.name)}`);
@@ -38,12 +47,11 @@ export async function createSparkConfigAction(_previous: unknown, formData: Form
 
 export async function updateSparkConfigAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
   const { input, fieldErrors } = fromForm(formData);
-  if (fieldErrors) return unreadable(fieldErrors);
+  if (fieldErrors) return unreadable(fieldErrors, input);
   const result = await runServerAction(updateSparkConfig, input, SPARK_PAGES);
   if (!result.ok) return onFormFields(result);
-  // A rename moves the page.
-  if (result.data.name !== formData.get("originalName")) redirect(`/spark-configs/${encodeURIComponent(result.data.name)}`);
-  return result;
+  // Saved: back to the config's page (under its new name after a rename), as every config's edit page does.
+  redirect(`/spark-configs/${encodeURIComponent(result.data.name)}`);
 }
 
 export async function restoreSparkConfigAction(config: number, auditEventId: number): Promise<ObjectActionResult> {

@@ -1,17 +1,10 @@
+import Link from "next/link";
+import { FieldChanges } from "@/components/objects/field-changes";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
+import { auditChanges, auditObjectHref } from "@/lib/audit/view";
 import type { AuditEventView } from "@/lib/audit/schema";
 import { formatDateTime } from "@/lib/format";
-
-/** Field-by-field changes between two audit snapshots. */
-function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
-  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
-  return keys
-    .map((key) => ({ key, from: before?.[key], to: after?.[key] }))
-    .filter(({ from, to }) => JSON.stringify(from) !== JSON.stringify(to));
-}
-
-const show = (value: unknown) => (value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value));
 
 export function AuditTable({ events }: { events: AuditEventView[] }) {
   return (
@@ -22,37 +15,41 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
           <Th>Who</Th>
           <Th>Action</Th>
           <Th>Object</Th>
-          <Th>Changes</Th>
+          <Th className="w-1/2">Changes</Th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
-        {events.map((event) => (
-          <tr key={event.id}>
-            <Td className="whitespace-nowrap text-slate-500">{formatDateTime(event.at)}</Td>
-            <Td className="whitespace-nowrap">
-              {event.actor}
-              {event.source === "api" && <span className="ml-1.5 text-xs text-slate-400">via API</span>}
-            </Td>
-            <Td>
-              <Badge tone={event.action.includes("failed") ? "red" : event.action.includes("delete") || event.action.includes("disable") || event.action.includes("revoke") ? "amber" : "gray"}>
-                {event.action}
-              </Badge>
-            </Td>
-            <Td className="whitespace-nowrap">
-              <span className="text-slate-400">{event.objectType}</span> {event.objectName ?? event.objectId ?? ""}
-            </Td>
-            <Td>
-              <ul className="space-y-0.5 font-mono text-xs">
-                {changes(event.before, event.after).map(({ key, from, to }) => (
-                  <li key={key}>
-                    <span className="text-slate-500">{key}:</span> {from !== undefined && <span className="text-red-700 line-through">{show(from)}</span>}{" "}
-                    {to !== undefined && <span className="text-emerald-700">{show(to)}</span>}
-                  </li>
-                ))}
-              </ul>
-            </Td>
-          </tr>
-        ))}
+        {events.map((event) => {
+          const href = auditObjectHref(event);
+          const name = event.objectName ?? event.objectId ?? "";
+          return (
+            <tr key={event.id}>
+              <Td className="whitespace-nowrap text-slate-500">{formatDateTime(event.at)}</Td>
+              <Td className="whitespace-nowrap">
+                {event.actor}
+                {event.source === "api" && <span className="ml-1.5 text-xs text-slate-400">via API</span>}
+              </Td>
+              <Td className="whitespace-nowrap">
+                <Badge tone={event.action.includes("failed") ? "red" : event.action.includes("delete") || event.action.includes("disable") || event.action.includes("revoke") ? "amber" : "gray"}>
+                  {event.action}
+                </Badge>
+              </Td>
+              <Td className="min-w-40 [overflow-wrap:anywhere]">
+                <span className="text-slate-400">{event.objectType}</span>{" "}
+                {href ? (
+                  <Link href={href} className="font-medium text-brand-600 hover:underline">
+                    {name}
+                  </Link>
+                ) : (
+                  name
+                )}
+              </Td>
+              <Td className="min-w-0">
+                {(event.before || event.after) && <FieldChanges label={`Changes of ${event.action} at ${formatDateTime(event.at)}`} changes={auditChanges(event.before, event.after)} />}
+              </Td>
+            </tr>
+          );
+        })}
       </tbody>
     </Table>
   );

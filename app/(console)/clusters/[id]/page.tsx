@@ -80,12 +80,18 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
           </Fact>
         </dl>
         {namespaces.length > 0 && <p className="mt-4 text-xs text-slate-500">Namespaces: {namespaces.join(", ")}</p>}
+        <p className="mt-2 text-xs text-slate-500">
+          GPU utilization: {cluster.prometheusUrl ? <span className="font-mono break-all">{cluster.prometheusUrl}</span> : "no Prometheus URL set"} · GPU metric labels:{" "}
+          {cluster.gpuMetricLabels === "auto"
+            ? "auto (exported_pod/exported_namespace, else pod/namespace)"
+            : `pod ${cluster.gpuMetricLabels.pod}, namespace ${cluster.gpuMetricLabels.namespace}${cluster.gpuMetricLabels.container ? `, container ${cluster.gpuMetricLabels.container}` : ""}`}
+        </p>
       </Card>
 
       <TabNav clusterId={cluster.id} current={tab} />
-      {tab === "nodes" && (status.reachable ? <NodesTab nodes={status.nodes} /> : <p className="text-sm text-slate-500">Nodes are shown once the cluster answers.</p>)}
+      {tab === "nodes" && (status.reachable ? <NodesTab cluster={row} nodes={status.nodes} /> : <p className="text-sm text-slate-500">Nodes are shown once the cluster answers.</p>)}
       {(tab === "pods" || tab === "jobs" || tab === "events") && <NamespaceFilter tab={tab} namespaces={namespaces} current={namespace} />}
-      {tab === "pods" && <PodsTab cluster={row} namespace={namespace} operate={operate} />}
+      {tab === "pods" && <PodsTab cluster={row} namespace={namespace} operate={operate} actor={actor} />}
       {tab === "jobs" && <JobsTab cluster={row} namespace={namespace} />}
       {tab === "events" && <EventsTab cluster={row} namespace={namespace} />}
       {tab === "cleanup" && (
@@ -96,9 +102,10 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
       {tab === "permissions" && (
         <Card title="Permissions" description="use: run work on it · operate: edit it, delete pods, clean up · manage: permissions and deleting it. Administrators may do everything.">
           {manage ? (
-            <ClusterGrantsForm clusterId={cluster.id} groups={listGroups().map((group) => group.name)} grants={clusterGrantsOf(cluster.id)} />
+            <ClusterGrantsForm clusterId={cluster.id} groups={listGroups().map((group) => group.name)} grants={clusterGrantsOf(cluster.id)} everyone={cluster.usableByAll} />
           ) : (
             <ul className="text-sm text-slate-700">
+              {cluster.usableByAll && <li>everyone: use</li>}
               {clusterGrantsOf(cluster.id).map((grant) => (
                 <li key={grant.group}>
                   {grant.group}: {grant.level}

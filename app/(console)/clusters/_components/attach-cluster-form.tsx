@@ -2,7 +2,7 @@
 
 import { useMemo, useState, type ChangeEvent } from "react";
 import { TextareaField } from "@/components/objects/textarea-field";
-import { ActionForm, Field, SelectField } from "@/components/ui/form";
+import { ActionForm, Field, fileInputClasses, SelectField } from "@/components/ui/form";
 import { summarizeKubeconfig } from "@/lib/clusters/kubeconfig";
 import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
 import { createClusterAction } from "../actions";
@@ -33,7 +33,7 @@ export function AttachClusterForm() {
       <div>
         <label className="block text-sm font-medium text-slate-800">
           Upload a kubeconfig file
-          <input type="file" accept=".yaml,.yml,.conf,.config,text/plain,application/x-yaml" onChange={upload} className="mt-1 block text-sm text-slate-600" />
+          <input type="file" accept=".yaml,.yml,.conf,.config,text/plain,application/x-yaml" onChange={upload} className={`mt-1 ${fileInputClasses}`} />
         </label>
       </div>
       <TextareaField

@@ -9,7 +9,13 @@ import type { ClusterView } from "@/lib/clusters/schema";
 import { CLUSTER_LEVELS } from "@/lib/permissions";
 import { deleteClusterAction, deleteClusterPodAction, setClusterGrantsAction, updateClusterAction } from "../actions";
 
-/** Edit name, description, context, Prometheus URL, or replace the kubeconfig; a stale revision gets a conflict. */
+/** The GPU label fields' values: empty for "auto". */
+function labelsOf(cluster: ClusterView): { pod: string; namespace: string; container: string } {
+  const labels = cluster.gpuMetricLabels;
+  return labels === "auto" ? { pod: "", namespace: "", container: "" } : { pod: labels.pod, namespace: labels.namespace, container: labels.container ?? "" };
+}
+
+/** Edit name, description, context, Prometheus URL, GPU metric labels, or replace the kubeconfig; a stale revision gets a conflict. */
 /** `manage`: may replace the kubeconfig or switch its context (operators may change the rest). */
 export function EditClusterForm({ cluster, contexts, manage }: { cluster: ClusterView; contexts: KubeconfigContext[]; manage: boolean }) {
   const [action, conflict] = useConflictAwareAction(updateClusterAction);
@@ -30,7 +36,28 @@ export function EditClusterForm({ cluster, contexts, manage }: { cluster: Cluste
           options={(contexts.length ? contexts : [{ name: cluster.context, server: cluster.server }]).map((context) => ({ value: context.name, label: `${context.name} — ${context.server ?? "no server"}` }))}
         />
         <Field name="prometheusUrl" label="Prometheus URL" type="url" defaultValue={cluster.prometheusUrl ?? ""} autoComplete="off" />
+        <Field
+          name="sparkJobNamespaces"
+          label="Spark operator job namespaces"
+          placeholder="all namespaces"
+          defaultValue={(cluster.sparkJobNamespaces ?? []).join(", ")}
+          hint="Where the cluster's spark-operator acts (its Helm value spark.jobNamespaces). Spark runs elsewhere are refused; empty: all, or not known."
+          autoComplete="off"
+          spellCheck={false}
+        />
       </div>
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-800">GPU metric labels</legend>
+        <p className="text-xs text-slate-500">
+          The labels of dcgm-exporter&apos;s series that name the pod holding a GPU. Leave all empty for auto: exported_pod and exported_namespace when present (Prometheus scraping
+          through a ServiceMonitor), else pod and namespace.
+        </p>
+        <div className="grid gap-4 sm:grid-cols-3">
+          <Field name="gpuMetricLabels.pod" label="Pod label" placeholder="auto" defaultValue={labelsOf(cluster).pod} autoComplete="off" spellCheck={false} />
+          <Field name="gpuMetricLabels.namespace" label="Namespace label" placeholder="auto" defaultValue={labelsOf(cluster).namespace} autoComplete="off" spellCheck={false} />
+          <Field name="gpuMetricLabels.container" label="Container label (optional)" placeholder="auto" defaultValue={labelsOf(cluster).container} autoComplete="off" spellCheck={false} />
+        </div>
+      </fieldset>
       {manage && (
         <TextareaField
           name="kubeconfig"
@@ -54,16 +81,23 @@ export function DeleteClusterButton({ cluster }: { cluster: ClusterView }) {
 const LEVEL_OPTIONS = [{ value: "", label: "No access" }, ...CLUSTER_LEVELS.map((level) => ({ value: level, label: level }))];
 
 /** One level per group: use (run on it) < operate (edit, cleanup) < manage (permissions, delete). */
-export function ClusterGrantsForm({ clusterId, groups, grants }: { clusterId: number; groups: string[]; grants: { group: string; level: string }[] }) {
-  if (groups.length === 0) return <p className="text-sm text-slate-500">There are no groups yet: create one under Groups first.</p>;
+export function ClusterGrantsForm({ clusterId, groups, grants, everyone }: { clusterId: number; groups: string[]; grants: { group: string; level: string }[]; everyone: boolean }) {
   return (
     <ActionForm action={setClusterGrantsAction} label="Cluster permissions" submitLabel="Save permissions" resetOnSuccess={false} success={() => "Permissions saved."}>
       <input type="hidden" name="cluster" value={clusterId} />
-      <div className="grid gap-4 sm:grid-cols-3">
-        {groups.map((group) => (
-          <SelectField key={group} name={`level:${group}`} label={group} defaultValue={grants.find((grant) => grant.group === group)?.level ?? ""} options={LEVEL_OPTIONS} />
-        ))}
-      </div>
+      <label className="flex items-center gap-2 text-sm text-slate-800">
+        <input type="checkbox" name="everyone" defaultChecked={everyone} className="h-4 w-4 rounded border-slate-300" />
+        Everyone may run work on it (use), whatever their groups
+      </label>
+      {groups.length === 0 ? (
+        <p className="text-sm text-slate-500">There are no groups yet: create one under Groups to give a group more than that.</p>
+      ) : (
+        <div className="grid gap-4 sm:grid-cols-3">
+          {groups.map((group) => (
+            <SelectField key={group} name={`level:${group}`} label={group} defaultValue={grants.find((grant) => grant.group === group)?.level ?? ""} options={LEVEL_OPTIONS} />
+          ))}
+        </div>
+      )}
     </ActionForm>
   );
 }

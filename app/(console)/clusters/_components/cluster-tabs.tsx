@@ -1,14 +1,18 @@
 import Link from "next/link";
 import { EventsTable } from "@/components/kube/events-table";
 import { ObjectHistory } from "@/components/objects/object-history";
+import { AutoSubmitSelect } from "@/components/ui/auto-submit-select";
 import { Badge } from "@/components/ui/badge";
-import { buttonClasses } from "@/components/ui/button";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, Td, Th, ThActions } from "@/components/ui/table";
 import type { Cluster } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { listClusterEvents, listClusterJobs, listClusterPods } from "@/lib/clusters/workloads";
 import { formatDateTime } from "@/lib/format";
-import type { NodeSummary } from "@/lib/kube/nodes";
+import type { Actor } from "@/lib/permissions";
+import { visibleRunIds } from "@/lib/runs/queries";
+import { readNodeAllocations } from "@/lib/kube/capacity-reader";
+import { KubeCallError } from "@/lib/kube/errors";
+import { formatAllocation, type NodeAllocation, type NodeSummary } from "@/lib/kube/nodes";
 import { restoreClusterAction } from "../actions";
 import { DeletePodButton } from "./cluster-forms";
 import { none } from "@/components/ui/facts";
@@ -45,25 +49,22 @@ export function TabNav({ clusterId, current }: { clusterId: number; current: Clu
   );
 }
 
-/** A GET form: the namespace filter of the pods, jobs and events tabs, server-rendered. */
+/** A GET form: the namespace filter of the pods, jobs and events tabs, server-rendered; choosing a namespace shows it. */
 export function NamespaceFilter({ tab, namespaces, current }: { tab: ClusterTab; namespaces: string[]; current?: string }) {
   return (
     <form method="get" className="mb-4 flex items-end gap-2" aria-label="Namespace filter">
       <input type="hidden" name="tab" value={tab} />
       <label className="text-sm font-medium text-slate-800">
         Namespace
-        <select name="namespace" defaultValue={current ?? ""} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+        <AutoSubmitSelect name="namespace" defaultValue={current ?? ""} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
           <option value="">All namespaces</option>
           {namespaces.map((namespace) => (
             <option key={namespace} value={namespace}>
               {namespace}
             </option>
           ))}
-        </select>
+        </AutoSubmitSelect>
       </label>
-      <button type="submit" className={buttonClasses("secondary", "sm")}>
-        Show
-      </button>
     </form>
   );
 }
@@ -86,51 +87,87 @@ function ReadFailure({ message }: { message: string }) {
   );
 }
 
-export function NodesTab({ nodes }: { nodes: NodeSummary[] }) {
+/**
+ * Nodes with what their pods request against what they offer (allocated / allocatable, as
+ * `kubectl describe node` and Headlamp show it), their labels and taints.
+ */
+export async function NodesTab({ cluster, nodes }: { cluster: Cluster; nodes: NodeSummary[] }) {
+  let allocations: Record<string, NodeAllocation> | null = null;
+  let readError: string | null = null;
+  try {
+    allocations = await readNodeAllocations(cluster);
+  } catch (error) {
+    if (!(error instanceof KubeCallError)) throw error;
+    readError = `Allocated amounts are not shown: ${error.message}`;
+  }
+  const cell = (node: NodeSummary, resource: "cpu" | "memory" | "gpu", offered: string | null) => {
+    const allocation = allocations?.[node.name];
+    return allocation ? formatAllocation(resource, allocation[resource]) : (offered ?? none);
+  };
   return (
-    <Table label="Nodes">
-      <thead>
-        <tr>
-          <Th>Name</Th>
-          <Th>Ready</Th>
-          <Th>CPU</Th>
-          <Th>Memory</Th>
-          <Th>GPUs</Th>
-          <Th>Labels</Th>
-          <Th>Taints</Th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {nodes.map((node) => (
-          <tr key={node.name}>
-            <Td className="font-medium whitespace-nowrap">{node.name}</Td>
-            <Td>{node.ready ? <Badge tone="green">Ready</Badge> : <Badge tone="red">NotReady</Badge>}</Td>
-            <Td>{node.allocatable.cpu ?? none}</Td>
-            <Td>{node.allocatable.memory ?? none}</Td>
-            <Td>{node.allocatable["nvidia.com/gpu"] ?? none}</Td>
-            <Td className="max-w-md">
-              <div className="flex flex-wrap gap-1 font-mono text-[11px] text-slate-600">
-                {Object.entries(node.labels)
-                  .filter(([key]) => !STANDARD_LABEL.test(key))
-                  .map(([key, value]) => (
-                    <span key={key} className="rounded bg-slate-100 px-1">
-                      {key}={value}
-                    </span>
-                  ))}
-              </div>
-            </Td>
-            <Td className="font-mono text-xs">{node.taints.length ? node.taints.map((taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect}`).join(", ") : none}</Td>
+    <div className="space-y-2">
+      {readError && <ReadFailure message={readError} />}
+      <Table label="Nodes">
+        <thead>
+          <tr>
+            <Th>Name</Th>
+            <Th>Ready</Th>
+            <Th>{allocations ? "CPU allocated / allocatable" : "CPU"}</Th>
+            <Th>{allocations ? "Memory allocated / allocatable" : "Memory"}</Th>
+            <Th>{allocations ? "GPUs allocated / allocatable" : "GPUs"}</Th>
+            <Th>Labels</Th>
+            <Th>Taints</Th>
           </tr>
-        ))}
-      </tbody>
-    </Table>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {nodes.map((node) => (
+            <tr key={node.name}>
+              <Td className="font-medium whitespace-nowrap">{node.name}</Td>
+              <Td>{node.ready ? <Badge tone="green">Ready</Badge> : <Badge tone="red">NotReady</Badge>}</Td>
+              <Td className="whitespace-nowrap">{cell(node, "cpu", node.allocatable.cpu)}</Td>
+              <Td className="whitespace-nowrap">{cell(node, "memory", node.allocatable.memory)}</Td>
+              <Td className="whitespace-nowrap">{cell(node, "gpu", node.allocatable["nvidia.com/gpu"])}</Td>
+              <Td className="max-w-md">
+                <div className="flex flex-wrap gap-1 font-mono text-[11px] text-slate-600">
+                  {Object.entries(node.labels)
+                    .filter(([key]) => !STANDARD_LABEL.test(key))
+                    .map(([key, value]) => (
+                      <span key={key} className="rounded bg-slate-100 px-1">
+                        {key}={value}
+                      </span>
+                    ))}
+                </div>
+              </Td>
+              <Td className="max-w-[14rem]">
+                {node.taints.length ? (
+                  <div className="flex flex-wrap gap-1 font-mono text-[11px] text-amber-800">
+                    {node.taints.map((taint) => {
+                      const text = `${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect}`;
+                      return (
+                        <span key={text} className="break-all rounded bg-amber-50 px-1">
+                          {text}
+                        </span>
+                      );
+                    })}
+                  </div>
+                ) : (
+                  none
+                )}
+              </Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
   );
 }
 
-export async function PodsTab({ cluster, namespace, operate }: { cluster: Cluster; namespace?: string; operate: boolean }) {
+export async function PodsTab({ cluster, namespace, operate, actor }: { cluster: Cluster; namespace?: string; operate: boolean; actor: Actor }) {
   const pods = await attempt(() => listClusterPods(cluster, namespace));
   if ("error" in pods) return <ReadFailure message={pods.error} />;
   if (pods.data.length === 0) return <p className="text-sm text-slate-500">No pods{namespace ? ` in ${namespace}` : ""}.</p>;
+  // Only runs this Berth knows and the viewer may see get a link (another Berth may share the cluster).
+  const runs = visibleRunIds(actor, pods.data.flatMap((pod) => (pod.run ? [pod.run] : [])));
   return (
     <Table label="Pods">
       <thead>
@@ -142,7 +179,8 @@ export async function PodsTab({ cluster, namespace, operate }: { cluster: Cluste
           <Th>Restarts</Th>
           <Th>Node</Th>
           <Th>Created</Th>
-          {operate && <Th className="sr-only">Actions</Th>}
+          <Th>Run</Th>
+          {operate && <ThActions />}
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
@@ -162,6 +200,15 @@ export async function PodsTab({ cluster, namespace, operate }: { cluster: Cluste
             <Td>{pod.restarts}</Td>
             <Td className="font-mono text-xs">{pod.node ?? none}</Td>
             <Td className="whitespace-nowrap">{pod.createdAt ? formatDateTime(pod.createdAt) : none}</Td>
+            <Td>
+              {pod.run && runs.has(pod.run) ? (
+                <Link href={`/runs/${pod.run}`} aria-label={`Run ${pod.run}`} className="font-mono text-xs text-brand-600 hover:underline">
+                  {pod.run}
+                </Link>
+              ) : (
+                none
+              )}
+            </Td>
             {operate && (
               <Td>
                 <DeletePodButton clusterId={cluster.id} namespace={pod.namespace} pod={pod.name} />

@@ -40,8 +40,8 @@ function ImageRow({ image }: { image: PlannedImage }) {
         <p className="mt-0.5 font-sans text-slate-500">{image.configs.map((config) => (config.kind === "spark" ? `${config.name} (Spark)` : config.name)).join(", ")}</p>
       </Td>
       <Td className="font-mono text-xs break-all">
-        {shown}
-        {image.current && image.status === "stale" && <p className="mt-0.5 font-sans text-slate-500">next: {image.image}</p>}
+        {shown || <span className="font-sans text-slate-500">no registry to push to</span>}
+        {image.current && image.status === "stale" && image.image && <p className="mt-0.5 font-sans text-slate-500">next: {image.image}</p>}
       </Td>
       <Td>
         <ImageStatusBadge image={image} />
@@ -88,7 +88,7 @@ export default async function CodeEnvPage({ params }: { params: Promise<{ id: st
       <div className="grid gap-6 lg:grid-cols-3">
         <Card
           title="Images"
-          description="One per base image of the configs it is built for. Pods use the last pushed image; stale means the code env or its base changed since."
+          description="One per base image of the configs it is built for, pushed to the registry of that base image when Berth built it, else to the configs' registry. Pods use the last pushed image; stale means the code env or its base changed since."
           className="lg:col-span-3"
         >
           {plan.unknownConfigs.length > 0 && (
@@ -103,7 +103,7 @@ export default async function CodeEnvPage({ params }: { params: Promise<{ id: st
               <thead>
                 <tr>
                   <Th>Base image</Th>
-                  <Th>Image</Th>
+                  <Th>Pushed to</Th>
                   <Th>Status</Th>
                   <Th>Builds</Th>
                 </tr>

@@ -14,6 +14,8 @@ import { requirePermission } from "@/lib/auth/session";
 import { codeEnvNames } from "@/lib/code-envs/queries";
 import { previewExecutionConfig, type ExecutionPreview } from "@/lib/execution-configs/preview";
 import { formatToleration } from "@/lib/execution-configs/form";
+import { configGpuCount } from "@/lib/execution-configs/gpu";
+import type { ExecutionConfigView } from "@/lib/execution-configs/schema";
 import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigYaml, findExecutionConfig, toExecutionConfigView } from "@/lib/execution-configs/queries";
 import { formatDateTime } from "@/lib/format";
 import { can, mayUse } from "@/lib/permissions";
@@ -27,6 +29,16 @@ import { Facts, none } from "@/components/ui/facts";
 export const metadata: Metadata = { title: "Execution config" };
 
 const list = (record: Record<string, string>) => (Object.keys(record).length ? <span className="font-mono text-xs">{Object.entries(record).map(([key, value]) => `${key}=${value}`).join(", ")}</span> : none);
+
+/** "2 × NVIDIA-A100-SXM4-40GB, tolerates nvidia.com/gpu": the GPU field, or GPUs asked in resources. */
+function gpuWords(config: ExecutionConfigView) {
+  const count = configGpuCount(config);
+  if (!count) return none;
+  const type = config.gpu.count && config.gpu.type ? ` × ${config.gpu.type}` : "";
+  const source = config.gpu.count ? "" : " (in resources)";
+  const toleration = config.gpu.tolerationKey ? `, tolerates taint ${config.gpu.tolerationKey}` : ", no GPU toleration";
+  return `${count}${type}${source}${toleration}`;
+}
 
 export default async function ExecutionConfigPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ codeEnv?: string }> }) {
   const actor = await requirePermission("configs.read");
@@ -76,6 +88,7 @@ export default async function ExecutionConfigPage({ params, searchParams }: { pa
               ["Namespace", <span key="n"><span className="font-mono text-xs">{config.namespace}</span>{config.createNamespace ? " (created if missing)" : ""}</span>],
               ["Requests", list(config.resources.requests)],
               ["Limits", list(config.resources.limits)],
+              ["GPUs", gpuWords(config)],
               ["/dev/shm", config.shmSize || none],
               ["Node selector", list(config.nodeSelector)],
               ["Tolerations", config.tolerations.length ? <span className="font-mono text-xs">{config.tolerations.map(formatToleration).join(", ")}</span> : none],

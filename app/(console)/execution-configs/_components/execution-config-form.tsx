@@ -1,11 +1,14 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useId } from "react";
 import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
 import { TextareaField } from "@/components/objects/textarea-field";
 import { FormSection, IdentityFields } from "@/components/objects/form-sections";
 import type { ObjectActionResult } from "@/components/objects/types";
-import { ActionForm, CheckboxGroup, Field, SelectField, useFieldErrors } from "@/components/ui/form";
+import { UsableByField } from "@/components/objects/usable-by-field";
+import { ActionForm, Field, SelectField, useFieldErrors } from "@/components/ui/form";
+import { baseImageImage } from "@/lib/images/base-image-ref";
+import { GpuFields, type GpuFactsByCluster } from "./gpu-fields";
 
 type FormValues = Record<string, string | string[] | boolean>;
 
@@ -23,27 +26,6 @@ function Checkbox({ name, label, defaultChecked }: { name: string; label: string
   );
 }
 
-function UsableBy({ initial, initialGroups, groupNames }: { initial: string; initialGroups: string[]; groupNames: string[] }) {
-  const [mode, setMode] = useState(initial);
-  const errors = useFieldErrors("usableBy");
-  return (
-    <div className="space-y-2">
-      <SelectField
-        name="usableBy"
-        label="Usable by"
-        value={mode}
-        onChange={(event) => setMode(event.target.value)}
-        options={[
-          { value: "all", label: "Everyone" },
-          { value: "groups", label: "Selected groups" },
-        ]}
-      />
-      {mode === "groups" && <CheckboxGroup name="usableBy.groups" label="Groups that may use it" options={groupNames} defaultChecked={initialGroups} />}
-      {errors && <p className="text-xs text-red-700">{errors.join(" ")}</p>}
-    </div>
-  );
-}
-
 /**
  * Create or edit an execution config. Editing sends the version that was read; a refused save
  * (someone else saved first) shows their change.
@@ -55,6 +37,8 @@ export function ExecutionConfigForm({
   groupNames,
   configId,
   version,
+  gpuFacts = {},
+  baseImages = [],
 }: {
   action: (previous: unknown, formData: FormData) => Promise<ObjectActionResult>;
   values: FormValues;
@@ -62,8 +46,12 @@ export function ExecutionConfigForm({
   groupNames: string[];
   configId?: number;
   version?: number;
+  gpuFacts?: GpuFactsByCluster;
+  /** Names of the base images built in Berth, offered as images. */
+  baseImages?: string[];
 }) {
   const [wrapped, current] = useConflictAwareAction(action);
+  const baseImageList = useId();
   const text = (name: string) => String(values[name] ?? "");
   return (
     <ActionForm action={wrapped} label={configId ? "Edit execution config" : "New execution config"} submitLabel={configId ? "Save changes" : "Create execution config"} resetOnSuccess={false} className="space-y-6">
@@ -73,7 +61,23 @@ export function ExecutionConfigForm({
       <IdentityFields name={text("name")} description={text("description")} />
       <FormSection title="Image">
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field name="image" label="Container image" defaultValue={text("image")} placeholder="python:3.12-slim" hint="A base image tag; code environments replace it with their own image." />
+          <Field
+            name="image"
+            label="Container image"
+            defaultValue={text("image")}
+            placeholder="python:3.12-slim"
+            list={baseImages.length ? baseImageList : undefined}
+            hint={`An image reference, or a base image built in Berth as ${baseImageImage("<name>")} (each run pulls its current revision by digest); code environments replace it with their own image.`}
+          />
+          {baseImages.length > 0 && (
+            <datalist id={baseImageList}>
+              {baseImages.map((name) => (
+                <option key={name} value={baseImageImage(name)}>
+                  Base image {name}
+                </option>
+              ))}
+            </datalist>
+          )}
           <Field name="registry" label="Image registry URL" defaultValue={text("registry")} placeholder="registry.example.com:5000/team" hint="Prefixed to images that name no registry." />
           <SelectField name="imagePullPolicy" label="Image pull policy" defaultValue={text("imagePullPolicy") || "IfNotPresent"} options={["IfNotPresent", "Always", "Never"].map((value) => ({ value, label: value }))} />
           <Field name="imagePullSecret" label="Image pull secret" defaultValue={text("imagePullSecret")} hint="Name of a docker-registry secret in the namespace (optional)." />
@@ -95,18 +99,21 @@ export function ExecutionConfigForm({
           <Field name="resources.limits.memory" label="Memory limit" defaultValue={text("resources.limits.memory")} placeholder="4Gi" />
         </div>
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextareaField name="resources.requests" label="Custom requests" rows={2} defaultValue={text("resources.requests")} placeholder="nvidia.com/gpu=1" hint="One resource=quantity per line. Extended resources need the same limit." />
-          <TextareaField name="resources.limits" label="Custom limits" rows={2} defaultValue={text("resources.limits")} placeholder="nvidia.com/gpu=1" hint="One resource=quantity per line." />
+          <TextareaField name="resources.requests" label="Custom requests" rows={2} defaultValue={text("resources.requests")} placeholder="example.com/fpga=1" hint="One resource=quantity per line. Extended resources need the same limit; GPUs go in the GPU section." />
+          <TextareaField name="resources.limits" label="Custom limits" rows={2} defaultValue={text("resources.limits")} placeholder="example.com/fpga=1" hint="One resource=quantity per line." />
         </div>
         <div className="grid gap-4 sm:grid-cols-4">
           <Field name="shmSize" label="/dev/shm size" defaultValue={text("shmSize")} placeholder="1Gi" hint="Memory-backed; empty: the runtime's 64Mi." />
           <Field name="runAsUser" label="Run as user id" inputMode="numeric" defaultValue={text("runAsUser")} placeholder="1000" hint={`Non-root; needed in "restricted" namespaces. Empty: the image's user.`} />
         </div>
       </FormSection>
+      <FormSection title="GPUs">
+        <GpuFields values={{ count: text("gpu.count"), type: text("gpu.type"), tolerationKey: values["gpu.tolerationKey"] === undefined ? "nvidia.com/gpu" : text("gpu.tolerationKey") }} facts={gpuFacts} />
+      </FormSection>
       <FormSection title="Scheduling">
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextareaField name="nodeSelector" label="Node selector" rows={3} defaultValue={text("nodeSelector")} placeholder="nvidia.com/gpu.present=true" hint="One label key=value per line." />
-          <TextareaField name="tolerations" label="Tolerations" rows={3} defaultValue={text("tolerations")} placeholder="nvidia.com/gpu:NoSchedule" hint='One per line: key=value:Effect, key:Effect (any value), key, or * (every taint); add "for 300s" for NoExecute.' />
+          <TextareaField name="nodeSelector" label="Node selector" rows={3} defaultValue={text("nodeSelector")} placeholder="node.kubernetes.io/instance-type=m5.2xlarge" hint="One label key=value per line. The GPU type is chosen in the GPU section." />
+          <TextareaField name="tolerations" label="Tolerations" rows={3} defaultValue={text("tolerations")} placeholder="dedicated=ml:NoSchedule" hint='One per line: key=value:Effect, key:Effect (any value), key, or * (every taint); add "for 300s" for NoExecute. The GPU taint is tolerated by the GPU section.' />
         </div>
         <TextareaField name="affinity" label="Affinity (YAML)" rows={5} defaultValue={text("affinity")} placeholder={"nodeAffinity:\n  requiredDuringSchedulingIgnoredDuringExecution:\n    nodeSelectorTerms: …"} hint="A Kubernetes Affinity: nodeAffinity, podAffinity, podAntiAffinity." />
       </FormSection>
@@ -134,7 +141,7 @@ export function ExecutionConfigForm({
               { value: "user-code", label: "User code" },
             ]}
           />
-          <UsableBy initial={text("usableBy") || "all"} initialGroups={(values["usableBy.groups"] as string[] | undefined) ?? []} groupNames={groupNames} />
+          <UsableByField modeName="usableBy" groupsName="usableBy.groups" initialMode={text("usableBy") === "groups" ? "groups" : "all"} initialGroups={(values["usableBy.groups"] as string[] | undefined) ?? []} groups={groupNames} />
         </div>
       </FormSection>
     </ActionForm>

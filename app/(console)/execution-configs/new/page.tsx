@@ -3,7 +3,9 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { listClusters } from "@/lib/clusters/queries";
+import { gpuFactsByCluster } from "@/lib/execution-configs/gpu-facts";
 import { listGroups } from "@/lib/groups/queries";
+import { baseImageNames } from "@/lib/images/queries";
 import { createExecutionConfigAction } from "../actions";
 import { ExecutionConfigForm } from "../_components/execution-config-form";
 
@@ -20,6 +22,8 @@ export default async function NewExecutionConfigPage() {
           values={{ namespace: "berth-${project}", imagePullPolicy: "IfNotPresent", workloadType: "any", usableBy: "all", createNamespace: true }}
           clusterNames={listClusters().map((cluster) => cluster.name)}
           groupNames={listGroups().map((group) => group.name)}
+          gpuFacts={await gpuFactsByCluster()}
+          baseImages={baseImageNames()}
         />
       </Card>
     </>

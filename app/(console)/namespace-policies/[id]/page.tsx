@@ -10,6 +10,7 @@ import { DomainError } from "@/lib/actions/result";
 import { requirePermission } from "@/lib/auth/session";
 import { policyDriftReport, policyYaml } from "@/lib/namespace-policies/cluster-view";
 import { POLICY_OBJECT_TYPE } from "@/lib/namespace-policies/mutations";
+import { isRegexPattern } from "@/lib/namespace-policies/pattern";
 import { clusterChoices, findPolicy, toPolicyView } from "@/lib/namespace-policies/queries";
 import type { DriftReport } from "@/lib/namespace-policies/schema";
 import { can } from "@/lib/permissions";
@@ -50,7 +51,7 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
       />
       <div className="space-y-6">
         <div className="grid gap-6 lg:grid-cols-2">
-          <Card title="Templates" description={<>Namespaces matching <code className="font-mono">{policy.pattern}</code> (whole name) get these objects.</>}>
+          <Card title="Templates" description={<>Namespaces matching <code className="font-mono">{policy.pattern}</code> ({isRegexPattern(policy.pattern) ? "regular expression" : "glob"}, whole name) get these objects.</>}>
             <dl className="space-y-3 text-sm">
               <div>
                 <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">ResourceQuota berth-quota</dt>
@@ -146,7 +147,7 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
 
         {manage && (
           <Card title="Settings">
-            <PolicyForm key={policy.version} policy={policy} action={updatePolicyAction} />
+            <PolicyForm key={policy.version} policy={policy} action={updatePolicyAction} clusters={clusters.map((cluster) => cluster.name)} />
           </Card>
         )}
 

@@ -14,15 +14,17 @@ import { quantityLines } from "@/lib/namespace-policies/form";
 import type { ApplyOutcome, NamespaceResult, PolicyView } from "@/lib/namespace-policies/schema";
 import { applyPolicyAction, deletePolicyAction } from "../actions";
 import { DriftItems } from "./drift-items";
+import { PatternPreview } from "./pattern-preview";
 
 const LIMITS_PLACEHOLDER = `- type: Container
   default: { cpu: "1", memory: 2Gi }
   defaultRequest: { cpu: 500m, memory: 1Gi }
   max: { cpu: "8", nvidia.com/gpu: "4" }`;
 
-/** Create (no policy) or edit a namespace policy. */
-export function PolicyForm({ policy, action }: { policy?: PolicyView; action: (previous: unknown, formData: FormData) => Promise<ObjectActionResult> }) {
+/** Create (no policy) or edit a namespace policy; `clusters` feed the live preview of the pattern. */
+export function PolicyForm({ policy, action, clusters = [] }: { policy?: PolicyView; action: (previous: unknown, formData: FormData) => Promise<ObjectActionResult>; clusters?: string[] }) {
   const [conflictAware, conflict] = useConflictAwareAction(action);
+  const [pattern, setPattern] = useState(policy?.pattern ?? "");
   return (
     <div className="space-y-4">
       <ConflictNotice current={conflict} />
@@ -42,7 +44,15 @@ export function PolicyForm({ policy, action }: { policy?: PolicyView; action: (p
         <div className="grid gap-4 sm:grid-cols-2">
           {!policy && <Field name="name" label="Name" autoComplete="off" hint="Lowercase letters, digits and '-'." />}
           <Field name="description" label="Description" defaultValue={policy?.description} autoComplete="off" />
-          <Field name="pattern" label="Namespace pattern" defaultValue={policy?.pattern} autoComplete="off" placeholder="^ml-.*" hint="A regular expression matched against whole namespace names." />
+          <Field
+            name="pattern"
+            label="Namespace pattern"
+            defaultValue={policy?.pattern}
+            onChange={(event) => setPattern(event.target.value)}
+            autoComplete="off"
+            placeholder="berth-*"
+            hint="Matched against whole namespace names: * is any characters, ? one character. For a regular expression write re: first (re:^ml-(a|b)$)."
+          />
           <Field name="priority" label="Priority" type="number" min={0} defaultValue={policy?.priority ?? 100} hint="When several policies match, the lowest number wins." />
           <SelectField
             name="podSecurity"
@@ -56,6 +66,7 @@ export function PolicyForm({ policy, action }: { policy?: PolicyView; action: (p
             hint="Enforced by the cluster's Pod Security Admission (label pod-security.kubernetes.io/enforce) in every namespace the policy governs."
           />
         </div>
+        <PatternPreview pattern={pattern} clusters={clusters} />
         <TextareaField
           name="resourceQuota"
           label="ResourceQuota (hard)"

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
+import { clusterChoices } from "@/lib/namespace-policies/queries";
 import { createPolicyAction } from "../actions";
 import { PolicyForm } from "../_components/policy-forms";
 
@@ -13,7 +14,7 @@ export default async function NewPolicyPage() {
     <>
       <PageHeader title="New namespace policy" description="After saving, apply it to the matching namespaces of a cluster from the policy's page (dry run first)." />
       <Card>
-        <PolicyForm action={createPolicyAction} />
+        <PolicyForm action={createPolicyAction} clusters={clusterChoices().map((cluster) => cluster.name)} />
       </Card>
     </>
   );

@@ -1,17 +1,21 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ObjectHistory } from "@/components/objects/object-history";
 import { YamlExport } from "@/components/objects/yaml-export";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, Td, Th, ThActions } from "@/components/ui/table";
 import { requireActor } from "@/lib/auth/session";
 import { listGroups } from "@/lib/groups/queries";
 import { can } from "@/lib/permissions";
-import { findVisibleProject, listOverrides, resolutionContext, toProjectView } from "@/lib/projects/queries";
+import { listProjectObjects } from "@/lib/projects/objects";
+import { findVisibleProject, resolutionContext, toProjectView } from "@/lib/projects/queries";
 import { projectYaml } from "@/lib/projects/yaml";
 import { ACTIVITY_LABELS, ACTIVITY_TYPES } from "@/lib/resolution/activities";
+import { blockingError } from "@/lib/resolution/resolve";
+import { cannotStartHelp } from "@/lib/runs/cannot-start";
 import { getSettingsView } from "@/lib/settings/queries";
 import { restoreProjectAction } from "../actions";
 import { EffectiveValueText } from "../_components/effective-value";
@@ -29,9 +33,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
   const context = resolutionContext(project);
   const { catalog } = context;
   const view = toProjectView(project, undefined, catalog);
-  const overrides = listOverrides(project.id, undefined, catalog);
+  const objects = listProjectObjects(actor, project, context);
   const defaults = getSettingsView(undefined, catalog);
   const manage = can(actor, "projects.manage", { project: project.id });
+  const contribute = can(actor, "projects.contribute", { project: project.id });
   const groups = manage ? listGroups().map((group) => group.name) : [];
   const choices = {
     executionConfigs: catalog.executionConfigs.map((config) => config.name),
@@ -39,6 +44,13 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
     clusters: catalog.clusters.map((cluster) => cluster.name),
   };
   const role = actor.role === "admin" ? "Berth admin" : actor.projectRoles?.[project.id];
+  // What keeps runs of this project from starting (e.g. no Spark config yet), per reason, with who fixes it where.
+  const blockedBy = new Map<string, string[]>();
+  for (const activity of ACTIVITY_TYPES) {
+    const error = blockingError(context.resolve(actor, activity), activity);
+    if (error && !error.startsWith("no usage permission")) blockedBy.set(error, [...(blockedBy.get(error) ?? []), ACTIVITY_LABELS[activity]]);
+  }
+  const blocked = [...blockedBy].map(([reason, activities]) => ({ reason, activities, help: cannotStartHelp(reason, project, actor) }));
 
   return (
     <>
@@ -87,13 +99,36 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
               })}
             </tbody>
           </Table>
+          {blocked.length > 0 && (
+            <div role="note" aria-label="Why runs cannot start" className="mt-4 space-y-2 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+              {blocked.map(({ reason, activities, help }) => (
+                <div key={reason}>
+                  <p>
+                    {activities.join(", ")}: cannot start ({reason}). {help.advice}
+                  </p>
+                  {help.links.length > 0 && (
+                    <p className="mt-1 flex flex-wrap gap-4">
+                      {help.links.map((link) => (
+                        <Link key={link.href} href={link.href} className="font-medium text-brand-700 underline">
+                          {link.label}
+                        </Link>
+                      ))}
+                    </p>
+                  )}
+                </div>
+              ))}
+            </div>
+          )}
         </Card>
 
-        <Card title="Overrides" description="A recipe, notebook or ML task may set its own values; what it leaves empty comes from the project.">
-          {overrides.length === 0 ? (
-            <p className="text-sm text-slate-500">No object overrides its settings.</p>
+        <Card
+          title="Objects"
+          description="Recipes, notebooks and ML tasks: those with an override of their own and those runs named. What a run of each gets now, and where each value comes from; what an override leaves empty comes from the project."
+        >
+          {objects.length === 0 ? (
+            <p className="text-sm text-slate-500">No object has an override or a run yet. A run names its object in the run form.</p>
           ) : (
-            <Table label="Overrides">
+            <Table label="Objects">
               <thead>
                 <tr>
                   <Th>Object</Th>
@@ -101,33 +136,55 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
                   <Th>Execution config</Th>
                   <Th>Spark config</Th>
                   <Th>Cluster</Th>
-                  {manage && <Th className="sr-only">Remove</Th>}
+                  <Th>Runs</Th>
+                  <Th className="sr-only">Actions</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {overrides.map((override) => {
-                  const resolution = context.resolve(actor, override.activityType, override.objectId);
-                  return (
-                    <tr key={override.objectId}>
-                      <Td className="font-mono">{override.objectId}</Td>
-                      <Td className="whitespace-nowrap">{ACTIVITY_LABELS[override.activityType]}</Td>
-                      <Td>
-                        <EffectiveValueText effective={resolution.executionConfig} />
-                      </Td>
-                      <Td>
-                        <EffectiveValueText effective={resolution.sparkConfig} />
-                      </Td>
-                      <Td>
-                        <EffectiveValueText effective={resolution.cluster} />
-                      </Td>
-                      {manage && (
-                        <Td className="text-right">
-                          <DeleteOverrideButton projectId={project.id} objectId={override.objectId} />
-                        </Td>
+                {objects.map((object) => (
+                  <tr key={object.objectId}>
+                    <Td className="font-mono">
+                      {object.objectId}
+                      {object.hasOverride && <span className="ml-2 font-sans text-xs text-slate-500">override</span>}
+                    </Td>
+                    <Td className="whitespace-nowrap">{ACTIVITY_LABELS[object.activity]}</Td>
+                    <Td>
+                      <EffectiveValueText effective={object.resolution.executionConfig} />
+                    </Td>
+                    <Td>
+                      <EffectiveValueText effective={object.resolution.sparkConfig} />
+                    </Td>
+                    <Td>
+                      <EffectiveValueText effective={object.resolution.cluster} />
+                    </Td>
+                    <Td className="whitespace-nowrap">
+                      {object.lastRun ? (
+                        <span>
+                          {object.runCount} ·{" "}
+                          <Link href={`/runs/${object.lastRun.id}`} className="text-brand-600 hover:underline">
+                            last {object.lastRun.status}
+                          </Link>
+                        </span>
+                      ) : (
+                        <span className="text-slate-400">none</span>
                       )}
-                    </tr>
-                  );
-                })}
+                    </Td>
+                    <Td className="whitespace-nowrap text-right">
+                      <span className="inline-flex items-center gap-3">
+                        {contribute && (
+                          <Link
+                            href={`/runs/new?${new URLSearchParams({ project: project.key, object: object.objectId, activity: object.activity })}`}
+                            aria-label={`Run ${object.objectId}`}
+                            className="font-medium text-brand-600 hover:underline"
+                          >
+                            Run
+                          </Link>
+                        )}
+                        {manage && object.hasOverride && <DeleteOverrideButton projectId={project.id} objectId={object.objectId} />}
+                      </span>
+                    </Td>
+                  </tr>
+                ))}
               </tbody>
             </Table>
           )}
@@ -180,7 +237,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
                 <tr>
                   <Th>Group</Th>
                   <Th>Role</Th>
-                  {manage && <Th className="sr-only">Remove</Th>}
+                  {manage && <ThActions />}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">

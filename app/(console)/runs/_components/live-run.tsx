@@ -24,6 +24,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import type { EventSummary, PodDescription } from "@/lib/kube/pods";
 import type { RunChange } from "@/lib/runs/events";
 import type { RunView } from "@/lib/runs/schema";
+import { SimulatedNotice } from "./simulated-notice";
 
 const SPARK_ROLE_LABEL = "spark-role";
 
@@ -51,6 +52,8 @@ export function LiveRun({
   keptEvents,
   initialWatch,
   abort,
+  mayRunAgain = false,
+  simulated = false,
 }: {
   initialRun: RunView;
   initialPods: PodDescription[];
@@ -58,6 +61,10 @@ export function LiveRun({
   initialWatch: ClusterWatch | null;
   /** The bound abort action, when the viewer may abort this run. */
   abort?: () => Promise<ObjectActionResult>;
+  /** Whether the viewer may run work in the run's project ("Run again"). */
+  mayRunAgain?: boolean;
+  /** Whether the run's cluster only simulates containers (said once, above the run). */
+  simulated?: boolean;
 }) {
   const queryClient = useQueryClient();
   const queryKey = useMemo(() => ["runs", "detail", initialRun.id], [initialRun.id]);
@@ -89,6 +96,8 @@ export function LiveRun({
   const spark = run.workload !== "pod";
   const ranUntil = run.finishedAt ? Date.parse(run.finishedAt) : now;
   const facts: [string, React.ReactNode][] = [
+    ["Name", run.name],
+    ...(run.object ? ([["Object", <span key="o" className="font-mono">{run.object}</span>]] as [string, React.ReactNode][]) : []),
     ["Project", <Link key="p" href={`/projects/${encodeURIComponent(run.project)}`} className="text-brand-600 hover:underline">{run.project}</Link>],
     ["Activity", activityLabel(run.activity)],
     ["Submitted by", run.user],
@@ -106,7 +115,7 @@ export function LiveRun({
         title={
           <span className="flex flex-wrap items-center gap-3">
             <span>
-              Run <span className="font-mono">{run.id}</span>
+              {run.name} <span className="font-mono text-base font-normal text-slate-500">run {run.id}</span>
             </span>
             <span role="status" aria-label="Run status">
               <RunStatusBadge status={run.status} />
@@ -119,6 +128,14 @@ export function LiveRun({
             <Link href="/runs" className="self-center text-sm font-medium text-brand-600 hover:underline">
               All runs
             </Link>
+            {mayRunAgain && (
+              <Link
+                href={`/runs/new?from=${encodeURIComponent(run.id)}`}
+                className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50"
+              >
+                Run again
+              </Link>
+            )}
             {abort && !final && (
               <ConfirmButton label="Abort run" size="md" title={`Abort run ${run.id}?`} confirmLabel="Abort run" onConfirm={abort}>
                 Deletes the run&apos;s pods{spark ? ", its Spark objects and its service account" : ""} on {run.cluster}. The status becomes aborted; the log so far and the events are kept.
@@ -129,6 +146,7 @@ export function LiveRun({
       />
       <div className="space-y-6">
         <StaleBanner cluster={run.cluster} watch={watch} />
+        {simulated && <SimulatedNotice cluster={run.cluster} />}
         <WhyCallout status={run.status} reason={run.reason ?? null} exitCode={run.exitCode ?? null} />
         {run.warnings.length > 0 && (
           <section aria-label="Warnings" className="rounded-lg border border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900">

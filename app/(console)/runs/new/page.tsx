@@ -7,11 +7,15 @@ import { requireActor } from "@/lib/auth/session";
 import { listClusters } from "@/lib/clusters/queries";
 import { codeEnvNames } from "@/lib/code-envs/queries";
 import { can, mayUse } from "@/lib/permissions";
+import { projectObjectIds } from "@/lib/projects/objects";
 import { findProject, listProjectsFor, resolutionContext } from "@/lib/projects/queries";
-import { ACTIVITY_TYPES } from "@/lib/resolution/activities";
-import { describeOrigin, type EffectiveValue } from "@/lib/resolution/resolve";
+import { ACTIVITY_TYPES, isActivityType } from "@/lib/resolution/activities";
+import { blockingError, describeOrigin, type EffectiveValue } from "@/lib/resolution/resolve";
+import { cannotStartHelp } from "@/lib/runs/cannot-start";
+import { findVisibleRun } from "@/lib/runs/queries";
+import { runFormInitial } from "@/lib/runs/rerun";
 import { submitRunAction } from "../actions";
-import { NewRunForm, type RunDefaults } from "../_components/new-run-form";
+import { NewRunForm, type RunDefaults, type RunFormInitial } from "../_components/new-run-form";
 
 export const metadata: Metadata = { title: "New run" };
 
@@ -38,18 +42,31 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
   }
   // What each activity would run with if the form leaves the choices empty, per project.
   const defaults: RunDefaults = {};
+  const objects: Record<string, string[]> = {};
   let catalog: ReturnType<typeof resolutionContext>["catalog"] | undefined;
   for (const view of projects) {
     const project = findProject(view.id);
     if (!project) continue;
     const context = resolutionContext(project);
     catalog ??= context.catalog;
-    defaults[view.key] = Object.fromEntries(
-      ACTIVITY_TYPES.map((activity) => {
-        const resolution = context.resolve(actor, activity);
-        return [activity, { executionConfig: defaultText(resolution.executionConfig), sparkConfig: defaultText(resolution.sparkConfig), cluster: defaultText(resolution.cluster) }];
-      }),
-    );
+    objects[view.key] = projectObjectIds(project, context);
+    const perActivity = (objectId?: string) =>
+      Object.fromEntries(
+        ACTIVITY_TYPES.map((activity) => {
+          const resolution = context.resolve(actor, activity, objectId);
+          const blocking = blockingError(resolution, activity);
+          return [
+            activity,
+            {
+              executionConfig: defaultText(resolution.executionConfig),
+              sparkConfig: defaultText(resolution.sparkConfig),
+              cluster: defaultText(resolution.cluster),
+              ...(blocking ? { blocked: { reason: blocking, ...cannotStartHelp(blocking, project, actor) } } : {}),
+            },
+          ];
+        }),
+      );
+    defaults[view.key] = { project: perActivity(), objects: Object.fromEntries([...context.overrides.keys()].map((objectId) => [objectId, perActivity(objectId)])) };
   }
   const choices = {
     projects: projects.map((project) => ({ value: project.key, label: project.name === project.key ? project.key : `${project.name} (${project.key})` })),
@@ -59,15 +76,21 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
     codeEnvs: codeEnvNames(),
     simulated: listClusters().some((cluster) => cluster.embedded && can(actor, "clusters.use", { cluster: cluster.id })),
   };
-  const project = projects.some((candidate) => candidate.key === query.project) ? query.project! : projects[0].key;
+  // "Run again" copies a run the user may see; a project page's "Run" names the object.
+  const source = query.from ? findVisibleRun(actor, query.from) : undefined;
+  const asked: RunFormInitial = source
+    ? runFormInitial(source)
+    : { project: query.project, activity: query.activity && isActivityType(query.activity) ? query.activity : undefined, object: query.object };
+  const project = projects.find((candidate) => candidate.key.toLowerCase() === asked.project?.toLowerCase())?.key ?? projects[0].key;
+  const initial = { ...asked, project };
   return (
     <>
       <PageHeader
-        title="New run"
+        title={source ? `Run again: ${source.name ?? source.id}` : "New run"}
         description="Runs an activity of a project in a container on the cluster, with the execution config the project resolves for you. Choices left empty come from the object, the project or the instance."
       />
       <Card>
-        <NewRunForm action={submitRunAction} choices={choices} defaults={defaults} initialProject={project} />
+        <NewRunForm action={submitRunAction} choices={choices} defaults={defaults} objects={objects} initial={initial} />
       </Card>
     </>
   );

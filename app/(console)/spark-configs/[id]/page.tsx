@@ -1,21 +1,21 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import YAML from "yaml";
 import { ObjectHistory } from "@/components/objects/object-history";
 import { YamlExport } from "@/components/objects/yaml-export";
 import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { DomainError } from "@/lib/actions/result";
 import { requirePermission } from "@/lib/auth/session";
-import { listGroups } from "@/lib/groups/queries";
-import { clusterChoices } from "@/lib/namespace-policies/queries";
 import { can } from "@/lib/permissions";
 import { sparkConfigYaml, sparkPreview } from "@/lib/spark-configs/preview";
-import { SPARK_CONFIG_OBJECT_TYPE, findVisibleSparkConfig, toSparkConfigView } from "@/lib/spark-configs/queries";
+import { SPARK_CONFIG_OBJECT_TYPE, findVisibleSparkConfig, operatorNamespaceWarning, toSparkConfigView } from "@/lib/spark-configs/queries";
 import { previewRunSchema } from "@/lib/spark-configs/schema";
-import { restoreSparkConfigAction, updateSparkConfigAction } from "../actions";
-import { DeleteSparkConfigButton, SparkConfigForm } from "../_components/spark-config-form";
+import { restoreSparkConfigAction } from "../actions";
+import { DeleteSparkConfigButton } from "../_components/spark-config-form";
 
 export const metadata: Metadata = { title: "Spark config" };
 
@@ -52,6 +52,7 @@ export default async function SparkConfigPage({ params }: { params: Promise<{ id
   const config = toSparkConfigView(row, actor);
   const manage = can(actor, "configs.manage");
   const preview = previewOf(row);
+  const operatorWarning = operatorNamespaceWarning(row);
   return (
     <>
       <PageHeader
@@ -61,9 +62,23 @@ export default async function SparkConfigPage({ params }: { params: Promise<{ id
           </span>
         }
         description={config.description || undefined}
-        actions={manage ? <DeleteSparkConfigButton configId={config.id} name={config.name} /> : undefined}
+        actions={
+          manage ? (
+            <>
+              <Link href={`/spark-configs/${encodeURIComponent(config.name)}/edit`} className={buttonClasses("secondary")}>
+                Edit
+              </Link>
+              <DeleteSparkConfigButton configId={config.id} name={config.name} />
+            </>
+          ) : undefined
+        }
       />
       <div className="space-y-6">
+        {operatorWarning && (
+          <p role="status" aria-label="Spark operator namespaces" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            {operatorWarning}
+          </p>
+        )}
         <Card
           title="Preview"
           description={`What a job produces with this config, for a sample run: user ${SAMPLE_RUN.user}, project ${SAMPLE_RUN.project}, group ${SAMPLE_RUN.group}, job ${SAMPLE_RUN.jobName}.`}
@@ -87,18 +102,6 @@ export default async function SparkConfigPage({ params }: { params: Promise<{ id
             </p>
           )}
         </Card>
-
-        {manage && (
-          <Card title="Settings">
-            <SparkConfigForm
-              key={config.version}
-              config={config}
-              clusters={clusterChoices().map((cluster) => cluster.name)}
-              groups={listGroups().map((group) => group.name)}
-              action={updateSparkConfigAction}
-            />
-          </Card>
-        )}
 
         <Card title="History" description="Every saved version; restoring one saves it again as a new version.">
           <ObjectHistory objectType={SPARK_CONFIG_OBJECT_TYPE} objectId={config.id} restore={manage ? restoreSparkConfigAction.bind(null, config.id) : undefined} />

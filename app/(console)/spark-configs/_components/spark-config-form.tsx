@@ -1,11 +1,12 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useState } from "react";
 import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
 import { TextareaField } from "@/components/objects/textarea-field";
 import type { ObjectActionResult } from "@/components/objects/types";
+import { UsableByField } from "@/components/objects/usable-by-field";
 import { ConfirmButton } from "@/components/ui/confirm-button";
-import { ActionForm, CheckboxGroup, Field, SelectField, useFieldErrors } from "@/components/ui/form";
+import { ActionForm, Field, SelectField, useFieldErrors } from "@/components/ui/form";
 import { DEFAULT_SPARK_IMAGE } from "@/lib/spark-configs/builders";
 import { KNOWN_SPARK_KEYS, confToLines } from "@/lib/spark-configs/conf";
 import type { SparkConfigView } from "@/lib/spark-configs/schema";
@@ -26,37 +27,6 @@ function Checkbox({ name, label, defaultChecked, hint, onChange }: { name: strin
         </p>
       ))}
     </div>
-  );
-}
-
-function UsableByField({ usableBy, groups }: { usableBy: SparkConfigView["usableBy"]; groups: string[] }) {
-  const [mode, setMode] = useState(usableBy === "all" ? "all" : "groups");
-  const errors = useFieldErrors("usableBy");
-  const id = useId();
-  return (
-    <fieldset aria-describedby={errors ? `${id}-errors` : undefined}>
-      <legend className="text-sm font-medium text-slate-800">Usable by</legend>
-      <div className="mt-1 flex gap-4 text-sm text-slate-700">
-        {(["all", "groups"] as const).map((value) => (
-          <label key={value} className="flex items-center gap-1.5">
-            <input type="radio" name="usableByMode" value={value} checked={mode === value} onChange={() => setMode(value)} />
-            {value === "all" ? "Everyone" : "Selected groups"}
-          </label>
-        ))}
-      </div>
-      {mode === "groups" && (
-        <div className="mt-2">
-          <CheckboxGroup name="usableByGroups" label="Groups" options={groups} defaultChecked={usableBy === "all" ? [] : usableBy.groups} />
-        </div>
-      )}
-      {errors && (
-        <ul id={`${id}-errors`} className="mt-1 space-y-0.5 text-xs text-red-700">
-          {errors.map((message) => (
-            <li key={message}>{message}</li>
-          ))}
-        </ul>
-      )}
-    </fieldset>
   );
 }
 
@@ -159,7 +129,7 @@ export function SparkConfigForm({
           placeholder={"metadata:\n  labels:\n    team: ml\nspec:\n  nodeSelector:\n    gpu: \"true\""}
           hint="A Pod fragment (metadata, spec) merged into every executor pod."
         />
-        <UsableByField usableBy={value.usableBy} groups={groups} />
+        <UsableByField modeName="usableByMode" groupsName="usableByGroups" errorField="usableBy" initialMode={value.usableBy === "all" ? "all" : "groups"} initialGroups={value.usableBy === "all" ? [] : value.usableBy.groups} groups={groups} />
       </ActionForm>
     </div>
   );

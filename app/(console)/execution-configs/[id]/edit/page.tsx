@@ -7,7 +7,9 @@ import { requirePermission } from "@/lib/auth/session";
 import { listClusters } from "@/lib/clusters/queries";
 import { executionConfigToForm } from "@/lib/execution-configs/form";
 import { executionConfigBody, findExecutionConfig } from "@/lib/execution-configs/queries";
+import { gpuFactsByCluster } from "@/lib/execution-configs/gpu-facts";
 import { listGroups } from "@/lib/groups/queries";
+import { baseImageNames } from "@/lib/images/queries";
 import { updateExecutionConfigAction } from "../../actions";
 import { ExecutionConfigForm } from "../../_components/execution-config-form";
 
@@ -36,6 +38,8 @@ export default async function EditExecutionConfigPage({ params }: { params: Prom
           values={executionConfigToForm(executionConfigBody(row))}
           clusterNames={listClusters().map((cluster) => cluster.name)}
           groupNames={listGroups().map((group) => group.name)}
+          gpuFacts={await gpuFactsByCluster()}
+          baseImages={baseImageNames()}
           configId={row.id}
           version={row.version}
         />
