@@ -1,4 +1,7 @@
+import YAML from "yaml";
 import { describe, expect, it } from "vitest";
+import { toYamlDocument } from "@/lib/objects/yaml";
+import { assertFreshVersion } from "@/lib/objects/versioned";
 import { openApiDocument } from "./openapi";
 
 type Operation = { responses: Record<string, { $ref?: string; content?: Record<string, unknown> }>; security?: unknown[] };
@@ -35,5 +38,28 @@ describe("the OpenAPI document's responses", () => {
       expect(responses["201"].content).toBeDefined();
       expect(responses["200"]).toEqual(responses["201"]);
     }
+  });
+
+  it("documents a stale save's 409: the error schema admits the saved object it carries", () => {
+    let body: Record<string, unknown> = {};
+    try {
+      assertFreshVersion("The project", { version: 3 }, 2, { key: "churn", version: 3 });
+    } catch (error) {
+      const refusal = error as { message: string; fieldErrors: Record<string, string[]>; details: Record<string, unknown> };
+      body = { ...refusal.details, error: refusal.message, fieldErrors: refusal.fieldErrors };
+    }
+    const schema = document.components.schemas.Error as { properties: Record<string, unknown>; additionalProperties?: boolean };
+    expect(Object.keys(body).sort()).toEqual(["current", "error", "fieldErrors"]);
+    for (const key of Object.keys(body)) expect(schema.properties, key).toHaveProperty(key);
+  });
+
+  it("describes a YAML answer as the document it parses to, not as a string", () => {
+    const yaml = operations.find((op) => op.label === "GET /api/v1/projects/{project}/yaml")!.operation.responses["200"].content!["application/yaml"] as {
+      schema: { type: string; required: string[]; properties: Record<string, { type: string }> };
+    };
+    const parsed = YAML.parse(toYamlDocument("Project", { name: "churn", description: "" }, { displayName: "0" })) as Record<string, unknown>;
+    expect(yaml.schema.type).toBe("object");
+    for (const key of yaml.schema.required) expect(parsed, key).toHaveProperty(key);
+    for (const [key, value] of Object.entries(parsed)) expect(typeof value === "object" ? "object" : typeof value, key).toBe(yaml.schema.properties[key].type);
   });
 });

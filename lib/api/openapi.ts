@@ -2,7 +2,22 @@ import { z } from "zod";
 import { PERMISSIONS } from "@/lib/permissions";
 import { API_OPERATIONS, type ApiOperation } from "./operations";
 
-const errorSchema = z.object({ error: z.string(), fieldErrors: z.record(z.string(), z.array(z.string())).optional() });
+const errorSchema = z.object({
+  error: z.string(),
+  fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+  // A save made from a stale version: the object as saved now, with its last change, to show the person.
+  current: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * A YAML answer as the document it parses to (clients and schemathesis parse application/yaml):
+ * Berth's importable Kubernetes-style document.
+ */
+const YAML_DOCUMENT_SCHEMA = {
+  type: "object",
+  required: ["apiVersion", "kind", "metadata"],
+  properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec: { type: "object" } },
+};
 
 const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, { target: "openapi-3.0", io, unrepresentable: "any" }) as Record<string, unknown>;
@@ -47,7 +62,7 @@ function errorResponsesOf(op: ApiOperation): Record<string, { $ref: string }> {
 function successResponse(op: ApiOperation) {
   const content: Record<string, unknown> = {};
   if (op.response) content["application/json"] = { schema: jsonSchema(op.response, "output") };
-  if (op.text) content[op.text] = { schema: { type: "string" } };
+  if (op.text) content[op.text] = { schema: op.text === "application/yaml" ? YAML_DOCUMENT_SCHEMA : { type: "string" } };
   return { description: "Success", ...(Object.keys(content).length ? { content } : {}) };
 }
 
