@@ -1,4 +1,6 @@
+import diagnostics from "node:diagnostics_channel";
 import fs from "node:fs";
+import type { ClientRequest } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
@@ -75,7 +77,7 @@ describe("Berth's own permissions on a cluster", async () => {
   const { executeMutation } = await import("@/lib/actions/mutation");
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { loadKubeconfig } = await import("@/lib/kube/client");
-  const { acquireInformer } = await import("@/lib/kube/informers");
+  const { acquireInformer, restartDelayMs } = await import("@/lib/kube/informers");
   const { deleteClusterPod } = await import("@/lib/clusters/mutations");
   const { readableClusterDetail } = await import("@/lib/clusters/reads");
   const { clusterDetailSchema } = await import("@/lib/clusters/schema");
@@ -134,12 +136,33 @@ describe("Berth's own permissions on a cluster", async () => {
 
   it("reports the events informer's refused watch as a missing permission, never as stale", async () => {
     const row = getDb().select().from(schema.clusters).all().find((cluster) => cluster.name === "lesser")!;
+    // The informer's watch requests as Node's HTTP client starts them, told apart by the lesser account's token.
+    const authorization = `Bearer ${loadKubeconfig(lesser.kubeconfig).getCurrentUser()!.token}`;
+    let watchAttempts = 0;
+    const onRequest = (message: unknown) => {
+      const { request } = message as { request: ClientRequest };
+      if (request.path.startsWith("/api/v1/events") && request.path.includes("watch=true") && [request.getHeader("authorization")].flat().includes(authorization)) watchAttempts += 1;
+    };
+    diagnostics.subscribe("http.client.request.start", onRequest);
     const { informer, release } = acquireInformer(row, "events");
     releases.push(release);
-    const deadline = Date.now() + 20_000;
-    while (!informer.status().forbidden && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    // Past the 2 s after which an outage turns stale, and through a retry or two.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect(informer.status()).toMatchObject({ stale: false, staleSince: null, forbidden: true, error: "Berth's account may not watch events across the cluster." });
+    const statuses: boolean[] = [];
+    const unsubscribe = informer.subscribe((event) => {
+      if (event.type === "status") statuses.push(event.status.stale);
+    });
+    try {
+      // Attempt n starts after the backoffs of the n - 1 refusals before it: wait for the first one
+      // past the 2 s after which an outage turns stale.
+      let attempts = 1;
+      for (let waited = 0; waited <= 2_000; attempts += 1) waited += restartDelayMs(attempts);
+      const deadline = Date.now() + 30_000;
+      while (watchAttempts < attempts && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(watchAttempts).toBeGreaterThanOrEqual(attempts);
+      expect(informer.status()).toMatchObject({ stale: false, staleSince: null, forbidden: true, error: "Berth's account may not watch events across the cluster." });
+      expect(statuses).not.toContain(true);
+    } finally {
+      unsubscribe();
+      diagnostics.unsubscribe("http.client.request.start", onRequest);
+    }
   });
 });

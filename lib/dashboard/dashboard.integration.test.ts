@@ -1,4 +1,6 @@
+import diagnostics from "node:diagnostics_channel";
 import fs from "node:fs";
+import type { ClientRequest } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
@@ -182,33 +184,37 @@ describe("the dashboard against the simulated cluster", async () => {
     expect(after.quotas).toContainEqual(expect.objectContaining({ namespace: NAMESPACE, used: expect.objectContaining({ pods: "0", [`requests.${GPU}`]: "0" }) }));
   });
 
-  it("signals a change to streams within 250 ms of the cluster's event, once per burst", async () => {
+  // How soon a change reaches a stream is bench:dashboard's to measure (docs/benchmarks.md); here, what and in which order.
+  it("signals a change to streams after the cluster's event, fewer signals than events for a burst", async () => {
     const cluster = findCluster("sim")!;
+    const names = Array.from({ length: 5 }, (_, i) => `signal-${i}`);
+    // One sequence for both sides, to tell which came first without a clock.
+    let sequence = 0;
     const signals: number[] = [];
+    const events: number[] = [];
+    const running = new Set<string>();
+    let allRunningAt = Infinity;
     const unsubscribe = subscribeDashboard([cluster.id], (ids) => {
-      if (ids.includes(cluster.id)) signals.push(Date.now());
+      if (ids.includes(cluster.id)) signals.push(++sequence);
+    });
+    const { informer, release } = acquireInformer(cluster, "pods");
+    const stop = informer.subscribe((event) => {
+      if (event.type === "status" || !names.includes(event.object.metadata?.name ?? "")) return;
+      events.push(++sequence);
+      if (event.object.status?.phase === "Running") running.add(event.object.metadata!.name!);
+      if (running.size === names.length && allRunningAt === Infinity) allRunningAt = sequence;
     });
     try {
-      const seen = new Promise<number>((resolve) => {
-        const { informer, release } = acquireInformer(cluster, "pods");
-        const stop = informer.subscribe((event) => {
-          if (event.type !== "status" && event.object.metadata?.name === "signal-0") {
-            stop();
-            release();
-            resolve(Date.now());
-          }
-        });
-      });
-      await Promise.all(Array.from({ length: 5 }, (_, i) => core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod(`signal-${i}`, { namespace: FREE_NAMESPACE }) })));
-      const eventAt = await seen;
-      await until("a change signal", async () => signals.length, (count) => count > 0, 5_000);
-      expect(signals[0] - eventAt).toBeLessThan(250);
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      // Five pods created at once, each with several updates: a handful of signals, not one per event.
-      expect(signals.length).toBeLessThan(10);
+      await Promise.all(names.map((name) => core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod(name, { namespace: FREE_NAMESPACE }) })));
+      await until("every pod of the burst to run and a signal after it", async () => ({ allRunningAt, last: signals.at(-1) ?? 0 }), ({ allRunningAt, last }) => last > allRunningAt, 30_000);
+      expect(signals[0]).toBeGreaterThan(events[0]);
+      // Five pods created at once, each with several updates: coalesced, not one signal per event.
+      expect(signals.length).toBeLessThan(events.length);
     } finally {
+      stop();
+      release();
       unsubscribe();
-      for (let i = 0; i < 5; i++) await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name: `signal-${i}`, gracePeriodSeconds: 0 });
+      for (const name of names) await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name, gracePeriodSeconds: 0 });
     }
   });
 
@@ -256,15 +262,22 @@ describe("the dashboard against the simulated cluster", async () => {
     await expect(dashboardSnapshot(granted, { cluster: "flaky" })).rejects.toMatchObject({ status: 404 });
   });
 
-  it("answers a request from the cached aggregates quickly", async () => {
-    const times: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const started = performance.now();
-      await dashboardSnapshot(admin, { cluster: "sim" });
-      times.push(performance.now() - started);
+  // Its speed is bench:dashboard's to measure (GET /api/v1/dashboard p50, docs/benchmarks.md).
+  it("answers a request from the cached aggregates, asking the cluster nothing", async () => {
+    await until("the dashboard's informers to sync", () => dashboardSnapshot(admin, { cluster: "sim" }), (snapshot) => snapshot.clusters[0].synced);
+    const server = new URL(findCluster("sim")!.server).host;
+    let requests = 0;
+    const onRequest = (message: unknown) => {
+      const { request } = message as { request: ClientRequest };
+      if (request.getHeader("host") === server && !request.path.includes("watch=true")) requests += 1;
+    };
+    diagnostics.subscribe("http.client.request.start", onRequest);
+    try {
+      for (let i = 0; i < 20; i++) await dashboardSnapshot(admin, { cluster: "sim" });
+    } finally {
+      diagnostics.unsubscribe("http.client.request.start", onRequest);
     }
-    times.sort((a, b) => a - b);
-    expect(times[25]).toBeLessThan(5);
+    expect(requests).toBe(0);
   });
 
   it("serves the routes to a token holder: JSON, field errors, CSV and the SSE snapshot", async () => {

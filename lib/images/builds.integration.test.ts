@@ -49,6 +49,14 @@ describe("image builds against the simulated cluster", async () => {
     throw new Error(`build ${id} is still ${findBuild(id)!.status}`);
   }
 
+  async function waitUntil(what: string, check: () => boolean, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   simOnly("runs a build queued → running → pushed with a digest, and cleans up its objects", async () => {
     const id = queue("FROM python:3.12-slim\nRUN pip install numpy\nENV A=1\n", "registry.example/team/base:t1");
     expect(findBuild(id)!.status).toBe("queued");
@@ -98,8 +106,18 @@ describe("image builds against the simulated cluster", async () => {
     const ids = [1, 2, 3].map((n) => queue(`FROM python:3.12-slim\n${slow}\n`, `registry.example/team/slow:${n}`));
     await waitFor(ids[0], ["running"]);
     await waitFor(ids[1], ["running"]);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A pass takes builds in id order: one that claims a later build on another cluster has
+    // already weighed the third build here, with both others running, and left it queued.
+    const otherCluster = getDb()
+      .insert(clusters)
+      .values({ name: "sim-other", kubeconfigEncrypted: encryptSecret(kubeconfig), context: loadKubeconfig(kubeconfig).getCurrentContext(), server: "https://sim" })
+      .returning()
+      .get().id;
+    const witness = getDb().transaction((tx) => queueBuild(tx, { kind: "base-image", dockerfile: `FROM python:3.12-slim\n${slow}\n`, image: "registry.example/team/slow:witness", clusterId: otherCluster, startedBy: userId })).id;
+    ensureBuildRunner();
+    await waitUntil("the runner to claim the build on the other cluster", () => findBuild(witness)!.jobName !== null);
     expect(findBuild(ids[2])).toMatchObject({ status: "queued", jobName: null });
+    await cancelBuild(witness);
     const cancelled = await cancelBuild(ids[0]);
     expect(cancelled.status).toBe("cancelled");
     const { batch } = kubeClients(getDb().select().from(clusters).get()!);
@@ -108,7 +126,7 @@ describe("image builds against the simulated cluster", async () => {
     await cancelBuild(ids[1]);
     await cancelBuild(ids[2]);
     await expect(cancelBuild(ids[2])).rejects.toMatchObject({ status: 409 });
-    expect(getDb().select().from(imageBuilds).all().filter((build) => build.status === "cancelled")).toHaveLength(3);
+    expect(getDb().select().from(imageBuilds).all().filter((build) => ids.includes(build.id) && build.status === "cancelled")).toHaveLength(3);
   });
 
   /** Runs `body` with a build setting set, and puts the default back after. */

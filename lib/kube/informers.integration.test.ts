@@ -78,11 +78,21 @@ describe("shared informers against a cluster that fails", async () => {
 
     // The outage cuts the watch; the pod finishes while nobody can watch it.
     await simAdmin({ paused: true, pauseMode: "503" });
+    const { resourceVersion: beforeOutage } = await simAdmin();
     await until("the informer to report stale", () => informer.status().stale);
     expect(informer.status().staleSince).toMatch(/^\d{4}-/);
     expect(informer.status().error).toBeTruthy();
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // The admin endpoint answers through the outage: the store moving on is the pod ending unseen.
+    for (let deadline = Date.now() + 15_000; (await simAdmin()).resourceVersion === beforeOutage; ) {
+      if (Date.now() > deadline) throw new Error("timed out waiting for the pod to end during the outage");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(informer.get("default", "through-outage")?.status?.phase).toBe("Running");
+    const { resourceVersion: atResume } = await simAdmin();
     await simAdmin({ paused: false });
+    const ended = await kubeClients(connection()).core.readNamespacedPod({ namespace: "default", name: "through-outage" });
+    expect(ended.status?.phase).toBe("Succeeded");
+    expect(BigInt(ended.metadata!.resourceVersion!)).toBeLessThanOrEqual(BigInt(atResume));
 
     await until("the informer to recover", () => !informer.status().stale, 40_000);
     await until("the final phase", () => informer.get("default", "through-outage")?.status?.phase === "Succeeded");

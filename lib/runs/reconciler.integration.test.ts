@@ -24,7 +24,7 @@ describe("run reconciler against the simulator", async () => {
   const { kubeClients, loadKubeconfig } = await import("@/lib/kube/client");
   const { executeMutation } = await import("@/lib/actions/mutation");
   const { subscribeClusterWatch, subscribeRunChanges } = await import("./events");
-  const { ensureRunReconciler, keepRunRecord, liveRunSource, watchRunsOn } = await import("./reconciler");
+  const { ensureRunReconciler, keepRunRecord, liveRunSource, subscribeRunPods, watchRunsOn } = await import("./reconciler");
   const { runLogLines } = await import("./logs");
   const { runSettings, updateRunSettings } = await import("./retention");
   const { launchRun } = await import("./submit");
@@ -84,6 +84,13 @@ describe("run reconciler against the simulator", async () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
+  const untilAsync = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
+    const started = Date.now();
+    while (!(await check())) {
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const row = (id: string) => getDb().select().from(runs).where(eq(runs.id, id)).get()!;
 
   let main: ReturnType<typeof addCluster>;
@@ -102,8 +109,7 @@ describe("run reconciler against the simulator", async () => {
     let watches = 0;
     const started = Date.now();
     while (watches < 3 && Date.now() - started < 15_000) watches = (await simFaults(cluster.kubeconfigPath)).watches;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await simFaults(cluster.kubeconfigPath)).watches).toBe(3);
+    expect(watches).toBe(3);
   });
 
   it("takes a run from queued through pending and running to succeeded, publishing each change in order, and keeps its events and log", async () => {
@@ -122,6 +128,8 @@ describe("run reconciler against the simulator", async () => {
     expect((saved.events ?? []).map((event) => event.reason)).toEqual(expect.arrayContaining(["Scheduled", "Started"]));
     const statuses = changes.filter((change) => change.id === run.id).map((change) => change.status);
     expect([...new Set(statuses)]).toEqual(["pending", "running", "succeeded"]);
+    // A whole run followed later, still the same three watches: the second start opened none.
+    expect((await simFaults(cluster.kubeconfigPath)).watches).toBe(3);
   });
 
   it("keeps the scheduler's real message for a GPU run that does not fit", async () => {
@@ -183,9 +191,14 @@ describe("run reconciler against the simulator", async () => {
     await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(run.id, { "sim.berth.dev/duration": "2s" }) });
     await until("the run to run", () => row(run.id).status === "running");
     await simFaults(cluster.kubeconfigPath, { paused: true, pauseMode: "503" });
+    const { resourceVersion: beforeOutage } = await simFaults(cluster.kubeconfigPath);
     await until("the stale report", () => watchChanges.some((change) => change.clusterId === main.id && change.stale), 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The admin endpoint answers through the outage: the store moving on is the pod ending unseen.
+    await untilAsync("the pod to end during the outage", async () => (await simFaults(cluster.kubeconfigPath)).resourceVersion !== beforeOutage);
+    const { resourceVersion: atResume } = await simFaults(cluster.kubeconfigPath);
     await simFaults(cluster.kubeconfigPath, { paused: false });
+    const ended = await core().readNamespacedPod({ namespace: NAMESPACE, name: `run-${run.id}` });
+    expect({ phase: ended.status?.phase, endedInOutage: BigInt(ended.metadata!.resourceVersion!) <= BigInt(atResume) }).toEqual({ phase: "Succeeded", endedInOutage: true });
     await until("the run to succeed after the outage", () => row(run.id).status === "succeeded", 40_000);
     expect(watchChanges.filter((change) => change.clusterId === main.id).at(-1)?.stale).toBe(false);
     expect(row(run.id).timeline.map((step) => step.status)).toEqual(["queued", "pending", "running", "succeeded"]);
@@ -203,9 +216,18 @@ describe("run reconciler against the simulator", async () => {
     const other = addCluster("private-restarted");
     const vanished = addRun(other, "running", new Date(Date.now() - 60_000));
     const finishedMeanwhile = addRun(other, "pending", new Date(Date.now() - 60_000));
+    // Only the main cluster's reconciler sees the pod (same API server): it tells the pod's changes
+    // to listeners just before it reconciles them, synchronously, so once it has told the end the
+    // run would have changed had it followed this cluster.
+    let endSeen!: () => void;
+    const ended = new Promise<void>((resolve) => (endSeen = resolve));
+    const stopListening = subscribeRunPods(finishedMeanwhile.id, (pods) => {
+      if (pods.some((pod) => pod.status?.phase === "Succeeded")) endSeen();
+    });
     await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(finishedMeanwhile.id, { "sim.berth.dev/duration": "200ms", "sim.berth.dev/start-delay": "100ms" }) });
-    // Nobody follows this cluster yet: the pod ends unseen.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await ended;
+    stopListening();
+    // Nobody follows this cluster yet: the pod ended unseen.
     expect(row(finishedMeanwhile.id).status).toBe("pending");
     watchRunsOn(other.id);
     await until("the finished run to be seen", () => row(finishedMeanwhile.id).status === "succeeded");

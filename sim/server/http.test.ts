@@ -306,12 +306,22 @@ describe("faults", () => {
     await call(sim, "POST", "/_sim/faults", { body: { paused: true, pauseMode: "503" } });
     expect((await call(sim, "GET", "/api/v1/namespaces")).json).toMatchObject({ code: 503, reason: "ServiceUnavailable" });
     await call(sim, "POST", "/_sim/faults", { body: { pauseMode: "hang" } });
+    // The request is held once the server waits for the resume on its behalf.
+    const whenResumed = sim.faults.whenResumed;
+    const holding = new Promise<void>((resolve) => {
+      sim.faults.whenResumed = function (this: typeof sim.faults) {
+        resolve();
+        return whenResumed.call(this);
+      };
+    });
     let answered = false;
     const held = call(sim, "GET", "/api/v1/namespaces").then((res) => {
       answered = true;
       return res;
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await holding;
+    sim.faults.whenResumed = whenResumed;
+    expect((await call(sim, "GET", "/_sim/faults")).json.settings).toMatchObject({ paused: true, pauseMode: "hang" });
     expect(answered).toBe(false);
     await call(sim, "POST", "/_sim/faults", { body: { paused: false, pauseMode: "reset" } });
     expect((await held).status).toBe(200);

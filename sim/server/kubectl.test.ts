@@ -208,15 +208,23 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
   });
 
   it("watches with get -w", async () => {
-    const child = spawn(`${BIN}/kubectl.${version}`, [...flagsFor(version), "get", "cm", "-n", ns, "-w", "-l", "watch=me"]);
+    await kubectl("create", "cm", "listed", "-n", ns);
+    await kubectl("label", "cm", "listed", "-n", ns, "watch=me");
+    const child = spawn(`${BIN}/kubectl.${version}`, [...flagsFor(version), "get", "cm", "-n", ns, "-w", "--output-watch-events", "-l", "watch=me"]);
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     try {
-      await new Promise((r) => setTimeout(r, 400));
+      // kubectl prints its initial LIST before it watches: what is created after this row can only come through the watch.
+      await eventually(() => /^ADDED\s+listed\s+0\s+\d+s$/m.test(out), 8000, "the listed row");
       await kubectl("create", "cm", "watched", "-n", ns);
+      // Labelled into the selector: the watch sends it as ADDED (the cacher's filter), not MODIFIED.
       await kubectl("label", "cm", "watched", "-n", ns, "watch=me");
-      await eventually(() => /watched\s+0\s+\d+s/.test(out), 8000, "the watched row");
-      expect(out.split("\n")[0]).toMatch(/^NAME\s+DATA\s+AGE$/);
+      await eventually(() => /^ADDED\s+watched\s+0\s+\d+s$/m.test(out), 8000, "the watched row");
+      await kubectl("annotate", "cm", "listed", "-n", ns, "seen=yes");
+      await eventually(() => /^MODIFIED\s+listed\s+0\s+\d+s$/m.test(out), 8000, "the modified row");
+      const lines = out.trim().split("\n");
+      expect(lines[0]).toMatch(/^EVENT\s+NAME\s+DATA\s+AGE$/);
+      expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 2).join(" "))).toEqual(["ADDED listed", "ADDED watched", "MODIFIED listed"]);
     } finally {
       child.kill();
     }
