@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { ExecutionConfigsPage } from "./pages/execution-configs-page";
 import { SignInPage } from "./pages/sign-in-page";
@@ -154,10 +155,19 @@ test("YAML export, then import under a new name", async ({ page, request }) => {
   const exported = await request.get(`/api/v1/execution-configs/${source}/yaml`, { headers: admin });
   expect(exported.status()).toBe(200);
   expect(exported.headers()["content-type"]).toContain("yaml");
-  const yaml = (await exported.text()).replace(`name: ${source}`, `name: ${names.copy}`);
-  expect(yaml).toContain("kind: ExecutionConfig");
 
+  // The config's page shows the same document the API exports and the link downloads.
   const configs = new ExecutionConfigsPage(page);
+  await configs.open(source);
+  const shown = (await page.getByLabel("YAML document").textContent())!;
+  expect(shown).toContain("kind: ExecutionConfig");
+  expect(shown).toContain(`name: ${source}`);
+  expect(shown).toBe(await exported.text());
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download YAML" }).click()]);
+  expect(download.suggestedFilename()).toBe(`${source}.yaml`);
+  expect(fs.readFileSync(await download.path(), "utf8")).toBe(shown);
+  const yaml = shown.replace(`name: ${source}`, `name: ${names.copy}`);
+
   await configs.openList();
   const importForm = page.getByRole("form", { name: "Import execution config" });
   await importForm.getByLabel("YAML document").fill(yaml.replace("nvidia.com/gpu: \"1\"", "nvidia.com/gpu: \"0.5\""));
@@ -169,6 +179,8 @@ test("YAML export, then import under a new name", async ({ page, request }) => {
   await importForm.getByRole("button", { name: "Import execution config" }).click();
   await expect(page.getByRole("heading", { name: names.copy, level: 1 })).toBeVisible();
   await expect(page.getByLabel("Pod preview")).toContainText(`berth.dev/exec-config: ${names.copy}`);
+  // The imported config exports exactly the document it was imported from.
+  expect(await page.getByLabel("YAML document").textContent()).toBe(yaml);
   await configs.openList();
   await expect(page.getByRole("table", { name: "Execution configs" }).getByRole("link", { name: names.copy })).toBeVisible();
   await page.screenshot({ path: shots("list"), fullPage: true });

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { ProjectsPage } from "./pages/projects-page";
 import { SignInPage } from "./pages/sign-in-page";
@@ -216,4 +217,65 @@ test("a stale save is refused with the other change; YAML round-trips; history r
   await other.screenshot({ path: "test-results/screenshots/projects-conflict.png", fullPage: true });
   expect(await (await request.get(url, { headers: admin })).json()).toMatchObject({ description: "saved in the first tab", version: 5 });
   await other.close();
+});
+
+test("the YAML a project page shows is what it downloads, and the projects page's import form updates and creates projects from it and lists a bad document's field errors", async ({ page, request }) => {
+  const key = `yaml_${suffix}`;
+  const copy = `yaml_copy_${suffix}`;
+  const owners = `yaml-owners-${suffix}`;
+  await post(request, "/api/v1/groups", { name: owners });
+  await post(request, "/api/v1/projects", { key, name: "Yaml demo", description: "exported from the page", ownerGroup: owners });
+
+  await page.goto(`/projects/${key}`);
+  const shown = page.getByLabel("YAML document");
+  await expect(shown).toContainText("kind: Project");
+  const yaml = (await shown.textContent())!;
+  expect(yaml).toContain(`name: ${key}`);
+  expect(yaml).toContain("displayName: Yaml demo");
+  expect(yaml).toContain(`ownerGroup: ${owners}`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download YAML" }).click()]);
+  expect(download.suggestedFilename()).toBe(`project-${key}.yaml`);
+  expect(fs.readFileSync(await download.path(), "utf8")).toBe(yaml);
+
+  // An uploaded file fills the form; importing it updates the project under the same key.
+  const edited = yaml.replace("displayName: Yaml demo", "displayName: Renamed by import").replace("description: exported from the page", "description: changed by import");
+  expect(edited).not.toBe(yaml);
+  await page.goto("/projects");
+  const importForm = page.getByRole("form", { name: "Import project" });
+  await importForm.getByLabel("Or upload a file").setInputFiles({ name: `project-${key}.yaml`, mimeType: "text/yaml", buffer: Buffer.from(edited) });
+  await expect(importForm.getByLabel("YAML document")).toHaveValue(edited);
+  await importForm.getByRole("button", { name: "Import project" }).click();
+  await expect(importForm.getByRole("status")).toHaveText("Project imported.");
+  const list = page.getByRole("table", { name: "Projects" });
+  const row = (project: string) => list.getByRole("row").filter({ has: page.getByRole("link", { name: project, exact: true }) });
+  await expect(row(key).getByRole("cell").nth(1)).toHaveText("Renamed by import");
+  // The project's own page now shows exactly the imported document: nothing was lost or added on the way.
+  await page.goto(`/projects/${key}`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Renamed by import");
+  await expect(page.getByLabel("YAML document")).toContainText("displayName: Renamed by import");
+  expect(await page.getByLabel("YAML document").textContent()).toBe(edited);
+
+  // A pasted document under a new key creates that project.
+  await page.goto("/projects");
+  await importForm.getByLabel("YAML document").fill(yaml.replace(`name: ${key}`, `name: ${copy}`));
+  await importForm.getByRole("button", { name: "Import project" }).click();
+  await expect(importForm.getByRole("status")).toHaveText("Project imported.");
+  await expect(row(copy).getByRole("cell").nth(1)).toHaveText("Yaml demo");
+  await expect(row(copy).getByRole("cell").nth(2)).toHaveText(owners);
+
+  // A bad document is refused with each bad field named in words, and changes nothing.
+  await importForm.getByLabel("YAML document").fill("apiVersion: berth.dev/v1\nkind: Project\nmetadata: {name: 1bad}\nspec: {}\n");
+  await importForm.getByRole("button", { name: "Import project" }).click();
+  await expect(importForm.getByRole("alert")).toContainText("Some fields are not valid");
+  const errors = importForm.getByRole("list", { name: "Import errors" });
+  await expect(errors.getByRole("listitem").filter({ hasText: /^Name: / })).toHaveCount(1);
+  await expect(errors.getByRole("listitem").filter({ hasText: /^Display name: / })).toHaveCount(1);
+  await expect(errors).not.toContainText("displayName");
+  await expect(list.getByRole("link", { name: "1bad", exact: true })).toHaveCount(0);
+
+  // A document of another kind is refused as such.
+  await importForm.getByLabel("YAML document").fill(yaml.replace("kind: Project", "kind: Cluster"));
+  await importForm.getByRole("button", { name: "Import project" }).click();
+  await expect(importForm.getByRole("alert")).toContainText("Expected a document with apiVersion: berth.dev/v1 and kind: Project");
+  await page.screenshot({ path: "test-results/screenshots/projects-import-errors.png", fullPage: true });
 });
