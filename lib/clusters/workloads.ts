@@ -2,7 +2,10 @@ import "server-only";
 import type { Cluster } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { kubeClients } from "@/lib/kube/client";
+import { readNodeAllocations } from "@/lib/kube/capacity-reader";
+import { KubeCallError } from "@/lib/kube/errors";
 import { jobSummary, type JobSummary } from "@/lib/kube/jobs";
+import { formatAllocation, type NodeAllocation } from "@/lib/kube/nodes";
 import { byLastSeenDescending, describePod, eventSummary, podSummary, type EventSummary, type PodDescription, type PodSummary } from "@/lib/kube/pods";
 import { withTimeout } from "@/lib/kube/timeout";
 import { kubeRefusal } from "./kube-refusal";
@@ -72,5 +75,20 @@ export async function describeClusterPod(cluster: Cluster, namespace: string, na
     return describePod(pod, events.items);
   } catch (error) {
     throw kubeRefusal(error, `read pod ${namespace}/${name}`);
+  }
+}
+
+export { formatAllocation, type NodeAllocation };
+
+/**
+ * Per node, what its unfinished pods request against what it offers; when the cluster cannot be
+ * read (unreachable, or Berth's account may not list pods everywhere), why not, in words.
+ */
+export async function clusterNodeAllocations(cluster: Cluster): Promise<{ allocations: Record<string, NodeAllocation> | null; problem: string | null }> {
+  try {
+    return { allocations: await readNodeAllocations(cluster), problem: null };
+  } catch (error) {
+    if (!(error instanceof KubeCallError)) throw error;
+    return { allocations: null, problem: `Allocated amounts are not shown: ${error.message}` };
   }
 }

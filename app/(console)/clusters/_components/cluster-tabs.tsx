@@ -6,13 +6,11 @@ import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th, ThActions } from "@/components/ui/table";
 import type { Cluster } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
-import { listClusterEvents, listClusterJobs, listClusterPods } from "@/lib/clusters/workloads";
+import { clusterNodeAllocations, formatAllocation, listClusterEvents, listClusterJobs, listClusterPods } from "@/lib/clusters/workloads";
 import { formatDateTime } from "@/lib/format";
 import type { Actor } from "@/lib/permissions";
 import { visibleRunIds } from "@/lib/runs/queries";
-import { readNodeAllocations } from "@/lib/kube/capacity-reader";
-import { KubeCallError } from "@/lib/kube/errors";
-import { formatAllocation, type NodeAllocation, type NodeSummary } from "@/lib/kube/nodes";
+import type { NodeSummary } from "@/lib/kube/nodes";
 import { restoreClusterAction } from "../actions";
 import { DeletePodButton } from "./cluster-forms";
 import { none } from "@/components/ui/facts";
@@ -92,14 +90,7 @@ function ReadFailure({ message }: { message: string }) {
  * `kubectl describe node` and Headlamp show it), their labels and taints.
  */
 export async function NodesTab({ cluster, nodes }: { cluster: Cluster; nodes: NodeSummary[] }) {
-  let allocations: Record<string, NodeAllocation> | null = null;
-  let readError: string | null = null;
-  try {
-    allocations = await readNodeAllocations(cluster);
-  } catch (error) {
-    if (!(error instanceof KubeCallError)) throw error;
-    readError = `Allocated amounts are not shown: ${error.message}`;
-  }
+  const { allocations, problem: readError } = await clusterNodeAllocations(cluster);
   const cell = (node: NodeSummary, resource: "cpu" | "memory" | "gpu", offered: string | null) => {
     const allocation = allocations?.[node.name];
     return allocation ? formatAllocation(resource, allocation[resource]) : (offered ?? none);
