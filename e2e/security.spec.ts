@@ -217,8 +217,10 @@ test("an admin turns the kubeconfig exec switch on and off on the settings page,
   await expect(form.getByRole("status")).toHaveText("Kubeconfig switches saved.");
   expect(await switches()).toEqual(expect.objectContaining({ allowKubeconfigExecPlugins: true, allowInsecureKubeconfigTls: false }));
   await page.screenshot({ path: "test-results/screenshots/kubeconfig-switches.png", fullPage: true });
-  // Off again, as every other test expects.
+  // Off again, as every other test expects. An edit hides the first save's confirmation, so the
+  // next one shown is the second save's.
   await form.getByLabel("Exec credential plugins").selectOption("off");
+  await expect(form.getByRole("status")).toHaveCount(0);
   await form.getByRole("button", { name: "Save kubeconfig switches" }).click();
   await expect(form.getByRole("status")).toHaveText("Kubeconfig switches saved.");
   expect((await switches()).allowKubeconfigExecPlugins).toBe(false);

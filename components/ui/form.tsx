@@ -29,8 +29,8 @@ export const fileInputClasses =
 /**
  * A form bound to a server action. Submitting keeps what the user typed when the action refuses
  * it (React would otherwise reset the form), shows every field error beside its field until that
- * field is edited, confirms a success ("Saved." unless `success` says more), and resets the form
- * after a success.
+ * field is edited, confirms a success ("Saved." unless `success` says more) until the form is
+ * edited again, and resets the form after a success.
  */
 export function ActionForm({
   action,
@@ -56,6 +56,8 @@ export function ActionForm({
   // Fields edited since the last answer: their errors describe a value that is gone.
   const [editedSince, setEditedSince] = useState<{ state: FormState; fields: ReadonlySet<string> }>({ state: null, fields: NONE });
   const edited = editedSince.state === state ? editedSince.fields : NONE;
+  // A success edited since no longer describes the form: "Saved." beside unsaved changes would mislead.
+  const [successEdited, setSuccessEdited] = useState<FormState>(null);
 
   useEffect(() => {
     if (state?.ok && resetOnSuccess) formRef.current?.reset();
@@ -68,6 +70,7 @@ export function ActionForm({
   }
 
   function onEdit(event: FormEvent<HTMLFormElement>) {
+    if (state?.ok && successEdited !== state) setSuccessEdited(state);
     const name = (event.target as { name?: unknown }).name;
     if (typeof name !== "string" || !state || state.ok || !state.fieldErrors?.[name] || edited.has(name)) return;
     setEditedSince({ state, fields: new Set([...edited, name]) });
@@ -88,7 +91,7 @@ export function ActionForm({
             ))}
           </div>
         )}
-        {state?.ok && (
+        {state?.ok && successEdited !== state && (
           <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
             {success ? success(state.data) : "Saved."}
           </div>
