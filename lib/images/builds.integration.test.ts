@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { adminKubeConfig, onSimulatorOnly } from "@/test/cluster-kind";
+import { waitUntil } from "@/test/wait";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-image-builds-"));
 
@@ -49,13 +50,6 @@ describe("image builds against the simulated cluster", async () => {
     throw new Error(`build ${id} is still ${findBuild(id)!.status}`);
   }
 
-  async function waitUntil(what: string, check: () => boolean, timeoutMs = 30_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 
   simOnly("runs a build queued → running → pushed with a digest, and cleans up its objects", async () => {
     const id = queue("FROM python:3.12-slim\nRUN pip install numpy\nENV A=1\n", "registry.example/team/base:t1");

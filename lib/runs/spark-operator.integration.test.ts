@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
+import { waitUntil } from "@/test/wait";
 import type { Actor } from "@/lib/permissions";
 
 // A private cluster whose spark-operator acts only in "spark-jobs" and has no webhook, as a chart
@@ -23,13 +24,6 @@ describe("Spark runs through a spark-operator limited to its job namespaces", as
   const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
   const clusterRow = () => getDb().select().from(schema.clusters).get()!;
   const row = (id: string) => getDb().select().from(schema.runs).where(eq(schema.runs.id, id)).get()!;
-  const until = async (what: string, check: () => boolean, timeoutMs = 30_000) => {
-    const started = Date.now();
-    while (!check()) {
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
 
   beforeAll(async () => {
     cluster = await startClusterProcess(["--nodes", "2", "--gpu-nodes", "1", "--spark-job-namespaces", "spark-jobs"]);
@@ -56,7 +50,7 @@ describe("Spark runs through a spark-operator limited to its job namespaces", as
     const result = await executeMutation(submitRun, { project: "etl", activity: "spark-recipe", script: "print('etl')" }, admin, "api");
     if (!result.ok) throw new Error(result.error);
     expect(result.data).toMatchObject({ status: "pending", workload: "spark-application", namespace: "spark-etl" });
-    await until("the run to end", () => row(result.data.id).status === "failed");
+    await waitUntil("the run to end", () => row(result.data.id).status === "failed");
     expect(row(result.data.id).reason).toMatch(/^The Spark operator is not handling namespace spark-etl: the SparkApplication got no status within 1 s\./);
     const { custom } = kubeClients(clusterRow());
     await expect(
@@ -70,7 +64,7 @@ describe("Spark runs through a spark-operator limited to its job namespaces", as
     await core.createNamespacedResourceQuota({ namespace: "spark-jobs", body: { metadata: { name: "no-pods" }, spec: { hard: { pods: "0" } } } });
     const result = await executeMutation(submitRun, { project: "jobs", activity: "spark-recipe", script: "print('jobs')" }, admin, "api");
     if (!result.ok) throw new Error(result.error);
-    await until("the run to fail", () => row(result.data.id).status === "failed");
+    await waitUntil("the run to fail", () => row(result.data.id).status === "failed");
     expect(row(result.data.id).reason).toMatch(/^The Spark operator could not submit the application: failed to run spark-submit: .*exceeded quota: no-pods/);
     await core.deleteNamespacedResourceQuota({ namespace: "spark-jobs", name: "no-pods" });
   });
@@ -78,7 +72,7 @@ describe("Spark runs through a spark-operator limited to its job namespaces", as
   it("runs a Spark job in a handled namespace to success through the operator's states", async () => {
     const result = await executeMutation(submitRun, { project: "jobs", activity: "spark-recipe", script: "print('jobs')", annotations: { "sim.berth.dev/duration": "1s" } }, admin, "api");
     if (!result.ok) throw new Error(result.error);
-    await until("the run to succeed", () => row(result.data.id).status === "succeeded");
+    await waitUntil("the run to succeed", () => row(result.data.id).status === "succeeded");
     expect(row(result.data.id).timeline.map((step) => step.status)).toEqual(["queued", "pending", "running", "succeeded"]);
   });
 

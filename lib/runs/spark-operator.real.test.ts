@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
+import { waitUntil } from "@/test/wait";
 import type { Actor } from "@/lib/permissions";
 
 // A private real control plane with the SparkApplication CRD and no spark-operator at all: the
@@ -26,13 +27,6 @@ describe("a Spark run nobody handles, on a real control plane", async () => {
   const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
   const clusterRow = () => getDb().select().from(schema.clusters).get()!;
   const row = (id: string) => getDb().select().from(schema.runs).where(eq(schema.runs.id, id)).get()!;
-  const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000) => {
-    const started = Date.now();
-    while (!(await check())) {
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
 
   beforeAll(async () => {
     cluster = await startClusterProcess(["--nodes", "1", "--gpu-nodes", "0"], { script: "scripts/real-cluster.ts", readyTimeoutMs: 110_000 });
@@ -55,14 +49,14 @@ describe("a Spark run nobody handles, on a real control plane", async () => {
         versions: [{ name: "v1beta2", served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
       },
     } as never);
-    await until("the CRD to be served", async () => {
+    await waitUntil("the CRD to be served", async () => {
       try {
         const list = await kubeClients(clusterRow()).custom.getAPIResources({ group: "sparkoperator.k8s.io", version: "v1beta2" });
         return list.resources.some((resource) => resource.name === "sparkapplications");
       } catch {
         return false;
       }
-    });
+    }, 60_000);
     const spark = { name: "spark-etl", cluster: "private", conf: { "spark.executor.instances": "1" }, managed: { enabled: true, namespace: "spark-${project}", createNamespace: true, serviceAccountPerJob: true } };
     expect(await executeMutation(createSparkConfig, spark, admin, "api")).toMatchObject({ ok: true });
     db.insert(schema.projects).values({ key: "etl", name: "ETL", sparkConfigId: db.select().from(schema.sparkConfigs).get()!.id }).run();
@@ -74,16 +68,16 @@ describe("a Spark run nobody handles, on a real control plane", async () => {
     const result = await executeMutation(submitRun, { project: "etl", activity: "spark-recipe", script: "print('etl')" }, admin, "api");
     if (!result.ok) throw new Error(result.error);
     expect(result.data).toMatchObject({ status: "pending", workload: "spark-application", namespace: "spark-etl" });
-    await until("the run to end", () => row(result.data.id).status === "failed");
+    await waitUntil("the run to end", () => row(result.data.id).status === "failed", 60_000);
     expect(row(result.data.id).reason).toMatch(/^The Spark operator is not handling namespace spark-etl: the SparkApplication got no status within 2 s\./);
     const { custom } = kubeClients(clusterRow());
-    await until("the SparkApplication to be deleted", async () => {
+    await waitUntil("the SparkApplication to be deleted", async () => {
       try {
         await custom.getNamespacedCustomObject({ group: "sparkoperator.k8s.io", version: "v1beta2", namespace: "spark-etl", plural: "sparkapplications", name: `berth-spark-recipe-${result.data.id}` });
         return false;
       } catch (error) {
         return (error as { code?: number }).code === 404;
       }
-    });
+    }, 60_000);
   });
 });
