@@ -109,7 +109,11 @@ describe("run logs, run settings and run streams over HTTP", async () => {
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const reader = response.body!.getReader();
     let received = "";
-    while (!received.includes("event: pods")) received += new TextDecoder().decode((await reader.read()).value);
+    while (!received.includes("event: pods")) {
+      const chunk = await reader.read();
+      if (chunk.done) throw new Error(`the stream ended before a pods event: ${received}`);
+      received += new TextDecoder().decode(chunk.value);
+    }
     expect(received).toContain(`event: run\ndata: {"id":"${runId}","status":"succeeded"`);
     aborted.abort();
     await reader.cancel();

@@ -684,6 +684,7 @@ export function livePodDescriptions(run: RunRow, send: (pods: PodDescription[]) 
   let pods: V1Pod[] = [];
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let sentFirst = false;
   const flush = () => {
     timer = null;
     if (stopped) return;
@@ -707,7 +708,12 @@ export function livePodDescriptions(run: RunRow, send: (pods: PodDescription[]) 
   return {
     update(next) {
       pods = next;
-      schedule();
+      // The first description goes out at once: the stream promises it, and a run whose pods were
+      // cleaned up may stop this view before a debounced one would fire.
+      if (!sentFirst) {
+        sentFirst = true;
+        flush();
+      } else schedule();
     },
     stop() {
       if (stopped) return;
