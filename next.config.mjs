@@ -28,11 +28,27 @@ const securityHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // `npm run build:standalone` (the container image's file tree) asks for the self-contained server;
+  // a plain build does not, so `next start` keeps working without a warning on the same .next.
+  ...(process.env.BERTH_STANDALONE_BUILD === "1"
+    ? {
+        output: "standalone",
+        // Out of the image: the image optimizer's libvips (about 20 MB; no page uses next/image), and
+        // the default data dir, which tracing finds through BERTH_DATA_DIR's default and which holds
+        // the local database and secrets.
+        outputFileTracingExcludes: { "*": ["node_modules/sharp/**", "node_modules/@img/**", "data/**"] },
+      }
+    : {}),
   // Native addon and Kubernetes client stay out of the server bundle; they load from node_modules.
   serverExternalPackages: ["better-sqlite3", "@kubernetes/client-node"],
   poweredByHeader: false,
-  // forbidden() renders app/forbidden.tsx with status 403.
-  experimental: { authInterrupts: true },
+  experimental: {
+    // forbidden() renders app/forbidden.tsx with status 403.
+    authInterrupts: true,
+    // Regenerated pages stay in memory instead of being written under .next: the image's root
+    // filesystem is read-only, and nothing here is worth keeping across restarts.
+    isrFlushToDisk: false,
+  },
   // Render metadata before the first byte for every client (ours is static, so this costs nothing):
   // otherwise the response starts streaming early and forbidden()/notFound() arrive as HTTP 200.
   htmlLimitedBots: /.*/,

@@ -13,7 +13,7 @@ export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
     // *.real.test.ts need a real control plane: vitest.real.config.mts runs them.
-    exclude: ["node_modules/**", "e2e/**", ".next/**", "data/**", "**/*.real.test.ts"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", "dist/**", "data/**", "**/*.real.test.ts"],
     globalSetup: ["test/cluster-setup.ts"],
     // Integration tests wait on a real (simulated) cluster: leave headroom on a loaded 2-core machine.
     testTimeout: 60_000,

@@ -95,6 +95,11 @@ export const clusters = sqliteTable("clusters", {
   /** The API server URL, kept in clear for display. */
   server: text("server").notNull(),
   embedded: integer("embedded", { mode: "boolean" }).notNull().default(false),
+  /**
+   * The cluster Berth runs in, registered at start from the pod's ServiceAccount: the stored
+   * kubeconfig holds the server and CA only, the token is read from the pod's file per request.
+   */
+  inCluster: integer("in_cluster", { mode: "boolean" }).notNull().default(false),
   /** Every signed-in user may run work on it (the "use" level), whatever their groups. */
   usableByAll: integer("usable_by_all", { mode: "boolean" }).notNull().default(false),
   prometheusUrl: text("prometheus_url"),

@@ -6,6 +6,7 @@ import { apiTokens, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { registerEmbeddedCluster } from "@/lib/clusters/embedded";
+import { registerInClusterCluster } from "@/lib/clusters/in-cluster";
 import { reportUnreadableStoredSecrets } from "@/lib/crypto/stored-secrets";
 import { setKubeconfigPolicy } from "@/lib/kube/client";
 import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
@@ -18,8 +19,9 @@ import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
 
 /**
  * First-start setup, idempotent: the `admin` user (password from BERTH_ADMIN_PASSWORD or
- * generated and printed once), the BERTH_BOOTSTRAP_TOKEN admin token, the embedded cluster, and
- * on its first start with that cluster the starting points (see seedStartingPoints).
+ * generated and printed once), the BERTH_BOOTSTRAP_TOKEN admin token, the cluster Berth's pod runs
+ * in, the embedded cluster, and on its first start with that cluster the starting points (see
+ * seedStartingPoints).
  */
 export async function bootstrap(): Promise<void> {
   const db = getDb();
@@ -58,6 +60,8 @@ export async function bootstrap(): Promise<void> {
   setKubeconfigPolicy(instanceKubeconfigPolicy());
   // A changed secret key is said once, naming what it cannot open, before anything fails on it.
   reportUnreadableStoredSecrets();
+  // In a pod: the cluster it runs in, as its own ServiceAccount (the image starts no simulator).
+  registerInClusterCluster();
   registerEmbeddedCluster();
   // A fresh install can run work at once: default cluster and a small config, seeded once.
   seedStartingPoints();

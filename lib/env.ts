@@ -17,6 +17,13 @@ const envSchema = z.object({
   BERTH_OIDC_CLIENT_SECRET: optional,
   BERTH_OIDC_GROUPS_CLAIM: z.string().default("groups"),
   BERTH_OIDC_NAME: z.string().default("Single sign-on"),
+  /** Set by the kubelet in every container: Berth runs in a pod and may register that cluster as "in-cluster". */
+  KUBERNETES_SERVICE_HOST: optional,
+  KUBERNETES_SERVICE_PORT: optional,
+  /** Where the pod's ServiceAccount token, ca.crt and namespace are (tests point it elsewhere). */
+  BERTH_SERVICE_ACCOUNT_DIR: z.string().trim().min(1).default("/var/run/secrets/kubernetes.io/serviceaccount"),
+  /** "off": do not register the cluster Berth's pod runs in (e.g. a CI runner that is itself a pod). */
+  BERTH_IN_CLUSTER: z.enum(["auto", "off"], { error: 'BERTH_IN_CLUSTER must be "auto" or "off"' }).default("auto"),
   /** Key for secrets at rest; when absent one is generated into the data dir. */
   BERTH_SECRET_KEY: optional,
   /**
@@ -24,6 +31,11 @@ const envSchema = z.object({
    * operator is not handling namespace X" (an operator acts only in its job namespaces).
    */
   BERTH_SPARK_OPERATOR_GRACE_SECONDS: z.coerce.number().positive().default(30),
+  /**
+   * How long a stop (SIGTERM) may take to finish the requests in flight before Berth exits anyway:
+   * below Kubernetes' default terminationGracePeriodSeconds (30), so Berth ends before the SIGKILL.
+   */
+  BERTH_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(25),
   /**
    * How many reverse proxies in front of Berth append to X-Forwarded-For ("off" or 0: none, the
    * header is ignored). Sign-in throttling and audit rows use the address the outermost one saw.

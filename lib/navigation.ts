@@ -41,4 +41,5 @@ export const NAVIGATION: NavSection[] = [
       { href: "/settings", label: "Settings" },
     ],
   },
+  { title: "Help", items: [{ href: "/api-docs", label: "API reference" }] },
 ];

@@ -7,20 +7,18 @@
  *
  * BERTH_FUZZ_PORT (default 3300) and BERTH_FUZZ_EXAMPLES (per operation, default 6) tune it.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { apiCall, ensurePortFree, startConsole, testConsole, tokenBySignIn, waitFor } from "./test-console";
 
 const root = path.resolve(import.meta.dirname, "..");
 const fuzzDir = path.join(root, "test", "fuzz");
-const port = Number(process.env.BERTH_FUZZ_PORT ?? 3300);
 const examples = Number(process.env.BERTH_FUZZ_EXAMPLES ?? 6);
-const baseUrl = `http://localhost:${port}`;
-const ADMIN_PASSWORD = "Admin-fuzz-Pass-1";
-const BOOTSTRAP_TOKEN = `berth-fuzz-bootstrap-${crypto.randomBytes(12).toString("hex")}`;
+const testing = testConsole("fuzz", "BERTH_FUZZ_PORT", 3300);
+const { baseUrl, bootstrapToken: BOOTSTRAP_TOKEN } = testing;
 const USER = { username: "fuzz-user", password: "Plain-member-pass-1" };
 
 /** The virtualenv holding schemathesis, installed only when the pinned requirements have none yet. */
@@ -55,82 +53,10 @@ function checkHooks(venv: string) {
   if (result.status !== 0) throw new Error("The fuzzing hooks' own tests failed (test/fuzz/test_berth_hooks.py)");
 }
 
-/** The console as `npm start` runs it, on its own port and data dir; its output goes to a file. */
-function startConsole(dataDir: string, logFile: string): ChildProcess {
-  const log = fs.openSync(logFile, "a");
-  return spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], {
-    cwd: root,
-    stdio: ["ignore", log, log],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      BERTH_DATA_DIR: dataDir,
-      BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      BERTH_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
-      NEXTAUTH_URL: baseUrl,
-    },
-  });
-}
-
-/** Fails fast when something else already listens on the port: it would answer in place of this console. */
-async function ensurePortFree() {
-  await new Promise<void>((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", () => reject(new Error(`Port ${port} is in use: set BERTH_FUZZ_PORT to a free port`)));
-    probe.listen(port, () => probe.close(() => resolve()));
-  });
-}
-
-async function waitForHealth(server: ChildProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`The console exited (code ${server.exitCode}) before it answered`);
-    const ok = await fetch(`${baseUrl}/api/health`).then((res) => res.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`The console did not answer ${baseUrl}/api/health within ${timeoutMs / 1000} s`);
-}
-
-async function api<T>(method: string, route: string, token: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${baseUrl}${route}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** A plain user's API token: the user signs in as the sign-in form does, then creates a token. */
+/** A plain user's API token: created by the admin, then the user signs in and makes the token. */
 async function plainUserToken(adminToken: string): Promise<{ userId: number; token: string; tokenId: number }> {
-  const user = await api<{ id: number }>("POST", "/api/v1/users", adminToken, { ...USER, role: "user" });
-  const jar = new Map<string, string>();
-  const remember = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const equals = pair.indexOf("=");
-      jar.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim());
-    }
-  };
-  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  remember(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, ...USER, callbackUrl: `${baseUrl}/`, json: "true" }),
-  });
-  remember(signIn);
-  const created = await fetch(`${baseUrl}/api/v1/tokens`, {
-    method: "POST",
-    headers: { Cookie: cookie(), "Content-Type": "application/json", Origin: baseUrl, "Sec-Fetch-Site": "same-origin" },
-    body: JSON.stringify({ name: "fuzz" }),
-  });
-  if (created.status !== 201) throw new Error(`The plain user could not create a token: ${created.status} ${await created.text()}`);
-  const { id, token } = (await created.json()) as { id: number; token: string };
+  const user = await apiCall<{ id: number }>(testing, "POST", "/api/v1/users", adminToken, { ...USER, role: "user" });
+  const { id, token } = await tokenBySignIn(testing, USER.username, USER.password, "fuzz");
   return { userId: user.id, token, tokenId: id };
 }
 
@@ -208,13 +134,13 @@ function countRequests(report: string): { operations: number; requests: number }
 
 async function main() {
   const started = Date.now();
-  await ensurePortFree();
+  await ensurePortFree(testing);
   const venv = fuzzVenv();
   checkHooks(venv);
   const binary = path.join(venv, "bin", "schemathesis");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-fuzz-"));
   const logFile = path.join(dataDir, "console.log");
-  const server = startConsole(dataDir, logFile);
+  const server = startConsole(testing, dataDir, logFile);
   const stop = () => {
     if (server.exitCode === null) server.kill("SIGTERM");
   };
@@ -222,10 +148,10 @@ async function main() {
   process.on("SIGTERM", stop);
   let failed = true;
   try {
-    await waitForHealth(server, 300_000);
-    const me = await api<{ id: number }>("GET", "/api/v1/me", BOOTSTRAP_TOKEN);
-    const adminTokens = await api<{ id: number }[]>("GET", "/api/v1/tokens", BOOTSTRAP_TOKEN);
-    const clusters = await api<{ id: number; name: string }[]>("GET", "/api/v1/clusters", BOOTSTRAP_TOKEN);
+    await waitFor(`${baseUrl}/api/health answered`, server, async () => (await fetch(`${baseUrl}/api/health`)).ok, 300_000);
+    const me = await apiCall<{ id: number }>(testing, "GET", "/api/v1/me", BOOTSTRAP_TOKEN);
+    const adminTokens = await apiCall<{ id: number }[]>(testing, "GET", "/api/v1/tokens", BOOTSTRAP_TOKEN);
+    const clusters = await apiCall<{ id: number; name: string }[]>(testing, "GET", "/api/v1/clusters", BOOTSTRAP_TOKEN);
     const user = await plainUserToken(BOOTSTRAP_TOKEN);
     const dbPath = path.join(dataDir, "berth.db");
 

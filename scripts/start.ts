@@ -9,33 +9,31 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { embeddedClusterCommand, embeddedClusterMode, type EmbeddedClusterMode } from "./embedded-cluster";
+import { buildState, nextBuild } from "./next-build";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.env.PORT ?? "3000";
 const dataDir = path.resolve(root, process.env.BERTH_DATA_DIR ?? "data");
-const SOURCES = ["app", "components", "lib", "db", "public", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "instrumentation.ts"];
-
-function newestMtime(entry: string): number {
-  const stat = fs.statSync(entry, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...fs.readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
-}
 
 function buildIfNeeded() {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  const builtAt = fs.statSync(buildId, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const changedAt = Math.max(...SOURCES.map((entry) => newestMtime(path.join(root, entry))));
-  if (builtAt > changedAt) return;
+  const { builtAt, current } = buildState(root);
+  if (current) return;
   console.log(builtAt ? "Sources changed since the last build: rebuilding…" : "No build yet: building the console…");
-  const build = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit" });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  nextBuild(root);
 }
 
 const children: ChildProcess[] = [];
+let server: ChildProcess | null = null;
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 function stopAll(code: number) {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   process.exitCode = code;
+  // The console first: the requests it finishes while stopping may still need the cluster. Its
+  // exit calls stopAll again, which then stops the rest.
+  if (server && running(server)) {
+    server.kill("SIGTERM");
+    return;
+  }
+  for (const child of children) if (running(child)) child.kill("SIGTERM");
 }
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
@@ -84,6 +82,7 @@ async function main() {
     env: { ...process.env, BERTH_DATA_DIR: dataDir },
   });
   children.push(next);
+  server = next;
   next.on("exit", (code) => stopAll(code ?? 0));
 }
 

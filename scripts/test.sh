@@ -39,10 +39,10 @@ fi
 kubectl_dir=/usr/lib/google-cloud-sdk/bin
 kubectl_versions=${SIM_KUBECTL_VERSIONS:-1.27,1.33}
 missing=()
-for tool in /usr/bin/kubectl go openssl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in /usr/bin/kubectl go openssl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 for version in ${kubectl_versions//,/ }; do [ -x "$kubectl_dir/kubectl.$version" ] || missing+=("$kubectl_dir/kubectl.$version"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "npm test needs these and cannot find them: ${missing[*]} (kubectl.<minor> come with the google-cloud-sdk kubectl packages; Go 1.26+ builds the real control plane)." >&2
+  echo "npm test needs these and cannot find them: ${missing[*]} (kubectl.<minor> come with the google-cloud-sdk kubectl packages; Go 1.26+ builds the real control plane; python3 with pip runs the API fuzzer and the Python client tests)." >&2
   exit 1
 fi
 client_version() { "$1" version --client 2>/dev/null | sed -n -e 's/.*GitVersion:"\([^"]*\)".*/\1/p' -e t -e 's/^Client Version: //p'; }
@@ -62,6 +62,20 @@ counts() { sed -e 's/\x1b\[[0-9;]*m//g' "$logs/$1.log" | grep -E "$2" | sed -e '
 
 step lint npx eslint --max-warnings 0 .
 step typecheck npm run --silent typecheck
+# The OpenAPI document as the code makes it, under Redocly's recommended rules (redocly.yaml),
+# offline: no usage data and no update check leave the machine.
+openapi_lint() {
+  local document status=0
+  document=$(mktemp "${TMPDIR:-/tmp}/berth-openapi-XXXXXX.json")
+  npx tsx scripts/openapi-document.ts >"$document" &&
+    REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint "$document" --config redocly.yaml --format=summary || status=$?
+  rm -f "$document"
+  return $status
+}
+step openapi-lint openapi_lint
+# The console's production build, as the image's standalone tree, once and before the suites:
+# scripts/standalone.test.ts then only copies it, and Playwright's server start reuses the same .next.
+step standalone npm run --silent build:standalone
 step vitest npx vitest run
 # The same integration suites on a real control plane, as Berth's deploy/ ServiceAccount. Its
 # binaries are built from Go modules into a cache outside the tree: on a fresh machine the first
@@ -69,6 +83,9 @@ step vitest npx vitest run
 step real-binaries npm run --silent cluster:real -- --prepare-only
 step real npm run --silent test:real
 step e2e npx playwright test
+# The Python client and its `berth` CLI (pytest, clients/python/tests) against a fresh console on
+# the build Playwright left; BERTH_PYTHON_CLIENT_PORT (default 3400) moves it.
+step python-client npx tsx scripts/python-client-tests.ts
 # After Playwright, whose server start leaves a current build for the fuzzer's console.
 step fuzz npx tsx scripts/fuzz-api.ts
 
@@ -77,4 +94,5 @@ echo "lint and typecheck: clean"
 echo "vitest on the simulator: $(counts vitest '^ *(Test Files|Tests) ')"
 echo "vitest on the real control plane: $(counts real '^ *(Test Files|Tests) ')"
 echo "Playwright in Chromium: $(counts e2e '^ *[0-9]+ (passed|failed|flaky|skipped|did not run)')"
+echo "Python client and CLI (pytest): $(counts python-client '^[= ]*[0-9]+ (passed|failed)')"
 echo "$(counts fuzz '^API fuzzing ')"

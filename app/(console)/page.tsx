@@ -3,6 +3,7 @@ import { requireActor } from "@/lib/auth/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { dashboardSnapshot } from "@/lib/dashboard/service";
 import { LiveDashboard } from "./_dashboard/live-dashboard";
+import { forFirstPaint } from "./_dashboard/view-model";
 import { WaitingRunsCard } from "./_dashboard/waiting-runs-card";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -16,7 +17,7 @@ export default async function DashboardPage() {
   return (
     <>
       <PageHeader title="Dashboard" description="What runs on every attached cluster, whose it is, how much GPU is taken and used, and how close each namespace is to its quota." />
-      <LiveDashboard initial={snapshot} />
+      <LiveDashboard initial={forFirstPaint(snapshot)} />
       <WaitingRunsCard actor={actor} />
     </>
   );

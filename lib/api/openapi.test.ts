@@ -2,9 +2,16 @@ import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { toYamlDocument } from "@/lib/objects/yaml";
 import { assertFreshVersion } from "@/lib/objects/versioned";
-import { openApiDocument } from "./openapi";
+import { vetKubeconfigText, STRICT_KUBECONFIG_POLICY } from "@/lib/kube/kubeconfig-policy";
+import { API_TAGS, openApiDocument } from "./openapi";
+import { API_OPERATIONS } from "./operations";
 
-type Operation = { responses: Record<string, { $ref?: string; content?: Record<string, unknown> }>; security?: unknown[] };
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  responses: Record<string, { $ref?: string; description?: string; content?: Record<string, { schema?: Record<string, unknown> }> }>;
+  security?: unknown[];
+};
 const document = openApiDocument("http://localhost");
 const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
   Object.entries(methods as Record<string, Operation>).map(([method, operation]) => ({ label: `${method.toUpperCase()} ${path}`, method, operation })),
@@ -61,5 +68,58 @@ describe("the OpenAPI document's responses", () => {
     expect(yaml.schema.type).toBe("object");
     for (const key of yaml.schema.required) expect(parsed, key).toHaveProperty(key);
     for (const [key, value] of Object.entries(parsed)) expect(typeof value === "object" ? "object" : typeof value, key).toBe(yaml.schema.properties[key].type);
+  });
+});
+
+// Clients are generated from the document (the Python client names its methods after operationIds),
+// so every operation needs a stable, unique name and a described answer.
+describe("the OpenAPI document's operations", () => {
+  it("names every operation with a unique camelCase verbNoun operationId", () => {
+    const ids = operations.map(({ label, operation }) => {
+      expect(operation.operationId, label).toMatch(/^(get|list|create|update|delete|set|reset|revoke|import|restore|cleanup|preview|apply|test|build|rebuild|cancel|submit|abort)[A-Z][A-Za-z]*$/);
+      return operation.operationId;
+    });
+    const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+    expect(repeated).toEqual([]);
+  });
+
+  it("documents a body schema for every success answer", () => {
+    const missing = operations.flatMap(({ label, operation }) =>
+      Object.entries(operation.responses)
+        .filter(([code]) => /^2\d\d$/.test(code) && code !== "204")
+        .filter(([, response]) => !response.content || Object.values(response.content).some((media) => !media.schema))
+        .map(([code]) => `${label} ${code}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("groups operations under declared, described tags", () => {
+    const declared = new Set(document.tags.map((tag) => tag.name));
+    for (const tag of document.tags) expect(tag.description, tag.name).not.toBe("");
+    for (const { label, operation } of operations) {
+      expect(operation.tags, label).toHaveLength(1);
+      expect(declared, label).toContain(operation.tags![0]);
+    }
+    expect(API_TAGS.map((tag) => tag.name).sort()).toEqual([...new Set(API_OPERATIONS.map((op) => op.tag))].sort());
+  });
+
+  it("asks for a Bearer token or the session cookie, except on the public operations", () => {
+    expect(document.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(["bearerAuth", "sessionCookie"]);
+    const open = operations.filter(({ operation }) => operation.security?.length === 0).map(({ label }) => label);
+    expect(open).toEqual(expect.arrayContaining(["GET /api/health", "GET /api/v1/openapi.json"]));
+    for (const label of open) expect(label, "only health, readiness and this document are public").toMatch(/^GET \/api\/(health|ready|v1\/openapi\.json)$/);
+  });
+
+  it("gives examples for the main requests, each one a valid body", () => {
+    const withExamples = API_OPERATIONS.filter((op) => op.requestExample).map((op) => op.operationId);
+    expect(withExamples).toEqual(expect.arrayContaining(["submitRun", "createExecutionConfig", "createCluster"]));
+    for (const op of API_OPERATIONS.filter((each) => each.requestExample)) {
+      const parsed = op.body!.safeParse(op.requestExample!.value);
+      expect(parsed.error?.issues, op.operationId).toBeUndefined();
+    }
+    const cluster = API_OPERATIONS.find((op) => op.operationId === "createCluster")!.requestExample!.value;
+    const vetted = vetKubeconfigText(cluster.kubeconfig as string, STRICT_KUBECONFIG_POLICY);
+    expect(vetted.ok ? [] : vetted.problems).toEqual([]);
   });
 });

@@ -86,6 +86,11 @@ function saveClusterChanges(tx: Tx, actor: Actor, before: Cluster, changes: Clus
   if (connectionChanged && !can(actor, "clusters.manage", { cluster: before.id })) {
     throw new DomainError(403, 'Replacing the kubeconfig or its context needs the permission "clusters.manage" on this cluster');
   }
+  if (connectionChanged && before.inCluster) {
+    // Its connection is the pod's ServiceAccount, rebuilt at every start: a pasted one would be replaced.
+    const message = "This is the cluster Berth runs in: it connects as Berth's own ServiceAccount, and its kubeconfig cannot be replaced";
+    throw new DomainError(422, message, { [changes.kubeconfig !== undefined ? "kubeconfig" : "context"]: [message] });
+  }
   const connection = connectionChanged
     ? resolveConnection(changes.kubeconfig ?? decryptSecret(before.kubeconfigEncrypted), changes.context ?? (changes.kubeconfig ? undefined : before.context))
     : {};

@@ -17,7 +17,7 @@ interface PolicyRule {
   verbs: string[];
 }
 
-/** What the lesser account lacks, as deploy/clusterrole.yaml names it: a (resource, verb) each. */
+/** What the lesser account lacks, as deploy/rbac/clusterrole.yaml names it: a (resource, verb) each. */
 const WITHHELD = [
   ["nodes", "list"],
   ["pods", "delete"],
@@ -48,7 +48,7 @@ async function lesserAccount(suffix: string): Promise<LesserAccount> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
   const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
   const name = `berth-lesser-${suffix}`;
-  const role = YAML.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../deploy/clusterrole.yaml"), "utf8")) as { rules: PolicyRule[] };
+  const role = YAML.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../deploy/rbac/clusterrole.yaml"), "utf8")) as { rules: PolicyRule[] };
   const rules = role.rules.map((rule) => ({
     ...rule,
     verbs: rule.verbs.filter((verb) => !WITHHELD.some(([resource, withheld]) => rule.resources.includes(resource) && verb === withheld)),

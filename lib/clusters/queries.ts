@@ -31,6 +31,7 @@ export function toClusterView(cluster: Cluster): ClusterView {
     context: cluster.context,
     server: cluster.server,
     embedded: cluster.embedded,
+    inCluster: cluster.inCluster,
     usableByAll: cluster.usableByAll,
     prometheusUrl: cluster.prometheusUrl,
     gpuMetricLabels: cluster.gpuMetricLabels ?? "auto",

@@ -207,6 +207,7 @@ export const clusterViewSchema = z.object({
   context: z.string(),
   server: z.string(),
   embedded: z.boolean(),
+  inCluster: z.boolean().describe("True for the cluster Berth runs in, registered at start and reached as the pod's own ServiceAccount (token re-read as it rotates); false for pasted kubeconfigs and the embedded simulator"),
   /** Every signed-in user may run work on it ("use"), whatever their groups. */
   usableByAll: z.boolean(),
   prometheusUrl: z.string().nullable(),

@@ -1,27 +1,16 @@
 import "server-only";
-import { getDb } from "@/db";
-import { baseImages, clusters } from "@/db/schema";
+import { getSqlite } from "@/db";
+import { unreadableSecrets } from "@/db/maintenance.mjs";
 import { decryptSecret, secretKeySource, UnreadableSecretError } from "./secret-box";
 
-/** Every secret Berth stores, named as an admin knows it, with the sealed value. */
-function storedSecrets(): { what: string; sealed: string }[] {
-  const db = getDb();
-  const kubeconfigs = db.select({ name: clusters.name, sealed: clusters.kubeconfigEncrypted }).from(clusters).all();
-  const credentials = db.select({ name: baseImages.name, sealed: baseImages.registryCredentialsEncrypted }).from(baseImages).all();
-  return [
-    ...kubeconfigs.map((row) => ({ what: `the kubeconfig of cluster "${row.name}"`, sealed: row.sealed })),
-    ...credentials.filter((row) => row.sealed !== null).map((row) => ({ what: `the registry credentials of base image "${row.name}"`, sealed: row.sealed! })),
-  ];
-}
-
-/** The stored secrets this instance's key cannot open, named (empty when all can). */
+/** The stored secrets this instance's key cannot open, named (empty when all can); restore names them the same way. */
 export function unreadableStoredSecrets(): string[] {
-  return storedSecrets().flatMap(({ what, sealed }) => {
+  return unreadableSecrets(getSqlite(), (sealed) => {
     try {
       decryptSecret(sealed);
-      return [];
+      return true;
     } catch (error) {
-      if (error instanceof UnreadableSecretError) return [what];
+      if (error instanceof UnreadableSecretError) return false;
       throw error;
     }
   });

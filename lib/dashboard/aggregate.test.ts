@@ -1,5 +1,6 @@
 import type { V1Node, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { compactPod } from "@/lib/kube/pods";
 import { ClusterAggregator, NOT_FROM_BERTH, PENDING_LIST_LIMIT, UNLABELLED, pendingReason, podGpus, podMayHoldGpu, quotaRecord, slimPod } from "./aggregate";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");
@@ -56,6 +57,47 @@ function quota(name: string, namespace: string, hard: Record<string, string>, us
 }
 
 const make = (now = NOW) => new ClusterAggregator(() => now);
+
+describe("the quota views", () => {
+  it("are kept across pod changes that do not touch them, and rebuilt when a quota or its projects change", () => {
+    const aggregator = make();
+    aggregator.applyQuota({ type: "add", object: quota("q", "team-a", { pods: "10" }, { pods: "1" }) });
+    const first = aggregator.snapshot().quotas;
+    aggregator.applyPod({ type: "add", object: pod("foreign") });
+    expect(aggregator.snapshot().quotas).toBe(first);
+    aggregator.applyPod({ type: "add", object: pod("made", { labels: berth("vision") }) });
+    const second = aggregator.snapshot().quotas;
+    expect(second).not.toBe(first);
+    expect(second[0].projects).toEqual(["vision"]);
+    aggregator.applyQuota({ type: "update", object: quota("q", "team-a", { pods: "10" }, { pods: "2" }) });
+    expect(aggregator.snapshot().quotas[0].used).toEqual({ pods: "2" });
+  });
+});
+
+describe("the shared cache's compact pods", () => {
+  const waiting = (reason: string, message?: string) => [{ name: "main", image: "python", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason, message } } }];
+  const variants: [string, V1Pod][] = [
+    ["running, on a node", pod("plain", { node: "n1" })],
+    ["running with GPUs", pod("gpu", { node: "g1", gpus: 2 })],
+    ["being deleted", pod("leaving", { node: "n1", deleting: true })],
+    ["failed, with an end time", pod("failed", { phase: "Failed", node: "n1", finishedAt: "2026-11-27T11:50:00Z" })],
+    ["failed, dated by its Ready condition", { ...pod("failed-ready", { phase: "Failed", node: "n1" }), status: { phase: "Failed", conditions: [{ type: "Ready", status: "False", lastTransitionTime: new Date(NOW - 5_000) }] } }],
+    ["pending, unschedulable", { ...pod("unschedulable", { phase: "Pending", gpus: 1 }), status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes are available" }] } }],
+    ["pending, pulling", { ...pod("pulling", { phase: "Pending", node: "n1" }), status: { phase: "Pending", containerStatuses: waiting("ImagePullBackOff", "back-off pulling") } }],
+    ["with a MIG device in an init container", { ...pod("mig", { node: "g1" }), spec: { nodeName: "g1", containers: [{ name: "main" }], initContainers: [{ name: "init", resources: { requests: { "nvidia.com/mig-1g.5gb": "1", cpu: "1" } } }] } }],
+    ["with a resource claim", { ...pod("claim", { node: "g1" }), spec: { nodeName: "g1", containers: [{ name: "main" }], resourceClaims: [{ name: "gpu" }] } }],
+    ["with an unknown phase", { ...pod("unknown", { node: "n1" }), status: { phase: "Unknown" } }],
+  ];
+
+  it.each(variants)("give the dashboard the same record as the whole pod: %s", (_, whole) => {
+    expect(slimPod(compactPod(whole), NOW)).toEqual(slimPod(whole, NOW));
+  });
+
+  it("keep Berth's pods whole", () => {
+    const made = pod("run-pod", { labels: berth("vision") });
+    expect(compactPod(made)).toBe(made);
+  });
+});
 
 describe("slimPod", () => {
   it("keeps only what the dashboard shows", () => {

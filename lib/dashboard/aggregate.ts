@@ -344,6 +344,12 @@ export class ClusterAggregator {
   private running = 0;
   private requestedGpus = 0;
   private allocatableGpus = 0;
+  /**
+   * Bumped when a quota or the projects using a namespace change: the sorted quota views are kept
+   * until then, as a cluster of 1,000 quotas would otherwise sort them again for every pod change.
+   */
+  private quotaVersion = 0;
+  private quotaViews: { version: number; value: QuotaView[] } | null = null;
   version = 0;
 
   constructor(private readonly clock: () => number = Date.now) {}
@@ -403,6 +409,7 @@ export class ClusterAggregator {
       if (previous && JSON.stringify(previous) === JSON.stringify(next)) return false;
       this.quotas.set(uid, next);
     }
+    this.quotaVersion += 1;
     this.version += 1;
     return true;
   }
@@ -452,6 +459,7 @@ export class ClusterAggregator {
       const delta = { running: running ? sign : 0, pending: pending ? sign : 0, gpus: running ? sign * pod.gpus : 0 };
       for (const dimension of DIMENSIONS) this.tally(dimension, dimensionKey(pod, dimension), delta);
       if (pod.fromBerth) {
+        this.quotaVersion += 1;
         let projects = this.namespaceProjects.get(pod.namespace);
         if (!projects) this.namespaceProjects.set(pod.namespace, (projects = new Map()));
         increment(projects, pod.project ?? UNLABELLED, sign);
@@ -510,6 +518,22 @@ export class ClusterAggregator {
       return { node, allocatable: this.nodeGpus.get(node) ?? 0, requested: holders.reduce((sum, pod) => sum + pod.gpus, 0), ...(replicas ? { replicas } : {}), pods: holders };
     });
     const projects = breakdown.project.filter((row) => row.gpus > 0).map((row) => ({ project: row.key, gpus: row.gpus }));
+    return {
+      totalPods: this.pods.size,
+      runningPods: this.running,
+      pendingPods: this.pendingPods.size,
+      failedLastHour: recentFailures.length,
+      pending,
+      failed: recentFailures.slice(0, FAILED_LIST_LIMIT).map((pod) => ({ ...podRef(pod), finishedAt: new Date(pod.finishedAt ?? now).toISOString() })),
+      breakdown,
+      gpu: { allocatable: this.allocatableGpus, physical: this.physicalGpus(), requested: this.requestedGpus, nodes, projects },
+      quotas: this.sortedQuotaViews(),
+    };
+  }
+
+  /** Every quota's view, most pressed first; rebuilt only after a quota or a namespace's projects changed. */
+  private sortedQuotaViews(): QuotaView[] {
+    if (this.quotaViews?.version === this.quotaVersion) return this.quotaViews.value;
     const quotas = [...this.quotas.values()]
       .map(({ namespace, name, hard, used, policy, resources, pressure, pressureResource }) => ({
         namespace,
@@ -524,16 +548,7 @@ export class ClusterAggregator {
         resources,
       }))
       .sort((a, b) => b.pressure - a.pressure || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-    return {
-      totalPods: this.pods.size,
-      runningPods: this.running,
-      pendingPods: this.pendingPods.size,
-      failedLastHour: recentFailures.length,
-      pending,
-      failed: recentFailures.slice(0, FAILED_LIST_LIMIT).map((pod) => ({ ...podRef(pod), finishedAt: new Date(pod.finishedAt ?? now).toISOString() })),
-      breakdown,
-      gpu: { allocatable: this.allocatableGpus, physical: this.physicalGpus(), requested: this.requestedGpus, nodes, projects },
-      quotas,
-    };
+    this.quotaViews = { version: this.quotaVersion, value: quotas };
+    return quotas;
   }
 }

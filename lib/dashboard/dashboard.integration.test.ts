@@ -42,7 +42,7 @@ describe("the dashboard against the simulated cluster", async () => {
   const { kubeClients } = await import("@/lib/kube/client");
   const { findCluster } = await import("@/lib/clusters/queries");
   const { acquireInformer } = await import("@/lib/kube/informers");
-  const { dashboardSnapshot, subscribeDashboard } = await import("./service");
+  const { dashboardSnapshot, startDashboardFeeds, subscribeDashboard } = await import("./service");
   const { createToken } = await import("@/lib/tokens/mutations");
   const { dashboardSnapshotSchema, gpuHoursViewSchema } = await import("./schema");
   const dashboardRoute = await import("@/app/api/v1/dashboard/route");
@@ -321,5 +321,21 @@ describe("the dashboard against the simulated cluster", async () => {
     expect(data.clusters.map((cluster) => cluster.name)).toEqual(["sim"]);
     abort.abort();
     await reader.cancel();
+  });
+
+  it("answers at once after a start, marking a cluster whose lists are still arriving as not synced", async () => {
+    const slowCluster = await startClusterProcess(["--nodes", "1", "--gpu-nodes", "0"]);
+    try {
+      const created = await executeMutation(createCluster, { name: "slow", kubeconfig: fs.readFileSync(slowCluster.kubeconfigPath, "utf8") }, admin, "api");
+      expect(created.ok).toBe(true);
+      // Each answer takes 1.5 s: a request that waited for the first lists would see them in.
+      await simFaults(slowCluster.kubeconfigPath, { latencyMs: 1_500 });
+      startDashboardFeeds();
+      const first = await dashboardSnapshot(admin, { cluster: "slow" });
+      expect(first.clusters[0]).toMatchObject({ name: "slow", synced: false, stale: false });
+      await until("the slow cluster to sync", () => dashboardSnapshot(admin, { cluster: "slow" }), (snapshot) => snapshot.clusters[0].synced, 40_000);
+    } finally {
+      await slowCluster.stop();
+    }
   });
 });

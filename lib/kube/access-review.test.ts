@@ -19,9 +19,9 @@ function granted(path: string): string[] {
 }
 
 describe("BERTH_PERMISSIONS", () => {
-  it("is exactly what deploy/clusterrole.yaml grants, so a rule added to one and not the other fails", () => {
+  it("is exactly what deploy/rbac/clusterrole.yaml grants, so a rule added to one and not the other fails", () => {
     const listed = [...new Set(BERTH_PERMISSIONS.map((permission) => `${permission.verb} ${permission.group}/${permission.resource}`))].sort();
-    expect(listed).toEqual(granted("deploy/clusterrole.yaml"));
+    expect(listed).toEqual(granted("deploy/rbac/clusterrole.yaml"));
   });
 
   it("has no wildcards and names a feature for every permission", () => {

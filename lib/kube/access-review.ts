@@ -18,7 +18,7 @@ const rules = (verbs: string[], group: string, resources: string[], namespaced: 
   resources.flatMap((resource) => verbs.map((verb) => ({ verb, group, resource, namespaced, feature })));
 
 /**
- * Everything Berth does on a cluster, as RBAC sees it. `deploy/clusterrole.yaml` grants exactly
+ * Everything Berth does on a cluster, as RBAC sees it. `deploy/rbac/clusterrole.yaml` grants exactly
  * this (a unit test compares the two), and Berth checks it on every status probe.
  */
 export const BERTH_PERMISSIONS: readonly RequiredPermission[] = [

@@ -4,9 +4,13 @@ import type { Cluster } from "@/db/schema";
 import { STRICT_KUBECONFIG_POLICY, vetKubeconfigText, type KubeconfigPolicy, type KubeconfigProblem } from "./kubeconfig-policy";
 import { decryptSecret, UnreadableSecretError } from "@/lib/crypto/secret-box";
 import { KubeCallError, type KubeFailure } from "./errors";
+import { authenticateWithTokenFile } from "./in-cluster";
 
-/** What lib/kube needs of a cluster row: enough to build (and cache) its client. */
-export type ClusterConnection = Pick<Cluster, "id" | "version" | "kubeconfigEncrypted" | "context">;
+/**
+ * What lib/kube needs of a cluster row: enough to build (and cache) its client. `inCluster`: the
+ * cluster Berth runs in, reached with the pod's ServiceAccount token (see setServiceAccountTokenFile).
+ */
+export type ClusterConnection = Pick<Cluster, "id" | "version" | "kubeconfigEncrypted" | "context"> & { inCluster?: boolean };
 
 export interface KubeClients {
   config: k8s.KubeConfig;
@@ -23,6 +27,7 @@ export interface KubeClients {
 const globalForKube = globalThis as unknown as {
   berthKubeClients?: Map<number, { version: number; clients: KubeClients }>;
   berthKubeconfigPolicy?: KubeconfigPolicy;
+  berthServiceAccountTokenFile?: string | null;
 };
 const cache = (globalForKube.berthKubeClients ??= new Map());
 
@@ -41,6 +46,16 @@ export function setKubeconfigPolicy(policy: KubeconfigPolicy): boolean {
   globalForKube.berthKubeconfigPolicy = { ...policy };
   cache.clear();
   return true;
+}
+
+/**
+ * The pod's ServiceAccount token file, which in-cluster rows authenticate with (read for every
+ * request, so a rotated token is used at once); null when Berth does not run in a pod. Set at start.
+ */
+export function setServiceAccountTokenFile(tokenFile: string | null): void {
+  if ((globalForKube.berthServiceAccountTokenFile ?? null) === tokenFile) return;
+  globalForKube.berthServiceAccountTokenFile = tokenFile;
+  cache.clear();
 }
 
 /**
@@ -101,6 +116,11 @@ export function kubeClients(cluster: ClusterConnection): KubeClients {
   if (cached && cached.version === cluster.version) return cached.clients;
   cache.delete(cluster.id);
   const config = loadKubeconfig(storedKubeconfig(cluster), cluster.context, currentKubeconfigPolicy());
+  if (cluster.inCluster) {
+    const tokenFile = globalForKube.berthServiceAccountTokenFile;
+    if (!tokenFile) throw new UnusableKubeconfig("This is the cluster Berth ran in: Berth no longer runs there with a ServiceAccount token, so it cannot reach it");
+    authenticateWithTokenFile(config, tokenFile);
+  }
   const clients: KubeClients = {
     config,
     core: config.makeApiClient(k8s.CoreV1Api),

@@ -158,6 +158,40 @@ describe("shared informers against a cluster that fails", async () => {
     warnings.release();
   });
 
+  it("keeps the pods Berth made whole and only what the views read of the others, listed or watched", async () => {
+    const { core } = kubeClients(connection());
+    await core.createNamespace({ body: { metadata: { name: "compact" } } });
+    const foreign = (name: string, resources: Record<string, string>): V1Pod => ({
+      metadata: { name, namespace: "compact", labels: { app: "other" }, annotations: { "sim.berth.dev/duration": "60s", note: "x".repeat(2000) } },
+      spec: { containers: [{ name: "main", image: "busybox", env: [{ name: "A", value: "b" }], resources: { requests: resources, limits: resources } }] },
+    });
+    // No GPU node here: the GPU pod stays Pending, with the scheduler's reason in its status.
+    await core.createNamespacedPod({ namespace: "compact", body: foreign("listed-gpu", { cpu: "10m", "nvidia.com/gpu": "1" }) });
+    await core.createNamespacedPod({ namespace: "compact", body: { ...pod("berth-made", "60s"), metadata: { name: "berth-made", namespace: "compact", labels: { "berth.dev/run": "r1" }, annotations: { "sim.berth.dev/duration": "60s" } } } });
+    const { informer, release } = acquireInformer({ ...connection(), id: 9004 }, "pods");
+    await informer.whenSynced();
+    await until("the GPU pod's scheduling verdict", () => informer.get("compact", "listed-gpu")?.status?.conditions?.some((condition) => condition.type === "PodScheduled") === true);
+    const listed = informer.get("compact", "listed-gpu")!;
+    expect(listed.metadata).not.toHaveProperty("annotations");
+    expect(listed.metadata).not.toHaveProperty("labels");
+    expect(listed.metadata).toMatchObject({ name: "listed-gpu", namespace: "compact", uid: expect.any(String), resourceVersion: expect.any(String) });
+    expect(listed.spec?.containers).toEqual([{ name: "main", resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } }]);
+    expect(listed.status?.phase).toBe("Pending");
+    expect(listed.status?.conditions?.find((condition) => condition.type === "PodScheduled")?.status).toBe("False");
+    const made = informer.get("compact", "berth-made")!;
+    expect(made.metadata?.annotations).toEqual({ "sim.berth.dev/duration": "60s" });
+    expect(made.spec?.containers[0]).toMatchObject({ name: "main", image: "busybox" });
+
+    await core.createNamespacedPod({ namespace: "compact", body: foreign("watched-cpu", { cpu: "10m" }) });
+    await until("the watched pod to run", () => informer.get("compact", "watched-cpu")?.status?.phase === "Running");
+    const watched = informer.get("compact", "watched-cpu")!;
+    expect(watched.metadata).not.toHaveProperty("annotations");
+    expect(watched.spec).toEqual({ containers: [], nodeName: expect.any(String) });
+    expect(watched.status).not.toHaveProperty("containerStatuses");
+    expect(watched.status).not.toHaveProperty("conditions");
+    release();
+  });
+
   it("reports an unusable kubeconfig as a stale informer instead of throwing", async () => {
     const broken = { id: 9002, version: 1, kubeconfigEncrypted: encryptSecret("apiVersion: v1\nkind: Config\n"), context: "" };
     const { informer, release } = acquireInformer(broken, "nodes");

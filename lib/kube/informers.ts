@@ -1,7 +1,10 @@
 import "server-only";
+import http from "node:http";
+import https from "node:https";
 import * as k8s from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection, type KubeClients } from "@/lib/kube/client";
 import { describeKubeError, mayNotMessage, type KubeFailure } from "@/lib/kube/errors";
+import { compactPod } from "@/lib/kube/pods";
 import { SPARK_APPLICATION, type SparkApplicationObject } from "@/lib/kube/spark-applications";
 
 /**
@@ -55,8 +58,36 @@ export interface SharedInformer<T> {
 type AnyObject = KindObject[WatchedKind];
 type ListFn = () => Promise<k8s.KubernetesListObject<AnyObject>>;
 
-const RESOURCES: Record<WatchedKind, { resource: string; fieldSelector?: string; group?: string; version?: string }> = {
-  pods: { resource: "pods" },
+/**
+ * Shares repeated strings (namespaces, node names, phases) between the cached objects of every
+ * cluster: JSON.parse makes a new copy of each for every object. Bounded, so a cluster with
+ * endless distinct values cannot grow it without limit (past the bound strings are kept as they are).
+ */
+const INTERNED_MAX = 200_000;
+const globalForIntern = globalThis as unknown as { berthInterned?: Map<string, string> };
+const interned = (globalForIntern.berthInterned ??= new Map());
+function intern(text: string): string {
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  if (interned.size < INTERNED_MAX) interned.set(text, text);
+  return text;
+}
+
+interface ResourceSpec {
+  resource: string;
+  fieldSelector?: string;
+  group?: string;
+  version?: string;
+  /**
+   * What the cache keeps of each object, applied as soon as it arrives (each list page, each watch
+   * event). A kind with one is listed as plain JSON: client-node's model classes would first build
+   * the whole object, which at 100,000 pods costs more time than the list itself.
+   */
+  compact?: (object: AnyObject) => AnyObject;
+}
+
+const RESOURCES: Record<WatchedKind, ResourceSpec> = {
+  pods: { resource: "pods", compact: (object) => compactPod(object as k8s.V1Pod, intern) },
   nodes: { resource: "nodes" },
   resourcequotas: { resource: "resourcequotas" },
   events: { resource: "events" },
@@ -100,8 +131,74 @@ function pageFunction({ core, custom }: Pick<KubeClients, "core" | "custom">, ki
 /** Objects per list page: a 10,000-pod list in one response would hold tens of MB twice while parsed. */
 const PAGE_SIZE = 500;
 
+const PAGE_TIMEOUT_MS = 60_000;
+
+/** GET of a JSON document with the kubeconfig's credentials; a refusal throws client-node's ApiException, as its clients do. */
+function getJson(url: URL, options: https.RequestOptions): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === "https:" ? https : http).request(url, { ...options, method: "GET", headers: { ...options.headers, Accept: "application/json" } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const status = response.statusCode ?? 0;
+        if (status < 200 || status > 299) {
+          reject(new k8s.ApiException(status, `HTTP-Code: ${status}`, text, response.headers as Record<string, string>));
+          return;
+        }
+        try {
+          resolve(JSON.parse(text));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    request.on("error", reject);
+    // A cluster that stops answering mid-list fails the list (retried with backoff) instead of holding it forever.
+    request.setTimeout(PAGE_TIMEOUT_MS, () => request.destroy(new Error(`The cluster did not answer a list page within ${PAGE_TIMEOUT_MS / 1000} s`)));
+    request.end();
+  });
+}
+
+/**
+ * The whole list as plain JSON, page by page, each page compacted as it arrives so that only the
+ * compact objects add up (a page's text and parsed objects are dropped before the next is asked for).
+ */
+function compactPagedList(config: k8s.KubeConfig, kind: WatchedKind, namespace: string | undefined, compact: (object: AnyObject) => AnyObject): ListFn {
+  const { fieldSelector } = RESOURCES[kind];
+  return async () => {
+    const server = config.getCurrentCluster()?.server;
+    if (!server) throw new Error("No currently active cluster");
+    const options: https.RequestOptions = {};
+    await config.applyToHTTPSOptions(options);
+    try {
+      const items: AnyObject[] = [];
+      let first: k8s.KubernetesListObject<AnyObject> | undefined;
+      let next: string | undefined;
+      do {
+        const url = new URL(server.replace(/\/+$/, "") + watchPath(kind, namespace));
+        url.searchParams.set("limit", String(PAGE_SIZE));
+        if (next) url.searchParams.set("continue", next);
+        if (fieldSelector) url.searchParams.set("fieldSelector", fieldSelector);
+        const page = (await getJson(url, options)) as k8s.KubernetesListObject<AnyObject>;
+        first ??= page;
+        for (const item of page.items ?? []) items.push(compact(item));
+        // Plain JSON says `continue`, which client-node's model calls `_continue`.
+        next = (page.metadata as { continue?: string } | undefined)?.continue;
+        page.items = [];
+      } while (next);
+      return { ...first, metadata: { resourceVersion: first.metadata?.resourceVersion }, items };
+    } finally {
+      (options.agent as http.Agent | undefined)?.destroy?.();
+    }
+  };
+}
+
 /** The whole list, read page by page; the snapshot's resourceVersion is the first page's. */
-function pagedList(clients: Pick<KubeClients, "core" | "custom">, kind: WatchedKind, namespace: string | undefined): ListFn {
+function pagedList(clients: Pick<KubeClients, "core" | "custom" | "config">, kind: WatchedKind, namespace: string | undefined): ListFn {
+  const { compact } = RESOURCES[kind];
+  if (compact) return compactPagedList(clients.config, kind, namespace, compact);
   const page = pageFunction(clients, kind, namespace);
   const { fieldSelector } = RESOURCES[kind];
   return async () => {
@@ -159,6 +256,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
       return;
     }
     const list = pagedList(clients, this.kind, this.namespace);
+    const { compact } = RESOURCES[this.kind];
     const realWatch = new k8s.Watch(clients.config);
     // ListWatch says nothing when a (re)started watch connects; wrapping the watch call tells us the
     // cluster answers again, and lets us drop managedFields before objects enter the cache.
@@ -173,7 +271,7 @@ class ClusterInformer implements SharedInformer<AnyObject> {
           query,
           (phase, object: AnyObject, raw) => {
             stripManagedFields(object);
-            callback(phase, object, raw);
+            callback(phase, compact && (phase === "ADDED" || phase === "MODIFIED" || phase === "DELETED") ? compact(object) : object, raw);
           },
           (error: unknown) => {
             if (!returned && error) endedAtOnce = true;
@@ -375,6 +473,21 @@ export function stopClusterInformers(clusterId: number): void {
     entry.stop();
     registry.delete(key);
   }
+}
+
+/** Stops every informer and closes its watch (the server is stopping). */
+export function stopAllInformers(): void {
+  for (const [key, entry] of registry) {
+    entry.stop();
+    registry.delete(key);
+  }
+}
+
+/** The status of every running informer, by cluster id: what readiness is judged on. */
+export function informerStatusesByCluster(): Map<number, InformerStatus[]> {
+  const byCluster = new Map<number, InformerStatus[]>();
+  for (const entry of registry.values()) byCluster.set(entry.connection.id, [...(byCluster.get(entry.connection.id) ?? []), entry.status()]);
+  return byCluster;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Event, V1Container, V1Pod } from "@kubernetes/client-node";
 
 /** One line of a pod list: what `kubectl get pods -o wide` shows. */
 export interface PodSummary {
@@ -158,5 +158,79 @@ export function describePod(pod: V1Pod, events: CoreV1Event[]): PodDescription {
     })),
     containers: [...containerDescriptions(pod, true), ...containerDescriptions(pod)],
     events: events.map(eventSummary).sort(byLastSeenDescending),
+  };
+}
+
+/** Labels Berth puts on what it starts (runs, builds); lib/kube/pod-builder's prefix. */
+const BERTH_LABEL_PREFIX = "berth.dev/";
+const NVIDIA_RESOURCE_PREFIX = "nvidia.com/";
+/** One shared empty list for every compact pod without NVIDIA containers (the field is required). */
+const NO_CONTAINERS = Object.freeze([]) as unknown as V1Container[];
+
+/** Whether Berth made this pod (a run's or a build's): the pods whose whole object somebody reads. */
+export function isBerthPod(pod: V1Pod): boolean {
+  for (const key in pod.metadata?.labels ?? {}) if (key.startsWith(BERTH_LABEL_PREFIX)) return true;
+  return false;
+}
+
+/** The containers that ask for an NVIDIA device, each reduced to its name and those requests and limits. */
+function nvidiaContainers(containers: readonly V1Container[] | undefined): V1Container[] | undefined {
+  let kept: V1Container[] | undefined;
+  for (const container of containers ?? []) {
+    const pick = (map: Record<string, string> | undefined) => {
+      let out: Record<string, string> | undefined;
+      for (const key in map ?? {}) if (key.startsWith(NVIDIA_RESOURCE_PREFIX)) (out ??= {})[key] = map![key];
+      return out;
+    };
+    const requests = pick(container.resources?.requests);
+    const limits = pick(container.resources?.limits);
+    if (!requests && !limits) continue;
+    (kept ??= []).push({ name: container.name, resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } });
+  }
+  return kept;
+}
+
+/**
+ * What the shared pods cache keeps of a pod Berth did not make: a cluster of 100,000 such pods is
+ * only counted (phase, node, GPUs, why it waits, when it failed), so a full object (4–5 kB in
+ * memory) would be spent on fields nobody reads. Kept: identity and resourceVersion, creation and
+ * deletion times, node, the containers that ask for NVIDIA devices (only those requests and
+ * limits), resource claims, phase and start time; conditions and container statuses only while
+ * the pod is not Running or Succeeded (why it waits, when it failed). Berth's own pods (any
+ * `berth.dev/` label) are returned as they are: runs and builds read their whole objects.
+ * `intern` shares repeated strings (namespaces, nodes, phases) between pods.
+ */
+export function compactPod(pod: V1Pod, intern: (text: string) => string = (text) => text): V1Pod {
+  if (isBerthPod(pod)) return pod;
+  const metadata = pod.metadata ?? {};
+  const spec = pod.spec;
+  const status = pod.status;
+  const phase = status?.phase;
+  const settled = phase === "Running" || phase === "Succeeded";
+  const containers = nvidiaContainers(spec?.containers);
+  const initContainers = nvidiaContainers(spec?.initContainers);
+  return {
+    metadata: {
+      name: metadata.name,
+      namespace: metadata.namespace === undefined ? undefined : intern(metadata.namespace),
+      uid: metadata.uid,
+      resourceVersion: metadata.resourceVersion,
+      creationTimestamp: metadata.creationTimestamp,
+      ...(metadata.deletionTimestamp ? { deletionTimestamp: metadata.deletionTimestamp } : {}),
+    },
+    spec: {
+      containers: containers ?? NO_CONTAINERS,
+      ...(initContainers ? { initContainers } : {}),
+      ...(spec?.resourceClaims?.length ? { resourceClaims: spec.resourceClaims } : {}),
+      ...(spec?.nodeName ? { nodeName: intern(spec.nodeName) } : {}),
+    },
+    status: {
+      ...(phase ? { phase: intern(phase) } : {}),
+      ...(status?.startTime ? { startTime: status.startTime } : {}),
+      ...(status?.reason ? { reason: intern(status.reason) } : {}),
+      ...(!settled && status?.conditions ? { conditions: status.conditions } : {}),
+      ...(!settled && status?.containerStatuses ? { containerStatuses: status.containerStatuses } : {}),
+      ...(!settled && status?.initContainerStatuses ? { initContainerStatuses: status.initContainerStatuses } : {}),
+    },
   };
 }

@@ -1,14 +1,20 @@
 import "server-only";
+import { untilShutdown } from "@/lib/shutdown";
 
 /** Sends one named event with a JSON payload to the browser. */
 export type SendEvent = (event: string, data: unknown) => void;
+
+/** A payload serialised already, sent as it is: one text shared by every stream instead of a JSON.stringify per stream. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
 
 const KEEPALIVE_MS = 25_000;
 
 /**
  * A Server-Sent Events response: `start(send)` subscribes to whatever feeds the stream and returns
- * its unsubscribe function, which runs when the browser goes away. The same headers, keepalive and
- * cleanup for every stream route.
+ * its unsubscribe function, which runs when the browser goes away or the server stops. The same
+ * headers, keepalive and cleanup for every stream route.
  */
 export function sseResponse(request: Request, start: (send: SendEvent) => () => void): Response {
   const encoder = new TextEncoder();
@@ -24,7 +30,7 @@ export function sseResponse(request: Request, start: (send: SendEvent) => () => 
           closed = true;
         }
       };
-      const send: SendEvent = (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const send: SendEvent = (event, data) => write(`event: ${event}\ndata: ${data instanceof JsonText ? data.text : JSON.stringify(data)}\n\n`);
       write(": connected\n\n");
       const unsubscribe = start(send);
       // A comment line now and then keeps proxies from closing an idle stream.
@@ -40,7 +46,10 @@ export function sseResponse(request: Request, start: (send: SendEvent) => () => 
           // Already closed by the client.
         }
       };
-      request.signal.addEventListener("abort", () => stop());
+      // A stopping server ends its streams, or its wait for the requests in flight would never end.
+      const ended = untilShutdown(request.signal);
+      if (ended.aborted) stop();
+      else ended.addEventListener("abort", () => stop(), { once: true });
     },
     cancel() {
       stop();

@@ -130,27 +130,40 @@ const keyAfter = (object: KubeObject, start: [string, string]) => {
   return ns > start[0] || (ns === start[0] && object.metadata.name! > start[1]);
 };
 
+/** The index of the first object after the continue key in a list sorted by namespace then name (binary search: a 100,000-pod list is read in 200 pages). */
+function firstAfter(all: readonly KubeObject[], start: [string, string]): number {
+  let low = 0;
+  let high = all.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keyAfter(all[middle], start)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
 function list(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): void {
   const { type, namespace } = path;
   const { store } = ctx;
   const filter = filterOf(url, type);
   const limit = Number(url.searchParams.get("limit") ?? "0") || 0;
   const token = url.searchParams.get("continue");
-  let all = store.list(type.key, namespace);
+  const all = store.list(type.key, namespace);
   let rv = store.currentResourceVersion();
+  let from = 0;
   if (token) {
     const cont = decodeContinue(token);
     if (cont.rv < store.oldestResumableRevision()) {
       throw gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
     }
     rv = cont.rv;
-    all = all.filter((o) => keyAfter(o, cont.start));
+    from = firstAfter(all, cont.start);
   }
   const items: KubeObject[] = [];
   let more = false;
   let remaining = 0;
   const unfiltered = filter.labels.length === 0 && filter.fields.length === 0;
-  for (let i = 0; i < all.length; i++) {
+  for (let i = from; i < all.length; i++) {
     const object = all[i];
     if (!matches(filter, object)) continue;
     if (limit > 0 && items.length >= limit) {

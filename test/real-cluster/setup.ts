@@ -1,10 +1,11 @@
 /**
  * vitest global setup of the real-cluster tier: builds the binaries when the cache lacks them,
- * starts the real control plane (scripts/real-cluster.ts), applies `deploy/` with the admin
- * kubeconfig and hands the tests a kubeconfig holding a token of Berth's own ServiceAccount, so a
- * permission missing from deploy/ fails a test. `inject("kubeconfigPath")` is that least-privilege
- * kubeconfig, as the simulator tier's is the simulator's; `inject("adminKubeconfigPath")` is the
- * cluster admin's, for arranging and checking what Berth did.
+ * starts the real control plane (scripts/real-cluster.ts), applies `deploy/rbac/` (Berth's account,
+ * not the console's Deployment) with the admin kubeconfig and hands the tests a kubeconfig holding
+ * a token of Berth's own ServiceAccount, so a permission missing from deploy/rbac/ fails a test.
+ * `inject("kubeconfigPath")` is that least-privilege kubeconfig, as the simulator tier's is the
+ * simulator's; `inject("adminKubeconfigPath")` is the cluster admin's, for arranging and checking
+ * what Berth did.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -29,8 +30,8 @@ export default async function setup(project: TestProject) {
   if (prepared.status !== 0) throw new Error("building the real cluster's binaries failed (see above)");
   const cluster = await startClusterProcess(["--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4"], { script: "scripts/real-cluster.ts", readyTimeoutMs: 180_000 });
   try {
-    const applied = spawnSync("kubectl", ["--kubeconfig", cluster.kubeconfigPath, "apply", "-k", path.join(root, "deploy")], { encoding: "utf8" });
-    if (applied.status !== 0) throw new Error(`kubectl apply -k deploy/ was refused:\n${applied.stderr}`);
+    const applied = spawnSync("kubectl", ["--kubeconfig", cluster.kubeconfigPath, "apply", "-k", path.join(root, "deploy", "rbac")], { encoding: "utf8" });
+    if (applied.status !== 0) throw new Error(`kubectl apply -k deploy/rbac/ was refused:\n${applied.stderr}`);
     const berthPath = path.join(path.dirname(cluster.kubeconfigPath), "berth-kubeconfig.yaml");
     fs.writeFileSync(berthPath, await serviceAccountKubeconfig(fs.readFileSync(cluster.kubeconfigPath, "utf8"), { namespace: "berth", name: "berth" }), { mode: 0o600 });
     project.provide("kubeconfigPath", berthPath);

@@ -35,6 +35,11 @@ export function ClusterSection({ cluster, utilization }: { cluster: ClusterDashb
         Cluster {cluster.name}
       </h2>
       {cluster.stale && <StaleBanner cluster={cluster} />}
+      {!cluster.stale && !cluster.synced && (
+        <p role="status" className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700">
+          Syncing: the cluster&apos;s pods are still being listed, so these figures are not complete yet.
+        </p>
+      )}
       {/* Not stale but an error: Berth's account may not read something (a missing permission is not an outage). */}
       {!cluster.stale && cluster.error && (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">

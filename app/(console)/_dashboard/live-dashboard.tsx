@@ -10,6 +10,7 @@ import { GpuHoursPanel } from "./gpu-hours-panel";
 import type { DashboardSnapshot } from "./types";
 import { useDashboard, type StreamState } from "./use-dashboard";
 import { UtilizationBlock } from "./utilization-chart";
+import { quotaCounts } from "./view-model";
 
 const STREAM_LABEL: Record<StreamState, { text: string; tone: "gray" | "green" | "amber" | "red" }> = {
   connecting: { text: "connecting…", tone: "gray" },
@@ -47,8 +48,16 @@ function ClusterOverview({ view }: { view: DashboardSnapshot }) {
               <Td className="text-right tabular-nums">{figure(cluster.pendingPods)}</Td>
               <Td className="text-right tabular-nums">{figure(cluster.failedLastHour)}</Td>
               <Td className="text-right tabular-nums">{figure(`${cluster.gpu.requested} / ${cluster.gpu.allocatable}`)}</Td>
-              <Td className="text-right tabular-nums">{figure(cluster.quotas.filter((quota) => quota.warning).length)}</Td>
-              <Td>{cluster.stale ? <Badge tone="amber">stale{cluster.staleSince ? ` since ${formatDateTime(cluster.staleSince)}` : ""}</Badge> : <Badge tone="green">current</Badge>}</Td>
+              <Td className="text-right tabular-nums">{figure(quotaCounts(cluster).warnings)}</Td>
+              <Td>
+                {cluster.stale ? (
+                  <Badge tone="amber">stale{cluster.staleSince ? ` since ${formatDateTime(cluster.staleSince)}` : ""}</Badge>
+                ) : cluster.synced ? (
+                  <Badge tone="green">current</Badge>
+                ) : (
+                  <Badge tone="gray">syncing…</Badge>
+                )}
+              </Td>
             </tr>
           );
         })}

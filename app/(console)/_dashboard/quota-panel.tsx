@@ -1,11 +1,8 @@
 import { Badge } from "@/components/ui/badge";
 import { QUOTA_WARNING_RATIO, type QuotaView } from "@/lib/dashboard/aggregate";
 import { Meter } from "./meter";
-import { readableQuantity } from "./view-model";
+import { QUOTA_LIMIT, quotaCounts, readableQuantity } from "./view-model";
 import type { ClusterDashboard } from "./types";
-
-/** Quotas shown in full; the calmer rest is counted. */
-const QUOTA_LIMIT = 12;
 
 function QuotaItem({ cluster, quota }: { cluster: string; quota: QuotaView }) {
   const resources = [...quota.resources].sort((a, b) => b.ratio - a.ratio || a.resource.localeCompare(b.resource));
@@ -43,7 +40,7 @@ function QuotaItem({ cluster, quota }: { cluster: string; quota: QuotaView }) {
 export function QuotaPanel({ cluster }: { cluster: ClusterDashboard }) {
   if (cluster.quotas.length === 0) return <p className="text-sm text-slate-500">No ResourceQuota in this cluster.</p>;
   const shown = cluster.quotas.slice(0, QUOTA_LIMIT);
-  const warnings = cluster.quotas.filter((quota) => quota.warning).length;
+  const { count, warnings } = quotaCounts(cluster);
   return (
     <div className="space-y-2">
       {warnings > 0 && (
@@ -56,7 +53,7 @@ export function QuotaPanel({ cluster }: { cluster: ClusterDashboard }) {
           <QuotaItem key={`${quota.namespace}/${quota.name}`} cluster={cluster.name} quota={quota} />
         ))}
       </ul>
-      {cluster.quotas.length > shown.length && <p className="text-xs text-slate-500">and {cluster.quotas.length - shown.length} more quotas under less pressure</p>}
+      {count > shown.length && <p className="text-xs text-slate-500">and {count - shown.length} more quotas under less pressure</p>}
     </div>
   );
 }

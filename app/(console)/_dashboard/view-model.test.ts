@@ -1,13 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { NOT_FROM_BERTH, type GpuNode } from "@/lib/dashboard/aggregate";
 import { podHref } from "./links";
-import { capRows, nodeSlots, nodesToDraw, orderBreakdown, readableQuantity } from "./view-model";
+import type { ClusterDashboard } from "./types";
+import { QUOTA_LIMIT, capRows, forFirstPaint, nodeSlots, nodesToDraw, orderBreakdown, quotaCounts, readableQuantity } from "./view-model";
 
 const row = (key: string, running: number, pending = 0, gpus = 0) => ({ key, running, pending, gpus });
 const holder = (name: string, gpus: number) => ({ namespace: "ml", name, run: null, project: "vision", user: "ana", gpus });
 const node = (name: string, allocatable: number, pods: ReturnType<typeof holder>[]): GpuNode => ({ node: name, allocatable, requested: pods.reduce((sum, pod) => sum + pod.gpus, 0), pods });
 
 describe("dashboard view model", () => {
+  it("cuts each cluster's quotas for the first paint and keeps their counts", () => {
+    const quota = (index: number) => ({ namespace: `ns-${index}`, name: "q", hard: {}, used: {}, pressure: 1 - index / 100, pressureResource: "pods", warning: index < 3, policy: null, projects: [], resources: [] });
+    const cluster = { id: 1, name: "big", quotas: Array.from({ length: 40 }, (_, index) => quota(index)) } as unknown as ClusterDashboard;
+    const [painted] = forFirstPaint({ clusters: [cluster], generatedAt: "2026-12-05T00:00:00Z" }).clusters;
+    expect(painted.quotas).toEqual(cluster.quotas.slice(0, QUOTA_LIMIT));
+    expect(quotaCounts(painted)).toEqual({ count: 40, warnings: 3 });
+    expect(quotaCounts(cluster)).toEqual({ count: 40, warnings: 3 });
+  });
+
   it("orders a breakdown busiest first with the pods not from Berth last", () => {
     const rows = [row(NOT_FROM_BERTH, 50), row("vision", 2, 1), row("churn", 3), row("audio", 3)];
     expect(orderBreakdown(rows).map((r) => r.key)).toEqual(["audio", "churn", "vision", NOT_FROM_BERTH]);

@@ -1,5 +1,36 @@
 import { isQuantity, parseQuantity, toNumber } from "@berth/quantity";
 import { NOT_FROM_BERTH, type BreakdownRow, type GpuHolder, type GpuNode } from "@/lib/dashboard/aggregate";
+import type { ClusterDashboard, DashboardSnapshot } from "./types";
+
+/** Quotas a cluster's section shows in full; the calmer rest is counted. */
+export const QUOTA_LIMIT = 12;
+
+/** A section as the first paint gets it: `quotas` cut to what is shown, with the counts of all of them. */
+type FirstPaintCluster = ClusterDashboard & { quotaCount?: number; quotaWarnings?: number };
+
+/**
+ * The snapshot the page is first rendered with: each cluster's quotas cut to the QUOTA_LIMIT most
+ * pressed (the aggregator sorts them) plus their counts. Ten clusters of 1,000 namespaces would
+ * otherwise put megabytes of quotas nobody sees into the page; the stream's first message brings
+ * the whole sections.
+ */
+export function forFirstPaint(snapshot: DashboardSnapshot): DashboardSnapshot {
+  return {
+    ...snapshot,
+    clusters: snapshot.clusters.map((cluster): FirstPaintCluster => ({
+      ...cluster,
+      quotas: cluster.quotas.slice(0, QUOTA_LIMIT),
+      quotaCount: cluster.quotas.length,
+      quotaWarnings: cluster.quotas.filter((quota) => quota.warning).length,
+    })),
+  };
+}
+
+/** How many quotas a cluster has and how many are at the warning ratio, whether its section is cut or whole. */
+export function quotaCounts(cluster: ClusterDashboard): { count: number; warnings: number } {
+  const cut = cluster as FirstPaintCluster;
+  return { count: cut.quotaCount ?? cluster.quotas.length, warnings: cut.quotaWarnings ?? cluster.quotas.filter((quota) => quota.warning).length };
+}
 
 /** Busiest groups first; "not from Berth" last so Berth's own work reads first. */
 export function orderBreakdown(rows: readonly BreakdownRow[]): BreakdownRow[] {

@@ -53,6 +53,11 @@ export default async function ClustersPage() {
                       <Badge tone="blue">embedded</Badge>
                     </span>
                   )}
+                  {cluster.inCluster && (
+                    <span className="ml-2">
+                      <Badge tone="blue">in-cluster</Badge>
+                    </span>
+                  )}
                   {cluster.description && <p className="text-xs text-slate-500">{cluster.description}</p>}
                 </Td>
                 <Td>

@@ -55,6 +55,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
           <span className="flex items-center gap-2">
             {cluster.name}
             {cluster.embedded && <Badge tone="blue">embedded</Badge>}
+            {cluster.inCluster && <Badge tone="blue">in-cluster</Badge>}
           </span>
         }
         description={cluster.description || undefined}

@@ -1,8 +1,8 @@
 import type { NextRequest } from "next/server";
 import { DomainError } from "@/lib/actions/result";
 import { authenticate, jsonError } from "@/lib/api/handler";
-import { clusterDashboard, dashboardSnapshot, subscribeDashboard } from "@/lib/dashboard/service";
-import { sseResponse } from "@/lib/live/sse";
+import { clusterDashboardJson, dashboardSnapshot, subscribeDashboard } from "@/lib/dashboard/service";
+import { JsonText, sseResponse } from "@/lib/live/sse";
 import { can } from "@/lib/permissions";
 
 export const runtime = "nodejs";
@@ -29,8 +29,8 @@ export async function GET(request: NextRequest): Promise<Response> {
     send("snapshot", initial);
     return subscribeDashboard([...watched], (changed) => {
       for (const id of changed) {
-        const view = watched.has(id) ? clusterDashboard(actor, id) : null;
-        if (view) send("cluster", view);
+        const view = watched.has(id) ? clusterDashboardJson(actor, id) : null;
+        if (view) send("cluster", new JsonText(view));
       }
     });
   });

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { DomainError } from "@/lib/actions/result";
 import { apiRoute, searchParamsObject } from "@/lib/api/handler";
 import { dashboardQuerySchema } from "@/lib/dashboard/schema";
-import { dashboardSnapshot } from "@/lib/dashboard/service";
+import { dashboardSnapshotText } from "@/lib/dashboard/service";
 import { fieldErrorsFrom } from "@/lib/validation";
 
 export const runtime = "nodejs";
@@ -12,5 +12,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute({ permission: "clusters.read" }, async ({ actor, request }) => {
   const query = dashboardQuerySchema.safeParse(searchParamsObject(request));
   if (!query.success) throw new DomainError(400, "The query is not valid", fieldErrorsFrom(query.error));
-  return NextResponse.json(await dashboardSnapshot(actor, { cluster: query.data.cluster }));
+  return new NextResponse(await dashboardSnapshotText(actor, { cluster: query.data.cluster }), { headers: { "Content-Type": "application/json" } });
 });

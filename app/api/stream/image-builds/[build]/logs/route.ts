@@ -3,6 +3,7 @@ import { currentActor } from "@/lib/auth/session";
 import { buildLogStream } from "@/lib/images/build-runner";
 import { findBuild, toBuildView } from "@/lib/images/builds";
 import { can } from "@/lib/permissions";
+import { untilShutdown } from "@/lib/shutdown";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -20,20 +21,22 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
 
   const encoder = new TextEncoder();
   const event = (name: string, data: string) => encoder.encode(`event: ${name}\n${data.split("\n").map((line) => `data: ${line}`).join("\n")}\n\n`);
-  const lines = buildLogStream(build.id, { follow: true, signal: request.signal });
+  // The stream ends when the browser goes away or the server stops (which waits for it otherwise).
+  const signal = untilShutdown(request.signal);
+  const lines = buildLogStream(build.id, { follow: true, signal });
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
         for await (const line of lines) controller.enqueue(event("line", line));
         // The pod's log ends a moment before the runner records the outcome: wait for it briefly.
         let ended = findBuild(build.id);
-        for (let waited = 0; ended && ["queued", "running"].includes(ended.status) && waited < 10_000 && !request.signal.aborted; waited += 250) {
+        for (let waited = 0; ended && ["queued", "running"].includes(ended.status) && waited < 10_000 && !signal.aborted; waited += 250) {
           await new Promise((resolve) => setTimeout(resolve, 250));
           ended = findBuild(build.id);
         }
-        if (ended && !request.signal.aborted) controller.enqueue(event("end", JSON.stringify(toBuildView(ended))));
+        if (ended && !signal.aborted) controller.enqueue(event("end", JSON.stringify(toBuildView(ended))));
       } catch (error) {
-        if (!request.signal.aborted) controller.enqueue(event("failure", error instanceof Error ? error.message : "The log could not be read"));
+        if (!signal.aborted) controller.enqueue(event("failure", error instanceof Error ? error.message : "The log could not be read"));
       } finally {
         try {
           controller.close();

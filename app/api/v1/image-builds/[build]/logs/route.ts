@@ -1,6 +1,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { buildLogStream } from "@/lib/images/build-runner";
 import { requireBuild } from "@/lib/images/builds";
+import { untilShutdown } from "@/lib/shutdown";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,7 +11,8 @@ export const GET = apiRoute({ permission: "images.read" }, ({ params, request })
   const build = requireBuild(params.build);
   const follow = ["1", "true"].includes(request.nextUrl.searchParams.get("follow") ?? "");
   const encoder = new TextEncoder();
-  const lines = buildLogStream(build.id, { follow, signal: request.signal });
+  // A followed log ends when the server stops, so that the stop is not held up by it.
+  const lines = buildLogStream(build.id, { follow, signal: untilShutdown(request.signal) });
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await lines.next();

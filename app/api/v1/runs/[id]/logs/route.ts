@@ -2,6 +2,7 @@ import { apiRoute, jsonError } from "@/lib/api/handler";
 import { runLogLines } from "@/lib/runs/logs";
 import { findVisibleRun } from "@/lib/runs/queries";
 import { liveRunSource } from "@/lib/runs/reconciler";
+import { untilShutdown } from "@/lib/shutdown";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -19,7 +20,8 @@ export const GET = apiRoute({}, ({ actor, params, request }) => {
   const pod = query.get("pod")?.trim() || undefined;
   if (pod && !run.pods.includes(pod)) return jsonError(404, `Run ${run.id} has no pod "${pod}"`, { pod: [`Choose one of: ${run.pods.join(", ") || "none yet"}`] });
   const aborted = new AbortController();
-  request.signal.addEventListener("abort", () => aborted.abort(), { once: true });
+  // A followed log ends when the server stops, so that the stop is not held up by it.
+  untilShutdown(request.signal).addEventListener("abort", () => aborted.abort(), { once: true });
   const lines = runLogLines(run, liveRunSource(run), { follow, pod, signal: aborted.signal });
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({

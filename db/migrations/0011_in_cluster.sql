@@ -1,0 +1,1 @@
+ALTER TABLE `clusters` ADD `in_cluster` integer DEFAULT false NOT NULL;
