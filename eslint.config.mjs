@@ -15,6 +15,25 @@ const config = [
       ],
     },
   },
+  {
+    // lib/kube is the adapter to Kubernetes: callers hand it plain data (resolved pods, policy
+    // templates, a cluster connection), so it must not reach back into the database or a domain
+    // area. lib/crypto stays allowed: the kubeconfig is decrypted only where the client is built,
+    // so its plaintext never passes through domain code.
+    files: ["lib/kube/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^@/db(/|$)", message: "lib/kube must not read the database: take what it needs as arguments." },
+            { regex: "^@/lib/(?!kube/|crypto/)", message: "lib/kube must not import domain code: define the types it needs in lib/kube and let the domain pass data in." },
+            { regex: "^\\.\\./", message: "lib/kube imports outside its folder go through '@/' so the adapter boundary stays checkable." },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPod } from "@/lib/kube/pod-builder";
+import { buildPod } from "./pod";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { configGpuCount, gpuNodeFacts, gpuTaintWarnings } from "./gpu";
 import { createExecutionConfigSchema } from "./schema";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DNS1123_LABEL } from "./kube-names";
+import { DNS1123_LABEL } from "@/lib/kube/names";
 import { resolveNamespace, resolveNamespaceDetail } from "./namespace-template";
 
 const distinct = (names: string[]) => expect(new Set(names).size).toBe(names.length);

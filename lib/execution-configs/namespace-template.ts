@@ -1,4 +1,4 @@
-import { DNS1123_LABEL } from "./kube-names";
+import { DNS1123_LABEL, namespaceSafe } from "@/lib/kube/names";
 
 /** The variables a namespace template may use. */
 export const NAMESPACE_VARIABLES = ["user", "project", "group"] as const;
@@ -26,14 +26,6 @@ export function namespaceTemplateProblem(template: string): string | undefined {
   if (sample.length > 63) return "Namespace must be at most 63 characters (not counting variables)";
   if (!DNS1123_LABEL.test(sample)) return "Namespace must use lowercase letters, digits and '-', starting and ending with a letter or digit (variables may stand anywhere)";
   return undefined;
-}
-
-/** A value made usable inside a namespace name: lowercase, other characters turned into '-'. */
-export function namespaceSafe(value: string): string {
-  return value
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "");
 }
 
 // Project keys are unique ignoring case (lib/projects), so lowercasing one keeps it apart from others.

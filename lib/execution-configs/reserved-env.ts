@@ -1,4 +1,4 @@
-import { ENV_VAR_NAME } from "./kube-names";
+import { ENV_VAR_NAME } from "@/lib/kube/names";
 
 /**
  * Environment names a run may not set unless its execution config allows them: they are read by

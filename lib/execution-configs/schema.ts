@@ -4,7 +4,7 @@ import type { UsableConfigView } from "@/lib/objects/usable-config";
 import { descriptionSchema, groupNameSchema } from "@/lib/validation";
 import { affinitySchema, type Affinity } from "./affinity";
 import { GPU_RESOURCE, GPU_TYPE_LABEL, NO_GPU } from "./gpu";
-import { ENV_VAR_NAME, dnsLabelSchema, labelValueProblem, optionalSubdomainSchema, qualifiedNameProblem } from "./kube-names";
+import { ENV_VAR_NAME, dnsLabelSchema, labelValueProblem, optionalSubdomainSchema, qualifiedNameProblem } from "@/lib/kube/names";
 import { namespaceTemplateProblem } from "./namespace-template";
 import { allowedEnvPatternProblem } from "./reserved-env";
 import { baseImageNameOf } from "@/lib/images/base-image-ref";

@@ -8,7 +8,7 @@ import { defineMutation, executeMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
 import type { AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
-import { dnsLabelSchema } from "@/lib/execution-configs/kube-names";
+import { dnsLabelSchema } from "@/lib/kube/names";
 import { quantityInRange } from "@/lib/execution-configs/schema";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { conflictView, versionToRestore } from "@/lib/objects/history";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DNS1123_LABEL, dnsLabelSchema } from "@/lib/execution-configs/kube-names";
+import { DNS1123_LABEL, dnsLabelSchema } from "@/lib/kube/names";
 import { descriptionSchema } from "@/lib/validation";
 
 /** The starting image when none is named and no CUDA version asks for an NVIDIA one. */

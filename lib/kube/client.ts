@@ -1,16 +1,23 @@
 import "server-only";
 import * as k8s from "@kubernetes/client-node";
-import type { Cluster } from "@/db/schema";
 import { STRICT_KUBECONFIG_POLICY, vetKubeconfigText, type KubeconfigPolicy, type KubeconfigProblem } from "./kubeconfig-policy";
 import { decryptSecret, UnreadableSecretError } from "@/lib/crypto/secret-box";
 import { KubeCallError, type KubeFailure } from "./errors";
 import { authenticateWithTokenFile } from "./in-cluster";
 
 /**
- * What lib/kube needs of a cluster row: enough to build (and cache) its client. `inCluster`: the
- * cluster Berth runs in, reached with the pod's ServiceAccount token (see setServiceAccountTokenFile).
+ * What lib/kube needs of a cluster: enough to build (and cache) its client. `version` changes when
+ * the stored kubeconfig does, so a cached client is rebuilt. `inCluster`: the cluster Berth runs in,
+ * reached with the pod's ServiceAccount token (see setServiceAccountTokenFile).
  */
-export type ClusterConnection = Pick<Cluster, "id" | "version" | "kubeconfigEncrypted" | "context"> & { inCluster?: boolean };
+export interface ClusterConnection {
+  id: number;
+  version: number;
+  /** The kubeconfig as lib/crypto/secret-box sealed it. */
+  kubeconfigEncrypted: string;
+  context: string;
+  inCluster?: boolean;
+}
 
 export interface KubeClients {
   config: k8s.KubeConfig;

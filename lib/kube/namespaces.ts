@@ -1,17 +1,36 @@
 import "server-only";
 import { PatchStrategy, type KubernetesObject, type V1LimitRange, type V1LimitRangeItem, type V1ResourceQuota } from "@kubernetes/client-node";
-import { diffPolicy, matchesNamespace, matchingPolicy, podSecurityDrift, podSecurityLabels, type ObservedPolicyObjects } from "@/lib/namespace-policies/drift";
-import { listPolicies } from "@/lib/namespace-policies/queries";
-import type { DriftItem, LimitRangeItem, NamespaceDrift, NamespaceResult, PodSecurityLevel, PolicySpec } from "@/lib/namespace-policies/schema";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, type KubeFailure } from "./errors";
+import { BERTH_LABELS, MANAGED_BY_BERTH, podSecurityLabels, type PodSecurityLevel } from "./labels";
 
 /** The field manager of everything Berth applies, visible in the objects' managedFields. */
 export const FIELD_MANAGER = "berth";
 export const QUOTA_NAME = "berth-quota";
 export const LIMIT_RANGE_NAME = "berth-limits";
-export const POLICY_LABEL = "berth.dev/policy";
-const MANAGED_BY = { "app.kubernetes.io/managed-by": "berth" };
+export const POLICY_LABEL = BERTH_LABELS.policy;
+const MANAGED_BY = MANAGED_BY_BERTH;
+
+/** One entry of a LimitRange, with `default` spelled as in YAML (client-node's model says `_default`). */
+export interface LimitRangeItem {
+  type: "Container" | "Pod" | "PersistentVolumeClaim";
+  default?: Record<string, string>;
+  defaultRequest?: Record<string, string>;
+  min?: Record<string, string>;
+  max?: Record<string, string>;
+}
+
+/** The ResourceQuota and LimitRange templates of a policy (null: the policy has no such object). */
+export interface PolicyObjectTemplates {
+  resourceQuota: { hard: Record<string, string> } | null;
+  limitRange: { limits: LimitRangeItem[] } | null;
+}
+
+/** The parts of the cluster's ResourceQuota and LimitRange a policy governs (null: absent). */
+export interface ObservedPolicyObjects {
+  resourceQuota: { hard?: Record<string, string> } | null;
+  limitRange: { limits?: (Omit<LimitRangeItem, "type"> & { type: string })[] } | null;
+}
 
 /** The Pod Security Admission level of namespaces Berth creates when no policy says otherwise. */
 export const DEFAULT_POD_SECURITY: PodSecurityLevel = "baseline";
@@ -19,7 +38,7 @@ export const DEFAULT_POD_SECURITY: PodSecurityLevel = "baseline";
 /** A policy as lib/kube needs it: its name (for the label), its templates and its Pod Security level (default baseline). */
 export interface PolicyTemplates {
   name: string;
-  spec: PolicySpec;
+  spec: PolicyObjectTemplates;
   podSecurity?: PodSecurityLevel;
 }
 
@@ -58,9 +77,9 @@ function toTypedLimitItem(item: LimitRangeItem): V1LimitRangeItem {
   return { ...rest, ...(defaults ? { _default: defaults } : {}) };
 }
 
-function fromTypedLimitItem(item: V1LimitRangeItem): LimitRangeItem {
+function fromTypedLimitItem(item: V1LimitRangeItem): Omit<LimitRangeItem, "type"> & { type: string } {
   const { _default: defaults, ...rest } = item;
-  return { ...rest, type: item.type as LimitRangeItem["type"], ...(defaults ? { default: defaults } : {}) };
+  return { ...rest, type: item.type, ...(defaults ? { default: defaults } : {}) };
 }
 
 /** The ResourceQuota and LimitRange objects a policy's templates become in one namespace. */
@@ -76,7 +95,16 @@ export function policyObjects(policy: PolicyTemplates, namespace: string): { res
   };
 }
 
-async function observe(cluster: ClusterConnection, namespace: string): Promise<{ observed: ObservedPolicyObjects; quota: V1ResourceQuota | null; limits: V1LimitRange | null; labels: Record<string, string> }> {
+/** What a namespace holds of a policy's objects: their governed parts, whether Berth made them, and the namespace's labels. */
+export interface NamespacePolicyState {
+  observed: ObservedPolicyObjects;
+  /** Objects of Berth's names that carry a policy label: only those may be removed. */
+  managed: { resourceQuota: boolean; limitRange: boolean };
+  labels: Record<string, string>;
+}
+
+/** Reads a namespace's `berth-quota`, `berth-limits` and labels; a missing namespace is a NamespaceError. */
+export async function readPolicyState(cluster: ClusterConnection, namespace: string): Promise<NamespacePolicyState> {
   const { core } = kubeClients(cluster);
   const [quota, limits, object] = await Promise.all([
     orNull(core.readNamespacedResourceQuota({ name: QUOTA_NAME, namespace })),
@@ -84,8 +112,7 @@ async function observe(cluster: ClusterConnection, namespace: string): Promise<{
     kubeCall(core.readNamespace({ name: namespace })),
   ]);
   return {
-    quota,
-    limits,
+    managed: { resourceQuota: Boolean(quota?.metadata?.labels?.[POLICY_LABEL]), limitRange: Boolean(limits?.metadata?.labels?.[POLICY_LABEL]) },
     labels: object.metadata?.labels ?? {},
     observed: {
       resourceQuota: quota ? { hard: quota.spec?.hard ?? {} } : null,
@@ -98,11 +125,6 @@ async function observe(cluster: ClusterConnection, namespace: string): Promise<{
 export async function listNamespaceNames(cluster: ClusterConnection): Promise<string[]> {
   const list = await kubeCall(kubeClients(cluster).core.listNamespace());
   return list.items.map((item) => item.metadata?.name ?? "").filter(Boolean).sort();
-}
-
-/** The cluster's namespaces whose whole name the pattern matches. */
-export async function matchingNamespaces(cluster: ClusterConnection, pattern: string): Promise<string[]> {
-  return (await listNamespaceNames(cluster)).filter((name) => matchesNamespace(pattern, name));
 }
 
 /** Whether the namespace exists. */
@@ -128,82 +150,32 @@ export async function createNamespace(cluster: ClusterConnection, namespace: str
   }
 }
 
-/** Drift between a policy's templates and one namespace's objects. */
-export async function policyDrift(cluster: ClusterConnection, policy: PolicyTemplates, namespace: string): Promise<NamespaceDrift> {
-  try {
-    const { observed, labels } = await observe(cluster, namespace);
-    const drift = [...podSecurityDrift(policy.podSecurity ?? DEFAULT_POD_SECURITY, labels), ...diffPolicy(policy.spec, observed)];
-    return { namespace, inSync: drift.length === 0, drift };
-  } catch (error) {
-    const message = error instanceof NamespaceError ? error.message : describeKubeError(error).message;
-    return { namespace, inSync: false, drift: [], error: message };
-  }
-}
-
 async function serverSideApply(cluster: ClusterConnection, object: KubernetesObject, dryRun: boolean): Promise<void> {
   await kubeCall(kubeClients(cluster).objects.patch(object, undefined, dryRun ? "All" : undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
 }
 
 /**
- * Brings one namespace in step with a policy by server-side apply (fieldManager `berth`): its
- * Pod Security Admission labels, `berth-quota` and `berth-limits`, and removes the latter two
- * when the policy no longer has that template.
- * With dryRun the cluster validates the objects (`dryRun=All`) and nothing is stored; the result
- * lists what would change. Never throws: a refusal is a "failed" result with the cluster's words.
+ * Brings one namespace's objects in step with a policy's templates by server-side apply
+ * (fieldManager `berth`): its Pod Security Admission labels, `berth-quota` and `berth-limits`,
+ * and removes the latter two (only when Berth made them, see `state.managed`) when the policy no
+ * longer has that template. With dryRun the cluster validates the objects (`dryRun=All`) and
+ * nothing is stored. Throws a NamespaceError in the cluster's words.
  */
-export async function applyPolicy(cluster: ClusterConnection, policy: PolicyTemplates, namespace: string, options: { dryRun: boolean }): Promise<NamespaceResult> {
-  let changes: DriftItem[] = [];
-  try {
-    const { observed, quota, limits, labels } = await observe(cluster, namespace);
-    const level = policy.podSecurity ?? DEFAULT_POD_SECURITY;
-    changes = [...podSecurityDrift(level, labels), ...diffPolicy(policy.spec, observed)];
-    const wanted = policyObjects(policy, namespace);
-    // Only the Pod Security labels are applied to the Namespace: its other labels stay their owners'.
-    const namespaceLabels = { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: podSecurityLabels(level) } };
-    for (const object of [namespaceLabels, wanted.resourceQuota, wanted.limitRange]) {
-      if (object) await serverSideApply(cluster, object as KubernetesObject, options.dryRun);
-    }
-    // Only objects Berth made (labelled with a policy) are removed; a hand-made one of that name stays.
-    const { core } = kubeClients(cluster);
-    const dryRun = options.dryRun ? "All" : undefined;
-    if (!wanted.resourceQuota && quota?.metadata?.labels?.[POLICY_LABEL]) {
-      await kubeCall(core.deleteNamespacedResourceQuota({ name: QUOTA_NAME, namespace, dryRun }));
-    }
-    if (!wanted.limitRange && limits?.metadata?.labels?.[POLICY_LABEL]) {
-      await kubeCall(core.deleteNamespacedLimitRange({ name: LIMIT_RANGE_NAME, namespace, dryRun }));
-    }
-    const status = changes.length === 0 ? "unchanged" : options.dryRun ? "would-change" : "applied";
-    return { namespace, status, changes };
-  } catch (error) {
-    const message = error instanceof NamespaceError ? error.message : describeKubeError(error).message;
-    return { namespace, status: "failed", changes, error: message };
+export async function applyPolicyObjects(cluster: ClusterConnection, policy: PolicyTemplates, namespace: string, state: NamespacePolicyState, options: { dryRun: boolean }): Promise<void> {
+  const level = policy.podSecurity ?? DEFAULT_POD_SECURITY;
+  const wanted = policyObjects(policy, namespace);
+  // Only the Pod Security labels are applied to the Namespace: its other labels stay their owners'.
+  const namespaceLabels = { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: podSecurityLabels(level) } };
+  for (const object of [namespaceLabels, wanted.resourceQuota, wanted.limitRange]) {
+    if (object) await serverSideApply(cluster, object as KubernetesObject, options.dryRun);
   }
-}
-
-export interface EnsuredNamespace {
-  namespace: string;
-  created: boolean;
-  /** The policy applied because the namespace was created (null: none matched or it existed). */
-  policy: string | null;
-}
-
-/**
- * Makes sure a namespace exists before work runs in it: creates it when missing and allowed, and
- * then applies the namespace policy that matches it (lowest priority wins). Throws a
- * NamespaceError in plain words when it is missing and may not be created, or the cluster refuses.
- */
-export async function ensureNamespace(cluster: ClusterConnection, namespace: string, options: { create: boolean }): Promise<EnsuredNamespace> {
-  if (await namespaceExists(cluster, namespace)) return { namespace, created: false, policy: null };
-  if (!options.create) {
-    throw new NamespaceError({ status: 404, reason: "NotFound", message: `Namespace "${namespace}" does not exist on the cluster, and this config does not create it` });
+  // Only objects Berth made (labelled with a policy) are removed; a hand-made one of that name stays.
+  const { core } = kubeClients(cluster);
+  const dryRun = options.dryRun ? "All" : undefined;
+  if (!wanted.resourceQuota && state.managed.resourceQuota) {
+    await kubeCall(core.deleteNamespacedResourceQuota({ name: QUOTA_NAME, namespace, dryRun }));
   }
-  const policy = matchingPolicy(listPolicies(), namespace);
-  const created = await createNamespace(cluster, namespace, policy?.podSecurity);
-  if (!policy || !created) return { namespace, created, policy: null };
-  const templates = { name: policy.name, spec: { resourceQuota: policy.resourceQuota, limitRange: policy.limitRange }, podSecurity: policy.podSecurity };
-  const result = await applyPolicy(cluster, templates, namespace, { dryRun: false });
-  if (result.status === "failed") {
-    throw new NamespaceError({ status: 502, reason: "Error", message: `Namespace "${namespace}" was created, but policy "${policy.name}" could not be applied: ${result.error}` });
+  if (!wanted.limitRange && state.managed.limitRange) {
+    await kubeCall(core.deleteNamespacedLimitRange({ name: LIMIT_RANGE_NAME, namespace, dryRun }));
   }
-  return { namespace, created, policy: policy.name };
 }

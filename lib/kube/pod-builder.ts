@@ -1,47 +1,5 @@
-import type { V1Container, V1EnvVar, V1Pod, V1PodSecurityContext, V1SecurityContext, V1Toleration, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
-import { GPU_RESOURCE, GPU_TYPE_LABEL, gpuToleration, type GpuSpec } from "@/lib/execution-configs/gpu";
-import type { ExecutionConfigSpec } from "@/lib/execution-configs/schema";
-import { namespaceSafe, resolveNamespace } from "@/lib/execution-configs/namespace-template";
-import { runEnvProblems } from "@/lib/execution-configs/reserved-env";
-
-/** What the pod builder needs of an execution config: its name, version and body. */
-export interface PodConfig extends Omit<ExecutionConfigSpec, "gpu"> {
-  name: string;
-  version?: number;
-  /** Absent on configs saved before the field existed. */
-  gpu?: GpuSpec;
-}
-
-/** One run of an activity: who runs what, where. */
-export interface PodRun {
-  user: string;
-  project: string;
-  group?: string;
-  /** The activity type, e.g. "python-recipe", "notebook", "visual-recipe". */
-  activity: string;
-  runId: string;
-  command?: string[];
-  env?: Record<string, string>;
-  /** A code environment's image, used instead of the config's image. */
-  image?: string;
-  /** Extra annotations for the pod (e.g. the simulator's scripted behaviour). */
-  annotations?: Record<string, string>;
-}
-
-/** Thrown when a config cannot produce a pod for a run (e.g. `${group}` without a group). */
-export class PodBuildError extends Error {
-  name = "PodBuildError";
-}
-
-/** Thrown when a run's env sets a reserved or pinned variable; one message per variable. */
-export class RunEnvError extends PodBuildError {
-  name = "RunEnvError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("; "));
-  }
-}
-
-export const LABEL_PREFIX = "berth.dev/";
+import type { V1Affinity, V1Container, V1EnvVar, V1Pod, V1PodSecurityContext, V1SecurityContext, V1Toleration, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import { namespaceSafe } from "./names";
 
 /**
  * The container securityContext of every pod Berth builds: no setuid/file-capability escalation,
@@ -74,109 +32,76 @@ function hasRegistryHost(image: string): boolean {
 }
 
 /** The image a pod pulls: the run's (code env) or the config's, prefixed by the config's registry when it has no host. */
-export function resolveImage(config: Pick<PodConfig, "image" | "registry">, override?: string): string {
+export function resolveImage(config: { image: string; registry?: string }, override?: string): string {
   const image = override || config.image;
   return config.registry && !hasRegistryHost(image) ? `${config.registry}/${image}` : image;
 }
 
-function podName(run: PodRun): string {
-  const base = namespaceSafe(`berth-${run.activity}-${run.runId}`).slice(0, 63).replace(/-+$/, "");
+/** The name of a run's pod: `berth-<activity>-<run id>`, made a valid object name. */
+export function runPodName(activity: string, runId: string): string {
+  const base = namespaceSafe(`berth-${activity}-${runId}`).slice(0, 63).replace(/-+$/, "");
   return base || "berth-run";
 }
 
-/** The config's env with the run's over it; a reserved or pinned name in the run's env is a RunEnvError. */
-function envList(config: PodConfig, run: PodRun): V1EnvVar[] {
-  const problems = runEnvProblems({ env: config.env, allowedReservedEnv: config.allowedReservedEnv ?? [] }, run.env, `config ${config.name}`);
-  if (problems.length) throw new RunEnvError(problems);
-  const merged = new Map<string, string>(config.env.map((variable) => [variable.name, variable.value]));
-  for (const [name, value] of Object.entries(run.env ?? {})) merged.set(name, value);
-  return [...merged].map(([name, value]) => ({ name, value }));
+/** Everything a pod is made of, already resolved: lib/kube turns it into a manifest and decides nothing. */
+export interface PodInput {
+  name: string;
+  namespace: string;
+  image: string;
+  imagePullPolicy?: string;
+  command?: string[];
+  env: V1EnvVar[];
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  nodeSelector: Record<string, string>;
+  tolerations: V1Toleration[];
+  affinity?: V1Affinity;
+  /** Size of a memory-backed /dev/shm ("" or absent: the runtime's default). */
+  shmSize?: string;
+  /** A non-root user id the container runs as (absent: the image's user). */
+  runAsUser?: number | null;
+  serviceAccount?: string;
+  imagePullSecret?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
 }
 
-function toleration(spec: PodConfig["tolerations"][number]): V1Toleration {
-  return {
-    ...(spec.key ? { key: spec.key } : {}),
-    operator: spec.operator,
-    ...(spec.value ? { value: spec.value } : {}),
-    ...(spec.effect ? { effect: spec.effect } : {}),
-    ...(spec.tolerationSeconds !== undefined ? { tolerationSeconds: spec.tolerationSeconds } : {}),
-  };
-}
-
-/**
- * The Pod an execution config produces for a run: the one builder shared by Preview, Test and
- * runs. Pure: the same config and run always give the same pod.
- */
-export function buildPod(config: PodConfig, run: PodRun): V1Pod {
-  let namespace: string;
-  try {
-    namespace = resolveNamespace(config.namespace, { user: run.user, project: run.project, group: run.group });
-  } catch (error) {
-    throw new PodBuildError((error as Error).message);
-  }
-  const image = resolveImage(config, run.image);
+/** The Pod manifest of a resolved input: one container "main", never restarted, hardened; empty parts left out. */
+export function podManifest(input: PodInput): V1Pod {
   const volumes: V1Volume[] = [];
   const volumeMounts: V1VolumeMount[] = [];
-  if (config.shmSize) {
-    volumes.push({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: config.shmSize } });
+  if (input.shmSize) {
+    volumes.push({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: input.shmSize } });
     volumeMounts.push({ name: "dshm", mountPath: "/dev/shm" });
   }
-  const env = envList(config, run);
-  // The GPU field asks as Kubernetes needs an extended resource: the limit, and an equal request.
-  const gpus: Record<string, string> = config.gpu?.count ? { [GPU_RESOURCE]: String(config.gpu.count) } : {};
-  const requests = { ...config.resources.requests, ...gpus };
-  const limits = { ...config.resources.limits, ...gpus };
+  const { requests, limits } = input.resources;
   const resources = {
     ...(Object.keys(requests).length ? { requests } : {}),
     ...(Object.keys(limits).length ? { limits } : {}),
   };
-  const nodeSelector: Record<string, string> = { ...config.nodeSelector, ...(config.gpu?.count && config.gpu.type ? { [GPU_TYPE_LABEL]: config.gpu.type } : {}) };
-  const tolerations = config.tolerations.map(toleration);
-  const gpuTaint = gpuToleration(config);
-  // A toleration the config already has for the GPU taint (or for every taint) is enough.
-  const covered = gpuTaint && tolerations.some((existing) => !existing.key || (existing.key === gpuTaint.key && existing.operator === "Exists" && (!existing.effect || existing.effect === "NoSchedule")));
-  if (gpuTaint && !covered) tolerations.push(gpuTaint);
   const container: V1Container = {
     name: "main",
-    image,
-    imagePullPolicy: config.imagePullPolicy,
-    ...(run.command?.length ? { command: run.command } : {}),
-    ...(env.length ? { env } : {}),
+    image: input.image,
+    imagePullPolicy: input.imagePullPolicy,
+    ...(input.command?.length ? { command: input.command } : {}),
+    ...(input.env.length ? { env: input.env } : {}),
     ...(Object.keys(resources).length ? { resources } : {}),
     ...(volumeMounts.length ? { volumeMounts } : {}),
     securityContext: hardenedContainerSecurity(),
   };
-  const hasAffinity = Object.keys(config.affinity).length > 0;
+  const hasAffinity = input.affinity !== undefined && Object.keys(input.affinity).length > 0;
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: {
-      name: podName(run),
-      namespace,
-      labels: {
-        [`${LABEL_PREFIX}run`]: labelValue(run.runId),
-        [`${LABEL_PREFIX}project`]: labelValue(run.project),
-        [`${LABEL_PREFIX}user`]: labelValue(run.user),
-        [`${LABEL_PREFIX}activity`]: labelValue(run.activity),
-        [`${LABEL_PREFIX}exec-config`]: labelValue(config.name),
-      },
-      annotations: {
-        [`${LABEL_PREFIX}namespace-template`]: config.namespace,
-        [`${LABEL_PREFIX}image-source`]: run.image ? "code-env" : "execution-config",
-        [`${LABEL_PREFIX}exec-config-version`]: String(config.version ?? 0),
-        ...(run.group ? { [`${LABEL_PREFIX}group`]: run.group } : {}),
-        ...run.annotations,
-      },
-    },
+    metadata: { name: input.name, namespace: input.namespace, labels: input.labels, annotations: input.annotations },
     spec: {
       restartPolicy: "Never",
-      securityContext: { ...hardenedPodSecurity(), ...(config.runAsUser ? { runAsNonRoot: true, runAsUser: config.runAsUser } : {}) },
+      securityContext: { ...hardenedPodSecurity(), ...(input.runAsUser ? { runAsNonRoot: true, runAsUser: input.runAsUser } : {}) },
       containers: [container],
-      ...(config.serviceAccount ? { serviceAccountName: config.serviceAccount } : {}),
-      ...(config.imagePullSecret ? { imagePullSecrets: [{ name: config.imagePullSecret }] } : {}),
-      ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
-      ...(tolerations.length ? { tolerations } : {}),
-      ...(hasAffinity ? { affinity: config.affinity } : {}),
+      ...(input.serviceAccount ? { serviceAccountName: input.serviceAccount } : {}),
+      ...(input.imagePullSecret ? { imagePullSecrets: [{ name: input.imagePullSecret }] } : {}),
+      ...(Object.keys(input.nodeSelector).length ? { nodeSelector: input.nodeSelector } : {}),
+      ...(input.tolerations.length ? { tolerations: input.tolerations } : {}),
+      ...(hasAffinity ? { affinity: input.affinity } : {}),
       ...(volumes.length ? { volumes } : {}),
     },
   };

@@ -1,4 +1,5 @@
 import type { CoreV1Event, V1Container, V1Pod } from "@kubernetes/client-node";
+import { BERTH_PREFIX } from "./labels";
 
 /** One line of a pod list: what `kubectl get pods -o wide` shows. */
 export interface PodSummary {
@@ -161,15 +162,13 @@ export function describePod(pod: V1Pod, events: CoreV1Event[]): PodDescription {
   };
 }
 
-/** Labels Berth puts on what it starts (runs, builds); lib/kube/pod-builder's prefix. */
-const BERTH_LABEL_PREFIX = "berth.dev/";
 const NVIDIA_RESOURCE_PREFIX = "nvidia.com/";
 /** One shared empty list for every compact pod without NVIDIA containers (the field is required). */
 const NO_CONTAINERS = Object.freeze([]) as unknown as V1Container[];
 
 /** Whether Berth made this pod (a run's or a build's): the pods whose whole object somebody reads. */
 export function isBerthPod(pod: V1Pod): boolean {
-  for (const key in pod.metadata?.labels ?? {}) if (key.startsWith(BERTH_LABEL_PREFIX)) return true;
+  for (const key in pod.metadata?.labels ?? {}) if (key.startsWith(BERTH_PREFIX)) return true;
   return false;
 }
 

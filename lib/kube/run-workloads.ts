@@ -1,9 +1,26 @@
 import "server-only";
-import type { KubeManifest, RunObjects } from "@/lib/runs/views";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, KubeCallError, type KubeFailure } from "./errors";
-import { LABEL_PREFIX } from "./pod-builder";
+import { BERTH_LABELS } from "./labels";
 import { withTimeout } from "./timeout";
+
+/** A Kubernetes object as Berth sends it (apiVersion, kind, metadata.name/namespace always set). */
+export interface KubeManifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+/**
+ * Every object a run creates, in creation order: the per-job ServiceAccount, Role and RoleBinding
+ * (Spark managed mode), the script ConfigMap (Spark with a script), then the workload: a Pod or a
+ * SparkApplication. Deleting a run deletes them all (and every pod labelled with its id).
+ */
+export interface RunObjects {
+  supporting: KubeManifest[];
+  workload: KubeManifest;
+}
 
 /** Each call to the cluster: a hanging cluster fails the submit or abort in words, not a hung request. */
 const CALL_TIMEOUT_MS = 10_000;
@@ -78,7 +95,7 @@ export async function deleteRunObjects(cluster: ClusterConnection, runId: string
     }
   }
   try {
-    await call(core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${LABEL_PREFIX}run=${runId}`, gracePeriodSeconds: 0 }), `pods of run ${runId}`);
+    await call(core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${BERTH_LABELS.run}=${runId}`, gracePeriodSeconds: 0 }), `pods of run ${runId}`);
   } catch (error) {
     if (!(error instanceof RunKubeError && error.failure.reason === "NotFound")) throw error;
   }

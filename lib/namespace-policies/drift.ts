@@ -1,12 +1,10 @@
+import { podSecurityLabels } from "@/lib/kube/labels";
+import type { ObservedPolicyObjects, PolicyObjectTemplates } from "@/lib/kube/namespaces";
 import { compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
-import type { DriftItem, LimitRangeItem, LimitSection, PodSecurityLevel, PolicySpec, QuantityMap } from "./schema";
+import type { DriftItem, LimitSection, PodSecurityLevel, QuantityMap } from "./schema";
 import { matchesPattern } from "./pattern";
 
-/** The parts of the cluster's ResourceQuota and LimitRange a policy governs (null: absent). */
-export interface ObservedPolicyObjects {
-  resourceQuota: { hard?: Record<string, string> } | null;
-  limitRange: { limits?: { type: string; default?: QuantityMap; defaultRequest?: QuantityMap; min?: QuantityMap; max?: QuantityMap }[] } | null;
-}
+export { podSecurityLabels } from "@/lib/kube/labels";
 
 const SECTIONS: LimitSection[] = ["default", "defaultRequest", "min", "max"];
 
@@ -38,7 +36,7 @@ function limitItemMaps(item: Partial<Record<LimitSection, QuantityMap>> | undefi
  * objects: missing or extra objects, and per resource missing, different or extra values.
  * Empty when the namespace is in step with the policy.
  */
-export function diffPolicy(spec: PolicySpec, observed: ObservedPolicyObjects): DriftItem[] {
+export function diffPolicy(spec: PolicyObjectTemplates, observed: ObservedPolicyObjects): DriftItem[] {
   const items: DriftItem[] = [];
   if (spec.resourceQuota && !observed.resourceQuota) items.push({ object: "ResourceQuota", kind: "missing-object" });
   else if (!spec.resourceQuota && observed.resourceQuota) items.push({ object: "ResourceQuota", kind: "extra-object" });
@@ -50,7 +48,7 @@ export function diffPolicy(spec: PolicySpec, observed: ObservedPolicyObjects): D
     const actualLimits = observed.limitRange.limits ?? [];
     const types = new Set<string>([...spec.limitRange.limits.map((item) => item.type), ...actualLimits.map((item) => item.type)]);
     for (const type of types) {
-      const wanted = spec.limitRange.limits.find((item: LimitRangeItem) => item.type === type);
+      const wanted = spec.limitRange.limits.find((item) => item.type === type);
       const found = actualLimits.find((item) => item.type === type);
       const expectedMaps = limitItemMaps(wanted);
       const actualMaps = limitItemMaps(found);
@@ -58,17 +56,6 @@ export function diffPolicy(spec: PolicySpec, observed: ObservedPolicyObjects): D
     }
   }
   return items;
-}
-
-export const POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
-export const POD_SECURITY_ENFORCE_VERSION = "pod-security.kubernetes.io/enforce-version";
-
-/**
- * The Pod Security Admission labels of a level: enforce it against the policies of the
- * cluster's own Kubernetes version ("latest"), so upgrades tighten rather than freeze them.
- */
-export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
-  return { [POD_SECURITY_ENFORCE]: level, [POD_SECURITY_ENFORCE_VERSION]: "latest" };
 }
 
 /** What differs between the Pod Security labels a level asks for and a namespace's labels. */

@@ -5,13 +5,15 @@
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import { configGpuCount } from "@/lib/execution-configs/gpu";
-import { buildPod, hardenedContainerSecurity, hardenedPodSecurity, labelValue, LABEL_PREFIX, type PodConfig } from "@/lib/kube/pod-builder";
+import { buildPod, type PodConfig } from "@/lib/execution-configs/pod";
+import { BERTH_ANNOTATIONS, BERTH_LABELS } from "@/lib/kube/labels";
+import { hardenedContainerSecurity, hardenedPodSecurity, labelValue } from "@/lib/kube/pod-builder";
 import type { ActivityType } from "@/lib/resolution/activities";
 import { EXECUTOR_TEMPLATE_PATH, perJobRbac, SPARK_CONTAINER, sparkApplication, sparkImage, sparkLabels, sparkNamespace, sparkServiceAccount, sparkSubmitArgs, withApplication, type SparkConfigBody } from "@/lib/spark-configs/builders";
 import type { KubeManifest, RunObjects } from "./views";
 
 /** Records the resolution on the run's objects (`kubectl describe` shows where the config came from). */
-export const RESOLUTION_ANNOTATION = `${LABEL_PREFIX}resolution`;
+export const RESOLUTION_ANNOTATION = BERTH_ANNOTATIONS.resolution;
 /** Where a Spark run's script is mounted from its ConfigMap. */
 export const SCRIPT_DIR = "/etc/berth/run";
 const SCRIPT_FILE = "main.py";
@@ -51,10 +53,10 @@ export function runCommand(activity: ActivityType, payload: Pick<RunPayload, "co
 /** The `berth.dev/*` labels every pod of a run carries (driver and executors included), so it is found by label. */
 export function runLabels(identity: RunIdentity): Record<string, string> {
   return {
-    [`${LABEL_PREFIX}run`]: labelValue(identity.runId),
-    [`${LABEL_PREFIX}project`]: labelValue(identity.project),
-    [`${LABEL_PREFIX}user`]: labelValue(identity.user),
-    [`${LABEL_PREFIX}activity`]: labelValue(identity.activity),
+    [BERTH_LABELS.run]: labelValue(identity.runId),
+    [BERTH_LABELS.project]: labelValue(identity.project),
+    [BERTH_LABELS.user]: labelValue(identity.user),
+    [BERTH_LABELS.activity]: labelValue(identity.activity),
   };
 }
 

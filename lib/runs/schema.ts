@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RUN_STATUSES } from "@/db/schema";
-import { ENV_VAR_NAME } from "@/lib/execution-configs/kube-names";
+import { ENV_VAR_NAME } from "@/lib/kube/names";
 import { activityTypeSchema, objectIdSchema, projectRefSchema } from "@/lib/projects/schema";
 import { isSparkActivity } from "@/lib/resolution/activities";
 import { applicationFileProblem } from "@/lib/spark-configs/builders";

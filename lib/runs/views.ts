@@ -1,7 +1,10 @@
 import type { RunRow } from "@/db/schema";
 import { redact } from "@/lib/audit/redact";
 import { defaultRunName } from "./names";
+import type { RunObjects } from "@/lib/kube/run-workloads";
 import type { EffectiveChoice, RunResolutionView, RunView } from "./schema";
+
+export type { KubeManifest, RunObjects } from "@/lib/kube/run-workloads";
 
 /** What `runs.request` holds: the run as asked (per-run choices only when given). */
 export interface StoredRunRequest {
@@ -21,24 +24,6 @@ export interface StoredRunResolution extends RunResolutionView {
   createNamespace: boolean;
   /** The Kubernetes objects of the run exactly as created (re-created as they are when a queued run is retried). */
   objects: RunObjects;
-}
-
-/** A Kubernetes object as Berth sends it (apiVersion, kind, metadata.name/namespace always set). */
-export interface KubeManifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
-
-/**
- * Every object a run creates, in creation order: the per-job ServiceAccount, Role and RoleBinding
- * (Spark managed mode), the script ConfigMap (Spark with a script), then the workload: a Pod or a
- * SparkApplication. Deleting a run deletes them all (and every pod labelled with its id).
- */
-export interface RunObjects {
-  supporting: KubeManifest[];
-  workload: KubeManifest;
 }
 
 const unknownChoice: EffectiveChoice = { value: null, origin: null, from: "not recorded" };

@@ -1,7 +1,7 @@
 import YAML from "yaml";
 import { z } from "zod";
 import type { UsableConfigView } from "@/lib/objects/usable-config";
-import { dnsLabelSchema } from "@/lib/execution-configs/kube-names";
+import { dnsLabelSchema } from "@/lib/kube/names";
 import { namespaceTemplateProblem } from "@/lib/execution-configs/namespace-template";
 import { usableBySchema } from "@/lib/execution-configs/schema";
 import { versionSchema } from "@/lib/objects/versioned";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createExecutionConfigSchema } from "@/lib/execution-configs/schema";
-import { PodBuildError, buildPod, labelValue, resolveImage } from "./pod-builder";
+import { createExecutionConfigSchema } from "./schema";
+import { labelValue, resolveImage } from "@/lib/kube/pod-builder";
+import { PodBuildError, buildPod } from "./pod";
 
 const config = {
   ...createExecutionConfigSchema.parse({

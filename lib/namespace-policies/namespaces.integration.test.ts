@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { describe, expect, inject, it } from "vitest";
-import type { PolicySpec } from "@/lib/namespace-policies/schema";
+import type { PolicySpec } from "./schema";
 import { adminKubeConfig } from "@/test/cluster-kind";
 
 const GPU_POLICY: PolicySpec = {
@@ -17,8 +17,9 @@ process.env.BERTH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "berth-ns-"))
 
 describe("namespace policies on the simulated cluster", async () => {
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
-  const { kubeClients, loadKubeconfig } = await import("./client");
-  const { applyPolicy, createNamespace, ensureNamespace, matchingNamespaces, policyDrift, NamespaceError } = await import("./namespaces");
+  const { kubeClients, loadKubeconfig } = await import("@/lib/kube/client");
+  const { createNamespace, NamespaceError } = await import("@/lib/kube/namespaces");
+  const { applyPolicy, ensureNamespace, matchingNamespaces, policyDrift } = await import("./apply");
   const kubeconfigPath = inject("kubeconfigPath");
   const kubeconfig = fs.readFileSync(kubeconfigPath, "utf8");
   const cluster = { id: 41, version: 1, kubeconfigEncrypted: encryptSecret(kubeconfig), context: loadKubeconfig(kubeconfig).getCurrentContext() };

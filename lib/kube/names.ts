@@ -45,3 +45,11 @@ export const optionalSubdomainSchema = (what: string) =>
     .max(253, `${what} must be at most 253 characters`)
     .refine((value) => value === "" || DNS1123_SUBDOMAIN.test(value), `${what} must use lowercase letters, digits, '-' and '.'`)
     .default("");
+
+/** A value made usable inside a namespace name: lowercase, other characters turned into '-'. */
+export function namespaceSafe(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
