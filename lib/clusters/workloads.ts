@@ -9,14 +9,12 @@ import { formatAllocation, type NodeAllocation } from "@/lib/kube/nodes";
 import { byLastSeenDescending, describePod, eventSummary, podSummary, type EventSummary, type PodDescription, type PodSummary } from "@/lib/kube/pods";
 import { withTimeout } from "@/lib/kube/timeout";
 import { kubeRefusal } from "./kube-refusal";
+import { BERTH_LABELS } from "@/lib/kube/labels";
 
 const READ_TIMEOUT_MS = 8_000;
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 const byNamespaceAndName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
-
-/** The label Berth puts on every pod of a run: the run's id. */
-const RUN_LABEL = "berth.dev/run";
 
 export interface ClusterPod extends PodSummary {
   /** The Berth run the pod belongs to (its berth.dev/run label), or null. */
@@ -28,7 +26,7 @@ export async function listClusterPods(cluster: Cluster, namespace?: string): Pro
   try {
     const { core } = kubeClients(cluster);
     const list = await withTimeout(namespace ? core.listNamespacedPod({ namespace }) : core.listPodForAllNamespaces(), READ_TIMEOUT_MS);
-    return list.items.map((pod) => ({ ...podSummary(pod), run: pod.metadata?.labels?.[RUN_LABEL] ?? null })).sort(byNamespaceAndName);
+    return list.items.map((pod) => ({ ...podSummary(pod), run: pod.metadata?.labels?.[BERTH_LABELS.run] ?? null })).sort(byNamespaceAndName);
   } catch (error) {
     throw kubeRefusal(error, "list the pods");
   }

@@ -1,5 +1,6 @@
 import { isQuantity, parseQuantity, unitValue } from "@berth/quantity";
 import type { V1Container, V1Node, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
+import { BERTH_LABELS } from "@/lib/kube/labels";
 
 /**
  * The dashboard's numbers for one cluster, kept up to date from watch events. Each pod is reduced
@@ -13,8 +14,8 @@ export const GPU_RESOURCE = "nvidia.com/gpu";
 export const NOT_FROM_BERTH = "not from Berth";
 /** A Berth pod without the label a breakdown is by (e.g. a Spark executor has no exec-config). */
 export const UNLABELLED = "(none)";
-/** The label `lib/kube/namespaces.ts` puts on the quotas it applies: the namespace policy's name. */
-export const POLICY_LABEL = "berth.dev/policy";
+/** The label Berth puts on the quotas a namespace policy applies: the policy's name. */
+export const POLICY_LABEL = BERTH_LABELS.policy;
 export const QUOTA_WARNING_RATIO = 0.9;
 export const PENDING_LIST_LIMIT = 50;
 export const FAILED_LIST_LIMIT = 20;
@@ -23,14 +24,6 @@ const REASON_MAX_LENGTH = 300;
 
 export const DIMENSIONS = ["namespace", "project", "execConfig", "user", "activity"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
-
-const LABELS = {
-  run: "berth.dev/run",
-  project: "berth.dev/project",
-  user: "berth.dev/user",
-  activity: "berth.dev/activity",
-  execConfig: "berth.dev/exec-config",
-} as const;
 
 export type SlimPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
 
@@ -124,7 +117,7 @@ export function slimPod(pod: V1Pod, now: number): SlimPod | null {
   const labels = pod.metadata?.labels ?? {};
   const phaseText = pod.status?.phase ?? "Pending";
   const phase = (PHASES.includes(phaseText) ? phaseText : "Unknown") as SlimPhase;
-  const fromBerth = Boolean(labels[LABELS.run] || labels[LABELS.project]);
+  const fromBerth = Boolean(labels[BERTH_LABELS.run] || labels[BERTH_LABELS.project]);
   return {
     uid,
     namespace: pod.metadata?.namespace ?? "",
@@ -132,11 +125,11 @@ export function slimPod(pod: V1Pod, now: number): SlimPod | null {
     phase,
     node: pod.spec?.nodeName ?? null,
     fromBerth,
-    run: labels[LABELS.run] || null,
-    project: labels[LABELS.project] || null,
-    user: labels[LABELS.user] || null,
-    activity: labels[LABELS.activity] || null,
-    execConfig: labels[LABELS.execConfig] || null,
+    run: labels[BERTH_LABELS.run] || null,
+    project: labels[BERTH_LABELS.project] || null,
+    user: labels[BERTH_LABELS.user] || null,
+    activity: labels[BERTH_LABELS.activity] || null,
+    execConfig: labels[BERTH_LABELS.execConfig] || null,
     gpus: podGpus(pod),
     mayHoldGpu: podMayHoldGpu(pod),
     pendingReason: phase === "Pending" ? pendingReason(pod) : null,

@@ -20,12 +20,13 @@ import { DomainError } from "@/lib/actions/result";
 import { EMBEDDED_CLUSTER_NAME } from "@/lib/clusters/embedded";
 import { getInstanceDefaults } from "@/lib/settings/queries";
 import { sha256Hex } from "./sha256";
+import { BERTH_LABELS } from "@/lib/kube/labels";
 
 type Reader = ReturnType<typeof getDb> | Tx;
 
 /** The namespace every build Job runs in, on whichever cluster builds. */
 export const BUILD_NAMESPACE = "berth-builds";
-export const BUILD_LABEL = "berth.dev/build";
+export const BUILD_LABEL = BERTH_LABELS.build;
 /**
  * Upstream Kaniko (GoogleContainerTools/kaniko) was archived in June 2025: this last upstream
  * image still builds but gets no fixes; docs/image-builds.md names the alternatives.

@@ -7,6 +7,7 @@ import { createNamespace } from "./namespaces";
 import { hardenedPodSecurity } from "./pod-builder";
 import { followPodLog } from "./run-pods";
 import { callCluster } from "./timeout";
+import { MANAGED_BY_BERTH } from "./labels";
 
 /** The builder container's name in a Kaniko build pod. */
 export const KANIKO_CONTAINER = "kaniko";
@@ -129,7 +130,7 @@ function buildkitContainer(spec: BuildJobSpec): V1Container {
 
 /** The ConfigMap, Secret and Job of one build (pure, so the shapes are testable). */
 export function buildJobObjects(spec: BuildJobSpec): { configMap: V1ConfigMap; secret: V1Secret; job: V1Job } {
-  const metadata = (name: string) => ({ name, namespace: spec.namespace, labels: { ...spec.labels, "app.kubernetes.io/managed-by": "berth" } });
+  const metadata = (name: string) => ({ name, namespace: spec.namespace, labels: { ...spec.labels, ...MANAGED_BY_BERTH } });
   const buildkit = spec.executor === "buildkit";
   const container = buildkit ? buildkitContainer(spec) : kanikoContainer(spec);
   const resources = containerResources(spec.resources);

@@ -19,9 +19,7 @@ import { deriveSparkRunStatus, operatorSilentReason } from "./spark-status";
 import { launchRun } from "./submit";
 import { appendTransition, deriveRunStatus, FINAL_RUN_STATUSES, isFinalRunStatus, sparkRole, type DerivedRunStatus } from "./status";
 import { runObjectsOf } from "./views";
-
-/** The label that ties a pod to its run (the run id). */
-const RUN_LABEL = "berth.dev/run";
+import { BERTH_LABELS } from "@/lib/kube/labels";
 
 /**
  * Keeps every run's row true after submit: one subscriber per cluster on the shared pods informer
@@ -35,7 +33,7 @@ const PODS_GONE_GRACE_MS = 3_000;
 
 type PodListener = (pods: V1Pod[]) => void;
 
-const runIdOf = (pod: V1Pod): string | undefined => pod.metadata?.labels?.[RUN_LABEL];
+const runIdOf = (pod: V1Pod): string | undefined => pod.metadata?.labels?.[BERTH_LABELS.run];
 const uidOf = (pod: V1Pod): string => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 
 /** When a run reached the status its pods show: the containers' start or end when known, else now. */
@@ -260,7 +258,7 @@ class ClusterRuns {
   }
 
   private rememberApp(app: SparkApplicationObject): string | undefined {
-    const runId = app.metadata?.labels?.[RUN_LABEL];
+    const runId = app.metadata?.labels?.[BERTH_LABELS.run];
     if (runId) this.appByRun.set(runId, app);
     return runId;
   }
@@ -270,7 +268,7 @@ class ClusterRuns {
       if (event.status.synced) this.reconcileSparkRuns();
       return;
     }
-    const runId = event.object.metadata?.labels?.[RUN_LABEL];
+    const runId = event.object.metadata?.labels?.[BERTH_LABELS.run];
     if (!runId) return;
     if (event.type === "delete") {
       this.appByRun.delete(runId);

@@ -1,6 +1,7 @@
 import YAML from "yaml";
 import { resolveNamespace } from "@/lib/execution-configs/namespace-template";
 import type { SparkConfigSpec } from "./schema";
+import { BERTH_LABELS, MANAGED_BY_BERTH } from "@/lib/kube/labels";
 
 /** A Spark config as the builders need it. */
 export type SparkConfigBody = SparkConfigSpec & { name: string };
@@ -58,8 +59,8 @@ function labelValue(text: string): string {
 
 /** The `berth.dev/*` labels of every object a Spark job makes. */
 export function sparkLabels(config: SparkConfigBody, run: SparkRun): Record<string, string> {
-  const labels: Record<string, string> = { "berth.dev/job": labelValue(run.jobName), "berth.dev/spark-config": labelValue(config.name), "berth.dev/user": labelValue(run.user) };
-  if (run.project) labels["berth.dev/project"] = labelValue(run.project);
+  const labels: Record<string, string> = { [BERTH_LABELS.job]: labelValue(run.jobName), [BERTH_LABELS.sparkConfig]: labelValue(config.name), [BERTH_LABELS.user]: labelValue(run.user) };
+  if (run.project) labels[BERTH_LABELS.project] = labelValue(run.project);
   return Object.fromEntries(Object.entries(labels).filter(([, value]) => value));
 }
 
@@ -282,7 +283,7 @@ function sparkDriverRules(conf: Record<string, string>): PolicyRule[] {
  */
 export function perJobRbac(namespace: string, jobName: string, conf: Record<string, string> = {}) {
   const name = perJobAccountName(jobName);
-  const metadata = { name, namespace, labels: { "berth.dev/job": labelValue(jobName), "app.kubernetes.io/managed-by": "berth" } };
+  const metadata = { name, namespace, labels: { [BERTH_LABELS.job]: labelValue(jobName), ...MANAGED_BY_BERTH } };
   return {
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata },
     role: {
