@@ -12,13 +12,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import readline from "node:readline";
 import { parse as parseYaml } from "yaml";
 import type { SimStats } from "./bench-figures";
+import { freePort } from "../test/ports";
 
 export const root = path.resolve(import.meta.dirname, "..");
 export const ADMIN_PASSWORD = "Bench-admin-Pass-1";
@@ -36,17 +36,6 @@ export async function waitFor<T>(what: string, check: () => T | undefined | null
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function tempDataDir(prefix: string): string {

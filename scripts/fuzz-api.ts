@@ -12,7 +12,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { apiCall, ensurePortFree, startConsole, testConsole, tokenBySignIn, waitFor } from "./test-console";
+import { apiCall, ensurePortFree, printConsoleErrors, startConsole, stopOnSignals, testConsole, tokenBySignIn, waitFor } from "./test-console";
 
 const root = path.resolve(import.meta.dirname, "..");
 const fuzzDir = path.join(root, "test", "fuzz");
@@ -141,11 +141,7 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-fuzz-"));
   const logFile = path.join(dataDir, "console.log");
   const server = startConsole(testing, dataDir, logFile);
-  const stop = () => {
-    if (server.exitCode === null) server.kill("SIGTERM");
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  const stop = stopOnSignals(server);
   let failed = true;
   try {
     await waitFor(`${baseUrl}/api/health answered`, server, async () => (await fetch(`${baseUrl}/api/health`)).ok, 300_000);
@@ -178,8 +174,7 @@ async function main() {
   } finally {
     stop();
     if (failed) {
-      const errors = fs.readFileSync(logFile, "utf8").split("\n").filter((line) => /error/i.test(line));
-      if (errors.length) console.log(`Console errors (${logFile}):\n${errors.slice(-40).join("\n")}`);
+      printConsoleErrors(logFile);
     } else {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

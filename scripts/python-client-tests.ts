@@ -14,7 +14,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { apiCall, ensurePortFree, startConsole, testConsole, tokenBySignIn, waitFor } from "./test-console";
+import { apiCall, ensurePortFree, printConsoleErrors, startConsole, stopOnSignals, testConsole, tokenBySignIn, waitFor } from "./test-console";
 
 const root = path.resolve(import.meta.dirname, "..");
 const clientDir = path.join(root, "clients", "python");
@@ -116,11 +116,7 @@ async function main() {
   const logFile = path.join(dataDir, "console.log");
   const server = startConsole(testing, dataDir, logFile);
   const exited = new Promise((resolve) => server.once("exit", resolve));
-  const stop = () => {
-    if (server.exitCode === null) server.kill("SIGTERM");
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  const stop = stopOnSignals(server);
   let failed = true;
   try {
     await waitFor(`${baseUrl}/api/health answered`, server, async () => (await fetch(`${baseUrl}/api/health`)).ok, 300_000);
@@ -145,8 +141,7 @@ async function main() {
     // The embedded cluster writes its state into the data dir as it stops.
     await exited;
     if (failed && !serveOnly) {
-      const errors = fs.readFileSync(logFile, "utf8").split("\n").filter((line) => /error/i.test(line));
-      if (errors.length) console.log(`Console errors (${logFile}):\n${errors.slice(-40).join("\n")}`);
+      printConsoleErrors(logFile);
     } else if (!failed) {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

@@ -10,7 +10,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { request as httpRequest } from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
@@ -18,21 +17,11 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitUntil } from "@/test/wait";
 import { buildStandalone } from "./build-standalone";
+import { freePort } from "@/test/ports";
 
 const IMAGE_UID = 10001;
 const TOKEN = "berth-standalone-bootstrap-token-0123456789";
 const asImageUser = process.getuid?.() === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Answer {
   status: number;

@@ -109,3 +109,19 @@ export async function tokenBySignIn(console: TestConsole, username: string, pass
   if (created.status !== 201) throw new Error(`${username} could not create a token: ${created.status} ${await created.text()}`);
   return (await created.json()) as { id: number; token: string };
 }
+
+/** Stops the console with SIGTERM, now or when this process is interrupted; returns the stop. */
+export function stopOnSignals(server: ChildProcess): () => void {
+  const stop = () => {
+    if (server.exitCode === null) server.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  return stop;
+}
+
+/** After a failure: the console's last error lines, where to find the rest. */
+export function printConsoleErrors(logFile: string): void {
+  const errors = fs.readFileSync(logFile, "utf8").split("\n").filter((line) => /error/i.test(line));
+  if (errors.length) console.log(`Console errors (${logFile}):\n${errors.slice(-40).join("\n")}`);
+}

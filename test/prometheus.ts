@@ -7,10 +7,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
+import { freePort } from "./ports";
 
 export const PROMETHEUS_BINARY = "/usr/bin/prometheus";
 /** The scrape job's name: queries can select `{job="dcgm"}`. */
@@ -42,18 +42,6 @@ export function kubeconfigCluster(kubeconfigText: string): KubeconfigCluster {
   if (!cluster) throw new Error("The kubeconfig names no cluster");
   const caData = cluster.cluster["certificate-authority-data"];
   return { server: cluster.cluster.server, caPem: caData ? Buffer.from(caData, "base64").toString("utf8") : null };
-}
-
-/** A TCP port free right now on 127.0.0.1 (Prometheus takes no port 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

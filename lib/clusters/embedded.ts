@@ -8,8 +8,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret, UnreadableSecretError } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import { loadKubeconfig } from "@/lib/kube/client";
-import { clusterAuditBody } from "./mutations";
-import { forgetClusterStatus } from "./status";
+import { clusterAuditBody, replaceConnectionAsSystem } from "./mutations";
 
 export const EMBEDDED_CLUSTER_NAME = "embedded";
 
@@ -59,20 +58,6 @@ export function registerEmbeddedCluster(): void {
       return;
     }
     if (stored === kubeconfig && existing.context === connection.context) return;
-    const updated = tx
-      .update(clusters)
-      .set({ kubeconfigEncrypted: encryptSecret(kubeconfig), ...connection, version: existing.version + 1, reachable: null, unreachableSince: null, lastError: null, updatedAt: new Date() })
-      .where(eq(clusters.id, existing.id))
-      .returning()
-      .get();
-    recordAudit(tx, null, "system", {
-      action: "cluster.update",
-      objectType: "cluster",
-      objectId: updated.id,
-      objectName: updated.name,
-      before: clusterAuditBody(existing),
-      after: { ...clusterAuditBody(updated), connectionReplaced: true },
-    });
-    forgetClusterStatus(updated.id);
+    replaceConnectionAsSystem(tx, existing, { kubeconfig, ...connection });
   });
 }

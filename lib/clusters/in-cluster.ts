@@ -7,8 +7,7 @@ import { decryptSecret, encryptSecret, UnreadableSecretError } from "@/lib/crypt
 import { env } from "@/lib/env";
 import { loadKubeconfig, setServiceAccountTokenFile } from "@/lib/kube/client";
 import { inClusterConnection, type InClusterConnection } from "@/lib/kube/in-cluster";
-import { clusterAuditBody } from "./mutations";
-import { forgetClusterStatus } from "./status";
+import { clusterAuditBody, replaceConnectionAsSystem } from "./mutations";
 
 export const IN_CLUSTER_NAME = "in-cluster";
 
@@ -72,21 +71,7 @@ export function registerInClusterCluster(): boolean {
       stored = null;
     }
     if (stored === kubeconfig && existing.context === context && existing.server === server) return;
-    const updated = tx
-      .update(clusters)
-      .set({ kubeconfigEncrypted: encryptSecret(kubeconfig), context, server, version: existing.version + 1, reachable: null, unreachableSince: null, lastError: null, updatedAt: new Date() })
-      .where(eq(clusters.id, existing.id))
-      .returning()
-      .get();
-    recordAudit(tx, null, "system", {
-      action: "cluster.update",
-      objectType: "cluster",
-      objectId: updated.id,
-      objectName: updated.name,
-      before: clusterAuditBody(existing),
-      after: { ...clusterAuditBody(updated), connectionReplaced: true },
-    });
-    forgetClusterStatus(updated.id);
+    replaceConnectionAsSystem(tx, existing, { kubeconfig, context, server });
   });
   return true;
 }

@@ -4,6 +4,7 @@ import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import type { Tx } from "@/db";
 import { clusterGrants, clusters, groups, type Cluster } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
+import { recordAudit } from "@/lib/audit/record";
 import { DomainError, conflict, notFound } from "@/lib/actions/result";
 import { encryptSecret, decryptSecret } from "@/lib/crypto/secret-box";
 import { forgetKubeClients, kubeClients } from "@/lib/kube/client";
@@ -295,3 +296,26 @@ export const deleteClusterPod = defineMutation({
     return ctx.write(() => ({ result: { deleted: name }, audit: { ...clusterAudit(cluster), after: { pod: name } } }));
   },
 });
+
+/**
+ * Gives a cluster Berth registered itself (embedded, in-cluster) a new connection: a new version,
+ * its status reset and forgotten, audited as system.
+ */
+export function replaceConnectionAsSystem(tx: Tx, existing: Cluster, connection: { kubeconfig: string; context: string; server: string }): void {
+  const { kubeconfig, context, server } = connection;
+  const updated = tx
+    .update(clusters)
+    .set({ kubeconfigEncrypted: encryptSecret(kubeconfig), context, server, version: existing.version + 1, reachable: null, unreachableSince: null, lastError: null, updatedAt: new Date() })
+    .where(eq(clusters.id, existing.id))
+    .returning()
+    .get();
+  recordAudit(tx, null, "system", {
+    action: "cluster.update",
+    objectType: "cluster",
+    objectId: updated.id,
+    objectName: updated.name,
+    before: clusterAuditBody(existing),
+    after: { ...clusterAuditBody(updated), connectionReplaced: true },
+  });
+  forgetClusterStatus(updated.id);
+}

@@ -1,22 +1,11 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { waitUntil } from "@/test/wait";
+import { freePort } from "@/test/ports";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-readiness-"));
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("readiness (GET /api/ready)", async () => {
   // Before the server modules load: they open the database in this data dir.
@@ -50,7 +39,7 @@ describe("readiness (GET /api/ready)", async () => {
     stopAllInformers();
     const text = fs.readFileSync(inject("kubeconfigPath"), "utf8");
     const server = loadKubeconfig(text).getCurrentCluster()!.server;
-    const down = server.replace(/:\d+$/, `:${await closedPort()}`);
+    const down = server.replace(/:\d+$/, `:${await freePort()}`);
     const row = db
       .insert(clusters)
       .values({ name: "down", kubeconfigEncrypted: encryptSecret(text.replace(server, down)), context: loadKubeconfig(text).getCurrentContext(), server: down })
