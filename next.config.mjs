@@ -39,8 +39,9 @@ const nextConfig = {
         outputFileTracingExcludes: { "*": ["node_modules/sharp/**", "node_modules/@img/**", "data/**"] },
       }
     : {}),
-  // Native addon and Kubernetes client stay out of the server bundle; they load from node_modules.
-  serverExternalPackages: ["better-sqlite3", "@kubernetes/client-node"],
+  // Native addon and the Kubernetes and Docker clients stay out of the server bundle; they load from
+  // node_modules (dockerode pulls in ssh2's optional native code, which a bundler cannot resolve).
+  serverExternalPackages: ["better-sqlite3", "@kubernetes/client-node", "dockerode"],
   poweredByHeader: false,
   experimental: {
     // forbidden() renders app/forbidden.tsx with status 403.

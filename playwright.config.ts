@@ -20,6 +20,8 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
     },
   },
+  // A real container engine for the Docker host specs, owned by the run.
+  globalSetup: "./e2e/support/container-engine.ts",
   projects: [
     { name: "setup", testMatch: /.*\.setup\.ts/ },
     { name: "chromium", dependencies: ["setup"], use: { storageState: ADMIN_STATE } },

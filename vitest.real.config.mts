@@ -5,7 +5,7 @@ import base from "./vitest.config.mjs";
 // The real-cluster tier: tests against kube-apiserver, kube-controller-manager, kube-scheduler and
 // kwok (scripts/real-cluster.ts), run as Berth's least-privilege ServiceAccount. Same aliases and
 // exclusions as the simulator tier; its own files, and the console's integration suites, which run
-// on both clusters (test/cluster-kind.ts is the parameter; what needs the simulator says why).
+// on both clusters (test/support/cluster-kind.ts is the parameter; what needs the simulator says why).
 // Not here: the reconciler's, Spark driver's and informers' suites, which start a private simulator
 // of their own to inject outages, 410s and resets through its fault endpoint.
 const CONSOLE_SUITES = [

@@ -128,6 +128,38 @@ export const clusterGrants = sqliteTable(
   (t) => [primaryKey({ columns: [t.clusterId, t.groupId] })],
 );
 
+/**
+ * A Docker Engine API Berth runs containers on: a unix socket on Berth's host, or tcp:// with a
+ * TLS client certificate (lib/docker/connection.ts has the allow-list).
+ */
+export const dockerHosts = sqliteTable("docker_hosts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  /** `unix:///path` or `tcp://host:port`, kept in clear for display. */
+  endpoint: text("endpoint").notNull(),
+  /** AES-256-GCM ciphertext of the TLS material as JSON {ca, cert, key} (lib/crypto/secret-box.ts); never leaves the server. */
+  tlsEncrypted: text("tls_encrypted"),
+  /** Every signed-in user may run work on it (the "use" level), whatever their groups. */
+  usableByAll: integer("usable_by_all", { mode: "boolean" }).notNull().default(false),
+  version: integer("version").notNull().default(1),
+  ...timestamps,
+});
+
+/** What a group may do with a Docker host: use (run on it) < operate (edit) < manage (permissions, remove). */
+export const dockerHostGrants = sqliteTable(
+  "docker_host_grants",
+  {
+    dockerHostId: integer("docker_host_id").notNull().references(() => dockerHosts.id, { onDelete: "cascade" }),
+    groupId: integer("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+    level: text("level", { enum: ["use", "operate", "manage"] }).notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [primaryKey({ columns: [t.dockerHostId, t.groupId] })],
+);
+
+export type DockerHost = typeof dockerHosts.$inferSelect;
+
 /** Who may use a config: everyone, or members of the listed groups (by name). */
 export type UsableBy = "all" | { groups: string[] };
 
@@ -144,7 +176,15 @@ const usableConfigColumns = () => ({
   ...timestamps,
 });
 
-export const executionConfigs = sqliteTable("execution_configs", usableConfigColumns());
+/** Where an execution config's containers run: pods on a cluster, or containers on a Docker host. */
+export const CONTAINER_ENGINES = ["kubernetes", "docker"] as const;
+
+export const executionConfigs = sqliteTable("execution_configs", {
+  ...usableConfigColumns(),
+  engine: text("engine", { enum: CONTAINER_ENGINES }).notNull().default("kubernetes"),
+  /** The Docker host of a `docker` config (null for kubernetes configs). */
+  dockerHostId: integer("docker_host_id").references(() => dockerHosts.id, { onDelete: "restrict" }),
+});
 
 export const sparkConfigs = sqliteTable("spark_configs", usableConfigColumns());
 
@@ -222,7 +262,7 @@ export type NamespacePolicyRow = typeof namespacePolicies.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 
 // ---- Images ----
-// Base images and code envs are versioned JSON specs (lib/images/schema.ts); every build of either
+// Base images and code envs are versioned JSON specs (lib/images/schema.ts, lib/code-envs/schema.ts); every build of either
 // is one image_builds row, whatever its outcome, so revisions and the build list share one table.
 
 export const baseImages = sqliteTable("base_images", {
@@ -260,6 +300,8 @@ export const imageBuilds = sqliteTable(
     baseImageId: integer("base_image_id").references(() => baseImages.id, { onDelete: "set null" }),
     codeEnvId: integer("code_env_id").references(() => codeEnvs.id, { onDelete: "set null" }),
     clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "set null" }),
+    /** The Docker host that builds it with its engine's build API (instead of a cluster). */
+    dockerHostId: integer("docker_host_id").references(() => dockerHosts.id, { onDelete: "set null" }),
     status: text("status", { enum: IMAGE_BUILD_STATUSES }).notNull().default("queued"),
     inputsHash: text("inputs_hash").notNull(),
     dockerfile: text("dockerfile").notNull(),
@@ -272,7 +314,7 @@ export const imageBuilds = sqliteTable(
     namespace: text("namespace"),
     jobName: text("job_name"),
     /** The executor that ran it, chosen when it starts (null: not started, or started before BuildKit was offered: Kaniko). */
-    executor: text("executor", { enum: ["kaniko", "buildkit"] }),
+    executor: text("executor", { enum: ["kaniko", "buildkit", "docker"] }),
     /** The last 64 KB of the build log, kept after the pod is gone. */
     logTail: text("log_tail"),
     startedBy: integer("started_by").references(() => users.id, { onDelete: "set null" }),
@@ -300,7 +342,7 @@ export type ImageBuildStatus = (typeof IMAGE_BUILD_STATUSES)[number];
 // end of the log are copied here when the run finishes.
 
 export const RUN_STATUSES = ["queued", "pending", "running", "succeeded", "failed", "aborted", "lost"] as const;
-export const RUN_WORKLOADS = ["pod", "spark-application", "spark-driver"] as const;
+export const RUN_WORKLOADS = ["pod", "spark-application", "spark-driver", "docker-container"] as const;
 
 /** One step of a run's phase timeline. */
 export interface RunTransition {
@@ -342,6 +384,11 @@ export const runs = sqliteTable(
     reason: text("reason"),
     exitCode: integer("exit_code"),
     pods: text("pods", { mode: "json" }).notNull().$type<string[]>().default([]),
+    /** The Docker host of a `docker-container` run (its `cluster` and `namespace` are then empty). */
+    dockerHostId: integer("docker_host_id").references(() => dockerHosts.id, { onDelete: "set null" }),
+    dockerHost: text("docker_host"),
+    /** Engine ids of a `docker-container` run's containers, as `pods` are for a pod run. */
+    containers: text("containers", { mode: "json" }).notNull().$type<string[]>().default([]),
     timeline: text("timeline", { mode: "json" }).notNull().$type<RunTransition[]>().default([]),
     /** Events about the run's objects, kept when it finishes. */
     events: text("events", { mode: "json" }).$type<Record<string, unknown>[]>(),

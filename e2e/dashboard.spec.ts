@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import * as k8s from "@kubernetes/client-node";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { DashboardPage } from "./pages/dashboard-page";
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
@@ -179,5 +180,29 @@ test("a cluster that cannot be reached is marked stale while the embedded one st
     await dashboard.screenshot("stale-cluster");
   } finally {
     await request.delete(`/api/v1/clusters/${name}`, { headers: admin });
+  }
+});
+
+test("a cluster's calmer quotas are read on demand, below its most pressed ones", async ({ page }) => {
+  const config = new k8s.KubeConfig();
+  config.loadFromString(embeddedKubeconfig());
+  const core = config.makeApiClient(k8s.CoreV1Api);
+  const calm = `dash-calm-${suffix}`;
+  // More quotas than a section carries (12), none of them pressed: most of them come only on demand.
+  const names = Array.from({ length: 14 }, (_, index) => `calm-${String(index).padStart(2, "0")}`);
+  await core.createNamespace({ body: { metadata: { name: calm } } });
+  try {
+    for (const name of names) await core.createNamespacedResourceQuota({ namespace: calm, body: { metadata: { name }, spec: { hard: { pods: "100" } } } });
+    const dashboard = new DashboardPage(page);
+    await dashboard.goto();
+    const section = dashboard.section("embedded");
+    const more = section.getByRole("button", { name: /^Show \d+ more quotas? under less pressure$/ });
+    await expect(more).toBeVisible({ timeout: 30_000 });
+    await more.click();
+    for (const name of names) await expect(section.getByRole("listitem", { name: `Quota ${calm}/${name}`, exact: true })).toBeVisible();
+    await section.getByRole("button", { name: "Show fewer" }).click();
+    await expect(more).toBeVisible();
+  } finally {
+    await core.deleteNamespace({ name: calm });
   }
 });

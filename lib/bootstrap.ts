@@ -10,11 +10,12 @@ import { registerInClusterCluster } from "@/lib/clusters/in-cluster";
 import { reportUnreadableStoredSecrets } from "@/lib/crypto/stored-secrets";
 import { setKubeconfigPolicy } from "@/lib/kube/client";
 import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
-import { seedStartingPoints } from "@/lib/settings/starting-points";
+import { seedStartingPoints } from "@/lib/execution-configs/starting-points";
 import { env } from "@/lib/env";
 import { startDashboardFeeds } from "@/lib/dashboard/service";
 import { ensureBuildRunner } from "@/lib/images/build-runner";
 import { ensureRunReconciler } from "@/lib/runs/reconciler";
+import { reconcileDockerRuns } from "@/lib/runs/docker";
 import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
 
 /**
@@ -69,6 +70,8 @@ export async function bootstrap(): Promise<void> {
   ensureBuildRunner();
   // Runs' statuses follow their pods again; runs whose pods vanished meanwhile are reconciled.
   ensureRunReconciler();
+  // Runs on Docker hosts: followed again from each engine's events, reconciled by Berth's labels.
+  void reconcileDockerRuns();
   // The dashboard's figures are ready before anyone asks.
   startDashboardFeeds();
 }

@@ -21,6 +21,7 @@ export const NAVIGATION: NavSection[] = [
       { href: "/execution-configs", label: "Execution configs" },
       { href: "/spark-configs", label: "Spark configs" },
       { href: "/clusters", label: "Clusters" },
+      { href: "/docker-hosts", label: "Docker hosts", permission: "dockerHosts.read" },
       { href: "/namespace-policies", label: "Namespace policies", permission: "policies.read" },
     ],
   },

@@ -29,6 +29,16 @@ describe("can", () => {
     expect(can(user, "clusters.use", { cluster: 8 })).toBe(false);
   });
 
+  it("grants Docker host permissions up to the group's level on that host, never from a cluster's level", () => {
+    const dockerUser: Actor = { ...user, dockerHostLevels: { 4: "use" } };
+    expect(can(dockerUser, "dockerHosts.read")).toBe(true);
+    expect(can(dockerUser, "dockerHosts.use", { dockerHost: 4 })).toBe(true);
+    expect(can(dockerUser, "dockerHosts.operate", { dockerHost: 4 })).toBe(false);
+    expect(can(dockerUser, "dockerHosts.use", { dockerHost: 7 })).toBe(false);
+    expect(can(dockerUser, "clusters.use", { dockerHost: 4 })).toBe(false);
+    expect(can(dockerUser, "dockerHosts.use", { cluster: 7 })).toBe(false);
+  });
+
   it("grants project permissions up to the group's role, on that project only", () => {
     expect(can(user, "projects.read", { project: 3 })).toBe(true);
     expect(can(user, "projects.contribute", { project: 3 })).toBe(true);

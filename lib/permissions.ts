@@ -11,6 +11,11 @@ export const PERMISSIONS = {
   "clusters.use": "Run work on a cluster (scoped to a cluster)",
   "clusters.operate": "Edit a cluster, delete pods, run cleanups (scoped to a cluster)",
   "clusters.manage": "Change who may use, operate or manage a cluster, and remove it (scoped to a cluster)",
+  "dockerHosts.read": "See Docker hosts and their status",
+  "dockerHosts.create": "Attach new Docker hosts",
+  "dockerHosts.use": "Run containers on a Docker host (scoped to a Docker host)",
+  "dockerHosts.operate": "Edit a Docker host (scoped to a Docker host)",
+  "dockerHosts.manage": "Change who may use, operate or manage a Docker host, replace its connection, and remove it (scoped to a Docker host)",
   "configs.read": "See execution and Spark configs",
   "configs.manage": "Create, change and delete execution and Spark configs",
   "policies.read": "See namespace policies",
@@ -43,16 +48,18 @@ export interface Actor {
   groups: string[];
   /** The highest level any of the actor's groups holds, per cluster id. */
   clusterLevels?: Record<number, ClusterLevel>;
+  /** The highest level any of the actor's groups holds, per Docker host id (the same levels as clusters). */
+  dockerHostLevels?: Record<number, ClusterLevel>;
   /** The highest role any of the actor's groups holds, per project id. */
   projectRoles?: Record<number, ProjectRole>;
 }
 
-export type Scope = { cluster: number } | { project: number };
+export type Scope = { cluster: number } | { project: number } | { dockerHost: number };
 
 /** Unscoped grants of each role; admin has every permission everywhere. */
 const ROLE_GRANTS: Record<Role, readonly Permission[] | "all"> = {
   admin: "all",
-  user: ["tokens.own", "clusters.read", "configs.read", "policies.read", "images.read"],
+  user: ["tokens.own", "clusters.read", "dockerHosts.read", "configs.read", "policies.read", "images.read"],
 };
 
 /** The least cluster level or project role that grants each scoped permission. */
@@ -60,6 +67,11 @@ const CLUSTER_PERMISSION_LEVEL: Partial<Record<Permission, ClusterLevel>> = {
   "clusters.use": "use",
   "clusters.operate": "operate",
   "clusters.manage": "manage",
+};
+const DOCKER_HOST_PERMISSION_LEVEL: Partial<Record<Permission, ClusterLevel>> = {
+  "dockerHosts.use": "use",
+  "dockerHosts.operate": "operate",
+  "dockerHosts.manage": "manage",
 };
 const PROJECT_PERMISSION_ROLE: Partial<Record<Permission, ProjectRole>> = {
   "projects.read": "reader",
@@ -80,6 +92,11 @@ export function can(actor: Actor | null | undefined, permission: Permission, sco
   if (scope && "cluster" in scope) {
     const needed = CLUSTER_PERMISSION_LEVEL[permission];
     const held = actor.clusterLevels?.[scope.cluster];
+    return Boolean(needed && held && CLUSTER_LEVELS.indexOf(held) >= CLUSTER_LEVELS.indexOf(needed));
+  }
+  if (scope && "dockerHost" in scope) {
+    const needed = DOCKER_HOST_PERMISSION_LEVEL[permission];
+    const held = actor.dockerHostLevels?.[scope.dockerHost];
     return Boolean(needed && held && CLUSTER_LEVELS.indexOf(held) >= CLUSTER_LEVELS.indexOf(needed));
   }
   if (scope && "project" in scope) {

@@ -15,9 +15,9 @@ import path from "node:path";
 import readline from "node:readline";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { waitUntil } from "@/test/wait";
+import { waitUntil } from "@/test/support/wait";
 import { buildStandalone } from "./build-standalone";
-import { freePort } from "@/test/ports";
+import { freePort } from "@/test/support/ports";
 
 const IMAGE_UID = 10001;
 const TOKEN = "berth-standalone-bootstrap-token-0123456789";

@@ -2,7 +2,7 @@
 # `npm test`: lint, type-check, unit and integration tests (vitest) on the simulator, then on a real
 # control plane (kube-apiserver and friends with kwok nodes), then end-to-end (Playwright in Debian's
 # Chromium). Installs only what a fresh machine lacks, when run as root: Chromium, and
-# Prometheus (the dashboard's tests query a real one; test/prometheus.ts starts it, never systemd).
+# Prometheus (the dashboard's tests query a real one; test/support/prometheus.ts starts it, never systemd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +30,29 @@ if [ ! -x /usr/bin/prometheus ]; then
     if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
   else
     echo "The dashboard tests need /usr/bin/prometheus: run 'sudo apt-get install -y prometheus' once." >&2
+    exit 1
+  fi
+fi
+
+# The Docker host tests run a real container engine of their own (test/support/docker-engine.ts): podman
+# with runc serving the Docker Engine API, Debian's docker-registry on loopback, and a Debian base
+# image made by debootstrap. The registry package's service must not start: the tests run their own.
+engine_packages=()
+for pair in podman:/usr/bin/podman runc:/usr/sbin/runc docker-registry:/usr/bin/docker-registry debootstrap:/usr/sbin/debootstrap iptables:/usr/sbin/iptables; do
+  [ -x "${pair#*:}" ] || engine_packages+=("${pair%%:*}")
+done
+if [ ${#engine_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Debian's ${engine_packages[*]} for the container engine tests…"
+    apt-get update -qq
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${engine_packages[@]}" >/dev/null
+    if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+  else
+    echo "The container engine tests need ${engine_packages[*]}: run 'sudo apt-get install -y podman runc docker-registry debootstrap' once." >&2
     exit 1
   fi
 fi

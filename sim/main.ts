@@ -21,6 +21,7 @@ Options:
   --seed N                 random seed for the demo data (default 1)
   --quotas                 one ResourceQuota per demo namespace (hard limits above the seeded use)
   --state FILE             load state from FILE if it exists; save it on changes and at exit
+  --load FILE              load state from FILE (as --state) and never save it: copies of one seeded cluster
   --insecure-http          plain HTTP, no authentication (debugging only)
   --latency-ms N           fault: delay every API request
   --error-rate R           fault: fail this fraction (0..1) of API requests with 500
@@ -46,6 +47,7 @@ const OPTIONS = {
   seed: { type: "string", default: "1" },
   quotas: { type: "boolean", default: false },
   state: { type: "string" },
+  load: { type: "string" },
   "insecure-http": { type: "boolean", default: false },
   "latency-ms": { type: "string", default: "0" },
   "error-rate": { type: "string", default: "0" },
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
       quotas: values.quotas,
     },
     statePath: values.state,
+    loadPath: values.load,
     faults: { latencyMs: integer("latency-ms", values["latency-ms"]), errorRate: Number(values["error-rate"]) || 0 },
     historyLimit: values.history ? integer("history", values.history) : undefined,
     deny: values.deny,

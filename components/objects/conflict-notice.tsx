@@ -4,7 +4,7 @@ import { useCallback, useState } from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { formatDateTime } from "@/lib/format";
-import type { FieldChange } from "@/lib/objects/diff";
+import type { FieldChange } from "@/lib/audit/diff";
 import { FieldChanges } from "./field-changes";
 import type { ObjectActionResult } from "./types";
 

@@ -1,4 +1,4 @@
-import { formatFieldValue, type FieldChange } from "@/lib/objects/diff";
+import { formatFieldValue, type FieldChange } from "@/lib/audit/diff";
 
 /** A compact before → after list of changed fields. */
 export function FieldChanges({ changes, label }: { changes: FieldChange[]; label: string }) {

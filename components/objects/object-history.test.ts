@@ -8,15 +8,13 @@ import { describe, expect, it } from "vitest";
 /** The history of a real object (a namespace policy saved, changed and restored), as the page renders it. */
 describe("ObjectHistory", async () => {
   process.env.BERTH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "berth-object-history-"));
-  const { getDb } = await import("@/db");
-  const { users } = await import("@/db/schema");
+  const { insertUser } = await import("@/test/support/users");
   const { executeMutation } = await import("@/lib/actions/mutation");
-  const { actorForUser } = await import("@/lib/users/queries");
   const { listAuditEvents } = await import("@/lib/audit/queries");
   const { createPolicy, restorePolicy, updatePolicy, POLICY_OBJECT_TYPE } = await import("@/lib/namespace-policies/mutations");
   const { ObjectHistory } = await import("./object-history");
 
-  const admin = actorForUser(getDb().insert(users).values({ username: "admin", role: "admin" }).returning().get().id)!;
+  const admin = insertUser("admin", "admin");
   const text = (policyId: number) =>
     renderToStaticMarkup(createElement(ObjectHistory, { objectType: POLICY_OBJECT_TYPE, objectId: policyId, restore: async () => ({ ok: true as const, data: null }) }))
       .replace(/<[^>]+>/g, " ")

@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th, ThActions } from "@/components/ui/table";
 import { listAuditEvents } from "@/lib/audit/queries";
 import { formatDateTime } from "@/lib/format";
-import { diffObjects } from "@/lib/objects/diff";
+import { diffObjects } from "@/lib/audit/diff";
 import { restoredFromText, versionNumbers } from "@/lib/objects/history-versions";
 import { FieldChanges } from "./field-changes";
 import { RestoreButton } from "./restore-button";

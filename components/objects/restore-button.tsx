@@ -1,7 +1,7 @@
 "use client";
 
 import { ConfirmButton } from "@/components/ui/confirm-button";
-import type { FieldChange } from "@/lib/objects/diff";
+import type { FieldChange } from "@/lib/audit/diff";
 import { FieldChanges } from "./field-changes";
 import type { ObjectActionResult } from "./types";
 

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { useEventSource } from "./use-event-source";
+import { useEventSource } from "@/components/live/use-event-source";
 
 /**
  * Re-renders the server page when a run the viewer may see changes (the runs stream), so a
@@ -16,6 +16,6 @@ export function RefreshOnRunChange() {
     clearTimeout(timer.current);
     timer.current = setTimeout(() => router.refresh(), 500);
   };
-  useEventSource("/api/stream/runs", { run: refresh }, refresh);
+  useEventSource("/api/stream/runs", { run: refresh }, { onReconnect: refresh });
   return null;
 }

@@ -18,7 +18,8 @@ export function RunEffectiveConfig({ run }: { run: RunView }) {
   const { resolution } = run;
   // A Spark run's pods come from its Spark config alone: the execution config the project resolves
   // to (and its GPUs) plays no part, so it is not shown as if it did.
-  const spark = run.workload !== "pod" || Boolean(resolution.sparkConfig);
+  const docker = run.workload === "docker-container";
+  const spark = (run.workload !== "pod" && !docker) || Boolean(resolution.sparkConfig);
   const rows: [string, React.ReactNode][] = [
     ...(spark
       ? ([
@@ -26,8 +27,12 @@ export function RunEffectiveConfig({ run }: { run: RunView }) {
           ["Execution config", <span key="e" className="text-slate-400">not used by Spark runs</span>],
         ] as [string, React.ReactNode][])
       : ([["Execution config", <Choice key="e" choice={resolution.executionConfig} />]] as [string, React.ReactNode][])),
-    ["Cluster", <Choice key="c" choice={resolution.cluster} />],
-    ["Namespace", <span key="n" className="font-mono text-xs">{run.namespace}</span>],
+    ...(docker
+      ? ([["Docker host", <span key="d">{run.dockerHost}</span>]] as [string, React.ReactNode][])
+      : ([
+          ["Cluster", <Choice key="c" choice={resolution.cluster} />],
+          ["Namespace", <span key="n" className="font-mono text-xs">{run.namespace}</span>],
+        ] as [string, React.ReactNode][])),
     ["Image", <span key="i" className="break-all font-mono text-xs">{resolution.image || "—"}</span>],
     ["Code env", run.codeEnv ?? <span className="text-slate-400">none</span>],
   ];

@@ -1,6 +1,7 @@
 "use client";
 
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState } from "react";
+import { useEventSource } from "@/components/live/use-event-source";
 import { buttonClasses } from "@/components/ui/button";
 
 /** Colours of the `[pod]` prefixes of a merged log, so each pod's lines are easy to follow. */
@@ -37,53 +38,50 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
   const [lines, setLines] = useState<string[]>([]);
   const [state, setState] = useState<StreamState>("connecting");
   const [problem, setProblem] = useState<string | null>(null);
-  const source = useRef<EventSource | null>(null);
   const logRef = useRef<HTMLPreElement>(null);
   const pinned = useRef(true);
   const selectId = useId();
   const url = `/api/stream/runs/${runId}/logs${pod ? `?pod=${encodeURIComponent(pod)}` : ""}`;
 
-  const follow = useCallback((target: string) => {
-    source.current?.close();
-    const stream = new EventSource(target);
-    source.current = stream;
-    // The first lines of a new stream replace what an earlier one showed (it replays the log).
-    let fresh = true;
-    stream.onopen = () => setState("streaming");
-    stream.addEventListener("lines", (event) => {
-      const { lines: received } = JSON.parse((event as MessageEvent<string>).data) as { lines: string[] };
-      const replace = fresh;
-      fresh = false;
-      setLines((previous) => [...(replace ? [] : previous), ...received].slice(-MAX_LINES));
-    });
-    stream.addEventListener("end", (event) => {
-      const { error } = JSON.parse((event as MessageEvent<string>).data) as { error?: string };
-      stream.close();
-      if (fresh) setLines([]);
-      setProblem(error ?? null);
-      setState(error ? "failed" : "ended");
-    });
-    // Never let the browser reconnect by itself: it would replay the log into what is shown.
-    stream.onerror = () => {
-      stream.close();
-      setState("failed");
-    };
-  }, []);
-
-  useEffect(() => {
-    follow(url);
-    return () => source.current?.close();
-  }, [follow, url]);
+  // The first lines of a new stream replace what an earlier one showed (it replays the log).
+  const fresh = useRef(true);
+  const stream = useEventSource(
+    url,
+    {
+      lines: (data) => {
+        const { lines: received } = data as { lines: string[] };
+        const replace = fresh.current;
+        fresh.current = false;
+        setLines((previous) => [...(replace ? [] : previous), ...received].slice(-MAX_LINES));
+      },
+      end: (data) => {
+        const { error } = data as { error?: string };
+        stream.close();
+        if (fresh.current) setLines([]);
+        setProblem(error ?? null);
+        setState(error ? "failed" : "ended");
+      },
+    },
+    {
+      // Never let the browser reconnect by itself: it would replay the log into what is shown.
+      reconnect: false,
+      onOpen: () => {
+        fresh.current = true;
+        setState("streaming");
+      },
+      onError: () => setState("failed"),
+    },
+  );
 
   // The run moved on: a stream that stopped early follows again. Read through a ref so that only
   // the run's change restarts it, not the stream settling.
-  const latest = useRef({ restart: false, url });
+  const latest = useRef({ restart: false });
   useEffect(() => {
-    latest.current = { restart: state === "failed" || (state === "ended" && live), url };
+    latest.current = { restart: state === "failed" || (state === "ended" && live) };
   });
   useEffect(() => {
-    if (latest.current.restart) follow(latest.current.url);
-  }, [change, follow]);
+    if (latest.current.restart) stream.reopen();
+  }, [change, stream]);
 
   useLayoutEffect(() => {
     const element = logRef.current;

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { PodDescription } from "@/lib/kube/pods";
+import type { PodDescription } from "@/lib/runs/live";
 
 /** A pod of a run with its Spark role ("driver", "executor"; null for a plain pod). */
 export interface RunPodView extends PodDescription {

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { RunStatus } from "@/db/schema";
+import type { RunStatus } from "@/lib/runs/schema";
 
 const STATUS_TONE = { queued: "gray", pending: "amber", running: "blue", succeeded: "green", failed: "red", aborted: "gray", lost: "red" } as const;
 

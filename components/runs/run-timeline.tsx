@@ -1,4 +1,4 @@
-import type { RunStatus, RunTransition } from "@/db/schema";
+import type { RunStatus, RunTransition } from "@/lib/runs/schema";
 import { formatClock, formatSpan } from "./format";
 import { timelineSteps, type StepMark } from "./timeline-steps";
 

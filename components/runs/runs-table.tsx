@@ -47,7 +47,7 @@ export function RunsTable({ runs, now }: { runs: readonly RunView[]; now: number
             <Td>{run.user}</Td>
             <Td className="whitespace-nowrap">{activityLabel(run.activity)}</Td>
             <Td className="whitespace-nowrap">{run.sparkConfig ? `Spark: ${run.sparkConfig}` : (run.executionConfig ?? "—")}</Td>
-            <Td>{run.cluster}</Td>
+            <Td>{run.dockerHost !== undefined ? `Docker host ${run.dockerHost}` : run.cluster}</Td>
             <Td className="whitespace-nowrap" title={run.createdAt}>
               {now === null ? "—" : formatAge(run.createdAt, now)}
             </Td>

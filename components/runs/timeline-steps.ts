@@ -1,4 +1,4 @@
-import type { RunStatus, RunTransition } from "@/db/schema";
+import type { RunStatus, RunTransition } from "@/lib/runs/schema";
 
 const PHASES = ["queued", "pending", "running"] as const;
 const FINAL: readonly RunStatus[] = ["succeeded", "failed", "aborted", "lost"];

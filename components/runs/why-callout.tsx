@@ -1,4 +1,4 @@
-import type { RunStatus } from "@/db/schema";
+import type { RunStatus } from "@/lib/runs/schema";
 import { explainRun } from "./explain";
 
 /**

@@ -1,12 +1,12 @@
 /**
- * Prometheus for the Playwright specs: a real Debian `prometheus` (test/prometheus.ts) scraping
+ * Prometheus for the Playwright specs: a real Debian `prometheus` (test/support/prometheus.ts) scraping
  * the dcgm endpoint of the embedded cluster the e2e server started (its kubeconfig sits in the
  * run's data dir), and the cluster's Prometheus URL set through the REST API as an operator would.
  */
 import fs from "node:fs";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
-import { startPrometheus, type TestPrometheus } from "../../test/prometheus";
+import { startPrometheus, type TestPrometheus } from "../../test/support/prometheus";
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./env";
 
 export type { TestPrometheus };

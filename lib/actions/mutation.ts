@@ -5,13 +5,18 @@ import { recordAudit, type AuditEntry, type AuditSource } from "@/lib/audit/reco
 import { recordRefusedChange } from "@/lib/audit/refusals";
 import { can, type Actor, type Permission, type Scope } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
-import { DomainError, type Result } from "./result";
+import { DomainError, refusalFrom, type Result } from "./result";
 
 export interface MutationContext {
   actor: Actor;
   source: AuditSource;
   /** Runs `fn` in one transaction and writes its audit entry in the same transaction. */
   write<R>(fn: (tx: Tx) => { result: R; audit: Omit<AuditEntry, "action"> & { action?: string } }): R;
+  /**
+   * Makes this change through another mutation (an import creates or updates): that one's
+   * permission, zod parse and audit action apply as if it were called alone; its refusal is thrown.
+   */
+  delegate<S extends z.ZodType, T>(mutation: Mutation<S, T>, rawInput: unknown): Promise<T>;
 }
 
 export interface Mutation<S extends z.ZodType, T> {
@@ -24,7 +29,7 @@ export interface Mutation<S extends z.ZodType, T> {
    */
   scope?: (input: z.output<S>) => Scope;
   schema: S;
-  /** May do slow work (hashing) before calling ctx.write exactly once for the writes. */
+  /** May do slow work (hashing) before calling ctx.write exactly once for the writes, or hands them to ctx.delegate. */
   run(input: z.output<S>, ctx: MutationContext): Promise<T> | T;
 }
 
@@ -55,13 +60,22 @@ async function attemptMutation<S extends z.ZodType, T>(
   source: AuditSource,
 ): Promise<Result<T>> {
   if (!actor) return { ok: false, status: 401, error: "Sign in to continue" };
-  const refused = { ok: false, status: 403, error: `You do not have the permission "${mutation.permission}"` } as const;
-  const unscoped = can(actor, mutation.permission);
-  if (!unscoped && !mutation.scope) return refused;
-  const parsed = mutation.schema.safeParse(rawInput);
-  if (!parsed.success) {
-    return { ok: false, status: 400, error: "Some fields are not valid", fieldErrors: fieldErrorsFrom(parsed.error) };
+  try {
+    return { ok: true, data: await runChecked(mutation, rawInput, actor, source) };
+  } catch (error) {
+    const refusal = refusalFrom(error);
+    if (refusal) return { ok: false, status: refusal.status, error: refusal.message, fieldErrors: refusal.fieldErrors, details: refusal.details };
+    throw error;
   }
+}
+
+/** Permission → zod parse → run; every refusal is a thrown DomainError. */
+async function runChecked<S extends z.ZodType, T>(mutation: Mutation<S, T>, rawInput: unknown, actor: Actor, source: AuditSource): Promise<T> {
+  const refused = new DomainError(403, `You do not have the permission "${mutation.permission}"`);
+  const unscoped = can(actor, mutation.permission);
+  if (!unscoped && !mutation.scope) throw refused;
+  const parsed = mutation.schema.safeParse(rawInput);
+  if (!parsed.success) throw new DomainError(400, "Some fields are not valid", fieldErrorsFrom(parsed.error));
   const ctx: MutationContext = {
     actor,
     source,
@@ -72,14 +86,8 @@ async function attemptMutation<S extends z.ZodType, T>(
         return result;
       });
     },
+    delegate: (inner, input) => runChecked(inner, input, actor, source),
   };
-  try {
-    if (!unscoped && !can(actor, mutation.permission, mutation.scope!(parsed.data))) return refused;
-    return { ok: true, data: await mutation.run(parsed.data, ctx) };
-  } catch (error) {
-    if (error instanceof DomainError) {
-      return { ok: false, status: error.status, error: error.message, fieldErrors: error.fieldErrors, details: error.details };
-    }
-    throw error;
-  }
+  if (!unscoped && !can(actor, mutation.permission, mutation.scope!(parsed.data))) throw refused;
+  return mutation.run(parsed.data, ctx);
 }

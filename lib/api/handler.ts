@@ -2,7 +2,7 @@ import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { executeMutation, type Mutation } from "@/lib/actions/mutation";
-import { DomainError, type Result } from "@/lib/actions/result";
+import { DomainError, refusalFrom, type Result } from "@/lib/actions/result";
 import { recordRefusedChange } from "@/lib/audit/refusals";
 import { trustedClientAddress } from "@/lib/auth/client-address";
 import { currentActor } from "@/lib/auth/session";
@@ -44,14 +44,18 @@ function auditRefusedRequest(request: NextRequest, actor: Actor | null, refusal:
 
 interface ApiContext {
   actor: Actor;
+  /**
+   * The path parameters, decoded once (by Next): a handler passes them on as they are, since
+   * decoding again would turn a name holding "%" into another name or a 500.
+   */
   params: Record<string, string>;
   request: NextRequest;
 }
 
 /**
  * Wraps a route handler: authentication (401), cross-site checks for the browser session
- * (415/403), permission (403), DomainError → its status, anything unexpected → a logged 500
- * without details.
+ * (415/403), permission (403), DomainError → its status, a failed Kubernetes call → its plain
+ * words (refusalFrom), anything unexpected → a logged 500 without details.
  */
 export function apiRoute(options: { permission?: Permission }, handler: (ctx: ApiContext) => Promise<Response> | Response) {
   return async (request: NextRequest, context: RouteParams): Promise<Response> => {
@@ -77,9 +81,10 @@ export function apiRoute(options: { permission?: Permission }, handler: (ctx: Ap
       }
       return await handler({ actor, params: (await context.params) ?? {}, request });
     } catch (error) {
-      if (error instanceof DomainError) {
-        auditRefusedRequest(request, actor, { status: error.status, error: error.message, fieldErrors: error.fieldErrors });
-        return jsonError(error.status, error.message, error.fieldErrors, error.details);
+      const refusal = refusalFrom(error);
+      if (refusal) {
+        auditRefusedRequest(request, actor, { status: refusal.status, error: refusal.message, fieldErrors: refusal.fieldErrors });
+        return jsonError(refusal.status, refusal.message, refusal.fieldErrors, refusal.details);
       }
       console.error("API error", request.method, request.nextUrl.pathname, error);
       return jsonError(500, "Berth could not complete this request; the error was logged on the server");

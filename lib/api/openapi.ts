@@ -39,6 +39,7 @@ export const API_TAGS = [
   { name: "code-envs", description: "Code environments: package sets built into images on top of the configs' base images." },
   { name: "images", description: "Base images, image builds and the build settings." },
   { name: "clusters", description: "Kubernetes clusters Berth reaches through a kubeconfig: status, grants to groups, pods, clean-up." },
+  { name: "docker-hosts", description: "Docker hosts: container engines Berth reaches through a Docker API endpoint (unix socket, or tcp with a TLS client certificate): live status and grants to groups." },
   { name: "namespace-policies", description: "Namespace policies: ResourceQuota and LimitRange templates applied to matching namespaces." },
   { name: "dashboard", description: "Live cluster overview, GPU utilization from Prometheus and GPU-hours per project or group." },
   { name: "settings", description: "Instance-wide defaults." },
@@ -128,7 +129,7 @@ export function openApiDocument(serverUrl: string) {
       ...(op.auth === false ? { security: [] } : {}),
       ...(op.permission ? { description: `Needs the permission \`${op.permission}\`: ${PERMISSIONS[op.permission]}.` } : {}),
       parameters: [...pathParams, ...queryParams],
-      ...(body ? { requestBody: { required: true, content: { "application/json": body } } } : {}),
+      ...(body ? { requestBody: { required: !op.bodyOptional, content: { "application/json": body } } } : {}),
       responses: {
         [success]: successResponse(op),
         ...(op.alsoStatus ? { [String(op.alsoStatus)]: successResponse(op) } : {}),

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { auditEventViewSchema, auditQuerySchema } from "@/lib/audit/schema";
 import { cleanupBodySchema, cleanupResultSchema, clusterDetailSchema, clusterViewSchema, createClusterBodySchema, restoreClusterBodySchema, setClusterGrantsBodySchema, updateClusterBodySchema } from "@/lib/clusters/schema";
+import { createDockerHostBodySchema, dockerHostDetailSchema, dockerHostViewSchema, dockerHostWithStatusSchema, dockerHostLevelSchema, setDockerHostGrantsBodySchema, updateDockerHostBodySchema } from "@/lib/docker-hosts/schema";
 import { codeEnvViewSchema, createCodeEnvSchema, importCodeEnvSchema, queuedBuildSchema, restoreCodeEnvSchema } from "@/lib/code-envs/schema";
-import { patchCodeEnvBodySchema } from "@/lib/images/schema";
+import { patchCodeEnvBodySchema } from "@/lib/code-envs/schema";
 import { executionPreviewRequestSchema } from "@/lib/execution-configs/preview-request";
 import { createExecutionConfigSchema, executionConfigViewSchema, importExecutionConfigSchema, patchExecutionConfigBodySchema, restoreExecutionConfigSchema } from "@/lib/execution-configs/schema";
 import { createGroupSchema, groupViewSchema, setGroupMembersSchema, updateGroupSchema } from "@/lib/groups/schema";
@@ -29,6 +30,7 @@ import {
   deletedSchema,
   executionConfigTestSchema,
   executionPreviewSchema,
+  dockerExecutionPreviewSchema,
   gpuUtilizationSchema,
   openApiDocumentSchema,
   passwordResetSchema,
@@ -37,7 +39,7 @@ import {
 } from "./responses";
 import { registryCredentialsFields } from "@/lib/images/credentials";
 import { baseImageSchema, patchBaseImageBodySchema } from "@/lib/images/schema";
-import { dashboardQuerySchema, dashboardSnapshotSchema, gpuHoursQuerySchema, gpuHoursViewSchema, utilizationQuerySchema } from "@/lib/dashboard/schema";
+import { dashboardQuerySchema, dashboardQuotaPageSchema, dashboardQuotasQuerySchema, dashboardSnapshotSchema, gpuHoursQuerySchema, gpuHoursViewSchema, utilizationQuerySchema } from "@/lib/dashboard/schema";
 import { readinessSchema } from "@/lib/health/schema";
 
 /** One REST operation: the route handlers use these schemas, and the OpenAPI document is made from them. */
@@ -51,6 +53,8 @@ export interface ApiOperation {
   permission?: Permission;
   /** Body schema; fields named in the path are taken from the path and left out of the body. */
   body?: z.ZodObject;
+  /** The body may be left out (default: required when `body` is given). */
+  bodyOptional?: boolean;
   /** A typical request body, shown in the document (and tried by the fuzzer's examples phase). */
   requestExample?: { name: string; summary: string; value: Record<string, unknown> };
   query?: z.ZodObject;
@@ -64,6 +68,8 @@ export interface ApiOperation {
   text?: "text/plain" | "text/csv" | "application/yaml";
   auth?: false;
 }
+
+const dockerHostGrantsSchema = z.array(z.object({ group: z.string(), level: dockerHostLevelSchema }));
 
 const withoutPathFields = (schema: z.ZodObject, ...fields: string[]) =>
   schema.omit(Object.fromEntries(fields.map((field) => [field, true])) as never);
@@ -90,6 +96,11 @@ const EXAMPLE_KUBECONFIG = [
 
 /** Request examples of the main operations; a test parses each through its operation's body schema. */
 const EXAMPLES = {
+  createDockerHost: {
+    name: "localSocket",
+    summary: "The container engine on Berth's own host, reached through its socket",
+    value: { name: "local-engine", description: "podman on the Berth host", endpoint: "unix:///run/podman/podman.sock" },
+  },
   submitRun: {
     name: "pythonScript",
     summary: "A Python recipe run from a script, with one environment variable",
@@ -158,6 +169,15 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", operationId: "getClusterPod", summary: "A describe-like view of a pod with its events (each counted and dated in either event style: `count`/`lastTimestamp` or `series`/`eventTime`); `containers` lists init containers first, marked `kind: init | sidecar`, then the pod's own", tag: "clusters", permission: "clusters.read", response: podDescriptionSchema },
   { method: "delete", path: "/api/v1/clusters/{cluster}/namespaces/{namespace}/pods/{pod}", operationId: "deleteClusterPod", summary: "Delete a pod (clusters.operate on it)", tag: "clusters", permission: "clusters.operate", response: deletedPodSchema },
   // ---- end of clusters ----
+  // ---- Docker hosts, named by id or name. ----
+  { method: "get", path: "/api/v1/docker-hosts", operationId: "listDockerHosts", summary: "List the Docker hosts the caller may read (admins all, others those granted to their groups or usable by everyone), each with its live `status`: engine version, CPUs, memory and running containers, or `reachable: false` with the reason in plain words; never their TLS material", tag: "docker-hosts", permission: "dockerHosts.read", response: z.array(dockerHostWithStatusSchema) },
+  { method: "post", path: "/api/v1/docker-hosts", operationId: "createDockerHost", summary: "Attach a Docker host by its Docker API endpoint: `unix:///absolute/path` or `tcp://host:port` with `tls: {ca, cert, key}` as PEM text (stored encrypted, never returned). ssh://, http:// and file paths are refused as field errors", tag: "docker-hosts", permission: "dockerHosts.create", body: createDockerHostBodySchema, requestExample: EXAMPLES.createDockerHost, response: dockerHostViewSchema, status: 201 },
+  { method: "get", path: "/api/v1/docker-hosts/{dockerHost}", operationId: "getDockerHost", summary: "One Docker host by id or name, with live status and grants; 404 for a host the caller has no grant on", tag: "docker-hosts", permission: "dockerHosts.read", response: dockerHostDetailSchema },
+  { method: "patch", path: "/api/v1/docker-hosts/{dockerHost}", operationId: "updateDockerHost", summary: "Change name or description (dockerHosts.operate on it), or the endpoint and TLS material, given together (dockerHosts.manage on it); `version` = the revision read", tag: "docker-hosts", permission: "dockerHosts.operate", body: updateDockerHostBodySchema, response: dockerHostViewSchema },
+  { method: "delete", path: "/api/v1/docker-hosts/{dockerHost}", operationId: "deleteDockerHost", summary: "Remove a Docker host (dockerHosts.manage on it); refused while execution configs use it", tag: "docker-hosts", permission: "dockerHosts.manage", response: deletedSchema },
+  { method: "get", path: "/api/v1/docker-hosts/{dockerHost}/grants", operationId: "getDockerHostGrants", summary: "The groups' levels on a Docker host (404 without a grant on it)", tag: "docker-hosts", permission: "dockerHosts.read", response: dockerHostGrantsSchema },
+  { method: "put", path: "/api/v1/docker-hosts/{dockerHost}/grants", operationId: "setDockerHostGrants", summary: "Replace the groups' levels (use, operate, manage) on a Docker host (dockerHosts.manage on it); `everyone: true|false` sets whether every signed-in user may use it (absent: unchanged)", tag: "docker-hosts", permission: "dockerHosts.manage", body: setDockerHostGrantsBodySchema, response: dockerHostGrantsSchema },
+  // ---- end of Docker hosts ----
   // ---- Settings and projects. Projects are named by key or id; configs and clusters by name. ----
   { method: "get", path: "/api/v1/settings", operationId: "getSettings", summary: "The instance defaults, by name", tag: "settings", response: settingsViewSchema },
   { method: "patch", path: "/api/v1/settings", operationId: "updateSettings", summary: "Set instance defaults by name (null clears one) and the kubeconfig switches allowKubeconfigExecPlugins / allowInsecureKubeconfigTls", tag: "settings", permission: "settings.manage", body: updateSettingsSchema, response: settingsViewSchema },
@@ -208,8 +228,8 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "get", path: "/api/v1/execution-configs/{config}", operationId: "getExecutionConfig", summary: "One execution config (403 when the caller's groups may not use it)", tag: "execution-configs", permission: "configs.read", response: executionConfigViewSchema },
   { method: "patch", path: "/api/v1/execution-configs/{config}", operationId: "updateExecutionConfig", summary: "Change any fields (merged over the saved config and validated whole); `version` = the version read, 409 with `current` when stale", tag: "execution-configs", permission: "configs.manage", body: patchExecutionConfigBodySchema, response: executionConfigViewSchema },
   { method: "delete", path: "/api/v1/execution-configs/{config}", operationId: "deleteExecutionConfig", summary: "Delete an execution config; refused (409) while projects, overrides or default settings use it", tag: "execution-configs", permission: "configs.manage", response: deletedSchema },
-  { method: "get", path: "/api/v1/execution-configs/{config}/preview", operationId: "getExecutionConfigPreview", summary: "The Pod it produces for the sample run (the caller, project sample, activity python-recipe) `{ pod }`; `?codeEnv=NAME` runs that code env's image for this config (422 on codeEnv when it has none) `{ pod, codeEnv }`", tag: "execution-configs", permission: "configs.read", query: z.object({ codeEnv: z.string().optional() }), response: executionPreviewSchema },
-  { method: "post", path: "/api/v1/execution-configs/{config}/preview", operationId: "previewExecutionConfig", summary: "The Pod it produces for the run described in the body `{ pod }`; with `codeEnv`, the pod runs that code env's image", tag: "execution-configs", permission: "configs.read", body: executionPreviewRequestSchema, response: executionPreviewSchema },
+  { method: "get", path: "/api/v1/execution-configs/{config}/preview", operationId: "getExecutionConfigPreview", summary: "The Pod it produces for the sample run (the caller, project sample, activity python-recipe) `{ pod }`; `?codeEnv=NAME` runs that code env's image for this config (422 on codeEnv when it has none) `{ pod, codeEnv }`", tag: "execution-configs", permission: "configs.read", query: z.object({ codeEnv: z.string().optional() }), response: z.union([executionPreviewSchema, dockerExecutionPreviewSchema]) },
+  { method: "post", path: "/api/v1/execution-configs/{config}/preview", operationId: "previewExecutionConfig", summary: "The Pod it produces for the run described in the body `{ pod }`; with `codeEnv`, the pod runs that code env's image. A docker config answers `{ engine: \"docker\", dockerHost, container }` instead: the exact Docker Engine API ContainerCreate body", tag: "execution-configs", permission: "configs.read", body: executionPreviewRequestSchema, response: z.union([executionPreviewSchema, dockerExecutionPreviewSchema]) },
   { method: "get", path: "/api/v1/execution-configs/{config}/fits", operationId: "getExecutionConfigFits", summary: "Per cluster it may run on: how many of its pods fit now on free capacity and under the namespace quota `[{ cluster, fits, reason }]`", tag: "execution-configs", permission: "configs.read", response: clusterFitsSchema },
   { method: "post", path: "/api/v1/execution-configs/{config}/test", operationId: "testExecutionConfig", summary: "Start a short pod with it and report `{ outcome, reason, steps, events }` (succeeded, failed, unschedulable, refused, pull-failed, timeout)", tag: "execution-configs", permission: "configs.manage", response: executionConfigTestSchema },
   { method: "get", path: "/api/v1/execution-configs/{config}/yaml", operationId: "getExecutionConfigYaml", summary: "The config as a YAML document (importable)", tag: "execution-configs", permission: "configs.read", text: "application/yaml" },
@@ -225,7 +245,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "delete", path: "/api/v1/base-images/{baseImage}", operationId: "deleteBaseImage", summary: "Delete a base image; refused (409) while one of its builds is queued or running", tag: "images", permission: "images.manage", response: deletedSchema },
   { method: "get", path: "/api/v1/base-images/{baseImage}/dockerfile", operationId: "getBaseImageDockerfile", summary: "The exact Dockerfile a build uses now (text/plain)", tag: "images", permission: "images.read", text: "text/plain" },
   { method: "get", path: "/api/v1/base-images/{baseImage}/builds", operationId: "listBaseImageBuilds", summary: "The base image's builds (revisions), newest first", tag: "images", permission: "images.read", response: z.array(buildViewSchema) },
-  { method: "post", path: "/api/v1/base-images/{baseImage}/builds", operationId: "buildBaseImage", summary: "Queue a build of the base image as it is now `{ id, status, … }`", tag: "images", permission: "images.manage", status: 201, response: buildViewSchema },
+  { method: "post", path: "/api/v1/base-images/{baseImage}/builds", operationId: "buildBaseImage", summary: "Queue a build of the base image as it is now `{ id, status, … }`; an optional body `{ dockerHost }` builds it on that Docker host's engine instead of its cluster", tag: "images", permission: "images.manage", status: 201, body: z.object({ dockerHost: z.string().optional() }), bodyOptional: true, response: buildViewSchema },
   { method: "put", path: "/api/v1/base-images/{baseImage}/current", operationId: "setBaseImageCurrentBuild", summary: "Make a pushed build `{ build }` the current revision", tag: "images", permission: "images.manage", body: z.object({ build: z.number().int().positive() }), response: baseImageViewSchema },
   { method: "put", path: "/api/v1/base-images/{baseImage}/registry-credentials", operationId: "setBaseImageRegistryCredentials", summary: "Store registry credentials `{ username, password }` or `{ dockerConfigJson }`, encrypted; never returned", tag: "images", permission: "images.manage", body: z.object(registryCredentialsFields), response: baseImageViewSchema },
   { method: "delete", path: "/api/v1/base-images/{baseImage}/registry-credentials", operationId: "deleteBaseImageRegistryCredentials", summary: "Remove the registry credentials", tag: "images", permission: "images.manage", response: baseImageViewSchema },
@@ -269,17 +289,17 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "patch", path: "/api/v1/code-envs/{codeEnv}", operationId: "updateCodeEnv", summary: "Change any fields (merged over the saved env and validated whole); `version` = the version read, 409 with `current` when stale", tag: "code-envs", permission: "images.manage", body: patchCodeEnvBodySchema.extend({ version: z.number().int().positive().optional() }), response: codeEnvViewSchema },
   { method: "delete", path: "/api/v1/code-envs/{codeEnv}", operationId: "deleteCodeEnv", summary: "Delete a code env; refused (409) while a build of it is queued or running", tag: "code-envs", permission: "images.manage", response: deletedSchema },
   { method: "get", path: "/api/v1/code-envs/{codeEnv}/builds", operationId: "listCodeEnvBuilds", summary: "The code env's builds, newest first", tag: "code-envs", permission: "images.read", response: z.array(buildViewSchema) },
-  { method: "post", path: "/api/v1/code-envs/{codeEnv}/builds", operationId: "buildCodeEnv", summary: "Build what is missing or stale: 201 `[{id, status, baseRef, image}]`, or 200 `[]` with the reason in the X-Berth-Message header", tag: "code-envs", permission: "images.manage", response: z.array(queuedBuildSchema), status: 201, alsoStatus: 200 },
+  { method: "post", path: "/api/v1/code-envs/{codeEnv}/builds", operationId: "buildCodeEnv", summary: "Build what is missing or stale: 201 `[{id, status, baseRef, image}]`, or 200 `[]` with the reason in the X-Berth-Message header; an optional body `{ dockerHost }` builds on that Docker host's engine", tag: "code-envs", permission: "images.manage", body: z.object({ dockerHost: z.string().optional() }), bodyOptional: true, response: z.array(queuedBuildSchema), status: 201, alsoStatus: 200 },
   { method: "get", path: "/api/v1/code-envs/{codeEnv}/yaml", operationId: "getCodeEnvYaml", summary: "The code env as a YAML document (importable)", tag: "code-envs", permission: "images.read", text: "application/yaml" },
   { method: "get", path: "/api/v1/code-envs/{codeEnv}/history", operationId: "getCodeEnvHistory", summary: "The code env's changes and build requests, newest first (its audit events)", tag: "code-envs", permission: "images.read", response: z.array(auditEventViewSchema) },
   { method: "post", path: "/api/v1/code-envs/{codeEnv}/restore", operationId: "restoreCodeEnv", summary: "Save the version recorded by one of the code env's audit events again `{ auditEventId }`", tag: "code-envs", permission: "images.manage", body: withoutPathFields(restoreCodeEnvSchema, "codeEnv"), response: codeEnvViewSchema },
   // ---- end of code environments ----
   // ---- Runs. Runs are named by id (the pods' berth.dev/run label). ----
   { method: "get", path: "/api/v1/runs", operationId: "listRuns", summary: "The runs the caller may see (admins all; others their own and those of projects they may read), newest first", tag: "runs", query: listRunsQuerySchema, response: z.array(runViewSchema) },
-  { method: "post", path: "/api/v1/runs", operationId: "submitRun", summary: "Submit a run: the project's resolved config (per-run choices within what the caller may use) → one Pod, or a SparkApplication / spark-submit driver pod. 403 `{error}` when the caller's groups may not use the config or cluster (nothing is created); 422 `fieldErrors` for bad input; a quota refusal leaves it `queued` with the numbers; a run that could never start (more than the namespace quota's hard limit, or than any node it may use has allocatable, taints and selectors counted) is a 422 with the numbers on `executionConfig`, unless the cluster could not be read. `object` names the recipe, notebook or ML task: its override in the project applies (origin `object`); `name` defaults to the object, else the script's file or first word. A run that resolves no config or cluster is a 422 saying what an admin sets where, or whom to ask. `annotations` is a test hook: only the simulator's `sim.berth.dev/*` pod annotations", tag: "runs", permission: "projects.contribute", body: submitRunSchema, requestExample: EXAMPLES.submitRun, response: runViewSchema, status: 201 },
+  { method: "post", path: "/api/v1/runs", operationId: "submitRun", summary: "Submit a run: the project's resolved config (per-run choices within what the caller may use) → one Pod, or a SparkApplication / spark-submit driver pod, or (a config with engine `docker`) one container on the config's Docker host (`dockerHosts.use` needed), whose statuses, exit code and reason come from the engine. 403 `{error}` when the caller's groups may not use the config or cluster (nothing is created); 422 `fieldErrors` for bad input; a quota refusal leaves it `queued` with the numbers; a run that could never start (more than the namespace quota's hard limit, or than any node it may use has allocatable, taints and selectors counted) is a 422 with the numbers on `executionConfig`, unless the cluster could not be read. `object` names the recipe, notebook or ML task: its override in the project applies (origin `object`); `name` defaults to the object, else the script's file or first word. A run that resolves no config or cluster is a 422 saying what an admin sets where, or whom to ask. `annotations` is a test hook: only the simulator's `sim.berth.dev/*` pod annotations", tag: "runs", permission: "projects.contribute", body: submitRunSchema, requestExample: EXAMPLES.submitRun, response: runViewSchema, status: 201 },
   { method: "get", path: "/api/v1/runs/queue", operationId: "getRunQueue", summary: "The queue: queued and pending runs the caller may see, oldest first, each with its place among its cluster's waiting runs and why it waits", tag: "runs", response: z.array(waitingRunSchema) },
-  { method: "get", path: "/api/v1/runs/{id}", operationId: "getRun", summary: "One run: name, object, status (queued pending running succeeded failed aborted lost), reason in plain words, executionConfig (name), pods, times, resolution with origins (run, object, project, instance)", tag: "runs", response: runViewSchema },
-  { method: "post", path: "/api/v1/runs/{id}/abort", operationId: "abortRun", summary: "Abort a run (its submitter or a project manager): deletes its pods, SparkApplication and per-job service account; 409 when it has already finished", tag: "runs", response: runViewSchema },
+  { method: "get", path: "/api/v1/runs/{id}", operationId: "getRun", summary: "One run: name, object, status (queued pending running succeeded failed aborted lost), reason in plain words, executionConfig (name), pods (for a run on a Docker host: `dockerHost` and `containers`, the engine's container ids), times, resolution with origins (run, object, project, instance)", tag: "runs", response: runViewSchema },
+  { method: "post", path: "/api/v1/runs/{id}/abort", operationId: "abortRun", summary: "Abort a run (its submitter or a project manager): deletes its pods, SparkApplication and per-job service account, or kills and removes its container on a Docker host (answered once the engine confirms it is gone); 409 when it has already finished", tag: "runs", response: runViewSchema },
   // ---- end of runs (runs-core) ----
   // ---- Runs live. Logs, streams and run settings. ----
   { method: "get", path: "/api/v1/runs/{id}/logs", operationId: "getRunLogs", summary: "The run's log as text/plain; `follow=1` streams it until the run's pods end; Spark runs merge driver and executors, each line prefixed `[pod-name] `, `pod=` narrows to one pod; `download=1` sets Content-Disposition. After the retention cleanup: the last `logTailKb` KB kept in the database", tag: "runs", query: z.object({ follow: z.enum(["0", "1", "true", "false"]).optional(), pod: z.string().optional(), download: z.enum(["0", "1"]).optional() }), text: "text/plain" },
@@ -287,7 +307,8 @@ export const API_OPERATIONS: ApiOperation[] = [
   { method: "put", path: "/api/v1/runs/settings", operationId: "updateRunSettings", summary: "Change `retentionSeconds` (0–604800) and/or `logTailKb` (1–1024); null restores the default", tag: "runs", permission: "settings.manage", body: z.object({ retentionSeconds: z.number().int().nullable().optional(), logTailKb: z.number().int().nullable().optional() }), response: z.object({ retentionSeconds: z.number().int(), logTailKb: z.number().int() }) },
   // ---- end of runs live ----
   // ---- Dashboard. `?cluster=` takes a cluster's id or name. ----
-  { method: "get", path: "/api/v1/dashboard", operationId: "getDashboard", summary: "Per cluster the caller may read: `{name, stale, staleSince, runningPods, pendingPods, failedLastHour, pending[], breakdown, gpu: {allocatable, requested, nodes[], projects[]}, quotas: [{namespace, name, hard, used, pressure, policy, projects}]}`; GPUs in whole nvidia.com/gpu, quota maps keyed as in the ResourceQuota", tag: "dashboard", permission: "clusters.read", query: dashboardQuerySchema, response: dashboardSnapshotSchema },
+  { method: "get", path: "/api/v1/dashboard", operationId: "getDashboard", summary: "Per cluster the caller may read: `{name, stale, staleSince, runningPods, pendingPods, failedLastHour, pending[], breakdown, gpu: {allocatable, requested, nodes[], projects[]}, quotas: [{namespace, name, hard, used, pressure, policy, projects}], quotaCount, quotaWarnings}`; `quotas` holds the 12 most pressed (`?quotas=all`: every one; the rest a page at a time from /api/v1/dashboard/clusters/{cluster}/quotas); GPUs in whole nvidia.com/gpu, quota maps keyed as in the ResourceQuota", tag: "dashboard", permission: "clusters.read", query: dashboardQuerySchema, response: dashboardSnapshotSchema },
+  { method: "get", path: "/api/v1/dashboard/clusters/{cluster}/quotas", operationId: "listDashboardQuotas", summary: "A cluster's ResourceQuotas as the dashboard shows them, most pressed first, `limit` (1–500, default 100) a page; `nextCursor` continues after the last one sent (null on the last page); 404 without a grant on the cluster", tag: "dashboard", permission: "clusters.read", query: dashboardQuotasQuerySchema, response: dashboardQuotaPageSchema },
   { method: "get", path: "/api/v1/dashboard/gpu-utilization", operationId: "getGpuUtilization", summary: "DCGM GPU utilization and memory from the cluster's Prometheus: the last hour's series, per pod (with project and user; `sharedGpus` of its GPUs are time-sliced) and idle GPUs (< 5 % for 30 min); `gpusHeld` counts each physical GPU once; pods named by the cluster's `gpuMetricLabels`; `status` unconfigured | unavailable | ok", tag: "dashboard", permission: "clusters.read", query: utilizationQuerySchema, response: gpuUtilizationSchema },
   { method: "get", path: "/api/v1/dashboard/gpu-hours", operationId: "getGpuHours", summary: "GPU-hours per project or group (the project's owner group) over a period, from run records and live pod lifetimes; `format=csv` for a CSV file", tag: "dashboard", permission: "clusters.read", query: gpuHoursQuerySchema, response: gpuHoursViewSchema, text: "text/csv" },
   // ---- end of dashboard ----

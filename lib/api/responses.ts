@@ -85,7 +85,8 @@ export const buildViewSchema = documents<BuildView>()(
     durationMs: z.number().nullable().describe("From start (or queueing) to the end, or to now while it runs; null while queued"),
     namespace: nullableString,
     jobName: nullableString,
-    executor: z.enum(["kaniko", "buildkit"]).nullable().describe("The executor that ran it; null while queued"),
+    executor: z.enum(["kaniko", "buildkit", "docker"]).nullable().describe("The executor that ran it (docker: a Docker host's build API); null while queued"),
+    dockerHost: nullableString.describe("The Docker host that builds it, when not a cluster"),
   }),
 );
 
@@ -171,6 +172,28 @@ export const executionPreviewSchema = z.object({
   pod: kubernetesObjectSchema.describe("The Pod the run would be created as"),
   namespace: z.object({ namespace: z.string(), disambiguated: z.string().optional().describe("Why the name carries a hash suffix, when it does") }),
   codeEnv: z.object({ name: z.string(), image: z.string(), buildId: z.number().int(), stale: z.boolean() }).optional().describe("The code env whose image the pod runs, when one was asked for"),
+});
+
+/** The preview of a docker config: the Engine API `ContainerCreate` body a run sends, and where. */
+export const dockerExecutionPreviewSchema = z.object({
+  engine: z.literal("docker"),
+  dockerHost: z.string().nullable().describe("The Docker host the container is created on"),
+  container: z
+    .object({
+      Image: z.string(),
+      Cmd: z.array(z.string()),
+      Env: z.array(z.string()).describe("K=V, sorted by name"),
+      WorkingDir: z.string().optional(),
+      Labels: z.record(z.string(), z.string()),
+      HostConfig: z.object({
+        NanoCpus: z.number().optional(),
+        Memory: z.number().optional(),
+        MemorySwap: z.number().optional(),
+        DeviceRequests: z.array(z.object({ Driver: z.string(), Count: z.number(), Capabilities: z.array(z.array(z.string())) })).optional(),
+      }),
+    })
+    .describe("The exact Docker Engine API ContainerCreate body the run sends"),
+  codeEnv: z.object({ name: z.string(), image: z.string(), buildId: z.number().int(), stale: z.boolean() }).optional().describe("The code env whose image the container runs, when one was asked for"),
 });
 
 export const clusterFitsSchema = z.array(

@@ -1,4 +1,4 @@
-import { diffObjects, type FieldChange } from "@/lib/objects/diff";
+import { diffObjects, type FieldChange } from "./diff";
 import { REDACTED, redact } from "./redact";
 
 /** The page of each kind of audited object, from its recorded id. */

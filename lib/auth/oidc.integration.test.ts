@@ -9,7 +9,7 @@ describe("OIDC accounts are bound to the provider's subject", async () => {
   const { getDb } = await import("@/db");
   const { auditEvents, users } = await import("@/db/schema");
   const { syncOidcUser } = await import("./oidc");
-  const { groupNamesByUser } = await import("@/lib/users/queries");
+  const { groupNamesByUser } = await import("@/lib/auth/actor");
 
   const ISSUER = "https://sso.example";
   const profile = (sub: string, claims: Record<string, unknown> = {}) => ({ iss: ISSUER, sub, email_verified: true, ...claims });

@@ -7,7 +7,7 @@ import { users } from "@/db/schema";
 import { recordStandaloneAudit } from "@/lib/audit/record";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { env } from "@/lib/env";
-import { findUser } from "@/lib/users/queries";
+import { findUser } from "./actor";
 import { trustedClientAddress } from "./client-address";
 import { localAuthorizer } from "./credentials";
 import { OIDC_PROVIDER_ID, findOidcUser, identityFromAccountId, oidcProvider, syncOidcUser } from "./oidc";

@@ -2,7 +2,7 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { can, type Actor, type Permission } from "@/lib/permissions";
-import { actorForUser } from "@/lib/users/queries";
+import { actorForUser } from "./actor";
 import { authOptions } from "./options";
 
 /** The signed-in user, re-read from the database so a disabled user loses access at once. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { DomainError } from "@/lib/actions/result";
-import { loadKubeconfig, UnusableKubeconfig } from "@/lib/kube/client";
+import { loadKubeconfig } from "@/lib/kube/client";
+import { isKubeCallError } from "@/lib/kube/errors";
 import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
 
 /**
@@ -12,7 +13,7 @@ export function resolveConnection(kubeconfig: string, context: string | undefine
     const config = loadKubeconfig(kubeconfig, context, instanceKubeconfigPolicy());
     return { context: config.getCurrentContext(), server: config.getCurrentCluster()!.server };
   } catch (error) {
-    if (error instanceof UnusableKubeconfig && error.problems.length) {
+    if (isKubeCallError(error, "kubeconfig") && error.problems.length) {
       throw new DomainError(422, "The kubeconfig uses fields Berth does not allow", { kubeconfig: error.problems.map((problem) => problem.message) });
     }
     const message = error instanceof Error ? error.message : "The kubeconfig cannot be used";

@@ -1,5 +1,8 @@
 import { parse } from "yaml";
 
+// The same allow-list the server applies, for the attach form to show refused fields while pasting.
+export { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
+
 /** One context of a kubeconfig, with the server URL of its cluster (never its credentials). */
 export interface KubeconfigContext {
   name: string;

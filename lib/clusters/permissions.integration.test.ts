@@ -7,8 +7,8 @@ import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import YAML from "yaml";
 import type { Actor } from "@/lib/permissions";
-import { startClusterProcess } from "@/test/cluster-process";
-import { adminKubeconfigPath, clusterKind } from "@/test/cluster-kind";
+import { startClusterProcess } from "@/test/support/cluster-process";
+import { adminKubeconfigPath, clusterKind } from "@/test/support/cluster-kind";
 import { serviceAccountKubeconfig } from "@/test/real-cluster/service-account";
 
 interface PolicyRule {
@@ -81,7 +81,7 @@ describe("Berth's own permissions on a cluster", async () => {
   const { deleteClusterPod } = await import("@/lib/clusters/mutations");
   const { readableClusterDetail } = await import("@/lib/clusters/reads");
   const { clusterDetailSchema } = await import("@/lib/clusters/schema");
-  const { actorForUser } = await import("@/lib/users/queries");
+  const { actorForUser } = await import("@/lib/auth/actor");
 
   const suffix = Math.random().toString(36).slice(2, 7);
   const namespace = `perm-${suffix}`;

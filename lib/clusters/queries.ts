@@ -8,6 +8,8 @@ import { isIdRef } from "@/lib/objects/versioned";
 import { summarizeKubeconfig, type KubeconfigContext } from "./kubeconfig";
 import type { ClusterView } from "./schema";
 
+export type { Cluster } from "@/db/schema";
+
 type Reader = ReturnType<typeof getDb> | Tx;
 
 /**

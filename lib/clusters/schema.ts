@@ -4,7 +4,7 @@ import { CLUSTER_LEVELS } from "@/lib/permissions";
 import { descriptionSchema, groupNameSchema } from "@/lib/validation";
 import { chooseContext, summarizeKubeconfig } from "./kubeconfig";
 import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
-import { sparkJobNamespacesSchema } from "@/lib/spark-configs/operator-namespaces";
+import { sparkJobNamespacesSchema } from "./spark-operator-namespaces";
 
 /** A cluster named by id or name, as in REST paths. */
 export const clusterRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);

@@ -8,6 +8,8 @@ import { describeKubeError } from "@/lib/kube/errors";
 import { nodeSummary, type NodeSummary } from "@/lib/kube/nodes";
 import { withTimeout } from "@/lib/kube/timeout";
 
+export type { NodeSummary, PermissionCheck };
+
 /** How long one status probe may take, and how long its answer is reused. */
 const PROBE_TIMEOUT_MS = 4_000;
 const CACHE_MS = 5_000;

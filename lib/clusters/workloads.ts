@@ -3,13 +3,15 @@ import type { Cluster } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { kubeClients } from "@/lib/kube/client";
 import { readNodeAllocations } from "@/lib/kube/capacity-reader";
-import { KubeCallError } from "@/lib/kube/errors";
+import { isKubeCallError } from "@/lib/kube/errors";
 import { jobSummary, type JobSummary } from "@/lib/kube/jobs";
 import { formatAllocation, type NodeAllocation } from "@/lib/kube/nodes";
 import { byLastSeenDescending, describePod, eventSummary, podSummary, type EventSummary, type PodDescription, type PodSummary } from "@/lib/kube/pods";
 import { withTimeout } from "@/lib/kube/timeout";
 import { kubeRefusal } from "./kube-refusal";
 import { BERTH_LABELS } from "@/lib/kube/labels";
+
+export type { EventSummary, PodDescription };
 
 const READ_TIMEOUT_MS = 8_000;
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -86,7 +88,7 @@ export async function clusterNodeAllocations(cluster: Cluster): Promise<{ alloca
   try {
     return { allocations: await readNodeAllocations(cluster), problem: null };
   } catch (error) {
-    if (!(error instanceof KubeCallError)) throw error;
+    if (!isKubeCallError(error, "call")) throw error;
     return { allocations: null, problem: `Allocated amounts are not shown: ${error.message}` };
   }
 }

@@ -142,7 +142,7 @@ describe("code envs built on the simulated cluster", async () => {
     const gpu = findExecutionConfig("gpu-train")!;
     expect(previewExecutionConfig(user, gpu, { codeEnv: "torch-env" }).codeEnv).toMatchObject({ image: oldImage, stale: true });
 
-    const outcome = await mutations.rebuildStaleCodeEnvs(admin, "api");
+    const outcome = await executeMutation(mutations.rebuildStaleCodeEnvs, {}, admin, "api");
     expect(outcome).toMatchObject({ ok: true, data: [{ codeEnv: "torch-env", queued: [{ status: "queued" }] }] });
     ensureBuildRunner();
     const id = (outcome as { ok: true; data: { queued: { id: number; image: string }[] }[] }).data[0].queued[0].id;
@@ -153,8 +153,8 @@ describe("code envs built on the simulated cluster", async () => {
     const pushed = await waitFor(id, ["pushed", "failed"]);
     expect(pushed.status).toBe("pushed");
     expect(previewExecutionConfig(user, gpu, { codeEnv: "torch-env" }).codeEnv).toMatchObject({ image: pushed.image, stale: false });
-    expect(await mutations.rebuildStaleCodeEnvs(admin, "api")).toEqual({ ok: true, data: [] });
-    expect(await mutations.rebuildStaleCodeEnvs(user, "api")).toMatchObject({ ok: false, status: 403 });
+    expect(await executeMutation(mutations.rebuildStaleCodeEnvs, {}, admin, "api")).toEqual({ ok: true, data: [] });
+    expect(await executeMutation(mutations.rebuildStaleCodeEnvs, {}, user, "api")).toMatchObject({ ok: false, status: 403 });
   });
 
   it("keeps history: restore re-saves an old version (its pushed image is current again), YAML round-trips, delete keeps the build records", async () => {
@@ -168,7 +168,7 @@ describe("code envs built on the simulated cluster", async () => {
 
     const yaml = codeEnvYaml(findCodeEnv("torch-env")!);
     expect(yaml).toContain("kind: CodeEnv");
-    const imported = await mutations.importCodeEnv(yaml.replace("name: torch-env", "name: torch-copy"), admin, "api");
+    const imported = await executeMutation(mutations.importCodeEnv, { yaml: yaml.replace("name: torch-env", "name: torch-copy") }, admin, "api");
     expect(imported).toMatchObject({ ok: true, data: { name: "torch-copy", version: 1, packages: ["torch==2.5.1"] } });
 
     expect(await run(mutations.deleteCodeEnv, { codeEnv: "torch-env" })).toMatchObject({ ok: true });

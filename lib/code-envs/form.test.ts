@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeEnvSchema } from "@/lib/images/schema";
+import { codeEnvSchema } from "./schema";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { buildForMode, codeEnvFormErrors, codeEnvFormInput, packagesToLines } from "./form";
 

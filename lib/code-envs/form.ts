@@ -1,4 +1,5 @@
-import { parsePackageLines, type BuildFor, type CodeEnvSpec } from "@/lib/images/schema";
+import { parsePackageLines } from "./packages";
+import type { BuildFor, CodeEnvSpec } from "./schema";
 import type { FieldErrors } from "@/lib/validation";
 
 /** The code env form's fields, for putting nested errors ("packages.3") on the field that edits them. */

@@ -1,21 +1,20 @@
 import "server-only";
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { z } from "zod";
 import { getDb, type Tx } from "@/db";
 import { codeEnvs, executionConfigs, imageBuilds, sparkConfigs, type CodeEnvRow } from "@/db/schema";
-import { defineMutation, executeMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
-import type { AuditSource } from "@/lib/audit/record";
+import { defineMutation } from "@/lib/actions/mutation";
+import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { findDockerHost } from "@/lib/docker-hosts/queries";
 import { queueBuild, resolveBuildCluster } from "@/lib/images/builds";
-import type { CodeEnvSpec } from "@/lib/images/schema";
+import { can } from "@/lib/permissions";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
-import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
-import { can, type Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { imagesToBuild, type CodeEnvPlan } from "./planner";
 import { CODE_ENV_KIND, CODE_ENV_OBJECT_TYPE, codeEnvBody, findCodeEnv, planCodeEnv, planContext, toCodeEnvView } from "./queries";
-import { buildCodeEnvSchema, createCodeEnvSchema, deleteCodeEnvSchema, restoreCodeEnvSchema, updateCodeEnvSchema, type CodeEnvView, type QueuedBuild, type StoredCodeEnvSpec } from "./schema";
+import { buildCodeEnvSchema, createCodeEnvSchema, deleteCodeEnvSchema, importCodeEnvSchema, restoreCodeEnvSchema, updateCodeEnvSchema, type CodeEnvSpec, type QueuedBuild, type StoredCodeEnvSpec } from "./schema";
 
 function requireCodeEnv(tx: Tx, ref: string | number): CodeEnvRow {
   const row = findCodeEnv(ref, tx);
@@ -179,6 +178,9 @@ export const buildCodeEnv = defineMutation({
     if (imagesToBuild(preview).length === 0) return { codeEnv: existing.name, queued: [], blocked: blockedImages(preview), message: nothingToBuild(preview) };
     return ctx.write((tx) => {
       const row = requireCodeEnv(tx, existing.id);
+      const host = input.dockerHost === undefined ? undefined : findDockerHost(input.dockerHost, tx);
+      if (input.dockerHost !== undefined && !host) throw new DomainError(422, "Some referenced objects do not exist", { dockerHost: [`No Docker host named "${input.dockerHost}"`] });
+      if (host && !can(ctx.actor, "dockerHosts.use", { dockerHost: host.id })) throw new DomainError(403, `You may not use Docker host ${host.name}: ask one of its managers for access`);
       const context = planContext(tx);
       const plan = planCodeEnv(row, context, tx);
       const queued: QueuedBuild[] = imagesToBuild(plan).map((image) => {
@@ -191,7 +193,8 @@ export const buildCodeEnv = defineMutation({
           dockerfile: image.dockerfile,
           image: image.image,
           inputsHash: image.inputsHash,
-          clusterId: resolveBuildCluster(base?.clusterId ?? null, tx).id,
+          clusterId: host ? null : resolveBuildCluster(base?.clusterId ?? null, tx).id,
+          dockerHostId: host?.id ?? null,
           startedBy: ctx.actor.id,
         });
         return { id: build.id, status: build.status, baseRef: image.baseRef, image: build.image };
@@ -205,31 +208,33 @@ export const buildCodeEnv = defineMutation({
 });
 
 /** "Rebuild all stale": buildCodeEnv for every code env with something to build; each is audited on its own. */
-export async function rebuildStaleCodeEnvs(actor: Actor | null, source: AuditSource): Promise<Result<CodeEnvBuildOutcome[]>> {
-  if (!actor) return { ok: false, status: 401, error: "Sign in to continue" };
-  if (!can(actor, buildCodeEnv.permission)) return { ok: false, status: 403, error: `You do not have the permission "${buildCodeEnv.permission}"` };
-  const context = planContext();
-  const outcomes: CodeEnvBuildOutcome[] = [];
-  for (const row of getDb().select().from(codeEnvs).orderBy(asc(codeEnvs.name)).all()) {
-    if (imagesToBuild(planCodeEnv(row, context)).length === 0) continue;
-    const result = await executeMutation(buildCodeEnv, { codeEnv: row.id }, actor, source);
-    if (!result.ok) return result;
-    outcomes.push(result.data);
-  }
-  return { ok: true, data: outcomes };
-}
+export const rebuildStaleCodeEnvs = defineMutation({
+  name: "code-env.rebuild-stale",
+  permission: buildCodeEnv.permission,
+  schema: z.object({}),
+  async run(_input, ctx): Promise<CodeEnvBuildOutcome[]> {
+    const context = planContext();
+    const outcomes: CodeEnvBuildOutcome[] = [];
+    for (const row of getDb().select().from(codeEnvs).orderBy(asc(codeEnvs.name)).all()) {
+      if (imagesToBuild(planCodeEnv(row, context)).length === 0) continue;
+      outcomes.push(await ctx.delegate(buildCodeEnv, { codeEnv: row.id }));
+    }
+    return outcomes;
+  },
+});
 
 /**
- * Imports a YAML document: creates the code env, or saves it as the next version of the one of
- * that name, through the create or update mutation so permissions and audit apply.
+ * Imports a YAML document `{ yaml }`: creates the code env, or saves it as the next version of the one of
+ * that name, through the create or update mutation (their permissions and audit rows apply).
  */
-export async function importCodeEnv(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<CodeEnvView>> {
-  const refused = importRefusal(actor, createCodeEnv.permission, yaml);
-  if (refused) return refused;
-  const parsed = fromYamlDocument(yaml, CODE_ENV_KIND, createCodeEnvSchema);
-  if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
-  const existing = findCodeEnv(parsed.value.name);
-  return existing
-    ? executeMutation(updateCodeEnv, { ...parsed.value, codeEnv: existing.id }, actor, source)
-    : executeMutation(createCodeEnv, parsed.value, actor, source);
-}
+export const importCodeEnv = defineMutation({
+  name: "code-env.import",
+  permission: createCodeEnv.permission,
+  schema: importCodeEnvSchema,
+  run(input, ctx) {
+    const parsed = fromYamlDocument(input.yaml, CODE_ENV_KIND, createCodeEnvSchema);
+    if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
+    const existing = findCodeEnv(parsed.value.name);
+    return existing ? ctx.delegate(updateCodeEnv, { ...parsed.value, codeEnv: existing.id }) : ctx.delegate(createCodeEnv, parsed.value);
+  },
+});

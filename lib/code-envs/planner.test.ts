@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { baseImageSchema, codeEnvSchema, type BaseImageInput, type CodeEnvInput } from "@/lib/images/schema";
-import { codeEnvDockerfile, codeEnvInputsHash } from "@/lib/images/dockerfile";
+import { baseImageSchema, type BaseImageInput } from "@/lib/images/schema";
+import { codeEnvDockerfile, codeEnvInputsHash } from "./dockerfile";
+import { codeEnvSchema, type CodeEnvInput } from "./schema";
 import { codeEnvImageForConfig, imagesToBuild, planCodeEnvImages, type PlannerBuild, type PlannerExecutionConfig, type PlannerInput, type PlannerSparkConfig } from "./planner";
 
 const env = (input: Partial<CodeEnvInput> = {}) =>

@@ -10,11 +10,13 @@
  * the Berth base image at that reference was pushed again after the build pulled it.
  */
 import type { ImageBuildRow } from "@/db/schema";
-import { codeEnvBaseProblem, codeEnvDockerfile, codeEnvInputsHash } from "@/lib/images/dockerfile";
-import { parseImageReference, type BaseImageSpec, type CodeEnvSpec } from "@/lib/images/schema";
+import { parseImageReference } from "@/lib/images/reference";
+import type { BaseImageSpec } from "@/lib/images/schema";
 import { resolveImage } from "@/lib/kube/pod-builder";
 import { sparkImage, type SparkConfigBody } from "@/lib/spark-configs/builders";
+import { codeEnvBaseProblem, codeEnvDockerfile, codeEnvInputsHash } from "./dockerfile";
 import { codeEnvPushTarget } from "./push-target";
+import type { CodeEnvSpec } from "./schema";
 
 export type ConfigKind = "execution" | "spark";
 

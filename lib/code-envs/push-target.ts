@@ -1,5 +1,6 @@
-import { codeEnvInputsHash } from "@/lib/images/dockerfile";
-import { parseImageReference, type RegistryTarget } from "@/lib/images/schema";
+import { parseImageReference } from "@/lib/images/reference";
+import type { RegistryTarget } from "@/lib/images/schema";
+import { codeEnvInputsHash } from "./dockerfile";
 
 /** Where a code env's image for one base reference is pushed, or why it has nowhere to go. */
 export type PushTarget = { image: string } | { problem: string };

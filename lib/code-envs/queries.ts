@@ -5,12 +5,11 @@ import { baseImages, codeEnvs, executionConfigs, imageBuilds, sparkConfigs, type
 import { baseImageNameOf } from "@/lib/images/base-image-ref";
 import { currentBaseImageRevision } from "@/lib/images/base-image-resolve";
 import { baseImageSpec } from "@/lib/images/queries";
-import type { CodeEnvSpec } from "@/lib/images/schema";
 import { DomainError } from "@/lib/actions/result";
 import { isIdRef } from "@/lib/objects/versioned";
 import { toYamlDocument } from "@/lib/objects/yaml";
 import { codeEnvImageForConfig, planCodeEnvImages, type CodeEnvPlan, type ConfigKind, type PlannerBuild, type PlannerExecutionConfig, type PlannerSparkConfig, type PushedBaseImage } from "./planner";
-import type { CodeEnvImageView, CodeEnvView, StoredCodeEnvSpec } from "./schema";
+import type { CodeEnvImageView, CodeEnvSpec, CodeEnvView, StoredCodeEnvSpec } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
 

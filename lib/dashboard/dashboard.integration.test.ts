@@ -7,8 +7,8 @@ import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
-import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
-import { simFaults } from "@/test/sim-admin";
+import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
+import { simFaults } from "@/test/support/sim-admin";
 
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
 const NAMESPACE = "dash-quota";
@@ -44,11 +44,14 @@ describe("the dashboard against the simulated cluster", async () => {
   const { acquireInformer } = await import("@/lib/kube/informers");
   const { dashboardSnapshot, startDashboardFeeds, subscribeDashboard } = await import("./service");
   const { createToken } = await import("@/lib/tokens/mutations");
-  const { dashboardSnapshotSchema, gpuHoursViewSchema } = await import("./schema");
+  const { dashboardQuotaPageSchema, dashboardSnapshotSchema, gpuHoursViewSchema } = await import("./schema");
   const dashboardRoute = await import("@/app/api/v1/dashboard/route");
   const utilizationRoute = await import("@/app/api/v1/dashboard/gpu-utilization/route");
   const gpuHoursRoute = await import("@/app/api/v1/dashboard/gpu-hours/route");
   const streamRoute = await import("@/app/api/stream/dashboard/route");
+  const quotasRoute = await import("@/app/api/v1/dashboard/clusters/[cluster]/quotas/route");
+  const { applyDashboardEvent } = await import("@/app/(console)/_dashboard/dashboard-stream");
+  const { DASHBOARD_QUOTA_LIMIT } = await import("./quota-page");
   const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
   let core: CoreV1Api;
   let privateCluster: ClusterProcess | undefined;
@@ -336,6 +339,87 @@ describe("the dashboard against the simulated cluster", async () => {
       await until("the slow cluster to sync", () => dashboardSnapshot(admin, { cluster: "slow" }), (snapshot) => snapshot.clusters[0].synced, 40_000);
     } finally {
       await slowCluster.stop();
+    }
+  });
+
+  it("carries the most pressed quotas, pages the rest, and streams a change as a patch of the section it sent", async () => {
+    const MANY = "dash-many";
+    await core.createNamespace({ body: { metadata: { name: MANY } } }).catch(() => undefined);
+    const quotaNames = Array.from({ length: DASHBOARD_QUOTA_LIMIT + 3 }, (_, i) => `q-${i}`);
+    try {
+      for (let i = 0; i < quotaNames.length; i++) await core.createNamespacedResourceQuota({ namespace: MANY, body: { metadata: { name: quotaNames[i] }, spec: { hard: { pods: String(10 + i) } } } });
+      const count = (await core.listResourceQuotaForAllNamespaces()).items.length;
+      expect(count).toBeGreaterThan(DASHBOARD_QUOTA_LIMIT);
+      const [section] = (await until("every quota to be counted", () => dashboardSnapshot(admin, { cluster: "sim" }), (snapshot) => snapshot.clusters[0].quotaCount === count)).clusters;
+      expect(section.quotas).toHaveLength(DASHBOARD_QUOTA_LIMIT);
+
+      const created = await executeMutation(createToken, { name: "dashboard-quotas" }, admin, "api");
+      if (!created.ok) throw new Error(created.error);
+      const { token } = created.data as { token: string };
+      const call = (url: string, signal?: AbortSignal) => new NextRequest(`http://berth.test${url}`, { headers: { Authorization: `Bearer ${token}` }, signal });
+      const params = { params: Promise.resolve({ cluster: "sim" }) };
+      const key = (quota: { namespace: string; name: string }) => `${quota.namespace}/${quota.name}`;
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await quotasRoute.GET(call(`/api/v1/dashboard/clusters/sim/quotas?limit=5${cursor ? `&cursor=${cursor}` : ""}`), params);
+        expect(page.status).toBe(200);
+        const body = dashboardQuotaPageSchema.parse(await page.json());
+        expect(body.count).toBe(count);
+        paged.push(...body.items.map(key));
+        cursor = body.nextCursor;
+      } while (cursor);
+      const whole = dashboardSnapshotSchema.parse(await (await dashboardRoute.GET(call("/api/v1/dashboard?cluster=sim&quotas=all"), params)).json());
+      expect(whole.clusters[0].quotas.map(key)).toEqual(paged);
+      expect(paged).toHaveLength(count);
+      const refused = await quotasRoute.GET(call("/api/v1/dashboard/clusters/sim/quotas?cursor=nonsense"), params);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ fieldErrors: { cursor: [expect.any(String)] } });
+
+      // The stream's copy, kept by the page's reducer, ends up equal to the section the server holds.
+      const abort = new AbortController();
+      const stream = await streamRoute.GET(call("/api/stream/dashboard?cluster=sim", abort.signal));
+      const reader = stream.body!.getReader();
+      let buffered = "";
+      let copy: ReturnType<typeof applyDashboardEvent> | undefined;
+      const kinds: string[] = [];
+      const nextEvent = async () => {
+        for (;;) {
+          const match = /event: (\S+)\ndata: (.*)\n\n/.exec(buffered);
+          if (match) {
+            buffered = buffered.slice(match.index + match[0].length);
+            return { event: match[1], data: match[2] };
+          }
+          buffered += new TextDecoder().decode((await reader.read()).value);
+        }
+      };
+      const applyNext = async () => {
+        const { event, data } = await nextEvent();
+        kinds.push(event);
+        copy = applyDashboardEvent(copy === "resync" ? undefined : copy, event, data);
+        expect(copy).not.toBe("resync");
+      };
+      await applyNext();
+      expect(kinds).toEqual(["snapshot"]);
+      const before = (copy as Exclude<typeof copy, "resync" | undefined>).clusters[0].totalPods;
+      await core.createNamespacedPod({ namespace: MANY, body: pod("patched", { namespace: MANY }) });
+      const withoutTime = (section: { generatedAt: string }) => JSON.stringify({ ...section, generatedAt: null });
+      for (;;) {
+        await applyNext();
+        const held = copy as Exclude<typeof copy, "resync" | undefined>;
+        const shown = held.clusters[0];
+        if (shown.totalPods === before + 1) {
+          const [current] = (await dashboardSnapshot(admin, { cluster: "sim" })).clusters;
+          if (withoutTime(shown) === withoutTime(current)) break;
+        }
+      }
+      expect(kinds.slice(1).every((kind) => kind === "cluster-patch")).toBe(true);
+      abort.abort();
+      await reader.cancel();
+    } finally {
+      // Berth's account on the real control plane may not delete namespaces: what the test made goes one by one.
+      await core.deleteNamespacedPod({ namespace: MANY, name: "patched", gracePeriodSeconds: 0 }).catch(() => undefined);
+      for (const name of quotaNames) await core.deleteNamespacedResourceQuota({ namespace: MANY, name }).catch(() => undefined);
     }
   });
 });

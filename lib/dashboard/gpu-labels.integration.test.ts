@@ -4,8 +4,8 @@ import path from "node:path";
 import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
-import { onSimulatorOnly } from "@/test/cluster-kind";
-import { EXPORTER_TARGET, startPrometheus, type ScrapeLayout, type TestPrometheus } from "@/test/prometheus";
+import { onSimulatorOnly } from "@/test/support/cluster-kind";
+import { EXPORTER_TARGET, startPrometheus, type ScrapeLayout, type TestPrometheus } from "@/test/support/prometheus";
 
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
 const NAMESPACE = "dash-gpu-labels";
@@ -112,7 +112,7 @@ describe("a time-sliced GPU shared by two pods", async () => {
   const { findCluster } = await import("@/lib/clusters/queries");
   const { kubeClients } = await import("@/lib/kube/client");
   const { gpuUtilization } = await import("./service");
-  const { startClusterProcess } = await import("@/test/cluster-process");
+  const { startClusterProcess } = await import("@/test/support/cluster-process");
   let sim: Awaited<ReturnType<typeof startClusterProcess>> | undefined;
   let prometheus: TestPrometheus | undefined;
 

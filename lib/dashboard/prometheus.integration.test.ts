@@ -4,8 +4,8 @@ import path from "node:path";
 import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import { describe, expect, inject } from "vitest";
 import type { Actor } from "@/lib/permissions";
-import { onSimulatorOnly } from "@/test/cluster-kind";
-import { startPrometheus, type TestPrometheus } from "@/test/prometheus";
+import { onSimulatorOnly } from "@/test/support/cluster-kind";
+import { startPrometheus, type TestPrometheus } from "@/test/support/prometheus";
 
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
 const NAMESPACE = "dash-prom";

@@ -1,8 +1,24 @@
 import { z } from "zod";
+import { DASHBOARD_QUOTA_LIMIT, QUOTA_PAGE_MAX } from "./quota-page";
 
-/** `?cluster=` of the dashboard routes: a cluster's id or name. */
+/** `?cluster=` of the dashboard routes: a cluster's id or name; `?quotas=all` for every quota of a section. */
 export const dashboardQuerySchema = z.object({
   cluster: z.string().trim().min(1, "Name a cluster (its id or name)").optional(),
+  quotas: z
+    .enum(["all"], { error: "quotas must be all (or left out)" })
+    .optional()
+    .describe(`Left out: each cluster's ${DASHBOARD_QUOTA_LIMIT} most pressed quotas (the rest from /api/v1/dashboard/clusters/{cluster}/quotas); all: every quota`),
+});
+
+/** `GET /api/v1/dashboard/clusters/{cluster}/quotas`: a page of a cluster's quotas, most pressed first. */
+export const dashboardQuotasQuerySchema = z.object({
+  cursor: z.string().trim().min(1).optional().describe("nextCursor of the previous page; left out for the first"),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(QUOTA_PAGE_MAX, `limit must be at most ${QUOTA_PAGE_MAX}`)
+    .default(100),
 });
 
 export const utilizationQuerySchema = z.object({
@@ -67,11 +83,19 @@ export const clusterDashboardSchema = z.object({
     nodes: z.array(z.object({ node: z.string(), allocatable: z.number().int(), requested: z.number().int(), replicas: z.number().int().optional(), pods: z.array(z.object({ ...podRefShape, gpus: z.number().int() })) })),
     projects: z.array(z.object({ project: z.string(), gpus: z.number().int() })),
   }),
-  quotas: z.array(quotaViewSchema),
+  quotas: z.array(quotaViewSchema).describe(`The ${DASHBOARD_QUOTA_LIMIT} most pressed quotas (every quota with ?quotas=all)`),
+  quotaCount: z.number().int().describe("Every ResourceQuota of the cluster"),
+  quotaWarnings: z.number().int().describe("Quotas at 90 % or more of a limit, among all of them"),
   generatedAt: z.string(),
 });
 
 export const dashboardSnapshotSchema = z.object({ clusters: z.array(clusterDashboardSchema), generatedAt: z.string() });
+
+export const dashboardQuotaPageSchema = z.object({
+  items: z.array(quotaViewSchema),
+  nextCursor: z.string().nullable().describe("Pass as ?cursor= for the next page; null on the last"),
+  count: z.number().int().describe("Every ResourceQuota of the cluster"),
+});
 
 export const gpuHoursViewSchema = z.object({
   from: z.string(),

@@ -1,6 +1,7 @@
 import "server-only";
 import type { V1Node, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
 import { asc } from "drizzle-orm";
+import jsonPatch from "fast-json-patch";
 import { getDb } from "@/db";
 import { clusters, type Cluster } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
@@ -8,8 +9,9 @@ import { mayReadCluster } from "@/lib/clusters/access";
 import { findCluster } from "@/lib/clusters/queries";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
 import type { Actor } from "@/lib/permissions";
-import { ClusterAggregator, type ClusterAggregates, type WatchEvent } from "./aggregate";
+import { ClusterAggregator, type ClusterAggregates, type QuotaView, type WatchEvent } from "./aggregate";
 import { readUtilization, type UtilizationView } from "./prometheus";
+import { capQuotas, quotaPage } from "./quota-page";
 
 /**
  * One aggregator per cluster, fed by the shared informers (the same watches the runs use), kept
@@ -26,7 +28,10 @@ type FeedKind = (typeof FEED_KINDS)[number];
  * before answering "not synced"; a cluster known to be unreachable is not waited for.
  */
 const FIRST_SYNC_WAIT_MS = 5_000;
-/** Changes are gathered this long before streams hear of them (the issue allows 250 ms). */
+/**
+ * Changes are gathered this long before streams hear of them: a burst costs one rebuild, while a
+ * pod change still shows on an open dashboard within 300 ms (docs/benchmarks.md).
+ */
 const CHANGE_DELAY_MS = 100;
 /** A view is rebuilt at least this often, so time-based figures (failed in the last hour) move on. */
 const VIEW_MAX_AGE_MS = 5_000;
@@ -49,6 +54,10 @@ export interface ClusterDashboard extends ClusterAggregates {
   error: string | null;
   /** A Prometheus URL is set on the cluster (GPU utilization: GET /api/v1/dashboard/gpu-utilization). */
   prometheus: boolean;
+  /** Every ResourceQuota of the cluster; `quotas` holds the most pressed of them. */
+  quotaCount: number;
+  /** Quotas at QUOTA_WARNING_RATIO or more of a limit, among all of them. */
+  quotaWarnings: number;
   generatedAt: string;
 }
 
@@ -76,7 +85,7 @@ interface Feed {
   statusVersion: number;
   lastUsed: number;
   /** `json`: the value serialised, once, for GET requests (ten clusters of 1,000 namespaces make megabytes). */
-  view: { key: string; at: number; value: ClusterDashboard; json?: string } | null;
+  view: { key: string; at: number; value: ClusterDashboard; json?: string; quotas: QuotaView[]; patches?: WeakMap<ClusterDashboard, string> } | null;
   dispose(): void;
 }
 
@@ -240,6 +249,7 @@ function clusterView(feed: Feed): ClusterDashboard {
   if (feed.view && feed.view.key === key && now - feed.view.at < VIEW_MAX_AGE_MS) return feed.view.value;
   const statuses = FEED_KINDS.map((kind) => feed.statuses[kind]);
   const staleSince = statuses.map((status) => status.staleSince).filter((since): since is string => since !== null).sort()[0] ?? null;
+  const aggregates = feed.aggregator.snapshot();
   const value: ClusterDashboard = {
     id: feed.clusterId,
     name: feed.name,
@@ -248,10 +258,11 @@ function clusterView(feed: Feed): ClusterDashboard {
     staleSince,
     error: statuses.find((status) => status.error)?.error ?? null,
     prometheus: feed.prometheusConfigured,
-    ...feed.aggregator.snapshot(),
+    ...aggregates,
+    ...capQuotas(aggregates.quotas),
     generatedAt: new Date(now).toISOString(),
   };
-  feed.view = { key, at: now, value };
+  feed.view = { key, at: now, value, quotas: aggregates.quotas };
   return value;
 }
 
@@ -279,9 +290,35 @@ function visibleClusters(actor: Actor, cluster?: string): Cluster[] {
  * `GET /api/v1/dashboard`: every cluster the actor may read (or the one named), from the
  * aggregators. Only the first request for a cluster waits for its lists (at most a few seconds).
  */
-export async function dashboardSnapshot(actor: Actor, options: { cluster?: string } = {}): Promise<DashboardSnapshot> {
+export async function dashboardSnapshot(actor: Actor, options: DashboardOptions = {}): Promise<DashboardSnapshot> {
   const feeds = await visibleFeeds(actor, options.cluster);
-  return { clusters: feeds.map(clusterView), generatedAt: new Date().toISOString() };
+  return { clusters: feeds.map(options.quotas === "all" ? withAllQuotas : clusterView), generatedAt: new Date().toISOString() };
+}
+
+/** `?cluster=` names one cluster; `?quotas=all` sends every quota of a section instead of the most pressed. */
+export interface DashboardOptions {
+  cluster?: string;
+  quotas?: "all";
+}
+
+/** A section with every quota, for callers that asked for all of them (not cached: the rare, large answer). */
+function withAllQuotas(feed: Feed): ClusterDashboard {
+  const value = clusterView(feed);
+  return { ...value, quotas: feed.view!.quotas };
+}
+
+/**
+ * `GET /api/v1/dashboard/clusters/{cluster}/quotas`: the cluster's quotas past those its section
+ * carries, most pressed first, a page at a time.
+ */
+export async function dashboardQuotas(actor: Actor, cluster: string, page: { cursor?: string; limit: number }): Promise<{ items: QuotaView[]; nextCursor: string | null; count: number }> {
+  const [feed] = await visibleFeeds(actor, cluster);
+  clusterView(feed);
+  try {
+    return quotaPage(feed.view!.quotas, page.cursor, page.limit);
+  } catch (error) {
+    throw new DomainError(400, error instanceof Error ? error.message : String(error), { cursor: ["The cursor is not valid"] });
+  }
 }
 
 /** The feeds of the clusters the actor may see; a feed this request started waits for its first lists. */
@@ -301,7 +338,8 @@ const BODY_REUSE_MS = 1_000;
 const bodies = new Map<string, { at: number; text: string }>();
 
 /** `dashboardSnapshot` as JSON text, from each cluster's section serialised once per change: what `GET /api/v1/dashboard` sends. */
-export async function dashboardSnapshotText(actor: Actor, options: { cluster?: string } = {}): Promise<string> {
+export async function dashboardSnapshotText(actor: Actor, options: DashboardOptions = {}): Promise<string> {
+  if (options.quotas === "all") return JSON.stringify(await dashboardSnapshot(actor, options));
   const feeds = await visibleFeeds(actor, options.cluster);
   const sections = feeds.map(clusterViewJson);
   const key = feeds.map((feed) => `${feed.clusterId}/${feed.view!.key}/${feed.view!.at}`).join(",");
@@ -328,6 +366,30 @@ export function clusterDashboardJson(actor: Actor, clusterId: number): string | 
   if (!feed || !mayReadCluster(actor, clusterId)) return null;
   feed.lastUsed = Date.now();
   return clusterViewJson(feed);
+}
+
+/**
+ * What a stream sends of a cluster after a change, given the section it sent last (`sent`):
+ * `patch`, the JSON text of `{id, ops}` turning `sent` into the current section (RFC 6902),
+ * computed once for all the streams that sent the same section; `full` when there is nothing
+ * to patch from. `view` is the section the stream then holds. Null when the cluster is not
+ * aggregated or hidden from the actor, or when nothing changed since `sent`.
+ */
+export function clusterDashboardChange(actor: Actor, clusterId: number, sent: ClusterDashboard | undefined): { view: ClusterDashboard; patch: string } | { view: ClusterDashboard; full: string } | null {
+  const feed = state.feeds.get(clusterId);
+  if (!feed || !mayReadCluster(actor, clusterId)) return null;
+  feed.lastUsed = Date.now();
+  const value = clusterView(feed);
+  if (value === sent) return null;
+  const view = feed.view!;
+  if (!sent) return { view: value, full: clusterViewJson(feed) };
+  view.patches ??= new WeakMap();
+  let patch = view.patches.get(sent);
+  if (patch === undefined) {
+    patch = JSON.stringify({ id: clusterId, ops: jsonPatch.compare(sent, value) });
+    view.patches.set(sent, patch);
+  }
+  return { view: value, patch };
 }
 
 /** The aggregator of a cluster that is being aggregated (for metrics joins and live GPU-hours). */

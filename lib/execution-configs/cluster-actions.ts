@@ -4,20 +4,21 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { asc } from "drizzle-orm";
 import { getDb } from "@/db";
 import { clusters, type Cluster, type ExecutionConfigRow } from "@/db/schema";
-import { DomainError } from "@/lib/actions/result";
-import { recordStandaloneAudit, type AuditSource } from "@/lib/audit/record";
+import { z } from "zod";
+import { defineMutation, executeMutation } from "@/lib/actions/mutation";
+import { DomainError, notFound } from "@/lib/actions/result";
+import type { AuditSource } from "@/lib/audit/record";
 import { findCluster } from "@/lib/clusters/queries";
 import { BaseImageUnavailable, withBaseImageResolved } from "@/lib/images/base-image-resolve";
 import { fitsOnCluster } from "@/lib/kube/capacity-reader";
-import { describeKubeError } from "@/lib/kube/errors";
-import { NamespaceError } from "@/lib/kube/namespaces";
+import { describeKubeError, isKubeCallError } from "@/lib/kube/errors";
 import { ensureNamespace } from "@/lib/namespace-policies/apply";
 import { PodBuildError, RunEnvError, buildPod, type PodRun } from "./pod";
 import { runTestPod, type PodTestResult } from "@/lib/kube/pod-test";
 import { withTimeout } from "@/lib/kube/timeout";
 import type { Actor } from "@/lib/permissions";
 import { getInstanceDefaults } from "@/lib/settings/queries";
-import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigBody } from "./queries";
+import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigBody, findExecutionConfig } from "./queries";
 
 /**
  * The run a preview, fits and test use: the caller in project "sample", running a Python recipe,
@@ -76,33 +77,49 @@ export interface ExecutionConfigTestResult extends PodTestResult {
 }
 
 /**
- * Starts a short pod with the config on its cluster and reports what happened (see runTestPod).
- * The namespace is created (with its policy) when missing and the config allows it. Audited.
+ * "Test": starts a short pod with the config on its cluster and reports what happened (see
+ * runTestPod). The namespace is created (with its policy) when missing and the config allows it.
+ * The pod runs before the transaction, which holds only the audit row of the outcome.
  */
+export const runExecutionConfigTest = defineMutation({
+  name: "execution-config.test",
+  permission: "configs.manage",
+  schema: z.strictObject({ config: z.union([z.number().int().positive(), z.string().min(1)]) }),
+  async run(input, ctx): Promise<ExecutionConfigTestResult> {
+    const row = findExecutionConfig(input.config);
+    if (!row) throw notFound(`Execution config "${input.config}"`);
+    const [cluster] = targetClusters(row);
+    if (!cluster) throw new DomainError(422, "No cluster selected: set the config's cluster or the instance's default cluster", { cluster: ["No cluster selected"] });
+    const runId = `test-${randomBytes(3).toString("hex")}`;
+    // The simulator completes the pod after 2 s; a real cluster ignores the annotation.
+    const pod = podFor(row, { ...sampleRun(ctx.actor, row, runId), annotations: { "sim.berth.dev/duration": "2s" } });
+    const namespace = pod.metadata!.namespace!;
+    const spec = executionConfigBody(row);
+    let result: PodTestResult;
+    try {
+      await withTimeout(ensureNamespace(cluster, namespace, { create: spec.createNamespace }), 15_000);
+      result = await runTestPod(cluster, pod);
+    } catch (error) {
+      // The namespace is missing (and may not be created) or the cluster refused it: no pod was made.
+      const refused = isKubeCallError(error, "namespace") && error.failure.reason !== "Unreachable";
+      const reason = describeKubeError(error).message;
+      result = { outcome: refused ? "refused" : "failed", reason, namespace, pod: pod.metadata!.name!, steps: { scheduled: false, pulled: false, ran: false }, events: [] };
+    }
+    return ctx.write(() => ({
+      result: { cluster: cluster.name, ...result },
+      audit: {
+        objectType: EXECUTION_CONFIG_OBJECT_TYPE,
+        objectId: row.id,
+        objectName: row.name,
+        after: { cluster: cluster.name, namespace, outcome: result.outcome, reason: result.reason },
+      },
+    }));
+  },
+});
+
+/** runExecutionConfigTest for a caller that holds the row; a refusal is thrown as a DomainError. */
 export async function testExecutionConfig(row: ExecutionConfigRow, actor: Actor, source: AuditSource): Promise<ExecutionConfigTestResult> {
-  const [cluster] = targetClusters(row);
-  if (!cluster) throw new DomainError(422, "No cluster selected: set the config's cluster or the instance's default cluster", { cluster: ["No cluster selected"] });
-  const runId = `test-${randomBytes(3).toString("hex")}`;
-  // The simulator completes the pod after 2 s; a real cluster ignores the annotation.
-  const pod = podFor(row, { ...sampleRun(actor, row, runId), annotations: { "sim.berth.dev/duration": "2s" } });
-  const namespace = pod.metadata!.namespace!;
-  const spec = executionConfigBody(row);
-  let result: PodTestResult;
-  try {
-    await withTimeout(ensureNamespace(cluster, namespace, { create: spec.createNamespace }), 15_000);
-    result = await runTestPod(cluster, pod);
-  } catch (error) {
-    // The namespace is missing (and may not be created) or the cluster refused it: no pod was made.
-    const refused = error instanceof NamespaceError && error.failure.reason !== "Unreachable";
-    const reason = error instanceof NamespaceError ? error.message : describeKubeError(error).message;
-    result = { outcome: refused ? "refused" : "failed", reason, namespace, pod: pod.metadata!.name!, steps: { scheduled: false, pulled: false, ran: false }, events: [] };
-  }
-  recordStandaloneAudit(actor, source, {
-    action: "execution-config.test",
-    objectType: EXECUTION_CONFIG_OBJECT_TYPE,
-    objectId: row.id,
-    objectName: row.name,
-    after: { cluster: cluster.name, namespace, outcome: result.outcome, reason: result.reason },
-  });
-  return { cluster: cluster.name, ...result };
+  const outcome = await executeMutation(runExecutionConfigTest, { config: row.id }, actor, source);
+  if (!outcome.ok) throw new DomainError(outcome.status as DomainError["status"], outcome.error, outcome.fieldErrors, outcome.details);
+  return outcome.data;
 }

@@ -155,8 +155,8 @@ describe("execution configs against the simulated cluster", async () => {
   it("imports a YAML export under a new name", async () => {
     const { executionConfigYaml } = await import("./queries");
     const yaml = executionConfigYaml(findExecutionConfig("gpu-one")!).replace("name: gpu-one", "name: gpu-copy");
-    expect(await mutations.importExecutionConfig(yaml, admin, "api")).toMatchObject({ ok: true, data: { name: "gpu-copy", image: "python:3.12-slim", resources: { limits: { "nvidia.com/gpu": "1" } } } });
-    expect(await mutations.importExecutionConfig(yaml.replace("nvidia.com/gpu: \"1\"", "nvidia.com/gpu: \"2\""), admin, "api")).toMatchObject({ ok: false });
+    expect(await run(mutations.importExecutionConfig, { yaml })).toMatchObject({ ok: true, data: { name: "gpu-copy", image: "python:3.12-slim", resources: { limits: { "nvidia.com/gpu": "1" } } } });
+    expect(await run(mutations.importExecutionConfig, { yaml: yaml.replace("nvidia.com/gpu: \"1\"", "nvidia.com/gpu: \"2\"") })).toMatchObject({ ok: false });
     expect(podFor(findExecutionConfig("gpu-copy")!, sampleRun(admin, findExecutionConfig("gpu-copy")!)).metadata?.namespace).toBe("berth-sample");
   });
 });

@@ -1,22 +1,20 @@
 import "server-only";
 import { and, eq, inArray, ne, or } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { baseImages, executionConfigs, groups, projectOverrides, projects, settings, type ExecutionConfigRow } from "@/db/schema";
-import { defineMutation, executeMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
-import type { AuditSource } from "@/lib/audit/record";
+import { baseImages, dockerHostGrants, dockerHosts, executionConfigs, groups, projectOverrides, projects, settings, type ExecutionConfigRow } from "@/db/schema";
+import { defineMutation } from "@/lib/actions/mutation";
+import { DomainError, conflict, notFound } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
 import { BASE_IMAGE_PREFIX, baseImageNameOf } from "@/lib/images/base-image-ref";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
-import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
-import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { EXECUTION_CONFIG_KIND, EXECUTION_CONFIG_OBJECT_TYPE, executionConfigBody, findExecutionConfig, toExecutionConfigView } from "./queries";
 import {
   createExecutionConfigSchema,
   deleteExecutionConfigSchema,
+  importExecutionConfigSchema,
   restoreExecutionConfigSchema,
   updateExecutionConfigSchema,
   type ExecutionConfigInput,
@@ -31,15 +29,25 @@ function requireConfig(tx: Tx, ref: string | number): ExecutionConfigRow {
   return row;
 }
 
-/** Checks the names a body refers to (cluster, groups) and turns it into column values. */
+/** Checks the names a body refers to (cluster, Docker host, groups) and turns it into column values. */
 function columnsOf(tx: Tx, input: ExecutionConfigInput) {
-  const { name, description, cluster, usableBy, ...spec } = input;
+  const { name, description, cluster, usableBy, engine, dockerHost, ...spec } = input;
   const fieldErrors: Record<string, string[]> = {};
   let clusterId: number | null = null;
   if (cluster) {
     const row = findCluster(cluster, tx);
     if (row) clusterId = row.id;
     else fieldErrors.cluster = [`No cluster named "${cluster}"`];
+  }
+  let dockerHostId: number | null = null;
+  if (dockerHost) {
+    const host = tx.select({ id: dockerHosts.id, usableByAll: dockerHosts.usableByAll }).from(dockerHosts).where(eq(dockerHosts.name, dockerHost)).get();
+    if (!host) fieldErrors.dockerHost = [`No Docker host named "${dockerHost}"`];
+    else {
+      dockerHostId = host.id;
+      const refused = groupsWithoutDockerHostUse(tx, host, usableBy);
+      if (refused) fieldErrors.dockerHost = [refused];
+    }
   }
   if (usableBy !== "all") {
     const found = tx.select({ name: groups.name }).from(groups).where(inArray(groups.name, usableBy.groups)).all().map((row) => row.name);
@@ -56,9 +64,34 @@ function columnsOf(tx: Tx, input: ExecutionConfigInput) {
     name,
     description,
     clusterId,
+    engine,
+    dockerHostId,
     usableBy: usableBy === "all" ? ("all" as const) : { groups: [...new Set(usableBy.groups)] },
     spec: (spec satisfies ExecutionConfigSpec) as Record<string, unknown>,
   };
+}
+
+/**
+ * Why the groups a docker config is usable by could not run on its host, or undefined when they
+ * all may: a config whose users are refused by its host at every run would only fail later.
+ */
+function groupsWithoutDockerHostUse(tx: Tx, host: { id: number; usableByAll: boolean }, usableBy: ExecutionConfigInput["usableBy"]): string | undefined {
+  if (host.usableByAll) return undefined;
+  if (usableBy === "all") return `Docker host ${dockerHostNameOf(tx, host.id)} is not usable by everyone, but this config is: let everyone use the host, or limit the config to groups granted use on it`;
+  const granted = tx
+    .select({ name: groups.name })
+    .from(dockerHostGrants)
+    .innerJoin(groups, eq(groups.id, dockerHostGrants.groupId))
+    .where(eq(dockerHostGrants.dockerHostId, host.id))
+    .all()
+    .map((row) => row.name);
+  const missing = usableBy.groups.filter((group) => !granted.includes(group));
+  if (!missing.length) return undefined;
+  return `${missing.length === 1 ? "Group" : "Groups"} ${missing.join(", ")} may not use Docker host ${dockerHostNameOf(tx, host.id)}: grant ${missing.length === 1 ? "it" : "them"} use on the host first`;
+}
+
+function dockerHostNameOf(tx: Tx, id: number): string {
+  return tx.select({ name: dockerHosts.name }).from(dockerHosts).where(eq(dockerHosts.id, id)).get()?.name ?? `#${id}`;
 }
 
 function audit(row: ExecutionConfigRow) {
@@ -179,16 +212,17 @@ export const deleteExecutionConfig = defineMutation({
 });
 
 /**
- * Imports a YAML document: creates the config, or saves it as the next version of the config
- * of that name. Goes through the create or update mutation, so permissions and audit apply.
+ * Imports a YAML document `{ yaml }`: creates the config, or saves it as the next version of the config of
+ * that name, through the create or update mutation (their permissions and audit rows apply).
  */
-export async function importExecutionConfig(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<ReturnType<typeof toExecutionConfigView>>> {
-  const refused = importRefusal(actor, createExecutionConfig.permission, yaml);
-  if (refused) return refused;
-  const parsed = fromYamlDocument(yaml, EXECUTION_CONFIG_KIND, createExecutionConfigSchema);
-  if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
-  const existing = findExecutionConfig(parsed.value.name);
-  return existing
-    ? executeMutation(updateExecutionConfig, { ...parsed.value, config: existing.id }, actor, source)
-    : executeMutation(createExecutionConfig, parsed.value, actor, source);
-}
+export const importExecutionConfig = defineMutation({
+  name: "execution-config.import",
+  permission: createExecutionConfig.permission,
+  schema: importExecutionConfigSchema,
+  run(input, ctx) {
+    const parsed = fromYamlDocument(input.yaml, EXECUTION_CONFIG_KIND, createExecutionConfigSchema);
+    if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
+    const existing = findExecutionConfig(parsed.value.name);
+    return existing ? ctx.delegate(updateExecutionConfig, { ...parsed.value, config: existing.id }) : ctx.delegate(createExecutionConfig, parsed.value);
+  },
+});

@@ -2,7 +2,7 @@ import type { V1EnvVar, V1Pod, V1Toleration } from "@kubernetes/client-node";
 import { BERTH_ANNOTATIONS, BERTH_LABELS } from "@/lib/kube/labels";
 import { labelValue, podManifest, resolveImage, runPodName } from "@/lib/kube/pod-builder";
 import { GPU_RESOURCE, GPU_TYPE_LABEL, gpuToleration, type GpuSpec } from "./gpu";
-import { resolveNamespace } from "./namespace-template";
+import { resolveNamespace } from "@/lib/kube/names";
 import { runEnvProblems } from "./reserved-env";
 import type { ExecutionConfigSpec } from "./schema";
 

@@ -6,7 +6,7 @@ import { codeEnvImageFor } from "@/lib/code-envs/queries";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { podFor, sampleRun } from "./cluster-actions";
-import { resolveNamespaceDetail, type ResolvedNamespace } from "./namespace-template";
+import { resolveNamespaceDetail, type ResolvedNamespace } from "@/lib/kube/names";
 import { executionPreviewRequestSchema } from "./preview-request";
 
 export interface ExecutionPreview {

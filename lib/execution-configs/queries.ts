@@ -1,12 +1,14 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
-import { clusters, executionConfigs, type ExecutionConfigRow } from "@/db/schema";
+import { clusters, dockerHosts, executionConfigs, type ExecutionConfigRow } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
 import { toYamlDocument } from "@/lib/objects/yaml";
 import { mayUse, type Actor } from "@/lib/permissions";
 import { NO_GPU } from "./gpu";
 import type { ExecutionConfigInput, ExecutionConfigSpec, ExecutionConfigView } from "./schema";
+
+export type { ExecutionConfigRow } from "@/db/schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
 
@@ -27,6 +29,11 @@ function clusterName(clusterId: number | null, db: Reader): string | null {
   return db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, clusterId)).get()?.name ?? null;
 }
 
+function dockerHostName(dockerHostId: number | null, db: Reader): string | null {
+  if (dockerHostId === null) return null;
+  return db.select({ name: dockerHosts.name }).from(dockerHosts).where(eq(dockerHosts.id, dockerHostId)).get()?.name ?? null;
+}
+
 /** The whole body of a config as the create schema takes it: what history saves and YAML exports. */
 export function executionConfigBody(row: ExecutionConfigRow, db: Reader = getDb()): ExecutionConfigInput {
   return {
@@ -34,7 +41,11 @@ export function executionConfigBody(row: ExecutionConfigRow, db: Reader = getDb(
     description: row.description,
     cluster: clusterName(row.clusterId, db),
     usableBy: row.usableBy,
+    engine: row.engine,
+    dockerHost: dockerHostName(row.dockerHostId, db),
     ...(row.spec as unknown as ExecutionConfigSpec),
+    // Configs saved before docker configs existed have none.
+    workingDir: (row.spec as Partial<ExecutionConfigSpec>).workingDir ?? "",
     // Configs saved before the field existed have none.
     allowedReservedEnv: (row.spec as Partial<ExecutionConfigSpec>).allowedReservedEnv ?? [],
     runAsUser: (row.spec as Partial<ExecutionConfigSpec>).runAsUser ?? null,

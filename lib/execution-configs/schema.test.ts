@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorsFrom } from "@/lib/validation";
-import { namespaceTemplateProblem, resolveNamespace } from "./namespace-template";
+import { namespaceTemplateProblem, resolveNamespace } from "@/lib/kube/names";
 import { createExecutionConfigSchema } from "./schema";
 
 const valid = {

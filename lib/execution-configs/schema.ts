@@ -1,14 +1,13 @@
-import { canonicalQuantity, compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
+import { canonicalQuantity, compareQuantities, isQuantity, parseQuantity, quantityInRange } from "@berth/quantity";
 import { z } from "zod";
-import type { UsableConfigView } from "@/lib/objects/usable-config";
-import { descriptionSchema, groupNameSchema } from "@/lib/validation";
+import { usableBySchema, type UsableConfigView } from "@/lib/objects/usable-config";
+import { descriptionSchema } from "@/lib/validation";
 import { affinitySchema, type Affinity } from "./affinity";
 import { GPU_RESOURCE, GPU_TYPE_LABEL, NO_GPU } from "./gpu";
-import { ENV_VAR_NAME, dnsLabelSchema, labelValueProblem, optionalSubdomainSchema, qualifiedNameProblem } from "@/lib/kube/names";
-import { namespaceTemplateProblem } from "./namespace-template";
+import { ENV_VAR_NAME, dnsLabelSchema, labelValueProblem, namespaceTemplateProblem, optionalSubdomainSchema, qualifiedNameProblem } from "@/lib/kube/names";
 import { allowedEnvPatternProblem } from "./reserved-env";
 import { baseImageNameOf } from "@/lib/images/base-image-ref";
-import { imageReferenceProblem } from "@/lib/images/schema";
+import { imageReferenceProblem } from "@/lib/images/reference";
 
 export const PULL_POLICIES = ["IfNotPresent", "Always", "Never"] as const;
 export const WORKLOAD_TYPES = ["any", "visual-recipes", "user-code"] as const;
@@ -23,15 +22,6 @@ export const isExtendedResource = (name: string) => name.includes("/") && !name.
 function resourceNameProblem(name: string): string | undefined {
   if (!name.includes("/")) return NATIVE_RESOURCE.test(name) ? undefined : "unknown resource: use cpu, memory, ephemeral-storage, hugepages-<size> or a prefixed name such as nvidia.com/gpu";
   return qualifiedNameProblem(name);
-}
-
-/**
- * True when a quantity's text is of a plausible size: "1e999999" is valid syntax, but Kubernetes
- * would silently clamp it to 2^63-1, and no resource is that large: refuse it instead.
- */
-export function quantityInRange(text: string): boolean {
-  const exponent = /[eE]([-+]?\d+)$/.exec(text);
-  return text.length <= 40 && (!exponent || Math.abs(Number(exponent[1])) <= 30);
 }
 
 /** A Kubernetes quantity as text ("500m", "4Gi", "1"); numbers are accepted and turned into text. */
@@ -126,19 +116,19 @@ export const envVarSchema = z.strictObject({
 });
 export type EnvVar = z.output<typeof envVarSchema>;
 
-export const usableBySchema = z
-  .union([z.literal("all"), z.strictObject({ groups: z.array(groupNameSchema).min(1, "choose at least one group, or everyone") })], {
-    error: 'usableBy must be "all" or {groups: [names]}',
-  })
-  .default("all");
-
+// Empty is checked with the engine (configRules): a docker config has no namespace.
 const namespaceSchema = z
   .string({ error: "Namespace is required" })
   .trim()
+  .default("")
   .superRefine((value, ctx) => {
-    const problem = namespaceTemplateProblem(value);
+    const problem = value === "" ? undefined : namespaceTemplateProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/** Where a config's runs go: pods on a cluster, or one container on a Docker host. */
+export const CONTAINER_ENGINES = ["kubernetes", "docker"] as const;
+export type ContainerEngine = (typeof CONTAINER_ENGINES)[number];
 
 /** A container image reference: no spaces, a name with an optional tag and/or digest. */
 const imageSchema = z
@@ -207,6 +197,23 @@ const executionConfigShape = {
     .nullable()
     .transform((value) => value || null)
     .default(null),
+  /** kubernetes (default): pods on a cluster; docker: one container on `dockerHost`. */
+  engine: z.enum(CONTAINER_ENGINES, { error: "engine must be kubernetes or docker" }).default("kubernetes"),
+  /** The Docker host (by name) a docker config runs on; null for kubernetes configs. */
+  dockerHost: z
+    .string({ error: "dockerHost must be a Docker host's name" })
+    .trim()
+    .max(63)
+    .nullable()
+    .transform((value) => value || null)
+    .default(null),
+  /** The container's working directory on a Docker host (absolute); empty: the image's. */
+  workingDir: z
+    .string({ error: "workingDir must be a path" })
+    .trim()
+    .max(1024, "workingDir must be at most 1024 characters")
+    .refine((value) => value === "" || value.startsWith("/"), "workingDir must be an absolute path, such as /work")
+    .default(""),
   namespace: namespaceSchema,
   createNamespace: z.boolean({ error: "createNamespace must be true or false" }).default(false),
   resources: resourcesSchema,
@@ -264,7 +271,51 @@ function gpuConflicts(config: z.output<typeof executionConfigObject>, ctx: z.Ref
   if (gpu.type && selected !== undefined && selected !== gpu.type) ctx.addIssue({ code: "custom", path: ["gpu", "type"], message: `differs from the node selector ${GPU_TYPE_LABEL}=${selected}` });
 }
 
-export const createExecutionConfigSchema = executionConfigObject.superRefine(gpuConflicts);
+/** What a container on a Docker host can honour of the Kubernetes fields: each set one is refused, not silently dropped. */
+const KUBERNETES_ONLY: [keyof z.output<typeof executionConfigObject>, (config: z.output<typeof executionConfigObject>) => boolean, string][] = [
+  ["cluster", (config) => config.cluster !== null, "a docker config runs on its Docker host, not on a cluster"],
+  ["namespace", (config) => config.namespace !== "", "a container on a Docker host has no namespace"],
+  ["createNamespace", (config) => config.createNamespace, "a container on a Docker host has no namespace"],
+  ["imagePullSecret", (config) => Boolean(config.imagePullSecret), "image pull secrets are Kubernetes Secrets: a Docker host pulls with its own credentials"],
+  ["nodeSelector", (config) => Object.keys(config.nodeSelector).length > 0, "a Docker host has no nodes to select"],
+  ["tolerations", (config) => config.tolerations.length > 0, "a Docker host has no taints to tolerate"],
+  ["affinity", (config) => Object.keys(config.affinity ?? {}).length > 0, "a Docker host has no nodes to prefer"],
+  ["shmSize", (config) => config.shmSize !== "", "not supported for Docker hosts yet"],
+  ["runAsUser", (config) => config.runAsUser !== null, "not supported for Docker hosts yet: the container runs as the image's user"],
+  ["serviceAccount", (config) => Boolean(config.serviceAccount), "a container on a Docker host has no Kubernetes service account"],
+];
+
+/**
+ * The engine against the fields that only one engine uses. A kubernetes config needs a namespace
+ * and names no Docker host; a docker config needs a Docker host and sets no Kubernetes-only
+ * field, and limits only CPU and memory (NanoCpus and Memory) besides GPUs (its `gpu` count).
+ */
+function engineRules(config: z.output<typeof executionConfigObject>, ctx: z.RefinementCtx) {
+  if (config.engine === "kubernetes") {
+    // The field checks a template that is given; a pod needs one.
+    if (config.namespace === "") ctx.addIssue({ code: "custom", path: ["namespace"], message: "Namespace is required" });
+    if (config.dockerHost) ctx.addIssue({ code: "custom", path: ["dockerHost"], message: "only a docker config runs on a Docker host: choose engine docker, or leave it empty" });
+    if (config.workingDir) ctx.addIssue({ code: "custom", path: ["workingDir"], message: "the working directory applies to docker configs; a pod runs in its image's" });
+    return;
+  }
+  if (!config.dockerHost) ctx.addIssue({ code: "custom", path: ["dockerHost"], message: "choose the Docker host a docker config runs on" });
+  for (const [field, isSet, why] of KUBERNETES_ONLY) {
+    if (isSet(config)) ctx.addIssue({ code: "custom", path: [field], message: `not for engine docker: ${why}` });
+  }
+  for (const side of ["requests", "limits"] as const) {
+    for (const name of Object.keys(config.resources[side])) {
+      if (name !== "cpu" && name !== "memory") {
+        ctx.addIssue({ code: "custom", path: ["resources", side, name], message: `not for engine docker: a Docker host limits only cpu and memory${name === GPU_RESOURCE ? " (ask GPUs with the GPU count)" : ""}` });
+      }
+    }
+  }
+  if (config.gpu.type) ctx.addIssue({ code: "custom", path: ["gpu", "type"], message: "not for engine docker: a Docker host gives any of its GPUs (no model to select)" });
+}
+
+export const createExecutionConfigSchema = executionConfigObject.superRefine((config, ctx) => {
+  gpuConflicts(config, ctx);
+  engineRules(config, ctx);
+});
 export type ExecutionConfigInput = z.output<typeof createExecutionConfigSchema>;
 
 /** A config named by id or name, as in REST paths. */
@@ -287,16 +338,18 @@ export const deleteExecutionConfigSchema = z.strictObject({ config: executionCon
 export const restoreExecutionConfigSchema = z.strictObject({ config: executionConfigRefSchema, auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive() });
 export const importExecutionConfigSchema = z.strictObject({ yaml: z.string({ error: "yaml is required" }).min(1, "Paste or upload a YAML document").max(200_000, "The document is too large") });
 
-/** What is stored in the `spec` column: every field but name, description, cluster and usableBy. */
-export type ExecutionConfigSpec = Omit<ExecutionConfigInput, "name" | "description" | "cluster" | "usableBy"> & { affinity: Affinity };
+/** What is stored in the `spec` column: every field but name, description, cluster, usableBy, engine and dockerHost (columns). */
+export type ExecutionConfigSpec = Omit<ExecutionConfigInput, "name" | "description" | "cluster" | "usableBy" | "engine" | "dockerHost"> & { affinity: Affinity };
 
-export type ExecutionConfigView = ExecutionConfigSpec & UsableConfigView;
+export type ExecutionConfigView = ExecutionConfigSpec & UsableConfigView & { engine: ContainerEngine; dockerHost: string | null };
 
 export const executionConfigViewSchema = z.looseObject({
   id: z.number(),
   name: z.string(),
   description: z.string(),
   cluster: z.string().nullable(),
+  engine: z.enum(CONTAINER_ENGINES).describe("kubernetes: runs are pods on a cluster; docker: each run is one container on `dockerHost`"),
+  dockerHost: z.string().nullable().describe("The Docker host a docker config runs on (null for kubernetes configs)"),
   image: z.string(),
   namespace: z.string(),
   usableBy: z.union([z.literal("all"), z.object({ groups: z.array(z.string()) })]),

@@ -4,7 +4,7 @@ import type { Tx } from "@/db";
 import { groupMembers, groups, users, type Group } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound } from "@/lib/actions/result";
-import { findUser } from "@/lib/users/queries";
+import { findUser } from "@/lib/auth/actor";
 import { findGroup, memberNames, toGroupView } from "./queries";
 import { createGroupSchema, deleteGroupSchema, groupMemberSchema, setGroupMembersSchema, updateGroupSchema } from "./schema";
 

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { waitUntil } from "@/test/wait";
-import { freePort } from "@/test/ports";
+import { waitUntil } from "@/test/support/wait";
+import { freePort } from "@/test/support/ports";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-readiness-"));
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
-import { onSimulatorOnly } from "@/test/cluster-kind";
+import { onSimulatorOnly } from "@/test/support/cluster-kind";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-base-images-"));
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };

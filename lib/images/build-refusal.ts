@@ -1,5 +1,5 @@
 /** Pure: why a cluster refused a build's pod, in words that say what to change. */
-import { formatQuotaRefusal } from "@/lib/runs/status";
+import { formatQuotaRefusal } from "@/lib/kube/quota-refusal";
 
 const SERVICE_ACCOUNT_MISSING = /error looking up service account ([^:\s]+): serviceaccount "([^"]+)" not found/;
 

@@ -1,9 +1,12 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db";
-import { baseImages, clusters, imageBuilds, type Cluster, type ImageBuildRow } from "@/db/schema";
+import { baseImages, clusters, dockerHosts, imageBuilds, type Cluster, type DockerHost, type ImageBuildRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { decryptSecret } from "@/lib/crypto/secret-box";
+import { dockerHostConnection } from "@/lib/docker-hosts/queries";
+import { buildAndPushImage, DockerBuildError } from "@/lib/docker/builds";
+import { describeDockerError, type DockerConnection } from "@/lib/docker/connection";
 import {
   buildPodState,
   createBuildJob,
@@ -15,7 +18,7 @@ import {
   readBuildLog,
   watchedBuildPods,
 } from "@/lib/kube/image-builds";
-import { KubeCallError } from "@/lib/kube/errors";
+import { isKubeCallError } from "@/lib/kube/errors";
 import { acquireInformer, type SharedInformer } from "@/lib/kube/informers";
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { buildRefusalReason, isTransientRefusal } from "./build-refusal";
@@ -183,7 +186,12 @@ function unwatchIdleClusters(state: RunnerState, busy: Set<number>): void {
 async function advanceBuilds(state: RunnerState): Promise<void> {
   const builds = unfinishedBuilds();
   const byCluster = new Map<number, ImageBuildRow[]>();
+  advanceDockerHostBuilds(
+    state,
+    builds.filter((build) => build.dockerHostId !== null),
+  );
   for (const build of builds) {
+    if (build.dockerHostId !== null) continue;
     if (build.clusterId === null) {
       update(build.id, { status: "failed", reason: "The cluster that was to build this image was removed", finishedAt: new Date() });
       continue;
@@ -199,7 +207,7 @@ async function advanceBuilds(state: RunnerState): Promise<void> {
       if (started.length) await followStartedBuilds(cluster, watchCluster(state, cluster), started);
     } catch (error) {
       // An unreachable cluster: try again next pass, the builds stay as they are.
-      if (!(error instanceof KubeCallError)) throw error;
+      if (!isKubeCallError(error, "call")) throw error;
     }
     const active = unfinishedBuilds().filter((build) => build.clusterId === cluster.id && build.jobName !== null).length;
     const waiting = clusterBuilds.filter((build) => build.jobName === null);
@@ -234,7 +242,7 @@ async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void>
       destination: build.image,
     });
   } catch (error) {
-    const reason = error instanceof KubeCallError ? error.message : error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : String(error);
     update(build.id, { status: "failed", reason: `The build could not start on cluster ${cluster.name}: ${reason}`, finishedAt: new Date() });
     await deleteBuildObjects(cluster, namespace, names).catch(() => undefined);
   }
@@ -292,6 +300,108 @@ async function checkJobWithoutPod(cluster: Cluster, warnings: SharedInformer<Cor
   await deleteBuildObjects(cluster, namespaceOf(build), buildObjectNames(build.jobName!));
 }
 
+// ── Builds on Docker hosts ────────────────────────────────────────────────────────────────────
+
+/** A Docker host build running in this process: its last lines, how many there were in all, and whether it ended. */
+interface DockerHostBuild {
+  controller: AbortController;
+  lines: string[];
+  total: number;
+  done: boolean;
+}
+
+/** Docker host builds running in this process, by build id. */
+const dockerHostBuilds: Map<number, DockerHostBuild> = ((globalThis as unknown as { berthDockerHostBuilds?: Map<number, DockerHostBuild> }).berthDockerHostBuilds ??= new Map());
+/** Lines of a Docker host build's output kept in memory (the stored tail is cut to its size anyway). */
+const DOCKER_BUILD_LINES = 2000;
+/** How often a running Docker host build's log tail is stored, so its page shows progress. */
+const DOCKER_LOG_FLUSH_MS = 1000;
+
+/** True while this process runs the Docker host build. */
+export function dockerBuildInFlight(buildId: number): boolean {
+  return dockerHostBuilds.has(buildId);
+}
+
+/**
+ * Docker host builds run in this process, through the engine's build API: up to
+ * `maxConcurrentBuilds` per host at once, the rest wait queued. One that was running when the
+ * console stopped lost its connection to the engine and is failed with that reason.
+ */
+function advanceDockerHostBuilds(state: RunnerState, builds: ImageBuildRow[]): void {
+  const byHost = new Map<number, ImageBuildRow[]>();
+  for (const build of builds) byHost.set(build.dockerHostId!, [...(byHost.get(build.dockerHostId!) ?? []), build]);
+  const limit = maxConcurrentBuilds();
+  for (const [hostId, hostBuilds] of byHost) {
+    const host = getDb().select().from(dockerHosts).where(eq(dockerHosts.id, hostId)).get();
+    for (const build of hostBuilds) {
+      if (build.status !== "running" || dockerHostBuilds.has(build.id)) continue;
+      update(build.id, { status: "failed", reason: "The console stopped while this build ran on its Docker host: start the build again", finishedAt: new Date() });
+    }
+    if (!host) continue;
+    const running = hostBuilds.filter((build) => dockerHostBuilds.has(build.id)).length;
+    const waiting = hostBuilds.filter((build) => build.status === "queued" && !dockerHostBuilds.has(build.id));
+    for (const build of waiting.slice(0, Math.max(0, limit - running))) startDockerHostBuild(state, host, build);
+  }
+}
+
+function startDockerHostBuild(state: RunnerState, host: DockerHost, build: ImageBuildRow): void {
+  const entry: DockerHostBuild = { controller: new AbortController(), lines: [], total: 0, done: false };
+  dockerHostBuilds.set(build.id, entry);
+  update(build.id, { status: "running", executor: "docker", startedAt: new Date() });
+  let unsaved = false;
+  const stillRunning = () => !isFinished(findBuild(build.id)?.status ?? "cancelled");
+  const logTail = () => cleanLog(build, entry.lines.join("\n"));
+  const flush = setInterval(() => {
+    if (!unsaved || !stillRunning()) return;
+    unsaved = false;
+    getDb().update(imageBuilds).set({ logTail: logTail() }).where(eq(imageBuilds.id, build.id)).run();
+  }, DOCKER_LOG_FLUSH_MS);
+  flush.unref();
+  const finish = (values: Partial<typeof imageBuilds.$inferInsert>): boolean => {
+    // A cancel may have won the race; never overwrite a finished build.
+    if (!stillRunning()) return false;
+    update(build.id, { ...values, logTail: logTail(), finishedAt: new Date() });
+    return true;
+  };
+  let connection: DockerConnection;
+  try {
+    connection = dockerHostConnection(host);
+  } catch {
+    clearInterval(flush);
+    dockerHostBuilds.delete(build.id);
+    finish({ status: "failed", reason: `The TLS settings of Docker host ${host.name} cannot be read: attach it again` });
+    return;
+  }
+  void buildAndPushImage(connection, {
+    dockerfile: build.dockerfile,
+    image: build.image,
+    dockerConfigJson: dockerConfigOf(build),
+    signal: entry.controller.signal,
+    onProgress: (line) => {
+      entry.lines.push(line);
+      entry.total += 1;
+      if (entry.lines.length > DOCKER_BUILD_LINES) entry.lines.splice(0, entry.lines.length - DOCKER_BUILD_LINES);
+      unsaved = true;
+    },
+  })
+    .then(
+      (result) => {
+        if (finish({ status: "pushed", digest: result.digest })) promoteIfNoCurrent(build.id);
+      },
+      (error: unknown) => {
+        const message = error instanceof DockerBuildError ? error.message : `Docker host ${host.name}: ${describeDockerError(error).message}`;
+        finish({ status: "failed", reason: redactSecrets(message, buildLogSecrets(build)) });
+      },
+    )
+    .finally(() => {
+      clearInterval(flush);
+      entry.done = true;
+      dockerHostBuilds.delete(build.id);
+      // A slot on the host is free: start the next queued build.
+      void runnerPass(state);
+    });
+}
+
 /** A base image's first successful build becomes its current revision. */
 function promoteIfNoCurrent(buildId: number): void {
   const build = findBuild(buildId);
@@ -324,6 +434,8 @@ export async function cancelBuild(buildId: number): Promise<ImageBuildRow> {
       throw new DomainError(503, `The build could not be cancelled: ${message}`);
     }
   }
+  // A Docker host build runs in this process: aborting it ends its requests to the engine.
+  dockerHostBuilds.get(build.id)?.controller.abort();
   update(build.id, { status: "cancelled", finishedAt: new Date(), logTail, reason: "Cancelled" });
   return findBuild(build.id)!;
 }
@@ -340,6 +452,11 @@ export async function* buildLogStream(buildId: number, options: { follow: boolea
   const secrets = buildLogSecrets(build);
   const clean = (line: string) => redactSecrets(stripAnsi(line), secrets);
   const cluster = clusterOf(build);
+  const onDockerHost = dockerHostBuilds.get(buildId);
+  if (onDockerHost && follow) {
+    yield* followDockerHostBuild(onDockerHost, signal, clean);
+    return;
+  }
   let sent = false;
   while (!signal.aborted && build) {
     const pod = cluster && build.jobName && !isFinished(build.status) ? await podOf(cluster, build) : undefined;
@@ -358,6 +475,21 @@ export async function* buildLogStream(buildId: number, options: { follow: boolea
     }
     await sleep(500, signal);
     build = findBuild(buildId);
+  }
+}
+
+/** The lines of a Docker host build running in this process as they come, until it ends. */
+async function* followDockerHostBuild(entry: DockerHostBuild, signal: AbortSignal, clean: (line: string) => string): AsyncGenerator<string> {
+  let sent = 0;
+  for (;;) {
+    // Read before the lines: no line comes after the end, so none is missed.
+    const ended = entry.done;
+    // Lines older than the kept ones were dropped from memory: skip to the oldest kept.
+    const unsent = entry.lines.slice(Math.max(0, entry.lines.length - (entry.total - sent)));
+    sent = entry.total;
+    for (const line of unsent) yield clean(line);
+    if (ended || signal.aborted) return;
+    await sleep(250, signal);
   }
 }
 

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminKubeConfig, onSimulatorOnly } from "@/test/cluster-kind";
-import { waitUntil } from "@/test/wait";
+import { adminKubeConfig, onSimulatorOnly } from "@/test/support/cluster-kind";
+import { waitUntil } from "@/test/support/wait";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-image-builds-"));
 

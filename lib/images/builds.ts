@@ -6,6 +6,7 @@ import {
   baseImages,
   clusters,
   codeEnvs,
+  dockerHosts,
   IMAGE_BUILD_KINDS,
   IMAGE_BUILD_STATUSES,
   settings,
@@ -23,6 +24,8 @@ import { sha256Hex } from "./sha256";
 import { BERTH_LABELS } from "@/lib/kube/labels";
 
 type Reader = ReturnType<typeof getDb> | Tx;
+
+export { IMAGE_BUILD_KINDS, IMAGE_BUILD_STATUSES, type ImageBuildKind, type ImageBuildStatus };
 
 /** The namespace every build Job runs in, on whichever cluster builds. */
 export const BUILD_NAMESPACE = "berth-builds";
@@ -85,8 +88,10 @@ export interface QueueBuildInput {
   image: string;
   /** What "rebuild needed" compares; defaults to the hash of the Dockerfile and the destination. */
   inputsHash?: string;
-  /** The cluster that builds it (see resolveBuildCluster). */
-  clusterId: number;
+  /** The cluster that builds it (see resolveBuildCluster); null when a Docker host builds it. */
+  clusterId: number | null;
+  /** The Docker host that builds it with its engine's build API, instead of a cluster. */
+  dockerHostId?: number | null;
   startedBy: number | null;
 }
 
@@ -103,6 +108,7 @@ export function queueBuild(tx: Tx, input: QueueBuildInput): ImageBuildRow {
       image: input.image,
       inputsHash: input.inputsHash ?? sha256Hex(`${input.dockerfile}\n${input.image}`),
       clusterId: input.clusterId,
+      dockerHostId: input.dockerHostId ?? null,
       startedBy: input.startedBy,
       status: "queued",
     })
@@ -209,8 +215,10 @@ export interface BuildView {
   durationMs: number | null;
   namespace: string | null;
   jobName: string | null;
-  /** The executor that ran it; null while queued. */
-  executor: BuildExecutor | null;
+  /** The executor that ran it ("docker": a Docker host's build API); null while queued. */
+  executor: BuildExecutor | "docker" | null;
+  /** The Docker host that builds it, when not a cluster. */
+  dockerHost: string | null;
 }
 
 /** Build duration: start (else queueing) to finish, or to `now` while running; null before it starts. */
@@ -227,6 +235,7 @@ export function toBuildView(row: ImageBuildRow, db: Reader = getDb()): BuildView
   const baseImage = row.baseImageId === null ? undefined : db.select({ name: baseImages.name }).from(baseImages).where(eq(baseImages.id, row.baseImageId)).get();
   const codeEnv = row.codeEnvId === null ? undefined : db.select({ name: codeEnvs.name }).from(codeEnvs).where(eq(codeEnvs.id, row.codeEnvId)).get();
   const cluster = row.clusterId === null ? undefined : db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, row.clusterId)).get();
+  const dockerHost = row.dockerHostId === null ? undefined : db.select({ name: dockerHosts.name }).from(dockerHosts).where(eq(dockerHosts.id, row.dockerHostId)).get();
   const user = row.startedBy === null ? undefined : db.select({ username: users.username }).from(users).where(eq(users.id, row.startedBy)).get();
   return {
     id: row.id,
@@ -248,6 +257,7 @@ export function toBuildView(row: ImageBuildRow, db: Reader = getDb()): BuildView
     namespace: row.namespace,
     jobName: row.jobName,
     executor: row.executor ?? (row.jobName ? "kaniko" : null),
+    dockerHost: nameOf(dockerHost),
   };
 }
 

@@ -8,21 +8,16 @@ import {
   baseImageRef,
   baseImageTag,
   canonicalJson,
-  codeEnvBaseProblem,
-  codeEnvDockerfile,
-  codeEnvImageRef,
-  codeEnvInputsHash,
+  distributionPythonVersion,
   inputsHash,
   pythonPlan,
   startingImage,
 } from "./dockerfile";
-import { baseImageSchema, codeEnvSchema, type BaseImageInput, type CodeEnvInput } from "./schema";
+import { baseImageSchema, type BaseImageInput } from "./schema";
 import { sha256Hex } from "./sha256";
 
 const registry = { url: "registry.example.com", repository: "ml/base" };
 const baseImage = (input: Partial<BaseImageInput> = {}) => baseImageSchema.parse({ name: "py", registry, ...input });
-const codeEnv = (input: Partial<CodeEnvInput> = {}) => codeEnvSchema.parse({ name: "env", language: "python", ...input });
-const BASE_REF = "registry.example.com/ml/base:b-0123456789ab";
 
 /** The instructions of a Dockerfile, comments and continuation lines left out. */
 const instructions = (dockerfile: string) =>
@@ -94,12 +89,12 @@ describe("base image Dockerfile", () => {
   });
 
   it("plans Python versions: the image's own one is used, the others come from uv", () => {
-    expect(pythonPlan(baseImage())).toEqual({ versions: ["3.12"], install: [], linkDefault: false });
-    expect(pythonPlan(baseImage({ pythonVersions: ["3.12", "3.10"] }))).toEqual({ versions: ["3.12", "3.10"], install: ["3.10"], linkDefault: false });
-    expect(pythonPlan(baseImage({ pythonVersions: ["3.11"] }))).toEqual({ versions: ["3.11"], install: ["3.11"], linkDefault: true });
-    expect(pythonPlan(baseImage({ pythonVersions: ["3.12.4"] }))).toEqual({ versions: ["3.12.4"], install: ["3.12.4"], linkDefault: true });
-    expect(pythonPlan(baseImage({ cuda: { version: "12.4" } }))).toEqual({ versions: ["3.12"], install: ["3.12"], linkDefault: true });
-    expect(pythonPlan(baseImage({ fromImage: "python:3.10-slim-bookworm", pythonVersions: ["3.10", "3.11"] }))).toEqual({ versions: ["3.10", "3.11"], install: ["3.11"], linkDefault: false });
+    expect(pythonPlan(baseImage())).toEqual({ versions: ["3.12"], install: [], distribution: null, linkDefault: false });
+    expect(pythonPlan(baseImage({ pythonVersions: ["3.12", "3.10"] }))).toEqual({ versions: ["3.12", "3.10"], install: ["3.10"], distribution: null, linkDefault: false });
+    expect(pythonPlan(baseImage({ pythonVersions: ["3.11"] }))).toEqual({ versions: ["3.11"], install: ["3.11"], distribution: null, linkDefault: true });
+    expect(pythonPlan(baseImage({ pythonVersions: ["3.12.4"] }))).toEqual({ versions: ["3.12.4"], install: ["3.12.4"], distribution: null, linkDefault: true });
+    expect(pythonPlan(baseImage({ cuda: { version: "12.4" } }))).toEqual({ versions: ["3.12"], install: ["3.12"], distribution: null, linkDefault: true });
+    expect(pythonPlan(baseImage({ fromImage: "python:3.10-slim-bookworm", pythonVersions: ["3.10", "3.11"] }))).toEqual({ versions: ["3.10", "3.11"], install: ["3.11"], distribution: null, linkDefault: false });
 
     const dockerfile = baseImageDockerfile(baseImage({ pythonVersions: ["3.11", "3.12", "3.10"] }));
     expect(dockerfile).toContain(`COPY --from=${UV_IMAGE} /uv /usr/local/bin/uv`);
@@ -107,6 +102,31 @@ describe("base image Dockerfile", () => {
     expect(dockerfile).toContain('ln -sf "$(uv python find 3.10)" /usr/local/bin/python3.10');
     expect(dockerfile).toContain("ln -sf python3.11 /usr/local/bin/python3 \\\n && ln -sf python3.11 /usr/local/bin/python\n");
     expect(dockerfile).toContain('berth.dev/python="3.11,3.12,3.10"');
+  });
+
+  it("installs the Python a Debian or Ubuntu starting image packages with apt, and only the others with uv", () => {
+    expect(distributionPythonVersion("debian:bookworm")).toBe("3.11");
+    expect(distributionPythonVersion("127.0.0.1:5000/library/debian:bookworm-slim")).toBe("3.11");
+    expect(distributionPythonVersion("mirror.example.com/debian:12.5")).toBe("3.11");
+    expect(distributionPythonVersion("ubuntu:24.04")).toBe("3.12");
+    expect(distributionPythonVersion("ubuntu:jammy-20240808")).toBe("3.10");
+    expect(distributionPythonVersion("debian:buster")).toBeNull();
+    expect(distributionPythonVersion("debian")).toBeNull();
+    expect(distributionPythonVersion("team/debian-tools:bookworm")).toBeNull();
+    expect(distributionPythonVersion("python:3.11-bookworm")).toBeNull();
+
+    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm", pythonVersions: ["3.11"] }))).toEqual({ versions: ["3.11"], install: [], distribution: "3.11", linkDefault: false });
+    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm", pythonVersions: ["3.12", "3.11"] }))).toEqual({ versions: ["3.12", "3.11"], install: ["3.12"], distribution: "3.11", linkDefault: true });
+    // The default Python (3.12) is not bookworm's: uv installs it, apt nothing.
+    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm" }))).toEqual({ versions: ["3.12"], install: ["3.12"], distribution: null, linkDefault: true });
+
+    const apt = baseImageDockerfile(baseImage({ fromImage: "debian:bookworm", pythonVersions: ["3.11"] }));
+    expect(apt).not.toContain("uv");
+    expect(apt).toContain("apt-get install -y --no-install-recommends \\\n      python-is-python3 \\\n      python3 \\\n      python3-venv \\\n");
+    const both = baseImageDockerfile(baseImage({ fromImage: "ubuntu:24.04", pythonVersions: ["3.11", "3.12"] }));
+    expect(both).toContain("RUN uv python install 3.11 \\\n");
+    expect(both).toContain("      python3 \\\n      python3-venv \\\n");
+    expect(both).not.toContain("python-is-python3");
   });
 
   it("puts the start fragment right after FROM (and the build arguments) and the end fragment before the final USER", () => {
@@ -189,67 +209,6 @@ describe("inputs hash", () => {
   });
 });
 
-describe("code env Dockerfile", () => {
-  it("builds a Python env: FROM base, venv, pip install --no-cache-dir, labels, USER", () => {
-    const env = codeEnv({ packages: ["pandas==2.2.3", "scikit-learn>=1.5,<2", "torch ; python_version < '3.13'"] });
-    const dockerfile = codeEnvDockerfile(env, BASE_REF);
-    expect(dockerfile.split("\n")[1]).toBe(`FROM ${BASE_REF}`);
-    expect(dockerfile).toContain("RUN python3 -m venv /opt/berth/code-env\nENV VIRTUAL_ENV=/opt/berth/code-env PATH=/opt/berth/code-env/bin:$PATH\n");
-    expect(dockerfile).toContain("RUN pip install --no-cache-dir \\\n      'pandas==2.2.3' \\\n      'scikit-learn>=1.5,<2' \\\n      \"torch ; python_version < '3.13'\"\n");
-    expect(codeEnvDockerfile(codeEnv({ packages: [`a ; python_version < "3.13" and os_name == 'posix'`] }), BASE_REF)).toContain(`'a ; python_version < "3.13" and os_name == '\\''posix'\\'''`);
-    expect(dockerfile).toContain(`berth.dev/base-image-ref="${BASE_REF}"`);
-    expect(dockerfile.endsWith("USER 1000:1000\n")).toBe(true);
-  });
-
-  it("uses the Python version asked for", () => {
-    expect(codeEnvDockerfile(codeEnv({ pythonVersion: "3.11" }), BASE_REF)).toContain("RUN python3.11 -m venv /opt/berth/code-env");
-    expect(codeEnvDockerfile(codeEnv({ pythonVersion: "3.10.14" }), BASE_REF)).toContain("RUN python3.10 -m venv");
-  });
-
-  it("installs nothing when the package list is empty", () => {
-    expect(codeEnvDockerfile(codeEnv(), BASE_REF)).not.toContain("pip install");
-    expect(codeEnvDockerfile(codeEnv({ language: "r" }), BASE_REF)).not.toContain("install.packages");
-  });
-
-  it("builds an R env with install.packages and minimum-version checks, without a venv", () => {
-    const dockerfile = codeEnvDockerfile(codeEnv({ language: "r", packages: ["data.table", "ggplot2>=3.4.0"] }), BASE_REF);
-    expect(dockerfile).not.toContain("venv");
-    expect(dockerfile).toContain('pkgs <- c("data.table", "ggplot2");');
-    expect(dockerfile).toContain('if (packageVersion("ggplot2") < "3.4.0") stop("ggplot2 ", packageVersion("ggplot2"), " is older than 3.4.0");');
-    expect(dockerfile).not.toContain('packageVersion("data.table")');
-  });
-
-  it("places the four fragments in order around the packages", () => {
-    const dockerfile = codeEnvDockerfile(
-      codeEnv({ packages: ["pandas"], dockerfileStart: "ENV AT_START=1", dockerfileBeforePackages: "ENV BEFORE=1", dockerfileAfterPackages: "ENV AFTER=1", dockerfileEnd: "ENV AT_END=1" }),
-      BASE_REF,
-    );
-    const order = ["FROM ", "USER root", "ENV AT_START=1", "-m venv", "ENV BEFORE=1", "pip install", "ENV AFTER=1", "LABEL", "ENV AT_END=1", "USER 1000:1000"].map((text) => indexOf(dockerfile, text));
-    expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(dockerfile).toContain("# dockerfileBeforePackages\nENV BEFORE=1");
-    expect(codeEnvDockerfile(codeEnv(), BASE_REF)).not.toContain("# dockerfile");
-  });
-
-  it("hashes the image inputs and the base image, not buildFor or the description", () => {
-    const env = codeEnv({ packages: ["pandas"] });
-    const hash = codeEnvInputsHash(env, BASE_REF);
-    expect(codeEnvInputsHash(codeEnv({ packages: ["pandas"], description: "x", buildFor: { executionConfigs: "all", sparkConfigs: "none" } }), BASE_REF)).toBe(hash);
-    expect(codeEnvInputsHash(env, "registry.example.com/ml/base:b-ffffffffffff")).not.toBe(hash);
-    expect(codeEnvInputsHash(codeEnv({ packages: ["pandas==2.2.3"] }), BASE_REF)).not.toBe(hash);
-    expect(codeEnvInputsHash(codeEnv({ packages: ["pandas"], dockerfileEnd: "ENV X=1" }), BASE_REF)).not.toBe(hash);
-    expect(codeEnvImageRef(env, BASE_REF)).toBe(`registry.example.com/ml/base:ce-env-${hash.slice(0, 12)}`);
-    expect(codeEnvDockerfile(env, BASE_REF)).toBe(codeEnvDockerfile(codeEnv({ packages: ["pandas"] }), BASE_REF));
-  });
-
-  it("says when a code env cannot be built on a base image", () => {
-    expect(codeEnvBaseProblem(codeEnv({ language: "r" }), baseImage({ name: "plain" }))).toBe("Code env env is an R env, but base image plain has no R support");
-    expect(codeEnvBaseProblem(codeEnv({ language: "r" }), baseImage({ r: true }))).toBeUndefined();
-    expect(codeEnvBaseProblem(codeEnv({ pythonVersion: "3.11" }), baseImage({ pythonVersions: ["3.10", "3.12"] }))).toBe("Code env env needs Python 3.11, but base image py has 3.10, 3.12");
-    expect(codeEnvBaseProblem(codeEnv({ pythonVersion: "3.11" }), baseImage({ pythonVersions: ["3.11.9"] }))).toBeUndefined();
-    expect(codeEnvBaseProblem(codeEnv({ pythonVersion: "3.12" }), baseImage())).toBeUndefined();
-  });
-});
-
 /** Representative Dockerfiles, written to __snapshots__/ for reviewers to read. */
 describe("Dockerfile snapshots", () => {
   const gpuR = baseImage({
@@ -294,24 +253,6 @@ describe("Dockerfile snapshots", () => {
           }),
         ),
     ],
-    [
-      "code-env-python",
-      () =>
-        codeEnvDockerfile(
-          codeEnv({
-            name: "nlp",
-            pythonVersion: "3.11",
-            packages: ["pandas==2.2.3", "scikit-learn>=1.5,<2", "transformers[torch]~=4.46", "torch>=2.4 ; platform_machine == 'x86_64'"],
-            buildFor: { executionConfigs: ["gpu-small"], sparkConfigs: "none" },
-            dockerfileStart: "RUN apt-get update && apt-get install -y --no-install-recommends libsndfile1 && rm -rf /var/lib/apt/lists/*",
-            dockerfileBeforePackages: "ENV PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cu124",
-            dockerfileAfterPackages: 'RUN python -c "import torch, transformers"',
-            dockerfileEnd: "ENV HF_HOME=/tmp/hf",
-          }),
-          baseImageRef(gpuR),
-        ),
-    ],
-    ["code-env-r", () => codeEnvDockerfile(codeEnv({ name: "tidy", language: "r", packages: ["data.table", "ggplot2>=3.4.0", "arrow"], dockerfileEnd: "ENV R_LIBS_USER=/tmp/R" }), baseImageRef(gpuR))],
   ])("%s", async (name, generate) => {
     await expect(generate()).toMatchFileSnapshot(`./__snapshots__/${name}.Dockerfile`);
   });

@@ -1,6 +1,7 @@
 /**
- * Dockerfile generators for base images and code-env images: pure and deterministic (same spec ⇒
- * same text, byte for byte), so the preview is exactly what the in-cluster builder receives.
+ * The Dockerfile generator for base images, and the text helpers the code-env one
+ * (lib/code-envs/dockerfile.ts) shares: pure and deterministic (same spec ⇒ same text, byte for
+ * byte), so the preview is exactly what the in-cluster builder receives.
  *
  * Documented rules:
  * - Starting image: `fromImage` when set; else, with CUDA, `nvidia/cuda:<x.y.z>-runtime-ubuntu22.04`
@@ -10,26 +11,20 @@
  *   NVIDIA's apt repository for the image's distribution (Debian/Ubuntu).
  * - Python: the versions asked for (default DEFAULT_PYTHON_VERSION) are on PATH as python3.X, the
  *   first one also as python3/python. A version the official `python:X.Y…` starting image already
- *   has is used as is; every other one is installed by uv (python-build-standalone builds).
+ *   has is used as is; so is the one a Debian or Ubuntu starting image's own `python3` is (an image
+ *   named `…/debian:<codename or version>` or `…/ubuntu:…`, see DISTRIBUTION_PYTHON), installed with
+ *   apt (`python3`, `python3-venv`; `python-is-python3` when it is the default); every other one is
+ *   installed by uv (python-build-standalone builds).
  * - R: Debian/Ubuntu `r-base` (+ build tools and headers) and R_BASE_PACKAGES from CRAN; the build
  *   fails if any package did not install.
  * - Fragments and Berth's steps run as root; the image ends with `USER 1000:1000` (user `berth`).
  */
-import {
-  CUDA_IMAGE_VERSIONS,
-  DEFAULT_FROM_IMAGE,
-  DEFAULT_PYTHON_VERSION,
-  nvidiaCudaImageVersion,
-  officialPythonImageVersion,
-  parseImageReference,
-  parseRPackage,
-  type BaseImageSpec,
-  type CodeEnvSpec,
-} from "./schema";
+import { nvidiaCudaImageVersion, officialPythonImageVersion, parseImageReference } from "./reference";
+import { CUDA_IMAGE_VERSIONS, DEFAULT_FROM_IMAGE, DEFAULT_PYTHON_VERSION, type BaseImageSpec } from "./schema";
 import { sha256Hex } from "./sha256";
 
 /** Bumped when the generated text changes for the same inputs, so every image shows "rebuild needed". */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const UV_IMAGE = "ghcr.io/astral-sh/uv:0.9.21";
 export const CRAN_MIRROR = "https://cloud.r-project.org";
 /** What Berth's R integration needs at run time (the DSS R API's dependencies, kept minimal). */
@@ -38,7 +33,6 @@ export const R_BASE_PACKAGES = ["httr", "RJSONIO", "dplyr", "base64enc", "filelo
 const R_SYSTEM_PACKAGES = ["r-base", "r-base-dev", "libcurl4-openssl-dev", "libssl-dev", "libxml2-dev"];
 export const BERTH_USER = { name: "berth", uid: 1000, gid: 1000, home: "/home/berth" } as const;
 export const PYTHON_INSTALL_DIR = "/opt/berth/python";
-export const CODE_ENV_DIR = "/opt/berth/code-env";
 
 // ── Inputs and hashes ─────────────────────────────────────────────────────────────────────────
 
@@ -72,13 +66,40 @@ export function startingImage(spec: Pick<BaseImageSpec, "fromImage" | "cuda">): 
   return { image: DEFAULT_FROM_IMAGE, cuda: null };
 }
 
-const majorMinor = (version: string) => version.split(".").slice(0, 2).join(".");
+/** "3.11.9" → "3.11". */
+export const majorMinor = (version: string) => version.split(".").slice(0, 2).join(".");
+
+/**
+ * The `python3` of Debian and Ubuntu releases, by codename and version (Debian's `python3-defaults`
+ * of each release); releases whose python3 is older than Berth's range are left out.
+ */
+export const DISTRIBUTION_PYTHON: Readonly<Record<"debian" | "ubuntu", Readonly<Record<string, string>>>> = {
+  debian: { bullseye: "3.9", "11": "3.9", bookworm: "3.11", "12": "3.11", trixie: "3.13", "13": "3.13" },
+  ubuntu: { jammy: "3.10", "22.04": "3.10", noble: "3.12", "24.04": "3.12" },
+};
+
+/**
+ * The Python major.minor the distribution of a `…/debian:<release>…` or `…/ubuntu:<release>…`
+ * image (any registry, so mirrors count) packages as python3, or null when the image is not one.
+ */
+export function distributionPythonVersion(reference: string): string | null {
+  const parsed = parseImageReference(reference);
+  if (typeof parsed === "string" || !parsed.tag) return null;
+  const distribution = parsed.path.split("/").pop();
+  if (distribution !== "debian" && distribution !== "ubuntu") return null;
+  // bookworm, bookworm-slim, 12, 12.5-slim, 22.04, noble-20240801 …
+  const release = parsed.tag.split("-")[0];
+  const releases = DISTRIBUTION_PYTHON[distribution];
+  return releases[release] ?? (distribution === "debian" ? (releases[release.split(".")[0]] ?? null) : null);
+}
 
 export interface PythonPlan {
   /** Every Python on PATH as python3.X, the default first. */
   versions: string[];
   /** The ones uv installs (the starting image lacks them). */
   install: string[];
+  /** The one apt installs: the starting image's distribution packages it as python3 (or null). */
+  distribution: string | null;
   /** python3/python point at versions[0]; false when the starting image's own python3 is it. */
   linkDefault: boolean;
 }
@@ -86,9 +107,12 @@ export interface PythonPlan {
 /** Which Pythons a base image has and which Berth installs. */
 export function pythonPlan(spec: Pick<BaseImageSpec, "fromImage" | "cuda" | "pythonVersions">): PythonPlan {
   const versions = spec.pythonVersions.length ? spec.pythonVersions : [DEFAULT_PYTHON_VERSION];
-  const provided = officialPythonImageVersion(startingImage(spec).image);
-  const install = versions.filter((version) => version !== provided);
-  return { versions, install, linkDefault: install.includes(versions[0]) };
+  const image = startingImage(spec).image;
+  const provided = officialPythonImageVersion(image);
+  const packaged = distributionPythonVersion(image);
+  const distribution = packaged !== null && packaged !== provided && versions.includes(packaged) ? packaged : null;
+  const install = versions.filter((version) => version !== provided && version !== distribution);
+  return { versions, install, distribution, linkDefault: install.includes(versions[0]) };
 }
 
 /** What a base image's hash covers: everything but description and cluster (they do not change the image). */
@@ -126,50 +150,10 @@ export function baseImageRef(spec: BaseImageSpec): string {
   return `${spec.registry.url}/${spec.registry.repository}:${baseImageTag(spec)}`;
 }
 
-/** What a code-env image's hash covers: the image-changing fields and the base image it is built on. */
-export function codeEnvInputs(codeEnv: CodeEnvSpec, baseImageRef: string) {
-  return {
-    kind: "code-env",
-    generator: GENERATOR_VERSION,
-    name: codeEnv.name,
-    language: codeEnv.language,
-    packages: codeEnv.packages,
-    pythonVersion: codeEnv.pythonVersion,
-    dockerfileStart: codeEnv.dockerfileStart,
-    dockerfileBeforePackages: codeEnv.dockerfileBeforePackages,
-    dockerfileAfterPackages: codeEnv.dockerfileAfterPackages,
-    dockerfileEnd: codeEnv.dockerfileEnd,
-    baseImageRef,
-  };
-}
-
-/** sha256 (hex) of a code env's canonical inputs on one base image. */
-export function codeEnvInputsHash(codeEnv: CodeEnvSpec, baseImageRef: string): string {
-  return sha256Hex(canonicalJson(codeEnvInputs(codeEnv, baseImageRef)));
-}
-
-/** The code-env image: in the base image's repository, tagged `ce-<name>-<12 hex>`. */
-export function codeEnvImageRef(codeEnv: CodeEnvSpec, baseImageRef: string): string {
-  const parsed = parseImageReference(baseImageRef);
-  if (typeof parsed === "string") throw new Error(`Base image reference ${baseImageRef} ${parsed}`);
-  const repository = parsed.domain ? `${parsed.domain}/${parsed.path}` : parsed.path;
-  return `${repository}:ce-${codeEnv.name}-${codeEnvInputsHash(codeEnv, baseImageRef).slice(0, 12)}`;
-}
-
-/** Why a code env cannot be built on a base image (R env without R, missing Python), or undefined. */
-export function codeEnvBaseProblem(codeEnv: CodeEnvSpec, base: BaseImageSpec): string | undefined {
-  if (codeEnv.language === "r" && !base.r) return `Code env ${codeEnv.name} is an R env, but base image ${base.name} has no R support`;
-  if (codeEnv.language === "python" && codeEnv.pythonVersion) {
-    const available = pythonPlan(base).versions.map(majorMinor);
-    if (!available.includes(majorMinor(codeEnv.pythonVersion))) return `Code env ${codeEnv.name} needs Python ${codeEnv.pythonVersion}, but base image ${base.name} has ${available.join(", ")}`;
-  }
-  return undefined;
-}
-
-// ── Text helpers ──────────────────────────────────────────────────────────────────────────────
+// ── Text helpers (also used by lib/code-envs/dockerfile.ts) ───────────────────────────────────
 
 /** A POSIX shell word: single-quoted, or double-quoted when that reads better and is just as safe. */
-const shellQuote = (text: string) => (text.includes("'") && !/["$`\\!]/.test(text) ? `"${text}"` : `'${text.replace(/'/g, `'\\''`)}'`);
+export const shellQuote = (text: string) => (text.includes("'") && !/["$`\\!]/.test(text) ? `"${text}"` : `'${text.replace(/'/g, `'\\''`)}'`);
 /** A Dockerfile double-quoted value (ARG, LABEL): \, " and $ escaped. */
 const dockerQuote = (text: string) => `"${text.replace(/[\\"$]/g, (char) => `\\${char}`)}"`;
 /** An R string literal. */
@@ -181,20 +165,22 @@ function runChain(commands: string[]): string {
 }
 
 /** An instruction with one item per continuation line. */
-function multiline(head: string, items: string[], indent = "      "): string {
+export function multiline(head: string, items: string[], indent = "      "): string {
   return [head, ...items.map((item) => `${indent}${item}`)].join(" \\\n");
 }
 
-function fragment(name: string, text: string): string | null {
+/** A named fragment with its heading comment, or null when empty. */
+export function fragment(name: string, text: string): string | null {
   return text.trim() ? `# ${name}\n${text}` : null;
 }
 
-function labels(entries: [string, string][]): string {
+/** One LABEL instruction with the berth.dev/* keys. */
+export function labels(entries: [string, string][]): string {
   return multiline("LABEL", entries.map(([key, value]) => `berth.dev/${key}=${dockerQuote(value)}`)).replace("LABEL \\\n      ", "LABEL ");
 }
 
 /** One `R -q -e` that installs packages from CRAN and fails the build when one is missing or too old. */
-function rInstall(packages: { name: string; minVersion: string | null }[]): string {
+export function rInstall(packages: { name: string; minVersion: string | null }[]): string {
   const names = packages.map((pkg) => rQuote(pkg.name)).join(", ");
   const lines = [
     `pkgs <- c(${names});`,
@@ -208,7 +194,8 @@ function rInstall(packages: { name: string; minVersion: string | null }[]): stri
   return `RUN R -q -e ' \\\n${lines.map((line) => `      ${line.replace(/'/g, `'\\''`)}`).join(" \\\n")}'`;
 }
 
-const join = (sections: (string | null)[]) => `${sections.filter((section): section is string => section !== null).join("\n\n")}\n`;
+/** The Dockerfile text of its sections, blank lines between, empty ones left out. */
+export const joinSections = (sections: (string | null)[]) => `${sections.filter((section): section is string => section !== null).join("\n\n")}\n`;
 
 // ── Generators ────────────────────────────────────────────────────────────────────────────────
 
@@ -219,7 +206,8 @@ export function baseImageDockerfile(spec: BaseImageSpec): string {
   const hash = inputsHash(spec);
   const cuda = spec.cuda?.version ?? null;
   const fetchPackages = start.cuda === "install" ? ["ca-certificates", "curl"] : python.install.length ? ["ca-certificates"] : [];
-  const aptPackages = [...new Set([...fetchPackages, ...(spec.r ? R_SYSTEM_PACKAGES : []), ...spec.systemPackages])].sort();
+  const distributionPython = python.distribution ? ["python3", "python3-venv", ...(python.versions[0] === python.distribution ? ["python-is-python3"] : [])] : [];
+  const aptPackages = [...new Set([...fetchPackages, ...distributionPython, ...(spec.r ? R_SYSTEM_PACKAGES : []), ...spec.systemPackages])].sort();
   const buildArgs = Object.keys(spec.buildArgs)
     .sort()
     .map((name) => `ARG ${name}=${dockerQuote(spec.buildArgs[name])}`);
@@ -290,39 +278,5 @@ export function baseImageDockerfile(spec: BaseImageSpec): string {
     fragment("dockerfileEnd", spec.dockerfileEnd),
     `USER ${uid}:${gid}`,
   );
-  return join(sections);
-}
-
-/** The exact Dockerfile of a code env's image on one base image (`registry/repository:tag`). */
-export function codeEnvDockerfile(codeEnv: CodeEnvSpec, baseImageRef: string): string {
-  const python = codeEnv.language === "python";
-  const interpreter = codeEnv.pythonVersion ? `python${majorMinor(codeEnv.pythonVersion)}` : "python3";
-  const { uid, gid } = BERTH_USER;
-  const packages = python
-    ? codeEnv.packages.length
-      ? `# Packages\n${multiline("RUN pip install --no-cache-dir", codeEnv.packages.map(shellQuote))}`
-      : null
-    : codeEnv.packages.length
-      ? `# R packages\n${rInstall(codeEnv.packages.map((entry) => parseRPackage(entry) ?? { name: entry, minVersion: null }))}`
-      : null;
-
-  return join([
-    `# Code env "${codeEnv.name}" (${python ? "Python" : "R"}), generated by Berth: change its settings rather than this text.\nFROM ${baseImageRef}`,
-    "USER root",
-    fragment("dockerfileStart", codeEnv.dockerfileStart),
-    python ? `# The code env: a virtualenv made with ${interpreter}\nRUN ${interpreter} -m venv ${CODE_ENV_DIR}\nENV VIRTUAL_ENV=${CODE_ENV_DIR} PATH=${CODE_ENV_DIR}/bin:$PATH` : null,
-    fragment("dockerfileBeforePackages", codeEnv.dockerfileBeforePackages),
-    packages,
-    fragment("dockerfileAfterPackages", codeEnv.dockerfileAfterPackages),
-    labels([
-      ["kind", "code-env"],
-      ["code-env", codeEnv.name],
-      ["language", codeEnv.language],
-      ["inputs-hash", codeEnvInputsHash(codeEnv, baseImageRef)],
-      ["generator", String(GENERATOR_VERSION)],
-      ["base-image-ref", baseImageRef],
-    ]),
-    fragment("dockerfileEnd", codeEnv.dockerfileEnd),
-    `USER ${uid}:${gid}`,
-  ]);
+  return joinSections(sections);
 }

@@ -1,28 +1,28 @@
 import "server-only";
 import { and, eq, inArray, ne } from "drizzle-orm";
-import { isQuantity, parseQuantity } from "@berth/quantity";
+import { isQuantity, parseQuantity, quantityInRange } from "@berth/quantity";
 import { z } from "zod";
 import type { Tx } from "@/db";
 import { baseImages, imageBuilds, settings, type BaseImageRow } from "@/db/schema";
-import { defineMutation, executeMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
-import type { AuditSource } from "@/lib/audit/record";
+import { defineMutation } from "@/lib/actions/mutation";
+import { DomainError, conflict, notFound } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
+import { findDockerHost } from "@/lib/docker-hosts/queries";
+import { can } from "@/lib/permissions";
 import { dnsLabelSchema } from "@/lib/kube/names";
-import { quantityInRange } from "@/lib/execution-configs/schema";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
-import { importRefusal } from "@/lib/objects/import";
+import { importDocumentSchema } from "@/lib/objects/import";
 import { assertFreshVersion, versionSchema } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
-import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { ensureBuildRunner, cancelBuild } from "./build-runner";
 import { BUILD_EXECUTORS, BUILD_RESOURCE_SETTINGS, buildSettingsView, findBuild, queueBuild, resolveBuildCluster, toBuildView, type BuildView } from "./builds";
 import { checkRegistryCredentials, dockerConfigFor, registryCredentialsFields } from "./credentials";
 import { baseImageDockerfile, baseImageRef, inputsHash } from "./dockerfile";
-import { BASE_IMAGE_KIND, BASE_IMAGE_OBJECT_TYPE, baseImageBody, baseImageSpec, findBaseImage, toBaseImageView, type BaseImageView } from "./queries";
-import { baseImageSchema, imageReferenceProblem, type BaseImageSpec } from "./schema";
+import { BASE_IMAGE_KIND, BASE_IMAGE_OBJECT_TYPE, baseImageBody, baseImageSpec, findBaseImage, toBaseImageView } from "./queries";
+import { imageReferenceProblem } from "./reference";
+import { baseImageSchema, type BaseImageSpec } from "./schema";
 
 const refSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)], { error: "baseImage must be a name or an id" });
 const READ_ONLY_FIELDS = new Set([
@@ -182,27 +182,35 @@ export const clearRegistryCredentials = defineMutation({
   },
 });
 
-/** Queues a build of the base image as it is now, on its build cluster; the runner starts it. */
+/**
+ * Queues a build of the base image as it is now, on its build cluster, or with `dockerHost` on that
+ * Docker host's engine (the actor must be allowed to use it); the runner starts it.
+ */
 export const buildBaseImage = defineMutation({
   name: "base-image.build",
   permission: "images.manage",
-  schema: z.strictObject({ baseImage: refSchema }),
+  schema: z.strictObject({ baseImage: refSchema, dockerHost: z.string({ error: "dockerHost must be a Docker host's name" }).trim().min(1).max(63).optional() }),
   run(input, ctx) {
     const build = ctx.write((tx) => {
       const row = requireBaseImage(tx, input.baseImage);
       const spec = baseImageSpec(row, tx);
-      const cluster = resolveBuildCluster(row.clusterId, tx);
+      const host = input.dockerHost === undefined ? undefined : findDockerHost(input.dockerHost, tx);
+      if (input.dockerHost !== undefined && !host) throw new DomainError(422, "Some referenced objects do not exist", { dockerHost: [`No Docker host named "${input.dockerHost}"`] });
+      if (host && !can(ctx.actor, "dockerHosts.use", { dockerHost: host.id })) throw new DomainError(403, `You may not use Docker host ${host.name}: ask one of its managers for access`);
+      const cluster = host ? null : resolveBuildCluster(row.clusterId, tx);
       const queued = queueBuild(tx, {
         kind: "base-image",
         baseImageId: row.id,
         dockerfile: baseImageDockerfile(spec),
         image: baseImageRef(spec),
         inputsHash: inputsHash(spec),
-        clusterId: cluster.id,
+        clusterId: cluster?.id ?? null,
+        dockerHostId: host?.id ?? null,
         startedBy: ctx.actor.id,
       });
       const view = toBuildView(queued, tx);
-      return { result: view, audit: { ...audit(row), after: { build: queued.id, image: queued.image, cluster: cluster.name } } };
+      const target = host ? { dockerHost: host.name } : { cluster: cluster!.name };
+      return { result: view, audit: { ...audit(row), after: { build: queued.id, image: queued.image, ...target } } };
     });
     ensureBuildRunner();
     return build;
@@ -242,19 +250,20 @@ export const cancelImageBuild = defineMutation({
 });
 
 /**
- * Imports a YAML document: creates the base image, or saves it as the next version of the one
- * of that name. Goes through the create or update mutation, so permissions and audit apply.
+ * Imports a YAML document `{ yaml }`: creates the base image, or saves it as the next version of the one
+ * of that name, through the create or update mutation (their permissions and audit rows apply).
  */
-export async function importBaseImage(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<BaseImageView>> {
-  const refused = importRefusal(actor, createBaseImage.permission, yaml);
-  if (refused) return refused;
-  const parsed = fromYamlDocument(yaml, BASE_IMAGE_KIND, baseImageSchema);
-  if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
-  const existing = findBaseImage(parsed.value.name);
-  return existing
-    ? executeMutation(updateBaseImage, { ...parsed.value, baseImage: existing.id }, actor, source)
-    : executeMutation(createBaseImage, parsed.value, actor, source);
-}
+export const importBaseImage = defineMutation({
+  name: "base-image.import",
+  permission: createBaseImage.permission,
+  schema: importDocumentSchema,
+  run(input, ctx) {
+    const parsed = fromYamlDocument(input.yaml, BASE_IMAGE_KIND, baseImageSchema);
+    if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
+    const existing = findBaseImage(parsed.value.name);
+    return existing ? ctx.delegate(updateBaseImage, { ...parsed.value, baseImage: existing.id }) : ctx.delegate(createBaseImage, parsed.value);
+  },
+});
 
 const executorImageSchema = (field: string) =>
   z

@@ -51,6 +51,14 @@ describe("computeFits", () => {
     expect(nodes.map((candidate) => nodeRefusal(candidate, affinity) ?? "ok")).toEqual(["ok", "tainted nvidia.com/gpu=present:NoSchedule", "tainted nvidia.com/gpu=present:NoSchedule"]);
   });
 
+  it("matches node selector terms as the scheduler does: by node name through matchFields, never by an empty term", () => {
+    const required = (term: object): V1PodSpec => ({ containers: [], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } } } });
+    const byName = required({ matchFields: [{ key: "metadata.name", operator: "In", values: ["cpu-1"] }] });
+    expect(nodeRefusal(nodes[0], byName)).toBeUndefined();
+    expect(nodeRefusal(node("cpu-2", { cpu: "16" }), byName)).toBe("not matching the node selector/affinity");
+    expect(nodeRefusal(nodes[0], required({}))).toBe("not matching the node selector/affinity");
+  });
+
   it("reports the scarcest resource for CPU-only pods and respects the pod count", () => {
     const spec: V1PodSpec = { containers: [{ name: "main", resources: { requests: { cpu: "4", memory: "1Gi" } } }] };
     expect(computeFits(spec, [nodes[0]], [pod("cpu-1", { cpu: "6" })], []).reason).toBe("fits 2×: 10 of 16 cpu free");

@@ -1,5 +1,6 @@
+import { matchesNodeSelection } from "@berth/node-selection";
 import { canonicalQuantity, formatQuantity, isQuantity, parseQuantity, type Quantity } from "@berth/quantity";
-import type { V1Node, V1NodeSelectorRequirement, V1Pod, V1PodSpec, V1ResourceQuota, V1Taint, V1Toleration } from "@kubernetes/client-node";
+import type { V1Node, V1Pod, V1PodSpec, V1ResourceQuota, V1Taint, V1Toleration } from "@kubernetes/client-node";
 
 /** How many copies of a pod fit on a cluster now, and why (the headline shown on a config). */
 export interface FitResult {
@@ -51,27 +52,6 @@ export function tolerates(toleration: V1Toleration, taint: V1Taint): boolean {
   return toleration.operator === "Exists" || (toleration.value ?? "") === (taint.value ?? "");
 }
 
-function matchesRequirement(labels: Record<string, string>, requirement: V1NodeSelectorRequirement): boolean {
-  const value = labels[requirement.key];
-  const values = requirement.values ?? [];
-  switch (requirement.operator) {
-    case "In":
-      return value !== undefined && values.includes(value);
-    case "NotIn":
-      return value === undefined || !values.includes(value);
-    case "Exists":
-      return value !== undefined;
-    case "DoesNotExist":
-      return value === undefined;
-    case "Gt":
-      return value !== undefined && Number(value) > Number(values[0]);
-    case "Lt":
-      return value !== undefined && Number(value) < Number(values[0]);
-    default:
-      return false;
-  }
-}
-
 /** Taints the scheduler honours (NoSchedule, NoExecute) that the pod does not tolerate. */
 function untoleratedTaints(node: V1Node, spec: V1PodSpec): V1Taint[] {
   return (node.spec?.taints ?? []).filter(
@@ -87,13 +67,7 @@ const taintText = (taint: V1Taint) => `${taint.key}${taint.value ? `=${taint.val
  */
 const transientTaint = (taint: V1Taint) => taint.key.startsWith("node.kubernetes.io/") || taint.key.startsWith("node.cloudprovider.kubernetes.io/");
 
-function matchesSelector(node: V1Node, spec: V1PodSpec): boolean {
-  const labels = node.metadata?.labels ?? {};
-  const selectorMismatch = Object.entries(spec.nodeSelector ?? {}).some(([key, value]) => labels[key] !== value);
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  const affinityMismatch = terms?.length ? !terms.some((term) => (term.matchExpressions ?? []).every((requirement) => matchesRequirement(labels, requirement))) : false;
-  return !selectorMismatch && !affinityMismatch;
-}
+const matchesSelector = (node: V1Node, spec: V1PodSpec) => matchesNodeSelection(spec, { name: node.metadata?.name ?? "", labels: node.metadata?.labels ?? {} });
 
 const SELECTOR_REFUSAL = "not matching the node selector/affinity";
 

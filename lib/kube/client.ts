@@ -2,7 +2,7 @@ import "server-only";
 import * as k8s from "@kubernetes/client-node";
 import { STRICT_KUBECONFIG_POLICY, vetKubeconfigText, type KubeconfigPolicy, type KubeconfigProblem } from "./kubeconfig-policy";
 import { decryptSecret, UnreadableSecretError } from "@/lib/crypto/secret-box";
-import { KubeCallError, type KubeFailure } from "./errors";
+import { KubeCallError } from "./errors";
 import { authenticateWithTokenFile } from "./in-cluster";
 
 /**
@@ -70,32 +70,24 @@ export function setServiceAccountTokenFile(tokenFile: string | null): void {
  * this instance's settings) does not allow. Carries a plain failure, so it shows as the cluster's
  * last error; problems name keys, never values.
  */
-export class UnusableKubeconfig extends Error {
-  readonly failure: KubeFailure;
-  constructor(
-    message: string,
-    readonly problems: KubeconfigProblem[] = [],
-  ) {
-    super(message);
-    this.name = "UnusableKubeconfig";
-    this.failure = { status: 502, reason: "Error", message };
-  }
+function unusableKubeconfig(message: string, problems: KubeconfigProblem[] = []): KubeCallError {
+  return new KubeCallError({ status: 502, reason: "Error", message }, { kind: "kubeconfig", problems });
 }
 
 /**
  * Vets a kubeconfig text against the allow-list and `policy`, builds a client configuration from
  * the vetted fields only (never client-node's own parser of the text, which reads files and keeps
- * plugins), and selects a context. Throws UnusableKubeconfig, in plain words.
+ * plugins), and selects a context. Throws a KubeCallError of kind "kubeconfig", in plain words.
  */
 export function loadKubeconfig(text: string, context?: string, policy: KubeconfigPolicy = STRICT_KUBECONFIG_POLICY): k8s.KubeConfig {
   const vetted = vetKubeconfigText(text, policy);
-  if (!vetted.ok) throw new UnusableKubeconfig(`The kubeconfig is refused: ${vetted.problems.map((problem) => problem.message).join("; ")}`, vetted.problems);
+  if (!vetted.ok) throw unusableKubeconfig(`The kubeconfig is refused: ${vetted.problems.map((problem) => problem.message).join("; ")}`, vetted.problems);
   const config = new k8s.KubeConfig();
   config.loadFromOptions(vetted.options);
   const chosen = context || config.getCurrentContext();
-  if (!chosen || !config.getContextObject(chosen)) throw new UnusableKubeconfig(context ? `The kubeconfig has no context "${context}"` : "The kubeconfig has no current context: choose one");
+  if (!chosen || !config.getContextObject(chosen)) throw unusableKubeconfig(context ? `The kubeconfig has no context "${context}"` : "The kubeconfig has no current context: choose one");
   config.setCurrentContext(chosen);
-  if (!config.getCurrentCluster()?.server) throw new UnusableKubeconfig(`Context "${chosen}" names no cluster with a server URL`);
+  if (!config.getCurrentCluster()?.server) throw unusableKubeconfig(`Context "${chosen}" names no cluster with a server URL`);
   return config;
 }
 
@@ -125,7 +117,7 @@ export function kubeClients(cluster: ClusterConnection): KubeClients {
   const config = loadKubeconfig(storedKubeconfig(cluster), cluster.context, currentKubeconfigPolicy());
   if (cluster.inCluster) {
     const tokenFile = globalForKube.berthServiceAccountTokenFile;
-    if (!tokenFile) throw new UnusableKubeconfig("This is the cluster Berth ran in: Berth no longer runs there with a ServiceAccount token, so it cannot reach it");
+    if (!tokenFile) throw unusableKubeconfig("This is the cluster Berth ran in: Berth no longer runs there with a ServiceAccount token, so it cannot reach it");
     authenticateWithTokenFile(config, tokenFile);
   }
   const clients: KubeClients = {

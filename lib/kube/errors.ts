@@ -1,3 +1,5 @@
+import type { KubeconfigProblem } from "./kubeconfig-policy";
+
 /** A Kubernetes failure in words a person can act on, with the HTTP status Berth answers with. */
 export interface KubeFailure {
   status: number;
@@ -38,17 +40,45 @@ function refusedPermission(message: string): RefusedPermission | undefined {
   return namespace ? { verb, resource, group, namespace } : { verb, resource, group };
 }
 
+/**
+ * Which step failed, because callers answer them differently:
+ * - "call": the cluster failed or refused a call, or could not be reached (or the stored
+ *   kubeconfig could not be decrypted): a caller may retry later or show the reason;
+ * - "namespace": a namespace could not be read, created or brought in step with its policy, or it
+ *   is missing and may not be created: callers answer it as a problem of the chosen cluster;
+ * - "kubeconfig": Berth will not use the kubeconfig (refused fields, no such context, no server),
+ *   so no call was made: not a cluster failure, and it names the refused fields in `problems`.
+ */
+export type KubeCallKind = "call" | "namespace" | "kubeconfig";
+
 /** A Kubernetes call that failed, carrying what describeKubeError made of it. */
 export class KubeCallError extends Error {
-  constructor(readonly failure: KubeFailure) {
+  readonly kind: KubeCallKind;
+  /** The object the cluster refused to create or delete, e.g. "Pod berth-ml-train-abc". */
+  readonly object?: string;
+  /** For a refused kubeconfig: the keys Berth does not allow (never their values). */
+  readonly problems: KubeconfigProblem[];
+
+  constructor(
+    readonly failure: KubeFailure,
+    options: { kind?: KubeCallKind; object?: string; problems?: KubeconfigProblem[] } = {},
+  ) {
     super(failure.message);
     this.name = "KubeCallError";
+    this.kind = options.kind ?? "call";
+    if (options.object !== undefined) this.object = options.object;
+    this.problems = options.problems ?? [];
   }
+}
+
+/** Whether `error` is a KubeCallError (of that kind, when one is given). */
+export function isKubeCallError(error: unknown, kind?: KubeCallKind): error is KubeCallError {
+  return error instanceof KubeCallError && (kind === undefined || error.kind === kind);
 }
 
 /** A log that cannot be read because its pod is gone or its container has not started (400). */
 export function isUnreadableLog(error: unknown): boolean {
-  return error instanceof KubeCallError && (error.failure.reason === "NotFound" || error.failure.clusterStatus === 400);
+  return isKubeCallError(error, "call") && (error.failure.reason === "NotFound" || error.failure.clusterStatus === 400);
 }
 
 interface StatusBody {
@@ -84,7 +114,7 @@ function networkCode(error: unknown): string | undefined {
  * error) into a plain-words failure. Never includes stack traces or credentials.
  */
 export function describeKubeError(error: unknown): KubeFailure {
-  // Berth's own errors (KubeCallError and its kind) already carry the words.
+  // Berth's own errors (KubeCallError) already carry the words.
   const described = (error as { failure?: KubeFailure } | null)?.failure;
   if (described && typeof described.message === "string" && typeof described.status === "number") return described;
   const code = (error as { code?: unknown })?.code;

@@ -1,7 +1,7 @@
 import "server-only";
 import type { CoreV1Event, V1ConfigMap, V1Container, V1Job, V1Pod, V1PodSecurityContext, V1ResourceRequirements, V1Secret, V1SecurityContext } from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection } from "./client";
-import { describeKubeError, isUnreadableLog, KubeCallError } from "./errors";
+import { describeKubeError, isKubeCallError, isUnreadableLog, KubeCallError } from "./errors";
 import type { SharedInformer } from "./informers";
 import { createNamespace } from "./namespaces";
 import { hardenedPodSecurity } from "./pod-builder";
@@ -24,7 +24,7 @@ export interface BuildContainerResources {
   limits: { cpu: string | null; memory: string | null };
 }
 
-const isNotFound = (error: unknown) => (error as { code?: unknown })?.code === 404 || (error instanceof KubeCallError && error.failure.reason === "NotFound");
+const isNotFound = (error: unknown) => (error as { code?: unknown })?.code === 404 || (isKubeCallError(error, "call") && error.failure.reason === "NotFound");
 
 /** What a build Job needs: names, the Dockerfile, the docker config JSON, the executor and its image. */
 export interface BuildJobSpec {

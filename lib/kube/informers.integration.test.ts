@@ -4,8 +4,8 @@ import path from "node:path";
 import type { V1Pod } from "@kubernetes/client-node";
 import type { InformerEvent } from "./informers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
-import { simFaults } from "@/test/sim-admin";
+import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
+import { simFaults } from "@/test/support/sim-admin";
 
 // A private cluster: these tests take its API down, which the shared test cluster must not see.
 describe("shared informers against a cluster that fails", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { PatchStrategy, type KubernetesObject, type V1LimitRange, type V1LimitRangeItem, type V1ResourceQuota } from "@kubernetes/client-node";
 import { kubeClients, type ClusterConnection } from "./client";
-import { describeKubeError, type KubeFailure } from "./errors";
+import { describeKubeError, KubeCallError, type KubeFailure } from "./errors";
 import { BERTH_LABELS, MANAGED_BY_BERTH, podSecurityLabels, type PodSecurityLevel } from "./labels";
 
 /** The field manager of everything Berth applies, visible in the objects' managedFields. */
@@ -42,23 +42,18 @@ export interface PolicyTemplates {
   podSecurity?: PodSecurityLevel;
 }
 
-/** A Kubernetes call that failed, in plain words (see describeKubeError). */
-export class NamespaceError extends Error {
-  constructor(readonly failure: KubeFailure) {
-    super(failure.message);
-    this.name = "NamespaceError";
-  }
-}
+/** A failed namespace step, in plain words (see describeKubeError). */
+const namespaceError = (failure: KubeFailure) => new KubeCallError(failure, { kind: "namespace" });
 
 const isNotFound = (error: unknown) => (error as { code?: unknown })?.code === 404;
 
-/** Runs a call; a 404 becomes null, any other failure a NamespaceError. */
+/** Runs a call; a 404 becomes null, any other failure a KubeCallError of kind "namespace". */
 async function orNull<T>(call: Promise<T>): Promise<T | null> {
   try {
     return await call;
   } catch (error) {
     if (isNotFound(error)) return null;
-    throw new NamespaceError(describeKubeError(error));
+    throw namespaceError(describeKubeError(error));
   }
 }
 
@@ -66,7 +61,7 @@ async function kubeCall<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    throw new NamespaceError(describeKubeError(error));
+    throw namespaceError(describeKubeError(error));
   }
 }
 
@@ -103,7 +98,7 @@ export interface NamespacePolicyState {
   labels: Record<string, string>;
 }
 
-/** Reads a namespace's `berth-quota`, `berth-limits` and labels; a missing namespace is a NamespaceError. */
+/** Reads a namespace's `berth-quota`, `berth-limits` and labels; a missing namespace is a KubeCallError of kind "namespace". */
 export async function readPolicyState(cluster: ClusterConnection, namespace: string): Promise<NamespacePolicyState> {
   const { core } = kubeClients(cluster);
   const [quota, limits, object] = await Promise.all([
@@ -146,7 +141,7 @@ export async function createNamespace(cluster: ClusterConnection, namespace: str
   } catch (error) {
     const failure = describeKubeError(error);
     if (failure.reason === "AlreadyExists") return false;
-    throw new NamespaceError(failure);
+    throw namespaceError(failure);
   }
 }
 
@@ -159,7 +154,7 @@ async function serverSideApply(cluster: ClusterConnection, object: KubernetesObj
  * (fieldManager `berth`): its Pod Security Admission labels, `berth-quota` and `berth-limits`,
  * and removes the latter two (only when Berth made them, see `state.managed`) when the policy no
  * longer has that template. With dryRun the cluster validates the objects (`dryRun=All`) and
- * nothing is stored. Throws a NamespaceError in the cluster's words.
+ * nothing is stored. Throws a KubeCallError of kind "namespace" in the cluster's words.
  */
 export async function applyPolicyObjects(cluster: ClusterConnection, policy: PolicyTemplates, namespace: string, state: NamespacePolicyState, options: { dryRun: boolean }): Promise<void> {
   const level = policy.podSecurity ?? DEFAULT_POD_SECURITY;

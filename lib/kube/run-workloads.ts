@@ -28,17 +28,8 @@ const CALL_TIMEOUT_MS = 10_000;
 export const SPARK_OPERATOR_GROUP = "sparkoperator.k8s.io";
 export const SPARK_OPERATOR_VERSION = "v1beta2";
 
-/** A refusal or failure of the cluster while creating or deleting a run's objects, in plain words. */
-export class RunKubeError extends KubeCallError {
-  constructor(
-    failure: KubeFailure,
-    /** The object the cluster refused, e.g. "Pod berth-ml-train-abc". */
-    readonly object: string,
-  ) {
-    super(failure);
-    this.name = "RunKubeError";
-  }
-}
+/** A refusal or failure of the cluster while creating or deleting a run's objects, naming the object. */
+const objectError = (failure: KubeFailure, object: string) => new KubeCallError(failure, { object });
 
 const describe = (manifest: KubeManifest) => `${manifest.kind} ${manifest.metadata.name}`;
 
@@ -46,7 +37,7 @@ async function call<T>(promise: Promise<T>, object: string): Promise<T> {
   try {
     return await withTimeout(promise, CALL_TIMEOUT_MS);
   } catch (error) {
-    throw new RunKubeError(describeKubeError(error), object);
+    throw objectError(describeKubeError(error), object);
   }
 }
 
@@ -58,14 +49,14 @@ export async function sparkOperatorInstalled(cluster: ClusterConnection): Promis
   } catch (error) {
     const failure = describeKubeError(error);
     if (failure.reason === "NotFound") return false;
-    throw new RunKubeError(failure, "SparkApplication API");
+    throw objectError(failure, "SparkApplication API");
   }
 }
 
 /**
  * Creates a run's objects in order (supporting objects, then the workload). An object that already
  * exists is taken as created, so a queued run can be retried with the same objects. Throws a
- * RunKubeError naming the object the cluster refused.
+ * KubeCallError naming the object the cluster refused.
  */
 export async function createRunObjects(cluster: ClusterConnection, objects: RunObjects): Promise<void> {
   const { objects: api } = kubeClients(cluster);
@@ -73,7 +64,7 @@ export async function createRunObjects(cluster: ClusterConnection, objects: RunO
     try {
       await call(api.create(manifest), describe(manifest));
     } catch (error) {
-      if (error instanceof RunKubeError && error.failure.reason === "AlreadyExists") continue;
+      if (error instanceof KubeCallError && error.failure.reason === "AlreadyExists") continue;
       throw error;
     }
   }
@@ -90,13 +81,13 @@ export async function deleteRunObjects(cluster: ClusterConnection, runId: string
     try {
       await call(api.delete(manifest, undefined, undefined, 0, undefined, "Background"), describe(manifest));
     } catch (error) {
-      if (error instanceof RunKubeError && error.failure.reason === "NotFound") continue;
+      if (error instanceof KubeCallError && error.failure.reason === "NotFound") continue;
       throw error;
     }
   }
   try {
     await call(core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${BERTH_LABELS.run}=${runId}`, gracePeriodSeconds: 0 }), `pods of run ${runId}`);
   } catch (error) {
-    if (!(error instanceof RunKubeError && error.failure.reason === "NotFound")) throw error;
+    if (!(error instanceof KubeCallError && error.failure.reason === "NotFound")) throw error;
   }
 }

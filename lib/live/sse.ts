@@ -9,36 +9,63 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
+/** A payload of plain text rather than JSON (a log line): the browser reads it as it is. */
+export class PlainText {
+  constructor(readonly text: string) {}
+}
+
+/** What a stream's start function may do besides sending: end the stream, and see when it ended. */
+export interface StreamControl {
+  /** Ends the stream from the server's side (its unsubscribe function runs). */
+  close(): void;
+  /** Aborts when the stream ends: the browser went away, the server stops, or close() was called. */
+  signal: AbortSignal;
+}
+
+/** One event as the wire carries it; a text of several lines takes one `data:` line each. */
+function eventText(event: string, data: unknown): string {
+  const text = data instanceof JsonText || data instanceof PlainText ? data.text : JSON.stringify(data);
+  return `event: ${event}\n${text
+    .split("\n")
+    .map((line) => `data: ${line}`)
+    .join("\n")}\n\n`;
+}
+
 const KEEPALIVE_MS = 25_000;
 
 /**
- * A Server-Sent Events response: `start(send)` subscribes to whatever feeds the stream and returns
- * its unsubscribe function, which runs when the browser goes away or the server stops. The same
- * headers, keepalive and cleanup for every stream route.
+ * A Server-Sent Events response: `start(send, control)` subscribes to whatever feeds the stream and
+ * returns its unsubscribe function, which runs when the browser goes away, the server stops or the
+ * stream closes itself (`control.close()`). The same headers, keepalive and cleanup for every
+ * stream route (they are made with streamRoute, lib/api/stream.ts).
  */
-export function sseResponse(request: Request, start: (send: SendEvent) => () => void): Response {
+export function sseResponse(request: Request, start: (send: SendEvent, control: StreamControl) => (() => void) | void): Response {
   const encoder = new TextEncoder();
+  const ended = new AbortController();
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      let closed = false;
+      // Writing fails once the browser has gone; stopping is separate, so its cleanup still runs.
+      let writable = true;
+      let stopped = false;
       const write = (text: string) => {
-        if (closed) return;
+        if (!writable) return;
         try {
           controller.enqueue(encoder.encode(text));
         } catch {
-          closed = true;
+          writable = false;
         }
       };
-      const send: SendEvent = (event, data) => write(`event: ${event}\ndata: ${data instanceof JsonText ? data.text : JSON.stringify(data)}\n\n`);
-      write(": connected\n\n");
-      const unsubscribe = start(send);
+      const send: SendEvent = (event, data) => write(eventText(event, data));
+      let unsubscribe: (() => void) | void = undefined;
       // A comment line now and then keeps proxies from closing an idle stream.
       const keepalive = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
       stop = () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
+        if (stopped) return;
+        stopped = true;
+        writable = false;
+        ended.abort();
+        unsubscribe?.();
         clearInterval(keepalive);
         try {
           controller.close();
@@ -46,10 +73,22 @@ export function sseResponse(request: Request, start: (send: SendEvent) => () => 
           // Already closed by the client.
         }
       };
+      write(": connected\n\n");
+      try {
+        unsubscribe = start(send, { close: () => stop(), signal: ended.signal });
+      } catch (error) {
+        stop();
+        throw error;
+      }
+      // A stream its start function closed at once unsubscribes now that it can.
+      if (stopped) {
+        unsubscribe?.();
+        return;
+      }
       // A stopping server ends its streams, or its wait for the requests in flight would never end.
-      const ended = untilShutdown(request.signal);
-      if (ended.aborted) stop();
-      else ended.addEventListener("abort", () => stop(), { once: true });
+      const gone = untilShutdown(request.signal);
+      if (gone.aborted) stop();
+      else gone.addEventListener("abort", () => stop(), { once: true });
     },
     cancel() {
       stop();

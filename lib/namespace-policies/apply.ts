@@ -1,12 +1,12 @@
 import "server-only";
-import { describeKubeError } from "@/lib/kube/errors";
+import { describeKubeError, KubeCallError } from "@/lib/kube/errors";
 import type { ClusterConnection } from "@/lib/kube/client";
-import { applyPolicyObjects, createNamespace, DEFAULT_POD_SECURITY, listNamespaceNames, NamespaceError, namespaceExists, readPolicyState, type PolicyTemplates } from "@/lib/kube/namespaces";
+import { applyPolicyObjects, createNamespace, DEFAULT_POD_SECURITY, listNamespaceNames, namespaceExists, readPolicyState, type PolicyTemplates } from "@/lib/kube/namespaces";
 import { diffPolicy, matchesNamespace, matchingPolicy, podSecurityDrift } from "./drift";
 import { listPolicies } from "./queries";
 import type { DriftItem, NamespaceDrift, NamespaceResult } from "./schema";
 
-const plainWords = (error: unknown) => (error instanceof NamespaceError ? error.message : describeKubeError(error).message);
+const plainWords = (error: unknown) => describeKubeError(error).message;
 
 /** The cluster's namespaces whose whole name the pattern matches. */
 export async function matchingNamespaces(cluster: ClusterConnection, pattern: string): Promise<string[]> {
@@ -52,12 +52,12 @@ export interface EnsuredNamespace {
 /**
  * Makes sure a namespace exists before work runs in it: creates it when missing and allowed, and
  * then applies the namespace policy that matches it (lowest priority wins). Throws a
- * NamespaceError in plain words when it is missing and may not be created, or the cluster refuses.
+ * KubeCallError of kind "namespace" in plain words when it is missing and may not be created, or the cluster refuses.
  */
 export async function ensureNamespace(cluster: ClusterConnection, namespace: string, options: { create: boolean }): Promise<EnsuredNamespace> {
   if (await namespaceExists(cluster, namespace)) return { namespace, created: false, policy: null };
   if (!options.create) {
-    throw new NamespaceError({ status: 404, reason: "NotFound", message: `Namespace "${namespace}" does not exist on the cluster, and this config does not create it` });
+    throw new KubeCallError({ status: 404, reason: "NotFound", message: `Namespace "${namespace}" does not exist on the cluster, and this config does not create it` }, { kind: "namespace" });
   }
   const policy = matchingPolicy(listPolicies(), namespace);
   const created = await createNamespace(cluster, namespace, policy?.podSecurity);
@@ -65,7 +65,10 @@ export async function ensureNamespace(cluster: ClusterConnection, namespace: str
   const templates = { name: policy.name, spec: { resourceQuota: policy.resourceQuota, limitRange: policy.limitRange }, podSecurity: policy.podSecurity };
   const result = await applyPolicy(cluster, templates, namespace, { dryRun: false });
   if (result.status === "failed") {
-    throw new NamespaceError({ status: 502, reason: "Error", message: `Namespace "${namespace}" was created, but policy "${policy.name}" could not be applied: ${result.error}` });
+    throw new KubeCallError(
+      { status: 502, reason: "Error", message: `Namespace "${namespace}" was created, but policy "${policy.name}" could not be applied: ${result.error}` },
+      { kind: "namespace" },
+    );
   }
   return { namespace, created, policy: policy.name };
 }

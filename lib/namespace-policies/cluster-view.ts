@@ -2,7 +2,8 @@ import "server-only";
 import type { NamespacePolicyRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
-import { listNamespaceNames, NamespaceError } from "@/lib/kube/namespaces";
+import { isKubeCallError } from "@/lib/kube/errors";
+import { listNamespaceNames } from "@/lib/kube/namespaces";
 import { matchingNamespaces, policyDrift } from "./apply";
 import { toYamlDocument } from "@/lib/objects/yaml";
 import { POLICY_KIND } from "./mutations";
@@ -19,7 +20,7 @@ export async function policyDriftReport(policy: NamespacePolicyRow, clusterRef: 
     const namespaces = await Promise.all(names.map((namespace) => policyDrift(cluster, templates, namespace)));
     return { policy: policy.name, cluster: cluster.name, namespaces };
   } catch (error) {
-    if (error instanceof NamespaceError) throw new DomainError(422, `${cluster.name}: ${error.message}`, { cluster: [error.message] });
+    if (isKubeCallError(error, "namespace")) throw new DomainError(422, `${cluster.name}: ${error.message}`, { cluster: [error.message] });
     throw error;
   }
 }
@@ -31,7 +32,7 @@ export async function clusterNamespaceNames(clusterRef: string | number): Promis
   try {
     return await listNamespaceNames(cluster);
   } catch (error) {
-    if (error instanceof NamespaceError) throw new DomainError(502, `${cluster.name}: ${error.message}`);
+    if (isKubeCallError(error, "namespace")) throw new DomainError(502, `${cluster.name}: ${error.message}`);
     throw error;
   }
 }

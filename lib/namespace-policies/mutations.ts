@@ -2,17 +2,15 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { namespacePolicies, type NamespacePolicyRow } from "@/db/schema";
-import { defineMutation, executeMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
-import type { AuditSource } from "@/lib/audit/record";
+import { defineMutation } from "@/lib/actions/mutation";
+import { DomainError, conflict, notFound } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
-import { createNamespace, namespaceExists, NamespaceError } from "@/lib/kube/namespaces";
+import { isKubeCallError } from "@/lib/kube/errors";
+import { createNamespace, namespaceExists } from "@/lib/kube/namespaces";
 import { applyPolicy, matchingNamespaces } from "./apply";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
-import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
-import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { diffPolicy, matchesNamespace, podSecurityDrift } from "./drift";
 import { patternProblem, REGEX_PREFIX } from "./pattern";
@@ -21,12 +19,12 @@ import {
   applyPolicySchema,
   createPolicySchema,
   deletePolicySchema,
+  importPolicySchema,
   restorePolicySchema,
   updatePolicySchema,
   type CreatePolicyInput,
   type ApplyOutcome,
   type NamespaceResult,
-  type PolicyView,
 } from "./schema";
 
 export const POLICY_KIND = "NamespacePolicy";
@@ -162,19 +160,22 @@ export const restorePolicy = defineMutation({
 });
 
 /**
- * Imports a YAML document (kind NamespacePolicy): creates the policy, or saves it as the next
- * version of the policy of that name, through the create or update mutation.
+ * Imports a YAML document `{ yaml }` (kind NamespacePolicy): creates the policy, or saves it as the
+ * next version of the policy of that name, through the create or update mutation.
  */
-export async function importPolicy(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<PolicyView>> {
-  const refused = importRefusal(actor, createPolicy.permission, yaml);
-  if (refused) return refused;
-  const parsed = fromYamlDocument(yaml, POLICY_KIND, createPolicySchema);
-  if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
-  const existing = findPolicy(parsed.value.name);
-  if (!existing) return executeMutation(createPolicy, parsed.value, actor, source);
-  const { description, pattern, priority, podSecurity, resourceQuota, limitRange } = parsed.value;
-  return executeMutation(updatePolicy, { policy: existing.id, description, pattern, priority, podSecurity, resourceQuota, limitRange }, actor, source);
-}
+export const importPolicy = defineMutation({
+  name: "namespace-policy.import",
+  permission: createPolicy.permission,
+  schema: importPolicySchema,
+  run(input, ctx) {
+    const parsed = fromYamlDocument(input.yaml, POLICY_KIND, createPolicySchema);
+    if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
+    const existing = findPolicy(parsed.value.name);
+    if (!existing) return ctx.delegate(createPolicy, parsed.value);
+    const { description, pattern, priority, podSecurity, resourceQuota, limitRange } = parsed.value;
+    return ctx.delegate(updatePolicy, { policy: existing.id, description, pattern, priority, podSecurity, resourceQuota, limitRange });
+  },
+});
 
 /**
  * "Apply now": brings the chosen (default: every matching) namespace of a cluster in step with the
@@ -215,7 +216,7 @@ export const applyPolicyNow = defineMutation({
         results.push(created ? { ...result, created } : result);
       }
     } catch (error) {
-      if (error instanceof NamespaceError) throw new DomainError(error.failure.status === 404 ? 404 : 422, `${cluster.name}: ${error.message}`, { cluster: [error.message] });
+      if (isKubeCallError(error, "namespace")) throw new DomainError(error.failure.status === 404 ? 404 : 422, `${cluster.name}: ${error.message}`, { cluster: [error.message] });
       throw error;
     }
     const touched = results.filter((result) => result.status === "applied" || result.status === "would-change" || result.created).map((result) => result.namespace).sort();

@@ -5,7 +5,7 @@ import path from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { describe, expect, inject, it } from "vitest";
 import type { PolicySpec } from "./schema";
-import { adminKubeConfig } from "@/test/cluster-kind";
+import { adminKubeConfig } from "@/test/support/cluster-kind";
 
 const GPU_POLICY: PolicySpec = {
   resourceQuota: { hard: { "requests.nvidia.com/gpu": "2", pods: "10", "requests.memory": "16Gi" } },
@@ -18,7 +18,8 @@ process.env.BERTH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "berth-ns-"))
 describe("namespace policies on the simulated cluster", async () => {
   const { encryptSecret } = await import("@/lib/crypto/secret-box");
   const { kubeClients, loadKubeconfig } = await import("@/lib/kube/client");
-  const { createNamespace, NamespaceError } = await import("@/lib/kube/namespaces");
+  const { createNamespace } = await import("@/lib/kube/namespaces");
+  const { KubeCallError } = await import("@/lib/kube/errors");
   const { applyPolicy, ensureNamespace, matchingNamespaces, policyDrift } = await import("./apply");
   const kubeconfigPath = inject("kubeconfigPath");
   const kubeconfig = fs.readFileSync(kubeconfigPath, "utf8");
@@ -96,7 +97,8 @@ describe("namespace policies on the simulated cluster", async () => {
   });
 
   it("ensureNamespace creates a missing namespace only when allowed", async () => {
-    await expect(ensureNamespace(cluster, "team-missing", { create: false })).rejects.toBeInstanceOf(NamespaceError);
+    await expect(ensureNamespace(cluster, "team-missing", { create: false })).rejects.toBeInstanceOf(KubeCallError);
+    await expect(ensureNamespace(cluster, "team-missing", { create: false })).rejects.toMatchObject({ kind: "namespace", failure: { status: 404, reason: "NotFound" } });
     expect(await ensureNamespace(cluster, "team-new", { create: true })).toEqual({ namespace: "team-new", created: true, policy: null });
     expect(await ensureNamespace(cluster, "team-new", { create: true })).toEqual({ namespace: "team-new", created: false, policy: null });
   });

@@ -9,7 +9,7 @@ describe("restoring a policy version saved when patterns were regular expression
   const { getDb } = await import("@/db");
   const { auditEvents, users } = await import("@/db/schema");
   const { executeMutation } = await import("@/lib/actions/mutation");
-  const { actorForUser } = await import("@/lib/users/queries");
+  const { actorForUser } = await import("@/lib/auth/actor");
   const { createPolicy, restorePolicy, POLICY_OBJECT_TYPE } = await import("./mutations");
   const { matchesNamespace } = await import("./drift");
 

@@ -139,7 +139,7 @@ export const deletePolicySchema = z.strictObject({ policy: policyRefSchema });
 
 export const restorePolicySchema = z.strictObject({ policy: policyRefSchema, auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive() });
 
-export const importPolicySchema = z.strictObject({ yaml: z.string().min(1, "Paste a YAML document").max(200_000) });
+export const importPolicySchema = z.strictObject({ yaml: z.string().min(1, "Paste a YAML document").max(200_000, "The document is too large: at most 200,000 characters") });
 
 /** A namespace name (DNS-1123 label). */
 export const namespaceNameSchema = z

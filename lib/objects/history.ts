@@ -3,8 +3,8 @@ import { and, desc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { auditEvents } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
+import { diffObjects, type FieldChange } from "@/lib/audit/diff";
 import { REDACTED } from "@/lib/audit/redact";
-import { diffObjects, type FieldChange } from "./diff";
 
 /** Who last saved an object and what they changed: shown beside a refused (409) save. */
 export interface LastChange {

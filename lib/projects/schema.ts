@@ -157,5 +157,6 @@ export const effectiveConfigViewSchema = z.object({
   executionConfig: effectiveValueSchema,
   sparkConfig: effectiveValueSchema,
   cluster: effectiveValueSchema,
+  dockerHost: effectiveValueSchema.optional().describe("Present when the activity runs with a docker execution config: the config's Docker host (the cluster is then unused)"),
   error: z.string().optional(),
 });

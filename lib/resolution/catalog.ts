@@ -1,7 +1,7 @@
 import "server-only";
 import { asc } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
-import { clusters, executionConfigs, sparkConfigs } from "@/db/schema";
+import { clusters, dockerHosts, executionConfigs, sparkConfigs } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
 import type { ClusterFacts, ConfigFacts } from "./resolve";
 
@@ -12,6 +12,7 @@ export interface Catalog {
   executionConfigs: ConfigFacts[];
   sparkConfigs: ConfigFacts[];
   clusters: ClusterFacts[];
+  dockerHosts: ClusterFacts[];
 }
 
 export type CatalogKind = keyof Catalog;
@@ -20,10 +21,18 @@ export const KIND_WORDS: Record<CatalogKind, string> = {
   executionConfigs: "execution config",
   sparkConfigs: "Spark config",
   clusters: "cluster",
+  dockerHosts: "Docker host",
 };
 
 export function loadCatalog(db: Reader = getDb()): Catalog {
-  const configColumns = { id: executionConfigs.id, name: executionConfigs.name, usableBy: executionConfigs.usableBy, clusterId: executionConfigs.clusterId };
+  const configColumns = {
+    id: executionConfigs.id,
+    name: executionConfigs.name,
+    usableBy: executionConfigs.usableBy,
+    clusterId: executionConfigs.clusterId,
+    engine: executionConfigs.engine,
+    dockerHostId: executionConfigs.dockerHostId,
+  };
   return {
     executionConfigs: db.select(configColumns).from(executionConfigs).orderBy(asc(executionConfigs.name)).all(),
     sparkConfigs: db
@@ -32,6 +41,7 @@ export function loadCatalog(db: Reader = getDb()): Catalog {
       .orderBy(asc(sparkConfigs.name))
       .all(),
     clusters: db.select({ id: clusters.id, name: clusters.name }).from(clusters).orderBy(asc(clusters.name)).all(),
+    dockerHosts: db.select({ id: dockerHosts.id, name: dockerHosts.name }).from(dockerHosts).orderBy(asc(dockerHosts.name)).all(),
   };
 }
 

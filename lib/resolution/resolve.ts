@@ -12,6 +12,10 @@ export interface ConfigFacts {
   usableBy: UsableBy;
   /** The config's own cluster; null runs on the resolved cluster setting. */
   clusterId: number | null;
+  /** An execution config's engine: docker configs run on their Docker host, not a cluster (absent: kubernetes). */
+  engine?: "kubernetes" | "docker";
+  /** A docker config's Docker host. */
+  dockerHostId?: number | null;
 }
 
 export interface ClusterFacts {
@@ -47,6 +51,8 @@ export interface ResolutionInput {
   executionConfigs: readonly ConfigFacts[];
   sparkConfigs: readonly ConfigFacts[];
   clusters: readonly ClusterFacts[];
+  /** The Docker hosts docker configs may name (absent: none known). */
+  dockerHosts?: readonly ClusterFacts[];
   actor: Actor;
 }
 
@@ -66,7 +72,10 @@ export interface EffectiveValue {
 export interface Resolution {
   executionConfig: EffectiveValue;
   sparkConfig: EffectiveValue;
+  /** Unused (`unused: true`) when the activity runs on a Docker host. */
   cluster: EffectiveValue;
+  /** Present when the activity runs with a docker execution config: the config's Docker host. */
+  dockerHost?: EffectiveValue;
 }
 
 const ORIGIN_WORDS: Record<Origin, string> = { run: "chosen for this run", object: "object override", project: "project setting", instance: "instance default" };
@@ -135,11 +144,31 @@ export function resolveEffectiveConfig(input: ResolutionInput): Resolution {
   const execution = resolveConfig("execution config", executionChoice, input.executionConfigs, actor, { used: true, required: !spark });
   const sparkConfig = resolveConfig("Spark config", sparkChoice, input.sparkConfigs, actor, { used: spark, required: spark });
 
+  if (!spark && execution.config?.engine === "docker" && execution.effective.origin) {
+    return {
+      executionConfig: execution.effective,
+      sparkConfig: sparkConfig.effective,
+      cluster: { value: null, origin: null, unused: true },
+      dockerHost: resolveDockerHost(input, execution.config, execution.effective.origin),
+    };
+  }
   return {
     executionConfig: execution.effective,
     sparkConfig: sparkConfig.effective,
     cluster: resolveCluster(input, spark ? sparkConfig : execution, spark ? "sparkConfig" : "executionConfig"),
   };
+}
+
+/** A docker config runs on its own Docker host, which the actor must be allowed to use. */
+function resolveDockerHost(input: ResolutionInput, config: ConfigFacts, origin: Origin): EffectiveValue {
+  const base = { origin, via: "executionConfig" as const };
+  if (config.dockerHostId == null) return { ...base, value: null, error: `execution config ${config.name} runs on Docker but names no Docker host` };
+  const host = input.dockerHosts?.find((candidate) => candidate.id === config.dockerHostId);
+  if (!host) return { ...base, value: null, error: `config not found: the Docker host #${config.dockerHostId} was deleted` };
+  if (!can(input.actor, "dockerHosts.use", { dockerHost: host.id })) {
+    return { ...base, value: host.name, error: `no usage permission for Docker host ${host.name}: your groups may not use it` };
+  }
+  return { ...base, value: host.name };
 }
 
 /** A config pinned to a cluster runs there; otherwise the cluster setting applies (run → object → project → instance). */
@@ -167,5 +196,5 @@ function resolveCluster(input: ResolutionInput, running: { effective: EffectiveV
 /** The error that stops the activity from running, if any: the one on the config it runs with, else the cluster's. */
 export function blockingError(resolution: Resolution, activity: ActivityType): string | undefined {
   const running = isSparkActivity(activity) ? resolution.sparkConfig : resolution.executionConfig;
-  return running.error ?? resolution.cluster.error;
+  return running.error ?? (resolution.dockerHost ? resolution.dockerHost.error : resolution.cluster.error);
 }

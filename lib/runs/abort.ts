@@ -4,9 +4,11 @@ import { runs, type RunRow } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError, notFound } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
-import { deleteRunObjects, RunKubeError } from "@/lib/kube/run-workloads";
+import { KubeCallError } from "@/lib/kube/errors";
+import { deleteRunObjects } from "@/lib/kube/run-workloads";
 import type { Actor } from "@/lib/permissions";
 import { mayAbortRun, maySeeRun } from "./access";
+import { abortDockerContainers, isDockerRun } from "./docker";
 import { publishRunChange, runChangeOf } from "./events";
 import { findRun } from "./queries";
 import { keepRunRecord } from "./reconciler";
@@ -43,6 +45,8 @@ export const abortRun = defineMutation({
     const row = visibleRunOr404(ctx.actor, input.id);
     if (!mayAbortRun(ctx.actor, row)) throw new DomainError(403, `Only ${row.username}, who submitted run ${row.id}, or a manager of project ${row.project} may abort it`);
     if (isFinalRunStatus(row.status)) throw finishedConflict(row);
+    // A container on a Docker host: killed and removed, the engine confirming it is gone.
+    if (isDockerRun(row)) await abortDockerContainers(row);
     const cluster = row.clusterId === null ? undefined : findCluster(row.clusterId);
     if (cluster) {
       // Events and the end of the log go with the pods: keep them first. Keeping is best effort;
@@ -51,7 +55,8 @@ export const abortRun = defineMutation({
       try {
         await deleteRunObjects(cluster, row.id, row.namespace, runObjectsOf(row));
       } catch (error) {
-        if (!(error instanceof RunKubeError)) throw error;
+        // Only a refusal naming one of the run's objects: a kubeconfig Berth cannot use is not the cluster's answer.
+        if (!(error instanceof KubeCallError && error.object !== undefined)) throw error;
         if (row.status !== "queued") {
           throw new DomainError(error.failure.status === 503 ? 503 : 502, `Run ${row.id} was not aborted: deleting ${error.object} failed: ${error.message}`);
         }

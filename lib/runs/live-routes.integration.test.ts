@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { describe, expect, inject, it } from "vitest";
-import { NO_POD_LOGS, onSimulatorOnly } from "@/test/cluster-kind";
+import { NO_POD_LOGS, onSimulatorOnly } from "@/test/support/cluster-kind";
 
 // The runs-live HTTP routes called as Next calls them, with an API token, on the shared test cluster.
 describe("run logs, run settings and run streams over HTTP", async () => {

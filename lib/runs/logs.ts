@@ -5,6 +5,7 @@ import { describeKubeError } from "@/lib/kube/errors";
 import { followPodLog, readPodLog } from "@/lib/kube/run-pods";
 import { splitLines, tailBytes } from "@/lib/images/logs";
 import { sparkRole } from "./status";
+import { dockerRunLogLines, isDockerRun } from "./docker";
 
 /**
  * A run's log: read now, followed live, or the tail kept in the database after its pods were
@@ -134,6 +135,10 @@ const finished = (pod: V1Pod) => pod.status?.phase === "Succeeded" || pod.status
  * the run's pods have ended or `signal` aborts. `pod` narrows to one pod.
  */
 export async function* runLogLines(run: RunRow, source: RunLogSource, options: { follow: boolean; pod?: string; signal: AbortSignal }): AsyncGenerator<string> {
+  if (isDockerRun(run)) {
+    yield* dockerRunLogLines(run, options);
+    return;
+  }
   const { follow, signal } = options;
   const prefixed = prefixesLines(run);
   const selected = () => source.pods().filter((pod) => !options.pod || pod.metadata?.name === options.pod);

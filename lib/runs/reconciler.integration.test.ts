@@ -4,8 +4,8 @@ import path from "node:path";
 import type { V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunRow, RunStatus } from "@/db/schema";
-import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
-import { simFaults } from "@/test/sim-admin";
+import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
+import { simFaults } from "@/test/support/sim-admin";
 import type { ClusterWatchChange, RunChange } from "./events";
 
 // A private cluster: these tests take its API down, which the shared test cluster must not see.
@@ -24,7 +24,8 @@ describe("run reconciler against the simulator", async () => {
   const { kubeClients, loadKubeconfig } = await import("@/lib/kube/client");
   const { executeMutation } = await import("@/lib/actions/mutation");
   const { subscribeClusterWatch, subscribeRunChanges } = await import("./events");
-  const { ensureRunReconciler, keepRunRecord, liveRunSource, subscribeRunPods, watchRunsOn } = await import("./reconciler");
+  const { ensureRunReconciler, keepRunRecord, subscribeRunPods, watchRunsOn } = await import("./reconciler");
+  const { liveRunSource } = await import("./live");
   const { runLogLines } = await import("./logs");
   const { runSettings, updateRunSettings } = await import("./retention");
   const { launchRun } = await import("./submit");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunRow } from "@/db/schema";
-import { livePodDescriptions, runUpdateFrom } from "./reconciler";
+import { runUpdateFrom } from "./reconciler";
 
 const created = new Date("2026-11-27T10:00:00Z");
 const row = (overrides: Partial<RunRow> = {}): RunRow =>
@@ -51,18 +51,5 @@ describe("run row updates from its pods", () => {
     const update = runUpdateFrom(row(), { status: "succeeded", reason: null, exitCode: 0, startedAt: started, finishedAt: now }, [], now);
     expect(update!.timeline!.map((step) => step.status)).toEqual(["queued", "pending", "running", "succeeded"]);
     expect(update).toMatchObject({ startedAt: started, finishedAt: now, exitCode: 0 });
-  });
-});
-
-describe("a run page's live pod descriptions", () => {
-  const pod = { metadata: { name: "run-a123456789", namespace: "default" }, status: { phase: "Succeeded" } };
-
-  it("sends the first description at once, so a stream stopped right after it still told the page", () => {
-    const sent: unknown[][] = [];
-    const live = livePodDescriptions(row({ status: "succeeded", clusterId: null, cleanedUpAt: created }), (pods) => sent.push(pods));
-    live.update([pod]);
-    live.stop();
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject([{ name: "run-a123456789" }]);
   });
 });

@@ -6,13 +6,13 @@ import { clusters, runs, type Cluster, type RunRow } from "@/db/schema";
 import { env } from "@/lib/env";
 import { describeKubeError } from "@/lib/kube/errors";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
-import { byLastSeenDescending, describePod, eventSummary, type EventSummary, type PodDescription } from "@/lib/kube/pods";
+import { byLastSeenDescending, eventSummary, type EventSummary } from "@/lib/kube/pods";
 import { followPodLog, listPodEvents } from "@/lib/kube/run-pods";
 import { deleteRunObjects } from "@/lib/kube/run-workloads";
 import type { SparkApplicationObject } from "@/lib/kube/spark-applications";
 import { tailBytes } from "@/lib/images/logs";
 import { publishClusterWatch, publishRunChange, runChangeOf, subscribeRunChanges, type ClusterWatchChange } from "./events";
-import { keptLogTail, logContainer, type CapturedLog, type RunLogSource } from "./logs";
+import { keptLogTail, logContainer, type CapturedLog } from "./logs";
 import { findRun } from "./queries";
 import { onRunSettingsChange, RetentionTimer, runSettings } from "./retention";
 import { deriveSparkRunStatus, operatorSilentReason } from "./spark-status";
@@ -25,7 +25,8 @@ import { BERTH_LABELS } from "@/lib/kube/labels";
  * Keeps every run's row true after submit: one subscriber per cluster on the shared pods informer
  * (no watch of its own), which derives each run's status from its pods, writes it in a
  * transaction and publishes the change. Final runs keep their events and log tail; their pods go
- * after the retention period (see retention.ts).
+ * after the retention period (see retention.ts). This is the write side: pages and streams read
+ * what it follows through live.ts.
  */
 
 /** How long a run may have no pods before Berth decides they are gone (abort and relists settle first). */
@@ -503,6 +504,8 @@ class RunReconciler {
     onRunSettingsChange(() => this.retention.wake());
     // A run submitted to a cluster Berth does not follow yet starts following it.
     subscribeRunChanges((change) => {
+      // A run that ended off any cluster (a container on a Docker host) falls due for retention too.
+      if (change.clusterId === null && isFinalRunStatus(change.status) && !change.cleanedUpAt) this.retention.wake();
       if (change.clusterId === null || isFinalRunStatus(change.status)) return;
       if (!this.clusters.has(change.clusterId)) this.watch(change.clusterId);
       this.clusters.get(change.clusterId)?.runChanged(change.id);
@@ -642,83 +645,4 @@ export function clusterWatchStatuses(): ClusterWatchChange[] {
 /** Calls `listener` with the run's pods on every change of one of them, until the returned function is called. */
 export function subscribeRunPods(runId: string, listener: (pods: V1Pod[]) => void): () => void {
   return reconciler().subscribePods(runId, listener);
-}
-
-/** A run's live log source for lib/runs/logs.ts: its pods as the informer sees them, woken by their changes. */
-export function liveRunSource(run: RunRow): RunLogSource {
-  if (run.clusterId !== null && !isFinalRunStatus(run.status)) watchRunsOn(run.clusterId);
-  const cluster = run.clusterId === null ? undefined : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
-  return {
-    cluster,
-    pods: () => runPods(run.id),
-    subscribe(listener) {
-      const stopPods = subscribeRunPods(run.id, () => listener());
-      const stopRun = subscribeRunChanges((change) => {
-        if (change.id === run.id) listener();
-      });
-      return () => {
-        stopPods();
-        stopRun();
-      };
-    },
-    isFinal() {
-      const current = findRun(run.id);
-      return !current || isFinalRunStatus(current.status);
-    },
-  };
-}
-
-/** Pod views are sent at most this often, so a burst of pod and event changes is one update. */
-const POD_VIEW_DEBOUNCE_MS = 50;
-
-/**
- * Describe-like views of a run's pods with their events (from the shared events informer, held
- * while the caller keeps this open), pushed to `send` whenever the pods or their events change.
- */
-export function livePodDescriptions(run: RunRow, send: (pods: PodDescription[]) => void): { update(pods: V1Pod[]): void; stop(): void } {
-  const cluster = run.clusterId === null || run.cleanedUpAt ? undefined : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
-  // Only the run's namespace: a busy cluster's every event would be a large list for one page.
-  const events = cluster ? acquireInformer(cluster, "events", run.namespace) : null;
-  let pods: V1Pod[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  let sentFirst = false;
-  const flush = () => {
-    timer = null;
-    if (stopped) return;
-    const all = events?.informer.list(run.namespace) ?? [];
-    send(
-      pods.map((pod) =>
-        describePod(
-          pod,
-          all.filter((event) => event.involvedObject.kind === "Pod" && event.involvedObject.name === pod.metadata?.name),
-        ),
-      ),
-    );
-  };
-  const schedule = () => {
-    if (!timer && !stopped) timer = setTimeout(flush, POD_VIEW_DEBOUNCE_MS);
-  };
-  const unsubscribe = events?.informer.subscribe((event) => {
-    if (event.type === "status") return;
-    if (event.object.metadata?.namespace === run.namespace && pods.some((pod) => pod.metadata?.name === event.object.involvedObject.name)) schedule();
-  });
-  return {
-    update(next) {
-      pods = next;
-      // The first description goes out at once: the stream promises it, and a run whose pods were
-      // cleaned up may stop this view before a debounced one would fire.
-      if (!sentFirst) {
-        sentFirst = true;
-        flush();
-      } else schedule();
-    },
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      unsubscribe?.();
-      events?.release();
-    },
-  };
 }

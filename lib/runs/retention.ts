@@ -7,6 +7,7 @@ import { defineMutation } from "@/lib/actions/mutation";
 import { describeKubeError } from "@/lib/kube/errors";
 import { deleteRunObjects } from "@/lib/kube/run-workloads";
 import { publishRunChange, runChangeOf } from "./events";
+import { isDockerRun, removeDockerContainers } from "./docker";
 import { FINAL_RUN_STATUSES } from "./status";
 import { runObjectsOf } from "./views";
 
@@ -127,6 +128,7 @@ export async function cleanUpFinishedRuns(now: Date): Promise<Date | null> {
     const cluster = run.clusterId === null ? undefined : db.select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
     try {
       if (cluster) await deleteRunObjects(cluster, run.id, run.namespace, runObjectsOf(run));
+      if (isDockerRun(run)) await removeDockerContainers(run);
     } catch (error) {
       console.warn(`berth: could not delete the pods of run ${run.id}: ${describeKubeError(error).message}`);
       later(new Date(now.getTime() + RETRY_AFTER_MS));

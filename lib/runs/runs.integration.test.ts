@@ -5,7 +5,7 @@ import { CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
-import { adminKubeConfig, clusterKind } from "@/test/cluster-kind";
+import { adminKubeConfig, clusterKind } from "@/test/support/cluster-kind";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-runs-"));
 // Namespaces unique to this file: the simulator is shared by every test file of a vitest run.
@@ -23,7 +23,7 @@ describe("runs against the simulated cluster", async () => {
   const { createSparkConfig } = await import("@/lib/spark-configs/mutations");
   const { createPolicy } = await import("@/lib/namespace-policies/mutations");
   const { createToken } = await import("@/lib/tokens/mutations");
-  const { actorForUser } = await import("@/lib/users/queries");
+  const { actorForUser } = await import("@/lib/auth/actor");
   const { listAuditEvents } = await import("@/lib/audit/queries");
   const { subscribeRunChanges } = await import("./events");
   const { submitRun } = await import("./submit");

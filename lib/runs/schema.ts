@@ -6,6 +6,8 @@ import { isSparkActivity } from "@/lib/resolution/activities";
 import { applicationFileProblem } from "@/lib/spark-configs/builders";
 import { isRunId } from "./ids";
 
+export { RUN_STATUSES, type RunStatus, type RunTransition } from "@/db/schema";
+
 /** The simulator's pod-behaviour annotations: the only ones a request may set (a test hook). */
 export const SIM_ANNOTATION_PREFIX = "sim.berth.dev/";
 
@@ -225,8 +227,13 @@ export const runViewSchema = z.object({
   sparkConfig: z.string().optional(),
   cluster: z.string(),
   namespace: z.string(),
-  workload: z.enum(["pod", "spark-application", "spark-driver"]),
+  workload: z.enum(["pod", "spark-application", "spark-driver", "docker-container"]),
+  /** Always present (empty for a run on a Docker host), so clients that list pods keep working. */
   pods: z.array(z.string()),
+  /** The Docker host a `docker-container` run runs on (its cluster and namespace are then empty). */
+  dockerHost: z.string().optional(),
+  /** Engine ids of a `docker-container` run's containers: what `pods` are for a pod run. */
+  containers: z.array(z.string()).optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   exitCode: z.number().optional(),

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
-import { simFaults } from "@/test/sim-admin";
+import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
+import { simFaults } from "@/test/support/sim-admin";
 import type { Actor } from "@/lib/permissions";
 
 // A private cluster: these tests remove the SparkApplication CRD and take the API down, which the

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
-import { waitUntil } from "@/test/wait";
+import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
+import { waitUntil } from "@/test/support/wait";
 import type { Actor } from "@/lib/permissions";
 
 // A private cluster whose spark-operator acts only in "spark-jobs" and has no webhook, as a chart

@@ -4,7 +4,7 @@
  */
 import { CoreV1Api, type V1Pod } from "@kubernetes/client-node";
 import { describe, expect } from "vitest";
-import { adminKubeConfig, onSimulatorOnly } from "@/test/cluster-kind";
+import { adminKubeConfig, onSimulatorOnly } from "@/test/support/cluster-kind";
 import { logContainer } from "./logs";
 import { podRunStatus } from "./status";
 

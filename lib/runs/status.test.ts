@@ -1,7 +1,8 @@
 import type { V1ContainerStatus, V1Pod, V1PodCondition } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { RunTransition } from "@/db/schema";
-import { appendTransition, decidingPod, deriveRunStatus, formatQuotaRefusal, isFinalRunStatus, podRunStatus, schedulerMessage } from "./status";
+import { formatQuotaRefusal } from "@/lib/kube/quota-refusal";
+import { appendTransition, decidingPod, deriveRunStatus, isFinalRunStatus, podRunStatus, schedulerMessage } from "./status";
 
 const SCHEDULER_GPU =
   "0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 2 No preemption victims found for incoming pod, 4 Preemption is not helpful for scheduling.";

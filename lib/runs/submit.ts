@@ -7,14 +7,13 @@ import { DomainError } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
 import { codeEnvImageFor } from "@/lib/code-envs/queries";
 import { executionConfigBody, findExecutionConfig } from "@/lib/execution-configs/queries";
-import { describeKubeError, type KubeFailure } from "@/lib/kube/errors";
-import { NamespaceError } from "@/lib/kube/namespaces";
+import { describeKubeError, KubeCallError, type KubeFailure } from "@/lib/kube/errors";
 import { ensureNamespace } from "@/lib/namespace-policies/apply";
 import { BaseImageUnavailable, withBaseImageResolved } from "@/lib/images/base-image-resolve";
 import { PodBuildError, RunEnvError } from "@/lib/execution-configs/pod";
 import { resolveImage } from "@/lib/kube/pod-builder";
 import { runEnvProblems } from "@/lib/execution-configs/reserved-env";
-import { createRunObjects, deleteRunObjects, RunKubeError, sparkOperatorInstalled } from "@/lib/kube/run-workloads";
+import { createRunObjects, deleteRunObjects, sparkOperatorInstalled } from "@/lib/kube/run-workloads";
 import { can, mayUse, type Actor } from "@/lib/permissions";
 import { findOverride, findProject } from "@/lib/projects/queries";
 import { isSparkActivity, type ActivityType } from "@/lib/resolution/activities";
@@ -23,7 +22,7 @@ import { blockingError, describeOrigin, resolveEffectiveConfig, type EffectiveVa
 import { getInstanceDefaults } from "@/lib/settings/queries";
 import { findSparkConfig, sparkConfigBody } from "@/lib/spark-configs/queries";
 import { sparkImage, sparkNamespace } from "@/lib/spark-configs/builders";
-import { unhandledNamespaceRefusal } from "@/lib/spark-configs/operator-namespaces";
+import { unhandledNamespaceRefusal } from "@/lib/clusters/spark-operator-namespaces";
 import type { UsableBy } from "@/db/schema";
 import type { FieldErrors } from "@/lib/validation";
 import { cannotStartHelp, cannotStartWords } from "./cannot-start";
@@ -33,7 +32,9 @@ import { newRunId } from "./ids";
 import { findRun } from "./queries";
 import { configGpus, podRunObjects, sparkApplicationRunObjects, sparkDriverRunObjects, type RunIdentity, type RunPayload } from "./objects";
 import { submitRunSchema, type EffectiveChoice, type SubmitRunInput } from "./schema";
-import { appendTransition, formatQuotaRefusal } from "./status";
+import { submitOnDockerHost } from "./docker";
+import { formatQuotaRefusal } from "@/lib/kube/quota-refusal";
+import { appendTransition } from "./status";
 import { refuseNeverFits } from "./admission";
 import { runObjectsOf, toRunView, type RunObjects, type StoredRunRequest, type StoredRunResolution } from "./views";
 import { runWarnings } from "./warnings";
@@ -228,9 +229,7 @@ function firstPods(objects: RunObjects): string[] {
 }
 
 function failureOf(error: unknown): { failure: KubeFailure; object?: string } {
-  if (error instanceof RunKubeError) return { failure: error.failure, object: error.object };
-  if (error instanceof NamespaceError) return { failure: error.failure };
-  return { failure: describeKubeError(error) };
+  return { failure: describeKubeError(error), object: error instanceof KubeCallError ? error.object : undefined };
 }
 
 /**
@@ -303,6 +302,9 @@ export const submitRun = defineMutation({
   scope: (input) => ({ project: projectOr422(input.project).id }),
   schema: submitRunSchema,
   async run(input, ctx) {
+    // A config with engine `docker` runs the run as a container on its Docker host instead.
+    const onDocker = await submitOnDockerHost(input, ctx);
+    if (onDocker) return onDocker;
     const plan = planRun(input, ctx.actor);
     let mode: RunWorkload = "pod";
     let discoveryError: unknown;

@@ -68,6 +68,7 @@ export function toRunView(row: RunRow): RunView {
     namespace: row.namespace,
     workload: row.workload,
     pods: row.pods,
+    ...(row.workload === "docker-container" ? { dockerHost: row.dockerHost ?? "", containers: row.containers } : {}),
     ...(row.startedAt ? { startedAt: iso(row.startedAt) } : {}),
     ...(row.finishedAt ? { finishedAt: iso(row.finishedAt) } : {}),
     ...(row.exitCode != null ? { exitCode: row.exitCode } : {}),

@@ -5,7 +5,7 @@ import { RbacAuthorizationV1Api, type V1Pod } from "@kubernetes/client-node";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
-import { adminKubeConfig } from "@/test/cluster-kind";
+import { adminKubeConfig } from "@/test/support/cluster-kind";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-workload-security-"));
 // Namespaces unique to this file: the simulator is shared by every test file of a vitest run.
@@ -28,7 +28,7 @@ describe("workload security against the simulated cluster", async () => {
   const { createSparkConfig } = await import("@/lib/spark-configs/mutations");
   const { createPolicy } = await import("@/lib/namespace-policies/mutations");
   const { createToken } = await import("@/lib/tokens/mutations");
-  const { actorForUser } = await import("@/lib/users/queries");
+  const { actorForUser } = await import("@/lib/auth/actor");
   const runsRoute = await import("@/app/api/v1/runs/route");
   const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
 

@@ -1,5 +1,5 @@
 import YAML from "yaml";
-import { resolveNamespace } from "@/lib/execution-configs/namespace-template";
+import { resolveNamespace } from "@/lib/kube/names";
 import type { SparkConfigSpec } from "./schema";
 import { BERTH_LABELS, MANAGED_BY_BERTH } from "@/lib/kube/labels";
 

@@ -23,7 +23,7 @@ describe("Spark configs and namespace policies against a real database", async (
   const { getDb } = await import("@/db");
   const schema = await import("@/db/schema");
   const { executeMutation } = await import("@/lib/actions/mutation");
-  const { actorForUser } = await import("@/lib/users/queries");
+  const { actorForUser } = await import("@/lib/auth/actor");
   const { listAuditEvents } = await import("@/lib/audit/queries");
   const spark = await import("./mutations");
   const { findSparkConfig, listSparkConfigs } = await import("./queries");
@@ -106,8 +106,8 @@ describe("Spark configs and namespace policies against a real database", async (
 
   it("round-trips through YAML and imports a new version", async () => {
     const yaml = sparkConfigYaml(findSparkConfig("spark-small")!).replace("spark.executor.instances: \"2\"", "spark.executor.instances: \"5\"");
-    expect(await spark.importSparkConfig(yaml, admin, "ui")).toMatchObject({ ok: true, data: { version: 4, conf: { "spark.executor.instances": "5" } } });
-    expect(await spark.importSparkConfig("kind: Other", admin, "ui")).toMatchObject({ ok: false, status: 400 });
+    expect(await executeMutation(spark.importSparkConfig, { yaml }, admin, "ui")).toMatchObject({ ok: true, data: { version: 4, conf: { "spark.executor.instances": "5" } } });
+    expect(await executeMutation(spark.importSparkConfig, { yaml: "kind: Other" }, admin, "ui")).toMatchObject({ ok: false, status: 400 });
   });
 
   it("refuses to delete a config a project, an override or the default setting uses", async () => {
@@ -134,7 +134,7 @@ describe("Spark configs and namespace policies against a real database", async (
     const history = listAuditEvents({ objectType: "namespace-policy", objectId: String(row.id), limit: 10 });
     expect(await executeMutation(policies.restorePolicy, { policy: "ml-gpu", auditEventId: history.at(-1)!.id }, admin, "api")).toMatchObject({ ok: true, data: { version: 3, priority: 100 } });
     const yaml = policyYaml(findPolicy("ml-gpu")!).replace("priority: 100", "priority: 42");
-    expect(await policies.importPolicy(yaml, admin, "api")).toMatchObject({ ok: true, data: { version: 4, priority: 42 } });
+    expect(await executeMutation(policies.importPolicy, { yaml }, admin, "api")).toMatchObject({ ok: true, data: { version: 4, priority: 42 } });
     expect(await executeMutation(policies.applyPolicyNow, { policy: "ml-gpu", cluster: "nowhere" }, admin, "api")).toMatchObject({ ok: false, status: 404, fieldErrors: { cluster: ['No cluster named "nowhere"'] } });
     expect(await executeMutation(policies.deletePolicy, { policy: "ml-gpu" }, ada, "api")).toMatchObject({ ok: false, status: 403 });
     expect(await executeMutation(policies.deletePolicy, { policy: "ml-gpu" }, admin, "api")).toMatchObject({ ok: true });

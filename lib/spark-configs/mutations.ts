@@ -2,18 +2,15 @@ import "server-only";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { groups, projectOverrides, projects, settings, sparkConfigs, type SparkConfigRow } from "@/db/schema";
-import { defineMutation, executeMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound, type Result } from "@/lib/actions/result";
-import type { AuditSource } from "@/lib/audit/record";
+import { defineMutation } from "@/lib/actions/mutation";
+import { DomainError, conflict, notFound } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
-import { importRefusal } from "@/lib/objects/import";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
-import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
 import { SPARK_CONFIG_KIND, SPARK_CONFIG_OBJECT_TYPE, findSparkConfig, sparkConfigBody, toSparkConfigView } from "./queries";
-import { createSparkConfigSchema, deleteSparkConfigSchema, restoreSparkConfigSchema, updateSparkConfigSchema, type SparkConfigInput, type SparkConfigSpec, type SparkConfigView } from "./schema";
+import { createSparkConfigSchema, deleteSparkConfigSchema, importSparkConfigSchema, restoreSparkConfigSchema, updateSparkConfigSchema, type SparkConfigInput, type SparkConfigSpec } from "./schema";
 
 function requireConfig(tx: Tx, ref: string | number): SparkConfigRow {
   const row = findSparkConfig(ref, tx);
@@ -157,16 +154,17 @@ export const deleteSparkConfig = defineMutation({
 });
 
 /**
- * Imports a YAML document: creates the config, or saves it as the next version of the config of
- * that name, through the create or update mutation so permissions and audit apply.
+ * Imports a YAML document `{ yaml }`: creates the config, or saves it as the next version of the config of
+ * that name, through the create or update mutation (their permissions and audit rows apply).
  */
-export async function importSparkConfig(yaml: string, actor: Actor | null, source: AuditSource): Promise<Result<SparkConfigView>> {
-  const refused = importRefusal(actor, createSparkConfig.permission, yaml);
-  if (refused) return refused;
-  const parsed = fromYamlDocument(yaml, SPARK_CONFIG_KIND, createSparkConfigSchema);
-  if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, fieldErrors: parsed.fieldErrors };
-  const existing = findSparkConfig(parsed.value.name);
-  return existing
-    ? executeMutation(updateSparkConfig, { ...parsed.value, config: existing.id }, actor, source)
-    : executeMutation(createSparkConfig, parsed.value, actor, source);
-}
+export const importSparkConfig = defineMutation({
+  name: "spark-config.import",
+  permission: createSparkConfig.permission,
+  schema: importSparkConfigSchema,
+  run(input, ctx) {
+    const parsed = fromYamlDocument(input.yaml, SPARK_CONFIG_KIND, createSparkConfigSchema);
+    if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
+    const existing = findSparkConfig(parsed.value.name);
+    return existing ? ctx.delegate(updateSparkConfig, { ...parsed.value, config: existing.id }) : ctx.delegate(createSparkConfig, parsed.value);
+  },
+});

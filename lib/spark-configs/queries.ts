@@ -5,7 +5,7 @@ import { clusters, sparkConfigs, type SparkConfigRow } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
 import { can, mayUse, type Actor } from "@/lib/permissions";
 import { getInstanceDefaults } from "@/lib/settings/queries";
-import { operatorNamespaceProblem } from "./operator-namespaces";
+import { operatorNamespaceProblem } from "@/lib/clusters/spark-operator-namespaces";
 import type { SparkConfigInput, SparkConfigSpec, SparkConfigView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;

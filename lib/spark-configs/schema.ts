@@ -1,13 +1,11 @@
 import YAML from "yaml";
 import { z } from "zod";
-import type { UsableConfigView } from "@/lib/objects/usable-config";
-import { dnsLabelSchema } from "@/lib/kube/names";
-import { namespaceTemplateProblem } from "@/lib/execution-configs/namespace-template";
-import { usableBySchema } from "@/lib/execution-configs/schema";
+import { usableBySchema, type UsableConfigView } from "@/lib/objects/usable-config";
+import { dnsLabelSchema, namespaceTemplateProblem } from "@/lib/kube/names";
 import { versionSchema } from "@/lib/objects/versioned";
 import { descriptionSchema } from "@/lib/validation";
 import { MANAGED_SPARK_KEYS, sparkConfRelationProblems, sparkKeyProblem, sparkValueProblem } from "./conf";
-import { imageReferenceProblem } from "@/lib/images/schema";
+import { imageReferenceProblem } from "@/lib/images/reference";
 
 /** A Spark config named by id or name, as in REST paths. */
 export const sparkConfigRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);

@@ -3,7 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { apiTokens, type ApiToken } from "@/db/schema";
 import { recordRefusal } from "@/lib/audit/refusals";
-import { actorForUser, findUser } from "@/lib/users/queries";
+import { actorForUser, findUser } from "@/lib/auth/actor";
 import type { Actor } from "@/lib/permissions";
 import type { TokenView } from "./schema";
 import { hashToken } from "./token";

@@ -4,8 +4,9 @@ import type { Tx } from "@/db";
 import { groupMembers, groups, users, type User } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { findUser, groupNamesByUser } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
-import { findUser, groupNamesByUser, toUserView } from "./queries";
+import { toUserView } from "./queries";
 import { createUserSchema, resetPasswordSchema, updateUserSchema } from "./schema";
 
 function auditView(user: User, groupNames: string[]) {

@@ -92,6 +92,15 @@ export function isQuantity(input: unknown): input is string | number {
   }
 }
 
+/**
+ * True when a quantity's text is of a plausible size: "1e999999" is valid syntax, but Kubernetes
+ * would silently clamp it to 2^63-1, and no resource is that large: refuse it instead.
+ */
+export function quantityInRange(text: string): boolean {
+  const exponent = /[eE]([-+]?\d+)$/.exec(text);
+  return text.length <= 40 && (!exponent || Math.abs(Number(exponent[1])) <= 30);
+}
+
 /** Canonical text, as the apiserver stores and returns it. */
 export function formatQuantity(q: Quantity): string {
   if (q.nano === 0n) return "0";

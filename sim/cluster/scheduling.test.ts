@@ -7,7 +7,6 @@ import {
   filterNode,
   fitErrorMessage,
   leastAllocatedScore,
-  matchesNodeAffinity,
   nodeStateOf,
   podRequestAmounts,
   tolerates,
@@ -66,22 +65,14 @@ describe("filters", () => {
     expect(check(spec({}), notReady)?.reasons).toEqual(["node(s) had untolerated taint(s)"]);
   });
 
-  it("matches nodeSelector and every required node affinity operator", () => {
+  it("filters by nodeSelector and required node affinity (the operators: packages/node-selection)", () => {
     const n = cpuNode("node-a");
-    const affinity = (matchExpressions: NonNullable<PodSpec["affinity"]>) => ({ containers: [], affinity: matchExpressions });
-    const terms = (expressions: object[], fields: object[] = []) =>
-      affinity({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions as never, matchFields: fields as never }] } } });
-    expect(matchesNodeAffinity({ containers: [], nodeSelector: { zone: "a" } }, n)).toBe(true);
-    expect(matchesNodeAffinity({ containers: [], nodeSelector: { zone: "b" } }, n)).toBe(false);
-    expect(matchesNodeAffinity(terms([{ key: "zone", operator: "In", values: ["a", "b"] }]), n)).toBe(true);
-    expect(matchesNodeAffinity(terms([{ key: "zone", operator: "NotIn", values: ["a"] }]), n)).toBe(false);
-    expect(matchesNodeAffinity(terms([{ key: "zone", operator: "Exists" }]), n)).toBe(true);
-    expect(matchesNodeAffinity(terms([{ key: "gpu", operator: "DoesNotExist" }]), n)).toBe(true);
-    expect(matchesNodeAffinity(terms([{ key: "size", operator: "Gt", values: ["2"] }]), n)).toBe(true);
-    expect(matchesNodeAffinity(terms([{ key: "size", operator: "Lt", values: ["2"] }]), n)).toBe(false);
-    expect(matchesNodeAffinity(terms([], [{ key: "metadata.name", operator: "In", values: ["node-a"] }]), n)).toBe(true);
-    expect(matchesNodeAffinity(terms([], [{ key: "metadata.name", operator: "NotIn", values: ["node-a"] }]), n)).toBe(false);
-    expect(check({ containers: [], nodeSelector: { zone: "b" } }, n)).toEqual({ reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true });
+    const required = (term: object): PodSpec => ({ containers: [], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term as never] } } } });
+    const mismatch = { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
+    expect(check({ containers: [], nodeSelector: { zone: "a" } }, n)).toBeUndefined();
+    expect(check({ containers: [], nodeSelector: { zone: "b" } }, n)).toEqual(mismatch);
+    expect(check(required({ matchExpressions: [{ key: "size", operator: "Gt", values: ["2"] }] }), n)).toBeUndefined();
+    expect(check(required({ matchFields: [{ key: "metadata.name", operator: "NotIn", values: ["node-a"] }] }), n)).toEqual(mismatch);
   });
 });
 

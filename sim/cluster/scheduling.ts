@@ -12,7 +12,8 @@
  * taint {k: v}", before that "node(s) had taint {k: v}, that the pod didn't tolerate").
  * Pure functions over plain numbers; the Scheduler keeps the per-node totals they read.
  */
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration } from "./model";
+import { matchesRequiredAffinity } from "@berth/node-selection";
+import type { Node, PodSpec, Taint, Toleration } from "./model";
 import { milliValue, parseQuantity, unitValue } from "./quantity";
 import { podRequests } from "./resources";
 
@@ -84,49 +85,6 @@ export function tolerates(toleration: Toleration, taint: Taint): boolean {
   return (toleration.value ?? "") === (taint.value ?? "");
 }
 
-function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = req.values ?? [];
-  switch (req.operator) {
-    case "In":
-      return value !== undefined && values.includes(value);
-    case "NotIn":
-      return value === undefined || !values.includes(value);
-    case "Exists":
-      return value !== undefined;
-    case "DoesNotExist":
-      return value === undefined;
-    case "Gt":
-    case "Lt": {
-      if (value === undefined || values.length !== 1) return false;
-      const have = Number.parseInt(value, 10);
-      const want = Number.parseInt(values[0], 10);
-      if (Number.isNaN(have) || Number.isNaN(want)) return false;
-      return req.operator === "Gt" ? have > want : have < want;
-    }
-    default:
-      return false;
-  }
-}
-
-function termMatches(term: NodeSelectorTerm, node: NodeState): boolean {
-  const expressions = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  // An empty term matches nothing, as upstream.
-  if (expressions.length === 0 && fields.length === 0) return false;
-  return (
-    expressions.every((req) => requirementMatches(req, node.labels[req.key])) &&
-    fields.every((req) => req.key === "metadata.name" && requirementMatches(req, node.name))
-  );
-}
-
-/** nodeSelector plus required node affinity (terms are ORed, requirements ANDed). */
-export function matchesNodeAffinity(spec: PodSpec, node: NodeState): boolean {
-  for (const [key, value] of Object.entries(spec.nodeSelector ?? {})) if (node.labels[key] !== value) return false;
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (!terms) return true;
-  return terms.some((term) => termMatches(term, node));
-}
-
 export interface FilterFailure {
   reasons: string[];
   /** UnschedulableAndUnresolvable: preemption cannot help on this node. */
@@ -174,7 +132,7 @@ export function filterNode(fit: PodFit, node: NodeState): FilterFailure | undefi
   }
   let selected = true;
   for (let i = 0; i < fit.selector.length; i++) if (node.labels[fit.selector[i][0]] !== fit.selector[i][1]) selected = false;
-  if (!selected || (fit.spec.affinity && !matchesNodeAffinity(fit.spec, node))) {
+  if (!selected || (fit.spec.affinity && !matchesRequiredAffinity(fit.spec, node))) {
     return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
   }
   let reasons: string[] | undefined;

@@ -2,7 +2,7 @@
  * The HTTP surface over real HTTPS: discovery, auth, errors, Tables, paging, watches, patches,
  * subresources, CRDs, faults and state persistence.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -364,6 +364,27 @@ describe("state persistence", () => {
       } finally {
         await second.stop();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("loads a state for a copy of the cluster without ever writing it back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-sim-load-"));
+    try {
+      const statePath = join(dir, "state.json");
+      const seeded = await startSimulator({ behaviour: null, statePath });
+      await call(seeded, "POST", "/api/v1/namespaces/default/configmaps", { body: cm("seeded") });
+      await seeded.stop();
+      const saved = readFileSync(statePath, "utf8");
+      const copy = await startSimulator({ behaviour: null, loadPath: statePath });
+      try {
+        expect((await call(copy, "GET", "/api/v1/namespaces/default/configmaps/seeded")).json.data).toEqual({ k: "v" });
+        await call(copy, "POST", "/api/v1/namespaces/default/configmaps", { body: cm("only-in-the-copy") });
+      } finally {
+        await copy.stop();
+      }
+      expect(readFileSync(statePath, "utf8")).toBe(saved);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

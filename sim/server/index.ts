@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   seed?: Partial<SeedOptions> | false;
   /** JSON state file: loaded at start if it exists, saved on changes and at stop. */
   statePath?: string;
+  /** JSON state file loaded at start and never saved: several simulators started from one seeded state (`statePath` wins). */
+  loadPath?: string;
   faults?: Partial<FaultSettings>;
   /** Events kept for watch resumption (older resourceVersions answer 410). */
   historyLimit?: number;
@@ -106,7 +108,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   store.addAdmission(crdNameAdmission);
   for (const plugin of behaviour?.admission ?? []) store.addAdmission(plugin);
 
-  const loaded = options.statePath ? loadState(store, options.statePath) : false;
+  const loadFrom = options.statePath ?? options.loadPath;
+  const loaded = loadFrom ? loadState(store, loadFrom) : false;
   const stoppers: (() => void)[] = [watchCrds(store), startNamespaceController(store), startEventExpiry(store, options.eventTtlMs)];
   ensureNamespaces(store, SYSTEM_NAMESPACES);
   if (!store.get(CRDS, undefined, SPARK_APPLICATION_CRD.metadata.name!)) store.create(CRDS, SPARK_APPLICATION_CRD, { internal: true });

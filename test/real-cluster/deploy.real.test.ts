@@ -3,7 +3,7 @@ import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { startClusterProcess, type ClusterProcess } from "@/test/cluster-process";
+import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const deploy = (...parts: string[]) => path.join(root, "deploy", ...parts);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startClusterProcess, type ClusterProcess } from "../cluster-process";
+import { startClusterProcess, type ClusterProcess } from "../support/cluster-process";
 import { clusterClient, differences, scrub, TABLE, until, type Cluster, type Difference } from "./differential";
 
 /**

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { waitUntil } from "@/test/wait";
+import { waitUntil } from "@/test/support/wait";
 
 // Berth as a pod sees it: KUBERNETES_SERVICE_HOST/PORT, and the ServiceAccount's token, CA and
 // namespace in files, here a temp folder standing in for /var/run/secrets/kubernetes.io/serviceaccount.

@@ -17,7 +17,7 @@ describe("a run on the real control plane, as Berth's ServiceAccount", async () 
   const { loadKubeconfig } = await import("@/lib/kube/client");
   const { createExecutionConfig } = await import("@/lib/execution-configs/mutations");
   const { createPolicy } = await import("@/lib/namespace-policies/mutations");
-  const { actorForUser } = await import("@/lib/users/queries");
+  const { actorForUser } = await import("@/lib/auth/actor");
   const { ensureRunReconciler } = await import("@/lib/runs/reconciler");
   const { submitRun } = await import("@/lib/runs/submit");
   const { clusterStatus } = await import("@/lib/clusters/status");

@@ -11,8 +11,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import "../cluster-kind";
-import { startClusterProcess } from "../cluster-process";
+import "../support/cluster-kind";
+import { startClusterProcess } from "../support/cluster-process";
 import { serviceAccountKubeconfig } from "./service-account";
 
 declare module "vitest" {

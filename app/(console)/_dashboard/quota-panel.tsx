@@ -1,4 +1,9 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { QUOTA_WARNING_RATIO, type QuotaView } from "@/lib/dashboard/aggregate";
 import { Meter } from "./meter";
 import { QUOTA_LIMIT, quotaCounts, readableQuantity } from "./view-model";
@@ -36,7 +41,71 @@ function QuotaItem({ cluster, quota }: { cluster: string; quota: QuotaView }) {
   );
 }
 
-/** Every ResourceQuota of the cluster, most pressed first (the aggregator sorts them). */
+interface QuotaPage {
+  items: QuotaView[];
+  nextCursor: string | null;
+  count: number;
+}
+
+const QUOTA_PAGE = 100;
+
+async function fetchQuotaPage(cluster: string, cursor: string | null): Promise<QuotaPage> {
+  const query = new URLSearchParams({ limit: String(QUOTA_PAGE), ...(cursor ? { cursor } : {}) });
+  const response = await fetch(`/api/v1/dashboard/clusters/${encodeURIComponent(cluster)}/quotas?${query}`, { cache: "no-store" });
+  if (!response.ok) throw new Error(`The quotas could not be read (HTTP ${response.status})`);
+  return (await response.json()) as QuotaPage;
+}
+
+/**
+ * The quotas past the most pressed ones the section carries, read a page at a time when asked
+ * for: as of that moment, while the ones above stay live.
+ */
+function MoreQuotas({ cluster, shown, hidden }: { cluster: ClusterDashboard; shown: readonly QuotaView[]; hidden: number }) {
+  const [open, setOpen] = useState(false);
+  const pages = useInfiniteQuery({
+    queryKey: ["dashboard-quotas", cluster.id],
+    queryFn: ({ pageParam }) => fetchQuotaPage(cluster.name, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled: open,
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  if (!open) {
+    return (
+      <Button variant="secondary" size="sm" onClick={() => setOpen(true)}>
+        Show {hidden} more quota{hidden === 1 ? "" : "s"} under less pressure
+      </Button>
+    );
+  }
+  const live = new Set(shown.map((quota) => `${quota.namespace}/${quota.name}`));
+  const rest = (pages.data?.pages ?? []).flatMap((page) => page.items).filter((quota) => !live.has(`${quota.namespace}/${quota.name}`));
+  return (
+    <div className="space-y-2">
+      {pages.isError && <p className="text-sm text-red-700">{pages.error.message}</p>}
+      {pages.isPending && <p className="text-xs text-slate-500">Reading the other quotas…</p>}
+      {rest.length > 0 && (
+        <ul aria-label={`${cluster.name} more quotas`} className="grid gap-2 xl:grid-cols-2">
+          {rest.map((quota) => (
+            <QuotaItem key={`${quota.namespace}/${quota.name}`} cluster={cluster.name} quota={quota} />
+          ))}
+        </ul>
+      )}
+      <div className="flex gap-2">
+        {pages.hasNextPage && (
+          <Button variant="secondary" size="sm" disabled={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+            Show more
+          </Button>
+        )}
+        <Button variant="secondary" size="sm" onClick={() => setOpen(false)}>
+          Show fewer
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+/** The cluster's most pressed ResourceQuotas (the aggregator sorts them), the others on demand. */
 export function QuotaPanel({ cluster }: { cluster: ClusterDashboard }) {
   if (cluster.quotas.length === 0) return <p className="text-sm text-slate-500">No ResourceQuota in this cluster.</p>;
   const shown = cluster.quotas.slice(0, QUOTA_LIMIT);
@@ -53,7 +122,7 @@ export function QuotaPanel({ cluster }: { cluster: ClusterDashboard }) {
           <QuotaItem key={`${quota.namespace}/${quota.name}`} cluster={cluster.name} quota={quota} />
         ))}
       </ul>
-      {count > shown.length && <p className="text-xs text-slate-500">and {count - shown.length} more quotas under less pressure</p>}
+      {count > shown.length && <MoreQuotas cluster={cluster} shown={shown} hidden={count - shown.length} />}
     </div>
   );
 }

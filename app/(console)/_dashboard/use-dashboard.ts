@@ -1,8 +1,10 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
-import type { ClusterDashboard, DashboardSnapshot } from "./types";
+import { useState } from "react";
+import { useEventSource } from "@/components/live/use-event-source";
+import { applyDashboardEvent } from "./dashboard-stream";
+import type { DashboardSnapshot } from "./types";
 
 export const DASHBOARD_QUERY_KEY = ["dashboard"] as const;
 const STREAM_URL = "/api/stream/dashboard";
@@ -25,25 +27,23 @@ export function useDashboard(initial: DashboardSnapshot): { data: DashboardSnaps
     staleTime: Infinity,
   });
 
-  useEffect(() => {
-    const source = new EventSource(STREAM_URL);
-    source.onopen = () => setStream("live");
-    // EventSource reconnects by itself after a dropped stream (the first message then is a full
-    // snapshot); a refused one (e.g. 403) is closed for good.
-    source.onerror = () => setStream(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
-    source.addEventListener("snapshot", (event) => {
-      queryClient.setQueryData(DASHBOARD_QUERY_KEY, JSON.parse((event as MessageEvent<string>).data) as DashboardSnapshot);
-    });
-    source.addEventListener("cluster", (event) => {
-      const cluster = JSON.parse((event as MessageEvent<string>).data) as ClusterDashboard;
-      queryClient.setQueryData<DashboardSnapshot>(DASHBOARD_QUERY_KEY, (previous) => {
-        if (!previous) return previous;
-        const others = previous.clusters.filter((candidate) => candidate.id !== cluster.id);
-        return { ...previous, clusters: [...others, cluster].sort((a, b) => a.name.localeCompare(b.name)) };
-      });
-    });
-    return () => source.close();
-  }, [queryClient]);
+  const apply = (name: string) => (data: unknown) => {
+    const next = applyDashboardEvent(queryClient.getQueryData<DashboardSnapshot>(DASHBOARD_QUERY_KEY), name, data as string);
+    // A patch that does not fit the copy held here: a new stream starts with a snapshot.
+    if (next === "resync") source.reopen();
+    else queryClient.setQueryData(DASHBOARD_QUERY_KEY, next);
+  };
+  const source = useEventSource(
+    STREAM_URL,
+    { snapshot: apply("snapshot"), cluster: apply("cluster"), "cluster-patch": apply("cluster-patch") },
+    {
+      text: ["snapshot", "cluster", "cluster-patch"],
+      onOpen: () => setStream("live"),
+      // EventSource reconnects by itself after a dropped stream (the first message then is a full
+      // snapshot); a refused one (e.g. 403) is closed for good.
+      onError: (closed) => setStream(closed ? "closed" : "reconnecting"),
+    },
+  );
 
   return { data, stream };
 }

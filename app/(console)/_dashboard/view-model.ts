@@ -1,28 +1,26 @@
 import { isQuantity, parseQuantity, toNumber } from "@berth/quantity";
 import { NOT_FROM_BERTH, type BreakdownRow, type GpuHolder, type GpuNode } from "@/lib/dashboard/aggregate";
+import { DASHBOARD_QUOTA_LIMIT } from "@/lib/dashboard/quota-page";
 import type { ClusterDashboard, DashboardSnapshot } from "./types";
 
-/** Quotas a cluster's section shows in full; the calmer rest is counted. */
-export const QUOTA_LIMIT = 12;
+/** Quotas a cluster's section shows in full (the API's sections carry as many); the calmer rest on demand. */
+export const QUOTA_LIMIT = DASHBOARD_QUOTA_LIMIT;
 
 /** A section as the first paint gets it: `quotas` cut to what is shown, with the counts of all of them. */
 type FirstPaintCluster = ClusterDashboard & { quotaCount?: number; quotaWarnings?: number };
 
 /**
  * The snapshot the page is first rendered with: each cluster's quotas cut to the QUOTA_LIMIT most
- * pressed (the aggregator sorts them) plus their counts. Ten clusters of 1,000 namespaces would
- * otherwise put megabytes of quotas nobody sees into the page; the stream's first message brings
- * the whole sections.
+ * pressed (the aggregator sorts them) plus the counts of all. The service's sections come cut
+ * already; a section with every quota (`?quotas=all`) is cut here too, as the page shows no more.
  */
 export function forFirstPaint(snapshot: DashboardSnapshot): DashboardSnapshot {
   return {
     ...snapshot,
-    clusters: snapshot.clusters.map((cluster): FirstPaintCluster => ({
-      ...cluster,
-      quotas: cluster.quotas.slice(0, QUOTA_LIMIT),
-      quotaCount: cluster.quotas.length,
-      quotaWarnings: cluster.quotas.filter((quota) => quota.warning).length,
-    })),
+    clusters: snapshot.clusters.map((cluster): FirstPaintCluster => {
+      const { count, warnings } = quotaCounts(cluster);
+      return { ...cluster, quotas: cluster.quotas.slice(0, QUOTA_LIMIT), quotaCount: count, quotaWarnings: warnings };
+    }),
   };
 }
 

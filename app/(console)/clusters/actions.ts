@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import type { FormState } from "@/components/ui/form";
+import { formAction } from "@/lib/actions/form-action";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { cleanupCluster, createCluster, deleteCluster, deleteClusterPod, restoreCluster, setClusterGrants, updateCluster } from "@/lib/clusters/mutations";
 import { CLUSTER_LEVELS, type ClusterLevel } from "@/lib/permissions";
@@ -9,15 +9,9 @@ import { nestGpuMetricLabels } from "./_components/form-input";
 
 const CLUSTER_PAGES = ["/clusters"];
 
-export async function createClusterAction(_previous: FormState, formData: FormData) {
-  const result = await runServerAction(createCluster, formInput(formData), CLUSTER_PAGES);
-  if (!result.ok) return result;
-  redirect(`/clusters/${result.data.id}`);
-}
+export const createClusterAction = formAction(createCluster, { revalidate: CLUSTER_PAGES, redirectTo: (cluster) => `/clusters/${cluster.id}` });
 
-export async function updateClusterAction(_previous: FormState, formData: FormData) {
-  return runServerAction(updateCluster, nestGpuMetricLabels(formInput(formData)), CLUSTER_PAGES);
-}
+export const updateClusterAction = formAction(updateCluster, { revalidate: CLUSTER_PAGES, read: (formData) => ({ input: nestGpuMetricLabels(formInput(formData)) }) });
 
 export async function restoreClusterAction(cluster: number, auditEventId: number) {
   return runServerAction(restoreCluster, { cluster, auditEventId }, CLUSTER_PAGES);
@@ -30,18 +24,18 @@ export async function deleteClusterAction(cluster: number) {
 }
 
 /** The grants form has one select per group, named `level:<group>`; an empty choice means no grant. */
-export async function setClusterGrantsAction(_previous: FormState, formData: FormData) {
+function readGrantsForm(formData: FormData) {
   const grants: { group: string; level: ClusterLevel }[] = [];
   for (const [key, value] of formData.entries()) {
     if (key.startsWith("level:") && CLUSTER_LEVELS.includes(value as ClusterLevel)) grants.push({ group: key.slice("level:".length), level: value as ClusterLevel });
   }
-  return runServerAction(setClusterGrants, { cluster: String(formData.get("cluster") ?? ""), grants, everyone: formData.get("everyone") === "on" }, CLUSTER_PAGES);
+  return { input: { cluster: String(formData.get("cluster") ?? ""), grants, everyone: formData.get("everyone") === "on" } };
 }
 
+export const setClusterGrantsAction = formAction(setClusterGrants, { revalidate: CLUSTER_PAGES, read: readGrantsForm });
+
 /** Cleanup runs twice from the page: first as a dry run (the form), then for real after confirming. */
-export async function cleanupClusterAction(_previous: FormState, formData: FormData) {
-  return runServerAction(cleanupCluster, { ...formInput(formData), dryRun: true }, CLUSTER_PAGES);
-}
+export const cleanupClusterAction = formAction(cleanupCluster, { revalidate: CLUSTER_PAGES, read: (formData) => ({ input: { ...formInput(formData), dryRun: true } }) });
 
 export async function cleanupClusterNowAction(input: Record<string, unknown>) {
   return runServerAction(cleanupCluster, { ...input, dryRun: false }, CLUSTER_PAGES);

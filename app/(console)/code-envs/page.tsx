@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listCodeEnvs } from "@/lib/code-envs/queries";
-import type { BuildFor } from "@/lib/images/schema";
+import type { BuildFor } from "@/lib/code-envs/schema";
 import { can } from "@/lib/permissions";
 import { importCodeEnvAction, rebuildStaleCodeEnvsAction } from "./actions";
 import { BuildButton, RefreshWhileBuilding } from "./_components/code-env-buttons";

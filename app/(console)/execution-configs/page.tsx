@@ -12,7 +12,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { listExecutionConfigs } from "@/lib/execution-configs/queries";
 import type { ExecutionConfigView } from "@/lib/execution-configs/schema";
 import { can } from "@/lib/permissions";
-import { startingPoints } from "@/lib/settings/starting-points";
+import { startingPoints } from "@/lib/execution-configs/starting-points";
 import { importExecutionConfigAction } from "./actions";
 
 export const metadata: Metadata = { title: "Execution configs" };
@@ -61,7 +61,7 @@ export default async function ExecutionConfigsPage() {
               <tr>
                 <Th>Name</Th>
                 <Th>Image</Th>
-                <Th>Cluster / namespace</Th>
+                <Th>Where it runs</Th>
                 <Th>Resources</Th>
                 <Th>Usable by</Th>
               </tr>
@@ -82,9 +82,15 @@ export default async function ExecutionConfigsPage() {
                   </Td>
                   <Td className="font-mono text-xs">{config.image}</Td>
                   <Td>
-                    {config.cluster ?? <span className="text-slate-400">default</span>}
-                    <span className="text-slate-400"> / </span>
-                    <span className="font-mono text-xs">{config.namespace}</span>
+                    {config.engine === "docker" ? (
+                      <>Docker host {config.dockerHost}</>
+                    ) : (
+                      <>
+                        {config.cluster ?? <span className="text-slate-400">default</span>}
+                        <span className="text-slate-400"> / </span>
+                        <span className="font-mono text-xs">{config.namespace}</span>
+                      </>
+                    )}
                   </Td>
                   <Td className="text-xs">{resourceSummary(config)}</Td>
                   <Td>

@@ -1,23 +1,17 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import type { FormState } from "@/components/ui/form";
-import { formInput, runServerAction } from "@/lib/actions/server-action";
+import { formAction } from "@/lib/actions/form-action";
+import { runServerAction } from "@/lib/actions/server-action";
 import { addGroupMember, createGroup, deleteGroup, removeGroupMember, updateGroup } from "@/lib/groups/mutations";
 
 const GROUP_PAGES = ["/groups", "/users"];
 
-export async function createGroupAction(_previous: FormState, formData: FormData) {
-  return runServerAction(createGroup, formInput(formData), GROUP_PAGES);
-}
+export const createGroupAction = formAction(createGroup, { revalidate: GROUP_PAGES });
 
-export async function updateGroupAction(_previous: FormState, formData: FormData) {
-  return runServerAction(updateGroup, formInput(formData), GROUP_PAGES);
-}
+export const updateGroupAction = formAction(updateGroup, { revalidate: GROUP_PAGES });
 
-export async function addGroupMemberAction(_previous: FormState, formData: FormData) {
-  return runServerAction(addGroupMember, formInput(formData), GROUP_PAGES);
-}
+export const addGroupMemberAction = formAction(addGroupMember, { revalidate: GROUP_PAGES });
 
 export async function removeGroupMemberAction(group: number, username: string) {
   return runServerAction(removeGroupMember, { group, username }, GROUP_PAGES);

@@ -4,10 +4,9 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
-import { IMAGE_BUILD_KINDS, IMAGE_BUILD_STATUSES } from "@/db/schema";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
-import { buildSettingsView, listBuilds, parseBuildFilters, toBuildView } from "@/lib/images/builds";
+import { buildSettingsView, IMAGE_BUILD_KINDS, IMAGE_BUILD_STATUSES, listBuilds, parseBuildFilters, toBuildView } from "@/lib/images/builds";
 import { formatDuration } from "@/lib/images/revision";
 import { BuildStatusBadge } from "../images/_components/build-status";
 

@@ -3,8 +3,8 @@
 import { redirect } from "next/navigation";
 import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import type { ObjectActionResult } from "@/components/objects/types";
+import { formAction } from "@/lib/actions/form-action";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
-import { currentActor } from "@/lib/auth/session";
 import { BASE_IMAGE_FORM_FIELDS, formToBaseImageInput } from "@/lib/images/form";
 import {
   buildBaseImage,
@@ -19,41 +19,27 @@ import {
   updateBaseImage,
 } from "@/lib/images/mutations";
 import { baseImageSchema } from "@/lib/images/schema";
-import { fieldErrorsFrom } from "@/lib/validation";
+import type { FieldErrors } from "@/lib/validation";
 
 const PAGES = ["/images", "/image-builds"];
 
-function forForm<R extends ObjectActionResult>(result: R): R {
-  return result.ok ? result : { ...result, fieldErrors: foldFieldErrors(result.fieldErrors, BASE_IMAGE_FORM_FIELDS) };
-}
+const readBaseImageForm = (formData: FormData) => formToBaseImageInput(formInput(formData));
+const onFormFields = (errors: FieldErrors) => foldFieldErrors(errors, BASE_IMAGE_FORM_FIELDS);
+const baseImagePage = (baseImage: { name: string }) => `/images/${encodeURIComponent(baseImage.name)}`;
 
-/** Reads the form; lines that cannot be read are refused together with every other field error. */
-function readForm(formData: FormData): { ok: true; input: Record<string, unknown> } | { ok: false; result: ObjectActionResult } {
-  const { input, fieldErrors } = formToBaseImageInput(formInput(formData));
-  if (Object.keys(fieldErrors).length === 0) return { ok: true, input };
-  const parsed = baseImageSchema.safeParse(input);
-  const schemaErrors = parsed.success ? {} : foldFieldErrors(fieldErrorsFrom(parsed.error), BASE_IMAGE_FORM_FIELDS)!;
-  for (const [field, messages] of Object.entries(fieldErrors)) schemaErrors[field] = [...messages, ...(schemaErrors[field] ?? [])];
-  return { ok: false, result: { ok: false, error: "Some fields are not valid", fieldErrors: schemaErrors } };
-}
+export const createBaseImageAction = formAction(createBaseImage, { revalidate: PAGES, read: readBaseImageForm, fieldErrors: onFormFields, redirectTo: baseImagePage });
 
-const detailPath = (name: string) => `/images/${encodeURIComponent(name)}`;
-
-export async function createBaseImageAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
-  const form = readForm(formData);
-  if (!form.ok) return form.result;
-  const result = await runServerAction(createBaseImage, form.input, PAGES);
-  if (!result.ok) return forForm(result);
-  redirect(detailPath(result.data.name));
-}
-
-export async function updateBaseImageAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
-  const form = readForm(formData);
-  if (!form.ok) return form.result;
-  const result = await runServerAction(updateBaseImage, { ...form.input, baseImage: Number(formData.get("baseImage")), version: formData.get("version") ?? undefined }, PAGES);
-  if (!result.ok) return forForm(result);
-  redirect(detailPath(result.data.name));
-}
+export const updateBaseImageAction = formAction(updateBaseImage, {
+  revalidate: PAGES,
+  read(formData) {
+    const { input, fieldErrors } = readBaseImageForm(formData);
+    return { input: { ...input, baseImage: Number(formData.get("baseImage")), version: formData.get("version") ?? undefined }, fieldErrors };
+  },
+  readSchema: baseImageSchema,
+  notInReadSchema: ["baseImage", "version"],
+  fieldErrors: onFormFields,
+  redirectTo: baseImagePage,
+});
 
 export async function deleteBaseImageAction(baseImage: number): Promise<ObjectActionResult> {
   const result = await runServerAction(deleteBaseImage, { baseImage }, PAGES);
@@ -65,11 +51,7 @@ export async function restoreBaseImageAction(baseImage: number, auditEventId: nu
   return runServerAction(restoreBaseImage, { baseImage, auditEventId }, PAGES);
 }
 
-export async function importBaseImageAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
-  const result = await importBaseImage(String(formData.get("yaml") ?? ""), await currentActor(), "ui");
-  if (!result.ok) return result;
-  redirect(detailPath(result.data.name));
-}
+export const importBaseImageAction = formAction(importBaseImage, { revalidate: ["/images"], redirectTo: baseImagePage });
 
 /** Starts a build and opens its page, where the log streams. */
 export async function buildBaseImageAction(baseImage: number): Promise<ObjectActionResult> {

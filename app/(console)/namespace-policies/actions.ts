@@ -1,29 +1,24 @@
 "use server";
 
-import type { ZodType } from "zod";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { executeMutation } from "@/lib/actions/mutation";
 import { DomainError, type Result } from "@/lib/actions/result";
+import { formAction } from "@/lib/actions/form-action";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { currentActor } from "@/lib/auth/session";
 import { clusterNamespaceNames } from "@/lib/namespace-policies/cluster-view";
 import { POLICY_FORM_FIELDS, policyFormInput } from "@/lib/namespace-policies/form";
 import { applyPolicyNow, createPolicy, deletePolicy, importPolicy, restorePolicy, updatePolicy } from "@/lib/namespace-policies/mutations";
-import { createPolicySchema, updatePolicySchema, type ApplyOutcome } from "@/lib/namespace-policies/schema";
+import type { ApplyOutcome } from "@/lib/namespace-policies/schema";
 import { can } from "@/lib/permissions";
-import { withSchemaErrors, type FieldErrors } from "@/lib/validation";
+import type { FieldErrors } from "@/lib/validation";
 
 const POLICY_PAGES = ["/namespace-policies"];
 
 /** Nested errors on the form field that edits them; a quota error names its resource line. */
-function onFormFields(result: ObjectActionResult): ObjectActionResult {
-  if (result.ok || !result.fieldErrors) return result;
-  return { ...result, fieldErrors: policyFieldErrors(result.fieldErrors) };
-}
-
 function policyFieldErrors(errors: FieldErrors): FieldErrors | undefined {
   const fieldErrors: Record<string, string[]> = {};
   for (const [path, messages] of Object.entries(errors)) {
@@ -34,34 +29,22 @@ function policyFieldErrors(errors: FieldErrors): FieldErrors | undefined {
   return foldFieldErrors(fieldErrors, POLICY_FORM_FIELDS);
 }
 
-/** Text the form could not read, refused together with every other field's error. */
-function unreadable(readErrors: FieldErrors, schema: ZodType, input: unknown): ObjectActionResult {
-  return { ok: false, error: "Some fields are not valid", fieldErrors: withSchemaErrors(readErrors, schema, input, policyFieldErrors) };
-}
+const readPolicyForm = (formData: FormData) => policyFormInput(formInput(formData));
 
-export async function createPolicyAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
-  const { input, fieldErrors } = policyFormInput(formInput(formData));
-  if (fieldErrors) return unreadable(fieldErrors, createPolicySchema, input);
-  const result = await runServerAction(createPolicy, input, POLICY_PAGES);
-  if (!result.ok) return onFormFields(result);
-  redirect(`/namespace-policies/${encodeURIComponent(result.data.name)}`);
-}
+export const createPolicyAction = formAction(createPolicy, {
+  revalidate: POLICY_PAGES,
+  read: readPolicyForm,
+  fieldErrors: policyFieldErrors,
+  redirectTo: (policy) => `/namespace-policies/${encodeURIComponent(policy.name)}`,
+});
 
-export async function updatePolicyAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
-  const { input, fieldErrors } = policyFormInput(formInput(formData));
-  if (fieldErrors) return unreadable(fieldErrors, updatePolicySchema, input);
-  return onFormFields(await runServerAction(updatePolicy, input, POLICY_PAGES));
-}
+export const updatePolicyAction = formAction(updatePolicy, { revalidate: POLICY_PAGES, read: readPolicyForm, fieldErrors: policyFieldErrors });
 
 export async function restorePolicyAction(policy: number, auditEventId: number): Promise<ObjectActionResult> {
   return runServerAction(restorePolicy, { policy, auditEventId }, POLICY_PAGES);
 }
 
-export async function importPolicyAction(_previous: ObjectActionResult | null, formData: FormData): Promise<ObjectActionResult> {
-  const result = await importPolicy(String(formData.get("yaml") ?? ""), await currentActor(), "ui");
-  if (result.ok) revalidatePath("/namespace-policies", "layout");
-  return result;
-}
+export const importPolicyAction = formAction(importPolicy, { revalidate: POLICY_PAGES });
 
 /** "Apply now" and its dry run; only a real apply changes what the pages show. */
 export async function applyPolicyAction(policy: number, request: { cluster: string; namespaces?: string[]; create: boolean; dryRun: boolean }): Promise<Result<ApplyOutcome>> {

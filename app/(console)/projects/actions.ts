@@ -1,9 +1,9 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import type { FormState } from "@/components/ui/form";
 import type { ObjectActionResult } from "@/components/objects/types";
-import { formInput, runServerAction } from "@/lib/actions/server-action";
+import { formAction } from "@/lib/actions/form-action";
+import { runServerAction } from "@/lib/actions/server-action";
 import {
   createProject,
   deleteOverride,
@@ -18,27 +18,17 @@ import {
 
 const PROJECT_PAGES = ["/projects"];
 
-export async function createProjectAction(_previous: FormState, formData: FormData) {
-  const result = await runServerAction(createProject, formInput(formData), PROJECT_PAGES);
-  if (!result.ok) return result;
-  redirect(`/projects/${encodeURIComponent(result.data.key)}`);
-}
+export const createProjectAction = formAction(createProject, { revalidate: PROJECT_PAGES, redirectTo: (project) => `/projects/${encodeURIComponent(project.key)}` });
 
-export async function updateProjectAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
-  return runServerAction(updateProject, formInput(formData), PROJECT_PAGES);
-}
+export const updateProjectAction = formAction(updateProject, { revalidate: PROJECT_PAGES });
 
-export async function putProjectMemberAction(_previous: FormState, formData: FormData) {
-  return runServerAction(putProjectMember, formInput(formData), PROJECT_PAGES);
-}
+export const putProjectMemberAction = formAction(putProjectMember, { revalidate: PROJECT_PAGES });
 
 export async function removeProjectMemberAction(project: number, group: string) {
   return runServerAction(removeProjectMember, { project, group }, PROJECT_PAGES);
 }
 
-export async function putOverrideAction(_previous: FormState, formData: FormData) {
-  return runServerAction(putOverride, formInput(formData), PROJECT_PAGES);
-}
+export const putOverrideAction = formAction(putOverride, { revalidate: PROJECT_PAGES });
 
 export async function deleteOverrideAction(project: number, objectId: string) {
   return runServerAction(deleteOverride, { project, objectId }, PROJECT_PAGES);
@@ -48,9 +38,7 @@ export async function restoreProjectAction(project: number, auditEventId: number
   return runServerAction(restoreProject, { project, auditEventId }, PROJECT_PAGES);
 }
 
-export async function importProjectAction(_previous: ObjectActionResult | null, formData: FormData): Promise<ObjectActionResult> {
-  return runServerAction(importProject, formInput(formData), PROJECT_PAGES);
-}
+export const importProjectAction = formAction(importProject, { revalidate: PROJECT_PAGES });
 
 export async function deleteProjectAction(project: number) {
   const result = await runServerAction(deleteProject, { project }, PROJECT_PAGES);

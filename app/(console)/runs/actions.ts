@@ -1,8 +1,8 @@
 "use server";
 
-import { redirect } from "next/navigation";
 import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import type { ObjectActionResult } from "@/components/objects/types";
+import { formAction } from "@/lib/actions/form-action";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { abortRun } from "@/lib/runs/abort";
 import { submitRunFormSchema } from "@/lib/runs/schema";
@@ -19,19 +19,22 @@ function merge(...lists: (FieldErrors | undefined)[]): FieldErrors {
   return merged;
 }
 
-/** Submits the new-run form (command one argument per line, env NAME=value lines) and opens the run's page. */
-export async function submitRunAction(_previous: unknown, formData: FormData): Promise<ObjectActionResult> {
+const onFormFields = (errors: FieldErrors) => foldFieldErrors(errors, FORM_FIELDS);
+
+/** Command one argument per line, env NAME=value lines, simulated behaviour as annotation lines. */
+function readRunForm(formData: FormData) {
   const form = formInput(formData);
   const parsed = submitRunFormSchema.safeParse(form);
   const simulated = simAnnotationsFromLines(typeof form.annotations === "string" ? form.annotations : "");
   if (!parsed.success || Object.keys(simulated.fieldErrors).length > 0) {
-    const schemaErrors = parsed.success ? undefined : foldFieldErrors(fieldErrorsFrom(parsed.error), FORM_FIELDS);
-    return { ok: false, error: "Some fields are not valid", fieldErrors: merge(schemaErrors, simulated.fieldErrors) };
+    const schemaErrors = parsed.success ? undefined : onFormFields(fieldErrorsFrom(parsed.error));
+    return { input: form, fieldErrors: merge(schemaErrors, simulated.fieldErrors) };
   }
-  const result = await runServerAction(submitRun, { ...parsed.data, ...(simulated.annotations ? { annotations: simulated.annotations } : {}) }, PAGES);
-  if (!result.ok) return { ...result, fieldErrors: foldFieldErrors(result.fieldErrors, FORM_FIELDS) };
-  redirect(`/runs/${result.data.id}`);
+  return { input: { ...parsed.data, ...(simulated.annotations ? { annotations: simulated.annotations } : {}) } };
 }
+
+/** Submits the new-run form and opens the run's page. */
+export const submitRunAction = formAction(submitRun, { revalidate: PAGES, read: readRunForm, readSchema: submitRunFormSchema, fieldErrors: onFormFields, redirectTo: (run) => `/runs/${run.id}` });
 
 /** Aborts a run from its page; the page follows the status change live. */
 export async function abortRunAction(id: string): Promise<ObjectActionResult> {

@@ -3,15 +3,14 @@ import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import type { RunFilters } from "@/components/runs/runs-cache";
-import { RUN_STATUSES } from "@/db/schema";
 import { requireActor } from "@/lib/auth/session";
 import { listClusters } from "@/lib/clusters/queries";
 import { can } from "@/lib/permissions";
 import { listProjectsFor } from "@/lib/projects/queries";
 import { ACTIVITY_LABELS, ACTIVITY_TYPES } from "@/lib/resolution/activities";
-import { clusterWatchStatus } from "@/lib/runs/reconciler";
+import { clusterWatches } from "@/lib/runs/live";
 import { listRunsFor } from "@/lib/runs/queries";
-import { listRunsQuerySchema } from "@/lib/runs/schema";
+import { listRunsQuerySchema, RUN_STATUSES } from "@/lib/runs/schema";
 import { LiveRuns } from "./_components/live-runs";
 
 export const metadata: Metadata = { title: "Runs" };
@@ -48,10 +47,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const mayRun = projects.some((project) => can(actor, "projects.contribute", { project: project.id }));
   const clusters = listClusters();
   // Clusters whose runs Berth follows, with whether that watch is current (for "stale since").
-  const watches = clusters.flatMap((cluster) => {
-    const status = clusterWatchStatus(cluster.id);
-    return status ? [{ clusterId: cluster.id, stale: status.stale, staleSince: status.staleSince, error: status.error }] : [];
-  });
+  const watches = clusterWatches(clusters.map((cluster) => cluster.id));
   return (
     <>
       <PageHeader

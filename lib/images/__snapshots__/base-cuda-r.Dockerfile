@@ -41,8 +41,8 @@ WORKDIR /home/berth
 
 LABEL berth.dev/kind="base-image" \
       berth.dev/base-image="gpu-r" \
-      berth.dev/inputs-hash="de1df4d769734b2b6f7ab536aa1bb8ce699d92367d3c71fb34eae0bd6987b3d6" \
-      berth.dev/generator="1" \
+      berth.dev/inputs-hash="3500926a98c1498670b0e3f63d14c6f133f93377c4937aa7130b17c26fa6b866" \
+      berth.dev/generator="2" \
       berth.dev/from="nvidia/cuda:12.4.1-runtime-ubuntu22.04" \
       berth.dev/r="true" \
       berth.dev/cuda="12.4" \

@@ -49,8 +49,8 @@ WORKDIR /home/berth
 
 LABEL berth.dev/kind="base-image" \
       berth.dev/base-image="ubuntu-cuda" \
-      berth.dev/inputs-hash="a5ee74ffb298f1a3bd6c81b777bf86b160f9b988f27b559b927888f3835fc481" \
-      berth.dev/generator="1" \
+      berth.dev/inputs-hash="3a735a55df91bd5d779fe9ebe7e8766a6298fda7b7806ba8115e3f85f231bb99" \
+      berth.dev/generator="2" \
       berth.dev/from="ubuntu:22.04" \
       berth.dev/r="false" \
       berth.dev/cuda="12.1" \

@@ -12,8 +12,8 @@ WORKDIR /home/berth
 
 LABEL berth.dev/kind="base-image" \
       berth.dev/base-image="default" \
-      berth.dev/inputs-hash="38afab235851514cff4da59500235ba04c44fbb4e3e710953a252d1ba99a104a" \
-      berth.dev/generator="1" \
+      berth.dev/inputs-hash="506f78f8e19bc4bd441ecc91a5bb653c4ffd8302f586fd47569c7ecaa3032481" \
+      berth.dev/generator="2" \
       berth.dev/from="python:3.12-slim" \
       berth.dev/r="false" \
       berth.dev/cuda="none" \

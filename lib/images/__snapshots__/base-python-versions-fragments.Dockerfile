@@ -30,8 +30,8 @@ WORKDIR /home/berth
 
 LABEL berth.dev/kind="base-image" \
       berth.dev/base-image="multi-python" \
-      berth.dev/inputs-hash="6ea8da881fe92f6484a658dbc8cbdd20e55a04e975e46949cc81b26b5f4c675c" \
-      berth.dev/generator="1" \
+      berth.dev/inputs-hash="542459b82a7a1ba326867aa9156340942693a5cdd52de0950127a23ceb8a8e7d" \
+      berth.dev/generator="2" \
       berth.dev/from="python:3.12-slim" \
       berth.dev/r="false" \
       berth.dev/cuda="none" \

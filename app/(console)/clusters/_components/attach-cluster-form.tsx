@@ -3,8 +3,7 @@
 import { useMemo, useState, type ChangeEvent } from "react";
 import { TextareaField } from "@/components/objects/textarea-field";
 import { ActionForm, Field, fileInputClasses, SelectField } from "@/components/ui/form";
-import { summarizeKubeconfig } from "@/lib/clusters/kubeconfig";
-import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
+import { SETTINGS_DECIDE_POLICY, summarizeKubeconfig, vetKubeconfigText } from "@/lib/clusters/kubeconfig";
 import { createClusterAction } from "../actions";
 
 /** Paste or upload a kubeconfig; its contexts are listed as soon as it parses, so one can be chosen. */

@@ -11,7 +11,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { CODE_ENV_OBJECT_TYPE, codeEnvBody, codeEnvYaml, findCodeEnv, planCodeEnv } from "@/lib/code-envs/queries";
 import type { PlannedImage, PlannerBuild } from "@/lib/code-envs/planner";
 import { formatDateTime } from "@/lib/format";
-import type { BuildFor } from "@/lib/images/schema";
+import type { BuildFor } from "@/lib/code-envs/schema";
 import { can } from "@/lib/permissions";
 import { buildCodeEnvAction, restoreCodeEnvAction } from "../actions";
 import { BuildButton, DeleteCodeEnvButton, RefreshWhileBuilding } from "../_components/code-env-buttons";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
+import { useEventSource } from "@/components/live/use-event-source";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { deleteCodeEnvAction } from "../actions";
@@ -42,19 +43,15 @@ export function BuildButton({ label, action, variant = "primary" }: { label: str
  */
 export function RefreshWhileBuilding({ active }: { active: boolean }) {
   const router = useRouter();
-  useEffect(() => {
-    if (!active) return;
-    const events = new EventSource("/api/stream/image-builds");
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    events.addEventListener("build", () => {
-      clearTimeout(pending);
-      pending = setTimeout(() => router.refresh(), 250);
-    });
-    return () => {
-      clearTimeout(pending);
-      events.close();
-    };
-  }, [active, router]);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // A refresh still pending when the builds end (or the page goes) is dropped with the stream.
+  useEffect(() => () => clearTimeout(pending.current), [active]);
+  useEventSource(active ? "/api/stream/image-builds" : null, {
+    build: () => {
+      clearTimeout(pending.current);
+      pending.current = setTimeout(() => router.refresh(), 250);
+    },
+  });
   return null;
 }
 

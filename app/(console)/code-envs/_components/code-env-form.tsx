@@ -6,7 +6,7 @@ import { TextareaField } from "@/components/objects/textarea-field";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { ActionForm, CheckboxGroup, Field, SelectField, useFieldErrors } from "@/components/ui/form";
 import { buildForMode, packagesToLines, type BuildForMode } from "@/lib/code-envs/form";
-import type { CodeEnvSpec } from "@/lib/images/schema";
+import type { CodeEnvSpec } from "@/lib/code-envs/schema";
 
 const MODES: { value: BuildForMode; label: string }[] = [
   { value: "none", label: "None" },

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
-import { Suspense } from "react";
+import { Suspense, type ReactNode } from "react";
 import YAML from "yaml";
 import { ObjectHistory } from "@/components/objects/object-history";
 import { YamlExport } from "@/components/objects/yaml-export";
@@ -19,6 +19,7 @@ import type { ExecutionConfigView } from "@/lib/execution-configs/schema";
 import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigYaml, findExecutionConfig, toExecutionConfigView } from "@/lib/execution-configs/queries";
 import { formatDateTime } from "@/lib/format";
 import { can, mayUse } from "@/lib/permissions";
+import { previewDockerExecutionConfig } from "@/lib/runs/docker-preview";
 import { restoreExecutionConfigAction, testExecutionConfigAction } from "../actions";
 import { DeleteExecutionConfigButton } from "../_components/config-buttons";
 import { FitsLine } from "../_components/fits-line";
@@ -49,10 +50,16 @@ export default async function ExecutionConfigPage({ params, searchParams }: { pa
   const config = toExecutionConfigView(row, actor);
 
   const codeEnv = (await searchParams).codeEnv || undefined;
-  let preview: { yaml: string; namespace: ExecutionPreview["namespace"]; codeEnv?: ExecutionPreview["codeEnv"] } | { error: string };
+  const docker = row.engine === "docker";
+  let preview: { yaml: string; namespace?: ExecutionPreview["namespace"]; codeEnv?: ExecutionPreview["codeEnv"] } | { error: string };
   try {
-    const result = previewExecutionConfig(actor, row, { codeEnv });
-    preview = { yaml: YAML.stringify(result.pod), namespace: result.namespace, codeEnv: result.codeEnv };
+    if (docker) {
+      const result = previewDockerExecutionConfig(actor, row, { codeEnv });
+      preview = { yaml: JSON.stringify(result.container, null, 2), codeEnv: result.codeEnv };
+    } else {
+      const result = previewExecutionConfig(actor, row, { codeEnv });
+      preview = { yaml: YAML.stringify(result.pod), namespace: result.namespace, codeEnv: result.codeEnv };
+    }
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     preview = { error: error.message };
@@ -84,8 +91,16 @@ export default async function ExecutionConfigPage({ params, searchParams }: { pa
               ["Image", <span key="i" className="font-mono text-xs">{config.image}</span>],
               ["Registry", config.registry || none],
               ["Pull policy / secret", `${config.imagePullPolicy}${config.imagePullSecret ? ` / ${config.imagePullSecret}` : ""}`],
-              ["Cluster", config.cluster ?? "instance default"],
-              ["Namespace", <span key="n"><span className="font-mono text-xs">{config.namespace}</span>{config.createNamespace ? " (created if missing)" : ""}</span>],
+              ["Engine", docker ? "Docker" : "Kubernetes"],
+              ...(docker
+                ? ([
+                    ["Docker host", config.dockerHost ? <Link key="h" href={`/docker-hosts/${encodeURIComponent(config.dockerHost)}`} className="text-brand-600 hover:underline">{config.dockerHost}</Link> : none],
+                    ["Working dir", config.workingDir ? <span key="w" className="font-mono text-xs">{config.workingDir}</span> : none],
+                  ] as [string, ReactNode][])
+                : ([
+                    ["Cluster", config.cluster ?? "instance default"],
+                    ["Namespace", <span key="n"><span className="font-mono text-xs">{config.namespace}</span>{config.createNamespace ? " (created if missing)" : ""}</span>],
+                  ] as [string, ReactNode][])),
               ["Requests", list(config.resources.requests)],
               ["Limits", list(config.resources.limits)],
               ["GPUs", gpuWords(config)],
@@ -106,7 +121,7 @@ export default async function ExecutionConfigPage({ params, searchParams }: { pa
             ]}
           />
         </Card>
-        <div className="space-y-6">
+        {!docker && <div className="space-y-6">
           <Card title="Fits" description="How many such containers fit now on free capacity and under the namespace quota.">
             <Suspense fallback={<p className="text-sm text-slate-500">Reading the cluster…</p>}>
               <FitsLine row={row} actor={actor} />
@@ -117,8 +132,16 @@ export default async function ExecutionConfigPage({ params, searchParams }: { pa
               <TestConfig test={test} />
             </Card>
           )}
-        </div>
-        <Card title="Preview" description={`The exact Pod for a sample run: you (${actor.username}), project "sample", activity python-recipe.`} className="lg:col-span-2">
+        </div>}
+        <Card
+          title="Preview"
+          description={
+            docker
+              ? `The exact Docker Engine API container create body for a sample run: you (${actor.username}), project "sample", activity python-recipe.`
+              : `The exact Pod for a sample run: you (${actor.username}), project "sample", activity python-recipe.`
+          }
+          className="lg:col-span-2"
+        >
           <PreviewCodeEnvPicker names={codeEnvNames()} selected={codeEnv} />
           {"yaml" in preview && preview.codeEnv && (
             <p className="mb-2 text-sm text-slate-700">
@@ -126,14 +149,14 @@ export default async function ExecutionConfigPage({ params, searchParams }: { pa
               {preview.codeEnv.stale ? <> <Badge tone="amber">stale: the code env changed since</Badge></> : null}.
             </p>
           )}
-          {"yaml" in preview && (
+          {"yaml" in preview && preview.namespace && (
             <p className="mb-2 text-sm text-slate-700">
               Namespace for this run: <span className="font-mono text-xs">{preview.namespace.namespace}</span>
               {preview.namespace.disambiguated ? ` (a hash suffix keeps it apart from other runs' namespaces: ${preview.namespace.disambiguated})` : null}
             </p>
           )}
           {"yaml" in preview ? (
-            <pre aria-label="Pod preview" className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+            <pre aria-label={docker ? "Container preview" : "Pod preview"} className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
               {preview.yaml}
             </pre>
           ) : (

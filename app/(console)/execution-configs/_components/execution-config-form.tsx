@@ -34,6 +34,7 @@ export function ExecutionConfigForm({
   action,
   values,
   clusterNames,
+  dockerHostNames = [],
   groupNames,
   configId,
   version,
@@ -43,6 +44,8 @@ export function ExecutionConfigForm({
   action: (previous: unknown, formData: FormData) => Promise<ObjectActionResult>;
   values: FormValues;
   clusterNames: string[];
+  /** The Docker hosts a docker config may name. */
+  dockerHostNames?: string[];
   groupNames: string[];
   configId?: number;
   version?: number;
@@ -84,6 +87,25 @@ export function ExecutionConfigForm({
         </div>
       </FormSection>
       <FormSection title="Where it runs">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField
+            name="engine"
+            label="Container engine"
+            defaultValue={text("engine") || "kubernetes"}
+            options={[
+              { value: "kubernetes", label: "Kubernetes: pods on a cluster" },
+              { value: "docker", label: "Docker: one container on a Docker host" },
+            ]}
+            hint="Docker configs use the image, CPU and memory limits, GPUs, env and working dir; cluster, namespace, node and Kubernetes-only fields must stay empty."
+          />
+          <SelectField
+            name="dockerHost"
+            label="Docker host"
+            defaultValue={text("dockerHost")}
+            options={[{ value: "", label: dockerHostNames.length ? "None (Kubernetes configs)" : "No Docker host attached" }, ...dockerHostNames.map((name) => ({ value: name, label: name }))]}
+          />
+          <Field name="workingDir" label="Working directory (Docker)" defaultValue={text("workingDir")} placeholder="/work" hint="Absolute path inside the container; empty: the image's." />
+        </div>
         <div className="grid gap-4 sm:grid-cols-2">
           <SelectField name="cluster" label="Cluster" defaultValue={text("cluster")} options={[{ value: "", label: "Instance default cluster" }, ...clusterNames.map((name) => ({ value: name, label: name }))]} />
           <Field name="namespace" label="Namespace" defaultValue={text("namespace")} placeholder="berth-${project}" hint="Fixed, or templated with ${user}, ${project}, ${group}." />

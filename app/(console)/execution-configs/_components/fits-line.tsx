@@ -1,7 +1,7 @@
-import type { ExecutionConfigRow } from "@/db/schema";
 import { Badge } from "@/components/ui/badge";
 import { DomainError } from "@/lib/actions/result";
 import { executionConfigFits } from "@/lib/execution-configs/cluster-actions";
+import type { ExecutionConfigRow } from "@/lib/execution-configs/queries";
 import type { Actor } from "@/lib/permissions";
 
 /** Per cluster: how many of the config's pods fit now (read live, so rendered inside Suspense). */

@@ -3,6 +3,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { listClusters } from "@/lib/clusters/queries";
+import { listDockerHostRows } from "@/lib/docker-hosts/queries";
 import { gpuFactsByCluster } from "@/lib/execution-configs/gpu-facts";
 import { listGroups } from "@/lib/groups/queries";
 import { baseImageNames } from "@/lib/images/queries";
@@ -21,6 +22,7 @@ export default async function NewExecutionConfigPage() {
           action={createExecutionConfigAction}
           values={{ namespace: "berth-${project}", imagePullPolicy: "IfNotPresent", workloadType: "any", usableBy: "all", createNamespace: true }}
           clusterNames={listClusters().map((cluster) => cluster.name)}
+          dockerHostNames={listDockerHostRows().map((host) => host.name)}
           groupNames={listGroups().map((group) => group.name)}
           gpuFacts={await gpuFactsByCluster()}
           baseImages={baseImageNames()}

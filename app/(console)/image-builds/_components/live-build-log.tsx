@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { useEventSource } from "@/components/live/use-event-source";
 import { Badge } from "@/components/ui/badge";
 import type { BuildView } from "@/lib/images/builds";
 
@@ -19,33 +20,30 @@ export function LiveBuildLog({ build, initialLog }: { build: BuildView; initialL
   const logRef = useRef<HTMLPreElement>(null);
   const router = useRouter();
 
-  useEffect(() => {
-    if (initialLog !== null) return;
-    const source = new EventSource(`/api/stream/image-builds/${build.id}/logs`);
-    source.addEventListener("line", (event) => {
-      setLines((previous) => [...previous, (event as MessageEvent<string>).data]);
-      // Log lines come only from a started build pod.
-      setView((previous) => (previous.status === "queued" ? { ...previous, status: "running" } : previous));
-    });
-    source.addEventListener("end", (event) => {
-      setView(JSON.parse((event as MessageEvent<string>).data) as BuildView);
-      setStreaming(false);
-      source.close();
-      // Duration, revision and the cancel button come from the server page.
-      router.refresh();
-    });
-    source.addEventListener("failure", (event) => {
-      setProblem((event as MessageEvent<string>).data);
-      setStreaming(false);
-      source.close();
-    });
+  const stream = useEventSource(
+    initialLog === null ? `/api/stream/image-builds/${build.id}/logs` : null,
+    {
+      line: (line) => {
+        setLines((previous) => [...previous, line as string]);
+        // Log lines come only from a started build pod.
+        setView((previous) => (previous.status === "queued" ? { ...previous, status: "running" } : previous));
+      },
+      end: (ended) => {
+        setView(ended as BuildView);
+        setStreaming(false);
+        stream.close();
+        // Duration, revision and the cancel button come from the server page.
+        router.refresh();
+      },
+      failure: (message) => {
+        setProblem(message as string);
+        setStreaming(false);
+        stream.close();
+      },
+    },
     // The server closes the stream when the build ends; never reconnect and replay the log.
-    source.onerror = () => {
-      source.close();
-      setStreaming(false);
-    };
-    return () => source.close();
-  }, [build.id, initialLog, router]);
+    { text: ["line", "failure"], reconnect: false, onError: () => setStreaming(false) },
+  );
 
   useEffect(() => {
     const element = logRef.current;

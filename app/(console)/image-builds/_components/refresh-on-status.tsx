@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useEventSource } from "@/components/live/use-event-source";
 
 /**
  * Re-renders the build page when the server pushes a status change of this build, so the facts
@@ -10,13 +10,11 @@ import { useEffect } from "react";
  */
 export function RefreshOnBuildStatus({ id, status }: { id: number; status: string }) {
   const router = useRouter();
-  useEffect(() => {
-    const events = new EventSource("/api/stream/image-builds");
-    events.addEventListener("build", (event) => {
-      const change = JSON.parse((event as MessageEvent<string>).data) as { id: number; status: string };
+  useEventSource("/api/stream/image-builds", {
+    build: (data) => {
+      const change = data as { id: number; status: string };
       if (change.id === id && change.status !== status) router.refresh();
-    });
-    return () => events.close();
-  }, [id, status, router]);
+    },
+  });
   return null;
 }

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { ImageBuildStatus } from "@/db/schema";
+import type { ImageBuildStatus } from "@/lib/images/builds";
 import type { RevisionState } from "@/lib/images/revision";
 
 const STATUS_TONE = { queued: "gray", running: "blue", pushed: "green", failed: "red", cancelled: "amber" } as const;

@@ -14,15 +14,14 @@ import { RunTimeline } from "@/components/runs/run-timeline";
 import { patchRun } from "@/components/runs/runs-cache";
 import { activityLabel } from "@/components/runs/runs-table";
 import { StaleBanner, type ClusterWatch } from "@/components/runs/stale-banner";
-import { useEventSource } from "@/components/runs/use-event-source";
+import { useEventSource } from "@/components/live/use-event-source";
 import { useNow } from "@/components/runs/use-now";
 import { WhyCallout } from "@/components/runs/why-callout";
 import { Card } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Facts, none } from "@/components/ui/facts";
 import { PageHeader } from "@/components/ui/page-header";
-import type { EventSummary, PodDescription } from "@/lib/kube/pods";
-import type { RunChange } from "@/lib/runs/events";
+import type { EventSummary, PodDescription, RunChange } from "@/lib/runs/live";
 import type { RunView } from "@/lib/runs/schema";
 import { SimulatedNotice } from "./simulated-notice";
 
@@ -86,14 +85,15 @@ export function LiveRun({
       pods: (data) => setPods((data as { pods: PodDescription[] }).pods),
       cluster: (data) => setWatch(data as ClusterWatch),
     },
-    () => void queryClient.invalidateQueries({ queryKey }),
+    { onReconnect: () => void queryClient.invalidateQueries({ queryKey }) },
   );
 
   const final = isFinalStatus(run.status);
   const events = pods.length > 0 ? podEvents(pods) : keptEvents;
   // Every pod the run had (executors end before the run is over), for the log's pod choice.
   const podNames = [...new Set([...run.pods, ...pods.map((pod) => pod.name)])];
-  const spark = run.workload !== "pod";
+  const docker = run.workload === "docker-container";
+  const spark = run.workload !== "pod" && !docker;
   const ranUntil = run.finishedAt ? Date.parse(run.finishedAt) : now;
   const facts: [string, React.ReactNode][] = [
     ["Name", run.name],
@@ -107,7 +107,7 @@ export function LiveRun({
     ["Ran for", run.startedAt && ranUntil !== null ? formatSpan(ranUntil - Date.parse(run.startedAt)) : none],
     ["GPUs", String(run.gpus)],
     ["Exit code", run.exitCode !== undefined ? <span key="x" className={run.exitCode === 0 ? "" : "font-semibold text-red-700"}>{run.exitCode}</span> : none],
-    ["Workload", run.workload === "pod" ? "pod" : run.workload === "spark-application" ? "SparkApplication (driver + executors)" : "Spark driver pod (client mode) + executors"],
+    ["Workload", docker ? `container on Docker host ${run.dockerHost}` : run.workload === "pod" ? "pod" : run.workload === "spark-application" ? "SparkApplication (driver + executors)" : "Spark driver pod (client mode) + executors"],
   ];
   return (
     <>
@@ -122,7 +122,7 @@ export function LiveRun({
             </span>
           </span>
         }
-        description={`${activityLabel(run.activity)} in project ${run.project}, submitted by ${run.user} on ${run.cluster}.`}
+        description={`${activityLabel(run.activity)} in project ${run.project}, submitted by ${run.user} on ${docker ? `Docker host ${run.dockerHost}` : run.cluster}.`}
         actions={
           <>
             <Link href="/runs" className="self-center text-sm font-medium text-brand-600 hover:underline">
@@ -138,15 +138,15 @@ export function LiveRun({
             )}
             {abort && !final && (
               <ConfirmButton label="Abort run" size="md" title={`Abort run ${run.id}?`} confirmLabel="Abort run" onConfirm={abort}>
-                Deletes the run&apos;s pods{spark ? ", its Spark objects and its service account" : ""} on {run.cluster}. The status becomes aborted; the log so far and the events are kept.
+                {docker ? `Kills and removes the run's container on Docker host ${run.dockerHost}.` : <>Deletes the run&apos;s pods{spark ? ", its Spark objects and its service account" : ""} on {run.cluster}.</>} The status becomes aborted; the log so far and the events are kept.
               </ConfirmButton>
             )}
           </>
         }
       />
       <div className="space-y-6">
-        <StaleBanner cluster={run.cluster} watch={watch} />
-        {simulated && <SimulatedNotice cluster={run.cluster} />}
+        {!docker && <StaleBanner cluster={run.cluster} watch={watch} />}
+        {simulated && !docker && <SimulatedNotice cluster={run.cluster} />}
         <WhyCallout status={run.status} reason={run.reason ?? null} exitCode={run.exitCode ?? null} />
         {run.warnings.length > 0 && (
           <section aria-label="Warnings" className="rounded-lg border border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900">
@@ -192,11 +192,27 @@ export function LiveRun({
             <RunEffectiveConfig run={run} />
           </Card>
         </div>
-        <Card title={spark ? "Pods: driver and executors" : "Pod"} description={final ? "As the cluster last reported them." : "Live from the cluster."}>
-          <RunPods pods={withRole(pods)} gone={podNames.filter((name) => !pods.some((pod) => pod.name === name))} />
-        </Card>
+        {docker ? (
+          <Card title="Container" description={`On Docker host ${run.dockerHost}, as its engine reports it.`}>
+            {run.containers?.length ? (
+              <ul aria-label="Containers" className="space-y-1 font-mono text-xs">
+                {run.containers.map((id) => (
+                  <li key={id} title={id}>
+                    {id.slice(0, 12)}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-sm text-slate-500">No container yet.</p>
+            )}
+          </Card>
+        ) : (
+          <Card title={spark ? "Pods: driver and executors" : "Pod"} description={final ? "As the cluster last reported them." : "Live from the cluster."}>
+            <RunPods pods={withRole(pods)} gone={podNames.filter((name) => !pods.some((pod) => pod.name === name))} />
+          </Card>
+        )}
         <Card title="Log" description={spark ? "Driver and executors merged in time order, each line prefixed with its pod; pick one pod to read it alone." : final ? "The run's output (kept after its pod is removed)." : "Streamed live as the run writes it."}>
-          <RunLogs runId={run.id} pods={podNames} live={!final} prefixed={spark} change={`${run.status}:${podNames.join(",")}`} />
+          <RunLogs runId={run.id} pods={podNames} live={!final} prefixed={spark} change={`${run.status}:${(docker ? (run.containers ?? []) : podNames).join(",")}`} />
         </Card>
         <Card title="Events">
           {events.length ? <EventsTable events={events} formatTime={formatClock} /> : <p className="text-sm text-slate-500">No events.</p>}

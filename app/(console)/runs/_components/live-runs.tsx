@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { applyRunChange, insertRun, type RunFilters } from "@/components/runs/runs-cache";
 import { RunsTable } from "@/components/runs/runs-table";
 import { StaleBanner, type ClusterWatch } from "@/components/runs/stale-banner";
-import { useEventSource } from "@/components/runs/use-event-source";
+import { useEventSource } from "@/components/live/use-event-source";
 import { useNow } from "@/components/runs/use-now";
 import type { RunChange } from "@/lib/runs/events";
 import type { RunView } from "@/lib/runs/schema";
@@ -76,7 +76,7 @@ export function LiveRuns({
   useEventSource(
     "/api/stream/runs",
     { run: onRun, cluster: (data) => setWatches((previous) => ({ ...previous, [(data as ClusterWatch).clusterId]: data as ClusterWatch })) },
-    () => void queryClient.invalidateQueries({ queryKey: ["runs", "list"] }),
+    { onReconnect: () => void queryClient.invalidateQueries({ queryKey: ["runs", "list"] }) },
   );
 
   const filtered = Object.values(filters).some(Boolean);

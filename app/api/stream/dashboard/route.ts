@@ -1,37 +1,32 @@
-import type { NextRequest } from "next/server";
-import { DomainError } from "@/lib/actions/result";
-import { authenticate, jsonError } from "@/lib/api/handler";
-import { clusterDashboardJson, dashboardSnapshot, subscribeDashboard } from "@/lib/dashboard/service";
-import { JsonText, sseResponse } from "@/lib/live/sse";
-import { can } from "@/lib/permissions";
+import { streamRoute } from "@/lib/api/stream";
+import { clusterDashboardChange, dashboardSnapshot, subscribeDashboard, type ClusterDashboard } from "@/lib/dashboard/service";
+import { JsonText } from "@/lib/live/sse";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /**
  * The dashboard live: `event: snapshot` (the whole `GET /api/v1/dashboard` body) on connect, then
- * `event: cluster` (one cluster's section) each time its figures change, at most every 100 ms.
- * `?cluster=` narrows it to one cluster.
+ * `event: cluster-patch` (`{id, ops}`: RFC 6902 operations from the section this stream sent last
+ * to the current one) each time a cluster's figures change, at most every 100 ms; `event: cluster`
+ * (one whole section) only for a cluster it has sent nothing of. Whole sections for every change
+ * made 90 MB/s at ten clusters of 100,000 pods. `?cluster=` narrows it to one cluster.
  */
-export async function GET(request: NextRequest): Promise<Response> {
-  const actor = await authenticate(request);
-  if (!actor) return jsonError(401, "Authentication required: send a Bearer API token or sign in");
-  if (!can(actor, "clusters.read")) return jsonError(403, 'You do not have the permission "clusters.read"');
-  let initial;
-  try {
-    initial = await dashboardSnapshot(actor, { cluster: request.nextUrl.searchParams.get("cluster") || undefined });
-  } catch (error) {
-    if (error instanceof DomainError) return jsonError(error.status, error.message);
-    throw error;
-  }
-  const watched = new Set(initial.clusters.map((cluster) => cluster.id));
-  return sseResponse(request, (send) => {
+export const GET = streamRoute({ permission: "clusters.read" }, async ({ actor, request }) => {
+  const initial = await dashboardSnapshot(actor, { cluster: request.nextUrl.searchParams.get("cluster") || undefined });
+  // The section each cluster's last message left the browser with: the base of the next patch.
+  const sent = new Map<number, ClusterDashboard>(initial.clusters.map((cluster) => [cluster.id, cluster]));
+  return (send) => {
     send("snapshot", initial);
-    return subscribeDashboard([...watched], (changed) => {
+    return subscribeDashboard([...sent.keys()], (changed) => {
       for (const id of changed) {
-        const view = watched.has(id) ? clusterDashboardJson(actor, id) : null;
-        if (view) send("cluster", new JsonText(view));
+        if (!sent.has(id)) continue;
+        const change = clusterDashboardChange(actor, id, sent.get(id));
+        if (!change) continue;
+        sent.set(id, change.view);
+        if ("patch" in change) send("cluster-patch", new JsonText(change.patch));
+        else send("cluster", new JsonText(change.full));
       }
     });
-  });
-}
+  };
+});

@@ -8,9 +8,9 @@ import { fieldErrorsFrom } from "@/lib/validation";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Running pods, GPU allocation and quota use of every cluster the caller may read (`?cluster=` for one). */
+/** Running pods, GPU allocation and quota use of every cluster the caller may read (`?cluster=` for one, `?quotas=all` for every quota). */
 export const GET = apiRoute({ permission: "clusters.read" }, async ({ actor, request }) => {
   const query = dashboardQuerySchema.safeParse(searchParamsObject(request));
   if (!query.success) throw new DomainError(400, "The query is not valid", fieldErrorsFrom(query.error));
-  return new NextResponse(await dashboardSnapshotText(actor, { cluster: query.data.cluster }), { headers: { "Content-Type": "application/json" } });
+  return new NextResponse(await dashboardSnapshotText(actor, query.data), { headers: { "Content-Type": "application/json" } });
 });

@@ -47,9 +47,12 @@ class Berth:
         """The user the token belongs to, with their role and groups."""
         return User.from_api(self.request("GET", "/api/v1/me"))
 
-    def dashboard(self, cluster: str | None = None) -> Dashboard:
-        """Running and pending pods, GPU allocation and quota use of every cluster the caller may read."""
-        return Dashboard.from_api(self.request("GET", "/api/v1/dashboard", query={"cluster": cluster}))
+    def dashboard(self, cluster: str | None = None, *, all_quotas: bool = False) -> Dashboard:
+        """Running and pending pods, GPU allocation and quota use of every cluster the caller may read.
+
+        Each cluster carries its most pressed quotas and ``quota_count``; ``all_quotas=True`` asks for every one.
+        """
+        return Dashboard.from_api(self.request("GET", "/api/v1/dashboard", query={"cluster": cluster, "quotas": "all" if all_quotas else None}))
 
     def request(self, method: str, path: str, *, query: Mapping[str, Any] | None = None, body: Any = None) -> Any:
         """Any API call: the decoded JSON answer, or a BerthError subclass carrying Berth's message."""

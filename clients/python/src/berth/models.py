@@ -243,6 +243,10 @@ class ClusterDashboard:
     gpu: dict[str, Any]
     quotas: list[dict[str, Any]]
     generated_at: str
+    #: Every ResourceQuota of the cluster: ``quotas`` holds the most pressed (all with ``dashboard(all_quotas=True)``).
+    quota_count: int | None = None
+    #: Quotas at 90 % or more of a limit, among all of them.
+    quota_warnings: int | None = None
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> ClusterDashboard:

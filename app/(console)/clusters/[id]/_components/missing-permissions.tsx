@@ -1,4 +1,4 @@
-import type { PermissionCheck } from "@/lib/kube/access-review";
+import type { PermissionCheck } from "@/lib/clusters/status";
 
 /** What Berth's account on the cluster lacks of what Berth needs, in words, with the feature each serves. */
 export function MissingPermissions({ permissions }: { permissions: PermissionCheck }) {

@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { listClusters } from "@/lib/clusters/queries";
+import { listDockerHostRows } from "@/lib/docker-hosts/queries";
 import { executionConfigToForm } from "@/lib/execution-configs/form";
 import { executionConfigBody, findExecutionConfig } from "@/lib/execution-configs/queries";
 import { gpuFactsByCluster } from "@/lib/execution-configs/gpu-facts";
@@ -37,6 +38,7 @@ export default async function EditExecutionConfigPage({ params }: { params: Prom
           action={updateExecutionConfigAction}
           values={executionConfigToForm(executionConfigBody(row))}
           clusterNames={listClusters().map((cluster) => cluster.name)}
+          dockerHostNames={listDockerHostRows().map((host) => host.name)}
           groupNames={listGroups().map((group) => group.name)}
           gpuFacts={await gpuFactsByCluster()}
           baseImages={baseImageNames()}

@@ -1,7 +1,4 @@
-import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { importProject } from "@/lib/projects/mutations";
+import { projectObject } from "@/lib/api/versioned-objects";
+import { importRoute } from "@/lib/api/versioned-routes";
 
-/** `{ yaml }`: creates the project of the document, or updates it when its key exists. */
-export const POST = apiRoute({ permission: "projects.create" }, async ({ actor, request }) =>
-  respondWithMutation(importProject, await readJsonBody(request), actor),
-);
+export const POST = importRoute(projectObject);

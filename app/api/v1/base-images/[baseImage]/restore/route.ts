@@ -1,6 +1,4 @@
-import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { restoreBaseImage } from "@/lib/images/mutations";
+import { baseImageObject } from "@/lib/api/versioned-objects";
+import { restoreRoute } from "@/lib/api/versioned-routes";
 
-export const POST = apiRoute({ permission: "images.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(restoreBaseImage, { ...(await readJsonBody(request)), baseImage: params.baseImage }, actor),
-);
+export const POST = restoreRoute(baseImageObject);

@@ -1,6 +1,4 @@
-import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { restoreCluster } from "@/lib/clusters/mutations";
+import { clusterObject } from "@/lib/api/versioned-objects";
+import { restoreRoute } from "@/lib/api/versioned-routes";
 
-export const POST = apiRoute({}, async ({ actor, params, request }) =>
-  respondWithMutation(restoreCluster, { ...(await readJsonBody(request)), cluster: params.cluster }, actor),
-);
+export const POST = restoreRoute(clusterObject);

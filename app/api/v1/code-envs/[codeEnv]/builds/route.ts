@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiRoute, jsonError } from "@/lib/api/handler";
+import { apiRoute, jsonError, readJsonBody } from "@/lib/api/handler";
 import { buildCodeEnv } from "@/lib/code-envs/mutations";
 import { codeEnvOr404 } from "@/lib/code-envs/queries";
 import { executeMutation } from "@/lib/actions/mutation";
@@ -14,10 +14,11 @@ export const GET = apiRoute({ permission: "images.read" }, ({ params }) => {
 
 /**
  * Builds what is missing or stale: 201 with the queued builds, or 200 with [] when nothing needs
- * building (the reason in the X-Berth-Message header).
+ * building (the reason in the X-Berth-Message header). A body `{ dockerHost }` builds on that Docker host.
  */
-export const POST = apiRoute({ permission: "images.manage" }, async ({ actor, params }) => {
-  const result = await executeMutation(buildCodeEnv, { codeEnv: params.codeEnv }, actor, "api");
+export const POST = apiRoute({ permission: "images.manage" }, async ({ actor, params, request }) => {
+  const body = request.headers.get("content-type")?.includes("json") && request.body ? await readJsonBody(request) : {};
+  const result = await executeMutation(buildCodeEnv, { ...body, codeEnv: params.codeEnv }, actor, "api");
   if (!result.ok) return jsonError(result.status, result.error, result.fieldErrors, result.details);
   const { queued, message } = result.data;
   if (queued.length) ensureBuildRunner();

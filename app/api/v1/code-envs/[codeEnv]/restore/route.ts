@@ -1,6 +1,4 @@
-import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { restoreCodeEnv } from "@/lib/code-envs/mutations";
+import { codeEnvObject } from "@/lib/api/versioned-objects";
+import { restoreRoute } from "@/lib/api/versioned-routes";
 
-export const POST = apiRoute({ permission: "images.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(restoreCodeEnv, { ...(await readJsonBody(request)), codeEnv: params.codeEnv }, actor),
-);
+export const POST = restoreRoute(codeEnvObject);

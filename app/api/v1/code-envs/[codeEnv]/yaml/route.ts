@@ -1,9 +1,4 @@
-import { apiRoute } from "@/lib/api/handler";
-import { codeEnvOr404, codeEnvYaml } from "@/lib/code-envs/queries";
+import { codeEnvObject } from "@/lib/api/versioned-objects";
+import { yamlRoute } from "@/lib/api/versioned-routes";
 
-export const GET = apiRoute({ permission: "images.read" }, ({ params }) => {
-  const row = codeEnvOr404(params.codeEnv);
-  return new Response(codeEnvYaml(row), {
-    headers: { "Content-Type": "application/yaml; charset=utf-8", "Content-Disposition": `attachment; filename="${row.name}.yaml"` },
-  });
-});
+export const GET = yamlRoute(codeEnvObject);

@@ -1,6 +1,4 @@
-import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { restoreExecutionConfig } from "@/lib/execution-configs/mutations";
+import { executionConfigObject } from "@/lib/api/versioned-objects";
+import { restoreRoute } from "@/lib/api/versioned-routes";
 
-export const POST = apiRoute({ permission: "configs.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(restoreExecutionConfig, { ...(await readJsonBody(request)), config: params.config }, actor),
-);
+export const POST = restoreRoute(executionConfigObject);

@@ -1,7 +1,4 @@
-import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { restorePolicy } from "@/lib/namespace-policies/mutations";
+import { namespacePolicyObject } from "@/lib/api/versioned-objects";
+import { restoreRoute } from "@/lib/api/versioned-routes";
 
-/** `{ auditEventId }`: saves that version again as the newest one. */
-export const POST = apiRoute({ permission: "policies.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(restorePolicy, { ...(await readJsonBody(request)), policy: params.policy }, actor),
-);
+export const POST = restoreRoute(namespacePolicyObject);

@@ -1,11 +1,4 @@
-import { apiRoute, jsonError } from "@/lib/api/handler";
-import { policyYaml } from "@/lib/namespace-policies/cluster-view";
-import { findPolicy } from "@/lib/namespace-policies/queries";
+import { namespacePolicyObject } from "@/lib/api/versioned-objects";
+import { yamlRoute } from "@/lib/api/versioned-routes";
 
-export const GET = apiRoute({ permission: "policies.read" }, ({ params }) => {
-  const row = findPolicy(params.policy);
-  if (!row) return jsonError(404, `Namespace policy "${params.policy}" not found`);
-  return new Response(policyYaml(row), {
-    headers: { "Content-Type": "application/yaml; charset=utf-8", "Content-Disposition": `attachment; filename="namespace-policy-${row.name}.yaml"` },
-  });
-});
+export const GET = yamlRoute(namespacePolicyObject);

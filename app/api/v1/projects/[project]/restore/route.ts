@@ -1,6 +1,4 @@
-import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { restoreProject } from "@/lib/projects/mutations";
+import { projectObject } from "@/lib/api/versioned-objects";
+import { restoreRoute } from "@/lib/api/versioned-routes";
 
-export const POST = apiRoute({}, async ({ actor, params, request }) =>
-  respondWithMutation(restoreProject, { ...(await readJsonBody(request)), project: params.project }, actor),
-);
+export const POST = restoreRoute(projectObject);

@@ -1,7 +1,7 @@
 import { apiRoute, jsonError } from "@/lib/api/handler";
 import { runLogLines } from "@/lib/runs/logs";
 import { findVisibleRun } from "@/lib/runs/queries";
-import { liveRunSource } from "@/lib/runs/reconciler";
+import { liveRunSource } from "@/lib/runs/live";
 import { untilShutdown } from "@/lib/shutdown";
 
 export const runtime = "nodejs";

@@ -1,7 +1,4 @@
-import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
-import { restoreSparkConfig } from "@/lib/spark-configs/mutations";
+import { sparkConfigObject } from "@/lib/api/versioned-objects";
+import { restoreRoute } from "@/lib/api/versioned-routes";
 
-/** `{ auditEventId }`: saves that version again as the newest one. */
-export const POST = apiRoute({ permission: "configs.manage" }, async ({ actor, params, request }) =>
-  respondWithMutation(restoreSparkConfig, { ...(await readJsonBody(request)), config: params.config }, actor),
-);
+export const POST = restoreRoute(sparkConfigObject);
