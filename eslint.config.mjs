@@ -4,14 +4,28 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "dist/**", "node_modules/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next/**",
+      "dist/**",
+      "node_modules/**",
+      "data/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
+  },
   {
     // One stray `.only` would shrink a whole run to one test and still pass.
     files: ["**/*.test.ts", "**/*.spec.ts", "e2e/**/*.ts"],
     rules: {
       "no-restricted-properties": [
         "error",
-        ...["it", "test", "describe"].map((object) => ({ object, property: "only", message: "Focused tests must not be committed: CI would run only them." })),
+        ...["it", "test", "describe"].map((object) => ({
+          object,
+          property: "only",
+          message: "Focused tests must not be committed: CI would run only them.",
+        })),
       ],
     },
   },
@@ -27,8 +41,15 @@ const config = [
         {
           patterns: [
             { regex: "^@/db(/|$)", message: "lib/kube must not read the database: take what it needs as arguments." },
-            { regex: "^@/lib/(?!kube/|crypto/)", message: "lib/kube must not import domain code: define the types it needs in lib/kube and let the domain pass data in." },
-            { regex: "^\\.\\./", message: "lib/kube imports outside its folder go through '@/' so the adapter boundary stays checkable." },
+            {
+              regex: "^@/lib/(?!kube/|crypto/)",
+              message:
+                "lib/kube must not import domain code: define the types it needs in lib/kube and let the domain pass data in.",
+            },
+            {
+              regex: "^\\.\\./",
+              message: "lib/kube imports outside its folder go through '@/' so the adapter boundary stays checkable.",
+            },
           ],
         },
       ],
@@ -44,8 +65,15 @@ const config = [
         {
           patterns: [
             { regex: "^@/db(/|$)", message: "lib/docker must not read the database: take what it needs as arguments." },
-            { regex: "^@/lib/(?!docker/|crypto/)", message: "lib/docker must not import domain code: define the types it needs in lib/docker and let the domain pass data in." },
-            { regex: "^\\.\\./", message: "lib/docker imports outside its folder go through '@/' so the adapter boundary stays checkable." },
+            {
+              regex: "^@/lib/(?!docker/|crypto/)",
+              message:
+                "lib/docker must not import domain code: define the types it needs in lib/docker and let the domain pass data in.",
+            },
+            {
+              regex: "^\\.\\./",
+              message: "lib/docker imports outside its folder go through '@/' so the adapter boundary stays checkable.",
+            },
           ],
         },
       ],
@@ -60,8 +88,16 @@ const config = [
         "error",
         {
           patterns: [
-            { regex: "^(@/|(\\.\\./)+)db(/|$)", message: "Pages and components must not import the database: use the lib/<area> module (its queries, or the row type it re-exports)." },
-            { regex: "^(@/|(\\.\\./)+)lib/kube(/|$)", message: "Pages and components must not import lib/kube: use the lib/<area> module that reads the cluster (e.g. lib/clusters/workloads, lib/runs/live), which also exports the view types." },
+            {
+              regex: "^(@/|(\\.\\./)+)db(/|$)",
+              message:
+                "Pages and components must not import the database: use the lib/<area> module (its queries, or the row type it re-exports).",
+            },
+            {
+              regex: "^(@/|(\\.\\./)+)lib/kube(/|$)",
+              message:
+                "Pages and components must not import lib/kube: use the lib/<area> module that reads the cluster (e.g. lib/clusters/workloads, lib/runs/live), which also exports the view types.",
+            },
           ],
         },
       ],
@@ -76,8 +112,16 @@ const config = [
         "error",
         {
           patterns: [
-            { regex: "^@/(lib|app|db|components)(/|$)", message: "sim/ must not import console code: move what both need into packages/ and import it as @berth/<name>." },
-            { regex: "^(\\.\\./)+(lib|app|db|components)(/|$)", message: "sim/ must not import console code: move what both need into packages/ and import it as @berth/<name>." },
+            {
+              regex: "^@/(lib|app|db|components)(/|$)",
+              message:
+                "sim/ must not import console code: move what both need into packages/ and import it as @berth/<name>.",
+            },
+            {
+              regex: "^(\\.\\./)+(lib|app|db|components)(/|$)",
+              message:
+                "sim/ must not import console code: move what both need into packages/ and import it as @berth/<name>.",
+            },
           ],
         },
       ],
@@ -92,8 +136,15 @@ const config = [
         "error",
         {
           patterns: [
-            { regex: "^@/", message: "packages/ must not import project code: take what the package needs as arguments, or move that code into a package too." },
-            { regex: "^\\.\\.(/|$)", message: "packages/ must not reach outside their folder: import another package by its @berth/<name>." },
+            {
+              regex: "^@/",
+              message:
+                "packages/ must not import project code: take what the package needs as arguments, or move that code into a package too.",
+            },
+            {
+              regex: "^\\.\\.(/|$)",
+              message: "packages/ must not reach outside their folder: import another package by its @berth/<name>.",
+            },
           ],
         },
       ],
@@ -109,8 +160,15 @@ const config = [
         "error",
         {
           patterns: [
-            { regex: "^@/lib/(?!env$|data-dir$|crypto/)", message: "db/ must not import domain code: keep the column types in db/schema.ts and let lib/<area> import db." },
-            { regex: "^@/(app|components|sim)(/|$)", message: "db/ must not import pages, components or the simulator." },
+            {
+              regex: "^@/lib/(?!env$|data-dir$|crypto/)",
+              message:
+                "db/ must not import domain code: keep the column types in db/schema.ts and let lib/<area> import db.",
+            },
+            {
+              regex: "^@/(app|components|sim)(/|$)",
+              message: "db/ must not import pages, components or the simulator.",
+            },
           ],
         },
       ],

@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+
 import { ADMIN_STATE, BASE_URL } from "./e2e/support/env";
 
 export default defineConfig({
@@ -17,7 +18,15 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
     },
   },
   // A real container engine for the Docker host specs, owned by the run.

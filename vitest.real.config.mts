@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { defineConfig } from "vitest/config";
+
 import base from "./vitest.config.mjs";
 
 // The real-cluster tier: tests against kube-apiserver, kube-controller-manager, kube-scheduler and
@@ -21,9 +22,12 @@ const CONSOLE_SUITES = [
 // A listed suite that was moved or renamed would silently drop out of this tier: name it instead.
 const missingSuites = CONSOLE_SUITES.flatMap((pattern) => {
   const [, head, alternatives, tail] = /^(.*?)(?:\{([^}]*)\})?([^{}]*)$/.exec(pattern)!;
-  return (alternatives?.split(",") ?? [""]).map((each) => `${head}${each}${tail}`).filter((file) => !fs.existsSync(new URL(file, import.meta.url)));
+  return (alternatives?.split(",") ?? [""])
+    .map((each) => `${head}${each}${tail}`)
+    .filter((file) => !fs.existsSync(new URL(file, import.meta.url)));
 });
-if (missingSuites.length) throw new Error(`vitest.real.config.mts lists suites that do not exist: ${missingSuites.join(", ")}`);
+if (missingSuites.length)
+  throw new Error(`vitest.real.config.mts lists suites that do not exist: ${missingSuites.join(", ")}`);
 
 export default defineConfig({
   ...base,

@@ -23,7 +23,11 @@ const tempDir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `berth-$
 const digest = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
 /** Runs `npm run backup` / `npm run restore` as an operator would: the plain-node scripts. */
-function run(script: "backup" | "restore", args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+function run(
+  script: "backup" | "restore",
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [path.join(root, "scripts", `${script}.mjs`), ...args], {
     cwd: root,
     env: { ...process.env, BERTH_SECRET_KEY: "", ...env },
@@ -63,7 +67,14 @@ function watchLines(child: ChildProcessWithoutNullStreams) {
 async function startConsoleHoldingDatabase(dataDir: string) {
   const child = spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e", "const { getDb } = await import('./db/index.ts'); getDb(); console.log('open'); setInterval(() => {}, 60_000);"],
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      "const { getDb } = await import('./db/index.ts'); getDb(); console.log('open'); setInterval(() => {}, 60_000);",
+    ],
     { cwd: root, env: { ...process.env, BERTH_DATA_DIR: dataDir } },
   );
   await watchLines(child).next((line) => line === "open");
@@ -107,7 +118,10 @@ while (true) {
 `;
 
 function startWriter(dbFile: string) {
-  const child = spawn(process.execPath, ["--input-type=module", "-e", WRITER], { cwd: root, env: { ...process.env, DB_FILE: dbFile } });
+  const child = spawn(process.execPath, ["--input-type=module", "-e", WRITER], {
+    cwd: root,
+    env: { ...process.env, DB_FILE: dbFile },
+  });
   let committed = 0;
   const lines = watchLines(child);
   readline.createInterface({ input: child.stdout }).on("line", (line) => {
@@ -120,7 +134,11 @@ function startWriter(dbFile: string) {
 /** Batches in a database: how many rows each has. */
 function batchesIn(file: string): Map<number, number> {
   const sqlite = new Database(file, { readonly: true });
-  const rows = sqlite.prepare("SELECT object_id AS batch, count(*) AS n FROM audit_events WHERE action = 'test.write' GROUP BY object_id").all() as { batch: string; n: number }[];
+  const rows = sqlite
+    .prepare(
+      "SELECT object_id AS batch, count(*) AS n FROM audit_events WHERE action = 'test.write' GROUP BY object_id",
+    )
+    .all() as { batch: string; n: number }[];
   sqlite.close();
   return new Map(rows.map((row) => [Number(row.batch), row.n]));
 }
@@ -142,7 +160,9 @@ function berthDatabase(file: string, users: string[] = ["alice"]): void {
 
 const usernames = (file: string) => {
   const sqlite = new Database(file, { readonly: true });
-  const names = (sqlite.prepare("SELECT username FROM users ORDER BY username").all() as { username: string }[]).map((row) => row.username);
+  const names = (sqlite.prepare("SELECT username FROM users ORDER BY username").all() as { username: string }[]).map(
+    (row) => row.username,
+  );
   sqlite.close();
   return names;
 };
@@ -189,7 +209,8 @@ describe("backup while the console runs and another process writes", () => {
     const aside = fs.readdirSync(dataDir).find((name) => name.startsWith("berth.db.before-restore-"))!;
     // The database kept aside is complete: what was only in the -wal was folded into it.
     const keptBatches = batchesIn(path.join(dataDir, aside));
-    for (let batch = 1; batch <= lastCommitted; batch++) expect(keptBatches.get(batch), `kept batch ${batch}`).toBe(BATCH);
+    for (let batch = 1; batch <= lastCommitted; batch++)
+      expect(keptBatches.get(batch), `kept batch ${batch}`).toBe(BATCH);
     expect(fs.existsSync(path.join(dataDir, "berth.db-wal"))).toBe(false);
 
     for (const [backup, complete] of [
@@ -266,7 +287,10 @@ describe("restore", () => {
 
     it("is damaged", async () => {
       const file = path.join(files, "damaged.db");
-      berthDatabase(file, Array.from({ length: 300 }, (_, i) => `user-${i}-${"x".repeat(40)}`));
+      berthDatabase(
+        file,
+        Array.from({ length: 300 }, (_, i) => `user-${i}-${"x".repeat(40)}`),
+      );
       const bytes = fs.readFileSync(file);
       const pageSize = bytes.readUInt16BE(16);
       // Garbage over every page but the first (the header and schema): b-trees no longer hold together.
@@ -279,8 +303,12 @@ describe("restore", () => {
       const file = path.join(files, "newer.db");
       berthDatabase(file);
       const sqlite = new Database(file);
-      const { newest } = sqlite.prepare("SELECT max(created_at) AS newest FROM __drizzle_migrations").get() as { newest: number };
-      sqlite.prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)").run(randomBytes(32).toString("hex"), newest + 1000);
+      const { newest } = sqlite.prepare("SELECT max(created_at) AS newest FROM __drizzle_migrations").get() as {
+        newest: number;
+      };
+      sqlite
+        .prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)")
+        .run(randomBytes(32).toString("hex"), newest + 1000);
       sqlite.close();
       await expectRefused(file, "was written by a newer Berth");
     });
@@ -296,23 +324,34 @@ describe("restore", () => {
     berthDatabase(backup);
     const sqlite = new Database(backup);
     sqlite
-      .prepare("INSERT INTO clusters (name, kubeconfig_encrypted, context, server) VALUES ('prod', ?, 'prod', 'https://prod.example:6443')")
+      .prepare(
+        "INSERT INTO clusters (name, kubeconfig_encrypted, context, server) VALUES ('prod', ?, 'prod', 'https://prod.example:6443')",
+      )
       .run(encryptSecret("apiVersion: v1\nkind: Config\n"));
     sqlite.close();
 
-    const withOtherKey = await run("restore", [backup, "--data-dir", tempDir("other-key")], { BERTH_SECRET_KEY: "a-new-key" });
+    const withOtherKey = await run("restore", [backup, "--data-dir", tempDir("other-key")], {
+      BERTH_SECRET_KEY: "a-new-key",
+    });
     expect(withOtherKey.code).toBe(0);
-    expect(withOtherKey.output).toContain('Warning: Berth cannot decrypt the kubeconfig of cluster "prod" with BERTH_SECRET_KEY');
+    expect(withOtherKey.output).toContain(
+      'Warning: Berth cannot decrypt the kubeconfig of cluster "prod" with BERTH_SECRET_KEY',
+    );
 
     const withoutKey = await run("restore", [backup, "--data-dir", tempDir("no-key")]);
     expect(withoutKey.output).toContain("there is no BERTH_SECRET_KEY and no secret.key in the data dir");
 
-    const withSameKey = await run("restore", [backup, "--data-dir", tempDir("same-key")], { BERTH_SECRET_KEY: "key-of-the-backed-up-install" });
+    const withSameKey = await run("restore", [backup, "--data-dir", tempDir("same-key")], {
+      BERTH_SECRET_KEY: "key-of-the-backed-up-install",
+    });
     expect(withSameKey.code).toBe(0);
     expect(withSameKey.output).not.toContain("Warning");
     // The same key as a data dir's key file (what a checkout without BERTH_SECRET_KEY uses).
     const keyFileDir = tempDir("key-file");
-    fs.writeFileSync(path.join(keyFileDir, "secret.key"), createHash("sha256").update("key-of-the-backed-up-install").digest("base64"));
+    fs.writeFileSync(
+      path.join(keyFileDir, "secret.key"),
+      createHash("sha256").update("key-of-the-backed-up-install").digest("base64"),
+    );
     const withKeyFile = await run("restore", [backup, "--data-dir", keyFileDir]);
     expect(withKeyFile.code).toBe(0);
     expect(withKeyFile.output).not.toContain("Warning");

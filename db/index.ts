@@ -1,10 +1,13 @@
 import "server-only";
+
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+
 import { tightenDataDir, touchPrivateFile } from "@/lib/data-dir";
 import { env } from "@/lib/env";
+
 import { refuseNewerDatabase } from "./maintenance.mjs";
 import * as schema from "./schema";
 

@@ -34,10 +34,18 @@ export function refuseNewerDatabase(sqlite: Database.Database, migrationsDir: st
 export function rowCounts(sqlite: Database.Database): Record<string, number>;
 export function integrityProblems(sqlite: Database.Database): string[];
 export function isBerthDatabase(sqlite: Database.Database): boolean;
-export function backupDatabase(options: { dataDir: string; target: string; force?: boolean; migrationsDir: string }): DatabaseSummary;
+export function backupDatabase(options: {
+  dataDir: string;
+  target: string;
+  force?: boolean;
+  migrationsDir: string;
+}): DatabaseSummary;
 export class DatabaseInUseError extends Error {}
 export function openExclusively(file: string): Database.Database;
-export function secretKeyFor(dataDir: string, secretKeySetting: string | undefined): { key: Buffer; source: string } | null;
+export function secretKeyFor(
+  dataDir: string,
+  secretKeySetting: string | undefined,
+): { key: Buffer; source: string } | null;
 export function storedSecrets(sqlite: Database.Database): { what: string; sealed: string }[];
 export function keyOpens(key: Buffer, sealed: string): boolean;
 export function unreadableSecrets(sqlite: Database.Database, opens: (sealed: string) => boolean): string[];

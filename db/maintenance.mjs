@@ -10,7 +10,17 @@ import Database from "better-sqlite3";
 export const DATABASE_FILE = "berth.db";
 
 // Tables an operator recognises in a summary; every Berth database has them.
-const COUNTED_TABLES = ["users", "groups", "projects", "clusters", "execution_configs", "runs", "image_builds", "api_tokens", "audit_events"];
+const COUNTED_TABLES = [
+  "users",
+  "groups",
+  "projects",
+  "clusters",
+  "execution_configs",
+  "runs",
+  "image_builds",
+  "api_tokens",
+  "audit_events",
+];
 
 /** The migrations this build knows, oldest first, from drizzle-kit's journal. */
 export function readJournal(migrationsDir) {
@@ -35,7 +45,9 @@ function describeMigrationTime(when) {
 export function schemaVersion(sqlite, journal) {
   if (!tableExists(sqlite, "__drizzle_migrations")) return { applied: 0, latest: null, newer: false };
   const { applied } = sqlite.prepare("SELECT count(*) AS applied FROM __drizzle_migrations").get();
-  const row = sqlite.prepare("SELECT hash, created_at AS createdAt FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1").get();
+  const row = sqlite
+    .prepare("SELECT hash, created_at AS createdAt FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1")
+    .get();
   if (!row) return { applied: 0, latest: null, newer: false };
   const when = Number(row.createdAt);
   const known = journal.find((entry) => entry.when === when);
@@ -67,7 +79,7 @@ export function refuseNewerDatabase(sqlite, migrationsDir, subject = "This datab
   throw new NewerDatabaseError(
     `${subject} was written by a newer Berth: its latest migration (dated ${describeMigrationTime(version.latest.when)}, hash ${version.latest.hash.slice(0, 12)}) ` +
       `is not one this build knows; this build knows up to ${newest ? newest.tag : "no migration"}. ` +
-      "Run the newer Berth, or restore a backup taken with this version (docs/operations.md, \"Restore\"). Nothing was changed.",
+      'Run the newer Berth, or restore a backup taken with this version (docs/operations.md, "Restore"). Nothing was changed.',
   );
 }
 
@@ -123,10 +135,15 @@ function summarize(sqlite, file, journal) {
  */
 export function backupDatabase({ dataDir, target, force = false, migrationsDir }) {
   const source = path.join(dataDir, DATABASE_FILE);
-  if (!fs.existsSync(source)) throw new Error(`There is no Berth database at ${source} (set BERTH_DATA_DIR or --data-dir to the console's data dir).`);
+  if (!fs.existsSync(source))
+    throw new Error(
+      `There is no Berth database at ${source} (set BERTH_DATA_DIR or --data-dir to the console's data dir).`,
+    );
   const destination = path.resolve(target);
-  if (!fs.existsSync(path.dirname(destination))) throw new Error(`The folder ${path.dirname(destination)} does not exist.`);
-  if (!force && fs.existsSync(destination)) throw new Error(`${destination} already exists: choose another name, or pass --force to replace it.`);
+  if (!fs.existsSync(path.dirname(destination)))
+    throw new Error(`The folder ${path.dirname(destination)} does not exist.`);
+  if (!force && fs.existsSync(destination))
+    throw new Error(`${destination} already exists: choose another name, or pass --force to replace it.`);
   const journal = readJournal(migrationsDir);
   const partial = temporaryNameFor(destination);
   fs.rmSync(partial, { force: true });
@@ -144,7 +161,10 @@ export function backupDatabase({ dataDir, target, force = false, migrationsDir }
       // A backup is one self-contained file: rollback-journal mode, never a -wal beside it.
       copy.pragma("journal_mode = DELETE");
       const problems = integrityProblems(copy);
-      if (problems.length) throw new Error(`The copy failed its integrity check (${problems.slice(0, 3).join("; ")}); nothing was written.`);
+      if (problems.length)
+        throw new Error(
+          `The copy failed its integrity check (${problems.slice(0, 3).join("; ")}); nothing was written.`,
+        );
       summary = summarize(copy, partial, journal);
     } finally {
       copy.close();
@@ -159,7 +179,8 @@ export function backupDatabase({ dataDir, target, force = false, migrationsDir }
         fs.linkSync(partial, destination);
         fs.rmSync(partial);
       } catch (error) {
-        if (error.code === "EEXIST") throw new Error(`${destination} already exists: choose another name, or pass --force to replace it.`);
+        if (error.code === "EEXIST")
+          throw new Error(`${destination} already exists: choose another name, or pass --force to replace it.`);
         // Some volumes (SMB, some NFS and FUSE mounts) have no hard links: the check at the start has to do.
         if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"].includes(error.code)) throw error;
         fs.renameSync(partial, destination);
@@ -210,7 +231,8 @@ export function openExclusively(file) {
  * bytes) or the data dir's key file (see lib/crypto/secret-box.ts). Null when neither exists yet.
  */
 export function secretKeyFor(dataDir, secretKeySetting) {
-  if (secretKeySetting) return { key: createHash("sha256").update(secretKeySetting).digest(), source: "BERTH_SECRET_KEY" };
+  if (secretKeySetting)
+    return { key: createHash("sha256").update(secretKeySetting).digest(), source: "BERTH_SECRET_KEY" };
   const file = path.join(dataDir, "secret.key");
   if (!fs.existsSync(file)) return null;
   return { key: Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64"), source: `the key file ${file}` };
@@ -228,7 +250,11 @@ export function storedSecrets(sqlite) {
     }
   }
   if (tableExists(sqlite, "base_images")) {
-    for (const row of sqlite.prepare("SELECT name, registry_credentials_encrypted AS sealed FROM base_images WHERE registry_credentials_encrypted IS NOT NULL").all()) {
+    for (const row of sqlite
+      .prepare(
+        "SELECT name, registry_credentials_encrypted AS sealed FROM base_images WHERE registry_credentials_encrypted IS NOT NULL",
+      )
+      .all()) {
       sealed.push({ what: `the registry credentials of base image "${row.name}"`, sealed: row.sealed });
     }
   }
@@ -264,7 +290,10 @@ export function unreadableSecrets(sqlite, opens) {
 
 /** `berth.db.before-restore-20261205T193000Z`: sorts by time, no characters a shell or volume dislikes. */
 export function asideName(now) {
-  return `${DATABASE_FILE}.before-restore-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+  return `${DATABASE_FILE}.before-restore-${now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z")}`;
 }
 
 /**
@@ -295,15 +324,25 @@ export function restoreDatabase({ dataDir, backup, migrationsDir, secretKeySetti
         problems = integrityProblems(copy);
       } catch (error) {
         if (error.code === "SQLITE_NOTADB") throw new Error(`${source} is not a SQLite database. Nothing was changed.`);
-        if (error.code === "SQLITE_CORRUPT") throw new Error(`${source} is damaged (${error.message}). Nothing was changed.`);
+        if (error.code === "SQLITE_CORRUPT")
+          throw new Error(`${source} is damaged (${error.message}). Nothing was changed.`);
         throw error;
       }
-      if (problems.length) throw new Error(`${source} is damaged: its integrity check found ${problems.slice(0, 3).join("; ")}. Nothing was changed.`);
-      if (!isBerthDatabase(copy)) throw new Error(`${source} is a SQLite database, but not a Berth database (it lacks Berth's tables). Nothing was changed.`);
+      if (problems.length)
+        throw new Error(
+          `${source} is damaged: its integrity check found ${problems.slice(0, 3).join("; ")}. Nothing was changed.`,
+        );
+      if (!isBerthDatabase(copy))
+        throw new Error(
+          `${source} is a SQLite database, but not a Berth database (it lacks Berth's tables). Nothing was changed.`,
+        );
       refuseNewerDatabase(copy, migrationsDir, source);
       summary = summarize(copy, staged, journal);
       const key = secretKeyFor(dataDir, secretKeySetting);
-      unreadable = { names: unreadableSecrets(copy, (sealed) => Boolean(key) && keyOpens(key.key, sealed)), keySource: key?.source ?? null };
+      unreadable = {
+        names: unreadableSecrets(copy, (sealed) => Boolean(key) && keyOpens(key.key, sealed)),
+        keySource: key?.source ?? null,
+      };
     } finally {
       copy.close();
     }

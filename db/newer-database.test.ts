@@ -10,7 +10,9 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "..");
 const migrationsFolder = path.join(root, "db", "migrations");
-const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: { tag: string; when: number }[] };
+const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
+  entries: { tag: string; when: number }[];
+};
 const newestTag = journal.entries.at(-1)!.tag;
 
 /** A data dir whose database a newer Berth migrated: this build's migrations plus one it has never seen. */
@@ -33,8 +35,19 @@ const digest = (file: string) => createHash("sha256").update(fs.readFileSync(fil
 function startConsole(dataDir: string): Promise<{ code: number | null; output: string }> {
   const child = spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e", "const { register } = await import('./instrumentation.ts'); await register();"],
-    { cwd: root, env: { ...process.env, NEXT_RUNTIME: "nodejs", BERTH_DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "pipe"] },
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      "const { register } = await import('./instrumentation.ts'); await register();",
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, NEXT_RUNTIME: "nodejs", BERTH_DATA_DIR: dataDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
@@ -57,13 +70,22 @@ describe("a database written by an older Berth", () => {
 
     const child = spawn(
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e", "const { getDb } = await import('./db/index.ts'); getDb(); process.exit(0);"],
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        "const { getDb } = await import('./db/index.ts'); getDb(); process.exit(0);",
+      ],
       { cwd: root, env: { ...process.env, BERTH_DATA_DIR: dataDir }, stdio: "inherit" },
     );
     expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
 
     const migrated = new Database(path.join(dataDir, "berth.db"), { readonly: true });
-    expect(migrated.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get()).toEqual({ n: journal.entries.length });
+    expect(migrated.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get()).toEqual({
+      n: journal.entries.length,
+    });
     expect(migrated.prepare("SELECT username FROM users").all()).toEqual([{ username: "kept" }]);
     migrated.close();
   });
@@ -85,7 +107,9 @@ describe("a database written by a newer Berth", () => {
     expect(output).not.toMatch(/\n\s+at /);
     expect(digest(file)).toBe(before);
     const sqlite = new Database(file, { readonly: true });
-    expect(sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get()).toEqual({ n: journal.entries.length + 1 });
+    expect(sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get()).toEqual({
+      n: journal.entries.length + 1,
+    });
     expect(sqlite.prepare("SELECT count(*) AS n FROM users").get()).toEqual({ n: 1 });
     sqlite.close();
   });

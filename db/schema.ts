@@ -2,44 +2,62 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const timestamps = {
-  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
-  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  createdAt: integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
 };
 
-export const users = sqliteTable("users", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  username: text("username").notNull().unique(),
-  displayName: text("display_name"),
-  email: text("email"),
-  /** scrypt hash in PHC-like form; null for users who only sign in through OIDC. */
-  passwordHash: text("password_hash"),
-  role: text("role", { enum: ["admin", "user"] }).notNull().default("user"),
-  authSource: text("auth_source", { enum: ["local", "oidc"] }).notNull().default("local"),
-  disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
-  lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
-  /**
-   * The identity provider's account an OIDC user is bound to at first sign-in: later sign-ins
-   * match on (issuer, subject) only, never on a name the provider lets people choose.
-   */
-  oidcIssuer: text("oidc_issuer"),
-  oidcSubject: text("oidc_subject"),
-  ...timestamps,
-}, (t) => [uniqueIndex("users_oidc_identity_idx").on(t.oidcIssuer, t.oidcSubject)]);
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    username: text("username").notNull().unique(),
+    displayName: text("display_name"),
+    email: text("email"),
+    /** scrypt hash in PHC-like form; null for users who only sign in through OIDC. */
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ["admin", "user"] })
+      .notNull()
+      .default("user"),
+    authSource: text("auth_source", { enum: ["local", "oidc"] })
+      .notNull()
+      .default("local"),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+    lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
+    /**
+     * The identity provider's account an OIDC user is bound to at first sign-in: later sign-ins
+     * match on (issuer, subject) only, never on a name the provider lets people choose.
+     */
+    oidcIssuer: text("oidc_issuer"),
+    oidcSubject: text("oidc_subject"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("users_oidc_identity_idx").on(t.oidcIssuer, t.oidcSubject)],
+);
 
 export const groups = sqliteTable("groups", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull().unique(),
   description: text("description").notNull().default(""),
   /** "oidc" groups are created from the provider's groups claim and synced at each sign-in. */
-  source: text("source", { enum: ["local", "oidc"] }).notNull().default("local"),
+  source: text("source", { enum: ["local", "oidc"] })
+    .notNull()
+    .default("local"),
   ...timestamps,
 });
 
 export const groupMembers = sqliteTable(
   "group_members",
   {
-    groupId: integer("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: timestamps.createdAt,
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("group_members_user_idx").on(t.userId)],
@@ -47,7 +65,9 @@ export const groupMembers = sqliteTable(
 
 export const apiTokens = sqliteTable("api_tokens", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
   name: text("name").notNull(),
   /** SHA-256 of the token; the token itself is shown once and never stored. */
   tokenHash: text("token_hash").notNull().unique(),
@@ -62,7 +82,9 @@ export const auditEvents = sqliteTable(
   "audit_events",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    at: integer("at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    at: integer("at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
     actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
     actorName: text("actor_name").notNull(),
     action: text("action").notNull(),
@@ -104,7 +126,11 @@ export const clusters = sqliteTable("clusters", {
   usableByAll: integer("usable_by_all", { mode: "boolean" }).notNull().default(false),
   prometheusUrl: text("prometheus_url"),
   /** The labels of dcgm-exporter's series that name a GPU's pod; null: "auto" (exported_* first, then plain). */
-  gpuMetricLabels: text("gpu_metric_labels", { mode: "json" }).$type<{ pod: string; namespace: string; container?: string }>(),
+  gpuMetricLabels: text("gpu_metric_labels", { mode: "json" }).$type<{
+    pod: string;
+    namespace: string;
+    container?: string;
+  }>(),
   /** The namespaces its spark-operator acts in (helm spark.jobNamespaces); null: all, or not known. */
   sparkJobNamespaces: text("spark_job_namespaces", { mode: "json" }).$type<string[]>(),
   version: integer("version").notNull().default(1),
@@ -120,8 +146,12 @@ export const clusters = sqliteTable("clusters", {
 export const clusterGrants = sqliteTable(
   "cluster_grants",
   {
-    clusterId: integer("cluster_id").notNull().references(() => clusters.id, { onDelete: "cascade" }),
-    groupId: integer("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+    clusterId: integer("cluster_id")
+      .notNull()
+      .references(() => clusters.id, { onDelete: "cascade" }),
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
     level: text("level", { enum: ["use", "operate", "manage"] }).notNull(),
     createdAt: timestamps.createdAt,
   },
@@ -150,8 +180,12 @@ export const dockerHosts = sqliteTable("docker_hosts", {
 export const dockerHostGrants = sqliteTable(
   "docker_host_grants",
   {
-    dockerHostId: integer("docker_host_id").notNull().references(() => dockerHosts.id, { onDelete: "cascade" }),
-    groupId: integer("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+    dockerHostId: integer("docker_host_id")
+      .notNull()
+      .references(() => dockerHosts.id, { onDelete: "cascade" }),
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
     level: text("level", { enum: ["use", "operate", "manage"] }).notNull(),
     createdAt: timestamps.createdAt,
   },
@@ -213,7 +247,9 @@ export const projects = sqliteTable("projects", {
   ownerGroupId: integer("owner_group_id").references(() => groups.id, { onDelete: "set null" }),
   /** null: inherit the instance default. */
   executionConfigId: integer("execution_config_id").references(() => executionConfigs.id, { onDelete: "restrict" }),
-  visualRecipeExecutionConfigId: integer("visual_recipe_execution_config_id").references(() => executionConfigs.id, { onDelete: "restrict" }),
+  visualRecipeExecutionConfigId: integer("visual_recipe_execution_config_id").references(() => executionConfigs.id, {
+    onDelete: "restrict",
+  }),
   sparkConfigId: integer("spark_config_id").references(() => sparkConfigs.id, { onDelete: "restrict" }),
   clusterId: integer("cluster_id").references(() => clusters.id, { onDelete: "restrict" }),
   version: integer("version").notNull().default(1),
@@ -224,8 +260,12 @@ export const projects = sqliteTable("projects", {
 export const projectMembers = sqliteTable(
   "project_members",
   {
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
-    groupId: integer("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["admin", "contributor", "reader"] }).notNull(),
     createdAt: timestamps.createdAt,
   },
@@ -237,7 +277,9 @@ export const projectOverrides = sqliteTable(
   "project_overrides",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    projectId: integer("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     objectId: text("object_id").notNull(),
     activityType: text("activity_type").notNull(),
     executionConfigId: integer("execution_config_id").references(() => executionConfigs.id, { onDelete: "restrict" }),
@@ -318,7 +360,9 @@ export const imageBuilds = sqliteTable(
     /** The last 64 KB of the build log, kept after the pod is gone. */
     logTail: text("log_tail"),
     startedBy: integer("started_by").references(() => users.id, { onDelete: "set null" }),
-    queuedAt: integer("queued_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    queuedAt: integer("queued_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     createdAt: timestamps.createdAt,

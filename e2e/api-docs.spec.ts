@@ -1,12 +1,18 @@
 import { expect, test } from "@playwright/test";
+
 import { ApiDocsPage } from "./pages/api-docs-page";
 
-test("the API reference shows the submit operation with its request body's fields, from the served document", async ({ page }) => {
+test("the API reference shows the submit operation with its request body's fields, from the served document", async ({
+  page,
+}) => {
   const docs = new ApiDocsPage(page);
   await docs.openFromNavigation();
 
   const runs = docs.operations("runs");
-  const submitLink = runs.getByRole("listitem").filter({ hasText: "Submit a run" }).getByRole("link", { name: "/api/v1/runs" });
+  const submitLink = runs
+    .getByRole("listitem")
+    .filter({ hasText: "Submit a run" })
+    .getByRole("link", { name: "/api/v1/runs" });
   await expect(submitLink).toBeVisible();
   await submitLink.click();
   await expect(page).toHaveURL(/\/api-docs\/runs#op-submitRun$/);

@@ -1,6 +1,7 @@
 import { test as setup } from "@playwright/test";
-import { ADMIN_PASSWORD, ADMIN_STATE } from "./support/env";
+
 import { SignInPage } from "./pages/sign-in-page";
+import { ADMIN_PASSWORD, ADMIN_STATE } from "./support/env";
 
 setup("admin signs in", async ({ page }) => {
   await new SignInPage(page).signInAndWait("admin", ADMIN_PASSWORD);

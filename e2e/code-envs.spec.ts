@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
+
 import { CodeEnvsPage } from "./pages/code-envs-page";
 import { BOOTSTRAP_TOKEN } from "./support/env";
 
@@ -12,7 +13,11 @@ test.use({ viewport: { width: 1280, height: 900 } });
 async function seed(request: APIRequestContext) {
   const group = await request.post("/api/v1/groups", { headers: admin, data: { name: "ml" } });
   expect([201, 409]).toContain(group.status());
-  await expect.poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), { timeout: 30_000 }).toBe(200);
+  await expect
+    .poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), {
+      timeout: 30_000,
+    })
+    .toBe(200);
   const gpu = await request.post("/api/v1/execution-configs", {
     headers: admin,
     data: {
@@ -28,16 +33,26 @@ async function seed(request: APIRequestContext) {
     },
   });
   expect(gpu.status(), await gpu.text()).toBe(201);
-  const cpu = await request.post("/api/v1/execution-configs", { headers: admin, data: { name: names.cpu, image: "python:3.12-slim", namespace: "berth-${project}", usableBy: "all" } });
+  const cpu = await request.post("/api/v1/execution-configs", {
+    headers: admin,
+    data: { name: names.cpu, image: "python:3.12-slim", namespace: "berth-${project}", usableBy: "all" },
+  });
   expect(cpu.status(), await cpu.text()).toBe(201);
 }
 
-test("admin defines a code env for a GPU config, builds its image, and the config's preview pod runs it", async ({ page, request }) => {
+test("admin defines a code env for a GPU config, builds its image, and the config's preview pod runs it", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   await seed(request);
   const envs = new CodeEnvsPage(page);
   await envs.startNew();
-  await envs.fill({ name: names.env, packages: "# training\ntorch==2.5.1\npandas=2.2\n-r requirements.txt\n", executionConfigs: [names.gpu] });
+  await envs.fill({
+    name: names.env,
+    packages: "# training\ntorch==2.5.1\npandas=2.2\n-r requirements.txt\n",
+    executionConfigs: [names.gpu],
+  });
   await envs.submitNew();
   const form = envs.form("New code env");
   await expect(form.getByRole("alert")).toContainText("Some fields are not valid");
@@ -70,7 +85,9 @@ test("admin defines a code env for a GPU config, builds its image, and the confi
   const view = await (await request.get(`/api/v1/code-envs/${names.env}`, { headers: admin })).json();
   expect(view.counts).toEqual({ missing: 0, stale: 0, current: 1 });
   const image: string = view.images[0].current.image;
-  const build = await (await request.get(`/api/v1/image-builds/${view.images[0].current.id}`, { headers: admin })).json();
+  const build = await (
+    await request.get(`/api/v1/image-builds/${view.images[0].current.id}`, { headers: admin })
+  ).json();
   expect(build).toMatchObject({ status: "pushed", image, digest: expect.stringMatching(/^sha256:/) });
   const again = await request.post(`/api/v1/code-envs/${names.env}/builds`, { headers: admin });
   expect(again.status()).toBe(200);
@@ -85,11 +102,15 @@ test("admin defines a code env for a GPU config, builds its image, and the confi
   await expect(page.getByLabel("Pod preview")).toContainText("berth.dev/image-source: code-env");
   await expect(page.getByText(`Runs the image of code env ${names.env}`)).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/code-envs-execution-config-preview.png", fullPage: true });
-  const preview = await request.get(`/api/v1/execution-configs/${names.gpu}/preview?codeEnv=${names.env}`, { headers: admin });
+  const preview = await request.get(`/api/v1/execution-configs/${names.gpu}/preview?codeEnv=${names.env}`, {
+    headers: admin,
+  });
   expect((await preview.json()).pod.spec.containers[0].image).toBe(image);
 
   // A config the env is not built for: a clear 422 on codeEnv, in the API and on the page.
-  const refused = await request.get(`/api/v1/execution-configs/${names.cpu}/preview?codeEnv=${names.env}`, { headers: admin });
+  const refused = await request.get(`/api/v1/execution-configs/${names.cpu}/preview?codeEnv=${names.env}`, {
+    headers: admin,
+  });
   expect(refused.status()).toBe(422);
   const message = `code env ${names.env} has no image for config ${names.cpu}: it is not built for it (add it to the code env's "build for")`;
   expect(await refused.json()).toMatchObject({ error: message, fieldErrors: { codeEnv: [message] } });
@@ -119,23 +140,53 @@ test("admin defines a code env for a GPU config, builds its image, and the confi
 
 test("the code env API validates packages and config names, and keeps versions", async ({ request }) => {
   const name = `api-env-${suffix}`;
-  const bad = await request.post("/api/v1/code-envs", { headers: admin, data: { name, language: "r", packages: ["dplyr", "ggplot2==3.4"], buildFor: { executionConfigs: "all", sparkConfigs: "none" } } });
+  const bad = await request.post("/api/v1/code-envs", {
+    headers: admin,
+    data: {
+      name,
+      language: "r",
+      packages: ["dplyr", "ggplot2==3.4"],
+      buildFor: { executionConfigs: "all", sparkConfigs: "none" },
+    },
+  });
   expect(bad.status()).toBe(400);
-  expect((await bad.json()).fieldErrors).toEqual({ "packages.1": [`"ggplot2==3.4": R packages take only a minimum version (name>=1.2.0); CRAN installs its latest release`] });
-  const unknown = await request.post("/api/v1/code-envs", { headers: admin, data: { name, language: "python", buildFor: { executionConfigs: ["no-such-config"], sparkConfigs: "none" } } });
+  expect((await bad.json()).fieldErrors).toEqual({
+    "packages.1": [
+      `"ggplot2==3.4": R packages take only a minimum version (name>=1.2.0); CRAN installs its latest release`,
+    ],
+  });
+  const unknown = await request.post("/api/v1/code-envs", {
+    headers: admin,
+    data: { name, language: "python", buildFor: { executionConfigs: ["no-such-config"], sparkConfigs: "none" } },
+  });
   expect(unknown.status()).toBe(422);
-  expect((await unknown.json()).fieldErrors).toEqual({ "buildFor.executionConfigs.0": ['No execution config named "no-such-config"'] });
+  expect((await unknown.json()).fieldErrors).toEqual({
+    "buildFor.executionConfigs.0": ['No execution config named "no-such-config"'],
+  });
 
-  const created = await request.post("/api/v1/code-envs", { headers: admin, data: { name, language: "r", packages: ["dplyr>=1.1.0"] } });
+  const created = await request.post("/api/v1/code-envs", {
+    headers: admin,
+    data: { name, language: "r", packages: ["dplyr>=1.1.0"] },
+  });
   expect(created.status(), await created.text()).toBe(201);
-  expect(await created.json()).toMatchObject({ name, version: 1, buildFor: { executionConfigs: "none", sparkConfigs: "none" }, images: [] });
+  expect(await created.json()).toMatchObject({
+    name,
+    version: 1,
+    buildFor: { executionConfigs: "none", sparkConfigs: "none" },
+    images: [],
+  });
   const nothing = await request.post(`/api/v1/code-envs/${name}/builds`, { headers: admin });
   expect(nothing.status()).toBe(200);
   expect(nothing.headers()["x-berth-message"]).toContain("is built for no config");
-  const stale = await request.patch(`/api/v1/code-envs/${name}`, { headers: admin, data: { description: "late", version: 7 } });
+  const stale = await request.patch(`/api/v1/code-envs/${name}`, {
+    headers: admin,
+    data: { description: "late", version: 7 },
+  });
   expect(stale.status()).toBe(409);
   expect(await stale.json()).toMatchObject({ current: { version: 1 } });
-  expect((await request.patch(`/api/v1/code-envs/${name}`, { headers: admin, data: { packages: 5 } })).status()).toBe(400);
+  expect((await request.patch(`/api/v1/code-envs/${name}`, { headers: admin, data: { packages: 5 } })).status()).toBe(
+    400,
+  );
   expect((await request.post("/api/v1/code-envs/no-such-env/builds", { headers: admin })).status()).toBe(404);
   const yaml = await request.get(`/api/v1/code-envs/${name}/yaml`, { headers: admin });
   expect(await yaml.text()).toContain("kind: CodeEnv");

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+
 import { DashboardPage } from "./pages/dashboard-page";
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
 import { setClusterPrometheusUrl, startEmbeddedClusterPrometheus, type TestPrometheus } from "./support/prometheus";
@@ -33,14 +34,21 @@ async function post(request: APIRequestContext, url: string, data: unknown) {
 
 /** A GPU execution config in its own namespace, a namespace policy giving that namespace a GPU quota, and a project using both. */
 async function seed(request: APIRequestContext) {
-  await post(request, "/api/v1/namespace-policies", { name: `dash-quota-${suffix}`, pattern: namespace, resourceQuota: { hard: { [`requests.${GPU}`]: "4", pods: "10" } } });
+  await post(request, "/api/v1/namespace-policies", {
+    name: `dash-quota-${suffix}`,
+    pattern: namespace,
+    resourceQuota: { hard: { [`requests.${GPU}`]: "4", pods: "10" } },
+  });
   await post(request, "/api/v1/execution-configs", {
     name: execConfig,
     image: "python:3.12-slim",
     cluster: "embedded",
     namespace,
     createNamespace: true,
-    resources: { requests: { cpu: "500m", memory: "1Gi", [GPU]: "2" }, limits: { cpu: "1", memory: "2Gi", [GPU]: "2" } },
+    resources: {
+      requests: { cpu: "500m", memory: "1Gi", [GPU]: "2" },
+      limits: { cpu: "1", memory: "2Gi", [GPU]: "2" },
+    },
     tolerations: [{ key: GPU, operator: "Exists", effect: "NoSchedule" }],
     usableBy: "all",
   });
@@ -50,11 +58,19 @@ async function seed(request: APIRequestContext) {
     cluster: "embedded",
     namespace: `dash-huge-${suffix}`,
     createNamespace: true,
-    resources: { requests: { cpu: "500m", memory: "1Gi", [GPU]: "4" }, limits: { cpu: "1", memory: "2Gi", [GPU]: "4" } },
+    resources: {
+      requests: { cpu: "500m", memory: "1Gi", [GPU]: "4" },
+      limits: { cpu: "1", memory: "2Gi", [GPU]: "4" },
+    },
     tolerations: [{ key: GPU, operator: "Exists", effect: "NoSchedule" }],
     usableBy: "all",
   });
-  await post(request, "/api/v1/projects", { key: project, name: "Dashboard e2e", executionConfig: execConfig, cluster: "embedded" });
+  await post(request, "/api/v1/projects", {
+    key: project,
+    name: "Dashboard e2e",
+    executionConfig: execConfig,
+    cluster: "embedded",
+  });
 }
 
 test.beforeAll(async ({ request }) => {
@@ -68,7 +84,10 @@ test.afterAll(async ({ request }) => {
   await setClusterPrometheusUrl(request, "embedded", null);
 });
 
-test("a GPU run moves the allocation and the quota bar without a reload; with Prometheus stopped utilization is unavailable and allocation stays", async ({ page, request }) => {
+test("a GPU run moves the allocation and the quota bar without a reload; with Prometheus stopped utilization is unavailable and allocation stays", async ({
+  page,
+  request,
+}) => {
   const dashboard = new DashboardPage(page);
   await dashboard.goto();
   await dashboard.waitUntilLive();
@@ -94,21 +113,33 @@ test("a GPU run moves the allocation and the quota bar without a reload; with Pr
   await expect(quotaBar).toHaveAttribute("aria-valuetext", "2 / 4");
   await expect(running).toHaveText(String(runningBefore + 1));
   await expect(dashboard.projectGpus("embedded", project)).toHaveAttribute("aria-valuenow", "2");
-  const holders = dashboard.nodeMap("embedded").getByRole("link", { name: new RegExp(`^${namespace}/\\S+ · project ${project} · admin · 2 GPU$`) });
+  const holders = dashboard
+    .nodeMap("embedded")
+    .getByRole("link", { name: new RegExp(`^${namespace}/\\S+ · project ${project} · admin · 2 GPU$`) });
   await expect(holders).toHaveCount(2);
   await expect(holders.first()).toHaveAttribute("href", `/runs/${run.id}`);
   await dashboard.groupBy("embedded", "Project");
-  await expect(dashboard.breakdown("embedded", "project").getByRole("row", { name: `${project} 1 0 2`, exact: true })).toBeVisible();
+  await expect(
+    dashboard.breakdown("embedded", "project").getByRole("row", { name: `${project} 1 0 2`, exact: true }),
+  ).toBeVisible();
   await dashboard.groupBy("embedded", "Execution config");
-  await expect(dashboard.breakdown("embedded", "execution config").getByRole("row", { name: `${execConfig} 1 0 2`, exact: true })).toBeVisible();
+  await expect(
+    dashboard.breakdown("embedded", "execution config").getByRole("row", { name: `${execConfig} 1 0 2`, exact: true }),
+  ).toBeVisible();
   // Prometheus has scraped the pod's GPUs at least once within the next refresh.
-  await expect(dashboard.utilization("embedded").getByRole("table", { name: "embedded GPU utilization by pod" })).toContainText(namespace, { timeout: 30_000 });
-  await expect(dashboard.utilization("embedded").getByRole("list", { name: "embedded GPU utilization by project" })).toContainText(`${project} `);
+  await expect(
+    dashboard.utilization("embedded").getByRole("table", { name: "embedded GPU utilization by pod" }),
+  ).toContainText(namespace, { timeout: 30_000 });
+  await expect(
+    dashboard.utilization("embedded").getByRole("list", { name: "embedded GPU utilization by project" }),
+  ).toContainText(`${project} `);
   await dashboard.chartsDrawn();
   await dashboard.screenshot("gpu-run");
 
   await prometheus!.stop();
-  await expect(dashboard.utilization("embedded").getByRole("status")).toContainText("Utilization unavailable", { timeout: 30_000 });
+  await expect(dashboard.utilization("embedded").getByRole("status")).toContainText("Utilization unavailable", {
+    timeout: 30_000,
+  });
   await expect(allocation).toHaveAttribute("aria-valuenow", String(before + 2));
   await expect(quotaBar).toHaveAttribute("aria-valuetext", "2 / 4");
   await dashboard.screenshot("prometheus-down");
@@ -129,7 +160,10 @@ test("a GPU run moves the allocation and the quota bar without a reload; with Pr
   expect(await page.evaluate(() => (window as unknown as { berthNoReload?: boolean }).berthNoReload)).toBe(true);
 });
 
-test("pending pods say why and failures of the last hour are listed, each linking to its run", async ({ page, request }) => {
+test("pending pods say why and failures of the last hour are listed, each linking to its run", async ({
+  page,
+  request,
+}) => {
   const dashboard = new DashboardPage(page);
   await dashboard.goto();
   await dashboard.waitUntilLive();
@@ -144,14 +178,33 @@ test("pending pods say why and failures of the last hour are listed, each linkin
   })) as { id: string };
   // A run asking more than any node has is refused at submit; this one waits for GPUs the two before it hold.
   const fillers: { id: string }[] = [];
-  for (const name of ["fill-1.py", "fill-2.py"]) fillers.push(await post(request, "/api/v1/runs", { project, activity: "ml-train", executionConfig: hugeConfig, command: ["python", name] }));
-  const huge = (await post(request, "/api/v1/runs", { project, activity: "ml-train", executionConfig: hugeConfig, command: ["python", "big.py"] })) as { id: string };
+  for (const name of ["fill-1.py", "fill-2.py"])
+    fillers.push(
+      await post(request, "/api/v1/runs", {
+        project,
+        activity: "ml-train",
+        executionConfig: hugeConfig,
+        command: ["python", name],
+      }),
+    );
+  const huge = (await post(request, "/api/v1/runs", {
+    project,
+    activity: "ml-train",
+    executionConfig: hugeConfig,
+    command: ["python", "big.py"],
+  })) as { id: string };
 
   await expect(failedCount).toHaveText(String(failedBefore + 1), { timeout: 20_000 });
   const failed = dashboard.section("embedded").getByRole("list", { name: "embedded failed pods" });
-  await expect(failed.getByRole("link", { name: new RegExp(`^${namespace}/`) }).first()).toHaveAttribute("href", `/runs/${failing.id}`);
+  await expect(failed.getByRole("link", { name: new RegExp(`^${namespace}/`) }).first()).toHaveAttribute(
+    "href",
+    `/runs/${failing.id}`,
+  );
   const pending = dashboard.section("embedded").getByRole("list", { name: "embedded pending pods" });
-  const hugeItem = pending.getByRole("listitem").filter({ hasText: `dash-huge-${suffix}/` }).filter({ hasText: huge.id });
+  const hugeItem = pending
+    .getByRole("listitem")
+    .filter({ hasText: `dash-huge-${suffix}/` })
+    .filter({ hasText: huge.id });
   await expect(hugeItem.getByRole("link")).toHaveAttribute("href", `/runs/${huge.id}`);
   await expect(hugeItem).toContainText("4 GPU");
   await expect(hugeItem).toContainText(/nvidia\.com\/gpu/);
@@ -160,19 +213,28 @@ test("pending pods say why and failures of the last hour are listed, each linkin
   const aborted = await request.post(`/api/v1/runs/${huge.id}/abort`, { headers: admin });
   expect(aborted.status(), await aborted.text()).toBe(200);
   await expect(hugeItem).toHaveCount(0);
-  for (const filler of fillers) expect((await request.post(`/api/v1/runs/${filler.id}/abort`, { headers: admin })).status()).toBe(200);
+  for (const filler of fillers)
+    expect((await request.post(`/api/v1/runs/${filler.id}/abort`, { headers: admin })).status()).toBe(200);
 });
 
-test("a cluster that cannot be reached is marked stale while the embedded one stays current", async ({ page, request }) => {
+test("a cluster that cannot be reached is marked stale while the embedded one stays current", async ({
+  page,
+  request,
+}) => {
   const dashboard = new DashboardPage(page);
   const name = `gone-${stamp}`;
   const kubeconfig = embeddedKubeconfig().replace(/server: \S+/, "server: https://127.0.0.1:1");
   expect((await request.post("/api/v1/clusters", { headers: admin, data: { name, kubeconfig } })).status()).toBe(201);
   try {
     await dashboard.goto();
-    await expect(dashboard.section(name).getByRole("status", { name: `${name} is stale` })).toContainText(/^Stale since/, { timeout: 30_000 });
+    await expect(dashboard.section(name).getByRole("status", { name: `${name} is stale` })).toContainText(
+      /^Stale since/,
+      { timeout: 30_000 },
+    );
     await expect(dashboard.gpuAllocation("embedded")).toHaveAttribute("aria-valuemax", "8");
-    await expect(page.getByRole("table", { name: "Clusters at a glance" }).getByRole("row", { name: new RegExp(`^${name} `) })).toContainText("stale");
+    await expect(
+      page.getByRole("table", { name: "Clusters at a glance" }).getByRole("row", { name: new RegExp(`^${name} `) }),
+    ).toContainText("stale");
     // A cluster that never answered has no figures to show, rather than zeros.
     await expect(dashboard.count(name, "Running pods")).toHaveCount(0);
     await expect(dashboard.count("embedded", "Running pods")).toHaveText(/^\d+$/);
@@ -192,14 +254,19 @@ test("a cluster's calmer quotas are read on demand, below its most pressed ones"
   const names = Array.from({ length: 14 }, (_, index) => `calm-${String(index).padStart(2, "0")}`);
   await core.createNamespace({ body: { metadata: { name: calm } } });
   try {
-    for (const name of names) await core.createNamespacedResourceQuota({ namespace: calm, body: { metadata: { name }, spec: { hard: { pods: "100" } } } });
+    for (const name of names)
+      await core.createNamespacedResourceQuota({
+        namespace: calm,
+        body: { metadata: { name }, spec: { hard: { pods: "100" } } },
+      });
     const dashboard = new DashboardPage(page);
     await dashboard.goto();
     const section = dashboard.section("embedded");
     const more = section.getByRole("button", { name: /^Show \d+ more quotas? under less pressure$/ });
     await expect(more).toBeVisible({ timeout: 30_000 });
     await more.click();
-    for (const name of names) await expect(section.getByRole("listitem", { name: `Quota ${calm}/${name}`, exact: true })).toBeVisible();
+    for (const name of names)
+      await expect(section.getByRole("listitem", { name: `Quota ${calm}/${name}`, exact: true })).toBeVisible();
     await section.getByRole("button", { name: "Show fewer" }).click();
     await expect(more).toBeVisible();
   } finally {

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+
 import { Console } from "./pages/console";
 import { ProjectsPage } from "./pages/projects-page";
 import { RunsPage } from "./pages/runs-page";
@@ -18,7 +19,10 @@ test.describe.configure({ mode: "serial" });
 let ana: Page;
 
 async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({
+    storageState: { cookies: [], origins: [] },
+    viewport: { width: 1280, height: 900 },
+  });
   const page = await context.newPage();
   await new SignInPage(page).signInAndWait(username, PASSWORD);
   return page;
@@ -28,11 +32,18 @@ test.afterAll(async () => {
   await ana?.context().close();
 });
 
-test("first day: admin makes group ml, user ana and project churn, and nothing else; ana's first run from the form succeeds", async ({ page, request, browser }) => {
+test("first day: admin makes group ml, user ana and project churn, and nothing else; ana's first run from the form succeeds", async ({
+  page,
+  request,
+  browser,
+}) => {
   const suffix = String(Date.now() % 100_000);
-  if ((await request.get(`/api/v1/groups/${names.group}`, { headers: admin })).status() === 200) names.group = `ml-${suffix}`;
-  if ((await request.get(`/api/v1/users/${names.user}`, { headers: admin })).status() === 200) names.user = `ana${suffix}`;
-  if ((await request.get(`/api/v1/projects/${names.project}`, { headers: admin })).status() === 200) names.project = `churn${suffix}`;
+  if ((await request.get(`/api/v1/groups/${names.group}`, { headers: admin })).status() === 200)
+    names.group = `ml-${suffix}`;
+  if ((await request.get(`/api/v1/users/${names.user}`, { headers: admin })).status() === 200)
+    names.user = `ana${suffix}`;
+  if ((await request.get(`/api/v1/projects/${names.project}`, { headers: admin })).status() === 200)
+    names.project = `churn${suffix}`;
 
   const adminConsole = new Console(page);
   await adminConsole.createGroup(names.group, "Data scientists");
@@ -51,7 +62,12 @@ test("first day: admin makes group ml, user ana and project churn, and nothing e
 
   ana = await signedIn(browser, names.user);
   const runs = new RunsPage(ana);
-  await runs.submit({ project: names.project, activity: "python-recipe", script: 'print("hello from ana")', simulated: QUICK });
+  await runs.submit({
+    project: names.project,
+    activity: "python-recipe",
+    script: 'print("hello from ana")',
+    simulated: QUICK,
+  });
   const id = await runs.openedRunId();
   await expect(runs.status()).toContainText("succeeded", { timeout: 60_000 });
   const config = ana.getByRole("definition").filter({ hasText: "starter-cpu" });
@@ -63,26 +79,46 @@ test("first day: admin makes group ml, user ana and project churn, and nothing e
   await expect(runs.row(id)).toContainText("succeeded");
 
   // Nothing seeds a Spark config: the form says so before submitting, and whom ana can ask.
-  const settings = (await (await request.get("/api/v1/settings", { headers: admin })).json()) as { defaultSparkConfig: string | null };
+  const settings = (await (await request.get("/api/v1/settings", { headers: admin })).json()) as {
+    defaultSparkConfig: string | null;
+  };
   if (settings.defaultSparkConfig === null) {
     await ana.goto(`/runs/new?project=${names.project}&activity=spark-recipe`);
     const notice = runs.form().getByRole("note", { name: "Why it cannot start" });
     await expect(notice).toContainText("no Spark config selected");
-    await expect(notice).toContainText(`Ask a Berth admin (admin) or an administrator of project ${names.project} (group ${names.group}) to set a Spark config for this project.`);
+    await expect(notice).toContainText(
+      `Ask a Berth admin (admin) or an administrator of project ${names.project} (group ${names.group}) to set a Spark config for this project.`,
+    );
     await ana.screenshot({ path: "test-results/screenshots/first-day-cannot-start-notice.png", fullPage: true });
   }
 });
 
-test("an override for object prepare_features reaches the run of that object (origin object), and Run again repeats it", async ({ page, request }) => {
+test("an override for object prepare_features reaches the run of that object (origin object), and Run again repeats it", async ({
+  page,
+  request,
+}) => {
   const created = await request.post("/api/v1/execution-configs", {
     headers: admin,
-    data: { name: names.featuresConfig, image: "python:3.12-slim", namespace: "berth-${project}", createNamespace: true, resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } }, usableBy: "all" },
+    data: {
+      name: names.featuresConfig,
+      image: "python:3.12-slim",
+      namespace: "berth-${project}",
+      createNamespace: true,
+      resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+      usableBy: "all",
+    },
   });
   expect(created.status(), await created.text()).toBe(201);
   const projects = new ProjectsPage(page);
   await projects.open(names.project);
-  await projects.saveOverride({ objectId: "prepare_features", activityType: "python-recipe", executionConfig: names.featuresConfig });
-  await expect(projects.overrideRow("prepare_features")).toContainText(`${names.featuresConfig} — from object override`);
+  await projects.saveOverride({
+    objectId: "prepare_features",
+    activityType: "python-recipe",
+    executionConfig: names.featuresConfig,
+  });
+  await expect(projects.overrideRow("prepare_features")).toContainText(
+    `${names.featuresConfig} — from object override`,
+  );
 
   // ana runs the object from the project's list of objects: the form comes with it filled in.
   await ana.goto(`/projects/${names.project}`);
@@ -98,10 +134,17 @@ test("an override for object prepare_features reaches the run of that object (or
   await form.getByRole("button", { name: "Submit run" }).click();
   const first = await runs.openedRunId();
   await expect(ana.getByRole("heading", { level: 1 })).toContainText("prepare_features");
-  await expect(ana.getByRole("definition").filter({ hasText: names.featuresConfig })).toContainText(`${names.featuresConfig} — from override of prepare_features`);
+  await expect(ana.getByRole("definition").filter({ hasText: names.featuresConfig })).toContainText(
+    `${names.featuresConfig} — from override of prepare_features`,
+  );
   await expect(runs.status()).toContainText("succeeded", { timeout: 60_000 });
   const api = await (await ana.request.get(`/api/v1/runs/${first}`)).json();
-  expect(api).toMatchObject({ name: "prepare_features", object: "prepare_features", executionConfig: names.featuresConfig, resolution: { executionConfig: { origin: "object" } } });
+  expect(api).toMatchObject({
+    name: "prepare_features",
+    object: "prepare_features",
+    executionConfig: names.featuresConfig,
+    resolution: { executionConfig: { origin: "object" } },
+  });
   await ana.screenshot({ path: "test-results/screenshots/first-day-object-run.png", fullPage: true });
 
   // Run again: the same request in the form, resolved again on submit.
@@ -113,7 +156,9 @@ test("an override for object prepare_features reaches the run of that object (or
   await expect(ana).not.toHaveURL(new RegExp(`/runs/${first}$`));
   const second = await runs.openedRunId();
   expect(second).not.toBe(first);
-  await expect(ana.getByRole("definition").filter({ hasText: names.featuresConfig })).toContainText("from override of prepare_features");
+  await expect(ana.getByRole("definition").filter({ hasText: names.featuresConfig })).toContainText(
+    "from override of prepare_features",
+  );
   await expect(runs.status()).toContainText("succeeded", { timeout: 60_000 });
 
   // The project lists the object with what it runs with and its runs.

@@ -1,6 +1,7 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
 
 /**
@@ -66,13 +67,22 @@ const TARGETS: Target[] = [
       name: `fuzz-exec-${suffix}`,
       image: "python:3.12-slim",
       namespace: "fuzz-${project}",
-      resources: { requests: { cpu: "500m", memory: "1Gi", "nvidia.com/gpu": "1" }, limits: { cpu: "2", memory: "2Gi", "nvidia.com/gpu": "1" } },
+      resources: {
+        requests: { cpu: "500m", memory: "1Gi", "nvidia.com/gpu": "1" },
+        limits: { cpu: "2", memory: "2Gi", "nvidia.com/gpu": "1" },
+      },
       usableBy: "all",
     }),
     required: [["name"], ["image"], ["namespace"]],
     names: [["name"]],
     dnsNames: true,
-    quantities: [["resources", "requests", "cpu"], ["resources", "requests", "memory"], ["resources", "limits", "cpu"], ["resources", "limits", "memory"], ["resources", "limits", "nvidia.com/gpu"]],
+    quantities: [
+      ["resources", "requests", "cpu"],
+      ["resources", "requests", "memory"],
+      ["resources", "limits", "cpu"],
+      ["resources", "limits", "memory"],
+      ["resources", "limits", "nvidia.com/gpu"],
+    ],
     invalidCombos: [
       { path: ["resources", "requests", "cpu"], value: "4" },
       { path: ["resources", "requests", "memory"], value: "8Gi" },
@@ -88,7 +98,11 @@ const TARGETS: Target[] = [
   {
     endpoint: "/api/v1/spark-configs",
     list: "/api/v1/spark-configs",
-    valid: (suffix) => ({ name: `fuzz-spark-${suffix}`, conf: { "spark.executor.instances": "2", "spark.executor.memory": "4g" }, usableBy: "all" }),
+    valid: (suffix) => ({
+      name: `fuzz-spark-${suffix}`,
+      conf: { "spark.executor.instances": "2", "spark.executor.memory": "4g" },
+      usableBy: "all",
+    }),
     required: [["name"]],
     names: [["name"]],
     dnsNames: true,
@@ -115,7 +129,10 @@ const TARGETS: Target[] = [
   {
     endpoint: "/api/v1/clusters",
     list: "/api/v1/clusters",
-    valid: (suffix) => ({ name: `fuzz-cluster-${suffix}`, kubeconfig: fs.readFileSync(path.join(DATA_DIR, "embedded-kubeconfig.yaml"), "utf8") }),
+    valid: (suffix) => ({
+      name: `fuzz-cluster-${suffix}`,
+      kubeconfig: fs.readFileSync(path.join(DATA_DIR, "embedded-kubeconfig.yaml"), "utf8"),
+    }),
     required: [["name"], ["kubeconfig"]],
     names: [["name"]],
     dnsNames: true,
@@ -133,7 +150,8 @@ type Corruption = { path: Path; value: Json | undefined };
 
 function corruptions(target: Target): Corruption[] {
   const list: Corruption[] = [{ path: ["unexpectedField"], value: 1 }];
-  for (const path of target.required) list.push({ path, value: undefined }, ...BAD_VALUES.map((value) => ({ path, value })));
+  for (const path of target.required)
+    list.push({ path, value: undefined }, ...BAD_VALUES.map((value) => ({ path, value })));
   const names = [...BAD_NAMES, ...(target.dnsNames ? ["UPPER-case"] : [])];
   for (const path of target.names) list.push(...names.map((value) => ({ path, value })));
   for (const path of target.quantities) list.push(...BAD_QUANTITIES.map((value) => ({ path, value })));
@@ -157,7 +175,10 @@ function badPayloads(target: Target, count: number, seed: number): Payload[] {
 
 /** The newest audit row of a change; refused requests are audited too, under "refusal". */
 async function lastChangeAuditId(request: APIRequestContext): Promise<number | undefined> {
-  const events = (await (await request.get("/api/v1/audit?limit=200", { headers })).json()) as { id: number; objectType: string }[];
+  const events = (await (await request.get("/api/v1/audit?limit=200", { headers })).json()) as {
+    id: number;
+    objectType: string;
+  }[];
   return events.find((event) => event.objectType !== "refusal")?.id;
 }
 
@@ -173,7 +194,10 @@ test("each fuzz baseline is valid, so its corruptions test the validation", asyn
     const created = await request.post(target.endpoint, { headers, data: JSON.stringify(payload) });
     expect(created.status(), `${target.endpoint}: ${await created.text()}`).toBe(201);
     const name = String(payload.key ?? payload.name);
-    expect((await request.delete(`${target.endpoint}/${name}`, { headers })).status(), `DELETE ${target.endpoint}/${name}`).toBeLessThan(300);
+    expect(
+      (await request.delete(`${target.endpoint}/${name}`, { headers })).status(),
+      `DELETE ${target.endpoint}/${name}`,
+    ).toBeLessThan(300);
   }
 });
 

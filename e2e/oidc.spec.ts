@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+
 import type { AuditEventView } from "../lib/audit/schema";
 import type { GroupView } from "../lib/groups/schema";
 import type { UserView } from "../lib/users/schema";
@@ -12,13 +13,17 @@ import { SSO_ACCOUNTS } from "./support/sso-accounts";
 test.use({ storageState: { cookies: [], origins: [] } });
 
 const REFUSED = "Your account is disabled or was refused by the identity provider.";
-const NAME_TAKEN = "Your identity provider's user name already belongs to another Berth account. Ask a Berth administrator.";
+const NAME_TAKEN =
+  "Your identity provider's user name already belongs to another Berth account. Ask a Berth administrator.";
 
 let admin: APIRequestContext;
 let provider: APIRequestContext;
 
 test.beforeAll(async ({ playwright }) => {
-  admin = await playwright.request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` } });
+  admin = await playwright.request.newContext({
+    baseURL: BASE_URL,
+    extraHTTPHeaders: { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+  });
   provider = await playwright.request.newContext({ baseURL: OIDC_ISSUER });
 });
 
@@ -68,11 +73,19 @@ test("an SSO user signs in and the groups claim becomes Berth groups", async ({ 
   await expectSignedInAs(page, "sso-ana", ["data-science", "gpu-users"]);
 
   const user = await berthUser("sso-ana");
-  expect(user).toMatchObject({ authSource: "oidc", role: "user", displayName: "Ana Lopez", groups: ["data-science", "gpu-users"] });
+  expect(user).toMatchObject({
+    authSource: "oidc",
+    role: "user",
+    displayName: "Ana Lopez",
+    groups: ["data-science", "gpu-users"],
+  });
   expect(user.lastSignInAt).not.toBeNull();
   const groups = await berthGroups();
   for (const name of ["data-science", "gpu-users"]) {
-    expect(groups.find((group) => group.name === name)).toMatchObject({ source: "oidc", members: expect.arrayContaining(["sso-ana"]) });
+    expect(groups.find((group) => group.name === name)).toMatchObject({
+      source: "oidc",
+      members: expect.arrayContaining(["sso-ana"]),
+    });
   }
   const audit: AuditEventView[] = await (await admin.get("/api/v1/audit?user=sso-ana&objectType=session")).json();
   expect(audit.map((event) => event.action)).toContain("session.sign-in");
@@ -92,8 +105,12 @@ test("the next sign-in drops groups the provider removed and keeps local ones", 
   await sso.signIn("sso-carl");
   await expectSignedInAs(page, "sso-carl", ["data-science", "spark-users"]);
 
-  expect((await admin.post("/api/v1/groups", { data: { name: "carl-reviewers", description: "Local group" } })).status()).toBe(201);
-  expect((await admin.put("/api/v1/groups/carl-reviewers/members", { data: { usernames: ["sso-carl"] } })).status()).toBe(200);
+  expect(
+    (await admin.post("/api/v1/groups", { data: { name: "carl-reviewers", description: "Local group" } })).status(),
+  ).toBe(201);
+  expect(
+    (await admin.put("/api/v1/groups/carl-reviewers/members", { data: { usernames: ["sso-carl"] } })).status(),
+  ).toBe(200);
   await setProviderGroups("sub-carl", ["Data Science"]);
 
   await new Console(page).signOut();
@@ -140,7 +157,9 @@ test("an SSO account named like a local user cannot sign in as that user", async
 });
 
 test("an SSO account whose preferred_username is the local user lena does not get lena's session", async ({ page }) => {
-  const created = await admin.post("/api/v1/users", { data: { username: "lena", password: "Local-e2e-Pass-1", groups: [] } });
+  const created = await admin.post("/api/v1/users", {
+    data: { username: "lena", password: "Local-e2e-Pass-1", groups: [] },
+  });
   expect(created.status()).toBe(201);
 
   await expectNameTaken(page, "lena");
@@ -149,10 +168,15 @@ test("an SSO account whose preferred_username is the local user lena does not ge
   expect(lena).toMatchObject({ authSource: "local", groups: [] });
   expect(lena.lastSignInAt).toBeNull();
   const audit: AuditEventView[] = await (await admin.get("/api/v1/audit?objectType=session")).json();
-  expect(audit.find((event) => event.action === "session.sign-in-failed" && event.objectName === "lena")?.after).toMatchObject({ reason: "the name belongs to another user", subject: "sub-lena-impostor" });
+  expect(
+    audit.find((event) => event.action === "session.sign-in-failed" && event.objectName === "lena")?.after,
+  ).toMatchObject({ reason: "the name belongs to another user", subject: "sub-lena-impostor" });
 });
 
-test("another provider account with an SSO user's preferred_username does not get that user's session", async ({ page, browser }) => {
+test("another provider account with an SSO user's preferred_username does not get that user's session", async ({
+  page,
+  browser,
+}) => {
   // sso-ana (sub-ana) has signed in before, in a browser of her own; sub-ana-twin says it is "sso-ana" too.
   const hers = await browser.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
   const herPage = await hers.newPage();

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+
 import { ClustersPage } from "./pages/clusters-page";
 import { DashboardPage } from "./pages/dashboard-page";
 import { BOOTSTRAP_TOKEN } from "./support/env";
@@ -9,14 +10,18 @@ import { BOOTSTRAP_TOKEN } from "./support/env";
  */
 const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
 const suffix = String(Date.now() % 1_000_000);
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
 test("screenshot /users: the admin is listed as an active admin who has signed in", async ({ page }) => {
   await page.goto("/users");
   await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
-  const row = page.getByRole("table", { name: "Users" }).getByRole("row").filter({ has: page.getByRole("link", { name: "admin", exact: true }) });
+  const row = page
+    .getByRole("table", { name: "Users" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: "admin", exact: true }) });
   const cells = row.getByRole("cell");
   // Columns: Username, Name, Role, Groups, Status, Last sign-in.
   await expect(cells.nth(2)).toHaveText("admin");
@@ -35,20 +40,32 @@ test("screenshot /groups: a group created through the form is listed with its de
   await form.getByLabel("Description").fill("Made by the screenshots spec");
   await form.getByRole("button", { name: "Create group" }).click();
   await expect(form.getByRole("status")).toHaveText("Group created.");
-  const row = page.getByRole("table", { name: "Groups" }).getByRole("row").filter({ has: page.getByRole("link", { name: group, exact: true }) });
+  const row = page
+    .getByRole("table", { name: "Groups" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: group, exact: true }) });
   // Columns: Name, Description, Members, Source.
   await expect(row.getByRole("cell").nth(1)).toHaveText("Made by the screenshots spec");
   await expect(row.getByRole("cell").nth(3)).toHaveText("local");
   await shot(page, "groups");
 });
 
-test("screenshot /audit: the change just made is listed with who made it, how, and what it set", async ({ page, request }) => {
+test("screenshot /audit: the change just made is listed with who made it, how, and what it set", async ({
+  page,
+  request,
+}) => {
   const group = `shot-audit-${suffix}`;
-  const created = await request.post("/api/v1/groups", { headers: admin, data: { name: group, description: "audited" } });
+  const created = await request.post("/api/v1/groups", {
+    headers: admin,
+    data: { name: group, description: "audited" },
+  });
   expect(created.status(), await created.text()).toBe(201);
   await page.goto("/audit");
   await expect(page.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
-  const row = page.getByRole("table", { name: "Audit events" }).getByRole("row").filter({ has: page.getByRole("link", { name: group, exact: true }) });
+  const row = page
+    .getByRole("table", { name: "Audit events" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: group, exact: true }) });
   const cells = row.getByRole("cell");
   // Columns: When, Who, Action, Object, Changes.
   await expect(cells.nth(1)).toHaveText(/^admin\s*via API$/);
@@ -67,7 +84,10 @@ test("screenshot /account: the signed-in user, and a token made here listed as a
   await form.getByLabel("Token name").fill(token);
   await form.getByRole("button", { name: "Create token" }).click();
   await expect(form.getByLabel("New token")).toHaveText(/^\S{20,}$/);
-  const row = page.getByRole("table", { name: "API tokens" }).getByRole("row").filter({ has: page.getByRole("cell", { name: token, exact: true }) });
+  const row = page
+    .getByRole("table", { name: "API tokens" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell", { name: token, exact: true }) });
   // Columns: Name, Starts with, Created, Last used, Status, Actions.
   await expect(row.getByRole("cell").nth(3)).toHaveText("never");
   await expect(row.getByRole("cell").nth(4)).toHaveText("active");
@@ -75,8 +95,15 @@ test("screenshot /account: the signed-in user, and a token made here listed as a
   await shot(page, "your-account");
 });
 
-test("screenshot /: the dashboard is live and shows the embedded cluster's GPUs and pods", async ({ page, request }) => {
-  await expect.poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), { timeout: 30_000 }).toBe(200);
+test("screenshot /: the dashboard is live and shows the embedded cluster's GPUs and pods", async ({
+  page,
+  request,
+}) => {
+  await expect
+    .poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), {
+      timeout: 30_000,
+    })
+    .toBe(200);
   const dashboard = new DashboardPage(page);
   await dashboard.goto();
   await dashboard.waitUntilLive();
@@ -87,8 +114,15 @@ test("screenshot /: the dashboard is live and shows the embedded cluster's GPUs 
   await shot(page, "dashboard");
 });
 
-test("screenshot /clusters: the embedded cluster is listed reachable with its ready nodes", async ({ page, request }) => {
-  await expect.poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), { timeout: 30_000 }).toBe(200);
+test("screenshot /clusters: the embedded cluster is listed reachable with its ready nodes", async ({
+  page,
+  request,
+}) => {
+  await expect
+    .poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), {
+      timeout: 30_000,
+    })
+    .toBe(200);
   const clusters = new ClustersPage(page);
   await clusters.gotoList();
   const embedded = clusters.row("embedded");
@@ -103,7 +137,10 @@ test("screenshot /clusters: the embedded cluster is listed reachable with its re
 });
 
 test("screenshot sign-in: the form asks for a username and password and names a wrong one", async ({ browser }) => {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    storageState: { cookies: [], origins: [] },
+    viewport: { width: 1280, height: 800 },
+  });
   const page = await context.newPage();
   await page.goto("/sign-in");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();

@@ -1,5 +1,6 @@
 import http from "node:http";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+
 import { SignInPage } from "./pages/sign-in-page";
 import { ADMIN_PASSWORD, BASE_URL, BOOTSTRAP_TOKEN } from "./support/env";
 
@@ -7,7 +8,8 @@ const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
 // Another port of the same host: same site, but not the console's origin.
 const OTHER_ORIGIN = BASE_URL.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 1}`);
 
-const groupExists = async (request: APIRequestContext, name: string) => (await request.get(`/api/v1/groups/${name}`, { headers: admin })).status() === 200;
+const groupExists = async (request: APIRequestContext, name: string) =>
+  (await request.get(`/api/v1/groups/${name}`, { headers: admin })).status() === 200;
 const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4)}`;
 
 test.describe("CSRF: requests that carry the admin's session cookie", () => {
@@ -15,7 +17,10 @@ test.describe("CSRF: requests that carry the admin's session cookie", () => {
 
   test("a cookie POST that is not JSON gets 415 and changes nothing", async ({ request }) => {
     const name = uniqueName("csrf-text");
-    const response = await request.post("/api/v1/groups", { headers: { "Content-Type": "text/plain", Origin: BASE_URL }, data: JSON.stringify({ name }) });
+    const response = await request.post("/api/v1/groups", {
+      headers: { "Content-Type": "text/plain", Origin: BASE_URL },
+      data: JSON.stringify({ name }),
+    });
     expect(response.status()).toBe(415);
     expect((await response.json()).error).toMatch(/application\/json/);
     const form = await request.post("/api/v1/groups", { headers: { Origin: BASE_URL }, form: { name } });
@@ -23,9 +28,17 @@ test.describe("CSRF: requests that carry the admin's session cookie", () => {
     expect(await groupExists(request, name)).toBe(false);
   });
 
-  test("a cookie POST from another origin (another port of the same host) gets 403 and changes nothing", async ({ request }) => {
+  test("a cookie POST from another origin (another port of the same host) gets 403 and changes nothing", async ({
+    request,
+  }) => {
     const name = uniqueName("csrf-origin");
-    const refused: Record<string, string>[] = [{ Origin: OTHER_ORIGIN }, { Origin: "null" }, { Origin: "http://evil.example" }, { "Sec-Fetch-Site": "same-site" }, { "Sec-Fetch-Site": "cross-site", Origin: OTHER_ORIGIN }];
+    const refused: Record<string, string>[] = [
+      { Origin: OTHER_ORIGIN },
+      { Origin: "null" },
+      { Origin: "http://evil.example" },
+      { "Sec-Fetch-Site": "same-site" },
+      { "Sec-Fetch-Site": "cross-site", Origin: OTHER_ORIGIN },
+    ];
     for (const headers of refused) {
       const response = await request.post("/api/v1/groups", { headers, data: { name } });
       expect(response.status(), JSON.stringify(headers)).toBe(403);
@@ -34,31 +47,60 @@ test.describe("CSRF: requests that carry the admin's session cookie", () => {
     expect(await groupExists(request, name)).toBe(false);
 
     const victim = uniqueName("csrf-victim");
-    expect((await request.post("/api/v1/groups", { headers: admin, data: { name: victim, description: "kept" } })).status()).toBe(201);
+    expect(
+      (await request.post("/api/v1/groups", { headers: admin, data: { name: victim, description: "kept" } })).status(),
+    ).toBe(201);
     const forged = [
-      () => request.patch(`/api/v1/groups/${victim}`, { headers: { Origin: OTHER_ORIGIN }, data: { description: "changed" } }),
-      () => request.put(`/api/v1/groups/${victim}/members`, { headers: { Origin: OTHER_ORIGIN }, data: { usernames: ["admin"] } }),
-      () => request.delete(`/api/v1/groups/${victim}`, { headers: { Origin: OTHER_ORIGIN, "Content-Type": "application/json" } }),
+      () =>
+        request.patch(`/api/v1/groups/${victim}`, {
+          headers: { Origin: OTHER_ORIGIN },
+          data: { description: "changed" },
+        }),
+      () =>
+        request.put(`/api/v1/groups/${victim}/members`, {
+          headers: { Origin: OTHER_ORIGIN },
+          data: { usernames: ["admin"] },
+        }),
+      () =>
+        request.delete(`/api/v1/groups/${victim}`, {
+          headers: { Origin: OTHER_ORIGIN, "Content-Type": "application/json" },
+        }),
     ];
     for (const send of forged) {
       const response = await send();
       expect(response.status(), response.url()).toBe(403);
     }
-    expect(await (await request.get(`/api/v1/groups/${victim}`, { headers: admin })).json()).toMatchObject({ description: "kept", members: [] });
+    expect(await (await request.get(`/api/v1/groups/${victim}`, { headers: admin })).json()).toMatchObject({
+      description: "kept",
+      members: [],
+    });
   });
 
-  test("the console's own origin, or Sec-Fetch-Site: same-origin, is accepted; GET needs neither", async ({ request }) => {
+  test("the console's own origin, or Sec-Fetch-Site: same-origin, is accepted; GET needs neither", async ({
+    request,
+  }) => {
     const first = uniqueName("csrf-ok");
-    expect((await request.post("/api/v1/groups", { headers: { Origin: BASE_URL }, data: { name: first } })).status()).toBe(201);
+    expect(
+      (await request.post("/api/v1/groups", { headers: { Origin: BASE_URL }, data: { name: first } })).status(),
+    ).toBe(201);
     const second = uniqueName("csrf-ok");
-    expect((await request.post("/api/v1/groups", { headers: { "Sec-Fetch-Site": "same-origin" }, data: { name: second } })).status()).toBe(201);
-    expect((await request.get("/api/v1/me", { headers: { Origin: OTHER_ORIGIN, "Sec-Fetch-Site": "cross-site" } })).status()).toBe(200);
+    expect(
+      (
+        await request.post("/api/v1/groups", { headers: { "Sec-Fetch-Site": "same-origin" }, data: { name: second } })
+      ).status(),
+    ).toBe(201);
+    expect(
+      (await request.get("/api/v1/me", { headers: { Origin: OTHER_ORIGIN, "Sec-Fetch-Site": "cross-site" } })).status(),
+    ).toBe(200);
   });
 
   test("Bearer-token requests are unaffected by the cookie rules", async ({ playwright }) => {
     const api = await playwright.request.newContext({ baseURL: BASE_URL });
     const name = uniqueName("csrf-bearer");
-    const response = await api.post("/api/v1/groups", { headers: { ...admin, Origin: OTHER_ORIGIN, "Content-Type": "application/json" }, data: JSON.stringify({ name }) });
+    const response = await api.post("/api/v1/groups", {
+      headers: { ...admin, Origin: OTHER_ORIGIN, "Content-Type": "application/json" },
+      data: JSON.stringify({ name }),
+    });
     expect(response.status()).toBe(201);
     await api.dispose();
   });
@@ -79,7 +121,12 @@ test.describe("CSRF: requests that carry the admin's session cookie", () => {
     expect(seedName).toBeTruthy();
     const replay = (name: string, origin: string) =>
       request.post("/groups", {
-        headers: { "Next-Action": actionRequest.headers()["next-action"], "Content-Type": actionRequest.headers()["content-type"], Accept: "text/x-component", Origin: origin },
+        headers: {
+          "Next-Action": actionRequest.headers()["next-action"],
+          "Content-Type": actionRequest.headers()["content-type"],
+          Accept: "text/x-component",
+          Origin: origin,
+        },
         data: seed.replace(seedName!, name),
       });
 
@@ -98,13 +145,21 @@ test.describe("sign-in page", () => {
 
   async function signInWithCallback(page: Page, callbackUrl: string) {
     // Never leave the machine, whatever the redirect says.
-    await page.context().route((url) => url.hostname === "evil.example", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>evil</title>" }));
+    await page.context().route(
+      (url) => url.hostname === "evil.example",
+      (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>evil</title>" }),
+    );
     await page.goto(`/sign-in?callbackUrl=${callbackUrl}`);
     await new SignInPage(page).signIn("admin", ADMIN_PASSWORD);
     await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
   }
 
-  for (const callbackUrl of ["/%5Cevil.example", "/%09/evil.example", "http%3A%2F%2Fevil.example%2F", "%2F%2Fevil.example"]) {
+  for (const callbackUrl of [
+    "/%5Cevil.example",
+    "/%09/evil.example",
+    "http%3A%2F%2Fevil.example%2F",
+    "%2F%2Fevil.example",
+  ]) {
     test(`callbackUrl=${callbackUrl} stays on the console after sign-in`, async ({ page }) => {
       await signInWithCallback(page, callbackUrl);
       expect(new URL(page.url()).origin).toBe(BASE_URL);
@@ -123,9 +178,13 @@ test.describe("sign-in page", () => {
       expect(response.status(), error).toBe(200);
     }
     await page.goto("/sign-in?error=constructor");
-    await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText("Sign-in failed. Try again.");
+    await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText(
+      "Sign-in failed. Try again.",
+    );
     await page.goto("/sign-in?error=CredentialsSignin");
-    await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText("Wrong username or password.");
+    await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText(
+      "Wrong username or password.",
+    );
   });
 });
 
@@ -134,22 +193,32 @@ test.describe("request size", () => {
   const MIB = 1024 * 1024;
 
   test("a JSON body over the cap gets 413 with a clear message", async ({ request }) => {
-    const response = await request.post("/api/v1/tokens", { headers: { ...admin, "Content-Type": "application/json" }, data: JSON.stringify({ name: "x".repeat(2 * MIB) }) });
+    const response = await request.post("/api/v1/tokens", {
+      headers: { ...admin, "Content-Type": "application/json" },
+      data: JSON.stringify({ name: "x".repeat(2 * MIB) }),
+    });
     expect(response.status()).toBe(413);
     expect((await response.json()).error).toMatch(/too large.*1 MiB/i);
     // A large kubeconfig-sized body under the cap is read, and refused only on its content.
-    const underCap = await request.post("/api/v1/tokens", { headers: { ...admin, "Content-Type": "application/json" }, data: JSON.stringify({ name: "x".repeat(MIB / 2) }) });
+    const underCap = await request.post("/api/v1/tokens", {
+      headers: { ...admin, "Content-Type": "application/json" },
+      data: JSON.stringify({ name: "x".repeat(MIB / 2) }),
+    });
     expect(underCap.status()).toBe(400);
   });
 
   test("a chunked body (no Content-Length) is cut off while it is read", async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const url = new URL("/api/v1/tokens", BASE_URL);
-      const req = http.request(url, { method: "POST", headers: { ...admin, "Content-Type": "application/json", "Transfer-Encoding": "chunked" } }, (res) => {
-        let text = "";
-        res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = http.request(
+        url,
+        { method: "POST", headers: { ...admin, "Content-Type": "application/json", "Transfer-Encoding": "chunked" } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on("error", reject);
       req.write('{"name":"');
       const chunk = "x".repeat(64 * 1024);
@@ -185,7 +254,8 @@ test.describe("security headers", () => {
       expectHardened((await anonymous.get(path, { maxRedirects: 0 })).headers(), path);
     }
     await anonymous.dispose();
-    for (const path of ["/", "/groups", "/clusters", "/api/v1/groups"]) expectHardened((await request.get(path)).headers(), path);
+    for (const path of ["/", "/groups", "/clusters", "/api/v1/groups"])
+      expectHardened((await request.get(path)).headers(), path);
   });
 
   test("pages still hydrate and load under the policy, with no violation", async ({ page }) => {
@@ -207,15 +277,24 @@ test.describe("security headers", () => {
   });
 });
 
-test("an admin turns the kubeconfig exec switch on and off on the settings page, each risk stated beside it", async ({ page, request }) => {
-  const switches = async () => (await (await request.get("/api/v1/settings", { headers: admin })).json()) as { allowKubeconfigExecPlugins: boolean; allowInsecureKubeconfigTls: boolean };
+test("an admin turns the kubeconfig exec switch on and off on the settings page, each risk stated beside it", async ({
+  page,
+  request,
+}) => {
+  const switches = async () =>
+    (await (await request.get("/api/v1/settings", { headers: admin })).json()) as {
+      allowKubeconfigExecPlugins: boolean;
+      allowInsecureKubeconfigTls: boolean;
+    };
   await page.goto("/settings");
   const form = page.getByRole("form", { name: "Kubeconfig safety" });
   await expect(form.getByText(/run anything here/)).toBeVisible();
   await form.getByLabel("Exec credential plugins").selectOption("on");
   await form.getByRole("button", { name: "Save kubeconfig switches" }).click();
   await expect(form.getByRole("status")).toHaveText("Kubeconfig switches saved.");
-  expect(await switches()).toEqual(expect.objectContaining({ allowKubeconfigExecPlugins: true, allowInsecureKubeconfigTls: false }));
+  expect(await switches()).toEqual(
+    expect.objectContaining({ allowKubeconfigExecPlugins: true, allowInsecureKubeconfigTls: false }),
+  );
   await page.screenshot({ path: "test-results/screenshots/kubeconfig-switches.png", fullPage: true });
   // Off again, as every other test expects. An edit hides the first save's confirmation, so the
   // next one shown is the second save's.

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+
 import { BOOTSTRAP_TOKEN } from "./support/env";
 
 const admin = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
@@ -7,13 +8,20 @@ const names = { group: `sim-${suffix}`, project: `simnote${suffix}`, config: `si
 
 test.use({ viewport: { width: 1280, height: 900 } });
 
-test("a run page on the embedded simulator says once that its containers are simulated and the code is not executed", async ({ page, request }) => {
+test("a run page on the embedded simulator says once that its containers are simulated and the code is not executed", async ({
+  page,
+  request,
+}) => {
   const created = async (url: string, data: unknown) => {
     const response = await request.post(url, { headers: admin, data });
     expect(response.status(), `${url}: ${await response.text()}`).toBe(201);
     return response;
   };
-  await expect.poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), { timeout: 30_000 }).toBe(200);
+  await expect
+    .poll(async () => (await request.get("/api/v1/clusters/embedded", { headers: admin })).status(), {
+      timeout: 30_000,
+    })
+    .toBe(200);
   await created("/api/v1/groups", { name: names.group });
   await created("/api/v1/execution-configs", {
     name: names.config,
@@ -24,7 +32,13 @@ test("a run page on the embedded simulator says once that its containers are sim
     resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     usableBy: "all",
   });
-  await created("/api/v1/projects", { key: names.project, name: "Simulated note", ownerGroup: names.group, executionConfig: names.config, cluster: "embedded" });
+  await created("/api/v1/projects", {
+    key: names.project,
+    name: "Simulated note",
+    ownerGroup: names.group,
+    executionConfig: names.config,
+    cluster: "embedded",
+  });
   const run = await created("/api/v1/runs", {
     project: names.project,
     activity: "python-recipe",

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+
 import { ClustersPage } from "./pages/clusters-page";
 import { SparkConfigsPage } from "./pages/spark-configs-page";
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
@@ -10,12 +11,20 @@ const embeddedKubeconfig = () => fs.readFileSync(path.join(DATA_DIR, "embedded-k
 
 test.use({ viewport: { width: 1280, height: 900 } });
 
-test("admin creates a Spark config with field errors first, then sees the spark-submit line and the SparkApplication", async ({ page, request }) => {
+test("admin creates a Spark config with field errors first, then sees the spark-submit line and the SparkApplication", async ({
+  page,
+  request,
+}) => {
   const spark = new SparkConfigsPage(page);
   const name = `spark-gpu-${Date.now() % 100000}`;
 
   await spark.startNew();
-  await spark.fill({ name, image: "apache/spark:3.5.3", conf: "spark.executor.instances=0\nspark.executor.memory=4Gi\nhadoop.tmp.dir=/tmp", managedNamespace: "Spark-${team}" });
+  await spark.fill({
+    name,
+    image: "apache/spark:3.5.3",
+    conf: "spark.executor.instances=0\nspark.executor.memory=4Gi\nhadoop.tmp.dir=/tmp",
+    managedNamespace: "Spark-${team}",
+  });
   await spark.submitNew();
   const form = spark.form("New Spark config");
   await expect(form.getByRole("alert")).toContainText("Some fields are not valid");
@@ -24,13 +33,13 @@ test("admin creates a Spark config with field errors first, then sees the spark-
   await expect(form.getByText(/keys start with "spark\."/)).toBeVisible();
   await expect(form.getByText(/Unknown variable \$\{team\}/)).toBeVisible();
   await spark.screenshot("new-errors");
-  expect((await (await request.get(`/api/v1/spark-configs/${name}`, { headers: admin })).status())).toBe(404);
+  expect(await (await request.get(`/api/v1/spark-configs/${name}`, { headers: admin })).status()).toBe(404);
 
   await spark.fill({
     conf: "spark.executor.instances=4\nspark.executor.memory=4g\nspark.executor.cores=2\nspark.kubernetes.memoryOverheadFactor=0.2",
     managedNamespace: "spark-${project}",
     perJobAccount: true,
-    executorPodYaml: "metadata:\n  labels:\n    team: ml\nspec:\n  nodeSelector:\n    nvidia.com/gpu.present: \"true\"\n",
+    executorPodYaml: 'metadata:\n  labels:\n    team: ml\nspec:\n  nodeSelector:\n    nvidia.com/gpu.present: "true"\n',
   });
   await spark.submitNew();
   await expect(page.getByRole("heading", { name: new RegExp(name), level: 1 })).toBeVisible();
@@ -40,7 +49,9 @@ test("admin creates a Spark config with field errors first, then sees the spark-
   await expect(submit).toContainText("--master k8s://https://");
   await expect(submit).toContainText("--deploy-mode cluster");
   await expect(submit).toContainText("--conf spark.kubernetes.namespace=spark-churn");
-  await expect(submit).toContainText("--conf spark.kubernetes.authenticate.driver.serviceAccountName=berth-spark-churn-prep-1");
+  await expect(submit).toContainText(
+    "--conf spark.kubernetes.authenticate.driver.serviceAccountName=berth-spark-churn-prep-1",
+  );
   await expect(submit).toContainText("--conf spark.executor.instances=4");
   const application = spark.preview("SparkApplication");
   await expect(application).toContainText("apiVersion: sparkoperator.k8s.io/v1beta2");
@@ -52,15 +63,31 @@ test("admin creates a Spark config with field errors first, then sees the spark-
   // The REST preview is the same builder.
   const preview = await request.get(`/api/v1/spark-configs/${name}/preview?project=fraud`, { headers: admin });
   expect(preview.status()).toBe(200);
-  const body = (await preview.json()) as { sparkSubmit: string[]; sparkApplication: { kind: string; metadata: { namespace: string }; spec: { executor: { instances: number } } } };
-  expect(body.sparkSubmit.slice(0, 5)).toEqual(["spark-submit", "--master", expect.stringMatching(/^k8s:\/\/https:\/\//), "--deploy-mode", "cluster"]);
+  const body = (await preview.json()) as {
+    sparkSubmit: string[];
+    sparkApplication: { kind: string; metadata: { namespace: string }; spec: { executor: { instances: number } } };
+  };
+  expect(body.sparkSubmit.slice(0, 5)).toEqual([
+    "spark-submit",
+    "--master",
+    expect.stringMatching(/^k8s:\/\/https:\/\//),
+    "--deploy-mode",
+    "cluster",
+  ]);
   expect(body.sparkSubmit).toContain("spark.kubernetes.namespace=spark-fraud");
-  expect(body.sparkApplication).toMatchObject({ kind: "SparkApplication", metadata: { namespace: "spark-fraud" }, spec: { executor: { instances: 4 } } });
+  expect(body.sparkApplication).toMatchObject({
+    kind: "SparkApplication",
+    metadata: { namespace: "spark-fraud" },
+    spec: { executor: { instances: 4 } },
+  });
 
   // Someone else saves meanwhile: the edit page's save is refused with their change shown.
   await page.getByRole("link", { name: "Edit", exact: true }).click();
   await expect(spark.form("Edit Spark config")).toBeVisible();
-  const patched = await request.patch(`/api/v1/spark-configs/${name}`, { headers: admin, data: { conf: { "spark.executor.instances": "6" }, version: 1 } });
+  const patched = await request.patch(`/api/v1/spark-configs/${name}`, {
+    headers: admin,
+    data: { conf: { "spark.executor.instances": "6" }, version: 1 },
+  });
   expect(patched.status()).toBe(200);
   const edit = spark.form("Edit Spark config");
   await edit.getByLabel("Description").fill("GPU executors");
@@ -74,7 +101,11 @@ test("admin creates a Spark config with field errors first, then sees the spark-
   await page.getByRole("link", { name: `Back to ${name}` }).click();
   const history = page.getByRole("table", { name: "History" });
   await expect(history).toContainText("spark-config.update");
-  await history.getByRole("row").filter({ hasText: "spark-config.create" }).getByRole("button", { name: "Restore this version" }).click();
+  await history
+    .getByRole("row")
+    .filter({ hasText: "spark-config.create" })
+    .getByRole("button", { name: "Restore this version" })
+    .click();
   await page.getByRole("dialog").getByRole("button", { name: "Restore" }).click();
   await expect(page.getByRole("heading", { level: 1 }).getByText("version 3", { exact: true })).toBeVisible();
   await expect(spark.preview("spark-submit")).toContainText("--conf spark.executor.instances=4");
@@ -84,21 +115,34 @@ test("admin creates a Spark config with field errors first, then sees the spark-
   expect(yaml).toContain("kind: SparkConfig");
   await spark.gotoList();
   const importForm = page.getByRole("form", { name: "Import YAML" });
-  await importForm.getByLabel("YAML document").fill(yaml.replace("description: \"\"", "description: Imported"));
+  await importForm.getByLabel("YAML document").fill(yaml.replace('description: ""', "description: Imported"));
   await importForm.getByRole("button", { name: "Import YAML" }).click();
   await expect(importForm.getByRole("status")).toHaveText("Spark config imported.");
   await expect(page.getByRole("table", { name: "Spark configs" })).toContainText("Imported");
   await spark.screenshot("list");
 });
 
-test("the Spark config page warns when its namespace is outside the job namespaces of its cluster's Spark operator", async ({ page, request }) => {
+test("the Spark config page warns when its namespace is outside the job namespaces of its cluster's Spark operator", async ({
+  page,
+  request,
+}) => {
   // A cluster of its own (the embedded one, attached again), so no other test's Spark runs are refused.
   const cluster = `spark-ops-${Date.now() % 100000}`;
-  const attached = await request.post("/api/v1/clusters", { headers: admin, data: { name: cluster, kubeconfig: embeddedKubeconfig(), sparkJobNamespaces: ["spark-jobs"] } });
+  const attached = await request.post("/api/v1/clusters", {
+    headers: admin,
+    data: { name: cluster, kubeconfig: embeddedKubeconfig(), sparkJobNamespaces: ["spark-jobs"] },
+  });
   expect(attached.status()).toBe(201);
   expect(await attached.json()).toMatchObject({ sparkJobNamespaces: ["spark-jobs"] });
   const name = `spark-analytics-${Date.now() % 100000}`;
-  const created = await request.post("/api/v1/spark-configs", { headers: admin, data: { name, cluster, managed: { enabled: true, namespace: "analytics", createNamespace: true, serviceAccountPerJob: false } } });
+  const created = await request.post("/api/v1/spark-configs", {
+    headers: admin,
+    data: {
+      name,
+      cluster,
+      managed: { enabled: true, namespace: "analytics", createNamespace: true, serviceAccountPerJob: false },
+    },
+  });
   expect(created.status()).toBe(201);
 
   await page.goto(`/spark-configs/${name}`);
@@ -121,7 +165,16 @@ test("the Spark config page warns when its namespace is outside the job namespac
   await settings.getByLabel("Spark operator job namespaces").fill("spark-jobs, analytics");
   await settings.getByRole("button", { name: "Save" }).click();
   // A saved revision re-renders the form: the stored list is what tells the save happened.
-  await expect.poll(async () => ((await (await request.get(`/api/v1/clusters/${cluster}`, { headers: admin })).json()) as { sparkJobNamespaces: string[] | null }).sparkJobNamespaces).toEqual(["spark-jobs", "analytics"]);
+  await expect
+    .poll(
+      async () =>
+        (
+          (await (await request.get(`/api/v1/clusters/${cluster}`, { headers: admin })).json()) as {
+            sparkJobNamespaces: string[] | null;
+          }
+        ).sparkJobNamespaces,
+    )
+    .toEqual(["spark-jobs", "analytics"]);
   await page.goto(`/spark-configs/${name}`);
   await expect(page.getByRole("heading", { name: new RegExp(name), level: 1 })).toBeVisible();
   await expect(page.getByRole("status", { name: "Spark operator namespaces" })).toHaveCount(0);

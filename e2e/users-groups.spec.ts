@@ -1,9 +1,13 @@
 import { expect, test } from "@playwright/test";
+
 import { Console } from "./pages/console";
 import { SignInPage } from "./pages/sign-in-page";
 import { SAME_ORIGIN } from "./support/env";
 
-test("admin creates a group and a user, the user gets no admin pages, the audit log shows it all", async ({ page, browser }) => {
+test("admin creates a group and a user, the user gets no admin pages, the audit log shows it all", async ({
+  page,
+  browser,
+}) => {
   const admin = new Console(page);
   const group = `analysts-${Date.now()}`;
   const username = `grace${Date.now() % 100000}`;
@@ -37,7 +41,10 @@ test("admin creates a group and a user, the user gets no admin pages, the audit 
   for (const action of ["group.create", "user.create", "group.add-member", "session.sign-in", "session.sign-out"]) {
     await expect(events.getByText(action, { exact: true }).first()).toBeVisible();
   }
-  await page.getByRole("form", { name: "Filter audit events" }).getByLabel("User", { exact: true }).selectOption(username);
+  await page
+    .getByRole("form", { name: "Filter audit events" })
+    .getByLabel("User", { exact: true })
+    .selectOption(username);
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(new RegExp(`user=${username}`));
   await expect(events.getByText("session.sign-in", { exact: true })).toBeVisible();
@@ -60,7 +67,9 @@ test("bad input in the user form gives field errors and creates nothing", async 
   await form.getByLabel("Password").fill("password");
   await form.getByRole("button", { name: "Create user" }).click();
   await expect(form.getByText("Username must be at most 64 characters")).toBeVisible();
-  await expect(form.getByText("Password must mix at least two of: lowercase, uppercase, digits, symbols")).toBeVisible();
+  await expect(
+    form.getByText("Password must mix at least two of: lowercase, uppercase, digits, symbols"),
+  ).toBeVisible();
   // What the user typed is kept for correction.
   await expect(form.getByLabel("Password")).toHaveValue("password");
 
@@ -86,7 +95,9 @@ test("a wrong password is refused with a plain message", async ({ browser }) => 
 test("a disabled user is signed out at the next request", async ({ page, browser, request }) => {
   const username = `dis${Date.now() % 100000}`;
   const password = "Disabled-soon-77";
-  expect((await request.post("/api/v1/users", { headers: SAME_ORIGIN, data: { username, password } })).status()).toBe(201);
+  expect((await request.post("/api/v1/users", { headers: SAME_ORIGIN, data: { username, password } })).status()).toBe(
+    201,
+  );
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const userPage = await context.newPage();

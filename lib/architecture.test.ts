@@ -34,7 +34,9 @@ function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [full] : [];
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts")
+      ? [full]
+      : [];
   });
 }
 
@@ -136,6 +138,8 @@ describe("lib/ areas", () => {
       { from: "c", to: "a", where: "lib/c/z.ts:3" },
       { from: "c", to: "d", where: "lib/c/z.ts:4" },
     ]);
-    expect(cycles).toEqual(["a → b → c → a\n    a → b (lib/a/x.ts:1)\n    b → c (lib/b/y.ts:2)\n    c → a (lib/c/z.ts:3)"]);
+    expect(cycles).toEqual([
+      "a → b → c → a\n    a → b (lib/a/x.ts:1)\n    b → c (lib/b/y.ts:2)\n    c → a (lib/c/z.ts:3)",
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 import "server-only";
+
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { apiTokens, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -8,14 +10,14 @@ import { hashPassword } from "@/lib/auth/password";
 import { registerEmbeddedCluster } from "@/lib/clusters/embedded";
 import { registerInClusterCluster } from "@/lib/clusters/in-cluster";
 import { reportUnreadableStoredSecrets } from "@/lib/crypto/stored-secrets";
-import { setKubeconfigPolicy } from "@/lib/kube/client";
-import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
-import { seedStartingPoints } from "@/lib/execution-configs/starting-points";
-import { env } from "@/lib/env";
 import { startDashboardFeeds } from "@/lib/dashboard/service";
+import { env } from "@/lib/env";
+import { seedStartingPoints } from "@/lib/execution-configs/starting-points";
 import { ensureBuildRunner } from "@/lib/images/build-runner";
-import { ensureRunReconciler } from "@/lib/runs/reconciler";
+import { setKubeconfigPolicy } from "@/lib/kube/client";
 import { reconcileDockerRuns } from "@/lib/runs/docker";
+import { ensureRunReconciler } from "@/lib/runs/reconciler";
+import { instanceKubeconfigPolicy } from "@/lib/settings/kubeconfig-policy";
 import { hashToken, tokenDisplayPrefix } from "@/lib/tokens/token";
 
 /**
@@ -33,8 +35,18 @@ export async function bootstrap(): Promise<void> {
     const password = BERTH_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
     const passwordHash = await hashPassword(password);
     admin = db.transaction((tx) => {
-      const created = tx.insert(users).values({ username: "admin", role: "admin", passwordHash, displayName: "Administrator" }).returning().get();
-      recordAudit(tx, null, "system", { action: "user.create", objectType: "user", objectId: created.id, objectName: "admin", after: { username: "admin", role: "admin" } });
+      const created = tx
+        .insert(users)
+        .values({ username: "admin", role: "admin", passwordHash, displayName: "Administrator" })
+        .returning()
+        .get();
+      recordAudit(tx, null, "system", {
+        action: "user.create",
+        objectType: "user",
+        objectId: created.id,
+        objectName: "admin",
+        after: { username: "admin", role: "admin" },
+      });
       return created;
     });
     if (!BERTH_ADMIN_PASSWORD) {
@@ -52,7 +64,13 @@ export async function bootstrap(): Promise<void> {
           .values({ userId: adminId, name: "bootstrap", tokenHash, prefix: tokenDisplayPrefix(BERTH_BOOTSTRAP_TOKEN) })
           .returning()
           .get();
-        recordAudit(tx, null, "system", { action: "token.create", objectType: "token", objectId: token.id, objectName: "bootstrap", after: { owner: "admin" } });
+        recordAudit(tx, null, "system", {
+          action: "token.create",
+          objectType: "token",
+          objectId: token.id,
+          objectName: "bootstrap",
+          after: { owner: "admin" },
+        });
       });
     }
   }

@@ -14,7 +14,10 @@ describe("files in the data dir", async () => {
   const oldKubeconfig = path.join(dataDir, "embedded-kubeconfig.yaml");
   fs.writeFileSync(oldKubeconfig, "apiVersion: v1\n", { mode: 0o644 });
   fs.chmodSync(oldKubeconfig, 0o644);
-  for (const [name, content] of [["secret.key", Buffer.alloc(32, 7).toString("base64")], ["session-secret", "older-session-secret"]]) {
+  for (const [name, content] of [
+    ["secret.key", Buffer.alloc(32, 7).toString("base64")],
+    ["session-secret", "older-session-secret"],
+  ]) {
     fs.writeFileSync(path.join(dataDir, name), content);
     fs.chmodSync(path.join(dataDir, name), 0o644);
   }

@@ -1,4 +1,5 @@
 import "server-only";
+
 import fs from "node:fs";
 import path from "node:path";
 
@@ -16,7 +17,9 @@ function restrict(target: string, mode: number): void {
     fs.chmodSync(target, mode);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EPERM") throw error;
-    console.warn(`Berth cannot set ${target} to mode ${mode.toString(8)} (another user owns it): make sure no other account can read it.`);
+    console.warn(
+      `Berth cannot set ${target} to mode ${mode.toString(8)} (another user owns it): make sure no other account can read it.`,
+    );
   }
 }
 

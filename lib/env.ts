@@ -1,4 +1,5 @@
 import "server-only";
+
 import path from "node:path";
 import { z } from "zod";
 
@@ -11,7 +12,11 @@ const envSchema = z.object({
   NEXTAUTH_SECRET: optional,
   BERTH_ADMIN_PASSWORD: optional,
   BERTH_BOOTSTRAP_TOKEN: optional,
-  BERTH_SESSION_MAX_AGE: z.coerce.number().int().positive().default(8 * 60 * 60),
+  BERTH_SESSION_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 60 * 60),
   BERTH_OIDC_ISSUER: optional,
   BERTH_OIDC_CLIENT_ID: optional,
   BERTH_OIDC_CLIENT_SECRET: optional,

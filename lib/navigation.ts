@@ -14,7 +14,13 @@ export interface NavSection {
 
 /** The console's navigation, as data: the sidebar and the honest empty states read it. */
 export const NAVIGATION: NavSection[] = [
-  { items: [{ href: "/", label: "Dashboard" }, { href: "/runs", label: "Runs" }, { href: "/runs/queue", label: "Queue" }] },
+  {
+    items: [
+      { href: "/", label: "Dashboard" },
+      { href: "/runs", label: "Runs" },
+      { href: "/runs/queue", label: "Queue" },
+    ],
+  },
   {
     title: "Execution",
     items: [

@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { PERMISSIONS, can, higher, mayUse, CLUSTER_LEVELS, type Actor, type Permission } from "./permissions";
+
+import { can, CLUSTER_LEVELS, higher, mayUse, PERMISSIONS, type Actor, type Permission } from "./permissions";
 
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
-const user: Actor = { id: 2, username: "ada", role: "user", groups: ["ml"], clusterLevels: { 7: "operate" }, projectRoles: { 3: "contributor" } };
+const user: Actor = {
+  id: 2,
+  username: "ada",
+  role: "user",
+  groups: ["ml"],
+  clusterLevels: { 7: "operate" },
+  projectRoles: { 3: "contributor" },
+};
 
 describe("can", () => {
   it("gives admins every permission, scoped or not", () => {

@@ -15,7 +15,8 @@ export const PERMISSIONS = {
   "dockerHosts.create": "Attach new Docker hosts",
   "dockerHosts.use": "Run containers on a Docker host (scoped to a Docker host)",
   "dockerHosts.operate": "Edit a Docker host (scoped to a Docker host)",
-  "dockerHosts.manage": "Change who may use, operate or manage a Docker host, replace its connection, and remove it (scoped to a Docker host)",
+  "dockerHosts.manage":
+    "Change who may use, operate or manage a Docker host, replace its connection, and remove it (scoped to a Docker host)",
   "configs.read": "See execution and Spark configs",
   "configs.manage": "Create, change and delete execution and Spark configs",
   "policies.read": "See namespace policies",

@@ -1,4 +1,5 @@
 import "server-only";
+
 import { closeDb } from "@/db";
 import { env } from "@/lib/env";
 import { stopBuildRunner } from "@/lib/images/build-runner";
@@ -23,7 +24,12 @@ interface ShutdownState {
 }
 
 const globalForShutdown = globalThis as unknown as { berthShutdown?: ShutdownState };
-const state = (globalForShutdown.berthShutdown ??= { installed: false, stopping: false, forced: false, controller: new AbortController() });
+const state = (globalForShutdown.berthShutdown ??= {
+  installed: false,
+  stopping: false,
+  forced: false,
+  controller: new AbortController(),
+});
 
 /** Whether the server has begun to stop (readiness answers 503 from then on). */
 export function isShuttingDown(): boolean {
@@ -45,7 +51,9 @@ function beginShutdown(signal: NodeJS.Signals): void {
   console.log(`Berth is stopping (${signal}): finishing the requests in flight, at most ${graceSeconds} s.`);
   const deadline = setTimeout(() => {
     state.forced = true;
-    console.error(`Berth could not finish its requests within ${graceSeconds} s (BERTH_SHUTDOWN_GRACE_SECONDS): stopping now.`);
+    console.error(
+      `Berth could not finish its requests within ${graceSeconds} s (BERTH_SHUTDOWN_GRACE_SECONDS): stopping now.`,
+    );
     process.exit(1);
   }, graceSeconds * 1000);
   // The deadline only cuts a stop short: it must not keep a finished process alive.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+
 import { fieldErrorsFrom, groupNameSchema, passwordSchema, usernameSchema, withSchemaErrors } from "./validation";
 
 describe("fieldErrorsFrom", () => {
@@ -16,7 +17,9 @@ describe("fieldErrorsFrom", () => {
     const body = JSON.parse('{"__proto__": 1, "constructor": 2, "toString": 3, "name": "x"}');
     const result = z.strictObject({ name: z.string() }).safeParse(body);
     const errors = fieldErrorsFrom(result.error!);
-    expect(JSON.parse(JSON.stringify(errors))).toEqual(JSON.parse('{"__proto__": ["Unknown field"], "constructor": ["Unknown field"], "toString": ["Unknown field"]}'));
+    expect(JSON.parse(JSON.stringify(errors))).toEqual(
+      JSON.parse('{"__proto__": ["Unknown field"], "constructor": ["Unknown field"], "toString": ["Unknown field"]}'),
+    );
     // A plain object: a server action hands field errors to a client component, and React refuses others.
     expect(Object.getPrototypeOf(errors)).toBe(Object.prototype);
   });
@@ -55,14 +58,29 @@ describe("createUserSchema", async () => {
     expect(fieldErrorsFrom(result.error!).password).toEqual(["Password must not contain the username"]);
   });
   it("defaults role and groups", () => {
-    expect(createUserSchema.parse({ username: "bob", password: "Strong-pass-9" })).toMatchObject({ role: "user", groups: [] });
+    expect(createUserSchema.parse({ username: "bob", password: "Strong-pass-9" })).toMatchObject({
+      role: "user",
+      groups: [],
+    });
   });
 });
 
 describe("withSchemaErrors", () => {
   it("adds the schema's errors of the fields the form reader did not refuse", () => {
-    const schema = z.strictObject({ name: usernameSchema, quota: z.record(z.string(), z.string()).nullable(), priority: z.number() });
-    const errors = withSchemaErrors({ quota: ["Line 2: write resource=quantity"] }, schema, { name: "Bad Name", quota: null, priority: "x" });
-    expect(errors).toEqual({ quota: ["Line 2: write resource=quantity"], name: [expect.stringMatching(/lowercase/)], priority: [expect.any(String)] });
+    const schema = z.strictObject({
+      name: usernameSchema,
+      quota: z.record(z.string(), z.string()).nullable(),
+      priority: z.number(),
+    });
+    const errors = withSchemaErrors({ quota: ["Line 2: write resource=quantity"] }, schema, {
+      name: "Bad Name",
+      quota: null,
+      priority: "x",
+    });
+    expect(errors).toEqual({
+      quota: ["Line 2: write resource=quantity"],
+      name: [expect.stringMatching(/lowercase/)],
+      priority: [expect.any(String)],
+    });
   });
 });

@@ -26,9 +26,34 @@ export const keyInWords = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, "$1
  * Keys of Berth's own nested objects. Any other key is a name the user chose (a quantity's
  * resource, a Spark conf key) that may itself contain dots, so it is shown whole.
  */
-const STRUCTURAL_KEYS = new Set(["limits", "requests", "max", "min", "default", "defaultRequest", "hard", "type", "groups", "effect", "key", "value", "operator", "name", "version", "url", "repository", "executionConfigs", "sparkConfigs"]);
+const STRUCTURAL_KEYS = new Set([
+  "limits",
+  "requests",
+  "max",
+  "min",
+  "default",
+  "defaultRequest",
+  "hard",
+  "type",
+  "groups",
+  "effect",
+  "key",
+  "value",
+  "operator",
+  "name",
+  "version",
+  "url",
+  "repository",
+  "executionConfigs",
+  "sparkConfigs",
+]);
 
-const singular = (word: string) => (word.endsWith("ies") ? `${word.slice(0, -3)}y` : word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word);
+const singular = (word: string) =>
+  word.endsWith("ies")
+    ? `${word.slice(0, -3)}y`
+    : word.endsWith("s") && !word.endsWith("ss")
+      ? word.slice(0, -1)
+      : word;
 
 /**
  * Where inside a form field an error is, in words, from the path below the field: list indexes
@@ -82,7 +107,12 @@ export function mergeFieldErrors(...sources: (FieldErrors | undefined)[]): Field
  * The errors of a form that could not be read whole: the reader's (unreadable lines), plus the
  * schema's for every field the reader did not already refuse, so one bad line hides nothing.
  */
-export function withSchemaErrors(readErrors: FieldErrors, schema: z.ZodType, input: unknown, onFormFields: (errors: FieldErrors) => FieldErrors | undefined = (errors) => errors): FieldErrors {
+export function withSchemaErrors(
+  readErrors: FieldErrors,
+  schema: z.ZodType,
+  input: unknown,
+  onFormFields: (errors: FieldErrors) => FieldErrors | undefined = (errors) => errors,
+): FieldErrors {
   const parsed = schema.safeParse(input);
   const schemaErrors = parsed.success ? {} : (onFormFields(fieldErrorsFrom(parsed.error)) ?? {});
   const others = Object.fromEntries(Object.entries(schemaErrors).filter(([field]) => !(field in readErrors)));
@@ -95,7 +125,10 @@ export const usernameSchema = z
   .trim()
   .min(1, { error: "Username is required", abort: true })
   .max(64, { error: "Username must be at most 64 characters", abort: true })
-  .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/, "Use lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit");
+  .regex(
+    /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/,
+    "Use lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
+  );
 
 /** A group name: letters, digits, ".", "_" or "-", up to 63 characters. */
 export const groupNameSchema = z
@@ -103,7 +136,10 @@ export const groupNameSchema = z
   .trim()
   .min(1, { error: "Name is required", abort: true })
   .max(63, { error: "Name must be at most 63 characters", abort: true })
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "Use letters, digits, '.', '_' or '-', starting and ending with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/,
+    "Use letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
+  );
 
 /** At least 10 characters mixing at least two of: lowercase, uppercase, digits, symbols. */
 export const passwordSchema = z

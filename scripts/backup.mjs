@@ -3,6 +3,7 @@
 // Plain `node`, so it runs in the image too: `node scripts/backup.mjs /backups/berth.db`.
 import path from "node:path";
 import { parseArgs } from "node:util";
+
 import { backupDatabase, describeSchemaVersion } from "../db/maintenance.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -10,7 +11,14 @@ const usage = "Usage: npm run backup -- FILE [--force] [--data-dir DIR]   (in th
 
 let parsed;
 try {
-  parsed = parseArgs({ allowPositionals: true, options: { force: { type: "boolean", default: false }, "data-dir": { type: "string" }, help: { type: "boolean", short: "h" } } });
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      force: { type: "boolean", default: false },
+      "data-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
 } catch (error) {
   console.error(`${error.message}\n${usage}`);
   process.exit(2);
@@ -23,8 +31,15 @@ if (values.help || positionals.length !== 1) {
 
 const dataDir = path.resolve(values["data-dir"] ?? process.env.BERTH_DATA_DIR ?? "data");
 try {
-  const written = backupDatabase({ dataDir, target: positionals[0], force: values.force, migrationsDir: path.join(root, "db", "migrations") });
-  const counts = Object.entries(written.counts).map(([table, n]) => `${table} ${n}`).join(", ");
+  const written = backupDatabase({
+    dataDir,
+    target: positionals[0],
+    force: values.force,
+    migrationsDir: path.join(root, "db", "migrations"),
+  });
+  const counts = Object.entries(written.counts)
+    .map(([table, n]) => `${table} ${n}`)
+    .join(", ");
   console.log(`Wrote ${written.file} (${written.bytes} bytes) from ${path.join(dataDir, "berth.db")}.`);
   console.log(`Schema: ${describeSchemaVersion(written.version)}.`);
   console.log(`Rows: ${counts}.`);

@@ -14,6 +14,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+
 import { buildState, nextBuild } from "./next-build";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -33,7 +34,9 @@ function readBuildId(dir: string): string | null {
 export function standaloneBuildIsCurrent(): boolean {
   const nextDir = path.join(root, ".next");
   const buildId = readBuildId(nextDir);
-  return Boolean(buildId) && buildState(root).current && readBuildId(path.join(nextDir, "standalone", ".next")) === buildId;
+  return (
+    Boolean(buildId) && buildState(root).current && readBuildId(path.join(nextDir, "standalone", ".next")) === buildId
+  );
 }
 
 function copy(from: string, to: string): void {
@@ -44,16 +47,20 @@ function copy(from: string, to: string): void {
 /** Fails with a plain message when the tree could not start: a missing server, native addon or link out of the tree. */
 function check(out: string): void {
   const problems: string[] = [];
-  if (!fs.existsSync(path.join(out, "server.js"))) problems.push("server.js is not at the top of the tree (is outputFileTracingRoot the project folder?)");
-  if (!fs.existsSync(path.join(out, "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node"))) problems.push("better-sqlite3's native addon was not copied");
+  if (!fs.existsSync(path.join(out, "server.js")))
+    problems.push("server.js is not at the top of the tree (is outputFileTracingRoot the project folder?)");
+  if (!fs.existsSync(path.join(out, "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node")))
+    problems.push("better-sqlite3's native addon was not copied");
   // A local data dir holds a database and secrets: it must never reach an image.
-  if (fs.existsSync(path.join(out, "data"))) problems.push("a data/ folder was copied (check outputFileTracingExcludes in next.config.mjs)");
+  if (fs.existsSync(path.join(out, "data")))
+    problems.push("a data/ folder was copied (check outputFileTracingExcludes in next.config.mjs)");
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isSymbolicLink()) {
         const target = path.resolve(dir, fs.readlinkSync(file));
-        if (path.relative(out, target).startsWith("..") || !fs.existsSync(target)) problems.push(`${path.relative(out, file)} links to ${target}, outside the tree or missing`);
+        if (path.relative(out, target).startsWith("..") || !fs.existsSync(target))
+          problems.push(`${path.relative(out, file)} links to ${target}, outside the tree or missing`);
       } else if (entry.isDirectory()) walk(file);
     }
   };
@@ -82,7 +89,8 @@ export function buildStandalone(out = path.join(root, "dist", "standalone")): st
   copy(path.join(root, ".next", "standalone"), out);
   copy(path.join(root, ".next", "static"), path.join(out, ".next", "static"));
   if (fs.existsSync(path.join(root, "public"))) copy(path.join(root, "public"), path.join(out, "public"));
-  for (const file of RUNTIME_FILES) if (fs.existsSync(path.join(root, file))) copy(path.join(root, file), path.join(out, file));
+  for (const file of RUNTIME_FILES)
+    if (fs.existsSync(path.join(root, file))) copy(path.join(root, file), path.join(out, file));
   check(out);
   return out;
 }
@@ -92,6 +100,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const startedAt = Date.now();
   const out = buildStandalone(values.out ? path.resolve(values.out) : undefined);
   const { bytes, files } = sizeOf(out);
-  console.log(`Standalone tree ready in ${out}: ${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MB, in ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`);
-  console.log(`Start it as the image does: cd ${path.relative(process.cwd(), out) || "."} && HOSTNAME=0.0.0.0 PORT=3000 BERTH_DATA_DIR=/path/to/data node server.js`);
+  console.log(
+    `Standalone tree ready in ${out}: ${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MB, in ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`,
+  );
+  console.log(
+    `Start it as the image does: cd ${path.relative(process.cwd(), out) || "."} && HOSTNAME=0.0.0.0 PORT=3000 BERTH_DATA_DIR=/path/to/data node server.js`,
+  );
 }

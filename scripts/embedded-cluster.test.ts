@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { embeddedClusterCommand, embeddedClusterMode } from "./embedded-cluster";
 
 describe("embeddedClusterMode", () => {
@@ -25,9 +26,23 @@ describe("embeddedClusterCommand", () => {
   it("starts the simulator with its state file, a finite run time for unscripted runs, and no build step", () => {
     const command = embeddedClusterCommand("simulator", options);
     expect(command.args).toEqual([
-      "--import", "tsx", "/app/sim/main.ts", "--port", "0", "--kubeconfig", "/data/embedded-kubeconfig.yaml",
-      "--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4", "--state", "/data/embedded-cluster-state.json",
-      "--default-run-seconds", "60",
+      "--import",
+      "tsx",
+      "/app/sim/main.ts",
+      "--port",
+      "0",
+      "--kubeconfig",
+      "/data/embedded-kubeconfig.yaml",
+      "--nodes",
+      "4",
+      "--gpu-nodes",
+      "2",
+      "--gpus-per-node",
+      "4",
+      "--state",
+      "/data/embedded-cluster-state.json",
+      "--default-run-seconds",
+      "60",
     ]);
     expect(command.prepareArgs).toBeNull();
   });
@@ -35,8 +50,19 @@ describe("embeddedClusterCommand", () => {
   it("starts the real control plane on the same kubeconfig and node shape, building its binaries first", () => {
     const command = embeddedClusterCommand("real", { ...options, port: "6443" });
     expect(command.args).toEqual([
-      "--import", "tsx", "/app/scripts/real-cluster.ts", "--port", "6443", "--kubeconfig", "/data/embedded-kubeconfig.yaml",
-      "--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4",
+      "--import",
+      "tsx",
+      "/app/scripts/real-cluster.ts",
+      "--port",
+      "6443",
+      "--kubeconfig",
+      "/data/embedded-kubeconfig.yaml",
+      "--nodes",
+      "4",
+      "--gpu-nodes",
+      "2",
+      "--gpus-per-node",
+      "4",
     ]);
     expect(command.prepareArgs).toEqual(["--import", "tsx", "/app/scripts/real-cluster.ts", "--prepare-only"]);
     expect(command.readyTimeoutMs).toBeGreaterThan(embeddedClusterCommand("simulator", options).readyTimeoutMs);

@@ -15,7 +15,9 @@ export function embeddedClusterMode(value: string | undefined): EmbeddedClusterM
   const mode = value?.trim().toLowerCase() ?? "";
   if (mode === "" || mode === "on" || mode === "sim" || mode === "simulator") return "simulator";
   if (mode === "real" || mode === "off") return mode;
-  throw new Error(`BERTH_EMBEDDED_CLUSTER must be "on" (the simulator), "real" (a real control plane, built with Go) or "off"; got "${value}"`);
+  throw new Error(
+    `BERTH_EMBEDDED_CLUSTER must be "on" (the simulator), "real" (a real control plane, built with Go) or "off"; got "${value}"`,
+  );
 }
 
 export interface EmbeddedClusterCommand {
@@ -41,7 +43,19 @@ export function embeddedClusterCommand(
     // and short enough that a first try reaches `succeeded` while the person is still looking.
     const defaultRun = ["--default-run-seconds", String(EMBEDDED_DEFAULT_RUN_SECONDS)];
     return {
-      args: ["--import", "tsx", path.join(options.root, "sim", "main.ts"), "--port", port, "--kubeconfig", options.kubeconfig, ...shape, "--state", path.join(options.dataDir, "embedded-cluster-state.json"), ...defaultRun],
+      args: [
+        "--import",
+        "tsx",
+        path.join(options.root, "sim", "main.ts"),
+        "--port",
+        port,
+        "--kubeconfig",
+        options.kubeconfig,
+        ...shape,
+        "--state",
+        path.join(options.dataDir, "embedded-cluster-state.json"),
+        ...defaultRun,
+      ],
       prepareArgs: null,
       readyTimeoutMs: 60_000,
       description: "the embedded simulator",

@@ -10,6 +10,7 @@
  */
 import os from "node:os";
 import path from "node:path";
+
 import { startContainerEngine } from "../test/support/docker-engine";
 
 const dir = path.join(os.homedir(), ".cache", "berth", "engine-local");

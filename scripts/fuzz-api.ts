@@ -12,7 +12,17 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { apiCall, ensurePortFree, printConsoleErrors, startConsole, stopOnSignals, testConsole, tokenBySignIn, waitFor } from "./test-console";
+
+import {
+  apiCall,
+  ensurePortFree,
+  printConsoleErrors,
+  startConsole,
+  stopOnSignals,
+  testConsole,
+  tokenBySignIn,
+  waitFor,
+} from "./test-console";
 
 const root = path.resolve(import.meta.dirname, "..");
 const fuzzDir = path.join(root, "test", "fuzz");
@@ -73,26 +83,48 @@ interface PassResult {
 }
 
 /** One schemathesis run with one identity; `protect` names the path values no write may target. */
-function fuzzPass(binary: string, name: string, token: string, dbPath: string, protect: Record<string, string[]>, reportDir: string): PassResult {
+function fuzzPass(
+  binary: string,
+  name: string,
+  token: string,
+  dbPath: string,
+  protect: Record<string, string[]>,
+  reportDir: string,
+): PassResult {
   const report = path.join(reportDir, `${name}.ndjson`);
   const log = path.join(reportDir, `${name}.log`);
   const output = fs.openSync(log, "w");
   const started = Date.now();
   const args = [
-    "--config-file", path.join(fuzzDir, "schemathesis.toml"),
-    "run", `${baseUrl}/api/v1/openapi.json`,
-    "--header", `Authorization: Bearer ${token}`,
-    "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,ignored_auth,refused_request_changes_nothing",
-    "--phases", "examples,coverage,fuzzing",
-    "--max-examples", String(examples),
+    "--config-file",
+    path.join(fuzzDir, "schemathesis.toml"),
+    "run",
+    `${baseUrl}/api/v1/openapi.json`,
+    "--header",
+    `Authorization: Bearer ${token}`,
+    "--checks",
+    "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,ignored_auth,refused_request_changes_nothing",
+    "--phases",
+    "examples,coverage,fuzzing",
+    "--max-examples",
+    String(examples),
     // One request at a time: the before/after digest of a refused request must see only its own effect.
-    "--workers", "1",
-    "--seed", "1",
-    "--request-timeout", "30",
-    "--suppress-health-check", "all",
-    "--exclude-path", "/api/v1/openapi.json",
-    "--report", "ndjson", "--report-ndjson-path", report,
-    "--output-truncate", "true",
+    "--workers",
+    "1",
+    "--seed",
+    "1",
+    "--request-timeout",
+    "30",
+    "--suppress-health-check",
+    "all",
+    "--exclude-path",
+    "/api/v1/openapi.json",
+    "--report",
+    "ndjson",
+    "--report-ndjson-path",
+    report,
+    "--output-truncate",
+    "true",
   ];
   const result = spawnSync(binary, args, {
     cwd: reportDir,
@@ -111,7 +143,14 @@ function fuzzPass(binary: string, name: string, token: string, dbPath: string, p
   });
   fs.closeSync(output);
   const cases = /^\s*(\d+ generated, .*)$/m.exec(fs.readFileSync(log, "utf8"))?.[1] ?? "no test cases reported";
-  return { name, exitCode: result.status ?? 1, ...countRequests(report), seconds: (Date.now() - started) / 1000, log, cases };
+  return {
+    name,
+    exitCode: result.status ?? 1,
+    ...countRequests(report),
+    seconds: (Date.now() - started) / 1000,
+    log,
+    cases,
+  };
 }
 
 /** Operations tested and HTTP requests made, read from schemathesis's event stream. */
@@ -144,7 +183,12 @@ async function main() {
   const stop = stopOnSignals(server);
   let failed = true;
   try {
-    await waitFor(`${baseUrl}/api/health answered`, server, async () => (await fetch(`${baseUrl}/api/health`)).ok, 300_000);
+    await waitFor(
+      `${baseUrl}/api/health answered`,
+      server,
+      async () => (await fetch(`${baseUrl}/api/health`)).ok,
+      300_000,
+    );
     const me = await apiCall<{ id: number }>(testing, "GET", "/api/v1/me", BOOTSTRAP_TOKEN);
     const adminTokens = await apiCall<{ id: number }[]>(testing, "GET", "/api/v1/tokens", BOOTSTRAP_TOKEN);
     const clusters = await apiCall<{ id: number; name: string }[]>(testing, "GET", "/api/v1/clusters", BOOTSTRAP_TOKEN);
@@ -168,9 +212,14 @@ async function main() {
       console.log(`--- schemathesis as ${pass.name} (${pass.log}):\n${fs.readFileSync(pass.log, "utf8")}`);
     }
     const detail = passes
-      .map((pass) => `${pass.name} ${pass.operations} operations, ${pass.requests} requests (test cases: ${pass.cases}), ${pass.seconds.toFixed(0)} s`)
+      .map(
+        (pass) =>
+          `${pass.name} ${pass.operations} operations, ${pass.requests} requests (test cases: ${pass.cases}), ${pass.seconds.toFixed(0)} s`,
+      )
       .join("; ");
-    console.log(`API fuzzing ${failed ? "FAILED" : "passed"}: ${detail}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+    console.log(
+      `API fuzzing ${failed ? "FAILED" : "passed"}: ${detail}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+    );
   } finally {
     stop();
     if (failed) {

@@ -7,7 +7,18 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** What a build is made from: a change under any of these makes the build out of date. */
-export const BUILD_SOURCES = ["app", "components", "lib", "db", "public", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "instrumentation.ts"];
+export const BUILD_SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "db",
+  "public",
+  "next.config.mjs",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "instrumentation.ts",
+];
 
 function newestMtime(entry: string): number {
   const stat = fs.statSync(entry, { throwIfNoEntry: false });
@@ -25,6 +36,11 @@ export function buildState(root: string): { builtAt: number; current: boolean } 
 
 /** Runs `next build` in `root` with the output shown; throws when it fails. */
 export function nextBuild(root: string, env: NodeJS.ProcessEnv = process.env): void {
-  const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env });
-  if (build.status !== 0) throw new Error(`next build failed (exit code ${build.status ?? build.signal}): see its output above.`);
+  const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env,
+  });
+  if (build.status !== 0)
+    throw new Error(`next build failed (exit code ${build.status ?? build.signal}): see its output above.`);
 }

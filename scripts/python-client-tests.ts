@@ -14,7 +14,17 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { apiCall, ensurePortFree, printConsoleErrors, startConsole, stopOnSignals, testConsole, tokenBySignIn, waitFor } from "./test-console";
+
+import {
+  apiCall,
+  ensurePortFree,
+  printConsoleErrors,
+  startConsole,
+  stopOnSignals,
+  testConsole,
+  tokenBySignIn,
+  waitFor,
+} from "./test-console";
 
 const root = path.resolve(import.meta.dirname, "..");
 const clientDir = path.join(root, "clients", "python");
@@ -33,7 +43,10 @@ const SEED = {
 
 function run(command: string, args: string[], options: { cwd?: string } = {}) {
   const result = spawnSync(command, args, { stdio: "inherit", cwd: options.cwd ?? root });
-  if (result.error) throw new Error(`${command} could not run (${result.error.message}); the Python client's tests need Python 3.10+ with venv and pip`);
+  if (result.error)
+    throw new Error(
+      `${command} could not run (${result.error.message}); the Python client's tests need Python 3.10+ with venv and pip`,
+    );
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit code ${result.status})`);
 }
 
@@ -65,8 +78,10 @@ function clientVenv(): string {
   return venv;
 }
 
-const api = <T>(method: string, route: string, body?: unknown) => apiCall<T>(testing, method, route, BOOTSTRAP_TOKEN, body);
-const tokenOf = async (username: string) => (await tokenBySignIn(testing, username, PASSWORD, "python-client-tests")).token;
+const api = <T>(method: string, route: string, body?: unknown) =>
+  apiCall<T>(testing, method, route, BOOTSTRAP_TOKEN, body);
+const tokenOf = async (username: string) =>
+  (await tokenBySignIn(testing, username, PASSWORD, "python-client-tests")).token;
 
 /**
  * Both users contribute to the project, whose execution config only the member's group may use:
@@ -75,8 +90,18 @@ const tokenOf = async (username: string) => (await tokenBySignIn(testing, userna
 async function seed(): Promise<Record<string, string>> {
   await api("POST", "/api/v1/groups", { name: SEED.memberGroup });
   await api("POST", "/api/v1/groups", { name: SEED.outsiderGroup });
-  await api("POST", "/api/v1/users", { username: SEED.member, password: PASSWORD, role: "user", groups: [SEED.memberGroup] });
-  await api("POST", "/api/v1/users", { username: SEED.outsider, password: PASSWORD, role: "user", groups: [SEED.outsiderGroup] });
+  await api("POST", "/api/v1/users", {
+    username: SEED.member,
+    password: PASSWORD,
+    role: "user",
+    groups: [SEED.memberGroup],
+  });
+  await api("POST", "/api/v1/users", {
+    username: SEED.outsider,
+    password: PASSWORD,
+    role: "user",
+    groups: [SEED.outsiderGroup],
+  });
   await api("POST", "/api/v1/execution-configs", {
     name: SEED.config,
     image: "python:3.12-slim",
@@ -119,12 +144,31 @@ async function main() {
   const stop = stopOnSignals(server);
   let failed = true;
   try {
-    await waitFor(`${baseUrl}/api/health answered`, server, async () => (await fetch(`${baseUrl}/api/health`)).ok, 300_000);
+    await waitFor(
+      `${baseUrl}/api/health answered`,
+      server,
+      async () => (await fetch(`${baseUrl}/api/health`)).ok,
+      300_000,
+    );
     // The embedded cluster is registered shortly after the console answers.
-    await waitFor("the embedded cluster was registered", server, async () => (await fetch(`${baseUrl}/api/v1/clusters/embedded`, { headers: { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` } })).ok, 60_000);
+    await waitFor(
+      "the embedded cluster was registered",
+      server,
+      async () =>
+        (
+          await fetch(`${baseUrl}/api/v1/clusters/embedded`, {
+            headers: { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+          })
+        ).ok,
+      60_000,
+    );
     const testEnv = await seed();
     if (serveOnly) {
-      console.log(Object.entries(testEnv).map(([name, value]) => `export ${name}=${value}`).join("\n"));
+      console.log(
+        Object.entries(testEnv)
+          .map(([name, value]) => `export ${name}=${value}`)
+          .join("\n"),
+      );
       console.log(`Serving on ${baseUrl} (console log: ${logFile}); Ctrl-C stops it.`);
       await exited;
       return;
@@ -133,7 +177,14 @@ async function main() {
       cwd: clientDir,
       stdio: "inherit",
       // A fresh HOME-like config dir: the CLI tests must not read or write the developer's own config.
-      env: { ...process.env, ...testEnv, PYTHONDONTWRITEBYTECODE: "1", BERTH_URL: "", BERTH_TOKEN: "", XDG_CONFIG_HOME: path.join(dataDir, "xdg") },
+      env: {
+        ...process.env,
+        ...testEnv,
+        PYTHONDONTWRITEBYTECODE: "1",
+        BERTH_URL: "",
+        BERTH_TOKEN: "",
+        XDG_CONFIG_HOME: path.join(dataDir, "xdg"),
+      },
     });
     failed = pytest.status !== 0;
   } finally {

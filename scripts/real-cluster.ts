@@ -19,6 +19,7 @@ import readline from "node:readline";
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
 import YAML from "yaml";
+
 import { seededNodeShape } from "../sim/cluster/node-shape";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -78,7 +79,12 @@ const BINARIES: Binary[] = [
 function ldflags(binary: Binary, versions: Versions): string {
   if (!binary.pkg.startsWith("k8s.io/kubernetes/")) return "-s -w";
   const [major, minor] = versions.kubernetes.replace(/^v/, "").split(".");
-  const stamp = (pkg: string) => [`-X ${pkg}.gitVersion=${versions.kubernetes}`, `-X ${pkg}.gitMajor=${major}`, `-X ${pkg}.gitMinor=${minor}`, `-X ${pkg}.gitTreeState=clean`];
+  const stamp = (pkg: string) => [
+    `-X ${pkg}.gitVersion=${versions.kubernetes}`,
+    `-X ${pkg}.gitMajor=${major}`,
+    `-X ${pkg}.gitMinor=${minor}`,
+    `-X ${pkg}.gitTreeState=clean`,
+  ];
   return ["-s -w", ...stamp("k8s.io/component-base/version"), ...stamp("k8s.io/client-go/pkg/version")].join(" ");
 }
 
@@ -103,11 +109,18 @@ function pinnedVersions(): Versions {
  * go.sum and the link flags, so a changed dependency or build recipe never reuses an old binary.
  */
 function binaryDir(versions: Versions): string {
-  const base = process.env.BERTH_REAL_CLUSTER_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "berth", "real-cluster");
+  const base =
+    process.env.BERTH_REAL_CLUSTER_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "berth", "real-cluster");
   const recipe = createHash("sha256");
-  for (const goModule of ["components", "kwok"]) recipe.update(fs.readFileSync(path.join(moduleDir, goModule, "go.sum")));
+  for (const goModule of ["components", "kwok"])
+    recipe.update(fs.readFileSync(path.join(moduleDir, goModule, "go.sum")));
   for (const binary of BINARIES) recipe.update(`${binary.pkg} ${ldflags(binary, versions)}\n`);
-  return path.join(base, `k8s-${versions.kubernetes}_etcd-${versions.etcd}_kwok-${versions.kwok}_${recipe.digest("hex").slice(0, 8)}`, "bin");
+  return path.join(
+    base,
+    `k8s-${versions.kubernetes}_etcd-${versions.etcd}_kwok-${versions.kwok}_${recipe.digest("hex").slice(0, 8)}`,
+    "bin",
+  );
 }
 
 const elapsed = (since: number) => {
@@ -129,7 +142,10 @@ function goBuild(cwd: string, binaries: Binary[], outDir: string, flags: string)
   const started = Date.now();
   // With one main package `-o` names the file; with several it is a directory and names come from the paths.
   const output = binaries.length === 1 ? path.join(outDir, binaries[0].name) : `${outDir}${path.sep}`;
-  const child = spawn("go", ["build", "-v", "-trimpath", `-ldflags=${flags}`, "-o", output, ...pkgs], { cwd, stdio: ["ignore", "inherit", "pipe"] });
+  const child = spawn("go", ["build", "-v", "-trimpath", `-ldflags=${flags}`, "-o", output, ...pkgs], {
+    cwd,
+    stdio: ["ignore", "inherit", "pipe"],
+  });
   let compiled = 0;
   const errors: string[] = [];
   readline.createInterface({ input: child.stderr! }).on("line", (line) => {
@@ -137,7 +153,13 @@ function goBuild(cwd: string, binaries: Binary[], outDir: string, flags: string)
     else errors.push(line);
   });
   // On a timer, not per package: linking kube-apiserver alone takes minutes without a line.
-  const progress = setInterval(() => log(`building ${label}: ${compiled} of at most ${total} packages compiled${compiled >= total ? ", linking" : ""} (${elapsed(started)})`), 20_000);
+  const progress = setInterval(
+    () =>
+      log(
+        `building ${label}: ${compiled} of at most ${total} packages compiled${compiled >= total ? ", linking" : ""} (${elapsed(started)})`,
+      ),
+    20_000,
+  );
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code) => {
@@ -159,14 +181,17 @@ function withLock<T>(lockPath: string, work: () => Promise<T>): Promise<T> {
       const owner = Number(fs.readFileSync(path.join(lockPath, "pid"), { encoding: "utf8", flag: "a+" }) || 0);
       // No pid yet: the owner is between mkdir and writing it, unless that was long ago.
       const young = Date.now() - (fs.statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 30_000;
-      const alive = owner > 0 ? (() => {
-        try {
-          process.kill(owner, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      })() : young;
+      const alive =
+        owner > 0
+          ? (() => {
+              try {
+                process.kill(owner, 0);
+                return true;
+              } catch {
+                return false;
+              }
+            })()
+          : young;
       if (!alive) {
         fs.rmSync(lockPath, { recursive: true, force: true });
         return take();
@@ -198,8 +223,11 @@ async function prepareBinaries(): Promise<string> {
   return withLock(`${dir}.lock`, async () => {
     const todo = missing();
     if (todo.length === 0) return dir;
-    if (spawnSync("go", ["version"]).status !== 0) throw new Error("Go is needed to build the real cluster's binaries (go 1.26 or newer on PATH)");
-    log(`building ${todo.map((binary) => binary.name).join(", ")} (Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}, kwok ${versions.kwok}) into ${dir}`);
+    if (spawnSync("go", ["version"]).status !== 0)
+      throw new Error("Go is needed to build the real cluster's binaries (go 1.26 or newer on PATH)");
+    log(
+      `building ${todo.map((binary) => binary.name).join(", ")} (Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}, kwok ${versions.kwok}) into ${dir}`,
+    );
     log("a cold build takes 15–30 minutes on 2 cores; later starts reuse the cache");
     const staging = `${dir}.partial`;
     fs.mkdirSync(staging, { recursive: true });
@@ -240,8 +268,44 @@ function openssl(args: string[], cwd: string, input?: string) {
 /** Signs a P-256 key pair with the cluster CA: `<name>.key` and `<name>.crt` in dir. */
 function issue(dir: string, name: string, subject: string, extensions: string) {
   fs.writeFileSync(path.join(dir, `${name}.ext`), extensions);
-  openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${name}.key`, "-subj", subject, "-out", `${name}.csr`], dir);
-  openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "3650", "-extfile", `${name}.ext`, "-out", `${name}.crt`], dir);
+  openssl(
+    [
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      `${name}.key`,
+      "-subj",
+      subject,
+      "-out",
+      `${name}.csr`,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "3650",
+      "-extfile",
+      `${name}.ext`,
+      "-out",
+      `${name}.crt`,
+    ],
+    dir,
+  );
 }
 
 interface Pki {
@@ -251,13 +315,47 @@ interface Pki {
 
 function makePki(dir: string): Pki {
   openssl(
-    ["req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650", "-subj", "/CN=berth-real-cluster-ca",
-      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"],
+    [
+      "req",
+      "-x509",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-days",
+      "3650",
+      "-subj",
+      "/CN=berth-real-cluster-ca",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+    ],
     dir,
   );
-  const sans = ["IP:127.0.0.1", `IP:${SERVICE_IP}`, "DNS:localhost", "DNS:kubernetes", "DNS:kubernetes.default", "DNS:kubernetes.default.svc", "DNS:kubernetes.default.svc.cluster.local"];
-  issue(dir, "apiserver", "/CN=kube-apiserver", `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(",")}\n`);
-  const client = "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n";
+  const sans = [
+    "IP:127.0.0.1",
+    `IP:${SERVICE_IP}`,
+    "DNS:localhost",
+    "DNS:kubernetes",
+    "DNS:kubernetes.default",
+    "DNS:kubernetes.default.svc",
+    "DNS:kubernetes.default.svc.cluster.local",
+  ];
+  issue(
+    dir,
+    "apiserver",
+    "/CN=kube-apiserver",
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(",")}\n`,
+  );
+  const client =
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n";
   issue(dir, "admin", "/O=system:masters/CN=berth-admin", client);
   issue(dir, "controller-manager", "/CN=system:kube-controller-manager", client);
   issue(dir, "scheduler", "/CN=system:kube-scheduler", client);
@@ -276,7 +374,15 @@ function kubeconfigFor(pki: Pki, server: string, user: string): string {
     apiVersion: "v1",
     kind: "Config",
     clusters: [{ name: CLUSTER_NAME, cluster: { server, "certificate-authority-data": b64(pki.read("ca.crt")) } }],
-    users: [{ name: user, user: { "client-certificate-data": b64(pki.read(`${user}.crt`)), "client-key-data": b64(pki.read(`${user}.key`)) } }],
+    users: [
+      {
+        name: user,
+        user: {
+          "client-certificate-data": b64(pki.read(`${user}.crt`)),
+          "client-key-data": b64(pki.read(`${user}.key`)),
+        },
+      },
+    ],
     contexts: [{ name: CLUSTER_NAME, context: { cluster: CLUSTER_NAME, user, namespace: "default" } }],
     "current-context": CLUSTER_NAME,
   });
@@ -348,11 +454,15 @@ async function stopAll(code: number, workDir: string | undefined, signal?: strin
 
 function httpsGet(url: string, pki: Pki): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = https.get(url, { ca: pki.read("ca.crt"), cert: pki.read("admin.crt"), key: pki.read("admin.key"), timeout: 5000 }, (response) => {
-      let body = "";
-      response.on("data", (chunk) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-    });
+    const request = https.get(
+      url,
+      { ca: pki.read("ca.crt"), cert: pki.read("admin.crt"), key: pki.read("admin.key"), timeout: 5000 },
+      (response) => {
+        let body = "";
+        response.on("data", (chunk) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
     request.on("timeout", () => request.destroy(new Error("timeout")));
     request.on("error", reject);
   });
@@ -375,7 +485,12 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 // ---------------------------------------------------------------------------------------------
 // Nodes: the simulator's shapes (sim/cluster/node-shape.ts), marked for kwok
 
-function nodeManifest(name: string, index: number, gpus: number, kubeletVersion: string): { node: k8s.V1Node; status: k8s.V1NodeStatus } {
+function nodeManifest(
+  name: string,
+  index: number,
+  gpus: number,
+  kubeletVersion: string,
+): { node: k8s.V1Node; status: k8s.V1NodeStatus } {
   const { capacity, labels, podCIDR: cidr, taints } = seededNodeShape(name, index, gpus);
   return {
     node: {
@@ -408,7 +523,13 @@ function nodeManifest(name: string, index: number, gpus: number, kubeletVersion:
   };
 }
 
-async function createNodes(config: k8s.KubeConfig, cpuNodes: number, gpuNodes: number, gpusPerNode: number, kubeletVersion: string): Promise<string[]> {
+async function createNodes(
+  config: k8s.KubeConfig,
+  cpuNodes: number,
+  gpuNodes: number,
+  gpusPerNode: number,
+  kubeletVersion: string,
+): Promise<string[]> {
   const core = config.makeApiClient(k8s.CoreV1Api);
   const names: string[] = [];
   const shapes = [
@@ -443,12 +564,16 @@ async function start(values: ReturnType<typeof parseCommandLine>) {
     const kubeconfigPath = path.resolve(values.kubeconfig);
 
     startComponent(binDir, workDir, "etcd", [
-      "--name=berth", `--data-dir=${path.join(workDir, "etcd")}`,
-      `--listen-client-urls=http://127.0.0.1:${etcdClientPort}`, `--advertise-client-urls=http://127.0.0.1:${etcdClientPort}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+      "--name=berth",
+      `--data-dir=${path.join(workDir, "etcd")}`,
+      `--listen-client-urls=http://127.0.0.1:${etcdClientPort}`,
+      `--advertise-client-urls=http://127.0.0.1:${etcdClientPort}`,
+      `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
       `--initial-cluster=berth=http://127.0.0.1:${etcdPeerPort}`,
       // A throwaway test cluster: durability is not worth an fsync per write on a shared disk.
-      "--unsafe-no-fsync", "--log-level=warn",
+      "--unsafe-no-fsync",
+      "--log-level=warn",
     ]);
     await waitFor("etcd", 30_000, async () => {
       const response = await fetch(`http://127.0.0.1:${etcdClientPort}/health`);
@@ -458,14 +583,18 @@ async function start(values: ReturnType<typeof parseCommandLine>) {
     const file = (name: string) => path.join(pki.dir, name);
     startComponent(binDir, workDir, "kube-apiserver", [
       `--etcd-servers=http://127.0.0.1:${etcdClientPort}`,
-      "--bind-address=127.0.0.1", `--secure-port=${apiPort}`, "--advertise-address=127.0.0.1",
-      `--tls-cert-file=${file("apiserver.crt")}`, `--tls-private-key-file=${file("apiserver.key")}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${apiPort}`,
+      "--advertise-address=127.0.0.1",
+      `--tls-cert-file=${file("apiserver.crt")}`,
+      `--tls-private-key-file=${file("apiserver.key")}`,
       `--client-ca-file=${file("ca.crt")}`,
       "--authorization-mode=Node,RBAC",
       // As kubeadm and managed clusters do: Pod Security admission, not validation, refuses privileged pods.
       "--allow-privileged=true",
       "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-      `--service-account-key-file=${file("sa.pub")}`, `--service-account-signing-key-file=${file("sa.key")}`,
+      `--service-account-key-file=${file("sa.pub")}`,
+      `--service-account-signing-key-file=${file("sa.key")}`,
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
       // The kubernetes Service would point at a loopback address, which EndpointSlices refuse.
       "--endpoint-reconciler-type=none",
@@ -476,32 +605,49 @@ async function start(values: ReturnType<typeof parseCommandLine>) {
     const adminKubeconfig = kubeconfigFor(pki, server, "admin");
     fs.mkdirSync(path.dirname(kubeconfigPath), { recursive: true });
     fs.writeFileSync(kubeconfigPath, adminKubeconfig, { mode: 0o600 });
-    for (const user of ["controller-manager", "scheduler", "kwok"]) fs.writeFileSync(path.join(workDir, `${user}.kubeconfig`), kubeconfigFor(pki, server, user), { mode: 0o600 });
+    for (const user of ["controller-manager", "scheduler", "kwok"])
+      fs.writeFileSync(path.join(workDir, `${user}.kubeconfig`), kubeconfigFor(pki, server, user), { mode: 0o600 });
 
     startComponent(binDir, workDir, "kube-controller-manager", [
       `--kubeconfig=${path.join(workDir, "controller-manager.kubeconfig")}`,
-      "--leader-elect=false", "--secure-port=0",
-      `--service-account-private-key-file=${file("sa.key")}`, `--root-ca-file=${file("ca.crt")}`,
+      "--leader-elect=false",
+      "--secure-port=0",
+      `--service-account-private-key-file=${file("sa.key")}`,
+      `--root-ca-file=${file("ca.crt")}`,
       "--use-service-account-credentials=true",
-      `--cluster-signing-cert-file=${file("ca.crt")}`, `--cluster-signing-key-file=${file("ca.key")}`,
+      `--cluster-signing-cert-file=${file("ca.crt")}`,
+      `--cluster-signing-key-file=${file("ca.key")}`,
     ]);
-    startComponent(binDir, workDir, "kube-scheduler", [`--kubeconfig=${path.join(workDir, "scheduler.kubeconfig")}`, "--leader-elect=false", "--secure-port=0"]);
+    startComponent(binDir, workDir, "kube-scheduler", [
+      `--kubeconfig=${path.join(workDir, "scheduler.kubeconfig")}`,
+      "--leader-elect=false",
+      "--secure-port=0",
+    ]);
 
     const admin = new k8s.KubeConfig();
     admin.loadFromString(adminKubeconfig);
-    const nodes = await createNodes(admin, Number(values.nodes), Number(values["gpu-nodes"]), Number(values["gpus-per-node"]), pinnedVersions().kubernetes);
+    const nodes = await createNodes(
+      admin,
+      Number(values.nodes),
+      Number(values["gpu-nodes"]),
+      Number(values["gpus-per-node"]),
+      pinnedVersions().kubernetes,
+    );
     // After the nodes exist: kwok initialises a node with the capacity it finds on it.
     startComponent(binDir, workDir, "kwok", [
       `--kubeconfig=${path.join(workDir, "kwok.kubeconfig")}`,
       `--config=${path.join(moduleDir, "kwok-stages.yaml")}`,
-      "--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+      "--manage-all-nodes=false",
+      "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
       "--node-lease-duration-seconds=40",
     ]);
 
     const core = admin.makeApiClient(k8s.CoreV1Api);
     await waitFor("the nodes", 60_000, async () => {
       const list = await core.listNode();
-      const ready = list.items.filter((node) => node.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True"));
+      const ready = list.items.filter((node) =>
+        node.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True"),
+      );
       return nodes.every((name) => ready.some((node) => node.metadata?.name === name));
     });
     // Pods are refused until the namespace's default ServiceAccount exists: wait for its controller.
@@ -509,7 +655,9 @@ async function start(values: ReturnType<typeof parseCommandLine>) {
       await core.readNamespacedServiceAccount({ namespace: "default", name: "default" });
       return true;
     });
-    log(`control plane and ${nodes.length} nodes ready in ${elapsed(started)} (component logs: ${path.join(workDir, "logs")})`);
+    log(
+      `control plane and ${nodes.length} nodes ready in ${elapsed(started)} (component logs: ${path.join(workDir, "logs")})`,
+    );
     console.log(`berth-real-cluster listening on ${server} (kubeconfig: ${values.kubeconfig})`);
   } catch (error) {
     console.error(`[real-cluster] ${error instanceof Error ? error.message : String(error)}`);

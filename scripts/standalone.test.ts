@@ -15,9 +15,11 @@ import path from "node:path";
 import readline from "node:readline";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { waitUntil } from "@/test/support/wait";
-import { buildStandalone } from "./build-standalone";
+
 import { freePort } from "@/test/support/ports";
+import { waitUntil } from "@/test/support/wait";
+
+import { buildStandalone } from "./build-standalone";
 
 const IMAGE_UID = 10001;
 const TOKEN = "berth-standalone-bootstrap-token-0123456789";
@@ -33,7 +35,14 @@ function call(port: number, method: string, urlPath: string, body?: unknown): Pr
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest(
-      { host: "127.0.0.1", port, method, path: urlPath, agent: false, headers: { Authorization: `Bearer ${TOKEN}`, ...(payload ? { "Content-Type": "application/json" } : {}) } },
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path: urlPath,
+        agent: false,
+        headers: { Authorization: `Bearer ${TOKEN}`, ...(payload ? { "Content-Type": "application/json" } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -56,13 +65,22 @@ function openStream(port: number, urlPath: string): { opened: Promise<number>; e
   let finish: (how: "ended" | "cut") => void = () => {};
   const opened = new Promise<number>((resolve, reject) => ((open = resolve), (fail = reject)));
   const ended = new Promise<"ended" | "cut">((resolve) => (finish = resolve));
-  const req = httpRequest({ host: "127.0.0.1", port, path: urlPath, agent: false, headers: { Authorization: `Bearer ${TOKEN}`, Accept: "text/event-stream" } }, (res) => {
-    open(res.statusCode ?? 0);
-    res.on("data", () => {});
-    res.on("end", () => finish("ended"));
-    res.on("aborted", () => finish("cut"));
-    res.on("error", () => finish("cut"));
-  });
+  const req = httpRequest(
+    {
+      host: "127.0.0.1",
+      port,
+      path: urlPath,
+      agent: false,
+      headers: { Authorization: `Bearer ${TOKEN}`, Accept: "text/event-stream" },
+    },
+    (res) => {
+      open(res.statusCode ?? 0);
+      res.on("data", () => {});
+      res.on("end", () => finish("ended"));
+      res.on("aborted", () => finish("cut"));
+      res.on("error", () => finish("cut"));
+    },
+  );
   req.on("error", (error) => {
     fail(error);
     finish("cut");
@@ -113,15 +131,22 @@ function serverEnv(): NodeJS.ProcessEnv {
 
 /** A command as the image's user runs it: [program, args]. */
 function asImage(command: string[]): [string, string[]] {
-  const full = asImageUser ? ["setpriv", `--reuid=${IMAGE_UID}`, `--regid=${IMAGE_UID}`, "--clear-groups", ...command] : command;
+  const full = asImageUser
+    ? ["setpriv", `--reuid=${IMAGE_UID}`, `--regid=${IMAGE_UID}`, "--clear-groups", ...command]
+    : command;
   return [full[0], full.slice(1)];
 }
 
 /** `node server.js` as the Dockerfile's ENTRYPOINT/CMD runs it. */
 function startServer(): Server {
-  const child = spawn(...asImage([process.execPath, "server.js"]), { cwd: tree, env: serverEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(...asImage([process.execPath, "server.js"]), {
+    cwd: tree,
+    env: serverEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) readline.createInterface({ input: stream }).on("line", (line) => output.push(line));
+  for (const stream of [child.stdout!, child.stderr!])
+    readline.createInterface({ input: stream }).on("line", (line) => output.push(line));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { child, output, exited };
 }
@@ -131,7 +156,8 @@ async function whenReady(running: Server): Promise<Answer> {
   await waitUntil(
     "the standalone server to answer /api/ready with 200",
     async () => {
-      if (running.child.exitCode !== null) throw new Error(`The server exited with code ${running.child.exitCode}:\n${running.output.join("\n")}`);
+      if (running.child.exitCode !== null)
+        throw new Error(`The server exited with code ${running.child.exitCode}:\n${running.output.join("\n")}`);
       last = await call(port, "GET", "/api/ready").catch(() => null);
       return last?.status === 200;
     },
@@ -153,7 +179,9 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-standalone-data-"));
   // The simulator started for the suite, registered as the embedded cluster through the data dir.
   fs.copyFileSync(inject("kubeconfigPath"), path.join(dataDir, "embedded-kubeconfig.yaml"));
-  if (asImageUser) for (const entry of [dataDir, path.join(dataDir, "embedded-kubeconfig.yaml")]) fs.chownSync(entry, IMAGE_UID, IMAGE_UID);
+  if (asImageUser)
+    for (const entry of [dataDir, path.join(dataDir, "embedded-kubeconfig.yaml")])
+      fs.chownSync(entry, IMAGE_UID, IMAGE_UID);
   port = Number(process.env.BERTH_STANDALONE_TEST_PORT) || (await freePort());
 }, 15 * 60_000);
 
@@ -168,7 +196,10 @@ describe("the standalone tree, started as the image starts it", () => {
     const before = snapshot(tree);
     server = startServer();
     const ready = await whenReady(server);
-    expect(JSON.parse(ready.body)).toMatchObject({ status: "ready", checks: { database: "open", clusters: "1 of 1 registered answered" } });
+    expect(JSON.parse(ready.body)).toMatchObject({
+      status: "ready",
+      checks: { database: "open", clusters: "1 of 1 registered answered" },
+    });
 
     const health = await call(port, "GET", "/api/health");
     expect(health.status).toBe(200);
@@ -177,7 +208,9 @@ describe("the standalone tree, started as the image starts it", () => {
     expect(signIn.status).toBe(200);
     expect(signIn.body).toContain("Sign in");
 
-    const journal = JSON.parse(fs.readFileSync(path.join(tree, "db/migrations/meta/_journal.json"), "utf8")) as { entries: unknown[] };
+    const journal = JSON.parse(fs.readFileSync(path.join(tree, "db/migrations/meta/_journal.json"), "utf8")) as {
+      entries: unknown[];
+    };
     const db = new Database(path.join(dataDir, "berth.db"), { readonly: true, fileMustExist: true });
     try {
       expect(db.prepare("select count(*) as n from __drizzle_migrations").get()).toEqual({ n: journal.entries.length });
@@ -187,7 +220,11 @@ describe("the standalone tree, started as the image starts it", () => {
 
     // The backup command of the image (deploy/'s CronJob) runs from the tree with node alone, beside the live server.
     const backupFile = path.join(dataDir, "standalone-backup.db");
-    const backup = spawnSync(...asImage([process.execPath, "scripts/backup.mjs", backupFile]), { cwd: tree, env: serverEnv(), encoding: "utf8" });
+    const backup = spawnSync(...asImage([process.execPath, "scripts/backup.mjs", backupFile]), {
+      cwd: tree,
+      env: serverEnv(),
+      encoding: "utf8",
+    });
     expect(backup.status, `${backup.stdout}${backup.stderr}`).toBe(0);
     expect(fs.existsSync(backupFile)).toBe(true);
     fs.rmSync(backupFile);
@@ -198,7 +235,12 @@ describe("the standalone tree, started as the image starts it", () => {
   it("loses no run on SIGTERM during submissions, ends live streams, and exits 0: every 2xx has its row after a restart", async () => {
     expect(server, "the first test started the server").not.toBeNull();
     const running = server!;
-    const project = await call(port, "POST", "/api/v1/projects", { key: "standalone", name: "Standalone", executionConfig: "starter-cpu", cluster: "embedded" });
+    const project = await call(port, "POST", "/api/v1/projects", {
+      key: "standalone",
+      name: "Standalone",
+      executionConfig: "starter-cpu",
+      cluster: "embedded",
+    });
     expect(project.status, project.body).toBe(201);
     // A live stream never finishes by itself: the stop must end it, or it would wait for it forever.
     const stream = openStream(port, "/api/stream/runs");
@@ -215,7 +257,11 @@ describe("the standalone tree, started as the image starts it", () => {
         let answer: Answer;
         try {
           submitted += 1;
-          answer = await call(port, "POST", "/api/v1/runs", { project: "standalone", activity: "python-recipe", command: ["python", "-c", `print(${submitted})`] });
+          answer = await call(port, "POST", "/api/v1/runs", {
+            project: "standalone",
+            activity: "python-recipe",
+            command: ["python", "-c", `print(${submitted})`],
+          });
         } catch {
           // Refused or reset before any answer: the stopped server never took this one.
           if (signalled) return;

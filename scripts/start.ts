@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+
 import { embeddedClusterCommand, embeddedClusterMode, type EmbeddedClusterMode } from "./embedded-cluster";
 import { buildState, nextBuild } from "./next-build";
 
@@ -43,7 +44,12 @@ function startEmbeddedCluster(mode: Exclude<EmbeddedClusterMode, "off">): Promis
   // Owner-only: the cluster writes its kubeconfig and state here before the console tightens the dir.
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const kubeconfig = path.join(dataDir, "embedded-kubeconfig.yaml");
-  const command = embeddedClusterCommand(mode, { root, dataDir, kubeconfig, port: process.env.BERTH_EMBEDDED_CLUSTER_PORT });
+  const command = embeddedClusterCommand(mode, {
+    root,
+    dataDir,
+    kubeconfig,
+    port: process.env.BERTH_EMBEDDED_CLUSTER_PORT,
+  });
   if (command.prepareArgs) {
     const prepared = spawnSync(process.execPath, command.prepareArgs, { cwd: root, stdio: "inherit" });
     if (prepared.status !== 0) return Promise.reject(new Error(`Preparing ${command.description} failed (see above).`));
@@ -55,7 +61,10 @@ function startEmbeddedCluster(mode: Exclude<EmbeddedClusterMode, "off">): Promis
     stopAll(code ?? 1);
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command.description} did not start within ${command.readyTimeoutMs / 1000} s`)), command.readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${command.description} did not start within ${command.readyTimeoutMs / 1000} s`)),
+      command.readyTimeoutMs,
+    );
     readline.createInterface({ input: cluster.stdout! }).on("line", (line) => {
       console.log(`[cluster] ${line}`);
       if (/listening on/i.test(line)) {

@@ -53,13 +53,20 @@ export function startConsole(console: TestConsole, dataDir: string, logFile: str
 export async function ensurePortFree(console: TestConsole): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = net.createServer();
-    probe.once("error", () => reject(new Error(`Port ${console.port} is in use: set ${console.portVariable} to a free port`)));
+    probe.once("error", () =>
+      reject(new Error(`Port ${console.port} is in use: set ${console.portVariable} to a free port`)),
+    );
     probe.listen(console.port, () => probe.close(() => resolve()));
   });
 }
 
 /** Polls until `check` holds: from outside, the console has no event to wait on. */
-export async function waitFor(what: string, server: ChildProcess, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitFor(
+  what: string,
+  server: ChildProcess,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
     if (server.exitCode !== null) throw new Error(`The console exited (code ${server.exitCode}) before ${what}`);
@@ -69,7 +76,13 @@ export async function waitFor(what: string, server: ChildProcess, check: () => P
 }
 
 /** A JSON call with a bearer token; anything but 2xx throws with the answer. */
-export async function apiCall<T>(console: TestConsole, method: string, route: string, token: string, body?: unknown): Promise<T> {
+export async function apiCall<T>(
+  console: TestConsole,
+  method: string,
+  route: string,
+  token: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${console.baseUrl}${route}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
@@ -80,7 +93,12 @@ export async function apiCall<T>(console: TestConsole, method: string, route: st
 }
 
 /** A user's new API token: the user signs in as the sign-in form does, then creates it (only its owner can). */
-export async function tokenBySignIn(console: TestConsole, username: string, password: string, tokenName: string): Promise<{ id: number; token: string }> {
+export async function tokenBySignIn(
+  console: TestConsole,
+  username: string,
+  password: string,
+  tokenName: string,
+): Promise<{ id: number; token: string }> {
   const { baseUrl } = console;
   const jar = new Map<string, string>();
   const remember = (res: Response) => {
@@ -106,7 +124,8 @@ export async function tokenBySignIn(console: TestConsole, username: string, pass
     headers: { Cookie: cookie(), "Content-Type": "application/json", Origin: baseUrl, "Sec-Fetch-Site": "same-origin" },
     body: JSON.stringify({ name: tokenName }),
   });
-  if (created.status !== 201) throw new Error(`${username} could not create a token: ${created.status} ${await created.text()}`);
+  if (created.status !== 201)
+    throw new Error(`${username} could not create a token: ${created.status} ${await created.text()}`);
   return (await created.json()) as { id: number; token: string };
 }
 
@@ -122,6 +141,9 @@ export function stopOnSignals(server: ChildProcess): () => void {
 
 /** After a failure: the console's last error lines, where to find the rest. */
 export function printConsoleErrors(logFile: string): void {
-  const errors = fs.readFileSync(logFile, "utf8").split("\n").filter((line) => /error/i.test(line));
+  const errors = fs
+    .readFileSync(logFile, "utf8")
+    .split("\n")
+    .filter((line) => /error/i.test(line));
   if (errors.length) console.log(`Console errors (${logFile}):\n${errors.slice(-40).join("\n")}`);
 }

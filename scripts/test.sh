@@ -84,6 +84,8 @@ step() {
 counts() { sed -e 's/\x1b\[[0-9;]*m//g' "$logs/$1.log" | grep -E "$2" | sed -e 's/^ *//' -e 's/  */ /g' | paste -sd ';' | sed 's/;/; /g'; }
 
 step lint npx eslint --max-warnings 0 .
+# One formatting for all code (.prettierrc.json: 120 columns, imports grouped); `npm run format` applies it.
+step format npx prettier --check --log-level warn .
 step typecheck npm run --silent typecheck
 # The OpenAPI document as the code makes it, under Redocly's recommended rules (redocly.yaml),
 # offline: no usage data and no update check leave the machine.
@@ -113,7 +115,7 @@ step python-client npx tsx scripts/python-client-tests.ts
 step fuzz npx tsx scripts/fuzz-api.ts
 
 echo "== summary: every step passed (logs in $logs)"
-echo "lint and typecheck: clean"
+echo "lint, formatting and typecheck: clean"
 echo "vitest on the simulator: $(counts vitest '^ *(Test Files|Tests) ')"
 echo "vitest on the real control plane: $(counts real '^ *(Test Files|Tests) ')"
 echo "Playwright in Chromium: $(counts e2e '^ *[0-9]+ (passed|failed|flaky|skipped|did not run)')"

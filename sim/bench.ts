@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
+
 import { clusterRuntime } from "./cluster/index";
 import { startSimulator } from "./server/index";
 
@@ -40,7 +41,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "berth-bench-"));
   const kubeconfigPath = join(dir, "kubeconfig.yaml");
   const rows: [string, string][] = [];
-  const sim = await startSimulator({ kubeconfigPath, seed: { nodes: NODES - GPU_NODES, gpuNodes: GPU_NODES, gpusPerNode: 8, pods: 0, namespaces: NAMESPACES, seed: 1 } });
+  const sim = await startSimulator({
+    kubeconfigPath,
+    seed: { nodes: NODES - GPU_NODES, gpuNodes: GPU_NODES, gpusPerNode: 8, pods: 0, namespaces: NAMESPACES, seed: 1 },
+  });
   try {
     const runtime = clusterRuntime(sim.store)!;
     for (let i = 1; i <= NAMESPACES; i++) {
@@ -49,11 +53,15 @@ async function main(): Promise<void> {
 
     // Scheduler: 10k pending pods go in at once; time until every one is bound.
     const boundBefore = runtime.scheduler.bound;
-    for (let i = 0; i < PODS; i++) sim.store.create("pods", podBody(`bench-${(i % NAMESPACES) + 1}`, `pod-${i}`, i % 3 === 0 ? "500m" : "100m"));
+    for (let i = 0; i < PODS; i++)
+      sim.store.create("pods", podBody(`bench-${(i % NAMESPACES) + 1}`, `pod-${i}`, i % 3 === 0 ? "500m" : "100m"));
     const scheduleStart = performance.now();
     while (runtime.scheduler.bound - boundBefore < PODS) await new Promise((r) => setTimeout(r, 20));
     const scheduleMs = performance.now() - scheduleStart;
-    rows.push(["scheduler: bind 10,000 pods on 500 nodes", `${(scheduleMs / 1000).toFixed(2)} s = ${Math.round(PODS / (scheduleMs / 1000))} pods/s`]);
+    rows.push([
+      "scheduler: bind 10,000 pods on 500 nodes",
+      `${(scheduleMs / 1000).toFixed(2)} s = ${Math.round(PODS / (scheduleMs / 1000))} pods/s`,
+    ]);
     // Let the kubelet start them so the lists below hold running pods with full status.
     await new Promise((r) => setTimeout(r, 3000));
 
@@ -63,7 +71,18 @@ async function main(): Promise<void> {
       new Promise((resolve, reject) => {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         const req = request(
-          { host: url.hostname, port: url.port, path, method, agent, headers: { Authorization: `Bearer ${sim.token}`, "Content-Type": "application/json", Accept: "application/json" } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path,
+            method,
+            agent,
+            headers: {
+              Authorization: `Bearer ${sim.token}`,
+              "Content-Type": "application/json",
+              Accept: "application/json",
+            },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
@@ -84,9 +103,14 @@ async function main(): Promise<void> {
       listBytes = res.text.length;
     }
     const kubectlStart = performance.now();
-    await run("/usr/bin/kubectl", ["--kubeconfig", kubeconfigPath, "get", "pods", "-A", "-o", "json"], { maxBuffer: 1 << 30 });
+    await run("/usr/bin/kubectl", ["--kubeconfig", kubeconfigPath, "get", "pods", "-A", "-o", "json"], {
+      maxBuffer: 1 << 30,
+    });
     const kubectlMs = performance.now() - kubectlStart;
-    rows.push([`LIST all pods over HTTP (${sim.store.list("pods").length} pods, ${(listBytes / 1e6).toFixed(1)} MB)`, `${Math.min(...listTimes).toFixed(0)} ms (best of 3)`]);
+    rows.push([
+      `LIST all pods over HTTP (${sim.store.list("pods").length} pods, ${(listBytes / 1e6).toFixed(1)} MB)`,
+      `${Math.min(...listTimes).toFixed(0)} ms (best of 3)`,
+    ]);
     rows.push(["kubectl get pods -A -o json (wall)", `${kubectlMs.toFixed(0)} ms`]);
 
     // 20 watchers on all pods, then 500 creates: create latency and watch delivery.
@@ -94,30 +118,38 @@ async function main(): Promise<void> {
     const delivery: number[] = [];
     const rv = sim.store.currentResourceVersion();
     const watchers = await Promise.all(
-      Array.from({ length: WATCHERS }, () =>
-        new Promise<() => void>((resolve, reject) => {
-          const req = request(
-            { host: url.hostname, port: url.port, path: `/api/v1/pods?watch=1&resourceVersion=${rv}`, agent: new Agent({ ca: sim.caPem }), headers: { Authorization: `Bearer ${sim.token}` } },
-            (res) => {
-              let buffer = "";
-              res.on("data", (chunk: Buffer) => {
-                const now = performance.now();
-                buffer += chunk.toString();
-                let newline;
-                while ((newline = buffer.indexOf("\n")) >= 0) {
-                  const line = buffer.slice(0, newline);
-                  buffer = buffer.slice(newline + 1);
-                  const match = /"type":"ADDED".*?"name":"(created-\d+)"/.exec(line);
-                  const started = match && sent.get(match[1]);
-                  if (started !== undefined && started !== null) delivery.push(now - started);
-                }
-              });
-              resolve(() => req.destroy());
-            },
-          );
-          req.on("error", reject);
-          req.end();
-        }),
+      Array.from(
+        { length: WATCHERS },
+        () =>
+          new Promise<() => void>((resolve, reject) => {
+            const req = request(
+              {
+                host: url.hostname,
+                port: url.port,
+                path: `/api/v1/pods?watch=1&resourceVersion=${rv}`,
+                agent: new Agent({ ca: sim.caPem }),
+                headers: { Authorization: `Bearer ${sim.token}` },
+              },
+              (res) => {
+                let buffer = "";
+                res.on("data", (chunk: Buffer) => {
+                  const now = performance.now();
+                  buffer += chunk.toString();
+                  let newline;
+                  while ((newline = buffer.indexOf("\n")) >= 0) {
+                    const line = buffer.slice(0, newline);
+                    buffer = buffer.slice(newline + 1);
+                    const match = /"type":"ADDED".*?"name":"(created-\d+)"/.exec(line);
+                    const started = match && sent.get(match[1]);
+                    if (started !== undefined && started !== null) delivery.push(now - started);
+                  }
+                });
+                resolve(() => req.destroy());
+              },
+            );
+            req.on("error", reject);
+            req.end();
+          }),
       ),
     );
     const createTimes: number[] = [];
@@ -131,8 +163,14 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 1000));
     for (const stop of watchers) stop();
-    rows.push([`create pod over HTTP (${CREATES} sequential)`, `p50 ${percentile(createTimes, 50).toFixed(1)} ms, p99 ${percentile(createTimes, 99).toFixed(1)} ms`]);
-    rows.push([`watch delivery, ${WATCHERS} watchers (${delivery.length} events)`, `p50 ${percentile(delivery, 50).toFixed(1)} ms, p99 ${percentile(delivery, 99).toFixed(1)} ms`]);
+    rows.push([
+      `create pod over HTTP (${CREATES} sequential)`,
+      `p50 ${percentile(createTimes, 50).toFixed(1)} ms, p99 ${percentile(createTimes, 99).toFixed(1)} ms`,
+    ]);
+    rows.push([
+      `watch delivery, ${WATCHERS} watchers (${delivery.length} events)`,
+      `p50 ${percentile(delivery, 50).toFixed(1)} ms, p99 ${percentile(delivery, 99).toFixed(1)} ms`,
+    ]);
     rows.push(["RSS", `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`]);
     agent.destroy();
   } finally {

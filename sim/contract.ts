@@ -104,7 +104,13 @@ export interface StatusError extends Error {
     status: "Failure";
     message: string;
     reason: string;
-    details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message: string; field?: string }[]; retryAfterSeconds?: number };
+    details?: {
+      name?: string;
+      group?: string;
+      kind?: string;
+      causes?: { reason?: string; message: string; field?: string }[];
+      retryAfterSeconds?: number;
+    };
     code: number;
   };
 }

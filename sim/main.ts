@@ -3,6 +3,7 @@
  * Runs the simulator standalone and prints one ready line once it listens.
  */
 import { parseArgs } from "node:util";
+
 import { behaviour } from "./cluster/index";
 import { startSimulator } from "./server/index";
 
@@ -106,9 +107,17 @@ async function main(): Promise<void> {
     historyLimit: values.history ? integer("history", values.history) : undefined,
     deny: values.deny,
     cluster: {
-      kubelet: { defaultRunMs: values["default-run-seconds"] === undefined ? undefined : integer("default-run-seconds", values["default-run-seconds"]) * 1000 },
+      kubelet: {
+        defaultRunMs:
+          values["default-run-seconds"] === undefined
+            ? undefined
+            : integer("default-run-seconds", values["default-run-seconds"]) * 1000,
+      },
       spark: {
-        jobNamespaces: (values["spark-job-namespaces"] ?? "").split(",").map((name) => name.trim()).filter(Boolean),
+        jobNamespaces: (values["spark-job-namespaces"] ?? "")
+          .split(",")
+          .map((name) => name.trim())
+          .filter(Boolean),
         webhook: values["spark-webhook"],
       },
     },

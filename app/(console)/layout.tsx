@@ -1,4 +1,5 @@
 import Link from "next/link";
+
 import { Providers } from "@/components/console/providers";
 import { Sidebar } from "@/components/console/sidebar";
 import { SignOutButton } from "@/components/console/sign-out-button";
@@ -21,7 +22,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       <aside className="w-56 shrink-0 bg-slate-900">
         <div className="sticky top-0 flex h-screen flex-col">
           <Link href="/" className="flex items-center gap-2 px-5 py-4 text-white">
-            <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-500 text-sm font-bold">B</span>
+            <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-500 text-sm font-bold">
+              B
+            </span>
             <span className="text-base font-semibold tracking-tight">Berth</span>
           </Link>
           <Sidebar sections={sections} />

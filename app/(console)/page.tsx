@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
-import { requireActor } from "@/lib/auth/session";
+
 import { PageHeader } from "@/components/ui/page-header";
+import { requireActor } from "@/lib/auth/session";
 import { dashboardSnapshot } from "@/lib/dashboard/service";
+
 import { LiveDashboard } from "./_dashboard/live-dashboard";
 import { forFirstPaint } from "./_dashboard/view-model";
 import { WaitingRunsCard } from "./_dashboard/waiting-runs-card";
@@ -16,7 +18,10 @@ export default async function DashboardPage() {
   const snapshot = await dashboardSnapshot(actor);
   return (
     <>
-      <PageHeader title="Dashboard" description="What runs on every attached cluster, whose it is, how much GPU is taken and used, and how close each namespace is to its quota." />
+      <PageHeader
+        title="Dashboard"
+        description="What runs on every attached cluster, whose it is, how much GPU is taken and used, and how close each namespace is to its quota."
+      />
       <LiveDashboard initial={forFirstPaint(snapshot)} />
       <WaitingRunsCard actor={actor} />
     </>

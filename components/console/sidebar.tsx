@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+
 import type { NavSection } from "@/lib/navigation";
 
 function isActive(pathname: string, href: string) {
@@ -19,7 +20,11 @@ export function Sidebar({ sections }: { sections: NavSection[] }) {
     <nav aria-label="Main" className="flex-1 space-y-5 overflow-y-auto px-3 py-4">
       {sections.map((section, index) => (
         <div key={section.title ?? index}>
-          {section.title && <p className="px-2 pb-1 text-[11px] font-semibold uppercase tracking-wider text-slate-400">{section.title}</p>}
+          {section.title && (
+            <p className="px-2 pb-1 text-[11px] font-semibold uppercase tracking-wider text-slate-400">
+              {section.title}
+            </p>
+          )}
           <ul className="space-y-0.5">
             {section.items.map((item) => {
               const active = item.href === current;

@@ -17,7 +17,15 @@ export interface EventRow {
  * Kubernetes events as a table, newest first as given: a cluster's, a pod's or a run's.
  * `formatTime` lets a run page show seconds (its phases are seconds apart).
  */
-export function EventsTable({ events, showNamespace = false, formatTime = formatDateTime }: { events: EventRow[]; showNamespace?: boolean; formatTime?: (value: string) => string }) {
+export function EventsTable({
+  events,
+  showNamespace = false,
+  formatTime = formatDateTime,
+}: {
+  events: EventRow[];
+  showNamespace?: boolean;
+  formatTime?: (value: string) => string;
+}) {
   return (
     <Table label="Events">
       <thead>

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { connectEventSource, type EventHandlers, type EventSourceLike, type EventSourceOptions } from "./use-event-source";
+
+import {
+  connectEventSource,
+  type EventHandlers,
+  type EventSourceLike,
+  type EventSourceOptions,
+} from "./use-event-source";
 
 /** A stand-in for the browser's EventSource (Node has none): the test plays the server's side. */
 class FakeSource implements EventSourceLike {
@@ -30,14 +36,22 @@ class FakeSource implements EventSourceLike {
 function connect(handlers: EventHandlers, options: EventSourceOptions = {}) {
   let source: FakeSource | undefined;
   const state = { handlers, options };
-  connectEventSource("/api/stream/x", Object.keys(handlers), () => state, (url) => (source = new FakeSource(url)));
+  connectEventSource(
+    "/api/stream/x",
+    Object.keys(handlers),
+    () => state,
+    (url) => (source = new FakeSource(url)),
+  );
   return { source: source!, state };
 }
 
 describe("connectEventSource", () => {
   it("hands JSON events over parsed and text events as they are, to the handler current at that moment", () => {
     const got: unknown[] = [];
-    const { source, state } = connect({ run: (data) => got.push(["first", data]), line: (data) => got.push(["line", data]) }, { text: ["line"] });
+    const { source, state } = connect(
+      { run: (data) => got.push(["first", data]), line: (data) => got.push(["line", data]) },
+      { text: ["line"] },
+    );
     source.open();
     source.message("run", '{"id":"r1","status":"running"}');
     state.handlers = { ...state.handlers, run: (data) => got.push(["second", data]) };
@@ -52,7 +66,14 @@ describe("connectEventSource", () => {
 
   it("tells the caller when the browser reconnected after a drop, not on the first open", () => {
     const seen: string[] = [];
-    const { source } = connect({}, { onOpen: () => seen.push("open"), onReconnect: () => seen.push("reconnect"), onError: (closed) => seen.push(closed ? "closed" : "dropped") });
+    const { source } = connect(
+      {},
+      {
+        onOpen: () => seen.push("open"),
+        onReconnect: () => seen.push("reconnect"),
+        onError: (closed) => seen.push(closed ? "closed" : "dropped"),
+      },
+    );
     source.open();
     source.drop();
     source.open();
@@ -62,7 +83,10 @@ describe("connectEventSource", () => {
   it("closes a stream that must not reconnect at its first error, so nothing is replayed", () => {
     const lines: unknown[] = [];
     const closed: boolean[] = [];
-    const { source } = connect({ lines: (data) => lines.push(data) }, { reconnect: false, onError: (ended) => closed.push(ended) });
+    const { source } = connect(
+      { lines: (data) => lines.push(data) },
+      { reconnect: false, onError: (ended) => closed.push(ended) },
+    );
     source.open();
     source.message("lines", '{"lines":["a"]}');
     source.drop();

@@ -76,7 +76,11 @@ export function connectEventSource(
  * may change between renders without reopening the stream; a new URL, set of event names, text
  * events or reconnect choice does reopen it.
  */
-export function useEventSource(url: string | null, handlers: EventHandlers, options: EventSourceOptions = {}): EventSourceControls {
+export function useEventSource(
+  url: string | null,
+  handlers: EventHandlers,
+  options: EventSourceOptions = {},
+): EventSourceControls {
   const latest = useRef({ handlers, options });
   useEffect(() => {
     latest.current = { handlers, options };

@@ -1,10 +1,12 @@
 "use client";
 
-import { useCallback, useState } from "react";
 import { useRouter } from "next/navigation";
+import { useCallback, useState } from "react";
+
 import { Button } from "@/components/ui/button";
-import { formatDateTime } from "@/lib/format";
 import type { FieldChange } from "@/lib/audit/diff";
+import { formatDateTime } from "@/lib/format";
+
 import { FieldChanges } from "./field-changes";
 import type { ObjectActionResult } from "./types";
 
@@ -24,9 +26,14 @@ export function ConflictNotice({ current }: { current: ConflictCurrent | null })
   if (!current) return null;
   const change = current.lastChange;
   return (
-    <section aria-label="Conflicting change" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-3 text-sm text-amber-900">
+    <section
+      aria-label="Conflicting change"
+      className="rounded-md border border-amber-300 bg-amber-50 px-3 py-3 text-sm text-amber-900"
+    >
       <p className="font-medium">
-        {change ? `${change.actor} saved version ${current.version ?? "?"} at ${formatDateTime(change.at)}` : `Someone saved version ${current.version ?? "?"}`}
+        {change
+          ? `${change.actor} saved version ${current.version ?? "?"} at ${formatDateTime(change.at)}`
+          : `Someone saved version ${current.version ?? "?"}`}
         {" — your save was not applied."}
       </p>
       {change && (

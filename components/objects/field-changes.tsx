@@ -9,7 +9,9 @@ export function FieldChanges({ changes, label }: { changes: FieldChange[]; label
         <div key={change.field} className="flex flex-wrap gap-x-2">
           <dt className="font-mono text-slate-600">{change.field}</dt>
           <dd className="font-mono break-all">
-            {"before" in change && <span className="text-red-700 line-through decoration-red-300">{formatFieldValue(change.before)}</span>}
+            {"before" in change && (
+              <span className="text-red-700 line-through decoration-red-300">{formatFieldValue(change.before)}</span>
+            )}
             {"before" in change && "after" in change && <span className="text-slate-400"> → </span>}
             {"after" in change && <span className="text-emerald-700">{formatFieldValue(change.after)}</span>}
           </dd>

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+
 import { foldFieldErrors } from "./fold-field-errors";
 
 describe("foldFieldErrors", () => {
   it("moves nested errors onto the field that edits them, saying where in words", () => {
     expect(
-      foldFieldErrors({ name: ["Required"], "tolerations.0.effect": ["Bad effect"], "resources.limits.cpu": ["Bad"], spec: ["?"] }, ["name", "tolerations", "resources.limits"]),
+      foldFieldErrors(
+        { name: ["Required"], "tolerations.0.effect": ["Bad effect"], "resources.limits.cpu": ["Bad"], spec: ["?"] },
+        ["name", "tolerations", "resources.limits"],
+      ),
     ).toEqual({
       name: ["Required"],
       tolerations: ["Entry 1, effect: Bad effect"],
@@ -23,11 +27,9 @@ describe("foldFieldErrors", () => {
       "resources.limits.nvidia.com/gpu": ["must equal the request"],
       "usableBy.groups.0": ["No group named x"],
     };
-    const folded = foldFieldErrors(
-      errors,
-      ["pythonVersions", "limitRange", "resources.limits"],
-      { usableBy: "Usable by" },
-    );
+    const folded = foldFieldErrors(errors, ["pythonVersions", "limitRange", "resources.limits"], {
+      usableBy: "Usable by",
+    });
     expect(folded).toEqual({
       pythonVersions: ['Entry 2: "2.7" is not a Python version', "Entry 3: Python 3.99 is not supported"],
       limitRange: ["Limit 1: Type must be Container or Pod", "Limit 2, max nvidia.com/gpu: Not a Kubernetes quantity"],
@@ -39,11 +41,18 @@ describe("foldFieldErrors", () => {
   });
 
   it("shows a message once per field, even when several paths say it", () => {
-    expect(foldFieldErrors({ env: ["Bad line", "Bad line"], "env.1": ["Bad line"] }, ["env"])).toEqual({ env: ["Bad line", "Entry 2: Bad line"] });
+    expect(foldFieldErrors({ env: ["Bad line", "Bad line"], "env.1": ["Bad line"] }, ["env"])).toEqual({
+      env: ["Bad line", "Entry 2: Bad line"],
+    });
   });
 
   it("names a field no form field covers by its name in words (a YAML import's errors)", () => {
-    expect(foldFieldErrors({ yaml: ["Not YAML"], "resources.requests.nvidia.com/gpu": ["Not a quantity"], usableBy: ["Choose"] }, ["yaml"])).toEqual({
+    expect(
+      foldFieldErrors(
+        { yaml: ["Not YAML"], "resources.requests.nvidia.com/gpu": ["Not a quantity"], usableBy: ["Choose"] },
+        ["yaml"],
+      ),
+    ).toEqual({
       yaml: ["Not YAML"],
       _form: ["Resources, requests nvidia.com/gpu: Not a quantity", "Usable by: Choose"],
     });

@@ -8,7 +8,11 @@ const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
  * field covers go to "_form" under the field's label (`labels`, else its name in words) so none
  * is lost. A message shows once per field.
  */
-export function foldFieldErrors(fieldErrors: FieldErrors | undefined, formFields: readonly string[], labels: Record<string, string> = {}): FieldErrors | undefined {
+export function foldFieldErrors(
+  fieldErrors: FieldErrors | undefined,
+  formFields: readonly string[],
+  labels: Record<string, string> = {},
+): FieldErrors | undefined {
   if (!fieldErrors) return undefined;
   const folded: FieldErrors = {};
   const add = (field: string, message: string) => {
@@ -25,7 +29,9 @@ export function foldFieldErrors(fieldErrors: FieldErrors | undefined, formFields
       }
       const segments = (owner ? path.slice(owner.length + 1) : path).split(".");
       const field = owner ? undefined : segments.shift()!;
-      const where = [field && (labels[field] ?? capitalize(keyInWords(field))), pathInWords(segments, message, !field)].filter(Boolean).join(", ");
+      const where = [field && (labels[field] ?? capitalize(keyInWords(field))), pathInWords(segments, message, !field)]
+        .filter(Boolean)
+        .join(", ");
       add(owner ?? "_form", where ? `${where}: ${message}` : message);
     }
   }

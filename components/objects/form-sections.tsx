@@ -1,6 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
+
 import { Field } from "@/components/ui/form";
 
 /** A titled group of fields inside a long object form. */
@@ -18,7 +19,13 @@ export function IdentityFields({ name, description }: { name: string; descriptio
   return (
     <FormSection title="Identity">
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field name="name" label="Name" defaultValue={name} autoComplete="off" hint="Lowercase letters, digits and '-' (a DNS-1123 label)." />
+        <Field
+          name="name"
+          label="Name"
+          defaultValue={name}
+          autoComplete="off"
+          hint="Lowercase letters, digits and '-' (a DNS-1123 label)."
+        />
         <Field name="description" label="Description" defaultValue={description} autoComplete="off" />
       </div>
     </FormSection>

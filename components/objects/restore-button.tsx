@@ -2,6 +2,7 @@
 
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import type { FieldChange } from "@/lib/audit/diff";
+
 import { FieldChanges } from "./field-changes";
 import type { ObjectActionResult } from "./types";
 
@@ -23,8 +24,15 @@ export function RestoreButton({
 }) {
   const title = version ? `Restore version ${version}?` : `Restore the version saved ${when}?`;
   return (
-    <ConfirmButton label="Restore this version" variant="secondary" title={title} confirmLabel={version ? `Restore version ${version}` : "Restore"} onConfirm={() => restore(auditEventId)}>
-      {version ? `Version ${version} was saved ${when}. ` : ""}It is saved again as a new version, so this restore also appears in the history and can be undone.
+    <ConfirmButton
+      label="Restore this version"
+      variant="secondary"
+      title={title}
+      confirmLabel={version ? `Restore version ${version}` : "Restore"}
+      onConfirm={() => restore(auditEventId)}
+    >
+      {version ? `Version ${version} was saved ${when}. ` : ""}It is saved again as a new version, so this restore also
+      appears in the history and can be undone.
       {changes && (
         <div className="mt-3">
           <p className="mb-1 font-medium text-slate-800">What it changes (now → restored)</p>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, type TextareaHTMLAttributes } from "react";
+
 import { useFieldErrors } from "@/components/ui/form";
 
 /** A multi-line field inside an ActionForm (YAML, key=value lines) with its errors. */
@@ -25,7 +26,9 @@ export function TextareaField({
         aria-invalid={all.length ? true : undefined}
         aria-describedby={all.length ? `${id}-errors` : hint ? `${id}-hint` : undefined}
         className={`mt-1 block w-full rounded-md border bg-white px-3 py-2 font-mono text-xs shadow-sm focus:outline-none focus:ring-2 ${
-          all.length ? "border-red-400 focus:ring-red-300" : "border-slate-300 focus:border-brand-500 focus:ring-brand-100"
+          all.length
+            ? "border-red-400 focus:ring-red-300"
+            : "border-slate-300 focus:border-brand-500 focus:ring-brand-100"
         }`}
         {...props}
       />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+
 import { CheckboxGroup, useFieldErrors } from "@/components/ui/form";
 
 /**
@@ -32,14 +33,25 @@ export function UsableByField({
       <div className="mt-1 flex gap-4 text-sm text-slate-700">
         {(["all", "groups"] as const).map((value) => (
           <label key={value} className="flex items-center gap-1.5">
-            <input type="radio" name={modeName} value={value} checked={mode === value} onChange={() => setMode(value)} />
+            <input
+              type="radio"
+              name={modeName}
+              value={value}
+              checked={mode === value}
+              onChange={() => setMode(value)}
+            />
             {value === "all" ? "Everyone" : "Selected groups"}
           </label>
         ))}
       </div>
       {mode === "groups" && (
         <div className="mt-2">
-          <CheckboxGroup name={groupsName} label="Groups that may use it" options={groups} defaultChecked={initialGroups} />
+          <CheckboxGroup
+            name={groupsName}
+            label="Groups that may use it"
+            options={groups}
+            defaultChecked={initialGroups}
+          />
         </div>
       )}
       {errors && (

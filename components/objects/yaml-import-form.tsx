@@ -1,8 +1,10 @@
 "use client";
 
 import { startTransition, useActionState, useId, useRef, type ChangeEvent, type FormEvent } from "react";
+
 import { Button } from "@/components/ui/button";
 import { fileInputClasses } from "@/components/ui/form";
+
 import { foldFieldErrors } from "./fold-field-errors";
 import type { ObjectActionResult } from "./types";
 
@@ -55,7 +57,10 @@ export function YamlImportForm({
         </div>
       )}
       {state?.ok && (
-        <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+        <div
+          role="status"
+          className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+        >
           {successMessage}
         </div>
       )}
@@ -77,7 +82,13 @@ export function YamlImportForm({
         <label htmlFor={fileId} className="text-sm text-slate-700">
           Or upload a file
         </label>
-        <input id={fileId} type="file" accept=".yaml,.yml,text/yaml,text/plain" onChange={loadFile} className={fileInputClasses} />
+        <input
+          id={fileId}
+          type="file"
+          accept=".yaml,.yml,text/yaml,text/plain"
+          onChange={loadFile}
+          className={fileInputClasses}
+        />
       </div>
       <Button type="submit" disabled={pending}>
         {pending ? "Importing…" : label}

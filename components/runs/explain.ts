@@ -29,7 +29,8 @@ export type ExplainedStatus = "queued" | "pending" | "running" | "succeeded" | "
  */
 export function parseQuotaFigures(text: string): QuotaFigure[] | undefined {
   const worded = [...text.matchAll(/([\w./-]+): asks ([^\s,;]+), ([^\s,;]+) in use, limit ([^\s,;]+)/g)];
-  if (worded.length > 0) return worded.map(([, resource, requested, used, limited]) => ({ resource, requested, used, limited }));
+  if (worded.length > 0)
+    return worded.map(([, resource, requested, used, limited]) => ({ resource, requested, used, limited }));
   const part = (label: string) => new RegExp(`${label}: ([^\\s,]+=[^\\s,]+(?:,[^\\s,]+=[^\\s,]+)*)`).exec(text)?.[1];
   const requested = part("requested");
   const used = part("used");
@@ -37,7 +38,12 @@ export function parseQuotaFigures(text: string): QuotaFigure[] | undefined {
   if (!requested || !used || !limited) return undefined;
   const toMap = (list: string) => new Map(list.split(",").map((pair) => pair.split("=") as [string, string]));
   const [usedMap, limitedMap] = [toMap(used), toMap(limited)];
-  return [...toMap(requested)].map(([resource, value]) => ({ resource, requested: value, used: usedMap.get(resource) ?? "?", limited: limitedMap.get(resource) ?? "?" }));
+  return [...toMap(requested)].map(([resource, value]) => ({
+    resource,
+    requested: value,
+    used: usedMap.get(resource) ?? "?",
+    limited: limitedMap.get(resource) ?? "?",
+  }));
 }
 
 /** The resources named by "Insufficient X" in a scheduler message. */
@@ -46,7 +52,11 @@ function insufficientResources(text: string): string[] {
 }
 
 /** Why a run is pending, failed or lost, in plain words; undefined when there is nothing to explain. */
-export function explainRun(status: ExplainedStatus, reason: string | null | undefined, exitCode?: number | null): Explanation | undefined {
+export function explainRun(
+  status: ExplainedStatus,
+  reason: string | null | undefined,
+  exitCode?: number | null,
+): Explanation | undefined {
   const text = reason ?? "";
   if (/exceeded quota|over the quota|refused by the (namespace )?quota/i.test(text)) {
     const quota = parseQuotaFigures(text);
@@ -72,7 +82,8 @@ export function explainRun(status: ExplainedStatus, reason: string | null | unde
   if (/ErrImagePull|ImagePullBackOff|InvalidImageName|pull image|pulling image/i.test(text)) {
     return {
       headline: "The container image could not be pulled",
-      advice: "Check the image name and tag of the execution config or code env, that the image was pushed, and that the registry credentials (image pull secret) are right. The run stays pending until the image can be pulled.",
+      advice:
+        "Check the image name and tag of the execution config or code env, that the image was pushed, and that the registry credentials (image pull secret) are right. The run stays pending until the image can be pulled.",
     };
   }
   // Before the crash and exit-code rules: the code that failed is not the user's.
@@ -87,13 +98,15 @@ export function explainRun(status: ExplainedStatus, reason: string | null | unde
   if (/OOMKilled/i.test(text) || (status === "failed" && exitCode === 137)) {
     return {
       headline: "Out of memory: the container was killed (OOMKilled)",
-      advice: "The process used more memory than the execution config's memory limit, so the kernel stopped it (exit code 137). Use a config with a higher memory limit, or process the data in smaller parts.",
+      advice:
+        "The process used more memory than the execution config's memory limit, so the kernel stopped it (exit code 137). Use a config with a higher memory limit, or process the data in smaller parts.",
     };
   }
   if (/node affinity|node selector|didn't match/i.test(text)) {
     return {
       headline: "No node matches the execution config's node selector or affinity",
-      advice: "The config asks for nodes with labels that no node has (or that are all full). An admin can fix the config's node selector, or add matching nodes.",
+      advice:
+        "The config asks for nodes with labels that no node has (or that are all full). An admin can fix the config's node selector, or add matching nodes.",
     };
   }
   if (/untolerated taint|had taint|taint/i.test(text)) {
@@ -103,29 +116,47 @@ export function explainRun(status: ExplainedStatus, reason: string | null | unde
     };
   }
   if (/unreachable|stale|cannot reach|could not reach/i.test(text)) {
-    return { headline: "The cluster cannot be reached", advice: "Berth keeps trying and shows the run's last known state; it updates by itself when the cluster answers again." };
+    return {
+      headline: "The cluster cannot be reached",
+      advice:
+        "Berth keeps trying and shows the run's last known state; it updates by itself when the cluster answers again.",
+    };
   }
   if (/CrashLoopBackOff|keeps crashing/i.test(text)) {
     return {
       headline: "The container keeps crashing",
-      advice: "The program exits with an error soon after it starts and Kubernetes keeps restarting it. The log of the last attempt usually says why.",
+      advice:
+        "The program exits with an error soon after it starts and Kubernetes keeps restarting it. The log of the last attempt usually says why.",
     };
   }
   if (/evicted/i.test(text)) {
-    return { headline: "The pod was evicted from its node", advice: "The node ran short of memory or disk, or was drained. Submitting the run again usually works." };
+    return {
+      headline: "The pod was evicted from its node",
+      advice: "The node ran short of memory or disk, or was drained. Submitting the run again usually works.",
+    };
   }
   if (/time limit|DeadlineExceeded/i.test(text)) {
-    return { headline: "The run took longer than its time limit", advice: "It was stopped when its deadline passed. Ask for a longer limit, or make the run shorter." };
+    return {
+      headline: "The run took longer than its time limit",
+      advice: "It was stopped when its deadline passed. Ask for a longer limit, or make the run shorter.",
+    };
   }
   if (status === "failed") {
     if (exitCode != null && exitCode !== 0) {
-      return { headline: `The command exited with code ${exitCode}`, advice: "The program itself reported an error: the end of the log usually says why." };
+      return {
+        headline: `The command exited with code ${exitCode}`,
+        advice: "The program itself reported an error: the end of the log usually says why.",
+      };
     }
     return { headline: text || "The run failed", advice: "The events and the log below say more." };
   }
   if (status === "lost") {
-    return { headline: "The run's pods disappeared", advice: "Its pods were removed while Berth was not watching, so its end is unknown. Submit it again if needed." };
+    return {
+      headline: "The run's pods disappeared",
+      advice: "Its pods were removed while Berth was not watching, so its end is unknown. Submit it again if needed.",
+    };
   }
-  if ((status === "pending" || status === "queued") && text) return { headline: text, advice: "Nothing is wrong so far: the run starts as soon as its container is created." };
+  if ((status === "pending" || status === "queued") && text)
+    return { headline: text, advice: "Nothing is wrong so far: the run starts as soon as its container is created." };
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { formatAge, formatClock, formatSpan } from "./format";
 
 describe("run time formats", () => {

@@ -1,4 +1,10 @@
-const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
+const clock = new Intl.DateTimeFormat("en-GB", {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+  timeZone: "UTC",
+});
 
 /** A time of day to the second, "21:04:09 UTC": phase changes of a run are seconds apart. */
 export function formatClock(value: string | Date): string {

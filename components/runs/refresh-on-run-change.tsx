@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
+
 import { useEventSource } from "@/components/live/use-event-source";
 
 /**

@@ -1,7 +1,9 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+
 import type { RunView } from "@/lib/runs/schema";
+
 import { RunEffectiveConfig } from "./run-effective-config";
 
 const base: RunView = {
@@ -30,7 +32,8 @@ const base: RunView = {
   },
 };
 
-const text = (run: RunView) => renderToStaticMarkup(createElement(RunEffectiveConfig, { run })).replace(/<[^>]+>/g, " ");
+const text = (run: RunView) =>
+  renderToStaticMarkup(createElement(RunEffectiveConfig, { run })).replace(/<[^>]+>/g, " ");
 
 describe("RunEffectiveConfig", () => {
   it("does not show a Spark run the execution config (and its GPUs) that Spark does not use", () => {
@@ -41,7 +44,14 @@ describe("RunEffectiveConfig", () => {
   });
 
   it("shows the execution config of a pod run", () => {
-    const pod: RunView = { ...base, activity: "python-recipe", workload: "pod", executionConfig: "gpu-ml", sparkConfig: undefined, resolution: { ...base.resolution, sparkConfig: undefined } };
+    const pod: RunView = {
+      ...base,
+      activity: "python-recipe",
+      workload: "pod",
+      executionConfig: "gpu-ml",
+      sparkConfig: undefined,
+      resolution: { ...base.resolution, sparkConfig: undefined },
+    };
     expect(text(pod)).toContain("gpu-ml");
   });
 });

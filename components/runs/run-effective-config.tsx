@@ -23,17 +23,44 @@ export function RunEffectiveConfig({ run }: { run: RunView }) {
   const rows: [string, React.ReactNode][] = [
     ...(spark
       ? ([
-          ["Spark config", resolution.sparkConfig ? <Choice key="s" choice={resolution.sparkConfig} /> : <span key="s" className="text-slate-400">not set</span>],
-          ["Execution config", <span key="e" className="text-slate-400">not used by Spark runs</span>],
+          [
+            "Spark config",
+            resolution.sparkConfig ? (
+              <Choice key="s" choice={resolution.sparkConfig} />
+            ) : (
+              <span key="s" className="text-slate-400">
+                not set
+              </span>
+            ),
+          ],
+          [
+            "Execution config",
+            <span key="e" className="text-slate-400">
+              not used by Spark runs
+            </span>,
+          ],
         ] as [string, React.ReactNode][])
-      : ([["Execution config", <Choice key="e" choice={resolution.executionConfig} />]] as [string, React.ReactNode][])),
+      : ([["Execution config", <Choice key="e" choice={resolution.executionConfig} />]] as [
+          string,
+          React.ReactNode,
+        ][])),
     ...(docker
       ? ([["Docker host", <span key="d">{run.dockerHost}</span>]] as [string, React.ReactNode][])
       : ([
           ["Cluster", <Choice key="c" choice={resolution.cluster} />],
-          ["Namespace", <span key="n" className="font-mono text-xs">{run.namespace}</span>],
+          [
+            "Namespace",
+            <span key="n" className="font-mono text-xs">
+              {run.namespace}
+            </span>,
+          ],
         ] as [string, React.ReactNode][])),
-    ["Image", <span key="i" className="break-all font-mono text-xs">{resolution.image || "—"}</span>],
+    [
+      "Image",
+      <span key="i" className="break-all font-mono text-xs">
+        {resolution.image || "—"}
+      </span>,
+    ],
     ["Code env", run.codeEnv ?? <span className="text-slate-400">none</span>],
   ];
   return (

@@ -1,11 +1,19 @@
 "use client";
 
 import { useEffect, useId, useLayoutEffect, useRef, useState } from "react";
+
 import { useEventSource } from "@/components/live/use-event-source";
 import { buttonClasses } from "@/components/ui/button";
 
 /** Colours of the `[pod]` prefixes of a merged log, so each pod's lines are easy to follow. */
-const PREFIX_COLOURS = ["text-sky-300", "text-amber-300", "text-emerald-300", "text-fuchsia-300", "text-orange-300", "text-teal-300"];
+const PREFIX_COLOURS = [
+  "text-sky-300",
+  "text-amber-300",
+  "text-emerald-300",
+  "text-fuchsia-300",
+  "text-orange-300",
+  "text-teal-300",
+];
 
 /** Merged lines with each `[pod]` prefix coloured by pod (the driver first in the list gets the first colour). */
 function PrefixedLines({ lines, pods }: { lines: string[]; pods: string[] }) {
@@ -33,7 +41,19 @@ type StreamState = "connecting" | "streaming" | "ended" | "failed";
  * scrolled to the end unless the reader scrolls up. When a stream stops before the run ends (a
  * dropped connection), it starts again at the run's next change and replaces what is shown.
  */
-export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string; pods: string[]; live: boolean; prefixed: boolean; change: string }) {
+export function RunLogs({
+  runId,
+  pods,
+  live,
+  prefixed,
+  change,
+}: {
+  runId: string;
+  pods: string[];
+  live: boolean;
+  prefixed: boolean;
+  change: string;
+}) {
   const [pod, setPod] = useState("");
   const [lines, setLines] = useState<string[]>([]);
   const [state, setState] = useState<StreamState>("connecting");
@@ -94,7 +114,12 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
         {pods.length > 1 && (
           <div className="flex items-center gap-2 text-slate-700">
             <label htmlFor={selectId}>Pod</label>
-            <select id={selectId} value={pod} onChange={(event) => setPod(event.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+            <select
+              id={selectId}
+              value={pod}
+              onChange={(event) => setPod(event.target.value)}
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+            >
               <option value="">{prefixed ? "All pods (merged)" : "All pods"}</option>
               {pods.map((name) => (
                 <option key={name} value={name}>
@@ -105,9 +130,19 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
           </div>
         )}
         <span role="status" aria-label="Log status" className="text-xs text-slate-500">
-          {state === "connecting" ? "connecting…" : state === "streaming" ? "following the log live…" : state === "failed" ? (problem ?? "the log stream stopped; it resumes at the run's next change") : "complete"}
+          {state === "connecting"
+            ? "connecting…"
+            : state === "streaming"
+              ? "following the log live…"
+              : state === "failed"
+                ? (problem ?? "the log stream stopped; it resumes at the run's next change")
+                : "complete"}
         </span>
-        <a href={`/api/v1/runs/${runId}/logs${pod ? `?pod=${encodeURIComponent(pod)}` : ""}`} download={`run-${runId}${pod ? `-${pod}` : ""}.log`} className={`ml-auto ${buttonClasses("secondary", "sm")}`}>
+        <a
+          href={`/api/v1/runs/${runId}/logs${pod ? `?pod=${encodeURIComponent(pod)}` : ""}`}
+          download={`run-${runId}${pod ? `-${pod}` : ""}.log`}
+          className={`ml-auto ${buttonClasses("secondary", "sm")}`}
+        >
           Download log
         </a>
       </div>
@@ -120,7 +155,17 @@ export function RunLogs({ runId, pods, live, prefixed, change }: { runId: string
         }}
         className="max-h-[26rem] min-h-[8rem] overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
       >
-        {lines.length === 0 ? (live ? "No output yet." : "No log.") : prefixed ? <PrefixedLines lines={lines} pods={pods} /> : lines.join("\n")}
+        {lines.length === 0 ? (
+          live ? (
+            "No output yet."
+          ) : (
+            "No log."
+          )
+        ) : prefixed ? (
+          <PrefixedLines lines={lines} pods={pods} />
+        ) : (
+          lines.join("\n")
+        )}
       </pre>
     </div>
   );

@@ -20,8 +20,14 @@ function ContainerLine({ container }: { container: PodDescription["containers"][
   return (
     <li className="text-xs">
       <span className="font-mono text-slate-800">{container.name}</span>{" "}
-      {container.kind && <span className="text-slate-500">{container.kind === "sidecar" ? "sidecar" : "init container"} </span>}
-      <span className={failed ? "font-medium text-red-700" : container.state === "waiting" ? "text-amber-800" : "text-slate-600"}>
+      {container.kind && (
+        <span className="text-slate-500">{container.kind === "sidecar" ? "sidecar" : "init container"} </span>
+      )}
+      <span
+        className={
+          failed ? "font-medium text-red-700" : container.state === "waiting" ? "text-amber-800" : "text-slate-600"
+        }
+      >
         {container.state}
         {container.reason ? ` (${container.reason})` : ""}
         {container.exitCode !== null ? `, exit code ${container.exitCode}` : ""}

@@ -1,7 +1,15 @@
 import { Badge } from "@/components/ui/badge";
 import type { RunStatus } from "@/lib/runs/schema";
 
-const STATUS_TONE = { queued: "gray", pending: "amber", running: "blue", succeeded: "green", failed: "red", aborted: "gray", lost: "red" } as const;
+const STATUS_TONE = {
+  queued: "gray",
+  pending: "amber",
+  running: "blue",
+  succeeded: "green",
+  failed: "red",
+  aborted: "gray",
+  lost: "red",
+} as const;
 
 /** A run's status as a coloured word. */
 export function RunStatusBadge({ status }: { status: RunStatus }) {

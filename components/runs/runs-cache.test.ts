@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+
 import type { RunChange } from "@/lib/runs/events";
 import type { RunView } from "@/lib/runs/schema";
+
 import { applyRunChange, insertRun, matchesFilters } from "./runs-cache";
 
 const run = (id: string, overrides: Partial<RunView> = {}): RunView => ({
@@ -20,7 +22,11 @@ const run = (id: string, overrides: Partial<RunView> = {}): RunView => ({
   gpus: 1,
   warnings: [],
   timeline: [],
-  resolution: { executionConfig: { value: "gpu", origin: "project", from: "from project setting" }, cluster: { value: "embedded", origin: "instance", from: "from instance default" }, image: "python:3.12" },
+  resolution: {
+    executionConfig: { value: "gpu", origin: "project", from: "from project setting" },
+    cluster: { value: "embedded", origin: "instance", from: "from instance default" },
+    image: "python:3.12",
+  },
   ...overrides,
 });
 
@@ -44,7 +50,13 @@ describe("runs list cache", () => {
     const next = applyRunChange([run("a"), run("bb")], change("a"), {});
     expect(next).not.toBe("unknown");
     const [patched, other] = next as RunView[];
-    expect(patched).toMatchObject({ id: "a", status: "running", pods: ["run-a"], startedAt: "2026-11-27T21:00:05Z", project: "churn" });
+    expect(patched).toMatchObject({
+      id: "a",
+      status: "running",
+      pods: ["run-a"],
+      startedAt: "2026-11-27T21:00:05Z",
+      project: "churn",
+    });
     expect(patched.reason).toBeUndefined();
     expect(other.status).toBe("pending");
   });
@@ -59,7 +71,12 @@ describe("runs list cache", () => {
     const fresh = run("c", { createdAt: "2026-11-27T21:00:09Z" });
     expect(insertRun(list, fresh, {}, 2).map((r) => r.id)).toEqual(["c", "a"]);
     expect(insertRun([fresh, ...list], fresh, {}, 10).map((r) => r.id)).toEqual(["c", "a", "b"]);
-    expect(insertRun(list, run("d", { project: "other" }), { project: "CHURN" }, 10).map((r) => r.id)).toEqual(["a", "b"]);
-    expect(matchesFilters(run("e"), { project: "CHURN", activity: "ml-train", cluster: "embedded", user: "ada" })).toBe(true);
+    expect(insertRun(list, run("d", { project: "other" }), { project: "CHURN" }, 10).map((r) => r.id)).toEqual([
+      "a",
+      "b",
+    ]);
+    expect(matchesFilters(run("e"), { project: "CHURN", activity: "ml-train", cluster: "embedded", user: "ada" })).toBe(
+      true,
+    );
   });
 });

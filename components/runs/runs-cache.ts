@@ -32,7 +32,11 @@ export function patchRun(run: RunView, change: RunChange): RunView {
  * Applies one change to a list: patches the run in place, drops it when it stops matching the
  * filters; "unknown" when the run is not in the list (a new run: the caller fetches that one run).
  */
-export function applyRunChange(runs: readonly RunView[], change: RunChange, filters: RunFilters): RunView[] | "unknown" {
+export function applyRunChange(
+  runs: readonly RunView[],
+  change: RunChange,
+  filters: RunFilters,
+): RunView[] | "unknown" {
   const index = runs.findIndex((run) => run.id === change.id);
   if (index < 0) return "unknown";
   const patched = patchRun(runs[index], change);
@@ -46,5 +50,7 @@ export function applyRunChange(runs: readonly RunView[], change: RunChange, filt
 export function insertRun(runs: readonly RunView[], run: RunView, filters: RunFilters, limit: number): RunView[] {
   if (!matchesFilters(run, filters)) return [...runs];
   const rest = runs.filter((candidate) => candidate.id !== run.id);
-  return [run, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
+  return [run, ...rest]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+    .slice(0, limit);
 }

@@ -1,7 +1,9 @@
 import Link from "next/link";
+
 import { Table, Td, Th } from "@/components/ui/table";
 import { ACTIVITY_LABELS, isActivityType } from "@/lib/resolution/activities";
 import type { RunView } from "@/lib/runs/schema";
+
 import { formatAge } from "./format";
 import { RunStatusBadge } from "./run-status-badge";
 
@@ -37,16 +39,23 @@ export function RunsTable({ runs, now }: { runs: readonly RunView[]; now: number
             </Td>
             <Td className="max-w-xs">
               <RunStatusBadge status={run.status} />
-              {run.reason && (run.status === "pending" || run.status === "queued" || run.status === "failed" || run.status === "lost" || run.status === "aborted") && (
-                <p className="mt-1 line-clamp-2 text-xs text-slate-500" title={run.reason}>
-                  {run.reason}
-                </p>
-              )}
+              {run.reason &&
+                (run.status === "pending" ||
+                  run.status === "queued" ||
+                  run.status === "failed" ||
+                  run.status === "lost" ||
+                  run.status === "aborted") && (
+                  <p className="mt-1 line-clamp-2 text-xs text-slate-500" title={run.reason}>
+                    {run.reason}
+                  </p>
+                )}
             </Td>
             <Td>{run.project}</Td>
             <Td>{run.user}</Td>
             <Td className="whitespace-nowrap">{activityLabel(run.activity)}</Td>
-            <Td className="whitespace-nowrap">{run.sparkConfig ? `Spark: ${run.sparkConfig}` : (run.executionConfig ?? "—")}</Td>
+            <Td className="whitespace-nowrap">
+              {run.sparkConfig ? `Spark: ${run.sparkConfig}` : (run.executionConfig ?? "—")}
+            </Td>
             <Td>{run.dockerHost !== undefined ? `Docker host ${run.dockerHost}` : run.cluster}</Td>
             <Td className="whitespace-nowrap" title={run.createdAt}>
               {now === null ? "—" : formatAge(run.createdAt, now)}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { timelineSteps } from "./timeline-steps";
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 10, 27, 21, 0, seconds)).toISOString();
@@ -25,7 +26,14 @@ describe("timelineSteps", () => {
   });
 
   it("counts the current phase until now, and leaves the end open", () => {
-    const steps = timelineSteps([{ status: "queued", at: at(0) }, { status: "pending", at: at(2) }], "pending", ms(7));
+    const steps = timelineSteps(
+      [
+        { status: "queued", at: at(0) },
+        { status: "pending", at: at(2) },
+      ],
+      "pending",
+      ms(7),
+    );
     expect(steps.map((step) => [step.status, step.mark, step.spanMs])).toEqual([
       ["queued", "done", 2000],
       ["pending", "current", 5000],
@@ -36,7 +44,14 @@ describe("timelineSteps", () => {
   });
 
   it("shows a skipped phase as not reached", () => {
-    const steps = timelineSteps([{ status: "queued", at: at(0) }, { status: "aborted", at: at(5), reason: "Aborted by ada" }], "aborted", ms(9));
+    const steps = timelineSteps(
+      [
+        { status: "queued", at: at(0) },
+        { status: "aborted", at: at(5), reason: "Aborted by ada" },
+      ],
+      "aborted",
+      ms(9),
+    );
     expect(steps.map((step) => [step.status, step.mark, step.at])).toEqual([
       ["queued", "done", at(0)],
       ["pending", "future", null],

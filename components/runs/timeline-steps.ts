@@ -21,12 +21,24 @@ export interface TimelineStep {
  * queued → pending → running → end, each with when it was reached and how long the run stayed.
  * A phase the run skipped (aborted while queued, a watch gap) stays "future" with no time.
  */
-export function timelineSteps(timeline: readonly RunTransition[], status: RunStatus, now: number | null): TimelineStep[] {
+export function timelineSteps(
+  timeline: readonly RunTransition[],
+  status: RunStatus,
+  now: number | null,
+): TimelineStep[] {
   const reached = new Map(timeline.map((step) => [step.status, step.at]));
-  const end = FINAL.includes(status) ? { status, at: timeline.findLast((step) => FINAL.includes(step.status))?.at ?? null } : null;
+  const end = FINAL.includes(status)
+    ? { status, at: timeline.findLast((step) => FINAL.includes(step.status))?.at ?? null }
+    : null;
   const steps: Omit<TimelineStep, "spanMs" | "sinceSubmitMs">[] = [
-    ...PHASES.map((phase) => ({ status: phase, at: reached.get(phase) ?? null, mark: (status === phase ? "current" : reached.has(phase) ? "done" : "future") as StepMark })),
-    end ? { status: end.status, at: end.at, mark: end.status as StepMark } : { status: "finished" as const, at: null, mark: "future" as const },
+    ...PHASES.map((phase) => ({
+      status: phase,
+      at: reached.get(phase) ?? null,
+      mark: (status === phase ? "current" : reached.has(phase) ? "done" : "future") as StepMark,
+    })),
+    end
+      ? { status: end.status, at: end.at, mark: end.status as StepMark }
+      : { status: "finished" as const, at: null, mark: "future" as const },
   ];
   const times = steps.map((step) => (step.at ? new Date(step.at).getTime() : null));
   return steps.map((step, index) => {

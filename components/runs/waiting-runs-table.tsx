@@ -1,7 +1,9 @@
 import Link from "next/link";
+
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 import type { WaitingRun } from "@/lib/runs/queue";
+
 import { RunStatusBadge } from "./run-status-badge";
 
 /** Waiting runs with their place on their cluster and why they wait (the queue page and the dashboard). */

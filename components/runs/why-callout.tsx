@@ -1,15 +1,32 @@
 import type { RunStatus } from "@/lib/runs/schema";
+
 import { explainRun } from "./explain";
 
 /**
  * The prominent "why pending" / "why failed" box: a headline in plain words, the quota numbers
  * when a quota refused the run, what to do, and the cluster's own words underneath.
  */
-export function WhyCallout({ status, reason, exitCode }: { status: RunStatus; reason: string | null; exitCode: number | null }) {
+export function WhyCallout({
+  status,
+  reason,
+  exitCode,
+}: {
+  status: RunStatus;
+  reason: string | null;
+  exitCode: number | null;
+}) {
   const explained = explainRun(status, reason, exitCode);
   if (!explained && !reason) return null;
   const failed = status === "failed" || status === "lost";
-  const title = failed ? "Why it failed" : status === "pending" ? "Why it is pending" : status === "queued" ? "Why it is queued" : status === "aborted" ? "Why it stopped" : "While it runs";
+  const title = failed
+    ? "Why it failed"
+    : status === "pending"
+      ? "Why it is pending"
+      : status === "queued"
+        ? "Why it is queued"
+        : status === "aborted"
+          ? "Why it stopped"
+          : "While it runs";
   const tone = failed
     ? "border-red-200 bg-red-50 text-red-900"
     : status === "pending" || status === "queued"

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, useTransition, type ReactNode } from "react";
+
 import { Button, type ButtonVariant } from "./button";
 
 /**
@@ -41,7 +42,11 @@ export function ConfirmButton({
       <Button variant={variant} size={size} onClick={() => (setError(null), dialogRef.current?.showModal())}>
         {label}
       </Button>
-      <dialog ref={dialogRef} aria-label={title} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialogRef}
+        aria-label={title}
+        className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <div className="p-5">
           <h2 className="text-base font-semibold text-slate-900">{title}</h2>
           {children && <div className="mt-2 text-sm text-slate-600">{children}</div>}

@@ -1,19 +1,35 @@
 "use client";
 
-import { createContext, startTransition, useActionState, useContext, useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import {
+  createContext,
+  startTransition,
+  useActionState,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from "react";
+
 import { Button, type ButtonVariant } from "./button";
 
 /** What a form's server action answers (structurally the same as a mutation Result). */
 export type FormState =
-  | { ok: true; data?: unknown }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> }
-  | null;
+  { ok: true; data?: unknown } | { ok: false; error: string; fieldErrors?: Record<string, string[]> } | null;
 
 export type FormAction = (previous: FormState, formData: FormData) => Promise<FormState>;
 
 const NONE: ReadonlySet<string> = new Set();
 
-const FormStateContext = createContext<{ state: FormState; pending: boolean; edited: ReadonlySet<string> }>({ state: null, pending: false, edited: NONE });
+const FormStateContext = createContext<{ state: FormState; pending: boolean; edited: ReadonlySet<string> }>({
+  state: null,
+  pending: false,
+  edited: NONE,
+});
 
 /** Errors of one field from the last submission, each once; none once the field is edited again. */
 export function useFieldErrors(name: string): string[] | undefined {
@@ -54,7 +70,10 @@ export function ActionForm({
   const [state, dispatch, pending] = useActionState(action, null);
   const formRef = useRef<HTMLFormElement>(null);
   // Fields edited since the last answer: their errors describe a value that is gone.
-  const [editedSince, setEditedSince] = useState<{ state: FormState; fields: ReadonlySet<string> }>({ state: null, fields: NONE });
+  const [editedSince, setEditedSince] = useState<{ state: FormState; fields: ReadonlySet<string> }>({
+    state: null,
+    fields: NONE,
+  });
   const edited = editedSince.state === state ? editedSince.fields : NONE;
   // A success edited since no longer describes the form: "Saved." beside unsaved changes would mislead.
   const [successEdited, setSuccessEdited] = useState<FormState>(null);
@@ -77,12 +96,25 @@ export function ActionForm({
   }
 
   const fieldErrors = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
-  const formErrors = [...new Set(fieldErrors.find(([field]) => field === "_form")?.[1] ?? [])].filter((message) => state && !state.ok && message !== state.error);
+  const formErrors = [...new Set(fieldErrors.find(([field]) => field === "_form")?.[1] ?? [])].filter(
+    (message) => state && !state.ok && message !== state.error,
+  );
   // Once every field named in the refusal has been edited, the refusal no longer describes the form.
-  const allEdited = fieldErrors.length > 0 && formErrors.length === 0 && fieldErrors.every(([field]) => field === "_form" || edited.has(field));
+  const allEdited =
+    fieldErrors.length > 0 &&
+    formErrors.length === 0 &&
+    fieldErrors.every(([field]) => field === "_form" || edited.has(field));
   return (
     <FormStateContext value={{ state, pending, edited }}>
-      <form ref={formRef} aria-label={label} onSubmit={onSubmit} onInput={onEdit} onChange={onEdit} noValidate className={className}>
+      <form
+        ref={formRef}
+        aria-label={label}
+        onSubmit={onSubmit}
+        onInput={onEdit}
+        onChange={onEdit}
+        noValidate
+        className={className}
+      >
         {state && !state.ok && !allEdited && (
           <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
             <p className="font-medium">{state.error}</p>
@@ -92,7 +124,10 @@ export function ActionForm({
           </div>
         )}
         {state?.ok && successEdited !== state && (
-          <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          <div
+            role="status"
+            className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+          >
             {success ? success(state.data) : "Saved."}
           </div>
         )}
@@ -105,7 +140,19 @@ export function ActionForm({
   );
 }
 
-function FieldShell({ id, label, hint, errors, children }: { id: string; label: string; hint?: ReactNode; errors?: string[]; children: ReactNode }) {
+function FieldShell({
+  id,
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  errors?: string[];
+  children: ReactNode;
+}) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
@@ -133,7 +180,12 @@ const controlClasses = (invalid: boolean) =>
     invalid ? "border-red-400 focus:ring-red-300" : "border-slate-300 focus:border-brand-500 focus:ring-brand-100"
   }`;
 
-export function Field({ name, label, hint, ...props }: InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; hint?: ReactNode }) {
+export function Field({
+  name,
+  label,
+  hint,
+  ...props
+}: InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; hint?: ReactNode }) {
   const id = useId();
   const errors = useFieldErrors(name);
   return (
@@ -156,12 +208,24 @@ export function SelectField({
   hint,
   options,
   ...props
-}: SelectHTMLAttributes<HTMLSelectElement> & { name: string; label: string; hint?: ReactNode; options: { value: string; label: string }[] }) {
+}: SelectHTMLAttributes<HTMLSelectElement> & {
+  name: string;
+  label: string;
+  hint?: ReactNode;
+  options: { value: string; label: string }[];
+}) {
   const id = useId();
   const errors = useFieldErrors(name);
   return (
     <FieldShell id={id} label={label} hint={hint} errors={errors}>
-      <select id={id} name={name} aria-invalid={errors ? true : undefined} aria-describedby={errors ? `${id}-errors` : undefined} className={controlClasses(Boolean(errors))} {...props}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={errors ? true : undefined}
+        aria-describedby={errors ? `${id}-errors` : undefined}
+        className={controlClasses(Boolean(errors))}
+        {...props}
+      >
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -173,7 +237,17 @@ export function SelectField({
 }
 
 /** Several checkboxes sharing one name; submits every checked value. */
-export function CheckboxGroup({ name, label, options, defaultChecked = [] }: { name: string; label: string; options: string[]; defaultChecked?: string[] }) {
+export function CheckboxGroup({
+  name,
+  label,
+  options,
+  defaultChecked = [],
+}: {
+  name: string;
+  label: string;
+  options: string[];
+  defaultChecked?: string[];
+}) {
   const errors = useFieldErrors(name);
   return (
     <fieldset>
@@ -182,7 +256,13 @@ export function CheckboxGroup({ name, label, options, defaultChecked = [] }: { n
       <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
         {options.map((option) => (
           <label key={option} className="flex items-center gap-1.5 text-sm text-slate-700">
-            <input type="checkbox" name={name} value={option} defaultChecked={defaultChecked.includes(option)} className="rounded border-slate-300" />
+            <input
+              type="checkbox"
+              name={name}
+              value={option}
+              defaultChecked={defaultChecked.includes(option)}
+              className="rounded border-slate-300"
+            />
             {option}
           </label>
         ))}

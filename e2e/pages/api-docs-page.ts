@@ -21,7 +21,10 @@ export class ApiDocsPage {
 
   async openFromNavigation() {
     await this.page.goto("/");
-    await this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API reference", exact: true }).click();
+    await this.page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "API reference", exact: true })
+      .click();
     await expect(this.page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
   }
 }

@@ -9,7 +9,9 @@ export class ClustersPage {
   }
 
   row(name: string) {
-    return this.table().getByRole("row").filter({ has: this.page.getByRole("link", { name, exact: true }) });
+    return this.table()
+      .getByRole("row")
+      .filter({ has: this.page.getByRole("link", { name, exact: true }) });
   }
 
   async gotoList() {
@@ -24,8 +26,13 @@ export class ClustersPage {
   }
 
   async tab(label: string) {
-    await this.page.getByRole("navigation", { name: "Cluster sections" }).getByRole("link", { name: label, exact: true }).click();
-    await expect(this.page.getByRole("navigation", { name: "Cluster sections" }).getByRole("link", { name: label, exact: true })).toHaveAttribute("aria-current", "page");
+    await this.page
+      .getByRole("navigation", { name: "Cluster sections" })
+      .getByRole("link", { name: label, exact: true })
+      .click();
+    await expect(
+      this.page.getByRole("navigation", { name: "Cluster sections" }).getByRole("link", { name: label, exact: true }),
+    ).toHaveAttribute("aria-current", "page");
   }
 
   attachForm() {
@@ -38,7 +45,9 @@ export class ClustersPage {
     const form = this.attachForm();
     await form.getByLabel("Name").fill(cluster.name);
     await form.getByLabel("Kubeconfig", { exact: true }).fill(cluster.kubeconfig);
-    await expect(form.getByLabel("Context").getByRole("option", { name: new RegExp(`^${cluster.context} — https://`) })).toHaveCount(1);
+    await expect(
+      form.getByLabel("Context").getByRole("option", { name: new RegExp(`^${cluster.context} — https://`) }),
+    ).toHaveCount(1);
     await form.getByLabel("Context").selectOption(cluster.context);
   }
 

@@ -27,7 +27,10 @@ export class DashboardPage {
   }
 
   quotaBar(cluster: string, namespace: string, quota: string, resource: string): Locator {
-    return this.section(cluster).getByRole("meter", { name: `${cluster} quota ${namespace}/${quota} ${resource}`, exact: true });
+    return this.section(cluster).getByRole("meter", {
+      name: `${cluster} quota ${namespace}/${quota} ${resource}`,
+      exact: true,
+    });
   }
 
   count(cluster: string, label: string): Locator {
@@ -47,7 +50,9 @@ export class DashboardPage {
   }
 
   async groupBy(cluster: string, label: string) {
-    await this.section(cluster).getByRole("combobox", { name: `Group ${cluster} pods by` }).selectOption({ label });
+    await this.section(cluster)
+      .getByRole("combobox", { name: `Group ${cluster} pods by` })
+      .selectOption({ label });
   }
 
   gpuHours(): Locator {
@@ -64,7 +69,10 @@ export class DashboardPage {
 
   /** Clicks "Download CSV" and returns the file's text. */
   async downloadCsv(): Promise<string> {
-    const [download] = await Promise.all([this.page.waitForEvent("download"), this.gpuHours().getByRole("link", { name: "Download CSV" }).click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent("download"),
+      this.gpuHours().getByRole("link", { name: "Download CSV" }).click(),
+    ]);
     const stream = await download.createReadStream();
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);

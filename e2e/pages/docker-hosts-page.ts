@@ -9,7 +9,9 @@ export class DockerHostsPage {
   }
 
   row(name: string) {
-    return this.table().getByRole("row").filter({ has: this.page.getByRole("link", { name, exact: true }) });
+    return this.table()
+      .getByRole("row")
+      .filter({ has: this.page.getByRole("link", { name, exact: true }) });
   }
 
   async gotoList() {

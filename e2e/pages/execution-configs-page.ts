@@ -62,7 +62,8 @@ export class ExecutionConfigsPage {
       ["Tolerations", values.tolerations],
       ["Affinity (YAML)", values.affinity],
     ];
-    for (const [label, value] of text) if (value !== undefined) await form.getByLabel(label, { exact: true }).fill(value);
+    for (const [label, value] of text)
+      if (value !== undefined) await form.getByLabel(label, { exact: true }).fill(value);
     if (values.cluster !== undefined) await form.getByLabel("Cluster").selectOption(values.cluster);
     if (values.usableByGroups) {
       await form.getByRole("group", { name: "Usable by" }).getByRole("radio", { name: "Selected groups" }).check();

@@ -44,7 +44,8 @@ export class ImagesPage {
       ["R support", values.r],
       ["CUDA support", values.cuda],
     ];
-    for (const [label, value] of checks) if (value !== undefined) await form.getByLabel(label, { exact: true }).setChecked(value);
+    for (const [label, value] of checks)
+      if (value !== undefined) await form.getByLabel(label, { exact: true }).setChecked(value);
     const text: [string, string | undefined][] = [
       ["Name", values.name],
       ["Description", values.description],
@@ -57,7 +58,8 @@ export class ImagesPage {
       ["Registry URL", values.registryUrl],
       ["Repository", values.repository],
     ];
-    for (const [label, value] of text) if (value !== undefined) await form.getByLabel(label, { exact: true }).fill(value);
+    for (const [label, value] of text)
+      if (value !== undefined) await form.getByLabel(label, { exact: true }).fill(value);
     if (values.cluster !== undefined) await form.getByLabel("Cluster that builds it").selectOption(values.cluster);
   }
 

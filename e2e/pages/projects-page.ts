@@ -4,11 +4,18 @@ import { expect, type Locator, type Page } from "@playwright/test";
 export class ProjectsPage {
   constructor(readonly page: Page) {}
 
-  async setInstanceDefaults(defaults: { executionConfig: string; visualRecipeExecutionConfig: string; sparkConfig: string; cluster: string }) {
+  async setInstanceDefaults(defaults: {
+    executionConfig: string;
+    visualRecipeExecutionConfig: string;
+    sparkConfig: string;
+    cluster: string;
+  }) {
     await this.page.goto("/settings");
     const form = this.page.getByRole("form", { name: "Instance defaults" });
     await form.getByLabel("Default execution config (user code)").selectOption(defaults.executionConfig);
-    await form.getByLabel("Default execution config (visual recipes)").selectOption(defaults.visualRecipeExecutionConfig);
+    await form
+      .getByLabel("Default execution config (visual recipes)")
+      .selectOption(defaults.visualRecipeExecutionConfig);
     await form.getByLabel("Default Spark config").selectOption(defaults.sparkConfig);
     await form.getByLabel("Default cluster").selectOption(defaults.cluster);
     await form.getByRole("button", { name: "Save defaults" }).click();
@@ -35,7 +42,9 @@ export class ProjectsPage {
     await form.getByLabel("Group").selectOption(group);
     await form.getByLabel("Role").selectOption(role);
     await form.getByRole("button", { name: "Save member" }).click();
-    await expect(this.page.getByRole("table", { name: "Members" }).getByRole("row").filter({ hasText: group })).toContainText(role);
+    await expect(
+      this.page.getByRole("table", { name: "Members" }).getByRole("row").filter({ hasText: group }),
+    ).toContainText(role);
   }
 
   settingsForm(): Locator {
@@ -44,7 +53,8 @@ export class ProjectsPage {
 
   async saveSettings(settings: { executionConfig?: string; cluster?: string }) {
     const form = this.settingsForm();
-    if (settings.executionConfig !== undefined) await form.getByLabel("Execution config (user code)").selectOption(settings.executionConfig);
+    if (settings.executionConfig !== undefined)
+      await form.getByLabel("Execution config (user code)").selectOption(settings.executionConfig);
     if (settings.cluster !== undefined) await form.getByLabel("Cluster").selectOption(settings.cluster);
     await form.getByRole("button", { name: "Save settings" }).click();
   }
@@ -68,7 +78,9 @@ export class ProjectsPage {
 
   /** The effective-config row of one activity, e.g. "Python recipe". */
   effectiveRow(activityLabel: string): Locator {
-    return this.effectiveTable().getByRole("row").filter({ has: this.page.getByRole("rowheader", { name: activityLabel, exact: true }) });
+    return this.effectiveTable()
+      .getByRole("row")
+      .filter({ has: this.page.getByRole("rowheader", { name: activityLabel, exact: true }) });
   }
 
   overrideRow(objectId: string): Locator {

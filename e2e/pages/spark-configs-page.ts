@@ -19,7 +19,14 @@ export class SparkConfigsPage {
     await expect(this.page.getByRole("heading", { name: "New Spark config", level: 1 })).toBeVisible();
   }
 
-  async fill(values: { name?: string; image?: string; conf?: string; managedNamespace?: string; perJobAccount?: boolean; executorPodYaml?: string }) {
+  async fill(values: {
+    name?: string;
+    image?: string;
+    conf?: string;
+    managedNamespace?: string;
+    perJobAccount?: boolean;
+    executorPodYaml?: string;
+  }) {
     const form = this.form("New Spark config");
     if (values.name !== undefined) await form.getByLabel("Name", { exact: true }).fill(values.name);
     if (values.image !== undefined) await form.getByLabel("Image", { exact: true }).fill(values.image);

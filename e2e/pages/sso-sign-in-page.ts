@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+
 import { OIDC_NAME } from "../support/env";
 import { SSO_PASSWORD } from "../support/sso-accounts";
 

@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 // oidc-provider 9 warns "Unsupported runtime" on Node 20 at import; what Berth's sign-in uses works there (the specs show it).
 import Provider, { type Adapter, type AdapterPayload, type Configuration } from "oidc-provider";
+
 import { BASE_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ISSUER, OIDC_NAME, OIDC_PORT } from "./env";
 import { SSO_ACCOUNTS, SSO_PASSWORD, type SsoAccount } from "./sso-accounts";
 
@@ -31,7 +32,10 @@ class MemoryAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined) {
-    MemoryAdapter.entries.set(this.key(id), { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
+    MemoryAdapter.entries.set(this.key(id), {
+      payload,
+      expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity,
+    });
   }
 
   async find(id: string) {
@@ -56,7 +60,8 @@ class MemoryAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string) {
-    for (const [key, entry] of MemoryAdapter.entries) if (entry.payload.grantId === grantId) MemoryAdapter.entries.delete(key);
+    for (const [key, entry] of MemoryAdapter.entries)
+      if (entry.payload.grantId === grantId) MemoryAdapter.entries.delete(key);
   }
 }
 
@@ -91,9 +96,18 @@ function send(res: ServerResponse, status: number, type: string, body: string) {
 
 /** Starts the provider on OIDC_PORT (loopback) and resolves once it listens. */
 export async function startOidcProvider(): Promise<http.Server> {
-  const accounts = new Map(Object.entries(SSO_ACCOUNTS).map(([sub, account]): [string, SsoAccount] => [sub, { ...account, groups: [...account.groups] }]));
+  const accounts = new Map(
+    Object.entries(SSO_ACCOUNTS).map(([sub, account]): [string, SsoAccount] => [
+      sub,
+      { ...account, groups: [...account.groups] },
+    ]),
+  );
   // A fresh signing key per run keeps the package's published development key out of use.
-  const signingKey = { ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), use: "sig", alg: "RS256" };
+  const signingKey = {
+    ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }),
+    use: "sig",
+    alg: "RS256",
+  };
 
   const configuration: Configuration = {
     adapter: MemoryAdapter,
@@ -119,7 +133,14 @@ export async function startOidcProvider(): Promise<http.Server> {
       return {
         accountId: sub,
         // `login` is the form's field, not a claim.
-        claims: () => ({ sub, preferred_username: account.preferred_username, name: account.name, email: account.email, groups: account.groups, email_verified: true }),
+        claims: () => ({
+          sub,
+          preferred_username: account.preferred_username,
+          name: account.name,
+          email: account.email,
+          groups: account.groups,
+          email_verified: true,
+        }),
       };
     },
     async loadExistingGrant(ctx) {
@@ -140,11 +161,15 @@ export async function startOidcProvider(): Promise<http.Server> {
   async function handleInteraction(req: IncomingMessage, res: ServerResponse) {
     const details = await provider.interactionDetails(req, res);
     // The consent prompt never comes: loadExistingGrant grants Berth's scopes.
-    if (details.prompt.name !== "login") return send(res, 501, "text/plain", `Prompt "${details.prompt.name}" is not implemented`);
+    if (details.prompt.name !== "login")
+      return send(res, 501, "text/plain", `Prompt "${details.prompt.name}" is not implemented`);
     if (req.method !== "POST") return send(res, 200, "text/html", signInPage(details.uid));
     const form = new URLSearchParams(await readBody(req));
-    const sub = [...accounts].find(([, account]) => (account.login ?? account.preferred_username) === form.get("username"))?.[0];
-    if (!sub || form.get("password") !== SSO_PASSWORD) return send(res, 401, "text/html", signInPage(details.uid, "Unknown username or wrong password."));
+    const sub = [...accounts].find(
+      ([, account]) => (account.login ?? account.preferred_username) === form.get("username"),
+    )?.[0];
+    if (!sub || form.get("password") !== SSO_PASSWORD)
+      return send(res, 401, "text/html", signInPage(details.uid, "Unknown username or wrong password."));
     await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
   }
 

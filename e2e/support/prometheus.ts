@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
+
 import { startPrometheus, type TestPrometheus } from "../../test/support/prometheus";
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./env";
 
@@ -21,10 +22,15 @@ export function startEmbeddedClusterPrometheus(): Promise<TestPrometheus> {
 }
 
 /** Sets (or clears, with null) a cluster's Prometheus URL with the bootstrap token. */
-export async function setClusterPrometheusUrl(request: APIRequestContext, cluster: string, prometheusUrl: string | null): Promise<void> {
+export async function setClusterPrometheusUrl(
+  request: APIRequestContext,
+  cluster: string,
+  prometheusUrl: string | null,
+): Promise<void> {
   const response = await request.patch(`/api/v1/clusters/${encodeURIComponent(cluster)}`, {
     headers: { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
     data: { prometheusUrl: prometheusUrl ?? "" },
   });
-  if (!response.ok()) throw new Error(`Setting the Prometheus URL of ${cluster} failed: ${response.status()} ${await response.text()}`);
+  if (!response.ok())
+    throw new Error(`Setting the Prometheus URL of ${cluster} failed: ${response.status()} ${await response.text()}`);
 }

@@ -5,7 +5,17 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { ADMIN_PASSWORD, BOOTSTRAP_TOKEN, DATA_DIR, E2E_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ISSUER, OIDC_NAME } from "./env";
+
+import {
+  ADMIN_PASSWORD,
+  BOOTSTRAP_TOKEN,
+  DATA_DIR,
+  E2E_PORT,
+  OIDC_CLIENT_ID,
+  OIDC_CLIENT_SECRET,
+  OIDC_ISSUER,
+  OIDC_NAME,
+} from "./env";
 import { startOidcProvider } from "./oidc-provider";
 
 const root = path.resolve(import.meta.dirname, "..", "..");

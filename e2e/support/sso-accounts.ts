@@ -15,15 +15,36 @@ export interface SsoAccount {
 export const SSO_PASSWORD = "Sso-e2e-Pass-1";
 
 export const SSO_ACCOUNTS: Record<string, SsoAccount> = {
-  "sub-ana": { preferred_username: "sso-ana", name: "Ana Lopez", email: "ana@sso.example", groups: ["Data Science", "gpu-users"] },
+  "sub-ana": {
+    preferred_username: "sso-ana",
+    name: "Ana Lopez",
+    email: "ana@sso.example",
+    groups: ["Data Science", "gpu-users"],
+  },
   // His groups change between sign-ins.
-  "sub-carl": { preferred_username: "sso-carl", name: "Carl Berg", email: "carl@sso.example", groups: ["Data Science", "spark-users"] },
+  "sub-carl": {
+    preferred_username: "sso-carl",
+    name: "Carl Berg",
+    email: "carl@sso.example",
+    groups: ["Data Science", "spark-users"],
+  },
   // Disabled in Berth after the first sign-in.
   "sub-dora": { preferred_username: "sso-dora", name: "Dora Kim", email: "dora@sso.example", groups: ["gpu-users"] },
   // Claims the name of Berth's local admin.
   "sub-mallory": { preferred_username: "admin", name: "Mallory", email: "mallory@sso.example", groups: ["admins"] },
   // Claims the name of a local user the spec creates (not "ana": the first-day spec's data scientist).
-  "sub-lena-impostor": { preferred_username: "lena", name: "Not Lena", email: "not-lena@sso.example", groups: ["admins"] },
+  "sub-lena-impostor": {
+    preferred_username: "lena",
+    name: "Not Lena",
+    email: "not-lena@sso.example",
+    groups: ["admins"],
+  },
   // Another person at the provider whose preferred_username is the SSO user sso-ana's name.
-  "sub-ana-twin": { login: "ana-twin", preferred_username: "sso-ana", name: "Ana Twin", email: "twin@sso.example", groups: ["twins"] },
+  "sub-ana-twin": {
+    login: "ana-twin",
+    preferred_username: "sso-ana",
+    name: "Ana Twin",
+    email: "twin@sso.example",
+    groups: ["twins"],
+  },
 };

@@ -1,7 +1,10 @@
 import "server-only";
+
 import { redirect } from "next/navigation";
 import type { z } from "zod";
+
 import { withSchemaErrors, type FieldErrors } from "@/lib/validation";
+
 import type { Mutation } from "./mutation";
 import type { Result } from "./result";
 import { formInput, runServerAction } from "./server-action";
@@ -46,12 +49,15 @@ export async function submitForm<S extends z.ZodType, T>(
   const onFormFields = options.fieldErrors ?? ((errors: FieldErrors) => errors);
   const { input, fieldErrors: readErrors } = (options.read ?? readEveryField)(formData);
   if (readErrors && Object.keys(readErrors).length > 0) {
-    const checked = Object.fromEntries(Object.entries(input).filter(([field]) => !options.notInReadSchema?.includes(field)));
+    const checked = Object.fromEntries(
+      Object.entries(input).filter(([field]) => !options.notInReadSchema?.includes(field)),
+    );
     const fieldErrors = withSchemaErrors(readErrors, options.readSchema ?? mutation.schema, checked, onFormFields);
     return { result: { ok: false, status: 400, error: "Some fields are not valid", fieldErrors } };
   }
   const result = await execute(input);
-  if (!result.ok) return { result: result.fieldErrors ? { ...result, fieldErrors: onFormFields(result.fieldErrors) } : result };
+  if (!result.ok)
+    return { result: result.fieldErrors ? { ...result, fieldErrors: onFormFields(result.fieldErrors) } : result };
   return { result, redirectTo: options.redirectTo?.(result.data) };
 }
 
@@ -69,7 +75,9 @@ export async function submitForm<S extends z.ZodType, T>(
  */
 export function formAction<S extends z.ZodType, T>(mutation: Mutation<S, T>, options: FormActionOptions<T>) {
   return async (_previous: unknown, formData: FormData): Promise<Result<T>> => {
-    const { result, redirectTo } = await submitForm(mutation, options, formData, (input) => runServerAction(mutation, input, options.revalidate));
+    const { result, redirectTo } = await submitForm(mutation, options, formData, (input) =>
+      runServerAction(mutation, input, options.revalidate),
+    );
     // redirect() ends the action by throwing, so it stays outside any try/catch.
     if (redirectTo) redirect(redirectTo);
     return result;

@@ -1,10 +1,13 @@
 import "server-only";
+
 import { z } from "zod";
+
 import { getDb, type Tx } from "@/db";
 import { recordAudit, type AuditEntry, type AuditSource } from "@/lib/audit/record";
 import { recordRefusedChange } from "@/lib/audit/refusals";
 import { can, type Actor, type Permission, type Scope } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { DomainError, refusalFrom, type Result } from "./result";
 
 export interface MutationContext {
@@ -64,13 +67,25 @@ async function attemptMutation<S extends z.ZodType, T>(
     return { ok: true, data: await runChecked(mutation, rawInput, actor, source) };
   } catch (error) {
     const refusal = refusalFrom(error);
-    if (refusal) return { ok: false, status: refusal.status, error: refusal.message, fieldErrors: refusal.fieldErrors, details: refusal.details };
+    if (refusal)
+      return {
+        ok: false,
+        status: refusal.status,
+        error: refusal.message,
+        fieldErrors: refusal.fieldErrors,
+        details: refusal.details,
+      };
     throw error;
   }
 }
 
 /** Permission → zod parse → run; every refusal is a thrown DomainError. */
-async function runChecked<S extends z.ZodType, T>(mutation: Mutation<S, T>, rawInput: unknown, actor: Actor, source: AuditSource): Promise<T> {
+async function runChecked<S extends z.ZodType, T>(
+  mutation: Mutation<S, T>,
+  rawInput: unknown,
+  actor: Actor,
+  source: AuditSource,
+): Promise<T> {
   const refused = new DomainError(403, `You do not have the permission "${mutation.permission}"`);
   const unscoped = can(actor, mutation.permission);
   if (!unscoped && !mutation.scope) throw refused;

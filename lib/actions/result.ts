@@ -33,8 +33,12 @@ export const conflict = (field: string, message: string) => new DomainError(409,
 export function refusalFrom(error: unknown): DomainError | null {
   if (error instanceof DomainError) return error;
   if (isKubeCallError(error, "kubeconfig")) {
-    return new DomainError(409, `The cluster's stored kubeconfig cannot be used: ${error.message}. An admin can replace it on the cluster's page.`);
+    return new DomainError(
+      409,
+      `The cluster's stored kubeconfig cannot be used: ${error.message}. An admin can replace it on the cluster's page.`,
+    );
   }
-  if (isKubeCallError(error)) return new DomainError(502, `The cluster could not complete the request: ${error.message}`);
+  if (isKubeCallError(error))
+    return new DomainError(502, `The cluster could not complete the request: ${error.message}`);
   return null;
 }

@@ -1,6 +1,8 @@
 import "server-only";
+
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
+
 import { executeMutation, type Mutation } from "@/lib/actions/mutation";
 import { DomainError, refusalFrom, type Result } from "@/lib/actions/result";
 import { recordRefusedChange } from "@/lib/audit/refusals";
@@ -9,12 +11,18 @@ import { currentActor } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { can, type Actor, type Permission } from "@/lib/permissions";
 import { actorForToken } from "@/lib/tokens/queries";
+
 import { crossSiteRefusal, readBodyText } from "./request-guards";
 
 export type RouteParams = { params: Promise<Record<string, string>> };
 
 /** JSON error body of the API: `{ error, fieldErrors? }`. */
-export function jsonError(status: number, error: string, fieldErrors?: Record<string, string[]>, details?: Record<string, unknown>) {
+export function jsonError(
+  status: number,
+  error: string,
+  fieldErrors?: Record<string, string[]>,
+  details?: Record<string, unknown>,
+) {
   return NextResponse.json({ ...details, error, ...(fieldErrors ? { fieldErrors } : {}) }, { status });
 }
 
@@ -27,13 +35,21 @@ function bearerToken(request: NextRequest): string | null {
 export async function authenticate(request: NextRequest): Promise<Actor | null> {
   const token = bearerToken(request);
   if (token !== null) {
-    return actorForToken(token, { method: request.method, path: request.nextUrl.pathname, address: trustedClientAddress(request.headers.get("x-forwarded-for")) });
+    return actorForToken(token, {
+      method: request.method,
+      path: request.nextUrl.pathname,
+      address: trustedClientAddress(request.headers.get("x-forwarded-for")),
+    });
   }
   return currentActor();
 }
 
 /** Audits a refused change request (rate-limited); a refused read changes nothing and is not. */
-function auditRefusedRequest(request: NextRequest, actor: Actor | null, refusal: { status: number; error: string; fieldErrors?: Record<string, string[]> }) {
+function auditRefusedRequest(
+  request: NextRequest,
+  actor: Actor | null,
+  refusal: { status: number; error: string; fieldErrors?: Record<string, string[]> },
+) {
   if (request.method === "GET" || request.method === "HEAD") return;
   recordRefusedChange(
     { action: "request", actor, source: "api", address: trustedClientAddress(request.headers.get("x-forwarded-for")) },
@@ -57,7 +73,10 @@ interface ApiContext {
  * (415/403), permission (403), DomainError → its status, a failed Kubernetes call → its plain
  * words (refusalFrom), anything unexpected → a logged 500 without details.
  */
-export function apiRoute(options: { permission?: Permission }, handler: (ctx: ApiContext) => Promise<Response> | Response) {
+export function apiRoute(
+  options: { permission?: Permission },
+  handler: (ctx: ApiContext) => Promise<Response> | Response,
+) {
   return async (request: NextRequest, context: RouteParams): Promise<Response> => {
     let actor: Actor | null = null;
     try {
@@ -69,7 +88,8 @@ export function apiRoute(options: { permission?: Permission }, handler: (ctx: Ap
         return jsonError(401, error);
       }
       // A browser attaches the session cookie to requests that any site makes; a Bearer token, never.
-      const crossSite = bearerToken(request) === null ? crossSiteRefusal(request.method, request.headers, env().NEXTAUTH_URL) : null;
+      const crossSite =
+        bearerToken(request) === null ? crossSiteRefusal(request.method, request.headers, env().NEXTAUTH_URL) : null;
       if (crossSite) {
         auditRefusedRequest(request, actor, crossSite);
         return jsonError(crossSite.status, crossSite.error);
@@ -83,7 +103,11 @@ export function apiRoute(options: { permission?: Permission }, handler: (ctx: Ap
     } catch (error) {
       const refusal = refusalFrom(error);
       if (refusal) {
-        auditRefusedRequest(request, actor, { status: refusal.status, error: refusal.message, fieldErrors: refusal.fieldErrors });
+        auditRefusedRequest(request, actor, {
+          status: refusal.status,
+          error: refusal.message,
+          fieldErrors: refusal.fieldErrors,
+        });
         return jsonError(refusal.status, refusal.message, refusal.fieldErrors, refusal.details);
       }
       console.error("API error", request.method, request.nextUrl.pathname, error);
@@ -101,7 +125,8 @@ export async function readJsonBody(request: NextRequest): Promise<Record<string,
   } catch {
     throw new DomainError(400, "The request body must be JSON");
   }
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new DomainError(400, "The request body must be a JSON object");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new DomainError(400, "The request body must be a JSON object");
   return body as Record<string, unknown>;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { ROLES } from "@/lib/permissions";
 
 export const meSchema = z.object({

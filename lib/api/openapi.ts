@@ -1,5 +1,7 @@
 import { z } from "zod";
+
 import { PERMISSIONS } from "@/lib/permissions";
+
 import { API_OPERATIONS, type ApiOperation } from "./operations";
 
 const errorSchema = z.object({
@@ -16,7 +18,12 @@ const errorSchema = z.object({
 const YAML_DOCUMENT_SCHEMA = {
   type: "object",
   required: ["apiVersion", "kind", "metadata"],
-  properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec: { type: "object" } },
+  properties: {
+    apiVersion: { type: "string" },
+    kind: { type: "string" },
+    metadata: { type: "object" },
+    spec: { type: "object" },
+  },
 };
 
 /**
@@ -25,23 +32,57 @@ const YAML_DOCUMENT_SCHEMA = {
  * `$schema` key is left out: the document's `jsonSchemaDialect` already names it.
  */
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  const generated = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   delete generated.$schema;
   return generated;
 }
 
 /** The tags operations are grouped by, in the order the reference page shows them. */
 export const API_TAGS = [
-  { name: "runs", description: "Submit runs of a project's activities, follow their logs, abort them; the run queue and run settings." },
-  { name: "projects", description: "Projects, their member groups, per-object overrides and the effective configuration an activity runs with." },
-  { name: "execution-configs", description: "Execution configs: the container image, resources, placement and Kubernetes settings a run's pod gets." },
-  { name: "spark-configs", description: "Spark configs: how Spark runs are submitted (spark-operator or spark-submit) and sized." },
-  { name: "code-envs", description: "Code environments: package sets built into images on top of the configs' base images." },
+  {
+    name: "runs",
+    description:
+      "Submit runs of a project's activities, follow their logs, abort them; the run queue and run settings.",
+  },
+  {
+    name: "projects",
+    description:
+      "Projects, their member groups, per-object overrides and the effective configuration an activity runs with.",
+  },
+  {
+    name: "execution-configs",
+    description:
+      "Execution configs: the container image, resources, placement and Kubernetes settings a run's pod gets.",
+  },
+  {
+    name: "spark-configs",
+    description: "Spark configs: how Spark runs are submitted (spark-operator or spark-submit) and sized.",
+  },
+  {
+    name: "code-envs",
+    description: "Code environments: package sets built into images on top of the configs' base images.",
+  },
   { name: "images", description: "Base images, image builds and the build settings." },
-  { name: "clusters", description: "Kubernetes clusters Berth reaches through a kubeconfig: status, grants to groups, pods, clean-up." },
-  { name: "docker-hosts", description: "Docker hosts: container engines Berth reaches through a Docker API endpoint (unix socket, or tcp with a TLS client certificate): live status and grants to groups." },
-  { name: "namespace-policies", description: "Namespace policies: ResourceQuota and LimitRange templates applied to matching namespaces." },
-  { name: "dashboard", description: "Live cluster overview, GPU utilization from Prometheus and GPU-hours per project or group." },
+  {
+    name: "clusters",
+    description: "Kubernetes clusters Berth reaches through a kubeconfig: status, grants to groups, pods, clean-up.",
+  },
+  {
+    name: "docker-hosts",
+    description:
+      "Docker hosts: container engines Berth reaches through a Docker API endpoint (unix socket, or tcp with a TLS client certificate): live status and grants to groups.",
+  },
+  {
+    name: "namespace-policies",
+    description: "Namespace policies: ResourceQuota and LimitRange templates applied to matching namespaces.",
+  },
+  {
+    name: "dashboard",
+    description: "Live cluster overview, GPU utilization from Prometheus and GPU-hours per project or group.",
+  },
   { name: "settings", description: "Instance-wide defaults." },
   { name: "users", description: "Users and the caller's own identity." },
   { name: "groups", description: "Groups: what their members may do, and on which projects and clusters." },
@@ -86,15 +127,21 @@ function errorResponsesOf(op: ApiOperation): Record<string, { $ref: string }> {
     ["415", "UnsupportedMediaType", write],
     ["422", "Unprocessable", true],
   ];
-  return Object.fromEntries(codes.filter(([, , applies]) => applies).map(([code, name]) => [code, { $ref: `#/components/responses/${name}` }]));
+  return Object.fromEntries(
+    codes.filter(([, , applies]) => applies).map(([code, name]) => [code, { $ref: `#/components/responses/${name}` }]),
+  );
 }
 
 /** The success response: a JSON body from the operation's schema and/or its text form. */
 function successResponse(op: ApiOperation) {
   const content: Record<string, unknown> = {};
   if (op.response) content["application/json"] = { schema: jsonSchema(op.response, "output") };
-  if (op.text) content[op.text] = { schema: op.text === "application/yaml" ? YAML_DOCUMENT_SCHEMA : { type: "string" } };
-  return { description: op.text && !op.response ? `Success: the answer as ${op.text}` : "Success", ...(Object.keys(content).length ? { content } : {}) };
+  if (op.text)
+    content[op.text] = { schema: op.text === "application/yaml" ? YAML_DOCUMENT_SCHEMA : { type: "string" } };
+  return {
+    description: op.text && !op.response ? `Success: the answer as ${op.text}` : "Success",
+    ...(Object.keys(content).length ? { content } : {}),
+  };
 }
 
 /** The OpenAPI 3 document, generated from the same zod schemas the route handlers parse with. */
@@ -120,14 +167,22 @@ export function openApiDocument(serverUrl: string) {
     paths[op.path] ??= {};
     const body = op.body && {
       schema: jsonSchema(op.body, "input"),
-      ...(op.requestExample ? { examples: { [op.requestExample.name]: { summary: op.requestExample.summary, value: op.requestExample.value } } } : {}),
+      ...(op.requestExample
+        ? {
+            examples: {
+              [op.requestExample.name]: { summary: op.requestExample.summary, value: op.requestExample.value },
+            },
+          }
+        : {}),
     };
     paths[op.path][op.method] = {
       operationId: op.operationId,
       summary: op.summary,
       tags: [op.tag],
       ...(op.auth === false ? { security: [] } : {}),
-      ...(op.permission ? { description: `Needs the permission \`${op.permission}\`: ${PERMISSIONS[op.permission]}.` } : {}),
+      ...(op.permission
+        ? { description: `Needs the permission \`${op.permission}\`: ${PERMISSIONS[op.permission]}.` }
+        : {}),
       parameters: [...pathParams, ...queryParams],
       ...(body ? { requestBody: { required: !op.bodyOptional, content: { "application/json": body } } } : {}),
       responses: {
@@ -154,7 +209,11 @@ export function openApiDocument(serverUrl: string) {
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", description: "An API token, sent as `Authorization: Bearer <token>`" },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API token, sent as `Authorization: Bearer <token>`",
+        },
         sessionCookie: {
           type: "apiKey",
           in: "cookie",

@@ -74,7 +74,14 @@ export function referenceOf(document: DocumentShape): ReferenceTag[] {
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, value] of Object.entries(methods)) {
       const operation = value as Record<string, unknown>;
-      const body = operation.requestBody as { content?: Record<string, { schema?: JsonSchema; examples?: Record<string, { summary?: string; value: unknown }> }> } | undefined;
+      const body = operation.requestBody as
+        | {
+            content?: Record<
+              string,
+              { schema?: JsonSchema; examples?: Record<string, { summary?: string; value: unknown }> }
+            >;
+          }
+        | undefined;
       const json = body?.content?.["application/json"];
       const entry: ReferenceOperation = {
         operationId: String(operation.operationId ?? `${method} ${path}`),
@@ -83,23 +90,43 @@ export function referenceOf(document: DocumentShape): ReferenceTag[] {
         summary: String(operation.summary ?? ""),
         ...(typeof operation.description === "string" ? { description: operation.description } : {}),
         public: Array.isArray(operation.security) && operation.security.length === 0,
-        parameters: ((operation.parameters ?? []) as ReferenceParameter[]).map((parameter) => ({ ...parameter, required: Boolean(parameter.required) })),
+        parameters: ((operation.parameters ?? []) as ReferenceParameter[]).map((parameter) => ({
+          ...parameter,
+          required: Boolean(parameter.required),
+        })),
         ...(json
-          ? { requestBody: { schema: json.schema ?? {}, examples: Object.entries(json.examples ?? {}).map(([name, example]) => ({ name, summary: example.summary, value: example.value })) } }
+          ? {
+              requestBody: {
+                schema: json.schema ?? {},
+                examples: Object.entries(json.examples ?? {}).map(([name, example]) => ({
+                  name,
+                  summary: example.summary,
+                  value: example.value,
+                })),
+              },
+            }
           : {}),
         responses: responsesOf(operation, document),
       };
-      for (const tag of (operation.tags as string[] | undefined) ?? ["other"]) byTag.set(tag, [...(byTag.get(tag) ?? []), entry]);
+      for (const tag of (operation.tags as string[] | undefined) ?? ["other"])
+        byTag.set(tag, [...(byTag.get(tag) ?? []), entry]);
     }
   }
   const declared = document.tags ?? [];
-  const names = [...declared.map((tag) => tag.name), ...[...byTag.keys()].filter((name) => !declared.some((tag) => tag.name === name))];
+  const names = [
+    ...declared.map((tag) => tag.name),
+    ...[...byTag.keys()].filter((name) => !declared.some((tag) => tag.name === name)),
+  ];
   return names
     .filter((name) => byTag.has(name))
     .map((name) => ({
       name,
       description: declared.find((tag) => tag.name === name)?.description ?? "",
-      operations: byTag.get(name)!.sort((a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method)),
+      operations: byTag
+        .get(name)!
+        .sort(
+          (a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),
+        ),
     }));
 }
 
@@ -123,7 +150,9 @@ export function typeLabel(schema: JsonSchema): string {
   if (Array.isArray(schema.enum)) return schema.enum.map((value) => JSON.stringify(value)).join(" | ");
   const options = alternatives(schema);
   if (options?.length) return [...new Set(options.map(typeLabel))].join(" | ");
-  const types = (Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []).filter((type) => type !== "null") as string[];
+  const types = (Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []).filter(
+    (type) => type !== "null",
+  ) as string[];
   if (types.length > 1) return types.join(" | ");
   const [type] = types;
   if (type === "array") return `${schema.items ? typeLabel(schema.items as JsonSchema) : "any"}[]`;
@@ -146,7 +175,8 @@ export function constraintsOf(schema: JsonSchema): string[] {
   };
   range(schema.minLength, schema.maxLength, " characters");
   range(schema.minItems, schema.maxItems, " items");
-  const maximum = typeof schema.maximum === "number" && schema.maximum < Number.MAX_SAFE_INTEGER ? schema.maximum : undefined;
+  const maximum =
+    typeof schema.maximum === "number" && schema.maximum < Number.MAX_SAFE_INTEGER ? schema.maximum : undefined;
   if (typeof schema.exclusiveMinimum === "number") out.push(`more than ${schema.exclusiveMinimum}`);
   range(schema.minimum, maximum, "");
   if (typeof schema.pattern === "string") out.push(`pattern ${schema.pattern}`);
@@ -156,9 +186,14 @@ export function constraintsOf(schema: JsonSchema): string[] {
 }
 
 /** The object schema whose fields a reader would expand: the value itself, an array's items, or the one non-null alternative. */
-export function fieldsOf(schema: JsonSchema): { properties: Record<string, JsonSchema>; required: string[] } | undefined {
+export function fieldsOf(
+  schema: JsonSchema,
+): { properties: Record<string, JsonSchema>; required: string[] } | undefined {
   if (schema.properties && typeof schema.properties === "object") {
-    return { properties: schema.properties as Record<string, JsonSchema>, required: (schema.required as string[] | undefined) ?? [] };
+    return {
+      properties: schema.properties as Record<string, JsonSchema>,
+      required: (schema.required as string[] | undefined) ?? [],
+    };
   }
   if (schema.items && typeof schema.items === "object") return fieldsOf(schema.items as JsonSchema);
   const options = alternatives(schema);

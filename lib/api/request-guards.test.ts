@@ -1,30 +1,68 @@
 import { describe, expect, it } from "vitest";
+
 import { DomainError } from "@/lib/actions/result";
+
 import { crossSiteRefusal, readBodyText } from "./request-guards";
 
 const CONSOLE = "https://berth.example.com";
-const headers = (values: Record<string, string>) => new Headers({ host: "berth.example.com", "content-type": "application/json", ...values });
+const headers = (values: Record<string, string>) =>
+  new Headers({ host: "berth.example.com", "content-type": "application/json", ...values });
 
 describe("crossSiteRefusal", () => {
   it("lets safe methods through whatever their headers", () => {
     for (const method of ["GET", "HEAD", "OPTIONS", "get"]) {
-      expect(crossSiteRefusal(method, headers({ origin: "https://evil.example", "sec-fetch-site": "cross-site", "content-type": "text/plain" }), CONSOLE)).toBeNull();
+      expect(
+        crossSiteRefusal(
+          method,
+          headers({ origin: "https://evil.example", "sec-fetch-site": "cross-site", "content-type": "text/plain" }),
+          CONSOLE,
+        ),
+      ).toBeNull();
     }
   });
 
   it("refuses bodies that are not JSON with 415, whatever their origin", () => {
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", ""]) {
-      expect(crossSiteRefusal("POST", headers({ "content-type": type, origin: CONSOLE }), CONSOLE), type).toMatchObject({ status: 415 });
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/jsonp",
+      "",
+    ]) {
+      expect(crossSiteRefusal("POST", headers({ "content-type": type, origin: CONSOLE }), CONSOLE), type).toMatchObject(
+        { status: 415 },
+      );
     }
-    expect(crossSiteRefusal("DELETE", new Headers({ host: "berth.example.com" }), CONSOLE)).toMatchObject({ status: 415, error: expect.stringContaining("application/json") });
-    expect(crossSiteRefusal("POST", headers({ "content-type": "Application/JSON; charset=utf-8", origin: CONSOLE }), CONSOLE)).toBeNull();
+    expect(crossSiteRefusal("DELETE", new Headers({ host: "berth.example.com" }), CONSOLE)).toMatchObject({
+      status: 415,
+      error: expect.stringContaining("application/json"),
+    });
+    expect(
+      crossSiteRefusal(
+        "POST",
+        headers({ "content-type": "Application/JSON; charset=utf-8", origin: CONSOLE }),
+        CONSOLE,
+      ),
+    ).toBeNull();
   });
 
   it("accepts the console's origin, the request's own host, and Sec-Fetch-Site: same-origin", () => {
     expect(crossSiteRefusal("POST", headers({ origin: CONSOLE }), CONSOLE)).toBeNull();
     expect(crossSiteRefusal("PATCH", headers({ origin: "https://berth.example.com" }), undefined)).toBeNull();
-    expect(crossSiteRefusal("PUT", headers({ host: "10.0.0.5:3000", origin: "http://10.0.0.5:3000" }), CONSOLE)).toBeNull();
-    expect(crossSiteRefusal("POST", headers({ host: "127.0.0.1:3000", "x-forwarded-host": "berth.internal, proxy", origin: "https://berth.internal" }), undefined)).toBeNull();
+    expect(
+      crossSiteRefusal("PUT", headers({ host: "10.0.0.5:3000", origin: "http://10.0.0.5:3000" }), CONSOLE),
+    ).toBeNull();
+    expect(
+      crossSiteRefusal(
+        "POST",
+        headers({
+          host: "127.0.0.1:3000",
+          "x-forwarded-host": "berth.internal, proxy",
+          origin: "https://berth.internal",
+        }),
+        undefined,
+      ),
+    ).toBeNull();
     expect(crossSiteRefusal("DELETE", headers({ "sec-fetch-site": "same-origin" }), CONSOLE)).toBeNull();
     expect(crossSiteRefusal("POST", headers({ "sec-fetch-site": "same-origin", origin: CONSOLE }), CONSOLE)).toBeNull();
   });
@@ -43,7 +81,10 @@ describe("crossSiteRefusal", () => {
       { "sec-fetch-site": "same-site", origin: "https://berth.example.com:8443" },
     ];
     for (const values of refusals) {
-      expect(crossSiteRefusal("POST", headers(values), CONSOLE), JSON.stringify(values)).toMatchObject({ status: 403, error: expect.stringMatching(/cross-site/i) });
+      expect(crossSiteRefusal("POST", headers(values), CONSOLE), JSON.stringify(values)).toMatchObject({
+        status: 403,
+        error: expect.stringMatching(/cross-site/i),
+      });
     }
   });
 
@@ -71,14 +112,26 @@ describe("readBodyText", () => {
 
   it("refuses a declared Content-Length over the cap without reading the body", async () => {
     const pulled = { count: 0 };
-    const request = new Request("http://x/", { method: "POST", body: streamOf(1000, MIB, pulled), headers: { "content-length": String(1000 * MIB) }, duplex: "half" } as RequestInit);
-    await expect(readBodyText(request, MIB)).rejects.toMatchObject({ status: 413, message: expect.stringContaining("1 MiB") });
+    const request = new Request("http://x/", {
+      method: "POST",
+      body: streamOf(1000, MIB, pulled),
+      headers: { "content-length": String(1000 * MIB) },
+      duplex: "half",
+    } as RequestInit);
+    await expect(readBodyText(request, MIB)).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringContaining("1 MiB"),
+    });
     expect(pulled.count).toBeLessThanOrEqual(1);
   });
 
   it("stops reading a body without Content-Length as soon as it passes the cap", async () => {
     const pulled = { count: 0 };
-    const request = new Request("http://x/", { method: "POST", body: streamOf(10_000, 64 * 1024, pulled), duplex: "half" } as RequestInit);
+    const request = new Request("http://x/", {
+      method: "POST",
+      body: streamOf(10_000, 64 * 1024, pulled),
+      duplex: "half",
+    } as RequestInit);
     const error = await readBodyText(request, MIB).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ status: 413 });

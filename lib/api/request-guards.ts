@@ -23,14 +23,16 @@ export function crossSiteRefusal(method: string, headers: Headers, consoleUrl?: 
   if (mediaType(headers.get("content-type")) !== "application/json") {
     return {
       status: 415,
-      error: "Send the request body as JSON with Content-Type: application/json (required for requests signed in with the browser session)",
+      error:
+        "Send the request body as JSON with Content-Type: application/json (required for requests signed in with the browser session)",
     };
   }
   const origin = headers.get("origin");
   const site = headers.get("sec-fetch-site");
   const refused: CrossSiteRefusal = {
     status: 403,
-    error: "Cross-site request refused: a request signed in with the browser session must come from the Berth console's own pages. Scripts should send a Bearer API token.",
+    error:
+      "Cross-site request refused: a request signed in with the browser session must come from the Berth console's own pages. Scripts should send a Bearer API token.",
   };
   if (origin && consoleUrl && sameOrigin(origin, consoleUrl)) return null;
   if (site) return site === "same-origin" ? null : refused;
@@ -75,7 +77,11 @@ function bodyTooLarge(maxBytes: number) {
 }
 
 function formatBytes(bytes: number) {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+  return bytes % (1024 * 1024) === 0
+    ? `${bytes / (1024 * 1024)} MiB`
+    : bytes % 1024 === 0
+      ? `${bytes / 1024} KiB`
+      : `${bytes} bytes`;
 }
 
 function mediaType(contentType: string | null) {

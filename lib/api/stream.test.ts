@@ -16,7 +16,10 @@ describe("streamRoute", async () => {
 
   const token = "berth_stream_route_user_token";
   const user = getDb().insert(users).values({ username: "ann", role: "user" }).returning().get();
-  getDb().insert(apiTokens).values({ userId: user.id, name: "test", tokenHash: hashToken(token), prefix: token.slice(0, 8) }).run();
+  getDb()
+    .insert(apiTokens)
+    .values({ userId: user.id, name: "test", tokenHash: hashToken(token), prefix: token.slice(0, 8) })
+    .run();
   const call = (init: { token?: string | null; signal?: AbortSignal } = {}) =>
     new NextRequest(new URL("/api/stream/test", "http://berth.test"), {
       signal: init.signal,
@@ -25,7 +28,10 @@ describe("streamRoute", async () => {
   const params = (values: Record<string, string>) => ({ params: Promise.resolve(values) });
 
   /** Reads the stream until `done` says enough arrived, or it ends. */
-  async function read(response: Response, done: (text: string) => boolean = () => false): Promise<{ text: string; ended: boolean }> {
+  async function read(
+    response: Response,
+    done: (text: string) => boolean = () => false,
+  ): Promise<{ text: string; ended: boolean }> {
     const reader = response.body!.getReader();
     let text = "";
     for (;;) {

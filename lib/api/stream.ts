@@ -1,8 +1,11 @@
 import "server-only";
+
 import type { NextRequest } from "next/server";
+
 import { refusalFrom } from "@/lib/actions/result";
 import { sseResponse, type SendEvent, type StreamControl } from "@/lib/live/sse";
 import { can, type Actor, type Permission } from "@/lib/permissions";
+
 import { authenticate, jsonError, type RouteParams } from "./handler";
 
 export interface StreamContext {
@@ -21,13 +24,17 @@ export type StreamFeed = (send: SendEvent, control: StreamControl) => (() => voi
  * on an error status rather than retrying); anything unexpected is a logged 500. The stream itself
  * gets the SSE headers, a keepalive, and its end when the browser goes away or the server stops.
  */
-export function streamRoute(options: { permission?: Permission }, open: (ctx: StreamContext) => Promise<StreamFeed> | StreamFeed) {
+export function streamRoute(
+  options: { permission?: Permission },
+  open: (ctx: StreamContext) => Promise<StreamFeed> | StreamFeed,
+) {
   return async (request: NextRequest, context?: RouteParams): Promise<Response> => {
     let feed: StreamFeed;
     try {
       const actor = await authenticate(request);
       if (!actor) return jsonError(401, "Authentication required: send a Bearer API token or sign in");
-      if (options.permission && !can(actor, options.permission)) return jsonError(403, `You do not have the permission "${options.permission}"`);
+      if (options.permission && !can(actor, options.permission))
+        return jsonError(403, `You do not have the permission "${options.permission}"`);
       feed = await open({ actor, params: (await context?.params) ?? {}, request });
     } catch (error) {
       const refusal = refusalFrom(error);

@@ -1,5 +1,7 @@
 import "server-only";
+
 import type { z } from "zod";
+
 import { notFound } from "@/lib/actions/result";
 import { restoreCluster } from "@/lib/clusters/mutations";
 import { importCodeEnv, restoreCodeEnv } from "@/lib/code-envs/mutations";
@@ -11,21 +13,24 @@ import { requireBaseImageRef } from "@/lib/images/access";
 import { importBaseImage, restoreBaseImage } from "@/lib/images/mutations";
 import { BASE_IMAGE_OBJECT_TYPE, baseImageYaml } from "@/lib/images/queries";
 import { policyYaml } from "@/lib/namespace-policies/cluster-view";
-import { POLICY_OBJECT_TYPE, importPolicy, restorePolicy } from "@/lib/namespace-policies/mutations";
+import { importPolicy, POLICY_OBJECT_TYPE, restorePolicy } from "@/lib/namespace-policies/mutations";
 import { findPolicy } from "@/lib/namespace-policies/queries";
 import { importProject, restoreProject } from "@/lib/projects/mutations";
 import { findVisibleProject, toProjectView } from "@/lib/projects/queries";
 import { projectYaml } from "@/lib/projects/yaml";
-import { sparkConfigYaml } from "@/lib/spark-configs/preview";
 import { importSparkConfig, restoreSparkConfig } from "@/lib/spark-configs/mutations";
-import { SPARK_CONFIG_OBJECT_TYPE, findVisibleSparkConfig } from "@/lib/spark-configs/queries";
+import { sparkConfigYaml } from "@/lib/spark-configs/preview";
+import { findVisibleSparkConfig, SPARK_CONFIG_OBJECT_TYPE } from "@/lib/spark-configs/queries";
+
 import type { VersionedObject } from "./versioned-routes";
 
 /**
  * Define a versioned object as `const x = versioned({ … })` so that its row, restore and import
  * types are inferred, while the shape is checked against VersionedObject.
  */
-const versioned = <Row extends { id: number }, Restore extends z.ZodType, Import extends z.ZodType>(object: VersionedObject<Row, Restore, Import>) => object;
+const versioned = <Row extends { id: number }, Restore extends z.ZodType, Import extends z.ZodType>(
+  object: VersionedObject<Row, Restore, Import>,
+) => object;
 
 /** Lookups that answer "not visible" with undefined get the API's usual 404 from this. */
 function found<Row>(row: Row | undefined, what: string): Row {
@@ -100,7 +105,10 @@ export const projectObject = versioned({
   find: (actor, ref) => found(findVisibleProject(actor, ref), `Project "${ref}"`),
   objectType: "project",
   historyLimit: 100,
-  yaml: { text: (project) => projectYaml(toProjectView(project)), filename: (project) => `project-${project.key}.yaml` },
+  yaml: {
+    text: (project) => projectYaml(toProjectView(project)),
+    filename: (project) => `project-${project.key}.yaml`,
+  },
   restore: restoreProject,
   import: importProject,
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+
 import type { VersionedObject } from "./versioned-routes";
 
 // The four routes every versioned object has, built by the factory over a made-up object kind
@@ -22,7 +23,9 @@ describe("versioned-object routes (history, yaml, restore, import)", async () =>
   const tokenFor = (username: string, role: "admin" | "user") => {
     const user = db.insert(users).values({ username, role }).returning().get();
     const token = `berth_versioned_routes_${username}_token`;
-    db.insert(apiTokens).values({ userId: user.id, name: "test", tokenHash: hashToken(token), prefix: token.slice(0, 8) }).run();
+    db.insert(apiTokens)
+      .values({ userId: user.id, name: "test", tokenHash: hashToken(token), prefix: token.slice(0, 8) })
+      .run();
     return { token, actor: { id: user.id, username, role, groups: [] } };
   };
   const admin = tokenFor("admin", "admin");
@@ -30,7 +33,11 @@ describe("versioned-object routes (history, yaml, restore, import)", async () =>
 
   type Widget = { id: number; name: string };
   const widgets: Widget[] = [{ id: 7, name: "seven" }];
-  const widgetInput = z.strictObject({ widget: z.string().optional(), auditEventId: z.number().optional(), yaml: z.string().min(1).optional() });
+  const widgetInput = z.strictObject({
+    widget: z.string().optional(),
+    auditEventId: z.number().optional(),
+    yaml: z.string().min(1).optional(),
+  });
   const received: unknown[] = [];
   const writeWidget = (name: string) =>
     defineMutation({
@@ -39,7 +46,10 @@ describe("versioned-object routes (history, yaml, restore, import)", async () =>
       schema: widgetInput,
       run(input, ctx) {
         received.push(input);
-        return ctx.write(() => ({ result: { name: "seven", done: name }, audit: { objectType: "widget", objectId: 7, objectName: "seven" } }));
+        return ctx.write(() => ({
+          result: { name: "seven", done: name },
+          audit: { objectType: "widget", objectId: 7, objectName: "seven" },
+        }));
       },
     });
   const widget: VersionedObject<Widget, typeof widgetInput, typeof widgetInput> = {
@@ -59,7 +69,14 @@ describe("versioned-object routes (history, yaml, restore, import)", async () =>
   };
 
   type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-  const call = (handler: Handler, method: string, url: string, token: string, params: Record<string, string>, body?: unknown) =>
+  const call = (
+    handler: Handler,
+    method: string,
+    url: string,
+    token: string,
+    params: Record<string, string>,
+    body?: unknown,
+  ) =>
     handler(
       new NextRequest(new URL(url, "http://berth.test"), {
         method,
@@ -70,12 +87,26 @@ describe("versioned-object routes (history, yaml, restore, import)", async () =>
     );
 
   it("history: the object's audit rows, newest first, at most historyLimit; 404 for an unknown name", async () => {
-    for (const step of ["one", "two", "three"]) recordStandaloneAudit(admin.actor, "api", { action: `widget.${step}`, objectType: "widget", objectId: 7, objectName: "seven" });
-    recordStandaloneAudit(admin.actor, "api", { action: "widget.other", objectType: "widget", objectId: 8, objectName: "eight" });
+    for (const step of ["one", "two", "three"])
+      recordStandaloneAudit(admin.actor, "api", {
+        action: `widget.${step}`,
+        objectType: "widget",
+        objectId: 7,
+        objectName: "seven",
+      });
+    recordStandaloneAudit(admin.actor, "api", {
+      action: "widget.other",
+      objectType: "widget",
+      objectId: 8,
+      objectName: "eight",
+    });
     const GET = historyRoute(widget);
     const response = await call(GET, "GET", "/api/v1/widgets/seven/history", reader.token, { widget: "seven" });
     expect(response.status).toBe(200);
-    expect((await response.json()).map((event: { action: string }) => event.action)).toEqual(["widget.three", "widget.two"]);
+    expect((await response.json()).map((event: { action: string }) => event.action)).toEqual([
+      "widget.three",
+      "widget.two",
+    ]);
     const missing = await call(GET, "GET", "/api/v1/widgets/nine/history", reader.token, { widget: "nine" });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: 'Widget "nine" not found' });
@@ -91,10 +122,24 @@ describe("versioned-object routes (history, yaml, restore, import)", async () =>
 
   it("restore: the body with the object from the path, through the mutation; the manage permission first", async () => {
     const POST = restoreRoute(widget);
-    const refused = await call(POST, "POST", "/api/v1/widgets/seven/restore", reader.token, { widget: "seven" }, { auditEventId: 1 });
+    const refused = await call(
+      POST,
+      "POST",
+      "/api/v1/widgets/seven/restore",
+      reader.token,
+      { widget: "seven" },
+      { auditEventId: 1 },
+    );
     expect(refused.status).toBe(403);
     received.length = 0;
-    const response = await call(POST, "POST", "/api/v1/widgets/seven/restore", admin.token, { widget: "seven" }, { auditEventId: 1, widget: "other" });
+    const response = await call(
+      POST,
+      "POST",
+      "/api/v1/widgets/seven/restore",
+      admin.token,
+      { widget: "seven" },
+      { auditEventId: 1, widget: "other" },
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ name: "seven", done: "widget.restore" });
     // The path names the object, whatever the body says.
@@ -108,7 +153,10 @@ describe("versioned-object routes (history, yaml, restore, import)", async () =>
     expect(await response.json()).toEqual({ name: "seven", done: "widget.import" });
     const invalid = await call(POST, "POST", "/api/v1/widgets/import", admin.token, {}, { yaml: "" });
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toMatchObject({ error: "Some fields are not valid", fieldErrors: { yaml: [expect.any(String)] } });
+    expect(await invalid.json()).toMatchObject({
+      error: "Some fields are not valid",
+      fieldErrors: { yaml: [expect.any(String)] },
+    });
     const refused = await call(POST, "POST", "/api/v1/widgets/import", reader.token, {}, { yaml: "kind: Widget" });
     expect(refused.status).toBe(403);
   });

@@ -1,16 +1,23 @@
 import "server-only";
+
 import { NextResponse } from "next/server";
 import type { z } from "zod";
+
 import type { Mutation } from "@/lib/actions/mutation";
 import { listAuditEvents } from "@/lib/audit/queries";
 import type { Actor, Permission } from "@/lib/permissions";
+
 import { apiRoute, readJsonBody, respondWithMutation } from "./handler";
 
 /**
  * What the history, YAML, restore and import routes of one kind of versioned object need to know.
  * A permission left out is checked further in (per project or cluster) by the lookup or mutation.
  */
-export interface VersionedObject<Row extends { id: number }, Restore extends z.ZodType = z.ZodType, Import extends z.ZodType = z.ZodType> {
+export interface VersionedObject<
+  Row extends { id: number },
+  Restore extends z.ZodType = z.ZodType,
+  Import extends z.ZodType = z.ZodType,
+> {
   /** The path parameter that names the object; the restore mutation reads the object from the same key. */
   param: string;
   readPermission?: Permission;
@@ -29,31 +36,50 @@ export interface VersionedObject<Row extends { id: number }, Restore extends z.Z
 }
 
 /** GET …/{object}/history: the object's audit rows, newest first. */
-export function historyRoute<Row extends { id: number }>(object: Pick<VersionedObject<Row>, "readPermission" | "find" | "objectType" | "historyLimit" | "param">) {
+export function historyRoute<Row extends { id: number }>(
+  object: Pick<VersionedObject<Row>, "readPermission" | "find" | "objectType" | "historyLimit" | "param">,
+) {
   return apiRoute({ permission: object.readPermission }, ({ actor, params }) => {
     const row = object.find(actor, params[object.param]);
-    return NextResponse.json(listAuditEvents({ objectType: object.objectType, objectId: String(row.id), limit: object.historyLimit }));
+    return NextResponse.json(
+      listAuditEvents({ objectType: object.objectType, objectId: String(row.id), limit: object.historyLimit }),
+    );
   });
 }
 
 /** GET …/{object}/yaml: the object as an importable YAML document, offered as a download. */
-export function yamlRoute<Row extends { id: number }>(object: Pick<VersionedObject<Row>, "readPermission" | "find" | "param" | "yaml">) {
+export function yamlRoute<Row extends { id: number }>(
+  object: Pick<VersionedObject<Row>, "readPermission" | "find" | "param" | "yaml">,
+) {
   return apiRoute({ permission: object.readPermission }, ({ actor, params }) => {
     const row = object.find(actor, params[object.param]);
     return new Response(object.yaml.text(row), {
-      headers: { "Content-Type": "application/yaml; charset=utf-8", "Content-Disposition": `attachment; filename="${object.yaml.filename(row)}"` },
+      headers: {
+        "Content-Type": "application/yaml; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${object.yaml.filename(row)}"`,
+      },
     });
   });
 }
 
 /** POST …/{object}/restore `{ auditEventId, … }`: saves that version again as the newest one. */
-export function restoreRoute<S extends z.ZodType>(object: Pick<VersionedObject<{ id: number }, S>, "managePermission" | "param" | "restore">) {
+export function restoreRoute<S extends z.ZodType>(
+  object: Pick<VersionedObject<{ id: number }, S>, "managePermission" | "param" | "restore">,
+) {
   return apiRoute({ permission: object.managePermission }, async ({ actor, params, request }) =>
-    respondWithMutation(object.restore, { ...(await readJsonBody(request)), [object.param]: params[object.param] }, actor),
+    respondWithMutation(
+      object.restore,
+      { ...(await readJsonBody(request)), [object.param]: params[object.param] },
+      actor,
+    ),
   );
 }
 
 /** POST …/import `{ yaml }`: 200 with the created or updated object. */
-export function importRoute<S extends z.ZodType>(object: Pick<VersionedObject<{ id: number }, z.ZodType, S>, "managePermission" | "importPermission" | "import">) {
-  return apiRoute({ permission: object.importPermission ?? object.managePermission }, async ({ actor, request }) => respondWithMutation(object.import, await readJsonBody(request), actor));
+export function importRoute<S extends z.ZodType>(
+  object: Pick<VersionedObject<{ id: number }, z.ZodType, S>, "managePermission" | "importPermission" | "import">,
+) {
+  return apiRoute({ permission: object.importPermission ?? object.managePermission }, async ({ actor, request }) =>
+    respondWithMutation(object.import, await readJsonBody(request), actor),
+  );
 }

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
+
 import { diffObjects, formatFieldValue } from "./diff";
 
 describe("diffObjects", () => {
   it("lists changed, added and removed fields by dotted path", () => {
     const before = { name: "gpu", spec: { image: "python:3.11", resources: { limits: { cpu: "2" } } }, tags: ["a"] };
-    const after = { name: "gpu", spec: { image: "python:3.12", resources: { limits: { cpu: "2", "nvidia.com/gpu": "1" } } }, tags: ["a", "b"] };
+    const after = {
+      name: "gpu",
+      spec: { image: "python:3.12", resources: { limits: { cpu: "2", "nvidia.com/gpu": "1" } } },
+      tags: ["a", "b"],
+    };
     expect(diffObjects(before, after)).toEqual([
       { field: "spec.image", before: "python:3.11", after: "python:3.12" },
       { field: "spec.resources.limits.nvidia.com/gpu", after: "1" },

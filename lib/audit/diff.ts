@@ -21,7 +21,10 @@ function flatten(value: unknown, prefix: string, into: Map<string, unknown>): Ma
  * The fields that differ between two object bodies, in a stable order. Nested objects are
  * compared field by field ("resources.limits.cpu"); arrays are compared as whole values.
  */
-export function diffObjects(before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null | undefined): FieldChange[] {
+export function diffObjects(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown> | null | undefined,
+): FieldChange[] {
   const old = flatten(before ?? {}, "", new Map());
   const now = flatten(after ?? {}, "", new Map());
   const fields = [...new Set([...old.keys(), ...now.keys()])].sort();

@@ -1,7 +1,10 @@
 import "server-only";
+
 import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { auditEvents } from "@/db/schema";
+
 import type { AuditEventView, AuditQuery } from "./schema";
 
 /** Audit events, newest first, filtered; `before` pages back from an event id. */

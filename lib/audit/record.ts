@@ -1,7 +1,9 @@
 import "server-only";
+
 import { getDb, type Tx } from "@/db";
 import { auditEvents } from "@/db/schema";
 import type { Actor } from "@/lib/permissions";
+
 import { redact } from "./redact";
 
 export type AuditSource = "ui" | "api" | "system";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redact } from "./redact";
+
+import { redact, REDACTED } from "./redact";
 
 describe("redact", () => {
   it("hides secrets at any depth and keeps the rest", () => {
@@ -15,7 +16,10 @@ describe("redact", () => {
       username: "ada",
       password: REDACTED,
       passwordHash: REDACTED,
-      nested: { registry: { url: "r.example", token: REDACTED, clientSecret: REDACTED }, list: [{ kubeconfig: REDACTED }] },
+      nested: {
+        registry: { url: "r.example", token: REDACTED, clientSecret: REDACTED },
+        list: [{ kubeconfig: REDACTED }],
+      },
       revokedAt: null,
       imagePullSecret: "regcred",
     });

@@ -8,7 +8,10 @@ export function redact<T>(value: T): T {
   if (Array.isArray(value)) return value.map(redact) as T;
   if (value && typeof value === "object" && !(value instanceof Date)) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) && !SECRET_NAME_KEY.test(key) && inner != null ? REDACTED : redact(inner)]),
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        SECRET_KEY.test(key) && !SECRET_NAME_KEY.test(key) && inner != null ? REDACTED : redact(inner),
+      ]),
     ) as T;
   }
   return value;

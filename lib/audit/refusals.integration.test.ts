@@ -23,16 +23,27 @@ describe("audited refusals", async () => {
   const admin = db.insert(users).values({ username: "root", role: "admin" }).returning().get();
   const bob = db.insert(users).values({ username: "bob", role: "user" }).returning().get();
   const tokens = { bob: "berth_refusals_bob_token", revoked: "berth_refusals_revoked_token" };
-  db.insert(apiTokens).values({ userId: bob.id, name: "cli", tokenHash: hashToken(tokens.bob), prefix: "berth_ref" }).run();
+  db.insert(apiTokens)
+    .values({ userId: bob.id, name: "cli", tokenHash: hashToken(tokens.bob), prefix: "berth_ref" })
+    .run();
   const revoked = db
     .insert(apiTokens)
-    .values({ userId: bob.id, name: "old", tokenHash: hashToken(tokens.revoked), prefix: "berth_rev", revokedAt: new Date() })
+    .values({
+      userId: bob.id,
+      name: "old",
+      tokenHash: hashToken(tokens.revoked),
+      prefix: "berth_rev",
+      revokedAt: new Date(),
+    })
     .returning()
     .get();
 
   const rows = (action: string) => db.select().from(auditEvents).where(eq(auditEvents.action, action)).all();
   const request = (url: string, token: string, init: { method?: string; body?: string } = {}) =>
-    new NextRequest(new URL(url, "http://berth.test"), { ...init, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
+    new NextRequest(new URL(url, "http://berth.test"), {
+      ...init,
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    });
   const params = { params: Promise.resolve({}) };
 
   it("audits a change refused for lack of permission, with who and why", async () => {
@@ -45,7 +56,12 @@ describe("audited refusals", async () => {
 
   it("audits invalid input with the names of the fields in error, never their values", async () => {
     const secret = "Never-In-The-Log-123";
-    const result = await executeMutation(createUser, { username: "Bad Name!", password: secret, extra: secret }, actorForUser(admin.id), "api");
+    const result = await executeMutation(
+      createUser,
+      { username: "Bad Name!", password: secret, extra: secret },
+      actorForUser(admin.id),
+      "api",
+    );
     expect(result).toMatchObject({ ok: false, status: 400 });
     const [row] = rows("user.create.refused");
     expect(row.after).toMatchObject({ status: 400, fields: expect.arrayContaining(["username"]) });
@@ -55,7 +71,11 @@ describe("audited refusals", async () => {
 
   it("audits a change attempted without a session", async () => {
     await executeMutation(createGroup, { name: "anon" }, null, "ui");
-    expect(rows("group.create.refused").some((row) => row.actorName === "system" && (row.after as { status: number }).status === 401)).toBe(true);
+    expect(
+      rows("group.create.refused").some(
+        (row) => row.actorName === "system" && (row.after as { status: number }).status === 401,
+      ),
+    ).toBe(true);
   });
 
   it("audits unknown and revoked bearer tokens, without the token", async () => {
@@ -70,7 +90,13 @@ describe("audited refusals", async () => {
   });
 
   it("audits a request the API wrapper refuses for lack of permission", async () => {
-    const response = await usersRoute.POST(request("/api/v1/users", tokens.bob, { method: "POST", body: JSON.stringify({ username: "x", password: "Pass-word-123" }) }), params);
+    const response = await usersRoute.POST(
+      request("/api/v1/users", tokens.bob, {
+        method: "POST",
+        body: JSON.stringify({ username: "x", password: "Pass-word-123" }),
+      }),
+      params,
+    );
     expect(response.status).toBe(403);
     const [row] = rows("request.refused");
     expect(row).toMatchObject({ actorName: "bob", source: "api" });
@@ -80,7 +106,8 @@ describe("audited refusals", async () => {
   it("writes at most 10 rows per caller and action a minute, then one row with the number suppressed", () => {
     const start = Date.UTC(2030, 0, 1);
     const entry = { action: "flood.refused", objectType: "flood" };
-    for (let i = 0; i < 25; i++) recordRefusal({ actor: null, source: "api", address: "198.51.100.7", entry }, start + i * 100);
+    for (let i = 0; i < 25; i++)
+      recordRefusal({ actor: null, source: "api", address: "198.51.100.7", entry }, start + i * 100);
     // Another caller keeps its own budget.
     recordRefusal({ actor: null, source: "api", address: "198.51.100.8", entry }, start + 3000);
     expect(rows("flood.refused")).toHaveLength(11);

@@ -1,6 +1,8 @@
 import "server-only";
+
 import type { Actor } from "@/lib/permissions";
 import type { FieldErrors } from "@/lib/validation";
+
 import { recordStandaloneAudit, type AuditEntry, type AuditSource } from "./record";
 
 /**
@@ -37,7 +39,9 @@ interface RefusalState {
 }
 
 // On globalThis: route handlers and server actions may load their own copy of this module.
-const state: RefusalState = ((globalThis as { berthAuditRefusals?: RefusalState }).berthAuditRefusals ??= { windows: new Map() });
+const state: RefusalState = ((globalThis as { berthAuditRefusals?: RefusalState }).berthAuditRefusals ??= {
+  windows: new Map(),
+});
 
 function callerKey(refusal: Refusal): string {
   return refusal.actor ? `user:${refusal.actor.id}` : `addr:${refusal.address ?? "unknown"}`;
@@ -48,7 +52,12 @@ function writeSummary(window: Window, end: number): void {
     action: "audit.suppressed",
     objectType: window.objectType,
     objectName: window.action,
-    after: { action: window.action, suppressed: window.suppressed, from: new Date(window.start).toISOString(), to: new Date(end).toISOString() },
+    after: {
+      action: window.action,
+      suppressed: window.suppressed,
+      from: new Date(window.start).toISOString(),
+      to: new Date(end).toISOString(),
+    },
   });
 }
 
@@ -63,11 +72,14 @@ export function flushSuppressedAudit(now = Date.now()): void {
 
 function scheduleFlush(at: number): void {
   if (state.timer) return;
-  state.timer = setTimeout(() => {
-    state.timer = undefined;
-    flushSuppressedAudit();
-    if ([...state.windows.values()].some((window) => window.suppressed > 0)) scheduleFlush(Date.now() + WINDOW_MS);
-  }, Math.max(0, at - Date.now()) + 100);
+  state.timer = setTimeout(
+    () => {
+      state.timer = undefined;
+      flushSuppressedAudit();
+      if ([...state.windows.values()].some((window) => window.suppressed > 0)) scheduleFlush(Date.now() + WINDOW_MS);
+    },
+    Math.max(0, at - Date.now()) + 100,
+  );
   // A pending summary must not keep a test runner or a stopping server alive.
   state.timer.unref();
 }
@@ -79,7 +91,15 @@ export function recordRefusal(refusal: Refusal, now = Date.now()): void {
   if (!state.windows.has(key) && state.windows.size >= MAX_KEYS) key = `overflow|${refusal.entry.action}`;
   let window = state.windows.get(key);
   if (!window) {
-    window = { start: now, written: 0, suppressed: 0, actor: refusal.actor, source: refusal.source, action: refusal.entry.action, objectType: refusal.entry.objectType };
+    window = {
+      start: now,
+      written: 0,
+      suppressed: 0,
+      actor: refusal.actor,
+      source: refusal.source,
+      action: refusal.entry.action,
+      objectType: refusal.entry.objectType,
+    };
     state.windows.set(key, window);
   }
   if (window.written < MAX_ROWS) {

@@ -14,7 +14,11 @@ export const auditQuerySchema = z.strictObject({
   from: dateParam.optional(),
   /** A bare date means the end of that day. */
   to: dateParam
-    .transform((date) => (date.getUTCHours() === 0 && date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0 ? new Date(date.getTime() + 86_399_999) : date))
+    .transform((date) =>
+      date.getUTCHours() === 0 && date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0
+        ? new Date(date.getTime() + 86_399_999)
+        : date,
+    )
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.coerce.number().int().positive().optional(),

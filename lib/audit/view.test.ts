@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
+
 import { auditChanges, auditObjectHref } from "./view";
 
-const event = (objectType: string, objectId: string | null, action = `${objectType}.update`, objectName: string | null = null) => ({ action, objectType, objectId, objectName });
+const event = (
+  objectType: string,
+  objectId: string | null,
+  action = `${objectType}.update`,
+  objectName: string | null = null,
+) => ({ action, objectType, objectId, objectName });
 
 describe("auditObjectHref", () => {
   it("links each entry to the page of its object", () => {
@@ -31,7 +37,11 @@ describe("auditObjectHref", () => {
 
 describe("auditChanges", () => {
   it("compares nested bodies field by field, with secrets masked", () => {
-    const before = { name: "gpu", resources: { limits: { cpu: "2", memory: "8Gi" } }, registry: { password: "hunter2" } };
+    const before = {
+      name: "gpu",
+      resources: { limits: { cpu: "2", memory: "8Gi" } },
+      registry: { password: "hunter2" },
+    };
     const after = { name: "gpu", resources: { limits: { cpu: "4", memory: "8Gi" } }, registry: { password: "s3cret" } };
     // A changed secret shows that it changed, never what it was or became.
     expect(auditChanges(before, after)).toEqual([
@@ -39,14 +49,20 @@ describe("auditChanges", () => {
       { field: "resources.limits.cpu", before: "2", after: "4" },
     ]);
     expect(JSON.stringify(auditChanges(null, after))).not.toMatch(/s3cret/);
-    expect(auditChanges(null, { name: "x", env: [], cluster: null, description: "" })).toEqual([{ field: "name", after: "x" }]);
+    expect(auditChanges(null, { name: "x", env: [], cluster: null, description: "" })).toEqual([
+      { field: "name", after: "x" },
+    ]);
     // Empty values are values, not secrets.
-    expect(auditChanges({ cluster: null, runAsUser: null }, { cluster: "embedded", runAsUser: null })).toEqual([{ field: "cluster", before: null, after: "embedded" }]);
+    expect(auditChanges({ cluster: null, runAsUser: null }, { cluster: "embedded", runAsUser: null })).toEqual([
+      { field: "cluster", before: null, after: "embedded" },
+    ]);
   });
 });
 
 describe("auditChanges of a secret object", () => {
   it("masks the fields inside a secret-named object", () => {
-    expect(auditChanges({ credentials: { user: "a", key: "k1" } }, { credentials: { user: "a", key: "k2" } })).toEqual([{ field: "credentials.key", before: "[redacted]", after: "[redacted]" }]);
+    expect(auditChanges({ credentials: { user: "a", key: "k1" } }, { credentials: { user: "a", key: "k2" } })).toEqual([
+      { field: "credentials.key", before: "[redacted]", after: "[redacted]" },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { diffObjects, type FieldChange } from "./diff";
-import { REDACTED, redact } from "./redact";
+import { redact, REDACTED } from "./redact";
 
 /** The page of each kind of audited object, from its recorded id. */
 const OBJECT_PAGES: Record<string, (id: string) => string> = {
@@ -19,7 +19,11 @@ const OBJECT_PAGES: Record<string, (id: string) => string> = {
   settings: () => "/settings",
 };
 
-const isEmpty = (value: unknown) => value === "" || value === null || (Array.isArray(value) && value.length === 0) || (typeof value === "object" && value !== null && Object.keys(value).length === 0);
+const isEmpty = (value: unknown) =>
+  value === "" ||
+  value === null ||
+  (Array.isArray(value) && value.length === 0) ||
+  (typeof value === "object" && value !== null && Object.keys(value).length === 0);
 
 /** Where an audit entry's object can be seen, or null (sign-ins, refusals, a deleted object). */
 export function auditObjectHref(event: { action: string; objectType: string; objectId: string | null }): string | null {
@@ -32,15 +36,22 @@ export function auditObjectHref(event: { action: string; objectType: string; obj
  * What an audit entry changed, field by field (nested values by dotted path), with secrets
  * masked: a changed secret shows as changed, never its value.
  */
-export function auditChanges(before: Record<string, unknown> | null, after: Record<string, unknown> | null): FieldChange[] {
+export function auditChanges(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): FieldChange[] {
   // Every field of a masked body with its shown value (diffing against nothing lists them all).
-  const shown = (body: Record<string, unknown> | null) => new Map(diffObjects(body && redact(body), null).map((change) => [change.field, change.before]));
+  const shown = (body: Record<string, unknown> | null) =>
+    new Map(diffObjects(body && redact(body), null).map((change) => [change.field, change.before]));
   const shownBefore = shown(before);
   const shownAfter = shown(after);
   // Fields inside a masked secret are not in the masked body: they show as the mask.
-  const shownValue = (values: Map<string, unknown>, field: string) => (values.has(field) ? values.get(field) : REDACTED);
+  const shownValue = (values: Map<string, unknown>, field: string) =>
+    values.has(field) ? values.get(field) : REDACTED;
   // A creation lists what it set, not every empty field.
-  const changes = before ? diffObjects(before, after) : diffObjects(before, after).filter((change) => !isEmpty(change.after));
+  const changes = before
+    ? diffObjects(before, after)
+    : diffObjects(before, after).filter((change) => !isEmpty(change.after));
   return changes.map((change) => ({
     field: change.field,
     ...("before" in change ? { before: shownValue(shownBefore, change.field) } : {}),

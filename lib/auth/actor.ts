@@ -1,8 +1,27 @@
 import "server-only";
+
 import { asc, eq, inArray } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
-import { clusterGrants, clusters, dockerHostGrants, dockerHosts, groupMembers, groups, projectMembers, users, type User } from "@/db/schema";
-import { CLUSTER_LEVELS, PROJECT_ROLES, higher, type Actor, type ClusterLevel, type ProjectRole } from "@/lib/permissions";
+import {
+  clusterGrants,
+  clusters,
+  dockerHostGrants,
+  dockerHosts,
+  groupMembers,
+  groups,
+  projectMembers,
+  users,
+  type User,
+} from "@/db/schema";
+import {
+  CLUSTER_LEVELS,
+  higher,
+  PROJECT_ROLES,
+  type Actor,
+  type ClusterLevel,
+  type ProjectRole,
+} from "@/lib/permissions";
 
 // Who is acting, read from the user, group and grant tables. It sits in lib/auth, below lib/users,
 // because the users area's own mutations go through the action wrapper, which needs the actor first.
@@ -39,13 +58,20 @@ export function actorForUser(userId: number): Actor | null {
   const db = getDb();
   const user = findUser(userId, db);
   if (!user || user.disabled) return null;
-  const groupIds = db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user.id)).all().map((row) => row.id);
+  const groupIds = db
+    .select({ id: groupMembers.groupId })
+    .from(groupMembers)
+    .where(eq(groupMembers.userId, user.id))
+    .all()
+    .map((row) => row.id);
   const clusterLevels: Record<number, ClusterLevel> = {};
   const projectRoles: Record<number, ProjectRole> = {};
   const dockerHostLevels: Record<number, ClusterLevel> = {};
-  for (const host of db.select({ id: dockerHosts.id }).from(dockerHosts).where(eq(dockerHosts.usableByAll, true)).all()) dockerHostLevels[host.id] = "use";
+  for (const host of db.select({ id: dockerHosts.id }).from(dockerHosts).where(eq(dockerHosts.usableByAll, true)).all())
+    dockerHostLevels[host.id] = "use";
   // A cluster usable by everyone grants "use" without a group (a group may still grant more).
-  for (const cluster of db.select({ id: clusters.id }).from(clusters).where(eq(clusters.usableByAll, true)).all()) clusterLevels[cluster.id] = "use";
+  for (const cluster of db.select({ id: clusters.id }).from(clusters).where(eq(clusters.usableByAll, true)).all())
+    clusterLevels[cluster.id] = "use";
   if (groupIds.length) {
     for (const grant of db.select().from(clusterGrants).where(inArray(clusterGrants.groupId, groupIds)).all()) {
       clusterLevels[grant.clusterId] = higher(CLUSTER_LEVELS, clusterLevels[grant.clusterId], grant.level);
@@ -57,5 +83,13 @@ export function actorForUser(userId: number): Actor | null {
       projectRoles[member.projectId] = higher(PROJECT_ROLES, projectRoles[member.projectId], member.role);
     }
   }
-  return { id: user.id, username: user.username, role: user.role, groups: groupNamesByUser([user.id], db).get(user.id) ?? [], clusterLevels, dockerHostLevels, projectRoles };
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    groups: groupNamesByUser([user.id], db).get(user.id) ?? [],
+    clusterLevels,
+    dockerHostLevels,
+    projectRoles,
+  };
 }

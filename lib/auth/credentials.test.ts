@@ -1,12 +1,22 @@
 import { describe, expect, it } from "vitest";
+
 import type { User } from "@/db/schema";
+
 import { clientAddress } from "./client-address";
 import { localAuthorizer, type LocalSignInDeps } from "./credentials";
 import { hashPassword } from "./password";
 import { SignInThrottle } from "./throttle";
 
 const user = (fields: Partial<User>): User =>
-  ({ id: 1, username: "ana", passwordHash: null, disabled: false, authSource: "local", role: "user", ...fields }) as User;
+  ({
+    id: 1,
+    username: "ana",
+    passwordHash: null,
+    disabled: false,
+    authSource: "local",
+    role: "user",
+    ...fields,
+  }) as User;
 
 async function setup(users: User[]) {
   const verified: { password: string; hash: string }[] = [];

@@ -1,4 +1,5 @@
 import type { User } from "@/db/schema";
+
 import type { SignInThrottle, ThrottleKey } from "./throttle";
 
 /**
@@ -31,7 +32,11 @@ export function signInKeys(username: string, address: string | null): ThrottleKe
  * SSO-only users, so the time taken does not tell which usernames exist.
  */
 export function localAuthorizer(deps: LocalSignInDeps) {
-  return async (username: string, password: string, address: string | null): Promise<{ id: string; name: string } | null> => {
+  return async (
+    username: string,
+    password: string,
+    address: string | null,
+  ): Promise<{ id: string; name: string } | null> => {
     const attempt = deps.throttle.begin(signInKeys(username, address));
     let valid = false;
     try {

@@ -12,10 +12,20 @@ describe("OIDC accounts are bound to the provider's subject", async () => {
   const { groupNamesByUser } = await import("@/lib/auth/actor");
 
   const ISSUER = "https://sso.example";
-  const profile = (sub: string, claims: Record<string, unknown> = {}) => ({ iss: ISSUER, sub, email_verified: true, ...claims });
+  const profile = (sub: string, claims: Record<string, unknown> = {}) => ({
+    iss: ISSUER,
+    sub,
+    email_verified: true,
+    ...claims,
+  });
   const groupsOf = (userId: number) => groupNamesByUser([userId]).get(userId) ?? [];
   const auditActions = (objectName: string) =>
-    getDb().select().from(auditEvents).where(eq(auditEvents.objectName, objectName)).all().map((row) => row.action);
+    getDb()
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.objectName, objectName))
+      .all()
+      .map((row) => row.action);
 
   it("binds the first sign-in to (issuer, sub) and finds the same user when the provider's name changes", () => {
     const first = syncOidcUser(profile("sub-eva", { preferred_username: "eva", groups: ["team-a"] }));
@@ -37,12 +47,17 @@ describe("OIDC accounts are bound to the provider's subject", async () => {
 
   it("refuses a subject whose preferred_username is a local user's name", () => {
     getDb().insert(users).values({ username: "ana", passwordHash: "scrypt$x" }).run();
-    expect(syncOidcUser(profile("sub-not-ana", { preferred_username: "ana" }))).toMatchObject({ ok: false, reason: "name-taken" });
+    expect(syncOidcUser(profile("sub-not-ana", { preferred_username: "ana" }))).toMatchObject({
+      ok: false,
+      reason: "name-taken",
+    });
   });
 
   it("treats the same subject at another issuer as another person", () => {
     syncOidcUser(profile("sub-gus", { preferred_username: "gus" }));
-    expect(syncOidcUser({ ...profile("sub-gus", { preferred_username: "gus" }), iss: "https://other-idp.example" })).toMatchObject({ ok: false, reason: "name-taken" });
+    expect(
+      syncOidcUser({ ...profile("sub-gus", { preferred_username: "gus" }), iss: "https://other-idp.example" }),
+    ).toMatchObject({ ok: false, reason: "name-taken" });
   });
 
   it("never derives a name from an unverified email", () => {
@@ -53,8 +68,14 @@ describe("OIDC accounts are bound to the provider's subject", async () => {
 
   it("binds an SSO user created before subjects were stored only when the verified email matches", () => {
     getDb().insert(users).values({ username: "ivy", authSource: "oidc", email: "ivy@corp.example" }).run();
-    expect(syncOidcUser(profile("sub-other", { preferred_username: "ivy", email: "mallory@corp.example" }))).toMatchObject({ ok: false, reason: "name-taken" });
-    expect(syncOidcUser(profile("sub-other", { preferred_username: "ivy", email: "ivy@corp.example", email_verified: false }))).toMatchObject({ ok: false });
+    expect(
+      syncOidcUser(profile("sub-other", { preferred_username: "ivy", email: "mallory@corp.example" })),
+    ).toMatchObject({ ok: false, reason: "name-taken" });
+    expect(
+      syncOidcUser(
+        profile("sub-other", { preferred_username: "ivy", email: "ivy@corp.example", email_verified: false }),
+      ),
+    ).toMatchObject({ ok: false });
     const bound = syncOidcUser(profile("sub-ivy", { preferred_username: "ivy", email: "IVY@corp.example" }));
     expect(bound.ok && bound.user).toMatchObject({ username: "ivy", oidcSubject: "sub-ivy" });
   });
@@ -68,13 +89,25 @@ describe("OIDC accounts are bound to the provider's subject", async () => {
     const first = syncOidcUser(profile("sub-jo", { preferred_username: "jo", groups: ["alpha", "beta"] }));
     if (!first.ok) throw new Error("refused");
     syncOidcUser(profile("sub-jo", { preferred_username: "jo", groups: ["beta", "gamma"] }));
-    const rows = getDb().select().from(auditEvents).where(eq(auditEvents.action, "user.groups-sync")).all().filter((row) => row.objectName === "jo");
+    const rows = getDb()
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "user.groups-sync"))
+      .all()
+      .filter((row) => row.objectName === "jo");
     expect(rows.map((row) => row.after)).toEqual([
       { added: ["alpha", "beta"], removed: [] },
       { added: ["gamma"], removed: ["alpha"] },
     ]);
     // No row when nothing changed.
     syncOidcUser(profile("sub-jo", { preferred_username: "jo", groups: ["beta", "gamma"] }));
-    expect(getDb().select().from(auditEvents).where(eq(auditEvents.action, "user.groups-sync")).all().filter((row) => row.objectName === "jo")).toHaveLength(2);
+    expect(
+      getDb()
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.action, "user.groups-sync"))
+        .all()
+        .filter((row) => row.objectName === "jo"),
+    ).toHaveLength(2);
   });
 });

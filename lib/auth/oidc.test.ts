@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { groupsFromClaim, identityFromAccountId, normalizeName, oidcAccountId, oidcUsername } from "./oidc";
 
 describe("normalizeName", () => {
@@ -69,7 +70,9 @@ describe("oidcUsername", () => {
   });
 
   it("skips a candidate with no usable character", () => {
-    expect(oidcUsername({ sub: "s1", preferred_username: "@@@", email: "dora@example.com", email_verified: true })).toBe("dora");
+    expect(
+      oidcUsername({ sub: "s1", preferred_username: "@@@", email: "dora@example.com", email_verified: true }),
+    ).toBe("dora");
   });
 
   it("never takes a name from an email the provider has not verified", () => {

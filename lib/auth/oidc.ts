@@ -1,6 +1,8 @@
 import "server-only";
+
 import { and, eq, inArray } from "drizzle-orm";
 import type { Provider } from "next-auth/providers/index";
+
 import { getDb, type Db, type Tx } from "@/db";
 import { groupMembers, groups, users, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -26,11 +28,13 @@ export function oidcProvider(): Provider | null {
       // In the code flow a provider may put only `sub` in the ID token (OIDC Core 5.4): the
       // username and groups claims come from userinfo.
       async request({ client, tokens }) {
-        if (!tokens.access_token || !tokens.id_token) throw new Error("The identity provider returned no access token or ID token");
+        if (!tokens.access_token || !tokens.id_token)
+          throw new Error("The identity provider returned no access token or ID token");
         const idClaims = jwtPayload(tokens.id_token);
         const userinfo = await client.userinfo(tokens.access_token);
         // OIDC Core 5.3.2: userinfo must be about the ID token's subject.
-        if (userinfo.sub !== idClaims.sub) throw new Error("The userinfo response is for another subject than the ID token");
+        if (userinfo.sub !== idClaims.sub)
+          throw new Error("The userinfo response is for another subject than the ID token");
         // The account is bound by the ID token's (verified) issuer and subject: userinfo cannot change them.
         return { ...idClaims, ...userinfo, iss: idClaims.iss, sub: idClaims.sub };
       },
@@ -39,7 +43,11 @@ export function oidcProvider(): Provider | null {
     // get this object, not the raw claims, and find the Berth user bound to that account.
     profile(profile: Record<string, unknown>) {
       const identity = oidcIdentity(profile);
-      return { id: identity ? oidcAccountId(identity) : String(profile.sub), name: oidcUsername(profile), email: typeof profile.email === "string" ? profile.email : null };
+      return {
+        id: identity ? oidcAccountId(identity) : String(profile.sub),
+        name: oidcUsername(profile),
+        email: typeof profile.email === "string" ? profile.email : null,
+      };
     },
   };
 }
@@ -47,7 +55,8 @@ export function oidcProvider(): Provider | null {
 /** The claims of a JWT whose signature was already verified (next-auth verifies the ID token before userinfo runs). */
 function jwtPayload(jwt: string): Record<string, unknown> {
   const payload: unknown = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8"));
-  if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw new Error("The ID token has no claims object");
+  if (!payload || typeof payload !== "object" || Array.isArray(payload))
+    throw new Error("The ID token has no claims object");
   return payload as Record<string, unknown>;
 }
 
@@ -65,7 +74,14 @@ export function normalizeName(value: string, maxLength: number): string {
 /** The group names in a claim value: an array of strings or one comma-separated string. */
 export function groupsFromClaim(value: unknown): string[] {
   const raw = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : [];
-  return [...new Set(raw.filter((item): item is string => typeof item === "string").map((item) => normalizeName(item.trim(), 63)).filter(Boolean))];
+  return [
+    ...new Set(
+      raw
+        .filter((item): item is string => typeof item === "string")
+        .map((item) => normalizeName(item.trim(), 63))
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** True when the provider says it verified the email (a boolean, or the string "true" some providers send). */
@@ -112,7 +128,9 @@ export function oidcAccountId(identity: OidcIdentity): string {
 export function identityFromAccountId(id: string): OidcIdentity | null {
   try {
     const value: unknown = JSON.parse(id);
-    return Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string" ? { issuer: value[0], subject: value[1] } : null;
+    return Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string"
+      ? { issuer: value[0], subject: value[1] }
+      : null;
   } catch {
     return null;
   }
@@ -160,7 +178,11 @@ export function syncOidcUser(profile: Record<string, unknown>): OidcSyncResult {
         action: "session.sign-in-failed",
         objectType: "session",
         objectName: name || null,
-        after: { method: OIDC_PROVIDER_ID, reason: REFUSAL_TEXT[reason], ...(identity ? { issuer: identity.issuer, subject: identity.subject } : {}) },
+        after: {
+          method: OIDC_PROVIDER_ID,
+          reason: REFUSAL_TEXT[reason],
+          ...(identity ? { issuer: identity.issuer, subject: identity.subject } : {}),
+        },
       });
       return { ok: false, reason, ...(name ? { username: name } : {}) };
     };
@@ -171,15 +193,36 @@ export function syncOidcUser(profile: Record<string, unknown>): OidcSyncResult {
       if (!username) return refuse("no-name");
       const holder = tx.select().from(users).where(eq(users.username, username)).get();
       const legacyMatch =
-        holder?.authSource === "oidc" && !holder.oidcSubject && email !== null && holder.email?.toLowerCase() === email.toLowerCase();
+        holder?.authSource === "oidc" &&
+        !holder.oidcSubject &&
+        email !== null &&
+        holder.email?.toLowerCase() === email.toLowerCase();
       if (holder && !legacyMatch) return refuse("name-taken");
       if (holder) {
-        user = tx.update(users).set({ oidcIssuer: identity.issuer, oidcSubject: identity.subject, updatedAt: new Date() }).where(eq(users.id, holder.id)).returning().get();
-        recordAudit(tx, null, "system", { action: "user.oidc-bind", objectType: "user", objectId: user.id, objectName: username, after: { issuer: identity.issuer, subject: identity.subject } });
+        user = tx
+          .update(users)
+          .set({ oidcIssuer: identity.issuer, oidcSubject: identity.subject, updatedAt: new Date() })
+          .where(eq(users.id, holder.id))
+          .returning()
+          .get();
+        recordAudit(tx, null, "system", {
+          action: "user.oidc-bind",
+          objectType: "user",
+          objectId: user.id,
+          objectName: username,
+          after: { issuer: identity.issuer, subject: identity.subject },
+        });
       } else {
         user = tx
           .insert(users)
-          .values({ username, authSource: "oidc", displayName, email, oidcIssuer: identity.issuer, oidcSubject: identity.subject })
+          .values({
+            username,
+            authSource: "oidc",
+            displayName,
+            email,
+            oidcIssuer: identity.issuer,
+            oidcSubject: identity.subject,
+          })
           .returning()
           .get();
         recordAudit(tx, null, "system", {
@@ -192,7 +235,12 @@ export function syncOidcUser(profile: Record<string, unknown>): OidcSyncResult {
       }
     }
     if (user.displayName !== displayName || user.email !== email) {
-      user = tx.update(users).set({ displayName, email, updatedAt: new Date() }).where(eq(users.id, user.id)).returning().get();
+      user = tx
+        .update(users)
+        .set({ displayName, email, updatedAt: new Date() })
+        .where(eq(users.id, user.id))
+        .returning()
+        .get();
     }
     if (user.disabled) return refuse("disabled", user.username);
     syncProviderGroups(tx, user, claimGroups);
@@ -204,28 +252,52 @@ export function syncOidcUser(profile: Record<string, unknown>): OidcSyncResult {
 function syncProviderGroups(tx: Tx, user: User, claimGroups: string[]): void {
   for (const name of claimGroups) {
     if (!tx.select().from(groups).where(eq(groups.name, name)).get()) {
-      const created = tx.insert(groups).values({ name, source: "oidc", description: "From the identity provider" }).returning().get();
-      recordAudit(tx, null, "system", { action: "group.create", objectType: "group", objectId: created.id, objectName: name, after: { name, source: "oidc" } });
+      const created = tx
+        .insert(groups)
+        .values({ name, source: "oidc", description: "From the identity provider" })
+        .returning()
+        .get();
+      recordAudit(tx, null, "system", {
+        action: "group.create",
+        objectType: "group",
+        objectId: created.id,
+        objectName: name,
+        after: { name, source: "oidc" },
+      });
     }
   }
   const providerGroups = tx.select().from(groups).where(eq(groups.source, "oidc")).all();
   const current = tx
     .select({ groupId: groupMembers.groupId })
     .from(groupMembers)
-    .where(and(eq(groupMembers.userId, user.id), inArray(groupMembers.groupId, providerGroups.map((group) => group.id))))
+    .where(
+      and(
+        eq(groupMembers.userId, user.id),
+        inArray(
+          groupMembers.groupId,
+          providerGroups.map((group) => group.id),
+        ),
+      ),
+    )
     .all()
     .map((row) => row.groupId);
   const wanted = providerGroups.filter((group) => claimGroups.includes(group.name)).map((group) => group.id);
   const removed = current.filter((id) => !wanted.includes(id));
   const added = wanted.filter((id) => !current.includes(id));
   for (const groupId of removed) {
-    tx.delete(groupMembers).where(and(eq(groupMembers.userId, user.id), eq(groupMembers.groupId, groupId))).run();
+    tx.delete(groupMembers)
+      .where(and(eq(groupMembers.userId, user.id), eq(groupMembers.groupId, groupId)))
+      .run();
   }
   for (const groupId of added) {
     tx.insert(groupMembers).values({ userId: user.id, groupId }).run();
   }
   if (added.length === 0 && removed.length === 0) return;
-  const names = (ids: number[]) => providerGroups.filter((group) => ids.includes(group.id)).map((group) => group.name).sort();
+  const names = (ids: number[]) =>
+    providerGroups
+      .filter((group) => ids.includes(group.id))
+      .map((group) => group.name)
+      .sort();
   recordAudit(tx, null, "system", {
     action: "user.groups-sync",
     objectType: "user",

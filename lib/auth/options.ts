@@ -1,16 +1,19 @@
 import "server-only";
+
 import { eq } from "drizzle-orm";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { recordStandaloneAudit } from "@/lib/audit/record";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { env } from "@/lib/env";
+
 import { findUser } from "./actor";
 import { trustedClientAddress } from "./client-address";
 import { localAuthorizer } from "./credentials";
-import { OIDC_PROVIDER_ID, findOidcUser, identityFromAccountId, oidcProvider, syncOidcUser } from "./oidc";
+import { findOidcUser, identityFromAccountId, OIDC_PROVIDER_ID, oidcProvider, syncOidcUser } from "./oidc";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { safeCallbackPath } from "./redirect";
 import { sessionSecret } from "./secret";
@@ -27,7 +30,12 @@ const authorizeLocal = localAuthorizer({
       actor: null,
       source: "ui",
       address,
-      entry: { action: "session.sign-in-failed", objectType: "session", objectName: username.slice(0, 64), after: address ? { address } : null },
+      entry: {
+        action: "session.sign-in-failed",
+        objectType: "session",
+        objectName: username.slice(0, 64),
+        after: address ? { address } : null,
+      },
     }),
 });
 
@@ -63,9 +71,14 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         id: "credentials",
         name: "Username and password",
-        credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          username: { label: "Username", type: "text" },
+          password: { label: "Password", type: "password" },
+        },
         authorize(credentials, request) {
-          const username = String(credentials?.username ?? "").trim().toLowerCase();
+          const username = String(credentials?.username ?? "")
+            .trim()
+            .toLowerCase();
           const password = String(credentials?.password ?? "");
           if (!username || !password) return null;
           return authorizeLocal(username, password, trustedClientAddress(request?.headers?.["x-forwarded-for"]));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { safeCallbackPath, signOutTarget } from "./redirect";
 
 describe("safeCallbackPath", () => {
@@ -26,7 +27,8 @@ describe("safeCallbackPath", () => {
       "runs",
       "https://berth.example.com@evil.example/",
     ];
-    for (const target of escapes) expect(safeCallbackPath(target, ["https://berth.example.com"]), JSON.stringify(target)).toBe("/");
+    for (const target of escapes)
+      expect(safeCallbackPath(target, ["https://berth.example.com"]), JSON.stringify(target)).toBe("/");
   });
 
   it("never answers a path that a browser would read as another host", () => {

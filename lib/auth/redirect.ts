@@ -16,7 +16,10 @@ export function safeCallbackPath(target: string | null | undefined, consoleOrigi
   } catch {
     return "/";
   }
-  const allowed = url.origin === PLACEHOLDER ? /^[/\\]/.test(target.trim()) : consoleOrigins.some((origin) => sameOrigin(origin, url.origin));
+  const allowed =
+    url.origin === PLACEHOLDER
+      ? /^[/\\]/.test(target.trim())
+      : consoleOrigins.some((origin) => sameOrigin(origin, url.origin));
   if (!allowed) return "/";
   // A path of "//host" would itself read as another host when followed: keep one slash.
   return `${url.pathname.replace(/^\/+/, "/")}${url.search}${url.hash}`;

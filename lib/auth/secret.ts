@@ -1,7 +1,9 @@
 import "server-only";
+
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+
 import { ensurePrivateDir, writePrivateFileOnce } from "@/lib/data-dir";
 import { env } from "@/lib/env";
 

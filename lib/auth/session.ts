@@ -1,7 +1,10 @@
 import "server-only";
+
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
+
 import { can, type Actor, type Permission } from "@/lib/permissions";
+
 import { actorForUser } from "./actor";
 import { authOptions } from "./options";
 

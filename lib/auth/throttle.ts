@@ -80,6 +80,7 @@ export class SignInThrottle {
   }
 
   private forgetOlderThan(cutoff: number): void {
-    for (const [key, record] of this.records) if (record.inFlight === 0 && record.lastAt < cutoff) this.records.delete(key);
+    for (const [key, record] of this.records)
+      if (record.inFlight === 0 && record.lastAt < cutoff) this.records.delete(key);
   }
 }

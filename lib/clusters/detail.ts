@@ -1,6 +1,8 @@
 import "server-only";
+
 import type { NodeSummary } from "@/lib/kube/nodes";
 import type { Actor } from "@/lib/permissions";
+
 import { mayReadCluster } from "./access";
 import { clusterGrantsOf, findCluster, listClusters, toClusterView } from "./queries";
 import type { ClusterDetail, ClusterView } from "./schema";
@@ -23,7 +25,9 @@ export async function getClusterDetail(ref: string | number): Promise<ClusterDet
 }
 
 /** Every cluster the actor may read with its nodes (null when unreachable), probed in parallel: a dead one only costs its short timeout. */
-export async function listClustersWithNodes(actor: Actor): Promise<{ cluster: ClusterView; nodes: NodeSummary[] | null }[]> {
+export async function listClustersWithNodes(
+  actor: Actor,
+): Promise<{ cluster: ClusterView; nodes: NodeSummary[] | null }[]> {
   return Promise.all(
     listClusters()
       .filter((view) => mayReadCluster(actor, view.id))

@@ -1,13 +1,16 @@
 import "server-only";
+
 import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { clusters } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret, UnreadableSecretError } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import { loadKubeconfig } from "@/lib/kube/client";
+
 import { clusterAuditBody, replaceConnectionAsSystem } from "./mutations";
 
 export const EMBEDDED_CLUSTER_NAME = "embedded";
@@ -26,7 +29,9 @@ export function registerEmbeddedCluster(): void {
     const config = loadKubeconfig(kubeconfig);
     connection = { context: config.getCurrentContext(), server: config.getCurrentCluster()!.server };
   } catch (error) {
-    console.error(`The embedded cluster's kubeconfig (${file}) cannot be used: ${error instanceof Error ? error.message : error}`);
+    console.error(
+      `The embedded cluster's kubeconfig (${file}) cannot be used: ${error instanceof Error ? error.message : error}`,
+    );
     return;
   }
   const db = getDb();
@@ -34,15 +39,29 @@ export function registerEmbeddedCluster(): void {
     const existing = tx.select().from(clusters).where(eq(clusters.embedded, true)).get();
     if (!existing) {
       if (tx.select().from(clusters).where(eq(clusters.name, EMBEDDED_CLUSTER_NAME)).get()) {
-        console.error(`A cluster named "${EMBEDDED_CLUSTER_NAME}" that is not the embedded one exists: the embedded cluster is not registered.`);
+        console.error(
+          `A cluster named "${EMBEDDED_CLUSTER_NAME}" that is not the embedded one exists: the embedded cluster is not registered.`,
+        );
         return;
       }
       const created = tx
         .insert(clusters)
-        .values({ name: EMBEDDED_CLUSTER_NAME, description: "The simulated cluster started with Berth", kubeconfigEncrypted: encryptSecret(kubeconfig), ...connection, embedded: true })
+        .values({
+          name: EMBEDDED_CLUSTER_NAME,
+          description: "The simulated cluster started with Berth",
+          kubeconfigEncrypted: encryptSecret(kubeconfig),
+          ...connection,
+          embedded: true,
+        })
         .returning()
         .get();
-      recordAudit(tx, null, "system", { action: "cluster.create", objectType: "cluster", objectId: created.id, objectName: created.name, after: clusterAuditBody(created) });
+      recordAudit(tx, null, "system", {
+        action: "cluster.create",
+        objectType: "cluster",
+        objectId: created.id,
+        objectName: created.name,
+        after: clusterAuditBody(created),
+      });
       return;
     }
     let stored: string;

@@ -11,8 +11,7 @@ export interface KubeconfigContext {
 }
 
 export type KubeconfigSummary =
-  | { ok: true; contexts: KubeconfigContext[]; currentContext: string | null }
-  | { ok: false; error: string };
+  { ok: true; contexts: KubeconfigContext[]; currentContext: string | null } | { ok: false; error: string };
 
 interface NamedEntry {
   name?: unknown;
@@ -20,7 +19,8 @@ interface NamedEntry {
   context?: unknown;
 }
 
-const entries = (value: unknown): NamedEntry[] => (Array.isArray(value) ? value.filter((entry): entry is NamedEntry => Boolean(entry) && typeof entry === "object") : []);
+const entries = (value: unknown): NamedEntry[] =>
+  Array.isArray(value) ? value.filter((entry): entry is NamedEntry => Boolean(entry) && typeof entry === "object") : [];
 const text = (value: unknown): string | null => (typeof value === "string" && value.trim() ? value.trim() : null);
 
 /**
@@ -35,7 +35,8 @@ export function summarizeKubeconfig(source: string): KubeconfigSummary {
     const where = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     return { ok: false, error: `This is not valid YAML${where ? ` (line ${where})` : ""}` };
   }
-  if (!document || typeof document !== "object" || Array.isArray(document)) return { ok: false, error: "A kubeconfig is a YAML mapping with clusters, users and contexts" };
+  if (!document || typeof document !== "object" || Array.isArray(document))
+    return { ok: false, error: "A kubeconfig is a YAML mapping with clusters, users and contexts" };
   const config = document as Record<string, unknown>;
   const servers = new Map<string, string | null>();
   for (const entry of entries(config.clusters)) {
@@ -50,11 +51,18 @@ export function summarizeKubeconfig(source: string): KubeconfigSummary {
   }
   if (!contexts.length) return { ok: false, error: "The kubeconfig has no contexts" };
   const current = text(config["current-context"]);
-  return { ok: true, contexts, currentContext: current && contexts.some((context) => context.name === current) ? current : null };
+  return {
+    ok: true,
+    contexts,
+    currentContext: current && contexts.some((context) => context.name === current) ? current : null,
+  };
 }
 
 /** The context a save would use (the chosen one, else the current one), or why there is none. */
-export function chooseContext(summary: KubeconfigSummary, wanted: string | undefined): { context: KubeconfigContext } | { field: "kubeconfig" | "context"; error: string } {
+export function chooseContext(
+  summary: KubeconfigSummary,
+  wanted: string | undefined,
+): { context: KubeconfigContext } | { field: "kubeconfig" | "context"; error: string } {
   if (!summary.ok) return { field: "kubeconfig", error: summary.error };
   const name = wanted || summary.currentContext;
   if (!name) return { field: "context", error: "The kubeconfig has no current context: choose one" };

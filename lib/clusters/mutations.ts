@@ -1,12 +1,14 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
+import { eq } from "drizzle-orm";
+
 import type { Tx } from "@/db";
 import { clusterGrants, clusters, groups, type Cluster } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
-import { encryptSecret, decryptSecret } from "@/lib/crypto/secret-box";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-box";
 import { forgetKubeClients, kubeClients } from "@/lib/kube/client";
 import { stopClusterInformers } from "@/lib/kube/informers";
 import { jobOutcome } from "@/lib/kube/jobs";
@@ -16,11 +18,23 @@ import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { can, type Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { resolveConnection } from "./connection";
 import { kubeRefusal } from "./kube-refusal";
 import { clusterGrantsOf, findCluster, toClusterView } from "./queries";
 import { clusterReferences } from "./references";
-import { cleanupSchema, createClusterSchema, deleteClusterSchema, deletePodSchema, restoreClusterSchema, setClusterGrantsSchema, updateClusterSchema, type CleanupInput, type CleanupResult, type GpuMetricLabelsInput } from "./schema";
+import {
+  cleanupSchema,
+  createClusterSchema,
+  deleteClusterSchema,
+  deletePodSchema,
+  restoreClusterSchema,
+  setClusterGrantsSchema,
+  updateClusterSchema,
+  type CleanupInput,
+  type CleanupResult,
+  type GpuMetricLabelsInput,
+} from "./schema";
 import { forgetClusterStatus } from "./status";
 
 /** The cluster a path or form names, or a 404. */
@@ -35,7 +49,15 @@ const clusterScope = (input: { cluster: string | number }) => ({ cluster: requir
 
 /** What the audit log keeps of a cluster: never the kubeconfig. */
 export function clusterAuditBody(cluster: Cluster) {
-  return { name: cluster.name, description: cluster.description, context: cluster.context, server: cluster.server, prometheusUrl: cluster.prometheusUrl, gpuMetricLabels: cluster.gpuMetricLabels ?? "auto", sparkJobNamespaces: cluster.sparkJobNamespaces ?? null };
+  return {
+    name: cluster.name,
+    description: cluster.description,
+    context: cluster.context,
+    server: cluster.server,
+    prometheusUrl: cluster.prometheusUrl,
+    gpuMetricLabels: cluster.gpuMetricLabels ?? "auto",
+    sparkJobNamespaces: cluster.sparkJobNamespaces ?? null,
+  };
 }
 
 const clusterAudit = (cluster: Cluster) => ({ objectType: "cluster", objectId: cluster.id, objectName: cluster.name });
@@ -51,7 +73,15 @@ export const createCluster = defineMutation({
       if (findCluster(input.name, tx)) throw conflict("name", `A cluster named "${input.name}" already exists`);
       const cluster = tx
         .insert(clusters)
-        .values({ name: input.name, description: input.description, kubeconfigEncrypted, ...connection, prometheusUrl: input.prometheusUrl ?? null, gpuMetricLabels: storedGpuLabels(input.gpuMetricLabels) ?? null, sparkJobNamespaces: input.sparkJobNamespaces ?? null })
+        .values({
+          name: input.name,
+          description: input.description,
+          kubeconfigEncrypted,
+          ...connection,
+          prometheusUrl: input.prometheusUrl ?? null,
+          gpuMetricLabels: storedGpuLabels(input.gpuMetricLabels) ?? null,
+          sparkJobNamespaces: input.sparkJobNamespaces ?? null,
+        })
         .returning()
         .get();
       return { result: toClusterView(cluster), audit: { ...clusterAudit(cluster), after: clusterAuditBody(cluster) } };
@@ -82,18 +112,27 @@ interface ClusterChanges {
  * operate may change the rest.
  */
 function saveClusterChanges(tx: Tx, actor: Actor, before: Cluster, changes: ClusterChanges): Cluster {
-  if (changes.name && changes.name !== before.name && findCluster(changes.name, tx)) throw conflict("name", `A cluster named "${changes.name}" already exists`);
-  const connectionChanged = changes.kubeconfig !== undefined || (changes.context !== undefined && changes.context !== before.context);
+  if (changes.name && changes.name !== before.name && findCluster(changes.name, tx))
+    throw conflict("name", `A cluster named "${changes.name}" already exists`);
+  const connectionChanged =
+    changes.kubeconfig !== undefined || (changes.context !== undefined && changes.context !== before.context);
   if (connectionChanged && !can(actor, "clusters.manage", { cluster: before.id })) {
-    throw new DomainError(403, 'Replacing the kubeconfig or its context needs the permission "clusters.manage" on this cluster');
+    throw new DomainError(
+      403,
+      'Replacing the kubeconfig or its context needs the permission "clusters.manage" on this cluster',
+    );
   }
   if (connectionChanged && before.inCluster) {
     // Its connection is the pod's ServiceAccount, rebuilt at every start: a pasted one would be replaced.
-    const message = "This is the cluster Berth runs in: it connects as Berth's own ServiceAccount, and its kubeconfig cannot be replaced";
+    const message =
+      "This is the cluster Berth runs in: it connects as Berth's own ServiceAccount, and its kubeconfig cannot be replaced";
     throw new DomainError(422, message, { [changes.kubeconfig !== undefined ? "kubeconfig" : "context"]: [message] });
   }
   const connection = connectionChanged
-    ? resolveConnection(changes.kubeconfig ?? decryptSecret(before.kubeconfigEncrypted), changes.context ?? (changes.kubeconfig ? undefined : before.context))
+    ? resolveConnection(
+        changes.kubeconfig ?? decryptSecret(before.kubeconfigEncrypted),
+        changes.context ?? (changes.kubeconfig ? undefined : before.context),
+      )
     : {};
   return tx
     .update(clusters)
@@ -101,11 +140,15 @@ function saveClusterChanges(tx: Tx, actor: Actor, before: Cluster, changes: Clus
       name: changes.name ?? before.name,
       description: changes.description ?? before.description,
       prometheusUrl: changes.prometheusUrl === undefined ? before.prometheusUrl : changes.prometheusUrl,
-      gpuMetricLabels: changes.gpuMetricLabels === undefined ? before.gpuMetricLabels : storedGpuLabels(changes.gpuMetricLabels),
-      sparkJobNamespaces: changes.sparkJobNamespaces === undefined ? before.sparkJobNamespaces : changes.sparkJobNamespaces,
+      gpuMetricLabels:
+        changes.gpuMetricLabels === undefined ? before.gpuMetricLabels : storedGpuLabels(changes.gpuMetricLabels),
+      sparkJobNamespaces:
+        changes.sparkJobNamespaces === undefined ? before.sparkJobNamespaces : changes.sparkJobNamespaces,
       ...connection,
       ...(changes.kubeconfig !== undefined ? { kubeconfigEncrypted: encryptSecret(changes.kubeconfig) } : {}),
-      ...(connectionChanged ? { reachable: null, kubernetesVersion: null, unreachableSince: null, lastError: null } : {}),
+      ...(connectionChanged
+        ? { reachable: null, kubernetesVersion: null, unreachableSince: null, lastError: null }
+        : {}),
       version: before.version + 1,
       updatedAt: new Date(),
     })
@@ -123,14 +166,22 @@ export const updateCluster = defineMutation({
     const result = ctx.write((tx) => {
       const before = requireCluster(input.cluster, tx);
       // In a conflict, `version` is the revision the editor must send back (not the Kubernetes version).
-      assertFreshVersion(`Cluster ${before.name}`, before, input.version, conflictView("cluster", before.id, { ...toClusterView(before), version: before.version }, tx));
+      assertFreshVersion(
+        `Cluster ${before.name}`,
+        before,
+        input.version,
+        conflictView("cluster", before.id, { ...toClusterView(before), version: before.version }, tx),
+      );
       const after = saveClusterChanges(tx, ctx.actor, before, input);
       return {
         result: toClusterView(after),
         audit: {
           ...clusterAudit(after),
           before: clusterAuditBody(before),
-          after: { ...clusterAuditBody(after), ...(input.kubeconfig !== undefined ? { connectionReplaced: true } : {}) },
+          after: {
+            ...clusterAuditBody(after),
+            ...(input.kubeconfig !== undefined ? { connectionReplaced: true } : {}),
+          },
         },
       };
     });
@@ -162,12 +213,20 @@ export const restoreCluster = defineMutation({
         gpuMetricLabels: body.gpuMetricLabels ?? "auto",
         sparkJobNamespaces: body.sparkJobNamespaces ?? null,
       });
-      if (!parsed.success) throw new DomainError(422, "That version can no longer be saved as it is", fieldErrorsFrom(parsed.error));
+      if (!parsed.success)
+        throw new DomainError(422, "That version can no longer be saved as it is", fieldErrorsFrom(parsed.error));
       // The restored version's Prometheus URL is restored too, including "none".
-      const after = saveClusterChanges(tx, ctx.actor, before, { ...parsed.data, prometheusUrl: parsed.data.prometheusUrl ?? null });
+      const after = saveClusterChanges(tx, ctx.actor, before, {
+        ...parsed.data,
+        prometheusUrl: parsed.data.prometheusUrl ?? null,
+      });
       return {
         result: toClusterView(after),
-        audit: { ...clusterAudit(after), before: clusterAuditBody(before), after: { ...clusterAuditBody(after), restoredFrom: input.auditEventId } },
+        audit: {
+          ...clusterAudit(after),
+          before: clusterAuditBody(before),
+          after: { ...clusterAuditBody(after), restoredFrom: input.auditEventId },
+        },
       };
     });
     forgetClusterStatus(result.id);
@@ -184,9 +243,18 @@ export const deleteCluster = defineMutation({
     const result = ctx.write((tx) => {
       const cluster = requireCluster(input.cluster, tx);
       const references = clusterReferences(cluster, tx);
-      if (references.length) throw new DomainError(409, `Cluster ${cluster.name} is used by ${references.join(", ")}; change those first.`, undefined, { usedBy: references });
+      if (references.length)
+        throw new DomainError(
+          409,
+          `Cluster ${cluster.name} is used by ${references.join(", ")}; change those first.`,
+          undefined,
+          { usedBy: references },
+        );
       tx.delete(clusters).where(eq(clusters.id, cluster.id)).run();
-      return { result: { id: cluster.id, name: cluster.name }, audit: { ...clusterAudit(cluster), before: clusterAuditBody(cluster) } };
+      return {
+        result: { id: cluster.id, name: cluster.name },
+        audit: { ...clusterAudit(cluster), before: clusterAuditBody(cluster) },
+      };
     });
     forgetKubeClients(result.id);
     // Its watches end now, not when the last page or feed lets go of them.
@@ -213,13 +281,23 @@ export const setClusterGrants = defineMutation({
       if (Object.keys(fieldErrors).length) throw new DomainError(422, "Unknown groups", fieldErrors);
       const before = clusterGrantsOf(cluster.id, tx);
       tx.delete(clusterGrants).where(eq(clusterGrants.clusterId, cluster.id)).run();
-      input.grants.forEach((grant, index) => tx.insert(clusterGrants).values({ clusterId: cluster.id, groupId: found[index]!.id, level: grant.level }).run());
+      input.grants.forEach((grant, index) =>
+        tx.insert(clusterGrants).values({ clusterId: cluster.id, groupId: found[index]!.id, level: grant.level }).run(),
+      );
       const everyone = input.everyone ?? cluster.usableByAll;
-      if (everyone !== cluster.usableByAll) tx.update(clusters).set({ usableByAll: everyone, updatedAt: new Date() }).where(eq(clusters.id, cluster.id)).run();
+      if (everyone !== cluster.usableByAll)
+        tx.update(clusters)
+          .set({ usableByAll: everyone, updatedAt: new Date() })
+          .where(eq(clusters.id, cluster.id))
+          .run();
       const after = clusterGrantsOf(cluster.id, tx);
       return {
         result: after,
-        audit: { ...clusterAudit(cluster), before: { grants: before, usableByAll: cluster.usableByAll }, after: { grants: after, usableByAll: everyone } },
+        audit: {
+          ...clusterAudit(cluster),
+          before: { grants: before, usableByAll: cluster.usableByAll },
+          after: { grants: after, usableByAll: everyone },
+        },
       };
     });
   },
@@ -232,11 +310,23 @@ async function cleanupCandidates(cluster: Cluster, input: CleanupInput): Promise
   const { core, batch } = kubeClients(cluster);
   const filter = { labelSelector: input.labelSelector || undefined };
   if (input.target === "pods") {
-    const list = await withTimeout(input.namespace ? core.listNamespacedPod({ namespace: input.namespace, ...filter }) : core.listPodForAllNamespaces(filter), 8_000);
+    const list = await withTimeout(
+      input.namespace
+        ? core.listNamespacedPod({ namespace: input.namespace, ...filter })
+        : core.listPodForAllNamespaces(filter),
+      8_000,
+    );
     return list.items.filter(isFinishedPod);
   }
-  const list = await withTimeout(input.namespace ? batch.listNamespacedJob({ namespace: input.namespace, ...filter }) : batch.listJobForAllNamespaces(filter), 8_000);
-  return list.items.filter((job) => jobOutcome(job) === "complete" || (input.includeFailed && jobOutcome(job) === "failed"));
+  const list = await withTimeout(
+    input.namespace
+      ? batch.listNamespacedJob({ namespace: input.namespace, ...filter })
+      : batch.listJobForAllNamespaces(filter),
+    8_000,
+  );
+  return list.items.filter(
+    (job) => jobOutcome(job) === "complete" || (input.includeFailed && jobOutcome(job) === "failed"),
+  );
 }
 
 /**
@@ -264,7 +354,9 @@ export const cleanupCluster = defineMutation({
     for (const object of candidates) {
       const target = { namespace: object.metadata!.namespace!, name: object.metadata!.name! };
       try {
-        await (input.target === "pods" ? core.deleteNamespacedPod(target) : batch.deleteNamespacedJob({ ...target, propagationPolicy: "Background" }));
+        await (input.target === "pods"
+          ? core.deleteNamespacedPod(target)
+          : batch.deleteNamespacedJob({ ...target, propagationPolicy: "Background" }));
         deleted.push(qualified(object));
       } catch (error) {
         failed.push({ name: qualified(object), error: kubeRefusal(error, `delete ${qualified(object)}`).message });
@@ -274,7 +366,14 @@ export const cleanupCluster = defineMutation({
       result: { dryRun: false, deleted: deleted.sort(), failed },
       audit: {
         ...clusterAudit(cluster),
-        after: { target: input.target, includeFailed: input.includeFailed, labelSelector: input.labelSelector, namespace: input.namespace ?? null, deleted, failed },
+        after: {
+          target: input.target,
+          includeFailed: input.includeFailed,
+          labelSelector: input.labelSelector,
+          namespace: input.namespace ?? null,
+          deleted,
+          failed,
+        },
       },
     }));
   },
@@ -288,7 +387,10 @@ export const deleteClusterPod = defineMutation({
   async run(input, ctx) {
     const cluster = requireCluster(input.cluster);
     try {
-      await withTimeout(kubeClients(cluster).core.deleteNamespacedPod({ namespace: input.namespace, name: input.pod }), 8_000);
+      await withTimeout(
+        kubeClients(cluster).core.deleteNamespacedPod({ namespace: input.namespace, name: input.pod }),
+        8_000,
+      );
     } catch (error) {
       throw kubeRefusal(error, `delete pod ${input.namespace}/${input.pod}`);
     }
@@ -301,11 +403,24 @@ export const deleteClusterPod = defineMutation({
  * Gives a cluster Berth registered itself (embedded, in-cluster) a new connection: a new version,
  * its status reset and forgotten, audited as system.
  */
-export function replaceConnectionAsSystem(tx: Tx, existing: Cluster, connection: { kubeconfig: string; context: string; server: string }): void {
+export function replaceConnectionAsSystem(
+  tx: Tx,
+  existing: Cluster,
+  connection: { kubeconfig: string; context: string; server: string },
+): void {
   const { kubeconfig, context, server } = connection;
   const updated = tx
     .update(clusters)
-    .set({ kubeconfigEncrypted: encryptSecret(kubeconfig), context, server, version: existing.version + 1, reachable: null, unreachableSince: null, lastError: null, updatedAt: new Date() })
+    .set({
+      kubeconfigEncrypted: encryptSecret(kubeconfig),
+      context,
+      server,
+      version: existing.version + 1,
+      reachable: null,
+      unreachableSince: null,
+      lastError: null,
+      updatedAt: new Date(),
+    })
     .where(eq(clusters.id, existing.id))
     .returning()
     .get();

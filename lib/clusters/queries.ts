@@ -1,10 +1,13 @@
 import "server-only";
+
 import { asc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { clusterGrants, clusters, groups, type Cluster } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/secret-box";
-import type { ClusterLevel } from "@/lib/permissions";
 import { isIdRef } from "@/lib/objects/versioned";
+import type { ClusterLevel } from "@/lib/permissions";
+
 import { summarizeKubeconfig, type KubeconfigContext } from "./kubeconfig";
 import type { ClusterView } from "./schema";
 

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+
 import type { Actor } from "@/lib/permissions";
 
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
@@ -25,16 +26,44 @@ describe("cluster reads are scoped to the groups granted on the cluster", async 
   let token = "";
   let alice: Actor;
 
-  const call = (url: string) => new NextRequest(`http://berth.test${url}`, { headers: { Authorization: `Bearer ${token}` } });
+  const call = (url: string) =>
+    new NextRequest(`http://berth.test${url}`, { headers: { Authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
-    getDb().insert(users).values([{ username: "admin", role: "admin", passwordHash: "x" }, { username: "alice", role: "user", passwordHash: "x" }]).run();
-    for (const name of ["ours", "theirs"]) expect(await executeMutation(mutations.createCluster, { name, kubeconfig }, admin, "api")).toMatchObject({ ok: true });
+    getDb()
+      .insert(users)
+      .values([
+        { username: "admin", role: "admin", passwordHash: "x" },
+        { username: "alice", role: "user", passwordHash: "x" },
+      ])
+      .run();
+    for (const name of ["ours", "theirs"])
+      expect(await executeMutation(mutations.createCluster, { name, kubeconfig }, admin, "api")).toMatchObject({
+        ok: true,
+      });
     expect(await executeMutation(createGroup, { name: "team" }, admin, "api")).toMatchObject({ ok: true });
-    expect(await executeMutation(setGroupMembers, { group: "team", usernames: ["alice"] }, admin, "api")).toMatchObject({ ok: true });
-    expect(await executeMutation(mutations.setClusterGrants, { cluster: "ours", grants: [{ group: "team", level: "use" }] }, admin, "api")).toMatchObject({ ok: true });
-    const aliceRow = getDb().select().from(users).all().find((user) => user.username === "alice")!;
-    const created = await executeMutation(createToken, { name: "scope" }, { id: aliceRow.id, username: "alice", role: "user", groups: ["team"] }, "api");
+    expect(await executeMutation(setGroupMembers, { group: "team", usernames: ["alice"] }, admin, "api")).toMatchObject(
+      { ok: true },
+    );
+    expect(
+      await executeMutation(
+        mutations.setClusterGrants,
+        { cluster: "ours", grants: [{ group: "team", level: "use" }] },
+        admin,
+        "api",
+      ),
+    ).toMatchObject({ ok: true });
+    const aliceRow = getDb()
+      .select()
+      .from(users)
+      .all()
+      .find((user) => user.username === "alice")!;
+    const created = await executeMutation(
+      createToken,
+      { name: "scope" },
+      { id: aliceRow.id, username: "alice", role: "user", groups: ["team"] },
+      "api",
+    );
     if (!created.ok) throw new Error(created.error);
     token = (created.data as { token: string }).token;
     alice = actorForToken(token)!;
@@ -54,7 +83,9 @@ describe("cluster reads are scoped to the groups granted on the cluster", async 
   it("lists only the clusters the user has a grant on; admins see all", async () => {
     expect(listReadableClusters(alice).map((cluster) => cluster.name)).toEqual(["ours"]);
     expect(listReadableClusters(admin).map((cluster) => cluster.name)).toEqual(["ours", "theirs"]);
-    const listed = (await (await clustersRoute.GET(call("/api/v1/clusters"), { params: Promise.resolve({}) })).json()) as { name: string }[];
+    const listed = (await (
+      await clustersRoute.GET(call("/api/v1/clusters"), { params: Promise.resolve({}) })
+    ).json()) as { name: string }[];
     expect(listed.map((cluster) => cluster.name)).toEqual(["ours"]);
   });
 

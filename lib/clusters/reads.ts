@@ -1,8 +1,10 @@
 import "server-only";
+
 import type { Cluster } from "@/db/schema";
 import { notFound } from "@/lib/actions/result";
 import type { PodDescription, PodSummary } from "@/lib/kube/pods";
 import type { Actor } from "@/lib/permissions";
+
 import { mayReadCluster } from "./access";
 import { getClusterDetail } from "./detail";
 import { clusterGrantsOf, findCluster, listClusters } from "./queries";
@@ -36,7 +38,12 @@ export async function clusterPods(actor: Actor, ref: string | number, namespace?
 }
 
 /** The describe-like view of a pod on a readable cluster. */
-export async function clusterPod(actor: Actor, ref: string | number, namespace: string, name: string): Promise<PodDescription> {
+export async function clusterPod(
+  actor: Actor,
+  ref: string | number,
+  namespace: string,
+  name: string,
+): Promise<PodDescription> {
   return describeClusterPod(requireReadableCluster(actor, ref), namespace, name);
 }
 

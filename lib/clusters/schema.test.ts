@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { chooseContext, summarizeKubeconfig } from "./kubeconfig";
-import { cleanupSchema, createClusterSchema, labelSelectorSchema, setClusterGrantsSchema, updateClusterSchema } from "./schema";
+import {
+  cleanupSchema,
+  createClusterSchema,
+  labelSelectorSchema,
+  setClusterGrantsSchema,
+  updateClusterSchema,
+} from "./schema";
 
 const kubeconfig = `
 apiVersion: v1
@@ -23,7 +31,8 @@ users:
     user: { token: s3cr3t-token }
 `;
 
-const errorsOf = (result: { success: boolean; error?: Parameters<typeof fieldErrorsFrom>[0] }) => (result.error ? fieldErrorsFrom(result.error) : {});
+const errorsOf = (result: { success: boolean; error?: Parameters<typeof fieldErrorsFrom>[0] }) =>
+  result.error ? fieldErrorsFrom(result.error) : {};
 
 describe("summarizeKubeconfig", () => {
   it("lists contexts with their servers and never the credentials", () => {
@@ -49,14 +58,23 @@ describe("summarizeKubeconfig", () => {
     const summary = summarizeKubeconfig(kubeconfig);
     expect(chooseContext(summary, undefined)).toMatchObject({ context: { name: "prod-admin" } });
     expect(chooseContext(summary, "nope")).toEqual({ field: "context", error: 'The kubeconfig has no context "nope"' });
-    expect(chooseContext(summary, "broken-ctx")).toEqual({ field: "context", error: 'Context "broken-ctx" names no cluster with a server URL' });
+    expect(chooseContext(summary, "broken-ctx")).toEqual({
+      field: "context",
+      error: 'Context "broken-ctx" names no cluster with a server URL',
+    });
   });
 });
 
 describe("createClusterSchema", () => {
   it("accepts a kubeconfig with a usable context", () => {
-    expect(createClusterSchema.parse({ name: "gpu-prod", kubeconfig })).toMatchObject({ name: "gpu-prod", description: "" });
-    expect(createClusterSchema.parse({ name: "gpu-prod", kubeconfig, context: "", prometheusUrl: "" })).toMatchObject({ context: undefined, prometheusUrl: null });
+    expect(createClusterSchema.parse({ name: "gpu-prod", kubeconfig })).toMatchObject({
+      name: "gpu-prod",
+      description: "",
+    });
+    expect(createClusterSchema.parse({ name: "gpu-prod", kubeconfig, context: "", prometheusUrl: "" })).toMatchObject({
+      context: undefined,
+      prometheusUrl: null,
+    });
   });
 
   it("puts each problem on its field", () => {
@@ -64,32 +82,71 @@ describe("createClusterSchema", () => {
       name: [expect.stringContaining("lowercase")],
       kubeconfig: [expect.stringContaining("not valid YAML")],
     });
-    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig, context: "missing" }))).toEqual({ context: ['The kubeconfig has no context "missing"'] });
-    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig, context: "broken-ctx" }))).toEqual({ context: [expect.stringContaining("no cluster with a server")] });
-    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig: "" }))).toEqual({ kubeconfig: ["Paste or upload a kubeconfig"] });
-    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig, prometheusUrl: "ftp://x" }))).toEqual({ prometheusUrl: ["Enter an http:// or https:// URL"] });
-    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig, token: "x" }))).toEqual({ token: ["Unknown field"] });
+    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig, context: "missing" }))).toEqual({
+      context: ['The kubeconfig has no context "missing"'],
+    });
+    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig, context: "broken-ctx" }))).toEqual({
+      context: [expect.stringContaining("no cluster with a server")],
+    });
+    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig: "" }))).toEqual({
+      kubeconfig: ["Paste or upload a kubeconfig"],
+    });
+    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig, prometheusUrl: "ftp://x" }))).toEqual({
+      prometheusUrl: ["Enter an http:// or https:// URL"],
+    });
+    expect(errorsOf(createClusterSchema.safeParse({ name: "a", kubeconfig, token: "x" }))).toEqual({
+      token: ["Unknown field"],
+    });
   });
 });
 
 describe("updateClusterSchema", () => {
   it("leaves out what is not given and checks a replacement kubeconfig", () => {
-    expect(updateClusterSchema.parse({ cluster: "gpu-prod", version: "3", kubeconfig: "" })).toEqual({ cluster: "gpu-prod", version: 3, kubeconfig: undefined, context: undefined });
-    expect(errorsOf(updateClusterSchema.safeParse({ cluster: "x", kubeconfig: "nope: [" }))).toHaveProperty("kubeconfig");
+    expect(updateClusterSchema.parse({ cluster: "gpu-prod", version: "3", kubeconfig: "" })).toEqual({
+      cluster: "gpu-prod",
+      version: 3,
+      kubeconfig: undefined,
+      context: undefined,
+    });
+    expect(errorsOf(updateClusterSchema.safeParse({ cluster: "x", kubeconfig: "nope: [" }))).toHaveProperty(
+      "kubeconfig",
+    );
     expect(errorsOf(updateClusterSchema.safeParse({ cluster: "x", version: "abc" }))).toHaveProperty("version");
   });
 });
 
 describe("setClusterGrantsSchema", () => {
   it("takes use/operate/manage once per group", () => {
-    expect(setClusterGrantsSchema.parse({ cluster: 1, grants: [{ group: "ml", level: "use" }] }).grants).toHaveLength(1);
-    expect(errorsOf(setClusterGrantsSchema.safeParse({ cluster: 1, grants: [{ group: "ml", level: "own" }] }))).toEqual({ "grants.0.level": ["Choose use, operate or manage"] });
-    expect(errorsOf(setClusterGrantsSchema.safeParse({ cluster: 1, grants: [{ group: "ml", level: "use" }, { group: "ml", level: "manage" }] }))).toEqual({ "grants.1.group": ['Group "ml" is listed twice'] });
+    expect(setClusterGrantsSchema.parse({ cluster: 1, grants: [{ group: "ml", level: "use" }] }).grants).toHaveLength(
+      1,
+    );
+    expect(errorsOf(setClusterGrantsSchema.safeParse({ cluster: 1, grants: [{ group: "ml", level: "own" }] }))).toEqual(
+      { "grants.0.level": ["Choose use, operate or manage"] },
+    );
+    expect(
+      errorsOf(
+        setClusterGrantsSchema.safeParse({
+          cluster: 1,
+          grants: [
+            { group: "ml", level: "use" },
+            { group: "ml", level: "manage" },
+          ],
+        }),
+      ),
+    ).toEqual({ "grants.1.group": ['Group "ml" is listed twice'] });
   });
 });
 
 describe("labelSelectorSchema and cleanupSchema", () => {
-  it.each(["", "app=spark", "app==spark,tier!=web", "!canary", "env in (a, b),team notin (x)", "berth.dev/run", "example.com/app=x"])("accepts %j", (selector) => {
+  it.each([
+    "",
+    "app=spark",
+    "app==spark,tier!=web",
+    "!canary",
+    "env in (a, b),team notin (x)",
+    "berth.dev/run",
+    "example.com/app=x",
+  ])("accepts %j", (selector) => {
     expect(labelSelectorSchema.safeParse(selector).success).toBe(true);
   });
   it.each(["app=spark!", "=x", "a b", "in (x)", "app in x", "-bad=1"])("refuses %j", (selector) => {
@@ -97,8 +154,15 @@ describe("labelSelectorSchema and cleanupSchema", () => {
   });
 
   it("needs a target and an explicit dryRun; form checkboxes say on", () => {
-    expect(cleanupSchema.parse({ cluster: "c", target: "jobs", includeFailed: "on", dryRun: "on" })).toMatchObject({ includeFailed: true, dryRun: true, labelSelector: "" });
-    expect(errorsOf(cleanupSchema.safeParse({ cluster: "c", target: "nodes" }))).toEqual({ target: ['Choose "pods" or "jobs"'], dryRun: ["Must be true or false"] });
+    expect(cleanupSchema.parse({ cluster: "c", target: "jobs", includeFailed: "on", dryRun: "on" })).toMatchObject({
+      includeFailed: true,
+      dryRun: true,
+      labelSelector: "",
+    });
+    expect(errorsOf(cleanupSchema.safeParse({ cluster: "c", target: "nodes" }))).toEqual({
+      target: ['Choose "pods" or "jobs"'],
+      dryRun: ["Must be true or false"],
+    });
   });
 });
 
@@ -119,10 +183,16 @@ describe("the shared schema reports a refused kubeconfig key as a field error", 
 
   it("on create and on update", () => {
     const kubeconfig = kubeconfigWith({}, { "client-key": "/etc/berth/secret-key" });
-    expect(errors(createClusterSchema, { name: "prod", kubeconfig })).toEqual({ kubeconfig: [expect.stringMatching(/^users\[0\]\.user\.client-key is not allowed: it makes Berth read a file/)] });
-    expect(errors(updateClusterSchema, { cluster: "prod", kubeconfig })).toEqual({ kubeconfig: [expect.stringMatching(/^users\[0\]\.user\.client-key is not allowed/)] });
+    expect(errors(createClusterSchema, { name: "prod", kubeconfig })).toEqual({
+      kubeconfig: [expect.stringMatching(/^users\[0\]\.user\.client-key is not allowed: it makes Berth read a file/)],
+    });
+    expect(errors(updateClusterSchema, { cluster: "prod", kubeconfig })).toEqual({
+      kubeconfig: [expect.stringMatching(/^users\[0\]\.user\.client-key is not allowed/)],
+    });
     const proxied = kubeconfigWith({ "proxy-url": "http://attacker.example:3128" }, {});
-    expect(errors(createClusterSchema, { name: "prod", kubeconfig: proxied })).toEqual({ kubeconfig: [expect.stringMatching(/^clusters\[0\]\.cluster\.proxy-url is not allowed/)] });
+    expect(errors(createClusterSchema, { name: "prod", kubeconfig: proxied })).toEqual({
+      kubeconfig: [expect.stringMatching(/^clusters\[0\]\.cluster\.proxy-url is not allowed/)],
+    });
   });
 });
 
@@ -134,8 +204,12 @@ describe("GPU metric labels", () => {
   };
 
   it('reads "auto", null and all-empty fields as auto, and keeps named labels', () => {
-    for (const auto of ["auto", null, "", { pod: "", namespace: "", container: "" }]) expect(parse(auto)).toMatchObject({ success: true, data: { gpuMetricLabels: "auto" } });
-    expect(parse({ pod: "exported_pod", namespace: "exported_namespace", container: "" })).toMatchObject({ success: true, data: { gpuMetricLabels: { pod: "exported_pod", namespace: "exported_namespace" } } });
+    for (const auto of ["auto", null, "", { pod: "", namespace: "", container: "" }])
+      expect(parse(auto)).toMatchObject({ success: true, data: { gpuMetricLabels: "auto" } });
+    expect(parse({ pod: "exported_pod", namespace: "exported_namespace", container: "" })).toMatchObject({
+      success: true,
+      data: { gpuMetricLabels: { pod: "exported_pod", namespace: "exported_namespace" } },
+    });
     expect(updateClusterSchema.parse({ cluster: "prod" }).gpuMetricLabels).toBeUndefined();
   });
 

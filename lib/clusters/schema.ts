@@ -1,9 +1,11 @@
 import { z } from "zod";
+
+import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
 import { versionSchema } from "@/lib/objects/versioned";
 import { CLUSTER_LEVELS } from "@/lib/permissions";
 import { descriptionSchema, groupNameSchema } from "@/lib/validation";
+
 import { chooseContext, summarizeKubeconfig } from "./kubeconfig";
-import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
 import { sparkJobNamespacesSchema } from "./spark-operator-namespaces";
 
 /** A cluster named by id or name, as in REST paths. */
@@ -15,7 +17,10 @@ export const clusterNameSchema = z
   .trim()
   .min(1, { error: "Name is required", abort: true })
   .max(63, { error: "Name must be at most 63 characters", abort: true })
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "Use lowercase letters, digits and '-', starting and ending with a letter or digit");
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    "Use lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
 
 const kubeconfigTextSchema = z
   .string({ error: "Paste or upload a kubeconfig" })
@@ -23,14 +28,18 @@ const kubeconfigTextSchema = z
   .max(512 * 1024, { error: "A kubeconfig must be at most 512 KiB", abort: true });
 
 /** Empty form fields mean "not given". */
-const optionalText = (schema: z.ZodString) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+const optionalText = (schema: z.ZodString) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 const contextSchema = z.string().trim().max(253, "Context must be at most 253 characters");
 
 /** An http(s) URL or nothing (empty clears it). */
 export const prometheusUrlSchema = z.preprocess(
   (value) => (typeof value === "string" && value.trim() === "" ? null : value),
-  z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// URL" }).max(2000).nullable(),
+  z
+    .url({ protocol: /^https?$/, error: "Enter an http:// or https:// URL" })
+    .max(2000)
+    .nullable(),
 );
 
 /** A Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*; names starting "__" are Prometheus's own). */
@@ -53,23 +62,37 @@ export const gpuMetricLabelsSchema = z
       if (value === null || value === "" || value === "auto") return null;
       if (value && typeof value === "object" && !Array.isArray(value)) {
         const fields = value as Record<string, unknown>;
-        const blank = (key: string) => fields[key] === undefined || fields[key] === null || (typeof fields[key] === "string" && (fields[key] as string).trim() === "");
+        const blank = (key: string) =>
+          fields[key] === undefined ||
+          fields[key] === null ||
+          (typeof fields[key] === "string" && (fields[key] as string).trim() === "");
         if (blank("pod") && blank("namespace") && blank("container")) return null;
         // A missing name is reported on its field ("Required"), not as a mismatch of the whole setting.
         const rest = Object.fromEntries(Object.entries(fields).filter(([key]) => key !== "container"));
-        return { ...rest, pod: fields.pod ?? "", namespace: fields.namespace ?? "", ...(blank("container") ? {} : { container: fields.container }) };
+        return {
+          ...rest,
+          pod: fields.pod ?? "",
+          namespace: fields.namespace ?? "",
+          ...(blank("container") ? {} : { container: fields.container }),
+        };
       }
       return value;
     },
     z
       .strictObject(
-        { pod: prometheusLabelNameSchema, namespace: prometheusLabelNameSchema, container: prometheusLabelNameSchema.optional() },
+        {
+          pod: prometheusLabelNameSchema,
+          namespace: prometheusLabelNameSchema,
+          container: prometheusLabelNameSchema.optional(),
+        },
         { error: 'Use "auto" or { pod, namespace, container } label names' },
       )
       .nullable(),
   )
   .transform((value) => value ?? ("auto" as const))
-  .describe('The labels of dcgm-exporter series naming the pod that holds a GPU: "auto" (or null, or all fields empty) reads exported_pod/exported_namespace when present, else pod/namespace; or { pod, namespace, container } Prometheus label names');
+  .describe(
+    'The labels of dcgm-exporter series naming the pod that holds a GPU: "auto" (or null, or all fields empty) reads exported_pod/exported_namespace when present, else pod/namespace; or { pod, namespace, container } Prometheus label names',
+  );
 export type GpuMetricLabelsInput = z.output<typeof gpuMetricLabelsSchema>;
 
 /**
@@ -82,7 +105,8 @@ function checkKubeconfig(value: { kubeconfig?: string; context?: string }, ctx: 
   const summary = summarizeKubeconfig(value.kubeconfig);
   const vetted = summary.ok ? vetKubeconfigText(value.kubeconfig, SETTINGS_DECIDE_POLICY) : null;
   if (vetted && !vetted.ok) {
-    for (const problem of vetted.problems) ctx.addIssue({ code: "custom", path: ["kubeconfig"], message: problem.message });
+    for (const problem of vetted.problems)
+      ctx.addIssue({ code: "custom", path: ["kubeconfig"], message: problem.message });
     return;
   }
   const choice = chooseContext(summary, value.context);
@@ -134,14 +158,20 @@ const setClusterGrantsFields = z.strictObject({
   everyone: z.boolean({ error: "everyone must be true or false" }).optional(),
 });
 export const setClusterGrantsSchema = setClusterGrantsFields.superRefine((value, ctx) => {
-    const seen = new Set<string>();
-    value.grants.forEach((grant, index) => {
-      if (seen.has(grant.group)) ctx.addIssue({ code: "custom", path: ["grants", index, "group"], message: `Group "${grant.group}" is listed twice` });
-      seen.add(grant.group);
-    });
+  const seen = new Set<string>();
+  value.grants.forEach((grant, index) => {
+    if (seen.has(grant.group))
+      ctx.addIssue({
+        code: "custom",
+        path: ["grants", index, "group"],
+        message: `Group "${grant.group}" is listed twice`,
+      });
+    seen.add(grant.group);
   });
+});
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** Splits a selector on the commas that are not inside `in (…)` value lists. */
@@ -175,10 +205,16 @@ export const labelSelectorSchema = z
   .string()
   .trim()
   .max(1000, "A label selector must be at most 1000 characters")
-  .refine((selector) => selector === "" || selectorRequirements(selector).every(validRequirement), "Use Kubernetes label selector syntax, e.g. app=spark,tier!=web");
+  .refine(
+    (selector) => selector === "" || selectorRequirements(selector).every(validRequirement),
+    "Use Kubernetes label selector syntax, e.g. app=spark,tier!=web",
+  );
 
 /** Form checkboxes send "on"; the API sends booleans. */
-const flag = z.preprocess((value) => (value === "on" || value === "true" ? true : value === "false" || value === "" ? false : value), z.boolean({ error: "Must be true or false" }));
+const flag = z.preprocess(
+  (value) => (value === "on" || value === "true" ? true : value === "false" || value === "" ? false : value),
+  z.boolean({ error: "Must be true or false" }),
+);
 
 export const cleanupSchema = z.strictObject({
   cluster: clusterRefSchema,
@@ -207,12 +243,19 @@ export const clusterViewSchema = z.object({
   context: z.string(),
   server: z.string(),
   embedded: z.boolean(),
-  inCluster: z.boolean().describe("True for the cluster Berth runs in, registered at start and reached as the pod's own ServiceAccount (token re-read as it rotates); false for pasted kubeconfigs and the embedded simulator"),
+  inCluster: z
+    .boolean()
+    .describe(
+      "True for the cluster Berth runs in, registered at start and reached as the pod's own ServiceAccount (token re-read as it rotates); false for pasted kubeconfigs and the embedded simulator",
+    ),
   /** Every signed-in user may run work on it ("use"), whatever their groups. */
   usableByAll: z.boolean(),
   prometheusUrl: z.string().nullable(),
   /** The labels naming a GPU's pod in dcgm-exporter's series: "auto" or the names set for this cluster. */
-  gpuMetricLabels: z.union([z.literal("auto"), z.object({ pod: z.string(), namespace: z.string(), container: z.string().optional() })]),
+  gpuMetricLabels: z.union([
+    z.literal("auto"),
+    z.object({ pod: z.string(), namespace: z.string(), container: z.string().optional() }),
+  ]),
   /** The namespaces its spark-operator acts in; null: all, or not known. */
   sparkJobNamespaces: z.array(z.string()).nullable(),
   /** The saved configuration's revision (the row version), sent back on edit to detect conflicts. */
@@ -232,7 +275,11 @@ export type ClusterView = z.infer<typeof clusterViewSchema>;
 export const clusterNodeSchema = z.object({
   name: z.string(),
   ready: z.boolean(),
-  allocatable: z.object({ cpu: z.string().nullable(), memory: z.string().nullable(), "nvidia.com/gpu": z.string().nullable() }),
+  allocatable: z.object({
+    cpu: z.string().nullable(),
+    memory: z.string().nullable(),
+    "nvidia.com/gpu": z.string().nullable(),
+  }),
   labels: z.record(z.string(), z.string()),
   taints: z.array(z.object({ key: z.string(), value: z.string().optional(), effect: z.string() })),
 });
@@ -267,7 +314,11 @@ export type ClusterDetail = z.infer<typeof clusterDetailSchema>;
 
 export const cleanupResultSchema = z.union([
   z.object({ dryRun: z.literal(true), wouldDelete: z.array(z.string()) }),
-  z.object({ dryRun: z.literal(false), deleted: z.array(z.string()), failed: z.array(z.object({ name: z.string(), error: z.string() })) }),
+  z.object({
+    dryRun: z.literal(false),
+    deleted: z.array(z.string()),
+    failed: z.array(z.object({ name: z.string(), error: z.string() })),
+  }),
 ]);
 export type CleanupResult = z.infer<typeof cleanupResultSchema>;
 

@@ -29,22 +29,33 @@ export const sparkJobNamespacesSchema = z
       return names.length ? [...new Set(names)] : null;
     },
     z
-      .array(z.string({ error: "Give namespace names" }), { error: "Give namespace names, or nothing for all namespaces" })
+      .array(z.string({ error: "Give namespace names" }), {
+        error: "Give namespace names, or nothing for all namespaces",
+      })
       .max(500, "At most 500 namespaces")
       // One message on the field (not one per list position), naming every name that is not one.
       .superRefine((names, ctx) => {
         const wrong = names.filter((name) => !NAMESPACE_NAME.test(name));
-        if (wrong.length) ctx.addIssue({ code: "custom", message: `Not namespace names: ${wrong.join(", ")}. Use namespace names: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63` });
+        if (wrong.length)
+          ctx.addIssue({
+            code: "custom",
+            message: `Not namespace names: ${wrong.join(", ")}. Use namespace names: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63`,
+          });
       })
       .nullable(),
   )
-  .describe("The namespaces the cluster's spark-operator acts in (its Helm value spark.jobNamespaces); null or empty: all namespaces, or not known");
+  .describe(
+    "The namespaces the cluster's spark-operator acts in (its Helm value spark.jobNamespaces); null or empty: all namespaces, or not known",
+  );
 
 /**
  * Why Spark jobs in `namespace` (a name, or a template such as `spark-${project}`) would not be
  * handled by the operator, or null when they would (or nothing is known).
  */
-export function operatorNamespaceProblem(namespace: string, jobNamespaces: readonly string[] | null | undefined): string | null {
+export function operatorNamespaceProblem(
+  namespace: string,
+  jobNamespaces: readonly string[] | null | undefined,
+): string | null {
   if (!jobNamespaces?.length) return null;
   const listed = jobNamespaces.join(", ");
   if (namespace.includes("${")) {
@@ -58,7 +69,10 @@ export function operatorNamespaceProblem(namespace: string, jobNamespaces: reado
 }
 
 /** Why a Spark run in `namespace` is refused at submit on cluster `cluster`, or null when the operator handles it (or nothing is known). */
-export function unhandledNamespaceRefusal(cluster: { name: string; sparkJobNamespaces: readonly string[] | null }, namespace: string): string | null {
+export function unhandledNamespaceRefusal(
+  cluster: { name: string; sparkJobNamespaces: readonly string[] | null },
+  namespace: string,
+): string | null {
   const listed = cluster.sparkJobNamespaces;
   if (!listed?.length || listed.includes(namespace)) return null;
   return `The Spark operator of cluster ${cluster.name} does not handle namespace ${namespace} (it acts only in ${listed.join(", ")}): use a Spark config whose namespace it handles, or ask a cluster admin to add ${namespace} to its job namespaces`;

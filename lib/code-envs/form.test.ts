@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { codeEnvSchema } from "./schema";
-import { fieldErrorsFrom } from "@/lib/validation";
-import { buildForMode, codeEnvFormErrors, codeEnvFormInput, packagesToLines } from "./form";
 
-const form = (fields: Record<string, unknown>) => codeEnvFormInput({ name: "analytics", language: "python", ...fields });
+import { fieldErrorsFrom } from "@/lib/validation";
+
+import { buildForMode, codeEnvFormErrors, codeEnvFormInput, packagesToLines } from "./form";
+import { codeEnvSchema } from "./schema";
+
+const form = (fields: Record<string, unknown>) =>
+  codeEnvFormInput({ name: "analytics", language: "python", ...fields });
 
 describe("codeEnvFormInput", () => {
   it("reads package lines like requirements.txt: one per line, comments and blank lines dropped", () => {
@@ -14,12 +17,21 @@ describe("codeEnvFormInput", () => {
 
   it("turns the build-for radios and checkboxes into none, all or names", () => {
     expect(form({}).buildFor).toEqual({ executionConfigs: "none", sparkConfigs: "none" });
-    expect(form({ "buildFor.executionConfigsMode": "all", "buildFor.sparkConfigsMode": "selected", "buildFor.sparkConfigs": ["spark-a", "spark-b"] }).buildFor).toEqual({
+    expect(
+      form({
+        "buildFor.executionConfigsMode": "all",
+        "buildFor.sparkConfigsMode": "selected",
+        "buildFor.sparkConfigs": ["spark-a", "spark-b"],
+      }).buildFor,
+    ).toEqual({
       executionConfigs: "all",
       sparkConfigs: ["spark-a", "spark-b"],
     });
     // Names checked under a mode other than "selected" are ignored.
-    expect(form({ "buildFor.executionConfigsMode": "none", "buildFor.executionConfigs": ["gpu"] }).buildFor).toEqual({ executionConfigs: "none", sparkConfigs: "none" });
+    expect(form({ "buildFor.executionConfigsMode": "none", "buildFor.executionConfigs": ["gpu"] }).buildFor).toEqual({
+      executionConfigs: "none",
+      sparkConfigs: "none",
+    });
   });
 
   it("keeps an empty Python version as null, and passes the id and version of an edit", () => {
@@ -44,7 +56,13 @@ describe("codeEnvFormErrors", () => {
   });
 
   it("puts unknown config names on their build-for field, and unknown paths on the form", () => {
-    expect(codeEnvFormErrors({ "buildFor.executionConfigs.1": ['No execution config named "gone"'], "buildFor.sparkConfigs": ["bad"], surprise: ["Unknown field"] })).toEqual({
+    expect(
+      codeEnvFormErrors({
+        "buildFor.executionConfigs.1": ['No execution config named "gone"'],
+        "buildFor.sparkConfigs": ["bad"],
+        surprise: ["Unknown field"],
+      }),
+    ).toEqual({
       "buildFor.executionConfigs": ['No execution config named "gone"'],
       "buildFor.sparkConfigs": ["bad"],
       _form: ["surprise: Unknown field"],
@@ -53,7 +71,9 @@ describe("codeEnvFormErrors", () => {
 
   it("says an R env takes R package names", () => {
     const parsed = codeEnvSchema.safeParse(form({ language: "r", packages: "dplyr\nggplot2==3.4" }));
-    expect(codeEnvFormErrors(fieldErrorsFrom(parsed.error!))?.packages).toEqual([`"ggplot2==3.4": R packages take only a minimum version (name>=1.2.0); CRAN installs its latest release`]);
+    expect(codeEnvFormErrors(fieldErrorsFrom(parsed.error!))?.packages).toEqual([
+      `"ggplot2==3.4": R packages take only a minimum version (name>=1.2.0); CRAN installs its latest release`,
+    ]);
   });
 });
 

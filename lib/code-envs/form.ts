@@ -1,6 +1,7 @@
+import type { FieldErrors } from "@/lib/validation";
+
 import { parsePackageLines } from "./packages";
 import type { BuildFor, CodeEnvSpec } from "./schema";
-import type { FieldErrors } from "@/lib/validation";
 
 /** The code env form's fields, for putting nested errors ("packages.3") on the field that edits them. */
 export const CODE_ENV_FORM_FIELDS = [
@@ -21,7 +22,8 @@ export const CODE_ENV_FORM_FIELDS = [
 export type BuildForMode = "none" | "all" | "selected";
 export const BUILD_FOR_TARGETS = ["executionConfigs", "sparkConfigs"] as const;
 
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === "string" && value ? [value] : []);
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : typeof value === "string" && value ? [value] : [];
 
 function target(mode: unknown, names: unknown): BuildFor["executionConfigs"] {
   if (mode === "all") return "all";
@@ -70,7 +72,8 @@ export function codeEnvFormErrors(fieldErrors: FieldErrors | undefined): FieldEr
   for (const [path, messages] of Object.entries(fieldErrors)) {
     const owner = fields.find((field) => path === field || path.startsWith(`${field}.`));
     const quotesEntry = owner === "packages" || owner?.startsWith("buildFor.");
-    for (const message of messages) add(owner ?? "_form", owner === path || quotesEntry ? message : `${path}: ${message}`);
+    for (const message of messages)
+      add(owner ?? "_form", owner === path || quotesEntry ? message : `${path}: ${message}`);
   }
   return folded;
 }

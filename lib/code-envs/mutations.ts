@@ -1,20 +1,41 @@
 import "server-only";
+
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
+
 import { getDb, type Tx } from "@/db";
 import { codeEnvs, executionConfigs, imageBuilds, sparkConfigs, type CodeEnvRow } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { findDockerHost } from "@/lib/docker-hosts/queries";
 import { queueBuild, resolveBuildCluster } from "@/lib/images/builds";
-import { can } from "@/lib/permissions";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
+import { can } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { imagesToBuild, type CodeEnvPlan } from "./planner";
-import { CODE_ENV_KIND, CODE_ENV_OBJECT_TYPE, codeEnvBody, findCodeEnv, planCodeEnv, planContext, toCodeEnvView } from "./queries";
-import { buildCodeEnvSchema, createCodeEnvSchema, deleteCodeEnvSchema, importCodeEnvSchema, restoreCodeEnvSchema, updateCodeEnvSchema, type CodeEnvSpec, type QueuedBuild, type StoredCodeEnvSpec } from "./schema";
+import {
+  CODE_ENV_KIND,
+  CODE_ENV_OBJECT_TYPE,
+  codeEnvBody,
+  findCodeEnv,
+  planCodeEnv,
+  planContext,
+  toCodeEnvView,
+} from "./queries";
+import {
+  buildCodeEnvSchema,
+  createCodeEnvSchema,
+  deleteCodeEnvSchema,
+  importCodeEnvSchema,
+  restoreCodeEnvSchema,
+  updateCodeEnvSchema,
+  type CodeEnvSpec,
+  type QueuedBuild,
+  type StoredCodeEnvSpec,
+} from "./schema";
 
 function requireCodeEnv(tx: Tx, ref: string | number): CodeEnvRow {
   const row = findCodeEnv(ref, tx);
@@ -25,17 +46,29 @@ function requireCodeEnv(tx: Tx, ref: string | number): CodeEnvRow {
 /** Refuses names in buildFor that match no config, each on its own field. */
 function assertConfigsExist(tx: Tx, body: CodeEnvSpec) {
   const fieldErrors: Record<string, string[]> = {};
-  const check = (field: "executionConfigs" | "sparkConfigs", table: typeof executionConfigs | typeof sparkConfigs, what: string) => {
+  const check = (
+    field: "executionConfigs" | "sparkConfigs",
+    table: typeof executionConfigs | typeof sparkConfigs,
+    what: string,
+  ) => {
     const wanted = body.buildFor[field];
     if (!Array.isArray(wanted)) return;
-    const found = new Set(tx.select({ name: table.name }).from(table).where(inArray(table.name, wanted)).all().map((row) => row.name));
+    const found = new Set(
+      tx
+        .select({ name: table.name })
+        .from(table)
+        .where(inArray(table.name, wanted))
+        .all()
+        .map((row) => row.name),
+    );
     wanted.forEach((name, index) => {
       if (!found.has(name)) fieldErrors[`buildFor.${field}.${index}`] = [`No ${what} named "${name}"`];
     });
   };
   check("executionConfigs", executionConfigs, "execution config");
   check("sparkConfigs", sparkConfigs, "Spark config");
-  if (Object.keys(fieldErrors).length) throw new DomainError(422, "Some configs to build for do not exist", fieldErrors);
+  if (Object.keys(fieldErrors).length)
+    throw new DomainError(422, "Some configs to build for do not exist", fieldErrors);
 }
 
 function columnsOf(tx: Tx, body: CodeEnvSpec) {
@@ -95,7 +128,12 @@ export const updateCodeEnv = defineMutation({
     const { codeEnv, version, ...changes } = input;
     return ctx.write((tx) => {
       const before = requireCodeEnv(tx, codeEnv);
-      assertFreshVersion("This code env", before, version, conflictView(CODE_ENV_OBJECT_TYPE, before.id, toCodeEnvView(before, planContext(tx), tx), tx));
+      assertFreshVersion(
+        "This code env",
+        before,
+        version,
+        conflictView(CODE_ENV_OBJECT_TYPE, before.id, toCodeEnvView(before, planContext(tx), tx), tx),
+      );
       const { after, audit } = saveVersion(tx, before, parseBody({ ...codeEnvBody(before), ...changes }));
       return { result: toCodeEnvView(after, planContext(tx), tx), audit };
     });
@@ -113,7 +151,10 @@ export const restoreCodeEnv = defineMutation({
       const body = versionToRestore(CODE_ENV_OBJECT_TYPE, before.id, input.auditEventId, codeEnvBody(before), tx);
       delete body.restoredFrom;
       const { after, audit } = saveVersion(tx, before, parseBody(body));
-      return { result: toCodeEnvView(after, planContext(tx), tx), audit: { ...audit, after: { ...audit.after, restoredFrom: input.auditEventId } } };
+      return {
+        result: toCodeEnvView(after, planContext(tx), tx),
+        audit: { ...audit, after: { ...audit.after, restoredFrom: input.auditEventId } },
+      };
     });
   },
 });
@@ -132,7 +173,12 @@ export const deleteCodeEnv = defineMutation({
         .all();
       if (active.length) {
         const ids = active.map((build) => `#${build.id}`).join(", ");
-        throw new DomainError(409, `Code env "${row.name}" has builds in progress (${ids}): wait for them or cancel them first`, undefined, { builds: active.map((build) => build.id) });
+        throw new DomainError(
+          409,
+          `Code env "${row.name}" has builds in progress (${ids}): wait for them or cancel them first`,
+          undefined,
+          { builds: active.map((build) => build.id) },
+        );
       }
       tx.delete(codeEnvs).where(eq(codeEnvs.id, row.id)).run();
       return { result: { id: row.id, name: row.name }, audit: { ...audit(row), before: codeEnvBody(row) } };
@@ -154,10 +200,14 @@ function blockedImages(plan: CodeEnvPlan) {
 }
 
 function nothingToBuild(plan: CodeEnvPlan): string {
-  if (plan.images.length === 0) return `Code env ${plan.codeEnv} is built for no config: choose execution or Spark configs in "build for"`;
+  if (plan.images.length === 0)
+    return `Code env ${plan.codeEnv} is built for no config: choose execution or Spark configs in "build for"`;
   if (plan.counts.current === plan.images.length) return `Every image of code env ${plan.codeEnv} is current`;
-  if (plan.images.some((image) => image.building && image.status !== "current")) return `The images of code env ${plan.codeEnv} that are not current are already being built`;
-  return `Code env ${plan.codeEnv} cannot be built on its remaining base images: ${blockedImages(plan).map((image) => image.problem).join("; ")}`;
+  if (plan.images.some((image) => image.building && image.status !== "current"))
+    return `The images of code env ${plan.codeEnv} that are not current are already being built`;
+  return `Code env ${plan.codeEnv} cannot be built on its remaining base images: ${blockedImages(plan)
+    .map((image) => image.problem)
+    .join("; ")}`;
 }
 
 /**
@@ -175,12 +225,17 @@ export const buildCodeEnv = defineMutation({
     const existing = findCodeEnv(input.codeEnv);
     if (!existing) throw notFound(`Code env "${input.codeEnv}"`);
     const preview = planCodeEnv(existing);
-    if (imagesToBuild(preview).length === 0) return { codeEnv: existing.name, queued: [], blocked: blockedImages(preview), message: nothingToBuild(preview) };
+    if (imagesToBuild(preview).length === 0)
+      return { codeEnv: existing.name, queued: [], blocked: blockedImages(preview), message: nothingToBuild(preview) };
     return ctx.write((tx) => {
       const row = requireCodeEnv(tx, existing.id);
       const host = input.dockerHost === undefined ? undefined : findDockerHost(input.dockerHost, tx);
-      if (input.dockerHost !== undefined && !host) throw new DomainError(422, "Some referenced objects do not exist", { dockerHost: [`No Docker host named "${input.dockerHost}"`] });
-      if (host && !can(ctx.actor, "dockerHosts.use", { dockerHost: host.id })) throw new DomainError(403, `You may not use Docker host ${host.name}: ask one of its managers for access`);
+      if (input.dockerHost !== undefined && !host)
+        throw new DomainError(422, "Some referenced objects do not exist", {
+          dockerHost: [`No Docker host named "${input.dockerHost}"`],
+        });
+      if (host && !can(ctx.actor, "dockerHosts.use", { dockerHost: host.id }))
+        throw new DomainError(403, `You may not use Docker host ${host.name}: ask one of its managers for access`);
       const context = planContext(tx);
       const plan = planCodeEnv(row, context, tx);
       const queued: QueuedBuild[] = imagesToBuild(plan).map((image) => {
@@ -235,6 +290,8 @@ export const importCodeEnv = defineMutation({
     const parsed = fromYamlDocument(input.yaml, CODE_ENV_KIND, createCodeEnvSchema);
     if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
     const existing = findCodeEnv(parsed.value.name);
-    return existing ? ctx.delegate(updateCodeEnv, { ...parsed.value, codeEnv: existing.id }) : ctx.delegate(createCodeEnv, parsed.value);
+    return existing
+      ? ctx.delegate(updateCodeEnv, { ...parsed.value, codeEnv: existing.id })
+      : ctx.delegate(createCodeEnv, parsed.value);
   },
 });

@@ -1,7 +1,8 @@
 /** Pure: the package entries of a code env, pip requirements (PEP 508) or R packages, and their checks. */
 const PY_NAME = "[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?";
 const PY_REQUIREMENT = new RegExp(`^(${PY_NAME})\\s*(?:\\[([^\\]]*)\\])?\\s*(.*)$`);
-const PEP440_VERSION = /^v?(\d+!)?\d+(\.\d+)*([-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?([-_.]?(post|rev|r)[-_.]?\d*)?([-_.]?dev[-_.]?\d*)?(\+[a-z0-9]+([-_.][a-z0-9]+)*)?$/i;
+const PEP440_VERSION =
+  /^v?(\d+!)?\d+(\.\d+)*([-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?([-_.]?(post|rev|r)[-_.]?\d*)?([-_.]?dev[-_.]?\d*)?(\+[a-z0-9]+([-_.][a-z0-9]+)*)?$/i;
 const SPECIFIER = /^(~=|===|==|!=|<=|>=|<|>)\s*(\S+)$/;
 
 /** PEP 503 normalised project name: "Scikit_Learn" and "scikit-learn" are the same package. */
@@ -19,20 +20,29 @@ function versionSpecifierProblem(spec: string): string | undefined {
   if (wildcard && operator !== "==" && operator !== "!=") return `a .* wildcard works only with == and != (${spec})`;
   const bare = wildcard ? version.slice(0, -2) : version;
   if (!PEP440_VERSION.test(bare)) return `"${version}" is not a valid version (PEP 440), such as 1.2, 2.0.1 or 1.0rc1`;
-  if (operator === "~=" && !/^v?(\d+!)?\d+\.\d+/.test(bare)) return `~= needs at least two version parts, such as ~=1.4 (${spec})`;
+  if (operator === "~=" && !/^v?(\d+!)?\d+\.\d+/.test(bare))
+    return `~= needs at least two version parts, such as ~=1.4 (${spec})`;
   return undefined;
 }
 
 /** Why a pip requirement (`name[extras]==1.2,>=1 ; marker` or `name @ https://…`) is invalid, or undefined. */
 export function pythonRequirementProblem(text: string): string | undefined {
-  if (text.startsWith("-")) return `"${text}": pip options (-r, --index-url, -e …) are not accepted here; list one requirement per entry`;
-  if (/^(\.|\/|~|file:)/i.test(text)) return `"${text}": local paths cannot be installed into an image; publish the package to an index or give a URL`;
+  if (text.startsWith("-"))
+    return `"${text}": pip options (-r, --index-url, -e …) are not accepted here; list one requirement per entry`;
+  if (/^(\.|\/|~|file:)/i.test(text))
+    return `"${text}": local paths cannot be installed into an image; publish the package to an index or give a URL`;
   if (/[\\`$]/.test(text)) return `"${text}" must not contain \\, \` or $`;
   if (text.length > 500) return "A requirement must be at most 500 characters";
   const semicolon = text.indexOf(";");
   const requirement = (semicolon >= 0 ? text.slice(0, semicolon) : text).trim();
   const marker = semicolon >= 0 ? text.slice(semicolon + 1).trim() : null;
-  if (marker !== null && (marker === "" || !/^[\w\s.<>=!~'"(),*+-]+$/.test(marker) || (marker.split('"').length - 1) % 2 || (marker.split("'").length - 1) % 2)) {
+  if (
+    marker !== null &&
+    (marker === "" ||
+      !/^[\w\s.<>=!~'"(),*+-]+$/.test(marker) ||
+      (marker.split('"').length - 1) % 2 ||
+      (marker.split("'").length - 1) % 2)
+  ) {
     return `"${text}": the environment marker after ';' is not valid, such as python_version < "3.11"`;
   }
   const match = PY_REQUIREMENT.exec(requirement);
@@ -42,13 +52,16 @@ export function pythonRequirementProblem(text: string): string | undefined {
     return `"${text}": extras must be names in [brackets] separated by commas, such as pandas[excel,parquet]`;
   }
   if (rest.startsWith("@")) {
-    return /^@\s*(https?|git\+https|git\+ssh):\/\/\S+$/.test(rest) ? undefined : `"${text}": after @ give an https:// or git+https:// URL`;
+    return /^@\s*(https?|git\+https|git\+ssh):\/\/\S+$/.test(rest)
+      ? undefined
+      : `"${text}": after @ give an https:// or git+https:// URL`;
   }
   if (rest === "") return undefined;
   const specifiers = rest.startsWith("(") && rest.endsWith(")") ? rest.slice(1, -1) : rest;
   for (const spec of specifiers.split(",")) {
     const problem = versionSpecifierProblem(spec.trim());
-    if (problem === "use == for an exact version") return `"${text}": use == for an exact version (${text.replace(/([^=!<>~])=(?!=)/, "$1==")})`;
+    if (problem === "use == for an exact version")
+      return `"${text}": use == for an exact version (${text.replace(/([^=!<>~])=(?!=)/, "$1==")})`;
     if (problem) return `"${text}": ${problem}`;
   }
   return undefined;
@@ -68,8 +81,10 @@ export function parseRPackage(text: string): { name: string; minVersion: string 
 /** Why an R package entry is invalid, or undefined. */
 export function rPackageProblem(text: string): string | undefined {
   if (parseRPackage(text)) return undefined;
-  if (/^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]\s*>=/.test(text)) return `"${text}": the minimum version must be numbers separated by '.' or '-', such as 1.3-1`;
-  if (/^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]\s*(==|<=|<|>|=)/.test(text)) return `"${text}": R packages take only a minimum version (name>=1.2.0); CRAN installs its latest release`;
+  if (/^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]\s*>=/.test(text))
+    return `"${text}": the minimum version must be numbers separated by '.' or '-', such as 1.3-1`;
+  if (/^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]\s*(==|<=|<|>|=)/.test(text))
+    return `"${text}": R packages take only a minimum version (name>=1.2.0); CRAN installs its latest release`;
   return `"${text}" is not an R package name: letters, digits and '.', starting with a letter, optionally >=version`;
 }
 

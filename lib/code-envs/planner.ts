@@ -14,6 +14,7 @@ import { parseImageReference } from "@/lib/images/reference";
 import type { BaseImageSpec } from "@/lib/images/schema";
 import { resolveImage } from "@/lib/kube/pod-builder";
 import { sparkImage, type SparkConfigBody } from "@/lib/spark-configs/builders";
+
 import { codeEnvBaseProblem, codeEnvDockerfile, codeEnvInputsHash } from "./dockerfile";
 import { codeEnvPushTarget } from "./push-target";
 import type { CodeEnvSpec } from "./schema";
@@ -33,7 +34,10 @@ export interface PlannerExecutionConfig {
 export type PlannerSparkConfig = Pick<SparkConfigBody, "name" | "image" | "registry">;
 
 /** The facts of a build the planner reads. */
-export type PlannerBuild = Pick<ImageBuildRow, "id" | "status" | "baseRef" | "inputsHash" | "image" | "digest" | "queuedAt" | "startedAt" | "finishedAt">;
+export type PlannerBuild = Pick<
+  ImageBuildRow,
+  "id" | "status" | "baseRef" | "inputsHash" | "image" | "digest" | "queuedAt" | "startedAt" | "finishedAt"
+>;
 
 /** A Berth base image pushed at a reference: its spec (to check R / Python) and when it was last pushed there. */
 export interface PushedBaseImage {
@@ -87,7 +91,10 @@ export interface CodeEnvPlan {
 
 const ACTIVE = new Set<PlannerBuild["status"]>(["queued", "running"]);
 
-function selected<T extends { name: string }>(configs: T[], choice: CodeEnvSpec["buildFor"]["executionConfigs"]): { chosen: T[]; unknown: string[] } {
+function selected<T extends { name: string }>(
+  configs: T[],
+  choice: CodeEnvSpec["buildFor"]["executionConfigs"],
+): { chosen: T[]; unknown: string[] } {
   if (choice === "none") return { chosen: [], unknown: [] };
   if (choice === "all") return { chosen: configs, unknown: [] };
   const byName = new Map(configs.map((config) => [config.name, config]));
@@ -104,12 +111,18 @@ export const executionConfigBaseRef = (config: PlannerExecutionConfig) => resolv
 // sparkImage reads only image and registry of the body.
 export const sparkConfigBaseRef = (config: PlannerSparkConfig) => sparkImage(config as SparkConfigBody);
 
-const newest = (builds: PlannerBuild[]) => builds.reduce<PlannerBuild | null>((best, build) => (!best || build.id > best.id ? build : best), null);
+const newest = (builds: PlannerBuild[]) =>
+  builds.reduce<PlannerBuild | null>((best, build) => (!best || build.id > best.id ? build : best), null);
 
 /** When a build pulled its base: its start, else its queueing. */
 const pulledAt = (build: PlannerBuild) => build.startedAt ?? build.queuedAt;
 
-function imageFor(input: PlannerInput, baseRef: string, configs: PlannedImage["configs"], registries: string[]): PlannedImage {
+function imageFor(
+  input: PlannerInput,
+  baseRef: string,
+  configs: PlannedImage["configs"],
+  registries: string[],
+): PlannedImage {
   const { env } = input;
   const parsed = parseImageReference(baseRef);
   const forRef = input.builds.filter((build) => build.baseRef === baseRef);
@@ -117,14 +130,29 @@ function imageFor(input: PlannerInput, baseRef: string, configs: PlannedImage["c
   const latest = newest(forRef);
   if (typeof parsed === "string") {
     const current = newest(pushed);
-    return { baseRef, configs, image: "", dockerfile: "", inputsHash: "", status: current ? "stale" : "missing", reason: null, current, building: null, latest, problem: `The base image reference ${baseRef} ${parsed}` };
+    return {
+      baseRef,
+      configs,
+      image: "",
+      dockerfile: "",
+      inputsHash: "",
+      status: current ? "stale" : "missing",
+      reason: null,
+      current,
+      building: null,
+      latest,
+      problem: `The base image reference ${baseRef} ${parsed}`,
+    };
   }
   const inputsHash = codeEnvInputsHash(env, baseRef);
   // A push of the current inputs (e.g. after restoring an older version) is the image; else the latest push.
   const current = newest(pushed.filter((build) => build.inputsHash === inputsHash)) ?? newest(pushed);
   const building = newest(forRef.filter((build) => ACTIVE.has(build.status) && build.inputsHash === inputsHash));
   const base = input.baseImages?.find((candidate) => candidate.ref === baseRef);
-  const target = codeEnvPushTarget(env, baseRef, { berthBase: base?.spec, configs: configs.map((config, index) => ({ ...config, registry: registries[index] })) });
+  const target = codeEnvPushTarget(env, baseRef, {
+    berthBase: base?.spec,
+    configs: configs.map((config, index) => ({ ...config, registry: registries[index] })),
+  });
   const problem = "problem" in target ? target.problem : base ? (codeEnvBaseProblem(env, base.spec) ?? null) : null;
 
   let status: PlannedImageStatus = "current";
@@ -139,7 +167,19 @@ function imageFor(input: PlannerInput, baseRef: string, configs: PlannedImage["c
     status = "stale";
     reason = `Base image ${base.name} was pushed again since this image was built`;
   }
-  return { baseRef, configs, image: "image" in target ? target.image : "", dockerfile: codeEnvDockerfile(env, baseRef), inputsHash, status, reason, current, building, latest, problem };
+  return {
+    baseRef,
+    configs,
+    image: "image" in target ? target.image : "",
+    dockerfile: codeEnvDockerfile(env, baseRef),
+    inputsHash,
+    status,
+    reason,
+    current,
+    building,
+    latest,
+    problem,
+  };
 }
 
 /** The images a code env needs, each with its Dockerfile, inputs hash and build status. */
@@ -153,19 +193,31 @@ export function planCodeEnvImages(input: PlannerInput): CodeEnvPlan {
     group.registries.push(registry);
     byRef.set(baseRef, group);
   };
-  for (const config of execution.chosen) add(config.problem ? config.image : executionConfigBaseRef(config), "execution", config.name, config.registry, config.problem);
+  for (const config of execution.chosen)
+    add(
+      config.problem ? config.image : executionConfigBaseRef(config),
+      "execution",
+      config.name,
+      config.registry,
+      config.problem,
+    );
   for (const config of spark.chosen) add(sparkConfigBaseRef(config), "spark", config.name, config.registry);
 
   const images = [...byRef].map(([baseRef, { configs, registries, problem }]) => {
     const image = imageFor(input, baseRef, configs, registries);
-    return problem ? { ...image, image: "", dockerfile: "", problem: `Execution config ${configs[0].name}: ${problem}` } : image;
+    return problem
+      ? { ...image, image: "", dockerfile: "", problem: `Execution config ${configs[0].name}: ${problem}` }
+      : image;
   });
   const counts: Record<PlannedImageStatus, number> = { missing: 0, stale: 0, current: 0 };
   for (const image of images) counts[image.status] += 1;
   return {
     codeEnv: input.env.name,
     images,
-    unknownConfigs: [...execution.unknown.map((name) => ({ kind: "execution" as const, name })), ...spark.unknown.map((name) => ({ kind: "spark" as const, name }))],
+    unknownConfigs: [
+      ...execution.unknown.map((name) => ({ kind: "execution" as const, name })),
+      ...spark.unknown.map((name) => ({ kind: "spark" as const, name })),
+    ],
     counts,
   };
 }
@@ -176,10 +228,19 @@ export function imagesToBuild(plan: CodeEnvPlan): PlannedImage[] {
 }
 
 /** The image a config's pods use with this code env (the current build's), or why there is none in words. */
-export function codeEnvImageForConfig(plan: CodeEnvPlan, kind: ConfigKind, configName: string): { image: string; build: PlannerBuild; stale: boolean } | { problem: string } {
+export function codeEnvImageForConfig(
+  plan: CodeEnvPlan,
+  kind: ConfigKind,
+  configName: string,
+): { image: string; build: PlannerBuild; stale: boolean } | { problem: string } {
   const what = kind === "spark" ? "Spark config" : "config";
-  const planned = plan.images.find((image) => image.configs.some((config) => config.kind === kind && config.name === configName));
-  if (!planned) return { problem: `code env ${plan.codeEnv} has no image for ${what} ${configName}: it is not built for it (add it to the code env's "build for")` };
+  const planned = plan.images.find((image) =>
+    image.configs.some((config) => config.kind === kind && config.name === configName),
+  );
+  if (!planned)
+    return {
+      problem: `code env ${plan.codeEnv} has no image for ${what} ${configName}: it is not built for it (add it to the code env's "build for")`,
+    };
   if (!planned.current) {
     const state = planned.building ? `its image is still ${planned.building.status}` : "build the code env first";
     return { problem: `code env ${plan.codeEnv} has no image for ${what} ${configName}: ${state}` };

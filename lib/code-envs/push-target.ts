@@ -1,5 +1,6 @@
 import { parseImageReference } from "@/lib/images/reference";
 import type { RegistryTarget } from "@/lib/images/schema";
+
 import { codeEnvInputsHash } from "./dockerfile";
 
 /** Where a code env's image for one base reference is pushed, or why it has nowhere to go. */
@@ -16,12 +17,16 @@ export type PushTarget = { image: string } | { problem: string };
 export function codeEnvPushTarget(
   env: { name: string } & Parameters<typeof codeEnvInputsHash>[0],
   baseRef: string,
-  where: { berthBase?: { registry: RegistryTarget }; configs: { kind: "execution" | "spark"; name: string; registry: string }[] },
+  where: {
+    berthBase?: { registry: RegistryTarget };
+    configs: { kind: "execution" | "spark"; name: string; registry: string }[];
+  },
 ): PushTarget {
   const parsed = parseImageReference(baseRef);
   if (typeof parsed === "string") return { problem: `The base image reference ${baseRef} ${parsed}` };
   const tag = `ce-${env.name}-${codeEnvInputsHash(env, baseRef).slice(0, 12)}`;
-  if (where.berthBase) return { image: `${where.berthBase.registry.url}/${where.berthBase.registry.repository}:${tag}` };
+  if (where.berthBase)
+    return { image: `${where.berthBase.registry.url}/${where.berthBase.registry.repository}:${tag}` };
   const registry = where.configs.find((config) => config.registry)?.registry;
   if (registry) {
     const repository = parsed.domain ? `${parsed.domain}/${parsed.path}` : parsed.path;
@@ -29,6 +34,10 @@ export function codeEnvPushTarget(
     const inRegistry = repository.startsWith(`${registry}/`) ? repository : `${registry}/${parsed.path}`;
     return { image: `${inRegistry}:${tag}` };
   }
-  const configs = where.configs.map((config) => `${config.kind === "spark" ? "Spark config" : "execution config"} ${config.name}`).join(" or ");
-  return { problem: `No registry to push this image to: set the registry of ${configs}, or run it on a base image built in Berth` };
+  const configs = where.configs
+    .map((config) => `${config.kind === "spark" ? "Spark config" : "execution config"} ${config.name}`)
+    .join(" or ");
+  return {
+    problem: `No registry to push this image to: set the registry of ${configs}, or run it on a base image built in Berth`,
+  };
 }

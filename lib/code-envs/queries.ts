@@ -1,14 +1,26 @@
 import "server-only";
+
 import { and, asc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { baseImages, codeEnvs, executionConfigs, imageBuilds, sparkConfigs, type CodeEnvRow } from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
 import { baseImageNameOf } from "@/lib/images/base-image-ref";
 import { currentBaseImageRevision } from "@/lib/images/base-image-resolve";
 import { baseImageSpec } from "@/lib/images/queries";
-import { DomainError } from "@/lib/actions/result";
 import { isIdRef } from "@/lib/objects/versioned";
 import { toYamlDocument } from "@/lib/objects/yaml";
-import { codeEnvImageForConfig, planCodeEnvImages, type CodeEnvPlan, type ConfigKind, type PlannerBuild, type PlannerExecutionConfig, type PlannerSparkConfig, type PushedBaseImage } from "./planner";
+
+import {
+  codeEnvImageForConfig,
+  planCodeEnvImages,
+  type CodeEnvPlan,
+  type ConfigKind,
+  type PlannerBuild,
+  type PlannerExecutionConfig,
+  type PlannerSparkConfig,
+  type PushedBaseImage,
+} from "./planner";
 import type { CodeEnvImageView, CodeEnvSpec, CodeEnvView, StoredCodeEnvSpec } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -51,7 +63,9 @@ function configImage(name: string, image: string, registry: string, db: Reader):
   const baseImage = baseImageNameOf(image);
   if (baseImage === null) return { name, image, registry };
   const revision = currentBaseImageRevision(baseImage, db);
-  return "problem" in revision ? { name, image, registry, problem: revision.problem } : { name, image: revision.pushedRef, registry: "" };
+  return "problem" in revision
+    ? { name, image, registry, problem: revision.problem }
+    : { name, image: revision.pushedRef, registry: "" };
 }
 
 /** Reads the configs and the Berth base images pushed so far (each pushed reference, with its latest push). */
@@ -69,7 +83,12 @@ export function planContext(db: Reader = getDb()): PlanContext {
     .all()
     .map(({ name, spec }) => ({ name, image: String(spec.image ?? ""), registry: String(spec.registry ?? "") }));
   const pushes = db
-    .select({ ref: imageBuilds.image, finishedAt: imageBuilds.finishedAt, queuedAt: imageBuilds.queuedAt, base: baseImages })
+    .select({
+      ref: imageBuilds.image,
+      finishedAt: imageBuilds.finishedAt,
+      queuedAt: imageBuilds.queuedAt,
+      base: baseImages,
+    })
     .from(imageBuilds)
     .innerJoin(baseImages, eq(baseImages.id, imageBuilds.baseImageId))
     .where(and(eq(imageBuilds.kind, "base-image"), eq(imageBuilds.status, "pushed")))
@@ -80,7 +99,15 @@ export function planContext(db: Reader = getDb()): PlanContext {
     const pushedAt = push.finishedAt ?? push.queuedAt;
     const known = byRef.get(push.ref);
     // The base image's saved settings tell whether it has R and which Pythons.
-    if (!known || known.pushedAt < pushedAt) byRef.set(push.ref, { ref: push.ref, name: push.base.name, spec: baseImageSpec(push.base, db), pushedAt, id: push.base.id, clusterId: push.base.clusterId });
+    if (!known || known.pushedAt < pushedAt)
+      byRef.set(push.ref, {
+        ref: push.ref,
+        name: push.base.name,
+        spec: baseImageSpec(push.base, db),
+        pushedAt,
+        id: push.base.id,
+        clusterId: push.base.clusterId,
+      });
   }
   return { executionConfigs: execution, sparkConfigs: spark, baseImages: [...byRef.values()] };
 }
@@ -126,7 +153,11 @@ function imageView(image: CodeEnvPlan["images"][number]): CodeEnvImageView {
   };
 }
 
-export function toCodeEnvView(row: CodeEnvRow, context: PlanContext = planContext(), db: Reader = getDb()): CodeEnvView {
+export function toCodeEnvView(
+  row: CodeEnvRow,
+  context: PlanContext = planContext(),
+  db: Reader = getDb(),
+): CodeEnvView {
   const plan = planCodeEnv(row, context, db);
   return {
     ...codeEnvBody(row),
@@ -153,7 +184,12 @@ export function listCodeEnvs(db: Reader = getDb()): CodeEnvView[] {
 
 /** Names of all code envs (for the preview's select). */
 export function codeEnvNames(db: Reader = getDb()): string[] {
-  return db.select({ name: codeEnvs.name }).from(codeEnvs).orderBy(asc(codeEnvs.name)).all().map((row) => row.name);
+  return db
+    .select({ name: codeEnvs.name })
+    .from(codeEnvs)
+    .orderBy(asc(codeEnvs.name))
+    .all()
+    .map((row) => row.name);
 }
 
 /** A code env by id or name, else a 404 DomainError. */
@@ -167,9 +203,17 @@ export function codeEnvOr404(ref: string): CodeEnvRow {
  * The image a config's pods use with a code env: the current image for the config's base
  * reference. A 422 on the field `codeEnv` when the env does not exist or has no image for it.
  */
-export function codeEnvImageFor(codeEnvName: string, kind: ConfigKind, configName: string, db: Reader = getDb()): { image: string; buildId: number; stale: boolean } {
+export function codeEnvImageFor(
+  codeEnvName: string,
+  kind: ConfigKind,
+  configName: string,
+  db: Reader = getDb(),
+): { image: string; buildId: number; stale: boolean } {
   const row = findCodeEnv(codeEnvName, db);
-  if (!row) throw new DomainError(422, `No code env named "${codeEnvName}"`, { codeEnv: [`No code env named "${codeEnvName}"`] });
+  if (!row)
+    throw new DomainError(422, `No code env named "${codeEnvName}"`, {
+      codeEnv: [`No code env named "${codeEnvName}"`],
+    });
   const found = codeEnvImageForConfig(planCodeEnv(row, planContext(db), db), kind, configName);
   if ("problem" in found) throw new DomainError(422, found.problem, { codeEnv: [found.problem] });
   return { image: found.image, buildId: found.build.id, stale: found.stale };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { parsePackageLines, pythonRequirementProblem, rPackageProblem } from "./packages";
 import { codeEnvSchema } from "./schema";
 
@@ -67,7 +69,9 @@ describe("code env schema", () => {
   });
 
   it("accepts R packages with an optional minimum version", () => {
-    expect(codeEnvErrors({ language: "r", packages: ["dplyr", "data.table", "ggplot2>=3.4.0", "RJSONIO >= 1.3-1.9"] })).toEqual({});
+    expect(
+      codeEnvErrors({ language: "r", packages: ["dplyr", "data.table", "ggplot2>=3.4.0", "RJSONIO >= 1.3-1.9"] }),
+    ).toEqual({});
   });
 
   it.each([
@@ -87,19 +91,54 @@ describe("code env schema", () => {
     ["an unknown language", { language: "julia" }, "language", /"python" or "r"/],
     ["packages as text", { packages: "pandas\nnumpy" }, "packages", /must be a list/],
     ["an empty package", { packages: ["pandas", " "] }, "packages.1", /must not be empty/],
-    ["a Python package twice (PEP 503 names)", { packages: ["scikit-learn", "Scikit_Learn>=1"] }, "packages.1", /Scikit_Learn is listed twice/],
+    [
+      "a Python package twice (PEP 503 names)",
+      { packages: ["scikit-learn", "Scikit_Learn>=1"] },
+      "packages.1",
+      /Scikit_Learn is listed twice/,
+    ],
     ["an R package twice", { language: "r", packages: ["dplyr", "dplyr>=1.1"] }, "packages.1", /dplyr is listed twice/],
     ["an R package list given to a Python env", { packages: ["ggplot2>=3.4.0 (R)"] }, "packages.0", /version/],
-    ["a Python version for an R env", { language: "r", pythonVersion: "3.11" }, "pythonVersion", /only to Python code envs/],
+    [
+      "a Python version for an R env",
+      { language: "r", pythonVersion: "3.11" },
+      "pythonVersion",
+      /only to Python code envs/,
+    ],
     ["an unsupported Python version", { pythonVersion: "3.7" }, "pythonVersion", /not supported/],
     ["buildFor as text", { buildFor: "all" }, "buildFor", /buildFor must be/],
-    ["an unknown buildFor target", { buildFor: { executionConfigs: "some" } }, "buildFor.executionConfigs", /"all", "none" or a list/],
-    ["an empty config list", { buildFor: { executionConfigs: [] } }, "buildFor.executionConfigs", /choose at least one config/],
-    ["a bad config name", { buildFor: { sparkConfigs: ["Spark Big"] } }, "buildFor.sparkConfigs.0", /not a config name/],
-    ["a config twice", { buildFor: { executionConfigs: ["gpu", "gpu"] } }, "buildFor.executionConfigs.1", /gpu is listed twice/],
+    [
+      "an unknown buildFor target",
+      { buildFor: { executionConfigs: "some" } },
+      "buildFor.executionConfigs",
+      /"all", "none" or a list/,
+    ],
+    [
+      "an empty config list",
+      { buildFor: { executionConfigs: [] } },
+      "buildFor.executionConfigs",
+      /choose at least one config/,
+    ],
+    [
+      "a bad config name",
+      { buildFor: { sparkConfigs: ["Spark Big"] } },
+      "buildFor.sparkConfigs.0",
+      /not a config name/,
+    ],
+    [
+      "a config twice",
+      { buildFor: { executionConfigs: ["gpu", "gpu"] } },
+      "buildFor.executionConfigs.1",
+      /gpu is listed twice/,
+    ],
     ["an unknown buildFor field", { buildFor: { notebooks: "all" } }, "buildFor.notebooks", /Unknown field/],
     ["FROM before packages", { dockerfileBeforePackages: "FROM x" }, "dockerfileBeforePackages", /FROM is not allowed/],
-    ["an unknown instruction at the end", { dockerfileEnd: "apt-get install x" }, "dockerfileEnd", /"apt-get" is not a Dockerfile instruction/],
+    [
+      "an unknown instruction at the end",
+      { dockerfileEnd: "apt-get install x" },
+      "dockerfileEnd",
+      /"apt-get" is not a Dockerfile instruction/,
+    ],
     ["a bad name", { name: "my_env" }, "name", /lowercase letters/],
     ["an unknown field", { requirements: "pandas" }, "requirements", /Unknown field/],
   ];
@@ -109,11 +148,21 @@ describe("code env schema", () => {
   });
 
   it("accepts buildFor lists of config names", () => {
-    expect(codeEnvSchema.parse({ name: "env", language: "python", buildFor: { executionConfigs: ["gpu-small", "cpu"], sparkConfigs: "all" } }).buildFor).toEqual({ executionConfigs: ["gpu-small", "cpu"], sparkConfigs: "all" });
+    expect(
+      codeEnvSchema.parse({
+        name: "env",
+        language: "python",
+        buildFor: { executionConfigs: ["gpu-small", "cpu"], sparkConfigs: "all" },
+      }).buildFor,
+    ).toEqual({ executionConfigs: ["gpu-small", "cpu"], sparkConfigs: "all" });
   });
 
   it("reads requirements.txt-style text for the form", () => {
-    expect(parsePackageLines("# data\npandas==2.2.3  # pinned\n\n  numpy\r\nurl @ https://x/y#egg=z\n")).toEqual(["pandas==2.2.3", "numpy", "url @ https://x/y#egg=z"]);
+    expect(parsePackageLines("# data\npandas==2.2.3  # pinned\n\n  numpy\r\nurl @ https://x/y#egg=z\n")).toEqual([
+      "pandas==2.2.3",
+      "numpy",
+      "url @ https://x/y#egg=z",
+    ]);
   });
 });
 
@@ -126,6 +175,8 @@ describe("code env fields", () => {
   });
 
   it("says why FROM is refused in a code env", () => {
-    expect(codeEnvErrors({ dockerfileAfterPackages: "FROM python" }).dockerfileAfterPackages).toEqual(["Line 1: FROM is not allowed in a fragment: a code env image is always built FROM its base image"]);
+    expect(codeEnvErrors({ dockerfileAfterPackages: "FROM python" }).dockerfileAfterPackages).toEqual([
+      "Line 1: FROM is not allowed in a fragment: a code env image is always built FROM its base image",
+    ]);
   });
 });

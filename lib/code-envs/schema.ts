@@ -1,8 +1,16 @@
 import { z } from "zod";
+
 import { fragmentSchema, pythonVersionField } from "@/lib/images/schema";
 import { DNS1123_LABEL, dnsLabelSchema } from "@/lib/kube/names";
 import { descriptionSchema } from "@/lib/validation";
-import { normalizePythonName, parseRPackage, pythonRequirementName, pythonRequirementProblem, rPackageProblem } from "./packages";
+
+import {
+  normalizePythonName,
+  parseRPackage,
+  pythonRequirementName,
+  pythonRequirementProblem,
+  rPackageProblem,
+} from "./packages";
 
 export const CODE_ENV_LANGUAGES = ["python", "r"] as const;
 export type CodeEnvLanguage = (typeof CODE_ENV_LANGUAGES)[number];
@@ -11,13 +19,17 @@ const CODE_ENV_FROM_HINT = "a code env image is always built FROM its base image
 
 const buildForTargetSchema = (label: string) =>
   z
-    .union([z.enum(["all", "none"]), z.array(z.string().trim())], { error: `${label} must be "all", "none" or a list of config names` })
+    .union([z.enum(["all", "none"]), z.array(z.string().trim())], {
+      error: `${label} must be "all", "none" or a list of config names`,
+    })
     .superRefine((value, ctx) => {
       if (!Array.isArray(value)) return;
-      if (value.length === 0) ctx.addIssue({ code: "custom", message: `${label}: choose at least one config, or "none"` });
+      if (value.length === 0)
+        ctx.addIssue({ code: "custom", message: `${label}: choose at least one config, or "none"` });
       const seen = new Set<string>();
       value.forEach((name, index) => {
-        if (!DNS1123_LABEL.test(name) || name.length > 63) ctx.addIssue({ code: "custom", path: [index], message: `"${name}" is not a config name` });
+        if (!DNS1123_LABEL.test(name) || name.length > 63)
+          ctx.addIssue({ code: "custom", path: [index], message: `"${name}" is not a config name` });
         else if (seen.has(name)) ctx.addIssue({ code: "custom", path: [index], message: `${name} is listed twice` });
         seen.add(name);
       });
@@ -50,18 +62,31 @@ const codeEnvShape = {
   dockerfileEnd: fragmentSchema("dockerfileEnd", CODE_ENV_FROM_HINT),
 };
 
-function codeEnvProblems(env: { language: CodeEnvLanguage; packages: string[]; pythonVersion: string | null }, ctx: z.RefinementCtx) {
+function codeEnvProblems(
+  env: { language: CodeEnvLanguage; packages: string[]; pythonVersion: string | null },
+  ctx: z.RefinementCtx,
+) {
   const python = env.language === "python";
   const seen = new Set<string>();
   env.packages.forEach((entry, index) => {
-    const problem = entry === "" ? `Package ${index + 1} must not be empty` : python ? pythonRequirementProblem(entry) : rPackageProblem(entry);
+    const problem =
+      entry === ""
+        ? `Package ${index + 1} must not be empty`
+        : python
+          ? pythonRequirementProblem(entry)
+          : rPackageProblem(entry);
     if (problem) return ctx.addIssue({ code: "custom", path: ["packages", index], message: problem });
     const name = python ? pythonRequirementName(entry) : (parseRPackage(entry)?.name ?? entry);
     const key = python ? normalizePythonName(name) : name;
     if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["packages", index], message: `${name} is listed twice` });
     seen.add(key);
   });
-  if (!python && env.pythonVersion) ctx.addIssue({ code: "custom", path: ["pythonVersion"], message: "pythonVersion applies only to Python code envs" });
+  if (!python && env.pythonVersion)
+    ctx.addIssue({
+      code: "custom",
+      path: ["pythonVersion"],
+      message: "pythonVersion applies only to Python code envs",
+    });
 }
 
 /** A code env as the form, the action and POST /api/v1/code-envs accept it. */
@@ -84,10 +109,21 @@ export const updateCodeEnvSchema = z.looseObject({
   version: z.coerce.number({ error: "Version must be a number" }).int().positive().optional(),
 });
 export const deleteCodeEnvSchema = z.strictObject({ codeEnv: codeEnvRefSchema });
-export const restoreCodeEnvSchema = z.strictObject({ codeEnv: codeEnvRefSchema, auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive() });
-export const importCodeEnvSchema = z.strictObject({ yaml: z.string({ error: "yaml is required" }).min(1, "Paste or upload a YAML document").max(200_000, "The document is too large") });
+export const restoreCodeEnvSchema = z.strictObject({
+  codeEnv: codeEnvRefSchema,
+  auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive(),
+});
+export const importCodeEnvSchema = z.strictObject({
+  yaml: z
+    .string({ error: "yaml is required" })
+    .min(1, "Paste or upload a YAML document")
+    .max(200_000, "The document is too large"),
+});
 /** `dockerHost`: build on that Docker host's engine instead of each base image's cluster. */
-export const buildCodeEnvSchema = z.strictObject({ codeEnv: codeEnvRefSchema, dockerHost: z.string({ error: "dockerHost must be a Docker host's name" }).trim().min(1).max(63).optional() });
+export const buildCodeEnvSchema = z.strictObject({
+  codeEnv: codeEnvRefSchema,
+  dockerHost: z.string({ error: "dockerHost must be a Docker host's name" }).trim().min(1).max(63).optional(),
+});
 
 export { codeEnvSchema as createCodeEnvSchema };
 
@@ -119,7 +155,10 @@ export const codeEnvViewSchema = z.looseObject({
   language: z.enum(["python", "r"]),
   packages: z.array(z.string()),
   pythonVersion: z.string().nullable(),
-  buildFor: z.object({ executionConfigs: z.union([z.enum(["all", "none"]), z.array(z.string())]), sparkConfigs: z.union([z.enum(["all", "none"]), z.array(z.string())]) }),
+  buildFor: z.object({
+    executionConfigs: z.union([z.enum(["all", "none"]), z.array(z.string())]),
+    sparkConfigs: z.union([z.enum(["all", "none"]), z.array(z.string())]),
+  }),
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -139,5 +178,10 @@ export type CodeEnvView = CodeEnvSpec & {
 };
 
 /** What POST /code-envs/{name}/builds answers per queued build. */
-export const queuedBuildSchema = z.object({ id: z.number(), status: z.string(), baseRef: z.string(), image: z.string() });
+export const queuedBuildSchema = z.object({
+  id: z.number(),
+  status: z.string(),
+  baseRef: z.string(),
+  image: z.string(),
+});
 export type QueuedBuild = z.output<typeof queuedBuildSchema>;

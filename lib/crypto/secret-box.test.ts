@@ -22,6 +22,8 @@ describe("secret box", async () => {
     const sealed = encryptSecret("hello");
     const bytes = Buffer.from(sealed.slice(3), "base64");
     bytes[bytes.length - 1] ^= 1;
-    expect(() => decryptSecret(`v1:${bytes.toString("base64")}`)).toThrow("it was encrypted with another secret key than");
+    expect(() => decryptSecret(`v1:${bytes.toString("base64")}`)).toThrow(
+      "it was encrypted with another secret key than",
+    );
   });
 });

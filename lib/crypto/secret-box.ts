@@ -1,7 +1,9 @@
 import "server-only";
+
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+
 import { ensurePrivateDir, writePrivateFileOnce } from "@/lib/data-dir";
 import { env } from "@/lib/env";
 
@@ -50,7 +52,8 @@ export function encryptSecret(plain: string): string {
 export function decryptSecret(payload: string): string {
   const [version, body] = payload.split(":");
   const bytes = body ? Buffer.from(body, "base64") : Buffer.alloc(0);
-  if (version !== VERSION || bytes.length < 28) throw new UnreadableSecretError("it is not in Berth's encrypted format");
+  if (version !== VERSION || bytes.length < 28)
+    throw new UnreadableSecretError("it is not in Berth's encrypted format");
   const decipher = createDecipheriv("aes-256-gcm", secretKey(), bytes.subarray(0, 12));
   decipher.setAuthTag(bytes.subarray(12, 28));
   try {

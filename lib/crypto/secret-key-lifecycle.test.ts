@@ -84,7 +84,9 @@ describe("the secret key's lifecycle", () => {
     const box = await start(withEnv, "an operator-chosen passphrase");
     const sealed = box.encryptSecret("kept in a secret manager");
     expect(fs.existsSync(path.join(withEnv, "secret.key"))).toBe(false);
-    expect(openEnvelope(sealed, createHash("sha256").update("an operator-chosen passphrase").digest())).toBe("kept in a secret manager");
+    expect(openEnvelope(sealed, createHash("sha256").update("an operator-chosen passphrase").digest())).toBe(
+      "kept in a secret manager",
+    );
 
     const both = freshDataDir();
     const fileBox = await start(both);
@@ -109,7 +111,9 @@ describe("the secret key's lifecycle", () => {
     expect(message).not.toMatch(/authenticate|Unsupported state/);
 
     const fileBox = await start(dataDir);
-    expect(() => fileBox.decryptSecret(sealed)).toThrow(`it was encrypted with another secret key than the key file ${path.join(dataDir, "secret.key")}`);
+    expect(() => fileBox.decryptSecret(sealed)).toThrow(
+      `it was encrypted with another secret key than the key file ${path.join(dataDir, "secret.key")}`,
+    );
     expect(() => fileBox.decryptSecret("plain text")).toThrow("it is not in Berth's encrypted format");
   });
 });
@@ -121,15 +125,24 @@ describe("stored secrets after a restart with another key", () => {
     const { getDb } = await import("@/db");
     const { baseImages, clusters } = await import("@/db/schema");
     const kubeconfigEncrypted = first.encryptSecret("apiVersion: v1\nkind: Config\n");
-    getDb().insert(clusters).values({ name: "prod", kubeconfigEncrypted, context: "prod", server: "https://prod.example:6443" }).run();
-    getDb().insert(baseImages).values({ name: "cuda", spec: {}, registryCredentialsEncrypted: first.encryptSecret("{}") }).run();
+    getDb()
+      .insert(clusters)
+      .values({ name: "prod", kubeconfigEncrypted, context: "prod", server: "https://prod.example:6443" })
+      .run();
+    getDb()
+      .insert(baseImages)
+      .values({ name: "cuda", spec: {}, registryCredentialsEncrypted: first.encryptSecret("{}") })
+      .run();
     const { unreadableStoredSecrets } = await import("./stored-secrets");
     expect(unreadableStoredSecrets()).toEqual([]);
 
     await start(dataDir, "a passphrase set later");
     const { reportUnreadableStoredSecrets } = await import("./stored-secrets");
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
-    expect(reportUnreadableStoredSecrets()).toEqual(['the kubeconfig of cluster "prod"', 'the registry credentials of base image "cuda"']);
+    expect(reportUnreadableStoredSecrets()).toEqual([
+      'the kubeconfig of cluster "prod"',
+      'the registry credentials of base image "cuda"',
+    ]);
     expect(logged.mock.calls[0][0]).toContain("encrypted with another secret key than BERTH_SECRET_KEY");
     logged.mockRestore();
 
@@ -165,7 +178,7 @@ describe("the embedded cluster after a restart with another key", () => {
     (await import("@/lib/clusters/embedded")).registerEmbeddedCluster();
     expect(getDb().select().from(clusters).all()).toEqual([stored]);
     expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
-      "The embedded cluster's stored kubeconfig cannot be decrypted (it was encrypted with another secret key than BERTH_SECRET_KEY): it was left as it is. Restart Berth with the key it was saved with, or delete the cluster \"embedded\" to register it anew.",
+      'The embedded cluster\'s stored kubeconfig cannot be decrypted (it was encrypted with another secret key than BERTH_SECRET_KEY): it was left as it is. Restart Berth with the key it was saved with, or delete the cluster "embedded" to register it anew.',
     ]);
     logged.mockRestore();
   });

@@ -1,6 +1,8 @@
 import "server-only";
+
 import { getSqlite } from "@/db";
 import { unreadableSecrets } from "@/db/maintenance.mjs";
+
 import { decryptSecret, secretKeySource, UnreadableSecretError } from "./secret-box";
 
 /** The stored secrets this instance's key cannot open, named (empty when all can); restore names them the same way. */

@@ -1,7 +1,19 @@
 import type { V1Node, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+
 import { compactPod } from "@/lib/kube/pods";
-import { ClusterAggregator, NOT_FROM_BERTH, PENDING_LIST_LIMIT, UNLABELLED, pendingReason, podGpus, podMayHoldGpu, quotaRecord, slimPod } from "./aggregate";
+
+import {
+  ClusterAggregator,
+  NOT_FROM_BERTH,
+  PENDING_LIST_LIMIT,
+  pendingReason,
+  podGpus,
+  podMayHoldGpu,
+  quotaRecord,
+  slimPod,
+  UNLABELLED,
+} from "./aggregate";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");
 
@@ -29,13 +41,26 @@ function pod(name: string, options: PodOptions = {}): V1Pod {
     },
     spec: {
       nodeName: options.node,
-      containers: [{ name: "main", image: "python", resources: gpus ? { limits: { "nvidia.com/gpu": String(gpus) } } : {} }],
+      containers: [
+        { name: "main", image: "python", resources: gpus ? { limits: { "nvidia.com/gpu": String(gpus) } } : {} },
+      ],
     },
     status: {
       phase: options.phase ?? "Running",
       startTime: new Date(NOW - 30_000),
       ...(options.finishedAt
-        ? { containerStatuses: [{ name: "main", image: "python", imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode: 1, finishedAt: new Date(options.finishedAt) } } }] }
+        ? {
+            containerStatuses: [
+              {
+                name: "main",
+                image: "python",
+                imageID: "",
+                ready: false,
+                restartCount: 0,
+                state: { terminated: { exitCode: 1, finishedAt: new Date(options.finishedAt) } },
+              },
+            ],
+          }
         : {}),
     },
   };
@@ -50,10 +75,23 @@ const berth = (project: string, user = "alice", extra: Record<string, string> = 
   ...extra,
 });
 
-const node = (name: string, gpus: number): V1Node => ({ metadata: { name }, status: { allocatable: gpus ? { cpu: "8", "nvidia.com/gpu": String(gpus) } : { cpu: "8" } } });
+const node = (name: string, gpus: number): V1Node => ({
+  metadata: { name },
+  status: { allocatable: gpus ? { cpu: "8", "nvidia.com/gpu": String(gpus) } : { cpu: "8" } },
+});
 
-function quota(name: string, namespace: string, hard: Record<string, string>, used: Record<string, string>, labels?: Record<string, string>): V1ResourceQuota {
-  return { metadata: { uid: `q-${namespace}-${name}`, name, namespace, labels }, spec: { hard }, status: { hard, used } };
+function quota(
+  name: string,
+  namespace: string,
+  hard: Record<string, string>,
+  used: Record<string, string>,
+  labels?: Record<string, string>,
+): V1ResourceQuota {
+  return {
+    metadata: { uid: `q-${namespace}-${name}`, name, namespace, labels },
+    spec: { hard },
+    status: { hard, used },
+  };
 }
 
 const make = (now = NOW) => new ClusterAggregator(() => now);
@@ -75,17 +113,68 @@ describe("the quota views", () => {
 });
 
 describe("the shared cache's compact pods", () => {
-  const waiting = (reason: string, message?: string) => [{ name: "main", image: "python", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason, message } } }];
+  const waiting = (reason: string, message?: string) => [
+    {
+      name: "main",
+      image: "python",
+      imageID: "",
+      ready: false,
+      restartCount: 0,
+      state: { waiting: { reason, message } },
+    },
+  ];
   const variants: [string, V1Pod][] = [
     ["running, on a node", pod("plain", { node: "n1" })],
     ["running with GPUs", pod("gpu", { node: "g1", gpus: 2 })],
     ["being deleted", pod("leaving", { node: "n1", deleting: true })],
     ["failed, with an end time", pod("failed", { phase: "Failed", node: "n1", finishedAt: "2026-11-27T11:50:00Z" })],
-    ["failed, dated by its Ready condition", { ...pod("failed-ready", { phase: "Failed", node: "n1" }), status: { phase: "Failed", conditions: [{ type: "Ready", status: "False", lastTransitionTime: new Date(NOW - 5_000) }] } }],
-    ["pending, unschedulable", { ...pod("unschedulable", { phase: "Pending", gpus: 1 }), status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes are available" }] } }],
-    ["pending, pulling", { ...pod("pulling", { phase: "Pending", node: "n1" }), status: { phase: "Pending", containerStatuses: waiting("ImagePullBackOff", "back-off pulling") } }],
-    ["with a MIG device in an init container", { ...pod("mig", { node: "g1" }), spec: { nodeName: "g1", containers: [{ name: "main" }], initContainers: [{ name: "init", resources: { requests: { "nvidia.com/mig-1g.5gb": "1", cpu: "1" } } }] } }],
-    ["with a resource claim", { ...pod("claim", { node: "g1" }), spec: { nodeName: "g1", containers: [{ name: "main" }], resourceClaims: [{ name: "gpu" }] } }],
+    [
+      "failed, dated by its Ready condition",
+      {
+        ...pod("failed-ready", { phase: "Failed", node: "n1" }),
+        status: {
+          phase: "Failed",
+          conditions: [{ type: "Ready", status: "False", lastTransitionTime: new Date(NOW - 5_000) }],
+        },
+      },
+    ],
+    [
+      "pending, unschedulable",
+      {
+        ...pod("unschedulable", { phase: "Pending", gpus: 1 }),
+        status: {
+          phase: "Pending",
+          conditions: [
+            { type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes are available" },
+          ],
+        },
+      },
+    ],
+    [
+      "pending, pulling",
+      {
+        ...pod("pulling", { phase: "Pending", node: "n1" }),
+        status: { phase: "Pending", containerStatuses: waiting("ImagePullBackOff", "back-off pulling") },
+      },
+    ],
+    [
+      "with a MIG device in an init container",
+      {
+        ...pod("mig", { node: "g1" }),
+        spec: {
+          nodeName: "g1",
+          containers: [{ name: "main" }],
+          initContainers: [{ name: "init", resources: { requests: { "nvidia.com/mig-1g.5gb": "1", cpu: "1" } } }],
+        },
+      },
+    ],
+    [
+      "with a resource claim",
+      {
+        ...pod("claim", { node: "g1" }),
+        spec: { nodeName: "g1", containers: [{ name: "main" }], resourceClaims: [{ name: "gpu" }] },
+      },
+    ],
     ["with an unknown phase", { ...pod("unknown", { node: "n1" }), status: { phase: "Unknown" } }],
   ];
 
@@ -123,17 +212,30 @@ describe("slimPod", () => {
   });
 
   it("knows which pods may be given an NVIDIA device: whole GPUs, MIG profiles, resource claims", () => {
-    const withResources = (resources: Record<string, string>) => ({ metadata: { uid: "u", name: "p", namespace: "n" }, spec: { containers: [{ name: "c", resources: { limits: resources } }] } });
+    const withResources = (resources: Record<string, string>) => ({
+      metadata: { uid: "u", name: "p", namespace: "n" },
+      spec: { containers: [{ name: "c", resources: { limits: resources } }] },
+    });
     expect(podMayHoldGpu(withResources({ "nvidia.com/gpu": "1" }))).toBe(true);
     expect(podMayHoldGpu(withResources({ "nvidia.com/mig-1g.5gb": "1" }))).toBe(true);
-    expect(podMayHoldGpu({ metadata: {}, spec: { containers: [{ name: "c" }], resourceClaims: [{ name: "gpu", resourceClaimName: "a100" }] } })).toBe(true);
+    expect(
+      podMayHoldGpu({
+        metadata: {},
+        spec: { containers: [{ name: "c" }], resourceClaims: [{ name: "gpu", resourceClaimName: "a100" }] },
+      }),
+    ).toBe(true);
     // dcgm-exporter itself sees every GPU without asking for one.
     expect(podMayHoldGpu(withResources({ cpu: "100m", memory: "128Mi" }))).toBe(false);
   });
 
   it("reads times given as strings (watch JSON) like Dates (list objects)", () => {
-    const fromWatch = JSON.parse(JSON.stringify(pod("p", { phase: "Failed", finishedAt: "2026-11-27T11:50:00Z" }))) as V1Pod;
-    expect(slimPod(fromWatch, NOW)).toMatchObject({ startedAt: NOW - 30_000, finishedAt: Date.parse("2026-11-27T11:50:00Z") });
+    const fromWatch = JSON.parse(
+      JSON.stringify(pod("p", { phase: "Failed", finishedAt: "2026-11-27T11:50:00Z" })),
+    ) as V1Pod;
+    expect(slimPod(fromWatch, NOW)).toMatchObject({
+      startedAt: NOW - 30_000,
+      finishedAt: Date.parse("2026-11-27T11:50:00Z"),
+    });
   });
 
   it("dates a failure without end times at the time it is seen", () => {
@@ -157,28 +259,64 @@ describe("podGpus", () => {
       },
     };
     expect(podGpus(two)).toBe(2);
-    expect(podGpus({ spec: { containers: [{ name: "a" }], initContainers: [{ name: "i", resources: { limits: { "nvidia.com/gpu": "3" } } }] } })).toBe(3);
-    expect(podGpus({ spec: { containers: [{ name: "a", resources: { limits: { "nvidia.com/gpu": "bogus" } } }] } })).toBe(0);
+    expect(
+      podGpus({
+        spec: {
+          containers: [{ name: "a" }],
+          initContainers: [{ name: "i", resources: { limits: { "nvidia.com/gpu": "3" } } }],
+        },
+      }),
+    ).toBe(3);
+    expect(
+      podGpus({ spec: { containers: [{ name: "a", resources: { limits: { "nvidia.com/gpu": "bogus" } } }] } }),
+    ).toBe(0);
   });
 });
 
 describe("pendingReason", () => {
   it("gives the scheduler's message for an unschedulable pod", () => {
-    const pending: V1Pod = { spec: { containers: [] }, status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/6 nodes are available: 6 Insufficient nvidia.com/gpu." }] } };
+    const pending: V1Pod = {
+      spec: { containers: [] },
+      status: {
+        phase: "Pending",
+        conditions: [
+          {
+            type: "PodScheduled",
+            status: "False",
+            reason: "Unschedulable",
+            message: "0/6 nodes are available: 6 Insufficient nvidia.com/gpu.",
+          },
+        ],
+      },
+    };
     expect(pendingReason(pending)).toBe("0/6 nodes are available: 6 Insufficient nvidia.com/gpu.");
   });
 
   it("gives a waiting container's reason and message", () => {
     const pulling: V1Pod = {
       spec: { nodeName: "n1", containers: [] },
-      status: { phase: "Pending", containerStatuses: [{ name: "main", image: "x", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' } } }] },
+      status: {
+        phase: "Pending",
+        containerStatuses: [
+          {
+            name: "main",
+            image: "x",
+            imageID: "",
+            ready: false,
+            restartCount: 0,
+            state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "x"' } },
+          },
+        ],
+      },
     };
     expect(pendingReason(pulling)).toBe('ImagePullBackOff: Back-off pulling image "x"');
   });
 
   it("says where an undecided pod is", () => {
     expect(pendingReason({ spec: { containers: [] }, status: { phase: "Pending" } })).toBe("Waiting for the scheduler");
-    expect(pendingReason({ spec: { nodeName: "n1", containers: [] }, status: { phase: "Pending" } })).toBe("ContainerCreating");
+    expect(pendingReason({ spec: { nodeName: "n1", containers: [] }, status: { phase: "Pending" } })).toBe(
+      "ContainerCreating",
+    );
   });
 });
 
@@ -208,7 +346,10 @@ describe("ClusterAggregator: pods", () => {
 
   it("counts a Berth pod without one of the labels under (none)", () => {
     const aggregator = make();
-    aggregator.applyPod({ type: "add", object: pod("spark-exec", { labels: { "berth.dev/project": "etl", "berth.dev/user": "carol" } }) });
+    aggregator.applyPod({
+      type: "add",
+      object: pod("spark-exec", { labels: { "berth.dev/project": "etl", "berth.dev/user": "carol" } }),
+    });
     expect(aggregator.snapshot().breakdown.execConfig).toEqual([{ key: UNLABELLED, running: 1, pending: 0, gpus: 0 }]);
   });
 
@@ -216,12 +357,43 @@ describe("ClusterAggregator: pods", () => {
     const aggregator = make();
     aggregator.applyPod({ type: "add", object: pod("job", { phase: "Pending", gpus: 2, labels: berth("vision") }) });
     expect(aggregator.snapshot()).toMatchObject({ runningPods: 0, pendingPods: 1, gpu: { requested: 0 } });
-    aggregator.applyPod({ type: "update", object: pod("job", { phase: "Running", node: "gpu-1", gpus: 2, labels: berth("vision") }) });
-    expect(aggregator.snapshot()).toMatchObject({ runningPods: 1, pendingPods: 0, pending: [], gpu: { requested: 2, projects: [{ project: "vision", gpus: 2 }] } });
-    aggregator.applyPod({ type: "update", object: pod("job", { phase: "Failed", node: "gpu-1", gpus: 2, labels: berth("vision"), finishedAt: "2026-11-27T11:59:00Z" }) });
+    aggregator.applyPod({
+      type: "update",
+      object: pod("job", { phase: "Running", node: "gpu-1", gpus: 2, labels: berth("vision") }),
+    });
+    expect(aggregator.snapshot()).toMatchObject({
+      runningPods: 1,
+      pendingPods: 0,
+      pending: [],
+      gpu: { requested: 2, projects: [{ project: "vision", gpus: 2 }] },
+    });
+    aggregator.applyPod({
+      type: "update",
+      object: pod("job", {
+        phase: "Failed",
+        node: "gpu-1",
+        gpus: 2,
+        labels: berth("vision"),
+        finishedAt: "2026-11-27T11:59:00Z",
+      }),
+    });
     const snapshot = aggregator.snapshot();
-    expect(snapshot).toMatchObject({ runningPods: 0, pendingPods: 0, failedLastHour: 1, gpu: { requested: 0, projects: [] } });
-    expect(snapshot.failed).toEqual([{ namespace: "team-a", name: "job", run: "run-vision", project: "vision", user: "alice", finishedAt: "2026-11-27T11:59:00.000Z" }]);
+    expect(snapshot).toMatchObject({
+      runningPods: 0,
+      pendingPods: 0,
+      failedLastHour: 1,
+      gpu: { requested: 0, projects: [] },
+    });
+    expect(snapshot.failed).toEqual([
+      {
+        namespace: "team-a",
+        name: "job",
+        run: "run-vision",
+        project: "vision",
+        user: "alice",
+        finishedAt: "2026-11-27T11:59:00.000Z",
+      },
+    ]);
     expect(snapshot.breakdown.project).toEqual([]);
   });
 
@@ -248,14 +420,19 @@ describe("ClusterAggregator: pods", () => {
 
   it("lists pending pods with their reason, oldest arrival first, capped", () => {
     const aggregator = make();
-    for (let i = 0; i < PENDING_LIST_LIMIT + 5; i++) aggregator.applyPod({ type: "add", object: pod(`p${i}`, { phase: "Pending", gpus: 1 }) });
+    for (let i = 0; i < PENDING_LIST_LIMIT + 5; i++)
+      aggregator.applyPod({ type: "add", object: pod(`p${i}`, { phase: "Pending", gpus: 1 }) });
     // An update of a waiting pod keeps its place in the list.
     aggregator.applyPod({ type: "update", object: pod("p0", { phase: "Pending", gpus: 1, node: "gpu-1" }) });
     const snapshot = aggregator.snapshot();
     expect(snapshot.pendingPods).toBe(PENDING_LIST_LIMIT + 5);
     expect(snapshot.pending).toHaveLength(PENDING_LIST_LIMIT);
     expect(snapshot.pending[0]).toMatchObject({ name: "p0", reason: "ContainerCreating", gpus: 1 });
-    expect(snapshot.pending[1]).toMatchObject({ name: "p1", reason: "Waiting for the scheduler", since: new Date(NOW - 30_000).toISOString() });
+    expect(snapshot.pending[1]).toMatchObject({
+      name: "p1",
+      reason: "Waiting for the scheduler",
+      since: new Date(NOW - 30_000).toISOString(),
+    });
   });
 
   it("removes a deleted pod's contribution, even when the delete carries an older object", () => {
@@ -264,7 +441,12 @@ describe("ClusterAggregator: pods", () => {
     aggregator.applyPod({ type: "update", object: pod("a", { node: "gpu-1", gpus: 1, labels: berth("vision") }) });
     aggregator.applyPod({ type: "delete", object: pod("a", { phase: "Pending", gpus: 1, labels: berth("vision") }) });
     const snapshot = aggregator.snapshot();
-    expect(snapshot).toMatchObject({ totalPods: 0, runningPods: 0, pendingPods: 0, gpu: { requested: 0, projects: [] } });
+    expect(snapshot).toMatchObject({
+      totalPods: 0,
+      runningPods: 0,
+      pendingPods: 0,
+      gpu: { requested: 0, projects: [] },
+    });
     expect(snapshot.breakdown.namespace).toEqual([]);
   });
 
@@ -294,7 +476,10 @@ describe("ClusterAggregator: pods", () => {
     aggregator.applyPod({ type: "add", object: pod("a", { uid: "one", node: "gpu-1", gpus: 1 }) });
     aggregator.applyPod({ type: "add", object: pod("a", { uid: "two", node: "gpu-2", gpus: 1 }) });
     aggregator.applyPod({ type: "delete", object: pod("a", { uid: "one", node: "gpu-1", gpus: 1 }) });
-    expect(aggregator.snapshot()).toMatchObject({ runningPods: 1, gpu: { requested: 1, nodes: [{ node: "gpu-2", requested: 1 }] } });
+    expect(aggregator.snapshot()).toMatchObject({
+      runningPods: 1,
+      gpu: { requested: 1, nodes: [{ node: "gpu-2", requested: 1 }] },
+    });
   });
 });
 
@@ -305,7 +490,10 @@ describe("ClusterAggregator: GPUs", () => {
     aggregator.applyNode({ type: "add", object: node("gpu-2", 4) });
     aggregator.applyNode({ type: "add", object: node("cpu-1", 0) });
     aggregator.applyPod({ type: "add", object: pod("a", { node: "gpu-1", gpus: 3, labels: berth("vision") }) });
-    aggregator.applyPod({ type: "add", object: pod("b", { node: "gpu-1", gpus: 1, namespace: "ml", labels: berth("nlp", "bob") }) });
+    aggregator.applyPod({
+      type: "add",
+      object: pod("b", { node: "gpu-1", gpus: 1, namespace: "ml", labels: berth("nlp", "bob") }),
+    });
     aggregator.applyPod({ type: "add", object: pod("c", { node: "cpu-1" }) });
     const { gpu } = aggregator.snapshot();
     expect(gpu.allocatable).toBe(8);
@@ -365,8 +553,20 @@ describe("ClusterAggregator: GPUs", () => {
 describe("ClusterAggregator: quotas", () => {
   it("keeps maps keyed as in the status, sorted by pressure, with policy, projects and warning", () => {
     const aggregator = make();
-    aggregator.applyQuota({ type: "add", object: quota("berth-quota", "team-a", { "requests.nvidia.com/gpu": "4", "requests.cpu": "10", pods: "20" }, { "requests.nvidia.com/gpu": "4", "requests.cpu": "2500m", pods: "3" }, { "berth.dev/policy": "teams" }) });
-    aggregator.applyQuota({ type: "add", object: quota("manual", "ml", { "limits.memory": "8Gi" }, { "limits.memory": "2Gi" }) });
+    aggregator.applyQuota({
+      type: "add",
+      object: quota(
+        "berth-quota",
+        "team-a",
+        { "requests.nvidia.com/gpu": "4", "requests.cpu": "10", pods: "20" },
+        { "requests.nvidia.com/gpu": "4", "requests.cpu": "2500m", pods: "3" },
+        { "berth.dev/policy": "teams" },
+      ),
+    });
+    aggregator.applyQuota({
+      type: "add",
+      object: quota("manual", "ml", { "limits.memory": "8Gi" }, { "limits.memory": "2Gi" }),
+    });
     aggregator.applyPod({ type: "add", object: pod("a", { node: "gpu-1", gpus: 1, labels: berth("vision") }) });
     aggregator.applyPod({ type: "add", object: pod("b", { phase: "Pending", labels: berth("nlp") }) });
     aggregator.applyPod({ type: "add", object: pod("c", { node: "cpu-1" }) });
@@ -388,7 +588,14 @@ describe("ClusterAggregator: quotas", () => {
         { resource: "requests.nvidia.com/gpu", hard: "4", used: "4", ratio: 1 },
       ],
     });
-    expect(second).toMatchObject({ namespace: "ml", pressure: 0.25, pressureResource: "limits.memory", warning: false, policy: null, projects: [] });
+    expect(second).toMatchObject({
+      namespace: "ml",
+      pressure: 0.25,
+      pressureResource: "limits.memory",
+      warning: false,
+      policy: null,
+      projects: [],
+    });
   });
 
   it("warns from 90 %, treats a zero hard limit that is used as full, and follows updates and deletes", () => {
@@ -397,8 +604,13 @@ describe("ClusterAggregator: quotas", () => {
     expect(aggregator.snapshot().quotas[0]).toMatchObject({ pressure: 0.8, warning: false });
     aggregator.applyQuota({ type: "update", object: quota("q", "a", { pods: "10" }, { pods: "9" }) });
     expect(aggregator.snapshot().quotas[0]).toMatchObject({ pressure: 0.9, warning: true });
-    expect(aggregator.applyQuota({ type: "update", object: quota("q", "a", { pods: "10" }, { pods: "9" }) })).toBe(false);
-    aggregator.applyQuota({ type: "update", object: quota("q", "a", { "requests.nvidia.com/gpu": "0" }, { "requests.nvidia.com/gpu": "1" }) });
+    expect(aggregator.applyQuota({ type: "update", object: quota("q", "a", { pods: "10" }, { pods: "9" }) })).toBe(
+      false,
+    );
+    aggregator.applyQuota({
+      type: "update",
+      object: quota("q", "a", { "requests.nvidia.com/gpu": "0" }, { "requests.nvidia.com/gpu": "1" }),
+    });
     expect(aggregator.snapshot().quotas[0]).toMatchObject({ pressure: 1, pressureResource: "requests.nvidia.com/gpu" });
     aggregator.applyQuota({ type: "delete", object: quota("q", "a", {}, {}) });
     expect(aggregator.snapshot().quotas).toEqual([]);
@@ -406,7 +618,12 @@ describe("ClusterAggregator: quotas", () => {
 
   it("uses the spec's hard limits before the quota controller fills the status", () => {
     const fresh: V1ResourceQuota = { metadata: { uid: "q", name: "q", namespace: "a" }, spec: { hard: { pods: "5" } } };
-    expect(quotaRecord(fresh)).toMatchObject({ hard: { pods: "5" }, used: {}, pressure: 0, resources: [{ resource: "pods", hard: "5", used: "0", ratio: 0 }] });
+    expect(quotaRecord(fresh)).toMatchObject({
+      hard: { pods: "5" },
+      used: {},
+      pressure: 0,
+      resources: [{ resource: "pods", hard: "5", used: "0", ratio: 0 }],
+    });
   });
 });
 
@@ -419,19 +636,29 @@ describe("ClusterAggregator: relists", () => {
     aggregator.applyPod({ type: "add", object: pod("stays", { node: "gpu-1", gpus: 1 }) });
     aggregator.applyQuota({ type: "add", object: quota("q", "a", { pods: "1" }, { pods: "1" }) });
 
-    expect(aggregator.replacePods([pod("stays", { node: "gpu-1", gpus: 1 }), pod("new", { phase: "Pending" })])).toBe(true);
+    expect(aggregator.replacePods([pod("stays", { node: "gpu-1", gpus: 1 }), pod("new", { phase: "Pending" })])).toBe(
+      true,
+    );
     expect(aggregator.replaceNodes([node("gpu-2", 4)])).toBe(true);
     expect(aggregator.replaceQuotas([])).toBe(true);
     const snapshot = aggregator.snapshot();
     expect(snapshot).toMatchObject({ totalPods: 2, runningPods: 1, pendingPods: 1, quotas: [] });
     expect(snapshot.gpu).toMatchObject({ allocatable: 4, requested: 1 });
-    expect(aggregator.replacePods([pod("stays", { node: "gpu-1", gpus: 1 }), pod("new", { phase: "Pending" })])).toBe(false);
+    expect(aggregator.replacePods([pod("stays", { node: "gpu-1", gpus: 1 }), pod("new", { phase: "Pending" })])).toBe(
+      false,
+    );
   });
 
   it("gives the same numbers whatever the order of adds and relists (10k pods)", () => {
     const incremental = make();
     const pods = Array.from({ length: 10_000 }, (_, i) =>
-      pod(`p${i}`, { namespace: `ns-${i % 100}`, phase: i % 10 === 0 ? "Pending" : "Running", node: `n-${i % 500}`, gpus: i % 50 === 0 ? 1 : 0, labels: i % 3 ? berth(`proj-${i % 7}`) : undefined }),
+      pod(`p${i}`, {
+        namespace: `ns-${i % 100}`,
+        phase: i % 10 === 0 ? "Pending" : "Running",
+        node: `n-${i % 500}`,
+        gpus: i % 50 === 0 ? 1 : 0,
+        labels: i % 3 ? berth(`proj-${i % 7}`) : undefined,
+      }),
     );
     for (const object of pods) incremental.applyPod({ type: "add", object });
     const relisted = make();
@@ -444,7 +671,11 @@ describe("ClusterAggregator: relists", () => {
 describe("ClusterAggregator.podNamed", () => {
   it("finds any pod by namespace and name, following a pod recreated under the same name", () => {
     const aggregator = new ClusterAggregator(() => NOW);
-    const named = (uid: string, phase = "Running"): V1Pod => ({ metadata: { uid, name: "exporter", namespace: "gpu-operator" }, spec: { containers: [{ name: "c" }] }, status: { phase } });
+    const named = (uid: string, phase = "Running"): V1Pod => ({
+      metadata: { uid, name: "exporter", namespace: "gpu-operator" },
+      spec: { containers: [{ name: "c" }] },
+      status: { phase },
+    });
     aggregator.applyPod({ type: "add", object: named("old") });
     expect(aggregator.podNamed("gpu-operator", "exporter")).toMatchObject({ uid: "old", gpus: 0, mayHoldGpu: false });
     aggregator.applyPod({ type: "add", object: named("new", "Pending") });

@@ -1,5 +1,6 @@
-import { isQuantity, parseQuantity, unitValue } from "@berth/quantity";
 import type { V1Container, V1Node, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
+
+import { isQuantity, parseQuantity, unitValue } from "@berth/quantity";
 import { BERTH_LABELS } from "@/lib/kube/labels";
 
 /**
@@ -82,7 +83,9 @@ const NVIDIA_RESOURCE = /^nvidia\.com\//;
 export function podMayHoldGpu(pod: V1Pod): boolean {
   if ((pod.spec?.resourceClaims?.length ?? 0) > 0) return true;
   return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((container) =>
-    [...Object.keys(container.resources?.requests ?? {}), ...Object.keys(container.resources?.limits ?? {})].some((name) => NVIDIA_RESOURCE.test(name)),
+    [...Object.keys(container.resources?.requests ?? {}), ...Object.keys(container.resources?.limits ?? {})].some(
+      (name) => NVIDIA_RESOURCE.test(name),
+    ),
   );
 }
 
@@ -93,7 +96,9 @@ export function pendingReason(pod: V1Pod): string {
   const scheduled = pod.status?.conditions?.find((condition) => condition.type === "PodScheduled");
   if (scheduled?.status === "False") return clip(scheduled.message || scheduled.reason || "Not scheduled yet");
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const waiting = statuses.map((status) => status.state?.waiting).find((state) => state?.reason && state.reason !== "PodInitializing");
+  const waiting = statuses
+    .map((status) => status.state?.waiting)
+    .find((state) => state?.reason && state.reason !== "PodInitializing");
   if (waiting?.reason) return clip(waiting.message ? `${waiting.reason}: ${waiting.message}` : waiting.reason);
   if (!pod.spec?.nodeName) return "Waiting for the scheduler";
   return "ContainerCreating";
@@ -279,7 +284,12 @@ export function quotaRecord(quota: V1ResourceQuota): QuotaRecord {
   const used = stringMap(quota.status?.used);
   const resources = Object.keys(hard)
     .sort()
-    .map((resource) => ({ resource, hard: hard[resource], used: used[resource] ?? "0", ratio: ratioOf(used[resource], hard[resource]) }));
+    .map((resource) => ({
+      resource,
+      hard: hard[resource],
+      used: used[resource] ?? "0",
+      ratio: ratioOf(used[resource], hard[resource]),
+    }));
   let pressure = 0;
   let pressureResource: string | null = null;
   for (const resource of resources) {
@@ -300,10 +310,17 @@ export function quotaRecord(quota: V1ResourceQuota): QuotaRecord {
   };
 }
 
-const podRef = (pod: SlimPod): PodRef => ({ namespace: pod.namespace, name: pod.name, run: pod.run, project: pod.project, user: pod.user });
+const podRef = (pod: SlimPod): PodRef => ({
+  namespace: pod.namespace,
+  name: pod.name,
+  run: pod.run,
+  project: pod.project,
+  user: pod.user,
+});
 const iso = (time: number | null) => (time === null ? null : new Date(time).toISOString());
 /** Alphabetical, with the pods Berth did not start last. */
-const byKey = (a: { key: string }, b: { key: string }) => Number(a.key === NOT_FROM_BERTH) - Number(b.key === NOT_FROM_BERTH) || a.key.localeCompare(b.key);
+const byKey = (a: { key: string }, b: { key: string }) =>
+  Number(a.key === NOT_FROM_BERTH) - Number(b.key === NOT_FROM_BERTH) || a.key.localeCompare(b.key);
 
 function increment<K>(map: Map<K, number>, key: K, delta: number): void {
   const next = (map.get(key) ?? 0) + delta;
@@ -325,7 +342,9 @@ export class ClusterAggregator {
   private readonly uidByName = new Map<string, string>();
   private readonly pendingPods = new Map<string, SlimPod>();
   private readonly failedPods = new Map<string, SlimPod>();
-  private readonly tallies = new Map<Dimension, Map<string, Tally>>(DIMENSIONS.map((dimension) => [dimension, new Map()]));
+  private readonly tallies = new Map<Dimension, Map<string, Tally>>(
+    DIMENSIONS.map((dimension) => [dimension, new Map()]),
+  );
   /** Running GPU pods per node, by uid. */
   private readonly gpuHolders = new Map<string, Map<string, SlimPod>>();
   /** Running or pending Berth pods per namespace and project: who uses a namespace's quota. */
@@ -358,7 +377,8 @@ export class ClusterAggregator {
     if (previous && next && sameSlim(previous, next)) return false;
     if (!previous && !next) return false;
     if (previous) this.count(previous, -1);
-    if (previous && this.uidByName.get(`${previous.namespace}/${previous.name}`) === uid) this.uidByName.delete(`${previous.namespace}/${previous.name}`);
+    if (previous && this.uidByName.get(`${previous.namespace}/${previous.name}`) === uid)
+      this.uidByName.delete(`${previous.namespace}/${previous.name}`);
     if (next) {
       this.pods.set(uid, next);
       this.uidByName.set(`${next.namespace}/${next.name}`, uid);
@@ -367,7 +387,10 @@ export class ClusterAggregator {
       this.pods.delete(uid);
     }
     // Map.set on a present key keeps its place: pending pods stay in the order they arrived.
-    for (const [phase, members] of [["Pending", this.pendingPods], ["Failed", this.failedPods]] as const) {
+    for (const [phase, members] of [
+      ["Pending", this.pendingPods],
+      ["Failed", this.failedPods],
+    ] as const) {
       if (next?.phase === phase) members.set(uid, next);
       else members.delete(uid);
     }
@@ -409,15 +432,33 @@ export class ClusterAggregator {
 
   /** Reconciles pods with a full list: removes the ones not in it, upserts the rest. */
   replacePods(pods: readonly V1Pod[]): boolean {
-    return this.replace(pods, new Set(this.pods.keys()), (pod) => pod.metadata?.uid, (event) => this.applyPod(event), (uid) => this.podObject(uid));
+    return this.replace(
+      pods,
+      new Set(this.pods.keys()),
+      (pod) => pod.metadata?.uid,
+      (event) => this.applyPod(event),
+      (uid) => this.podObject(uid),
+    );
   }
 
   replaceNodes(nodes: readonly V1Node[]): boolean {
-    return this.replace(nodes, new Set(this.nodeGpus.keys()), (node) => node.metadata?.name, (event) => this.applyNode(event), (name) => ({ metadata: { name } }));
+    return this.replace(
+      nodes,
+      new Set(this.nodeGpus.keys()),
+      (node) => node.metadata?.name,
+      (event) => this.applyNode(event),
+      (name) => ({ metadata: { name } }),
+    );
   }
 
   replaceQuotas(quotas: readonly V1ResourceQuota[]): boolean {
-    return this.replace(quotas, new Set(this.quotas.keys()), (quota) => quota.metadata?.uid, (event) => this.applyQuota(event), (uid) => ({ metadata: { uid } }));
+    return this.replace(
+      quotas,
+      new Set(this.quotas.keys()),
+      (quota) => quota.metadata?.uid,
+      (event) => this.applyQuota(event),
+      (uid) => ({ metadata: { uid } }),
+    );
   }
 
   private podObject(uid: string): V1Pod {
@@ -425,7 +466,13 @@ export class ClusterAggregator {
     return { metadata: { uid, namespace: pod?.namespace, name: pod?.name } };
   }
 
-  private replace<T>(items: readonly T[], known: Set<string>, keyOf: (item: T) => string | undefined, apply: (event: WatchEvent<T>) => boolean, stub: (key: string) => T): boolean {
+  private replace<T>(
+    items: readonly T[],
+    known: Set<string>,
+    keyOf: (item: T) => string | undefined,
+    apply: (event: WatchEvent<T>) => boolean,
+    stub: (key: string) => T,
+  ): boolean {
     let changed = false;
     for (const item of items) {
       const key = keyOf(item);
@@ -439,7 +486,11 @@ export class ClusterAggregator {
   private tally(dimension: Dimension, key: string, delta: Tally): void {
     const map = this.tallies.get(dimension)!;
     const current = map.get(key) ?? { running: 0, pending: 0, gpus: 0 };
-    const next = { running: current.running + delta.running, pending: current.pending + delta.pending, gpus: current.gpus + delta.gpus };
+    const next = {
+      running: current.running + delta.running,
+      pending: current.pending + delta.pending,
+      gpus: current.gpus + delta.gpus,
+    };
     if (next.running === 0 && next.pending === 0 && next.gpus === 0) map.delete(key);
     else map.set(key, next);
   }
@@ -498,28 +549,55 @@ export class ClusterAggregator {
       if (pending.length >= PENDING_LIST_LIMIT) break;
       pending.push({ ...podRef(pod), reason: pod.pendingReason ?? "", since: iso(pod.startedAt), gpus: pod.gpus });
     }
-    const recentFailures = [...this.failedPods.values()].filter((pod) => pod.finishedAt !== null && now - pod.finishedAt <= FAILED_WINDOW_MS);
+    const recentFailures = [...this.failedPods.values()].filter(
+      (pod) => pod.finishedAt !== null && now - pod.finishedAt <= FAILED_WINDOW_MS,
+    );
     recentFailures.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
     const breakdown = Object.fromEntries(
-      DIMENSIONS.map((dimension) => [dimension, [...this.tallies.get(dimension)!].map(([key, tally]) => ({ key, ...tally })).sort(byKey)]),
+      DIMENSIONS.map((dimension) => [
+        dimension,
+        [...this.tallies.get(dimension)!].map(([key, tally]) => ({ key, ...tally })).sort(byKey),
+      ]),
     ) as Record<Dimension, BreakdownRow[]>;
-    const gpuNodeNames = new Set([...[...this.nodeGpus].filter(([, gpus]) => gpus > 0).map(([name]) => name), ...this.gpuHolders.keys()]);
+    const gpuNodeNames = new Set([
+      ...[...this.nodeGpus].filter(([, gpus]) => gpus > 0).map(([name]) => name),
+      ...this.gpuHolders.keys(),
+    ]);
     const nodes = [...gpuNodeNames].sort().map((node) => {
-      const holders = [...(this.gpuHolders.get(node)?.values() ?? [])].map((pod) => ({ ...podRef(pod), gpus: pod.gpus }));
+      const holders = [...(this.gpuHolders.get(node)?.values() ?? [])].map((pod) => ({
+        ...podRef(pod),
+        gpus: pod.gpus,
+      }));
       holders.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       const replicas = this.nodeReplicas.get(node);
-      return { node, allocatable: this.nodeGpus.get(node) ?? 0, requested: holders.reduce((sum, pod) => sum + pod.gpus, 0), ...(replicas ? { replicas } : {}), pods: holders };
+      return {
+        node,
+        allocatable: this.nodeGpus.get(node) ?? 0,
+        requested: holders.reduce((sum, pod) => sum + pod.gpus, 0),
+        ...(replicas ? { replicas } : {}),
+        pods: holders,
+      };
     });
-    const projects = breakdown.project.filter((row) => row.gpus > 0).map((row) => ({ project: row.key, gpus: row.gpus }));
+    const projects = breakdown.project
+      .filter((row) => row.gpus > 0)
+      .map((row) => ({ project: row.key, gpus: row.gpus }));
     return {
       totalPods: this.pods.size,
       runningPods: this.running,
       pendingPods: this.pendingPods.size,
       failedLastHour: recentFailures.length,
       pending,
-      failed: recentFailures.slice(0, FAILED_LIST_LIMIT).map((pod) => ({ ...podRef(pod), finishedAt: new Date(pod.finishedAt ?? now).toISOString() })),
+      failed: recentFailures
+        .slice(0, FAILED_LIST_LIMIT)
+        .map((pod) => ({ ...podRef(pod), finishedAt: new Date(pod.finishedAt ?? now).toISOString() })),
       breakdown,
-      gpu: { allocatable: this.allocatableGpus, physical: this.physicalGpus(), requested: this.requestedGpus, nodes, projects },
+      gpu: {
+        allocatable: this.allocatableGpus,
+        physical: this.physicalGpus(),
+        requested: this.requestedGpus,
+        nodes,
+        projects,
+      },
       quotas: this.sortedQuotaViews(),
     };
   }
@@ -540,7 +618,9 @@ export class ClusterAggregator {
         projects: [...(this.namespaceProjects.get(namespace)?.keys() ?? [])].sort(),
         resources,
       }))
-      .sort((a, b) => b.pressure - a.pressure || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      .sort(
+        (a, b) => b.pressure - a.pressure || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+      );
     this.quotaViews = { version: this.quotaVersion, value: quotas };
     return quotas;
   }

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
 import type { Actor } from "@/lib/permissions";
 import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
 import { simFaults } from "@/test/support/sim-admin";
@@ -17,9 +18,17 @@ const GPU = "nvidia.com/gpu";
 
 /** What the dashboard must show, computed straight from the cluster's lists (as kubectl would). */
 async function fromCluster(core: CoreV1Api) {
-  const [pods, nodes, quotas] = await Promise.all([core.listPodForAllNamespaces(), core.listNode(), core.listResourceQuotaForAllNamespaces()]);
+  const [pods, nodes, quotas] = await Promise.all([
+    core.listPodForAllNamespaces(),
+    core.listNode(),
+    core.listResourceQuotaForAllNamespaces(),
+  ]);
   const running = pods.items.filter((pod) => pod.status?.phase === "Running");
-  const gpusOf = (pod: V1Pod) => (pod.spec?.containers ?? []).reduce((sum, container) => sum + Number(container.resources?.limits?.[GPU] ?? container.resources?.requests?.[GPU] ?? 0), 0);
+  const gpusOf = (pod: V1Pod) =>
+    (pod.spec?.containers ?? []).reduce(
+      (sum, container) => sum + Number(container.resources?.limits?.[GPU] ?? container.resources?.requests?.[GPU] ?? 0),
+      0,
+    );
   return {
     runningPods: running.length,
     pendingPods: pods.items.filter((pod) => pod.status?.phase === "Pending").length,
@@ -28,7 +37,12 @@ async function fromCluster(core: CoreV1Api) {
       requested: running.reduce((sum, pod) => sum + gpusOf(pod), 0),
     },
     quotas: quotas.items
-      .map((quota) => ({ namespace: quota.metadata!.namespace!, name: quota.metadata!.name!, hard: quota.status?.hard ?? {}, used: quota.status?.used ?? {} }))
+      .map((quota) => ({
+        namespace: quota.metadata!.namespace!,
+        name: quota.metadata!.name!,
+        hard: quota.status?.hard ?? {},
+        used: quota.status?.used ?? {},
+      }))
       .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)),
   };
 }
@@ -84,21 +98,44 @@ describe("the dashboard against the simulated cluster", async () => {
     }
   }
 
-  async function until<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    read: () => Promise<T>,
+    check: (value: T) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<T> {
     const started = Date.now();
     for (;;) {
       const value = await read();
       if (check(value)) return value;
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 500)}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 500)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
-  const pod = (name: string, options: { namespace?: string; gpus?: number; duration?: string; exitCode?: number; project?: string; nodeSelector?: Record<string, string> } = {}): V1Pod => ({
+  const pod = (
+    name: string,
+    options: {
+      namespace?: string;
+      gpus?: number;
+      duration?: string;
+      exitCode?: number;
+      project?: string;
+      nodeSelector?: Record<string, string>;
+    } = {},
+  ): V1Pod => ({
     metadata: {
       name,
       namespace: options.namespace ?? NAMESPACE,
-      labels: options.project ? { "berth.dev/run": `run-${name}`, "berth.dev/project": options.project, "berth.dev/user": "alice", "berth.dev/activity": "python-recipe" } : {},
+      labels: options.project
+        ? {
+            "berth.dev/run": `run-${name}`,
+            "berth.dev/project": options.project,
+            "berth.dev/user": "alice",
+            "berth.dev/activity": "python-recipe",
+          }
+        : {},
       annotations: {
         ...(options.duration ? { "sim.berth.dev/duration": options.duration } : {}),
         ...(options.exitCode !== undefined ? { "sim.berth.dev/exit-code": String(options.exitCode) } : {}),
@@ -127,7 +164,8 @@ describe("the dashboard against the simulated cluster", async () => {
     const created = await executeMutation(createCluster, { name: "sim", kubeconfig }, admin, "api");
     expect(created.ok).toBe(true);
     core = kubeClients(findCluster("sim")!).core;
-    for (const name of [NAMESPACE, FREE_NAMESPACE]) await core.createNamespace({ body: { metadata: { name } } }).catch(() => undefined);
+    for (const name of [NAMESPACE, FREE_NAMESPACE])
+      await core.createNamespace({ body: { metadata: { name } } }).catch(() => undefined);
     await core.createNamespacedResourceQuota({
       namespace: NAMESPACE,
       body: {
@@ -147,8 +185,14 @@ describe("the dashboard against the simulated cluster", async () => {
     await core.createNamespacedPod({ namespace: NAMESPACE, body: pod("gpu-a", { gpus: 1, project: "vision" }) });
     await core.createNamespacedPod({ namespace: NAMESPACE, body: pod("gpu-b", { gpus: 1, project: "nlp" }) });
     await core.createNamespacedPod({ namespace: NAMESPACE, body: pod("short", { duration: "1s", project: "vision" }) });
-    await core.createNamespacedPod({ namespace: NAMESPACE, body: pod("broken", { duration: "1s", exitCode: 3, project: "vision" }) });
-    await core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod("nowhere", { namespace: FREE_NAMESPACE, nodeSelector: { "berth.dev/no-such-node": "true" } }) });
+    await core.createNamespacedPod({
+      namespace: NAMESPACE,
+      body: pod("broken", { duration: "1s", exitCode: 3, project: "vision" }),
+    });
+    await core.createNamespacedPod({
+      namespace: FREE_NAMESPACE,
+      body: pod("nowhere", { namespace: FREE_NAMESPACE, nodeSelector: { "berth.dev/no-such-node": "true" } }),
+    });
 
     // All running, finished or refused a node: the cluster has settled.
     await until(
@@ -156,35 +200,82 @@ describe("the dashboard against the simulated cluster", async () => {
       () => core.listNamespacedPod({ namespace: NAMESPACE }),
       (list) => {
         const phase = (name: string) => list.items.find((item) => item.metadata?.name === name)?.status?.phase;
-        return phase("gpu-a") === "Running" && phase("gpu-b") === "Running" && phase("short") === "Succeeded" && phase("broken") === "Failed";
+        return (
+          phase("gpu-a") === "Running" &&
+          phase("gpu-b") === "Running" &&
+          phase("short") === "Succeeded" &&
+          phase("broken") === "Failed"
+        );
       },
     );
     const agreed = await expectAgreement();
-    expect(agreed.quotas).toContainEqual(expect.objectContaining({ namespace: NAMESPACE, name: "berth-quota", used: expect.objectContaining({ [`requests.${GPU}`]: "2" }) }));
+    expect(agreed.quotas).toContainEqual(
+      expect.objectContaining({
+        namespace: NAMESPACE,
+        name: "berth-quota",
+        used: expect.objectContaining({ [`requests.${GPU}`]: "2" }),
+      }),
+    );
 
     const { clusters } = await dashboardSnapshot(admin, { cluster: "sim" });
     const section = clusters[0];
     expect(section).toMatchObject({ name: "sim", synced: true, stale: false, staleSince: null, prometheus: false });
     expect(section.failedLastHour).toBeGreaterThanOrEqual(1);
-    expect(section.failed).toContainEqual(expect.objectContaining({ namespace: NAMESPACE, name: "broken", project: "vision", run: "run-broken" }));
-    expect(section.pending).toContainEqual(expect.objectContaining({ namespace: FREE_NAMESPACE, name: "nowhere", reason: expect.stringMatching(/nodes are available/) }));
+    expect(section.failed).toContainEqual(
+      expect.objectContaining({ namespace: NAMESPACE, name: "broken", project: "vision", run: "run-broken" }),
+    );
+    expect(section.pending).toContainEqual(
+      expect.objectContaining({
+        namespace: FREE_NAMESPACE,
+        name: "nowhere",
+        reason: expect.stringMatching(/nodes are available/),
+      }),
+    );
     const quota = section.quotas.find((candidate) => candidate.namespace === NAMESPACE)!;
-    expect(quota).toMatchObject({ policy: "gpu-teams", projects: ["nlp", "vision"], pressure: 1, pressureResource: `requests.${GPU}`, warning: true });
+    expect(quota).toMatchObject({
+      policy: "gpu-teams",
+      projects: ["nlp", "vision"],
+      pressure: 1,
+      pressureResource: `requests.${GPU}`,
+      warning: true,
+    });
     expect(section.quotas[0].pressure).toBe(1);
     const holders = section.gpu.nodes.flatMap((node) => node.pods.map((holder) => ({ node: node.node, ...holder })));
-    expect(holders.filter((holder) => holder.namespace === NAMESPACE).map((holder) => [holder.name, holder.project, holder.gpus]).sort()).toEqual([
+    expect(
+      holders
+        .filter((holder) => holder.namespace === NAMESPACE)
+        .map((holder) => [holder.name, holder.project, holder.gpus])
+        .sort(),
+    ).toEqual([
       ["gpu-a", "vision", 1],
       ["gpu-b", "nlp", 1],
     ]);
-    expect(section.gpu.projects).toEqual(expect.arrayContaining([{ project: "vision", gpus: 1 }, { project: "nlp", gpus: 1 }]));
+    expect(section.gpu.projects).toEqual(
+      expect.arrayContaining([
+        { project: "vision", gpus: 1 },
+        { project: "nlp", gpus: 1 },
+      ]),
+    );
     expect(section.breakdown.namespace).toContainEqual({ key: NAMESPACE, running: 2, pending: 0, gpus: 2 });
-    expect(section.breakdown.project).toContainEqual(expect.objectContaining({ key: "not from Berth", pending: expect.any(Number) }));
+    expect(section.breakdown.project).toContainEqual(
+      expect.objectContaining({ key: "not from Berth", pending: expect.any(Number) }),
+    );
 
-    for (const name of ["gpu-a", "gpu-b", "short", "broken"]) await core.deleteNamespacedPod({ namespace: NAMESPACE, name, gracePeriodSeconds: 0 });
+    for (const name of ["gpu-a", "gpu-b", "short", "broken"])
+      await core.deleteNamespacedPod({ namespace: NAMESPACE, name, gracePeriodSeconds: 0 });
     await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name: "nowhere", gracePeriodSeconds: 0 });
-    await until("the pods to be gone", () => core.listNamespacedPod({ namespace: NAMESPACE }), (list) => list.items.length === 0);
+    await until(
+      "the pods to be gone",
+      () => core.listNamespacedPod({ namespace: NAMESPACE }),
+      (list) => list.items.length === 0,
+    );
     const after = await expectAgreement();
-    expect(after.quotas).toContainEqual(expect.objectContaining({ namespace: NAMESPACE, used: expect.objectContaining({ pods: "0", [`requests.${GPU}`]: "0" }) }));
+    expect(after.quotas).toContainEqual(
+      expect.objectContaining({
+        namespace: NAMESPACE,
+        used: expect.objectContaining({ pods: "0", [`requests.${GPU}`]: "0" }),
+      }),
+    );
   });
 
   // How soon a change reaches a stream is bench:dashboard's to measure (docs/benchmarks.md); here, what and in which order.
@@ -208,8 +299,17 @@ describe("the dashboard against the simulated cluster", async () => {
       if (running.size === names.length && allRunningAt === Infinity) allRunningAt = sequence;
     });
     try {
-      await Promise.all(names.map((name) => core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod(name, { namespace: FREE_NAMESPACE }) })));
-      await until("every pod of the burst to run and a signal after it", async () => ({ allRunningAt, last: signals.at(-1) ?? 0 }), ({ allRunningAt, last }) => last > allRunningAt, 30_000);
+      await Promise.all(
+        names.map((name) =>
+          core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod(name, { namespace: FREE_NAMESPACE }) }),
+        ),
+      );
+      await until(
+        "every pod of the burst to run and a signal after it",
+        async () => ({ allRunningAt, last: signals.at(-1) ?? 0 }),
+        ({ allRunningAt, last }) => last > allRunningAt,
+        30_000,
+      );
       expect(signals[0]).toBeGreaterThan(events[0]);
       // Five pods created at once, each with several updates: coalesced, not one signal per event.
       expect(signals.length).toBeLessThan(events.length);
@@ -217,16 +317,24 @@ describe("the dashboard against the simulated cluster", async () => {
       stop();
       release();
       unsubscribe();
-      for (const name of names) await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name, gracePeriodSeconds: 0 });
+      for (const name of names)
+        await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name, gracePeriodSeconds: 0 });
     }
   });
 
   it("marks an unreachable cluster stale while the others keep updating", async () => {
     privateCluster = await startClusterProcess(["--nodes", "1", "--gpu-nodes", "1", "--gpus-per-node", "2"]);
-    const created = await executeMutation(createCluster, { name: "flaky", kubeconfig: fs.readFileSync(privateCluster.kubeconfigPath, "utf8") }, admin, "api");
+    const created = await executeMutation(
+      createCluster,
+      { name: "flaky", kubeconfig: fs.readFileSync(privateCluster.kubeconfigPath, "utf8") },
+      admin,
+      "api",
+    );
     expect(created.ok).toBe(true);
     const both = await dashboardSnapshot(admin);
-    expect(both.clusters.map((cluster) => [cluster.name, cluster.synced, cluster.stale, cluster.gpu.allocatable])).toEqual([
+    expect(
+      both.clusters.map((cluster) => [cluster.name, cluster.synced, cluster.stale, cluster.gpu.allocatable]),
+    ).toEqual([
       ["flaky", true, false, 2],
       ["sim", true, false, 8],
     ]);
@@ -243,7 +351,10 @@ describe("the dashboard against the simulated cluster", async () => {
     expect(flaky.gpu.allocatable).toBe(2);
     expect(stale.clusters.find((cluster) => cluster.name === "sim")!.stale).toBe(false);
 
-    await core.createNamespacedPod({ namespace: FREE_NAMESPACE, body: pod("while-flaky", { namespace: FREE_NAMESPACE }) });
+    await core.createNamespacedPod({
+      namespace: FREE_NAMESPACE,
+      body: pod("while-flaky", { namespace: FREE_NAMESPACE }),
+    });
     await expectAgreement();
     await core.deleteNamespacedPod({ namespace: FREE_NAMESPACE, name: "while-flaky", gracePeriodSeconds: 0 });
 
@@ -267,7 +378,11 @@ describe("the dashboard against the simulated cluster", async () => {
 
   // Its speed is bench:dashboard's to measure (GET /api/v1/dashboard p50, docs/benchmarks.md).
   it("answers a request from the cached aggregates, asking the cluster nothing", async () => {
-    await until("the dashboard's informers to sync", () => dashboardSnapshot(admin, { cluster: "sim" }), (snapshot) => snapshot.clusters[0].synced);
+    await until(
+      "the dashboard's informers to sync",
+      () => dashboardSnapshot(admin, { cluster: "sim" }),
+      (snapshot) => snapshot.clusters[0].synced,
+    );
     const server = new URL(findCluster("sim")!.server).host;
     let requests = 0;
     const onRequest = (message: unknown) => {
@@ -287,7 +402,8 @@ describe("the dashboard against the simulated cluster", async () => {
     const created = await executeMutation(createToken, { name: "dashboard" }, admin, "api");
     if (!created.ok) throw new Error(created.error);
     const { token } = created.data as { token: string };
-    const call = (url: string, signal?: AbortSignal) => new NextRequest(`http://berth.test${url}`, { headers: { Authorization: `Bearer ${token}` }, signal });
+    const call = (url: string, signal?: AbortSignal) =>
+      new NextRequest(`http://berth.test${url}`, { headers: { Authorization: `Bearer ${token}` }, signal });
     const params = { params: Promise.resolve({}) };
 
     const all = await dashboardRoute.GET(call("/api/v1/dashboard"), params);
@@ -298,17 +414,26 @@ describe("the dashboard against the simulated cluster", async () => {
     expect(body.clusters[1].gpu.allocatable).toBe(8);
     expect((await dashboardRoute.GET(call("/api/v1/dashboard?cluster=nope"), params)).status).toBe(404);
 
-    expect(await (await utilizationRoute.GET(call("/api/v1/dashboard/gpu-utilization?cluster=sim"), params)).json()).toMatchObject({ status: "unconfigured", configured: false });
+    expect(
+      await (await utilizationRoute.GET(call("/api/v1/dashboard/gpu-utilization?cluster=sim"), params)).json(),
+    ).toMatchObject({ status: "unconfigured", configured: false });
     const missing = await utilizationRoute.GET(call("/api/v1/dashboard/gpu-utilization"), params);
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ fieldErrors: { cluster: [expect.any(String)] } });
 
     const bad = await gpuHoursRoute.GET(call("/api/v1/dashboard/gpu-hours?from=yesterday&by=team"), params);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ fieldErrors: { from: [expect.stringContaining("date")], by: ["by must be project or group"] } });
-    const csv = await gpuHoursRoute.GET(call("/api/v1/dashboard/gpu-hours?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&by=group&format=csv"), params);
+    expect(await bad.json()).toMatchObject({
+      fieldErrors: { from: [expect.stringContaining("date")], by: ["by must be project or group"] },
+    });
+    const csv = await gpuHoursRoute.GET(
+      call("/api/v1/dashboard/gpu-hours?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&by=group&format=csv"),
+      params,
+    );
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(csv.headers.get("content-disposition")).toBe('attachment; filename="gpu-hours-by-group-2026-11-01-2026-11-02.csv"');
+    expect(csv.headers.get("content-disposition")).toBe(
+      'attachment; filename="gpu-hours-by-group-2026-11-01-2026-11-02.csv"',
+    );
     expect(await csv.text()).toBe("group,gpu_hours,runs,from,to\r\n");
     const json = await gpuHoursRoute.GET(call("/api/v1/dashboard/gpu-hours?by=project"), params);
     expect(gpuHoursViewSchema.parse(await json.json())).toMatchObject({ by: "project", rows: [] });
@@ -329,14 +454,24 @@ describe("the dashboard against the simulated cluster", async () => {
   it("answers at once after a start, marking a cluster whose lists are still arriving as not synced", async () => {
     const slowCluster = await startClusterProcess(["--nodes", "1", "--gpu-nodes", "0"]);
     try {
-      const created = await executeMutation(createCluster, { name: "slow", kubeconfig: fs.readFileSync(slowCluster.kubeconfigPath, "utf8") }, admin, "api");
+      const created = await executeMutation(
+        createCluster,
+        { name: "slow", kubeconfig: fs.readFileSync(slowCluster.kubeconfigPath, "utf8") },
+        admin,
+        "api",
+      );
       expect(created.ok).toBe(true);
       // Each answer takes 1.5 s: a request that waited for the first lists would see them in.
       await simFaults(slowCluster.kubeconfigPath, { latencyMs: 1_500 });
       startDashboardFeeds();
       const first = await dashboardSnapshot(admin, { cluster: "slow" });
       expect(first.clusters[0]).toMatchObject({ name: "slow", synced: false, stale: false });
-      await until("the slow cluster to sync", () => dashboardSnapshot(admin, { cluster: "slow" }), (snapshot) => snapshot.clusters[0].synced, 40_000);
+      await until(
+        "the slow cluster to sync",
+        () => dashboardSnapshot(admin, { cluster: "slow" }),
+        (snapshot) => snapshot.clusters[0].synced,
+        40_000,
+      );
     } finally {
       await slowCluster.stop();
     }
@@ -347,29 +482,45 @@ describe("the dashboard against the simulated cluster", async () => {
     await core.createNamespace({ body: { metadata: { name: MANY } } }).catch(() => undefined);
     const quotaNames = Array.from({ length: DASHBOARD_QUOTA_LIMIT + 3 }, (_, i) => `q-${i}`);
     try {
-      for (let i = 0; i < quotaNames.length; i++) await core.createNamespacedResourceQuota({ namespace: MANY, body: { metadata: { name: quotaNames[i] }, spec: { hard: { pods: String(10 + i) } } } });
+      for (let i = 0; i < quotaNames.length; i++)
+        await core.createNamespacedResourceQuota({
+          namespace: MANY,
+          body: { metadata: { name: quotaNames[i] }, spec: { hard: { pods: String(10 + i) } } },
+        });
       const count = (await core.listResourceQuotaForAllNamespaces()).items.length;
       expect(count).toBeGreaterThan(DASHBOARD_QUOTA_LIMIT);
-      const [section] = (await until("every quota to be counted", () => dashboardSnapshot(admin, { cluster: "sim" }), (snapshot) => snapshot.clusters[0].quotaCount === count)).clusters;
+      const [section] = (
+        await until(
+          "every quota to be counted",
+          () => dashboardSnapshot(admin, { cluster: "sim" }),
+          (snapshot) => snapshot.clusters[0].quotaCount === count,
+        )
+      ).clusters;
       expect(section.quotas).toHaveLength(DASHBOARD_QUOTA_LIMIT);
 
       const created = await executeMutation(createToken, { name: "dashboard-quotas" }, admin, "api");
       if (!created.ok) throw new Error(created.error);
       const { token } = created.data as { token: string };
-      const call = (url: string, signal?: AbortSignal) => new NextRequest(`http://berth.test${url}`, { headers: { Authorization: `Bearer ${token}` }, signal });
+      const call = (url: string, signal?: AbortSignal) =>
+        new NextRequest(`http://berth.test${url}`, { headers: { Authorization: `Bearer ${token}` }, signal });
       const params = { params: Promise.resolve({ cluster: "sim" }) };
       const key = (quota: { namespace: string; name: string }) => `${quota.namespace}/${quota.name}`;
       const paged: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = await quotasRoute.GET(call(`/api/v1/dashboard/clusters/sim/quotas?limit=5${cursor ? `&cursor=${cursor}` : ""}`), params);
+        const page = await quotasRoute.GET(
+          call(`/api/v1/dashboard/clusters/sim/quotas?limit=5${cursor ? `&cursor=${cursor}` : ""}`),
+          params,
+        );
         expect(page.status).toBe(200);
         const body = dashboardQuotaPageSchema.parse(await page.json());
         expect(body.count).toBe(count);
         paged.push(...body.items.map(key));
         cursor = body.nextCursor;
       } while (cursor);
-      const whole = dashboardSnapshotSchema.parse(await (await dashboardRoute.GET(call("/api/v1/dashboard?cluster=sim&quotas=all"), params)).json());
+      const whole = dashboardSnapshotSchema.parse(
+        await (await dashboardRoute.GET(call("/api/v1/dashboard?cluster=sim&quotas=all"), params)).json(),
+      );
       expect(whole.clusters[0].quotas.map(key)).toEqual(paged);
       expect(paged).toHaveLength(count);
       const refused = await quotasRoute.GET(call("/api/v1/dashboard/clusters/sim/quotas?cursor=nonsense"), params);
@@ -418,8 +569,11 @@ describe("the dashboard against the simulated cluster", async () => {
       await reader.cancel();
     } finally {
       // Berth's account on the real control plane may not delete namespaces: what the test made goes one by one.
-      await core.deleteNamespacedPod({ namespace: MANY, name: "patched", gracePeriodSeconds: 0 }).catch(() => undefined);
-      for (const name of quotaNames) await core.deleteNamespacedResourceQuota({ namespace: MANY, name }).catch(() => undefined);
+      await core
+        .deleteNamespacedPod({ namespace: MANY, name: "patched", gracePeriodSeconds: 0 })
+        .catch(() => undefined);
+      for (const name of quotaNames)
+        await core.deleteNamespacedResourceQuota({ namespace: MANY, name }).catch(() => undefined);
     }
   });
 });

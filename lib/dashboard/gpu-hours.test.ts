@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+
 import type { Actor } from "@/lib/permissions";
 
 const H = 3_600_000;
@@ -48,10 +49,25 @@ describe("GPU-hours", async () => {
   describe("gpuHours from run records", () => {
     const db = getDb();
     const [team] = db.insert(groups).values({ name: "ml-team" }).returning().all();
-    const [cluster] = db.insert(clusters).values({ name: "gpu", kubeconfigEncrypted: "x", context: "c", server: "https://x" }).returning().all();
-    const [vision] = db.insert(projects).values({ key: "vision", name: "Vision", ownerGroupId: team.id }).returning().all();
+    const [cluster] = db
+      .insert(clusters)
+      .values({ name: "gpu", kubeconfigEncrypted: "x", context: "c", server: "https://x" })
+      .returning()
+      .all();
+    const [vision] = db
+      .insert(projects)
+      .values({ key: "vision", name: "Vision", ownerGroupId: team.id })
+      .returning()
+      .all();
     const [nlp] = db.insert(projects).values({ key: "nlp", name: "NLP" }).returning().all();
-    const run = (id: string, project: { id: number; key: string }, gpus: number, status: "running" | "succeeded" | "failed", start: number, end: number | null) => ({
+    const run = (
+      id: string,
+      project: { id: number; key: string },
+      gpus: number,
+      status: "running" | "succeeded" | "failed",
+      start: number,
+      end: number | null,
+    ) => ({
       id,
       projectId: project.id,
       project: project.key,
@@ -95,7 +111,15 @@ describe("GPU-hours", async () => {
     });
 
     it("sums per owner group, and adds live pods Berth did not start", () => {
-      const view = gpuHours(admin, { ...period, by: "group" }, () => [{ clusterId: cluster.id, gpus: 1, startedAt: now - H }, { clusterId: 999, gpus: 8, startedAt: now - H }], now);
+      const view = gpuHours(
+        admin,
+        { ...period, by: "group" },
+        () => [
+          { clusterId: cluster.id, gpus: 1, startedAt: now - H },
+          { clusterId: 999, gpus: 8, startedAt: now - H },
+        ],
+        now,
+      );
       expect(view.rows).toEqual([
         { key: "ml-team", gpuHours: 6, runs: 2 },
         { key: NO_GROUP, gpuHours: 2, runs: 1 },
@@ -104,7 +128,14 @@ describe("GPU-hours", async () => {
     });
 
     it("shows a user only the projects they may read, on the clusters granted to them", () => {
-      const reader: Actor = { id: 5, username: "rita", role: "user", groups: ["ml-team"], clusterLevels: { [cluster.id]: "use" }, projectRoles: { [vision.id]: "reader" } };
+      const reader: Actor = {
+        id: 5,
+        username: "rita",
+        role: "user",
+        groups: ["ml-team"],
+        clusterLevels: { [cluster.id]: "use" },
+        projectRoles: { [vision.id]: "reader" },
+      };
       const foreign = () => [{ clusterId: cluster.id, gpus: 1, startedAt: now - H }];
       expect(gpuHours(reader, { ...period, by: "project" }, foreign, now).rows).toEqual([
         { key: "vision", gpuHours: 6, runs: 2 },
@@ -115,8 +146,17 @@ describe("GPU-hours", async () => {
     });
 
     it("exports CSV with a header, the period on every row, and safe cells", () => {
-      const csv = gpuHoursCsv({ from: "a", to: "b", by: "project", rows: [{ key: "vision", gpuHours: 6, runs: 2 }, { key: "=cmd,x", gpuHours: 0.5, runs: 1 }], totalGpuHours: 6.5 });
-      expect(csv).toBe("project,gpu_hours,runs,from,to\r\nvision,6.000,2,a,b\r\n\"'=cmd,x\",0.500,1,a,b\r\n");
+      const csv = gpuHoursCsv({
+        from: "a",
+        to: "b",
+        by: "project",
+        rows: [
+          { key: "vision", gpuHours: 6, runs: 2 },
+          { key: "=cmd,x", gpuHours: 0.5, runs: 1 },
+        ],
+        totalGpuHours: 6.5,
+      });
+      expect(csv).toBe('project,gpu_hours,runs,from,to\r\nvision,6.000,2,a,b\r\n"\'=cmd,x",0.500,1,a,b\r\n');
     });
   });
 });

@@ -1,10 +1,13 @@
 import "server-only";
+
 import { and, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { clusters, groups, projects, runs } from "@/db/schema";
 import { mayReadCluster } from "@/lib/clusters/access";
 import type { Actor } from "@/lib/permissions";
 import { maySeeRun } from "@/lib/runs/access";
+
 import { NOT_FROM_BERTH } from "./aggregate";
 
 /**
@@ -72,11 +75,28 @@ export function runEnd(run: { status: string; startedAt: Date; finishedAt: Date 
  */
 function runUsages(actor: Actor, by: GpuHoursGrouping, from: Date, to: Date, now: number): GpuUsage[] {
   const rows = getDb()
-    .select({ project: runs.project, projectId: runs.projectId, userId: runs.userId, clusterId: runs.clusterId, gpus: runs.gpus, status: runs.status, startedAt: runs.startedAt, finishedAt: runs.finishedAt, group: groups.name })
+    .select({
+      project: runs.project,
+      projectId: runs.projectId,
+      userId: runs.userId,
+      clusterId: runs.clusterId,
+      gpus: runs.gpus,
+      status: runs.status,
+      startedAt: runs.startedAt,
+      finishedAt: runs.finishedAt,
+      group: groups.name,
+    })
     .from(runs)
     .leftJoin(projects, eq(projects.id, runs.projectId))
     .leftJoin(groups, eq(groups.id, projects.ownerGroupId))
-    .where(and(gt(runs.gpus, 0), isNotNull(runs.startedAt), lt(runs.startedAt, to), or(isNull(runs.finishedAt), gt(runs.finishedAt, from))))
+    .where(
+      and(
+        gt(runs.gpus, 0),
+        isNotNull(runs.startedAt),
+        lt(runs.startedAt, to),
+        or(isNull(runs.finishedAt), gt(runs.finishedAt, from)),
+      ),
+    )
     .all();
   return rows
     .filter((row) => maySeeRun(actor, row) && (row.clusterId === null || mayReadCluster(actor, row.clusterId)))
@@ -93,7 +113,12 @@ function runUsages(actor: Actor, by: GpuHoursGrouping, from: Date, to: Date, now
 export type ForeignGpuPods = () => { clusterId: number; gpus: number; startedAt: number | null }[];
 
 /** GPU-hours per project or per group over [from, to). */
-export function gpuHours(actor: Actor, query: { from: Date; to: Date; by: GpuHoursGrouping }, foreignPods: ForeignGpuPods, now = Date.now()): GpuHoursView {
+export function gpuHours(
+  actor: Actor,
+  query: { from: Date; to: Date; by: GpuHoursGrouping },
+  foreignPods: ForeignGpuPods,
+  now = Date.now(),
+): GpuHoursView {
   const usages = runUsages(actor, query.by, query.from, query.to, now);
   const visible = new Set(
     getDb()
@@ -126,6 +151,7 @@ function csvCell(value: string): string {
 /** The view as CSV: `project|group,gpu_hours,runs,from,to`, one row per key. */
 export function gpuHoursCsv(view: GpuHoursView): string {
   const lines = [[view.by, "gpu_hours", "runs", "from", "to"].join(",")];
-  for (const row of view.rows) lines.push([csvCell(row.key), row.gpuHours.toFixed(3), String(row.runs), view.from, view.to].join(","));
+  for (const row of view.rows)
+    lines.push([csvCell(row.key), row.gpuHours.toFixed(3), String(row.runs), view.from, view.to].join(","));
   return `${lines.join("\r\n")}\r\n`;
 }

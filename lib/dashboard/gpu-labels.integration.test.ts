@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { CoreV1Api, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
 import type { Actor } from "@/lib/permissions";
 import { onSimulatorOnly } from "@/test/support/cluster-kind";
 import { EXPORTER_TARGET, startPrometheus, type ScrapeLayout, type TestPrometheus } from "@/test/support/prometheus";
@@ -26,11 +27,18 @@ describe("GPU utilization attributed to the workload, whatever the scrape layout
   const layouts: ScrapeLayout[] = ["servicemonitor", "plain"];
   const prometheus = new Map<ScrapeLayout, TestPrometheus>();
   let core: CoreV1Api;
-  const simOnly = onSimulatorOnly("the simulator serves the dcgm-exporter endpoint Prometheus scrapes; kwok's nodes export no GPU metrics");
+  const simOnly = onSimulatorOnly(
+    "the simulator serves the dcgm-exporter endpoint Prometheus scrapes; kwok's nodes export no GPU metrics",
+  );
 
   // A running run's pod holding two GPUs, labelled as Berth labels its runs.
   const trainer: V1Pod = {
-    metadata: { name: "trainer", namespace: NAMESPACE, labels: { "berth.dev/run": "run-trainer", "berth.dev/project": "vision", "berth.dev/user": "alice" }, annotations: { "sim.berth.dev/gpu-util": "70-80" } },
+    metadata: {
+      name: "trainer",
+      namespace: NAMESPACE,
+      labels: { "berth.dev/run": "run-trainer", "berth.dev/project": "vision", "berth.dev/user": "alice" },
+      annotations: { "sim.berth.dev/gpu-util": "70-80" },
+    },
     spec: {
       restartPolicy: "Never",
       tolerations: [{ key: GPU, operator: "Exists", effect: "NoSchedule" }],
@@ -38,24 +46,36 @@ describe("GPU utilization attributed to the workload, whatever the scrape layout
     },
   };
 
-  async function until<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    read: () => Promise<T>,
+    check: (value: T) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<T> {
     const started = Date.now();
     for (;;) {
       const value = await read();
       if (check(value)) return value;
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 800)}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 800)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 
-  const trainerIn = (view: Awaited<ReturnType<typeof gpuUtilization>>) => (view.status === "ok" ? view.pods.find((pod) => pod.namespace === NAMESPACE && pod.name === "trainer") : undefined);
+  const trainerIn = (view: Awaited<ReturnType<typeof gpuUtilization>>) =>
+    view.status === "ok" ? view.pods.find((pod) => pod.namespace === NAMESPACE && pod.name === "trainer") : undefined;
 
   simOnly.beforeAll(async () => {
     getDb().insert(users).values({ username: "admin", role: "admin", passwordHash: "x" }).run();
     for (const layout of layouts) {
       const started = await startPrometheus(kubeconfig, { layout });
       prometheus.set(layout, started);
-      const created = await executeMutation(createCluster, { name: `sim-${layout}`, kubeconfig, prometheusUrl: started.url }, admin, "api");
+      const created = await executeMutation(
+        createCluster,
+        { name: `sim-${layout}`, kubeconfig, prometheusUrl: started.url },
+        admin,
+        "api",
+      );
       expect(created.ok).toBe(true);
     }
     core = kubeClients(findCluster("sim-plain")!).core;
@@ -65,12 +85,18 @@ describe("GPU utilization attributed to the workload, whatever the scrape layout
 
   simOnly.afterAll(async () => {
     for (const started of prometheus.values()) await started.stop();
-    await core?.deleteNamespacedPod({ namespace: NAMESPACE, name: "trainer", gracePeriodSeconds: 0 }).catch(() => undefined);
+    await core
+      ?.deleteNamespacedPod({ namespace: NAMESPACE, name: "trainer", gracePeriodSeconds: 0 })
+      .catch(() => undefined);
   });
 
   for (const layout of layouts) {
     simOnly(`attributes a running 2-GPU run's utilization to its pod and project (${layout})`, async () => {
-      const view = await until("the trainer's GPUs in Prometheus", () => gpuUtilization(admin, `sim-${layout}`), (candidate) => trainerIn(candidate)?.gpus === 2);
+      const view = await until(
+        "the trainer's GPUs in Prometheus",
+        () => gpuUtilization(admin, `sim-${layout}`),
+        (candidate) => trainerIn(candidate)?.gpus === 2,
+      );
       if (view.status !== "ok") throw new Error("not ok");
       const pod = trainerIn(view)!;
       expect(pod).toMatchObject({ run: "run-trainer", project: "vision", user: "alice", gpus: 2, sharedGpus: 0 });
@@ -86,7 +112,12 @@ describe("GPU utilization attributed to the workload, whatever the scrape layout
   simOnly("reads the label names set on the cluster instead of guessing", async () => {
     const cluster = findCluster("sim-servicemonitor")!;
     // Naming the plain labels behind a ServiceMonitor points at the exporter: the setting is obeyed.
-    const plain = await executeMutation(updateCluster, { cluster: cluster.id, gpuMetricLabels: { pod: "pod", namespace: "namespace" } }, admin, "api");
+    const plain = await executeMutation(
+      updateCluster,
+      { cluster: cluster.id, gpuMetricLabels: { pod: "pod", namespace: "namespace" } },
+      admin,
+      "api",
+    );
     expect(plain.ok).toBe(true);
     const misread = await until(
       "the view read with the plain labels",
@@ -96,9 +127,25 @@ describe("GPU utilization attributed to the workload, whatever the scrape layout
     if (misread.status !== "ok") throw new Error("not ok");
     expect(trainerIn(misread)).toBeUndefined();
 
-    const exported = await executeMutation(updateCluster, { cluster: cluster.id, gpuMetricLabels: { pod: "exported_pod", namespace: "exported_namespace", container: "exported_container" } }, admin, "api");
-    expect(exported.ok && exported.data.gpuMetricLabels).toEqual({ pod: "exported_pod", namespace: "exported_namespace", container: "exported_container" });
-    const view = await until("the view read with the exported labels", () => gpuUtilization(admin, "sim-servicemonitor"), (candidate) => trainerIn(candidate)?.gpus === 2);
+    const exported = await executeMutation(
+      updateCluster,
+      {
+        cluster: cluster.id,
+        gpuMetricLabels: { pod: "exported_pod", namespace: "exported_namespace", container: "exported_container" },
+      },
+      admin,
+      "api",
+    );
+    expect(exported.ok && exported.data.gpuMetricLabels).toEqual({
+      pod: "exported_pod",
+      namespace: "exported_namespace",
+      container: "exported_container",
+    });
+    const view = await until(
+      "the view read with the exported labels",
+      () => gpuUtilization(admin, "sim-servicemonitor"),
+      (candidate) => trainerIn(candidate)?.gpus === 2,
+    );
     expect(trainerIn(view)).toMatchObject({ project: "vision", gpus: 2 });
   });
 });
@@ -117,7 +164,12 @@ describe("a time-sliced GPU shared by two pods", async () => {
   let prometheus: TestPrometheus | undefined;
 
   const sharer = (name: string, util: string): V1Pod => ({
-    metadata: { name, namespace: "shared", labels: { "berth.dev/run": `run-${name}`, "berth.dev/project": "vision", "berth.dev/user": "alice" }, annotations: { "sim.berth.dev/gpu-util": util } },
+    metadata: {
+      name,
+      namespace: "shared",
+      labels: { "berth.dev/run": `run-${name}`, "berth.dev/project": "vision", "berth.dev/user": "alice" },
+      annotations: { "sim.berth.dev/gpu-util": util },
+    },
     spec: {
       restartPolicy: "Never",
       nodeSelector: { "kubernetes.io/hostname": "sim-gpu-1" },
@@ -129,9 +181,21 @@ describe("a time-sliced GPU shared by two pods", async () => {
   beforeAll(async () => {
     sim = await startClusterProcess();
     const kubeconfig = fs.readFileSync(sim.kubeconfigPath, "utf8");
-    if (!getDb().select().from(users).all().some((user) => user.username === "admin")) getDb().insert(users).values({ username: "admin", role: "admin", passwordHash: "x" }).run();
+    if (
+      !getDb()
+        .select()
+        .from(users)
+        .all()
+        .some((user) => user.username === "admin")
+    )
+      getDb().insert(users).values({ username: "admin", role: "admin", passwordHash: "x" }).run();
     prometheus = await startPrometheus(kubeconfig, { layout: "servicemonitor" });
-    const created = await executeMutation(createCluster, { name: "sim-shared", kubeconfig, prometheusUrl: prometheus.url }, admin, "api");
+    const created = await executeMutation(
+      createCluster,
+      { name: "sim-shared", kubeconfig, prometheusUrl: prometheus.url },
+      admin,
+      "api",
+    );
     expect(created.ok).toBe(true);
     const { core } = kubeClients(findCluster("sim-shared")!);
     // Two replicas per GPU, as GPU feature discovery labels a time-sliced node: 4 nvidia.com/gpu are 2 GPUs.
@@ -152,7 +216,8 @@ describe("a time-sliced GPU shared by two pods", async () => {
     const started = Date.now();
     let view = await gpuUtilization(admin, "sim-shared");
     while (!(view.status === "ok" && view.pods.length === 2)) {
-      if (Date.now() - started > 30_000) throw new Error(`timed out waiting for both sharers: ${JSON.stringify(view).slice(0, 800)}`);
+      if (Date.now() - started > 30_000)
+        throw new Error(`timed out waiting for both sharers: ${JSON.stringify(view).slice(0, 800)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       view = await gpuUtilization(admin, "sim-shared");
     }

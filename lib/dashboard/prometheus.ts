@@ -120,12 +120,15 @@ interface ApiBody {
   data?: { resultType?: string; result?: unknown };
 }
 
-const number = (text: unknown): number => (typeof text === "string" || typeof text === "number" ? Number(text) : Number.NaN);
+const number = (text: unknown): number =>
+  typeof text === "string" || typeof text === "number" ? Number(text) : Number.NaN;
 
 /** Samples of an instant vector response (NaN samples dropped). */
 export function parseVector(body: ApiBody): Sample[] {
-  if (body.status !== "success") throw new PrometheusError(`Prometheus refused the query: ${body.error ?? body.errorType ?? "unknown error"}`);
-  if (body.data?.resultType !== "vector" || !Array.isArray(body.data.result)) throw new PrometheusError("Prometheus answered with something other than an instant vector");
+  if (body.status !== "success")
+    throw new PrometheusError(`Prometheus refused the query: ${body.error ?? body.errorType ?? "unknown error"}`);
+  if (body.data?.resultType !== "vector" || !Array.isArray(body.data.result))
+    throw new PrometheusError("Prometheus answered with something other than an instant vector");
   return (body.data.result as { metric?: Record<string, string>; value?: [number, string] }[])
     .map((entry) => ({ metric: entry.metric ?? {}, value: number(entry.value?.[1]) }))
     .filter((sample) => Number.isFinite(sample.value));
@@ -133,11 +136,15 @@ export function parseVector(body: ApiBody): Sample[] {
 
 /** Series of a range (matrix) response. */
 export function parseMatrix(body: ApiBody): Series[] {
-  if (body.status !== "success") throw new PrometheusError(`Prometheus refused the query: ${body.error ?? body.errorType ?? "unknown error"}`);
-  if (body.data?.resultType !== "matrix" || !Array.isArray(body.data.result)) throw new PrometheusError("Prometheus answered with something other than a range matrix");
+  if (body.status !== "success")
+    throw new PrometheusError(`Prometheus refused the query: ${body.error ?? body.errorType ?? "unknown error"}`);
+  if (body.data?.resultType !== "matrix" || !Array.isArray(body.data.result))
+    throw new PrometheusError("Prometheus answered with something other than a range matrix");
   return (body.data.result as { metric?: Record<string, string>; values?: [number, string][] }[]).map((entry) => ({
     metric: entry.metric ?? {},
-    values: (entry.values ?? []).map(([time, value]) => [Number(time), number(value)] as [number, number]).filter(([, value]) => Number.isFinite(value)),
+    values: (entry.values ?? [])
+      .map(([time, value]) => [Number(time), number(value)] as [number, number])
+      .filter(([, value]) => Number.isFinite(value)),
   }));
 }
 
@@ -147,35 +154,57 @@ async function getJson(url: string, timeoutMs: number): Promise<ApiBody> {
     response = await fetch(url, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    if ((error as Error).name === "TimeoutError") throw new PrometheusError(`Prometheus did not answer within ${timeoutMs / 1000} s`);
-    throw new PrometheusError(`Prometheus could not be reached (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+    if ((error as Error).name === "TimeoutError")
+      throw new PrometheusError(`Prometheus did not answer within ${timeoutMs / 1000} s`);
+    throw new PrometheusError(
+      `Prometheus could not be reached (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+    );
   }
   let body: ApiBody;
   try {
     body = (await response.json()) as ApiBody;
   } catch {
-    throw new PrometheusError(`Prometheus answered ${response.status} without a JSON body: is the URL the Prometheus server's?`);
+    throw new PrometheusError(
+      `Prometheus answered ${response.status} without a JSON body: is the URL the Prometheus server's?`,
+    );
   }
   if (!response.ok && body.status !== "error") throw new PrometheusError(`Prometheus answered ${response.status}`);
   return body;
 }
 
 /** `GET /api/v1/query`: an instant vector. */
-export async function queryInstant(baseUrl: string, query: string, options: { time?: Date; timeoutMs?: number } = {}): Promise<Sample[]> {
+export async function queryInstant(
+  baseUrl: string,
+  query: string,
+  options: { time?: Date; timeoutMs?: number } = {},
+): Promise<Sample[]> {
   const params: Record<string, string> = { query };
   if (options.time) params.time = String(options.time.getTime() / 1000);
-  return parseVector(await getJson(prometheusApiUrl(baseUrl, "/api/v1/query", params), options.timeoutMs ?? REQUEST_TIMEOUT_MS));
+  return parseVector(
+    await getJson(prometheusApiUrl(baseUrl, "/api/v1/query", params), options.timeoutMs ?? REQUEST_TIMEOUT_MS),
+  );
 }
 
 /** `GET /api/v1/query_range`: series between start and end every stepSeconds. */
-export async function queryRange(baseUrl: string, query: string, range: { start: Date; end: Date; stepSeconds: number }, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Series[]> {
-  const params = { query, start: String(range.start.getTime() / 1000), end: String(range.end.getTime() / 1000), step: String(range.stepSeconds) };
+export async function queryRange(
+  baseUrl: string,
+  query: string,
+  range: { start: Date; end: Date; stepSeconds: number },
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<Series[]> {
+  const params = {
+    query,
+    start: String(range.start.getTime() / 1000),
+    end: String(range.end.getTime() / 1000),
+    step: String(range.stepSeconds),
+  };
   return parseMatrix(await getJson(prometheusApiUrl(baseUrl, "/api/v1/query_range", params), timeoutMs));
 }
 
 /** The labels kept of each DCGM series: the physical GPU and whichever labels may name its pod. */
 function ownerLabels(labels: GpuMetricLabels): string[] {
-  const names = labels === "auto" ? ["exported_namespace", "exported_pod", "namespace", "pod"] : [labels.namespace, labels.pod];
+  const names =
+    labels === "auto" ? ["exported_namespace", "exported_pod", "namespace", "pod"] : [labels.namespace, labels.pod];
   return ["Hostname", "UUID", "gpu", ...names];
 }
 
@@ -210,8 +239,14 @@ export type PodLookup = (namespace: string, name: string) => KnownPod | undefine
  * the plain one unless it names the exporter: a pod the cluster says holds no GPU, or one `exporters`
  * lists (see exporterPods).
  */
-export function gpuOwner(metric: Record<string, string>, labels: GpuMetricLabels = "auto", known?: PodLookup, exporters?: Set<string>): { namespace: string; pod: string } | null {
-  if (labels === "auto" && metric.exported_namespace && metric.exported_pod) return { namespace: metric.exported_namespace, pod: metric.exported_pod };
+export function gpuOwner(
+  metric: Record<string, string>,
+  labels: GpuMetricLabels = "auto",
+  known?: PodLookup,
+  exporters?: Set<string>,
+): { namespace: string; pod: string } | null {
+  if (labels === "auto" && metric.exported_namespace && metric.exported_pod)
+    return { namespace: metric.exported_namespace, pod: metric.exported_pod };
   const namespace = labels === "auto" ? metric.namespace : metric[labels.namespace];
   const pod = labels === "auto" ? metric.pod : metric[labels.pod];
   if (!namespace || !pod) return null;
@@ -226,7 +261,8 @@ export function gpuOwner(metric: Record<string, string>, labels: GpuMetricLabels
  */
 export function exporterPods(metrics: Record<string, string>[]): Set<string> {
   const exporters = new Set<string>();
-  for (const metric of metrics) if (metric.exported_pod && metric.namespace && metric.pod) exporters.add(`${metric.namespace}/${metric.pod}`);
+  for (const metric of metrics)
+    if (metric.exported_pod && metric.namespace && metric.pod) exporters.add(`${metric.namespace}/${metric.pod}`);
   return exporters;
 }
 
@@ -245,7 +281,11 @@ interface PerPod {
 }
 
 /** Samples grouped by the pod that holds each GPU (GPUs held by no pod are left out). */
-export function groupByPod(samples: Sample[], labels: GpuMetricLabels = "auto", known?: PodLookup): Map<string, PerPod> {
+export function groupByPod(
+  samples: Sample[],
+  labels: GpuMetricLabels = "auto",
+  known?: PodLookup,
+): Map<string, PerPod> {
   const byPod = new Map<string, PerPod>();
   const exporters = exporterPods(samples.map((sample) => sample.metric));
   samples.forEach((sample, index) => {
@@ -267,7 +307,12 @@ export function groupByPod(samples: Sample[], labels: GpuMetricLabels = "auto", 
  * The held GPUs' average utilization and summed memory at each time of a range, each physical GPU
  * once (sharers report the same device), as single series for chartPoints.
  */
-export function heldGpuSeries(utilization: Series[], memory: Series[], labels: GpuMetricLabels = "auto", known?: PodLookup): { utilization: Series[]; memory: Series[] } {
+export function heldGpuSeries(
+  utilization: Series[],
+  memory: Series[],
+  labels: GpuMetricLabels = "auto",
+  known?: PodLookup,
+): { utilization: Series[]; memory: Series[] } {
   const reduce = (series: Series[], combine: (values: number[]) => number): Series[] => {
     const byTime = new Map<number, Map<string, number>>();
     const exporters = exporterPods(series.map((entry) => entry.metric));
@@ -281,19 +326,29 @@ export function heldGpuSeries(utilization: Series[], memory: Series[], labels: G
       }
     });
     if (byTime.size === 0) return [];
-    const values = [...byTime].sort(([a], [b]) => a - b).map(([time, devices]) => [time, combine([...devices.values()])] as [number, number]);
+    const values = [...byTime]
+      .sort(([a], [b]) => a - b)
+      .map(([time, devices]) => [time, combine([...devices.values()])] as [number, number]);
     return [{ metric: {}, values }];
   };
-  return { utilization: reduce(utilization, average), memory: reduce(memory, (values) => values.reduce((sum, value) => sum + value, 0) / 1024) };
+  return {
+    utilization: reduce(utilization, average),
+    memory: reduce(memory, (values) => values.reduce((sum, value) => sum + value, 0) / 1024),
+  };
 }
 
 const average = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /** The chart's points: one per step from the start (Prometheus answers at start + k × step), null where a series has no sample. */
-export function chartPoints(utilization: Series[], memory: Series[], range: { start: Date; end: Date; stepSeconds: number }): UtilizationPoint[] {
+export function chartPoints(
+  utilization: Series[],
+  memory: Series[],
+  range: { start: Date; end: Date; stepSeconds: number },
+): UtilizationPoint[] {
   // Timestamps compared in whole milliseconds: Prometheus keeps millisecond precision.
-  const byMs = (series: Series[]) => new Map((series[0]?.values ?? []).map(([time, value]) => [Math.round(time * 1000), value]));
+  const byMs = (series: Series[]) =>
+    new Map((series[0]?.values ?? []).map(([time, value]) => [Math.round(time * 1000), value]));
   const util = byMs(utilization);
   const used = byMs(memory);
   const points: UtilizationPoint[] = [];
@@ -320,14 +375,18 @@ interface UtilizationSamples {
  * Per-project physical GPUs and their average utilization (pods of no project: NOT_FROM_BERTH). A GPU
  * two pods of a project share counts once; one shared by two projects counts in each.
  */
-export function projectFigures(pods: (PodUtilization & { gpuUtilization?: Map<string, number> })[], unlabelled: string): ProjectUtilization[] {
+export function projectFigures(
+  pods: (PodUtilization & { gpuUtilization?: Map<string, number> })[],
+  unlabelled: string,
+): ProjectUtilization[] {
   const totals = new Map<string, Map<string, number>>();
   pods.forEach((pod, index) => {
     const key = pod.project ?? unlabelled;
     let devices = totals.get(key);
     if (!devices) totals.set(key, (devices = new Map()));
     // Without per-GPU figures (a pod given by hand), each of its GPUs counts at the pod's average.
-    const perGpu = pod.gpuUtilization ?? new Map(Array.from({ length: pod.gpus }, (_, gpu) => [`${index}/${gpu}`, pod.utilization]));
+    const perGpu =
+      pod.gpuUtilization ?? new Map(Array.from({ length: pod.gpus }, (_, gpu) => [`${index}/${gpu}`, pod.utilization]));
     for (const [device, value] of perGpu) devices.set(device, value);
   });
   return [...totals]
@@ -342,12 +401,18 @@ export function podFigures(
   now: number,
   idleWindowSeconds = IDLE_WINDOW_SECONDS,
   labels: GpuMetricLabels = "auto",
-): { pods: PodUtilization[]; idle: IdleGpuPod[]; gpusHeld: number; projectsOf: (unlabelled: string) => ProjectUtilization[] } {
+): {
+  pods: PodUtilization[];
+  idle: IdleGpuPod[];
+  gpusHeld: number;
+  projectsOf: (unlabelled: string) => ProjectUtilization[];
+} {
   const utilization = groupByPod(samples.utilizationNow, labels, known);
   const memory = groupByPod(samples.memoryNow, labels, known);
   // How many pods each physical GPU is reported for: more than one means time-sliced.
   const sharers = new Map<string, number>();
-  for (const entry of utilization.values()) for (const device of entry.gpuKeys) sharers.set(device, (sharers.get(device) ?? 0) + 1);
+  for (const entry of utilization.values())
+    for (const device of entry.gpuKeys) sharers.set(device, (sharers.get(device) ?? 0) + 1);
   const describe = (namespace: string, name: string) => {
     const pod = known(namespace, name);
     return { namespace, name, run: pod?.run ?? null, project: pod?.project ?? null, user: pod?.user ?? null };
@@ -357,7 +422,9 @@ export function podFigures(
     gpus: entry.gpuKeys.length,
     sharedGpus: entry.gpuKeys.filter((device) => (sharers.get(device) ?? 0) > 1).length,
     utilization: round1(average(entry.values)),
-    memoryUsedMiB: Math.round((memory.get(`${entry.namespace}/${entry.name}`)?.values ?? []).reduce((sum, value) => sum + value, 0)),
+    memoryUsedMiB: Math.round(
+      (memory.get(`${entry.namespace}/${entry.name}`)?.values ?? []).reduce((sum, value) => sum + value, 0),
+    ),
     gpuUtilization: new Map(entry.gpuKeys.map((device, index) => [device, entry.values[index]])),
   }));
   withDevices.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
@@ -383,13 +450,19 @@ export function podFigures(
     if (!pod || (pod.gpus === 0 && !pod.mayHoldGpu)) continue;
     if (pod.startedAt === null || now - pod.startedAt < idleWindowSeconds * 1000) continue;
     const shared = entry.gpuKeys.filter((device) => (sharers.get(device) ?? 0) > 1).length;
-    idle.push({ ...describe(entry.namespace, entry.name), gpus: entry.gpuKeys.length, sharedGpus: shared, utilization: round1(average(averages.get(key)?.values ?? entry.values)) });
+    idle.push({
+      ...describe(entry.namespace, entry.name),
+      gpus: entry.gpuKeys.length,
+      sharedGpus: shared,
+      utilization: round1(average(averages.get(key)?.values ?? entry.values)),
+    });
   }
   idle.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   return { pods, idle, gpusHeld: sharers.size, projectsOf: (unlabelled) => projectFigures(withDevices, unlabelled) };
 }
 
-export const PROMETHEUS_HINT = "Set the cluster's Prometheus URL (Clusters → the cluster → Settings, or PATCH /api/v1/clusters/{cluster} with prometheusUrl) to see GPU utilization.";
+export const PROMETHEUS_HINT =
+  "Set the cluster's Prometheus URL (Clusters → the cluster → Settings, or PATCH /api/v1/clusters/{cluster} with prometheusUrl) to see GPU utilization.";
 
 /** Everything the utilization view needs, asked of Prometheus at once. */
 export async function readUtilization(
@@ -414,11 +487,28 @@ export async function readUtilization(
       queryInstant(prometheusUrl, queries.idleMax, { time: now, timeoutMs }),
       queryInstant(prometheusUrl, queries.idleAverage, { time: now, timeoutMs }),
     ]);
-    const { pods, idle, gpusHeld, projectsOf } = podFigures({ utilizationNow, memoryNow, idleMax, idleAverage }, known, now.getTime(), options.idleWindowSeconds, labels);
+    const { pods, idle, gpusHeld, projectsOf } = podFigures(
+      { utilizationNow, memoryNow, idleMax, idleAverage },
+      known,
+      now.getTime(),
+      options.idleWindowSeconds,
+      labels,
+    );
     const chart = heldGpuSeries(chartUtilization, chartMemory, labels, known);
-    return { status: "ok", configured: true, available: true, points: chartPoints(chart.utilization, chart.memory, range), gpusHeld, pods, projects: projectsOf(NOT_FROM_BERTH), idle, generatedAt: now.toISOString() };
+    return {
+      status: "ok",
+      configured: true,
+      available: true,
+      points: chartPoints(chart.utilization, chart.memory, range),
+      gpusHeld,
+      pods,
+      projects: projectsOf(NOT_FROM_BERTH),
+      idle,
+      generatedAt: now.toISOString(),
+    };
   } catch (error) {
-    const message = error instanceof PrometheusError ? error.message : `Prometheus could not be queried: ${(error as Error).message}`;
+    const message =
+      error instanceof PrometheusError ? error.message : `Prometheus could not be queried: ${(error as Error).message}`;
     return { status: "unavailable", configured: true, available: false, message, error: message };
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+
 import type { QuotaView } from "./aggregate";
-import { DASHBOARD_QUOTA_LIMIT, capQuotas, quotaPage } from "./quota-page";
+import { capQuotas, DASHBOARD_QUOTA_LIMIT, quotaPage } from "./quota-page";
 
 const quota = (namespace: string, pressure: number): QuotaView => ({
   namespace,

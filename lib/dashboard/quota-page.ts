@@ -10,7 +10,10 @@ export const DASHBOARD_QUOTA_LIMIT = 12;
 export const QUOTA_PAGE_MAX = 500;
 
 /** A section's quotas: the `limit` most pressed of `sorted` (most pressed first) and the counts of all. */
-export function capQuotas(sorted: readonly QuotaView[], limit = DASHBOARD_QUOTA_LIMIT): { quotas: QuotaView[]; quotaCount: number; quotaWarnings: number } {
+export function capQuotas(
+  sorted: readonly QuotaView[],
+  limit = DASHBOARD_QUOTA_LIMIT,
+): { quotas: QuotaView[]; quotaCount: number; quotaWarnings: number } {
   let warnings = 0;
   for (const quota of sorted) if (quota.warning) warnings += 1;
   return { quotas: sorted.slice(0, limit), quotaCount: sorted.length, quotaWarnings: warnings };
@@ -28,7 +31,14 @@ const keyOf = (quota: QuotaView): QuotaKey => [quota.pressure, quota.namespace, 
 function decodeCursor(cursor: string): QuotaKey {
   try {
     const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(key) && key.length === 3 && typeof key[0] === "number" && typeof key[1] === "string" && typeof key[2] === "string") return key as QuotaKey;
+    if (
+      Array.isArray(key) &&
+      key.length === 3 &&
+      typeof key[0] === "number" &&
+      typeof key[1] === "string" &&
+      typeof key[2] === "string"
+    )
+      return key as QuotaKey;
   } catch {
     // Not base64url JSON: refused below.
   }
@@ -40,7 +50,11 @@ function decodeCursor(cursor: string): QuotaKey {
  * not a position, so quotas whose pressure moved meanwhile shift no page: a quota that moved across
  * the cursor is seen twice or not at all, as in any live list.
  */
-export function quotaPage(sorted: readonly QuotaView[], cursor: string | undefined, limit: number): { items: QuotaView[]; nextCursor: string | null; count: number } {
+export function quotaPage(
+  sorted: readonly QuotaView[],
+  cursor: string | undefined,
+  limit: number,
+): { items: QuotaView[]; nextCursor: string | null; count: number } {
   let start = 0;
   if (cursor) {
     const after = decodeCursor(cursor);
@@ -49,5 +63,9 @@ export function quotaPage(sorted: readonly QuotaView[], cursor: string | undefin
   }
   const items = sorted.slice(start, start + limit);
   const more = start + limit < sorted.length;
-  return { items, nextCursor: more ? Buffer.from(JSON.stringify(keyOf(items[items.length - 1]))).toString("base64url") : null, count: sorted.length };
+  return {
+    items,
+    nextCursor: more ? Buffer.from(JSON.stringify(keyOf(items[items.length - 1]))).toString("base64url") : null,
+    count: sorted.length,
+  };
 }

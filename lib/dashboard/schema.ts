@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { DASHBOARD_QUOTA_LIMIT, QUOTA_PAGE_MAX } from "./quota-page";
 
 /** `?cluster=` of the dashboard routes: a cluster's id or name; `?quotas=all` for every quota of a section. */
@@ -7,7 +8,9 @@ export const dashboardQuerySchema = z.object({
   quotas: z
     .enum(["all"], { error: "quotas must be all (or left out)" })
     .optional()
-    .describe(`Left out: each cluster's ${DASHBOARD_QUOTA_LIMIT} most pressed quotas (the rest from /api/v1/dashboard/clusters/{cluster}/quotas); all: every quota`),
+    .describe(
+      `Left out: each cluster's ${DASHBOARD_QUOTA_LIMIT} most pressed quotas (the rest from /api/v1/dashboard/clusters/{cluster}/quotas); all: every quota`,
+    ),
 });
 
 /** `GET /api/v1/dashboard/clusters/{cluster}/quotas`: a page of a cluster's quotas, most pressed first. */
@@ -39,14 +42,28 @@ export const gpuHoursQuerySchema = z
     by: z.enum(["project", "group"], { error: "by must be project or group" }).default("project"),
     format: z.enum(["json", "csv"], { error: "format must be json or csv" }).default("json"),
   })
-  .refine((query) => !query.from || !query.to || Date.parse(query.from) < Date.parse(query.to), { message: "from must be before to", path: ["from"] });
+  .refine((query) => !query.from || !query.to || Date.parse(query.from) < Date.parse(query.to), {
+    message: "from must be before to",
+    path: ["from"],
+  });
 
 export type GpuHoursQuery = z.infer<typeof gpuHoursQuerySchema>;
 
 // ---- Response shapes (documented in /api/v1/openapi.json; the integration test parses real answers with them) ----
 
-const podRefShape = { namespace: z.string(), name: z.string(), run: z.string().nullable(), project: z.string().nullable(), user: z.string().nullable() };
-const breakdownRowSchema = z.object({ key: z.string(), running: z.number().int(), pending: z.number().int(), gpus: z.number().int() });
+const podRefShape = {
+  namespace: z.string(),
+  name: z.string(),
+  run: z.string().nullable(),
+  project: z.string().nullable(),
+  user: z.string().nullable(),
+};
+const breakdownRowSchema = z.object({
+  key: z.string(),
+  running: z.number().int(),
+  pending: z.number().int(),
+  gpus: z.number().int(),
+});
 
 export const quotaViewSchema = z.object({
   namespace: z.string(),
@@ -73,17 +90,40 @@ export const clusterDashboardSchema = z.object({
   runningPods: z.number().int(),
   pendingPods: z.number().int(),
   failedLastHour: z.number().int(),
-  pending: z.array(z.object({ ...podRefShape, reason: z.string(), since: z.string().nullable(), gpus: z.number().int() })),
+  pending: z.array(
+    z.object({ ...podRefShape, reason: z.string(), since: z.string().nullable(), gpus: z.number().int() }),
+  ),
   failed: z.array(z.object({ ...podRefShape, finishedAt: z.string() })),
-  breakdown: z.object({ namespace: z.array(breakdownRowSchema), project: z.array(breakdownRowSchema), execConfig: z.array(breakdownRowSchema), user: z.array(breakdownRowSchema), activity: z.array(breakdownRowSchema) }),
+  breakdown: z.object({
+    namespace: z.array(breakdownRowSchema),
+    project: z.array(breakdownRowSchema),
+    execConfig: z.array(breakdownRowSchema),
+    user: z.array(breakdownRowSchema),
+    activity: z.array(breakdownRowSchema),
+  }),
   gpu: z.object({
     allocatable: z.number().int().describe("Whole nvidia.com/gpu allocatable on the nodes"),
-    physical: z.number().int().describe("The physical GPUs behind them: a time-sliced node (label nvidia.com/gpu.replicas) advertises each GPU replicas times"),
+    physical: z
+      .number()
+      .int()
+      .describe(
+        "The physical GPUs behind them: a time-sliced node (label nvidia.com/gpu.replicas) advertises each GPU replicas times",
+      ),
     requested: z.number().int().describe("Whole nvidia.com/gpu requested by running pods"),
-    nodes: z.array(z.object({ node: z.string(), allocatable: z.number().int(), requested: z.number().int(), replicas: z.number().int().optional(), pods: z.array(z.object({ ...podRefShape, gpus: z.number().int() })) })),
+    nodes: z.array(
+      z.object({
+        node: z.string(),
+        allocatable: z.number().int(),
+        requested: z.number().int(),
+        replicas: z.number().int().optional(),
+        pods: z.array(z.object({ ...podRefShape, gpus: z.number().int() })),
+      }),
+    ),
     projects: z.array(z.object({ project: z.string(), gpus: z.number().int() })),
   }),
-  quotas: z.array(quotaViewSchema).describe(`The ${DASHBOARD_QUOTA_LIMIT} most pressed quotas (every quota with ?quotas=all)`),
+  quotas: z
+    .array(quotaViewSchema)
+    .describe(`The ${DASHBOARD_QUOTA_LIMIT} most pressed quotas (every quota with ?quotas=all)`),
   quotaCount: z.number().int().describe("Every ResourceQuota of the cluster"),
   quotaWarnings: z.number().int().describe("Quotas at 90 % or more of a limit, among all of them"),
   generatedAt: z.string(),

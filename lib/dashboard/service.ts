@@ -1,7 +1,9 @@
 import "server-only";
+
 import type { V1Node, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
 import { asc } from "drizzle-orm";
 import jsonPatch from "fast-json-patch";
+
 import { getDb } from "@/db";
 import { clusters, type Cluster } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
@@ -9,6 +11,7 @@ import { mayReadCluster } from "@/lib/clusters/access";
 import { findCluster } from "@/lib/clusters/queries";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
 import type { Actor } from "@/lib/permissions";
+
 import { ClusterAggregator, type ClusterAggregates, type QuotaView, type WatchEvent } from "./aggregate";
 import { readUtilization, type UtilizationView } from "./prometheus";
 import { capQuotas, quotaPage } from "./quota-page";
@@ -85,7 +88,14 @@ interface Feed {
   statusVersion: number;
   lastUsed: number;
   /** `json`: the value serialised, once, for GET requests (ten clusters of 1,000 namespaces make megabytes). */
-  view: { key: string; at: number; value: ClusterDashboard; json?: string; quotas: QuotaView[]; patches?: WeakMap<ClusterDashboard, string> } | null;
+  view: {
+    key: string;
+    at: number;
+    value: ClusterDashboard;
+    json?: string;
+    quotas: QuotaView[];
+    patches?: WeakMap<ClusterDashboard, string>;
+  } | null;
   dispose(): void;
 }
 
@@ -107,7 +117,16 @@ interface DashboardState {
 
 // One state per server process, kept across module reloads in development.
 const globalForDashboard = globalThis as unknown as { berthDashboard?: DashboardState };
-const state: DashboardState = (globalForDashboard.berthDashboard ??= { feeds: new Map(), listeners: new Set(), changed: new Set(), changeTimer: null, refreshTimer: null, sweepTimer: null, utilization: new Map(), streams: new Map() });
+const state: DashboardState = (globalForDashboard.berthDashboard ??= {
+  feeds: new Map(),
+  listeners: new Set(),
+  changed: new Set(),
+  changeTimer: null,
+  refreshTimer: null,
+  sweepTimer: null,
+  utilization: new Map(),
+  streams: new Map(),
+});
 
 function signalChange(clusterId: number): void {
   state.changed.add(clusterId);
@@ -248,7 +267,11 @@ function clusterView(feed: Feed): ClusterDashboard {
   const key = `${feed.aggregator.version}/${feed.statusVersion}/${feed.name}/${feed.prometheusConfigured}`;
   if (feed.view && feed.view.key === key && now - feed.view.at < VIEW_MAX_AGE_MS) return feed.view.value;
   const statuses = FEED_KINDS.map((kind) => feed.statuses[kind]);
-  const staleSince = statuses.map((status) => status.staleSince).filter((since): since is string => since !== null).sort()[0] ?? null;
+  const staleSince =
+    statuses
+      .map((status) => status.staleSince)
+      .filter((since): since is string => since !== null)
+      .sort()[0] ?? null;
   const aggregates = feed.aggregator.snapshot();
   const value: ClusterDashboard = {
     id: feed.clusterId,
@@ -292,7 +315,10 @@ function visibleClusters(actor: Actor, cluster?: string): Cluster[] {
  */
 export async function dashboardSnapshot(actor: Actor, options: DashboardOptions = {}): Promise<DashboardSnapshot> {
   const feeds = await visibleFeeds(actor, options.cluster);
-  return { clusters: feeds.map(options.quotas === "all" ? withAllQuotas : clusterView), generatedAt: new Date().toISOString() };
+  return {
+    clusters: feeds.map(options.quotas === "all" ? withAllQuotas : clusterView),
+    generatedAt: new Date().toISOString(),
+  };
 }
 
 /** `?cluster=` names one cluster; `?quotas=all` sends every quota of a section instead of the most pressed. */
@@ -311,13 +337,19 @@ function withAllQuotas(feed: Feed): ClusterDashboard {
  * `GET /api/v1/dashboard/clusters/{cluster}/quotas`: the cluster's quotas past those its section
  * carries, most pressed first, a page at a time.
  */
-export async function dashboardQuotas(actor: Actor, cluster: string, page: { cursor?: string; limit: number }): Promise<{ items: QuotaView[]; nextCursor: string | null; count: number }> {
+export async function dashboardQuotas(
+  actor: Actor,
+  cluster: string,
+  page: { cursor?: string; limit: number },
+): Promise<{ items: QuotaView[]; nextCursor: string | null; count: number }> {
   const [feed] = await visibleFeeds(actor, cluster);
   clusterView(feed);
   try {
     return quotaPage(feed.view!.quotas, page.cursor, page.limit);
   } catch (error) {
-    throw new DomainError(400, error instanceof Error ? error.message : String(error), { cursor: ["The cursor is not valid"] });
+    throw new DomainError(400, error instanceof Error ? error.message : String(error), {
+      cursor: ["The cursor is not valid"],
+    });
   }
 }
 
@@ -325,7 +357,11 @@ export async function dashboardQuotas(actor: Actor, cluster: string, page: { cur
 async function visibleFeeds(actor: Actor, cluster: string | undefined): Promise<Feed[]> {
   const rows = visibleClusters(actor, cluster);
   const feeds = rows.map(feedFor);
-  await Promise.all(feeds.filter((feed, index) => !feed.firstSyncSettled && !feed.startedAtBoot && rows[index].reachable !== false).map((feed) => feed.firstSync));
+  await Promise.all(
+    feeds
+      .filter((feed, index) => !feed.firstSyncSettled && !feed.startedAtBoot && rows[index].reachable !== false)
+      .map((feed) => feed.firstSync),
+  );
   return feeds;
 }
 
@@ -375,7 +411,11 @@ export function clusterDashboardJson(actor: Actor, clusterId: number): string | 
  * to patch from. `view` is the section the stream then holds. Null when the cluster is not
  * aggregated or hidden from the actor, or when nothing changed since `sent`.
  */
-export function clusterDashboardChange(actor: Actor, clusterId: number, sent: ClusterDashboard | undefined): { view: ClusterDashboard; patch: string } | { view: ClusterDashboard; full: string } | null {
+export function clusterDashboardChange(
+  actor: Actor,
+  clusterId: number,
+  sent: ClusterDashboard | undefined,
+): { view: ClusterDashboard; patch: string } | { view: ClusterDashboard; full: string } | null {
   const feed = state.feeds.get(clusterId);
   if (!feed || !mayReadCluster(actor, clusterId)) return null;
   feed.lastUsed = Date.now();
@@ -409,7 +449,9 @@ export function startDashboardFeeds(): void {
       if (!feed.firstSyncSettled) feed.startedAtBoot = true;
     } catch (error) {
       // An unusable kubeconfig shows as an error on the dashboard; it must not stop the server.
-      console.error(`berth: cannot aggregate cluster ${cluster.name}: ${error instanceof Error ? error.message : error}`);
+      console.error(
+        `berth: cannot aggregate cluster ${cluster.name}: ${error instanceof Error ? error.message : error}`,
+      );
     }
   }
 }
@@ -459,7 +501,9 @@ export async function gpuUtilization(actor: Actor, cluster: string): Promise<Uti
   if (cached && cached.source === source && Date.now() - cached.at < UTILIZATION_CACHE_MS) return cached.view;
   const view = (async () => {
     const aggregator = row.prometheusUrl ? await ensureClusterAggregator(row) : null;
-    return readUtilization(row.prometheusUrl, (namespace, name) => aggregator?.podNamed(namespace, name), { labels: row.gpuMetricLabels ?? "auto" });
+    return readUtilization(row.prometheusUrl, (namespace, name) => aggregator?.podNamed(namespace, name), {
+      labels: row.gpuMetricLabels ?? "auto",
+    });
   })();
   state.utilization.set(row.id, { source, at: Date.now(), view });
   // A failure to reach the cluster itself is not kept: the next request tries again.

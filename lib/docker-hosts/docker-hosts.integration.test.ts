@@ -4,8 +4,9 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { generate } from "selfsigned";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerTestEndpoint } from "@/test/support/docker-engine";
+
 import type { Actor } from "@/lib/permissions";
+import { dockerTestEndpoint } from "@/test/support/docker-engine";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-docker-hosts-"));
 
@@ -14,7 +15,10 @@ async function clientTls() {
   const ca = await generate([{ name: "commonName", value: "docker-hosts-test-ca" }], {
     keyType: "ec",
     algorithm: "sha256",
-    extensions: [{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, digitalSignature: true, critical: true }],
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "keyUsage", keyCertSign: true, digitalSignature: true, critical: true },
+    ],
   });
   const client = await generate([{ name: "commonName", value: "berth" }], {
     keyType: "ec",
@@ -45,23 +49,39 @@ describe("Docker hosts against a real engine", async () => {
   for (const method of ["log", "info", "warn", "error"] as const) {
     const original = console[method].bind(console);
     console[method] = (...args: unknown[]) => {
-      logged.push(args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : typeof arg === "string" ? arg : JSON.stringify(arg))).join(" "));
+      logged.push(
+        args
+          .map((arg) =>
+            arg instanceof Error ? `${arg.message} ${arg.stack}` : typeof arg === "string" ? arg : JSON.stringify(arg),
+          )
+          .join(" "),
+      );
       original(...args);
     };
   }
 
-  type Answer<T> = { ok: true; data: T } | { ok: false; status: number; error: string; fieldErrors?: Record<string, string[]> };
-  const run = <T,>(mutation: Parameters<typeof executeMutation>[0], input: unknown, actor: Actor | null) => executeMutation(mutation, input, actor, "api") as Promise<Answer<T>>;
+  type Answer<T> =
+    { ok: true; data: T } | { ok: false; status: number; error: string; fieldErrors?: Record<string, string[]> };
+  const run = <T>(mutation: Parameters<typeof executeMutation>[0], input: unknown, actor: Actor | null) =>
+    executeMutation(mutation, input, actor, "api") as Promise<Answer<T>>;
 
   const db = getDb();
   const adminRow = db.insert(users).values({ username: "admin", role: "admin", passwordHash: "x" }).returning().get();
   const adaRow = db.insert(users).values({ username: "ada", role: "user", passwordHash: "x" }).returning().get();
   const adminToken = "berth_docker_hosts_admin_token";
-  db.insert(apiTokens).values({ userId: adminRow.id, name: "test", tokenHash: hashToken(adminToken), prefix: adminToken.slice(0, 8) }).run();
+  db.insert(apiTokens)
+    .values({ userId: adminRow.id, name: "test", tokenHash: hashToken(adminToken), prefix: adminToken.slice(0, 8) })
+    .run();
   const admin = () => actorForUser(adminRow.id)!;
   const ada = () => actorForUser(adaRow.id)!;
 
-  const call = async (handler: (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>, method: string, url: string, params: Record<string, string> = {}, body?: unknown) => {
+  const call = async (
+    handler: (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>,
+    method: string,
+    url: string,
+    params: Record<string, string> = {},
+    body?: unknown,
+  ) => {
     const request = new NextRequest(new URL(url, "http://berth.test"), {
       method,
       headers: { authorization: `Bearer ${adminToken}`, ...(body ? { "content-type": "application/json" } : {}) },
@@ -76,45 +96,97 @@ describe("Docker hosts against a real engine", async () => {
     tls = await clientTls();
   });
   afterAll(() => {
-    expect(logged.filter((line) => line.includes("PRIVATE KEY") || (tls && line.includes(tls.key.split("\n")[1])))).toEqual([]);
+    expect(
+      logged.filter((line) => line.includes("PRIVATE KEY") || (tls && line.includes(tls.key.split("\n")[1]))),
+    ).toEqual([]);
   });
 
   it("attaches the engine's socket over the API and reads its live status", async () => {
-    const created = await call(collection.POST as never, "POST", "/api/v1/docker-hosts", {}, { name: "local", endpoint: dockerTestEndpoint(), description: "test engine" });
-    expect(created).toMatchObject({ status: 201, body: { name: "local", endpoint: dockerTestEndpoint(), tls: false, usableByAll: false, revision: 1 } });
+    const created = await call(
+      collection.POST as never,
+      "POST",
+      "/api/v1/docker-hosts",
+      {},
+      { name: "local", endpoint: dockerTestEndpoint(), description: "test engine" },
+    );
+    expect(created).toMatchObject({
+      status: 201,
+      body: { name: "local", endpoint: dockerTestEndpoint(), tls: false, usableByAll: false, revision: 1 },
+    });
     const detail = await call(item.GET as never, "GET", "/api/v1/docker-hosts/local", { dockerHost: "local" });
     expect(detail.status).toBe(200);
-    expect(detail.body.status).toMatchObject({ reachable: true, engineVersion: expect.stringMatching(/\d+\.\d+/), cpus: expect.any(Number), memoryBytes: expect.any(Number), containersRunning: expect.any(Number) });
+    expect(detail.body.status).toMatchObject({
+      reachable: true,
+      engineVersion: expect.stringMatching(/\d+\.\d+/),
+      cpus: expect.any(Number),
+      memoryBytes: expect.any(Number),
+      containersRunning: expect.any(Number),
+    });
     expect((detail.body.status as { cpus: number }).cpus).toBeGreaterThan(0);
     expect((detail.body.status as { memoryBytes: number }).memoryBytes).toBeGreaterThan(0);
     const listed = await call(collection.GET as never, "GET", "/api/v1/docker-hosts");
-    expect(listed.body).toEqual([expect.objectContaining({ name: "local", status: expect.objectContaining({ reachable: true }) })]);
+    expect(listed.body).toEqual([
+      expect.objectContaining({ name: "local", status: expect.objectContaining({ reachable: true }) }),
+    ]);
   });
 
   it("refuses hostile endpoints and TLS file paths as field errors", async () => {
-    const refused = await call(collection.POST as never, "POST", "/api/v1/docker-hosts", {}, { name: "evil", endpoint: "ssh://root@build-host" });
+    const refused = await call(
+      collection.POST as never,
+      "POST",
+      "/api/v1/docker-hosts",
+      {},
+      { name: "evil", endpoint: "ssh://root@build-host" },
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.fieldErrors).toEqual({ endpoint: [expect.stringMatching(/ssh program/)] });
     const noTls = await run(mutations.createDockerHost, { name: "plain", endpoint: "tcp://10.0.0.5:2375" }, admin());
     expect(noTls).toMatchObject({ ok: false, status: 400, fieldErrors: { tls: [expect.stringMatching(/needs TLS/)] } });
-    const paths = await run(mutations.createDockerHost, { name: "paths", endpoint: "tcp://10.0.0.5:2376", tls: { ca: "/etc/docker/ca.pem", cert: "~/.docker/cert.pem", key: tls.key } }, admin());
-    expect(paths).toMatchObject({ ok: false, fieldErrors: { "tls.ca": [expect.stringMatching(/file path/)], "tls.cert": [expect.stringMatching(/file path/)] } });
+    const paths = await run(
+      mutations.createDockerHost,
+      {
+        name: "paths",
+        endpoint: "tcp://10.0.0.5:2376",
+        tls: { ca: "/etc/docker/ca.pem", cert: "~/.docker/cert.pem", key: tls.key },
+      },
+      admin(),
+    );
+    expect(paths).toMatchObject({
+      ok: false,
+      fieldErrors: { "tls.ca": [expect.stringMatching(/file path/)], "tls.cert": [expect.stringMatching(/file path/)] },
+    });
     expect(listReadableDockerHosts(admin()).map((host) => host.name)).toEqual(["local"]);
   });
 
   it("keeps the TLS key out of the database in clear, the audit log and every answer, and says an unreachable engine in plain words", async () => {
-    const created = await run<{ id: number; tls: boolean }>(mutations.createDockerHost, { name: "remote", endpoint: "tcp://127.0.0.1:1", tls }, admin());
+    const created = await run<{ id: number; tls: boolean }>(
+      mutations.createDockerHost,
+      { name: "remote", endpoint: "tcp://127.0.0.1:1", tls },
+      admin(),
+    );
     expect(created).toMatchObject({ ok: true, data: { tls: true } });
     const keyLine = tls.key.split("\n")[1];
     const detail = await call(item.GET as never, "GET", "/api/v1/docker-hosts/remote", { dockerHost: "remote" });
     expect(detail.status).toBe(200);
-    expect(detail.body.status).toMatchObject({ reachable: false, error: "The engine cannot be reached (ECONNREFUSED)." });
-    const everything = JSON.stringify([detail.body, listReadableDockerHosts(admin()), listAuditEvents({ objectType: "docker-host", limit: 50 })]);
+    expect(detail.body.status).toMatchObject({
+      reachable: false,
+      error: "The engine cannot be reached (ECONNREFUSED).",
+    });
+    const everything = JSON.stringify([
+      detail.body,
+      listReadableDockerHosts(admin()),
+      listAuditEvents({ objectType: "docker-host", limit: 50 }),
+    ]);
     expect(everything).not.toContain(keyLine);
     expect(everything).not.toContain("PRIVATE KEY");
-    const stored = db.select().from((await import("@/db/schema")).dockerHosts).all();
+    const stored = db
+      .select()
+      .from((await import("@/db/schema")).dockerHosts)
+      .all();
     expect(JSON.stringify(stored)).not.toContain(keyLine);
-    for (const file of ["berth.db", "berth.db-wal"].map((name) => path.join(dataDir, name)).filter((name) => fs.existsSync(name))) {
+    for (const file of ["berth.db", "berth.db-wal"]
+      .map((name) => path.join(dataDir, name))
+      .filter((name) => fs.existsSync(name))) {
       expect(fs.readFileSync(file).includes(keyLine)).toBe(false);
     }
   });
@@ -125,22 +197,59 @@ describe("Docker hosts against a real engine", async () => {
     expect(missing.status).toBe(404);
     const group = await run<{ id: number }>(createGroup, { name: "ml" }, admin());
     expect(group.ok).toBe(true);
-    db.insert(groupMembers).values({ groupId: (group as { data: { id: number } }).data.id, userId: adaRow.id }).run();
-    expect(await run(mutations.setDockerHostGrants, { dockerHost: "local", grants: [{ group: "ml", level: "use" }] }, admin())).toMatchObject({ ok: true });
-    expect(await readableDockerHostDetail(ada(), "local")).toMatchObject({ name: "local", grants: [{ group: "ml", level: "use" }] });
-    expect(await run(mutations.updateDockerHost, { dockerHost: "local", description: "mine" }, ada())).toMatchObject({ ok: false, status: 403 });
-    await run(mutations.setDockerHostGrants, { dockerHost: "local", grants: [{ group: "ml", level: "operate" }] }, admin());
-    expect(await run(mutations.updateDockerHost, { dockerHost: "local", description: "mine" }, ada())).toMatchObject({ ok: true, data: { description: "mine" } });
-    expect(await run(mutations.updateDockerHost, { dockerHost: "local", endpoint: "unix:///run/other.sock" }, ada())).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/dockerHosts.manage/) });
-    expect(await run(mutations.deleteDockerHost, { dockerHost: "local" }, ada())).toMatchObject({ ok: false, status: 403 });
-    expect(await run(mutations.createDockerHost, { name: "mine", endpoint: "unix:///run/mine.sock" }, ada())).toMatchObject({ ok: false, status: 403 });
+    db.insert(groupMembers)
+      .values({ groupId: (group as { data: { id: number } }).data.id, userId: adaRow.id })
+      .run();
+    expect(
+      await run(
+        mutations.setDockerHostGrants,
+        { dockerHost: "local", grants: [{ group: "ml", level: "use" }] },
+        admin(),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(await readableDockerHostDetail(ada(), "local")).toMatchObject({
+      name: "local",
+      grants: [{ group: "ml", level: "use" }],
+    });
+    expect(await run(mutations.updateDockerHost, { dockerHost: "local", description: "mine" }, ada())).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    await run(
+      mutations.setDockerHostGrants,
+      { dockerHost: "local", grants: [{ group: "ml", level: "operate" }] },
+      admin(),
+    );
+    expect(await run(mutations.updateDockerHost, { dockerHost: "local", description: "mine" }, ada())).toMatchObject({
+      ok: true,
+      data: { description: "mine" },
+    });
+    expect(
+      await run(mutations.updateDockerHost, { dockerHost: "local", endpoint: "unix:///run/other.sock" }, ada()),
+    ).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/dockerHosts.manage/) });
+    expect(await run(mutations.deleteDockerHost, { dockerHost: "local" }, ada())).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(
+      await run(mutations.createDockerHost, { name: "mine", endpoint: "unix:///run/mine.sock" }, ada()),
+    ).toMatchObject({ ok: false, status: 403 });
   });
 
   it("refuses to remove a host an execution config uses, and removes it once unused", async () => {
     const host = (await readableDockerHostDetail(admin(), "local"))!;
-    db.insert(executionConfigs).values({ name: "docker-small", spec: {}, usableBy: "all", engine: "docker", dockerHostId: host.id }).run();
-    expect(await run(mutations.deleteDockerHost, { dockerHost: "local" }, admin())).toMatchObject({ ok: false, status: 409, error: expect.stringMatching(/execution config docker-small/) });
-    expect(await run(mutations.deleteDockerHost, { dockerHost: "remote" }, admin())).toMatchObject({ ok: true, data: { name: "remote" } });
+    db.insert(executionConfigs)
+      .values({ name: "docker-small", spec: {}, usableBy: "all", engine: "docker", dockerHostId: host.id })
+      .run();
+    expect(await run(mutations.deleteDockerHost, { dockerHost: "local" }, admin())).toMatchObject({
+      ok: false,
+      status: 409,
+      error: expect.stringMatching(/execution config docker-small/),
+    });
+    expect(await run(mutations.deleteDockerHost, { dockerHost: "remote" }, admin())).toMatchObject({
+      ok: true,
+      data: { name: "remote" },
+    });
     const deleted = await call(item.DELETE as never, "DELETE", "/api/v1/docker-hosts/remote", { dockerHost: "remote" });
     expect(deleted.status).toBe(404);
   });

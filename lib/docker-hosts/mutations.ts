@@ -1,15 +1,23 @@
 import "server-only";
+
 import { eq } from "drizzle-orm";
+
 import type { Tx } from "@/db";
 import { dockerHostGrants, dockerHosts, executionConfigs, groups, type DockerHost } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { conflictView } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { can } from "@/lib/permissions";
+
 import { dockerHostGrantsOf, findDockerHost, toDockerHostView } from "./queries";
-import { createDockerHostSchema, deleteDockerHostSchema, setDockerHostGrantsSchema, updateDockerHostSchema } from "./schema";
+import {
+  createDockerHostSchema,
+  deleteDockerHostSchema,
+  setDockerHostGrantsSchema,
+  updateDockerHostSchema,
+} from "./schema";
 import { forgetDockerHostStatus } from "./status";
 
 /** The Docker host a path or form names, or a 404. */
@@ -47,7 +55,11 @@ export const createDockerHost = defineMutation({
     const tlsEncrypted = input.tls ? encryptSecret(JSON.stringify(input.tls)) : null;
     return ctx.write((tx) => {
       if (findDockerHost(input.name, tx)) throw conflict("name", `A Docker host named "${input.name}" already exists`);
-      const host = tx.insert(dockerHosts).values({ name: input.name, description: input.description, endpoint: input.endpoint, tlsEncrypted }).returning().get();
+      const host = tx
+        .insert(dockerHosts)
+        .values({ name: input.name, description: input.description, endpoint: input.endpoint, tlsEncrypted })
+        .returning()
+        .get();
       return { result: toDockerHostView(host), audit: { ...hostAudit(host), after: dockerHostAuditBody(host) } };
     });
   },
@@ -66,18 +78,31 @@ export const updateDockerHost = defineMutation({
   run(input, ctx) {
     const result = ctx.write((tx) => {
       const before = requireDockerHost(input.dockerHost, tx);
-      assertFreshVersion(`Docker host ${before.name}`, before, input.version, conflictView("docker-host", before.id, { ...toDockerHostView(before), version: before.version }, tx));
-      if (input.name && input.name !== before.name && findDockerHost(input.name, tx)) throw conflict("name", `A Docker host named "${input.name}" already exists`);
-      const connectionChanged = input.endpoint !== undefined && (input.endpoint !== before.endpoint || input.tls !== undefined || before.tlsEncrypted !== null);
+      assertFreshVersion(
+        `Docker host ${before.name}`,
+        before,
+        input.version,
+        conflictView("docker-host", before.id, { ...toDockerHostView(before), version: before.version }, tx),
+      );
+      if (input.name && input.name !== before.name && findDockerHost(input.name, tx))
+        throw conflict("name", `A Docker host named "${input.name}" already exists`);
+      const connectionChanged =
+        input.endpoint !== undefined &&
+        (input.endpoint !== before.endpoint || input.tls !== undefined || before.tlsEncrypted !== null);
       if (connectionChanged && !can(ctx.actor, "dockerHosts.manage", { dockerHost: before.id })) {
-        throw new DomainError(403, 'Changing the endpoint or TLS material needs the permission "dockerHosts.manage" on this Docker host');
+        throw new DomainError(
+          403,
+          'Changing the endpoint or TLS material needs the permission "dockerHosts.manage" on this Docker host',
+        );
       }
       const after = tx
         .update(dockerHosts)
         .set({
           name: input.name ?? before.name,
           description: input.description ?? before.description,
-          ...(connectionChanged ? { endpoint: input.endpoint, tlsEncrypted: input.tls ? encryptSecret(JSON.stringify(input.tls)) : null } : {}),
+          ...(connectionChanged
+            ? { endpoint: input.endpoint, tlsEncrypted: input.tls ? encryptSecret(JSON.stringify(input.tls)) : null }
+            : {}),
           version: before.version + 1,
           updatedAt: new Date(),
         })
@@ -86,7 +111,11 @@ export const updateDockerHost = defineMutation({
         .get();
       return {
         result: toDockerHostView(after),
-        audit: { ...hostAudit(after), before: dockerHostAuditBody(before), after: { ...dockerHostAuditBody(after), ...(connectionChanged ? { connectionReplaced: true } : {}) } },
+        audit: {
+          ...hostAudit(after),
+          before: dockerHostAuditBody(before),
+          after: { ...dockerHostAuditBody(after), ...(connectionChanged ? { connectionReplaced: true } : {}) },
+        },
       };
     });
     forgetDockerHostStatus(result.id);
@@ -103,9 +132,18 @@ export const deleteDockerHost = defineMutation({
     const result = ctx.write((tx) => {
       const host = requireDockerHost(input.dockerHost, tx);
       const references = dockerHostReferences(host, tx);
-      if (references.length) throw new DomainError(409, `Docker host ${host.name} is used by ${references.join(", ")}; change those first.`, undefined, { usedBy: references });
+      if (references.length)
+        throw new DomainError(
+          409,
+          `Docker host ${host.name} is used by ${references.join(", ")}; change those first.`,
+          undefined,
+          { usedBy: references },
+        );
       tx.delete(dockerHosts).where(eq(dockerHosts.id, host.id)).run();
-      return { result: { id: host.id, name: host.name }, audit: { ...hostAudit(host), before: dockerHostAuditBody(host) } };
+      return {
+        result: { id: host.id, name: host.name },
+        audit: { ...hostAudit(host), before: dockerHostAuditBody(host) },
+      };
     });
     forgetDockerHostStatus(result.id);
     return result;
@@ -129,11 +167,27 @@ export const setDockerHostGrants = defineMutation({
       if (Object.keys(fieldErrors).length) throw new DomainError(422, "Unknown groups", fieldErrors);
       const before = dockerHostGrantsOf(host.id, tx);
       tx.delete(dockerHostGrants).where(eq(dockerHostGrants.dockerHostId, host.id)).run();
-      input.grants.forEach((grant, index) => tx.insert(dockerHostGrants).values({ dockerHostId: host.id, groupId: found[index]!.id, level: grant.level }).run());
+      input.grants.forEach((grant, index) =>
+        tx
+          .insert(dockerHostGrants)
+          .values({ dockerHostId: host.id, groupId: found[index]!.id, level: grant.level })
+          .run(),
+      );
       const everyone = input.everyone ?? host.usableByAll;
-      if (everyone !== host.usableByAll) tx.update(dockerHosts).set({ usableByAll: everyone, updatedAt: new Date() }).where(eq(dockerHosts.id, host.id)).run();
+      if (everyone !== host.usableByAll)
+        tx.update(dockerHosts)
+          .set({ usableByAll: everyone, updatedAt: new Date() })
+          .where(eq(dockerHosts.id, host.id))
+          .run();
       const after = dockerHostGrantsOf(host.id, tx);
-      return { result: after, audit: { ...hostAudit(host), before: { grants: before, usableByAll: host.usableByAll }, after: { grants: after, usableByAll: everyone } } };
+      return {
+        result: after,
+        audit: {
+          ...hostAudit(host),
+          before: { grants: before, usableByAll: host.usableByAll },
+          after: { grants: after, usableByAll: everyone },
+        },
+      };
     });
   },
 });

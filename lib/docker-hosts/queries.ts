@@ -1,11 +1,14 @@
 import "server-only";
+
 import { asc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { dockerHostGrants, dockerHosts, groups, type DockerHost } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import type { DockerConnection, DockerTls } from "@/lib/docker/endpoint-policy";
 import { isIdRef } from "@/lib/objects/versioned";
 import type { ClusterLevel } from "@/lib/permissions";
+
 import type { DockerHostView } from "./schema";
 
 export type { DockerHost } from "@/db/schema";
@@ -57,5 +60,7 @@ export function dockerHostGrantsOf(hostId: number, db: Reader = getDb()): { grou
 
 /** The connection lib/docker is given for a host: its TLS material decrypted here, on the server, for that call only. */
 export function dockerHostConnection(host: DockerHost): DockerConnection {
-  return host.tlsEncrypted ? { endpoint: host.endpoint, tls: JSON.parse(decryptSecret(host.tlsEncrypted)) as DockerTls } : { endpoint: host.endpoint };
+  return host.tlsEncrypted
+    ? { endpoint: host.endpoint, tls: JSON.parse(decryptSecret(host.tlsEncrypted)) as DockerTls }
+    : { endpoint: host.endpoint };
 }

@@ -1,6 +1,8 @@
 import "server-only";
+
 import { notFound } from "@/lib/actions/result";
 import { can, type Actor } from "@/lib/permissions";
+
 import { dockerHostGrantsOf, findDockerHost, listDockerHostRows, toDockerHostView, type DockerHost } from "./queries";
 import type { DockerHostDetail, DockerHostView, DockerHostWithStatus } from "./schema";
 import { dockerHostStatus } from "./status";
@@ -34,7 +36,10 @@ export async function listReadableDockerHostsWithStatus(actor: Actor): Promise<D
 }
 
 /** A readable host with its live status and grants; undefined when there is none the actor may read. */
-export async function readableDockerHostDetail(actor: Actor, ref: string | number): Promise<DockerHostDetail | undefined> {
+export async function readableDockerHostDetail(
+  actor: Actor,
+  ref: string | number,
+): Promise<DockerHostDetail | undefined> {
   const host = findDockerHost(ref);
   if (!host || !mayReadDockerHost(actor, host.id)) return undefined;
   return { ...toDockerHostView(host), status: await dockerHostStatus(host), grants: dockerHostGrantsOf(host.id) };

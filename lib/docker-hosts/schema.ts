@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { vetDockerConnection } from "@/lib/docker/endpoint-policy";
 import { versionSchema } from "@/lib/objects/versioned";
 import { CLUSTER_LEVELS } from "@/lib/permissions";
@@ -13,7 +14,10 @@ export const dockerHostNameSchema = z
   .trim()
   .min(1, { error: "Name is required", abort: true })
   .max(63, { error: "Name must be at most 63 characters", abort: true })
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "Use lowercase letters, digits and '-', starting and ending with a letter or digit");
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    "Use lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
 
 const endpointSchema = z
   .string({ error: "Give the Docker API endpoint" })
@@ -21,13 +25,21 @@ const endpointSchema = z
   .min(1, { error: "Give the Docker API endpoint, as unix:///path/to/docker.sock or tcp://host:port", abort: true })
   .max(300, { error: "The endpoint must be at most 300 characters", abort: true });
 
-const pemSchema = (what: string) => z.string({ error: `Paste the ${what} (PEM text)` }).max(64 * 1024, `The ${what} must be at most 64 KiB`);
+const pemSchema = (what: string) =>
+  z.string({ error: `Paste the ${what} (PEM text)` }).max(64 * 1024, `The ${what} must be at most 64 KiB`);
 
 /** TLS material for a tcp:// endpoint, as PEM text (never file paths). */
-export const dockerTlsSchema = z.strictObject({ ca: pemSchema("CA certificate"), cert: pemSchema("client certificate"), key: pemSchema("client key") });
+export const dockerTlsSchema = z.strictObject({
+  ca: pemSchema("CA certificate"),
+  cert: pemSchema("client certificate"),
+  key: pemSchema("client key"),
+});
 
 /** The allow-list's problems as field errors on `endpoint`, `tls` or `tls.ca`/`tls.cert`/`tls.key`. */
-function checkConnection(value: { endpoint?: string; tls?: z.output<typeof dockerTlsSchema> | null }, ctx: z.RefinementCtx) {
+function checkConnection(
+  value: { endpoint?: string; tls?: z.output<typeof dockerTlsSchema> | null },
+  ctx: z.RefinementCtx,
+) {
   if (value.endpoint === undefined) return;
   for (const problem of vetDockerConnection({ endpoint: value.endpoint, tls: value.tls ?? undefined })) {
     ctx.addIssue({ code: "custom", path: problem.field.split("."), message: problem.message });
@@ -55,7 +67,11 @@ const updateDockerHostFields = z.strictObject({
 });
 export const updateDockerHostSchema = updateDockerHostFields.superRefine((value, ctx) => {
   if (value.tls && value.endpoint === undefined) {
-    ctx.addIssue({ code: "custom", path: ["endpoint"], message: "Give the endpoint again with new TLS material, so both are checked together" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["endpoint"],
+      message: "Give the endpoint again with new TLS material, so both are checked together",
+    });
   }
   checkConnection(value, ctx);
 });
@@ -74,7 +90,12 @@ const setDockerHostGrantsFields = z.strictObject({
 export const setDockerHostGrantsSchema = setDockerHostGrantsFields.superRefine((value, ctx) => {
   const seen = new Set<string>();
   value.grants.forEach((grant, index) => {
-    if (seen.has(grant.group)) ctx.addIssue({ code: "custom", path: ["grants", index, "group"], message: `Group "${grant.group}" is listed twice` });
+    if (seen.has(grant.group))
+      ctx.addIssue({
+        code: "custom",
+        path: ["grants", index, "group"],
+        message: `Group "${grant.group}" is listed twice`,
+      });
     seen.add(grant.group);
   });
 });
@@ -86,7 +107,9 @@ export const dockerHostViewSchema = z.object({
   description: z.string(),
   endpoint: z.string().describe("unix:///path or tcp://host:port"),
   /** Whether TLS material is stored (it is never returned). */
-  tls: z.boolean().describe("Whether a TLS client certificate is stored; the certificate, key and CA are never returned"),
+  tls: z
+    .boolean()
+    .describe("Whether a TLS client certificate is stored; the certificate, key and CA are never returned"),
   usableByAll: z.boolean(),
   /** The saved configuration's revision, sent back on edit to detect conflicts. */
   revision: z.number(),
@@ -107,7 +130,11 @@ export const dockerHostStatusSchema = z.union([
     containersRunning: z.number(),
     checkedAt: z.string(),
   }),
-  z.object({ reachable: z.literal(false), error: z.string().describe("Why the engine could not be read, in plain words"), checkedAt: z.string() }),
+  z.object({
+    reachable: z.literal(false),
+    error: z.string().describe("Why the engine could not be read, in plain words"),
+    checkedAt: z.string(),
+  }),
 ]);
 export type DockerHostStatus = z.infer<typeof dockerHostStatusSchema>;
 

@@ -1,7 +1,9 @@
 import "server-only";
+
 import { UnreadableSecretError } from "@/lib/crypto/secret-box";
-import { dockerClient, describeDockerError } from "@/lib/docker/connection";
+import { describeDockerError, dockerClient } from "@/lib/docker/connection";
 import { engineFacts } from "@/lib/docker/engine";
+
 import { dockerHostConnection, type DockerHost } from "./queries";
 import type { DockerHostStatus } from "./schema";
 
@@ -10,7 +12,9 @@ const PROBE_TIMEOUT_MS = 4_000;
 const CACHE_MS = 5_000;
 
 // Reads in flight or recent, per host id and row version: pages and API calls share them.
-const globalForStatus = globalThis as unknown as { berthDockerHostStatus?: Map<number, { version: number; at: number; status: Promise<DockerHostStatus> }> };
+const globalForStatus = globalThis as unknown as {
+  berthDockerHostStatus?: Map<number, { version: number; at: number; status: Promise<DockerHostStatus> }>;
+};
 const cache = (globalForStatus.berthDockerHostStatus ??= new Map());
 
 async function probe(host: DockerHost): Promise<DockerHostStatus> {
@@ -19,7 +23,12 @@ async function probe(host: DockerHost): Promise<DockerHostStatus> {
     const facts = await engineFacts(dockerClient(dockerHostConnection(host)), PROBE_TIMEOUT_MS);
     return { reachable: true, ...facts, checkedAt };
   } catch (error) {
-    if (error instanceof UnreadableSecretError) return { reachable: false, error: `Its stored TLS material cannot be read: ${error.message}. Attach it again with its certificates.`, checkedAt };
+    if (error instanceof UnreadableSecretError)
+      return {
+        reachable: false,
+        error: `Its stored TLS material cannot be read: ${error.message}. Attach it again with its certificates.`,
+        checkedAt,
+      };
     return { reachable: false, error: describeDockerError(error).message, checkedAt };
   }
 }
@@ -30,7 +39,8 @@ async function probe(host: DockerHost): Promise<DockerHostStatus> {
  */
 export function dockerHostStatus(host: DockerHost, options: { fresh?: boolean } = {}): Promise<DockerHostStatus> {
   const cached = cache.get(host.id);
-  if (!options.fresh && cached && cached.version === host.version && Date.now() - cached.at < CACHE_MS) return cached.status;
+  if (!options.fresh && cached && cached.version === host.version && Date.now() - cached.at < CACHE_MS)
+    return cached.status;
   const status = probe(host);
   cache.set(host.id, { version: host.version, at: Date.now(), status });
   return status;

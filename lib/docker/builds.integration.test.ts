@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+
 import { dockerTestEndpoint, testAuthRegistry, testBaseImage, testRegistry } from "@/test/support/docker-engine";
+
 import { buildAndPushImage, DockerBuildError, imageRegistryHost, registryAuths } from "./builds";
 import { dockerClient } from "./connection";
 
@@ -11,7 +13,9 @@ const unique = () => randomBytes(4).toString("hex");
 async function registryDigest(repository: string, tag: string): Promise<string | null> {
   const response = await fetch(`http://${testRegistry()}/v2/${repository}/manifests/${tag}`, {
     method: "HEAD",
-    headers: { Accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" },
+    headers: {
+      Accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+    },
   });
   return response.ok ? response.headers.get("docker-content-digest") : null;
 }
@@ -35,7 +39,11 @@ describe("registry credentials from a docker config", () => {
         },
       }),
     );
-    expect(auths.get("registry.example.com")).toEqual({ username: "robot", password: "s3cr:et", serveraddress: "registry.example.com" });
+    expect(auths.get("registry.example.com")).toEqual({
+      username: "robot",
+      password: "s3cr:et",
+      serveraddress: "registry.example.com",
+    });
     expect(auths.get("127.0.0.1:5000")).toEqual({ username: "u", password: "p", serveraddress: "127.0.0.1:5000" });
     expect(registryAuths(undefined).size).toBe(0);
     expect(() => registryAuths("not json")).toThrow("not a docker config JSON document");
@@ -67,7 +75,11 @@ describe("builds on a real engine", () => {
 
     // The built image holds what the context and the build argument put there.
     const docker = dockerClient(connection);
-    const container = await docker.createContainer({ Image: `${testRegistry()}/${repository}:v1`, Cmd: ["cat", "/hello.txt", "/greeting"], Labels: { "berth.dev/test": "builds" } });
+    const container = await docker.createContainer({
+      Image: `${testRegistry()}/${repository}:v1`,
+      Cmd: ["cat", "/hello.txt", "/greeting"],
+      Labels: { "berth.dev/test": "builds" },
+    });
     try {
       await container.start();
       const exit = (await container.wait()) as { StatusCode: number };
@@ -98,7 +110,12 @@ describe("builds on a real engine", () => {
 
   it("says plainly when the starting image cannot be pulled", async () => {
     const missing = `${testRegistry()}/berth-test/no-such-image:v1`;
-    const error = await failure(buildAndPushImage(connection, { dockerfile: `FROM ${missing}\n`, image: `${testRegistry()}/berth-test/x-${unique()}:v1` }));
+    const error = await failure(
+      buildAndPushImage(connection, {
+        dockerfile: `FROM ${missing}\n`,
+        image: `${testRegistry()}/berth-test/x-${unique()}:v1`,
+      }),
+    );
     expect(error.message).toContain("could not get its starting image");
     expect(error.message).toContain("manifest unknown");
     expect(error.step).toBe(`1/1 FROM ${missing}`);
@@ -107,34 +124,55 @@ describe("builds on a real engine", () => {
   it("pushes to and pulls from a registry that needs credentials with the docker config's, and says so when they are missing", async () => {
     const { address, username, password } = testAuthRegistry();
     const image = `${address}/berth-test/private-${unique()}:v1`;
-    const dockerConfigJson = JSON.stringify({ auths: { [address]: { auth: Buffer.from(`${username}:${password}`).toString("base64") } } });
+    const dockerConfigJson = JSON.stringify({
+      auths: { [address]: { auth: Buffer.from(`${username}:${password}`).toString("base64") } },
+    });
     const dockerfile = `FROM ${testBaseImage()}\nLABEL purpose=private\n`;
 
     const refused = await failure(buildAndPushImage(connection, { dockerfile, image }));
     expect(refused.stage).toBe("push");
-    expect(refused.message).toContain(`The registry refused to let Berth push ${image} (check the registry credentials)`);
+    expect(refused.message).toContain(
+      `The registry refused to let Berth push ${image} (check the registry credentials)`,
+    );
 
     const pushed = await buildAndPushImage(connection, { dockerfile, image, dockerConfigJson });
     const [repository, tag] = image.slice(address.length + 1).split(":");
     const manifest = await fetch(`http://${address}/v2/${repository}/manifests/${tag}`, {
       method: "HEAD",
-      headers: { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`, Accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
+        Accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+      },
     });
     expect(manifest.headers.get("docker-content-digest")).toBe(pushed.digest);
 
     // A build FROM the private image pulls it with the credentials (once the engine's copy is gone).
     await dockerClient(connection).getImage(image).remove({ force: true });
     const fromPrivate = `FROM ${image}\nLABEL purpose=derived\n`;
-    const notPulled = await failure(buildAndPushImage(connection, { dockerfile: fromPrivate, image: `${testRegistry()}/berth-test/derived-${unique()}:v1` }));
+    const notPulled = await failure(
+      buildAndPushImage(connection, {
+        dockerfile: fromPrivate,
+        image: `${testRegistry()}/berth-test/derived-${unique()}:v1`,
+      }),
+    );
     expect(notPulled.message).toContain("could not get its starting image");
     expect(notPulled.message).toMatch(/unauthorized|authentication required/i);
-    const derived = await buildAndPushImage(connection, { dockerfile: fromPrivate, image: `${testRegistry()}/berth-test/derived-${unique()}:v1`, dockerConfigJson });
+    const derived = await buildAndPushImage(connection, {
+      dockerfile: fromPrivate,
+      image: `${testRegistry()}/berth-test/derived-${unique()}:v1`,
+      dockerConfigJson,
+    });
     expect(derived.digest).toMatch(/^sha256:/);
   });
 
   it("says plainly when the registry cannot be reached for the push", async () => {
     // Port 1 on loopback: nothing listens there.
-    const error = await failure(buildAndPushImage(connection, { dockerfile: `FROM ${testBaseImage()}\nLABEL purpose=unreachable\n`, image: `127.0.0.1:1/berth-test/x-${unique()}:v1` }));
+    const error = await failure(
+      buildAndPushImage(connection, {
+        dockerfile: `FROM ${testBaseImage()}\nLABEL purpose=unreachable\n`,
+        image: `127.0.0.1:1/berth-test/x-${unique()}:v1`,
+      }),
+    );
     expect(error.stage).toBe("push");
     expect(error.message).toContain("could not reach the registry to push 127.0.0.1:1/berth-test/");
     expect(error.message).toContain("connection refused");

@@ -1,5 +1,7 @@
 import "server-only";
+
 import type { Readable } from "node:stream";
+
 import { describeDockerError, dockerClient, type DockerConnection } from "./connection";
 
 /**
@@ -59,7 +61,8 @@ const LAST_LINES = 12;
 function tarHeader(name: string, size: number): Buffer {
   const header = Buffer.alloc(512);
   const field = (offset: number, length: number, value: string) => header.write(value, offset, length, "utf8");
-  const octal = (offset: number, length: number, value: number) => field(offset, length, `${value.toString(8).padStart(length - 1, "0")}\0`);
+  const octal = (offset: number, length: number, value: number) =>
+    field(offset, length, `${value.toString(8).padStart(length - 1, "0")}\0`);
   if (Buffer.byteLength(name) > 100) throw new Error(`Build context file name longer than 100 bytes: ${name}`);
   field(0, 100, name);
   octal(100, 8, 0o644);
@@ -82,7 +85,8 @@ function tarHeader(name: string, size: number): Buffer {
 export function buildContext(files: Record<string, string | Buffer>): Buffer {
   const parts: Buffer[] = [];
   for (const [name, content] of Object.entries(files)) {
-    if (!name || name.startsWith("/") || name.split("/").includes("..")) throw new Error(`Build context file names must be relative paths: ${name}`);
+    if (!name || name.startsWith("/") || name.split("/").includes(".."))
+      throw new Error(`Build context file names must be relative paths: ${name}`);
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     parts.push(tarHeader(name, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
@@ -100,7 +104,10 @@ export interface RegistryAuth {
 
 /** A registry's host[:port] as a docker config key names it ("https://index.docker.io/v1/" → "index.docker.io"). */
 function registryHost(key: string): string {
-  return key.replace(/^[a-z]+:\/\//i, "").split("/")[0].toLowerCase();
+  return key
+    .replace(/^[a-z]+:\/\//i, "")
+    .split("/")[0]
+    .toLowerCase();
 }
 
 /** Credentials per registry host from a docker config JSON; throws on text that is not one. */
@@ -113,7 +120,8 @@ export function registryAuths(dockerConfigJson: string | undefined): Map<string,
   } catch {
     throw new Error("The registry credentials are not a docker config JSON document");
   }
-  const entries = (parsed as { auths?: Record<string, { auth?: string; username?: string; password?: string }> } | null)?.auths ?? {};
+  const entries =
+    (parsed as { auths?: Record<string, { auth?: string; username?: string; password?: string }> } | null)?.auths ?? {};
   for (const [key, entry] of Object.entries(entries)) {
     let username = entry?.username ?? "";
     let password = entry?.password ?? "";
@@ -130,7 +138,9 @@ export function registryAuths(dockerConfigJson: string | undefined): Map<string,
 /** The registry host of an image reference; Docker Hub's when the first part is not a host. */
 export function imageRegistryHost(image: string): string {
   const first = image.split("/")[0];
-  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first.toLowerCase() : "docker.io";
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")
+    ? first.toLowerCase()
+    : "docker.io";
 }
 
 /** repository and tag of a reference (a digest-pinned reference cannot be a push target). */
@@ -138,7 +148,9 @@ function splitTag(image: string): { repository: string; tag: string } {
   if (image.includes("@")) throw new Error(`A build's image must be tagged, not pinned by digest: ${image}`);
   const slash = image.lastIndexOf("/");
   const colon = image.lastIndexOf(":");
-  return colon > slash ? { repository: image.slice(0, colon), tag: image.slice(colon + 1) } : { repository: image, tag: "latest" };
+  return colon > slash
+    ? { repository: image.slice(0, colon), tag: image.slice(colon + 1) }
+    : { repository: image, tag: "latest" };
 }
 
 // ── Output streams ───────────────────────────────────────────────────────────────────────────
@@ -152,7 +164,11 @@ interface ProgressMessage {
 }
 
 /** Reads a JSON-lines progress stream to its end, handing each message over as it arrives. */
-async function readProgress(stream: Readable, onMessage: (message: ProgressMessage) => void, signal?: AbortSignal): Promise<void> {
+async function readProgress(
+  stream: Readable,
+  onMessage: (message: ProgressMessage) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const abort = () => stream.destroy(new Error("The build was cancelled"));
   signal?.addEventListener("abort", abort, { once: true });
   let pending = "";
@@ -184,27 +200,59 @@ const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** What a build failure means, from the engine's error and the step it happened in. */
-function buildFailure(image: string, error: string, step: { number: string; instruction: string } | null, lastLines: string[]): DockerBuildError {
+function buildFailure(
+  image: string,
+  error: string,
+  step: { number: string; instruction: string } | null,
+  lastLines: string[],
+): DockerBuildError {
   const engine = error.trim();
   const stepName = step ? `${step.number} ${step.instruction}` : null;
   const output = lastLines.length ? `\nIts last output lines:\n${lastLines.map((line) => `  ${line}`).join("\n")}` : "";
   const exit = /exit status (\d+)|returned a non-zero code: (\d+)/.exec(engine);
   if (step && /^from\b/i.test(step.instruction)) {
-    return new DockerBuildError(`The build of ${image} could not get its starting image (step ${stepName}): ${engine}`, "build", stepName, lastLines);
+    return new DockerBuildError(
+      `The build of ${image} could not get its starting image (step ${stepName}): ${engine}`,
+      "build",
+      stepName,
+      lastLines,
+    );
   }
   if (step && exit) {
-    return new DockerBuildError(`The build of ${image} failed at step ${step.number} (${clip(step.instruction)}): the command exited with code ${exit[1] ?? exit[2]}.${output}`, "build", stepName, lastLines);
+    return new DockerBuildError(
+      `The build of ${image} failed at step ${step.number} (${clip(step.instruction)}): the command exited with code ${exit[1] ?? exit[2]}.${output}`,
+      "build",
+      stepName,
+      lastLines,
+    );
   }
-  return new DockerBuildError(`The build of ${image} failed${step ? ` at step ${step.number} (${clip(step.instruction)})` : ""}: ${engine}${output}`, "build", stepName, lastLines);
+  return new DockerBuildError(
+    `The build of ${image} failed${step ? ` at step ${step.number} (${clip(step.instruction)})` : ""}: ${engine}${output}`,
+    "build",
+    stepName,
+    lastLines,
+  );
 }
 
 function pushFailure(image: string, error: string): DockerBuildError {
   const engine = error.trim();
   if (/unauthorized|authentication required|401|denied/i.test(engine)) {
-    return new DockerBuildError(`The registry refused to let Berth push ${image} (check the registry credentials): ${engine}`, "push", null, []);
+    return new DockerBuildError(
+      `The registry refused to let Berth push ${image} (check the registry credentials): ${engine}`,
+      "push",
+      null,
+      [],
+    );
   }
-  if (/connection refused|no such host|i\/o timeout|server gave HTTP response to HTTPS client|certificate/i.test(engine)) {
-    return new DockerBuildError(`The engine could not reach the registry to push ${image}: ${engine}`, "push", null, []);
+  if (
+    /connection refused|no such host|i\/o timeout|server gave HTTP response to HTTPS client|certificate/i.test(engine)
+  ) {
+    return new DockerBuildError(
+      `The engine could not reach the registry to push ${image}: ${engine}`,
+      "push",
+      null,
+      [],
+    );
   }
   return new DockerBuildError(`Pushing ${image} failed: ${engine}`, "push", null, []);
 }
@@ -217,7 +265,10 @@ function pushFailure(image: string, error: string): DockerBuildError {
  * pushed digest; rejects with a DockerBuildError (the build or push failed) or a DockerCallError
  * (the engine could not be reached or refused the request).
  */
-export async function buildAndPushImage(connection: DockerConnection, request: DockerBuildRequest): Promise<DockerBuildResult> {
+export async function buildAndPushImage(
+  connection: DockerConnection,
+  request: DockerBuildRequest,
+): Promise<DockerBuildResult> {
   const docker = dockerClient(connection);
   const auths = registryAuths(request.dockerConfigJson);
   const progress = request.onProgress ?? (() => {});
@@ -226,22 +277,37 @@ export async function buildAndPushImage(connection: DockerConnection, request: D
 
   let stream: Readable;
   try {
-    stream = (await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
-      t: request.image,
-      dockerfile: "Dockerfile",
-      buildargs: request.buildArgs ?? {},
-      rm: true,
-      forcerm: true,
-      // Every registry's credentials: a FROM image may live in another one than the target.
-      registryconfig: Object.fromEntries([...auths.values()].map((auth) => [auth.serveraddress, { username: auth.username, password: auth.password }])),
-      abortSignal: request.signal,
-    } as Parameters<typeof docker.buildImage>[1])) as unknown as Readable;
+    stream = (await docker.buildImage(
+      context as unknown as NodeJS.ReadableStream,
+      {
+        t: request.image,
+        dockerfile: "Dockerfile",
+        buildargs: request.buildArgs ?? {},
+        rm: true,
+        forcerm: true,
+        // Every registry's credentials: a FROM image may live in another one than the target.
+        registryconfig: Object.fromEntries(
+          [...auths.values()].map((auth) => [auth.serveraddress, { username: auth.username, password: auth.password }]),
+        ),
+        abortSignal: request.signal,
+      } as Parameters<typeof docker.buildImage>[1],
+    )) as unknown as Readable;
   } catch (error) {
-    throw new DockerBuildError(`The engine refused to build ${request.image}: ${describeDockerError(error).message}`, "build", null, []);
+    throw new DockerBuildError(
+      `The engine refused to build ${request.image}: ${describeDockerError(error).message}`,
+      "build",
+      null,
+      [],
+    );
   }
 
   // Written by the stream's callback: an object, so the checks below see its changes.
-  const build = { step: null as { number: string; instruction: string } | null, output: [] as string[], failure: null as string | null, imageId: null as string | null };
+  const build = {
+    step: null as { number: string; instruction: string } | null,
+    output: [] as string[],
+    failure: null as string | null,
+    imageId: null as string | null,
+  };
   await readProgress(
     stream,
     (message) => {
@@ -278,13 +344,18 @@ export async function buildAndPushImage(connection: DockerConnection, request: D
     build.imageId = inspected?.Id ?? null;
   }
   const imageId = build.imageId;
-  if (!imageId) throw new DockerBuildError(`The build of ${request.image} ended without an image`, "build", null, build.output);
+  if (!imageId)
+    throw new DockerBuildError(`The build of ${request.image} ended without an image`, "build", null, build.output);
   if (request.push === false) return { imageId, digest: null };
 
   const auth = auths.get(imageRegistryHost(request.image));
   let pushStream: Readable;
   try {
-    pushStream = (await docker.getImage(repository).push({ tag, ...(auth ? { authconfig: auth } : {}), abortSignal: request.signal } as Parameters<ReturnType<typeof docker.getImage>["push"]>[0])) as unknown as Readable;
+    pushStream = (await docker
+      .getImage(repository)
+      .push({ tag, ...(auth ? { authconfig: auth } : {}), abortSignal: request.signal } as Parameters<
+        ReturnType<typeof docker.getImage>["push"]
+      >[0])) as unknown as Readable;
   } catch (error) {
     throw pushFailure(request.image, describeDockerError(error).message);
   }

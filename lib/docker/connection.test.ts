@@ -1,9 +1,19 @@
 import net from "node:net";
 import tls from "node:tls";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "selfsigned";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { dockerTestEndpoint } from "@/test/support/docker-engine";
-import { describeDockerError, DockerCallError, dockerCall, dockerClient, parseDockerEndpoint, vetDockerConnection, type DockerTls } from "./connection";
+
+import {
+  describeDockerError,
+  dockerCall,
+  DockerCallError,
+  dockerClient,
+  parseDockerEndpoint,
+  vetDockerConnection,
+  type DockerTls,
+} from "./connection";
 
 const tenYears = () => new Date(Date.now() + 3650 * 24 * 3600 * 1000);
 
@@ -33,13 +43,20 @@ async function certificates(name: string) {
     });
   const server = await leaf(`${name}-engine`, { serverAuth: true });
   const client = await leaf(`${name}-berth`, { clientAuth: true });
-  return { ca: ca.cert, server: { cert: server.cert, key: server.private }, client: { ca: ca.cert, cert: client.cert, key: client.private } satisfies DockerTls };
+  return {
+    ca: ca.cert,
+    server: { cert: server.cert, key: server.private },
+    client: { ca: ca.cert, cert: client.cert, key: client.private } satisfies DockerTls,
+  };
 }
 
 describe("parseDockerEndpoint", () => {
   it.each([
     ["unix:///run/docker.sock", { kind: "unix", socketPath: "/run/docker.sock" }],
-    ["unix:///var/run/user/1000/podman/podman.sock", { kind: "unix", socketPath: "/var/run/user/1000/podman/podman.sock" }],
+    [
+      "unix:///var/run/user/1000/podman/podman.sock",
+      { kind: "unix", socketPath: "/var/run/user/1000/podman/podman.sock" },
+    ],
     ["tcp://docker.example.com:2376", { kind: "tcp", host: "docker.example.com", port: 2376 }],
     ["tcp://10.1.2.3:2376/", { kind: "tcp", host: "10.1.2.3", port: 2376 }],
     ["tcp://[fd00::1]:2376", { kind: "tcp", host: "fd00::1", port: 2376 }],
@@ -100,8 +117,12 @@ describe("vetDockerConnection", () => {
   });
 
   it("refuses tcp without TLS, and TLS on a unix socket", () => {
-    expect(vetDockerConnection({ endpoint: "tcp://127.0.0.1:2375" })).toEqual([{ field: "tls", message: expect.stringMatching(/needs TLS/) }]);
-    expect(vetDockerConnection({ endpoint: "unix:///run/docker.sock", tls: pems.client })).toEqual([{ field: "tls", message: expect.stringMatching(/only to tcp/) }]);
+    expect(vetDockerConnection({ endpoint: "tcp://127.0.0.1:2375" })).toEqual([
+      { field: "tls", message: expect.stringMatching(/needs TLS/) },
+    ]);
+    expect(vetDockerConnection({ endpoint: "unix:///run/docker.sock", tls: pems.client })).toEqual([
+      { field: "tls", message: expect.stringMatching(/only to tcp/) },
+    ]);
   });
 
   it.each([
@@ -114,7 +135,11 @@ describe("vetDockerConnection", () => {
     ["cert", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\ntrailing text", /not PEM text/],
     ["cert", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", /must start with a CERTIFICATE block/],
     ["key", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", /must be a PRIVATE KEY block/],
-    ["key", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----", /encrypted with a passphrase/],
+    [
+      "key",
+      "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----",
+      /encrypted with a passphrase/,
+    ],
     ["key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", /not a valid private key/],
     ["key", "", /Paste the client key/],
   ] as const)("refuses tls.%s %j", (field, value, message) => {
@@ -123,7 +148,10 @@ describe("vetDockerConnection", () => {
   });
 
   it("refuses a key that does not belong to the certificate", () => {
-    const problems = vetDockerConnection({ endpoint: "tcp://127.0.0.1:2376", tls: { ...pems.client, key: other.client.key } });
+    const problems = vetDockerConnection({
+      endpoint: "tcp://127.0.0.1:2376",
+      tls: { ...pems.client, key: other.client.key },
+    });
     expect(problems).toEqual([{ field: "tls.key", message: expect.stringMatching(/does not belong/) }]);
   });
 
@@ -151,7 +179,10 @@ describe("dockerClient against a real engine", () => {
       const docker = dockerClient({ endpoint: ` ${dockerTestEndpoint()}` });
       expect(String(await dockerCall(() => docker.ping()))).toBe("OK");
     } finally {
-      for (const [name, value] of [["DOCKER_HOST", saved.host], ["DOCKER_PATH_PREFIX", saved.path]] as const) {
+      for (const [name, value] of [
+        ["DOCKER_HOST", saved.host],
+        ["DOCKER_PATH_PREFIX", saved.path],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -184,15 +215,19 @@ describe("dockerClient against a real engine", () => {
     beforeAll(async () => {
       pems = await certificates("engine");
       const socketPath = parseDockerEndpoint(dockerTestEndpoint());
-      if (!socketPath.ok || socketPath.endpoint.kind !== "unix") throw new Error("the TLS test needs the test engine on a unix socket");
+      if (!socketPath.ok || socketPath.endpoint.kind !== "unix")
+        throw new Error("the TLS test needs the test engine on a unix socket");
       const target = socketPath.endpoint.socketPath;
-      server = tls.createServer({ ca: pems.ca, cert: pems.server.cert, key: pems.server.key, requestCert: true, rejectUnauthorized: true }, (incoming) => {
-        const upstream = net.connect(target);
-        incoming.pipe(upstream).pipe(incoming);
-        const close = () => (incoming.destroy(), upstream.destroy());
-        incoming.on("error", close);
-        upstream.on("error", close);
-      });
+      server = tls.createServer(
+        { ca: pems.ca, cert: pems.server.cert, key: pems.server.key, requestCert: true, rejectUnauthorized: true },
+        (incoming) => {
+          const upstream = net.connect(target);
+          incoming.pipe(upstream).pipe(incoming);
+          const close = () => (incoming.destroy(), upstream.destroy());
+          incoming.on("error", close);
+          upstream.on("error", close);
+        },
+      );
       server.on("tlsClientError", () => {});
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       port = (server.address() as net.AddressInfo).port;

@@ -1,7 +1,16 @@
 import "server-only";
+
 import { createHash } from "node:crypto";
 import Docker from "dockerode";
-import { parseDockerEndpoint, UnusableDockerConnection, vetDockerConnection, type DockerConnection, type DockerEndpoint, type DockerTls } from "./endpoint-policy";
+
+import {
+  parseDockerEndpoint,
+  UnusableDockerConnection,
+  vetDockerConnection,
+  type DockerConnection,
+  type DockerEndpoint,
+  type DockerTls,
+} from "./endpoint-policy";
 
 export * from "./endpoint-policy";
 
@@ -12,9 +21,27 @@ export * from "./endpoint-policy";
  * so Berth's own environment never decides where a connection goes or what it trusts.
  */
 function dockerOptions(endpoint: DockerEndpoint, tls: DockerTls | undefined): Docker.DockerOptions {
-  const none = { host: undefined, port: undefined, socketPath: undefined, ca: undefined, cert: undefined, key: undefined, timeout: undefined, username: undefined, pathPrefix: undefined };
+  const none = {
+    host: undefined,
+    port: undefined,
+    socketPath: undefined,
+    ca: undefined,
+    cert: undefined,
+    key: undefined,
+    timeout: undefined,
+    username: undefined,
+    pathPrefix: undefined,
+  };
   if (endpoint.kind === "unix") return { ...none, socketPath: endpoint.socketPath, protocol: "http" };
-  return { ...none, host: endpoint.host, port: endpoint.port, protocol: "https", ca: tls!.ca, cert: tls!.cert, key: tls!.key };
+  return {
+    ...none,
+    host: endpoint.host,
+    port: endpoint.port,
+    protocol: "https",
+    ca: tls!.ca,
+    cert: tls!.cert,
+    key: tls!.key,
+  };
 }
 
 const CACHE_KEY = Symbol.for("berth.dockerClients");
@@ -23,7 +50,9 @@ const clients = ((globalThis as Record<symbol, ClientCache | undefined>)[CACHE_K
 
 function cacheKey(connection: DockerConnection): string {
   // A digest, so the cache's keys never hold the client key's text.
-  return createHash("sha256").update(JSON.stringify([connection.endpoint, connection.tls?.ca, connection.tls?.cert, connection.tls?.key])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([connection.endpoint, connection.tls?.ca, connection.tls?.cert, connection.tls?.key]))
+    .digest("hex");
 }
 
 /**
@@ -60,7 +89,18 @@ export class DockerCallError extends Error {
   }
 }
 
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOENT", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "EAI_AGAIN", "EPIPE", "ENOTSOCK"]);
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOENT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EPIPE",
+  "ENOTSOCK",
+]);
 
 function errorCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
@@ -89,27 +129,78 @@ export function describeDockerError(error: unknown): DockerFailure {
   if (error instanceof UnusableDockerConnection) return { status: 422, reason: "Invalid", message: error.message };
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof statusCode === "number" && statusCode >= 400) {
-    const message = engineMessage(error as { json?: unknown; message?: string }) || `The engine answered HTTP ${statusCode}`;
-    if (statusCode === 404) return { status: 404, reason: "NotFound", message: `The engine found nothing: ${message}`, engineStatus: statusCode };
-    if (statusCode === 409) return { status: 409, reason: "Conflict", message: `The engine refused: ${message}`, engineStatus: statusCode };
-    if (statusCode === 400) return { status: 422, reason: "Invalid", message: `The engine found the request invalid: ${message}`, engineStatus: statusCode };
-    if (statusCode === 401 || statusCode === 403) return { status: 403, reason: "Forbidden", message: `The engine refused Berth: ${message}`, engineStatus: statusCode };
-    return { status: 502, reason: "Error", message: `The engine answered HTTP ${statusCode}: ${message}`, engineStatus: statusCode };
+    const message =
+      engineMessage(error as { json?: unknown; message?: string }) || `The engine answered HTTP ${statusCode}`;
+    if (statusCode === 404)
+      return {
+        status: 404,
+        reason: "NotFound",
+        message: `The engine found nothing: ${message}`,
+        engineStatus: statusCode,
+      };
+    if (statusCode === 409)
+      return { status: 409, reason: "Conflict", message: `The engine refused: ${message}`, engineStatus: statusCode };
+    if (statusCode === 400)
+      return {
+        status: 422,
+        reason: "Invalid",
+        message: `The engine found the request invalid: ${message}`,
+        engineStatus: statusCode,
+      };
+    if (statusCode === 401 || statusCode === 403)
+      return {
+        status: 403,
+        reason: "Forbidden",
+        message: `The engine refused Berth: ${message}`,
+        engineStatus: statusCode,
+      };
+    return {
+      status: 502,
+      reason: "Error",
+      message: `The engine answered HTTP ${statusCode}: ${message}`,
+      engineStatus: statusCode,
+    };
   }
   const code = errorCode(error);
-  if (code && (code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code.includes("CERT") || code === "EPROTO" || code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE")) {
-    return { status: 503, reason: "TlsRefused", message: `The TLS handshake with the engine failed (${code}): check that the CA signed the engine's certificate and that the engine trusts Berth's client certificate.` };
+  if (
+    code &&
+    (code.startsWith("ERR_TLS") ||
+      code.startsWith("ERR_SSL") ||
+      code.includes("CERT") ||
+      code === "EPROTO" ||
+      code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+  ) {
+    return {
+      status: 503,
+      reason: "TlsRefused",
+      message: `The TLS handshake with the engine failed (${code}): check that the CA signed the engine's certificate and that the engine trusts Berth's client certificate.`,
+    };
   }
-  if (code === "EACCES") return { status: 503, reason: "Unreachable", message: "Berth may not open the engine's socket (EACCES): give Berth's user access to it." };
-  if (code && UNREACHABLE_CODES.has(code)) return { status: 503, reason: "Unreachable", message: `The engine cannot be reached (${code}).` };
-  if ((error as { name?: unknown } | null)?.name === "AbortError" || (error as { name?: unknown } | null)?.name === "TimeoutError") {
+  if (code === "EACCES")
+    return {
+      status: 503,
+      reason: "Unreachable",
+      message: "Berth may not open the engine's socket (EACCES): give Berth's user access to it.",
+    };
+  if (code && UNREACHABLE_CODES.has(code))
+    return { status: 503, reason: "Unreachable", message: `The engine cannot be reached (${code}).` };
+  if (
+    (error as { name?: unknown } | null)?.name === "AbortError" ||
+    (error as { name?: unknown } | null)?.name === "TimeoutError"
+  ) {
     return { status: 503, reason: "Unreachable", message: "The engine did not answer in time." };
   }
   const text = error instanceof Error ? error.message : String(error);
   console.error(`berth: a request to a Docker engine failed: ${text.slice(0, 500)}`);
-  if (/certificate|tls|ssl|handshake/i.test(text)) return { status: 503, reason: "TlsRefused", message: "The TLS handshake with the engine failed." };
-  if (/socket hang up|network|timed? ?out/i.test(text)) return { status: 503, reason: "Unreachable", message: "The engine cannot be reached." };
-  return { status: 502, reason: "Error", message: "The request to the engine failed (the server log has the details)." };
+  if (/certificate|tls|ssl|handshake/i.test(text))
+    return { status: 503, reason: "TlsRefused", message: "The TLS handshake with the engine failed." };
+  if (/socket hang up|network|timed? ?out/i.test(text))
+    return { status: 503, reason: "Unreachable", message: "The engine cannot be reached." };
+  return {
+    status: 502,
+    reason: "Error",
+    message: "The request to the engine failed (the server log has the details).",
+  };
 }
 
 /** Runs one engine call and rethrows its failure as a DockerCallError with plain words. */

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+
 import { dockerTestEndpoint, testBaseImage } from "@/test/support/docker-engine";
+
 import { dockerClient } from "./connection";
 import { containerCreateBody } from "./container-body";
 import {
@@ -20,11 +22,18 @@ const client = dockerClient({ endpoint: dockerTestEndpoint() });
 const testLabel = { "berth.dev/test": randomBytes(6).toString("hex") };
 
 function body(command: string[], labels: Record<string, string> = {}) {
-  return containerCreateBody({ image: testBaseImage(), command, env: { GREETING: "hello from env" }, labels: { ...testLabel, ...labels }, memoryBytes: 128 * 1024 * 1024 });
+  return containerCreateBody({
+    image: testBaseImage(),
+    command,
+    env: { GREETING: "hello from env" },
+    labels: { ...testLabel, ...labels },
+    memoryBytes: 128 * 1024 * 1024,
+  });
 }
 
 afterAll(async () => {
-  for (const container of await listContainersByLabels(client, testLabel)) await killAndRemoveContainer(client, container.id);
+  for (const container of await listContainersByLabels(client, testLabel))
+    await killAndRemoveContainer(client, container.id);
 });
 
 describe("containers on a real engine", () => {
@@ -33,19 +42,29 @@ describe("containers on a real engine", () => {
     const events: ContainerEvent[] = [];
     let died!: () => void;
     const dieSeen = new Promise<void>((resolve) => (died = resolve));
-    const subscription = await watchContainerEvents(client, labels, (event) => {
-      events.push(event);
-      if (event.action === "die") died();
-    }, () => undefined);
+    const subscription = await watchContainerEvents(
+      client,
+      labels,
+      (event) => {
+        events.push(event);
+        if (event.action === "die") died();
+      },
+      () => undefined,
+    );
     try {
-      const id = await createAndStartContainer(client, body(["python3", "-c", "import os, sys; print(os.environ['GREETING']); sys.exit(3)"], labels));
+      const id = await createAndStartContainer(
+        client,
+        body(["python3", "-c", "import os, sys; print(os.environ['GREETING']); sys.exit(3)"], labels),
+      );
       const final = await waitContainer(client, id);
       expect(final).toMatchObject({ id, status: "exited", exitCode: 3, oomKilled: false, running: false });
       expect(final!.labels).toMatchObject(labels);
       expect(await readContainerLogs(client, id)).toBe("hello from env\n");
       expect(await listContainersByLabels(client, labels)).toEqual([expect.objectContaining({ id, status: "exited" })]);
       await dieSeen;
-      expect(events.filter((event) => event.id === id).map((event) => event.action)).toEqual(expect.arrayContaining(["start", "die"]));
+      expect(events.filter((event) => event.id === id).map((event) => event.action)).toEqual(
+        expect.arrayContaining(["start", "die"]),
+      );
       expect(events.find((event) => event.action === "die")!.labels).toMatchObject(labels);
       expect(await killAndRemoveContainer(client, id)).toBe(true);
       expect(await inspectContainer(client, id)).toBeNull();
@@ -56,7 +75,10 @@ describe("containers on a real engine", () => {
   });
 
   it("follows the logs of a running container until it is killed", async () => {
-    const id = await createAndStartContainer(client, body(["python3", "-u", "-c", "import time; print('first line'); time.sleep(3600)"]));
+    const id = await createAndStartContainer(
+      client,
+      body(["python3", "-u", "-c", "import time; print('first line'); time.sleep(3600)"]),
+    );
     const stream = await containerLogs(client, id, { follow: true });
     let text = "";
     for await (const chunk of stream) {

@@ -1,8 +1,10 @@
 import "server-only";
+
 import { PassThrough, type Readable } from "node:stream";
 import type Docker from "dockerode";
+
+import { describeDockerError, dockerCall, DockerCallError } from "./connection";
 import type { DockerContainerCreateBody } from "./container-body";
-import { DockerCallError, describeDockerError, dockerCall } from "./connection";
 
 /**
  * Containers on one Docker Engine (or podman's compat service): create + start, wait, logs,
@@ -46,7 +48,10 @@ export interface ContainerEvent {
 
 /** The image could not be pulled: `message` says why in plain words (never credentials). */
 export class ImagePullError extends Error {
-  constructor(readonly image: string, detail: string) {
+  constructor(
+    readonly image: string,
+    detail: string,
+  ) {
     super(`The image ${image} could not be pulled: ${detail}`);
     this.name = "ImagePullError";
   }
@@ -103,7 +108,13 @@ export async function pullImage(client: Docker, image: string): Promise<void> {
       stream,
       (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
         const refused = output.find((line) => line.error || line.errorDetail?.message);
-        if (error || refused) reject(new ImagePullError(image, refused?.errorDetail?.message ?? refused?.error ?? describeDockerError(error).message));
+        if (error || refused)
+          reject(
+            new ImagePullError(
+              image,
+              refused?.errorDetail?.message ?? refused?.error ?? describeDockerError(error).message,
+            ),
+          );
         else resolve();
       },
     );
@@ -115,7 +126,11 @@ export async function pullImage(client: Docker, image: string): Promise<void> {
  * when the engine does not have it (as `docker run` does). A container that was created but
  * could not start is removed again, so nothing half-made is left behind. Returns its id.
  */
-export async function createAndStartContainer(client: Docker, body: DockerContainerCreateBody, options: { name?: string } = {}): Promise<string> {
+export async function createAndStartContainer(
+  client: Docker,
+  body: DockerContainerCreateBody,
+  options: { name?: string } = {},
+): Promise<string> {
   const create = () => client.createContainer({ ...body, ...(options.name ? { name: options.name } : {}) });
   let container: Docker.Container;
   try {
@@ -153,7 +168,11 @@ export async function waitContainer(client: Docker, id: string): Promise<Contain
  * The container's output (stdout and stderr interleaved, as text), following it while the
  * container runs when `follow` is set; ends when the container stops or `signal` aborts.
  */
-export async function containerLogs(client: Docker, id: string, options: { follow: boolean; tail?: number; signal?: AbortSignal }): Promise<Readable> {
+export async function containerLogs(
+  client: Docker,
+  id: string,
+  options: { follow: boolean; tail?: number; signal?: AbortSignal },
+): Promise<Readable> {
   const container = client.getContainer(id);
   const query = { stdout: true, stderr: true, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
   const raw = options.follow
@@ -203,7 +222,12 @@ export async function killAndRemoveContainer(client: Docker, id: string): Promis
     if (!isNotFound(error)) throw new DockerCallError(describeDockerError(error));
   }
   const still = await inspectContainer(client, id);
-  if (still) throw new DockerCallError({ status: 502, reason: "Error", message: `The engine still has container ${id.slice(0, 12)} after removing it (${still.status}).` });
+  if (still)
+    throw new DockerCallError({
+      status: 502,
+      reason: "Error",
+      message: `The engine still has container ${id.slice(0, 12)} after removing it (${still.status}).`,
+    });
   return true;
 }
 
@@ -213,8 +237,13 @@ function labelFilter(labels: Record<string, string>): string[] {
 }
 
 /** Every container (running or not) carrying all the given labels. */
-export async function listContainersByLabels(client: Docker, labels: Record<string, string>): Promise<ContainerListing[]> {
-  const found = await dockerCall(() => client.listContainers({ all: true, filters: JSON.stringify({ label: labelFilter(labels) }) }));
+export async function listContainersByLabels(
+  client: Docker,
+  labels: Record<string, string>,
+): Promise<ContainerListing[]> {
+  const found = await dockerCall(() =>
+    client.listContainers({ all: true, filters: JSON.stringify({ label: labelFilter(labels) }) }),
+  );
   return found.map((container) => ({ id: container.Id, labels: container.Labels ?? {}, status: container.State }));
 }
 
@@ -234,7 +263,9 @@ export async function watchContainerEvents(
   onEvent: (event: ContainerEvent) => void,
   onEnd: (error: unknown) => void,
 ): Promise<ContainerEventStream> {
-  const stream = (await dockerCall(() => client.getEvents({ filters: JSON.stringify({ type: ["container"], label: labelFilter(labels) }) }))) as Readable;
+  const stream = (await dockerCall(() =>
+    client.getEvents({ filters: JSON.stringify({ type: ["container"], label: labelFilter(labels) }) }),
+  )) as Readable;
   let closed = false;
   let buffered = "";
   const ended = (error: unknown) => {
@@ -249,7 +280,12 @@ export async function watchContainerEvents(
       const line = buffered.slice(0, newline).trim();
       buffered = buffered.slice(newline + 1);
       if (!line) continue;
-      let raw: { id?: string; Action?: string; status?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+      let raw: {
+        id?: string;
+        Action?: string;
+        status?: string;
+        Actor?: { ID?: string; Attributes?: Record<string, string> };
+      };
       try {
         raw = JSON.parse(line);
       } catch {
@@ -265,7 +301,12 @@ export async function watchContainerEvents(
       delete attributes.podId;
       const id = raw.Actor?.ID ?? raw.id;
       if (!id) continue;
-      onEvent({ id, action: raw.Action ?? raw.status ?? "", labels: attributes, exitCode: Number.isFinite(exitCode) ? exitCode : null });
+      onEvent({
+        id,
+        action: raw.Action ?? raw.status ?? "",
+        labels: attributes,
+        exitCode: Number.isFinite(exitCode) ? exitCode : null,
+      });
     }
   });
   stream.on("error", (error) => ended(error));

@@ -17,7 +17,10 @@ export type DockerEndpoint = { kind: "unix"; socketPath: string } | { kind: "tcp
 export type DockerEndpointResult = { ok: true; endpoint: DockerEndpoint } | { ok: false; reason: string };
 
 /** One refused part of a connection; `field` is `endpoint` or `tls.ca` / `tls.cert` / `tls.key`. */
-export type DockerConnectionProblem = { field: "endpoint" | "tls" | "tls.ca" | "tls.cert" | "tls.key"; message: string };
+export type DockerConnectionProblem = {
+  field: "endpoint" | "tls" | "tls.ca" | "tls.cert" | "tls.key";
+  message: string;
+};
 
 // DNS-1123 host names (dots between labels) as a Docker daemon's --host accepts them.
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -29,41 +32,71 @@ const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([
  */
 export function parseDockerEndpoint(endpoint: string): DockerEndpointResult {
   const text = endpoint.trim();
-  if (!text) return { ok: false, reason: "Give the Docker API endpoint, as unix:///path/to/docker.sock or tcp://host:port." };
-  if (/[\u0000-\u001f\u007f\s]/.test(text)) return { ok: false, reason: "The endpoint must not contain spaces or control characters." };
+  if (!text)
+    return { ok: false, reason: "Give the Docker API endpoint, as unix:///path/to/docker.sock or tcp://host:port." };
+  if (/[\u0000-\u001f\u007f\s]/.test(text))
+    return { ok: false, reason: "The endpoint must not contain spaces or control characters." };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
   if (!scheme) {
-    return { ok: false, reason: "The endpoint must start with unix:// (a socket on Berth's host) or tcp:// (an engine reached over TLS)." };
+    return {
+      ok: false,
+      reason: "The endpoint must start with unix:// (a socket on Berth's host) or tcp:// (an engine reached over TLS).",
+    };
   }
   if (scheme === "unix") return parseUnix(text.slice("unix://".length));
   if (scheme === "tcp") return parseTcp(text.slice("tcp://".length));
-  if (scheme === "ssh") return { ok: false, reason: "ssh:// endpoints are not supported: the Docker client would run the ssh program on Berth's server. Expose the engine on tcp:// with TLS instead." };
+  if (scheme === "ssh")
+    return {
+      ok: false,
+      reason:
+        "ssh:// endpoints are not supported: the Docker client would run the ssh program on Berth's server. Expose the engine on tcp:// with TLS instead.",
+    };
   if (scheme === "http" || scheme === "https") {
-    return { ok: false, reason: `${scheme}:// endpoints are not supported: use tcp://host:port and give the TLS certificates, or unix:// for a local socket.` };
+    return {
+      ok: false,
+      reason: `${scheme}:// endpoints are not supported: use tcp://host:port and give the TLS certificates, or unix:// for a local socket.`,
+    };
   }
-  return { ok: false, reason: `${scheme}:// endpoints are not supported: use unix:///path/to/docker.sock or tcp://host:port.` };
+  return {
+    ok: false,
+    reason: `${scheme}:// endpoints are not supported: use unix:///path/to/docker.sock or tcp://host:port.`,
+  };
 }
 
 function parseUnix(socketPath: string): DockerEndpointResult {
   if (!socketPath.startsWith("/")) {
-    return { ok: false, reason: "A unix:// endpoint needs an absolute socket path, with three slashes: unix:///run/docker.sock." };
+    return {
+      ok: false,
+      reason: "A unix:// endpoint needs an absolute socket path, with three slashes: unix:///run/docker.sock.",
+    };
   }
-  if (/[?#]/.test(socketPath)) return { ok: false, reason: "A unix:// endpoint is a socket path: it takes no query (?) or fragment (#)." };
+  if (/[?#]/.test(socketPath))
+    return { ok: false, reason: "A unix:// endpoint is a socket path: it takes no query (?) or fragment (#)." };
   const segments = socketPath.split("/");
   if (segments.some((segment) => segment === "." || segment === "..")) {
     return { ok: false, reason: "The socket path must not contain . or .. segments: give the path as it is." };
   }
-  if (socketPath.endsWith("/") || socketPath.includes("//")) return { ok: false, reason: "The socket path must name a socket file, as in unix:///run/docker.sock." };
+  if (socketPath.endsWith("/") || socketPath.includes("//"))
+    return { ok: false, reason: "The socket path must name a socket file, as in unix:///run/docker.sock." };
   // The kernel keeps socket paths in sun_path (108 bytes with the terminating NUL).
-  if (Buffer.byteLength(socketPath) > 107) return { ok: false, reason: "The socket path is longer than a Unix socket path can be (107 bytes)." };
+  if (Buffer.byteLength(socketPath) > 107)
+    return { ok: false, reason: "The socket path is longer than a Unix socket path can be (107 bytes)." };
   return { ok: true, endpoint: { kind: "unix", socketPath } };
 }
 
 function parseTcp(rest: string): DockerEndpointResult {
   const match = /^(\[[0-9a-f:.]+\]|[^:/?#@[\]]+):(\d{1,5})\/?$/i.exec(rest);
   if (!match) {
-    if (rest.includes("@")) return { ok: false, reason: "A tcp:// endpoint takes no user name or password: Berth authenticates with the TLS client certificate." };
-    return { ok: false, reason: "A tcp:// endpoint is host:port and nothing else, as in tcp://docker.example.com:2376." };
+    if (rest.includes("@"))
+      return {
+        ok: false,
+        reason:
+          "A tcp:// endpoint takes no user name or password: Berth authenticates with the TLS client certificate.",
+      };
+    return {
+      ok: false,
+      reason: "A tcp:// endpoint is host:port and nothing else, as in tcp://docker.example.com:2376.",
+    };
   }
   const [, rawHost, rawPort] = match;
   const port = Number(rawPort);
@@ -83,11 +116,16 @@ function pemLabels(text: string, what: string): { labels: string[] } | { reason:
   const trimmed = text.trim();
   if (!trimmed) return { reason: `Paste the ${what} (PEM text).` };
   if (LOOKS_LIKE_PATH.test(trimmed) && !trimmed.includes("-----BEGIN")) {
-    return { reason: `The ${what} looks like a file path: Berth never reads files from its server. Paste the file's content (the PEM text) instead.` };
+    return {
+      reason: `The ${what} looks like a file path: Berth never reads files from its server. Paste the file's content (the PEM text) instead.`,
+    };
   }
   const blocks = [...trimmed.matchAll(PEM_BLOCK)];
   const leftover = trimmed.replace(PEM_BLOCK, "").trim();
-  if (!blocks.length || leftover) return { reason: `The ${what} is not PEM text: it must be one or more -----BEGIN …----- / -----END …----- blocks and nothing else.` };
+  if (!blocks.length || leftover)
+    return {
+      reason: `The ${what} is not PEM text: it must be one or more -----BEGIN …----- / -----END …----- blocks and nothing else.`,
+    };
   return { labels: blocks.map((block) => block[1]) };
 }
 
@@ -100,13 +138,16 @@ export function vetDockerTls(tls: DockerTls): DockerConnectionProblem[] {
   const problems: DockerConnectionProblem[] = [];
   const ca = pemLabels(tls.ca, "CA certificate");
   if ("reason" in ca) problems.push({ field: "tls.ca", message: ca.reason });
-  else if (ca.labels.some((label) => label !== "CERTIFICATE")) problems.push({ field: "tls.ca", message: "The CA certificate must contain only CERTIFICATE blocks." });
-  else if (!parsesAsCertificates(tls.ca)) problems.push({ field: "tls.ca", message: "The CA certificate is not a valid X.509 certificate." });
+  else if (ca.labels.some((label) => label !== "CERTIFICATE"))
+    problems.push({ field: "tls.ca", message: "The CA certificate must contain only CERTIFICATE blocks." });
+  else if (!parsesAsCertificates(tls.ca))
+    problems.push({ field: "tls.ca", message: "The CA certificate is not a valid X.509 certificate." });
 
   const cert = pemLabels(tls.cert, "client certificate");
   let certificate: X509Certificate | undefined;
   if ("reason" in cert) problems.push({ field: "tls.cert", message: cert.reason });
-  else if (cert.labels[0] !== "CERTIFICATE") problems.push({ field: "tls.cert", message: "The client certificate must start with a CERTIFICATE block." });
+  else if (cert.labels[0] !== "CERTIFICATE")
+    problems.push({ field: "tls.cert", message: "The client certificate must start with a CERTIFICATE block." });
   else {
     try {
       certificate = new X509Certificate(tls.cert);
@@ -117,14 +158,20 @@ export function vetDockerTls(tls: DockerTls): DockerConnectionProblem[] {
 
   const key = pemLabels(tls.key, "client key");
   if ("reason" in key) problems.push({ field: "tls.key", message: key.reason });
-  else if (key.labels.length !== 1) problems.push({ field: "tls.key", message: "The client key must be exactly one private key block." });
+  else if (key.labels.length !== 1)
+    problems.push({ field: "tls.key", message: "The client key must be exactly one private key block." });
   else if (key.labels[0] === "ENCRYPTED PRIVATE KEY" || /Proc-Type:\s*4,ENCRYPTED/.test(tls.key)) {
-    problems.push({ field: "tls.key", message: "The client key is encrypted with a passphrase: give it unencrypted (it is stored encrypted)." });
-  } else if (!/PRIVATE KEY$/.test(key.labels[0])) problems.push({ field: "tls.key", message: "The client key must be a PRIVATE KEY block." });
+    problems.push({
+      field: "tls.key",
+      message: "The client key is encrypted with a passphrase: give it unencrypted (it is stored encrypted).",
+    });
+  } else if (!/PRIVATE KEY$/.test(key.labels[0]))
+    problems.push({ field: "tls.key", message: "The client key must be a PRIVATE KEY block." });
   else {
     try {
       const privateKey = createPrivateKey(tls.key);
-      if (certificate && !certificate.checkPrivateKey(privateKey)) problems.push({ field: "tls.key", message: "The client key does not belong to the client certificate." });
+      if (certificate && !certificate.checkPrivateKey(privateKey))
+        problems.push({ field: "tls.key", message: "The client key does not belong to the client certificate." });
     } catch {
       problems.push({ field: "tls.key", message: "The client key is not a valid private key." });
     }
@@ -146,7 +193,13 @@ export function vetDockerConnection(connection: DockerConnection): DockerConnect
   const parsed = parseDockerEndpoint(connection.endpoint);
   if (!parsed.ok) return [{ field: "endpoint", message: parsed.reason }];
   if (parsed.endpoint.kind === "tcp" && !connection.tls) {
-    return [{ field: "tls", message: "A tcp:// endpoint needs TLS (CA, client certificate and key): an engine's API without it lets anyone on the network run containers as root." }];
+    return [
+      {
+        field: "tls",
+        message:
+          "A tcp:// endpoint needs TLS (CA, client certificate and key): an engine's API without it lets anyone on the network run containers as root.",
+      },
+    ];
   }
   if (parsed.endpoint.kind === "unix" && connection.tls) {
     return [{ field: "tls", message: "TLS applies only to tcp:// endpoints: leave it empty for a unix:// socket." }];

@@ -1,9 +1,18 @@
 import "server-only";
+
 import type Docker from "dockerode";
+
 import { dockerCall } from "./connection";
 
 /** What an engine says about itself: version, capacity, and how many containers run now. */
-export type EngineFacts = { engineVersion: string; apiVersion: string; os: string; cpus: number; memoryBytes: number; containersRunning: number };
+export type EngineFacts = {
+  engineVersion: string;
+  apiVersion: string;
+  os: string;
+  cpus: number;
+  memoryBytes: number;
+  containersRunning: number;
+};
 
 // dockerode passes `abortSignal` on to the request (lib/docker.js `version`/`info`), which its
 // typings do not declare.
@@ -13,7 +22,10 @@ type WithAbort<T> = (options: { abortSignal: AbortSignal }) => Promise<T>;
 export async function engineFacts(docker: Docker, timeoutMs: number): Promise<EngineFacts> {
   const abortSignal = AbortSignal.timeout(timeoutMs);
   const [version, info] = await dockerCall(() =>
-    Promise.all([(docker.version.bind(docker) as WithAbort<Docker.DockerVersion>)({ abortSignal }), (docker.info.bind(docker) as WithAbort<Record<string, unknown>>)({ abortSignal })]),
+    Promise.all([
+      (docker.version.bind(docker) as WithAbort<Docker.DockerVersion>)({ abortSignal }),
+      (docker.info.bind(docker) as WithAbort<Record<string, unknown>>)({ abortSignal }),
+    ]),
   );
   return {
     engineVersion: String(version.Version ?? info.ServerVersion ?? "unknown"),

@@ -1,7 +1,9 @@
 import "server-only";
+
 import type { ExecutionConfigRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { can, mayUse, type Actor } from "@/lib/permissions";
+
 import { findExecutionConfig } from "./queries";
 
 /**

@@ -7,7 +7,9 @@ import { z } from "zod";
  */
 const labelSelectorRequirement = z.strictObject({
   key: z.string().min(1, "key is required"),
-  operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"], { error: "operator must be In, NotIn, Exists or DoesNotExist" }),
+  operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"], {
+    error: "operator must be In, NotIn, Exists or DoesNotExist",
+  }),
   values: z.array(z.string()).optional(),
 });
 const labelSelector = z.strictObject({
@@ -17,26 +19,47 @@ const labelSelector = z.strictObject({
 const nodeSelectorRequirement = z
   .strictObject({
     key: z.string().min(1, "key is required"),
-    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"], { error: "operator must be In, NotIn, Exists, DoesNotExist, Gt or Lt" }),
+    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"], {
+      error: "operator must be In, NotIn, Exists, DoesNotExist, Gt or Lt",
+    }),
     values: z.array(z.string()).optional(),
   })
   .superRefine((requirement, ctx) => {
     const count = requirement.values?.length ?? 0;
     if ((requirement.operator === "In" || requirement.operator === "NotIn") && count === 0) {
-      ctx.addIssue({ code: "custom", path: ["values"], message: `values must be non-empty with operator ${requirement.operator}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["values"],
+        message: `values must be non-empty with operator ${requirement.operator}`,
+      });
     }
     if ((requirement.operator === "Exists" || requirement.operator === "DoesNotExist") && count > 0) {
-      ctx.addIssue({ code: "custom", path: ["values"], message: `values must be empty with operator ${requirement.operator}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["values"],
+        message: `values must be empty with operator ${requirement.operator}`,
+      });
     }
-    if ((requirement.operator === "Gt" || requirement.operator === "Lt") && (count !== 1 || !/^-?\d+$/.test(requirement.values![0]))) {
-      ctx.addIssue({ code: "custom", path: ["values"], message: `operator ${requirement.operator} needs exactly one integer value` });
+    if (
+      (requirement.operator === "Gt" || requirement.operator === "Lt") &&
+      (count !== 1 || !/^-?\d+$/.test(requirement.values![0]))
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["values"],
+        message: `operator ${requirement.operator} needs exactly one integer value`,
+      });
     }
   });
 const nodeSelectorTerm = z.strictObject({
   matchExpressions: z.array(nodeSelectorRequirement).optional(),
   matchFields: z.array(nodeSelectorRequirement).optional(),
 });
-const weight = z.number({ error: "weight must be a number" }).int().min(1, "weight must be 1 to 100").max(100, "weight must be 1 to 100");
+const weight = z
+  .number({ error: "weight must be a number" })
+  .int()
+  .min(1, "weight must be 1 to 100")
+  .max(100, "weight must be 1 to 100");
 const podAffinityTerm = z.strictObject({
   labelSelector: labelSelector.optional(),
   namespaceSelector: labelSelector.optional(),
@@ -52,18 +75,25 @@ const podAffinity = z.strictObject({
 
 export const affinityObjectSchema = z.strictObject(
   {
-  nodeAffinity: z
-    .strictObject({
-      requiredDuringSchedulingIgnoredDuringExecution: z
-        .strictObject({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1, "nodeSelectorTerms must not be empty") })
-        .optional(),
-      preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, preference: nodeSelectorTerm })).optional(),
-    })
-    .optional(),
-  podAffinity: podAffinity.optional(),
-  podAntiAffinity: podAffinity.optional(),
+    nodeAffinity: z
+      .strictObject({
+        requiredDuringSchedulingIgnoredDuringExecution: z
+          .strictObject({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1, "nodeSelectorTerms must not be empty") })
+          .optional(),
+        preferredDuringSchedulingIgnoredDuringExecution: z
+          .array(z.strictObject({ weight, preference: nodeSelectorTerm }))
+          .optional(),
+      })
+      .optional(),
+    podAffinity: podAffinity.optional(),
+    podAntiAffinity: podAffinity.optional(),
   },
-  { error: (issue) => (issue.code === "invalid_type" ? "Affinity must be a mapping of nodeAffinity, podAffinity and/or podAntiAffinity" : undefined) },
+  {
+    error: (issue) =>
+      issue.code === "invalid_type"
+        ? "Affinity must be a mapping of nodeAffinity, podAffinity and/or podAntiAffinity"
+        : undefined,
+  },
 );
 export type Affinity = z.output<typeof affinityObjectSchema>;
 

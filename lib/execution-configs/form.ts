@@ -1,5 +1,7 @@
 import YAML from "yaml";
+
 import type { FieldErrors } from "@/lib/validation";
+
 import { NO_GPU } from "./gpu";
 import type { ExecutionConfigInput, Toleration } from "./schema";
 
@@ -46,7 +48,12 @@ export const FORM_FIELDS = [
 ] as const;
 
 const TOLERATION_LINE = /^(\*|[^=:\s]+)(?:=([^:\s]*))?(?::([A-Za-z]*))?(?:\s+for\s+(\d+)s)?$/;
-const NAMED_FIELDS = new Set<string>(["resources.requests.cpu", "resources.limits.cpu", "resources.requests.memory", "resources.limits.memory"]);
+const NAMED_FIELDS = new Set<string>([
+  "resources.requests.cpu",
+  "resources.limits.cpu",
+  "resources.requests.memory",
+  "resources.limits.memory",
+]);
 
 const lines = (text: unknown) =>
   String(text ?? "")
@@ -72,14 +79,22 @@ export function parseTolerationLine(line: string): Partial<Toleration> | undefin
   if (!match) return undefined;
   const [, key, value, effect, seconds] = match;
   return {
-    ...(key === "*" ? { operator: "Exists" as const } : value === undefined ? { key, operator: "Exists" as const } : { key, operator: "Equal" as const, value }),
+    ...(key === "*"
+      ? { operator: "Exists" as const }
+      : value === undefined
+        ? { key, operator: "Exists" as const }
+        : { key, operator: "Equal" as const, value }),
     ...(effect ? { effect: effect as Toleration["effect"] } : {}),
     ...(seconds ? { tolerationSeconds: Number(seconds) } : {}),
   };
 }
 
 export function formatToleration(toleration: Toleration): string {
-  const head = toleration.key ? (toleration.operator === "Equal" ? `${toleration.key}=${toleration.value}` : toleration.key) : "*";
+  const head = toleration.key
+    ? toleration.operator === "Equal"
+      ? `${toleration.key}=${toleration.value}`
+      : toleration.key
+    : "*";
   return `${head}${toleration.effect ? `:${toleration.effect}` : ""}${toleration.tolerationSeconds !== undefined ? ` for ${toleration.tolerationSeconds}s` : ""}`;
 }
 
@@ -94,7 +109,10 @@ function gpuInput(form: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The form's fields as the API's input, plus the errors of lines that could not be read at all. */
-export function formToExecutionConfigInput(form: Record<string, unknown>): { input: Record<string, unknown>; fieldErrors: FieldErrors } {
+export function formToExecutionConfigInput(form: Record<string, unknown>): {
+  input: Record<string, unknown>;
+  fieldErrors: FieldErrors;
+} {
   const fieldErrors: FieldErrors = {};
   const resourceList = (kind: "requests" | "limits") => {
     const list: Record<string, string> = {};
@@ -103,7 +121,8 @@ export function formToExecutionConfigInput(form: Record<string, unknown>): { inp
       if (value) list[resource] = value;
     }
     for (const [name, value] of keyValues(`resources.${kind}`, form[`resources.${kind}`], fieldErrors)) {
-      if (NAMED_FIELDS.has(`resources.${kind}.${name}`)) (fieldErrors[`resources.${kind}`] ??= []).push(`${name}: use the ${name} field above`);
+      if (NAMED_FIELDS.has(`resources.${kind}.${name}`))
+        (fieldErrors[`resources.${kind}`] ??= []).push(`${name}: use the ${name} field above`);
       else list[name] = value;
     }
     return list;
@@ -112,7 +131,10 @@ export function formToExecutionConfigInput(form: Record<string, unknown>): { inp
   for (const { line, number } of lines(form.tolerations)) {
     const toleration = parseTolerationLine(line);
     if (toleration) tolerations.push(toleration);
-    else (fieldErrors.tolerations ??= []).push(`line ${number}: write key=value:Effect, key:Effect, key or * (optionally "for 300s")`);
+    else
+      (fieldErrors.tolerations ??= []).push(
+        `line ${number}: write key=value:Effect, key:Effect, key or * (optionally "for 300s")`,
+      );
   }
   const groups = Array.isArray(form["usableBy.groups"]) ? (form["usableBy.groups"] as string[]) : [];
   const input: Record<string, unknown> = {
@@ -136,7 +158,11 @@ export function formToExecutionConfigInput(form: Record<string, unknown>): { inp
     shmSize: form.shmSize ?? "",
     env: [
       ...keyValues("env", form.env, fieldErrors, true).map(([name, value]) => ({ name, value })),
-      ...keyValues("pinnedEnv", form.pinnedEnv, fieldErrors, true).map(([name, value]) => ({ name, value, pinned: true })),
+      ...keyValues("pinnedEnv", form.pinnedEnv, fieldErrors, true).map(([name, value]) => ({
+        name,
+        value,
+        pinned: true,
+      })),
     ],
     allowedReservedEnv: lines(form.allowedReservedEnv).map(({ line }) => line),
     runAsUser: String(form.runAsUser ?? "").trim() === "" ? null : Number(String(form.runAsUser).trim()),
@@ -147,7 +173,8 @@ export function formToExecutionConfigInput(form: Record<string, unknown>): { inp
   return { input, fieldErrors };
 }
 
-const envLines = (env: ExecutionConfigInput["env"]) => env.map((variable) => `${variable.name}=${variable.value}`).join("\n");
+const envLines = (env: ExecutionConfigInput["env"]) =>
+  env.map((variable) => `${variable.name}=${variable.value}`).join("\n");
 
 /** A saved config as the form's initial values. */
 export function executionConfigToForm(config: ExecutionConfigInput): Record<string, string | string[] | boolean> {

@@ -1,9 +1,12 @@
 import "server-only";
+
 import { asc } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { clusters } from "@/db/schema";
 import { clusterStatus } from "@/lib/clusters/status";
 import { getInstanceDefaults } from "@/lib/settings/queries";
+
 import { gpuNodeFacts, type GpuNodeFacts } from "./gpu";
 
 /**

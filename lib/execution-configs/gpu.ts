@@ -1,4 +1,5 @@
 import type { V1Toleration } from "@kubernetes/client-node";
+
 import { tolerates } from "@/lib/kube/capacity";
 
 /** The extended resource NVIDIA's device plugin advertises. */
@@ -56,19 +57,30 @@ export interface GpuNodeInput {
 export interface GpuNodeFacts {
   /** The GPU models the nodes carry, sorted. */
   types: string[];
-  nodes: { name: string; gpus: number; type: string | null; taints: { key: string; value?: string; effect: string }[] }[];
+  nodes: {
+    name: string;
+    gpus: number;
+    type: string | null;
+    taints: { key: string; value?: string; effect: string }[];
+  }[];
 }
 
 /** The GPU nodes of a cluster: how many GPUs each has, its model and taints. Plain data for the form. */
 export function gpuNodeFacts(nodes: GpuNodeInput[]): GpuNodeFacts {
   const gpuNodes = nodes
-    .map((node) => ({ name: node.name, gpus: wholeGpus(node.allocatable[GPU_RESOURCE] ?? undefined), type: node.labels[GPU_TYPE_LABEL] ?? null, taints: node.taints }))
+    .map((node) => ({
+      name: node.name,
+      gpus: wholeGpus(node.allocatable[GPU_RESOURCE] ?? undefined),
+      type: node.labels[GPU_TYPE_LABEL] ?? null,
+      taints: node.taints,
+    }))
     .filter((node) => node.gpus > 0);
   return { types: [...new Set(gpuNodes.flatMap((node) => (node.type ? [node.type] : [])))].sort(), nodes: gpuNodes };
 }
 
 /** Taints Kubernetes puts on for a passing state (not ready, cordoned): no advice to give. */
-const transient = (key: string) => key.startsWith("node.kubernetes.io/") || key.startsWith("node.cloudprovider.kubernetes.io/");
+const transient = (key: string) =>
+  key.startsWith("node.kubernetes.io/") || key.startsWith("node.cloudprovider.kubernetes.io/");
 
 /**
  * What keeps a GPU config off the GPU nodes it could use, in words: "8 GPUs on 2 nodes tainted
@@ -83,7 +95,12 @@ export function gpuTaintWarnings(config: GpuConfig & { tolerations: V1Toleration
   const groups = new Map<string, { nodes: number; gpus: number; key: string; text: string }>();
   for (const node of facts.nodes) {
     if (type && node.type !== type) continue;
-    const taint = node.taints.find((candidate) => (candidate.effect === "NoSchedule" || candidate.effect === "NoExecute") && !transient(candidate.key) && !tolerations.some((toleration) => tolerates(toleration, candidate)));
+    const taint = node.taints.find(
+      (candidate) =>
+        (candidate.effect === "NoSchedule" || candidate.effect === "NoExecute") &&
+        !transient(candidate.key) &&
+        !tolerations.some((toleration) => tolerates(toleration, candidate)),
+    );
     if (!taint) continue;
     const text = `${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect}`;
     const group = groups.get(text) ?? { nodes: 0, gpus: 0, key: taint.key, text };
@@ -93,7 +110,9 @@ export function gpuTaintWarnings(config: GpuConfig & { tolerations: V1Toleration
   }
   return [...groups.values()].map((group) => {
     // A GPU taint is what the toleration key is for; any other taint needs a toleration of its own.
-    const fix = /gpu/i.test(group.key) ? `set the GPU toleration key to ${group.key}` : `add a toleration ${group.text}`;
+    const fix = /gpu/i.test(group.key)
+      ? `set the GPU toleration key to ${group.key}`
+      : `add a toleration ${group.text}`;
     return `${group.gpus} GPUs on ${group.nodes} ${group.nodes === 1 ? "node" : "nodes"} tainted ${group.text}: this config does not tolerate it (${fix})`;
   });
 }

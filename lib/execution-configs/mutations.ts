@@ -1,16 +1,35 @@
 import "server-only";
+
 import { and, eq, inArray, ne, or } from "drizzle-orm";
+
 import type { Tx } from "@/db";
-import { baseImages, dockerHostGrants, dockerHosts, executionConfigs, groups, projectOverrides, projects, settings, type ExecutionConfigRow } from "@/db/schema";
+import {
+  baseImages,
+  dockerHostGrants,
+  dockerHosts,
+  executionConfigs,
+  groups,
+  projectOverrides,
+  projects,
+  settings,
+  type ExecutionConfigRow,
+} from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
 import { BASE_IMAGE_PREFIX, baseImageNameOf } from "@/lib/images/base-image-ref";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import { fieldErrorsFrom } from "@/lib/validation";
-import { EXECUTION_CONFIG_KIND, EXECUTION_CONFIG_OBJECT_TYPE, executionConfigBody, findExecutionConfig, toExecutionConfigView } from "./queries";
+
+import {
+  EXECUTION_CONFIG_KIND,
+  EXECUTION_CONFIG_OBJECT_TYPE,
+  executionConfigBody,
+  findExecutionConfig,
+  toExecutionConfigView,
+} from "./queries";
 import {
   createExecutionConfigSchema,
   deleteExecutionConfigSchema,
@@ -41,7 +60,11 @@ function columnsOf(tx: Tx, input: ExecutionConfigInput) {
   }
   let dockerHostId: number | null = null;
   if (dockerHost) {
-    const host = tx.select({ id: dockerHosts.id, usableByAll: dockerHosts.usableByAll }).from(dockerHosts).where(eq(dockerHosts.name, dockerHost)).get();
+    const host = tx
+      .select({ id: dockerHosts.id, usableByAll: dockerHosts.usableByAll })
+      .from(dockerHosts)
+      .where(eq(dockerHosts.name, dockerHost))
+      .get();
     if (!host) fieldErrors.dockerHost = [`No Docker host named "${dockerHost}"`];
     else {
       dockerHostId = host.id;
@@ -50,14 +73,24 @@ function columnsOf(tx: Tx, input: ExecutionConfigInput) {
     }
   }
   if (usableBy !== "all") {
-    const found = tx.select({ name: groups.name }).from(groups).where(inArray(groups.name, usableBy.groups)).all().map((row) => row.name);
+    const found = tx
+      .select({ name: groups.name })
+      .from(groups)
+      .where(inArray(groups.name, usableBy.groups))
+      .all()
+      .map((row) => row.name);
     usableBy.groups.forEach((group, index) => {
       if (!found.includes(group)) fieldErrors[`usableBy.groups.${index}`] = [`No group named "${group}"`];
     });
   }
   const baseImage = baseImageNameOf(spec.image);
-  if (baseImage !== null && !tx.select({ id: baseImages.id }).from(baseImages).where(eq(baseImages.name, baseImage)).get()) {
-    fieldErrors.image = [`No base image named "${baseImage}" (images named ${BASE_IMAGE_PREFIX}<name> are base images built in Berth)`];
+  if (
+    baseImage !== null &&
+    !tx.select({ id: baseImages.id }).from(baseImages).where(eq(baseImages.name, baseImage)).get()
+  ) {
+    fieldErrors.image = [
+      `No base image named "${baseImage}" (images named ${BASE_IMAGE_PREFIX}<name> are base images built in Berth)`,
+    ];
   }
   if (Object.keys(fieldErrors).length) throw new DomainError(422, "Some referenced objects do not exist", fieldErrors);
   return {
@@ -67,7 +100,7 @@ function columnsOf(tx: Tx, input: ExecutionConfigInput) {
     engine,
     dockerHostId,
     usableBy: usableBy === "all" ? ("all" as const) : { groups: [...new Set(usableBy.groups)] },
-    spec: (spec satisfies ExecutionConfigSpec) as Record<string, unknown>,
+    spec: spec satisfies ExecutionConfigSpec as Record<string, unknown>,
   };
 }
 
@@ -75,9 +108,14 @@ function columnsOf(tx: Tx, input: ExecutionConfigInput) {
  * Why the groups a docker config is usable by could not run on its host, or undefined when they
  * all may: a config whose users are refused by its host at every run would only fail later.
  */
-function groupsWithoutDockerHostUse(tx: Tx, host: { id: number; usableByAll: boolean }, usableBy: ExecutionConfigInput["usableBy"]): string | undefined {
+function groupsWithoutDockerHostUse(
+  tx: Tx,
+  host: { id: number; usableByAll: boolean },
+  usableBy: ExecutionConfigInput["usableBy"],
+): string | undefined {
   if (host.usableByAll) return undefined;
-  if (usableBy === "all") return `Docker host ${dockerHostNameOf(tx, host.id)} is not usable by everyone, but this config is: let everyone use the host, or limit the config to groups granted use on it`;
+  if (usableBy === "all")
+    return `Docker host ${dockerHostNameOf(tx, host.id)} is not usable by everyone, but this config is: let everyone use the host, or limit the config to groups granted use on it`;
   const granted = tx
     .select({ name: groups.name })
     .from(dockerHostGrants)
@@ -102,7 +140,11 @@ function assertNameFree(tx: Tx, name: string, exceptId?: number) {
   const taken = tx
     .select({ id: executionConfigs.id })
     .from(executionConfigs)
-    .where(exceptId ? and(eq(executionConfigs.name, name), ne(executionConfigs.id, exceptId)) : eq(executionConfigs.name, name))
+    .where(
+      exceptId
+        ? and(eq(executionConfigs.name, name), ne(executionConfigs.id, exceptId))
+        : eq(executionConfigs.name, name),
+    )
     .get();
   if (taken) throw conflict("name", `An execution config named "${name}" already exists`);
 }
@@ -116,7 +158,10 @@ function saveVersion(tx: Tx, before: ExecutionConfigRow, body: ExecutionConfigIn
     .where(eq(executionConfigs.id, before.id))
     .returning()
     .get();
-  return { after, audit: { ...audit(after), before: executionConfigBody(before, tx), after: executionConfigBody(after, tx) } };
+  return {
+    after,
+    audit: { ...audit(after), before: executionConfigBody(before, tx), after: executionConfigBody(after, tx) },
+  };
 }
 
 /** A body validated as a whole; a refusal carries every field error. */
@@ -134,7 +179,10 @@ export const createExecutionConfig = defineMutation({
     return ctx.write((tx) => {
       assertNameFree(tx, input.name);
       const row = tx.insert(executionConfigs).values(columnsOf(tx, input)).returning().get();
-      return { result: toExecutionConfigView(row, ctx.actor, tx), audit: { ...audit(row), after: executionConfigBody(row, tx) } };
+      return {
+        result: toExecutionConfigView(row, ctx.actor, tx),
+        audit: { ...audit(row), after: executionConfigBody(row, tx) },
+      };
     });
   },
 });
@@ -149,7 +197,12 @@ export const updateExecutionConfig = defineMutation({
     const changes = Object.fromEntries(Object.entries(input).filter(([key]) => !READ_ONLY_FIELDS.has(key)));
     return ctx.write((tx) => {
       const before = requireConfig(tx, config);
-      assertFreshVersion("This execution config", before, version, conflictView(EXECUTION_CONFIG_OBJECT_TYPE, before.id, toExecutionConfigView(before, ctx.actor, tx), tx));
+      assertFreshVersion(
+        "This execution config",
+        before,
+        version,
+        conflictView(EXECUTION_CONFIG_OBJECT_TYPE, before.id, toExecutionConfigView(before, ctx.actor, tx), tx),
+      );
       const { after, audit } = saveVersion(tx, before, parseBody({ ...executionConfigBody(before, tx), ...changes }));
       return { result: toExecutionConfigView(after, ctx.actor, tx), audit };
     });
@@ -164,9 +217,18 @@ export const restoreExecutionConfig = defineMutation({
   run(input, ctx) {
     return ctx.write((tx) => {
       const before = requireConfig(tx, input.config);
-      const body = versionToRestore(EXECUTION_CONFIG_OBJECT_TYPE, before.id, input.auditEventId, executionConfigBody(before, tx), tx);
+      const body = versionToRestore(
+        EXECUTION_CONFIG_OBJECT_TYPE,
+        before.id,
+        input.auditEventId,
+        executionConfigBody(before, tx),
+        tx,
+      );
       const { after, audit } = saveVersion(tx, before, parseBody(body));
-      return { result: toExecutionConfigView(after, ctx.actor, tx), audit: { ...audit, after: { ...audit.after, restoredFrom: input.auditEventId } } };
+      return {
+        result: toExecutionConfigView(after, ctx.actor, tx),
+        audit: { ...audit, after: { ...audit.after, restoredFrom: input.auditEventId } },
+      };
     });
   },
 });
@@ -189,7 +251,8 @@ export function executionConfigReferences(row: ExecutionConfigRow, tx: Tx): stri
       .map((override) => `the override of ${override.objectId} in project ${override.key}`),
   ];
   for (const setting of tx.select().from(settings).all()) {
-    if (/executionconfig/i.test(setting.key) && (setting.value === row.id || setting.value === String(row.id))) references.push(`the setting ${setting.key}`);
+    if (/executionconfig/i.test(setting.key) && (setting.value === row.id || setting.value === String(row.id)))
+      references.push(`the setting ${setting.key}`);
   }
   return references;
 }
@@ -203,7 +266,12 @@ export const deleteExecutionConfig = defineMutation({
       const row = requireConfig(tx, input.config);
       const references = executionConfigReferences(row, tx);
       if (references.length) {
-        throw new DomainError(409, `Execution config "${row.name}" is still used by ${references.join(", ")}: change those first`, undefined, { references });
+        throw new DomainError(
+          409,
+          `Execution config "${row.name}" is still used by ${references.join(", ")}: change those first`,
+          undefined,
+          { references },
+        );
       }
       tx.delete(executionConfigs).where(eq(executionConfigs.id, row.id)).run();
       return { result: { id: row.id, name: row.name }, audit: { ...audit(row), before: executionConfigBody(row, tx) } };
@@ -223,6 +291,8 @@ export const importExecutionConfig = defineMutation({
     const parsed = fromYamlDocument(input.yaml, EXECUTION_CONFIG_KIND, createExecutionConfigSchema);
     if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
     const existing = findExecutionConfig(parsed.value.name);
-    return existing ? ctx.delegate(updateExecutionConfig, { ...parsed.value, config: existing.id }) : ctx.delegate(createExecutionConfig, parsed.value);
+    return existing
+      ? ctx.delegate(updateExecutionConfig, { ...parsed.value, config: existing.id })
+      : ctx.delegate(createExecutionConfig, parsed.value);
   },
 });

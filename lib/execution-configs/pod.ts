@@ -1,8 +1,10 @@
 import type { V1EnvVar, V1Pod, V1Toleration } from "@kubernetes/client-node";
+
 import { BERTH_ANNOTATIONS, BERTH_LABELS } from "@/lib/kube/labels";
-import { labelValue, podManifest, resolveImage, runPodName } from "@/lib/kube/pod-builder";
-import { GPU_RESOURCE, GPU_TYPE_LABEL, gpuToleration, type GpuSpec } from "./gpu";
 import { resolveNamespace } from "@/lib/kube/names";
+import { labelValue, podManifest, resolveImage, runPodName } from "@/lib/kube/pod-builder";
+
+import { GPU_RESOURCE, GPU_TYPE_LABEL, gpuToleration, type GpuSpec } from "./gpu";
 import { runEnvProblems } from "./reserved-env";
 import type { ExecutionConfigSpec } from "./schema";
 
@@ -45,7 +47,11 @@ export class RunEnvError extends PodBuildError {
 
 /** The config's env with the run's over it; a reserved or pinned name in the run's env is a RunEnvError. */
 function envList(config: PodConfig, run: PodRun): V1EnvVar[] {
-  const problems = runEnvProblems({ env: config.env, allowedReservedEnv: config.allowedReservedEnv ?? [] }, run.env, `config ${config.name}`);
+  const problems = runEnvProblems(
+    { env: config.env, allowedReservedEnv: config.allowedReservedEnv ?? [] },
+    run.env,
+    `config ${config.name}`,
+  );
   if (problems.length) throw new RunEnvError(problems);
   const merged = new Map<string, string>(config.env.map((variable) => [variable.name, variable.value]));
   for (const [name, value] of Object.entries(run.env ?? {})) merged.set(name, value);
@@ -75,11 +81,22 @@ export function buildPod(config: PodConfig, run: PodRun): V1Pod {
   }
   // The GPU field asks as Kubernetes needs an extended resource: the limit, and an equal request.
   const gpus: Record<string, string> = config.gpu?.count ? { [GPU_RESOURCE]: String(config.gpu.count) } : {};
-  const nodeSelector: Record<string, string> = { ...config.nodeSelector, ...(config.gpu?.count && config.gpu.type ? { [GPU_TYPE_LABEL]: config.gpu.type } : {}) };
+  const nodeSelector: Record<string, string> = {
+    ...config.nodeSelector,
+    ...(config.gpu?.count && config.gpu.type ? { [GPU_TYPE_LABEL]: config.gpu.type } : {}),
+  };
   const tolerations = config.tolerations.map(toleration);
   const gpuTaint = gpuToleration(config);
   // A toleration the config already has for the GPU taint (or for every taint) is enough.
-  const covered = gpuTaint && tolerations.some((existing) => !existing.key || (existing.key === gpuTaint.key && existing.operator === "Exists" && (!existing.effect || existing.effect === "NoSchedule")));
+  const covered =
+    gpuTaint &&
+    tolerations.some(
+      (existing) =>
+        !existing.key ||
+        (existing.key === gpuTaint.key &&
+          existing.operator === "Exists" &&
+          (!existing.effect || existing.effect === "NoSchedule")),
+    );
   if (gpuTaint && !covered) tolerations.push(gpuTaint);
   return podManifest({
     name: runPodName(run.activity, run.runId),

@@ -1,12 +1,15 @@
 import "server-only";
+
 import type { V1Pod } from "@kubernetes/client-node";
+
 import type { ExecutionConfigRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { codeEnvImageFor } from "@/lib/code-envs/queries";
+import { resolveNamespaceDetail, type ResolvedNamespace } from "@/lib/kube/names";
 import type { Actor } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { podFor, sampleRun } from "./cluster-actions";
-import { resolveNamespaceDetail, type ResolvedNamespace } from "@/lib/kube/names";
 import { executionPreviewRequestSchema } from "./preview-request";
 
 export interface ExecutionPreview {

@@ -1,10 +1,13 @@
 import "server-only";
+
 import { asc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { clusters, dockerHosts, executionConfigs, type ExecutionConfigRow } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
 import { toYamlDocument } from "@/lib/objects/yaml";
 import { mayUse, type Actor } from "@/lib/permissions";
+
 import { NO_GPU } from "./gpu";
 import type { ExecutionConfigInput, ExecutionConfigSpec, ExecutionConfigView } from "./schema";
 
@@ -31,7 +34,9 @@ function clusterName(clusterId: number | null, db: Reader): string | null {
 
 function dockerHostName(dockerHostId: number | null, db: Reader): string | null {
   if (dockerHostId === null) return null;
-  return db.select({ name: dockerHosts.name }).from(dockerHosts).where(eq(dockerHosts.id, dockerHostId)).get()?.name ?? null;
+  return (
+    db.select({ name: dockerHosts.name }).from(dockerHosts).where(eq(dockerHosts.id, dockerHostId)).get()?.name ?? null
+  );
 }
 
 /** The whole body of a config as the create schema takes it: what history saves and YAML exports. */
@@ -54,7 +59,11 @@ export function executionConfigBody(row: ExecutionConfigRow, db: Reader = getDb(
   };
 }
 
-export function toExecutionConfigView(row: ExecutionConfigRow, actor: Actor | null, db: Reader = getDb()): ExecutionConfigView {
+export function toExecutionConfigView(
+  row: ExecutionConfigRow,
+  actor: Actor | null,
+  db: Reader = getDb(),
+): ExecutionConfigView {
   return {
     ...executionConfigBody(row, db),
     id: row.id,

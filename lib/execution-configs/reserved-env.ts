@@ -14,7 +14,10 @@ export const RESERVED_ENV: readonly { pattern: string; why: string }[] = [
   { pattern: "AMD_VISIBLE_DEVICES", why: "read by the AMD container runtime to choose the GPUs a container sees" },
   { pattern: "ROCR_VISIBLE_DEVICES", why: "chooses the GPUs ROCm programs use" },
   { pattern: "HIP_VISIBLE_DEVICES", why: "chooses the GPUs HIP programs use" },
-  { pattern: "HABANA_VISIBLE_DEVICES", why: "read by the Habana container runtime to choose the accelerators a container sees" },
+  {
+    pattern: "HABANA_VISIBLE_DEVICES",
+    why: "read by the Habana container runtime to choose the accelerators a container sees",
+  },
   // Set by the kubelet for service discovery (KUBERNETES_SERVICE_HOST/PORT point clients at the API server).
   { pattern: "KUBERNETES_*", why: "set by Kubernetes to find the API server" },
   // Berth's own variables, e.g. BERTH_POD_IP, which the Spark driver pod's command refers to.
@@ -24,7 +27,8 @@ export const RESERVED_ENV: readonly { pattern: string; why: string }[] = [
   { pattern: "SPARK_*", why: "read by Spark's container entrypoint to build the driver and executor command lines" },
 ];
 
-const matches = (pattern: string, name: string) => (pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern);
+const matches = (pattern: string, name: string) =>
+  pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
 
 /** The reserved entry a variable name falls under, or undefined. */
 export function reservedEnv(name: string): { pattern: string; why: string } | undefined {
@@ -48,7 +52,11 @@ export interface EnvRules {
  * The problems of a run's env under a config, one message per variable, naming it: a reserved
  * name the config does not allow, or a variable the config pins.
  */
-export function runEnvProblems(rules: EnvRules, env: Record<string, string> | undefined, configWords = "this config"): string[] {
+export function runEnvProblems(
+  rules: EnvRules,
+  env: Record<string, string> | undefined,
+  configWords = "this config",
+): string[] {
   const pinned = new Set(rules.env.filter((variable) => variable.pinned).map((variable) => variable.name));
   const problems: string[] = [];
   for (const name of Object.keys(env ?? {})) {
@@ -58,7 +66,9 @@ export function runEnvProblems(rules: EnvRules, env: Record<string, string> | un
     }
     const reserved = reservedEnv(name);
     if (reserved && !rules.allowedReservedEnv.some((pattern) => matches(pattern, name))) {
-      problems.push(`${name} is reserved (${reserved.pattern}: ${reserved.why}); ${configWords} does not allow runs to set it`);
+      problems.push(
+        `${name} is reserved (${reserved.pattern}: ${reserved.why}); ${configWords} does not allow runs to set it`,
+      );
     }
   }
   return problems;

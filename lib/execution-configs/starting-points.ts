@@ -1,9 +1,12 @@
 import "server-only";
+
 import { eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { clusters, executionConfigs, settings } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { getInstanceDefaults, getSettingsView } from "@/lib/settings/queries";
+
 import { EXECUTION_CONFIG_OBJECT_TYPE, executionConfigBody } from "./queries";
 import { createExecutionConfigSchema, type ExecutionConfigSpec } from "./schema";
 
@@ -32,7 +35,8 @@ export function startingPoints(db: Reader = getDb()): StartingPoints | null {
 /** A small CPU config every user may run with: enough for a first notebook or recipe, nothing a cluster would miss. */
 const STARTER_CONFIG = createExecutionConfigSchema.parse({
   name: STARTER_CONFIG_NAME,
-  description: "Starting point created by Berth on its first start: a small CPU config everyone may use, set as the instance default. Change it, or delete it once another default is set.",
+  description:
+    "Starting point created by Berth on its first start: a small CPU config everyone may use, set as the instance default. Change it, or delete it once another default is set.",
   image: "python:3.12-slim",
   namespace: "berth-${project}",
   createNamespace: true,
@@ -40,7 +44,8 @@ const STARTER_CONFIG = createExecutionConfigSchema.parse({
   usableBy: "all",
 });
 
-const STARTER_CLUSTER_NOTE = "Starting point: everyone may run work on it and it is the instance default cluster; change either under Permissions and Settings.";
+const STARTER_CLUSTER_NOTE =
+  "Starting point: everyone may run work on it and it is the instance default cluster; change either under Permissions and Settings.";
 
 /**
  * On the first start with the embedded cluster, makes a fresh install able to run at once: the
@@ -60,7 +65,11 @@ export function seedStartingPoints(): StartingPoints | null {
 
     const opened = tx
       .update(clusters)
-      .set({ usableByAll: true, description: embedded.description ? `${embedded.description}. ${STARTER_CLUSTER_NOTE}` : STARTER_CLUSTER_NOTE, updatedAt: new Date() })
+      .set({
+        usableByAll: true,
+        description: embedded.description ? `${embedded.description}. ${STARTER_CLUSTER_NOTE}` : STARTER_CLUSTER_NOTE,
+        updatedAt: new Date(),
+      })
       .where(eq(clusters.id, embedded.id))
       .returning()
       .get();
@@ -74,29 +83,60 @@ export function seedStartingPoints(): StartingPoints | null {
     });
 
     let configId: number | null = null;
-    if (!tx.select({ id: executionConfigs.id }).from(executionConfigs).where(eq(executionConfigs.name, STARTER_CONFIG_NAME)).get()) {
+    if (
+      !tx
+        .select({ id: executionConfigs.id })
+        .from(executionConfigs)
+        .where(eq(executionConfigs.name, STARTER_CONFIG_NAME))
+        .get()
+    ) {
       const { name, description, usableBy } = STARTER_CONFIG;
       // The body's columns are stored apart; the rest is the spec (as lib/execution-configs stores it).
-      const spec = Object.fromEntries(Object.entries(STARTER_CONFIG).filter(([key]) => !["name", "description", "cluster", "usableBy"].includes(key))) as ExecutionConfigSpec;
+      const spec = Object.fromEntries(
+        Object.entries(STARTER_CONFIG).filter(([key]) => !["name", "description", "cluster", "usableBy"].includes(key)),
+      ) as ExecutionConfigSpec;
       const row = tx
         .insert(executionConfigs)
         .values({ name, description, clusterId: null, usableBy, spec: spec as Record<string, unknown> })
         .returning()
         .get();
       configId = row.id;
-      recordAudit(tx, null, "system", { action: "execution-config.create", objectType: EXECUTION_CONFIG_OBJECT_TYPE, objectId: row.id, objectName: row.name, after: executionConfigBody(row, tx) });
+      recordAudit(tx, null, "system", {
+        action: "execution-config.create",
+        objectType: EXECUTION_CONFIG_OBJECT_TYPE,
+        objectId: row.id,
+        objectName: row.name,
+        after: executionConfigBody(row, tx),
+      });
     }
 
-    const put = (key: string, value: number) => tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } }).run();
+    const put = (key: string, value: number) =>
+      tx
+        .insert(settings)
+        .values({ key, value })
+        .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } })
+        .run();
     if (defaults.clusterId === null) put("defaultCluster", embedded.id);
     if (configId !== null && defaults.executionConfigId === null) put("defaultExecutionConfig", configId);
-    if (configId !== null && defaults.visualRecipeExecutionConfigId === null) put("defaultVisualRecipeExecutionConfig", configId);
+    if (configId !== null && defaults.visualRecipeExecutionConfigId === null)
+      put("defaultVisualRecipeExecutionConfig", configId);
     const after = getSettingsView(tx);
     if (JSON.stringify(before) !== JSON.stringify(after)) {
-      recordAudit(tx, null, "system", { action: "settings.update", objectType: "settings", objectId: "instance", objectName: "instance defaults", before, after: { ...after, startingPoint: true } });
+      recordAudit(tx, null, "system", {
+        action: "settings.update",
+        objectType: "settings",
+        objectId: "instance",
+        objectName: "instance defaults",
+        before,
+        after: { ...after, startingPoint: true },
+      });
     }
 
-    const seeded: StartingPoints = { seededAt: new Date().toISOString(), executionConfigId: configId, clusterId: embedded.id };
+    const seeded: StartingPoints = {
+      seededAt: new Date().toISOString(),
+      executionConfigId: configId,
+      clusterId: embedded.id,
+    };
     tx.insert(settings).values({ key: STARTING_POINTS_KEY, value: seeded }).run();
     return seeded;
   });

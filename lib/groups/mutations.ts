@@ -1,12 +1,21 @@
 import "server-only";
+
 import { and, eq, inArray } from "drizzle-orm";
+
 import type { Tx } from "@/db";
 import { groupMembers, groups, users, type Group } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { findUser } from "@/lib/auth/actor";
+
 import { findGroup, memberNames, toGroupView } from "./queries";
-import { createGroupSchema, deleteGroupSchema, groupMemberSchema, setGroupMembersSchema, updateGroupSchema } from "./schema";
+import {
+  createGroupSchema,
+  deleteGroupSchema,
+  groupMemberSchema,
+  setGroupMembersSchema,
+  updateGroupSchema,
+} from "./schema";
 
 function requireGroup(tx: Tx, ref: string | number): Group {
   const group = findGroup(ref, tx);
@@ -25,7 +34,8 @@ export const createGroup = defineMutation({
   run(input, ctx) {
     return ctx.write((tx) => {
       // By name only: a name made of digits would be looked up as an id.
-      if (tx.select({ id: groups.id }).from(groups).where(eq(groups.name, input.name)).get()) throw conflict("name", `A group named "${input.name}" already exists`);
+      if (tx.select({ id: groups.id }).from(groups).where(eq(groups.name, input.name)).get())
+        throw conflict("name", `A group named "${input.name}" already exists`);
       const group = tx.insert(groups).values({ name: input.name, description: input.description }).returning().get();
       return {
         result: toGroupView(group, []),
@@ -50,7 +60,11 @@ export const updateGroup = defineMutation({
         .get();
       return {
         result: toGroupView(after, memberNames(after.id, tx)),
-        audit: { ...groupAudit(after), before: { description: before.description }, after: { description: after.description } },
+        audit: {
+          ...groupAudit(after),
+          before: { description: before.description },
+          after: { description: after.description },
+        },
       };
     });
   },
@@ -84,12 +98,16 @@ export const setGroupMembers = defineMutation({
       const wanted = [...new Set(input.usernames)];
       const found = wanted.length ? tx.select().from(users).where(inArray(users.username, wanted)).all() : [];
       const missing = wanted.filter((name) => !found.some((user) => user.username === name));
-      if (missing.length) throw new DomainError(422, "Unknown users", { usernames: missing.map((name) => `No user named "${name}"`) });
+      if (missing.length)
+        throw new DomainError(422, "Unknown users", { usernames: missing.map((name) => `No user named "${name}"`) });
       const before = memberNames(group.id, tx);
       tx.delete(groupMembers).where(eq(groupMembers.groupId, group.id)).run();
       for (const user of found) tx.insert(groupMembers).values({ groupId: group.id, userId: user.id }).run();
       const after = memberNames(group.id, tx);
-      return { result: toGroupView(group, after), audit: { ...groupAudit(group), before: { members: before }, after: { members: after } } };
+      return {
+        result: toGroupView(group, after),
+        audit: { ...groupAudit(group), before: { members: before }, after: { members: after } },
+      };
     });
   },
 });
@@ -104,10 +122,14 @@ export const addGroupMember = defineMutation({
       const user = findUser(input.username, tx);
       if (!user) throw new DomainError(422, "Unknown user", { username: [`No user named "${input.username}"`] });
       const before = memberNames(group.id, tx);
-      if (before.includes(user.username)) throw conflict("username", `${user.username} is already a member of ${group.name}`);
+      if (before.includes(user.username))
+        throw conflict("username", `${user.username} is already a member of ${group.name}`);
       tx.insert(groupMembers).values({ groupId: group.id, userId: user.id }).run();
       const after = memberNames(group.id, tx);
-      return { result: toGroupView(group, after), audit: { ...groupAudit(group), before: { members: before }, after: { members: after } } };
+      return {
+        result: toGroupView(group, after),
+        audit: { ...groupAudit(group), before: { members: before }, after: { members: after } },
+      };
     });
   },
 });
@@ -122,9 +144,14 @@ export const removeGroupMember = defineMutation({
       const user = findUser(input.username, tx);
       const before = memberNames(group.id, tx);
       if (!user || !before.includes(user.username)) throw notFound(`Member "${input.username}" of ${group.name}`);
-      tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, user.id))).run();
+      tx.delete(groupMembers)
+        .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, user.id)))
+        .run();
       const after = memberNames(group.id, tx);
-      return { result: toGroupView(group, after), audit: { ...groupAudit(group), before: { members: before }, after: { members: after } } };
+      return {
+        result: toGroupView(group, after),
+        audit: { ...groupAudit(group), before: { members: before }, after: { members: after } },
+      };
     });
   },
 });

@@ -1,7 +1,10 @@
 import "server-only";
+
 import { asc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { groupMembers, groups, users, type Group } from "@/db/schema";
+
 import type { GroupView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;

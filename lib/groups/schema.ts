@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { descriptionSchema, groupNameSchema, usernameSchema } from "@/lib/validation";
 
 /** A group named by id or name, as in REST paths. */

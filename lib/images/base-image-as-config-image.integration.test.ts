@@ -33,34 +33,85 @@ describe("a Berth base image as an execution config's image", async () => {
   const pushRevision = (digest: string) => {
     const build = db
       .insert(schema.imageBuilds)
-      .values({ kind: "base-image", baseImageId, status: "pushed", inputsHash: digest, dockerfile: "FROM python:3.12-slim", image: "registry.example.com/ml/torch-base:b-0123456789ab", digest, finishedAt: new Date() })
+      .values({
+        kind: "base-image",
+        baseImageId,
+        status: "pushed",
+        inputsHash: digest,
+        dockerfile: "FROM python:3.12-slim",
+        image: "registry.example.com/ml/torch-base:b-0123456789ab",
+        digest,
+        finishedAt: new Date(),
+      })
       .returning()
       .get();
     db.update(schema.baseImages).set({ currentBuildId: build.id }).where(eq(schema.baseImages.id, baseImageId)).run();
   };
 
-  const submit = () => executeMutation(submitRun, { project: "churn", activity: "python-recipe", executionConfig: "torch", command: ["python", "-c", "print(1)"] }, admin, "api");
+  const submit = () =>
+    executeMutation(
+      submitRun,
+      { project: "churn", activity: "python-recipe", executionConfig: "torch", command: ["python", "-c", "print(1)"] },
+      admin,
+      "api",
+    );
 
   beforeAll(async () => {
-    const adminId = db.insert(schema.users).values({ username: "admin", role: "admin", passwordHash: "x" }).returning().get().id;
+    const adminId = db
+      .insert(schema.users)
+      .values({ username: "admin", role: "admin", passwordHash: "x" })
+      .returning()
+      .get().id;
     admin = actorForUser(adminId)!;
     const clusterId = db
       .insert(schema.clusters)
-      .values({ name: "sim", kubeconfigEncrypted: encryptSecret(kubeconfig), context: loadKubeconfig(kubeconfig).getCurrentContext(), server: "https://127.0.0.1:6443" })
+      .values({
+        name: "sim",
+        kubeconfigEncrypted: encryptSecret(kubeconfig),
+        context: loadKubeconfig(kubeconfig).getCurrentContext(),
+        server: "https://127.0.0.1:6443",
+      })
       .returning()
       .get().id;
-    const base = await executeMutation(createBaseImage, { name: "torch-base", fromImage: "python:3.12-slim", registry: { url: "registry.example.com", repository: "ml/torch-base" } }, admin, "api");
+    const base = await executeMutation(
+      createBaseImage,
+      {
+        name: "torch-base",
+        fromImage: "python:3.12-slim",
+        registry: { url: "registry.example.com", repository: "ml/torch-base" },
+      },
+      admin,
+      "api",
+    );
     if (!base.ok) throw new Error(JSON.stringify(base));
     baseImageId = base.data.id;
-    const config = { name: "torch", image: baseImageImage("torch-base"), cluster: "sim", namespace: `bic-${suffix}`, createNamespace: true, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } } };
+    const config = {
+      name: "torch",
+      image: baseImageImage("torch-base"),
+      cluster: "sim",
+      namespace: `bic-${suffix}`,
+      createNamespace: true,
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    };
     const created = await executeMutation(createExecutionConfig, config, admin, "api");
     if (!created.ok) throw new Error(JSON.stringify(created));
-    db.insert(schema.projects).values({ key: "churn", name: "churn", executionConfigId: created.data.id, clusterId }).run();
+    db.insert(schema.projects)
+      .values({ key: "churn", name: "churn", executionConfigId: created.data.id, clusterId })
+      .run();
   });
 
   it("must name a base image that exists", async () => {
-    const refused = await executeMutation(createExecutionConfig, { name: "ghost", image: baseImageImage("nope"), namespace: "x" }, admin, "api");
-    expect(refused).toMatchObject({ ok: false, status: 422, fieldErrors: { image: [expect.stringContaining('No base image named "nope"')] } });
+    const refused = await executeMutation(
+      createExecutionConfig,
+      { name: "ghost", image: baseImageImage("nope"), namespace: "x" },
+      admin,
+      "api",
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 422,
+      fieldErrors: { image: [expect.stringContaining('No base image named "nope"')] },
+    });
   });
 
   it("is refused, in words, while the base image has no built revision", async () => {
@@ -74,7 +125,10 @@ describe("a Berth base image as an execution config's image", async () => {
     const first = await submit();
     if (!first.ok) throw new Error(JSON.stringify(first));
     expect(first.data.resolution.image).toBe(`registry.example.com/ml/torch-base@${DIGEST_1}`);
-    const pods = await kubeClients(db.select().from(schema.clusters).get()!).core.listNamespacedPod({ namespace: `bic-${suffix}`, labelSelector: `berth.dev/run=${first.data.id}` });
+    const pods = await kubeClients(db.select().from(schema.clusters).get()!).core.listNamespacedPod({
+      namespace: `bic-${suffix}`,
+      labelSelector: `berth.dev/run=${first.data.id}`,
+    });
     expect(pods.items[0].spec!.containers[0].image).toBe(`registry.example.com/ml/torch-base@${DIGEST_1}`);
 
     pushRevision(DIGEST_2);
@@ -85,9 +139,23 @@ describe("a Berth base image as an execution config's image", async () => {
 
   it("a code env built for that config builds on the base image's revision and pushes to the base image's registry", async () => {
     const { createCodeEnv } = await import("@/lib/code-envs/mutations");
-    const created = await executeMutation(createCodeEnv, { name: "torch-env", language: "python", packages: ["torch==2.5.1"], buildFor: { executionConfigs: ["torch"], sparkConfigs: "none" } }, admin, "api");
+    const created = await executeMutation(
+      createCodeEnv,
+      {
+        name: "torch-env",
+        language: "python",
+        packages: ["torch==2.5.1"],
+        buildFor: { executionConfigs: ["torch"], sparkConfigs: "none" },
+      },
+      admin,
+      "api",
+    );
     if (!created.ok) throw new Error(JSON.stringify(created));
     expect(created.data.images).toHaveLength(1);
-    expect(created.data.images[0]).toMatchObject({ baseRef: "registry.example.com/ml/torch-base:b-0123456789ab", problem: null, image: expect.stringMatching(/^registry\.example\.com\/ml\/torch-base:ce-torch-env-[0-9a-f]{12}$/) });
+    expect(created.data.images[0]).toMatchObject({
+      baseRef: "registry.example.com/ml/torch-base:b-0123456789ab",
+      problem: null,
+      image: expect.stringMatching(/^registry\.example\.com\/ml\/torch-base:ce-torch-env-[0-9a-f]{12}$/),
+    });
   });
 });

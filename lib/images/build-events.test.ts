@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { publishBuildStatus, subscribeBuildStatus, type BuildStatusChange } from "./build-events";
 
 describe("build status events", () => {
@@ -13,6 +14,9 @@ describe("build status events", () => {
     stopSecond();
     publishBuildStatus({ id: 2, status: "queued" });
     expect(first).toEqual([{ id: 1, status: "running" }]);
-    expect(second).toEqual([{ id: 1, status: "running" }, { id: 1, status: "pushed" }]);
+    expect(second).toEqual([
+      { id: 1, status: "running" },
+      { id: 1, status: "pushed" },
+    ]);
   });
 });

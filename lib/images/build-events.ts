@@ -1,5 +1,7 @@
 import "server-only";
+
 import { EventEmitter } from "node:events";
+
 import type { ImageBuildStatus } from "@/db/schema";
 
 export interface BuildStatusChange {

@@ -34,6 +34,7 @@ export function buildRefusalReason(message: string, namespace: string, executor:
     return `The cluster refused the build pod: Pod Security "${podSecurity[1]}" of namespace ${namespace} refuses ${podSecurity[2]} — ${hint}.`;
   }
   const serviceAccount = SERVICE_ACCOUNT_MISSING.exec(refusal);
-  if (serviceAccount) return `The cluster refused the build pod: service account "${serviceAccount[2]}" does not exist in namespace ${namespace}.`;
+  if (serviceAccount)
+    return `The cluster refused the build pod: service account "${serviceAccount[2]}" does not exist in namespace ${namespace}.`;
   return `The cluster refused the build pod: ${refusal || "no reason given"}.`;
 }

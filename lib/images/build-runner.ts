@@ -1,12 +1,24 @@
 import "server-only";
+
+import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { and, eq, isNull } from "drizzle-orm";
+
 import { getDb } from "@/db";
-import { baseImages, clusters, dockerHosts, imageBuilds, type Cluster, type DockerHost, type ImageBuildRow } from "@/db/schema";
+import {
+  baseImages,
+  clusters,
+  dockerHosts,
+  imageBuilds,
+  type Cluster,
+  type DockerHost,
+  type ImageBuildRow,
+} from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { dockerHostConnection } from "@/lib/docker-hosts/queries";
 import { buildAndPushImage, DockerBuildError } from "@/lib/docker/builds";
 import { describeDockerError, type DockerConnection } from "@/lib/docker/connection";
+import { isKubeCallError } from "@/lib/kube/errors";
 import {
   buildPodState,
   createBuildJob,
@@ -18,9 +30,9 @@ import {
   readBuildLog,
   watchedBuildPods,
 } from "@/lib/kube/image-builds";
-import { isKubeCallError } from "@/lib/kube/errors";
 import { acquireInformer, type SharedInformer } from "@/lib/kube/informers";
-import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
+
+import { publishBuildStatus } from "./build-events";
 import { buildRefusalReason, isTransientRefusal } from "./build-refusal";
 import {
   BUILD_LABEL,
@@ -37,7 +49,6 @@ import {
   newBuildJobName,
   unfinishedBuilds,
 } from "./builds";
-import { publishBuildStatus } from "./build-events";
 import { dockerConfigSecrets, failureFromLog, redactSecrets, splitLines, stripAnsi, tailBytes } from "./logs";
 
 /**
@@ -75,7 +86,12 @@ const globalForRunner = globalThis as unknown as { berthBuildRunner?: RunnerStat
  * their end. Also runs a pass at once, so a new build starts without waiting for the tick.
  */
 export function ensureBuildRunner(): void {
-  const state = (globalForRunner.berthBuildRunner ??= { timer: null, running: false, again: false, watched: new Map() });
+  const state = (globalForRunner.berthBuildRunner ??= {
+    timer: null,
+    running: false,
+    again: false,
+    watched: new Map(),
+  });
   if (!state.timer) {
     state.timer = setInterval(() => void runnerPass(state), TICK_MS);
     state.timer.unref();
@@ -114,13 +130,19 @@ async function runnerPass(state: RunnerState): Promise<void> {
 const namespaceOf = (build: ImageBuildRow): string => build.namespace ?? BUILD_NAMESPACE;
 
 function clusterOf(build: ImageBuildRow): Cluster | undefined {
-  return build.clusterId === null ? undefined : getDb().select().from(clusters).where(eq(clusters.id, build.clusterId)).get();
+  return build.clusterId === null
+    ? undefined
+    : getDb().select().from(clusters).where(eq(clusters.id, build.clusterId)).get();
 }
 
 /** The docker config JSON a build pushes with: its base image's registry credentials, or none. */
 function dockerConfigOf(build: ImageBuildRow): string {
   if (build.baseImageId === null) return EMPTY_DOCKER_CONFIG;
-  const encrypted = getDb().select({ value: baseImages.registryCredentialsEncrypted }).from(baseImages).where(eq(baseImages.id, build.baseImageId)).get()?.value;
+  const encrypted = getDb()
+    .select({ value: baseImages.registryCredentialsEncrypted })
+    .from(baseImages)
+    .where(eq(baseImages.id, build.baseImageId))
+    .get()?.value;
   return encrypted ? decryptSecret(encrypted) : EMPTY_DOCKER_CONFIG;
 }
 
@@ -142,7 +164,10 @@ function cleanLog(build: ImageBuildRow, log: string): string {
   return tailBytes(redactSecrets(stripAnsi(log), buildLogSecrets(build)));
 }
 
-const isBuildJobRefusal = (event: CoreV1Event) => event.reason === "FailedCreate" && event.involvedObject?.kind === "Job" && Boolean(event.involvedObject.name?.startsWith("berth-build-"));
+const isBuildJobRefusal = (event: CoreV1Event) =>
+  event.reason === "FailedCreate" &&
+  event.involvedObject?.kind === "Job" &&
+  Boolean(event.involvedObject.name?.startsWith("berth-build-"));
 
 /**
  * The cluster's pods and Warning-events informers, held while it has started builds; build pod
@@ -193,7 +218,11 @@ async function advanceBuilds(state: RunnerState): Promise<void> {
   for (const build of builds) {
     if (build.dockerHostId !== null) continue;
     if (build.clusterId === null) {
-      update(build.id, { status: "failed", reason: "The cluster that was to build this image was removed", finishedAt: new Date() });
+      update(build.id, {
+        status: "failed",
+        reason: "The cluster that was to build this image was removed",
+        finishedAt: new Date(),
+      });
       continue;
     }
     byCluster.set(build.clusterId, [...(byCluster.get(build.clusterId) ?? []), build]);
@@ -209,14 +238,23 @@ async function advanceBuilds(state: RunnerState): Promise<void> {
       // An unreachable cluster: try again next pass, the builds stay as they are.
       if (!isKubeCallError(error, "call")) throw error;
     }
-    const active = unfinishedBuilds().filter((build) => build.clusterId === cluster.id && build.jobName !== null).length;
+    const active = unfinishedBuilds().filter(
+      (build) => build.clusterId === cluster.id && build.jobName !== null,
+    ).length;
     const waiting = clusterBuilds.filter((build) => build.jobName === null);
     for (const build of waiting.slice(0, Math.max(0, limit - active))) {
       watchCluster(state, cluster);
       await startBuild(cluster, build);
     }
   }
-  unwatchIdleClusters(state, new Set(unfinishedBuilds().flatMap((build) => (build.clusterId !== null && build.jobName !== null ? [build.clusterId] : []))));
+  unwatchIdleClusters(
+    state,
+    new Set(
+      unfinishedBuilds().flatMap((build) =>
+        build.clusterId !== null && build.jobName !== null ? [build.clusterId] : [],
+      ),
+    ),
+  );
 }
 
 async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void> {
@@ -243,14 +281,19 @@ async function startBuild(cluster: Cluster, build: ImageBuildRow): Promise<void>
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    update(build.id, { status: "failed", reason: `The build could not start on cluster ${cluster.name}: ${reason}`, finishedAt: new Date() });
+    update(build.id, {
+      status: "failed",
+      reason: `The build could not start on cluster ${cluster.name}: ${reason}`,
+      finishedAt: new Date(),
+    });
     await deleteBuildObjects(cluster, namespace, names).catch(() => undefined);
   }
 }
 
 async function followStartedBuilds(cluster: Cluster, watched: WatchedCluster, builds: ImageBuildRow[]): Promise<void> {
   const podsByNamespace = new Map<string, Map<string, V1Pod>>();
-  for (const namespace of new Set(builds.map(namespaceOf))) podsByNamespace.set(namespace, await watchedBuildPods(watched.informer, namespace, BUILD_LABEL));
+  for (const namespace of new Set(builds.map(namespaceOf)))
+    podsByNamespace.set(namespace, await watchedBuildPods(watched.informer, namespace, BUILD_LABEL));
   for (const build of builds) {
     const namespace = namespaceOf(build);
     const pod = podsByNamespace.get(namespace)!.get(build.jobName!);
@@ -259,7 +302,8 @@ async function followStartedBuilds(cluster: Cluster, watched: WatchedCluster, bu
       continue;
     }
     const state = buildPodState(pod);
-    if (state.phase === "running" && build.status === "queued") update(build.id, { status: "running", startedAt: new Date() });
+    if (state.phase === "running" && build.status === "queued")
+      update(build.id, { status: "running", startedAt: new Date() });
     if (state.phase === "succeeded" || state.phase === "failed") {
       const log = cleanLog(build, await readBuildLog(cluster, namespace, pod));
       const finished = { logTail: log, finishedAt: new Date(), startedAt: build.startedAt ?? new Date() };
@@ -268,7 +312,12 @@ async function followStartedBuilds(cluster: Cluster, watched: WatchedCluster, bu
       // Clean up first: a build shown as ended has left nothing behind in the cluster.
       await deleteBuildObjects(cluster, namespace, buildObjectNames(build.jobName!));
       if (state.phase === "succeeded") update(build.id, { ...finished, status: "pushed", digest: state.digest });
-      else update(build.id, { ...finished, status: "failed", reason: failureFromLog(log) ?? `The build pod failed (${state.detail ?? "no reason given"})` });
+      else
+        update(build.id, {
+          ...finished,
+          status: "failed",
+          reason: failureFromLog(log) ?? `The build pod failed (${state.detail ?? "no reason given"})`,
+        });
       if (state.phase === "succeeded") promoteIfNoCurrent(build.id);
     }
   }
@@ -279,7 +328,11 @@ async function followStartedBuilds(cluster: Cluster, watched: WatchedCluster, bu
  * event says why; it retries for ever, so the build would wait for ever), the Job failed, or it was
  * deleted. A refusal that may heal by itself gets the grace period first.
  */
-async function checkJobWithoutPod(cluster: Cluster, warnings: SharedInformer<CoreV1Event>, build: ImageBuildRow): Promise<void> {
+async function checkJobWithoutPod(
+  cluster: Cluster,
+  warnings: SharedInformer<CoreV1Event>,
+  build: ImageBuildRow,
+): Promise<void> {
   const claimedAt = build.startedAt ?? build.queuedAt;
   const inGrace = Date.now() - claimedAt.getTime() < POD_GRACE_MS;
   const refusal = jobPodRefusal(warnings.list(namespaceOf(build)), build.jobName!);
@@ -288,14 +341,22 @@ async function checkJobWithoutPod(cluster: Cluster, warnings: SharedInformer<Cor
     if (isFinished(findBuild(build.id)?.status ?? "cancelled")) return;
     await deleteBuildObjects(cluster, namespaceOf(build), buildObjectNames(build.jobName!));
     const executor = build.executor === "buildkit" ? "buildkit" : "kaniko";
-    update(build.id, { status: "failed", reason: buildRefusalReason(refusal.message, namespaceOf(build), executor), finishedAt: new Date() });
+    update(build.id, {
+      status: "failed",
+      reason: buildRefusalReason(refusal.message, namespaceOf(build), executor),
+      finishedAt: new Date(),
+    });
     return;
   }
   if (inGrace) return;
   const job = await readBuildJob(cluster, namespaceOf(build), build.jobName!);
-  const failedCondition = job?.status?.conditions?.find((condition) => condition.type === "Failed" && condition.status === "True");
+  const failedCondition = job?.status?.conditions?.find(
+    (condition) => condition.type === "Failed" && condition.status === "True",
+  );
   if (job && !failedCondition) return;
-  const reason = job ? `The build Job failed: ${failedCondition?.message ?? failedCondition?.reason ?? "no pod ran"}` : "The build Job was deleted outside Berth";
+  const reason = job
+    ? `The build Job failed: ${failedCondition?.message ?? failedCondition?.reason ?? "no pod ran"}`
+    : "The build Job was deleted outside Berth";
   update(build.id, { status: "failed", reason, finishedAt: new Date() });
   await deleteBuildObjects(cluster, namespaceOf(build), buildObjectNames(build.jobName!));
 }
@@ -311,7 +372,9 @@ interface DockerHostBuild {
 }
 
 /** Docker host builds running in this process, by build id. */
-const dockerHostBuilds: Map<number, DockerHostBuild> = ((globalThis as unknown as { berthDockerHostBuilds?: Map<number, DockerHostBuild> }).berthDockerHostBuilds ??= new Map());
+const dockerHostBuilds: Map<number, DockerHostBuild> = ((
+  globalThis as unknown as { berthDockerHostBuilds?: Map<number, DockerHostBuild> }
+).berthDockerHostBuilds ??= new Map());
 /** Lines of a Docker host build's output kept in memory (the stored tail is cut to its size anyway). */
 const DOCKER_BUILD_LINES = 2000;
 /** How often a running Docker host build's log tail is stored, so its page shows progress. */
@@ -335,7 +398,11 @@ function advanceDockerHostBuilds(state: RunnerState, builds: ImageBuildRow[]): v
     const host = getDb().select().from(dockerHosts).where(eq(dockerHosts.id, hostId)).get();
     for (const build of hostBuilds) {
       if (build.status !== "running" || dockerHostBuilds.has(build.id)) continue;
-      update(build.id, { status: "failed", reason: "The console stopped while this build ran on its Docker host: start the build again", finishedAt: new Date() });
+      update(build.id, {
+        status: "failed",
+        reason: "The console stopped while this build ran on its Docker host: start the build again",
+        finishedAt: new Date(),
+      });
     }
     if (!host) continue;
     const running = hostBuilds.filter((build) => dockerHostBuilds.has(build.id)).length;
@@ -369,7 +436,10 @@ function startDockerHostBuild(state: RunnerState, host: DockerHost, build: Image
   } catch {
     clearInterval(flush);
     dockerHostBuilds.delete(build.id);
-    finish({ status: "failed", reason: `The TLS settings of Docker host ${host.name} cannot be read: attach it again` });
+    finish({
+      status: "failed",
+      reason: `The TLS settings of Docker host ${host.name} cannot be read: attach it again`,
+    });
     return;
   }
   void buildAndPushImage(connection, {
@@ -389,7 +459,10 @@ function startDockerHostBuild(state: RunnerState, host: DockerHost, build: Image
         if (finish({ status: "pushed", digest: result.digest })) promoteIfNoCurrent(build.id);
       },
       (error: unknown) => {
-        const message = error instanceof DockerBuildError ? error.message : `Docker host ${host.name}: ${describeDockerError(error).message}`;
+        const message =
+          error instanceof DockerBuildError
+            ? error.message
+            : `Docker host ${host.name}: ${describeDockerError(error).message}`;
         finish({ status: "failed", reason: redactSecrets(message, buildLogSecrets(build)) });
       },
     )
@@ -427,7 +500,11 @@ export async function cancelBuild(buildId: number): Promise<ImageBuildRow> {
     try {
       const pod = await podOf(cluster, build);
       // The log is kept when it can be read; a log the cluster cannot serve must not stop the cancel.
-      if (pod?.metadata?.name) logTail = await readBuildLog(cluster, namespaceOf(build), pod).then((log) => cleanLog(build, log), () => logTail);
+      if (pod?.metadata?.name)
+        logTail = await readBuildLog(cluster, namespaceOf(build), pod).then(
+          (log) => cleanLog(build, log),
+          () => logTail,
+        );
       await deleteBuildObjects(cluster, namespaceOf(build), buildObjectNames(build.jobName));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -445,7 +522,10 @@ export async function cancelBuild(buildId: number): Promise<ImageBuildRow> {
  * to start and streams lines as the pod writes them, until the build ends or `signal` aborts;
  * without, it returns what there is now. From the pod while it exists, else from the kept tail.
  */
-export async function* buildLogStream(buildId: number, options: { follow: boolean; signal: AbortSignal }): AsyncGenerator<string> {
+export async function* buildLogStream(
+  buildId: number,
+  options: { follow: boolean; signal: AbortSignal },
+): AsyncGenerator<string> {
   const { follow, signal } = options;
   let build = findBuild(buildId);
   if (!build) return;
@@ -479,7 +559,11 @@ export async function* buildLogStream(buildId: number, options: { follow: boolea
 }
 
 /** The lines of a Docker host build running in this process as they come, until it ends. */
-async function* followDockerHostBuild(entry: DockerHostBuild, signal: AbortSignal, clean: (line: string) => string): AsyncGenerator<string> {
+async function* followDockerHostBuild(
+  entry: DockerHostBuild,
+  signal: AbortSignal,
+  clean: (line: string) => string,
+): AsyncGenerator<string> {
   let sent = 0;
   for (;;) {
     // Read before the lines: no line comes after the end, so none is missed.
@@ -503,7 +587,13 @@ async function podOf(cluster: Cluster, build: ImageBuildRow) {
 }
 
 /** Turns the callback-driven log follow into an async sequence of whole lines. */
-async function* followLines(cluster: Cluster, namespace: string, pod: V1Pod, signal: AbortSignal, clean: (line: string) => string): AsyncGenerator<string> {
+async function* followLines(
+  cluster: Cluster,
+  namespace: string,
+  pod: V1Pod,
+  signal: AbortSignal,
+  clean: (line: string) => string,
+): AsyncGenerator<string> {
   const queue: string[] = [];
   let pending = "";
   let done = false;
@@ -541,9 +631,13 @@ async function* followLines(cluster: Cluster, namespace: string, pod: V1Pod, sig
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -1,6 +1,8 @@
 import "server-only";
+
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import {
   baseImages,
@@ -9,19 +11,20 @@ import {
   dockerHosts,
   IMAGE_BUILD_KINDS,
   IMAGE_BUILD_STATUSES,
+  imageBuilds,
   settings,
   users,
   type Cluster,
   type ImageBuildKind,
   type ImageBuildRow,
   type ImageBuildStatus,
-  imageBuilds,
 } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { EMBEDDED_CLUSTER_NAME } from "@/lib/clusters/embedded";
-import { getInstanceDefaults } from "@/lib/settings/queries";
-import { sha256Hex } from "./sha256";
 import { BERTH_LABELS } from "@/lib/kube/labels";
+import { getInstanceDefaults } from "@/lib/settings/queries";
+
+import { sha256Hex } from "./sha256";
 
 type Reader = ReturnType<typeof getDb> | Tx;
 
@@ -50,7 +53,10 @@ export interface BuildResources {
  * the scheduler places it where that is free, memory is capped so a runaway build cannot starve
  * the node, and CPU is not (a CPU limit only throttles a build, it never protects a neighbour).
  */
-export const DEFAULT_BUILD_RESOURCES: BuildResources = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: null, memory: "4Gi" } };
+export const DEFAULT_BUILD_RESOURCES: BuildResources = {
+  requests: { cpu: "500m", memory: "1Gi" },
+  limits: { cpu: null, memory: "4Gi" },
+};
 /** Setting key → where it sits in BuildResources. */
 export const BUILD_RESOURCE_SETTINGS = {
   buildCpuRequest: ["requests", "cpu"],
@@ -129,7 +135,9 @@ export function resolveBuildCluster(clusterId: number | null, db: Reader = getDb
   }
   const embedded = db.select().from(clusters).where(eq(clusters.name, EMBEDDED_CLUSTER_NAME)).get();
   if (embedded) return embedded;
-  throw new DomainError(422, "No cluster can build this image: choose one, or set the instance's default cluster", { cluster: ["Choose the cluster that builds this image"] });
+  throw new DomainError(422, "No cluster can build this image: choose one, or set the instance's default cluster", {
+    cluster: ["Choose the cluster that builds this image"],
+  });
 }
 
 function numberSetting(key: string, db: Reader): number | null {
@@ -222,7 +230,10 @@ export interface BuildView {
 }
 
 /** Build duration: start (else queueing) to finish, or to `now` while running; null before it starts. */
-export function buildDurationMs(build: Pick<ImageBuildRow, "status" | "queuedAt" | "startedAt" | "finishedAt">, now: Date = new Date()): number | null {
+export function buildDurationMs(
+  build: Pick<ImageBuildRow, "status" | "queuedAt" | "startedAt" | "finishedAt">,
+  now: Date = new Date(),
+): number | null {
   if (build.status === "queued" && !build.finishedAt) return null;
   const start = build.startedAt ?? build.queuedAt;
   const end = build.finishedAt ?? now;
@@ -232,11 +243,26 @@ export function buildDurationMs(build: Pick<ImageBuildRow, "status" | "queuedAt"
 /** The view of a build row, with the names it refers to. Never includes the Dockerfile's secrets (it has none) or credentials. */
 export function toBuildView(row: ImageBuildRow, db: Reader = getDb()): BuildView {
   const nameOf = <T extends { name: string }>(value: T | undefined) => value?.name ?? null;
-  const baseImage = row.baseImageId === null ? undefined : db.select({ name: baseImages.name }).from(baseImages).where(eq(baseImages.id, row.baseImageId)).get();
-  const codeEnv = row.codeEnvId === null ? undefined : db.select({ name: codeEnvs.name }).from(codeEnvs).where(eq(codeEnvs.id, row.codeEnvId)).get();
-  const cluster = row.clusterId === null ? undefined : db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, row.clusterId)).get();
-  const dockerHost = row.dockerHostId === null ? undefined : db.select({ name: dockerHosts.name }).from(dockerHosts).where(eq(dockerHosts.id, row.dockerHostId)).get();
-  const user = row.startedBy === null ? undefined : db.select({ username: users.username }).from(users).where(eq(users.id, row.startedBy)).get();
+  const baseImage =
+    row.baseImageId === null
+      ? undefined
+      : db.select({ name: baseImages.name }).from(baseImages).where(eq(baseImages.id, row.baseImageId)).get();
+  const codeEnv =
+    row.codeEnvId === null
+      ? undefined
+      : db.select({ name: codeEnvs.name }).from(codeEnvs).where(eq(codeEnvs.id, row.codeEnvId)).get();
+  const cluster =
+    row.clusterId === null
+      ? undefined
+      : db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, row.clusterId)).get();
+  const dockerHost =
+    row.dockerHostId === null
+      ? undefined
+      : db.select({ name: dockerHosts.name }).from(dockerHosts).where(eq(dockerHosts.id, row.dockerHostId)).get();
+  const user =
+    row.startedBy === null
+      ? undefined
+      : db.select({ username: users.username }).from(users).where(eq(users.id, row.startedBy)).get();
   return {
     id: row.id,
     kind: row.kind,
@@ -289,10 +315,16 @@ export function parseBuildFilters(params: URLSearchParams): BuildFilters | { fie
   const fieldErrors: Record<string, string[]> = {};
   const status = params.get("status") || undefined;
   const kind = params.get("kind") || undefined;
-  if (status && !(IMAGE_BUILD_STATUSES as readonly string[]).includes(status)) fieldErrors.status = [`status must be one of ${IMAGE_BUILD_STATUSES.join(", ")}`];
-  if (kind && !(IMAGE_BUILD_KINDS as readonly string[]).includes(kind)) fieldErrors.kind = [`kind must be one of ${IMAGE_BUILD_KINDS.join(", ")}`];
+  if (status && !(IMAGE_BUILD_STATUSES as readonly string[]).includes(status))
+    fieldErrors.status = [`status must be one of ${IMAGE_BUILD_STATUSES.join(", ")}`];
+  if (kind && !(IMAGE_BUILD_KINDS as readonly string[]).includes(kind))
+    fieldErrors.kind = [`kind must be one of ${IMAGE_BUILD_KINDS.join(", ")}`];
   if (Object.keys(fieldErrors).length) return { fieldErrors };
-  return { status: status as ImageBuildStatus | undefined, kind: kind as ImageBuildKind | undefined, image: params.get("image")?.trim() || undefined };
+  return {
+    status: status as ImageBuildStatus | undefined,
+    kind: kind as ImageBuildKind | undefined,
+    image: params.get("image")?.trim() || undefined,
+  };
 }
 
 /** Builds, newest first. */
@@ -315,7 +347,12 @@ export function listBuilds(filters: BuildFilters = {}, db: Reader = getDb()): Im
 
 /** Builds not finished yet, oldest first (the runner's work list). */
 export function unfinishedBuilds(db: Reader = getDb()): ImageBuildRow[] {
-  return db.select().from(imageBuilds).where(inArray(imageBuilds.status, ["queued", "running"])).orderBy(imageBuilds.id).all();
+  return db
+    .select()
+    .from(imageBuilds)
+    .where(inArray(imageBuilds.status, ["queued", "running"]))
+    .orderBy(imageBuilds.id)
+    .all();
 }
 
 /** Kubernetes object names of a build. */

@@ -1,17 +1,18 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+
 import {
-  BERTH_USER,
-  R_BASE_PACKAGES,
-  UV_IMAGE,
   baseImageDockerfile,
   baseImageRef,
   baseImageTag,
+  BERTH_USER,
   canonicalJson,
   distributionPythonVersion,
   inputsHash,
   pythonPlan,
+  R_BASE_PACKAGES,
   startingImage,
+  UV_IMAGE,
 } from "./dockerfile";
 import { baseImageSchema, type BaseImageInput } from "./schema";
 import { sha256Hex } from "./sha256";
@@ -32,9 +33,12 @@ const indexOf = (dockerfile: string, text: string) => {
 };
 
 describe("sha256", () => {
-  it.each(["", "abc", "é ✓ 🚀", "x".repeat(55), "x".repeat(56), "x".repeat(64), "x".repeat(1000)])("matches node:crypto for %j", (text) => {
-    expect(sha256Hex(text)).toBe(createHash("sha256").update(text).digest("hex"));
-  });
+  it.each(["", "abc", "é ✓ 🚀", "x".repeat(55), "x".repeat(56), "x".repeat(64), "x".repeat(1000)])(
+    "matches node:crypto for %j",
+    (text) => {
+      expect(sha256Hex(text)).toBe(createHash("sha256").update(text).digest("hex"));
+    },
+  );
 });
 
 describe("base image Dockerfile", () => {
@@ -48,10 +52,19 @@ describe("base image Dockerfile", () => {
   });
 
   it("uses nvidia/cuda for a CUDA version when no starting image is set", () => {
-    expect(startingImage(baseImage({ cuda: { version: "12.4" } }))).toEqual({ image: "nvidia/cuda:12.4.1-runtime-ubuntu22.04", cuda: "in-image" });
-    expect(startingImage(baseImage({ cuda: { version: "11.8" } })).image).toBe("nvidia/cuda:11.8.0-runtime-ubuntu22.04");
-    expect(startingImage(baseImage({ cuda: { version: "12.1" } })).image).toBe("nvidia/cuda:12.1.1-runtime-ubuntu22.04");
-    expect(startingImage(baseImage({ cuda: { version: "12.6.2" } })).image).toBe("nvidia/cuda:12.6.2-runtime-ubuntu22.04");
+    expect(startingImage(baseImage({ cuda: { version: "12.4" } }))).toEqual({
+      image: "nvidia/cuda:12.4.1-runtime-ubuntu22.04",
+      cuda: "in-image",
+    });
+    expect(startingImage(baseImage({ cuda: { version: "11.8" } })).image).toBe(
+      "nvidia/cuda:11.8.0-runtime-ubuntu22.04",
+    );
+    expect(startingImage(baseImage({ cuda: { version: "12.1" } })).image).toBe(
+      "nvidia/cuda:12.1.1-runtime-ubuntu22.04",
+    );
+    expect(startingImage(baseImage({ cuda: { version: "12.6.2" } })).image).toBe(
+      "nvidia/cuda:12.6.2-runtime-ubuntu22.04",
+    );
     const dockerfile = baseImageDockerfile(baseImage({ cuda: { version: "12.4" } }));
     expect(dockerfile).toContain("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\n");
     expect(dockerfile).not.toContain("cuda-keyring");
@@ -66,7 +79,9 @@ describe("base image Dockerfile", () => {
     expect(installed).toContain("NVIDIA_VISIBLE_DEVICES=all");
     expect(installed).toMatch(/apt-get install -y --no-install-recommends \\\n {6}ca-certificates \\\n {6}curl/);
 
-    const provided = baseImageDockerfile(baseImage({ fromImage: "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04", cuda: { version: "12.4" } }));
+    const provided = baseImageDockerfile(
+      baseImage({ fromImage: "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04", cuda: { version: "12.4" } }),
+    );
     expect(provided).toContain("FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04\n");
     expect(provided).not.toContain("cuda-libraries");
   });
@@ -83,24 +98,57 @@ describe("base image Dockerfile", () => {
   });
 
   it("installs system packages in one sorted, de-duplicated apt layer with cleanup", () => {
-    const dockerfile = baseImageDockerfile(baseImage({ r: true, systemPackages: ["zip", "git", "r-base", "curl=8.5.0-2"] }));
+    const dockerfile = baseImageDockerfile(
+      baseImage({ r: true, systemPackages: ["zip", "git", "r-base", "curl=8.5.0-2"] }),
+    );
     expect(dockerfile.match(/apt-get update/g)).toHaveLength(1);
-    expect(dockerfile).toMatch(/RUN apt-get update \\\n && apt-get install -y --no-install-recommends \\\n {6}curl=8\.5\.0-2 \\\n {6}git \\\n {6}libcurl4-openssl-dev \\\n {6}libssl-dev \\\n {6}libxml2-dev \\\n {6}r-base \\\n {6}r-base-dev \\\n {6}zip \\\n && rm -rf \/var\/lib\/apt\/lists\/\*\n/);
+    expect(dockerfile).toMatch(
+      /RUN apt-get update \\\n && apt-get install -y --no-install-recommends \\\n {6}curl=8\.5\.0-2 \\\n {6}git \\\n {6}libcurl4-openssl-dev \\\n {6}libssl-dev \\\n {6}libxml2-dev \\\n {6}r-base \\\n {6}r-base-dev \\\n {6}zip \\\n && rm -rf \/var\/lib\/apt\/lists\/\*\n/,
+    );
   });
 
   it("plans Python versions: the image's own one is used, the others come from uv", () => {
-    expect(pythonPlan(baseImage())).toEqual({ versions: ["3.12"], install: [], distribution: null, linkDefault: false });
-    expect(pythonPlan(baseImage({ pythonVersions: ["3.12", "3.10"] }))).toEqual({ versions: ["3.12", "3.10"], install: ["3.10"], distribution: null, linkDefault: false });
-    expect(pythonPlan(baseImage({ pythonVersions: ["3.11"] }))).toEqual({ versions: ["3.11"], install: ["3.11"], distribution: null, linkDefault: true });
-    expect(pythonPlan(baseImage({ pythonVersions: ["3.12.4"] }))).toEqual({ versions: ["3.12.4"], install: ["3.12.4"], distribution: null, linkDefault: true });
-    expect(pythonPlan(baseImage({ cuda: { version: "12.4" } }))).toEqual({ versions: ["3.12"], install: ["3.12"], distribution: null, linkDefault: true });
-    expect(pythonPlan(baseImage({ fromImage: "python:3.10-slim-bookworm", pythonVersions: ["3.10", "3.11"] }))).toEqual({ versions: ["3.10", "3.11"], install: ["3.11"], distribution: null, linkDefault: false });
+    expect(pythonPlan(baseImage())).toEqual({
+      versions: ["3.12"],
+      install: [],
+      distribution: null,
+      linkDefault: false,
+    });
+    expect(pythonPlan(baseImage({ pythonVersions: ["3.12", "3.10"] }))).toEqual({
+      versions: ["3.12", "3.10"],
+      install: ["3.10"],
+      distribution: null,
+      linkDefault: false,
+    });
+    expect(pythonPlan(baseImage({ pythonVersions: ["3.11"] }))).toEqual({
+      versions: ["3.11"],
+      install: ["3.11"],
+      distribution: null,
+      linkDefault: true,
+    });
+    expect(pythonPlan(baseImage({ pythonVersions: ["3.12.4"] }))).toEqual({
+      versions: ["3.12.4"],
+      install: ["3.12.4"],
+      distribution: null,
+      linkDefault: true,
+    });
+    expect(pythonPlan(baseImage({ cuda: { version: "12.4" } }))).toEqual({
+      versions: ["3.12"],
+      install: ["3.12"],
+      distribution: null,
+      linkDefault: true,
+    });
+    expect(pythonPlan(baseImage({ fromImage: "python:3.10-slim-bookworm", pythonVersions: ["3.10", "3.11"] }))).toEqual(
+      { versions: ["3.10", "3.11"], install: ["3.11"], distribution: null, linkDefault: false },
+    );
 
     const dockerfile = baseImageDockerfile(baseImage({ pythonVersions: ["3.11", "3.12", "3.10"] }));
     expect(dockerfile).toContain(`COPY --from=${UV_IMAGE} /uv /usr/local/bin/uv`);
     expect(dockerfile).toContain("RUN uv python install 3.11 3.10 \\\n");
     expect(dockerfile).toContain('ln -sf "$(uv python find 3.10)" /usr/local/bin/python3.10');
-    expect(dockerfile).toContain("ln -sf python3.11 /usr/local/bin/python3 \\\n && ln -sf python3.11 /usr/local/bin/python\n");
+    expect(dockerfile).toContain(
+      "ln -sf python3.11 /usr/local/bin/python3 \\\n && ln -sf python3.11 /usr/local/bin/python\n",
+    );
     expect(dockerfile).toContain('berth.dev/python="3.11,3.12,3.10"');
   });
 
@@ -115,14 +163,31 @@ describe("base image Dockerfile", () => {
     expect(distributionPythonVersion("team/debian-tools:bookworm")).toBeNull();
     expect(distributionPythonVersion("python:3.11-bookworm")).toBeNull();
 
-    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm", pythonVersions: ["3.11"] }))).toEqual({ versions: ["3.11"], install: [], distribution: "3.11", linkDefault: false });
-    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm", pythonVersions: ["3.12", "3.11"] }))).toEqual({ versions: ["3.12", "3.11"], install: ["3.12"], distribution: "3.11", linkDefault: true });
+    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm", pythonVersions: ["3.11"] }))).toEqual({
+      versions: ["3.11"],
+      install: [],
+      distribution: "3.11",
+      linkDefault: false,
+    });
+    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm", pythonVersions: ["3.12", "3.11"] }))).toEqual({
+      versions: ["3.12", "3.11"],
+      install: ["3.12"],
+      distribution: "3.11",
+      linkDefault: true,
+    });
     // The default Python (3.12) is not bookworm's: uv installs it, apt nothing.
-    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm" }))).toEqual({ versions: ["3.12"], install: ["3.12"], distribution: null, linkDefault: true });
+    expect(pythonPlan(baseImage({ fromImage: "debian:bookworm" }))).toEqual({
+      versions: ["3.12"],
+      install: ["3.12"],
+      distribution: null,
+      linkDefault: true,
+    });
 
     const apt = baseImageDockerfile(baseImage({ fromImage: "debian:bookworm", pythonVersions: ["3.11"] }));
     expect(apt).not.toContain("uv");
-    expect(apt).toContain("apt-get install -y --no-install-recommends \\\n      python-is-python3 \\\n      python3 \\\n      python3-venv \\\n");
+    expect(apt).toContain(
+      "apt-get install -y --no-install-recommends \\\n      python-is-python3 \\\n      python3 \\\n      python3-venv \\\n",
+    );
     const both = baseImageDockerfile(baseImage({ fromImage: "ubuntu:24.04", pythonVersions: ["3.11", "3.12"] }));
     expect(both).toContain("RUN uv python install 3.11 \\\n");
     expect(both).toContain("      python3 \\\n      python3-venv \\\n");
@@ -130,34 +195,66 @@ describe("base image Dockerfile", () => {
   });
 
   it("puts the start fragment right after FROM (and the build arguments) and the end fragment before the final USER", () => {
-    const dockerfile = baseImageDockerfile(baseImage({ r: true, dockerfileStart: "ENV START=1", dockerfileEnd: "RUN echo end", buildArgs: { PIP_INDEX_URL: "https://pypi.example.com/simple" } }));
-    expect(dockerfile).toContain('FROM python:3.12-slim\n\n# Build arguments\nARG PIP_INDEX_URL="https://pypi.example.com/simple"\n\n# dockerfileStart\nENV START=1\n\nUSER root\n');
+    const dockerfile = baseImageDockerfile(
+      baseImage({
+        r: true,
+        dockerfileStart: "ENV START=1",
+        dockerfileEnd: "RUN echo end",
+        buildArgs: { PIP_INDEX_URL: "https://pypi.example.com/simple" },
+      }),
+    );
+    expect(dockerfile).toContain(
+      'FROM python:3.12-slim\n\n# Build arguments\nARG PIP_INDEX_URL="https://pypi.example.com/simple"\n\n# dockerfileStart\nENV START=1\n\nUSER root\n',
+    );
     expect(indexOf(dockerfile, "RUN echo end")).toBeGreaterThan(indexOf(dockerfile, "LABEL"));
     expect(indexOf(dockerfile, "RUN echo end")).toBeGreaterThan(indexOf(dockerfile, "install.packages"));
     expect(dockerfile.endsWith("# dockerfileEnd\nRUN echo end\n\nUSER 1000:1000\n")).toBe(true);
   });
 
   it("writes build arguments sorted, with quotes, backslashes and $ escaped", () => {
-    const dockerfile = baseImageDockerfile(baseImage({ buildArgs: { Z_LAST: "z", A_FIRST: 'say "hi" to $USER \\o/' } }));
+    const dockerfile = baseImageDockerfile(
+      baseImage({ buildArgs: { Z_LAST: "z", A_FIRST: 'say "hi" to $USER \\o/' } }),
+    );
     expect(dockerfile).toContain('ARG A_FIRST="say \\"hi\\" to \\$USER \\\\o/"\nARG Z_LAST="z"\n');
   });
 
   it("records the inputs in berth.dev labels", () => {
     const spec = baseImage({ name: "gpu", cuda: { version: "12.4" } });
     const dockerfile = baseImageDockerfile(spec);
-    for (const label of ['berth.dev/kind="base-image"', 'berth.dev/base-image="gpu"', `berth.dev/inputs-hash="${inputsHash(spec)}"`, 'berth.dev/from="nvidia/cuda:12.4.1-runtime-ubuntu22.04"', 'berth.dev/python="3.12"']) {
+    for (const label of [
+      'berth.dev/kind="base-image"',
+      'berth.dev/base-image="gpu"',
+      `berth.dev/inputs-hash="${inputsHash(spec)}"`,
+      'berth.dev/from="nvidia/cuda:12.4.1-runtime-ubuntu22.04"',
+      'berth.dev/python="3.12"',
+    ]) {
       expect(dockerfile).toContain(label);
     }
   });
 
   it("is deterministic", () => {
-    const input: BaseImageInput = { name: "py", registry, r: true, systemPackages: ["git"], buildArgs: { B: "2", A: "1" }, pythonVersions: ["3.11"] };
+    const input: BaseImageInput = {
+      name: "py",
+      registry,
+      r: true,
+      systemPackages: ["git"],
+      buildArgs: { B: "2", A: "1" },
+      pythonVersions: ["3.11"],
+    };
     expect(baseImageDockerfile(baseImage(input))).toBe(baseImageDockerfile(baseImage(structuredClone(input))));
   });
 });
 
 describe("inputs hash", () => {
-  const spec = baseImage({ r: true, cuda: { version: "12.4" }, pythonVersions: ["3.11"], systemPackages: ["git", "zip"], buildArgs: { A: "1", B: "2" }, dockerfileStart: "ENV A=1", dockerfileEnd: "RUN true" });
+  const spec = baseImage({
+    r: true,
+    cuda: { version: "12.4" },
+    pythonVersions: ["3.11"],
+    systemPackages: ["git", "zip"],
+    buildArgs: { A: "1", B: "2" },
+    dockerfileStart: "ENV A=1",
+    dockerfileEnd: "RUN true",
+  });
 
   it("is a sha256 that ignores key order, package order, description and cluster", () => {
     expect(inputsHash(spec)).toMatch(/^[a-f0-9]{64}$/);
@@ -198,7 +295,9 @@ describe("inputs hash", () => {
   });
 
   it("hashes the starting image actually used: naming the default one explicitly changes nothing", () => {
-    expect(inputsHash(baseImageSchema.parse({ ...spec, fromImage: "nvidia/cuda:12.4.1-runtime-ubuntu22.04" }))).toBe(inputsHash(spec));
+    expect(inputsHash(baseImageSchema.parse({ ...spec, fromImage: "nvidia/cuda:12.4.1-runtime-ubuntu22.04" }))).toBe(
+      inputsHash(spec),
+    );
     expect(inputsHash(baseImage({ fromImage: "python:3.12-slim" }))).toBe(inputsHash(baseImage()));
   });
 
@@ -233,7 +332,10 @@ describe("Dockerfile snapshots", () => {
             fromImage: "ubuntu:22.04",
             cuda: { version: "12.1" },
             systemPackages: ["build-essential"],
-            buildArgs: { PIP_INDEX_URL: "https://pypi.example.com/simple", HTTP_PROXY: "http://proxy.example.com:3128" },
+            buildArgs: {
+              PIP_INDEX_URL: "https://pypi.example.com/simple",
+              HTTP_PROXY: "http://proxy.example.com:3128",
+            },
             dockerfileStart: `# apt goes through the proxy too\nRUN echo 'Acquire::http::Proxy "http://proxy.example.com:3128";' > /etc/apt/apt.conf.d/01proxy`,
             dockerfileEnd: "ENV TZ=Europe/Paris",
             tag: "2026.11",

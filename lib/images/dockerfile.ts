@@ -61,8 +61,13 @@ export function cudaImageVersion(version: string): string {
 
 /** The FROM image of a base image and where its CUDA comes from. */
 export function startingImage(spec: Pick<BaseImageSpec, "fromImage" | "cuda">): StartingImage {
-  if (spec.fromImage) return { image: spec.fromImage, cuda: spec.cuda ? (nvidiaCudaImageVersion(spec.fromImage) ? "in-image" : "install") : null };
-  if (spec.cuda) return { image: `nvidia/cuda:${cudaImageVersion(spec.cuda.version)}-runtime-ubuntu22.04`, cuda: "in-image" };
+  if (spec.fromImage)
+    return {
+      image: spec.fromImage,
+      cuda: spec.cuda ? (nvidiaCudaImageVersion(spec.fromImage) ? "in-image" : "install") : null,
+    };
+  if (spec.cuda)
+    return { image: `nvidia/cuda:${cudaImageVersion(spec.cuda.version)}-runtime-ubuntu22.04`, cuda: "in-image" };
   return { image: DEFAULT_FROM_IMAGE, cuda: null };
 }
 
@@ -153,7 +158,8 @@ export function baseImageRef(spec: BaseImageSpec): string {
 // ── Text helpers (also used by lib/code-envs/dockerfile.ts) ───────────────────────────────────
 
 /** A POSIX shell word: single-quoted, or double-quoted when that reads better and is just as safe. */
-export const shellQuote = (text: string) => (text.includes("'") && !/["$`\\!]/.test(text) ? `"${text}"` : `'${text.replace(/'/g, `'\\''`)}'`);
+export const shellQuote = (text: string) =>
+  text.includes("'") && !/["$`\\!]/.test(text) ? `"${text}"` : `'${text.replace(/'/g, `'\\''`)}'`;
 /** A Dockerfile double-quoted value (ARG, LABEL): \, " and $ escaped. */
 const dockerQuote = (text: string) => `"${text.replace(/[\\"$]/g, (char) => `\\${char}`)}"`;
 /** An R string literal. */
@@ -176,7 +182,10 @@ export function fragment(name: string, text: string): string | null {
 
 /** One LABEL instruction with the berth.dev/* keys. */
 export function labels(entries: [string, string][]): string {
-  return multiline("LABEL", entries.map(([key, value]) => `berth.dev/${key}=${dockerQuote(value)}`)).replace("LABEL \\\n      ", "LABEL ");
+  return multiline(
+    "LABEL",
+    entries.map(([key, value]) => `berth.dev/${key}=${dockerQuote(value)}`),
+  ).replace("LABEL \\\n      ", "LABEL ");
 }
 
 /** One `R -q -e` that installs packages from CRAN and fails the build when one is missing or too old. */
@@ -189,13 +198,17 @@ export function rInstall(packages: { name: string; minVersion: string | null }[]
     `if (length(missing)) stop("R packages did not install: ", paste(missing, collapse = ", "));`,
     ...packages
       .filter((pkg) => pkg.minVersion)
-      .map((pkg) => `if (packageVersion(${rQuote(pkg.name)}) < ${rQuote(pkg.minVersion!)}) stop(${rQuote(`${pkg.name} `)}, packageVersion(${rQuote(pkg.name)}), ${rQuote(` is older than ${pkg.minVersion}`)});`),
+      .map(
+        (pkg) =>
+          `if (packageVersion(${rQuote(pkg.name)}) < ${rQuote(pkg.minVersion!)}) stop(${rQuote(`${pkg.name} `)}, packageVersion(${rQuote(pkg.name)}), ${rQuote(` is older than ${pkg.minVersion}`)});`,
+      ),
   ];
   return `RUN R -q -e ' \\\n${lines.map((line) => `      ${line.replace(/'/g, `'\\''`)}`).join(" \\\n")}'`;
 }
 
 /** The Dockerfile text of its sections, blank lines between, empty ones left out. */
-export const joinSections = (sections: (string | null)[]) => `${sections.filter((section): section is string => section !== null).join("\n\n")}\n`;
+export const joinSections = (sections: (string | null)[]) =>
+  `${sections.filter((section): section is string => section !== null).join("\n\n")}\n`;
 
 // ── Generators ────────────────────────────────────────────────────────────────────────────────
 
@@ -205,9 +218,14 @@ export function baseImageDockerfile(spec: BaseImageSpec): string {
   const python = pythonPlan(spec);
   const hash = inputsHash(spec);
   const cuda = spec.cuda?.version ?? null;
-  const fetchPackages = start.cuda === "install" ? ["ca-certificates", "curl"] : python.install.length ? ["ca-certificates"] : [];
-  const distributionPython = python.distribution ? ["python3", "python3-venv", ...(python.versions[0] === python.distribution ? ["python-is-python3"] : [])] : [];
-  const aptPackages = [...new Set([...fetchPackages, ...distributionPython, ...(spec.r ? R_SYSTEM_PACKAGES : []), ...spec.systemPackages])].sort();
+  const fetchPackages =
+    start.cuda === "install" ? ["ca-certificates", "curl"] : python.install.length ? ["ca-certificates"] : [];
+  const distributionPython = python.distribution
+    ? ["python3", "python3-venv", ...(python.versions[0] === python.distribution ? ["python-is-python3"] : [])]
+    : [];
+  const aptPackages = [
+    ...new Set([...fetchPackages, ...distributionPython, ...(spec.r ? R_SYSTEM_PACKAGES : []), ...spec.systemPackages]),
+  ].sort();
   const buildArgs = Object.keys(spec.buildArgs)
     .sort()
     .map((name) => `ARG ${name}=${dockerQuote(spec.buildArgs[name])}`);
@@ -244,11 +262,18 @@ export function baseImageDockerfile(spec: BaseImageSpec): string {
     );
   }
 
-  if (spec.r) sections.push(`# R packages Berth's R integration needs\n${rInstall(R_BASE_PACKAGES.map((name) => ({ name, minVersion: null })))}`);
+  if (spec.r)
+    sections.push(
+      `# R packages Berth's R integration needs\n${rInstall(R_BASE_PACKAGES.map((name) => ({ name, minVersion: null })))}`,
+    );
 
   if (python.install.length) {
-    const links = python.install.map((version) => `ln -sf "$(uv python find ${version})" /usr/local/bin/python${majorMinor(version)}`);
-    const defaults = python.linkDefault ? ["python3", "python"].map((link) => `ln -sf python${majorMinor(python.versions[0])} /usr/local/bin/${link}`) : [];
+    const links = python.install.map(
+      (version) => `ln -sf "$(uv python find ${version})" /usr/local/bin/python${majorMinor(version)}`,
+    );
+    const defaults = python.linkDefault
+      ? ["python3", "python"].map((link) => `ln -sf python${majorMinor(python.versions[0])} /usr/local/bin/${link}`)
+      : [];
     sections.push(
       [
         `# Python ${python.install.join(", ")} (python-build-standalone, installed by uv); python3 is ${python.versions[0]}`,

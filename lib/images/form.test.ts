@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { baseImageToForm, formToBaseImageInput } from "./form";
 import { baseImageSchema } from "./schema";
 
@@ -17,11 +18,21 @@ describe("base image form", () => {
     });
     expect(fieldErrors).toEqual({});
     const spec = baseImageSchema.parse(input);
-    expect(spec).toMatchObject({ r: true, cuda: { version: "12.4" }, pythonVersions: ["3.11", "3.12"], systemPackages: ["git", "curl"], buildArgs: { PIP_INDEX: "https://pypi.example" }, fromImage: null, cluster: null });
+    expect(spec).toMatchObject({
+      r: true,
+      cuda: { version: "12.4" },
+      pythonVersions: ["3.11", "3.12"],
+      systemPackages: ["git", "curl"],
+      buildArgs: { PIP_INDEX: "https://pypi.example" },
+      fromImage: null,
+      cluster: null,
+    });
     expect(baseImageSchema.parse(formToBaseImageInput(baseImageToForm(spec)).input)).toEqual(spec);
   });
 
   it("reports build argument lines that are not NAME=value", () => {
-    expect(formToBaseImageInput({ buildArgs: "OK=1\nbroken" }).fieldErrors).toEqual({ buildArgs: ["Line 2: write NAME=value"] });
+    expect(formToBaseImageInput({ buildArgs: "OK=1\nbroken" }).fieldErrors).toEqual({
+      buildArgs: ["Line 2: write NAME=value"],
+    });
   });
 });

@@ -22,13 +22,20 @@ export const BASE_IMAGE_FORM_FIELDS = [
 
 export type BaseImageFormValues = Record<string, string | boolean>;
 
-const words = (text: string) => text.split(/[\s,]+/).map((word) => word.trim()).filter(Boolean);
+const words = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((word) => word.trim())
+    .filter(Boolean);
 
 /**
  * Turns the form's strings into a base image body. Lines of build arguments that are not
  * NAME=value come back as field errors (the schema would not see them otherwise).
  */
-export function formToBaseImageInput(form: Record<string, unknown>): { input: Record<string, unknown>; fieldErrors: Record<string, string[]> } {
+export function formToBaseImageInput(form: Record<string, unknown>): {
+  input: Record<string, unknown>;
+  fieldErrors: Record<string, string[]>;
+} {
   const text = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
   const checked = (key: string) => form[key] === "on" || form[key] === "true" || form[key] === true;
   const fieldErrors: Record<string, string[]> = {};

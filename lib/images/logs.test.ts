@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+
 import { dockerConfigSecrets, failureFromLog, redactSecrets, splitLines, stripAnsi, tailBytes } from "./logs";
 
 describe("build logs", () => {
   it("redacts a registry password, its auth string and the decoded form, longest first", () => {
     const auth = Buffer.from("robot:s3cr3t-pass").toString("base64");
-    const config = JSON.stringify({ auths: { "registry.example": { username: "robot", password: "s3cr3t-pass", auth } } });
+    const config = JSON.stringify({
+      auths: { "registry.example": { username: "robot", password: "s3cr3t-pass", auth } },
+    });
     const secrets = dockerConfigSecrets(config);
     expect(secrets).toEqual(expect.arrayContaining(["s3cr3t-pass", auth]));
     expect(redactSecrets(`login robot s3cr3t-pass ${auth}`, secrets)).toBe("login robot [redacted] [redacted]");
@@ -20,8 +23,14 @@ describe("build logs", () => {
       "berth-sim: this RUN fails on purpose",
       "error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1",
     ].join("\n");
-    expect(failureFromLog(log)).toBe("RUN make all # berth-sim: fail — error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1");
-    expect(failureFromLog("error building image: parsing dockerfile: dockerfile parse error on line 3: unknown instruction: RUNN")).toMatch(/^error building image: parsing dockerfile/);
+    expect(failureFromLog(log)).toBe(
+      "RUN make all # berth-sim: fail — error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1",
+    );
+    expect(
+      failureFromLog(
+        "error building image: parsing dockerfile: dockerfile parse error on line 3: unknown instruction: RUNN",
+      ),
+    ).toMatch(/^error building image: parsing dockerfile/);
     expect(failureFromLog("INFO[0001] all fine")).toBeNull();
   });
 
@@ -38,7 +47,9 @@ describe("build logs", () => {
       "------",
       'error: failed to solve: process "/bin/sh -c make all" did not complete successfully: exit code: 127',
     ].join("\n");
-    expect(failureFromLog(log)).toBe('RUN make all — error: failed to solve: process "/bin/sh -c make all" did not complete successfully: exit code: 127');
+    expect(failureFromLog(log)).toBe(
+      'RUN make all — error: failed to solve: process "/bin/sh -c make all" did not complete successfully: exit code: 127',
+    );
   });
 
   it("keeps the last bytes from a whole line, strips colours and splits streamed chunks into lines", () => {

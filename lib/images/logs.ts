@@ -77,8 +77,13 @@ function stepOf(line: string): string | undefined {
  * line before it) when there is one.
  */
 export function failureFromLog(log: string): string | null {
-  const lines = stripAnsi(log).split("\n").map((line) => line.trimEnd()).filter(Boolean);
-  const errorIndex = lines.findLastIndex((line) => /^(error building image:|Error:|error )/i.test(line.replace(LOG_PREFIX, "")));
+  const lines = stripAnsi(log)
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter(Boolean);
+  const errorIndex = lines.findLastIndex((line) =>
+    /^(error building image:|Error:|error )/i.test(line.replace(LOG_PREFIX, "")),
+  );
   if (errorIndex < 0) return null;
   const error = lines[errorIndex].replace(LOG_PREFIX, "");
   const step = lines

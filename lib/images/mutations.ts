@@ -1,30 +1,51 @@
 import "server-only";
+
 import { and, eq, inArray, ne } from "drizzle-orm";
-import { isQuantity, parseQuantity, quantityInRange } from "@berth/quantity";
 import { z } from "zod";
+
+import { isQuantity, parseQuantity, quantityInRange } from "@berth/quantity";
 import type { Tx } from "@/db";
 import { baseImages, imageBuilds, settings, type BaseImageRow } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
-import { findDockerHost } from "@/lib/docker-hosts/queries";
-import { can } from "@/lib/permissions";
-import { dnsLabelSchema } from "@/lib/kube/names";
 import { encryptSecret } from "@/lib/crypto/secret-box";
+import { findDockerHost } from "@/lib/docker-hosts/queries";
+import { dnsLabelSchema } from "@/lib/kube/names";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { importDocumentSchema } from "@/lib/objects/import";
 import { assertFreshVersion, versionSchema } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
+import { can } from "@/lib/permissions";
 import { fieldErrorsFrom } from "@/lib/validation";
-import { ensureBuildRunner, cancelBuild } from "./build-runner";
-import { BUILD_EXECUTORS, BUILD_RESOURCE_SETTINGS, buildSettingsView, findBuild, queueBuild, resolveBuildCluster, toBuildView, type BuildView } from "./builds";
+
+import { cancelBuild, ensureBuildRunner } from "./build-runner";
+import {
+  BUILD_EXECUTORS,
+  BUILD_RESOURCE_SETTINGS,
+  buildSettingsView,
+  findBuild,
+  queueBuild,
+  resolveBuildCluster,
+  toBuildView,
+  type BuildView,
+} from "./builds";
 import { checkRegistryCredentials, dockerConfigFor, registryCredentialsFields } from "./credentials";
 import { baseImageDockerfile, baseImageRef, inputsHash } from "./dockerfile";
-import { BASE_IMAGE_KIND, BASE_IMAGE_OBJECT_TYPE, baseImageBody, baseImageSpec, findBaseImage, toBaseImageView } from "./queries";
+import {
+  BASE_IMAGE_KIND,
+  BASE_IMAGE_OBJECT_TYPE,
+  baseImageBody,
+  baseImageSpec,
+  findBaseImage,
+  toBaseImageView,
+} from "./queries";
 import { imageReferenceProblem } from "./reference";
 import { baseImageSchema, type BaseImageSpec } from "./schema";
 
-const refSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)], { error: "baseImage must be a name or an id" });
+const refSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)], {
+  error: "baseImage must be a name or an id",
+});
 const READ_ONLY_FIELDS = new Set([
   "baseImage",
   "version",
@@ -65,7 +86,10 @@ function columnsOf(tx: Tx, input: BaseImageSpec) {
   let clusterId: number | null = null;
   if (cluster) {
     const row = findCluster(cluster, tx);
-    if (!row) throw new DomainError(422, "Some referenced objects do not exist", { cluster: [`No cluster named "${cluster}"`] });
+    if (!row)
+      throw new DomainError(422, "Some referenced objects do not exist", {
+        cluster: [`No cluster named "${cluster}"`],
+      });
     clusterId = row.id;
   }
   return { name, description, clusterId, spec: spec as Record<string, unknown> };
@@ -112,7 +136,12 @@ export const updateBaseImage = defineMutation({
     const changes = Object.fromEntries(Object.entries(input).filter(([key]) => !READ_ONLY_FIELDS.has(key)));
     return ctx.write((tx) => {
       const before = requireBaseImage(tx, input.baseImage);
-      assertFreshVersion("This base image", before, input.version, conflictView(BASE_IMAGE_OBJECT_TYPE, before.id, toBaseImageView(before, tx), tx));
+      assertFreshVersion(
+        "This base image",
+        before,
+        input.version,
+        conflictView(BASE_IMAGE_OBJECT_TYPE, before.id, toBaseImageView(before, tx), tx),
+      );
       const { after, audit } = saveVersion(tx, before, parseBody({ ...baseImageBody(before, tx), ...changes }));
       return { result: toBaseImageView(after, tx), audit };
     });
@@ -122,13 +151,25 @@ export const updateBaseImage = defineMutation({
 export const restoreBaseImage = defineMutation({
   name: "base-image.restore",
   permission: "images.manage",
-  schema: z.strictObject({ baseImage: refSchema, auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive() }),
+  schema: z.strictObject({
+    baseImage: refSchema,
+    auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive(),
+  }),
   run(input, ctx) {
     return ctx.write((tx) => {
       const before = requireBaseImage(tx, input.baseImage);
-      const body = versionToRestore(BASE_IMAGE_OBJECT_TYPE, before.id, input.auditEventId, baseImageBody(before, tx), tx);
+      const body = versionToRestore(
+        BASE_IMAGE_OBJECT_TYPE,
+        before.id,
+        input.auditEventId,
+        baseImageBody(before, tx),
+        tx,
+      );
       const { after, audit } = saveVersion(tx, before, parseBody(body));
-      return { result: toBaseImageView(after, tx), audit: { ...audit, after: { ...audit.after, restoredFrom: input.auditEventId } } };
+      return {
+        result: toBaseImageView(after, tx),
+        audit: { ...audit, after: { ...audit.after, restoredFrom: input.auditEventId } },
+      };
     });
   },
 });
@@ -145,7 +186,11 @@ export const deleteBaseImage = defineMutation({
         .from(imageBuilds)
         .where(and(eq(imageBuilds.baseImageId, row.id), inArray(imageBuilds.status, ["queued", "running"])))
         .all();
-      if (active.length) throw new DomainError(409, `Base image "${row.name}" has builds in progress (${active.map((build) => `#${build.id}`).join(", ")}): cancel them or wait for them to end`);
+      if (active.length)
+        throw new DomainError(
+          409,
+          `Base image "${row.name}" has builds in progress (${active.map((build) => `#${build.id}`).join(", ")}): cancel them or wait for them to end`,
+        );
       tx.delete(baseImages).where(eq(baseImages.id, row.id)).run();
       return { result: { id: row.id, name: row.name }, audit: { ...audit(row), before: baseImageBody(row, tx) } };
     });
@@ -162,9 +207,15 @@ export const setRegistryCredentials = defineMutation({
     return ctx.write((tx) => {
       const row = requireBaseImage(tx, baseImage);
       const config = dockerConfigFor(baseImageSpec(row, tx).registry.url, credentials);
-      tx.update(baseImages).set({ registryCredentialsEncrypted: encryptSecret(config), updatedAt: new Date() }).where(eq(baseImages.id, row.id)).run();
+      tx.update(baseImages)
+        .set({ registryCredentialsEncrypted: encryptSecret(config), updatedAt: new Date() })
+        .where(eq(baseImages.id, row.id))
+        .run();
       const login = credentials.dockerConfigJson ? "docker config JSON" : `username ${credentials.username}`;
-      return { result: toBaseImageView(findBaseImage(row.id, tx)!, tx), audit: { ...audit(row), after: { registryLogin: `set (${login})` } } };
+      return {
+        result: toBaseImageView(findBaseImage(row.id, tx)!, tx),
+        audit: { ...audit(row), after: { registryLogin: `set (${login})` } },
+      };
     });
   },
 });
@@ -176,8 +227,14 @@ export const clearRegistryCredentials = defineMutation({
   run(input, ctx) {
     return ctx.write((tx) => {
       const row = requireBaseImage(tx, input.baseImage);
-      tx.update(baseImages).set({ registryCredentialsEncrypted: null, updatedAt: new Date() }).where(eq(baseImages.id, row.id)).run();
-      return { result: toBaseImageView(findBaseImage(row.id, tx)!, tx), audit: { ...audit(row), after: { registryLogin: "removed" } } };
+      tx.update(baseImages)
+        .set({ registryCredentialsEncrypted: null, updatedAt: new Date() })
+        .where(eq(baseImages.id, row.id))
+        .run();
+      return {
+        result: toBaseImageView(findBaseImage(row.id, tx)!, tx),
+        audit: { ...audit(row), after: { registryLogin: "removed" } },
+      };
     });
   },
 });
@@ -189,14 +246,21 @@ export const clearRegistryCredentials = defineMutation({
 export const buildBaseImage = defineMutation({
   name: "base-image.build",
   permission: "images.manage",
-  schema: z.strictObject({ baseImage: refSchema, dockerHost: z.string({ error: "dockerHost must be a Docker host's name" }).trim().min(1).max(63).optional() }),
+  schema: z.strictObject({
+    baseImage: refSchema,
+    dockerHost: z.string({ error: "dockerHost must be a Docker host's name" }).trim().min(1).max(63).optional(),
+  }),
   run(input, ctx) {
     const build = ctx.write((tx) => {
       const row = requireBaseImage(tx, input.baseImage);
       const spec = baseImageSpec(row, tx);
       const host = input.dockerHost === undefined ? undefined : findDockerHost(input.dockerHost, tx);
-      if (input.dockerHost !== undefined && !host) throw new DomainError(422, "Some referenced objects do not exist", { dockerHost: [`No Docker host named "${input.dockerHost}"`] });
-      if (host && !can(ctx.actor, "dockerHosts.use", { dockerHost: host.id })) throw new DomainError(403, `You may not use Docker host ${host.name}: ask one of its managers for access`);
+      if (input.dockerHost !== undefined && !host)
+        throw new DomainError(422, "Some referenced objects do not exist", {
+          dockerHost: [`No Docker host named "${input.dockerHost}"`],
+        });
+      if (host && !can(ctx.actor, "dockerHosts.use", { dockerHost: host.id }))
+        throw new DomainError(403, `You may not use Docker host ${host.name}: ask one of its managers for access`);
       const cluster = host ? null : resolveBuildCluster(row.clusterId, tx);
       const queued = queueBuild(tx, {
         kind: "base-image",
@@ -221,16 +285,37 @@ export const buildBaseImage = defineMutation({
 export const markBuildCurrent = defineMutation({
   name: "base-image.mark-current",
   permission: "images.manage",
-  schema: z.strictObject({ baseImage: refSchema, build: z.coerce.number({ error: "build must be a build id" }).int().positive() }),
+  schema: z.strictObject({
+    baseImage: refSchema,
+    build: z.coerce.number({ error: "build must be a build id" }).int().positive(),
+  }),
   run(input, ctx) {
     return ctx.write((tx) => {
       const row = requireBaseImage(tx, input.baseImage);
       const build = findBuild(input.build, tx);
-      if (!build || build.baseImageId !== row.id || build.kind !== "base-image") throw new DomainError(404, `Build ${input.build} is not a build of base image "${row.name}"`, { build: ["Not a build of this base image"] });
-      if (build.status !== "pushed") throw new DomainError(409, `Build ${build.id} is ${build.status}: only a pushed build can be the current revision`, { build: ["Only a pushed build can be current"] });
+      if (!build || build.baseImageId !== row.id || build.kind !== "base-image")
+        throw new DomainError(404, `Build ${input.build} is not a build of base image "${row.name}"`, {
+          build: ["Not a build of this base image"],
+        });
+      if (build.status !== "pushed")
+        throw new DomainError(
+          409,
+          `Build ${build.id} is ${build.status}: only a pushed build can be the current revision`,
+          { build: ["Only a pushed build can be current"] },
+        );
       const previous = row.currentBuildId;
-      tx.update(baseImages).set({ currentBuildId: build.id, updatedAt: new Date() }).where(eq(baseImages.id, row.id)).run();
-      return { result: toBaseImageView(findBaseImage(row.id, tx)!, tx), audit: { ...audit(row), before: { currentBuild: previous }, after: { currentBuild: build.id, image: build.image, digest: build.digest } } };
+      tx.update(baseImages)
+        .set({ currentBuildId: build.id, updatedAt: new Date() })
+        .where(eq(baseImages.id, row.id))
+        .run();
+      return {
+        result: toBaseImageView(findBaseImage(row.id, tx)!, tx),
+        audit: {
+          ...audit(row),
+          before: { currentBuild: previous },
+          after: { currentBuild: build.id, image: build.image, digest: build.digest },
+        },
+      };
     });
   },
 });
@@ -244,7 +329,12 @@ export const cancelImageBuild = defineMutation({
     const cancelled = await cancelBuild(input.build);
     return ctx.write((tx) => ({
       result: toBuildView(cancelled, tx),
-      audit: { objectType: "image-build", objectId: cancelled.id, objectName: `#${cancelled.id} ${cancelled.image}`, after: { status: "cancelled" } },
+      audit: {
+        objectType: "image-build",
+        objectId: cancelled.id,
+        objectName: `#${cancelled.id} ${cancelled.image}`,
+        after: { status: "cancelled" },
+      },
     }));
   },
 });
@@ -261,7 +351,9 @@ export const importBaseImage = defineMutation({
     const parsed = fromYamlDocument(input.yaml, BASE_IMAGE_KIND, baseImageSchema);
     if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
     const existing = findBaseImage(parsed.value.name);
-    return existing ? ctx.delegate(updateBaseImage, { ...parsed.value, baseImage: existing.id }) : ctx.delegate(createBaseImage, parsed.value);
+    return existing
+      ? ctx.delegate(updateBaseImage, { ...parsed.value, baseImage: existing.id })
+      : ctx.delegate(createBaseImage, parsed.value);
   },
 });
 
@@ -280,28 +372,46 @@ const executorImageSchema = (field: string) =>
 const buildQuantitySchema = z
   .union([z.string(), z.number(), z.null()], { error: "must be a quantity such as 500m, 2, 4Gi, or empty for none" })
   .transform((value) => (value === null ? null : String(value).trim() || null))
-  .refine((value) => value === null || (quantityInRange(value) && isQuantity(value) && parseQuantity(value).nano > 0n), "must be a positive Kubernetes quantity such as 500m, 2, 4Gi, or empty for none")
+  .refine(
+    (value) => value === null || (quantityInRange(value) && isQuantity(value) && parseQuantity(value).nano > 0n),
+    "must be a positive Kubernetes quantity such as 500m, 2, 4Gi, or empty for none",
+  )
   .optional();
 
 const cpuMemorySchema = z.strictObject({ cpu: buildQuantitySchema, memory: buildQuantitySchema });
 
 export const buildSettingsSchema = z
   .strictObject({
-    maxConcurrentBuilds: z.number({ error: "maxConcurrentBuilds must be a whole number from 1 to 50" }).int("maxConcurrentBuilds must be a whole number").min(1, "At least 1 build at a time").max(50, "At most 50 builds at a time").optional(),
+    maxConcurrentBuilds: z
+      .number({ error: "maxConcurrentBuilds must be a whole number from 1 to 50" })
+      .int("maxConcurrentBuilds must be a whole number")
+      .min(1, "At least 1 build at a time")
+      .max(50, "At most 50 builds at a time")
+      .optional(),
     kanikoImage: executorImageSchema("kanikoImage"),
     buildkitImage: executorImageSchema("buildkitImage"),
-    executor: z.enum(BUILD_EXECUTORS, { error: `executor must be one of ${BUILD_EXECUTORS.join(", ")}` }).nullable().optional(),
+    executor: z
+      .enum(BUILD_EXECUTORS, { error: `executor must be one of ${BUILD_EXECUTORS.join(", ")}` })
+      .nullable()
+      .optional(),
     namespace: dnsLabelSchema("namespace").nullable().optional(),
     resources: z.strictObject({ requests: cpuMemorySchema.optional(), limits: cpuMemorySchema.optional() }).optional(),
   })
   .superRefine(
     (input, ctx) => {
-      const quantity = (value: unknown) => (typeof value === "string" && quantityInRange(value.trim()) && isQuantity(value.trim()) ? parseQuantity(value.trim()) : null);
+      const quantity = (value: unknown) =>
+        typeof value === "string" && quantityInRange(value.trim()) && isQuantity(value.trim())
+          ? parseQuantity(value.trim())
+          : null;
       for (const name of ["cpu", "memory"] as const) {
         const request = quantity(input?.resources?.requests?.[name]);
         const limit = quantity(input?.resources?.limits?.[name]);
         if (request && limit && request.nano > limit.nano) {
-          ctx.addIssue({ code: "custom", path: ["resources", "requests", name], message: `must not exceed the ${name} limit (${String(input.resources?.limits?.[name]).trim()})` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["resources", "requests", name],
+            message: `must not exceed the ${name} limit (${String(input.resources?.limits?.[name]).trim()})`,
+          });
         }
       }
     },
@@ -323,7 +433,11 @@ export const updateBuildSettings = defineMutation({
       const before = buildSettingsView(tx);
       const write = (key: string, value: number | string | null) => {
         if (value === null) tx.delete(settings).where(eq(settings.key, key)).run();
-        else tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } }).run();
+        else
+          tx.insert(settings)
+            .values({ key, value })
+            .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } })
+            .run();
       };
       if (input.maxConcurrentBuilds !== undefined) write("maxConcurrentBuilds", input.maxConcurrentBuilds);
       if (input.kanikoImage !== undefined) write("kanikoImage", input.kanikoImage);
@@ -336,7 +450,16 @@ export const updateBuildSettings = defineMutation({
         if (value !== undefined) write(key, value ?? "");
       }
       const after = buildSettingsView(tx);
-      return { result: after, audit: { objectType: "settings", objectId: "instance", objectName: "image builds", before: { ...before }, after: { ...after } } };
+      return {
+        result: after,
+        audit: {
+          objectType: "settings",
+          objectId: "instance",
+          objectName: "image builds",
+          before: { ...before },
+          after: { ...after },
+        },
+      };
     });
   },
 });

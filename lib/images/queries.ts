@@ -1,10 +1,13 @@
 import "server-only";
+
 import { and, asc, desc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { baseImages, clusters, imageBuilds, type BaseImageRow } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { isIdRef } from "@/lib/objects/versioned";
 import { toYamlDocument } from "@/lib/objects/yaml";
+
 import { findBuild, resolveBuildCluster, toBuildView, type BuildView } from "./builds";
 import { credentialsSummary } from "./credentials";
 import { baseImageDockerfile, baseImageRef, inputsHash } from "./dockerfile";
@@ -32,7 +35,12 @@ function clusterName(clusterId: number | null, db: Reader): string | null {
 
 /** The whole body as baseImageSchema takes it: what history saves, YAML exports and PATCH merges over. */
 export function baseImageBody(row: BaseImageRow, db: Reader = getDb()): BaseImageSpec {
-  return { ...(row.spec as unknown as Omit<BaseImageSpec, "name" | "description" | "cluster">), name: row.name, description: row.description, cluster: clusterName(row.clusterId, db) };
+  return {
+    ...(row.spec as unknown as Omit<BaseImageSpec, "name" | "description" | "cluster">),
+    name: row.name,
+    description: row.description,
+    cluster: clusterName(row.clusterId, db),
+  };
 }
 
 /** The saved body, parsed again (fills defaults added since it was saved). */
@@ -111,7 +119,12 @@ export function listBaseImages(db: Reader = getDb()): BaseImageView[] {
 
 /** Base image names, for pickers. */
 export function baseImageNames(db: Reader = getDb()): string[] {
-  return db.select({ name: baseImages.name }).from(baseImages).orderBy(asc(baseImages.name)).all().map((row) => row.name);
+  return db
+    .select({ name: baseImages.name })
+    .from(baseImages)
+    .orderBy(asc(baseImages.name))
+    .all()
+    .map((row) => row.name);
 }
 
 /** The exact Dockerfile a build of this base image uses now. */
@@ -135,4 +148,3 @@ export function baseImageYaml(row: BaseImageRow, db: Reader = getDb()): string {
   const { name, description, ...spec } = baseImageBody(row, db);
   return toYamlDocument(BASE_IMAGE_KIND, { name, description }, spec);
 }
-

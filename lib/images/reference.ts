@@ -38,7 +38,8 @@ export function parseImageReference(reference: string): ImageReference | string 
   if (colon > rest.lastIndexOf("/")) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!DOCKER_TAG.test(tag)) return `has an invalid tag "${tag}": use letters, digits, '_', '.' or '-' (at most 128, not starting with '.' or '-')`;
+    if (!DOCKER_TAG.test(tag))
+      return `has an invalid tag "${tag}": use letters, digits, '_', '.' or '-' (at most 128, not starting with '.' or '-')`;
   }
   const slash = rest.indexOf("/");
   const first = slash >= 0 ? rest.slice(0, slash) : "";
@@ -47,7 +48,8 @@ export function parseImageReference(reference: string): ImageReference | string 
   const path = hasDomain ? rest.slice(slash + 1) : rest;
   if (hasDomain && !REGISTRY_DOMAIN.test(domain)) return `has an invalid registry host "${domain}"`;
   if (path !== path.toLowerCase()) return "must be lowercase before the tag (only the tag may use capitals)";
-  if (!REPOSITORY_PATH.test(path)) return "must be an image reference such as python:3.12-slim or registry.example.com/team/image:1.0";
+  if (!REPOSITORY_PATH.test(path))
+    return "must be an image reference such as python:3.12-slim or registry.example.com/team/image:1.0";
   if (rest.length > 255) return "must have a name (before the tag) of at most 255 characters";
   return { domain, path, tag, digest };
 }
@@ -62,7 +64,8 @@ export function imageReferenceProblem(reference: string): string | undefined {
 export function nvidiaCudaImageVersion(reference: string): string | null {
   const parsed = parseImageReference(reference);
   if (typeof parsed === "string" || !parsed.tag) return null;
-  const official = parsed.path === "nvidia/cuda" && ["", "docker.io", "index.docker.io", "nvcr.io"].includes(parsed.domain);
+  const official =
+    parsed.path === "nvidia/cuda" && ["", "docker.io", "index.docker.io", "nvcr.io"].includes(parsed.domain);
   return official ? (/^(\d+\.\d+(?:\.\d+)?)-/.exec(parsed.tag)?.[1] ?? null) : null;
 }
 
@@ -70,6 +73,7 @@ export function nvidiaCudaImageVersion(reference: string): string | null {
 export function officialPythonImageVersion(reference: string): string | null {
   const parsed = parseImageReference(reference);
   if (typeof parsed === "string" || !parsed.tag) return null;
-  const official = ["python", "library/python"].includes(parsed.path) && ["", "docker.io", "index.docker.io"].includes(parsed.domain);
+  const official =
+    ["python", "library/python"].includes(parsed.path) && ["", "docker.io", "index.docker.io"].includes(parsed.domain);
   return official ? (/^(3\.\d+)(?:\.\d+)?(?:-|$)/.exec(parsed.tag)?.[1] ?? null) : null;
 }

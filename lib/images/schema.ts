@@ -1,7 +1,15 @@
 import { z } from "zod";
+
 import { dnsLabelSchema } from "@/lib/kube/names";
 import { descriptionSchema } from "@/lib/validation";
-import { DOCKER_TAG, REGISTRY_DOMAIN, REPOSITORY_PATH, imageReferenceProblem, nvidiaCudaImageVersion } from "./reference";
+
+import {
+  DOCKER_TAG,
+  imageReferenceProblem,
+  nvidiaCudaImageVersion,
+  REGISTRY_DOMAIN,
+  REPOSITORY_PATH,
+} from "./reference";
 
 /** The starting image when none is named and no CUDA version asks for an NVIDIA one. */
 export const DEFAULT_FROM_IMAGE = "python:3.12-slim";
@@ -29,7 +37,26 @@ export const CUDA_IMAGE_VERSIONS: Readonly<Record<string, string>> = {
 
 // ── Dockerfile fragments ──────────────────────────────────────────────────────────────────────
 
-const INSTRUCTIONS = new Set(["ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"]);
+const INSTRUCTIONS = new Set([
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR",
+]);
 
 /**
  * Every problem of a Dockerfile fragment, one message per line at fault: a FROM (Berth writes
@@ -48,11 +75,15 @@ export function dockerfileFragmentProblems(text: string, fromHint: string): stri
       const word = trimmed.split(/\s+/)[0];
       const instruction = word.toUpperCase();
       if (instruction === "FROM") problems.push(`Line ${n}: FROM is not allowed in a fragment: ${fromHint}`);
-      else if (!INSTRUCTIONS.has(instruction)) problems.push(`Line ${n}: "${word}" is not a Dockerfile instruction (RUN, ENV, COPY, USER, …)`);
-      else if (instruction === "ONBUILD" && /^onbuild\s+from\b/i.test(trimmed)) problems.push(`Line ${n}: ONBUILD FROM is not allowed`);
+      else if (!INSTRUCTIONS.has(instruction))
+        problems.push(`Line ${n}: "${word}" is not a Dockerfile instruction (RUN, ENV, COPY, USER, …)`);
+      else if (instruction === "ONBUILD" && /^onbuild\s+from\b/i.test(trimmed))
+        problems.push(`Line ${n}: ONBUILD FROM is not allowed`);
     }
     if (/<<(?!<)-?\s*["']?[A-Za-z_]\w*/.test(trimmed) && !trimmed.startsWith("#")) {
-      problems.push(`Line ${n}: heredocs (<<EOF) are not supported by the in-cluster builder: write RUN commands joined with && and \\ line continuations`);
+      problems.push(
+        `Line ${n}: heredocs (<<EOF) are not supported by the in-cluster builder: write RUN commands joined with && and \\ line continuations`,
+      );
     }
     continuing = trimmed.endsWith("\\");
   });
@@ -77,7 +108,12 @@ const BASE_FROM_HINT = "Berth writes the FROM line; set the starting image (from
 // ── Shared field schemas ──────────────────────────────────────────────────────────────────────
 
 /** A list of texts, each checked by `problem`; duplicates (by `key`) are refused on the later entry. */
-const checkedListSchema = (label: string, max: number, problem: (value: string) => string | undefined, key: (value: string) => string = (value) => value) =>
+const checkedListSchema = (
+  label: string,
+  max: number,
+  problem: (value: string) => string | undefined,
+  key: (value: string) => string = (value) => value,
+) =>
   z
     .array(z.string({ error: `Each entry of ${label} must be text` }).trim(), { error: `${label} must be a list` })
     .max(max, `${label} may have at most ${max} entries`)
@@ -86,7 +122,8 @@ const checkedListSchema = (label: string, max: number, problem: (value: string) 
       values.forEach((value, index) => {
         const message = value === "" ? `Entry ${index + 1} of ${label} must not be empty` : problem(value);
         if (message) ctx.addIssue({ code: "custom", path: [index], message });
-        else if (seen.has(key(value))) ctx.addIssue({ code: "custom", path: [index], message: `${value} is listed twice` });
+        else if (seen.has(key(value)))
+          ctx.addIssue({ code: "custom", path: [index], message: `${value} is listed twice` });
         seen.add(key(value));
       });
     })
@@ -129,9 +166,14 @@ const registryUrlSchema = z
   .superRefine((value, ctx) => {
     const [host, ...path] = value.split("/");
     if (value === "") ctx.addIssue({ code: "custom", message: "Registry URL is required" });
-    else if (value.length > 253) ctx.addIssue({ code: "custom", message: "Registry URL must be at most 253 characters" });
+    else if (value.length > 253)
+      ctx.addIssue({ code: "custom", message: "Registry URL must be at most 253 characters" });
     else if (!REGISTRY_DOMAIN.test(host) || (path.length > 0 && !REPOSITORY_PATH.test(path.join("/")))) {
-      ctx.addIssue({ code: "custom", message: "Registry URL must be a host with an optional port and path, such as registry.example.com:5000 or europe-docker.pkg.dev/project" });
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "Registry URL must be a host with an optional port and path, such as registry.example.com:5000 or europe-docker.pkg.dev/project",
+      });
     }
   });
 
@@ -148,7 +190,12 @@ export const registryTargetSchema = z
     { error: "registry is required: {url, repository}" },
   )
   .superRefine((registry, ctx) => {
-    if (`${registry.url}/${registry.repository}`.length > 255) ctx.addIssue({ code: "custom", path: ["repository"], message: "Registry URL and repository together must be at most 255 characters" });
+    if (`${registry.url}/${registry.repository}`.length > 255)
+      ctx.addIssue({
+        code: "custom",
+        path: ["repository"],
+        message: "Registry URL and repository together must be at most 255 characters",
+      });
   });
 export type RegistryTarget = z.output<typeof registryTargetSchema>;
 
@@ -157,14 +204,25 @@ export type RegistryTarget = z.output<typeof registryTargetSchema>;
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const buildArgsSchema = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: "Build argument values must be text" }).transform(String), { error: "buildArgs must be an object of NAME → value" })
+  .record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean()], { error: "Build argument values must be text" }).transform(String),
+    { error: "buildArgs must be an object of NAME → value" },
+  )
   .superRefine((args, ctx) => {
     const names = Object.keys(args);
     if (names.length > 50) ctx.addIssue({ code: "custom", message: "At most 50 build arguments" });
     for (const [name, value] of Object.entries(args)) {
-      if (!BUILD_ARG_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a build argument name: use letters, digits and '_', not starting with a digit` });
-      else if (/[\r\n]/.test(value)) ctx.addIssue({ code: "custom", path: [name], message: `${name} must be a single line` });
-      else if (value.length > 2000) ctx.addIssue({ code: "custom", path: [name], message: `${name} must be at most 2000 characters` });
+      if (!BUILD_ARG_NAME.test(name))
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `"${name}" is not a build argument name: use letters, digits and '_', not starting with a digit`,
+        });
+      else if (/[\r\n]/.test(value))
+        ctx.addIssue({ code: "custom", path: [name], message: `${name} must be a single line` });
+      else if (value.length > 2000)
+        ctx.addIssue({ code: "custom", path: [name], message: `${name} must be at most 2000 characters` });
     }
   })
   .default({});
@@ -175,7 +233,10 @@ const cudaSchema = z
       version: z
         .string({ error: "CUDA version is required, such as 12.4" })
         .trim()
-        .regex(/^\d{1,2}\.\d{1,2}(\.\d{1,3})?$/, "CUDA version must be major.minor or major.minor.patch, such as 12.4 or 12.4.1")
+        .regex(
+          /^\d{1,2}\.\d{1,2}(\.\d{1,3})?$/,
+          "CUDA version must be major.minor or major.minor.patch, such as 12.4 or 12.4.1",
+        )
         .refine((value) => Number(value.split(".")[0]) >= 11, "CUDA version must be 11.8 or later"),
     },
     { error: 'cuda must be {version: "12.4"} or null' },
@@ -200,11 +261,16 @@ const baseImageShape = {
   r: z.boolean({ error: "r must be true or false" }).default(false),
   cuda: cudaSchema,
   /** Pythons on PATH as python3.X; the first is `python3`. Empty = DEFAULT_PYTHON_VERSION. */
-  pythonVersions: checkedListSchema("pythonVersions", 6, pythonVersionProblem, (value) => value.split(".").slice(0, 2).join(".")),
+  pythonVersions: checkedListSchema("pythonVersions", 6, pythonVersionProblem, (value) =>
+    value.split(".").slice(0, 2).join("."),
+  ),
   systemPackages: checkedListSchema(
     "systemPackages",
     200,
-    (value) => (DEBIAN_PACKAGE.test(value) ? undefined : `"${value}" is not a Debian package name: use lowercase letters, digits, '+', '-' and '.', optionally =version`),
+    (value) =>
+      DEBIAN_PACKAGE.test(value)
+        ? undefined
+        : `"${value}" is not a Debian package name: use lowercase letters, digits, '+', '-' and '.', optionally =version`,
     (value) => value.split("=")[0],
   ),
   dockerfileStart: fragmentSchema("dockerfileStart", BASE_FROM_HINT),
@@ -217,7 +283,10 @@ const baseImageShape = {
     .trim()
     .nullable()
     .transform((value) => value || null)
-    .refine((value) => value === null || DOCKER_TAG.test(value), "Tag must use letters, digits, '_', '.' or '-' (at most 128, not starting with '.' or '-')")
+    .refine(
+      (value) => value === null || DOCKER_TAG.test(value),
+      "Tag must use letters, digits, '_', '.' or '-' (at most 128, not starting with '.' or '-')",
+    )
     .default(null),
   /** The cluster that builds it; null = the instance's default cluster. */
   cluster: clusterSchema,
@@ -230,10 +299,18 @@ export const baseImageSchema = z.strictObject(baseImageShape).superRefine((spec,
   if (spec.fromImage) {
     const provided = nvidiaCudaImageVersion(spec.fromImage);
     if (provided && !(provided === version || provided.startsWith(`${version}.`))) {
-      ctx.addIssue({ code: "custom", path: ["cuda", "version"], message: `The starting image ${spec.fromImage} provides CUDA ${provided}, not ${version}: set the version to ${provided} or choose another starting image` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["cuda", "version"],
+        message: `The starting image ${spec.fromImage} provides CUDA ${provided}, not ${version}: set the version to ${provided} or choose another starting image`,
+      });
     }
   } else if (version.split(".").length === 2 && !CUDA_IMAGE_VERSIONS[version]) {
-    ctx.addIssue({ code: "custom", path: ["cuda", "version"], message: `No nvidia/cuda image is known for CUDA ${version}: use one of ${Object.keys(CUDA_IMAGE_VERSIONS).join(", ")}, a full version such as ${version}.0, or a custom starting image` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["cuda", "version"],
+      message: `No nvidia/cuda image is known for CUDA ${version}: use one of ${Object.keys(CUDA_IMAGE_VERSIONS).join(", ")}, a full version such as ${version}.0, or a custom starting image`,
+    });
   }
 });
 export type BaseImageSpec = z.output<typeof baseImageSchema>;

@@ -1,5 +1,7 @@
 import "server-only";
+
 import type { V1Node, V1PodSpec, V1ResourceQuota } from "@kubernetes/client-node";
+
 import { computeFits, type FitResult } from "./capacity";
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError } from "./errors";
@@ -10,18 +12,25 @@ import { callCluster, withTimeout } from "./timeout";
 const READ_TIMEOUT_MS = 8_000;
 
 /** How many copies of a pod spec fit on one cluster now, read live; an unreachable cluster is a plain reason. */
-export async function fitsOnCluster(cluster: ClusterConnection, namespace: string, spec: V1PodSpec): Promise<FitResult | { fits: 0; reason: string; error: true }> {
+export async function fitsOnCluster(
+  cluster: ClusterConnection,
+  namespace: string,
+  spec: V1PodSpec,
+): Promise<FitResult | { fits: 0; reason: string; error: true }> {
   const { core } = kubeClients(cluster);
   try {
-    const [nodes, pods, quotas] = await withTimeout(Promise.all([
-      core.listNode(),
-      core.listPodForAllNamespaces(),
-      core.listNamespacedResourceQuota({ namespace }).catch((error: unknown) => {
-        // A missing namespace has no quota yet.
-        if ((error as { code?: unknown }).code === 404) return { items: [] };
-        throw error;
-      }),
-    ]), READ_TIMEOUT_MS);
+    const [nodes, pods, quotas] = await withTimeout(
+      Promise.all([
+        core.listNode(),
+        core.listPodForAllNamespaces(),
+        core.listNamespacedResourceQuota({ namespace }).catch((error: unknown) => {
+          // A missing namespace has no quota yet.
+          if ((error as { code?: unknown }).code === 404) return { items: [] };
+          throw error;
+        }),
+      ]),
+      READ_TIMEOUT_MS,
+    );
     return computeFits(spec, nodes.items, pods.items, quotas.items);
   } catch (error) {
     return { fits: 0, reason: describeKubeError(error).message, error: true };
@@ -48,7 +57,8 @@ export async function readPlacementFacts(cluster: ClusterConnection, namespace: 
     // Listing in a missing namespace answers an empty list on a real API server: ask for the namespace itself.
     withTimeout(core.readNamespace({ name: namespace }), READ_TIMEOUT_MS),
   ]);
-  const notFound = (result: PromiseSettledResult<unknown>) => result.status === "rejected" && (result.reason as { code?: unknown }).code === 404;
+  const notFound = (result: PromiseSettledResult<unknown>) =>
+    result.status === "rejected" && (result.reason as { code?: unknown }).code === 404;
   const namespaceMissing = notFound(object) || notFound(quotas);
   return {
     nodes: nodes.status === "fulfilled" ? nodes.value.items : null,
@@ -60,6 +70,9 @@ export async function readPlacementFacts(cluster: ClusterConnection, namespace: 
 /** Allocated vs allocatable CPU, memory and GPUs of every node, read live; throws a KubeCallError in plain words. */
 export async function readNodeAllocations(cluster: ClusterConnection): Promise<Record<string, NodeAllocation>> {
   const { core } = kubeClients(cluster);
-  const [nodes, pods] = await callCluster(Promise.all([core.listNode(), core.listPodForAllNamespaces()]), READ_TIMEOUT_MS);
+  const [nodes, pods] = await callCluster(
+    Promise.all([core.listNode(), core.listPodForAllNamespaces()]),
+    READ_TIMEOUT_MS,
+  );
   return nodeAllocations(nodes.items, pods.items);
 }

@@ -1,6 +1,7 @@
+import type { V1Node, V1Pod, V1PodSpec, V1ResourceQuota, V1Taint, V1Toleration } from "@kubernetes/client-node";
+
 import { matchesNodeSelection } from "@berth/node-selection";
 import { canonicalQuantity, formatQuantity, isQuantity, parseQuantity, type Quantity } from "@berth/quantity";
-import type { V1Node, V1Pod, V1PodSpec, V1ResourceQuota, V1Taint, V1Toleration } from "@kubernetes/client-node";
 
 /** How many copies of a pod fit on a cluster now, and why (the headline shown on a config). */
 export interface FitResult {
@@ -37,7 +38,8 @@ export function podRequests(spec: V1PodSpec | undefined): Amounts {
 function podLimits(spec: V1PodSpec | undefined): Amounts {
   const total: Amounts = new Map();
   for (const container of spec?.containers ?? []) {
-    for (const [name, value] of Object.entries(container.resources?.limits ?? {})) total.set(name, (total.get(name) ?? 0n) + nano(value));
+    for (const [name, value] of Object.entries(container.resources?.limits ?? {}))
+      total.set(name, (total.get(name) ?? 0n) + nano(value));
   }
   return total;
 }
@@ -55,7 +57,9 @@ export function tolerates(toleration: V1Toleration, taint: V1Taint): boolean {
 /** Taints the scheduler honours (NoSchedule, NoExecute) that the pod does not tolerate. */
 function untoleratedTaints(node: V1Node, spec: V1PodSpec): V1Taint[] {
   return (node.spec?.taints ?? []).filter(
-    (taint) => (taint.effect === "NoSchedule" || taint.effect === "NoExecute") && !(spec.tolerations ?? []).some((toleration) => tolerates(toleration, taint)),
+    (taint) =>
+      (taint.effect === "NoSchedule" || taint.effect === "NoExecute") &&
+      !(spec.tolerations ?? []).some((toleration) => tolerates(toleration, taint)),
   );
 }
 
@@ -65,9 +69,11 @@ const taintText = (taint: V1Taint) => `${taint.key}${taint.value ? `=${taint.val
  * Taints Kubernetes itself puts on a node for a passing state (not ready, cordoned, still
  * starting): they say nothing about whether the pod could ever run there.
  */
-const transientTaint = (taint: V1Taint) => taint.key.startsWith("node.kubernetes.io/") || taint.key.startsWith("node.cloudprovider.kubernetes.io/");
+const transientTaint = (taint: V1Taint) =>
+  taint.key.startsWith("node.kubernetes.io/") || taint.key.startsWith("node.cloudprovider.kubernetes.io/");
 
-const matchesSelector = (node: V1Node, spec: V1PodSpec) => matchesNodeSelection(spec, { name: node.metadata?.name ?? "", labels: node.metadata?.labels ?? {} });
+const matchesSelector = (node: V1Node, spec: V1PodSpec) =>
+  matchesNodeSelection(spec, { name: node.metadata?.name ?? "", labels: node.metadata?.labels ?? {} });
 
 const SELECTOR_REFUSAL = "not matching the node selector/affinity";
 
@@ -97,7 +103,11 @@ const nodesWord = (count: number) => `${count} ${count === 1 ? "node" : "nodes"}
  * nvidia.com/gpu=present:NoSchedule: this config does not tolerate it". With `onlyHolding`, only
  * groups that hold some of `resource` are told (CPU nodes a GPU pod skips are no news).
  */
-function excludedWords(excluded: { node: V1Node; why: string }[], resource: string | undefined, onlyHolding: boolean): string[] {
+function excludedWords(
+  excluded: { node: V1Node; why: string }[],
+  resource: string | undefined,
+  onlyHolding: boolean,
+): string[] {
   const groups = new Map<string, { count: number; amount: bigint }>();
   for (const { node, why } of excluded) {
     const group = groups.get(why) ?? { count: 0, amount: 0n };
@@ -106,9 +116,12 @@ function excludedWords(excluded: { node: V1Node; why: string }[], resource: stri
     groups.set(why, group);
   }
   const words: string[] = [];
-  for (const [why, { count, amount }] of [...groups].sort(([, a], [, b]) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0))) {
+  for (const [why, { count, amount }] of [...groups].sort(([, a], [, b]) =>
+    b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0,
+  )) {
     if (onlyHolding && amount === 0n) continue;
-    const what = resource && amount > 0n ? `${display(resource, amount)} ${resource} on ${nodesWord(count)}` : nodesWord(count);
+    const what =
+      resource && amount > 0n ? `${display(resource, amount)} ${resource} on ${nodesWord(count)}` : nodesWord(count);
     words.push(why.startsWith("tainted ") ? `${what} ${why}: this config does not tolerate it` : `${what} ${why}`);
   }
   return words;
@@ -119,7 +132,8 @@ function headlineResource(requests: [string, bigint][]): string | undefined {
   return (requests.find(([name]) => name.includes("/")) ?? requests[0])?.[0];
 }
 
-const quotaName = (quota: V1ResourceQuota) => `quota ${quota.metadata?.name ?? "(unnamed)"}${quota.metadata?.namespace ? ` of namespace ${quota.metadata.namespace}` : ""}`;
+const quotaName = (quota: V1ResourceQuota) =>
+  `quota ${quota.metadata?.name ?? "(unnamed)"}${quota.metadata?.namespace ? ` of namespace ${quota.metadata.namespace}` : ""}`;
 
 /**
  * Why a pod could never start, whatever other work finishes: it asks more than a namespace
@@ -139,7 +153,9 @@ export function neverFitsProblems(spec: V1PodSpec, nodes: V1Node[], quotas: V1Re
       if (!perPod || perPod <= nano(hard)) continue;
       const resource = key === "pods" || key === "count/pods" ? "pod" : key.replace(/^(requests|limits)\./, "");
       const asked = resource === "pod" ? "1 pod" : `${display(resource, perPod)} ${resource}`;
-      problems.push(`the pod asks ${asked}, but ${quotaName(quota)} allows at most ${display(resource, nano(hard))} (${key})`);
+      problems.push(
+        `the pod asks ${asked}, but ${quotaName(quota)} allows at most ${display(resource, nano(hard))} (${key})`,
+      );
     }
   }
   if (nodes.length === 0) return problems;
@@ -157,18 +173,27 @@ export function neverFitsProblems(spec: V1PodSpec, nodes: V1Node[], quotas: V1Re
     return problems;
   }
   const holds = (node: V1Node, name: string, need: bigint) => nano(node.status?.allocatable?.[name]) >= need;
-  const roomForPod = (node: V1Node) => node.status?.allocatable?.pods === undefined || nano(node.status.allocatable.pods) >= 1_000_000_000n;
-  if (usable.some((node) => roomForPod(node) && asked.every(([name, need]) => holds(node, name, need)))) return problems;
+  const roomForPod = (node: V1Node) =>
+    node.status?.allocatable?.pods === undefined || nano(node.status.allocatable.pods) >= 1_000_000_000n;
+  if (usable.some((node) => roomForPod(node) && asked.every(([name, need]) => holds(node, name, need))))
+    return problems;
   const beyondEveryNode = asked.filter(([name, need]) => !usable.some((node) => holds(node, name, need)));
   if (beyondEveryNode.length) {
     const [name, need] = beyondEveryNode.find(([candidate]) => candidate === resource) ?? beyondEveryNode[0];
-    const largest = usable.reduce((best, node) => (nano(node.status?.allocatable?.[name]) > nano(best.status?.allocatable?.[name]) ? node : best));
+    const largest = usable.reduce((best, node) =>
+      nano(node.status?.allocatable?.[name]) > nano(best.status?.allocatable?.[name]) ? node : best,
+    );
     const most = nano(largest.status?.allocatable?.[name]);
-    const words = most === 0n ? `no node it may use has ${name}` : `no node has ${display(name, need)} ${name} allocatable (largest: ${display(name, most)} on ${largest.metadata?.name})`;
+    const words =
+      most === 0n
+        ? `no node it may use has ${name}`
+        : `no node has ${display(name, need)} ${name} allocatable (largest: ${display(name, most)} on ${largest.metadata?.name})`;
     // Where that resource is instead (e.g. GPUs on tainted nodes) is the useful half of the answer.
     problems.push([words, ...excludedWords(excluded, name, true)].join("; "));
   } else if (asked.length) {
-    problems.push(`no node has ${asked.map(([name, need]) => `${display(name, need)} ${name}`).join(" and ")} allocatable together`);
+    problems.push(
+      `no node has ${asked.map(([name, need]) => `${display(name, need)} ${name}`).join(" and ")} allocatable together`,
+    );
   } else {
     problems.push("no node has room for another pod");
   }
@@ -176,7 +201,10 @@ export function neverFitsProblems(spec: V1PodSpec, nodes: V1Node[], quotas: V1Re
 }
 
 function display(resource: string, value: bigint): string {
-  const quantity: Quantity = { nano: value < 0n ? 0n : value, format: resource === "memory" || resource === "ephemeral-storage" ? "BinarySI" : "DecimalSI" };
+  const quantity: Quantity = {
+    nano: value < 0n ? 0n : value,
+    format: resource === "memory" || resource === "ephemeral-storage" ? "BinarySI" : "DecimalSI",
+  };
   return canonicalQuantity(formatQuantity(quantity));
 }
 
@@ -233,9 +261,13 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
     }
     const bound = podsByNode.get(node.metadata?.name ?? "") ?? [];
     const used = new Map<string, bigint>();
-    for (const pod of bound) for (const [name, amount] of podRequests(pod.spec)) used.set(name, (used.get(name) ?? 0n) + amount);
+    for (const pod of bound)
+      for (const [name, amount] of podRequests(pod.spec)) used.set(name, (used.get(name) ?? 0n) + amount);
     const allocatable = node.status?.allocatable ?? {};
-    let copies = allocatable.pods !== undefined ? Math.max(0, Number(nano(allocatable.pods) / 1_000_000_000n) - bound.length) : Number.MAX_SAFE_INTEGER;
+    let copies =
+      allocatable.pods !== undefined
+        ? Math.max(0, Number(nano(allocatable.pods) / 1_000_000_000n) - bound.length)
+        : Number.MAX_SAFE_INTEGER;
     for (const [name, need] of requests) {
       const available = nano(allocatable[name]) - (used.get(name) ?? 0n);
       free.set(name, (free.get(name) ?? 0n) + (available > 0n ? available : 0n));
@@ -251,9 +283,18 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
   // The headline resource: an extended one (GPUs) if requested, else the scarcest relative to the need.
   const [resource, need] =
     requests.find(([name]) => name.includes("/")) ??
-    [...requests].sort(([a, needA], [b, needB]) => Number((free.get(a) ?? 0n) / needA) - Number((free.get(b) ?? 0n) / needB))[0] ??
+    [...requests].sort(
+      ([a, needA], [b, needB]) => Number((free.get(a) ?? 0n) / needA) - Number((free.get(b) ?? 0n) / needB),
+    )[0] ??
     [];
-  const bottleneck = resource && need ? { resource, free: display(resource, free.get(resource) ?? 0n), allocatable: display(resource, allocatableTotal.get(resource) ?? 0n) } : undefined;
+  const bottleneck =
+    resource && need
+      ? {
+          resource,
+          free: display(resource, free.get(resource) ?? 0n),
+          allocatable: display(resource, allocatableTotal.get(resource) ?? 0n),
+        }
+      : undefined;
 
   // Taints, selectors and quota are told apart: each needs a different fix.
   const parts: string[] = [];
@@ -266,12 +307,21 @@ export function computeFits(spec: V1PodSpec, nodes: V1Node[], pods: V1Pod[], quo
       parts.push(`${bottleneck.free} of ${bottleneck.allocatable} ${bottleneck.resource} free`);
       const mostOnOne = mostFreeOnOneNode.get(bottleneck.resource) ?? 0n;
       // Free capacity split across nodes does not help a pod that needs more than any one node has.
-      if (nodeFits === 0 && need > mostOnOne) parts.push(`needs ${display(bottleneck.resource, need)} per pod, at most ${display(bottleneck.resource, mostOnOne)} free on one node`);
+      if (nodeFits === 0 && need > mostOnOne)
+        parts.push(
+          `needs ${display(bottleneck.resource, need)} per pod, at most ${display(bottleneck.resource, mostOnOne)} free on one node`,
+        );
     }
     parts.push(...elsewhere);
   } else {
     parts.push(`${eligible} eligible node(s)`);
   }
   if (quota) parts.push(`quota allows ${quota.allows} (${quota.key})`);
-  return { fits, nodeFits, quotaAllows: quota?.allows ?? null, bottleneck, reason: `fits ${fits}×: ${parts.join("; ")}` };
+  return {
+    fits,
+    nodeFits,
+    quotaAllows: quota?.allows ?? null,
+    bottleneck,
+    reason: `fits ${fits}×: ${parts.join("; ")}`,
+  };
 }

@@ -13,7 +13,12 @@ describe("kubeClients against the simulated cluster", async () => {
   const kubeconfig = fs.readFileSync(inject("kubeconfigPath"), "utf8");
 
   it("talks TLS + bearer token to the cluster through the kubeconfig", async () => {
-    const cluster = { id: 1, version: 1, kubeconfigEncrypted: encryptSecret(kubeconfig), context: loadKubeconfig(kubeconfig).getCurrentContext() };
+    const cluster = {
+      id: 1,
+      version: 1,
+      kubeconfigEncrypted: encryptSecret(kubeconfig),
+      context: loadKubeconfig(kubeconfig).getCurrentContext(),
+    };
     const { core, version } = kubeClients(cluster);
     expect((await version.getCode()).gitVersion).toMatch(/^v1\./);
     const nodes = await core.listNode();
@@ -23,7 +28,9 @@ describe("kubeClients against the simulated cluster", async () => {
 
   it("turns a missing object into a plain 404", async () => {
     const { core } = kubeClients({ id: 2, version: 1, kubeconfigEncrypted: encryptSecret(kubeconfig), context: "" });
-    const failure = await core.readNamespacedPod({ namespace: "default", name: "nope" }).then(() => null, describeKubeError);
+    const failure = await core
+      .readNamespacedPod({ namespace: "default", name: "nope" })
+      .then(() => null, describeKubeError);
     expect(failure).toMatchObject({ status: 404, reason: "NotFound", message: 'pods "nope" not found' });
   });
 

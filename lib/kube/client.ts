@@ -1,9 +1,17 @@
 import "server-only";
+
 import * as k8s from "@kubernetes/client-node";
-import { STRICT_KUBECONFIG_POLICY, vetKubeconfigText, type KubeconfigPolicy, type KubeconfigProblem } from "./kubeconfig-policy";
+
 import { decryptSecret, UnreadableSecretError } from "@/lib/crypto/secret-box";
+
 import { KubeCallError } from "./errors";
 import { authenticateWithTokenFile } from "./in-cluster";
+import {
+  STRICT_KUBECONFIG_POLICY,
+  vetKubeconfigText,
+  type KubeconfigPolicy,
+  type KubeconfigProblem,
+} from "./kubeconfig-policy";
 
 /**
  * What lib/kube needs of a cluster: enough to build (and cache) its client. `version` changes when
@@ -79,15 +87,27 @@ function unusableKubeconfig(message: string, problems: KubeconfigProblem[] = [])
  * the vetted fields only (never client-node's own parser of the text, which reads files and keeps
  * plugins), and selects a context. Throws a KubeCallError of kind "kubeconfig", in plain words.
  */
-export function loadKubeconfig(text: string, context?: string, policy: KubeconfigPolicy = STRICT_KUBECONFIG_POLICY): k8s.KubeConfig {
+export function loadKubeconfig(
+  text: string,
+  context?: string,
+  policy: KubeconfigPolicy = STRICT_KUBECONFIG_POLICY,
+): k8s.KubeConfig {
   const vetted = vetKubeconfigText(text, policy);
-  if (!vetted.ok) throw unusableKubeconfig(`The kubeconfig is refused: ${vetted.problems.map((problem) => problem.message).join("; ")}`, vetted.problems);
+  if (!vetted.ok)
+    throw unusableKubeconfig(
+      `The kubeconfig is refused: ${vetted.problems.map((problem) => problem.message).join("; ")}`,
+      vetted.problems,
+    );
   const config = new k8s.KubeConfig();
   config.loadFromOptions(vetted.options);
   const chosen = context || config.getCurrentContext();
-  if (!chosen || !config.getContextObject(chosen)) throw unusableKubeconfig(context ? `The kubeconfig has no context "${context}"` : "The kubeconfig has no current context: choose one");
+  if (!chosen || !config.getContextObject(chosen))
+    throw unusableKubeconfig(
+      context ? `The kubeconfig has no context "${context}"` : "The kubeconfig has no current context: choose one",
+    );
   config.setCurrentContext(chosen);
-  if (!config.getCurrentCluster()?.server) throw unusableKubeconfig(`Context "${chosen}" names no cluster with a server URL`);
+  if (!config.getCurrentCluster()?.server)
+    throw unusableKubeconfig(`Context "${chosen}" names no cluster with a server URL`);
   return config;
 }
 
@@ -117,7 +137,10 @@ export function kubeClients(cluster: ClusterConnection): KubeClients {
   const config = loadKubeconfig(storedKubeconfig(cluster), cluster.context, currentKubeconfigPolicy());
   if (cluster.inCluster) {
     const tokenFile = globalForKube.berthServiceAccountTokenFile;
-    if (!tokenFile) throw unusableKubeconfig("This is the cluster Berth ran in: Berth no longer runs there with a ServiceAccount token, so it cannot reach it");
+    if (!tokenFile)
+      throw unusableKubeconfig(
+        "This is the cluster Berth ran in: Berth no longer runs there with a ServiceAccount token, so it cannot reach it",
+      );
     authenticateWithTokenFile(config, tokenFile);
   }
   const clients: KubeClients = {

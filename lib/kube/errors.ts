@@ -3,7 +3,16 @@ import type { KubeconfigProblem } from "./kubeconfig-policy";
 /** A Kubernetes failure in words a person can act on, with the HTTP status Berth answers with. */
 export interface KubeFailure {
   status: number;
-  reason: "Unreachable" | "Forbidden" | "QuotaExceeded" | "Conflict" | "AlreadyExists" | "Invalid" | "NotFound" | "Unauthorized" | "Error";
+  reason:
+    | "Unreachable"
+    | "Forbidden"
+    | "QuotaExceeded"
+    | "Conflict"
+    | "AlreadyExists"
+    | "Invalid"
+    | "NotFound"
+    | "Unauthorized"
+    | "Error";
   message: string;
   /** The cluster's own HTTP status when it answered with one Berth does not name (e.g. 400). */
   clusterStatus?: number;
@@ -87,7 +96,16 @@ interface StatusBody {
   details?: { causes?: { field?: string; message?: string }[] };
 }
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
 
 function statusBody(body: unknown): StatusBody | undefined {
   if (typeof body === "string") {
@@ -121,29 +139,61 @@ export function describeKubeError(error: unknown): KubeFailure {
   if (typeof code === "number" && code >= 400) {
     const body = statusBody((error as { body?: unknown }).body);
     const message = body?.message ?? `The cluster answered HTTP ${code}`;
-    const causes = body?.details?.causes?.map((cause) => (cause.field ? `${cause.field}: ${cause.message}` : cause.message)).filter(Boolean);
-    if (code === 401) return { status: 502, reason: "Unauthorized", message: "The cluster refused Berth's credentials (401): the kubeconfig's token or certificate is not valid." };
-    if (code === 403 && /exceeded quota|must specify/.test(message)) return { status: 403, reason: "QuotaExceeded", message: `Refused by the namespace quota: ${message}` };
+    const causes = body?.details?.causes
+      ?.map((cause) => (cause.field ? `${cause.field}: ${cause.message}` : cause.message))
+      .filter(Boolean);
+    if (code === 401)
+      return {
+        status: 502,
+        reason: "Unauthorized",
+        message: "The cluster refused Berth's credentials (401): the kubeconfig's token or certificate is not valid.",
+      };
+    if (code === 403 && /exceeded quota|must specify/.test(message))
+      return { status: 403, reason: "QuotaExceeded", message: `Refused by the namespace quota: ${message}` };
     const permission = code === 403 ? refusedPermission(message) : undefined;
     if (permission) return { status: 403, reason: "Forbidden", message: mayNotMessage(permission), permission };
-    if (code === 403) return { status: 403, reason: "Forbidden", message: `The cluster refused Berth's account: ${message}` };
+    if (code === 403)
+      return { status: 403, reason: "Forbidden", message: `The cluster refused Berth's account: ${message}` };
     if (code === 404) return { status: 404, reason: "NotFound", message };
     if (code === 409 && body?.reason === "AlreadyExists") return { status: 409, reason: "AlreadyExists", message };
-    if (code === 409) return { status: 409, reason: "Conflict", message: `Changed by someone else meanwhile: ${message}` };
-    if (code === 422) return { status: 422, reason: "Invalid", message: causes?.length ? `The cluster found it invalid: ${causes.join("; ")}` : message };
-    return { status: 502, reason: "Error", message: `The cluster answered HTTP ${code}: ${message}`, clusterStatus: code };
+    if (code === 409)
+      return { status: 409, reason: "Conflict", message: `Changed by someone else meanwhile: ${message}` };
+    if (code === 422)
+      return {
+        status: 422,
+        reason: "Invalid",
+        message: causes?.length ? `The cluster found it invalid: ${causes.join("; ")}` : message,
+      };
+    return {
+      status: 502,
+      reason: "Error",
+      message: `The cluster answered HTTP ${code}: ${message}`,
+      clusterStatus: code,
+    };
   }
   const network = networkCode(error);
   if (network && (network.startsWith("ERR_TLS") || network.includes("CERT"))) {
-    return { status: 503, reason: "Unreachable", message: `The cluster's TLS certificate was not accepted (${network}).` };
+    return {
+      status: 503,
+      reason: "Unreachable",
+      message: `The cluster's TLS certificate was not accepted (${network}).`,
+    };
   }
-  if (network && NETWORK_CODES.has(network)) return { status: 503, reason: "Unreachable", message: `The cluster cannot be reached (${network}).` };
+  if (network && NETWORK_CODES.has(network))
+    return { status: 503, reason: "Unreachable", message: `The cluster cannot be reached (${network}).` };
   // Anything else is a client or credential plugin's own text (a plugin's stderr, a file path):
   // users get a classified sentence, the server log the details.
   const text = error instanceof Error ? error.message : String(error);
   console.error(`berth: a request to a cluster failed: ${text.slice(0, 500)}`);
-  if (/timeout|timed out/i.test(text)) return { status: 503, reason: "Unreachable", message: "The cluster did not answer in time." };
-  if (/certificate|tls|ssl/i.test(text)) return { status: 503, reason: "Unreachable", message: "The cluster's TLS certificate was not accepted." };
-  if (/fetch failed|socket hang up|network/i.test(text)) return { status: 503, reason: "Unreachable", message: "The cluster cannot be reached." };
-  return { status: 502, reason: "Error", message: "The request to the cluster failed (the server log has the details)." };
+  if (/timeout|timed out/i.test(text))
+    return { status: 503, reason: "Unreachable", message: "The cluster did not answer in time." };
+  if (/certificate|tls|ssl/i.test(text))
+    return { status: 503, reason: "Unreachable", message: "The cluster's TLS certificate was not accepted." };
+  if (/fetch failed|socket hang up|network/i.test(text))
+    return { status: 503, reason: "Unreachable", message: "The cluster cannot be reached." };
+  return {
+    status: 502,
+    reason: "Error",
+    message: "The request to the cluster failed (the server log has the details).",
+  };
 }

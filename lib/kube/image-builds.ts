@@ -1,13 +1,25 @@
 import "server-only";
-import type { CoreV1Event, V1ConfigMap, V1Container, V1Job, V1Pod, V1PodSecurityContext, V1ResourceRequirements, V1Secret, V1SecurityContext } from "@kubernetes/client-node";
+
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1Container,
+  V1Job,
+  V1Pod,
+  V1PodSecurityContext,
+  V1ResourceRequirements,
+  V1Secret,
+  V1SecurityContext,
+} from "@kubernetes/client-node";
+
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, isKubeCallError, isUnreadableLog, KubeCallError } from "./errors";
 import type { SharedInformer } from "./informers";
+import { MANAGED_BY_BERTH } from "./labels";
 import { createNamespace } from "./namespaces";
 import { hardenedPodSecurity } from "./pod-builder";
 import { followPodLog } from "./run-pods";
 import { callCluster } from "./timeout";
-import { MANAGED_BY_BERTH } from "./labels";
 
 /** The builder container's name in a Kaniko build pod. */
 export const KANIKO_CONTAINER = "kaniko";
@@ -24,7 +36,9 @@ export interface BuildContainerResources {
   limits: { cpu: string | null; memory: string | null };
 }
 
-const isNotFound = (error: unknown) => (error as { code?: unknown })?.code === 404 || (isKubeCallError(error, "call") && error.failure.reason === "NotFound");
+const isNotFound = (error: unknown) =>
+  (error as { code?: unknown })?.code === 404 ||
+  (isKubeCallError(error, "call") && error.failure.reason === "NotFound");
 
 /** What a build Job needs: names, the Dockerfile, the docker config JSON, the executor and its image. */
 export interface BuildJobSpec {
@@ -57,7 +71,8 @@ const KANIKO_SECURITY: V1SecurityContext = {
 /** Kubernetes requirements from the settings' values, without the unset ones. */
 function containerResources(resources: BuildContainerResources | undefined): V1ResourceRequirements | undefined {
   if (!resources) return undefined;
-  const set = (list: { cpu: string | null; memory: string | null }) => Object.fromEntries(Object.entries(list).filter((entry): entry is [string, string] => entry[1] !== null));
+  const set = (list: { cpu: string | null; memory: string | null }) =>
+    Object.fromEntries(Object.entries(list).filter((entry): entry is [string, string] => entry[1] !== null));
   const requirements: V1ResourceRequirements = {};
   const requests = set(resources.requests);
   const limits = set(resources.limits);
@@ -72,7 +87,12 @@ function kanikoContainer(spec: BuildJobSpec): V1Container {
     name: KANIKO_CONTAINER,
     securityContext: KANIKO_SECURITY,
     image: spec.executorImage,
-    args: ["--context=dir:///workspace", "--dockerfile=/workspace/Dockerfile", `--destination=${spec.destination}`, "--digest-file=/dev/termination-log"],
+    args: [
+      "--context=dir:///workspace",
+      "--dockerfile=/workspace/Dockerfile",
+      `--destination=${spec.destination}`,
+      "--digest-file=/dev/termination-log",
+    ],
     volumeMounts: [
       { name: "context", mountPath: "/workspace" },
       { name: "docker-config", mountPath: "/kaniko/.docker" },
@@ -130,15 +150,26 @@ function buildkitContainer(spec: BuildJobSpec): V1Container {
 
 /** The ConfigMap, Secret and Job of one build (pure, so the shapes are testable). */
 export function buildJobObjects(spec: BuildJobSpec): { configMap: V1ConfigMap; secret: V1Secret; job: V1Job } {
-  const metadata = (name: string) => ({ name, namespace: spec.namespace, labels: { ...spec.labels, ...MANAGED_BY_BERTH } });
+  const metadata = (name: string) => ({
+    name,
+    namespace: spec.namespace,
+    labels: { ...spec.labels, ...MANAGED_BY_BERTH },
+  });
   const buildkit = spec.executor === "buildkit";
   const container = buildkit ? buildkitContainer(spec) : kanikoContainer(spec);
   const resources = containerResources(spec.resources);
   if (resources) container.resources = resources;
   // BuildKit's profile is set on its container; the pod's default stays RuntimeDefault for anything else.
-  const podSecurity: V1PodSecurityContext = buildkit ? { ...hardenedPodSecurity(), fsGroup: BUILDKIT_USER } : hardenedPodSecurity();
+  const podSecurity: V1PodSecurityContext = buildkit
+    ? { ...hardenedPodSecurity(), fsGroup: BUILDKIT_USER }
+    : hardenedPodSecurity();
   return {
-    configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: metadata(spec.configMapName), data: { Dockerfile: spec.dockerfile } },
+    configMap: {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: metadata(spec.configMapName),
+      data: { Dockerfile: spec.dockerfile },
+    },
     secret: {
       apiVersion: "v1",
       kind: "Secret",
@@ -160,7 +191,10 @@ export function buildJobObjects(spec: BuildJobSpec): { configMap: V1ConfigMap; s
             containers: [container],
             volumes: [
               { name: "context", configMap: { name: spec.configMapName } },
-              { name: "docker-config", secret: { secretName: spec.secretName, items: [{ key: ".dockerconfigjson", path: "config.json" }] } },
+              {
+                name: "docker-config",
+                secret: { secretName: spec.secretName, items: [{ key: ".dockerconfigjson", path: "config.json" }] },
+              },
               ...(buildkit ? [{ name: "buildkitd", emptyDir: {} }] : []),
             ],
           },
@@ -200,7 +234,11 @@ export function buildPodsByLabel(pods: readonly V1Pod[], label: string): Map<str
 }
 
 /** The build pods of a namespace, by the value of `label`, read from the cluster once. */
-export async function listBuildPods(cluster: ClusterConnection, namespace: string, label: string): Promise<Map<string, V1Pod>> {
+export async function listBuildPods(
+  cluster: ClusterConnection,
+  namespace: string,
+  label: string,
+): Promise<Map<string, V1Pod>> {
   const list = await callCluster(kubeClients(cluster).core.listNamespacedPod({ namespace, labelSelector: label }));
   return buildPodsByLabel(list.items, label);
 }
@@ -210,13 +248,26 @@ export async function listBuildPods(cluster: ClusterConnection, namespace: strin
  * Fails like a request when the informer has not synced or is stale, so callers keep builds as
  * they are until the cluster answers again.
  */
-export async function watchedBuildPods(informer: SharedInformer<V1Pod>, namespace: string, label: string): Promise<Map<string, V1Pod>> {
+export async function watchedBuildPods(
+  informer: SharedInformer<V1Pod>,
+  namespace: string,
+  label: string,
+): Promise<Map<string, V1Pod>> {
   try {
     await informer.whenSynced(10_000);
   } catch (error) {
-    throw new KubeCallError({ status: 503, reason: "Unreachable", message: error instanceof Error ? error.message : String(error) });
+    throw new KubeCallError({
+      status: 503,
+      reason: "Unreachable",
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
-  if (informer.status().stale) throw new KubeCallError({ status: 503, reason: "Unreachable", message: informer.status().error ?? "The cluster is not answering" });
+  if (informer.status().stale)
+    throw new KubeCallError({
+      status: 503,
+      reason: "Unreachable",
+      message: informer.status().error ?? "The cluster is not answering",
+    });
   return buildPodsByLabel(informer.list(namespace), label);
 }
 
@@ -232,13 +283,21 @@ export async function readBuildJob(cluster: ClusterConnection, namespace: string
 
 /** The builder container of a build pod (Kaniko's or BuildKit's), not a sidecar a webhook added. */
 export function builderContainerName(pod: V1Pod): string {
-  return pod.spec?.containers?.find((container) => BUILDER_CONTAINERS.includes(container.name))?.name ?? KANIKO_CONTAINER;
+  return (
+    pod.spec?.containers?.find((container) => BUILDER_CONTAINERS.includes(container.name))?.name ?? KANIKO_CONTAINER
+  );
 }
 
 /** The whole log of a build pod's builder container (empty when it has not started). */
 export async function readBuildLog(cluster: ClusterConnection, namespace: string, pod: V1Pod): Promise<string> {
   try {
-    return await callCluster(kubeClients(cluster).core.readNamespacedPodLog({ namespace, name: pod.metadata!.name!, container: builderContainerName(pod) }));
+    return await callCluster(
+      kubeClients(cluster).core.readNamespacedPodLog({
+        namespace,
+        name: pod.metadata!.name!,
+        container: builderContainerName(pod),
+      }),
+    );
   } catch (error) {
     if (isUnreadableLog(error)) return "";
     throw error;
@@ -250,12 +309,27 @@ export async function readBuildLog(cluster: ClusterConnection, namespace: string
  * text; resolves when the container's log ends or `signal` aborts. Throws when it cannot start
  * (e.g. the container is still waiting to start: 400).
  */
-export function followBuildLog(cluster: ClusterConnection, namespace: string, pod: V1Pod, onChunk: (text: string) => void, signal: AbortSignal): Promise<void> {
-  return followPodLog(cluster, { namespace, podName: pod.metadata!.name!, container: builderContainerName(pod) }, onChunk, signal);
+export function followBuildLog(
+  cluster: ClusterConnection,
+  namespace: string,
+  pod: V1Pod,
+  onChunk: (text: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  return followPodLog(
+    cluster,
+    { namespace, podName: pod.metadata!.name!, container: builderContainerName(pod) },
+    onChunk,
+    signal,
+  );
 }
 
 /** Deletes a build's objects; ones already gone are fine. The Job's pod goes with it (Background). */
-export async function deleteBuildObjects(cluster: ClusterConnection, namespace: string, names: { job?: string; configMap?: string; secret?: string }): Promise<void> {
+export async function deleteBuildObjects(
+  cluster: ClusterConnection,
+  namespace: string,
+  names: { job?: string; configMap?: string; secret?: string },
+): Promise<void> {
   const { core, batch } = kubeClients(cluster);
   const ignoreMissing = async (promise: Promise<unknown>) => {
     try {
@@ -264,7 +338,8 @@ export async function deleteBuildObjects(cluster: ClusterConnection, namespace: 
       if (!isNotFound(error)) throw error;
     }
   };
-  if (names.job) await ignoreMissing(batch.deleteNamespacedJob({ namespace, name: names.job, propagationPolicy: "Background" }));
+  if (names.job)
+    await ignoreMissing(batch.deleteNamespacedJob({ namespace, name: names.job, propagationPolicy: "Background" }));
   if (names.configMap) await ignoreMissing(core.deleteNamespacedConfigMap({ namespace, name: names.configMap }));
   if (names.secret) await ignoreMissing(core.deleteNamespacedSecret({ namespace, name: names.secret }));
 }
@@ -305,7 +380,11 @@ export function buildPodState(pod: V1Pod): BuildPodState {
     return { phase: "succeeded", digest: digestFromMessage(terminated?.message) };
   }
   if (phase === "Failed" || terminated) {
-    const detail = terminated ? [terminated.reason, terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : null].filter(Boolean).join(", ") : (pod.status?.message ?? pod.status?.reason ?? null);
+    const detail = terminated
+      ? [terminated.reason, terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : null]
+          .filter(Boolean)
+          .join(", ")
+      : (pod.status?.message ?? pod.status?.reason ?? null);
     return { phase: "failed", detail: detail || null };
   }
   if (phase === "Running") return { phase: "running" };
@@ -319,9 +398,22 @@ export function buildPodState(pod: V1Pod): BuildPodState {
  * createPods records `Error creating: <apiserver error>`), without the `Error creating: ` prefix.
  * Null when there is none. `events` are Warning events of the Job's namespace.
  */
-export function jobPodRefusal(events: readonly CoreV1Event[], jobName: string): { message: string; at: Date | null } | null {
-  const time = (event: CoreV1Event) => new Date(event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0).getTime();
-  const refusals = events.filter((event) => event.reason === "FailedCreate" && event.involvedObject?.kind === "Job" && event.involvedObject.name === jobName);
+export function jobPodRefusal(
+  events: readonly CoreV1Event[],
+  jobName: string,
+): { message: string; at: Date | null } | null {
+  const time = (event: CoreV1Event) =>
+    new Date(
+      event.series?.lastObservedTime ??
+        event.lastTimestamp ??
+        event.eventTime ??
+        event.metadata?.creationTimestamp ??
+        0,
+    ).getTime();
+  const refusals = events.filter(
+    (event) =>
+      event.reason === "FailedCreate" && event.involvedObject?.kind === "Job" && event.involvedObject.name === jobName,
+  );
   if (!refusals.length) return null;
   const newest = refusals.reduce((a, b) => (time(b) > time(a) ? b : a));
   const at = time(newest);

@@ -1,4 +1,5 @@
 import "server-only";
+
 import fs from "node:fs";
 import path from "node:path";
 import type { KubeConfig, User } from "@kubernetes/client-node";
@@ -83,7 +84,9 @@ class ServiceAccountTokenFile implements Authenticator {
     try {
       token = (await fs.promises.readFile(this.tokenFile, "utf8")).trim();
     } catch (error) {
-      throw new Error(`Berth cannot read its ServiceAccount token (${this.tokenFile}): ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+      throw new Error(
+        `Berth cannot read its ServiceAccount token (${this.tokenFile}): ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`,
+      );
     }
     opts.headers ??= {};
     opts.headers.Authorization = `Bearer ${token}`;

@@ -2,10 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { InformerEvent } from "./informers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
 import { simFaults } from "@/test/support/sim-admin";
+
+import type { InformerEvent } from "./informers";
 
 // A private cluster: these tests take its API down, which the shared test cluster must not see.
 describe("shared informers against a cluster that fails", async () => {
@@ -22,7 +24,12 @@ describe("shared informers against a cluster that fails", async () => {
 
   const connection = () => {
     const text = fs.readFileSync(cluster.kubeconfigPath, "utf8");
-    return { id: 9001, version: 1, kubeconfigEncrypted: encryptSecret(text), context: loadKubeconfig(text).getCurrentContext() };
+    return {
+      id: 9001,
+      version: 1,
+      kubeconfigEncrypted: encryptSecret(text),
+      context: loadKubeconfig(text).getCurrentContext(),
+    };
   };
   const simAdmin = (change?: Record<string, unknown>) => simFaults(cluster.kubeconfigPath, change);
   const pod = (name: string, duration: string): V1Pod => ({
@@ -58,7 +65,11 @@ describe("shared informers against a cluster that fails", async () => {
     expect(events[0]).toMatchObject({ type: "add", object: { metadata: { name: "shared-one" } } });
     expect(events.filter((event) => event.type === "update").length).toBeGreaterThan(0);
 
-    await kubeClients(connection()).core.deleteNamespacedPod({ namespace: "default", name: "shared-one", gracePeriodSeconds: 0 });
+    await kubeClients(connection()).core.deleteNamespacedPod({
+      namespace: "default",
+      name: "shared-one",
+      gracePeriodSeconds: 0,
+    });
     await until("the delete event", () => events.some((event) => event.type === "delete"));
     expect(first.informer.get("default", "shared-one")).toBeUndefined();
     unsubscribe();
@@ -73,7 +84,10 @@ describe("shared informers against a cluster that fails", async () => {
     const unsubscribe = informer.subscribe((event) => {
       if (event.type === "status") statuses.push(event.status.stale);
     });
-    await kubeClients(connection()).core.createNamespacedPod({ namespace: "default", body: pod("through-outage", "2s") });
+    await kubeClients(connection()).core.createNamespacedPod({
+      namespace: "default",
+      body: pod("through-outage", "2s"),
+    });
     await until("the pod to run", () => informer.get("default", "through-outage")?.status?.phase === "Running");
 
     // The outage cuts the watch; the pod finishes while nobody can watch it.
@@ -83,14 +97,17 @@ describe("shared informers against a cluster that fails", async () => {
     expect(informer.status().staleSince).toMatch(/^\d{4}-/);
     expect(informer.status().error).toBeTruthy();
     // The admin endpoint answers through the outage: the store moving on is the pod ending unseen.
-    for (let deadline = Date.now() + 15_000; (await simAdmin()).resourceVersion === beforeOutage; ) {
+    for (let deadline = Date.now() + 15_000; (await simAdmin()).resourceVersion === beforeOutage;) {
       if (Date.now() > deadline) throw new Error("timed out waiting for the pod to end during the outage");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(informer.get("default", "through-outage")?.status?.phase).toBe("Running");
     const { resourceVersion: atResume } = await simAdmin();
     await simAdmin({ paused: false });
-    const ended = await kubeClients(connection()).core.readNamespacedPod({ namespace: "default", name: "through-outage" });
+    const ended = await kubeClients(connection()).core.readNamespacedPod({
+      namespace: "default",
+      name: "through-outage",
+    });
     expect(ended.status?.phase).toBe("Succeeded");
     expect(BigInt(ended.metadata!.resourceVersion!)).toBeLessThanOrEqual(BigInt(atResume));
 
@@ -113,10 +130,18 @@ describe("shared informers against a cluster that fails", async () => {
     });
     // Compact history, then cut the watch: the resumed watch answers 410 and the informer relists.
     await simAdmin({ compactNow: true, dropWatchesNow: true });
-    await kubeClients(connection()).core.createNamespacedPod({ namespace: "default", body: pod("after-compaction", "30s") });
+    await kubeClients(connection()).core.createNamespacedPod({
+      namespace: "default",
+      body: pod("after-compaction", "30s"),
+    });
     await until("the new pod", () => informer.get("default", "after-compaction") !== undefined);
     const server = await kubeClients(connection()).core.listPodForAllNamespaces();
-    expect(informer.list().map((item) => item.metadata!.name).sort()).toEqual(server.items.map((item) => item.metadata!.name).sort());
+    expect(
+      informer
+        .list()
+        .map((item) => item.metadata!.name)
+        .sort(),
+    ).toEqual(server.items.map((item) => item.metadata!.name).sort());
     expect(adds).toEqual(["after-compaction"]);
     expect(deletes).toEqual([]);
     unsubscribe();
@@ -149,9 +174,17 @@ describe("shared informers against a cluster that fails", async () => {
     const scoped = acquireInformer(connection(), "pods", "narrow");
     const warnings = acquireInformer(connection(), "warning-events");
     await Promise.all([scoped.informer.whenSynced(), warnings.informer.whenSynced()]);
-    await core.createNamespacedPod({ namespace: "narrow", body: { ...pod("cannot-pull", "30s"), metadata: { name: "cannot-pull", namespace: "narrow", annotations: { "sim.berth.dev/image-pull": "fail" } } } });
+    await core.createNamespacedPod({
+      namespace: "narrow",
+      body: {
+        ...pod("cannot-pull", "30s"),
+        metadata: { name: "cannot-pull", namespace: "narrow", annotations: { "sim.berth.dev/image-pull": "fail" } },
+      },
+    });
     await core.createNamespacedPod({ namespace: "default", body: pod("elsewhere", "30s") });
-    await until("the Warning about the pull", () => warnings.informer.list("narrow").some((event) => event.reason === "Failed" || event.reason === "BackOff"));
+    await until("the Warning about the pull", () =>
+      warnings.informer.list("narrow").some((event) => event.reason === "Failed" || event.reason === "BackOff"),
+    );
     expect(warnings.informer.list().every((event) => event.type === "Warning")).toBe(true);
     expect(scoped.informer.list().map((item) => item.metadata?.name)).toEqual(["cannot-pull"]);
     scoped.release();
@@ -162,20 +195,61 @@ describe("shared informers against a cluster that fails", async () => {
     const { core } = kubeClients(connection());
     await core.createNamespace({ body: { metadata: { name: "compact" } } });
     const foreign = (name: string, resources: Record<string, string>): V1Pod => ({
-      metadata: { name, namespace: "compact", labels: { app: "other" }, annotations: { "sim.berth.dev/duration": "60s", note: "x".repeat(2000) } },
-      spec: { containers: [{ name: "main", image: "busybox", env: [{ name: "A", value: "b" }], resources: { requests: resources, limits: resources } }] },
+      metadata: {
+        name,
+        namespace: "compact",
+        labels: { app: "other" },
+        annotations: { "sim.berth.dev/duration": "60s", note: "x".repeat(2000) },
+      },
+      spec: {
+        containers: [
+          {
+            name: "main",
+            image: "busybox",
+            env: [{ name: "A", value: "b" }],
+            resources: { requests: resources, limits: resources },
+          },
+        ],
+      },
     });
     // No GPU node here: the GPU pod stays Pending, with the scheduler's reason in its status.
-    await core.createNamespacedPod({ namespace: "compact", body: foreign("listed-gpu", { cpu: "10m", "nvidia.com/gpu": "1" }) });
-    await core.createNamespacedPod({ namespace: "compact", body: { ...pod("berth-made", "60s"), metadata: { name: "berth-made", namespace: "compact", labels: { "berth.dev/run": "r1" }, annotations: { "sim.berth.dev/duration": "60s" } } } });
+    await core.createNamespacedPod({
+      namespace: "compact",
+      body: foreign("listed-gpu", { cpu: "10m", "nvidia.com/gpu": "1" }),
+    });
+    await core.createNamespacedPod({
+      namespace: "compact",
+      body: {
+        ...pod("berth-made", "60s"),
+        metadata: {
+          name: "berth-made",
+          namespace: "compact",
+          labels: { "berth.dev/run": "r1" },
+          annotations: { "sim.berth.dev/duration": "60s" },
+        },
+      },
+    });
     const { informer, release } = acquireInformer({ ...connection(), id: 9004 }, "pods");
     await informer.whenSynced();
-    await until("the GPU pod's scheduling verdict", () => informer.get("compact", "listed-gpu")?.status?.conditions?.some((condition) => condition.type === "PodScheduled") === true);
+    await until(
+      "the GPU pod's scheduling verdict",
+      () =>
+        informer
+          .get("compact", "listed-gpu")
+          ?.status?.conditions?.some((condition) => condition.type === "PodScheduled") === true,
+    );
     const listed = informer.get("compact", "listed-gpu")!;
     expect(listed.metadata).not.toHaveProperty("annotations");
     expect(listed.metadata).not.toHaveProperty("labels");
-    expect(listed.metadata).toMatchObject({ name: "listed-gpu", namespace: "compact", uid: expect.any(String), resourceVersion: expect.any(String) });
-    expect(listed.spec?.containers).toEqual([{ name: "main", resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } }]);
+    expect(listed.metadata).toMatchObject({
+      name: "listed-gpu",
+      namespace: "compact",
+      uid: expect.any(String),
+      resourceVersion: expect.any(String),
+    });
+    expect(listed.spec?.containers).toEqual([
+      { name: "main", resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } },
+    ]);
     expect(listed.status?.phase).toBe("Pending");
     expect(listed.status?.conditions?.find((condition) => condition.type === "PodScheduled")?.status).toBe("False");
     const made = informer.get("compact", "berth-made")!;
@@ -193,7 +267,12 @@ describe("shared informers against a cluster that fails", async () => {
   });
 
   it("reports an unusable kubeconfig as a stale informer instead of throwing", async () => {
-    const broken = { id: 9002, version: 1, kubeconfigEncrypted: encryptSecret("apiVersion: v1\nkind: Config\n"), context: "" };
+    const broken = {
+      id: 9002,
+      version: 1,
+      kubeconfigEncrypted: encryptSecret("apiVersion: v1\nkind: Config\n"),
+      context: "",
+    };
     const { informer, release } = acquireInformer(broken, "nodes");
     await until("the informer to report stale", () => informer.status().stale);
     expect(informer.status()).toMatchObject({ synced: false, stale: true, error: expect.stringContaining("context") });

@@ -1,7 +1,9 @@
 import "server-only";
+
 import http from "node:http";
 import https from "node:https";
 import * as k8s from "@kubernetes/client-node";
+
 import { kubeClients, type ClusterConnection, type KubeClients } from "@/lib/kube/client";
 import { describeKubeError, mayNotMessage, type KubeFailure } from "@/lib/kube/errors";
 import { compactPod } from "@/lib/kube/pods";
@@ -43,7 +45,8 @@ export interface InformerStatus {
   forbidden: boolean;
 }
 
-export type InformerEvent<T> = { type: "add" | "update" | "delete"; object: T } | { type: "status"; status: InformerStatus };
+export type InformerEvent<T> =
+  { type: "add" | "update" | "delete"; object: T } | { type: "status"; status: InformerStatus };
 
 export interface SharedInformer<T> {
   list(namespace?: string): readonly T[];
@@ -93,7 +96,11 @@ const RESOURCES: Record<WatchedKind, ResourceSpec> = {
   events: { resource: "events" },
   "warning-events": { resource: "events", fieldSelector: "type=Warning" },
   namespaces: { resource: "namespaces" },
-  sparkapplications: { resource: SPARK_APPLICATION.plural, group: SPARK_APPLICATION.group, version: SPARK_APPLICATION.version },
+  sparkapplications: {
+    resource: SPARK_APPLICATION.plural,
+    group: SPARK_APPLICATION.group,
+    version: SPARK_APPLICATION.version,
+  },
 };
 
 function watchPath(kind: WatchedKind, namespace: string | undefined): string {
@@ -105,22 +112,33 @@ function watchPath(kind: WatchedKind, namespace: string | undefined): string {
 type Page = { limit: number; _continue?: string; fieldSelector?: string };
 type PageFn = (page: Page) => Promise<k8s.KubernetesListObject<AnyObject>>;
 
-function pageFunction({ core, custom }: Pick<KubeClients, "core" | "custom">, kind: WatchedKind, namespace: string | undefined): PageFn {
+function pageFunction(
+  { core, custom }: Pick<KubeClients, "core" | "custom">,
+  kind: WatchedKind,
+  namespace: string | undefined,
+): PageFn {
   switch (kind) {
     case "sparkapplications": {
       const { group, version, plural } = SPARK_APPLICATION;
       return (page) =>
         (namespace
           ? custom.listNamespacedCustomObject({ group, version, plural, namespace, ...page })
-          : custom.listClusterCustomObject({ group, version, plural, ...page })) as Promise<k8s.KubernetesListObject<AnyObject>>;
+          : custom.listClusterCustomObject({ group, version, plural, ...page })) as Promise<
+          k8s.KubernetesListObject<AnyObject>
+        >;
     }
     case "pods":
-      return (page) => (namespace ? core.listNamespacedPod({ namespace, ...page }) : core.listPodForAllNamespaces(page));
+      return (page) =>
+        namespace ? core.listNamespacedPod({ namespace, ...page }) : core.listPodForAllNamespaces(page);
     case "resourcequotas":
-      return (page) => (namespace ? core.listNamespacedResourceQuota({ namespace, ...page }) : core.listResourceQuotaForAllNamespaces(page));
+      return (page) =>
+        namespace
+          ? core.listNamespacedResourceQuota({ namespace, ...page })
+          : core.listResourceQuotaForAllNamespaces(page);
     case "events":
     case "warning-events":
-      return (page) => (namespace ? core.listNamespacedEvent({ namespace, ...page }) : core.listEventForAllNamespaces(page));
+      return (page) =>
+        namespace ? core.listNamespacedEvent({ namespace, ...page }) : core.listEventForAllNamespaces(page);
     case "nodes":
       return (page) => core.listNode(page);
     case "namespaces":
@@ -136,27 +154,35 @@ const PAGE_TIMEOUT_MS = 60_000;
 /** GET of a JSON document with the kubeconfig's credentials; a refusal throws client-node's ApiException, as its clients do. */
 function getJson(url: URL, options: https.RequestOptions): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const request = (url.protocol === "https:" ? https : http).request(url, { ...options, method: "GET", headers: { ...options.headers, Accept: "application/json" } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("error", reject);
-      response.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        const status = response.statusCode ?? 0;
-        if (status < 200 || status > 299) {
-          reject(new k8s.ApiException(status, `HTTP-Code: ${status}`, text, response.headers as Record<string, string>));
-          return;
-        }
-        try {
-          resolve(JSON.parse(text));
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
+    const request = (url.protocol === "https:" ? https : http).request(
+      url,
+      { ...options, method: "GET", headers: { ...options.headers, Accept: "application/json" } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", reject);
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const status = response.statusCode ?? 0;
+          if (status < 200 || status > 299) {
+            reject(
+              new k8s.ApiException(status, `HTTP-Code: ${status}`, text, response.headers as Record<string, string>),
+            );
+            return;
+          }
+          try {
+            resolve(JSON.parse(text));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
     request.on("error", reject);
     // A cluster that stops answering mid-list fails the list (retried with backoff) instead of holding it forever.
-    request.setTimeout(PAGE_TIMEOUT_MS, () => request.destroy(new Error(`The cluster did not answer a list page within ${PAGE_TIMEOUT_MS / 1000} s`)));
+    request.setTimeout(PAGE_TIMEOUT_MS, () =>
+      request.destroy(new Error(`The cluster did not answer a list page within ${PAGE_TIMEOUT_MS / 1000} s`)),
+    );
     request.end();
   });
 }
@@ -165,7 +191,12 @@ function getJson(url: URL, options: https.RequestOptions): Promise<unknown> {
  * The whole list as plain JSON, page by page, each page compacted as it arrives so that only the
  * compact objects add up (a page's text and parsed objects are dropped before the next is asked for).
  */
-function compactPagedList(config: k8s.KubeConfig, kind: WatchedKind, namespace: string | undefined, compact: (object: AnyObject) => AnyObject): ListFn {
+function compactPagedList(
+  config: k8s.KubeConfig,
+  kind: WatchedKind,
+  namespace: string | undefined,
+  compact: (object: AnyObject) => AnyObject,
+): ListFn {
   const { fieldSelector } = RESOURCES[kind];
   return async () => {
     const server = config.getCurrentCluster()?.server;
@@ -196,7 +227,11 @@ function compactPagedList(config: k8s.KubeConfig, kind: WatchedKind, namespace: 
 }
 
 /** The whole list, read page by page; the snapshot's resourceVersion is the first page's. */
-function pagedList(clients: Pick<KubeClients, "core" | "custom" | "config">, kind: WatchedKind, namespace: string | undefined): ListFn {
+function pagedList(
+  clients: Pick<KubeClients, "core" | "custom" | "config">,
+  kind: WatchedKind,
+  namespace: string | undefined,
+): ListFn {
   const { compact } = RESOURCES[kind];
   if (compact) return compactPagedList(clients.config, kind, namespace, compact);
   const page = pageFunction(clients, kind, namespace);
@@ -204,7 +239,7 @@ function pagedList(clients: Pick<KubeClients, "core" | "custom" | "config">, kin
   return async () => {
     const first = await page({ limit: PAGE_SIZE, fieldSelector });
     const items = [...first.items];
-    for (let next = first.metadata?._continue; next; ) {
+    for (let next = first.metadata?._continue; next;) {
       const more = await page({ limit: PAGE_SIZE, _continue: next, fieldSelector });
       items.push(...more.items);
       next = more.metadata?._continue;
@@ -261,7 +296,12 @@ class ClusterInformer implements SharedInformer<AnyObject> {
     // ListWatch says nothing when a (re)started watch connects; wrapping the watch call tells us the
     // cluster answers again, and lets us drop managedFields before objects enter the cache.
     const watch = {
-      watch: async (path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, object: AnyObject, raw?: unknown) => void, done: (error: unknown) => void) => {
+      watch: async (
+        path: string,
+        query: Record<string, string | number | boolean | undefined>,
+        callback: (phase: string, object: AnyObject, raw?: unknown) => void,
+        done: (error: unknown) => void,
+      ) => {
         // Watch.watch reports a refused connection or an error status through done() before it
         // returns, so only a watch that did not end that way is a connected one.
         let endedAtOnce = false;
@@ -271,7 +311,11 @@ class ClusterInformer implements SharedInformer<AnyObject> {
           query,
           (phase, object: AnyObject, raw) => {
             stripManagedFields(object);
-            callback(phase, compact && (phase === "ADDED" || phase === "MODIFIED" || phase === "DELETED") ? compact(object) : object, raw);
+            callback(
+              phase,
+              compact && (phase === "ADDED" || phase === "MODIFIED" || phase === "DELETED") ? compact(object) : object,
+              raw,
+            );
           },
           (error: unknown) => {
             if (!returned && error) endedAtOnce = true;
@@ -283,7 +327,14 @@ class ClusterInformer implements SharedInformer<AnyObject> {
         return request;
       },
     } as unknown as k8s.Watch;
-    const listWatch = new k8s.ListWatch<AnyObject>(watchPath(this.kind, this.namespace), watch, list, false, undefined, RESOURCES[this.kind].fieldSelector);
+    const listWatch = new k8s.ListWatch<AnyObject>(
+      watchPath(this.kind, this.namespace),
+      watch,
+      list,
+      false,
+      undefined,
+      RESOURCES[this.kind].fieldSelector,
+    );
     // A list or watch of a connection replaced by reconnect() may still answer: ignore it.
     const current = () => this.listWatch === listWatch;
     listWatch.on(k8s.ADD, (object) => current() && this.emit({ type: "add", object }));
@@ -337,7 +388,11 @@ class ClusterInformer implements SharedInformer<AnyObject> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.syncWaiters = this.syncWaiters.filter((waiter) => waiter !== done);
-        reject(new Error(this.current.error ?? `The ${this.kind} of the cluster did not arrive within ${timeoutMs / 1000} s`));
+        reject(
+          new Error(
+            this.current.error ?? `The ${this.kind} of the cluster did not arrive within ${timeoutMs / 1000} s`,
+          ),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -366,7 +421,12 @@ class ClusterInformer implements SharedInformer<AnyObject> {
   private setStatus(next: Partial<InformerStatus>): void {
     const before = this.current;
     this.current = { ...before, ...next };
-    if (before.synced !== this.current.synced || before.stale !== this.current.stale || before.error !== this.current.error || before.forbidden !== this.current.forbidden) {
+    if (
+      before.synced !== this.current.synced ||
+      before.stale !== this.current.stale ||
+      before.error !== this.current.error ||
+      before.forbidden !== this.current.forbidden
+    ) {
       this.emit({ type: "status", status: this.status() });
     }
   }
@@ -383,7 +443,12 @@ class ClusterInformer implements SharedInformer<AnyObject> {
   /** What went wrong, in words; a refused watch carries no Status body, so its permission is named here. */
   private describe(error: unknown): KubeFailure {
     if ((error as { statusCode?: unknown } | null)?.statusCode === 403) {
-      const permission = { verb: "watch", resource: RESOURCES[this.kind].resource, group: RESOURCES[this.kind].group ?? "", ...(this.namespace ? { namespace: this.namespace } : {}) };
+      const permission = {
+        verb: "watch",
+        resource: RESOURCES[this.kind].resource,
+        group: RESOURCES[this.kind].group ?? "",
+        ...(this.namespace ? { namespace: this.namespace } : {}),
+      };
       return { status: 403, reason: "Forbidden", message: mayNotMessage(permission), permission };
     }
     return describeKubeError(error);
@@ -423,7 +488,8 @@ class ClusterInformer implements SharedInformer<AnyObject> {
 const globalForInformers = globalThis as unknown as { berthInformers?: Map<string, ClusterInformer> };
 const registry = (globalForInformers.berthInformers ??= new Map());
 
-const keyOf = (clusterId: number, kind: WatchedKind, namespace: string | undefined) => `${clusterId}/${kind}/${namespace ?? ""}`;
+const keyOf = (clusterId: number, kind: WatchedKind, namespace: string | undefined) =>
+  `${clusterId}/${kind}/${namespace ?? ""}`;
 
 /**
  * The shared informer of a cluster's kind — in all namespaces, or in one for a namespaced kind —
@@ -486,7 +552,8 @@ export function stopAllInformers(): void {
 /** The status of every running informer, by cluster id: what readiness is judged on. */
 export function informerStatusesByCluster(): Map<number, InformerStatus[]> {
   const byCluster = new Map<number, InformerStatus[]>();
-  for (const entry of registry.values()) byCluster.set(entry.connection.id, [...(byCluster.get(entry.connection.id) ?? []), entry.status()]);
+  for (const entry of registry.values())
+    byCluster.set(entry.connection.id, [...(byCluster.get(entry.connection.id) ?? []), entry.status()]);
   return byCluster;
 }
 

@@ -23,7 +23,9 @@ export function jobOutcome(job: V1Job): JobOutcome {
 
 /** The summary line of a Job. */
 export function jobSummary(job: V1Job): JobSummary {
-  const finished = job.status?.conditions?.find((condition) => (condition.type === "Complete" || condition.type === "Failed") && condition.status === "True");
+  const finished = job.status?.conditions?.find(
+    (condition) => (condition.type === "Complete" || condition.type === "Failed") && condition.status === "True",
+  );
   return {
     namespace: job.metadata?.namespace ?? "",
     name: job.metadata?.name ?? "",

@@ -42,7 +42,8 @@ type Rule =
   | { kind: "insecureTls" }
   | { kind: "exec" };
 
-const READS_FILE = "it makes Berth read a file on its own server; paste the file's content in the matching *-data field instead";
+const READS_FILE =
+  "it makes Berth read a file on its own server; paste the file's content in the matching *-data field instead";
 const IMPERSONATION = "impersonation is not supported; give Berth the credentials of the account it should act as";
 const UNKNOWN = "Berth does not know this field";
 
@@ -70,7 +71,10 @@ const CLUSTER_FIELDS: Record<string, Rule> = {
   "tls-server-name": { kind: "text" },
   "insecure-skip-tls-verify": { kind: "insecureTls" },
   "certificate-authority": { kind: "refused", why: READS_FILE },
-  "proxy-url": { kind: "refused", why: "it sends Berth's requests, and the cluster's credentials, through another host" },
+  "proxy-url": {
+    kind: "refused",
+    why: "it sends Berth's requests, and the cluster's credentials, through another host",
+  },
   "disable-compression": { kind: "refused", why: "Berth does not support it" },
   extensions: { kind: "ignored" },
 };
@@ -80,7 +84,10 @@ const USER_FIELDS: Record<string, Rule> = {
   "client-certificate-data": { kind: "text", base64: true },
   "client-key-data": { kind: "text", base64: true },
   exec: { kind: "exec" },
-  "auth-provider": { kind: "refused", why: "auth providers run programs (cmd-path) or fetch tokens from other hosts; use a token or a client certificate" },
+  "auth-provider": {
+    kind: "refused",
+    why: "auth providers run programs (cmd-path) or fetch tokens from other hosts; use a token or a client certificate",
+  },
   tokenFile: { kind: "refused", why: READS_FILE },
   "token-file": { kind: "refused", why: READS_FILE },
   "client-certificate": { kind: "refused", why: READS_FILE },
@@ -102,14 +109,29 @@ const CONTEXT_FIELDS: Record<string, Rule> = {
 };
 
 /** The parts of an exec plugin's settings client-node uses (ExecConfig in the spec). */
-const EXEC_FIELDS = new Set(["apiVersion", "command", "args", "env", "installHint", "provideClusterInfo", "interactiveMode"]);
+const EXEC_FIELDS = new Set([
+  "apiVersion",
+  "command",
+  "args",
+  "env",
+  "installHint",
+  "provideClusterInfo",
+  "interactiveMode",
+]);
 
 const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === "object" && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  Boolean(value) && typeof value === "object" && !Array.isArray(value);
 
 /** Vets one section's keys; returns the accepted text values by key. */
-function vetFields(section: unknown, rules: Record<string, Rule>, where: string, policy: KubeconfigPolicy, problems: KubeconfigProblem[]): Record<string, unknown> {
+function vetFields(
+  section: unknown,
+  rules: Record<string, Rule>,
+  where: string,
+  policy: KubeconfigPolicy,
+  problems: KubeconfigProblem[],
+): Record<string, unknown> {
   const accepted: Record<string, unknown> = {};
   if (section === undefined || section === null) return accepted;
   if (!isRecord(section)) {
@@ -128,22 +150,28 @@ function vetFields(section: unknown, rules: Record<string, Rule>, where: string,
         break;
       case "text":
         if (typeof value !== "string") problems.push({ path, message: `${path} must be text` });
-        else if (rule.base64 && !BASE64.test(value)) problems.push({ path, message: `${path} must be base64 (the file's content, not its path)` });
+        else if (rule.base64 && !BASE64.test(value))
+          problems.push({ path, message: `${path} must be base64 (the file's content, not its path)` });
         else accepted[key] = value;
         break;
       case "server":
-        if (typeof value !== "string" || !/^https:\/\//i.test(value) || !URL.canParse(value)) problems.push({ path, message: `${path} must be an https:// URL` });
+        if (typeof value !== "string" || !/^https:\/\//i.test(value) || !URL.canParse(value))
+          problems.push({ path, message: `${path} must be an https:// URL` });
         else accepted[key] = value;
         break;
       case "insecureTls":
         // `false` asks for nothing.
         if (value === false) break;
         if (value !== true) problems.push({ path, message: `${path} must be true or false` });
-        else if (!policy.allowInsecureTls) refuse("anyone between Berth and the cluster could read its credentials (an admin can allow skipping TLS verification in the instance settings)");
+        else if (!policy.allowInsecureTls)
+          refuse(
+            "anyone between Berth and the cluster could read its credentials (an admin can allow skipping TLS verification in the instance settings)",
+          );
         else accepted[key] = true;
         break;
       case "exec":
-        if (!policy.allowExecPlugins) refuse("it runs a program on the Berth server (an admin can allow exec plugins in the instance settings)");
+        if (!policy.allowExecPlugins)
+          refuse("it runs a program on the Berth server (an admin can allow exec plugins in the instance settings)");
         else accepted[key] = vetExec(value, path, problems);
         break;
     }
@@ -158,14 +186,23 @@ function vetExec(value: unknown, where: string, problems: KubeconfigProblem[]): 
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    if (!EXEC_FIELDS.has(key)) problems.push({ path: `${where}.${key}`, message: `${where}.${key} is not allowed: ${UNKNOWN}` });
+    if (!EXEC_FIELDS.has(key))
+      problems.push({ path: `${where}.${key}`, message: `${where}.${key} is not allowed: ${UNKNOWN}` });
   }
   const { command, args, env } = value;
-  if (typeof command !== "string" || !command) problems.push({ path: `${where}.command`, message: `${where}.command must be text` });
+  if (typeof command !== "string" || !command)
+    problems.push({ path: `${where}.command`, message: `${where}.command must be text` });
   if (args !== undefined && args !== null && !(Array.isArray(args) && args.every((arg) => typeof arg === "string"))) {
     problems.push({ path: `${where}.args`, message: `${where}.args must be a list of text` });
   }
-  if (env !== undefined && env !== null && !(Array.isArray(env) && env.every((entry) => isRecord(entry) && typeof entry.name === "string" && typeof entry.value === "string"))) {
+  if (
+    env !== undefined &&
+    env !== null &&
+    !(
+      Array.isArray(env) &&
+      env.every((entry) => isRecord(entry) && typeof entry.name === "string" && typeof entry.value === "string")
+    )
+  ) {
     problems.push({ path: `${where}.env`, message: `${where}.env must be a list of {name, value}` });
   }
   return Object.fromEntries(Object.entries(value).filter(([key]) => EXEC_FIELDS.has(key)));
@@ -177,7 +214,14 @@ interface Named {
 }
 
 /** The entries of `clusters`, `users` or `contexts`: each `{name, <inner>: {...}}` and nothing else. */
-function vetList(list: unknown, listKey: string, inner: string, rules: Record<string, Rule>, policy: KubeconfigPolicy, problems: KubeconfigProblem[]): Named[] {
+function vetList(
+  list: unknown,
+  listKey: string,
+  inner: string,
+  rules: Record<string, Rule>,
+  policy: KubeconfigPolicy,
+  problems: KubeconfigProblem[],
+): Named[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) {
     problems.push({ path: listKey, message: `${listKey} must be a list` });
@@ -190,7 +234,8 @@ function vetList(list: unknown, listKey: string, inner: string, rules: Record<st
       return [];
     }
     for (const key of Object.keys(entry)) {
-      if (key !== "name" && key !== inner) problems.push({ path: `${where}.${key}`, message: `${where}.${key} is not allowed: ${UNKNOWN}` });
+      if (key !== "name" && key !== inner)
+        problems.push({ path: `${where}.${key}`, message: `${where}.${key} is not allowed: ${UNKNOWN}` });
     }
     const fields = vetFields(entry[inner], rules, `${where}.${inner}`, policy, problems);
     if (typeof entry.name !== "string" || !entry.name) {
@@ -208,7 +253,11 @@ function vetList(list: unknown, listKey: string, inner: string, rules: Record<st
  */
 export function vetKubeconfig(document: unknown, policy: KubeconfigPolicy): VetResult {
   const problems: KubeconfigProblem[] = [];
-  if (!isRecord(document)) return { ok: false, problems: [{ path: "", message: "A kubeconfig is a YAML mapping with clusters, users and contexts" }] };
+  if (!isRecord(document))
+    return {
+      ok: false,
+      problems: [{ path: "", message: "A kubeconfig is a YAML mapping with clusters, users and contexts" }],
+    };
   const top = vetFields(document, TOP_LEVEL, "", policy, problems);
   const clusters = vetList(document.clusters, "clusters", "cluster", CLUSTER_FIELDS, policy, problems);
   const users = vetList(document.users, "users", "user", USER_FIELDS, policy, problems);
@@ -237,7 +286,12 @@ export function vetKubeconfig(document: unknown, policy: KubeconfigPolicy): VetR
       })),
       contexts: contexts
         .filter(({ fields }) => text(fields.cluster))
-        .map(({ name, fields }) => ({ name, cluster: String(fields.cluster), user: text(fields.user) ?? "", namespace: text(fields.namespace) })),
+        .map(({ name, fields }) => ({
+          name,
+          cluster: String(fields.cluster),
+          user: text(fields.user) ?? "",
+          namespace: text(fields.namespace),
+        })),
       currentContext: text(top["current-context"]) ?? null,
     },
   };

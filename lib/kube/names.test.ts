@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { DNS1123_LABEL, resolveNamespace, resolveNamespaceDetail } from "./names";
 
 const distinct = (names: string[]) => expect(new Set(names).size).toBe(names.length);
@@ -23,16 +24,24 @@ describe("resolveNamespace is injective", () => {
     const a = resolveNamespace("${user}-${project}", { user: "a-b", project: "c" });
     const b = resolveNamespace("${user}-${project}", { user: "a", project: "b-c" });
     expect(a).not.toBe(b);
-    expect(resolveNamespaceDetail("${user}-${project}", { user: "a-b", project: "c" }).disambiguated).toMatch(/separator/);
+    expect(resolveNamespaceDetail("${user}-${project}", { user: "a-b", project: "c" }).disambiguated).toMatch(
+      /separator/,
+    );
   });
 
   it("tells apart adjacent variables with no separator between them", () => {
-    distinct([resolveNamespace("${user}${project}", { user: "ab", project: "c" }), resolveNamespace("${user}${project}", { user: "a", project: "bc" })]);
+    distinct([
+      resolveNamespace("${user}${project}", { user: "ab", project: "c" }),
+      resolveNamespace("${user}${project}", { user: "a", project: "bc" }),
+    ]);
   });
 
   it("keeps names that would be cut at 63 characters apart, and valid", () => {
     const long = "p".repeat(70);
-    const names = [resolveNamespace("${project}", { project: long }), resolveNamespace("${project}", { project: `${long}x` })];
+    const names = [
+      resolveNamespace("${project}", { project: long }),
+      resolveNamespace("${project}", { project: `${long}x` }),
+    ];
     distinct(names);
     for (const name of names) {
       expect(name.length).toBeLessThanOrEqual(63);
@@ -47,7 +56,9 @@ describe("resolveNamespace is injective", () => {
   });
 
   it("is stable and says why a name was disambiguated", () => {
-    expect(resolveNamespace("u-${user}", { user: "alice.smith" })).toBe(resolveNamespace("u-${user}", { user: "alice.smith" }));
+    expect(resolveNamespace("u-${user}", { user: "alice.smith" })).toBe(
+      resolveNamespace("u-${user}", { user: "alice.smith" }),
+    );
     expect(resolveNamespaceDetail("u-${user}", { user: "alice.smith" }).disambiguated).toMatch(/alice\.smith/);
     expect(resolveNamespaceDetail("u-${user}", { user: "alice" }).disambiguated).toBeUndefined();
   });

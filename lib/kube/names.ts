@@ -17,14 +17,16 @@ export function qualifiedNameProblem(value: string): string | undefined {
   }
   if (!name) return "the name must not be empty";
   if (name.length > 63) return "the name must be at most 63 characters";
-  if (!QUALIFIED_NAME_PART.test(name)) return "the name must consist of letters, digits, '-', '_' or '.', and start and end with a letter or digit";
+  if (!QUALIFIED_NAME_PART.test(name))
+    return "the name must consist of letters, digits, '-', '_' or '.', and start and end with a letter or digit";
   return undefined;
 }
 
 /** Why a label value is invalid, or undefined. */
 export function labelValueProblem(value: string): string | undefined {
   if (value.length > 63) return "must be at most 63 characters";
-  if (!LABEL_VALUE.test(value)) return "must be empty or consist of letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  if (!LABEL_VALUE.test(value))
+    return "must be empty or consist of letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
   return undefined;
 }
 
@@ -35,7 +37,10 @@ export const dnsLabelSchema = (what: string) =>
     .trim()
     .min(1, { error: `${what} is required`, abort: true })
     .max(63, { error: `${what} must be at most 63 characters`, abort: true })
-    .regex(DNS1123_LABEL, `${what} must use lowercase letters, digits and '-', starting and ending with a letter or digit`);
+    .regex(
+      DNS1123_LABEL,
+      `${what} must use lowercase letters, digits and '-', starting and ending with a letter or digit`,
+    );
 
 /** Optional DNS-1123 subdomain ("" = none): secret and service account names. */
 export const optionalSubdomainSchema = (what: string) =>
@@ -43,7 +48,10 @@ export const optionalSubdomainSchema = (what: string) =>
     .string()
     .trim()
     .max(253, `${what} must be at most 253 characters`)
-    .refine((value) => value === "" || DNS1123_SUBDOMAIN.test(value), `${what} must use lowercase letters, digits, '-' and '.'`)
+    .refine(
+      (value) => value === "" || DNS1123_SUBDOMAIN.test(value),
+      `${what} must use lowercase letters, digits, '-' and '.'`,
+    )
     .default("");
 
 /** A value made usable inside a namespace name: lowercase, other characters turned into '-'. */
@@ -74,13 +82,17 @@ export function templateVariables(template: string): string[] {
  */
 export function namespaceTemplateProblem(template: string): string | undefined {
   if (template.trim() === "") return "Namespace is required";
-  const unknown = templateVariables(template).filter((name) => !(NAMESPACE_VARIABLES as readonly string[]).includes(name));
-  if (unknown.length) return `Unknown variable ${unknown.map((name) => `\${${name}}`).join(", ")}: use \${user}, \${project} or \${group}`;
+  const unknown = templateVariables(template).filter(
+    (name) => !(NAMESPACE_VARIABLES as readonly string[]).includes(name),
+  );
+  if (unknown.length)
+    return `Unknown variable ${unknown.map((name) => `\${${name}}`).join(", ")}: use \${user}, \${project} or \${group}`;
   const stray = template.replace(VARIABLE, "");
   if (/[${}]/.test(stray)) return "Write variables as ${user}, ${project} or ${group}";
   const sample = template.replace(VARIABLE, "a");
   if (sample.length > 63) return "Namespace must be at most 63 characters (not counting variables)";
-  if (!DNS1123_LABEL.test(sample)) return "Namespace must use lowercase letters, digits and '-', starting and ending with a letter or digit (variables may stand anywhere)";
+  if (!DNS1123_LABEL.test(sample))
+    return "Namespace must use lowercase letters, digits and '-', starting and ending with a letter or digit (variables may stand anywhere)";
   return undefined;
 }
 
@@ -102,7 +114,11 @@ function shortHash(text: string): string {
 }
 
 /** Why two different runs could otherwise get this name, or undefined when the plain substitution is unambiguous. */
-function ambiguity(template: string, values: Partial<Record<NamespaceVariable, string>>, plain: string): string | undefined {
+function ambiguity(
+  template: string,
+  values: Partial<Record<NamespaceVariable, string>>,
+  plain: string,
+): string | undefined {
   const used = templateVariables(template) as NamespaceVariable[];
   for (const name of used) {
     const value = values[name]!;
@@ -112,7 +128,10 @@ function ambiguity(template: string, values: Partial<Record<NamespaceVariable, s
   if (plain.length > 63) return "the name is longer than 63 characters";
   if (used.length > 1) {
     // Values without '-' are told apart only when every text between two variables holds a '-'.
-    const between = template.split(VARIABLE).filter((_, index) => index % 2 === 0).slice(1, -1);
+    const between = template
+      .split(VARIABLE)
+      .filter((_, index) => index % 2 === 0)
+      .slice(1, -1);
     if (between.some((text) => !text.includes("-"))) return "two variables are not separated by '-'";
     const withDash = used.find((name) => namespaceSafe(values[name]!).includes("-"));
     if (withDash) return `${withDash} "${values[withDash]}" contains '-', the separator between variables`;
@@ -135,10 +154,14 @@ export interface ResolvedNamespace {
  * `alice.smith`, `alice_smith` and `alice-smith` never share a namespace. Throws with a plain
  * message when a variable has no value or the result is not a valid namespace name.
  */
-export function resolveNamespaceDetail(template: string, values: Partial<Record<NamespaceVariable, string>>): ResolvedNamespace {
+export function resolveNamespaceDetail(
+  template: string,
+  values: Partial<Record<NamespaceVariable, string>>,
+): ResolvedNamespace {
   const plain = template.replace(VARIABLE, (_, name: string) => {
     const value = values[name as NamespaceVariable];
-    if (!value || !namespaceSafe(value)) throw new Error(`The namespace template uses \${${name}} but the run has no ${name}`);
+    if (!value || !namespaceSafe(value))
+      throw new Error(`The namespace template uses \${${name}} but the run has no ${name}`);
     return namespaceSafe(value);
   });
   const reason = ambiguity(template, values, plain);

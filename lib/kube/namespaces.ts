@@ -1,5 +1,13 @@
 import "server-only";
-import { PatchStrategy, type KubernetesObject, type V1LimitRange, type V1LimitRangeItem, type V1ResourceQuota } from "@kubernetes/client-node";
+
+import {
+  PatchStrategy,
+  type KubernetesObject,
+  type V1LimitRange,
+  type V1LimitRangeItem,
+  type V1ResourceQuota,
+} from "@kubernetes/client-node";
+
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, KubeCallError, type KubeFailure } from "./errors";
 import { BERTH_LABELS, MANAGED_BY_BERTH, podSecurityLabels, type PodSecurityLevel } from "./labels";
@@ -78,14 +86,27 @@ function fromTypedLimitItem(item: V1LimitRangeItem): Omit<LimitRangeItem, "type"
 }
 
 /** The ResourceQuota and LimitRange objects a policy's templates become in one namespace. */
-export function policyObjects(policy: PolicyTemplates, namespace: string): { resourceQuota: V1ResourceQuota | null; limitRange: V1LimitRange | null } {
+export function policyObjects(
+  policy: PolicyTemplates,
+  namespace: string,
+): { resourceQuota: V1ResourceQuota | null; limitRange: V1LimitRange | null } {
   const metadata = (name: string) => ({ name, namespace, labels: { ...MANAGED_BY, [POLICY_LABEL]: policy.name } });
   return {
     resourceQuota: policy.spec.resourceQuota
-      ? { apiVersion: "v1", kind: "ResourceQuota", metadata: metadata(QUOTA_NAME), spec: { hard: { ...policy.spec.resourceQuota.hard } } }
+      ? {
+          apiVersion: "v1",
+          kind: "ResourceQuota",
+          metadata: metadata(QUOTA_NAME),
+          spec: { hard: { ...policy.spec.resourceQuota.hard } },
+        }
       : null,
     limitRange: policy.spec.limitRange
-      ? { apiVersion: "v1", kind: "LimitRange", metadata: metadata(LIMIT_RANGE_NAME), spec: { limits: policy.spec.limitRange.limits.map(toTypedLimitItem) } }
+      ? {
+          apiVersion: "v1",
+          kind: "LimitRange",
+          metadata: metadata(LIMIT_RANGE_NAME),
+          spec: { limits: policy.spec.limitRange.limits.map(toTypedLimitItem) },
+        }
       : null,
   };
 }
@@ -107,7 +128,10 @@ export async function readPolicyState(cluster: ClusterConnection, namespace: str
     kubeCall(core.readNamespace({ name: namespace })),
   ]);
   return {
-    managed: { resourceQuota: Boolean(quota?.metadata?.labels?.[POLICY_LABEL]), limitRange: Boolean(limits?.metadata?.labels?.[POLICY_LABEL]) },
+    managed: {
+      resourceQuota: Boolean(quota?.metadata?.labels?.[POLICY_LABEL]),
+      limitRange: Boolean(limits?.metadata?.labels?.[POLICY_LABEL]),
+    },
     labels: object.metadata?.labels ?? {},
     observed: {
       resourceQuota: quota ? { hard: quota.spec?.hard ?? {} } : null,
@@ -119,7 +143,10 @@ export async function readPolicyState(cluster: ClusterConnection, namespace: str
 /** Namespace names of a cluster, sorted. */
 export async function listNamespaceNames(cluster: ClusterConnection): Promise<string[]> {
   const list = await kubeCall(kubeClients(cluster).core.listNamespace());
-  return list.items.map((item) => item.metadata?.name ?? "").filter(Boolean).sort();
+  return list.items
+    .map((item) => item.metadata?.name ?? "")
+    .filter(Boolean)
+    .sort();
 }
 
 /** Whether the namespace exists. */
@@ -133,10 +160,16 @@ export async function namespaceExists(cluster: ClusterConnection, namespace: str
  * create there cannot be privileged or mount the node; one that already exists is fine. Returns
  * whether it was created.
  */
-export async function createNamespace(cluster: ClusterConnection, namespace: string, podSecurity: PodSecurityLevel = DEFAULT_POD_SECURITY): Promise<boolean> {
+export async function createNamespace(
+  cluster: ClusterConnection,
+  namespace: string,
+  podSecurity: PodSecurityLevel = DEFAULT_POD_SECURITY,
+): Promise<boolean> {
   try {
     const labels = { ...MANAGED_BY, ...podSecurityLabels(podSecurity) };
-    await kubeClients(cluster).core.createNamespace({ body: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } } });
+    await kubeClients(cluster).core.createNamespace({
+      body: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
+    });
     return true;
   } catch (error) {
     const failure = describeKubeError(error);
@@ -146,7 +179,16 @@ export async function createNamespace(cluster: ClusterConnection, namespace: str
 }
 
 async function serverSideApply(cluster: ClusterConnection, object: KubernetesObject, dryRun: boolean): Promise<void> {
-  await kubeCall(kubeClients(cluster).objects.patch(object, undefined, dryRun ? "All" : undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+  await kubeCall(
+    kubeClients(cluster).objects.patch(
+      object,
+      undefined,
+      dryRun ? "All" : undefined,
+      FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    ),
+  );
 }
 
 /**
@@ -156,11 +198,21 @@ async function serverSideApply(cluster: ClusterConnection, object: KubernetesObj
  * longer has that template. With dryRun the cluster validates the objects (`dryRun=All`) and
  * nothing is stored. Throws a KubeCallError of kind "namespace" in the cluster's words.
  */
-export async function applyPolicyObjects(cluster: ClusterConnection, policy: PolicyTemplates, namespace: string, state: NamespacePolicyState, options: { dryRun: boolean }): Promise<void> {
+export async function applyPolicyObjects(
+  cluster: ClusterConnection,
+  policy: PolicyTemplates,
+  namespace: string,
+  state: NamespacePolicyState,
+  options: { dryRun: boolean },
+): Promise<void> {
   const level = policy.podSecurity ?? DEFAULT_POD_SECURITY;
   const wanted = policyObjects(policy, namespace);
   // Only the Pod Security labels are applied to the Namespace: its other labels stay their owners'.
-  const namespaceLabels = { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: podSecurityLabels(level) } };
+  const namespaceLabels = {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: namespace, labels: podSecurityLabels(level) },
+  };
   for (const object of [namespaceLabels, wanted.resourceQuota, wanted.limitRange]) {
     if (object) await serverSideApply(cluster, object as KubernetesObject, options.dryRun);
   }

@@ -1,5 +1,7 @@
-import { isQuantity, parseQuantity, toNumber } from "@berth/quantity";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
+
+import { isQuantity, parseQuantity, toNumber } from "@berth/quantity";
+
 import { podRequests } from "./capacity";
 
 export interface NodeSummary {
@@ -15,10 +17,19 @@ export function nodeSummary(node: V1Node): NodeSummary {
   const allocatable = node.status?.allocatable ?? {};
   return {
     name: node.metadata?.name ?? "",
-    ready: node.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True") ?? false,
-    allocatable: { cpu: allocatable.cpu ?? null, memory: allocatable.memory ?? null, "nvidia.com/gpu": allocatable["nvidia.com/gpu"] ?? null },
+    ready:
+      node.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True") ?? false,
+    allocatable: {
+      cpu: allocatable.cpu ?? null,
+      memory: allocatable.memory ?? null,
+      "nvidia.com/gpu": allocatable["nvidia.com/gpu"] ?? null,
+    },
     labels: node.metadata?.labels ?? {},
-    taints: (node.spec?.taints ?? []).map((taint) => ({ key: taint.key, ...(taint.value ? { value: taint.value } : {}), effect: taint.effect })),
+    taints: (node.spec?.taints ?? []).map((taint) => ({
+      key: taint.key,
+      ...(taint.value ? { value: taint.value } : {}),
+      effect: taint.effect,
+    })),
   };
 }
 
@@ -37,7 +48,8 @@ export interface NodeAllocation {
 }
 
 const GPU = "nvidia.com/gpu";
-const amount = (value: string | undefined) => (value !== undefined && isQuantity(value) ? toNumber(parseQuantity(value)) : 0);
+const amount = (value: string | undefined) =>
+  value !== undefined && isQuantity(value) ? toNumber(parseQuantity(value)) : 0;
 
 /**
  * Allocated vs allocatable per node, as `kubectl describe node` counts it: the requests (a

@@ -1,4 +1,15 @@
-import type { V1Affinity, V1Container, V1EnvVar, V1Pod, V1PodSecurityContext, V1SecurityContext, V1Toleration, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import type {
+  V1Affinity,
+  V1Container,
+  V1EnvVar,
+  V1Pod,
+  V1PodSecurityContext,
+  V1SecurityContext,
+  V1Toleration,
+  V1Volume,
+  V1VolumeMount,
+} from "@kubernetes/client-node";
+
 import { namespaceSafe } from "./names";
 
 /**
@@ -95,7 +106,10 @@ export function podManifest(input: PodInput): V1Pod {
     metadata: { name: input.name, namespace: input.namespace, labels: input.labels, annotations: input.annotations },
     spec: {
       restartPolicy: "Never",
-      securityContext: { ...hardenedPodSecurity(), ...(input.runAsUser ? { runAsNonRoot: true, runAsUser: input.runAsUser } : {}) },
+      securityContext: {
+        ...hardenedPodSecurity(),
+        ...(input.runAsUser ? { runAsNonRoot: true, runAsUser: input.runAsUser } : {}),
+      },
       containers: [container],
       ...(input.serviceAccount ? { serviceAccountName: input.serviceAccount } : {}),
       ...(input.imagePullSecret ? { imagePullSecrets: [{ name: input.imagePullSecret }] } : {}),

@@ -1,5 +1,7 @@
 import "server-only";
+
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
+
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError } from "./errors";
 import { withTimeout } from "./timeout";
@@ -24,14 +26,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What a pod's status says so far: a final outcome, or undefined while it is still on its way. */
 export function podTestVerdict(pod: V1Pod): { outcome: PodTestOutcome; reason: string } | undefined {
   const scheduled = pod.status?.conditions?.find((condition) => condition.type === "PodScheduled");
-  if (scheduled?.status === "False" && scheduled.reason === "Unschedulable") return { outcome: "unschedulable", reason: scheduled.message ?? "The scheduler found no node for it" };
+  if (scheduled?.status === "False" && scheduled.reason === "Unschedulable")
+    return { outcome: "unschedulable", reason: scheduled.message ?? "The scheduler found no node for it" };
   const container = pod.status?.containerStatuses?.[0];
   const waiting = container?.state?.waiting;
-  if (waiting?.reason && PULL_FAILURES.has(waiting.reason)) return { outcome: "pull-failed", reason: `${waiting.reason}: ${waiting.message ?? "the image could not be pulled"}` };
+  if (waiting?.reason && PULL_FAILURES.has(waiting.reason))
+    return {
+      outcome: "pull-failed",
+      reason: `${waiting.reason}: ${waiting.message ?? "the image could not be pulled"}`,
+    };
   const terminated = container?.state?.terminated;
-  if (pod.status?.phase === "Succeeded") return { outcome: "succeeded", reason: `Scheduled on ${pod.spec?.nodeName}, image pulled, ran and exited with code ${terminated?.exitCode ?? 0}` };
+  if (pod.status?.phase === "Succeeded")
+    return {
+      outcome: "succeeded",
+      reason: `Scheduled on ${pod.spec?.nodeName}, image pulled, ran and exited with code ${terminated?.exitCode ?? 0}`,
+    };
   if (pod.status?.phase === "Failed") {
-    return { outcome: "failed", reason: `Ran on ${pod.spec?.nodeName} and exited with code ${terminated?.exitCode ?? "?"}${terminated?.reason ? ` (${terminated.reason})` : ""}${pod.status.message ? `: ${pod.status.message}` : ""}` };
+    return {
+      outcome: "failed",
+      reason: `Ran on ${pod.spec?.nodeName} and exited with code ${terminated?.exitCode ?? "?"}${terminated?.reason ? ` (${terminated.reason})` : ""}${pod.status.message ? `: ${pod.status.message}` : ""}`,
+    };
   }
   return undefined;
 }
@@ -61,7 +75,13 @@ export async function runTestPod(cluster: ClusterConnection, pod: V1Pod, timeout
     await withTimeout(core.createNamespacedPod({ namespace, body: pod }), CALL_TIMEOUT_MS);
   } catch (error) {
     const failure = describeKubeError(error);
-    return { ...base, outcome: failure.reason === "Unreachable" ? "failed" : "refused", reason: failure.message, steps: steps(undefined), events: [] };
+    return {
+      ...base,
+      outcome: failure.reason === "Unreachable" ? "failed" : "refused",
+      reason: failure.message,
+      steps: steps(undefined),
+      events: [],
+    };
   }
   let last: V1Pod | undefined;
   let verdict: { outcome: PodTestOutcome; reason: string } | undefined;
@@ -77,16 +97,28 @@ export async function runTestPod(cluster: ClusterConnection, pod: V1Pod, timeout
       }
     }
     const events = await podEvents(cluster, namespace, name);
-    const result = verdict ?? { outcome: "timeout" as const, reason: `Not finished after ${Math.round(timeoutMs / 1000)} s (phase ${last?.status?.phase ?? "unknown"})` };
+    const result = verdict ?? {
+      outcome: "timeout" as const,
+      reason: `Not finished after ${Math.round(timeoutMs / 1000)} s (phase ${last?.status?.phase ?? "unknown"})`,
+    };
     return { ...base, ...result, steps: steps(last), events };
   } finally {
-    await withTimeout(core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 }), CALL_TIMEOUT_MS).catch(() => undefined);
+    await withTimeout(core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 }), CALL_TIMEOUT_MS).catch(
+      () => undefined,
+    );
   }
 }
 
-async function podEvents(cluster: ClusterConnection, namespace: string, name: string): Promise<PodTestResult["events"]> {
+async function podEvents(
+  cluster: ClusterConnection,
+  namespace: string,
+  name: string,
+): Promise<PodTestResult["events"]> {
   try {
-    const list = await withTimeout(kubeClients(cluster).core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` }), CALL_TIMEOUT_MS);
+    const list = await withTimeout(
+      kubeClients(cluster).core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` }),
+      CALL_TIMEOUT_MS,
+    );
     return list.items
       .filter((event: CoreV1Event) => event.involvedObject?.name === name)
       .map((event) => ({ type: event.type ?? "Normal", reason: event.reason ?? "", message: event.message ?? "" }));

@@ -1,4 +1,5 @@
 import type { CoreV1Event, V1Container, V1Pod } from "@kubernetes/client-node";
+
 import { BERTH_PREFIX } from "./labels";
 
 /** One line of a pod list: what `kubectl get pods -o wide` shows. */
@@ -59,7 +60,12 @@ export function isFinishedPod(pod: V1Pod): boolean {
 }
 
 function containerDescriptions(pod: V1Pod, init = false): ContainerDescription[] {
-  const statuses = new Map(((init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses) ?? []).map((status) => [status.name, status]));
+  const statuses = new Map(
+    ((init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses) ?? []).map((status) => [
+      status.name,
+      status,
+    ]),
+  );
   return ((init ? pod.spec?.initContainers : pod.spec?.containers) ?? []).map((container) => {
     const status = statuses.get(container.name);
     const state = status?.state;
@@ -85,7 +91,8 @@ function containerDescriptions(pod: V1Pod, init = false): ContainerDescription[]
 function initReason(pod: V1Pod): string | null {
   for (const status of pod.status?.initContainerStatuses ?? []) {
     const terminated = status.state?.terminated;
-    if (terminated && terminated.exitCode !== 0) return `Init:${terminated.reason ?? `ExitCode:${terminated.exitCode}`}`;
+    if (terminated && terminated.exitCode !== 0)
+      return `Init:${terminated.reason ?? `ExitCode:${terminated.exitCode}`}`;
     const waiting = status.state?.waiting?.reason;
     if (waiting && waiting !== "PodInitializing") return `Init:${waiting}`;
   }
@@ -184,7 +191,10 @@ function nvidiaContainers(containers: readonly V1Container[] | undefined): V1Con
     const requests = pick(container.resources?.requests);
     const limits = pick(container.resources?.limits);
     if (!requests && !limits) continue;
-    (kept ??= []).push({ name: container.name, resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } });
+    (kept ??= []).push({
+      name: container.name,
+      resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) },
+    });
   }
   return kept;
 }

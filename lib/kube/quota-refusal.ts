@@ -41,6 +41,8 @@ export function formatQuotaRefusal(message: string, namespace?: string): string 
     used: used.get(resource) ?? "0",
     limited: limited.get(resource) ?? "?",
   }));
-  const parts = figures.map((figure) => `${figure.resource}: asks ${figure.requested}, ${figure.used} in use, limit ${figure.limited}`);
+  const parts = figures.map(
+    (figure) => `${figure.resource}: asks ${figure.requested}, ${figure.used} in use, limit ${figure.limited}`,
+  );
   return `Over the quota ${quota.trim()}${where}: ${parts.join("; ")}`;
 }

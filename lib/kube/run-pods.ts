@@ -1,6 +1,8 @@
 import "server-only";
+
 import { PassThrough } from "node:stream";
 import { Log, type CoreV1Event } from "@kubernetes/client-node";
+
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, isUnreadableLog, KubeCallError } from "./errors";
 import { callCluster } from "./timeout";
@@ -14,10 +16,18 @@ import { callCluster } from "./timeout";
 const MAX_LOG_LINES = 20_000;
 
 /** Events about the named pods of a namespace, one list per pod by involvedObject.name. */
-export async function listPodEvents(cluster: ClusterConnection, namespace: string, podNames: readonly string[]): Promise<CoreV1Event[]> {
+export async function listPodEvents(
+  cluster: ClusterConnection,
+  namespace: string,
+  podNames: readonly string[],
+): Promise<CoreV1Event[]> {
   const { core } = kubeClients(cluster);
   const lists = await Promise.all(
-    podNames.map((name) => callCluster(core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }))),
+    podNames.map((name) =>
+      callCluster(
+        core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }),
+      ),
+    ),
   );
   return lists.flatMap((list) => list.items);
 }
@@ -26,9 +36,23 @@ export async function listPodEvents(cluster: ClusterConnection, namespace: strin
  * A pod container's log as it is now (empty when the container has not started or the pod is
  * gone); without `container`, the pod's only container. `timestamps` prefixes each line with its RFC 3339 time.
  */
-export async function readPodLog(cluster: ClusterConnection, namespace: string, podName: string, container?: string, options: { timestamps?: boolean } = {}): Promise<string> {
+export async function readPodLog(
+  cluster: ClusterConnection,
+  namespace: string,
+  podName: string,
+  container?: string,
+  options: { timestamps?: boolean } = {},
+): Promise<string> {
   try {
-    return await callCluster(kubeClients(cluster).core.readNamespacedPodLog({ namespace, name: podName, container, tailLines: MAX_LOG_LINES, timestamps: options.timestamps }));
+    return await callCluster(
+      kubeClients(cluster).core.readNamespacedPodLog({
+        namespace,
+        name: podName,
+        container,
+        tailLines: MAX_LOG_LINES,
+        timestamps: options.timestamps,
+      }),
+    );
   } catch (error) {
     if (isUnreadableLog(error)) return "";
     throw error;
@@ -57,7 +81,10 @@ export async function followPodLog(
   });
   let controller: AbortController;
   try {
-    controller = await new Log(config).log(target.namespace, target.podName, target.container, stream, { follow: true, timestamps: target.timestamps });
+    controller = await new Log(config).log(target.namespace, target.podName, target.container, stream, {
+      follow: true,
+      timestamps: target.timestamps,
+    });
   } catch (error) {
     throw new KubeCallError(describeKubeError(error));
   }

@@ -1,4 +1,5 @@
 import "server-only";
+
 import { kubeClients, type ClusterConnection } from "./client";
 import { describeKubeError, KubeCallError, type KubeFailure } from "./errors";
 import { BERTH_LABELS } from "./labels";
@@ -44,7 +45,10 @@ async function call<T>(promise: Promise<T>, object: string): Promise<T> {
 /** Whether the cluster serves SparkApplication (the Kubeflow spark-operator's CRD is installed). */
 export async function sparkOperatorInstalled(cluster: ClusterConnection): Promise<boolean> {
   try {
-    const list = await withTimeout(kubeClients(cluster).custom.getAPIResources({ group: SPARK_OPERATOR_GROUP, version: SPARK_OPERATOR_VERSION }), CALL_TIMEOUT_MS);
+    const list = await withTimeout(
+      kubeClients(cluster).custom.getAPIResources({ group: SPARK_OPERATOR_GROUP, version: SPARK_OPERATOR_VERSION }),
+      CALL_TIMEOUT_MS,
+    );
     return list.resources.some((resource) => resource.name === "sparkapplications");
   } catch (error) {
     const failure = describeKubeError(error);
@@ -74,7 +78,12 @@ export async function createRunObjects(cluster: ClusterConnection, objects: RunO
  * Deletes everything of a run: its workload, its supporting objects, and every pod labelled
  * `berth.dev/run=<id>` in its namespace (Spark executors included). Objects already gone are fine.
  */
-export async function deleteRunObjects(cluster: ClusterConnection, runId: string, namespace: string, objects: RunObjects | null): Promise<void> {
+export async function deleteRunObjects(
+  cluster: ClusterConnection,
+  runId: string,
+  namespace: string,
+  objects: RunObjects | null,
+): Promise<void> {
   const { objects: api, core } = kubeClients(cluster);
   const manifests = objects ? [objects.workload, ...objects.supporting] : [];
   for (const manifest of manifests) {
@@ -86,7 +95,14 @@ export async function deleteRunObjects(cluster: ClusterConnection, runId: string
     }
   }
   try {
-    await call(core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${BERTH_LABELS.run}=${runId}`, gracePeriodSeconds: 0 }), `pods of run ${runId}`);
+    await call(
+      core.deleteCollectionNamespacedPod({
+        namespace,
+        labelSelector: `${BERTH_LABELS.run}=${runId}`,
+        gracePeriodSeconds: 0,
+      }),
+      `pods of run ${runId}`,
+    );
   } catch (error) {
     if (!(error instanceof KubeCallError && error.failure.reason === "NotFound")) throw error;
   }

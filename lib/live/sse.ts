@@ -1,4 +1,5 @@
 import "server-only";
+
 import { untilShutdown } from "@/lib/shutdown";
 
 /** Sends one named event with a JSON payload to the browser. */
@@ -39,7 +40,10 @@ const KEEPALIVE_MS = 25_000;
  * stream closes itself (`control.close()`). The same headers, keepalive and cleanup for every
  * stream route (they are made with streamRoute, lib/api/stream.ts).
  */
-export function sseResponse(request: Request, start: (send: SendEvent, control: StreamControl) => (() => void) | void): Response {
+export function sseResponse(
+  request: Request,
+  start: (send: SendEvent, control: StreamControl) => (() => void) | void,
+): Response {
   const encoder = new TextEncoder();
   const ended = new AbortController();
   let stop = () => {};
@@ -95,6 +99,11 @@ export function sseResponse(request: Request, start: (send: SendEvent, control: 
     },
   });
   return new Response(body, {
-    headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no", Connection: "keep-alive" },
+    headers: {
+      "Content-Type": "text/event-stream",
+      "Cache-Control": "no-cache, no-transform",
+      "X-Accel-Buffering": "no",
+      Connection: "keep-alive",
+    },
   });
 }

@@ -24,23 +24,37 @@ describe("namespace policy glob patterns over the API", async () => {
 
   type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
   const post = async (handler: Handler, url: string, body: unknown, params: Record<string, string> = {}) => {
-    const request = new NextRequest(new URL(url, "http://berth.test"), { method: "POST", body: JSON.stringify(body), headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
+    const request = new NextRequest(new URL(url, "http://berth.test"), {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    });
     const response = await handler(request, { params: Promise.resolve(params) });
     return { status: response.status, body: await response.json() };
   };
-  const createPolicy = (body: Record<string, unknown>) => post(policiesRoute.POST, "/api/v1/namespace-policies", { resourceQuota: { hard: { pods: "7" } }, ...body });
-  const apply = (policy: string, body: Record<string, unknown>) => post(applyRoute.POST, `/api/v1/namespace-policies/${policy}/apply`, body, { policy });
+  const createPolicy = (body: Record<string, unknown>) =>
+    post(policiesRoute.POST, "/api/v1/namespace-policies", { resourceQuota: { hard: { pods: "7" } }, ...body });
+  const apply = (policy: string, body: Record<string, unknown>) =>
+    post(applyRoute.POST, `/api/v1/namespace-policies/${policy}/apply`, body, { policy });
 
   beforeAll(async () => {
     const db = getDb();
     const admin = db.insert(schema.users).values({ username: "admin", role: "admin" }).returning().get();
-    db.insert(schema.apiTokens).values({ userId: admin.id, name: "test", tokenHash: hashToken(token), prefix: token.slice(0, 8) }).run();
+    db.insert(schema.apiTokens)
+      .values({ userId: admin.id, name: "test", tokenHash: hashToken(token), prefix: token.slice(0, 8) })
+      .run();
     cluster = db
       .insert(schema.clusters)
-      .values({ name: "sim", kubeconfigEncrypted: encryptSecret(kubeconfig), context: loadKubeconfig(kubeconfig).getCurrentContext(), server: "https://127.0.0.1:6443" })
+      .values({
+        name: "sim",
+        kubeconfigEncrypted: encryptSecret(kubeconfig),
+        context: loadKubeconfig(kubeconfig).getCurrentContext(),
+        server: "https://127.0.0.1:6443",
+      })
       .returning()
       .get();
-    for (const name of ["berth-churn", "xberth-churn", `berth-churn-${suffix}`, `xberth-churn-${suffix}`]) await createNamespace(cluster, name);
+    for (const name of ["berth-churn", "xberth-churn", `berth-churn-${suffix}`, `xberth-churn-${suffix}`])
+      await createNamespace(cluster, name);
   });
 
   it("a berth-* policy matches berth-churn and not xberth-churn (dry run: nothing is changed)", async () => {
@@ -59,10 +73,18 @@ describe("namespace policy glob patterns over the API", async () => {
     expect((await createPolicy({ name: "churn-only", pattern: `berth-*-${suffix}` })).status).toBe(201);
     const applied = await apply("churn-only", { cluster: "sim" });
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
-    expect(applied.body).toMatchObject({ policy: "churn-only", cluster: "sim", dryRun: false, touched: [`berth-churn-${suffix}`] });
+    expect(applied.body).toMatchObject({
+      policy: "churn-only",
+      cluster: "sim",
+      dryRun: false,
+      touched: [`berth-churn-${suffix}`],
+    });
     const { kubeClients } = await import("@/lib/kube/client");
     const { core } = kubeClients(cluster);
-    expect((await core.readNamespacedResourceQuota({ name: "berth-quota", namespace: `berth-churn-${suffix}` })).spec?.hard?.pods).toBe("7");
+    expect(
+      (await core.readNamespacedResourceQuota({ name: "berth-quota", namespace: `berth-churn-${suffix}` })).spec?.hard
+        ?.pods,
+    ).toBe("7");
     expect((await core.listNamespacedResourceQuota({ namespace: `xberth-churn-${suffix}` })).items).toHaveLength(0);
     // Applying again changes nothing, so it touches nothing.
     expect((await apply("churn-only", { cluster: "sim" })).body.touched).toEqual([]);
@@ -74,6 +96,9 @@ describe("namespace policy glob patterns over the API", async () => {
     expect(refused.body.fieldErrors.pattern.join(" ")).toMatch(/re:ml-\.\*/);
     expect((await createPolicy({ name: "regex", pattern: `re:(x)?berth-churn-${suffix}` })).status).toBe(201);
     const dry = await apply("regex", { cluster: "sim", dryRun: true });
-    expect(dry.body.results.map((result: { namespace: string }) => result.namespace).sort()).toEqual([`berth-churn-${suffix}`, `xberth-churn-${suffix}`]);
+    expect(dry.body.results.map((result: { namespace: string }) => result.namespace).sort()).toEqual([
+      `berth-churn-${suffix}`,
+      `xberth-churn-${suffix}`,
+    ]);
   });
 });

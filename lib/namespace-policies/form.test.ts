@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { parseQuantityLines, policyFormInput } from "./form";
 import { createPolicySchema } from "./schema";
 
@@ -20,11 +21,17 @@ describe("policy form", () => {
   });
 
   it("reports unreadable lines and YAML by field", () => {
-    expect(parseQuantityLines("pods\npods=1\npods=2").problems).toEqual(["Line 1: write resource=quantity, e.g. requests.nvidia.com/gpu=8", "Line 3: pods is set twice"]);
+    expect(parseQuantityLines("pods\npods=1\npods=2").problems).toEqual([
+      "Line 1: write resource=quantity, e.g. requests.nvidia.com/gpu=8",
+      "Line 3: pods is set twice",
+    ]);
     expect(policyFormInput({ pattern: "x", limitRange: "- [" }).fieldErrors?.limitRange?.[0]).toMatch(/Not valid YAML/);
   });
 
   it("leaves absent templates null", () => {
-    expect(policyFormInput({ pattern: "x", resourceQuota: "", limitRange: "" }).input).toMatchObject({ resourceQuota: null, limitRange: null });
+    expect(policyFormInput({ pattern: "x", resourceQuota: "", limitRange: "" }).input).toMatchObject({
+      resourceQuota: null,
+      limitRange: null,
+    });
   });
 });

@@ -1,8 +1,18 @@
 import YAML from "yaml";
+
 import type { FieldErrors } from "@/lib/validation";
 
 /** The policy form's field names, for folding nested errors ("resourceQuota.hard.pods") onto them. */
-export const POLICY_FORM_FIELDS = ["name", "description", "pattern", "priority", "podSecurity", "resourceQuota", "limitRange", "version"] as const;
+export const POLICY_FORM_FIELDS = [
+  "name",
+  "description",
+  "pattern",
+  "priority",
+  "podSecurity",
+  "resourceQuota",
+  "limitRange",
+  "version",
+] as const;
 
 /** `resource=quantity` lines as a map, with the lines that are not. */
 export function parseQuantityLines(text: string): { map: Record<string, string>; problems: string[] } {
@@ -12,7 +22,8 @@ export function parseQuantityLines(text: string): { map: Record<string, string>;
     const line = raw.trim();
     if (!line || line.startsWith("#")) return;
     const separator = line.search(/[=:]/);
-    if (separator < 0) return void problems.push(`Line ${index + 1}: write resource=quantity, e.g. requests.nvidia.com/gpu=8`);
+    if (separator < 0)
+      return void problems.push(`Line ${index + 1}: write resource=quantity, e.g. requests.nvidia.com/gpu=8`);
     const key = line.slice(0, separator).trim();
     if (key in map) problems.push(`Line ${index + 1}: ${key} is set twice`);
     map[key] = line.slice(separator + 1).trim();
@@ -29,7 +40,10 @@ export const quantityLines = (map: Record<string, string>) =>
  * The form's text fields as the API body: quota lines → `{hard}`, LimitRange YAML (a list of
  * limits) → `{limits}`, empty → null. Text that cannot be read is reported by field.
  */
-export function policyFormInput(form: Record<string, unknown>): { input: Record<string, unknown>; fieldErrors?: FieldErrors } {
+export function policyFormInput(form: Record<string, unknown>): {
+  input: Record<string, unknown>;
+  fieldErrors?: FieldErrors;
+} {
   const fieldErrors: FieldErrors = {};
   const quotaText = String(form.resourceQuota ?? "");
   const quota = parseQuantityLines(quotaText);

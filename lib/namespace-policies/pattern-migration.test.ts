@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
+
 import { matchesNamespace } from "./drift";
 
 const MIGRATIONS = path.join(process.cwd(), "db/migrations");
@@ -19,7 +20,9 @@ function migrationsBeforeGlobs(): string {
   fs.cpSync(MIGRATIONS, folder, { recursive: true });
   const journalFile = path.join(folder, "meta/_journal.json");
   const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as Journal;
-  const globs = journal.entries.findIndex((entry) => fs.readFileSync(path.join(folder, `${entry.tag}.sql`), "utf8").includes("SET `pattern` = 're:'"));
+  const globs = journal.entries.findIndex((entry) =>
+    fs.readFileSync(path.join(folder, `${entry.tag}.sql`), "utf8").includes("SET `pattern` = 're:'"),
+  );
   expect(globs).toBeGreaterThan(0);
   fs.writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, globs) }));
   return folder;
@@ -34,7 +37,11 @@ describe("the migration to glob patterns", () => {
     insert.run("ml", "ml-.*");
     insert.run("literal", "team-a");
     migrate(db, { migrationsFolder: MIGRATIONS });
-    const patterns = Object.fromEntries((sqlite.prepare("SELECT name, pattern FROM namespace_policies").all() as { name: string; pattern: string }[]).map((row) => [row.name, row.pattern]));
+    const patterns = Object.fromEntries(
+      (sqlite.prepare("SELECT name, pattern FROM namespace_policies").all() as { name: string; pattern: string }[]).map(
+        (row) => [row.name, row.pattern],
+      ),
+    );
     expect(patterns).toEqual({ ml: "re:ml-.*", literal: "re:team-a" });
     expect(matchesNamespace(patterns.ml, "ml-test")).toBe(true);
     expect(matchesNamespace(patterns.literal, "team-a")).toBe(true);

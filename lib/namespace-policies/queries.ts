@@ -1,9 +1,12 @@
 import "server-only";
+
 import { asc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { namespacePolicies, type NamespacePolicyRow } from "@/db/schema";
 import { listClusters } from "@/lib/clusters/queries";
 import { isIdRef } from "@/lib/objects/versioned";
+
 import type { PolicySpec, PolicyView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -40,7 +43,12 @@ export function toPolicyView(row: NamespacePolicyRow): PolicyView {
 
 /** Every policy, in the order they are tried: lowest priority first, then by name. */
 export function listPolicies(db: Reader = getDb()): PolicyView[] {
-  return db.select().from(namespacePolicies).orderBy(asc(namespacePolicies.priority), asc(namespacePolicies.name)).all().map(toPolicyView);
+  return db
+    .select()
+    .from(namespacePolicies)
+    .orderBy(asc(namespacePolicies.priority), asc(namespacePolicies.name))
+    .all()
+    .map(toPolicyView);
 }
 
 export function getPolicyView(ref: string | number): PolicyView | undefined {

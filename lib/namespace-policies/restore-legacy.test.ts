@@ -14,15 +14,44 @@ describe("restoring a policy version saved when patterns were regular expression
   const { matchesNamespace } = await import("./drift");
 
   it("keeps the old pattern's meaning by restoring it as a re: pattern", async () => {
-    const admin = actorForUser(getDb().insert(users).values({ username: "admin", role: "admin" }).returning().get().id)!;
-    const created = await executeMutation(createPolicy, { name: "ml", pattern: "ml-*", resourceQuota: { hard: { pods: "10" } } }, admin, "api");
+    const admin = actorForUser(
+      getDb().insert(users).values({ username: "admin", role: "admin" }).returning().get().id,
+    )!;
+    const created = await executeMutation(
+      createPolicy,
+      { name: "ml", pattern: "ml-*", resourceQuota: { hard: { pods: "10" } } },
+      admin,
+      "api",
+    );
     if (!created.ok) throw new Error(created.error);
     const old = getDb()
       .insert(auditEvents)
-      .values({ actorName: "admin", action: "namespace-policy.update", objectType: POLICY_OBJECT_TYPE, objectId: String(created.data.id), objectName: "ml", source: "api", after: { name: "ml", description: "", pattern: "ml-(a|b)", priority: 100, podSecurity: "baseline", resourceQuota: { hard: { pods: "5" } }, limitRange: null, version: 1 } })
+      .values({
+        actorName: "admin",
+        action: "namespace-policy.update",
+        objectType: POLICY_OBJECT_TYPE,
+        objectId: String(created.data.id),
+        objectName: "ml",
+        source: "api",
+        after: {
+          name: "ml",
+          description: "",
+          pattern: "ml-(a|b)",
+          priority: 100,
+          podSecurity: "baseline",
+          resourceQuota: { hard: { pods: "5" } },
+          limitRange: null,
+          version: 1,
+        },
+      })
       .returning()
       .get();
-    const restored = await executeMutation(restorePolicy, { policy: created.data.id, auditEventId: old.id }, admin, "api");
+    const restored = await executeMutation(
+      restorePolicy,
+      { policy: created.data.id, auditEventId: old.id },
+      admin,
+      "api",
+    );
     expect(restored).toMatchObject({ ok: true, data: { pattern: "re:ml-(a|b)" } });
     expect(matchesNamespace("re:ml-(a|b)", "ml-a")).toBe(true);
   });

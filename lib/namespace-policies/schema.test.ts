@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { diffPolicy, matchesNamespace, matchingPolicy, podSecurityDrift, podSecurityLabels } from "./drift";
 import { previewPattern } from "./pattern";
 import { createPolicySchema, type PolicySpec } from "./schema";
@@ -16,7 +18,18 @@ describe("namespace policy schema", () => {
     const parsed = createPolicySchema.parse({
       ...base,
       resourceQuota: { hard: { pods: 20, "requests.cpu": "16", "limits.memory": "64Gi", "count/jobs.batch": "10" } },
-      limitRange: { limits: [{ type: "Container", default: { cpu: "1" }, defaultRequest: { cpu: "500m" }, min: { cpu: "100m" }, max: { cpu: "8" } }, { type: "Pod", max: { memory: "32Gi" } }] },
+      limitRange: {
+        limits: [
+          {
+            type: "Container",
+            default: { cpu: "1" },
+            defaultRequest: { cpu: "500m" },
+            min: { cpu: "100m" },
+            max: { cpu: "8" },
+          },
+          { type: "Pod", max: { memory: "32Gi" } },
+        ],
+      },
     });
     expect(parsed).toMatchObject({ priority: 100, description: "", resourceQuota: { hard: { pods: "20" } } });
   });
@@ -41,12 +54,36 @@ describe("namespace policy schema", () => {
     [{ resourceQuota: null }, "resourceQuota", /ResourceQuota or a LimitRange/],
     [{ limitRange: { limits: [] } }, "limitRange.limits", /at least one/],
     [{ limitRange: { limits: [{ type: "Node" }] } }, "limitRange.limits.0.type", /Container or Pod/],
-    [{ limitRange: { limits: [{ type: "Pod", default: { cpu: "1" } }] } }, "limitRange.limits.0.default", /no defaults/],
-    [{ limitRange: { limits: [{ type: "Container", min: { cpu: "2" }, max: { cpu: "1" } }] } }, "limitRange.limits.0.min.cpu", /must not exceed max/],
-    [{ limitRange: { limits: [{ type: "Container", default: { memory: "8Gi" }, max: { memory: "4Gi" } }] } }, "limitRange.limits.0.default.memory", /must not exceed max/],
-    [{ limitRange: { limits: [{ type: "Container", defaultRequest: { cpu: "2" }, default: { cpu: "1" } }] } }, "limitRange.limits.0.defaultRequest.cpu", /must not exceed default/],
-    [{ limitRange: { limits: [{ type: "Container" }, { type: "Container" }] } }, "limitRange.limits", /One entry per type/],
-    [{ limitRange: { limits: [{ type: "Container", max: { cpu: "lots" } }] } }, "limitRange.limits.0.max.cpu", /quantity/],
+    [
+      { limitRange: { limits: [{ type: "Pod", default: { cpu: "1" } }] } },
+      "limitRange.limits.0.default",
+      /no defaults/,
+    ],
+    [
+      { limitRange: { limits: [{ type: "Container", min: { cpu: "2" }, max: { cpu: "1" } }] } },
+      "limitRange.limits.0.min.cpu",
+      /must not exceed max/,
+    ],
+    [
+      { limitRange: { limits: [{ type: "Container", default: { memory: "8Gi" }, max: { memory: "4Gi" } }] } },
+      "limitRange.limits.0.default.memory",
+      /must not exceed max/,
+    ],
+    [
+      { limitRange: { limits: [{ type: "Container", defaultRequest: { cpu: "2" }, default: { cpu: "1" } }] } },
+      "limitRange.limits.0.defaultRequest.cpu",
+      /must not exceed default/,
+    ],
+    [
+      { limitRange: { limits: [{ type: "Container" }, { type: "Container" }] } },
+      "limitRange.limits",
+      /One entry per type/,
+    ],
+    [
+      { limitRange: { limits: [{ type: "Container", max: { cpu: "lots" } }] } },
+      "limitRange.limits.0.max.cpu",
+      /quantity/,
+    ],
   ])("refuses %j", (input, field, message) => {
     expect(errorsOf(input)[field]?.join(" ")).toMatch(message);
   });
@@ -56,14 +93,25 @@ describe("Pod Security level", () => {
   it("defaults to baseline, takes restricted and privileged, and refuses anything else", () => {
     expect(createPolicySchema.parse(base).podSecurity).toBe("baseline");
     expect(createPolicySchema.parse({ ...base, podSecurity: "restricted" }).podSecurity).toBe("restricted");
-    expect(errorsOf({ podSecurity: "open" })).toEqual({ podSecurity: ["Pod security must be privileged, baseline or restricted"] });
+    expect(errorsOf({ podSecurity: "open" })).toEqual({
+      podSecurity: ["Pod security must be privileged, baseline or restricted"],
+    });
   });
 
   it("becomes the enforce labels at the latest version, and their drift", () => {
-    expect(podSecurityLabels("restricted")).toEqual({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" });
+    expect(podSecurityLabels("restricted")).toEqual({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "latest",
+    });
     expect(podSecurityDrift("baseline", podSecurityLabels("baseline"))).toEqual([]);
     expect(podSecurityDrift("baseline", { "pod-security.kubernetes.io/enforce": "privileged" })).toEqual([
-      { object: "Namespace", kind: "different", key: "pod-security.kubernetes.io/enforce", expected: "baseline", actual: "privileged" },
+      {
+        object: "Namespace",
+        kind: "different",
+        key: "pod-security.kubernetes.io/enforce",
+        expected: "baseline",
+        actual: "privileged",
+      },
       { object: "Namespace", kind: "missing", key: "pod-security.kubernetes.io/enforce-version", expected: "latest" },
     ]);
   });
@@ -121,7 +169,12 @@ describe("diffPolicy", () => {
       { object: "ResourceQuota", kind: "missing-object" },
       { object: "LimitRange", kind: "missing-object" },
     ]);
-    expect(diffPolicy({ resourceQuota: null, limitRange: null }, { resourceQuota: { hard: {} }, limitRange: { limits: [] } })).toEqual([
+    expect(
+      diffPolicy(
+        { resourceQuota: null, limitRange: null },
+        { resourceQuota: { hard: {} }, limitRange: { limits: [] } },
+      ),
+    ).toEqual([
       { object: "ResourceQuota", kind: "extra-object" },
       { object: "LimitRange", kind: "extra-object" },
     ]);
@@ -130,7 +183,12 @@ describe("diffPolicy", () => {
   it("reports missing, different and extra values per resource", () => {
     const observed = {
       resourceQuota: { hard: { "requests.nvidia.com/gpu": "4", pods: "20", services: "5" } },
-      limitRange: { limits: [{ type: "Container", default: { cpu: "2" } }, { type: "Pod", max: { memory: "1Gi" } }] },
+      limitRange: {
+        limits: [
+          { type: "Container", default: { cpu: "2" } },
+          { type: "Pod", max: { memory: "1Gi" } },
+        ],
+      },
     };
     expect(diffPolicy(spec, observed)).toEqual([
       { object: "ResourceQuota", kind: "different", key: "requests.nvidia.com/gpu", expected: "8", actual: "4" },

@@ -1,8 +1,10 @@
-import { compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
 import { z } from "zod";
+
+import { compareQuantities, isQuantity, parseQuantity } from "@berth/quantity";
 import { POD_SECURITY_LEVELS } from "@/db/schema";
 import { versionSchema } from "@/lib/objects/versioned";
 import { descriptionSchema } from "@/lib/validation";
+
 import { patternProblem } from "./pattern";
 
 /** A policy named by id or name, as in REST paths. */
@@ -14,7 +16,10 @@ export const policyNameSchema = z
   .trim()
   .min(1, { error: "Name is required", abort: true })
   .max(63, { error: "Name must be at most 63 characters", abort: true })
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Use lowercase letters, digits and '-', starting and ending with a letter or digit");
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "Use lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
 
 /**
  * A namespace pattern: a glob (`berth-*`, `team-?`) or, with the prefix `re:`, a regular
@@ -29,13 +34,18 @@ export const patternSchema = z
     const problem = patternProblem(pattern);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
-  .describe("Matched against whole namespace names: a glob (berth-*, team-?), or with the prefix re: a regular expression (re:^ml-(a|b)$)");
+  .describe(
+    "Matched against whole namespace names: a glob (berth-*, team-?), or with the prefix re: a regular expression (re:^ml-(a|b)$)",
+  );
 
 // Quota resource names: "pods", "requests.cpu", "requests.nvidia.com/gpu", "count/jobs.batch".
 const resourceNameSchema = z
   .string()
   .max(253, "Resource name must be at most 253 characters")
-  .regex(/^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$/, "Not a resource name (e.g. pods, requests.cpu, requests.nvidia.com/gpu, count/jobs.batch)");
+  .regex(
+    /^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$/,
+    "Not a resource name (e.g. pods, requests.cpu, requests.nvidia.com/gpu, count/jobs.batch)",
+  );
 
 const quantitySchema = z
   .union([z.string(), z.number()], { error: "A quantity is required, e.g. 4, 500m, 16Gi" })
@@ -53,7 +63,10 @@ export const quantityMapSchema = z.record(z.string(), quantitySchema).superRefin
 export type QuantityMap = Record<string, string>;
 
 export const resourceQuotaTemplateSchema = z.strictObject({
-  hard: quantityMapSchema.refine((hard) => Object.keys(hard).length > 0, "List at least one resource, e.g. requests.nvidia.com/gpu: 8"),
+  hard: quantityMapSchema.refine(
+    (hard) => Object.keys(hard).length > 0,
+    "List at least one resource, e.g. requests.nvidia.com/gpu: 8",
+  ),
 });
 
 export type LimitSection = "default" | "defaultRequest" | "min" | "max";
@@ -69,17 +82,29 @@ export const limitRangeItemSchema = z
   .superRefine((item, ctx) => {
     if (item.type === "Pod") {
       for (const section of ["default", "defaultRequest"] as const) {
-        if (item[section] && Object.keys(item[section]).length) ctx.addIssue({ code: "custom", path: [section], message: "Pod limits have no defaults; use type Container" });
+        if (item[section] && Object.keys(item[section]).length)
+          ctx.addIssue({ code: "custom", path: [section], message: "Pod limits have no defaults; use type Container" });
       }
     }
     // The apiserver refuses min > default/defaultRequest/max and default > max; say so before it does.
-    const order: [LimitSection, LimitSection][] = [["min", "max"], ["min", "default"], ["min", "defaultRequest"], ["defaultRequest", "default"], ["default", "max"], ["defaultRequest", "max"]];
+    const order: [LimitSection, LimitSection][] = [
+      ["min", "max"],
+      ["min", "default"],
+      ["min", "defaultRequest"],
+      ["defaultRequest", "default"],
+      ["default", "max"],
+      ["defaultRequest", "max"],
+    ];
     for (const [low, high] of order) {
       for (const [resource, lowValue] of Object.entries(item[low] ?? {})) {
         const highValue = item[high]?.[resource];
         if (highValue === undefined || !isQuantity(lowValue) || !isQuantity(highValue)) continue;
         if (compareQuantities(parseQuantity(lowValue), parseQuantity(highValue)) > 0) {
-          ctx.addIssue({ code: "custom", path: [low, resource], message: `${low} ${resource} (${lowValue}) must not exceed ${high} (${highValue})` });
+          ctx.addIssue({
+            code: "custom",
+            path: [low, resource],
+            message: `${low} ${resource} (${lowValue}) must not exceed ${high} (${highValue})`,
+          });
         }
       }
     }
@@ -91,7 +116,10 @@ export const limitRangeTemplateSchema = z.strictObject({
     .array(limitRangeItemSchema)
     .min(1, "Add at least one limit")
     .max(2)
-    .refine((limits) => new Set(limits.map((item) => item.type)).size === limits.length, "One entry per type (Container, Pod)"),
+    .refine(
+      (limits) => new Set(limits.map((item) => item.type)).size === limits.length,
+      "One entry per type (Container, Pod)",
+    ),
 });
 
 export { POD_SECURITY_LEVELS };
@@ -102,7 +130,9 @@ export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
  * privileged, hostPath, hostNetwork/PID/IPC and added capabilities beyond the default set;
  * "restricted" also requires non-root, no privilege escalation and a seccomp profile.
  */
-export const podSecuritySchema = z.enum(POD_SECURITY_LEVELS, { error: "Pod security must be privileged, baseline or restricted" });
+export const podSecuritySchema = z.enum(POD_SECURITY_LEVELS, {
+  error: "Pod security must be privileged, baseline or restricted",
+});
 
 /** What a policy puts into each matching namespace. */
 export const policySpecSchema = z.strictObject({
@@ -114,14 +144,22 @@ export type PolicySpec = z.output<typeof policySpecSchema>;
 const policyFields = {
   description: descriptionSchema.default(""),
   pattern: patternSchema,
-  priority: z.coerce.number({ error: "Priority must be a number" }).int("Priority must be a whole number").min(0, "Priority must be 0 or more").max(100_000, "Priority must be at most 100000").default(100),
+  priority: z.coerce
+    .number({ error: "Priority must be a number" })
+    .int("Priority must be a whole number")
+    .min(0, "Priority must be 0 or more")
+    .max(100_000, "Priority must be at most 100000")
+    .default(100),
   podSecurity: podSecuritySchema.default("baseline"),
   ...policySpecSchema.shape,
 };
 
 export const createPolicySchema = z
   .strictObject({ name: policyNameSchema, ...policyFields })
-  .refine((policy) => policy.resourceQuota || policy.limitRange, { message: "A policy needs a ResourceQuota or a LimitRange template", path: ["resourceQuota"] });
+  .refine((policy) => policy.resourceQuota || policy.limitRange, {
+    message: "A policy needs a ResourceQuota or a LimitRange template",
+    path: ["resourceQuota"],
+  });
 export type CreatePolicyInput = z.output<typeof createPolicySchema>;
 
 export const updatePolicySchema = z.strictObject({
@@ -137,9 +175,17 @@ export const updatePolicySchema = z.strictObject({
 
 export const deletePolicySchema = z.strictObject({ policy: policyRefSchema });
 
-export const restorePolicySchema = z.strictObject({ policy: policyRefSchema, auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive() });
+export const restorePolicySchema = z.strictObject({
+  policy: policyRefSchema,
+  auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive(),
+});
 
-export const importPolicySchema = z.strictObject({ yaml: z.string().min(1, "Paste a YAML document").max(200_000, "The document is too large: at most 200,000 characters") });
+export const importPolicySchema = z.strictObject({
+  yaml: z
+    .string()
+    .min(1, "Paste a YAML document")
+    .max(200_000, "The document is too large: at most 200,000 characters"),
+});
 
 /** A namespace name (DNS-1123 label). */
 export const namespaceNameSchema = z
@@ -147,11 +193,16 @@ export const namespaceNameSchema = z
   .trim()
   .min(1, "Namespace is required")
   .max(63, "Namespace must be at most 63 characters")
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Use lowercase letters, digits and '-', starting and ending with a letter or digit");
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "Use lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
 
 export const applyPolicySchema = z.strictObject({
   policy: policyRefSchema,
-  cluster: z.union([z.number().int().positive(), z.string().trim().min(1, "Choose a cluster").max(63)], { error: "Choose a cluster" }),
+  cluster: z.union([z.number().int().positive(), z.string().trim().min(1, "Choose a cluster").max(63)], {
+    error: "Choose a cluster",
+  }),
   /** Only these namespaces; default: every namespace of the cluster the pattern matches. */
   namespaces: z.array(namespaceNameSchema).max(500).optional(),
   /** Create listed namespaces that do not exist yet. */
@@ -173,7 +224,17 @@ export const policyViewSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export type PolicyView = { id: number; name: string; description: string; pattern: string; priority: number; podSecurity: PodSecurityLevel; version: number; createdAt: string; updatedAt: string } & PolicySpec;
+export type PolicyView = {
+  id: number;
+  name: string;
+  description: string;
+  pattern: string;
+  priority: number;
+  podSecurity: PodSecurityLevel;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+} & PolicySpec;
 
 /** One difference between a policy's template and what a namespace holds. */
 export const driftItemSchema = z.object({
@@ -195,7 +256,12 @@ export const namespaceResultSchema = z.object({
 });
 export type NamespaceResult = z.infer<typeof namespaceResultSchema>;
 
-export const namespaceDriftSchema = z.object({ namespace: z.string(), inSync: z.boolean(), drift: z.array(driftItemSchema), error: z.string().optional() });
+export const namespaceDriftSchema = z.object({
+  namespace: z.string(),
+  inSync: z.boolean(),
+  drift: z.array(driftItemSchema),
+  error: z.string().optional(),
+});
 export type NamespaceDrift = z.infer<typeof namespaceDriftSchema>;
 
 export const applyOutcomeSchema = z.object({
@@ -203,10 +269,16 @@ export const applyOutcomeSchema = z.object({
   cluster: z.string(),
   dryRun: z.boolean(),
   /** The namespaces the apply changed or created (a dry run: would change or create), sorted. */
-  touched: z.array(z.string()).describe("The namespaces the apply changed or created (a dry run: would change or create), sorted"),
+  touched: z
+    .array(z.string())
+    .describe("The namespaces the apply changed or created (a dry run: would change or create), sorted"),
   results: z.array(namespaceResultSchema),
 });
 export type ApplyOutcome = z.infer<typeof applyOutcomeSchema>;
 
-export const driftReportSchema = z.object({ policy: z.string(), cluster: z.string(), namespaces: z.array(namespaceDriftSchema) });
+export const driftReportSchema = z.object({
+  policy: z.string(),
+  cluster: z.string(),
+  namespaces: z.array(namespaceDriftSchema),
+});
 export type DriftReport = z.infer<typeof driftReportSchema>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { restoredFromText, versionNumbers } from "./history-versions";
 
 const saves = (action: string) => /\.(create|update|restore|import)$/.test(action);

@@ -10,7 +10,10 @@ export interface VersionedEvent {
  * `version` gives it; otherwise versions are counted in order, from 1 at creation, as every save
  * (create, update, restore, import) adds one. `events` may come in any order.
  */
-export function versionNumbers(events: VersionedEvent[], savesVersion: (action: string) => boolean): Map<number, number> {
+export function versionNumbers(
+  events: VersionedEvent[],
+  savesVersion: (action: string) => boolean,
+): Map<number, number> {
   const versions = new Map<number, number>();
   let version = 0;
   for (const event of [...events].sort((a, b) => a.id - b.id)) {

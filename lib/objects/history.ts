@@ -1,5 +1,7 @@
 import "server-only";
+
 import { and, desc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { auditEvents } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
@@ -17,7 +19,11 @@ export interface LastChange {
 type Reader = ReturnType<typeof getDb> | Tx;
 
 /** The newest audit row of an object as a LastChange, or undefined when it has none. */
-export function lastChange(objectType: string, objectId: string | number, db: Reader = getDb()): LastChange | undefined {
+export function lastChange(
+  objectType: string,
+  objectId: string | number,
+  db: Reader = getDb(),
+): LastChange | undefined {
   const row = db
     .select()
     .from(auditEvents)
@@ -25,11 +31,23 @@ export function lastChange(objectType: string, objectId: string | number, db: Re
     .orderBy(desc(auditEvents.id))
     .limit(1)
     .get();
-  return row && { actor: row.actorName, at: row.at.toISOString(), action: row.action, changes: diffObjects(row.before, row.after) };
+  return (
+    row && {
+      actor: row.actorName,
+      at: row.at.toISOString(),
+      action: row.action,
+      changes: diffObjects(row.before, row.after),
+    }
+  );
 }
 
 /** What a 409 carries in `details.current`: the object as saved now, plus its last change. */
-export function conflictView<V extends object>(objectType: string, objectId: string | number, view: V, db: Reader = getDb()): V & { lastChange?: LastChange } {
+export function conflictView<V extends object>(
+  objectType: string,
+  objectId: string | number,
+  view: V,
+  db: Reader = getDb(),
+): V & { lastChange?: LastChange } {
   return { ...view, lastChange: lastChange(objectType, objectId, db) };
 }
 
@@ -47,16 +65,22 @@ export function versionToRestore(
 ): Record<string, unknown> {
   const row = db.select().from(auditEvents).where(eq(auditEvents.id, auditEventId)).get();
   if (!row || row.objectType !== objectType || row.objectId !== String(objectId)) {
-    throw new DomainError(404, `Audit event ${auditEventId} is not a version of this object`, { auditEventId: ["Not a version of this object"] });
+    throw new DomainError(404, `Audit event ${auditEventId} is not a version of this object`, {
+      auditEventId: ["Not a version of this object"],
+    });
   }
-  if (!row.after) throw new DomainError(422, "That history entry has no saved version to restore (it records a deletion)", { auditEventId: ["Nothing to restore"] });
+  if (!row.after)
+    throw new DomainError(422, "That history entry has no saved version to restore (it records a deletion)", {
+      auditEventId: ["Nothing to restore"],
+    });
   return unredact(row.after, current) as Record<string, unknown>;
 }
 
 function unredact(saved: unknown, current: unknown): unknown {
   if (saved === REDACTED) return current;
   if (saved && typeof saved === "object" && !Array.isArray(saved)) {
-    const base = current && typeof current === "object" && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+    const base =
+      current && typeof current === "object" && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
     return Object.fromEntries(Object.entries(saved).map(([key, value]) => [key, unredact(value, base[key])]));
   }
   return saved;

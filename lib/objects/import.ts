@@ -11,5 +11,8 @@ export const importDocumentSchema = z.strictObject({
   yaml: z
     .string({ error: "yaml is required" })
     .min(1, "Paste or upload a YAML document")
-    .max(MAX_IMPORT_CHARACTERS, `The document is too large: at most ${MAX_IMPORT_CHARACTERS.toLocaleString("en")} characters`),
+    .max(
+      MAX_IMPORT_CHARACTERS,
+      `The document is too large: at most ${MAX_IMPORT_CHARACTERS.toLocaleString("en")} characters`,
+    ),
 });

@@ -1,5 +1,6 @@
 import YAML from "yaml";
 import type { z } from "zod";
+
 import { fieldErrorsFrom, type FieldErrors } from "@/lib/validation";
 
 export const BERTH_API_VERSION = "berth.dev/v1";
@@ -25,12 +26,19 @@ export function fromYamlDocument<S extends z.ZodType>(
     const message = `Not valid YAML: ${(error as Error).message.split("\n")[0]}`;
     return { ok: false, error: message, fieldErrors: { yaml: [message] } };
   }
-  const doc = document as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; description?: unknown }; spec?: unknown } | null;
+  const doc = document as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown; description?: unknown };
+    spec?: unknown;
+  } | null;
   if (!doc || typeof doc !== "object" || doc.kind !== kind || doc.apiVersion !== BERTH_API_VERSION) {
     const message = `Expected a document with apiVersion: ${BERTH_API_VERSION} and kind: ${kind}`;
     return { ok: false, error: message, fieldErrors: { yaml: [message] } };
   }
   const spec = doc.spec && typeof doc.spec === "object" ? doc.spec : {};
   const parsed = schema.safeParse({ ...spec, name: doc.metadata?.name, description: doc.metadata?.description ?? "" });
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: "Some fields are not valid", fieldErrors: fieldErrorsFrom(parsed.error) };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, error: "Some fields are not valid", fieldErrors: fieldErrorsFrom(parsed.error) };
 }

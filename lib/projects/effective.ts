@@ -1,10 +1,13 @@
 import "server-only";
+
 import type { z } from "zod";
+
 import type { Project } from "@/db/schema";
 import type { Actor } from "@/lib/permissions";
 import { isActivityType, isSparkActivity } from "@/lib/resolution/activities";
 import { blockingError } from "@/lib/resolution/resolve";
 import type { FieldErrors } from "@/lib/validation";
+
 import { resolutionContext } from "./queries";
 import type { effectiveConfigQuerySchema, effectiveConfigViewSchema } from "./schema";
 
@@ -21,14 +24,26 @@ export function effectiveConfigFor(
 ): { ok: true; view: EffectiveConfigView; refused: boolean } | { ok: false; error: string; fieldErrors: FieldErrors } {
   const context = resolutionContext(project);
   const override = query.object ? context.overrides.get(query.object) : undefined;
-  const activity = query.activity ?? (override && isActivityType(override.activityType) ? override.activityType : undefined);
-  if (!activity) return { ok: false, error: "Say which activity", fieldErrors: { activity: ["Give ?activity= (or an object that has an override)"] } };
+  const activity =
+    query.activity ?? (override && isActivityType(override.activityType) ? override.activityType : undefined);
+  if (!activity)
+    return {
+      ok: false,
+      error: "Say which activity",
+      fieldErrors: { activity: ["Give ?activity= (or an object that has an override)"] },
+    };
   const resolution = context.resolve(actor, activity, query.object);
   const running = isSparkActivity(activity) ? resolution.sparkConfig : resolution.executionConfig;
   const error = blockingError(resolution, activity);
   return {
     ok: true,
     refused: Boolean(running.error?.startsWith("no usage permission")),
-    view: { project: project.key, activity, ...(query.object ? { object: query.object } : {}), ...resolution, ...(error ? { error } : {}) },
+    view: {
+      project: project.key,
+      activity,
+      ...(query.object ? { object: query.object } : {}),
+      ...resolution,
+      ...(error ? { error } : {}),
+    },
   };
 }

@@ -1,15 +1,18 @@
 import "server-only";
+
 import { eq, inArray, sql } from "drizzle-orm";
+
 import type { Tx } from "@/db";
 import { groups, projectMembers, projectOverrides, projects, type Project } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import { can, mayUse, type Actor, type ProjectRole } from "@/lib/permissions";
 import { findInCatalog, KIND_WORDS, loadCatalog, type Catalog, type CatalogKind } from "@/lib/resolution/catalog";
 import type { FieldErrors } from "@/lib/validation";
+
 import { findOverride, findProject, toOverrideView, toProjectView } from "./queries";
 import {
   createProjectSchema,
@@ -42,8 +45,19 @@ function requireProject(tx: Tx, ref: string | number): Project {
 
 /** The project as saved in the audit log: enough to restore it or export it. */
 function projectBody(view: ProjectView): Record<string, unknown> {
-  const { name, description, ownerGroup, executionConfig, visualRecipeExecutionConfig, sparkConfig, cluster, members } = view;
-  return { key: view.key, name, description, ownerGroup, executionConfig, visualRecipeExecutionConfig, sparkConfig, cluster, members };
+  const { name, description, ownerGroup, executionConfig, visualRecipeExecutionConfig, sparkConfig, cluster, members } =
+    view;
+  return {
+    key: view.key,
+    name,
+    description,
+    ownerGroup,
+    executionConfig,
+    visualRecipeExecutionConfig,
+    sparkConfig,
+    cluster,
+    members,
+  };
 }
 
 function projectAudit(project: Project) {
@@ -72,7 +86,8 @@ function usableRef(
     return undefined;
   }
   if (item.id === currentId) return item.id;
-  const allowed = kind === "clusters" ? can(actor, "clusters.use", { cluster: item.id }) : mayUse(actor, item.usableBy ?? "all");
+  const allowed =
+    kind === "clusters" ? can(actor, "clusters.use", { cluster: item.id }) : mayUse(actor, item.usableBy ?? "all");
   if (!allowed) {
     errors[field] = [`no usage permission for ${kind === "clusters" ? "cluster" : "config"} ${item.name}`];
     return undefined;
@@ -80,7 +95,18 @@ function usableRef(
   return item.id;
 }
 
-type ProjectValues = Partial<Pick<Project, "name" | "description" | "ownerGroupId" | "executionConfigId" | "visualRecipeExecutionConfigId" | "sparkConfigId" | "clusterId">>;
+type ProjectValues = Partial<
+  Pick<
+    Project,
+    | "name"
+    | "description"
+    | "ownerGroupId"
+    | "executionConfigId"
+    | "visualRecipeExecutionConfigId"
+    | "sparkConfigId"
+    | "clusterId"
+  >
+>;
 
 /** Turns names into ids, checking every one; all problems at once as field errors, nothing written. */
 function resolveChanges(tx: Tx, actor: Actor, current: Project | null, changes: ProjectChanges, catalog: Catalog) {
@@ -89,7 +115,8 @@ function resolveChanges(tx: Tx, actor: Actor, current: Project | null, changes: 
   if (changes.name !== undefined) values.name = changes.name;
   if (changes.description !== undefined) values.description = changes.description;
   if (changes.ownerGroup !== undefined) {
-    const owner = changes.ownerGroup === null ? null : tx.select().from(groups).where(eq(groups.name, changes.ownerGroup)).get();
+    const owner =
+      changes.ownerGroup === null ? null : tx.select().from(groups).where(eq(groups.name, changes.ownerGroup)).get();
     if (owner === undefined) errors.ownerGroup = [`No group named "${changes.ownerGroup}"`];
     else values.ownerGroupId = owner?.id ?? null;
   }
@@ -111,7 +138,8 @@ function resolveChanges(tx: Tx, actor: Actor, current: Project | null, changes: 
     changes.members.forEach((member, index) => {
       const group = found.find((candidate) => candidate.name === member.group);
       if (!group) errors[`members.${index}.group`] = [`No group named "${member.group}"`];
-      else if (names.indexOf(member.group) !== index) errors[`members.${index}.group`] = [`${member.group} is listed twice`];
+      else if (names.indexOf(member.group) !== index)
+        errors[`members.${index}.group`] = [`${member.group} is listed twice`];
       else members!.push({ groupId: group.id, role: member.role });
     });
   }
@@ -123,7 +151,10 @@ function resolveChanges(tx: Tx, actor: Actor, current: Project | null, changes: 
 function writeMembers(tx: Tx, project: Project, members: { groupId: number; role: ProjectRole }[] | undefined) {
   if (members) {
     tx.delete(projectMembers).where(eq(projectMembers.projectId, project.id)).run();
-    for (const member of members) tx.insert(projectMembers).values({ projectId: project.id, ...member }).run();
+    for (const member of members)
+      tx.insert(projectMembers)
+        .values({ projectId: project.id, ...member })
+        .run();
   }
   if (project.ownerGroupId != null) {
     tx.insert(projectMembers)
@@ -134,10 +165,22 @@ function writeMembers(tx: Tx, project: Project, members: { groupId: number; role
 }
 
 /** The one write path of an existing project: update, members, restore and import all go through it. */
-function applyChanges(tx: Tx, actor: Actor, project: Project, changes: ProjectChanges, expectedVersion: number | undefined, action?: string) {
+function applyChanges(
+  tx: Tx,
+  actor: Actor,
+  project: Project,
+  changes: ProjectChanges,
+  expectedVersion: number | undefined,
+  action?: string,
+) {
   const catalog = loadCatalog(tx);
   const before = toProjectView(project, tx, catalog);
-  assertFreshVersion(`Project ${project.key}`, project, expectedVersion, conflictView("project", project.id, before, tx));
+  assertFreshVersion(
+    `Project ${project.key}`,
+    project,
+    expectedVersion,
+    conflictView("project", project.id, before, tx),
+  );
   const { values, members } = resolveChanges(tx, actor, project, changes, catalog);
   const saved = tx
     .update(projects)
@@ -147,7 +190,10 @@ function applyChanges(tx: Tx, actor: Actor, project: Project, changes: ProjectCh
     .get();
   writeMembers(tx, saved, members);
   const after = toProjectView(saved, tx, catalog);
-  return { result: after, audit: { ...projectAudit(saved), action, before: projectBody(before), after: projectBody(after) } };
+  return {
+    result: after,
+    audit: { ...projectAudit(saved), action, before: projectBody(before), after: projectBody(after) },
+  };
 }
 
 function createInTx(tx: Tx, actor: Actor, key: string, changes: ProjectChanges) {
@@ -192,7 +238,9 @@ export const setProjectMembers = defineMutation({
   scope: projectScope,
   schema: setProjectMembersSchema,
   run(input, ctx) {
-    return ctx.write((tx) => applyChanges(tx, ctx.actor, requireProject(tx, input.project), { members: input.members }, input.version));
+    return ctx.write((tx) =>
+      applyChanges(tx, ctx.actor, requireProject(tx, input.project), { members: input.members }, input.version),
+    );
   },
 });
 
@@ -205,7 +253,13 @@ export const putProjectMember = defineMutation({
     return ctx.write((tx) => {
       const project = requireProject(tx, input.project);
       const members = toProjectView(project, tx).members.filter((member) => member.group !== input.group);
-      return applyChanges(tx, ctx.actor, project, { members: [...members, { group: input.group, role: input.role }] }, undefined);
+      return applyChanges(
+        tx,
+        ctx.actor,
+        project,
+        { members: [...members, { group: input.group, role: input.role }] },
+        undefined,
+      );
     });
   },
 });
@@ -219,9 +273,17 @@ export const removeProjectMember = defineMutation({
     return ctx.write((tx) => {
       const project = requireProject(tx, input.project);
       const view = toProjectView(project, tx);
-      if (!view.members.some((member) => member.group === input.group)) throw notFound(`Member group "${input.group}" of ${project.key}`);
-      if (view.ownerGroup === input.group) throw conflict("group", `${input.group} owns ${project.key}; change the owner group first`);
-      return applyChanges(tx, ctx.actor, project, { members: view.members.filter((member) => member.group !== input.group) }, undefined);
+      if (!view.members.some((member) => member.group === input.group))
+        throw notFound(`Member group "${input.group}" of ${project.key}`);
+      if (view.ownerGroup === input.group)
+        throw conflict("group", `${input.group} owns ${project.key}; change the owner group first`);
+      return applyChanges(
+        tx,
+        ctx.actor,
+        project,
+        { members: view.members.filter((member) => member.group !== input.group) },
+        undefined,
+      );
     });
   },
 });
@@ -236,7 +298,10 @@ export const deleteProject = defineMutation({
       const project = requireProject(tx, input.project);
       const view = toProjectView(project, tx);
       tx.delete(projects).where(eq(projects.id, project.id)).run();
-      return { result: { id: project.id, key: project.key }, audit: { ...projectAudit(project), before: projectBody(view) } };
+      return {
+        result: { id: project.id, key: project.key },
+        audit: { ...projectAudit(project), before: projectBody(view) },
+      };
     });
   },
 });
@@ -250,11 +315,20 @@ export const restoreProject = defineMutation({
   run(input, ctx) {
     return ctx.write((tx) => {
       const project = requireProject(tx, input.project);
-      const saved = versionToRestore("project", project.id, input.auditEventId, projectBody(toProjectView(project, tx)), tx);
+      const saved = versionToRestore(
+        "project",
+        project.id,
+        input.auditEventId,
+        projectBody(toProjectView(project, tx)),
+        tx,
+      );
       // The key names the project and never changes; the rest of the saved body is re-applied.
       const body = Object.fromEntries(Object.entries(saved).filter(([field]) => field !== "key"));
       const parsed = updateProjectSchema.omit({ project: true, version: true }).safeParse(body);
-      if (!parsed.success) throw new DomainError(422, "That version can no longer be restored", { auditEventId: ["The saved version does not fit the current rules"] });
+      if (!parsed.success)
+        throw new DomainError(422, "That version can no longer be restored", {
+          auditEventId: ["The saved version does not fit the current rules"],
+        });
       return applyChanges(tx, ctx.actor, project, parsed.data, input.version, "project.restore");
     });
   },
@@ -272,7 +346,9 @@ export const importProject = defineMutation({
     const changes: ProjectChanges = { ...rest, name: displayName };
     return ctx.write((tx) => {
       const existing = findProject(key, tx);
-      return existing ? applyChanges(tx, ctx.actor, existing, changes, undefined, "project.import") : createInTx(tx, ctx.actor, key, changes);
+      return existing
+        ? applyChanges(tx, ctx.actor, existing, changes, undefined, "project.import")
+        : createInTx(tx, ctx.actor, key, changes);
     });
   },
 });
@@ -290,9 +366,29 @@ export const putOverride = defineMutation({
       const existing = findOverride(project.id, input.objectId, tx);
       const errors: FieldErrors = {};
       const ids = {
-        executionConfigId: usableRef(ctx.actor, catalog, "executionConfigs", "executionConfig", input.executionConfig, existing?.executionConfigId ?? null, errors) ?? null,
-        sparkConfigId: usableRef(ctx.actor, catalog, "sparkConfigs", "sparkConfig", input.sparkConfig, existing?.sparkConfigId ?? null, errors) ?? null,
-        clusterId: usableRef(ctx.actor, catalog, "clusters", "cluster", input.cluster, existing?.clusterId ?? null, errors) ?? null,
+        executionConfigId:
+          usableRef(
+            ctx.actor,
+            catalog,
+            "executionConfigs",
+            "executionConfig",
+            input.executionConfig,
+            existing?.executionConfigId ?? null,
+            errors,
+          ) ?? null,
+        sparkConfigId:
+          usableRef(
+            ctx.actor,
+            catalog,
+            "sparkConfigs",
+            "sparkConfig",
+            input.sparkConfig,
+            existing?.sparkConfigId ?? null,
+            errors,
+          ) ?? null,
+        clusterId:
+          usableRef(ctx.actor, catalog, "clusters", "cluster", input.cluster, existing?.clusterId ?? null, errors) ??
+          null,
       };
       if (Object.keys(errors).length) throw new DomainError(422, "Some fields are not valid", errors);
       const row = tx

@@ -1,10 +1,13 @@
 import "server-only";
+
 import { and, desc, eq, isNotNull } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { runs, type Project, type RunStatus } from "@/db/schema";
 import type { Actor } from "@/lib/permissions";
 import { isActivityType, type ActivityType } from "@/lib/resolution/activities";
 import type { Resolution } from "@/lib/resolution/resolve";
+
 import { resolutionContext, type ResolutionContext } from "./queries";
 
 /** A recipe, notebook or ML task of a project: one with an override, or one runs named. */
@@ -26,13 +29,28 @@ const RUNS_SCANNED = 5_000;
  * The project's objects, by id: those with an override and those its runs named, each with the
  * effective config a run of it would get now (for this actor) and its latest run.
  */
-export function listProjectObjects(actor: Actor, project: Project, context: ResolutionContext = resolutionContext(project)): ProjectObject[] {
+export function listProjectObjects(
+  actor: Actor,
+  project: Project,
+  context: ResolutionContext = resolutionContext(project),
+): ProjectObject[] {
   const found = new Map<string, Omit<ProjectObject, "resolution">>();
   for (const [objectId, override] of context.overrides) {
-    found.set(objectId, { objectId, activity: isActivityType(override.activityType) ? override.activityType : "python-recipe", hasOverride: true, runCount: 0 });
+    found.set(objectId, {
+      objectId,
+      activity: isActivityType(override.activityType) ? override.activityType : "python-recipe",
+      hasOverride: true,
+      runCount: 0,
+    });
   }
   const rows = getDb()
-    .select({ id: runs.id, object: runs.object, activity: runs.activity, status: runs.status, createdAt: runs.createdAt })
+    .select({
+      id: runs.id,
+      object: runs.object,
+      activity: runs.activity,
+      status: runs.status,
+      createdAt: runs.createdAt,
+    })
     .from(runs)
     .where(and(eq(runs.projectId, project.id), isNotNull(runs.object)))
     .orderBy(desc(runs.createdAt), desc(runs.id))
@@ -43,7 +61,13 @@ export function listProjectObjects(actor: Actor, project: Project, context: Reso
     const known = found.get(objectId);
     const lastRun = { id: row.id, status: row.status, createdAt: row.createdAt.toISOString() };
     if (!known) {
-      found.set(objectId, { objectId, activity: isActivityType(row.activity) ? row.activity : "python-recipe", hasOverride: false, runCount: 1, lastRun });
+      found.set(objectId, {
+        objectId,
+        activity: isActivityType(row.activity) ? row.activity : "python-recipe",
+        hasOverride: false,
+        runCount: 1,
+        lastRun,
+      });
       continue;
     }
     known.runCount += 1;

@@ -1,5 +1,7 @@
 import "server-only";
+
 import { and, asc, eq, sql } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { groups, projectMembers, projectOverrides, projects, type Project } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
@@ -8,6 +10,7 @@ import { isActivityType, type ActivityType } from "@/lib/resolution/activities";
 import { loadCatalog, nameOf, type Catalog } from "@/lib/resolution/catalog";
 import { resolveEffectiveConfig, type ObjectOverride, type Resolution } from "@/lib/resolution/resolve";
 import { getInstanceDefaults } from "@/lib/settings/queries";
+
 import type { OverrideView, ProjectView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -34,7 +37,10 @@ export function projectMemberList(projectId: number, db: Reader = getDb()): { gr
 }
 
 export function toProjectView(project: Project, db: Reader = getDb(), catalog: Catalog = loadCatalog(db)): ProjectView {
-  const owner = project.ownerGroupId == null ? undefined : db.select({ name: groups.name }).from(groups).where(eq(groups.id, project.ownerGroupId)).get();
+  const owner =
+    project.ownerGroupId == null
+      ? undefined
+      : db.select({ name: groups.name }).from(groups).where(eq(groups.id, project.ownerGroupId)).get();
   return {
     id: project.id,
     key: project.key,
@@ -72,7 +78,11 @@ export function findVisibleProject(actor: Actor, ref: string | number): Project 
 }
 
 export function findOverride(projectId: number, objectId: string, db: Reader = getDb()): OverrideRow | undefined {
-  return db.select().from(projectOverrides).where(and(eq(projectOverrides.projectId, projectId), eq(projectOverrides.objectId, objectId))).get();
+  return db
+    .select()
+    .from(projectOverrides)
+    .where(and(eq(projectOverrides.projectId, projectId), eq(projectOverrides.objectId, objectId)))
+    .get();
 }
 
 export function toOverrideView(row: OverrideRow, catalog: Catalog): OverrideView {
@@ -86,7 +96,11 @@ export function toOverrideView(row: OverrideRow, catalog: Catalog): OverrideView
   };
 }
 
-export function listOverrides(projectId: number, db: Reader = getDb(), catalog: Catalog = loadCatalog(db)): OverrideView[] {
+export function listOverrides(
+  projectId: number,
+  db: Reader = getDb(),
+  catalog: Catalog = loadCatalog(db),
+): OverrideView[] {
   return db
     .select()
     .from(projectOverrides)
@@ -107,14 +121,23 @@ export interface ResolutionContext {
 export function resolutionContext(project: Project, db: Reader = getDb()): ResolutionContext {
   const catalog = loadCatalog(db);
   const instance = getInstanceDefaults(db);
-  const overrides = new Map(db.select().from(projectOverrides).where(eq(projectOverrides.projectId, project.id)).all().map((row) => [row.objectId, row]));
+  const overrides = new Map(
+    db
+      .select()
+      .from(projectOverrides)
+      .where(eq(projectOverrides.projectId, project.id))
+      .all()
+      .map((row) => [row.objectId, row]),
+  );
   return {
     project,
     catalog,
     overrides,
     resolve(actor, activity, objectId) {
       const row = objectId ? overrides.get(objectId) : undefined;
-      const override: ObjectOverride | null = row ? { executionConfigId: row.executionConfigId, sparkConfigId: row.sparkConfigId, clusterId: row.clusterId } : null;
+      const override: ObjectOverride | null = row
+        ? { executionConfigId: row.executionConfigId, sparkConfigId: row.sparkConfigId, clusterId: row.clusterId }
+        : null;
       return resolveEffectiveConfig({ instance, project, override, activity, actor, ...catalog });
     },
   };

@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
+
 import { openApiDocument } from "@/lib/api/openapi";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import { updateSettingsSchema } from "@/lib/settings/schema";
 import { fieldErrorsFrom } from "@/lib/validation";
-import { createProjectSchema, effectiveConfigQuerySchema, projectDocumentSchema, putOverrideSchema, setProjectMembersSchema, updateProjectSchema } from "./schema";
+
+import {
+  createProjectSchema,
+  effectiveConfigQuerySchema,
+  projectDocumentSchema,
+  putOverrideSchema,
+  setProjectMembersSchema,
+  updateProjectSchema,
+} from "./schema";
 import { projectYaml } from "./yaml";
 
 function errorsOf(schema: { safeParse(input: unknown): { success: boolean; error?: unknown } }, input: unknown) {
@@ -14,7 +23,12 @@ function errorsOf(schema: { safeParse(input: unknown): { success: boolean; error
 
 describe("createProjectSchema", () => {
   it("accepts the contract's body and trims", () => {
-    expect(createProjectSchema.parse({ key: " churn ", name: "Churn", ownerGroup: "ml" })).toEqual({ key: "churn", name: "Churn", description: "", ownerGroup: "ml" });
+    expect(createProjectSchema.parse({ key: " churn ", name: "Churn", ownerGroup: "ml" })).toEqual({
+      key: "churn",
+      name: "Churn",
+      description: "",
+      ownerGroup: "ml",
+    });
     expect(createProjectSchema.parse({ key: "CHURN_2", name: "x", ownerGroup: "" }).ownerGroup).toBeNull();
   });
 
@@ -45,8 +59,20 @@ describe("createProjectSchema", () => {
 
 describe("updateProjectSchema", () => {
   it("treats null and an empty form value as inherit", () => {
-    const parsed = updateProjectSchema.parse({ project: "churn", executionConfig: null, cluster: "", sparkConfig: "spark-small", version: "3" });
-    expect(parsed).toEqual({ project: "churn", executionConfig: null, cluster: null, sparkConfig: "spark-small", version: 3 });
+    const parsed = updateProjectSchema.parse({
+      project: "churn",
+      executionConfig: null,
+      cluster: "",
+      sparkConfig: "spark-small",
+      version: "3",
+    });
+    expect(parsed).toEqual({
+      project: "churn",
+      executionConfig: null,
+      cluster: null,
+      sparkConfig: "spark-small",
+      version: 3,
+    });
   });
 
   it.each([
@@ -61,17 +87,24 @@ describe("updateProjectSchema", () => {
   });
 
   it("refuses members lists that are not lists of group and role", () => {
-    expect(Object.keys(errorsOf(setProjectMembersSchema, { project: "churn", members: [{ group: "ml" }, { role: "admin" }, 3] })).sort()).toEqual([
-      "members.0.role",
-      "members.1.group",
-      "members.2",
-    ]);
+    expect(
+      Object.keys(
+        errorsOf(setProjectMembersSchema, { project: "churn", members: [{ group: "ml" }, { role: "admin" }, 3] }),
+      ).sort(),
+    ).toEqual(["members.0.role", "members.1.group", "members.2"]);
   });
 });
 
 describe("putOverrideSchema", () => {
   it("accepts every activity type", () => {
-    expect(putOverrideSchema.parse({ project: 1, objectId: "compute_scores", activityType: "ml-train", executionConfig: "gpu" }).activityType).toBe("ml-train");
+    expect(
+      putOverrideSchema.parse({
+        project: 1,
+        objectId: "compute_scores",
+        activityType: "ml-train",
+        executionConfig: "gpu",
+      }).activityType,
+    ).toBe("ml-train");
   });
 
   it.each([
@@ -89,13 +122,17 @@ describe("putOverrideSchema", () => {
 
 describe("effectiveConfigQuerySchema", () => {
   it("refuses unknown activities, bad object ids and unknown parameters", () => {
-    expect(Object.keys(errorsOf(effectiveConfigQuerySchema, { activity: "shell", object: "a/b", x: "1" })).sort()).toEqual(["activity", "object", "x"]);
+    expect(
+      Object.keys(errorsOf(effectiveConfigQuerySchema, { activity: "shell", object: "a/b", x: "1" })).sort(),
+    ).toEqual(["activity", "object", "x"]);
   });
 });
 
 describe("updateSettingsSchema", () => {
   it("accepts names, ids and null", () => {
-    expect(updateSettingsSchema.parse({ defaultExecutionConfig: "cpu", defaultCluster: null, defaultSparkConfig: "" })).toEqual({
+    expect(
+      updateSettingsSchema.parse({ defaultExecutionConfig: "cpu", defaultCluster: null, defaultSparkConfig: "" }),
+    ).toEqual({
       defaultExecutionConfig: "cpu",
       defaultCluster: null,
       defaultSparkConfig: null,
@@ -133,12 +170,26 @@ describe("project YAML", () => {
     const parsed = fromYamlDocument(projectYaml(view), "Project", projectDocumentSchema);
     expect(parsed).toEqual({
       ok: true,
-      value: { name: "churn", description: "Who leaves", displayName: "Churn", ownerGroup: "ml", executionConfig: "gpu", visualRecipeExecutionConfig: null, sparkConfig: null, cluster: "embedded", members: view.members },
+      value: {
+        name: "churn",
+        description: "Who leaves",
+        displayName: "Churn",
+        ownerGroup: "ml",
+        executionConfig: "gpu",
+        visualRecipeExecutionConfig: null,
+        sparkConfig: null,
+        cluster: "embedded",
+        members: view.members,
+      },
     });
   });
 
   it("gives field errors for a bad document", () => {
-    const parsed = fromYamlDocument("apiVersion: berth.dev/v1\nkind: Project\nmetadata: {name: 9x}\nspec: {members: [{group: ml, role: boss}]}\n", "Project", projectDocumentSchema);
+    const parsed = fromYamlDocument(
+      "apiVersion: berth.dev/v1\nkind: Project\nmetadata: {name: 9x}\nspec: {members: [{group: ml, role: boss}]}\n",
+      "Project",
+      projectDocumentSchema,
+    );
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(Object.keys(parsed.fieldErrors).sort()).toEqual(["displayName", "members.0.role", "name"]);
   });
@@ -147,7 +198,13 @@ describe("project YAML", () => {
 describe("OpenAPI", () => {
   it("describes the settings and project operations", () => {
     const paths = Object.keys(openApiDocument("http://localhost").paths);
-    for (const path of ["/api/v1/settings", "/api/v1/projects", "/api/v1/projects/{project}", "/api/v1/projects/{project}/effective-config", "/api/v1/projects/{project}/overrides/{objectId}"]) {
+    for (const path of [
+      "/api/v1/settings",
+      "/api/v1/projects",
+      "/api/v1/projects/{project}",
+      "/api/v1/projects/{project}/effective-config",
+      "/api/v1/projects/{project}/overrides/{objectId}",
+    ]) {
       expect(paths).toContain(path);
     }
   });

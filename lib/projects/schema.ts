@@ -1,9 +1,10 @@
 import { z } from "zod";
+
 import { versionSchema } from "@/lib/objects/versioned";
+import { PROJECT_ROLES } from "@/lib/permissions";
 import { ACTIVITY_TYPES } from "@/lib/resolution/activities";
 import { objectRefOrNullSchema } from "@/lib/settings/schema";
 import { descriptionSchema, groupNameSchema } from "@/lib/validation";
-import { PROJECT_ROLES } from "@/lib/permissions";
 
 /** A project key as in DSS: letters, digits and "_", starting with a letter ("churn", "CHURN_2"). Unique ignoring case. */
 export const projectKeySchema = z
@@ -16,7 +17,9 @@ export const projectKeySchema = z
   .refine((key) => key.toLowerCase() !== "import", '"import" is reserved; choose another key');
 
 /** A project named by id or key, as in REST paths. */
-export const projectRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(64)], { error: "Project is required" });
+export const projectRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(64)], {
+  error: "Project is required",
+});
 
 const projectNameSchema = z
   .string({ error: "Name is required" })
@@ -63,7 +66,11 @@ export type ProjectChanges = Omit<z.output<typeof updateProjectSchema>, "project
 
 export const projectRefInputSchema = z.strictObject({ project: projectRefSchema });
 
-export const setProjectMembersSchema = z.strictObject({ project: projectRefSchema, version: versionSchema.optional(), members: membersSchema });
+export const setProjectMembersSchema = z.strictObject({
+  project: projectRefSchema,
+  version: versionSchema.optional(),
+  members: membersSchema,
+});
 
 /** Adds a group or changes its role. */
 export const putProjectMemberSchema = z.strictObject({ project: projectRefSchema, ...projectMemberSchema.shape });
@@ -77,7 +84,9 @@ export const objectIdSchema = z
   .max(128, { error: "Object id must be at most 128 characters", abort: true })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Use letters, digits, '.', '_' or '-', starting with a letter or digit");
 
-export const activityTypeSchema = z.enum(ACTIVITY_TYPES, { error: `Activity type must be one of: ${ACTIVITY_TYPES.join(", ")}` });
+export const activityTypeSchema = z.enum(ACTIVITY_TYPES, {
+  error: `Activity type must be one of: ${ACTIVITY_TYPES.join(", ")}`,
+});
 
 export const putOverrideSchema = z.strictObject({
   project: projectRefSchema,
@@ -96,7 +105,12 @@ export const restoreProjectSchema = z.strictObject({
   version: versionSchema.optional(),
 });
 
-export const importProjectSchema = z.strictObject({ yaml: z.string({ error: "Paste a YAML document" }).min(1, "Paste a YAML document").max(200_000, "At most 200 000 characters") });
+export const importProjectSchema = z.strictObject({
+  yaml: z
+    .string({ error: "Paste a YAML document" })
+    .min(1, "Paste a YAML document")
+    .max(200_000, "At most 200 000 characters"),
+});
 
 /** A project as a YAML document's flat input: metadata.name is the key, spec.displayName the name. */
 export const projectDocumentSchema = z.strictObject({
@@ -157,6 +171,10 @@ export const effectiveConfigViewSchema = z.object({
   executionConfig: effectiveValueSchema,
   sparkConfig: effectiveValueSchema,
   cluster: effectiveValueSchema,
-  dockerHost: effectiveValueSchema.optional().describe("Present when the activity runs with a docker execution config: the config's Docker host (the cluster is then unused)"),
+  dockerHost: effectiveValueSchema
+    .optional()
+    .describe(
+      "Present when the activity runs with a docker execution config: the config's Docker host (the cluster is then unused)",
+    ),
   error: z.string().optional(),
 });

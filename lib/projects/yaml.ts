@@ -1,4 +1,5 @@
 import { toYamlDocument } from "@/lib/objects/yaml";
+
 import type { ProjectView } from "./schema";
 
 /** A project as a YAML document: metadata.name is its key, spec.displayName its name; importing it gives the same project. */

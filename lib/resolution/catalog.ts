@@ -1,8 +1,11 @@
 import "server-only";
+
 import { asc } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { clusters, dockerHosts, executionConfigs, sparkConfigs } from "@/db/schema";
 import { isIdRef } from "@/lib/objects/versioned";
+
 import type { ClusterFacts, ConfigFacts } from "./resolve";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -36,17 +39,29 @@ export function loadCatalog(db: Reader = getDb()): Catalog {
   return {
     executionConfigs: db.select(configColumns).from(executionConfigs).orderBy(asc(executionConfigs.name)).all(),
     sparkConfigs: db
-      .select({ id: sparkConfigs.id, name: sparkConfigs.name, usableBy: sparkConfigs.usableBy, clusterId: sparkConfigs.clusterId })
+      .select({
+        id: sparkConfigs.id,
+        name: sparkConfigs.name,
+        usableBy: sparkConfigs.usableBy,
+        clusterId: sparkConfigs.clusterId,
+      })
       .from(sparkConfigs)
       .orderBy(asc(sparkConfigs.name))
       .all(),
     clusters: db.select({ id: clusters.id, name: clusters.name }).from(clusters).orderBy(asc(clusters.name)).all(),
-    dockerHosts: db.select({ id: dockerHosts.id, name: dockerHosts.name }).from(dockerHosts).orderBy(asc(dockerHosts.name)).all(),
+    dockerHosts: db
+      .select({ id: dockerHosts.id, name: dockerHosts.name })
+      .from(dockerHosts)
+      .orderBy(asc(dockerHosts.name))
+      .all(),
   };
 }
 
 /** A config or cluster named by id or name, or undefined. */
-export function findInCatalog<T extends { id: number; name: string }>(items: readonly T[], ref: string | number): T | undefined {
+export function findInCatalog<T extends { id: number; name: string }>(
+  items: readonly T[],
+  ref: string | number,
+): T | undefined {
   return isIdRef(ref) ? items.find((item) => item.id === Number(ref)) : items.find((item) => item.name === ref);
 }
 

@@ -1,14 +1,37 @@
 import { describe, expect, it } from "vitest";
+
 import type { Actor } from "@/lib/permissions";
+
 import { blockingError, resolveEffectiveConfig, type ResolutionInput } from "./resolve";
 
-const ada: Actor = { id: 2, username: "ada", role: "user", groups: ["ml"], clusterLevels: { 1: "use" }, dockerHostLevels: { 5: "use" } };
+const ada: Actor = {
+  id: 2,
+  username: "ada",
+  role: "user",
+  groups: ["ml"],
+  clusterLevels: { 1: "use" },
+  dockerHostLevels: { 5: "use" },
+};
 const bob: Actor = { id: 3, username: "bob", role: "user", groups: ["ml"], clusterLevels: { 1: "use" } };
 
 const EXECUTION = [
   { id: 10, name: "cpu-small", usableBy: "all" as const, clusterId: null },
-  { id: 30, name: "docker-small", usableBy: "all" as const, clusterId: null, engine: "docker" as const, dockerHostId: 5 },
-  { id: 31, name: "docker-orphan", usableBy: "all" as const, clusterId: null, engine: "docker" as const, dockerHostId: 99 },
+  {
+    id: 30,
+    name: "docker-small",
+    usableBy: "all" as const,
+    clusterId: null,
+    engine: "docker" as const,
+    dockerHostId: 5,
+  },
+  {
+    id: 31,
+    name: "docker-orphan",
+    usableBy: "all" as const,
+    clusterId: null,
+    engine: "docker" as const,
+    dockerHostId: 99,
+  },
 ];
 const NOTHING = { executionConfigId: null, visualRecipeExecutionConfigId: null, sparkConfigId: null, clusterId: null };
 
@@ -37,7 +60,9 @@ describe("resolveEffectiveConfig with a docker execution config", () => {
 
   it("blocks a user whose groups may not use the Docker host, and a host that is gone", () => {
     const refused = resolveEffectiveConfig(input({ project: { ...NOTHING, executionConfigId: 30 }, actor: bob }));
-    expect(blockingError(refused, "python-recipe")).toBe("no usage permission for Docker host local: your groups may not use it");
+    expect(blockingError(refused, "python-recipe")).toBe(
+      "no usage permission for Docker host local: your groups may not use it",
+    );
     const orphan = resolveEffectiveConfig(input({ project: { ...NOTHING, executionConfigId: 31 } }));
     expect(blockingError(orphan, "python-recipe")).toBe("config not found: the Docker host #99 was deleted");
   });

@@ -1,11 +1,25 @@
 import { describe, expect, it } from "vitest";
+
 import type { Actor } from "@/lib/permissions";
+
 import { ACTIVITY_TYPES, isSparkActivity, isVisualActivity } from "./activities";
 import { blockingError, describeOrigin, resolveEffectiveConfig, type ResolutionInput } from "./resolve";
 
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
-const mlUser: Actor = { id: 2, username: "ada", role: "user", groups: ["ml"], clusterLevels: { 1: "use", 2: "use", 3: "use" } };
-const outsider: Actor = { id: 3, username: "bob", role: "user", groups: ["sales"], clusterLevels: { 1: "use", 2: "use" } };
+const mlUser: Actor = {
+  id: 2,
+  username: "ada",
+  role: "user",
+  groups: ["ml"],
+  clusterLevels: { 1: "use", 2: "use", 3: "use" },
+};
+const outsider: Actor = {
+  id: 3,
+  username: "bob",
+  role: "user",
+  groups: ["sales"],
+  clusterLevels: { 1: "use", 2: "use" },
+};
 
 const EXECUTION = [
   { id: 10, name: "cpu-small", usableBy: "all" as const, clusterId: null },
@@ -55,7 +69,9 @@ describe("resolveEffectiveConfig: origins", () => {
   });
 
   it("prefers the project's settings over the instance", () => {
-    const resolution = resolveEffectiveConfig(input({ project: { ...NOTHING, executionConfigId: 11, sparkConfigId: 21, clusterId: 2 } }));
+    const resolution = resolveEffectiveConfig(
+      input({ project: { ...NOTHING, executionConfigId: 11, sparkConfigId: 21, clusterId: 2 } }),
+    );
     expect(resolution.executionConfig).toEqual({ value: "gpu-a100", origin: "project" });
     expect(resolution.sparkConfig).toEqual({ value: "spark-ml", origin: "project", unused: true });
     expect(resolution.cluster).toEqual({ value: "gpu-prod", origin: "project" });
@@ -78,7 +94,9 @@ describe("resolveEffectiveConfig: origins", () => {
     const withObject = resolveEffectiveConfig(input({ project: { ...NOTHING, executionConfigId: 12 }, override }));
     expect(withObject.executionConfig).toEqual({ value: "gpu-a100", origin: "object" });
     expect(withObject.cluster).toEqual({ value: "gpu-prod", origin: "object" });
-    const chosen = resolveEffectiveConfig(input({ override, run: { executionConfigId: 10, sparkConfigId: null, clusterId: null } }));
+    const chosen = resolveEffectiveConfig(
+      input({ override, run: { executionConfigId: 10, sparkConfigId: null, clusterId: null } }),
+    );
     expect(chosen.executionConfig).toEqual({ value: "cpu-small", origin: "run" });
     expect(chosen.cluster).toEqual({ value: "gpu-prod", origin: "object" });
     expect(describeOrigin(chosen.executionConfig)).toBe("chosen for this run");
@@ -86,7 +104,12 @@ describe("resolveEffectiveConfig: origins", () => {
   });
 
   it("takes the cluster from the object override", () => {
-    const resolution = resolveEffectiveConfig(input({ project: { ...NOTHING, clusterId: 2 }, override: { executionConfigId: null, sparkConfigId: null, clusterId: 1 } }));
+    const resolution = resolveEffectiveConfig(
+      input({
+        project: { ...NOTHING, clusterId: 2 },
+        override: { executionConfigId: null, sparkConfigId: null, clusterId: 1 },
+      }),
+    );
     expect(resolution.cluster).toEqual({ value: "embedded", origin: "object" });
   });
 
@@ -112,24 +135,43 @@ describe("resolveEffectiveConfig: visual recipes and Spark", () => {
 
   it("uses the project's visual-recipe setting, not its user-code one, for visual activities", () => {
     const project = { ...NOTHING, executionConfigId: 11, visualRecipeExecutionConfigId: 10 };
-    expect(resolveEffectiveConfig(input({ activity: "spark-visual-recipe", project })).executionConfig).toEqual({ value: "cpu-small", origin: "project" });
-    expect(resolveEffectiveConfig(input({ activity: "python-recipe", project })).executionConfig).toEqual({ value: "gpu-a100", origin: "project" });
+    expect(resolveEffectiveConfig(input({ activity: "spark-visual-recipe", project })).executionConfig).toEqual({
+      value: "cpu-small",
+      origin: "project",
+    });
+    expect(resolveEffectiveConfig(input({ activity: "python-recipe", project })).executionConfig).toEqual({
+      value: "gpu-a100",
+      origin: "project",
+    });
   });
 
   it("lets an object override win for visual activities too", () => {
     const override = { executionConfigId: 11, sparkConfigId: null, clusterId: null };
-    expect(resolveEffectiveConfig(input({ activity: "spark-visual-recipe", override })).executionConfig).toEqual({ value: "gpu-a100", origin: "object" });
+    expect(resolveEffectiveConfig(input({ activity: "spark-visual-recipe", override })).executionConfig).toEqual({
+      value: "gpu-a100",
+      origin: "object",
+    });
   });
 
   it("never uses the visual default for user code", () => {
-    const resolution = resolveEffectiveConfig(input({ instance: { ...NOTHING, visualRecipeExecutionConfigId: 12, clusterId: 1 } }));
+    const resolution = resolveEffectiveConfig(
+      input({ instance: { ...NOTHING, visualRecipeExecutionConfigId: 12, clusterId: 1 } }),
+    );
     expect(resolution.executionConfig).toEqual({ value: null, origin: null, error: "no execution config selected" });
   });
 
   it("requires a Spark config for Spark activities only", () => {
     const instance = { ...NOTHING, executionConfigId: 10, clusterId: 1 };
-    expect(resolveEffectiveConfig(input({ instance, activity: "spark-recipe" })).sparkConfig).toEqual({ value: null, origin: null, error: "no Spark config selected" });
-    expect(resolveEffectiveConfig(input({ instance, activity: "python-recipe" })).sparkConfig).toEqual({ value: null, origin: null, unused: true });
+    expect(resolveEffectiveConfig(input({ instance, activity: "spark-recipe" })).sparkConfig).toEqual({
+      value: null,
+      origin: null,
+      error: "no Spark config selected",
+    });
+    expect(resolveEffectiveConfig(input({ instance, activity: "python-recipe" })).sparkConfig).toEqual({
+      value: null,
+      origin: null,
+      unused: true,
+    });
   });
 
   it("does not require an execution config for Spark activities", () => {
@@ -140,7 +182,9 @@ describe("resolveEffectiveConfig: visual recipes and Spark", () => {
   });
 
   it("runs Spark activities on the Spark config's own cluster when it has one", () => {
-    const resolution = resolveEffectiveConfig(input({ activity: "spark-recipe", project: { ...NOTHING, sparkConfigId: 21 } }));
+    const resolution = resolveEffectiveConfig(
+      input({ activity: "spark-recipe", project: { ...NOTHING, sparkConfigId: 21 } }),
+    );
     expect(resolution.cluster).toEqual({ value: "gpu-prod", origin: "project", via: "sparkConfig" });
   });
 });
@@ -150,19 +194,33 @@ describe("resolveEffectiveConfig: errors where they belong", () => {
     const resolution = resolveEffectiveConfig(input({ project: { ...NOTHING, executionConfigId: 99 } }));
     expect(resolution.executionConfig.value).toBeNull();
     expect(resolution.executionConfig.origin).toBe("project");
-    expect(resolution.executionConfig.error).toMatch(/^config not found: the execution config #99 set as project setting was deleted/);
+    expect(resolution.executionConfig.error).toMatch(
+      /^config not found: the execution config #99 set as project setting was deleted/,
+    );
     expect(resolution.cluster).toEqual({ value: "embedded", origin: "instance" });
   });
 
   it("reports a deleted Spark config and a deleted cluster as not found", () => {
-    const resolution = resolveEffectiveConfig(input({ instance: { ...NOTHING, executionConfigId: 10, sparkConfigId: 98, clusterId: 97 } }));
+    const resolution = resolveEffectiveConfig(
+      input({ instance: { ...NOTHING, executionConfigId: 10, sparkConfigId: 98, clusterId: 97 } }),
+    );
     expect(resolution.sparkConfig.error).toMatch(/^config not found: the Spark config #98/);
-    expect(resolution.cluster).toEqual({ value: null, origin: "instance", error: "config not found: the cluster #97 was deleted" });
+    expect(resolution.cluster).toEqual({
+      value: null,
+      origin: "instance",
+      error: "config not found: the cluster #97 was deleted",
+    });
   });
 
   it("refuses a config the actor's groups may not use, naming it", () => {
-    const resolution = resolveEffectiveConfig(input({ actor: outsider, project: { ...NOTHING, executionConfigId: 11 } }));
-    expect(resolution.executionConfig).toEqual({ value: "gpu-a100", origin: "project", error: "no usage permission for execution config gpu-a100: your groups may not use it" });
+    const resolution = resolveEffectiveConfig(
+      input({ actor: outsider, project: { ...NOTHING, executionConfigId: 11 } }),
+    );
+    expect(resolution.executionConfig).toEqual({
+      value: "gpu-a100",
+      origin: "project",
+      error: "no usage permission for execution config gpu-a100: your groups may not use it",
+    });
     expect(blockingError(resolution, "python-recipe")).toMatch(/^no usage permission/);
   });
 
@@ -185,20 +243,39 @@ describe("resolveEffectiveConfig: errors where they belong", () => {
 
   it("still reports a deleted config the activity does not run with, as not blocking", () => {
     const resolution = resolveEffectiveConfig(input({ project: { ...NOTHING, sparkConfigId: 99 } }));
-    expect(resolution.sparkConfig).toMatchObject({ value: null, origin: "project", unused: true, error: expect.stringMatching(/^config not found/) });
+    expect(resolution.sparkConfig).toMatchObject({
+      value: null,
+      origin: "project",
+      unused: true,
+      error: expect.stringMatching(/^config not found/),
+    });
     expect(blockingError(resolution, "python-recipe")).toBeUndefined();
   });
 
   it("refuses a restricted Spark config to outsiders", () => {
-    const resolution = resolveEffectiveConfig(input({ actor: outsider, activity: "spark-recipe", override: { executionConfigId: null, sparkConfigId: 21, clusterId: null } }));
-    expect(resolution.sparkConfig.error).toBe("no usage permission for Spark config spark-ml: your groups may not use it");
+    const resolution = resolveEffectiveConfig(
+      input({
+        actor: outsider,
+        activity: "spark-recipe",
+        override: { executionConfigId: null, sparkConfigId: 21, clusterId: null },
+      }),
+    );
+    expect(resolution.sparkConfig.error).toBe(
+      "no usage permission for Spark config spark-ml: your groups may not use it",
+    );
     expect(blockingError(resolution, "spark-recipe")).toBe(resolution.sparkConfig.error);
   });
 
   it("refuses a cluster the actor has no use grant on", () => {
     const resolution = resolveEffectiveConfig(input({ actor: outsider, project: { ...NOTHING, clusterId: 3 } }));
-    expect(resolution.cluster).toEqual({ value: "pinned-cluster", origin: "project", error: "no usage permission for cluster pinned-cluster: your groups may not use it" });
-    expect(resolveEffectiveConfig(input({ actor: admin, project: { ...NOTHING, clusterId: 3 } })).cluster.error).toBeUndefined();
+    expect(resolution.cluster).toEqual({
+      value: "pinned-cluster",
+      origin: "project",
+      error: "no usage permission for cluster pinned-cluster: your groups may not use it",
+    });
+    expect(
+      resolveEffectiveConfig(input({ actor: admin, project: { ...NOTHING, clusterId: 3 } })).cluster.error,
+    ).toBeUndefined();
   });
 
   it("reports no cluster selected when no level sets one and the config has none", () => {
@@ -208,7 +285,12 @@ describe("resolveEffectiveConfig: errors where they belong", () => {
   });
 
   it("falls back to the cluster setting when the config was deleted", () => {
-    const resolution = resolveEffectiveConfig(input({ override: { executionConfigId: 77, sparkConfigId: null, clusterId: null }, project: { ...NOTHING, clusterId: 2 } }));
+    const resolution = resolveEffectiveConfig(
+      input({
+        override: { executionConfigId: 77, sparkConfigId: null, clusterId: null },
+        project: { ...NOTHING, clusterId: 2 },
+      }),
+    );
     expect(resolution.executionConfig.origin).toBe("object");
     expect(resolution.cluster).toEqual({ value: "gpu-prod", origin: "project" });
   });

@@ -1,5 +1,6 @@
-import { can, mayUse, type Actor } from "@/lib/permissions";
 import type { UsableBy } from "@/db/schema";
+import { can, mayUse, type Actor } from "@/lib/permissions";
+
 import { isSparkActivity, isVisualActivity, type ActivityType } from "./activities";
 
 /** Where an effective value was set: chosen for one run, on the object itself, on its project, or as an instance default. */
@@ -78,7 +79,12 @@ export interface Resolution {
   dockerHost?: EffectiveValue;
 }
 
-const ORIGIN_WORDS: Record<Origin, string> = { run: "chosen for this run", object: "object override", project: "project setting", instance: "instance default" };
+const ORIGIN_WORDS: Record<Origin, string> = {
+  run: "chosen for this run",
+  object: "object override",
+  project: "project setting",
+  instance: "instance default",
+};
 
 /** "from project setting", for "cluster: gpu-prod — from project setting"; "chosen for this run" for a per-run choice. */
 export function describeOrigin(effective: EffectiveValue): string {
@@ -102,7 +108,14 @@ function resolveConfig(
   actor: Actor,
   { used, required }: { used: boolean; required: boolean },
 ): { effective: EffectiveValue; config?: ConfigFacts } {
-  if (!chosen) return { effective: { value: null, origin: null, ...(required ? { error: `no ${kind} selected` } : used ? {} : { unused: true as const }) } };
+  if (!chosen)
+    return {
+      effective: {
+        value: null,
+        origin: null,
+        ...(required ? { error: `no ${kind} selected` } : used ? {} : { unused: true as const }),
+      },
+    };
   const config = configs.find((candidate) => candidate.id === chosen.id);
   if (!config) {
     // A broken reference is an error at the level that holds it, whether or not this activity uses it.
@@ -111,7 +124,14 @@ function resolveConfig(
   }
   if (!used) return { effective: { value: config.name, origin: chosen.origin, unused: true }, config };
   if (!mayUse(actor, config.usableBy)) {
-    return { effective: { value: config.name, origin: chosen.origin, error: `no usage permission for ${kind} ${config.name}: your groups may not use it` }, config };
+    return {
+      effective: {
+        value: config.name,
+        origin: chosen.origin,
+        error: `no usage permission for ${kind} ${config.name}: your groups may not use it`,
+      },
+      config,
+    };
   }
   return { effective: { value: config.name, origin: chosen.origin }, config };
 }
@@ -141,8 +161,14 @@ export function resolveEffectiveConfig(input: ResolutionInput): Resolution {
   ]);
   // Spark activities need a Spark config; their driver runs in the execution config's container
   // when one is set (as in DSS), so it is checked for them too but not required.
-  const execution = resolveConfig("execution config", executionChoice, input.executionConfigs, actor, { used: true, required: !spark });
-  const sparkConfig = resolveConfig("Spark config", sparkChoice, input.sparkConfigs, actor, { used: spark, required: spark });
+  const execution = resolveConfig("execution config", executionChoice, input.executionConfigs, actor, {
+    used: true,
+    required: !spark,
+  });
+  const sparkConfig = resolveConfig("Spark config", sparkChoice, input.sparkConfigs, actor, {
+    used: spark,
+    required: spark,
+  });
 
   if (!spark && execution.config?.engine === "docker" && execution.effective.origin) {
     return {
@@ -162,17 +188,27 @@ export function resolveEffectiveConfig(input: ResolutionInput): Resolution {
 /** A docker config runs on its own Docker host, which the actor must be allowed to use. */
 function resolveDockerHost(input: ResolutionInput, config: ConfigFacts, origin: Origin): EffectiveValue {
   const base = { origin, via: "executionConfig" as const };
-  if (config.dockerHostId == null) return { ...base, value: null, error: `execution config ${config.name} runs on Docker but names no Docker host` };
+  if (config.dockerHostId == null)
+    return { ...base, value: null, error: `execution config ${config.name} runs on Docker but names no Docker host` };
   const host = input.dockerHosts?.find((candidate) => candidate.id === config.dockerHostId);
-  if (!host) return { ...base, value: null, error: `config not found: the Docker host #${config.dockerHostId} was deleted` };
+  if (!host)
+    return { ...base, value: null, error: `config not found: the Docker host #${config.dockerHostId} was deleted` };
   if (!can(input.actor, "dockerHosts.use", { dockerHost: host.id })) {
-    return { ...base, value: host.name, error: `no usage permission for Docker host ${host.name}: your groups may not use it` };
+    return {
+      ...base,
+      value: host.name,
+      error: `no usage permission for Docker host ${host.name}: your groups may not use it`,
+    };
   }
   return { ...base, value: host.name };
 }
 
 /** A config pinned to a cluster runs there; otherwise the cluster setting applies (run → object → project → instance). */
-function resolveCluster(input: ResolutionInput, running: { effective: EffectiveValue; config?: ConfigFacts }, via: "executionConfig" | "sparkConfig"): EffectiveValue {
+function resolveCluster(
+  input: ResolutionInput,
+  running: { effective: EffectiveValue; config?: ConfigFacts },
+  via: "executionConfig" | "sparkConfig",
+): EffectiveValue {
   const { config, effective } = running;
   const chosen =
     config?.clusterId != null && effective.origin
@@ -188,7 +224,11 @@ function resolveCluster(input: ResolutionInput, running: { effective: EffectiveV
   const cluster = input.clusters.find((candidate) => candidate.id === chosen.id);
   if (!cluster) return { ...base, value: null, error: `config not found: the cluster #${chosen.id} was deleted` };
   if (!can(input.actor, "clusters.use", { cluster: cluster.id })) {
-    return { ...base, value: cluster.name, error: `no usage permission for cluster ${cluster.name}: your groups may not use it` };
+    return {
+      ...base,
+      value: cluster.name,
+      error: `no usage permission for cluster ${cluster.name}: your groups may not use it`,
+    };
   }
   return { ...base, value: cluster.name };
 }

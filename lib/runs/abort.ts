@@ -1,5 +1,7 @@
 import "server-only";
+
 import { eq } from "drizzle-orm";
+
 import { runs, type RunRow } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError, notFound } from "@/lib/actions/result";
@@ -7,6 +9,7 @@ import { findCluster } from "@/lib/clusters/queries";
 import { KubeCallError } from "@/lib/kube/errors";
 import { deleteRunObjects } from "@/lib/kube/run-workloads";
 import type { Actor } from "@/lib/permissions";
+
 import { mayAbortRun, maySeeRun } from "./access";
 import { abortDockerContainers, isDockerRun } from "./docker";
 import { publishRunChange, runChangeOf } from "./events";
@@ -24,7 +27,11 @@ function visibleRunOr404(actor: Actor | null, id: string): RunRow {
   return row;
 }
 
-const finishedConflict = (row: RunRow) => new DomainError(409, `Run ${row.id} has already ${row.status === "lost" ? "been lost" : row.status}: there is nothing to abort`);
+const finishedConflict = (row: RunRow) =>
+  new DomainError(
+    409,
+    `Run ${row.id} has already ${row.status === "lost" ? "been lost" : row.status}: there is nothing to abort`,
+  );
 
 /**
  * Aborts a run: deletes its pods (every pod labelled with its id, Spark executors included), its
@@ -43,7 +50,11 @@ export const abortRun = defineMutation({
   schema: abortRunSchema,
   async run(input, ctx) {
     const row = visibleRunOr404(ctx.actor, input.id);
-    if (!mayAbortRun(ctx.actor, row)) throw new DomainError(403, `Only ${row.username}, who submitted run ${row.id}, or a manager of project ${row.project} may abort it`);
+    if (!mayAbortRun(ctx.actor, row))
+      throw new DomainError(
+        403,
+        `Only ${row.username}, who submitted run ${row.id}, or a manager of project ${row.project} may abort it`,
+      );
     if (isFinalRunStatus(row.status)) throw finishedConflict(row);
     // A container on a Docker host: killed and removed, the engine confirming it is gone.
     if (isDockerRun(row)) await abortDockerContainers(row);
@@ -58,7 +69,10 @@ export const abortRun = defineMutation({
         // Only a refusal naming one of the run's objects: a kubeconfig Berth cannot use is not the cluster's answer.
         if (!(error instanceof KubeCallError && error.object !== undefined)) throw error;
         if (row.status !== "queued") {
-          throw new DomainError(error.failure.status === 503 ? 503 : 502, `Run ${row.id} was not aborted: deleting ${error.object} failed: ${error.message}`);
+          throw new DomainError(
+            error.failure.status === 503 ? 503 : 502,
+            `Run ${row.id} was not aborted: deleting ${error.object} failed: ${error.message}`,
+          );
         }
       }
     }
@@ -70,13 +84,24 @@ export const abortRun = defineMutation({
       const at = new Date();
       const updated = tx
         .update(runs)
-        .set({ status: "aborted", reason, finishedAt: at, timeline: appendTransition(current.timeline, { status: "aborted", at, reason }) })
+        .set({
+          status: "aborted",
+          reason,
+          finishedAt: at,
+          timeline: appendTransition(current.timeline, { status: "aborted", at, reason }),
+        })
         .where(eq(runs.id, row.id))
         .returning()
         .get();
       return {
         result: updated,
-        audit: { objectType: RUN_OBJECT_TYPE, objectId: row.id, objectName: `${row.project} ${row.activity}`, before: { status: current.status }, after: { status: "aborted", reason } },
+        audit: {
+          objectType: RUN_OBJECT_TYPE,
+          objectId: row.id,
+          objectName: `${row.project} ${row.activity}`,
+          before: { status: current.status },
+          after: { status: "aborted", reason },
+        },
       };
     });
     publishRunChange(runChangeOf(saved));

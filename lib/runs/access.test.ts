@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
+
 import type { Actor } from "@/lib/permissions";
+
 import { mayAbortRun, maySeeRun, readableProjectIds } from "./access";
 
-const alice: Actor = { id: 2, username: "alice", role: "user", groups: ["ml"], projectRoles: { 10: "contributor", 11: "reader", 12: "admin" } };
+const alice: Actor = {
+  id: 2,
+  username: "alice",
+  role: "user",
+  groups: ["ml"],
+  projectRoles: { 10: "contributor", 11: "reader", 12: "admin" },
+};
 const admin: Actor = { id: 1, username: "admin", role: "admin", groups: [] };
 const run = (projectId: number | null, userId: number | null) => ({ projectId, userId });
 

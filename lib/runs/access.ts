@@ -12,7 +12,9 @@ export function maySeeRun(actor: Actor, run: RunOwnership): boolean {
 /** Who may abort a run: its submitter, or whoever manages its project (admins included). */
 export function mayAbortRun(actor: Actor, run: RunOwnership): boolean {
   if (run.userId === actor.id) return true;
-  return run.projectId === null ? can(actor, "projects.manage") : can(actor, "projects.manage", { project: run.projectId });
+  return run.projectId === null
+    ? can(actor, "projects.manage")
+    : can(actor, "projects.manage", { project: run.projectId });
 }
 
 /**

@@ -1,5 +1,7 @@
 import "server-only";
+
 import type { V1PodSpec, V1ResourceQuota } from "@kubernetes/client-node";
+
 import type { Cluster } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { neverFitsProblems } from "@/lib/kube/capacity";
@@ -7,13 +9,17 @@ import { readPlacementFacts } from "@/lib/kube/capacity-reader";
 import { policyObjects } from "@/lib/kube/namespaces";
 import { matchingPolicy } from "@/lib/namespace-policies/drift";
 import { listPolicies } from "@/lib/namespace-policies/queries";
+
 import type { RunObjects } from "./views";
 
 /** The quota a namespace Berth is about to create will get from its namespace policy. */
 function policyQuota(namespace: string): V1ResourceQuota[] {
   const policy = matchingPolicy(listPolicies(), namespace);
   if (!policy) return [];
-  const { resourceQuota } = policyObjects({ name: policy.name, spec: { resourceQuota: policy.resourceQuota, limitRange: policy.limitRange } }, namespace);
+  const { resourceQuota } = policyObjects(
+    { name: policy.name, spec: { resourceQuota: policy.resourceQuota, limitRange: policy.limitRange } },
+    namespace,
+  );
   // As the API server reports it once created: the hard limits are the quota's status too.
   return resourceQuota ? [{ ...resourceQuota, status: { hard: resourceQuota.spec?.hard } }] : [];
 }
@@ -30,7 +36,10 @@ function policyQuota(namespace: string): V1ResourceQuota[] {
  * words instead. A SparkApplication is not judged (the operator makes its pods); without the
  * operator the spark-submit driver pod is, like any pod (its executors are not: the driver makes them).
  */
-export async function refuseNeverFits(cluster: Cluster, built: { objects: RunObjects; namespace: string; createNamespace: boolean }): Promise<void> {
+export async function refuseNeverFits(
+  cluster: Cluster,
+  built: { objects: RunObjects; namespace: string; createNamespace: boolean },
+): Promise<void> {
   const { workload } = built.objects;
   if (workload.kind !== "Pod") return;
   const spec = workload.spec as V1PodSpec;

@@ -1,5 +1,7 @@
 import "server-only";
+
 import { and, asc, eq } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { users, type Project } from "@/db/schema";
 import type { Actor } from "@/lib/permissions";
@@ -60,7 +62,11 @@ export function cannotStartHelp(blocking: string, project: Project, actor: Actor
     .map((member) => member.group);
   const who = [
     admins.length ? `a Berth admin (${admins.join(", ")})` : "a Berth admin",
-    ...(projectAdmins.length ? [`an administrator of project ${project.key} (${projectAdmins.length === 1 ? "group" : "groups"} ${projectAdmins.join(", ")})`] : []),
+    ...(projectAdmins.length
+      ? [
+          `an administrator of project ${project.key} (${projectAdmins.length === 1 ? "group" : "groups"} ${projectAdmins.join(", ")})`,
+        ]
+      : []),
   ];
   return { advice: `Ask ${who.join(" or ")} to set ${what} for this project.`, links: [] };
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+
 import { containerCreateBody } from "@/lib/docker/container-body";
 import type { ContainerState } from "@/lib/docker/containers";
 import { RunEnvError } from "@/lib/execution-configs/pod";
+
 import { dockerRunInput, dockerRunStatus, type DockerRunConfig } from "./docker-objects";
 import type { RunIdentity } from "./objects";
 
@@ -11,14 +13,21 @@ const config: DockerRunConfig = {
   registry: "127.0.0.1:5000",
   resources: { requests: { cpu: "250m" }, limits: { cpu: "1.5", memory: "512Mi" } },
   gpu: { count: 0, type: "", tolerationKey: "nvidia.com/gpu" },
-  env: [{ name: "MODE", value: "batch" }, { name: "LOCKED", value: "yes", pinned: true }],
+  env: [
+    { name: "MODE", value: "batch" },
+    { name: "LOCKED", value: "yes", pinned: true },
+  ],
   allowedReservedEnv: [],
 };
 const identity: RunIdentity = { runId: "abc123", user: "ann@example", project: "churn", activity: "python-recipe" };
 
 describe("dockerRunInput", () => {
   it("builds the container a run creates: image with registry, python3 script, env, limits, labels", () => {
-    const input = dockerRunInput(config, identity, { script: "print('hi')", env: { MODE: "stream", EXTRA: "1" }, resolutionSummary: "" });
+    const input = dockerRunInput(config, identity, {
+      script: "print('hi')",
+      env: { MODE: "stream", EXTRA: "1" },
+      resolutionSummary: "",
+    });
     expect(containerCreateBody(input)).toEqual({
       Image: "127.0.0.1:5000/library/debian:bookworm",
       Cmd: ["python3", "-c", "print('hi')"],
@@ -36,19 +45,39 @@ describe("dockerRunInput", () => {
   });
 
   it("uses the code env's image and the run's argv as given, never through a shell", () => {
-    const input = dockerRunInput(config, identity, { command: ["python3", "-c", "import os; os.system('$(id)')"], image: "envs/churn:3", resolutionSummary: "" });
+    const input = dockerRunInput(config, identity, {
+      command: ["python3", "-c", "import os; os.system('$(id)')"],
+      image: "envs/churn:3",
+      resolutionSummary: "",
+    });
     expect(input.image).toBe("127.0.0.1:5000/envs/churn:3");
     expect(input.command).toEqual(["python3", "-c", "import os; os.system('$(id)')"]);
   });
 
   it("takes the request when there is no limit, and asks for GPUs with the nvidia driver", () => {
-    const input = dockerRunInput({ ...config, resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: {} }, gpu: { ...config.gpu, count: 2 } }, identity, { resolutionSummary: "" });
-    expect(input).toMatchObject({ nanoCpus: 250_000_000, memoryBytes: 1_073_741_824, gpus: { count: 2, driver: "nvidia" } });
+    const input = dockerRunInput(
+      {
+        ...config,
+        resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: {} },
+        gpu: { ...config.gpu, count: 2 },
+      },
+      identity,
+      { resolutionSummary: "" },
+    );
+    expect(input).toMatchObject({
+      nanoCpus: 250_000_000,
+      memoryBytes: 1_073_741_824,
+      gpus: { count: 2, driver: "nvidia" },
+    });
   });
 
   it("refuses a pinned or reserved env name, as for pods", () => {
-    expect(() => dockerRunInput(config, identity, { env: { LOCKED: "no" }, resolutionSummary: "" })).toThrow(RunEnvError);
-    expect(() => dockerRunInput(config, identity, { env: { KUBERNETES_SERVICE_HOST: "x" }, resolutionSummary: "" })).toThrow(RunEnvError);
+    expect(() => dockerRunInput(config, identity, { env: { LOCKED: "no" }, resolutionSummary: "" })).toThrow(
+      RunEnvError,
+    );
+    expect(() =>
+      dockerRunInput(config, identity, { env: { KUBERNETES_SERVICE_HOST: "x" }, resolutionSummary: "" }),
+    ).toThrow(RunEnvError);
   });
 });
 
@@ -69,7 +98,9 @@ const exited = (exitCode: number, extra: Partial<ContainerState> = {}): Containe
 
 describe("dockerRunStatus", () => {
   it("maps a running container to running and exit 0 to succeeded", () => {
-    expect(dockerRunStatus({ ...exited(0), status: "running", running: true, exitCode: null, finishedAt: null })).toMatchObject({ status: "running", exitCode: null });
+    expect(
+      dockerRunStatus({ ...exited(0), status: "running", running: true, exitCode: null, finishedAt: null }),
+    ).toMatchObject({ status: "running", exitCode: null });
     expect(dockerRunStatus(exited(0))).toMatchObject({ status: "succeeded", exitCode: 0, reason: null });
   });
 
@@ -78,13 +109,19 @@ describe("dockerRunStatus", () => {
   });
 
   it("says OOMKilled when the engine reports it, and most likely out of memory for a SIGKILL under a memory limit", () => {
-    expect(dockerRunStatus(exited(137, { oomKilled: true }), 64 * 1024 * 1024).reason).toBe("OOMKilled: the container used more memory than its limit (limit 64 MiB)");
-    expect(dockerRunStatus(exited(137), 64 * 1024 * 1024).reason).toBe("Killed (exit code 137, SIGKILL): most likely out of memory (limit 64 MiB); the engine did not report OOMKilled");
+    expect(dockerRunStatus(exited(137, { oomKilled: true }), 64 * 1024 * 1024).reason).toBe(
+      "OOMKilled: the container used more memory than its limit (limit 64 MiB)",
+    );
+    expect(dockerRunStatus(exited(137), 64 * 1024 * 1024).reason).toBe(
+      "Killed (exit code 137, SIGKILL): most likely out of memory (limit 64 MiB); the engine did not report OOMKilled",
+    );
     expect(dockerRunStatus(exited(137)).reason).toBe("Exited with code 137");
   });
 
   it("gives the engine's own error for a container that could not run", () => {
-    expect(dockerRunStatus(exited(127, { error: 'executable file `nope` not found in $PATH' })).reason).toBe("The engine could not run the container: executable file `nope` not found in $PATH");
+    expect(dockerRunStatus(exited(127, { error: "executable file `nope` not found in $PATH" })).reason).toBe(
+      "The engine could not run the container: executable file `nope` not found in $PATH",
+    );
   });
 
   it("keeps a created container pending", () => {

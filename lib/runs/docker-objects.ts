@@ -13,11 +13,15 @@ import type { ExecutionConfigInput } from "@/lib/execution-configs/schema";
 import { BERTH_LABELS, MANAGED_BY_BERTH } from "@/lib/kube/labels";
 import { resolveImage } from "@/lib/kube/pod-builder";
 import type { ActivityType } from "@/lib/resolution/activities";
+
 import { runLabels, type RunIdentity, type RunPayload } from "./objects";
 import type { DerivedRunStatus } from "./status";
 
 /** What of an execution config a container needs (a `docker` config may also name a working dir). */
-export type DockerRunConfig = Pick<ExecutionConfigInput, "name" | "image" | "registry" | "resources" | "gpu" | "env"> & {
+export type DockerRunConfig = Pick<
+  ExecutionConfigInput,
+  "name" | "image" | "registry" | "resources" | "gpu" | "env"
+> & {
   allowedReservedEnv?: string[];
   workingDir?: string;
 };
@@ -58,8 +62,16 @@ function nanoCpus(quantity: string | undefined): number | undefined {
  * config's env with the run's over it (reserved and pinned names refused, as for pods: a
  * RunEnvError), its CPU and memory limits, GPUs, and Berth's labels.
  */
-export function dockerRunInput(config: DockerRunConfig, identity: RunIdentity, payload: RunPayload): DockerContainerInput {
-  const problems = runEnvProblems({ env: config.env, allowedReservedEnv: config.allowedReservedEnv ?? [] }, payload.env, `config ${config.name}`);
+export function dockerRunInput(
+  config: DockerRunConfig,
+  identity: RunIdentity,
+  payload: RunPayload,
+): DockerContainerInput {
+  const problems = runEnvProblems(
+    { env: config.env, allowedReservedEnv: config.allowedReservedEnv ?? [] },
+    payload.env,
+    `config ${config.name}`,
+  );
   if (problems.length) throw new RunEnvError(problems);
   const env: Record<string, string> = Object.fromEntries(config.env.map((variable) => [variable.name, variable.value]));
   for (const [name, value] of Object.entries(payload.env ?? {})) env[name] = value;
@@ -92,16 +104,29 @@ function mebibytes(bytes: number): string {
  */
 export function dockerRunStatus(state: ContainerState, memoryBytes?: number): DerivedRunStatus {
   const base = { startedAt: state.startedAt, finishedAt: state.finishedAt };
-  if (state.running || state.status === "paused" || state.status === "restarting") return { status: "running", reason: null, exitCode: null, ...base };
+  if (state.running || state.status === "paused" || state.status === "restarting")
+    return { status: "running", reason: null, exitCode: null, ...base };
   if (state.status === "created" || state.status === "configured" || state.status === "initialized") {
-    return { status: "pending", reason: "The container is created and waits to start", exitCode: null, startedAt: null, finishedAt: null };
+    return {
+      status: "pending",
+      reason: "The container is created and waits to start",
+      exitCode: null,
+      startedAt: null,
+      finishedAt: null,
+    };
   }
   const exitCode = state.exitCode ?? null;
   const limit = memoryBytes ? ` (limit ${mebibytes(memoryBytes)})` : "";
   if (state.oomKilled) {
-    return { status: "failed", reason: `OOMKilled: the container used more memory than its limit${limit}`, exitCode, ...base };
+    return {
+      status: "failed",
+      reason: `OOMKilled: the container used more memory than its limit${limit}`,
+      exitCode,
+      ...base,
+    };
   }
-  if (state.error) return { status: "failed", reason: `The engine could not run the container: ${state.error}`, exitCode, ...base };
+  if (state.error)
+    return { status: "failed", reason: `The engine could not run the container: ${state.error}`, exitCode, ...base };
   if (exitCode === 0) return { status: "succeeded", reason: null, exitCode, ...base };
   if (exitCode === SIGKILL_EXIT && memoryBytes) {
     return {

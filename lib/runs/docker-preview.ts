@@ -1,4 +1,5 @@
 import "server-only";
+
 import type { ExecutionConfigRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { codeEnvImageFor } from "@/lib/code-envs/queries";
@@ -11,6 +12,7 @@ import { BaseImageUnavailable, withBaseImageResolved } from "@/lib/images/base-i
 import type { Actor } from "@/lib/permissions";
 import { ACTIVITY_TYPES, type ActivityType } from "@/lib/resolution/activities";
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { dockerRunInput, type DockerRunConfig } from "./docker-objects";
 
 /** What a docker config's run creates: the exact Engine API `ContainerCreate` body, on which host. */
@@ -26,7 +28,11 @@ export interface DockerExecutionPreview {
  * The container body of a docker config for a sample run (the caller's, overridden by `body`),
  * made by the same builder a run uses, so the preview is what the engine will be sent.
  */
-export function previewDockerExecutionConfig(actor: Actor, row: ExecutionConfigRow, body: unknown): DockerExecutionPreview {
+export function previewDockerExecutionConfig(
+  actor: Actor,
+  row: ExecutionConfigRow,
+  body: unknown,
+): DockerExecutionPreview {
   const parsed = executionPreviewRequestSchema.safeParse(body);
   if (!parsed.success) throw new DomainError(400, "Some fields are not valid", fieldErrorsFrom(parsed.error));
   const { codeEnv, command, env, image, ...run } = parsed.data;
@@ -43,12 +49,26 @@ export function previewDockerExecutionConfig(actor: Actor, row: ExecutionConfigR
       resolved,
       { runId: run.runId, user: base.user, project: run.project, group: run.group ?? base.group, activity },
       // A sample without a command shows the script form a Python run gets.
-      { command: command?.length ? command : undefined, script: command?.length ? undefined : "print('hello from Berth')", env, image: envImage?.image ?? image, resolutionSummary: "" },
+      {
+        command: command?.length ? command : undefined,
+        script: command?.length ? undefined : "print('hello from Berth')",
+        env,
+        image: envImage?.image ?? image,
+        resolutionSummary: "",
+      },
     );
     const container = containerCreateBody(input);
-    return { engine: "docker", dockerHost: config.dockerHost, container, ...(envImage && codeEnv ? { codeEnv: { name: codeEnv, ...envImage } } : {}) };
+    return {
+      engine: "docker",
+      dockerHost: config.dockerHost,
+      container,
+      ...(envImage && codeEnv ? { codeEnv: { name: codeEnv, ...envImage } } : {}),
+    };
   } catch (error) {
-    if (error instanceof BaseImageUnavailable) throw new DomainError(422, `Execution config ${row.name} cannot run: ${error.message}`, { image: [error.message] });
+    if (error instanceof BaseImageUnavailable)
+      throw new DomainError(422, `Execution config ${row.name} cannot run: ${error.message}`, {
+        image: [error.message],
+      });
     if (error instanceof RunEnvError) throw new DomainError(422, error.message, { env: error.problems });
     throw error;
   }

@@ -1,27 +1,35 @@
 import "server-only";
+
 import { and, eq, inArray } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { dockerHosts, runs, type DockerHost, type RunRow } from "@/db/schema";
 import type { MutationContext } from "@/lib/actions/mutation";
 import { DomainError } from "@/lib/actions/result";
 import { codeEnvImageFor } from "@/lib/code-envs/queries";
 import { decryptSecret } from "@/lib/crypto/secret-box";
-import { DockerCallError, describeDockerError, dockerClient, type DockerConnection, type DockerTls } from "@/lib/docker/connection";
+import {
+  describeDockerError,
+  DockerCallError,
+  dockerClient,
+  type DockerConnection,
+  type DockerTls,
+} from "@/lib/docker/connection";
 import { containerCreateBody, type DockerContainerInput } from "@/lib/docker/container-body";
 import {
+  containerLogs,
   createAndStartContainer,
   ImagePullError,
   inspectContainer,
   killAndRemoveContainer,
   listContainersByLabels,
   readContainerLogs,
-  containerLogs,
   watchContainerEvents,
   type ContainerEventStream,
   type ContainerState,
 } from "@/lib/docker/containers";
+import { PodBuildError, RunEnvError } from "@/lib/execution-configs/pod";
 import { executionConfigBody, findExecutionConfig } from "@/lib/execution-configs/queries";
-import { RunEnvError, PodBuildError } from "@/lib/execution-configs/pod";
 import { BaseImageUnavailable, withBaseImageResolved } from "@/lib/images/base-image-resolve";
 import { splitLines } from "@/lib/images/logs";
 import { BERTH_LABELS } from "@/lib/kube/labels";
@@ -31,8 +39,9 @@ import { isSparkActivity } from "@/lib/resolution/activities";
 import { findInCatalog, loadCatalog } from "@/lib/resolution/catalog";
 import { describeOrigin, resolveEffectiveConfig, type EffectiveValue } from "@/lib/resolution/resolve";
 import { getInstanceDefaults } from "@/lib/settings/queries";
-import { publishRunChange, runChangeOf } from "./events";
+
 import { BERTH_CONTAINERS, dockerRunInput, dockerRunStatus, type DockerRunConfig } from "./docker-objects";
+import { publishRunChange, runChangeOf } from "./events";
 import { newRunId } from "./ids";
 import { defaultRunName } from "./names";
 import type { RunIdentity } from "./objects";
@@ -60,7 +69,10 @@ export function isDockerRun(run: Pick<RunRow, "workload">): boolean {
 
 /** How Berth reaches a Docker host (its TLS material decrypted: server-side only). */
 export function dockerHostConnection(host: DockerHost): DockerConnection {
-  return { endpoint: host.endpoint, ...(host.tlsEncrypted ? { tls: JSON.parse(decryptSecret(host.tlsEncrypted)) as DockerTls } : {}) };
+  return {
+    endpoint: host.endpoint,
+    ...(host.tlsEncrypted ? { tls: JSON.parse(decryptSecret(host.tlsEncrypted)) as DockerTls } : {}),
+  };
 }
 
 function findDockerHost(id: number | null): DockerHost | undefined {
@@ -111,7 +123,13 @@ export async function submitOnDockerHost(input: SubmitRunInput, ctx: MutationCon
   const resolution = resolveEffectiveConfig({
     instance: getInstanceDefaults(),
     project,
-    override: objectRow ? { executionConfigId: objectRow.executionConfigId, sparkConfigId: objectRow.sparkConfigId, clusterId: objectRow.clusterId } : null,
+    override: objectRow
+      ? {
+          executionConfigId: objectRow.executionConfigId,
+          sparkConfigId: objectRow.sparkConfigId,
+          clusterId: objectRow.clusterId,
+        }
+      : null,
     run: { executionConfigId: perRun?.id ?? null, sparkConfigId: null, clusterId: null },
     activity: input.activity,
     actor: { ...ctx.actor, role: "admin" },
@@ -123,20 +141,34 @@ export async function submitOnDockerHost(input: SubmitRunInput, ctx: MutationCon
   const row = facts ? findExecutionConfig(facts.id) : undefined;
   if (!facts || !row || row.engine !== "docker") return null;
 
-  if (!mayUse(ctx.actor, facts.usableBy)) throw new DomainError(403, `${refusedWho(ctx.actor)} may not use config ${facts.name}`);
+  if (!mayUse(ctx.actor, facts.usableBy))
+    throw new DomainError(403, `${refusedWho(ctx.actor)} may not use config ${facts.name}`);
   const host = findDockerHost(row.dockerHostId ?? null);
   if (!host) {
     const message = `Execution config ${row.name} runs on Docker but names no Docker host`;
     throw new DomainError(422, message, { executionConfig: [message] });
   }
-  if (!can(ctx.actor, "dockerHosts.use", { dockerHost: host.id })) throw new DomainError(403, `${refusedWho(ctx.actor)} may not use Docker host ${host.name}`);
+  if (!can(ctx.actor, "dockerHosts.use", { dockerHost: host.id }))
+    throw new DomainError(403, `${refusedWho(ctx.actor)} may not use Docker host ${host.name}`);
   const envImage = input.codeEnv ? codeEnvImageFor(input.codeEnv, "execution", row.name).image : undefined;
 
-  const identity: RunIdentity = { runId: newRunId(), user: ctx.actor.username, project: project.key, group: ctx.actor.groups[0], activity: input.activity };
+  const identity: RunIdentity = {
+    runId: newRunId(),
+    user: ctx.actor.username,
+    project: project.key,
+    group: ctx.actor.groups[0],
+    activity: input.activity,
+  };
   let container: DockerContainerInput;
   try {
     const config = withBaseImageResolved({ ...executionConfigBody(row), version: row.version }) as DockerRunConfig;
-    container = dockerRunInput(config, identity, { command: input.command, script: input.script, env: input.env, image: envImage, resolutionSummary: "" });
+    container = dockerRunInput(config, identity, {
+      command: input.command,
+      script: input.script,
+      env: input.env,
+      image: envImage,
+      resolutionSummary: "",
+    });
   } catch (error) {
     if (error instanceof RunEnvError) throw new DomainError(422, error.message, { env: error.problems });
     if (error instanceof BaseImageUnavailable || error instanceof PodBuildError) {
@@ -145,7 +177,8 @@ export async function submitOnDockerHost(input: SubmitRunInput, ctx: MutationCon
     }
     throw error;
   }
-  if (!container.command.length) throw new DomainError(422, "Give a command or a script to run", { script: ["Give a command or a script to run"] });
+  if (!container.command.length)
+    throw new DomainError(422, "Give a command or a script to run", { script: ["Give a command or a script to run"] });
 
   const request: StoredRunRequest = {
     ...(input.command ? { command: input.command } : {}),
@@ -154,8 +187,18 @@ export async function submitOnDockerHost(input: SubmitRunInput, ctx: MutationCon
     ...(input.codeEnv ? { codeEnv: input.codeEnv } : {}),
     ...(input.executionConfig ? { executionConfig: input.executionConfig } : {}),
   };
-  const notUsed: EffectiveChoice = { value: null, origin: null, from: `not used: the run goes to Docker host ${host.name}` };
-  const resolutionStored: StoredDockerResolution = { executionConfig: choiceOf(resolution.executionConfig), cluster: notUsed, image: container.image, createNamespace: false, container };
+  const notUsed: EffectiveChoice = {
+    value: null,
+    origin: null,
+    from: `not used: the run goes to Docker host ${host.name}`,
+  };
+  const resolutionStored: StoredDockerResolution = {
+    executionConfig: choiceOf(resolution.executionConfig),
+    cluster: notUsed,
+    image: container.image,
+    createNamespace: false,
+    container,
+  };
   const now = new Date();
   const inserted = ctx.write((tx) => {
     const saved = tx
@@ -196,7 +239,15 @@ export async function submitOnDockerHost(input: SubmitRunInput, ctx: MutationCon
         objectType: RUN_OBJECT_TYPE,
         objectId: saved.id,
         objectName: `${project.key} ${input.activity}`,
-        after: { name: saved.name, ...(input.object ? { object: input.object } : {}), ...request, executionConfig: row.name, dockerHost: host.name, image: container.image, workload: DOCKER_WORKLOAD },
+        after: {
+          name: saved.name,
+          ...(input.object ? { object: input.object } : {}),
+          ...request,
+          executionConfig: row.name,
+          dockerHost: host.name,
+          image: container.image,
+          workload: DOCKER_WORKLOAD,
+        },
       },
     };
   });
@@ -210,7 +261,10 @@ function saveRunChange(runId: string, change: Partial<RunRow>, onlyFrom?: RunRow
   if (!current || isFinalRunStatus(current.status)) return current;
   if (onlyFrom && !onlyFrom.includes(current.status)) return current;
   const status = change.status ?? current.status;
-  const timeline = status === current.status ? current.timeline : appendTransition(current.timeline, { status, at: new Date(), reason: change.reason ?? null });
+  const timeline =
+    status === current.status
+      ? current.timeline
+      : appendTransition(current.timeline, { status, at: new Date(), reason: change.reason ?? null });
   const saved = getDb()
     .update(runs)
     .set({ ...change, timeline })
@@ -232,7 +286,8 @@ export async function launchDockerRun(queued: RunRow): Promise<RunRow> {
   if (row.status !== "queued") return row;
   const host = findDockerHost(row.dockerHostId);
   const input = containerInputOf(row);
-  const fail = (reason: string) => saveRunChange(row.id, { status: "failed", reason, finishedAt: new Date() }, ["queued", "pending"]) ?? row;
+  const fail = (reason: string) =>
+    saveRunChange(row.id, { status: "failed", reason, finishedAt: new Date() }, ["queued", "pending"]) ?? row;
   if (!host) return fail(`Docker host ${row.dockerHost ?? "of the run"} was removed`);
   if (!input) return fail("The run has no recorded container to create");
   try {
@@ -240,7 +295,9 @@ export async function launchDockerRun(queued: RunRow): Promise<RunRow> {
     const client = clientOf(host);
     // After a restart the container may exist already: never start a run twice.
     const existing = await listContainersByLabels(client, { [BERTH_LABELS.run]: input.labels[BERTH_LABELS.run] });
-    const id = existing[0]?.id ?? (await createAndStartContainer(client, containerCreateBody(input), { name: `berth-${row.id}` }));
+    const id =
+      existing[0]?.id ??
+      (await createAndStartContainer(client, containerCreateBody(input), { name: `berth-${row.id}` }));
     saveRunChange(row.id, { status: "pending", reason: null, containers: [id] }, ["queued"]);
     await refreshDockerRun(row.id, host, id);
     return findRun(row.id) ?? row;
@@ -267,7 +324,11 @@ export async function refreshDockerRun(runId: string, host: DockerHost, containe
   if (aborting.has(runId)) return;
   if (!state) {
     if (run.status === "queued") return;
-    saveRunChange(runId, { status: "lost", reason: `The container was removed from Docker host ${host.name} outside Berth`, finishedAt: new Date() });
+    saveRunChange(runId, {
+      status: "lost",
+      reason: `The container was removed from Docker host ${host.name} outside Berth`,
+      finishedAt: new Date(),
+    });
     return;
   }
   const derived: DerivedRunStatus = dockerRunStatus(state, containerInputOf(run)?.memoryBytes);
@@ -282,7 +343,12 @@ export async function refreshDockerRun(runId: string, host: DockerHost, containe
     change.finishedAt = derived.finishedAt ?? new Date();
     change.logTail = await readContainerLogs(client, containerId, LOG_TAIL_LINES).catch(() => run.logTail);
   }
-  const unchanged = change.status === run.status && change.reason === run.reason && change.exitCode === run.exitCode && change.containers === run.containers && !change.startedAt;
+  const unchanged =
+    change.status === run.status &&
+    change.reason === run.reason &&
+    change.exitCode === run.exitCode &&
+    change.containers === run.containers &&
+    !change.startedAt;
   if (!unchanged) saveRunChange(runId, change);
 }
 
@@ -313,7 +379,9 @@ class DockerRunWatcher {
       (event) => {
         const runId = event.labels[BERTH_LABELS.run];
         if (!runId) return;
-        void refreshDockerRun(runId, host, event.id).catch((error: unknown) => console.warn(`berth: run ${runId} on Docker host ${host.name}: ${describeDockerError(error).message}`));
+        void refreshDockerRun(runId, host, event.id).catch((error: unknown) =>
+          console.warn(`berth: run ${runId} on Docker host ${host.name}: ${describeDockerError(error).message}`),
+        );
       },
       () => {
         this.streams.delete(host.id);
@@ -365,7 +433,12 @@ async function reconcileDockerHost(host: DockerHost): Promise<void> {
     const found = await listContainersByLabels(client, { [BERTH_LABELS.run]: run.id });
     const id = found[0]?.id ?? run.containers[0];
     if (id) await refreshDockerRun(run.id, host, id);
-    else saveRunChange(run.id, { status: "lost", reason: `The container is no longer on Docker host ${host.name}`, finishedAt: new Date() });
+    else
+      saveRunChange(run.id, {
+        status: "lost",
+        reason: `The container is no longer on Docker host ${host.name}`,
+        finishedAt: new Date(),
+      });
   }
 }
 
@@ -375,9 +448,21 @@ async function reconcileDockerHost(host: DockerHost): Promise<void> {
  * cannot be reached is tried again later; its runs keep their last known status meanwhile.
  */
 export async function reconcileDockerRuns(): Promise<void> {
-  const hostIds = [...new Set(liveDockerRuns().map((run) => run.dockerHostId).filter((id): id is number => id !== null))];
-  for (const run of liveDockerRuns().filter((candidate) => candidate.dockerHostId === null || !findDockerHost(candidate.dockerHostId))) {
-    saveRunChange(run.id, { status: "lost", reason: `Docker host ${run.dockerHost ?? "of the run"} was removed`, finishedAt: new Date() });
+  const hostIds = [
+    ...new Set(
+      liveDockerRuns()
+        .map((run) => run.dockerHostId)
+        .filter((id): id is number => id !== null),
+    ),
+  ];
+  for (const run of liveDockerRuns().filter(
+    (candidate) => candidate.dockerHostId === null || !findDockerHost(candidate.dockerHostId),
+  )) {
+    saveRunChange(run.id, {
+      status: "lost",
+      reason: `Docker host ${run.dockerHost ?? "of the run"} was removed`,
+      finishedAt: new Date(),
+    });
   }
   for (const hostId of hostIds) {
     const host = findDockerHost(hostId);
@@ -386,7 +471,9 @@ export async function reconcileDockerRuns(): Promise<void> {
       await dockerRunWatcher().watch(host);
       await reconcileDockerHost(host);
     } catch (error) {
-      console.warn(`berth: runs on Docker host ${host.name} could not be reconciled: ${describeDockerError(error).message}`);
+      console.warn(
+        `berth: runs on Docker host ${host.name} could not be reconciled: ${describeDockerError(error).message}`,
+      );
       setTimeout(() => void reconcileDockerRuns(), RESUBSCRIBE_MS * 12).unref?.();
     }
   }
@@ -417,7 +504,10 @@ export async function abortDockerContainers(run: RunRow): Promise<void> {
     for (const id of ids) await killAndRemoveContainer(client, id);
   } catch (error) {
     const failure = error instanceof DockerCallError ? error.failure : describeDockerError(error);
-    throw new DomainError(failure.status === 503 ? 503 : 502, `Run ${run.id} was not aborted: Docker host ${host.name} answered: ${failure.message}`);
+    throw new DomainError(
+      failure.status === 503 ? 503 : 502,
+      `Run ${run.id} was not aborted: Docker host ${host.name} answered: ${failure.message}`,
+    );
   } finally {
     // The abort's write follows at once; later events find the run final.
     setTimeout(() => aborting.delete(run.id), 0);
@@ -430,14 +520,18 @@ export async function removeDockerContainers(run: RunRow): Promise<void> {
   if (!host) return;
   const client = clientOf(host);
   const found = await listContainersByLabels(client, { [BERTH_LABELS.run]: run.id });
-  for (const id of new Set([...run.containers, ...found.map((container) => container.id)])) await killAndRemoveContainer(client, id);
+  for (const id of new Set([...run.containers, ...found.map((container) => container.id)]))
+    await killAndRemoveContainer(client, id);
 }
 
 /**
  * A Docker run's log as lines: while it runs and `follow` is set, the container's output as it
  * is written; otherwise what the container has (or the kept tail once it is removed).
  */
-export async function* dockerRunLogLines(run: RunRow, options: { follow: boolean; signal: AbortSignal }): AsyncGenerator<string> {
+export async function* dockerRunLogLines(
+  run: RunRow,
+  options: { follow: boolean; signal: AbortSignal },
+): AsyncGenerator<string> {
   const host = findDockerHost(run.dockerHostId);
   const id = run.containers[0];
   const kept = () => (findRun(run.id)?.logTail ?? run.logTail ?? "").split("\n").filter(Boolean);

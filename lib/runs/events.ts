@@ -1,5 +1,7 @@
 import "server-only";
+
 import { EventEmitter } from "node:events";
+
 import type { RunRow, RunStatus } from "@/db/schema";
 
 /** What changed about a run: enough for a list to patch its row and a run page to refetch. */

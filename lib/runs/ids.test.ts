@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { isRunId, newRunId, RUN_ID_LENGTH } from "./ids";
 
 describe("run ids", () => {

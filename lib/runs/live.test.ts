@@ -1,6 +1,8 @@
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+
 import type { RunRow } from "@/db/schema";
+
 import { describeRunPods, followRun, livePodDescriptions, runPageSnapshot, type RunStreamEvents } from "./live";
 
 const created = new Date("2026-11-27T10:00:00Z");
@@ -32,7 +34,14 @@ const row = (overrides: Partial<RunRow> = {}): RunRow =>
 
 const pod = (name: string): V1Pod => ({ metadata: { name, namespace: "default" }, status: { phase: "Running" } });
 const event = (kind: string, name: string, reason: string): CoreV1Event =>
-  ({ metadata: { name: `${name}.${reason}`, namespace: "default" }, involvedObject: { kind, name }, reason, message: reason, type: "Normal", lastTimestamp: created }) as CoreV1Event;
+  ({
+    metadata: { name: `${name}.${reason}`, namespace: "default" },
+    involvedObject: { kind, name },
+    reason,
+    message: reason,
+    type: "Normal",
+    lastTimestamp: created,
+  }) as CoreV1Event;
 
 describe("a run page's live pod descriptions", () => {
   it("sends the first description at once, so a stream stopped right after it still told the page", () => {
@@ -61,7 +70,14 @@ describe("a run page and its stream", () => {
     const sent: { [E in keyof RunStreamEvents]?: RunStreamEvents[E][] } = {};
     const stop = followRun(run, (name, data) => ((sent[name] ??= []) as unknown[]).push(data));
     stop();
-    expect(sent.run).toEqual([expect.objectContaining({ id: snapshot.run.id, status: snapshot.run.status, reason: snapshot.run.reason, pods: snapshot.run.pods })]);
+    expect(sent.run).toEqual([
+      expect.objectContaining({
+        id: snapshot.run.id,
+        status: snapshot.run.status,
+        reason: snapshot.run.reason,
+        pods: snapshot.run.pods,
+      }),
+    ]);
     expect(sent.pods).toEqual([{ pods: snapshot.pods }]);
     // Berth follows no cluster for this run: neither the page nor the stream says anything about a watch.
     expect(sent.cluster).toBeUndefined();

@@ -1,13 +1,22 @@
 import "server-only";
+
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { eq } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { clusters, type RunRow } from "@/db/schema";
 import { acquireInformer } from "@/lib/kube/informers";
 import { describePod, type EventSummary, type PodDescription } from "@/lib/kube/pods";
 import type { Actor } from "@/lib/permissions";
+
 import { maySeeRun } from "./access";
-import { runChangeOf, subscribeClusterWatch, subscribeRunChanges, type ClusterWatchChange, type RunChange } from "./events";
+import {
+  runChangeOf,
+  subscribeClusterWatch,
+  subscribeRunChanges,
+  type ClusterWatchChange,
+  type RunChange,
+} from "./events";
 import type { RunLogSource } from "./logs";
 import { findRun } from "./queries";
 import { clusterWatchStatus, clusterWatchStatuses, runPods, subscribeRunPods, watchRunsOn } from "./reconciler";
@@ -27,7 +36,9 @@ export type { ClusterWatchChange, EventSummary, PodDescription, RunChange };
 /** Whether Berth's watch of a cluster is current, as pages and streams show it (null when it does not follow that cluster). */
 export function clusterWatch(clusterId: number | null): ClusterWatchChange | null {
   const status = clusterId === null ? null : clusterWatchStatus(clusterId);
-  return status && clusterId !== null ? { clusterId, stale: status.stale, staleSince: status.staleSince, error: status.error } : null;
+  return status && clusterId !== null
+    ? { clusterId, stale: status.stale, staleSince: status.staleSince, error: status.error }
+    : null;
 }
 
 /** Describe-like views of a run's pods, each with its own events out of `events`. */
@@ -124,7 +135,8 @@ export function followRun(run: RunRow, send: RunStreamSend): () => void {
 /** A run's live log source for lib/runs/logs.ts: its pods as the informer sees them, woken by their changes. */
 export function liveRunSource(run: RunRow): RunLogSource {
   if (run.clusterId !== null && !isFinalRunStatus(run.status)) watchRunsOn(run.clusterId);
-  const cluster = run.clusterId === null ? undefined : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
+  const cluster =
+    run.clusterId === null ? undefined : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
   return {
     cluster,
     pods: () => runPods(run.id),
@@ -152,8 +164,14 @@ const POD_VIEW_DEBOUNCE_MS = 50;
  * Describe-like views of a run's pods with their events (from the shared events informer, held
  * while the caller keeps this open), pushed to `send` whenever the pods or their events change.
  */
-export function livePodDescriptions(run: RunRow, send: (pods: PodDescription[]) => void): { update(pods: V1Pod[]): void; stop(): void } {
-  const cluster = run.clusterId === null || run.cleanedUpAt ? undefined : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
+export function livePodDescriptions(
+  run: RunRow,
+  send: (pods: PodDescription[]) => void,
+): { update(pods: V1Pod[]): void; stop(): void } {
+  const cluster =
+    run.clusterId === null || run.cleanedUpAt
+      ? undefined
+      : getDb().select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
   // Only the run's namespace: a busy cluster's every event would be a large list for one page.
   const events = cluster ? acquireInformer(cluster, "events", run.namespace) : null;
   let pods: V1Pod[] = [];
@@ -170,7 +188,11 @@ export function livePodDescriptions(run: RunRow, send: (pods: PodDescription[]) 
   };
   const unsubscribe = events?.informer.subscribe((event) => {
     if (event.type === "status") return;
-    if (event.object.metadata?.namespace === run.namespace && pods.some((pod) => pod.metadata?.name === event.object.involvedObject.name)) schedule();
+    if (
+      event.object.metadata?.namespace === run.namespace &&
+      pods.some((pod) => pod.metadata?.name === event.object.involvedObject.name)
+    )
+      schedule();
   });
   return {
     update(next) {

@@ -1,11 +1,14 @@
 import "server-only";
+
 import type { V1Pod } from "@kubernetes/client-node";
+
 import type { Cluster, RunRow } from "@/db/schema";
+import { splitLines, tailBytes } from "@/lib/images/logs";
 import { describeKubeError } from "@/lib/kube/errors";
 import { followPodLog, readPodLog } from "@/lib/kube/run-pods";
-import { splitLines, tailBytes } from "@/lib/images/logs";
-import { sparkRole } from "./status";
+
 import { dockerRunLogLines, isDockerRun } from "./docker";
+import { sparkRole } from "./status";
 
 /**
  * A run's log: read now, followed live, or the tail kept in the database after its pods were
@@ -17,7 +20,14 @@ const DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 /** The containers Spark names its driver and executor (spark-operator keeps them). */
 const SPARK_CONTAINERS = ["spark-kubernetes-driver", "spark-kubernetes-executor"];
 /** Proxies and agents that admission webhooks add as plain containers, sometimes ahead of the workload's. */
-const INJECTED_SIDECARS = new Set(["istio-proxy", "linkerd-proxy", "vault-agent", "cloud-sql-proxy", "envoy", "datadog-agent"]);
+const INJECTED_SIDECARS = new Set([
+  "istio-proxy",
+  "linkerd-proxy",
+  "vault-agent",
+  "cloud-sql-proxy",
+  "envoy",
+  "datadog-agent",
+]);
 
 /**
  * The container whose log is the run's: the one the pod names as kubectl's default, else `main`
@@ -87,9 +97,17 @@ export interface CapturedLog {
   text: string;
 }
 
-async function readMerged(cluster: Cluster, run: RunRow, targets: readonly LogTarget[], captured: readonly CapturedLog[] = []): Promise<string> {
+async function readMerged(
+  cluster: Cluster,
+  run: RunRow,
+  targets: readonly LogTarget[],
+  captured: readonly CapturedLog[] = [],
+): Promise<string> {
   const logs = await Promise.all(
-    targets.map(async ({ pod, container }) => ({ pod, text: await readPodLog(cluster, run.namespace, pod, container, { timestamps: true }) })),
+    targets.map(async ({ pod, container }) => ({
+      pod,
+      text: await readPodLog(cluster, run.namespace, pod, container, { timestamps: true }),
+    })),
   );
   // A pod read empty (gone by now) gives way to what was captured of it.
   const read = new Set(logs.filter((log) => log.text).map((log) => log.pod));
@@ -100,7 +118,13 @@ async function readMerged(cluster: Cluster, run: RunRow, targets: readonly LogTa
  * The last `maxBytes` of the run's log, to keep in its row when it ends ("" when unreadable);
  * `captured` adds the logs of pods already gone (Spark executors end with their driver).
  */
-export async function keptLogTail(cluster: Cluster, run: RunRow, pods: readonly V1Pod[], maxBytes: number, captured: readonly CapturedLog[] = []): Promise<string> {
+export async function keptLogTail(
+  cluster: Cluster,
+  run: RunRow,
+  pods: readonly V1Pod[],
+  maxBytes: number,
+  captured: readonly CapturedLog[] = [],
+): Promise<string> {
   try {
     return tailBytes(await readMerged(cluster, run, logTargets(run, pods), captured), maxBytes);
   } catch (error) {
@@ -126,7 +150,9 @@ export interface RunLogSource {
 }
 
 const started = (pod: V1Pod) =>
-  (pod.status?.containerStatuses ?? []).some((status) => status.state?.running || status.state?.terminated) || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+  (pod.status?.containerStatuses ?? []).some((status) => status.state?.running || status.state?.terminated) ||
+  pod.status?.phase === "Succeeded" ||
+  pod.status?.phase === "Failed";
 const finished = (pod: V1Pod) => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 
 /**
@@ -134,7 +160,11 @@ const finished = (pod: V1Pod) => pod.status?.phase === "Succeeded" || pod.status
  * With `follow`: every selected pod's log as it is written, pods that start later included, until
  * the run's pods have ended or `signal` aborts. `pod` narrows to one pod.
  */
-export async function* runLogLines(run: RunRow, source: RunLogSource, options: { follow: boolean; pod?: string; signal: AbortSignal }): AsyncGenerator<string> {
+export async function* runLogLines(
+  run: RunRow,
+  source: RunLogSource,
+  options: { follow: boolean; pod?: string; signal: AbortSignal },
+): AsyncGenerator<string> {
   if (isDockerRun(run)) {
     yield* dockerRunLogLines(run, options);
     return;
@@ -216,9 +246,15 @@ export async function* runLogLines(run: RunRow, source: RunLogSource, options: {
         for (const pod of pods.filter((candidate) => !done.has(candidate.metadata?.name ?? ""))) {
           done.add(pod.metadata!.name!);
           const text = await readPodLog(cluster, run.namespace, pod.metadata!.name!, logContainer(pod));
-          for (const line of text.split("\n").filter(Boolean)) yield prefixed ? `[${pod.metadata!.name}] ${line}` : line;
+          for (const line of text.split("\n").filter(Boolean))
+            yield prefixed ? `[${pod.metadata!.name}] ${line}` : line;
         }
-        if (!source.pods().some((pod) => !done.has(pod.metadata?.name ?? "") && (!options.pod || pod.metadata?.name === options.pod))) break;
+        if (
+          !source
+            .pods()
+            .some((pod) => !done.has(pod.metadata?.name ?? "") && (!options.pod || pod.metadata?.name === options.pod))
+        )
+          break;
         continue;
       }
       await new Promise<void>((resolve) => {

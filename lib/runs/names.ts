@@ -3,7 +3,11 @@ import type { ActivityType } from "@/lib/resolution/activities";
 /** Longest defaulted name: a list column, not the whole script. */
 const MAX_DEFAULT = 60;
 
-const basename = (path: string) => path.replace(/[/\\]+$/, "").split(/[/\\]/).pop() || path;
+const basename = (path: string) =>
+  path
+    .replace(/[/\\]+$/, "")
+    .split(/[/\\]/)
+    .pop() || path;
 /** "train.py", "jobs/prepare.R", "local:///app/main.py": an argument that names a file. */
 const looksLikeFile = (arg: string) => !arg.startsWith("-") && /\.[A-Za-z0-9]{1,8}$/.test(arg);
 
@@ -12,7 +16,12 @@ const looksLikeFile = (arg: string) => !arg.startsWith("-") && /\.[A-Za-z0-9]{1,
  * (`python train.py` → "train.py") or its program, else the first word of its script, else the
  * activity. Pure, so the list, the API and a re-run name a run the same way.
  */
-export function defaultRunName(run: { object?: string | null; command?: string[]; script?: string; activity: ActivityType | string }): string {
+export function defaultRunName(run: {
+  object?: string | null;
+  command?: string[];
+  script?: string;
+  activity: ActivityType | string;
+}): string {
   const clip = (text: string) => (text.length > MAX_DEFAULT ? `${text.slice(0, MAX_DEFAULT - 1)}…` : text);
   if (run.object) return clip(run.object);
   const command = run.command ?? [];

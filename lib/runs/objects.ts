@@ -4,12 +4,26 @@
  * re-created later from what was stored.
  */
 import type { V1Pod } from "@kubernetes/client-node";
+
 import { configGpuCount } from "@/lib/execution-configs/gpu";
 import { buildPod, type PodConfig } from "@/lib/execution-configs/pod";
 import { BERTH_ANNOTATIONS, BERTH_LABELS } from "@/lib/kube/labels";
 import { hardenedContainerSecurity, hardenedPodSecurity, labelValue } from "@/lib/kube/pod-builder";
 import type { ActivityType } from "@/lib/resolution/activities";
-import { EXECUTOR_TEMPLATE_PATH, perJobRbac, SPARK_CONTAINER, sparkApplication, sparkImage, sparkLabels, sparkNamespace, sparkServiceAccount, sparkSubmitArgs, withApplication, type SparkConfigBody } from "@/lib/spark-configs/builders";
+import {
+  EXECUTOR_TEMPLATE_PATH,
+  perJobRbac,
+  SPARK_CONTAINER,
+  sparkApplication,
+  sparkImage,
+  sparkLabels,
+  sparkNamespace,
+  sparkServiceAccount,
+  sparkSubmitArgs,
+  withApplication,
+  type SparkConfigBody,
+} from "@/lib/spark-configs/builders";
+
 import type { KubeManifest, RunObjects } from "./views";
 
 /** Records the resolution on the run's objects (`kubectl describe` shows where the config came from). */
@@ -44,7 +58,10 @@ export interface RunPayload {
 const R_ACTIVITIES: readonly ActivityType[] = ["r-recipe", "r-notebook"];
 
 /** The container command of a non-Spark run: its own argv, else its script through the activity's interpreter. */
-export function runCommand(activity: ActivityType, payload: Pick<RunPayload, "command" | "script">): string[] | undefined {
+export function runCommand(
+  activity: ActivityType,
+  payload: Pick<RunPayload, "command" | "script">,
+): string[] | undefined {
   if (payload.command?.length) return payload.command;
   if (!payload.script?.trim()) return undefined;
   return R_ACTIVITIES.includes(activity) ? ["Rscript", "-e", payload.script] : ["python", "-c", payload.script];
@@ -98,7 +115,8 @@ export interface SparkPlan {
 }
 
 type Mapping = Record<string, unknown>;
-const mapping = (value: unknown): Mapping => (value && typeof value === "object" && !Array.isArray(value) ? (value as Mapping) : {});
+const mapping = (value: unknown): Mapping =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Mapping) : {};
 
 /** The application and its arguments: the command's first argument is the application file; a script is mounted as one. */
 function sparkMain(payload: RunPayload): { mainApplicationFile: string; arguments: string[] } {
@@ -106,8 +124,18 @@ function sparkMain(payload: RunPayload): { mainApplicationFile: string; argument
   return { mainApplicationFile: `local://${SCRIPT_DIR}/${SCRIPT_FILE}`, arguments: [] };
 }
 
-function scriptConfigMap(name: string, namespace: string, labels: Record<string, string>, script: string): KubeManifest {
-  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace, labels }, data: { [SCRIPT_FILE]: script } };
+function scriptConfigMap(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  script: string,
+): KubeManifest {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace, labels },
+    data: { [SCRIPT_FILE]: script },
+  };
 }
 
 interface SparkContext {
@@ -128,26 +156,41 @@ function sparkBasics({ config, identity, payload, server }: SparkContext) {
   if (config.managed.enabled && config.managed.serviceAccountPerJob) {
     const rbac = perJobRbac(namespace, jobName, config.conf);
     for (const object of [rbac.serviceAccount, rbac.role, rbac.roleBinding]) {
-      supporting.push({ ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, ...runLabels(identity) } } } as KubeManifest);
+      supporting.push({
+        ...object,
+        metadata: { ...object.metadata, labels: { ...object.metadata.labels, ...runLabels(identity) } },
+      } as KubeManifest);
     }
   }
-  const scriptMap = payload.command?.length || !payload.script ? undefined : scriptConfigMap(`${jobName}-script`, namespace, labels, payload.script);
+  const scriptMap =
+    payload.command?.length || !payload.script
+      ? undefined
+      : scriptConfigMap(`${jobName}-script`, namespace, labels, payload.script);
   if (scriptMap) supporting.push(scriptMap);
   const application = sparkApplication(config, sparkRun);
   const executor = mapping(mapping(application.spec).executor);
   const gpus = templateGpus(mapping(executor.template)) * Number(executor.instances ?? 0);
-  const plan: SparkPlan = { namespace, createNamespace: config.managed.enabled && config.managed.createNamespace, gpus, driverPod: `${jobName}-driver` };
+  const plan: SparkPlan = {
+    namespace,
+    createNamespace: config.managed.enabled && config.managed.createNamespace,
+    gpus,
+    driverPod: `${jobName}-driver`,
+  };
   return { jobName, sparkRun, namespace, labels, supporting, scriptMap, application, plan };
 }
 
-const envList = (env: Record<string, string> | undefined) => Object.entries(env ?? {}).map(([name, value]) => ({ name, value }));
+const envList = (env: Record<string, string> | undefined) =>
+  Object.entries(env ?? {}).map(([name, value]) => ({ name, value }));
 
 /** Whole GPUs the Spark container of a pod template asks for. */
 function templateGpus(template: Mapping): number {
   const containers = mapping(template.spec).containers;
   const first = mapping(Array.isArray(containers) ? containers[0] : undefined);
   const resources = mapping(first.resources);
-  return Math.max(wholeGpus(String(mapping(resources.limits)[GPU] ?? "")), wholeGpus(String(mapping(resources.requests)[GPU] ?? "")));
+  return Math.max(
+    wholeGpus(String(mapping(resources.limits)[GPU] ?? "")),
+    wholeGpus(String(mapping(resources.requests)[GPU] ?? "")),
+  );
 }
 
 /**
@@ -176,7 +219,9 @@ function sparkRoleTemplate(
           name: container,
           securityContext: { ...hardenedContainerSecurity(), ...mapping(first.securityContext) },
           ...(own("env").length || extra.env.length ? { env: [...own("env"), ...extra.env] } : {}),
-          ...(own("volumeMounts").length || extra.volumeMounts.length ? { volumeMounts: [...own("volumeMounts"), ...extra.volumeMounts] } : {}),
+          ...(own("volumeMounts").length || extra.volumeMounts.length
+            ? { volumeMounts: [...own("volumeMounts"), ...extra.volumeMounts] }
+            : {}),
         },
         ...rest,
       ],
@@ -205,7 +250,12 @@ export function sparkApplicationRunObjects(context: SparkContext): { objects: Ru
     ...application,
     apiVersion: String(application.apiVersion),
     kind: String(application.kind),
-    metadata: { name: jobName, namespace: plan.namespace, labels, annotations: { [RESOLUTION_ANNOTATION]: payload.resolutionSummary } },
+    metadata: {
+      name: jobName,
+      namespace: plan.namespace,
+      labels,
+      annotations: { [RESOLUTION_ANNOTATION]: payload.resolutionSummary },
+    },
     spec: {
       ...spec,
       ...(payload.image ? { image: payload.image } : {}),
@@ -213,13 +263,23 @@ export function sparkApplicationRunObjects(context: SparkContext): { objects: Ru
         ...driver,
         labels: { ...mapping(driver.labels), ...labels },
         ...(Object.keys(annotations).length ? { annotations } : {}),
-        template: sparkRoleTemplate(mapping(driver.template), SPARK_CONTAINER.driver, { env, volumes: scriptVolume, volumeMounts: scriptMount }),
+        template: sparkRoleTemplate(mapping(driver.template), SPARK_CONTAINER.driver, {
+          env,
+          volumes: scriptVolume,
+          volumeMounts: scriptMount,
+        }),
       },
       executor: {
         ...executor,
         labels: { ...mapping(executor.labels), ...labels },
-        ...(Object.keys(annotations).length ? { annotations: { ...mapping(executor.annotations), ...annotations } } : {}),
-        template: sparkRoleTemplate(mapping(executor.template), SPARK_CONTAINER.executor, { env, volumes: [], volumeMounts: [] }),
+        ...(Object.keys(annotations).length
+          ? { annotations: { ...mapping(executor.annotations), ...annotations } }
+          : {}),
+        template: sparkRoleTemplate(mapping(executor.template), SPARK_CONTAINER.executor, {
+          env,
+          volumes: [],
+          volumeMounts: [],
+        }),
       },
     },
   };
@@ -250,8 +310,10 @@ export function sparkDriverRunObjects(context: SparkContext): { objects: RunObje
     // Executors call back to the driver: its pod IP, filled in by Kubernetes from the env below.
     "spark.driver.host": "$(BERTH_POD_IP)",
   };
-  for (const [key, value] of Object.entries(runLabels(identity))) extraConf[`spark.kubernetes.executor.label.${key}`] = value;
-  for (const [key, value] of Object.entries(payload.annotations ?? {})) extraConf[`spark.kubernetes.executor.annotation.${key}`] = value;
+  for (const [key, value] of Object.entries(runLabels(identity)))
+    extraConf[`spark.kubernetes.executor.label.${key}`] = value;
+  for (const [key, value] of Object.entries(payload.annotations ?? {}))
+    extraConf[`spark.kubernetes.executor.annotation.${key}`] = value;
   for (const [name, value] of Object.entries(payload.env ?? {})) extraConf[`spark.executorEnv.${name}`] = value;
   if (payload.image) extraConf["spark.kubernetes.container.image"] = payload.image;
   // spark-submit reads the executor pod fragment from a file: mounted from a ConfigMap of the run.
@@ -274,7 +336,10 @@ export function sparkDriverRunObjects(context: SparkContext): { objects: RunObje
     ...(templateMap ? [{ name: "executor-template", mountPath: templateDir, readOnly: true }] : []),
   ];
   const options = args.slice(0, args.length - 1 - sparkRun.arguments.length);
-  const command = withApplication([...options, ...Object.entries(extraConf).flatMap(([key, value]) => ["--conf", `${key}=${value}`])], sparkRun);
+  const command = withApplication(
+    [...options, ...Object.entries(extraConf).flatMap(([key, value]) => ["--conf", `${key}=${value}`])],
+    sparkRun,
+  );
   const conf = config.conf;
   const pod: V1Pod = {
     apiVersion: "v1",
@@ -294,8 +359,16 @@ export function sparkDriverRunObjects(context: SparkContext): { objects: RunObje
           name: "spark-driver",
           image: payload.image ?? sparkImage(config),
           command,
-          env: [...envList(payload.env), { name: "BERTH_POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-          resources: { requests: { cpu: conf["spark.driver.cores"] ?? "1", memory: sparkMemoryQuantity(conf["spark.driver.memory"]) } },
+          env: [
+            ...envList(payload.env),
+            { name: "BERTH_POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+          ],
+          resources: {
+            requests: {
+              cpu: conf["spark.driver.cores"] ?? "1",
+              memory: sparkMemoryQuantity(conf["spark.driver.memory"]),
+            },
+          },
           ...(volumeMounts.length ? { volumeMounts } : {}),
           securityContext: hardenedContainerSecurity(),
         },

@@ -1,8 +1,11 @@
 import "server-only";
+
 import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { runs, type RunRow } from "@/db/schema";
 import type { Actor } from "@/lib/permissions";
+
 import { maySeeRun, readableProjectIds } from "./access";
 import type { ListRunsFilters, RunView } from "./schema";
 import { toRunView } from "./views";
@@ -20,7 +23,14 @@ export function visibleRunIds(actor: Actor, ids: string[]): Set<string> {
   if (unique.length === 0) return new Set();
   const found: RunRow[] = [];
   // SQLite limits bound parameters per statement.
-  for (let start = 0; start < unique.length; start += 500) found.push(...getDb().select().from(runs).where(inArray(runs.id, unique.slice(start, start + 500))).all());
+  for (let start = 0; start < unique.length; start += 500)
+    found.push(
+      ...getDb()
+        .select()
+        .from(runs)
+        .where(inArray(runs.id, unique.slice(start, start + 500)))
+        .all(),
+    );
   return new Set(found.filter((row) => maySeeRun(actor, row)).map((row) => row.id));
 }
 

@@ -1,8 +1,11 @@
 import "server-only";
+
 import { and, asc, eq, inArray, or, type SQL } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { runs } from "@/db/schema";
 import type { Actor } from "@/lib/permissions";
+
 import { readableProjectIds } from "./access";
 import type { WaitingRun } from "./queue-schema";
 
@@ -23,7 +26,12 @@ function defaultReason(status: WaitingRun["status"]): string {
  */
 export function listWaitingRuns(actor: Actor, limit = 200): WaitingRun[] {
   const db = getDb();
-  const waiting = db.select().from(runs).where(inArray(runs.status, [...WAITING])).orderBy(asc(runs.createdAt), asc(runs.id)).all();
+  const waiting = db
+    .select()
+    .from(runs)
+    .where(inArray(runs.status, [...WAITING]))
+    .orderBy(asc(runs.createdAt), asc(runs.id))
+    .all();
   const positions = new Map<string, number>();
   const counted = new Map<string, number>();
   for (const row of waiting) {

@@ -3,9 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import type { V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { RunRow, RunStatus } from "@/db/schema";
 import { startClusterProcess, type ClusterProcess } from "@/test/support/cluster-process";
 import { simFaults } from "@/test/support/sim-admin";
+
 import type { ClusterWatchChange, RunChange } from "./events";
 
 // A private cluster: these tests take its API down, which the shared test cluster must not see.
@@ -38,7 +40,12 @@ describe("run reconciler against the simulator", async () => {
     const config = loadKubeconfig(text);
     return getDb()
       .insert(clusters)
-      .values({ name, kubeconfigEncrypted: encryptSecret(text), context: config.getCurrentContext(), server: config.getCurrentCluster()!.server })
+      .values({
+        name,
+        kubeconfigEncrypted: encryptSecret(text),
+        context: config.getCurrentContext(),
+        server: config.getCurrentCluster()!.server,
+      })
       .returning()
       .get();
   };
@@ -117,7 +124,11 @@ describe("run reconciler against the simulator", async () => {
     const run = addRun(main);
     await core().createNamespacedPod({
       namespace: NAMESPACE,
-      body: runPod(run.id, { "sim.berth.dev/duration": "2s", "sim.berth.dev/start-delay": "700ms", "sim.berth.dev/log-lines": "loading data\ntraining\ndone" }),
+      body: runPod(run.id, {
+        "sim.berth.dev/duration": "2s",
+        "sim.berth.dev/start-delay": "700ms",
+        "sim.berth.dev/log-lines": "loading data\ntraining\ndone",
+      }),
     });
     await until("the run to succeed", () => row(run.id).status === "succeeded");
     await until("the kept log", () => Boolean(row(run.id).logTail));
@@ -137,15 +148,21 @@ describe("run reconciler against the simulator", async () => {
     const run = addRun(main);
     await core().createNamespacedPod({
       namespace: NAMESPACE,
-      body: runPod(run.id, {}, {
-        tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
-        containers: [{ name: "main", image: "python:3.12", resources: { limits: { "nvidia.com/gpu": "16" } } }],
-      }),
+      body: runPod(
+        run.id,
+        {},
+        {
+          tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+          containers: [{ name: "main", image: "python:3.12", resources: { limits: { "nvidia.com/gpu": "16" } } }],
+        },
+      ),
     });
     await until("the scheduler's verdict", () => /^No node has/.test(row(run.id).reason ?? ""));
     const saved = row(run.id);
     expect(saved.status).toBe("pending");
-    expect(saved.reason).toBe("No node has 16 free nvidia.com/gpu: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu");
+    expect(saved.reason).toBe(
+      "No node has 16 free nvidia.com/gpu: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu",
+    );
     await core().deleteNamespacedPod({ namespace: NAMESPACE, name: `run-${run.id}`, gracePeriodSeconds: 0 });
     await until("the deleted pod's run to be lost", () => row(run.id).status === "lost");
     expect(row(run.id).reason).toBe("Lost: its pods were deleted outside Berth before they finished");
@@ -156,20 +173,36 @@ describe("run reconciler against the simulator", async () => {
     const configMap = `script-${run.id}`;
     await core().createNamespacedPod({
       namespace: NAMESPACE,
-      body: runPod(run.id, { "sim.berth.dev/duration": "500ms" }, {
-        containers: [{ name: "main", image: "python:3.12", volumeMounts: [{ name: "script", mountPath: "/opt/script" }] }],
-        volumes: [{ name: "script", configMap: { name: configMap } }],
-      }),
+      body: runPod(
+        run.id,
+        { "sim.berth.dev/duration": "500ms" },
+        {
+          containers: [
+            { name: "main", image: "python:3.12", volumeMounts: [{ name: "script", mountPath: "/opt/script" }] },
+          ],
+          volumes: [{ name: "script", configMap: { name: configMap } }],
+        },
+      ),
     });
     await until("the mount failure to be the reason", () => /FailedMount/.test(row(run.id).reason ?? ""));
-    expect(row(run.id).reason).toMatch(new RegExp(`^The container cannot start on node sim-\\S+ \\(FailedMount\\): MountVolume.SetUp failed for volume "script" : configmap "${configMap}" not found$`));
-    await core().createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: configMap }, data: { "job.py": "print(1)" } } });
+    expect(row(run.id).reason).toMatch(
+      new RegExp(
+        `^The container cannot start on node sim-\\S+ \\(FailedMount\\): MountVolume.SetUp failed for volume "script" : configmap "${configMap}" not found$`,
+      ),
+    );
+    await core().createNamespacedConfigMap({
+      namespace: NAMESPACE,
+      body: { metadata: { name: configMap }, data: { "job.py": "print(1)" } },
+    });
     await until("the run to succeed once mounted", () => row(run.id).status === "succeeded", 30_000);
   });
 
   it("records the exit code and reason of a failed run", async () => {
     const run = addRun(main);
-    await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(run.id, { "sim.berth.dev/duration": "500ms", "sim.berth.dev/exit-code": "3" }) });
+    await core().createNamespacedPod({
+      namespace: NAMESPACE,
+      body: runPod(run.id, { "sim.berth.dev/duration": "500ms", "sim.berth.dev/exit-code": "3" }),
+    });
     await until("the run to fail", () => row(run.id).status === "failed");
     expect(row(run.id)).toMatchObject({ exitCode: 3, reason: 'The container "main" exited with code 3 (Error)' });
   });
@@ -178,34 +211,55 @@ describe("run reconciler against the simulator", async () => {
     const run = addRun(main);
     await core().createNamespacedPod({
       namespace: NAMESPACE,
-      body: runPod(run.id, { "sim.berth.dev/log-lines": "one\ntwo\nthree\nfour", "sim.berth.dev/log-rate": "4", "sim.berth.dev/duration": "1500ms" }),
+      body: runPod(run.id, {
+        "sim.berth.dev/log-lines": "one\ntwo\nthree\nfour",
+        "sim.berth.dev/log-rate": "4",
+        "sim.berth.dev/duration": "1500ms",
+      }),
     });
     const lines: string[] = [];
     const signal = AbortSignal.timeout(20_000);
-    for await (const line of runLogLines(row(run.id), liveRunSource(row(run.id)), { follow: true, signal })) lines.push(line);
+    for await (const line of runLogLines(row(run.id), liveRunSource(row(run.id)), { follow: true, signal }))
+      lines.push(line);
     expect(signal.aborted).toBe(false);
     expect(lines).toEqual(["one", "two", "three", "four"]);
   });
 
   it("misses no final state across an outage (503) and a 410 relist, and says when it is stale", async () => {
     const run = addRun(main);
-    await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(run.id, { "sim.berth.dev/duration": "2s" }) });
+    await core().createNamespacedPod({
+      namespace: NAMESPACE,
+      body: runPod(run.id, { "sim.berth.dev/duration": "2s" }),
+    });
     await until("the run to run", () => row(run.id).status === "running");
     await simFaults(cluster.kubeconfigPath, { paused: true, pauseMode: "503" });
     const { resourceVersion: beforeOutage } = await simFaults(cluster.kubeconfigPath);
-    await until("the stale report", () => watchChanges.some((change) => change.clusterId === main.id && change.stale), 10_000);
+    await until(
+      "the stale report",
+      () => watchChanges.some((change) => change.clusterId === main.id && change.stale),
+      10_000,
+    );
     // The admin endpoint answers through the outage: the store moving on is the pod ending unseen.
-    await untilAsync("the pod to end during the outage", async () => (await simFaults(cluster.kubeconfigPath)).resourceVersion !== beforeOutage);
+    await untilAsync(
+      "the pod to end during the outage",
+      async () => (await simFaults(cluster.kubeconfigPath)).resourceVersion !== beforeOutage,
+    );
     const { resourceVersion: atResume } = await simFaults(cluster.kubeconfigPath);
     await simFaults(cluster.kubeconfigPath, { paused: false });
     const ended = await core().readNamespacedPod({ namespace: NAMESPACE, name: `run-${run.id}` });
-    expect({ phase: ended.status?.phase, endedInOutage: BigInt(ended.metadata!.resourceVersion!) <= BigInt(atResume) }).toEqual({ phase: "Succeeded", endedInOutage: true });
+    expect({
+      phase: ended.status?.phase,
+      endedInOutage: BigInt(ended.metadata!.resourceVersion!) <= BigInt(atResume),
+    }).toEqual({ phase: "Succeeded", endedInOutage: true });
     await until("the run to succeed after the outage", () => row(run.id).status === "succeeded", 40_000);
     expect(watchChanges.filter((change) => change.clusterId === main.id).at(-1)?.stale).toBe(false);
     expect(row(run.id).timeline.map((step) => step.status)).toEqual(["queued", "pending", "running", "succeeded"]);
 
     const relisted = addRun(main);
-    await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(relisted.id, { "sim.berth.dev/duration": "1s" }) });
+    await core().createNamespacedPod({
+      namespace: NAMESPACE,
+      body: runPod(relisted.id, { "sim.berth.dev/duration": "1s" }),
+    });
     await until("the second run to run", () => row(relisted.id).status === "running");
     await simFaults(cluster.kubeconfigPath, { compactNow: true, dropWatchesNow: true });
     await until("the second run to succeed after the relist", () => row(relisted.id).status === "succeeded", 40_000);
@@ -225,7 +279,10 @@ describe("run reconciler against the simulator", async () => {
     const stopListening = subscribeRunPods(finishedMeanwhile.id, (pods) => {
       if (pods.some((pod) => pod.status?.phase === "Succeeded")) endSeen();
     });
-    await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(finishedMeanwhile.id, { "sim.berth.dev/duration": "200ms", "sim.berth.dev/start-delay": "100ms" }) });
+    await core().createNamespacedPod({
+      namespace: NAMESPACE,
+      body: runPod(finishedMeanwhile.id, { "sim.berth.dev/duration": "200ms", "sim.berth.dev/start-delay": "100ms" }),
+    });
     await ended;
     stopListening();
     // Nobody follows this cluster yet: the pod ended unseen.
@@ -256,8 +313,19 @@ describe("run reconciler against the simulator", async () => {
           image: "spark:3.5.0",
           mainApplicationFile: "local:///opt/job.py",
           sparkVersion: "3.5.0",
-          driver: { cores: 1, memory: "512m", labels, annotations: { "sim.berth.dev/duration": "3s", "sim.berth.dev/log-lines": "driver up\ndriver done" } },
-          executor: { instances: 2, cores: 1, memory: "512m", labels, annotations: { "sim.berth.dev/log-lines": "executor task" } },
+          driver: {
+            cores: 1,
+            memory: "512m",
+            labels,
+            annotations: { "sim.berth.dev/duration": "3s", "sim.berth.dev/log-lines": "driver up\ndriver done" },
+          },
+          executor: {
+            instances: 2,
+            cores: 1,
+            memory: "512m",
+            labels,
+            annotations: { "sim.berth.dev/log-lines": "executor task" },
+          },
         },
       },
     });
@@ -275,12 +343,31 @@ describe("run reconciler against the simulator", async () => {
   it("retries a run queued over quota when the namespace's quota frees up", async () => {
     const namespace = "quota-team";
     await core().createNamespace({ body: { metadata: { name: namespace } } });
-    await core().createNamespacedResourceQuota({ namespace, body: { metadata: { name: "team-q" }, spec: { hard: { pods: "1" } } } });
-    await core().createNamespacedPod({ namespace, body: { metadata: { name: "blocker" }, spec: { restartPolicy: "Never", containers: [{ name: "main", image: "busybox" }] } } });
+    await core().createNamespacedResourceQuota({
+      namespace,
+      body: { metadata: { name: "team-q" }, spec: { hard: { pods: "1" } } },
+    });
+    await core().createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: "blocker" },
+        spec: { restartPolicy: "Never", containers: [{ name: "main", image: "busybox" }] },
+      },
+    });
     const workload = { apiVersion: "v1", kind: "Pod", ...runPod("placeholder", { "sim.berth.dev/duration": "500ms" }) };
-    const run = addRun(main, "queued", new Date(), { namespace, resolution: { objects: { supporting: [], workload: {} } } });
-    const manifest = { ...workload, metadata: { ...workload.metadata, name: `run-${run.id}`, namespace, labels: { "berth.dev/run": run.id } } };
-    getDb().update(runs).set({ resolution: { objects: { supporting: [], workload: manifest } } }).where(eq(runs.id, run.id)).run();
+    const run = addRun(main, "queued", new Date(), {
+      namespace,
+      resolution: { objects: { supporting: [], workload: {} } },
+    });
+    const manifest = {
+      ...workload,
+      metadata: { ...workload.metadata, name: `run-${run.id}`, namespace, labels: { "berth.dev/run": run.id } },
+    };
+    getDb()
+      .update(runs)
+      .set({ resolution: { objects: { supporting: [], workload: manifest } } })
+      .where(eq(runs.id, run.id))
+      .run();
     const queued = await launchRun(row(run.id));
     expect(queued.status).toBe("queued");
     expect(queued.reason).toBe(`Over the quota team-q of namespace ${namespace}: pods: asks 1, 1 in use, limit 1`);
@@ -292,7 +379,10 @@ describe("run reconciler against the simulator", async () => {
 
   it("keeps a live run's events and log on request, for an abort that is about to delete its pods", async () => {
     const run = addRun(main);
-    await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(run.id, { "sim.berth.dev/log-lines": "epoch 1\nepoch 2" }) });
+    await core().createNamespacedPod({
+      namespace: NAMESPACE,
+      body: runPod(run.id, { "sim.berth.dev/log-lines": "epoch 1\nepoch 2" }),
+    });
     await until("the run to run", () => row(run.id).status === "running");
     await keepRunRecord(row(run.id));
     expect(row(run.id).logTail).toBe("epoch 1\nepoch 2\n");
@@ -304,11 +394,18 @@ describe("run reconciler against the simulator", async () => {
     const admin = getDb().insert(users).values({ username: "admin", role: "admin" }).returning().get();
     const actor = { id: admin.id, username: "admin", role: "admin" as const, groups: [] };
     const refused = await executeMutation(updateRunSettings, { retentionSeconds: -1, logTailKb: 0 }, actor, "api");
-    expect(refused).toMatchObject({ ok: false, status: 400, fieldErrors: { retentionSeconds: [expect.any(String)], logTailKb: [expect.any(String)] } });
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { retentionSeconds: [expect.any(String)], logTailKb: [expect.any(String)] },
+    });
     expect(runSettings()).toEqual({ retentionSeconds: 3600, logTailKb: 64 });
 
     const run = addRun(main);
-    await core().createNamespacedPod({ namespace: NAMESPACE, body: runPod(run.id, { "sim.berth.dev/duration": "300ms" }) });
+    await core().createNamespacedPod({
+      namespace: NAMESPACE,
+      body: runPod(run.id, { "sim.berth.dev/duration": "300ms" }),
+    });
     await until("the run to succeed", () => row(run.id).status === "succeeded");
     expect(row(run.id).cleanedUpAt).toBeNull();
     const saved = await executeMutation(updateRunSettings, { retentionSeconds: 1 }, actor, "api");

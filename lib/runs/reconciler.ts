@@ -1,25 +1,41 @@
 import "server-only";
+
 import type { CoreV1Event, V1Pod, V1ResourceQuota } from "@kubernetes/client-node";
 import { and, eq, inArray, notInArray } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { clusters, runs, type Cluster, type RunRow } from "@/db/schema";
 import { env } from "@/lib/env";
+import { tailBytes } from "@/lib/images/logs";
 import { describeKubeError } from "@/lib/kube/errors";
 import { acquireInformer, type InformerEvent, type InformerStatus, type SharedInformer } from "@/lib/kube/informers";
+import { BERTH_LABELS } from "@/lib/kube/labels";
 import { byLastSeenDescending, eventSummary, type EventSummary } from "@/lib/kube/pods";
 import { followPodLog, listPodEvents } from "@/lib/kube/run-pods";
 import { deleteRunObjects } from "@/lib/kube/run-workloads";
 import type { SparkApplicationObject } from "@/lib/kube/spark-applications";
-import { tailBytes } from "@/lib/images/logs";
-import { publishClusterWatch, publishRunChange, runChangeOf, subscribeRunChanges, type ClusterWatchChange } from "./events";
+
+import {
+  publishClusterWatch,
+  publishRunChange,
+  runChangeOf,
+  subscribeRunChanges,
+  type ClusterWatchChange,
+} from "./events";
 import { keptLogTail, logContainer, type CapturedLog } from "./logs";
 import { findRun } from "./queries";
 import { onRunSettingsChange, RetentionTimer, runSettings } from "./retention";
 import { deriveSparkRunStatus, operatorSilentReason } from "./spark-status";
+import {
+  appendTransition,
+  deriveRunStatus,
+  FINAL_RUN_STATUSES,
+  isFinalRunStatus,
+  sparkRole,
+  type DerivedRunStatus,
+} from "./status";
 import { launchRun } from "./submit";
-import { appendTransition, deriveRunStatus, FINAL_RUN_STATUSES, isFinalRunStatus, sparkRole, type DerivedRunStatus } from "./status";
 import { runObjectsOf } from "./views";
-import { BERTH_LABELS } from "@/lib/kube/labels";
 
 /**
  * Keeps every run's row true after submit: one subscriber per cluster on the shared pods informer
@@ -45,16 +61,27 @@ function reachedAt(derived: DerivedRunStatus, now: Date): Date {
 }
 
 /** A run's row changes as the pods say: status, reason, exit code, pod names, timeline, times; null when nothing changed. */
-export function runUpdateFrom(row: RunRow, derived: DerivedRunStatus, podNames: string[], now: Date): Partial<RunRow> | null {
+export function runUpdateFrom(
+  row: RunRow,
+  derived: DerivedRunStatus,
+  podNames: string[],
+  now: Date,
+): Partial<RunRow> | null {
   const update: Partial<RunRow> = {};
   const final = isFinalRunStatus(derived.status);
   if (derived.status !== row.status) {
     update.status = derived.status;
-    update.timeline = appendTransition(row.timeline, { status: derived.status, at: reachedAt(derived, now), reason: derived.reason, startedAt: derived.startedAt });
+    update.timeline = appendTransition(row.timeline, {
+      status: derived.status,
+      at: reachedAt(derived, now),
+      reason: derived.reason,
+      startedAt: derived.startedAt,
+    });
   }
   if (derived.reason !== row.reason) update.reason = derived.reason;
   if (derived.exitCode !== row.exitCode) update.exitCode = derived.exitCode;
-  if (!row.startedAt && (derived.status === "running" || (final && derived.startedAt))) update.startedAt = derived.startedAt ?? now;
+  if (!row.startedAt && (derived.status === "running" || (final && derived.startedAt)))
+    update.startedAt = derived.startedAt ?? now;
   if (final && !row.finishedAt) update.finishedAt = derived.finishedAt ?? now;
   const names = [...new Set([...row.pods, ...podNames])];
   if (names.length !== row.pods.length) update.pods = names;
@@ -62,7 +89,12 @@ export function runUpdateFrom(row: RunRow, derived: DerivedRunStatus, podNames: 
 }
 
 /** The run's pods' events, newest first, and its log tail, for the row of a run that has ended. */
-async function finalRecord(cluster: Cluster, run: RunRow, pods: readonly V1Pod[], captured: readonly CapturedLog[] = []): Promise<{ events: EventSummary[]; logTail: string }> {
+async function finalRecord(
+  cluster: Cluster,
+  run: RunRow,
+  pods: readonly V1Pod[],
+  captured: readonly CapturedLog[] = [],
+): Promise<{ events: EventSummary[]; logTail: string }> {
   let events: CoreV1Event[] = [];
   try {
     events = await listPodEvents(cluster, run.namespace, run.pods);
@@ -169,7 +201,9 @@ class ClusterRuns {
     if (event.type === "status") return;
     if (event.type === "delete") {
       const involved = event.object.involvedObject;
-      this.warnings.get(`${involved?.namespace ?? event.object.metadata?.namespace}/${involved?.name}`)?.delete(event.object.metadata?.uid ?? event.object.metadata?.name ?? "");
+      this.warnings
+        .get(`${involved?.namespace ?? event.object.metadata?.namespace}/${involved?.name}`)
+        ?.delete(event.object.metadata?.uid ?? event.object.metadata?.name ?? "");
       return;
     }
     const key = this.rememberWarning(event.object);
@@ -181,7 +215,9 @@ class ClusterRuns {
   }
 
   private warningsAbout(pods: readonly V1Pod[]): CoreV1Event[] {
-    return pods.flatMap((pod) => [...(this.warnings.get(`${pod.metadata?.namespace}/${pod.metadata?.name}`)?.values() ?? [])]);
+    return pods.flatMap((pod) => [
+      ...(this.warnings.get(`${pod.metadata?.namespace}/${pod.metadata?.name}`)?.values() ?? []),
+    ]);
   }
 
   private onPodEvent(event: InformerEvent<V1Pod>): void {
@@ -191,7 +227,10 @@ class ClusterRuns {
     if (event.type === "delete") {
       const pods = this.byRun.get(runId);
       pods?.delete(uidOf(event.object));
-      this.lastSeen.set(runId, [...(this.lastSeen.get(runId) ?? []).filter((pod) => uidOf(pod) !== uidOf(event.object)), event.object]);
+      this.lastSeen.set(runId, [
+        ...(this.lastSeen.get(runId) ?? []).filter((pod) => uidOf(pod) !== uidOf(event.object)),
+        event.object,
+      ]);
       if (!pods?.size) this.byRun.delete(runId);
       this.warnings.delete(`${event.object.metadata?.namespace}/${event.object.metadata?.name}`);
     } else {
@@ -203,7 +242,12 @@ class ClusterRuns {
   }
 
   private onStatus(status: InformerStatus): void {
-    publishClusterWatch({ clusterId: this.cluster.id, stale: status.stale, staleSince: status.staleSince, error: status.error });
+    publishClusterWatch({
+      clusterId: this.cluster.id,
+      stale: status.stale,
+      staleSince: status.staleSince,
+      error: status.error,
+    });
     if (status.stale) this.wasStale = true;
     else if (status.synced && (this.wasStale || !this.firstSyncDone)) {
       // Back from an outage: whatever happened meanwhile is in the cache now (replayed or relisted).
@@ -241,7 +285,8 @@ class ClusterRuns {
         continue;
       }
       if (this.byRun.has(run.id)) this.reconcile(run.id);
-      else if (firstSync && run.status !== "queued" && run.createdAt < this.owner.startedAt) this.markGone(run.id, "its pods were deleted while Berth was not watching");
+      else if (firstSync && run.status !== "queued" && run.createdAt < this.owner.startedAt)
+        this.markGone(run.id, "its pods were deleted while Berth was not watching");
       else if (this.lastSeen.has(run.id)) this.schedulePodsGone(run.id);
     }
   }
@@ -287,7 +332,13 @@ class ClusterRuns {
     const live = getDb()
       .select()
       .from(runs)
-      .where(and(eq(runs.clusterId, this.cluster.id), eq(runs.workload, "spark-application"), notInArray(runs.status, [...FINAL_RUN_STATUSES])))
+      .where(
+        and(
+          eq(runs.clusterId, this.cluster.id),
+          eq(runs.workload, "spark-application"),
+          notInArray(runs.status, [...FINAL_RUN_STATUSES]),
+        ),
+      )
       .all();
     for (const run of live) this.reconcileSparkRun(run, firstSync);
   }
@@ -337,12 +388,15 @@ class ClusterRuns {
     if (this.silenceTimers.has(runId)) return;
     const graceMs = env().BERTH_SPARK_OPERATOR_GRACE_SECONDS * 1000;
     const created = app.metadata?.creationTimestamp ? new Date(app.metadata.creationTimestamp).getTime() : Date.now();
-    const timer = setTimeout(() => {
-      this.silenceTimers.delete(runId);
-      const current = this.appByRun.get(runId);
-      if (!current || current.status?.applicationState?.state || this.podsOf(runId).length) return;
-      void this.endUnhandled(runId, app.metadata?.namespace ?? "", graceMs);
-    }, Math.max(0, created + graceMs - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.silenceTimers.delete(runId);
+        const current = this.appByRun.get(runId);
+        if (!current || current.status?.applicationState?.state || this.podsOf(runId).length) return;
+        void this.endUnhandled(runId, app.metadata?.namespace ?? "", graceMs);
+      },
+      Math.max(0, created + graceMs - Date.now()),
+    );
     timer.unref?.();
     this.silenceTimers.set(runId, timer);
   }
@@ -356,7 +410,12 @@ class ClusterRuns {
       if (!row || row.clusterId !== this.cluster.id || isFinalRunStatus(row.status)) return undefined;
       return tx
         .update(runs)
-        .set({ status: "failed", reason, finishedAt: now, timeline: appendTransition(row.timeline, { status: "failed", at: now, reason }) })
+        .set({
+          status: "failed",
+          reason,
+          finishedAt: now,
+          timeline: appendTransition(row.timeline, { status: "failed", at: now, reason }),
+        })
         .where(eq(runs.id, runId))
         .returning()
         .get();
@@ -402,7 +461,9 @@ class ClusterRuns {
     if (!saved) return;
     publishRunChange(runChangeOf(saved));
     if (isFinalRunStatus(saved.status)) {
-      void this.keepFinalRecord(saved, pods).catch((error: unknown) => console.error(`berth: could not keep the record of run ${runId}`, error));
+      void this.keepFinalRecord(saved, pods).catch((error: unknown) =>
+        console.error(`berth: could not keep the record of run ${runId}`, error),
+      );
     }
   }
 
@@ -410,7 +471,15 @@ class ClusterRuns {
   async keepRecordNow(run: RunRow): Promise<void> {
     const pods = this.podsOf(run.id);
     const names = pods.map((pod) => pod.metadata?.name ?? "").filter(Boolean);
-    saveRecord(run.id, await finalRecord(this.cluster, { ...run, pods: [...new Set([...run.pods, ...names])] }, pods, this.capturedLogs(run.id)));
+    saveRecord(
+      run.id,
+      await finalRecord(
+        this.cluster,
+        { ...run, pods: [...new Set([...run.pods, ...names])] },
+        pods,
+        this.capturedLogs(run.id),
+      ),
+    );
   }
 
   /** Starts following a running Spark executor's log (once per pod; again after a failed start). */
@@ -475,11 +544,17 @@ class ClusterRuns {
     const now = new Date();
     const saved = getDb().transaction((tx) => {
       const row = findRun(runId, tx);
-      if (!row || row.clusterId !== this.cluster.id || row.status === "queued" || isFinalRunStatus(row.status)) return undefined;
+      if (!row || row.clusterId !== this.cluster.id || row.status === "queued" || isFinalRunStatus(row.status))
+        return undefined;
       const reason = `Lost: ${why}`;
       return tx
         .update(runs)
-        .set({ status: "lost", reason, finishedAt: now, timeline: appendTransition(row.timeline, { status: "lost", at: now, reason }) })
+        .set({
+          status: "lost",
+          reason,
+          finishedAt: now,
+          timeline: appendTransition(row.timeline, { status: "lost", at: now, reason }),
+        })
         .where(eq(runs.id, runId))
         .returning()
         .get();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+
 import { simAnnotationsFromLines } from "@/app/(console)/runs/_components/run-form-input";
-import { parseArgumentLines, parseEnvLines } from "./schema";
+
 import { runFormInitial } from "./rerun";
+import { parseArgumentLines, parseEnvLines } from "./schema";
 
 describe("runFormInitial (Run again)", () => {
   const row = {
@@ -19,7 +21,13 @@ describe("runFormInitial (Run again)", () => {
 
   it("fills the form as the run was asked, and the form reads it back to the same request", () => {
     const initial = runFormInitial(row);
-    expect(initial).toMatchObject({ project: "churn", activity: "python-recipe", object: "prepare_features", name: "Nightly features", executionConfig: "cpu-small" });
+    expect(initial).toMatchObject({
+      project: "churn",
+      activity: "python-recipe",
+      object: "prepare_features",
+      name: "Nightly features",
+      executionConfig: "cpu-small",
+    });
     expect(parseArgumentLines(initial.command!)).toEqual(row.request.command);
     expect(simAnnotationsFromLines(initial.annotations!).annotations).toEqual(row.request.annotations);
     expect(parseEnvLines(initial.env!)).toEqual({ EPOCHS: "3", DB_PASSWORD: "" });
@@ -36,6 +44,14 @@ describe("runFormInitial (Run again)", () => {
   });
 
   it("leaves out what the run did not ask for", () => {
-    expect(runFormInitial({ project: "churn", activity: "ml-train", object: null, name: null, request: { script: "print(1)" } })).toEqual({ project: "churn", activity: "ml-train", script: "print(1)" });
+    expect(
+      runFormInitial({
+        project: "churn",
+        activity: "ml-train",
+        object: null,
+        name: null,
+        request: { script: "print(1)" },
+      }),
+    ).toEqual({ project: "churn", activity: "ml-train", script: "print(1)" });
   });
 });

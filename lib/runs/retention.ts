@@ -1,13 +1,16 @@
 import "server-only";
+
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
+
 import { getDb, type Tx } from "@/db";
 import { clusters, runs, settings, type RunRow } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { describeKubeError } from "@/lib/kube/errors";
 import { deleteRunObjects } from "@/lib/kube/run-workloads";
-import { publishRunChange, runChangeOf } from "./events";
+
 import { isDockerRun, removeDockerContainers } from "./docker";
+import { publishRunChange, runChangeOf } from "./events";
 import { FINAL_RUN_STATUSES } from "./status";
 import { runObjectsOf } from "./views";
 
@@ -77,12 +80,25 @@ export const updateRunSettings = defineMutation({
       const write = (key: string, value: number | null | undefined) => {
         if (value === undefined) return;
         if (value === null) tx.delete(settings).where(eq(settings.key, key)).run();
-        else tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } }).run();
+        else
+          tx.insert(settings)
+            .values({ key, value })
+            .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } })
+            .run();
       };
       write(RETENTION_KEY, input.retentionSeconds);
       write(LOG_TAIL_KEY, input.logTailKb);
       const after = runSettings(tx);
-      return { result: after, audit: { objectType: "settings", objectId: "instance", objectName: "runs", before: { ...before }, after: { ...after } } };
+      return {
+        result: after,
+        audit: {
+          objectType: "settings",
+          objectId: "instance",
+          objectName: "runs",
+          before: { ...before },
+          after: { ...after },
+        },
+      };
     });
     for (const listener of listeners) listener();
     return result;
@@ -125,7 +141,8 @@ export async function cleanUpFinishedRuns(now: Date): Promise<Date | null> {
       later(due);
       continue;
     }
-    const cluster = run.clusterId === null ? undefined : db.select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
+    const cluster =
+      run.clusterId === null ? undefined : db.select().from(clusters).where(eq(clusters.id, run.clusterId)).get();
     try {
       if (cluster) await deleteRunObjects(cluster, run.id, run.namespace, runObjectsOf(run));
       if (isDockerRun(run)) await removeDockerContainers(run);
@@ -134,7 +151,12 @@ export async function cleanUpFinishedRuns(now: Date): Promise<Date | null> {
       later(new Date(now.getTime() + RETRY_AFTER_MS));
       continue;
     }
-    const saved = db.update(runs).set({ cleanedUpAt: new Date() }).where(and(eq(runs.id, run.id), isNull(runs.cleanedUpAt))).returning().get();
+    const saved = db
+      .update(runs)
+      .set({ cleanedUpAt: new Date() })
+      .where(and(eq(runs.id, run.id), isNull(runs.cleanedUpAt)))
+      .returning()
+      .get();
     if (saved) publishRunChange(runChangeOf(saved));
   }
   return next;

@@ -1,9 +1,11 @@
 import { z } from "zod";
+
 import { RUN_STATUSES } from "@/db/schema";
 import { ENV_VAR_NAME } from "@/lib/kube/names";
 import { activityTypeSchema, objectIdSchema, projectRefSchema } from "@/lib/projects/schema";
 import { isSparkActivity } from "@/lib/resolution/activities";
 import { applicationFileProblem } from "@/lib/spark-configs/builders";
+
 import { isRunId } from "./ids";
 
 export { RUN_STATUSES, type RunStatus, type RunTransition } from "@/db/schema";
@@ -34,9 +36,14 @@ const choiceSchema = (what: string) =>
     .transform((value) => value || undefined);
 
 const commandSchema = z
-  .array(z.string({ error: "Each argument must be text" }).max(RUN_LIMITS.argLength, `Each argument must be at most ${RUN_LIMITS.argLength} characters`), {
-    error: "command must be a list of arguments, e.g. [\"python\", \"train.py\"]",
-  })
+  .array(
+    z
+      .string({ error: "Each argument must be text" })
+      .max(RUN_LIMITS.argLength, `Each argument must be at most ${RUN_LIMITS.argLength} characters`),
+    {
+      error: 'command must be a list of arguments, e.g. ["python", "train.py"]',
+    },
+  )
   .max(RUN_LIMITS.commandArgs, `At most ${RUN_LIMITS.commandArgs} arguments`)
   .refine((args) => args.length === 0 || args[0].trim() !== "", "The first argument (the program) must not be empty");
 
@@ -48,30 +55,58 @@ const scriptSchema = z
 
 /** `{NAME: value}`; every problem is reported on `env` so a form can show it beside its one field. */
 const envSchema = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: "Environment values must be text" }).transform(String), {
-    error: "env must be an object of NAME → value",
-  })
+  .record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean()], { error: "Environment values must be text" }).transform(String),
+    {
+      error: "env must be an object of NAME → value",
+    },
+  )
   .superRefine((env, ctx) => {
     const entries = Object.entries(env);
-    if (entries.length > RUN_LIMITS.envVars) ctx.addIssue({ code: "custom", message: `At most ${RUN_LIMITS.envVars} environment variables` });
+    if (entries.length > RUN_LIMITS.envVars)
+      ctx.addIssue({ code: "custom", message: `At most ${RUN_LIMITS.envVars} environment variables` });
     for (const [name, value] of entries) {
-      if (!ENV_VAR_NAME.test(name)) ctx.addIssue({ code: "custom", message: `"${name}" is not a valid variable name: use letters, digits, '_', '-' or '.', not starting with a digit` });
-      if (value.length > RUN_LIMITS.envValue) ctx.addIssue({ code: "custom", message: `${name} is longer than ${RUN_LIMITS.envValue} characters` });
+      if (!ENV_VAR_NAME.test(name))
+        ctx.addIssue({
+          code: "custom",
+          message: `"${name}" is not a valid variable name: use letters, digits, '_', '-' or '.', not starting with a digit`,
+        });
+      if (value.length > RUN_LIMITS.envValue)
+        ctx.addIssue({ code: "custom", message: `${name} is longer than ${RUN_LIMITS.envValue} characters` });
     }
     const total = entries.reduce((sum, [name, value]) => sum + name.length + value.length, 0);
-    if (total > RUN_LIMITS.envTotal) ctx.addIssue({ code: "custom", message: `The variables take ${total} characters; at most ${RUN_LIMITS.envTotal}` });
+    if (total > RUN_LIMITS.envTotal)
+      ctx.addIssue({
+        code: "custom",
+        message: `The variables take ${total} characters; at most ${RUN_LIMITS.envTotal}`,
+      });
   });
 
 const annotationsSchema = z
-  .record(z.string(), z.string({ error: "Annotation values must be text" }).max(RUN_LIMITS.annotationValue, `Annotation values must be at most ${RUN_LIMITS.annotationValue} characters`), {
-    error: "annotations must be an object of key → value",
-  })
+  .record(
+    z.string(),
+    z
+      .string({ error: "Annotation values must be text" })
+      .max(RUN_LIMITS.annotationValue, `Annotation values must be at most ${RUN_LIMITS.annotationValue} characters`),
+    {
+      error: "annotations must be an object of key → value",
+    },
+  )
   .superRefine((annotations, ctx) => {
     const keys = Object.keys(annotations);
-    if (keys.length > RUN_LIMITS.annotations) ctx.addIssue({ code: "custom", message: `At most ${RUN_LIMITS.annotations} annotations` });
+    if (keys.length > RUN_LIMITS.annotations)
+      ctx.addIssue({ code: "custom", message: `At most ${RUN_LIMITS.annotations} annotations` });
     for (const key of keys) {
-      if (!key.startsWith(SIM_ANNOTATION_PREFIX) || !/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/i.test(key.slice(SIM_ANNOTATION_PREFIX.length))) {
-        ctx.addIssue({ code: "custom", path: [key], message: `Only the simulator's ${SIM_ANNOTATION_PREFIX}<name> annotations may be set on a run` });
+      if (
+        !key.startsWith(SIM_ANNOTATION_PREFIX) ||
+        !/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/i.test(key.slice(SIM_ANNOTATION_PREFIX.length))
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `Only the simulator's ${SIM_ANNOTATION_PREFIX}<name> annotations may be set on a run`,
+        });
       }
     }
   });
@@ -108,7 +143,8 @@ const submitRunShape = {
 export const submitRunSchema = z.strictObject(submitRunShape).superRefine((input, ctx) => {
   const hasCommand = Boolean(input.command?.length);
   const hasScript = Boolean(input.script?.trim());
-  if (hasCommand && hasScript) ctx.addIssue({ code: "custom", path: ["script"], message: "Give a command or a script, not both" });
+  if (hasCommand && hasScript)
+    ctx.addIssue({ code: "custom", path: ["script"], message: "Give a command or a script, not both" });
   const spark = isSparkActivity(input.activity);
   if (spark && !hasCommand && !hasScript) {
     const message = "A Spark run needs its application: a command [file, arguments…] or a script";
@@ -120,8 +156,18 @@ export const submitRunSchema = z.strictObject(submitRunShape).superRefine((input
     if (problem) ctx.addIssue({ code: "custom", path: ["command"], message: problem });
   }
   // Say so rather than silently ignore a choice the run would not use.
-  if (spark && input.executionConfig) ctx.addIssue({ code: "custom", path: ["executionConfig"], message: `A ${input.activity} run uses a Spark config, not an execution config` });
-  if (!spark && input.sparkConfig) ctx.addIssue({ code: "custom", path: ["sparkConfig"], message: `A ${input.activity} run uses an execution config, not a Spark config` });
+  if (spark && input.executionConfig)
+    ctx.addIssue({
+      code: "custom",
+      path: ["executionConfig"],
+      message: `A ${input.activity} run uses a Spark config, not an execution config`,
+    });
+  if (!spark && input.sparkConfig)
+    ctx.addIssue({
+      code: "custom",
+      path: ["sparkConfig"],
+      message: `A ${input.activity} run uses an execution config, not a Spark config`,
+    });
 });
 export type SubmitRunInput = z.output<typeof submitRunSchema>;
 
@@ -179,7 +225,11 @@ export const abortRunSchema = z.strictObject({
   id: z.string({ error: "Run id is required" }).trim().refine(isRunId, "Not a run id"),
 });
 
-const intFromQuery = z.coerce.number({ error: "limit must be a number" }).int("limit must be a whole number").min(1, "limit must be at least 1").max(500, "limit must be at most 500");
+const intFromQuery = z.coerce
+  .number({ error: "limit must be a number" })
+  .int("limit must be a whole number")
+  .min(1, "limit must be at least 1")
+  .max(500, "limit must be at most 500");
 
 /** `GET /api/v1/runs` filters. */
 export const listRunsQuerySchema = z.strictObject({

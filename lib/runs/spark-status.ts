@@ -4,7 +4,9 @@
  * decides whether the run has ended and why; the pods say why a live one waits.
  */
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
+
 import { sparkApplicationState, type SparkApplicationObject } from "@/lib/kube/spark-applications";
+
 import { deriveRunStatus, isFinalRunStatus, type DerivedRunStatus } from "./status";
 
 const toDate = (value: Date | string | undefined | null): Date | null => (value ? new Date(value) : null);
@@ -25,7 +27,11 @@ function live(status: "pending" | "running", reason: string, fromPods: DerivedRu
  * A Spark run's status from its SparkApplication and pods. Null while the operator has given no
  * state and no pod exists (NEW): the caller decides how long that may last.
  */
-export function deriveSparkRunStatus(app: SparkApplicationObject, pods: readonly V1Pod[], events: readonly CoreV1Event[] = []): DerivedRunStatus | null {
+export function deriveSparkRunStatus(
+  app: SparkApplicationObject,
+  pods: readonly V1Pod[],
+  events: readonly CoreV1Event[] = [],
+): DerivedRunStatus | null {
   const { state, errorMessage } = sparkApplicationState(app);
   const fromPods = deriveRunStatus(pods, events);
   switch (state) {
@@ -48,7 +54,9 @@ export function deriveSparkRunStatus(app: SparkApplicationObject, pods: readonly
         // The driver's own failure explains more (e.g. OOMKilled against its limit) than the operator's summary.
         reason = errorMessage ? `${fromPods.reason} (Spark operator: ${errorMessage})` : fromPods.reason;
       } else {
-        reason = errorMessage ? `The Spark application failed: ${errorMessage}` : "The Spark application failed (the Spark operator gave no message)";
+        reason = errorMessage
+          ? `The Spark application failed: ${errorMessage}`
+          : "The Spark application failed (the Spark operator gave no message)";
       }
       return {
         status: "failed",
@@ -61,13 +69,25 @@ export function deriveSparkRunStatus(app: SparkApplicationObject, pods: readonly
     case "SUCCEEDING":
       return live("running", "The driver has finished; the Spark operator is completing the application", fromPods);
     case "FAILING":
-      return live("running", `The driver failed; the Spark operator is ending the application or will retry it${errorMessage ? `: ${errorMessage}` : ""}`, fromPods);
+      return live(
+        "running",
+        `The driver failed; the Spark operator is ending the application or will retry it${errorMessage ? `: ${errorMessage}` : ""}`,
+        fromPods,
+      );
     case "PENDING_RERUN":
-      return live("pending", `The Spark operator will submit the application again${errorMessage ? ` after: ${errorMessage}` : ""}`, null);
+      return live(
+        "pending",
+        `The Spark operator will submit the application again${errorMessage ? ` after: ${errorMessage}` : ""}`,
+        null,
+      );
     case "INVALIDATING":
       return live("pending", "The application was changed; the Spark operator is submitting it again", null);
     case "UNKNOWN":
-      return live("running", "The Spark operator cannot tell the driver's state (UNKNOWN): its node may have stopped reporting", fromPods);
+      return live(
+        "running",
+        "The Spark operator cannot tell the driver's state (UNKNOWN): its node may have stopped reporting",
+        fromPods,
+      );
     case "SUSPENDING":
       return live("pending", "The application is being suspended", null);
     case "SUSPENDED":
@@ -76,11 +96,19 @@ export function deriveSparkRunStatus(app: SparkApplicationObject, pods: readonly
       return live("pending", "The application is resuming", null);
     case "SUBMITTED":
     case "RUNNING":
-      if (!fromPods) return live(state === "RUNNING" ? "running" : "pending", "The Spark operator submitted the application; waiting for the driver pod", null);
+      if (!fromPods)
+        return live(
+          state === "RUNNING" ? "running" : "pending",
+          "The Spark operator submitted the application; waiting for the driver pod",
+          null,
+        );
       // The driver has ended but the operator has not recorded it: the run ends when the operator says how.
-      if (isFinalRunStatus(fromPods.status)) return live("running", "The driver has ended; waiting for the Spark operator to record it", fromPods);
+      if (isFinalRunStatus(fromPods.status))
+        return live("running", "The driver has ended; waiting for the Spark operator to record it", fromPods);
       return fromPods;
     default:
-      return fromPods && !isFinalRunStatus(fromPods.status) ? fromPods : live("pending", `The Spark operator reports state ${state}`, fromPods);
+      return fromPods && !isFinalRunStatus(fromPods.status)
+        ? fromPods
+        : live("pending", `The Spark operator reports state ${state}`, fromPods);
   }
 }

@@ -4,11 +4,15 @@
  */
 import { CoreV1Api, type V1Pod } from "@kubernetes/client-node";
 import { describe, expect } from "vitest";
+
 import { adminKubeConfig, onSimulatorOnly } from "@/test/support/cluster-kind";
+
 import { logContainer } from "./logs";
 import { podRunStatus } from "./status";
 
-const it = onSimulatorOnly("init container exit codes are scripted with sim.berth.dev/init-exit-code, which kwok's stages do not play");
+const it = onSimulatorOnly(
+  "init container exit codes are scripted with sim.berth.dev/init-exit-code, which kwok's stages do not play",
+);
 const namespace = `status-init-${Date.now() % 1_000_000}`;
 let core: CoreV1Api;
 
@@ -34,23 +38,40 @@ describe("status from the cluster's pods", () => {
     await core.createNamespacedPod({
       namespace,
       body: {
-        metadata: { name: "meshed", annotations: { "sim.berth.dev/init-exit-code": "istio-init=1", "sim.berth.dev/start-delay": "100ms" } },
-        spec: { restartPolicy: "Never", initContainers: [{ name: "istio-init", image: "istio/proxyv2:1.24" }], containers: [{ name: "main", image: "python:3.12" }] },
+        metadata: {
+          name: "meshed",
+          annotations: { "sim.berth.dev/init-exit-code": "istio-init=1", "sim.berth.dev/start-delay": "100ms" },
+        },
+        spec: {
+          restartPolicy: "Never",
+          initContainers: [{ name: "istio-init", image: "istio/proxyv2:1.24" }],
+          containers: [{ name: "main", image: "python:3.12" }],
+        },
       },
     });
     const pod = await until("meshed", (candidate) => candidate.status?.phase === "Failed");
-    expect(podRunStatus(pod)).toMatchObject({ status: "failed", exitCode: 1, reason: expect.stringMatching(/^The init container "istio-init" failed with exit code 1 \(Init:Error\)/) });
+    expect(podRunStatus(pod)).toMatchObject({
+      status: "failed",
+      exitCode: 1,
+      reason: expect.stringMatching(/^The init container "istio-init" failed with exit code 1 \(Init:Error\)/),
+    });
   });
 
   it("reads the workload's log, not the sidecar's, and lets a native sidecar run beside it", async () => {
     await core.createNamespacedPod({
       namespace,
       body: {
-        metadata: { name: "sidecars", annotations: { "sim.berth.dev/duration": "1s", "sim.berth.dev/start-delay": "100ms" } },
+        metadata: {
+          name: "sidecars",
+          annotations: { "sim.berth.dev/duration": "1s", "sim.berth.dev/start-delay": "100ms" },
+        },
         spec: {
           restartPolicy: "Never",
           initContainers: [{ name: "vault-agent", image: "hashicorp/vault:1.18", restartPolicy: "Always" }],
-          containers: [{ name: "istio-proxy", image: "istio/proxyv2:1.24" }, { name: "trainer", image: "python:3.12" }],
+          containers: [
+            { name: "istio-proxy", image: "istio/proxyv2:1.24" },
+            { name: "trainer", image: "python:3.12" },
+          ],
         },
       },
     });

@@ -3,6 +3,7 @@
  * No I/O: the reconciler feeds it pods from the shared informer; tests feed it pod shapes.
  */
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
+
 import { addQuantities, formatQuantity, isQuantity, parseQuantity } from "@berth/quantity";
 import type { RunStatus, RunTransition } from "@/db/schema";
 import { eventLastSeen } from "@/lib/kube/pods";
@@ -71,7 +72,10 @@ export function decidingPod(pods: readonly V1Pod[]): V1Pod | null {
 export function schedulerMessage(message: string): string {
   const summary = /^(.*?\b\d+\/\d+ nodes are available:.*?)\.(?:\s|$)/s.exec(message.trim());
   if (summary) return summary[1].trim();
-  return message.replace(/\s*preemption:.*$/s, "").trim().replace(/\.$/, "");
+  return message
+    .replace(/\s*preemption:.*$/s, "")
+    .trim()
+    .replace(/\.$/, "");
 }
 
 /**
@@ -101,7 +105,8 @@ export function unschedulableReason(pod: V1Pod, message: string): string {
     const amount = requestedAmount(pod, resource);
     return `No node has ${amount ? `${amount} free ${resource}` : `enough free ${resource}`}: ${text}`;
   }
-  if (/didn't match Pod's node affinity\/selector/.test(text)) return `No node matches the pod's node selector or affinity: ${text}`;
+  if (/didn't match Pod's node affinity\/selector/.test(text))
+    return `No node matches the pod's node selector or affinity: ${text}`;
   if (UNTOLERATED_TAINT.test(text)) {
     const named = NAMED_TAINT.exec(text);
     return `Every node has a taint the pod does not tolerate${named ? ` (${named[1]})` : ""}: ${text}`;
@@ -111,7 +116,13 @@ export function unschedulableReason(pod: V1Pod, message: string): string {
   return `The scheduler cannot place the pod: ${text}`;
 }
 
-const IMAGE_PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable"]);
+const IMAGE_PULL_REASONS = new Set([
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "ErrImageNeverPull",
+  "RegistryUnavailable",
+]);
 
 function containerImage(pod: V1Pod, status: V1ContainerStatus): string {
   return pod.spec?.containers?.find((container) => container.name === status.name)?.image ?? status.image ?? "";
@@ -122,14 +133,24 @@ function allContainerStatuses(pod: V1Pod): V1ContainerStatus[] {
 }
 
 /** Events seen while a pod waits on its node that say why it cannot start (the kubelet's words). */
-const BLOCKING_EVENTS = new Set(["FailedMount", "FailedAttachVolume", "FailedCreatePodSandBox", "FailedCreatePodContainer", "Failed", "FailedSync"]);
+const BLOCKING_EVENTS = new Set([
+  "FailedMount",
+  "FailedAttachVolume",
+  "FailedCreatePodSandBox",
+  "FailedCreatePodContainer",
+  "Failed",
+  "FailedSync",
+]);
 
 /** The newest Warning event about the pod that says why it cannot start, if any. */
 function blockingEvent(pod: V1Pod, events: readonly CoreV1Event[]): CoreV1Event | undefined {
   const name = pod.metadata?.name;
   const seen = (event: CoreV1Event) => eventLastSeen(event)?.getTime() ?? 0;
   return events
-    .filter((event) => event.type === "Warning" && event.involvedObject?.name === name && BLOCKING_EVENTS.has(event.reason ?? ""))
+    .filter(
+      (event) =>
+        event.type === "Warning" && event.involvedObject?.name === name && BLOCKING_EVENTS.has(event.reason ?? ""),
+    )
     .sort((a, b) => seen(b) - seen(a))[0];
 }
 
@@ -158,7 +179,9 @@ export function pendingReason(pod: V1Pod, events: readonly CoreV1Event[] = []): 
   if (scheduled?.status === "False") {
     if (scheduled.reason === "Unschedulable" && scheduled.message) return unschedulableReason(pod, scheduled.message);
     if (scheduled.reason === "SchedulingGated") return "The pod waits for its scheduling gates to be removed";
-    return scheduled.message ? `The pod is not scheduled yet: ${scheduled.message}` : "Waiting for the scheduler to place the pod";
+    return scheduled.message
+      ? `The pod is not scheduled yet: ${scheduled.message}`
+      : "Waiting for the scheduler to place the pod";
   }
   for (const status of allContainerStatuses(pod)) {
     const waiting = status.state?.waiting;
@@ -175,18 +198,28 @@ export function pendingReason(pod: V1Pod, events: readonly CoreV1Event[] = []): 
   const node = pod.spec?.nodeName;
   if (!node) return "Waiting for the scheduler to place the pod";
   const blocked = blockingEvent(pod, events);
-  if (blocked) return `The container cannot start on node ${node} (${blocked.reason}): ${blocked.message ?? "no message"}`;
-  const waitingReason = allContainerStatuses(pod).find((status) => status.state?.waiting?.reason)?.state?.waiting?.reason;
+  if (blocked)
+    return `The container cannot start on node ${node} (${blocked.reason}): ${blocked.message ?? "no message"}`;
+  const waitingReason = allContainerStatuses(pod).find((status) => status.state?.waiting?.reason)?.state?.waiting
+    ?.reason;
   // A started native sidecar keeps running beside the app: it is not what the pod waits for.
-  const sidecars = new Set((pod.spec?.initContainers ?? []).filter((container) => container.restartPolicy === "Always").map((container) => container.name));
-  const initializing = (pod.status?.initContainerStatuses ?? []).some((status) => (status.state?.running && !sidecars.has(status.name)) || status.state?.waiting);
+  const sidecars = new Set(
+    (pod.spec?.initContainers ?? [])
+      .filter((container) => container.restartPolicy === "Always")
+      .map((container) => container.name),
+  );
+  const initializing = (pod.status?.initContainerStatuses ?? []).some(
+    (status) => (status.state?.running && !sidecars.has(status.name)) || status.state?.waiting,
+  );
   if (waitingReason === "PodInitializing" || initializing) return `Running init containers on node ${node}`;
   return `Scheduled on node ${node}; pulling the image and creating the container`;
 }
 
 /** The main container's termination: the first non-zero one, else the first one. */
 function terminatedState(pod: V1Pod) {
-  const terminated = (pod.status?.containerStatuses ?? []).map((status) => ({ status, state: status.state?.terminated ?? status.lastState?.terminated })).filter((entry) => entry.state);
+  const terminated = (pod.status?.containerStatuses ?? [])
+    .map((status) => ({ status, state: status.state?.terminated ?? status.lastState?.terminated }))
+    .filter((entry) => entry.state);
   return terminated.find((entry) => entry.state!.exitCode !== 0) ?? terminated[0] ?? null;
 }
 
@@ -208,11 +241,16 @@ export function failureReason(pod: V1Pod): { reason: string; exitCode: number | 
   }
   if (podReason === "DeadlineExceeded") {
     const seconds = pod.spec?.activeDeadlineSeconds;
-    return { reason: `The run took longer than its time limit${seconds ? ` of ${seconds} s` : ""} and was stopped${podMessage ? `: ${podMessage}` : ""}`, exitCode };
+    return {
+      reason: `The run took longer than its time limit${seconds ? ` of ${seconds} s` : ""} and was stopped${podMessage ? `: ${podMessage}` : ""}`,
+      exitCode,
+    };
   }
   const initFailure = terminated ? null : failedInitContainer(pod);
   if (initFailure) {
-    const initExit = (pod.status?.initContainerStatuses ?? []).map((status) => status.state?.terminated ?? status.lastState?.terminated).find((state) => state && state.exitCode !== 0);
+    const initExit = (pod.status?.initContainerStatuses ?? [])
+      .map((status) => status.state?.terminated ?? status.lastState?.terminated)
+      .find((state) => state && state.exitCode !== 0);
     return { reason: initFailure, exitCode: initExit?.exitCode ?? null };
   }
   if (terminated) {
@@ -228,7 +266,10 @@ export function failureReason(pod: V1Pod): { reason: string; exitCode: number | 
     if (state!.exitCode !== 0) {
       const detail = state!.message?.trim() ? `: ${state!.message.trim()}` : "";
       const signal = state!.signal ? `, signal ${state!.signal}` : "";
-      return { reason: `The container "${status.name}" exited with code ${state!.exitCode} (${state!.reason ?? "Error"}${signal})${detail}`, exitCode };
+      return {
+        reason: `The container "${status.name}" exited with code ${state!.exitCode} (${state!.reason ?? "Error"}${signal})${detail}`,
+        exitCode,
+      };
     }
   }
   if (podReason || podMessage) return { reason: [podReason, podMessage].filter(Boolean).join(": "), exitCode };
@@ -236,13 +277,21 @@ export function failureReason(pod: V1Pod): { reason: string; exitCode: number | 
 }
 
 function runningSince(pod: V1Pod): Date | null {
-  const starts = (pod.status?.containerStatuses ?? []).map((status) => toDate(status.state?.running?.startedAt ?? status.state?.terminated?.startedAt ?? status.lastState?.terminated?.startedAt));
+  const starts = (pod.status?.containerStatuses ?? []).map((status) =>
+    toDate(
+      status.state?.running?.startedAt ??
+        status.state?.terminated?.startedAt ??
+        status.lastState?.terminated?.startedAt,
+    ),
+  );
   return earliest(starts) ?? toDate(pod.status?.startTime);
 }
 
 function finishedAt(pod: V1Pod): Date | null {
   const ends = (pod.status?.containerStatuses ?? []).map((status) => toDate(status.state?.terminated?.finishedAt));
-  return latest(ends) ?? latest((pod.status?.conditions ?? []).map((condition) => toDate(condition.lastTransitionTime)));
+  return (
+    latest(ends) ?? latest((pod.status?.conditions ?? []).map((condition) => toDate(condition.lastTransitionTime)))
+  );
 }
 
 /** The status one pod shows (with the events about it, for why it is pending). */
@@ -250,19 +299,36 @@ export function podRunStatus(pod: V1Pod, events: readonly CoreV1Event[] = []): D
   const phase = pod.status?.phase;
   if (phase === "Succeeded") {
     const terminated = terminatedState(pod);
-    return { status: "succeeded", reason: null, exitCode: terminated?.state?.exitCode ?? 0, startedAt: runningSince(pod), finishedAt: finishedAt(pod) };
+    return {
+      status: "succeeded",
+      reason: null,
+      exitCode: terminated?.state?.exitCode ?? 0,
+      startedAt: runningSince(pod),
+      finishedAt: finishedAt(pod),
+    };
   }
   if (phase === "Failed") {
     const { reason, exitCode } = failureReason(pod);
     return { status: "failed", reason, exitCode, startedAt: runningSince(pod), finishedAt: finishedAt(pod) };
   }
   if (phase === "Running") {
-    const crashing = (pod.status?.containerStatuses ?? []).find((status) => status.state?.waiting?.reason === "CrashLoopBackOff");
-    const reason = crashing ? `The container "${crashing.name}" keeps crashing and is being restarted (CrashLoopBackOff)` : null;
+    const crashing = (pod.status?.containerStatuses ?? []).find(
+      (status) => status.state?.waiting?.reason === "CrashLoopBackOff",
+    );
+    const reason = crashing
+      ? `The container "${crashing.name}" keeps crashing and is being restarted (CrashLoopBackOff)`
+      : null;
     return { status: "running", reason, exitCode: null, startedAt: runningSince(pod), finishedAt: null };
   }
-  if (phase === "Pending") return { status: "pending", reason: pendingReason(pod, events), exitCode: null, startedAt: null, finishedAt: null };
-  return { status: "pending", reason: "The node stopped reporting the pod's status (phase Unknown)", exitCode: null, startedAt: null, finishedAt: null };
+  if (phase === "Pending")
+    return { status: "pending", reason: pendingReason(pod, events), exitCode: null, startedAt: null, finishedAt: null };
+  return {
+    status: "pending",
+    reason: "The node stopped reporting the pod's status (phase Unknown)",
+    exitCode: null,
+    startedAt: null,
+    finishedAt: null,
+  };
 }
 
 /**
@@ -274,7 +340,9 @@ export function deriveRunStatus(pods: readonly V1Pod[], events: readonly CoreV1E
   if (!deciding) return null;
   const derived = podRunStatus(deciding, events);
   if (derived.status !== "running" || derived.reason) return derived;
-  const waiting = pods.filter((pod) => sparkRole(pod) === "executor" && pod.status?.phase === "Pending" && !pod.metadata?.deletionTimestamp);
+  const waiting = pods.filter(
+    (pod) => sparkRole(pod) === "executor" && pod.status?.phase === "Pending" && !pod.metadata?.deletionTimestamp,
+  );
   if (!waiting.length) return derived;
   const executors = waiting.length === 1 ? "1 executor is" : `${waiting.length} executors are`;
   return { ...derived, reason: `The driver runs; ${executors} waiting: ${pendingReason(waiting[0], events)}` };

@@ -1,41 +1,57 @@
 import "server-only";
+
 import { and, eq } from "drizzle-orm";
+
 import { getDb } from "@/db";
-import { runs, type Cluster, type Project, type RunRow, type RunWorkload } from "@/db/schema";
+import { runs, type Cluster, type Project, type RunRow, type RunWorkload, type UsableBy } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
+import { unhandledNamespaceRefusal } from "@/lib/clusters/spark-operator-namespaces";
 import { codeEnvImageFor } from "@/lib/code-envs/queries";
-import { executionConfigBody, findExecutionConfig } from "@/lib/execution-configs/queries";
-import { describeKubeError, KubeCallError, type KubeFailure } from "@/lib/kube/errors";
-import { ensureNamespace } from "@/lib/namespace-policies/apply";
-import { BaseImageUnavailable, withBaseImageResolved } from "@/lib/images/base-image-resolve";
 import { PodBuildError, RunEnvError } from "@/lib/execution-configs/pod";
-import { resolveImage } from "@/lib/kube/pod-builder";
+import { executionConfigBody, findExecutionConfig } from "@/lib/execution-configs/queries";
 import { runEnvProblems } from "@/lib/execution-configs/reserved-env";
+import { BaseImageUnavailable, withBaseImageResolved } from "@/lib/images/base-image-resolve";
+import { describeKubeError, KubeCallError, type KubeFailure } from "@/lib/kube/errors";
+import { resolveImage } from "@/lib/kube/pod-builder";
+import { formatQuotaRefusal } from "@/lib/kube/quota-refusal";
 import { createRunObjects, deleteRunObjects, sparkOperatorInstalled } from "@/lib/kube/run-workloads";
+import { ensureNamespace } from "@/lib/namespace-policies/apply";
 import { can, mayUse, type Actor } from "@/lib/permissions";
 import { findOverride, findProject } from "@/lib/projects/queries";
 import { isSparkActivity, type ActivityType } from "@/lib/resolution/activities";
 import { findInCatalog, KIND_WORDS, loadCatalog, type Catalog, type CatalogKind } from "@/lib/resolution/catalog";
-import { blockingError, describeOrigin, resolveEffectiveConfig, type EffectiveValue, type ObjectOverride, type Resolution } from "@/lib/resolution/resolve";
+import {
+  blockingError,
+  describeOrigin,
+  resolveEffectiveConfig,
+  type EffectiveValue,
+  type ObjectOverride,
+  type Resolution,
+} from "@/lib/resolution/resolve";
 import { getInstanceDefaults } from "@/lib/settings/queries";
-import { findSparkConfig, sparkConfigBody } from "@/lib/spark-configs/queries";
 import { sparkImage, sparkNamespace } from "@/lib/spark-configs/builders";
-import { unhandledNamespaceRefusal } from "@/lib/clusters/spark-operator-namespaces";
-import type { UsableBy } from "@/db/schema";
+import { findSparkConfig, sparkConfigBody } from "@/lib/spark-configs/queries";
 import type { FieldErrors } from "@/lib/validation";
-import { cannotStartHelp, cannotStartWords } from "./cannot-start";
-import { publishRunChange, runChangeOf } from "./events";
-import { defaultRunName } from "./names";
-import { newRunId } from "./ids";
-import { findRun } from "./queries";
-import { configGpus, podRunObjects, sparkApplicationRunObjects, sparkDriverRunObjects, type RunIdentity, type RunPayload } from "./objects";
-import { submitRunSchema, type EffectiveChoice, type SubmitRunInput } from "./schema";
-import { submitOnDockerHost } from "./docker";
-import { formatQuotaRefusal } from "@/lib/kube/quota-refusal";
-import { appendTransition } from "./status";
+
 import { refuseNeverFits } from "./admission";
+import { cannotStartHelp, cannotStartWords } from "./cannot-start";
+import { submitOnDockerHost } from "./docker";
+import { publishRunChange, runChangeOf } from "./events";
+import { newRunId } from "./ids";
+import { defaultRunName } from "./names";
+import {
+  configGpus,
+  podRunObjects,
+  sparkApplicationRunObjects,
+  sparkDriverRunObjects,
+  type RunIdentity,
+  type RunPayload,
+} from "./objects";
+import { findRun } from "./queries";
+import { submitRunSchema, type EffectiveChoice, type SubmitRunInput } from "./schema";
+import { appendTransition } from "./status";
 import { runObjectsOf, toRunView, type RunObjects, type StoredRunRequest, type StoredRunResolution } from "./views";
 import { runWarnings } from "./warnings";
 
@@ -64,7 +80,11 @@ function runChoices(input: SubmitRunInput, catalog: Catalog): ObjectOverride {
     if (!found) fieldErrors[field] = [`No ${KIND_WORDS[kind]} named "${name}"`];
     return found?.id ?? null;
   };
-  const override = { executionConfigId: pick("executionConfigs", "executionConfig"), sparkConfigId: pick("sparkConfigs", "sparkConfig"), clusterId: pick("clusters", "cluster") };
+  const override = {
+    executionConfigId: pick("executionConfigs", "executionConfig"),
+    sparkConfigId: pick("sparkConfigs", "sparkConfig"),
+    clusterId: pick("clusters", "cluster"),
+  };
   if (Object.keys(fieldErrors).length) throw new DomainError(422, "Some choices do not exist", fieldErrors);
   return override;
 }
@@ -72,13 +92,17 @@ function runChoices(input: SubmitRunInput, catalog: Catalog): ObjectOverride {
 /** The object's override as the resolver takes it; an object without one inherits everything. */
 function objectOverride(project: Project, objectId: string | undefined): ObjectOverride | null {
   const row = objectId ? findOverride(project.id, objectId) : undefined;
-  return row ? { executionConfigId: row.executionConfigId, sparkConfigId: row.sparkConfigId, clusterId: row.clusterId } : null;
+  return row
+    ? { executionConfigId: row.executionConfigId, sparkConfigId: row.sparkConfigId, clusterId: row.clusterId }
+    : null;
 }
 
 /** Where a value came from in words, naming the object whose override set it. */
 function originWords(effective: EffectiveValue, objectId: string | undefined): string {
   const words = describeOrigin(effective);
-  return effective.origin === "object" && objectId ? words.replace("object override", `override of ${objectId}`) : words;
+  return effective.origin === "object" && objectId
+    ? words.replace("object override", `override of ${objectId}`)
+    : words;
 }
 
 /** An effective value as stored on the run, with its origin (run, object, project or instance). */
@@ -87,8 +111,11 @@ function choiceOf(effective: EffectiveValue, objectId: string | undefined): Effe
 }
 
 function summaryOf(resolution: Resolution, spark: boolean, objectId: string | undefined): string {
-  const part = (what: string, effective: EffectiveValue) => `${what} ${effective.value} (${originWords(effective, objectId)})`;
-  const running = spark ? part("Spark config", resolution.sparkConfig) : part("execution config", resolution.executionConfig);
+  const part = (what: string, effective: EffectiveValue) =>
+    `${what} ${effective.value} (${originWords(effective, objectId)})`;
+  const running = spark
+    ? part("Spark config", resolution.sparkConfig)
+    : part("execution config", resolution.executionConfig);
   return `${running}; ${part("cluster", resolution.cluster)}`;
 }
 
@@ -115,7 +142,13 @@ interface RunPlan {
   identity: RunIdentity;
   payload: RunPayload;
   /** The config's pod for non-Spark runs; Spark objects wait for the operator check. */
-  build(mode: RunWorkload): { objects: RunObjects; namespace: string; createNamespace: boolean; gpus: number; image: string };
+  build(mode: RunWorkload): {
+    objects: RunObjects;
+    namespace: string;
+    createNamespace: boolean;
+    gpus: number;
+    image: string;
+  };
 }
 
 /**
@@ -144,7 +177,9 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
   const blocking = blockingError(resolution, activity);
   if (blocking) {
     const advice = cannotStartWords(cannotStartHelp(blocking, project, actor));
-    throw new DomainError(422, `This run cannot start: ${blocking}. ${advice}`, { [blockingField(resolution, spark)]: [`${blocking}. ${advice}`] });
+    throw new DomainError(422, `This run cannot start: ${blocking}. ${advice}`, {
+      [blockingField(resolution, spark)]: [`${blocking}. ${advice}`],
+    });
   }
   const cluster = findCluster(resolution.cluster.value!)!;
   // A config pinned to a cluster runs there whatever the cluster setting: a different per-run cluster cannot be honoured.
@@ -157,14 +192,25 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
   const running = spark ? resolution.sparkConfig : resolution.executionConfig;
   const configFacts = findInCatalog(spark ? catalog.sparkConfigs : catalog.executionConfigs, running.value!)!;
   if (!mayUse(actor, configFacts.usableBy)) {
-    throw new DomainError(403, `${refusedWho(actor)} may not use ${spark ? "Spark config" : "config"} ${configFacts.name}`);
+    throw new DomainError(
+      403,
+      `${refusedWho(actor)} may not use ${spark ? "Spark config" : "config"} ${configFacts.name}`,
+    );
   }
   if (!can(actor, "clusters.use", { cluster: cluster.id })) {
     throw new DomainError(403, `${refusedWho(actor)} may not use cluster ${cluster.name}`);
   }
-  const envImage = input.codeEnv ? codeEnvImageFor(input.codeEnv, spark ? "spark" : "execution", configFacts.name).image : undefined;
+  const envImage = input.codeEnv
+    ? codeEnvImageFor(input.codeEnv, spark ? "spark" : "execution", configFacts.name).image
+    : undefined;
 
-  const identity: RunIdentity = { runId: newRunId(), user: actor.username, project: project.key, group: grantingGroup(actor, configFacts.usableBy), activity };
+  const identity: RunIdentity = {
+    runId: newRunId(),
+    user: actor.username,
+    project: project.key,
+    group: grantingGroup(actor, configFacts.usableBy),
+    activity,
+  };
   const payload: RunPayload = {
     command: input.command,
     script: input.script,
@@ -173,7 +219,8 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
     annotations: input.annotations,
     resolutionSummary: summaryOf(resolution, spark, input.object),
   };
-  const invalid = (field: "executionConfig" | "sparkConfig", message: string) => new DomainError(422, message, { [field]: [message] });
+  const invalid = (field: "executionConfig" | "sparkConfig", message: string) =>
+    new DomainError(422, message, { [field]: [message] });
 
   let build: RunPlan["build"];
   if (spark) {
@@ -183,14 +230,28 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
     if (envProblems.length) throw new DomainError(422, envProblems.join("; "), { env: envProblems });
     try {
       // The only part that can fail: a namespace template this run cannot fill (e.g. ${group} without a group).
-      sparkNamespace(config, { server: cluster.server, user: identity.user, project: identity.project, group: identity.group, jobName: "", mainApplicationFile: "" });
+      sparkNamespace(config, {
+        server: cluster.server,
+        user: identity.user,
+        project: identity.project,
+        group: identity.group,
+        jobName: "",
+        mainApplicationFile: "",
+      });
     } catch (error) {
       throw invalid("sparkConfig", (error as Error).message);
     }
     build = (mode) => {
       const context = { config, identity, payload, server: cluster.server };
-      const { objects, plan } = mode === "spark-application" ? sparkApplicationRunObjects(context) : sparkDriverRunObjects(context);
-      return { objects, namespace: plan.namespace, createNamespace: plan.createNamespace, gpus: plan.gpus, image: envImage ?? sparkImage(config) };
+      const { objects, plan } =
+        mode === "spark-application" ? sparkApplicationRunObjects(context) : sparkDriverRunObjects(context);
+      return {
+        objects,
+        namespace: plan.namespace,
+        createNamespace: plan.createNamespace,
+        gpus: plan.gpus,
+        image: envImage ?? sparkImage(config),
+      };
     };
   } else {
     const row = findExecutionConfig(configFacts.id)!;
@@ -201,12 +262,19 @@ function planRun(input: SubmitRunInput, actor: Actor): RunPlan {
       config = withBaseImageResolved({ ...executionConfigBody(row), version: row.version });
       objects = podRunObjects(config, identity, payload);
     } catch (error) {
-      if (error instanceof BaseImageUnavailable) throw invalid("executionConfig", `Execution config ${row.name} cannot run: ${error.message}`);
+      if (error instanceof BaseImageUnavailable)
+        throw invalid("executionConfig", `Execution config ${row.name} cannot run: ${error.message}`);
       if (error instanceof RunEnvError) throw new DomainError(422, error.message, { env: error.problems });
       if (error instanceof PodBuildError) throw invalid("executionConfig", error.message);
       throw error;
     }
-    const built = { objects, namespace: objects.workload.metadata.namespace, createNamespace: config.createNamespace, gpus: configGpus(config), image: resolveImage(config, envImage) };
+    const built = {
+      objects,
+      namespace: objects.workload.metadata.namespace,
+      createNamespace: config.createNamespace,
+      gpus: configGpus(config),
+      image: resolveImage(config, envImage),
+    };
     build = () => built;
   }
   return {
@@ -236,9 +304,15 @@ function failureOf(error: unknown): { failure: KubeFailure; object?: string } {
  * Saves what the cluster said about a run that was still queued, and returns the run as stored: a
  * run the reconciler or an abort moved on meanwhile keeps its state.
  */
-function recordLaunchOutcome(row: RunRow, change: Pick<RunRow, "status" | "reason"> & Partial<Pick<RunRow, "pods" | "finishedAt">>): RunRow {
+function recordLaunchOutcome(
+  row: RunRow,
+  change: Pick<RunRow, "status" | "reason"> & Partial<Pick<RunRow, "pods" | "finishedAt">>,
+): RunRow {
   const at = new Date();
-  const timeline = change.status === row.status ? row.timeline : appendTransition(row.timeline, { status: change.status, at, reason: change.reason });
+  const timeline =
+    change.status === row.status
+      ? row.timeline
+      : appendTransition(row.timeline, { status: change.status, at, reason: change.reason });
   const saved = getDb()
     .update(runs)
     .set({ ...change, timeline })
@@ -280,7 +354,8 @@ export async function launchRun(queued: RunRow): Promise<RunRow> {
     await createRunObjects(cluster, objects);
     const launched = recordLaunchOutcome(row, { status: "pending", reason: null, pods: firstPods(objects) });
     // Aborted while its objects were being created (e.g. a retry of a queued run): take them down again.
-    if (launched.status === "aborted") await deleteRunObjects(cluster, row.id, row.namespace, objects).catch(() => undefined);
+    if (launched.status === "aborted")
+      await deleteRunObjects(cluster, row.id, row.namespace, objects).catch(() => undefined);
     return launched;
   } catch (error) {
     const { failure } = failureOf(error);
@@ -377,7 +452,15 @@ export const submitRun = defineMutation({
           objectType: RUN_OBJECT_TYPE,
           objectId: inserted.id,
           objectName: `${plan.project.key} ${input.activity}`,
-          after: { name: inserted.name, ...(input.object ? { object: input.object } : {}), ...request, ...summary, namespace: built.namespace, workload: mode, warnings },
+          after: {
+            name: inserted.name,
+            ...(input.object ? { object: input.object } : {}),
+            ...request,
+            ...summary,
+            namespace: built.namespace,
+            workload: mode,
+            warnings,
+          },
         },
       };
     });

@@ -1,7 +1,8 @@
 import type { RunRow } from "@/db/schema";
 import { redact } from "@/lib/audit/redact";
-import { defaultRunName } from "./names";
 import type { RunObjects } from "@/lib/kube/run-workloads";
+
+import { defaultRunName } from "./names";
 import type { EffectiveChoice, RunResolutionView, RunView } from "./schema";
 
 export type { KubeManifest, RunObjects } from "@/lib/kube/run-workloads";
@@ -57,7 +58,9 @@ export function toRunView(row: RunRow): RunView {
     status: row.status,
     ...(row.reason ? { reason: row.reason } : {}),
     // Runs recorded before names existed get the name they would get today.
-    name: row.name ?? defaultRunName({ object: row.object, command: request.command, script: request.script, activity: row.activity }),
+    name:
+      row.name ??
+      defaultRunName({ object: row.object, command: request.command, script: request.script, activity: row.activity }),
     project: row.project,
     activity: row.activity,
     ...(row.object ? { object: row.object } : {}),

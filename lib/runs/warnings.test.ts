@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { PLUGIN_LIBS_WARNING, runWarnings, TENSORBOARD_WARNING } from "./warnings";
 
 describe("run warnings", () => {

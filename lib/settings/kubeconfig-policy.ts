@@ -1,5 +1,7 @@
 import "server-only";
+
 import { inArray } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { settings } from "@/db/schema";
 import { STRICT_KUBECONFIG_POLICY, type KubeconfigPolicy } from "@/lib/kube/kubeconfig-policy";

@@ -1,5 +1,7 @@
 import "server-only";
+
 import { eq } from "drizzle-orm";
+
 import { settings } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { DomainError } from "@/lib/actions/result";
@@ -7,6 +9,7 @@ import { setKubeconfigPolicy } from "@/lib/kube/client";
 import { reconnectAllInformers } from "@/lib/kube/informers";
 import { findInCatalog, KIND_WORDS, loadCatalog } from "@/lib/resolution/catalog";
 import type { FieldErrors } from "@/lib/validation";
+
 import { instanceKubeconfigPolicy, KUBECONFIG_SETTINGS, type KubeconfigSetting } from "./kubeconfig-policy";
 import { getSettingsView, SETTING_TARGETS } from "./queries";
 import { SETTING_FIELDS, updateSettingsSchema } from "./schema";
@@ -38,8 +41,11 @@ export const updateSettings = defineMutation({
         if (item) changes.push([field, item.id]);
         else fieldErrors[field] = [`No ${KIND_WORDS[kind]} named "${ref}"`];
       }
-      if (Object.keys(fieldErrors).length) throw new DomainError(422, "Some defaults name nothing that exists", fieldErrors);
-      const switches = (Object.keys(KUBECONFIG_SETTINGS) as KubeconfigSetting[]).filter((key) => input[key] !== undefined).map((key): [string, boolean] => [key, input[key]!]);
+      if (Object.keys(fieldErrors).length)
+        throw new DomainError(422, "Some defaults name nothing that exists", fieldErrors);
+      const switches = (Object.keys(KUBECONFIG_SETTINGS) as KubeconfigSetting[])
+        .filter((key) => input[key] !== undefined)
+        .map((key): [string, boolean] => [key, input[key]!]);
       for (const [key, value] of [...changes, ...switches]) {
         if (value === null) tx.delete(settings).where(eq(settings.key, key)).run();
         else
@@ -49,7 +55,10 @@ export const updateSettings = defineMutation({
             .run();
       }
       const after = getSettingsView(tx, catalog);
-      return { result: after, audit: { objectType: "settings", objectId: "instance", objectName: "instance defaults", before, after } };
+      return {
+        result: after,
+        audit: { objectType: "settings", objectId: "instance", objectName: "instance defaults", before, after },
+      };
     });
     if (setKubeconfigPolicy(instanceKubeconfigPolicy())) reconnectAllInformers();
     return result;

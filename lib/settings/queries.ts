@@ -1,8 +1,10 @@
 import "server-only";
+
 import { getDb, type Tx } from "@/db";
 import { settings } from "@/db/schema";
 import { loadCatalog, type Catalog, type CatalogKind } from "@/lib/resolution/catalog";
 import type { InstanceDefaults } from "@/lib/resolution/resolve";
+
 import { instanceKubeconfigPolicy } from "./kubeconfig-policy";
 import type { SettingField, SettingsView } from "./schema";
 
@@ -18,7 +20,12 @@ export const SETTING_TARGETS: Record<SettingField, { kind: CatalogKind; key: key
 
 /** The instance defaults as stored ids (each settings row holds the id under the setting's name). */
 export function getInstanceDefaults(db: Reader = getDb()): InstanceDefaults {
-  const defaults: InstanceDefaults = { executionConfigId: null, visualRecipeExecutionConfigId: null, sparkConfigId: null, clusterId: null };
+  const defaults: InstanceDefaults = {
+    executionConfigId: null,
+    visualRecipeExecutionConfigId: null,
+    sparkConfigId: null,
+    clusterId: null,
+  };
   for (const row of db.select().from(settings).all()) {
     const target = SETTING_TARGETS[row.key as SettingField];
     const id = row.value;
@@ -40,7 +47,10 @@ export function getSettingsView(db: Reader = getDb(), catalog: Catalog = loadCat
     allowInsecureKubeconfigTls: policy.allowInsecureTls,
   };
   const errors: Record<string, string> = {};
-  for (const [field, target] of Object.entries(SETTING_TARGETS) as [SettingField, (typeof SETTING_TARGETS)[SettingField]][]) {
+  for (const [field, target] of Object.entries(SETTING_TARGETS) as [
+    SettingField,
+    (typeof SETTING_TARGETS)[SettingField],
+  ][]) {
     const id = defaults[target.key];
     if (id == null) continue;
     const item = catalog[target.kind].find((candidate) => candidate.id === id);

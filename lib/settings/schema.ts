@@ -3,10 +3,19 @@ import { z } from "zod";
 /** An execution config, Spark config or cluster named by name (or id); "" or null clears the setting. */
 export const objectRefOrNullSchema = z.preprocess(
   (value) => (value === "" ? null : value),
-  z.union([z.number().int().positive(), z.string().trim().min(1).max(253, "Names are at most 253 characters")], { error: "Give a name, or null to clear" }).nullable(),
+  z
+    .union([z.number().int().positive(), z.string().trim().min(1).max(253, "Names are at most 253 characters")], {
+      error: "Give a name, or null to clear",
+    })
+    .nullable(),
 );
 
-export const SETTING_FIELDS = ["defaultExecutionConfig", "defaultVisualRecipeExecutionConfig", "defaultSparkConfig", "defaultCluster"] as const;
+export const SETTING_FIELDS = [
+  "defaultExecutionConfig",
+  "defaultVisualRecipeExecutionConfig",
+  "defaultSparkConfig",
+  "defaultCluster",
+] as const;
 export type SettingField = (typeof SETTING_FIELDS)[number];
 
 const switchSchema = z.boolean({ error: "Must be true or false" });

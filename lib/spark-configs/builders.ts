@@ -1,7 +1,9 @@
 import YAML from "yaml";
-import { resolveNamespace } from "@/lib/kube/names";
-import type { SparkConfigSpec } from "./schema";
+
 import { BERTH_LABELS, MANAGED_BY_BERTH } from "@/lib/kube/labels";
+import { resolveNamespace } from "@/lib/kube/names";
+
+import type { SparkConfigSpec } from "./schema";
 
 /** A Spark config as the builders need it. */
 export type SparkConfigBody = SparkConfigSpec & { name: string };
@@ -33,7 +35,8 @@ export class SparkArgumentError extends Error {
  */
 export function applicationFileProblem(file: string): string | undefined {
   if (file.trim() === "") return "The application file must not be empty";
-  if (file.startsWith("-")) return `The application file must not start with '-' ("${file.slice(0, 40)}" would be read by spark-submit as an option)`;
+  if (file.startsWith("-"))
+    return `The application file must not start with '-' ("${file.slice(0, 40)}" would be read by spark-submit as an option)`;
   return undefined;
 }
 
@@ -47,7 +50,13 @@ function checkedApplicationFile(file: string): string {
 export const EXECUTOR_TEMPLATE_PATH = "/etc/berth/spark/executor-pod.yaml";
 /** Used when the image tag does not name a Spark version (the operator requires one). */
 const DEFAULT_SPARK_VERSION = "3.5.3";
-const SPARK_DEFAULTS = { executorInstances: 2, executorCores: 1, executorMemory: "1g", driverCores: 1, driverMemory: "1g" };
+const SPARK_DEFAULTS = {
+  executorInstances: 2,
+  executorCores: 1,
+  executorMemory: "1g",
+  driverCores: 1,
+  driverMemory: "1g",
+};
 
 /** Makes text usable as a label value: letters, digits, '-', '_', '.', at most 63, alphanumeric ends. */
 function labelValue(text: string): string {
@@ -59,7 +68,11 @@ function labelValue(text: string): string {
 
 /** The `berth.dev/*` labels of every object a Spark job makes. */
 export function sparkLabels(config: SparkConfigBody, run: SparkRun): Record<string, string> {
-  const labels: Record<string, string> = { [BERTH_LABELS.job]: labelValue(run.jobName), [BERTH_LABELS.sparkConfig]: labelValue(config.name), [BERTH_LABELS.user]: labelValue(run.user) };
+  const labels: Record<string, string> = {
+    [BERTH_LABELS.job]: labelValue(run.jobName),
+    [BERTH_LABELS.sparkConfig]: labelValue(config.name),
+    [BERTH_LABELS.user]: labelValue(run.user),
+  };
   if (run.project) labels[BERTH_LABELS.project] = labelValue(run.project);
   return Object.fromEntries(Object.entries(labels).filter(([, value]) => value));
 }
@@ -76,7 +89,8 @@ export function sparkImage(config: SparkConfigBody): string {
 
 /** The namespace the job runs in: the managed template resolved for the run, else the conf's, else "default". */
 export function sparkNamespace(config: SparkConfigBody, run: SparkRun): string {
-  if (config.managed.enabled) return resolveNamespace(config.managed.namespace, { user: run.user, project: run.project, group: run.group });
+  if (config.managed.enabled)
+    return resolveNamespace(config.managed.namespace, { user: run.user, project: run.project, group: run.group });
   return config.conf["spark.kubernetes.namespace"] ?? "default";
 }
 
@@ -112,19 +126,31 @@ export function sparkSubmitArgs(config: SparkConfigBody, run: SparkRun): string[
   const own = Object.entries(config.conf)
     .filter(([key]) => !(key in conf))
     .sort(([a], [b]) => a.localeCompare(b));
-  const args = ["spark-submit", "--master", `k8s://${apiServerUrl(run.server)}`, "--deploy-mode", "cluster", "--name", run.jobName];
+  const args = [
+    "spark-submit",
+    "--master",
+    `k8s://${apiServerUrl(run.server)}`,
+    "--deploy-mode",
+    "cluster",
+    "--name",
+    run.jobName,
+  ];
   if (run.mainClass) args.push("--class", run.mainClass);
   for (const [key, value] of [...Object.entries(conf), ...own]) args.push("--conf", `${key}=${value}`);
   return withApplication(args, run);
 }
 
 /** spark-submit options, then the application file, then the user's arguments: nothing of the user's comes before the file. */
-export function withApplication(options: readonly string[], run: Pick<SparkRun, "mainApplicationFile" | "arguments">): string[] {
+export function withApplication(
+  options: readonly string[],
+  run: Pick<SparkRun, "mainApplicationFile" | "arguments">,
+): string[] {
   return [...options, checkedApplicationFile(run.mainApplicationFile), ...(run.arguments ?? [])];
 }
 
 type Mapping = Record<string, unknown>;
-const isMapping = (value: unknown): value is Mapping => Boolean(value) && typeof value === "object" && !Array.isArray(value);
+const isMapping = (value: unknown): value is Mapping =>
+  Boolean(value) && typeof value === "object" && !Array.isArray(value);
 
 /** The container names the spark-operator gives spark-submit for the pod templates (podTemplateContainerName). */
 export const SPARK_CONTAINER = { driver: "spark-kubernetes-driver", executor: "spark-kubernetes-executor" } as const;
@@ -148,11 +174,15 @@ function executorFieldsFromFragment(text: string): Mapping {
   if (isMapping(metadata.annotations)) fields.annotations = metadata.annotations;
   // Spark builds the executor from the container named as the operator says, else the first one.
   const [first, ...rest] = containers.length ? containers : [{}];
-  fields.template = { ...fragment, spec: { ...spec, containers: [{ ...first, name: SPARK_CONTAINER.executor }, ...rest] } };
+  fields.template = {
+    ...fragment,
+    spec: { ...spec, containers: [{ ...first, name: SPARK_CONTAINER.executor }, ...rest] },
+  };
   return fields;
 }
 
-const intOr = (value: string | undefined, fallback: number) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : fallback);
+const intOr = (value: string | undefined, fallback: number) =>
+  value !== undefined && /^\d+$/.test(value) ? Number(value) : fallback;
 
 // Conf keys that become SparkApplication fields instead of staying in sparkConf.
 const LIFTED_KEYS = new Set([
@@ -221,15 +251,23 @@ export function sparkApplication(config: SparkConfigBody, run: SparkRun): Mappin
       ...(run.mainClass ? { mainClass: run.mainClass } : {}),
       ...(run.arguments?.length ? { arguments: run.arguments } : {}),
       sparkVersion: tagVersion ?? DEFAULT_SPARK_VERSION,
-      ...(conf["spark.kubernetes.memoryOverheadFactor"] ? { memoryOverheadFactor: conf["spark.kubernetes.memoryOverheadFactor"] } : {}),
+      ...(conf["spark.kubernetes.memoryOverheadFactor"]
+        ? { memoryOverheadFactor: conf["spark.kubernetes.memoryOverheadFactor"] }
+        : {}),
       ...(Object.keys(sparkConf).length ? { sparkConf } : {}),
       ...(dynamic
         ? {
             dynamicAllocation: {
               enabled: true,
-              ...(conf["spark.dynamicAllocation.initialExecutors"] ? { initialExecutors: Number(conf["spark.dynamicAllocation.initialExecutors"]) } : {}),
-              ...(conf["spark.dynamicAllocation.minExecutors"] ? { minExecutors: Number(conf["spark.dynamicAllocation.minExecutors"]) } : {}),
-              ...(conf["spark.dynamicAllocation.maxExecutors"] ? { maxExecutors: Number(conf["spark.dynamicAllocation.maxExecutors"]) } : {}),
+              ...(conf["spark.dynamicAllocation.initialExecutors"]
+                ? { initialExecutors: Number(conf["spark.dynamicAllocation.initialExecutors"]) }
+                : {}),
+              ...(conf["spark.dynamicAllocation.minExecutors"]
+                ? { minExecutors: Number(conf["spark.dynamicAllocation.minExecutors"]) }
+                : {}),
+              ...(conf["spark.dynamicAllocation.maxExecutors"]
+                ? { maxExecutors: Number(conf["spark.dynamicAllocation.maxExecutors"]) }
+                : {}),
             },
           }
         : {}),
@@ -244,7 +282,11 @@ type PolicyRule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 
 /** Whether the conf asks Spark to create executor PVCs itself (`…persistentVolumeClaim.<name>.options.claimName=OnDemand`). */
 function usesOnDemandClaims(conf: Record<string, string>): boolean {
-  return Object.entries(conf).some(([key, value]) => /^spark\.kubernetes\.executor\.volumes\.persistentVolumeClaim\.[^.]+\.options\.claimName$/.test(key) && value.toLowerCase() === "ondemand");
+  return Object.entries(conf).some(
+    ([key, value]) =>
+      /^spark\.kubernetes\.executor\.volumes\.persistentVolumeClaim\.[^.]+\.options\.claimName$/.test(key) &&
+      value.toLowerCase() === "ondemand",
+  );
 }
 
 /**
@@ -268,11 +310,20 @@ function usesOnDemandClaims(conf: Record<string, string>): boolean {
  */
 function sparkDriverRules(conf: Record<string, string>): PolicyRule[] {
   const rules: PolicyRule[] = [
-    { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "patch", "delete", "deletecollection"] },
+    {
+      apiGroups: [""],
+      resources: ["pods"],
+      verbs: ["create", "get", "list", "watch", "patch", "delete", "deletecollection"],
+    },
     { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "list", "delete", "deletecollection"] },
     { apiGroups: [""], resources: ["services"], verbs: ["list", "delete", "deletecollection"] },
   ];
-  if (usesOnDemandClaims(conf)) rules.push({ apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["create", "list", "delete", "deletecollection"] });
+  if (usesOnDemandClaims(conf))
+    rules.push({
+      apiGroups: [""],
+      resources: ["persistentvolumeclaims"],
+      verbs: ["create", "list", "delete", "deletecollection"],
+    });
   return rules;
 }
 

@@ -15,13 +15,17 @@ export interface KnownSparkKey {
 const JVM_SIZE = /^[1-9][0-9]*(b|k|kb|m|mb|g|gb|t|tb|p|pb)?$/i;
 const WHOLE = /^[0-9]+$/;
 
-const positiveInt = (value: string) => (WHOLE.test(value) && Number(value) >= 1 ? undefined : "must be a whole number of at least 1");
+const positiveInt = (value: string) =>
+  WHOLE.test(value) && Number(value) >= 1 ? undefined : "must be a whole number of at least 1";
 const nonNegativeInt = (value: string) => (WHOLE.test(value) ? undefined : "must be a whole number (0 or more)");
-const jvmSize = (value: string) => (JVM_SIZE.test(value) ? undefined : "must be a JVM size such as 512m, 4g or 2048 (MiB)");
+const jvmSize = (value: string) =>
+  JVM_SIZE.test(value) ? undefined : "must be a JVM size such as 512m, 4g or 2048 (MiB)";
 const bool = (value: string) => (value === "true" || value === "false" ? undefined : "must be true or false");
 const fraction = (value: string) => {
   const number = Number(value);
-  return value.trim() !== "" && Number.isFinite(number) && number > 0 && number <= 1 ? undefined : "must be a number greater than 0 and at most 1, e.g. 0.1";
+  return value.trim() !== "" && Number.isFinite(number) && number > 0 && number <= 1
+    ? undefined
+    : "must be a number greater than 0 and at most 1, e.g. 0.1";
 };
 
 export const KNOWN_SPARK_KEYS: KnownSparkKey[] = [
@@ -32,16 +36,35 @@ export const KNOWN_SPARK_KEYS: KnownSparkKey[] = [
   { key: "spark.driver.memory", hint: "Driver JVM heap, e.g. 2g", check: jvmSize },
   { key: "spark.driver.cores", hint: "Driver cores (whole number ≥ 1)", check: positiveInt },
   { key: "spark.driver.memoryOverhead", hint: "Off-heap memory of the driver, e.g. 512m", check: jvmSize },
-  { key: "spark.kubernetes.memoryOverheadFactor", hint: "Share of memory added as overhead (0–1, e.g. 0.1)", check: fraction },
+  {
+    key: "spark.kubernetes.memoryOverheadFactor",
+    hint: "Share of memory added as overhead (0–1, e.g. 0.1)",
+    check: fraction,
+  },
   { key: "spark.dynamicAllocation.enabled", hint: "Scale executors with the load (true/false)", check: bool },
-  { key: "spark.dynamicAllocation.minExecutors", hint: "Fewest executors with dynamic allocation", check: nonNegativeInt },
-  { key: "spark.dynamicAllocation.initialExecutors", hint: "Executors at start with dynamic allocation", check: nonNegativeInt },
+  {
+    key: "spark.dynamicAllocation.minExecutors",
+    hint: "Fewest executors with dynamic allocation",
+    check: nonNegativeInt,
+  },
+  {
+    key: "spark.dynamicAllocation.initialExecutors",
+    hint: "Executors at start with dynamic allocation",
+    check: nonNegativeInt,
+  },
   { key: "spark.dynamicAllocation.maxExecutors", hint: "Most executors with dynamic allocation", check: positiveInt },
-  { key: "spark.dynamicAllocation.shuffleTracking.enabled", hint: "Needed for dynamic allocation on Kubernetes (true/false)", check: bool },
+  {
+    key: "spark.dynamicAllocation.shuffleTracking.enabled",
+    hint: "Needed for dynamic allocation on Kubernetes (true/false)",
+    check: bool,
+  },
   { key: "spark.kubernetes.executor.request.cores", hint: "CPU request of executor pods, e.g. 500m" },
   { key: "spark.kubernetes.executor.limit.cores", hint: "CPU limit of executor pods, e.g. 2" },
   { key: "spark.kubernetes.namespace", hint: "Namespace of the driver and executors (set by managed mode)" },
-  { key: "spark.kubernetes.authenticate.driver.serviceAccountName", hint: "Service account of the driver (set by managed mode)" },
+  {
+    key: "spark.kubernetes.authenticate.driver.serviceAccountName",
+    hint: "Service account of the driver (set by managed mode)",
+  },
   { key: "spark.sql.shuffle.partitions", hint: "Partitions after a shuffle (whole number ≥ 1)", check: positiveInt },
 ];
 
@@ -81,9 +104,21 @@ export function sparkConfRelationProblems(conf: Record<string, string>): { key: 
   const min = int("spark.dynamicAllocation.minExecutors");
   const initial = int("spark.dynamicAllocation.initialExecutors");
   const max = int("spark.dynamicAllocation.maxExecutors");
-  if (min !== undefined && max !== undefined && min > max) problems.push({ key: "spark.dynamicAllocation.minExecutors", message: `minExecutors (${min}) must not exceed maxExecutors (${max})` });
-  if (initial !== undefined && min !== undefined && initial < min) problems.push({ key: "spark.dynamicAllocation.initialExecutors", message: `initialExecutors (${initial}) must be at least minExecutors (${min})` });
-  if (initial !== undefined && max !== undefined && initial > max) problems.push({ key: "spark.dynamicAllocation.initialExecutors", message: `initialExecutors (${initial}) must not exceed maxExecutors (${max})` });
+  if (min !== undefined && max !== undefined && min > max)
+    problems.push({
+      key: "spark.dynamicAllocation.minExecutors",
+      message: `minExecutors (${min}) must not exceed maxExecutors (${max})`,
+    });
+  if (initial !== undefined && min !== undefined && initial < min)
+    problems.push({
+      key: "spark.dynamicAllocation.initialExecutors",
+      message: `initialExecutors (${initial}) must be at least minExecutors (${min})`,
+    });
+  if (initial !== undefined && max !== undefined && initial > max)
+    problems.push({
+      key: "spark.dynamicAllocation.initialExecutors",
+      message: `initialExecutors (${initial}) must not exceed maxExecutors (${max})`,
+    });
   return problems;
 }
 

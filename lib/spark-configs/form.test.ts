@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { sparkConfigFormInput } from "./form";
 import { createSparkConfigSchema } from "./schema";
 
@@ -36,6 +37,8 @@ describe("sparkConfigFormInput", () => {
   });
 
   it("reports conf lines it cannot read on the conf field", () => {
-    expect(sparkConfigFormInput({ name: "x", conf: "spark.a=1\nnonsense" }).fieldErrors).toEqual({ conf: ["Line 2: write key=value"] });
+    expect(sparkConfigFormInput({ name: "x", conf: "spark.a=1\nnonsense" }).fieldErrors).toEqual({
+      conf: ["Line 2: write key=value"],
+    });
   });
 });

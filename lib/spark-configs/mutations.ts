@@ -1,16 +1,33 @@
 import "server-only";
+
 import { and, eq, inArray, ne } from "drizzle-orm";
+
 import type { Tx } from "@/db";
 import { groups, projectOverrides, projects, settings, sparkConfigs, type SparkConfigRow } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { findCluster } from "@/lib/clusters/queries";
 import { conflictView, versionToRestore } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { fromYamlDocument } from "@/lib/objects/yaml";
 import { fieldErrorsFrom } from "@/lib/validation";
-import { SPARK_CONFIG_KIND, SPARK_CONFIG_OBJECT_TYPE, findSparkConfig, sparkConfigBody, toSparkConfigView } from "./queries";
-import { createSparkConfigSchema, deleteSparkConfigSchema, importSparkConfigSchema, restoreSparkConfigSchema, updateSparkConfigSchema, type SparkConfigInput, type SparkConfigSpec } from "./schema";
+
+import {
+  findSparkConfig,
+  SPARK_CONFIG_KIND,
+  SPARK_CONFIG_OBJECT_TYPE,
+  sparkConfigBody,
+  toSparkConfigView,
+} from "./queries";
+import {
+  createSparkConfigSchema,
+  deleteSparkConfigSchema,
+  importSparkConfigSchema,
+  restoreSparkConfigSchema,
+  updateSparkConfigSchema,
+  type SparkConfigInput,
+  type SparkConfigSpec,
+} from "./schema";
 
 function requireConfig(tx: Tx, ref: string | number): SparkConfigRow {
   const row = findSparkConfig(ref, tx);
@@ -29,13 +46,24 @@ function columnsOf(tx: Tx, input: SparkConfigInput) {
   }
   if (input.usableBy !== "all") {
     const wanted = [...new Set(input.usableBy.groups)];
-    const found = tx.select({ name: groups.name }).from(groups).where(inArray(groups.name, wanted)).all().map((row) => row.name);
+    const found = tx
+      .select({ name: groups.name })
+      .from(groups)
+      .where(inArray(groups.name, wanted))
+      .all()
+      .map((row) => row.name);
     input.usableBy.groups.forEach((name, index) => {
       if (!found.includes(name)) fieldErrors[`usableBy.groups.${index}`] = [`No group named "${name}"`];
     });
   }
   if (Object.keys(fieldErrors).length) throw new DomainError(422, "Some referenced objects do not exist", fieldErrors);
-  const spec: SparkConfigSpec = { conf: input.conf, managed: input.managed, image: input.image, registry: input.registry, executorPodTemplate: input.executorPodTemplate };
+  const spec: SparkConfigSpec = {
+    conf: input.conf,
+    managed: input.managed,
+    image: input.image,
+    registry: input.registry,
+    executorPodTemplate: input.executorPodTemplate,
+  };
   return {
     name: input.name,
     description: input.description,
@@ -45,7 +73,11 @@ function columnsOf(tx: Tx, input: SparkConfigInput) {
   };
 }
 
-const audit = (row: SparkConfigRow) => ({ objectType: SPARK_CONFIG_OBJECT_TYPE, objectId: row.id, objectName: row.name });
+const audit = (row: SparkConfigRow) => ({
+  objectType: SPARK_CONFIG_OBJECT_TYPE,
+  objectId: row.id,
+  objectName: row.name,
+});
 
 function assertNameFree(tx: Tx, name: string, exceptId?: number) {
   const taken = tx
@@ -83,7 +115,10 @@ export const createSparkConfig = defineMutation({
     return ctx.write((tx) => {
       assertNameFree(tx, input.name);
       const row = tx.insert(sparkConfigs).values(columnsOf(tx, input)).returning().get();
-      return { result: toSparkConfigView(row, ctx.actor, tx), audit: { ...audit(row), after: sparkConfigBody(row, tx) } };
+      return {
+        result: toSparkConfigView(row, ctx.actor, tx),
+        audit: { ...audit(row), after: sparkConfigBody(row, tx) },
+      };
     });
   },
 });
@@ -96,7 +131,12 @@ export const updateSparkConfig = defineMutation({
     const { config, version, ...changes } = input;
     return ctx.write((tx) => {
       const before = requireConfig(tx, config);
-      assertFreshVersion("This Spark config", before, version, conflictView(SPARK_CONFIG_OBJECT_TYPE, before.id, toSparkConfigView(before, ctx.actor, tx), tx));
+      assertFreshVersion(
+        "This Spark config",
+        before,
+        version,
+        conflictView(SPARK_CONFIG_OBJECT_TYPE, before.id, toSparkConfigView(before, ctx.actor, tx), tx),
+      );
       const { after, audit } = saveVersion(tx, before, parseBody({ ...sparkConfigBody(before, tx), ...changes }));
       return { result: toSparkConfigView(after, ctx.actor, tx), audit };
     });
@@ -111,10 +151,19 @@ export const restoreSparkConfig = defineMutation({
   run(input, ctx) {
     return ctx.write((tx) => {
       const before = requireConfig(tx, input.config);
-      const body = versionToRestore(SPARK_CONFIG_OBJECT_TYPE, before.id, input.auditEventId, sparkConfigBody(before, tx), tx);
+      const body = versionToRestore(
+        SPARK_CONFIG_OBJECT_TYPE,
+        before.id,
+        input.auditEventId,
+        sparkConfigBody(before, tx),
+        tx,
+      );
       delete body.restoredFrom;
       const { after, audit } = saveVersion(tx, before, parseBody(body));
-      return { result: toSparkConfigView(after, ctx.actor, tx), audit: { ...audit, after: { ...audit.after, restoredFrom: input.auditEventId } } };
+      return {
+        result: toSparkConfigView(after, ctx.actor, tx),
+        audit: { ...audit, after: { ...audit.after, restoredFrom: input.auditEventId } },
+      };
     });
   },
 });
@@ -122,7 +171,12 @@ export const restoreSparkConfig = defineMutation({
 /** What still names a Spark config, in words; a config in use may not be deleted. */
 export function sparkConfigReferences(row: SparkConfigRow, tx: Tx): string[] {
   const references = [
-    ...tx.select({ key: projects.key }).from(projects).where(eq(projects.sparkConfigId, row.id)).all().map((project) => `project ${project.key}`),
+    ...tx
+      .select({ key: projects.key })
+      .from(projects)
+      .where(eq(projects.sparkConfigId, row.id))
+      .all()
+      .map((project) => `project ${project.key}`),
     ...tx
       .select({ key: projects.key, objectId: projectOverrides.objectId })
       .from(projectOverrides)
@@ -132,7 +186,8 @@ export function sparkConfigReferences(row: SparkConfigRow, tx: Tx): string[] {
       .map((override) => `the override of ${override.objectId} in project ${override.key}`),
   ];
   const setting = tx.select().from(settings).where(eq(settings.key, "defaultSparkConfig")).get();
-  if (setting && (setting.value === row.id || setting.value === String(row.id))) references.push("the setting defaultSparkConfig");
+  if (setting && (setting.value === row.id || setting.value === String(row.id)))
+    references.push("the setting defaultSparkConfig");
   return references;
 }
 
@@ -145,7 +200,12 @@ export const deleteSparkConfig = defineMutation({
       const row = requireConfig(tx, input.config);
       const references = sparkConfigReferences(row, tx);
       if (references.length) {
-        throw new DomainError(409, `Spark config "${row.name}" is still used by ${references.join(", ")}: change those first`, undefined, { references });
+        throw new DomainError(
+          409,
+          `Spark config "${row.name}" is still used by ${references.join(", ")}: change those first`,
+          undefined,
+          { references },
+        );
       }
       tx.delete(sparkConfigs).where(eq(sparkConfigs.id, row.id)).run();
       return { result: { id: row.id, name: row.name }, audit: { ...audit(row), before: sparkConfigBody(row, tx) } };
@@ -165,6 +225,8 @@ export const importSparkConfig = defineMutation({
     const parsed = fromYamlDocument(input.yaml, SPARK_CONFIG_KIND, createSparkConfigSchema);
     if (!parsed.ok) throw new DomainError(400, parsed.error, parsed.fieldErrors);
     const existing = findSparkConfig(parsed.value.name);
-    return existing ? ctx.delegate(updateSparkConfig, { ...parsed.value, config: existing.id }) : ctx.delegate(createSparkConfig, parsed.value);
+    return existing
+      ? ctx.delegate(updateSparkConfig, { ...parsed.value, config: existing.id })
+      : ctx.delegate(createSparkConfig, parsed.value);
   },
 });

@@ -1,13 +1,18 @@
 import "server-only";
+
 import type { SparkConfigRow } from "@/db/schema";
 import { DomainError } from "@/lib/actions/result";
 import { toYamlDocument } from "@/lib/objects/yaml";
+
 import { sparkApplication, sparkSubmitArgs } from "./builders";
-import { SPARK_CONFIG_KIND, previewServer, sparkConfigBody } from "./queries";
+import { previewServer, SPARK_CONFIG_KIND, sparkConfigBody } from "./queries";
 import type { PreviewRun } from "./schema";
 
 /** Both outputs of a config for a sample run; a template the run cannot fill is a 422 on `run`. */
-export function sparkPreview(row: SparkConfigRow, sample: PreviewRun): { sparkSubmit: string[]; sparkApplication: Record<string, unknown> } {
+export function sparkPreview(
+  row: SparkConfigRow,
+  sample: PreviewRun,
+): { sparkSubmit: string[]; sparkApplication: Record<string, unknown> } {
   const body = sparkConfigBody(row);
   const run = { ...sample, server: previewServer(row) };
   try {

@@ -1,11 +1,14 @@
 import "server-only";
+
 import { asc, eq } from "drizzle-orm";
+
 import { getDb, type Tx } from "@/db";
 import { clusters, sparkConfigs, type SparkConfigRow } from "@/db/schema";
+import { operatorNamespaceProblem } from "@/lib/clusters/spark-operator-namespaces";
 import { isIdRef } from "@/lib/objects/versioned";
 import { can, mayUse, type Actor } from "@/lib/permissions";
 import { getInstanceDefaults } from "@/lib/settings/queries";
-import { operatorNamespaceProblem } from "@/lib/clusters/spark-operator-namespaces";
+
 import type { SparkConfigInput, SparkConfigSpec, SparkConfigView } from "./schema";
 
 type Reader = ReturnType<typeof getDb> | Tx;
@@ -74,8 +77,12 @@ export function findVisibleSparkConfig(actor: Actor, ref: string | number): Spar
 
 /** The API server URL of the cluster a config runs on (its own, else the embedded one), for previews. */
 export function previewServer(row: SparkConfigRow, db: Reader = getDb()): string {
-  const own = row.clusterId === null ? undefined : db.select({ server: clusters.server }).from(clusters).where(eq(clusters.id, row.clusterId)).get();
-  const fallback = own ?? db.select({ server: clusters.server }).from(clusters).where(eq(clusters.embedded, true)).get();
+  const own =
+    row.clusterId === null
+      ? undefined
+      : db.select({ server: clusters.server }).from(clusters).where(eq(clusters.id, row.clusterId)).get();
+  const fallback =
+    own ?? db.select({ server: clusters.server }).from(clusters).where(eq(clusters.embedded, true)).get();
   return fallback?.server ?? "https://kubernetes.default.svc";
 }
 
@@ -86,10 +93,16 @@ export function previewServer(row: SparkConfigRow, db: Reader = getDb()): string
 export function operatorNamespaceWarning(row: SparkConfigRow, db: Reader = getDb()): string | null {
   const clusterId = row.clusterId ?? getInstanceDefaults(db).clusterId;
   if (clusterId === null) return null;
-  const cluster = db.select({ name: clusters.name, sparkJobNamespaces: clusters.sparkJobNamespaces }).from(clusters).where(eq(clusters.id, clusterId)).get();
+  const cluster = db
+    .select({ name: clusters.name, sparkJobNamespaces: clusters.sparkJobNamespaces })
+    .from(clusters)
+    .where(eq(clusters.id, clusterId))
+    .get();
   if (!cluster) return null;
   const spec = row.spec as unknown as SparkConfigSpec;
-  const namespace = spec.managed.enabled ? spec.managed.namespace : (spec.conf["spark.kubernetes.namespace"] ?? "default");
+  const namespace = spec.managed.enabled
+    ? spec.managed.namespace
+    : (spec.conf["spark.kubernetes.namespace"] ?? "default");
   const problem = operatorNamespaceProblem(namespace, cluster.sparkJobNamespaces);
   return problem ? `Cluster ${cluster.name}: ${problem}.` : null;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { parseConfLines } from "./conf";
 import { createSparkConfigSchema, podFragmentProblem } from "./schema";
 
@@ -14,21 +16,45 @@ describe("Spark config schema", () => {
   it("accepts a full config and normalises values to text", () => {
     const parsed = createSparkConfigSchema.parse({
       ...base,
-      conf: { "spark.executor.instances": 4, "spark.executor.memory": "4g", "spark.dynamicAllocation.enabled": true, "spark.dynamicAllocation.minExecutors": "1", "spark.dynamicAllocation.initialExecutors": 2, "spark.dynamicAllocation.maxExecutors": 8, "spark.eventLog.enabled": "true" },
+      conf: {
+        "spark.executor.instances": 4,
+        "spark.executor.memory": "4g",
+        "spark.dynamicAllocation.enabled": true,
+        "spark.dynamicAllocation.minExecutors": "1",
+        "spark.dynamicAllocation.initialExecutors": 2,
+        "spark.dynamicAllocation.maxExecutors": 8,
+        "spark.eventLog.enabled": "true",
+      },
       managed: { enabled: true, namespace: "spark-${project}", createNamespace: true, serviceAccountPerJob: true },
       usableBy: { groups: ["ml"] },
     });
-    expect(parsed.conf).toMatchObject({ "spark.executor.instances": "4", "spark.dynamicAllocation.enabled": "true", "spark.dynamicAllocation.maxExecutors": "8" });
-    expect(parsed).toMatchObject({ cluster: null, registry: "", executorPodTemplate: "", usableBy: { groups: ["ml"] } });
+    expect(parsed.conf).toMatchObject({
+      "spark.executor.instances": "4",
+      "spark.dynamicAllocation.enabled": "true",
+      "spark.dynamicAllocation.maxExecutors": "8",
+    });
+    expect(parsed).toMatchObject({
+      cluster: null,
+      registry: "",
+      executorPodTemplate: "",
+      usableBy: { groups: ["ml"] },
+    });
   });
 
   it("reads key=value lines for the form, and refuses conf as text on the API", () => {
-    expect(parseConfLines("# sizes\nspark.executor.instances=3\n\nspark.executor.memory = 2g\nspark.eventLog.dir hdfs:///logs\n").conf).toEqual({
+    expect(
+      parseConfLines(
+        "# sizes\nspark.executor.instances=3\n\nspark.executor.memory = 2g\nspark.eventLog.dir hdfs:///logs\n",
+      ).conf,
+    ).toEqual({
       "spark.executor.instances": "3",
       "spark.executor.memory": "2g",
       "spark.eventLog.dir": "hdfs:///logs",
     });
-    expect(parseConfLines("spark.a=1\nspark.a=2\nnovalue").problems).toEqual(["Line 2: spark.a is set twice", "Line 3: write key=value"]);
+    expect(parseConfLines("spark.a=1\nspark.a=2\nnovalue").problems).toEqual([
+      "Line 2: spark.a is set twice",
+      "Line 3: write key=value",
+    ]);
     expect(errorsOf({ conf: "spark.executor.instances=2" }).conf).toEqual(["conf must be an object of key → value"]);
   });
 
@@ -47,20 +73,70 @@ describe("Spark config schema", () => {
     ["zero memory", { "spark.driver.memory": "0" }, "conf.spark.driver.memory", /JVM size/],
     ["cores as text", { "spark.executor.cores": "two" }, "conf.spark.executor.cores", /whole number/],
     ["fractional cores", { "spark.executor.cores": 0.5 }, "conf.spark.executor.cores", /whole number/],
-    ["overhead factor above 1", { "spark.kubernetes.memoryOverheadFactor": "1.5" }, "conf.spark.kubernetes.memoryOverheadFactor", /at most 1/],
-    ["overhead factor 0", { "spark.kubernetes.memoryOverheadFactor": 0 }, "conf.spark.kubernetes.memoryOverheadFactor", /greater than 0/],
-    ["overhead factor text", { "spark.kubernetes.memoryOverheadFactor": "ten" }, "conf.spark.kubernetes.memoryOverheadFactor", /number/],
-    ["dynamic allocation yes", { "spark.dynamicAllocation.enabled": "yes" }, "conf.spark.dynamicAllocation.enabled", /true or false/],
-    ["min above max", { "spark.dynamicAllocation.minExecutors": "5", "spark.dynamicAllocation.maxExecutors": "2" }, "conf.spark.dynamicAllocation.minExecutors", /must not exceed maxExecutors/],
-    ["initial below min", { "spark.dynamicAllocation.minExecutors": "3", "spark.dynamicAllocation.initialExecutors": "1" }, "conf.spark.dynamicAllocation.initialExecutors", /at least minExecutors/],
-    ["initial above max", { "spark.dynamicAllocation.initialExecutors": "9", "spark.dynamicAllocation.maxExecutors": "4" }, "conf.spark.dynamicAllocation.initialExecutors", /must not exceed maxExecutors/],
-    ["max zero", { "spark.dynamicAllocation.maxExecutors": "0" }, "conf.spark.dynamicAllocation.maxExecutors", /at least 1/],
+    [
+      "overhead factor above 1",
+      { "spark.kubernetes.memoryOverheadFactor": "1.5" },
+      "conf.spark.kubernetes.memoryOverheadFactor",
+      /at most 1/,
+    ],
+    [
+      "overhead factor 0",
+      { "spark.kubernetes.memoryOverheadFactor": 0 },
+      "conf.spark.kubernetes.memoryOverheadFactor",
+      /greater than 0/,
+    ],
+    [
+      "overhead factor text",
+      { "spark.kubernetes.memoryOverheadFactor": "ten" },
+      "conf.spark.kubernetes.memoryOverheadFactor",
+      /number/,
+    ],
+    [
+      "dynamic allocation yes",
+      { "spark.dynamicAllocation.enabled": "yes" },
+      "conf.spark.dynamicAllocation.enabled",
+      /true or false/,
+    ],
+    [
+      "min above max",
+      { "spark.dynamicAllocation.minExecutors": "5", "spark.dynamicAllocation.maxExecutors": "2" },
+      "conf.spark.dynamicAllocation.minExecutors",
+      /must not exceed maxExecutors/,
+    ],
+    [
+      "initial below min",
+      { "spark.dynamicAllocation.minExecutors": "3", "spark.dynamicAllocation.initialExecutors": "1" },
+      "conf.spark.dynamicAllocation.initialExecutors",
+      /at least minExecutors/,
+    ],
+    [
+      "initial above max",
+      { "spark.dynamicAllocation.initialExecutors": "9", "spark.dynamicAllocation.maxExecutors": "4" },
+      "conf.spark.dynamicAllocation.initialExecutors",
+      /must not exceed maxExecutors/,
+    ],
+    [
+      "max zero",
+      { "spark.dynamicAllocation.maxExecutors": "0" },
+      "conf.spark.dynamicAllocation.maxExecutors",
+      /at least 1/,
+    ],
     ["non-spark key", { "hadoop.fs.defaultFS": "hdfs://x" }, "conf.hadoop.fs.defaultFS", /start with "spark\."/],
     ["key with a space", { "spark.executor memory": "1g" }, "conf.spark.executor memory", /not a valid key/],
     ["key ending in a dot", { "spark.executor.": "1" }, "conf.spark.executor.", /not a valid key/],
     ["master set by hand", { "spark.master": "local[*]" }, "conf.spark.master", /Berth sets the master/],
-    ["deploy mode set by hand", { "spark.submit.deployMode": "client" }, "conf.spark.submit.deployMode", /cluster mode/],
-    ["image in conf", { "spark.kubernetes.container.image": "x" }, "conf.spark.kubernetes.container.image", /Image field/],
+    [
+      "deploy mode set by hand",
+      { "spark.submit.deployMode": "client" },
+      "conf.spark.submit.deployMode",
+      /cluster mode/,
+    ],
+    [
+      "image in conf",
+      { "spark.kubernetes.container.image": "x" },
+      "conf.spark.kubernetes.container.image",
+      /Image field/,
+    ],
     ["empty value", { "spark.eventLog.dir": " " }, "conf.spark.eventLog.dir", /must not be empty/],
   ];
   it.each(badConf)("refuses %s", (_label, conf, field, message) => {
@@ -70,7 +146,9 @@ describe("Spark config schema", () => {
 
   it("refuses conf that is not an object of scalars", () => {
     expect(errorsOf({ conf: ["spark.a=1"] }).conf).toBeDefined();
-    expect(errorsOf({ conf: { "spark.a": { nested: 1 } } })["conf.spark.a"]).toEqual(["Conf values must be text, numbers or true/false"]);
+    expect(errorsOf({ conf: { "spark.a": { nested: 1 } } })["conf.spark.a"]).toEqual([
+      "Conf values must be text, numbers or true/false",
+    ]);
   });
 
   it("refuses the namespace and service account in the conf while managed mode sets them", () => {
@@ -109,8 +187,14 @@ describe("Spark config schema", () => {
 
 describe("executor pod fragment", () => {
   it("accepts Pod-shaped fragments and nothing", () => {
-    expect(podFragmentProblem("metadata:\n  labels:\n    team: ml\nspec:\n  nodeSelector:\n    gpu: 'true'\n  tolerations:\n    - key: gpu\n      operator: Exists\n")).toBeUndefined();
-    expect(podFragmentProblem("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: executor\n")).toBeUndefined();
+    expect(
+      podFragmentProblem(
+        "metadata:\n  labels:\n    team: ml\nspec:\n  nodeSelector:\n    gpu: 'true'\n  tolerations:\n    - key: gpu\n      operator: Exists\n",
+      ),
+    ).toBeUndefined();
+    expect(
+      podFragmentProblem("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: executor\n"),
+    ).toBeUndefined();
     expect(podFragmentProblem("")).toBeUndefined();
   });
 

@@ -1,16 +1,20 @@
 import YAML from "yaml";
 import { z } from "zod";
-import { usableBySchema, type UsableConfigView } from "@/lib/objects/usable-config";
+
+import { imageReferenceProblem } from "@/lib/images/reference";
 import { dnsLabelSchema, namespaceTemplateProblem } from "@/lib/kube/names";
+import { usableBySchema, type UsableConfigView } from "@/lib/objects/usable-config";
 import { versionSchema } from "@/lib/objects/versioned";
 import { descriptionSchema } from "@/lib/validation";
+
 import { MANAGED_SPARK_KEYS, sparkConfRelationProblems, sparkKeyProblem, sparkValueProblem } from "./conf";
-import { imageReferenceProblem } from "@/lib/images/reference";
 
 /** A Spark config named by id or name, as in REST paths. */
 export const sparkConfigRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
 
-const confValueSchema = z.union([z.string(), z.number(), z.boolean()], { error: "Conf values must be text, numbers or true/false" }).transform((value) => String(value).trim());
+const confValueSchema = z
+  .union([z.string(), z.number(), z.boolean()], { error: "Conf values must be text, numbers or true/false" })
+  .transform((value) => String(value).trim());
 
 /** Spark conf: an object of key → value. Every key and value is checked; problems are reported under `conf.<key>`. */
 export const sparkConfSchema = z
@@ -23,7 +27,8 @@ export const sparkConfSchema = z
       if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
       if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: `${key} ${valueProblem}` });
     }
-    for (const { key, message } of sparkConfRelationProblems(conf)) ctx.addIssue({ code: "custom", path: [key], message });
+    for (const { key, message } of sparkConfRelationProblems(conf))
+      ctx.addIssue({ code: "custom", path: [key], message });
   });
 
 export const managedModeSchema = z
@@ -38,7 +43,12 @@ export const managedModeSchema = z
   .superRefine((managed, ctx) => {
     if (!managed.enabled && managed.namespace === "") return;
     const problem = namespaceTemplateProblem(managed.namespace);
-    if (problem) ctx.addIssue({ code: "custom", path: ["namespace"], message: managed.enabled || managed.namespace ? problem : "Namespace is required in managed mode" });
+    if (problem)
+      ctx.addIssue({
+        code: "custom",
+        path: ["namespace"],
+        message: managed.enabled || managed.namespace ? problem : "Namespace is required in managed mode",
+      });
   });
 export type ManagedMode = z.output<typeof managedModeSchema>;
 const MANAGED_OFF: ManagedMode = { enabled: false, namespace: "", createNamespace: false, serviceAccountPerJob: false };
@@ -59,11 +69,15 @@ const registrySchema = z
   .trim()
   .max(253, "Registry must be at most 253 characters")
   .transform((value) => value.replace(/^https?:\/\//, "").replace(/\/+$/, ""))
-  .refine((value) => value === "" || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._-]+)*$/i.test(value), "Registry must be a host with an optional port and path, such as registry.example.com:5000/team")
+  .refine(
+    (value) => value === "" || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._-]+)*$/i.test(value),
+    "Registry must be a host with an optional port and path, such as registry.example.com:5000/team",
+  )
   .default("");
 
 const POD_TOP_KEYS = new Set(["apiVersion", "kind", "metadata", "spec"]);
-const isMapping = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === "object" && !Array.isArray(value);
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  Boolean(value) && typeof value === "object" && !Array.isArray(value);
 
 /** Why an executor pod YAML fragment is not a Pod-shaped object, or undefined. */
 export function podFragmentProblem(text: string): string | undefined {
@@ -76,22 +90,30 @@ export function podFragmentProblem(text: string): string | undefined {
   if (parsed === null || parsed === undefined) return undefined;
   if (!isMapping(parsed)) return "Must be a Pod-shaped mapping (metadata, spec), not a list or a single value";
   const unknown = Object.keys(parsed).filter((key) => !POD_TOP_KEYS.has(key));
-  if (unknown.length) return `Unknown top-level field ${unknown.join(", ")}: a Pod has apiVersion, kind, metadata and spec`;
+  if (unknown.length)
+    return `Unknown top-level field ${unknown.join(", ")}: a Pod has apiVersion, kind, metadata and spec`;
   if (parsed.kind !== undefined && parsed.kind !== "Pod") return `kind must be Pod, not ${String(parsed.kind)}`;
   if (parsed.apiVersion !== undefined && parsed.apiVersion !== "v1") return "apiVersion must be v1";
   if (parsed.metadata !== undefined && !isMapping(parsed.metadata)) return "metadata must be a mapping";
   if (isMapping(parsed.metadata)) {
     for (const field of ["labels", "annotations"]) {
       const map = parsed.metadata[field];
-      if (map !== undefined && (!isMapping(map) || Object.values(map).some((value) => typeof value !== "string"))) return `metadata.${field} must map names to text values`;
+      if (map !== undefined && (!isMapping(map) || Object.values(map).some((value) => typeof value !== "string")))
+        return `metadata.${field} must map names to text values`;
     }
   }
   if (parsed.spec !== undefined && !isMapping(parsed.spec)) return "spec must be a mapping";
   if (isMapping(parsed.spec)) {
     const spec = parsed.spec;
-    if (spec.containers !== undefined && (!Array.isArray(spec.containers) || !spec.containers.every(isMapping))) return "spec.containers must be a list of containers";
-    if (spec.nodeSelector !== undefined && (!isMapping(spec.nodeSelector) || Object.values(spec.nodeSelector).some((value) => typeof value !== "string"))) return "spec.nodeSelector must map label keys to text values";
-    if (spec.tolerations !== undefined && (!Array.isArray(spec.tolerations) || !spec.tolerations.every(isMapping))) return "spec.tolerations must be a list";
+    if (spec.containers !== undefined && (!Array.isArray(spec.containers) || !spec.containers.every(isMapping)))
+      return "spec.containers must be a list of containers";
+    if (
+      spec.nodeSelector !== undefined &&
+      (!isMapping(spec.nodeSelector) || Object.values(spec.nodeSelector).some((value) => typeof value !== "string"))
+    )
+      return "spec.nodeSelector must map label keys to text values";
+    if (spec.tolerations !== undefined && (!Array.isArray(spec.tolerations) || !spec.tolerations.every(isMapping)))
+      return "spec.tolerations must be a list";
   }
   return undefined;
 }
@@ -137,17 +159,28 @@ export const createSparkConfigSchema = z.strictObject(sparkConfigShape).superRef
 export type SparkConfigInput = z.output<typeof createSparkConfigSchema>;
 
 /** A change: any fields, merged over the saved body and validated whole by createSparkConfigSchema. */
-export const updateSparkConfigSchema = z.looseObject({ config: sparkConfigRefSchema, version: versionSchema.optional() });
+export const updateSparkConfigSchema = z.looseObject({
+  config: sparkConfigRefSchema,
+  version: versionSchema.optional(),
+});
 
 /** The PATCH body as documented: every field optional. */
-export const patchSparkConfigBodySchema = z.strictObject(sparkConfigShape).partial().extend({ version: z.number().int().positive().optional() });
+export const patchSparkConfigBodySchema = z
+  .strictObject(sparkConfigShape)
+  .partial()
+  .extend({ version: z.number().int().positive().optional() });
 
 export const deleteSparkConfigSchema = z.strictObject({ config: sparkConfigRefSchema });
 export const restoreSparkConfigSchema = z.strictObject({
   config: sparkConfigRefSchema,
   auditEventId: z.coerce.number({ error: "auditEventId must be a number" }).int().positive(),
 });
-export const importSparkConfigSchema = z.strictObject({ yaml: z.string({ error: "yaml is required" }).min(1, "Paste or upload a YAML document").max(200_000, "The document is too large") });
+export const importSparkConfigSchema = z.strictObject({
+  yaml: z
+    .string({ error: "yaml is required" })
+    .min(1, "Paste or upload a YAML document")
+    .max(200_000, "The document is too large"),
+});
 
 /** What the `spec` column holds: every field but name, description, cluster and usableBy. */
 export type SparkConfigSpec = Pick<SparkConfigInput, "conf" | "managed" | "image" | "registry" | "executorPodTemplate">;
@@ -159,7 +192,12 @@ export const sparkConfigViewSchema = z.object({
   name: z.string(),
   description: z.string(),
   conf: z.record(z.string(), z.string()),
-  managed: z.object({ enabled: z.boolean(), namespace: z.string(), createNamespace: z.boolean(), serviceAccountPerJob: z.boolean() }),
+  managed: z.object({
+    enabled: z.boolean(),
+    namespace: z.string(),
+    createNamespace: z.boolean(),
+    serviceAccountPerJob: z.boolean(),
+  }),
   image: z.string(),
   registry: z.string(),
   executorPodTemplate: z.string(),
@@ -181,4 +219,7 @@ export const previewRunSchema = z.strictObject({
 });
 export type PreviewRun = z.output<typeof previewRunSchema>;
 
-export const sparkPreviewSchema = z.object({ sparkSubmit: z.array(z.string()), sparkApplication: z.record(z.string(), z.unknown()) });
+export const sparkPreviewSchema = z.object({
+  sparkSubmit: z.array(z.string()),
+  sparkApplication: z.record(z.string(), z.unknown()),
+});

@@ -1,9 +1,12 @@
 import "server-only";
+
 import { eq } from "drizzle-orm";
+
 import { apiTokens } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { notFound } from "@/lib/actions/result";
 import { can } from "@/lib/permissions";
+
 import { createTokenSchema, revokeTokenSchema } from "./schema";
 import { generateToken, hashToken, tokenDisplayPrefix } from "./token";
 
@@ -17,12 +20,22 @@ export const createToken = defineMutation({
     return ctx.write((tx) => {
       const row = tx
         .insert(apiTokens)
-        .values({ userId: ctx.actor.id, name: input.name, tokenHash: hashToken(token), prefix: tokenDisplayPrefix(token) })
+        .values({
+          userId: ctx.actor.id,
+          name: input.name,
+          tokenHash: hashToken(token),
+          prefix: tokenDisplayPrefix(token),
+        })
         .returning()
         .get();
       return {
         result: { id: row.id, name: row.name, token },
-        audit: { objectType: "token", objectId: row.id, objectName: row.name, after: { name: row.name, prefix: row.prefix, owner: ctx.actor.username } },
+        audit: {
+          objectType: "token",
+          objectId: row.id,
+          objectName: row.name,
+          after: { name: row.name, prefix: row.prefix, owner: ctx.actor.username },
+        },
       };
     });
   },
@@ -42,7 +55,13 @@ export const revokeToken = defineMutation({
       tx.update(apiTokens).set({ revokedAt }).where(eq(apiTokens.id, row.id)).run();
       return {
         result: { id: row.id, revokedAt: revokedAt.toISOString() },
-        audit: { objectType: "token", objectId: row.id, objectName: row.name, before: { prefix: row.prefix }, after: { revokedAt: revokedAt.toISOString() } },
+        audit: {
+          objectType: "token",
+          objectId: row.id,
+          objectName: row.name,
+          before: { prefix: row.prefix },
+          after: { revokedAt: revokedAt.toISOString() },
+        },
       };
     });
   },

@@ -1,10 +1,13 @@
 import "server-only";
+
 import { desc, eq } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { apiTokens, type ApiToken } from "@/db/schema";
 import { recordRefusal } from "@/lib/audit/refusals";
 import { actorForUser, findUser } from "@/lib/auth/actor";
 import type { Actor } from "@/lib/permissions";
+
 import type { TokenView } from "./schema";
 import { hashToken } from "./token";
 
@@ -20,7 +23,13 @@ export function toTokenView(token: ApiToken): TokenView {
 }
 
 export function listTokens(userId: number): TokenView[] {
-  return getDb().select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt)).all().map(toTokenView);
+  return getDb()
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(desc(apiTokens.createdAt))
+    .all()
+    .map(toTokenView);
 }
 
 /** Where a bearer token was presented, for the audit row of a refused one. */
@@ -37,7 +46,11 @@ export interface TokenUse {
  */
 export function actorForToken(token: string, use?: TokenUse): Actor | null {
   const db = getDb();
-  const row = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(token))).get();
+  const row = db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.tokenHash, hashToken(token)))
+    .get();
   const actor = row && !row.revokedAt ? actorForUser(row.userId) : null;
   if (row && actor) {
     db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id)).run();
@@ -55,7 +68,9 @@ export function actorForToken(token: string, use?: TokenUse): Actor | null {
       after: {
         reason: !row ? "unknown" : row.revokedAt ? "revoked" : "user disabled",
         ...(row ? { owner: findUser(row.userId)?.username ?? null } : {}),
-        ...(use ? { method: use.method, path: use.path.slice(0, 200), ...(use.address ? { address: use.address } : {}) } : {}),
+        ...(use
+          ? { method: use.method, path: use.path.slice(0, 200), ...(use.address ? { address: use.address } : {}) }
+          : {}),
       },
     },
   });

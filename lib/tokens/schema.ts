@@ -1,7 +1,11 @@
 import { z } from "zod";
 
 export const createTokenSchema = z.strictObject({
-  name: z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
+  name: z
+    .string({ error: "Name is required" })
+    .trim()
+    .min(1, "Name is required")
+    .max(100, "Name must be at most 100 characters"),
 });
 
 export const revokeTokenSchema = z.strictObject({ id: z.coerce.number().int().positive() });

@@ -1,11 +1,14 @@
 import "server-only";
+
 import { and, count, eq, inArray, ne } from "drizzle-orm";
+
 import type { Tx } from "@/db";
 import { groupMembers, groups, users, type User } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
-import { DomainError, conflict, notFound } from "@/lib/actions/result";
+import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { findUser, groupNamesByUser } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
+
 import { toUserView } from "./queries";
 import { createUserSchema, resetPasswordSchema, updateUserSchema } from "./schema";
 
@@ -38,10 +41,14 @@ export const createUser = defineMutation({
     const passwordHash = await hashPassword(input.password);
     return ctx.write((tx) => {
       // By name only: a username made of digits would be looked up as an id.
-      if (tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get()) throw conflict("username", `A user named "${input.username}" already exists`);
-      const groupRows = input.groups.length ? tx.select().from(groups).where(inArray(groups.name, input.groups)).all() : [];
+      if (tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get())
+        throw conflict("username", `A user named "${input.username}" already exists`);
+      const groupRows = input.groups.length
+        ? tx.select().from(groups).where(inArray(groups.name, input.groups)).all()
+        : [];
       const missing = input.groups.filter((name) => !groupRows.some((group) => group.name === name));
-      if (missing.length) throw new DomainError(422, "Unknown groups", { groups: missing.map((name) => `No group named "${name}"`) });
+      if (missing.length)
+        throw new DomainError(422, "Unknown groups", { groups: missing.map((name) => `No group named "${name}"`) });
       const user = tx
         .insert(users)
         .values({ username: input.username, passwordHash, role: input.role, displayName: input.displayName || null })
@@ -105,7 +112,8 @@ export const resetPassword = defineMutation({
     const passwordHash = await hashPassword(input.password);
     return ctx.write((tx) => {
       const user = requireUser(tx, input.user);
-      if (user.authSource === "oidc") throw new DomainError(409, "This user signs in through single sign-on and has no Berth password");
+      if (user.authSource === "oidc")
+        throw new DomainError(409, "This user signs in through single sign-on and has no Berth password");
       tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id)).run();
       return {
         result: { id: user.id, username: user.username },

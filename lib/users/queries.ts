@@ -1,8 +1,11 @@
 import "server-only";
+
 import { asc } from "drizzle-orm";
+
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 import { findUser, groupNamesByUser } from "@/lib/auth/actor";
+
 import type { UserView } from "./schema";
 
 export function toUserView(user: User, groupNames: string[]): UserView {

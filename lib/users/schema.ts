@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { ROLES } from "@/lib/permissions";
 import { groupNameSchema, passwordSchema, usernameSchema } from "@/lib/validation";
 

@@ -25,7 +25,9 @@ export interface NodeSelectorTerm {
 /** The parts of a pod spec that choose nodes by label. */
 export interface NodeSelection {
   nodeSelector?: Record<string, string>;
-  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } } };
+  affinity?: {
+    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } };
+  };
 }
 
 /** What of a node the selection looks at. */

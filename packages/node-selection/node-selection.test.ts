@@ -1,9 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { matchesNodeSelection, matchesRequiredAffinity, requirementMatches, type NodeSelection, type NodeSelectorRequirement } from "./index";
+
+import {
+  matchesNodeSelection,
+  matchesRequiredAffinity,
+  requirementMatches,
+  type NodeSelection,
+  type NodeSelectorRequirement,
+} from "./index";
 
 const node = { name: "node-a", labels: { "kubernetes.io/hostname": "node-a", zone: "a", size: "4" } };
-const required = (matchExpressions: NodeSelectorRequirement[], matchFields: NodeSelectorRequirement[] = []): NodeSelection => ({
-  affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions, matchFields }] } } },
+const required = (
+  matchExpressions: NodeSelectorRequirement[],
+  matchFields: NodeSelectorRequirement[] = [],
+): NodeSelection => ({
+  affinity: {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions, matchFields }] },
+    },
+  },
 });
 
 describe("matchesNodeSelection", () => {
@@ -20,15 +34,28 @@ describe("matchesNodeSelection", () => {
     expect(matchesNodeSelection(required([{ key: "gpu", operator: "DoesNotExist" }]), node)).toBe(true);
     expect(matchesNodeSelection(required([{ key: "size", operator: "Gt", values: ["2"] }]), node)).toBe(true);
     expect(matchesNodeSelection(required([{ key: "size", operator: "Lt", values: ["2"] }]), node)).toBe(false);
-    expect(matchesNodeSelection(required([], [{ key: "metadata.name", operator: "In", values: ["node-a"] }]), node)).toBe(true);
-    expect(matchesNodeSelection(required([], [{ key: "metadata.name", operator: "NotIn", values: ["node-a"] }]), node)).toBe(false);
+    expect(
+      matchesNodeSelection(required([], [{ key: "metadata.name", operator: "In", values: ["node-a"] }]), node),
+    ).toBe(true);
+    expect(
+      matchesNodeSelection(required([], [{ key: "metadata.name", operator: "NotIn", values: ["node-a"] }]), node),
+    ).toBe(false);
   });
 
   it("ORs terms and ANDs the requirements of one term; an empty term matches nothing", () => {
-    const terms = (...nodeSelectorTerms: object[]): NodeSelection => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } } });
+    const terms = (...nodeSelectorTerms: object[]): NodeSelection => ({
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } },
+    });
     const zone = (value: string) => ({ key: "zone", operator: "In", values: [value] });
-    expect(matchesRequiredAffinity(terms({ matchExpressions: [zone("b")] }, { matchExpressions: [zone("a")] }), node)).toBe(true);
-    expect(matchesRequiredAffinity(terms({ matchExpressions: [zone("a"), { key: "size", operator: "Gt", values: ["4"] }] }), node)).toBe(false);
+    expect(
+      matchesRequiredAffinity(terms({ matchExpressions: [zone("b")] }, { matchExpressions: [zone("a")] }), node),
+    ).toBe(true);
+    expect(
+      matchesRequiredAffinity(
+        terms({ matchExpressions: [zone("a"), { key: "size", operator: "Gt", values: ["4"] }] }),
+        node,
+      ),
+    ).toBe(false);
     expect(matchesRequiredAffinity(terms({}), node)).toBe(false);
     expect(matchesRequiredAffinity({ affinity: {} }, node)).toBe(true);
   });

@@ -22,15 +22,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
+
 import { applyDashboardEvent } from "../../app/(console)/_dashboard/dashboard-stream";
 import type { DashboardSnapshot } from "../../app/(console)/_dashboard/types";
+import { consoleWatches, describeCounts, listsBetween, ms, percentile, total, whoListed } from "./figures";
 import {
   api,
+  commandOf,
   now,
   openSse,
   printTable,
   rssMiB,
-  commandOf,
   signIn,
   simCall,
   simCallOk,
@@ -50,7 +52,6 @@ import {
   type SseStream,
   type WatchEvent,
 } from "./harness";
-import { consoleWatches, describeCounts, listsBetween, ms, percentile, total, whoListed } from "./figures";
 
 const SMOKE = process.env.BERTH_BENCH_SMOKE === "1";
 const clusterArg = process.argv.indexOf("--cluster");
@@ -60,7 +61,8 @@ function numberArg(name: string): number | undefined {
   const index = process.argv.indexOf(name);
   if (index < 0) return undefined;
   const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} needs a positive whole number, got "${process.argv[index + 1]}"`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} needs a positive whole number, got "${process.argv[index + 1]}"`);
   return value;
 }
 const CLUSTERS = numberArg("--clusters") ?? 1;
@@ -101,8 +103,15 @@ function clusterIn(value: unknown): ClusterFigures | undefined {
 const churnPod = (name: string) => ({
   apiVersion: "v1",
   kind: "Pod",
-  metadata: { name, namespace: CHURN_NAMESPACE, labels: { app: "bench-churn" }, annotations: { "sim.berth.dev/start-delay": "100ms" } },
-  spec: { containers: [{ name: "main", image: "busybox:1.36", resources: { requests: { cpu: "10m", memory: "16Mi" } } }] },
+  metadata: {
+    name,
+    namespace: CHURN_NAMESPACE,
+    labels: { app: "bench-churn" },
+    annotations: { "sim.berth.dev/start-delay": "100ms" },
+  },
+  spec: {
+    containers: [{ name: "main", image: "busybox:1.36", resources: { requests: { cpu: "10m", memory: "16Mi" } } }],
+  },
 });
 
 /**
@@ -147,9 +156,11 @@ const OWN_WATCHES = { pods: 1 };
 /** Runs `work` over `items` with at most `limit` at a time. */
 async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** POST that retries what a busy apiserver answers (429, 5xx) and takes 409 as already there. */
@@ -157,7 +168,8 @@ async function createObject(cluster: Simulator, pathname: string, body: unknown)
   for (let attempt = 0; ; attempt++) {
     const res = await simCall(cluster, "POST", pathname, body);
     if (res.status < 300 || res.status === 409) return;
-    if ((res.status !== 429 && res.status < 500) || attempt >= 10) throw new Error(`POST ${pathname} → ${res.status}: ${res.text.slice(0, 300)}`);
+    if ((res.status !== 429 && res.status < 500) || attempt >= 10)
+      throw new Error(`POST ${pathname} → ${res.status}: ${res.text.slice(0, 300)}`);
     await sleep(200 * (attempt + 1));
   }
 }
@@ -190,20 +202,34 @@ async function copySeededPopulation(real: Simulator, seedArgs: string[]): Promis
   }
   const namespaces = [...new Set(pods.map((pod) => pod.metadata.namespace!))];
   const started = now();
-  await eachLimited(namespaces, 10, (name) => createObject(real, "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } }));
+  await eachLimited(namespaces, 10, (name) =>
+    createObject(real, "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } }),
+  );
   // A pod is refused until its namespace's default ServiceAccount exists.
-  await waitFor("a default ServiceAccount in every demo namespace", async () => {
-    const accounts = (await simCallOk(real, "GET", "/api/v1/serviceaccounts?fieldSelector=metadata.name%3Ddefault")).json<{ items: SeededObject[] }>().items;
-    const ready = new Set(accounts.map((account) => account.metadata.namespace));
-    return namespaces.every((name) => ready.has(name));
-  }, 120_000, 500);
+  await waitFor(
+    "a default ServiceAccount in every demo namespace",
+    async () => {
+      const accounts = (
+        await simCallOk(real, "GET", "/api/v1/serviceaccounts?fieldSelector=metadata.name%3Ddefault")
+      ).json<{ items: SeededObject[] }>().items;
+      const ready = new Set(accounts.map((account) => account.metadata.namespace));
+      return namespaces.every((name) => ready.has(name));
+    },
+    120_000,
+    500,
+  );
   let created = 0;
   await eachLimited(pods, 24, async (pod) => {
     const spec = pod.spec as { nodeName?: string; tolerations?: unknown; nodeSelector?: unknown };
     await createObject(real, `/api/v1/namespaces/${pod.metadata.namespace}/pods`, {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, labels: pod.metadata.labels, annotations: pod.metadata.annotations },
+      metadata: {
+        name: pod.metadata.name,
+        namespace: pod.metadata.namespace,
+        labels: pod.metadata.labels,
+        annotations: pod.metadata.annotations,
+      },
       spec: {
         nodeName: spec.nodeName,
         containers: pod.spec.containers!.map((c) => ({ name: c.name, image: c.image, resources: c.resources })),
@@ -211,7 +237,8 @@ async function copySeededPopulation(real: Simulator, seedArgs: string[]): Promis
         ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
       },
     });
-    if (++created % 1000 === 0) console.log(`  ${created}/${pods.length} pods created (${((now() - started) / 1000).toFixed(0)} s)`);
+    if (++created % 1000 === 0)
+      console.log(`  ${created}/${pods.length} pods created (${((now() - started) / 1000).toFixed(0)} s)`);
   });
   await eachLimited(quotas, 10, (quota) =>
     createObject(real, `/api/v1/namespaces/${quota.metadata.namespace}/resourcequotas`, {
@@ -222,9 +249,17 @@ async function copySeededPopulation(real: Simulator, seedArgs: string[]): Promis
     }),
   );
   const runningCount = async () =>
-    (await simCallOk(real, "GET", "/api/v1/pods?fieldSelector=status.phase%3DRunning")).json<{ items: unknown[] }>().items.length;
-  await waitFor(`kwok to run all ${pods.length} pods`, async () => (await runningCount()) >= pods.length, 20 * 60_000, 5000);
-  console.log(`Copied ${namespaces.length} namespaces, ${pods.length} pods (all Running) and ${quotas.length} quotas in ${((now() - started) / 1000).toFixed(0)} s`);
+    (await simCallOk(real, "GET", "/api/v1/pods?fieldSelector=status.phase%3DRunning")).json<{ items: unknown[] }>()
+      .items.length;
+  await waitFor(
+    `kwok to run all ${pods.length} pods`,
+    async () => (await runningCount()) >= pods.length,
+    20 * 60_000,
+    5000,
+  );
+  console.log(
+    `Copied ${namespaces.length} namespaces, ${pods.length} pods (all Running) and ${quotas.length} quotas in ${((now() - started) / 1000).toFixed(0)} s`,
+  );
   return pods.length;
 }
 
@@ -242,17 +277,24 @@ async function startSeededRealCluster(
   notes: string[],
   started: number,
 ): Promise<{ cluster: Simulator; ownWatches: Record<string, number> }> {
-  console.log(`Starting the real control plane with ${CPU_NODES + GPU_NODES} kwok nodes (${GPU_NODES} × ${GPUS_PER_NODE} GPUs)…`);
+  console.log(
+    `Starting the real control plane with ${CPU_NODES + GPU_NODES} kwok nodes (${GPU_NODES} × ${GPUS_PER_NODE} GPUs)…`,
+  );
   const cluster = (running.cluster = await startRealCluster(dataDir, nodeArgs));
   notes.push(`real control plane up ${((now() - started) / 1000).toFixed(0)} s into the bench`);
   console.log(`Copying the simulator's seeded population: ${PODS} pods in ${NAMESPACES} namespaces with quotas…`);
   const copied = await copySeededPopulation(cluster, seedArgs);
-  notes.push(`${copied} pods copied from the simulator's seed and Running ${((now() - started) / 1000).toFixed(0)} s into the bench`);
+  notes.push(
+    `${copied} pods copied from the simulator's seed and Running ${((now() - started) / 1000).toFixed(0)} s into the bench`,
+  );
   await sleep(5000); // let the controllers settle before counting their watches
   const others = consoleWatches(await simStats(cluster), {});
   const ownWatches = { ...others };
-  for (const [resource, count] of Object.entries(OWN_WATCHES)) ownWatches[resource] = (ownWatches[resource] ?? 0) + count;
-  notes.push(`real cluster: watches and LISTs come from the apiserver's /metrics, which count every client; the ${total(others)} watches open before the console started (controllers, scheduler, kwok) are left out`);
+  for (const [resource, count] of Object.entries(OWN_WATCHES))
+    ownWatches[resource] = (ownWatches[resource] ?? 0) + count;
+  notes.push(
+    `real cluster: watches and LISTs come from the apiserver's /metrics, which count every client; the ${total(others)} watches open before the console started (controllers, scheduler, kwok) are left out`,
+  );
   return { cluster, ownWatches };
 }
 
@@ -261,7 +303,14 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const dataDir = tempDataDir("bench-dashboard");
   const started = now();
-  const nodeArgs = ["--nodes", String(CPU_NODES), "--gpu-nodes", String(GPU_NODES), "--gpus-per-node", String(GPUS_PER_NODE)];
+  const nodeArgs = [
+    "--nodes",
+    String(CPU_NODES),
+    "--gpu-nodes",
+    String(GPU_NODES),
+    "--gpus-per-node",
+    String(GPUS_PER_NODE),
+  ];
   const seedArgs = [...nodeArgs, "--pods", String(PODS), "--namespaces", String(NAMESPACES), "--quotas", "--seed", "1"];
   /** What has started so far, for the finally block to stop even when a later step fails. */
   const running: { cluster?: Simulator; app?: Console } = {};
@@ -271,21 +320,41 @@ async function main(): Promise<void> {
     let sim: Simulator;
     let ownWatches: Record<string, number> = OWN_WATCHES;
     if (REAL) {
-      ({ cluster: sim, ownWatches } = await startSeededRealCluster(dataDir, nodeArgs, seedArgs, running, notes, started));
+      ({ cluster: sim, ownWatches } = await startSeededRealCluster(
+        dataDir,
+        nodeArgs,
+        seedArgs,
+        running,
+        notes,
+        started,
+      ));
     } else {
-      console.log(`Seeding the simulator: ${PODS} pods on ${CPU_NODES + GPU_NODES} nodes (${GPU_NODES} × ${GPUS_PER_NODE} GPUs), ${NAMESPACES} namespaces with quotas…`);
+      console.log(
+        `Seeding the simulator: ${PODS} pods on ${CPU_NODES + GPU_NODES} nodes (${GPU_NODES} × ${GPUS_PER_NODE} GPUs), ${NAMESPACES} namespaces with quotas…`,
+      );
       sim = running.cluster = await startSimulator(dataDir, seedArgs);
     }
     console.log("Starting the console (production build)…");
     const app = (running.app = await startConsole(dataDir));
     const session = await signIn(app);
-    await simCallOk(sim, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: CHURN_NAMESPACE } });
+    await simCallOk(sim, "POST", "/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: CHURN_NAMESPACE },
+    });
     if (sim.kind === "real") {
       // A pod is refused until the namespace's default ServiceAccount exists.
-      await waitFor("the churn namespace's default ServiceAccount", async () => (await simCall(sim, "GET", `/api/v1/namespaces/${CHURN_NAMESPACE}/serviceaccounts/default`)).status === 200, 60_000, 100);
+      await waitFor(
+        "the churn namespace's default ServiceAccount",
+        async () =>
+          (await simCall(sim, "GET", `/api/v1/namespaces/${CHURN_NAMESPACE}/serviceaccounts/default`)).status === 200,
+        60_000,
+        100,
+      );
     }
     const runningInCluster = async () =>
-      (await simCallOk(sim, "GET", "/api/v1/pods?fieldSelector=status.phase%3DRunning")).json<{ items: unknown[] }>().items.length;
+      (await simCallOk(sim, "GET", "/api/v1/pods?fieldSelector=status.phase%3DRunning")).json<{ items: unknown[] }>()
+        .items.length;
 
     // Dashboard JSON: wait until the console's informers hold every running pod, then time it.
     console.log("Waiting for the dashboard to show the seeded pods…");
@@ -295,11 +364,18 @@ async function main(): Promise<void> {
     const jsonTimes: number[] = [];
     if (dashboardBuilt) {
       const syncStarted = now();
-      await waitFor("the dashboard to count every running pod", async () => {
-        const figures = clusterIn((await api<unknown>(app, "GET", "/api/v1/dashboard")).body);
-        return figures && figures.stale !== true && figures.runningPods === expectedRunning;
-      }, 180_000, 250);
-      notes.push(`dashboard synced ${((now() - syncStarted) / 1000).toFixed(1)} s after its first request (${((now() - started) / 1000).toFixed(0)} s into the bench)`);
+      await waitFor(
+        "the dashboard to count every running pod",
+        async () => {
+          const figures = clusterIn((await api<unknown>(app, "GET", "/api/v1/dashboard")).body);
+          return figures && figures.stale !== true && figures.runningPods === expectedRunning;
+        },
+        180_000,
+        250,
+      );
+      notes.push(
+        `dashboard synced ${((now() - syncStarted) / 1000).toFixed(1)} s after its first request (${((now() - started) / 1000).toFixed(0)} s into the bench)`,
+      );
     }
 
     // kubectl once the console is idle again: the first call also pays for discovery, as a user's first call would.
@@ -328,13 +404,31 @@ async function main(): Promise<void> {
     const jsonP50 = percentile(jsonTimes, 50);
     const jsonP95 = percentile(jsonTimes, 95);
     const ratio = jsonP50 / kubectlMedian;
-    rows.push({ measure: "kubectl get pods -A -o json (wall, median of 3)", measured: `${ms(kubectlMedian)} (runs: ${kubectlRuns.map(ms).join(", ")}; ${(kubectlBytes / 1e6).toFixed(1)} MB)` });
+    rows.push({
+      measure: "kubectl get pods -A -o json (wall, median of 3)",
+      measured: `${ms(kubectlMedian)} (runs: ${kubectlRuns.map(ms).join(", ")}; ${(kubectlBytes / 1e6).toFixed(1)} MB)`,
+    });
     if (dashboardBuilt) {
-      rows.push({ measure: `GET /api/v1/dashboard p50 (${JSON_REQUESTS} requests)`, target: "< 30 ms", measured: ms(jsonP50), pass: jsonP50 < 30 });
+      rows.push({
+        measure: `GET /api/v1/dashboard p50 (${JSON_REQUESTS} requests)`,
+        target: "< 30 ms",
+        measured: ms(jsonP50),
+        pass: jsonP50 < 30,
+      });
       rows.push({ measure: "GET /api/v1/dashboard p95", measured: ms(jsonP95) });
-      rows.push({ measure: "dashboard p50 / kubectl wall", target: "≤ 0.1×", measured: `${ratio.toFixed(3)}×`, pass: ratio <= 0.1 });
+      rows.push({
+        measure: "dashboard p50 / kubectl wall",
+        target: "≤ 0.1×",
+        measured: `${ratio.toFixed(3)}×`,
+        pass: ratio <= 0.1,
+      });
     } else {
-      rows.push({ measure: "GET /api/v1/dashboard", target: "< 30 ms, ≤ 0.1× kubectl", measured: "not built (404)", pass: false });
+      rows.push({
+        measure: "GET /api/v1/dashboard",
+        target: "< 30 ms, ≤ 0.1× kubectl",
+        measured: "not built (404)",
+        pass: false,
+      });
     }
 
     // A pod change reaching an open dashboard: create → Running and delete, to the SSE count.
@@ -349,7 +443,11 @@ async function main(): Promise<void> {
     const events: WatchEvent[] = [];
     const listed = await simCallOk(sim, "GET", `/api/v1/namespaces/${CHURN_NAMESPACE}/pods`);
     const fromVersion = listed.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;
-    stopWatches.push(await simWatch(sim, `/api/v1/namespaces/${CHURN_NAMESPACE}/pods?resourceVersion=${fromVersion}`, (event) => events.push(event)));
+    stopWatches.push(
+      await simWatch(sim, `/api/v1/namespaces/${CHURN_NAMESPACE}/pods?resourceVersion=${fromVersion}`, (event) =>
+        events.push(event),
+      ),
+    );
     let churned = 0;
     /**
      * One pod created (timed when it runs) and deleted (timed when it is gone): from the
@@ -358,7 +456,12 @@ async function main(): Promise<void> {
     const churn = async (base: number, view: CountView, samples: number[]) => {
       const name = `churn-${churned++}`;
       const change = async (what: string, match: (event: WatchEvent) => boolean, count: number) => {
-        const event = await waitFor(`${name} ${what}`, () => events.find((e) => e.object.metadata.name === name && match(e)), 30_000, 2);
+        const event = await waitFor(
+          `${name} ${what}`,
+          () => events.find((e) => e.object.metadata.name === name && match(e)),
+          30_000,
+          2,
+        );
         samples.push((await view.shownAt(count)) - event.at);
       };
       await view.mark();
@@ -380,7 +483,8 @@ async function main(): Promise<void> {
       streams.push(
         await openSse(streamUrl, session, (message) => {
           const next = applyDashboardEvent(copy, message.event, message.data);
-          if (next === "resync") console.error(`The dashboard stream sent a ${message.event} that does not fit the copy it sent before`);
+          if (next === "resync")
+            console.error(`The dashboard stream sent a ${message.event} that does not fit the copy it sent before`);
           copy = next === "resync" ? undefined : next;
           const figures = clusterIn(copy);
           if (figures?.runningPods === undefined || figures.runningPods === running) return;
@@ -399,7 +503,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < POD_CHANGES / 2; i++) await churn(base, sse, latencies);
       const p50 = percentile(latencies, 50);
       const p95 = percentile(latencies, 95);
-      rows.push({ measure: `pod change → dashboard SSE p95 (${latencies.length} changes, create+delete)`, target: "< 300 ms", measured: `${ms(p95)} (p50 ${ms(p50)}, max ${ms(Math.max(...latencies))})`, pass: p95 < 300 });
+      rows.push({
+        measure: `pod change → dashboard SSE p95 (${latencies.length} changes, create+delete)`,
+        target: "< 300 ms",
+        measured: `${ms(p95)} (p50 ${ms(p50)}, max ${ms(Math.max(...latencies))})`,
+        pass: p95 < 300,
+      });
 
       // Watches and LISTs: 1 open dashboard for 30 s, then 50 for 30 s.
       await sleep(2000);
@@ -418,8 +527,15 @@ async function main(): Promise<void> {
       const listsOne = listsBetween(oneA, oneB);
       const listsOpening = listsBetween(oneB, fiftyA);
       const listsFifty = listsBetween(fiftyA, fiftyB);
-      const startedDuring = total(Object.fromEntries(Object.entries(fiftyB.watches).map(([k, w]) => [k, w.started - (oneA.watches[k]?.started ?? 0)])));
-      rows.push({ measure: "console's apiserver watches, 1 dashboard open", measured: `${total(watchesOne)} (${describeCounts(watchesOne)})` });
+      const startedDuring = total(
+        Object.fromEntries(
+          Object.entries(fiftyB.watches).map(([k, w]) => [k, w.started - (oneA.watches[k]?.started ?? 0)]),
+        ),
+      );
+      rows.push({
+        measure: "console's apiserver watches, 1 dashboard open",
+        measured: `${total(watchesOne)} (${describeCounts(watchesOne)})`,
+      });
       rows.push({
         measure: `console's apiserver watches, ${STREAMS} dashboards open`,
         target: "= with 1",
@@ -435,21 +551,42 @@ async function main(): Promise<void> {
       notes.push("watch counts leave out the bench's own pods watch (it times the pod changes)");
       const listers = whoListed(fiftyB, windowsFrom);
       if (listers) notes.push(`LISTs during the windows (last 50): ${listers}`);
-      notes.push(`watch requests started over both windows: ${startedDuring} (a watch ending by timeout resumes with a new request, no LIST)`);
+      notes.push(
+        `watch requests started over both windows: ${startedDuring} (a watch ending by timeout resumes with a new request, no LIST)`,
+      );
     } else {
-      rows.push({ measure: "pod change → dashboard SSE p95", target: "< 300 ms", measured: `stream not built (HTTP ${streamProbe})`, pass: false });
-      rows.push({ measure: `apiserver watches, 1 vs ${STREAMS} dashboards`, target: "= with 1", measured: "stream not built", pass: false });
+      rows.push({
+        measure: "pod change → dashboard SSE p95",
+        target: "< 300 ms",
+        measured: `stream not built (HTTP ${streamProbe})`,
+        pass: false,
+      });
+      rows.push({
+        measure: `apiserver watches, 1 vs ${STREAMS} dashboards`,
+        target: "= with 1",
+        measured: "stream not built",
+        pass: false,
+      });
     }
 
     // First paint in Chromium, signed in: the first load (cold) and the median of 4 more.
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
     });
     try {
       fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-      await context.addCookies([{ name: session.name, value: session.value, url: app.baseUrl, httpOnly: true, sameSite: "Lax" }]);
+      await context.addCookies([
+        { name: session.name, value: session.value, url: app.baseUrl, httpOnly: true, sameSite: "Lax" },
+      ]);
       const paints: { fcp: number; loaded: number }[] = [];
       for (let i = 0; i < 5; i++) {
         const page = await context.newPage();
@@ -460,11 +597,27 @@ async function main(): Promise<void> {
         await page.close();
       }
       const warm = paints.slice(1);
-      const fcp = percentile(warm.map((p) => p.fcp), 50);
-      const loaded = percentile(warm.map((p) => p.loaded), 50);
-      rows.push({ measure: "dashboard page first-contentful-paint (median of 4 after the first)", target: "< 1.5 s", measured: ms(fcp), pass: fcp < 1500 });
+      const fcp = percentile(
+        warm.map((p) => p.fcp),
+        50,
+      );
+      const loaded = percentile(
+        warm.map((p) => p.loaded),
+        50,
+      );
+      rows.push({
+        measure: "dashboard page first-contentful-paint (median of 4 after the first)",
+        target: "< 1.5 s",
+        measured: ms(fcp),
+        pass: fcp < 1500,
+      });
       rows.push({ measure: "dashboard page load end (median of 4)", measured: ms(loaded) });
-      rows.push({ measure: "first load: first-contentful-paint / load end", target: "< 1.5 s", measured: `${ms(paints[0].fcp)} / ${ms(paints[0].loaded)}`, pass: paints[0].fcp < 1500 });
+      rows.push({
+        measure: "first load: first-contentful-paint / load end",
+        target: "< 1.5 s",
+        measured: `${ms(paints[0].fcp)} / ${ms(paints[0].loaded)}`,
+        pass: paints[0].fcp < 1500,
+      });
 
       // A pod change to the dashboard's "Running pods" figure in the DOM.
       const page = await context.newPage();
@@ -478,10 +631,15 @@ async function main(): Promise<void> {
             seen = (await page.evaluate("window.__benchRunning.length")) as number;
           },
           shownAt: (count) =>
-            waitFor(`the page to show ${count} running pods`, async () => {
-              const changes = (await page.evaluate("window.__benchRunning")) as { count: number; at: number }[];
-              return changes.slice(seen).find((change) => change.count === count)?.at;
-            }, 10_000, 5),
+            waitFor(
+              `the page to show ${count} running pods`,
+              async () => {
+                const changes = (await page.evaluate("window.__benchRunning")) as { count: number; at: number }[];
+                return changes.slice(seen).find((change) => change.count === count)?.at;
+              },
+              10_000,
+              5,
+            ),
         };
         const domLatencies: number[] = [];
         for (let i = 0; i < DOM_CHANGES / 2; i++) await churn(base, dom, domLatencies);
@@ -493,7 +651,12 @@ async function main(): Promise<void> {
           pass: p95 < 300,
         });
       } else {
-        rows.push({ measure: 'pod change → "Running pods" in Chromium\'s DOM', target: "< 300 ms", measured: "no Running pods figure on the page", pass: false });
+        rows.push({
+          measure: 'pod change → "Running pods" in Chromium\'s DOM',
+          target: "< 300 ms",
+          measured: "no Running pods figure on the page",
+          pass: false,
+        });
       }
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       notes.push(`screenshot of the live page after the changes: ${SCREENSHOT}`);
@@ -505,7 +668,12 @@ async function main(): Promise<void> {
     // RSS of the console server with the 10k pods cached (after everything above).
     const pid = app.serverPid();
     const rss = pid ? rssMiB(pid) : undefined;
-    rows.push({ measure: `console server RSS (VmRSS), ${PODS} pods cached`, target: PODS === 10_000 ? "< 400 MB" : undefined, measured: rss ? `${(rss * 1.048576).toFixed(0)} MB (${rss.toFixed(0)} MiB)` : "n/a", pass: PODS === 10_000 ? rss !== undefined && rss * 1.048576 < 400 : undefined });
+    rows.push({
+      measure: `console server RSS (VmRSS), ${PODS} pods cached`,
+      target: PODS === 10_000 ? "< 400 MB" : undefined,
+      measured: rss ? `${(rss * 1.048576).toFixed(0)} MB (${rss.toFixed(0)} MiB)` : "n/a",
+      pass: PODS === 10_000 ? rss !== undefined && rss * 1.048576 < 400 : undefined,
+    });
     if (pid) notes.push(`server process ${pid}: ${commandOf(pid).slice(0, 80)}`);
     if (!dashboardBuilt) notes.push("the dashboard API is not built yet: its rows are MISS");
   } finally {
@@ -515,17 +683,33 @@ async function main(): Promise<void> {
     await running.cluster?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  printTable(`bench:dashboard${SMOKE ? " (smoke)" : ""}${REAL ? " on the real control plane" : ""} — ${PODS} pods, ${CPU_NODES + GPU_NODES} nodes (${GPU_NODES} with GPUs), ${NAMESPACES} namespaces`, rows, notes);
+  printTable(
+    `bench:dashboard${SMOKE ? " (smoke)" : ""}${REAL ? " on the real control plane" : ""} — ${PODS} pods, ${CPU_NODES + GPU_NODES} nodes (${GPU_NODES} with GPUs), ${NAMESPACES} namespaces`,
+    rows,
+    notes,
+  );
 }
 
 if (CLUSTERS > 1 && REAL) {
-  console.error("bench:dashboard: --clusters with --cluster real is not implemented (a real control plane of 100,000 kwok pods is too heavy for one machine; see docs/benchmarks.md)");
+  console.error(
+    "bench:dashboard: --clusters with --cluster real is not implemented (a real control plane of 100,000 kwok pods is too heavy for one machine; see docs/benchmarks.md)",
+  );
   process.exit(1);
 }
-(CLUSTERS > 1 ? import("./fleet").then(({ benchFleet }) => benchFleet({ clusters: CLUSTERS, pods: SMOKE ? 200 : (numberArg("--pods") ?? 100_000), smoke: SMOKE, sims: numberArg("--sims") })) : main()).then(
+(CLUSTERS > 1
+  ? import("./fleet").then(({ benchFleet }) =>
+      benchFleet({
+        clusters: CLUSTERS,
+        pods: SMOKE ? 200 : (numberArg("--pods") ?? 100_000),
+        smoke: SMOKE,
+        sims: numberArg("--sims"),
+      }),
+    )
+  : main()
+).then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error("bench:dashboard could not run:", error instanceof Error ? error.stack ?? error.message : error);
+    console.error("bench:dashboard could not run:", error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

@@ -1,7 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { consoleWatches, describeCounts, listsBetween, ms, percentile, total, whoListed, type SimStats } from "./figures";
 
-const stats = (partial: Partial<SimStats>): SimStats => ({ since: "2026-11-28T00:00:00.000Z", lists: {}, watches: {}, requests: {}, recentLists: [], ...partial });
+import {
+  consoleWatches,
+  describeCounts,
+  listsBetween,
+  ms,
+  percentile,
+  total,
+  whoListed,
+  type SimStats,
+} from "./figures";
+
+const stats = (partial: Partial<SimStats>): SimStats => ({
+  since: "2026-11-28T00:00:00.000Z",
+  lists: {},
+  watches: {},
+  requests: {},
+  recentLists: [],
+  ...partial,
+});
 
 describe("percentile", () => {
   it("takes the nearest rank, so p95 of 20 samples is the 19th", () => {
@@ -22,7 +39,9 @@ describe("percentile", () => {
 
 describe("simulator counters", () => {
   it("leaves the bench's own watches out of the console's", () => {
-    const snapshot = stats({ watches: { pods: { open: 2, started: 5 }, nodes: { open: 1, started: 1 }, events: { open: 0, started: 3 } } });
+    const snapshot = stats({
+      watches: { pods: { open: 2, started: 5 }, nodes: { open: 1, started: 1 }, events: { open: 0, started: 3 } },
+    });
     const console = consoleWatches(snapshot, { pods: 1 });
     expect(console).toEqual({ pods: 1, nodes: 1 });
     expect(total(console)).toBe(2);
@@ -46,7 +65,9 @@ describe("simulator counters", () => {
         { at: "2026-11-28T00:00:06.000Z", path: "/api/v1/namespaces/a/events?fieldSelector=involvedObject.name%3Dx" },
       ],
     });
-    expect(whoListed(snapshot, "2026-11-28T00:00:02.000Z")).toBe("2× /api/v1/pods?limit=500, 1× /api/v1/namespaces/a/events?fieldSelector=involvedObject.name%3Dx");
+    expect(whoListed(snapshot, "2026-11-28T00:00:02.000Z")).toBe(
+      "2× /api/v1/pods?limit=500, 1× /api/v1/namespaces/a/events?fieldSelector=involvedObject.name%3Dx",
+    );
     expect(whoListed(snapshot, "2026-11-28T00:00:07.000Z")).toBe("");
   });
 });

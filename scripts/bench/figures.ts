@@ -9,7 +9,8 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-export const ms = (value: number): string => (Number.isFinite(value) ? `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms` : "n/a");
+export const ms = (value: number): string =>
+  Number.isFinite(value) ? `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms` : "n/a";
 
 export interface SimStats {
   since: string;
@@ -54,4 +55,8 @@ export function consoleWatches(stats: SimStats, own: Record<string, number>): Re
 
 export const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
 export const describeCounts = (counts: Record<string, number>): string =>
-  Object.keys(counts).length ? Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ") : "none";
+  Object.keys(counts).length
+    ? Object.entries(counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")
+    : "none";

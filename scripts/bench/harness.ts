@@ -17,8 +17,9 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import readline from "node:readline";
 import { parse as parseYaml } from "yaml";
-import type { SimStats } from "./figures";
+
 import { freePort } from "../../test/support/ports";
+import type { SimStats } from "./figures";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 export const ADMIN_PASSWORD = "Bench-admin-Pass-1";
@@ -28,7 +29,12 @@ export const now = (): number => performance.timeOrigin + performance.now();
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` gives a truthy value; throws with `what` after the timeout. */
-export async function waitFor<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -85,10 +91,14 @@ export interface Simulator {
  */
 export async function startSimulator(dataDir: string, args: string[]): Promise<Simulator> {
   const kubeconfigPath = path.join(dataDir, "embedded-kubeconfig.yaml");
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "sim", "main.ts"), "--port", "0", "--kubeconfig", kubeconfigPath, ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "sim", "main.ts"), "--port", "0", "--kubeconfig", kubeconfigPath, ...args],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   children.add(child);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("The simulator did not start within 120 s")), 120_000);
@@ -123,10 +133,23 @@ export async function startSimulator(dataDir: string, args: string[]): Promise<S
  */
 export async function startRealCluster(dataDir: string, args: string[]): Promise<Simulator> {
   const kubeconfigPath = path.join(dataDir, "embedded-kubeconfig.yaml");
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "real-cluster.ts"), "--port", "0", "--kubeconfig", kubeconfigPath, ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(root, "scripts", "real-cluster.ts"),
+      "--port",
+      "0",
+      "--kubeconfig",
+      kubeconfigPath,
+      ...args,
+    ],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   children.add(child);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("The real cluster did not start within 60 min")), 60 * 60_000);
@@ -166,19 +189,35 @@ export interface SimResponse {
 const simAgents = new WeakMap<Simulator, Agent>();
 function agentFor(sim: Simulator): Agent {
   let agent = simAgents.get(sim);
-  if (!agent) simAgents.set(sim, (agent = new Agent({ ca: sim.caPem, cert: sim.certPem, key: sim.keyPem, keepAlive: true })));
+  if (!agent)
+    simAgents.set(sim, (agent = new Agent({ ca: sim.caPem, cert: sim.certPem, key: sim.keyPem, keepAlive: true })));
   return agent;
 }
 
-const authorization = (sim: Simulator): Record<string, string> => (sim.token ? { Authorization: `Bearer ${sim.token}` } : {});
+const authorization = (sim: Simulator): Record<string, string> =>
+  sim.token ? { Authorization: `Bearer ${sim.token}` } : {};
 
 /** One request to the simulator's API with its token. */
-export function simCall(sim: Simulator, method: string, pathname: string, body?: unknown, contentType = "application/json"): Promise<SimResponse> {
+export function simCall(
+  sim: Simulator,
+  method: string,
+  pathname: string,
+  body?: unknown,
+  contentType = "application/json",
+): Promise<SimResponse> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       new URL(pathname, sim.url),
-      { method, agent: agentFor(sim), headers: { ...authorization(sim), Accept: "application/json", ...(payload ? { "Content-Type": contentType } : {}) } },
+      {
+        method,
+        agent: agentFor(sim),
+        headers: {
+          ...authorization(sim),
+          Accept: "application/json",
+          ...(payload ? { "Content-Type": contentType } : {}),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -193,7 +232,13 @@ export function simCall(sim: Simulator, method: string, pathname: string, body?:
   });
 }
 
-export async function simCallOk(sim: Simulator, method: string, pathname: string, body?: unknown, contentType?: string): Promise<SimResponse> {
+export async function simCallOk(
+  sim: Simulator,
+  method: string,
+  pathname: string,
+  body?: unknown,
+  contentType?: string,
+): Promise<SimResponse> {
   const res = await simCall(sim, method, pathname, body, contentType);
   if (res.status >= 300) throw new Error(`${method} ${pathname} → ${res.status}: ${res.text.slice(0, 300)}`);
   return res;
@@ -224,7 +269,8 @@ function statsFromMetrics(text: string): SimStats {
     const value = Number(match[3]);
     const resource = labels.subresource ? `${labels.resource}/${labels.subresource}` : labels.resource;
     if (!resource || !value) continue;
-    if (labels.verb === "LIST" && match[1] === "apiserver_request_total") lists[resource] = (lists[resource] ?? 0) + value;
+    if (labels.verb === "LIST" && match[1] === "apiserver_request_total")
+      lists[resource] = (lists[resource] ?? 0) + value;
     if (labels.verb !== "WATCH") continue;
     const watch = (watches[resource] ??= { open: 0, started: 0 });
     watch.started += value;
@@ -235,7 +281,10 @@ function statsFromMetrics(text: string): SimStats {
 
 export interface WatchEvent {
   type: string;
-  object: { metadata: { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> }; status?: { phase?: string } };
+  object: {
+    metadata: { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+    status?: { phase?: string };
+  };
   at: number;
 }
 
@@ -271,7 +320,9 @@ export function simWatch(sim: Simulator, pathname: string, onEvent: (event: Watc
 export function timeKubectl(sim: Simulator, args: string[]): Promise<{ wallMs: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const started = now();
-    const child = spawn("/usr/bin/kubectl", ["--kubeconfig", sim.kubeconfigPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/kubectl", ["--kubeconfig", sim.kubeconfigPath, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let bytes = 0;
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (bytes += chunk.length));
@@ -365,7 +416,8 @@ export async function startConsole(dataDir: string): Promise<Console> {
   const log = fs.createWriteStream(path.join(dataDir, "console.log"));
   child.stdout!.on("data", (chunk: Buffer) => {
     log.write(chunk);
-    for (const line of chunk.toString().split("\n")) if (/build|error|compiled/i.test(line)) console.error(`[console] ${line}`);
+    for (const line of chunk.toString().split("\n"))
+      if (/build|error|compiled/i.test(line)) console.error(`[console] ${line}`);
   });
   let exited = false;
   child.once("exit", () => (exited = true));
@@ -400,7 +452,12 @@ export async function startConsole(dataDir: string): Promise<Console> {
 /** Authorization header of the bootstrap (admin) API token. */
 export const tokenHeaders = { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
 
-export async function api<T>(app: Console, method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function api<T>(
+  app: Console,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${app.baseUrl}${pathname}`, {
     method,
     headers: { ...tokenHeaders, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
@@ -418,7 +475,8 @@ export async function api<T>(app: Console, method: string, pathname: string, bod
 
 export async function apiOk<T>(app: Console, method: string, pathname: string, body?: unknown): Promise<T> {
   const res = await api<T>(app, method, pathname, body);
-  if (res.status >= 300) throw new Error(`${method} ${pathname} → ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`);
+  if (res.status >= 300)
+    throw new Error(`${method} ${pathname} → ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`);
   return res.body;
 }
 
@@ -471,38 +529,46 @@ export interface SseStream {
 }
 
 /** Opens an SSE stream with the session cookie; resolves once the response headers arrived. */
-export function openSse(url: string, session: Session, onMessage: (message: SseMessage) => void = () => {}): Promise<SseStream> {
+export function openSse(
+  url: string,
+  session: Session,
+  onMessage: (message: SseMessage) => void = () => {},
+): Promise<SseStream> {
   return new Promise((resolve, reject) => {
     const messages: SseMessage[] = [];
-    const req = httpRequest(url, { headers: { Cookie: session.cookie, Accept: "text/event-stream" } }, (res: IncomingMessage) => {
-      if (res.statusCode !== 200) {
-        reject(new Error(`GET ${url} → ${res.statusCode}`));
-        res.resume();
-        return;
-      }
-      let buffer = "";
-      res.on("data", (chunk: Buffer) => {
-        const at = now();
-        buffer += chunk.toString("utf8");
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let event = "message";
-          const data: string[] = [];
-          for (const line of block.split("\n")) {
-            if (line.startsWith("event:")) event = line.slice(6).trim();
-            else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-          }
-          if (data.length === 0) continue; // a comment (keepalive)
-          const message = { event, data: data.join("\n"), at };
-          messages.push(message);
-          onMessage(message);
+    const req = httpRequest(
+      url,
+      { headers: { Cookie: session.cookie, Accept: "text/event-stream" } },
+      (res: IncomingMessage) => {
+        if (res.statusCode !== 200) {
+          reject(new Error(`GET ${url} → ${res.statusCode}`));
+          res.resume();
+          return;
         }
-      });
-      res.on("error", () => {});
-      resolve({ messages, close: () => req.destroy() });
-    });
+        let buffer = "";
+        res.on("data", (chunk: Buffer) => {
+          const at = now();
+          buffer += chunk.toString("utf8");
+          let end: number;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            let event = "message";
+            const data: string[] = [];
+            for (const line of block.split("\n")) {
+              if (line.startsWith("event:")) event = line.slice(6).trim();
+              else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+            }
+            if (data.length === 0) continue; // a comment (keepalive)
+            const message = { event, data: data.join("\n"), at };
+            messages.push(message);
+            onMessage(message);
+          }
+        });
+        res.on("error", () => {});
+        resolve({ messages, close: () => req.destroy() });
+      },
+    );
     req.on("error", (error) => reject(error));
     req.end();
   });
@@ -524,7 +590,12 @@ export function loadAverage(): string {
 
 export function printTable(title: string, rows: ResultRow[], notes: string[] = []): void {
   const headers = ["measure", "target", "measured", "result"];
-  const cells = rows.map((r) => [r.measure, r.target ?? "", r.measured, r.pass === undefined ? "" : r.pass ? "PASS" : "MISS"]);
+  const cells = rows.map((r) => [
+    r.measure,
+    r.target ?? "",
+    r.measured,
+    r.pass === undefined ? "" : r.pass ? "PASS" : "MISS",
+  ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(" | ")} |`;
   console.log(`\n${title}`);

@@ -15,6 +15,17 @@
  */
 import fs from "node:fs";
 import { chromium } from "@playwright/test";
+
+import {
+  consoleWatches,
+  describeCounts,
+  listsBetween,
+  ms,
+  percentile,
+  total,
+  whoListed,
+  type SimStats,
+} from "./figures";
 import {
   apiOk,
   now,
@@ -34,7 +45,6 @@ import {
   type Simulator,
   type WatchEvent,
 } from "./harness";
-import { consoleWatches, describeCounts, listsBetween, ms, percentile, type SimStats, total, whoListed } from "./figures";
 
 const SMOKE = process.env.BERTH_BENCH_SMOKE === "1";
 const RUNS_ONE_PAGE = SMOKE ? 2 : 12;
@@ -92,7 +102,15 @@ interface PageTimes {
  * Submits one run, opens `pages` run-page streams on it, and waits until every stream has seen
  * it succeed. Transitions that happened before all streams were open are not counted.
  */
-async function followRun(app: Console, session: Session, phases: PhaseTimes, pages: number, startDelay: string, samples: Samples, sim: Simulator): Promise<RunCounts> {
+async function followRun(
+  app: Console,
+  session: Session,
+  phases: PhaseTimes,
+  pages: number,
+  startDelay: string,
+  samples: Samples,
+  sim: Simulator,
+): Promise<RunCounts> {
   const submittedAt = new Date().toISOString();
   const before = await simStats(sim);
   const id = await submitRun(app, startDelay, "1s");
@@ -102,21 +120,33 @@ async function followRun(app: Console, session: Session, phases: PhaseTimes, pag
       const times: PageTimes = { status: new Map(), phase: new Map() };
       pageTimes.push(times);
       return openSse(`${app.baseUrl}/api/stream/runs/${id}`, session, (message) => {
-        const data = JSON.parse(message.data) as { status?: string; reason?: string | null; pods?: { phase: string }[] };
-        if (message.event === "run" && data.status && !times.status.has(data.status)) times.status.set(data.status, message.at);
+        const data = JSON.parse(message.data) as {
+          status?: string;
+          reason?: string | null;
+          pods?: { phase: string }[];
+        };
+        if (message.event === "run" && data.status && !times.status.has(data.status))
+          times.status.set(data.status, message.at);
         if (message.event === "run" && data.reason) times.reason = data.reason;
-        if (message.event === "pods") for (const pod of data.pods ?? []) if (!times.phase.has(pod.phase)) times.phase.set(pod.phase, message.at);
+        if (message.event === "pods")
+          for (const pod of data.pods ?? []) if (!times.phase.has(pod.phase)) times.phase.set(pod.phase, message.at);
       });
     }),
   );
   const allOpen = now();
   const whileOpen = await simStats(sim);
   try {
-    await waitFor(`run ${id} to end on ${pages} page(s)`, () => pageTimes.every((t) => t.status.has("succeeded") || t.status.has("failed")), 60_000);
+    await waitFor(
+      `run ${id} to end on ${pages} page(s)`,
+      () => pageTimes.every((t) => t.status.has("succeeded") || t.status.has("failed")),
+      60_000,
+    );
     const failed = pageTimes.find((t) => t.status.has("failed"));
     if (failed) throw new Error(`Run ${id} failed: ${failed.reason ?? "no reason given"}`);
     // `event: pods` is debounced, so the last phase may come a little after the final status.
-    await waitFor("the final pod phase", () => pageTimes.every((t) => t.phase.has("Succeeded")), 3_000).catch(() => undefined);
+    await waitFor("the final pod phase", () => pageTimes.every((t) => t.phase.has("Succeeded")), 3_000).catch(
+      () => undefined,
+    );
     const seen = phases.get(id);
     for (const { phase, status } of TRANSITIONS) {
       const changedAt = seen?.get(phase);
@@ -146,8 +176,11 @@ interface RunCounts {
 /** LISTs per run, averaged over runs, by resource. */
 function listsPerRun(counts: RunCounts[]): Record<string, number> {
   const sum: Record<string, number> = {};
-  for (const { lists } of counts) for (const [resource, n] of Object.entries(lists)) sum[resource] = (sum[resource] ?? 0) + n;
-  return Object.fromEntries(Object.entries(sum).map(([resource, n]) => [resource, Math.round((n / counts.length) * 10) / 10]));
+  for (const { lists } of counts)
+    for (const [resource, n] of Object.entries(lists)) sum[resource] = (sum[resource] ?? 0) + n;
+  return Object.fromEntries(
+    Object.entries(sum).map(([resource, n]) => [resource, Math.round((n / counts.length) * 10) / 10]),
+  );
 }
 
 /**
@@ -171,16 +204,29 @@ const OBSERVE_STATUS = `new Promise((resolve) => {
   setTimeout(() => { observer.disconnect(); resolve({ seen, error: "timed out" }); }, 60000);
 })`;
 
-async function browserSamples(app: Console, session: Session, phases: PhaseTimes): Promise<{ samples: number[]; notes: string[] }> {
+async function browserSamples(
+  app: Console,
+  session: Session,
+  phases: PhaseTimes,
+): Promise<{ samples: number[]; notes: string[] }> {
   const samples: number[] = [];
   const notes: string[] = [];
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
   try {
     const context = await browser.newContext();
-    await context.addCookies([{ name: session.name, value: session.value, url: app.baseUrl, httpOnly: true, sameSite: "Lax" }]);
+    await context.addCookies([
+      { name: session.name, value: session.value, url: app.baseUrl, httpOnly: true, sameSite: "Lax" },
+    ]);
     for (let i = 0; i < BROWSER_RUNS; i++) {
       const page = await context.newPage();
       const id = await submitRun(app, "4s", "1500ms");
@@ -210,7 +256,9 @@ function latencyRow(measure: string, values: number[], withTarget: boolean): Res
   return {
     measure: `${measure} (${values.length} samples)`,
     target: withTarget ? `p95 < ${TARGET_P95_MS} ms` : undefined,
-    measured: values.length ? `p50 ${ms(percentile(values, 50))}, p95 ${ms(p95)}, max ${ms(Math.max(...values))}` : "no samples",
+    measured: values.length
+      ? `p50 ${ms(percentile(values, 50))}, p95 ${ms(p95)}, max ${ms(Math.max(...values))}`
+      : "no samples",
     pass: withTarget ? values.length > 0 && p95 < TARGET_P95_MS : undefined,
   };
 }
@@ -226,14 +274,30 @@ async function main(): Promise<void> {
   try {
     const session = await signIn(app);
     // The config runs in an existing namespace, as a cluster admin would have prepared it.
-    await simCallOk(sim, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } });
-    await apiOk(app, "POST", "/api/v1/execution-configs", { name: CONFIG, image: "python:3.12-slim", namespace: NAMESPACE, usableBy: "all" });
-    await apiOk(app, "POST", "/api/v1/projects", { key: PROJECT, name: "Bench", executionConfig: CONFIG, cluster: "embedded" });
+    await simCallOk(sim, "POST", "/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: NAMESPACE },
+    });
+    await apiOk(app, "POST", "/api/v1/execution-configs", {
+      name: CONFIG,
+      image: "python:3.12-slim",
+      namespace: NAMESPACE,
+      usableBy: "all",
+    });
+    await apiOk(app, "POST", "/api/v1/projects", {
+      key: PROJECT,
+      name: "Bench",
+      executionConfig: CONFIG,
+      cluster: "embedded",
+    });
 
     const phases: PhaseTimes = new Map();
     const listed = await simCallOk(sim, "GET", `/api/v1/pods?labelSelector=${RUN_LABEL}`);
     const fromVersion = listed.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;
-    stopWatch = await simWatch(sim, `/api/v1/pods?labelSelector=${RUN_LABEL}&resourceVersion=${fromVersion}`, (event) => recordPhase(phases, event));
+    stopWatch = await simWatch(sim, `/api/v1/pods?labelSelector=${RUN_LABEL}&resourceVersion=${fromVersion}`, (event) =>
+      recordPhase(phases, event),
+    );
 
     // Warm-up: the first run starts the console's informers and loads the routes.
     await followRun(app, session, phases, 1, "500ms", { status: [], pods: [] }, sim);
@@ -245,7 +309,8 @@ async function main(): Promise<void> {
     console.log(`${RUNS_MANY_PAGES} runs with ${PAGES} open run pages each…`);
     const many: Samples = { status: [], pods: [] };
     const statsMany: RunCounts[] = [];
-    for (let i = 0; i < RUNS_MANY_PAGES; i++) statsMany.push(await followRun(app, session, phases, PAGES, "3s", many, sim));
+    for (let i = 0; i < RUNS_MANY_PAGES; i++)
+      statsMany.push(await followRun(app, session, phases, PAGES, "3s", many, sim));
 
     rows.push(latencyRow("pod phase change → run status on 1 page (event: run)", one.status, true));
     rows.push(latencyRow("pod phase change → pod phase on 1 page (event: pods)", one.pods, false));
@@ -254,7 +319,10 @@ async function main(): Promise<void> {
 
     const oneWatches = consoleWatches(statsOne[statsOne.length - 1].whileOpen, OWN_WATCHES);
     const manyWatches = consoleWatches(statsMany[statsMany.length - 1].whileOpen, OWN_WATCHES);
-    rows.push({ measure: "console's apiserver watches, 1 run page open", measured: `${total(oneWatches)} (${describeCounts(oneWatches)})` });
+    rows.push({
+      measure: "console's apiserver watches, 1 run page open",
+      measured: `${total(oneWatches)} (${describeCounts(oneWatches)})`,
+    });
     rows.push({
       measure: `console's apiserver watches, ${PAGES} run pages open`,
       target: "= with 1",
@@ -289,7 +357,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error("bench:live could not run:", error instanceof Error ? error.stack ?? error.message : error);
+    console.error("bench:live could not run:", error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { imageCannotBePulled, parseDuration, parseInitExitCodes, parseRange, podBehaviour } from "./annotations";
 import type { Pod } from "./model";
 
@@ -12,8 +13,17 @@ describe("annotation parsing", () => {
   });
 
   it("reads init container exit codes by name, or a bare code for the first init container that is not a sidecar", () => {
-    const pod = { metadata: { name: "p", namespace: "n", uid: "u" }, spec: { initContainers: [{ name: "proxy", restartPolicy: "Always" }, { name: "istio-init" }, { name: "setup" }], containers: [] } } as unknown as Pod;
-    expect([...parseInitExitCodes("istio-init=1, setup=2", pod)]).toEqual([["istio-init", 1], ["setup", 2]]);
+    const pod = {
+      metadata: { name: "p", namespace: "n", uid: "u" },
+      spec: {
+        initContainers: [{ name: "proxy", restartPolicy: "Always" }, { name: "istio-init" }, { name: "setup" }],
+        containers: [],
+      },
+    } as unknown as Pod;
+    expect([...parseInitExitCodes("istio-init=1, setup=2", pod)]).toEqual([
+      ["istio-init", 1],
+      ["setup", 2],
+    ]);
     expect([...parseInitExitCodes("3", pod)]).toEqual([["istio-init", 3]]);
     expect([...parseInitExitCodes("nonsense", pod)]).toEqual([]);
     expect([...parseInitExitCodes(undefined, pod)]).toEqual([]);
@@ -37,15 +47,39 @@ describe("annotation parsing", () => {
     const pod: Pod = {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name: "p", namespace: "n", uid: "u", annotations: { "sim.berth.dev/duration": "2s", "sim.berth.dev/exit-code": "3", "sim.berth.dev/log-lines": "a\nb" } },
+      metadata: {
+        name: "p",
+        namespace: "n",
+        uid: "u",
+        annotations: {
+          "sim.berth.dev/duration": "2s",
+          "sim.berth.dev/exit-code": "3",
+          "sim.berth.dev/log-lines": "a\nb",
+        },
+      },
       spec: { containers: [{ name: "c", image: "x:1" }] },
     };
-    expect(podBehaviour(pod)).toMatchObject({ durationMs: 2000, exitCode: 3, oom: false, imagePullFails: false, logLines: ["a", "b"], startDelayMs: 500, shutdownMs: 1000 });
+    expect(podBehaviour(pod)).toMatchObject({
+      durationMs: 2000,
+      exitCode: 3,
+      oom: false,
+      imagePullFails: false,
+      logLines: ["a", "b"],
+      startDelayMs: 500,
+      shutdownMs: 1000,
+    });
   });
 
   it("reads the Kaniko build annotations (a bare step-ms is milliseconds)", () => {
-    const pod = (annotations: Record<string, string>): Pod => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "n", uid: "u", annotations }, spec: { containers: [] } });
-    expect(podBehaviour(pod({ "sim.berth.dev/step-ms": "250", "sim.berth.dev/fail-run": "pip install" }))).toMatchObject({ stepMs: 250, failRun: "pip install" });
+    const pod = (annotations: Record<string, string>): Pod => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p", namespace: "n", uid: "u", annotations },
+      spec: { containers: [] },
+    });
+    expect(
+      podBehaviour(pod({ "sim.berth.dev/step-ms": "250", "sim.berth.dev/fail-run": "pip install" })),
+    ).toMatchObject({ stepMs: 250, failRun: "pip install" });
     expect(podBehaviour(pod({ "sim.berth.dev/step-ms": "1s" })).stepMs).toBe(1000);
     expect(podBehaviour(pod({})).stepMs).toBeUndefined();
     expect(podBehaviour(pod({ "sim.berth.dev/fail-run": "" })).failRun).toBeUndefined();

@@ -10,8 +10,25 @@
  */
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { argDeclarations, envAssignments, expandVariables, parseDockerfile, type Instruction, type Stage } from "./dockerfile";
-import { FAIL_MARKER, findMissingSource, imageDigest, neededStages, repositoryOf, stageRef, type BuildPlan, type LogEntry } from "./kaniko";
+
+import {
+  argDeclarations,
+  envAssignments,
+  expandVariables,
+  parseDockerfile,
+  type Instruction,
+  type Stage,
+} from "./dockerfile";
+import {
+  FAIL_MARKER,
+  findMissingSource,
+  imageDigest,
+  neededStages,
+  repositoryOf,
+  stageRef,
+  type BuildPlan,
+  type LogEntry,
+} from "./kaniko";
 import { parseFlags } from "./kaniko-args";
 import type { Container } from "./model";
 import type { ContainerFiles } from "./volumes";
@@ -88,12 +105,21 @@ export function buildctlOptions(argv: string[]): BuildctlOptions {
   }
   const context = posix.resolve("/", locals.get("context") ?? ".");
   const dockerfileDir = posix.resolve("/", locals.get("dockerfile") ?? locals.get("context") ?? ".");
-  const outputs = (flags.get("output") ?? []).map(outputAttributes).filter((output) => output.get("type") === "image" || output.get("type") === "registry");
-  const push = outputs.some((output) => output.get("type") === "registry" || ["true", "1"].includes(output.get("push") ?? ""));
+  const outputs = (flags.get("output") ?? [])
+    .map(outputAttributes)
+    .filter((output) => output.get("type") === "image" || output.get("type") === "registry");
+  const push = outputs.some(
+    (output) => output.get("type") === "registry" || ["true", "1"].includes(output.get("push") ?? ""),
+  );
   return {
     context,
     dockerfile: posix.join(dockerfileDir, opts.get("filename") ?? "Dockerfile"),
-    destinations: outputs.flatMap((output) => (output.get("name") ?? "").split(",").map((name) => name.trim()).filter(Boolean)),
+    destinations: outputs.flatMap((output) =>
+      (output.get("name") ?? "")
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
     push,
     buildArgs,
     target: opts.get("target") || undefined,
@@ -127,42 +153,99 @@ export interface BuildkitInput {
 
 /** The `error: failed to solve: …` failure: the vertex's ERROR line, the summary block, buildctl's last line. */
 function solveFailure(steps: LogEntry[][], vertex: number, title: string, error: string, output: string[]): BuildPlan {
-  const lines = [raw(`#${vertex} ERROR: ${error}`), raw("------"), raw(` > ${title}:`), ...output.map(raw), raw("------"), raw(`error: failed to solve: ${error}`)];
+  const lines = [
+    raw(`#${vertex} ERROR: ${error}`),
+    raw("------"),
+    raw(` > ${title}:`),
+    ...output.map(raw),
+    raw("------"),
+    raw(`error: failed to solve: ${error}`),
+  ];
   return { steps: [...steps, lines], exitCode: 1 };
 }
 
 /** The whole `buildctl build` run: reading the Dockerfile, each stage's vertices, exporting and pushing. */
 export function planBuildkitBuild(input: BuildkitInput): BuildPlan {
   const { options, files, stepMs } = input;
-  if (options.frontend !== "dockerfile.v0") return { steps: [[raw(`error: invalid frontend: ${options.frontend ?? "(none)"}; this simulator runs dockerfile.v0 only`)]], exitCode: 1 };
+  if (options.frontend !== "dockerfile.v0")
+    return {
+      steps: [
+        [raw(`error: invalid frontend: ${options.frontend ?? "(none)"}; this simulator runs dockerfile.v0 only`)],
+      ],
+      exitCode: 1,
+    };
   const source = files.read(options.dockerfile);
   const load = [raw("#1 [internal] load build definition from Dockerfile")];
   if (source === undefined) {
-    return { steps: [[...load, raw(`#1 ERROR: failed to read dockerfile: open ${posix.basename(options.dockerfile)}: no such file or directory`), raw(`error: failed to solve: failed to read dockerfile: open ${posix.basename(options.dockerfile)}: no such file or directory`)]], exitCode: 1 };
+    return {
+      steps: [
+        [
+          ...load,
+          raw(
+            `#1 ERROR: failed to read dockerfile: open ${posix.basename(options.dockerfile)}: no such file or directory`,
+          ),
+          raw(
+            `error: failed to solve: failed to read dockerfile: open ${posix.basename(options.dockerfile)}: no such file or directory`,
+          ),
+        ],
+      ],
+      exitCode: 1,
+    };
   }
-  load.push(raw(`#1 transferring dockerfile: ${Buffer.byteLength(source)}B done`), raw(`#1 DONE ${seconds(stepMs / 10)}`), raw(""));
+  load.push(
+    raw(`#1 transferring dockerfile: ${Buffer.byteLength(source)}B done`),
+    raw(`#1 DONE ${seconds(stepMs / 10)}`),
+    raw(""),
+  );
   const parsed = parseDockerfile(source);
   if (!parsed.ok) return { steps: [load, [raw(`error: failed to solve: ${parsed.error}`)]], exitCode: 1 };
   const { stages, metaArgs } = parsed.dockerfile;
-  const target = options.target ? stages.find((s) => s.name === options.target!.toLowerCase()) : stages[stages.length - 1];
-  if (!target) return { steps: [load, [raw(`error: failed to solve: target stage "${options.target}" could not be found`)]], exitCode: 1 };
+  const target = options.target
+    ? stages.find((s) => s.name === options.target!.toLowerCase())
+    : stages[stages.length - 1];
+  if (!target)
+    return {
+      steps: [load, [raw(`error: failed to solve: target stage "${options.target}" could not be found`)]],
+      exitCode: 1,
+    };
   const built = stages.filter((s) => neededStages(stages, target).has(s.index));
   const globals: Record<string, string | undefined> = {};
-  for (const arg of metaArgs) for (const [k, v] of argDeclarations(arg)) globals[k] = options.buildArgs[k] ?? (v === undefined ? undefined : expandVariables(v, globals));
+  for (const arg of metaArgs)
+    for (const [k, v] of argDeclarations(arg))
+      globals[k] = options.buildArgs[k] ?? (v === undefined ? undefined : expandVariables(v, globals));
   const baseName = (stage: Stage) => expandVariables(stage.base, globals);
-  const remote = [...new Set(built.filter((s) => !stageRef(stages, baseName(s), s.index) && baseName(s) !== "scratch").map(baseName))];
+  const remote = [
+    ...new Set(built.filter((s) => !stageRef(stages, baseName(s), s.index) && baseName(s) !== "scratch").map(baseName)),
+  ];
 
   let next = 2;
   const steps: LogEntry[][] = [load];
   const metadata = remote.map((image) => ({ image, vertex: next++ }));
-  for (const { image, vertex } of metadata) steps.push([raw(`#${vertex} [internal] load metadata for ${normalizedName(image)}`), raw(`#${vertex} DONE ${seconds(stepMs * 2)}`), raw("")]);
+  for (const { image, vertex } of metadata)
+    steps.push([
+      raw(`#${vertex} [internal] load metadata for ${normalizedName(image)}`),
+      raw(`#${vertex} DONE ${seconds(stepMs * 2)}`),
+      raw(""),
+    ]);
   const ignore = next++;
-  steps.push([raw(`#${ignore} [internal] load .dockerignore`), raw(`#${ignore} transferring context: 2B done`), raw(`#${ignore} DONE 0.0s`), raw("")]);
-  const usesContext = built.some((s) => s.instructions.some((i) => (i.name === "COPY" || i.name === "ADD") && i.flags.from === undefined));
+  steps.push([
+    raw(`#${ignore} [internal] load .dockerignore`),
+    raw(`#${ignore} transferring context: 2B done`),
+    raw(`#${ignore} DONE 0.0s`),
+    raw(""),
+  ]);
+  const usesContext = built.some((s) =>
+    s.instructions.some((i) => (i.name === "COPY" || i.name === "ADD") && i.flags.from === undefined),
+  );
   if (usesContext) {
     const vertex = next++;
     const size = files.list(options.context).reduce((sum, file) => sum + Buffer.byteLength(files.read(file) ?? ""), 0);
-    steps.push([raw(`#${vertex} [internal] load build context`), raw(`#${vertex} transferring context: ${size}B done`), raw(`#${vertex} DONE 0.0s`), raw("")]);
+    steps.push([
+      raw(`#${vertex} [internal] load build context`),
+      raw(`#${vertex} transferring context: ${size}B done`),
+      raw(`#${vertex} DONE 0.0s`),
+      raw(""),
+    ]);
   }
 
   const failed = { done: false };
@@ -176,15 +259,22 @@ export function planBuildkitBuild(input: BuildkitInput): BuildPlan {
     if (!parent && base !== "scratch") {
       const vertex = next++;
       const pinned = `${normalizedName(base)}@sha256:${sha(normalizedName(base))}`;
-      steps.push([raw(`#${vertex} [${prefix}1/${total}] FROM ${pinned}`), raw(`#${vertex} resolve ${pinned} 0.0s done`), raw(`#${vertex} DONE ${seconds(stepMs)}`), raw("")]);
+      steps.push([
+        raw(`#${vertex} [${prefix}1/${total}] FROM ${pinned}`),
+        raw(`#${vertex} resolve ${pinned} 0.0s done`),
+        raw(`#${vertex} DONE ${seconds(stepMs)}`),
+        raw(""),
+      ]);
     }
     const vars: Record<string, string | undefined> = {};
     let shell = ["/bin/sh", "-c"];
     let position = 1;
     for (const instruction of stage.instructions) {
-      if (instruction.name === "ENV") for (const [k, v] of envAssignments(instruction)) vars[k] = expandVariables(v, vars);
+      if (instruction.name === "ENV")
+        for (const [k, v] of envAssignments(instruction)) vars[k] = expandVariables(v, vars);
       if (instruction.name === "ARG") {
-        for (const [k, v] of argDeclarations(instruction)) vars[k] = options.buildArgs[k] ?? (v === undefined ? (vars[k] ?? globals[k]) : expandVariables(v, vars));
+        for (const [k, v] of argDeclarations(instruction))
+          vars[k] = options.buildArgs[k] ?? (v === undefined ? (vars[k] ?? globals[k]) : expandVariables(v, vars));
       }
       if (instruction.name === "SHELL") shell = instruction.json ?? shell;
       if (!isVertex(instruction)) continue;
@@ -194,14 +284,21 @@ export function planBuildkitBuild(input: BuildkitInput): BuildPlan {
       const head = [raw(`#${vertex} ${title}`)];
       if (instruction.name === "RUN") {
         const marked = instruction.args.includes(FAIL_MARKER);
-        const byAnnotation = input.failRun !== undefined && input.failRun !== "" && instruction.args.includes(input.failRun);
+        const byAnnotation =
+          input.failRun !== undefined && input.failRun !== "" && instruction.args.includes(input.failRun);
         if (!failed.done && (marked || byAnnotation)) {
           failed.done = true;
           const why = marked ? `marked "${FAIL_MARKER}"` : `annotation sim.berth.dev/fail-run="${input.failRun}"`;
           const output = `0.105 berth-sim: this RUN fails on purpose (${why})`;
           const command = instruction.json ? instruction.json.join(" ") : [...shell, instruction.args].join(" ");
           steps.push([...head, raw(`#${vertex} ${output}`)]);
-          return solveFailure(steps, vertex, title, `process "${command.replace(/"/g, '\\"')}" did not complete successfully: exit code: 1`, [output]);
+          return solveFailure(
+            steps,
+            vertex,
+            title,
+            `process "${command.replace(/"/g, '\\"')}" did not complete successfully: exit code: 1`,
+            [output],
+          );
         }
       }
       if (instruction.name === "COPY" || instruction.name === "ADD") {
@@ -209,7 +306,13 @@ export function planBuildkitBuild(input: BuildkitInput): BuildPlan {
         if (missing) {
           steps.push(head);
           const ref = sha(options.context).slice(0, 25);
-          return solveFailure(steps, vertex, title, `failed to calculate checksum of ref ${ref}::${ref}: "/${missing.source.replace(/^\.?\//, "")}": not found`, []);
+          return solveFailure(
+            steps,
+            vertex,
+            title,
+            `failed to calculate checksum of ref ${ref}::${ref}: "/${missing.source.replace(/^\.?\//, "")}": not found`,
+            [],
+          );
         }
       }
       steps.push([...head, raw(`#${vertex} DONE ${seconds(stepMs)}`), raw("")]);
@@ -228,7 +331,8 @@ export function planBuildkitBuild(input: BuildkitInput): BuildPlan {
   steps.push(exporting);
   if (options.push) {
     const pushing: LogEntry[] = [raw(`#${vertex} pushing layers ${seconds(stepMs)} done`)];
-    for (const name of options.destinations) pushing.push(raw(`#${vertex} pushing manifest for ${name}@${digest} 0.1s done`));
+    for (const name of options.destinations)
+      pushing.push(raw(`#${vertex} pushing manifest for ${name}@${digest} 0.1s done`));
     pushing.push(raw(`#${vertex} DONE ${seconds(stepMs * 3)}`));
     steps.push(pushing);
   } else {
@@ -246,7 +350,11 @@ export function buildkitMetadata(plan: BuildPlan, options: BuildctlOptions): str
   const config = `sha256:${sha(`config\0${plan.digest}`)}`;
   const metadata = {
     "containerimage.config.digest": config,
-    "containerimage.descriptor": { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: plan.digest, size: 1024 },
+    "containerimage.descriptor": {
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: plan.digest,
+      size: 1024,
+    },
     "containerimage.digest": plan.digest,
     "image.name": options.destinations.join(","),
   };

@@ -8,8 +8,24 @@
  */
 
 export const INSTRUCTIONS = [
-  "FROM", "RUN", "COPY", "ADD", "ENV", "ARG", "WORKDIR", "USER", "LABEL", "EXPOSE", "CMD", "ENTRYPOINT",
-  "SHELL", "VOLUME", "HEALTHCHECK", "STOPSIGNAL", "ONBUILD", "MAINTAINER",
+  "FROM",
+  "RUN",
+  "COPY",
+  "ADD",
+  "ENV",
+  "ARG",
+  "WORKDIR",
+  "USER",
+  "LABEL",
+  "EXPOSE",
+  "CMD",
+  "ENTRYPOINT",
+  "SHELL",
+  "VOLUME",
+  "HEALTHCHECK",
+  "STOPSIGNAL",
+  "ONBUILD",
+  "MAINTAINER",
 ] as const;
 export type InstructionName = (typeof INSTRUCTIONS)[number];
 
@@ -57,13 +73,17 @@ const FLAGS: Partial<Record<InstructionName, string[]>> = {
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 class DockerfileSyntaxError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
     super(message);
   }
 }
 
 /** BuildKit's wrapper for errors found while reading one instruction. */
-const atLine = (line: number, message: string) => new DockerfileSyntaxError(`dockerfile parse error on line ${line}: ${message}`, line);
+const atLine = (line: number, message: string) =>
+  new DockerfileSyntaxError(`dockerfile parse error on line ${line}: ${message}`, line);
 
 const isBlankOrComment = (line: string) => /^\s*(#.*)?$/.test(line);
 
@@ -74,7 +94,8 @@ function escapeToken(lines: string[]): string {
     const m = /^\s*#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/.exec(line);
     if (!m || !["syntax", "escape", "check"].includes(m[1].toLowerCase())) break;
     if (m[1].toLowerCase() !== "escape") continue;
-    if (m[2] !== "\\" && m[2] !== "`") throw new DockerfileSyntaxError(`invalid escape token '${m[2]}' does not match \` or \\`);
+    if (m[2] !== "\\" && m[2] !== "`")
+      throw new DockerfileSyntaxError(`invalid escape token '${m[2]}' does not match \` or \\`);
     escape = m[2];
   }
   return escape;
@@ -147,7 +168,8 @@ function maybeJson(args: string, line: number): string[] | undefined {
     return undefined; // BuildKit falls back to shell form silently.
   }
   if (!Array.isArray(parsed)) return undefined;
-  if (!parsed.every((x) => typeof x === "string")) throw atLine(line, "when using JSON array syntax, arrays must be comprised of strings only");
+  if (!parsed.every((x) => typeof x === "string"))
+    throw atLine(line, "when using JSON array syntax, arrays must be comprised of strings only");
   return parsed as string[];
 }
 
@@ -167,12 +189,18 @@ function levenshtein(a: string, b: string): number {
 
 function unknownInstruction(keyword: string, line: number): DockerfileSyntaxError {
   const upper = keyword.toUpperCase();
-  const close = INSTRUCTIONS.map((name) => ({ name, d: levenshtein(upper, name) })).filter((x) => x.d <= 2).sort((a, b) => a.d - b.d)[0];
+  const close = INSTRUCTIONS.map((name) => ({ name, d: levenshtein(upper, name) }))
+    .filter((x) => x.d <= 2)
+    .sort((a, b) => a.d - b.d)[0];
   return atLine(line, `unknown instruction: ${upper}${close ? ` (did you mean ${close.name.toLowerCase()}?)` : ""}`);
 }
 
 /** Leading `--flag[=value]` words, validated against what the instruction accepts. */
-function extractFlags(name: InstructionName, rest: string, line: number): { flags: Record<string, string>; args: string } {
+function extractFlags(
+  name: InstructionName,
+  rest: string,
+  line: number,
+): { flags: Record<string, string>; args: string } {
   const allowed = FLAGS[name];
   const flags: Record<string, string> = {};
   if (!allowed) return { flags, args: rest };
@@ -181,7 +209,8 @@ function extractFlags(name: InstructionName, rest: string, line: number): { flag
     const m = /^--([^\s=]+)(?:=(\S*))?(?:\s+|$)/.exec(args);
     if (!m) break;
     if (!allowed.includes(m[1])) throw atLine(line, `unknown flag: --${m[1]}`);
-    if (m[1] in flags && m[1] !== "mount" && m[1] !== "exclude" && m[1] !== "device") throw atLine(line, `duplicate flag specified: ${m[1]}`);
+    if (m[1] in flags && m[1] !== "mount" && m[1] !== "exclude" && m[1] !== "device")
+      throw atLine(line, `duplicate flag specified: ${m[1]}`);
     flags[m[1]] = m[2] ?? "";
     args = args.slice(m[0].length);
   }
@@ -206,9 +235,13 @@ function checkArgs(instruction: Instruction, escape: string): void {
   const words = args.split(/\s+/).filter(Boolean);
   switch (name) {
     case "FROM":
-      if (!(words.length === 1 || (words.length === 3 && words[1].toLowerCase() === "as"))) throw atLine(line, "FROM requires either one or three arguments");
+      if (!(words.length === 1 || (words.length === 3 && words[1].toLowerCase() === "as")))
+        throw atLine(line, "FROM requires either one or three arguments");
       if (words.length === 3 && !STAGE_NAME.test(words[2].toLowerCase())) {
-        throw atLine(line, `invalid name for build stage: "${words[2]}", name can't start with a number or contain symbols`);
+        throw atLine(
+          line,
+          `invalid name for build stage: "${words[2]}", name can't start with a number or contain symbols`,
+        );
       }
       return;
     case "RUN":
@@ -220,7 +253,11 @@ function checkArgs(instruction: Instruction, escape: string): void {
     case "COPY":
     case "ADD": {
       const json = maybeJson(args, line);
-      if ((json ?? words).length < 2) throw atLine(line, `${name} requires at least two arguments, but only one was provided. Destination could not be determined`);
+      if ((json ?? words).length < 2)
+        throw atLine(
+          line,
+          `${name} requires at least two arguments, but only one was provided. Destination could not be determined`,
+        );
       return;
     }
     case "ENV":
@@ -248,7 +285,8 @@ function checkArgs(instruction: Instruction, escape: string): void {
       if (!m) throw atLine(line, "ONBUILD requires at least one argument");
       const trigger = m[1].toUpperCase();
       if (trigger === "ONBUILD") throw atLine(line, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
-      if (trigger === "FROM" || trigger === "MAINTAINER") throw atLine(line, `${trigger} isn't allowed as an ONBUILD trigger`);
+      if (trigger === "FROM" || trigger === "MAINTAINER")
+        throw atLine(line, `${trigger} isn't allowed as an ONBUILD trigger`);
       // Parsing the trigger validates it like any instruction.
       toInstruction({ line, text: args }, escape);
       return;
@@ -286,7 +324,13 @@ export function parseDockerfile(source: string): ParseResult {
       const instruction = toInstruction(node, escape);
       if (instruction.name === "FROM") {
         const words = instruction.args.split(/\s+/);
-        stages.push({ index: stages.length, base: words[0], name: words[2]?.toLowerCase(), line: node.line, instructions: [] });
+        stages.push({
+          index: stages.length,
+          base: words[0],
+          name: words[2]?.toLowerCase(),
+          line: node.line,
+          instructions: [],
+        });
       } else if (stages.length === 0) {
         if (instruction.name !== "ARG") throw new DockerfileSyntaxError("no build stage in current context", node.line);
         metaArgs.push(instruction);
@@ -323,28 +367,33 @@ export function envAssignments(instruction: Instruction): [string, string][] {
 }
 
 export function unquote(text: string): string {
-  return text.replace(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g, (_m, dq: string | undefined, sq: string | undefined) => (dq !== undefined ? dq.replace(/\\(.)/g, "$1") : (sq ?? "")));
+  return text.replace(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g, (_m, dq: string | undefined, sq: string | undefined) =>
+    dq !== undefined ? dq.replace(/\\(.)/g, "$1") : (sq ?? ""),
+  );
 }
 
 /** Shell-style variable expansion as BuildKit does for FROM, WORKDIR, ENV…: $A, ${A}, ${A:-w}, ${A-w}, ${A:+w}, ${A+w}. */
 export function expandVariables(text: string, vars: Record<string, string | undefined>): string {
-  return text.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-    if (match === "\\$") return "$";
-    const name = braced ?? bare!;
-    const value = vars[name];
-    const set = value !== undefined;
-    const nonEmpty = set && value !== "";
-    switch (op) {
-      case ":-":
-        return nonEmpty ? value! : (word ?? "");
-      case "-":
-        return set ? value! : (word ?? "");
-      case ":+":
-        return nonEmpty ? (word ?? "") : "";
-      case "+":
-        return set ? (word ?? "") : "";
-      default:
-        return value ?? "";
-    }
-  });
+  return text.replace(
+    /\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+      if (match === "\\$") return "$";
+      const name = braced ?? bare!;
+      const value = vars[name];
+      const set = value !== undefined;
+      const nonEmpty = set && value !== "";
+      switch (op) {
+        case ":-":
+          return nonEmpty ? value! : (word ?? "");
+        case "-":
+          return set ? value! : (word ?? "");
+        case ":+":
+          return nonEmpty ? (word ?? "") : "";
+        case "+":
+          return set ? (word ?? "") : "";
+        default:
+          return value ?? "";
+      }
+    },
+  );
 }

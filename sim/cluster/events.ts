@@ -36,7 +36,14 @@ export class EventRecorder {
 
   constructor(private readonly store: Store) {}
 
-  record(involved: KubeObject, type: EventType, reason: string, message: string, component: string, host?: string): void {
+  record(
+    involved: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+    component: string,
+    host?: string,
+  ): void {
     this.queue.push({ involved, type, reason, message, component, host });
     if (this.scheduled) return;
     this.scheduled = true;
@@ -44,7 +51,15 @@ export class EventRecorder {
   }
 
   /** An events.k8s.io event (tools/events' Eventf), as kube-scheduler records Scheduled and FailedScheduling. */
-  recordAction(involved: KubeObject, type: EventType, reason: string, action: string, message: string, component: string, instance: string): void {
+  recordAction(
+    involved: KubeObject,
+    type: EventType,
+    reason: string,
+    action: string,
+    message: string,
+    component: string,
+    instance: string,
+  ): void {
     this.record(involved, type, reason, message, component);
     this.queue[this.queue.length - 1].action = { action, instance };
   }
@@ -78,7 +93,9 @@ export class EventRecorder {
       const existing = this.store.get("events", seen.namespace, seen.name);
       if (existing) {
         seen.count++;
-        const repeat = e.action ? { series: { count: seen.count, lastObservedTime: microTime() } } : { count: seen.count, lastTimestamp: now };
+        const repeat = e.action
+          ? { series: { count: seen.count, lastObservedTime: microTime() } }
+          : { count: seen.count, lastTimestamp: now };
         this.store.update("events", { ...existing, ...repeat }, { internal: true });
         return;
       }
@@ -95,7 +112,14 @@ export class EventRecorder {
     // An events.k8s.io-style Event (the scheduler's) as its core/v1 view shows it: the deprecated
     // fields stay empty; a kubelet-style one counts and stamps them.
     const style = e.action
-      ? { source: {}, firstTimestamp: null, lastTimestamp: null, eventTime: microTime(), action: e.action.action, reportingInstance: e.action.instance }
+      ? {
+          source: {},
+          firstTimestamp: null,
+          lastTimestamp: null,
+          eventTime: microTime(),
+          action: e.action.action,
+          reportingInstance: e.action.instance,
+        }
       : {
           source: e.host ? { component: e.component, host: e.host } : { component: e.component },
           firstTimestamp: now,
@@ -106,7 +130,17 @@ export class EventRecorder {
         };
     this.store.create(
       "events",
-      { apiVersion: "v1", kind: "Event", metadata: { name, namespace }, involvedObject, reason: e.reason, message: e.message, type: e.type, reportingComponent: e.component, ...style },
+      {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name, namespace },
+        involvedObject,
+        reason: e.reason,
+        message: e.message,
+        type: e.type,
+        reportingComponent: e.component,
+        ...style,
+      },
       { internal: true },
     );
     this.remember(key, namespace, name);

@@ -4,8 +4,8 @@
  */
 import type { AdmissionPlugin, ClusterBehaviour, ClusterOptions, Store } from "../contract";
 import { EventRecorder } from "./events";
-import { jobAdmissionPlugin } from "./job-logic";
 import { JobController } from "./job-controller";
+import { jobAdmissionPlugin } from "./job-logic";
 import { Kubelet } from "./kubelet";
 import { limitRangeDefaultsPlugin, limitRangeValidationPlugin } from "./limitrange";
 import { logRoute } from "./logs";
@@ -54,7 +54,11 @@ export const behaviour: ClusterBehaviour = {
   types: METRICS_TYPES,
   admission,
   routes: [
-    { method: "GET", path: "/api/v1/namespaces/:namespace/pods/:name/log", handler: logRoute((store, pod, container) => runtimes.get(store)?.kubelet.logs(pod, container)) },
+    {
+      method: "GET",
+      path: "/api/v1/namespaces/:namespace/pods/:name/log",
+      handler: logRoute((store, pod, container) => runtimes.get(store)?.kubelet.logs(pod, container)),
+    },
     ...metricsRoutes((store) => (uid) => runtimes.get(store)?.kubelet.runtime(uid)?.gpuIndices ?? []),
   ],
   start(store, options: ClusterOptions = {}) {

@@ -30,7 +30,8 @@ interface Tally {
   createBlockedUntil: number;
 }
 
-const controllerOf = (pod: Pod): string | undefined => pod.metadata.ownerReferences?.find((r) => r.controller && r.kind === "Job")?.uid;
+const controllerOf = (pod: Pod): string | undefined =>
+  pod.metadata.ownerReferences?.find((r) => r.controller && r.kind === "Job")?.uid;
 
 export class JobController {
   private readonly tallies = new Map<string, Tally>();
@@ -83,7 +84,10 @@ export class JobController {
         this.tallies.delete(uid);
         this.jobKeys.delete(uid);
         this.ttlArmed.delete(uid);
-      } else if (event.type === "ADDED" || JSON.stringify(event.object.spec) !== JSON.stringify(event.oldObject?.spec)) {
+      } else if (
+        event.type === "ADDED" ||
+        JSON.stringify(event.object.spec) !== JSON.stringify(event.oldObject?.spec)
+      ) {
         this.track(event.object as Job);
       }
       return;
@@ -183,7 +187,11 @@ export class JobController {
         delete status.active;
         // As pkg/controller/job/job_controller.go (1.31+): FailureTarget marks the decision, Failed follows
         // once the pods are gone; both carry the reason. Here the pods go at once, so both land together.
-        status.conditions = [...(status.conditions ?? []), condition("FailureTarget", stamp, decision.reason, decision.message), condition("Failed", stamp, decision.reason, decision.message)];
+        status.conditions = [
+          ...(status.conditions ?? []),
+          condition("FailureTarget", stamp, decision.reason, decision.message),
+          condition("Failed", stamp, decision.reason, decision.message),
+        ];
         this.writeStatus(job, status);
         this.events.record(job, "Warning", decision.reason, decision.message, COMPONENT);
         this.scheduleTtl(job, stamp);
@@ -193,7 +201,11 @@ export class JobController {
         for (const pod of active) this.deletePod(job, pod);
         delete status.active;
         status.completionTime = stamp;
-        status.conditions = [...(status.conditions ?? []), condition("SuccessCriteriaMet", stamp, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE), condition("Complete", stamp, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE)];
+        status.conditions = [
+          ...(status.conditions ?? []),
+          condition("SuccessCriteriaMet", stamp, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE),
+          condition("Complete", stamp, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE),
+        ];
         this.writeStatus(job, status);
         this.events.record(job, "Normal", "Completed", "Job completed", COMPONENT);
         this.scheduleTtl(job, stamp);
@@ -202,8 +214,15 @@ export class JobController {
         this.noteSuspension(job, status, stamp);
         this.writeStatus(job, status);
         if (decision.removeExtra > 0) for (const pod of active.slice(-decision.removeExtra)) this.deletePod(job, pod);
-        if (decision.retryAfterMs !== undefined) this.timers.after(decision.retryAfterMs, () => this.markDirty(job.metadata.uid!));
-        this.createPods(job, tally, decision.create, now, indexed ? this.freeIndexes(job, tally, active, decision.create) : undefined);
+        if (decision.retryAfterMs !== undefined)
+          this.timers.after(decision.retryAfterMs, () => this.markDirty(job.metadata.uid!));
+        this.createPods(
+          job,
+          tally,
+          decision.create,
+          now,
+          indexed ? this.freeIndexes(job, tally, active, decision.create) : undefined,
+        );
         if (job.spec.activeDeadlineSeconds !== undefined && status.startTime) {
           const due = Date.parse(status.startTime) + job.spec.activeDeadlineSeconds * 1000 - now;
           this.timers.after(Math.max(0, due), () => this.markDirty(job.metadata.uid!));
@@ -216,9 +235,17 @@ export class JobController {
     const current = status.conditions?.find((c) => c.type === "Suspended");
     const suspended = Boolean(job.spec.suspend);
     if (suspended === (current?.status === "True") || (!suspended && !current)) return;
-    const next = suspended ? condition("Suspended", stamp, "JobSuspended", "Job suspended") : { ...condition("Suspended", stamp, "JobResumed", "Job resumed"), status: "False" as const };
+    const next = suspended
+      ? condition("Suspended", stamp, "JobSuspended", "Job suspended")
+      : { ...condition("Suspended", stamp, "JobResumed", "Job resumed"), status: "False" as const };
     status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== "Suspended"), next];
-    this.events.record(job, "Normal", suspended ? "Suspended" : "Resumed", suspended ? "Job suspended" : "Job resumed", COMPONENT);
+    this.events.record(
+      job,
+      "Normal",
+      suspended ? "Suspended" : "Resumed",
+      suspended ? "Job suspended" : "Job resumed",
+      COMPONENT,
+    );
   }
 
   /** The lowest indexes that neither succeeded nor have a running pod. */
@@ -248,7 +275,16 @@ export class JobController {
           namespace: job.metadata.namespace,
           labels: { ...(template.metadata?.labels ?? {}) },
           annotations: { ...(template.metadata?.annotations ?? {}) },
-          ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: job.metadata.name!, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            {
+              apiVersion: "batch/v1",
+              kind: "Job",
+              name: job.metadata.name!,
+              uid: job.metadata.uid!,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
         },
         spec: structuredClone(template.spec),
       };
@@ -264,7 +300,9 @@ export class JobController {
         // event, `Error creating: <apiserver error>`, and the Job retries with backoff, never failing;
         // no event while the namespace is being deleted (cause NamespaceTerminating).
         const message = isStatusError(error) ? error.status.message : String(error);
-        const terminating = isStatusError(error) && Boolean(error.status.details?.causes?.some((cause) => cause.reason === "NamespaceTerminating"));
+        const terminating =
+          isStatusError(error) &&
+          Boolean(error.status.details?.causes?.some((cause) => cause.reason === "NamespaceTerminating"));
         if (!terminating) this.events.record(job, "Warning", "FailedCreate", `Error creating: ${message}`, COMPONENT);
         tally.createFailures++;
         const wait = Math.min(1000 * 2 ** (tally.createFailures - 1), CREATE_RETRY_MAX_MS);
@@ -303,7 +341,11 @@ export class JobController {
     const { namespace, name, uid } = job.metadata;
     this.timers.after(Math.max(0, due), () => {
       try {
-        this.store.delete(JOBS, namespace, name!, { internal: true, propagationPolicy: "Background", preconditions: { uid } });
+        this.store.delete(JOBS, namespace, name!, {
+          internal: true,
+          propagationPolicy: "Background",
+          preconditions: { uid },
+        });
       } catch {
         // Deleted by someone else first.
       }
@@ -322,7 +364,8 @@ function condition(type: JobCondition["type"], at: string, reason?: string, mess
 }
 
 const lastTransition = (job: Job): string | undefined =>
-  job.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True")?.lastTransitionTime;
+  job.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True")
+    ?.lastTransitionTime;
 
 const INDEX_KEY = "batch.kubernetes.io/job-completion-index";
 
@@ -337,7 +380,10 @@ function indexPod(pod: KubeObject, jobName: string, index: number): void {
   pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [INDEX_KEY]: String(index) };
   pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [INDEX_KEY]: String(index) };
   pod.spec.hostname = `${jobName}-${index}`;
-  const env = { name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${INDEX_KEY}']` } } };
+  const env = {
+    name: "JOB_COMPLETION_INDEX",
+    valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${INDEX_KEY}']` } },
+  };
   for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) c.env = [...(c.env ?? []), env];
 }
 

@@ -53,7 +53,12 @@ export interface Job extends KubeObject {
 export function jobPodLabels(job: Job): Record<string, string> {
   const uid = job.metadata.uid!;
   const name = job.metadata.name!;
-  return { "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name, "controller-uid": uid, "job-name": name };
+  return {
+    "batch.kubernetes.io/controller-uid": uid,
+    "batch.kubernetes.io/job-name": name,
+    "controller-uid": uid,
+    "job-name": name,
+  };
 }
 
 /** Job API defaults (SetDefaults_Job) and the restartPolicy rule of ValidateJob. */
@@ -74,17 +79,30 @@ export const jobAdmissionPlugin: AdmissionPlugin = {
     spec.template.spec ??= { containers: [] };
     defaultPodSpec(spec.template.spec);
     const labels = jobPodLabels(job);
-    spec.selector ??= { matchLabels: { "batch.kubernetes.io/controller-uid": labels["batch.kubernetes.io/controller-uid"] } };
-    spec.template.metadata = { ...(spec.template.metadata ?? {}), labels: { ...(spec.template.metadata?.labels ?? {}), ...labels } };
+    spec.selector ??= {
+      matchLabels: { "batch.kubernetes.io/controller-uid": labels["batch.kubernetes.io/controller-uid"] },
+    };
+    spec.template.metadata = {
+      ...(spec.template.metadata ?? {}),
+      labels: { ...(spec.template.metadata?.labels ?? {}), ...labels },
+    };
     if (spec.completionMode === "Indexed" && (spec.completions === null || spec.completions === undefined)) {
       throw invalid("Job", "batch", job.metadata.name ?? "", [
-        { reason: "FieldValueRequired", message: "Required value: when completion mode is Indexed", field: "spec.completions" },
+        {
+          reason: "FieldValueRequired",
+          message: "Required value: when completion mode is Indexed",
+          field: "spec.completions",
+        },
       ]);
     }
     const policy = spec.template.spec.restartPolicy;
     if (policy !== "OnFailure" && policy !== "Never") {
       throw invalid("Job", "batch", job.metadata.name ?? "", [
-        { reason: "FieldValueNotSupported", message: `Unsupported value: "${policy}": supported values: "OnFailure", "Never"`, field: "spec.template.spec.restartPolicy" },
+        {
+          reason: "FieldValueNotSupported",
+          message: `Unsupported value: "${policy}": supported values: "OnFailure", "Never"`,
+          field: "spec.template.spec.restartPolicy",
+        },
       ]);
     }
   },
@@ -109,7 +127,8 @@ export type JobDecision =
   | { kind: "run"; create: number; removeExtra: number; retryAfterMs?: number };
 
 /** Back-off before replacing failed pods: upstream 10 s doubling to 6 min, compressed tenfold. */
-export const failureBackoffMs = (failed: number): number => (failed <= 0 ? 0 : Math.min(1000 * 2 ** (failed - 1), 36_000));
+export const failureBackoffMs = (failed: number): number =>
+  failed <= 0 ? 0 : Math.min(1000 * 2 ** (failed - 1), 36_000);
 
 export const isFinished = (job: Job): boolean =>
   (job.status?.conditions ?? []).some((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
@@ -127,9 +146,11 @@ export function decideJob(job: Job, seen: JobObservation, now: number): JobDecis
   }
   const completions = spec.completions ?? null;
   const parallelism = spec.parallelism ?? 1;
-  if (completions !== null ? seen.succeeded >= completions : seen.succeeded > 0 && seen.active.length === 0) return { kind: "complete" };
+  if (completions !== null ? seen.succeeded >= completions : seen.succeeded > 0 && seen.active.length === 0)
+    return { kind: "complete" };
   if (spec.suspend) return { kind: "run", create: 0, removeExtra: seen.active.length };
-  const wanted = completions !== null ? Math.min(parallelism, completions - seen.succeeded) : seen.succeeded > 0 ? 0 : parallelism;
+  const wanted =
+    completions !== null ? Math.min(parallelism, completions - seen.succeeded) : seen.succeeded > 0 ? 0 : parallelism;
   const missing = wanted - seen.active.length;
   if (missing <= 0) return { kind: "run", create: 0, removeExtra: missing < 0 ? -missing : 0 };
   const wait = seen.lastFailureAt === undefined ? 0 : seen.lastFailureAt + failureBackoffMs(seen.failed) - now;

@@ -5,6 +5,7 @@
  * other flag is accepted and ignored, so real manifests run unchanged. Pure.
  */
 import { posix } from "node:path";
+
 import type { Container } from "./model";
 
 export const KANIKO_ANNOTATION = "sim.berth.dev/kaniko";
@@ -47,10 +48,31 @@ export interface KanikoOptions {
 }
 
 const BOOLEAN_FLAGS = new Set([
-  "no-push", "no-push-cache", "log-timestamp", "cache", "cleanup", "pre-cleanup", "insecure", "insecure-pull", "skip-tls-verify",
-  "skip-tls-verify-pull", "single-snapshot", "reproducible", "compressed-caching", "ignore-var-run", "skip-unused-stages",
-  "use-new-run", "cache-copy-layers", "cache-run-layers", "skip-push-permission-check", "preserve-context", "materialize",
-  "force", "skip-default-registry-fallback", "force-build-metadata", "push-ignore-immutable-tag-errors",
+  "no-push",
+  "no-push-cache",
+  "log-timestamp",
+  "cache",
+  "cleanup",
+  "pre-cleanup",
+  "insecure",
+  "insecure-pull",
+  "skip-tls-verify",
+  "skip-tls-verify-pull",
+  "single-snapshot",
+  "reproducible",
+  "compressed-caching",
+  "ignore-var-run",
+  "skip-unused-stages",
+  "use-new-run",
+  "cache-copy-layers",
+  "cache-run-layers",
+  "skip-push-permission-check",
+  "preserve-context",
+  "materialize",
+  "force",
+  "skip-default-registry-fallback",
+  "force-build-metadata",
+  "push-ignore-immutable-tag-errors",
 ]);
 const SHORT: Record<string, string> = { c: "context", d: "destination", f: "dockerfile", b: "bucket", v: "verbosity" };
 
@@ -80,7 +102,8 @@ export function executorArgv(container: Container): string[] {
   return [...rest, ...(container.args ?? [])];
 }
 
-const truthy = (values: string[] | undefined) => values !== undefined && ["true", "1", "t", "TRUE", "True"].includes(values[values.length - 1]);
+const truthy = (values: string[] | undefined) =>
+  values !== undefined && ["true", "1", "t", "TRUE", "True"].includes(values[values.length - 1]);
 
 /** `dir:///workspace`, `dir://workspace`, `/workspace` or a relative path → an absolute directory. */
 function resolveContext(raw: string): { context: string; remote?: string } {

@@ -4,6 +4,7 @@
  * TimerQueue, then reports how the container exited. No per-pod timers of its own.
  */
 import { posix } from "node:path";
+
 import type { PodBehaviour } from "./annotations";
 import { buildctlArgv, buildctlOptions, buildkitMetadata, planBuildkitBuild } from "./buildkit";
 import { formatEntry, planKanikoBuild, terminationMessage, type BuildPlan, type LogEntry } from "./kaniko";
@@ -42,7 +43,12 @@ export interface BuildRun {
 }
 
 /** Plays a plan into the container's log one step per tick, then reports how it exited. */
-function playPlan(run: BuildRun, plan: BuildPlan, line: (entry: LogEntry, startedAt: number, now: number) => string, message: (printed: string[]) => string | undefined): void {
+function playPlan(
+  run: BuildRun,
+  plan: BuildPlan,
+  line: (entry: LogEntry, startedAt: number, now: number) => string,
+  message: (printed: string[]) => string | undefined,
+): void {
   const stepMs = stepInterval(run.behaviour, plan.steps.length);
   const started = Date.now();
   const printed: string[] = [];
@@ -60,7 +66,11 @@ function playPlan(run: BuildRun, plan: BuildPlan, line: (entry: LogEntry, starte
       run.timers.after(stepMs, tick);
       return;
     }
-    run.exited({ exitCode: plan.exitCode, reason: plan.exitCode === 0 ? "Completed" : "Error", message: message(printed) });
+    run.exited({
+      exitCode: plan.exitCode,
+      reason: plan.exitCode === 0 ? "Completed" : "Error",
+      message: message(printed),
+    });
   };
   // The first lines come on the next turn: the kubelet finishes starting the pod (phase Running) first.
   run.timers.after(0, tick);
@@ -69,7 +79,12 @@ function playPlan(run: BuildRun, plan: BuildPlan, line: (entry: LogEntry, starte
 export function runKaniko(run: BuildRun): BuildPlan {
   const options = kanikoOptions(executorArgv(run.container));
   const plan = planKanikoBuild({ options, files: run.files, failRun: run.behaviour.failRun });
-  playPlan(run, plan, (entry, started, now) => formatEntry(entry, options, started, now), (printed) => terminationMessage(run.container, plan, options.digestFile, printed));
+  playPlan(
+    run,
+    plan,
+    (entry, started, now) => formatEntry(entry, options, started, now),
+    (printed) => terminationMessage(run.container, plan, options.digestFile, printed),
+  );
   return plan;
 }
 
@@ -82,8 +97,17 @@ export function runBuildkit(run: BuildRun): BuildPlan {
   const estimate = stepInterval(run.behaviour, 12);
   const plan = planBuildkitBuild({ options, files: run.files, failRun: run.behaviour.failRun, stepMs: estimate });
   const path = run.container.terminationMessagePath || "/dev/termination-log";
-  const writesResult = options.metadataFile !== undefined && posix.normalize(options.metadataFile) === posix.normalize(path);
-  playPlan(run, plan, (entry) => entry.text, (printed) => (writesResult ? buildkitMetadata(plan, options) : terminationMessage(run.container, { ...plan, digest: undefined }, undefined, printed)));
+  const writesResult =
+    options.metadataFile !== undefined && posix.normalize(options.metadataFile) === posix.normalize(path);
+  playPlan(
+    run,
+    plan,
+    (entry) => entry.text,
+    (printed) =>
+      writesResult
+        ? buildkitMetadata(plan, options)
+        : terminationMessage(run.container, { ...plan, digest: undefined }, undefined, printed),
+  );
   return plan;
 }
 

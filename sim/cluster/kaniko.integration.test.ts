@@ -5,8 +5,17 @@
  * missing ConfigMap).
  */
 import { Writable } from "node:stream";
-import { BatchV1Api, CoreV1Api, KubeConfig, Log, type V1Container, type V1Pod, type V1PodSpec } from "@kubernetes/client-node";
+import {
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  Log,
+  type V1Container,
+  type V1Pod,
+  type V1PodSpec,
+} from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startSimulator, type RunningSimulator } from "../server/index";
 import { eventually } from "../server/testing/http-client";
 
@@ -32,7 +41,12 @@ function kanikoSpec(context: string, destination = "registry.example/team/base:1
   const container: V1Container = {
     name: "kaniko",
     image: "gcr.io/kaniko-project/executor:v1.23.2",
-    args: ["--context=dir:///workspace", "--dockerfile=Dockerfile", `--destination=${destination}`, "--digest-file=/dev/termination-log"],
+    args: [
+      "--context=dir:///workspace",
+      "--dockerfile=Dockerfile",
+      `--destination=${destination}`,
+      "--digest-file=/dev/termination-log",
+    ],
     volumeMounts: [
       { name: "context", mountPath: "/workspace" },
       { name: "docker-config", mountPath: "/kaniko/.docker" },
@@ -43,7 +57,10 @@ function kanikoSpec(context: string, destination = "registry.example/team/base:1
     containers: [container],
     volumes: [
       { name: "context", configMap: { name: context } },
-      { name: "docker-config", secret: { secretName: "registry-creds", items: [{ key: ".dockerconfigjson", path: "config.json" }] } },
+      {
+        name: "docker-config",
+        secret: { secretName: "registry-creds", items: [{ key: ".dockerconfigjson", path: "config.json" }] },
+      },
     ],
   };
 }
@@ -54,14 +71,21 @@ const kanikoPod = (name: string, context: string, annotations: Record<string, st
 });
 
 async function contextConfigMap(name: string, dockerfile: string): Promise<void> {
-  await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name }, data: { Dockerfile: dockerfile, "requirements.txt": "numpy==2.1.0\n" } } });
+  await core.createNamespacedConfigMap({
+    namespace: NS,
+    body: { metadata: { name }, data: { Dockerfile: dockerfile, "requirements.txt": "numpy==2.1.0\n" } },
+  });
 }
 
 async function phase(name: string, wanted: string, timeoutMs = 8000): Promise<V1Pod> {
-  return eventually(async () => {
-    const pod = await core.readNamespacedPod({ namespace: NS, name });
-    return pod.status?.phase === wanted && pod;
-  }, timeoutMs, `${name} to be ${wanted}`);
+  return eventually(
+    async () => {
+      const pod = await core.readNamespacedPod({ namespace: NS, name });
+      return pod.status?.phase === wanted && pod;
+    },
+    timeoutMs,
+    `${name} to be ${wanted}`,
+  );
 }
 
 async function logOf(name: string): Promise<string> {
@@ -77,7 +101,11 @@ beforeAll(async () => {
   await core.createNamespace({ body: { metadata: { name: NS } } });
   await core.createNamespacedSecret({
     namespace: NS,
-    body: { metadata: { name: "registry-creds" }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": '{"auths":{}}' } },
+    body: {
+      metadata: { name: "registry-creds" },
+      type: "kubernetes.io/dockerconfigjson",
+      stringData: { ".dockerconfigjson": '{"auths":{}}' },
+    },
   });
 });
 
@@ -105,7 +133,9 @@ describe("Kaniko build pods", () => {
     const log = arrivals.map((a) => a.text).join("");
     const lines = log.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^INFO\[\d{4}\] Retrieving image manifest python:3\.12-slim$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^INFO\[\d{4}\] RUN apt-get update &&     apt-get install -y --no-install-recommends git$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^INFO\[\d{4}\] RUN apt-get update &&     apt-get install -y --no-install-recommends git$/),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^INFO\[\d{4}\] RUN pip install -r requirements\.txt$/));
     expect(lines).toContainEqual(expect.stringMatching(/^INFO\[\d{4}\] Taking snapshot of full filesystem\.\.\.$/));
     expect(lines.at(-2)).toMatch(/^INFO\[\d{4}\] Pushing image to registry\.example\/team\/base:1$/);
@@ -133,14 +163,21 @@ describe("Kaniko build pods", () => {
         metadata: { name: "build-job" },
         spec: {
           backoffLimit: 0,
-          template: { metadata: { annotations: { "sim.berth.dev/step-ms": "50" } }, spec: kanikoSpec("ctx-job", "registry.example/team/job:2") },
+          template: {
+            metadata: { annotations: { "sim.berth.dev/step-ms": "50" } },
+            spec: kanikoSpec("ctx-job", "registry.example/team/job:2"),
+          },
         },
       },
     });
-    const job = await eventually(async () => {
-      const j = await batch.readNamespacedJob({ namespace: NS, name: "build-job" });
-      return j.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True") && j;
-    }, 10_000, "the build Job to complete");
+    const job = await eventually(
+      async () => {
+        const j = await batch.readNamespacedJob({ namespace: NS, name: "build-job" });
+        return j.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True") && j;
+      },
+      10_000,
+      "the build Job to complete",
+    );
     expect(job.status?.succeeded).toBe(1);
     const pods = await core.listNamespacedPod({ namespace: NS, labelSelector: "job-name=build-job" });
     expect(pods.items).toHaveLength(1);
@@ -165,23 +202,38 @@ describe("Kaniko build pods", () => {
 
   it("fails the RUN marked by sim.berth.dev/fail-run, and a Job around it fails", async () => {
     await contextConfigMap("ctx-fail", DOCKERFILE);
-    await core.createNamespacedPod({ namespace: NS, body: kanikoPod("build-fail", "ctx-fail", { "sim.berth.dev/fail-run": "pip install" }) });
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: kanikoPod("build-fail", "ctx-fail", { "sim.berth.dev/fail-run": "pip install" }),
+    });
     const pod = await phase("build-fail", "Failed");
     expect(pod.status?.containerStatuses?.[0].state?.terminated).toMatchObject({ exitCode: 1, reason: "Error" });
     const lines = (await logOf("build-fail")).trimEnd().split("\n");
     expect(lines.at(-3)).toMatch(/^INFO\[\d{4}\] Running: \[\/bin\/sh -c pip install -r requirements\.txt\]$/);
-    expect(lines.at(-1)).toBe("error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1");
+    expect(lines.at(-1)).toBe(
+      "error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1",
+    );
     expect(lines.some((l) => l.includes("Pushing image"))).toBe(false);
 
     await contextConfigMap("ctx-marker", "FROM alpine:3.20\nRUN make all # berth-sim: fail\n");
     await batch.createNamespacedJob({
       namespace: NS,
-      body: { metadata: { name: "build-marker" }, spec: { backoffLimit: 0, template: { metadata: { annotations: { "sim.berth.dev/step-ms": "50" } }, spec: kanikoSpec("ctx-marker") } } },
+      body: {
+        metadata: { name: "build-marker" },
+        spec: {
+          backoffLimit: 0,
+          template: { metadata: { annotations: { "sim.berth.dev/step-ms": "50" } }, spec: kanikoSpec("ctx-marker") },
+        },
+      },
     });
-    const job = await eventually(async () => {
-      const j = await batch.readNamespacedJob({ namespace: NS, name: "build-marker" });
-      return j.status?.conditions?.some((c) => c.type === "Failed" && c.status === "True") && j;
-    }, 10_000, "the failing build Job to fail");
+    const job = await eventually(
+      async () => {
+        const j = await batch.readNamespacedJob({ namespace: NS, name: "build-marker" });
+        return j.status?.conditions?.some((c) => c.type === "Failed" && c.status === "True") && j;
+      },
+      10_000,
+      "the failing build Job to fail",
+    );
     expect(job.status?.failed).toBe(1);
   });
 
@@ -190,39 +242,67 @@ describe("Kaniko build pods", () => {
     const body = kanikoPod("build-retry", "ctx-retry", { "sim.berth.dev/step-ms": "30" });
     body.spec!.restartPolicy = "OnFailure";
     await core.createNamespacedPod({ namespace: NS, body });
-    const restarted = await eventually(async () => {
-      const pod = await core.readNamespacedPod({ namespace: NS, name: "build-retry" });
-      const status = pod.status?.containerStatuses?.[0];
-      return (status?.restartCount ?? 0) >= 1 && status;
-    }, 8000, "a restart");
+    const restarted = await eventually(
+      async () => {
+        const pod = await core.readNamespacedPod({ namespace: NS, name: "build-retry" });
+        const status = pod.status?.containerStatuses?.[0];
+        return (status?.restartCount ?? 0) >= 1 && status;
+      },
+      8000,
+      "a restart",
+    );
     expect(restarted.lastState?.terminated).toMatchObject({ exitCode: 1, reason: "Error" });
-    const previous = await core.readNamespacedPodLog({ namespace: NS, name: "build-retry", container: "kaniko", previous: true });
-    expect(previous.trimEnd().split("\n").at(-1)).toMatch(/^error building image: error building stage: failed to execute command/);
+    const previous = await core.readNamespacedPodLog({
+      namespace: NS,
+      name: "build-retry",
+      container: "kaniko",
+      previous: true,
+    });
+    expect(previous.trimEnd().split("\n").at(-1)).toMatch(
+      /^error building image: error building stage: failed to execute command/,
+    );
     expect((await core.readNamespacedPod({ namespace: NS, name: "build-retry" })).status?.phase).toBe("Running");
     await core.deleteNamespacedPod({ namespace: NS, name: "build-retry", gracePeriodSeconds: 0 });
   });
 
   it("lets a sidecar run on after the build, and ends the pod when both have exited", async () => {
     await contextConfigMap("ctx-sidecar", "FROM alpine:3.20\nRUN echo hi\n");
-    const body = kanikoPod("build-sidecar", "ctx-sidecar", { "sim.berth.dev/step-ms": "30", "sim.berth.dev/duration": "2s" });
+    const body = kanikoPod("build-sidecar", "ctx-sidecar", {
+      "sim.berth.dev/step-ms": "30",
+      "sim.berth.dev/duration": "2s",
+    });
     body.spec!.containers.push({ name: "sidecar", image: "busybox:1.36" });
     await core.createNamespacedPod({ namespace: NS, body });
-    const midway = await eventually(async () => {
-      const pod = await core.readNamespacedPod({ namespace: NS, name: "build-sidecar" });
-      const [kaniko, sidecar] = pod.status?.containerStatuses ?? [];
-      return kaniko?.state?.terminated && sidecar?.state?.running && pod;
-    }, 5000, "the build to end before the sidecar");
+    const midway = await eventually(
+      async () => {
+        const pod = await core.readNamespacedPod({ namespace: NS, name: "build-sidecar" });
+        const [kaniko, sidecar] = pod.status?.containerStatuses ?? [];
+        return kaniko?.state?.terminated && sidecar?.state?.running && pod;
+      },
+      5000,
+      "the build to end before the sidecar",
+    );
     expect(midway.status?.phase).toBe("Running");
     const done = await phase("build-sidecar", "Succeeded", 6000);
     expect(done.status?.containerStatuses?.map((c) => c.state?.terminated?.reason)).toEqual(["Completed", "Completed"]);
   });
 
   it("waits in ContainerCreating with FailedMount while the ConfigMap is missing, then builds", async () => {
-    await core.createNamespacedPod({ namespace: NS, body: kanikoPod("build-nocm", "ctx-late", { "sim.berth.dev/step-ms": "20" }) });
-    const event = await eventually(async () => {
-      const list = await core.listNamespacedEvent({ namespace: NS, fieldSelector: "involvedObject.name=build-nocm,reason=FailedMount" });
-      return list.items[0];
-    }, 5000, "a FailedMount event");
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: kanikoPod("build-nocm", "ctx-late", { "sim.berth.dev/step-ms": "20" }),
+    });
+    const event = await eventually(
+      async () => {
+        const list = await core.listNamespacedEvent({
+          namespace: NS,
+          fieldSelector: "involvedObject.name=build-nocm,reason=FailedMount",
+        });
+        return list.items[0];
+      },
+      5000,
+      "a FailedMount event",
+    );
     expect(event.type).toBe("Warning");
     expect(event.message).toBe('MountVolume.SetUp failed for volume "context" : configmap "ctx-late" not found');
     const pending = await core.readNamespacedPod({ namespace: NS, name: "build-nocm" });

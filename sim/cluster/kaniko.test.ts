@@ -1,14 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { formatEntry, imageDigest, planKanikoBuild, repositoryOf, terminationMessage, type BuildPlan, type LogEntry } from "./kaniko";
+
+import {
+  formatEntry,
+  imageDigest,
+  planKanikoBuild,
+  repositoryOf,
+  terminationMessage,
+  type BuildPlan,
+  type LogEntry,
+} from "./kaniko";
 import { executorArgv, isKanikoContainer, isKanikoImage, kanikoOptions } from "./kaniko-args";
 import type { Pod } from "./model";
 import { containerFiles, mountVolumes, type ObjectLookup } from "./volumes";
 
 const files = (entries: Record<string, string>) =>
-  containerFiles({ name: "k", volumeMounts: [{ name: "ctx", mountPath: "/workspace" }] }, new Map([["ctx", new Map(Object.entries(entries))]]));
+  containerFiles(
+    { name: "k", volumeMounts: [{ name: "ctx", mountPath: "/workspace" }] },
+    new Map([["ctx", new Map(Object.entries(entries))]]),
+  );
 
-const plan = (dockerfile: string, args: string[] = ["--destination=registry.example/team/base:1"], extra: Record<string, string> = {}, failRun?: string): BuildPlan =>
-  planKanikoBuild({ options: kanikoOptions(["--context=dir:///workspace", ...args]), files: files({ Dockerfile: dockerfile, ...extra }), failRun });
+const plan = (
+  dockerfile: string,
+  args: string[] = ["--destination=registry.example/team/base:1"],
+  extra: Record<string, string> = {},
+  failRun?: string,
+): BuildPlan =>
+  planKanikoBuild({
+    options: kanikoOptions(["--context=dir:///workspace", ...args]),
+    files: files({ Dockerfile: dockerfile, ...extra }),
+    failRun,
+  });
 
 const text = (steps: LogEntry[][]) => steps.map((step) => step.map((e) => (e.level ? `${e.level} ${e.text}` : e.text)));
 
@@ -26,7 +47,25 @@ describe("recognising Kaniko", () => {
   });
 
   it("reads the executor's flags as pflag does", () => {
-    const argv = executorArgv({ name: "k", command: ["/kaniko/executor"], args: ["-c", "dir://workspace", "--dockerfile", "sub/Dockerfile", "-d", "a/b:1", "--destination=c/d:2", "--build-arg=PY=3.12", "--build-arg", "EMPTY", "--no-push=false", "--cache", "--digest-file=/dev/termination-log"] });
+    const argv = executorArgv({
+      name: "k",
+      command: ["/kaniko/executor"],
+      args: [
+        "-c",
+        "dir://workspace",
+        "--dockerfile",
+        "sub/Dockerfile",
+        "-d",
+        "a/b:1",
+        "--destination=c/d:2",
+        "--build-arg=PY=3.12",
+        "--build-arg",
+        "EMPTY",
+        "--no-push=false",
+        "--cache",
+        "--digest-file=/dev/termination-log",
+      ],
+    });
     expect(kanikoOptions(argv)).toEqual({
       context: "/workspace",
       remoteContext: undefined,
@@ -56,9 +95,13 @@ CMD ["python"]
 `;
 
   it("prints one group per step in Kaniko's wording, then pushes with a deterministic digest", () => {
-    const result = plan(dockerfile, ["--destination=registry.example/team/base:1", "--destination=team/base:latest"], { "requirements.txt": "numpy\n" });
+    const result = plan(dockerfile, ["--destination=registry.example/team/base:1", "--destination=team/base:latest"], {
+      "requirements.txt": "numpy\n",
+    });
     expect(result.exitCode).toBe(0);
-    expect(result.digest).toBe(imageDigest(dockerfile, { buildArgs: {}, destinations: ["registry.example/team/base:1", "team/base:latest"] }));
+    expect(result.digest).toBe(
+      imageDigest(dockerfile, { buildArgs: {}, destinations: ["registry.example/team/base:1", "team/base:latest"] }),
+    );
     expect(text(result.steps)).toEqual([
       [
         "INFO Retrieving image manifest python:3.12-slim",
@@ -82,7 +125,13 @@ CMD ["python"]
       ],
       ["INFO Taking snapshot of full filesystem..."],
       ["INFO ENV LANG=C.UTF-8"],
-      ["INFO WORKDIR /app", "INFO Cmd: workdir", "INFO Changed working directory to /app", "INFO Creating directory /app with uid -1 and gid -1", "INFO Taking snapshot of files..."],
+      [
+        "INFO WORKDIR /app",
+        "INFO Cmd: workdir",
+        "INFO Changed working directory to /app",
+        "INFO Creating directory /app with uid -1 and gid -1",
+        "INFO Taking snapshot of files...",
+      ],
       ["INFO COPY requirements.txt .", "INFO Taking snapshot of files..."],
       ['INFO CMD ["python"]'],
       ["INFO Pushing image to registry.example/team/base:1"],
@@ -91,14 +140,26 @@ CMD ["python"]
       [`INFO Pushed index.docker.io/team/base@${result.digest}`],
     ]);
     // Same inputs, same digest; a build arg changes it.
-    expect(plan(dockerfile, ["--destination=registry.example/team/base:1", "--destination=team/base:latest"], { "requirements.txt": "" }).digest).toBe(result.digest);
-    expect(plan(dockerfile, ["--destination=registry.example/team/base:1", "--build-arg=PY=3.11"], { "requirements.txt": "" }).steps[0][0].text).toBe("Retrieving image manifest python:3.11-slim");
+    expect(
+      plan(dockerfile, ["--destination=registry.example/team/base:1", "--destination=team/base:latest"], {
+        "requirements.txt": "",
+      }).digest,
+    ).toBe(result.digest);
+    expect(
+      plan(dockerfile, ["--destination=registry.example/team/base:1", "--build-arg=PY=3.11"], {
+        "requirements.txt": "",
+      }).steps[0][0].text,
+    ).toBe("Retrieving image manifest python:3.11-slim");
   });
 
   it("fails at the start on a syntax error", () => {
     const result = plan("FROM python:3.12\nRUNN pip install x\n");
     expect(result.exitCode).toBe(1);
-    expect(text(result.steps)).toEqual([["error building image: parsing dockerfile: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean run?)"]]);
+    expect(text(result.steps)).toEqual([
+      [
+        "error building image: parsing dockerfile: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean run?)",
+      ],
+    ]);
   });
 
   it("fails the RUN marked by annotation or by the literal marker, after its output", () => {
@@ -114,13 +175,17 @@ CMD ["python"]
     expect(lines).not.toContain("INFO RUN echo after");
     const byMarker = plan('FROM alpine\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN make # berth-sim: fail');
     expect(text(byMarker.steps).flat()).toContain("INFO Running: [/bin/bash -o pipefail -c make # berth-sim: fail]");
-    expect(byMarker.steps.at(-1)?.at(-1)?.text).toMatch(/^error building image: error building stage: failed to execute command/);
+    expect(byMarker.steps.at(-1)?.at(-1)?.text).toMatch(
+      /^error building image: error building stage: failed to execute command/,
+    );
   });
 
   it("fails like the executor on bad flags and missing files", () => {
     expect(text(plan("FROM a", []).steps)[0][0]).toBe("Error: you must provide --destination, or use --no-push");
     expect(plan("FROM a", ["--no-push"]).exitCode).toBe(0);
-    expect(text(plan("FROM a", ["--no-push"]).steps).at(-1)).toEqual(["INFO Skipping push to container registry due to --no-push flag"]);
+    expect(text(plan("FROM a", ["--no-push"]).steps).at(-1)).toEqual([
+      "INFO Skipping push to container registry due to --no-push flag",
+    ]);
     expect(text(plan("FROM a", ["--no-push", "--dockerfile=nope/Dockerfile"]).steps)[0][0]).toBe(
       "Error: error resolving dockerfile path: please provide a valid path to a Dockerfile within the build context with --dockerfile",
     );
@@ -135,55 +200,94 @@ CMD ["python"]
   });
 
   it("builds only the stages the target needs, from earlier stages", () => {
-    const multi = plan("FROM golang:1.22 AS build\nRUN go build -o /out/app\nFROM alpine AS unused\nRUN echo never\nFROM alpine:3.20\nCOPY --from=build /out/app /app", ["--no-push"]);
+    const multi = plan(
+      "FROM golang:1.22 AS build\nRUN go build -o /out/app\nFROM alpine AS unused\nRUN echo never\nFROM alpine:3.20\nCOPY --from=build /out/app /app",
+      ["--no-push"],
+    );
     const lines = text(multi.steps).flat();
     expect(lines).toContain("INFO Built cross stage deps: map[0:[/out/app]]");
     expect(lines).toContain("INFO Saving file /out/app for later use");
     expect(lines).toContain("INFO Building stage 'alpine:3.20' [idx: '2', base-idx: '-1']");
     expect(lines).not.toContain("INFO RUN echo never");
-    const fromImage = text(plan("FROM alpine\nCOPY --from=ghcr.io/astral-sh/uv:0.9.21 /uv /usr/local/bin/uv", ["--no-push"]).steps)[0];
+    const fromImage = text(
+      plan("FROM alpine\nCOPY --from=ghcr.io/astral-sh/uv:0.9.21 /uv /usr/local/bin/uv", ["--no-push"]).steps,
+    )[0];
     expect(fromImage).toContain("INFO Retrieving image ghcr.io/astral-sh/uv:0.9.21 from registry ghcr.io");
     // A global ARG reaches a stage through `ARG NAME`, and expands in WORKDIR.
-    expect(text(plan("ARG DIR=/srv\nFROM a\nARG DIR\nWORKDIR $DIR/app", ["--no-push"]).steps).flat()).toContain("INFO Changed working directory to /srv/app");
+    expect(text(plan("ARG DIR=/srv\nFROM a\nARG DIR\nWORKDIR $DIR/app", ["--no-push"]).steps).flat()).toContain(
+      "INFO Changed working directory to /srv/app",
+    );
     const chained = text(plan("FROM alpine AS base\nRUN echo a\nFROM base\nRUN echo b", ["--no-push"]).steps).flat();
     expect(chained).toContain("INFO Storing source image from stage 0 at path /kaniko/stages/0");
     expect(chained).toContain("INFO Base image from previous stage 0 found, using saved tar at path /kaniko/stages/0");
-    expect(text(plan("FROM a AS x\nFROM b", ["--no-push", "--target=y"]).steps)).toEqual([["error building image: y is not a valid target build stage"]]);
+    expect(text(plan("FROM a AS x\nFROM b", ["--no-push", "--target=y"]).steps)).toEqual([
+      ["error building image: y is not a valid target build stage"],
+    ]);
   });
 
   it("formats lines like logrus and fills the termination message", () => {
     const entry: LogEntry = { level: "INFO", text: "Taking snapshot of full filesystem..." };
-    expect(formatEntry(entry, { logTimestamp: false }, 0, 3500)).toBe("INFO[0003] Taking snapshot of full filesystem...");
-    expect(formatEntry(entry, { logFormat: "color", logTimestamp: false }, 0, 3500)).toBe("\x1b[36mINFO\x1b[0m[0003] Taking snapshot of full filesystem...        ");
-    expect(formatEntry(entry, { logTimestamp: true }, 0, Date.UTC(2026, 0, 2, 3, 4, 5))).toBe("INFO[2026-01-02T03:04:05Z] Taking snapshot of full filesystem...");
-    expect(formatEntry(entry, { logFormat: "json", logTimestamp: false }, 0, 0)).toBe('{"level":"info","msg":"Taking snapshot of full filesystem...","time":"1970-01-01T00:00:00Z"}');
-    expect(formatEntry({ text: "error building image: x" }, { logTimestamp: false }, 0, 9000)).toBe("error building image: x");
+    expect(formatEntry(entry, { logTimestamp: false }, 0, 3500)).toBe(
+      "INFO[0003] Taking snapshot of full filesystem...",
+    );
+    expect(formatEntry(entry, { logFormat: "color", logTimestamp: false }, 0, 3500)).toBe(
+      "\x1b[36mINFO\x1b[0m[0003] Taking snapshot of full filesystem...        ",
+    );
+    expect(formatEntry(entry, { logTimestamp: true }, 0, Date.UTC(2026, 0, 2, 3, 4, 5))).toBe(
+      "INFO[2026-01-02T03:04:05Z] Taking snapshot of full filesystem...",
+    );
+    expect(formatEntry(entry, { logFormat: "json", logTimestamp: false }, 0, 0)).toBe(
+      '{"level":"info","msg":"Taking snapshot of full filesystem...","time":"1970-01-01T00:00:00Z"}',
+    );
+    expect(formatEntry({ text: "error building image: x" }, { logTimestamp: false }, 0, 9000)).toBe(
+      "error building image: x",
+    );
     const ok = plan("FROM a");
     expect(terminationMessage({}, ok, "/dev/termination-log", [])).toBe(ok.digest);
     expect(terminationMessage({}, ok, undefined, [])).toBeUndefined();
     expect(terminationMessage({ terminationMessagePath: "/tmp/digest" }, ok, "/tmp/digest", [])).toBe(ok.digest);
     const bad = plan("FROM a\nRUN x # berth-sim: fail");
     expect(terminationMessage({}, bad, "/dev/termination-log", ["a", "b"])).toBeUndefined();
-    expect(terminationMessage({ terminationMessagePolicy: "FallbackToLogsOnError" }, bad, undefined, ["a", "b"])).toBe("a\nb\n");
+    expect(terminationMessage({ terminationMessagePolicy: "FallbackToLogsOnError" }, bad, undefined, ["a", "b"])).toBe(
+      "a\nb\n",
+    );
     expect(repositoryOf("busybox:1.36")).toBe("index.docker.io/library/busybox");
     expect(repositoryOf("localhost:5000/x/y@sha256:00")).toBe("localhost:5000/x/y");
   });
 });
 
 describe("volumes", () => {
-  const pod = (volumes: NonNullable<Pod["spec"]["volumes"]>): Pod => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "n", uid: "u" }, spec: { containers: [], volumes } });
+  const pod = (volumes: NonNullable<Pod["spec"]["volumes"]>): Pod => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p", namespace: "n", uid: "u" },
+    spec: { containers: [], volumes },
+  });
   const objects: ObjectLookup = (resource, name) =>
     resource === "configmaps" && name === "ctx"
       ? { apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { Dockerfile: "FROM a", "req.txt": "x" } }
       : resource === "secrets" && name === "creds"
-        ? { apiVersion: "v1", kind: "Secret", metadata: { name }, data: { ".dockerconfigjson": Buffer.from("{}").toString("base64") } }
+        ? {
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name },
+            data: { ".dockerconfigjson": Buffer.from("{}").toString("base64") },
+          }
         : undefined;
 
   it("mounts ConfigMaps, Secrets and projections, with items and subPath", () => {
     const result = mountVolumes(
       pod([
         { name: "ctx", configMap: { name: "ctx", items: [{ key: "Dockerfile", path: "build/Dockerfile" }] } },
-        { name: "docker", projected: { sources: [{ secret: { name: "creds", items: [{ key: ".dockerconfigjson", path: "config.json" }] } }, { configMap: { name: "ctx" } }] } },
+        {
+          name: "docker",
+          projected: {
+            sources: [
+              { secret: { name: "creds", items: [{ key: ".dockerconfigjson", path: "config.json" }] } },
+              { configMap: { name: "ctx" } },
+            ],
+          },
+        },
         { name: "scratch", emptyDir: {} },
       ]),
       objects,
@@ -214,8 +318,12 @@ describe("volumes", () => {
       message: 'MountVolume.SetUp failed for volume "ctx" : configmap "gone" not found',
     });
     expect(mountVolumes(pod([{ name: "ctx", configMap: { name: "gone", optional: true } }]), objects).ok).toBe(true);
-    expect(mountVolumes(pod([{ name: "creds", secret: { secretName: "nope" } }]), objects)).toMatchObject({ message: 'MountVolume.SetUp failed for volume "creds" : secret "nope" not found' });
-    expect(mountVolumes(pod([{ name: "ctx", configMap: { name: "ctx", items: [{ key: "Missing", path: "m" }] } }]), objects)).toMatchObject({
+    expect(mountVolumes(pod([{ name: "creds", secret: { secretName: "nope" } }]), objects)).toMatchObject({
+      message: 'MountVolume.SetUp failed for volume "creds" : secret "nope" not found',
+    });
+    expect(
+      mountVolumes(pod([{ name: "ctx", configMap: { name: "ctx", items: [{ key: "Missing", path: "m" }] } }]), objects),
+    ).toMatchObject({
       message: 'MountVolume.SetUp failed for volume "ctx" : configmap references non-existent config key: Missing',
     });
   });

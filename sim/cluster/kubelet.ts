@@ -5,11 +5,12 @@
  * renders of an in-memory record (pod-status.ts), so the store sees one write per transition.
  */
 import { createHash, randomBytes } from "node:crypto";
+
 import type { KubeletOptions, Store, StoreEvent } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import { podBehaviour, type PodBehaviour } from "./annotations";
-import type { EventRecorder } from "./events";
 import { isBuildkitContainer } from "./buildkit";
+import type { EventRecorder } from "./events";
 import { isKanikoContainer } from "./kaniko-args";
 import { runBuild, type BuildExit } from "./kaniko-run";
 import { LogBuffer, type ContainerLogs } from "./logs";
@@ -71,7 +72,11 @@ const containerId = () => `containerd://${randomBytes(32).toString("hex")}`;
 /** The digest reference a runtime reports as imageID (`docker.io/library/busybox@sha256:…`). */
 export function imageID(image: string): string {
   const name = image.split("@")[0].replace(/:[^/:]+$/, "");
-  const qualified = name.includes("/") ? (name.split("/")[0].includes(".") ? name : `docker.io/${name}`) : `docker.io/library/${name}`;
+  const qualified = name.includes("/")
+    ? name.split("/")[0].includes(".")
+      ? name
+      : `docker.io/${name}`
+    : `docker.io/library/${name}`;
   return `${qualified}@sha256:${sha(image)}`;
 }
 
@@ -162,7 +167,14 @@ export class Kubelet {
     const hostIP = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "10.0.0.1";
     const cidr = node.spec?.podCIDR ?? `10.${244 + (this.networks.size >> 8)}.${this.networks.size & 255}.0/24`;
     const gpus = Number(node.status?.allocatable?.[GPU] ?? node.status?.capacity?.[GPU] ?? 0);
-    net = { hostIP, prefix: cidr.split(".").slice(0, 3).join("."), next: 2, used: new Set(), gpusUsed: new Set(), gpuCount: Number.isFinite(gpus) ? gpus : 0 };
+    net = {
+      hostIP,
+      prefix: cidr.split(".").slice(0, 3).join("."),
+      next: 2,
+      used: new Set(),
+      gpusUsed: new Set(),
+      gpuCount: Number.isFinite(gpus) ? gpus : 0,
+    };
     this.networks.set(nodeName, net);
     return net;
   }
@@ -210,10 +222,13 @@ export class Kubelet {
   /** Takes over a pod: a fresh one starts its lifecycle, one already running (seeded, restored) is resumed. */
   private adopt(pod: Pod, net: NodeNetwork): PodRuntime {
     const toRuntime = (c: Container, init: boolean): RunningContainer => {
-      const known = (init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find((s) => s.name === c.name);
+      const known = (init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find(
+        (s) => s.name === c.name,
+      );
       return {
         spec: c,
-        kaniko: !init && (isKanikoContainer(c, pod.metadata.annotations) || isBuildkitContainer(c, pod.metadata.annotations)),
+        kaniko:
+          !init && (isKanikoContainer(c, pod.metadata.annotations) || isBuildkitContainer(c, pod.metadata.annotations)),
         buildkit: !init && isBuildkitContainer(c, pod.metadata.annotations),
         name: c.name,
         image: c.image ?? "",
@@ -223,7 +238,9 @@ export class Kubelet {
         sidecar: init && c.restartPolicy === "Always",
         restartCount: known?.restartCount ?? 0,
         // Behind init containers the app waits in PodInitializing (kubelet_pods.go), else ContainerCreating.
-        state: known?.state ?? { waiting: { reason: init || pod.spec.initContainers?.length ? "PodInitializing" : "ContainerCreating" } },
+        state: known?.state ?? {
+          waiting: { reason: init || pod.spec.initContainers?.length ? "PodInitializing" : "ContainerCreating" },
+        },
         lastState: known?.lastState ?? {},
       };
     };
@@ -254,13 +271,22 @@ export class Kubelet {
       finished: isTerminal(pod),
     };
     for (const c of pod.status?.conditions ?? []) {
-      rt.conditions.set(c.type, { status: c.status === "True" ? "True" : "False", since: c.lastTransitionTime, reason: c.reason, message: c.message });
+      rt.conditions.set(c.type, {
+        status: c.status === "True" ? "True" : "False",
+        since: c.lastTransitionTime,
+        reason: c.reason,
+        message: c.message,
+      });
     }
     this.runtimes.set(rt.uid, rt);
     if (rt.podIP) net.used.add(Number(rt.podIP.split(".")[3]));
     rt.gpuIndices = this.allocateGPUs(net, podRequestAmounts(pod.spec).get(GPU) ?? 0);
     if (rt.phase === "Running" && rt.containers.every((c) => c.state.running)) this.resumeRunning(rt);
-    else if (!rt.finished) this.timers.after(Math.min(100, rt.behaviour.startDelayMs / 4), this.guard(rt, () => this.createSandbox(rt)));
+    else if (!rt.finished)
+      this.timers.after(
+        Math.min(100, rt.behaviour.startDelayMs / 4),
+        this.guard(rt, () => this.createSandbox(rt)),
+      );
     return rt;
   }
 
@@ -331,7 +357,10 @@ export class Kubelet {
     this.event(rt, "Warning", "FailedMount", result.message);
     this.writeStatus(rt);
     const delay = Math.min(500 * 2 ** (rt.mountAttempts - 1), MAX_BACKOFF_MS);
-    this.timers.after(delay, this.guard(rt, () => this.createSandbox(rt)));
+    this.timers.after(
+      delay,
+      this.guard(rt, () => this.createSandbox(rt)),
+    );
     return false;
   }
 
@@ -339,7 +368,10 @@ export class Kubelet {
     const pending = [...rt.initContainers, ...rt.containers];
     for (const c of pending) this.event(rt, "Normal", "Pulling", `Pulling image "${c.image}"`);
     const pullMs = Math.round(rt.behaviour.startDelayMs * 0.6);
-    this.timers.after(pullMs, this.guard(rt, () => (rt.behaviour.imagePullFails ? this.pullFailed(rt) : this.startAll(rt, pullMs))));
+    this.timers.after(
+      pullMs,
+      this.guard(rt, () => (rt.behaviour.imagePullFails ? this.pullFailed(rt) : this.startAll(rt, pullMs))),
+    );
   }
 
   private pullFailed(rt: PodRuntime): void {
@@ -353,16 +385,22 @@ export class Kubelet {
     }
     this.transition(rt);
     this.writeStatus(rt);
-    this.timers.after(Math.min(1000, backoffMs), this.guard(rt, () => {
-      for (const c of rt.containers) {
-        c.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${c.image}"` } };
-        this.event(rt, "Normal", "BackOff", `Back-off pulling image "${c.image}"`);
-        this.event(rt, "Warning", "Failed", "Error: ImagePullBackOff");
-      }
-      this.transition(rt);
-      this.writeStatus(rt);
-      this.timers.after(backoffMs, this.guard(rt, () => this.pull(rt)));
-    }));
+    this.timers.after(
+      Math.min(1000, backoffMs),
+      this.guard(rt, () => {
+        for (const c of rt.containers) {
+          c.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${c.image}"` } };
+          this.event(rt, "Normal", "BackOff", `Back-off pulling image "${c.image}"`);
+          this.event(rt, "Warning", "Failed", "Error: ImagePullBackOff");
+        }
+        this.transition(rt);
+        this.writeStatus(rt);
+        this.timers.after(
+          backoffMs,
+          this.guard(rt, () => this.pull(rt)),
+        );
+      }),
+    );
   }
 
   private startAll(rt: PodRuntime, pullMs: number): void {
@@ -389,7 +427,11 @@ export class Kubelet {
       c.containerID = containerId();
       if (c.logs) c.previousLogs = c.logs;
       c.logs = new LogBuffer();
-      c.logs.append(exitCode === 0 ? `sim: init container ${c.name} completed` : `sim: init container ${c.name} exiting with code ${exitCode}`);
+      c.logs.append(
+        exitCode === 0
+          ? `sim: init container ${c.name} completed`
+          : `sim: init container ${c.name} exiting with code ${exitCode}`,
+      );
       c.logs.close();
       const reason = exitCode === 0 ? "Completed" : "Error";
       c.state = { terminated: { exitCode, reason, startedAt: now, finishedAt: now, containerID: c.containerID } };
@@ -409,16 +451,29 @@ export class Kubelet {
     c.restartCount++;
     const backoffS = Math.min(10 * 2 ** (c.restartCount - 1), 300);
     c.lastState = { terminated: c.state.terminated! };
-    c.state = { waiting: { reason: "CrashLoopBackOff", message: `back-off ${backoffS}s restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})` } };
-    this.event(rt, "Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`);
+    c.state = {
+      waiting: {
+        reason: "CrashLoopBackOff",
+        message: `back-off ${backoffS}s restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})`,
+      },
+    };
+    this.event(
+      rt,
+      "Warning",
+      "BackOff",
+      `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`,
+    );
     this.transition(rt);
     this.writeStatus(rt);
     // Compressed tenfold, as for app containers.
     const delay = Math.min(1000 * 2 ** (c.restartCount - 1), MAX_BACKOFF_MS);
-    this.timers.after(delay, this.guard(rt, () => {
-      if (this.runInits(rt, index, 0, false)) this.startMains(rt, 0, false);
-      else this.writeStatus(rt);
-    }));
+    this.timers.after(
+      delay,
+      this.guard(rt, () => {
+        if (this.runInits(rt, index, 0, false)) this.startMains(rt, 0, false);
+        else this.writeStatus(rt);
+      }),
+    );
   }
 
   private startMains(rt: PodRuntime, pullMs: number, freshPull: boolean): void {
@@ -436,7 +491,12 @@ export class Kubelet {
   private announceStart(rt: PodRuntime, c: RunningContainer, pullMs: number, freshPull: boolean): void {
     if (freshPull) {
       const seconds = (pullMs / 1000).toFixed(3);
-      this.event(rt, "Normal", "Pulled", `Successfully pulled image "${c.image}" in ${seconds}s (${seconds}s including waiting). Image size: ${parseInt(sha(c.image).slice(0, 6), 16) * 16} bytes.`);
+      this.event(
+        rt,
+        "Normal",
+        "Pulled",
+        `Successfully pulled image "${c.image}" in ${seconds}s (${seconds}s including waiting). Image size: ${parseInt(sha(c.image).slice(0, 6), 16) * 16} bytes.`,
+      );
     } else {
       this.event(rt, "Normal", "Pulled", `Container image "${c.image}" already present on machine`);
     }
@@ -466,15 +526,19 @@ export class Kubelet {
       rt.volumes = result?.ok ? result.volumes : new Map();
     }
     const instance = c.containerID;
-    runBuild({
-      container: c.spec,
-      files: containerFiles(c.spec, rt.volumes),
-      behaviour: rt.behaviour,
-      logs: c.logs!,
-      timers: this.timers,
-      alive: () => this.runtimes.get(rt.uid) === rt && c.containerID === instance && Boolean(c.state.running) && !rt.terminating,
-      exited: (exit) => this.buildExited(rt, c, exit),
-    }, c.buildkit ? "buildkit" : "kaniko");
+    runBuild(
+      {
+        container: c.spec,
+        files: containerFiles(c.spec, rt.volumes),
+        behaviour: rt.behaviour,
+        logs: c.logs!,
+        timers: this.timers,
+        alive: () =>
+          this.runtimes.get(rt.uid) === rt && c.containerID === instance && Boolean(c.state.running) && !rt.terminating,
+        exited: (exit) => this.buildExited(rt, c, exit),
+      },
+      c.buildkit ? "buildkit" : "kaniko",
+    );
   }
 
   private buildExited(rt: PodRuntime, c: RunningContainer, exit: BuildExit): void {
@@ -511,7 +575,8 @@ export class Kubelet {
       return;
     }
     if (!logRate) {
-      for (const line of logLines ?? [`sim: container ${c.name} started (image ${c.image}) on ${rt.nodeName}`]) logs.append(line);
+      for (const line of logLines ?? [`sim: container ${c.name} started (image ${c.image}) on ${rt.nodeName}`])
+        logs.append(line);
       return;
     }
     let index = 0;
@@ -537,7 +602,10 @@ export class Kubelet {
     const scripted = rt.containers.filter((c) => !c.kaniko);
     if (runFor === undefined || scripted.length === 0) return;
     const started = Math.min(...scripted.map((c) => c.runningSince ?? Date.now()));
-    this.timers.after(Math.max(0, started + runFor - Date.now()), this.guard(rt, () => this.exitAll(rt)));
+    this.timers.after(
+      Math.max(0, started + runFor - Date.now()),
+      this.guard(rt, () => this.exitAll(rt)),
+    );
   }
 
   private scheduleDeadline(rt: PodRuntime): void {
@@ -563,7 +631,13 @@ export class Kubelet {
     for (const c of [...rt.containers, ...rt.initContainers.filter((init) => init.sidecar)]) {
       if (!c.state.running && !c.state.waiting) continue;
       c.state = {
-        terminated: { exitCode, reason, startedAt: c.state.running?.startedAt, finishedAt: now, containerID: c.containerID },
+        terminated: {
+          exitCode,
+          reason,
+          startedAt: c.state.running?.startedAt,
+          finishedAt: now,
+          containerID: c.containerID,
+        },
       };
       c.logs?.close();
     }
@@ -577,7 +651,15 @@ export class Kubelet {
     if (exitCode !== 0 && !oom) for (const c of exiting) c.logs?.append(`sim: exiting with code ${exitCode}`);
     const now = nowTimestamp();
     for (const c of exiting) {
-      c.state = { terminated: { exitCode, reason, startedAt: c.state.running?.startedAt, finishedAt: now, containerID: c.containerID } };
+      c.state = {
+        terminated: {
+          exitCode,
+          reason,
+          startedAt: c.state.running?.startedAt,
+          finishedAt: now,
+          containerID: c.containerID,
+        },
+      };
       c.logs?.close();
     }
     this.settle(rt, exiting);
@@ -607,9 +689,17 @@ export class Kubelet {
       const backoffS = Math.min(10 * 2 ** (c.restartCount - 1), 300);
       c.lastState = { terminated: c.state.terminated! };
       c.state = {
-        waiting: { reason: "CrashLoopBackOff", message: `back-off ${backoffS}s restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})` },
+        waiting: {
+          reason: "CrashLoopBackOff",
+          message: `back-off ${backoffS}s restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})`,
+        },
       };
-      this.event(rt, "Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`);
+      this.event(
+        rt,
+        "Warning",
+        "BackOff",
+        `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`,
+      );
     }
     // When only some containers restart, the others keep their pending timers: no epoch change.
     const all = restarting.length === rt.containers.length;
@@ -626,7 +716,10 @@ export class Kubelet {
     };
     const ids = restarting.map((c) => c.containerID);
     const stillWaiting = () =>
-      this.runtimes.get(rt.uid) === rt && !rt.terminating && !rt.finished && restarting.every((c, i) => c.containerID === ids[i] && c.state.waiting);
+      this.runtimes.get(rt.uid) === rt &&
+      !rt.terminating &&
+      !rt.finished &&
+      restarting.every((c, i) => c.containerID === ids[i] && c.state.waiting);
     // Real back-off is 10s doubling to 5 min; compressed tenfold so restarts are observable in tests.
     const delay = Math.min(1000 * 2 ** (restarting[0].restartCount - 1 || 0), MAX_BACKOFF_MS);
     this.timers.after(delay, all ? this.guard(rt, restart) : () => stillWaiting() && restart());
@@ -636,7 +729,15 @@ export class Kubelet {
     // Native sidecars are stopped once the app containers have ended; they do not decide the phase.
     const now = nowTimestamp();
     for (const c of rt.initContainers.filter((init) => init.sidecar && init.state.running)) {
-      c.state = { terminated: { exitCode: 0, reason: "Completed", startedAt: c.state.running?.startedAt, finishedAt: now, containerID: c.containerID } };
+      c.state = {
+        terminated: {
+          exitCode: 0,
+          reason: "Completed",
+          startedAt: c.state.running?.startedAt,
+          finishedAt: now,
+          containerID: c.containerID,
+        },
+      };
       c.logs?.close();
     }
     rt.phase = phase;

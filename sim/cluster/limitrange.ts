@@ -81,32 +81,59 @@ export function applyLimitRangeDefaults(pod: Pod, ranges: LimitRange[]): void {
   for (const c of pod.spec.containers ?? []) merge(c, "container");
   for (const c of pod.spec.initContainers ?? []) merge(c, "init container");
   if (notes.length) {
-    pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [LIMIT_RANGER_ANNOTATION]: `LimitRanger plugin set: ${notes.join("; ")}` };
+    pod.metadata.annotations = {
+      ...(pod.metadata.annotations ?? {}),
+      [LIMIT_RANGER_ANNOTATION]: `LimitRanger plugin set: ${notes.join("; ")}`,
+    };
   }
 }
 
 const has = (list: ResourceList, name: string): boolean => name in list;
 const str = (q: Quantity): string => formatQuantity(q);
 
-function minConstraint(type: string, name: string, enforced: Quantity, requests: ResourceList, limits: ResourceList): string | undefined {
+function minConstraint(
+  type: string,
+  name: string,
+  enforced: Quantity,
+  requests: ResourceList,
+  limits: ResourceList,
+): string | undefined {
   if (!has(requests, name)) return `minimum ${name} usage per ${type} is ${str(enforced)}.  No request is specified`;
-  if (milliValue(requests[name]) < milliValue(enforced)) return `minimum ${name} usage per ${type} is ${str(enforced)}, but request is ${str(requests[name])}`;
-  if (has(limits, name) && milliValue(limits[name]) < milliValue(enforced)) return `minimum ${name} usage per ${type} is ${str(enforced)}, but limit is ${str(limits[name])}`;
+  if (milliValue(requests[name]) < milliValue(enforced))
+    return `minimum ${name} usage per ${type} is ${str(enforced)}, but request is ${str(requests[name])}`;
+  if (has(limits, name) && milliValue(limits[name]) < milliValue(enforced))
+    return `minimum ${name} usage per ${type} is ${str(enforced)}, but limit is ${str(limits[name])}`;
   return undefined;
 }
 
-function maxConstraint(type: string, name: string, enforced: Quantity, requests: ResourceList, limits: ResourceList): string | undefined {
+function maxConstraint(
+  type: string,
+  name: string,
+  enforced: Quantity,
+  requests: ResourceList,
+  limits: ResourceList,
+): string | undefined {
   if (!has(limits, name)) return `maximum ${name} usage per ${type} is ${str(enforced)}.  No limit is specified`;
-  if (milliValue(limits[name]) > milliValue(enforced)) return `maximum ${name} usage per ${type} is ${str(enforced)}, but limit is ${str(limits[name])}`;
-  if (has(requests, name) && milliValue(requests[name]) > milliValue(enforced)) return `maximum ${name} usage per ${type} is ${str(enforced)}, but request is ${str(requests[name])}`;
+  if (milliValue(limits[name]) > milliValue(enforced))
+    return `maximum ${name} usage per ${type} is ${str(enforced)}, but limit is ${str(limits[name])}`;
+  if (has(requests, name) && milliValue(requests[name]) > milliValue(enforced))
+    return `maximum ${name} usage per ${type} is ${str(enforced)}, but request is ${str(requests[name])}`;
   return undefined;
 }
 
-function ratioConstraint(type: string, name: string, enforced: Quantity, requests: ResourceList, limits: ResourceList): string | undefined {
+function ratioConstraint(
+  type: string,
+  name: string,
+  enforced: Quantity,
+  requests: ResourceList,
+  limits: ResourceList,
+): string | undefined {
   const request = has(requests, name) ? milliValue(requests[name]) : 0n;
   const limit = has(limits, name) ? milliValue(limits[name]) : 0n;
-  if (request === 0n) return `${name} max limit to request ratio per ${type} is ${str(enforced)}, but no request is specified or request is 0`;
-  if (limit === 0n) return `${name} max limit to request ratio per ${type} is ${str(enforced)}, but no limit is specified or limit is 0`;
+  if (request === 0n)
+    return `${name} max limit to request ratio per ${type} is ${str(enforced)}, but no request is specified or request is 0`;
+  if (limit === 0n)
+    return `${name} max limit to request ratio per ${type} is ${str(enforced)}, but no limit is specified or limit is 0`;
   const observed = Number(limit) / Number(request);
   if (observed * 1000 > Number(milliValue(enforced))) {
     // Go's %f: six decimals.
@@ -119,9 +146,12 @@ function ratioConstraint(type: string, name: string, enforced: Quantity, request
 export function limitRangeViolations(pod: Pod, ranges: LimitRange[]): string[] {
   const errors: string[] = [];
   const checkAll = (type: string, item: LimitRangeItem, requests: ResourceList, limits: ResourceList) => {
-    for (const [k, v] of Object.entries(item.min ?? {})) errors.push(...[minConstraint(type, k, parseQuantity(v), requests, limits)].filter(isString));
-    for (const [k, v] of Object.entries(item.max ?? {})) errors.push(...[maxConstraint(type, k, parseQuantity(v), requests, limits)].filter(isString));
-    for (const [k, v] of Object.entries(item.maxLimitRequestRatio ?? {})) errors.push(...[ratioConstraint(type, k, parseQuantity(v), requests, limits)].filter(isString));
+    for (const [k, v] of Object.entries(item.min ?? {}))
+      errors.push(...[minConstraint(type, k, parseQuantity(v), requests, limits)].filter(isString));
+    for (const [k, v] of Object.entries(item.max ?? {}))
+      errors.push(...[maxConstraint(type, k, parseQuantity(v), requests, limits)].filter(isString));
+    for (const [k, v] of Object.entries(item.maxLimitRequestRatio ?? {}))
+      errors.push(...[ratioConstraint(type, k, parseQuantity(v), requests, limits)].filter(isString));
   };
   for (const range of ranges) {
     for (const item of range.spec?.limits ?? []) {
@@ -140,7 +170,8 @@ export function limitRangeViolations(pod: Pod, ranges: LimitRange[]): string[] {
 const isString = (v: string | undefined): v is string => typeof v === "string";
 
 /** Aggregated like utilerrors.NewAggregate: one message alone, several as `[a, b]`. */
-export const aggregate = (messages: string[]): string => (messages.length === 1 ? messages[0] : `[${messages.join(", ")}]`);
+export const aggregate = (messages: string[]): string =>
+  messages.length === 1 ? messages[0] : `[${messages.join(", ")}]`;
 
 const rangesIn = (store: Parameters<AdmissionPlugin["admit"]>[1], namespace: string | undefined): LimitRange[] =>
   namespace ? (store.list("limitranges", namespace) as LimitRange[]) : [];
@@ -154,7 +185,8 @@ export const limitRangeDefaultsPlugin: AdmissionPlugin = {
       try {
         for (const item of (attrs.object as LimitRange).spec?.limits ?? []) defaultLimitRangeItem(item);
       } catch (error) {
-        if (error instanceof QuantityParseError) throw badRequest(`LimitRange in version "v1" cannot be handled as a LimitRange: ${error.message}`);
+        if (error instanceof QuantityParseError)
+          throw badRequest(`LimitRange in version "v1" cannot be handled as a LimitRange: ${error.message}`);
         throw error;
       }
       return;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { formatLine, LogBuffer, resolveContainer, rfc3339Nano, selectLines } from "./logs";
 import type { Pod } from "./model";
 
@@ -6,7 +7,10 @@ const pod = (containers: string[], init: string[] = []): Pod => ({
   apiVersion: "v1",
   kind: "Pod",
   metadata: { name: "p", namespace: "n", uid: "u" },
-  spec: { containers: containers.map((name) => ({ name, image: "x" })), initContainers: init.map((name) => ({ name, image: "x" })) },
+  spec: {
+    containers: containers.map((name) => ({ name, image: "x" })),
+    initContainers: init.map((name) => ({ name, image: "x" })),
+  },
 });
 
 describe("log selection", () => {
@@ -19,7 +23,9 @@ describe("log selection", () => {
 
   it("prefixes RFC3339Nano timestamps", () => {
     expect(rfc3339Nano(Date.parse("2024-05-01T10:00:00.123Z"))).toBe("2024-05-01T10:00:00.123000000Z");
-    expect(formatLine({ at: Date.parse("2024-05-01T10:00:00.123Z"), text: "msg" }, true)).toBe("2024-05-01T10:00:00.123000000Z msg\n");
+    expect(formatLine({ at: Date.parse("2024-05-01T10:00:00.123Z"), text: "msg" }, true)).toBe(
+      "2024-05-01T10:00:00.123000000Z msg\n",
+    );
   });
 
   it("streams to followers and closes", () => {
@@ -37,7 +43,9 @@ describe("container resolution", () => {
   it("defaults a single container and explains ambiguity like the apiserver", () => {
     expect(resolveContainer(pod(["c"]), null)).toBe("c");
     const error = resolveContainer(pod(["a", "b"], ["i"]), null);
-    expect(typeof error === "string" ? error : error.status.message).toBe("a container name must be specified for pod p, choose one of: [a b] or one of the init containers: [i]");
+    expect(typeof error === "string" ? error : error.status.message).toBe(
+      "a container name must be specified for pod p, choose one of: [a b] or one of the init containers: [i]",
+    );
     const unknown = resolveContainer(pod(["a"]), "x");
     expect(typeof unknown === "string" ? unknown : unknown.status.message).toBe("container x is not valid for pod p");
   });

@@ -1,5 +1,6 @@
 /** Container log buffers and the `pods/log` subresource (follow, tail, since, timestamps, previous, limitBytes). */
 import type { IncomingMessage, ServerResponse } from "node:http";
+
 import type { RouteContext, StatusError, Store } from "../contract";
 import { badRequest, notFound } from "../server/errors";
 import { sendStatus } from "../server/respond";
@@ -70,7 +71,8 @@ export function formatLine(line: LogLine, timestamps: boolean): string {
 /** The lines a request selects from a buffer, oldest first. */
 export function selectLines(lines: LogLine[], options: LogOptions): LogLine[] {
   let selected = options.sinceMs === undefined ? lines : lines.filter((l) => l.at >= options.sinceMs!);
-  if (options.tailLines !== undefined && options.tailLines >= 0) selected = selected.slice(Math.max(0, selected.length - options.tailLines));
+  if (options.tailLines !== undefined && options.tailLines >= 0)
+    selected = selected.slice(Math.max(0, selected.length - options.tailLines));
   return selected;
 }
 
@@ -82,7 +84,8 @@ function intParam(url: URL, name: string): number | undefined {
   return n;
 }
 
-const boolParam = (url: URL, name: string) => url.searchParams.get(name) === "true" || url.searchParams.get(name) === "1";
+const boolParam = (url: URL, name: string) =>
+  url.searchParams.get(name) === "true" || url.searchParams.get(name) === "1";
 
 /** Resolves the container a request means, or the apiserver's error for it. */
 export function resolveContainer(pod: Pod, requested: string | null): string | StatusError {
@@ -92,9 +95,12 @@ export function resolveContainer(pod: Pod, requested: string | null): string | S
   if (!requested) {
     if (names.length === 1) return names[0];
     const init = initNames.length ? ` or one of the init containers: [${initNames.join(" ")}]` : "";
-    return badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]${init}`);
+    return badRequest(
+      `a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]${init}`,
+    );
   }
-  if (!names.includes(requested) && !initNames.includes(requested)) return badRequest(`container ${requested} is not valid for pod ${podName}`);
+  if (!names.includes(requested) && !initNames.includes(requested))
+    return badRequest(`container ${requested} is not valid for pod ${podName}`);
   return requested;
 }
 
@@ -115,7 +121,8 @@ export function logRoute(source: LogSource) {
         tailLines: intParam(ctx.url, "tailLines"),
         limitBytes: intParam(ctx.url, "limitBytes"),
         timestamps: boolParam(ctx.url, "timestamps"),
-        sinceMs: sinceSeconds !== undefined ? Date.now() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined,
+        sinceMs:
+          sinceSeconds !== undefined ? Date.now() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined,
       };
     } catch (error) {
       sendStatus(res, error as StatusError);
@@ -141,7 +148,13 @@ export function logRoute(source: LogSource) {
   };
 }
 
-function streamLogs(req: IncomingMessage, res: ServerResponse, buffer: LogBuffer, options: LogOptions, follow: boolean): void {
+function streamLogs(
+  req: IncomingMessage,
+  res: ServerResponse,
+  buffer: LogBuffer,
+  options: LogOptions,
+  follow: boolean,
+): void {
   res.writeHead(200, { "Content-Type": "text/plain", "Cache-Control": "no-cache", "Transfer-Encoding": "chunked" });
   let budget = options.limitBytes ?? Infinity;
   // Returns false once limitBytes is spent.

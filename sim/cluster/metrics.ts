@@ -4,6 +4,7 @@
  * endpoint. Values wander smoothly and deterministically inside each profile's range.
  */
 import { createHash } from "node:crypto";
+
 import type { ExtraRoute, ResourceType, RouteContext, Store } from "../contract";
 import { notFound } from "../server/errors";
 import { nowTimestamp } from "../server/objects";
@@ -22,11 +23,32 @@ const GPU_MEMORY_MIB = 40_960;
 const PERIOD_MS = 120_000;
 
 export const METRICS_TYPES: ResourceType[] = [
-  { key: "pods.metrics.k8s.io", group: "metrics.k8s.io", version: "v1beta1", kind: "PodMetrics", listKind: "PodMetricsList", plural: "pods", singular: "", namespaced: true, verbs: ["get", "list"] },
-  { key: "nodes.metrics.k8s.io", group: "metrics.k8s.io", version: "v1beta1", kind: "NodeMetrics", listKind: "NodeMetricsList", plural: "nodes", singular: "", namespaced: false, verbs: ["get", "list"] },
+  {
+    key: "pods.metrics.k8s.io",
+    group: "metrics.k8s.io",
+    version: "v1beta1",
+    kind: "PodMetrics",
+    listKind: "PodMetricsList",
+    plural: "pods",
+    singular: "",
+    namespaced: true,
+    verbs: ["get", "list"],
+  },
+  {
+    key: "nodes.metrics.k8s.io",
+    group: "metrics.k8s.io",
+    version: "v1beta1",
+    kind: "NodeMetrics",
+    listKind: "NodeMetricsList",
+    plural: "nodes",
+    singular: "",
+    namespaced: false,
+    verbs: ["get", "list"],
+  },
 ];
 
-const hashFraction = (text: string): number => parseInt(createHash("sha1").update(text).digest("hex").slice(0, 8), 16) / 0xffffffff;
+const hashFraction = (text: string): number =>
+  parseInt(createHash("sha1").update(text).digest("hex").slice(0, 8), 16) / 0xffffffff;
 
 /** A value inside the range that drifts along a sine wave whose phase is fixed per object. */
 export function sample(range: Range, seed: string, now: number): number {
@@ -51,8 +73,11 @@ export function podUsage(pod: Pod, now: number): PodUsage {
   const limits = podLimits(pod.spec);
   const cpuRequest = requests.cpu ? toNumber(requests.cpu) : 0;
   const memoryBase = requests.memory ? toNumber(requests.memory) : limits.memory ? toNumber(limits.memory) : 0;
-  const cpuRange = behaviour.cpu ?? (cpuRequest > 0 ? { min: cpuRequest * 0.2, max: cpuRequest * 0.6 } : { min: 0.002, max: 0.01 });
-  const memoryRange = behaviour.memory ?? (memoryBase > 0 ? { min: memoryBase * 0.3, max: memoryBase * 0.6 } : { min: 8 * MIB, max: 24 * MIB });
+  const cpuRange =
+    behaviour.cpu ?? (cpuRequest > 0 ? { min: cpuRequest * 0.2, max: cpuRequest * 0.6 } : { min: 0.002, max: 0.01 });
+  const memoryRange =
+    behaviour.memory ??
+    (memoryBase > 0 ? { min: memoryBase * 0.3, max: memoryBase * 0.6 } : { min: 8 * MIB, max: 24 * MIB });
   const containers = pod.spec.containers ?? [];
   const share = Math.max(1, containers.length);
   return {
@@ -69,10 +94,18 @@ function podMetrics(pod: Pod, now: number, timestamp: string) {
   return {
     kind: "PodMetrics",
     apiVersion: GROUP_VERSION,
-    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: timestamp, labels: pod.metadata.labels ?? {} },
+    metadata: {
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace,
+      creationTimestamp: timestamp,
+      labels: pod.metadata.labels ?? {},
+    },
     timestamp,
     window: "30s",
-    containers: (pod.spec.containers ?? []).map((c, i) => ({ name: c.name, usage: { cpu: cpuText(usage.cpu[i]), memory: memoryText(usage.memory[i]) } })),
+    containers: (pod.spec.containers ?? []).map((c, i) => ({
+      name: c.name,
+      usage: { cpu: cpuText(usage.cpu[i]), memory: memoryText(usage.memory[i]) },
+    })),
   };
 }
 
@@ -99,7 +132,9 @@ const list = (kind: string, items: unknown[]) => ({ kind, apiVersion: GROUP_VERS
 
 function runningPods(store: Store, ctx: RouteContext, namespace?: string): Pod[] {
   const selector = parseLabelSelector(ctx.url.searchParams.get("labelSelector"));
-  return (store.list("pods", namespace) as Pod[]).filter((p) => isRunning(p) && matchesLabels(selector, p.metadata.labels));
+  return (store.list("pods", namespace) as Pod[]).filter(
+    (p) => isRunning(p) && matchesLabels(selector, p.metadata.labels),
+  );
 }
 
 function podsByNode(store: Store): Map<string, Pod[]> {
@@ -175,11 +210,14 @@ export function dcgmText(store: Store, gpusOf: GpuAssignment, now = Date.now()):
       }
       utilValue = Math.min(100, Math.round(utilValue));
       usedMiB = Math.min(GPU_MEMORY_MIB, Math.round(usedMiB));
-      const lines = sharers.length === 0 ? [device] : sharers.map(({ pod, replica }) => {
-        const container = pod.spec.containers.find((c) => c.resources?.limits?.[GPU]) ?? pod.spec.containers[0];
-        const vgpu = replicas > 1 ? `,vgpu="${replica}"` : "";
-        return `${device},container="${container.name}",namespace="${pod.metadata.namespace}",pod="${pod.metadata.name}"${vgpu}`;
-      });
+      const lines =
+        sharers.length === 0
+          ? [device]
+          : sharers.map(({ pod, replica }) => {
+              const container = pod.spec.containers.find((c) => c.resources?.limits?.[GPU]) ?? pod.spec.containers[0];
+              const vgpu = replicas > 1 ? `,vgpu="${replica}"` : "";
+              return `${device},container="${container.name}",namespace="${pod.metadata.namespace}",pod="${pod.metadata.name}"${vgpu}`;
+            });
       for (const labels of lines) {
         util.push(`DCGM_FI_DEV_GPU_UTIL{${labels}} ${utilValue}`);
         used.push(`DCGM_FI_DEV_FB_USED{${labels}} ${usedMiB}`);
@@ -214,7 +252,14 @@ export function metricsRoutes(gpuLookup: GpuLookup): ExtraRoute[] {
       handler: (_req, res, ctx) => {
         const now = Date.now();
         const ts = nowTimestamp();
-        sendJson(res, 200, list("PodMetricsList", runningPods(ctx.store, ctx).map((p) => podMetrics(p, now, ts))));
+        sendJson(
+          res,
+          200,
+          list(
+            "PodMetricsList",
+            runningPods(ctx.store, ctx).map((p) => podMetrics(p, now, ts)),
+          ),
+        );
         return true;
       },
     },
@@ -224,7 +269,14 @@ export function metricsRoutes(gpuLookup: GpuLookup): ExtraRoute[] {
       handler: (_req, res, ctx) => {
         const now = Date.now();
         const ts = nowTimestamp();
-        sendJson(res, 200, list("PodMetricsList", runningPods(ctx.store, ctx, ctx.params.namespace).map((p) => podMetrics(p, now, ts))));
+        sendJson(
+          res,
+          200,
+          list(
+            "PodMetricsList",
+            runningPods(ctx.store, ctx, ctx.params.namespace).map((p) => podMetrics(p, now, ts)),
+          ),
+        );
         return true;
       },
     },
@@ -259,7 +311,12 @@ export function metricsRoutes(gpuLookup: GpuLookup): ExtraRoute[] {
       handler: (_req, res, ctx) => {
         const node = ctx.store.get("nodes", undefined, ctx.params.name) as Node | undefined;
         if (!node) sendStatus(res, notFound(NODE_METRICS, ctx.params.name));
-        else sendJson(res, 200, nodeMetrics(node, podsByNode(ctx.store).get(node.metadata.name) ?? [], Date.now(), nowTimestamp()));
+        else
+          sendJson(
+            res,
+            200,
+            nodeMetrics(node, podsByNode(ctx.store).get(node.metadata.name) ?? [], Date.now(), nowTimestamp()),
+          );
         return true;
       },
     },
@@ -269,7 +326,10 @@ export function metricsRoutes(gpuLookup: GpuLookup): ExtraRoute[] {
       auth: false,
       handler: (_req, res, ctx) => {
         const text = dcgmText(ctx.store, gpuLookup(ctx.store));
-        res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
+        res.writeHead(200, {
+          "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+          "Content-Length": Buffer.byteLength(text),
+        });
         res.end(text);
         return true;
       },

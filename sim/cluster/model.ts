@@ -35,7 +35,9 @@ export interface Volume {
   name: string;
   configMap?: ObjectVolumeSource & { name?: string };
   secret?: ObjectVolumeSource & { secretName?: string };
-  projected?: { sources?: { configMap?: ObjectVolumeSource & { name?: string }; secret?: ObjectVolumeSource & { name?: string } }[] };
+  projected?: {
+    sources?: { configMap?: ObjectVolumeSource & { name?: string }; secret?: ObjectVolumeSource & { name?: string } }[];
+  };
   [source: string]: unknown;
 }
 
@@ -84,7 +86,9 @@ export interface PodSpec {
   nodeName?: string;
   nodeSelector?: Record<string, string>;
   tolerations?: Toleration[];
-  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } } };
+  affinity?: {
+    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } };
+  };
   restartPolicy?: "Always" | "OnFailure" | "Never";
   schedulerName?: string;
   terminationGracePeriodSeconds?: number;
@@ -107,7 +111,14 @@ export interface PodCondition {
 export interface ContainerState {
   waiting?: { reason: string; message?: string };
   running?: { startedAt: string };
-  terminated?: { exitCode: number; reason: string; message?: string; startedAt?: string; finishedAt: string; containerID?: string };
+  terminated?: {
+    exitCode: number;
+    reason: string;
+    message?: string;
+    startedAt?: string;
+    finishedAt: string;
+    containerID?: string;
+  };
 }
 
 export interface ContainerStatus {
@@ -161,10 +172,12 @@ export interface Node extends KubeObject {
 /** Phase Succeeded or Failed: the pod holds no resources any more. */
 export const isTerminal = (pod: Pod): boolean => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 
-export const podKey = (namespace: string | undefined, name: string | undefined): string => `${namespace ?? ""}/${name ?? ""}`;
+export const podKey = (namespace: string | undefined, name: string | undefined): string =>
+  `${namespace ?? ""}/${name ?? ""}`;
 
 /**
  * The name admission errors print. Upstream admission runs before the name is generated, so a
  * pod created from `generateName` (every Job pod) reads `pods "myjob-" is forbidden: …`.
  */
-export const admissionName = (object: KubeObject): string => object.metadata.generateName || object.metadata.name || "Unknown";
+export const admissionName = (object: KubeObject): string =>
+  object.metadata.generateName || object.metadata.name || "Unknown";

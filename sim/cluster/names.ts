@@ -32,7 +32,8 @@ export function validateName(name: string, rule: NameRule): string[] {
     if (!DNS1123_SUBDOMAIN.test(name)) errors.push(`Invalid value: ${quoted}: ${SUBDOMAIN_MESSAGE}`);
   } else if (rule === "path-segment") {
     if (name === "." || name === "..") errors.push(`Invalid value: ${quoted}: may not be '${name}'`);
-    for (const bad of ["/", "%"]) if (name.includes(bad)) errors.push(`Invalid value: ${quoted}: may not contain '${bad}'`);
+    for (const bad of ["/", "%"])
+      if (name.includes(bad)) errors.push(`Invalid value: ${quoted}: may not contain '${bad}'`);
   }
   return errors;
 }

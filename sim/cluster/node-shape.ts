@@ -31,7 +31,14 @@ export function seededNodeShape(name: string, index: number, gpus: number): Node
       "node.kubernetes.io/instance-type": gpu ? `sim.gpu-a100x${gpus}` : "sim.cpu-16",
       "topology.kubernetes.io/zone": `sim-zone-${"abc"[index % 3]}`,
       type: "kwok",
-      ...(gpu ? { "nvidia.com/gpu.present": "true", "nvidia.com/gpu.product": GPU_PRODUCT, "nvidia.com/gpu.count": String(gpus), "nvidia.com/gpu.memory": "40960" } : {}),
+      ...(gpu
+        ? {
+            "nvidia.com/gpu.present": "true",
+            "nvidia.com/gpu.product": GPU_PRODUCT,
+            "nvidia.com/gpu.count": String(gpus),
+            "nvidia.com/gpu.memory": "40960",
+          }
+        : {}),
     },
     podCIDR: `10.${244 + (index >> 8)}.${index & 255}.0/24`,
     taints: gpu ? [{ key: GPU_RESOURCE, value: "present", effect: "NoSchedule" }] : [],

@@ -35,7 +35,8 @@ function defaultContainer(container: Container): void {
   // SetDefaults_Pod: a container that states limits but not requests requests its limits.
   if (resources.limits) {
     resources.requests ??= {};
-    for (const [name, limit] of Object.entries(resources.limits)) if (!(name in resources.requests)) resources.requests[name] = limit;
+    for (const [name, limit] of Object.entries(resources.limits))
+      if (!(name in resources.requests)) resources.requests[name] = limit;
   }
 }
 
@@ -63,7 +64,8 @@ export function defaultPodSpec(spec: PodSpec): void {
 function addDefaultTolerations(spec: PodSpec): void {
   const tolerations = (spec.tolerations ??= []);
   for (const t of DEFAULT_TOLERATIONS) {
-    if (!tolerations.some((existing) => existing.key === t.key && (existing.effect ?? "") === t.effect)) tolerations.push({ ...t });
+    if (!tolerations.some((existing) => existing.key === t.key && (existing.effect ?? "") === t.effect))
+      tolerations.push({ ...t });
   }
 }
 
@@ -82,7 +84,8 @@ export const podDefaultsPlugin: AdmissionPlugin = {
       }
       pod.spec.overhead = canonicaliseList(pod.spec.overhead);
     } catch (error) {
-      if (error instanceof QuantityParseError) throw badRequest(`Pod in version "v1" cannot be handled as a Pod: ${error.message}`);
+      if (error instanceof QuantityParseError)
+        throw badRequest(`Pod in version "v1" cannot be handled as a Pod: ${error.message}`);
       throw error;
     }
     defaultPodSpec(pod.spec);
@@ -93,13 +96,19 @@ export const podDefaultsPlugin: AdmissionPlugin = {
 /** ValidatePod's container and resource rules, as field errors. */
 export function validatePodSpec(spec: PodSpec, path = "spec"): Cause[] {
   const causes: Cause[] = [];
-  if (!spec.containers?.length) causes.push({ reason: "FieldValueRequired", message: "Required value", field: `${path}.containers` });
+  if (!spec.containers?.length)
+    causes.push({ reason: "FieldValueRequired", message: "Required value", field: `${path}.containers` });
   const seen = new Set<string>();
   const check = (list: Container[] | undefined, field: string) =>
     (list ?? []).forEach((c, i) => {
       const at = `${path}.${field}[${i}]`;
       if (!c.name) causes.push({ reason: "FieldValueRequired", message: "Required value", field: `${at}.name` });
-      else if (seen.has(c.name)) causes.push({ reason: "FieldValueDuplicate", message: `Duplicate value: ${JSON.stringify(c.name)}`, field: `${at}.name` });
+      else if (seen.has(c.name))
+        causes.push({
+          reason: "FieldValueDuplicate",
+          message: `Duplicate value: ${JSON.stringify(c.name)}`,
+          field: `${at}.name`,
+        });
       else seen.add(c.name);
       if (!c.image) causes.push({ reason: "FieldValueRequired", message: "Required value", field: `${at}.image` });
       causes.push(...validateResources(c, `${at}.resources`));
@@ -116,27 +125,54 @@ function validateResources(container: Container, path: string): Cause[] {
   const parsed = (list: RawResourceList, name: string): Quantity => parseQuantity(list[name]);
   for (const [name, value] of Object.entries(limits)) {
     const q = parsed(limits, name);
-    if (q.nano < 0n) causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${value}": must be greater than or equal to 0`, field: `${path}.limits[${name}]` });
+    if (q.nano < 0n)
+      causes.push({
+        reason: "FieldValueInvalid",
+        message: `Invalid value: "${value}": must be greater than or equal to 0`,
+        field: `${path}.limits[${name}]`,
+      });
     if (isExtendedResource(name) && q.nano % 1_000_000_000n !== 0n) {
-      causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${value}": must be an integer`, field: `${path}.limits[${name}]` });
+      causes.push({
+        reason: "FieldValueInvalid",
+        message: `Invalid value: "${value}": must be an integer`,
+        field: `${path}.limits[${name}]`,
+      });
     }
   }
   for (const [name, value] of Object.entries(requests)) {
     const q = parsed(requests, name);
     const at = `${path}.requests[${name}]`;
-    if (q.nano < 0n) causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${value}": must be greater than or equal to 0`, field: at });
+    if (q.nano < 0n)
+      causes.push({
+        reason: "FieldValueInvalid",
+        message: `Invalid value: "${value}": must be greater than or equal to 0`,
+        field: at,
+      });
     const extended = isExtendedResource(name);
-    if (extended && q.nano % 1_000_000_000n !== 0n) causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${value}": must be an integer`, field: at });
+    if (extended && q.nano % 1_000_000_000n !== 0n)
+      causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${value}": must be an integer`, field: at });
     if (name in limits) {
       const limit = parsed(limits, name);
       const order = compareQuantities(q, limit);
       if (extended && order !== 0) {
-        causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${value}": must be equal to ${name} limit of ${limits[name]}`, field: at });
+        causes.push({
+          reason: "FieldValueInvalid",
+          message: `Invalid value: "${value}": must be equal to ${name} limit of ${limits[name]}`,
+          field: at,
+        });
       } else if (order > 0) {
-        causes.push({ reason: "FieldValueInvalid", message: `Invalid value: "${value}": must be less than or equal to ${name} limit of ${limits[name]}`, field: at });
+        causes.push({
+          reason: "FieldValueInvalid",
+          message: `Invalid value: "${value}": must be less than or equal to ${name} limit of ${limits[name]}`,
+          field: at,
+        });
       }
     } else if (extended) {
-      causes.push({ reason: "FieldValueRequired", message: "Required value: Limit must be set for non overcommitable resources", field: `${path}.limits[${name}]` });
+      causes.push({
+        reason: "FieldValueRequired",
+        message: "Required value: Limit must be set for non overcommitable resources",
+        field: `${path}.limits[${name}]`,
+      });
     }
   }
   return causes;

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
+
 import type { PodSpec } from "./model";
 import { podSecurityViolations } from "./pod-security";
 
 const hardened = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
-const spec = (overrides: Partial<PodSpec> = {}, context: Record<string, unknown> = {}): PodSpec => ({ containers: [{ name: "main", image: "busybox", securityContext: context }], ...overrides });
+const spec = (overrides: Partial<PodSpec> = {}, context: Record<string, unknown> = {}): PodSpec => ({
+  containers: [{ name: "main", image: "busybox", securityContext: context }],
+  ...overrides,
+});
 
 describe("Pod Security Admission checks (k8s.io/pod-security-admission/policy)", () => {
   it("lets anything through at privileged, and a plain pod through at baseline", () => {
@@ -30,7 +34,11 @@ describe("Pod Security Admission checks (k8s.io/pod-security-admission/policy)",
   });
 
   it("names who sets a forbidden seccomp profile or SELinux option, and what, as a real apiserver does", () => {
-    const two = (pod: Record<string, unknown>, a: Record<string, unknown>, b: Record<string, unknown> = {}): PodSpec => ({
+    const two = (
+      pod: Record<string, unknown>,
+      a: Record<string, unknown>,
+      b: Record<string, unknown> = {},
+    ): PodSpec => ({
       securityContext: pod,
       containers: [
         { name: "a", image: "busybox", securityContext: a },
@@ -38,20 +46,43 @@ describe("Pod Security Admission checks (k8s.io/pod-security-admission/policy)",
       ],
     });
     const unconfined = { seccompProfile: { type: "Unconfined" } };
-    expect(podSecurityViolations("baseline", two(unconfined, unconfined))).toEqual(['seccompProfile (pod and container "a" must not set securityContext.seccompProfile.type to "Unconfined")']);
-    expect(podSecurityViolations("baseline", two({ seLinuxOptions: { type: "bad_t" } }, { seLinuxOptions: { role: "r" } }))).toEqual([
+    expect(podSecurityViolations("baseline", two(unconfined, unconfined))).toEqual([
+      'seccompProfile (pod and container "a" must not set securityContext.seccompProfile.type to "Unconfined")',
+    ]);
+    expect(
+      podSecurityViolations("baseline", two({ seLinuxOptions: { type: "bad_t" } }, { seLinuxOptions: { role: "r" } })),
+    ).toEqual([
       'seLinuxOptions (pod and container "a" set forbidden securityContext.seLinuxOptions: type "bad_t"; role may not be set)',
     ]);
-    const selinux = two({ seLinuxOptions: { type: "bad_t", user: "u" } }, { seLinuxOptions: { role: "r" } }, { seLinuxOptions: { type: "x_t" } });
-    expect(podSecurityViolations("baseline", selinux)).toEqual(['seLinuxOptions (pod and containers "a", "b" set forbidden securityContext.seLinuxOptions: types "bad_t", "x_t"; user may not be set; role may not be set)']);
-    const seccomp = (pod: Record<string, unknown>, a: Record<string, unknown>) => podSecurityViolations("restricted", two(pod, { ...hardened, runAsNonRoot: true, ...a }, { ...hardened, runAsNonRoot: true }));
-    expect(seccomp(unconfined, unconfined)).toEqual(['seccompProfile (pod and container "a" must not set securityContext.seccompProfile.type to "Unconfined")']);
-    expect(seccomp({}, unconfined)).toEqual(['seccompProfile (container "a" must not set securityContext.seccompProfile.type to "Unconfined")']);
-    expect(seccomp({}, {})).toEqual(['seccompProfile (pod or containers "a", "b" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")']);
+    const selinux = two(
+      { seLinuxOptions: { type: "bad_t", user: "u" } },
+      { seLinuxOptions: { role: "r" } },
+      { seLinuxOptions: { type: "x_t" } },
+    );
+    expect(podSecurityViolations("baseline", selinux)).toEqual([
+      'seLinuxOptions (pod and containers "a", "b" set forbidden securityContext.seLinuxOptions: types "bad_t", "x_t"; user may not be set; role may not be set)',
+    ]);
+    const seccomp = (pod: Record<string, unknown>, a: Record<string, unknown>) =>
+      podSecurityViolations(
+        "restricted",
+        two(pod, { ...hardened, runAsNonRoot: true, ...a }, { ...hardened, runAsNonRoot: true }),
+      );
+    expect(seccomp(unconfined, unconfined)).toEqual([
+      'seccompProfile (pod and container "a" must not set securityContext.seccompProfile.type to "Unconfined")',
+    ]);
+    expect(seccomp({}, unconfined)).toEqual([
+      'seccompProfile (container "a" must not set securityContext.seccompProfile.type to "Unconfined")',
+    ]);
+    expect(seccomp({}, {})).toEqual([
+      'seccompProfile (pod or containers "a", "b" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+    ]);
   });
 
   it("lists restricted's checks after baseline's, without the baseline checks they replace", () => {
-    const escaping = spec({ hostNetwork: true, volumes: [{ name: "root", hostPath: { path: "/" } }] }, { privileged: true, capabilities: { add: ["NET_ADMIN"] }, runAsUser: 0 });
+    const escaping = spec(
+      { hostNetwork: true, volumes: [{ name: "root", hostPath: { path: "/" } }] },
+      { privileged: true, capabilities: { add: ["NET_ADMIN"] }, runAsUser: 0 },
+    );
     expect(podSecurityViolations("restricted", escaping)).toEqual([
       "host namespaces (hostNetwork=true)",
       'privileged (container "main" must not set securityContext.privileged=true)',
@@ -65,7 +96,9 @@ describe("Pod Security Admission checks (k8s.io/pod-security-admission/policy)",
   });
 
   it("asks at restricted for non-root, no escalation, capabilities dropped, a seccomp profile and plain volumes", () => {
-    expect(podSecurityViolations("restricted", spec({ volumes: [{ name: "data", nfs: { server: "x", path: "/" } }] }))).toEqual([
+    expect(
+      podSecurityViolations("restricted", spec({ volumes: [{ name: "data", nfs: { server: "x", path: "/" } }] })),
+    ).toEqual([
       'allowPrivilegeEscalation != false (container "main" must set securityContext.allowPrivilegeEscalation=false)',
       'unrestricted capabilities (container "main" must set securityContext.capabilities.drop=["ALL"])',
       'restricted volume types (volume "data" uses restricted volume type "nfs")',
@@ -73,7 +106,14 @@ describe("Pod Security Admission checks (k8s.io/pod-security-admission/policy)",
       'seccompProfile (pod or container "main" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
     ]);
     const berthPod = spec({ securityContext: { seccompProfile: { type: "RuntimeDefault" } } }, hardened);
-    expect(podSecurityViolations("restricted", berthPod)).toEqual(['runAsNonRoot != true (pod or container "main" must set securityContext.runAsNonRoot=true)']);
-    expect(podSecurityViolations("restricted", { ...berthPod, securityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsNonRoot: true } })).toEqual([]);
+    expect(podSecurityViolations("restricted", berthPod)).toEqual([
+      'runAsNonRoot != true (pod or container "main" must set securityContext.runAsNonRoot=true)',
+    ]);
+    expect(
+      podSecurityViolations("restricted", {
+        ...berthPod,
+        securityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsNonRoot: true },
+      }),
+    ).toEqual([]);
   });
 });

@@ -26,7 +26,21 @@ type SecurityContext = {
 };
 
 // check_capabilities_baseline.go: the capabilities container runtimes grant by default.
-const BASELINE_CAPABILITIES = new Set(["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]);
+const BASELINE_CAPABILITIES = new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+]);
 // check_sysctls.go: the namespaced sysctls considered safe.
 const SAFE_SYSCTLS = new Set([
   "kernel.shm_rmid_forced",
@@ -43,13 +57,27 @@ const SAFE_SYSCTLS = new Set([
 // check_seLinuxOptions.go: the only types a baseline pod may ask for.
 const SELINUX_TYPES = new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
 // check_restrictedVolumes.go: the volume sources a restricted pod may use.
-const RESTRICTED_VOLUMES = new Set(["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret"]);
+const RESTRICTED_VOLUMES = new Set([
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "image",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
+]);
 
 const quoted = (names: string[]) => names.map((name) => JSON.stringify(name)).join(", ");
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
 
 function containersOf(spec: PodSpec): Container[] {
-  return [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...((spec.ephemeralContainers as Container[] | undefined) ?? [])];
+  return [
+    ...(spec.initContainers ?? []),
+    ...(spec.containers ?? []),
+    ...((spec.ephemeralContainers as Container[] | undefined) ?? []),
+  ];
 }
 
 const contextOf = (container: Container) => (container.securityContext ?? {}) as SecurityContext;
@@ -61,10 +89,14 @@ type Violation = [id: string, text: string];
 const OVERRIDDEN_AT_RESTRICTED = new Set(["capabilities_baseline", "hostPathVolumes", "seccompProfile_baseline"]);
 
 /** Who sets a forbidden field, as the checks word it: `pod`, `container "a"`, or `pod and container "a"`. */
-const setters = (pod: boolean, containers: string | undefined): string => [pod ? "pod" : "", containers ?? ""].filter(Boolean).join(" and ");
+const setters = (pod: boolean, containers: string | undefined): string =>
+  [pod ? "pod" : "", containers ?? ""].filter(Boolean).join(" and ");
 
 /** Containers whose context matches, as `container "a"` / `containers "a", "b"`. */
-function offenders(spec: PodSpec, matches: (context: SecurityContext, container: Container) => boolean): string | undefined {
+function offenders(
+  spec: PodSpec,
+  matches: (context: SecurityContext, container: Container) => boolean,
+): string | undefined {
   const names = containersOf(spec)
     .filter((container) => matches(contextOf(container), container))
     .map((container) => container.name);
@@ -76,9 +108,14 @@ function baselineViolations(spec: PodSpec): Violation[] {
   const out: Violation[] = [];
   const pod = (spec.securityContext ?? {}) as SecurityContext & { sysctls?: { name: string }[] };
   const hostProcess = offenders(spec, (context) => context.windowsOptions?.hostProcess === true);
-  if (pod.windowsOptions?.hostProcess || hostProcess) out.push(["windowsHostProcess", `hostProcess (${setters(Boolean(pod.windowsOptions?.hostProcess), hostProcess)} must not set securityContext.windowsOptions.hostProcess=true)`]);
+  if (pod.windowsOptions?.hostProcess || hostProcess)
+    out.push([
+      "windowsHostProcess",
+      `hostProcess (${setters(Boolean(pod.windowsOptions?.hostProcess), hostProcess)} must not set securityContext.windowsOptions.hostProcess=true)`,
+    ]);
   const hostNamespaces = (["hostNetwork", "hostPID", "hostIPC"] as const).filter((field) => spec[field] === true);
-  if (hostNamespaces.length) out.push(["hostNamespaces", `host namespaces (${hostNamespaces.map((field) => `${field}=true`).join(", ")})`]);
+  if (hostNamespaces.length)
+    out.push(["hostNamespaces", `host namespaces (${hostNamespaces.map((field) => `${field}=true`).join(", ")})`]);
   const privileged = offenders(spec, (context) => context.privileged === true);
   if (privileged) out.push(["privileged", `privileged (${privileged} must not set securityContext.privileged=true)`]);
   const capabilityNames = new Set<string>();
@@ -87,16 +124,30 @@ function baselineViolations(spec: PodSpec): Violation[] {
     extra.forEach((name) => capabilityNames.add(name));
     return extra.length > 0;
   });
-  if (withCapabilities) out.push(["capabilities_baseline", `non-default capabilities (${withCapabilities} must not include ${quoted([...capabilityNames])} in securityContext.capabilities.add)`]);
+  if (withCapabilities)
+    out.push([
+      "capabilities_baseline",
+      `non-default capabilities (${withCapabilities} must not include ${quoted([...capabilityNames])} in securityContext.capabilities.add)`,
+    ]);
   const hostPaths = (spec.volumes ?? []).filter((volume) => volume.hostPath !== undefined).map((volume) => volume.name);
-  if (hostPaths.length) out.push(["hostPathVolumes", `hostPath volumes (${plural(hostPaths.length, "volume", "volumes")} ${quoted(hostPaths)})`]);
+  if (hostPaths.length)
+    out.push([
+      "hostPathVolumes",
+      `hostPath volumes (${plural(hostPaths.length, "volume", "volumes")} ${quoted(hostPaths)})`,
+    ]);
   const hostPorts = new Set<number>();
   const withHostPorts = offenders(spec, (_, container) => {
-    const ports = ((container.ports as { hostPort?: number }[] | undefined) ?? []).map((port) => port.hostPort ?? 0).filter((port) => port !== 0);
+    const ports = ((container.ports as { hostPort?: number }[] | undefined) ?? [])
+      .map((port) => port.hostPort ?? 0)
+      .filter((port) => port !== 0);
     ports.forEach((port) => hostPorts.add(port));
     return ports.length > 0;
   });
-  if (withHostPorts) out.push(["hostPorts", `hostPort (${withHostPorts} ${plural(hostPorts.size, "uses hostPort", "use hostPorts")} ${[...hostPorts].join(", ")})`]);
+  if (withHostPorts)
+    out.push([
+      "hostPorts",
+      `hostPort (${withHostPorts} ${plural(hostPorts.size, "uses hostPort", "use hostPorts")} ${[...hostPorts].join(", ")})`,
+    ]);
   // check_seLinuxOptions.go: who sets what, then the forbidden types and whether user or role is set.
   const badTypes = new Set<string>();
   let userSet = false;
@@ -112,14 +163,26 @@ function baselineViolations(spec: PodSpec): Violation[] {
   const seLinux = offenders(spec, (context) => badSeLinux(context.seLinuxOptions));
   if (podSeLinux || seLinux) {
     const types = [...badTypes].sort();
-    const what = [types.length ? `${plural(types.length, "type", "types")} ${quoted(types)}` : "", userSet ? "user may not be set" : "", roleSet ? "role may not be set" : ""].filter(Boolean);
-    out.push(["seLinuxOptions", `seLinuxOptions (${setters(podSeLinux, seLinux)} set forbidden securityContext.seLinuxOptions: ${what.join("; ")})`]);
+    const what = [
+      types.length ? `${plural(types.length, "type", "types")} ${quoted(types)}` : "",
+      userSet ? "user may not be set" : "",
+      roleSet ? "role may not be set" : "",
+    ].filter(Boolean);
+    out.push([
+      "seLinuxOptions",
+      `seLinuxOptions (${setters(podSeLinux, seLinux)} set forbidden securityContext.seLinuxOptions: ${what.join("; ")})`,
+    ]);
   }
   const procMount = offenders(spec, (context) => context.procMount !== undefined && context.procMount !== "Default");
-  if (procMount) out.push(["procMount", `procMount (${procMount} must not set securityContext.procMount to "Unmasked")`]);
+  if (procMount)
+    out.push(["procMount", `procMount (${procMount} must not set securityContext.procMount to "Unmasked")`]);
   const unconfined = offenders(spec, (context) => context.seccompProfile?.type === "Unconfined");
   const podUnconfined = pod.seccompProfile?.type === "Unconfined";
-  if (podUnconfined || unconfined) out.push(["seccompProfile_baseline", `seccompProfile (${setters(podUnconfined, unconfined)} must not set securityContext.seccompProfile.type to "Unconfined")`]);
+  if (podUnconfined || unconfined)
+    out.push([
+      "seccompProfile_baseline",
+      `seccompProfile (${setters(podUnconfined, unconfined)} must not set securityContext.seccompProfile.type to "Unconfined")`,
+    ]);
   const sysctls = (pod.sysctls ?? []).map((sysctl) => sysctl.name).filter((name) => !SAFE_SYSCTLS.has(name));
   if (sysctls.length) out.push(["sysctls", `forbidden sysctls (${sysctls.join(", ")})`]);
   return out;
@@ -131,11 +194,17 @@ function restrictedViolations(spec: PodSpec): Violation[] {
   const pod = (spec.securityContext ?? {}) as SecurityContext;
   const restricted = (spec.volumes ?? []).flatMap((volume) => {
     const type = Object.keys(volume).find((key) => key !== "name");
-    return type && !RESTRICTED_VOLUMES.has(type) ? [`volume ${JSON.stringify(volume.name)} uses restricted volume type ${JSON.stringify(type)}`] : [];
+    return type && !RESTRICTED_VOLUMES.has(type)
+      ? [`volume ${JSON.stringify(volume.name)} uses restricted volume type ${JSON.stringify(type)}`]
+      : [];
   });
   if (restricted.length) out.push(["restrictedVolumes", `restricted volume types (${restricted.join("; ")})`]);
   const escalation = offenders(spec, (context) => context.allowPrivilegeEscalation !== false);
-  if (escalation) out.push(["allowPrivilegeEscalation", `allowPrivilegeEscalation != false (${escalation} must set securityContext.allowPrivilegeEscalation=false)`]);
+  if (escalation)
+    out.push([
+      "allowPrivilegeEscalation",
+      `allowPrivilegeEscalation != false (${escalation} must set securityContext.allowPrivilegeEscalation=false)`,
+    ]);
   const dropAll = offenders(spec, (context) => !(context.capabilities?.drop ?? []).includes("ALL"));
   const added = new Set<string>();
   const extra = offenders(spec, (context) => {
@@ -144,13 +213,24 @@ function restrictedViolations(spec: PodSpec): Violation[] {
     return names.length > 0;
   });
   if (dropAll || extra) {
-    const parts = [dropAll && `${dropAll} must set securityContext.capabilities.drop=["ALL"]`, extra && `${extra} must not include ${quoted([...added])} in securityContext.capabilities.add`].filter(Boolean);
+    const parts = [
+      dropAll && `${dropAll} must set securityContext.capabilities.drop=["ALL"]`,
+      extra && `${extra} must not include ${quoted([...added])} in securityContext.capabilities.add`,
+    ].filter(Boolean);
     out.push(["capabilities_restricted", `unrestricted capabilities (${parts.join("; ")})`]);
   }
-  const nonRoot = offenders(spec, (context) => context.runAsNonRoot === false || (context.runAsNonRoot === undefined && pod.runAsNonRoot !== true));
-  if (pod.runAsNonRoot === false || nonRoot) out.push(["runAsNonRoot", `runAsNonRoot != true (pod or ${nonRoot ?? "containers"} must set securityContext.runAsNonRoot=true)`]);
+  const nonRoot = offenders(
+    spec,
+    (context) => context.runAsNonRoot === false || (context.runAsNonRoot === undefined && pod.runAsNonRoot !== true),
+  );
+  if (pod.runAsNonRoot === false || nonRoot)
+    out.push([
+      "runAsNonRoot",
+      `runAsNonRoot != true (pod or ${nonRoot ?? "containers"} must set securityContext.runAsNonRoot=true)`,
+    ]);
   const root = offenders(spec, (context) => context.runAsUser === 0);
-  if (pod.runAsUser === 0 || root) out.push(["runAsUser", `runAsUser=0 (${setters(pod.runAsUser === 0, root)} must not set runAsUser=0)`]);
+  if (pod.runAsUser === 0 || root)
+    out.push(["runAsUser", `runAsUser=0 (${setters(pod.runAsUser === 0, root)} must not set runAsUser=0)`]);
   // check_seccompProfile_restricted.go: an explicitly bad type (pod or containers) is named first;
   // only without one are containers left unset by both levels asked to set a profile.
   const allowedSeccomp = (type: string) => type === "RuntimeDefault" || type === "Localhost";
@@ -165,8 +245,16 @@ function restrictedViolations(spec: PodSpec): Violation[] {
     return true;
   });
   const implicit = offenders(spec, (context) => context.seccompProfile?.type === undefined && podSeccomp === undefined);
-  if (podBad || explicit) out.push(["seccompProfile_restricted", `seccompProfile (${setters(podBad, explicit)} must not set securityContext.seccompProfile.type to ${quoted([...badValues].sort())})`]);
-  else if (implicit) out.push(["seccompProfile_restricted", `seccompProfile (pod or ${implicit} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")`]);
+  if (podBad || explicit)
+    out.push([
+      "seccompProfile_restricted",
+      `seccompProfile (${setters(podBad, explicit)} must not set securityContext.seccompProfile.type to ${quoted([...badValues].sort())})`,
+    ]);
+  else if (implicit)
+    out.push([
+      "seccompProfile_restricted",
+      `seccompProfile (pod or ${implicit} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")`,
+    ]);
   return out;
 }
 
@@ -191,13 +279,25 @@ function levelOf(namespace: KubeObject | undefined): PodSecurityLevel | undefine
 export const podSecurityPlugin: AdmissionPlugin = {
   name: "PodSecurity",
   admit(attrs, store) {
-    if (attrs.operation !== "CREATE" || attrs.resource !== "pods" || attrs.subresource || !attrs.object || !attrs.namespace) return;
+    if (
+      attrs.operation !== "CREATE" ||
+      attrs.resource !== "pods" ||
+      attrs.subresource ||
+      !attrs.object ||
+      !attrs.namespace
+    )
+      return;
     const level = levelOf(store.get("namespaces", undefined, attrs.namespace));
     if (!level) return;
     const pod = attrs.object as Pod;
     const violations = podSecurityViolations(level, pod.spec ?? { containers: [] });
     if (!violations.length) return;
     const name = pod.metadata?.name ?? "";
-    throw statusError(403, "Forbidden", `pods ${JSON.stringify(name)} is forbidden: violates PodSecurity "${level}:latest": ${violations.join(", ")}`, { name, kind: "pods" });
+    throw statusError(
+      403,
+      "Forbidden",
+      `pods ${JSON.stringify(name)} is forbidden: violates PodSecurity "${level}:latest": ${violations.join(", ")}`,
+      { name, kind: "pods" },
+    );
   },
 };

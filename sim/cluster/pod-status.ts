@@ -43,9 +43,17 @@ export interface PodView {
 const isRunning = (c: ContainerRuntime) => Boolean(c.state.running);
 const isTerminatedOk = (c: ContainerRuntime) => c.state.terminated?.exitCode === 0;
 /** kubelet_pods.go (v1.30): a regular init container is done once it exited 0, a sidecar once it started. */
-const isInitDone = (c: ContainerRuntime) => isTerminatedOk(c) || (Boolean(c.sidecar) && (isRunning(c) || Boolean(c.state.terminated)));
+const isInitDone = (c: ContainerRuntime) =>
+  isTerminatedOk(c) || (Boolean(c.sidecar) && (isRunning(c) || Boolean(c.state.terminated)));
 
-function setCondition(view: PodView, type: string, status: "True" | "False", now: string, reason?: string, message?: string): void {
+function setCondition(
+  view: PodView,
+  type: string,
+  status: "True" | "False",
+  now: string,
+  reason?: string,
+  message?: string,
+): void {
   const previous = view.conditions.get(type);
   const since = previous && previous.status === status ? previous.since : now;
   view.conditions.set(type, { status, since, reason, message });
@@ -60,7 +68,15 @@ export function renderStatus(view: PodView, base: PodStatus, now: string): PodSt
 
   setCondition(view, "PodReadyToStartContainers", view.sandboxReady ? "True" : "False", now);
   if (initDone) setCondition(view, "Initialized", "True", now);
-  else setCondition(view, "Initialized", "False", now, "ContainersNotInitialized", `containers with incomplete status: [${pendingInit.join(" ")}]`);
+  else
+    setCondition(
+      view,
+      "Initialized",
+      "False",
+      now,
+      "ContainersNotInitialized",
+      `containers with incomplete status: [${pendingInit.join(" ")}]`,
+    );
   if (terminal) {
     setCondition(view, "Ready", "False", now, "PodCompleted");
     setCondition(view, "ContainersReady", "False", now, "PodCompleted");
@@ -72,7 +88,8 @@ export function renderStatus(view: PodView, base: PodStatus, now: string): PodSt
     setCondition(view, "Ready", "False", now, "ContainersNotReady", message);
     setCondition(view, "ContainersReady", "False", now, "ContainersNotReady", message);
   }
-  if (!view.conditions.has("PodScheduled")) view.conditions.set("PodScheduled", { status: "True", since: view.scheduledAt });
+  if (!view.conditions.has("PodScheduled"))
+    view.conditions.set("PodScheduled", { status: "True", since: view.scheduledAt });
 
   const order = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
   const conditions: PodCondition[] = order.map((type) => {
@@ -95,7 +112,8 @@ export function renderStatus(view: PodView, base: PodStatus, now: string): PodSt
     status.podIPs = [{ ip: view.podIP }];
   }
   if (view.startTime) status.startTime = view.startTime;
-  if (view.initContainers.length) status.initContainerStatuses = view.initContainers.map((c) => containerStatus(c, Boolean(c.sidecar) && !terminal));
+  if (view.initContainers.length)
+    status.initContainerStatuses = view.initContainers.map((c) => containerStatus(c, Boolean(c.sidecar) && !terminal));
   status.containerStatuses = view.containers.map((c) => containerStatus(c, !terminal && initDone));
   if (base.qosClass) status.qosClass = base.qosClass;
   return status;

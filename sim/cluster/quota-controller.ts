@@ -87,7 +87,8 @@ export class QuotaLedger {
     const uid = event.object.metadata.uid!;
     this.inflight.delete(uid);
     if (event.resource === QUOTAS) {
-      if (event.type !== "MODIFIED" || JSON.stringify(event.object.spec) !== JSON.stringify(event.oldObject?.spec)) this.markDirty(namespace);
+      if (event.type !== "MODIFIED" || JSON.stringify(event.object.spec) !== JSON.stringify(event.oldObject?.spec))
+        this.markDirty(namespace);
       if (event.type !== "MODIFIED") this.recount(event);
       return;
     }
@@ -127,7 +128,9 @@ export class QuotaLedger {
 
   /** Admission: refuse with the upstream 403 text, or remember the charge until the write is seen. */
   admit(resource: ResourceKey, namespace: string, object: KubeObject, dryRun: boolean): void {
-    const quotas = (this.store.list(QUOTAS, namespace) as ResourceQuota[]).filter((q) => quotaMatches(q, resource, object));
+    const quotas = (this.store.list(QUOTAS, namespace) as ResourceQuota[]).filter((q) =>
+      quotaMatches(q, resource, object),
+    );
     if (quotas.length === 0) return;
     const usage = objectUsage(resource, object);
     const group = this.store.type(resource)?.group ?? "";
@@ -138,7 +141,12 @@ export class QuotaLedger {
       if (tracked.length === 0) continue;
       if (resource === "pods") {
         const violation = podConstraintViolation(object as Pod, tracked);
-        if (violation) throw forbidden({ plural, group }, admissionName(object), `failed quota: ${quota.metadata.name}: ${violation}`);
+        if (violation)
+          throw forbidden(
+            { plural, group },
+            admissionName(object),
+            `failed quota: ${quota.metadata.name}: ${violation}`,
+          );
       }
       const delta: ResourceList = {};
       for (const name of tracked) if (usage[name]) delta[name] = usage[name];

@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
+
 import type { Pod } from "./model";
-import { parseQuantity } from "./quantity";
-import { exceededMessage, matchingResources, objectUsage, podConstraintViolation, podUsage, prettyPrint, quotaMatches, type ResourceQuota } from "./quota";
-import { formatQuantity } from "./quantity";
+import { formatQuantity, parseQuantity } from "./quantity";
+import {
+  exceededMessage,
+  matchingResources,
+  objectUsage,
+  podConstraintViolation,
+  podUsage,
+  prettyPrint,
+  quotaMatches,
+  type ResourceQuota,
+} from "./quota";
 
 const pod = (containers: Pod["spec"]["containers"], extra: Partial<Pod> = {}): Pod => ({
   apiVersion: "v1",
@@ -18,7 +27,14 @@ const show = (list: Record<string, { nano: bigint; format: "DecimalSI" | "Binary
 describe("pod usage", () => {
   it("charges requests, limits, extended requests and the pod counts", () => {
     const p = pod([
-      { name: "a", image: "x", resources: { requests: { cpu: "500m", memory: "1Gi", "nvidia.com/gpu": "1" }, limits: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" } } },
+      {
+        name: "a",
+        image: "x",
+        resources: {
+          requests: { cpu: "500m", memory: "1Gi", "nvidia.com/gpu": "1" },
+          limits: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" },
+        },
+      },
       { name: "b", image: "x", resources: { requests: { cpu: "1" } } },
     ]);
     expect(show(podUsage(p))).toEqual({
@@ -35,20 +51,33 @@ describe("pod usage", () => {
   });
 
   it("charges terminal pods only as stored objects", () => {
-    const done = pod([{ name: "a", image: "x", resources: { requests: { cpu: "1" } } }], { status: { phase: "Succeeded" } });
+    const done = pod([{ name: "a", image: "x", resources: { requests: { cpu: "1" } } }], {
+      status: { phase: "Succeeded" },
+    });
     expect(show(podUsage(done))).toEqual({ "count/pods": "1" });
   });
 
   it("counts other kinds by count/<resource> and legacy aliases", () => {
     const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j" } };
     expect(show(objectUsage("jobs.batch", job))).toEqual({ "count/jobs.batch": "1" });
-    expect(show(objectUsage("configmaps", { ...job, kind: "ConfigMap" }))).toEqual({ "count/configmaps": "1", configmaps: "1" });
+    expect(show(objectUsage("configmaps", { ...job, kind: "ConfigMap" }))).toEqual({
+      "count/configmaps": "1",
+      configmaps: "1",
+    });
   });
 });
 
 describe("tracked resources and constraints", () => {
   it("tracks only requests.<extended> for extended resources", () => {
-    expect(matchingResources("pods", ["requests.nvidia.com/gpu", "nvidia.com/gpu", "limits.nvidia.com/gpu", "pods", "count/jobs.batch"])).toEqual(["requests.nvidia.com/gpu", "pods"]);
+    expect(
+      matchingResources("pods", [
+        "requests.nvidia.com/gpu",
+        "nvidia.com/gpu",
+        "limits.nvidia.com/gpu",
+        "pods",
+        "count/jobs.batch",
+      ]),
+    ).toEqual(["requests.nvidia.com/gpu", "pods"]);
     expect(matchingResources("jobs.batch", ["count/jobs.batch", "pods"])).toEqual(["count/jobs.batch"]);
   });
 
@@ -57,14 +86,26 @@ describe("tracked resources and constraints", () => {
       { name: "c2", image: "x", resources: { requests: { cpu: "1", memory: "1Gi" } } },
       { name: "c1", image: "x" },
     ]);
-    expect(podConstraintViolation(p, ["limits.cpu", "requests.memory", "requests.nvidia.com/gpu"])).toBe("must specify limits.cpu for: c1,c2; requests.memory for: c1");
+    expect(podConstraintViolation(p, ["limits.cpu", "requests.memory", "requests.nvidia.com/gpu"])).toBe(
+      "must specify limits.cpu for: c1,c2; requests.memory for: c1",
+    );
     expect(podConstraintViolation(p, ["requests.nvidia.com/gpu", "pods"])).toBeUndefined();
   });
 
   it("matches scopes", () => {
-    const quota = (scopes: string[]): ResourceQuota => ({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: { pods: "1" }, scopes } });
+    const quota = (scopes: string[]): ResourceQuota => ({
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: "q" },
+      spec: { hard: { pods: "1" }, scopes },
+    });
     const bestEffort = pod([{ name: "a", image: "x" }]);
-    const burstable = pod([{ name: "a", image: "x", resources: { requests: { cpu: "1" } } }], { spec: { containers: [{ name: "a", image: "x", resources: { requests: { cpu: "1" } } }], activeDeadlineSeconds: 10 } });
+    const burstable = pod([{ name: "a", image: "x", resources: { requests: { cpu: "1" } } }], {
+      spec: {
+        containers: [{ name: "a", image: "x", resources: { requests: { cpu: "1" } } }],
+        activeDeadlineSeconds: 10,
+      },
+    });
     expect(quotaMatches(quota(["BestEffort"]), "pods", bestEffort)).toBe(true);
     expect(quotaMatches(quota(["NotBestEffort"]), "pods", bestEffort)).toBe(false);
     expect(quotaMatches(quota(["Terminating", "NotBestEffort"]), "pods", burstable)).toBe(true);
@@ -73,10 +114,22 @@ describe("tracked resources and constraints", () => {
 });
 
 describe("exceeded quota message", () => {
-  const hard = { "requests.nvidia.com/gpu": parseQuantity("2"), "requests.memory": parseQuantity("4Gi"), pods: parseQuantity("10") };
+  const hard = {
+    "requests.nvidia.com/gpu": parseQuantity("2"),
+    "requests.memory": parseQuantity("4Gi"),
+    pods: parseQuantity("10"),
+  };
   it("lists only the exceeded keys, sorted, with canonical values", () => {
-    const used = { "requests.nvidia.com/gpu": parseQuantity("2"), "requests.memory": parseQuantity("1Gi"), pods: parseQuantity("3") };
-    const delta = { "requests.nvidia.com/gpu": parseQuantity("1"), "requests.memory": parseQuantity("512Mi"), pods: parseQuantity("1") };
+    const used = {
+      "requests.nvidia.com/gpu": parseQuantity("2"),
+      "requests.memory": parseQuantity("1Gi"),
+      pods: parseQuantity("3"),
+    };
+    const delta = {
+      "requests.nvidia.com/gpu": parseQuantity("1"),
+      "requests.memory": parseQuantity("512Mi"),
+      pods: parseQuantity("1"),
+    };
     expect(exceededMessage({ name: "team-q", hard, used }, delta)).toBe(
       "exceeded quota: team-q, requested: requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=2, limited: requests.nvidia.com/gpu=2",
     );

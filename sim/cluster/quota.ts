@@ -35,7 +35,14 @@ const POD_RESOURCES = new Set([
 const VALIDATION_SET = new Set(["cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory"]);
 
 /** Older object-count names that still work beside `count/<resource>`. */
-const LEGACY_COUNT_ALIASES = new Set(["configmaps", "secrets", "resourcequotas", "services", "persistentvolumeclaims", "replicationcontrollers"]);
+const LEGACY_COUNT_ALIASES = new Set([
+  "configmaps",
+  "secrets",
+  "resourcequotas",
+  "services",
+  "persistentvolumeclaims",
+  "replicationcontrollers",
+]);
 
 const ONE = (): Quantity => fromUnits(1);
 
@@ -50,7 +57,9 @@ export function matchingResources(resource: ResourceKey, hardNames: string[]): s
         (name.startsWith("requests.") && isExtendedResource(name.slice("requests.".length))),
     );
   }
-  return hardNames.filter((name) => name === `count/${resource}` || (name === resource && LEGACY_COUNT_ALIASES.has(resource)));
+  return hardNames.filter(
+    (name) => name === `count/${resource}` || (name === resource && LEGACY_COUNT_ALIASES.has(resource)),
+  );
 }
 
 /** The quota charge of one container's requests/limits (podComputeUsageHelper). */
@@ -119,7 +128,9 @@ export function quotaMatches(quota: ResourceQuota, resource: ResourceKey, object
         return false;
     }
   };
-  return scopes.every((s) => scopeMatches(s)) && expressions.every((e) => scopeMatches(e.scopeName, e.operator, e.values));
+  return (
+    scopes.every((s) => scopeMatches(s)) && expressions.every((e) => scopeMatches(e.scopeName, e.operator, e.values))
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
  * HTTP stays responsive, and unschedulable pods are retried when capacity frees or nodes change.
  */
 import os from "node:os";
+
 import type { Store, StoreEvent } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import type { EventRecorder } from "./events";
@@ -106,7 +107,8 @@ export class Scheduler {
       fresh.podCount = existing.podCount;
     } else {
       // Pods may already be bound to a node that (re)appears: count them.
-      for (const placement of this.placed.values()) if (placement.node === fresh.name) chargeNode(fresh, placement.requests, 1);
+      for (const placement of this.placed.values())
+        if (placement.node === fresh.name) chargeNode(fresh, placement.requests, 1);
     }
     this.nodes.set(fresh.name, fresh);
     this.nodeList = [...this.nodes.values()];
@@ -214,17 +216,34 @@ export class Scheduler {
 
   private bind(pod: Pod, node: NodeState, key: string): void {
     try {
-      const bound = this.store.update("pods", { ...pod, spec: { ...pod.spec, nodeName: node.name } }, { internal: true }) as Pod;
+      const bound = this.store.update(
+        "pods",
+        { ...pod, spec: { ...pod.spec, nodeName: node.name } },
+        { internal: true },
+      ) as Pod;
       this.unschedulable.delete(key);
       this.bound++;
       // The kubelet's first status write (within ~100 ms) reports PodScheduled=True; only a pod that
       // shows PodScheduled=False needs correcting now, which keeps a bind to one write.
       if (bound.status?.conditions?.some((c) => c.type === "PodScheduled" && c.status !== "True")) {
         const conditions = bound.status.conditions.filter((c) => c.type !== "PodScheduled");
-        conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+        conditions.push({
+          type: "PodScheduled",
+          status: "True",
+          lastProbeTime: null,
+          lastTransitionTime: nowTimestamp(),
+        });
         this.store.updateStatus("pods", { ...bound, status: { ...bound.status, conditions } }, { internal: true });
       }
-      this.events.recordAction(bound, "Normal", "Scheduled", "Binding", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.name}`, SCHEDULER_NAME, SCHEDULER_INSTANCE);
+      this.events.recordAction(
+        bound,
+        "Normal",
+        "Scheduled",
+        "Binding",
+        `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.name}`,
+        SCHEDULER_NAME,
+        SCHEDULER_INSTANCE,
+      );
     } catch {
       // Changed or deleted while queued; its event re-queues it if it still needs a node.
     }
@@ -237,12 +256,32 @@ export class Scheduler {
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled");
     // pkg/scheduler/schedule_one.go stamps the pod generation it tried to schedule.
     const observedGeneration = pod.metadata.generation ?? 1;
-    conditions.push({ type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: nowTimestamp(), observedGeneration });
+    conditions.push({
+      type: "PodScheduled",
+      status: "False",
+      reason: "Unschedulable",
+      message,
+      lastProbeTime: null,
+      lastTransitionTime: nowTimestamp(),
+      observedGeneration,
+    });
     try {
-      this.store.updateStatus("pods", { ...pod, status: { ...(pod.status ?? {}), phase: "Pending", conditions } }, { internal: true });
+      this.store.updateStatus(
+        "pods",
+        { ...pod, status: { ...(pod.status ?? {}), phase: "Pending", conditions } },
+        { internal: true },
+      );
     } catch {
       return;
     }
-    this.events.recordAction(pod, "Warning", "FailedScheduling", "Scheduling", message, SCHEDULER_NAME, SCHEDULER_INSTANCE);
+    this.events.recordAction(
+      pod,
+      "Warning",
+      "FailedScheduling",
+      "Scheduling",
+      message,
+      SCHEDULER_NAME,
+      SCHEDULER_INSTANCE,
+    );
   }
 }

@@ -13,6 +13,7 @@
  * Pure functions over plain numbers; the Scheduler keeps the per-node totals they read.
  */
 import { matchesRequiredAffinity } from "@berth/node-selection";
+
 import type { Node, PodSpec, Taint, Toleration } from "./model";
 import { milliValue, parseQuantity, unitValue } from "./quantity";
 import { podRequests } from "./resources";
@@ -121,7 +122,8 @@ function toleratedByAny(tolerations: Toleration[], taint: Taint): boolean {
 
 /** Runs the filters in profile order and stops at the first failing plugin, as the framework does. */
 export function filterNode(fit: PodFit, node: NodeState): FilterFailure | undefined {
-  if (node.unschedulable && !fit.toleratesUnschedulable) return { reasons: ["node(s) were unschedulable"], unresolvable: true };
+  if (node.unschedulable && !fit.toleratesUnschedulable)
+    return { reasons: ["node(s) were unschedulable"], unresolvable: true };
   for (let i = 0; i < node.taints.length; i++) {
     const taint = node.taints[i];
     if (taint.effect !== "NoSchedule" && taint.effect !== "NoExecute") continue;
@@ -131,7 +133,8 @@ export function filterNode(fit: PodFit, node: NodeState): FilterFailure | undefi
     }
   }
   let selected = true;
-  for (let i = 0; i < fit.selector.length; i++) if (node.labels[fit.selector[i][0]] !== fit.selector[i][1]) selected = false;
+  for (let i = 0; i < fit.selector.length; i++)
+    if (node.labels[fit.selector[i][0]] !== fit.selector[i][1]) selected = false;
   if (!selected || (fit.spec.affinity && !matchesRequiredAffinity(fit.spec, node))) {
     return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
   }
@@ -160,7 +163,10 @@ export function feasibleNodesToFind(nodeCount: number): number {
 
 /** Sorted "<count> <reason>" histogram, upstream's sortReasonsHistogram. */
 function histogram(counts: Map<string, number>): string {
-  return [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(", ");
+  return [...counts]
+    .map(([reason, n]) => `${n} ${reason}`)
+    .sort()
+    .join(", ");
 }
 
 /** The FitError message for a pod that fits nowhere, including the PostFilter (preemption) part. */
@@ -170,7 +176,9 @@ export function fitErrorMessage(nodeCount: number, failures: FilterFailure[]): s
   const preemption = new Map<string, number>();
   for (const failure of failures) {
     for (const reason of failure.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    const why = failure.unresolvable ? "Preemption is not helpful for scheduling" : "No preemption victims found for incoming pod";
+    const why = failure.unresolvable
+      ? "Preemption is not helpful for scheduling"
+      : "No preemption victims found for incoming pod";
     preemption.set(why, (preemption.get(why) ?? 0) + 1);
   }
   return `0/${nodeCount} nodes are available: ${histogram(reasons)}. preemption: 0/${nodeCount} nodes are available: ${histogram(preemption)}.`;
@@ -185,7 +193,12 @@ export const scoreMemoryOf = (requests: Amounts): number => requests.get("memory
 
 /** NodeResourcesFit LeastAllocated score (0..100) over cpu and memory, on non-zero requests. */
 export function leastAllocatedScore(requests: Amounts, node: NodeState): number {
-  return ((freeShare(node.allocatable.get("cpu") ?? 0, node.scoreCpu + scoreCpuOf(requests)) + freeShare(node.allocatable.get("memory") ?? 0, node.scoreMemory + scoreMemoryOf(requests))) / 2) * 100;
+  return (
+    ((freeShare(node.allocatable.get("cpu") ?? 0, node.scoreCpu + scoreCpuOf(requests)) +
+      freeShare(node.allocatable.get("memory") ?? 0, node.scoreMemory + scoreMemoryOf(requests))) /
+      2) *
+    100
+  );
 }
 
 function freeShare(capacity: number, used: number): number {

@@ -4,12 +4,21 @@
  * derives from `options.seed`, so the same options always give the same cluster.
  */
 import { createHash } from "node:crypto";
+
 import type { KubeObject, SeedOptions, Store } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import { imageID } from "./kubelet";
 import type { Node, Pod } from "./model";
 import { GPU_RESOURCE, seededNodeShape } from "./node-shape";
-import { chargeNode, compilePod, filterNode, leastAllocatedScore, nodeStateOf, podRequestAmounts, type NodeState } from "./scheduling";
+import {
+  chargeNode,
+  compilePod,
+  filterNode,
+  leastAllocatedScore,
+  nodeStateOf,
+  podRequestAmounts,
+  type NodeState,
+} from "./scheduling";
 
 export const KUBELET_VERSION = "v1.30.4";
 const GPU = GPU_RESOURCE;
@@ -48,7 +57,11 @@ function nodeObject(name: string, index: number, gpus: number): KubeObject {
     metadata: {
       name,
       labels,
-      annotations: { "node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake", "volumes.kubernetes.io/controller-managed-attach-detach": "true" },
+      annotations: {
+        "node.alpha.kubernetes.io/ttl": "0",
+        "kwok.x-k8s.io/node": "fake",
+        "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+      },
     },
     spec: {
       podCIDR: cidr,
@@ -110,7 +123,9 @@ function demoPod(random: () => number, namespace: string, gpuAvailable: boolean)
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   // About one pod in ten is a GPU trainer when GPU nodes exist.
   const app = gpuAvailable && random() < 0.1 ? DEMO_APPS[DEMO_APPS.length - 1] : pick(choices.filter((a) => !a.gpu));
-  const suffix = Array.from({ length: 5 }, () => SUFFIX_ALPHABET[Math.floor(random() * SUFFIX_ALPHABET.length)]).join("");
+  const suffix = Array.from({ length: 5 }, () => SUFFIX_ALPHABET[Math.floor(random() * SUFFIX_ALPHABET.length)]).join(
+    "",
+  );
   const requests: Record<string, string> = { cpu: pick(app.cpu), memory: pick(app.memory) };
   const limits: Record<string, string> = { memory: requests.memory };
   if (app.gpu) limits[GPU] = requests[GPU] = "1";
@@ -232,9 +247,14 @@ function seedQuotas(store: Store, namespaces: string[], usage: Map<string, Names
 /** Seeds nodes, demo namespaces, running demo pods and (with `quotas`) a quota per namespace. */
 export function seedCluster(store: Store, options: SeedOptions): void {
   const nodes: Node[] = [];
-  for (let i = 0; i < options.nodes; i++) nodes.push(store.create("nodes", nodeObject(`sim-cpu-${i + 1}`, i, 0), { internal: true }) as Node);
+  for (let i = 0; i < options.nodes; i++)
+    nodes.push(store.create("nodes", nodeObject(`sim-cpu-${i + 1}`, i, 0), { internal: true }) as Node);
   for (let i = 0; i < options.gpuNodes; i++) {
-    nodes.push(store.create("nodes", nodeObject(`sim-gpu-${i + 1}`, options.nodes + i, options.gpusPerNode), { internal: true }) as Node);
+    nodes.push(
+      store.create("nodes", nodeObject(`sim-gpu-${i + 1}`, options.nodes + i, options.gpusPerNode), {
+        internal: true,
+      }) as Node,
+    );
   }
   if (options.pods <= 0) return;
 
@@ -242,7 +262,11 @@ export function seedCluster(store: Store, options: SeedOptions): void {
   const namespaces = Array.from({ length: Math.max(1, options.namespaces) }, (_, i) => `demo-${i + 1}`);
   for (const name of namespaces) {
     if (!store.get("namespaces", undefined, name)) {
-      store.create("namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "kubernetes.io/metadata.name": name } } }, { internal: true });
+      store.create(
+        "namespaces",
+        { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "kubernetes.io/metadata.name": name } } },
+        { internal: true },
+      );
     }
   }
   const states = nodes.map(nodeStateOf);
@@ -264,7 +288,11 @@ export function seedCluster(store: Store, options: SeedOptions): void {
     const host = nextIP.get(target.name) ?? 2;
     nextIP.set(target.name, host + 1);
     const prefix = (node.spec?.podCIDR ?? "10.244.0.0/24").split(".").slice(0, 3).join(".");
-    const seeded = { ...pod, spec: { ...pod.spec, nodeName: target.name }, status: runningStatus(pod, node, `${prefix}.${host}`, startedAt) };
+    const seeded = {
+      ...pod,
+      spec: { ...pod.spec, nodeName: target.name },
+      status: runningStatus(pod, node, `${prefix}.${host}`, startedAt),
+    };
     delete (seeded.metadata as { uid?: string }).uid;
     try {
       store.create("pods", seeded, { internal: true });

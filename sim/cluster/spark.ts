@@ -16,6 +16,7 @@
  *   → PENDING_RERUN and a new submission under restartPolicy OnFailure/Always.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+
 import type { KubeObject, SparkOperatorOptions, Store, StoreEvent } from "../contract";
 import { nowTimestamp } from "../server/objects";
 import { ANNOTATION_PREFIX } from "./annotations";
@@ -93,14 +94,18 @@ interface SparkApplication extends KubeObject {
 export function sparkMemoryBytes(text: string | undefined, fallbackMiB = 1024): number {
   const match = /^(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec((text ?? "").trim());
   if (!match) return fallbackMiB * MIB;
-  const factor = { "": MIB, k: 1024, m: MIB, g: 1024 * MIB, t: 1024 * 1024 * MIB }[match[2].toLowerCase() as "" | "k" | "m" | "g" | "t"];
+  const factor = { "": MIB, k: 1024, m: MIB, g: 1024 * MIB, t: 1024 * 1024 * MIB }[
+    match[2].toLowerCase() as "" | "k" | "m" | "g" | "t"
+  ];
   return Math.round(Number(match[1]) * factor);
 }
 
 /** The pod memory Spark asks for: memory plus overhead (10 %, at least 384 MiB) unless given. */
 export function sparkPodMemory(role: RoleSpec): string {
   const memory = sparkMemoryBytes(role.memory);
-  const overhead = role.memoryOverhead ? sparkMemoryBytes(role.memoryOverhead) : Math.max(384 * MIB, Math.round(memory * 0.1));
+  const overhead = role.memoryOverhead
+    ? sparkMemoryBytes(role.memoryOverhead)
+    : Math.max(384 * MIB, Math.round(memory * 0.1));
   return formatQuantity({ ...fromUnits(Math.ceil((memory + overhead) / MIB) * MIB), format: "BinarySI" });
 }
 
@@ -116,7 +121,8 @@ function sparkResources(role: RoleSpec): { requests: Record<string, string>; lim
 const simAnnotations = (annotations: Record<string, string> | undefined) =>
   Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => k.startsWith(ANNOTATION_PREFIX)));
 
-const isMapping = (value: unknown): value is Mapping => Boolean(value) && typeof value === "object" && !Array.isArray(value);
+const isMapping = (value: unknown): value is Mapping =>
+  Boolean(value) && typeof value === "object" && !Array.isArray(value);
 
 type Role = "driver" | "executor";
 
@@ -126,12 +132,22 @@ type Role = "driver" | "executor";
  * podTemplateFile), its container named `spark-kubernetes-<role>` (the operator sets
  * spark.kubernetes.*.podTemplateContainerName), then what the conf says on top.
  */
-function sparkPod(app: SparkApplication, role: Role, spec: RoleSpec, name: string, labels: Record<string, string>, annotations: Record<string, string>): KubeObject {
+function sparkPod(
+  app: SparkApplication,
+  role: Role,
+  spec: RoleSpec,
+  name: string,
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+): KubeObject {
   const template = structuredClone(spec.template ?? {});
   const podSpec: Mapping & { containers?: Mapping[] } = isMapping(template.spec) ? template.spec : {};
   const containerName = `spark-kubernetes-${role}`;
   const containers = Array.isArray(podSpec.containers) ? podSpec.containers : [];
-  const index = Math.max(0, containers.findIndex((container) => container.name === containerName));
+  const index = Math.max(
+    0,
+    containers.findIndex((container) => container.name === containerName),
+  );
   const base: Mapping = containers[index] ?? {};
   const baseResources = isMapping(base.resources) ? base.resources : {};
   const own = sparkResources(spec);
@@ -142,7 +158,13 @@ function sparkPod(app: SparkApplication, role: Role, spec: RoleSpec, name: strin
     image: spec.image ?? app.spec.image ?? "spark:3.5.0",
     args:
       role === "driver"
-        ? ["driver", "--properties-file", "/opt/spark/conf/spark.properties", ...(app.spec.mainClass ? ["--class", app.spec.mainClass] : []), app.spec.mainApplicationFile ?? ""]
+        ? [
+            "driver",
+            "--properties-file",
+            "/opt/spark/conf/spark.properties",
+            ...(app.spec.mainClass ? ["--class", app.spec.mainClass] : []),
+            app.spec.mainApplicationFile ?? "",
+          ]
         : ["executor"],
     ...(role === "driver" ? { ports: [{ name: "spark-ui", containerPort: 4040, protocol: "TCP" }] } : {}),
     env: [...(Array.isArray(base.env) ? base.env : []), ...envVars],
@@ -165,8 +187,13 @@ function sparkPod(app: SparkApplication, role: Role, spec: RoleSpec, name: strin
     spec: {
       ...podSpec,
       restartPolicy: "Never",
-      ...(role === "driver" ? { serviceAccountName: spec.serviceAccount ?? (podSpec.serviceAccountName as string | undefined) ?? "default" } : {}),
-      nodeSelector: { ...(isMapping(podSpec.nodeSelector) ? podSpec.nodeSelector : {}), ...(app.spec.nodeSelector ?? {}) },
+      ...(role === "driver"
+        ? { serviceAccountName: spec.serviceAccount ?? (podSpec.serviceAccountName as string | undefined) ?? "default" }
+        : {}),
+      nodeSelector: {
+        ...(isMapping(podSpec.nodeSelector) ? podSpec.nodeSelector : {}),
+        ...(app.spec.nodeSelector ?? {}),
+      },
       containers: allContainers,
     },
   };
@@ -174,7 +201,12 @@ function sparkPod(app: SparkApplication, role: Role, spec: RoleSpec, name: strin
 
 /** What the webhook (sparkpod_defaulter.go mutateSparkPod) adds to a pod labelled for mutation. */
 function mutateSparkPod(pod: KubeObject, app: SparkApplication, spec: RoleSpec): void {
-  const podSpec = pod.spec as Mapping & { containers: Mapping[]; volumes?: unknown[]; tolerations?: unknown[]; nodeSelector?: Record<string, string> };
+  const podSpec = pod.spec as Mapping & {
+    containers: Mapping[];
+    volumes?: unknown[];
+    tolerations?: unknown[];
+    nodeSelector?: Record<string, string>;
+  };
   const container = podSpec.containers[0];
   const mounts: unknown[] = [...((container.volumeMounts as unknown[] | undefined) ?? [])];
   const volumes: unknown[] = [...(podSpec.volumes ?? [])];
@@ -269,7 +301,9 @@ export class SparkController {
   private podsOf(app: SparkApplication): Pod[] {
     const submission = app.status?.submissionID;
     return (this.store.list("pods", app.metadata.namespace) as Pod[]).filter(
-      (p) => p.metadata.labels?.["sparkoperator.k8s.io/app-name"] === app.metadata.name && (!submission || p.metadata.labels?.["sparkoperator.k8s.io/submission-id"] === submission),
+      (p) =>
+        p.metadata.labels?.["sparkoperator.k8s.io/app-name"] === app.metadata.name &&
+        (!submission || p.metadata.labels?.["sparkoperator.k8s.io/submission-id"] === submission),
     );
   }
 
@@ -277,7 +311,8 @@ export class SparkController {
     const state = app.status?.applicationState?.state ?? "";
     if (FINAL_STATES.has(state)) return;
     if (state === "") return this.submit(app);
-    if (state === "SUBMISSION_FAILED") return this.afterFailure(app, "onSubmissionFailureRetries", app.status?.submissionAttempts ?? 1);
+    if (state === "SUBMISSION_FAILED")
+      return this.afterFailure(app, "onSubmissionFailureRetries", app.status?.submissionAttempts ?? 1);
     if (state === "SUCCEEDING") return this.afterSuccess(app);
     if (state === "FAILING") return this.afterFailure(app, "onFailureRetries", app.status?.executionAttempts ?? 1);
     if (state === "PENDING_RERUN") return this.rerun(app);
@@ -311,7 +346,10 @@ export class SparkController {
     } else if (driver.status?.phase === "Failed") {
       const terminated = driver.status.containerStatuses?.[0]?.state.terminated;
       this.endExecutors(executors, executorState, "FAILED");
-      status.applicationState = { state: "FAILING", errorMessage: `driver container failed with ExitCode: ${terminated?.exitCode ?? 1}, Reason: ${terminated?.reason ?? "Error"}` };
+      status.applicationState = {
+        state: "FAILING",
+        errorMessage: `driver container failed with ExitCode: ${terminated?.exitCode ?? 1}, Reason: ${terminated?.reason ?? "Error"}`,
+      };
       status.terminationTime = nowTimestamp();
     }
     this.writeStatus(app, status);
@@ -323,10 +361,22 @@ export class SparkController {
     const submissionID = randomUUID();
     const driverName = `${app.metadata.name}-driver`;
     const driverSpec = app.spec.driver ?? {};
-    const annotations = { [`${ANNOTATION_PREFIX}duration`]: DEFAULT_DRIVER_DURATION, ...(driverSpec.annotations ?? {}) };
+    const annotations = {
+      [`${ANNOTATION_PREFIX}duration`]: DEFAULT_DRIVER_DURATION,
+      ...(driverSpec.annotations ?? {}),
+    };
     const labels = this.labels(app, appId, submissionID, "driver", driverSpec);
     const pod = sparkPod(app, "driver", driverSpec, driverName, labels, annotations);
-    pod.metadata.ownerReferences = [{ apiVersion: app.apiVersion, kind: app.kind, name: app.metadata.name!, uid: app.metadata.uid!, controller: true, blockOwnerDeletion: true }];
+    pod.metadata.ownerReferences = [
+      {
+        apiVersion: app.apiVersion,
+        kind: app.kind,
+        name: app.metadata.name!,
+        uid: app.metadata.uid!,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ];
     this.admit(pod, app, driverSpec);
     const status: SparkApplication["status"] = {
       sparkApplicationId: appId,
@@ -339,20 +389,33 @@ export class SparkController {
     };
     try {
       this.store.create("pods", pod, { internal: true });
-      this.events.record(app, "Normal", "SparkApplicationSubmitted", `SparkApplication ${app.metadata.name} was submitted successfully`, COMPONENT);
+      this.events.record(
+        app,
+        "Normal",
+        "SparkApplicationSubmitted",
+        `SparkApplication ${app.metadata.name} was submitted successfully`,
+        COMPONENT,
+      );
     } catch (error) {
       // submission.go runSparkSubmit: spark-submit's stderr after this prefix.
       const message = `failed to run spark-submit: ${error instanceof Error ? error.message : String(error)}`;
       status.applicationState = { state: "SUBMISSION_FAILED", errorMessage: message };
       status.terminationTime = now;
-      this.events.record(app, "Warning", "SparkApplicationSubmissionFailed", `failed to submit SparkApplication ${app.metadata.name}: ${message}`, COMPONENT);
+      this.events.record(
+        app,
+        "Warning",
+        "SparkApplicationSubmissionFailed",
+        `failed to submit SparkApplication ${app.metadata.name}: ${message}`,
+        COMPONENT,
+      );
     }
     this.writeStatus(app, status);
   }
 
   /** The webhook mutates pods of roles without a template (their label says so), in its namespaces. */
   private admit(pod: KubeObject, app: SparkApplication, spec: RoleSpec): void {
-    if (this.webhook && pod.metadata.labels?.[MUTATED_LABEL] === "true" && this.watches(app.metadata.namespace)) mutateSparkPod(pod, app, spec);
+    if (this.webhook && pod.metadata.labels?.[MUTATED_LABEL] === "true" && this.watches(app.metadata.namespace))
+      mutateSparkPod(pod, app, spec);
   }
 
   /** SUCCEEDING: COMPLETED, unless restartPolicy Always runs it again. */
@@ -362,23 +425,41 @@ export class SparkController {
       status.applicationState = { state: "PENDING_RERUN" };
     } else {
       status.applicationState = { state: "COMPLETED" };
-      this.events.record(app, "Normal", "SparkApplicationCompleted", `SparkApplication ${app.metadata.name} completed`, COMPONENT);
+      this.events.record(
+        app,
+        "Normal",
+        "SparkApplicationCompleted",
+        `SparkApplication ${app.metadata.name} completed`,
+        COMPONENT,
+      );
     }
     this.writeStatus(app, status);
   }
 
   /** FAILING or SUBMISSION_FAILED: FAILED (the errorMessage kept), unless the restart policy retries (controller.go ShouldRetry). */
-  private afterFailure(app: SparkApplication, retriesField: "onFailureRetries" | "onSubmissionFailureRetries", attempts: number): void {
+  private afterFailure(
+    app: SparkApplication,
+    retriesField: "onFailureRetries" | "onSubmissionFailureRetries",
+    attempts: number,
+  ): void {
     const status = structuredClone(app.status ?? {});
     const policy = app.spec.restartPolicy ?? {};
-    const retry = policy.type === "Always" || (policy.type === "OnFailure" && policy[retriesField] !== undefined && attempts <= policy[retriesField]);
+    const retry =
+      policy.type === "Always" ||
+      (policy.type === "OnFailure" && policy[retriesField] !== undefined && attempts <= policy[retriesField]);
     if (retry) {
       status.applicationState = { state: "PENDING_RERUN" };
     } else {
       const errorMessage = status.applicationState?.errorMessage;
       status.applicationState = errorMessage ? { state: "FAILED", errorMessage } : { state: "FAILED" };
       status.terminationTime = status.terminationTime ?? nowTimestamp();
-      this.events.record(app, "Warning", "SparkApplicationFailed", `SparkApplication ${app.metadata.name} failed: ${errorMessage ?? "unknown error"}`, COMPONENT);
+      this.events.record(
+        app,
+        "Warning",
+        "SparkApplicationFailed",
+        `SparkApplication ${app.metadata.name} failed: ${errorMessage ?? "unknown error"}`,
+        COMPONENT,
+      );
     }
     this.writeStatus(app, status);
   }
@@ -393,7 +474,13 @@ export class SparkController {
     this.submit(app);
   }
 
-  private labels(app: SparkApplication, appId: string, submissionID: string, role: Role, spec: RoleSpec): Record<string, string> {
+  private labels(
+    app: SparkApplication,
+    appId: string,
+    submissionID: string,
+    role: Role,
+    spec: RoleSpec,
+  ): Record<string, string> {
     return {
       ...(app.metadata.labels ?? {}),
       ...(spec.labels ?? {}),
@@ -414,21 +501,40 @@ export class SparkController {
     const appId = app.status?.sparkApplicationId ?? "spark-app";
     const prefix = `${app.metadata.name}-${randomBytes(8).toString("hex")}`;
     for (let i = 1; i <= (spec.instances ?? 1); i++) {
-      const labels = { ...this.labels(app, appId, app.status?.submissionID ?? "", "executor", spec), "spark-exec-id": String(i) };
+      const labels = {
+        ...this.labels(app, appId, app.status?.submissionID ?? "", "executor", spec),
+        "spark-exec-id": String(i),
+      };
       // Executors live as long as the driver: only profile annotations are passed on.
       const pod = sparkPod(app, "executor", spec, `${prefix}-exec-${i}`, labels, simAnnotations(spec.annotations));
-      pod.metadata.ownerReferences = [{ apiVersion: "v1", kind: "Pod", name: driver.metadata.name, uid: driver.metadata.uid, controller: true, blockOwnerDeletion: true }];
+      pod.metadata.ownerReferences = [
+        {
+          apiVersion: "v1",
+          kind: "Pod",
+          name: driver.metadata.name,
+          uid: driver.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ];
       this.admit(pod, app, spec);
       try {
         this.store.create("pods", pod, { internal: true });
       } catch (error) {
-        this.events.record(app, "Warning", "SparkExecutorCreateFailed", error instanceof Error ? error.message : String(error), COMPONENT);
+        this.events.record(
+          app,
+          "Warning",
+          "SparkExecutorCreateFailed",
+          error instanceof Error ? error.message : String(error),
+          COMPONENT,
+        );
       }
     }
   }
 
   private endExecutors(executors: Pod[], executorState: Record<string, string>, final: "COMPLETED" | "FAILED"): void {
-    for (const name of Object.keys(executorState)) if (executorState[name] === "RUNNING" || executorState[name] === "PENDING") executorState[name] = final;
+    for (const name of Object.keys(executorState))
+      if (executorState[name] === "RUNNING" || executorState[name] === "PENDING") executorState[name] = final;
     for (const e of executors) this.deletePod(e);
   }
 

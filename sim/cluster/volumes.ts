@@ -7,13 +7,15 @@
  * is how the simulated Kaniko build reads its Dockerfile and context. Pure.
  */
 import { posix } from "node:path";
+
 import type { KubeObject } from "../contract";
 import type { Container, KeyToPath, ObjectVolumeSource, Pod, Volume } from "./model";
 
 /** Files of one volume: path relative to the volume root → content. */
 export type VolumeFiles = Map<string, string>;
 
-export type MountResult = { ok: true; volumes: Map<string, VolumeFiles> } | { ok: false; volume: string; message: string };
+export type MountResult =
+  { ok: true; volumes: Map<string, VolumeFiles> } | { ok: false; volume: string; message: string };
 
 /** Reads a ConfigMap or Secret (`configmaps` / `secrets`) from the pod's namespace. */
 export type ObjectLookup = (resource: "configmaps" | "secrets", name: string) => KubeObject | undefined;
@@ -26,13 +28,20 @@ function objectData(object: KubeObject, kind: "configmap" | "secret"): Map<strin
   const decode = (v: unknown) => Buffer.from(String(v), "base64").toString("utf8");
   const data = (object.data ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(data)) out.set(k, kind === "secret" ? decode(v) : String(v));
-  if (kind === "secret") for (const [k, v] of Object.entries((object.stringData ?? {}) as Record<string, unknown>)) out.set(k, String(v));
+  if (kind === "secret")
+    for (const [k, v] of Object.entries((object.stringData ?? {}) as Record<string, unknown>)) out.set(k, String(v));
   for (const [k, v] of Object.entries((object.binaryData ?? {}) as Record<string, unknown>)) out.set(k, decode(v));
   return out;
 }
 
 /** Projects one ConfigMap/Secret into `files` (all keys, or just `items` at their paths). */
-function project(files: VolumeFiles, kind: "configmap" | "secret", name: string | undefined, source: ObjectVolumeSource, lookup: ObjectLookup): void {
+function project(
+  files: VolumeFiles,
+  kind: "configmap" | "secret",
+  name: string | undefined,
+  source: ObjectVolumeSource,
+  lookup: ObjectLookup,
+): void {
   const object = name ? lookup(kind === "configmap" ? "configmaps" : "secrets", name) : undefined;
   if (!object) {
     if (source.optional) return;
@@ -44,7 +53,11 @@ function project(files: VolumeFiles, kind: "configmap" | "secret", name: string 
     const value = data.get(item.key);
     if (value === undefined) {
       if (source.optional) continue;
-      throw new MountError(kind === "configmap" ? `configmap references non-existent config key: ${item.key}` : `references non-existent secret key: ${item.key}`);
+      throw new MountError(
+        kind === "configmap"
+          ? `configmap references non-existent config key: ${item.key}`
+          : `references non-existent secret key: ${item.key}`,
+      );
     }
     files.set(posix.normalize(item.path), value);
   }
@@ -71,7 +84,11 @@ export function mountVolumes(pod: Pod, lookup: ObjectLookup): MountResult {
       volumes.set(volume.name, volumeFiles(volume, lookup));
     } catch (error) {
       if (!(error instanceof MountError)) throw error;
-      return { ok: false, volume: volume.name, message: `MountVolume.SetUp failed for volume "${volume.name}" : ${error.message}` };
+      return {
+        ok: false,
+        volume: volume.name,
+        message: `MountVolume.SetUp failed for volume "${volume.name}" : ${error.message}`,
+      };
     }
   }
   return { ok: true, volumes };
@@ -113,7 +130,8 @@ export function containerFiles(container: Container, volumes: Map<string, Volume
   const absolute = (mount: Mount, rel: string) => (rel === "." ? mount.path : posix.join(mount.path, rel));
   const owner = (path: string) => mounts.find((m) => within(path, m.path));
   const relative = (mount: Mount, path: string) => (path === mount.path ? "." : posix.relative(mount.path, path));
-  const all = () => mounts.flatMap((m) => [...m.files.keys()].map((rel) => absolute(m, rel)).filter((p) => owner(p) === m));
+  const all = () =>
+    mounts.flatMap((m) => [...m.files.keys()].map((rel) => absolute(m, rel)).filter((p) => owner(p) === m));
   return {
     read(path) {
       const p = posix.normalize(path);
@@ -126,7 +144,9 @@ export function containerFiles(container: Container, volumes: Map<string, Volume
     },
     list(dir) {
       const d = posix.normalize(dir).replace(/(.)\/$/, "$1");
-      return all().filter((file) => file !== d && within(file, d)).sort();
+      return all()
+        .filter((file) => file !== d && within(file, d))
+        .sort();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { resolveApplyConflicts, type ManagedFieldsEntry } from "./apply-conflicts";
 import { isStatusError } from "./errors";
 import { fieldSet } from "./patch";
@@ -17,11 +18,15 @@ const live = { metadata: { name: "p" }, data: { a: "1", b: "1" }, spec: { contai
 describe("apply conflicts", () => {
   it("lets managers share fields they set to the same value", () => {
     const others = [entry("alice", { metadata: { name: "p" }, data: { a: "1" } })];
-    expect(resolveApplyConflicts(others, { data: { a: "1" } }, fieldSet({ data: { a: "1" } }), live, false)).toBe(others);
+    expect(resolveApplyConflicts(others, { data: { a: "1" } }, fieldSet({ data: { a: "1" } }), live, false)).toBe(
+      others,
+    );
   });
 
   it("refuses a different value for a field another manager applied, with upstream's message", () => {
-    const others = [entry("alice", { metadata: { name: "p" }, data: { a: "1" }, spec: { containers: [{ name: "c", image: "i1" }] } })];
+    const others = [
+      entry("alice", { metadata: { name: "p" }, data: { a: "1" }, spec: { containers: [{ name: "c", image: "i1" }] } }),
+    ];
     const applied = { metadata: { name: "p" }, data: { a: "2" }, spec: { containers: [{ name: "c", image: "i2" }] } };
     try {
       resolveApplyConflicts(others, applied, fieldSet(applied), live, false);
@@ -30,14 +35,23 @@ describe("apply conflicts", () => {
       expect(isStatusError(error) && error.status).toMatchObject({
         code: 409,
         reason: "Conflict",
-        message: 'Apply failed with 2 conflicts: conflicts with "alice" using v1\n- .data.a\n- .spec.containers[name="c"].image',
-        details: { causes: [{ reason: "FieldManagerConflict", message: 'conflict with "alice" using v1', field: ".data.a" }, expect.anything()] },
+        message:
+          'Apply failed with 2 conflicts: conflicts with "alice" using v1\n- .data.a\n- .spec.containers[name="c"].image',
+        details: {
+          causes: [
+            { reason: "FieldManagerConflict", message: 'conflict with "alice" using v1', field: ".data.a" },
+            expect.anything(),
+          ],
+        },
       });
     }
   });
 
   it("moves ownership with force, dropping managers left with nothing", () => {
-    const others = [entry("alice", { metadata: { name: "p" }, data: { a: "1" } }), entry("bob", { metadata: { name: "p" }, data: { a: "1", b: "1" } })];
+    const others = [
+      entry("alice", { metadata: { name: "p" }, data: { a: "1" } }),
+      entry("bob", { metadata: { name: "p" }, data: { a: "1", b: "1" } }),
+    ];
     const applied = { data: { a: "9" } };
     const result = resolveApplyConflicts(others, applied, fieldSet(applied), live, true);
     expect(result.map((e) => e.manager)).toEqual(["bob"]);

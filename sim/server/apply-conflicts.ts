@@ -54,7 +54,10 @@ function valueAt(object: unknown, steps: Step[]): unknown {
   let current = object;
   for (const step of steps) {
     if ("field" in step) current = isPlainObject(current) ? current[step.field] : undefined;
-    else current = Array.isArray(current) ? current.find((item) => isPlainObject(item) && deepEqual(item[step.key], step.value)) : undefined;
+    else
+      current = Array.isArray(current)
+        ? current.find((item) => isPlainObject(item) && deepEqual(item[step.key], step.value))
+        : undefined;
   }
   return current;
 }
@@ -79,7 +82,8 @@ interface Conflict {
 function conflictError(conflicts: Conflict[]): StatusError {
   const who = (c: Conflict) => `"${c.manager}" using ${c.apiVersion}`;
   let message: string;
-  if (conflicts.length === 1) message = `Apply failed with 1 conflict: conflict with ${who(conflicts[0])}: ${conflicts[0].path}`;
+  if (conflicts.length === 1)
+    message = `Apply failed with 1 conflict: conflict with ${who(conflicts[0])}: ${conflicts[0].path}`;
   else {
     const lines: string[] = [];
     for (const manager of [...new Set(conflicts.map(who))]) {
@@ -89,7 +93,11 @@ function conflictError(conflicts: Conflict[]): StatusError {
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`;
   }
   return statusError(409, "Conflict", message, {
-    causes: conflicts.map((c) => ({ reason: "FieldManagerConflict", message: `conflict with ${who(c)}`, field: c.path })),
+    causes: conflicts.map((c) => ({
+      reason: "FieldManagerConflict",
+      message: `conflict with ${who(c)}`,
+      field: c.path,
+    })),
   });
 }
 
@@ -97,7 +105,13 @@ function conflictError(conflicts: Conflict[]): StatusError {
  * Checks an apply against the other Apply managers. Returns their entries with any forcibly
  * taken fields removed (entries left owning nothing are dropped); throws 409 without `force`.
  */
-export function resolveApplyConflicts(others: ManagedFieldsEntry[], applied: Obj, appliedFields: Obj, live: Obj, force: boolean): ManagedFieldsEntry[] {
+export function resolveApplyConflicts(
+  others: ManagedFieldsEntry[],
+  applied: Obj,
+  appliedFields: Obj,
+  live: Obj,
+  force: boolean,
+): ManagedFieldsEntry[] {
   const mine = leaves(appliedFields).filter((leaf) => !IDENTITY.has(leaf.text));
   const conflicts: (Conflict & { entry: ManagedFieldsEntry; steps: Step[] })[] = [];
   for (const entry of others) {
@@ -105,7 +119,13 @@ export function resolveApplyConflicts(others: ManagedFieldsEntry[], applied: Obj
     const theirs = new Set(leaves(entry.fieldsV1).map((leaf) => leaf.text));
     for (const leaf of mine) {
       if (theirs.has(leaf.text) && !deepEqual(valueAt(applied, leaf.steps), valueAt(live, leaf.steps))) {
-        conflicts.push({ manager: entry.manager, apiVersion: entry.apiVersion, path: leaf.text, entry, steps: leaf.steps });
+        conflicts.push({
+          manager: entry.manager,
+          apiVersion: entry.apiVersion,
+          path: leaf.text,
+          entry,
+          steps: leaf.steps,
+        });
       }
     }
   }

@@ -21,6 +21,7 @@ import {
   type V1ResourceQuota,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startSimulator, type RunningSimulator } from "./index";
 import { call, eventually } from "./testing/http-client";
 
@@ -33,11 +34,14 @@ const pod = (name: string, labels: Record<string, string> = {}): V1Pod => ({
   spec: { containers: [{ name: "main", image: "busybox", env: [{ name: "A", value: "1" }] }] },
 });
 
-async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: Record<string, unknown> | undefined }> {
+async function apiError(
+  promise: Promise<unknown>,
+): Promise<{ code: number; body: Record<string, unknown> | undefined }> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof ApiException) return { code: error.code, body: typeof error.body === "string" ? JSON.parse(error.body) : undefined };
+    if (error instanceof ApiException)
+      return { code: error.code, body: typeof error.body === "string" ? JSON.parse(error.body) : undefined };
     throw error;
   }
   throw new Error("expected the call to fail");
@@ -71,7 +75,12 @@ describe("typed APIs", () => {
 
     const missing = await apiError(core.readNamespacedPod({ namespace: "cn", name: "nope" }));
     expect(missing.code).toBe(404);
-    expect(missing.body).toMatchObject({ kind: "Status", reason: "NotFound", message: 'pods "nope" not found', details: { name: "nope", kind: "pods" } });
+    expect(missing.body).toMatchObject({
+      kind: "Status",
+      reason: "NotFound",
+      message: 'pods "nope" not found',
+      details: { name: "nope", kind: "pods" },
+    });
 
     const duplicate = await apiError(core.createNamespacedPod({ namespace: "cn", body: pod("web-1") }));
     expect(duplicate.code).toBe(409);
@@ -81,12 +90,18 @@ describe("typed APIs", () => {
     await core.replaceNamespacedPod({ namespace: "cn", name: "web-1", body: stale });
     const conflict = await apiError(core.replaceNamespacedPod({ namespace: "cn", name: "web-1", body: stale }));
     expect(conflict.code).toBe(409);
-    expect(conflict.body?.message).toBe('Operation cannot be fulfilled on pods "web-1": the object has been modified; please apply your changes to the latest version and try again');
+    expect(conflict.body?.message).toBe(
+      'Operation cannot be fulfilled on pods "web-1": the object has been modified; please apply your changes to the latest version and try again',
+    );
   });
 
   it("patches with JSON patch (the default), merge patch and strategic merge patch", async () => {
     await core.createNamespacedPod({ namespace: "cn", body: pod("patchy") });
-    const jsonPatched = await core.patchNamespacedPod({ namespace: "cn", name: "patchy", body: [{ op: "add", path: "/metadata/labels", value: { a: "1" } }] });
+    const jsonPatched = await core.patchNamespacedPod({
+      namespace: "cn",
+      name: "patchy",
+      body: [{ op: "add", path: "/metadata/labels", value: { a: "1" } }],
+    });
     expect(jsonPatched.metadata?.labels).toEqual({ a: "1" });
     const merged = await core.patchNamespacedPod(
       { namespace: "cn", name: "patchy", body: { metadata: { labels: { b: "2", a: null } } } },
@@ -102,22 +117,34 @@ describe("typed APIs", () => {
     expect(strategic.metadata?.generation).toBe(2);
     const refused = await apiError(
       core.patchNamespacedPod(
-        { namespace: "cn", name: "patchy", body: { spec: { containers: [{ name: "main", env: [{ name: "B", value: "2" }] }] } } },
+        {
+          namespace: "cn",
+          name: "patchy",
+          body: { spec: { containers: [{ name: "main", env: [{ name: "B", value: "2" }] }] } },
+        },
         setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
       ),
     );
     expect(refused.code).toBe(422);
-    expect(refused.body?.message).toMatch(/^Pod "patchy" is invalid: spec: Forbidden: pod updates may not change fields other than/);
+    expect(refused.body?.message).toMatch(
+      /^Pod "patchy" is invalid: spec: Forbidden: pod updates may not change fields other than/,
+    );
   });
 
   it("deletes Jobs with Background propagation together with their pods", async () => {
     const batch = kc.makeApiClient(BatchV1Api);
     const job = await batch.createNamespacedJob({
       namespace: "cn",
-      body: { metadata: { name: "etl" }, spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "m", image: "busybox" }] } } } },
+      body: {
+        metadata: { name: "etl" },
+        spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "m", image: "busybox" }] } } },
+      },
     });
     const owner = { apiVersion: "batch/v1", kind: "Job", name: "etl", uid: job.metadata!.uid!, controller: true };
-    await core.createNamespacedPod({ namespace: "cn", body: { ...pod("etl-abcde", { "job-name": "etl" }), metadata: { name: "etl-abcde", ownerReferences: [owner] } } });
+    await core.createNamespacedPod({
+      namespace: "cn",
+      body: { ...pod("etl-abcde", { "job-name": "etl" }), metadata: { name: "etl-abcde", ownerReferences: [owner] } },
+    });
     expect((await batch.listJobForAllNamespaces()).items.map((j) => j.metadata?.name)).toContain("etl");
     await batch.deleteNamespacedJob({ namespace: "cn", name: "etl", propagationPolicy: "Background" });
     expect((await apiError(core.readNamespacedPod({ namespace: "cn", name: "etl-abcde" }))).code).toBe(404);
@@ -126,10 +153,21 @@ describe("typed APIs", () => {
   it("serves SparkApplications through CustomObjectsApi, with a status subresource", async () => {
     const custom = kc.makeApiClient(CustomObjectsApi);
     const base = { group: "sparkoperator.k8s.io", version: "v1beta2", namespace: "cn", plural: "sparkapplications" };
-    await custom.createNamespacedCustomObject({ ...base, body: { apiVersion: "sparkoperator.k8s.io/v1beta2", kind: "SparkApplication", metadata: { name: "pi" }, spec: { type: "Scala", mode: "cluster" } } });
+    await custom.createNamespacedCustomObject({
+      ...base,
+      body: {
+        apiVersion: "sparkoperator.k8s.io/v1beta2",
+        kind: "SparkApplication",
+        metadata: { name: "pi" },
+        spec: { type: "Scala", mode: "cluster" },
+      },
+    });
     const list = await custom.listNamespacedCustomObject(base);
     expect(list.items.map((i: KubernetesObject) => i.metadata?.name)).toEqual(["pi"]);
-    const patched = await custom.patchNamespacedCustomObject({ ...base, name: "pi", body: { spec: { image: "spark:3.5" } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    const patched = await custom.patchNamespacedCustomObject(
+      { ...base, name: "pi", body: { spec: { image: "spark:3.5" } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     expect(patched.spec).toEqual({ type: "Scala", mode: "cluster", image: "spark:3.5" });
     const withStatus = await custom.patchNamespacedCustomObjectStatus(
       { ...base, name: "pi", body: { status: { applicationState: { state: "RUNNING" } }, spec: { ignored: true } } },
@@ -137,23 +175,52 @@ describe("typed APIs", () => {
     );
     expect(withStatus.status.applicationState.state).toBe("RUNNING");
     expect(withStatus.spec.ignored).toBeUndefined();
-    const smp = await apiError(custom.patchNamespacedCustomObject({ ...base, name: "pi", body: { spec: {} } }, setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch)));
+    const smp = await apiError(
+      custom.patchNamespacedCustomObject(
+        { ...base, name: "pi", body: { spec: {} } },
+        setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
+      ),
+    );
     expect(smp.code).toBe(415);
   });
 
   it("applies server-side through KubernetesObjectApi, with dry runs", async () => {
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    const quota = { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "team", namespace: "cn" }, spec: { hard: { pods: "10", "requests.cpu": "4" } } };
+    const quota = {
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: "team", namespace: "cn" },
+      spec: { hard: { pods: "10", "requests.cpu": "4" } },
+    };
     const dry = await objects.patch(quota, undefined, "All", "berth", true, PatchStrategy.ServerSideApply);
     expect(dry.metadata?.name).toBe("team");
     expect((await apiError(core.readNamespacedResourceQuota({ namespace: "cn", name: "team" }))).code).toBe(404);
     await objects.patch(quota, undefined, undefined, "berth", true, PatchStrategy.ServerSideApply);
     const changed = { ...quota, spec: { hard: { pods: "20" } } };
-    const applied = (await objects.patch(changed, undefined, undefined, "berth", true, PatchStrategy.ServerSideApply)) as V1ResourceQuota;
+    const applied = (await objects.patch(
+      changed,
+      undefined,
+      undefined,
+      "berth",
+      true,
+      PatchStrategy.ServerSideApply,
+    )) as V1ResourceQuota;
     expect(applied.spec?.hard).toEqual({ pods: "20" }); // requests.cpu was dropped by the same manager
     // client-node's model names a limit's `default` `_default` and drops a plain `default` key.
-    const limits = { apiVersion: "v1", kind: "LimitRange", metadata: { name: "defaults", namespace: "cn" }, spec: { limits: [{ type: "Container", _default: { cpu: "500m" } }] } };
-    const range = (await objects.patch(limits, undefined, undefined, "berth", true, PatchStrategy.ServerSideApply)) as V1LimitRange;
+    const limits = {
+      apiVersion: "v1",
+      kind: "LimitRange",
+      metadata: { name: "defaults", namespace: "cn" },
+      spec: { limits: [{ type: "Container", _default: { cpu: "500m" } }] },
+    };
+    const range = (await objects.patch(
+      limits,
+      undefined,
+      undefined,
+      "berth",
+      true,
+      PatchStrategy.ServerSideApply,
+    )) as V1LimitRange;
     expect(range.spec?.limits[0]._default).toEqual({ cpu: "500m" });
     const listed = await objects.list("v1", "ResourceQuota", "cn");
     expect(listed.items.map((q) => q.metadata?.name)).toEqual(["team"]);
@@ -179,9 +246,17 @@ describe("watches", () => {
       () => {},
     );
     await core.createNamespacedConfigMap({ namespace: "cn", body: { metadata: { name: "w1" }, data: { a: "1" } } });
-    await core.replaceNamespacedConfigMap({ namespace: "cn", name: "w1", body: { metadata: { name: "w1" }, data: { a: "2" } } });
+    await core.replaceNamespacedConfigMap({
+      namespace: "cn",
+      name: "w1",
+      body: { metadata: { name: "w1" }, data: { a: "2" } },
+    });
     await core.deleteNamespacedConfigMap({ namespace: "cn", name: "w1" });
-    await eventually(() => seen.includes("DELETED:w1") && seen.some((s) => s.startsWith("BOOKMARK")), 3000, "watch events");
+    await eventually(
+      () => seen.includes("DELETED:w1") && seen.some((s) => s.startsWith("BOOKMARK")),
+      3000,
+      "watch events",
+    );
     request.abort();
     expect(seen.filter((s) => !s.startsWith("BOOKMARK"))).toEqual(["ADDED:w1", "MODIFIED:w1", "DELETED:w1"]);
   });
@@ -204,7 +279,8 @@ describe("watches", () => {
     informer.on("connect", () => connects++);
     await informer.start();
 
-    const create = (name: string) => core.createNamespacedConfigMap({ namespace: "inf", body: { metadata: { name }, data: { v: "1" } } });
+    const create = (name: string) =>
+      core.createNamespacedConfigMap({ namespace: "inf", body: { metadata: { name }, data: { v: "1" } } });
     await create("a");
     await create("b");
     await eventually(() => informer.list().length === 2, 3000, "initial adds");
@@ -214,7 +290,11 @@ describe("watches", () => {
     await fetchFaults({ dropWatchesNow: true });
     await create("c");
     await core.deleteNamespacedConfigMap({ namespace: "inf", name: "a" });
-    await eventually(() => connects > connectsBefore && informer.list().length === 2 && informer.get("c", "inf"), 3000, "resume after drop");
+    await eventually(
+      () => connects > connectsBefore && informer.list().length === 2 && informer.get("c", "inf"),
+      3000,
+      "resume after drop",
+    );
     expect(lists).toBe(1);
 
     // Forced 410: history is compacted while the informer is disconnected, so its resume fails
@@ -226,7 +306,10 @@ describe("watches", () => {
     await core.deleteNamespacedConfigMap({ namespace: "inf", name: "b" });
     await eventually(() => !informer.get("b", "inf"), 3000, "delete after re-list");
 
-    const names = informer.list().map((o) => o.metadata!.name).sort();
+    const names = informer
+      .list()
+      .map((o) => o.metadata!.name)
+      .sort();
     const stored = (await core.listNamespacedConfigMap({ namespace: "inf" })).items.map((o) => o.metadata!.name).sort();
     expect(names).toEqual(stored);
     expect(names).toEqual(["c", "d"]);

@@ -22,7 +22,10 @@ export function typeFromCrd(crd: KubeObject): ResourceType | undefined {
   const versions: CrdVersion[] = spec.versions ?? [];
   const version = versions.find((v) => v.storage) ?? versions.find((v) => v.served !== false);
   if (!version || !spec.group || !spec.names?.plural || !spec.names?.kind) return undefined;
-  const subresources = [...(version.subresources?.status ? ["status"] : []), ...(version.subresources?.scale ? ["scale"] : [])];
+  const subresources = [
+    ...(version.subresources?.status ? ["status"] : []),
+    ...(version.subresources?.scale ? ["scale"] : []),
+  ];
   return {
     key: `${spec.names.plural}.${spec.group}`,
     group: spec.group,
@@ -48,12 +51,20 @@ export const crdNameAdmission: AdmissionPlugin = {
     const expected = `${crd.spec?.names?.plural}.${crd.spec?.group}`;
     if (crd.metadata.name !== expected) {
       throw invalid("CustomResourceDefinition", "apiextensions.k8s.io", crd.metadata.name ?? "", [
-        { reason: "FieldValueInvalid", field: "metadata.name", message: `Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group` },
+        {
+          reason: "FieldValueInvalid",
+          field: "metadata.name",
+          message: `Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group`,
+        },
       ]);
     }
     if (!typeFromCrd(crd)) {
       throw invalid("CustomResourceDefinition", "apiextensions.k8s.io", crd.metadata.name ?? "", [
-        { reason: "FieldValueRequired", field: "spec.versions", message: "Required value: must have exactly one version marked as storage version" },
+        {
+          reason: "FieldValueRequired",
+          field: "spec.versions",
+          message: "Required value: must have exactly one version marked as storage version",
+        },
       ]);
     }
   },
@@ -61,7 +72,13 @@ export const crdNameAdmission: AdmissionPlugin = {
 
 function establishedStatus(crd: KubeObject) {
   const now = nowTimestamp();
-  const condition = (type: string, reason: string, message: string) => ({ type, status: "True", lastTransitionTime: now, reason, message });
+  const condition = (type: string, reason: string, message: string) => ({
+    type,
+    status: "True",
+    lastTransitionTime: now,
+    reason,
+    message,
+  });
   return {
     conditions: [
       condition("NamesAccepted", "NoConflicts", "no conflicts found"),
@@ -95,12 +112,19 @@ export function watchCrds(store: MemoryStore): () => void {
       return;
     }
     store.registerType(type);
-    const established = (crd.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Established" && c.status === "True");
+    const established = (crd.status?.conditions ?? []).some(
+      (c: { type: string; status: string }) => c.type === "Established" && c.status === "True",
+    );
     if (!established) store.updateStatus(CRDS, { ...crd, status: establishedStatus(crd) }, { internal: true });
   });
 }
 
-const column = (name: string, type: string, jsonPath: string, extra: Record<string, unknown> = {}) => ({ name, type, jsonPath, ...extra });
+const column = (name: string, type: string, jsonPath: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  type,
+  jsonPath,
+  ...extra,
+});
 
 /** The Kubeflow spark-operator's SparkApplication CRD (schema left open: the operator's is huge). */
 export const SPARK_APPLICATION_CRD: KubeObject = {
@@ -110,7 +134,13 @@ export const SPARK_APPLICATION_CRD: KubeObject = {
   spec: {
     group: "sparkoperator.k8s.io",
     scope: "Namespaced",
-    names: { kind: "SparkApplication", listKind: "SparkApplicationList", plural: "sparkapplications", singular: "sparkapplication", shortNames: ["sparkapp"] },
+    names: {
+      kind: "SparkApplication",
+      listKind: "SparkApplicationList",
+      plural: "sparkapplications",
+      singular: "sparkapplication",
+      shortNames: ["sparkapp"],
+    },
     versions: [
       {
         name: "v1beta2",

@@ -4,6 +4,7 @@
  * /openapi/v3 advertising `fieldValidation` on PATCH so kubectl ≥1.29 delegates validation.
  */
 import { createHash } from "node:crypto";
+
 import type { ResourceType, Store } from "../contract";
 import { groupVersionOf } from "./builtin-types";
 
@@ -28,7 +29,11 @@ export function versionDocument(version: VersionInfo) {
 }
 
 export function apiVersions(serverAddress: string) {
-  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
+  };
 }
 
 /** group -> versions, in a stable order (the core group excluded). */
@@ -78,7 +83,10 @@ function resourceEntries(type: ResourceType) {
     verbs: type.verbs,
     ...(type.shortNames?.length ? { shortNames: type.shortNames } : {}),
     ...(type.categories?.length ? { categories: type.categories } : {}),
-    storageVersionHash: createHash("sha256").update(`${groupVersionOf(type)}/${type.kind}`).digest("base64").slice(0, 11),
+    storageVersionHash: createHash("sha256")
+      .update(`${groupVersionOf(type)}/${type.kind}`)
+      .digest("base64")
+      .slice(0, 11),
   };
   const subs = (type.subresources ?? []).map((sub) => {
     const info = SUBRESOURCE_VERBS[sub] ?? { verbs: ["get"] };
@@ -110,7 +118,12 @@ export function apiResourceList(store: Store, group: string, version: string) {
 /** The aggregated discovery version a client accepts (v2, or v2beta1 for kubectl ≤1.29), if any. */
 export function aggregatedDiscoveryVersion(accept: string | undefined): "v2" | "v2beta1" | undefined {
   for (const part of (accept ?? "").split(",")) {
-    const params = new Map(part.split(";").slice(1).map((p) => p.trim().split("=") as [string, string]));
+    const params = new Map(
+      part
+        .split(";")
+        .slice(1)
+        .map((p) => p.trim().split("=") as [string, string]),
+    );
     if (params.get("g") !== "apidiscovery.k8s.io" || params.get("as") !== "APIGroupDiscoveryList") continue;
     const version = params.get("v");
     if (version === "v2" || version === "v2beta1") return version;
@@ -118,7 +131,8 @@ export function aggregatedDiscoveryVersion(accept: string | undefined): "v2" | "
   return undefined;
 }
 
-export const aggregatedContentType = (version: string) => `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
+export const aggregatedContentType = (version: string) =>
+  `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
 
 function resourceDiscovery(type: ResourceType) {
   return {
@@ -133,7 +147,15 @@ function resourceDiscovery(type: ResourceType) {
       ? {
           subresources: type.subresources.map((sub) => {
             const info = SUBRESOURCE_VERBS[sub] ?? { verbs: ["get"] };
-            return { subresource: sub, responseKind: { group: info.group ?? type.group, version: info.version ?? type.version, kind: info.kind ?? type.kind }, verbs: info.verbs };
+            return {
+              subresource: sub,
+              responseKind: {
+                group: info.group ?? type.group,
+                version: info.version ?? type.version,
+                kind: info.kind ?? type.kind,
+              },
+              verbs: info.verbs,
+            };
           }),
         }
       : {}),
@@ -155,7 +177,11 @@ export function aggregatedDiscovery(store: Store, core: boolean, version: string
     metadata: {},
     items: [...groups].map(([name, versions]) => ({
       metadata: name ? { name } : {},
-      versions: [...versions].map(([v, types]) => ({ version: v, resources: types.map(resourceDiscovery), freshness: "Current" })),
+      versions: [...versions].map(([v, types]) => ({
+        version: v,
+        resources: types.map(resourceDiscovery),
+        freshness: "Current",
+      })),
     })),
   };
 }
@@ -171,7 +197,16 @@ export function openApiV3Index(store: Store) {
     byGv.set(path, [...(byGv.get(path) ?? []), type]);
   }
   for (const [path, types] of byGv) {
-    const hash = createHash("sha256").update(types.map((t) => t.key).sort().join(",")).digest("hex").slice(0, 32).toUpperCase();
+    const hash = createHash("sha256")
+      .update(
+        types
+          .map((t) => t.key)
+          .sort()
+          .join(","),
+      )
+      .digest("hex")
+      .slice(0, 32)
+      .toUpperCase();
     paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` };
   }
   return { paths };
@@ -189,7 +224,12 @@ export function openApiV3Document(store: Store, gvPath: string, gitVersion: stri
   for (const type of types) {
     const prefix = `/${gvPath}${type.namespaced ? "/namespaces/{namespace}" : ""}/${type.plural}`;
     const gvk = { group: type.group, version: type.version, kind: type.kind };
-    const op = (verb: string) => ({ "x-kubernetes-action": verb, "x-kubernetes-group-version-kind": gvk, parameters: [fieldValidation], responses: {} });
+    const op = (verb: string) => ({
+      "x-kubernetes-action": verb,
+      "x-kubernetes-group-version-kind": gvk,
+      parameters: [fieldValidation],
+      responses: {},
+    });
     paths[prefix] = { post: op("post") };
     paths[`${prefix}/{name}`] = { put: op("put"), patch: op("patch") };
   }

@@ -34,8 +34,17 @@ export const notFound = (r: QualifiedResource, name: string) =>
 export const alreadyExists = (r: QualifiedResource, name: string) =>
   statusError(409, "AlreadyExists", `${qualified(r)} "${name}" already exists`, detailsOf(r, name));
 
-export const conflict = (r: QualifiedResource, name: string, why = "the object has been modified; please apply your changes to the latest version and try again") =>
-  statusError(409, "Conflict", `Operation cannot be fulfilled on ${qualified(r)} "${name}": ${why}`, detailsOf(r, name));
+export const conflict = (
+  r: QualifiedResource,
+  name: string,
+  why = "the object has been modified; please apply your changes to the latest version and try again",
+) =>
+  statusError(
+    409,
+    "Conflict",
+    `Operation cannot be fulfilled on ${qualified(r)} "${name}": ${why}`,
+    detailsOf(r, name),
+  );
 
 /** 422: `Pod "x" is invalid: spec.containers: Required value`. `kind` is the Kind, not the plural. */
 export function invalid(kind: string, group: string, name: string, causes: Cause[]): StatusError {
@@ -47,7 +56,12 @@ export function invalid(kind: string, group: string, name: string, causes: Cause
 }
 
 export const forbidden = (r: QualifiedResource, name: string, why: string) =>
-  statusError(403, "Forbidden", name ? `${qualified(r)} "${name}" is forbidden: ${why}` : `${qualified(r)} is forbidden: ${why}`, detailsOf(r, name));
+  statusError(
+    403,
+    "Forbidden",
+    name ? `${qualified(r)} "${name}" is forbidden: ${why}` : `${qualified(r)} is forbidden: ${why}`,
+    detailsOf(r, name),
+  );
 
 export const badRequest = (message: string) => statusError(400, "BadRequest", message);
 
@@ -59,7 +73,11 @@ export const methodNotAllowed = (verb: string, kind: string) =>
   statusError(405, "MethodNotAllowed", `${verb} is not supported on resources of kind "${kind}"`);
 
 export const unsupportedMediaType = (accepted: string[]) =>
-  statusError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`);
+  statusError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
+  );
 
 export const pathNotFound = () => statusError(404, "NotFound", "the server could not find the requested resource", {});
 

@@ -9,7 +9,11 @@ const EVENTS = "events";
 
 function lastSeen(event: KubeObject): number {
   const series = event.series as { lastObservedTime?: string } | undefined;
-  const stamp = series?.lastObservedTime ?? (event.lastTimestamp as string | undefined) ?? (event.eventTime as string | undefined) ?? event.metadata.creationTimestamp;
+  const stamp =
+    series?.lastObservedTime ??
+    (event.lastTimestamp as string | undefined) ??
+    (event.eventTime as string | undefined) ??
+    event.metadata.creationTimestamp;
   return stamp ? Date.parse(stamp) : 0;
 }
 

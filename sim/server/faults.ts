@@ -34,7 +34,10 @@ export class Faults {
   settings: FaultSettings = { latencyMs: 0, errorRate: 0, paused: false, pauseMode: "reset" };
   private resumeWaiters: (() => void)[] = [];
 
-  constructor(private readonly actions: FaultActions, initial: Partial<FaultSettings> = {}) {
+  constructor(
+    private readonly actions: FaultActions,
+    initial: Partial<FaultSettings> = {},
+  ) {
     this.update(initial);
   }
 
@@ -45,7 +48,8 @@ export class Faults {
     if (request.errorRate !== undefined) next.errorRate = Math.min(1, Math.max(0, Number(request.errorRate) || 0));
     if (request.paused !== undefined) next.paused = Boolean(request.paused);
     if (request.pauseMode !== undefined) {
-      if (!PAUSE_MODES.includes(request.pauseMode)) throw new RangeError(`pauseMode must be one of ${PAUSE_MODES.join(", ")}`);
+      if (!PAUSE_MODES.includes(request.pauseMode))
+        throw new RangeError(`pauseMode must be one of ${PAUSE_MODES.join(", ")}`);
       next.pauseMode = request.pauseMode;
     }
     const pausing = next.paused && !this.settings.paused;

@@ -24,28 +24,92 @@ const list = (item: Fields) => new ListOf(item);
 const open = (...names: string[]): Fields => Object.fromEntries(names.map((n) => [n, OPEN]));
 
 const objectMeta: Fields = open(
-  "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-  "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
 );
 const envVar: Fields = open("name", "value", "valueFrom");
 const resources: Fields = open("limits", "requests", "claims");
 const container: Fields = {
   ...open(
-    "name", "image", "command", "args", "workingDir", "ports", "envFrom", "resizePolicy", "restartPolicy", "volumeMounts",
-    "volumeDevices", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
-    "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
+    "name",
+    "image",
+    "command",
+    "args",
+    "workingDir",
+    "ports",
+    "envFrom",
+    "resizePolicy",
+    "restartPolicy",
+    "volumeMounts",
+    "volumeDevices",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "imagePullPolicy",
+    "securityContext",
+    "stdin",
+    "stdinOnce",
+    "tty",
   ),
   env: list(envVar),
   resources,
 };
 const podSpec: Fields = {
   ...open(
-    "volumes", "ephemeralContainers", "restartPolicy", "terminationGracePeriodSeconds", "activeDeadlineSeconds", "dnsPolicy",
-    "nodeSelector", "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "nodeName", "hostNetwork", "hostPID",
-    "hostIPC", "shareProcessNamespace", "securityContext", "imagePullSecrets", "hostname", "subdomain", "affinity",
-    "schedulerName", "tolerations", "hostAliases", "priorityClassName", "priority", "dnsConfig", "readinessGates",
-    "runtimeClassName", "enableServiceLinks", "preemptionPolicy", "overhead", "topologySpreadConstraints", "setHostnameAsFQDN",
-    "os", "hostUsers", "schedulingGates", "resourceClaims", "resources",
+    "volumes",
+    "ephemeralContainers",
+    "restartPolicy",
+    "terminationGracePeriodSeconds",
+    "activeDeadlineSeconds",
+    "dnsPolicy",
+    "nodeSelector",
+    "serviceAccountName",
+    "serviceAccount",
+    "automountServiceAccountToken",
+    "nodeName",
+    "hostNetwork",
+    "hostPID",
+    "hostIPC",
+    "shareProcessNamespace",
+    "securityContext",
+    "imagePullSecrets",
+    "hostname",
+    "subdomain",
+    "affinity",
+    "schedulerName",
+    "tolerations",
+    "hostAliases",
+    "priorityClassName",
+    "priority",
+    "dnsConfig",
+    "readinessGates",
+    "runtimeClassName",
+    "enableServiceLinks",
+    "preemptionPolicy",
+    "overhead",
+    "topologySpreadConstraints",
+    "setHostnameAsFQDN",
+    "os",
+    "hostUsers",
+    "schedulingGates",
+    "resourceClaims",
+    "resources",
   ),
   containers: list(container),
   initContainers: list(container),
@@ -59,9 +123,21 @@ const SCHEMAS: Record<string, Fields> = {
   "jobs.batch": top({
     spec: {
       ...open(
-        "parallelism", "completions", "activeDeadlineSeconds", "podFailurePolicy", "successPolicy", "backoffLimit",
-        "backoffLimitPerIndex", "maxFailedIndexes", "selector", "manualSelector", "ttlSecondsAfterFinished", "completionMode",
-        "suspend", "podReplacementPolicy", "managedBy",
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "podFailurePolicy",
+        "successPolicy",
+        "backoffLimit",
+        "backoffLimitPerIndex",
+        "maxFailedIndexes",
+        "selector",
+        "manualSelector",
+        "ttlSecondsAfterFinished",
+        "completionMode",
+        "suspend",
+        "podReplacementPolicy",
+        "managedBy",
       ),
       template: podTemplate,
     },
@@ -72,10 +148,20 @@ const SCHEMAS: Record<string, Fields> = {
   namespaces: top({ spec: open("finalizers"), status: OPEN }),
   serviceaccounts: top(open("secrets", "imagePullSecrets", "automountServiceAccountToken")),
   resourcequotas: top({ spec: open("hard", "scopes", "scopeSelector"), status: OPEN }),
-  limitranges: top({ spec: { limits: list(open("type", "max", "min", "default", "defaultRequest", "maxLimitRequestRatio")) } }),
-  "roles.rbac.authorization.k8s.io": top({ rules: list(open("apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs")) }),
-  "rolebindings.rbac.authorization.k8s.io": top({ subjects: list(open("kind", "apiGroup", "name", "namespace")), roleRef: open("apiGroup", "kind", "name") }),
-  nodes: top({ spec: open("podCIDR", "podCIDRs", "providerID", "unschedulable", "taints", "configSource", "externalID"), status: OPEN }),
+  limitranges: top({
+    spec: { limits: list(open("type", "max", "min", "default", "defaultRequest", "maxLimitRequestRatio")) },
+  }),
+  "roles.rbac.authorization.k8s.io": top({
+    rules: list(open("apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs")),
+  }),
+  "rolebindings.rbac.authorization.k8s.io": top({
+    subjects: list(open("kind", "apiGroup", "name", "namespace")),
+    roleRef: open("apiGroup", "kind", "name"),
+  }),
+  nodes: top({
+    spec: open("podCIDR", "podCIDRs", "providerID", "unschedulable", "taints", "configSource", "externalID"),
+    status: OPEN,
+  }),
 };
 
 /** Removes unknown fields in place and returns their paths (`spec.containers[0].imagez`). */
@@ -116,7 +202,9 @@ export function checkUnknownFields(type: ResourceType, object: KubeObject, mode:
   const messages = unknown.map((path) => `unknown field "${path}"`);
   if (mode === "Strict") {
     const gv = type.group ? `${type.group}/${type.version}` : type.version;
-    throw badRequest(`${type.kind} in version "${gv}" cannot be handled as a ${type.kind}: strict decoding error: ${messages.join(", ")}`);
+    throw badRequest(
+      `${type.kind} in version "${gv}" cannot be handled as a ${type.kind}: strict decoding error: ${messages.join(", ")}`,
+    );
   }
   return messages;
 }

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+
 import { writeKubeconfig } from "./kubeconfig";
 import { saveState } from "./persistence";
 import { MemoryStore } from "./store";

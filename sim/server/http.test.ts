@@ -6,13 +6,20 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { startSimulator, type RunningSimulator } from "./index";
 import { call, eventually, openWatch } from "./testing/http-client";
 
 let sim: RunningSimulator;
-const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+const TABLE =
+  "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
-const cm = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels }, data: { k: "v" } });
+const cm = (name: string, labels: Record<string, string> = {}) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, labels },
+  data: { k: "v" },
+});
 
 beforeAll(async () => {
   sim = await startSimulator({ behaviour: null, bookmarkIntervalMs: 100 });
@@ -29,31 +36,65 @@ describe("discovery and OpenAPI", () => {
     expect(version).toMatchObject({ major: "1", minor: "33", gitVersion: expect.stringMatching(/^v1\.33/) });
     expect((await call(sim, "GET", "/api")).json).toMatchObject({ kind: "APIVersions", versions: ["v1"] });
     const groups = (await call(sim, "GET", "/apis")).json;
-    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(expect.arrayContaining(["batch", "rbac.authorization.k8s.io", "apiextensions.k8s.io", "sparkoperator.k8s.io"]));
+    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(
+      expect.arrayContaining(["batch", "rbac.authorization.k8s.io", "apiextensions.k8s.io", "sparkoperator.k8s.io"]),
+    );
     const core = (await call(sim, "GET", "/api/v1")).json;
     const names = core.resources.map((r: { name: string }) => r.name);
-    expect(names).toEqual(expect.arrayContaining(["pods", "pods/status", "pods/log", "pods/eviction", "pods/binding", "namespaces", "nodes", "events", "resourcequotas", "resourcequotas/status", "limitranges", "secrets", "configmaps", "serviceaccounts"]));
-    expect(core.resources.find((r: { name: string }) => r.name === "pods")).toMatchObject({ namespaced: true, kind: "Pod", shortNames: ["po"], categories: ["all"] });
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "pods",
+        "pods/status",
+        "pods/log",
+        "pods/eviction",
+        "pods/binding",
+        "namespaces",
+        "nodes",
+        "events",
+        "resourcequotas",
+        "resourcequotas/status",
+        "limitranges",
+        "secrets",
+        "configmaps",
+        "serviceaccounts",
+      ]),
+    );
+    expect(core.resources.find((r: { name: string }) => r.name === "pods")).toMatchObject({
+      namespaced: true,
+      kind: "Pod",
+      shortNames: ["po"],
+      categories: ["all"],
+    });
     const batch = (await call(sim, "GET", "/apis/batch/v1")).json;
     expect(batch.resources.map((r: { name: string }) => r.name)).toEqual(["jobs", "jobs/status"]);
     expect((await call(sim, "GET", "/apis/nothing.example/v1")).status).toBe(404);
   });
 
   it("serves aggregated discovery to clients that ask for it", async () => {
-    const accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+    const accept =
+      "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
     const apis = await call(sim, "GET", "/apis", { headers: { Accept: accept } });
     expect(apis.headers["content-type"]).toBe("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
     const batch = apis.json.items.find((g: { metadata: { name?: string } }) => g.metadata.name === "batch");
     expect(batch.versions[0]).toMatchObject({ version: "v1", freshness: "Current" });
-    expect(batch.versions[0].resources[0]).toMatchObject({ resource: "jobs", scope: "Namespaced", responseKind: { group: "batch", version: "v1", kind: "Job" }, subresources: [{ subresource: "status" }] });
+    expect(batch.versions[0].resources[0]).toMatchObject({
+      resource: "jobs",
+      scope: "Namespaced",
+      responseKind: { group: "batch", version: "v1", kind: "Job" },
+      subresources: [{ subresource: "status" }],
+    });
     const core = await call(sim, "GET", "/api", { headers: { Accept: accept.replace("v=v2;", "v=v3;") } });
-    expect(core.headers["content-type"]).toBe("application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList");
+    expect(core.headers["content-type"]).toBe(
+      "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList",
+    );
     expect(core.json.items).toHaveLength(1);
     expect(core.json.items[0].versions[0].resources.map((r: { resource: string }) => r.resource)).toContain("pods");
   });
 
   it("serves an empty protobuf /openapi/v2 and a minimal /openapi/v3", async () => {
-    const v2 = await call(sim, "GET", "/openapi/v2", { headers: { Accept: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf" } });
+    const v2 = await call(sim, "GET", "/openapi/v2", {
+      headers: { Accept: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf" },
+    });
     expect(v2.status).toBe(200);
     expect(v2.headers["content-type"]).toBe("application/octet-stream");
     expect(v2.text).toBe("");
@@ -71,38 +112,78 @@ describe("auth and errors", () => {
   it("answers 401 Status without a valid token, and health checks without one", async () => {
     const res = await call(sim, "GET", "/api/v1/pods", { token: null });
     expect(res.status).toBe(401);
-    expect(res.json).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
+    expect(res.json).toEqual({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: "Unauthorized",
+      reason: "Unauthorized",
+      code: 401,
+    });
     expect((await call(sim, "GET", "/api/v1/pods", { token: "nope" })).status).toBe(401);
     expect((await call(sim, "GET", "/readyz", { token: null })).status).toBe(200);
   });
 
   it("answers unknown paths, bad selectors, mismatched namespaces and bad patch types with Status", async () => {
     const unknown = await call(sim, "GET", "/api/v1/widgets");
-    expect(unknown.json).toMatchObject({ code: 404, reason: "NotFound", message: "the server could not find the requested resource" });
+    expect(unknown.json).toMatchObject({
+      code: 404,
+      reason: "NotFound",
+      message: "the server could not find the requested resource",
+    });
     // Outside a served group-version the real apiserver's mux answers plain text, not a Status.
     for (const path of ["/apis/example.com/v1/widgets", "/nothing"]) {
       const outside = await call(sim, "GET", path);
-      expect([outside.status, outside.headers["content-type"], outside.text]).toEqual([404, "text/plain; charset=utf-8", "404 page not found\n"]);
+      expect([outside.status, outside.headers["content-type"], outside.text]).toEqual([
+        404,
+        "text/plain; charset=utf-8",
+        "404 page not found\n",
+      ]);
     }
     expect((await call(sim, "GET", "/api/v1/pods?labelSelector=a%20in%20(")).status).toBe(400);
-    const mismatch = await call(sim, "POST", "/api/v1/namespaces/h/configmaps", { body: { ...cm("x"), metadata: { name: "x", namespace: "other" } } });
-    expect(mismatch.json).toMatchObject({ code: 400, message: "the namespace of the provided object does not match the namespace sent on the request" });
+    const mismatch = await call(sim, "POST", "/api/v1/namespaces/h/configmaps", {
+      body: { ...cm("x"), metadata: { name: "x", namespace: "other" } },
+    });
+    expect(mismatch.json).toMatchObject({
+      code: 400,
+      message: "the namespace of the provided object does not match the namespace sent on the request",
+    });
     await call(sim, "POST", "/api/v1/namespaces/h/configmaps", { body: cm("patch-me") });
-    const bad = await call(sim, "PATCH", "/api/v1/namespaces/h/configmaps/patch-me", { body: {}, headers: { "Content-Type": "text/plain" } });
+    const bad = await call(sim, "PATCH", "/api/v1/namespaces/h/configmaps/patch-me", {
+      body: {},
+      headers: { "Content-Type": "text/plain" },
+    });
     expect(bad.json).toMatchObject({ code: 415, reason: "UnsupportedMediaType" });
-    const apply = await call(sim, "PATCH", "/api/v1/namespaces/h/configmaps/patch-me", { body: "{}", headers: { "Content-Type": "application/apply-patch+yaml" } });
-    expect(apply.json).toMatchObject({ code: 422, message: expect.stringContaining("fieldManager: Required value: is required for apply patch") });
+    const apply = await call(sim, "PATCH", "/api/v1/namespaces/h/configmaps/patch-me", {
+      body: "{}",
+      headers: { "Content-Type": "application/apply-patch+yaml" },
+    });
+    expect(apply.json).toMatchObject({
+      code: 422,
+      message: expect.stringContaining("fieldManager: Required value: is required for apply patch"),
+    });
   });
 });
 
 describe("access reviews", () => {
   it("allows every review and refuses verbs a kind does not serve", async () => {
     const review = await call(sim, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", {
-      body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { verb: "delete", resource: "pods", namespace: "h" } } },
+      body: {
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SelfSubjectAccessReview",
+        spec: { resourceAttributes: { verb: "delete", resource: "pods", namespace: "h" } },
+      },
     });
     expect(review.status).toBe(201);
-    expect(review.json).toMatchObject({ kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { verb: "delete" } }, status: { allowed: true } });
-    const whoami = await call(sim, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
+    expect(review.json).toMatchObject({
+      kind: "SelfSubjectAccessReview",
+      spec: { resourceAttributes: { verb: "delete" } },
+      status: { allowed: true },
+    });
+    const whoami = await call(sim, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", {
+      body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+    });
     expect(whoami.json.status.userInfo.groups).toContain("system:masters");
     const listed = await call(sim, "GET", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
     expect(listed.json).toMatchObject({ code: 405, reason: "MethodNotAllowed" });
@@ -111,23 +192,43 @@ describe("access reviews", () => {
 
 describe("lists", () => {
   it("returns Tables with the kubectl columns and row metadata", async () => {
-    await call(sim, "POST", "/api/v1/namespaces/h/pods", { body: { metadata: { name: "tp", labels: { app: "t" } }, spec: { containers: [{ name: "c", image: "i" }] } } });
-    const table = (await call(sim, "GET", "/api/v1/namespaces/h/pods?labelSelector=app%3Dt", { headers: { Accept: TABLE } })).json;
+    await call(sim, "POST", "/api/v1/namespaces/h/pods", {
+      body: { metadata: { name: "tp", labels: { app: "t" } }, spec: { containers: [{ name: "c", image: "i" }] } },
+    });
+    const table = (
+      await call(sim, "GET", "/api/v1/namespaces/h/pods?labelSelector=app%3Dt", { headers: { Accept: TABLE } })
+    ).json;
     expect(table.kind).toBe("Table");
-    expect(table.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(["Name", "Ready", "Status", "Restarts", "Age", "IP", "Node", "Nominated Node", "Readiness Gates"]);
+    expect(table.columnDefinitions.map((c: { name: string }) => c.name)).toEqual([
+      "Name",
+      "Ready",
+      "Status",
+      "Restarts",
+      "Age",
+      "IP",
+      "Node",
+      "Nominated Node",
+      "Readiness Gates",
+    ]);
     expect(table.rows[0].cells.slice(0, 4)).toEqual(["tp", "0/1", "Pending", "0"]);
-    expect(table.rows[0].object).toMatchObject({ kind: "PartialObjectMetadata", metadata: { name: "tp", namespace: "h", labels: { app: "t" } } });
+    expect(table.rows[0].object).toMatchObject({
+      kind: "PartialObjectMetadata",
+      metadata: { name: "tp", namespace: "h", labels: { app: "t" } },
+    });
     expect(table.metadata.resourceVersion).toMatch(/^\d+$/);
   });
 
   it("pages with limit and continue in key order", async () => {
     await call(sim, "POST", "/api/v1/namespaces", { body: { metadata: { name: "paging" } } });
-    for (const name of ["e", "a", "d", "c", "b"]) await call(sim, "POST", "/api/v1/namespaces/paging/configmaps", { body: cm(name) });
+    for (const name of ["e", "a", "d", "c", "b"])
+      await call(sim, "POST", "/api/v1/namespaces/paging/configmaps", { body: cm(name) });
     const seen: string[] = [];
     let token = "";
     let pages = 0;
     do {
-      const page = (await call(sim, "GET", `/api/v1/namespaces/paging/configmaps?limit=2${token ? `&continue=${token}` : ""}`)).json;
+      const page = (
+        await call(sim, "GET", `/api/v1/namespaces/paging/configmaps?limit=2${token ? `&continue=${token}` : ""}`)
+      ).json;
       if (pages === 0) expect(page.metadata.remainingItemCount).toBe(3);
       seen.push(...page.items.map((i: { metadata: { name: string } }) => i.metadata.name));
       token = page.metadata.continue ?? "";
@@ -140,7 +241,12 @@ describe("lists", () => {
 
   it("deletes collections by selector", async () => {
     await call(sim, "POST", "/api/v1/namespaces", { body: { metadata: { name: "dc" } } });
-    for (const [name, tier] of [["x", "a"], ["y", "a"], ["z", "b"]]) await call(sim, "POST", "/api/v1/namespaces/dc/configmaps", { body: cm(name, { tier }) });
+    for (const [name, tier] of [
+      ["x", "a"],
+      ["y", "a"],
+      ["z", "b"],
+    ])
+      await call(sim, "POST", "/api/v1/namespaces/dc/configmaps", { body: cm(name, { tier }) });
     const res = await call(sim, "DELETE", "/api/v1/namespaces/dc/configmaps?labelSelector=tier%3Da");
     expect(res.json.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(["x", "y"]);
     const left = (await call(sim, "GET", "/api/v1/namespaces/dc/configmaps")).json;
@@ -153,10 +259,16 @@ describe("watches", () => {
     await call(sim, "POST", "/api/v1/namespaces", { body: { metadata: { name: "w" } } });
     const rv = (await call(sim, "GET", "/api/v1/namespaces/w/configmaps")).json.metadata.resourceVersion;
     await call(sim, "POST", "/api/v1/namespaces/w/configmaps", { body: cm("one", { watched: "yes" }) });
-    const watch = openWatch(sim, `/api/v1/namespaces/w/configmaps?watch=1&resourceVersion=${rv}&labelSelector=watched%3Dyes`);
+    const watch = openWatch(
+      sim,
+      `/api/v1/namespaces/w/configmaps?watch=1&resourceVersion=${rv}&labelSelector=watched%3Dyes`,
+    );
     await eventually(() => watch.events.length === 1, 3000, "replayed ADDED");
     const patch = (labels: Record<string, string | null>) =>
-      call(sim, "PATCH", "/api/v1/namespaces/w/configmaps/one", { body: { metadata: { labels } }, headers: { "Content-Type": "application/merge-patch+json" } });
+      call(sim, "PATCH", "/api/v1/namespaces/w/configmaps/one", {
+        body: { metadata: { labels } },
+        headers: { "Content-Type": "application/merge-patch+json" },
+      });
     await patch({ watched: "no" });
     await patch({ watched: "yes" });
     await patch({ extra: "1" });
@@ -175,10 +287,24 @@ describe("watches", () => {
     const watch = openWatch(sim, `/api/v1/namespaces/h/configmaps?watch=true&resourceVersion=${rv}`);
     await watch.done;
     expect(watch.events).toEqual([
-      { type: "ERROR", object: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: expect.stringMatching(/^too old resource version: \d+ \(\d+\)$/), reason: "Expired", code: 410 } },
+      {
+        type: "ERROR",
+        object: {
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Failure",
+          message: expect.stringMatching(/^too old resource version: \d+ \(\d+\)$/),
+          reason: "Expired",
+          code: 410,
+        },
+      },
     ]);
     const fresh = (await call(sim, "GET", "/api/v1/namespaces/h/configmaps")).json.metadata.resourceVersion;
-    const resumed = openWatch(sim, `/api/v1/namespaces/h/configmaps?watch=true&resourceVersion=${fresh}&timeoutSeconds=1`);
+    const resumed = openWatch(
+      sim,
+      `/api/v1/namespaces/h/configmaps?watch=true&resourceVersion=${fresh}&timeoutSeconds=1`,
+    );
     await resumed.done;
     expect(resumed.events).toEqual([]);
   });
@@ -188,11 +314,18 @@ describe("watches", () => {
     await watch.done;
     expect(watch.events[0]).toMatchObject({ type: "ADDED", object: { metadata: { name: "tp" } } });
     const bookmark = watch.events.find((e) => e.type === "BOOKMARK");
-    expect(bookmark.object).toEqual({ kind: "Pod", apiVersion: "v1", metadata: { resourceVersion: expect.stringMatching(/^\d+$/) } });
+    expect(bookmark.object).toEqual({
+      kind: "Pod",
+      apiVersion: "v1",
+      metadata: { resourceVersion: expect.stringMatching(/^\d+$/) },
+    });
   });
 
   it("supports watch-list: initial events, then a bookmark marking their end", async () => {
-    const watch = openWatch(sim, "/api/v1/namespaces/h/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1");
+    const watch = openWatch(
+      sim,
+      "/api/v1/namespaces/h/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1",
+    );
     await watch.done;
     const end = watch.events.findIndex((e) => e.type === "BOOKMARK");
     expect(watch.events.slice(0, end).every((e) => e.type === "ADDED")).toBe(true);
@@ -230,7 +363,11 @@ describe("writes", () => {
     const headers = { "Content-Type": "application/apply-patch+yaml" };
     const first = await call(sim, "PATCH", path, { body: yaml("  a: '1'\n  b: '2'\n"), headers });
     expect(first.status).toBe(201);
-    expect(first.json.metadata.managedFields[0]).toMatchObject({ manager: "tester", operation: "Apply", fieldsType: "FieldsV1" });
+    expect(first.json.metadata.managedFields[0]).toMatchObject({
+      manager: "tester",
+      operation: "Apply",
+      fieldsType: "FieldsV1",
+    });
     const second = await call(sim, "PATCH", `${path}&force=true`, { body: yaml("  a: '3'\n"), headers });
     expect(second.status).toBe(200);
     expect(second.json.data).toEqual({ a: "3" });
@@ -240,25 +377,43 @@ describe("writes", () => {
 
   it("reports apply conflicts between field managers unless forced", async () => {
     const headers = { "Content-Type": "application/apply-patch+yaml" };
-    const body = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  a: "${value}"\n`;
+    const body = (value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  a: "${value}"\n`;
     const path = "/api/v1/namespaces/h/configmaps/shared";
     expect((await call(sim, "PATCH", `${path}?fieldManager=alice`, { body: body("1"), headers })).status).toBe(201);
     expect((await call(sim, "PATCH", `${path}?fieldManager=bob`, { body: body("1"), headers })).status).toBe(200);
     const refused = await call(sim, "PATCH", `${path}?fieldManager=bob`, { body: body("2"), headers });
-    expect(refused.json).toMatchObject({ code: 409, reason: "Conflict", message: 'Apply failed with 1 conflict: conflict with "alice" using v1: .data.a' });
+    expect(refused.json).toMatchObject({
+      code: 409,
+      reason: "Conflict",
+      message: 'Apply failed with 1 conflict: conflict with "alice" using v1: .data.a',
+    });
     const forced = await call(sim, "PATCH", `${path}?fieldManager=bob&force=true`, { body: body("2"), headers });
     expect(forced.json.data).toEqual({ a: "2" });
     expect(forced.json.metadata.managedFields.map((m: { manager: string }) => m.manager)).toEqual(["bob"]);
   });
 
   it("evicts and binds pods through their subresources", async () => {
-    await call(sim, "POST", "/api/v1/namespaces/h/pods", { body: { metadata: { name: "sub" }, spec: { containers: [{ name: "c", image: "i" }] } } });
-    const bound = await call(sim, "POST", "/api/v1/namespaces/h/pods/sub/binding", { body: { apiVersion: "v1", kind: "Binding", metadata: { name: "sub" }, target: { kind: "Node", name: "n1" } } });
+    await call(sim, "POST", "/api/v1/namespaces/h/pods", {
+      body: { metadata: { name: "sub" }, spec: { containers: [{ name: "c", image: "i" }] } },
+    });
+    const bound = await call(sim, "POST", "/api/v1/namespaces/h/pods/sub/binding", {
+      body: { apiVersion: "v1", kind: "Binding", metadata: { name: "sub" }, target: { kind: "Node", name: "n1" } },
+    });
     expect(bound.status).toBe(201);
     expect((await call(sim, "GET", "/api/v1/namespaces/h/pods/sub")).json.spec.nodeName).toBe("n1");
-    const again = await call(sim, "POST", "/api/v1/namespaces/h/pods/sub/binding", { body: { target: { name: "n2" } } });
+    const again = await call(sim, "POST", "/api/v1/namespaces/h/pods/sub/binding", {
+      body: { target: { name: "n2" } },
+    });
     expect(again.status).toBe(409);
-    const evicted = await call(sim, "POST", "/api/v1/namespaces/h/pods/sub/eviction", { body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "sub" }, deleteOptions: { gracePeriodSeconds: 0 } } });
+    const evicted = await call(sim, "POST", "/api/v1/namespaces/h/pods/sub/eviction", {
+      body: {
+        apiVersion: "policy/v1",
+        kind: "Eviction",
+        metadata: { name: "sub" },
+        deleteOptions: { gracePeriodSeconds: 0 },
+      },
+    });
     expect(evicted.status).toBe(201);
     expect((await call(sim, "GET", "/api/v1/namespaces/h/pods/sub")).status).toBe(404);
   });
@@ -268,20 +423,46 @@ describe("writes", () => {
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: { name: "widgets.example.com" },
-      spec: { group: "example.com", scope: "Namespaced", names: { plural: "widgets", singular: "widget", kind: "Widget" }, versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }] },
+      spec: {
+        group: "example.com",
+        scope: "Namespaced",
+        names: { plural: "widgets", singular: "widget", kind: "Widget" },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+          },
+        ],
+      },
     };
     const created = await call(sim, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", { body: crd });
     expect(created.status).toBe(201);
-    const established = (await call(sim, "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")).json;
+    const established = (
+      await call(sim, "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")
+    ).json;
     expect(established.status.conditions.map((c: { type: string }) => c.type)).toContain("Established");
-    expect((await call(sim, "GET", "/apis/example.com/v1")).json.resources[0]).toMatchObject({ name: "widgets", kind: "Widget", namespaced: true });
-    const widget = await call(sim, "POST", "/apis/example.com/v1/namespaces/h/widgets", { body: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w1" }, spec: { size: 3 } } });
+    expect((await call(sim, "GET", "/apis/example.com/v1")).json.resources[0]).toMatchObject({
+      name: "widgets",
+      kind: "Widget",
+      namespaced: true,
+    });
+    const widget = await call(sim, "POST", "/apis/example.com/v1/namespaces/h/widgets", {
+      body: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w1" }, spec: { size: 3 } },
+    });
     expect(widget.status).toBe(201);
     const list = (await call(sim, "GET", "/apis/example.com/v1/widgets")).json;
-    expect(list).toMatchObject({ kind: "WidgetList", apiVersion: "example.com/v1", items: [{ metadata: { name: "w1" }, spec: { size: 3 } }] });
+    expect(list).toMatchObject({
+      kind: "WidgetList",
+      apiVersion: "example.com/v1",
+      items: [{ metadata: { name: "w1" }, spec: { size: 3 } }],
+    });
     await call(sim, "DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com");
     expect((await call(sim, "GET", "/apis/example.com/v1/namespaces/h/widgets")).status).toBe(404);
-    const badName = await call(sim, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", { body: { ...crd, metadata: { name: "wrong" } } });
+    const badName = await call(sim, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
+      body: { ...crd, metadata: { name: "wrong" } },
+    });
     expect(badName.json).toMatchObject({ code: 422, reason: "Invalid" });
   });
 });
@@ -304,7 +485,10 @@ describe("faults", () => {
 
   it("can pause with 503s or by holding requests until resumed", async () => {
     await call(sim, "POST", "/_sim/faults", { body: { paused: true, pauseMode: "503" } });
-    expect((await call(sim, "GET", "/api/v1/namespaces")).json).toMatchObject({ code: 503, reason: "ServiceUnavailable" });
+    expect((await call(sim, "GET", "/api/v1/namespaces")).json).toMatchObject({
+      code: 503,
+      reason: "ServiceUnavailable",
+    });
     await call(sim, "POST", "/_sim/faults", { body: { pauseMode: "hang" } });
     // The request is held once the server waits for the resume on its behalf.
     const whenResumed = sim.faults.whenResumed;
@@ -339,7 +523,9 @@ describe("restarts", () => {
     try {
       const watch = openWatch(later, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${oldRv}`);
       await watch.done;
-      expect(watch.events).toEqual([{ type: "ERROR", object: expect.objectContaining({ code: 410, reason: "Expired" }) }]);
+      expect(watch.events).toEqual([
+        { type: "ERROR", object: expect.objectContaining({ code: 410, reason: "Expired" }) },
+      ]);
     } finally {
       await later.stop();
     }

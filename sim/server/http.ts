@@ -3,8 +3,9 @@
  * /_sim admin endpoints, routes added by the behaviour side, discovery and OpenAPI, then the
  * generic resource handlers. Every failure is written as a Kubernetes Status.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
 import type { ExtraRoute } from "../contract";
 import {
   aggregatedContentType,
@@ -23,8 +24,8 @@ import { badRequest, internalError, isStatusError, pathNotFound, serviceUnavaila
 import type { FaultRequest, Faults } from "./faults";
 import { compileRoute, matchRoute, parseResourcePath, type CompiledRoute } from "./paths";
 import { handleResource } from "./resources";
-import type { Denials } from "./reviews";
 import { parseJson, readBody, sendJson, sendStatus } from "./respond";
+import type { Denials } from "./reviews";
 import type { RequestStats } from "./stats";
 import type { MemoryStore } from "./store";
 import type { WatchHub } from "./watch";
@@ -69,7 +70,12 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
   const { store, watches, faults, stats, token, denials } = options;
   const compiled: CompiledRoute[] = options.routes.map(compileRoute);
 
-  async function runExtraRoutes(req: IncomingMessage, res: ServerResponse, url: URL, authenticated: boolean): Promise<boolean> {
+  async function runExtraRoutes(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    authenticated: boolean,
+  ): Promise<boolean> {
     for (const route of compiled) {
       if ((route.route.auth ?? true) && !authenticated) continue;
       const params = matchRoute(route, req.method ?? "GET", url.pathname);
@@ -87,7 +93,12 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
         } catch (error) {
           throw badRequest(error instanceof Error ? error.message : String(error));
         }
-      } else sendJson(res, 200, { settings: faults.settings, watches: watches.count, resourceVersion: store.currentResourceVersion() });
+      } else
+        sendJson(res, 200, {
+          settings: faults.settings,
+          watches: watches.count,
+          resourceVersion: store.currentResourceVersion(),
+        });
       return;
     }
     if (url.pathname === "/_sim/stats") {
@@ -109,7 +120,10 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
     const aggregated = (path === "/api" || path === "/apis") && aggregatedDiscoveryVersion(req.headers.accept);
     if (aggregated) {
       const text = JSON.stringify(aggregatedDiscovery(store, path === "/api", aggregated));
-      res.writeHead(200, { "Content-Type": aggregatedContentType(aggregated), "Content-Length": Buffer.byteLength(text) });
+      res.writeHead(200, {
+        "Content-Type": aggregatedContentType(aggregated),
+        "Content-Length": Buffer.byteLength(text),
+      });
       res.end(text);
       return true;
     }
@@ -124,10 +138,17 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
       if ((req.headers.accept ?? "").includes("protobuf")) {
         res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": 0 });
         res.end();
-      } else sendJson(res, 200, { swagger: "2.0", info: { title: "Kubernetes", version: options.version.gitVersion }, paths: {}, definitions: {} });
+      } else
+        sendJson(res, 200, {
+          swagger: "2.0",
+          info: { title: "Kubernetes", version: options.version.gitVersion },
+          paths: {},
+          definitions: {},
+        });
       return true;
     } else if (path === "/openapi/v3") body = openApiV3Index(store);
-    else if (path.startsWith("/openapi/v3/")) body = openApiV3Document(store, path.slice("/openapi/v3/".length), options.version.gitVersion);
+    else if (path.startsWith("/openapi/v3/"))
+      body = openApiV3Document(store, path.slice("/openapi/v3/".length), options.version.gitVersion);
     else return false;
     if (body === undefined) throw pathNotFound();
     sendJson(res, 200, body);
@@ -135,7 +156,8 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
   }
 
   function servesGroupVersion(segments: string[]): boolean {
-    const [root, group, version] = segments[0] === "api" ? ["api", "", segments[1]] : [segments[0], segments[1], segments[2]];
+    const [root, group, version] =
+      segments[0] === "api" ? ["api", "", segments[1]] : [segments[0], segments[1], segments[2]];
     if ((root !== "api" && root !== "apis") || !version) return false;
     return store.types().some((type) => type.group === group && type.version === version);
   }
@@ -149,7 +171,8 @@ export function createApiHandler(options: ApiServerOptions): (req: IncomingMessa
         req.socket.destroy();
         return;
       }
-      if (faults.settings.pauseMode === "503") throw serviceUnavailable("the server is currently unable to handle the request");
+      if (faults.settings.pauseMode === "503")
+        throw serviceUnavailable("the server is currently unable to handle the request");
       await faults.whenResumed();
     }
     if (HEALTH_PATHS.has(path)) {

@@ -8,12 +8,13 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
+
 import type { ClusterBehaviour, ClusterOptions, SeedOptions } from "../contract";
 import { CRDS } from "./builtin-types";
 import { crdNameAdmission, SPARK_APPLICATION_CRD, watchCrds } from "./crds";
 import type { VersionInfo } from "./discovery";
-import { Faults, type FaultSettings } from "./faults";
 import { startEventExpiry } from "./event-expiry";
+import { Faults, type FaultSettings } from "./faults";
 import { createApiHandler } from "./http";
 import { renderKubeconfig, writeKubeconfig } from "./kubeconfig";
 import { ensureNamespaces, startNamespaceController, SYSTEM_NAMESPACES } from "./namespaces";
@@ -85,7 +86,9 @@ const WILDCARD_HOSTS = new Set(["0.0.0.0", "::"]);
 function certificateHosts(host: string): string[] {
   if (host === "127.0.0.1" || host === "localhost") return [];
   if (!WILDCARD_HOSTS.has(host)) return [host];
-  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === "IPv4").map((a) => a.address));
+  const addresses = Object.values(networkInterfaces()).flatMap((list) =>
+    (list ?? []).filter((a) => a.family === "IPv4").map((a) => a.address),
+  );
   return [hostname(), ...addresses];
 }
 
@@ -110,9 +113,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const loadFrom = options.statePath ?? options.loadPath;
   const loaded = loadFrom ? loadState(store, loadFrom) : false;
-  const stoppers: (() => void)[] = [watchCrds(store), startNamespaceController(store), startEventExpiry(store, options.eventTtlMs)];
+  const stoppers: (() => void)[] = [
+    watchCrds(store),
+    startNamespaceController(store),
+    startEventExpiry(store, options.eventTtlMs),
+  ];
   ensureNamespaces(store, SYSTEM_NAMESPACES);
-  if (!store.get(CRDS, undefined, SPARK_APPLICATION_CRD.metadata.name!)) store.create(CRDS, SPARK_APPLICATION_CRD, { internal: true });
+  if (!store.get(CRDS, undefined, SPARK_APPLICATION_CRD.metadata.name!))
+    store.create(CRDS, SPARK_APPLICATION_CRD, { internal: true });
   if (!loaded && options.seed !== false && behaviour) behaviour.seed(store, { ...DEFAULT_SEED, ...options.seed });
   if (behaviour) stoppers.push(behaviour.start(store, options.cluster));
   if (options.statePath) stoppers.push(autosave(store, options.statePath));
@@ -134,7 +142,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
 
   const certificates = secure ? await generateCertificates(certificateHosts(host)) : undefined;
-  const server: Server = certificates ? createHttpsServer({ key: certificates.keyPem, cert: certificates.certPem }, handler) : createHttpServer(handler);
+  const server: Server = certificates
+    ? createHttpsServer({ key: certificates.keyPem, cert: certificates.certPem }, handler)
+    : createHttpServer(handler);
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0; // watches and log follows stay open
   await new Promise<void>((resolve, reject) => {

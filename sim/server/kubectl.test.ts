@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+
 import { startSimulator, type RunningSimulator } from "./index";
 import { eventually } from "./testing/http-client";
 
@@ -37,14 +38,24 @@ interface Result {
 }
 
 /** Flags for a version: its own discovery cache, so versions do not share cached OpenAPI. */
-const flagsFor = (version: string) => ["--kubeconfig", join(dir, "kubeconfig.yaml"), "--cache-dir", join(dir, `cache-${version}`)];
+const flagsFor = (version: string) => [
+  "--kubeconfig",
+  join(dir, "kubeconfig.yaml"),
+  "--cache-dir",
+  join(dir, `cache-${version}`),
+];
 
 function kubectlFor(version: string) {
   return (...args: string[]): Promise<Result> =>
     new Promise((resolve) => {
-      execFile(`${BIN}/kubectl.${version}`, [...flagsFor(version), ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-      });
+      execFile(
+        `${BIN}/kubectl.${version}`,
+        [...flagsFor(version), ...args],
+        { timeout: 20_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+        },
+      );
     });
 }
 
@@ -106,7 +117,10 @@ spec: {type: Scala, mode: cluster, image: "spark:3.5"}
 `;
 
 it("has every kubectl version it is asked to run", () => {
-  expect(MISSING.map((v) => `${BIN}/kubectl.${v}`), "kubectl binaries missing (the google-cloud-sdk's kubectl.<minor> packages)").toEqual([]);
+  expect(
+    MISSING.map((v) => `${BIN}/kubectl.${v}`),
+    "kubectl binaries missing (the google-cloud-sdk's kubectl.<minor> packages)",
+  ).toEqual([]);
 });
 
 describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (version) => {
@@ -118,7 +132,9 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
     expect(info.serverVersion.gitVersion).toMatch(/^v1\.33/);
     const resources = await kubectl("api-resources");
     expect(resources.stderr).toBe("");
-    expect(resources.stdout).toMatch(/sparkapplications\s+sparkapp\s+sparkoperator\.k8s\.io\/v1beta2\s+true\s+SparkApplication/);
+    expect(resources.stdout).toMatch(
+      /sparkapplications\s+sparkapp\s+sparkoperator\.k8s\.io\/v1beta2\s+true\s+SparkApplication/,
+    );
     expect(resources.stdout).toMatch(/pods\s+po\s+v1\s+true\s+Pod/);
   });
 
@@ -149,12 +165,16 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
     writeFileSync(file, manifest(ns, "busybox:2", "3").replace('- {name: A, value: "1"}\n', ""));
     const refused = await kubectl("apply", "-f", file);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('The Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`');
+    expect(refused.stderr).toContain(
+      'The Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`',
+    );
   });
 
   it("prints server-side tables, wide columns and selections", async () => {
     const wide = await kubectl("get", "pods", "-n", ns, "-o", "wide");
-    expect(wide.stdout.split("\n")[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
+    expect(wide.stdout.split("\n")[0]).toMatch(
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/,
+    );
     expect(wide.stdout).toMatch(/web\s+0\/1\s+Pending\s+0/);
     const jobs = await kubectl("get", "jobs", "-n", ns);
     expect(jobs.stdout).toMatch(/COMPLETIONS/);
@@ -163,10 +183,22 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
     expect(all.stdout).toMatch(new RegExp(`${ns}\\s+pod/web\\s+.*app=web`));
     const byLabel = await kubectl("get", "cm", "-A", "-l", "app=web", "-o", "name");
     expect(byLabel.stdout).toContain("configmap/settings");
-    const byField = await kubectl("get", "pods", "-A", "--field-selector", `status.phase=Pending,metadata.namespace=${ns}`, "-o", "name");
+    const byField = await kubectl(
+      "get",
+      "pods",
+      "-A",
+      "--field-selector",
+      `status.phase=Pending,metadata.namespace=${ns}`,
+      "-o",
+      "name",
+    );
     expect(byField.stdout.trim()).toBe("pod/web");
     const yaml = parseYaml((await kubectl("get", "sparkapp", "pi", "-n", ns, "-o", "yaml")).stdout);
-    expect(yaml).toMatchObject({ apiVersion: "sparkoperator.k8s.io/v1beta2", kind: "SparkApplication", spec: { image: "spark:3.5" } });
+    expect(yaml).toMatchObject({
+      apiVersion: "sparkoperator.k8s.io/v1beta2",
+      kind: "SparkApplication",
+      spec: { image: "spark:3.5" },
+    });
     const quota = await kubectl("get", "quota", "-n", ns);
     expect(quota.stdout).toMatch(/^NAME\s+REQUEST\s+LIMIT\s+AGE\nquota\s+pods: 0\/10, requests.cpu: 0\/4\s+\S+\n$/);
     const described = await kubectl("describe", "pod", "web", "-n", ns);
@@ -175,9 +207,28 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
   });
 
   it("patches, labels and annotates", async () => {
-    expect((await kubectl("patch", "cm", "settings", "-n", ns, "-p", '{"data":{"mode":"slow"}}')).stdout).toContain("patched");
-    expect((await kubectl("patch", "cm", "settings", "-n", ns, "--type", "json", "-p", '[{"op":"add","path":"/data/extra","value":"x"}]')).stdout).toContain("patched");
-    expect((await kubectl("patch", "sparkapp", "pi", "-n", ns, "--type", "merge", "-p", '{"spec":{"mode":"client"}}')).stdout).toContain("patched");
+    expect((await kubectl("patch", "cm", "settings", "-n", ns, "-p", '{"data":{"mode":"slow"}}')).stdout).toContain(
+      "patched",
+    );
+    expect(
+      (
+        await kubectl(
+          "patch",
+          "cm",
+          "settings",
+          "-n",
+          ns,
+          "--type",
+          "json",
+          "-p",
+          '[{"op":"add","path":"/data/extra","value":"x"}]',
+        )
+      ).stdout,
+    ).toContain("patched");
+    expect(
+      (await kubectl("patch", "sparkapp", "pi", "-n", ns, "--type", "merge", "-p", '{"spec":{"mode":"client"}}'))
+        .stdout,
+    ).toContain("patched");
     expect((await kubectl("label", "pod", "web", "-n", ns, "tier=front")).stdout).toContain("labeled");
     expect((await kubectl("annotate", "pod", "web", "-n", ns, "note=hi")).stdout).toMatch(/^pod\/web annotated?$/m); // 1.27 prints "annotate"
     const cm = JSON.parse((await kubectl("get", "cm", "settings", "-n", ns, "-o", "json")).stdout);
@@ -188,19 +239,35 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
   });
 
   it("creates with generators (protobuf bodies on 1.32+) and server-side apply", async () => {
-    expect((await kubectl("create", "configmap", "gen", "-n", ns, "--from-literal=a=b", "--from-literal=empty=")).stdout).toContain("configmap/gen created");
-    expect((await kubectl("create", "secret", "generic", "pw", "-n", ns, "--from-literal=p=s3cret")).stdout).toContain("secret/pw created");
-    expect((await kubectl("create", "job", "once", "-n", ns, "--image=busybox", "--", "echo", "hi")).stdout).toContain("job.batch/once created");
-    expect((await kubectl("run", "runner", "-n", ns, "--image=busybox", "--restart=Never", "--labels=x=y", "--env=E=1")).stdout).toContain("pod/runner created");
+    expect(
+      (await kubectl("create", "configmap", "gen", "-n", ns, "--from-literal=a=b", "--from-literal=empty=")).stdout,
+    ).toContain("configmap/gen created");
+    expect((await kubectl("create", "secret", "generic", "pw", "-n", ns, "--from-literal=p=s3cret")).stdout).toContain(
+      "secret/pw created",
+    );
+    expect((await kubectl("create", "job", "once", "-n", ns, "--image=busybox", "--", "echo", "hi")).stdout).toContain(
+      "job.batch/once created",
+    );
+    expect(
+      (await kubectl("run", "runner", "-n", ns, "--image=busybox", "--restart=Never", "--labels=x=y", "--env=E=1"))
+        .stdout,
+    ).toContain("pod/runner created");
     const cm = JSON.parse((await kubectl("get", "cm", "gen", "-n", ns, "-o", "json")).stdout);
     expect(cm.data).toEqual({ a: "b", empty: "" });
     const secret = JSON.parse((await kubectl("get", "secret", "pw", "-n", ns, "-o", "json")).stdout);
     expect(Buffer.from(secret.data.p, "base64").toString()).toBe("s3cret");
     const job = JSON.parse((await kubectl("get", "job", "once", "-n", ns, "-o", "json")).stdout);
-    expect(job.spec.template.spec.containers[0]).toMatchObject({ name: "once", image: "busybox", command: ["echo", "hi"] });
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      name: "once",
+      image: "busybox",
+      command: ["echo", "hi"],
+    });
     const runner = JSON.parse((await kubectl("get", "pod", "runner", "-n", ns, "-o", "json")).stdout);
     expect(runner.metadata.labels).toEqual({ x: "y" });
-    expect(runner.spec).toMatchObject({ restartPolicy: "Never", containers: [{ name: "runner", image: "busybox", env: [{ name: "E", value: "1" }] }] });
+    expect(runner.spec).toMatchObject({
+      restartPolicy: "Never",
+      containers: [{ name: "runner", image: "busybox", env: [{ name: "E", value: "1" }] }],
+    });
 
     const file = join(dir, `${ns}-ssa.yaml`);
     writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: ${ns}}\ndata: {a: "1"}\n`);
@@ -210,7 +277,17 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
   it("watches with get -w", async () => {
     await kubectl("create", "cm", "listed", "-n", ns);
     await kubectl("label", "cm", "listed", "-n", ns, "watch=me");
-    const child = spawn(`${BIN}/kubectl.${version}`, [...flagsFor(version), "get", "cm", "-n", ns, "-w", "--output-watch-events", "-l", "watch=me"]);
+    const child = spawn(`${BIN}/kubectl.${version}`, [
+      ...flagsFor(version),
+      "get",
+      "cm",
+      "-n",
+      ns,
+      "-w",
+      "--output-watch-events",
+      "-l",
+      "watch=me",
+    ]);
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     try {
@@ -224,7 +301,11 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
       await eventually(() => /^MODIFIED\s+listed\s+0\s+\d+s$/m.test(out), 8000, "the modified row");
       const lines = out.trim().split("\n");
       expect(lines[0]).toMatch(/^EVENT\s+NAME\s+DATA\s+AGE$/);
-      expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 2).join(" "))).toEqual(["ADDED listed", "ADDED watched", "MODIFIED listed"]);
+      expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 2).join(" "))).toEqual([
+        "ADDED listed",
+        "ADDED watched",
+        "MODIFIED listed",
+      ]);
     } finally {
       child.kill();
     }
@@ -234,7 +315,9 @@ describe.each(VERSIONS.filter((v) => !MISSING.includes(v)))("kubectl %s", (versi
     const typo = join(dir, `${ns}-typo.yaml`);
     writeFileSync(typo, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo, namespace: ${ns}}\ndatta: {a: "1"}\n`);
     const strict = await kubectl("apply", "-f", typo);
-    expect(strict.stderr).toContain('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "datta"');
+    expect(strict.stderr).toContain(
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "datta"',
+    );
     const warned = await kubectl("apply", "-f", typo, "--validate=warn");
     expect(warned.stderr).toContain('Warning: unknown field "datta"');
     const missing = await kubectl("get", "pod", "nope", "-n", ns);

@@ -11,7 +11,11 @@ export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube
 export function ensureNamespaces(store: MemoryStore, names: string[]): void {
   for (const name of names) {
     if (!store.get(NAMESPACES, undefined, name)) {
-      store.create(NAMESPACES, { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "kubernetes.io/metadata.name": name } } }, { internal: true });
+      store.create(
+        NAMESPACES,
+        { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "kubernetes.io/metadata.name": name } } },
+        { internal: true },
+      );
     }
   }
 }
@@ -19,7 +23,11 @@ export function ensureNamespaces(store: MemoryStore, names: string[]): void {
 function ensureDefaultServiceAccount(store: MemoryStore, namespace: KubeObject): void {
   const ns = namespace.metadata.name!;
   if (namespace.metadata.deletionTimestamp || store.get("serviceaccounts", ns, "default")) return;
-  store.create("serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: ns } }, { internal: true });
+  store.create(
+    "serviceaccounts",
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: ns } },
+    { internal: true },
+  );
 }
 
 /** Starts the default-ServiceAccount controller; returns its stop function. */

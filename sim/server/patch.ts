@@ -4,6 +4,7 @@
  * here) and a merge-based server-side apply. All functions return a new object.
  */
 import jsonPatch, { type Operation } from "fast-json-patch";
+
 import { badRequest, statusError } from "./errors";
 import { isPlainObject } from "./objects";
 
@@ -17,7 +18,8 @@ export const PATCH_TYPES = {
 } as const;
 
 export function applyJsonPatch<T>(target: T, operations: unknown): T {
-  if (!Array.isArray(operations)) throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+  if (!Array.isArray(operations))
+    throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
   try {
     return jsonPatch.applyPatch(structuredClone(target), operations as Operation[], true, true).newDocument;
   } catch {
@@ -68,7 +70,8 @@ function isDirectiveKey(key: string): boolean {
 }
 
 function stripDirectives(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => !(isPlainObject(v) && v.$patch === "delete")).map(stripDirectives);
+  if (Array.isArray(value))
+    return value.filter((v) => !(isPlainObject(v) && v.$patch === "delete")).map(stripDirectives);
   if (!isPlainObject(value)) return value;
   const out: Obj = {};
   for (const [k, v] of Object.entries(value)) if (!isDirectiveKey(k) && v !== null) out[k] = stripDirectives(v);
@@ -210,7 +213,8 @@ function removeDropped(target: Obj, before: Obj, now: Obj): void {
       for (const item of target[key] as unknown[]) {
         if (!isPlainObject(item)) continue;
         const id = itemKey(mergeKey, item[mergeKey]);
-        if (isPlainObject(old[id]) && isPlainObject(current[id])) removeDropped(item, old[id] as Obj, current[id] as Obj);
+        if (isPlainObject(old[id]) && isPlainObject(current[id]))
+          removeDropped(item, old[id] as Obj, current[id] as Obj);
       }
     }
   }

@@ -25,7 +25,8 @@ export function parseResourcePath(store: Store, segments: string[]): ResourcePat
     version = segments[2];
     rest = segments.slice(3);
   } else return undefined;
-  const find = (plural: string) => store.types().find((t) => t.group === group && t.version === version && t.plural === plural);
+  const find = (plural: string) =>
+    store.types().find((t) => t.group === group && t.version === version && t.plural === plural);
 
   if (rest[0] === "namespaces" && rest.length >= 3) {
     const namespaced = find(rest[2]);

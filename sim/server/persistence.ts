@@ -1,6 +1,7 @@
 /** `--state FILE`: the whole store as JSON, loaded at start and saved (debounced) on change and at stop. */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+
 import type { KubeObject, ResourceKey } from "../contract";
 import { CRDS } from "./builtin-types";
 import { typeFromCrd } from "./crds";
@@ -29,7 +30,9 @@ export function loadState(store: MemoryStore, path: string): boolean {
 export function saveState(store: MemoryStore, path: string): void {
   const { resourceVersion, objects } = store.dump();
   // Built from each object's cached JSON: saving 10k pods must not stall the API for long.
-  const items = objects.map(({ resource, object }) => `{"resource":${JSON.stringify(resource)},"object":${toJson(object)}}`);
+  const items = objects.map(
+    ({ resource, object }) => `{"resource":${JSON.stringify(resource)},"object":${toJson(object)}}`,
+  );
   const text = `{"format":"berth-sim/v1","resourceVersion":${resourceVersion},"objects":[${items.join(",")}]}`;
   // The state holds Secrets and service-account tokens: owner-only, like the rest of Berth's data dir.
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

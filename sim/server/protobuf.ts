@@ -26,7 +26,14 @@ const msg = (fields: Record<number, Field>): Message => ({ fields });
 const f = (name: string, type: FieldType, repeated = false): Field => ({ name, type, repeated });
 const struct = (name: string, type: Message): Field => ({ name, type, keepEmpty: true });
 
-const ownerReference = msg({ 1: f("kind", "string"), 3: f("name", "string"), 4: f("uid", "string"), 5: f("apiVersion", "string"), 6: f("controller", "bool"), 7: f("blockOwnerDeletion", "bool") });
+const ownerReference = msg({
+  1: f("kind", "string"),
+  3: f("name", "string"),
+  4: f("uid", "string"),
+  5: f("apiVersion", "string"),
+  6: f("controller", "bool"),
+  7: f("blockOwnerDeletion", "bool"),
+});
 const objectMeta = msg({
   1: f("name", "string"),
   2: f("generateName", "string"),
@@ -40,17 +47,46 @@ const objectMeta = msg({
   13: f("ownerReferences", ownerReference, true),
   14: f("finalizers", "string", true),
 });
-const labelSelectorRequirement = msg({ 1: f("key", "string"), 2: f("operator", "string"), 3: f("values", "string", true) });
-const labelSelector = msg({ 1: f("matchLabels", { map: "string" }), 2: f("matchExpressions", labelSelectorRequirement, true) });
-const keySelector = msg({ 1: f("localObjectReference", msg({ 1: f("name", "string") })), 2: f("key", "string"), 3: f("optional", "bool") });
+const labelSelectorRequirement = msg({
+  1: f("key", "string"),
+  2: f("operator", "string"),
+  3: f("values", "string", true),
+});
+const labelSelector = msg({
+  1: f("matchLabels", { map: "string" }),
+  2: f("matchExpressions", labelSelectorRequirement, true),
+});
+const keySelector = msg({
+  1: f("localObjectReference", msg({ 1: f("name", "string") })),
+  2: f("key", "string"),
+  3: f("optional", "bool"),
+});
 const envVar = msg({
   1: f("name", "string"),
   2: f("value", "string"),
-  3: f("valueFrom", msg({ 1: f("fieldRef", msg({ 1: f("apiVersion", "string"), 2: f("fieldPath", "string") })), 3: f("configMapKeyRef", keySelector), 4: f("secretKeyRef", keySelector) })),
+  3: f(
+    "valueFrom",
+    msg({
+      1: f("fieldRef", msg({ 1: f("apiVersion", "string"), 2: f("fieldPath", "string") })),
+      3: f("configMapKeyRef", keySelector),
+      4: f("secretKeyRef", keySelector),
+    }),
+  ),
 });
-const containerPort = msg({ 1: f("name", "string"), 2: f("hostPort", "int"), 3: f("containerPort", "int"), 4: f("protocol", "string"), 5: f("hostIP", "string") });
+const containerPort = msg({
+  1: f("name", "string"),
+  2: f("hostPort", "int"),
+  3: f("containerPort", "int"),
+  4: f("protocol", "string"),
+  5: f("hostIP", "string"),
+});
 const resources = msg({ 1: f("limits", { map: "quantity" }), 2: f("requests", { map: "quantity" }) });
-const volumeMount = msg({ 1: f("name", "string"), 2: f("readOnly", "bool"), 3: f("mountPath", "string"), 4: f("subPath", "string") });
+const volumeMount = msg({
+  1: f("name", "string"),
+  2: f("readOnly", "bool"),
+  3: f("mountPath", "string"),
+  4: f("subPath", "string"),
+});
 const container = msg({
   1: f("name", "string"),
   2: f("image", "string"),
@@ -68,7 +104,13 @@ const container = msg({
   18: f("tty", "bool"),
   20: f("terminationMessagePolicy", "string"),
 });
-const toleration = msg({ 1: f("key", "string"), 2: f("operator", "string"), 3: f("value", "string"), 4: f("effect", "string"), 5: f("tolerationSeconds", "int") });
+const toleration = msg({
+  1: f("key", "string"),
+  2: f("operator", "string"),
+  3: f("value", "string"),
+  4: f("effect", "string"),
+  5: f("tolerationSeconds", "int"),
+});
 const podSpec = msg({
   2: f("containers", container, true),
   3: f("restartPolicy", "string"),
@@ -85,44 +127,123 @@ const podSpec = msg({
   24: f("priorityClassName", "string"),
 });
 const podTemplateSpec = msg({ 1: struct("metadata", objectMeta), 2: f("spec", podSpec) });
-const policyRule = msg({ 1: f("verbs", "string", true), 2: f("apiGroups", "string", true), 3: f("resources", "string", true), 4: f("resourceNames", "string", true), 5: f("nonResourceURLs", "string", true) });
+const policyRule = msg({
+  1: f("verbs", "string", true),
+  2: f("apiGroups", "string", true),
+  3: f("resources", "string", true),
+  4: f("resourceNames", "string", true),
+  5: f("nonResourceURLs", "string", true),
+});
 
 /** Messages by `apiVersion/kind`, as carried in the envelope's TypeMeta. */
 const KINDS: Record<string, Message> = {
   "v1/Namespace": msg({ 1: f("metadata", objectMeta), 2: f("spec", msg({ 1: f("finalizers", "string", true) })) }),
-  "v1/ConfigMap": msg({ 1: f("metadata", objectMeta), 2: f("data", { map: "string" }), 3: f("binaryData", { map: "bytes" }), 4: f("immutable", "bool") }),
-  "v1/Secret": msg({ 1: f("metadata", objectMeta), 2: f("data", { map: "bytes" }), 3: f("type", "string"), 4: f("stringData", { map: "string" }), 5: f("immutable", "bool") }),
-  "v1/ServiceAccount": msg({ 1: f("metadata", objectMeta), 2: f("secrets", msg({ 2: f("name", "string"), 1: f("kind", "string"), 3: f("namespace", "string") }), true), 3: f("imagePullSecrets", msg({ 1: f("name", "string") }), true), 4: f("automountServiceAccountToken", "bool") }),
-  "v1/ResourceQuota": msg({ 1: f("metadata", objectMeta), 2: f("spec", msg({ 1: f("hard", { map: "quantity" }), 2: f("scopes", "string", true) })) }),
+  "v1/ConfigMap": msg({
+    1: f("metadata", objectMeta),
+    2: f("data", { map: "string" }),
+    3: f("binaryData", { map: "bytes" }),
+    4: f("immutable", "bool"),
+  }),
+  "v1/Secret": msg({
+    1: f("metadata", objectMeta),
+    2: f("data", { map: "bytes" }),
+    3: f("type", "string"),
+    4: f("stringData", { map: "string" }),
+    5: f("immutable", "bool"),
+  }),
+  "v1/ServiceAccount": msg({
+    1: f("metadata", objectMeta),
+    2: f("secrets", msg({ 2: f("name", "string"), 1: f("kind", "string"), 3: f("namespace", "string") }), true),
+    3: f("imagePullSecrets", msg({ 1: f("name", "string") }), true),
+    4: f("automountServiceAccountToken", "bool"),
+  }),
+  "v1/ResourceQuota": msg({
+    1: f("metadata", objectMeta),
+    2: f("spec", msg({ 1: f("hard", { map: "quantity" }), 2: f("scopes", "string", true) })),
+  }),
   "v1/LimitRange": msg({
     1: f("metadata", objectMeta),
-    2: f("spec", msg({ 1: f("limits", msg({ 1: f("type", "string"), 2: f("max", { map: "quantity" }), 3: f("min", { map: "quantity" }), 4: f("default", { map: "quantity" }), 5: f("defaultRequest", { map: "quantity" }), 6: f("maxLimitRequestRatio", { map: "quantity" }) }), true) })),
+    2: f(
+      "spec",
+      msg({
+        1: f(
+          "limits",
+          msg({
+            1: f("type", "string"),
+            2: f("max", { map: "quantity" }),
+            3: f("min", { map: "quantity" }),
+            4: f("default", { map: "quantity" }),
+            5: f("defaultRequest", { map: "quantity" }),
+            6: f("maxLimitRequestRatio", { map: "quantity" }),
+          }),
+          true,
+        ),
+      }),
+    ),
   }),
   "v1/Pod": msg({ 1: f("metadata", objectMeta), 2: f("spec", podSpec) }),
   "batch/v1/Job": msg({
     1: f("metadata", objectMeta),
-    2: f("spec", msg({ 1: f("parallelism", "int"), 2: f("completions", "int"), 3: f("activeDeadlineSeconds", "int"), 4: f("selector", labelSelector), 5: f("manualSelector", "bool"), 6: f("template", podTemplateSpec), 7: f("backoffLimit", "int"), 8: f("ttlSecondsAfterFinished", "int"), 9: f("completionMode", "string"), 10: f("suspend", "bool") })),
+    2: f(
+      "spec",
+      msg({
+        1: f("parallelism", "int"),
+        2: f("completions", "int"),
+        3: f("activeDeadlineSeconds", "int"),
+        4: f("selector", labelSelector),
+        5: f("manualSelector", "bool"),
+        6: f("template", podTemplateSpec),
+        7: f("backoffLimit", "int"),
+        8: f("ttlSecondsAfterFinished", "int"),
+        9: f("completionMode", "string"),
+        10: f("suspend", "bool"),
+      }),
+    ),
   }),
   "authorization.k8s.io/v1/SelfSubjectAccessReview": msg({
     1: f("metadata", objectMeta),
-    2: f("spec", msg({
-      1: f("resourceAttributes", msg({ 1: f("namespace", "string"), 2: f("verb", "string"), 3: f("group", "string"), 4: f("version", "string"), 5: f("resource", "string"), 6: f("subresource", "string"), 7: f("name", "string") })),
-      2: f("nonResourceAttributes", msg({ 1: f("path", "string"), 2: f("verb", "string") })),
-    })),
+    2: f(
+      "spec",
+      msg({
+        1: f(
+          "resourceAttributes",
+          msg({
+            1: f("namespace", "string"),
+            2: f("verb", "string"),
+            3: f("group", "string"),
+            4: f("version", "string"),
+            5: f("resource", "string"),
+            6: f("subresource", "string"),
+            7: f("name", "string"),
+          }),
+        ),
+        2: f("nonResourceAttributes", msg({ 1: f("path", "string"), 2: f("verb", "string") })),
+      }),
+    ),
   }),
-  "authorization.k8s.io/v1/SelfSubjectRulesReview": msg({ 1: f("metadata", objectMeta), 2: f("spec", msg({ 1: f("namespace", "string") })) }),
+  "authorization.k8s.io/v1/SelfSubjectRulesReview": msg({
+    1: f("metadata", objectMeta),
+    2: f("spec", msg({ 1: f("namespace", "string") })),
+  }),
   "authentication.k8s.io/v1/SelfSubjectReview": msg({ 1: f("metadata", objectMeta) }),
   "rbac.authorization.k8s.io/v1/Role": msg({ 1: f("metadata", objectMeta), 2: f("rules", policyRule, true) }),
   "rbac.authorization.k8s.io/v1/RoleBinding": msg({
     1: f("metadata", objectMeta),
-    2: f("subjects", msg({ 1: f("kind", "string"), 2: f("apiGroup", "string"), 3: f("name", "string"), 4: f("namespace", "string") }), true),
+    2: f(
+      "subjects",
+      msg({ 1: f("kind", "string"), 2: f("apiGroup", "string"), 3: f("name", "string"), 4: f("namespace", "string") }),
+      true,
+    ),
     3: f("roleRef", msg({ 1: f("apiGroup", "string"), 2: f("kind", "string"), 3: f("name", "string") })),
   }),
 };
 
 class Reader {
   pos = 0;
-  constructor(private readonly buf: Buffer, private readonly end = buf.length) {}
+  constructor(
+    private readonly buf: Buffer,
+    private readonly end = buf.length,
+  ) {}
   get done() {
     return this.pos >= this.end;
   }
@@ -175,12 +296,17 @@ function decodeScalar(type: Scalar, reader: Reader): unknown {
     case "quantity":
       return (decodeMessage(msg({ 1: f("string", "string") }), reader.bytes()) as { string?: string }).string ?? "0";
     case "time": {
-      const t = decodeMessage(msg({ 1: f("seconds", "int"), 2: f("nanos", "int") }), reader.bytes()) as { seconds?: number };
+      const t = decodeMessage(msg({ 1: f("seconds", "int"), 2: f("nanos", "int") }), reader.bytes()) as {
+        seconds?: number;
+      };
       return t.seconds ? new Date(t.seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
     }
     case "intOrString": {
-      const v = decodeMessage(msg({ 1: f("type", "int"), 2: f("intVal", "int"), 3: f("strVal", "string") }), reader.bytes()) as { type?: number; intVal?: number; strVal?: string };
-      return v.type === 1 ? v.strVal ?? "" : v.intVal ?? 0;
+      const v = decodeMessage(
+        msg({ 1: f("type", "int"), 2: f("intVal", "int"), 3: f("strVal", "string") }),
+        reader.bytes(),
+      ) as { type?: number; intVal?: number; strVal?: string };
+      return v.type === 1 ? (v.strVal ?? "") : (v.intVal ?? 0);
     }
   }
 }
@@ -261,12 +387,18 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   let typeMeta: { apiVersion?: string; kind?: string } = {};
   let raw: Buffer | undefined;
   for (const [number, wireType, reader] of fieldsOf(body.subarray(4))) {
-    if (number === 1) typeMeta = decodeMessage(msg({ 1: f("apiVersion", "string"), 2: f("kind", "string") }), reader.bytes());
+    if (number === 1)
+      typeMeta = decodeMessage(msg({ 1: f("apiVersion", "string"), 2: f("kind", "string") }), reader.bytes());
     else if (number === 2) raw = reader.bytes();
     else reader.skip(wireType);
   }
   const message = KINDS[`${typeMeta.apiVersion}/${typeMeta.kind}`];
   if (!message || !raw) throw unsupportedMediaType(["application/json", "application/yaml"]);
   const object = prune(decodeMessage(message, raw)) as Record<string, unknown> | undefined;
-  return { apiVersion: typeMeta.apiVersion, kind: typeMeta.kind, ...(object ?? {}), metadata: (object?.metadata as object | undefined) ?? {} };
+  return {
+    apiVersion: typeMeta.apiVersion,
+    kind: typeMeta.kind,
+    ...(object ?? {}),
+    metadata: (object?.metadata as object | undefined) ?? {},
+  };
 }

@@ -5,20 +5,38 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
+
 import type { DeleteOptions, KubeObject, ResourceType, WriteOptions } from "../contract";
-import { groupVersionOf, PODS, NAMESPACES } from "./builtin-types";
-import { badRequest, conflict, gone, invalid, methodNotAllowed, notFound, pathNotFound, statusError, unsupportedMediaType } from "./errors";
 import { resolveApplyConflicts, type ManagedFieldsEntry } from "./apply-conflicts";
+import { groupVersionOf, NAMESPACES, PODS } from "./builtin-types";
+import {
+  badRequest,
+  conflict,
+  gone,
+  invalid,
+  methodNotAllowed,
+  notFound,
+  pathNotFound,
+  statusError,
+  unsupportedMediaType,
+} from "./errors";
 import { checkUnknownFields, fieldValidationOf } from "./field-validation";
 import { cloneObject, deepEqual, isPlainObject, nowTimestamp, toJson } from "./objects";
-import { applyJsonPatch, applyMergePatch, applyServerSide, applyStrategicMergePatch, fieldSet, PATCH_TYPES } from "./patch";
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyServerSide,
+  applyStrategicMergePatch,
+  fieldSet,
+  PATCH_TYPES,
+} from "./patch";
 import type { ResourcePath } from "./paths";
 import { mediaType, parseJson, readBody, readObjectBody, sendJson, successStatus } from "./respond";
+import { answerReview, REVIEW_TYPES, type Denials } from "./reviews";
 import { matches, parseFieldSelector, parseLabelSelector, type ObjectFilter } from "./selectors";
+import type { RequestStats } from "./stats";
 import type { MemoryStore } from "./store";
 import { printerFor, toTable, type IncludeObject } from "./tables";
-import { answerReview, REVIEW_TYPES, type Denials } from "./reviews";
-import type { RequestStats } from "./stats";
 import type { WatchHub } from "./watch";
 
 export interface ResourceContext {
@@ -35,25 +53,37 @@ type Obj = Record<string, unknown>;
 /** `Accept: application/json;as=Table;g=meta.k8s.io;v=v1` (kubectl get) → Table output. */
 function wantsTable(req: IncomingMessage, url: URL): { include: IncludeObject } | undefined {
   const accept = req.headers.accept ?? "";
-  const first = accept.split(",").map((s) => s.trim()).find((s) => s.startsWith("application/json"));
+  const first = accept
+    .split(",")
+    .map((s) => s.trim())
+    .find((s) => s.startsWith("application/json"));
   if (!first || !/;\s*as=Table/.test(first) || !/g=meta\.k8s\.io/.test(first)) return undefined;
   const include = url.searchParams.get("includeObject");
   return { include: include === "None" || include === "Object" ? include : "Metadata" };
 }
 
 function writeOptions(url: URL, body?: Obj): WriteOptions {
-  const dryRun = url.searchParams.getAll("dryRun").includes("All") || (Array.isArray(body?.dryRun) && (body.dryRun as string[]).includes("All"));
+  const dryRun =
+    url.searchParams.getAll("dryRun").includes("All") ||
+    (Array.isArray(body?.dryRun) && (body.dryRun as string[]).includes("All"));
   return { dryRun };
 }
 
 async function objectBody(req: IncomingMessage, type: ResourceType): Promise<KubeObject> {
   const body = await readObjectBody(req);
-  if (!isPlainObject(body)) throw badRequest(`Object '${type.kind}' is missing in '${JSON.stringify(body ?? "").slice(0, 100)}'`);
+  if (!isPlainObject(body))
+    throw badRequest(`Object '${type.kind}' is missing in '${JSON.stringify(body ?? "").slice(0, 100)}'`);
   if (!isPlainObject(body.metadata)) body.metadata = {};
   return body as unknown as KubeObject;
 }
 
-export async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
+export async function handleResource(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+): Promise<void> {
   const method = req.method ?? "GET";
   const { type, name, subresource } = path;
   if (subresource) {
@@ -72,7 +102,11 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       return list(req, res, url, path, ctx);
     case "watch":
       // A watch on one object is a collection watch on its name.
-      if (name) url.searchParams.set("fieldSelector", [url.searchParams.get("fieldSelector"), `metadata.name=${name}`].filter(Boolean).join(","));
+      if (name)
+        url.searchParams.set(
+          "fieldSelector",
+          [url.searchParams.get("fieldSelector"), `metadata.name=${name}`].filter(Boolean).join(","),
+        );
       return watch(req, res, url, path, ctx);
     case "get":
       return get(req, res, url, path, ctx);
@@ -154,7 +188,9 @@ function list(req: IncomingMessage, res: ServerResponse, url: URL, path: Resourc
   if (token) {
     const cont = decodeContinue(token);
     if (cont.rv < store.oldestResumableRevision()) {
-      throw gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
+      throw gone(
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+      );
     }
     rv = cont.rv;
     from = firstAfter(all, cont.start);
@@ -176,7 +212,9 @@ function list(req: IncomingMessage, res: ServerResponse, url: URL, path: Resourc
   const metadata: Obj = { resourceVersion: String(rv) };
   if (more) {
     const last = items[items.length - 1];
-    metadata.continue = Buffer.from(JSON.stringify({ rv, start: [last.metadata.namespace ?? "", last.metadata.name] })).toString("base64url");
+    metadata.continue = Buffer.from(
+      JSON.stringify({ rv, start: [last.metadata.namespace ?? "", last.metadata.name] }),
+    ).toString("base64url");
     if (remaining) metadata.remainingItemCount = remaining;
   }
   const table = wantsTable(req, url);
@@ -190,7 +228,8 @@ function list(req: IncomingMessage, res: ServerResponse, url: URL, path: Resourc
 
 function watch(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): void {
   const rv = url.searchParams.get("resourceVersion") ?? undefined;
-  if (rv && !/^\d+$/.test(rv)) throw badRequest(`Invalid value: "${rv}": resourceVersion: invalid value, must be a non-negative integer`);
+  if (rv && !/^\d+$/.test(rv))
+    throw badRequest(`Invalid value: "${rv}": resourceVersion: invalid value, must be a non-negative integer`);
   const timeout = url.searchParams.get("timeoutSeconds");
   ctx.watches.serve(req, res, {
     type: path.type,
@@ -210,9 +249,27 @@ function requireObject(ctx: ResourceContext, path: ResourcePath): KubeObject {
   return object;
 }
 
-function respondObject(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ResourceContext, type: ResourceType, code: number, object: KubeObject): void {
+function respondObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: ResourceContext,
+  type: ResourceType,
+  code: number,
+  object: KubeObject,
+): void {
   const table = wantsTable(req, url);
-  if (table) sendJson(res, code, toTable(printerFor(ctx.store, type), [object], { resourceVersion: object.metadata.resourceVersion }, table.include));
+  if (table)
+    sendJson(
+      res,
+      code,
+      toTable(
+        printerFor(ctx.store, type),
+        [object],
+        { resourceVersion: object.metadata.resourceVersion },
+        table.include,
+      ),
+    );
   else sendJson(res, code, toJson(object));
 }
 
@@ -232,12 +289,19 @@ function reconcileIdentity(object: KubeObject, path: ResourcePath): void {
     meta.namespace = path.namespace;
   }
   if (path.name) {
-    if (meta.name && meta.name !== path.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${path.name})`);
+    if (meta.name && meta.name !== path.name)
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${path.name})`);
     meta.name = path.name;
   }
 }
 
-async function create(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
+async function create(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+): Promise<void> {
   if (path.type.namespaced && !path.namespace) throw methodNotAllowed("POST", path.type.kind);
   const object = await objectBody(req, path.type);
   if (REVIEW_TYPES.includes(path.type)) {
@@ -253,7 +317,11 @@ async function create(req: IncomingMessage, res: ServerResponse, url: URL, path:
 /** Unknown fields of built-in kinds: dropped, and refused (Strict) or reported (Warn). */
 function dropUnknownFields(res: ServerResponse, url: URL, type: ResourceType, object: KubeObject): void {
   const warnings = checkUnknownFields(type, object, fieldValidationOf(url));
-  if (warnings.length) res.setHeader("Warning", warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  if (warnings.length)
+    res.setHeader(
+      "Warning",
+      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
 }
 
 /** Managed fields a client did not send are kept, as upstream does for updates. */
@@ -263,14 +331,23 @@ function keepManagedFields(object: KubeObject, existing: KubeObject): void {
   }
 }
 
-async function update(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext, status: boolean): Promise<void> {
+async function update(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+  status: boolean,
+): Promise<void> {
   const object = await objectBody(req, path.type);
   dropUnknownFields(res, url, path.type, object);
   reconcileIdentity(object, path);
   const existing = requireObject(ctx, path);
   keepManagedFields(object, existing);
   const options = writeOptions(url);
-  const updated = status ? ctx.store.updateStatus(path.type.key, object, options) : ctx.store.update(path.type.key, object, options);
+  const updated = status
+    ? ctx.store.updateStatus(path.type.key, object, options)
+    : ctx.store.update(path.type.key, object, options);
   sendJson(res, 200, toJson(updated));
 }
 
@@ -278,21 +355,37 @@ function isCustom(ctx: ResourceContext, type: ResourceType): boolean {
   return Boolean(ctx.store.get("customresourcedefinitions.apiextensions.k8s.io", undefined, type.key));
 }
 
-async function patch(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext, status: boolean): Promise<void> {
+async function patch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+  status: boolean,
+): Promise<void> {
   const { type } = path;
   const contentType = mediaType(req.headers["content-type"]);
-  const accepted: string[] = [PATCH_TYPES.json, PATCH_TYPES.merge, ...(isCustom(ctx, type) ? [] : [PATCH_TYPES.strategic]), PATCH_TYPES.apply];
+  const accepted: string[] = [
+    PATCH_TYPES.json,
+    PATCH_TYPES.merge,
+    ...(isCustom(ctx, type) ? [] : [PATCH_TYPES.strategic]),
+    PATCH_TYPES.apply,
+  ];
   if (!accepted.includes(contentType)) throw unsupportedMediaType(accepted);
   const fieldManager = url.searchParams.get("fieldManager");
   if (url.searchParams.has("force") && contentType !== PATCH_TYPES.apply) {
-    throw invalid("PatchOptions", "meta.k8s.io", "", [{ reason: "FieldValueForbidden", field: "force", message: "Forbidden: may not be specified for non-apply patch" }]);
+    throw invalid("PatchOptions", "meta.k8s.io", "", [
+      { reason: "FieldValueForbidden", field: "force", message: "Forbidden: may not be specified for non-apply patch" },
+    ]);
   }
   const text = await readBody(req);
   const options = writeOptions(url);
 
   if (contentType === PATCH_TYPES.apply) {
     if (!fieldManager) {
-      throw invalid("PatchOptions", "meta.k8s.io", "", [{ reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" }]);
+      throw invalid("PatchOptions", "meta.k8s.io", "", [
+        { reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" },
+      ]);
     }
     return serverSideApply(res, url, text, path, ctx, fieldManager, options, status);
   }
@@ -308,12 +401,22 @@ async function patch(req: IncomingMessage, res: ServerResponse, url: URL, path: 
   if (!isPlainObject(object.metadata)) object.metadata = {};
   dropUnknownFields(res, url, type, object);
   reconcileIdentity(object, path);
-  const updated = status ? ctx.store.updateStatus(type.key, object, options) : ctx.store.update(type.key, object, options);
+  const updated = status
+    ? ctx.store.updateStatus(type.key, object, options)
+    : ctx.store.update(type.key, object, options);
   sendJson(res, 200, toJson(updated));
 }
 
-
-function serverSideApply(res: ServerResponse, url: URL, text: string, path: ResourcePath, ctx: ResourceContext, manager: string, options: WriteOptions, status: boolean): void {
+function serverSideApply(
+  res: ServerResponse,
+  url: URL,
+  text: string,
+  path: ResourcePath,
+  ctx: ResourceContext,
+  manager: string,
+  options: WriteOptions,
+  status: boolean,
+): void {
   const force = url.searchParams.get("force") === "true";
   const { type } = path;
   let applied: unknown;
@@ -356,11 +459,17 @@ function serverSideApply(res: ServerResponse, url: URL, text: string, path: Reso
     existing as unknown as Obj,
     force,
   );
-  const merged = applyServerSide(existing as unknown as Obj, config as unknown as Obj, previous?.fieldsV1) as unknown as KubeObject;
+  const merged = applyServerSide(
+    existing as unknown as Obj,
+    config as unknown as Obj,
+    previous?.fieldsV1,
+  ) as unknown as KubeObject;
   // Re-applying the same fields must stay a no-op, so the entry keeps its time then.
   if (previous && deepEqual(previous.fieldsV1, entry.fieldsV1)) entry.time = previous.time;
   merged.metadata.managedFields = [...others, entry];
-  const updated = status ? ctx.store.updateStatus(type.key, merged, options) : ctx.store.update(type.key, merged, options);
+  const updated = status
+    ? ctx.store.updateStatus(type.key, merged, options)
+    : ctx.store.update(type.key, merged, options);
   sendJson(res, 200, toJson(updated));
 }
 
@@ -372,7 +481,10 @@ function deleteOptionsOf(url: URL, body: unknown): DeleteOptions {
   const options: DeleteOptions = { ...writeOptions(url, b) };
   if (grace !== undefined && grace !== null) options.gracePeriodSeconds = Number(grace);
   if (policy === "Orphan" || policy === "Background" || policy === "Foreground") options.propagationPolicy = policy;
-  else if (policy !== undefined && policy !== null) throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${String(policy)}"`);
+  else if (policy !== undefined && policy !== null)
+    throw badRequest(
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${String(policy)}"`,
+    );
   else if (orphan === true || orphan === "true") options.propagationPolicy = "Orphan";
   if (isPlainObject(b.preconditions)) options.preconditions = b.preconditions as DeleteOptions["preconditions"];
   return options;
@@ -381,10 +493,21 @@ function deleteOptionsOf(url: URL, body: unknown): DeleteOptions {
 /** Pods and namespaces answer with the object; other kinds with a Success Status once gone. */
 function deleteResponse(type: ResourceType, before: KubeObject, after: KubeObject, stillThere: boolean): unknown {
   if (type.key === PODS || type.key === NAMESPACES || stillThere) return after;
-  return successStatus(200, { name: before.metadata.name, ...(type.group ? { group: type.group } : {}), kind: type.plural, uid: before.metadata.uid });
+  return successStatus(200, {
+    name: before.metadata.name,
+    ...(type.group ? { group: type.group } : {}),
+    kind: type.plural,
+    uid: before.metadata.uid,
+  });
 }
 
-async function remove(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
+async function remove(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+): Promise<void> {
   const options = deleteOptionsOf(url, parseJson(await readBody(req)));
   const before = requireObject(ctx, path);
   const after = ctx.store.delete(path.type.key, path.namespace, path.name!, options);
@@ -392,7 +515,13 @@ async function remove(req: IncomingMessage, res: ServerResponse, url: URL, path:
   sendJson(res, 200, deleteResponse(path.type, before, after, stillThere));
 }
 
-async function deleteCollection(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
+async function deleteCollection(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+): Promise<void> {
   const { type, namespace } = path;
   const options = deleteOptionsOf(url, parseJson(await readBody(req)));
   const filter = filterOf(url, type);
@@ -411,7 +540,13 @@ async function deleteCollection(req: IncomingMessage, res: ServerResponse, url: 
 
 // ---- subresources --------------------------------------------------------------------------
 
-async function handleSubresource(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
+async function handleSubresource(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+): Promise<void> {
   const method = req.method ?? "GET";
   const { type, subresource } = path;
   if (!type.subresources?.includes(subresource!)) throw pathNotFound();
@@ -426,7 +561,13 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, url:
   throw pathNotFound();
 }
 
-async function evict(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
+async function evict(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+): Promise<void> {
   const body = parseJson(await readBody(req));
   const deleteOptions = isPlainObject(body) && isPlainObject(body.deleteOptions) ? body.deleteOptions : {};
   requireObject(ctx, path);
@@ -435,15 +576,30 @@ async function evict(req: IncomingMessage, res: ServerResponse, url: URL, path: 
 }
 
 /** pods/binding, as the scheduler posts it: sets spec.nodeName once. */
-async function bind(req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath, ctx: ResourceContext): Promise<void> {
+async function bind(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: ResourcePath,
+  ctx: ResourceContext,
+): Promise<void> {
   const body = parseJson(await readBody(req));
-  const target = isPlainObject(body) && isPlainObject(body.target) ? (body.target.name as string | undefined) : undefined;
-  if (!target) throw invalid("Binding", "", path.name!, [{ reason: "FieldValueRequired", field: "target.name", message: "Required value" }]);
+  const target =
+    isPlainObject(body) && isPlainObject(body.target) ? (body.target.name as string | undefined) : undefined;
+  if (!target)
+    throw invalid("Binding", "", path.name!, [
+      { reason: "FieldValueRequired", field: "target.name", message: "Required value" },
+    ]);
   const pod = requireObject(ctx, path);
   if (pod.spec?.nodeName) {
-    throw conflict({ plural: "pods/binding", group: "" }, path.name!, `pod ${path.name} is already assigned to node "${pod.spec.nodeName}"`);
+    throw conflict(
+      { plural: "pods/binding", group: "" },
+      path.name!,
+      `pod ${path.name} is already assigned to node "${pod.spec.nodeName}"`,
+    );
   }
-  if (pod.metadata.deletionTimestamp) throw statusError(409, "Conflict", `pod ${path.name} is being deleted, cannot be assigned to a host`);
+  if (pod.metadata.deletionTimestamp)
+    throw statusError(409, "Conflict", `pod ${path.name} is being deleted, cannot be assigned to a host`);
   const bound = cloneObject(pod);
   bound.spec = { ...bound.spec, nodeName: target };
   ctx.store.update(PODS, bound, { ...writeOptions(url), internal: true });

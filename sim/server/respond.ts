@@ -1,5 +1,6 @@
 /** Reading request bodies and writing JSON responses (every response carries a Content-Type). */
 import type { IncomingMessage, ServerResponse } from "node:http";
+
 import type { StatusError } from "../contract";
 import { badRequest, statusError } from "./errors";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
@@ -8,7 +9,11 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(code, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
+  res.writeHead(code, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-cache, private",
+  });
   res.end(text);
 }
 
@@ -17,7 +22,14 @@ export function sendStatus(res: ServerResponse, error: StatusError): void {
 }
 
 export function successStatus(code: number, details?: Record<string, unknown>) {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", ...(details ? { details } : {}), ...(code !== 200 ? { code } : {}) };
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
+    ...(details ? { details } : {}),
+    ...(code !== 200 ? { code } : {}),
+  };
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -29,7 +41,8 @@ async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw statusError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
+    if (size > MAX_BODY_BYTES)
+      throw statusError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -38,7 +51,8 @@ async function readRawBody(req: IncomingMessage): Promise<Buffer> {
 /** A request body as JSON, decoding the protobuf kubectl ≥1.32 sends for built-in kinds. */
 export async function readObjectBody(req: IncomingMessage): Promise<unknown> {
   const body = await readRawBody(req);
-  if (mediaType(req.headers["content-type"]) === "application/vnd.kubernetes.protobuf" || isProtobuf(body)) return decodeProtobufObject(body);
+  if (mediaType(req.headers["content-type"]) === "application/vnd.kubernetes.protobuf" || isProtobuf(body))
+    return decodeProtobufObject(body);
   return parseJson(body.toString("utf8"));
 }
 
@@ -48,7 +62,9 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`);
+    throw badRequest(
+      `couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

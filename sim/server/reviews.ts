@@ -36,7 +36,9 @@ export class Denials {
   private readonly rules: Set<string>;
 
   constructor(rules: readonly string[] = []) {
-    for (const rule of rules) if (!/^[a-z]+:[a-z0-9.-]+(\/[a-z]+)?$/.test(rule)) throw new Error(`--deny takes verb:resource (e.g. delete:pods), got "${rule}"`);
+    for (const rule of rules)
+      if (!/^[a-z]+:[a-z0-9.-]+(\/[a-z]+)?$/.test(rule))
+        throw new Error(`--deny takes verb:resource (e.g. delete:pods), got "${rule}"`);
     this.rules = new Set(rules);
   }
 
@@ -64,17 +66,36 @@ type ResourceAttributes = { verb?: string; resource?: string; subresource?: stri
  * authorization.k8s.io/v1 SubjectAccessReviewStatus: `allowed`, and `reason` (RBAC, having no
  * opinion on a refused request, gives none).
  */
-export function answerReview(type: ResourceType, body: Record<string, unknown>, denials: Denials = new Denials()): Record<string, unknown> {
-  const base = { ...body, apiVersion: `${type.group}/${type.version}`, kind: type.kind, metadata: { creationTimestamp: null } };
+export function answerReview(
+  type: ResourceType,
+  body: Record<string, unknown>,
+  denials: Denials = new Denials(),
+): Record<string, unknown> {
+  const base = {
+    ...body,
+    apiVersion: `${type.group}/${type.version}`,
+    kind: type.kind,
+    metadata: { creationTimestamp: null },
+  };
   switch (type.kind) {
     case "SelfSubjectAccessReview": {
-      const attributes = ((body.spec as { resourceAttributes?: ResourceAttributes } | undefined)?.resourceAttributes ?? {}) as ResourceAttributes;
-      const resource = attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : (attributes.resource ?? "");
+      const attributes = ((body.spec as { resourceAttributes?: ResourceAttributes } | undefined)?.resourceAttributes ??
+        {}) as ResourceAttributes;
+      const resource = attributes.subresource
+        ? `${attributes.resource}/${attributes.subresource}`
+        : (attributes.resource ?? "");
       if (denials.denies(attributes.verb ?? "", resource)) return { ...base, status: { allowed: false } };
       return { ...base, status: { allowed: true, reason: "berth-sim allows everything" } };
     }
     case "SelfSubjectRulesReview":
-      return { ...base, status: { resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }], nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }], incomplete: false } };
+      return {
+        ...base,
+        status: {
+          resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }],
+          nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
+          incomplete: false,
+        },
+      };
     default:
       return { ...base, status: { userInfo: SIM_USER } };
   }

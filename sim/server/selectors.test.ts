@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import type { KubeObject } from "../contract";
 import { BUILTIN_TYPES } from "./builtin-types";
 import { isStatusError } from "./errors";
@@ -51,17 +52,27 @@ describe("label selectors", () => {
 });
 
 describe("field selectors", () => {
-  const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p1", namespace: "ns" }, spec: { nodeName: "n1" }, status: { phase: "Running" } } as KubeObject;
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p1", namespace: "ns" },
+    spec: { nodeName: "n1" },
+    status: { phase: "Running" },
+  } as KubeObject;
 
   it("matches supported fields with =, == and !=", () => {
-    expect(matchesFields(parseFieldSelector("spec.nodeName=n1,status.phase!=Failed,status.phase!=Succeeded", podType), pod)).toBe(true);
+    expect(
+      matchesFields(parseFieldSelector("spec.nodeName=n1,status.phase!=Failed,status.phase!=Succeeded", podType), pod),
+    ).toBe(true);
     expect(matchesFields(parseFieldSelector("metadata.name==p2", podType), pod)).toBe(false);
     expect(matchesFields(parseFieldSelector("metadata.namespace=ns", cmType), pod)).toBe(true);
   });
 
   it("rejects unsupported fields with the upstream messages", () => {
     expect(badRequest(() => parseFieldSelector("spec.foo=x", podType))).toBe("field label not supported: spec.foo");
-    expect(badRequest(() => parseFieldSelector("data.x=y", cmType))).toBe('"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"');
+    expect(badRequest(() => parseFieldSelector("data.x=y", cmType))).toBe(
+      '"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    );
   });
 
   it("unescapes values", () => {

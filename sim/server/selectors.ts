@@ -14,7 +14,8 @@ interface LabelRequirement {
 
 export type LabelSelector = LabelRequirement[];
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** Splits on commas that are not inside a parenthesised value set. */
@@ -35,9 +36,15 @@ function splitTerms(selector: string): string[] {
 }
 
 function requireValid(key: string, values: string[], term: string): void {
-  if (!KEY.test(key) || key.length > 316) throw badRequest(`unable to parse requirement: invalid label key "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+  if (!KEY.test(key) || key.length > 316)
+    throw badRequest(
+      `unable to parse requirement: invalid label key "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+    );
   for (const value of values) {
-    if (!VALUE.test(value) || value.length > 63) throw badRequest(`unable to parse requirement: values[0][${key}]: Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (term "${term}")`);
+    if (!VALUE.test(value) || value.length > 63)
+      throw badRequest(
+        `unable to parse requirement: values[0][${key}]: Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (term "${term}")`,
+      );
   }
 }
 
@@ -46,7 +53,10 @@ export function parseLabelSelector(selector: string | null): LabelSelector {
   return splitTerms(selector).map((term): LabelRequirement => {
     const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
     if (set) {
-      const values = set[3].split(",").map((v) => v.trim()).filter((v) => v !== "");
+      const values = set[3]
+        .split(",")
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
       requireValid(set[1], values, term);
       return { key: set[1], operator: set[2] as "in" | "notin", values };
     }
@@ -73,12 +83,24 @@ export function matchesLabels(selector: LabelSelector, labels: Record<string, st
     const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, key);
     const value = has ? labels![key] : undefined;
     switch (operator) {
-      case "=": if (value !== values[0]) return false; break;
-      case "!=": if (has && value === values[0]) return false; break;
-      case "in": if (!has || !values.includes(value!)) return false; break;
-      case "notin": if (has && values.includes(value!)) return false; break;
-      case "exists": if (!has) return false; break;
-      case "!": if (has) return false; break;
+      case "=":
+        if (value !== values[0]) return false;
+        break;
+      case "!=":
+        if (has && value === values[0]) return false;
+        break;
+      case "in":
+        if (!has || !values.includes(value!)) return false;
+        break;
+      case "notin":
+        if (has && values.includes(value!)) return false;
+        break;
+      case "exists":
+        if (!has) return false;
+        break;
+      case "!":
+        if (has) return false;
+        break;
     }
   }
   return true;
@@ -93,8 +115,29 @@ export type FieldSelector = FieldRequirement[];
 
 /** Fields each kind can be selected by, beyond metadata.name and metadata.namespace. */
 const SELECTABLE_FIELDS: Record<string, string[]> = {
-  pods: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
-  events: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+  pods: [
+    "spec.nodeName",
+    "spec.restartPolicy",
+    "spec.schedulerName",
+    "spec.serviceAccountName",
+    "spec.hostNetwork",
+    "status.phase",
+    "status.podIP",
+    "status.nominatedNodeName",
+  ],
+  events: [
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "source",
+    "type",
+  ],
   nodes: ["spec.unschedulable"],
   namespaces: ["status.phase"],
   secrets: ["type"],
@@ -123,22 +166,31 @@ const unescape = (s: string) => s.replace(/\\(.)/g, "$1");
 export function parseFieldSelector(selector: string | null, type: ResourceType): FieldSelector {
   if (!selector) return [];
   const extra = SELECTABLE_FIELDS[type.key];
-  return splitEscaped(selector, ",").filter((t) => t.trim() !== "").map((term): FieldRequirement => {
-    const match = /^(.*?)(!=|==|=)(.*)$/s.exec(term.replace(/\\[=,\\]/g, (m) => (m === "\\=" ? "\u0001" : m === "\\," ? "\u0002" : "\u0003")));
-    if (!match) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
-    const restore = (s: string) => s.replace(/\u0001/g, "=").replace(/\u0002/g, ",").replace(/\u0003/g, "\\");
-    const field = unescape(restore(match[1]).trim());
-    const value = unescape(restore(match[3]).trim());
-    if (field !== "metadata.name" && field !== "metadata.namespace" && !extra?.includes(field)) {
-      if (extra) throw badRequest(`field label not supported: ${field}`);
-      throw badRequest(`"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
-    }
-    return { field, negate: match[2] === "!=", value };
-  });
+  return splitEscaped(selector, ",")
+    .filter((t) => t.trim() !== "")
+    .map((term): FieldRequirement => {
+      const match = /^(.*?)(!=|==|=)(.*)$/s.exec(
+        term.replace(/\\[=,\\]/g, (m) => (m === "\\=" ? "\u0001" : m === "\\," ? "\u0002" : "\u0003")),
+      );
+      if (!match) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
+      const restore = (s: string) =>
+        s
+          .replace(/\u0001/g, "=")
+          .replace(/\u0002/g, ",")
+          .replace(/\u0003/g, "\\");
+      const field = unescape(restore(match[1]).trim());
+      const value = unescape(restore(match[3]).trim());
+      if (field !== "metadata.name" && field !== "metadata.namespace" && !extra?.includes(field)) {
+        if (extra) throw badRequest(`field label not supported: ${field}`);
+        throw badRequest(`"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+      }
+      return { field, negate: match[2] === "!=", value };
+    });
 }
 
 function fieldValue(object: KubeObject, field: string): string {
-  if (field === "source" && object.kind === "Event") return String((object.source as { component?: string } | undefined)?.component ?? "");
+  if (field === "source" && object.kind === "Event")
+    return String((object.source as { component?: string } | undefined)?.component ?? "");
   let current: unknown = object;
   for (const part of field.split(".")) {
     if (typeof current !== "object" || current === null) return "";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import type { KubeObject, StoreEvent } from "../contract";
 import { isStatusError } from "./errors";
 import { expireEvents } from "./event-expiry";
@@ -10,7 +11,12 @@ function storeWithNamespace(name = "ns1"): MemoryStore {
   return store;
 }
 
-const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "ns1" }, data });
+const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, namespace: "ns1" },
+  data,
+});
 const pod = (name: string, extra: Partial<KubeObject> = {}): KubeObject => ({
   apiVersion: "v1",
   kind: "Pod",
@@ -60,11 +66,23 @@ describe("MemoryStore", () => {
   it("refuses duplicates, missing and terminating namespaces, and stale updates", () => {
     const store = storeWithNamespace();
     const a = store.create("configmaps", cm("a"));
-    expect(failure(() => store.create("configmaps", cm("a")))).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'configmaps "a" already exists' });
-    expect(failure(() => store.create("configmaps", { ...cm("x"), metadata: { name: "x", namespace: "nope" } }))).toMatchObject({ code: 404, message: 'namespaces "nope" not found' });
+    expect(failure(() => store.create("configmaps", cm("a")))).toMatchObject({
+      code: 409,
+      reason: "AlreadyExists",
+      message: 'configmaps "a" already exists',
+    });
+    expect(
+      failure(() => store.create("configmaps", { ...cm("x"), metadata: { name: "x", namespace: "nope" } })),
+    ).toMatchObject({ code: 404, message: 'namespaces "nope" not found' });
     store.update("configmaps", { ...a, data: { k: "1" } });
-    expect(failure(() => store.update("configmaps", { ...a, data: { k: "2" } }))).toMatchObject({ code: 409, reason: "Conflict" });
-    expect(failure(() => store.update("configmaps", cm("missing")))).toMatchObject({ code: 404, message: 'configmaps "missing" not found' });
+    expect(failure(() => store.update("configmaps", { ...a, data: { k: "2" } }))).toMatchObject({
+      code: 409,
+      reason: "Conflict",
+    });
+    expect(failure(() => store.update("configmaps", cm("missing")))).toMatchObject({
+      code: 404,
+      message: 'configmaps "missing" not found',
+    });
   });
 
   it("bumps generation only on spec changes and treats identical writes as no-ops", () => {
@@ -82,7 +100,11 @@ describe("MemoryStore", () => {
     const store = storeWithNamespace();
     const created = store.create("pods", pod("p", { status: { phase: "Running" } }));
     expect(created.status).toEqual({ phase: "Pending" });
-    const withStatus = store.updateStatus("pods", { ...created, spec: { changed: true }, status: { phase: "Running" } });
+    const withStatus = store.updateStatus("pods", {
+      ...created,
+      spec: { changed: true },
+      status: { phase: "Running" },
+    });
     expect(withStatus.status.phase).toBe("Running");
     expect(withStatus.spec.changed).toBeUndefined();
     const updated = store.update("pods", { ...withStatus, status: { phase: "Failed" } });
@@ -105,7 +127,10 @@ describe("MemoryStore", () => {
 
   it("keeps objects with finalizers until the finalizers are removed", () => {
     const store = storeWithNamespace();
-    store.create("configmaps", { ...cm("held"), metadata: { name: "held", namespace: "ns1", finalizers: ["example.com/hold"] } });
+    store.create("configmaps", {
+      ...cm("held"),
+      metadata: { name: "held", namespace: "ns1", finalizers: ["example.com/hold"] },
+    });
     const marked = store.delete("configmaps", "ns1", "held");
     expect(marked.metadata.deletionTimestamp).toBeDefined();
     expect(store.get("configmaps", "ns1", "held")).toBeDefined();
@@ -113,7 +138,13 @@ describe("MemoryStore", () => {
     store.update("configmaps", { ...current, metadata: { ...current.metadata, finalizers: [] } });
     expect(store.get("configmaps", "ns1", "held")).toBeUndefined();
 
-    store.create("pods", pod("fin", { metadata: { name: "fin", namespace: "ns1", finalizers: ["example.com/hold"] }, spec: { nodeName: "n1", containers: [] } }));
+    store.create(
+      "pods",
+      pod("fin", {
+        metadata: { name: "fin", namespace: "ns1", finalizers: ["example.com/hold"] },
+        spec: { nodeName: "n1", containers: [] },
+      }),
+    );
     store.delete("pods", "ns1", "fin");
     store.delete("pods", "ns1", "fin", { gracePeriodSeconds: 0, internal: true }); // the kubelet is done
     const finPod = store.get("pods", "ns1", "fin")!;
@@ -124,14 +155,40 @@ describe("MemoryStore", () => {
 
   it("cascades to dependents (Background) or orphans them", () => {
     const store = storeWithNamespace();
-    const job = store.create("jobs.batch", { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "ns1" }, spec: {} });
-    const owned = (name: string) => pod(name, { metadata: { name, namespace: "ns1", ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "j", uid: job.metadata.uid! }] } });
+    const job = store.create("jobs.batch", {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "j", namespace: "ns1" },
+      spec: {},
+    });
+    const owned = (name: string) =>
+      pod(name, {
+        metadata: {
+          name,
+          namespace: "ns1",
+          ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "j", uid: job.metadata.uid! }],
+        },
+      });
     store.create("pods", owned("j-1"));
     store.delete("jobs.batch", "ns1", "j", { propagationPolicy: "Background" });
     expect(store.get("pods", "ns1", "j-1")).toBeUndefined();
 
-    const job2 = store.create("jobs.batch", { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "ns1" }, spec: {} });
-    store.create("pods", pod("j-2", { metadata: { name: "j-2", namespace: "ns1", ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "j", uid: job2.metadata.uid! }] } }));
+    const job2 = store.create("jobs.batch", {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "j", namespace: "ns1" },
+      spec: {},
+    });
+    store.create(
+      "pods",
+      pod("j-2", {
+        metadata: {
+          name: "j-2",
+          namespace: "ns1",
+          ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "j", uid: job2.metadata.uid! }],
+        },
+      }),
+    );
     store.delete("jobs.batch", "ns1", "j"); // Jobs default to orphaning, as upstream batch/v1
     expect(store.get("pods", "ns1", "j-2")?.metadata.ownerReferences).toBeUndefined();
   });
@@ -145,8 +202,13 @@ describe("MemoryStore", () => {
     expect(store.get("configmaps", "ns1", "a")).toBeUndefined();
     expect(failure(() => store.create("configmaps", cm("b")))).toMatchObject({
       code: 403,
-      message: 'configmaps "b" is forbidden: unable to create new content in namespace ns1 because it is being terminated',
-      details: { causes: [{ reason: "NamespaceTerminating", message: "namespace ns1 is being terminated", field: "metadata.namespace" }] },
+      message:
+        'configmaps "b" is forbidden: unable to create new content in namespace ns1 because it is being terminated',
+      details: {
+        causes: [
+          { reason: "NamespaceTerminating", message: "namespace ns1 is being terminated", field: "metadata.namespace" },
+        ],
+      },
     });
     store.delete("pods", "ns1", "bound", { gracePeriodSeconds: 0, internal: true });
     expect(store.get("namespaces", undefined, "ns1")).toBeUndefined();
@@ -154,7 +216,10 @@ describe("MemoryStore", () => {
 
   it("refuses to delete the system namespaces", () => {
     const store = storeWithNamespace("default");
-    expect(failure(() => store.delete("namespaces", undefined, "default"))).toMatchObject({ code: 403, message: 'namespaces "default" is forbidden: this namespace may not be deleted' });
+    expect(failure(() => store.delete("namespaces", undefined, "default"))).toMatchObject({
+      code: 403,
+      message: 'namespaces "default" is forbidden: this namespace may not be deleted',
+    });
   });
 
   it("runs admission plugins and honours dry runs", () => {
@@ -162,7 +227,8 @@ describe("MemoryStore", () => {
     store.addAdmission({
       name: "label-it",
       admit(attrs) {
-        if (attrs.operation === "CREATE" && attrs.object) attrs.object.metadata.labels = { admitted: String(attrs.dryRun) };
+        if (attrs.operation === "CREATE" && attrs.object)
+          attrs.object.metadata.labels = { admitted: String(attrs.dryRun) };
       },
     });
     const dry = store.create("configmaps", cm("a"), { dryRun: true });
@@ -191,19 +257,42 @@ describe("MemoryStore", () => {
   it("refuses changes to immutable pod and job fields unless a controller makes them", () => {
     const store = storeWithNamespace();
     const p = store.create("pods", pod("p"));
-    expect(store.update("pods", { ...p, spec: { ...p.spec, containers: [{ name: "c", image: "busybox:2" }] } }).spec.containers[0].image).toBe("busybox:2");
+    expect(
+      store.update("pods", { ...p, spec: { ...p.spec, containers: [{ name: "c", image: "busybox:2" }] } }).spec
+        .containers[0].image,
+    ).toBe("busybox:2");
     const current = store.get("pods", "ns1", "p")!;
-    expect(failure(() => store.update("pods", { ...current, spec: { ...current.spec, restartPolicy: "Never" } }))).toMatchObject({ code: 422, reason: "Invalid" });
-    expect(store.update("pods", { ...current, spec: { ...current.spec, nodeName: "n1" } }, { internal: true }).spec.nodeName).toBe("n1");
-    const job = store.create("jobs.batch", { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "ns1" }, spec: { completions: 2, template: { spec: { containers: [] } } } });
+    expect(
+      failure(() => store.update("pods", { ...current, spec: { ...current.spec, restartPolicy: "Never" } })),
+    ).toMatchObject({ code: 422, reason: "Invalid" });
+    expect(
+      store.update("pods", { ...current, spec: { ...current.spec, nodeName: "n1" } }, { internal: true }).spec.nodeName,
+    ).toBe("n1");
+    const job = store.create("jobs.batch", {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "j", namespace: "ns1" },
+      spec: { completions: 2, template: { spec: { containers: [] } } },
+    });
     const status = failure(() => store.update("jobs.batch", { ...job, spec: { ...job.spec, completions: 3 } }));
-    expect(status).toMatchObject({ code: 422, message: 'Job.batch "j" is invalid: spec.completions: Invalid value: 3: field is immutable' });
+    expect(status).toMatchObject({
+      code: 422,
+      message: 'Job.batch "j" is invalid: spec.completions: Invalid value: 3: field is immutable',
+    });
     expect(store.update("jobs.batch", { ...job, spec: { ...job.spec, parallelism: 5 } }).spec.parallelism).toBe(5);
   });
 
   it("expires events an hour after they were last seen", () => {
     const store = storeWithNamespace();
-    const event = (name: string, lastTimestamp: string): KubeObject => ({ apiVersion: "v1", kind: "Event", metadata: { name, namespace: "ns1" }, lastTimestamp, involvedObject: {}, reason: "R", message: "m" });
+    const event = (name: string, lastTimestamp: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name, namespace: "ns1" },
+      lastTimestamp,
+      involvedObject: {},
+      reason: "R",
+      message: "m",
+    });
     const now = Date.parse("2026-01-01T12:00:00Z");
     store.create("events", event("old", "2026-01-01T10:59:00Z"));
     store.create("events", event("recent", "2026-01-01T11:30:00Z"));

@@ -4,6 +4,7 @@
  * watches resume from. Stored objects are deep-frozen snapshots; every write replaces them.
  */
 import { randomUUID } from "node:crypto";
+
 import type {
   AdmissionAttributes,
   AdmissionPlugin,
@@ -17,10 +18,10 @@ import type {
   WriteOptions,
 } from "../contract";
 import { BUILTIN_TYPES, CRDS, NAMESPACES, NODES, PODS } from "./builtin-types";
-import { KindIndex } from "./kind-index";
-import { REVIEW_TYPES } from "./reviews";
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, statusError } from "./errors";
+import { KindIndex } from "./kind-index";
 import { cloneObject, deepEqual, deepFreeze, nowTimestamp } from "./objects";
+import { REVIEW_TYPES } from "./reviews";
 import { validateUpdate } from "./update-validation";
 
 /** A committed event with the revision it was committed at. */
@@ -109,7 +110,7 @@ export class MemoryStore implements Store {
   get(key: ResourceKey, namespace: string | undefined, name: string): KubeObject | undefined {
     const type = this.typesByKey.get(key);
     if (!type) return undefined;
-    return this.objects.get(key)?.get(type.namespaced ? namespace ?? "" : CLUSTER, name);
+    return this.objects.get(key)?.get(type.namespaced ? (namespace ?? "") : CLUSTER, name);
   }
 
   /** Objects of a kind (optionally in one namespace), sorted by namespace then name like etcd keys. */
@@ -172,7 +173,14 @@ export class MemoryStore implements Store {
     this.plugins.push(plugin);
   }
 
-  private admit(operation: Operation, key: ResourceKey, options: WriteOptions, object?: KubeObject, oldObject?: KubeObject, subresource?: string): void {
+  private admit(
+    operation: Operation,
+    key: ResourceKey,
+    options: WriteOptions,
+    object?: KubeObject,
+    oldObject?: KubeObject,
+    subresource?: string,
+  ): void {
     const namespace = object?.metadata.namespace ?? oldObject?.metadata.namespace;
     const attrs: AdmissionAttributes = {
       operation,
@@ -204,7 +212,13 @@ export class MemoryStore implements Store {
     }
     if (!meta.name) {
       if (!meta.generateName) {
-        throw invalid(type.kind, type.group, "", [{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }]);
+        throw invalid(type.kind, type.group, "", [
+          {
+            reason: "FieldValueRequired",
+            message: "Required value: name or generateName is required",
+            field: "metadata.name",
+          },
+        ]);
       }
       do meta.name = meta.generateName + randomSuffix();
       while (this.get(key, meta.namespace, meta.name));
@@ -213,7 +227,8 @@ export class MemoryStore implements Store {
 
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
-    if ("spec" in object || this.get(CRDS, undefined, key)) meta.generation = 1; // custom resources always track it
+    if ("spec" in object || this.get(CRDS, undefined, key))
+      meta.generation = 1; // custom resources always track it
     else delete meta.generation;
     this.defaultStatusOnCreate(type, object, Boolean(options.internal));
 
@@ -256,12 +271,17 @@ export class MemoryStore implements Store {
     return this.finishUpdate(type, object, existing, options);
   }
 
-  private finishUpdate(type: ResourceType, object: KubeObject, existing: KubeObject, options: WriteOptions): KubeObject {
+  private finishUpdate(
+    type: ResourceType,
+    object: KubeObject,
+    existing: KubeObject,
+    options: WriteOptions,
+  ): KubeObject {
     object.metadata.resourceVersion = existing.metadata.resourceVersion;
     // A write that changes nothing is a no-op and keeps the resourceVersion, as upstream.
     if (deepEqual(object, existing)) return existing;
     if (options.dryRun) return deepFreeze(object);
-    const finalized = existing.metadata.deletionTimestamp && !(object.metadata.finalizers?.length);
+    const finalized = existing.metadata.deletionTimestamp && !object.metadata.finalizers?.length;
     if (finalized && !(type.key === PODS && existing.metadata.deletionGracePeriodSeconds)) {
       const removed = this.remove(type, object);
       this.collectDependents(removed, "Background");
@@ -275,17 +295,27 @@ export class MemoryStore implements Store {
     const existing = this.requireExisting(type, namespace, name);
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== existing.metadata.uid) {
-      throw conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`,
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
-      throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`);
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
+      );
     }
-    if (type.key === NAMESPACES && IMMORTAL_NAMESPACES.has(name)) throw forbidden(type, name, "this namespace may not be deleted");
+    if (type.key === NAMESPACES && IMMORTAL_NAMESPACES.has(name))
+      throw forbidden(type, name, "this namespace may not be deleted");
     this.admit("DELETE", key, options, undefined, existing);
     if (options.dryRun) return existing;
 
     if (type.key === NAMESPACES) return this.terminateNamespace(existing);
-    if (type.key === PODS && this.needsGracefulPodDeletion(existing, options)) return this.markPodTerminating(type, existing, options);
+    if (type.key === PODS && this.needsGracefulPodDeletion(existing, options))
+      return this.markPodTerminating(type, existing, options);
     if (existing.metadata.finalizers?.length) {
       // Kept until its finalizers are removed (finishUpdate then removes it).
       if (existing.metadata.deletionTimestamp && existing.metadata.deletionGracePeriodSeconds === 0) return existing;
@@ -309,7 +339,10 @@ export class MemoryStore implements Store {
   }
 
   /** Restores saved objects verbatim (no admission, no events); unknown kinds are skipped. */
-  load(state: { resourceVersion: number; objects: { resource: ResourceKey; object: KubeObject }[] }, registerTypes: (object: KubeObject, resource: ResourceKey) => void): void {
+  load(
+    state: { resourceVersion: number; objects: { resource: ResourceKey; object: KubeObject }[] },
+    registerTypes: (object: KubeObject, resource: ResourceKey) => void,
+  ): void {
     for (const { resource, object } of state.objects) {
       registerTypes(object, resource);
       const type = this.typesByKey.get(resource);
@@ -325,7 +358,9 @@ export class MemoryStore implements Store {
   private normaliseKind(type: ResourceType, object: KubeObject): KubeObject {
     const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
     if (object.kind && object.kind !== type.kind) {
-      throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersion})`);
+      throw badRequest(
+        `the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersion})`,
+      );
     }
     object.kind = type.kind;
     object.apiVersion = apiVersion;
@@ -335,7 +370,9 @@ export class MemoryStore implements Store {
 
   private requireExisting(type: ResourceType, namespace: string | undefined, name: string | undefined): KubeObject {
     if (!name) {
-      throw invalid(type.kind, type.group, "", [{ reason: "FieldValueRequired", message: "Required value: name is required", field: "metadata.name" }]);
+      throw invalid(type.kind, type.group, "", [
+        { reason: "FieldValueRequired", message: "Required value: name is required", field: "metadata.name" },
+      ]);
     }
     const existing = this.get(type.key, namespace, name);
     if (!existing) throw notFound(type, name);
@@ -347,8 +384,21 @@ export class MemoryStore implements Store {
     if (!ns) throw notFound({ plural: "namespaces", group: "" }, namespace);
     if (ns.metadata.deletionTimestamp) {
       // As staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle: the cause names the namespace.
-      const error = forbidden(type, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
-      error.status.details = { ...error.status.details, causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }] };
+      const error = forbidden(
+        type,
+        name,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+      error.status.details = {
+        ...error.status.details,
+        causes: [
+          {
+            reason: "NamespaceTerminating",
+            message: `namespace ${namespace} is being terminated`,
+            field: "metadata.namespace",
+          },
+        ],
+      };
       throw error;
     }
   }
@@ -358,7 +408,11 @@ export class MemoryStore implements Store {
     if (rv && rv !== existing.metadata.resourceVersion) throw conflict(type, existing.metadata.name!);
     const uid = incoming.metadata?.uid;
     if (uid && uid !== existing.metadata.uid) {
-      throw conflict(type, existing.metadata.name!, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${existing.metadata.uid}`);
+      throw conflict(
+        type,
+        existing.metadata.name!,
+        `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${existing.metadata.uid}`,
+      );
     }
   }
 

@@ -42,25 +42,53 @@ export function humanDuration(ms: number): string {
   return `${years}y`;
 }
 
-const since = (timestamp: string | undefined) => (timestamp ? humanDuration(Date.now() - Date.parse(timestamp)) : "<unknown>");
+const since = (timestamp: string | undefined) =>
+  timestamp ? humanDuration(Date.now() - Date.parse(timestamp)) : "<unknown>";
 const orNone = (value: unknown) => (value === undefined || value === null || value === "" ? "<none>" : String(value));
 
-const NAME: Column = { name: "Name", type: "string", format: "name", description: "Name must be unique within a namespace." };
-const AGE: Column = { name: "Age", type: "string", description: "CreationTimestamp is a timestamp representing the server time when this object was created." };
-const CREATED_AT: Column = { name: "Created At", type: "date", description: "CreationTimestamp is a timestamp representing the server time when this object was created." };
-const col = (name: string, description: string, type: Column["type"] = "string", priority = 0): Column => ({ name, type, description, priority });
+const NAME: Column = {
+  name: "Name",
+  type: "string",
+  format: "name",
+  description: "Name must be unique within a namespace.",
+};
+const AGE: Column = {
+  name: "Age",
+  type: "string",
+  description: "CreationTimestamp is a timestamp representing the server time when this object was created.",
+};
+const CREATED_AT: Column = {
+  name: "Created At",
+  type: "date",
+  description: "CreationTimestamp is a timestamp representing the server time when this object was created.",
+};
+const col = (name: string, description: string, type: Column["type"] = "string", priority = 0): Column => ({
+  name,
+  type,
+  description,
+  priority,
+});
 
 interface ContainerStatus {
   name?: string;
   ready?: boolean;
   started?: boolean;
   restartCount?: number;
-  state?: { waiting?: { reason?: string }; running?: object; terminated?: { reason?: string; exitCode?: number; signal?: number } };
+  state?: {
+    waiting?: { reason?: string };
+    running?: object;
+    terminated?: { reason?: string; exitCode?: number; signal?: number };
+  };
   lastState?: { terminated?: { finishedAt?: string } };
 }
 
 /** The STATUS column of `kubectl get pods` (printPod). */
-export function podStatusText(pod: KubeObject): { reason: string; ready: number; restarts: number; lastRestart?: string } {
+export function podStatusText(pod: KubeObject): {
+  reason: string;
+  ready: number;
+  restarts: number;
+  lastRestart?: string;
+} {
   const status = pod.status ?? {};
   let reason: string = status.reason || status.phase || "Pending";
   let restarts = 0;
@@ -76,10 +104,17 @@ export function podStatusText(pod: KubeObject): { reason: string; ready: number;
     const waiting = c.state?.waiting;
     if (terminated && terminated.exitCode === 0) return;
     // A native sidecar (restartPolicy Always) that has started does not hold the pod in Init (printPod, kubectl 1.29+).
-    const sidecar = (pod.spec?.initContainers ?? []).some((spec: { name?: string; restartPolicy?: string }) => spec.name === c.name && spec.restartPolicy === "Always");
+    const sidecar = (pod.spec?.initContainers ?? []).some(
+      (spec: { name?: string; restartPolicy?: string }) => spec.name === c.name && spec.restartPolicy === "Always",
+    );
     if (sidecar && c.started) return;
     initializing = true;
-    if (terminated) reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
+    if (terminated)
+      reason = terminated.reason
+        ? `Init:${terminated.reason}`
+        : terminated.signal
+          ? `Init:Signal:${terminated.signal}`
+          : `Init:ExitCode:${terminated.exitCode}`;
     else if (waiting?.reason && waiting.reason !== "PodInitializing") reason = `Init:${waiting.reason}`;
     else reason = `Init:${i}/${initCount}`;
   });
@@ -94,7 +129,8 @@ export function podStatusText(pod: KubeObject): { reason: string; ready: number;
       const { waiting, terminated, running } = c.state ?? {};
       if (waiting?.reason) reason = waiting.reason;
       else if (terminated?.reason) reason = terminated.reason;
-      else if (terminated) reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`;
+      else if (terminated)
+        reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`;
       else if (c.ready && running) {
         hasRunning = true;
         ready++;
@@ -114,9 +150,18 @@ const podPrinter: Printer = {
     NAME,
     col("Ready", "The aggregate readiness state of this pod for accepting traffic."),
     col("Status", "The aggregate status of the containers in this pod."),
-    col("Restarts", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.", "string"),
+    col(
+      "Restarts",
+      "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
+      "string",
+    ),
     AGE,
-    col("IP", "IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.", "string", 1),
+    col(
+      "IP",
+      "IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.",
+      "string",
+      1,
+    ),
     col("Node", "NodeName is a request to schedule this pod onto a specific node.", "string", 1),
     col("Nominated Node", "nominatedNodeName is set only when this pod preempts other pods on the node.", "string", 1),
     col("Readiness Gates", "If specified, all readiness gates will be evaluated for pod readiness.", "string", 1),
@@ -129,7 +174,17 @@ const podPrinter: Printer = {
     const gateText = gates.length
       ? `${gates.filter((g) => (pod.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === g.conditionType && c.status === "True")).length}/${gates.length}`
       : "<none>";
-    return [pod.metadata.name!, `${ready}/${total}`, reason, restartText, since(pod.metadata.creationTimestamp), orNone(pod.status?.podIP), orNone(pod.spec?.nodeName), orNone(pod.status?.nominatedNodeName), gateText];
+    return [
+      pod.metadata.name!,
+      `${ready}/${total}`,
+      reason,
+      restartText,
+      since(pod.metadata.creationTimestamp),
+      orNone(pod.status?.podIP),
+      orNone(pod.spec?.nodeName),
+      orNone(pod.status?.nominatedNodeName),
+      gateText,
+    ];
   },
 };
 
@@ -140,26 +195,70 @@ const nodePrinter: Printer = {
     col("Roles", "The roles of the node"),
     AGE,
     col("Version", "Kubelet Version reported by the node."),
-    col("Internal-IP", "List of addresses reachable to the node. Queried from cloud provider, if available.", "string", 1),
-    col("External-IP", "List of addresses reachable to the node. Queried from cloud provider, if available.", "string", 1),
-    col("OS-Image", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", "string", 1),
-    col("Kernel-Version", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", "string", 1),
-    col("Container-Runtime", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", "string", 1),
+    col(
+      "Internal-IP",
+      "List of addresses reachable to the node. Queried from cloud provider, if available.",
+      "string",
+      1,
+    ),
+    col(
+      "External-IP",
+      "List of addresses reachable to the node. Queried from cloud provider, if available.",
+      "string",
+      1,
+    ),
+    col(
+      "OS-Image",
+      "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
+      "string",
+      1,
+    ),
+    col(
+      "Kernel-Version",
+      "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+      "string",
+      1,
+    ),
+    col(
+      "Container-Runtime",
+      "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
+      "string",
+      1,
+    ),
   ],
   cells(node) {
     const ready = (node.status?.conditions ?? []).find((c: { type: string }) => c.type === "Ready");
-    let status = !ready ? "Unknown" : ready.status === "True" ? "Ready" : ready.status === "False" ? "NotReady" : "Unknown";
+    let status = !ready
+      ? "Unknown"
+      : ready.status === "True"
+        ? "Ready"
+        : ready.status === "False"
+          ? "NotReady"
+          : "Unknown";
     if (node.spec?.unschedulable) status += ",SchedulingDisabled";
     const roles = new Set<string>();
     for (const [key, value] of Object.entries(node.metadata.labels ?? {})) {
       if (key.startsWith("node-role.kubernetes.io/") && key.length > 24) roles.add(key.slice(24));
       else if (key === "kubernetes.io/role" && value) roles.add(value);
     }
-    const address = (type: string) => (node.status?.addresses ?? []).find((a: { type: string }) => a.type === type)?.address;
+    const address = (type: string) =>
+      (node.status?.addresses ?? []).find((a: { type: string }) => a.type === type)?.address;
     const info = node.status?.nodeInfo ?? {};
     // 1.37's printer adds the architecture to the kernel, as `uname -r` plus the machine.
-    const kernel = info.kernelVersion && info.architecture ? `${info.kernelVersion} (${info.architecture})` : info.kernelVersion;
-    return [node.metadata.name!, status, roles.size ? [...roles].sort().join(",") : "<none>", since(node.metadata.creationTimestamp), info.kubeletVersion ?? "", orNone(address("InternalIP")), orNone(address("ExternalIP")), orNone(info.osImage), orNone(kernel), orNone(info.containerRuntimeVersion)];
+    const kernel =
+      info.kernelVersion && info.architecture ? `${info.kernelVersion} (${info.architecture})` : info.kernelVersion;
+    return [
+      node.metadata.name!,
+      status,
+      roles.size ? [...roles].sort().join(",") : "<none>",
+      since(node.metadata.creationTimestamp),
+      info.kubeletVersion ?? "",
+      orNone(address("InternalIP")),
+      orNone(address("ExternalIP")),
+      orNone(info.osImage),
+      orNone(kernel),
+      orNone(info.containerRuntimeVersion),
+    ];
   },
 };
 
@@ -172,12 +271,20 @@ const eventPrinter: Printer = {
   columns: [
     col("Last Seen", "Time when last event from this source was seen"),
     col("Type", "Type of this event (Normal, Warning), new types could be added in the future."),
-    col("Reason", "Reason is why the action was taken. It is human-readable. This field cannot be empty for new Events and it can have at most 128 characters."),
+    col(
+      "Reason",
+      "Reason is why the action was taken. It is human-readable. This field cannot be empty for new Events and it can have at most 128 characters.",
+    ),
     col("Object", "The object that this event is about"),
     col("Subobject", "The subobject (if any) of the object this event is about", "string", 1),
     col("Source", "The component reporting this event. Should be a short machine understandable string.", "string", 1),
     col("Message", "A human-readable description of the status of this operation."),
-    col("First Seen", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", "string", 1),
+    col(
+      "First Seen",
+      "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)",
+      "string",
+      1,
+    ),
     col("Count", "The number of times this event has occurred.", "string", 1),
     { ...NAME, priority: 1 },
   ],
@@ -186,14 +293,28 @@ const eventPrinter: Printer = {
     const source = (event.source ?? {}) as { component?: string; host?: string };
     // events.k8s.io events (printEvent upstream): the series holds the count and the last observation.
     const series = event.series as { count?: number; lastObservedTime?: string } | undefined;
-    const first = (event.firstTimestamp as string | undefined) ?? (event.eventTime as string | undefined) ?? event.metadata.creationTimestamp;
+    const first =
+      (event.firstTimestamp as string | undefined) ??
+      (event.eventTime as string | undefined) ??
+      event.metadata.creationTimestamp;
     const last = series?.lastObservedTime ?? (event.lastTimestamp as string | undefined) ?? first;
     const count = series?.count ?? (event.count as number | undefined) ?? 1;
     const lastSeen = !series && count > 1 ? `${since(last)} (x${count} over ${since(first)})` : since(last);
     const component = source.component || (event.reportingComponent as string | undefined) || "";
     const instance = source.host || (event.reportingInstance as string | undefined) || "";
     const sourceText = instance ? `${component}, ${instance}` : component;
-    return [lastSeen, String(event.type ?? ""), String(event.reason ?? ""), `${(involved.kind ?? "").toLowerCase()}/${involved.name ?? ""}`, involved.fieldPath ?? "", sourceText, String(event.message ?? ""), since(first), String(count), event.metadata.name!];
+    return [
+      lastSeen,
+      String(event.type ?? ""),
+      String(event.reason ?? ""),
+      `${(involved.kind ?? "").toLowerCase()}/${involved.name ?? ""}`,
+      involved.fieldPath ?? "",
+      sourceText,
+      String(event.message ?? ""),
+      since(first),
+      String(count),
+      event.metadata.name!,
+    ];
   },
 };
 
@@ -209,7 +330,15 @@ function quotaSummary(object: KubeObject, limits: boolean): string {
 
 // Column order of pkg/printers/internalversion/printers.go in 1.37: AGE moved after LIMIT.
 const quotaPrinter: Printer = {
-  columns: [NAME, col("Request", "Request represents a minimum amount of cpu/memory that a container may consume."), col("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."), AGE],
+  columns: [
+    NAME,
+    col("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
+    col(
+      "Limit",
+      "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.",
+    ),
+    AGE,
+  ],
   cells: (q) => [q.metadata.name!, quotaSummary(q, false), quotaSummary(q, true), since(q.metadata.creationTimestamp)],
 };
 
@@ -219,17 +348,39 @@ const createdAtPrinter: Printer = {
 };
 
 const secretPrinter: Printer = {
-  columns: [NAME, col("Type", "The type of the secret"), col("Data", "The number of entries in the secret", "integer"), AGE],
-  cells: (s) => [s.metadata.name!, String(s.type ?? "Opaque"), Object.keys((s.data as object) ?? {}).length + Object.keys((s.stringData as object) ?? {}).length, since(s.metadata.creationTimestamp)],
+  columns: [
+    NAME,
+    col("Type", "The type of the secret"),
+    col("Data", "The number of entries in the secret", "integer"),
+    AGE,
+  ],
+  cells: (s) => [
+    s.metadata.name!,
+    String(s.type ?? "Opaque"),
+    Object.keys((s.data as object) ?? {}).length + Object.keys((s.stringData as object) ?? {}).length,
+    since(s.metadata.creationTimestamp),
+  ],
 };
 
 const configMapPrinter: Printer = {
   columns: [NAME, col("Data", "The number of entries in the configmap", "integer"), AGE],
-  cells: (c) => [c.metadata.name!, Object.keys((c.data as object) ?? {}).length + Object.keys((c.binaryData as object) ?? {}).length, since(c.metadata.creationTimestamp)],
+  cells: (c) => [
+    c.metadata.name!,
+    Object.keys((c.data as object) ?? {}).length + Object.keys((c.binaryData as object) ?? {}).length,
+    since(c.metadata.creationTimestamp),
+  ],
 };
 
 const serviceAccountPrinter: Printer = {
-  columns: [NAME, col("Secrets", "Secrets is the list of secrets allowed to be used by pods running using this ServiceAccount.", "integer"), AGE],
+  columns: [
+    NAME,
+    col(
+      "Secrets",
+      "Secrets is the list of secrets allowed to be used by pods running using this ServiceAccount.",
+      "integer",
+    ),
+    AGE,
+  ],
   cells: (sa) => [sa.metadata.name!, ((sa.secrets as unknown[]) ?? []).length, since(sa.metadata.creationTimestamp)],
 };
 
@@ -244,9 +395,17 @@ function jobStatus(job: KubeObject): string {
   return "Running";
 }
 
-const listOf = (containers: { name?: string; image?: string }[] | undefined, field: "name" | "image") => (containers ?? []).map((c) => c[field] ?? "").join(",");
+const listOf = (containers: { name?: string; image?: string }[] | undefined, field: "name" | "image") =>
+  (containers ?? []).map((c) => c[field] ?? "").join(",");
 
-function selectorText(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+function selectorText(
+  selector:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: { key: string; operator: string; values?: string[] }[];
+      }
+    | undefined,
+): string {
   if (!selector) return "<none>";
   const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of selector.matchExpressions ?? []) {
@@ -272,22 +431,54 @@ const jobPrinter: Printer = {
   cells(job) {
     const spec = job.spec ?? {};
     const succeeded = job.status?.succeeded ?? 0;
-    const completions = spec.completions != null ? `${succeeded}/${spec.completions}` : (spec.parallelism ?? 1) > 1 ? `${succeeded}/1 of ${spec.parallelism}` : `${succeeded}/1`;
+    const completions =
+      spec.completions != null
+        ? `${succeeded}/${spec.completions}`
+        : (spec.parallelism ?? 1) > 1
+          ? `${succeeded}/1 of ${spec.parallelism}`
+          : `${succeeded}/1`;
     const start = job.status?.startTime;
     const end = job.status?.completionTime;
     const duration = !start ? "" : humanDuration((end ? Date.parse(end) : Date.now()) - Date.parse(start));
     const containers = spec.template?.spec?.containers;
-    return [job.metadata.name!, jobStatus(job), completions, duration, since(job.metadata.creationTimestamp), listOf(containers, "name"), listOf(containers, "image"), selectorText(spec.selector)];
+    return [
+      job.metadata.name!,
+      jobStatus(job),
+      completions,
+      duration,
+      since(job.metadata.creationTimestamp),
+      listOf(containers, "name"),
+      listOf(containers, "image"),
+      selectorText(spec.selector),
+    ];
   },
 };
 
 const roleBindingPrinter: Printer = {
-  columns: [NAME, col("Role", "RoleBinding references a role."), AGE, col("Users", "Users in the roleBinding", "string", 1), col("Groups", "Groups in the roleBinding", "string", 1), col("ServiceAccounts", "ServiceAccounts in the roleBinding", "string", 1)],
+  columns: [
+    NAME,
+    col("Role", "RoleBinding references a role."),
+    AGE,
+    col("Users", "Users in the roleBinding", "string", 1),
+    col("Groups", "Groups in the roleBinding", "string", 1),
+    col("ServiceAccounts", "ServiceAccounts in the roleBinding", "string", 1),
+  ],
   cells(rb) {
     const subjects = (rb.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? [];
-    const names = (kind: string) => subjects.filter((s) => s.kind === kind).map((s) => (kind === "ServiceAccount" ? `${s.namespace ?? ""}/${s.name}` : s.name)).join(", ");
+    const names = (kind: string) =>
+      subjects
+        .filter((s) => s.kind === kind)
+        .map((s) => (kind === "ServiceAccount" ? `${s.namespace ?? ""}/${s.name}` : s.name))
+        .join(", ");
     const ref = (rb.roleRef ?? {}) as { kind?: string; name?: string };
-    return [rb.metadata.name!, `${ref.kind ?? ""}/${ref.name ?? ""}`, since(rb.metadata.creationTimestamp), names("User"), names("Group"), names("ServiceAccount")];
+    return [
+      rb.metadata.name!,
+      `${ref.kind ?? ""}/${ref.name ?? ""}`,
+      since(rb.metadata.creationTimestamp),
+      names("User"),
+      names("Group"),
+      names("ServiceAccount"),
+    ];
   },
 };
 
@@ -318,7 +509,11 @@ interface PrinterColumn {
 
 /** Evaluates the simple JSONPath forms CRDs use: `.status.state`, `.spec.items[0].name`. */
 function evaluateJsonPath(object: unknown, path: string): unknown {
-  const steps = path.replace(/^\{?\.?/, "").replace(/\}$/, "").split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "");
+  const steps = path
+    .replace(/^\{?\.?/, "")
+    .replace(/\}$/, "")
+    .split(/\.|\[(\d+)\]/)
+    .filter((s) => s !== undefined && s !== "");
   let current: unknown = object;
   for (const step of steps) {
     if (Array.isArray(current) && /^\d+$/.test(step)) current = current[Number(step)];
@@ -332,9 +527,19 @@ function customResourcePrinter(store: Store, type: ResourceType): Printer {
   const crd = store.get(CRDS, undefined, type.key);
   const version = (crd?.spec?.versions ?? []).find((v: { name: string }) => v.name === type.version);
   const extra: PrinterColumn[] = version?.additionalPrinterColumns ?? [];
-  if (!extra.length) return { columns: [NAME, AGE], cells: (o) => [o.metadata.name!, since(o.metadata.creationTimestamp)] };
+  if (!extra.length)
+    return { columns: [NAME, AGE], cells: (o) => [o.metadata.name!, since(o.metadata.creationTimestamp)] };
   return {
-    columns: [NAME, ...extra.map((c) => ({ name: c.name, type: c.type, format: c.format, description: c.description ?? "", priority: c.priority ?? 0 }))],
+    columns: [
+      NAME,
+      ...extra.map((c) => ({
+        name: c.name,
+        type: c.type,
+        format: c.format,
+        description: c.description ?? "",
+        priority: c.priority ?? 0,
+      })),
+    ],
     cells(o) {
       return [
         o.metadata.name!,
@@ -351,7 +556,9 @@ function customResourcePrinter(store: Store, type: ResourceType): Printer {
 }
 
 export function printerFor(store: Store, type: ResourceType): Printer {
-  return PRINTERS[type.key] ?? (store.get(CRDS, undefined, type.key) ? customResourcePrinter(store, type) : createdAtPrinter);
+  return (
+    PRINTERS[type.key] ?? (store.get(CRDS, undefined, type.key) ? customResourcePrinter(store, type) : createdAtPrinter)
+  );
 }
 
 export type IncludeObject = "None" | "Metadata" | "Object";
@@ -363,12 +570,26 @@ function rowObject(object: KubeObject, include: IncludeObject): unknown {
 }
 
 /** A Table of objects; `listMeta` carries resourceVersion/continue for lists. */
-export function toTable(printer: Printer, objects: KubeObject[], listMeta: Record<string, unknown>, include: IncludeObject, withColumns = true): Record<string, unknown> {
+export function toTable(
+  printer: Printer,
+  objects: KubeObject[],
+  listMeta: Record<string, unknown>,
+  include: IncludeObject,
+  withColumns = true,
+): Record<string, unknown> {
   return {
     kind: "Table",
     apiVersion: "meta.k8s.io/v1",
     metadata: listMeta,
-    columnDefinitions: withColumns ? printer.columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? "", description: c.description, priority: c.priority ?? 0 })) : [],
+    columnDefinitions: withColumns
+      ? printer.columns.map((c) => ({
+          name: c.name,
+          type: c.type,
+          format: c.format ?? "",
+          description: c.description,
+          priority: c.priority ?? 0,
+        }))
+      : [],
     rows: objects.map((o) => ({ cells: printer.cells(o), object: rowObject(o, include) })),
   };
 }

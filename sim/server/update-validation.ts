@@ -16,7 +16,10 @@ interface Container {
 }
 
 /** The new spec with every field a pod update may change put back to its old value. */
-function podSpecWithoutMutableFields(oldSpec: Record<string, unknown>, newSpec: Record<string, unknown>): Record<string, unknown> {
+function podSpecWithoutMutableFields(
+  oldSpec: Record<string, unknown>,
+  newSpec: Record<string, unknown>,
+): Record<string, unknown> {
   const masked = cloneObject(newSpec);
   for (const list of ["containers", "initContainers"]) {
     const before = (oldSpec[list] as Container[] | undefined) ?? [];
@@ -27,11 +30,16 @@ function podSpecWithoutMutableFields(oldSpec: Record<string, unknown>, newSpec: 
   }
   const oldDeadline = oldSpec.activeDeadlineSeconds as number | undefined;
   const newDeadline = masked.activeDeadlineSeconds as number | undefined;
-  if (newDeadline !== undefined && (oldDeadline === undefined || newDeadline <= oldDeadline)) masked.activeDeadlineSeconds = oldDeadline;
+  if (newDeadline !== undefined && (oldDeadline === undefined || newDeadline <= oldDeadline))
+    masked.activeDeadlineSeconds = oldDeadline;
   const oldTolerations = (oldSpec.tolerations as unknown[] | undefined) ?? [];
   const newTolerations = (masked.tolerations as unknown[] | undefined) ?? [];
-  if (oldTolerations.every((t) => newTolerations.some((n) => deepEqual(n, t)))) masked.tolerations = oldSpec.tolerations;
-  if (((oldSpec.terminationGracePeriodSeconds as number | undefined) ?? 0) < 0 && masked.terminationGracePeriodSeconds === 1) {
+  if (oldTolerations.every((t) => newTolerations.some((n) => deepEqual(n, t))))
+    masked.tolerations = oldSpec.tolerations;
+  if (
+    ((oldSpec.terminationGracePeriodSeconds as number | undefined) ?? 0) < 0 &&
+    masked.terminationGracePeriodSeconds === 1
+  ) {
     masked.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;
   }
   const gates = masked.schedulingGates as unknown[] | undefined;
@@ -40,12 +48,18 @@ function podSpecWithoutMutableFields(oldSpec: Record<string, unknown>, newSpec: 
   return masked;
 }
 
-const immutable = (field: string, value: unknown) => ({ reason: "FieldValueInvalid", field, message: `Invalid value: ${JSON.stringify(value)}: field is immutable` });
+const immutable = (field: string, value: unknown) => ({
+  reason: "FieldValueInvalid",
+  field,
+  message: `Invalid value: ${JSON.stringify(value)}: field is immutable`,
+});
 
 export function validateUpdate(type: ResourceType, oldObject: KubeObject, newObject: KubeObject): void {
   if (type.key === "pods") {
     if (!deepEqual(oldObject.spec ?? {}, podSpecWithoutMutableFields(oldObject.spec ?? {}, newObject.spec ?? {}))) {
-      throw invalid("Pod", "", newObject.metadata.name!, [{ reason: "FieldValueForbidden", field: "spec", message: POD_UPDATE_RULE }]);
+      throw invalid("Pod", "", newObject.metadata.name!, [
+        { reason: "FieldValueForbidden", field: "spec", message: POD_UPDATE_RULE },
+      ]);
     }
   } else if (type.key === "jobs.batch") {
     const causes = [];
@@ -53,8 +67,10 @@ export function validateUpdate(type: ResourceType, oldObject: KubeObject, newObj
     const after = newObject.spec ?? {};
     if (!deepEqual(before.selector, after.selector)) causes.push(immutable("spec.selector", after.selector));
     if (!deepEqual(before.template, after.template)) causes.push(immutable("spec.template", after.template));
-    if (before.completions !== after.completions && before.completionMode !== "Indexed") causes.push(immutable("spec.completions", after.completions));
-    if ((before.completionMode ?? "NonIndexed") !== (after.completionMode ?? "NonIndexed")) causes.push(immutable("spec.completionMode", after.completionMode));
+    if (before.completions !== after.completions && before.completionMode !== "Indexed")
+      causes.push(immutable("spec.completions", after.completions));
+    if ((before.completionMode ?? "NonIndexed") !== (after.completionMode ?? "NonIndexed"))
+      causes.push(immutable("spec.completionMode", after.completionMode));
     if (causes.length) throw invalid("Job", "batch", newObject.metadata.name!, causes);
   }
 }

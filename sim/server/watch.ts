@@ -4,6 +4,7 @@
  * apiserver's watch cache does), with selector transitions, bookmarks and timeouts.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+
 import type { KubeObject, ResourceType, StoreEvent } from "../contract";
 import { groupVersionOf } from "./builtin-types";
 import { gone } from "./errors";
@@ -42,7 +43,10 @@ export class WatchHub {
   private readonly bookmarkIntervalMs: number;
   private readonly maxBufferedBytes: number;
 
-  constructor(private readonly store: MemoryStore, options: WatchHubOptions = {}) {
+  constructor(
+    private readonly store: MemoryStore,
+    options: WatchHubOptions = {},
+  ) {
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 10_000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024 * 1024;
   }
@@ -71,7 +75,11 @@ export class WatchHub {
     const printer = request.table ? printerFor(store, type) : undefined;
     let tableHeaderSent = false;
 
-    res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked" });
+    res.writeHead(200, {
+      "Content-Type": "application/json",
+      "Cache-Control": "no-cache, private",
+      "Transfer-Encoding": "chunked",
+    });
     res.flushHeaders();
     req.socket.setNoDelay(true);
 
@@ -102,7 +110,13 @@ export class WatchHub {
     };
     const send = (eventType: string, object: KubeObject) => {
       if (printer) {
-        const table = toTable(printer, [object], { resourceVersion: object.metadata.resourceVersion }, request.table!.include, !tableHeaderSent);
+        const table = toTable(
+          printer,
+          [object],
+          { resourceVersion: object.metadata.resourceVersion },
+          request.table!.include,
+          !tableHeaderSent,
+        );
         tableHeaderSent = true;
         write(`${JSON.stringify({ type: eventType, object: table })}\n`);
       } else {
@@ -110,8 +124,13 @@ export class WatchHub {
       }
     };
     const bookmark = (annotations?: Record<string, string>) => {
-      const metadata = { resourceVersion: String(store.currentResourceVersion()), ...(annotations ? { annotations } : {}) };
-      write(`${JSON.stringify({ type: "BOOKMARK", object: { kind: type.kind, apiVersion: groupVersionOf(type), metadata } })}\n`);
+      const metadata = {
+        resourceVersion: String(store.currentResourceVersion()),
+        ...(annotations ? { annotations } : {}),
+      };
+      write(
+        `${JSON.stringify({ type: "BOOKMARK", object: { kind: type.kind, apiVersion: groupVersionOf(type), metadata } })}\n`,
+      );
     };
     const deliver = (event: StoreEvent) => {
       if (event.resource !== type.key) return;
@@ -139,7 +158,9 @@ export class WatchHub {
       if (!history) {
         // Too old (compacted) or from the future (a restarted simulator): the client must re-list.
         const oldest = store.oldestResumableRevision() + 1;
-        write(`${JSON.stringify({ type: "ERROR", object: gone(`too old resource version: ${rv} (${oldest})`).status })}\n`);
+        write(
+          `${JSON.stringify({ type: "ERROR", object: gone(`too old resource version: ${rv} (${oldest})`).status })}\n`,
+        );
         watch.close();
         return;
       }
@@ -148,7 +169,8 @@ export class WatchHub {
     }
 
     // Upstream closes watches after 30-60 min when no timeout is given; kubectl get -w exits then.
-    const timeoutMs = request.timeoutSeconds !== undefined ? request.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
+    const timeoutMs =
+      request.timeoutSeconds !== undefined ? request.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
     timers.timeout = setTimeout(() => watch.close(), timeoutMs);
     if (request.allowBookmarks) timers.bookmarks = setInterval(() => bookmark(), this.bookmarkIntervalMs);
   }

@@ -29,7 +29,12 @@ export function clusterClient(name: Cluster["name"], kubeconfigPath: string): Cl
   config.loadFromFile(kubeconfigPath);
   const server = config.getCurrentCluster()!.server;
 
-  async function request(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  async function request(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; text: string }> {
     const options: https.RequestOptions = { method, headers: { Accept: "application/json", ...headers } };
     await config.applyToHTTPSOptions(options);
     const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
@@ -59,11 +64,19 @@ export function clusterClient(name: Cluster["name"], kubeconfigPath: string): Cl
     },
     async watch(path) {
       const { status, text } = await request("GET", path, undefined, {});
-      return { status, body: text.split("\n").filter(Boolean).map((line) => JSON.parse(line)) };
+      return {
+        status,
+        body: text
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line)),
+      };
     },
     kubectl(...args) {
       return new Promise((resolve, reject) => {
-        const child = spawn("/usr/bin/kubectl", ["--kubeconfig", kubeconfigPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("/usr/bin/kubectl", ["--kubeconfig", kubeconfigPath, ...args], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -86,7 +99,10 @@ export function scrub(value: unknown, key = ""): unknown {
     return Object.fromEntries(
       Object.entries(value)
         .filter(([name]) => name !== "managedFields")
-        .map(([name, item]) => [name, /^(uid|resourceVersion|podIP|hostIP)$/.test(name) && item ? `<${name}>` : scrub(item, name)]),
+        .map(([name, item]) => [
+          name,
+          /^(uid|resourceVersion|podIP|hostIP)$/.test(name) && item ? `<${name}>` : scrub(item, name),
+        ]),
     );
   }
   if (typeof value === "string") {
@@ -107,13 +123,20 @@ export function differences(real: unknown, sim: unknown, path = "$"): Difference
   const isObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === "object";
   if (isObject(real) && isObject(sim) && Array.isArray(real) === Array.isArray(sim)) {
     const keys = [...new Set([...Object.keys(real), ...Object.keys(sim)])];
-    return keys.flatMap((key) => differences(real[key], sim[key], Array.isArray(real) ? `${path}[${key}]` : `${path}.${key}`));
+    return keys.flatMap((key) =>
+      differences(real[key], sim[key], Array.isArray(real) ? `${path}[${key}]` : `${path}.${key}`),
+    );
   }
   return JSON.stringify(real) === JSON.stringify(sim) ? [] : [{ path, real, sim }];
 }
 
 /** Polls until `done` holds, else fails with the last value seen. */
-export async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

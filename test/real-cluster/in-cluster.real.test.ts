@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, describe, expect, inject, it } from "vitest";
+
 import { waitUntil } from "@/test/support/wait";
 
 // Berth as a pod sees it: KUBERNETES_SERVICE_HOST/PORT, and the ServiceAccount's token, CA and
@@ -39,12 +40,21 @@ describe("Berth in a pod registers its own cluster as in-cluster", async () => {
   /** A token of berth/berth bound to a new Secret: deleting the Secret revokes the token. */
   async function issueToken(): Promise<{ token: string; secret: string }> {
     const secret = `berth-in-cluster-${suffix}-${boundSecrets.length}`;
-    const created = await adminCore.createNamespacedSecret({ namespace: "berth", body: { metadata: { name: secret } } });
+    const created = await adminCore.createNamespacedSecret({
+      namespace: "berth",
+      body: { metadata: { name: secret } },
+    });
     boundSecrets.push(secret);
     const request = await adminCore.createNamespacedServiceAccountToken({
       namespace: "berth",
       name: "berth",
-      body: { spec: { audiences: [], expirationSeconds: 3600, boundObjectRef: { apiVersion: "v1", kind: "Secret", name: secret, uid: created.metadata!.uid } } },
+      body: {
+        spec: {
+          audiences: [],
+          expirationSeconds: 3600,
+          boundObjectRef: { apiVersion: "v1", kind: "Secret", name: secret, uid: created.metadata!.uid },
+        },
+      },
     });
     return { token: request.status!.token, secret };
   }
@@ -66,7 +76,9 @@ describe("Berth in a pod registers its own cluster as in-cluster", async () => {
       currentContext: "c",
     });
     try {
-      const review = await config.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
+      const review = await config
+        .makeApiClient(k8s.AuthenticationV1Api)
+        .createSelfSubjectReview({ body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
       return review.status!.userInfo!.username!;
     } catch (error) {
       return (error as { code?: number }).code ?? -1;
@@ -76,12 +88,15 @@ describe("Berth in a pod registers its own cluster as in-cluster", async () => {
   const inClusterRow = () => getDb().select().from(clusters).where(eq(clusters.inCluster, true)).get();
   /** Who Berth's client of the in-cluster row is, per the API server. */
   const berthIdentity = async () => {
-    const review = await kubeClients(inClusterRow()!).config.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
+    const review = await kubeClients(inClusterRow()!)
+      .config.makeApiClient(k8s.AuthenticationV1Api)
+      .createSelfSubjectReview({ body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
     return review.status!.userInfo!.username;
   };
 
   afterAll(async () => {
-    for (const name of boundSecrets) await adminCore.deleteNamespacedSecret({ namespace: "berth", name }).catch(() => undefined);
+    for (const name of boundSecrets)
+      await adminCore.deleteNamespacedSecret({ namespace: "berth", name }).catch(() => undefined);
     fs.rmSync(serviceAccountDir, { recursive: true, force: true });
   });
 
@@ -93,7 +108,14 @@ describe("Berth in a pod registers its own cluster as in-cluster", async () => {
   it("registers the cluster 'in-cluster' from the files, listed by the API with inCluster: true, and reaches it as berth/berth", async () => {
     expect(registerInClusterCluster()).toBe(true);
     const listed = listClusters();
-    expect(listed).toEqual([expect.objectContaining({ name: "in-cluster", inCluster: true, embedded: false, server: `https://${apiserver.hostname}:${apiserver.port}` })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        name: "in-cluster",
+        inCluster: true,
+        embedded: false,
+        server: `https://${apiserver.hostname}:${apiserver.port}`,
+      }),
+    ]);
     // The token rotates: it is read from the file, never copied into the database.
     expect(decryptSecret(inClusterRow()!.kubeconfigEncrypted)).not.toContain(first.token);
 
@@ -129,8 +151,17 @@ describe("Berth in a pod registers its own cluster as in-cluster", async () => {
   it("refuses a pasted kubeconfig over it, as a field error: its connection is the pod's account", async () => {
     getDb().insert(users).values({ username: "admin", role: "admin", passwordHash: "x" }).run();
     const row = inClusterRow()!;
-    const refused = await executeMutation(updateCluster, { cluster: "in-cluster", version: row.version, kubeconfig: adminKubeconfig }, { id: 1, username: "admin", role: "admin", groups: [] }, "api");
-    expect(refused).toMatchObject({ ok: false, status: 422, fieldErrors: { kubeconfig: [expect.stringContaining("cluster Berth runs in")] } });
+    const refused = await executeMutation(
+      updateCluster,
+      { cluster: "in-cluster", version: row.version, kubeconfig: adminKubeconfig },
+      { id: 1, username: "admin", role: "admin", groups: [] },
+      "api",
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 422,
+      fieldErrors: { kubeconfig: [expect.stringContaining("cluster Berth runs in")] },
+    });
     expect(inClusterRow()!.version).toBe(row.version);
   });
 });

@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
 import * as k8s from "@kubernetes/client-node";
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+
 import type { Actor } from "@/lib/permissions";
 
 // Berth's domain functions on a real control plane, as its deploy/ ServiceAccount: a permission the
@@ -32,7 +33,12 @@ describe("a run on the real control plane, as Berth's ServiceAccount", async () 
   const actor = (userId: number): Actor => actorForUser(userId)!;
   const runRow = (id: string) => getDb().select().from(schema.runs).where(eq(schema.runs.id, id)).get()!;
 
-  async function until<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    read: () => T | Promise<T>,
+    done: (value: T) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await read();
@@ -44,14 +50,27 @@ describe("a run on the real control plane, as Berth's ServiceAccount", async () 
 
   beforeAll(async () => {
     const db = getDb();
-    ids.admin = db.insert(schema.users).values({ username: "admin", role: "admin", passwordHash: "x" }).returning().get().id;
-    ids.alice = db.insert(schema.users).values({ username: "alice", role: "user", passwordHash: "x" }).returning().get().id;
+    ids.admin = db
+      .insert(schema.users)
+      .values({ username: "admin", role: "admin", passwordHash: "x" })
+      .returning()
+      .get().id;
+    ids.alice = db
+      .insert(schema.users)
+      .values({ username: "alice", role: "user", passwordHash: "x" })
+      .returning()
+      .get().id;
     const ml = db.insert(schema.groups).values({ name: "ml" }).returning().get().id;
     db.insert(schema.groupMembers).values({ groupId: ml, userId: ids.alice }).run();
     const config = loadKubeconfig(berthKubeconfig);
     const clusterId = db
       .insert(schema.clusters)
-      .values({ name: "real", kubeconfigEncrypted: encryptSecret(berthKubeconfig), context: config.getCurrentContext(), server: config.getCurrentCluster()!.server })
+      .values({
+        name: "real",
+        kubeconfigEncrypted: encryptSecret(berthKubeconfig),
+        context: config.getCurrentContext(),
+        server: config.getCurrentCluster()!.server,
+      })
       .returning()
       .get().id;
     db.insert(schema.clusterGrants).values({ clusterId, groupId: ml, level: "use" }).run();
@@ -64,30 +83,59 @@ describe("a run on the real control plane, as Berth's ServiceAccount", async () 
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
     };
     expect(await executeMutation(createExecutionConfig, cpu, actor(ids.admin), "api")).toMatchObject({ ok: true });
-    const policy = { name: `runs-${suffix}`, pattern: `runs-*-${suffix}`, priority: 100, resourceQuota: { hard: { pods: "20", "requests.cpu": "4" } } };
+    const policy = {
+      name: `runs-${suffix}`,
+      pattern: `runs-*-${suffix}`,
+      priority: 100,
+      resourceQuota: { hard: { pods: "20", "requests.cpu": "4" } },
+    };
     expect(await executeMutation(createPolicy, policy, actor(ids.admin), "api")).toMatchObject({ ok: true });
-    const executionConfigId = db.select().from(schema.executionConfigs).all().find((row) => row.name === "cpu-small")!.id;
-    const project = db.insert(schema.projects).values({ key: "churn", name: "churn", executionConfigId, clusterId }).returning().get().id;
+    const executionConfigId = db
+      .select()
+      .from(schema.executionConfigs)
+      .all()
+      .find((row) => row.name === "cpu-small")!.id;
+    const project = db
+      .insert(schema.projects)
+      .values({ key: "churn", name: "churn", executionConfigId, clusterId })
+      .returning()
+      .get().id;
     db.insert(schema.projectMembers).values({ projectId: project, groupId: ml, role: "contributor" }).run();
     ensureRunReconciler();
   });
 
   it("submits a run into a namespace it creates with its policy's quota, and the run ends succeeded", async () => {
-    const submitted = await executeMutation(submitRun, { project: "churn", activity: "python-recipe", command: ["python", "-c", "print(1)"], annotations: { "sim.berth.dev/duration": "2s" } }, actor(ids.alice), "api");
+    const submitted = await executeMutation(
+      submitRun,
+      {
+        project: "churn",
+        activity: "python-recipe",
+        command: ["python", "-c", "print(1)"],
+        annotations: { "sim.berth.dev/duration": "2s" },
+      },
+      actor(ids.alice),
+      "api",
+    );
     if (!submitted.ok) throw new Error(submitted.error);
     const namespace = `runs-churn-${suffix}`;
     expect(submitted.data.namespace).toBe(namespace);
     // The reason names what the cluster refused (a permission deploy/ lacks, say) when it failed.
     expect(submitted.data.status, submitted.data.reason).toMatch(/^(pending|running)$/);
 
-    const done = await until("the run to finish", () => runRow(submitted.data.id), (row) => row.status === "succeeded" || row.status === "failed");
+    const done = await until(
+      "the run to finish",
+      () => runRow(submitted.data.id),
+      (row) => row.status === "succeeded" || row.status === "failed",
+    );
     expect({ status: done.status, reason: done.reason }).toEqual({ status: "succeeded", reason: null });
     expect(done.timeline.map((step) => step.status)).toEqual(["queued", "pending", "running", "succeeded"]);
 
     // What kubectl would see on that cluster, read as the admin: the pod Succeeded on a kwok node
     // the real scheduler chose, and the quota the namespace policy applied is enforced.
     const pods = await adminCore.listNamespacedPod({ namespace, labelSelector: `berth.dev/run=${submitted.data.id}` });
-    expect(pods.items.map((pod) => [pod.status?.phase, pod.spec?.nodeName?.startsWith("sim-cpu-")])).toEqual([["Succeeded", true]]);
+    expect(pods.items.map((pod) => [pod.status?.phase, pod.spec?.nodeName?.startsWith("sim-cpu-")])).toEqual([
+      ["Succeeded", true],
+    ]);
     const quota = await adminCore.readNamespacedResourceQuota({ namespace, name: "berth-quota" });
     expect(quota.spec?.hard).toEqual({ pods: "20", "requests.cpu": "4" });
   });
@@ -97,15 +145,37 @@ describe("a run on the real control plane, as Berth's ServiceAccount", async () 
     const status = await clusterStatus(cluster, { fresh: true });
     if (!status.reachable) throw new Error(status.lastError);
     expect(status.kubernetesVersion).toMatch(/^v1\.\d+\.\d+$/);
-    expect(status.nodes.map((node) => node.name)).toEqual(["sim-cpu-1", "sim-cpu-2", "sim-cpu-3", "sim-cpu-4", "sim-gpu-1", "sim-gpu-2"]);
+    expect(status.nodes.map((node) => node.name)).toEqual([
+      "sim-cpu-1",
+      "sim-cpu-2",
+      "sim-cpu-3",
+      "sim-cpu-4",
+      "sim-gpu-1",
+      "sim-gpu-2",
+    ]);
 
     // Only this file's namespaces: other suites may share the cluster and change theirs meanwhile.
     const mine = (namespace: string | undefined) => namespace?.endsWith(`-${suffix}`);
     const quotas = await adminCore.listResourceQuotaForAllNamespaces();
-    const expected = quotas.items.filter((quota) => mine(quota.metadata!.namespace)).map((quota) => ({ namespace: quota.metadata!.namespace, name: quota.metadata!.name, hard: quota.status?.hard, used: quota.status?.used }));
+    const expected = quotas.items
+      .filter((quota) => mine(quota.metadata!.namespace))
+      .map((quota) => ({
+        namespace: quota.metadata!.namespace,
+        name: quota.metadata!.name,
+        hard: quota.status?.hard,
+        used: quota.status?.used,
+      }));
     expect(expected).toHaveLength(1);
     const [section] = (await dashboardSnapshot(actor(ids.admin), { cluster: "real" })).clusters;
-    expect({ stale: section.stale, error: section.error, gpus: section.gpu.allocatable }).toEqual({ stale: false, error: null, gpus: 8 });
-    expect(section.quotas.filter((quota) => mine(quota.namespace)).map(({ namespace, name, hard, used }) => ({ namespace, name, hard, used }))).toEqual(expected);
+    expect({ stale: section.stale, error: section.error, gpus: section.gpu.allocatable }).toEqual({
+      stale: false,
+      error: null,
+      gpus: 8,
+    });
+    expect(
+      section.quotas
+        .filter((quota) => mine(quota.namespace))
+        .map(({ namespace, name, hard, used }) => ({ namespace, name, hard, used })),
+    ).toEqual(expected);
   });
 });

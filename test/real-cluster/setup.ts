@@ -11,7 +11,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+
 import "../support/cluster-kind";
+
 import { startClusterProcess } from "../support/cluster-process";
 import { serviceAccountKubeconfig } from "./service-account";
 
@@ -26,14 +28,31 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 
 export default async function setup(project: TestProject) {
   // A cold build takes many minutes: outside the start timeout, with its own progress lines.
-  const prepared = spawnSync(process.execPath, ["--import", "tsx", "scripts/real-cluster.ts", "--prepare-only"], { cwd: root, stdio: "inherit" });
+  const prepared = spawnSync(process.execPath, ["--import", "tsx", "scripts/real-cluster.ts", "--prepare-only"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (prepared.status !== 0) throw new Error("building the real cluster's binaries failed (see above)");
-  const cluster = await startClusterProcess(["--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4"], { script: "scripts/real-cluster.ts", readyTimeoutMs: 180_000 });
+  const cluster = await startClusterProcess(["--nodes", "4", "--gpu-nodes", "2", "--gpus-per-node", "4"], {
+    script: "scripts/real-cluster.ts",
+    readyTimeoutMs: 180_000,
+  });
   try {
-    const applied = spawnSync("kubectl", ["--kubeconfig", cluster.kubeconfigPath, "apply", "-k", path.join(root, "deploy", "rbac")], { encoding: "utf8" });
+    const applied = spawnSync(
+      "kubectl",
+      ["--kubeconfig", cluster.kubeconfigPath, "apply", "-k", path.join(root, "deploy", "rbac")],
+      { encoding: "utf8" },
+    );
     if (applied.status !== 0) throw new Error(`kubectl apply -k deploy/rbac/ was refused:\n${applied.stderr}`);
     const berthPath = path.join(path.dirname(cluster.kubeconfigPath), "berth-kubeconfig.yaml");
-    fs.writeFileSync(berthPath, await serviceAccountKubeconfig(fs.readFileSync(cluster.kubeconfigPath, "utf8"), { namespace: "berth", name: "berth" }), { mode: 0o600 });
+    fs.writeFileSync(
+      berthPath,
+      await serviceAccountKubeconfig(fs.readFileSync(cluster.kubeconfigPath, "utf8"), {
+        namespace: "berth",
+        name: "berth",
+      }),
+      { mode: 0o600 },
+    );
     project.provide("kubeconfigPath", berthPath);
     project.provide("adminKubeconfigPath", cluster.kubeconfigPath);
     project.provide("clusterKind", "real");

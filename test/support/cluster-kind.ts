@@ -15,7 +15,8 @@ declare module "vitest" {
 }
 
 /** Why log tests need the simulator: it writes `sim.berth.dev/log-lines`; kwok's fake kubelets serve no logs here. */
-export const NO_POD_LOGS = "pod logs: the simulator plays sim.berth.dev/log-lines, while on the real cluster no kubelet serves logs (pods/log answers 500)";
+export const NO_POD_LOGS =
+  "pod logs: the simulator plays sim.berth.dev/log-lines, while on the real cluster no kubelet serves logs (pods/log answers 500)";
 
 export type ClusterKind = "simulator" | "real";
 
@@ -56,6 +57,13 @@ export interface SimulatorOnlyTest {
  * `beforeAll`/`afterAll` arrange only what those tests need, so they run on the simulator only.
  */
 export function onSimulatorOnly(reason: string): SimulatorOnlyTest {
-  if (clusterKind() === "simulator") return Object.assign((name: string, body: TestBody, timeout?: number) => it(name, body, timeout), { beforeAll, afterAll });
-  return Object.assign((name: string) => it(name, (context) => context.skip(`simulator only: ${reason}`)), { beforeAll: () => undefined, afterAll: () => undefined });
+  if (clusterKind() === "simulator")
+    return Object.assign((name: string, body: TestBody, timeout?: number) => it(name, body, timeout), {
+      beforeAll,
+      afterAll,
+    });
+  return Object.assign((name: string) => it(name, (context) => context.skip(`simulator only: ${reason}`)), {
+    beforeAll: () => undefined,
+    afterAll: () => undefined,
+  });
 }

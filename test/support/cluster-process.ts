@@ -21,16 +21,26 @@ export interface ClusterProcessOptions {
   readyTimeoutMs?: number;
 }
 
-export async function startClusterProcess(extraArgs: string[] = [], options: ClusterProcessOptions = {}): Promise<ClusterProcess> {
+export async function startClusterProcess(
+  extraArgs: string[] = [],
+  options: ClusterProcessOptions = {},
+): Promise<ClusterProcess> {
   const { script = "sim/main.ts", readyTimeoutMs = 30_000 } = options;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-test-cluster-"));
   const kubeconfigPath = path.join(dir, "kubeconfig.yaml");
-  const sim = spawn(process.execPath, ["--import", "tsx", script, "--port", "0", "--kubeconfig", kubeconfigPath, ...extraArgs], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const sim = spawn(
+    process.execPath,
+    ["--import", "tsx", script, "--port", "0", "--kubeconfig", kubeconfigPath, ...extraArgs],
+    {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`test cluster did not start in ${readyTimeoutMs / 1000} s`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`test cluster did not start in ${readyTimeoutMs / 1000} s`)),
+      readyTimeoutMs,
+    );
     sim.on("exit", (code) => reject(new Error(`test cluster exited with code ${code}`)));
     readline.createInterface({ input: sim.stdout! }).on("line", (line) => {
       if (/listening on/i.test(line)) {

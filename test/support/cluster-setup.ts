@@ -4,6 +4,7 @@
  * Tests read the path with `inject("kubeconfigPath")`.
  */
 import type { TestProject } from "vitest/node";
+
 import { startClusterProcess } from "./cluster-process";
 
 declare module "vitest" {

@@ -14,6 +14,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { freePort } from "./ports";
 
 /** The dev engine a developer may have started by hand; only the fallback when no run set one. */
@@ -64,14 +65,20 @@ export function dockerTestEndpoint(): string {
 /** host:port of the run's loopback registry (plain HTTP, no credentials). */
 export function testRegistry(): string {
   const registry = process.env[REGISTRY_ENV];
-  if (!registry) throw new Error(`${REGISTRY_ENV} is not set: the test run's container engine was not started (test/support/docker-engine-setup.ts)`);
+  if (!registry)
+    throw new Error(
+      `${REGISTRY_ENV} is not set: the test run's container engine was not started (test/support/docker-engine-setup.ts)`,
+    );
   return registry;
 }
 
 /** The Debian bookworm image (python3 3.11) in the run's registry, to start builds FROM. */
 export function testBaseImage(): string {
   const image = process.env[BASE_IMAGE_ENV];
-  if (!image) throw new Error(`${BASE_IMAGE_ENV} is not set: the test run's container engine was not started (test/support/docker-engine-setup.ts)`);
+  if (!image)
+    throw new Error(
+      `${BASE_IMAGE_ENV} is not set: the test run's container engine was not started (test/support/docker-engine-setup.ts)`,
+    );
   return image;
 }
 
@@ -86,7 +93,10 @@ export interface TestAuthRegistry {
 /** The run's registry that needs credentials, empty at the start. */
 export function testAuthRegistry(): TestAuthRegistry {
   const registry = process.env[AUTH_REGISTRY_ENV];
-  if (!registry) throw new Error(`${AUTH_REGISTRY_ENV} is not set: the test run's container engine was not started (test/support/docker-engine-setup.ts)`);
+  if (!registry)
+    throw new Error(
+      `${AUTH_REGISTRY_ENV} is not set: the test run's container engine was not started (test/support/docker-engine-setup.ts)`,
+    );
   return JSON.parse(registry) as TestAuthRegistry;
 }
 
@@ -104,11 +114,23 @@ export interface TestContainerEngine {
 
 const cacheRoot = () => path.join(os.homedir(), ".cache", "berth");
 
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: Buffer | string; what: string }): string {
-  const result = spawnSync(command, args, { env: options.env ?? process.env, input: options.input, maxBuffer: 64 * 1024 * 1024 });
+function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: Buffer | string; what: string },
+): string {
+  const result = spawnSync(command, args, {
+    env: options.env ?? process.env,
+    input: options.input,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw new Error(`${options.what}: ${result.error.message}`);
   if (result.status !== 0) {
-    const output = `${result.stderr?.toString() ?? ""}${result.stdout?.toString() ?? ""}`.trim().split("\n").slice(-15).join("\n");
+    const output = `${result.stderr?.toString() ?? ""}${result.stdout?.toString() ?? ""}`
+      .trim()
+      .split("\n")
+      .slice(-15)
+      .join("\n");
     throw new Error(`${options.what} failed (exit ${result.status}):\n${output}`);
   }
   return result.stdout.toString();
@@ -117,7 +139,9 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
 function requireTools(): void {
   const missing = [PODMAN, "/usr/sbin/runc", REGISTRY, DEBOOTSTRAP].filter((file) => !fs.existsSync(file));
   if (missing.length) {
-    throw new Error(`The container engine tests need ${missing.join(", ")}: install Debian's podman, runc, docker-registry and debootstrap (scripts/test.sh does it when run as root)`);
+    throw new Error(
+      `The container engine tests need ${missing.join(", ")}: install Debian's podman, runc, docker-registry and debootstrap (scripts/test.sh does it when run as root)`,
+    );
   }
 }
 
@@ -141,10 +165,27 @@ function registryConfig(storage: string, port: number, htpasswd?: string): strin
 }
 
 /** The engine's settings: the machine forbids raising rlimits (so no default ulimits) and crun fails here (so runc). */
-const CONTAINERS_CONF = ["[containers]", "default_ulimits = []", "", "[engine]", 'runtime = "runc"', 'events_logger = "file"', ""].join("\n");
+const CONTAINERS_CONF = [
+  "[containers]",
+  "default_ulimits = []",
+  "",
+  "[engine]",
+  'runtime = "runc"',
+  'events_logger = "file"',
+  "",
+].join("\n");
 
 const registriesConf = (...registries: string[]) =>
-  ["unqualified-search-registries = []", "", ...registries.flatMap((registry) => ["[[registry]]", `location = ${JSON.stringify(registry)}`, "insecure = true", ""])].join("\n");
+  [
+    "unqualified-search-registries = []",
+    "",
+    ...registries.flatMap((registry) => [
+      "[[registry]]",
+      `location = ${JSON.stringify(registry)}`,
+      "insecure = true",
+      "",
+    ]),
+  ].join("\n");
 
 interface Child {
   process: ChildProcess;
@@ -166,8 +207,10 @@ function startChild(command: string, args: string[], env: NodeJS.ProcessEnv): Ch
 async function waitFor(what: string, child: Child, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
-    if (child.process.exitCode !== null) throw new Error(`${what} exited with code ${child.process.exitCode}: ${child.output.join("").trim()}`);
-    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms: ${child.output.join("").trim()}`);
+    if (child.process.exitCode !== null)
+      throw new Error(`${what} exited with code ${child.process.exitCode}: ${child.output.join("").trim()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} was not ready within ${timeoutMs} ms: ${child.output.join("").trim()}`);
     await sleep(100);
   }
 }
@@ -187,7 +230,12 @@ function stopChild(child: Child, ms = 5_000): Promise<void> {
   });
 }
 
-async function startRegistry(dir: string, storage: string, fixedPort?: number, htpasswd?: string): Promise<{ child: Child; address: string }> {
+async function startRegistry(
+  dir: string,
+  storage: string,
+  fixedPort?: number,
+  htpasswd?: string,
+): Promise<{ child: Child; address: string }> {
   const port = fixedPort ?? (await freePort());
   const config = path.join(dir, htpasswd ? "auth-registry.yml" : "registry.yml");
   fs.writeFileSync(config, registryConfig(storage, port, htpasswd));
@@ -209,19 +257,35 @@ async function httpAnswers(url: string, status: number): Promise<boolean> {
 /** An htpasswd line for the registry: bcrypt, which Node lacks, from Python's crypt (cost 4: a test secret). */
 function htpasswdLine(username: string, password: string): string {
   const script = "import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))";
-  const hash = run("python3", ["-W", "ignore", "-c", script, password], { what: "bcrypt of the test registry's password" }).trim();
-  if (!hash.startsWith("$2")) throw new Error("python3's crypt module made no bcrypt hash for the test registry's password");
+  const hash = run("python3", ["-W", "ignore", "-c", script, password], {
+    what: "bcrypt of the test registry's password",
+  }).trim();
+  if (!hash.startsWith("$2"))
+    throw new Error("python3's crypt module made no bcrypt hash for the test registry's password");
   return `${username}:${hash}\n`;
 }
 
 function podmanEnv(dir: string, ...registries: string[]): NodeJS.ProcessEnv {
   fs.writeFileSync(path.join(dir, "containers.conf"), CONTAINERS_CONF);
   fs.writeFileSync(path.join(dir, "registries.conf"), registriesConf(...registries));
-  return { ...process.env, CONTAINERS_CONF: path.join(dir, "containers.conf"), CONTAINERS_REGISTRIES_CONF: path.join(dir, "registries.conf") };
+  return {
+    ...process.env,
+    CONTAINERS_CONF: path.join(dir, "containers.conf"),
+    CONTAINERS_REGISTRIES_CONF: path.join(dir, "registries.conf"),
+  };
 }
 
 /** podman's global flags that keep everything it stores inside `dir`. */
-const podmanStorage = (dir: string) => ["--root", path.join(dir, "storage"), "--runroot", path.join(dir, "run"), "--tmpdir", path.join(dir, "tmp"), "--storage-driver", "overlay"];
+const podmanStorage = (dir: string) => [
+  "--root",
+  path.join(dir, "storage"),
+  "--runroot",
+  path.join(dir, "run"),
+  "--tmpdir",
+  path.join(dir, "tmp"),
+  "--storage-driver",
+  "overlay",
+];
 
 /** Removes an engine's containers and images, so no overlay mount keeps its storage busy. */
 function resetPodman(dir: string, env: NodeJS.ProcessEnv): void {
@@ -270,8 +334,14 @@ async function baseImageStorage(): Promise<string> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "berth-base-image-"));
     try {
       const rootfs = path.join(work, "rootfs");
-      console.log(`Making the test base image (debootstrap ${BASE.variant} ${BASE.suite}, about 30 s, cached in ${entry})…`);
-      run(DEBOOTSTRAP, [`--variant=${BASE.variant}`, `--include=${BASE.include.join(",")}`, BASE.suite, rootfs, BASE.mirror], { what: "debootstrap" });
+      console.log(
+        `Making the test base image (debootstrap ${BASE.variant} ${BASE.suite}, about 30 s, cached in ${entry})…`,
+      );
+      run(
+        DEBOOTSTRAP,
+        [`--variant=${BASE.variant}`, `--include=${BASE.include.join(",")}`, BASE.suite, rootfs, BASE.mirror],
+        { what: "debootstrap" },
+      );
       if (certificates.length) {
         for (const { name, pem } of certificates) {
           fs.mkdirSync(path.dirname(path.join(rootfs, LOCAL_CA_DIR, name)), { recursive: true });
@@ -286,7 +356,10 @@ async function baseImageStorage(): Promise<string> {
       try {
         const tarball = path.join(work, "rootfs.tar");
         run("tar", ["-C", rootfs, "-cf", tarball, "."], { what: "tar of the base image" });
-        run(PODMAN, [...podmanStorage(work), "import", "--change", 'CMD ["/bin/bash"]', tarball, image], { env, what: "podman import" });
+        run(PODMAN, [...podmanStorage(work), "import", "--change", 'CMD ["/bin/bash"]', tarball, image], {
+          env,
+          what: "podman import",
+        });
         run(PODMAN, [...podmanStorage(work), "push", "--tls-verify=false", image], { env, what: "podman push" });
       } finally {
         resetPodman(work, env);
@@ -307,7 +380,9 @@ async function baseImageStorage(): Promise<string> {
  * (emptied first) gives the socket a fixed path and `registryPort` the registry a fixed port (so
  * image references stay valid across restarts); by default a new temporary directory and a free port.
  */
-export async function startContainerEngine(options: { dir?: string; registryPort?: number } = {}): Promise<TestContainerEngine> {
+export async function startContainerEngine(
+  options: { dir?: string; registryPort?: number } = {},
+): Promise<TestContainerEngine> {
   requireTools();
   const cached = await baseImageStorage();
   if (options.dir) {
@@ -361,15 +436,18 @@ export async function startContainerEngine(options: { dir?: string; registryPort
 function pingSocket(socket: string): Promise<boolean> {
   if (!fs.existsSync(socket)) return Promise.resolve(false);
   return new Promise((resolve) => {
-    import("node:http").then(({ request }) => {
-      const req = request({ socketPath: socket, path: "/_ping", timeout: 2_000 }, (response) => {
-        response.resume();
-        resolve(response.statusCode === 200);
-      });
-      req.on("error", () => resolve(false));
-      req.on("timeout", () => req.destroy());
-      req.end();
-    }, () => resolve(false));
+    import("node:http").then(
+      ({ request }) => {
+        const req = request({ socketPath: socket, path: "/_ping", timeout: 2_000 }, (response) => {
+          response.resume();
+          resolve(response.statusCode === 200);
+        });
+        req.on("error", () => resolve(false));
+        req.on("timeout", () => req.destroy());
+        req.end();
+      },
+      () => resolve(false),
+    );
   });
 }
 
@@ -381,8 +459,19 @@ let shared: Promise<TestContainerEngine> | null = null;
  * it), that one is used and nothing is started.
  */
 export function ensureContainerEngine(): Promise<TestContainerEngine> {
-  if (process.env[ENDPOINT_ENV] && process.env[REGISTRY_ENV] && process.env[BASE_IMAGE_ENV] && process.env[AUTH_REGISTRY_ENV]) {
-    return Promise.resolve({ endpoint: process.env[ENDPOINT_ENV]!, registry: process.env[REGISTRY_ENV]!, baseImage: process.env[BASE_IMAGE_ENV]!, authRegistry: testAuthRegistry(), stop: async () => {} });
+  if (
+    process.env[ENDPOINT_ENV] &&
+    process.env[REGISTRY_ENV] &&
+    process.env[BASE_IMAGE_ENV] &&
+    process.env[AUTH_REGISTRY_ENV]
+  ) {
+    return Promise.resolve({
+      endpoint: process.env[ENDPOINT_ENV]!,
+      registry: process.env[REGISTRY_ENV]!,
+      baseImage: process.env[BASE_IMAGE_ENV]!,
+      authRegistry: testAuthRegistry(),
+      stop: async () => {},
+    });
   }
   shared ??= startContainerEngine().then((engine) => {
     process.env[ENDPOINT_ENV] = engine.endpoint;

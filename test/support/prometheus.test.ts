@@ -1,6 +1,15 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DCGM_JOB, EXPORTER_TARGET, SERVICE_MONITOR_JOB, kubeconfigCluster, prometheusConfig, startPrometheus, type TestPrometheus } from "./prometheus";
+
+import {
+  DCGM_JOB,
+  EXPORTER_TARGET,
+  kubeconfigCluster,
+  prometheusConfig,
+  SERVICE_MONITOR_JOB,
+  startPrometheus,
+  type TestPrometheus,
+} from "./prometheus";
 
 interface VectorResult {
   metric: Record<string, string>;
@@ -27,7 +36,8 @@ describe("prometheusConfig", () => {
   it("scrapes as a ServiceMonitor would: the exporter pod's target labels, honor_labels false", () => {
     const text = prometheusConfig(new URL("https://127.0.0.1:6443"), null, "servicemonitor");
     expect(text).toContain("honor_labels: false");
-    for (const label of ["namespace", "pod", "container", "job"]) expect(text).toMatch(new RegExp(`source_labels: \\[__meta_kubernetes_\\w+\\]\\n\\s+target_label: ${label}\\n`));
+    for (const label of ["namespace", "pod", "container", "job"])
+      expect(text).toMatch(new RegExp(`source_labels: \\[__meta_kubernetes_\\w+\\]\\n\\s+target_label: ${label}\\n`));
   });
 });
 
@@ -60,7 +70,13 @@ describe("the test Prometheus against the simulated cluster", () => {
     try {
       const series = await instantQuery(layered.url, `DCGM_FI_DEV_GPU_UTIL{job="${SERVICE_MONITOR_JOB}"}`);
       expect(series).toHaveLength(8);
-      for (const { metric } of series) expect(metric).toMatchObject({ namespace: EXPORTER_TARGET.namespace, pod: EXPORTER_TARGET.pod, container: EXPORTER_TARGET.container, service: EXPORTER_TARGET.service });
+      for (const { metric } of series)
+        expect(metric).toMatchObject({
+          namespace: EXPORTER_TARGET.namespace,
+          pod: EXPORTER_TARGET.pod,
+          container: EXPORTER_TARGET.container,
+          service: EXPORTER_TARGET.service,
+        });
     } finally {
       await layered.stop();
     }

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
+
 import { freePort } from "./ports";
 
 export const PROMETHEUS_BINARY = "/usr/bin/prometheus";
@@ -56,7 +57,13 @@ export function kubeconfigCluster(kubeconfigText: string): KubeconfigCluster {
 export type ScrapeLayout = "plain" | "servicemonitor";
 
 /** The exporter pod the "servicemonitor" layout pretends to scrape (the GPU Operator's names). */
-export const EXPORTER_TARGET = { namespace: "gpu-operator", pod: "nvidia-dcgm-exporter-7xk2p", container: "nvidia-dcgm-exporter", service: "nvidia-dcgm-exporter", endpoint: "gpu-metrics" } as const;
+export const EXPORTER_TARGET = {
+  namespace: "gpu-operator",
+  pod: "nvidia-dcgm-exporter-7xk2p",
+  container: "nvidia-dcgm-exporter",
+  service: "nvidia-dcgm-exporter",
+  endpoint: "gpu-metrics",
+} as const;
 /** The `job` label of the "servicemonitor" layout: prometheus-operator sets it to the Service's name. */
 export const SERVICE_MONITOR_JOB = EXPORTER_TARGET.service;
 
@@ -73,7 +80,11 @@ export function prometheusConfig(target: URL, caFile: string | null, layout: Scr
   ];
   const job =
     layout === "plain"
-      ? [`  - job_name: ${DCGM_JOB}`, ...common, tls + `    static_configs:\n      - targets: [${JSON.stringify(target.host)}]`]
+      ? [
+          `  - job_name: ${DCGM_JOB}`,
+          ...common,
+          tls + `    static_configs:\n      - targets: [${JSON.stringify(target.host)}]`,
+        ]
       : [
           // The static target stands in for Kubernetes service discovery: the same meta labels, then
           // the relabelings prometheus-operator writes for a ServiceMonitor endpoint.
@@ -115,7 +126,9 @@ async function httpOk(url: string): Promise<boolean> {
 /** True once an instant query of `query` returns at least one series. */
 async function hasSeries(baseUrl: string, query: string): Promise<boolean> {
   try {
-    const response = await fetch(`${baseUrl}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`${baseUrl}/api/v1/query?query=${encodeURIComponent(query)}`, {
+      signal: AbortSignal.timeout(2_000),
+    });
     if (!response.ok) return false;
     const body = (await response.json()) as { data?: { result?: unknown[] } };
     return (body.data?.result?.length ?? 0) > 0;
@@ -140,9 +153,14 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * as a ServiceMonitor would), and
  * resolves once it is ready and its first scrape is stored (a DCGM_FI_DEV_GPU_UTIL series exists).
  */
-export async function startPrometheus(kubeconfigText: string, { readyTimeoutMs = 30_000, layout = "plain" as ScrapeLayout } = {}): Promise<TestPrometheus> {
+export async function startPrometheus(
+  kubeconfigText: string,
+  { readyTimeoutMs = 30_000, layout = "plain" as ScrapeLayout } = {},
+): Promise<TestPrometheus> {
   if (!fs.existsSync(PROMETHEUS_BINARY)) {
-    throw new Error(`${PROMETHEUS_BINARY} is missing: install Debian's prometheus package (scripts/test.sh does it when run as root)`);
+    throw new Error(
+      `${PROMETHEUS_BINARY} is missing: install Debian's prometheus package (scripts/test.sh does it when run as root)`,
+    );
   }
   const cluster = kubeconfigCluster(kubeconfigText);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-prometheus-"));
@@ -192,12 +210,17 @@ export async function startPrometheus(kubeconfigText: string, { readyTimeoutMs =
   const deadline = Date.now() + readyTimeoutMs;
   try {
     while (!(await httpOk(`${url}/-/ready`))) {
-      if (child.exitCode !== null) throw new Error(`Prometheus exited with code ${child.exitCode}: ${output.join("").trim()}`);
-      if (Date.now() > deadline) throw new Error(`Prometheus was not ready within ${readyTimeoutMs} ms: ${output.join("").trim()}`);
+      if (child.exitCode !== null)
+        throw new Error(`Prometheus exited with code ${child.exitCode}: ${output.join("").trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(`Prometheus was not ready within ${readyTimeoutMs} ms: ${output.join("").trim()}`);
       await sleep(200);
     }
     while (!(await hasSeries(url, `DCGM_FI_DEV_GPU_UTIL{job="${jobOf(layout)}"}`))) {
-      if (Date.now() > deadline) throw new Error(`Prometheus stored no dcgm scrape of ${cluster.server} within ${readyTimeoutMs} ms (check ${url}/api/v1/targets): ${output.join("").trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `Prometheus stored no dcgm scrape of ${cluster.server} within ${readyTimeoutMs} ms (check ${url}/api/v1/targets): ${output.join("").trim()}`,
+        );
       await sleep(250);
     }
   } catch (error) {

@@ -23,12 +23,19 @@ export async function simFaults(kubeconfigPath: string, change?: Record<string, 
       {
         method: change ? "POST" : "GET",
         ca: Buffer.from(cluster.caData!, "base64"),
-        headers: { Authorization: `Bearer ${config.getCurrentUser()!.token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+        headers: {
+          Authorization: `Bearer ${config.getCurrentUser()!.token}`,
+          ...(body ? { "Content-Type": "application/json" } : {}),
+        },
       },
       (response) => {
         let text = "";
         response.on("data", (chunk) => (text += chunk));
-        response.on("end", () => (response.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`/_sim/faults answered ${response.statusCode}: ${text}`))));
+        response.on("end", () =>
+          response.statusCode === 200
+            ? resolve(JSON.parse(text))
+            : reject(new Error(`/_sim/faults answered ${response.statusCode}: ${text}`)),
+        );
       },
     );
     request.on("error", reject);

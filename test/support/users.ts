@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
-import type { Actor, Role } from "@/lib/permissions";
 import { actorForUser } from "@/lib/auth/actor";
+import type { Actor, Role } from "@/lib/permissions";
 
 /**
  * A user written straight into the test database, as the actor the domain functions take: for

@@ -19,7 +19,15 @@ export function UtilizationArea({ points }: { points: { label: string; utilizati
         <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} />
         <YAxis domain={[0, 100]} tick={{ fontSize: 11 }} unit="%" />
         <Tooltip formatter={(value) => [`${value} %`, "GPU utilization"]} />
-        <Area type="monotone" dataKey="utilization" stroke="#0284c7" fill="#bae6fd" isAnimationActive={false} connectNulls={false} dot={samples < FEW_SAMPLES ? { r: 3, fill: "#0284c7" } : false} />
+        <Area
+          type="monotone"
+          dataKey="utilization"
+          stroke="#0284c7"
+          fill="#bae6fd"
+          isAnimationActive={false}
+          connectNulls={false}
+          dot={samples < FEW_SAMPLES ? { r: 3, fill: "#0284c7" } : false}
+        />
       </AreaChart>
     </ResponsiveContainer>
   );

@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/format";
+
 import { Breakdown, FailedList, PendingList } from "./containers-panel";
 import { GpuAllocation, GpuNodeMap } from "./gpu-panel";
 import { QuotaPanel } from "./quota-panel";
@@ -17,11 +18,21 @@ function Stat({ label, value, tone = "text-slate-900" }: { label: string; value:
 
 /** The cluster cannot be watched: since when, why, and whether the figures below are its last known ones. */
 function StaleBanner({ cluster }: { cluster: ClusterDashboard }) {
-  const since = cluster.staleSince ? formatDateTime(cluster.staleSince) : cluster.synced ? "the last update" : "the first attempt";
+  const since = cluster.staleSince
+    ? formatDateTime(cluster.staleSince)
+    : cluster.synced
+      ? "the last update"
+      : "the first attempt";
   return (
-    <p role="status" aria-label={`${cluster.name} is stale`} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+    <p
+      role="status"
+      aria-label={`${cluster.name} is stale`}
+      className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+    >
       <strong className="font-semibold">Stale since {since}</strong>:{" "}
-      {cluster.synced ? "the cluster does not answer, these are its last known figures." : "the cluster has not answered yet, so there are no figures to show."}
+      {cluster.synced
+        ? "the cluster does not answer, these are its last known figures."
+        : "the cluster has not answered yet, so there are no figures to show."}
       {cluster.error && <span className="block text-xs text-amber-800">{cluster.error}</span>}
     </p>
   );
@@ -56,12 +67,23 @@ function ClusterFigures({ cluster, utilization }: { cluster: ClusterDashboard; u
     <>
       <dl aria-label={`${cluster.name} counts`} className="grid grid-cols-2 gap-3 md:grid-cols-4">
         <Stat label="Running pods" value={cluster.runningPods} />
-        <Stat label="Pending pods" value={cluster.pendingPods} tone={cluster.pendingPods > 0 ? "text-amber-700" : undefined} />
-        <Stat label="Failed in the last hour" value={cluster.failedLastHour} tone={cluster.failedLastHour > 0 ? "text-red-700" : undefined} />
+        <Stat
+          label="Pending pods"
+          value={cluster.pendingPods}
+          tone={cluster.pendingPods > 0 ? "text-amber-700" : undefined}
+        />
+        <Stat
+          label="Failed in the last hour"
+          value={cluster.failedLastHour}
+          tone={cluster.failedLastHour > 0 ? "text-red-700" : undefined}
+        />
         <Stat label="GPUs requested" value={`${cluster.gpu.requested} / ${cluster.gpu.allocatable}`} />
       </dl>
       <div className="grid items-start gap-4 xl:grid-cols-2">
-        <Card title="Running containers" description="Running and pending pods by Berth's labels; other pods are grouped as “not from Berth”.">
+        <Card
+          title="Running containers"
+          description="Running and pending pods by Berth's labels; other pods are grouped as “not from Berth”."
+        >
           <div className="space-y-4">
             <Breakdown cluster={cluster} />
             <PendingList cluster={cluster} />

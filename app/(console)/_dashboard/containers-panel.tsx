@@ -2,12 +2,14 @@
 
 import Link from "next/link";
 import { useState } from "react";
+
 import { Table, Td, Th } from "@/components/ui/table";
 import { NOT_FROM_BERTH, type Dimension } from "@/lib/dashboard/aggregate";
 import { formatDateTime } from "@/lib/format";
+
 import { podHref } from "./links";
-import { capRows, orderBreakdown } from "./view-model";
 import type { ClusterDashboard } from "./types";
+import { capRows, orderBreakdown } from "./view-model";
 
 const DIMENSION_LABELS: Record<Dimension, string> = {
   namespace: "Namespace",
@@ -85,7 +87,10 @@ export function PendingList({ cluster }: { cluster: ClusterDashboard }) {
   return (
     <div>
       <h4 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">Pending: why</h4>
-      <ul aria-label={`${cluster.name} pending pods`} className="divide-y divide-slate-100 rounded-md border border-slate-200 text-sm">
+      <ul
+        aria-label={`${cluster.name} pending pods`}
+        className="divide-y divide-slate-100 rounded-md border border-slate-200 text-sm"
+      >
         {shown.map((pod) => (
           <li key={`${pod.namespace}/${pod.name}`} className="px-3 py-2">
             <Link href={podHref(cluster.id, pod)} className="font-medium text-brand-700 hover:underline">
@@ -108,7 +113,10 @@ export function FailedList({ cluster }: { cluster: ClusterDashboard }) {
   return (
     <div>
       <h4 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">Failed in the last hour</h4>
-      <ul aria-label={`${cluster.name} failed pods`} className="divide-y divide-slate-100 rounded-md border border-slate-200 text-sm">
+      <ul
+        aria-label={`${cluster.name} failed pods`}
+        className="divide-y divide-slate-100 rounded-md border border-slate-200 text-sm"
+      >
         {shown.map((pod) => (
           <li key={`${pod.namespace}/${pod.name}`} className="flex items-baseline justify-between gap-3 px-3 py-2">
             <Link href={podHref(cluster.id, pod)} className="truncate font-medium text-brand-700 hover:underline">

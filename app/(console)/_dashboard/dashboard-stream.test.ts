@@ -1,5 +1,6 @@
 import { compare } from "fast-json-patch";
 import { describe, expect, it } from "vitest";
+
 import { applyDashboardEvent } from "./dashboard-stream";
 import type { ClusterDashboard, DashboardSnapshot } from "./types";
 
@@ -10,14 +11,28 @@ const section = (id: number, name: string, runningPods: number): ClusterDashboar
     synced: true,
     stale: false,
     runningPods,
-    pending: [{ namespace: "ml", name: "p-1", run: null, project: null, user: null, reason: "Unschedulable", since: null, gpus: 0 }],
+    pending: [
+      {
+        namespace: "ml",
+        name: "p-1",
+        run: null,
+        project: null,
+        user: null,
+        reason: "Unschedulable",
+        since: null,
+        gpus: 0,
+      },
+    ],
     quotas: [],
     quotaCount: 0,
     quotaWarnings: 0,
     generatedAt: "2026-12-05T10:00:00.000Z",
   }) as unknown as ClusterDashboard;
 
-const snapshot: DashboardSnapshot = { clusters: [section(1, "alpha", 5), section(2, "beta", 7)], generatedAt: "2026-12-05T10:00:00.000Z" };
+const snapshot: DashboardSnapshot = {
+  clusters: [section(1, "alpha", 5), section(2, "beta", 7)],
+  generatedAt: "2026-12-05T10:00:00.000Z",
+};
 
 describe("dashboard stream reducer", () => {
   it("takes a snapshot whole", () => {

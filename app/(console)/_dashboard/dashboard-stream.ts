@@ -1,5 +1,6 @@
 // The default export: Node's ESM loader (the benches) sees no named exports in this CommonJS package.
 import jsonPatch, { type Operation } from "fast-json-patch";
+
 import type { ClusterDashboard, DashboardSnapshot } from "./types";
 
 /** `event: cluster-patch`: what changed in one cluster's section since the stream last sent it (RFC 6902 operations). */
@@ -10,8 +11,15 @@ export interface ClusterPatch {
 
 function withSection(previous: DashboardSnapshot, section: ClusterDashboard): DashboardSnapshot {
   const others = previous.clusters.filter((candidate) => candidate.id !== section.id);
-  const clusters = others.length === previous.clusters.length ? [...others, section].sort((a, b) => a.name.localeCompare(b.name)) : previous.clusters.map((cluster) => (cluster.id === section.id ? section : cluster));
-  return { ...previous, clusters, generatedAt: section.generatedAt > previous.generatedAt ? section.generatedAt : previous.generatedAt };
+  const clusters =
+    others.length === previous.clusters.length
+      ? [...others, section].sort((a, b) => a.name.localeCompare(b.name))
+      : previous.clusters.map((cluster) => (cluster.id === section.id ? section : cluster));
+  return {
+    ...previous,
+    clusters,
+    generatedAt: section.generatedAt > previous.generatedAt ? section.generatedAt : previous.generatedAt,
+  };
 }
 
 /**
@@ -20,7 +28,11 @@ function withSection(previous: DashboardSnapshot, section: ClusterDashboard): Da
  * the others. "resync" when a patch does not fit the copy (a message was lost): the caller reconnects,
  * and the stream starts again with a snapshot. Events it does not know leave the copy as it is.
  */
-export function applyDashboardEvent(previous: DashboardSnapshot | undefined, event: string, data: string): DashboardSnapshot | "resync" {
+export function applyDashboardEvent(
+  previous: DashboardSnapshot | undefined,
+  event: string,
+  data: string,
+): DashboardSnapshot | "resync" {
   if (event === "snapshot") return JSON.parse(data) as DashboardSnapshot;
   if (event === "cluster") {
     if (!previous) return "resync";

@@ -3,11 +3,16 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useState } from "react";
+
 import { Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
+
 import type { GpuHoursGrouping, GpuHoursView } from "./types";
 
-const GpuHoursBars = dynamic(() => import("./charts").then((charts) => charts.GpuHoursBars), { ssr: false, loading: () => <p className="text-xs text-slate-500">Drawing the chart…</p> });
+const GpuHoursBars = dynamic(() => import("./charts").then((charts) => charts.GpuHoursBars), {
+  ssr: false,
+  loading: () => <p className="text-xs text-slate-500">Drawing the chart…</p>,
+});
 /** GPU-hours come from Berth's run records (not Kubernetes) and grow while runs hold GPUs: re-read once a minute. */
 const REFRESH_MS = 60_000;
 
@@ -52,7 +57,9 @@ export function GpuHoursPanel({ gpuHolding }: { gpuHolding: string }) {
     placeholderData: keepPreviousData,
   });
   // The CSV covers exactly the period of the table shown.
-  const csvHref = data ? `/api/v1/dashboard/gpu-hours?${new URLSearchParams({ from: data.from, to: data.to, by: data.by, format: "csv" })}` : null;
+  const csvHref = data
+    ? `/api/v1/dashboard/gpu-hours?${new URLSearchParams({ from: data.from, to: data.to, by: data.by, format: "csv" })}`
+    : null;
   const rows = data ? [...data.rows].sort((a, b) => b.gpuHours - a.gpuHours || a.key.localeCompare(b.key)) : [];
 
   return (
@@ -62,7 +69,11 @@ export function GpuHoursPanel({ gpuHolding }: { gpuHolding: string }) {
         description="Whole GPUs × hours held by running pods, from run records and pod lifetimes."
         actions={
           csvHref && (
-            <a href={csvHref} download className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50">
+            <a
+              href={csvHref}
+              download
+              className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50"
+            >
               Download CSV
             </a>
           )
@@ -71,7 +82,11 @@ export function GpuHoursPanel({ gpuHolding }: { gpuHolding: string }) {
         <div className="mb-3 flex flex-wrap gap-4 text-xs font-medium text-slate-600">
           <label className="flex items-center gap-2">
             Period
-            <select value={period} onChange={(event) => setPeriod(event.target.value as PeriodId)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs">
+            <select
+              value={period}
+              onChange={(event) => setPeriod(event.target.value as PeriodId)}
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs"
+            >
               {PERIODS.map((candidate) => (
                 <option key={candidate.id} value={candidate.id}>
                   {candidate.label}
@@ -81,7 +96,11 @@ export function GpuHoursPanel({ gpuHolding }: { gpuHolding: string }) {
           </label>
           <label className="flex items-center gap-2">
             Per
-            <select value={by} onChange={(event) => setBy(event.target.value as GpuHoursGrouping)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs">
+            <select
+              value={by}
+              onChange={(event) => setBy(event.target.value as GpuHoursGrouping)}
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs"
+            >
               <option value="project">project</option>
               <option value="group">group</option>
             </select>
@@ -95,7 +114,11 @@ export function GpuHoursPanel({ gpuHolding }: { gpuHolding: string }) {
           <p className="text-sm text-slate-500">No GPU was used in this period.</p>
         ) : (
           <div className="grid items-start gap-4 lg:grid-cols-2">
-            <div style={{ height: CHART_AXIS_PX + Math.min(rows.length, CHART_BARS) * CHART_ROW_PX }} role="img" aria-label={`GPU-hours per ${by}`}>
+            <div
+              style={{ height: CHART_AXIS_PX + Math.min(rows.length, CHART_BARS) * CHART_ROW_PX }}
+              role="img"
+              aria-label={`GPU-hours per ${by}`}
+            >
               <GpuHoursBars rows={rows.slice(0, CHART_BARS)} />
             </div>
             <Table label={`GPU-hours per ${by}`}>
@@ -103,7 +126,7 @@ export function GpuHoursPanel({ gpuHolding }: { gpuHolding: string }) {
                 <tr>
                   <Th>{by === "project" ? "Project" : "Group"}</Th>
                   <Th className="text-right">GPU-hours</Th>
-                <Th className="text-right">Runs</Th>
+                  <Th className="text-right">Runs</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -111,13 +134,15 @@ export function GpuHoursPanel({ gpuHolding }: { gpuHolding: string }) {
                   <tr key={row.key}>
                     <Td className="font-medium">{row.key}</Td>
                     <Td className="text-right tabular-nums">{row.gpuHours.toFixed(2)}</Td>
-                  <Td className="text-right tabular-nums">{row.runs}</Td>
+                    <Td className="text-right tabular-nums">{row.runs}</Td>
                   </tr>
                 ))}
                 <tr>
                   <Td className="font-semibold">Total</Td>
                   <Td className="text-right font-semibold tabular-nums">{data.totalGpuHours.toFixed(2)}</Td>
-                <Td className="text-right font-semibold tabular-nums">{rows.reduce((sum, row) => sum + row.runs, 0)}</Td>
+                  <Td className="text-right font-semibold tabular-nums">
+                    {rows.reduce((sum, row) => sum + row.runs, 0)}
+                  </Td>
                 </tr>
               </tbody>
             </Table>

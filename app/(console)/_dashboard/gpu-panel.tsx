@@ -1,12 +1,23 @@
 import Link from "next/link";
+
 import type { GpuHolder, GpuNode } from "@/lib/dashboard/aggregate";
+
 import { podHref } from "./links";
 import { Meter } from "./meter";
-import { nodeSlots, nodesToDraw } from "./view-model";
 import type { ClusterDashboard } from "./types";
+import { nodeSlots, nodesToDraw } from "./view-model";
 
 /** Colours for GPU holders on the node map, by project (stable: hashed from the name). */
-const PALETTE = ["bg-sky-500", "bg-violet-500", "bg-emerald-500", "bg-amber-500", "bg-rose-500", "bg-teal-500", "bg-indigo-500", "bg-lime-600"];
+const PALETTE = [
+  "bg-sky-500",
+  "bg-violet-500",
+  "bg-emerald-500",
+  "bg-amber-500",
+  "bg-rose-500",
+  "bg-teal-500",
+  "bg-indigo-500",
+  "bg-lime-600",
+];
 const NODE_MAP_LIMIT = 64;
 /** Above this many GPU nodes the map switches to small tiles so it stays about a screen high. */
 const COMPACT_FROM = 12;
@@ -23,18 +34,26 @@ function colorOf(key: string): string {
 }
 
 const holderKey = (pod: GpuHolder) => pod.project ?? pod.namespace;
-const holderTitle = (pod: GpuHolder) => `${pod.namespace}/${pod.name}${pod.project ? ` · project ${pod.project}` : ""}${pod.user ? ` · ${pod.user}` : ""} · ${pod.gpus} GPU`;
+const holderTitle = (pod: GpuHolder) =>
+  `${pod.namespace}/${pod.name}${pod.project ? ` · project ${pod.project}` : ""}${pod.user ? ` · ${pod.user}` : ""} · ${pod.gpus} GPU`;
 
 export function GpuAllocation({ cluster }: { cluster: ClusterDashboard }) {
   const { allocatable, requested, projects } = cluster.gpu;
-  if (allocatable === 0 && requested === 0) return <p className="text-sm text-slate-500">This cluster has no GPU nodes.</p>;
+  if (allocatable === 0 && requested === 0)
+    return <p className="text-sm text-slate-500">This cluster has no GPU nodes.</p>;
   return (
     <div className="space-y-3">
       <SubHeading>Allocated</SubHeading>
-      <Meter label={`${cluster.name} GPU allocation`} value={requested} max={allocatable} text={`${requested} of ${allocatable} GPUs`} />
+      <Meter
+        label={`${cluster.name} GPU allocation`}
+        value={requested}
+        max={allocatable}
+        text={`${requested} of ${allocatable} GPUs`}
+      />
       {cluster.gpu.physical !== allocatable && (
         <p className="text-xs text-slate-500">
-          Time-sliced: the {allocatable} schedulable GPUs are {cluster.gpu.physical} physical GPU{cluster.gpu.physical === 1 ? "" : "s"}.
+          Time-sliced: the {allocatable} schedulable GPUs are {cluster.gpu.physical} physical GPU
+          {cluster.gpu.physical === 1 ? "" : "s"}.
         </p>
       )}
       {projects.length > 0 && (
@@ -44,7 +63,13 @@ export function GpuAllocation({ cluster }: { cluster: ClusterDashboard }) {
               <span className="truncate text-slate-700" title={row.project}>
                 {row.project}
               </span>
-              <Meter label={`${cluster.name} GPUs of project ${row.project}`} value={row.gpus} max={allocatable} text={`${row.gpus} GPU${row.gpus === 1 ? "" : "s"}`} warnAt={2} />
+              <Meter
+                label={`${cluster.name} GPUs of project ${row.project}`}
+                value={row.gpus}
+                max={allocatable}
+                text={`${row.gpus} GPU${row.gpus === 1 ? "" : "s"}`}
+                warnAt={2}
+              />
             </li>
           ))}
         </ul>
@@ -57,10 +82,19 @@ export function GpuAllocation({ cluster }: { cluster: ClusterDashboard }) {
 function NodeSlots({ clusterId, node, compact }: { clusterId: number; node: GpuNode; compact: boolean }) {
   const size = compact ? "h-3 w-3 rounded-sm" : "h-5 w-5 rounded";
   return (
-    <span role="img" aria-label={`${node.node}: ${node.requested} of ${node.allocatable} GPUs taken`} className={`flex flex-wrap ${compact ? "gap-0.5" : "gap-1"}`}>
+    <span
+      role="img"
+      aria-label={`${node.node}: ${node.requested} of ${node.allocatable} GPUs taken`}
+      className={`flex flex-wrap ${compact ? "gap-0.5" : "gap-1"}`}
+    >
       {nodeSlots(node).map((pod, index) =>
         pod ? (
-          <Link key={index} href={podHref(clusterId, pod)} title={holderTitle(pod)} className={`${size} ${colorOf(holderKey(pod))} ring-1 ring-inset ring-black/10`}>
+          <Link
+            key={index}
+            href={podHref(clusterId, pod)}
+            title={holderTitle(pod)}
+            className={`${size} ${colorOf(holderKey(pod))} ring-1 ring-inset ring-black/10`}
+          >
             <span className="sr-only">{holderTitle(pod)}</span>
           </Link>
         ) : (
@@ -99,7 +133,11 @@ function legendEntries(nodes: GpuNode[]): { key: string; label: string; gpus: nu
   for (const node of nodes) {
     for (const pod of node.pods) {
       const key = holderKey(pod);
-      const entry = entries.get(key) ?? { key, label: pod.project ? `project ${pod.project}` : `namespace ${pod.namespace}`, gpus: 0 };
+      const entry = entries.get(key) ?? {
+        key,
+        label: pod.project ? `project ${pod.project}` : `namespace ${pod.namespace}`,
+        gpus: 0,
+      };
       entry.gpus += pod.gpus;
       entries.set(key, entry);
     }
@@ -119,15 +157,24 @@ export function GpuNodeMap({ cluster }: { cluster: ClusterDashboard }) {
       <SubHeading>Nodes: who holds which GPU</SubHeading>
       <ul
         aria-label={`${cluster.name} GPU node map`}
-        className={compact ? "grid grid-cols-[repeat(auto-fill,minmax(7.5rem,1fr))] gap-x-3 gap-y-2" : "grid gap-x-6 gap-y-1.5 2xl:grid-cols-2"}
+        className={
+          compact
+            ? "grid grid-cols-[repeat(auto-fill,minmax(7.5rem,1fr))] gap-x-3 gap-y-2"
+            : "grid gap-x-6 gap-y-1.5 2xl:grid-cols-2"
+        }
       >
         {shown.map((node) => (
           <NodeItem key={node.node} clusterId={cluster.id} node={node} compact={compact} />
         ))}
       </ul>
-      {nodes.length > shown.length && <p className="mt-1 text-xs text-slate-500">and {nodes.length - shown.length} more GPU nodes</p>}
+      {nodes.length > shown.length && (
+        <p className="mt-1 text-xs text-slate-500">and {nodes.length - shown.length} more GPU nodes</p>
+      )}
       {legend.length > 0 && (
-        <ul aria-label={`${cluster.name} GPU holders legend`} className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600">
+        <ul
+          aria-label={`${cluster.name} GPU holders legend`}
+          className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600"
+        >
           {legend.slice(0, LEGEND_LIMIT).map((entry) => (
             <li key={entry.key} className="flex items-center gap-1">
               <span aria-hidden className={`h-2.5 w-2.5 rounded-sm ${colorOf(entry.key)}`} />

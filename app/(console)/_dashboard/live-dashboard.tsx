@@ -1,10 +1,12 @@
 "use client";
 
 import type { ReactNode } from "react";
+
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
+
 import { ClusterSection } from "./cluster-section";
 import { GpuHoursPanel } from "./gpu-hours-panel";
 import type { DashboardSnapshot } from "./types";
@@ -47,11 +49,15 @@ function ClusterOverview({ view }: { view: DashboardSnapshot }) {
               <Td className="text-right tabular-nums">{figure(cluster.runningPods)}</Td>
               <Td className="text-right tabular-nums">{figure(cluster.pendingPods)}</Td>
               <Td className="text-right tabular-nums">{figure(cluster.failedLastHour)}</Td>
-              <Td className="text-right tabular-nums">{figure(`${cluster.gpu.requested} / ${cluster.gpu.allocatable}`)}</Td>
+              <Td className="text-right tabular-nums">
+                {figure(`${cluster.gpu.requested} / ${cluster.gpu.allocatable}`)}
+              </Td>
               <Td className="text-right tabular-nums">{figure(quotaCounts(cluster).warnings)}</Td>
               <Td>
                 {cluster.stale ? (
-                  <Badge tone="amber">stale{cluster.staleSince ? ` since ${formatDateTime(cluster.staleSince)}` : ""}</Badge>
+                  <Badge tone="amber">
+                    stale{cluster.staleSince ? ` since ${formatDateTime(cluster.staleSince)}` : ""}
+                  </Badge>
                 ) : cluster.synced ? (
                   <Badge tone="green">current</Badge>
                 ) : (
@@ -79,12 +85,21 @@ export function LiveDashboard({ initial }: { initial: DashboardSnapshot }) {
         <span>Figures as of {formatDateTime(data.generatedAt)}</span>
       </div>
       {data.clusters.length === 0 ? (
-        <EmptyState title="No cluster to show">No cluster is attached, or none you may see. Once one is, this page shows what runs on it, its GPUs and its quotas.</EmptyState>
+        <EmptyState title="No cluster to show">
+          No cluster is attached, or none you may see. Once one is, this page shows what runs on it, its GPUs and its
+          quotas.
+        </EmptyState>
       ) : (
         <>
           {data.clusters.length > 1 && <ClusterOverview view={data} />}
           {data.clusters.map((cluster) => (
-            <ClusterSection key={cluster.id} cluster={cluster} utilization={<UtilizationBlock clusterId={cluster.id} cluster={cluster.name} prometheus={cluster.prometheus} />} />
+            <ClusterSection
+              key={cluster.id}
+              cluster={cluster}
+              utilization={
+                <UtilizationBlock clusterId={cluster.id} cluster={cluster.name} prometheus={cluster.prometheus} />
+              }
+            />
           ))}
         </>
       )}

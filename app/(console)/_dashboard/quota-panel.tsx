@@ -2,12 +2,14 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { QUOTA_WARNING_RATIO, type QuotaView } from "@/lib/dashboard/aggregate";
+
 import { Meter } from "./meter";
-import { QUOTA_LIMIT, quotaCounts, readableQuantity } from "./view-model";
 import type { ClusterDashboard } from "./types";
+import { QUOTA_LIMIT, quotaCounts, readableQuantity } from "./view-model";
 
 function QuotaItem({ cluster, quota }: { cluster: string; quota: QuotaView }) {
   const resources = [...quota.resources].sort((a, b) => b.ratio - a.ratio || a.resource.localeCompare(b.resource));
@@ -18,8 +20,12 @@ function QuotaItem({ cluster, quota }: { cluster: string; quota: QuotaView }) {
           {quota.namespace}/{quota.name}
         </span>
         {quota.warning && <Badge tone="amber">≥ {Math.round(QUOTA_WARNING_RATIO * 100)} % used</Badge>}
-        <span className="text-xs text-slate-500">{quota.policy ? `policy ${quota.policy}` : "not from a namespace policy"}</span>
-        {quota.projects.length > 0 && <span className="text-xs text-slate-500">· used by {quota.projects.join(", ")}</span>}
+        <span className="text-xs text-slate-500">
+          {quota.policy ? `policy ${quota.policy}` : "not from a namespace policy"}
+        </span>
+        {quota.projects.length > 0 && (
+          <span className="text-xs text-slate-500">· used by {quota.projects.join(", ")}</span>
+        )}
       </div>
       <ul className="space-y-1">
         {resources.map((resource) => (
@@ -51,7 +57,9 @@ const QUOTA_PAGE = 100;
 
 async function fetchQuotaPage(cluster: string, cursor: string | null): Promise<QuotaPage> {
   const query = new URLSearchParams({ limit: String(QUOTA_PAGE), ...(cursor ? { cursor } : {}) });
-  const response = await fetch(`/api/v1/dashboard/clusters/${encodeURIComponent(cluster)}/quotas?${query}`, { cache: "no-store" });
+  const response = await fetch(`/api/v1/dashboard/clusters/${encodeURIComponent(cluster)}/quotas?${query}`, {
+    cache: "no-store",
+  });
   if (!response.ok) throw new Error(`The quotas could not be read (HTTP ${response.status})`);
   return (await response.json()) as QuotaPage;
 }
@@ -60,7 +68,15 @@ async function fetchQuotaPage(cluster: string, cursor: string | null): Promise<Q
  * The quotas past the most pressed ones the section carries, read a page at a time when asked
  * for: as of that moment, while the ones above stay live.
  */
-function MoreQuotas({ cluster, shown, hidden }: { cluster: ClusterDashboard; shown: readonly QuotaView[]; hidden: number }) {
+function MoreQuotas({
+  cluster,
+  shown,
+  hidden,
+}: {
+  cluster: ClusterDashboard;
+  shown: readonly QuotaView[];
+  hidden: number;
+}) {
   const [open, setOpen] = useState(false);
   const pages = useInfiniteQuery({
     queryKey: ["dashboard-quotas", cluster.id],
@@ -79,7 +95,9 @@ function MoreQuotas({ cluster, shown, hidden }: { cluster: ClusterDashboard; sho
     );
   }
   const live = new Set(shown.map((quota) => `${quota.namespace}/${quota.name}`));
-  const rest = (pages.data?.pages ?? []).flatMap((page) => page.items).filter((quota) => !live.has(`${quota.namespace}/${quota.name}`));
+  const rest = (pages.data?.pages ?? [])
+    .flatMap((page) => page.items)
+    .filter((quota) => !live.has(`${quota.namespace}/${quota.name}`));
   return (
     <div className="space-y-2">
       {pages.isError && <p className="text-sm text-red-700">{pages.error.message}</p>}
@@ -93,7 +111,12 @@ function MoreQuotas({ cluster, shown, hidden }: { cluster: ClusterDashboard; sho
       )}
       <div className="flex gap-2">
         {pages.hasNextPage && (
-          <Button variant="secondary" size="sm" disabled={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+          <Button
+            variant="secondary"
+            size="sm"
+            disabled={pages.isFetchingNextPage}
+            onClick={() => void pages.fetchNextPage()}
+          >
             Show more
           </Button>
         )}
@@ -114,7 +137,8 @@ export function QuotaPanel({ cluster }: { cluster: ClusterDashboard }) {
     <div className="space-y-2">
       {warnings > 0 && (
         <p className="text-xs font-medium text-amber-800">
-          {warnings} quota{warnings === 1 ? " is" : "s are"} at {Math.round(QUOTA_WARNING_RATIO * 100)} % or more of a limit.
+          {warnings} quota{warnings === 1 ? " is" : "s are"} at {Math.round(QUOTA_WARNING_RATIO * 100)} % or more of a
+          limit.
         </p>
       )}
       <ul aria-label={`${cluster.name} quotas`} className="grid gap-2 xl:grid-cols-2">

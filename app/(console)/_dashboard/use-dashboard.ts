@@ -2,7 +2,9 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { useEventSource } from "@/components/live/use-event-source";
+
 import { applyDashboardEvent } from "./dashboard-stream";
 import type { DashboardSnapshot } from "./types";
 
@@ -28,7 +30,11 @@ export function useDashboard(initial: DashboardSnapshot): { data: DashboardSnaps
   });
 
   const apply = (name: string) => (data: unknown) => {
-    const next = applyDashboardEvent(queryClient.getQueryData<DashboardSnapshot>(DASHBOARD_QUERY_KEY), name, data as string);
+    const next = applyDashboardEvent(
+      queryClient.getQueryData<DashboardSnapshot>(DASHBOARD_QUERY_KEY),
+      name,
+      data as string,
+    );
     // A patch that does not fit the copy held here: a new stream starts with a snapshot.
     if (next === "resync") source.reopen();
     else queryClient.setQueryData(DASHBOARD_QUERY_KEY, next);

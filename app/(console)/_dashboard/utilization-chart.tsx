@@ -1,13 +1,17 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import dynamic from "next/dynamic";
+import Link from "next/link";
+
 import { SubHeading } from "./gpu-panel";
 import { clusterSettingsHref, podHref } from "./links";
 import type { UtilizationView } from "./types";
 
-const UtilizationArea = dynamic(() => import("./charts").then((charts) => charts.UtilizationArea), { ssr: false, loading: () => <p className="text-xs text-slate-500">Drawing the chart…</p> });
+const UtilizationArea = dynamic(() => import("./charts").then((charts) => charts.UtilizationArea), {
+  ssr: false,
+  loading: () => <p className="text-xs text-slate-500">Drawing the chart…</p>,
+});
 
 /**
  * Prometheus has no watch: this is the one part of the dashboard the browser refreshes on an
@@ -20,12 +24,22 @@ const POD_ROWS = 8;
 const timeOfDay = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 
 async function fetchUtilization(cluster: string): Promise<UtilizationView> {
-  const response = await fetch(`/api/v1/dashboard/gpu-utilization?cluster=${encodeURIComponent(cluster)}`, { headers: { Accept: "application/json" } });
+  const response = await fetch(`/api/v1/dashboard/gpu-utilization?cluster=${encodeURIComponent(cluster)}`, {
+    headers: { Accept: "application/json" },
+  });
   if (!response.ok) throw new Error(`Berth answered ${response.status}`);
   return (await response.json()) as UtilizationView;
 }
 
-export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId: number; cluster: string; prometheus: boolean }) {
+export function UtilizationBlock({
+  clusterId,
+  cluster,
+  prometheus,
+}: {
+  clusterId: number;
+  cluster: string;
+  prometheus: boolean;
+}) {
   const { data, error, isPending } = useQuery({
     queryKey: ["dashboard", "utilization", cluster],
     queryFn: () => fetchUtilization(cluster),
@@ -72,7 +86,11 @@ export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId
   return (
     <div role="group" aria-label={`${cluster} GPU utilization`} className="space-y-2">
       {heading}
-      <div className="h-40" role="img" aria-label={`Average utilization of ${cluster}'s allocated GPUs over the last hour`}>
+      <div
+        className="h-40"
+        role="img"
+        aria-label={`Average utilization of ${cluster}'s allocated GPUs over the last hour`}
+      >
         <UtilizationArea points={points} />
       </div>
       {data.gpusHeld > 0 && (
@@ -81,10 +99,14 @@ export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId
         </p>
       )}
       {data.projects.length > 0 && (
-        <ul aria-label={`${cluster} GPU utilization by project`} className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
+        <ul
+          aria-label={`${cluster} GPU utilization by project`}
+          className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600"
+        >
           {data.projects.map((project) => (
             <li key={project.project}>
-              <span className="font-medium text-slate-800">{project.project}</span> {project.utilization.toFixed(0)} % of {project.gpus} GPU{project.gpus === 1 ? "" : "s"}
+              <span className="font-medium text-slate-800">{project.project}</span> {project.utilization.toFixed(0)} %
+              of {project.gpus} GPU{project.gpus === 1 ? "" : "s"}
             </li>
           ))}
         </ul>
@@ -113,7 +135,10 @@ export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId
                   <td className="py-1 text-right tabular-nums">
                     {pod.gpus}
                     {pod.sharedGpus > 0 && (
-                      <span className="ml-1 text-slate-500" title="Time-sliced with other pods: utilization is the whole device's">
+                      <span
+                        className="ml-1 text-slate-500"
+                        title="Time-sliced with other pods: utilization is the whole device's"
+                      >
                         ({pod.sharedGpus} shared)
                       </span>
                     )}
@@ -125,7 +150,9 @@ export function UtilizationBlock({ clusterId, cluster, prometheus }: { clusterId
           </tbody>
         </table>
       )}
-      {data.pods.length > POD_ROWS && <p className="text-xs text-slate-500">and {data.pods.length - POD_ROWS} more pods holding GPUs</p>}
+      {data.pods.length > POD_ROWS && (
+        <p className="text-xs text-slate-500">and {data.pods.length - POD_ROWS} more pods holding GPUs</p>
+      )}
       {data.idle.length > 0 && (
         <ul aria-label={`${cluster} idle GPUs`} className="space-y-1 text-xs">
           {data.idle.map((pod) => (

@@ -1,17 +1,55 @@
 import { describe, expect, it } from "vitest";
+
 import { NOT_FROM_BERTH, type GpuNode } from "@/lib/dashboard/aggregate";
+
 import { podHref } from "./links";
 import type { ClusterDashboard } from "./types";
-import { QUOTA_LIMIT, capRows, forFirstPaint, nodeSlots, nodesToDraw, orderBreakdown, quotaCounts, readableQuantity } from "./view-model";
+import {
+  capRows,
+  forFirstPaint,
+  nodeSlots,
+  nodesToDraw,
+  orderBreakdown,
+  QUOTA_LIMIT,
+  quotaCounts,
+  readableQuantity,
+} from "./view-model";
 
 const row = (key: string, running: number, pending = 0, gpus = 0) => ({ key, running, pending, gpus });
-const holder = (name: string, gpus: number) => ({ namespace: "ml", name, run: null, project: "vision", user: "ana", gpus });
-const node = (name: string, allocatable: number, pods: ReturnType<typeof holder>[]): GpuNode => ({ node: name, allocatable, requested: pods.reduce((sum, pod) => sum + pod.gpus, 0), pods });
+const holder = (name: string, gpus: number) => ({
+  namespace: "ml",
+  name,
+  run: null,
+  project: "vision",
+  user: "ana",
+  gpus,
+});
+const node = (name: string, allocatable: number, pods: ReturnType<typeof holder>[]): GpuNode => ({
+  node: name,
+  allocatable,
+  requested: pods.reduce((sum, pod) => sum + pod.gpus, 0),
+  pods,
+});
 
 describe("dashboard view model", () => {
   it("cuts each cluster's quotas for the first paint and keeps their counts", () => {
-    const quota = (index: number) => ({ namespace: `ns-${index}`, name: "q", hard: {}, used: {}, pressure: 1 - index / 100, pressureResource: "pods", warning: index < 3, policy: null, projects: [], resources: [] });
-    const cluster = { id: 1, name: "big", quotas: Array.from({ length: 40 }, (_, index) => quota(index)) } as unknown as ClusterDashboard;
+    const quota = (index: number) => ({
+      namespace: `ns-${index}`,
+      name: "q",
+      hard: {},
+      used: {},
+      pressure: 1 - index / 100,
+      pressureResource: "pods",
+      warning: index < 3,
+      policy: null,
+      projects: [],
+      resources: [],
+    });
+    const cluster = {
+      id: 1,
+      name: "big",
+      quotas: Array.from({ length: 40 }, (_, index) => quota(index)),
+    } as unknown as ClusterDashboard;
     const [painted] = forFirstPaint({ clusters: [cluster], generatedAt: "2026-12-05T00:00:00Z" }).clusters;
     expect(painted.quotas).toEqual(cluster.quotas.slice(0, QUOTA_LIMIT));
     expect(quotaCounts(painted)).toEqual({ count: 40, warnings: 3 });
@@ -37,7 +75,12 @@ describe("dashboard view model", () => {
   });
 
   it("draws the busiest nodes when there are more than fit", () => {
-    const nodes = [node("n1", 4, []), node("n2", 4, [holder("a", 3)]), node("n3", 4, [holder("b", 1)]), node("n0", 4, [holder("c", 1)])];
+    const nodes = [
+      node("n1", 4, []),
+      node("n2", 4, [holder("a", 3)]),
+      node("n3", 4, [holder("b", 1)]),
+      node("n0", 4, [holder("c", 1)]),
+    ];
     expect(nodesToDraw(nodes, 10).map((n) => n.node)).toEqual(["n0", "n1", "n2", "n3"]);
     expect(nodesToDraw(nodes, 3).map((n) => n.node)).toEqual(["n0", "n2", "n3"]);
   });
@@ -49,7 +92,9 @@ describe("dashboard view model", () => {
 
   it("drills down to the run when the pod has one, else to the cluster's pod page", () => {
     expect(podHref(3, { namespace: "ml", name: "p-0", run: "r_abc", project: null, user: null })).toBe("/runs/r_abc");
-    expect(podHref(3, { namespace: "kube-system", name: "dns", run: null, project: null, user: null })).toBe("/clusters/3/pods/kube-system/dns");
+    expect(podHref(3, { namespace: "kube-system", name: "dns", run: null, project: null, user: null })).toBe(
+      "/clusters/3/pods/kube-system/dns",
+    );
   });
 
   it("writes quota amounts for reading: memory in Gi/Mi, CPU in cores, counts as given", () => {

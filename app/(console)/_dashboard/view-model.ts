@@ -1,6 +1,7 @@
 import { isQuantity, parseQuantity, toNumber } from "@berth/quantity";
 import { NOT_FROM_BERTH, type BreakdownRow, type GpuHolder, type GpuNode } from "@/lib/dashboard/aggregate";
 import { DASHBOARD_QUOTA_LIMIT } from "@/lib/dashboard/quota-page";
+
 import type { ClusterDashboard, DashboardSnapshot } from "./types";
 
 /** Quotas a cluster's section shows in full (the API's sections carry as many); the calmer rest on demand. */
@@ -27,20 +28,39 @@ export function forFirstPaint(snapshot: DashboardSnapshot): DashboardSnapshot {
 /** How many quotas a cluster has and how many are at the warning ratio, whether its section is cut or whole. */
 export function quotaCounts(cluster: ClusterDashboard): { count: number; warnings: number } {
   const cut = cluster as FirstPaintCluster;
-  return { count: cut.quotaCount ?? cluster.quotas.length, warnings: cut.quotaWarnings ?? cluster.quotas.filter((quota) => quota.warning).length };
+  return {
+    count: cut.quotaCount ?? cluster.quotas.length,
+    warnings: cut.quotaWarnings ?? cluster.quotas.filter((quota) => quota.warning).length,
+  };
 }
 
 /** Busiest groups first; "not from Berth" last so Berth's own work reads first. */
 export function orderBreakdown(rows: readonly BreakdownRow[]): BreakdownRow[] {
-  return [...rows].sort((a, b) => Number(a.key === NOT_FROM_BERTH) - Number(b.key === NOT_FROM_BERTH) || b.running + b.pending - (a.running + a.pending) || a.key.localeCompare(b.key));
+  return [...rows].sort(
+    (a, b) =>
+      Number(a.key === NOT_FROM_BERTH) - Number(b.key === NOT_FROM_BERTH) ||
+      b.running + b.pending - (a.running + a.pending) ||
+      a.key.localeCompare(b.key),
+  );
 }
 
 /** The first `limit` rows and the sum of the rest (null when nothing is left out). */
-export function capRows(rows: readonly BreakdownRow[], limit: number): { shown: BreakdownRow[]; rest: { count: number; running: number; pending: number; gpus: number } | null } {
+export function capRows(
+  rows: readonly BreakdownRow[],
+  limit: number,
+): { shown: BreakdownRow[]; rest: { count: number; running: number; pending: number; gpus: number } | null } {
   const hidden = rows.slice(limit);
   if (hidden.length === 0) return { shown: [...rows], rest: null };
   const sum = (pick: (row: BreakdownRow) => number) => hidden.reduce((total, row) => total + pick(row), 0);
-  return { shown: rows.slice(0, limit), rest: { count: hidden.length, running: sum((row) => row.running), pending: sum((row) => row.pending), gpus: sum((row) => row.gpus) } };
+  return {
+    shown: rows.slice(0, limit),
+    rest: {
+      count: hidden.length,
+      running: sum((row) => row.running),
+      pending: sum((row) => row.pending),
+      gpus: sum((row) => row.gpus),
+    },
+  };
 }
 
 /**
@@ -58,7 +78,10 @@ const naturalOrder = new Intl.Collator("en", { numeric: true }).compare;
 
 /** The nodes the map draws, in natural name order (gpu-2 before gpu-10): all when they fit, else the busiest `limit`. */
 export function nodesToDraw(nodes: readonly GpuNode[], limit: number): GpuNode[] {
-  const chosen = nodes.length <= limit ? [...nodes] : [...nodes].sort((a, b) => b.requested - a.requested || naturalOrder(a.node, b.node)).slice(0, limit);
+  const chosen =
+    nodes.length <= limit
+      ? [...nodes]
+      : [...nodes].sort((a, b) => b.requested - a.requested || naturalOrder(a.node, b.node)).slice(0, limit);
   return chosen.sort((a, b) => naturalOrder(a.node, b.node));
 }
 

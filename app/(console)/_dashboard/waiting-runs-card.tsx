@@ -1,4 +1,5 @@
 import Link from "next/link";
+
 import { RefreshOnRunChange } from "@/components/runs/refresh-on-run-change";
 import { WaitingRunsTable } from "@/components/runs/waiting-runs-table";
 import { Card } from "@/components/ui/card";

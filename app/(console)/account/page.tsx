@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -6,6 +7,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
 import { listTokens } from "@/lib/tokens/queries";
+
 import { CreateTokenForm, RevokeTokenButton } from "./_components/token-forms";
 
 export const metadata: Metadata = { title: "Your account" };
@@ -20,7 +22,10 @@ export default async function AccountPage() {
         description={`${actor.username} · ${actor.role}${actor.groups.length ? ` · groups: ${actor.groups.join(", ")}` : " · in no group"}`}
       />
       <div className="space-y-6">
-        <Card title="API tokens" description="Personal tokens for the REST API. They act as you, with your permissions.">
+        <Card
+          title="API tokens"
+          description="Personal tokens for the REST API. They act as you, with your permissions."
+        >
           {tokens.length === 0 ? (
             <p className="text-sm text-slate-500">You have no tokens.</p>
           ) : (
@@ -45,9 +50,13 @@ export default async function AccountPage() {
                       <code className="text-xs">{token.prefix}…</code>
                     </Td>
                     <Td className="whitespace-nowrap">{formatDateTime(token.createdAt)}</Td>
-                    <Td className="whitespace-nowrap">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "never"}</Td>
+                    <Td className="whitespace-nowrap">
+                      {token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "never"}
+                    </Td>
                     <Td>{token.revokedAt ? <Badge tone="red">revoked</Badge> : <Badge tone="green">active</Badge>}</Td>
-                    <Td className="text-right">{!token.revokedAt && <RevokeTokenButton id={token.id} name={token.name} />}</Td>
+                    <Td className="text-right">
+                      {!token.revokedAt && <RevokeTokenButton id={token.id} name={token.name} />}
+                    </Td>
                   </tr>
                 ))}
               </tbody>

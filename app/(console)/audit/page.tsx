@@ -1,20 +1,29 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { listAuditEvents, auditObjectTypes } from "@/lib/audit/queries";
+import { auditObjectTypes, listAuditEvents } from "@/lib/audit/queries";
 import { auditQuerySchema } from "@/lib/audit/schema";
 import { requirePermission } from "@/lib/auth/session";
 import { listUsers } from "@/lib/users/queries";
 import { fieldErrorsFrom } from "@/lib/validation";
+
 import { AuditTable } from "./_components/audit-table";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 const PAGE_SIZE = 50;
-const FILTER_LABELS = { user: "User", objectType: "Object type", objectId: "Object", from: "From", to: "To", before: "Older than" };
+const FILTER_LABELS = {
+  user: "User",
+  objectType: "Object type",
+  objectId: "Object",
+  from: "From",
+  to: "To",
+  before: "Older than",
+};
 function FilterLabel({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
   return (
     <div>
@@ -28,20 +37,34 @@ function FilterLabel({ id, label, children }: { id: string; label: string; child
 
 const inputClasses = "mt-1 block rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm";
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePermission("audit.read");
   const raw = Object.fromEntries(
-    Object.entries(await searchParams).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== ""),
+    Object.entries(await searchParams).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "",
+    ),
   );
   const parsed = auditQuerySchema.safeParse({ ...raw, limit: PAGE_SIZE });
   const events = parsed.success ? listAuditEvents(parsed.data) : [];
   const errors = parsed.success ? {} : fieldErrorsFrom(parsed.error);
-  const older = events.length === PAGE_SIZE ? new URLSearchParams({ ...raw, before: String(events[events.length - 1].id) }) : null;
+  const older =
+    events.length === PAGE_SIZE ? new URLSearchParams({ ...raw, before: String(events[events.length - 1].id) }) : null;
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every change made in Berth, through the console or the API: who, when, what, and the values before and after (secrets redacted)." />
-      <form method="get" aria-label="Filter audit events" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <PageHeader
+        title="Audit log"
+        description="Every change made in Berth, through the console or the API: who, when, what, and the values before and after (secrets redacted)."
+      />
+      <form
+        method="get"
+        aria-label="Filter audit events"
+        className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      >
         <FilterLabel id="audit-user" label="User">
           <select id="audit-user" name="user" defaultValue={raw.user ?? ""} className={inputClasses}>
             <option value="">Anyone</option>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -8,6 +9,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listClustersWithNodes } from "@/lib/clusters/detail";
 import { can } from "@/lib/permissions";
+
 import { ClusterStatusBadge } from "./_components/status-badge";
 
 export const metadata: Metadata = { title: "Clusters" };
@@ -22,7 +24,11 @@ export default async function ClustersPage() {
   ) : undefined;
   return (
     <>
-      <PageHeader title="Clusters" description="Where work runs: attached Kubernetes clusters, their nodes, capacity and health." actions={attach} />
+      <PageHeader
+        title="Clusters"
+        description="Where work runs: attached Kubernetes clusters, their nodes, capacity and health."
+        actions={attach}
+      />
       {clusters.length === 0 ? (
         <EmptyState title="No clusters yet" action={attach}>
           {attach
@@ -65,8 +71,20 @@ export default async function ClustersPage() {
                   {cluster.lastError && <p className="mt-1 max-w-xs text-xs text-red-700">{cluster.lastError}</p>}
                 </Td>
                 <Td>{cluster.kubernetesVersion ?? <span className="text-slate-400">—</span>}</Td>
-                <Td>{nodes ? `${nodes.filter((node) => node.ready).length}/${nodes.length} ready` : <span className="text-slate-400">—</span>}</Td>
-                <Td>{nodes ? nodes.reduce((sum, node) => sum + Number(node.allocatable["nvidia.com/gpu"] ?? 0), 0) : <span className="text-slate-400">—</span>}</Td>
+                <Td>
+                  {nodes ? (
+                    `${nodes.filter((node) => node.ready).length}/${nodes.length} ready`
+                  ) : (
+                    <span className="text-slate-400">—</span>
+                  )}
+                </Td>
+                <Td>
+                  {nodes ? (
+                    nodes.reduce((sum, node) => sum + Number(node.allocatable["nvidia.com/gpu"] ?? 0), 0)
+                  ) : (
+                    <span className="text-slate-400">—</span>
+                  )}
+                </Td>
                 <Td className="font-mono text-xs">{cluster.server}</Td>
               </tr>
             ))}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -10,9 +11,10 @@ import { requirePermission } from "@/lib/auth/session";
 import { listCodeEnvs } from "@/lib/code-envs/queries";
 import type { BuildFor } from "@/lib/code-envs/schema";
 import { can } from "@/lib/permissions";
-import { importCodeEnvAction, rebuildStaleCodeEnvsAction } from "./actions";
+
 import { BuildButton, RefreshWhileBuilding } from "./_components/code-env-buttons";
 import { ImageCounts } from "./_components/image-status";
+import { importCodeEnvAction, rebuildStaleCodeEnvsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Code environments" };
 
@@ -32,7 +34,9 @@ export default async function CodeEnvsPage() {
         actions={
           manage ? (
             <>
-              {outdated && <BuildButton label="Rebuild all stale" variant="secondary" action={rebuildStaleCodeEnvsAction} />}
+              {outdated && (
+                <BuildButton label="Rebuild all stale" variant="secondary" action={rebuildStaleCodeEnvsAction} />
+              )}
               <Link href="/code-envs/new" className={buttonClasses("primary")}>
                 New code env
               </Link>
@@ -43,7 +47,9 @@ export default async function CodeEnvsPage() {
       <RefreshWhileBuilding active={building} />
       <div className="space-y-6">
         {envs.length === 0 ? (
-          <EmptyState title="No code environments yet">{manage ? "Create one, or import a YAML document below." : "An administrator defines them."}</EmptyState>
+          <EmptyState title="No code environments yet">
+            {manage ? "Create one, or import a YAML document below." : "An administrator defines them."}
+          </EmptyState>
         ) : (
           <Table label="Code environments">
             <thead>
@@ -59,12 +65,17 @@ export default async function CodeEnvsPage() {
               {envs.map((env) => (
                 <tr key={env.id}>
                   <Td>
-                    <Link href={`/code-envs/${encodeURIComponent(env.name)}`} className="font-medium text-brand-600 hover:underline">
+                    <Link
+                      href={`/code-envs/${encodeURIComponent(env.name)}`}
+                      className="font-medium text-brand-600 hover:underline"
+                    >
                       {env.name}
                     </Link>
                     {env.description && <p className="text-xs text-slate-500">{env.description}</p>}
                   </Td>
-                  <Td>{env.language === "python" ? `Python${env.pythonVersion ? ` ${env.pythonVersion}` : ""}` : "R"}</Td>
+                  <Td>
+                    {env.language === "python" ? `Python${env.pythonVersion ? ` ${env.pythonVersion}` : ""}` : "R"}
+                  </Td>
                   <Td>{env.packages.length}</Td>
                   <Td className="text-xs">
                     <p>Execution: {targetText(env.buildFor.executionConfigs)}</p>
@@ -79,7 +90,10 @@ export default async function CodeEnvsPage() {
           </Table>
         )}
         {manage && (
-          <Card title="Import YAML" description="A CodeEnv document (as exported from a code env's page) creates the code env, or saves a new version of the one with its name.">
+          <Card
+            title="Import YAML"
+            description="A CodeEnv document (as exported from a code env's page) creates the code env, or saves a new version of the one with its name."
+          >
             <YamlImportForm action={importCodeEnvAction} successMessage="Code env imported." />
           </Card>
         )}

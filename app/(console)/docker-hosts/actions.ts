@@ -1,9 +1,15 @@
 "use server";
 
 import { redirect } from "next/navigation";
+
 import type { FormState } from "@/components/ui/form";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
-import { createDockerHost, deleteDockerHost, setDockerHostGrants, updateDockerHost } from "@/lib/docker-hosts/mutations";
+import {
+  createDockerHost,
+  deleteDockerHost,
+  setDockerHostGrants,
+  updateDockerHost,
+} from "@/lib/docker-hosts/mutations";
 import { CLUSTER_LEVELS, type ClusterLevel } from "@/lib/permissions";
 
 const DOCKER_HOST_PAGES = ["/docker-hosts"];
@@ -35,7 +41,12 @@ export async function deleteDockerHostAction(dockerHost: number) {
 export async function setDockerHostGrantsAction(_previous: FormState, formData: FormData) {
   const grants: { group: string; level: ClusterLevel }[] = [];
   for (const [key, value] of formData.entries()) {
-    if (key.startsWith("level:") && CLUSTER_LEVELS.includes(value as ClusterLevel)) grants.push({ group: key.slice("level:".length), level: value as ClusterLevel });
+    if (key.startsWith("level:") && CLUSTER_LEVELS.includes(value as ClusterLevel))
+      grants.push({ group: key.slice("level:".length), level: value as ClusterLevel });
   }
-  return runServerAction(setDockerHostGrants, { dockerHost: String(formData.get("dockerHost") ?? ""), grants, everyone: formData.get("everyone") === "on" }, DOCKER_HOST_PAGES);
+  return runServerAction(
+    setDockerHostGrants,
+    { dockerHost: String(formData.get("dockerHost") ?? ""), grants, everyone: formData.get("everyone") === "on" },
+    DOCKER_HOST_PAGES,
+  );
 }

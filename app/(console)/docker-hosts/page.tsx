@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { none } from "@/components/ui/facts";
@@ -8,6 +9,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listReadableDockerHostsWithStatus } from "@/lib/docker-hosts/reads";
 import { can } from "@/lib/permissions";
+
 import { EngineStatusBadge, formatMemory } from "./_components/engine-status";
 
 export const metadata: Metadata = { title: "Docker hosts" };
@@ -22,10 +24,16 @@ export default async function DockerHostsPage() {
   ) : undefined;
   return (
     <>
-      <PageHeader title="Docker hosts" description="Container engines runs can use instead of a cluster: their version, capacity and running containers, read live." actions={attach} />
+      <PageHeader
+        title="Docker hosts"
+        description="Container engines runs can use instead of a cluster: their version, capacity and running containers, read live."
+        actions={attach}
+      />
       {hosts.length === 0 ? (
         <EmptyState title="No Docker hosts yet" action={attach}>
-          {attach ? "Attach one by its Docker API endpoint: a unix socket on this host, or tcp:// with a TLS client certificate." : "Docker hosts appear here once one of your groups is granted use, operate or manage on them."}
+          {attach
+            ? "Attach one by its Docker API endpoint: a unix socket on this host, or tcp:// with a TLS client certificate."
+            : "Docker hosts appear here once one of your groups is granted use, operate or manage on them."}
         </EmptyState>
       ) : (
         <Table label="Docker hosts">

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { UsableBy } from "@/components/objects/usable-by";
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
 import { Badge } from "@/components/ui/badge";
@@ -11,8 +12,9 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listExecutionConfigs } from "@/lib/execution-configs/queries";
 import type { ExecutionConfigView } from "@/lib/execution-configs/schema";
-import { can } from "@/lib/permissions";
 import { startingPoints } from "@/lib/execution-configs/starting-points";
+import { can } from "@/lib/permissions";
+
 import { importExecutionConfigAction } from "./actions";
 
 export const metadata: Metadata = { title: "Execution configs" };
@@ -53,7 +55,9 @@ export default async function ExecutionConfigsPage() {
       <div className="space-y-6">
         {configs.length === 0 ? (
           <EmptyState title={manage ? "No execution configs yet" : "No execution config you may use"}>
-            {manage ? "Create one, or import a YAML document exported from another Berth." : "Ask an administrator to let one of your groups use a config."}
+            {manage
+              ? "Create one, or import a YAML document exported from another Berth."
+              : "Ask an administrator to let one of your groups use a config."}
           </EmptyState>
         ) : (
           <Table label="Execution configs">
@@ -70,7 +74,10 @@ export default async function ExecutionConfigsPage() {
               {configs.map((config) => (
                 <tr key={config.id}>
                   <Td>
-                    <Link href={`/execution-configs/${encodeURIComponent(config.name)}`} className="whitespace-nowrap font-medium text-brand-600 hover:underline">
+                    <Link
+                      href={`/execution-configs/${encodeURIComponent(config.name)}`}
+                      className="whitespace-nowrap font-medium text-brand-600 hover:underline"
+                    >
                       {config.name}
                     </Link>
                     {config.id === seeded && (
@@ -102,7 +109,10 @@ export default async function ExecutionConfigsPage() {
           </Table>
         )}
         {manage && (
-          <Card title="Import YAML" description="A document exported from an execution config (kind: ExecutionConfig). An existing config of that name gets it as its next version.">
+          <Card
+            title="Import YAML"
+            description="A document exported from an execution config (kind: ExecutionConfig). An existing config of that name gets it as its next version."
+          >
             <YamlImportForm action={importExecutionConfigAction} label="Import execution config" />
           </Card>
         )}

@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+
 import { formAction } from "@/lib/actions/form-action";
 import { runServerAction } from "@/lib/actions/server-action";
 import { addGroupMember, createGroup, deleteGroup, removeGroupMember, updateGroup } from "@/lib/groups/mutations";

@@ -1,23 +1,38 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
-import { buildSettingsView, IMAGE_BUILD_KINDS, IMAGE_BUILD_STATUSES, listBuilds, parseBuildFilters, toBuildView } from "@/lib/images/builds";
+import {
+  buildSettingsView,
+  IMAGE_BUILD_KINDS,
+  IMAGE_BUILD_STATUSES,
+  listBuilds,
+  parseBuildFilters,
+  toBuildView,
+} from "@/lib/images/builds";
 import { formatDuration } from "@/lib/images/revision";
+
 import { BuildStatusBadge } from "../images/_components/build-status";
 
 export const metadata: Metadata = { title: "Image builds" };
 
 const selectClasses = "block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm";
 
-export default async function ImageBuildsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ImageBuildsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   await requirePermission("images.read");
   const query = await searchParams;
-  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const params = new URLSearchParams(
+    Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
   const parsed = parseBuildFilters(params);
   const filters = "fieldErrors" in parsed ? {} : parsed;
   const builds = listBuilds(filters).map((build) => toBuildView(build));
@@ -58,7 +73,12 @@ export default async function ImageBuildsPage({ searchParams }: { searchParams: 
           </label>
           <label className="text-sm text-slate-700">
             Image
-            <input name="image" defaultValue={filters.image ?? ""} placeholder="part of the image name" className={selectClasses} />
+            <input
+              name="image"
+              defaultValue={filters.image ?? ""}
+              placeholder="part of the image name"
+              className={selectClasses}
+            />
           </label>
           <button type="submit" className={buttonClasses("secondary")}>
             Filter
@@ -92,7 +112,9 @@ export default async function ImageBuildsPage({ searchParams }: { searchParams: 
                     <BuildStatusBadge status={build.status} />
                   </Td>
                   <Td className="text-sm">
-                    {build.kind === "code-env" ? `code env ${build.codeEnv ?? "(deleted)"}` : `base image ${build.baseImage ?? "(deleted)"}`}
+                    {build.kind === "code-env"
+                      ? `code env ${build.codeEnv ?? "(deleted)"}`
+                      : `base image ${build.baseImage ?? "(deleted)"}`}
                   </Td>
                   <Td className="font-mono text-xs">{build.image}</Td>
                   <Td>{build.cluster ?? "—"}</Td>

@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+
 import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { formAction } from "@/lib/actions/form-action";
@@ -27,13 +28,21 @@ const readBaseImageForm = (formData: FormData) => formToBaseImageInput(formInput
 const onFormFields = (errors: FieldErrors) => foldFieldErrors(errors, BASE_IMAGE_FORM_FIELDS);
 const baseImagePage = (baseImage: { name: string }) => `/images/${encodeURIComponent(baseImage.name)}`;
 
-export const createBaseImageAction = formAction(createBaseImage, { revalidate: PAGES, read: readBaseImageForm, fieldErrors: onFormFields, redirectTo: baseImagePage });
+export const createBaseImageAction = formAction(createBaseImage, {
+  revalidate: PAGES,
+  read: readBaseImageForm,
+  fieldErrors: onFormFields,
+  redirectTo: baseImagePage,
+});
 
 export const updateBaseImageAction = formAction(updateBaseImage, {
   revalidate: PAGES,
   read(formData) {
     const { input, fieldErrors } = readBaseImageForm(formData);
-    return { input: { ...input, baseImage: Number(formData.get("baseImage")), version: formData.get("version") ?? undefined }, fieldErrors };
+    return {
+      input: { ...input, baseImage: Number(formData.get("baseImage")), version: formData.get("version") ?? undefined },
+      fieldErrors,
+    };
   },
   readSchema: baseImageSchema,
   notInReadSchema: ["baseImage", "version"],
@@ -51,7 +60,10 @@ export async function restoreBaseImageAction(baseImage: number, auditEventId: nu
   return runServerAction(restoreBaseImage, { baseImage, auditEventId }, PAGES);
 }
 
-export const importBaseImageAction = formAction(importBaseImage, { revalidate: ["/images"], redirectTo: baseImagePage });
+export const importBaseImageAction = formAction(importBaseImage, {
+  revalidate: ["/images"],
+  redirectTo: baseImagePage,
+});
 
 /** Starts a build and opens its page, where the log streams. */
 export async function buildBaseImageAction(baseImage: number): Promise<ObjectActionResult> {
@@ -64,10 +76,23 @@ export async function markBuildCurrentAction(baseImage: number, build: number): 
   return runServerAction(markBuildCurrent, { baseImage, build }, PAGES);
 }
 
-export async function setRegistryCredentialsAction(baseImage: number, _previous: unknown, formData: FormData): Promise<ObjectActionResult> {
+export async function setRegistryCredentialsAction(
+  baseImage: number,
+  _previous: unknown,
+  formData: FormData,
+): Promise<ObjectActionResult> {
   const input = formInput(formData);
   // Only what the person typed goes on; the answer carries no credentials back.
-  const result = await runServerAction(setRegistryCredentials, { baseImage, username: input.username ?? "", password: input.password ?? "", dockerConfigJson: input.dockerConfigJson ?? "" }, PAGES);
+  const result = await runServerAction(
+    setRegistryCredentials,
+    {
+      baseImage,
+      username: input.username ?? "",
+      password: input.password ?? "",
+      dockerConfigJson: input.dockerConfigJson ?? "",
+    },
+    PAGES,
+  );
   return result.ok ? { ok: true } : result;
 }
 

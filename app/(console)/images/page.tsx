@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -9,8 +10,9 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listBaseImages } from "@/lib/images/queries";
 import { can } from "@/lib/permissions";
-import { importBaseImageAction } from "./actions";
+
 import { BuildStatusBadge, RevisionBadge } from "./_components/build-status";
+import { importBaseImageAction } from "./actions";
 
 export const metadata: Metadata = { title: "Base images" };
 
@@ -38,7 +40,11 @@ export default async function ImagesPage() {
       />
       <div className="space-y-6">
         {images.length === 0 ? (
-          <EmptyState title="No base images yet">{manage ? "Create one, or import a YAML document exported from another Berth." : "An administrator defines base images."}</EmptyState>
+          <EmptyState title="No base images yet">
+            {manage
+              ? "Create one, or import a YAML document exported from another Berth."
+              : "An administrator defines base images."}
+          </EmptyState>
         ) : (
           <Table label="Base images">
             <thead>
@@ -53,23 +59,37 @@ export default async function ImagesPage() {
               {images.map((image) => (
                 <tr key={image.id}>
                   <Td>
-                    <Link href={`/images/${encodeURIComponent(image.name)}`} className="whitespace-nowrap font-medium text-brand-600 hover:underline">
+                    <Link
+                      href={`/images/${encodeURIComponent(image.name)}`}
+                      className="whitespace-nowrap font-medium text-brand-600 hover:underline"
+                    >
                       {image.name}
                     </Link>
                     {image.description && <p className="text-xs text-slate-500">{image.description}</p>}
                   </Td>
                   <Td className="text-xs">
-                    {[`Python ${image.pythonVersions.join(", ") || "default"}`, image.r ? "R" : null, image.cuda ? `CUDA ${image.cuda.version}` : null].filter(Boolean).join(" · ")}
+                    {[
+                      `Python ${image.pythonVersions.join(", ") || "default"}`,
+                      image.r ? "R" : null,
+                      image.cuda ? `CUDA ${image.cuda.version}` : null,
+                    ]
+                      .filter(Boolean)
+                      .join(" · ")}
                   </Td>
                   <Td>
                     <div className="flex flex-col items-start gap-1">
                       <RevisionBadge state={image.revisionState} />
-                      {image.currentBuild && <span className="font-mono text-xs text-slate-600">{image.currentBuild.image}</span>}
+                      {image.currentBuild && (
+                        <span className="font-mono text-xs text-slate-600">{image.currentBuild.image}</span>
+                      )}
                     </div>
                   </Td>
                   <Td>
                     {image.latestBuild ? (
-                      <Link href={`/image-builds/${image.latestBuild.id}`} className="inline-flex items-center gap-2 text-sm text-brand-600 hover:underline">
+                      <Link
+                        href={`/image-builds/${image.latestBuild.id}`}
+                        className="inline-flex items-center gap-2 text-sm text-brand-600 hover:underline"
+                      >
                         #{image.latestBuild.id} <BuildStatusBadge status={image.latestBuild.status} />
                       </Link>
                     ) : (
@@ -82,7 +102,10 @@ export default async function ImagesPage() {
           </Table>
         )}
         {manage && (
-          <Card title="Import YAML" description="A document exported from a base image (kind: BaseImage). An existing base image of that name gets it as its next version. Registry credentials are never in it.">
+          <Card
+            title="Import YAML"
+            description="A document exported from a base image (kind: BaseImage). An existing base image of that name gets it as its next version. Registry credentials are never in it."
+          >
             <YamlImportForm action={importBaseImageAction} label="Import base image" />
           </Card>
         )}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -9,6 +10,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listPolicies } from "@/lib/namespace-policies/queries";
 import { can } from "@/lib/permissions";
+
 import { importPolicyAction } from "./actions";
 
 export const metadata: Metadata = { title: "Namespace policies" };
@@ -32,7 +34,9 @@ export default async function NamespacePoliciesPage() {
       />
       <div className="space-y-6">
         {policies.length === 0 ? (
-          <EmptyState title="No namespace policies yet">{manage ? "Create one, or import a YAML document below." : "An administrator has not defined any."}</EmptyState>
+          <EmptyState title="No namespace policies yet">
+            {manage ? "Create one, or import a YAML document below." : "An administrator has not defined any."}
+          </EmptyState>
         ) : (
           <Table label="Namespace policies">
             <thead>
@@ -49,7 +53,10 @@ export default async function NamespacePoliciesPage() {
                 <tr key={policy.id}>
                   <Td>{policy.priority}</Td>
                   <Td>
-                    <Link href={`/namespace-policies/${encodeURIComponent(policy.name)}`} className="font-medium text-brand-600 hover:underline">
+                    <Link
+                      href={`/namespace-policies/${encodeURIComponent(policy.name)}`}
+                      className="font-medium text-brand-600 hover:underline"
+                    >
                       {policy.name}
                     </Link>
                     {policy.description && <p className="text-xs text-slate-500">{policy.description}</p>}
@@ -64,14 +71,23 @@ export default async function NamespacePoliciesPage() {
                       <span className="text-slate-400">none</span>
                     )}
                   </Td>
-                  <Td className="text-xs">{policy.limitRange ? policy.limitRange.limits.map((item) => item.type).join(", ") : <span className="text-slate-400">none</span>}</Td>
+                  <Td className="text-xs">
+                    {policy.limitRange ? (
+                      policy.limitRange.limits.map((item) => item.type).join(", ")
+                    ) : (
+                      <span className="text-slate-400">none</span>
+                    )}
+                  </Td>
                 </tr>
               ))}
             </tbody>
           </Table>
         )}
         {manage && (
-          <Card title="Import YAML" description="A NamespacePolicy document (as exported from a policy's page) creates the policy, or saves a new version of the one with its name.">
+          <Card
+            title="Import YAML"
+            description="A NamespacePolicy document (as exported from a policy's page) creates the policy, or saves a new version of the one with its name."
+          >
             <YamlImportForm action={importPolicyAction} successMessage="Namespace policy imported." />
           </Card>
         )}

@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+
 import type { ObjectActionResult } from "@/components/objects/types";
 import { formAction } from "@/lib/actions/form-action";
 import { runServerAction } from "@/lib/actions/server-action";
@@ -18,7 +19,10 @@ import {
 
 const PROJECT_PAGES = ["/projects"];
 
-export const createProjectAction = formAction(createProject, { revalidate: PROJECT_PAGES, redirectTo: (project) => `/projects/${encodeURIComponent(project.key)}` });
+export const createProjectAction = formAction(createProject, {
+  revalidate: PROJECT_PAGES,
+  redirectTo: (project) => `/projects/${encodeURIComponent(project.key)}`,
+});
 
 export const updateProjectAction = formAction(updateProject, { revalidate: PROJECT_PAGES });
 

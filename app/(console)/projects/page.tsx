@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -10,8 +11,9 @@ import { requireActor } from "@/lib/auth/session";
 import { listGroups } from "@/lib/groups/queries";
 import { can } from "@/lib/permissions";
 import { listProjectsFor } from "@/lib/projects/queries";
-import { importProjectAction } from "./actions";
+
 import { CreateProjectForm } from "./_components/create-project-form";
+import { importProjectAction } from "./actions";
 
 export const metadata: Metadata = { title: "Projects" };
 
@@ -29,7 +31,9 @@ export default async function ProjectsPage() {
       />
       <div className="space-y-6">
         {projects.length === 0 ? (
-          <EmptyState title="No projects you can see">{create ? "Create one below." : "An administrator adds your groups to projects."}</EmptyState>
+          <EmptyState title="No projects you can see">
+            {create ? "Create one below." : "An administrator adds your groups to projects."}
+          </EmptyState>
         ) : (
           <Table label="Projects">
             <thead>
@@ -46,7 +50,10 @@ export default async function ProjectsPage() {
               {projects.map((project) => (
                 <tr key={project.id}>
                   <Td>
-                    <Link href={`/projects/${encodeURIComponent(project.key)}`} className="font-mono font-medium text-brand-600 hover:underline">
+                    <Link
+                      href={`/projects/${encodeURIComponent(project.key)}`}
+                      className="font-mono font-medium text-brand-600 hover:underline"
+                    >
                       {project.key}
                     </Link>
                   </Td>
@@ -55,7 +62,9 @@ export default async function ProjectsPage() {
                   <Td>{inherit(project.executionConfig)}</Td>
                   <Td>{inherit(project.cluster)}</Td>
                   <Td>
-                    <Badge tone={actor.role === "admin" ? "blue" : "gray"}>{actor.role === "admin" ? "Berth admin" : (actor.projectRoles?.[project.id] ?? "—")}</Badge>
+                    <Badge tone={actor.role === "admin" ? "blue" : "gray"}>
+                      {actor.role === "admin" ? "Berth admin" : (actor.projectRoles?.[project.id] ?? "—")}
+                    </Badge>
                   </Td>
                 </tr>
               ))}
@@ -67,7 +76,10 @@ export default async function ProjectsPage() {
             <Card title="New project">
               <CreateProjectForm groups={listGroups().map((group) => group.name)} />
             </Card>
-            <Card title="Import a project" description="A YAML document exported from a project page; an existing key is updated.">
+            <Card
+              title="Import a project"
+              description="A YAML document exported from a project page; an existing key is updated."
+            >
               <YamlImportForm action={importProjectAction} label="Import project" successMessage="Project imported." />
             </Card>
           </div>

@@ -8,14 +8,27 @@ import { abortRun } from "@/lib/runs/abort";
 import { submitRunFormSchema } from "@/lib/runs/schema";
 import { submitRun } from "@/lib/runs/submit";
 import { fieldErrorsFrom, type FieldErrors } from "@/lib/validation";
+
 import { simAnnotationsFromLines } from "./_components/run-form-input";
 
 const PAGES = ["/runs"];
-const FORM_FIELDS = ["project", "activity", "codeEnv", "command", "script", "env", "executionConfig", "sparkConfig", "cluster", "annotations"];
+const FORM_FIELDS = [
+  "project",
+  "activity",
+  "codeEnv",
+  "command",
+  "script",
+  "env",
+  "executionConfig",
+  "sparkConfig",
+  "cluster",
+  "annotations",
+];
 
 function merge(...lists: (FieldErrors | undefined)[]): FieldErrors {
   const merged: FieldErrors = {};
-  for (const list of lists) for (const [field, messages] of Object.entries(list ?? {})) merged[field] = [...(merged[field] ?? []), ...messages];
+  for (const list of lists)
+    for (const [field, messages] of Object.entries(list ?? {})) merged[field] = [...(merged[field] ?? []), ...messages];
   return merged;
 }
 
@@ -34,7 +47,13 @@ function readRunForm(formData: FormData) {
 }
 
 /** Submits the new-run form and opens the run's page. */
-export const submitRunAction = formAction(submitRun, { revalidate: PAGES, read: readRunForm, readSchema: submitRunFormSchema, fieldErrors: onFormFields, redirectTo: (run) => `/runs/${run.id}` });
+export const submitRunAction = formAction(submitRun, {
+  revalidate: PAGES,
+  read: readRunForm,
+  readSchema: submitRunFormSchema,
+  fieldErrors: onFormFields,
+  redirectTo: (run) => `/runs/${run.id}`,
+});
 
 /** Aborts a run from its page; the page follows the status change live. */
 export async function abortRunAction(id: string): Promise<ObjectActionResult> {

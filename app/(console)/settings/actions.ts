@@ -31,7 +31,10 @@ function readBuildSettingsForm(formData: FormData) {
   };
 }
 
-export const updateBuildSettingsAction = formAction(updateBuildSettings, { revalidate: ["/settings", "/image-builds"], read: readBuildSettingsForm });
+export const updateBuildSettingsAction = formAction(updateBuildSettings, {
+  revalidate: ["/settings", "/image-builds"],
+  read: readBuildSettingsForm,
+});
 
 /** "on"/"off" from the form as the booleans the schema takes; anything else as typed, so the schema names it. */
 function switchValue(value: unknown): unknown {
@@ -40,7 +43,15 @@ function switchValue(value: unknown): unknown {
 
 function readKubeconfigSwitches(formData: FormData) {
   const input = formInput(formData);
-  return { input: { allowKubeconfigExecPlugins: switchValue(input.allowKubeconfigExecPlugins), allowInsecureKubeconfigTls: switchValue(input.allowInsecureKubeconfigTls) } };
+  return {
+    input: {
+      allowKubeconfigExecPlugins: switchValue(input.allowKubeconfigExecPlugins),
+      allowInsecureKubeconfigTls: switchValue(input.allowInsecureKubeconfigTls),
+    },
+  };
 }
 
-export const updateKubeconfigSwitchesAction = formAction(updateSettings, { revalidate: ["/settings", "/clusters"], read: readKubeconfigSwitches });
+export const updateKubeconfigSwitchesAction = formAction(updateSettings, {
+  revalidate: ["/settings", "/clusters"],
+  read: readKubeconfigSwitches,
+});

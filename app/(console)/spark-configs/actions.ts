@@ -1,12 +1,19 @@
 "use server";
 
 import { redirect } from "next/navigation";
+
 import { foldFieldErrors } from "@/components/objects/fold-field-errors";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { formAction } from "@/lib/actions/form-action";
 import { formInput, runServerAction } from "@/lib/actions/server-action";
 import { SPARK_FORM_FIELDS, sparkConfigFormInput } from "@/lib/spark-configs/form";
-import { createSparkConfig, deleteSparkConfig, importSparkConfig, restoreSparkConfig, updateSparkConfig } from "@/lib/spark-configs/mutations";
+import {
+  createSparkConfig,
+  deleteSparkConfig,
+  importSparkConfig,
+  restoreSparkConfig,
+  updateSparkConfig,
+} from "@/lib/spark-configs/mutations";
 import { createSparkConfigSchema } from "@/lib/spark-configs/schema";
 import type { FieldErrors } from "@/lib/validation";
 

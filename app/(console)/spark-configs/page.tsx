@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { UsableBy } from "@/components/objects/usable-by";
 import { YamlImportForm } from "@/components/objects/yaml-import-form";
 import { Badge } from "@/components/ui/badge";
@@ -12,6 +13,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/permissions";
 import { sparkImage } from "@/lib/spark-configs/builders";
 import { listSparkConfigs } from "@/lib/spark-configs/queries";
+
 import { importSparkConfigAction } from "./actions";
 
 export const metadata: Metadata = { title: "Spark configs" };
@@ -35,7 +37,9 @@ export default async function SparkConfigsPage() {
       />
       <div className="space-y-6">
         {configs.length === 0 ? (
-          <EmptyState title="No Spark configs yet">{manage ? "Create one, or import a YAML document below." : "None you may use yet."}</EmptyState>
+          <EmptyState title="No Spark configs yet">
+            {manage ? "Create one, or import a YAML document below." : "None you may use yet."}
+          </EmptyState>
         ) : (
           <Table label="Spark configs">
             <thead>
@@ -52,7 +56,10 @@ export default async function SparkConfigsPage() {
               {configs.map((config) => (
                 <tr key={config.id}>
                   <Td>
-                    <Link href={`/spark-configs/${encodeURIComponent(config.name)}`} className="font-medium text-brand-600 hover:underline">
+                    <Link
+                      href={`/spark-configs/${encodeURIComponent(config.name)}`}
+                      className="font-medium text-brand-600 hover:underline"
+                    >
                       {config.name}
                     </Link>
                     {config.description && <p className="text-xs text-slate-500">{config.description}</p>}
@@ -66,10 +73,13 @@ export default async function SparkConfigsPage() {
                   <Td>
                     {config.managed.enabled ? (
                       <span className="flex items-center gap-2">
-                        <span className="font-mono text-xs">{config.managed.namespace}</span> <Badge tone="blue">managed</Badge>
+                        <span className="font-mono text-xs">{config.managed.namespace}</span>{" "}
+                        <Badge tone="blue">managed</Badge>
                       </span>
                     ) : (
-                      <span className="font-mono text-xs">{config.conf["spark.kubernetes.namespace"] ?? "default"}</span>
+                      <span className="font-mono text-xs">
+                        {config.conf["spark.kubernetes.namespace"] ?? "default"}
+                      </span>
                     )}
                   </Td>
                   <Td>{config.cluster ?? <span className="text-slate-400">default</span>}</Td>
@@ -82,7 +92,10 @@ export default async function SparkConfigsPage() {
           </Table>
         )}
         {manage && (
-          <Card title="Import YAML" description="A SparkConfig document (as exported from a config's page) creates the config, or saves a new version of the one with its name.">
+          <Card
+            title="Import YAML"
+            description="A SparkConfig document (as exported from a config's page) creates the config, or saves a new version of the one with its name."
+          >
             <YamlImportForm action={importSparkConfigAction} successMessage="Spark config imported." />
           </Card>
         )}

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { listGroups } from "@/lib/groups/queries";
 import { can } from "@/lib/permissions";
 import { listUsers } from "@/lib/users/queries";
+
 import { CreateUserForm } from "./_components/create-user-form";
 import { UsersTable } from "./_components/users-table";
 
@@ -15,7 +17,10 @@ export default async function UsersPage() {
   const users = listUsers();
   return (
     <>
-      <PageHeader title="Users" description="Local accounts and accounts created by single sign-on. Admins can do everything; other rights come from groups." />
+      <PageHeader
+        title="Users"
+        description="Local accounts and accounts created by single sign-on. Admins can do everything; other rights come from groups."
+      />
       <div className="space-y-6">
         <UsersTable users={users} />
         {can(actor, "users.manage") && (

@@ -1,6 +1,7 @@
 /** A tiny HTTPS client for tests that trusts the simulator's CA and sends its token. */
-import { request as httpsRequest } from "node:https";
 import type { IncomingHttpHeaders } from "node:http";
+import { request as httpsRequest } from "node:https";
+
 import type { RunningSimulator } from "../index";
 
 export interface RawResponse {
@@ -17,9 +18,19 @@ export interface RequestOptions {
   token?: string | null;
 }
 
-export function call(sim: RunningSimulator, method: string, path: string, options: RequestOptions = {}): Promise<RawResponse> {
+export function call(
+  sim: RunningSimulator,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<RawResponse> {
   const url = new URL(path, sim.url);
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === "string"
+        ? options.body
+        : JSON.stringify(options.body);
   const token = options.token === undefined ? sim.token : options.token;
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
@@ -62,21 +73,25 @@ export function openWatch(sim: RunningSimulator, path: string, headers: Record<s
   let buffer = "";
   let stopFn = () => {};
   const done = new Promise<void>((resolve, reject) => {
-    const req = httpsRequest(new URL(path, sim.url), { ca: sim.caPem, headers: { Authorization: `Bearer ${sim.token}`, ...headers } }, (res) => {
-      res.on("data", (chunk: Buffer) => {
-        buffer += chunk.toString("utf8");
-        let nl: number;
-        while ((nl = buffer.indexOf("\n")) >= 0) {
-          events.push(JSON.parse(buffer.slice(0, nl)));
-          buffer = buffer.slice(nl + 1);
-        }
-      });
-      res.on("end", () => {
-        ended = true;
-        resolve();
-      });
-      res.on("error", () => resolve());
-    });
+    const req = httpsRequest(
+      new URL(path, sim.url),
+      { ca: sim.caPem, headers: { Authorization: `Bearer ${sim.token}`, ...headers } },
+      (res) => {
+        res.on("data", (chunk: Buffer) => {
+          buffer += chunk.toString("utf8");
+          let nl: number;
+          while ((nl = buffer.indexOf("\n")) >= 0) {
+            events.push(JSON.parse(buffer.slice(0, nl)));
+            buffer = buffer.slice(nl + 1);
+          }
+        });
+        res.on("end", () => {
+          ended = true;
+          resolve();
+        });
+        res.on("error", () => resolve());
+      },
+    );
     req.on("error", (e) => (ended ? resolve() : reject(e)));
     req.end();
     stopFn = () => {
@@ -85,11 +100,22 @@ export function openWatch(sim: RunningSimulator, path: string, headers: Record<s
       resolve();
     };
   });
-  return { events, done, stop: () => stopFn(), get ended() { return ended; } };
+  return {
+    events,
+    done,
+    stop: () => stopFn(),
+    get ended() {
+      return ended;
+    },
+  };
 }
 
 /** Polls until `check` returns truthy (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -2,9 +2,18 @@
 
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
+
 import { Button } from "@/components/ui/button";
 
-export function SignInForm({ callbackUrl, initialError, oidcName }: { callbackUrl: string; initialError?: string; oidcName?: string }) {
+export function SignInForm({
+  callbackUrl,
+  initialError,
+  oidcName,
+}: {
+  callbackUrl: string;
+  initialError?: string;
+  oidcName?: string;
+}) {
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
 
@@ -38,13 +47,27 @@ export function SignInForm({ callbackUrl, initialError, oidcName }: { callbackUr
           <label htmlFor="username" className="block text-sm font-medium text-slate-800">
             Username
           </label>
-          <input id="username" name="username" autoComplete="username" required autoFocus className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100" />
+          <input
+            id="username"
+            name="username"
+            autoComplete="username"
+            required
+            autoFocus
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
+          />
         </div>
         <div>
           <label htmlFor="password" className="block text-sm font-medium text-slate-800">
             Password
           </label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100" />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
+          />
         </div>
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}

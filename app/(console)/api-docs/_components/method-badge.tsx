@@ -8,5 +8,11 @@ const TONES: Record<string, string> = {
 
 /** An HTTP method as a small coloured label. */
 export function MethodBadge({ method }: { method: string }) {
-  return <span className={`inline-block w-14 rounded px-1.5 py-0.5 text-center font-mono text-xs font-semibold uppercase ring-1 ring-inset ${TONES[method] ?? ""}`}>{method}</span>;
+  return (
+    <span
+      className={`inline-block w-14 rounded px-1.5 py-0.5 text-center font-mono text-xs font-semibold uppercase ring-1 ring-inset ${TONES[method] ?? ""}`}
+    >
+      {method}
+    </span>
+  );
 }

@@ -24,9 +24,13 @@ export function SchemaView({ schema, label, depth = 0 }: { schema: JsonSchema; l
           {entries.map(([name, field]) => (
             <li key={name} className="text-sm">
               <code className="font-semibold text-slate-900">{name}</code> <TypeText schema={field} />
-              {fields.required.includes(name) && <span className="ml-1 text-xs font-medium text-red-700">required</span>}
+              {fields.required.includes(name) && (
+                <span className="ml-1 text-xs font-medium text-red-700">required</span>
+              )}
               {typeof field.description === "string" && <span className="text-slate-600"> — {field.description}</span>}
-              {depth < MAX_DEPTH && fieldsOf(field) && <SchemaView schema={field} label={`${label}: ${name}`} depth={depth + 1} />}
+              {depth < MAX_DEPTH && fieldsOf(field) && (
+                <SchemaView schema={field} label={`${label}: ${name}`} depth={depth + 1} />
+              )}
             </li>
           ))}
         </ul>

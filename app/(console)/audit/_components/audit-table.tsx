@@ -1,9 +1,10 @@
 import Link from "next/link";
+
 import { FieldChanges } from "@/components/objects/field-changes";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import { auditChanges, auditObjectHref } from "@/lib/audit/view";
 import type { AuditEventView } from "@/lib/audit/schema";
+import { auditChanges, auditObjectHref } from "@/lib/audit/view";
 import { formatDateTime } from "@/lib/format";
 
 export function AuditTable({ events }: { events: AuditEventView[] }) {
@@ -30,7 +31,17 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
                 {event.source === "api" && <span className="ml-1.5 text-xs text-slate-400">via API</span>}
               </Td>
               <Td className="whitespace-nowrap">
-                <Badge tone={event.action.includes("failed") ? "red" : event.action.includes("delete") || event.action.includes("disable") || event.action.includes("revoke") ? "amber" : "gray"}>
+                <Badge
+                  tone={
+                    event.action.includes("failed")
+                      ? "red"
+                      : event.action.includes("delete") ||
+                          event.action.includes("disable") ||
+                          event.action.includes("revoke")
+                        ? "amber"
+                        : "gray"
+                  }
+                >
                   {event.action}
                 </Badge>
               </Td>
@@ -45,7 +56,12 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
                 )}
               </Td>
               <Td className="min-w-0">
-                {(event.before || event.after) && <FieldChanges label={`Changes of ${event.action} at ${formatDateTime(event.at)}`} changes={auditChanges(event.before, event.after)} />}
+                {(event.before || event.after) && (
+                  <FieldChanges
+                    label={`Changes of ${event.action} at ${formatDateTime(event.at)}`}
+                    changes={auditChanges(event.before, event.after)}
+                  />
+                )}
               </Td>
             </tr>
           );

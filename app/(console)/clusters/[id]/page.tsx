@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
-import type { ReactNode } from "react";
 import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -11,9 +12,20 @@ import { clusterStatus } from "@/lib/clusters/status";
 import { formatDateTime } from "@/lib/format";
 import { listGroups } from "@/lib/groups/queries";
 import { can } from "@/lib/permissions";
+
 import { CleanupForm } from "../_components/cleanup-form";
 import { ClusterGrantsForm, DeleteClusterButton, EditClusterForm } from "../_components/cluster-forms";
-import { CLUSTER_TABS, EventsTab, HistoryTab, JobsTab, NamespaceFilter, NodesTab, PodsTab, TabNav, type ClusterTab } from "../_components/cluster-tabs";
+import {
+  CLUSTER_TABS,
+  EventsTab,
+  HistoryTab,
+  JobsTab,
+  NamespaceFilter,
+  NodesTab,
+  PodsTab,
+  TabNav,
+  type ClusterTab,
+} from "../_components/cluster-tabs";
 import { ClusterStatusBadge } from "../_components/status-badge";
 import { MissingPermissions } from "./_components/missing-permissions";
 
@@ -29,10 +41,20 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function NoAccess({ what }: { what: string }) {
-  return <p className="text-sm text-slate-500">You may see this cluster but not {what}: that needs a grant from someone who manages it.</p>;
+  return (
+    <p className="text-sm text-slate-500">
+      You may see this cluster but not {what}: that needs a grant from someone who manages it.
+    </p>
+  );
 }
 
-export default async function ClusterPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ tab?: string; namespace?: string }> }) {
+export default async function ClusterPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ tab?: string; namespace?: string }>;
+}) {
   const actor = await requirePermission("clusters.read");
   const row = findCluster(decodeURIComponent((await params).id));
   if (!row || !mayReadCluster(actor, row.id)) notFound();
@@ -46,7 +68,9 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
   const operate = can(actor, "clusters.operate", scope);
   const manage = can(actor, "clusters.manage", scope);
   const namespaces = status.reachable ? status.namespaces : [];
-  const gpus = status.reachable ? status.nodes.reduce((sum, node) => sum + Number(node.allocatable["nvidia.com/gpu"] ?? 0), 0) : 0;
+  const gpus = status.reachable
+    ? status.nodes.reduce((sum, node) => sum + Number(node.allocatable["nvidia.com/gpu"] ?? 0), 0)
+    : 0;
 
   return (
     <>
@@ -73,7 +97,11 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
             <ClusterStatusBadge cluster={cluster} />
           </Fact>
           <Fact label="Kubernetes">{cluster.kubernetesVersion ?? "—"}</Fact>
-          <Fact label="Nodes">{status.reachable ? `${status.nodes.filter((node) => node.ready).length} of ${status.nodes.length} ready` : "—"}</Fact>
+          <Fact label="Nodes">
+            {status.reachable
+              ? `${status.nodes.filter((node) => node.ready).length} of ${status.nodes.length} ready`
+              : "—"}
+          </Fact>
           <Fact label="GPUs">{status.reachable ? gpus : "—"}</Fact>
           <Fact label="Context">{cluster.context}</Fact>
           <Fact label="Server">
@@ -82,7 +110,13 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
         </dl>
         {namespaces.length > 0 && <p className="mt-4 text-xs text-slate-500">Namespaces: {namespaces.join(", ")}</p>}
         <p className="mt-2 text-xs text-slate-500">
-          GPU utilization: {cluster.prometheusUrl ? <span className="font-mono break-all">{cluster.prometheusUrl}</span> : "no Prometheus URL set"} · GPU metric labels:{" "}
+          GPU utilization:{" "}
+          {cluster.prometheusUrl ? (
+            <span className="font-mono break-all">{cluster.prometheusUrl}</span>
+          ) : (
+            "no Prometheus URL set"
+          )}{" "}
+          · GPU metric labels:{" "}
           {cluster.gpuMetricLabels === "auto"
             ? "auto (exported_pod/exported_namespace, else pod/namespace)"
             : `pod ${cluster.gpuMetricLabels.pod}, namespace ${cluster.gpuMetricLabels.namespace}${cluster.gpuMetricLabels.container ? `, container ${cluster.gpuMetricLabels.container}` : ""}`}
@@ -90,20 +124,38 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
       </Card>
 
       <TabNav clusterId={cluster.id} current={tab} />
-      {tab === "nodes" && (status.reachable ? <NodesTab cluster={row} nodes={status.nodes} /> : <p className="text-sm text-slate-500">Nodes are shown once the cluster answers.</p>)}
-      {(tab === "pods" || tab === "jobs" || tab === "events") && <NamespaceFilter tab={tab} namespaces={namespaces} current={namespace} />}
+      {tab === "nodes" &&
+        (status.reachable ? (
+          <NodesTab cluster={row} nodes={status.nodes} />
+        ) : (
+          <p className="text-sm text-slate-500">Nodes are shown once the cluster answers.</p>
+        ))}
+      {(tab === "pods" || tab === "jobs" || tab === "events") && (
+        <NamespaceFilter tab={tab} namespaces={namespaces} current={namespace} />
+      )}
       {tab === "pods" && <PodsTab cluster={row} namespace={namespace} operate={operate} actor={actor} />}
       {tab === "jobs" && <JobsTab cluster={row} namespace={namespace} />}
       {tab === "events" && <EventsTab cluster={row} namespace={namespace} />}
       {tab === "cleanup" && (
-        <Card title="Cleanup" description="Delete finished pods, or finished (and optionally failed) jobs with their pods. A dry run lists what would go first.">
+        <Card
+          title="Cleanup"
+          description="Delete finished pods, or finished (and optionally failed) jobs with their pods. A dry run lists what would go first."
+        >
           {operate ? <CleanupForm clusterId={cluster.id} namespaces={namespaces} /> : <NoAccess what="clean it up" />}
         </Card>
       )}
       {tab === "permissions" && (
-        <Card title="Permissions" description="use: run work on it · operate: edit it, delete pods, clean up · manage: permissions and deleting it. Administrators may do everything.">
+        <Card
+          title="Permissions"
+          description="use: run work on it · operate: edit it, delete pods, clean up · manage: permissions and deleting it. Administrators may do everything."
+        >
           {manage ? (
-            <ClusterGrantsForm clusterId={cluster.id} groups={listGroups().map((group) => group.name)} grants={clusterGrantsOf(cluster.id)} everyone={cluster.usableByAll} />
+            <ClusterGrantsForm
+              clusterId={cluster.id}
+              groups={listGroups().map((group) => group.name)}
+              grants={clusterGrantsOf(cluster.id)}
+              everyone={cluster.usableByAll}
+            />
           ) : (
             <ul className="text-sm text-slate-700">
               {cluster.usableByAll && <li>everyone: use</li>}
@@ -117,7 +169,13 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
         </Card>
       )}
       {tab === "settings" && (
-        <Card title="Settings">{operate ? <EditClusterForm key={cluster.revision} cluster={cluster} contexts={clusterContexts(row)} manage={manage} /> : <NoAccess what="change it" />}</Card>
+        <Card title="Settings">
+          {operate ? (
+            <EditClusterForm key={cluster.revision} cluster={cluster} contexts={clusterContexts(row)} manage={manage} />
+          ) : (
+            <NoAccess what="change it" />
+          )}
+        </Card>
       )}
       {tab === "history" && <HistoryTab clusterId={cluster.id} operate={operate} />}
     </>

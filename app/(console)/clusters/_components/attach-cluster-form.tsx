@@ -1,9 +1,11 @@
 "use client";
 
 import { useMemo, useState, type ChangeEvent } from "react";
+
 import { TextareaField } from "@/components/objects/textarea-field";
 import { ActionForm, Field, fileInputClasses, SelectField } from "@/components/ui/form";
 import { SETTINGS_DECIDE_POLICY, summarizeKubeconfig, vetKubeconfigText } from "@/lib/clusters/kubeconfig";
+
 import { createClusterAction } from "../actions";
 
 /** Paste or upload a kubeconfig; its contexts are listed as soon as it parses, so one can be chosen. */
@@ -32,7 +34,12 @@ export function AttachClusterForm() {
       <div>
         <label className="block text-sm font-medium text-slate-800">
           Upload a kubeconfig file
-          <input type="file" accept=".yaml,.yml,.conf,.config,text/plain,application/x-yaml" onChange={upload} className={`mt-1 ${fileInputClasses}`} />
+          <input
+            type="file"
+            accept=".yaml,.yml,.conf,.config,text/plain,application/x-yaml"
+            onChange={upload}
+            className={`mt-1 ${fileInputClasses}`}
+          />
         </label>
       </div>
       <TextareaField
@@ -58,11 +65,23 @@ export function AttachClusterForm() {
           key={contexts.map((context) => context.name).join("|")}
           defaultValue={summary?.ok ? (summary.currentContext ?? "") : ""}
           options={[
-            { value: "", label: contexts.length ? "The kubeconfig's current context" : "Paste a kubeconfig to list its contexts" },
-            ...contexts.map((context) => ({ value: context.name, label: `${context.name} — ${context.server ?? "no server"}` })),
+            {
+              value: "",
+              label: contexts.length ? "The kubeconfig's current context" : "Paste a kubeconfig to list its contexts",
+            },
+            ...contexts.map((context) => ({
+              value: context.name,
+              label: `${context.name} — ${context.server ?? "no server"}`,
+            })),
           ]}
         />
-        <Field name="prometheusUrl" label="Prometheus URL (optional)" type="url" autoComplete="off" placeholder="https://prometheus.example.com" />
+        <Field
+          name="prometheusUrl"
+          label="Prometheus URL (optional)"
+          type="url"
+          autoComplete="off"
+          placeholder="https://prometheus.example.com"
+        />
       </div>
     </ActionForm>
   );

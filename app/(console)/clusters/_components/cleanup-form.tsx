@@ -1,11 +1,13 @@
 "use client";
 
 import { useCallback, useState } from "react";
+
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ActionForm, Field, SelectField, type FormState } from "@/components/ui/form";
 import type { CleanupResult } from "@/lib/clusters/schema";
-import { formInputFromForm } from "./form-input";
+
 import { cleanupClusterAction, cleanupClusterNowAction } from "../actions";
+import { formInputFromForm } from "./form-input";
 
 function NameList({ label, names }: { label: string; names: string[] }) {
   return (
@@ -62,7 +64,14 @@ export function CleanupForm({ clusterId, namespaces }: { clusterId: number; name
               { value: "jobs", label: "Finished jobs (Complete)" },
             ]}
           />
-          <SelectField name="namespace" label="Namespace" options={[{ value: "", label: "All namespaces" }, ...namespaces.map((namespace) => ({ value: namespace, label: namespace }))]} />
+          <SelectField
+            name="namespace"
+            label="Namespace"
+            options={[
+              { value: "", label: "All namespaces" },
+              ...namespaces.map((namespace) => ({ value: namespace, label: namespace })),
+            ]}
+          />
           <Field name="labelSelector" label="Label selector" placeholder="app=spark,team!=web" autoComplete="off" />
         </div>
         <label className="flex items-center gap-2 text-sm text-slate-700">
@@ -89,7 +98,10 @@ export function CleanupForm({ clusterId, namespaces }: { clusterId: number; name
         </ConfirmButton>
       )}
       {done && !done.dryRun && (
-        <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+        <div
+          role="status"
+          className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+        >
           <p className="font-medium">Deleted {done.deleted.length}.</p>
           <NameList label="Deleted" names={done.deleted} />
           {done.failed.map((failure) => (

@@ -7,20 +7,37 @@ import { ActionForm, Field, SelectField } from "@/components/ui/form";
 import type { KubeconfigContext } from "@/lib/clusters/kubeconfig";
 import type { ClusterView } from "@/lib/clusters/schema";
 import { CLUSTER_LEVELS } from "@/lib/permissions";
+
 import { deleteClusterAction, deleteClusterPodAction, setClusterGrantsAction, updateClusterAction } from "../actions";
 
 /** The GPU label fields' values: empty for "auto". */
 function labelsOf(cluster: ClusterView): { pod: string; namespace: string; container: string } {
   const labels = cluster.gpuMetricLabels;
-  return labels === "auto" ? { pod: "", namespace: "", container: "" } : { pod: labels.pod, namespace: labels.namespace, container: labels.container ?? "" };
+  return labels === "auto"
+    ? { pod: "", namespace: "", container: "" }
+    : { pod: labels.pod, namespace: labels.namespace, container: labels.container ?? "" };
 }
 
 /** Edit name, description, context, Prometheus URL, GPU metric labels, or replace the kubeconfig; a stale revision gets a conflict. */
 /** `manage`: may replace the kubeconfig or switch its context (operators may change the rest). */
-export function EditClusterForm({ cluster, contexts, manage }: { cluster: ClusterView; contexts: KubeconfigContext[]; manage: boolean }) {
+export function EditClusterForm({
+  cluster,
+  contexts,
+  manage,
+}: {
+  cluster: ClusterView;
+  contexts: KubeconfigContext[];
+  manage: boolean;
+}) {
   const [action, conflict] = useConflictAwareAction(updateClusterAction);
   return (
-    <ActionForm action={action} label="Cluster settings" submitLabel="Save" resetOnSuccess={false} success={() => "Saved."}>
+    <ActionForm
+      action={action}
+      label="Cluster settings"
+      submitLabel="Save"
+      resetOnSuccess={false}
+      success={() => "Saved."}
+    >
       <ConflictNotice current={conflict} />
       <input type="hidden" name="cluster" value={cluster.id} />
       <input type="hidden" name="version" value={cluster.revision} />
@@ -33,9 +50,17 @@ export function EditClusterForm({ cluster, contexts, manage }: { cluster: Cluste
           defaultValue={cluster.context}
           disabled={!manage}
           hint={manage ? undefined : "Switching the context needs manage on this cluster."}
-          options={(contexts.length ? contexts : [{ name: cluster.context, server: cluster.server }]).map((context) => ({ value: context.name, label: `${context.name} — ${context.server ?? "no server"}` }))}
+          options={(contexts.length ? contexts : [{ name: cluster.context, server: cluster.server }]).map(
+            (context) => ({ value: context.name, label: `${context.name} — ${context.server ?? "no server"}` }),
+          )}
         />
-        <Field name="prometheusUrl" label="Prometheus URL" type="url" defaultValue={cluster.prometheusUrl ?? ""} autoComplete="off" />
+        <Field
+          name="prometheusUrl"
+          label="Prometheus URL"
+          type="url"
+          defaultValue={cluster.prometheusUrl ?? ""}
+          autoComplete="off"
+        />
         <Field
           name="sparkJobNamespaces"
           label="Spark operator job namespaces"
@@ -49,13 +74,35 @@ export function EditClusterForm({ cluster, contexts, manage }: { cluster: Cluste
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-800">GPU metric labels</legend>
         <p className="text-xs text-slate-500">
-          The labels of dcgm-exporter&apos;s series that name the pod holding a GPU. Leave all empty for auto: exported_pod and exported_namespace when present (Prometheus scraping
-          through a ServiceMonitor), else pod and namespace.
+          The labels of dcgm-exporter&apos;s series that name the pod holding a GPU. Leave all empty for auto:
+          exported_pod and exported_namespace when present (Prometheus scraping through a ServiceMonitor), else pod and
+          namespace.
         </p>
         <div className="grid gap-4 sm:grid-cols-3">
-          <Field name="gpuMetricLabels.pod" label="Pod label" placeholder="auto" defaultValue={labelsOf(cluster).pod} autoComplete="off" spellCheck={false} />
-          <Field name="gpuMetricLabels.namespace" label="Namespace label" placeholder="auto" defaultValue={labelsOf(cluster).namespace} autoComplete="off" spellCheck={false} />
-          <Field name="gpuMetricLabels.container" label="Container label (optional)" placeholder="auto" defaultValue={labelsOf(cluster).container} autoComplete="off" spellCheck={false} />
+          <Field
+            name="gpuMetricLabels.pod"
+            label="Pod label"
+            placeholder="auto"
+            defaultValue={labelsOf(cluster).pod}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <Field
+            name="gpuMetricLabels.namespace"
+            label="Namespace label"
+            placeholder="auto"
+            defaultValue={labelsOf(cluster).namespace}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <Field
+            name="gpuMetricLabels.container"
+            label="Container label (optional)"
+            placeholder="auto"
+            defaultValue={labelsOf(cluster).container}
+            autoComplete="off"
+            spellCheck={false}
+          />
         </div>
       </fieldset>
       {manage && (
@@ -72,29 +119,62 @@ export function EditClusterForm({ cluster, contexts, manage }: { cluster: Cluste
 
 export function DeleteClusterButton({ cluster }: { cluster: ClusterView }) {
   return (
-    <ConfirmButton label="Delete cluster" size="md" title={`Delete ${cluster.name}?`} confirmLabel="Delete cluster" onConfirm={() => deleteClusterAction(cluster.id)}>
+    <ConfirmButton
+      label="Delete cluster"
+      size="md"
+      title={`Delete ${cluster.name}?`}
+      confirmLabel="Delete cluster"
+      onConfirm={() => deleteClusterAction(cluster.id)}
+    >
       Berth forgets this cluster and its kubeconfig. Nothing on the cluster itself is removed.
     </ConfirmButton>
   );
 }
 
-const LEVEL_OPTIONS = [{ value: "", label: "No access" }, ...CLUSTER_LEVELS.map((level) => ({ value: level, label: level }))];
+const LEVEL_OPTIONS = [
+  { value: "", label: "No access" },
+  ...CLUSTER_LEVELS.map((level) => ({ value: level, label: level })),
+];
 
 /** One level per group: use (run on it) < operate (edit, cleanup) < manage (permissions, delete). */
-export function ClusterGrantsForm({ clusterId, groups, grants, everyone }: { clusterId: number; groups: string[]; grants: { group: string; level: string }[]; everyone: boolean }) {
+export function ClusterGrantsForm({
+  clusterId,
+  groups,
+  grants,
+  everyone,
+}: {
+  clusterId: number;
+  groups: string[];
+  grants: { group: string; level: string }[];
+  everyone: boolean;
+}) {
   return (
-    <ActionForm action={setClusterGrantsAction} label="Cluster permissions" submitLabel="Save permissions" resetOnSuccess={false} success={() => "Permissions saved."}>
+    <ActionForm
+      action={setClusterGrantsAction}
+      label="Cluster permissions"
+      submitLabel="Save permissions"
+      resetOnSuccess={false}
+      success={() => "Permissions saved."}
+    >
       <input type="hidden" name="cluster" value={clusterId} />
       <label className="flex items-center gap-2 text-sm text-slate-800">
         <input type="checkbox" name="everyone" defaultChecked={everyone} className="h-4 w-4 rounded border-slate-300" />
         Everyone may run work on it (use), whatever their groups
       </label>
       {groups.length === 0 ? (
-        <p className="text-sm text-slate-500">There are no groups yet: create one under Groups to give a group more than that.</p>
+        <p className="text-sm text-slate-500">
+          There are no groups yet: create one under Groups to give a group more than that.
+        </p>
       ) : (
         <div className="grid gap-4 sm:grid-cols-3">
           {groups.map((group) => (
-            <SelectField key={group} name={`level:${group}`} label={group} defaultValue={grants.find((grant) => grant.group === group)?.level ?? ""} options={LEVEL_OPTIONS} />
+            <SelectField
+              key={group}
+              name={`level:${group}`}
+              label={group}
+              defaultValue={grants.find((grant) => grant.group === group)?.level ?? ""}
+              options={LEVEL_OPTIONS}
+            />
           ))}
         </div>
       )}
@@ -102,9 +182,24 @@ export function ClusterGrantsForm({ clusterId, groups, grants, everyone }: { clu
   );
 }
 
-export function DeletePodButton({ clusterId, namespace, pod, returnTo }: { clusterId: number; namespace: string; pod: string; returnTo?: string }) {
+export function DeletePodButton({
+  clusterId,
+  namespace,
+  pod,
+  returnTo,
+}: {
+  clusterId: number;
+  namespace: string;
+  pod: string;
+  returnTo?: string;
+}) {
   return (
-    <ConfirmButton label="Delete pod" title={`Delete pod ${namespace}/${pod}?`} confirmLabel="Delete pod" onConfirm={() => deleteClusterPodAction(clusterId, namespace, pod, returnTo)}>
+    <ConfirmButton
+      label="Delete pod"
+      title={`Delete pod ${namespace}/${pod}?`}
+      confirmLabel="Delete pod"
+      onConfirm={() => deleteClusterPodAction(clusterId, namespace, pod, returnTo)}
+    >
       Its containers are stopped. A pod owned by a Job or another controller may be replaced.
     </ConfirmButton>
   );

@@ -1,19 +1,27 @@
 import Link from "next/link";
+
 import { EventsTable } from "@/components/kube/events-table";
 import { ObjectHistory } from "@/components/objects/object-history";
 import { AutoSubmitSelect } from "@/components/ui/auto-submit-select";
 import { Badge } from "@/components/ui/badge";
+import { none } from "@/components/ui/facts";
 import { Table, Td, Th, ThActions } from "@/components/ui/table";
 import { DomainError } from "@/lib/actions/result";
-import { clusterNodeAllocations, formatAllocation, listClusterEvents, listClusterJobs, listClusterPods } from "@/lib/clusters/workloads";
 import type { Cluster } from "@/lib/clusters/queries";
 import type { NodeSummary } from "@/lib/clusters/status";
+import {
+  clusterNodeAllocations,
+  formatAllocation,
+  listClusterEvents,
+  listClusterJobs,
+  listClusterPods,
+} from "@/lib/clusters/workloads";
 import { formatDateTime } from "@/lib/format";
 import type { Actor } from "@/lib/permissions";
 import { visibleRunIds } from "@/lib/runs/queries";
+
 import { restoreClusterAction } from "../actions";
 import { DeletePodButton } from "./cluster-forms";
-import { none } from "@/components/ui/facts";
 
 export const CLUSTER_TABS = [
   { id: "nodes", label: "Nodes" },
@@ -48,13 +56,25 @@ export function TabNav({ clusterId, current }: { clusterId: number; current: Clu
 }
 
 /** A GET form: the namespace filter of the pods, jobs and events tabs, server-rendered; choosing a namespace shows it. */
-export function NamespaceFilter({ tab, namespaces, current }: { tab: ClusterTab; namespaces: string[]; current?: string }) {
+export function NamespaceFilter({
+  tab,
+  namespaces,
+  current,
+}: {
+  tab: ClusterTab;
+  namespaces: string[];
+  current?: string;
+}) {
   return (
     <form method="get" className="mb-4 flex items-end gap-2" aria-label="Namespace filter">
       <input type="hidden" name="tab" value={tab} />
       <label className="text-sm font-medium text-slate-800">
         Namespace
-        <AutoSubmitSelect name="namespace" defaultValue={current ?? ""} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+        <AutoSubmitSelect
+          name="namespace"
+          defaultValue={current ?? ""}
+          className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        >
           <option value="">All namespaces</option>
           {namespaces.map((namespace) => (
             <option key={namespace} value={namespace}>
@@ -153,12 +173,26 @@ export async function NodesTab({ cluster, nodes }: { cluster: Cluster; nodes: No
   );
 }
 
-export async function PodsTab({ cluster, namespace, operate, actor }: { cluster: Cluster; namespace?: string; operate: boolean; actor: Actor }) {
+export async function PodsTab({
+  cluster,
+  namespace,
+  operate,
+  actor,
+}: {
+  cluster: Cluster;
+  namespace?: string;
+  operate: boolean;
+  actor: Actor;
+}) {
   const pods = await attempt(() => listClusterPods(cluster, namespace));
   if ("error" in pods) return <ReadFailure message={pods.error} />;
-  if (pods.data.length === 0) return <p className="text-sm text-slate-500">No pods{namespace ? ` in ${namespace}` : ""}.</p>;
+  if (pods.data.length === 0)
+    return <p className="text-sm text-slate-500">No pods{namespace ? ` in ${namespace}` : ""}.</p>;
   // Only runs this Berth knows and the viewer may see get a link (another Berth may share the cluster).
-  const runs = visibleRunIds(actor, pods.data.flatMap((pod) => (pod.run ? [pod.run] : [])));
+  const runs = visibleRunIds(
+    actor,
+    pods.data.flatMap((pod) => (pod.run ? [pod.run] : [])),
+  );
   return (
     <Table label="Pods">
       <thead>
@@ -179,7 +213,10 @@ export async function PodsTab({ cluster, namespace, operate, actor }: { cluster:
           <tr key={`${pod.namespace}/${pod.name}`}>
             <Td>{pod.namespace}</Td>
             <Td>
-              <Link href={`/clusters/${cluster.id}/pods/${pod.namespace}/${pod.name}`} className="font-medium text-brand-600 hover:underline">
+              <Link
+                href={`/clusters/${cluster.id}/pods/${pod.namespace}/${pod.name}`}
+                className="font-medium text-brand-600 hover:underline"
+              >
                 {pod.name}
               </Link>
             </Td>
@@ -193,7 +230,11 @@ export async function PodsTab({ cluster, namespace, operate, actor }: { cluster:
             <Td className="whitespace-nowrap">{pod.createdAt ? formatDateTime(pod.createdAt) : none}</Td>
             <Td>
               {pod.run && runs.has(pod.run) ? (
-                <Link href={`/runs/${pod.run}`} aria-label={`Run ${pod.run}`} className="font-mono text-xs text-brand-600 hover:underline">
+                <Link
+                  href={`/runs/${pod.run}`}
+                  aria-label={`Run ${pod.run}`}
+                  className="font-mono text-xs text-brand-600 hover:underline"
+                >
                   {pod.run}
                 </Link>
               ) : (
@@ -213,14 +254,22 @@ export async function PodsTab({ cluster, namespace, operate, actor }: { cluster:
 }
 
 export function PhaseBadge({ phase }: { phase: string }) {
-  const tone = phase === "Running" || phase === "Succeeded" ? "green" : phase === "Failed" ? "red" : phase === "Pending" || phase === "Terminating" ? "amber" : "gray";
+  const tone =
+    phase === "Running" || phase === "Succeeded"
+      ? "green"
+      : phase === "Failed"
+        ? "red"
+        : phase === "Pending" || phase === "Terminating"
+          ? "amber"
+          : "gray";
   return <Badge tone={tone}>{phase}</Badge>;
 }
 
 export async function JobsTab({ cluster, namespace }: { cluster: Cluster; namespace?: string }) {
   const jobs = await attempt(() => listClusterJobs(cluster, namespace));
   if ("error" in jobs) return <ReadFailure message={jobs.error} />;
-  if (jobs.data.length === 0) return <p className="text-sm text-slate-500">No jobs{namespace ? ` in ${namespace}` : ""}.</p>;
+  if (jobs.data.length === 0)
+    return <p className="text-sm text-slate-500">No jobs{namespace ? ` in ${namespace}` : ""}.</p>;
   return (
     <Table label="Jobs">
       <thead>
@@ -241,7 +290,9 @@ export async function JobsTab({ cluster, namespace }: { cluster: Cluster; namesp
             <Td>{job.namespace}</Td>
             <Td className="font-medium">{job.name}</Td>
             <Td>
-              <Badge tone={job.outcome === "complete" ? "green" : job.outcome === "failed" ? "red" : "amber"}>{job.outcome}</Badge>
+              <Badge tone={job.outcome === "complete" ? "green" : job.outcome === "failed" ? "red" : "amber"}>
+                {job.outcome}
+              </Badge>
             </Td>
             <Td>{job.completions}</Td>
             <Td>{job.active}</Td>
@@ -258,11 +309,18 @@ export async function JobsTab({ cluster, namespace }: { cluster: Cluster; namesp
 export async function EventsTab({ cluster, namespace }: { cluster: Cluster; namespace?: string }) {
   const events = await attempt(() => listClusterEvents(cluster, namespace));
   if ("error" in events) return <ReadFailure message={events.error} />;
-  if (events.data.length === 0) return <p className="text-sm text-slate-500">No events{namespace ? ` in ${namespace}` : ""}.</p>;
+  if (events.data.length === 0)
+    return <p className="text-sm text-slate-500">No events{namespace ? ` in ${namespace}` : ""}.</p>;
   return <EventsTable events={events.data} showNamespace />;
 }
 
 /** The cluster's changes from the audit log; operators may restore a version (the kubeconfig stays as it is). */
 export function HistoryTab({ clusterId, operate }: { clusterId: number; operate: boolean }) {
-  return <ObjectHistory objectType="cluster" objectId={clusterId} restore={operate ? restoreClusterAction.bind(null, clusterId) : undefined} />;
+  return (
+    <ObjectHistory
+      objectType="cluster"
+      objectId={clusterId}
+      restore={operate ? restoreClusterAction.bind(null, clusterId) : undefined}
+    />
+  );
 }

@@ -2,15 +2,25 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
+
 import { useEventSource } from "@/components/live/use-event-source";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
+
 import { deleteCodeEnvAction } from "../actions";
 
 type BuildAnswer = { ok: true; message: string } | { ok: false; error: string };
 
 /** A button that queues builds through a server action and says what it did. */
-export function BuildButton({ label, action, variant = "primary" }: { label: string; action: () => Promise<BuildAnswer>; variant?: ButtonVariant }) {
+export function BuildButton({
+  label,
+  action,
+  variant = "primary",
+}: {
+  label: string;
+  action: () => Promise<BuildAnswer>;
+  variant?: ButtonVariant;
+}) {
   const router = useRouter();
   const [answer, setAnswer] = useState<BuildAnswer | null>(null);
   const [pending, startTransition] = useTransition();
@@ -29,7 +39,10 @@ export function BuildButton({ label, action, variant = "primary" }: { label: str
         {pending ? "Queueing…" : label}
       </Button>
       {answer && (
-        <span role={answer.ok ? "status" : "alert"} className={`text-sm ${answer.ok ? "text-emerald-700" : "text-red-700"}`}>
+        <span
+          role={answer.ok ? "status" : "alert"}
+          className={`text-sm ${answer.ok ? "text-emerald-700" : "text-red-700"}`}
+        >
           {answer.ok ? answer.message : answer.error}
         </span>
       )}
@@ -57,8 +70,15 @@ export function RefreshWhileBuilding({ active }: { active: boolean }) {
 
 export function DeleteCodeEnvButton({ codeEnv, name }: { codeEnv: number; name: string }) {
   return (
-    <ConfirmButton label="Delete" size="md" title={`Delete ${name}?`} confirmLabel="Delete code env" onConfirm={() => deleteCodeEnvAction(codeEnv)}>
-      Its images stay in the registry; its build records remain in the build list. Refused while a build of it is in progress. This cannot be undone.
+    <ConfirmButton
+      label="Delete"
+      size="md"
+      title={`Delete ${name}?`}
+      confirmLabel="Delete code env"
+      onConfirm={() => deleteCodeEnvAction(codeEnv)}
+    >
+      Its images stay in the registry; its build records remain in the build list. Refused while a build of it is in
+      progress. This cannot be undone.
     </ConfirmButton>
   );
 }

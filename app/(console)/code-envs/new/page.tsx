@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { planContext } from "@/lib/code-envs/queries";
-import { createCodeEnvAction } from "../actions";
+
 import { CodeEnvForm } from "../_components/code-env-form";
+import { createCodeEnvAction } from "../actions";
 
 export const metadata: Metadata = { title: "New code env" };
 
@@ -13,7 +15,10 @@ export default async function NewCodeEnvPage() {
   const context = planContext();
   return (
     <>
-      <PageHeader title="New code env" description="After saving, its page lists the images it needs and builds them." />
+      <PageHeader
+        title="New code env"
+        description="After saving, its page lists the images it needs and builds them."
+      />
       <Card>
         <CodeEnvForm
           action={createCodeEnvAction}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+
 import { Card } from "@/components/ui/card";
 import { Facts } from "@/components/ui/facts";
 import { PageHeader } from "@/components/ui/page-header";
@@ -7,6 +8,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { readableDockerHostDetail } from "@/lib/docker-hosts/reads";
 import { listGroups } from "@/lib/groups/queries";
 import { can } from "@/lib/permissions";
+
 import { DeleteDockerHostButton, DockerHostGrantsForm, EditDockerHostForm } from "../_components/docker-host-forms";
 import { EngineStatusBadge, formatMemory } from "../_components/engine-status";
 
@@ -22,7 +24,11 @@ export default async function DockerHostPage({ params }: { params: Promise<{ id:
   const { status } = host;
   return (
     <>
-      <PageHeader title={host.name} description={host.description || undefined} actions={manage ? <DeleteDockerHostButton host={host} /> : undefined} />
+      <PageHeader
+        title={host.name}
+        description={host.description || undefined}
+        actions={manage ? <DeleteDockerHostButton host={host} /> : undefined}
+      />
       <Card className="mb-6">
         {!status.reachable && (
           <p role="status" className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -36,7 +42,12 @@ export default async function DockerHostPage({ params }: { params: Promise<{ id:
             ["CPUs", status.reachable ? String(status.cpus) : "—"],
             ["Memory", status.reachable ? formatMemory(status.memoryBytes) : "—"],
             ["Running containers", status.reachable ? String(status.containersRunning) : "—"],
-            ["Endpoint", <span key="endpoint" className="font-mono text-xs break-all">{host.endpoint}</span>],
+            [
+              "Endpoint",
+              <span key="endpoint" className="font-mono text-xs break-all">
+                {host.endpoint}
+              </span>,
+            ],
             ["TLS", host.tls ? "client certificate stored" : "none"],
           ]}
         />
@@ -48,7 +59,12 @@ export default async function DockerHostPage({ params }: { params: Promise<{ id:
       )}
       {manage && (
         <Card>
-          <DockerHostGrantsForm hostId={host.id} groups={listGroups().map((group) => group.name)} grants={host.grants} everyone={host.usableByAll} />
+          <DockerHostGrantsForm
+            hostId={host.id}
+            groups={listGroups().map((group) => group.name)}
+            grants={host.grants}
+            everyone={host.usableByAll}
+          />
         </Card>
       )}
     </>

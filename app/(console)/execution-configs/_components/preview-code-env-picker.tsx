@@ -7,7 +7,11 @@ export function PreviewCodeEnvPicker({ names, selected }: { names: string[]; sel
     <form method="get" className="mb-3 flex flex-wrap items-end gap-2" aria-label="Preview with a code env">
       <label className="text-sm text-slate-700">
         <span className="block font-medium text-slate-800">Code env</span>
-        <select name="codeEnv" defaultValue={selected ?? ""} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm">
+        <select
+          name="codeEnv"
+          defaultValue={selected ?? ""}
+          className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm"
+        >
           <option value="">None: the config&apos;s image</option>
           {names.map((name) => (
             <option key={name} value={name}>

@@ -1,19 +1,35 @@
 "use client";
 
 import { useState, useTransition } from "react";
+
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { ExecutionConfigTestResult } from "@/lib/execution-configs/cluster-actions";
 
-const TONES = { succeeded: "green", failed: "red", unschedulable: "amber", refused: "red", "pull-failed": "red", timeout: "amber" } as const;
+const TONES = {
+  succeeded: "green",
+  failed: "red",
+  unschedulable: "amber",
+  refused: "red",
+  "pull-failed": "red",
+  timeout: "amber",
+} as const;
 
 /** "Test": starts a short pod with the config and shows what happened (takes up to ~20 s). */
-export function TestConfig({ test }: { test: () => Promise<{ ok: true; data: ExecutionConfigTestResult } | { ok: false; error: string }> }) {
+export function TestConfig({
+  test,
+}: {
+  test: () => Promise<{ ok: true; data: ExecutionConfigTestResult } | { ok: false; error: string }>;
+}) {
   const [result, setResult] = useState<Awaited<ReturnType<typeof test>> | null>(null);
   const [pending, startTransition] = useTransition();
   return (
     <div className="space-y-3">
-      <Button variant="secondary" disabled={pending} onClick={() => startTransition(async () => setResult(await test()))}>
+      <Button
+        variant="secondary"
+        disabled={pending}
+        onClick={() => startTransition(async () => setResult(await test()))}
+      >
         {pending ? "Testing… (up to 20 s)" : "Run test pod"}
       </Button>
       {result && !result.ok && (

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+
 import { useEventSource } from "@/components/live/use-event-source";
 import { Badge } from "@/components/ui/badge";
 import type { BuildView } from "@/lib/images/builds";
@@ -68,12 +69,20 @@ export function LiveBuildLog({ build, initialLog }: { build: BuildView; initialL
         </p>
       )}
       {view.reason && view.status === "failed" && (
-        <p role="alert" aria-label="Failure reason" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 font-mono text-xs text-red-800">
+        <p
+          role="alert"
+          aria-label="Failure reason"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 font-mono text-xs text-red-800"
+        >
           {view.reason}
         </p>
       )}
       {problem && <p className="text-sm text-red-700">{problem}</p>}
-      <pre ref={logRef} aria-label="Build log" className="h-[28rem] overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+      <pre
+        ref={logRef}
+        aria-label="Build log"
+        className="h-[28rem] overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
+      >
         {lines.length ? lines.join("\n") : view.status === "queued" ? "Waiting for the build to start…" : "No log."}
       </pre>
     </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+
 import { useEventSource } from "@/components/live/use-event-source";
 
 /**

@@ -1,22 +1,40 @@
 "use client";
 
 import { useState, useTransition } from "react";
+
+import { TextareaField } from "@/components/objects/textarea-field";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ActionForm, Field } from "@/components/ui/form";
-import { TextareaField } from "@/components/objects/textarea-field";
 
 export function DeleteBaseImageButton({ name, remove }: { name: string; remove: () => Promise<ObjectActionResult> }) {
   return (
-    <ConfirmButton label="Delete" size="md" title={`Delete ${name}?`} confirmLabel="Delete base image" onConfirm={remove}>
-      Refused while one of its builds is queued or running. Builds and images already pushed stay; the history stays in the audit log.
+    <ConfirmButton
+      label="Delete"
+      size="md"
+      title={`Delete ${name}?`}
+      confirmLabel="Delete base image"
+      onConfirm={remove}
+    >
+      Refused while one of its builds is queued or running. Builds and images already pushed stay; the history stays in
+      the audit log.
     </ConfirmButton>
   );
 }
 
 /** A button that runs a server action and shows its refusal beside it. */
-export function ActionButton({ label, run, variant = "primary", size = "md" }: { label: string; run: () => Promise<ObjectActionResult>; variant?: "primary" | "secondary" | "danger"; size?: "sm" | "md" }) {
+export function ActionButton({
+  label,
+  run,
+  variant = "primary",
+  size = "md",
+}: {
+  label: string;
+  run: () => Promise<ObjectActionResult>;
+  variant?: "primary" | "secondary" | "danger";
+  size?: "sm" | "md";
+}) {
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   return (
@@ -48,14 +66,29 @@ export function ActionButton({ label, run, variant = "primary", size = "md" }: {
  * Sets registry credentials. The password field is always empty: what was saved is never sent
  * back to the browser.
  */
-export function RegistryCredentialsForm({ save }: { save: (previous: unknown, formData: FormData) => Promise<ObjectActionResult> }) {
+export function RegistryCredentialsForm({
+  save,
+}: {
+  save: (previous: unknown, formData: FormData) => Promise<ObjectActionResult>;
+}) {
   return (
-    <ActionForm action={save} label="Registry credentials" submitLabel="Save credentials" success={() => "Saved. The password is stored encrypted and will not be shown again."}>
+    <ActionForm
+      action={save}
+      label="Registry credentials"
+      submitLabel="Save credentials"
+      success={() => "Saved. The password is stored encrypted and will not be shown again."}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <Field name="username" label="Registry username" autoComplete="off" />
         <Field name="password" label="Registry password" type="password" autoComplete="new-password" />
       </div>
-      <TextareaField name="dockerConfigJson" label="Or a docker config JSON" rows={3} placeholder='{"auths": {"registry.example.com": {"auth": "…"}}}' hint="Instead of a username and password, e.g. the content of ~/.docker/config.json." />
+      <TextareaField
+        name="dockerConfigJson"
+        label="Or a docker config JSON"
+        rows={3}
+        placeholder='{"auths": {"registry.example.com": {"auth": "…"}}}'
+        hint="Instead of a username and password, e.g. the content of ~/.docker/config.json."
+      />
     </ActionForm>
   );
 }

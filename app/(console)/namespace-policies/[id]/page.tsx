@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+
 import { ObjectHistory } from "@/components/objects/object-history";
 import { YamlExport } from "@/components/objects/yaml-export";
 import { Badge } from "@/components/ui/badge";
@@ -14,13 +15,17 @@ import { isRegexPattern } from "@/lib/namespace-policies/pattern";
 import { clusterChoices, findPolicy, toPolicyView } from "@/lib/namespace-policies/queries";
 import type { DriftReport } from "@/lib/namespace-policies/schema";
 import { can } from "@/lib/permissions";
-import { restorePolicyAction, updatePolicyAction } from "../actions";
+
 import { DriftItems } from "../_components/drift-items";
 import { ApplyNow, DeletePolicyButton, PolicyForm } from "../_components/policy-forms";
+import { restorePolicyAction, updatePolicyAction } from "../actions";
 
 export const metadata: Metadata = { title: "Namespace policy" };
 
-async function driftOf(row: NonNullable<ReturnType<typeof findPolicy>>, cluster: string): Promise<{ report: DriftReport } | { error: string }> {
+async function driftOf(
+  row: NonNullable<ReturnType<typeof findPolicy>>,
+  cluster: string,
+): Promise<{ report: DriftReport } | { error: string }> {
   try {
     return { report: await policyDriftReport(row, cluster) };
   } catch (error) {
@@ -29,7 +34,13 @@ async function driftOf(row: NonNullable<ReturnType<typeof findPolicy>>, cluster:
   }
 }
 
-export default async function PolicyPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ cluster?: string }> }) {
+export default async function PolicyPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ cluster?: string }>;
+}) {
   const actor = await requirePermission("policies.read");
   const row = findPolicy(decodeURIComponent((await params).id));
   if (!row) notFound();
@@ -43,7 +54,8 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
       <PageHeader
         title={
           <span className="flex items-center gap-3">
-            {policy.name} <Badge>priority {policy.priority}</Badge> <Badge>pod security {policy.podSecurity}</Badge> <Badge>version {policy.version}</Badge>
+            {policy.name} <Badge>priority {policy.priority}</Badge> <Badge>pod security {policy.podSecurity}</Badge>{" "}
+            <Badge>version {policy.version}</Badge>
           </span>
         }
         description={policy.description || undefined}
@@ -51,10 +63,20 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
       />
       <div className="space-y-6">
         <div className="grid gap-6 lg:grid-cols-2">
-          <Card title="Templates" description={<>Namespaces matching <code className="font-mono">{policy.pattern}</code> ({isRegexPattern(policy.pattern) ? "regular expression" : "glob"}, whole name) get these objects.</>}>
+          <Card
+            title="Templates"
+            description={
+              <>
+                Namespaces matching <code className="font-mono">{policy.pattern}</code> (
+                {isRegexPattern(policy.pattern) ? "regular expression" : "glob"}, whole name) get these objects.
+              </>
+            }
+          >
             <dl className="space-y-3 text-sm">
               <div>
-                <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">ResourceQuota berth-quota</dt>
+                <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">
+                  ResourceQuota berth-quota
+                </dt>
                 <dd className="mt-1">
                   {policy.resourceQuota ? (
                     <ul aria-label="Quota" className="font-mono text-xs">
@@ -79,7 +101,12 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
                           {item.type}:{" "}
                           {(["default", "defaultRequest", "min", "max"] as const)
                             .filter((section) => item[section])
-                            .map((section) => `${section} ${Object.entries(item[section] ?? {}).map(([key, value]) => `${key}=${value}`).join(" ")}`)
+                            .map(
+                              (section) =>
+                                `${section} ${Object.entries(item[section] ?? {})
+                                  .map(([key, value]) => `${key}=${value}`)
+                                  .join(" ")}`,
+                            )
                             .join("; ")}
                         </li>
                       ))}
@@ -93,8 +120,15 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
           </Card>
 
           {manage && (
-            <Card title="Apply now" description="Lists the cluster's matching namespaces with what would change (a dry run), then applies with server-side apply, field manager berth. Audited.">
-              <ApplyNow policyId={policy.id} clusters={clusters.map((cluster) => cluster.name)} defaultCluster={chosen} />
+            <Card
+              title="Apply now"
+              description="Lists the cluster's matching namespaces with what would change (a dry run), then applies with server-side apply, field manager berth. Audited."
+            >
+              <ApplyNow
+                policyId={policy.id}
+                clusters={clusters.map((cluster) => cluster.name)}
+                defaultCluster={chosen}
+              />
             </Card>
           )}
         </div>
@@ -104,7 +138,11 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
             <form method="get" className="mb-4 flex items-end gap-3" aria-label="Drift cluster">
               <label className="text-sm text-slate-800">
                 Cluster{" "}
-                <select name="cluster" defaultValue={chosen} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+                <select
+                  name="cluster"
+                  defaultValue={chosen}
+                  className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+                >
                   {clusters.map((cluster) => (
                     <option key={cluster.id}>{cluster.name}</option>
                   ))}
@@ -136,8 +174,22 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
                 {drift.report.namespaces.map((namespace) => (
                   <tr key={namespace.namespace}>
                     <Td className="font-mono">{namespace.namespace}</Td>
-                    <Td>{namespace.error ? <Badge tone="red">error</Badge> : namespace.inSync ? <Badge tone="green">in sync</Badge> : <Badge tone="amber">drift</Badge>}</Td>
-                    <Td>{namespace.error ? <span className="text-red-700">{namespace.error}</span> : <DriftItems items={namespace.drift} empty="—" />}</Td>
+                    <Td>
+                      {namespace.error ? (
+                        <Badge tone="red">error</Badge>
+                      ) : namespace.inSync ? (
+                        <Badge tone="green">in sync</Badge>
+                      ) : (
+                        <Badge tone="amber">drift</Badge>
+                      )}
+                    </Td>
+                    <Td>
+                      {namespace.error ? (
+                        <span className="text-red-700">{namespace.error}</span>
+                      ) : (
+                        <DriftItems items={namespace.drift} empty="—" />
+                      )}
+                    </Td>
                   </tr>
                 ))}
               </tbody>
@@ -147,16 +199,32 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
 
         {manage && (
           <Card title="Settings">
-            <PolicyForm key={policy.version} policy={policy} action={updatePolicyAction} clusters={clusters.map((cluster) => cluster.name)} />
+            <PolicyForm
+              key={policy.version}
+              policy={policy}
+              action={updatePolicyAction}
+              clusters={clusters.map((cluster) => cluster.name)}
+            />
           </Card>
         )}
 
-        <Card title="History" description="Every saved version and every apply; restoring a version saves it again as a new version.">
-          <ObjectHistory objectType={POLICY_OBJECT_TYPE} objectId={policy.id} restore={manage ? restorePolicyAction.bind(null, policy.id) : undefined} />
+        <Card
+          title="History"
+          description="Every saved version and every apply; restoring a version saves it again as a new version."
+        >
+          <ObjectHistory
+            objectType={POLICY_OBJECT_TYPE}
+            objectId={policy.id}
+            restore={manage ? restorePolicyAction.bind(null, policy.id) : undefined}
+          />
         </Card>
 
         <Card title="YAML">
-          <YamlExport yaml={policyYaml(row)} href={`/api/v1/namespace-policies/${encodeURIComponent(policy.name)}/yaml`} filename={`namespace-policy-${policy.name}.yaml`} />
+          <YamlExport
+            yaml={policyYaml(row)}
+            href={`/api/v1/namespace-policies/${encodeURIComponent(policy.name)}/yaml`}
+            filename={`namespace-policy-${policy.name}.yaml`}
+          />
         </Card>
       </div>
     </>

@@ -1,7 +1,9 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
+
 import { previewPattern } from "@/lib/namespace-policies/pattern";
+
 import { clusterNamespacesAction } from "../actions";
 
 type Loaded = { cluster: string; names: string[] } | { cluster: string; error: string };
@@ -29,12 +31,20 @@ export function PatternPreview({ pattern, clusters }: { pattern: string; cluster
   if (clusters.length === 0) return null;
   const preview = previewPattern(pattern, loaded && "names" in loaded ? loaded.names : []);
   return (
-    <section aria-label="Matching namespaces" className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm">
+    <section
+      aria-label="Matching namespaces"
+      className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm"
+    >
       <div className="flex flex-wrap items-center gap-2">
         <label htmlFor={id} className="font-medium text-slate-800">
           Matching namespaces on
         </label>
-        <select id={id} value={cluster} onChange={(event) => setCluster(event.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+        <select
+          id={id}
+          value={cluster}
+          onChange={(event) => setCluster(event.target.value)}
+          className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+        >
           {clusters.map((name) => (
             <option key={name} value={name}>
               {name}

@@ -2,6 +2,7 @@
 
 import { useId, useState, useTransition } from "react";
 import YAML from "yaml";
+
 import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
 import { TextareaField } from "@/components/objects/textarea-field";
 import type { ObjectActionResult } from "@/components/objects/types";
@@ -12,6 +13,7 @@ import { ActionForm, Field, SelectField } from "@/components/ui/form";
 import { Table, Td, Th } from "@/components/ui/table";
 import { quantityLines } from "@/lib/namespace-policies/form";
 import type { ApplyOutcome, NamespaceResult, PolicyView } from "@/lib/namespace-policies/schema";
+
 import { applyPolicyAction, deletePolicyAction } from "../actions";
 import { DriftItems } from "./drift-items";
 import { PatternPreview } from "./pattern-preview";
@@ -22,7 +24,15 @@ const LIMITS_PLACEHOLDER = `- type: Container
   max: { cpu: "8", nvidia.com/gpu: "4" }`;
 
 /** Create (no policy) or edit a namespace policy; `clusters` feed the live preview of the pattern. */
-export function PolicyForm({ policy, action, clusters = [] }: { policy?: PolicyView; action: (previous: unknown, formData: FormData) => Promise<ObjectActionResult>; clusters?: string[] }) {
+export function PolicyForm({
+  policy,
+  action,
+  clusters = [],
+}: {
+  policy?: PolicyView;
+  action: (previous: unknown, formData: FormData) => Promise<ObjectActionResult>;
+  clusters?: string[];
+}) {
   const [conflictAware, conflict] = useConflictAwareAction(action);
   const [pattern, setPattern] = useState(policy?.pattern ?? "");
   return (
@@ -53,7 +63,14 @@ export function PolicyForm({ policy, action, clusters = [] }: { policy?: PolicyV
             placeholder="berth-*"
             hint="Matched against whole namespace names: * is any characters, ? one character. For a regular expression write re: first (re:^ml-(a|b)$)."
           />
-          <Field name="priority" label="Priority" type="number" min={0} defaultValue={policy?.priority ?? 100} hint="When several policies match, the lowest number wins." />
+          <Field
+            name="priority"
+            label="Priority"
+            type="number"
+            min={0}
+            defaultValue={policy?.priority ?? 100}
+            hint="When several policies match, the lowest number wins."
+          />
           <SelectField
             name="podSecurity"
             label="Pod security"
@@ -72,7 +89,9 @@ export function PolicyForm({ policy, action, clusters = [] }: { policy?: PolicyV
           label="ResourceQuota (hard)"
           rows={6}
           defaultValue={policy?.resourceQuota ? quantityLines(policy.resourceQuota.hard) : ""}
-          placeholder={"requests.nvidia.com/gpu=8\nrequests.cpu=32\nrequests.memory=128Gi\npods=50\ncount/jobs.batch=20"}
+          placeholder={
+            "requests.nvidia.com/gpu=8\nrequests.cpu=32\nrequests.memory=128Gi\npods=50\ncount/jobs.batch=20"
+          }
           hint="One resource=quantity per line; applied as the ResourceQuota berth-quota. Empty: no quota."
         />
         <TextareaField
@@ -99,7 +118,8 @@ const STATUS_TONE: Record<NamespaceResult["status"], "green" | "amber" | "gray" 
 };
 
 function ResultsTable({ outcome }: { outcome: ApplyOutcome }) {
-  if (outcome.results.length === 0) return <p className="text-sm text-slate-500">No namespace of {outcome.cluster} matches the pattern.</p>;
+  if (outcome.results.length === 0)
+    return <p className="text-sm text-slate-500">No namespace of {outcome.cluster} matches the pattern.</p>;
   return (
     <Table label={outcome.dryRun ? "Dry run" : "Applied"}>
       <thead>
@@ -115,9 +135,17 @@ function ResultsTable({ outcome }: { outcome: ApplyOutcome }) {
             <Td className="font-mono">{result.namespace}</Td>
             <Td>
               <Badge tone={STATUS_TONE[result.status]}>{result.status}</Badge>
-              {result.created && <span className="ml-2 text-xs text-slate-500">{outcome.dryRun ? "to be created" : "created"}</span>}
+              {result.created && (
+                <span className="ml-2 text-xs text-slate-500">{outcome.dryRun ? "to be created" : "created"}</span>
+              )}
             </Td>
-            <Td>{result.error ? <span className="text-red-700">{result.error}</span> : <DriftItems items={result.changes} empty="in step with the policy" />}</Td>
+            <Td>
+              {result.error ? (
+                <span className="text-red-700">{result.error}</span>
+              ) : (
+                <DriftItems items={result.changes} empty="in step with the policy" />
+              )}
+            </Td>
           </tr>
         ))}
       </tbody>
@@ -126,7 +154,15 @@ function ResultsTable({ outcome }: { outcome: ApplyOutcome }) {
 }
 
 /** "Apply now": choose a cluster (and namespaces), see the dry run, then apply the same selection. */
-export function ApplyNow({ policyId, clusters, defaultCluster }: { policyId: number; clusters: string[]; defaultCluster: string | undefined }) {
+export function ApplyNow({
+  policyId,
+  clusters,
+  defaultCluster,
+}: {
+  policyId: number;
+  clusters: string[];
+  defaultCluster: string | undefined;
+}) {
   const [cluster, setCluster] = useState(defaultCluster ?? clusters[0] ?? "");
   const [namespaces, setNamespaces] = useState("");
   const [create, setCreate] = useState(false);
@@ -141,13 +177,25 @@ export function ApplyNow({ policyId, clusters, defaultCluster }: { policyId: num
       .map((name) => name.trim())
       .filter(Boolean);
     startTransition(async () => {
-      const result = await applyPolicyAction(policyId, { cluster, namespaces: listed.length ? listed : undefined, create, dryRun });
+      const result = await applyPolicyAction(policyId, {
+        cluster,
+        namespaces: listed.length ? listed : undefined,
+        create,
+        dryRun,
+      });
       if (result.ok) {
         setOutcome(result.data);
         setError(null);
       } else {
         setOutcome(null);
-        setError([result.error, ...Object.entries(result.fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((message) => `${field}: ${message}`))].join(" — "));
+        setError(
+          [
+            result.error,
+            ...Object.entries(result.fieldErrors ?? {}).flatMap(([field, messages]) =>
+              messages.map((message) => `${field}: ${message}`),
+            ),
+          ].join(" — "),
+        );
       }
     });
   }
@@ -165,7 +213,12 @@ export function ApplyNow({ policyId, clusters, defaultCluster }: { policyId: num
           <label htmlFor={ids.cluster} className="block text-sm font-medium text-slate-800">
             Cluster
           </label>
-          <select id={ids.cluster} value={cluster} onChange={(event) => changed(() => setCluster(event.target.value))} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+          <select
+            id={ids.cluster}
+            value={cluster}
+            onChange={(event) => changed(() => setCluster(event.target.value))}
+            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+          >
             {clusters.map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -185,11 +238,19 @@ export function ApplyNow({ policyId, clusters, defaultCluster }: { policyId: num
             autoComplete="off"
             className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
           />
-          <p className="mt-1 text-xs text-slate-500">Empty: every namespace of the cluster the pattern matches. Separate names with spaces or commas.</p>
+          <p className="mt-1 text-xs text-slate-500">
+            Empty: every namespace of the cluster the pattern matches. Separate names with spaces or commas.
+          </p>
         </div>
       </div>
       <label htmlFor={ids.create} className="flex items-center gap-2 text-sm text-slate-800">
-        <input id={ids.create} type="checkbox" checked={create} onChange={(event) => changed(() => setCreate(event.target.checked))} className="rounded border-slate-300" />
+        <input
+          id={ids.create}
+          type="checkbox"
+          checked={create}
+          onChange={(event) => changed(() => setCreate(event.target.checked))}
+          className="rounded border-slate-300"
+        />
         Create listed namespaces that do not exist
       </label>
       <div className="flex gap-3">
@@ -210,7 +271,9 @@ export function ApplyNow({ policyId, clusters, defaultCluster }: { policyId: num
       {outcome && (
         <div className="space-y-2">
           <p role="status" className="text-sm text-slate-700">
-            {outcome.dryRun ? `Dry run on ${outcome.cluster}: nothing was changed.` : `Applied on ${outcome.cluster} (server-side apply, field manager berth).`}
+            {outcome.dryRun
+              ? `Dry run on ${outcome.cluster}: nothing was changed.`
+              : `Applied on ${outcome.cluster} (server-side apply, field manager berth).`}
           </p>
           <ResultsTable outcome={outcome} />
         </div>
@@ -221,8 +284,15 @@ export function ApplyNow({ policyId, clusters, defaultCluster }: { policyId: num
 
 export function DeletePolicyButton({ policyId, name }: { policyId: number; name: string }) {
   return (
-    <ConfirmButton label="Delete" size="md" title={`Delete ${name}?`} confirmLabel="Delete policy" onConfirm={() => deletePolicyAction(policyId)}>
-      Namespaces Berth creates from now on no longer get its quota and limits. Objects already applied stay in the clusters.
+    <ConfirmButton
+      label="Delete"
+      size="md"
+      title={`Delete ${name}?`}
+      confirmLabel="Delete policy"
+      onConfirm={() => deletePolicyAction(policyId)}
+    >
+      Namespaces Berth creates from now on no longer get its quota and limits. Objects already applied stay in the
+      clusters.
     </ConfirmButton>
   );
 }

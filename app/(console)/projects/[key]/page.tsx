@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+
 import { ObjectHistory } from "@/components/objects/object-history";
 import { YamlExport } from "@/components/objects/yaml-export";
 import { Badge } from "@/components/ui/badge";
@@ -17,9 +18,17 @@ import { ACTIVITY_LABELS, ACTIVITY_TYPES } from "@/lib/resolution/activities";
 import { blockingError } from "@/lib/resolution/resolve";
 import { cannotStartHelp } from "@/lib/runs/cannot-start";
 import { getSettingsView } from "@/lib/settings/queries";
-import { restoreProjectAction } from "../actions";
+
 import { EffectiveValueText } from "../_components/effective-value";
-import { DeleteOverrideButton, DeleteProjectButton, OverrideForm, ProjectSettingsForm, PutMemberForm, RemoveMemberButton } from "../_components/project-forms";
+import {
+  DeleteOverrideButton,
+  DeleteProjectButton,
+  OverrideForm,
+  ProjectSettingsForm,
+  PutMemberForm,
+  RemoveMemberButton,
+} from "../_components/project-forms";
+import { restoreProjectAction } from "../actions";
 
 export const metadata: Metadata = { title: "Project" };
 
@@ -48,9 +57,14 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
   const blockedBy = new Map<string, string[]>();
   for (const activity of ACTIVITY_TYPES) {
     const error = blockingError(context.resolve(actor, activity), activity);
-    if (error && !error.startsWith("no usage permission")) blockedBy.set(error, [...(blockedBy.get(error) ?? []), ACTIVITY_LABELS[activity]]);
+    if (error && !error.startsWith("no usage permission"))
+      blockedBy.set(error, [...(blockedBy.get(error) ?? []), ACTIVITY_LABELS[activity]]);
   }
-  const blocked = [...blockedBy].map(([reason, activities]) => ({ reason, activities, help: cannotStartHelp(reason, project, actor) }));
+  const blocked = [...blockedBy].map(([reason, activities]) => ({
+    reason,
+    activities,
+    help: cannotStartHelp(reason, project, actor),
+  }));
 
   return (
     <>
@@ -82,7 +96,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
                 const resolution = context.resolve(actor, activity);
                 return (
                   <tr key={activity}>
-                    <th scope="row" className="whitespace-nowrap px-4 py-2.5 text-left align-top font-medium text-slate-800">
+                    <th
+                      scope="row"
+                      className="whitespace-nowrap px-4 py-2.5 text-left align-top font-medium text-slate-800"
+                    >
                       {ACTIVITY_LABELS[activity]}
                     </th>
                     <Td>
@@ -100,7 +117,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
             </tbody>
           </Table>
           {blocked.length > 0 && (
-            <div role="note" aria-label="Why runs cannot start" className="mt-4 space-y-2 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+            <div
+              role="note"
+              aria-label="Why runs cannot start"
+              className="mt-4 space-y-2 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+            >
               {blocked.map(({ reason, activities, help }) => (
                 <div key={reason}>
                   <p>
@@ -126,7 +147,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
           description="Recipes, notebooks and ML tasks: those with an override of their own and those runs named. What a run of each gets now, and where each value comes from; what an override leaves empty comes from the project."
         >
           {objects.length === 0 ? (
-            <p className="text-sm text-slate-500">No object has an override or a run yet. A run names its object in the run form.</p>
+            <p className="text-sm text-slate-500">
+              No object has an override or a run yet. A run names its object in the run form.
+            </p>
           ) : (
             <Table label="Objects">
               <thead>
@@ -180,7 +203,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
                             Run
                           </Link>
                         )}
-                        {manage && object.hasOverride && <DeleteOverrideButton projectId={project.id} objectId={object.objectId} />}
+                        {manage && object.hasOverride && (
+                          <DeleteOverrideButton projectId={project.id} objectId={object.objectId} />
+                        )}
                       </span>
                     </Td>
                   </tr>
@@ -195,7 +220,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
           )}
         </Card>
 
-        <Card title="Project settings" description="Only project administrators change these, and only to configs and clusters their groups may use.">
+        <Card
+          title="Project settings"
+          description="Only project administrators change these, and only to configs and clusters their groups may use."
+        >
           {manage ? (
             <ProjectSettingsForm
               project={view}
@@ -228,7 +256,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
           )}
         </Card>
 
-        <Card title={`Members (${view.members.length})`} description="Groups and their role: admin (settings, members, overrides), contributor (runs work), reader.">
+        <Card
+          title={`Members (${view.members.length})`}
+          description="Groups and their role: admin (settings, members, overrides), contributor (runs work), reader."
+        >
           {view.members.length === 0 ? (
             <p className="text-sm text-slate-500">No member groups yet.</p>
           ) : (
@@ -252,7 +283,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
                     </Td>
                     {manage && (
                       <Td className="text-right">
-                        {member.group !== view.ownerGroup && <RemoveMemberButton projectId={project.id} projectKey={project.key} group={member.group} />}
+                        {member.group !== view.ownerGroup && (
+                          <RemoveMemberButton projectId={project.id} projectKey={project.key} group={member.group} />
+                        )}
                       </Td>
                     )}
                   </tr>
@@ -277,7 +310,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ key: s
         </Card>
 
         <Card title="YAML">
-          <YamlExport yaml={projectYaml(view)} href={`/api/v1/projects/${encodeURIComponent(project.key)}/yaml`} filename={`project-${project.key}.yaml`} />
+          <YamlExport
+            yaml={projectYaml(view)}
+            href={`/api/v1/projects/${encodeURIComponent(project.key)}/yaml`}
+            filename={`project-${project.key}.yaml`}
+          />
         </Card>
       </div>
     </>

@@ -2,7 +2,8 @@ import { describeOrigin, type EffectiveValue } from "@/lib/resolution/resolve";
 
 /** "gpu-prod — from project setting", or the error in red where the value is unusable; muted when the activity does not use it. */
 export function EffectiveValueText({ effective }: { effective: EffectiveValue }) {
-  if (!effective.value && !effective.error) return <span className="text-slate-400">{effective.unused ? "not used" : "not set"}</span>;
+  if (!effective.value && !effective.error)
+    return <span className="text-slate-400">{effective.unused ? "not used" : "not set"}</span>;
   return (
     <span className={`block ${effective.unused ? "opacity-60" : ""}`}>
       {effective.value && (

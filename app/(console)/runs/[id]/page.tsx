@@ -1,15 +1,17 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+
 import { requireActor } from "@/lib/auth/session";
 import { findCluster } from "@/lib/clusters/queries";
 import { isSimulatedCluster } from "@/lib/clusters/simulated";
 import { can } from "@/lib/permissions";
 import { mayAbortRun } from "@/lib/runs/access";
-import { findVisibleRun } from "@/lib/runs/queries";
 import { runPageSnapshot } from "@/lib/runs/live";
+import { findVisibleRun } from "@/lib/runs/queries";
 import { isFinalRunStatus } from "@/lib/runs/status";
-import { abortRunAction } from "../actions";
+
 import { LiveRun } from "../_components/live-run";
+import { abortRunAction } from "../actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Run ${(await params).id}` };

@@ -3,10 +3,12 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
+
+import { EventsTable } from "@/components/kube/events-table";
+import { useEventSource } from "@/components/live/use-event-source";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { formatClock, formatSpan } from "@/components/runs/format";
 import { RunEffectiveConfig } from "@/components/runs/run-effective-config";
-import { EventsTable } from "@/components/kube/events-table";
 import { RunLogs } from "@/components/runs/run-logs";
 import { RunPods, type RunPodView } from "@/components/runs/run-pods";
 import { isFinalStatus, RunStatusBadge } from "@/components/runs/run-status-badge";
@@ -14,7 +16,6 @@ import { RunTimeline } from "@/components/runs/run-timeline";
 import { patchRun } from "@/components/runs/runs-cache";
 import { activityLabel } from "@/components/runs/runs-table";
 import { StaleBanner, type ClusterWatch } from "@/components/runs/stale-banner";
-import { useEventSource } from "@/components/live/use-event-source";
 import { useNow } from "@/components/runs/use-now";
 import { WhyCallout } from "@/components/runs/why-callout";
 import { Card } from "@/components/ui/card";
@@ -23,11 +24,13 @@ import { Facts, none } from "@/components/ui/facts";
 import { PageHeader } from "@/components/ui/page-header";
 import type { EventSummary, PodDescription, RunChange } from "@/lib/runs/live";
 import type { RunView } from "@/lib/runs/schema";
+
 import { SimulatedNotice } from "./simulated-notice";
 
 const SPARK_ROLE_LABEL = "spark-role";
 
-const withRole = (pods: PodDescription[]): RunPodView[] => pods.map((pod) => ({ ...pod, role: pod.labels[SPARK_ROLE_LABEL] ?? null }));
+const withRole = (pods: PodDescription[]): RunPodView[] =>
+  pods.map((pod) => ({ ...pod, role: pod.labels[SPARK_ROLE_LABEL] ?? null }));
 
 /** Every pod's events in one list, newest first. */
 function podEvents(pods: PodDescription[]): EventSummary[] {
@@ -67,7 +70,12 @@ export function LiveRun({
 }) {
   const queryClient = useQueryClient();
   const queryKey = useMemo(() => ["runs", "detail", initialRun.id], [initialRun.id]);
-  const { data: run } = useQuery({ queryKey, queryFn: () => fetchRun(initialRun.id), initialData: initialRun, staleTime: Infinity });
+  const { data: run } = useQuery({
+    queryKey,
+    queryFn: () => fetchRun(initialRun.id),
+    initialData: initialRun,
+    staleTime: Infinity,
+  });
   const [pods, setPods] = useState<PodDescription[]>(initialPods);
   const [watch, setWatch] = useState<ClusterWatch | null>(initialWatch);
   const now = useNow();
@@ -97,8 +105,22 @@ export function LiveRun({
   const ranUntil = run.finishedAt ? Date.parse(run.finishedAt) : now;
   const facts: [string, React.ReactNode][] = [
     ["Name", run.name],
-    ...(run.object ? ([["Object", <span key="o" className="font-mono">{run.object}</span>]] as [string, React.ReactNode][]) : []),
-    ["Project", <Link key="p" href={`/projects/${encodeURIComponent(run.project)}`} className="text-brand-600 hover:underline">{run.project}</Link>],
+    ...(run.object
+      ? ([
+          [
+            "Object",
+            <span key="o" className="font-mono">
+              {run.object}
+            </span>,
+          ],
+        ] as [string, React.ReactNode][])
+      : []),
+    [
+      "Project",
+      <Link key="p" href={`/projects/${encodeURIComponent(run.project)}`} className="text-brand-600 hover:underline">
+        {run.project}
+      </Link>,
+    ],
     ["Activity", activityLabel(run.activity)],
     ["Submitted by", run.user],
     ["Submitted", formatClock(run.createdAt)],
@@ -106,8 +128,26 @@ export function LiveRun({
     ["Finished", run.finishedAt ? formatClock(run.finishedAt) : none],
     ["Ran for", run.startedAt && ranUntil !== null ? formatSpan(ranUntil - Date.parse(run.startedAt)) : none],
     ["GPUs", String(run.gpus)],
-    ["Exit code", run.exitCode !== undefined ? <span key="x" className={run.exitCode === 0 ? "" : "font-semibold text-red-700"}>{run.exitCode}</span> : none],
-    ["Workload", docker ? `container on Docker host ${run.dockerHost}` : run.workload === "pod" ? "pod" : run.workload === "spark-application" ? "SparkApplication (driver + executors)" : "Spark driver pod (client mode) + executors"],
+    [
+      "Exit code",
+      run.exitCode !== undefined ? (
+        <span key="x" className={run.exitCode === 0 ? "" : "font-semibold text-red-700"}>
+          {run.exitCode}
+        </span>
+      ) : (
+        none
+      ),
+    ],
+    [
+      "Workload",
+      docker
+        ? `container on Docker host ${run.dockerHost}`
+        : run.workload === "pod"
+          ? "pod"
+          : run.workload === "spark-application"
+            ? "SparkApplication (driver + executors)"
+            : "Spark driver pod (client mode) + executors",
+    ],
   ];
   return (
     <>
@@ -137,8 +177,22 @@ export function LiveRun({
               </Link>
             )}
             {abort && !final && (
-              <ConfirmButton label="Abort run" size="md" title={`Abort run ${run.id}?`} confirmLabel="Abort run" onConfirm={abort}>
-                {docker ? `Kills and removes the run's container on Docker host ${run.dockerHost}.` : <>Deletes the run&apos;s pods{spark ? ", its Spark objects and its service account" : ""} on {run.cluster}.</>} The status becomes aborted; the log so far and the events are kept.
+              <ConfirmButton
+                label="Abort run"
+                size="md"
+                title={`Abort run ${run.id}?`}
+                confirmLabel="Abort run"
+                onConfirm={abort}
+              >
+                {docker ? (
+                  `Kills and removes the run's container on Docker host ${run.dockerHost}.`
+                ) : (
+                  <>
+                    Deletes the run&apos;s pods{spark ? ", its Spark objects and its service account" : ""} on{" "}
+                    {run.cluster}.
+                  </>
+                )}{" "}
+                The status becomes aborted; the log so far and the events are kept.
               </ConfirmButton>
             )}
           </>
@@ -149,7 +203,10 @@ export function LiveRun({
         {simulated && !docker && <SimulatedNotice cluster={run.cluster} />}
         <WhyCallout status={run.status} reason={run.reason ?? null} exitCode={run.exitCode ?? null} />
         {run.warnings.length > 0 && (
-          <section aria-label="Warnings" className="rounded-lg border border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900">
+          <section
+            aria-label="Warnings"
+            className="rounded-lg border border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900"
+          >
             <p className="text-xs font-semibold uppercase tracking-wide opacity-70">Warnings</p>
             <ul className="mt-1 list-disc space-y-1 pl-5">
               {run.warnings.map((warning) => (
@@ -174,7 +231,14 @@ export function LiveRun({
                     </code>
                   </p>
                 )}
-                {run.script && <pre aria-label="Script" className="max-h-48 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs text-slate-800">{run.script}</pre>}
+                {run.script && (
+                  <pre
+                    aria-label="Script"
+                    className="max-h-48 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs text-slate-800"
+                  >
+                    {run.script}
+                  </pre>
+                )}
                 {run.env && (
                   <p className="text-sm">
                     <span className="text-slate-500">Environment </span>
@@ -188,7 +252,10 @@ export function LiveRun({
               </div>
             )}
           </Card>
-          <Card title="Effective configuration" description="What the run got and where each value came from, as resolved at submit.">
+          <Card
+            title="Effective configuration"
+            description="What the run got and where each value came from, as resolved at submit."
+          >
             <RunEffectiveConfig run={run} />
           </Card>
         </div>
@@ -207,15 +274,37 @@ export function LiveRun({
             )}
           </Card>
         ) : (
-          <Card title={spark ? "Pods: driver and executors" : "Pod"} description={final ? "As the cluster last reported them." : "Live from the cluster."}>
+          <Card
+            title={spark ? "Pods: driver and executors" : "Pod"}
+            description={final ? "As the cluster last reported them." : "Live from the cluster."}
+          >
             <RunPods pods={withRole(pods)} gone={podNames.filter((name) => !pods.some((pod) => pod.name === name))} />
           </Card>
         )}
-        <Card title="Log" description={spark ? "Driver and executors merged in time order, each line prefixed with its pod; pick one pod to read it alone." : final ? "The run's output (kept after its pod is removed)." : "Streamed live as the run writes it."}>
-          <RunLogs runId={run.id} pods={podNames} live={!final} prefixed={spark} change={`${run.status}:${(docker ? (run.containers ?? []) : podNames).join(",")}`} />
+        <Card
+          title="Log"
+          description={
+            spark
+              ? "Driver and executors merged in time order, each line prefixed with its pod; pick one pod to read it alone."
+              : final
+                ? "The run's output (kept after its pod is removed)."
+                : "Streamed live as the run writes it."
+          }
+        >
+          <RunLogs
+            runId={run.id}
+            pods={podNames}
+            live={!final}
+            prefixed={spark}
+            change={`${run.status}:${(docker ? (run.containers ?? []) : podNames).join(",")}`}
+          />
         </Card>
         <Card title="Events">
-          {events.length ? <EventsTable events={events} formatTime={formatClock} /> : <p className="text-sm text-slate-500">No events.</p>}
+          {events.length ? (
+            <EventsTable events={events} formatTime={formatClock} />
+          ) : (
+            <p className="text-sm text-slate-500">No events.</p>
+          )}
         </Card>
       </div>
     </>

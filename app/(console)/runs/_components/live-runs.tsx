@@ -2,12 +2,13 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { EmptyState } from "@/components/ui/empty-state";
+
+import { useEventSource } from "@/components/live/use-event-source";
 import { applyRunChange, insertRun, type RunFilters } from "@/components/runs/runs-cache";
 import { RunsTable } from "@/components/runs/runs-table";
 import { StaleBanner, type ClusterWatch } from "@/components/runs/stale-banner";
-import { useEventSource } from "@/components/live/use-event-source";
 import { useNow } from "@/components/runs/use-now";
+import { EmptyState } from "@/components/ui/empty-state";
 import type { RunChange } from "@/lib/runs/events";
 import type { RunView } from "@/lib/runs/schema";
 
@@ -39,10 +40,17 @@ export function LiveRuns({
   clusters: Record<number, string>;
   initialWatches: ClusterWatch[];
 }) {
-  const [watches, setWatches] = useState<Record<number, ClusterWatch>>(() => Object.fromEntries(initialWatches.map((watch) => [watch.clusterId, watch])));
+  const [watches, setWatches] = useState<Record<number, ClusterWatch>>(() =>
+    Object.fromEntries(initialWatches.map((watch) => [watch.clusterId, watch])),
+  );
   const queryClient = useQueryClient();
   const queryKey = useMemo(() => ["runs", "list", filters, limit], [filters, limit]);
-  const { data: runs } = useQuery({ queryKey, queryFn: () => fetchJson<RunView[]>(listUrl(filters, limit)), initialData: initialRuns, staleTime: Infinity });
+  const { data: runs } = useQuery({
+    queryKey,
+    queryFn: () => fetchJson<RunView[]>(listUrl(filters, limit)),
+    initialData: initialRuns,
+    staleTime: Infinity,
+  });
   const now = useNow();
   // Runs whose project, user, activity or cluster (which never change) keep them out of this list.
   const excluded = useRef(new Set<string>());
@@ -75,7 +83,11 @@ export function LiveRuns({
 
   useEventSource(
     "/api/stream/runs",
-    { run: onRun, cluster: (data) => setWatches((previous) => ({ ...previous, [(data as ClusterWatch).clusterId]: data as ClusterWatch })) },
+    {
+      run: onRun,
+      cluster: (data) =>
+        setWatches((previous) => ({ ...previous, [(data as ClusterWatch).clusterId]: data as ClusterWatch })),
+    },
     { onReconnect: () => void queryClient.invalidateQueries({ queryKey: ["runs", "list"] }) },
   );
 
@@ -86,7 +98,11 @@ export function LiveRuns({
         <StaleBanner key={watch.clusterId} cluster={clusters[watch.clusterId] ?? `#${watch.clusterId}`} watch={watch} />
       ))}
       {runs.length === 0 ? (
-        <EmptyState title={filtered ? "No run matches these filters" : "No runs yet"}>{filtered ? "Clear a filter to see more runs." : "Submit one with “New run”; it appears here and updates live."}</EmptyState>
+        <EmptyState title={filtered ? "No run matches these filters" : "No runs yet"}>
+          {filtered
+            ? "Clear a filter to see more runs."
+            : "Submit one with “New run”; it appears here and updates live."}
+        </EmptyState>
       ) : (
         <RunsTable runs={runs} now={now} />
       )}

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useId, useState } from "react";
+
 import { FormSection } from "@/components/objects/form-sections";
 import { TextareaField } from "@/components/objects/textarea-field";
 import { ActionForm, Field, SelectField, type FormAction } from "@/components/ui/form";
@@ -13,7 +14,10 @@ import type { RunFormValues } from "@/lib/runs/rerun";
 export type BlockedRun = CannotStartHelp & { reason: string };
 
 /** What each choice becomes when left empty, in words, per activity. */
-export type ActivityDefaults = Record<string, { executionConfig: string; sparkConfig: string; cluster: string; blocked?: BlockedRun }>;
+export type ActivityDefaults = Record<
+  string,
+  { executionConfig: string; sparkConfig: string; cluster: string; blocked?: BlockedRun }
+>;
 
 /** Per project key: the project's defaults, and those of each object that has an override. */
 export type RunDefaults = Record<string, { project: ActivityDefaults; objects: Record<string, ActivityDefaults> }>;
@@ -32,17 +36,33 @@ export interface RunChoices {
   simulated: boolean;
 }
 
-const options = (names: string[], empty: string) => [{ value: "", label: empty }, ...names.map((name) => ({ value: name, label: name }))];
+const options = (names: string[], empty: string) => [
+  { value: "", label: empty },
+  ...names.map((name) => ({ value: name, label: name })),
+];
 
 /** A choice the user may not (or no longer) pick is left empty rather than shown as another value. */
 const known = (names: string[], value: string | undefined) => (value && names.includes(value) ? value : "");
 
 /** "This cannot start: …", with what an admin sets where, or whom to ask. */
-function BlockedNotice({ project, activity, blocked }: { project: string; activity: ActivityType; blocked: BlockedRun }) {
+function BlockedNotice({
+  project,
+  activity,
+  blocked,
+}: {
+  project: string;
+  activity: ActivityType;
+  blocked: BlockedRun;
+}) {
   return (
-    <div role="note" aria-label="Why it cannot start" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+    <div
+      role="note"
+      aria-label="Why it cannot start"
+      className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+    >
       <p>
-        A {ACTIVITY_LABELS[activity]} run in {project} cannot start with what the project resolves: {blocked.reason}. {blocked.advice}
+        A {ACTIVITY_LABELS[activity]} run in {project} cannot start with what the project resolves: {blocked.reason}.{" "}
+        {blocked.advice}
       </p>
       {blocked.links.length > 0 && (
         <p className="mt-2 flex flex-wrap gap-4">
@@ -84,7 +104,13 @@ export function NewRunForm({
       {fallback?.blocked && <BlockedNotice project={project} activity={activity} blocked={fallback.blocked} />}
       <FormSection title="What to run">
         <div className="grid gap-4 sm:grid-cols-3">
-          <SelectField name="project" label="Project" options={choices.projects} value={project} onChange={(event) => setProject(event.target.value)} />
+          <SelectField
+            name="project"
+            label="Project"
+            options={choices.projects}
+            value={project}
+            onChange={(event) => setProject(event.target.value)}
+          />
           <SelectField
             name="activity"
             label="Activity type"
@@ -116,7 +142,13 @@ export function NewRunForm({
               <option key={objectId} value={objectId} />
             ))}
           </datalist>
-          <Field name="name" label="Name" defaultValue={initial.name ?? ""} autoComplete="off" hint="Optional. Left empty: the object, else the script's file or first word." />
+          <Field
+            name="name"
+            label="Name"
+            defaultValue={initial.name ?? ""}
+            autoComplete="off"
+            hint="Optional. Left empty: the object, else the script's file or first word."
+          />
         </div>
         <TextareaField
           name="command"
@@ -126,7 +158,13 @@ export function NewRunForm({
           placeholder={"python\ntrain.py\n--epochs=3"}
           hint="Each line is one argument, passed as is: no shell, no quoting. Leave empty to run the script below."
         />
-        <TextareaField name="script" label="Script" rows={5} defaultValue={initial.script} hint="Or a script, run by the activity's interpreter (Python, or R for R activities)." />
+        <TextareaField
+          name="script"
+          label="Script"
+          rows={5}
+          defaultValue={initial.script}
+          hint="Or a script, run by the activity's interpreter (Python, or R for R activities)."
+        />
         <TextareaField
           name="env"
           label="Environment (NAME=value per line)"
@@ -155,7 +193,9 @@ export function NewRunForm({
             options={options(choices.sparkConfigs, spark ? "Resolved for the project" : "Not used by this activity")}
             defaultValue={known(choices.sparkConfigs, initial.sparkConfig)}
             disabled={!spark}
-            hint={spark && fallback ? `Left empty: ${fallback.sparkConfig}` : "Only Spark activities use a Spark config."}
+            hint={
+              spark && fallback ? `Left empty: ${fallback.sparkConfig}` : "Only Spark activities use a Spark config."
+            }
           />
           <SelectField
             name="cluster"
@@ -165,11 +205,15 @@ export function NewRunForm({
             hint={fallback ? `Left empty: ${fallback.cluster}` : undefined}
           />
         </div>
-        <p className="text-xs text-slate-500">The lists hold only the configs your groups may use and the clusters you may run on.</p>
+        <p className="text-xs text-slate-500">
+          The lists hold only the configs your groups may use and the clusters you may run on.
+        </p>
       </FormSection>
       {choices.simulated && (
         <details className="rounded-md border border-slate-200 px-4 py-3" open={Boolean(initial.annotations)}>
-          <summary className="cursor-pointer text-sm font-medium text-slate-700">Simulated behaviour (embedded cluster only)</summary>
+          <summary className="cursor-pointer text-sm font-medium text-slate-700">
+            Simulated behaviour (embedded cluster only)
+          </summary>
           <div className="mt-3">
             <TextareaField
               name="annotations"

@@ -7,7 +7,10 @@ const SIM_PREFIX = "sim.berth.dev/";
  * line, so `log-rate=2` etc.) as the request's `annotations`: each name gets the simulator's
  * `sim.berth.dev/` prefix unless written with it. The schema then refuses any other prefix.
  */
-export function simAnnotationsFromLines(text: string): { annotations?: Record<string, string>; fieldErrors: FieldErrors } {
+export function simAnnotationsFromLines(text: string): {
+  annotations?: Record<string, string>;
+  fieldErrors: FieldErrors;
+} {
   const annotations: Record<string, string> = {};
   const fieldErrors: FieldErrors = {};
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -20,7 +23,10 @@ export function simAnnotationsFromLines(text: string): { annotations?: Record<st
     }
     const name = line.slice(0, at).trim();
     // "\n" in a value stands for a line break, so log-lines can hold several lines.
-    annotations[name.startsWith(SIM_PREFIX) ? name : `${SIM_PREFIX}${name}`] = line.slice(at + 1).trim().replaceAll("\\n", "\n");
+    annotations[name.startsWith(SIM_PREFIX) ? name : `${SIM_PREFIX}${name}`] = line
+      .slice(at + 1)
+      .trim()
+      .replaceAll("\\n", "\n");
   });
   return { ...(Object.keys(annotations).length ? { annotations } : {}), fieldErrors };
 }

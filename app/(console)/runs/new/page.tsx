@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -14,8 +15,9 @@ import { blockingError, describeOrigin, type EffectiveValue } from "@/lib/resolu
 import { cannotStartHelp } from "@/lib/runs/cannot-start";
 import { findVisibleRun } from "@/lib/runs/queries";
 import { runFormInitial } from "@/lib/runs/rerun";
-import { submitRunAction } from "../actions";
+
 import { NewRunForm, type RunDefaults, type RunFormInitial } from "../_components/new-run-form";
+import { submitRunAction } from "../actions";
 
 export const metadata: Metadata = { title: "New run" };
 
@@ -25,17 +27,31 @@ function defaultText(effective: EffectiveValue): string {
   return effective.value ? `${effective.value} — ${describeOrigin(effective)}` : "none";
 }
 
-export default async function NewRunPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function NewRunPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const actor = await requireActor();
   const query = await searchParams;
   // Only projects where the user may run work; runs-core checks it again on submit.
-  const projects = listProjectsFor(actor).filter((project) => can(actor, "projects.contribute", { project: project.id }));
+  const projects = listProjectsFor(actor).filter((project) =>
+    can(actor, "projects.contribute", { project: project.id }),
+  );
   if (projects.length === 0) {
     return (
       <>
         <PageHeader title="New run" />
-        <EmptyState title="No project to run in" action={<Link href="/projects" className="text-sm font-medium text-brand-600 hover:underline">Projects</Link>}>
-          Runs belong to a project, and none of your groups is a contributor of one. Ask a project administrator to add your group.
+        <EmptyState
+          title="No project to run in"
+          action={
+            <Link href="/projects" className="text-sm font-medium text-brand-600 hover:underline">
+              Projects
+            </Link>
+          }
+        >
+          Runs belong to a project, and none of your groups is a contributor of one. Ask a project administrator to add
+          your group.
         </EmptyState>
       </>
     );
@@ -66,22 +82,41 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
           ];
         }),
       );
-    defaults[view.key] = { project: perActivity(), objects: Object.fromEntries([...context.overrides.keys()].map((objectId) => [objectId, perActivity(objectId)])) };
+    defaults[view.key] = {
+      project: perActivity(),
+      objects: Object.fromEntries([...context.overrides.keys()].map((objectId) => [objectId, perActivity(objectId)])),
+    };
   }
   const choices = {
-    projects: projects.map((project) => ({ value: project.key, label: project.name === project.key ? project.key : `${project.name} (${project.key})` })),
-    executionConfigs: (catalog?.executionConfigs ?? []).filter((config) => mayUse(actor, config.usableBy)).map((config) => config.name),
-    sparkConfigs: (catalog?.sparkConfigs ?? []).filter((config) => mayUse(actor, config.usableBy)).map((config) => config.name),
-    clusters: (catalog?.clusters ?? []).filter((cluster) => can(actor, "clusters.use", { cluster: cluster.id })).map((cluster) => cluster.name),
+    projects: projects.map((project) => ({
+      value: project.key,
+      label: project.name === project.key ? project.key : `${project.name} (${project.key})`,
+    })),
+    executionConfigs: (catalog?.executionConfigs ?? [])
+      .filter((config) => mayUse(actor, config.usableBy))
+      .map((config) => config.name),
+    sparkConfigs: (catalog?.sparkConfigs ?? [])
+      .filter((config) => mayUse(actor, config.usableBy))
+      .map((config) => config.name),
+    clusters: (catalog?.clusters ?? [])
+      .filter((cluster) => can(actor, "clusters.use", { cluster: cluster.id }))
+      .map((cluster) => cluster.name),
     codeEnvs: codeEnvNames(),
-    simulated: listClusters().some((cluster) => cluster.embedded && can(actor, "clusters.use", { cluster: cluster.id })),
+    simulated: listClusters().some(
+      (cluster) => cluster.embedded && can(actor, "clusters.use", { cluster: cluster.id }),
+    ),
   };
   // "Run again" copies a run the user may see; a project page's "Run" names the object.
   const source = query.from ? findVisibleRun(actor, query.from) : undefined;
   const asked: RunFormInitial = source
     ? runFormInitial(source)
-    : { project: query.project, activity: query.activity && isActivityType(query.activity) ? query.activity : undefined, object: query.object };
-  const project = projects.find((candidate) => candidate.key.toLowerCase() === asked.project?.toLowerCase())?.key ?? projects[0].key;
+    : {
+        project: query.project,
+        activity: query.activity && isActivityType(query.activity) ? query.activity : undefined,
+        object: query.object,
+      };
+  const project =
+    projects.find((candidate) => candidate.key.toLowerCase() === asked.project?.toLowerCase())?.key ?? projects[0].key;
   const initial = { ...asked, project };
   return (
     <>
@@ -90,7 +125,13 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
         description="Runs an activity of a project in a container on the cluster, with the execution config the project resolves for you. Choices left empty come from the object, the project or the instance."
       />
       <Card>
-        <NewRunForm action={submitRunAction} choices={choices} defaults={defaults} objects={objects} initial={initial} />
+        <NewRunForm
+          action={submitRunAction}
+          choices={choices}
+          defaults={defaults}
+          objects={objects}
+          initial={initial}
+        />
       </Card>
     </>
   );

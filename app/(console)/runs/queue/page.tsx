@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { RefreshOnRunChange } from "@/components/runs/refresh-on-run-change";
 import { WaitingRunsTable } from "@/components/runs/waiting-runs-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -25,7 +26,11 @@ export default async function QueuePage() {
         }
       />
       <RefreshOnRunChange />
-      {runs.length === 0 ? <EmptyState title="Nothing is waiting">Every run you may see has started or finished.</EmptyState> : <WaitingRunsTable runs={runs} label="Waiting runs" />}
+      {runs.length === 0 ? (
+        <EmptyState title="Nothing is waiting">Every run you may see has started or finished.</EmptyState>
+      ) : (
+        <WaitingRunsTable runs={runs} label="Waiting runs" />
+      )}
     </>
   );
 }

@@ -2,6 +2,7 @@
 
 import { ActionForm, Field, SelectField } from "@/components/ui/form";
 import type { BuildSettingsView } from "@/lib/images/builds";
+
 import { updateBuildSettingsAction } from "../actions";
 
 export function BuildSettingsForm({
@@ -17,9 +18,22 @@ export function BuildSettingsForm({
 }) {
   const { requests, limits } = current.resources;
   return (
-    <ActionForm action={updateBuildSettingsAction} label="Image builds" submitLabel="Save build settings" resetOnSuccess={false} success={() => "Build settings saved."}>
+    <ActionForm
+      action={updateBuildSettingsAction}
+      label="Image builds"
+      submitLabel="Save build settings"
+      resetOnSuccess={false}
+      success={() => "Build settings saved."}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field name="maxConcurrentBuilds" label="Builds at once per cluster" hint="More wait queued; 1 to 50." inputMode="numeric" defaultValue={String(current.maxConcurrentBuilds)} required />
+        <Field
+          name="maxConcurrentBuilds"
+          label="Builds at once per cluster"
+          hint="More wait queued; 1 to 50."
+          inputMode="numeric"
+          defaultValue={String(current.maxConcurrentBuilds)}
+          required
+        />
         <SelectField
           name="executor"
           label="Executor"
@@ -55,9 +69,24 @@ export function BuildSettingsForm({
       <fieldset className="mt-4 grid gap-4 sm:grid-cols-4">
         <legend className="mb-2 text-sm font-medium text-slate-700">Builder container (empty: none)</legend>
         <Field name="resources.requests.cpu" label="CPU request" defaultValue={requests.cpu ?? ""} placeholder="500m" />
-        <Field name="resources.requests.memory" label="Memory request" defaultValue={requests.memory ?? ""} placeholder="1Gi" />
-        <Field name="resources.limits.cpu" label="CPU limit" hint="A namespace quota on limits.cpu needs one." defaultValue={limits.cpu ?? ""} />
-        <Field name="resources.limits.memory" label="Memory limit" defaultValue={limits.memory ?? ""} placeholder="4Gi" />
+        <Field
+          name="resources.requests.memory"
+          label="Memory request"
+          defaultValue={requests.memory ?? ""}
+          placeholder="1Gi"
+        />
+        <Field
+          name="resources.limits.cpu"
+          label="CPU limit"
+          hint="A namespace quota on limits.cpu needs one."
+          defaultValue={limits.cpu ?? ""}
+        />
+        <Field
+          name="resources.limits.memory"
+          label="Memory limit"
+          defaultValue={limits.memory ?? ""}
+          placeholder="4Gi"
+        />
       </fieldset>
     </ActionForm>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { ActionForm, SelectField } from "@/components/ui/form";
+
 import { updateKubeconfigSwitchesAction } from "../actions";
 
 const OFF_ON = [
@@ -9,10 +10,20 @@ const OFF_ON = [
 ];
 
 /** The two switches that widen what a kubeconfig may do, each with its risk (docs/security.md). */
-export function KubeconfigSwitchesForm({ current }: { current: { allowKubeconfigExecPlugins: boolean; allowInsecureKubeconfigTls: boolean } }) {
+export function KubeconfigSwitchesForm({
+  current,
+}: {
+  current: { allowKubeconfigExecPlugins: boolean; allowInsecureKubeconfigTls: boolean };
+}) {
   const value = (on: boolean) => (on ? "on" : "off");
   return (
-    <ActionForm action={updateKubeconfigSwitchesAction} label="Kubeconfig safety" submitLabel="Save kubeconfig switches" resetOnSuccess={false} success={() => "Kubeconfig switches saved."}>
+    <ActionForm
+      action={updateKubeconfigSwitchesAction}
+      label="Kubeconfig safety"
+      submitLabel="Save kubeconfig switches"
+      resetOnSuccess={false}
+      success={() => "Kubeconfig switches saved."}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
           name="allowKubeconfigExecPlugins"

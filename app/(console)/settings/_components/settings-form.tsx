@@ -2,14 +2,31 @@
 
 import { ActionForm, SelectField } from "@/components/ui/form";
 import type { SettingsView } from "@/lib/settings/schema";
+
 import { updateSettingsAction } from "../actions";
 
 const NONE = { value: "", label: "— none —" };
 const options = (names: string[]) => [NONE, ...names.map((name) => ({ value: name, label: name }))];
 
-export function SettingsForm({ current, executionConfigs, sparkConfigs, clusters }: { current: SettingsView; executionConfigs: string[]; sparkConfigs: string[]; clusters: string[] }) {
+export function SettingsForm({
+  current,
+  executionConfigs,
+  sparkConfigs,
+  clusters,
+}: {
+  current: SettingsView;
+  executionConfigs: string[];
+  sparkConfigs: string[];
+  clusters: string[];
+}) {
   return (
-    <ActionForm action={updateSettingsAction} label="Instance defaults" submitLabel="Save defaults" resetOnSuccess={false} success={() => "Defaults saved."}>
+    <ActionForm
+      action={updateSettingsAction}
+      label="Instance defaults"
+      submitLabel="Save defaults"
+      resetOnSuccess={false}
+      success={() => "Defaults saved."}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
           name="defaultExecutionConfig"
@@ -25,7 +42,12 @@ export function SettingsForm({ current, executionConfigs, sparkConfigs, clusters
           options={options(executionConfigs)}
           defaultValue={current.defaultVisualRecipeExecutionConfig ?? ""}
         />
-        <SelectField name="defaultSparkConfig" label="Default Spark config" options={options(sparkConfigs)} defaultValue={current.defaultSparkConfig ?? ""} />
+        <SelectField
+          name="defaultSparkConfig"
+          label="Default Spark config"
+          options={options(sparkConfigs)}
+          defaultValue={current.defaultSparkConfig ?? ""}
+        />
         <SelectField
           name="defaultCluster"
           label="Default cluster"

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import YAML from "yaml";
+
 import { ObjectHistory } from "@/components/objects/object-history";
 import { YamlExport } from "@/components/objects/yaml-export";
 import { Badge } from "@/components/ui/badge";
@@ -12,10 +13,16 @@ import { DomainError } from "@/lib/actions/result";
 import { requirePermission } from "@/lib/auth/session";
 import { can } from "@/lib/permissions";
 import { sparkConfigYaml, sparkPreview } from "@/lib/spark-configs/preview";
-import { SPARK_CONFIG_OBJECT_TYPE, findVisibleSparkConfig, operatorNamespaceWarning, toSparkConfigView } from "@/lib/spark-configs/queries";
+import {
+  findVisibleSparkConfig,
+  operatorNamespaceWarning,
+  SPARK_CONFIG_OBJECT_TYPE,
+  toSparkConfigView,
+} from "@/lib/spark-configs/queries";
 import { previewRunSchema } from "@/lib/spark-configs/schema";
-import { restoreSparkConfigAction } from "../actions";
+
 import { DeleteSparkConfigButton } from "../_components/spark-config-form";
+import { restoreSparkConfigAction } from "../actions";
 
 export const metadata: Metadata = { title: "Spark config" };
 
@@ -58,14 +65,18 @@ export default async function SparkConfigPage({ params }: { params: Promise<{ id
       <PageHeader
         title={
           <span className="flex items-center gap-3">
-            {config.name} {config.managed.enabled && <Badge tone="blue">managed</Badge>} <Badge>version {config.version}</Badge>
+            {config.name} {config.managed.enabled && <Badge tone="blue">managed</Badge>}{" "}
+            <Badge>version {config.version}</Badge>
           </span>
         }
         description={config.description || undefined}
         actions={
           manage ? (
             <>
-              <Link href={`/spark-configs/${encodeURIComponent(config.name)}/edit`} className={buttonClasses("secondary")}>
+              <Link
+                href={`/spark-configs/${encodeURIComponent(config.name)}/edit`}
+                className={buttonClasses("secondary")}
+              >
                 Edit
               </Link>
               <DeleteSparkConfigButton configId={config.id} name={config.name} />
@@ -75,7 +86,11 @@ export default async function SparkConfigPage({ params }: { params: Promise<{ id
       />
       <div className="space-y-6">
         {operatorWarning && (
-          <p role="status" aria-label="Spark operator namespaces" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <p
+            role="status"
+            aria-label="Spark operator namespaces"
+            className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          >
             {operatorWarning}
           </p>
         )}
@@ -87,10 +102,14 @@ export default async function SparkConfigPage({ params }: { params: Promise<{ id
             <div className="space-y-4">
               <section aria-label="spark-submit">
                 <h3 className="mb-1 text-sm font-medium text-slate-800">spark-submit</h3>
-                <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">{shellLines(preview.sparkSubmit)}</pre>
+                <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+                  {shellLines(preview.sparkSubmit)}
+                </pre>
               </section>
               <section aria-label="SparkApplication">
-                <h3 className="mb-1 text-sm font-medium text-slate-800">SparkApplication (sparkoperator.k8s.io/v1beta2)</h3>
+                <h3 className="mb-1 text-sm font-medium text-slate-800">
+                  SparkApplication (sparkoperator.k8s.io/v1beta2)
+                </h3>
                 <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
                   {YAML.stringify(preview.sparkApplication, { aliasDuplicateObjects: false })}
                 </pre>
@@ -104,11 +123,19 @@ export default async function SparkConfigPage({ params }: { params: Promise<{ id
         </Card>
 
         <Card title="History" description="Every saved version; restoring one saves it again as a new version.">
-          <ObjectHistory objectType={SPARK_CONFIG_OBJECT_TYPE} objectId={config.id} restore={manage ? restoreSparkConfigAction.bind(null, config.id) : undefined} />
+          <ObjectHistory
+            objectType={SPARK_CONFIG_OBJECT_TYPE}
+            objectId={config.id}
+            restore={manage ? restoreSparkConfigAction.bind(null, config.id) : undefined}
+          />
         </Card>
 
         <Card title="YAML">
-          <YamlExport yaml={sparkConfigYaml(row)} href={`/api/v1/spark-configs/${encodeURIComponent(config.name)}/yaml`} filename={`spark-config-${config.name}.yaml`} />
+          <YamlExport
+            yaml={sparkConfigYaml(row)}
+            href={`/api/v1/spark-configs/${encodeURIComponent(config.name)}/yaml`}
+            filename={`spark-config-${config.name}.yaml`}
+          />
         </Card>
       </div>
     </>

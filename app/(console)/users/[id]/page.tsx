@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -8,6 +9,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
 import { can } from "@/lib/permissions";
 import { getUserView } from "@/lib/users/queries";
+
 import { ProfileForm, ResetPasswordForm, UserStatusButton } from "../_components/user-forms";
 
 export const metadata: Metadata = { title: "User" };
@@ -29,7 +31,11 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
           </span>
         }
         description={`Created ${formatDateTime(user.createdAt)} · ${user.authSource === "oidc" ? "signs in through single sign-on" : "local account"} · last sign-in ${user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "never"}`}
-        actions={manage && user.id !== actor.id ? <UserStatusButton userId={user.id} username={user.username} disabled={user.disabled} /> : undefined}
+        actions={
+          manage && user.id !== actor.id ? (
+            <UserStatusButton userId={user.id} username={user.username} disabled={user.disabled} />
+          ) : undefined
+        }
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Groups">
@@ -37,7 +43,10 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
             <ul className="flex flex-wrap gap-2">
               {user.groups.map((group) => (
                 <li key={group}>
-                  <Link href={`/groups/${encodeURIComponent(group)}`} className="text-sm text-brand-600 hover:underline">
+                  <Link
+                    href={`/groups/${encodeURIComponent(group)}`}
+                    className="text-sm text-brand-600 hover:underline"
+                  >
                     {group}
                   </Link>
                 </li>

@@ -1,8 +1,9 @@
 import Link from "next/link";
+
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import type { UserView } from "@/lib/users/schema";
 import { formatDateTime } from "@/lib/format";
+import type { UserView } from "@/lib/users/schema";
 
 export function UsersTable({ users }: { users: UserView[] }) {
   return (
@@ -32,7 +33,9 @@ export function UsersTable({ users }: { users: UserView[] }) {
             </Td>
             <Td>{user.groups.length ? user.groups.join(", ") : <span className="text-slate-400">none</span>}</Td>
             <Td>{user.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</Td>
-            <Td className="whitespace-nowrap text-slate-500">{user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "never"}</Td>
+            <Td className="whitespace-nowrap text-slate-500">
+              {user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "never"}
+            </Td>
           </tr>
         ))}
       </tbody>

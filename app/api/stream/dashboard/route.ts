@@ -1,5 +1,10 @@
 import { streamRoute } from "@/lib/api/stream";
-import { clusterDashboardChange, dashboardSnapshot, subscribeDashboard, type ClusterDashboard } from "@/lib/dashboard/service";
+import {
+  clusterDashboardChange,
+  dashboardSnapshot,
+  subscribeDashboard,
+  type ClusterDashboard,
+} from "@/lib/dashboard/service";
 import { JsonText } from "@/lib/live/sse";
 
 export const runtime = "nodejs";

@@ -10,4 +10,9 @@ export const dynamic = "force-dynamic";
  * and `event: cluster` with `{clusterId, stale, staleSince, error}` when Berth's watch of a
  * cluster goes stale (unreachable) or recovers; clusters already stale are sent at once.
  */
-export const GET = streamRoute({}, ({ actor }) => (send) => followRuns(actor, send));
+export const GET = streamRoute(
+  {},
+  ({ actor }) =>
+    (send) =>
+      followRuns(actor, send),
+);

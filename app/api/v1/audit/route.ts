@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError, searchParamsObject } from "@/lib/api/handler";
 import { listAuditEvents } from "@/lib/audit/queries";
 import { auditQuerySchema } from "@/lib/audit/schema";

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { DomainError } from "@/lib/actions/result";
 import { apiRoute, searchParamsObject } from "@/lib/api/handler";
 import { dashboardQuerySchema } from "@/lib/dashboard/schema";
@@ -12,5 +13,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute({ permission: "clusters.read" }, async ({ actor, request }) => {
   const query = dashboardQuerySchema.safeParse(searchParamsObject(request));
   if (!query.success) throw new DomainError(400, "The query is not valid", fieldErrorsFrom(query.error));
-  return new NextResponse(await dashboardSnapshotText(actor, query.data), { headers: { "Content-Type": "application/json" } });
+  return new NextResponse(await dashboardSnapshotText(actor, query.data), {
+    headers: { "Content-Type": "application/json" },
+  });
 });

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { createGroup } from "@/lib/groups/mutations";
 import { listGroups } from "@/lib/groups/queries";

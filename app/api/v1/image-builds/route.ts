@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError } from "@/lib/api/handler";
 import { listBuilds, parseBuildFilters, toBuildView } from "@/lib/images/builds";
 

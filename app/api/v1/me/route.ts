@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute } from "@/lib/api/handler";
 
 export const GET = apiRoute({}, ({ actor }) =>

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { createPolicy } from "@/lib/namespace-policies/mutations";
 import { listPolicies } from "@/lib/namespace-policies/queries";

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { createProject } from "@/lib/projects/mutations";
 import { listProjectsFor } from "@/lib/projects/queries";

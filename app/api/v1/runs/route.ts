@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { executeMutation } from "@/lib/actions/mutation";
 import { apiRoute, jsonError, readJsonBody, searchParamsObject } from "@/lib/api/handler";
 import { listRunsFor } from "@/lib/runs/queries";

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { updateSettings } from "@/lib/settings/mutations";
 import { getSettingsView } from "@/lib/settings/queries";

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { createToken } from "@/lib/tokens/mutations";
 import { listTokens } from "@/lib/tokens/queries";

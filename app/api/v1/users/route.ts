@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { createUser } from "@/lib/users/mutations";
 import { listUsers } from "@/lib/users/queries";

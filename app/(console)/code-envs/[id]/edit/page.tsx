@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { codeEnvBody, findCodeEnv, planContext } from "@/lib/code-envs/queries";
-import { updateCodeEnvAction } from "../../actions";
+
 import { CodeEnvForm } from "../../_components/code-env-form";
+import { updateCodeEnvAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Edit code env" };
 
@@ -21,7 +23,10 @@ export default async function EditCodeEnvPage({ params }: { params: Promise<{ id
         title={`Edit ${row.name}`}
         description={`Version ${row.version}. Saving makes version ${row.version + 1}; changing packages or fragments makes its images stale until rebuilt.`}
         actions={
-          <Link href={`/code-envs/${encodeURIComponent(row.name)}`} className="text-sm font-medium text-brand-600 hover:underline">
+          <Link
+            href={`/code-envs/${encodeURIComponent(row.name)}`}
+            className="text-sm font-medium text-brand-600 hover:underline"
+          >
             Back to {row.name}
           </Link>
         }

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { deleteCluster, updateCluster } from "@/lib/clusters/mutations";
 import { readableClusterDetail } from "@/lib/clusters/reads";
@@ -13,4 +14,6 @@ export const PATCH = apiRoute({}, async ({ actor, params, request }) =>
   respondWithMutation(updateCluster, { ...(await readJsonBody(request)), cluster: params.cluster }, actor),
 );
 
-export const DELETE = apiRoute({}, ({ actor, params }) => respondWithMutation(deleteCluster, { cluster: params.cluster }, actor));
+export const DELETE = apiRoute({}, ({ actor, params }) =>
+  respondWithMutation(deleteCluster, { cluster: params.cluster }, actor),
+);

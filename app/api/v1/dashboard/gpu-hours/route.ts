@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { DomainError } from "@/lib/actions/result";
 import { apiRoute, searchParamsObject } from "@/lib/api/handler";
 import { gpuHours, gpuHoursCsv } from "@/lib/dashboard/gpu-hours";
@@ -21,5 +22,7 @@ export const GET = apiRoute({ permission: "clusters.read" }, ({ actor, request }
   const view = gpuHours(actor, { from, to, by: query.data.by }, foreignGpuPods);
   if (query.data.format === "json") return NextResponse.json(view);
   const name = `gpu-hours-by-${view.by}-${view.from.slice(0, 10)}-${view.to.slice(0, 10)}.csv`;
-  return new Response(gpuHoursCsv(view), { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` } });
+  return new Response(gpuHoursCsv(view), {
+    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` },
+  });
 });

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { DomainError } from "@/lib/actions/result";
 import { apiRoute, searchParamsObject } from "@/lib/api/handler";
 import { utilizationQuerySchema } from "@/lib/dashboard/schema";

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { deleteDockerHost, updateDockerHost } from "@/lib/docker-hosts/mutations";
 import { readableDockerHostDetail } from "@/lib/docker-hosts/reads";
@@ -15,4 +16,6 @@ export const PATCH = apiRoute({}, async ({ actor, params, request }) =>
   respondWithMutation(updateDockerHost, { ...(await readJsonBody(request)), dockerHost: params.dockerHost }, actor),
 );
 
-export const DELETE = apiRoute({}, ({ actor, params }) => respondWithMutation(deleteDockerHost, { dockerHost: params.dockerHost }, actor));
+export const DELETE = apiRoute({}, ({ actor, params }) =>
+  respondWithMutation(deleteDockerHost, { dockerHost: params.dockerHost }, actor),
+);

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { deleteGroup, updateGroup } from "@/lib/groups/mutations";
 import { getGroupView } from "@/lib/groups/queries";

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { deletePolicy, updatePolicy } from "@/lib/namespace-policies/mutations";
 import { getPolicyView } from "@/lib/namespace-policies/queries";
@@ -12,4 +13,6 @@ export const PATCH = apiRoute({ permission: "policies.manage" }, async ({ actor,
   respondWithMutation(updatePolicy, { ...(await readJsonBody(request)), policy: params.policy }, actor),
 );
 
-export const DELETE = apiRoute({ permission: "policies.manage" }, ({ actor, params }) => respondWithMutation(deletePolicy, { policy: params.policy }, actor));
+export const DELETE = apiRoute({ permission: "policies.manage" }, ({ actor, params }) =>
+  respondWithMutation(deletePolicy, { policy: params.policy }, actor),
+);

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { deleteProject, updateProject } from "@/lib/projects/mutations";
 import { findVisibleProject, toProjectView } from "@/lib/projects/queries";
@@ -13,4 +14,6 @@ export const PATCH = apiRoute({}, async ({ actor, params, request }) =>
   respondWithMutation(updateProject, { ...(await readJsonBody(request)), project: params.project }, actor),
 );
 
-export const DELETE = apiRoute({}, ({ actor, params }) => respondWithMutation(deleteProject, { project: params.project }, actor));
+export const DELETE = apiRoute({}, ({ actor, params }) =>
+  respondWithMutation(deleteProject, { project: params.project }, actor),
+);

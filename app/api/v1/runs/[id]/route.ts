@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
-import { jsonError, apiRoute } from "@/lib/api/handler";
+
+import { apiRoute, jsonError } from "@/lib/api/handler";
 import { findVisibleRun } from "@/lib/runs/queries";
 import { toRunView } from "@/lib/runs/views";
 

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute } from "@/lib/api/handler";
 import { listWaitingRuns } from "@/lib/runs/queue";
 

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError, readJsonBody, respondWithMutation } from "@/lib/api/handler";
 import { updateUser } from "@/lib/users/mutations";
 import { getUserView } from "@/lib/users/queries";

@@ -22,13 +22,18 @@ export const GET = streamRoute({ permission: "images.read" }, ({ params }) => {
         for await (const line of lines) send("line", new PlainText(line));
         // The pod's log ends a moment before the runner records the outcome: wait for it briefly.
         let ended = findBuild(build.id);
-        for (let waited = 0; ended && ["queued", "running"].includes(ended.status) && waited < 10_000 && !signal.aborted; waited += 250) {
+        for (
+          let waited = 0;
+          ended && ["queued", "running"].includes(ended.status) && waited < 10_000 && !signal.aborted;
+          waited += 250
+        ) {
           await new Promise((resolve) => setTimeout(resolve, 250));
           ended = findBuild(build.id);
         }
         if (ended && !signal.aborted) send("end", toBuildView(ended));
       } catch (error) {
-        if (!signal.aborted) send("failure", new PlainText(error instanceof Error ? error.message : "The log could not be read"));
+        if (!signal.aborted)
+          send("failure", new PlainText(error instanceof Error ? error.message : "The log could not be read"));
       } finally {
         close();
       }

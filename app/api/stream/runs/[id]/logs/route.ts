@@ -19,7 +19,8 @@ export const GET = streamRoute({}, ({ actor, params, request }) => {
   return (send, { signal }) => {
     void (async () => {
       try {
-        for await (const line of runLogLines(run, liveRunSource(run), { follow: true, pod, signal })) send("lines", { lines: [line] });
+        for await (const line of runLogLines(run, liveRunSource(run), { follow: true, pod, signal }))
+          send("lines", { lines: [line] });
         if (!signal.aborted) send("end", { id: run.id });
       } catch {
         send("end", { id: run.id, error: "The log could not be read further: the cluster stopped answering" });

@@ -6,4 +6,6 @@ export const PUT = apiRoute({ permission: "images.manage" }, async ({ actor, par
   respondWithMutation(setRegistryCredentials, { ...(await readJsonBody(request)), baseImage: params.baseImage }, actor),
 );
 
-export const DELETE = apiRoute({ permission: "images.manage" }, ({ actor, params }) => respondWithMutation(clearRegistryCredentials, { baseImage: params.baseImage }, actor));
+export const DELETE = apiRoute({ permission: "images.manage" }, ({ actor, params }) =>
+  respondWithMutation(clearRegistryCredentials, { baseImage: params.baseImage }, actor),
+);

@@ -1,8 +1,9 @@
 import { NextResponse } from "next/server";
+
+import { executeMutation } from "@/lib/actions/mutation";
 import { apiRoute, jsonError, readJsonBody } from "@/lib/api/handler";
 import { buildCodeEnv } from "@/lib/code-envs/mutations";
 import { codeEnvOr404 } from "@/lib/code-envs/queries";
-import { executeMutation } from "@/lib/actions/mutation";
 import { ensureBuildRunner } from "@/lib/images/build-runner";
 import { listBuilds, toBuildView } from "@/lib/images/builds";
 
@@ -22,5 +23,8 @@ export const POST = apiRoute({ permission: "images.manage" }, async ({ actor, pa
   if (!result.ok) return jsonError(result.status, result.error, result.fieldErrors, result.details);
   const { queued, message } = result.data;
   if (queued.length) ensureBuildRunner();
-  return NextResponse.json(queued, { status: queued.length ? 201 : 200, headers: message ? { "X-Berth-Message": message } : undefined });
+  return NextResponse.json(queued, {
+    status: queued.length ? 201 : 200,
+    headers: message ? { "X-Berth-Message": message } : undefined,
+  });
 });

@@ -1,9 +1,10 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, readJsonBody } from "@/lib/api/handler";
 import { visibleExecutionConfig } from "@/lib/execution-configs/access";
+import { previewExecutionConfig } from "@/lib/execution-configs/preview";
 import type { ExecutionConfigRow } from "@/lib/execution-configs/queries";
 import type { Actor } from "@/lib/permissions";
-import { previewExecutionConfig } from "@/lib/execution-configs/preview";
 import { previewDockerExecutionConfig } from "@/lib/runs/docker-preview";
 
 /** A kubernetes config previews its Pod; a docker config its container create body. */

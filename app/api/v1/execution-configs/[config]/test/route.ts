@@ -1,4 +1,6 @@
 import { apiRoute, respondWithMutation } from "@/lib/api/handler";
 import { runExecutionConfigTest } from "@/lib/execution-configs/cluster-actions";
 
-export const POST = apiRoute({ permission: "configs.manage" }, ({ actor, params }) => respondWithMutation(runExecutionConfigTest, { config: params.config }, actor));
+export const POST = apiRoute({ permission: "configs.manage" }, ({ actor, params }) =>
+  respondWithMutation(runExecutionConfigTest, { config: params.config }, actor),
+);

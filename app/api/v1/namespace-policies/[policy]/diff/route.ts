@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError } from "@/lib/api/handler";
 import { policyDriftReport } from "@/lib/namespace-policies/cluster-view";
 import { findPolicy } from "@/lib/namespace-policies/queries";

@@ -1,9 +1,10 @@
 import { NextResponse } from "next/server";
+
 import { apiRoute, jsonError, searchParamsObject } from "@/lib/api/handler";
-import { fieldErrorsFrom } from "@/lib/validation";
 import { effectiveConfigFor } from "@/lib/projects/effective";
 import { findVisibleProject } from "@/lib/projects/queries";
 import { effectiveConfigQuerySchema } from "@/lib/projects/schema";
+import { fieldErrorsFrom } from "@/lib/validation";
 
 /**
  * What an activity (of one object, with `object`) runs with in this project, for the caller, with

@@ -1,7 +1,7 @@
 import { apiRoute, jsonError } from "@/lib/api/handler";
+import { liveRunSource } from "@/lib/runs/live";
 import { runLogLines } from "@/lib/runs/logs";
 import { findVisibleRun } from "@/lib/runs/queries";
-import { liveRunSource } from "@/lib/runs/live";
 import { untilShutdown } from "@/lib/shutdown";
 
 export const runtime = "nodejs";
@@ -18,7 +18,10 @@ export const GET = apiRoute({}, ({ actor, params, request }) => {
   const query = request.nextUrl.searchParams;
   const follow = query.get("follow") === "1" || query.get("follow") === "true";
   const pod = query.get("pod")?.trim() || undefined;
-  if (pod && !run.pods.includes(pod)) return jsonError(404, `Run ${run.id} has no pod "${pod}"`, { pod: [`Choose one of: ${run.pods.join(", ") || "none yet"}`] });
+  if (pod && !run.pods.includes(pod))
+    return jsonError(404, `Run ${run.id} has no pod "${pod}"`, {
+      pod: [`Choose one of: ${run.pods.join(", ") || "none yet"}`],
+    });
   const aborted = new AbortController();
   // A followed log ends when the server stops, so that the stop is not held up by it.
   untilShutdown(request.signal).addEventListener("abort", () => aborted.abort(), { once: true });
@@ -31,7 +34,9 @@ export const GET = apiRoute({}, ({ actor, params, request }) => {
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(`${next.value}\n`));
       } catch {
-        controller.enqueue(encoder.encode("[berth] the log could not be read further: the cluster stopped answering\n"));
+        controller.enqueue(
+          encoder.encode("[berth] the log could not be read further: the cluster stopped answering\n"),
+        );
         controller.close();
       }
     },
@@ -40,7 +45,12 @@ export const GET = apiRoute({}, ({ actor, params, request }) => {
       await lines.return(undefined);
     },
   });
-  const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no" };
-  if (query.get("download") === "1") headers["Content-Disposition"] = `attachment; filename="run-${run.id}${pod ? `-${pod}` : ""}.log"`;
+  const headers: Record<string, string> = {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Cache-Control": "no-cache, no-transform",
+    "X-Accel-Buffering": "no",
+  };
+  if (query.get("download") === "1")
+    headers["Content-Disposition"] = `attachment; filename="run-${run.id}${pod ? `-${pod}` : ""}.log"`;
   return new Response(body, { headers });
 });

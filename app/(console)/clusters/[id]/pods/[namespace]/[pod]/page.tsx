@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+
+import { EventsTable } from "@/components/kube/events-table";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -12,8 +14,8 @@ import { findCluster } from "@/lib/clusters/queries";
 import { describeClusterPod, type PodDescription } from "@/lib/clusters/workloads";
 import { formatDateTime } from "@/lib/format";
 import { can } from "@/lib/permissions";
+
 import { DeletePodButton } from "../../../../_components/cluster-forms";
-import { EventsTable } from "@/components/kube/events-table";
 import { PhaseBadge } from "../../../../_components/cluster-tabs";
 
 export const metadata: Metadata = { title: "Pod" };
@@ -51,7 +53,11 @@ export default async function PodPage({ params }: { params: Promise<{ id: string
             </Link>
           </>
         }
-        actions={can(actor, "clusters.operate", { cluster: cluster.id }) ? <DeletePodButton clusterId={cluster.id} namespace={pod.namespace} pod={pod.name} returnTo={back} /> : undefined}
+        actions={
+          can(actor, "clusters.operate", { cluster: cluster.id }) ? (
+            <DeletePodButton clusterId={cluster.id} namespace={pod.namespace} pod={pod.name} returnTo={back} />
+          ) : undefined
+        }
       />
       <div className="space-y-6">
         <Card title="Status">
@@ -130,11 +136,19 @@ export default async function PodPage({ params }: { params: Promise<{ id: string
                 <tr key={container.name}>
                   <Td className="font-medium">
                     {container.name}
-                    {container.kind && <span className="ml-1 text-xs font-normal text-slate-500">({container.kind === "sidecar" ? "sidecar" : "init container"})</span>}
+                    {container.kind && (
+                      <span className="ml-1 text-xs font-normal text-slate-500">
+                        ({container.kind === "sidecar" ? "sidecar" : "init container"})
+                      </span>
+                    )}
                   </Td>
                   <Td className="font-mono text-xs">{container.image}</Td>
                   <Td>
-                    <Badge tone={container.state === "running" ? "green" : container.state === "waiting" ? "amber" : "gray"}>{container.state}</Badge>
+                    <Badge
+                      tone={container.state === "running" ? "green" : container.state === "waiting" ? "amber" : "gray"}
+                    >
+                      {container.state}
+                    </Badge>
                     {container.reason && <span className="ml-1 text-xs">{container.reason}</span>}
                     {container.message && <p className="text-xs text-slate-500">{container.message}</p>}
                   </Td>
@@ -146,7 +160,13 @@ export default async function PodPage({ params }: { params: Promise<{ id: string
             </tbody>
           </Table>
         </Card>
-        <Card title="Events">{pod.events.length ? <EventsTable events={pod.events} /> : <p className="text-sm text-slate-500">No events for this pod.</p>}</Card>
+        <Card title="Events">
+          {pod.events.length ? (
+            <EventsTable events={pod.events} />
+          ) : (
+            <p className="text-sm text-slate-500">No events for this pod.</p>
+          )}
+        </Card>
       </div>
     </>
   );
