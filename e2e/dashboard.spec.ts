@@ -3,6 +3,7 @@ import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 
+import { dockerTestEndpoint, testBaseImage } from "../test/support/docker-engine";
 import { DashboardPage } from "./pages/dashboard-page";
 import { BOOTSTRAP_TOKEN, DATA_DIR } from "./support/env";
 import { setClusterPrometheusUrl, startEmbeddedClusterPrometheus, type TestPrometheus } from "./support/prometheus";
@@ -272,4 +273,67 @@ test("a cluster's calmer quotas are read on demand, below its most pressed ones"
   } finally {
     await core.deleteNamespace({ name: calm });
   }
+});
+
+test("a Docker host's section shows a running run's container by project and user, with its limits, live", async ({
+  page,
+  request,
+}) => {
+  const host = `dash-engine-${suffix}`;
+  const config = `dash-docker-${suffix}`;
+  const dockerProject = `dash_docker_${suffix}`;
+  await post(request, "/api/v1/docker-hosts", { name: host, endpoint: dockerTestEndpoint() });
+  const everyone = await request.put(`/api/v1/docker-hosts/${host}/grants`, {
+    headers: admin,
+    data: { grants: [], everyone: true },
+  });
+  expect(everyone.status(), await everyone.text()).toBe(200);
+  await post(request, "/api/v1/execution-configs", {
+    name: config,
+    engine: "docker",
+    dockerHost: host,
+    image: testBaseImage(),
+    resources: { requests: {}, limits: { cpu: "500m", memory: "256Mi" } },
+    usableBy: "all",
+  });
+  await post(request, "/api/v1/projects", {
+    key: dockerProject,
+    name: "Dashboard Docker e2e",
+    executionConfig: config,
+  });
+
+  const dashboard = new DashboardPage(page);
+  await dashboard.goto();
+  await dashboard.waitUntilLive();
+  const section = dashboard.dockerHost(host);
+  await expect(section.getByRole("status", { name: `${host} state` })).toContainText(/reachable · engine \d+\.\d+/);
+
+  const run = (await post(request, "/api/v1/runs", {
+    project: dockerProject,
+    activity: "python-recipe",
+    script: "import time\nprint('working', flush=True)\ntime.sleep(3600)",
+  })) as { id: string };
+  await expect
+    .poll(async () => {
+      const body = (await (await request.get(`/api/v1/runs/${run.id}`, { headers: admin })).json()) as {
+        status: string;
+        reason: string | null;
+      };
+      return `${body.status} ${body.reason ?? ""}`.trim();
+    })
+    .toBe("running");
+  // Pushed by the engine's events stream: no reload.
+  const container = section.getByRole("listitem", { name: `Container berth-${run.id}` });
+  await expect(container).toContainText(`project ${dockerProject} · admin`, { timeout: 30_000 });
+  await expect(container).toContainText("CPU 0.5 · memory 256Mi");
+  await expect(
+    section
+      .getByRole("table", { name: `${host} containers by project` })
+      .getByRole("row", { name: `${dockerProject} 1 0.5 256Mi`, exact: true }),
+  ).toBeVisible();
+  await dashboard.screenshot("docker-host");
+
+  const aborted = await request.post(`/api/v1/runs/${run.id}/abort`, { headers: admin });
+  expect(aborted.status(), await aborted.text()).toBe(200);
+  await expect(container).toHaveCount(0);
 });

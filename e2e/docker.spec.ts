@@ -61,6 +61,7 @@ test.describe.serial("Docker execution", () => {
     const row = hosts.row(HOST);
     await expect(row.getByText("reachable", { exact: true })).toBeVisible();
     await expect(row.getByRole("cell", { name: /GiB$/ })).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/docker-hosts.png", fullPage: true });
   });
 
   test("admin creates a Docker execution config whose preview is the exact container create body", async ({ page }) => {
@@ -89,6 +90,7 @@ test.describe.serial("Docker execution", () => {
     await expect(preview).toContainText('"NanoCpus": 1000000000');
     await expect(preview).toContainText('"Memory": 268435456');
     await expect(preview).toContainText(`"berth.dev/exec-config": "${CONFIG}"`);
+    await page.screenshot({ path: "test-results/screenshots/docker-execution-config.png", fullPage: true });
   });
 
   let dana: { context: BrowserContext; page: Page } | undefined;
@@ -135,6 +137,7 @@ test.describe.serial("Docker execution", () => {
     await expect(runs.log()).toContainText("hello from a real container");
     await expect(runs.log()).toContainText(/python 3\.11\.\d+/);
     await expect(dana.page.getByRole("list", { name: "Containers" })).toBeVisible();
+    await dana.page.screenshot({ path: "test-results/screenshots/docker-run.png", fullPage: true });
 
     const run = (await (await request.get(`/api/v1/runs/${id}`, { headers: adminApi })).json()) as {
       workload: string;

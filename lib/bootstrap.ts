@@ -12,6 +12,7 @@ import { registerInClusterCluster } from "@/lib/clusters/in-cluster";
 import { reportUnreadableStoredSecrets } from "@/lib/crypto/stored-secrets";
 import { startDashboardFeeds } from "@/lib/dashboard/service";
 import { env } from "@/lib/env";
+import { registerLocalEngine } from "@/lib/execution-configs/local-engine";
 import { seedStartingPoints } from "@/lib/execution-configs/starting-points";
 import { ensureBuildRunner } from "@/lib/images/build-runner";
 import { setKubeconfigPolicy } from "@/lib/kube/client";
@@ -82,6 +83,8 @@ export async function bootstrap(): Promise<void> {
   // In a pod: the cluster it runs in, as its own ServiceAccount (the image starts no simulator).
   registerInClusterCluster();
   registerEmbeddedCluster();
+  // With BERTH_LOCAL_ENGINE, the container engine npm start started beside it: Docker host "local".
+  registerLocalEngine();
   // A fresh install can run work at once: default cluster and a small config, seeded once.
   seedStartingPoints();
   // Builds queued before a restart continue; running ones are followed to their end.

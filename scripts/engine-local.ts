@@ -1,27 +1,21 @@
 /**
- * `npm run engine:local`: a real container engine on this machine for `npm start` users, so a
- * script really runs in a container. Podman (with runc) serves the Docker Engine API on a socket
- * under ~/.cache/berth/engine-local, beside a loopback registry holding a Debian bookworm image
- * (python3) to use as a Docker execution config's image or a base image's starting image. It runs
- * in the foreground; Ctrl-C removes its containers and stops it. Needs Debian's podman, runc,
- * docker-registry and debootstrap, and root the first time (debootstrap makes the image, cached).
- * The registry listens on 127.0.0.1:BERTH_LOCAL_REGISTRY_PORT (default 5000), fixed so image
- * references saved in Berth stay valid when the engine is started again.
+ * `npm run engine:local`: the local container engine (scripts/local-engine.ts) alone, in the
+ * foreground, for a console started some other way; `BERTH_LOCAL_ENGINE=1 npm start` starts it
+ * beside the console and registers it by itself. Needs Debian's podman, runc, docker-registry and
+ * debootstrap, and root the first time (debootstrap makes the image, cached). Ctrl-C removes its
+ * containers and stops it.
  */
-import os from "node:os";
-import path from "node:path";
+import { startLocalEngine } from "./local-engine";
 
-import { startContainerEngine } from "../test/support/docker-engine";
-
-const dir = path.join(os.homedir(), ".cache", "berth", "engine-local");
 const console_ = process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
 
-const registryPort = Number(process.env.BERTH_LOCAL_REGISTRY_PORT ?? "5000");
-if (!Number.isInteger(registryPort) || registryPort < 1 || registryPort > 65535) {
-  console.error(`BERTH_LOCAL_REGISTRY_PORT must be a port number, not ${process.env.BERTH_LOCAL_REGISTRY_PORT}`);
+let engine: Awaited<ReturnType<typeof startLocalEngine>>;
+try {
+  engine = await startLocalEngine(process.env.BERTH_LOCAL_REGISTRY_PORT);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
-const engine = await startContainerEngine({ dir, registryPort });
 const body = JSON.stringify({ name: "local", endpoint: engine.endpoint });
 console.log(
   [

@@ -1,15 +1,18 @@
 /**
  * `npm start`: builds the console if the build is missing or older than the sources, starts the
  * embedded Kubernetes simulator (BERTH_EMBEDDED_CLUSTER=real: the real control plane of
- * scripts/real-cluster.ts; off: none) with its kubeconfig in the data dir, then serves the console
- * with `next start` on PORT. Stops both together.
+ * scripts/real-cluster.ts; off: none) with its kubeconfig in the data dir, with BERTH_LOCAL_ENGINE=1
+ * the local container engine (scripts/local-engine.ts) with its endpoint in the data dir, then
+ * serves the console with `next start` on PORT. Stops them together.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 
+import type { ContainerEngine } from "./container-engine";
 import { embeddedClusterCommand, embeddedClusterMode, type EmbeddedClusterMode } from "./embedded-cluster";
+import { LOCAL_ENGINE_FILE, localEngineEnabled, startLocalEngine, writeLocalEngineFile } from "./local-engine";
 import { buildState, nextBuild } from "./next-build";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -25,6 +28,7 @@ function buildIfNeeded() {
 
 const children: ChildProcess[] = [];
 let server: ChildProcess | null = null;
+let localEngine: ContainerEngine | null = null;
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 function stopAll(code: number) {
   process.exitCode = code;
@@ -35,6 +39,13 @@ function stopAll(code: number) {
     return;
   }
   for (const child of children) if (running(child)) child.kill("SIGTERM");
+  if (localEngine) {
+    const engine = localEngine;
+    localEngine = null;
+    // A next start without the engine must not register a socket nobody serves.
+    fs.rmSync(path.join(dataDir, LOCAL_ENGINE_FILE), { force: true });
+    void engine.stop();
+  }
 }
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
@@ -76,10 +87,25 @@ function startEmbeddedCluster(mode: Exclude<EmbeddedClusterMode, "off">): Promis
   });
 }
 
+/** Starts the local container engine and tells the console where it is, for it to register at start. */
+async function startEngine(): Promise<void> {
+  console.log("Starting the local container engine (podman with runc, and a loopback registry)…");
+  localEngine = await startLocalEngine(process.env.BERTH_LOCAL_REGISTRY_PORT);
+  writeLocalEngineFile(dataDir, localEngine);
+  console.log(
+    `Local container engine ready at ${localEngine.endpoint} (registry ${localEngine.registry}): ` +
+      'Berth registers it as the Docker host "local", with the execution config "local-python" to run Python on it.',
+  );
+}
+
 async function main() {
   const mode = embeddedClusterMode(process.env.BERTH_EMBEDDED_CLUSTER);
+  const withEngine = localEngineEnabled(process.env.BERTH_LOCAL_ENGINE);
+  // Left by a start that did not stop cleanly: only an engine started now is registered.
+  fs.rmSync(path.join(dataDir, LOCAL_ENGINE_FILE), { force: true });
   buildIfNeeded();
   if (mode !== "off") await startEmbeddedCluster(mode);
+  if (withEngine) await startEngine();
   // Idle connections stay open longer than Node's 5 s default and than common proxies' 60 s idle
   // timeout: otherwise a proxy (or an API client) reusing a connection the server just closed gets a reset.
   const nextArgs = ["start", "-p", port, "--keepAliveTimeout", "65000"];

@@ -18,6 +18,10 @@ export class DashboardPage {
     return this.page.getByRole("region", { name: `Cluster ${cluster}` });
   }
 
+  dockerHost(host: string): Locator {
+    return this.page.getByRole("region", { name: `Docker host ${host}` });
+  }
+
   gpuAllocation(cluster: string): Locator {
     return this.section(cluster).getByRole("meter", { name: `${cluster} GPU allocation`, exact: true });
   }

@@ -1538,7 +1538,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     path: "/api/v1/dashboard",
     operationId: "getDashboard",
     summary:
-      "Per cluster the caller may read: `{name, stale, staleSince, runningPods, pendingPods, failedLastHour, pending[], breakdown, gpu: {allocatable, requested, nodes[], projects[]}, quotas: [{namespace, name, hard, used, pressure, policy, projects}], quotaCount, quotaWarnings}`; `quotas` holds the 12 most pressed (`?quotas=all`: every one; the rest a page at a time from /api/v1/dashboard/clusters/{cluster}/quotas); GPUs in whole nvidia.com/gpu, quota maps keyed as in the ResourceQuota",
+      "Per cluster the caller may read: `{name, stale, staleSince, runningPods, pendingPods, failedLastHour, pending[], breakdown, gpu: {allocatable, requested, nodes[], projects[]}, quotas: [{namespace, name, hard, used, pressure, policy, projects}], quotaCount, quotaWarnings}`; `quotas` holds the 12 most pressed (`?quotas=all`: every one; the rest a page at a time from /api/v1/dashboard/clusters/{cluster}/quotas); GPUs in whole nvidia.com/gpu, quota maps keyed as in the ResourceQuota. `dockerHosts`: per Docker host the caller may read (any level), `{name, reachable, engineVersion, runningContainers, nanoCpus, memoryBytes, byProject[], byUser[], containers[]}`: running containers by Berth's labels (others under “not from Berth”) with the CPU/memory limits they were created with, kept live from the engine's events",
     tag: "dashboard",
     permission: "clusters.read",
     query: dashboardQuerySchema,

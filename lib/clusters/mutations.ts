@@ -4,11 +4,12 @@ import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import { eq } from "drizzle-orm";
 
 import type { Tx } from "@/db";
-import { clusterGrants, clusters, groups, type Cluster } from "@/db/schema";
+import { clusterGrants, clusters, type Cluster } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-box";
+import { requireGrantGroups } from "@/lib/groups/queries";
 import { forgetKubeClients, kubeClients } from "@/lib/kube/client";
 import { stopClusterInformers } from "@/lib/kube/informers";
 import { jobOutcome } from "@/lib/kube/jobs";
@@ -273,16 +274,11 @@ export const setClusterGrants = defineMutation({
   run(input, ctx) {
     return ctx.write((tx) => {
       const cluster = requireCluster(input.cluster, tx);
-      const found = input.grants.map((grant) => tx.select().from(groups).where(eq(groups.name, grant.group)).get());
-      const fieldErrors: Record<string, string[]> = {};
-      input.grants.forEach((grant, index) => {
-        if (!found[index]) fieldErrors[`grants.${index}.group`] = [`No group named "${grant.group}"`];
-      });
-      if (Object.keys(fieldErrors).length) throw new DomainError(422, "Unknown groups", fieldErrors);
+      const found = requireGrantGroups(input.grants, tx);
       const before = clusterGrantsOf(cluster.id, tx);
       tx.delete(clusterGrants).where(eq(clusterGrants.clusterId, cluster.id)).run();
       input.grants.forEach((grant, index) =>
-        tx.insert(clusterGrants).values({ clusterId: cluster.id, groupId: found[index]!.id, level: grant.level }).run(),
+        tx.insert(clusterGrants).values({ clusterId: cluster.id, groupId: found[index].id, level: grant.level }).run(),
       );
       const everyone = input.everyone ?? cluster.usableByAll;
       if (everyone !== cluster.usableByAll)

@@ -129,7 +129,58 @@ export const clusterDashboardSchema = z.object({
   generatedAt: z.string(),
 });
 
-export const dashboardSnapshotSchema = z.object({ clusters: z.array(clusterDashboardSchema), generatedAt: z.string() });
+const dockerUseRowSchema = z.object({
+  key: z.string().describe('A project or user (berth.dev/* labels); "not from Berth" for other containers'),
+  containers: z.number().int(),
+  nanoCpus: z.number().int().describe("Sum of the CPU limits (NanoCpus: billionths of a CPU)"),
+  memoryBytes: z.number().int().describe("Sum of the memory limits"),
+  unlimited: z.number().int().describe("Containers without a CPU or memory limit"),
+});
+
+export const dockerHostDashboardSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  reachable: z.boolean().describe("The engine answered its last status read"),
+  engineVersion: z.string().nullable(),
+  cpus: z.number().nullable().describe("The host's CPUs, as the engine reports them"),
+  totalMemoryBytes: z.number().nullable().describe("The host's memory, as the engine reports it"),
+  synced: z.boolean().describe("The first listing of its running containers has arrived"),
+  stale: z.boolean().describe("The engine's events stream is down: the containers are as of staleSince"),
+  staleSince: z.string().nullable(),
+  error: z.string().nullable(),
+  runningContainers: z.number().int(),
+  nanoCpus: z.number().int().describe("Sum of the running containers' CPU limits (billionths of a CPU)"),
+  memoryBytes: z.number().int().describe("Sum of the running containers' memory limits"),
+  byProject: z.array(dockerUseRowSchema),
+  byUser: z.array(dockerUseRowSchema),
+  containers: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        image: z.string(),
+        fromBerth: z.boolean(),
+        run: z.string().nullable(),
+        project: z.string().nullable(),
+        user: z.string().nullable(),
+        startedAt: z.string().nullable(),
+        nanoCpus: z.number().int(),
+        memoryBytes: z.number().int(),
+      }),
+    )
+    .describe("The 50 most recently started running containers"),
+  generatedAt: z.string(),
+});
+
+export const dashboardSnapshotSchema = z.object({
+  clusters: z.array(clusterDashboardSchema),
+  dockerHosts: z
+    .array(dockerHostDashboardSchema)
+    .describe(
+      "The Docker hosts the caller may read, with their running containers by project and user and the CPU/memory limits they were created with (empty with ?cluster=)",
+    ),
+  generatedAt: z.string(),
+});
 
 export const dashboardQuotaPageSchema = z.object({
   items: z.array(quotaViewSchema),

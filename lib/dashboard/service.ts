@@ -13,6 +13,7 @@ import { acquireInformer, type InformerEvent, type InformerStatus, type SharedIn
 import type { Actor } from "@/lib/permissions";
 
 import { ClusterAggregator, type ClusterAggregates, type QuotaView, type WatchEvent } from "./aggregate";
+import { dockerHostsDashboard, type DockerHostDashboard } from "./docker-service";
 import { readUtilization, type UtilizationView } from "./prometheus";
 import { capQuotas, quotaPage } from "./quota-page";
 
@@ -66,7 +67,16 @@ export interface ClusterDashboard extends ClusterAggregates {
 
 export interface DashboardSnapshot {
   clusters: ClusterDashboard[];
+  /** The Docker hosts the caller may read (none when `?cluster=` names one cluster). */
+  dockerHosts: DockerHostDashboard[];
   generatedAt: string;
+}
+
+export type { DockerHostDashboard } from "./docker-service";
+
+/** The Docker hosts' sections, unless the request is narrowed to one cluster. */
+function dockerSections(actor: Actor, options: DashboardOptions): Promise<DockerHostDashboard[]> {
+  return options.cluster ? Promise.resolve([]) : dockerHostsDashboard(actor);
 }
 
 interface Feed {
@@ -304,7 +314,13 @@ function visibleClusters(actor: Actor, cluster?: string): Cluster[] {
     if (!row || !mayReadCluster(actor, row.id)) throw new DomainError(404, `Cluster "${cluster}" not found`);
     return [row];
   }
-  const rows = getDb().select().from(clusters).orderBy(asc(clusters.name)).all();
+  // Natural order (fleet-2 before fleet-10), as people number their clusters.
+  const rows = getDb()
+    .select()
+    .from(clusters)
+    .orderBy(asc(clusters.name))
+    .all()
+    .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   forgetRemoved(new Set(rows.map((row) => row.id)));
   return rows.filter((row) => mayReadCluster(actor, row.id));
 }
@@ -314,9 +330,13 @@ function visibleClusters(actor: Actor, cluster?: string): Cluster[] {
  * aggregators. Only the first request for a cluster waits for its lists (at most a few seconds).
  */
 export async function dashboardSnapshot(actor: Actor, options: DashboardOptions = {}): Promise<DashboardSnapshot> {
-  const feeds = await visibleFeeds(actor, options.cluster);
+  const [feeds, dockerHosts] = await Promise.all([
+    visibleFeeds(actor, options.cluster),
+    dockerSections(actor, options),
+  ]);
   return {
     clusters: feeds.map(options.quotas === "all" ? withAllQuotas : clusterView),
+    dockerHosts,
     generatedAt: new Date().toISOString(),
   };
 }
@@ -376,14 +396,18 @@ const bodies = new Map<string, { at: number; text: string }>();
 /** `dashboardSnapshot` as JSON text, from each cluster's section serialised once per change: what `GET /api/v1/dashboard` sends. */
 export async function dashboardSnapshotText(actor: Actor, options: DashboardOptions = {}): Promise<string> {
   if (options.quotas === "all") return JSON.stringify(await dashboardSnapshot(actor, options));
-  const feeds = await visibleFeeds(actor, options.cluster);
+  const [feeds, dockerHosts] = await Promise.all([
+    visibleFeeds(actor, options.cluster),
+    dockerSections(actor, options),
+  ]);
   const sections = feeds.map(clusterViewJson);
-  const key = feeds.map((feed) => `${feed.clusterId}/${feed.view!.key}/${feed.view!.at}`).join(",");
+  const dockerText = JSON.stringify(dockerHosts);
+  const key = `${feeds.map((feed) => `${feed.clusterId}/${feed.view!.key}/${feed.view!.at}`).join(",")}|${dockerText}`;
   const now = Date.now();
   const kept = bodies.get(key);
   if (kept && now - kept.at <= BODY_REUSE_MS) return kept.text;
   for (const [old, body] of bodies) if (now - body.at > BODY_REUSE_MS) bodies.delete(old);
-  const text = `{"clusters":[${sections.join(",")}],"generatedAt":${JSON.stringify(new Date(now).toISOString())}}`;
+  const text = `{"clusters":[${sections.join(",")}],"dockerHosts":${dockerText},"generatedAt":${JSON.stringify(new Date(now).toISOString())}}`;
   bodies.set(key, { at: now, text });
   return text;
 }

@@ -3,10 +3,11 @@ import "server-only";
 import { eq } from "drizzle-orm";
 
 import type { Tx } from "@/db";
-import { dockerHostGrants, dockerHosts, executionConfigs, groups, type DockerHost } from "@/db/schema";
+import { dockerHostGrants, dockerHosts, executionConfigs, type DockerHost } from "@/db/schema";
 import { defineMutation } from "@/lib/actions/mutation";
 import { conflict, DomainError, notFound } from "@/lib/actions/result";
 import { encryptSecret } from "@/lib/crypto/secret-box";
+import { requireGrantGroups } from "@/lib/groups/queries";
 import { conflictView } from "@/lib/objects/history";
 import { assertFreshVersion } from "@/lib/objects/versioned";
 import { can } from "@/lib/permissions";
@@ -159,18 +160,13 @@ export const setDockerHostGrants = defineMutation({
   run(input, ctx) {
     return ctx.write((tx) => {
       const host = requireDockerHost(input.dockerHost, tx);
-      const found = input.grants.map((grant) => tx.select().from(groups).where(eq(groups.name, grant.group)).get());
-      const fieldErrors: Record<string, string[]> = {};
-      input.grants.forEach((grant, index) => {
-        if (!found[index]) fieldErrors[`grants.${index}.group`] = [`No group named "${grant.group}"`];
-      });
-      if (Object.keys(fieldErrors).length) throw new DomainError(422, "Unknown groups", fieldErrors);
+      const found = requireGrantGroups(input.grants, tx);
       const before = dockerHostGrantsOf(host.id, tx);
       tx.delete(dockerHostGrants).where(eq(dockerHostGrants.dockerHostId, host.id)).run();
       input.grants.forEach((grant, index) =>
         tx
           .insert(dockerHostGrants)
-          .values({ dockerHostId: host.id, groupId: found[index]!.id, level: grant.level })
+          .values({ dockerHostId: host.id, groupId: found[index].id, level: grant.level })
           .run(),
       );
       const everyone = input.everyone ?? host.usableByAll;

@@ -91,6 +91,22 @@ describe("containers on a real engine", () => {
     expect(await inspectContainer(client, id)).toBeNull();
   });
 
+  it("keeps lines a program writes in pieces whole, with or without a tail (Python unbuffered prints word by word)", async () => {
+    // The pause makes the engine store the first piece as a partial log entry of its own.
+    const script = [
+      "import sys, time",
+      "for n in range(3):",
+      "    sys.stdout.write('six'); sys.stdout.flush(); time.sleep(0.2)",
+      "    sys.stdout.write(' %d\\n' % n); sys.stdout.flush()",
+    ].join("\n");
+    const id = await createAndStartContainer(client, body(["python3", "-c", script]));
+    expect(await waitContainer(client, id)).toMatchObject({ exitCode: 0 });
+    expect(await readContainerLogs(client, id)).toBe("six 0\nsix 1\nsix 2\n");
+    expect(await readContainerLogs(client, id, 2000)).toBe("six 0\nsix 1\nsix 2\n");
+    expect(await readContainerLogs(client, id, 2)).toBe("six 1\nsix 2\n");
+    expect(await killAndRemoveContainer(client, id)).toBe(true);
+  });
+
   it("says in plain words when the image cannot be pulled", async () => {
     const missing = { ...body(["true"]), Image: "localhost:1/berth-missing:1" };
     const error = await createAndStartContainer(client, missing).catch((caught: unknown) => caught);

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { PassThrough, type Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type Docker from "dockerode";
 
 import { describeDockerError, dockerCall, DockerCallError } from "./connection";
@@ -196,12 +197,36 @@ export async function containerLogs(
   return text;
 }
 
-/** The container's whole output so far, or its last `tail` lines, as text. */
+/**
+ * The container's whole output so far, or its last `tail` lines, as text. The last lines are kept
+ * here rather than asked of the engine: podman before 4.7 drops the first pieces of a line written
+ * in several writes (an unbuffered Python `print` writes word by word) from what `tail` returns
+ * (containers/podman#19545, fixed by #19562).
+ */
 export async function readContainerLogs(client: Docker, id: string, tail?: number): Promise<string> {
-  const stream = await containerLogs(client, id, { follow: false, tail });
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
+  const stream = await containerLogs(client, id, { follow: false });
+  const decoder = new StringDecoder("utf8");
+  let text = "";
+  for await (const chunk of stream) {
+    text += decoder.write(Buffer.from(chunk as Buffer));
+    if (tail !== undefined) text = lastLines(text, tail);
+  }
+  text += decoder.end();
+  return tail === undefined ? text : lastLines(text, tail);
+}
+
+/** The last `count` lines of a text (a final line without its newline counts as one). */
+function lastLines(text: string, count: number): string {
+  if (count <= 0) return "";
+  let at = text.length;
+  // A text ending in a newline: its last line ends there, not after it.
+  if (text.endsWith("\n")) at -= 1;
+  for (let seen = 0; seen < count; seen += 1) {
+    if (at <= 0) return text;
+    at = text.lastIndexOf("\n", at - 1);
+    if (at < 0) return text;
+  }
+  return text.slice(at + 1);
 }
 
 /**

@@ -4,6 +4,7 @@ import { asc, eq } from "drizzle-orm";
 
 import { getDb, type Tx } from "@/db";
 import { groupMembers, groups, users, type Group } from "@/db/schema";
+import { DomainError } from "@/lib/actions/result";
 
 import type { GroupView } from "./schema";
 
@@ -61,4 +62,18 @@ export function listGroups(): GroupView[] {
 export function getGroupView(ref: string | number): GroupView | undefined {
   const group = findGroup(ref);
   return group && toGroupView(group, memberNames(group.id));
+}
+
+/**
+ * The groups a list of grants names, in its order. An unknown group is a 422 at its own field
+ * (`grants.N.group`), all of them at once, before anything is saved.
+ */
+export function requireGrantGroups(grants: { group: string }[], tx: Tx): Group[] {
+  const found = grants.map((grant) => tx.select().from(groups).where(eq(groups.name, grant.group)).get());
+  const fieldErrors: Record<string, string[]> = {};
+  grants.forEach((grant, index) => {
+    if (!found[index]) fieldErrors[`grants.${index}.group`] = [`No group named "${grant.group}"`];
+  });
+  if (Object.keys(fieldErrors).length) throw new DomainError(422, "Unknown groups", fieldErrors);
+  return found as Group[];
 }

@@ -5,13 +5,25 @@ import { Breakdown, FailedList, PendingList } from "./containers-panel";
 import { GpuAllocation, GpuNodeMap } from "./gpu-panel";
 import { QuotaPanel } from "./quota-panel";
 import type { ClusterDashboard } from "./types";
+import { formatCount } from "./view-model";
 
-function Stat({ label, value, tone = "text-slate-900" }: { label: string; value: string | number; tone?: string }) {
+/** One figure of a section; a number is shown with thousands separators. */
+export function Stat({
+  label,
+  value,
+  tone = "text-slate-900",
+}: {
+  label: string;
+  value: string | number;
+  tone?: string;
+}) {
   return (
     // A named group per figure: a <dd> cannot carry a name of its own.
     <div role="group" aria-label={label} className="rounded-md border border-slate-200 bg-white px-4 py-3">
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
-      <dd className={`mt-1 text-2xl font-semibold tabular-nums ${tone}`}>{value}</dd>
+      <dd className={`mt-1 text-2xl font-semibold tabular-nums ${tone}`}>
+        {typeof value === "number" ? formatCount(value) : value}
+      </dd>
     </div>
   );
 }
@@ -77,7 +89,10 @@ function ClusterFigures({ cluster, utilization }: { cluster: ClusterDashboard; u
           value={cluster.failedLastHour}
           tone={cluster.failedLastHour > 0 ? "text-red-700" : undefined}
         />
-        <Stat label="GPUs requested" value={`${cluster.gpu.requested} / ${cluster.gpu.allocatable}`} />
+        <Stat
+          label="GPUs requested"
+          value={`${formatCount(cluster.gpu.requested)} / ${formatCount(cluster.gpu.allocatable)}`}
+        />
       </dl>
       <div className="grid items-start gap-4 xl:grid-cols-2">
         <Card

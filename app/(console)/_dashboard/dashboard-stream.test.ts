@@ -2,7 +2,7 @@ import { compare } from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 
 import { applyDashboardEvent } from "./dashboard-stream";
-import type { ClusterDashboard, DashboardSnapshot } from "./types";
+import type { ClusterDashboard, DashboardSnapshot, DockerHostDashboard } from "./types";
 
 const section = (id: number, name: string, runningPods: number): ClusterDashboard =>
   ({
@@ -31,6 +31,7 @@ const section = (id: number, name: string, runningPods: number): ClusterDashboar
 
 const snapshot: DashboardSnapshot = {
   clusters: [section(1, "alpha", 5), section(2, "beta", 7)],
+  dockerHosts: [],
   generatedAt: "2026-12-05T10:00:00.000Z",
 };
 
@@ -63,6 +64,40 @@ describe("dashboard stream reducer", () => {
     const ops = [{ op: "replace" as const, path: "/pending/3/name", value: "x" }];
     expect(applyDashboardEvent(snapshot, "cluster-patch", JSON.stringify({ id: 1, ops }))).toBe("resync");
     expect(applyDashboardEvent(undefined, "cluster-patch", JSON.stringify({ id: 1, ops: [] }))).toBe("resync");
+  });
+
+  it("keeps clusters in natural name order: fleet-2 before fleet-10", () => {
+    let copy: DashboardSnapshot | "resync" = { ...snapshot, clusters: [] };
+    for (const [id, name] of [
+      [1, "fleet-10"],
+      [2, "fleet-2"],
+      [3, "fleet-1"],
+    ] as const) {
+      if (copy === "resync") throw new Error("asked to resync");
+      copy = applyDashboardEvent(copy, "cluster", JSON.stringify(section(id, name, 0)));
+    }
+    if (copy === "resync") throw new Error("asked to resync");
+    expect(copy.clusters.map((cluster) => cluster.name)).toEqual(["fleet-1", "fleet-2", "fleet-10"]);
+  });
+
+  it("applies a Docker host's patch to that host, and resyncs when it does not fit", () => {
+    const host = (running: number) =>
+      ({
+        id: 4,
+        name: "local-engine",
+        runningContainers: running,
+        containers: [],
+        generatedAt: "2026-12-05T10:00:02.000Z",
+      }) as unknown as DockerHostDashboard;
+    const withHost = applyDashboardEvent(snapshot, "docker-host", JSON.stringify(host(0)));
+    if (withHost === "resync") throw new Error("asked to resync");
+    expect(withHost.dockerHosts.map((entry) => entry.name)).toEqual(["local-engine"]);
+    const ops = compare(host(0), host(1));
+    const patched = applyDashboardEvent(withHost, "docker-host-patch", JSON.stringify({ id: 4, ops }));
+    if (patched === "resync") throw new Error("asked to resync");
+    expect(patched.dockerHosts[0].runningContainers).toBe(1);
+    expect(patched.clusters).toBe(withHost.clusters);
+    expect(applyDashboardEvent(snapshot, "docker-host-patch", JSON.stringify({ id: 4, ops }))).toBe("resync");
   });
 
   it("ignores an event it does not know", () => {

@@ -8,11 +8,12 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 
 import { ClusterSection } from "./cluster-section";
+import { DockerHostSection } from "./docker-host-section";
 import { GpuHoursPanel } from "./gpu-hours-panel";
 import type { DashboardSnapshot } from "./types";
 import { useDashboard, type StreamState } from "./use-dashboard";
 import { UtilizationBlock } from "./utilization-chart";
-import { quotaCounts } from "./view-model";
+import { formatCount, inNameOrder, quotaCounts } from "./view-model";
 
 const STREAM_LABEL: Record<StreamState, { text: string; tone: "gray" | "green" | "amber" | "red" }> = {
   connecting: { text: "connecting…", tone: "gray" },
@@ -36,7 +37,7 @@ function ClusterOverview({ view }: { view: DashboardSnapshot }) {
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
-        {view.clusters.map((cluster) => {
+        {inNameOrder(view.clusters).map((cluster) => {
           // A cluster that never answered has no figures: a dash, not zeros.
           const figure = (value: ReactNode) => (cluster.synced ? value : "—");
           return (
@@ -46,13 +47,13 @@ function ClusterOverview({ view }: { view: DashboardSnapshot }) {
                   {cluster.name}
                 </a>
               </Td>
-              <Td className="text-right tabular-nums">{figure(cluster.runningPods)}</Td>
-              <Td className="text-right tabular-nums">{figure(cluster.pendingPods)}</Td>
-              <Td className="text-right tabular-nums">{figure(cluster.failedLastHour)}</Td>
+              <Td className="text-right tabular-nums">{figure(formatCount(cluster.runningPods))}</Td>
+              <Td className="text-right tabular-nums">{figure(formatCount(cluster.pendingPods))}</Td>
+              <Td className="text-right tabular-nums">{figure(formatCount(cluster.failedLastHour))}</Td>
               <Td className="text-right tabular-nums">
-                {figure(`${cluster.gpu.requested} / ${cluster.gpu.allocatable}`)}
+                {figure(`${formatCount(cluster.gpu.requested)} / ${formatCount(cluster.gpu.allocatable)}`)}
               </Td>
-              <Td className="text-right tabular-nums">{figure(quotaCounts(cluster).warnings)}</Td>
+              <Td className="text-right tabular-nums">{figure(formatCount(quotaCounts(cluster).warnings))}</Td>
               <Td>
                 {cluster.stale ? (
                   <Badge tone="amber">
@@ -84,7 +85,7 @@ export function LiveDashboard({ initial }: { initial: DashboardSnapshot }) {
         </span>
         <span>Figures as of {formatDateTime(data.generatedAt)}</span>
       </div>
-      {data.clusters.length === 0 ? (
+      {data.clusters.length === 0 && (data.dockerHosts ?? []).length === 0 ? (
         <EmptyState title="No cluster to show">
           No cluster is attached, or none you may see. Once one is, this page shows what runs on it, its GPUs and its
           quotas.
@@ -92,7 +93,7 @@ export function LiveDashboard({ initial }: { initial: DashboardSnapshot }) {
       ) : (
         <>
           {data.clusters.length > 1 && <ClusterOverview view={data} />}
-          {data.clusters.map((cluster) => (
+          {inNameOrder(data.clusters).map((cluster) => (
             <ClusterSection
               key={cluster.id}
               cluster={cluster}
@@ -100,6 +101,9 @@ export function LiveDashboard({ initial }: { initial: DashboardSnapshot }) {
                 <UtilizationBlock clusterId={cluster.id} cluster={cluster.name} prometheus={cluster.prometheus} />
               }
             />
+          ))}
+          {inNameOrder(data.dockerHosts ?? []).map((host) => (
+            <DockerHostSection key={`docker-${host.id}`} host={host} />
           ))}
         </>
       )}

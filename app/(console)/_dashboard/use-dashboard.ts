@@ -41,9 +41,15 @@ export function useDashboard(initial: DashboardSnapshot): { data: DashboardSnaps
   };
   const source = useEventSource(
     STREAM_URL,
-    { snapshot: apply("snapshot"), cluster: apply("cluster"), "cluster-patch": apply("cluster-patch") },
     {
-      text: ["snapshot", "cluster", "cluster-patch"],
+      snapshot: apply("snapshot"),
+      cluster: apply("cluster"),
+      "cluster-patch": apply("cluster-patch"),
+      "docker-host": apply("docker-host"),
+      "docker-host-patch": apply("docker-host-patch"),
+    },
+    {
+      text: ["snapshot", "cluster", "cluster-patch", "docker-host", "docker-host-patch"],
       onOpen: () => setStream("live"),
       // EventSource reconnects by itself after a dropped stream (the first message then is a full
       // snapshot); a refused one (e.g. 403) is closed for good.

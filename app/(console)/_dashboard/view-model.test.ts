@@ -6,12 +6,16 @@ import { podHref } from "./links";
 import type { ClusterDashboard } from "./types";
 import {
   capRows,
+  cpusOf,
   forFirstPaint,
+  formatCount,
+  inNameOrder,
   nodeSlots,
   nodesToDraw,
   orderBreakdown,
   QUOTA_LIMIT,
   quotaCounts,
+  readableBytes,
   readableQuantity,
 } from "./view-model";
 
@@ -50,7 +54,11 @@ describe("dashboard view model", () => {
       name: "big",
       quotas: Array.from({ length: 40 }, (_, index) => quota(index)),
     } as unknown as ClusterDashboard;
-    const [painted] = forFirstPaint({ clusters: [cluster], generatedAt: "2026-12-05T00:00:00Z" }).clusters;
+    const [painted] = forFirstPaint({
+      clusters: [cluster],
+      dockerHosts: [],
+      generatedAt: "2026-12-05T00:00:00Z",
+    }).clusters;
     expect(painted.quotas).toEqual(cluster.quotas.slice(0, QUOTA_LIMIT));
     expect(quotaCounts(painted)).toEqual({ count: 40, warnings: 3 });
     expect(quotaCounts(cluster)).toEqual({ count: 40, warnings: 3 });
@@ -106,5 +114,24 @@ describe("dashboard view model", () => {
     expect(readableQuantity("pods", "100")).toBe("100");
     expect(readableQuantity("requests.nvidia.com/gpu", "6")).toBe("6");
     expect(readableQuantity("requests.memory", "lots")).toBe("lots");
+  });
+});
+
+describe("counts and names as people read them", () => {
+  it("shows thousands separators", () => {
+    expect(formatCount(99_999)).toBe("99,999");
+    expect(formatCount(1_000_000)).toBe("1,000,000");
+    expect(formatCount(7)).toBe("7");
+  });
+
+  it("orders names naturally: fleet-2 before fleet-10", () => {
+    const names = ["fleet-10", "fleet-2", "embedded", "fleet-1"].map((name) => ({ name }));
+    expect(inNameOrder(names).map((entry) => entry.name)).toEqual(["embedded", "fleet-1", "fleet-2", "fleet-10"]);
+  });
+
+  it("reads Docker limits in CPUs and Gi/Mi", () => {
+    expect(cpusOf(1_500_000_000)).toBe("1.5");
+    expect(readableBytes(2 ** 30)).toBe("1Gi");
+    expect(readableBytes(512 * 2 ** 20)).toBe("512Mi");
   });
 });

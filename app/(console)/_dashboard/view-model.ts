@@ -104,3 +104,27 @@ export function readableQuantity(resource: string, value: string): string {
   if (/(^|\.)cpu$/.test(resource)) return oneDecimal(amount);
   return value;
 }
+
+const countFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** A count as people read it, with thousands separators (99,999), the same on the server and in every browser. */
+export function formatCount(value: number): string {
+  return countFormat.format(value);
+}
+
+/** Clusters and Docker hosts in natural name order (fleet-2 before fleet-10), whatever order they came in. */
+export function inNameOrder<T extends { name: string }>(sections: readonly T[]): T[] {
+  return [...sections].sort((a, b) => naturalOrder(a.name, b.name));
+}
+
+/** CPUs from billionths of a CPU (the Engine API's NanoCpus), for reading: "1.5". */
+export function cpusOf(nanoCpus: number): string {
+  return oneDecimal(nanoCpus / 1e9);
+}
+
+/** Bytes in Gi or Mi, for reading. */
+export function readableBytes(bytes: number): string {
+  if (bytes >= GI) return `${oneDecimal(bytes / GI)}Gi`;
+  if (bytes >= MI) return `${oneDecimal(bytes / MI)}Mi`;
+  return `${bytes}B`;
+}

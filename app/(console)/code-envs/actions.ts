@@ -50,11 +50,19 @@ export async function deleteCodeEnvAction(codeEnv: number) {
   redirect("/code-envs");
 }
 
-/** "Build what is stale" for one env: the answer says what was queued, or why nothing was. */
+/**
+ * "Build what is stale" for one env, on the cluster or on the Docker host named: the answer says
+ * what was queued, or why nothing was.
+ */
 export async function buildCodeEnvAction(
   codeEnv: number,
+  dockerHost?: string,
 ): Promise<{ ok: true; message: string } | { ok: false; error: string }> {
-  const result = await runServerAction(buildCodeEnv, { codeEnv }, CODE_ENV_PAGES);
+  const result = await runServerAction(
+    buildCodeEnv,
+    { codeEnv, ...(dockerHost ? { dockerHost } : {}) },
+    CODE_ENV_PAGES,
+  );
   if (!result.ok) return result;
   const { queued, message } = result.data;
   if (queued.length) ensureBuildRunner();

@@ -94,7 +94,7 @@ export default async function ImageBuildsPage({
                 <Th>Status</Th>
                 <Th>Of</Th>
                 <Th>Image</Th>
-                <Th>Cluster</Th>
+                <Th>Built on</Th>
                 <Th>Started by</Th>
                 <Th>Duration</Th>
               </tr>
@@ -117,7 +117,7 @@ export default async function ImageBuildsPage({
                       : `base image ${build.baseImage ?? "(deleted)"}`}
                   </Td>
                   <Td className="font-mono text-xs">{build.image}</Td>
-                  <Td>{build.cluster ?? "—"}</Td>
+                  <Td>{build.dockerHost ? `Docker host ${build.dockerHost}` : (build.cluster ?? "—")}</Td>
                   <Td>{build.startedBy ?? "—"}</Td>
                   <Td>{formatDuration(build.durationMs)}</Td>
                 </tr>

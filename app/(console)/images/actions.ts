@@ -65,9 +65,9 @@ export const importBaseImageAction = formAction(importBaseImage, {
   redirectTo: baseImagePage,
 });
 
-/** Starts a build and opens its page, where the log streams. */
-export async function buildBaseImageAction(baseImage: number): Promise<ObjectActionResult> {
-  const result = await runServerAction(buildBaseImage, { baseImage }, PAGES);
+/** Starts a build (on the cluster, or on the Docker host named) and opens its page, where the log streams. */
+export async function buildBaseImageAction(baseImage: number, dockerHost?: string): Promise<ObjectActionResult> {
+  const result = await runServerAction(buildBaseImage, { baseImage, ...(dockerHost ? { dockerHost } : {}) }, PAGES);
   if (!result.ok) return result;
   redirect(`/image-builds/${result.data.id}`);
 }

@@ -1,12 +1,12 @@
 "use client";
 
 import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
+import { GrantsForm } from "@/components/objects/grants-form";
 import { TextareaField } from "@/components/objects/textarea-field";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ActionForm, Field, SelectField } from "@/components/ui/form";
 import type { KubeconfigContext } from "@/lib/clusters/kubeconfig";
 import type { ClusterView } from "@/lib/clusters/schema";
-import { CLUSTER_LEVELS } from "@/lib/permissions";
 
 import { deleteClusterAction, deleteClusterPodAction, setClusterGrantsAction, updateClusterAction } from "../actions";
 
@@ -131,11 +131,6 @@ export function DeleteClusterButton({ cluster }: { cluster: ClusterView }) {
   );
 }
 
-const LEVEL_OPTIONS = [
-  { value: "", label: "No access" },
-  ...CLUSTER_LEVELS.map((level) => ({ value: level, label: level })),
-];
-
 /** One level per group: use (run on it) < operate (edit, cleanup) < manage (permissions, delete). */
 export function ClusterGrantsForm({
   clusterId,
@@ -149,36 +144,15 @@ export function ClusterGrantsForm({
   everyone: boolean;
 }) {
   return (
-    <ActionForm
+    <GrantsForm
       action={setClusterGrantsAction}
       label="Cluster permissions"
-      submitLabel="Save permissions"
-      resetOnSuccess={false}
-      success={() => "Permissions saved."}
-    >
-      <input type="hidden" name="cluster" value={clusterId} />
-      <label className="flex items-center gap-2 text-sm text-slate-800">
-        <input type="checkbox" name="everyone" defaultChecked={everyone} className="h-4 w-4 rounded border-slate-300" />
-        Everyone may run work on it (use), whatever their groups
-      </label>
-      {groups.length === 0 ? (
-        <p className="text-sm text-slate-500">
-          There are no groups yet: create one under Groups to give a group more than that.
-        </p>
-      ) : (
-        <div className="grid gap-4 sm:grid-cols-3">
-          {groups.map((group) => (
-            <SelectField
-              key={group}
-              name={`level:${group}`}
-              label={group}
-              defaultValue={grants.find((grant) => grant.group === group)?.level ?? ""}
-              options={LEVEL_OPTIONS}
-            />
-          ))}
-        </div>
-      )}
-    </ActionForm>
+      idField={{ name: "cluster", value: clusterId }}
+      everyoneLabel="Everyone may run work on it (use), whatever their groups"
+      groups={groups}
+      grants={grants}
+      everyone={everyone}
+    />
   );
 }
 

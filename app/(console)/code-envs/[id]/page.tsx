@@ -13,6 +13,7 @@ import { requirePermission } from "@/lib/auth/session";
 import type { PlannedImage, PlannerBuild } from "@/lib/code-envs/planner";
 import { CODE_ENV_OBJECT_TYPE, codeEnvBody, codeEnvYaml, findCodeEnv, planCodeEnv } from "@/lib/code-envs/queries";
 import type { BuildFor } from "@/lib/code-envs/schema";
+import { listReadableDockerHosts } from "@/lib/docker-hosts/reads";
 import { formatDateTime } from "@/lib/format";
 import { can } from "@/lib/permissions";
 
@@ -97,7 +98,11 @@ export default async function CodeEnvPage({ params }: { params: Promise<{ id: st
           manage ? (
             <>
               {plan.images.length > 0 && (
-                <BuildButton label="Build what is stale" action={buildCodeEnvAction.bind(null, row.id)} />
+                <BuildButton
+                  label="Build what is stale"
+                  action={buildCodeEnvAction.bind(null, row.id)}
+                  dockerHosts={listReadableDockerHosts(actor).map((host) => host.name)}
+                />
               )}
               <Link href={`${href}/edit`} className={buttonClasses("secondary")}>
                 Edit

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
 
+import { BuildTargetSelect, CLUSTER_TARGET } from "@/components/images/build-target-select";
 import { useEventSource } from "@/components/live/use-event-source";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
@@ -11,27 +12,34 @@ import { deleteCodeEnvAction } from "../actions";
 
 type BuildAnswer = { ok: true; message: string } | { ok: false; error: string };
 
-/** A button that queues builds through a server action and says what it did. */
+/**
+ * A button that queues builds through a server action and says what it did. With `dockerHosts`, a
+ * select beside it sends the builds to one of those hosts instead of the cluster.
+ */
 export function BuildButton({
   label,
   action,
   variant = "primary",
+  dockerHosts = [],
 }: {
   label: string;
-  action: () => Promise<BuildAnswer>;
+  action: (dockerHost?: string) => Promise<BuildAnswer>;
   variant?: ButtonVariant;
+  dockerHosts?: string[];
 }) {
   const router = useRouter();
   const [answer, setAnswer] = useState<BuildAnswer | null>(null);
+  const [target, setTarget] = useState(CLUSTER_TARGET);
   const [pending, startTransition] = useTransition();
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
+      <BuildTargetSelect dockerHosts={dockerHosts} value={target} onChange={setTarget} disabled={pending} />
       <Button
         variant={variant}
         disabled={pending}
         onClick={() =>
           startTransition(async () => {
-            setAnswer(await action());
+            setAnswer(await action(target === CLUSTER_TARGET ? undefined : target));
             router.refresh();
           })
         }

@@ -1,11 +1,11 @@
 "use client";
 
 import { ConflictNotice, useConflictAwareAction } from "@/components/objects/conflict-notice";
+import { GrantsForm } from "@/components/objects/grants-form";
 import { TextareaField } from "@/components/objects/textarea-field";
 import { ConfirmButton } from "@/components/ui/confirm-button";
-import { ActionForm, Field, SelectField, useFieldErrors } from "@/components/ui/form";
+import { ActionForm, Field, useFieldErrors } from "@/components/ui/form";
 import type { DockerHostView } from "@/lib/docker-hosts/schema";
-import { CLUSTER_LEVELS } from "@/lib/permissions";
 
 import {
   createDockerHostAction,
@@ -113,11 +113,6 @@ export function DeleteDockerHostButton({ host }: { host: DockerHostView }) {
   );
 }
 
-const LEVEL_OPTIONS = [
-  { value: "", label: "No access" },
-  ...CLUSTER_LEVELS.map((level) => ({ value: level, label: level })),
-];
-
 /** One level per group: use (run on it) < operate (edit) < manage (permissions, connection, delete). */
 export function DockerHostGrantsForm({
   hostId,
@@ -131,35 +126,14 @@ export function DockerHostGrantsForm({
   everyone: boolean;
 }) {
   return (
-    <ActionForm
+    <GrantsForm
       action={setDockerHostGrantsAction}
       label="Docker host permissions"
-      submitLabel="Save permissions"
-      resetOnSuccess={false}
-      success={() => "Permissions saved."}
-    >
-      <input type="hidden" name="dockerHost" value={hostId} />
-      <label className="flex items-center gap-2 text-sm text-slate-800">
-        <input type="checkbox" name="everyone" defaultChecked={everyone} className="h-4 w-4 rounded border-slate-300" />
-        Everyone may run containers on it (use), whatever their groups
-      </label>
-      {groups.length === 0 ? (
-        <p className="text-sm text-slate-500">
-          There are no groups yet: create one under Groups to give a group more than that.
-        </p>
-      ) : (
-        <div className="grid gap-4 sm:grid-cols-3">
-          {groups.map((group) => (
-            <SelectField
-              key={group}
-              name={`level:${group}`}
-              label={group}
-              defaultValue={grants.find((grant) => grant.group === group)?.level ?? ""}
-              options={LEVEL_OPTIONS}
-            />
-          ))}
-        </div>
-      )}
-    </ActionForm>
+      idField={{ name: "dockerHost", value: hostId }}
+      everyoneLabel="Everyone may run containers on it (use), whatever their groups"
+      groups={groups}
+      grants={grants}
+      everyone={everyone}
+    />
   );
 }

@@ -16,6 +16,8 @@ import { LiveBuildLog } from "../_components/live-build-log";
 import { RefreshOnBuildStatus } from "../_components/refresh-on-status";
 import { cancelBuildAction } from "../../images/actions";
 
+const EXECUTOR_NAMES = { buildkit: "BuildKit (rootless)", kaniko: "Kaniko", docker: "the Docker engine's build API" };
+
 export const metadata: Metadata = { title: "Image build" };
 
 export default async function ImageBuildPage({ params }: { params: Promise<{ id: string }> }) {
@@ -48,6 +50,16 @@ export default async function ImageBuildPage({ params }: { params: Promise<{ id:
         {build.image}
       </span>,
     ],
+    [
+      "Digest",
+      build.digest ? (
+        <span key="d" className="break-all font-mono text-xs">
+          {build.digest}
+        </span>
+      ) : (
+        none
+      ),
+    ],
     ...(build.baseRef
       ? ([
           [
@@ -58,7 +70,7 @@ export default async function ImageBuildPage({ params }: { params: Promise<{ id:
           ],
         ] as [string, React.ReactNode][])
       : []),
-    ["Cluster", build.cluster ?? none],
+    build.dockerHost ? ["Docker host", build.dockerHost] : ["Cluster", build.cluster ?? none],
     [
       "Job",
       build.jobName ? (
@@ -69,7 +81,7 @@ export default async function ImageBuildPage({ params }: { params: Promise<{ id:
         none
       ),
     ],
-    ["Executor", build.executor === "buildkit" ? "BuildKit (rootless)" : build.executor === "kaniko" ? "Kaniko" : none],
+    ["Executor", build.executor ? EXECUTOR_NAMES[build.executor] : none],
     ["Started by", build.startedBy ?? none],
     ["Queued", formatDateTime(build.queuedAt)],
     [

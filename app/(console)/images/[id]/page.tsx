@@ -10,6 +10,7 @@ import { Facts, none } from "@/components/ui/facts";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
+import { listReadableDockerHosts } from "@/lib/docker-hosts/reads";
 import { formatDateTime } from "@/lib/format";
 import {
   BASE_IMAGE_OBJECT_TYPE,
@@ -23,7 +24,12 @@ import { formatDuration } from "@/lib/images/revision";
 import { can } from "@/lib/permissions";
 
 import { BuildStatusBadge, RevisionBadge } from "../_components/build-status";
-import { ActionButton, DeleteBaseImageButton, RegistryCredentialsForm } from "../_components/image-buttons";
+import {
+  ActionButton,
+  BuildBaseImageButton,
+  DeleteBaseImageButton,
+  RegistryCredentialsForm,
+} from "../_components/image-buttons";
 import {
   buildBaseImageAction,
   clearRegistryCredentialsAction,
@@ -57,7 +63,10 @@ export default async function BaseImagePage({ params }: { params: Promise<{ id: 
         actions={
           manage ? (
             <>
-              <ActionButton label="Build" run={buildBaseImageAction.bind(null, row.id)} />
+              <BuildBaseImageButton
+                dockerHosts={listReadableDockerHosts(actor).map((host) => host.name)}
+                build={buildBaseImageAction.bind(null, row.id)}
+              />
               <Link href={`${href}/edit`} className={buttonClasses("secondary")}>
                 Edit
               </Link>

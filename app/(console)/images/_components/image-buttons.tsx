@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from "react";
 
+import { BuildTargetSelect, CLUSTER_TARGET } from "@/components/images/build-target-select";
 import { TextareaField } from "@/components/objects/textarea-field";
 import type { ObjectActionResult } from "@/components/objects/types";
 import { Button } from "@/components/ui/button";
@@ -58,6 +59,23 @@ export function ActionButton({
           {error}
         </span>
       )}
+    </span>
+  );
+}
+
+/** "Build", on the cluster or on a Docker host the person picks. */
+export function BuildBaseImageButton({
+  dockerHosts,
+  build,
+}: {
+  dockerHosts: string[];
+  build: (dockerHost?: string) => Promise<ObjectActionResult>;
+}) {
+  const [target, setTarget] = useState(CLUSTER_TARGET);
+  return (
+    <span className="inline-flex flex-wrap items-center gap-2">
+      <BuildTargetSelect dockerHosts={dockerHosts} value={target} onChange={setTarget} />
+      <ActionButton label="Build" run={() => build(target === CLUSTER_TARGET ? undefined : target)} />
     </span>
   );
 }

@@ -135,6 +135,9 @@ class Run:
     command: list[str] | None = None
     script: str | None = None
     env: dict[str, str] | None = None
+    #: For a run on a Docker host (workload ``docker-container``): the host and its containers' engine ids.
+    docker_host: str | None = None
+    containers: list[str] | None = None
     _client: Berth | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -209,6 +212,8 @@ class EffectiveConfig:
     spark_config: EffectiveValue
     cluster: EffectiveValue
     object: str | None = None
+    #: With a docker execution config: the Docker host the activity runs on (the cluster is then unused).
+    docker_host: EffectiveValue | None = None
     error: str | None = None
 
     @classmethod
@@ -219,6 +224,7 @@ class EffectiveConfig:
             execution_config=EffectiveValue.from_api(data["executionConfig"]),
             spark_config=EffectiveValue.from_api(data["sparkConfig"]),
             cluster=EffectiveValue.from_api(data["cluster"]),
+            docker_host=EffectiveValue.from_api(data["dockerHost"]) if "dockerHost" in data else None,
         )
 
 
@@ -255,10 +261,12 @@ class ClusterDashboard:
 
 @dataclasses.dataclass
 class Dashboard:
-    """``GET /api/v1/dashboard``: every cluster the caller may read."""
+    """``GET /api/v1/dashboard``: every cluster and Docker host the caller may read."""
 
     clusters: list[ClusterDashboard]
     generated_at: str
+    #: Each Docker host's running containers by project and user with their CPU and memory limits, as sent.
+    docker_hosts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Dashboard:
