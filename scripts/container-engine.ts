@@ -14,9 +14,10 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+
+import { freePort } from "./ports";
 
 const PODMAN = "/usr/bin/podman";
 const REGISTRY = "/usr/bin/docker-registry";
@@ -69,18 +70,6 @@ export interface ContainerEngine {
   authRegistry: AuthRegistry;
   /** Removes the engine's containers, stops both processes and deletes their files. Idempotent. */
   stop(): Promise<void>;
-}
-
-/** A TCP port free right now on 127.0.0.1, for a registry whose port must be known before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const cacheRoot = () => path.join(os.homedir(), ".cache", "berth");

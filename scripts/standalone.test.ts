@@ -16,7 +16,7 @@ import readline from "node:readline";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { freePort } from "@/test/support/ports";
+import { freePort } from "@/scripts/ports";
 import { waitUntil } from "@/test/support/wait";
 
 import { buildStandalone } from "./build-standalone";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
-import { freePort } from "@/test/support/ports";
+import { freePort } from "@/scripts/ports";
 import { waitUntil } from "@/test/support/wait";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-readiness-"));

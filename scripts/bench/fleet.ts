@@ -16,6 +16,11 @@
  * - a restart of the console with every cluster registered: its first dashboard answer (clusters
  *   still listing are marked not synced) and the time until every cluster is current again.
  * Prints target, measured and PASS/MISS; exits 0 whatever the figures.
+ *
+ * With `--cluster real` the fleet is one real control plane (scripts/real-cluster.ts: etcd,
+ * kube-apiserver, controller manager, scheduler, kwok) holding the seeded population once, copied
+ * in from the simulator's seed, and attached `--clusters` times: ten control planes do not fit two
+ * cores. The same steps and rows follow; every background write then reaches every cluster.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -38,9 +43,11 @@ import {
   simWatch,
   sleep,
   startConsole,
+  startRealCluster,
   startSimulator,
   tempDataDir,
   tokenHeaders,
+  treeRssMiB,
   waitFor,
   type Console,
   type ResultRow,
@@ -48,6 +55,7 @@ import {
   type SseStream,
   type WatchEvent,
 } from "./harness";
+import { copySeededPopulation } from "./real-population";
 
 export interface FleetOptions {
   clusters: number;
@@ -55,6 +63,8 @@ export interface FleetOptions {
   smoke: boolean;
   /** Simulator processes (default: one per cluster); clusters are spread over them in turn. */
   sims?: number;
+  /** One real control plane holding the pods, attached `clusters` times, instead of simulators. */
+  real?: boolean;
 }
 
 interface Section {
@@ -168,8 +178,11 @@ const simsRss = (sims: readonly Simulator[]) =>
     return sum === undefined || rss === undefined ? undefined : sum + rss;
   }, 0);
 
-export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: FleetOptions): Promise<void> {
-  const simCount = Math.max(1, Math.min(simsWanted ?? clusters, clusters));
+/** The real control plane's RSS: its script and the five components under it. */
+const clusterRss = (sims: readonly Simulator[]) => (sims[0]?.kind === "real" ? treeRssMiB(sims[0].pid) : simsRss(sims));
+
+export async function benchFleet({ clusters, pods, smoke, sims: simsWanted, real }: FleetOptions): Promise<void> {
+  const simCount = real ? 1 : Math.max(1, Math.min(simsWanted ?? clusters, clusters));
   const rows: ResultRow[] = [];
   const notes: string[] = [];
   const total = clusters * pods;
@@ -182,17 +195,17 @@ export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: Fl
   const streams: SseStream[] = [];
   const stopWatches: (() => void)[] = [];
   const started = now();
+  const clusterRssMeasure = (when: string) =>
+    real
+      ? `real control plane's RSS${when} (etcd, apiserver, controllers, scheduler, kwok; not the console's)`
+      : `simulators' RSS${when} (${simCount} process${simCount === 1 ? "" : "es"}, not the console's)`;
   try {
     console.log(
-      `Seeding the simulator: ${pods} pods on ${nodes} nodes (${GPU_NODES} × 8 GPUs), ${namespaces} namespaces with quotas…`,
+      `${real ? "The real control plane's population" : "Seeding the simulator"}: ${pods} pods on ${nodes} nodes (${GPU_NODES} × 8 GPUs), ${namespaces} namespaces with quotas…`,
     );
+    const nodeArgs = ["--nodes", String(nodes - GPU_NODES), "--gpu-nodes", String(GPU_NODES), "--gpus-per-node", "8"];
     const seedArgs = [
-      "--nodes",
-      String(nodes - GPU_NODES),
-      "--gpu-nodes",
-      String(GPU_NODES),
-      "--gpus-per-node",
-      "8",
+      ...nodeArgs,
       "--pods",
       String(pods),
       "--namespaces",
@@ -204,7 +217,15 @@ export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: Fl
       "200000",
     ];
     // Their kubeconfigs stay out of the console's data dir: the console starts with no cluster, for a baseline RSS.
-    if (simCount === 1) {
+    if (real) {
+      console.log(`Starting the real control plane with ${nodes} kwok nodes, then copying the seeded population…`);
+      running.sims.push(await startRealCluster(simDirs[0], nodeArgs));
+      const up = now();
+      const copied = await copySeededPopulation(running.sims[0], seedArgs);
+      notes.push(
+        `one real control plane (kube-apiserver v1.37 + kwok), up in ${seconds(up - started)}, ${copied} pods copied in from the simulator's seed and Running after ${seconds(now() - up)}; attached ${clusters} times as fleet-1…fleet-${clusters} (ten control planes do not fit two cores)`,
+      );
+    } else if (simCount === 1) {
       running.sims.push(await startSimulator(simDirs[0], seedArgs));
       notes.push(
         `simulator seeded in ${seconds(now() - started)} (one simulator, attached ${clusters} times as fleet-1…fleet-${clusters})`,
@@ -231,16 +252,23 @@ export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: Fl
         .items.length;
     const expected = await runningInCluster();
     for (const each of sims)
-      for (const name of [CHURN_NAMESPACE, BACKGROUND_NAMESPACE])
+      for (const name of [CHURN_NAMESPACE, BACKGROUND_NAMESPACE]) {
         await simCallOk(each, "POST", "/api/v1/namespaces", {
           apiVersion: "v1",
           kind: "Namespace",
           metadata: { name },
         });
-    rows.push({
-      measure: `simulators' RSS (${simCount} process${simCount === 1 ? "" : "es"}, not the console's)`,
-      measured: mb(simsRss(sims)),
-    });
+        // A real apiserver refuses pods until the namespace's default ServiceAccount exists.
+        if (each.kind === "real")
+          await waitFor(
+            `the ${name} namespace's default ServiceAccount`,
+            async () =>
+              (await simCall(each, "GET", `/api/v1/namespaces/${name}/serviceaccounts/default`)).status === 200,
+            60_000,
+            100,
+          );
+      }
+    rows.push({ measure: clusterRssMeasure(""), measured: mb(clusterRss(sims)) });
 
     console.log("Starting the console (production build) with no cluster…");
     let app = (running.app = await startConsole(dataDir));
@@ -283,7 +311,7 @@ export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: Fl
     }
     const synced = rssMiB(app.serverPid() ?? 0);
     rows.push({
-      measure: `console RSS, ${total} pods cached (${clusters} × ${pods})`,
+      measure: `console RSS, ${clusters * expected} running pods cached (${clusters} × ${expected})`,
       target: "< 3 GB",
       measured: mb(synced),
       pass: synced !== undefined && synced * 1.048576 < 3000,
@@ -291,7 +319,7 @@ export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: Fl
     if (baseline !== undefined && synced !== undefined) {
       rows.push({
         measure: "bytes per cached pod ((RSS − baseline) / pods)",
-        measured: `${Math.round(((synced - baseline) * 1048576) / total)} B`,
+        measured: `${Math.round(((synced - baseline) * 1048576) / (clusters * expected))} B`,
       });
     }
 
@@ -374,7 +402,7 @@ export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: Fl
     rows.push({
       measure: `pod change → dashboard SSE p95 (${latencies.length} changes, others streaming)`,
       target: "< 300 ms",
-      measured: `${ms(p95)} (p50 ${ms(percentile(latencies, 50))}, max ${ms(Math.max(...latencies))}); background ${rate.toFixed(1)} writes/s per simulator, seen by ${clusters} clusters = ${(rate * clusters).toFixed(0)} changes/s`,
+      measured: `${ms(p95)} (p50 ${ms(percentile(latencies, 50))}, max ${ms(Math.max(...latencies))}); background ${rate.toFixed(1)} writes/s per ${real ? "apiserver" : "simulator"}, seen by ${clusters} clusters = ${(rate * clusters).toFixed(0)} changes/s`,
       pass: p95 < 300,
     });
     for (const stream of streams.splice(0)) stream.close();
@@ -460,10 +488,7 @@ export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: Fl
       target: "< 3 GB",
       measured: mb(rssMiB(app.serverPid() ?? 0)),
     });
-    rows.push({
-      measure: `simulators' RSS at the end (${simCount} process${simCount === 1 ? "" : "es"}, not the console's)`,
-      measured: mb(simsRss(sims)),
-    });
+    rows.push({ measure: clusterRssMeasure(" at the end"), measured: mb(clusterRss(sims)) });
     notes.push(`bench wall time ${seconds(now() - started)}`);
   } finally {
     for (const stream of streams) stream.close();
@@ -474,7 +499,7 @@ export async function benchFleet({ clusters, pods, smoke, sims: simsWanted }: Fl
     for (const dir of simDirs) fs.rmSync(dir, { recursive: true, force: true });
   }
   printTable(
-    `bench:dashboard${smoke ? " (smoke)" : ""} — fleet of ${clusters} clusters × ${pods} pods (${total} pods), ${nodes} nodes and ${namespaces} namespaces each`,
+    `bench:dashboard${smoke ? " (smoke)" : ""} — fleet of ${clusters} clusters × ${pods} pods (${total} pods), ${nodes} nodes and ${namespaces} namespaces each${real ? `, on one real control plane attached ${clusters} times` : ""}`,
     rows,
     notes,
   );

@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import readline from "node:readline";
 import { parse as parseYaml } from "yaml";
 
-import { freePort } from "../../test/support/ports";
+import { freePort } from "../ports";
 import type { SimStats } from "./figures";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -380,6 +380,13 @@ export function rssMiB(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** VmRSS of a process and every process under it, in MiB (a real control plane is five components under its script). */
+export function treeRssMiB(pid: number): number | undefined {
+  const own = rssMiB(pid);
+  if (own === undefined) return undefined;
+  return descendants(pid).reduce((sum, child) => sum + (rssMiB(child) ?? 0), own);
 }
 
 export function commandOf(pid: number): string {

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 
-import { freePort } from "./ports";
+import { freePort } from "../../scripts/ports";
 
 export const PROMETHEUS_BINARY = "/usr/bin/prometheus";
 /** The scrape job's name: queries can select `{job="dcgm"}`. */
