@@ -2,11 +2,12 @@ import "server-only";
 
 import jsonPatch from "fast-json-patch";
 
+import { watchDockerHostEvents } from "@/lib/docker-hosts/events";
 import { dockerHostConnection, listDockerHostRows, type DockerHost } from "@/lib/docker-hosts/queries";
 import { mayReadDockerHost } from "@/lib/docker-hosts/reads";
 import { dockerHostStatus } from "@/lib/docker-hosts/status";
 import { describeDockerError, dockerClient, type DockerConnection } from "@/lib/docker/connection";
-import { watchContainerEvents, type ContainerEventStream } from "@/lib/docker/containers";
+import { type ContainerEventStream } from "@/lib/docker/containers";
 import { inspectRunningContainer, runningContainerIds } from "@/lib/docker/running";
 import type { Actor } from "@/lib/permissions";
 
@@ -164,7 +165,7 @@ async function follow(feed: HostFeed, host: DockerHost): Promise<void> {
       void refreshContainer(feed, connection, event.id, seq).catch(() => undefined);
     }
   };
-  const stream = await watchContainerEvents(client, {}, onEvent, (error) => {
+  const stream = await watchDockerHostEvents(host, onEvent, (error) => {
     feed.stream = null;
     if (feed.disposed) return;
     feed.staleSince = new Date().toISOString();

@@ -7,14 +7,9 @@ import { dockerHosts, runs, type DockerHost, type RunRow } from "@/db/schema";
 import type { MutationContext } from "@/lib/actions/mutation";
 import { DomainError } from "@/lib/actions/result";
 import { codeEnvImageFor } from "@/lib/code-envs/queries";
-import { decryptSecret } from "@/lib/crypto/secret-box";
-import {
-  describeDockerError,
-  DockerCallError,
-  dockerClient,
-  type DockerConnection,
-  type DockerTls,
-} from "@/lib/docker/connection";
+import { watchDockerHostEvents } from "@/lib/docker-hosts/events";
+import { dockerHostConnection } from "@/lib/docker-hosts/queries";
+import { describeDockerError, DockerCallError, dockerClient } from "@/lib/docker/connection";
 import { containerCreateBody, type DockerContainerInput } from "@/lib/docker/container-body";
 import {
   containerLogs,
@@ -24,7 +19,6 @@ import {
   killAndRemoveContainer,
   listContainersByLabels,
   readContainerLogs,
-  watchContainerEvents,
   type ContainerEventStream,
   type ContainerState,
 } from "@/lib/docker/containers";
@@ -67,16 +61,13 @@ export function isDockerRun(run: Pick<RunRow, "workload">): boolean {
   return run.workload === DOCKER_WORKLOAD;
 }
 
-/** How Berth reaches a Docker host (its TLS material decrypted: server-side only). */
-export function dockerHostConnection(host: DockerHost): DockerConnection {
-  return {
-    endpoint: host.endpoint,
-    ...(host.tlsEncrypted ? { tls: JSON.parse(decryptSecret(host.tlsEncrypted)) as DockerTls } : {}),
-  };
-}
-
 function findDockerHost(id: number | null): DockerHost | undefined {
   return id === null ? undefined : getDb().select().from(dockerHosts).where(eq(dockerHosts.id, id)).get();
+}
+
+/** Whether a container's labels say Berth made it (the host's events cover every container). */
+function isBerthContainer(labels: Record<string, string>): boolean {
+  return Object.entries(BERTH_CONTAINERS).every(([key, value]) => labels[key] === value);
 }
 
 function clientOf(host: DockerHost) {
@@ -373,12 +364,11 @@ class DockerRunWatcher {
   }
 
   private subscribe(host: DockerHost): Promise<ContainerEventStream> {
-    return watchContainerEvents(
-      clientOf(host),
-      BERTH_CONTAINERS,
+    return watchDockerHostEvents(
+      host,
       (event) => {
         const runId = event.labels[BERTH_LABELS.run];
-        if (!runId) return;
+        if (!runId || !isBerthContainer(event.labels)) return;
         void refreshDockerRun(runId, host, event.id).catch((error: unknown) =>
           console.warn(`berth: run ${runId} on Docker host ${host.name}: ${describeDockerError(error).message}`),
         );
