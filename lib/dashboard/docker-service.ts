@@ -12,6 +12,7 @@ import { inspectRunningContainer, runningContainerIds } from "@/lib/docker/runni
 import type { Actor } from "@/lib/permissions";
 
 import { DockerHostContainers, type DockerHostContainersView } from "./docker-aggregate";
+import { keptFeed, type FeedTiming, type KeptFeeds } from "./kept-feeds";
 
 /**
  * The Docker hosts' sections of the dashboard: one feed per host, kept while somebody looks at
@@ -29,8 +30,8 @@ const FIRST_SYNC_WAIT_MS = 3_000;
 const CHANGE_DELAY_MS = 100;
 /** After the engine closed the events stream: wait this long, open it again, and list again. */
 const RESUBSCRIBE_MS = 5_000;
-const IDLE_RELEASE_MS = 10 * 60_000;
-const SWEEP_MS = 60_000;
+/** A host nobody has looked at for this long stops being followed, as for clusters. */
+const FEED_TIMING: FeedTiming = { idleMs: 10 * 60_000, everyMs: 60_000 };
 
 /**
  * Actions after which a container is inspected again: it may run now, run with other facts, or
@@ -80,13 +81,10 @@ interface HostFeed {
 
 type ChangeListener = (hostIds: number[]) => void;
 
-interface DockerDashboardState {
-  feeds: Map<number, HostFeed>;
+interface DockerDashboardState extends KeptFeeds<HostFeed> {
   listeners: Set<ChangeListener>;
   changed: Set<number>;
   changeTimer: NodeJS.Timeout | null;
-  sweepTimer: NodeJS.Timeout | null;
-  streams: Map<number, number>;
 }
 
 const globalForDocker = globalThis as unknown as { berthDockerDashboard?: DockerDashboardState };
@@ -250,37 +248,9 @@ function disposeFeed(feed: HostFeed): void {
   feed.stream = null;
 }
 
-function ensureSweep(): void {
-  if (state.sweepTimer) return;
-  state.sweepTimer = setInterval(() => {
-    const now = Date.now();
-    for (const [id, feed] of state.feeds) {
-      if (!state.streams.get(id) && now - feed.lastUsed > IDLE_RELEASE_MS) {
-        disposeFeed(feed);
-        state.feeds.delete(id);
-      }
-    }
-    if (state.feeds.size === 0 && state.sweepTimer) {
-      clearInterval(state.sweepTimer);
-      state.sweepTimer = null;
-    }
-  }, SWEEP_MS);
-  state.sweepTimer.unref?.();
-}
-
 function feedFor(host: DockerHost): HostFeed {
-  let feed = state.feeds.get(host.id);
-  if (feed && feed.rowVersion !== host.version) {
-    disposeFeed(feed);
-    feed = undefined;
-  }
-  if (!feed) {
-    feed = startFeed(host);
-    state.feeds.set(host.id, feed);
-    ensureSweep();
-  }
+  const feed = keptFeed(state, host, startFeed, disposeFeed, FEED_TIMING);
   feed.name = host.name;
-  feed.lastUsed = Date.now();
   return feed;
 }
 

@@ -14,6 +14,7 @@ import type { Actor } from "@/lib/permissions";
 
 import { ClusterAggregator, type ClusterAggregates, type QuotaView, type WatchEvent } from "./aggregate";
 import { dockerHostsDashboard, type DockerHostDashboard } from "./docker-service";
+import { keptFeed, type FeedTiming, type KeptFeeds } from "./kept-feeds";
 import { readUtilization, type UtilizationView } from "./prometheus";
 import { capQuotas, quotaPage } from "./quota-page";
 
@@ -40,8 +41,7 @@ const CHANGE_DELAY_MS = 100;
 /** A view is rebuilt at least this often, so time-based figures (failed in the last hour) move on. */
 const VIEW_MAX_AGE_MS = 5_000;
 /** A cluster nobody has looked at for this long stops being aggregated (its informers are released). */
-const IDLE_RELEASE_MS = 10 * 60_000;
-const SWEEP_MS = 60_000;
+const FEED_TIMING: FeedTiming = { idleMs: 10 * 60_000, everyMs: 60_000 };
 const STREAM_REFRESH_MS = 60_000;
 /** Prometheus is asked at most this often per cluster, whatever the number of open dashboards. */
 const UTILIZATION_CACHE_MS = 10_000;
@@ -111,18 +111,14 @@ interface Feed {
 
 type ChangeListener = (clusterIds: number[]) => void;
 
-interface DashboardState {
-  feeds: Map<number, Feed>;
+interface DashboardState extends KeptFeeds<Feed> {
   listeners: Set<ChangeListener>;
   changed: Set<number>;
   changeTimer: NodeJS.Timeout | null;
   /** While streams are open: re-sends views now and then, as "failed in the last hour" moves with time alone. */
   refreshTimer: NodeJS.Timeout | null;
-  sweepTimer: NodeJS.Timeout | null;
   /** `source`: the Prometheus URL and GPU label names the view was read with. */
   utilization: Map<number, { source: string; at: number; view: Promise<UtilizationView> }>;
-  /** Open streams per cluster id: a watched cluster is never released as idle, even when its feed is replaced. */
-  streams: Map<number, number>;
 }
 
 // One state per server process, kept across module reloads in development.
@@ -227,39 +223,11 @@ function startFeed(cluster: Cluster): Feed {
   return feed;
 }
 
-function ensureSweep(): void {
-  if (state.sweepTimer) return;
-  state.sweepTimer = setInterval(() => {
-    const now = Date.now();
-    for (const [id, feed] of state.feeds) {
-      if (!state.streams.get(id) && now - feed.lastUsed > IDLE_RELEASE_MS) {
-        feed.dispose();
-        state.feeds.delete(id);
-      }
-    }
-    if (state.feeds.size === 0 && state.sweepTimer) {
-      clearInterval(state.sweepTimer);
-      state.sweepTimer = null;
-    }
-  }, SWEEP_MS);
-  state.sweepTimer.unref?.();
-}
-
 /** The cluster's feed, started on first use and restarted when its connection changed. */
 function feedFor(cluster: Cluster): Feed {
-  let feed = state.feeds.get(cluster.id);
-  if (feed && feed.rowVersion !== cluster.version) {
-    feed.dispose();
-    feed = undefined;
-  }
-  if (!feed) {
-    feed = startFeed(cluster);
-    state.feeds.set(cluster.id, feed);
-    ensureSweep();
-  }
+  const feed = keptFeed(state, cluster, startFeed, (old) => old.dispose(), FEED_TIMING);
   feed.name = cluster.name;
   feed.prometheusConfigured = Boolean(cluster.prometheusUrl);
-  feed.lastUsed = Date.now();
   return feed;
 }
 
@@ -464,7 +432,7 @@ export function clusterAggregator(clusterId: number): ClusterAggregator | null {
 /**
  * Starts aggregating every cluster (at server start): the dashboard is the first page an admin
  * opens, and its first request should not wait for a 10,000-pod list (it answers with the clusters
- * not synced yet marked so). Feeds nobody reads are released after IDLE_RELEASE_MS as usual.
+ * not synced yet marked so). Feeds nobody reads are released when idle (FEED_TIMING) as usual.
  */
 export function startDashboardFeeds(): void {
   for (const cluster of getDb().select().from(clusters).all()) {
