@@ -152,3 +152,35 @@ export const passwordSchema = z
   );
 
 export const descriptionSchema = z.string().trim().max(1000, "Description must be at most 1000 characters");
+
+/** A place work runs (a cluster, a Docker host) named by id or name, as in REST paths. */
+export const objectRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
+
+/** A DNS-1123 label (lowercase letters, digits, "-"), so the name can appear in URLs and labels. */
+export const dnsLabelNameSchema = z
+  .string({ error: "Name is required" })
+  .trim()
+  .min(1, { error: "Name is required", abort: true })
+  .max(63, { error: "Name must be at most 63 characters", abort: true })
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    "Use lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
+
+/** The groups' levels on one object, as a set-grants request lists them. */
+export const grantListSchema = <L extends z.ZodType>(level: L) =>
+  z.array(z.strictObject({ group: groupNameSchema, level })).max(1000);
+
+/** For a set-grants request's superRefine: a group listed twice is refused where it stands again. */
+export function refuseRepeatedGroups(value: { grants: { group: string }[] }, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  value.grants.forEach((grant, index) => {
+    if (seen.has(grant.group))
+      ctx.addIssue({
+        code: "custom",
+        path: ["grants", index, "group"],
+        message: `Group "${grant.group}" is listed twice`,
+      });
+    seen.add(grant.group);
+  });
+}

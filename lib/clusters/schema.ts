@@ -3,24 +3,22 @@ import { z } from "zod";
 import { SETTINGS_DECIDE_POLICY, vetKubeconfigText } from "@/lib/kube/kubeconfig-policy";
 import { versionSchema } from "@/lib/objects/versioned";
 import { CLUSTER_LEVELS } from "@/lib/permissions";
-import { descriptionSchema, groupNameSchema } from "@/lib/validation";
+import {
+  descriptionSchema,
+  dnsLabelNameSchema,
+  grantListSchema,
+  objectRefSchema,
+  refuseRepeatedGroups,
+} from "@/lib/validation";
 
 import { chooseContext, summarizeKubeconfig } from "./kubeconfig";
 import { sparkJobNamespacesSchema } from "./spark-operator-namespaces";
 
 /** A cluster named by id or name, as in REST paths. */
-export const clusterRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
+export const clusterRefSchema = objectRefSchema;
 
 /** A cluster name: DNS-1123 label (lowercase letters, digits, "-"), so it can appear in URLs and labels. */
-export const clusterNameSchema = z
-  .string({ error: "Name is required" })
-  .trim()
-  .min(1, { error: "Name is required", abort: true })
-  .max(63, { error: "Name must be at most 63 characters", abort: true })
-  .regex(
-    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
-    "Use lowercase letters, digits and '-', starting and ending with a letter or digit",
-  );
+export const clusterNameSchema = dnsLabelNameSchema;
 
 const kubeconfigTextSchema = z
   .string({ error: "Paste or upload a kubeconfig" })
@@ -153,22 +151,11 @@ export const clusterLevelSchema = z.enum(CLUSTER_LEVELS, { error: "Choose use, o
 
 const setClusterGrantsFields = z.strictObject({
   cluster: clusterRefSchema,
-  grants: z.array(z.strictObject({ group: groupNameSchema, level: clusterLevelSchema })).max(1000),
+  grants: grantListSchema(clusterLevelSchema),
   /** Every signed-in user may run work on it ("use"), whatever their groups; absent: unchanged. */
   everyone: z.boolean({ error: "everyone must be true or false" }).optional(),
 });
-export const setClusterGrantsSchema = setClusterGrantsFields.superRefine((value, ctx) => {
-  const seen = new Set<string>();
-  value.grants.forEach((grant, index) => {
-    if (seen.has(grant.group))
-      ctx.addIssue({
-        code: "custom",
-        path: ["grants", index, "group"],
-        message: `Group "${grant.group}" is listed twice`,
-      });
-    seen.add(grant.group);
-  });
-});
+export const setClusterGrantsSchema = setClusterGrantsFields.superRefine(refuseRepeatedGroups);
 
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;

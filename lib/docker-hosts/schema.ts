@@ -3,21 +3,19 @@ import { z } from "zod";
 import { vetDockerConnection } from "@/lib/docker/endpoint-policy";
 import { versionSchema } from "@/lib/objects/versioned";
 import { CLUSTER_LEVELS } from "@/lib/permissions";
-import { descriptionSchema, groupNameSchema } from "@/lib/validation";
+import {
+  descriptionSchema,
+  dnsLabelNameSchema,
+  grantListSchema,
+  objectRefSchema,
+  refuseRepeatedGroups,
+} from "@/lib/validation";
 
 /** A Docker host named by id or name, as in REST paths. */
-export const dockerHostRefSchema = z.union([z.number().int().positive(), z.string().trim().min(1).max(63)]);
+export const dockerHostRefSchema = objectRefSchema;
 
 /** A Docker host name: DNS-1123 label, so it can appear in URLs and container labels. */
-export const dockerHostNameSchema = z
-  .string({ error: "Name is required" })
-  .trim()
-  .min(1, { error: "Name is required", abort: true })
-  .max(63, { error: "Name must be at most 63 characters", abort: true })
-  .regex(
-    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
-    "Use lowercase letters, digits and '-', starting and ending with a letter or digit",
-  );
+export const dockerHostNameSchema = dnsLabelNameSchema;
 
 const endpointSchema = z
   .string({ error: "Give the Docker API endpoint" })
@@ -83,22 +81,11 @@ export const dockerHostLevelSchema = z.enum(CLUSTER_LEVELS, { error: "Choose use
 
 const setDockerHostGrantsFields = z.strictObject({
   dockerHost: dockerHostRefSchema,
-  grants: z.array(z.strictObject({ group: groupNameSchema, level: dockerHostLevelSchema })).max(1000),
+  grants: grantListSchema(dockerHostLevelSchema),
   /** Every signed-in user may run containers on it ("use"), whatever their groups; absent: unchanged. */
   everyone: z.boolean({ error: "everyone must be true or false" }).optional(),
 });
-export const setDockerHostGrantsSchema = setDockerHostGrantsFields.superRefine((value, ctx) => {
-  const seen = new Set<string>();
-  value.grants.forEach((grant, index) => {
-    if (seen.has(grant.group))
-      ctx.addIssue({
-        code: "custom",
-        path: ["grants", index, "group"],
-        message: `Group "${grant.group}" is listed twice`,
-      });
-    seen.add(grant.group);
-  });
-});
+export const setDockerHostGrantsSchema = setDockerHostGrantsFields.superRefine(refuseRepeatedGroups);
 
 /** A Docker host as pages and the API show it: never its TLS material. */
 export const dockerHostViewSchema = z.object({
